@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded set-up', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.DATABASE_PATH).toMatch(/\.data[/\\]siyu\.db$/);
+    expect(config.LOAD_EXAMPLES).toBe(true);
+  });
+
+  it('names every bad variable with its value and what is wrong', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', ADMIN_PASSWORD: 'short' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('PORT="eighty"');
+    expect(problems).toContain('LOG_LEVEL="loud"');
+    expect(problems).toContain('ADMIN_PASSWORD="short": must be at least 8 characters');
+  });
+});

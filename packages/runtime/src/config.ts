@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { formatPath } from '@siyu/shared';
+
+/** Where the repository root is, so the default database lands in <repo>/.data whatever the cwd. */
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
+
+/**
+ * Configuration from environment variables, validated at start-up. Every default is the embedded
+ * one: a SQLite file, sandbox providers, example journeys loaded.
+ */
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_PATH: z
+    .string()
+    .min(1)
+    .default(resolve(REPO_ROOT, '.data', 'siyu.db')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Public base URL used in tracked links and QR codes. */
+  PUBLIC_URL: z.url().optional(),
+  /** Password for the first admin; if unset one is generated and printed once. */
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  LOAD_EXAMPLES: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  EDITOR_DIST: z.string().default(resolve(REPO_ROOT, 'packages', 'editor', 'dist')),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the config from an environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant = Object.fromEntries(Object.keys(ConfigSchema.shape).map((key) => [key, env[key] || undefined]));
+  const result = ConfigSchema.safeParse(relevant);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map(
+        (issue) =>
+          `${formatPath(issue.path)}=${JSON.stringify(relevant[String(issue.path[0])] ?? '')}: ${issue.message}`,
+      ),
+    );
+  }
+  return result.data;
+}

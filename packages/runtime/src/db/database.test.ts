@@ -1,0 +1,77 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DatabaseStartupError, openDatabase } from './database.ts';
+import { applyMigrations } from './migrate.ts';
+import { readMigrationList } from './migrations.ts';
+
+const dirs: string[] = [];
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'siyu-db-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) {
+    chmodSync(dir, 0o755);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+describe('migrations', () => {
+  it('apply to an empty SQLite file, then re-apply as a no-op', async () => {
+    const url = `file:${join(scratch(), 'fresh.db')}`;
+    const all = readMigrationList().migrationDirectories.map((d) => d.path);
+    expect(all.length).toBeGreaterThan(0);
+    expect(await applyMigrations(url)).toEqual(all);
+    expect(await applyMigrations(url)).toEqual([]);
+  });
+
+  it('leave a database the typed client can read and write', async () => {
+    const db = await openDatabase(join(scratch(), 'app.db'));
+    try {
+      await db.prisma.customer.create({
+        data: { id: 'c1', identities: { create: { kind: 'phone', value: '+8613800000000' } } },
+      });
+      const found = await db.prisma.customerIdentity.findUnique({
+        where: { kind_value: { kind: 'phone', value: '+8613800000000' } },
+      });
+      expect(found?.customerId).toBe('c1');
+      const row = db.sqlite.prepare('SELECT count(*) AS n FROM _prisma_migrations').get() as { n: number };
+      expect(row.n).toBe(readMigrationList().migrationDirectories.length);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('start-up on a bad database path', () => {
+  it('refuses a corrupt file with a clear message and leaves it untouched', async () => {
+    const path = join(scratch(), 'corrupt.db');
+    const garbage = 'this is not a sqlite database, just text that happens to be here '.repeat(100);
+    writeFileSync(path, garbage);
+    const attempt = openDatabase(path);
+    await expect(attempt).rejects.toBeInstanceOf(DatabaseStartupError);
+    await expect(attempt).rejects.toThrow(/not a valid SQLite database/);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(path, 'utf8')).toBe(garbage);
+  });
+
+  it('refuses an unwritable folder with a clear message', async () => {
+    if (process.getuid?.() === 0) {
+      // root ignores permission bits; a path under a regular file is unwritable for everyone.
+      const file = join(scratch(), 'plain-file');
+      writeFileSync(file, 'x');
+      await expect(openDatabase(join(file, 'sub', 'app.db'))).rejects.toThrow(/cannot create the database folder/);
+      return;
+    }
+    const dir = scratch();
+    chmodSync(dir, 0o500);
+    await expect(openDatabase(join(dir, 'app.db'))).rejects.toThrow(/not writable/);
+  });
+
+  it('refuses a folder given as the database path', async () => {
+    await expect(openDatabase(scratch())).rejects.toThrow(/is a folder/);
+  });
+});

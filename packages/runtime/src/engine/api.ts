@@ -1,0 +1,84 @@
+import type { JourneyEventInput } from '@siyu/shared';
+
+/**
+ * The runtime's public surface, as the server, CLI, examples and tests use it. The engine issue
+ * implements it (engine/*.ts); everything else codes against this interface.
+ */
+
+/** Injectable time: tests and simulations run weeks in milliseconds. Epoch milliseconds. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock tests move by hand. */
+export class ManualClock implements Clock {
+  constructor(private current: number = Date.UTC(2026, 0, 5, 2, 0, 0)) {}
+  now(): number {
+    return this.current;
+  }
+  set(epochMs: number): void {
+    this.current = epochMs;
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+export interface EnrollOptions {
+  /** The entry node to start from; defaults to the journey's single API/audience entry. */
+  entryNodeId?: string;
+  /** The event that caused the enrolment, visible to the first nodes. */
+  event?: JourneyEventInput;
+}
+
+export type EnrollOutcome =
+  | { status: 'enrolled'; instanceId: number; holdout: boolean }
+  | { status: 'skipped'; reason: 'reEntryOnce' | 'alreadyActive' | 'minGap' | 'journeyNotLive' | 'erased' };
+
+export interface IngestOutcome {
+  status: 'accepted' | 'duplicate' | 'rejected';
+  /** Why an event was rejected (unknown customer with no identity to create one, bad payload). */
+  reason?: string;
+  customerId?: string;
+  /** Instances that received the event (waits resumed, exits, goals). */
+  delivered: number;
+  /** New instances started by event-triggered entries. */
+  enrolled: number;
+}
+
+export interface TickOutcome {
+  timersFired: number;
+  effectsRun: number;
+  effectsFailed: number;
+}
+
+export interface TimelineEntry {
+  at: number;
+  kind: string;
+  nodeId?: string | null;
+  fromNodeId?: string | null;
+  port?: string | null;
+  detail?: unknown;
+}
+
+export interface JourneyEngine {
+  /** Start a customer on a journey's live version, honouring re-entry and holdout. */
+  enroll(journeyId: string, customerId: string, options?: EnrollOptions): Promise<EnrollOutcome>;
+  /** Store an event (idempotent by id), route it to waiting instances and event-triggered entries. */
+  ingestEvent(event: JourneyEventInput, source?: string): Promise<IngestOutcome>;
+  /** Fire timers due by the clock's now and run pending outbox effects, until nothing is due. */
+  tick(): Promise<TickOutcome>;
+  /** Move in-flight customers of a journey to another version, mapping node ids old → new. */
+  migrateInstances(
+    journeyId: string,
+    toVersionId: string,
+    nodeMapping: Record<string, string>,
+  ): Promise<{ moved: number }>;
+  /** Every step of one instance, oldest first. */
+  timeline(instanceId: number): Promise<TimelineEntry[]>;
+  /** Begin background scheduling (timers and outbox) on the real clock. */
+  start(): void;
+  stop(): Promise<void>;
+}

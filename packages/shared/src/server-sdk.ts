@@ -1,0 +1,45 @@
+import type { JourneyEventInput } from './events.ts';
+import type { NodeExecutor } from './node-sdk.ts';
+
+/**
+ * Framework-free HTTP types for provider webhooks, so a node package's callbacks (WeCom, SMS
+ * receipts, coupon redemptions) run under the product's express server, in tests over plain HTTP,
+ * or anywhere else, without depending on express.
+ */
+export interface WebhookRequest {
+  method: string;
+  /** Path below the package's mount point, e.g. "/callback". */
+  path: string;
+  query: Record<string, string>;
+  /** Lower-case header names. */
+  headers: Record<string, string | undefined>;
+  /** The raw body as received: signatures are computed over exact bytes. */
+  body: string;
+}
+
+export interface WebhookResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface WebhookResult {
+  /** What to answer the provider, in the format it expects. */
+  response: WebhookResponse;
+  /** Events to ingest (they are de-duplicated by id, so provider retries are harmless). */
+  events: JourneyEventInput[];
+}
+
+export interface WebhookRoute {
+  method: 'GET' | 'POST';
+  /** Mounted under /webhooks/<package name>, e.g. "/callback" → /webhooks/wecom/callback. */
+  path: string;
+  handle: (request: WebhookRequest) => Promise<WebhookResult>;
+}
+
+/** The server half of a node package: executors for its node types and its webhooks. */
+export interface ServerNodePackage {
+  name: string;
+  executors: readonly NodeExecutor[];
+  webhooks?: readonly WebhookRoute[];
+}

@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { testRegistry } from './fixture-nodes.test-helper.ts';
+import { type JourneyGraph, parseJourneyGraph } from './graph.ts';
+import { validateGraph } from './validate.ts';
+
+const at = { x: 0, y: 0 };
+/** entry → send → (sent) wait → exit; (failed) exit. Valid. */
+function validGraph(): JourneyGraph {
+  return parseJourneyGraph({
+    nodes: [
+      { id: 'in', type: 'test.entry', typeVersion: 1, config: { event: 'order.placed' }, position: at },
+      { id: 'sms', type: 'test.send', typeVersion: 1, config: { text: 'hello' }, position: at },
+      { id: 'w', type: 'test.wait', typeVersion: 1, config: { duration: { amount: 3, unit: 'days' } }, position: at },
+      { id: 'end', type: 'test.exit', typeVersion: 1, config: {}, position: at },
+    ],
+    edges: [
+      { id: 'e1', source: 'in', sourcePort: 'next', target: 'sms' },
+      { id: 'e2', source: 'sms', sourcePort: 'sent', target: 'w' },
+      { id: 'e3', source: 'w', sourcePort: 'next', target: 'end' },
+    ],
+  });
+}
+const codes = (g: JourneyGraph) => validateGraph(g, testRegistry).map((p) => [p.code, p.nodeId ?? null]);
+
+describe('validateGraph', () => {
+  it('accepts a well-formed graph', () => {
+    expect(validateGraph(validGraph(), testRegistry)).toEqual([]);
+  });
+
+  it('reports an unknown node type on its node', () => {
+    const g = validGraph();
+    g.nodes.push({ id: 'x', type: 'nope.thing', typeVersion: 1, config: {}, position: at });
+    g.edges.push({ id: 'ex', source: 'w', sourcePort: 'next', target: 'x' });
+    g.edges = g.edges.filter((e) => e.id !== 'e3');
+    g.nodes = g.nodes.filter((n) => n.id !== 'end');
+    expect(codes(g)).toEqual([['unknownNodeType', 'x']]);
+    expect(validateGraph(g, testRegistry)[0]?.message.en).toContain('nope.thing');
+  });
+
+  it('reports invalid config with the path inside the config, in both languages', () => {
+    const g = validGraph();
+    (g.nodes[2] as { config: unknown }).config = { duration: { amount: -1, unit: 'days' } };
+    const problems = validateGraph(g, testRegistry);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'invalidConfig', nodeId: 'w', path: 'duration.amount' });
+    expect(problems[0]?.message['zh-CN']).toContain('duration.amount');
+    expect(problems[0]?.message.en).toContain('duration.amount');
+  });
+
+  it('reports a required output left unconnected, but not an optional one', () => {
+    const g = validGraph();
+    g.edges = g.edges.filter((e) => e.id !== 'e2');
+    g.edges.push({ id: 'e2b', source: 'sms', sourcePort: 'failed', target: 'w' });
+    expect(codes(g)).toEqual([['unconnectedOutput', 'sms']]);
+  });
+
+  it('reports a node no entry leads to', () => {
+    const g = validGraph();
+    g.nodes.push({ id: 'island', type: 'test.exit', typeVersion: 1, config: {}, position: at });
+    expect(codes(g)).toEqual([['unreachable', 'island']]);
+  });
+
+  it('reports a missing entry once, without calling every node unreachable', () => {
+    const g = validGraph();
+    g.nodes = g.nodes.filter((n) => n.id !== 'in');
+    g.edges = g.edges.filter((e) => e.source !== 'in');
+    expect(codes(g)).toEqual([['missingEntry', null]]);
+  });
+
+  it('reports entries beyond the number a type allows', () => {
+    const g = validGraph();
+    g.nodes.push({ id: 'api1', type: 'test.apiEntry', typeVersion: 1, config: {}, position: at });
+    g.nodes.push({ id: 'api2', type: 'test.apiEntry', typeVersion: 1, config: {}, position: at });
+    g.edges.push({ id: 'a1', source: 'api1', sourcePort: 'next', target: 'sms' });
+    g.edges.push({ id: 'a2', source: 'api2', sourcePort: 'next', target: 'sms' });
+    expect(codes(g)).toEqual([['tooManyEntries', 'api2']]);
+  });
+
+  it('allows several entries of a type without a limit', () => {
+    const g = validGraph();
+    g.nodes.push({ id: 'in2', type: 'test.entry', typeVersion: 1, config: { event: 'qr.scanned' }, position: at });
+    g.edges.push({ id: 'e9', source: 'in2', sourcePort: 'next', target: 'sms' });
+    expect(codes(g)).toEqual([]);
+  });
+
+  it('reports a cycle with no wait in it, and accepts a cycle that waits', () => {
+    const loop = validGraph();
+    // sms (sent) → w is replaced by sms (sent) → sms2 (sent) → sms: messages forever.
+    loop.nodes.push({ id: 'sms2', type: 'test.send', typeVersion: 1, config: { text: 'again' }, position: at });
+    loop.edges = loop.edges.filter((e) => e.id !== 'e2');
+    loop.edges.push({ id: 'l1', source: 'sms', sourcePort: 'sent', target: 'sms2' });
+    loop.edges.push({ id: 'l2', source: 'sms2', sourcePort: 'sent', target: 'sms' });
+    loop.nodes = loop.nodes.filter((n) => n.id !== 'w' && n.id !== 'end');
+    loop.edges = loop.edges.filter((e) => e.id !== 'e3');
+    const problems = validateGraph(loop, testRegistry);
+    expect(problems.map((p) => p.code)).toEqual(['cycleWithoutWait']);
+    expect(problems[0]?.message.en).toMatch(/sms.*sms2|sms2.*sms/);
+
+    const waits = validGraph();
+    waits.nodes = waits.nodes.filter((n) => n.id !== 'end');
+    waits.edges = waits.edges.map((e) => (e.id === 'e3' ? { ...e, target: 'sms' } : e));
+    expect(codes(waits)).toEqual([]);
+  });
+
+  it('reports a self-loop without a wait', () => {
+    const g = validGraph();
+    g.edges.push({ id: 'self', source: 'sms', sourcePort: 'failed', target: 'sms' });
+    expect(codes(g)).toEqual([['cycleWithoutWait', 'sms']]);
+  });
+
+  it('reports edges to and from missing nodes', () => {
+    const g = validGraph();
+    g.edges.push({ id: 'bad1', source: 'sms', sourcePort: 'failed', target: 'ghost' });
+    g.edges.push({ id: 'bad2', source: 'phantom', sourcePort: 'next', target: 'end' });
+    const problems = validateGraph(g, testRegistry);
+    expect(problems.map((p) => [p.code, p.edgeId])).toEqual([
+      ['edgeMissingTarget', 'bad1'],
+      ['edgeMissingSource', 'bad2'],
+    ]);
+    expect(problems[0]?.message.en).toContain('ghost');
+  });
+
+  it('reports an edge from a port the node does not have, and a port used twice', () => {
+    const g = validGraph();
+    g.edges.push({ id: 'p1', source: 'sms', sourcePort: 'bounced', target: 'end' });
+    g.edges.push({ id: 'p2', source: 'w', sourcePort: 'next', target: 'sms' });
+    expect(codes(g)).toEqual([
+      ['unknownPort', 'sms'],
+      ['portConnectedTwice', 'w'],
+    ]);
+  });
+
+  it('reports duplicate node ids and edges into an entry', () => {
+    const g = validGraph();
+    g.nodes.push({
+      id: 'w',
+      type: 'test.wait',
+      typeVersion: 1,
+      config: { duration: { amount: 1, unit: 'hours' } },
+      position: at,
+    });
+    g.edges.push({ id: 'back', source: 'sms', sourcePort: 'failed', target: 'in' });
+    expect(codes(g)).toEqual([
+      ['duplicateNodeId', 'w'],
+      ['edgeIntoEntry', 'in'],
+      // in → sms → (failed) → in is also a loop with no wait in it.
+      ['cycleWithoutWait', 'in'],
+    ]);
+  });
+
+  it('upgrades old node versions through their migrations before checking, and reports versions it cannot upgrade', () => {
+    const g = validGraph();
+    g.nodes.push({ id: 's', type: 'test.split', typeVersion: 1, config: { percentA: 30 }, position: at });
+    g.edges = g.edges.map((e) => (e.id === 'e3' ? { ...e, target: 's' } : e));
+    g.edges.push({ id: 'sa', source: 's', sourcePort: 'a', target: 'end' });
+    g.edges.push({ id: 'sb', source: 's', sourcePort: 'b', target: 'end' });
+    expect(codes(g)).toEqual([]);
+
+    g.nodes = g.nodes.map((n) => (n.id === 's' ? { ...n, typeVersion: 9 } : n));
+    expect(codes(g)).toEqual([['unsupportedNodeVersion', 's']]);
+  });
+
+  it('derives ports from config: a split variant edge is valid only if the variant exists', () => {
+    const g = validGraph();
+    g.nodes.push({
+      id: 's',
+      type: 'test.split',
+      typeVersion: 2,
+      config: {
+        variants: [
+          { id: 'copyA', weight: 1 },
+          { id: 'copyB', weight: 1 },
+        ],
+      },
+      position: at,
+    });
+    g.edges = g.edges.map((e) => (e.id === 'e3' ? { ...e, target: 's' } : e));
+    g.edges.push({ id: 'sa', source: 's', sourcePort: 'copyA', target: 'end' });
+    g.edges.push({ id: 'sc', source: 's', sourcePort: 'copyC', target: 'end' });
+    expect(codes(g)).toEqual([
+      ['unknownPort', 's'],
+      ['unconnectedOutput', 's'],
+    ]);
+  });
+
+  it('handles a 2,000-node chain without recursion limits', () => {
+    const nodes = [{ id: 'in', type: 'test.entry', typeVersion: 1, config: { event: 'order.placed' }, position: at }];
+    const edges = [];
+    for (let i = 0; i < 1999; i++) {
+      nodes.push({
+        id: `w${i}`,
+        type: 'test.wait',
+        typeVersion: 1,
+        config: { duration: { amount: 1, unit: 'days' } } as never,
+        position: at,
+      });
+      edges.push({ id: `e${i}`, source: i === 0 ? 'in' : `w${i - 1}`, sourcePort: 'next', target: `w${i}` });
+    }
+    edges.push({ id: 'loop', source: 'w1998', sourcePort: 'next', target: 'w0' });
+    expect(validateGraph(parseJourneyGraph({ nodes, edges }), testRegistry)).toEqual([]);
+  });
+});

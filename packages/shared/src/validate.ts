@@ -1,0 +1,285 @@
+import { formatPath, type JourneyGraph, type JourneyNode } from './graph.ts';
+import type { LocalizedText } from './i18n.ts';
+import { migrateNodeConfig } from './migrate.ts';
+import { type AnyNodeDefinition, outputsOf, type PortSpec } from './node-sdk.ts';
+import type { NodeRegistry } from './registry.ts';
+import { PROBLEM_MESSAGES, type ProblemCode } from './validation-messages.ts';
+
+/** One thing wrong with a graph, tied to the node (and edge / config path) where it is. */
+export interface GraphProblem {
+  code: ProblemCode;
+  nodeId?: string;
+  edgeId?: string;
+  /** Path inside the node's config, for invalid config, e.g. `variants[1].weight`. */
+  path?: string;
+  message: LocalizedText;
+}
+
+interface ResolvedNode {
+  node: JourneyNode;
+  definition: AnyNodeDefinition;
+  /** Undefined when the config is invalid (ports derived from config are then unknown). */
+  ports?: PortSpec[];
+}
+
+/**
+ * Checks a graph against the node registry and returns every problem found (empty = publishable).
+ * It never throws on bad graphs: the editor shows all problems at once.
+ */
+export function validateGraph(graph: JourneyGraph, registry: NodeRegistry): GraphProblem[] {
+  const problems: GraphProblem[] = [];
+  const resolved = resolveNodes(graph, registry, problems);
+  checkEdges(graph, resolved, problems);
+  const entries = checkEntries(resolved, problems);
+  checkReachability(graph, resolved, entries, problems);
+  checkCyclesHaveWaits(graph, resolved, problems);
+  return problems;
+}
+
+function resolveNodes(graph: JourneyGraph, registry: NodeRegistry, problems: GraphProblem[]) {
+  const resolved = new Map<string, ResolvedNode | null>();
+  for (const raw of graph.nodes) {
+    if (resolved.has(raw.id)) {
+      problems.push({
+        code: 'duplicateNodeId',
+        nodeId: raw.id,
+        message: PROBLEM_MESSAGES.duplicateNodeId({ nodeId: raw.id }),
+      });
+      continue;
+    }
+    const definition = registry.get(raw.type);
+    if (!definition) {
+      problems.push({
+        code: 'unknownNodeType',
+        nodeId: raw.id,
+        message: PROBLEM_MESSAGES.unknownNodeType({ type: raw.type }),
+      });
+      resolved.set(raw.id, null);
+      continue;
+    }
+    let node: JourneyNode;
+    try {
+      node = migrateNodeConfig(definition, raw);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      problems.push({
+        code: 'unsupportedNodeVersion',
+        nodeId: raw.id,
+        message: PROBLEM_MESSAGES.unsupportedNodeVersion({ type: raw.type, detail }),
+      });
+      resolved.set(raw.id, null);
+      continue;
+    }
+    const parsed = definition.config.safeParse(node.config);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const path = formatPath(issue.path);
+        problems.push({
+          code: 'invalidConfig',
+          nodeId: raw.id,
+          path,
+          message: PROBLEM_MESSAGES.invalidConfig({ path, detail: issue.message }),
+        });
+      }
+      resolved.set(raw.id, { node, definition });
+      continue;
+    }
+    resolved.set(raw.id, { node, definition, ports: outputsOf(definition, parsed.data) });
+  }
+  return resolved;
+}
+
+function checkEdges(graph: JourneyGraph, resolved: Map<string, ResolvedNode | null>, problems: GraphProblem[]) {
+  const usedPorts = new Set<string>();
+  for (const edge of graph.edges) {
+    const source = resolved.get(edge.source);
+    if (source === undefined) {
+      problems.push({
+        code: 'edgeMissingSource',
+        edgeId: edge.id,
+        nodeId: edge.source,
+        message: PROBLEM_MESSAGES.edgeMissingSource({ nodeId: edge.source }),
+      });
+    }
+    const target = resolved.get(edge.target);
+    if (target === undefined) {
+      problems.push({
+        code: 'edgeMissingTarget',
+        edgeId: edge.id,
+        nodeId: edge.source,
+        message: PROBLEM_MESSAGES.edgeMissingTarget({ nodeId: edge.target }),
+      });
+    } else if (target?.definition.entry) {
+      problems.push({
+        code: 'edgeIntoEntry',
+        edgeId: edge.id,
+        nodeId: edge.target,
+        message: PROBLEM_MESSAGES.edgeIntoEntry(),
+      });
+    }
+    if (source?.ports && !source.ports.some((p) => p.id === edge.sourcePort)) {
+      problems.push({
+        code: 'unknownPort',
+        edgeId: edge.id,
+        nodeId: edge.source,
+        message: PROBLEM_MESSAGES.unknownPort({ port: edge.sourcePort }),
+      });
+    }
+    const portKey = `${edge.source}\u0000${edge.sourcePort}`;
+    if (usedPorts.has(portKey)) {
+      problems.push({
+        code: 'portConnectedTwice',
+        edgeId: edge.id,
+        nodeId: edge.source,
+        message: PROBLEM_MESSAGES.portConnectedTwice({ port: edge.sourcePort }),
+      });
+    }
+    usedPorts.add(portKey);
+  }
+  for (const [nodeId, entry] of resolved) {
+    for (const port of entry?.ports ?? []) {
+      if (port.required === false) continue;
+      if (!usedPorts.has(`${nodeId}\u0000${port.id}`)) {
+        problems.push({
+          code: 'unconnectedOutput',
+          nodeId,
+          message: PROBLEM_MESSAGES.unconnectedOutput({ port: port.id }),
+        });
+      }
+    }
+  }
+}
+
+function checkEntries(resolved: Map<string, ResolvedNode | null>, problems: GraphProblem[]): string[] {
+  const entries: string[] = [];
+  const countByType = new Map<string, string[]>();
+  for (const [nodeId, entry] of resolved) {
+    if (!entry?.definition.entry) continue;
+    entries.push(nodeId);
+    const list = countByType.get(entry.definition.type) ?? [];
+    list.push(nodeId);
+    countByType.set(entry.definition.type, list);
+  }
+  if (entries.length === 0) problems.push({ code: 'missingEntry', message: PROBLEM_MESSAGES.missingEntry() });
+  for (const [type, nodeIds] of countByType) {
+    const max = (resolved.get(nodeIds[0] as string) as ResolvedNode).definition.entry?.maxPerJourney;
+    if (max !== undefined && nodeIds.length > max) {
+      for (const nodeId of nodeIds.slice(max)) {
+        problems.push({ code: 'tooManyEntries', nodeId, message: PROBLEM_MESSAGES.tooManyEntries({ type, max }) });
+      }
+    }
+  }
+  return entries;
+}
+
+function successors(graph: JourneyGraph): Map<string, string[]> {
+  const next = new Map<string, string[]>();
+  for (const edge of graph.edges) {
+    const list = next.get(edge.source) ?? [];
+    list.push(edge.target);
+    next.set(edge.source, list);
+  }
+  return next;
+}
+
+function checkReachability(
+  graph: JourneyGraph,
+  resolved: Map<string, ResolvedNode | null>,
+  entries: string[],
+  problems: GraphProblem[],
+) {
+  if (entries.length === 0) return; // missingEntry already says it; every node would be "unreachable"
+  const next = successors(graph);
+  const seen = new Set(entries);
+  const stack = [...entries];
+  while (stack.length > 0) {
+    for (const target of next.get(stack.pop() as string) ?? []) {
+      if (!seen.has(target) && resolved.has(target)) {
+        seen.add(target);
+        stack.push(target);
+      }
+    }
+  }
+  for (const nodeId of resolved.keys()) {
+    if (!seen.has(nodeId)) problems.push({ code: 'unreachable', nodeId, message: PROBLEM_MESSAGES.unreachable() });
+  }
+}
+
+/** Tarjan's strongly connected components, iteratively (journeys can have thousands of nodes). */
+function stronglyConnectedComponents(nodeIds: string[], next: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const components: string[][] = [];
+  let counter = 0;
+  for (const root of nodeIds) {
+    if (index.has(root)) continue;
+    const work: Array<{ node: string; i: number }> = [{ node: root, i: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1] as { node: string; i: number };
+      const targets = next.get(frame.node) ?? [];
+      if (frame.i < targets.length) {
+        const target = targets[frame.i++] as string;
+        if (!index.has(target)) {
+          index.set(target, counter);
+          low.set(target, counter++);
+          stack.push(target);
+          onStack.add(target);
+          work.push({ node: target, i: 0 });
+        } else if (onStack.has(target)) {
+          low.set(frame.node, Math.min(low.get(frame.node) as number, index.get(target) as number));
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.node, Math.min(low.get(parent.node) as number, low.get(frame.node) as number));
+      if (low.get(frame.node) === index.get(frame.node)) {
+        const component: string[] = [];
+        let member: string;
+        do {
+          member = stack.pop() as string;
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== frame.node);
+        components.push(component);
+      }
+    }
+  }
+  return components;
+}
+
+function checkCyclesHaveWaits(
+  graph: JourneyGraph,
+  resolved: Map<string, ResolvedNode | null>,
+  problems: GraphProblem[],
+) {
+  const known = [...resolved.keys()];
+  const next = new Map<string, string[]>();
+  for (const [source, targets] of successors(graph)) {
+    if (resolved.has(source))
+      next.set(
+        source,
+        targets.filter((t) => resolved.has(t)),
+      );
+  }
+  for (const component of stronglyConnectedComponents(known, next)) {
+    const isCycle = component.length > 1 || (next.get(component[0] as string) ?? []).includes(component[0] as string);
+    if (!isCycle) continue;
+    // Only a node that waits (timer or event) lets time pass between laps; an effect alone would
+    // message the customer in a tight loop.
+    const yields = component.some((id) => resolved.get(id)?.definition.await !== undefined);
+    if (yields) continue;
+    const ordered = component.slice().reverse();
+    problems.push({
+      code: 'cycleWithoutWait',
+      nodeId: ordered[0],
+      message: PROBLEM_MESSAGES.cycleWithoutWait({ nodes: ordered.join(' → ') }),
+    });
+  }
+}

@@ -1,0 +1,39 @@
+import { type LocalizedText, t } from './i18n.ts';
+
+/** Every graph problem the validator can report, with its readable message in each locale. */
+export const PROBLEM_MESSAGES = {
+  duplicateNodeId: (p: { nodeId: string }) => t(`节点 ID「${p.nodeId}」重复`, `Node id "${p.nodeId}" is used twice`),
+  unknownNodeType: (p: { type: string }) =>
+    t(
+      `未知的节点类型「${p.type}」（未安装该节点包？）`,
+      `Unknown node type "${p.type}" (is its node package installed?)`,
+    ),
+  unsupportedNodeVersion: (p: { type: string; detail: string }) =>
+    t(
+      `节点类型「${p.type}」版本无法升级：${p.detail}`,
+      `Node type "${p.type}" version cannot be upgraded: ${p.detail}`,
+    ),
+  invalidConfig: (p: { path: string; detail: string }) =>
+    t(`配置项「${p.path}」无效：${p.detail}`, `Setting "${p.path}" is invalid: ${p.detail}`),
+  edgeMissingSource: (p: { nodeId: string }) =>
+    t(`连线的起点节点「${p.nodeId}」不存在`, `Connection starts at missing node "${p.nodeId}"`),
+  edgeMissingTarget: (p: { nodeId: string }) =>
+    t(`连线指向不存在的节点「${p.nodeId}」`, `Connection points to missing node "${p.nodeId}"`),
+  unknownPort: (p: { port: string }) =>
+    t(`连线来自不存在的输出口「${p.port}」`, `Connection leaves from unknown output "${p.port}"`),
+  portConnectedTwice: (p: { port: string }) =>
+    t(
+      `输出口「${p.port}」连了多条线，只能连一条`,
+      `Output "${p.port}" has more than one connection; it can have only one`,
+    ),
+  unconnectedOutput: (p: { port: string }) => t(`输出口「${p.port}」未连接`, `Output "${p.port}" is not connected`),
+  edgeIntoEntry: () => t('入口节点不能有连入的线', 'An entry node cannot have incoming connections'),
+  unreachable: () => t('从任何入口都无法到达此节点', 'No entry leads to this node'),
+  missingEntry: () => t('旅程没有入口节点', 'The journey has no entry node'),
+  tooManyEntries: (p: { type: string; max: number }) =>
+    t(`「${p.type}」入口最多只能有 ${p.max} 个`, `At most ${p.max} "${p.type}" entry node(s) allowed`),
+  cycleWithoutWait: (p: { nodes: string }) =>
+    t(`循环（${p.nodes}）中没有等待节点，会无限循环`, `The loop ${p.nodes} has no wait in it and would run forever`),
+} satisfies Record<string, (params: never) => LocalizedText>;
+
+export type ProblemCode = keyof typeof PROBLEM_MESSAGES;
