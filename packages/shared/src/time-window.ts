@@ -31,6 +31,10 @@ function minutesOf(clock: string): number {
   return h * 60 + m;
 }
 
+function atClock(day: DateTime, minuteOfDay: number): DateTime {
+  return day.set({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60, second: 0, millisecond: 0 });
+}
+
 /** True if `at` falls inside the window. */
 export function isInWindow(window: DailyWindow, at: Date): boolean {
   const local = DateTime.fromJSDate(at, { zone: window.timeZone });
@@ -55,7 +59,9 @@ export function nextInWindow(window: DailyWindow, from: Date): Date {
   const start = minutesOf(window.start);
   let day = DateTime.fromJSDate(from, { zone: window.timeZone }).startOf('day').minus({ days: 1 });
   for (let i = 0; i < 9; i++) {
-    const opening = day.plus({ minutes: start });
+    // Set the wall-clock time rather than adding minutes: on a daylight-saving day midnight + 9h
+    // is not 09:00.
+    const opening = atClock(day, start);
     if (opening.toMillis() >= from.getTime() && isInWindow(window, opening.toJSDate())) {
       return opening.toJSDate();
     }
@@ -70,7 +76,7 @@ export function nextOutsideWindow(window: DailyWindow, from: Date): Date {
   const end = minutesOf(window.end);
   let day = DateTime.fromJSDate(from, { zone: window.timeZone }).startOf('day');
   for (let i = 0; i < 9; i++) {
-    const closing = day.plus({ minutes: end });
+    const closing = atClock(day, end);
     if (closing.toMillis() > from.getTime() && !isInWindow(window, closing.toJSDate())) {
       return closing.toJSDate();
     }
