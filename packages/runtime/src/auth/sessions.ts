@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/database.ts';
+import { verifyPassword } from './password.ts';
+import { type Role, RoleSchema } from './roles.ts';
+import { hashToken, newToken } from './tokens.ts';
+
+export const SESSION_COOKIE = 'siyu_session';
+export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+
+export interface OperatorPrincipal {
+  kind: 'operator';
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+/** Checks credentials; returns a new session token (shown once, stored hashed) or null. */
+export async function login(
+  db: Database,
+  username: string,
+  password: string,
+  now: number = Date.now(),
+): Promise<{ token: string; operator: OperatorPrincipal; expiresAt: Date } | null> {
+  const operator = await db.prisma.operator.findUnique({ where: { username } });
+  // Verify even for unknown users so timing does not reveal which usernames exist.
+  const ok = await verifyPassword(password, operator?.passwordHash ?? 'scrypt$16384$8$1$AAAA$AAAA');
+  if (!operator || !ok || operator.disabledAt) return null;
+  const token = newToken('sess');
+  const expiresAt = new Date(now + SESSION_TTL_MS);
+  await db.prisma.operatorSession.create({
+    data: { tokenHash: hashToken(token), operatorId: operator.id, expiresAt },
+  });
+  return { token, operator: toPrincipal(operator), expiresAt };
+}
+
+export async function logout(db: Database, token: string): Promise<void> {
+  await db.prisma.operatorSession.deleteMany({ where: { tokenHash: hashToken(token) } });
+}
+
+/** The operator behind a session token, if the session is live and the operator enabled. */
+export async function operatorForSession(
+  db: Database,
+  token: string,
+  now: number = Date.now(),
+): Promise<OperatorPrincipal | null> {
+  const session = await db.prisma.operatorSession.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { operator: true },
+  });
+  if (!session || session.expiresAt.getTime() <= now || session.operator.disabledAt) return null;
+  return toPrincipal(session.operator);
+}
+
+export function toPrincipal(o: { id: string; username: string; displayName: string; role: string }): OperatorPrincipal {
+  return {
+    kind: 'operator',
+    id: o.id,
+    username: o.username,
+    displayName: o.displayName,
+    role: RoleSchema.parse(o.role),
+  };
+}
+
+export function newOperatorId(): string {
+  return `op_${randomUUID()}`;
+}

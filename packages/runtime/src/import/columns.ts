@@ -1,0 +1,60 @@
+/** Header names seen in shop/CRM exports, mapped to the fields the import understands. */
+const ALIASES: Record<'phone' | 'name' | 'tags' | 'externalId' | 'wecomExternalUserId', string[]> = {
+  phone: [
+    'phone',
+    'mobile',
+    'phone_number',
+    'phonenumber',
+    'tel',
+    '手机号',
+    '手机',
+    '手机号码',
+    '电话',
+    '联系电话',
+    '收货人手机',
+  ],
+  name: ['name', 'displayname', 'nickname', '姓名', '名字', '昵称', '客户姓名', '收货人'],
+  tags: ['tags', 'tag', '标签', '客户标签'],
+  externalId: [
+    'externalid',
+    'external_id',
+    'customerid',
+    'customer_id',
+    'memberid',
+    '会员id',
+    '会员编号',
+    '客户id',
+    '客户编号',
+    '外部id',
+  ],
+  wecomExternalUserId: ['wecomexternaluserid', 'external_userid', 'externaluserid', '企微外部联系人id'],
+};
+
+export type KnownColumn = keyof typeof ALIASES;
+
+export interface ColumnMap {
+  known: Partial<Record<KnownColumn, number>>;
+  /** Other columns become customer attributes under their header name. */
+  attributes: { index: number; key: string }[];
+}
+
+export function mapColumns(header: string[]): ColumnMap {
+  const known: ColumnMap['known'] = {};
+  const attributes: ColumnMap['attributes'] = [];
+  header.forEach((raw, index) => {
+    const name = raw.replace(/^\uFEFF/, '').trim();
+    const normalized = name.toLowerCase().replace(/\s+/g, '');
+    const match = (Object.keys(ALIASES) as KnownColumn[]).find((k) => ALIASES[k].includes(normalized));
+    if (match && known[match] === undefined) known[match] = index;
+    else if (name) attributes.push({ index, key: name });
+  });
+  return { known, attributes };
+}
+
+/** Tags cells use any of , ， ; ； | as separators. */
+export function splitTags(cell: string): string[] {
+  return cell
+    .split(/[,，;；|]/)
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0 && t.length <= 50);
+}

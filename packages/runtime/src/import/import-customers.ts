@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/database.ts';
+import { type ColumnMap, mapColumns, splitTags } from './columns.ts';
+import { normalizePhone } from './phone.ts';
+import { readTable, type Table } from './read-table.ts';
+
+export interface ImportOptions {
+  fileName: string;
+  /** strict: any rejected row rejects the whole file; skipInvalid: import the valid rows. */
+  mode: 'strict' | 'skipInvalid';
+  /** Tags added to every imported customer, e.g. "导入:双11". */
+  tags?: string[];
+  createdBy?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RowProblem {
+  /** 1-based row number as a spreadsheet shows it (the header is row 1). */
+  row: number;
+  reason: string;
+}
+
+export interface ImportReport {
+  batchId: string;
+  status: 'committed' | 'rejected' | 'failed';
+  encoding?: string;
+  format: 'csv' | 'xlsx';
+  totalRows: number;
+  created: number;
+  /** Rows that matched an existing customer by phone/id: tags and attributes merged. */
+  updated: number;
+  /** Rows repeating an earlier row of the same file (by phone or external id); skipped. */
+  duplicates: number;
+  rejected: number;
+  /** Every rejected or duplicate row with its reason. */
+  problems: RowProblem[];
+  error?: string;
+}
+
+interface ValidRow {
+  row: number;
+  phone: string | null;
+  externalId: string | null;
+  wecomId: string | null;
+  name: string | null;
+  tags: string[];
+  attributes: Record<string, string>;
+}
+
+/** Prisma's SQLite DateTime text format, so rows written here read back through Prisma. */
+function sqliteNow(): string {
+  return new Date().toISOString().replace('Z', '+00:00');
+}
+
+function validateRows(table: Table, columns: ColumnMap, extraTags: string[]) {
+  const valid: ValidRow[] = [];
+  const problems: RowProblem[] = [];
+  let duplicates = 0;
+  let rejected = 0;
+  const seen = new Map<string, number>();
+  const { known } = columns;
+  for (let i = 1; i < table.rows.length; i++) {
+    const cells = table.rows[i] as string[];
+    const row = i + 1;
+    if (cells.every((c) => c === '')) continue; // blank lines are not rows
+    const cell = (index: number | undefined) => (index === undefined ? '' : (cells[index] ?? ''));
+    const rawPhone = cell(known.phone);
+    const phone = rawPhone ? normalizePhone(rawPhone) : null;
+    const externalId = cell(known.externalId) || null;
+    const wecomId = cell(known.wecomExternalUserId) || null;
+    if (rawPhone && !phone) {
+      rejected++;
+      problems.push({ row, reason: `手机号无效 invalid phone number "${rawPhone}"` });
+      continue;
+    }
+    if (!phone && !externalId && !wecomId) {
+      rejected++;
+      problems.push({ row, reason: '缺少手机号或客户编号 missing phone and external id' });
+      continue;
+    }
+    const name = cell(known.name);
+    if (name.length > 100) {
+      rejected++;
+      problems.push({ row, reason: '姓名超过 100 字 name longer than 100 characters' });
+      continue;
+    }
+    const keys = [phone && `p:${phone}`, externalId && `x:${externalId}`, wecomId && `w:${wecomId}`].filter(
+      Boolean,
+    ) as string[];
+    const firstRow = keys.map((k) => seen.get(k)).find((r) => r !== undefined);
+    if (firstRow !== undefined) {
+      duplicates++;
+      problems.push({ row, reason: `与第 ${firstRow} 行重复 duplicate of row ${firstRow}` });
+      continue;
+    }
+    for (const k of keys) seen.set(k, row);
+    const attributes: Record<string, string> = {};
+    for (const { index, key } of columns.attributes) {
+      const value = cells[index] ?? '';
+      if (value !== '') attributes[key] = value;
+    }
+    const tags = [...new Set([...splitTags(cell(known.tags)), ...extraTags])];
+    valid.push({ row, phone, externalId, wecomId, name: name || null, tags, attributes });
+  }
+  return { valid, problems, duplicates, rejected };
+}
+
+/**
+ * Imports customers from a CSV/XLSX in ONE SQLite transaction with prepared statements: either
+ * every accepted row is written or nothing is. Rows are matched to existing customers by phone,
+ * external id or WeCom id (merged, not duplicated). The batch and its report are recorded.
+ */
+export async function importCustomers(db: Database, bytes: Uint8Array, options: ImportOptions): Promise<ImportReport> {
+  const batchId = `imp_${randomUUID()}`;
+  const table = await readTable(bytes);
+  const header = table.rows[0] ?? [];
+  const columns = mapColumns(header);
+  const base = { batchId, encoding: table.encoding, format: table.format };
+  if (
+    columns.known.phone === undefined &&
+    columns.known.externalId === undefined &&
+    columns.known.wecomExternalUserId === undefined
+  ) {
+    const report: ImportReport = {
+      ...base,
+      status: 'rejected',
+      totalRows: Math.max(0, table.rows.length - 1),
+      created: 0,
+      updated: 0,
+      duplicates: 0,
+      rejected: Math.max(0, table.rows.length - 1),
+      problems: [{ row: 1, reason: '表头中没有手机号或客户编号列 header has no phone or external id column' }],
+    };
+    recordBatch(db, options, report);
+    return report;
+  }
+  const { valid, problems, duplicates, rejected } = validateRows(table, columns, options.tags ?? []);
+  const totalRows = valid.length + duplicates + rejected;
+  const counts = { created: 0, updated: 0 };
+  let status: ImportReport['status'] = 'committed';
+  let error: string | undefined;
+  if (options.mode === 'strict' && rejected > 0) {
+    status = 'rejected';
+  } else {
+    try {
+      Object.assign(counts, writeRows(db, valid, options.onProgress));
+    } catch (e) {
+      status = 'failed';
+      error = e instanceof Error ? e.message : String(e);
+      counts.created = 0;
+      counts.updated = 0;
+    }
+  }
+  const report: ImportReport = { ...base, status, totalRows, ...counts, duplicates, rejected, problems, error };
+  recordBatch(db, options, report);
+  return report;
+}
+
+function writeRows(db: Database, rows: ValidRow[], onProgress?: (done: number, total: number) => void) {
+  const s = db.sqlite;
+  const findIdentity = s.prepare<[string, string], { customerId: string }>(
+    'SELECT customerId FROM CustomerIdentity WHERE kind = ? AND value = ?',
+  );
+  const getCustomer = s.prepare<[string], { attributes: string; erasedAt: string | null }>(
+    'SELECT attributes, erasedAt FROM Customer WHERE id = ?',
+  );
+  const insertCustomer = s.prepare(
+    'INSERT INTO Customer (id, displayName, attributes, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)',
+  );
+  const updateCustomer = s.prepare(
+    'UPDATE Customer SET displayName = coalesce(?, displayName), attributes = ?, updatedAt = ? WHERE id = ?',
+  );
+  const insertIdentity = s.prepare(
+    'INSERT OR IGNORE INTO CustomerIdentity (kind, value, customerId, createdAt) VALUES (?, ?, ?, ?)',
+  );
+  const insertTag = s.prepare(
+    "INSERT OR IGNORE INTO CustomerTag (customerId, tag, source, createdAt) VALUES (?, ?, 'import', ?)",
+  );
+  let created = 0;
+  let updated = 0;
+  const run = s.transaction(() => {
+    const now = sqliteNow();
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i] as ValidRow;
+      const identities: [string, string][] = [];
+      if (r.phone) identities.push(['phone', r.phone]);
+      if (r.externalId) identities.push(['externalId', r.externalId]);
+      if (r.wecomId) identities.push(['wecomExternalUserId', r.wecomId]);
+      let customerId: string | undefined;
+      for (const [kind, value] of identities) {
+        customerId = findIdentity.get(kind, value)?.customerId;
+        if (customerId) break;
+      }
+      const existing = customerId ? getCustomer.get(customerId) : undefined;
+      if (customerId && existing && !existing.erasedAt) {
+        const merged = { ...(JSON.parse(existing.attributes) as Record<string, unknown>), ...r.attributes };
+        updateCustomer.run(r.name, JSON.stringify(merged), now, customerId);
+        updated++;
+      } else {
+        customerId = `cus_${randomUUID()}`;
+        insertCustomer.run(customerId, r.name, JSON.stringify(r.attributes), now, now);
+        created++;
+      }
+      for (const [kind, value] of identities) insertIdentity.run(kind, value, customerId, now);
+      for (const tag of r.tags) insertTag.run(customerId, tag, now);
+      if (onProgress && (i + 1) % 5000 === 0) onProgress(i + 1, rows.length);
+    }
+  });
+  run();
+  onProgress?.(rows.length, rows.length);
+  return { created, updated };
+}
+
+function recordBatch(db: Database, options: ImportOptions, report: ImportReport): void {
+  db.sqlite
+    .prepare(
+      `INSERT INTO ImportBatch (id, fileName, status, totalRows, created, updated, duplicates, rejected, errors, createdBy, createdAt, finishedAt)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      report.batchId,
+      options.fileName,
+      report.status,
+      report.totalRows,
+      report.created,
+      report.updated,
+      report.duplicates,
+      report.rejected,
+      JSON.stringify(report.problems.slice(0, 1000)),
+      options.createdBy ?? null,
+      sqliteNow(),
+      sqliteNow(),
+    );
+}

@@ -1,0 +1,4 @@
+export { decodeText } from './decode.ts';
+export { type ImportOptions, type ImportReport, importCustomers, type RowProblem } from './import-customers.ts';
+export { normalizePhone } from './phone.ts';
+export { readTable } from './read-table.ts';

@@ -1,0 +1,38 @@
+import type { NodeRegistry } from '@siyu/shared';
+import type { ApiKeyPrincipal } from '../auth/api-keys.ts';
+import type { OperatorPrincipal } from '../auth/sessions.ts';
+import type { Database } from '../db/database.ts';
+import type { Clock, JourneyEngine } from '../engine/api.ts';
+
+/** Everything a procedure may use; built per request by the HTTP adapter, or by tests directly. */
+export interface ServerDeps {
+  db: Database;
+  engine: JourneyEngine;
+  registry: NodeRegistry;
+  clock: Clock;
+  /** Base URL for tracked links and QR codes, e.g. http://localhost:3000 (no trailing slash). */
+  publicUrl: string;
+  /** Builds a separate engine over a simulated clock for test runs (optional: absent = not supported). */
+  createSimulation?: (clock: Clock) => JourneyEngine;
+}
+
+export type Principal = OperatorPrincipal | ApiKeyPrincipal;
+
+export interface Context extends ServerDeps {
+  principal: Principal | null;
+  /** Session cookie plumbing; no-ops outside HTTP. */
+  setSessionCookie(token: string, expiresAt: Date): void;
+  clearSessionCookie(): void;
+  sessionToken: string | null;
+}
+
+/** A context for createCaller in tests and the CLI: acts as the given principal. */
+export function createContext(deps: ServerDeps, principal: Principal | null = null): Context {
+  return {
+    ...deps,
+    principal,
+    sessionToken: null,
+    setSessionCookie: () => {},
+    clearSessionCookie: () => {},
+  };
+}

@@ -1,0 +1,65 @@
+import { formatPath } from '@siyu/shared';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import type { ApiScope, Role } from '../auth/roles.ts';
+import { roleAllows } from '../auth/roles.ts';
+import type { Context } from './context.ts';
+
+/**
+ * The only base procedures. Every procedure is built from one of these, so authentication and
+ * roles are enforced in one place: `viewerProcedure` reads, `operatorProcedure` changes journeys
+ * and customers, `adminProcedure` manages operators and keys, `ingestProcedure(scope)` also
+ * accepts an API key with that scope (keys never read customer data).
+ */
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const issues =
+      cause instanceof ZodError
+        ? cause.issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
+        : undefined;
+    return { ...shape, data: { ...shape.data, issues } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+function requireRole(role: Role) {
+  return t.middleware(({ ctx, next }) => {
+    const p = ctx.principal;
+    if (!p) throw new TRPCError({ code: 'UNAUTHORIZED', message: '请先登录 Please sign in' });
+    if (p.kind !== 'operator') {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'API 密钥不能调用此接口 API keys cannot call this procedure' });
+    }
+    if (!roleAllows(p.role, role)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `需要 ${role} 角色 Needs the ${role} role` });
+    }
+    return next({ ctx: { ...ctx, operator: p } });
+  });
+}
+
+export const viewerProcedure = t.procedure.use(requireRole('viewer'));
+export const operatorProcedure = t.procedure.use(requireRole('operator'));
+export const adminProcedure = t.procedure.use(requireRole('admin'));
+
+/** For ingestion: an operator with the operator role, or an API key holding `scope`. */
+export function ingestProcedure(scope: ApiScope) {
+  return t.procedure.use(({ ctx, next }) => {
+    const p = ctx.principal;
+    if (!p)
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: '请先登录或提供 API 密钥 Sign in or send an API key' });
+    if (p.kind === 'apiKey' && !p.scopes.includes(scope)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `API 密钥缺少权限 ${scope} Key lacks scope ${scope}` });
+    }
+    if (p.kind === 'operator' && !roleAllows(p.role, 'operator')) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: '需要 operator 角色 Needs the operator role' });
+    }
+    return next({ ctx: { ...ctx, actor: p.kind === 'operator' ? p.username : `key:${p.name}` } });
+  });
+}
+
+export function notFound(what: string, id: string): TRPCError {
+  return new TRPCError({ code: 'NOT_FOUND', message: `${what} ${id} 不存在 not found` });
+}
