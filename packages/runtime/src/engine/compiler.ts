@@ -1,0 +1,346 @@
+import {
+  type AnyNodeDefinition,
+  type AwaitSpec,
+  type CustomerView,
+  durationToMs,
+  evaluateFilter,
+  type Filter,
+  hashToUnit,
+  type JourneyEvent,
+  type JourneyGraph,
+  type JourneyNode,
+  type NodeContext,
+  type NodeRegistry,
+  outputsOf,
+} from '@siyu/shared';
+import { type AnyStateMachine, assign, setup } from 'xstate';
+
+/**
+ * Compiles a published journey graph into ONE XState machine. Every node becomes a state built
+ * from the optional parts of its definition (decide → effect → await → leave by a port); there is
+ * no switch over node types. The machine never executes anything itself: it asks for effects and
+ * durable timers through named actions that the engine reads from XState's pure `transition`.
+ */
+
+/** What an instance remembers between steps. Kept tiny: it is stored for every customer. */
+export interface RunContext {
+  /** Visits per node id (a node visited twice gets a new idempotency key). */
+  v: Record<string, number>;
+  /** Port chosen at the current node. */
+  p?: string;
+  /** Result of the current node's effect. */
+  er?: { port: string; data?: Record<string, unknown> };
+  /** What the current node waits for: timer key, events (type, port, filter), timeout port. */
+  aw?: { k: string; e: Array<{ t: string; p: string; f?: Filter }>; tp?: string };
+  /** Epoch ms the run started (for the goal window). */
+  at: number;
+  /** Set when the journey's goal was reached. */
+  goal?: number;
+  /** Exit reason once exited. */
+  x?: string;
+}
+
+interface Base {
+  customer: CustomerView;
+  now: number;
+}
+export type RunEvent =
+  | (Base & { type: 'enroll'; entryNodeId: string; event?: JourneyEvent })
+  | (Base & { type: 'ext'; event: JourneyEvent })
+  | (Base & { type: 'timer.fired'; key: string })
+  | (Base & { type: 'effect.result'; key: string; port: string; data?: Record<string, unknown> })
+  | (Base & { type: 'exit'; reason: string })
+  | (Base & { type: 'goto'; nodeId: string });
+
+/** Requests the engine reads from a transition's actions. */
+export type EngineAction =
+  | { type: 'entered'; params: { nodeId: string; visit: number } }
+  | { type: 'effect'; params: { nodeId: string; key: string } }
+  | { type: 'timer'; params: { key: string; at: number } }
+  | { type: 'goal'; params: Record<string, never> }
+  | { type: 'exited'; params: { reason: string } };
+
+export interface CompiledNode {
+  node: JourneyNode;
+  definition: AnyNodeDefinition;
+  config: unknown;
+  ports: string[];
+  /** Ports that have an edge: a failure port without one means "exit with a reason". */
+  connected: Set<string>;
+}
+
+export interface CompiledJourney {
+  versionId: string;
+  machine: AnyStateMachine;
+  graph: JourneyGraph;
+  nodes: Map<string, CompiledNode>;
+  entryNodeIds: string[];
+}
+
+export class CompileError extends Error {
+  constructor(
+    message: string,
+    readonly nodeId?: string,
+  ) {
+    super(nodeId ? `node ${nodeId}: ${message}` : message);
+    this.name = 'CompileError';
+  }
+}
+
+/** State ids: `n_<nodeId>` (node ids are plain `[A-Za-z0-9_-]`). */
+export const stateOf = (nodeId: string) => `n_${nodeId}`;
+export const visitKey = (nodeId: string, visit: number) => `${nodeId}:${visit}`;
+
+/** The record conditions read: customer fields at the top level, plus the event if any. */
+export function filterContext(customer: CustomerView, event?: JourneyEvent): Record<string, unknown> {
+  return event ? { ...customer, customer, event, type: event.type, data: event.data } : { ...customer, customer };
+}
+
+function nodeContext(nodeId: string, context: RunContext, event: RunEvent): NodeContext {
+  const visit = context.v[nodeId] ?? 1;
+  return {
+    customer: event.customer,
+    now: new Date(event.now),
+    random: hashToUnit(`${event.customer.id}:${nodeId}`),
+    event: event.type === 'ext' || event.type === 'enroll' ? event.event : undefined,
+    visitKey: visitKey(nodeId, visit),
+    effectResult: context.er,
+  };
+}
+
+/** Which port an external event opens for the current wait, if any. */
+function awaitedPort(context: RunContext, event: RunEvent): string | undefined {
+  if (event.type !== 'ext' || !context.aw) return undefined;
+  for (const spec of context.aw.e) {
+    if (spec.t !== event.event.type) continue;
+    if (!spec.f || evaluateFilter(spec.f, filterContext(event.customer, event.event))) return spec.p;
+  }
+  return undefined;
+}
+
+export function compileJourney(versionId: string, graph: JourneyGraph, registry: NodeRegistry): CompiledJourney {
+  const nodes = new Map<string, CompiledNode>();
+  for (const node of graph.nodes) {
+    const definition = registry.get(node.type);
+    if (!definition) throw new CompileError(`unknown node type "${node.type}"`, node.id);
+    const parsed = definition.config.safeParse(node.config);
+    if (!parsed.success) throw new CompileError(`invalid config: ${parsed.error.message}`, node.id);
+    const ports = outputsOf(definition, parsed.data).map((p) => p.id);
+    nodes.set(node.id, { node, definition, config: parsed.data, ports, connected: new Set() });
+  }
+  const targets = new Map<string, string>(); // `${source}\u0000${port}` → target node id
+  for (const edge of graph.edges) {
+    if (!nodes.has(edge.source) || !nodes.has(edge.target)) {
+      throw new CompileError(`edge ${edge.id} connects a node that does not exist`);
+    }
+    targets.set(`${edge.source}\u0000${edge.sourcePort}`, edge.target);
+    nodes.get(edge.source)?.connected.add(edge.sourcePort);
+  }
+  const targetOf = (nodeId: string, port: string) => {
+    const target = targets.get(`${nodeId}\u0000${port}`);
+    // An unconnected optional port ends the run as completed.
+    return target ? `#${stateOf(target)}` : '#completed';
+  };
+
+  const entryNodeIds = graph.nodes.filter((n) => nodes.get(n.id)?.definition.entry).map((n) => n.id);
+  const states: Record<string, unknown> = {};
+  for (const compiled of nodes.values()) states[stateOf(compiled.node.id)] = nodeState(compiled, targetOf);
+
+  const settings = graph.settings;
+  // biome-ignore lint/suspicious/noExplicitAny: transitions are built generically from settings.
+  const topLevelExt: any[] = [];
+  for (const condition of settings.exitConditions) {
+    topLevelExt.push({
+      guard: ({ event }: { event: RunEvent }) =>
+        event.type === 'ext' &&
+        event.event.type === condition.event &&
+        (!condition.filter || evaluateFilter(condition.filter, filterContext(event.customer, event.event))),
+      target: '#exited',
+      actions: [
+        assign({ x: `exitCondition:${condition.event}` }),
+        { type: 'exited', params: { reason: `exitCondition:${condition.event}` } },
+      ],
+    });
+  }
+  const goal = settings.goal;
+  if (goal) {
+    const windowMs = durationToMs(goal.window);
+    topLevelExt.push({
+      guard: ({ context, event }: { context: RunContext; event: RunEvent }) =>
+        context.goal === undefined &&
+        event.type === 'ext' &&
+        event.event.type === goal.event &&
+        event.now - context.at <= windowMs &&
+        (!goal.filter || evaluateFilter(goal.filter, filterContext(event.customer, event.event))),
+      // Reaching the goal is recorded; the customer keeps going (exit conditions end runs).
+      actions: [assign({ goal: ({ event }: { event: RunEvent }) => event.now }), { type: 'goal', params: {} }],
+    });
+  }
+
+  const machine = setup({
+    types: {} as { context: RunContext; events: RunEvent },
+    actions: { entered: () => {}, effect: () => {}, timer: () => {}, goal: () => {}, exited: () => {} },
+    // biome-ignore lint/suspicious/noExplicitAny: state configs are built generically from node definitions.
+  }).createMachine(<any>{
+    id: `journey-${versionId}`,
+    context: { v: {}, at: 0 },
+    initial: 'idle',
+    on: {
+      ext: topLevelExt,
+      exit: {
+        target: '#exited',
+        actions: [
+          assign({ x: ({ event }: { event: RunEvent }) => (event.type === 'exit' ? event.reason : undefined) }),
+          {
+            type: 'exited',
+            params: ({ event }: { event: RunEvent }) => ({ reason: event.type === 'exit' ? event.reason : 'exit' }),
+          },
+        ],
+      },
+      goto: [...nodes.keys()].map((nodeId) => ({
+        guard: ({ event }: { event: RunEvent }) => event.type === 'goto' && event.nodeId === nodeId,
+        target: `#${stateOf(nodeId)}`,
+      })),
+    },
+    states: {
+      idle: {
+        on: {
+          enroll: entryNodeIds.map((nodeId) => ({
+            guard: ({ event }: { event: RunEvent }) => event.type === 'enroll' && event.entryNodeId === nodeId,
+            target: `#${stateOf(nodeId)}`,
+            actions: assign({ at: ({ event }: { event: RunEvent }) => event.now }),
+          })),
+        },
+      },
+      ...states,
+      completed: { id: 'completed', type: 'final' },
+      exited: { id: 'exited', type: 'final' },
+    },
+  });
+  return { versionId, machine, graph, nodes, entryNodeIds };
+}
+
+type TargetOf = (nodeId: string, port: string) => string;
+
+/** One node's state, composed from whichever parts its definition has. */
+function nodeState(compiled: CompiledNode, targetOf: TargetOf): unknown {
+  const { node, definition, config, ports } = compiled;
+  const id = node.id;
+  const enter = [
+    assign({
+      v: ({ context }: { context: RunContext }) => ({ ...context.v, [id]: (context.v[id] ?? 0) + 1 }),
+      p: undefined,
+      er: undefined,
+      aw: undefined,
+    }),
+    { type: 'entered', params: ({ context }: { context: RunContext }) => ({ nodeId: id, visit: context.v[id] }) },
+  ];
+  if (ports.length === 0) return { id: stateOf(id), type: 'final', entry: enter };
+
+  const after = (part: 'effect' | 'await') => {
+    if (part === 'effect' && definition.effect) return 'acting';
+    if (definition.await) return 'awaiting';
+    return 'leaving';
+  };
+  const substates: Record<string, unknown> = {};
+  if (definition.decide) {
+    const decide = definition.decide;
+    substates.deciding = {
+      always: {
+        target: after('effect'),
+        actions: assign({
+          p: ({ context, event }: { context: RunContext; event: RunEvent }) =>
+            decide(config, nodeContext(id, context, event)),
+        }),
+      },
+    };
+  }
+  if (definition.effect) {
+    substates.acting = {
+      entry: {
+        type: 'effect',
+        params: ({ context }: { context: RunContext }) => ({ nodeId: id, key: visitKey(id, context.v[id] ?? 1) }),
+      },
+      on: {
+        'effect.result': {
+          guard: ({ context, event }: { context: RunContext; event: RunEvent }) =>
+            event.type === 'effect.result' && event.key === visitKey(id, context.v[id] ?? 1),
+          target: after('await'),
+          actions: assign(({ event }: { event: RunEvent }) =>
+            event.type === 'effect.result' ? { p: event.port, er: { port: event.port, data: event.data } } : {},
+          ),
+        },
+      },
+    };
+  }
+  if (definition.await) {
+    const awaitOf = definition.await;
+    substates.awaiting = {
+      entry: [
+        assign({
+          aw: ({ context, event }: { context: RunContext; event: RunEvent }) =>
+            compactAwait(awaitOf(config, nodeContext(id, context, event)), visitKey(id, context.v[id] ?? 1)),
+        }),
+        {
+          type: 'timer',
+          params: ({ context, event }: { context: RunContext; event: RunEvent }) => {
+            // Recomputed only to read the instant; `aw` keeps what guards need.
+            const spec = awaitOf(config, nodeContext(id, context, event));
+            return spec.timeout ? { key: visitKey(id, context.v[id] ?? 1), at: spec.timeout.at.getTime() } : undefined;
+          },
+        },
+      ],
+      on: {
+        ext: {
+          guard: ({ context, event }: { context: RunContext; event: RunEvent }) =>
+            awaitedPort(context, event) !== undefined,
+          target: 'leaving',
+          actions: assign({
+            p: ({ context, event }: { context: RunContext; event: RunEvent }) => awaitedPort(context, event),
+            aw: undefined,
+          }),
+        },
+        'timer.fired': {
+          guard: ({ context, event }: { context: RunContext; event: RunEvent }) =>
+            event.type === 'timer.fired' && context.aw?.k === event.key && context.aw.tp !== undefined,
+          target: 'leaving',
+          actions: assign({ p: ({ context }: { context: RunContext }) => context.aw?.tp, aw: undefined }),
+        },
+      },
+    };
+  }
+  substates.leaving = {
+    always: [
+      ...ports.map((port) => ({
+        guard: ({ context }: { context: RunContext }) => context.p === port,
+        target: targetOf(id, port),
+      })),
+      // Pass-through nodes (and unknown ports) follow the first port.
+      { target: targetOf(id, ports[0] as string) },
+    ],
+  };
+  const initial = definition.decide ? 'deciding' : after('effect');
+  return { id: stateOf(id), entry: enter, initial, states: substates };
+}
+
+function compactAwait(spec: AwaitSpec, key: string): RunContext['aw'] {
+  return {
+    k: key,
+    e: (spec.events ?? []).map((e) => (e.filter ? { t: e.type, p: e.port, f: e.filter } : { t: e.type, p: e.port })),
+    tp: spec.timeout?.port,
+  };
+}
+
+/** Per-version cache: a version is immutable, so its machine is compiled once. */
+export class MachineCache {
+  private readonly cache = new Map<string, CompiledJourney>();
+  constructor(private readonly registry: NodeRegistry) {}
+  get(versionId: string, loadGraph: () => JourneyGraph): CompiledJourney {
+    let compiled = this.cache.get(versionId);
+    if (!compiled) {
+      compiled = compileJourney(versionId, loadGraph(), this.registry);
+      this.cache.set(versionId, compiled);
+    }
+    return compiled;
+  }
+}

@@ -1,0 +1,214 @@
+import {
+  durationToMs,
+  isInWindow,
+  type NodeExecutor,
+  nextOutsideWindow,
+  PermanentError,
+  RetryableError,
+} from '@siyu/shared';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Logger } from '../logger.ts';
+import type { Clock } from './api.ts';
+import { isoDate, type Statements } from './statements.ts';
+import type { Stepper } from './stepper.ts';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 3_600_000 };
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
+export function backoffMs(policy: RetryPolicy, attempt: number, random = Math.random()): number {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(exp / 2 + (exp / 2) * random);
+}
+
+type Outcome =
+  | { kind: 'result'; port: string; data?: Record<string, unknown>; status: 'done' | 'skipped' }
+  | { kind: 'retry'; at: number; error: string }
+  | { kind: 'defer'; at: number }
+  | { kind: 'failed'; error: string }
+  | { kind: 'stale' };
+
+interface DueEffect {
+  id: number;
+  instanceId: number;
+  nodeId: string;
+  nodeType: string;
+  idempotencyKey: string;
+  attempts: number;
+}
+
+/**
+ * Runs outbox effects through node executors, at least once, with the idempotency key
+ * (instance:node:visit) so a retry or a crash-and-restart never sends twice. Results come back
+ * to the instance as `effect.result` events that choose the node's port.
+ */
+export class Dispatcher {
+  private readonly executors = new Map<string, NodeExecutor>();
+
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly st: Statements,
+    private readonly stepper: Stepper,
+    executors: readonly NodeExecutor[],
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly batchSize = 200,
+  ) {
+    for (const executor of executors) this.executors.set(executor.definition.type, executor);
+  }
+
+  /** Runs one batch of due effects; returns how many ran and failed, or undefined if none were due. */
+  async runBatch(): Promise<{ ran: number; failed: number } | undefined> {
+    const now = this.clock.now();
+    const due = this.st.dueEffects.all(now, this.batchSize);
+    if (due.length === 0) return undefined;
+    const outcomes = await Promise.all(due.map((effect) => this.runOne(effect, now)));
+    let failed = 0;
+    this.db.transaction(() => {
+      due.forEach((effect, i) => {
+        const outcome = outcomes[i] as Outcome;
+        if (outcome.kind === 'failed') failed++;
+        this.apply(effect, outcome, now);
+      });
+    })();
+    return { ran: due.length, failed };
+  }
+
+  private async runOne(effect: DueEffect, now: number): Promise<Outcome> {
+    const row = this.st.instanceById.get(effect.instanceId);
+    if (!row || row.status !== 'active') return { kind: 'stale' };
+    const compiled = this.stepper.compiled(row.versionId);
+    const node = compiled.nodes.get(effect.nodeId);
+    const executor = this.executors.get(effect.nodeType);
+    if (!node) return { kind: 'failed', error: `node ${effect.nodeId} is not in version ${row.versionId}` };
+    if (!executor) return { kind: 'failed', error: `no executor for node type ${effect.nodeType}` };
+    const customer = this.stepper.customerView(row.customerId);
+    if (!customer) return { kind: 'failed', error: `customer ${row.customerId} no longer exists` };
+
+    const settings = compiled.graph.settings;
+    const spec = node.definition.effect ?? {};
+    const skipPort = spec.skippedPort ?? (node.ports[0] as string);
+    const quiet = settings.quietHours;
+    if ((spec.quietHours ?? spec.channel !== undefined) && quiet.enabled) {
+      const window = { timeZone: quiet.timeZone, start: quiet.start, end: quiet.end, weekdays: [] };
+      if (isInWindow(window, new Date(now))) {
+        if (quiet.action === 'skip')
+          return { kind: 'result', port: skipPort, data: { skipped: 'quietHours' }, status: 'skipped' };
+        return { kind: 'defer', at: nextOutsideWindow(window, new Date(now)).getTime() };
+      }
+    }
+    if (spec.channel) {
+      for (const cap of settings.frequencyCaps) {
+        if (cap.channel !== spec.channel) continue;
+        const sent = this.st.countMessages.get(customer.id, cap.channel, now - durationToMs(cap.per))?.n ?? 0;
+        if (sent >= cap.max) {
+          return {
+            kind: 'result',
+            port: skipPort,
+            data: { skipped: 'frequencyCap', channel: cap.channel },
+            status: 'skipped',
+          };
+        }
+      }
+    }
+
+    const attempt = effect.attempts + 1;
+    try {
+      const result = await executor.run({
+        config: node.config,
+        customer,
+        idempotencyKey: effect.idempotencyKey,
+        attempt,
+        journey: { id: row.journeyId, versionId: row.versionId },
+        instanceId: String(row.id),
+        nodeId: effect.nodeId,
+        now: new Date(now),
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (!node.ports.includes(result.port)) {
+        return { kind: 'failed', error: `executor returned unknown port "${result.port}"` };
+      }
+      return { kind: 'result', port: result.port, data: result.data, status: 'done' };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof RetryableError && attempt < this.retry.maxAttempts) {
+        const delay = error.retryAfterMs ?? backoffMs(this.retry, attempt);
+        return { kind: 'retry', at: now + delay, error: message };
+      }
+      if (!(error instanceof RetryableError) && !(error instanceof PermanentError)) {
+        // An unexpected error is treated as retryable: the provider may be down.
+        if (attempt < this.retry.maxAttempts) {
+          return { kind: 'retry', at: now + backoffMs(this.retry, attempt), error: message };
+        }
+      }
+      return { kind: 'failed', error: message };
+    }
+  }
+
+  private apply(effect: DueEffect, outcome: Outcome, now: number): void {
+    const attempts = effect.attempts + 1;
+    if (outcome.kind === 'stale') {
+      this.st.finishEffect.run('skipped', effect.attempts, null, 'instance no longer active', isoDate(now), effect.id);
+      return;
+    }
+    if (outcome.kind === 'defer') {
+      this.st.deferEffect.run(outcome.at, effect.id);
+      return;
+    }
+    if (outcome.kind === 'retry') {
+      this.st.retryEffect.run(attempts, outcome.at, outcome.error, effect.id);
+      this.logger.warn(
+        { effect: effect.idempotencyKey, attempt: attempts, error: outcome.error },
+        'effect will be retried',
+      );
+      return;
+    }
+    const row = this.st.instanceById.get(effect.instanceId);
+    if (!row) return;
+    const customer = this.stepper.customerView(row.customerId);
+    if (!customer) return;
+    const key = effect.idempotencyKey.slice(effect.idempotencyKey.indexOf(':') + 1);
+    if (outcome.kind === 'result') {
+      this.st.finishEffect.run(
+        outcome.status,
+        attempts,
+        JSON.stringify({ port: outcome.port, data: outcome.data }),
+        null,
+        isoDate(now),
+        effect.id,
+      );
+      this.stepper.step(
+        row,
+        { type: 'effect.result', key, port: outcome.port, data: outcome.data, customer, now },
+        {
+          kind: 'effect',
+          port: outcome.port,
+          detail: { key: effect.idempotencyKey, status: outcome.status, data: outcome.data },
+        },
+      );
+      return;
+    }
+    this.st.finishEffect.run('failed', attempts, null, outcome.error, isoDate(now), effect.id);
+    this.logger.warn({ effect: effect.idempotencyKey, error: outcome.error }, 'effect failed');
+    const node = this.stepper.compiled(row.versionId).nodes.get(effect.nodeId);
+    const failurePort = node?.definition.effect?.failurePort;
+    if (failurePort && node?.connected.has(failurePort)) {
+      this.stepper.step(
+        row,
+        { type: 'effect.result', key, port: failurePort, data: { error: outcome.error }, customer, now },
+        { kind: 'error', port: failurePort, detail: { key: effect.idempotencyKey, error: outcome.error } },
+      );
+    } else {
+      this.stepper.step(
+        row,
+        { type: 'exit', reason: `effectFailed:${effect.nodeId}`, customer, now },
+        { kind: 'error', detail: { key: effect.idempotencyKey, error: outcome.error } },
+      );
+    }
+  }
+}

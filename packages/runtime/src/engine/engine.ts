@@ -1,0 +1,372 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type CustomerView,
+  durationToMs,
+  evaluateFilter,
+  hashToUnit,
+  issuesOf,
+  type JourneyEvent,
+  type JourneyEventInput,
+  JourneyEventSchema,
+  type NodeExecutor,
+  type NodeRegistry,
+} from '@siyu/shared';
+import type { Database } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import type {
+  Clock,
+  EnrollOptions,
+  EnrollOutcome,
+  IngestOutcome,
+  JourneyEngine,
+  TickOutcome,
+  TimelineEntry,
+} from './api.ts';
+import { type CompiledJourney, filterContext, type RunContext } from './compiler.ts';
+import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
+import { type InstanceRow, isoDate, prepareStatements } from './statements.ts';
+import { Stepper } from './stepper.ts';
+
+export interface EngineDeps {
+  db: Pick<Database, 'sqlite'>;
+  registry: NodeRegistry;
+  /** Server-side executors (from each ServerNodePackage.executors). */
+  executors: readonly NodeExecutor[];
+  clock: Clock;
+  logger: Logger;
+  retry?: RetryPolicy;
+  /** Timers fired per transaction. */
+  timerBatchSize?: number;
+  /** Effects run per batch. */
+  effectBatchSize?: number;
+  /** Background loop period on the real clock. */
+  pollMs?: number;
+}
+
+/** The engine plus batch entry points used by the audience scheduler and the benchmark. */
+export interface DurableEngine extends JourneyEngine {
+  /** Enrols many customers in one transaction (audience entries, imports, the benchmark). */
+  enrollMany(journeyId: string, customerIds: readonly string[], options?: EnrollOptions): EnrollOutcome[];
+  /** Number of XState transitions computed since the engine was created. */
+  readonly steps: number;
+}
+
+type Skip = Extract<EnrollOutcome, { status: 'skipped' }>['reason'];
+
+export function createEngine(deps: EngineDeps): DurableEngine {
+  const { clock, logger } = deps;
+  const db = deps.db.sqlite;
+  const st = prepareStatements(db);
+  const stepper = new Stepper(st, deps.registry);
+  const dispatcher = new Dispatcher(
+    db,
+    st,
+    stepper,
+    deps.executors,
+    clock,
+    logger,
+    deps.retry ?? DEFAULT_RETRY,
+    deps.effectBatchSize ?? 200,
+  );
+  const timerBatch = deps.timerBatchSize ?? 1000;
+
+  function liveVersion(journeyId: string): CompiledJourney | Skip {
+    const journey = st.journey.get(journeyId);
+    if (!journey || journey.status !== 'live' || !journey.liveVersionId) return 'journeyNotLive';
+    return stepper.compiled(journey.liveVersionId);
+  }
+
+  function pickEntry(compiled: CompiledJourney, entryNodeId?: string): string | undefined {
+    if (entryNodeId) return compiled.entryNodeIds.includes(entryNodeId) ? entryNodeId : undefined;
+    const manual = compiled.entryNodeIds.find((id) => {
+      const n = compiled.nodes.get(id);
+      const kind = n?.definition.entry?.trigger(n.config).kind;
+      return kind === 'api' || kind === 'audience';
+    });
+    return manual ?? compiled.entryNodeIds[0];
+  }
+
+  /** Re-entry policy: once / afterExit / always, with an optional minimum gap between starts. */
+  function reEntryBlock(
+    compiled: CompiledJourney,
+    journeyId: string,
+    customerId: string,
+    now: number,
+  ): Skip | undefined {
+    const last = st.lastInstance.get(customerId, journeyId);
+    if (!last) return undefined;
+    const reEntry = compiled.graph.settings.reEntry;
+    if (reEntry.policy === 'once') return 'reEntryOnce';
+    if (reEntry.policy === 'afterExit' && st.hasActive.get(customerId, journeyId)) return 'alreadyActive';
+    if (reEntry.minGap && now - Date.parse(last.enteredAt) < durationToMs(reEntry.minGap)) return 'minGap';
+    return undefined;
+  }
+
+  function enrollSync(
+    journeyId: string,
+    customerId: string,
+    options: { entryNodeId?: string; event?: JourneyEvent },
+    compiledOrSkip = liveVersion(journeyId),
+  ): EnrollOutcome {
+    if (typeof compiledOrSkip === 'string') return { status: 'skipped', reason: compiledOrSkip };
+    const compiled = compiledOrSkip;
+    const now = clock.now();
+    const customer = stepper.customerView(customerId);
+    if (!customer) throw new EngineInputError(`unknown customer ${customerId}`);
+    if (customer.erased) return { status: 'skipped', reason: 'erased' };
+    const blocked = reEntryBlock(compiled, journeyId, customerId, now);
+    if (blocked) return { status: 'skipped', reason: blocked };
+    const entryNodeId = pickEntry(compiled, options.entryNodeId);
+    if (!entryNodeId) throw new EngineInputError(`journey ${journeyId} has no entry node ${options.entryNodeId ?? ''}`);
+    const holdoutPercent = compiled.graph.settings.holdoutPercent;
+    const holdout = holdoutPercent > 0 && hashToUnit(`${customerId}:${journeyId}:holdout`) * 100 < holdoutPercent;
+    const instanceId = stepper.createInstance(
+      compiled,
+      journeyId,
+      customer,
+      { type: 'enroll', entryNodeId, event: options.event, customer, now },
+      holdout,
+    );
+    return { status: 'enrolled', instanceId, holdout };
+  }
+
+  function parseOptionalEvent(input?: JourneyEventInput): JourneyEvent | undefined {
+    if (!input) return undefined;
+    const parsed = JourneyEventSchema.safeParse(input);
+    if (!parsed.success) {
+      throw new EngineInputError(
+        `invalid event: ${issuesOf(parsed.error)
+          .map((i) => `${i.path}: ${i.message}`)
+          .join('; ')}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  /** Finds the customer an event is about, creating one from its identities if none matches. */
+  function resolveCustomer(event: JourneyEvent, now: number): string | undefined {
+    if (event.customerId) return st.customer.get(event.customerId) ? event.customerId : undefined;
+    const identities = Object.entries(event.identities ?? {}).filter(([, v]) => Boolean(v)) as [string, string][];
+    for (const [kind, value] of identities) {
+      const found = st.customerByIdentity.get(kind, value);
+      if (found) return found.customerId;
+    }
+    if (identities.length === 0) return undefined;
+    const id = randomUUID();
+    st.insertCustomer.run(id, '{}', isoDate(now), isoDate(now));
+    for (const [kind, value] of identities) st.insertIdentity.run(kind, value, id, isoDate(now));
+    return id;
+  }
+
+  /** Whether an instance's journey reacts to this event type (waits, goal, exit conditions). */
+  function reactsTo(row: InstanceRow, type: string): boolean {
+    if (row.waitingFor?.split(',').includes(type)) return true;
+    const settings = stepper.compiled(row.versionId).graph.settings;
+    return settings.goal?.event === type || settings.exitConditions.some((c) => c.event === type);
+  }
+
+  function ingestSync(event: JourneyEvent, source: string): IngestOutcome {
+    const now = clock.now();
+    const customerId = resolveCustomer(event, now);
+    if (!customerId) {
+      logger.warn(
+        { eventId: event.id, type: event.type, customerId: event.customerId },
+        'event rejected: unknown customer',
+      );
+      return {
+        status: 'rejected',
+        reason: `unknown customer ${event.customerId ?? ''}`.trim(),
+        delivered: 0,
+        enrolled: 0,
+      };
+    }
+    const inserted = st.insertEvent.run(
+      event.id,
+      event.type,
+      customerId,
+      event.occurredAt.getTime(),
+      now,
+      JSON.stringify(event.data),
+      source,
+    );
+    if (inserted.changes === 0) {
+      logger.info({ eventId: event.id, type: event.type }, 'event ignored: duplicate id');
+      return {
+        status: 'duplicate',
+        reason: `event ${event.id} was already received`,
+        customerId,
+        delivered: 0,
+        enrolled: 0,
+      };
+    }
+    const customer = stepper.customerView(customerId) as CustomerView;
+    let delivered = 0;
+    for (const row of st.activeInstancesOfCustomer.all(customerId)) {
+      if (!reactsTo(row, event.type)) continue;
+      const moved = stepper.step(
+        row,
+        { type: 'ext', event, customer, now },
+        { kind: 'event', detail: { event: event.id, type: event.type } },
+      );
+      if (moved) delivered++;
+    }
+    let enrolled = 0;
+    for (const journey of st.liveJourneys.all()) {
+      const compiled = stepper.compiled(journey.liveVersionId);
+      for (const entryNodeId of compiled.entryNodeIds) {
+        const n = compiled.nodes.get(entryNodeId);
+        const trigger = n?.definition.entry?.trigger(n.config);
+        if (trigger?.kind !== 'event' || trigger.event !== event.type) continue;
+        if (trigger.filter && !evaluateFilter(trigger.filter, filterContext(customer, event))) continue;
+        const outcome = enrollSync(journey.id, customerId, { entryNodeId, event }, compiled);
+        if (outcome.status === 'enrolled') enrolled++;
+        break;
+      }
+    }
+    st.markEventProcessed.run(now, event.id);
+    return { status: 'accepted', customerId, delivered, enrolled };
+  }
+
+  /** Fires one batch of due timers in one transaction; returns how many fired. */
+  function fireTimers(): number {
+    const now = clock.now();
+    return db.transaction(() => {
+      const due = st.dueTimers.all(now, timerBatch);
+      for (const timer of due) {
+        st.deleteTimerById.run(timer.id);
+        const row = st.instanceById.get(timer.instanceId);
+        if (!row || row.status !== 'active') continue;
+        const customer = stepper.customerView(row.customerId);
+        if (!customer) continue;
+        stepper.step(
+          row,
+          { type: 'timer.fired', key: timer.key, customer, now },
+          { kind: 'timer', detail: { key: timer.key, dueAt: timer.dueAt } },
+        );
+      }
+      return due.length;
+    })();
+  }
+
+  let ticking: Promise<TickOutcome> | undefined;
+  async function tickOnce(): Promise<TickOutcome> {
+    const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0 };
+    for (;;) {
+      let progressed = false;
+      for (let fired = fireTimers(); fired > 0; fired = fireTimers()) {
+        outcome.timersFired += fired;
+        progressed = true;
+      }
+      for (let batch = await dispatcher.runBatch(); batch; batch = await dispatcher.runBatch()) {
+        outcome.effectsRun += batch.ran;
+        outcome.effectsFailed += batch.failed;
+        progressed = true;
+      }
+      if (!progressed) return outcome;
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+
+  const engine: DurableEngine = {
+    get steps() {
+      return stepper.steps;
+    },
+    async enroll(journeyId, customerId, options = {}) {
+      const event = parseOptionalEvent(options.event);
+      return db.transaction(() => enrollSync(journeyId, customerId, { entryNodeId: options.entryNodeId, event }))();
+    },
+    enrollMany(journeyId, customerIds, options = {}) {
+      const event = parseOptionalEvent(options.event);
+      return db.transaction(() =>
+        customerIds.map((id) => enrollSync(journeyId, id, { entryNodeId: options.entryNodeId, event })),
+      )();
+    },
+    async ingestEvent(input, source = 'api') {
+      const parsed = JourneyEventSchema.safeParse(input);
+      if (!parsed.success) {
+        const reason = `malformed event: ${issuesOf(parsed.error)
+          .map((i) => `${i.path}: ${i.message}`)
+          .join('; ')}`;
+        logger.warn({ source, reason }, 'event rejected');
+        return { status: 'rejected', reason, delivered: 0, enrolled: 0 };
+      }
+      return db.transaction(() => ingestSync(parsed.data, source))();
+    },
+    tick() {
+      // One tick at a time: the background loop and a caller never run the same effect together.
+      ticking ??= tickOnce().finally(() => {
+        ticking = undefined;
+      });
+      return ticking;
+    },
+    async migrateInstances(journeyId, toVersionId, nodeMapping) {
+      const target = stepper.compiled(toVersionId);
+      const now = clock.now();
+      return db.transaction(() => {
+        let moved = 0;
+        for (const row of st.activeInstancesOfJourney.all(journeyId, toVersionId)) {
+          const to = row.nodeId ? nodeMapping[row.nodeId] : undefined;
+          if (!to || !target.nodes.has(to)) {
+            logger.warn({ instanceId: row.id, nodeId: row.nodeId }, 'instance not migrated: node has no mapping');
+            continue;
+          }
+          const customer = stepper.customerView(row.customerId);
+          if (!customer) continue;
+          const old = JSON.parse(row.snapshot) as { c: RunContext };
+          const fromVersion = row.versionId;
+          // The step log keeps the old version's rows; the instance continues on the new one.
+          stepper.log(row, now, 'migrate', row.nodeId, null, null, { fromVersion, toVersion: toVersionId, to });
+          st.deleteTimersOf.run(row.id);
+          st.moveInstanceVersion.run(toVersionId, row.id);
+          row.versionId = toVersionId;
+          row.snapshot = JSON.stringify({ s: 'idle', c: { v: {}, at: old.c.at, goal: old.c.goal } });
+          stepper.step(row, { type: 'goto', nodeId: to, customer, now }, { kind: 'migrate', detail: { to } });
+          moved++;
+        }
+        return { moved };
+      })();
+    },
+    async timeline(instanceId) {
+      return st.timeline.all(instanceId).map(
+        (r): TimelineEntry => ({
+          at: Number(r.at),
+          kind: r.kind,
+          nodeId: r.nodeId,
+          fromNodeId: r.fromNodeId,
+          port: r.port,
+          detail: r.detail ? JSON.parse(r.detail) : undefined,
+        }),
+      );
+    },
+    start() {
+      if (running) return;
+      running = true;
+      const loop = () => {
+        engine
+          .tick()
+          .catch((error) => logger.error({ err: error }, 'engine tick failed'))
+          .finally(() => {
+            if (running) timer = setTimeout(loop, deps.pollMs ?? 250);
+          });
+      };
+      // Timers that came due while the process was down fire at once.
+      loop();
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      await ticking;
+    },
+  };
+  return engine;
+}
+
+/** Input the engine cannot act on (unknown customer or entry node, malformed event). */
+export class EngineInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineInputError';
+  }
+}

@@ -1,0 +1,166 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+/** The part of a prepared statement the engine uses, named here so declarations stay portable. */
+export interface Stmt<P extends unknown[], R = unknown> {
+  run(...params: P): { changes: number; lastInsertRowid: number | bigint };
+  get(...params: P): R | undefined;
+  all(...params: P): R[];
+}
+
+function prep<P extends unknown[], R = unknown>(db: BetterSqlite3.Database, sql: string): Stmt<P, R> {
+  return db.prepare(sql) as unknown as Stmt<P, R>;
+}
+
+/**
+ * Prepared statements for the engine's hot path. Prisma per row is far too slow for millions of
+ * steps; these run inside one better-sqlite3 transaction per batch of instances.
+ */
+
+export interface InstanceRow {
+  id: number;
+  journeyId: string;
+  versionId: string;
+  customerId: string;
+  status: string;
+  holdout: number;
+  snapshot: string;
+  nodeId: string | null;
+  waitingFor: string | null;
+  enteredAt: string;
+}
+
+/** Prisma's SQLite adapter stores DateTime as ISO-8601 with an explicit offset; match it. */
+export const isoDate = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
+
+export function prepareStatements(db: BetterSqlite3.Database) {
+  return {
+    instanceById: prep<[number], InstanceRow>(
+      db,
+      'SELECT id, journeyId, versionId, customerId, status, holdout, snapshot, nodeId, waitingFor, enteredAt FROM Instance WHERE id = ?',
+    ),
+    activeInstancesOfCustomer: prep<[string], InstanceRow>(
+      db,
+      "SELECT id, journeyId, versionId, customerId, status, holdout, snapshot, nodeId, waitingFor, enteredAt FROM Instance WHERE customerId = ? AND status = 'active'",
+    ),
+    lastInstance: prep<[string, string], { id: number; status: string; enteredAt: string }>(
+      db,
+      'SELECT id, status, enteredAt FROM Instance WHERE customerId = ? AND journeyId = ? ORDER BY id DESC LIMIT 1',
+    ),
+    hasActive: prep<[string, string], { id: number }>(
+      db,
+      "SELECT id FROM Instance WHERE customerId = ? AND journeyId = ? AND status = 'active' LIMIT 1",
+    ),
+    insertInstance: prep<unknown[]>(
+      db,
+      `INSERT INTO Instance (journeyId, versionId, customerId, status, holdout, snapshot, nodeId, enteredAt, updatedAt)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    updateInstance: prep<unknown[]>(
+      db,
+      `UPDATE Instance SET snapshot = ?, nodeId = ?, waitingFor = ?, status = ?, exitReason = ?, goalAt = COALESCE(goalAt, ?),
+       updatedAt = ?, endedAt = ? WHERE id = ?`,
+    ),
+    moveInstanceVersion: prep<unknown[]>(db, 'UPDATE Instance SET versionId = ? WHERE id = ?'),
+    activeInstancesOfJourney: prep<[string, string], InstanceRow>(
+      db,
+      "SELECT id, journeyId, versionId, customerId, status, holdout, snapshot, nodeId, waitingFor, enteredAt FROM Instance WHERE journeyId = ? AND status = 'active' AND versionId != ?",
+    ),
+    insertTimer: prep<unknown[]>(
+      db,
+      'INSERT OR IGNORE INTO Timer (instanceId, dueAt, key, createdAt) VALUES (?, ?, ?, ?)',
+    ),
+    deleteTimer: prep<unknown[]>(db, 'DELETE FROM Timer WHERE instanceId = ? AND key = ?'),
+    deleteTimersOf: prep<unknown[]>(db, 'DELETE FROM Timer WHERE instanceId = ?'),
+    deleteTimerById: prep<unknown[]>(db, 'DELETE FROM Timer WHERE id = ?'),
+    dueTimers: prep<[number, number], { id: number; instanceId: number; key: string; dueAt: number }>(
+      db,
+      'SELECT id, instanceId, key, dueAt FROM Timer WHERE dueAt <= ? ORDER BY dueAt LIMIT ?',
+    ),
+    insertOutbox: prep<unknown[]>(
+      db,
+      `INSERT OR IGNORE INTO OutboxEffect (instanceId, nodeId, nodeType, idempotencyKey, payload, status, attempts, nextAttemptAt, createdAt)
+       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+    ),
+    dueEffects: prep<
+      [number, number],
+      { id: number; instanceId: number; nodeId: string; nodeType: string; idempotencyKey: string; attempts: number }
+    >(
+      db,
+      "SELECT id, instanceId, nodeId, nodeType, idempotencyKey, attempts FROM OutboxEffect WHERE status = 'pending' AND nextAttemptAt <= ? ORDER BY nextAttemptAt LIMIT ?",
+    ),
+    finishEffect: prep<unknown[]>(
+      db,
+      'UPDATE OutboxEffect SET status = ?, attempts = ?, result = ?, lastError = ?, finishedAt = ? WHERE id = ?',
+    ),
+    retryEffect: prep<unknown[]>(
+      db,
+      'UPDATE OutboxEffect SET attempts = ?, nextAttemptAt = ?, lastError = ? WHERE id = ?',
+    ),
+    deferEffect: prep<unknown[]>(db, 'UPDATE OutboxEffect SET nextAttemptAt = ? WHERE id = ?'),
+    insertStep: prep<unknown[]>(
+      db,
+      'INSERT INTO StepLog (instanceId, journeyId, versionId, at, kind, nodeId, fromNodeId, port, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    timeline: prep<
+      [number],
+      {
+        at: number;
+        kind: string;
+        nodeId: string | null;
+        fromNodeId: string | null;
+        port: string | null;
+        detail: string | null;
+      }
+    >(db, 'SELECT at, kind, nodeId, fromNodeId, port, detail FROM StepLog WHERE instanceId = ? ORDER BY id'),
+    insertEvent: prep<unknown[]>(
+      db,
+      'INSERT OR IGNORE INTO Event (externalId, type, customerId, occurredAt, receivedAt, data, source) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    markEventProcessed: prep<unknown[]>(db, 'UPDATE Event SET processedAt = ? WHERE externalId = ?'),
+    journey: prep<[string], { id: string; status: string; liveVersionId: string | null }>(
+      db,
+      'SELECT id, status, liveVersionId FROM Journey WHERE id = ?',
+    ),
+    liveJourneys: prep<[], { id: string; liveVersionId: string }>(
+      db,
+      "SELECT id, liveVersionId FROM Journey WHERE status = 'live' AND liveVersionId IS NOT NULL",
+    ),
+    versionGraph: prep<[string], { graph: string; journeyId: string }>(
+      db,
+      'SELECT graph, journeyId FROM JourneyVersion WHERE id = ?',
+    ),
+    customer: prep<
+      [string],
+      {
+        id: string;
+        attributes: string;
+        ownerUserId: string | null;
+        channelCode: string | null;
+        variant: string | null;
+        erasedAt: string | null;
+      }
+    >(db, 'SELECT id, attributes, ownerUserId, channelCode, variant, erasedAt FROM Customer WHERE id = ?'),
+    customerTags: prep<[string], { tag: string }>(db, 'SELECT tag FROM CustomerTag WHERE customerId = ?'),
+    customerIdentities: prep<[string], { kind: string; value: string }>(
+      db,
+      'SELECT kind, value FROM CustomerIdentity WHERE customerId = ?',
+    ),
+    customerByIdentity: prep<[string, string], { customerId: string }>(
+      db,
+      'SELECT customerId FROM CustomerIdentity WHERE kind = ? AND value = ?',
+    ),
+    insertCustomer: prep<unknown[]>(
+      db,
+      'INSERT INTO Customer (id, attributes, createdAt, updatedAt) VALUES (?, ?, ?, ?)',
+    ),
+    insertIdentity: prep<unknown[]>(
+      db,
+      'INSERT OR IGNORE INTO CustomerIdentity (kind, value, customerId, createdAt) VALUES (?, ?, ?, ?)',
+    ),
+    countMessages: prep<[string, string, number], { n: number }>(
+      db,
+      'SELECT count(*) AS n FROM Message WHERE customerId = ? AND channel = ? AND sentAt >= ?',
+    ),
+  };
+}
+export type Statements = ReturnType<typeof prepareStatements>;

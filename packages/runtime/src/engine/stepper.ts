@@ -1,0 +1,220 @@
+import type { NodeRegistry } from '@siyu/shared';
+import { type CustomerView, IDENTITY_KINDS, type Identities, type JourneyGraph, parseJourneyGraph } from '@siyu/shared';
+import { type AnyMachineSnapshot, transition } from 'xstate';
+import { type CompiledJourney, type EngineAction, MachineCache, type RunContext, type RunEvent } from './compiler.ts';
+import { type InstanceRow, isoDate, type Statements } from './statements.ts';
+
+/** What a step was caused by, for the step log. */
+export interface StepCause {
+  kind: 'enter' | 'event' | 'timer' | 'effect' | 'error' | 'migrate' | 'exit';
+  port?: string;
+  detail?: unknown;
+}
+
+/** Compact stored form of a snapshot: state value and context only. */
+interface StoredSnapshot {
+  s: unknown;
+  c: RunContext;
+}
+
+/**
+ * Steps instances: restores the stored snapshot, runs XState's pure `transition`, and writes the
+ * new snapshot, timers, outbox rows and step log. Callers wrap calls in one SQLite transaction per
+ * batch, so a crash leaves either all of a step or none of it.
+ */
+export class Stepper {
+  readonly machines: MachineCache;
+  /** Transitions computed since start (for the benchmark). */
+  steps = 0;
+
+  constructor(
+    private readonly st: Statements,
+    registry: NodeRegistry,
+  ) {
+    this.machines = new MachineCache(registry);
+  }
+
+  compiled(versionId: string): CompiledJourney {
+    return this.machines.get(versionId, () => {
+      const row = this.st.versionGraph.get(versionId);
+      if (!row) throw new Error(`journey version ${versionId} does not exist`);
+      return parseJourneyGraph(JSON.parse(row.graph)) as JourneyGraph;
+    });
+  }
+
+  customerView(customerId: string): (CustomerView & { erased: boolean }) | undefined {
+    const row = this.st.customer.get(customerId);
+    if (!row) return undefined;
+    const identities: Identities = {};
+    for (const id of this.st.customerIdentities.all(customerId)) {
+      if ((IDENTITY_KINDS as readonly string[]).includes(id.kind)) identities[id.kind as keyof Identities] = id.value;
+    }
+    return {
+      id: row.id,
+      tags: this.st.customerTags.all(customerId).map((t) => t.tag),
+      attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+      identities,
+      channel: row.channelCode ? { code: row.channelCode, variant: row.variant ?? undefined } : undefined,
+      ownerUserId: row.ownerUserId ?? undefined,
+      erased: row.erasedAt !== null,
+    };
+  }
+
+  restore(compiled: CompiledJourney, snapshot: string): AnyMachineSnapshot {
+    const stored = JSON.parse(snapshot) as StoredSnapshot;
+    return compiled.machine.resolveState({ value: stored.s as never, context: stored.c });
+  }
+
+  /** Creates an instance row and steps it into its entry node. Returns the instance id. */
+  createInstance(
+    compiled: CompiledJourney,
+    journeyId: string,
+    customer: CustomerView,
+    event: RunEvent & { type: 'enroll' },
+    holdout: boolean,
+  ): number {
+    const now = event.now;
+    const initial = compiled.machine.resolveState({ value: 'idle', context: { v: {}, at: now } });
+    const stored = JSON.stringify({ s: 'idle', c: initial.context });
+    const info = this.st.insertInstance.run(
+      journeyId,
+      compiled.versionId,
+      customer.id,
+      holdout ? 'completed' : 'active',
+      holdout ? 1 : 0,
+      stored,
+      holdout ? event.entryNodeId : null,
+      isoDate(now),
+      isoDate(now),
+    );
+    const id = Number(info.lastInsertRowid);
+    const row: InstanceRow = {
+      id,
+      journeyId,
+      versionId: compiled.versionId,
+      customerId: customer.id,
+      status: 'active',
+      holdout: holdout ? 1 : 0,
+      snapshot: stored,
+      nodeId: null,
+      waitingFor: null,
+      enteredAt: isoDate(now),
+    };
+    if (holdout) {
+      // Held-out customers are counted as entering and then receive nothing.
+      this.log(row, now, 'enter', event.entryNodeId, null, null, { holdout: true, event: event.event?.id });
+      return id;
+    }
+    this.step(row, event, { kind: 'enter', detail: event.event ? { event: event.event.id } : undefined });
+    return id;
+  }
+
+  /**
+   * One step of one instance. Returns false (and writes nothing) when the event changes nothing,
+   * e.g. a stale timer or an event the instance does not wait for.
+   */
+  step(row: InstanceRow, event: RunEvent, cause: StepCause): boolean {
+    if (row.status !== 'active') return false;
+    const compiled = this.compiled(row.versionId);
+    const before = this.restore(compiled, row.snapshot);
+    const [after, actions] = transition(compiled.machine, before, event as never);
+    this.steps++;
+    const stored = JSON.stringify({ s: after.value, c: after.context });
+    if (stored === row.snapshot && actions.length === 0) return false;
+
+    const now = event.now;
+    const ctxBefore = before.context as RunContext;
+    const ctx = after.context as RunContext;
+    if (cause.kind !== 'enter') this.log(row, now, cause.kind, row.nodeId, null, cause.port ?? null, cause.detail);
+    else this.log(row, now, 'enter', null, null, null, cause.detail);
+
+    let nodeId = row.nodeId;
+    let exitReason: string | null = null;
+    let goalAt: string | null = null;
+    for (const action of actions as unknown as EngineAction[]) {
+      switch (action.type) {
+        case 'entered':
+          this.log(row, now, 'move', action.params.nodeId, nodeId, null, null);
+          nodeId = action.params.nodeId;
+          break;
+        case 'effect': {
+          const node = compiled.nodes.get(action.params.nodeId);
+          this.st.insertOutbox.run(
+            row.id,
+            action.params.nodeId,
+            node?.node.type ?? 'unknown',
+            `${row.id}:${action.params.key}`,
+            '{}',
+            now,
+            isoDate(now),
+          );
+          break;
+        }
+        case 'timer':
+          if (action.params) this.st.insertTimer.run(row.id, action.params.at, action.params.key, isoDate(now));
+          break;
+        case 'goal':
+          goalAt = isoDate(now);
+          this.log(row, now, 'goal', nodeId, null, null, null);
+          break;
+        case 'exited':
+          exitReason = action.params.reason;
+          break;
+      }
+    }
+    // A wait that ended early leaves its timeout behind; drop it so the scheduler never reads it.
+    if (ctxBefore.aw && ctxBefore.aw.k !== ctx.aw?.k && ctxBefore.aw.tp !== undefined) {
+      this.st.deleteTimer.run(row.id, ctxBefore.aw.k);
+    }
+
+    let status = 'active';
+    let endedAt: string | null = null;
+    if (after.status === 'done') {
+      const value = after.value;
+      if (value === 'exited') status = 'exited';
+      else if (value === 'completed') status = 'completed';
+      else status = (nodeId && compiled.nodes.get(nodeId)?.definition.ends) || 'completed';
+      endedAt = isoDate(now);
+      if (status === 'exited') exitReason = exitReason ?? ctx.x ?? `node:${nodeId}`;
+      this.log(
+        row,
+        now,
+        status === 'exited' ? 'exit' : 'complete',
+        nodeId,
+        null,
+        null,
+        exitReason ? { reason: exitReason } : null,
+      );
+      this.st.deleteTimersOf.run(row.id);
+    }
+    const waitingFor = ctx.aw && ctx.aw.e.length > 0 ? ctx.aw.e.map((e) => e.t).join(',') : null;
+    this.st.updateInstance.run(stored, nodeId, waitingFor, status, exitReason, goalAt, isoDate(now), endedAt, row.id);
+    row.snapshot = stored;
+    row.nodeId = nodeId;
+    row.status = status;
+    row.waitingFor = waitingFor;
+    return true;
+  }
+
+  log(
+    row: InstanceRow,
+    at: number,
+    kind: string,
+    nodeId: string | null,
+    fromNodeId: string | null,
+    port: string | null,
+    detail: unknown,
+  ): void {
+    this.st.insertStep.run(
+      row.id,
+      row.journeyId,
+      row.versionId,
+      at,
+      kind,
+      nodeId,
+      fromNodeId,
+      port,
+      detail === null || detail === undefined ? null : JSON.stringify(detail),
+    );
+  }
+}
