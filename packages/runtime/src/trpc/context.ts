@@ -12,8 +12,11 @@ export interface ServerDeps {
   clock: Clock;
   /** Base URL for tracked links and QR codes, e.g. http://localhost:3000 (no trailing slash). */
   publicUrl: string;
-  /** Builds a separate engine over a simulated clock for test runs (optional: absent = not supported). */
-  createSimulation?: (clock: Clock) => JourneyEngine;
+  /**
+   * Builds an engine over another database and a simulated clock, for test runs in a scratch
+   * database (absent = test runs not supported).
+   */
+  createSimulation?: (db: Database, clock: Clock) => JourneyEngine;
 }
 
 export type Principal = OperatorPrincipal | ApiKeyPrincipal;

@@ -24,7 +24,19 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+/**
+ * The engine throws EngineInputError for bad input (unknown customer, no such entry node): that is
+ * the caller's mistake, so it is answered as BAD_REQUEST, not as a server error.
+ */
+const engineErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause?.name === 'EngineInputError') {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: result.error.cause.message, cause: result.error.cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(engineErrors);
 
 function requireRole(role: Role) {
   return t.middleware(({ ctx, next }) => {
@@ -40,13 +52,13 @@ function requireRole(role: Role) {
   });
 }
 
-export const viewerProcedure = t.procedure.use(requireRole('viewer'));
-export const operatorProcedure = t.procedure.use(requireRole('operator'));
-export const adminProcedure = t.procedure.use(requireRole('admin'));
+export const viewerProcedure = publicProcedure.use(requireRole('viewer'));
+export const operatorProcedure = publicProcedure.use(requireRole('operator'));
+export const adminProcedure = publicProcedure.use(requireRole('admin'));
 
 /** For ingestion: an operator with the operator role, or an API key holding `scope`. */
 export function ingestProcedure(scope: ApiScope) {
-  return t.procedure.use(({ ctx, next }) => {
+  return publicProcedure.use(({ ctx, next }) => {
     const p = ctx.principal;
     if (!p)
       throw new TRPCError({ code: 'UNAUTHORIZED', message: '请先登录或提供 API 密钥 Sign in or send an API key' });

@@ -1,0 +1,104 @@
+import { evaluateFilter, type Filter, type RfmScore } from '@siyu/shared';
+import type { Database } from '../db/database.ts';
+
+/** RFM details beyond the 1–5 scores: raw values operators can filter on too. */
+export interface RfmContext extends RfmScore {
+  recencyDays: number | null;
+  orderCount: number;
+  totalCents: number;
+}
+
+/**
+ * Names an RFM cell the way operators talk about it (a common 5-group simplification of the
+ * classic 11-cell RFM map).
+ */
+export function rfmSegment(r: number, f: number, m: number): string {
+  if (r === 0) return 'noOrders';
+  if (r >= 4 && f >= 4) return 'champions';
+  if (r >= 3 && (f >= 3 || m >= 4)) return 'loyal';
+  if (r >= 4) return 'new';
+  if (r <= 2 && (f >= 3 || m >= 3)) return 'atRisk';
+  return 'lost';
+}
+
+interface Row {
+  id: string;
+  attributes: string;
+  channelCode: string | null;
+  variant: string | null;
+  tags: string | null;
+  lastOrder: string | null;
+  orderCount: number;
+  totalCents: number;
+  r: number | null;
+  f: number | null;
+  m: number | null;
+}
+
+/**
+ * Streams every (non-erased) customer with the context a segment filter sees — `tags`,
+ * `attributes.*`, `channel.code`, `rfm.recency|frequency|monetary|segment|recencyDays|orderCount|
+ * totalCents` — and calls `visit` for each one matching `filter`. RFM scores are quintiles (NTILE 5)
+ * over customers who ordered; customers without orders score 0.
+ */
+export function forEachSegmentMember(
+  db: Database,
+  filter: Filter,
+  now: number,
+  visit: (customerId: string) => void,
+): void {
+  const rows = db.sqlite
+    .prepare(
+      `WITH o AS (
+         SELECT customerId, max(placedAt) AS lastOrder, count(*) AS orderCount, sum(amountCents) AS totalCents
+         FROM "Order" GROUP BY customerId),
+       scored AS (
+         SELECT o.*, ntile(5) OVER (ORDER BY lastOrder) AS r, ntile(5) OVER (ORDER BY orderCount) AS f,
+                ntile(5) OVER (ORDER BY totalCents) AS m FROM o)
+       SELECT c.id, c.attributes, c.channelCode, c.variant,
+         (SELECT group_concat(tag, char(31)) FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
+         s.lastOrder, coalesce(s.orderCount, 0) AS orderCount, coalesce(s.totalCents, 0) AS totalCents, s.r, s.f, s.m
+       FROM Customer c LEFT JOIN scored s ON s.customerId = c.id
+       WHERE c.erasedAt IS NULL`,
+    )
+    .iterate() as IterableIterator<Row>;
+  for (const row of rows) {
+    const r = row.r ?? 0;
+    const f = row.f ?? 0;
+    const m = row.m ?? 0;
+    const lastOrderMs = row.lastOrder === null ? null : parseOrderTime(row.lastOrder);
+    const rfm: RfmContext = {
+      recency: r,
+      frequency: f,
+      monetary: m,
+      segment: rfmSegment(r, f, m),
+      recencyDays: lastOrderMs === null ? null : Math.floor((now - lastOrderMs) / 86_400_000),
+      orderCount: row.orderCount,
+      totalCents: row.totalCents,
+    };
+    const context = {
+      id: row.id,
+      tags: row.tags ? row.tags.split('\u001f') : [],
+      attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+      channel: row.channelCode ? { code: row.channelCode, variant: row.variant ?? undefined } : undefined,
+      rfm,
+    };
+    if (evaluateFilter(filter, context)) visit(row.id);
+  }
+}
+
+/** Prisma stores DateTime as ISO text on SQLite; epoch numbers are accepted too. */
+function parseOrderTime(value: string | number): number {
+  return typeof value === 'number' ? value : Date.parse(value);
+}
+
+/** Size of a segment and a few example customer ids, for the editor's preview. */
+export function previewSegment(db: Database, filter: Filter, now: number, sampleSize = 20) {
+  let size = 0;
+  const sample: string[] = [];
+  forEachSegmentMember(db, filter, now, (id) => {
+    size++;
+    if (sample.length < sampleSize) sample.push(id);
+  });
+  return { size, sample };
+}

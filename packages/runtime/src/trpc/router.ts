@@ -1,0 +1,27 @@
+import { audiencesRouter } from './routers/audiences.ts';
+import { authRouter } from './routers/auth.ts';
+import { channelsRouter } from './routers/channels.ts';
+import { customersRouter } from './routers/customers.ts';
+import { eventsRouter } from './routers/events.ts';
+import { journeysRouter } from './routers/journeys.ts';
+import { apiKeysRouter, operatorsRouter } from './routers/operators.ts';
+import { runsRouter } from './routers/runs.ts';
+import { statsRouter } from './routers/stats.ts';
+import { createCallerFactory, router } from './trpc.ts';
+
+/** The whole API. The editor imports only `type AppRouter`. */
+export const appRouter = router({
+  auth: authRouter,
+  operators: operatorsRouter,
+  apiKeys: apiKeysRouter,
+  journeys: journeysRouter,
+  channels: channelsRouter,
+  customers: customersRouter,
+  audiences: audiencesRouter,
+  events: eventsRouter,
+  runs: runsRouter,
+  stats: statsRouter,
+});
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

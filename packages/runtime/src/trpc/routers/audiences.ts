@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { FilterSchema } from '@siyu/shared';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { importCustomers } from '../../import/import-customers.ts';
+import { previewSegment } from '../../server/segments.ts';
+import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+
+const Id = z.string().min(1).max(100);
+/** 50 MB of base64 ≈ 37 MB file: more than a 100,000-row export. */
+const MAX_BASE64 = 50 * 1024 * 1024;
+
+/** Audiences: customer imports (CSV/XLSX) and saved segments with size preview. */
+export const audiencesRouter = router({
+  import: ingestProcedure('customers:import')
+    .input(
+      z.object({
+        fileName: z.string().trim().min(1).max(200),
+        contentBase64: z.string().min(1).max(MAX_BASE64),
+        mode: z.enum(['strict', 'skipInvalid']).default('strict'),
+        tags: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const bytes = Buffer.from(input.contentBase64, 'base64');
+      if (bytes.length === 0)
+        throw new TRPCError({ code: 'BAD_REQUEST', message: 'contentBase64: 文件为空 file is empty' });
+      return importCustomers(ctx.db, bytes, {
+        fileName: input.fileName,
+        mode: input.mode,
+        tags: input.tags,
+        createdBy: ctx.actor,
+      });
+    }),
+
+  imports: viewerProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
+    .query(async ({ ctx, input }) => {
+      const rows = await ctx.db.prisma.importBatch.findMany({ orderBy: { createdAt: 'desc' }, take: input.limit });
+      return rows.map((r) => ({ ...r, errors: JSON.parse(r.errors) as { row: number; reason: string }[] }));
+    }),
+
+  previewSegment: viewerProcedure
+    .input(z.object({ filter: FilterSchema }))
+    .query(({ ctx, input }) => previewSegment(ctx.db, input.filter, ctx.clock.now())),
+
+  segments: viewerProcedure.query(async ({ ctx }) => {
+    const rows = await ctx.db.prisma.segment.findMany({ orderBy: { updatedAt: 'desc' } });
+    return rows.map((s) => ({ ...s, filter: FilterSchema.parse(JSON.parse(s.filter)) }));
+  }),
+
+  getSegment: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
+    const s = await ctx.db.prisma.segment.findUnique({ where: { id: input.id } });
+    if (!s) throw notFound('分群 Segment', input.id);
+    const filter = FilterSchema.parse(JSON.parse(s.filter));
+    return { ...s, filter, preview: previewSegment(ctx.db, filter, ctx.clock.now()) };
+  }),
+
+  saveSegment: operatorProcedure
+    .input(
+      z.object({
+        id: Id.optional(),
+        name: z.string().trim().min(1).max(100),
+        description: z.string().max(1000).default(''),
+        filter: FilterSchema,
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const data = { name: input.name, description: input.description, filter: JSON.stringify(input.filter) };
+      if (input.id) {
+        const existing = await ctx.db.prisma.segment.findUnique({ where: { id: input.id } });
+        if (!existing) throw notFound('分群 Segment', input.id);
+        return ctx.db.prisma.segment.update({ where: { id: input.id }, data });
+      }
+      return ctx.db.prisma.segment.create({
+        data: { ...data, id: `seg_${randomUUID()}`, createdBy: ctx.operator.username },
+      });
+    }),
+
+  deleteSegment: operatorProcedure.input(z.object({ id: Id })).mutation(async ({ ctx, input }) => {
+    await ctx.db.prisma.segment.deleteMany({ where: { id: input.id } });
+    return { id: input.id };
+  }),
+});

@@ -1,0 +1,114 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+
+const Id = z.string().min(1).max(100);
+const ChannelKind = z.enum(['liveCode', 'packageCard', 'smsLink', 'storePoster']);
+/** Codes travel as WeCom's `state` (≤ 30 chars) and in URLs. */
+const CodeSchema = z.string().regex(/^[A-Za-z0-9_-]{3,30}$/, 'code must be 3–30 letters, digits, "_" or "-"');
+const CodeInput = z.object({
+  code: CodeSchema.optional(),
+  variant: z.string().trim().min(1).max(50).default('default'),
+  targetUrl: z.url().optional(),
+  wecomConfigId: z.string().max(100).optional(),
+  delivered: z.number().int().min(0).default(0),
+});
+
+function newCode(): string {
+  return randomBytes(6).toString('base64url').replace(/[-_]/g, 'x');
+}
+
+/** Channels and their entry codes (live code state, package-card batch, SMS link), with QR codes. */
+export const channelsRouter = router({
+  list: viewerProcedure.query(({ ctx }) =>
+    ctx.db.prisma.channel.findMany({
+      where: { archivedAt: null },
+      include: { codes: true },
+      orderBy: { createdAt: 'desc' },
+    }),
+  ),
+
+  get: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
+    const channel = await ctx.db.prisma.channel.findUnique({ where: { id: input.id }, include: { codes: true } });
+    if (!channel) throw notFound('渠道 Channel', input.id);
+    return {
+      ...channel,
+      codes: channel.codes.map((c) => ({ ...c, trackedUrl: `${ctx.publicUrl}/r/${c.code}` })),
+    };
+  }),
+
+  create: operatorProcedure
+    .input(
+      z.object({
+        name: z.string().trim().min(1).max(100),
+        kind: ChannelKind,
+        codes: z.array(CodeInput).max(200).default([]),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const id = `ch_${randomUUID()}`;
+      return ctx.db.prisma.channel.create({
+        data: {
+          id,
+          name: input.name,
+          kind: input.kind,
+          codes: {
+            create: (input.codes.length ? input.codes : [CodeInput.parse({})]).map((c) => ({
+              code: c.code ?? newCode(),
+              variant: c.variant,
+              targetUrl: c.targetUrl ?? null,
+              wecomConfigId: c.wecomConfigId ?? null,
+              delivered: c.delivered,
+            })),
+          },
+        },
+        include: { codes: true },
+      });
+    }),
+
+  addCode: operatorProcedure.input(CodeInput.extend({ channelId: Id })).mutation(async ({ ctx, input }) => {
+    const channel = await ctx.db.prisma.channel.findUnique({ where: { id: input.channelId } });
+    if (!channel) throw notFound('渠道 Channel', input.channelId);
+    return ctx.db.prisma.entryCode.create({
+      data: {
+        code: input.code ?? newCode(),
+        channelId: input.channelId,
+        variant: input.variant,
+        targetUrl: input.targetUrl ?? null,
+        wecomConfigId: input.wecomConfigId ?? null,
+        delivered: input.delivered,
+      },
+    });
+  }),
+
+  /** Records how many cards were shipped / SMS sent for a code, the denominator of recall rate. */
+  setDelivered: operatorProcedure
+    .input(z.object({ code: CodeSchema, delivered: z.number().int().min(0) }))
+    .mutation(({ ctx, input }) =>
+      ctx.db.prisma.entryCode.update({ where: { code: input.code }, data: { delivered: input.delivered } }),
+    ),
+
+  archive: operatorProcedure.input(z.object({ id: Id })).mutation(async ({ ctx, input }) => {
+    await ctx.db.prisma.channel.update({ where: { id: input.id }, data: { archivedAt: new Date() } });
+    return { id: input.id };
+  }),
+
+  /** Printable QR codes (SVG) pointing at the tracked redirect, one per code of the channel. */
+  qrCodes: viewerProcedure
+    .input(z.object({ channelId: Id, format: z.enum(['svg', 'png']).default('svg') }))
+    .query(async ({ ctx, input }) => {
+      const codes = await ctx.db.prisma.entryCode.findMany({ where: { channelId: input.channelId } });
+      if (codes.length === 0) throw notFound('渠道 Channel', input.channelId);
+      return Promise.all(
+        codes.map(async (c) => {
+          const url = `${ctx.publicUrl}/r/${c.code}`;
+          const image =
+            input.format === 'svg'
+              ? await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+              : await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 2, width: 600 });
+          return { code: c.code, variant: c.variant, url, format: input.format, image };
+        }),
+      );
+    }),
+});

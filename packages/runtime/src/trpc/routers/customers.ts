@@ -1,0 +1,205 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { eraseCustomer } from '../../server/erase-customer.ts';
+import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+
+const Id = z.string().min(1).max(100);
+const Tag = z.string().trim().min(1).max(50);
+
+export const CustomerSearchSchema = z.object({
+  text: z.string().trim().max(100).optional(),
+  /** The customer must have every one of these tags. */
+  tags: z.array(Tag).max(20).default([]),
+  withoutTags: z.array(Tag).max(20).default([]),
+  attributes: z
+    .array(
+      z.object({
+        key: z.string().regex(/^[^"\\]{1,60}$/, 'attribute key must not contain quotes'),
+        value: z.string().max(200),
+      }),
+    )
+    .max(10)
+    .default([]),
+  channelCode: z.string().max(30).optional(),
+  journeyId: Id.optional(),
+  journeyStatus: z.enum(['active', 'completed', 'exited', 'failed']).optional(),
+  includeErased: z.boolean().default(false),
+  limit: z.number().int().min(1).max(500).default(50),
+  offset: z.number().int().min(0).default(0),
+});
+
+interface CustomerRow {
+  id: string;
+  displayName: string | null;
+  attributes: string;
+  channelCode: string | null;
+  variant: string | null;
+  createdAt: string;
+  erasedAt: string | null;
+  tags: string | null;
+  phone: string | null;
+}
+
+/** Customers: search, profile with timeline across journeys, tags, opt-outs, erase. */
+export const customersRouter = router({
+  search: viewerProcedure.input(CustomerSearchSchema).query(({ ctx, input }) => {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (!input.includeErased) where.push('c.erasedAt IS NULL');
+    if (input.text) {
+      where.push(
+        "(c.displayName LIKE ? ESCAPE '\\' OR c.id = ? OR EXISTS (SELECT 1 FROM CustomerIdentity i WHERE i.customerId = c.id AND i.value LIKE ? ESCAPE '\\'))",
+      );
+      const like = `%${input.text.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+      params.push(like, input.text, like);
+    }
+    for (const tag of input.tags) {
+      where.push('EXISTS (SELECT 1 FROM CustomerTag t WHERE t.customerId = c.id AND t.tag = ?)');
+      params.push(tag);
+    }
+    for (const tag of input.withoutTags) {
+      where.push('NOT EXISTS (SELECT 1 FROM CustomerTag t WHERE t.customerId = c.id AND t.tag = ?)');
+      params.push(tag);
+    }
+    for (const { key, value } of input.attributes) {
+      where.push('json_extract(c.attributes, ?) = ?');
+      params.push(`$."${key}"`, value);
+    }
+    if (input.channelCode) {
+      where.push('c.channelCode = ?');
+      params.push(input.channelCode);
+    }
+    if (input.journeyId || input.journeyStatus) {
+      const conds = ['s.customerId = c.id'];
+      if (input.journeyId) {
+        conds.push('s.journeyId = ?');
+        params.push(input.journeyId);
+      }
+      if (input.journeyStatus) {
+        conds.push('s.status = ?');
+        params.push(input.journeyStatus);
+      }
+      where.push(`EXISTS (SELECT 1 FROM Instance s WHERE ${conds.join(' AND ')})`);
+    }
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (
+      ctx.db.sqlite.prepare(`SELECT count(*) AS n FROM Customer c ${whereSql}`).get(...params) as { n: number }
+    ).n;
+    const rows = ctx.db.sqlite
+      .prepare(
+        `SELECT c.id, c.displayName, c.attributes, c.channelCode, c.variant, c.createdAt, c.erasedAt,
+           (SELECT group_concat(tag, char(31)) FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
+           (SELECT value FROM CustomerIdentity i WHERE i.customerId = c.id AND i.kind = 'phone') AS phone
+         FROM Customer c ${whereSql} ORDER BY c.createdAt DESC, c.id LIMIT ? OFFSET ?`,
+      )
+      .all(...params, input.limit, input.offset) as CustomerRow[];
+    return {
+      total,
+      items: rows.map((r) => ({
+        ...r,
+        attributes: JSON.parse(r.attributes) as Record<string, unknown>,
+        tags: r.tags ? r.tags.split('\u001f') : [],
+      })),
+    };
+  }),
+
+  /** Everything known about one customer, with every step of every journey they were in. */
+  get: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
+    const c = await ctx.db.prisma.customer.findUnique({
+      where: { id: input.id },
+      include: {
+        identities: true,
+        tags: { orderBy: { createdAt: 'asc' } },
+        orders: { orderBy: { placedAt: 'desc' }, take: 50 },
+        instances: { orderBy: { enteredAt: 'desc' }, include: { journey: { select: { name: true } } } },
+      },
+    });
+    if (!c) throw notFound('客户 Customer', input.id);
+    const addresses = c.identities.map((i) => i.value);
+    const optOuts = await ctx.db.prisma.optOut.findMany({
+      where: { OR: [{ customerId: c.id }, { address: { in: addresses } }] },
+    });
+    const timeline = ctx.db.sqlite
+      .prepare(
+        `SELECT l.instanceId, l.journeyId, j.name AS journeyName, l.at, l.kind, l.nodeId, l.fromNodeId, l.port, l.detail
+         FROM StepLog l JOIN Instance i ON i.id = l.instanceId LEFT JOIN Journey j ON j.id = l.journeyId
+         WHERE i.customerId = ? ORDER BY l.at, l.id LIMIT 2000`,
+      )
+      .all(c.id) as { detail: string | null }[];
+    const events = await ctx.db.prisma.event.findMany({
+      where: { customerId: c.id },
+      orderBy: { occurredAt: 'desc' },
+      take: 200,
+    });
+    return {
+      ...c,
+      attributes: JSON.parse(c.attributes) as Record<string, unknown>,
+      tags: c.tags.map((t) => ({ tag: t.tag, source: t.source, createdAt: t.createdAt })),
+      optOuts,
+      timeline: timeline.map((e) => ({ ...e, detail: e.detail ? (JSON.parse(e.detail) as unknown) : null })),
+      events: events.map((e) => ({
+        ...e,
+        occurredAt: Number(e.occurredAt),
+        receivedAt: Number(e.receivedAt),
+        processedAt: e.processedAt === null ? null : Number(e.processedAt),
+        data: JSON.parse(e.data) as unknown,
+      })),
+    };
+  }),
+
+  updateTags: operatorProcedure
+    .input(z.object({ id: Id, add: z.array(Tag).max(50).default([]), remove: z.array(Tag).max(50).default([]) }))
+    .mutation(async ({ ctx, input }) => {
+      const c = await ctx.db.prisma.customer.findUnique({ where: { id: input.id } });
+      if (!c) throw notFound('客户 Customer', input.id);
+      if (c.erasedAt) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: '客户已删除 Customer was erased' });
+      await ctx.db.prisma.$transaction([
+        ctx.db.prisma.customerTag.deleteMany({ where: { customerId: input.id, tag: { in: input.remove } } }),
+        ...input.add.map((tag) =>
+          ctx.db.prisma.customerTag.upsert({
+            where: { customerId_tag: { customerId: input.id, tag } },
+            create: { customerId: input.id, tag, source: 'manual' },
+            update: {},
+          }),
+        ),
+      ]);
+      const tags = await ctx.db.prisma.customerTag.findMany({ where: { customerId: input.id }, select: { tag: true } });
+      return { id: input.id, tags: tags.map((t) => t.tag) };
+    }),
+
+  /** Opts a customer in or out of SMS (by phone) or WeCom (by external user id). */
+  setOptOut: operatorProcedure
+    .input(
+      z.object({
+        id: Id,
+        channel: z.enum(['sms', 'wecom']),
+        optedOut: z.boolean(),
+        reason: z.string().max(200).default('operator'),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const kind = input.channel === 'sms' ? 'phone' : 'wecomExternalUserId';
+      const identity = await ctx.db.prisma.customerIdentity.findFirst({ where: { customerId: input.id, kind } });
+      if (!identity) {
+        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: `客户没有 ${kind} customer has no ${kind}` });
+      }
+      const key = { channel_address: { channel: input.channel, address: identity.value } };
+      if (input.optedOut) {
+        await ctx.db.prisma.optOut.upsert({
+          where: key,
+          create: { channel: input.channel, address: identity.value, customerId: input.id, reason: input.reason },
+          update: { reason: input.reason },
+        });
+      } else {
+        await ctx.db.prisma.optOut.deleteMany({ where: { channel: input.channel, address: identity.value } });
+      }
+      return { id: input.id, channel: input.channel, optedOut: input.optedOut };
+    }),
+
+  /** GDPR-style erase: identities, attributes, tags and message contents removed; counts kept. */
+  erase: operatorProcedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => {
+    const result = eraseCustomer(ctx.db, input.id, ctx.clock.now());
+    if (!result) throw notFound('客户 Customer', input.id);
+    return result;
+  }),
+});

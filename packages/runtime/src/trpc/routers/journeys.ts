@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import { type JourneyGraph, JourneyGraphSchema, validateGraph } from '@siyu/shared';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import type { Database } from '../../db/database.ts';
+import { diffGraphs } from '../../server/graph-diff.ts';
+import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+
+const Id = z.string().min(1).max(100);
+const JourneyStatus = z.enum(['draft', 'live', 'paused', 'archived']);
+
+const emptyGraph = (): JourneyGraph => JourneyGraphSchema.parse({ nodes: [], edges: [] });
+
+async function loadJourney(db: Database, id: string) {
+  const journey = await db.prisma.journey.findUnique({ where: { id } });
+  if (!journey) throw notFound('旅程 Journey', id);
+  return journey;
+}
+
+function present(j: Awaited<ReturnType<typeof loadJourney>>) {
+  return { ...j, draft: JSON.parse(j.draft) as JourneyGraph };
+}
+
+/** Journeys: drafts with optimistic concurrency, immutable published versions, lifecycle. */
+export const journeysRouter = router({
+  list: viewerProcedure
+    .input(z.object({ status: JourneyStatus.optional() }).default({}))
+    .query(async ({ ctx, input }) => {
+      const rows = await ctx.db.prisma.journey.findMany({
+        where: input.status ? { status: input.status } : { status: { not: 'archived' } },
+        orderBy: { updatedAt: 'desc' },
+        select: {
+          id: true,
+          name: true,
+          description: true,
+          status: true,
+          liveVersionId: true,
+          draftRevision: true,
+          updatedAt: true,
+          createdAt: true,
+        },
+      });
+      return rows;
+    }),
+
+  get: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
+    const journey = present(await loadJourney(ctx.db, input.id));
+    return { ...journey, problems: validateGraph(journey.draft, ctx.registry) };
+  }),
+
+  create: operatorProcedure
+    .input(
+      z.object({
+        name: z.string().trim().min(1).max(100),
+        description: z.string().max(2000).default(''),
+        graph: JourneyGraphSchema.optional(),
+        templateKey: z.string().max(100).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const journey = await ctx.db.prisma.journey.create({
+        data: {
+          id: `j_${randomUUID()}`,
+          name: input.name,
+          description: input.description,
+          draft: JSON.stringify(input.graph ?? emptyGraph()),
+          templateKey: input.templateKey ?? null,
+          createdBy: ctx.operator.username,
+        },
+      });
+      return present(journey);
+    }),
+
+  /** Saves the draft only if nobody saved since `expectedRevision`; otherwise CONFLICT. */
+  updateDraft: operatorProcedure
+    .input(
+      z.object({
+        id: Id,
+        expectedRevision: z.number().int().positive(),
+        draft: JourneyGraphSchema.optional(),
+        name: z.string().trim().min(1).max(100).optional(),
+        description: z.string().max(2000).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const result = await ctx.db.prisma.journey.updateMany({
+        where: { id: input.id, draftRevision: input.expectedRevision, status: { not: 'archived' } },
+        data: {
+          ...(input.draft ? { draft: JSON.stringify(input.draft) } : {}),
+          ...(input.name ? { name: input.name } : {}),
+          ...(input.description !== undefined ? { description: input.description } : {}),
+          draftRevision: { increment: 1 },
+        },
+      });
+      if (result.count === 0) {
+        const current = await loadJourney(ctx.db, input.id);
+        if (current.status === 'archived') {
+          throw new TRPCError({ code: 'PRECONDITION_FAILED', message: '旅程已归档 Journey is archived' });
+        }
+        throw new TRPCError({
+          code: 'CONFLICT',
+          message: `草稿已被他人修改（当前版本 ${current.draftRevision}），请刷新后再保存 The draft was changed by someone else (revision ${current.draftRevision}); reload before saving`,
+        });
+      }
+      const journey = present(await loadJourney(ctx.db, input.id));
+      return { ...journey, problems: validateGraph(journey.draft, ctx.registry) };
+    }),
+
+  /** Validates a graph (the given one, or the saved draft) against the node registry. */
+  validate: viewerProcedure
+    .input(z.object({ id: Id.optional(), graph: JourneyGraphSchema.optional() }))
+    .query(async ({ ctx, input }) => {
+      const graph = input.graph ?? (input.id ? present(await loadJourney(ctx.db, input.id)).draft : undefined);
+      if (!graph) throw new TRPCError({ code: 'BAD_REQUEST', message: 'id or graph is required' });
+      const problems = validateGraph(graph, ctx.registry);
+      return { ok: problems.length === 0, problems };
+    }),
+
+  /** Freezes the draft as a new immutable version and makes it live. */
+  publish: operatorProcedure
+    .input(
+      z.object({
+        id: Id,
+        expectedRevision: z.number().int().positive().optional(),
+        note: z.string().max(500).default(''),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const journey = await loadJourney(ctx.db, input.id);
+      if (journey.status === 'archived') {
+        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: '旅程已归档 Journey is archived' });
+      }
+      if (input.expectedRevision !== undefined && input.expectedRevision !== journey.draftRevision) {
+        throw new TRPCError({ code: 'CONFLICT', message: '草稿已被修改 The draft changed since you loaded it' });
+      }
+      const graph = JSON.parse(journey.draft) as JourneyGraph;
+      const problems = validateGraph(graph, ctx.registry);
+      if (problems.length > 0) {
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `旅程有 ${problems.length} 个问题，无法发布 The journey has ${problems.length} problem(s): ${problems
+            .map((p) => `${p.nodeId ?? ''} ${p.message.en}`.trim())
+            .join('; ')}`,
+        });
+      }
+      return ctx.db.prisma.$transaction(async (tx) => {
+        const last = await tx.journeyVersion.findFirst({
+          where: { journeyId: input.id },
+          orderBy: { version: 'desc' },
+        });
+        const version = await tx.journeyVersion.create({
+          data: {
+            id: `jv_${randomUUID()}`,
+            journeyId: input.id,
+            version: (last?.version ?? 0) + 1,
+            graph: journey.draft,
+            publishedBy: ctx.operator.username,
+            note: input.note,
+          },
+        });
+        await tx.journey.update({ where: { id: input.id }, data: { liveVersionId: version.id, status: 'live' } });
+        return { versionId: version.id, version: version.version };
+      });
+    }),
+
+  pause: operatorProcedure
+    .input(z.object({ id: Id }))
+    .mutation(({ ctx, input }) => setStatus(ctx.db, input.id, ['live'], 'paused')),
+  resume: operatorProcedure
+    .input(z.object({ id: Id }))
+    .mutation(({ ctx, input }) => setStatus(ctx.db, input.id, ['paused'], 'live')),
+  archive: operatorProcedure
+    .input(z.object({ id: Id }))
+    .mutation(({ ctx, input }) => setStatus(ctx.db, input.id, ['draft', 'live', 'paused'], 'archived')),
+
+  duplicate: operatorProcedure
+    .input(z.object({ id: Id, name: z.string().trim().min(1).max(100).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const source = await loadJourney(ctx.db, input.id);
+      const copy = await ctx.db.prisma.journey.create({
+        data: {
+          id: `j_${randomUUID()}`,
+          name: input.name ?? `${source.name}（副本）`,
+          description: source.description,
+          draft: source.draft,
+          templateKey: source.templateKey,
+          createdBy: ctx.operator.username,
+        },
+      });
+      return present(copy);
+    }),
+
+  versions: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
+    await loadJourney(ctx.db, input.id);
+    return ctx.db.prisma.journeyVersion.findMany({
+      where: { journeyId: input.id },
+      orderBy: { version: 'desc' },
+      select: { id: true, version: true, publishedBy: true, publishedAt: true, note: true },
+    });
+  }),
+
+  getVersion: viewerProcedure.input(z.object({ versionId: Id })).query(async ({ ctx, input }) => {
+    const v = await ctx.db.prisma.journeyVersion.findUnique({ where: { id: input.versionId } });
+    if (!v) throw notFound('版本 Version', input.versionId);
+    return { ...v, graph: JSON.parse(v.graph) as JourneyGraph };
+  }),
+
+  /** What changed between two versions (or a version and the current draft, with `to: "draft"`). */
+  diff: viewerProcedure
+    .input(z.object({ journeyId: Id, from: Id, to: z.union([Id, z.literal('draft')]) }))
+    .query(async ({ ctx, input }) => {
+      const load = async (ref: string): Promise<JourneyGraph> => {
+        if (ref === 'draft') return present(await loadJourney(ctx.db, input.journeyId)).draft;
+        const v = await ctx.db.prisma.journeyVersion.findFirst({ where: { id: ref, journeyId: input.journeyId } });
+        if (!v) throw notFound('版本 Version', ref);
+        return JSON.parse(v.graph) as JourneyGraph;
+      };
+      return diffGraphs(await load(input.from), await load(input.to));
+    }),
+
+  /** Moves in-flight customers to another version of the same journey, mapping node ids. */
+  migrateInstances: operatorProcedure
+    .input(z.object({ journeyId: Id, toVersionId: Id, nodeMapping: z.record(z.string(), z.string()).default({}) }))
+    .mutation(async ({ ctx, input }) => {
+      const v = await ctx.db.prisma.journeyVersion.findFirst({
+        where: { id: input.toVersionId, journeyId: input.journeyId },
+      });
+      if (!v) throw notFound('版本 Version', input.toVersionId);
+      const graph = JSON.parse(v.graph) as JourneyGraph;
+      const known = new Set(graph.nodes.map((n) => n.id));
+      const unknown = Object.entries(input.nodeMapping).filter(([, to]) => !known.has(to));
+      if (unknown.length > 0) {
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `目标版本没有节点 target version has no node: ${unknown.map(([, to]) => to).join(', ')}`,
+        });
+      }
+      return ctx.engine.migrateInstances(input.journeyId, input.toVersionId, input.nodeMapping);
+    }),
+});
+
+async function setStatus(db: Database, id: string, from: string[], to: string) {
+  const journey = await loadJourney(db, id);
+  if (!from.includes(journey.status)) {
+    throw new TRPCError({
+      code: 'PRECONDITION_FAILED',
+      message: `旅程状态为 ${journey.status}，不能变为 ${to} Journey is ${journey.status}, cannot become ${to}`,
+    });
+  }
+  if (to === 'live' && !journey.liveVersionId) {
+    throw new TRPCError({ code: 'PRECONDITION_FAILED', message: '旅程尚未发布 Journey was never published' });
+  }
+  await db.prisma.journey.update({ where: { id }, data: { status: to } });
+  return { id, status: to };
+}

@@ -1,0 +1,98 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { createApiKey, revokeApiKey } from '../../auth/api-keys.ts';
+import { hashPassword } from '../../auth/password.ts';
+import { ApiScopeSchema, RoleSchema } from '../../auth/roles.ts';
+import { newOperatorId } from '../../auth/sessions.ts';
+import { adminProcedure, router } from '../trpc.ts';
+
+const Password = z.string().min(8, '密码至少 8 位 at least 8 characters').max(200);
+const publicFields = {
+  id: true,
+  username: true,
+  displayName: true,
+  role: true,
+  locale: true,
+  disabledAt: true,
+  createdAt: true,
+};
+
+/** Operator accounts (admin only). */
+export const operatorsRouter = router({
+  list: adminProcedure.query(({ ctx }) =>
+    ctx.db.prisma.operator.findMany({ select: publicFields, orderBy: { createdAt: 'asc' } }),
+  ),
+  create: adminProcedure
+    .input(
+      z.object({
+        username: z
+          .string()
+          .trim()
+          .regex(/^[a-zA-Z0-9_.-]{2,50}$/, 'username: 2–50 letters, digits, "_", "." or "-"'),
+        displayName: z.string().trim().min(1).max(100),
+        password: Password,
+        role: RoleSchema,
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      if (await ctx.db.prisma.operator.findUnique({ where: { username: input.username } })) {
+        throw new TRPCError({ code: 'CONFLICT', message: `用户名已存在 username ${input.username} is taken` });
+      }
+      return ctx.db.prisma.operator.create({
+        data: {
+          id: newOperatorId(),
+          username: input.username,
+          displayName: input.displayName,
+          passwordHash: await hashPassword(input.password),
+          role: input.role,
+        },
+        select: publicFields,
+      });
+    }),
+  update: adminProcedure
+    .input(
+      z.object({
+        id: z.string().min(1),
+        role: RoleSchema.optional(),
+        disabled: z.boolean().optional(),
+        password: Password.optional(),
+        displayName: z.string().trim().min(1).max(100).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      if (input.id === ctx.operator.id && (input.disabled || (input.role && input.role !== 'admin'))) {
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: '不能停用或降级自己 You cannot disable or demote yourself',
+        });
+      }
+      const updated = await ctx.db.prisma.operator.update({
+        where: { id: input.id },
+        data: {
+          ...(input.role ? { role: input.role } : {}),
+          ...(input.displayName ? { displayName: input.displayName } : {}),
+          ...(input.password ? { passwordHash: await hashPassword(input.password) } : {}),
+          ...(input.disabled !== undefined ? { disabledAt: input.disabled ? new Date() : null } : {}),
+        },
+        select: publicFields,
+      });
+      // A changed password or a disabled account ends existing sessions.
+      if (input.password || input.disabled)
+        await ctx.db.prisma.operatorSession.deleteMany({ where: { operatorId: input.id } });
+      return updated;
+    }),
+});
+
+/** API keys for ingestion (admin only). The secret is shown once, at creation. */
+export const apiKeysRouter = router({
+  list: adminProcedure.query(async ({ ctx }) => {
+    const rows = await ctx.db.prisma.apiKey.findMany({ orderBy: { createdAt: 'desc' } });
+    return rows.map(({ keyHash: _hash, ...r }) => ({ ...r, scopes: JSON.parse(r.scopes) as string[] }));
+  }),
+  create: adminProcedure
+    .input(z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(ApiScopeSchema).min(1) }))
+    .mutation(({ ctx, input }) => createApiKey(ctx.db, { ...input, createdBy: ctx.operator.username })),
+  revoke: adminProcedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => ({
+    revoked: await revokeApiKey(ctx.db, input.id),
+  })),
+});

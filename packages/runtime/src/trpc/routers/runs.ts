@@ -1,0 +1,129 @@
+import { FilterSchema } from '@siyu/shared';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import type { EnrollOutcome } from '../../engine/api.ts';
+import { forEachSegmentMember } from '../../server/segments.ts';
+import { runTestJourney, TestRunInputSchema } from '../../server/test-run.ts';
+import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+
+const Id = z.string().min(1).max(100);
+
+function summarize(outcomes: EnrollOutcome[]) {
+  const skipped: Record<string, number> = {};
+  let enrolled = 0;
+  for (const o of outcomes) {
+    if (o.status === 'enrolled') enrolled++;
+    else skipped[o.reason] = (skipped[o.reason] ?? 0) + 1;
+  }
+  return { enrolled, skipped };
+}
+
+/** Enrolments, test runs on a simulated clock, and instance inspection. */
+export const runsRouter = router({
+  enroll: ingestProcedure('runs:enroll')
+    .input(z.object({ journeyId: Id, customerId: Id, entryNodeId: z.string().max(64).optional() }))
+    .mutation(({ ctx, input }) =>
+      ctx.engine.enroll(input.journeyId, input.customerId, input.entryNodeId ? { entryNodeId: input.entryNodeId } : {}),
+    ),
+
+  enrollMany: ingestProcedure('runs:enroll')
+    .input(
+      z.object({
+        journeyId: Id,
+        customerIds: z.array(Id).min(1).max(10_000),
+        entryNodeId: z.string().max(64).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const outcomes: EnrollOutcome[] = [];
+      for (const id of input.customerIds) {
+        outcomes.push(
+          await ctx.engine.enroll(input.journeyId, id, input.entryNodeId ? { entryNodeId: input.entryNodeId } : {}),
+        );
+      }
+      return summarize(outcomes);
+    }),
+
+  enrollSegment: operatorProcedure
+    .input(
+      z.union([
+        z.object({ journeyId: Id, segmentId: Id, entryNodeId: z.string().max(64).optional() }),
+        z.object({ journeyId: Id, filter: FilterSchema, entryNodeId: z.string().max(64).optional() }),
+      ]),
+    )
+    .mutation(async ({ ctx, input }) => {
+      let filter = 'filter' in input ? input.filter : undefined;
+      if ('segmentId' in input) {
+        const segment = await ctx.db.prisma.segment.findUnique({ where: { id: input.segmentId } });
+        if (!segment) throw notFound('分群 Segment', input.segmentId);
+        filter = FilterSchema.parse(JSON.parse(segment.filter));
+      }
+      const ids: string[] = [];
+      forEachSegmentMember(ctx.db, filter ?? FilterSchema.parse({}), ctx.clock.now(), (id) => ids.push(id));
+      const outcomes: EnrollOutcome[] = [];
+      for (const id of ids) {
+        outcomes.push(
+          await ctx.engine.enroll(input.journeyId, id, input.entryNodeId ? { entryNodeId: input.entryNodeId } : {}),
+        );
+      }
+      return { matched: ids.length, ...summarize(outcomes) };
+    }),
+
+  instances: viewerProcedure
+    .input(
+      z.object({
+        journeyId: Id,
+        status: z.enum(['active', 'completed', 'exited', 'failed']).optional(),
+        nodeId: z.string().max(64).optional(),
+        limit: z.number().int().min(1).max(500).default(50),
+        offset: z.number().int().min(0).default(0),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const where = {
+        journeyId: input.journeyId,
+        ...(input.status ? { status: input.status } : {}),
+        ...(input.nodeId ? { nodeId: input.nodeId } : {}),
+      };
+      const [total, items] = await Promise.all([
+        ctx.db.prisma.instance.count({ where }),
+        ctx.db.prisma.instance.findMany({
+          where,
+          orderBy: { id: 'desc' },
+          take: input.limit,
+          skip: input.offset,
+          select: {
+            id: true,
+            customerId: true,
+            versionId: true,
+            status: true,
+            nodeId: true,
+            holdout: true,
+            waitingFor: true,
+            exitReason: true,
+            goalAt: true,
+            enteredAt: true,
+            updatedAt: true,
+            endedAt: true,
+          },
+        }),
+      ]);
+      return { total, items };
+    }),
+
+  timeline: viewerProcedure
+    .input(z.object({ instanceId: z.number().int().positive() }))
+    .query(async ({ ctx, input }) => {
+      const instance = await ctx.db.prisma.instance.findUnique({ where: { id: input.instanceId } });
+      if (!instance) throw notFound('实例 Instance', String(input.instanceId));
+      return { instance: { ...instance, snapshot: undefined }, steps: await ctx.engine.timeline(input.instanceId) };
+    }),
+
+  /** Runs a journey for a made-up test customer on a simulated clock in a scratch database. */
+  testRun: operatorProcedure.input(TestRunInputSchema).mutation(async ({ ctx, input }) => {
+    if (!ctx.createSimulation) {
+      throw new TRPCError({ code: 'PRECONDITION_FAILED', message: '此服务器不支持试运行 test runs are not available' });
+    }
+    return runTestJourney(ctx, input);
+  }),
+});

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { journeyStats } from '../../server/journey-stats.ts';
+import { router, viewerProcedure } from '../trpc.ts';
+
+/** Journey statistics for the canvas overlay and reports; cached ~2 s so polling stays cheap. */
+export const statsRouter = router({
+  journey: viewerProcedure
+    .input(z.object({ journeyId: z.string().min(1).max(100), versionId: z.string().min(1).max(100).optional() }))
+    .query(({ ctx, input }) => journeyStats(ctx.db, input.journeyId, input.versionId, ctx.clock.now())),
+});
