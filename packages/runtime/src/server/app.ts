@@ -1,24 +1,73 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ServerNodePackage } from '@siyu/shared';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express from 'express';
+import { SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import type { ServerDeps } from '../trpc/context.ts';
+import { appRouter } from '../trpc/router.ts';
+import { principalFromHeaders } from './credentials.ts';
+import { redirectRouter } from './redirect.ts';
+import { webhookRouter } from './webhooks.ts';
 
 export interface AppOptions {
   db: Database;
   editorDist: string;
+  /** The API's dependencies; without them only /health and the editor are served. */
+  api?: ServerDeps;
+  /** Server halves of the node packages, whose webhooks are mounted at /webhooks/<name>/…. */
+  serverPackages?: readonly ServerNodePackage[];
+  logger?: Logger;
 }
 
 /**
- * The one express app: health check, API and webhooks (mounted by later layers), and the editor's
- * static build with a history-API fallback so deep links like /journeys/123 load the editor.
+ * The one express app: health check, tRPC at /trpc, provider webhooks, tracked redirects, and the
+ * editor's static build with a history-API fallback so deep links like /journeys/123 load the editor.
  */
-export function createApp({ db, editorDist }: AppOptions): express.Express {
+export function createApp({ db, editorDist, api, serverPackages = [], logger }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/health', (_req, res) => {
     const row = db.sqlite.prepare('SELECT count(*) AS n FROM _prisma_migrations').get() as { n: number };
     res.json({ ok: true, migrations: row.n });
   });
+  if (api) {
+    const secure = api.publicUrl.startsWith('https:');
+    app.use(
+      '/trpc',
+      createExpressMiddleware({
+        router: appRouter,
+        maxBodySize: 60 * 1024 * 1024, // customer files arrive base64-encoded
+        async createContext({ req, res }) {
+          const { principal, sessionToken } = await principalFromHeaders(api.db, req.headers);
+          return {
+            ...api,
+            principal,
+            sessionToken,
+            setSessionCookie(token: string, expiresAt: Date) {
+              res.cookie(SESSION_COOKIE, token, {
+                httpOnly: true,
+                sameSite: 'lax',
+                secure,
+                path: '/',
+                expires: expiresAt,
+              });
+            },
+            clearSessionCookie() {
+              res.clearCookie(SESSION_COOKIE, { path: '/' });
+            },
+          };
+        },
+        onError({ error, path }) {
+          if (error.code === 'INTERNAL_SERVER_ERROR') logger?.error({ err: error, path }, 'API error');
+        },
+      }),
+    );
+    app.use('/webhooks', webhookRouter(serverPackages, api.engine, logger));
+    app.use(redirectRouter({ ...api, logger }));
+  }
   if (existsSync(join(editorDist, 'index.html'))) {
     app.use(express.static(editorDist, { index: false, maxAge: '1h' }));
     app.get('/{*splat}', (_req, res) => res.sendFile(join(editorDist, 'index.html')));

@@ -218,7 +218,10 @@ export const journeysRouter = router({
       return diffGraphs(await load(input.from), await load(input.to));
     }),
 
-  /** Moves in-flight customers to another version of the same journey, mapping node ids. */
+  /**
+   * Moves in-flight customers to another version of the same journey. `nodeMapping` maps old node
+   * ids to new ones; ids present in both versions map to themselves by default.
+   */
   migrateInstances: operatorProcedure
     .input(z.object({ journeyId: Id, toVersionId: Id, nodeMapping: z.record(z.string(), z.string()).default({}) }))
     .mutation(async ({ ctx, input }) => {
@@ -235,7 +238,9 @@ export const journeysRouter = router({
           message: `目标版本没有节点 target version has no node: ${unknown.map(([, to]) => to).join(', ')}`,
         });
       }
-      return ctx.engine.migrateInstances(input.journeyId, input.toVersionId, input.nodeMapping);
+      // Nodes whose id still exists in the target version map to themselves unless told otherwise.
+      const mapping = { ...Object.fromEntries([...known].map((id) => [id, id])), ...input.nodeMapping };
+      return ctx.engine.migrateInstances(input.journeyId, input.toVersionId, mapping);
     }),
 });
 

@@ -1,0 +1,107 @@
+// A real server stack for router and HTTP tests: temp SQLite, the real engine on a manual clock,
+// the bench's sample node package (real node definitions + sandbox executors over the database).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNodeRegistry, type JourneyGraphInput } from '@siyu/shared';
+import { graphOf } from '../../bench/fixtures.ts';
+import { sampleExecutors, samplePackage } from '../../bench/sample-nodes.ts';
+import { hashPassword } from '../auth/password.ts';
+import type { Role } from '../auth/roles.ts';
+import { newOperatorId, toPrincipal } from '../auth/sessions.ts';
+import { type Database, openDatabase } from '../db/database.ts';
+import { type Clock, ManualClock } from '../engine/api.ts';
+import { createEngine } from '../engine/engine.ts';
+import { createLogger } from '../logger.ts';
+import { createContext, type Principal, type ServerDeps } from './context.ts';
+import { createCaller } from './router.ts';
+
+export const registry = createNodeRegistry([samplePackage]);
+const logger = createLogger('silent');
+
+export function engineFor(db: Database, clock: Clock) {
+  return createEngine({ db, registry, executors: sampleExecutors(db.sqlite), clock, logger });
+}
+
+export interface Harness {
+  db: Database;
+  clock: ManualClock;
+  deps: ServerDeps;
+  engine: ReturnType<typeof engineFor>;
+  as(role: Role | null): ReturnType<typeof createCaller>;
+  asPrincipal(principal: Principal | null): ReturnType<typeof createCaller>;
+  principals: Record<Role, Principal>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'siyu-server-'));
+  const db = await openDatabase(join(dir, 'test.db'));
+  const clock = new ManualClock();
+  const engine = engineFor(db, clock);
+  const deps: ServerDeps = {
+    db,
+    engine,
+    registry,
+    clock,
+    publicUrl: 'http://localhost:3000',
+    createSimulation: (simDb, simClock) => engineFor(simDb, simClock),
+  };
+  const principals = {} as Record<Role, Principal>;
+  const passwordHash = await hashPassword('secret-password');
+  for (const role of ['admin', 'operator', 'viewer'] as const) {
+    const op = await db.prisma.operator.create({
+      data: { id: newOperatorId(), username: role, displayName: role, passwordHash, role },
+    });
+    principals[role] = toPrincipal(op);
+  }
+  const asPrincipal = (p: Principal | null) => createCaller(createContext(deps, p));
+  return {
+    db,
+    clock,
+    deps,
+    engine,
+    principals,
+    asPrincipal,
+    as: (role) => asPrincipal(role ? principals[role] : null),
+    async close() {
+      await engine.stop();
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** api entry → welcome → wait 1 day → exit: small enough to reason about counts. */
+export function welcomeJourney(): JourneyGraphInput {
+  return graphOf(
+    [
+      ['entry', 'sample.apiEntry', {}],
+      ['welcome', 'sample.send', { channel: 'wecom', text: '欢迎！' }],
+      ['wait', 'sample.wait', { duration: { amount: 1, unit: 'days' } }],
+      ['exit', 'sample.exit', { reason: 'done' }],
+    ],
+    [
+      ['entry', 'next', 'welcome'],
+      ['welcome', 'sent', 'wait'],
+      ['wait', 'next', 'exit'],
+    ],
+    { quietHours: { enabled: false } },
+  );
+}
+
+export async function addCustomer(
+  h: Harness,
+  id: string,
+  opts: { phone?: string; tags?: string[]; attributes?: Record<string, unknown> } = {},
+) {
+  await h.db.prisma.customer.create({
+    data: {
+      id,
+      displayName: id,
+      attributes: JSON.stringify(opts.attributes ?? {}),
+      identities: { create: opts.phone ? [{ kind: 'phone', value: opts.phone }] : [] },
+      tags: { create: (opts.tags ?? []).map((tag) => ({ tag })) },
+    },
+  });
+}
