@@ -76,6 +76,7 @@ export function journeyStats(
     )
     .all(...args) as EdgeStats[];
 
+  fillPorts(db, journeyId, versionId, edges);
   const nodes = new Map<string, NodeStats>();
   const node = (id: string) => {
     let n = nodes.get(id);
@@ -114,4 +115,26 @@ export function journeyStats(
   };
   cache.set(key, { at: Date.now(), value });
   return value;
+}
+
+/**
+ * The step log's `move` rows name source and target but not always the port; when exactly one
+ * edge of the graph joins the two nodes, that edge's port is the answer.
+ */
+function fillPorts(db: Database, journeyId: string, versionId: string | undefined, edges: EdgeStats[]): void {
+  if (!edges.some((e) => e.port === '')) return;
+  const row = db.sqlite
+    .prepare(
+      versionId
+        ? 'SELECT graph FROM JourneyVersion WHERE id = ? AND journeyId = ?'
+        : 'SELECT v.graph FROM Journey j JOIN JourneyVersion v ON v.id = j.liveVersionId WHERE j.id = ?',
+    )
+    .get(...(versionId ? [versionId, journeyId] : [journeyId])) as { graph: string } | undefined;
+  if (!row) return;
+  const graph = JSON.parse(row.graph) as { edges: { source: string; sourcePort: string; target: string }[] };
+  for (const e of edges) {
+    if (e.port !== '') continue;
+    const candidates = graph.edges.filter((g) => g.source === e.source && g.target === e.target);
+    if (candidates.length === 1) e.port = (candidates[0] as { sourcePort: string }).sourcePort;
+  }
 }

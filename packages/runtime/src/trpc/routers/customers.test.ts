@@ -59,7 +59,7 @@ describe('customers router', () => {
     expect(profile.identities.map((i) => i.value)).toEqual(['+8613800000001']);
     expect(profile.instances).toHaveLength(1);
     expect(profile.timeline.length).toBeGreaterThanOrEqual(3);
-    expect(profile.timeline.every((e) => (e as { journeyName: string }).journeyName === '欢迎')).toBe(true);
+    expect(profile.timeline.every((e) => e.journeyName === '欢迎')).toBe(true);
     expect(profile.events.map((e) => e.type)).toContain('order.placed');
 
     expect((await op.customers.updateTags({ id: 'a', add: ['高价值'], remove: ['VIP'] })).tags).toEqual(['高价值']);

@@ -125,7 +125,17 @@ export const customersRouter = router({
          FROM StepLog l JOIN Instance i ON i.id = l.instanceId LEFT JOIN Journey j ON j.id = l.journeyId
          WHERE i.customerId = ? ORDER BY l.at, l.id LIMIT 2000`,
       )
-      .all(c.id) as { detail: string | null }[];
+      .all(c.id) as {
+      instanceId: number;
+      journeyId: string;
+      journeyName: string | null;
+      at: number | bigint;
+      kind: string;
+      nodeId: string | null;
+      fromNodeId: string | null;
+      port: string | null;
+      detail: string | null;
+    }[];
     const events = await ctx.db.prisma.event.findMany({
       where: { customerId: c.id },
       orderBy: { occurredAt: 'desc' },
@@ -136,7 +146,11 @@ export const customersRouter = router({
       attributes: JSON.parse(c.attributes) as Record<string, unknown>,
       tags: c.tags.map((t) => ({ tag: t.tag, source: t.source, createdAt: t.createdAt })),
       optOuts,
-      timeline: timeline.map((e) => ({ ...e, detail: e.detail ? (JSON.parse(e.detail) as unknown) : null })),
+      timeline: timeline.map((e) => ({
+        ...e,
+        at: Number(e.at),
+        detail: e.detail ? (JSON.parse(e.detail) as unknown) : null,
+      })),
       events: events.map((e) => ({
         ...e,
         occurredAt: Number(e.occurredAt),

@@ -113,6 +113,6 @@ describe('journeys router', () => {
       h.as('operator').journeys.create({ name: 'x', graph: { nodes: [{ id: 'a b' }], edges: [] } as never }),
       'BAD_REQUEST',
     );
-    expect(JSON.stringify((badGraph.cause as { issues: unknown }).issues)).toContain('"nodes",0,"id"');
+    expect(JSON.stringify((badGraph.cause as unknown as { issues: unknown }).issues)).toContain('"nodes",0,"id"');
   });
 });
