@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { formatPath } from '@siyu/shared';
+import { z } from 'zod';
 
 /** Where the repository root is, so the default database lands in <repo>/.data whatever the cwd. */
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -26,6 +26,8 @@ export const ConfigSchema = z.object({
     .default('true')
     .transform((v) => v === 'true' || v === '1'),
   EDITOR_DIST: z.string().default(resolve(REPO_ROOT, 'packages', 'editor', 'dist')),
+  /** Folder of examples/<name>/journey.json loaded on start when LOAD_EXAMPLES is on. */
+  EXAMPLES_DIR: z.string().default(resolve(REPO_ROOT, 'examples')),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -1,24 +1,56 @@
 // `pnpm start`: the product on its embedded default (SQLite file, sandbox providers, examples).
+import { ensureFirstAdmin } from './auth/bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DatabaseStartupError, openDatabase } from './db/database.ts';
+import { systemClock } from './engine/api.ts';
 import { createLogger } from './logger.ts';
 import { createApp } from './server/app.ts';
+import { assembleServer } from './server/assemble.ts';
+import { defaultNodes } from './server/default-nodes.ts';
+import { loadExamples } from './server/examples.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const db = await openDatabase(config.DATABASE_PATH);
   logger.info({ database: db.path }, 'database ready');
-  const app = createApp({ db, editorDist: config.EDITOR_DIST });
+  const localUrl = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
+  const { deps, engine, serverPackages } = assembleServer({
+    db,
+    nodesFor: defaultNodes,
+    clock: systemClock,
+    logger,
+    publicUrl: config.PUBLIC_URL ?? localUrl,
+  });
+
+  const admin = await ensureFirstAdmin(db, config.ADMIN_PASSWORD);
+  if (admin?.generated) {
+    process.stdout.write(
+      `\n  首个管理员已创建 First admin created — username: ${admin.username}  password: ${admin.password}\n  （只显示这一次 shown only once; set ADMIN_PASSWORD to choose it）\n`,
+    );
+  } else if (admin) {
+    process.stdout.write(`\n  首个管理员已创建 First admin "${admin.username}" created with ADMIN_PASSWORD\n`);
+  }
+  if (config.LOAD_EXAMPLES) {
+    const report = await loadExamples(db, deps.registry, config.EXAMPLES_DIR);
+    if (report.loaded.length) logger.info({ examples: report.loaded }, 'example journeys loaded');
+    for (const problem of report.errors) logger.warn(problem, 'example journey not loaded cleanly');
+  }
+
+  engine.start();
+  const app = createApp({ db, editorDist: config.EDITOR_DIST, api: deps, serverPackages, logger });
   const server = app.listen(config.PORT, config.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
-    const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}/`;
-    process.stdout.write(`\n  私域旅程 Siyu Journeys is running: ${url}\n\n`);
+    if (!config.PUBLIC_URL) deps.publicUrl = localUrl.replace(/:\d+$/, `:${port}`);
+    process.stdout.write(`\n  私域旅程 Siyu Journeys is running: ${deps.publicUrl}/\n\n`);
   });
   const shutdown = () => {
     server.close();
-    void db.close().then(() => process.exit(0));
+    void engine
+      .stop()
+      .then(() => db.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

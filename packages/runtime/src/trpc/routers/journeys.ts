@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { diffGraphs } from '../../server/graph-diff.ts';
+import { publishDraft } from '../../server/publish.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);
@@ -133,34 +134,19 @@ export const journeysRouter = router({
       if (input.expectedRevision !== undefined && input.expectedRevision !== journey.draftRevision) {
         throw new TRPCError({ code: 'CONFLICT', message: '草稿已被修改 The draft changed since you loaded it' });
       }
-      const graph = JSON.parse(journey.draft) as JourneyGraph;
-      const problems = validateGraph(graph, ctx.registry);
-      if (problems.length > 0) {
+      const result = await publishDraft(ctx.db, ctx.registry, input.id, {
+        by: ctx.operator.username,
+        note: input.note,
+      });
+      if (!result.ok) {
         throw new TRPCError({
           code: 'BAD_REQUEST',
-          message: `旅程有 ${problems.length} 个问题，无法发布 The journey has ${problems.length} problem(s): ${problems
+          message: `旅程有 ${result.problems.length} 个问题，无法发布 The journey has ${result.problems.length} problem(s): ${result.problems
             .map((p) => `${p.nodeId ?? ''} ${p.message.en}`.trim())
             .join('; ')}`,
         });
       }
-      return ctx.db.prisma.$transaction(async (tx) => {
-        const last = await tx.journeyVersion.findFirst({
-          where: { journeyId: input.id },
-          orderBy: { version: 'desc' },
-        });
-        const version = await tx.journeyVersion.create({
-          data: {
-            id: `jv_${randomUUID()}`,
-            journeyId: input.id,
-            version: (last?.version ?? 0) + 1,
-            graph: journey.draft,
-            publishedBy: ctx.operator.username,
-            note: input.note,
-          },
-        });
-        await tx.journey.update({ where: { id: input.id }, data: { liveVersionId: version.id, status: 'live' } });
-        return { versionId: version.id, version: version.version };
-      });
+      return { versionId: result.versionId, version: result.version };
     }),
 
   pause: operatorProcedure

@@ -1,0 +1,54 @@
+import type { NodeRegistry, ServerNodePackage } from '@siyu/shared';
+import type { Database } from '../db/database.ts';
+import type { Clock } from '../engine/api.ts';
+import { createEngine, type DurableEngine } from '../engine/engine.ts';
+import type { Logger } from '../logger.ts';
+import type { ServerDeps } from '../trpc/context.ts';
+
+/** The node packages as the runtime uses them: definitions to validate/compile, server halves to run. */
+export interface NodeAssembly {
+  registry: NodeRegistry;
+  serverPackages: readonly ServerNodePackage[];
+}
+
+/** Builds the node assembly over a database (node services such as the SMS sandbox write to it). */
+export type NodesFor = (db: Database, clock: Clock) => NodeAssembly;
+
+export interface AssembledServer {
+  deps: ServerDeps;
+  engine: DurableEngine;
+  serverPackages: readonly ServerNodePackage[];
+}
+
+/**
+ * Wires the engine and the API's dependencies from one node assembly, and gives test runs the
+ * same wiring over a scratch database and a simulated clock.
+ */
+export function assembleServer(options: {
+  db: Database;
+  nodesFor: NodesFor;
+  clock: Clock;
+  logger: Logger;
+  publicUrl: string;
+}): AssembledServer {
+  const { db, nodesFor, clock, logger } = options;
+  const engineOver = (target: Database, engineClock: Clock, nodes: NodeAssembly) =>
+    createEngine({
+      db: target,
+      registry: nodes.registry,
+      executors: nodes.serverPackages.flatMap((p) => p.executors),
+      clock: engineClock,
+      logger,
+    });
+  const nodes = nodesFor(db, clock);
+  const engine = engineOver(db, clock, nodes);
+  const deps: ServerDeps = {
+    db,
+    engine,
+    registry: nodes.registry,
+    clock,
+    publicUrl: options.publicUrl.replace(/\/+$/, ''),
+    createSimulation: (simDb, simClock) => engineOver(simDb, simClock, nodesFor(simDb, simClock)),
+  };
+  return { deps, engine, serverPackages: nodes.serverPackages };
+}

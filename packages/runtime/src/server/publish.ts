@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { type GraphProblem, type JourneyGraph, type NodeRegistry, validateGraph } from '@siyu/shared';
+import type { Database } from '../db/database.ts';
+
+export type PublishResult = { ok: true; versionId: string; version: number } | { ok: false; problems: GraphProblem[] };
+
+/**
+ * Freezes a journey's current draft as the next immutable version and makes it live, if the graph
+ * validates against the registry. Used by the API, the CLI and the example loader.
+ */
+export async function publishDraft(
+  db: Database,
+  registry: NodeRegistry,
+  journeyId: string,
+  options: { by?: string; note?: string } = {},
+): Promise<PublishResult> {
+  const journey = await db.prisma.journey.findUniqueOrThrow({ where: { id: journeyId } });
+  const problems = validateGraph(JSON.parse(journey.draft) as JourneyGraph, registry);
+  if (problems.length > 0) return { ok: false, problems };
+  return db.prisma.$transaction(async (tx) => {
+    const last = await tx.journeyVersion.findFirst({ where: { journeyId }, orderBy: { version: 'desc' } });
+    const version = await tx.journeyVersion.create({
+      data: {
+        id: `jv_${randomUUID()}`,
+        journeyId,
+        version: (last?.version ?? 0) + 1,
+        graph: journey.draft,
+        publishedBy: options.by ?? null,
+        note: options.note ?? '',
+      },
+    });
+    await tx.journey.update({ where: { id: journeyId }, data: { liveVersionId: version.id, status: 'live' } });
+    return { ok: true as const, versionId: version.id, version: version.version };
+  });
+}
