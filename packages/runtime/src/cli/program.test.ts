@@ -1,0 +1,99 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNodeRegistry } from '@siyu/shared';
+import iconv from 'iconv-lite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sampleExecutors, samplePackage } from '../../bench/sample-nodes.ts';
+import { openDatabase } from '../db/database.ts';
+import type { NodesFor } from '../server/assemble.ts';
+import { publishDraft } from '../server/publish.ts';
+import { welcomeJourney } from '../trpc/harness.test-helper.ts';
+import { runCli } from './program.ts';
+
+const nodesFor: NodesFor = (db) => ({
+  registry: createNodeRegistry([samplePackage]),
+  serverPackages: [{ name: 'sample', executors: sampleExecutors(db.sqlite) }],
+});
+
+let dir: string;
+let dbPath: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'siyu-cli-'));
+  dbPath = join(dir, 'cli.db');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(
+    ['--db', dbPath, ...args],
+    { out: (t) => void (out += t), err: (t) => void (err += t), progress: false },
+    nodesFor,
+  );
+  return { code, out, err };
+}
+
+describe('pnpm cli', () => {
+  it('imports with exit codes: 1 when strict mode rejects, 0 when committed', async () => {
+    const file = join(dir, 'customers.csv');
+    writeFileSync(file, iconv.encode('手机号,姓名\n13800000001,张三\n123,坏\n13800000002,李四\n', 'gbk'));
+    const strict = await cli('import', file);
+    expect(strict.code).toBe(1);
+    expect(strict.out).toContain('row 3:');
+    const lenient = await cli('import', '--mode', 'skip-invalid', '--tag', '双11', file, '--json');
+    expect(lenient.code).toBe(0);
+    expect(JSON.parse(lenient.out)).toMatchObject({ status: 'committed', created: 2, rejected: 1, encoding: 'gbk' });
+    expect((await cli('import', join(dir, 'missing.csv'))).code).toBe(2);
+    expect((await cli('import', '--mode', 'nope', file)).code).toBe(2);
+    expect((await cli('frobnicate')).code).toBe(2);
+
+    const exported = await cli('export', 'customers', '--tag', '双11');
+    expect(exported.code).toBe(0);
+    expect(exported.out.startsWith('\uFEFFid,phone,name,tags')).toBe(true);
+    expect(exported.out).toContain('+8613800000002,李四,双11');
+    const out = join(dir, 'all.csv');
+    expect((await cli('export', 'customers', '--out', out)).code).toBe(0);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
+  });
+
+  it('validates a file or a journey id, and enrolls customers', async () => {
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ name: 'x', graph: welcomeJourney() }));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        nodes: [{ id: 'e', type: 'sample.apiEntry', typeVersion: 1, config: {}, position: { x: 0, y: 0 } }],
+        edges: [],
+      }),
+    );
+    expect((await cli('validate', good)).code).toBe(0);
+    const invalid = await cli('validate', bad);
+    expect(invalid.code).toBe(1);
+    expect(invalid.out).toMatch(/^e: /m);
+    expect((await cli('validate', 'no-such-journey')).code).toBe(2);
+
+    const db = await openDatabase(dbPath);
+    await db.prisma.journey.create({ data: { id: 'j1', name: 'j1', draft: JSON.stringify(welcomeJourney()) } });
+    for (const id of ['a', 'b']) await db.prisma.customer.create({ data: { id } });
+    const notLive = await db.prisma.journey.findUniqueOrThrow({ where: { id: 'j1' } });
+    expect(notLive.status).toBe('draft');
+    await db.close();
+    expect((await cli('validate', 'j1')).code).toBe(0);
+    expect((await cli('enroll', 'j1', '--customer', 'a')).code).toBe(1); // not live yet
+
+    const db2 = await openDatabase(dbPath);
+    expect((await publishDraft(db2, nodesFor(db2, { now: Date.now }).registry, 'j1')).ok).toBe(true);
+    await db2.close();
+    const ids = join(dir, 'ids.txt');
+    writeFileSync(ids, 'b\nunknown\n');
+    const enrolled = await cli('enroll', 'j1', '--customer', 'a', '--file', ids);
+    expect(enrolled.out).toContain('enrolled 2');
+    expect(enrolled.code).toBe(1); // "unknown" is not a customer
+    expect((await cli('enroll', 'j1')).code).toBe(2);
+    const journey = await cli('export', 'journey', '--journey', 'j1');
+    expect(JSON.parse(journey.out).graph.nodes).toHaveLength(4);
+  });
+});
