@@ -29,7 +29,15 @@ async function cli(...args: string[]) {
   let err = '';
   const code = await runCli(
     ['--db', dbPath, ...args],
-    { out: (t) => void (out += t), err: (t) => void (err += t), progress: false },
+    {
+      out: (t) => {
+        out += t;
+      },
+      err: (t) => {
+        err += t;
+      },
+      progress: false,
+    },
     nodesFor,
   );
   return { code, out, err };
