@@ -12,5 +12,7 @@ export {
   type TickOutcome,
   type TimelineEntry,
 } from './engine/api.ts';
+export { CompileError, compileJourney } from './engine/compiler.ts';
+export { createEngine, type DurableEngine, type EngineDeps, EngineInputError } from './engine/engine.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createApp } from './server/app.ts';

@@ -75,14 +75,16 @@ function openRaw(path: string): BetterSqlite3.Database {
 export async function openDatabase(pathInput: string): Promise<Database> {
   const path = resolve(pathInput);
   checkWritable(path);
-  const sqlite = openRaw(path);
+  // Check the file, then close it again: the schema engine takes an exclusive lock, which an open
+  // WAL connection would block (after a crash the WAL is not empty and start-up timed out).
+  openRaw(path).close();
   const url = `file:${path}`;
   try {
     await applyMigrations(url);
   } catch (error) {
-    sqlite.close();
     throw new DatabaseStartupError(`database ${path}: ${(error as Error).message}`, { cause: error });
   }
+  const sqlite = openRaw(path);
   const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 5000 }) });
   return {
     path,

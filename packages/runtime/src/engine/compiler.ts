@@ -237,89 +237,92 @@ function nodeState(compiled: CompiledNode, targetOf: TargetOf): unknown {
   ];
   if (ports.length === 0) return { id: stateOf(id), type: 'final', entry: enter };
 
-  const after = (part: 'effect' | 'await') => {
-    if (part === 'effect' && definition.effect) return 'acting';
-    if (definition.await) return 'awaiting';
-    return 'leaving';
-  };
+  const key = (context: RunContext) => visitKey(id, context.v[id] ?? 1);
+  /**
+   * Leaves the node by whichever port `portOf` names: one guarded transition per port, straight
+   * to its target (no extra microstep), then the first port for anything unexpected.
+   */
+  type Guard = (args: { context: RunContext; event: RunEvent }) => boolean;
+  const leave = (portOf: (context: RunContext, event: RunEvent) => string | undefined, also?: Guard) => [
+    ...ports.map((port) => ({
+      guard: (args: { context: RunContext; event: RunEvent }) =>
+        (!also || also(args)) && portOf(args.context, args.event) === port,
+      target: targetOf(id, port),
+    })),
+    also ? { guard: also, target: targetOf(id, ports[0] as string) } : { target: targetOf(id, ports[0] as string) },
+  ];
+  const hasEffect = definition.effect !== undefined;
+  const awaitOf = definition.await;
   const substates: Record<string, unknown> = {};
-  if (definition.decide) {
-    const decide = definition.decide;
+  const decide = definition.decide;
+  const decided = (context: RunContext, event: RunEvent) =>
+    decide ? decide(config, nodeContext(id, context, event)) : undefined;
+
+  if (decide && (hasEffect || awaitOf)) {
+    // The decided port is kept for after the effect / wait.
     substates.deciding = {
       always: {
-        target: after('effect'),
+        target: hasEffect ? 'acting' : 'awaiting',
         actions: assign({
-          p: ({ context, event }: { context: RunContext; event: RunEvent }) =>
-            decide(config, nodeContext(id, context, event)),
+          p: ({ context, event }: { context: RunContext; event: RunEvent }) => decided(context, event),
         }),
       },
     };
   }
-  if (definition.effect) {
+  if (hasEffect) {
+    const isMine = ({ context, event }: { context: RunContext; event: RunEvent }) =>
+      event.type === 'effect.result' && event.key === key(context);
+    const resultPort = (_: RunContext, event: RunEvent) => (event.type === 'effect.result' ? event.port : undefined);
     substates.acting = {
-      entry: {
-        type: 'effect',
-        params: ({ context }: { context: RunContext }) => ({ nodeId: id, key: visitKey(id, context.v[id] ?? 1) }),
-      },
+      entry: { type: 'effect', params: ({ context }: { context: RunContext }) => ({ nodeId: id, key: key(context) }) },
       on: {
-        'effect.result': {
-          guard: ({ context, event }: { context: RunContext; event: RunEvent }) =>
-            event.type === 'effect.result' && event.key === visitKey(id, context.v[id] ?? 1),
-          target: after('await'),
-          actions: assign(({ event }: { event: RunEvent }) =>
-            event.type === 'effect.result' ? { p: event.port, er: { port: event.port, data: event.data } } : {},
-          ),
-        },
+        'effect.result': awaitOf
+          ? {
+              guard: isMine,
+              target: 'awaiting',
+              actions: assign(({ event }: { event: RunEvent }) =>
+                event.type === 'effect.result' ? { p: event.port, er: { port: event.port, data: event.data } } : {},
+              ),
+            }
+          : leave(resultPort, isMine),
       },
     };
   }
-  if (definition.await) {
-    const awaitOf = definition.await;
+  if (awaitOf) {
     substates.awaiting = {
       entry: [
         assign({
           aw: ({ context, event }: { context: RunContext; event: RunEvent }) =>
-            compactAwait(awaitOf(config, nodeContext(id, context, event)), visitKey(id, context.v[id] ?? 1)),
+            compactAwait(awaitOf(config, nodeContext(id, context, event)), key(context)),
         }),
         {
           type: 'timer',
           params: ({ context, event }: { context: RunContext; event: RunEvent }) => {
             // Recomputed only to read the instant; `aw` keeps what guards need.
             const spec = awaitOf(config, nodeContext(id, context, event));
-            return spec.timeout ? { key: visitKey(id, context.v[id] ?? 1), at: spec.timeout.at.getTime() } : undefined;
+            return spec.timeout ? { key: key(context), at: spec.timeout.at.getTime() } : undefined;
           },
         },
       ],
       on: {
-        ext: {
-          guard: ({ context, event }: { context: RunContext; event: RunEvent }) =>
-            awaitedPort(context, event) !== undefined,
-          target: 'leaving',
-          actions: assign({
-            p: ({ context, event }: { context: RunContext; event: RunEvent }) => awaitedPort(context, event),
-            aw: undefined,
-          }),
-        },
-        'timer.fired': {
-          guard: ({ context, event }: { context: RunContext; event: RunEvent }) =>
+        ext: leave(awaitedPort, ({ context, event }) => awaitedPort(context, event) !== undefined),
+        'timer.fired': leave(
+          (context) => context.aw?.tp,
+          ({ context, event }) =>
             event.type === 'timer.fired' && context.aw?.k === event.key && context.aw.tp !== undefined,
-          target: 'leaving',
-          actions: assign({ p: ({ context }: { context: RunContext }) => context.aw?.tp, aw: undefined }),
-        },
+        ),
       },
     };
   }
-  substates.leaving = {
-    always: [
-      ...ports.map((port) => ({
-        guard: ({ context }: { context: RunContext }) => context.p === port,
-        target: targetOf(id, port),
-      })),
-      // Pass-through nodes (and unknown ports) follow the first port.
-      { target: targetOf(id, ports[0] as string) },
-    ],
-  };
-  const initial = definition.decide ? 'deciding' : after('effect');
+  let initial: string;
+  if (substates.deciding) initial = 'deciding';
+  else if (hasEffect) initial = 'acting';
+  else if (awaitOf) initial = 'awaiting';
+  else {
+    // Decide-only or pass-through nodes leave at once.
+    substates.leaving = { always: decide ? leave(decided) : [{ target: targetOf(id, ports[0] as string) }] };
+    initial = 'leaving';
+  }
   return { id: stateOf(id), entry: enter, initial, states: substates };
 }
 

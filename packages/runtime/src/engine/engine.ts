@@ -47,6 +47,11 @@ export interface EngineDeps {
 export interface DurableEngine extends JourneyEngine {
   /** Enrols many customers in one transaction (audience entries, imports, the benchmark). */
   enrollMany(journeyId: string, customerIds: readonly string[], options?: EnrollOptions): EnrollOutcome[];
+  /**
+   * Ingests events that arrived together in ONE transaction (group commit). Same outcome per
+   * event as ingestEvent; a webhook or a queue consumer passes everything it has received.
+   */
+  ingestMany(events: readonly unknown[], source?: string): IngestOutcome[];
   /** Number of XState transitions computed since the engine was created. */
   readonly steps: number;
 }
@@ -284,15 +289,20 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       )();
     },
     async ingestEvent(input, source = 'api') {
-      const parsed = JourneyEventSchema.safeParse(input);
-      if (!parsed.success) {
-        const reason = `malformed event: ${issuesOf(parsed.error)
-          .map((i) => `${i.path}: ${i.message}`)
-          .join('; ')}`;
-        logger.warn({ source, reason }, 'event rejected');
-        return { status: 'rejected', reason, delivered: 0, enrolled: 0 };
-      }
-      return db.transaction(() => ingestSync(parsed.data, source))();
+      return engine.ingestMany([input], source)[0] as IngestOutcome;
+    },
+    ingestMany(inputs, source = 'api') {
+      const parsed = inputs.map((input) => JourneyEventSchema.safeParse(input));
+      return db.transaction(() =>
+        parsed.map((result): IngestOutcome => {
+          if (result.success) return ingestSync(result.data, source);
+          const reason = `malformed event: ${issuesOf(result.error)
+            .map((i) => `${i.path}: ${i.message}`)
+            .join('; ')}`;
+          logger.warn({ source, reason }, 'event rejected');
+          return { status: 'rejected', reason, delivered: 0, enrolled: 0 };
+        }),
+      )();
     },
     tick() {
       // One tick at a time: the background loop and a caller never run the same effect together.

@@ -129,6 +129,7 @@ export function prepareStatements(db: BetterSqlite3.Database) {
       db,
       'SELECT graph, journeyId FROM JourneyVersion WHERE id = ?',
     ),
+    /** The customer with tags and identities in one statement (the hot path reads it every step). */
     customer: prep<
       [string],
       {
@@ -138,12 +139,15 @@ export function prepareStatements(db: BetterSqlite3.Database) {
         channelCode: string | null;
         variant: string | null;
         erasedAt: string | null;
+        tags: string;
+        identities: string;
       }
-    >(db, 'SELECT id, attributes, ownerUserId, channelCode, variant, erasedAt FROM Customer WHERE id = ?'),
-    customerTags: prep<[string], { tag: string }>(db, 'SELECT tag FROM CustomerTag WHERE customerId = ?'),
-    customerIdentities: prep<[string], { kind: string; value: string }>(
+    >(
       db,
-      'SELECT kind, value FROM CustomerIdentity WHERE customerId = ?',
+      `SELECT c.id, c.attributes, c.ownerUserId, c.channelCode, c.variant, c.erasedAt,
+        (SELECT json_group_array(tag) FROM CustomerTag WHERE customerId = c.id) AS tags,
+        (SELECT json_group_object(kind, value) FROM CustomerIdentity WHERE customerId = c.id) AS identities
+       FROM Customer c WHERE c.id = ?`,
     ),
     customerByIdentity: prep<[string, string], { customerId: string }>(
       db,

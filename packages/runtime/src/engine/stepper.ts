@@ -46,12 +46,12 @@ export class Stepper {
     const row = this.st.customer.get(customerId);
     if (!row) return undefined;
     const identities: Identities = {};
-    for (const id of this.st.customerIdentities.all(customerId)) {
-      if ((IDENTITY_KINDS as readonly string[]).includes(id.kind)) identities[id.kind as keyof Identities] = id.value;
+    for (const [kind, value] of Object.entries(JSON.parse(row.identities) as Record<string, string>)) {
+      if ((IDENTITY_KINDS as readonly string[]).includes(kind)) identities[kind as keyof Identities] = value;
     }
     return {
       id: row.id,
-      tags: this.st.customerTags.all(customerId).map((t) => t.tag),
+      tags: JSON.parse(row.tags) as string[],
       attributes: JSON.parse(row.attributes) as Record<string, unknown>,
       identities,
       channel: row.channelCode ? { code: row.channelCode, variant: row.variant ?? undefined } : undefined,

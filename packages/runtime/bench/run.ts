@@ -1,0 +1,231 @@
+// `pnpm bench`: the durable engine against its ceiling (pure XState in memory) and a naive
+// baseline (actor per event, one write per transition), on the journey from issue 3.
+// Usage: pnpm bench [--customers 100000] [--naive-customers 5000] [--latency-events 10000]
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createNodeRegistry, type JourneyGraph, parseJourneyGraph } from '@siyu/shared';
+import { openDatabase } from '../src/db/database.ts';
+import { ManualClock } from '../src/engine/api.ts';
+import { compileJourney } from '../src/engine/compiler.ts';
+import { createEngine } from '../src/engine/engine.ts';
+import { createLogger } from '../src/logger.ts';
+import { runCeiling, runNaive } from './baselines.ts';
+import { addCustomers, benchmarkJourney, publishJourney } from './fixtures.ts';
+import { sampleExecutors, samplePackage } from './sample-nodes.ts';
+
+const DAY = 86_400_000;
+const ORDERED_SHARE = 0.3;
+
+const { values } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '100000' },
+    'naive-customers': { type: 'string', default: '5000' },
+    'latency-events': { type: 'string', default: '10000' },
+    out: { type: 'string', default: new URL('../../../bench/results.json', import.meta.url).pathname },
+  },
+});
+const customers = Number(values.customers);
+const naiveCustomers = Math.min(customers, Number(values['naive-customers']));
+const latencyEvents = Math.min(Math.floor(customers * 0.5), Number(values['latency-events']));
+if (!Number.isInteger(customers) || customers < 100) throw new Error('--customers must be an integer ≥ 100');
+
+const log = (msg: string) => process.stdout.write(`${msg}\n`);
+const dir = mkdtempSync(join(tmpdir(), 'siyu-bench-'));
+const registry = createNodeRegistry([samplePackage]);
+const graph: JourneyGraph = parseJourneyGraph(benchmarkJourney());
+
+async function durable() {
+  const db = await openDatabase(join(dir, 'durable.db'));
+  const clock = new ManualClock(Date.UTC(2026, 0, 5, 2));
+  const sentAt = new Map<number, number>();
+  const executors = sampleExecutors(db.sqlite, {
+    onSent: (key) => {
+      if (key.endsWith(':repurchase:1')) sentAt.set(Number(key.slice(0, key.indexOf(':'))), performance.now());
+    },
+  });
+  const engine = createEngine({ db, registry, executors, clock, logger: createLogger('warn'), effectBatchSize: 500 });
+  publishJourney(db.sqlite, 'bench', benchmarkJourney());
+  log(`creating ${customers} customers…`);
+  const BATCH = 1000;
+  const ids: string[] = [];
+  for (let i = 0; i < customers; i += BATCH)
+    ids.push(...addCustomers(db.sqlite, 'c', i, Math.min(customers, i + BATCH)));
+
+  let measuredMs = 0;
+  let measuredSteps = 0;
+  const measure = async (label: string, work: () => Promise<void>) => {
+    const steps0 = engine.steps;
+    const t0 = performance.now();
+    await work();
+    const ms = performance.now() - t0;
+    const steps = engine.steps - steps0;
+    measuredMs += ms;
+    measuredSteps += steps;
+    log(
+      `  ${label.padEnd(34)} ${steps.toString().padStart(9)} steps ${(ms / 1000).toFixed(2).padStart(7)} s  ${Math.round(steps / (ms / 1000))} steps/s`,
+    );
+  };
+
+  const instanceOf = new Map<string, number>();
+  await measure('enrol + welcome + tag', async () => {
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const outcomes = engine.enrollMany('bench', ids.slice(i, i + BATCH));
+      outcomes.forEach((o, k) => {
+        if (o.status === 'enrolled') instanceOf.set(ids[i + k] as string, o.instanceId);
+      });
+    }
+    await engine.tick();
+  });
+  clock.advance(DAY);
+  await measure('1-day timers + branch + coupon', async () => {
+    await engine.tick();
+  });
+
+  // Everyone now waits for an order with a 7-day timeout: the "waiting on timers" state.
+  db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  const waitingBytes = statSync(db.path).size;
+  const snapshotBytes = (
+    db.sqlite.prepare("SELECT avg(length(snapshot)) a FROM Instance WHERE status = 'active'").get() as { a: number }
+  ).a;
+
+  const orderedCount = Math.floor(customers * ORDERED_SHARE);
+  const latencyIds = ids.slice(0, latencyEvents);
+  const bulkIds = ids.slice(latencyEvents, Math.max(latencyEvents, orderedCount));
+  await measure('orders (group commit per 1,000)', async () => {
+    for (let i = 0; i < bulkIds.length; i += BATCH) {
+      engine.ingestMany(
+        bulkIds
+          .slice(i, i + BATCH)
+          .map((id) => ({ id: `o-${id}`, type: 'order.placed', customerId: id, occurredAt: new Date(clock.now()) })),
+      );
+      await engine.tick();
+    }
+    await engine.tick();
+  });
+
+  // Latency: order.placed at a steady 2,000 events/s; event received → repurchase effect dispatched.
+  log(`latency: ${latencyIds.length} events at 2,000/s…`);
+  const receivedAt = new Map<number, number>();
+  const rate = 2000;
+  const t0 = performance.now();
+  let next = 0;
+  while (next < latencyIds.length) {
+    const due = Math.min(latencyIds.length, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
+    if (due <= next) {
+      await new Promise((r) => setImmediate(r));
+      continue;
+    }
+    // Everything that arrived since the last turn is ingested in one transaction (group commit).
+    const arrived = latencyIds.slice(next, due);
+    // Latency counts from each event's scheduled arrival, so time spent waiting for this turn counts too.
+    arrived.forEach((id, k) => {
+      receivedAt.set(instanceOf.get(id) as number, t0 + ((next + k) * 1000) / rate);
+    });
+    next = due;
+    engine.ingestMany(
+      arrived.map((id) => ({ id: `o-${id}`, type: 'order.placed', customerId: id, occurredAt: new Date(clock.now()) })),
+    );
+    await engine.tick();
+    await new Promise((r) => setImmediate(r));
+  }
+  await engine.tick();
+  const latencies: number[] = [];
+  for (const [instanceId, at] of receivedAt) {
+    const sent = sentAt.get(instanceId);
+    if (sent !== undefined) latencies.push(sent - at);
+  }
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
+  const achievedRate = latencyIds.length / ((performance.now() - t0) / 1000);
+
+  clock.advance(7 * DAY);
+  await measure('7-day timeouts + exit', async () => {
+    await engine.tick();
+  });
+
+  const states = db.sqlite.prepare('SELECT status, nodeId, count(*) n FROM Instance GROUP BY status, nodeId').all();
+  const messages = (db.sqlite.prepare('SELECT count(*) n FROM Message').get() as { n: number }).n;
+  await engine.stop();
+  await db.close();
+  return {
+    stepsPerSec: measuredSteps / (measuredMs / 1000),
+    steps: measuredSteps,
+    seconds: measuredMs / 1000,
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+    latencySamples: latencies.length,
+    achievedEventsPerSec: achievedRate,
+    bytesPerCustomer: waitingBytes / customers,
+    snapshotBytes,
+    states,
+    messages,
+  };
+}
+
+async function main() {
+  log(`benchmark: ${customers} customers (durable), ceiling on ${customers}, naive on ${naiveCustomers}`);
+  const result = await durable();
+  const compiled = compileJourney('bench-v1', graph, registry);
+  const ceiling = runCeiling(compiled, customers, ORDERED_SHARE);
+  const ceilingStepsPerSec = ceiling.steps / (ceiling.ms / 1000);
+  const naiveDb = await openDatabase(join(dir, 'naive.db'));
+  const naive = runNaive(naiveDb.sqlite, compiled, naiveCustomers, ORDERED_SHARE);
+  await naiveDb.close();
+  const naiveStepsPerSec = naive.steps / (naive.ms / 1000);
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const cpu = cpus();
+  const output = {
+    customers,
+    machine: `${cpu[0]?.model ?? 'unknown cpu'} ×${cpu.length}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${platform()} ${release()}, Node ${process.version}`,
+    stepsPerSec: Math.round(result.stepsPerSec),
+    ceilingStepsPerSec: Math.round(ceilingStepsPerSec),
+    naiveStepsPerSec: Math.round(naiveStepsPerSec),
+    ratioToCeiling: Number((result.stepsPerSec / ceilingStepsPerSec).toFixed(3)),
+    ratioToNaive: Number((result.stepsPerSec / naiveStepsPerSec).toFixed(2)),
+    p50Ms: Number(result.p50Ms.toFixed(2)),
+    p99Ms: Number(result.p99Ms.toFixed(2)),
+    peakRssMb: Math.round(peakRssMb),
+    bytesPerCustomer: Math.round(result.bytesPerCustomer),
+    details: {
+      durableSteps: result.steps,
+      durableSeconds: Number(result.seconds.toFixed(2)),
+      ceilingSteps: ceiling.steps,
+      naiveCustomers,
+      naiveSteps: naive.steps,
+      latencySamples: result.latencySamples,
+      latencyEventsPerSec: Math.round(result.achievedEventsPerSec),
+      avgSnapshotBytes: Math.round(result.snapshotBytes),
+      messagesSent: result.messages,
+      endStates: result.states,
+      journey:
+        'entry → welcome → tag → wait 1 day → branch on order → coupon → wait for order (7-day timeout) → repurchase tag | exit',
+      nodes:
+        'bench-local sample.* nodes (same shape as core/wecom/coupons), sandbox executors writing the Message table',
+      bytesPerCustomerMeasuredAt: 'all customers waiting on the 7-day timer; whole SQLite file ÷ customers',
+    },
+  };
+  writeFileSync(values.out as string, `${JSON.stringify(output, null, 2)}\n`);
+  console.table({
+    durable: { stepsPerSec: output.stepsPerSec },
+    ceiling: { stepsPerSec: output.ceilingStepsPerSec },
+    naive: { stepsPerSec: output.naiveStepsPerSec },
+  });
+  console.table({
+    ratioToCeiling: { value: output.ratioToCeiling, target: '≥ 0.5' },
+    ratioToNaive: { value: output.ratioToNaive, target: '≥ 10' },
+    p50Ms: { value: output.p50Ms, target: '' },
+    p99Ms: { value: output.p99Ms, target: '< 50' },
+    peakRssMb: { value: output.peakRssMb, target: '< 500 (1M customers)' },
+    bytesPerCustomer: { value: output.bytesPerCustomer, target: '' },
+  });
+  log(`wrote ${values.out}`);
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => rmSync(dir, { recursive: true, force: true }));
