@@ -1,8 +1,8 @@
-// The two reference points the durable engine is compared against, on the same compiled machine
-// and the same sequence of events per customer.
+// The ceiling the durable engine is compared against: the same compiled machine and the same
+// sequence of events per customer, stepped in memory. (The naive baseline is the engine itself in
+// mode "naive", see engine.ts.)
 import type { CustomerView } from '@siyu/shared';
-import type BetterSqlite3 from 'better-sqlite3';
-import { type AnyMachineSnapshot, createActor, transition } from 'xstate';
+import { type AnyMachineSnapshot, transition } from 'xstate';
 import type { CompiledJourney, RunEvent } from '../src/engine/compiler.ts';
 
 const DAY = 86_400_000;
@@ -60,52 +60,6 @@ export function runCeiling(
     }
     if (snapshot.status !== 'done')
       throw new Error(`ceiling: customer ${i} did not finish (${JSON.stringify(snapshot.value)})`);
-  }
-  return { steps, ms: performance.now() - t0 };
-}
-
-/**
- * (b) Naive baseline: for every event, load the instance, create an actor from its persisted
- * snapshot, send the event, and write the new snapshot in its own transaction (one database write
- * per transition), the way a first implementation with an actor per request would.
- */
-export function runNaive(
-  sqlite: BetterSqlite3.Database,
-  compiled: CompiledJourney,
-  customers: number,
-  orderedShare: number,
-): { steps: number; ms: number } {
-  sqlite.exec('CREATE TABLE IF NOT EXISTS NaiveInstance (id INTEGER PRIMARY KEY, snapshot TEXT NOT NULL)');
-  const insert = sqlite.prepare('INSERT INTO NaiveInstance (id, snapshot) VALUES (?, ?)');
-  const load = sqlite.prepare<[number], { snapshot: string }>('SELECT snapshot FROM NaiveInstance WHERE id = ?');
-  const save = sqlite.prepare('UPDATE NaiveInstance SET snapshot = ? WHERE id = ?');
-  const start = Date.UTC(2026, 0, 5, 2);
-  const scripts = Array.from({ length: customers }, (_, i) =>
-    customerScript({ id: `naive${i}`, tags: [], attributes: {}, identities: {} }, start, i / customers < orderedShare),
-  );
-  let steps = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < customers; i++) {
-    const initial = createActor(compiled.machine, {
-      snapshot: compiled.machine.resolveState({ value: 'idle', context: { v: {}, at: start } }),
-    });
-    insert.run(i, JSON.stringify(initial.getPersistedSnapshot()));
-  }
-  // Events arrive interleaved across customers, as in production: step k of every customer, then k+1.
-  const longest = Math.max(...scripts.map((s) => s.length));
-  for (let k = 0; k < longest; k++) {
-    for (let i = 0; i < customers; i++) {
-      const event = scripts[i]?.[k];
-      if (!event) continue;
-      const row = load.get(i);
-      if (!row) throw new Error('naive: instance missing');
-      const actor = createActor(compiled.machine, { snapshot: JSON.parse(row.snapshot) });
-      actor.start();
-      actor.send(event as never);
-      save.run(JSON.stringify(actor.getPersistedSnapshot()), i);
-      actor.stop();
-      steps++;
-    }
   }
   return { steps, ms: performance.now() - t0 };
 }

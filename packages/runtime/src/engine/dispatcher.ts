@@ -6,7 +6,6 @@ import {
   PermanentError,
   RetryableError,
 } from '@siyu/shared';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../logger.ts';
 import type { Clock } from './api.ts';
 import { isoDate, type Statements } from './statements.ts';
@@ -50,7 +49,7 @@ export class Dispatcher {
   private readonly executors = new Map<string, NodeExecutor>();
 
   constructor(
-    private readonly db: BetterSqlite3.Database,
+    private readonly tx: <T>(fn: () => T) => () => T,
     private readonly st: Statements,
     private readonly stepper: Stepper,
     executors: readonly NodeExecutor[],
@@ -69,7 +68,7 @@ export class Dispatcher {
     if (due.length === 0) return undefined;
     const outcomes = await Promise.all(due.map((effect) => this.runOne(effect, now)));
     let failed = 0;
-    this.db.transaction(() => {
+    this.tx(() => {
       due.forEach((effect, i) => {
         const outcome = outcomes[i] as Outcome;
         if (outcome.kind === 'failed') failed++;

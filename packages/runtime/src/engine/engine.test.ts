@@ -17,7 +17,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function setup(sandbox: SandboxOptions = {}, clock = new ManualClock()) {
+async function setup(sandbox: SandboxOptions = {}, clock = new ManualClock(), mode: 'batched' | 'naive' = 'batched') {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-engine-'));
   const db: Database = await openDatabase(join(dir, 'test.db'));
   cleanups.push(async () => {
@@ -442,5 +442,38 @@ describe('engine: restarts and versions', () => {
     clock.advance(2 * DAY);
     await engine.tick();
     expect(one(db, "SELECT count(*) n FROM Instance WHERE nodeId = 'waitOrder'").n).toBe(7);
+  });
+});
+
+describe('engine: naive mode (the benchmark baseline)', () => {
+  it('does the same work as the batched engine: same steps, messages and end states', async () => {
+    const results: unknown[] = [];
+    for (const mode of ['batched', 'naive'] as const) {
+      const { db, clock, engine } = await setup({}, new ManualClock(), mode);
+      publishJourney(db.sqlite, 'j1', benchmarkJourney());
+      engine.enrollMany('j1', addCustomers(db.sqlite, 'c', 0, 20));
+      await engine.tick();
+      clock.advance(DAY);
+      await engine.tick();
+      engine.ingestMany(
+        [0, 1, 2, 3, 4].map((i) => ({
+          id: `o${i}`,
+          type: 'order.placed',
+          customerId: `c${i}`,
+          occurredAt: new Date(),
+        })),
+      );
+      await engine.tick();
+      clock.advance(7 * DAY);
+      await engine.tick();
+      results.push({
+        steps: engine.steps,
+        messages: one(db, 'SELECT count(*) n FROM Message').n,
+        log: one(db, 'SELECT count(*) n FROM StepLog').n,
+        states: q(db, 'SELECT status, nodeId, count(*) n FROM Instance GROUP BY status, nodeId ORDER BY nodeId'),
+      });
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect((results[0] as { steps: number }).steps).toBe(20 * 5 + 5 * 2 + 15);
   });
 });

@@ -41,6 +41,11 @@ export interface EngineDeps {
   effectBatchSize?: number;
   /** Background loop period on the real clock. */
   pollMs?: number;
+  /**
+   * "batched" (the product): pure transitions, one transaction per batch of instances. "naive"
+   * exists only as the benchmark's baseline: an actor per event and every write its own transaction.
+   */
+  mode?: 'batched' | 'naive';
 }
 
 /** The engine plus batch entry points used by the audience scheduler and the benchmark. */
@@ -62,9 +67,11 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   const { clock, logger } = deps;
   const db = deps.db.sqlite;
   const st = prepareStatements(db);
-  const stepper = new Stepper(st, deps.registry);
+  const naive = deps.mode === 'naive';
+  const tx = <T>(fn: () => T): (() => T) => (naive ? fn : db.transaction(fn));
+  const stepper = new Stepper(st, deps.registry, naive);
   const dispatcher = new Dispatcher(
-    db,
+    tx,
     st,
     stepper,
     deps.executors,
@@ -235,7 +242,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   /** Fires one batch of due timers in one transaction; returns how many fired. */
   function fireTimers(): number {
     const now = clock.now();
-    return db.transaction(() => {
+    return tx(() => {
       const due = st.dueTimers.all(now, timerBatch);
       for (const timer of due) {
         st.deleteTimerById.run(timer.id);
@@ -280,11 +287,11 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
     async enroll(journeyId, customerId, options = {}) {
       const event = parseOptionalEvent(options.event);
-      return db.transaction(() => enrollSync(journeyId, customerId, { entryNodeId: options.entryNodeId, event }))();
+      return tx(() => enrollSync(journeyId, customerId, { entryNodeId: options.entryNodeId, event }))();
     },
     enrollMany(journeyId, customerIds, options = {}) {
       const event = parseOptionalEvent(options.event);
-      return db.transaction(() =>
+      return tx(() =>
         customerIds.map((id) => enrollSync(journeyId, id, { entryNodeId: options.entryNodeId, event })),
       )();
     },
@@ -293,7 +300,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
     ingestMany(inputs, source = 'api') {
       const parsed = inputs.map((input) => JourneyEventSchema.safeParse(input));
-      return db.transaction(() =>
+      return tx(() =>
         parsed.map((result): IngestOutcome => {
           if (result.success) return ingestSync(result.data, source);
           const reason = `malformed event: ${issuesOf(result.error)
@@ -314,7 +321,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     async migrateInstances(journeyId, toVersionId, nodeMapping) {
       const target = stepper.compiled(toVersionId);
       const now = clock.now();
-      return db.transaction(() => {
+      return tx(() => {
         let moved = 0;
         for (const row of st.activeInstancesOfJourney.all(journeyId, toVersionId)) {
           const to = row.nodeId ? nodeMapping[row.nodeId] : undefined;

@@ -1,6 +1,6 @@
 import type { NodeRegistry } from '@siyu/shared';
 import { type CustomerView, IDENTITY_KINDS, type Identities, type JourneyGraph, parseJourneyGraph } from '@siyu/shared';
-import { type AnyMachineSnapshot, transition } from 'xstate';
+import { type AnyMachineSnapshot, type AnyStateMachine, createActor, transition } from 'xstate';
 import { type CompiledJourney, type EngineAction, MachineCache, type RunContext, type RunEvent } from './compiler.ts';
 import { type InstanceRow, isoDate, type Statements } from './statements.ts';
 
@@ -30,8 +30,45 @@ export class Stepper {
   constructor(
     private readonly st: Statements,
     registry: NodeRegistry,
+    /** Benchmark baseline only: an actor per event instead of the pure transition. */
+    private readonly actorPerEvent = false,
   ) {
     this.machines = new MachineCache(registry);
+  }
+
+  private readonly actorMachines = new Map<string, { machine: AnyStateMachine; sink: EngineAction[] }>();
+
+  /** XState's pure transition; or, for the naive baseline, a fresh actor that records its actions. */
+  private transitionOf(compiled: CompiledJourney, before: AnyMachineSnapshot, event: RunEvent) {
+    if (!this.actorPerEvent) return transition(compiled.machine, before, event as never);
+    let entry = this.actorMachines.get(compiled.versionId);
+    if (!entry) {
+      const sink: EngineAction[] = [];
+      const record =
+        (type: EngineAction['type']) =>
+        (_: unknown, params: unknown): void => {
+          sink.push({ type, params } as EngineAction);
+        };
+      const machine = compiled.machine.provide({
+        actions: {
+          entered: record('entered'),
+          effect: record('effect'),
+          timer: record('timer'),
+          goal: record('goal'),
+          exited: record('exited'),
+        },
+      });
+      entry = { machine, sink };
+      this.actorMachines.set(compiled.versionId, entry);
+    }
+    entry.sink.length = 0;
+    const snapshot = entry.machine.resolveState({ value: before.value, context: before.context });
+    const actor = createActor(entry.machine, { snapshot });
+    actor.start();
+    actor.send(event as never);
+    const after = actor.getSnapshot();
+    actor.stop();
+    return [after, [...entry.sink]] as const;
   }
 
   compiled(versionId: string): CompiledJourney {
@@ -117,7 +154,7 @@ export class Stepper {
     if (row.status !== 'active') return false;
     const compiled = this.compiled(row.versionId);
     const before = this.restore(compiled, row.snapshot);
-    const [after, actions] = transition(compiled.machine, before, event as never);
+    const [after, actions] = this.transitionOf(compiled, before, event);
     this.steps++;
     const stored = JSON.stringify({ s: after.value, c: after.context });
     if (stored === row.snapshot && actions.length === 0) return false;
