@@ -28,7 +28,6 @@ export interface JourneyStats {
   completed: number;
   exited: number;
   failed: number;
-  holdout: number;
   goalConversions: number;
   conversionRate: number;
   nodes: NodeStats[];
@@ -40,9 +39,40 @@ const CACHE_MS = 2000;
 const cache = new Map<string, { at: number; value: JourneyStats }>();
 
 /**
- * Aggregates over Instance (index journeyId,status,nodeId) and StepLog (index journeyId,kind,nodeId):
- * GROUP BY scans of covering indexes, no per-customer work. Results are cached for 2 s per journey
- * so many open canvases polling every few seconds cost one query set.
+ * Folds StepLog rows written since the last call into StepCount, in one IMMEDIATE transaction so
+ * two pollers never count a row twice. Cost is proportional to new rows (a rowid range scan).
+ */
+export function rollUpStepCounts(db: Database): number {
+  const s = db.sqlite;
+  return s
+    .transaction(() => {
+      const mark = s.prepare("SELECT lastId FROM StatsWatermark WHERE name = 'steps'").get() as
+        | { lastId: number }
+        | undefined;
+      const from = mark?.lastId ?? 0;
+      const to = (s.prepare('SELECT coalesce(max(id), 0) AS id FROM StepLog').get() as { id: number }).id;
+      if (to <= from) return 0;
+      const result = s
+        .prepare(
+          `INSERT INTO StepCount (journeyId, versionId, kind, nodeId, fromNodeId, port, count)
+           SELECT journeyId, versionId, kind, coalesce(nodeId, ''), coalesce(fromNodeId, ''), coalesce(port, ''), count(*)
+           FROM StepLog WHERE id > ? AND id <= ? GROUP BY 1, 2, 3, 4, 5, 6
+           ON CONFLICT (journeyId, versionId, kind, nodeId, fromNodeId, port) DO UPDATE SET count = count + excluded.count`,
+        )
+        .run(from, to);
+      s.prepare(
+        "INSERT INTO StatsWatermark (name, lastId) VALUES ('steps', ?) ON CONFLICT (name) DO UPDATE SET lastId = excluded.lastId",
+      ).run(to);
+      return result.changes;
+    })
+    .immediate();
+}
+
+/**
+ * Per-node and per-edge numbers for one journey (optionally one version). Step counts come from
+ * the StepCount roll-up; who is where now comes from Instance's (journeyId, status, nodeId) index,
+ * a covering-index GROUP BY. Results are cached for 2 s per journey so many open canvases polling
+ * every few seconds cost one query set.
  */
 export function journeyStats(
   db: Database,
@@ -53,30 +83,20 @@ export function journeyStats(
   const key = `${db.path}\u0000${journeyId}\u0000${versionId ?? ''}`;
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+  rollUpStepCounts(db);
   const s = db.sqlite;
   const v = versionId ? ' AND versionId = ?' : '';
   const args = versionId ? [journeyId, versionId] : [journeyId];
   const statusRows = s
     .prepare(`SELECT status, nodeId, count(*) AS n FROM Instance WHERE journeyId = ?${v} GROUP BY status, nodeId`)
     .all(...args) as { status: string; nodeId: string | null; n: number }[];
-  const totals = s
+  const steps = s
     .prepare(
-      `SELECT count(*) AS entries, sum(holdout) AS holdout, count(goalAt) AS goals FROM Instance WHERE journeyId = ?${v}`,
+      `SELECT kind, nodeId, fromNodeId, port, sum(count) AS n FROM StepCount WHERE journeyId = ?${v}
+       AND kind IN ('enter', 'move', 'goal') GROUP BY kind, nodeId, fromNodeId, port`,
     )
-    .get(...args) as { entries: number; holdout: number | null; goals: number };
-  const arrivals = s
-    .prepare(
-      `SELECT nodeId, kind, count(*) AS n FROM StepLog WHERE journeyId = ?${v} AND kind IN ('enter','move','goal') AND nodeId IS NOT NULL GROUP BY kind, nodeId`,
-    )
-    .all(...args) as { nodeId: string; kind: string; n: number }[];
-  const edges = s
-    .prepare(
-      `SELECT fromNodeId AS source, coalesce(port, '') AS port, nodeId AS target, count(*) AS count FROM StepLog
-       WHERE journeyId = ?${v} AND kind = 'move' AND fromNodeId IS NOT NULL GROUP BY fromNodeId, port, nodeId`,
-    )
-    .all(...args) as EdgeStats[];
+    .all(...args) as { kind: string; nodeId: string; fromNodeId: string; port: string; n: number }[];
 
-  fillPorts(db, journeyId, versionId, edges);
   const nodes = new Map<string, NodeStats>();
   const node = (id: string) => {
     let n = nodes.get(id);
@@ -86,11 +106,21 @@ export function journeyStats(
     }
     return n;
   };
-  for (const a of arrivals) {
-    if (a.kind === 'goal') node(a.nodeId).goals += a.n;
-    else node(a.nodeId).entered += a.n;
+  const edges: EdgeStats[] = [];
+  let entries = 0;
+  let goalConversions = 0;
+  for (const row of steps) {
+    if (row.kind === 'enter') entries += row.n;
+    else if (row.kind === 'goal') {
+      goalConversions += row.n;
+      if (row.nodeId) node(row.nodeId).goals += row.n;
+    } else if (row.nodeId) {
+      node(row.nodeId).entered += row.n;
+      if (row.fromNodeId) edges.push({ source: row.fromNodeId, port: row.port, target: row.nodeId, count: row.n });
+    }
   }
-  const byStatus = { active: 0, completed: 0, exited: 0, failed: 0 } as Record<string, number>;
+  fillPorts(db, journeyId, versionId, edges);
+  const byStatus: Record<string, number> = { active: 0, completed: 0, exited: 0, failed: 0 };
   for (const r of statusRows) {
     byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
     if (!r.nodeId) continue;
@@ -101,14 +131,13 @@ export function journeyStats(
   const value: JourneyStats = {
     journeyId,
     versionId: versionId ?? null,
-    entries: totals.entries,
+    entries,
     active: byStatus.active ?? 0,
     completed: byStatus.completed ?? 0,
     exited: byStatus.exited ?? 0,
     failed: byStatus.failed ?? 0,
-    holdout: totals.holdout ?? 0,
-    goalConversions: totals.goals,
-    conversionRate: totals.entries ? totals.goals / totals.entries : 0,
+    goalConversions,
+    conversionRate: entries ? goalConversions / entries : 0,
     nodes: [...nodes.values()],
     edges,
     computedAt: now,
