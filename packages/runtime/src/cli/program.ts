@@ -1,8 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
 import { type Database, DatabaseStartupError, openDatabase } from '../db/database.ts';
+import { createLogger } from '../logger.ts';
 import type { NodesFor } from '../server/assemble.ts';
-import { defaultNodes } from '../server/default-nodes.ts';
+import { runtimeNodes } from '../server/default-nodes.ts';
 import { enrollCommand, exportCommand, type Io, importCommand, validateCommand } from './commands.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -12,7 +13,11 @@ const collect = (value: string, previous: string[]) => [...previous, value];
  * Runs `pnpm cli <command>` and returns the exit code (0 ok, 1 data problems, 2 usage, 3 error).
  * Tests call it in-process with their own database path and output sinks.
  */
-export async function runCli(argv: string[], io: Io, nodesFor: NodesFor = defaultNodes): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: Io,
+  nodesFor: NodesFor = runtimeNodes(createLogger('warn')),
+): Promise<number> {
   let code: number = EXIT.ok;
   let db: Database | undefined;
   const withDb = async (dbPath: string | undefined, task: (db: Database) => Promise<number>) => {

@@ -1,9 +1,14 @@
-import { createNodeRegistry } from '@siyu/shared';
+import type { Logger } from '../logger.ts';
+import { createNodeRegistryForRuntime, createServerPackages } from '../nodes/registry.ts';
 import type { NodesFor } from './assemble.ts';
 
 /**
- * The node assembly `pnpm start` and the CLI use. The real one is assembled in
- * src/nodes/registry.ts (core, sms, wecom, coupons over SQLite services); until that module exists
- * the product starts with no node types, so journeys can be browsed but not validated/published.
+ * The node assembly `pnpm start` and the CLI use: the built-in packages from src/nodes/registry.ts
+ * (core, sms, wecom, coupons as they land), their server halves over the given database.
  */
-export const defaultNodes: NodesFor = () => ({ registry: createNodeRegistry([]), serverPackages: [] });
+export function runtimeNodes(logger: Logger): NodesFor {
+  return (db, clock) => ({
+    registry: createNodeRegistryForRuntime(),
+    serverPackages: createServerPackages({ db, clock, logger }),
+  });
+}
