@@ -1,3 +1,8 @@
+export { createApiKey, revokeApiKey } from './auth/api-keys.ts';
+export { ensureFirstAdmin } from './auth/bootstrap.ts';
+export { hashPassword, verifyPassword } from './auth/password.ts';
+export { API_SCOPES, type ApiScope, ROLES, type Role } from './auth/roles.ts';
+export { runCli } from './cli/program.ts';
 export { type Config, ConfigError, loadConfig } from './config.ts';
 export { type Database, DatabaseStartupError, openDatabase } from './db/database.ts';
 export { applyMigrations } from './db/migrate.ts';
@@ -14,5 +19,20 @@ export {
 } from './engine/api.ts';
 export { CompileError, compileJourney } from './engine/compiler.ts';
 export { createEngine, type DurableEngine, type EngineDeps, EngineInputError } from './engine/engine.ts';
+export {
+  type ImportOptions,
+  type ImportReport,
+  importCustomers,
+  normalizePhone,
+  type RowProblem,
+} from './import/index.ts';
 export { createLogger, type Logger } from './logger.ts';
-export { createApp } from './server/app.ts';
+export { type AppOptions, createApp } from './server/app.ts';
+export { type AssembledServer, assembleServer, type NodeAssembly, type NodesFor } from './server/assemble.ts';
+export { runtimeNodes } from './server/default-nodes.ts';
+export { type ExampleLoadReport, loadExamples } from './server/examples.ts';
+export { diffGraphs, type GraphDiff } from './server/graph-diff.ts';
+export { type EdgeStats, type JourneyStats, journeyStats, type NodeStats } from './server/journey-stats.ts';
+export { publishDraft } from './server/publish.ts';
+export { type Context, createContext, type Principal, type ServerDeps } from './trpc/context.ts';
+export { type AppRouter, appRouter, createCaller } from './trpc/router.ts';
