@@ -121,6 +121,26 @@ describe('HTTP: auth', () => {
   });
 });
 
+describe('HTTP: customer import', () => {
+  it('accepts a multi-megabyte file from an import key and reports exact counts', async () => {
+    const { key } = await createApiKey(h.db, { name: 'crm', scopes: ['customers:import'] });
+    const lines = ['手机号,姓名,备注'];
+    for (let i = 0; i < 50_000; i++) lines.push(`139${String(i).padStart(8, '0')},客户${i},${'备注'.repeat(10)}`);
+    lines.push('not-a-phone,坏,');
+    const contentBase64 = Buffer.from(lines.join('\n')).toString('base64');
+    expect(contentBase64.length).toBeGreaterThan(3_000_000);
+    const res = await trpcPost(
+      'audiences.import',
+      { fileName: 'crm.csv', contentBase64, mode: 'skipInvalid' },
+      { 'x-api-key': key },
+    );
+    expect(res.status).toBe(200);
+    const report = ((await res.json()) as { result: { data: Record<string, unknown> } }).result.data;
+    expect(report).toMatchObject({ status: 'committed', created: 50_000, rejected: 1, totalRows: 50_001 });
+    expect(report.problems).toEqual([{ row: 50_002, reason: expect.stringContaining('not-a-phone') }]);
+  }, 60_000);
+});
+
 async function loginCookie(username: string): Promise<string> {
   const res = await trpcPost('auth.login', { username, password: 'secret-password' });
   return (res.headers.get('set-cookie') ?? '').split(';')[0] as string;

@@ -46,9 +46,9 @@ export function redirectRouter(deps: {
       } else {
         deps.db.sqlite
           .prepare(
-            'INSERT INTO Event (externalId, type, customerId, occurredAt, receivedAt, data, source) VALUES (?, ?, NULL, ?, ?, ?, ?)',
+            'INSERT INTO Event (externalId, type, customerId, occurredAt, receivedAt, data, source, processedAt) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)',
           )
-          .run(`r_${randomUUID()}`, type, now, now, JSON.stringify(data), 'redirect');
+          .run(`r_${randomUUID()}`, type, now, now, JSON.stringify(data), 'redirect', now);
       }
     } catch (error) {
       // Never strand the customer on an error page because tracking failed.
