@@ -8,6 +8,7 @@ import {
 } from '@siyu/shared';
 import type { Logger } from '../logger.ts';
 import type { Clock } from './api.ts';
+import { stateOf } from './compiler.ts';
 import { isoDate, type Statements } from './statements.ts';
 import type { Stepper } from './stepper.ts';
 
@@ -17,6 +18,21 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 3_600_000 };
+
+/**
+ * Whether the stored snapshot still waits for this effect (instance:node:visit). An instance that
+ * left the node (exit condition, migration) must not get a message decided for the old step.
+ */
+function isActing(snapshot: string, idempotencyKey: string): boolean {
+  const [, nodeId, visit] = idempotencyKey.split(':');
+  const stored = JSON.parse(snapshot) as { s: unknown; c: { v: Record<string, number> } };
+  const value = stored.s as Record<string, unknown> | string;
+  return (
+    typeof value === 'object' &&
+    value[stateOf(nodeId as string)] === 'acting' &&
+    stored.c.v[nodeId as string] === Number(visit)
+  );
+}
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
 export function backoffMs(policy: RetryPolicy, attempt: number, random = Math.random()): number {
@@ -80,7 +96,7 @@ export class Dispatcher {
 
   private async runOne(effect: DueEffect, now: number): Promise<Outcome> {
     const row = this.st.instanceById.get(effect.instanceId);
-    if (!row || row.status !== 'active') return { kind: 'stale' };
+    if (!row || row.status !== 'active' || !isActing(row.snapshot, effect.idempotencyKey)) return { kind: 'stale' };
     const compiled = this.stepper.compiled(row.versionId);
     const node = compiled.nodes.get(effect.nodeId);
     const executor = this.executors.get(effect.nodeType);
@@ -181,7 +197,7 @@ export class Dispatcher {
         isoDate(now),
         effect.id,
       );
-      this.stepper.step(
+      this.stepper.stepSafely(
         row,
         { type: 'effect.result', key, port: outcome.port, data: outcome.data, customer, now },
         {
@@ -197,13 +213,13 @@ export class Dispatcher {
     const node = this.stepper.compiled(row.versionId).nodes.get(effect.nodeId);
     const failurePort = node?.definition.effect?.failurePort;
     if (failurePort && node?.connected.has(failurePort)) {
-      this.stepper.step(
+      this.stepper.stepSafely(
         row,
         { type: 'effect.result', key, port: failurePort, data: { error: outcome.error }, customer, now },
         { kind: 'error', port: failurePort, detail: { key: effect.idempotencyKey, error: outcome.error } },
       );
     } else {
-      this.stepper.step(
+      this.stepper.stepSafely(
         row,
         { type: 'exit', reason: `effectFailed:${effect.nodeId}`, customer, now },
         { kind: 'error', detail: { key: effect.idempotencyKey, error: outcome.error } },

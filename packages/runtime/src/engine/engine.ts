@@ -69,7 +69,9 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   const st = prepareStatements(db);
   const naive = deps.mode === 'naive';
   const tx = <T>(fn: () => T): (() => T) => (naive ? fn : db.transaction(fn));
-  const stepper = new Stepper(st, deps.registry, naive);
+  const stepper = new Stepper(st, deps.registry, naive, tx, (instanceId, error) =>
+    logger.error({ instanceId, error }, 'step failed; instance marked failed'),
+  );
   const dispatcher = new Dispatcher(
     tx,
     st,
@@ -215,7 +217,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     let delivered = 0;
     for (const row of st.activeInstancesOfCustomer.all(customerId)) {
       if (!reactsTo(row, event.type)) continue;
-      const moved = stepper.step(
+      const moved = stepper.stepSafely(
         row,
         { type: 'ext', event, customer, now },
         { kind: 'event', detail: { event: event.id, type: event.type } },
@@ -250,7 +252,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
         if (!row || row.status !== 'active') continue;
         const customer = stepper.customerView(row.customerId);
         if (!customer) continue;
-        stepper.step(
+        stepper.stepSafely(
           row,
           { type: 'timer.fired', key: timer.key, customer, now },
           { kind: 'timer', detail: { key: timer.key, dueAt: timer.dueAt } },
@@ -339,7 +341,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
           st.moveInstanceVersion.run(toVersionId, row.id);
           row.versionId = toVersionId;
           row.snapshot = JSON.stringify({ s: 'idle', c: { v: {}, at: old.c.at, goal: old.c.goal } });
-          stepper.step(row, { type: 'goto', nodeId: to, customer, now }, { kind: 'migrate', detail: { to } });
+          stepper.stepSafely(row, { type: 'goto', nodeId: to, customer, now }, { kind: 'migrate', detail: { to } });
           moved++;
         }
         return { moved };

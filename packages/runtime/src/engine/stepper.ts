@@ -32,6 +32,9 @@ export class Stepper {
     registry: NodeRegistry,
     /** Benchmark baseline only: an actor per event instead of the pure transition. */
     private readonly actorPerEvent = false,
+    /** Runs a step in a savepoint so a failing step leaves no partial writes. */
+    private readonly savepoint: <T>(fn: () => T) => () => T = (fn) => fn,
+    private readonly onError: (instanceId: number, message: string) => void = () => {},
   ) {
     this.machines = new MachineCache(registry);
   }
@@ -144,6 +147,36 @@ export class Stepper {
     }
     this.step(row, event, { kind: 'enter', detail: event.event ? { event: event.event.id } : undefined });
     return id;
+  }
+
+  /**
+   * A step that cannot poison a batch: if it throws (a version that no longer compiles, a node
+   * that throws in `decide`), its writes are rolled back, the instance is marked failed with the
+   * reason, and the batch goes on.
+   */
+  stepSafely(row: InstanceRow, event: RunEvent, cause: StepCause): boolean {
+    try {
+      return this.savepoint(() => this.step(row, event, cause))();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const now = event.now;
+      this.log(row, now, 'error', row.nodeId, null, null, { error: message, cause: cause.kind });
+      this.st.updateInstance.run(
+        row.snapshot,
+        row.nodeId,
+        null,
+        'failed',
+        `error: ${message}`.slice(0, 500),
+        null,
+        isoDate(now),
+        isoDate(now),
+        row.id,
+      );
+      this.st.deleteTimersOf.run(row.id);
+      row.status = 'failed';
+      this.onError(row.id, message);
+      return false;
+    }
   }
 
   /**
