@@ -12,7 +12,8 @@ export const authRouter = router({
       if (!result)
         throw new TRPCError({ code: 'UNAUTHORIZED', message: '用户名或密码错误 Wrong username or password' });
       ctx.setSessionCookie(result.token, result.expiresAt);
-      return { operator: result.operator, expiresAt: result.expiresAt, token: result.token };
+      // The token travels only in the HttpOnly cookie, out of reach of page scripts.
+      return { operator: result.operator, expiresAt: result.expiresAt };
     }),
   logout: publicProcedure.mutation(async ({ ctx }) => {
     if (ctx.sessionToken) await logout(ctx.db, ctx.sessionToken);

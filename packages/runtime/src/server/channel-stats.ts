@@ -1,0 +1,59 @@
+import type { Database } from '../db/database.ts';
+
+export interface CodeStats {
+  code: string;
+  variant: string;
+  channelId: string;
+  channelName: string;
+  kind: string;
+  /** Cards shipped / SMS sent, as recorded on the code. */
+  delivered: number;
+  /** qr.scanned + link.clicked events carrying this code (anonymous scans included). */
+  scans: number;
+  /** Customers whose first entry code is this one. */
+  customers: number;
+  /** customers / delivered (null when nothing was recorded as delivered). */
+  recallRate: number | null;
+  orders: number;
+  revenueCents: number;
+}
+
+/** Channel recall per entry code and variant: delivered → scanned → became a customer → ordered. */
+export function channelStats(db: Database, channelId?: string): CodeStats[] {
+  const s = db.sqlite;
+  const codes = s
+    .prepare(
+      `SELECT e.code, e.variant, e.delivered, c.id AS channelId, c.name AS channelName, c.kind
+       FROM EntryCode e JOIN Channel c ON c.id = e.channelId
+       WHERE (? IS NULL OR c.id = ?) ORDER BY c.createdAt, e.variant, e.code`,
+    )
+    .all(channelId ?? null, channelId ?? null) as Omit<
+    CodeStats,
+    'scans' | 'customers' | 'recallRate' | 'orders' | 'revenueCents'
+  >[];
+  const count = (sql: string) => {
+    const map = new Map<string, { n: number; sum?: number }>();
+    for (const row of s.prepare(sql).all() as { code: string; n: number; sum?: number }[]) map.set(row.code, row);
+    return map;
+  };
+  const scans = count(
+    "SELECT json_extract(data, '$.code') AS code, count(*) AS n FROM Event WHERE type IN ('qr.scanned', 'link.clicked') GROUP BY 1",
+  );
+  const customers = count(
+    'SELECT channelCode AS code, count(*) AS n FROM Customer WHERE channelCode IS NOT NULL GROUP BY channelCode',
+  );
+  const orders = count(
+    'SELECT channelCode AS code, count(*) AS n, sum(amountCents) AS sum FROM "Order" WHERE channelCode IS NOT NULL GROUP BY channelCode',
+  );
+  return codes.map((c) => {
+    const joined = customers.get(c.code)?.n ?? 0;
+    return {
+      ...c,
+      scans: scans.get(c.code)?.n ?? 0,
+      customers: joined,
+      recallRate: c.delivered > 0 ? joined / c.delivered : null,
+      orders: orders.get(c.code)?.n ?? 0,
+      revenueCents: orders.get(c.code)?.sum ?? 0,
+    };
+  });
+}
