@@ -40,6 +40,23 @@ describe('first admin', () => {
   });
 });
 
+describe('auth router', () => {
+  it('lets an operator change their own password', async () => {
+    const api = h.as('viewer');
+    await expect(api.auth.changePassword({ current: 'wrong', next: 'new-password-1' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await expect(api.auth.changePassword({ current: 'secret-password', next: 'short' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    const old = await login(h.db, 'viewer', 'secret-password');
+    await api.auth.changePassword({ current: 'secret-password', next: 'new-password-1' });
+    expect(await operatorForSession(h.db, old?.token ?? '')).toBeNull();
+    expect(await login(h.db, 'viewer', 'secret-password')).toBeNull();
+    expect(await login(h.db, 'viewer', 'new-password-1')).not.toBeNull();
+  });
+});
+
 describe('operators and API keys routers', () => {
   it('admin manages operators; disabling or a new password ends sessions; others cannot', async () => {
     const admin = h.as('admin');

@@ -26,6 +26,8 @@ export async function login(
   // Verify even for unknown users so timing does not reveal which usernames exist.
   const ok = await verifyPassword(password, operator?.passwordHash ?? 'scrypt$16384$8$1$AAAA$AAAA');
   if (!operator || !ok || operator.disabledAt) return null;
+  // Expired sessions are swept at each login, so the table never grows without bound.
+  await db.prisma.operatorSession.deleteMany({ where: { expiresAt: { lte: new Date(now) } } });
   const token = newToken('sess');
   const expiresAt = new Date(now + SESSION_TTL_MS);
   await db.prisma.operatorSession.create({

@@ -1,7 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { hashPassword, verifyPassword } from '../../auth/password.ts';
 import { login, logout } from '../../auth/sessions.ts';
-import { publicProcedure, router } from '../trpc.ts';
+import { hashToken } from '../../auth/tokens.ts';
+import { publicProcedure, router, viewerProcedure } from '../trpc.ts';
 
 /** Sign in/out; `me` says who is signed in (null when nobody is). */
 export const authRouter = router({
@@ -21,4 +23,30 @@ export const authRouter = router({
     return { ok: true };
   }),
   me: publicProcedure.query(({ ctx }) => ctx.principal),
+
+  /** Any signed-in operator changes their own password; their other sessions end. */
+  changePassword: viewerProcedure
+    .input(
+      z.object({
+        current: z.string().min(1).max(200),
+        next: z.string().min(8, '密码至少 8 位 at least 8 characters').max(200),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const operator = await ctx.db.prisma.operator.findUniqueOrThrow({ where: { id: ctx.operator.id } });
+      if (!(await verifyPassword(input.current, operator.passwordHash))) {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: 'current: 当前密码错误 current password is wrong' });
+      }
+      await ctx.db.prisma.operator.update({
+        where: { id: operator.id },
+        data: { passwordHash: await hashPassword(input.next) },
+      });
+      await ctx.db.prisma.operatorSession.deleteMany({
+        where: {
+          operatorId: operator.id,
+          ...(ctx.sessionToken ? { tokenHash: { not: hashToken(ctx.sessionToken) } } : {}),
+        },
+      });
+      return { ok: true };
+    }),
 });
