@@ -5,9 +5,9 @@ import { createHarness, type Harness } from './harness.test-helper.ts';
 import { appRouter } from './router.ts';
 
 /** Every procedure of the API, by path, with its kind: the access rules are checked on all of them. */
-const procedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { type: string } }>).map(
-  ([path, p]) => ({ path, type: p._def.type }),
-);
+const procedures = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
+).map(([path, p]) => ({ path, type: p._def.type }));
 const ingestion = new Set([
   'events.ingest',
   'events.ingestBatch',
