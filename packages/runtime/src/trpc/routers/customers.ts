@@ -111,7 +111,23 @@ export const customersRouter = router({
         identities: true,
         tags: { orderBy: { createdAt: 'asc' } },
         orders: { orderBy: { placedAt: 'desc' }, take: 50 },
-        instances: { orderBy: { enteredAt: 'desc' }, include: { journey: { select: { name: true } } } },
+        instances: {
+          orderBy: { enteredAt: 'desc' },
+          // Not the XState snapshot: it is internal and can be large.
+          select: {
+            id: true,
+            journeyId: true,
+            versionId: true,
+            status: true,
+            nodeId: true,
+            holdout: true,
+            exitReason: true,
+            goalAt: true,
+            enteredAt: true,
+            endedAt: true,
+            journey: { select: { name: true } },
+          },
+        },
       },
     });
     if (!c) throw notFound('客户 Customer', input.id);
