@@ -1,6 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ServerNodePackage } from '@siyu/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../auth/api-keys.ts';
@@ -118,6 +121,25 @@ describe('HTTP: auth', () => {
     await h.as('admin').apiKeys.revoke({ id });
     expect((await trpcPost('events.ingest', event, { authorization: `Bearer ${key}` })).status).toBe(401);
     expect((await trpcPost('events.ingest', event, { authorization: 'Bearer sk_made_up' })).status).toBe(401);
+  });
+});
+
+describe('HTTP: editor', () => {
+  it('serves the built editor with a history fallback, leaving the API alone', async () => {
+    const dist = mkdtempSync(join(tmpdir(), 'siyu-dist-'));
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>编辑器</title>');
+    const app = createApp({ db: h.db, editorDist: dist, api: h.deps });
+    const editor = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const url = `http://127.0.0.1:${(editor.address() as AddressInfo).port}`;
+    try {
+      expect(await (await fetch(`${url}/journeys/j_123`)).text()).toContain('编辑器');
+      expect((await fetch(`${url}/trpc/journeys.list`)).status).toBe(401);
+    } finally {
+      await new Promise((resolve) => editor.close(resolve));
+      rmSync(dist, { recursive: true, force: true });
+    }
   });
 });
 
