@@ -73,6 +73,7 @@ export class Dispatcher {
     private readonly logger: Logger,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
     private readonly batchSize = 200,
+    private readonly executorTimeoutMs = 30_000,
   ) {
     for (const executor of executors) this.executors.set(executor.definition.type, executor);
   }
@@ -82,7 +83,16 @@ export class Dispatcher {
     const now = this.clock.now();
     const due = this.st.dueEffects.all(now, this.batchSize);
     if (due.length === 0) return undefined;
-    const outcomes = await Promise.all(due.map((effect) => this.runOne(effect, now)));
+    // One deadline per batch: AbortSignal.timeout per effect keeps a 30 s timer alive for each of
+    // them, which at thousands of effects a second held hundreds of megabytes.
+    const controller = new AbortController();
+    const deadline = setTimeout(() => controller.abort(new Error('executor timed out')), this.executorTimeoutMs);
+    let outcomes: Outcome[];
+    try {
+      outcomes = await Promise.all(due.map((effect) => this.runOne(effect, now, controller.signal)));
+    } finally {
+      clearTimeout(deadline);
+    }
     let failed = 0;
     this.tx(() => {
       due.forEach((effect, i) => {
@@ -94,7 +104,7 @@ export class Dispatcher {
     return { ran: due.length, failed };
   }
 
-  private async runOne(effect: DueEffect, now: number): Promise<Outcome> {
+  private async runOne(effect: DueEffect, now: number, signal: AbortSignal): Promise<Outcome> {
     const row = this.st.instanceById.get(effect.instanceId);
     if (!row || row.status !== 'active' || !isActing(row.snapshot, effect.idempotencyKey)) return { kind: 'stale' };
     const compiled = this.stepper.compiled(row.versionId);
@@ -143,7 +153,7 @@ export class Dispatcher {
         instanceId: String(row.id),
         nodeId: effect.nodeId,
         now: new Date(now),
-        signal: AbortSignal.timeout(30_000),
+        signal,
       });
       if (!node.ports.includes(result.port)) {
         return { kind: 'failed', error: `executor returned unknown port "${result.port}"` };

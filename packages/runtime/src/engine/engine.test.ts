@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNodeRegistry, PermanentError, RetryableError } from '@siyu/shared';
+import { createNodeRegistry, defineNode, defineNodePackage, PermanentError, RetryableError, t } from '@siyu/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { addCustomers, benchmarkJourney, graphOf, publishJourney } from '../../bench/fixtures.ts';
 import { type SandboxOptions, sampleExecutors, samplePackage } from '../../bench/sample-nodes.ts';
 import { type Database, openDatabase } from '../db/database.ts';
@@ -11,7 +12,25 @@ import { ManualClock } from './api.ts';
 import { createEngine } from './engine.ts';
 
 const DAY = 86_400_000;
-const registry = createNodeRegistry([samplePackage]);
+// A node whose decide throws for one customer: a failing step must not poison its batch.
+const flaky = defineNode({
+  type: 'testonly.flaky',
+  version: 1,
+  category: 'flow',
+  icon: 'bug',
+  label: t('会出错', 'Flaky'),
+  config: z.object({}),
+  defaultConfig: {},
+  outputs: [{ id: 'next', label: t('继续', 'Next') }],
+  decide: (_c, ctx) => {
+    if (ctx.customer.id === 'c3') throw new Error('decide blew up');
+    return 'next';
+  },
+});
+const registry = createNodeRegistry([
+  samplePackage,
+  defineNodePackage({ name: 'testonly', label: t('测试', 'Test'), nodes: [flaky] }),
+]);
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
@@ -475,5 +494,41 @@ describe('engine: naive mode (the benchmark baseline)', () => {
     }
     expect(results[1]).toEqual(results[0]);
     expect((results[0] as { steps: number }).steps).toBe(20 * 5 + 5 * 2 + 15);
+  });
+});
+
+describe('engine: a failing step', () => {
+  it('rolls back that step, marks only that instance failed with the reason, and the batch goes on', async () => {
+    const { db, clock, engine } = await setup();
+    publishJourney(
+      db.sqlite,
+      'j',
+      graphOf(
+        [
+          ['entry', 'sample.apiEntry', {}],
+          ['w', 'sample.wait', { duration: { amount: 1, unit: 'hours' } }],
+          ['f', 'testonly.flaky', {}],
+          ['msg', 'sample.send', { text: 'hi' }],
+        ],
+        [
+          ['entry', 'next', 'w'],
+          ['w', 'next', 'f'],
+          ['f', 'next', 'msg'],
+        ],
+        { quietHours: { enabled: false } },
+      ),
+    );
+    engine.enrollMany('j', addCustomers(db.sqlite, 'c', 0, 6));
+    clock.advance(3_600_000);
+    expect((await engine.tick()).timersFired).toBe(6);
+    expect(q(db, 'SELECT status, count(*) n FROM Instance GROUP BY status ORDER BY status')).toEqual([
+      { status: 'completed', n: 5 },
+      { status: 'failed', n: 1 },
+    ]);
+    const failed = one(db, "SELECT id, nodeId, exitReason FROM Instance WHERE status = 'failed'");
+    expect(failed).toMatchObject({ nodeId: 'w', exitReason: 'error: decide blew up' });
+    // Nothing of the failed step was written: no move to f, no outbox row, no message.
+    expect(one(db, "SELECT count(*) n FROM StepLog WHERE instanceId = ? AND nodeId = 'f'", failed.id).n).toBe(0);
+    expect(one(db, 'SELECT count(*) n FROM Message').n).toBe(5);
   });
 });
