@@ -39,4 +39,36 @@ describe('channels router', () => {
       code: 'FORBIDDEN',
     });
   });
+
+  it('reports recall per code and variant', async () => {
+    const op = h.as('operator');
+    const channel = await op.channels.create({
+      name: '包裹卡',
+      kind: 'packageCard',
+      codes: [
+        { code: 'card-a', variant: 'A', delivered: 100 },
+        { code: 'card-b', variant: 'B', delivered: 0 },
+      ],
+    });
+    for (let i = 0; i < 3; i++) {
+      await h.db.prisma.customer.create({ data: { id: `c${i}`, channelCode: 'card-a', variant: 'A' } });
+    }
+    await h.db.prisma.order.create({
+      data: { id: 'o1', customerId: 'c0', amountCents: 9900, placedAt: new Date(), channelCode: 'card-a' },
+    });
+    await h.db.prisma.event.create({
+      data: {
+        externalId: 's1',
+        type: 'qr.scanned',
+        occurredAt: 1n,
+        receivedAt: 1n,
+        data: JSON.stringify({ code: 'card-b' }),
+      },
+    });
+    const stats = await h.as('viewer').stats.channels({ channelId: channel.id });
+    expect(stats.map((s) => [s.code, s.scans, s.customers, s.recallRate, s.orders, s.revenueCents])).toEqual([
+      ['card-a', 0, 3, 0.03, 1, 9900],
+      ['card-b', 1, 0, null, 0, 0],
+    ]);
+  });
 });
