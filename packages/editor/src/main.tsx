@@ -1,3 +1,6 @@
+import '@xyflow/react/dist/style.css';
+import './styles.css';
+import './app/i18n.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';

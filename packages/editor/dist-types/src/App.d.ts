@@ -1,2 +1,2 @@
-/** Placeholder shell until the editor issue lands: proves the build and the static serving. */
-export declare function App(): import('react').JSX.Element;
+/** Journey list and editor. `?demo=300` opens a generated 300-node journey (performance checks). */
+export declare function App(): import("react").JSX.Element;

@@ -1,1 +1,3 @@
-export {};
+import '@xyflow/react/dist/style.css';
+import './styles.css';
+import './app/i18n.ts';

@@ -1,0 +1,1 @@
+export declare const registry: import("@siyu/shared").NodeRegistry;

@@ -1,0 +1,31 @@
+import { createNodeRegistry, type NodePackage } from '@siyu/shared';
+
+/**
+ * Every node package in the workspace, found at build time: a new package under packages/nodes
+ * shows up in the palette without any editor change. A package's browser-safe entry exports one
+ * or more NodePackage values (anything with `name`, `label` and a `nodes` array).
+ */
+const modules = import.meta.glob<Record<string, unknown>>('../../../nodes/*/src/index.ts', { eager: true });
+
+function isNodePackage(value: unknown): value is NodePackage {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as NodePackage).name === 'string' &&
+    Array.isArray((value as NodePackage).nodes) &&
+    typeof (value as NodePackage).label === 'object'
+  );
+}
+
+// Browser tests built with `vite build --mode e2e` may run before any real node package exists:
+// they then get the editor's small fixture package (never in a normal build).
+const fixtures =
+  import.meta.env.MODE === 'e2e'
+    ? import.meta.glob<Record<string, unknown>>('../model/fixture-registry.test-helper.ts', { eager: true })
+    : {};
+const found = Object.values(modules).flatMap((mod) => Object.values(mod).filter(isNodePackage));
+const packages =
+  found.length > 0 ? found : Object.values(fixtures).flatMap((mod) => Object.values(mod).filter(isNodePackage));
+const unique = [...new Map(packages.map((p) => [p.name, p])).values()];
+
+export const registry = createNodeRegistry(unique);

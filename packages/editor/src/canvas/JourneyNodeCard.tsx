@@ -1,0 +1,54 @@
+import { Handle, type NodeProps, Position } from '@xyflow/react';
+import { memo } from 'react';
+import { useEditor } from '../app/editor-context.ts';
+import { useLocale } from '../app/i18n.ts';
+import { type FlowNode, INPUT_HANDLE, portsOf } from '../model/flow-graph.ts';
+import { CATEGORY_COLORS, iconFor } from './icons.ts';
+import { summarize } from './summary.ts';
+
+/** A node on the canvas: icon, title, config summary, and one labelled handle per output port. */
+function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
+  const { registry, problemsByNode } = useEditor();
+  const { loc, locale, tr } = useLocale();
+  const definition = registry.get(data.nodeType);
+  const problems = problemsByNode.get(id) ?? [];
+  const ports = portsOf(definition, data.config);
+  const color = definition ? (CATEGORY_COLORS[definition.category] ?? '#475569') : '#dc2626';
+  const isEntry = Boolean(definition?.entry);
+  const className = ['jn', selected ? 'jn-selected' : '', problems.length ? 'jn-invalid' : ''].join(' ');
+  return (
+    <div
+      className={className}
+      style={{ '--jn-color': color } as React.CSSProperties}
+      data-node-id={id}
+      data-testid="journey-node"
+    >
+      {!isEntry && <Handle type="target" position={Position.Left} id={INPUT_HANDLE} className="jn-in" />}
+      <div className="jn-head">
+        <span className="jn-icon">{definition ? iconFor(definition.icon, definition.category) : '⚠️'}</span>
+        <div className="jn-titles">
+          <div className="jn-title">{data.label || (definition ? loc(definition.label) : data.nodeType)}</div>
+          <div className="jn-type">{definition ? loc(definition.label) : tr('未知节点', 'Unknown node')}</div>
+        </div>
+        {problems.length > 0 && (
+          <span className="jn-badge" title={problems.map((p) => loc(p.message)).join('\n')}>
+            {problems.length}
+          </span>
+        )}
+      </div>
+      <div className="jn-summary">{summarize(data.config, locale) || tr('未配置', 'Not configured')}</div>
+      {ports.length > 0 && (
+        <div className="jn-ports">
+          {ports.map((port) => (
+            <div className="jn-port" key={port.id}>
+              <span className="jn-port-label">{loc(port.label)}</span>
+              <Handle type="source" position={Position.Right} id={port.id} className="jn-out" data-port={port.id} />
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const JourneyNodeCard = memo(JourneyNodeCardImpl);

@@ -1,0 +1,48 @@
+import type { Locale } from '@siyu/shared';
+
+const UNITS: Record<string, [string, string]> = {
+  seconds: ['秒', 's'],
+  minutes: ['分钟', 'min'],
+  hours: ['小时', 'h'],
+  days: ['天', 'd'],
+  weeks: ['周', 'w'],
+};
+
+/** A one-line description of a node's config for its card, generic over any config shape. */
+export function summarize(config: Record<string, unknown>, locale: Locale): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    const text = describe(value, locale);
+    if (text) parts.push(Object.keys(config).length > 1 ? `${key}: ${text}` : text);
+    if (parts.length >= 2) break;
+  }
+  return parts.join(' · ');
+}
+
+function describe(value: unknown, locale: Locale): string {
+  if (value === null || value === undefined || value === '') return '';
+  if (typeof value === 'string') return value.length > 36 ? `${value.slice(0, 35)}…` : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '';
+    const labels = value.map((v) =>
+      typeof v === 'object' && v !== null
+        ? String((v as { label?: unknown; id?: unknown }).label ?? (v as { id?: unknown }).id ?? '')
+        : String(v),
+    );
+    return labels.join(', ').slice(0, 40);
+  }
+  if (typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (typeof o.amount === 'number' && typeof o.unit === 'string') {
+      const unit = UNITS[o.unit];
+      return `${o.amount} ${unit ? unit[locale === 'en' ? 1 : 0] : o.unit}`;
+    }
+    if (Array.isArray(o.all) || Array.isArray(o.any)) {
+      const n = ((o.all as unknown[]) ?? (o.any as unknown[])).length;
+      return locale === 'en' ? `${n} condition(s)` : `${n} 个条件`;
+    }
+    return '';
+  }
+  return '';
+}

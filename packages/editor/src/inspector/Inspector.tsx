@@ -1,0 +1,93 @@
+import { formatPath, type GraphProblem, type JourneySettings, JourneySettingsSchema } from '@siyu/shared';
+import { useMemo } from 'react';
+import { useEditor } from '../app/editor-context.ts';
+import { useLocale } from '../app/i18n.ts';
+import type { FlowNode } from '../model/flow-graph.ts';
+import { toJsonSchema } from './json-schema.ts';
+import { SchemaForm } from './SchemaForm.tsx';
+
+/** Right-hand panel: the selected node's generated config form, or the journey settings. */
+export function Inspector(props: {
+  node: FlowNode | undefined;
+  problems: GraphProblem[];
+  settings: JourneySettings;
+  onSettings: (settings: JourneySettings) => void;
+}) {
+  const { tr } = useLocale();
+  return (
+    <aside className="inspector" data-testid="inspector">
+      {props.node ? (
+        <NodeInspector node={props.node} problems={props.problems} />
+      ) : (
+        <>
+          <h3>{tr('旅程设置', 'Journey settings')}</h3>
+          <SettingsForm settings={props.settings} onChange={props.onSettings} />
+        </>
+      )}
+    </aside>
+  );
+}
+
+function NodeInspector({ node, problems }: { node: FlowNode; problems: GraphProblem[] }) {
+  const { registry, updateNode } = useEditor();
+  const { loc, tr } = useLocale();
+  const definition = registry.get(node.data.nodeType);
+  const schema = useMemo(() => (definition ? toJsonSchema(definition.config) : undefined), [definition]);
+  const errors = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const p of problems) if (p.path) map.set(p.path, loc(p.message));
+    return map;
+  }, [problems, loc]);
+  if (!definition || !schema) {
+    return (
+      <p className="warn">{tr(`未知节点类型 ${node.data.nodeType}`, `Unknown node type ${node.data.nodeType}`)}</p>
+    );
+  }
+  return (
+    <div data-testid="node-inspector">
+      <h3>{loc(definition.label)}</h3>
+      {definition.description && <p className="muted">{loc(definition.description)}</p>}
+      <label className="field">
+        <span className="field-label">{tr('节点名称', 'Node name')}</span>
+        <input
+          value={node.data.label ?? ''}
+          placeholder={loc(definition.label)}
+          onChange={(e) => updateNode(node.id, { label: e.target.value || undefined })}
+        />
+      </label>
+      <SchemaForm
+        schema={schema}
+        value={node.data.config}
+        errors={errors}
+        onChange={(config) => updateNode(node.id, { config })}
+      />
+      {problems.length > 0 && (
+        <ul className="problem-list compact">
+          {problems.map((p) => (
+            <li key={`${p.code}-${p.path ?? p.edgeId ?? ''}`}>{loc(p.message)}</li>
+          ))}
+        </ul>
+      )}
+      <p className="muted mono">
+        {node.id} · {node.data.nodeType} v{node.data.typeVersion}
+      </p>
+    </div>
+  );
+}
+
+function SettingsForm({ settings, onChange }: { settings: JourneySettings; onChange: (s: JourneySettings) => void }) {
+  const schema = useMemo(() => toJsonSchema(JourneySettingsSchema), []);
+  const { loc } = useLocale();
+  const errors = useMemo(() => {
+    const parsed = JourneySettingsSchema.safeParse(settings);
+    const map = new Map<string, string>();
+    if (!parsed.success) for (const issue of parsed.error.issues) map.set(formatPath(issue.path), issue.message);
+    return map;
+  }, [settings]);
+  void loc;
+  return (
+    <div data-testid="settings-form">
+      <SchemaForm schema={schema} value={settings} errors={errors} onChange={(v) => onChange(v as JourneySettings)} />
+    </div>
+  );
+}
