@@ -4,7 +4,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIGRATIONS_DIR, readMigrationList, SCHEMA_PATH } from '../src/db/migrations.ts';
+import { applyMigrations } from '../src/db/migrate.ts';
+import { MIGRATIONS_DIR, PRISMA_DIR, SCHEMA_PATH } from '../src/db/migrations.ts';
 import { NO_FILTERS, openSchemaEngine } from '../src/db/schema-engine.ts';
 
 const name = (process.argv[2] ?? '').replace(/[^a-z0-9_]/gi, '_');
@@ -15,11 +16,14 @@ if (!name) {
 const schemaText = readFileSync(SCHEMA_PATH, 'utf8');
 const scratch = mkdtempSync(join(tmpdir(), 'siyu-migration-'));
 try {
-  // The engine replays existing migrations on this scratch database to know where they lead.
-  const { engine, close } = await openSchemaEngine(`file:${join(scratch, 'shadow.db')}`, SCHEMA_PATH, schemaText);
-  const list = readMigrationList();
+  // Replay the committed migrations on a scratch database, then diff that database against the
+  // schema. (Diffing from the migrations folder directly needs a shadow database, which the
+  // SQLite driver adapter cannot provide: P3006.)
+  const scratchUrl = `file:${join(scratch, 'replayed.db')}`;
+  await applyMigrations(scratchUrl);
+  const { engine, close } = await openSchemaEngine(scratchUrl, SCHEMA_PATH, schemaText);
   const result = await engine.diff({
-    from: list.migrationDirectories.length ? { tag: 'migrations', ...list } : { tag: 'empty' },
+    from: { tag: 'schemaDatasource', files: [{ path: SCHEMA_PATH, content: schemaText }], configDir: PRISMA_DIR },
     to: { tag: 'schemaDatamodel', files: [{ path: SCHEMA_PATH, content: schemaText }] },
     script: true,
     exitCode: null,
