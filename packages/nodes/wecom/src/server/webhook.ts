@@ -1,0 +1,153 @@
+// The WeCom callback URL (path/91144): GET verifies the URL by decrypting echostr, POST carries
+// encrypted XML events. Only events with a customer become journey events; the rest are answered
+// "success" and dropped. Provider retries are harmless: event ids are derived from the payload.
+import type { JourneyEventInput, WebhookRequest, WebhookResult, WebhookRoute } from '@siyu/shared';
+import { XMLParser } from 'fast-xml-parser';
+import { z } from 'zod';
+import { type CallbackSecrets, decryptMessage, isValidSignature } from './crypto.ts';
+
+const xml = new XMLParser({ parseTagValue: false, trimValues: true });
+
+const Query = z.object({
+  msg_signature: z.string().min(1, { message: 'msg_signature is missing' }),
+  timestamp: z.string().min(1, { message: 'timestamp is missing' }),
+  nonce: z.string().min(1, { message: 'nonce is missing' }),
+});
+
+const Envelope = z.object({ xml: z.object({ Encrypt: z.string().min(1) }) });
+
+const Callback = z.looseObject({
+  ToUserName: z.string().optional(),
+  CreateTime: z.coerce.number(),
+  MsgType: z.string(),
+  Event: z.string().optional(),
+  ChangeType: z.string().optional(),
+  UserID: z.string().optional(),
+  ExternalUserID: z.string().optional(),
+  State: z.string().optional(),
+  WelcomeCode: z.string().optional(),
+  ChatId: z.string().optional(),
+  UpdateDetail: z.string().optional(),
+  JoinScene: z.coerce.number().optional(),
+  MemChangeCnt: z.coerce.number().optional(),
+});
+type Callback = z.infer<typeof Callback>;
+
+const text = (status: number, body: string): WebhookResult['response'] => ({
+  status,
+  contentType: 'text/plain; charset=utf-8',
+  body,
+});
+
+/** Journey events for one decrypted callback (possibly none). */
+export function eventsOf(cb: Callback): JourneyEventInput[] {
+  const occurredAt = new Date(cb.CreateTime * 1000);
+  const external = cb.ExternalUserID;
+  if (cb.Event === 'change_external_contact' && external) {
+    const base = `wecom:${cb.ChangeType}:${cb.UserID ?? ''}:${external}:${cb.CreateTime}`;
+    const identities = { wecomExternalUserId: external };
+    if (cb.ChangeType === 'add_external_contact' || cb.ChangeType === 'add_half_external_contact') {
+      const events: JourneyEventInput[] = [
+        {
+          id: base,
+          type: 'wecom.contactAdded',
+          identities,
+          occurredAt,
+          data: {
+            userId: cb.UserID,
+            externalUserId: external,
+            state: cb.State ?? null,
+            welcomeCode: cb.WelcomeCode ?? null,
+            half: cb.ChangeType === 'add_half_external_contact',
+          },
+        },
+      ];
+      if (cb.State) {
+        events.push({
+          id: `${base}:channel`,
+          type: 'channel.entered',
+          identities,
+          occurredAt,
+          data: { code: cb.State, source: 'wecom', userId: cb.UserID },
+        });
+      }
+      return events;
+    }
+    if (cb.ChangeType === 'del_external_contact' || cb.ChangeType === 'del_follow_user') {
+      return [
+        {
+          id: base,
+          type: 'wecom.contactDeleted',
+          identities,
+          occurredAt,
+          data: {
+            userId: cb.UserID,
+            externalUserId: external,
+            by: cb.ChangeType === 'del_follow_user' ? 'customer' : 'staff',
+          },
+        },
+      ];
+    }
+    return [];
+  }
+  // Group member changes: WeCom sends the chat id and the change; the member is an external user
+  // only when ExternalUserID is present (our fake and the member-detail form both carry it).
+  if (cb.Event === 'change_external_chat' && cb.ChangeType === 'update' && cb.ChatId && external) {
+    const joined = cb.UpdateDetail === 'add_member';
+    const left = cb.UpdateDetail === 'del_member';
+    if (!joined && !left) return [];
+    return [
+      {
+        id: `wecom:${cb.UpdateDetail}:${cb.ChatId}:${external}:${cb.CreateTime}`,
+        type: joined ? 'wecom.groupJoined' : 'wecom.groupLeft',
+        identities: { wecomExternalUserId: external },
+        occurredAt,
+        data: { chatId: cb.ChatId, externalUserId: external, state: cb.State ?? null, joinScene: cb.JoinScene ?? null },
+      },
+    ];
+  }
+  return [];
+}
+
+async function handle(secrets: CallbackSecrets, request: WebhookRequest): Promise<WebhookResult> {
+  const query = Query.safeParse(request.query);
+  if (!query.success) return { response: text(400, query.error.issues.map((i) => i.message).join('; ')), events: [] };
+  const params = { msgSignature: query.data.msg_signature, timestamp: query.data.timestamp, nonce: query.data.nonce };
+
+  if (request.method === 'GET') {
+    const echostr = request.query.echostr;
+    if (!echostr) return { response: text(400, 'echostr is missing'), events: [] };
+    if (!isValidSignature(secrets, params, echostr)) return { response: text(401, 'bad msg_signature'), events: [] };
+    try {
+      return { response: text(200, decryptMessage(secrets, echostr)), events: [] };
+    } catch (error) {
+      return { response: text(400, (error as Error).message), events: [] };
+    }
+  }
+
+  let envelope: z.infer<typeof Envelope>;
+  try {
+    envelope = Envelope.parse(xml.parse(request.body));
+  } catch {
+    return { response: text(400, 'body is not a WeCom <xml><Encrypt> envelope'), events: [] };
+  }
+  if (!isValidSignature(secrets, params, envelope.xml.Encrypt)) {
+    return { response: text(401, 'bad msg_signature'), events: [] };
+  }
+  let callback: Callback;
+  try {
+    const inner = xml.parse(decryptMessage(secrets, envelope.xml.Encrypt)) as { xml?: unknown };
+    callback = Callback.parse(inner.xml);
+  } catch (error) {
+    return { response: text(400, `bad callback: ${(error as Error).message}`), events: [] };
+  }
+  return { response: text(200, 'success'), events: eventsOf(callback) };
+}
+
+/** GET and POST on /callback → mounted at /webhooks/wecom/callback. */
+export function wecomWebhooks(secrets: CallbackSecrets): WebhookRoute[] {
+  return [
+    { method: 'GET', path: '/callback', handle: (request) => handle(secrets, request) },
+    { method: 'POST', path: '/callback', handle: (request) => handle(secrets, request) },
+  ];
+}
