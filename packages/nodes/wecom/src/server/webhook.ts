@@ -9,9 +9,9 @@ import { type CallbackSecrets, decryptMessage, isValidSignature } from './crypto
 const xml = new XMLParser({ parseTagValue: false, trimValues: true });
 
 const Query = z.object({
-  msg_signature: z.string().min(1, { message: 'msg_signature is missing' }),
-  timestamp: z.string().min(1, { message: 'timestamp is missing' }),
-  nonce: z.string().min(1, { message: 'nonce is missing' }),
+  msg_signature: z.string().min(1),
+  timestamp: z.string().min(1),
+  nonce: z.string().min(1),
 });
 
 const Envelope = z.object({ xml: z.object({ Encrypt: z.string().min(1) }) });
@@ -111,7 +111,11 @@ export function eventsOf(cb: Callback): JourneyEventInput[] {
 
 async function handle(secrets: CallbackSecrets, request: WebhookRequest): Promise<WebhookResult> {
   const query = Query.safeParse(request.query);
-  if (!query.success) return { response: text(400, query.error.issues.map((i) => i.message).join('; ')), events: [] };
+  if (!query.success)
+    return {
+      response: text(400, query.error.issues.map((i) => `query ${i.path.join('.')} is missing or empty`).join('; ')),
+      events: [],
+    };
   const params = { msgSignature: query.data.msg_signature, timestamp: query.data.timestamp, nonce: query.data.nonce };
 
   if (request.method === 'GET') {
