@@ -9,10 +9,11 @@ import { registry } from './app/registry.ts';
 /** Journey list and editor. `?demo=300` opens a generated 300-node journey (performance checks). */
 export function App() {
   const { tr } = useLocale();
-  const [journeys, setJourneys] = useState(loadJourneys);
-  const [openId, setOpenId] = useState<string | null>(() => {
-    const demo = Number(new URLSearchParams(location.search).get('demo'));
-    if (!demo) return new URLSearchParams(location.search).get('journey');
+  const params = new URLSearchParams(location.search);
+  const demo = Number(params.get('demo'));
+  const [journeys, setJourneys] = useState(() => {
+    const stored = loadJourneys();
+    if (!demo) return stored;
     const journey: LocalJourney = {
       id: `demo-${demo}`,
       name: tr(`性能演示（${demo} 个节点）`, `Performance demo (${demo} nodes)`),
@@ -21,10 +22,9 @@ export function App() {
       draft: largeJourney(registry, demo),
       versions: [],
     };
-    const next = [...loadJourneys().filter((j) => j.id !== journey.id), journey];
-    saveJourneys(next);
-    return journey.id;
+    return [...stored.filter((j) => j.id !== journey.id), journey];
   });
+  const [openId, setOpenId] = useState<string | null>(() => (demo ? `demo-${demo}` : params.get('journey')));
   const update = useCallback((id: string, edit: (j: LocalJourney) => LocalJourney) => {
     setJourneys((all) => {
       const next = all.map((j) => (j.id === id ? edit(j) : j));
@@ -32,7 +32,7 @@ export function App() {
       return next;
     });
   }, []);
-  const open = journeys.find((j) => j.id === openId) ?? loadJourneys().find((j) => j.id === openId);
+  const open = journeys.find((j) => j.id === openId);
   const onChange = useCallback(
     (graph: JourneyGraph) => {
       if (openId) update(openId, (j) => ({ ...j, draft: graph, updatedAt: new Date().toISOString() }));

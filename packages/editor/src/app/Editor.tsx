@@ -299,6 +299,7 @@ function EditorInner(props: {
       else if (mod && (key === 'y' || (key === 'z' && e.shiftKey))) setHistory(redo);
       else if (mod && key === 'c') void copySelection();
       else if (mod && key === 'v') void paste();
+      else if (key === 'delete' || key === 'backspace') commit(removeSelected);
       else if (mod && key === 'a') replace((d) => ({ ...d, nodes: d.nodes.map((n) => ({ ...n, selected: true })) }));
       else if (mod && key === 'd') {
         void copySelection().then(paste);
@@ -309,7 +310,7 @@ function EditorInner(props: {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [copySelection, paste, replace, layout, flow]);
+  }, [copySelection, paste, replace, commit, layout, flow]);
 
   const api = useMemo<EditorApi>(
     () => ({ registry, problemsByNode, insertOnEdge, updateNode, nodes: () => docRef.current.nodes }),
@@ -400,7 +401,7 @@ function EditorInner(props: {
                 if (before)
                   setHistory((h) => ({ past: [...h.past, before].slice(-100), present: h.present, future: [] }));
               }}
-              deleteKeyCode={['Delete', 'Backspace']}
+              deleteKeyCode={null}
               multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
               selectionOnDrag={false}
               fitView
@@ -424,6 +425,17 @@ function EditorInner(props: {
       </div>
     </EditorContext.Provider>
   );
+}
+
+/** Deletes the selected nodes (with their edges) and selected edges, as one undo step. */
+function removeSelected(doc: Doc): Doc {
+  const gone = new Set(doc.nodes.filter((n) => n.selected).map((n) => n.id));
+  if (gone.size === 0 && !doc.edges.some((e) => e.selected)) return doc;
+  return {
+    ...doc,
+    nodes: doc.nodes.filter((n) => !gone.has(n.id)),
+    edges: doc.edges.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target)),
+  };
 }
 
 function check(doc: Doc): { graph: JourneyGraph; problems: GraphProblem[] } {

@@ -13,6 +13,7 @@ export function ProblemsPanel(props: { problems: GraphProblem[]; onSelect: (node
       </div>
       <ul className="problem-list">
         {props.problems.map((p, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: two problems may share every field
           <li key={`${p.code}-${p.nodeId ?? ''}-${p.edgeId ?? ''}-${p.path ?? ''}-${i}`}>
             <button
               type="button"

@@ -3,7 +3,10 @@ import { type JourneyGraph, JourneyGraphSchema, type NodeRegistry, outputsOf } f
 /** A long generated journey (chains of non-entry nodes after one entry) for performance checks. */
 export function largeJourney(registry: NodeRegistry, size: number): JourneyGraph {
   const entry = registry.list().find((d) => d.entry);
-  const steps = registry.list().filter((d) => !d.entry && outputsOf(d, d.config.parse(d.defaultConfig)).length > 0);
+  const steps = registry.list().filter((d) => {
+    const parsed = d.config.safeParse(d.defaultConfig);
+    return !d.entry && parsed.success && outputsOf(d, parsed.data).length > 0;
+  });
   if (!entry || steps.length === 0) return JourneyGraphSchema.parse({ nodes: [], edges: [] });
   const nodes: JourneyGraph['nodes'] = [
     {
@@ -27,7 +30,8 @@ export function largeJourney(registry: NodeRegistry, size: number): JourneyGraph
     });
     const prev = nodes[i - 1]!;
     const prevDef = registry.get(prev.type)!;
-    const port = outputsOf(prevDef, prevDef.config.parse(prev.config))[0];
+    const parsed = prevDef.config.safeParse(prev.config);
+    const port = parsed.success ? outputsOf(prevDef, parsed.data)[0] : undefined;
     if (port) edges.push({ id: `e${i}`, source: prev.id, sourcePort: port.id, target: `n${i}` });
   }
   return JourneyGraphSchema.parse({ nodes, edges });

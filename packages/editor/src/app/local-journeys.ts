@@ -18,7 +18,11 @@ const KEY = 'siyu.journeys';
 export function loadJourneys(): LocalJourney[] {
   try {
     const raw = JSON.parse(localStorage.getItem(KEY) ?? '[]') as LocalJourney[];
-    return raw.filter((j) => JourneyGraphSchema.safeParse(j.draft).success);
+    return raw.filter((j) => {
+      const ok = JourneyGraphSchema.safeParse(j.draft).success;
+      if (!ok) console.warn(`journey ${j.id} in localStorage is not a valid graph; skipped`);
+      return ok;
+    });
   } catch {
     return [];
   }

@@ -17,15 +17,15 @@ function isNodePackage(value: unknown): value is NodePackage {
   );
 }
 
-// Browser tests built with `vite build --mode e2e` may run before any real node package exists:
-// they then get the editor's small fixture package (never in a normal build).
+// Browser tests built with `vite build --mode e2e` also get the editor's small fixture package
+// (types `fx.*`), so they can run while the real packages are still being written. Never in a
+// normal build.
 const fixtures =
   import.meta.env.MODE === 'e2e'
     ? import.meta.glob<Record<string, unknown>>('../model/fixture-registry.test-helper.ts', { eager: true })
     : {};
 const found = Object.values(modules).flatMap((mod) => Object.values(mod).filter(isNodePackage));
-const packages =
-  found.length > 0 ? found : Object.values(fixtures).flatMap((mod) => Object.values(mod).filter(isNodePackage));
+const packages = [...found, ...Object.values(fixtures).flatMap((mod) => Object.values(mod).filter(isNodePackage))];
 const unique = [...new Map(packages.map((p) => [p.name, p])).values()];
 
 export const registry = createNodeRegistry(unique);

@@ -63,11 +63,11 @@ function Field(props: FieldProps) {
   else if (schema.anyOf && isScalarUnion(schema.anyOf)) control = <ScalarInput {...props} />;
   else control = <JsonField {...props} schema={schema} />;
   return (
-    <label className={`field ${error ? 'field-error' : ''}`} data-field={props.path}>
+    <div className={`field ${error ? 'field-error' : ''}`} data-field={props.path}>
       <FieldLabel {...props} schema={schema} />
       {control}
       {error && <span className="field-message">{error}</span>}
-    </label>
+    </div>
   );
 }
 
@@ -159,6 +159,7 @@ function ArrayField(props: FieldProps) {
         <FieldLabel schema={props.schema} name={props.name} />
       </legend>
       {items.map((item, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: items have no stable identity of their own
         <div className="array-item" key={`${index}-${items.length}`}>
           <Field
             {...props}
