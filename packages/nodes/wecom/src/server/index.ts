@@ -40,8 +40,11 @@ export interface WecomMessageRecord {
 export interface WecomServerDeps {
   /** The WeCom app; undefined → SANDBOX mode (messages recorded in the Message table only). */
   config?: WecomAppConfig;
-  /** The welcome code of the customer's latest contact-added callback, with when it arrived. */
-  latestWelcomeCode(customerId: string): Promise<{ code: string; at: number } | undefined>;
+  /**
+   * The customer's latest `wecom.contactAdded` event: its welcome code (valid 20 s from `at`) and
+   * the staff member they added (used when the customer has no ownerUserId yet).
+   */
+  latestContactAdded(customerId: string): Promise<{ welcomeCode?: string; userId?: string; at: number } | undefined>;
   /** True if a message with this idempotency key was already recorded (a retry after success). */
   hasMessage(idempotencyKey: string): Promise<boolean>;
   /** Records a sent message (channel 'wecom'); a duplicate key is ignored. */
@@ -81,10 +84,10 @@ export function createWecomServerPackage(deps: WecomServerDeps): ServerNodePacka
     if (await deps.hasMessage(ctx.idempotencyKey)) return { port: 'sent', data: { duplicate: true } };
     const content = renderTemplate(ctx.config.text, ctx.customer);
     const recipient = ctx.customer.identities.wecomExternalUserId ?? ctx.customer.id;
-    const found = await deps.latestWelcomeCode(ctx.customer.id);
+    const found = await deps.latestContactAdded(ctx.customer.id);
     if (client) {
       externalIdOf(ctx.customer);
-      if (!found)
+      if (!found?.welcomeCode)
         throw new PermanentError('no welcome code: the customer did not just add a staff member', {
           code: 'noWelcomeCode',
         });
@@ -95,7 +98,7 @@ export function createWecomServerPackage(deps: WecomServerDeps): ServerNodePacka
       }
       try {
         await client.sendWelcome(
-          { welcomeCode: found.code, text: content, attachments: ctx.config.attachments },
+          { welcomeCode: found.welcomeCode, text: content, attachments: ctx.config.attachments },
           ctx.signal,
         );
       } catch (error) {
@@ -123,7 +126,7 @@ export function createWecomServerPackage(deps: WecomServerDeps): ServerNodePacka
   const markTagsExecutor = defineExecutor(markTags, async (ctx) => {
     const { add, remove, groupName } = ctx.config;
     if (client) {
-      const userId = ctx.customer.ownerUserId;
+      const userId = ctx.customer.ownerUserId ?? (await deps.latestContactAdded(ctx.customer.id))?.userId;
       if (!userId) throw new PermanentError('customer has no owning staff member (ownerUserId)', { code: 'noOwner' });
       const externalUserId = externalIdOf(ctx.customer);
       const ids = await client.ensureTags(groupName, add);
@@ -155,7 +158,8 @@ export function createWecomServerPackage(deps: WecomServerDeps): ServerNodePacka
     let providerMessageId: string | undefined;
     if (client) {
       const externalUserId = externalIdOf(ctx.customer);
-      const sender = ctx.config.sender ?? ctx.customer.ownerUserId;
+      const sender =
+        ctx.config.sender ?? ctx.customer.ownerUserId ?? (await deps.latestContactAdded(ctx.customer.id))?.userId;
       const task = await client.addMsgTemplate({
         sender,
         externalUserIds: [externalUserId],

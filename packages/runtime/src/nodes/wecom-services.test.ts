@@ -1,0 +1,237 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { wecomPackage } from '@siyu/nodes-wecom';
+import { createWecomServerPackage, type WecomAppConfig } from '@siyu/nodes-wecom/server';
+import { contactAddedXml, type FakeWecom, startFakeWecom } from '@siyu/nodes-wecom/testing';
+import { createNodeRegistry, defineNode, defineNodePackage, FilterSchema, t } from '@siyu/shared';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { type Database, openDatabase } from '../db/database.ts';
+import { ManualClock } from '../engine/api.ts';
+import { createEngine } from '../engine/engine.ts';
+import { createLogger } from '../logger.ts';
+import { webhookRouter } from '../server/webhooks.ts';
+import { createWecomServices, wecomConfigFromEnv } from './wecom-services.ts';
+
+// A test-only event entry (the core package's entry nodes are written in parallel).
+const eventEntry = defineNode({
+  type: 'testonly.eventEntry',
+  version: 1,
+  category: 'entry',
+  icon: 'bolt',
+  label: t('事件入口', 'Event entry'),
+  config: z.object({ event: z.string().min(1), filter: FilterSchema.optional() }),
+  defaultConfig: { event: 'wecom.contactAdded' },
+  outputs: [{ id: 'next', label: t('继续', 'Next') }],
+  entry: { trigger: (c) => ({ kind: 'event', event: c.event, filter: c.filter }) },
+});
+const end = defineNode({
+  type: 'testonly.end',
+  version: 1,
+  category: 'goal',
+  icon: 'flag',
+  label: t('结束', 'End'),
+  config: z.object({}),
+  defaultConfig: {},
+  outputs: [],
+});
+const registry = createNodeRegistry([
+  wecomPackage,
+  defineNodePackage({ name: 'testonly', label: t('测试', 'Test'), nodes: [eventEntry, end] }),
+]);
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const welcomeJourney = graphOf(
+  [
+    ['entry', 'testonly.eventEntry', { event: 'wecom.contactAdded' }],
+    ['welcome', 'wecom.welcome', { text: '您好，欢迎来到{{channel.code}}' }],
+    ['tags', 'wecom.markTags', { groupName: '旅程', add: ['新客'] }],
+    ['done', 'testonly.end', {}],
+    ['failed', 'testonly.end', {}],
+  ],
+  [
+    ['entry', 'next', 'welcome'],
+    ['welcome', 'sent', 'tags'],
+    ['welcome', 'failed', 'failed'],
+    ['tags', 'next', 'done'],
+    ['tags', 'failed', 'failed'],
+  ],
+  { quietHours: { enabled: false } },
+);
+
+async function setup(mode: 'fake' | 'sandbox') {
+  const dir = mkdtempSync(join(tmpdir(), 'siyu-wecom-'));
+  const db: Database = await openDatabase(join(dir, 'test.db'));
+  cleanups.push(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  let fake: FakeWecom | undefined;
+  if (mode === 'fake') {
+    fake = await startFakeWecom();
+    cleanups.push(() => (fake as FakeWecom).close());
+  }
+  const clock = new ManualClock(Date.now());
+  const logger = createLogger('silent');
+  const services = createWecomServices({ db, clock, logger, wecom: fake ? (fake.config as WecomAppConfig) : null });
+  const pkg = createWecomServerPackage(services);
+  const engine = createEngine({ db, registry, executors: [...pkg.executors], clock, logger });
+  const app = express().use('/webhooks', webhookRouter([pkg], engine, logger));
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  cleanups.push(() => new Promise((r) => server.close(() => r())));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/wecom/callback`;
+  return { db, fake, clock, engine, pkg, services, url };
+}
+
+const one = (db: Database, sql: string, ...params: unknown[]) =>
+  db.sqlite.prepare(sql).get(...params) as Record<string, unknown>;
+const all = (db: Database, sql: string, ...params: unknown[]) =>
+  db.sqlite.prepare(sql).all(...params) as Array<Record<string, unknown>>;
+
+describe('WeCom end to end: callback → engine → welcome', () => {
+  it('a contact-added callback enrols the customer with its channel and the welcome is sent once', async () => {
+    const { db, fake, clock, engine, url } = await setup('fake');
+    if (!fake) throw new Error('fake missing');
+    publishJourney(db.sqlite, 'j1', welcomeJourney);
+    const welcomeCode = fake.issueWelcomeCode();
+    const xml = contactAddedXml({
+      corpId: fake.config.corpId,
+      userId: 'zhangsan',
+      externalUserId: 'wmEXT1',
+      state: 'poster-A',
+      welcomeCode,
+      createTime: Math.floor(clock.now() / 1000),
+    });
+    const post = async () => {
+      const { query, body } = fake.callback(xml);
+      const res = await fetch(`${url}?${new URLSearchParams(query)}`, { method: 'POST', body });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('success');
+    };
+    await post();
+    await post(); // WeCom retries a callback it thinks failed: no second enrolment or message
+    clock.advance(2_000);
+    await engine.tick();
+    await engine.tick();
+
+    const customer = one(
+      db,
+      "SELECT c.id, c.channelCode FROM Customer c JOIN CustomerIdentity i ON i.customerId = c.id WHERE i.kind = 'wecomExternalUserId' AND i.value = 'wmEXT1'",
+    );
+    expect(customer).toBeDefined();
+    expect(one(db, "SELECT count(*) n FROM Event WHERE type = 'channel.entered'").n).toBe(1);
+    const messages = all(db, 'SELECT * FROM Message');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({
+      channel: 'wecom',
+      provider: 'wecom',
+      kind: 'welcome',
+      customerId: customer.id,
+    });
+    expect(fake.calls('externalcontact/send_welcome_msg')).toHaveLength(1);
+    expect(fake.calls('externalcontact/send_welcome_msg')[0]?.body).toMatchObject({ welcome_code: welcomeCode });
+    // Tags: created in WeCom, marked on the contact (staff from the callback), mirrored locally.
+    const tagId = fake.tags.find((x) => x.name === '新客')?.id;
+    expect([...(fake.markedTags.get('zhangsan:wmEXT1') ?? [])]).toEqual([tagId]);
+    expect(all(db, 'SELECT tag FROM CustomerTag WHERE customerId = ?', customer.id)).toEqual([{ tag: '新客' }]);
+    expect(one(db, "SELECT status, nodeId FROM Instance WHERE journeyId = 'j1'")).toMatchObject({
+      status: 'completed',
+      nodeId: 'done',
+    });
+  });
+
+  it('a welcome code older than 20 s is not used: the customer takes the failed port', async () => {
+    const { db, fake, clock, engine } = await setup('fake');
+    if (!fake) throw new Error('fake missing');
+    publishJourney(db.sqlite, 'j1', welcomeJourney);
+    const outcome = await engine.ingestEvent({
+      id: 'evt-1',
+      type: 'wecom.contactAdded',
+      identities: { wecomExternalUserId: 'wmLATE' },
+      occurredAt: new Date(clock.now()),
+      data: { userId: 'zhangsan', welcomeCode: fake.issueWelcomeCode() },
+    });
+    expect(outcome.enrolled).toBe(1);
+    clock.advance(21_000);
+    await engine.tick();
+    expect(fake.calls('externalcontact/send_welcome_msg')).toHaveLength(0);
+    expect(one(db, 'SELECT count(*) n FROM Message').n).toBe(0);
+    expect(one(db, "SELECT nodeId FROM Instance WHERE journeyId = 'j1'").nodeId).toBe('failed');
+  });
+
+  it('sandbox (no WeCom app configured) records the welcome in Message only', async () => {
+    const { db, engine, clock, pkg } = await setup('sandbox');
+    expect(pkg.webhooks).toEqual([]);
+    publishJourney(db.sqlite, 'j1', welcomeJourney);
+    await engine.ingestEvent({
+      id: 'evt-s',
+      type: 'wecom.contactAdded',
+      identities: { wecomExternalUserId: 'wmSANDBOX' },
+      occurredAt: new Date(clock.now()),
+      data: {},
+    });
+    await engine.tick();
+    await engine.tick();
+    expect(all(db, 'SELECT provider, kind, channel, content FROM Message')).toEqual([
+      { provider: 'sandbox', kind: 'welcome', channel: 'wecom', content: '您好，欢迎来到' },
+    ]);
+    expect(one(db, "SELECT nodeId FROM Instance WHERE journeyId = 'j1'").nodeId).toBe('done');
+  });
+
+  it('mass messages stop at the per-customer monthly limit', async () => {
+    const { db, clock, pkg } = await setup('sandbox');
+    db.sqlite
+      .prepare(
+        "INSERT INTO Customer (id, attributes, createdAt, updatedAt) VALUES ('c1', '{}', '2026-01-01', '2026-01-01')",
+      )
+      .run();
+    const mass = pkg.executors.find((e) => e.definition.type === 'wecom.massMessage');
+    if (!mass) throw new Error('no mass executor');
+    const run = (key: string) =>
+      mass.run({
+        config: { text: 'hi', attachments: [] },
+        customer: { id: 'c1', tags: [], attributes: {}, identities: { wecomExternalUserId: 'wm1' } },
+        idempotencyKey: key,
+        attempt: 1,
+        journey: { id: 'j', versionId: 'j-v1' },
+        instanceId: '1',
+        nodeId: 'mass',
+        now: new Date(clock.now()),
+        signal: new AbortController().signal,
+      });
+    const days = new Date(
+      new Date(clock.now() + 8 * 3_600_000).getUTCFullYear(),
+      new Date(clock.now() + 8 * 3_600_000).getUTCMonth() + 1,
+      0,
+    ).getDate();
+    for (let i = 0; i < days; i++) expect((await run(`k${i}`)).port).toBe('sent');
+    expect((await run('k0')).data).toEqual({ duplicate: true }); // a retried step is not a new message
+    await expect(run('over')).rejects.toThrow(/monthly mass-message limit/);
+    expect(one(db, "SELECT count(*) n FROM Message WHERE kind = 'mass'").n).toBe(days);
+  });
+
+  it('reads the WeCom app from WECOM_* variables: all or none', () => {
+    expect(wecomConfigFromEnv({})).toBeUndefined();
+    expect(() => wecomConfigFromEnv({ WECOM_CORP_ID: 'ww1' })).toThrow(
+      /WECOM_SECRET, WECOM_TOKEN, WECOM_ENCODING_AES_KEY/,
+    );
+    expect(() =>
+      wecomConfigFromEnv({ WECOM_CORP_ID: 'a', WECOM_SECRET: 'b', WECOM_TOKEN: 'c', WECOM_ENCODING_AES_KEY: 'short' }),
+    ).toThrow(/WECOM_ENCODING_AES_KEY/);
+    const key = 'a'.repeat(43);
+    expect(
+      wecomConfigFromEnv({ WECOM_CORP_ID: 'a', WECOM_SECRET: 'b', WECOM_TOKEN: 'c', WECOM_ENCODING_AES_KEY: key }),
+    ).toEqual({ corpId: 'a', secret: 'b', token: 'c', encodingAESKey: key, baseUrl: undefined });
+  });
+});

@@ -1,0 +1,125 @@
+// WeCom node dependencies over the runtime's SQLite: messages in Message (channel 'wecom', keyed by
+// the idempotency key so a retried step never records twice), welcome codes read back from the
+// stored `wecom.contactAdded` events, tags mirrored onto CustomerTag. The WeCom app comes from
+// WECOM_* environment variables; without them the nodes run in SANDBOX mode (the default).
+import type { WecomAppConfig, WecomServerDeps } from '@siyu/nodes-wecom/server';
+import { formatPath } from '@siyu/shared';
+import { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import type { Clock } from '../engine/api.ts';
+import type { Logger } from '../logger.ts';
+
+const WecomEnvSchema = z.object({
+  WECOM_CORP_ID: z.string().min(1).optional(),
+  WECOM_SECRET: z.string().min(1).optional(),
+  WECOM_TOKEN: z.string().min(1).optional(),
+  WECOM_ENCODING_AES_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}$/, 'must be the 43-character EncodingAESKey')
+    .optional(),
+  WECOM_BASE_URL: z.url().optional(),
+});
+
+/** The WeCom app from the environment: all of corp id, secret, token and AES key, or none (sandbox). */
+export function wecomConfigFromEnv(env: Record<string, string | undefined>): WecomAppConfig | undefined {
+  const relevant = Object.fromEntries(Object.keys(WecomEnvSchema.shape).map((k) => [k, env[k] || undefined]));
+  const parsed = WecomEnvSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new Error(
+      `invalid WeCom configuration: ${parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`,
+    );
+  }
+  const e = parsed.data;
+  const required = ['WECOM_CORP_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const;
+  const missing = required.filter((k) => !e[k]);
+  if (missing.length === required.length) return undefined;
+  if (missing.length > 0) throw new Error(`invalid WeCom configuration: ${missing.join(', ')} must also be set`);
+  return {
+    corpId: e.WECOM_CORP_ID as string,
+    secret: e.WECOM_SECRET as string,
+    token: e.WECOM_TOKEN as string,
+    encodingAESKey: e.WECOM_ENCODING_AES_KEY as string,
+    baseUrl: e.WECOM_BASE_URL,
+  };
+}
+
+const ContactAddedData = z.looseObject({
+  welcomeCode: z.string().nullish(),
+  userId: z.string().nullish(),
+});
+
+export function createWecomServices(deps: {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  /** Overrides the environment (tests point this at the fake WeCom server). */
+  wecom?: WecomAppConfig | null;
+  env?: Record<string, string | undefined>;
+  fetch?: typeof fetch;
+}): WecomServerDeps {
+  const { sqlite } = deps.db;
+  const config = deps.wecom === undefined ? wecomConfigFromEnv(deps.env ?? process.env) : (deps.wecom ?? undefined);
+  deps.logger.info({ mode: config ? 'wecom' : 'sandbox' }, 'WeCom nodes configured');
+
+  const latestContact = sqlite.prepare<[string], { data: string; occurredAt: number | bigint }>(
+    `SELECT data, occurredAt FROM Event WHERE customerId = ? AND type = 'wecom.contactAdded'
+     ORDER BY occurredAt DESC, id DESC LIMIT 1`,
+  );
+  const messageByKey = sqlite.prepare<[string], { id: number }>('SELECT id FROM Message WHERE idempotencyKey = ?');
+  const insertMessage = sqlite.prepare(
+    `INSERT OR IGNORE INTO Message (idempotencyKey, customerId, channel, provider, kind, recipient, content,
+       providerMessageId, journeyId, nodeId, sentAt)
+     VALUES (?, ?, 'wecom', ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const countMass = sqlite.prepare<[string, number, number], { n: number }>(
+    `SELECT count(*) AS n FROM Message
+     WHERE customerId = ? AND channel = 'wecom' AND kind = 'mass' AND sentAt >= ? AND sentAt < ?`,
+  );
+  const addTag = sqlite.prepare(
+    'INSERT OR IGNORE INTO CustomerTag (customerId, tag, source, createdAt) VALUES (?, ?, ?, ?)',
+  );
+  const removeTag = sqlite.prepare('DELETE FROM CustomerTag WHERE customerId = ? AND tag = ?');
+
+  return {
+    config,
+    fetch: deps.fetch,
+    async latestContactAdded(customerId) {
+      const row = latestContact.get(customerId);
+      if (!row) return undefined;
+      const data = ContactAddedData.safeParse(JSON.parse(row.data));
+      if (!data.success) return { at: Number(row.occurredAt) };
+      return {
+        welcomeCode: data.data.welcomeCode ?? undefined,
+        userId: data.data.userId ?? undefined,
+        at: Number(row.occurredAt),
+      };
+    },
+    async hasMessage(idempotencyKey) {
+      return messageByKey.get(idempotencyKey) !== undefined;
+    },
+    async recordMessage(m) {
+      insertMessage.run(
+        m.idempotencyKey,
+        m.customerId,
+        m.provider,
+        m.kind,
+        m.recipient,
+        m.content,
+        m.providerMessageId ?? null,
+        m.journeyId,
+        m.nodeId,
+        m.sentAt,
+      );
+    },
+    async countMassMessages(customerId, from, to) {
+      return countMass.get(customerId, from, to)?.n ?? 0;
+    },
+    async applyTags(customerId, add, remove, source) {
+      const at = new Date(deps.clock.now()).toISOString().replace('Z', '+00:00');
+      sqlite.transaction(() => {
+        for (const tag of remove) removeTag.run(customerId, tag);
+        for (const tag of add) addTag.run(customerId, tag, source, at);
+      })();
+    },
+  };
+}
