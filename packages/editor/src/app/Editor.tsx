@@ -285,7 +285,7 @@ function EditorInner(props: {
       ...doc,
       nodes: doc.nodes.map((n, i) => ({ ...n, position: nodes[i]?.position ?? n.position })),
     }));
-    requestAnimationFrame(() => void flow.fitView({ duration: 300, padding: 0.15 }));
+    requestAnimationFrame(() => void flow.fitView({ duration: 300, padding: 0.15, maxZoom: 1 }));
   }, [commit, flow]);
 
   // Keyboard shortcuts (ignored while typing in a form field).
@@ -304,7 +304,7 @@ function EditorInner(props: {
       else if (mod && key === 'd') {
         void copySelection().then(paste);
       } else if (e.shiftKey && key === 'l') void layout();
-      else if (e.shiftKey && key === '1') void flow.fitView({ duration: 300 });
+      else if (e.shiftKey && key === '1') void flow.fitView({ duration: 300, maxZoom: 1, padding: 0.2 });
       else return;
       e.preventDefault();
     };
@@ -346,7 +346,11 @@ function EditorInner(props: {
           <button type="button" onClick={() => void layout()} title="Shift+L" data-testid="layout">
             ⌗ {tr('自动布局', 'Auto-layout')}
           </button>
-          <button type="button" onClick={() => void flow.fitView({ duration: 300 })} title="Shift+1">
+          <button
+            type="button"
+            onClick={() => void flow.fitView({ duration: 300, maxZoom: 1, padding: 0.2 })}
+            title="Shift+1"
+          >
             ⤢ {tr('适应画布', 'Fit view')}
           </button>
           <span className="spacer" />
@@ -405,7 +409,9 @@ function EditorInner(props: {
               multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
               selectionOnDrag={false}
               fitView
+              fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
               minZoom={0.1}
+              maxZoom={2}
               onlyRenderVisibleElements={doc.nodes.length > 120}
               proOptions={{ hideAttribution: true }}
             >

@@ -36,7 +36,9 @@ function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
           </span>
         )}
       </div>
-      <div className="jn-summary">{summarize(data.config, locale) || tr('未配置', 'Not configured')}</div>
+      {Object.keys(data.config).length > 0 && (
+        <div className="jn-summary">{summarize(data.config, locale) || tr('未配置', 'Not configured')}</div>
+      )}
       {ports.length > 0 && (
         <div className="jn-ports">
           {ports.map((port) => (
