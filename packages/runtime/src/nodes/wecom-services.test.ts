@@ -151,6 +151,61 @@ describe('WeCom end to end: callback → engine → welcome', () => {
     });
   });
 
+  it('inviteToGroup: the join callback with its state takes "joined"; without it the timeout takes "notJoined"', async () => {
+    const { db, fake, clock, engine, url } = await setup('fake');
+    if (!fake) throw new Error('fake missing');
+    publishJourney(
+      db.sqlite,
+      'g1',
+      graphOf(
+        [
+          ['entry', 'testonly.eventEntry', { event: 'wecom.contactAdded' }],
+          ['invite', 'wecom.inviteToGroup', { chatIds: ['wrVIP'], state: 'vip', timeout: { amount: 1, unit: 'days' } }],
+          ['joined', 'testonly.end', {}],
+          ['notJoined', 'testonly.end', {}],
+        ],
+        [
+          ['entry', 'next', 'invite'],
+          ['invite', 'joined', 'joined'],
+          ['invite', 'notJoined', 'notJoined'],
+        ],
+        { quietHours: { enabled: false } },
+      ),
+    );
+    for (const ext of ['wmJOIN', 'wmSTAY']) {
+      await engine.ingestEvent({
+        id: `add-${ext}`,
+        type: 'wecom.contactAdded',
+        identities: { wecomExternalUserId: ext },
+        occurredAt: new Date(clock.now()),
+        data: { userId: 'zhangsan' },
+      });
+    }
+    await engine.tick();
+    expect(fake.calls('externalcontact/groupchat/add_join_way')).toHaveLength(2);
+    // wmSTAY joins through another campaign's code (other state): that is not this invitation.
+    for (const [ext, state] of [
+      ['wmSTAY', 'other-campaign'],
+      ['wmJOIN', 'vip'],
+    ] as const) {
+      const { query, body } = fake.callback(fake.joinChat('wrVIP', ext, state));
+      expect((await fetch(`${url}?${new URLSearchParams(query)}`, { method: 'POST', body })).status).toBe(200);
+    }
+    expect(fake.calls('externalcontact/groupchat/get')).toHaveLength(2);
+    await engine.tick();
+    clock.advance(86_400_000 + 1_000);
+    await engine.tick();
+    const rows = all(
+      db,
+      `SELECT i.value ext, n.nodeId FROM Instance n JOIN CustomerIdentity i ON i.customerId = n.customerId
+       WHERE n.journeyId = 'g1' ORDER BY i.value`,
+    );
+    expect(rows).toEqual([
+      { ext: 'wmJOIN', nodeId: 'joined' },
+      { ext: 'wmSTAY', nodeId: 'notJoined' },
+    ]);
+  });
+
   it('a welcome code older than 20 s is not used: the customer takes the failed port', async () => {
     const { db, fake, clock, engine } = await setup('fake');
     if (!fake) throw new Error('fake missing');

@@ -43,6 +43,14 @@ export interface CorpTag {
   groupName: string;
 }
 
+export interface GroupMember {
+  userId: string;
+  /** type 2 = external contact (a customer); 1 = staff. */
+  external: boolean;
+  joinScene?: number;
+  state?: string;
+}
+
 export class WecomClient {
   private token?: { value: string; expiresAt: number };
   private pendingToken?: Promise<string>;
@@ -204,6 +212,29 @@ export class WecomClient {
       remark: input.remark,
     });
     return { configId: String(reply.config_id) };
+  }
+
+  /** Members of a customer group chat; `state` is set on members who joined through a join way. */
+  async groupChatMembers(chatId: string): Promise<GroupMember[]> {
+    const reply = await this.call('externalcontact/groupchat/get', { chat_id: chatId, need_name: 0 });
+    const chat = z
+      .object({
+        member_list: z.array(
+          z.object({
+            userid: z.string(),
+            type: z.number(),
+            join_scene: z.number().optional(),
+            state: z.string().optional(),
+          }),
+        ),
+      })
+      .parse(reply.group_chat);
+    return chat.member_list.map((m) => ({
+      userId: m.userid,
+      external: m.type === 2,
+      joinScene: m.join_scene,
+      state: m.state,
+    }));
   }
 
   /** A mass-message task; the staff member confirms it in the WeCom client. */

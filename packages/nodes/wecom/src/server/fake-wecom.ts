@@ -35,6 +35,11 @@ export interface FakeWecom {
   issueWelcomeCode(): string;
   tags: Array<{ id: string; name: string; groupName: string }>;
   markedTags: Map<string, Set<string>>;
+  /**
+   * A customer joins a group chat through a join way with `state`: recorded as a member (for
+   * groupchat/get) and returned as the inner XML of the change_external_chat callback.
+   */
+  joinChat(chatId: string, externalUserId: string, state?: string): string;
   /** A POST callback for our webhook: query string and XML body, encrypted and signed. */
   callback(
     innerXml: string,
@@ -53,6 +58,7 @@ const ERRMSG: Record<number, string> = {
   42001: 'access_token expired',
   40058: 'invalid parameter',
   40068: 'invalid tagid',
+  40050: 'chatid not exist',
   41051: 'externaluser has started chatting',
   41096: 'system busy, please retry',
   45033: 'api concurrent out of limit',
@@ -71,6 +77,11 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
   const requests: Recorded[] = [];
   const tags: FakeWecom['tags'] = [];
   const markedTags = new Map<string, Set<string>>();
+  const chats = new Map<
+    string,
+    Array<{ userid: string; type: number; join_time: number; join_scene: number; state?: string }>
+  >();
+  const memberVersion = new Map<string, number>();
   let seq = 0;
 
   const reply = (res: ServerResponse, errcode: number, extra: Record<string, unknown> = {}) => {
@@ -137,6 +148,11 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       if (!(b.text as { content?: string })?.content) return [40058];
       // Customers whose id starts with "stranger" are not contacts of the sender.
       return [0, { msgid: `msg${++seq}`, fail_list: ids.filter((id) => id.startsWith('stranger')) }];
+    },
+    'externalcontact/groupchat/get': (b) => {
+      const members = chats.get(b.chat_id as string);
+      if (!members) return [40050]; // chat does not exist
+      return [0, { group_chat: { chat_id: b.chat_id, name: 'VIP 群', owner: 'zhangsan', member_list: members } }];
     },
     'externalcontact/transfer_customer': (b) => transfer(b),
     'externalcontact/resigned/transfer_customer': (b) => transfer(b),
@@ -206,6 +222,15 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     },
     tags,
     markedTags,
+    joinChat: (chatId, externalUserId, state) => {
+      const members = chats.get(chatId) ?? [];
+      const now = Math.floor(Date.now() / 1000);
+      members.push({ userid: externalUserId, type: 2, join_time: now, join_scene: 3, ...(state ? { state } : {}) });
+      chats.set(chatId, members);
+      const version = (memberVersion.get(chatId) ?? 0) + 1;
+      memberVersion.set(chatId, version);
+      return `<xml><ToUserName><![CDATA[${corpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${now}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_chat]]></Event><ChatId><![CDATA[${chatId}]]></ChatId><ChangeType><![CDATA[update]]></ChangeType><UpdateDetail><![CDATA[add_member]]></UpdateDetail><JoinScene>3</JoinScene><MemChangeCnt>1</MemChangeCnt><MemChangeList><Item><![CDATA[${externalUserId}]]></Item></MemChangeList><LastMemVer><![CDATA[v${version - 1}]]></LastMemVer><CurMemVer><![CDATA[v${version}]]></CurMemVer></xml>`;
+    },
     callback: (innerXml, o = {}) => {
       const timestamp = o.timestamp ?? String(Math.floor(Date.now() / 1000));
       const nonce = o.nonce ?? randomBytes(5).toString('hex');

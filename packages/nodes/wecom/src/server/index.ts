@@ -21,7 +21,7 @@ export {
   WecomClient,
 } from './client.ts';
 export { decryptMessage, encryptMessage, isValidSignature, signatureOf } from './crypto.ts';
-export { eventsOf, wecomWebhooks } from './webhook.ts';
+export { type ChatMembersLookup, eventsOf, wecomWebhooks } from './webhook.ts';
 
 export interface WecomMessageRecord {
   idempotencyKey: string;
@@ -188,7 +188,8 @@ export function createWecomServerPackage(deps: WecomServerDeps): ServerNodePacka
     return { port: 'sent', data: { provider, msgId: providerMessageId } };
   });
 
-  const webhooks: WebhookRoute[] = deps.config ? wecomWebhooks(deps.config) : [];
+  const webhooks: WebhookRoute[] =
+    deps.config && client ? wecomWebhooks(deps.config, (chatId) => client.groupChatMembers(chatId)) : [];
   return {
     name: 'wecom',
     executors: [welcomeExecutor, markTagsExecutor, inviteExecutor, massExecutor],

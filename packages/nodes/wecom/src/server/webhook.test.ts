@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebhookRoute } from '@siyu/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WecomClient } from './client.ts';
 import { contactAddedXml, type FakeWecom, startFakeWecom } from './fake-wecom.ts';
 import { wecomWebhooks } from './webhook.ts';
 
@@ -86,7 +87,8 @@ describe('WeCom callback webhook over HTTP', () => {
 
   it('no state → no channel event; deletes and group joins become events; unknown events are dropped', async () => {
     fake = await startFakeWecom();
-    const { base, received } = await serve(wecomWebhooks(fake.config));
+    const client = new WecomClient(fake.config);
+    const { base, received } = await serve(wecomWebhooks(fake.config, (chatId) => client.groupChatMembers(chatId)));
     const post = async (xml: string) => {
       const { query, body } = fake.callback(xml);
       return fetch(`${base}?${qs(query)}`, { method: 'POST', body });
@@ -95,9 +97,7 @@ describe('WeCom callback webhook over HTTP', () => {
     await post(
       `<xml><CreateTime>1790000001</CreateTime><MsgType>event</MsgType><Event>change_external_contact</Event><ChangeType>del_follow_user</ChangeType><UserID>u</UserID><ExternalUserID>wmB</ExternalUserID></xml>`,
     );
-    await post(
-      `<xml><CreateTime>1790000002</CreateTime><MsgType>event</MsgType><Event>change_external_chat</Event><ChangeType>update</ChangeType><UpdateDetail>add_member</UpdateDetail><ChatId>wrCHAT</ChatId><ExternalUserID>wmB</ExternalUserID><State>grp</State><JoinScene>3</JoinScene></xml>`,
-    );
+    await post(fake.joinChat('wrCHAT', 'wmB', 'grp'));
     const other = await post(
       `<xml><CreateTime>1790000003</CreateTime><MsgType>event</MsgType><Event>enter_agent</Event></xml>`,
     );

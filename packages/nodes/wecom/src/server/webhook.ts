@@ -4,6 +4,7 @@
 import type { JourneyEventInput, WebhookRequest, WebhookResult, WebhookRoute } from '@siyu/shared';
 import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
+import type { GroupMember } from './client.ts';
 import { type CallbackSecrets, decryptMessage, isValidSignature } from './crypto.ts';
 
 const xml = new XMLParser({ parseTagValue: false, trimValues: true });
@@ -30,6 +31,8 @@ const Callback = z.looseObject({
   UpdateDetail: z.string().optional(),
   JoinScene: z.coerce.number().optional(),
   MemChangeCnt: z.coerce.number().optional(),
+  MemChangeList: z.object({ Item: z.union([z.string(), z.array(z.string())]) }).optional(),
+  CurMemVer: z.string().optional(),
 });
 type Callback = z.infer<typeof Callback>;
 
@@ -90,26 +93,59 @@ export function eventsOf(cb: Callback): JourneyEventInput[] {
     }
     return [];
   }
-  // Group member changes: WeCom sends the chat id and the change; the member is an external user
-  // only when ExternalUserID is present (our fake and the member-detail form both carry it).
-  if (cb.Event === 'change_external_chat' && cb.ChangeType === 'update' && cb.ChatId && external) {
-    const joined = cb.UpdateDetail === 'add_member';
-    const left = cb.UpdateDetail === 'del_member';
-    if (!joined && !left) return [];
-    return [
-      {
-        id: `wecom:${cb.UpdateDetail}:${cb.ChatId}:${external}:${cb.CreateTime}`,
-        type: joined ? 'wecom.groupJoined' : 'wecom.groupLeft',
-        identities: { wecomExternalUserId: external },
-        occurredAt,
-        data: { chatId: cb.ChatId, externalUserId: external, state: cb.State ?? null, joinScene: cb.JoinScene ?? null },
-      },
-    ];
-  }
   return [];
 }
 
-async function handle(secrets: CallbackSecrets, request: WebhookRequest): Promise<WebhookResult> {
+/** Reads a group chat's members (groupchat/get); the join callback does not say who used which code. */
+export type ChatMembersLookup = (chatId: string) => Promise<GroupMember[]>;
+
+/**
+ * Group member changes (change_external_chat/update): the callback lists the changed members'
+ * ids in MemChangeList; the join way's `state` is only on the member entry of groupchat/get, so a
+ * join is looked up before it becomes a `wecom.groupJoined` event. Staff members are skipped.
+ */
+async function chatEventsOf(cb: Callback, lookup: ChatMembersLookup | undefined): Promise<JourneyEventInput[]> {
+  if (cb.Event !== 'change_external_chat' || cb.ChangeType !== 'update' || !cb.ChatId) return [];
+  const changed = [cb.MemChangeList?.Item ?? []].flat();
+  const occurredAt = new Date(cb.CreateTime * 1000);
+  const idOf = (kind: string, member: string) =>
+    `wecom:${kind}:${cb.ChatId}:${member}:${cb.CurMemVer ?? cb.CreateTime}`;
+  const chatId = cb.ChatId;
+  if (cb.UpdateDetail === 'del_member') {
+    // External user ids start with "wm"/"wo"; staff userids are plain names.
+    return changed
+      .filter((id) => /^w[mo]/.test(id))
+      .map((id) => ({
+        id: idOf('del_member', id),
+        type: 'wecom.groupLeft',
+        identities: { wecomExternalUserId: id },
+        occurredAt,
+        data: { chatId, externalUserId: id },
+      }));
+  }
+  if (cb.UpdateDetail !== 'add_member' || !lookup || changed.length === 0) return [];
+  const members = await lookup(chatId);
+  return members
+    .filter((m) => m.external && changed.includes(m.userId))
+    .map((m) => ({
+      id: idOf('add_member', m.userId),
+      type: 'wecom.groupJoined',
+      identities: { wecomExternalUserId: m.userId },
+      occurredAt,
+      data: {
+        chatId,
+        externalUserId: m.userId,
+        state: m.state ?? null,
+        joinScene: m.joinScene ?? cb.JoinScene ?? null,
+      },
+    }));
+}
+
+async function handle(
+  secrets: CallbackSecrets,
+  request: WebhookRequest,
+  lookup?: ChatMembersLookup,
+): Promise<WebhookResult> {
   const query = Query.safeParse(request.query);
   if (!query.success)
     return {
@@ -145,13 +181,15 @@ async function handle(secrets: CallbackSecrets, request: WebhookRequest): Promis
   } catch (error) {
     return { response: text(400, `bad callback: ${(error as Error).message}`), events: [] };
   }
-  return { response: text(200, 'success'), events: eventsOf(callback) };
+  // A failed member lookup throws: the runtime answers 500 and WeCom delivers the callback again.
+  const events = [...eventsOf(callback), ...(await chatEventsOf(callback, lookup))];
+  return { response: text(200, 'success'), events };
 }
 
 /** GET and POST on /callback → mounted at /webhooks/wecom/callback. */
-export function wecomWebhooks(secrets: CallbackSecrets): WebhookRoute[] {
+export function wecomWebhooks(secrets: CallbackSecrets, lookup?: ChatMembersLookup): WebhookRoute[] {
   return [
     { method: 'GET', path: '/callback', handle: (request) => handle(secrets, request) },
-    { method: 'POST', path: '/callback', handle: (request) => handle(secrets, request) },
+    { method: 'POST', path: '/callback', handle: (request) => handle(secrets, request, lookup) },
   ];
 }
