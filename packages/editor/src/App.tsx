@@ -1,13 +1,15 @@
 import type { JourneyGraph } from '@siyu/shared';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Editor } from './app/Editor.tsx';
 import { useLocale } from './app/i18n.ts';
 import { largeJourney } from './app/large-journey.ts';
 import { emptyGraph, type LocalJourney, loadJourneys, saveJourneys } from './app/local-journeys.ts';
 import { registry } from './app/registry.ts';
+import { ServerApp } from './app/ServerApp.tsx';
+import { probeServer } from './app/server-api.ts';
 
-/** Journey list and editor. `?demo=300` opens a generated 300-node journey (performance checks). */
-export function App() {
+/** Journey list and editor over localStorage (no server). `?demo=300` opens a generated 300-node journey (performance checks). */
+export function LocalApp() {
   const { tr } = useLocale();
   const params = new URLSearchParams(location.search);
   const demo = Number(params.get('demo'));
@@ -133,4 +135,14 @@ export function App() {
       </table>
     </main>
   );
+}
+
+/** Uses the server when one answers at /trpc; otherwise the browser-only journey store. */
+export function App() {
+  const [server, setServer] = useState<{ signedIn: boolean } | undefined | 'probing'>('probing');
+  useEffect(() => {
+    void probeServer().then(setServer);
+  }, []);
+  if (server === 'probing') return null;
+  return server ? <ServerApp signedIn={server.signedIn} /> : <LocalApp />;
 }

@@ -1,0 +1,207 @@
+import type { JourneyGraph } from '@siyu/shared';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Editor } from './Editor.tsx';
+import { useLocale } from './i18n.ts';
+import { api, saveDraft } from './server-api.ts';
+
+type JourneyRow = Awaited<ReturnType<typeof api.journeys.list.query>>[number];
+type OpenJourney = Awaited<ReturnType<typeof api.journeys.get.query>>;
+
+const STATUS: Record<string, [string, string]> = {
+  draft: ['草稿', 'Draft'],
+  live: ['已上线', 'Live'],
+  paused: ['已暂停', 'Paused'],
+  archived: ['已归档', 'Archived'],
+};
+
+/** The editor against the real server: sign-in, journey list, autosaved drafts, publishing. */
+export function ServerApp({ signedIn }: { signedIn: boolean }) {
+  const [authed, setAuthed] = useState(signedIn);
+  return authed ? <Journeys /> : <Login onDone={() => setAuthed(true)} />;
+}
+
+function Login({ onDone }: { onDone: () => void }) {
+  const { tr } = useLocale();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  return (
+    <main className="list-page" data-testid="login">
+      <h1>{tr('登录', 'Sign in')}</h1>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          api.auth.login
+            .mutate({ username, password })
+            .then(onDone)
+            .catch((err: Error) => setError(err.message));
+        }}
+      >
+        <label className="field">
+          <span className="field-label">{tr('用户名', 'Username')}</span>
+          <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" />
+        </label>
+        <label className="field">
+          <span className="field-label">{tr('密码', 'Password')}</span>
+          <input
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="current-password"
+          />
+        </label>
+        {error && <p className="field-message">{error}</p>}
+        <button type="submit" className="primary">
+          {tr('登录', 'Sign in')}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function Journeys() {
+  const { tr, locale } = useLocale();
+  const [rows, setRows] = useState<JourneyRow[]>([]);
+  const [open, setOpen] = useState<OpenJourney | null>(null);
+  const [error, setError] = useState('');
+  const reload = useCallback(() => {
+    api.journeys.list.query({}).then(setRows, (e: Error) => setError(e.message));
+  }, []);
+  useEffect(reload, [reload]);
+  const i = locale === 'en' ? 1 : 0;
+  if (open)
+    return (
+      <ServerEditor
+        journey={open}
+        onBack={() => {
+          setOpen(null);
+          reload();
+        }}
+      />
+    );
+  return (
+    <main className="list-page" data-testid="journey-list">
+      <header>
+        <h1>{tr('私域旅程', 'Customer journeys')}</h1>
+        <button
+          type="button"
+          className="primary"
+          data-testid="new-journey"
+          onClick={async () => {
+            const created = await api.journeys.create.mutate({ name: tr('未命名旅程', 'Untitled journey') });
+            setOpen(await api.journeys.get.query({ id: created.id }));
+          }}
+        >
+          + {tr('新建空白旅程', 'New blank journey')}
+        </button>
+      </header>
+      {error && <p className="field-message">{error}</p>}
+      <table>
+        <thead>
+          <tr>
+            <th>{tr('名称', 'Name')}</th>
+            <th>{tr('状态', 'Status')}</th>
+            <th>{tr('最后编辑', 'Last edit')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((j) => (
+            <tr key={j.id} onClick={async () => setOpen(await api.journeys.get.query({ id: j.id }))}>
+              <td>{j.name}</td>
+              <td>
+                <span className={`pill ${j.status}`}>{STATUS[j.status]?.[i] ?? j.status}</span>
+              </td>
+              <td>{new Date(j.updatedAt).toLocaleString()}</td>
+              <td>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={async (e) => {
+                    e.stopPropagation();
+                    await api.journeys.duplicate.mutate({ id: j.id });
+                    reload();
+                  }}
+                >
+                  {tr('复制', 'Duplicate')}
+                </button>
+                <button
+                  type="button"
+                  className="link danger"
+                  onClick={async (e) => {
+                    e.stopPropagation();
+                    await api.journeys.archive.mutate({ id: j.id });
+                    reload();
+                  }}
+                >
+                  {tr('归档', 'Archive')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </main>
+  );
+}
+
+/** Autosaves the draft (optimistic concurrency on draftRevision); a conflict stops saving. */
+function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () => void }) {
+  const { tr } = useLocale();
+  const revision = useRef(journey.draftRevision);
+  const [saveState, setSaveState] = useState<'saved' | 'saving' | 'conflict' | 'error'>('saved');
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const conflicted = useRef(false);
+  const lastSaved = useRef(JSON.stringify(journey.draft));
+  const onChange = useCallback(
+    (graph: JourneyGraph) => {
+      queue.current = queue.current.then(async () => {
+        const text = JSON.stringify(graph);
+        if (conflicted.current || text === lastSaved.current) return;
+        setSaveState('saving');
+        try {
+          const result = await saveDraft(journey.id, revision.current, graph);
+          if (result === 'conflict') {
+            conflicted.current = true;
+            return setSaveState('conflict');
+          }
+          revision.current = result;
+          lastSaved.current = text;
+          setSaveState('saved');
+        } catch {
+          setSaveState('error');
+        }
+      });
+    },
+    [journey.id],
+  );
+  const label = {
+    saved: tr('已保存', 'Saved'),
+    saving: tr('保存中…', 'Saving…'),
+    conflict: tr('草稿已在别处修改，请刷新', 'Draft changed elsewhere: reload'),
+    error: tr('保存失败', 'Save failed'),
+  }[saveState];
+  return (
+    <Editor
+      graph={journey.draft}
+      onChange={onChange}
+      onPublish={async () => {
+        await queue.current;
+        const result = await api.journeys.publish.mutate({ id: journey.id, expectedRevision: revision.current });
+        alert(tr(`已发布第 ${result.version} 版`, `Published version ${result.version}`));
+      }}
+      title={
+        <>
+          <button type="button" className="link" onClick={onBack} data-testid="back">
+            ← {tr('旅程', 'Journeys')}
+          </button>
+          <strong>{journey.name}</strong>
+          <span className="pill" data-testid="save-state">
+            {label}
+          </span>
+        </>
+      }
+    />
+  );
+}

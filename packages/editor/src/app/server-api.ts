@@ -1,0 +1,35 @@
+import type { AppRouter } from '@siyu/runtime';
+import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+
+/**
+ * The typed client for the server's tRPC API (same origin, session cookie). Only the router TYPE
+ * comes from @siyu/runtime, so no server code reaches the browser bundle.
+ */
+export const api: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({
+  links: [httpBatchLink({ url: '/trpc', fetch: (url, init) => fetch(url, { ...init, credentials: 'same-origin' }) })],
+});
+
+/** Whether a server is there and who is signed in (null = signed out; undefined = no server). */
+export async function probeServer(): Promise<{ signedIn: boolean } | undefined> {
+  try {
+    const me = await api.auth.me.query();
+    return { signedIn: me !== null };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Saves a draft with optimistic concurrency: returns the new revision, or 'conflict' on 409. */
+export async function saveDraft(
+  id: string,
+  expectedRevision: number,
+  draft: Parameters<typeof api.journeys.updateDraft.mutate>[0]['draft'],
+): Promise<number | 'conflict'> {
+  try {
+    const saved = await api.journeys.updateDraft.mutate({ id, expectedRevision, draft });
+    return saved.draftRevision;
+  } catch (error) {
+    if ((error as { data?: { code?: string } }).data?.code === 'CONFLICT') return 'conflict';
+    throw error;
+  }
+}
