@@ -98,6 +98,9 @@ describe('WeCom callback webhook over HTTP', () => {
       `<xml><CreateTime>1790000001</CreateTime><MsgType>event</MsgType><Event>change_external_contact</Event><ChangeType>del_follow_user</ChangeType><UserID>u</UserID><ExternalUserID>wmB</ExternalUserID></xml>`,
     );
     await post(fake.joinChat('wrCHAT', 'wmB', 'grp'));
+    await post(
+      `<xml><CreateTime>1790000004</CreateTime><MsgType>event</MsgType><Event>change_external_chat</Event><ChatId>wrCHAT</ChatId><ChangeType>update</ChangeType><UpdateDetail>del_member</UpdateDetail><MemChangeList><Item>wmB</Item><Item>zhangsan</Item></MemChangeList><CurMemVer>v9</CurMemVer></xml>`,
+    );
     const other = await post(
       `<xml><CreateTime>1790000003</CreateTime><MsgType>event</MsgType><Event>enter_agent</Event></xml>`,
     );
@@ -106,6 +109,7 @@ describe('WeCom callback webhook over HTTP', () => {
       'wecom.contactAdded',
       'wecom.contactDeleted',
       'wecom.groupJoined',
+      'wecom.groupLeft', // staff member zhangsan leaving is not a customer event
     ]);
     expect((received[2] as { data: unknown }).data).toEqual({
       chatId: 'wrCHAT',
