@@ -86,14 +86,26 @@ function EditorInner(props: {
 
   // Validation and autosave run on a short delay so dragging 300 nodes stays smooth.
   const [checked, setChecked] = useState<{ graph: JourneyGraph; problems: GraphProblem[] }>(() => check(doc));
+  const pendingSave = useRef(false);
+  const onChangeRef = useRef(props.onChange);
+  onChangeRef.current = props.onChange;
   useEffect(() => {
+    pendingSave.current = true;
     const timer = setTimeout(() => {
       const result = check(doc);
       setChecked(result);
-      props.onChange(result.graph);
+      pendingSave.current = false;
+      onChangeRef.current(result.graph);
     }, 250);
     return () => clearTimeout(timer);
-  }, [doc, props.onChange]);
+  }, [doc]);
+  // Leaving the editor inside the delay still saves the last edit.
+  useEffect(
+    () => () => {
+      if (pendingSave.current) onChangeRef.current(check(docRef.current).graph);
+    },
+    [],
+  );
   const problemsByNode = useMemo(() => {
     const map = new Map<string, GraphProblem[]>();
     for (const p of checked.problems) if (p.nodeId) map.set(p.nodeId, [...(map.get(p.nodeId) ?? []), p]);
