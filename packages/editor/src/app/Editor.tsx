@@ -31,7 +31,7 @@ import {
 } from '../model/flow-graph.ts';
 import { createHistory, type History, record, redo, undo } from '../model/history.ts';
 import { edgeId, newId } from '../model/ids.ts';
-import { type EditorApi, EditorContext } from './editor-context.ts';
+import { type EditorApi, EditorContext, type NodeStats } from './editor-context.ts';
 import { useLocale } from './i18n.ts';
 import { ProblemsPanel } from './ProblemsPanel.tsx';
 import { registry } from './registry.ts';
@@ -48,6 +48,7 @@ const defaultEdgeOptions = { type: 'insertable' };
 const CLIPBOARD_KEY = 'siyu.clipboard';
 
 export function Editor(props: {
+  stats?: ReadonlyMap<string, NodeStats>;
   graph: JourneyGraph;
   onChange: (graph: JourneyGraph) => void;
   onPublish: (graph: JourneyGraph) => void;
@@ -66,6 +67,7 @@ function docOf(graph: JourneyGraph): Doc {
 }
 
 function EditorInner(props: {
+  stats?: ReadonlyMap<string, NodeStats>;
   graph: JourneyGraph;
   onChange: (graph: JourneyGraph) => void;
   onPublish: (graph: JourneyGraph) => void;
@@ -325,8 +327,15 @@ function EditorInner(props: {
   }, [copySelection, paste, replace, commit, layout, flow]);
 
   const api = useMemo<EditorApi>(
-    () => ({ registry, problemsByNode, insertOnEdge, updateNode, nodes: () => docRef.current.nodes }),
-    [problemsByNode, insertOnEdge, updateNode],
+    () => ({
+      registry,
+      problemsByNode,
+      insertOnEdge,
+      updateNode,
+      nodes: () => docRef.current.nodes,
+      stats: props.stats,
+    }),
+    [problemsByNode, insertOnEdge, updateNode, props.stats],
   );
   const selectedNodes = doc.nodes.filter((n) => n.selected);
   const inspected = selectedNodes.length === 1 ? selectedNodes[0] : undefined;

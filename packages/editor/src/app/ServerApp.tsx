@@ -1,6 +1,7 @@
 import type { JourneyGraph } from '@siyu/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Editor } from './Editor.tsx';
+import type { NodeStats } from './editor-context.ts';
 import { useLocale } from './i18n.ts';
 import { api, saveDraft } from './server-api.ts';
 
@@ -176,6 +177,8 @@ function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () =>
     },
     [journey.id],
   );
+  const stats = useLiveStats(journey.id, journey.liveVersionId);
+  const [versions, setVersions] = useState<Awaited<ReturnType<typeof api.journeys.versions.query>> | null>(null);
   const label = {
     saved: tr('已保存', 'Saved'),
     saving: tr('保存中…', 'Saving…'),
@@ -184,6 +187,7 @@ function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () =>
   }[saveState];
   return (
     <Editor
+      stats={stats}
       graph={journey.draft}
       onChange={onChange}
       onPublish={async () => {
@@ -200,8 +204,51 @@ function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () =>
           <span className="pill" data-testid="save-state">
             {label}
           </span>
+          <span className="versions">
+            <button
+              type="button"
+              className="link"
+              onClick={async () => setVersions(versions ? null : await api.journeys.versions.query({ id: journey.id }))}
+            >
+              {tr('版本历史', 'Versions')}
+            </button>
+            {versions && (
+              <div className="edge-menu" data-testid="versions">
+                {versions.length === 0 && <span className="muted">{tr('尚未发布', 'Never published')}</span>}
+                {versions.map((v) => (
+                  <span key={v.id}>
+                    v{v.version} · {new Date(v.publishedAt).toLocaleString()} {v.note ?? ''}
+                  </span>
+                ))}
+              </div>
+            )}
+          </span>
         </>
       }
     />
   );
+}
+
+/** Polls the live version's per-node counts every 5 s while the journey is open. */
+function useLiveStats(journeyId: string, liveVersionId: string | null): ReadonlyMap<string, NodeStats> | undefined {
+  const [stats, setStats] = useState<ReadonlyMap<string, NodeStats>>();
+  useEffect(() => {
+    if (!liveVersionId) return;
+    let stopped = false;
+    const load = async () => {
+      try {
+        const result = await api.stats.journey.query({ journeyId });
+        if (!stopped) setStats(new Map(result.nodes.map((n) => [n.nodeId, n])));
+      } catch {
+        // Keep the last counts; the next poll retries.
+      }
+    };
+    void load();
+    const timer = setInterval(load, 5_000);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [journeyId, liveVersionId]);
+  return stats;
 }

@@ -3,7 +3,16 @@ import { createContext, useContext } from 'react';
 import type { FlowEdge, FlowNode, JourneyNodeData } from '../model/flow-graph.ts';
 
 /** What canvas pieces (node cards, edges) need from the editor without prop drilling. */
+/** Live counts of customers per node, from the server's stats (absent when not live). */
+export interface NodeStats {
+  entered: number;
+  waiting: number;
+  completed: number;
+  failed: number;
+}
+
 export interface EditorApi {
+  stats?: ReadonlyMap<string, NodeStats>;
   registry: NodeRegistry;
   problemsByNode: ReadonlyMap<string, GraphProblem[]>;
   insertOnEdge: (edge: FlowEdge, nodeType: string) => void;

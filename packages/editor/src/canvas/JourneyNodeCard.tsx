@@ -8,7 +8,8 @@ import { summarize } from './summary.ts';
 
 /** A node on the canvas: icon, title, config summary, and one labelled handle per output port. */
 function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
-  const { registry, problemsByNode } = useEditor();
+  const { registry, problemsByNode, stats } = useEditor();
+  const counts = stats?.get(id);
   const { loc, locale, tr } = useLocale();
   const definition = registry.get(data.nodeType);
   const problems = problemsByNode.get(id) ?? [];
@@ -38,6 +39,16 @@ function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
       </div>
       {Object.keys(data.config).length > 0 && (
         <div className="jn-summary">{summarize(data.config, locale) || tr('未配置', 'Not configured')}</div>
+      )}
+      {counts && (
+        <div className="jn-stats" data-testid="node-stats">
+          <span title={tr('进入', 'Entered')}>↘ {counts.entered}</span>
+          <span title={tr('等待中', 'Waiting')}>⏳ {counts.waiting}</span>
+          <span title={tr('完成', 'Done')}>✓ {counts.completed}</span>
+          <span title={tr('失败', 'Failed')} className={counts.failed ? 'bad' : ''}>
+            ✕ {counts.failed}
+          </span>
+        </div>
       )}
       {ports.length > 0 && (
         <div className="jn-ports">
