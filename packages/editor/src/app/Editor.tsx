@@ -365,7 +365,7 @@ function EditorInner(props: {
             ↷ {tr('重做', 'Redo')}
           </button>
           <button type="button" onClick={() => void layout()} title="Shift+L" data-testid="layout">
-            ⌗ {tr('自动布局', 'Auto-layout')}
+            🧭 {tr('自动布局', 'Auto-layout')}
           </button>
           <button
             type="button"
