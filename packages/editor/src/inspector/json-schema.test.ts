@@ -1,0 +1,37 @@
+import { DurationSchema, JourneySettingsSchema } from '@siyu/shared';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { fixtureSplit } from '../model/fixture-registry.test-helper.ts';
+import { defaultFor, resolve, toJsonSchema, unwrapOptional, widgetOf } from './json-schema.ts';
+
+describe('config schema → form schema', () => {
+  it('keeps .meta() widget hints and unwraps optional fields', () => {
+    const schema = toJsonSchema(
+      z.object({
+        text: z.string().meta({ widget: 'smsText' }),
+        wait: DurationSchema.optional().meta({ widget: 'duration' }),
+      }),
+    );
+    expect(widgetOf(schema.properties!.text!)).toBe('smsText');
+    const wait = unwrapOptional(resolve(schema.properties!.wait!, schema));
+    expect(widgetOf(wait)).toBe('duration');
+    expect(Object.keys(wait.properties ?? {})).toEqual(['amount', 'unit']);
+  });
+
+  it('makes a new array item that satisfies the item schema (split variants)', () => {
+    const schema = toJsonSchema(fixtureSplit.config);
+    const item = defaultFor(schema.properties!.variants!.items!, schema) as Record<string, unknown>;
+    expect(typeof item.id).toBe('string');
+    expect((item.id as string).length).toBeGreaterThan(0);
+    const config = { variants: [...fixtureSplit.defaultConfig.variants, { ...item, label: 'C' }] };
+    expect(fixtureSplit.config.safeParse(config).success).toBe(true);
+  });
+
+  it('describes journey settings, defaults included', () => {
+    const schema = toJsonSchema(JourneySettingsSchema);
+    expect(Object.keys(schema.properties ?? {})).toEqual(
+      expect.arrayContaining(['reEntry', 'quietHours', 'frequencyCaps', 'goal', 'exitConditions', 'holdoutPercent']),
+    );
+    expect(defaultFor(schema.properties!.holdoutPercent!, schema)).toBe(0);
+  });
+});
