@@ -1,0 +1,112 @@
+import { type CustomerView, PermanentError, RetryableError } from '@siyu/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SendSmsConfig, SendSmsConfigSchema } from '../index.ts';
+import { createSendSmsExecutor, linkCodeFor } from './executor.ts';
+import { type FakeSms, startFakeAliyun } from './fake-providers.ts';
+import { createMemorySmsDeps } from './memory-deps.ts';
+import { aliyunProvider } from './providers.ts';
+
+const creds = { accessKeyId: 'LTAI-x', accessKeySecret: 'sec' };
+let aliyun: FakeSms;
+beforeAll(async () => {
+  aliyun = await startFakeAliyun(creds);
+});
+afterAll(() => aliyun.close());
+
+const config = (over: Partial<SendSmsConfig> = {}): SendSmsConfig =>
+  SendSmsConfigSchema.parse({
+    templateCode: 'SMS_1',
+    signName: '品牌',
+    content: '{{attributes.name}}您好，点击 {{link}}',
+    params: { name: '{{attributes.name}}' },
+    trackedLink: { url: 'https://shop.example.cn/p/1' },
+    ...over,
+  });
+const customer = (phone?: string): CustomerView => ({
+  id: 'c1',
+  tags: [],
+  attributes: { name: '王' },
+  identities: phone ? { phone } : {},
+});
+let n = 0;
+const ctx = (cfg: SendSmsConfig, c: CustomerView, key = `i:n:${++n}`, attempt = 1) => ({
+  config: cfg,
+  customer: c,
+  idempotencyKey: key,
+  attempt,
+  journey: { id: 'j1', versionId: 'v1' },
+  instanceId: 'i',
+  nodeId: 'n',
+  now: new Date('2026-11-23T02:00:00Z'),
+  signal: new AbortController().signal,
+});
+
+async function error(p: Promise<unknown>) {
+  return p.then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+}
+
+describe('sms.send executor', () => {
+  it('sandbox: records the rendered message with a tracked link and parts', async () => {
+    const mem = createMemorySmsDeps({ linkBaseUrl: 'https://b.cn/webhooks/sms/link' });
+    const exec = createSendSmsExecutor(mem.deps);
+    const r = await exec.run(ctx(config(), customer('138 0013 8000'), 'i1:n:0'));
+    expect(r.port).toBe('sent');
+    const m = mem.messages.get('i1:n:0');
+    const code = linkCodeFor('i1:n:0');
+    expect(m).toMatchObject({ provider: 'sandbox', recipient: '+8613800138000', status: 'sent', parts: 1 });
+    expect(m?.content).toBe(`【品牌】王您好，点击 https://b.cn/webhooks/sms/link?c=${code}`);
+    expect(mem.links.get(code)).toMatchObject({ customerId: 'c1', url: 'https://shop.example.cn/p/1' });
+  });
+
+  it('a retried step returns the first record and does not send twice', async () => {
+    const mem = createMemorySmsDeps({ provider: aliyunProvider({ ...creds, endpoint: aliyun.url }) });
+    const exec = createSendSmsExecutor(mem.deps);
+    const before = aliyun.sent.length;
+    const first = await exec.run(ctx(config(), customer('13800138000'), 'k:retry', 1));
+    const second = await exec.run(ctx(config(), customer('13800138000'), 'k:retry', 2));
+    expect(aliyun.sent.length).toBe(before + 1);
+    expect(second.data).toMatchObject({ deduplicated: true, providerMessageId: first.data?.providerMessageId });
+  });
+
+  it('invalid, missing and opted-out numbers fail permanently with a code', async () => {
+    const mem = createMemorySmsDeps();
+    const exec = createSendSmsExecutor(mem.deps);
+    expect(await error(exec.run(ctx(config(), customer('12345'))))).toMatchObject({ code: 'invalidPhone' });
+    expect(await error(exec.run(ctx(config(), customer())))).toMatchObject({ code: 'noPhone' });
+    await mem.deps.optOut('+8613800138000', 'replied R');
+    const e = await error(exec.run(ctx(config(), customer('+86 138 0013 8000'))));
+    expect(e).toBeInstanceOf(PermanentError);
+    expect(e).toMatchObject({ code: 'optedOut' });
+    expect(mem.messages.size).toBe(0);
+  });
+
+  it('stops at the per-number frequency limit', async () => {
+    const mem = createMemorySmsDeps({ perNumberLimit: 2 });
+    const exec = createSendSmsExecutor(mem.deps);
+    await exec.run(ctx(config(), customer('13800138000')));
+    await exec.run(ctx(config(), customer('13800138000')));
+    expect(await error(exec.run(ctx(config(), customer('13800138000'))))).toMatchObject({ code: 'frequencyLimited' });
+    expect(mem.messages.size).toBe(2);
+  });
+
+  it('provider rejections: retryable releases the claim so the retry sends; permanent is permanent', async () => {
+    const mem = createMemorySmsDeps({ provider: aliyunProvider({ ...creds, endpoint: aliyun.url }) });
+    const exec = createSendSmsExecutor(mem.deps);
+    expect(await error(exec.run(ctx(config(), customer('13800000002'), 'k:limit')))).toBeInstanceOf(RetryableError);
+    expect(mem.messages.has('k:limit')).toBe(false);
+    const illegal = await error(exec.run(ctx(config(), customer('13800000001'))));
+    expect(illegal).toMatchObject({ code: 'isv.MOBILE_NUMBER_ILLEGAL' });
+  });
+
+  it('an unreachable provider is retryable, and the retry refuses to risk a second send', async () => {
+    const mem = createMemorySmsDeps({ provider: aliyunProvider({ ...creds, endpoint: 'http://127.0.0.1:1' }) });
+    const exec = createSendSmsExecutor(mem.deps);
+    expect(await error(exec.run(ctx(config(), customer('13800138000'), 'k:net', 1)))).toBeInstanceOf(RetryableError);
+    expect(await error(exec.run(ctx(config(), customer('13800138000'), 'k:net', 2)))).toMatchObject({
+      code: 'sendUncertain',
+    });
+  });
+});
