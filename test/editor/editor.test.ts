@@ -184,6 +184,23 @@ describe('journey editor in the browser', () => {
     await expect.poll(nodeCount).toBe(2);
   });
 
+  it('counts SMS characters and parts and checks for an opt-out hint', { timeout: 60_000 }, async () => {
+    await page.goto(base);
+    await page.getByTestId('new-journey').click();
+    await page.waitForSelector('.react-flow__pane');
+    await dragFromPalette('sms.send', 300, 250);
+    await page.locator('[data-testid="journey-node"]').first().click();
+    const content = page.locator('.inspector textarea').first();
+    await content.fill('亲爱的会员，您的专属优惠已到账，点击链接查看');
+    const counter = page.getByTestId('sms-counter');
+    await expect.poll(() => counter.textContent()).toContain('1 条');
+    await expect.poll(() => counter.textContent()).toContain('缺少退订提示');
+    await content.fill(`${'优惠'.repeat(40)}，回T退订`);
+    await expect.poll(() => counter.textContent()).toContain('2 条');
+    await expect.poll(() => counter.textContent()).not.toContain('缺少退订提示');
+    await page.screenshot({ path: join(shots, 'editor-07-sms-inspector.png') });
+  });
+
   it('stays responsive with a 300-node journey (frame times while panning and dragging)', {
     timeout: 120_000,
   }, async () => {

@@ -66,6 +66,7 @@ function Field(props: FieldProps) {
     <div className={`field ${error ? 'field-error' : ''}`} data-field={props.path}>
       <FieldLabel {...props} schema={schema} />
       {control}
+      {schema.description && <span className="muted">{schema.description}</span>}
       {error && <span className="field-message">{error}</span>}
     </div>
   );
@@ -308,7 +309,9 @@ function DurationField(props: FieldProps) {
 function TextArea(props: FieldProps & { widget: string }) {
   const { tr } = useLocale();
   const text = String(props.value ?? '');
-  const signature = typeof props.context.signature === 'string' ? props.context.signature : '';
+  // Node packages name the signature field differently (sms uses `signName`).
+  const sig = props.context.signName ?? props.context.signature;
+  const signature = typeof sig === 'string' ? sig : '';
   const count = countSms(text, signature);
   const variables = [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]);
   return (
