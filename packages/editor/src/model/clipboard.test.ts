@@ -3,7 +3,6 @@ import { copyFragment, instantiateFragment, parseFragment } from './clipboard.ts
 
 const a = { id: 'a', type: 'fx.entry', typeVersion: 1, config: { event: 'x' }, position: { x: 0, y: 0 } };
 const b = { id: 'b', type: 'fx.exit', typeVersion: 1, config: {}, position: { x: 100, y: 0 } };
-const c = { id: 'c', type: 'fx.exit', typeVersion: 1, config: {}, position: { x: 100, y: 0 } };
 const edges = [
   { id: 'ab', source: 'a', sourcePort: 'next', target: 'b' },
   { id: 'ac', source: 'a', sourcePort: 'next', target: 'c' },

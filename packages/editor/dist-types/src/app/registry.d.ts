@@ -1,1 +1,0 @@
-export declare const registry: import("@siyu/shared").NodeRegistry;
