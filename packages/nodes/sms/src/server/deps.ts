@@ -43,6 +43,7 @@ export interface SmsServerDeps {
   releaseClaim(idempotencyKey: string): Promise<void>;
   /** Applies a delivery receipt once: false when the message is unknown or already final. */
   applyReceipt(
+    provider: string,
     providerMessageId: string,
     receipt: { delivered: boolean; at: number; error?: string },
   ): Promise<{ applied: boolean; customerId?: string; idempotencyKey?: string }>;

@@ -20,8 +20,8 @@ export function createMemorySmsDeps(overrides: Partial<SmsServerDeps> = {}) {
     async releaseClaim(key) {
       if (messages.get(key)?.status === 'sending') messages.delete(key);
     },
-    async applyReceipt(id, receipt) {
-      const m = [...messages.values()].find((x) => x.providerMessageId === id);
+    async applyReceipt(provider, id, receipt) {
+      const m = [...messages.values()].find((x) => x.provider === provider && x.providerMessageId === id);
       if (!m || m.status !== 'sent') return { applied: false };
       Object.assign(m, {
         status: receipt.delivered ? 'delivered' : 'failed',

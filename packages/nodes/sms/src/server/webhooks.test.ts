@@ -11,12 +11,12 @@ const post = (path: string, body: unknown): WebhookRequest => ({
   body: typeof body === 'string' ? body : JSON.stringify(body),
 });
 
-async function setup() {
+async function setup(provider = 'aliyun') {
   const mem = createMemorySmsDeps({ now: () => Date.parse('2026-11-23T02:00:00Z') });
   await mem.deps.claimMessage({
     idempotencyKey: 'k1',
     customerId: 'c1',
-    provider: 'aliyun',
+    provider,
     kind: 'notice',
     recipient: '+8613800138000',
     content: 'x',
@@ -93,7 +93,7 @@ describe('SMS webhooks', () => {
   });
 
   it('Tencent status callback: FAIL marks failed once; reply {"result":0,"errmsg":"OK"}', async () => {
-    const { mem, route } = await setup();
+    const { mem, route } = await setup('tencent');
     const body = [
       {
         user_receive_time: '2026-11-23 10:00:05',

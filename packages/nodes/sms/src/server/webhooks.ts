@@ -79,7 +79,7 @@ export function smsWebhooks(deps: SmsServerDeps): WebhookRoute[] {
     at: Date,
     error: string | undefined,
   ): Promise<JourneyEventInput[]> {
-    const r = await deps.applyReceipt(id, { delivered, at: at.getTime(), error });
+    const r = await deps.applyReceipt(provider, id, { delivered, at: at.getTime(), error });
     if (!r.applied || !r.customerId) return [];
     return [
       {

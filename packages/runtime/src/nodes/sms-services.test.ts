@@ -1,0 +1,240 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { smsPackage } from '@siyu/nodes-sms';
+import { aliyunProvider, createSmsServerPackage } from '@siyu/nodes-sms/server';
+import { type FakeSms, startFakeAliyun } from '@siyu/nodes-sms/testing';
+import { createNodeRegistry, defineNode, defineNodePackage, t } from '@siyu/shared';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { type Database, openDatabase } from '../db/database.ts';
+import { ManualClock } from '../engine/api.ts';
+import { createEngine } from '../engine/engine.ts';
+import { createLogger } from '../logger.ts';
+import { webhookRouter } from '../server/webhooks.ts';
+import { createSmsServices, smsProviderFromEnv } from './sms-services.ts';
+
+// Test-only entry and end nodes (the core package is written in parallel).
+const apiEntry = defineNode({
+  type: 'testonly.apiEntry',
+  version: 1,
+  category: 'entry',
+  icon: 'api',
+  label: t('API 入口', 'API entry'),
+  config: z.object({}),
+  defaultConfig: {},
+  outputs: [{ id: 'next', label: t('继续', 'Next') }],
+  entry: { trigger: () => ({ kind: 'api' }) },
+});
+const end = defineNode({
+  type: 'testonly.end',
+  version: 1,
+  category: 'goal',
+  icon: 'flag',
+  label: t('结束', 'End'),
+  config: z.object({}),
+  defaultConfig: {},
+  outputs: [],
+});
+const registry = createNodeRegistry([
+  smsPackage,
+  defineNodePackage({ name: 'testonly', label: t('测试', 'Test'), nodes: [apiEntry, end] }),
+]);
+
+const journey = graphOf(
+  [
+    ['entry', 'testonly.apiEntry', {}],
+    [
+      'sms',
+      'sms.send',
+      {
+        templateCode: 'SMS_100',
+        signName: '品牌',
+        content: '{{attributes.name}}您好，新品上架 {{link}} 拒收请回复R',
+        params: { name: '{{attributes.name}}', link: '{{link}}' },
+        kind: 'marketing',
+        trackedLink: { url: 'https://shop.example.cn/new' },
+      },
+    ],
+    ['done', 'testonly.end', {}],
+    ['failed', 'testonly.end', {}],
+  ],
+  [
+    ['entry', 'next', 'sms'],
+    ['sms', 'sent', 'done'],
+    ['sms', 'failed', 'failed'],
+  ],
+  { quietHours: { enabled: false } },
+);
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'siyu-sms-'));
+  const db: Database = await openDatabase(join(dir, 'test.db'));
+  cleanups.push(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const creds = { accessKeyId: 'LTAI-e2e', accessKeySecret: 'e2e-secret' };
+  const fake: FakeSms = await startFakeAliyun(creds);
+  cleanups.push(() => fake.close());
+  const clock = new ManualClock(Date.now());
+  const logger = createLogger('silent');
+  const services = createSmsServices({
+    db,
+    clock,
+    logger,
+    provider: aliyunProvider({ ...creds, endpoint: fake.url }),
+    linkBaseUrl: 'https://brand.example.cn/webhooks/sms/link',
+  });
+  const pkg = createSmsServerPackage(services);
+  const engine = createEngine({ db, registry, executors: [...pkg.executors], clock, logger });
+  const app = express().use('/webhooks', webhookRouter([pkg], engine, logger));
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  cleanups.push(() => new Promise((r) => server.close(() => r())));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/sms`;
+  return { db, fake, clock, engine, pkg, base };
+}
+
+const one = (db: Database, sql: string, ...params: unknown[]) =>
+  db.sqlite.prepare(sql).get(...params) as Record<string, unknown>;
+const all = (db: Database, sql: string, ...params: unknown[]) =>
+  db.sqlite.prepare(sql).all(...params) as Array<Record<string, unknown>>;
+
+describe('SMS end to end: journey → Aliyun fake → receipts and replies', () => {
+  it('sends once, never to an opted-out number, and a re-run effect does not send again', async () => {
+    const { db, fake, clock, engine, pkg, base } = await setup();
+    publishJourney(db.sqlite, 'j1', journey);
+    const [c1, c2] = addCustomers(db.sqlite, 'c', 10, 12) as [string, string];
+    db.sqlite.prepare(`UPDATE Customer SET attributes = '{"name":"王芳"}' WHERE id = ?`).run(c1);
+    db.sqlite
+      .prepare(
+        "INSERT INTO OptOut (channel, address, customerId, reason, createdAt) VALUES ('sms', ?, ?, 'replied R', ?)",
+      )
+      .run('+8613800000011', c2, new Date().toISOString());
+
+    expect((await engine.enroll('j1', c1)).status).toBe('enrolled');
+    expect((await engine.enroll('j1', c2)).status).toBe('enrolled');
+    for (let i = 0; i < 4; i++) {
+      clock.advance(1_000);
+      await engine.tick();
+    }
+
+    expect(fake.sent).toHaveLength(1);
+    expect(fake.sent[0]).toMatchObject({ phone: '13800000010', signName: '品牌', templateCode: 'SMS_100' });
+    const messages = all(db, 'SELECT * FROM Message');
+    expect(messages).toHaveLength(1);
+    const m = messages[0] as Record<string, unknown>;
+    expect(m).toMatchObject({
+      channel: 'sms',
+      provider: 'aliyun',
+      kind: 'marketing',
+      customerId: c1,
+      status: 'sent',
+      parts: 2,
+    });
+    expect(m.recipient).toBe('+8613800000010');
+    expect(String(m.content)).toMatch(
+      /^【品牌】王芳您好，新品上架 https:\/\/brand\.example\.cn\/webhooks\/sms\/link\?c=[\w-]{10} 拒收请回复R$/,
+    );
+    expect(one(db, 'SELECT nodeId FROM Instance WHERE customerId = ?', c1).nodeId).toBe('done');
+    expect(one(db, 'SELECT nodeId FROM Instance WHERE customerId = ?', c2).nodeId).toBe('failed');
+
+    // The outbox re-running the same step (a crash after the send) must not message twice.
+    const executor = pkg.executors[0];
+    if (!executor) throw new Error('no executor');
+    const rerun = await executor.run({
+      config: journey.nodes[1]?.config as never,
+      customer: { id: c1, tags: [], attributes: { name: '王芳' }, identities: { phone: '+8613800000010' } },
+      idempotencyKey: String(m.idempotencyKey),
+      attempt: 2,
+      journey: { id: 'j1', versionId: 'j1-v1' },
+      instanceId: 'x',
+      nodeId: 'sms',
+      now: new Date(clock.now()),
+      signal: new AbortController().signal,
+    });
+    expect(rerun).toMatchObject({ port: 'sent', data: { deduplicated: true, providerMessageId: m.providerMessageId } });
+    expect(fake.sent).toHaveLength(1);
+    expect(all(db, 'SELECT id FROM Message')).toHaveLength(1);
+
+    // Delivery receipt over HTTP, twice (Aliyun retries): one status change, one event.
+    const receipt = JSON.stringify([
+      {
+        phone_number: '13800000010',
+        send_time: '2026-11-23 10:00:00',
+        report_time: '2026-11-23 10:00:03',
+        success: true,
+        err_code: 'DELIVERED',
+        err_msg: '用户接收成功',
+        sms_size: '1',
+        biz_id: m.providerMessageId,
+        out_id: m.idempotencyKey,
+      },
+    ]);
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${base}/aliyun/receipts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: receipt,
+      });
+      expect(await res.json()).toEqual({ code: 0, msg: '接收成功' });
+    }
+    expect(one(db, 'SELECT status FROM Message').status).toBe('delivered');
+    expect(one(db, "SELECT count(*) n FROM Event WHERE type = 'sms.delivered'").n).toBe(1);
+
+    // The tracked link resolves to the target and records a click for the customer.
+    const code = /c=([\w-]+)/.exec(String(m.content))?.[1];
+    const click = await fetch(`${base}/link?c=${code}`);
+    expect(await click.text()).toContain('https://shop.example.cn/new');
+    expect(one(db, "SELECT customerId FROM Event WHERE type = 'link.clicked'").customerId).toBe(c1);
+
+    // Replying R opts the number out: the next send is refused.
+    const reply = await fetch(`${base}/aliyun/replies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        {
+          phone_number: '13800000010',
+          content: 'R',
+          send_time: '2026-11-23 10:05:00',
+          dest_code: '01',
+          sequence_id: 7,
+        },
+      ]),
+    });
+    expect(reply.status).toBe(200);
+    expect(one(db, "SELECT customerId, reason FROM OptOut WHERE address = '+8613800000010'")).toEqual({
+      customerId: c1,
+      reason: 'replied R',
+    });
+    expect(one(db, "SELECT customerId FROM Event WHERE type = 'sms.optedOut'").customerId).toBe(c1);
+  });
+
+  it('reads the provider from the environment and names what is missing', () => {
+    expect(smsProviderFromEnv({}).provider.name).toBe('sandbox');
+    expect(() => smsProviderFromEnv({ SMS_PROVIDER: 'aliyun', ALIYUN_ACCESS_KEY_ID: 'x' })).toThrow(
+      /ALIYUN_ACCESS_KEY_SECRET/,
+    );
+    expect(() => smsProviderFromEnv({ SMS_PROVIDER: 'qq' })).toThrow(/SMS_PROVIDER/);
+    const tencent = smsProviderFromEnv({
+      SMS_PROVIDER: 'tencent',
+      TENCENT_SECRET_ID: 'a',
+      TENCENT_SECRET_KEY: 'b',
+      TENCENT_SMS_SDK_APP_ID: '1400',
+      PUBLIC_URL: 'https://brand.example.cn',
+    });
+    expect(tencent.provider.name).toBe('tencent');
+    expect(tencent.linkBaseUrl).toBe('https://brand.example.cn/webhooks/sms/link');
+  });
+});
