@@ -50,7 +50,10 @@ export const SendSmsConfigSchema = z
       .meta({ widget: 'keyValue' }),
     kind: z.enum(SMS_KINDS).default('notice').meta({ widget: 'select' }),
     /** A target URL: each message gets its own short code so clicks come back as `link.clicked`. */
-    trackedLink: z.object({ url: z.url() }).optional(),
+    trackedLink: z
+      .object({ url: z.url() })
+      .optional()
+      .meta({ label: t('追踪链接（点击回传为事件）', 'Tracked link (clicks come back as events)') }),
   })
   .refine((c) => c.kind !== 'marketing' || hasUnsubscribeText(c.content), {
     message:

@@ -2,9 +2,9 @@ import { type CustomerView, PermanentError, RetryableError } from '@siyu/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SendSmsConfig, SendSmsConfigSchema } from '../index.ts';
 import { createSendSmsExecutor, linkCodeFor } from './executor.ts';
-import { type FakeSms, startFakeAliyun } from './fake-providers.ts';
+import { type FakeSms, startFakeAliyun, startFakeTencent } from './fake-providers.ts';
 import { createMemorySmsDeps } from './memory-deps.ts';
-import { aliyunProvider } from './providers.ts';
+import { aliyunProvider, tencentProvider } from './providers.ts';
 
 const creds = { accessKeyId: 'LTAI-x', accessKeySecret: 'sec' };
 let aliyun: FakeSms;
@@ -62,7 +62,10 @@ describe('sms.send executor', () => {
   });
 
   it('a retried step returns the first record and does not send twice', async () => {
-    const mem = createMemorySmsDeps({ provider: aliyunProvider({ ...creds, endpoint: aliyun.url }) });
+    const mem = createMemorySmsDeps({
+      provider: aliyunProvider({ ...creds, endpoint: aliyun.url }),
+      linkBaseUrl: 'https://b.cn/l',
+    });
     const exec = createSendSmsExecutor(mem.deps);
     const before = aliyun.sent.length;
     const first = await exec.run(ctx(config(), customer('13800138000'), 'k:retry', 1));
@@ -93,7 +96,10 @@ describe('sms.send executor', () => {
   });
 
   it('provider rejections: retryable releases the claim so the retry sends; permanent is permanent', async () => {
-    const mem = createMemorySmsDeps({ provider: aliyunProvider({ ...creds, endpoint: aliyun.url }) });
+    const mem = createMemorySmsDeps({
+      provider: aliyunProvider({ ...creds, endpoint: aliyun.url }),
+      linkBaseUrl: 'https://b.cn/l',
+    });
     const exec = createSendSmsExecutor(mem.deps);
     expect(await error(exec.run(ctx(config(), customer('13800000002'), 'k:limit')))).toBeInstanceOf(RetryableError);
     expect(mem.messages.has('k:limit')).toBe(false);
@@ -102,11 +108,39 @@ describe('sms.send executor', () => {
   });
 
   it('an unreachable provider is retryable, and the retry refuses to risk a second send', async () => {
-    const mem = createMemorySmsDeps({ provider: aliyunProvider({ ...creds, endpoint: 'http://127.0.0.1:1' }) });
+    const mem = createMemorySmsDeps({
+      provider: aliyunProvider({ ...creds, endpoint: 'http://127.0.0.1:1' }),
+      linkBaseUrl: 'https://b.cn/l',
+    });
     const exec = createSendSmsExecutor(mem.deps);
     expect(await error(exec.run(ctx(config(), customer('13800138000'), 'k:net', 1)))).toBeInstanceOf(RetryableError);
     expect(await error(exec.run(ctx(config(), customer('13800138000'), 'k:net', 2)))).toMatchObject({
       code: 'sendUncertain',
     });
+  });
+
+  it('Tencent: sends the rendered params in order and de-duplicates a retry', async () => {
+    const tcCreds = { secretId: 'AKID-x', secretKey: 'k', smsSdkAppId: '1400000009' };
+    const tencent = await startFakeTencent(tcCreds);
+    try {
+      const provider = tencentProvider({ ...tcCreds, endpoint: tencent.url });
+      const noBase = createSendSmsExecutor(createMemorySmsDeps({ provider }).deps);
+      expect(await error(noBase.run(ctx(config(), customer('13800138000'))))).toMatchObject({
+        code: 'linkBaseUrlMissing',
+      });
+      const mem = createMemorySmsDeps({ provider, linkBaseUrl: 'https://b.cn/webhooks/sms/link' });
+      const exec = createSendSmsExecutor(mem.deps);
+      const cfg = config({ templateCode: '2001', params: { name: '{{attributes.name}}', link: '{{link}}' } });
+      const first = await exec.run(ctx(cfg, customer('13800138000'), 'k:tc', 1));
+      await exec.run(ctx(cfg, customer('13800138000'), 'k:tc', 2));
+      expect(tencent.sent).toHaveLength(1);
+      expect(tencent.sent[0]?.params).toEqual(['王', `https://b.cn/webhooks/sms/link?c=${linkCodeFor('k:tc')}`]);
+      expect(mem.messages.get('k:tc')).toMatchObject({
+        provider: 'tencent',
+        providerMessageId: first.data?.providerMessageId,
+      });
+    } finally {
+      await tencent.close();
+    }
   });
 });

@@ -29,6 +29,12 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
 
     let link: string | undefined;
     if (config.trackedLink) {
+      // A relative link is fine in the sandbox but useless on a phone: real sends need the base URL.
+      if (!deps.linkBaseUrl && provider.name !== 'sandbox') {
+        throw new PermanentError('追踪链接需要配置 PUBLIC_URL / tracked links need linkBaseUrl (PUBLIC_URL)', {
+          code: 'linkBaseUrlMissing',
+        });
+      }
       const code = linkCodeFor(idempotencyKey);
       await deps.saveTrackedLink({
         code,
