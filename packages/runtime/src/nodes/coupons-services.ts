@@ -1,0 +1,272 @@
+// Coupon node dependencies over the runtime's SQLite (CouponStock, Coupon). Reservation is one
+// better-sqlite3 transaction: the idempotency-key lookup, the stock checks (window, budget,
+// per-customer cap) and the budget increment cannot interleave with another issue, so the budget
+// and the cap hold under concurrency and a retried step finds its coupon. Providers come from
+// COUPONS_* / WECHATPAY_* environment variables; the sandbox is always available (the default).
+import { randomUUID } from 'node:crypto';
+import {
+  type CouponProvider,
+  type CouponProviderName,
+  type CouponRecord,
+  type CouponStockRecord,
+  type CouponStore,
+  type CouponsServerDeps,
+  type ReserveResult,
+  sandboxCouponProvider,
+  wechatPayCouponProvider,
+} from '@siyu/nodes-coupons/server';
+import { formatPath } from '@siyu/shared';
+import { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import type { Clock } from '../engine/api.ts';
+import type { Logger } from '../logger.ts';
+
+/** Same DateTime text form the other services write (Prisma reads it back). */
+const iso = (d: Date) => d.toISOString().replace('Z', '+00:00');
+
+type Row = Record<string, unknown>;
+const dateOf = (v: unknown): Date => (typeof v === 'number' ? new Date(v) : new Date(String(v)));
+
+function stockOf(r: Row): CouponStockRecord {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    provider: r.provider as CouponProviderName,
+    providerStockId: (r.providerStockId as string | null) ?? null,
+    maxCoupons: Number(r.maxCoupons),
+    maxPerCustomer: Number(r.maxPerCustomer),
+    issued: Number(r.issued),
+    amountCents: Number(r.amountCents),
+    minimumCents: Number(r.minimumCents),
+    validFrom: dateOf(r.validFrom),
+    validTo: dateOf(r.validTo),
+    status: r.status as CouponStockRecord['status'],
+  };
+}
+
+function couponOf(r: Row): CouponRecord {
+  return {
+    id: String(r.id),
+    stockId: String(r.stockId),
+    customerId: String(r.customerId),
+    idempotencyKey: String(r.idempotencyKey),
+    providerCouponId: (r.providerCouponId as string | null) ?? null,
+    status: r.status as CouponRecord['status'],
+    issuedAt: dateOf(r.issuedAt),
+    usedAt: r.usedAt == null ? null : dateOf(r.usedAt),
+    orderId: (r.orderId as string | null) ?? null,
+  };
+}
+
+export function createCouponStore(db: Database): CouponStore {
+  const s = db.sqlite;
+  const getStock = s.prepare('SELECT * FROM CouponStock WHERE id = ?');
+  const getCoupon = s.prepare('SELECT * FROM Coupon WHERE id = ?');
+  const byKey = s.prepare('SELECT * FROM Coupon WHERE idempotencyKey = ?');
+  const byProviderId = s.prepare(
+    'SELECT c.* FROM Coupon c JOIN CouponStock s ON s.id = c.stockId WHERE s.provider = ? AND c.providerCouponId = ?',
+  );
+  // Pending reservations count against the cap too: they are coupons being issued.
+  const heldByCustomer = s.prepare(
+    "SELECT count(*) AS n FROM Coupon WHERE stockId = ? AND customerId = ? AND status <> 'expired'",
+  );
+  const insertCoupon = s.prepare(
+    `INSERT INTO Coupon (id, stockId, customerId, idempotencyKey, providerCouponId, status, issuedAt)
+     VALUES (?, ?, ?, ?, NULL, 'pending', ?)`,
+  );
+  const countIssue = s.prepare(
+    "UPDATE CouponStock SET issued = issued + 1, status = CASE WHEN issued + 1 >= maxCoupons THEN 'exhausted' ELSE status END WHERE id = ?",
+  );
+  const uncountIssue = s.prepare(
+    "UPDATE CouponStock SET issued = issued - 1, status = CASE WHEN status = 'exhausted' THEN 'active' ELSE status END WHERE id = ?",
+  );
+
+  const reserve = s.transaction(
+    (input: { stockId: string; customerId: string; idempotencyKey: string; now: Date }): ReserveResult => {
+      const existing = byKey.get(input.idempotencyKey) as Row | undefined;
+      if (existing) {
+        const coupon = couponOf(existing);
+        return { kind: 'existing', coupon, stock: stockOf(getStock.get(coupon.stockId) as Row) };
+      }
+      const row = getStock.get(input.stockId) as Row | undefined;
+      if (!row)
+        return { kind: 'rejected', reason: 'unknownStock', message: `coupon stock "${input.stockId}" does not exist` };
+      const stock = stockOf(row);
+      const t = input.now.getTime();
+      if (stock.issued >= stock.maxCoupons)
+        return {
+          kind: 'rejected',
+          reason: 'exhausted',
+          message: `coupon stock "${stock.id}" budget of ${stock.maxCoupons} is used up`,
+        };
+      if (stock.status !== 'active')
+        return { kind: 'rejected', reason: 'notActive', message: `coupon stock "${stock.id}" is ${stock.status}` };
+      if (t < stock.validFrom.getTime())
+        return {
+          kind: 'rejected',
+          reason: 'notStarted',
+          message: `coupon stock "${stock.id}" starts at ${stock.validFrom.toISOString()}`,
+        };
+      if (t >= stock.validTo.getTime())
+        return {
+          kind: 'rejected',
+          reason: 'ended',
+          message: `coupon stock "${stock.id}" ended at ${stock.validTo.toISOString()}`,
+        };
+      const held = Number((heldByCustomer.get(stock.id, input.customerId) as Row).n);
+      if (held >= stock.maxPerCustomer)
+        return {
+          kind: 'rejected',
+          reason: 'capReached',
+          message: `customer already holds ${held} coupon(s) of stock "${stock.id}" (limit ${stock.maxPerCustomer})`,
+        };
+      const id = `cpn_${randomUUID().replaceAll('-', '')}`;
+      insertCoupon.run(id, stock.id, input.customerId, input.idempotencyKey, iso(input.now));
+      countIssue.run(stock.id);
+      return {
+        kind: 'reserved',
+        coupon: couponOf(getCoupon.get(id) as Row),
+        stock: stockOf(getStock.get(stock.id) as Row),
+      };
+    },
+  );
+
+  const release = s.transaction((couponId: string) => {
+    const row = getCoupon.get(couponId) as Row | undefined;
+    if (!row || row.status !== 'pending') return;
+    s.prepare('DELETE FROM Coupon WHERE id = ?').run(couponId);
+    uncountIssue.run(row.stockId);
+  });
+
+  const markUsed = s.transaction((input: { couponId: string; orderId: string | null; usedAt: Date }) => {
+    const changed =
+      s
+        .prepare(
+          "UPDATE Coupon SET status = 'used', usedAt = ?, orderId = ? WHERE id = ? AND status IN ('sent', 'pending')",
+        )
+        .run(iso(input.usedAt), input.orderId, input.couponId).changes > 0;
+    const row = getCoupon.get(input.couponId) as Row | undefined;
+    return row ? { coupon: couponOf(row), changed } : null;
+  });
+
+  const expire = s.transaction((now: Date) => {
+    const rows = s
+      .prepare(
+        `SELECT c.* FROM Coupon c JOIN CouponStock s ON s.id = c.stockId
+         WHERE c.status = 'sent' AND s.validTo <= ?`,
+      )
+      .all(iso(now)) as Row[];
+    const mark = s.prepare("UPDATE Coupon SET status = 'expired' WHERE id = ? AND status = 'sent'");
+    for (const r of rows) mark.run(r.id);
+    return rows.map((r) => ({ ...couponOf(r), status: 'expired' as const }));
+  });
+
+  return {
+    reserveCoupon: async (input) => reserve(input),
+    confirmCoupon: async (couponId, providerCouponId) => {
+      s.prepare("UPDATE Coupon SET providerCouponId = ?, status = 'sent' WHERE id = ? AND status = 'pending'").run(
+        providerCouponId,
+        couponId,
+      );
+      const row = getCoupon.get(couponId) as Row | undefined;
+      if (!row) throw new Error(`coupon ${couponId} disappeared while confirming`);
+      return couponOf(row);
+    },
+    releaseCoupon: async (couponId) => release(couponId),
+    findCoupon: async (by) => {
+      const row = ('id' in by ? getCoupon.get(by.id) : byProviderId.get(by.provider, by.providerCouponId)) as
+        | Row
+        | undefined;
+      return row ? couponOf(row) : null;
+    },
+    markCouponUsed: async (input) => markUsed(input),
+    expireCoupons: async (now) => expire(now),
+    insertStock: async (stock) => {
+      s.prepare(
+        `INSERT INTO CouponStock (id, name, provider, providerStockId, maxCoupons, maxPerCustomer, issued, amountCents,
+           minimumCents, validFrom, validTo, status, createdAt)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, 'active', ?)`,
+      ).run(
+        stock.id,
+        stock.name,
+        stock.provider,
+        stock.providerStockId,
+        stock.maxCoupons,
+        stock.maxPerCustomer,
+        stock.amountCents,
+        stock.minimumCents,
+        iso(stock.validFrom),
+        iso(stock.validTo),
+        iso(new Date()),
+      );
+      return stockOf(getStock.get(stock.id) as Row);
+    },
+    getStock: async (id) => {
+      const row = getStock.get(id) as Row | undefined;
+      return row ? stockOf(row) : null;
+    },
+  };
+}
+
+const CouponsEnvSchema = z.object({
+  WECHATPAY_MCHID: z.string().min(1).optional(),
+  WECHATPAY_APPID: z.string().min(1).optional(),
+  WECHATPAY_SERIAL_NO: z.string().min(1).optional(),
+  /** PEM text of the merchant API private key (apiclient_key.pem). */
+  WECHATPAY_PRIVATE_KEY: z.string().min(1).optional(),
+  WECHATPAY_APIV3_KEY: z.string().length(32, { message: 'the APIv3 key is 32 characters' }).optional(),
+  /** PEM public key of the WeChat Pay platform certificate; when set, notices must be signed by it. */
+  WECHATPAY_PLATFORM_PUBLIC_KEY: z.string().min(1).optional(),
+  WECHATPAY_BASE_URL: z.url().optional(),
+});
+
+/** Provider settings from the environment; the sandbox always, WeChat Pay when fully configured. */
+export function couponProvidersFromEnv(
+  env: Record<string, string | undefined>,
+): Pick<CouponsServerDeps, 'providers' | 'wechatpayNotify'> {
+  const relevant = Object.fromEntries(Object.keys(CouponsEnvSchema.shape).map((k) => [k, env[k] || undefined]));
+  const parsed = CouponsEnvSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new Error(
+      `invalid coupon configuration: ${parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`,
+    );
+  }
+  const e = parsed.data;
+  const providers: Partial<Record<CouponProviderName, CouponProvider>> = { sandbox: sandboxCouponProvider() };
+  const needed = [
+    'WECHATPAY_MCHID',
+    'WECHATPAY_APPID',
+    'WECHATPAY_SERIAL_NO',
+    'WECHATPAY_PRIVATE_KEY',
+    'WECHATPAY_APIV3_KEY',
+  ] as const;
+  const present = needed.filter((k) => e[k]);
+  if (present.length === 0) return { providers };
+  if (present.length < needed.length) {
+    throw new Error(`invalid coupon configuration: WeChat Pay needs ${needed.filter((k) => !e[k]).join(', ')}`);
+  }
+  providers.wechatpay = wechatPayCouponProvider({
+    mchid: e.WECHATPAY_MCHID as string,
+    appid: e.WECHATPAY_APPID as string,
+    serialNo: e.WECHATPAY_SERIAL_NO as string,
+    privateKey: e.WECHATPAY_PRIVATE_KEY as string,
+    baseUrl: e.WECHATPAY_BASE_URL,
+  });
+  return {
+    providers,
+    wechatpayNotify: { apiV3Key: e.WECHATPAY_APIV3_KEY as string, platformPublicKey: e.WECHATPAY_PLATFORM_PUBLIC_KEY },
+  };
+}
+
+export function createCouponsServices(deps: {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  /** Override the environment (tests, or a server that reads settings elsewhere). */
+  providers?: Pick<CouponsServerDeps, 'providers' | 'wechatpayNotify'>;
+  env?: Record<string, string | undefined>;
+}): CouponsServerDeps {
+  const providers = deps.providers ?? couponProvidersFromEnv(deps.env ?? process.env);
+  deps.logger.debug({ providers: Object.keys(providers.providers) }, 'coupon providers');
+  return { store: createCouponStore(deps.db), ...providers };
+}
