@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createSign, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -106,7 +106,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup() {
+async function setup(platformPublicKey?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-coupons-'));
   const db: Database = await openDatabase(join(dir, 'test.db'));
   cleanups.push(async () => {
@@ -126,7 +126,7 @@ async function setup() {
         sandbox: sandboxCouponProvider(),
         wechatpay: wechatPayCouponProvider({ ...merchant, privateKey: keys.privateKey, baseUrl: fake.url }),
       },
-      wechatpayNotify: { apiV3Key },
+      wechatpayNotify: { apiV3Key, platformPublicKey },
     },
   });
   const pkg = createCouponsServerPackage(services);
@@ -355,6 +355,79 @@ describe('coupons end to end over SQLite', () => {
     expect(JSON.parse(String(events[0]?.data))).toEqual({ couponId: coupon.id, stockId: 'wx', orderId: 'tx-9' });
     await run(2);
     expect(one(db, 'SELECT nodeId FROM Instance WHERE customerId = ?', c1).nodeId).toBe('redeemed');
+  });
+
+  it('with the platform public key configured, a notice must carry a valid Wechatpay-Signature', async () => {
+    const platform = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    const { db, engine, services, base, run } = await setup(platform.publicKey);
+    await createCouponStock(services, {
+      id: 's',
+      name: '券',
+      maxCoupons: 2,
+      amountCents: 100,
+      provider: 'wechatpay',
+      ...window,
+    });
+    publishJourney(db.sqlite, 'j5', journeyFor('s'));
+    const [c1] = addCustomers(db.sqlite, 'p', 1, 2) as [string];
+    db.sqlite
+      .prepare("INSERT INTO CustomerIdentity (kind, value, customerId, createdAt) VALUES ('openid', 'o_p', ?, ?)")
+      .run(c1, new Date(NOW).toISOString());
+    await engine.enroll('j5', c1);
+    await run();
+    const coupon = one(db, 'SELECT * FROM Coupon');
+    const body = couponUseNotice(apiV3Key, { id: 'n9', couponId: String(coupon.providerCouponId), stockId: 'x' });
+    const headers = (signature: string) => ({
+      'content-type': 'application/json',
+      'wechatpay-timestamp': '1763863200',
+      'wechatpay-nonce': 'N0NCE',
+      'wechatpay-serial': 'PLATFORM01',
+      'wechatpay-signature': signature,
+    });
+    const good = createSign('RSA-SHA256').update(`1763863200\nN0NCE\n${body}\n`).sign(platform.privateKey, 'base64');
+    const bad = createSign('RSA-SHA256').update(`1763863200\nN0NCE\n${body}\n`).sign(keys.privateKey, 'base64');
+    const refused = await fetch(`${base}/wechatpay/notify`, { method: 'POST', headers: headers(bad), body });
+    expect(refused.status).toBe(401);
+    expect(one(db, 'SELECT status FROM Coupon').status).toBe('sent');
+    const accepted = await fetch(`${base}/wechatpay/notify`, { method: 'POST', headers: headers(good), body });
+    expect(accepted.status).toBe(200);
+    expect(one(db, 'SELECT status FROM Coupon').status).toBe('used');
+  });
+
+  it('concurrent reservations never exceed the budget', async () => {
+    const { db, services } = await setup();
+    await createCouponStock(services, {
+      id: 'flash',
+      name: '秒杀',
+      maxCoupons: 5,
+      maxPerCustomer: 3,
+      amountCents: 100,
+      ...window,
+    });
+    const ids = addCustomers(db.sqlite, 'f', 1, 11);
+    const results = await Promise.all(
+      ids.flatMap((id) =>
+        [1, 2].map((n) =>
+          services.store.reserveCoupon({
+            stockId: 'flash',
+            customerId: id,
+            idempotencyKey: `${id}:${n}`,
+            now: new Date(NOW),
+          }),
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.kind === 'reserved')).toHaveLength(5);
+    expect(results.filter((r) => r.kind === 'rejected' && r.reason === 'exhausted')).toHaveLength(15);
+    expect(one(db, "SELECT issued, status FROM CouponStock WHERE id = 'flash'")).toEqual({
+      issued: 5,
+      status: 'exhausted',
+    });
+    expect(one(db, 'SELECT count(*) n FROM Coupon').n).toBe(5);
   });
 
   it('reads WeChat Pay settings from the environment and names what is missing', () => {
