@@ -430,6 +430,29 @@ describe('coupons end to end over SQLite', () => {
     expect(one(db, 'SELECT count(*) n FROM Coupon').n).toBe(5);
   });
 
+  it('rejects a bad stock naming the field, and answers bad or foreign notices without redeeming', async () => {
+    const { services, base } = await setup();
+    await expect(
+      createCouponStock(services, { id: 'bad id', name: 'x', maxCoupons: 0, amountCents: 100, ...window }),
+    ).rejects.toThrow(/id: .*maxCoupons: /);
+    await expect(
+      createCouponStock(services, {
+        id: 'b',
+        name: 'x',
+        maxCoupons: 1,
+        amountCents: 100,
+        validFrom: window.validTo,
+        validTo: window.validFrom,
+      }),
+    ).rejects.toThrow(/validTo: /);
+    const post = (body: string) => fetch(`${base}/wechatpay/notify`, { method: 'POST', body });
+    expect((await post('not json')).status).toBe(400);
+    const refund = JSON.parse(couponUseNotice(apiV3Key, { id: 'n', couponId: '1', stockId: '2' }));
+    expect((await post(JSON.stringify({ ...refund, event_type: 'REFUND.SUCCESS' }))).status).toBe(200);
+    // A coupon that is not ours (issued by another system on the same merchant) is acknowledged.
+    expect((await post(JSON.stringify(refund))).status).toBe(200);
+  });
+
   it('reads WeChat Pay settings from the environment and names what is missing', () => {
     expect(Object.keys(couponProvidersFromEnv({}).providers)).toEqual(['sandbox']);
     expect(() => couponProvidersFromEnv({ WECHATPAY_MCHID: '1' })).toThrow(/WECHATPAY_APPID/);

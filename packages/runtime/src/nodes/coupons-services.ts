@@ -133,7 +133,7 @@ export function createCouponStore(db: Database): CouponStore {
 
   const release = s.transaction((couponId: string) => {
     const row = getCoupon.get(couponId) as Row | undefined;
-    if (!row || row.status !== 'pending') return;
+    if (row?.status !== 'pending') return;
     s.prepare('DELETE FROM Coupon WHERE id = ?').run(couponId);
     uncountIssue.run(row.stockId);
   });
