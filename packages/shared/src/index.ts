@@ -1,4 +1,5 @@
 export * from './condition.ts';
+export * from './condition-context.ts';
 export * from './customer.ts';
 export * from './duration.ts';
 export * from './events.ts';
@@ -10,6 +11,7 @@ export * from './node-sdk.ts';
 export * from './registry.ts';
 export * from './server-sdk.ts';
 export * from './settings.ts';
+export * from './template.ts';
 export * from './time-window.ts';
 export * from './validate.ts';
 export * from './validation-messages.ts';

@@ -20,8 +20,11 @@ export interface PortSpec {
 export type EntryTrigger =
   /** Enrol when an event of this type matching the filter arrives (channel scans, orders, …). */
   | { kind: 'event'; event: string; filter?: Filter }
-  /** Enrol everyone matching a segment: once at publish, or on a repeating schedule. */
-  | { kind: 'audience'; filter: Filter; everyMs?: number }
+  /**
+   * Enrol everyone matching a segment: once at publish, or on a repeating schedule. With a saved
+   * segment id the runtime reads the segment's filter when the entry runs (ANDed with `filter`).
+   */
+  | { kind: 'audience'; filter: Filter; segmentId?: string; everyMs?: number }
   /** Enrol only when the brand's systems call the API (or an operator enrols by hand). */
   | { kind: 'api' };
 

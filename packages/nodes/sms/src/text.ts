@@ -1,4 +1,6 @@
-import type { CustomerView } from '@siyu/shared';
+import { customerTemplateVariables } from '@siyu/shared';
+
+export { renderTemplate } from '@siyu/shared';
 
 /** Carriers bill ≤70 characters as one SMS; longer texts are split into 67-character parts. */
 export const SMS_SINGLE_LIMIT = 70;
@@ -22,22 +24,5 @@ export function hasUnsubscribeText(text: string): boolean {
   return /拒收请回复\s*(R|T|TD)/i.test(text) || /回\s*(R|T|TD)\s*(退订|拒收)/i.test(text);
 }
 
-/**
- * Fills `{{path}}` placeholders from a variable tree: `{{attributes.name}}`, `{{displayName}}`,
- * `{{link}}`. Missing values render as '' so one absent attribute cannot block a send.
- */
-export function renderTemplate(template: string, vars: Record<string, unknown>): string {
-  return template.replace(/\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}/g, (_match, path: string) => {
-    let current: unknown = vars;
-    for (const key of path.split('.')) {
-      if (current === null || typeof current !== 'object') return '';
-      current = (current as Record<string, unknown>)[key];
-    }
-    return current === undefined || current === null ? '' : String(current);
-  });
-}
-
 /** The variables an SMS template sees: the customer (also flattened attributes) plus extras. */
-export function smsVariables(customer: CustomerView, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...customer.attributes, ...customer, customer, ...extra };
-}
+export const smsVariables = customerTemplateVariables;

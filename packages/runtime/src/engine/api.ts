@@ -52,6 +52,8 @@ export interface TickOutcome {
   timersFired: number;
   effectsRun: number;
   effectsFailed: number;
+  /** Customers enrolled by audience entries that came due. */
+  audienceEnrolled: number;
 }
 
 export interface TimelineEntry {

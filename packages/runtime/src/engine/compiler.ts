@@ -1,5 +1,6 @@
 import {
   type AnyNodeDefinition,
+  conditionContext,
   type AwaitSpec,
   type CustomerView,
   durationToMs,
@@ -13,7 +14,10 @@ import {
   type NodeRegistry,
   outputsOf,
 } from '@siyu/shared';
-import { type AnyStateMachine, assign, setup } from 'xstate';
+import { type AnyStateMachine, assign, enqueueActions, setup } from 'xstate';
+
+// biome-ignore lint/suspicious/noExplicitAny: the enqueue helper's precise type depends on the machine setup.
+type GoalEnqueue = any;
 
 /**
  * Compiles a published journey graph into ONE XState machine. Every node becomes a state built
@@ -91,10 +95,8 @@ export class CompileError extends Error {
 export const stateOf = (nodeId: string) => `n_${nodeId}`;
 export const visitKey = (nodeId: string, visit: number) => `${nodeId}:${visit}`;
 
-/** The record conditions read: customer fields at the top level, plus the event if any. */
-export function filterContext(customer: CustomerView, event?: JourneyEvent): Record<string, unknown> {
-  return event ? { ...customer, customer, event, type: event.type, data: event.data } : { ...customer, customer };
-}
+/** The record conditions read (shared with node packages so both evaluate the same shape). */
+export const filterContext = conditionContext;
 
 function nodeContext(nodeId: string, context: RunContext, event: RunEvent): NodeContext {
   const visit = context.v[nodeId] ?? 1;
@@ -235,6 +237,16 @@ function nodeState(compiled: CompiledNode, targetOf: TargetOf): unknown {
     }),
     { type: 'entered', params: ({ context }: { context: RunContext }) => ({ nodeId: id, visit: context.v[id] }) },
   ];
+  if (definition.reachesGoal) {
+    // A goal node counts once per run, however often the customer passes it.
+    enter.push(
+      enqueueActions(({ context, event, enqueue }: { context: RunContext; event: RunEvent; enqueue: GoalEnqueue }) => {
+        if (context.goal !== undefined) return;
+        enqueue.assign({ goal: event.now });
+        enqueue({ type: 'goal', params: {} });
+      }) as never,
+    );
+  }
   if (ports.length === 0) return { id: stateOf(id), type: 'final', entry: enter };
 
   const key = (context: RunContext) => visitKey(id, context.v[id] ?? 1);

@@ -22,6 +22,8 @@ import type {
   TickOutcome,
   TimelineEntry,
 } from './api.ts';
+import { audienceEntries } from './audience-entries.ts';
+import { channelAttribution } from './channel-attribution.ts';
 import { type CompiledJourney, filterContext, type RunContext } from './compiler.ts';
 import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
 import { type InstanceRow, isoDate, prepareStatements } from './statements.ts';
@@ -72,6 +74,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   // StepLog pages of many customers per batch, so a larger cache saves re-reading them from the OS.
   db.pragma(`cache_size = -${deps.pageCacheMb ?? 64}000`);
   const st = prepareStatements(db);
+  const attributeChannel = channelAttribution(db);
   const naive = deps.mode === 'naive';
   const tx = <T>(fn: () => T): (() => T) => (naive ? fn : db.transaction(fn));
   const stepper = new Stepper(st, deps.registry, naive, tx, (instanceId, error) =>
@@ -184,21 +187,22 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     return settings.goal?.event === type || settings.exitConditions.some((c) => c.event === type);
   }
 
-  function ingestSync(event: JourneyEvent, source: string): IngestOutcome {
+  function ingestSync(received: JourneyEvent, source: string): IngestOutcome {
     const now = clock.now();
-    const customerId = resolveCustomer(event, now);
+    const customerId = resolveCustomer(received, now);
     if (!customerId) {
       logger.warn(
-        { eventId: event.id, type: event.type, customerId: event.customerId },
+        { eventId: received.id, type: received.type, customerId: received.customerId },
         'event rejected: unknown customer',
       );
       return {
         status: 'rejected',
-        reason: `unknown customer ${event.customerId ?? ''}`.trim(),
+        reason: `unknown customer ${received.customerId ?? ''}`.trim(),
         delivered: 0,
         enrolled: 0,
       };
     }
+    const event = attributeChannel(received, customerId);
     const inserted = st.insertEvent.run(
       event.id,
       event.type,
@@ -267,9 +271,18 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     })();
   }
 
+  const runDueAudiences = audienceEntries({
+    sqlite: db,
+    compiled: (versionId) => stepper.compiled(versionId),
+    enroll: (journeyId, customerIds, entryNodeId) =>
+      customerIds.map((id) => enrollSync(journeyId, id, { entryNodeId })),
+    logger,
+  });
+
   let ticking: Promise<TickOutcome> | undefined;
   async function tickOnce(): Promise<TickOutcome> {
-    const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0 };
+    const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 };
+    for (const run of runDueAudiences(clock.now())) outcome.audienceEnrolled += run.enrolled;
     for (;;) {
       let progressed = false;
       for (let fired = fireTimers(); fired > 0; fired = fireTimers()) {

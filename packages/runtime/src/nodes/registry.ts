@@ -1,10 +1,14 @@
 // Assembles the node packages the runtime runs: the browser-safe definitions (for the compiler,
-// validation and the editor's palette) and their server halves (executors and webhooks).
-//
-// Status: @siyu/nodes-core, -sms, -wecom and -coupons are being written in parallel and have no
-// src/index.ts yet, so they are not imported here. When each lands, add its NodePackage to
-// BUILT_IN_PACKAGES and its create<Name>ServerPackage(deps) call to createServerPackages, with the
-// deps implemented over SQLite in ./<name>-services.ts.
+// validation and the editor's palette) and their server halves (executors and webhooks), each
+// server half given its dependencies implemented over the runtime's SQLite in ./<name>-services.ts.
+import { corePackage } from '@siyu/nodes-core';
+import { createCoreServerPackage } from '@siyu/nodes-core/server';
+import { couponsPackage } from '@siyu/nodes-coupons';
+import { createCouponsServerPackage } from '@siyu/nodes-coupons/server';
+import { smsPackage } from '@siyu/nodes-sms';
+import { createSmsServerPackage } from '@siyu/nodes-sms/server';
+import { wecomPackage } from '@siyu/nodes-wecom';
+import { createWecomServerPackage } from '@siyu/nodes-wecom/server';
 import {
   createNodeRegistry,
   type NodeExecutor,
@@ -15,9 +19,13 @@ import {
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
 import type { Logger } from '../logger.ts';
+import { createCoreServices } from './core-services.ts';
+import { createCouponsServices } from './coupons-services.ts';
+import { createSmsServices } from './sms-services.ts';
+import { createWecomServices } from './wecom-services.ts';
 
 /** The node packages shipped with the product, in palette order. */
-export const BUILT_IN_PACKAGES: readonly NodePackage[] = [];
+export const BUILT_IN_PACKAGES: readonly NodePackage[] = [corePackage, smsPackage, wecomPackage, couponsPackage];
 
 /** Registry of the built-in packages plus any brand-specific ones (custom-node packages). */
 export function createNodeRegistryForRuntime(extra: readonly NodePackage[] = []): NodeRegistry {
@@ -33,10 +41,16 @@ export interface RuntimeServiceDeps {
 
 /** Server halves of the built-in packages plus any extra ones. */
 export function createServerPackages(
-  _deps: RuntimeServiceDeps,
+  deps: RuntimeServiceDeps,
   extra: readonly ServerNodePackage[] = [],
 ): ServerNodePackage[] {
-  return [...extra];
+  return [
+    createCoreServerPackage(createCoreServices(deps)),
+    createSmsServerPackage(createSmsServices(deps)),
+    createWecomServerPackage(createWecomServices(deps)),
+    createCouponsServerPackage(createCouponsServices(deps)),
+    ...extra,
+  ];
 }
 
 /** Every executor of the given server packages, for createEngine({ executors }). */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
 import type { Logger } from '../logger.ts';
+import { customerTagWriter } from './customer-tags.ts';
 
 const WecomEnvSchema = z.object({
   WECOM_CORP_ID: z.string().min(1).optional(),
@@ -75,10 +76,7 @@ export function createWecomServices(deps: {
     `SELECT count(*) AS n FROM Message
      WHERE customerId = ? AND channel = 'wecom' AND kind = 'mass' AND sentAt >= ? AND sentAt < ?`,
   );
-  const addTag = sqlite.prepare(
-    'INSERT OR IGNORE INTO CustomerTag (customerId, tag, source, createdAt) VALUES (?, ?, ?, ?)',
-  );
-  const removeTag = sqlite.prepare('DELETE FROM CustomerTag WHERE customerId = ? AND tag = ?');
+  const writeTags = customerTagWriter(sqlite, deps.clock);
 
   return {
     config,
@@ -115,11 +113,7 @@ export function createWecomServices(deps: {
       return countMass.get(customerId, from, to)?.n ?? 0;
     },
     async applyTags(customerId, add, remove, source) {
-      const at = new Date(deps.clock.now()).toISOString().replace('Z', '+00:00');
-      sqlite.transaction(() => {
-        for (const tag of remove) removeTag.run(customerId, tag);
-        for (const tag of add) addTag.run(customerId, tag, source, at);
-      })();
+      writeTags(customerId, add, remove, source);
     },
   };
 }

@@ -42,11 +42,13 @@ interface Row {
  * over customers who ordered; customers without orders score 0.
  */
 export function forEachSegmentMember(
-  db: Database,
-  filter: Filter,
+  db: Pick<Database, 'sqlite'>,
+  filter: Filter | readonly Filter[],
   now: number,
   visit: (customerId: string) => void,
 ): void {
+  // Several filters (a saved segment AND an entry node's own conditions) must all match.
+  const filters: readonly Filter[] = Array.isArray(filter) ? filter : [filter as Filter];
   const rows = db.sqlite
     .prepare(
       `WITH o AS (
@@ -83,7 +85,7 @@ export function forEachSegmentMember(
       channel: row.channelCode ? { code: row.channelCode, variant: row.variant ?? undefined } : undefined,
       rfm,
     };
-    if (evaluateFilter(filter, context)) visit(row.id);
+    if (filters.every((f) => evaluateFilter(f, context))) visit(row.id);
   }
 }
 

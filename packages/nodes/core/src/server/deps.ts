@@ -1,0 +1,41 @@
+// What the core server half needs from its host (the runtime implements it over SQLite in
+// packages/runtime/src/nodes/core-services.ts). This package never imports the runtime.
+
+export interface NewStaffTask {
+  /** The step's idempotency key: creating the same task twice is a no-op. */
+  id: string;
+  instanceId: string;
+  nodeId: string;
+  customerId: string;
+  /** WeCom userid of the staff member; '' when nobody owns the customer (shown to admins). */
+  assignee: string;
+  title: string;
+  body: string;
+  dueAt: Date;
+}
+
+export interface CoreServerDeps {
+  customers: {
+    /** Adds and removes tags (set semantics, so a retry changes nothing). */
+    updateTags(input: { customerId: string; add: string[]; remove: string[]; source: string }): Promise<void>;
+    /**
+     * Applies `change` to the customer's attributes once per idempotency key, in one transaction
+     * with a receipt: a retried increment does not count twice. Returns the attributes after.
+     */
+    updateAttributesOnce(input: {
+      customerId: string;
+      idempotencyKey: string;
+      change: (current: Record<string, unknown>) => Record<string, unknown>;
+    }): Promise<Record<string, unknown>>;
+  };
+  staffTasks: {
+    /** Inserts the task unless one with this id exists; returns whether it was new. */
+    create(task: NewStaffTask): Promise<{ created: boolean }>;
+  };
+  webhooks: {
+    /** The signing secret for a name (WEBHOOK_SECRET_<NAME> / WEBHOOK_SECRET), if configured. */
+    secret(name: string): string | undefined;
+    /** Injected for tests; defaults to the global fetch. */
+    fetch?: typeof fetch;
+  };
+}

@@ -1,0 +1,110 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PermanentError, RetryableError } from '@siyu/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhook } from '../webhook.ts';
+import type { CoreServerDeps } from './deps.ts';
+import { signWebhook, webhookExecutor } from './webhook-executor.ts';
+
+/** A receiver written the way a brand's developer would: checks the signature, dedupes by key. */
+interface Received {
+  path: string;
+  idempotencyKey: string;
+  body: Record<string, unknown>;
+}
+let server: Server;
+let base = '';
+const received: Received[] = [];
+const seenKeys = new Set<string>();
+const SECRET = 's3cret-for-tests';
+
+function handle(req: IncomingMessage, res: ServerResponse, body: string) {
+  const timestamp = String(req.headers['x-siyu-timestamp']);
+  if (req.headers['x-siyu-signature'] !== signWebhook(SECRET, timestamp, body)) {
+    res.writeHead(401).end('bad signature');
+    return;
+  }
+  const key = String(req.headers['idempotency-key']);
+  if (req.url === '/ok') {
+    if (!seenKeys.has(key)) received.push({ path: req.url, idempotencyKey: key, body: JSON.parse(body) });
+    seenKeys.add(key);
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  } else if (req.url === '/busy') res.writeHead(503, { 'retry-after': '30' }).end('busy');
+  else if (req.url === '/slow') setTimeout(() => res.writeHead(200).end(), 3000);
+  else res.writeHead(422).end('unknown member');
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => handle(req, res, body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+const deps = (secret: string | undefined): CoreServerDeps => ({
+  customers: { updateTags: async () => {}, updateAttributesOnce: async () => ({}) },
+  staffTasks: { create: async () => ({ created: true }) },
+  webhooks: { secret: (name) => (name === 'default' ? secret : undefined) },
+});
+
+const run = (path: string, options: { secret?: string; timeoutSeconds?: number; attempt?: number } = {}) =>
+  webhookExecutor(deps('secret' in options ? options.secret : SECRET)).run({
+    config: webhook.config.parse({
+      url: `${base}${path}`,
+      payload: { campaign: '双11' },
+      timeoutSeconds: options.timeoutSeconds ?? 5,
+    }),
+    customer: { id: 'c1', tags: ['VIP'], attributes: { city: '上海' }, identities: { phone: '+8613800138000' } },
+    idempotencyKey: '7:hook:1',
+    attempt: options.attempt ?? 1,
+    journey: { id: 'j1', versionId: 'j1-v1' },
+    instanceId: '7',
+    nodeId: 'hook',
+    now: new Date('2026-11-11T00:00:00Z'),
+    signal: new AbortController().signal,
+  });
+
+describe('core.webhook executor over real HTTP', () => {
+  it('sends a signed request the receiver verifies, with the customer and payload, once per key', async () => {
+    expect(await run('/ok')).toMatchObject({ port: 'ok', data: { status: 200 } });
+    // A retry of the same step carries the same idempotency key; the receiver dedupes it.
+    expect(await run('/ok', { attempt: 2 })).toMatchObject({ port: 'ok' });
+    expect(received).toHaveLength(1);
+    expect(received[0]?.idempotencyKey).toBe('7:hook:1');
+    expect(received[0]?.body).toMatchObject({
+      journey: { id: 'j1' },
+      customer: { id: 'c1', tags: ['VIP'], attributes: { city: '上海' } },
+      data: { campaign: '双11' },
+    });
+  });
+
+  it('a wrong secret is refused by the receiver and is a permanent failure (4xx)', async () => {
+    await expect(run('/ok', { secret: 'wrong' })).rejects.toThrow(PermanentError);
+  });
+
+  it('5xx is retryable and honours Retry-After; 4xx is permanent; a timeout is retryable', async () => {
+    const busy = await run('/busy').catch((e: unknown) => e);
+    expect(busy).toBeInstanceOf(RetryableError);
+    expect((busy as RetryableError).retryAfterMs).toBe(30_000);
+    const rejected = await run('/nope').catch((e: unknown) => e);
+    expect(rejected).toBeInstanceOf(PermanentError);
+    expect((rejected as PermanentError).code).toBe('http422');
+    expect((rejected as Error).message).toContain('unknown member');
+    const slow = await run('/slow', { timeoutSeconds: 1 }).catch((e: unknown) => e);
+    expect(slow).toBeInstanceOf(RetryableError);
+    expect((slow as Error).message).toContain('timed out after 1s');
+  });
+
+  it('without a configured secret it fails permanently and names the variable to set', async () => {
+    await expect(run('/ok', { secret: undefined })).rejects.toThrow(/WEBHOOK_SECRET/);
+  });
+});
