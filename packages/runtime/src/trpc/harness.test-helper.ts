@@ -13,6 +13,7 @@ import { type Database, openDatabase } from '../db/database.ts';
 import { type Clock, ManualClock } from '../engine/api.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';
+import { createNodeRegistryForRuntime, createServerPackages, executorsOf } from '../nodes/registry.ts';
 import { createContext, type Principal, type ServerDeps } from './context.ts';
 import { createCaller } from './router.ts';
 
@@ -22,6 +23,13 @@ const logger = createLogger('silent');
 export function engineFor(db: Database, clock: Clock) {
   return createEngine({ db, registry, executors: sampleExecutors(db.sqlite), clock, logger });
 }
+
+/** The product's own node packages (core, sms, wecom, coupons) in sandbox mode, for routers that need them. */
+function productEngineFor(db: Database, clock: Clock) {
+  const serverPackages = createServerPackages({ db, clock, logger });
+  return createEngine({ db, registry: productRegistry, executors: executorsOf(serverPackages), clock, logger });
+}
+const productRegistry = createNodeRegistryForRuntime();
 
 export interface Harness {
   db: Database;
@@ -34,18 +42,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(): Promise<Harness> {
+/**
+ * `nodes: 'sample'` (default) runs the bench's sample package; `'product'` the shipped packages
+ * with their sandbox providers.
+ */
+export async function createHarness(options: { nodes?: 'sample' | 'product' } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-server-'));
   const db = await openDatabase(join(dir, 'test.db'));
   const clock = new ManualClock();
-  const engine = engineFor(db, clock);
+  const build = options.nodes === 'product' ? productEngineFor : engineFor;
+  const engine = build(db, clock);
   const deps: ServerDeps = {
     db,
     engine,
-    registry,
+    registry: options.nodes === 'product' ? productRegistry : registry,
     clock,
     publicUrl: 'http://localhost:3000',
-    createSimulation: (simDb, simClock) => engineFor(simDb, simClock),
+    createSimulation: (simDb, simClock) => build(simDb, simClock),
   };
   const principals = {} as Record<Role, Principal>;
   const passwordHash = await hashPassword('secret-password');

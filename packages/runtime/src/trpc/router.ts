@@ -6,6 +6,7 @@ import { eventsRouter } from './routers/events.ts';
 import { journeysRouter } from './routers/journeys.ts';
 import { apiKeysRouter, operatorsRouter } from './routers/operators.ts';
 import { runsRouter } from './routers/runs.ts';
+import { staffTasksRouter } from './routers/staff-tasks.ts';
 import { statsRouter } from './routers/stats.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
@@ -21,6 +22,7 @@ export const appRouter = router({
   events: eventsRouter,
   runs: runsRouter,
   stats: statsRouter,
+  staffTasks: staffTasksRouter,
 });
 export type AppRouter = typeof appRouter;
 

@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { graphOf, publishJourney } from '../../../bench/fixtures.ts';
+import { addCustomer, createHarness, type Harness } from '../harness.test-helper.ts';
+
+const HOUR = 3_600_000;
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness({ nodes: 'product' });
+  publishJourney(
+    h.db.sqlite,
+    'sop',
+    graphOf(
+      [
+        ['entry', 'core.apiEntry', {}],
+        [
+          'call',
+          'core.staffTask',
+          { title: '电话回访', fallbackAssignee: 'lisi', expiresAfter: { amount: 1, unit: 'days' } },
+        ],
+        ['thanks', 'core.updateTags', { add: ['已回访'] }],
+        ['end', 'core.exit', { reason: '完成' }],
+      ],
+      [
+        ['entry', 'next', 'call'],
+        ['call', 'done', 'thanks'],
+        ['call', 'expired', 'end'],
+        ['thanks', 'next', 'end'],
+      ],
+    ),
+  );
+  for (const id of ['c1', 'c2']) {
+    await addCustomer(h, id);
+    await h.engine.enroll('sop', id);
+  }
+  await h.engine.tick();
+});
+afterEach(() => h.close());
+
+describe('staffTasks router', () => {
+  it('lists open tasks for an assignee; completing one moves the customer on once, a viewer cannot complete', async () => {
+    const open = await h.as('viewer').staffTasks.list({ assignee: 'lisi', status: 'open' });
+    expect(open.map((t) => [t.customerId, t.title, t.status])).toEqual([
+      ['c1', '电话回访', 'open'],
+      ['c2', '电话回访', 'open'],
+    ]);
+    const c1Task = open.find((t) => t.customerId === 'c1')?.id as string;
+    await expect(h.as('viewer').staffTasks.complete({ id: c1Task })).rejects.toThrow(/operator/);
+    expect(await h.as('operator').staffTasks.complete({ id: c1Task })).toEqual({ status: 'done', delivered: 1 });
+    // A second click is harmless.
+    expect(await h.as('operator').staffTasks.complete({ id: c1Task })).toEqual({ status: 'done', delivered: 0 });
+    await h.engine.tick();
+    const tags = await h.db.prisma.customerTag.findMany({ where: { tag: '已回访' } });
+    expect(tags.map((t) => t.customerId)).toEqual(['c1']);
+    expect((await h.as('viewer').staffTasks.list({ status: 'done' })).map((t) => t.customerId)).toEqual(['c1']);
+  });
+
+  it('a task past its due time shows as expired and can no longer be completed', async () => {
+    h.clock.advance(25 * HOUR);
+    await h.engine.tick();
+    const expired = await h.as('viewer').staffTasks.list({ status: 'expired' });
+    expect(expired).toHaveLength(2);
+    await expect(h.as('operator').staffTasks.complete({ id: expired[0]?.id as string })).rejects.toThrow(
+      /过期|expired/,
+    );
+    const ended = await h.db.prisma.instance.findMany({ where: { status: 'exited', nodeId: 'end' } });
+    expect(ended).toHaveLength(2);
+    await expect(h.as('operator').staffTasks.complete({ id: 'nope' })).rejects.toThrow(/not found/);
+  });
+});
