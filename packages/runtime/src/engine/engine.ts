@@ -26,6 +26,8 @@ import { audienceEntries } from './audience-entries.ts';
 import { channelAttribution } from './channel-attribution.ts';
 import { type CompiledJourney, filterContext, type RunContext } from './compiler.ts';
 import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
+import { orderRecorder } from './order-recorder.ts';
+import { rfmRefresher } from './rfm-refresh.ts';
 import { type InstanceRow, isoDate, prepareStatements } from './statements.ts';
 import { Stepper } from './stepper.ts';
 
@@ -75,6 +77,8 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   db.pragma(`cache_size = -${deps.pageCacheMb ?? 64}000`);
   const st = prepareStatements(db);
   const attributeChannel = channelAttribution(db);
+  const recordOrder = orderRecorder(db);
+  const refreshRfm = rfmRefresher({ sqlite: db, logger });
   const naive = deps.mode === 'naive';
   const tx = <T>(fn: () => T): (() => T) => (naive ? fn : db.transaction(fn));
   const stepper = new Stepper(st, deps.registry, naive, tx, (instanceId, error) =>
@@ -222,6 +226,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
         enrolled: 0,
       };
     }
+    recordOrder(event, customerId);
     const customer = stepper.customerView(customerId) as CustomerView;
     let delivered = 0;
     for (const row of st.activeInstancesOfCustomer.all(customerId)) {
@@ -282,6 +287,8 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   let ticking: Promise<TickOutcome> | undefined;
   async function tickOnce(): Promise<TickOutcome> {
     const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 };
+    // RFM first: an audience entry or a branch on rfm.* this tick sees current scores.
+    refreshRfm(clock.now());
     for (const run of runDueAudiences(clock.now())) outcome.audienceEnrolled += run.enrolled;
     for (;;) {
       let progressed = false;

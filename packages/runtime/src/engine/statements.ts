@@ -139,12 +139,13 @@ export function prepareStatements(db: BetterSqlite3.Database) {
         channelCode: string | null;
         variant: string | null;
         erasedAt: string | null;
+        rfm: string | null;
         tags: string;
         identities: string;
       }
     >(
       db,
-      `SELECT c.id, c.attributes, c.ownerUserId, c.channelCode, c.variant, c.erasedAt,
+      `SELECT c.id, c.attributes, c.ownerUserId, c.channelCode, c.variant, c.erasedAt, c.rfm,
         (SELECT json_group_array(tag) FROM CustomerTag WHERE customerId = c.id) AS tags,
         (SELECT json_group_object(kind, value) FROM CustomerIdentity WHERE customerId = c.id) AS identities
        FROM Customer c WHERE c.id = ?`,

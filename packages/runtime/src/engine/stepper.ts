@@ -1,8 +1,26 @@
 import type { NodeRegistry } from '@siyu/shared';
-import { type CustomerView, IDENTITY_KINDS, type Identities, type JourneyGraph, parseJourneyGraph } from '@siyu/shared';
+import {
+  type CustomerView,
+  IDENTITY_KINDS,
+  type Identities,
+  type JourneyGraph,
+  parseJourneyGraph,
+  type RfmScore,
+} from '@siyu/shared';
 import { type AnyMachineSnapshot, type AnyStateMachine, createActor, transition } from 'xstate';
 import { type CompiledJourney, type EngineAction, MachineCache, type RunContext, type RunEvent } from './compiler.ts';
 import { type InstanceRow, isoDate, type Statements } from './statements.ts';
+
+/** RFM of a customer who never ordered (scores 0, as segments compute it). */
+const NO_ORDERS_RFM: RfmScore & Record<string, unknown> = {
+  recency: 0,
+  frequency: 0,
+  monetary: 0,
+  segment: 'noOrders',
+  recencyDays: null,
+  orderCount: 0,
+  totalCents: 0,
+};
 
 /** What a step was caused by, for the step log. */
 export interface StepCause {
@@ -96,6 +114,8 @@ export class Stepper {
       identities,
       channel: row.channelCode ? { code: row.channelCode, variant: row.variant ?? undefined } : undefined,
       ownerUserId: row.ownerUserId ?? undefined,
+      // Refreshed by the engine (rfm-refresh.ts); no orders reads as the "noOrders" segment.
+      rfm: row.rfm ? (JSON.parse(row.rfm) as RfmScore) : NO_ORDERS_RFM,
       erased: row.erasedAt !== null,
     };
   }

@@ -1,3 +1,5 @@
+import { ORDER_ALIASES, type OrderColumn } from './order-columns.ts';
+
 /** Header names seen in shop/CRM exports, mapped to the fields the import understands. */
 const ALIASES: Record<'phone' | 'name' | 'tags' | 'externalId' | 'wecomExternalUserId', string[]> = {
   phone: [
@@ -34,21 +36,28 @@ export type KnownColumn = keyof typeof ALIASES;
 
 export interface ColumnMap {
   known: Partial<Record<KnownColumn, number>>;
+  /** Order columns of a shop order export (one row per order): order id, amount, time. */
+  orders: Partial<Record<OrderColumn, number>>;
   /** Other columns become customer attributes under their header name. */
   attributes: { index: number; key: string }[];
 }
 
 export function mapColumns(header: string[]): ColumnMap {
   const known: ColumnMap['known'] = {};
+  const orders: ColumnMap['orders'] = {};
   const attributes: ColumnMap['attributes'] = [];
   header.forEach((raw, index) => {
     const name = raw.replace(/^\uFEFF/, '').trim();
     const normalized = name.toLowerCase().replace(/\s+/g, '');
     const match = (Object.keys(ALIASES) as KnownColumn[]).find((k) => ALIASES[k].includes(normalized));
+    const orderMatch = (Object.keys(ORDER_ALIASES) as OrderColumn[]).find((k) =>
+      (ORDER_ALIASES[k] as readonly string[]).includes(normalized),
+    );
     if (match && known[match] === undefined) known[match] = index;
+    else if (orderMatch && orders[orderMatch] === undefined) orders[orderMatch] = index;
     else if (name) attributes.push({ index, key: name });
   });
-  return { known, attributes };
+  return { known, orders, attributes };
 }
 
 /** Tags cells use any of , ， ; ； | as separators. */

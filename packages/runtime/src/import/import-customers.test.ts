@@ -137,3 +137,45 @@ function generateCsv(rows: number, { duplicates, bad }: { duplicates: number; ba
   }
   return new TextEncoder().encode(`${lines.join('\n')}\n`);
 }
+
+describe('importCustomers from a shop order export', () => {
+  it('makes one customer per buyer and one order per row, rejecting bad amounts/times and repeated order ids', async () => {
+    const csv = [
+      '订单编号,收货人手机,收货人,实付金额,订单付款时间,店铺',
+      'T1,13812345678,张三,"¥1,299.00",2026-11-11 00:05:00,天猫旗舰店',
+      'T2,13812345678,张三,59.9,2026/11/20 9:30,天猫旗舰店',
+      'T3,13900000001,李四,免费,2026-11-11 10:00:00,京东',
+      'T4,13900000002,王五,10,昨天,京东',
+      'T1,13900000003,赵六,10,2026-11-12 10:00:00,京东',
+      'T5,13900000004,钱七,20.5,2026-11-12 10:00:00,抖音',
+      '',
+    ].join('\n');
+    const report = await importCustomers(db, utf8(csv), { fileName: 'orders.csv', mode: 'skipInvalid' });
+    expect(report).toMatchObject({
+      status: 'committed',
+      created: 2,
+      updated: 0,
+      orders: 3,
+      rejected: 2,
+      duplicates: 1,
+    });
+    expect(report.problems.map((p) => p.row)).toEqual([4, 5, 6]);
+    expect(report.problems[0]?.reason).toContain('免费');
+    expect(report.problems[2]?.reason).toContain('第 2 行');
+    const orders = db.sqlite.prepare('SELECT id, amountCents, placedAt FROM "Order" ORDER BY id').all();
+    expect(orders).toEqual([
+      { id: 'T1', amountCents: 129900, placedAt: '2026-11-10T16:05:00.000+00:00' },
+      { id: 'T2', amountCents: 5990, placedAt: '2026-11-20T01:30:00.000+00:00' },
+      { id: 'T5', amountCents: 2050, placedAt: '2026-11-12T02:00:00.000+00:00' },
+    ]);
+    // Order columns are not customer attributes; the shop column is.
+    const zhang = db.sqlite.prepare("SELECT attributes FROM Customer WHERE displayName = '张三'").get() as {
+      attributes: string;
+    };
+    expect(JSON.parse(zhang.attributes)).toEqual({ 店铺: '天猫旗舰店' });
+    // Importing the same export again adds no order and updates the two customers.
+    const again = await importCustomers(db, utf8(csv), { fileName: 'orders.csv', mode: 'skipInvalid' });
+    expect(again).toMatchObject({ created: 0, updated: 2, orders: 0 });
+    expect(count('"Order"')).toBe(3);
+  });
+});

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { type ColumnMap, mapColumns, splitTags } from './columns.ts';
+import { parseAmountCents, parseOrderTime } from './order-columns.ts';
 import { normalizePhone } from './phone.ts';
 import { readTable, type Table } from './read-table.ts';
 
@@ -29,6 +30,8 @@ export interface ImportReport {
   created: number;
   /** Rows that matched an existing customer by phone/id: tags and attributes merged. */
   updated: number;
+  /** New orders written from a shop order export (an order id already stored is not re-counted). */
+  orders: number;
   /** Rows repeating an earlier row of the same file (by phone or external id); skipped. */
   duplicates: number;
   rejected: number;
@@ -45,11 +48,31 @@ interface ValidRow {
   name: string | null;
   tags: string[];
   attributes: Record<string, string>;
+  /** The row's order, when the file is a shop order export. */
+  order: { id: string; amountCents: number; placedAt: Date } | null;
 }
 
 /** Prisma's SQLite DateTime text format, so rows written here read back through Prisma. */
 function sqliteNow(): string {
   return new Date().toISOString().replace('Z', '+00:00');
+}
+
+/** The row's order (order exports only), or the reason it cannot be read. */
+function orderOf(
+  cell: (index: number | undefined) => string,
+  columns: ColumnMap,
+  row: number,
+): ValidRow['order'] | string {
+  const { orderId, amount, orderedAt } = columns.orders;
+  if (orderId === undefined) return null;
+  const id = cell(orderId).trim();
+  if (!id) return `第 ${row} 行缺少订单号 missing order id`;
+  const amountCents = amount === undefined ? 0 : parseAmountCents(cell(amount));
+  if (amountCents === undefined) return `金额无效 invalid amount "${cell(amount)}"`;
+  const placedAt = orderedAt === undefined ? undefined : parseOrderTime(cell(orderedAt));
+  if (!placedAt)
+    return `下单时间无效 invalid order time "${orderedAt === undefined ? '' : cell(orderedAt)}" (e.g. 2026-11-11 10:23:45)`;
+  return { id: id.slice(0, 100), amountCents, placedAt };
 }
 
 function validateRows(table: Table, columns: ColumnMap, extraTags: string[]) {
@@ -58,6 +81,7 @@ function validateRows(table: Table, columns: ColumnMap, extraTags: string[]) {
   let duplicates = 0;
   let rejected = 0;
   const seen = new Map<string, number>();
+  const seenOrders = new Map<string, number>();
   const { known } = columns;
   for (let i = 1; i < table.rows.length; i++) {
     const cells = table.rows[i] as string[];
@@ -84,11 +108,27 @@ function validateRows(table: Table, columns: ColumnMap, extraTags: string[]) {
       problems.push({ row, reason: '姓名超过 100 字 name longer than 100 characters' });
       continue;
     }
+    const order = orderOf(cell, columns, row);
+    if (typeof order === 'string') {
+      rejected++;
+      problems.push({ row, reason: order });
+      continue;
+    }
+    if (order && seenOrders.has(order.id)) {
+      duplicates++;
+      problems.push({
+        row,
+        reason: `订单号与第 ${seenOrders.get(order.id)} 行重复 order id duplicates row ${seenOrders.get(order.id)}`,
+      });
+      continue;
+    }
+    if (order) seenOrders.set(order.id, row);
     const keys = [phone && `p:${phone}`, externalId && `x:${externalId}`, wecomId && `w:${wecomId}`].filter(
       Boolean,
     ) as string[];
     const firstRow = keys.map((k) => seen.get(k)).find((r) => r !== undefined);
-    if (firstRow !== undefined) {
+    // In an order export one customer has a row per order: a repeat is another order, not a duplicate.
+    if (firstRow !== undefined && !order) {
       duplicates++;
       problems.push({ row, reason: `与第 ${firstRow} 行重复 duplicate of row ${firstRow}` });
       continue;
@@ -100,7 +140,7 @@ function validateRows(table: Table, columns: ColumnMap, extraTags: string[]) {
       if (value !== '') attributes[key] = value;
     }
     const tags = [...new Set([...splitTags(cell(known.tags)), ...extraTags])];
-    valid.push({ row, phone, externalId, wecomId, name: name || null, tags, attributes });
+    valid.push({ row, phone, externalId, wecomId, name: name || null, tags, attributes, order });
   }
   return { valid, problems, duplicates, rejected };
 }
@@ -127,6 +167,7 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
       totalRows: Math.max(0, table.rows.length - 1),
       created: 0,
       updated: 0,
+      orders: 0,
       duplicates: 0,
       rejected: Math.max(0, table.rows.length - 1),
       problems: [{ row: 1, reason: '表头中没有手机号或客户编号列 header has no phone or external id column' }],
@@ -136,7 +177,7 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
   }
   const { valid, problems, duplicates, rejected } = validateRows(table, columns, options.tags ?? []);
   const totalRows = valid.length + duplicates + rejected;
-  const counts = { created: 0, updated: 0 };
+  const counts = { created: 0, updated: 0, orders: 0 };
   let status: ImportReport['status'] = 'committed';
   let error: string | undefined;
   if (options.mode === 'strict' && rejected > 0) {
@@ -149,6 +190,7 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
       error = e instanceof Error ? e.message : String(e);
       counts.created = 0;
       counts.updated = 0;
+      counts.orders = 0;
     }
   }
   const report: ImportReport = { ...base, status, totalRows, ...counts, duplicates, rejected, problems, error };
@@ -176,8 +218,15 @@ function writeRows(db: Database, rows: ValidRow[], onProgress?: (done: number, t
   const insertTag = s.prepare(
     "INSERT OR IGNORE INTO CustomerTag (customerId, tag, source, createdAt) VALUES (?, ?, 'import', ?)",
   );
+  const insertOrder = s.prepare(
+    `INSERT OR IGNORE INTO "Order" (id, customerId, amountCents, placedAt, channelCode, data)
+     VALUES (?, ?, ?, ?, (SELECT channelCode FROM Customer WHERE id = ?), '{"source":"import"}')`,
+  );
   let created = 0;
   let updated = 0;
+  let orders = 0;
+  // Order exports repeat a customer once per order: count each customer once.
+  const touched = new Set<string>();
   const run = s.transaction(() => {
     const now = sqliteNow();
     for (let i = 0; i < rows.length; i++) {
@@ -195,11 +244,16 @@ function writeRows(db: Database, rows: ValidRow[], onProgress?: (done: number, t
       if (customerId && existing && !existing.erasedAt) {
         const merged = { ...(JSON.parse(existing.attributes) as Record<string, unknown>), ...r.attributes };
         updateCustomer.run(r.name, JSON.stringify(merged), now, customerId);
-        updated++;
+        if (!touched.has(customerId)) updated++;
       } else {
         customerId = `cus_${randomUUID()}`;
         insertCustomer.run(customerId, r.name, JSON.stringify(r.attributes), now, now);
         created++;
+      }
+      touched.add(customerId);
+      if (r.order) {
+        const placedAt = r.order.placedAt.toISOString().replace('Z', '+00:00');
+        orders += insertOrder.run(r.order.id, customerId, r.order.amountCents, placedAt, customerId).changes;
       }
       for (const [kind, value] of identities) insertIdentity.run(kind, value, customerId, now);
       for (const tag of r.tags) insertTag.run(customerId, tag, now);
@@ -208,7 +262,7 @@ function writeRows(db: Database, rows: ValidRow[], onProgress?: (done: number, t
   });
   run();
   onProgress?.(rows.length, rows.length);
-  return { created, updated };
+  return { created, updated, orders };
 }
 
 function recordBatch(db: Database, options: ImportOptions, report: ImportReport): void {

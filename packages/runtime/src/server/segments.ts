@@ -24,6 +24,7 @@ export function rfmSegment(r: number, f: number, m: number): string {
 interface Row {
   id: string;
   attributes: string;
+  storedRfm: string | null;
   channelCode: string | null;
   variant: string | null;
   tags: string | null;
@@ -35,20 +36,25 @@ interface Row {
   m: number | null;
 }
 
+/** What a segment filter sees of one customer. */
+export type SegmentContext = {
+  id: string;
+  tags: string[];
+  attributes: Record<string, unknown>;
+  channel?: { code: string; variant?: string };
+  rfm: RfmContext;
+};
+
 /**
  * Streams every (non-erased) customer with the context a segment filter sees — `tags`,
  * `attributes.*`, `channel.code`, `rfm.recency|frequency|monetary|segment|recencyDays|orderCount|
- * totalCents` — and calls `visit` for each one matching `filter`. RFM scores are quintiles (NTILE 5)
- * over customers who ordered; customers without orders score 0.
+ * totalCents`. RFM scores are quintiles (NTILE 5) over customers who ordered; customers without
+ * orders score 0. `storedRfm` is the Customer.rfm column as last refreshed.
  */
-export function forEachSegmentMember(
+export function* segmentContexts(
   db: Pick<Database, 'sqlite'>,
-  filter: Filter | readonly Filter[],
   now: number,
-  visit: (customerId: string) => void,
-): void {
-  // Several filters (a saved segment AND an entry node's own conditions) must all match.
-  const filters: readonly Filter[] = Array.isArray(filter) ? filter : [filter as Filter];
+): Generator<{ context: SegmentContext; storedRfm: string | null }> {
   const rows = db.sqlite
     .prepare(
       `WITH o AS (
@@ -57,7 +63,7 @@ export function forEachSegmentMember(
        scored AS (
          SELECT o.*, ntile(5) OVER (ORDER BY lastOrder) AS r, ntile(5) OVER (ORDER BY orderCount) AS f,
                 ntile(5) OVER (ORDER BY totalCents) AS m FROM o)
-       SELECT c.id, c.attributes, c.channelCode, c.variant,
+       SELECT c.id, c.attributes, c.channelCode, c.variant, c.rfm AS storedRfm,
          (SELECT group_concat(tag, char(31)) FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
          s.lastOrder, coalesce(s.orderCount, 0) AS orderCount, coalesce(s.totalCents, 0) AS totalCents, s.r, s.f, s.m
        FROM Customer c LEFT JOIN scored s ON s.customerId = c.id
@@ -78,14 +84,27 @@ export function forEachSegmentMember(
       orderCount: row.orderCount,
       totalCents: row.totalCents,
     };
-    const context = {
+    const context: SegmentContext = {
       id: row.id,
       tags: row.tags ? row.tags.split('\u001f') : [],
       attributes: JSON.parse(row.attributes) as Record<string, unknown>,
       channel: row.channelCode ? { code: row.channelCode, variant: row.variant ?? undefined } : undefined,
       rfm,
     };
-    if (filters.every((f) => evaluateFilter(f, context))) visit(row.id);
+    yield { context, storedRfm: row.storedRfm };
+  }
+}
+
+/** Calls `visit` for each customer matching every filter (a saved segment AND an entry's conditions). */
+export function forEachSegmentMember(
+  db: Pick<Database, 'sqlite'>,
+  filter: Filter | readonly Filter[],
+  now: number,
+  visit: (customerId: string) => void,
+): void {
+  const filters: readonly Filter[] = Array.isArray(filter) ? filter : [filter as Filter];
+  for (const { context } of segmentContexts(db, now)) {
+    if (filters.every((f) => evaluateFilter(f, context))) visit(context.id);
   }
 }
 
