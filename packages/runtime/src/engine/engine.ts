@@ -25,6 +25,7 @@ import type {
 import { audienceEntries } from './audience-entries.ts';
 import { channelAttribution } from './channel-attribution.ts';
 import { type CompiledJourney, filterContext, type RunContext } from './compiler.ts';
+import { contactOwnerRecorder } from './contact-owner.ts';
 import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
 import { orderRecorder } from './order-recorder.ts';
 import { rfmRefresher } from './rfm-refresh.ts';
@@ -78,6 +79,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   const st = prepareStatements(db);
   const attributeChannel = channelAttribution(db);
   const recordOrder = orderRecorder(db);
+  const recordOwner = contactOwnerRecorder(db);
   const refreshRfm = rfmRefresher({ sqlite: db, logger });
   const naive = deps.mode === 'naive';
   const tx = <T>(fn: () => T): (() => T) => (naive ? fn : db.transaction(fn));
@@ -227,6 +229,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       };
     }
     recordOrder(event, customerId);
+    recordOwner(event, customerId);
     const customer = stepper.customerView(customerId) as CustomerView;
     let delivered = 0;
     for (const row of st.activeInstancesOfCustomer.all(customerId)) {

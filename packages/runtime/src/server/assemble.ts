@@ -1,9 +1,12 @@
+import type { WecomAppConfig } from '@siyu/nodes-wecom/server';
 import type { NodeRegistry, ServerNodePackage } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
 import { createEngine, type DurableEngine } from '../engine/engine.ts';
 import type { Logger } from '../logger.ts';
+import { wecomConfigFromEnv } from '../nodes/wecom-services.ts';
 import type { ServerDeps } from '../trpc/context.ts';
+import { createWecomAdmin } from './wecom-admin.ts';
 
 /** The node packages as the runtime uses them: definitions to validate/compile, server halves to run. */
 export interface NodeAssembly {
@@ -30,6 +33,8 @@ export function assembleServer(options: {
   clock: Clock;
   logger: Logger;
   publicUrl: string;
+  /** The WeCom app for live codes and handover; default from WECOM_* variables (none: sandbox). */
+  wecom?: WecomAppConfig | null;
 }): AssembledServer {
   const { db, nodesFor, clock, logger } = options;
   const engineOver = (target: Database, engineClock: Clock, nodes: NodeAssembly) =>
@@ -50,5 +55,11 @@ export function assembleServer(options: {
     publicUrl: options.publicUrl.replace(/\/+$/, ''),
     createSimulation: (simDb, simClock) => engineOver(simDb, simClock, nodesFor(simDb, simClock)),
   };
+  deps.wecomAdmin = createWecomAdmin({
+    db,
+    clock,
+    publicUrl: () => deps.publicUrl,
+    wecom: options.wecom === undefined ? (wecomConfigFromEnv(process.env) ?? null) : options.wecom,
+  });
   return { deps, engine, serverPackages: nodes.serverPackages };
 }

@@ -81,6 +81,7 @@ describe('access rules on every procedure', () => {
           'stats.channels',
           'customers.search',
           'staffTasks.list',
+          'wecom.mode',
         ].includes(path)
       ) {
         continue; // no required input

@@ -3,6 +3,7 @@ import type { ApiKeyPrincipal } from '../auth/api-keys.ts';
 import type { OperatorPrincipal } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock, JourneyEngine } from '../engine/api.ts';
+import type { WecomAdmin } from '../server/wecom-admin.ts';
 
 /** Everything a procedure may use; built per request by the HTTP adapter, or by tests directly. */
 export interface ServerDeps {
@@ -17,6 +18,8 @@ export interface ServerDeps {
    * database (absent = test runs not supported).
    */
   createSimulation?: (db: Database, clock: Clock) => JourneyEngine;
+  /** Live codes and handover (absent: the sandbox over `db`). */
+  wecomAdmin?: WecomAdmin;
 }
 
 export type Principal = OperatorPrincipal | ApiKeyPrincipal;

@@ -8,6 +8,7 @@ import { apiKeysRouter, operatorsRouter } from './routers/operators.ts';
 import { runsRouter } from './routers/runs.ts';
 import { staffTasksRouter } from './routers/staff-tasks.ts';
 import { statsRouter } from './routers/stats.ts';
+import { wecomRouter } from './routers/wecom.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 /** The whole API. The editor imports only `type AppRouter`. */
@@ -23,6 +24,7 @@ export const appRouter = router({
   runs: runsRouter,
   stats: statsRouter,
   staffTasks: staffTasksRouter,
+  wecom: wecomRouter,
 });
 export type AppRouter = typeof appRouter;
 

@@ -1,0 +1,108 @@
+// Operator actions on WeCom that are not journey steps: live codes (联系我) for entry codes, and
+// customer handover (在职/离职继承) when staff move or leave. With no WeCom app configured (the
+// sandbox default) they act on our own records only, so the product works end to end offline.
+import { randomUUID } from 'node:crypto';
+import { type WecomAppConfig, WecomClient } from '@siyu/nodes-wecom/server';
+import type { Database } from '../db/database.ts';
+import type { Clock } from '../engine/api.ts';
+
+export class WecomAdminError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'NOT_FOUND' | 'BAD_REQUEST' | 'PRECONDITION_FAILED',
+  ) {
+    super(message);
+    this.name = 'WecomAdminError';
+  }
+}
+
+export interface WecomAdmin {
+  mode: 'wecom' | 'sandbox';
+  createLiveCode(input: {
+    code: string;
+    userIds: string[];
+    skipVerify: boolean;
+    remark?: string;
+  }): Promise<{ configId: string; qrCodeUrl: string }>;
+  handover(input: {
+    fromUserId: string;
+    toUserId: string;
+    resigned: boolean;
+    externalUserIds?: string[];
+    message?: string;
+  }): Promise<{ moved: number; failed: Array<{ externalUserId: string; errcode: number }> }>;
+}
+
+export function createWecomAdmin(deps: {
+  db: Database;
+  clock: Clock;
+  publicUrl: () => string;
+  /** The WeCom app, or null for the sandbox. */
+  wecom: WecomAppConfig | null;
+  fetch?: typeof fetch;
+}): WecomAdmin {
+  const client = deps.wecom ? new WecomClient(deps.wecom, { fetch: deps.fetch, now: () => deps.clock.now() }) : null;
+  const { sqlite } = deps.db;
+  const ownedBy = sqlite.prepare<[string], { customerId: string; externalUserId: string }>(
+    `SELECT c.id AS customerId, i.value AS externalUserId FROM Customer c
+     JOIN CustomerIdentity i ON i.customerId = c.id AND i.kind = 'wecomExternalUserId'
+     WHERE c.ownerUserId = ?`,
+  );
+  const setOwner = sqlite.prepare(
+    `UPDATE Customer SET ownerUserId = ? WHERE ownerUserId = ? AND id IN
+       (SELECT customerId FROM CustomerIdentity WHERE kind = 'wecomExternalUserId' AND value = ?)`,
+  );
+
+  return {
+    mode: client ? 'wecom' : 'sandbox',
+    async createLiveCode(input) {
+      const entry = await deps.db.prisma.entryCode.findUnique({ where: { code: input.code } });
+      if (!entry) throw new WecomAdminError(`入口码 ${input.code} 不存在 entry code not found`, 'NOT_FOUND');
+      // The entry code travels as the live code's `state`, which WeCom returns on every contact added.
+      const made = client
+        ? await client.addContactWay({
+            users: input.userIds,
+            state: input.code,
+            skipVerify: input.skipVerify,
+            remark: input.remark,
+          })
+        : { configId: `sandbox_${randomUUID()}`, qrCode: `${deps.publicUrl()}/r/${encodeURIComponent(input.code)}` };
+      const qrCodeUrl = made.qrCode ?? '';
+      await deps.db.prisma.entryCode.update({
+        where: { code: input.code },
+        data: { wecomConfigId: made.configId, qrCodeUrl },
+      });
+      return { configId: made.configId, qrCodeUrl };
+    },
+    async handover(input) {
+      if (input.fromUserId === input.toUserId) {
+        throw new WecomAdminError('交接双方不能是同一人 from and to are the same staff member', 'BAD_REQUEST');
+      }
+      const owned = ownedBy.all(input.fromUserId);
+      const wanted = input.externalUserIds ? new Set(input.externalUserIds) : undefined;
+      const targets = owned.filter((o) => !wanted || wanted.has(o.externalUserId)).map((o) => o.externalUserId);
+      const unknown = input.externalUserIds?.filter((id) => !owned.some((o) => o.externalUserId === id)) ?? [];
+      if (unknown.length > 0) {
+        throw new WecomAdminError(
+          `这些客户不属于 ${input.fromUserId}：${unknown.slice(0, 5).join('、')} not owned by ${input.fromUserId}`,
+          'BAD_REQUEST',
+        );
+      }
+      const results = client
+        ? await client.transferCustomers({
+            handoverUserId: input.fromUserId,
+            takeoverUserId: input.toUserId,
+            externalUserIds: targets,
+            resigned: input.resigned,
+            transferSuccessMsg: input.message,
+          })
+        : targets.map((externalUserId) => ({ externalUserId, errcode: 0 }));
+      // WeCom moves each customer on its own; record the new owner for those it accepted.
+      const moved = results.filter((r) => r.errcode === 0);
+      sqlite.transaction(() => {
+        for (const r of moved) setOwner.run(input.toUserId, input.fromUserId, r.externalUserId);
+      })();
+      return { moved: moved.length, failed: results.filter((r) => r.errcode !== 0) };
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { createWecomAdmin, type WecomAdmin, WecomAdminError } from '../../server/wecom-admin.ts';
+import type { Context } from '../context.ts';
+import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+
+const UserIdSchema = z.string().trim().min(1).max(64);
+
+function adminOf(ctx: Context): WecomAdmin {
+  return (
+    ctx.wecomAdmin ?? createWecomAdmin({ db: ctx.db, clock: ctx.clock, publicUrl: () => ctx.publicUrl, wecom: null })
+  );
+}
+
+async function run<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof WecomAdminError) throw new TRPCError({ code: error.code, message: error.message });
+    throw error;
+  }
+}
+
+/** WeCom operations that are not journey steps: live codes, handover, and the sandbox's "scan". */
+export const wecomRouter = router({
+  mode: viewerProcedure.query(({ ctx }) => ({ mode: adminOf(ctx).mode })),
+
+  /** A live code (联系我) whose `state` is the entry code, so each contact added is attributed. */
+  createLiveCode: operatorProcedure
+    .input(
+      z.object({
+        code: z.string().min(1).max(30),
+        userIds: z.array(UserIdSchema).min(1, { message: '至少一名员工 / at least one staff member' }).max(100),
+        skipVerify: z.boolean().default(true),
+        remark: z.string().max(30).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => run(() => adminOf(ctx).createLiveCode(input))),
+
+  /** Hand a staff member's customers to another (on the job, or resigned). Admins only. */
+  handover: adminProcedure
+    .input(
+      z.object({
+        fromUserId: UserIdSchema,
+        toUserId: UserIdSchema,
+        resigned: z.boolean(),
+        externalUserIds: z.array(z.string().min(1).max(64)).min(1).max(10_000).optional(),
+        message: z.string().max(200).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => run(() => adminOf(ctx).handover(input))),
+
+  /**
+   * Sandbox only: a customer "scans" a live code and adds a staff member, producing exactly the
+   * events the WeCom callback would (wecom.contactAdded + channel.entered), so journeys can be
+   * tried end to end with no WeCom account.
+   */
+  simulateContactAdded: operatorProcedure
+    .input(
+      z.object({
+        code: z.string().min(1).max(30),
+        userId: UserIdSchema.default('sandbox-staff'),
+        externalUserId: z.string().min(1).max(64).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      if (adminOf(ctx).mode !== 'sandbox') {
+        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: '仅沙箱模式可用 sandbox mode only' });
+      }
+      const entry = await ctx.db.prisma.entryCode.findUnique({ where: { code: input.code } });
+      if (!entry)
+        throw new TRPCError({ code: 'NOT_FOUND', message: `入口码 ${input.code} 不存在 entry code not found` });
+      const externalUserId = input.externalUserId ?? `wm_sandbox_${randomUUID().slice(0, 12)}`;
+      const occurredAt = new Date(ctx.clock.now());
+      const base = `sandbox:${externalUserId}:${occurredAt.getTime()}`;
+      const identities = { wecomExternalUserId: externalUserId };
+      const added = await ctx.engine.ingestEvent(
+        {
+          id: base,
+          type: 'wecom.contactAdded',
+          identities,
+          occurredAt,
+          data: {
+            userId: input.userId,
+            externalUserId,
+            state: input.code,
+            welcomeCode: `sandbox-welcome-${base}`,
+            half: false,
+          },
+        },
+        'sandbox',
+      );
+      const entered = await ctx.engine.ingestEvent(
+        {
+          id: `${base}:channel`,
+          type: 'channel.entered',
+          identities,
+          occurredAt,
+          data: { code: input.code, source: 'wecom', userId: input.userId },
+        },
+        'sandbox',
+      );
+      return { customerId: added.customerId, externalUserId, enrolled: added.enrolled + entered.enrolled };
+    }),
+});
