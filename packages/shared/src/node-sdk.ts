@@ -111,6 +111,8 @@ export interface NodeDefinition<TType extends string = string, TSchema extends z
   reachesGoal?: boolean;
   /** How the run ends when a node has no outputs. Default "completed". */
   ends?: 'completed' | 'exited';
+  /** The exit reason recorded when a run ends here (reports group by it). Default "node:<id>". */
+  endReason?: (config: z.output<TSchema>) => string;
   /** Events this node waits for, for the editor and docs (derived from config). */
   waitsFor?: (config: z.output<TSchema>) => string[];
   migrations?: readonly ConfigMigration[];

@@ -44,4 +44,5 @@ export const exit = defineNode({
   defaultConfig: { reason: '完成' },
   outputs: [],
   ends: 'exited',
+  endReason: (config) => config.reason,
 });

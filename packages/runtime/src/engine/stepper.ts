@@ -265,7 +265,10 @@ export class Stepper {
       else if (value === 'completed') status = 'completed';
       else status = (nodeId && compiled.nodes.get(nodeId)?.definition.ends) || 'completed';
       endedAt = isoDate(now);
-      if (status === 'exited') exitReason = exitReason ?? ctx.x ?? `node:${nodeId}`;
+      if (status === 'exited') {
+        const ending = nodeId ? compiled.nodes.get(nodeId) : undefined;
+        exitReason = exitReason ?? ctx.x ?? ending?.definition.endReason?.(ending.config) ?? `node:${nodeId}`;
+      }
       this.log(
         row,
         now,
