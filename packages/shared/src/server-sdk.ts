@@ -37,9 +37,20 @@ export interface WebhookRoute {
   handle: (request: WebhookRequest) => Promise<WebhookResult>;
 }
 
-/** The server half of a node package: executors for its node types and its webhooks. */
+/**
+ * Work a package needs done on a schedule (expire coupons, poll a provider) that produces events.
+ * The runtime runs it from its tick loop on the (injectable) clock and ingests what it returns.
+ */
+export interface PackageJob {
+  name: string;
+  everyMs: number;
+  run: (now: Date) => Promise<JourneyEventInput[]>;
+}
+
+/** The server half of a node package: executors for its node types, its webhooks and jobs. */
 export interface ServerNodePackage {
   name: string;
   executors: readonly NodeExecutor[];
   webhooks?: readonly WebhookRoute[];
+  jobs?: readonly PackageJob[];
 }

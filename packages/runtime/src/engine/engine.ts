@@ -9,6 +9,7 @@ import {
   type JourneyEventInput,
   JourneyEventSchema,
   type NodeExecutor,
+  type PackageJob,
   type NodeRegistry,
 } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
@@ -28,6 +29,7 @@ import { type CompiledJourney, filterContext, type RunContext } from './compiler
 import { contactOwnerRecorder } from './contact-owner.ts';
 import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
 import { orderRecorder } from './order-recorder.ts';
+import { packageJobs } from './package-jobs.ts';
 import { rfmRefresher } from './rfm-refresh.ts';
 import { type InstanceRow, isoDate, prepareStatements } from './statements.ts';
 import { Stepper } from './stepper.ts';
@@ -37,6 +39,8 @@ export interface EngineDeps {
   registry: NodeRegistry;
   /** Server-side executors (from each ServerNodePackage.executors). */
   executors: readonly NodeExecutor[];
+  /** Node packages' scheduled jobs (coupon expiry, …), run from the tick on the engine's clock. */
+  jobs?: readonly PackageJob[];
   clock: Clock;
   logger: Logger;
   retry?: RetryPolicy;
@@ -287,11 +291,18 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     logger,
   });
 
+  const runDueJobs = packageJobs({
+    jobs: deps.jobs ?? [],
+    ingest: (events) => engine.ingestMany(events, 'job'),
+    logger,
+  });
+
   let ticking: Promise<TickOutcome> | undefined;
   async function tickOnce(): Promise<TickOutcome> {
     const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 };
     // RFM first: an audience entry or a branch on rfm.* this tick sees current scores.
     refreshRfm(clock.now());
+    await runDueJobs(clock.now());
     for (const run of runDueAudiences(clock.now())) outcome.audienceEnrolled += run.enrolled;
     for (;;) {
       let progressed = false;

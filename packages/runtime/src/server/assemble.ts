@@ -4,6 +4,7 @@ import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
 import { createEngine, type DurableEngine } from '../engine/engine.ts';
 import type { Logger } from '../logger.ts';
+import { createCouponsServices } from '../nodes/coupons-services.ts';
 import { wecomConfigFromEnv } from '../nodes/wecom-services.ts';
 import type { ServerDeps } from '../trpc/context.ts';
 import { createWecomAdmin } from './wecom-admin.ts';
@@ -42,6 +43,7 @@ export function assembleServer(options: {
       db: target,
       registry: nodes.registry,
       executors: nodes.serverPackages.flatMap((p) => p.executors),
+      jobs: nodes.serverPackages.flatMap((p) => p.jobs ?? []),
       clock: engineClock,
       logger,
     });
@@ -55,6 +57,7 @@ export function assembleServer(options: {
     publicUrl: options.publicUrl.replace(/\/+$/, ''),
     createSimulation: (simDb, simClock) => engineOver(simDb, simClock, nodesFor(simDb, simClock)),
   };
+  deps.coupons = createCouponsServices({ db, clock, logger });
   deps.wecomAdmin = createWecomAdmin({
     db,
     clock,

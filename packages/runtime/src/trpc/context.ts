@@ -1,3 +1,4 @@
+import type { CouponsServerDeps } from '@siyu/nodes-coupons/server';
 import type { NodeRegistry } from '@siyu/shared';
 import type { ApiKeyPrincipal } from '../auth/api-keys.ts';
 import type { OperatorPrincipal } from '../auth/sessions.ts';
@@ -20,6 +21,8 @@ export interface ServerDeps {
   createSimulation?: (db: Database, clock: Clock) => JourneyEngine;
   /** Live codes and handover (absent: the sandbox over `db`). */
   wecomAdmin?: WecomAdmin;
+  /** Coupon stores and providers (absent: the sandbox over `db`). */
+  coupons?: CouponsServerDeps;
 }
 
 export type Principal = OperatorPrincipal | ApiKeyPrincipal;

@@ -27,7 +27,14 @@ export function engineFor(db: Database, clock: Clock) {
 /** The product's own node packages (core, sms, wecom, coupons) in sandbox mode, for routers that need them. */
 function productEngineFor(db: Database, clock: Clock) {
   const serverPackages = createServerPackages({ db, clock, logger });
-  return createEngine({ db, registry: productRegistry, executors: executorsOf(serverPackages), clock, logger });
+  return createEngine({
+    db,
+    registry: productRegistry,
+    executors: executorsOf(serverPackages),
+    jobs: serverPackages.flatMap((p) => p.jobs ?? []),
+    clock,
+    logger,
+  });
 }
 const productRegistry = createNodeRegistryForRuntime();
 

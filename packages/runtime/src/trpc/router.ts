@@ -1,6 +1,7 @@
 import { audiencesRouter } from './routers/audiences.ts';
 import { authRouter } from './routers/auth.ts';
 import { channelsRouter } from './routers/channels.ts';
+import { couponsRouter } from './routers/coupons.ts';
 import { customersRouter } from './routers/customers.ts';
 import { eventsRouter } from './routers/events.ts';
 import { journeysRouter } from './routers/journeys.ts';
@@ -25,6 +26,7 @@ export const appRouter = router({
   stats: statsRouter,
   staffTasks: staffTasksRouter,
   wecom: wecomRouter,
+  coupons: couponsRouter,
 });
 export type AppRouter = typeof appRouter;
 

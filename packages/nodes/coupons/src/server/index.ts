@@ -3,6 +3,7 @@
 import type { ServerNodePackage } from '@siyu/shared';
 import type { CouponsServerDeps } from './deps.ts';
 import { issueCouponExecutor } from './executor.ts';
+import { expireCoupons } from './stocks.ts';
 import { wechatPayNotifyRoute } from './webhooks.ts';
 
 export * from './deps.ts';
@@ -27,5 +28,11 @@ export {
 export { redeemedEvent, wechatPayNotifyRoute } from './webhooks.ts';
 
 export function createCouponsServerPackage(deps: CouponsServerDeps): ServerNodePackage {
-  return { name: 'coupons', executors: [issueCouponExecutor(deps)], webhooks: [wechatPayNotifyRoute(deps)] };
+  return {
+    name: 'coupons',
+    executors: [issueCouponExecutor(deps)],
+    webhooks: [wechatPayNotifyRoute(deps)],
+    // Coupons past their stock's end become `coupon.expired` events (journeys may wait on them).
+    jobs: [{ name: 'expireCoupons', everyMs: 60_000, run: (now) => expireCoupons(deps, now) }],
+  };
 }
