@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { IdentitiesSchema } from './customer.ts';
 import { type LocalizedText, t } from './i18n.ts';
 
+/** An event type: lower-case namespace, a dot, a name — "order.placed", "wecom.contactAdded". */
+export const EventTypeSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-zA-Z0-9_]*(\.[a-zA-Z0-9_]+)+$/, {
+    message: '事件类型形如 order.placed / an event type looks like "order.placed"',
+  });
+
 /**
  * An event about a customer: from a provider callback, a shop's order feed, a tracked link, or the
  * brand's own systems. `id` is the sender's id for the event, so a provider that delivers the same
@@ -10,9 +18,7 @@ import { type LocalizedText, t } from './i18n.ts';
 export const JourneyEventSchema = z
   .object({
     id: z.string().min(1).max(200),
-    type: z
-      .string()
-      .regex(/^[a-z][a-zA-Z0-9_]*(\.[a-zA-Z0-9_]+)+$/, { message: 'event type must look like "order.placed"' }),
+    type: EventTypeSchema,
     customerId: z.string().min(1).max(100).optional(),
     identities: IdentitiesSchema.optional(),
     occurredAt: z.coerce.date(),

@@ -1,6 +1,6 @@
 // Entry triggers: how a customer gets into a journey. Each is pure config → EntryTrigger; the
 // runtime does the enrolling (event entries on ingest, audience entries on a schedule).
-import { DurationSchema, defineNode, durationToMs, type Filter, FilterSchema, t } from '@siyu/shared';
+import { DurationSchema, defineNode, durationToMs, EventTypeSchema, type Filter, FilterSchema, t } from '@siyu/shared';
 import { z } from 'zod';
 import { NEXT_PORT } from './ports.ts';
 
@@ -54,13 +54,7 @@ export const eventEntry = defineNode({
     'Starts when an event happens (order placed, contact added, group joined, link clicked or a custom event) that matches the filter',
   ),
   config: z.object({
-    event: z
-      .string()
-      .trim()
-      .regex(/^[a-z][a-zA-Z0-9_]*(\.[a-zA-Z0-9_]+)+$/, {
-        message: '事件类型形如 order.placed / an event type looks like order.placed',
-      })
-      .meta({ widget: 'eventType', label: t('事件', 'Event') }),
+    event: EventTypeSchema.meta({ widget: 'eventType', label: t('事件', 'Event') }),
     filter,
   }),
   defaultConfig: { event: 'order.placed', filter: { match: 'all', conditions: [] } },

@@ -7,6 +7,7 @@ import {
   DurationSchema,
   defineNode,
   durationToMs,
+  EventTypeSchema,
   FilterSchema,
   nextInWindow,
   TimeZoneSchema,
@@ -149,13 +150,7 @@ export const waitForEvent = defineNode({
     'Waits for the customer to do something (order, redeem, click); goes to "timed out" otherwise',
   ),
   config: z.object({
-    event: z
-      .string()
-      .trim()
-      .regex(/^[a-z][a-zA-Z0-9_]*(\.[a-zA-Z0-9_]+)+$/, {
-        message: '事件类型形如 order.placed / an event type looks like order.placed',
-      })
-      .meta({ widget: 'eventType', label: t('事件', 'Event') }),
+    event: EventTypeSchema.meta({ widget: 'eventType', label: t('事件', 'Event') }),
     filter: FilterSchema.default({ match: 'all', conditions: [] }).meta({
       widget: 'filter',
       label: t('事件条件', 'Event filter'),

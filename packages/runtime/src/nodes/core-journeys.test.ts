@@ -214,51 +214,27 @@ describe('core nodes through the engine', () => {
 
   it('webhook: a 503 is retried with backoff then succeeds; a 400 follows "failed"; no failed edge exits with the reason', async () => {
     addCustomers(db.sqlite, 'c', 0, 1);
-    publishJourney(
-      db.sqlite,
-      'ok',
-      graphOf(
-        [
-          ['entry', 'core.apiEntry', {}],
-          ['hook', 'core.webhook', { url: `${receiverUrl}/crm` }],
-          exit('synced'),
-          exit('broken'),
-        ],
-        [
-          ['entry', 'next', 'hook'],
-          ['hook', 'ok', 'synced'],
-          ['hook', 'failed', 'broken'],
-        ],
-      ),
-    );
-    publishJourney(
-      db.sqlite,
-      'bad',
-      graphOf(
-        [
-          ['entry', 'core.apiEntry', {}],
-          ['hook', 'core.webhook', { url: `${receiverUrl}/reject` }],
-          exit('synced'),
-          exit('broken'),
-        ],
-        [
-          ['entry', 'next', 'hook'],
-          ['hook', 'ok', 'synced'],
-          ['hook', 'failed', 'broken'],
-        ],
-      ),
-    );
-    publishJourney(
-      db.sqlite,
-      'bare',
-      graphOf(
-        [['entry', 'core.apiEntry', {}], ['hook', 'core.webhook', { url: `${receiverUrl}/reject` }], exit('synced')],
-        [
-          ['entry', 'next', 'hook'],
-          ['hook', 'ok', 'synced'],
-        ],
-      ),
-    );
+    const hookJourney = (id: string, path: string, withFailedEdge: boolean) =>
+      publishJourney(
+        db.sqlite,
+        id,
+        graphOf(
+          [
+            ['entry', 'core.apiEntry', {}],
+            ['hook', 'core.webhook', { url: `${receiverUrl}${path}` }],
+            exit('synced'),
+            exit('broken'),
+          ],
+          [
+            ['entry', 'next', 'hook'],
+            ['hook', 'ok', 'synced'],
+            ...(withFailedEdge ? [['hook', 'failed', 'broken'] as [string, string, string]] : []),
+          ],
+        ),
+      );
+    hookJourney('ok', '/crm', true);
+    hookJourney('bad', '/reject', true);
+    hookJourney('bare', '/reject', false);
     for (const j of ['ok', 'bad', 'bare']) await engine.enroll(j, 'c0');
     await engine.tick();
     const byJourney = () =>
