@@ -3,6 +3,7 @@ import { useLocale } from '../app/i18n.ts';
 import { countSms, hasUnsubscribeHint, SMS_PART_LIMIT, SMS_SINGLE_LIMIT } from '../model/sms.ts';
 import { defaultFor, type JsonSchema, resolve, unwrapOptional, widgetOf } from './json-schema.ts';
 import { ENUM_LABELS, KEY_LABELS } from './labels.ts';
+import { PICKER_WIDGETS, PickerField } from './pickers.tsx';
 
 interface FieldProps {
   schema: JsonSchema;
@@ -43,7 +44,9 @@ function Field(props: FieldProps) {
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   const error = props.errors.get(props.path);
   let control: React.ReactNode;
-  if (widget === 'filter') control = <JsonField {...props} schema={schema} />;
+  if (widget && PICKER_WIDGETS.has(widget))
+    control = <PickerField widget={widget} value={props.value} onChange={props.onChange} />;
+  else if (widget === 'filter') control = <JsonField {...props} schema={schema} />;
   else if (
     widget === 'tags' ||
     (type === 'array' && unwrapOptional(schema.items ?? {}).type === 'string' && !schema.items?.enum)

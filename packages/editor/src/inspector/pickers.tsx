@@ -1,0 +1,140 @@
+// Pickers for config fields that name something stored on the server: channels, saved segments,
+// coupon stocks, and event types. They read the options over tRPC; without a server (the local
+// editor) or before the options arrive they fall back to typing the id, so a form never blocks.
+import { KNOWN_EVENT_TYPES } from '@siyu/shared';
+import { useEffect, useState } from 'react';
+import { useLocale } from '../app/i18n.ts';
+import { api } from '../app/server-api.ts';
+
+interface Option {
+  id: string;
+  label: string;
+}
+
+const loaders: Record<'channels' | 'segment' | 'couponStock', () => Promise<Option[]>> = {
+  channels: async () =>
+    (await api.channels.list.query()).map((c) => ({
+      id: c.id,
+      label: `${c.name}（${c.codes.map((code) => code.variant).join(' / ')}）`,
+    })),
+  segment: async () => (await api.audiences.segments.query()).map((s) => ({ id: s.id, label: s.name })),
+  couponStock: async () =>
+    (await api.coupons.stocks.query()).map((s) => ({
+      id: s.id,
+      label: `${s.name} · ¥${(s.amountCents / 100).toFixed(2)} · 剩余 ${s.remaining}`,
+    })),
+};
+
+/** Loaded once per page and kind: several nodes on one canvas share the request. */
+const cache = new Map<string, Promise<Option[] | undefined>>();
+function useOptions(kind: keyof typeof loaders): Option[] | undefined {
+  const [options, setOptions] = useState<Option[] | undefined>();
+  useEffect(() => {
+    let live = true;
+    let pending = cache.get(kind);
+    if (!pending) {
+      pending = loaders[kind]().catch(() => undefined);
+      cache.set(kind, pending);
+    }
+    void pending.then((loaded) => {
+      if (live) setOptions(loaded);
+    });
+    return () => {
+      live = false;
+    };
+  }, [kind]);
+  return options;
+}
+
+export const PICKER_WIDGETS = new Set(['channels', 'segment', 'couponStock', 'eventType']);
+
+interface PickerProps {
+  widget: string;
+  value: unknown;
+  onChange: (value: unknown) => void;
+}
+
+export function PickerField(props: PickerProps) {
+  if (props.widget === 'eventType') return <EventTypePicker {...props} />;
+  if (props.widget === 'channels') return <ChannelsPicker {...props} />;
+  return <SinglePicker {...props} kind={props.widget as 'segment' | 'couponStock'} />;
+}
+
+function EventTypePicker({ value, onChange }: PickerProps) {
+  const { loc } = useLocale();
+  const listId = 'known-event-types';
+  return (
+    <>
+      <input
+        list={listId}
+        value={String(value ?? '')}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder="order.placed"
+        data-picker="eventType"
+      />
+      <datalist id={listId}>
+        {Object.entries(KNOWN_EVENT_TYPES).map(([type, label]) => (
+          <option key={type} value={type}>
+            {loc(label)}
+          </option>
+        ))}
+      </datalist>
+    </>
+  );
+}
+
+function SinglePicker({ value, onChange, kind }: PickerProps & { kind: 'segment' | 'couponStock' }) {
+  const { tr } = useLocale();
+  const options = useOptions(kind);
+  const current = String(value ?? '');
+  if (!options) return <input value={current} onChange={(e) => onChange(e.target.value || undefined)} />;
+  return (
+    <select value={current} onChange={(e) => onChange(e.target.value || undefined)} data-picker={kind}>
+      <option value="">{tr('请选择', 'Choose…')}</option>
+      {current && !options.some((o) => o.id === current) && <option value={current}>{current}</option>}
+      {options.map((o) => (
+        <option key={o.id} value={o.id}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function ChannelsPicker({ value, onChange }: PickerProps) {
+  const { tr } = useLocale();
+  const options = useOptions('channels');
+  const chosen = Array.isArray(value) ? (value as string[]) : [];
+  if (!options) {
+    return (
+      <input
+        value={chosen.join(',')}
+        placeholder={tr('渠道 id，逗号分隔', 'Channel ids, comma separated')}
+        onChange={(e) =>
+          onChange(
+            e.target.value
+              .split(/[,，]/)
+              .map((s) => s.trim())
+              .filter(Boolean),
+          )
+        }
+      />
+    );
+  }
+  if (options.length === 0)
+    return <span className="muted">{tr('还没有渠道，请先创建渠道', 'No channels yet: create one first')}</span>;
+  return (
+    <div className="checkbox-list" data-picker="channels">
+      {options.map((o) => (
+        <label key={o.id}>
+          <input
+            type="checkbox"
+            checked={chosen.includes(o.id)}
+            onChange={(e) => onChange(e.target.checked ? [...chosen, o.id] : chosen.filter((id) => id !== o.id))}
+          />
+          {o.label}
+        </label>
+      ))}
+    </div>
+  );
+}
