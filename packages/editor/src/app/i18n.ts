@@ -1,13 +1,21 @@
 import { DEFAULT_LOCALE, type Locale, type LocalizedText, localize } from '@siyu/shared';
 import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
+import { z } from 'zod';
+
+/** zod's own messages (a config field's "expected a number") follow the UI language too. */
+function applyZodLocale(locale: Locale): void {
+  z.config(locale === 'en' ? z.locales.en() : z.locales.zhCN());
+}
 
 /**
  * UI strings are written in place as `tr('中文', 'English')`; i18next holds the current language and
  * re-renders on change. Chinese is the key, so no string table drifts out of sync.
  */
+const initialLocale = (localStorage.getItem('siyu.locale') as Locale | null) ?? DEFAULT_LOCALE;
+applyZodLocale(initialLocale);
 void i18next.use(initReactI18next).init({
-  lng: (localStorage.getItem('siyu.locale') as Locale | null) ?? DEFAULT_LOCALE,
+  lng: initialLocale,
   fallbackLng: DEFAULT_LOCALE,
   resources: { 'zh-CN': { translation: {} }, en: { translation: {} } },
   interpolation: { escapeValue: false },
@@ -22,6 +30,7 @@ export function useLocale() {
     loc: (text: LocalizedText) => localize(text, locale),
     setLocale: (next: Locale) => {
       localStorage.setItem('siyu.locale', next);
+      applyZodLocale(next);
       void i18n.changeLanguage(next);
     },
   };
