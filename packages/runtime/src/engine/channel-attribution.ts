@@ -2,7 +2,7 @@ import type { JourneyEvent } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 
 /** Events that say "this customer came in through a tracked code" (data.code = the entry code). */
-const CHANNEL_EVENT_TYPES = new Set(['channel.entered', 'qr.scanned', 'link.clicked']);
+export const CHANNEL_EVENT_TYPES = new Set(['channel.entered', 'qr.scanned', 'link.clicked']);
 
 export type ChannelAttribution = (event: JourneyEvent, customerId: string) => JourneyEvent;
 

@@ -6,6 +6,7 @@ import { customersRouter } from './routers/customers.ts';
 import { eventsRouter } from './routers/events.ts';
 import { journeysRouter } from './routers/journeys.ts';
 import { apiKeysRouter, operatorsRouter } from './routers/operators.ts';
+import { reportsRouter } from './routers/reports.ts';
 import { runsRouter } from './routers/runs.ts';
 import { staffTasksRouter } from './routers/staff-tasks.ts';
 import { statsRouter } from './routers/stats.ts';
@@ -24,6 +25,7 @@ export const appRouter = router({
   events: eventsRouter,
   runs: runsRouter,
   stats: statsRouter,
+  reports: reportsRouter,
   staffTasks: staffTasksRouter,
   wecom: wecomRouter,
   coupons: couponsRouter,

@@ -1,0 +1,99 @@
+import { type LocalizedText, t } from '@siyu/shared';
+import type BetterSqlite3 from 'better-sqlite3';
+import { CHANNEL_EVENT_TYPES } from '../engine/channel-attribution.ts';
+import { msOf } from './common.ts';
+
+export const DEFAULT_ATTRIBUTION_WINDOW_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+/** The rule every report that credits orders to channels states in its response. */
+export interface AttributionRule {
+  rule: 'lastTouch';
+  windowDays: number;
+  /** Event types that count as a touch (a customer came in through an entry code). */
+  touchEvents: string[];
+  fallback: 'firstTouch';
+  text: LocalizedText;
+}
+
+export function attributionRule(windowDays = DEFAULT_ATTRIBUTION_WINDOW_DAYS): AttributionRule {
+  const touchEvents = [...CHANNEL_EVENT_TYPES].sort();
+  return {
+    rule: 'lastTouch',
+    windowDays,
+    touchEvents,
+    fallback: 'firstTouch',
+    text: t(
+      `订单归属于下单前 ${windowDays} 天内（含下单时刻）客户最近一次通过渠道码进入（${touchEvents.join('、')}）的渠道和方案；窗口内没有则归属首次带来该客户的渠道（首次触达）；都没有则不归属任何渠道。`,
+      `An order is credited to the channel and variant of the customer's most recent entry through an entry code (${touchEvents.join(', ')}) in the ${windowDays} days up to and including the order time; with none in that window, to the channel that first brought the customer in (first touch); otherwise to no channel.`,
+    ),
+  };
+}
+
+export interface AttributedOrder {
+  orderId: string;
+  customerId: string;
+  amountCents: number;
+  placedAt: number;
+  /** Entry code credited with the order (null: unattributed). */
+  code: string | null;
+  variant: string | null;
+  channelId: string | null;
+  touch: 'lastTouch' | 'firstTouch' | null;
+}
+
+/**
+ * Orders placed in [from, to) with the channel each is credited to under `attributionRule`. The
+ * last touch is one correlated lookup per order on Event(customerId, type), so the cost follows
+ * the number of orders in the period, not the size of the event log.
+ */
+export function attributedOrders(
+  sqlite: BetterSqlite3.Database,
+  options: { from?: number; to?: number; windowDays?: number } = {},
+): AttributedOrder[] {
+  const windowMs = (options.windowDays ?? DEFAULT_ATTRIBUTION_WINDOW_DAYS) * DAY_MS;
+  const types = [...CHANNEL_EVENT_TYPES];
+  const rows = sqlite
+    .prepare(
+      `WITH o AS (
+         SELECT id, customerId, amountCents, ${msOf('placedAt')} AS placedAt FROM "Order"
+       )
+       SELECT o.id AS orderId, o.customerId, o.amountCents, o.placedAt, c.channelCode AS firstCode,
+         (SELECT json_extract(e.data, '$.code') FROM Event e
+          WHERE e.customerId = o.customerId AND e.type IN (${types.map(() => '?').join(', ')})
+            AND e.occurredAt <= o.placedAt AND e.occurredAt >= o.placedAt - ?
+            AND json_extract(e.data, '$.code') IN (SELECT code FROM EntryCode)
+          ORDER BY e.occurredAt DESC, e.id DESC LIMIT 1) AS lastCode
+       FROM o JOIN Customer c ON c.id = o.customerId
+       WHERE o.placedAt >= ? AND o.placedAt < ?
+       ORDER BY o.placedAt, o.id`,
+    )
+    .all(...types, windowMs, options.from ?? Number.MIN_SAFE_INTEGER, options.to ?? Number.MAX_SAFE_INTEGER) as {
+    orderId: string;
+    customerId: string;
+    amountCents: number;
+    placedAt: number;
+    firstCode: string | null;
+    lastCode: string | null;
+  }[];
+  const codes = new Map(
+    (
+      sqlite.prepare('SELECT code, variant, channelId FROM EntryCode').all() as {
+        code: string;
+        variant: string;
+        channelId: string;
+      }[]
+    ).map((c) => [c.code, c]),
+  );
+  return rows.map(({ firstCode, lastCode, ...order }) => {
+    const code = lastCode ?? firstCode;
+    const entry = code ? codes.get(code) : undefined;
+    return {
+      ...order,
+      code: code ?? null,
+      variant: entry?.variant ?? null,
+      channelId: entry?.channelId ?? null,
+      touch: lastCode ? 'lastTouch' : firstCode ? 'firstTouch' : null,
+    };
+  });
+}

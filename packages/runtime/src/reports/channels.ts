@@ -1,0 +1,140 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { CHANNEL_EVENT_TYPES } from '../engine/channel-attribution.ts';
+import { type AttributionRule, attributedOrders, attributionRule } from './attribution.ts';
+import { msOf } from './common.ts';
+
+export interface ChannelRow {
+  channelId: string;
+  channelName: string;
+  kind: string;
+  code: string;
+  variant: string;
+  /** Recorded on the code (cards shipped, posters printed): a running total, not per period. */
+  deliveredRecorded: number;
+  /** SMS sent in the period (not failed) that carried this code's link (/r/<code>). */
+  smsSent: number;
+  /** deliveredRecorded + smsSent. */
+  delivered: number;
+  /** Scans and clicks on the code in the period, anonymous ones included. */
+  scans: number;
+  /** Distinct customers who came in through the code in the period. */
+  cameIn: number;
+  /** 引流召回率 = cameIn ÷ delivered (null when nothing was delivered). */
+  recallRate: number | null;
+  orders: number;
+  revenueCents: number;
+  /** 单卡贡献率 = revenueCents ÷ delivered, in cents per card / SMS (null when nothing was delivered). */
+  revenuePerDeliveredCents: number | null;
+}
+
+export interface ChannelsReport {
+  from: number;
+  to: number;
+  rows: ChannelRow[];
+  /** Orders in the period no channel is credited with. */
+  unattributed: { orders: number; revenueCents: number };
+  attribution: AttributionRule;
+}
+
+const LINK = /\/r\/([A-Za-z0-9_-]{1,30})(?![A-Za-z0-9_-])/g;
+
+/**
+ * Per channel and variant over [from, to): delivered → came in → ordered. "Came in" = a customer
+ * with a channel event (channel.entered, qr.scanned, link.clicked) carrying the code in the period,
+ * or whose first touch is the code and who was created in the period (imports without events).
+ * Orders are credited by the one attribution rule (attribution.ts).
+ */
+export function channelsReport(
+  sqlite: BetterSqlite3.Database,
+  input: { from: number; to: number; windowDays: number; channelId?: string },
+): ChannelsReport {
+  const codes = sqlite
+    .prepare(
+      `SELECT c.id AS channelId, c.name AS channelName, c.kind, e.code, e.variant, e.delivered AS deliveredRecorded
+       FROM EntryCode e JOIN Channel c ON c.id = e.channelId
+       WHERE (? IS NULL OR c.id = ?) ORDER BY c.createdAt, c.id, e.variant, e.code`,
+    )
+    .all(input.channelId ?? null, input.channelId ?? null) as Pick<
+    ChannelRow,
+    'channelId' | 'channelName' | 'kind' | 'code' | 'variant' | 'deliveredRecorded'
+  >[];
+  const types = [...CHANNEL_EVENT_TYPES];
+  const inTypes = types.map(() => '?').join(', ');
+  const perCode = (sql: string, ...args: unknown[]) =>
+    new Map((sqlite.prepare(sql).all(...args) as { code: string; n: number }[]).map((r) => [r.code, r.n]));
+  const scans = perCode(
+    `SELECT json_extract(data, '$.code') AS code, count(*) AS n FROM Event
+     WHERE type IN (${inTypes}) AND occurredAt >= ? AND occurredAt < ? GROUP BY 1`,
+    ...types,
+    input.from,
+    input.to,
+  );
+  const cameIn = perCode(
+    `SELECT code, count(DISTINCT customerId) AS n FROM (
+       SELECT json_extract(data, '$.code') AS code, customerId FROM Event
+       WHERE type IN (${inTypes}) AND occurredAt >= ? AND occurredAt < ? AND customerId IS NOT NULL
+       UNION ALL
+       SELECT channelCode, id FROM Customer
+       WHERE channelCode IS NOT NULL AND ${msOf('createdAt')} >= ? AND ${msOf('createdAt')} < ?)
+     GROUP BY code`,
+    ...types,
+    input.from,
+    input.to,
+    input.from,
+    input.to,
+  );
+  const smsSent = smsSentPerCode(sqlite, input.from, input.to);
+  const credited = new Map<string, { orders: number; revenueCents: number }>();
+  const unattributed = { orders: 0, revenueCents: 0 };
+  for (const order of attributedOrders(sqlite, input)) {
+    const cell = order.code ? (credited.get(order.code) ?? { orders: 0, revenueCents: 0 }) : unattributed;
+    cell.orders++;
+    cell.revenueCents += order.amountCents;
+    if (order.code) credited.set(order.code, cell);
+  }
+  const rows = codes.map((c): ChannelRow => {
+    const sent = smsSent.get(c.code) ?? 0;
+    const delivered = c.deliveredRecorded + sent;
+    const joined = cameIn.get(c.code) ?? 0;
+    const orders = credited.get(c.code) ?? { orders: 0, revenueCents: 0 };
+    return {
+      ...c,
+      smsSent: sent,
+      delivered,
+      scans: scans.get(c.code) ?? 0,
+      cameIn: joined,
+      recallRate: delivered > 0 ? joined / delivered : null,
+      ...orders,
+      revenuePerDeliveredCents: delivered > 0 ? orders.revenueCents / delivered : null,
+    };
+  });
+  return { from: input.from, to: input.to, rows, unattributed, attribution: attributionRule(input.windowDays) };
+}
+
+/**
+ * SMS that carried an entry code's link: the tracked link's target or the text itself contains
+ * /r/<code>. The period's SMS are read once (not once per code), and tracked links are joined
+ * through Message's unique idempotencyKey.
+ */
+function smsSentPerCode(sqlite: BetterSqlite3.Database, from: number, to: number): Map<string, number> {
+  const sent = "m.channel = 'sms' AND m.status != 'failed' AND m.sentAt >= ? AND m.sentAt < ?";
+  const texts = new Map<string, string[]>();
+  const add = (key: string, text: string) => texts.set(key, [...(texts.get(key) ?? []), text]);
+  for (const m of sqlite
+    .prepare(`SELECT m.idempotencyKey AS k, m.content AS text FROM Message m WHERE ${sent}`)
+    .iterate(from, to) as IterableIterator<{ k: string; text: string }>)
+    add(m.k, m.text);
+  for (const l of sqlite
+    .prepare(
+      `SELECT t.messageKey AS k, t.url AS text FROM TrackedLink t JOIN Message m ON m.idempotencyKey = t.messageKey WHERE ${sent}`,
+    )
+    .iterate(from, to) as IterableIterator<{ k: string; text: string }>)
+    add(l.k, l.text);
+  const counts = new Map<string, number>();
+  for (const parts of texts.values()) {
+    const found = new Set<string>();
+    for (const text of parts) for (const m of text.matchAll(LINK)) found.add(m[1] as string);
+    for (const code of found) counts.set(code, (counts.get(code) ?? 0) + 1);
+  }
+  return counts;
+}

@@ -1,0 +1,61 @@
+import { type JourneyGraph, parseJourneyGraph } from '@siyu/shared';
+import type BetterSqlite3 from 'better-sqlite3';
+
+/** A report asked about something that is not there, or asked wrongly; the router answers 4xx. */
+export class ReportInputError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'NOT_FOUND' | 'BAD_REQUEST' | 'PRECONDITION_FAILED' = 'BAD_REQUEST',
+  ) {
+    super(message);
+    this.name = 'ReportInputError';
+  }
+}
+
+/**
+ * SQL for a DateTime column as epoch ms. Prisma and the engine store DateTime as ISO-8601 text
+ * (with `Z` or `+00:00`); julianday reads both, so rows written either way compare correctly.
+ */
+export const msOf = (column: string) => `CAST(round((julianday(${column}) - 2440587.5) * 86400000) AS INTEGER)`;
+
+export interface JourneyVersions {
+  id: string;
+  name: string;
+  liveVersionId: string | null;
+  draft: string;
+  draftRevision: number;
+  versions: { id: string; version: number; graph: JourneyGraph }[];
+}
+
+/** A journey with all its published graphs (oldest first); NOT_FOUND when there is no such journey. */
+export function journeyVersions(sqlite: BetterSqlite3.Database, journeyId: string): JourneyVersions {
+  const journey = sqlite
+    .prepare('SELECT id, name, liveVersionId, draft, draftRevision FROM Journey WHERE id = ?')
+    .get(journeyId) as Omit<JourneyVersions, 'versions'> | undefined;
+  if (!journey) throw new ReportInputError(`旅程 ${journeyId} 不存在 / journey ${journeyId} not found`, 'NOT_FOUND');
+  const rows = sqlite
+    .prepare('SELECT id, version, graph FROM JourneyVersion WHERE journeyId = ? ORDER BY version')
+    .all(journeyId) as { id: string; version: number; graph: string }[];
+  return {
+    ...journey,
+    versions: rows.map((r) => ({ id: r.id, version: r.version, graph: parseJourneyGraph(JSON.parse(r.graph)) })),
+  };
+}
+
+/** The graph a report lays its rows out by: the named version, else the live one, else the newest. */
+export function reportGraph(
+  journey: JourneyVersions,
+  versionId?: string,
+): { id: string; version: number; graph: JourneyGraph } | undefined {
+  if (versionId) {
+    const v = journey.versions.find((x) => x.id === versionId);
+    if (!v) {
+      throw new ReportInputError(
+        `旅程 ${journey.id} 没有版本 ${versionId} / journey ${journey.id} has no version ${versionId}`,
+        'NOT_FOUND',
+      );
+    }
+    return v;
+  }
+  return journey.versions.find((v) => v.id === journey.liveVersionId) ?? journey.versions.at(-1);
+}

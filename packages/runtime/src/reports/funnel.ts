@@ -1,0 +1,89 @@
+import type { LocalizedText, NodeRegistry } from '@siyu/shared';
+import type BetterSqlite3 from 'better-sqlite3';
+import { journeyVersions, reportGraph } from './common.ts';
+import { CONVERSION_RULE, instanceOutcomes } from './goal-conversion.ts';
+import { graphOrder } from './graph-order.ts';
+
+export interface FunnelStep {
+  nodeId: string;
+  type: string | null;
+  /** The node's own label, else its type's label; null for a node missing from the graph. */
+  label: LocalizedText | null;
+  /** Runs that reached the node at least once. */
+  count: number;
+  /** count ÷ entered (null when nobody entered). */
+  ofEntered: number | null;
+  /** False for nodes seen in the log but absent from the graph shown (an older version's). */
+  inGraph: boolean;
+}
+
+export interface FunnelReport {
+  journeyId: string;
+  versionId: string | null;
+  /** Runs that entered the journey group (held-out runs are reported apart). */
+  entered: number;
+  holdout: number;
+  steps: FunnelStep[];
+  goal: { count: number; ofEntered: number | null };
+  definition: LocalizedText;
+}
+
+/**
+ * Entered → each step → goal for one journey (optionally one version), counting distinct runs.
+ * Steps come from StepLog `move` rows: COUNT(DISTINCT instanceId) per node over the
+ * (journeyId, kind, nodeId) index, so a customer looping through a node counts once.
+ */
+export function funnelReport(
+  sqlite: BetterSqlite3.Database,
+  registry: NodeRegistry,
+  input: { journeyId: string; versionId?: string },
+): FunnelReport {
+  const journey = journeyVersions(sqlite, input.journeyId);
+  const shown = reportGraph(journey, input.versionId);
+  const v = input.versionId ? ' AND versionId = ?' : '';
+  const args = input.versionId ? [input.journeyId, input.versionId] : [input.journeyId];
+  const counts = new Map(
+    (
+      sqlite
+        .prepare(
+          `SELECT nodeId, count(DISTINCT instanceId) AS n FROM StepLog
+           WHERE journeyId = ? AND kind = 'move' AND nodeId IS NOT NULL${v} GROUP BY nodeId`,
+        )
+        .all(...args) as { nodeId: string; n: number }[]
+    ).map((r) => [r.nodeId, r.n]),
+  );
+  const versions = input.versionId ? journey.versions.filter((x) => x.id === input.versionId) : journey.versions;
+  const outcomes = instanceOutcomes(sqlite, registry, input.journeyId, versions).filter(
+    (o) => !input.versionId || o.versionId === input.versionId,
+  );
+  const inGroup = outcomes.filter((o) => !o.holdout);
+  const entered = inGroup.length;
+  const share = (n: number) => (entered > 0 ? n / entered : null);
+
+  const nodes = new Map((shown?.graph.nodes ?? []).map((n) => [n.id, n]));
+  const order = shown ? graphOrder(shown.graph) : [];
+  for (const id of counts.keys()) if (!nodes.has(id)) order.push(id);
+  const steps = order.map((nodeId): FunnelStep => {
+    const node = nodes.get(nodeId);
+    const definition = node ? registry.get(node.type) : undefined;
+    const count = counts.get(nodeId) ?? 0;
+    return {
+      nodeId,
+      type: node?.type ?? null,
+      label: node?.label ? { 'zh-CN': node.label, en: node.label } : (definition?.label ?? null),
+      count,
+      ofEntered: share(count),
+      inGraph: node !== undefined,
+    };
+  });
+  const goals = inGroup.filter((o) => o.converted).length;
+  return {
+    journeyId: input.journeyId,
+    versionId: input.versionId ?? null,
+    entered,
+    holdout: outcomes.length - entered,
+    steps,
+    goal: { count: goals, ofEntered: share(goals) },
+    definition: CONVERSION_RULE,
+  };
+}

@@ -1,0 +1,65 @@
+import { TRPCError } from '@trpc/server';
+import { abTestReport } from '../../reports/ab-test.ts';
+import { channelsReport } from '../../reports/channels.ts';
+import { cohortsReport } from '../../reports/cohorts.ts';
+import { ReportInputError } from '../../reports/common.ts';
+import { reportCsv } from '../../reports/csv.ts';
+import { funnelReport } from '../../reports/funnel.ts';
+import { holdoutReport } from '../../reports/holdout.ts';
+import {
+  AbTestInput,
+  ChannelsInput,
+  CohortsInput,
+  CsvInput,
+  FunnelInput,
+  HoldoutInput,
+  MonitoringInput,
+  PromoteWinnerInput,
+} from '../../reports/inputs.ts';
+import { monitoringReport } from '../../reports/monitoring.ts';
+import { promoteWinner } from '../../reports/promote-winner.ts';
+import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+
+/** Report functions throw ReportInputError for the caller's mistakes; answer those as 4xx. */
+async function answer<T>(run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ReportInputError)
+      throw new TRPCError({ code: error.code, message: error.message, cause: error });
+    throw error;
+  }
+}
+
+/** Measurements for operators (issue 7): viewers read every report; promoting a winner publishes. */
+export const reportsRouter = router({
+  funnel: viewerProcedure
+    .input(FunnelInput)
+    .query(({ ctx, input }) => answer(() => funnelReport(ctx.db.sqlite, ctx.registry, input))),
+  channels: viewerProcedure
+    .input(ChannelsInput)
+    .query(({ ctx, input }) => answer(() => channelsReport(ctx.db.sqlite, input))),
+  abTest: viewerProcedure
+    .input(AbTestInput)
+    .query(({ ctx, input }) => answer(() => abTestReport(ctx.db.sqlite, ctx.registry, input))),
+  promoteWinner: operatorProcedure
+    .input(PromoteWinnerInput)
+    .mutation(({ ctx, input }) =>
+      answer(() => promoteWinner(ctx.db, ctx.registry, { ...input, by: ctx.operator.username })),
+    ),
+  monitoring: viewerProcedure
+    .input(MonitoringInput)
+    .query(({ ctx, input }) => answer(() => monitoringReport(ctx.db.sqlite, input, ctx.clock.now()))),
+  cohorts: viewerProcedure
+    .input(CohortsInput)
+    .query(({ ctx, input }) => answer(() => cohortsReport(ctx.db.sqlite, input, ctx.clock.now()))),
+  holdout: viewerProcedure
+    .input(HoldoutInput)
+    .query(({ ctx, input }) => answer(() => holdoutReport(ctx.db.sqlite, ctx.registry, input))),
+  /** Any report above as CSV text (UTF-8 with BOM, so Excel opens Chinese correctly). */
+  csv: viewerProcedure
+    .input(CsvInput)
+    .query(({ ctx, input }) =>
+      answer(() => reportCsv({ sqlite: ctx.db.sqlite, registry: ctx.registry, now: ctx.clock.now() }, input)),
+    ),
+});
