@@ -10,8 +10,9 @@ export const DAY = 24 * HOUR;
 /** Monday 2026-01-05 10:00 China time (the harness clock's default). */
 export const T0 = Date.UTC(2026, 0, 5, 2);
 
+let eventSeq = 0;
+
 function inserter(sqlite: BetterSqlite3.Database) {
-  let eventSeq = 0;
   return {
     customer(id: string, createdAt: number, channelCode: string | null = null, variant: string | null = null) {
       sqlite

@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from '../trpc/harness.test-helper.ts';
+import { DAY, HOUR, seedChannels, T0 } from './fixture.test-helper.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness();
+  seedChannels(h.db.sqlite);
+});
+afterEach(() => h.close());
+
+describe('reports.channels', () => {
+  it('reports delivered, came in, recall, attributed orders and revenue per card (hand-computed)', async () => {
+    const report = await h.as('viewer').reports.channels({ from: T0, to: T0 + 30 * DAY });
+    // card-a: delivered 100; came in c1, c2 (c6's touch is before the period) → 2/100; orders o1 o2 o7 o8
+    //   = ¥100 + ¥50 + ¥40 + ¥10 = 20000 cents → 20000/100 = 200 cents per card.
+    // card-b: 50; c3, c2 → 2/50; o3 o4 = 28000 → 560 per card.
+    // sms-1: 0 recorded + 3 SMS (ms1, ms2, ms6) = 3; c5 → 1/3; o6 = 6000 → 2000 per SMS.
+    expect(
+      report.rows.map((r) => [
+        r.code,
+        r.variant,
+        r.deliveredRecorded,
+        r.smsSent,
+        r.delivered,
+        r.scans,
+        r.cameIn,
+        r.recallRate,
+        r.orders,
+        r.revenueCents,
+        r.revenuePerDeliveredCents,
+      ]),
+    ).toEqual([
+      ['card-a', 'A', 100, 0, 100, 1, 2, 0.02, 4, 20000, 200],
+      ['card-b', 'B', 50, 0, 50, 0, 2, 0.04, 2, 28000, 560],
+      ['sms-1', 'default', 0, 3, 3, 1, 1, 1 / 3, 1, 6000, 2000],
+    ]);
+    // o5 (c4, ¥30) has no touch and no first touch.
+    expect(report.unattributed).toEqual({ orders: 1, revenueCents: 3000 });
+    expect(report.attribution).toMatchObject({ rule: 'lastTouch', windowDays: 7, fallback: 'firstTouch' });
+  });
+
+  it('narrows to a channel and a period, and applies the window parameter', async () => {
+    // [T0+9d, T0+30d): card-a came in: nobody (c2's card-b touch is card-b's); orders o2 (first touch).
+    const later = await h
+      .as('viewer')
+      .reports.channels({ from: T0 + 9 * DAY, to: T0 + 30 * DAY, channelId: 'ch-card' });
+    expect(later.rows.map((r) => [r.code, r.cameIn, r.orders, r.revenueCents])).toEqual([
+      ['card-a', 0, 1, 5000],
+      ['card-b', 1, 1, 20000],
+    ]);
+    // Window 0 d: o1 (touch 1 d before) falls back to first touch card-a, o3 (touch 2 d before) to
+    // c2's first touch card-a: card-a = o1 o2 o3 o7 o8 = 40000; card-b = o4 only = 8000; o6 (click
+    // 1 h before) falls back to c5's first touch, sms-1 itself.
+    const strict = await h.as('viewer').reports.channels({ from: T0, to: T0 + 30 * DAY, windowDays: 0 });
+    expect(strict.rows.map((r) => [r.code, r.orders, r.revenueCents])).toEqual([
+      ['card-a', 5, 40000],
+      ['card-b', 1, 8000],
+      ['sms-1', 1, 6000],
+    ]);
+  });
+
+  it('validates its input and needs a signed-in operator', async () => {
+    await expect(h.as('viewer').reports.channels({ from: T0 + HOUR, to: T0 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await expect(h.as(null).reports.channels({ from: T0, to: T0 + DAY })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+  });
+});
