@@ -27,7 +27,7 @@ export function runReport(deps: ReportDeps, request: CsvRequest) {
     case 'monitoring':
       return { report: request.report, result: monitoringReport(sqlite, request.input, now) } as const;
     case 'cohorts':
-      return { report: request.report, result: cohortsReport(sqlite, request.input, now) } as const;
+      return { report: request.report, result: cohortsReport(sqlite, request.input) } as const;
     case 'holdout':
       return { report: request.report, result: holdoutReport(sqlite, registry, request.input) } as const;
   }

@@ -52,7 +52,7 @@ export const reportsRouter = router({
     .query(({ ctx, input }) => answer(() => monitoringReport(ctx.db.sqlite, input, ctx.clock.now()))),
   cohorts: viewerProcedure
     .input(CohortsInput)
-    .query(({ ctx, input }) => answer(() => cohortsReport(ctx.db.sqlite, input, ctx.clock.now()))),
+    .query(({ ctx, input }) => answer(() => cohortsReport(ctx.db.sqlite, input))),
   holdout: viewerProcedure
     .input(HoldoutInput)
     .query(({ ctx, input }) => answer(() => holdoutReport(ctx.db.sqlite, ctx.registry, input))),
