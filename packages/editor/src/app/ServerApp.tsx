@@ -1,5 +1,7 @@
 import type { JourneyGraph } from '@siyu/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { ReportsPage } from '../reports/ReportsPage.tsx';
+import { CHANNEL_REPORT_HREF, journeyReportHref, useReportRoute } from '../reports/route.ts';
 import { Editor } from './Editor.tsx';
 import type { NodeStats } from './editor-context.ts';
 import { useLocale } from './i18n.ts';
@@ -18,7 +20,9 @@ const STATUS: Record<string, [string, string]> = {
 /** The editor against the real server: sign-in, journey list, autosaved drafts, publishing. */
 export function ServerApp({ signedIn }: { signedIn: boolean }) {
   const [authed, setAuthed] = useState(signedIn);
-  return authed ? <Journeys /> : <Login onDone={() => setAuthed(true)} />;
+  const report = useReportRoute();
+  if (!authed) return <Login onDone={() => setAuthed(true)} />;
+  return report ? <ReportsPage route={report} /> : <Journeys />;
 }
 
 function Login({ onDone }: { onDone: () => void }) {
@@ -85,6 +89,9 @@ function Journeys() {
     <main className="list-page" data-testid="journey-list">
       <header>
         <h1>{tr('私域旅程', 'Customer journeys')}</h1>
+        <a href={CHANNEL_REPORT_HREF} data-testid="channel-report-link">
+          {tr('渠道报表', 'Channel report')}
+        </a>
         <button
           type="button"
           className="primary"
@@ -127,6 +134,14 @@ function Journeys() {
                 >
                   {tr('复制', 'Duplicate')}
                 </button>
+                <a
+                  className="link"
+                  href={journeyReportHref(j.id)}
+                  data-testid="journey-report-link"
+                  onClick={(e) => e.stopPropagation()}
+                >
+                  {tr('报表', 'Reports')}
+                </a>
                 <button
                   type="button"
                   className="link danger"
