@@ -1,4 +1,6 @@
 // `@siyu/runtime/testing`: the stand-in node package, sandbox executors and fixtures, for
-// cross-package tests (the crash test) that need to drive the engine without the real nodes.
+// cross-package tests (the crash test) that need to drive the engine without the real nodes, and
+// the reports' fixed data sets (the editor's report page test seeds the server's database with them).
+export { DAY, HOUR, seedAbJourney, seedChannels, T0 } from '../src/reports/fixture.test-helper.ts';
 export { addCustomers, benchmarkJourney, graphOf, publishJourney } from './fixtures.ts';
 export { type SandboxOptions, sampleExecutors, samplePackage } from './sample-nodes.ts';

@@ -118,7 +118,7 @@ export function cohortsReport(
     rfm: RFM_SEGMENTS.map(([segment, label]) => ({ segment, label, customers: sizes.get(segment) ?? 0 })),
     definition: t(
       '复购率 = 下过至少 2 单的客户 ÷ 下过至少 1 单的客户（所有时间的订单）；客单价 = 销售额 ÷ 订单数。按入群周分组时以客户创建时间（中国时间，周一开始）计；按渠道分组时以首次带来客户的渠道码计（空 = 无渠道）。已删除（擦除）的客户不计。RFM 分层取引擎最近一次刷新的结果（有新订单时每小时、否则每天刷新）。',
-      "Repurchase rate = customers with at least 2 orders ÷ customers with at least 1 (orders at any time); average order value = revenue ÷ orders. Entry-week cohorts use the customer's creation time (China time, weeks start Monday); channel cohorts use the entry code that first brought the customer in (empty = none). Erased customers are left out.",
+      "Repurchase rate = customers with at least 2 orders ÷ customers with at least 1 (orders at any time); average order value = revenue ÷ orders. Entry-week cohorts use the customer's creation time (China time, weeks start Monday); channel cohorts use the entry code that first brought the customer in (empty = none). Erased customers are left out. RFM segments are as the engine last refreshed them (hourly when orders arrive, daily otherwise).",
     ),
   };
 }
