@@ -29,7 +29,15 @@ export {
 export { createLogger, type Logger } from './logger.ts';
 export { type AppOptions, createApp } from './server/app.ts';
 export { type AssembledServer, assembleServer, type NodeAssembly, type NodesFor } from './server/assemble.ts';
-export { runtimeNodes } from './server/default-nodes.ts';
+export { discoverRuntimeNodePackages, NODE_PACKAGE_ROOTS, runtimeNodes } from './server/default-nodes.ts';
+export {
+  type DiscoveredPackage,
+  type Discovery,
+  type DiscoveryProblem,
+  discoverNodePackages,
+} from './nodes/discovery.ts';
+export { assembleExtensions, type ExtensionAssembly, type ExtensionHostDeps } from './nodes/extension-assembly.ts';
+export { createExtensionStorage, ExtensionStorageError } from './nodes/extension-storage.ts';
 export { type ExampleLoadReport, loadExamples } from './server/examples.ts';
 export { diffGraphs, type GraphDiff } from './server/graph-diff.ts';
 export { type EdgeStats, type JourneyStats, journeyStats, type NodeStats } from './server/journey-stats.ts';

@@ -6,7 +6,7 @@ import { systemClock } from './engine/api.ts';
 import { createLogger } from './logger.ts';
 import { createApp } from './server/app.ts';
 import { assembleServer } from './server/assemble.ts';
-import { runtimeNodes } from './server/default-nodes.ts';
+import { discoverRuntimeNodePackages, runtimeNodes } from './server/default-nodes.ts';
 import { loadExamples } from './server/examples.ts';
 
 async function main(): Promise<void> {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const localUrl = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
   const { deps, engine, serverPackages } = assembleServer({
     db,
-    nodesFor: runtimeNodes(logger),
+    nodesFor: runtimeNodes(logger, await discoverRuntimeNodePackages(logger)),
     clock: systemClock,
     logger,
     publicUrl: config.PUBLIC_URL ?? localUrl,

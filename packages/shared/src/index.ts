@@ -3,6 +3,7 @@ export * from './condition-context.ts';
 export * from './customer.ts';
 export * from './duration.ts';
 export * from './events.ts';
+export * from './extension-sdk.ts';
 export * from './graph.ts';
 export * from './hash.ts';
 export * from './i18n.ts';

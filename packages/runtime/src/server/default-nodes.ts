@@ -1,14 +1,46 @@
+import { resolve } from 'node:path';
 import type { Logger } from '../logger.ts';
-import { createNodeRegistryForRuntime, createServerPackages } from '../nodes/registry.ts';
+import { type DiscoveredPackage, discoverNodePackages } from '../nodes/discovery.ts';
+import { assembleExtensions } from '../nodes/extension-assembly.ts';
+import { BUILT_IN_PACKAGES, createNodeRegistryForRuntime, createServerPackages } from '../nodes/registry.ts';
 import type { NodesFor } from './assemble.ts';
 
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..', '..');
+
+/** Where third-party node packages are looked for (the workspace folders the editor's glob covers). */
+export const NODE_PACKAGE_ROOTS: readonly string[] = [
+  resolve(REPO_ROOT, 'examples'),
+  resolve(REPO_ROOT, 'packages', 'nodes'),
+];
+
 /**
- * The node assembly `pnpm start` and the CLI use: the built-in packages from src/nodes/registry.ts
- * (core, sms, wecom, coupons as they land), their server halves over the given database.
+ * Finds the workspace's marked node packages (see nodes/discovery.ts). Broken ones are logged as
+ * errors naming the package and what is wrong, and left out: the product still starts.
  */
-export function runtimeNodes(logger: Logger): NodesFor {
-  return (db, clock) => ({
-    registry: createNodeRegistryForRuntime(),
-    serverPackages: createServerPackages({ db, clock, logger }),
-  });
+export async function discoverRuntimeNodePackages(
+  logger: Logger,
+  roots: readonly string[] = NODE_PACKAGE_ROOTS,
+): Promise<DiscoveredPackage[]> {
+  const { packages, problems } = await discoverNodePackages({ roots, builtIn: BUILT_IN_PACKAGES });
+  for (const p of problems) logger.error(p, `node package ${p.package} not loaded: ${p.message}`);
+  if (packages.length) {
+    logger.info({ nodePackages: packages.map((p) => `${p.name} (${p.nodePackage.name})`) }, 'node packages discovered');
+  }
+  return packages;
+}
+
+/**
+ * The node assembly `pnpm start` and the CLI use: the built-in packages from src/nodes/registry.ts,
+ * their server halves over the given database, plus the discovered packages (pass what
+ * discoverRuntimeNodePackages found) with their generic extension services over the same database.
+ */
+export function runtimeNodes(logger: Logger, discovered: readonly DiscoveredPackage[] = []): NodesFor {
+  return (db, clock) => {
+    const extensions = assembleExtensions(discovered, { db, clock, logger });
+    for (const p of extensions.problems) logger.error(p, `node package ${p.package} not loaded: ${p.message}`);
+    return {
+      registry: createNodeRegistryForRuntime(extensions.nodePackages),
+      serverPackages: createServerPackages({ db, clock, logger }, extensions.serverPackages),
+    };
+  };
 }

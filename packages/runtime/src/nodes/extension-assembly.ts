@@ -1,0 +1,103 @@
+// Builds the server halves of discovered node packages over one database: each package's factory
+// gets generic ExtensionDeps (clock, logger, env, fetch, its own storage namespace) and what it
+// returns is checked against its definitions. A factory that throws or returns something wrong
+// drops the whole package (definitions too), so the registry never holds nodes nobody can run.
+import { type ExtensionDeps, formatPath, type NodePackage, type ServerNodePackage } from '@siyu/shared';
+import { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import type { Clock } from '../engine/api.ts';
+import type { Logger } from '../logger.ts';
+import type { DiscoveredPackage, DiscoveryProblem } from './discovery.ts';
+import { createExtensionStorage } from './extension-storage.ts';
+
+export interface ExtensionHostDeps {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  /** Defaults to process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+export interface ExtensionAssembly {
+  nodePackages: NodePackage[];
+  serverPackages: ServerNodePackage[];
+  problems: DiscoveryProblem[];
+}
+
+const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { message: 'must be a function' });
+
+const ServerPackageShape = z.looseObject({
+  name: z.string(),
+  executors: z.array(z.looseObject({ definition: z.looseObject({ type: z.string() }), run: fn })),
+  webhooks: z
+    .array(z.looseObject({ method: z.enum(['GET', 'POST']), path: z.string().startsWith('/'), handle: fn }))
+    .optional(),
+  jobs: z.array(z.looseObject({ name: z.string().min(1), everyMs: z.number().positive(), run: fn })).optional(),
+});
+
+function checkServerPackage(value: unknown, nodePackage: NodePackage): string | undefined {
+  const shape = ServerPackageShape.safeParse(value);
+  if (!shape.success) {
+    return shape.error.issues.map((i) => `server package ${formatPath(i.path)}: ${i.message}`).join('; ');
+  }
+  const server = value as ServerNodePackage;
+  if (server.name !== nodePackage.name) {
+    return `server package is named "${server.name}" but its NodePackage is "${nodePackage.name}"`;
+  }
+  const types = new Set(nodePackage.nodes.map((n) => n.type));
+  const seen = new Set<string>();
+  for (const executor of server.executors) {
+    const type = executor.definition.type;
+    if (!types.has(type)) return `executor for "${type}", which is not a node of package "${nodePackage.name}"`;
+    if (seen.has(type)) return `two executors for "${type}"`;
+    seen.add(type);
+  }
+  const missing = nodePackage.nodes.filter((n) => n.effect && !seen.has(n.type)).map((n) => n.type);
+  if (missing.length) return `no executor for these nodes, which declare an effect: ${missing.join(', ')}`;
+  return undefined;
+}
+
+export function assembleExtensions(
+  discovered: readonly DiscoveredPackage[],
+  host: ExtensionHostDeps,
+): ExtensionAssembly {
+  const out: ExtensionAssembly = { nodePackages: [], serverPackages: [], problems: [] };
+  for (const found of discovered) {
+    const { nodePackage } = found;
+    const problem = (message: string) => out.problems.push({ package: found.name, dir: found.dir, message });
+    if (!found.createServer) {
+      const needing = nodePackage.nodes.filter((n) => n.effect).map((n) => n.type);
+      if (needing.length) {
+        problem(`no "./server" entry, but these nodes declare an effect: ${needing.join(', ')}`);
+        continue;
+      }
+      out.nodePackages.push(nodePackage);
+      continue;
+    }
+    const deps: ExtensionDeps = {
+      packageName: nodePackage.name,
+      clock: host.clock,
+      logger: host.logger.child({ nodePackage: nodePackage.name }),
+      env: host.env ?? process.env,
+      fetch: host.fetch ?? globalThis.fetch,
+      storage: createExtensionStorage(host.db, nodePackage.name, host.clock),
+    };
+    let server: unknown;
+    try {
+      server = found.createServer(deps);
+    } catch (error) {
+      problem(`server factory threw: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    const wrong = checkServerPackage(server, nodePackage);
+    if (wrong) {
+      problem(wrong);
+      continue;
+    }
+    out.nodePackages.push(nodePackage);
+    out.serverPackages.push(server as ServerNodePackage);
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+import type { ServerNodePackage } from './server-sdk.ts';
+
+// What the runtime hands the server half of a discovered (third-party) node package. Built-in
+// packages get typed services over the runtime's tables; a third-party package gets these generic
+// ones instead, so it never depends on the database schema (which changes with every migration)
+// and cannot read another package's data. This is an API boundary, not a sandbox: the package
+// runs in the same process.
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Reads and writes inside one storage transaction. Every call is synchronous: the whole function
+ * given to `transaction` runs atomically, serialised with every other transaction on the store
+ * (other steps of the same batch, other processes on the same database).
+ */
+export interface StorageTransaction {
+  get<T extends JsonValue = JsonValue>(key: string): T | undefined;
+  set(key: string, value: JsonValue): void;
+  /** Returns whether the key existed. */
+  delete(key: string): boolean;
+}
+
+/**
+ * A package's own key-value store (keys up to 200 characters, JSON values up to 64 KiB). Keyed by
+ * the step's idempotency key it makes an effect exactly-once: see `once`.
+ *
+ * Do not key records by customer id or store personal data: erasing a customer does not reach
+ * extension records.
+ */
+export interface ExtensionStorage {
+  get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined>;
+  /** Runs `fn` atomically. `fn` must be synchronous (no await inside): it holds the write lock. */
+  transaction<T>(fn: (tx: StorageTransaction) => T): Promise<T>;
+  /**
+   * The value stored under `key`, or — the first time — the value `compute` returns, stored in the
+   * same transaction as whatever `compute` wrote. A retried step that calls `once` with its
+   * idempotency key gets the first attempt's result and repeats none of its writes.
+   */
+  once<T extends JsonValue>(
+    key: string,
+    compute: (tx: StorageTransaction) => T,
+  ): Promise<{ value: T; created: boolean }>;
+}
+
+/** A structured logger (pino-compatible): fields first, then the message. */
+export interface ExtensionLogger {
+  debug(fields: Record<string, unknown>, message?: string): void;
+  info(fields: Record<string, unknown>, message?: string): void;
+  warn(fields: Record<string, unknown>, message?: string): void;
+  error(fields: Record<string, unknown>, message?: string): void;
+}
+
+export interface ExtensionDeps {
+  /** The package's NodePackage name: also its storage namespace and webhook mount (/webhooks/<name>). */
+  packageName: string;
+  /** Epoch milliseconds. Simulations and tests move it by hand: never read Date.now() for decisions. */
+  clock: { now(): number };
+  /** Already tagged with the package name. */
+  logger: ExtensionLogger;
+  /** The process environment, for the package's own settings (API keys, endpoints). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The global fetch; tests of the host may point it at local fakes. */
+  fetch: typeof fetch;
+  storage: ExtensionStorage;
+}
+
+/** What a discovered package's `./server` entry exports (as `createServerPackage` or default). */
+export type ServerPackageFactory = (deps: ExtensionDeps) => ServerNodePackage;
+
+/** Identity: exists so a package's factory is typed against ExtensionDeps without annotations. */
+export function defineServerPackage(factory: ServerPackageFactory): ServerPackageFactory {
+  return factory;
+}
