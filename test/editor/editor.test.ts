@@ -201,6 +201,26 @@ describe('journey editor in the browser', () => {
     await page.screenshot({ path: join(shots, 'editor-07-sms-inspector.png') });
   });
 
+  it('shows the third-party lottery node (examples/custom-node) in the palette, with its ports and form', {
+    timeout: 60_000,
+  }, async () => {
+    await page.goto(base);
+    await page.getByTestId('new-journey').click();
+    await page.waitForSelector('.react-flow__pane');
+    const item = page.locator('.palette-item[data-node-type="lottery.draw"]');
+    await expect.poll(() => item.textContent()).toContain('抽奖');
+    await dragFromPalette('lottery.draw', 300, 250);
+    const node = page.locator('[data-testid="journey-node"]').first();
+    const ports = await node.locator('[data-port]').evaluateAll((els) => els.map((e) => e.getAttribute('data-port')));
+    expect(ports).toEqual(['grand', 'coupon', 'none', 'failed']);
+    await node.click();
+    const weight = page.locator('.inspector [data-field="noPrizeWeight"]');
+    await expect.poll(() => weight.locator('.field-label').textContent()).toBe('未中奖权重');
+    await weight.locator('input').fill('-1');
+    await expect.poll(() => weight.locator('.field-message').textContent()).toContain('未中奖权重不能为负数');
+    await page.screenshot({ path: join(shots, 'editor-08-custom-node-lottery.png') });
+  });
+
   it('stays responsive with a 300-node journey (frame times while panning and dragging)', {
     timeout: 120_000,
   }, async () => {

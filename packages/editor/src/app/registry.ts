@@ -5,7 +5,25 @@ import { createNodeRegistry, type NodePackage } from '@siyu/shared';
  * shows up in the palette without any editor change. A package's browser-safe entry exports one
  * or more NodePackage values (anything with `name`, `label` and a `nodes` array).
  */
-const modules = import.meta.glob<Record<string, unknown>>('../../../nodes/*/src/index.ts', { eager: true });
+const builtIn = import.meta.glob<Record<string, unknown>>('../../../nodes/*/src/index.ts', { eager: true });
+
+/**
+ * Third-party packages under examples/* (examples/custom-node): those whose package.json carries
+ * `"siyu": { "nodePackage": true }`, the marker the runtime discovers them by
+ * (packages/runtime/src/nodes/discovery.ts). Journey examples have no src/index.ts.
+ */
+const exampleEntries = import.meta.glob<Record<string, unknown>>('../../../../examples/*/src/index.ts', {
+  eager: true,
+});
+// Whole package.json files (`import: 'siyu'` fails the build for one without that field).
+const exampleManifests = import.meta.glob<{ siyu?: { nodePackage?: unknown } }>('../../../../examples/*/package.json', {
+  eager: true,
+  import: 'default',
+});
+const thirdParty = Object.entries(exampleEntries).filter(
+  ([path]) => exampleManifests[path.replace(/src\/index\.ts$/, 'package.json')]?.siyu?.nodePackage === true,
+);
+const modules = { ...builtIn, ...Object.fromEntries(thirdParty) };
 
 function isNodePackage(value: unknown): value is NodePackage {
   return (
