@@ -73,6 +73,15 @@ describe('lottery.draw definition', () => {
     expect(problem({ ...lotteryDraw.defaultConfig, ...overrides })).toBe(expected);
   });
 
+  it('reports a negative weight once, on its field (not again as a bad total)', () => {
+    const result = LotteryConfigSchema.safeParse({
+      ...lotteryDraw.defaultConfig,
+      prizes: [{ id: 'a', label: 'A', weight: -1 }],
+      noPrizeWeight: 1,
+    });
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['prizes.0.weight']);
+  });
+
   it('names the node and field when a journey carries a bad lottery config', () => {
     const registry = createNodeRegistry([lotteryPackage]);
     const problems = validateGraph(

@@ -81,6 +81,8 @@ export const LotteryConfigSchema = z
       }
       seen.add(prize.id);
     });
+    // A negative weight is already reported on its own field: no second message about the sum.
+    if (config.prizes.some((p) => p.weight < 0) || config.noPrizeWeight < 0) return;
     const total = config.prizes.reduce((sum, p) => sum + p.weight, config.noPrizeWeight);
     if (!(total > 0)) {
       ctx.addIssue({
