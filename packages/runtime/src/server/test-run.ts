@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type JourneyGraph, validateGraph } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { openDatabase } from '../db/database.ts';
+import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock, type TimelineEntry } from '../engine/api.ts';
 import type { Context } from '../trpc/context.ts';
 
@@ -31,13 +31,21 @@ export const TestRunInputSchema = z.object({
     )
     .max(100)
     .default([]),
-  /** Stop simulating after this long (simulated time). */
+  /**
+   * Stop simulating after this long (simulated time). 0 runs only what happens at once, so the
+   * editor can step: replay with a longer horizon to fast-forward, with more events to inject.
+   */
   maxDurationMs: z
     .number()
     .int()
-    .positive()
+    .nonnegative()
     .max(366 * 86_400_000)
     .default(90 * 86_400_000),
+  /**
+   * The simulated start instant (epoch ms; default now). Replaying a stepped simulation with the
+   * same start gives the same path, quiet hours and time windows included.
+   */
+  startAt: z.number().int().nonnegative().optional(),
 });
 export type TestRunInput = z.infer<typeof TestRunInputSchema>;
 
@@ -45,8 +53,14 @@ export interface TestRunResult {
   status: string;
   nodeId: string | null;
   simulatedMs: number;
+  startAt: number;
+  /** Offset from the start of the next pending timer (a wait ending, a timeout), if any. */
+  nextWakeMs: number | null;
+  /** Event types the test customer is waiting for now. */
+  waitingFor: string[];
   steps: TimelineEntry[];
-  messages: { channel: string; recipient: string; content: string; sentAt: number }[];
+  /** What the sandbox providers would have sent; coupons as channel 'coupon'. */
+  messages: { channel: string; recipient: string; content: string; sentAt: number; nodeId: string | null }[];
 }
 
 /**
@@ -76,7 +90,7 @@ export async function runTestJourney(ctx: Context, input: TestRunInput): Promise
   const dir = mkdtempSync(join(tmpdir(), 'siyu-testrun-'));
   const sim = await openDatabase(join(dir, 'sim.db'));
   try {
-    const start = ctx.clock.now();
+    const start = input.startAt ?? ctx.clock.now();
     const clock = new ManualClock(start);
     const engine = (ctx.createSimulation as NonNullable<Context['createSimulation']>)(sim, clock);
     await sim.prisma.journey.create({
@@ -85,6 +99,14 @@ export async function runTestJourney(ctx: Context, input: TestRunInput): Promise
     await sim.prisma.journeyVersion.create({
       data: { id: 'test-version', journeyId: journey.id, version: 1, graph: graphJson },
     });
+    // Coupon nodes name stocks: copy them (budget used so far included) so a coupon step behaves as
+    // it would now, but always through the sandbox so a simulation never reaches WeChat Pay.
+    const stocks = await ctx.db.prisma.couponStock.findMany();
+    if (stocks.length > 0) {
+      await sim.prisma.couponStock.createMany({
+        data: stocks.map((stock) => ({ ...stock, provider: 'sandbox', providerStockId: null })),
+      });
+    }
     const customerId = 'test-customer';
     await sim.prisma.customer.create({
       data: {
@@ -134,19 +156,59 @@ export async function runTestJourney(ctx: Context, input: TestRunInput): Promise
       clock.set(Math.max(now, next));
     }
     const final = status.get(outcome.instanceId) as { status: string; nodeId: string | null };
-    const messages = (
-      sim.sqlite.prepare('SELECT channel, recipient, content, sentAt FROM Message ORDER BY id').all() as {
-        channel: string;
-        recipient: string;
-        content: string;
-        sentAt: number | bigint;
-      }[]
-    ).map((m) => ({ ...m, sentAt: Number(m.sentAt) }));
     const steps = await engine.timeline(outcome.instanceId);
     await engine.stop();
-    return { status: final.status, nodeId: final.nodeId, simulatedMs: clock.now() - start, steps, messages };
+    const wake = (nextTimer.get() as { due: number | bigint | null }).due;
+    const waiting = sim.sqlite.prepare('SELECT waitingFor FROM Instance WHERE id = ?').get(outcome.instanceId) as {
+      waitingFor: string | null;
+    };
+    return {
+      status: final.status,
+      nodeId: final.nodeId,
+      simulatedMs: clock.now() - start,
+      startAt: start,
+      nextWakeMs: final.status === 'active' && wake !== null ? Number(wake) - start : null,
+      waitingFor: final.status === 'active' && waiting.waitingFor ? waiting.waitingFor.split(',') : [],
+      steps,
+      messages: simulatedMessages(sim, steps),
+    };
   } finally {
     await sim.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Messages and coupons the sandbox providers recorded in the scratch database, oldest first. A
+ * coupon row does not name its node, so it is matched to the effect step that issued it by time.
+ */
+function simulatedMessages(sim: Database, steps: TimelineEntry[]): TestRunResult['messages'] {
+  const messages = (
+    sim.sqlite.prepare('SELECT channel, recipient, content, sentAt, nodeId FROM Message ORDER BY id').all() as {
+      channel: string;
+      recipient: string;
+      content: string;
+      sentAt: number | bigint;
+      nodeId: string | null;
+    }[]
+  ).map((m) => ({ ...m, sentAt: Number(m.sentAt) }));
+  const coupons = (
+    sim.sqlite
+      .prepare(
+        `SELECT k.customerId AS recipient, s.name AS name, s.amountCents AS cents, k.issuedAt AS issuedAt
+         FROM Coupon k JOIN CouponStock s ON s.id = k.stockId WHERE k.status <> 'pending' ORDER BY k.rowid`,
+      )
+      .all() as { recipient: string; name: string; cents: number; issuedAt: string | number }[]
+  ).map((k) => {
+    const sentAt = typeof k.issuedAt === 'number' ? k.issuedAt : Date.parse(k.issuedAt);
+    const step = steps.find((s) => s.kind === 'effect' && s.at === sentAt);
+    return {
+      channel: 'coupon',
+      recipient: k.recipient,
+      content: `${k.name} · ¥${(k.cents / 100).toFixed(2)}`,
+      sentAt,
+      nodeId: step?.nodeId ?? null,
+    };
+  });
+  return [...messages, ...coupons].sort((a, b) => a.sentAt - b.sentAt);
 }

@@ -5,11 +5,14 @@ import { couponsRouter } from './routers/coupons.ts';
 import { customersRouter } from './routers/customers.ts';
 import { eventsRouter } from './routers/events.ts';
 import { journeysRouter } from './routers/journeys.ts';
+import { overviewRouter } from './routers/overview.ts';
 import { apiKeysRouter, operatorsRouter } from './routers/operators.ts';
 import { reportsRouter } from './routers/reports.ts';
 import { runsRouter } from './routers/runs.ts';
+import { sandboxRouter } from './routers/sandbox.ts';
 import { staffTasksRouter } from './routers/staff-tasks.ts';
 import { statsRouter } from './routers/stats.ts';
+import { tagsRouter } from './routers/tags.ts';
 import { wecomRouter } from './routers/wecom.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
@@ -29,6 +32,9 @@ export const appRouter = router({
   staffTasks: staffTasksRouter,
   wecom: wecomRouter,
   coupons: couponsRouter,
+  sandbox: sandboxRouter,
+  tags: tagsRouter,
+  overview: overviewRouter,
 });
 export type AppRouter = typeof appRouter;
 
