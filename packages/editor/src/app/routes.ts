@@ -1,0 +1,37 @@
+import { useEffect, useState } from 'react';
+
+/**
+ * Pages outside the canvas live behind the hash (#/sandbox, #/customers/<id>), like the report
+ * pages, so they open by link, survive a reload and need no router library for three pages.
+ */
+export type PageRoute =
+  | { page: 'sandbox'; customerId?: string }
+  | { page: 'customers' }
+  | { page: 'customer'; customerId: string };
+
+export function parsePageRoute(hash: string): PageRoute | null {
+  const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
+  if (path === '/sandbox') {
+    const customerId = new URLSearchParams(query).get('customer') ?? undefined;
+    return customerId ? { page: 'sandbox', customerId } : { page: 'sandbox' };
+  }
+  if (path === '/customers') return { page: 'customers' };
+  const customer = /^\/customers\/([^/]+)$/.exec(path);
+  if (customer) return { page: 'customer', customerId: decodeURIComponent(customer[1] as string) };
+  return null;
+}
+
+export const sandboxHref = (customerId?: string) =>
+  customerId ? `#/sandbox?customer=${encodeURIComponent(customerId)}` : '#/sandbox';
+export const customerHref = (customerId: string) => `#/customers/${encodeURIComponent(customerId)}`;
+export const CUSTOMERS_HREF = '#/customers';
+
+export function usePageRoute(): PageRoute | null {
+  const [route, setRoute] = useState(() => parsePageRoute(location.hash));
+  useEffect(() => {
+    const update = () => setRoute(parsePageRoute(location.hash));
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
+  return route;
+}

@@ -1,0 +1,217 @@
+import { useState } from 'react';
+import { forgetExistingTags, TagPicker } from '../app/TagPicker.tsx';
+import { useLocale } from '../app/i18n.ts';
+import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
+import { api } from '../app/server-api.ts';
+import { usePolling } from '../app/use-polling.ts';
+import { formatTime } from './format.ts';
+import { PageNav } from './PageNav.tsx';
+
+type Profile = Awaited<ReturnType<typeof api.customers.get.query>>;
+
+const STEP_KINDS: Record<string, [string, string]> = {
+  enter: ['进入旅程', 'Entered'],
+  move: ['到达节点', 'Reached'],
+  effect: ['执行动作', 'Action'],
+  event: ['收到事件', 'Event'],
+  timer: ['等待结束', 'Wait over'],
+  error: ['出错', 'Error'],
+  exit: ['离开旅程', 'Left'],
+  goal: ['达成目标', 'Goal reached'],
+  migrate: ['迁移到新版本', 'Moved to new version'],
+};
+const INSTANCE_STATUS: Record<string, [string, string]> = {
+  active: ['进行中', 'In progress'],
+  completed: ['已完成', 'Completed'],
+  exited: ['已退出', 'Exited'],
+  failed: ['失败', 'Failed'],
+};
+const IDENTITY_KINDS: Record<string, [string, string]> = {
+  phone: ['手机号', 'Phone'],
+  wecomExternalUserId: ['企业微信外部联系人', 'WeCom external user'],
+  openid: ['OpenID', 'OpenID'],
+  unionid: ['UnionID', 'UnionID'],
+  externalId: ['外部 id', 'External id'],
+};
+
+/** 客户档案: who the customer is, their tags, opt-outs and every step of every journey they were in. */
+export function CustomerProfile({ customerId }: { customerId: string }) {
+  const { tr, locale } = useLocale();
+  const i = locale === 'en' ? 1 : 0;
+  const { data: c, error, reload } = usePolling(() => api.customers.get.query({ id: customerId }), 5_000, [customerId]);
+  const [actionError, setActionError] = useState('');
+  const act = (p: Promise<unknown>) =>
+    p.then(
+      () => {
+        setActionError('');
+        forgetExistingTags();
+        reload();
+      },
+      (e: Error) => setActionError(e.message),
+    );
+  return (
+    <main className="page" data-testid="customer-profile">
+      <PageNav current="customers" />
+      <a href={CUSTOMERS_HREF} className="muted">
+        ← {tr('客户列表', 'All customers')}
+      </a>
+      {error && <p className="field-message">{error}</p>}
+      {c && (
+        <>
+          <header className="page-head">
+            <h1 data-testid="customer-name">{c.displayName || c.id}</h1>
+            <p className="muted mono">{c.id}</p>
+            {c.erasedAt && <p className="warn">{tr('该客户的个人信息已删除', 'This customer was erased')}</p>}
+            <a href={sandboxHref(c.id)} data-testid="customer-inbox-link">
+              {tr('查看沙箱消息', 'Messages in the sandbox')} →
+            </a>
+          </header>
+          {actionError && <p className="field-message">{actionError}</p>}
+          <div className="profile-grid">
+            <section className="card">
+              <h3>{tr('标签', 'Tags')}</h3>
+              <TagPicker
+                testId="profile-tags"
+                value={c.tags.map((t) => t.tag)}
+                onAdd={(tag) => act(api.customers.updateTags.mutate({ id: c.id, add: [tag], remove: [] }))}
+                onRemove={(tag) => act(api.customers.updateTags.mutate({ id: c.id, add: [], remove: [tag] }))}
+              />
+              <p className="muted">{c.tags.map((t) => `${t.tag}：${t.source ?? ''}`).join('　')}</p>
+            </section>
+            <section className="card">
+              <h3>{tr('渠道与身份', 'Channel and identities')}</h3>
+              <dl className="facts">
+                <dt>{tr('来源渠道', 'Channel')}</dt>
+                <dd data-testid="profile-channel">{c.channelCode ?? '—'}</dd>
+                <dt>{tr('版本', 'Variant')}</dt>
+                <dd>{c.variant ?? '—'}</dd>
+                <dt>{tr('归属员工', 'Owner')}</dt>
+                <dd>{c.ownerUserId ?? '—'}</dd>
+                {c.identities.map((id) => (
+                  <Fact
+                    key={`${id.kind}:${id.value}`}
+                    label={IDENTITY_KINDS[id.kind]?.[i] ?? id.kind}
+                    value={id.value}
+                  />
+                ))}
+              </dl>
+            </section>
+            <OptOuts profile={c} onChange={act} />
+            <section className="card">
+              <h3>{tr('属性', 'Attributes')}</h3>
+              {Object.keys(c.attributes).length === 0 ? (
+                <p className="muted">{tr('没有属性', 'No attributes')}</p>
+              ) : (
+                <dl className="facts" data-testid="profile-attributes">
+                  {Object.entries(c.attributes).map(([k, v]) => (
+                    <Fact key={k} label={k} value={typeof v === 'string' ? v : JSON.stringify(v)} />
+                  ))}
+                </dl>
+              )}
+            </section>
+          </div>
+          <section className="card">
+            <h3>{tr('旅程时间线', 'Journey timeline')}</h3>
+            {c.instances.length === 0 && <p className="muted">{tr('尚未进入任何旅程', 'Not in any journey yet')}</p>}
+            {c.instances.map((run) => (
+              <div key={run.id} className="timeline-run" data-testid="timeline-run">
+                <div className="timeline-head">
+                  <strong>{run.journey.name}</strong>
+                  <span className={`pill ${run.status}`}>{INSTANCE_STATUS[run.status]?.[i] ?? run.status}</span>
+                  {run.holdout && <span className="pill">{tr('对照组', 'Holdout')}</span>}
+                  {run.nodeId && run.status === 'active' && (
+                    <span className="muted">
+                      {tr('当前节点', 'At')} {run.nodeId}
+                    </span>
+                  )}
+                  <span className="muted">{formatTime(run.enteredAt, locale)}</span>
+                </div>
+                <ol className="timeline">
+                  {c.timeline
+                    .filter((step) => step.instanceId === run.id)
+                    .map((step, n) => (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: steps have no id of their own here
+                      <li key={n} className={`step-${step.kind}`}>
+                        <span className="muted">{formatTime(step.at, locale)}</span>{' '}
+                        {STEP_KINDS[step.kind]?.[i] ?? step.kind}
+                        {step.nodeId && <span className="mono"> {step.nodeId}</span>}
+                        {step.port && <span className="muted"> ({step.port})</span>}
+                      </li>
+                    ))}
+                </ol>
+              </div>
+            ))}
+          </section>
+        </>
+      )}
+    </main>
+  );
+}
+
+function Fact({ label, value }: { label: string; value: string }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd className="mono">{value}</dd>
+    </>
+  );
+}
+
+function OptOuts({ profile: c, onChange }: { profile: Profile; onChange: (p: Promise<unknown>) => void }) {
+  const { tr } = useLocale();
+  const rows = [
+    { channel: 'sms' as const, kind: 'phone', label: tr('短信', 'SMS') },
+    { channel: 'wecom' as const, kind: 'wecomExternalUserId', label: tr('企业微信', 'WeCom') },
+  ];
+  return (
+    <section className="card" data-testid="profile-optouts">
+      <h3>{tr('退订状态', 'Opt-outs')}</h3>
+      {rows.map((r) => {
+        const identity = c.identities.find((id) => id.kind === r.kind);
+        const optOut = c.optOuts.find((o) => o.channel === r.channel);
+        return (
+          <div key={r.channel} className="optout-row" data-channel={r.channel}>
+            <span>{r.label}</span>
+            {!identity ? (
+              <span className="muted">{tr('无联系方式', 'No address')}</span>
+            ) : optOut ? (
+              <>
+                <span className="pill bad">{tr('已退订', 'Opted out')}</span>
+                <span className="muted">{optOut.reason}</span>
+                <button
+                  type="button"
+                  className="btn-small"
+                  onClick={() =>
+                    onChange(api.customers.setOptOut.mutate({ id: c.id, channel: r.channel, optedOut: false }))
+                  }
+                >
+                  {tr('恢复接收', 'Opt back in')}
+                </button>
+              </>
+            ) : (
+              <>
+                <span className="pill ok">{tr('可接收', 'Subscribed')}</span>
+                <button
+                  type="button"
+                  className="btn-small"
+                  onClick={() =>
+                    onChange(
+                      api.customers.setOptOut.mutate({
+                        id: c.id,
+                        channel: r.channel,
+                        optedOut: true,
+                        reason: 'operator',
+                      }),
+                    )
+                  }
+                >
+                  {tr('设为退订', 'Opt out')}
+                </button>
+              </>
+            )}
+          </div>
+        );
+      })}
+    </section>
+  );
+}

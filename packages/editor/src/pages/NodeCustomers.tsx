@@ -1,0 +1,69 @@
+import { useState } from 'react';
+import { useLocale } from '../app/i18n.ts';
+import { customerHref } from '../app/routes.ts';
+import { api } from '../app/server-api.ts';
+import { usePolling } from '../app/use-polling.ts';
+import { formatTime } from './format.ts';
+
+const PAGE = 20;
+
+/** The customers now at one node of a live journey, 20 per page, refreshed every 5 s. */
+export function NodeCustomers(props: { journeyId: string; nodeId: string; onClose: () => void }) {
+  const { tr, locale } = useLocale();
+  const [offset, setOffset] = useState(0);
+  const { data, error } = usePolling(
+    () =>
+      api.runs.instances.query({
+        journeyId: props.journeyId,
+        nodeId: props.nodeId,
+        status: 'active',
+        limit: PAGE,
+        offset,
+      }),
+    5_000,
+    [props.journeyId, props.nodeId, offset],
+  );
+  const total = data?.total ?? 0;
+  return (
+    <aside className="inspector" data-testid="node-customers">
+      <header className="panel-head">
+        <h3>
+          {tr('节点中的客户', 'Customers at node')} <span className="mono">{props.nodeId}</span>
+        </h3>
+        <span className="spacer" />
+        <button type="button" className="link" onClick={props.onClose}>
+          {tr('关闭', 'Close')}
+        </button>
+      </header>
+      {error && <p className="field-message">{error}</p>}
+      <p className="muted" data-testid="node-customers-total">
+        {tr(`共 ${total} 位`, `${total} in total`)}
+      </p>
+      <ul className="plain-list">
+        {data?.items.map((run) => (
+          <li key={run.id} data-testid="node-customer">
+            <a href={customerHref(run.customerId)}>{run.customerId}</a>
+            <span className="muted">
+              {' '}
+              · {tr('进入于', 'entered')} {formatTime(run.enteredAt, locale)}
+              {run.waitingFor ? ` · ${tr('等待', 'waiting for')} ${run.waitingFor}` : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {total > PAGE && (
+        <div className="button-row">
+          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+            ← {tr('上一页', 'Previous')}
+          </button>
+          <span className="muted">
+            {offset + 1}–{Math.min(offset + PAGE, total)} / {total}
+          </span>
+          <button type="button" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>
+            {tr('下一页', 'Next')} →
+          </button>
+        </div>
+      )}
+    </aside>
+  );
+}

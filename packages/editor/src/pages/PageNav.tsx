@@ -1,0 +1,26 @@
+import { useLocale } from '../app/i18n.ts';
+import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
+import { CHANNEL_REPORT_HREF } from '../reports/route.ts';
+
+/** The header of the pages around the canvas: journeys, customers, the message sandbox, reports. */
+export function PageNav({ current }: { current: 'journeys' | 'customers' | 'sandbox' }) {
+  const { tr, locale, setLocale } = useLocale();
+  const link = (key: typeof current, href: string, zh: string, en: string) => (
+    <a href={href} className={key === current ? 'current' : ''} data-testid={`nav-${key}`}>
+      {tr(zh, en)}
+    </a>
+  );
+  return (
+    <nav className="page-nav">
+      <strong>{tr('私域旅程', 'Siyu journeys')}</strong>
+      {link('journeys', '#/', '旅程', 'Journeys')}
+      {link('customers', CUSTOMERS_HREF, '客户', 'Customers')}
+      {link('sandbox', sandboxHref(), '沙箱消息', 'Message sandbox')}
+      <a href={CHANNEL_REPORT_HREF}>{tr('渠道报表', 'Channel report')}</a>
+      <span className="spacer" />
+      <button type="button" className="link" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')}>
+        {locale === 'en' ? '中文' : 'English'}
+      </button>
+    </nav>
+  );
+}

@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import { useLocale } from '../app/i18n.ts';
+import { customerHref, sandboxHref } from '../app/routes.ts';
+import { api } from '../app/server-api.ts';
+import { usePolling } from '../app/use-polling.ts';
+import { CHANNEL_NAMES, formatTime } from './format.ts';
+import { PageNav } from './PageNav.tsx';
+
+type Channel = 'sms' | 'wecom' | 'coupon';
+
+/**
+ * 沙箱消息: every SMS, WeCom message and coupon the sandbox providers recorded, newest first and
+ * refreshed every 2 s, so an operator without provider accounts watches a journey work.
+ */
+export function SandboxInbox({ customerId }: { customerId?: string }) {
+  const { tr, locale } = useLocale();
+  const [channel, setChannel] = useState<Channel | ''>('');
+  const { data, error } = usePolling(
+    () => api.sandbox.messages.query({ customerId, channel: channel || undefined, limit: 200 }),
+    2_000,
+    [customerId, channel],
+  );
+  const i = locale === 'en' ? 1 : 0;
+  return (
+    <main className="page" data-testid="sandbox-inbox">
+      <PageNav current="sandbox" />
+      <header className="page-head">
+        <h1>{tr('沙箱消息', 'Message sandbox')}</h1>
+        <p className="muted">
+          {tr(
+            '未配置短信、企业微信或微信支付账号时，消息由沙箱记录在这里，不会真正发出。',
+            'Without SMS, WeCom or WeChat Pay accounts, messages are recorded here by the sandbox and never really sent.',
+          )}
+        </p>
+        <div className="filters">
+          {customerId && (
+            <span className="tag" data-testid="inbox-customer">
+              {tr('客户', 'Customer')} {customerId}
+              <a href={sandboxHref()} title={tr('显示全部客户', 'All customers')}>
+                ×
+              </a>
+            </span>
+          )}
+          <select
+            value={channel}
+            onChange={(e) => setChannel(e.target.value as Channel | '')}
+            data-testid="inbox-channel"
+          >
+            <option value="">{tr('全部渠道', 'All channels')}</option>
+            {(['sms', 'wecom', 'coupon'] as const).map((c) => (
+              <option key={c} value={c}>
+                {CHANNEL_NAMES[c]?.[i]}
+              </option>
+            ))}
+          </select>
+          <span className="muted">{tr('每 2 秒自动刷新', 'Refreshes every 2 s')}</span>
+        </div>
+      </header>
+      {error && <p className="field-message">{error}</p>}
+      {data && data.length === 0 && (
+        <p className="muted empty">{tr('还没有消息。发布旅程并让客户进入后，这里会出现消息。', 'No messages yet.')}</p>
+      )}
+      <ul className="inbox" data-testid="inbox-list">
+        {data?.map((m) => (
+          <li
+            key={m.key}
+            className={`inbox-item channel-${m.channel}`}
+            data-testid="inbox-item"
+            data-channel={m.channel}
+          >
+            <div className="inbox-meta">
+              <span className={`pill channel-${m.channel}`}>{CHANNEL_NAMES[m.channel]?.[i] ?? m.channel}</span>
+              {m.customerId ? (
+                <a href={customerHref(m.customerId)}>{m.customerName || m.customerId}</a>
+              ) : (
+                <span>{m.recipient}</span>
+              )}
+              <span className="muted mono">→ {m.recipient}</span>
+              <span className="spacer" />
+              <span className="muted">{formatTime(m.sentAt, locale)}</span>
+            </div>
+            <div className="inbox-content">{m.content}</div>
+            <div className="muted">
+              {m.journeyName ?? m.journeyId ?? ''}
+              {m.nodeId ? ` · ${m.nodeId}` : ''} · {m.status}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </main>
+  );
+}

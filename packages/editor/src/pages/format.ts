@@ -1,0 +1,26 @@
+/** Shared display helpers for the pages (times in the operator's locale, channels by name). */
+export const CHANNEL_NAMES: Record<string, [string, string]> = {
+  sms: ['短信', 'SMS'],
+  wecom: ['企业微信', 'WeCom'],
+  coupon: ['优惠券', 'Coupon'],
+};
+
+export function formatTime(ms: number | string | Date, locale: string): string {
+  return new Date(ms).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+}
+
+/** "3 天 2 小时" / "3 d 2 h": simulated time and waits, to the minute. */
+export function formatDuration(ms: number, locale: string): string {
+  const en = locale === 'en';
+  const minutes = Math.round(ms / 60_000);
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  const parts: string[] = [];
+  if (d) parts.push(en ? `${d} d` : `${d} 天`);
+  if (h) parts.push(en ? `${h} h` : `${h} 小时`);
+  if (m || parts.length === 0) parts.push(en ? `${m} min` : `${m} 分钟`);
+  return parts.join(' ');
+}
+
+export const percent = (share: number) => `${(share * 100).toFixed(share > 0 && share < 0.1 ? 1 : 0)}%`;
