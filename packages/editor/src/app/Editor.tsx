@@ -31,6 +31,7 @@ import {
 } from '../model/flow-graph.ts';
 import { createHistory, type History, record, redo, undo } from '../model/history.ts';
 import { edgeId, newId } from '../model/ids.ts';
+import type { CanvasOverlay } from '../model/overlay.ts';
 import { type EditorApi, EditorContext, type NodeStats } from './editor-context.ts';
 import { useLocale } from './i18n.ts';
 import { ProblemsPanel } from './ProblemsPanel.tsx';
@@ -47,13 +48,22 @@ const edgeTypes = { insertable: InsertableEdge };
 const defaultEdgeOptions = { type: 'insertable' };
 const CLIPBOARD_KEY = 'siyu.clipboard';
 
-export function Editor(props: {
+export interface EditorProps {
   stats?: ReadonlyMap<string, NodeStats>;
   graph: JourneyGraph;
   onChange: (graph: JourneyGraph) => void;
   onPublish: (graph: JourneyGraph) => void;
   title: React.ReactNode;
-}) {
+  /** Painted over the canvas: live edge shares, a simulated path. */
+  overlay?: CanvasOverlay;
+  /** More toolbar buttons (simulation, versions) from the server editor. */
+  toolbarExtra?: React.ReactNode;
+  /** Shown instead of the inspector while set (the simulation panel, a node's customers). */
+  sidePanel?: React.ReactNode;
+  onNodeCustomers?: (nodeId: string) => void;
+}
+
+export function Editor(props: EditorProps) {
   return (
     <ReactFlowProvider>
       <EditorInner {...props} />
@@ -66,13 +76,7 @@ function docOf(graph: JourneyGraph): Doc {
   return { nodes, edges: edges.map((e) => ({ ...e, type: 'insertable' })), settings: graph.settings };
 }
 
-function EditorInner(props: {
-  stats?: ReadonlyMap<string, NodeStats>;
-  graph: JourneyGraph;
-  onChange: (graph: JourneyGraph) => void;
-  onPublish: (graph: JourneyGraph) => void;
-  title: React.ReactNode;
-}) {
+function EditorInner(props: EditorProps) {
   const { tr, locale, setLocale } = useLocale();
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const [history, setHistory] = useState<History<Doc>>(() => createHistory(docOf(props.graph)));
@@ -334,8 +338,10 @@ function EditorInner(props: {
       updateNode,
       nodes: () => docRef.current.nodes,
       stats: props.stats,
+      overlay: props.overlay,
+      onNodeCustomers: props.onNodeCustomers,
     }),
-    [problemsByNode, insertOnEdge, updateNode, props.stats],
+    [problemsByNode, insertOnEdge, updateNode, props.stats, props.overlay, props.onNodeCustomers],
   );
   const selectedNodes = doc.nodes.filter((n) => n.selected);
   const inspected = selectedNodes.length === 1 ? selectedNodes[0] : undefined;
@@ -374,6 +380,7 @@ function EditorInner(props: {
           >
             ⤢ {tr('适应画布', 'Fit view')}
           </button>
+          {props.toolbarExtra}
           <span className="spacer" />
           <span className={errorCount ? 'status bad' : 'status ok'} data-testid="status">
             {errorCount ? tr(`${errorCount} 个问题`, `${errorCount} problem(s)`) : tr('可以发布', 'Ready')}
@@ -441,12 +448,14 @@ function EditorInner(props: {
               <Controls showInteractive={false} />
             </ReactFlow>
           </main>
-          <Inspector
-            node={inspected}
-            problems={inspected ? (problemsByNode.get(inspected.id) ?? []) : []}
-            settings={doc.settings}
-            onSettings={(settings) => commit((d) => ({ ...d, settings }))}
-          />
+          {props.sidePanel ?? (
+            <Inspector
+              node={inspected}
+              problems={inspected ? (problemsByNode.get(inspected.id) ?? []) : []}
+              settings={doc.settings}
+              onSettings={(settings) => commit((d) => ({ ...d, settings }))}
+            />
+          )}
         </div>
         <ProblemsPanel problems={checked.problems} onSelect={selectNode} />
       </div>

@@ -1,11 +1,23 @@
 import type { JourneyGraph } from '@siyu/shared';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type CanvasOverlay, edgeShares } from '../model/overlay.ts';
+import { CustomerProfile } from '../pages/CustomerProfile.tsx';
+import { CustomersPage } from '../pages/CustomersPage.tsx';
+import { formatTime, percent } from '../pages/format.ts';
+import { PageNav } from '../pages/PageNav.tsx';
+import { NodeCustomers } from '../pages/NodeCustomers.tsx';
+import { SandboxInbox } from '../pages/SandboxInbox.tsx';
+import { PublishDialog } from '../publish/PublishDialog.tsx';
 import { ReportsPage } from '../reports/ReportsPage.tsx';
 import { CHANNEL_REPORT_HREF, journeyReportHref, useReportRoute } from '../reports/route.ts';
+import { SimulationPanel } from '../simulation/SimulationPanel.tsx';
+import { VersionHistory } from '../versions/VersionHistory.tsx';
 import { Editor } from './Editor.tsx';
 import type { NodeStats } from './editor-context.ts';
 import { useLocale } from './i18n.ts';
+import { type PageRoute, usePageRoute } from './routes.ts';
 import { api, saveDraft } from './server-api.ts';
+import { usePolling } from './use-polling.ts';
 
 type JourneyRow = Awaited<ReturnType<typeof api.journeys.list.query>>[number];
 type OpenJourney = Awaited<ReturnType<typeof api.journeys.get.query>>;
@@ -21,8 +33,16 @@ const STATUS: Record<string, [string, string]> = {
 export function ServerApp({ signedIn }: { signedIn: boolean }) {
   const [authed, setAuthed] = useState(signedIn);
   const report = useReportRoute();
+  const page = usePageRoute();
   if (!authed) return <Login onDone={() => setAuthed(true)} />;
-  return report ? <ReportsPage route={report} /> : <Journeys />;
+  if (report) return <ReportsPage route={report} />;
+  return page ? <Page route={page} /> : <Journeys />;
+}
+
+function Page({ route }: { route: PageRoute }) {
+  if (route.page === 'sandbox') return <SandboxInbox customerId={route.customerId} />;
+  if (route.page === 'customer') return <CustomerProfile key={route.customerId} customerId={route.customerId} />;
+  return <CustomersPage />;
 }
 
 function Login({ onDone }: { onDone: () => void }) {
@@ -74,6 +94,9 @@ function Journeys() {
     api.journeys.list.query({}).then(setRows, (e: Error) => setError(e.message));
   }, []);
   useEffect(reload, [reload]);
+  // Entries and conversion refresh while the list is open (customers keep arriving).
+  const { data: summaries } = usePolling(() => api.overview.journeys.query({}), 10_000, [], !open);
+  const summary = new Map(summaries?.map((s) => [s.journeyId, s]));
   const i = locale === 'en' ? 1 : 0;
   if (open)
     return (
@@ -87,6 +110,7 @@ function Journeys() {
     );
   return (
     <main className="list-page" data-testid="journey-list">
+      <PageNav current="journeys" />
       <header>
         <h1>{tr('私域旅程', 'Customer journeys')}</h1>
         <a href={CHANNEL_REPORT_HREF} data-testid="channel-report-link">
@@ -110,66 +134,96 @@ function Journeys() {
           <tr>
             <th>{tr('名称', 'Name')}</th>
             <th>{tr('状态', 'Status')}</th>
+            <th className="num">{tr('今日进入', 'Entries today')}</th>
+            <th className="num">{tr('累计进入', 'Entries total')}</th>
+            <th className="num">{tr('转化率', 'Conversion')}</th>
             <th>{tr('最后编辑', 'Last edit')}</th>
             <th />
           </tr>
         </thead>
         <tbody>
-          {rows.map((j) => (
-            <tr key={j.id} onClick={async () => setOpen(await api.journeys.get.query({ id: j.id }))}>
-              <td>{j.name}</td>
-              <td>
-                <span className={`pill ${j.status}`}>{STATUS[j.status]?.[i] ?? j.status}</span>
-              </td>
-              <td>{new Date(j.updatedAt).toLocaleString()}</td>
-              <td>
-                <button
-                  type="button"
-                  className="link"
-                  onClick={async (e) => {
-                    e.stopPropagation();
-                    await api.journeys.duplicate.mutate({ id: j.id });
-                    reload();
-                  }}
-                >
-                  {tr('复制', 'Duplicate')}
-                </button>
-                <a
-                  className="link"
-                  href={journeyReportHref(j.id)}
-                  data-testid="journey-report-link"
-                  onClick={(e) => e.stopPropagation()}
-                >
-                  {tr('报表', 'Reports')}
-                </a>
-                <button
-                  type="button"
-                  className="link danger"
-                  onClick={async (e) => {
-                    e.stopPropagation();
-                    await api.journeys.archive.mutate({ id: j.id });
-                    reload();
-                  }}
-                >
-                  {tr('归档', 'Archive')}
-                </button>
-              </td>
-            </tr>
-          ))}
+          {rows.map((j) => {
+            const s = summary.get(j.id);
+            return (
+              <tr
+                key={j.id}
+                data-testid="journey-row"
+                data-journey-id={j.id}
+                onClick={async () => setOpen(await api.journeys.get.query({ id: j.id }))}
+              >
+                <td>{j.name}</td>
+                <td>
+                  <span className={`pill ${j.status}`}>{STATUS[j.status]?.[i] ?? j.status}</span>
+                </td>
+                <td className="num" data-col="entriesToday">
+                  {s?.entriesToday ?? 0}
+                </td>
+                <td className="num" data-col="entriesTotal">
+                  {s?.entriesTotal ?? 0}
+                </td>
+                <td className="num" data-col="conversion">
+                  {s && s.entriesTotal > 0 ? percent(s.conversionRate) : '—'}
+                </td>
+                <td>{formatTime(j.updatedAt, locale)}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={async (e) => {
+                      e.stopPropagation();
+                      await api.journeys.duplicate.mutate({ id: j.id });
+                      reload();
+                    }}
+                  >
+                    {tr('复制', 'Duplicate')}
+                  </button>
+                  <a
+                    className="link"
+                    href={journeyReportHref(j.id)}
+                    data-testid="journey-report-link"
+                    onClick={(e) => e.stopPropagation()}
+                  >
+                    {tr('报表', 'Reports')}
+                  </a>
+                  <button
+                    type="button"
+                    className="link danger"
+                    onClick={async (e) => {
+                      e.stopPropagation();
+                      await api.journeys.archive.mutate({ id: j.id });
+                      reload();
+                    }}
+                  >
+                    {tr('归档', 'Archive')}
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </main>
   );
 }
 
-/** Autosaves the draft (optimistic concurrency on draftRevision); a conflict stops saving. */
+/**
+ * The editor on a server journey: autosaves the draft (optimistic concurrency on draftRevision; a
+ * conflict stops saving), publishes through the in-flight dialog, and adds the version history,
+ * the simulation panel, live counts with edge shares and a node's customers.
+ */
 function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () => void }) {
-  const { tr } = useLocale();
+  const { tr, locale } = useLocale();
   const revision = useRef(journey.draftRevision);
   const [saveState, setSaveState] = useState<'saved' | 'saving' | 'conflict' | 'error'>('saved');
   const queue = useRef<Promise<void>>(Promise.resolve());
   const conflicted = useRef(false);
   const lastSaved = useRef(JSON.stringify(journey.draft));
+  const [status, setStatus] = useState({ status: journey.status, liveVersionId: journey.liveVersionId });
+  const [publishing, setPublishing] = useState<JourneyGraph | null>(null);
+  const [panel, setPanel] = useState<{ kind: 'simulation' } | { kind: 'customers'; nodeId: string } | null>(null);
+  const [showVersions, setShowVersions] = useState(false);
+  const [simPath, setSimPath] = useState<CanvasOverlay>();
+  const [notice, setNotice] = useState('');
   const onChange = useCallback(
     (graph: JourneyGraph) => {
       queue.current = queue.current.then(async () => {
@@ -192,78 +246,132 @@ function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () =>
     },
     [journey.id],
   );
-  const stats = useLiveStats(journey.id, journey.liveVersionId);
-  const [versions, setVersions] = useState<Awaited<ReturnType<typeof api.journeys.versions.query>> | null>(null);
+  // The editor saves 250 ms after the last edit: wait for that, then for the save itself.
+  const flush = useCallback(async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    await queue.current;
+  }, []);
+  const live = useLiveStats(journey.id, status.liveVersionId);
+  const shares = useMemo(
+    () =>
+      live?.edges &&
+      edgeShares(live.edges, (share, count) =>
+        locale === 'en' ? `${percent(share)} · ${count}` : `${percent(share)} · ${count} 人`,
+      ),
+    [live?.edges, locale],
+  );
+  // The simulated path replaces the live shares while the simulation panel is open.
+  const overlay = useMemo<CanvasOverlay | undefined>(
+    () => simPath ?? (shares ? { nodes: new Map(), edges: shares } : undefined),
+    [simPath, shares],
+  );
+  const onNodeCustomers = useCallback((nodeId: string) => setPanel({ kind: 'customers', nodeId }), []);
   const label = {
     saved: tr('已保存', 'Saved'),
     saving: tr('保存中…', 'Saving…'),
     conflict: tr('草稿已在别处修改，请刷新', 'Draft changed elsewhere: reload'),
     error: tr('保存失败', 'Save failed'),
   }[saveState];
+  const i = locale === 'en' ? 1 : 0;
   return (
-    <Editor
-      stats={stats}
-      graph={journey.draft}
-      onChange={onChange}
-      onPublish={async () => {
-        await queue.current;
-        const result = await api.journeys.publish.mutate({ id: journey.id, expectedRevision: revision.current });
-        alert(tr(`已发布第 ${result.version} 版`, `Published version ${result.version}`));
-      }}
-      title={
-        <>
-          <button type="button" className="link" onClick={onBack} data-testid="back">
-            ← {tr('旅程', 'Journeys')}
-          </button>
-          <strong>{journey.name}</strong>
-          <span className="pill" data-testid="save-state">
-            {label}
-          </span>
-          <span className="versions">
+    <>
+      <Editor
+        stats={live?.nodes}
+        overlay={overlay}
+        onNodeCustomers={status.liveVersionId ? onNodeCustomers : undefined}
+        graph={journey.draft}
+        onChange={onChange}
+        onPublish={(graph) => setPublishing(graph)}
+        sidePanel={
+          panel?.kind === 'simulation' ? (
+            <SimulationPanel journeyId={journey.id} flush={flush} onPath={setSimPath} onClose={() => setPanel(null)} />
+          ) : panel?.kind === 'customers' ? (
+            <NodeCustomers journeyId={journey.id} nodeId={panel.nodeId} onClose={() => setPanel(null)} />
+          ) : undefined
+        }
+        toolbarExtra={
+          <>
             <button
               type="button"
-              className="link"
-              onClick={async () => setVersions(versions ? null : await api.journeys.versions.query({ id: journey.id }))}
+              onClick={() => {
+                setSimPath(undefined);
+                setPanel(panel?.kind === 'simulation' ? null : { kind: 'simulation' });
+              }}
+              data-testid="simulate"
             >
-              {tr('版本历史', 'Versions')}
+              🧪 {tr('模拟', 'Simulate')}
             </button>
-            {versions && (
-              <div className="edge-menu" data-testid="versions">
-                {versions.length === 0 && <span className="muted">{tr('尚未发布', 'Never published')}</span>}
-                {versions.map((v) => (
-                  <span key={v.id}>
-                    v{v.version} · {new Date(v.publishedAt).toLocaleString()} {v.note ?? ''}
-                  </span>
-                ))}
-              </div>
+            <button type="button" onClick={() => setShowVersions(true)} data-testid="versions">
+              🕘 {tr('版本历史', 'Versions')}
+            </button>
+          </>
+        }
+        title={
+          <>
+            <button type="button" className="link" onClick={onBack} data-testid="back">
+              ← {tr('旅程', 'Journeys')}
+            </button>
+            <strong>{journey.name}</strong>
+            <span className={`pill ${status.status}`} data-testid="journey-status">
+              {STATUS[status.status]?.[i] ?? status.status}
+            </span>
+            <span className="pill" data-testid="save-state">
+              {label}
+            </span>
+            {status.liveVersionId && (
+              <span className="muted" data-testid="draft-note">
+                {tr('正在编辑草稿，发布后生效', 'Editing a draft: changes apply when published')}
+              </span>
             )}
-          </span>
-        </>
-      }
-    />
+            {notice && (
+              <span className="notice" data-testid="notice">
+                {notice}
+              </span>
+            )}
+          </>
+        }
+      />
+      {publishing && (
+        <PublishDialog
+          journeyId={journey.id}
+          draft={publishing}
+          publish={async (note) => {
+            await flush();
+            const result = await api.journeys.publish.mutate({
+              id: journey.id,
+              expectedRevision: revision.current,
+              note,
+            });
+            setStatus({ status: 'live', liveVersionId: result.versionId });
+            return result;
+          }}
+          onDone={(message) => {
+            setPublishing(null);
+            setNotice(message);
+          }}
+          onCancel={() => setPublishing(null)}
+        />
+      )}
+      {showVersions && <VersionHistory journeyId={journey.id} onClose={() => setShowVersions(false)} />}
+    </>
   );
 }
 
-/** Polls the live version's per-node counts every 5 s while the journey is open. */
-function useLiveStats(journeyId: string, liveVersionId: string | null): ReadonlyMap<string, NodeStats> | undefined {
-  const [stats, setStats] = useState<ReadonlyMap<string, NodeStats>>();
-  useEffect(() => {
-    if (!liveVersionId) return;
-    let stopped = false;
-    const load = async () => {
-      try {
-        const result = await api.stats.journey.query({ journeyId });
-        if (!stopped) setStats(new Map(result.nodes.map((n) => [n.nodeId, n])));
-      } catch {
-        // Keep the last counts; the next poll retries.
-      }
-    };
-    void load();
-    const timer = setInterval(load, 5_000);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, [journeyId, liveVersionId]);
-  return stats;
+type JourneyStats = Awaited<ReturnType<typeof api.stats.journey.query>>;
+
+/** Polls the journey's per-node counts and edge counts every 3 s while it is open and live. */
+function useLiveStats(
+  journeyId: string,
+  liveVersionId: string | null,
+): { nodes: ReadonlyMap<string, NodeStats>; edges: JourneyStats['edges'] } | undefined {
+  const { data } = usePolling(
+    () => api.stats.journey.query({ journeyId }),
+    3_000,
+    [journeyId, liveVersionId],
+    Boolean(liveVersionId),
+  );
+  return useMemo(
+    () => (data ? { nodes: new Map(data.nodes.map((n) => [n.nodeId, n])), edges: data.edges } : undefined),
+    [data],
+  );
 }

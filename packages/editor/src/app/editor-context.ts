@@ -1,6 +1,7 @@
 import type { GraphProblem, NodeRegistry } from '@siyu/shared';
 import { createContext, useContext } from 'react';
 import type { FlowEdge, FlowNode, JourneyNodeData } from '../model/flow-graph.ts';
+import type { CanvasOverlay } from '../model/overlay.ts';
 
 /** What canvas pieces (node cards, edges) need from the editor without prop drilling. */
 /** Live counts of customers per node, from the server's stats (absent when not live). */
@@ -18,6 +19,12 @@ export interface EditorApi {
   insertOnEdge: (edge: FlowEdge, nodeType: string) => void;
   updateNode: (id: string, patch: Partial<JourneyNodeData>) => void;
   nodes: () => FlowNode[];
+  /** Live edge shares, a simulated path or a version diff painted over the canvas. */
+  overlay?: CanvasOverlay;
+  /** A canvas that only shows (version diff): no insert buttons. */
+  readOnly?: boolean;
+  /** Opens the list of customers now at a node (live journeys). */
+  onNodeCustomers?: (nodeId: string) => void;
 }
 
 export const EditorContext = createContext<EditorApi | null>(null);

@@ -2,52 +2,66 @@ import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getBezierPath } from '@xyf
 import { useState } from 'react';
 import { useEditor } from '../app/editor-context.ts';
 import { useLocale } from '../app/i18n.ts';
+import { edgeMark } from '../model/overlay.ts';
 import { iconFor } from './icons.ts';
 
 /** An edge with a "+" in the middle that inserts a node between its two ends. */
 export function InsertableEdge(props: EdgeProps) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, style, selected } = props;
-  const { registry, insertOnEdge } = useEditor();
+  const { registry, insertOnEdge, overlay, readOnly } = useEditor();
   const { loc, tr } = useLocale();
   const [open, setOpen] = useState(false);
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const candidates = registry.list().filter((d) => !d.entry);
+  const mark = edgeMark(overlay, { source: props.source, sourceHandle: props.sourceHandleId, target: props.target });
   return (
     <>
       <BaseEdge
         id={id}
         path={path}
         markerEnd={markerEnd}
+        className={mark?.className}
         style={{ ...style, stroke: selected ? '#2563eb' : undefined }}
       />
       <EdgeLabelRenderer>
-        <div
-          className="edge-plus nodrag nopan"
-          style={{ transform: `translate(-50%, -50%) translate(${labelX}px,${labelY}px)` }}
-        >
-          <button type="button" title={tr('在此插入节点', 'Insert a node here')} onClick={() => setOpen((o) => !o)}>
-            +
-          </button>
-          {open && (
-            <div className="edge-menu">
-              {candidates.map((d) => (
-                <button
-                  type="button"
-                  key={d.type}
-                  onClick={() => {
-                    setOpen(false);
-                    insertOnEdge(
-                      { id, source: props.source, target: props.target, sourceHandle: props.sourceHandleId },
-                      d.type,
-                    );
-                  }}
-                >
-                  {iconFor(d.icon, d.category)} {loc(d.label)}
-                </button>
-              ))}
-            </div>
-          )}
-        </div>
+        {mark?.label && (
+          <div
+            className={`edge-label ${mark.className ?? ''}`}
+            data-testid="edge-label"
+            style={{ transform: `translate(-50%, -130%) translate(${labelX}px,${labelY}px)` }}
+          >
+            {mark.label}
+          </div>
+        )}
+        {!readOnly && (
+          <div
+            className="edge-plus nodrag nopan"
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px,${labelY}px)` }}
+          >
+            <button type="button" title={tr('在此插入节点', 'Insert a node here')} onClick={() => setOpen((o) => !o)}>
+              +
+            </button>
+            {open && (
+              <div className="edge-menu">
+                {candidates.map((d) => (
+                  <button
+                    type="button"
+                    key={d.type}
+                    onClick={() => {
+                      setOpen(false);
+                      insertOnEdge(
+                        { id, source: props.source, target: props.target, sourceHandle: props.sourceHandleId },
+                        d.type,
+                      );
+                    }}
+                  >
+                    {iconFor(d.icon, d.category)} {loc(d.label)}
+                  </button>
+                ))}
+              </div>
+            )}
+          </div>
+        )}
       </EdgeLabelRenderer>
     </>
   );

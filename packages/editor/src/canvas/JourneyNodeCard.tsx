@@ -8,7 +8,7 @@ import { summarize } from './summary.ts';
 
 /** A node on the canvas: icon, title, config summary, and one labelled handle per output port. */
 function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
-  const { registry, problemsByNode, stats } = useEditor();
+  const { registry, problemsByNode, stats, overlay, onNodeCustomers } = useEditor();
   const counts = stats?.get(id);
   const { loc, locale, tr } = useLocale();
   const definition = registry.get(data.nodeType);
@@ -16,13 +16,15 @@ function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
   const ports = portsOf(definition, data.config);
   const color = definition ? (CATEGORY_COLORS[definition.category] ?? '#475569') : '#dc2626';
   const isEntry = Boolean(definition?.entry);
-  const className = ['jn', selected ? 'jn-selected' : '', problems.length ? 'jn-invalid' : ''].join(' ');
+  const mark = overlay?.nodes.get(id);
+  const className = ['jn', selected ? 'jn-selected' : '', problems.length ? 'jn-invalid' : '', mark ?? ''].join(' ');
   return (
     <div
       className={className}
       style={{ '--jn-color': color } as React.CSSProperties}
       data-node-id={id}
       data-testid="journey-node"
+      data-mark={mark}
     >
       {!isEntry && <Handle type="target" position={Position.Left} id={INPUT_HANDLE} className="jn-in" />}
       <div className="jn-head">
@@ -48,6 +50,19 @@ function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
           <span title={tr('失败', 'Failed')} className={counts.failed ? 'bad' : ''}>
             ✕ {counts.failed}
           </span>
+          {onNodeCustomers && (
+            <button
+              type="button"
+              className="link nodrag"
+              onClick={(e) => {
+                e.stopPropagation();
+                onNodeCustomers(id);
+              }}
+              data-testid="node-customers-open"
+            >
+              {tr('客户', 'Customers')}
+            </button>
+          )}
         </div>
       )}
       {ports.length > 0 && (

@@ -1,0 +1,181 @@
+import type { JourneyGraph } from '@siyu/shared';
+import { useEffect, useState } from 'react';
+import { useLocale } from '../app/i18n.ts';
+import { registry } from '../app/registry.ts';
+import { api } from '../app/server-api.ts';
+import { defaultMapping, unmappedCount } from './migration.ts';
+
+interface Occupied {
+  nodeId: string;
+  waiting: number;
+}
+
+/**
+ * Publishing a journey that already has customers in it asks what happens to them: stay on the
+ * version they started (default, nothing changes for them) or move to the new one, node by node
+ * (same node ids by default; nodes the new version lacks are chosen by hand or stay behind).
+ */
+export function PublishDialog(props: {
+  journeyId: string;
+  draft: JourneyGraph;
+  /** Saves pending edits and publishes; returns the new version. */
+  publish: (note: string) => Promise<{ versionId: string; version: number }>;
+  onDone: (message: string) => void;
+  onCancel: () => void;
+}) {
+  const { tr, loc } = useLocale();
+  const [occupied, setOccupied] = useState<Occupied[]>();
+  const [mode, setMode] = useState<'stay' | 'move'>('stay');
+  const [mapping, setMapping] = useState<Record<string, string>>({});
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const newIds = new Set(props.draft.nodes.map((n) => n.id));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: computed once, when the dialog opens
+  useEffect(() => {
+    // Every version's customers: after this publish, all of them are on an older version.
+    api.stats.journey.query({ journeyId: props.journeyId }).then(
+      (stats) => {
+        const list = stats.nodes.filter((n) => n.waiting > 0).map((n) => ({ nodeId: n.nodeId, waiting: n.waiting }));
+        setOccupied(list);
+        setMapping(
+          defaultMapping(
+            list.map((n) => n.nodeId),
+            newIds,
+          ),
+        );
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, [props.journeyId]);
+  const inFlight = occupied?.reduce((s, n) => s + n.waiting, 0) ?? 0;
+  const label = (id: string) => {
+    const node = props.draft.nodes.find((n) => n.id === id);
+    const d = node && registry.get(node.type);
+    return node ? `${node.label || (d ? loc(d.label) : node.type)} (${id})` : id;
+  };
+  const confirm = async () => {
+    setBusy(true);
+    setError('');
+    try {
+      const published = await props.publish(note);
+      let message = tr(`已发布第 ${published.version} 版`, `Published version ${published.version}`);
+      if (mode === 'move' && inFlight > 0) {
+        const { moved } = await api.journeys.migrateInstances.mutate({
+          journeyId: props.journeyId,
+          toVersionId: published.versionId,
+          nodeMapping: mapping,
+        });
+        message += tr(`，${moved} 位客户已迁移到新版本`, `; ${moved} customer(s) moved to it`);
+      }
+      props.onDone(message);
+    } catch (e) {
+      setError((e as Error).message);
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="modal-backdrop">
+      <section className="modal" data-testid="publish-dialog">
+        <h2>{tr('发布新版本', 'Publish a new version')}</h2>
+        <label className="field">
+          <span className="field-label">{tr('版本说明（可选）', 'Note (optional)')}</span>
+          <input value={note} onChange={(e) => setNote(e.target.value)} data-testid="publish-note" />
+        </label>
+        {occupied === undefined && !error && (
+          <p className="muted">{tr('正在统计旅程中的客户…', 'Counting customers…')}</p>
+        )}
+        {occupied && inFlight === 0 && (
+          <p className="muted" data-testid="publish-no-inflight">
+            {tr('旅程中没有进行中的客户。', 'No customers are in the journey now.')}
+          </p>
+        )}
+        {occupied && inFlight > 0 && (
+          <fieldset className="group" data-testid="publish-inflight">
+            <legend>{tr(`${inFlight} 位客户正在旅程中`, `${inFlight} customer(s) are in the journey`)}</legend>
+            <label className="radio">
+              <input
+                type="radio"
+                checked={mode === 'stay'}
+                onChange={() => setMode('stay')}
+                data-testid="publish-stay"
+              />
+              {tr('留在原版本：按开始时的版本走完', 'Stay: finish on the version they started')}
+            </label>
+            <label className="radio">
+              <input
+                type="radio"
+                checked={mode === 'move'}
+                onChange={() => setMode('move')}
+                data-testid="publish-move"
+              />
+              {tr('迁移到新版本：从对应节点继续', 'Move: continue on the new version from the matching node')}
+            </label>
+            {mode === 'move' && (
+              <table className="grid compact" data-testid="publish-mapping">
+                <thead>
+                  <tr>
+                    <th>{tr('当前节点', 'Now at')}</th>
+                    <th className="num">{tr('客户数', 'Customers')}</th>
+                    <th>{tr('新版本中的节点', 'Node in the new version')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {occupied.map((n) => (
+                    <tr key={n.nodeId} data-node={n.nodeId}>
+                      <td className="mono">{n.nodeId}</td>
+                      <td className="num">{n.waiting}</td>
+                      <td>
+                        <select
+                          value={mapping[n.nodeId] ?? ''}
+                          onChange={(e) => {
+                            const next = { ...mapping };
+                            if (e.target.value) next[n.nodeId] = e.target.value;
+                            else delete next[n.nodeId];
+                            setMapping(next);
+                          }}
+                        >
+                          <option value="">{tr('不迁移（留在原版本）', 'Do not move (stay)')}</option>
+                          {props.draft.nodes
+                            .filter((node) => !registry.get(node.type)?.entry)
+                            .map((node) => (
+                              <option key={node.id} value={node.id}>
+                                {label(node.id)}
+                              </option>
+                            ))}
+                        </select>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {mode === 'move' && unmappedCount(occupied, mapping) > 0 && (
+              <p className="warn">
+                {tr(
+                  `${unmappedCount(occupied, mapping)} 位客户所在节点在新版本中没有对应节点，将留在原版本`,
+                  `${unmappedCount(occupied, mapping)} customer(s) are at nodes with no match and will stay`,
+                )}
+              </p>
+            )}
+          </fieldset>
+        )}
+        {error && <p className="field-message">{error}</p>}
+        <footer className="modal-foot">
+          <button type="button" onClick={props.onCancel} disabled={busy}>
+            {tr('取消', 'Cancel')}
+          </button>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void confirm()}
+            disabled={busy || occupied === undefined}
+            data-testid="publish-confirm"
+          >
+            {tr('确认发布', 'Publish')}
+          </button>
+        </footer>
+      </section>
+    </div>
+  );
+}

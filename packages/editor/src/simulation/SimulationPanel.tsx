@@ -1,0 +1,257 @@
+import { KNOWN_EVENT_TYPES } from '@siyu/shared';
+import { useState } from 'react';
+import { useLocale } from '../app/i18n.ts';
+import { api } from '../app/server-api.ts';
+import { TagPicker } from '../app/TagPicker.tsx';
+import { type CanvasOverlay, pathOverlay } from '../model/overlay.ts';
+import { CHANNEL_NAMES, formatDuration } from '../pages/format.ts';
+import { fastForward, inject, type SimulationScript, startScript } from './script.ts';
+
+type Result = Awaited<ReturnType<typeof api.runs.testRun.mutate>>;
+const DAY = 86_400_000;
+
+const SAMPLE_DATA: Record<string, Record<string, unknown>> = {
+  'order.placed': { orderId: 'SIM-1', amountCents: 9900 },
+  'order.paid': { orderId: 'SIM-1', amountCents: 9900 },
+  'wecom.groupJoined': { chatId: '', state: '' },
+  'link.clicked': { code: '' },
+};
+
+/**
+ * 模拟: a made-up customer goes through the saved draft on a simulated clock, in a scratch
+ * database on the server (no real customer, message or count is touched). Fast-forward jumps to
+ * the next wait ending; events such as "order placed" are injected at the current simulated time.
+ */
+export function SimulationPanel(props: {
+  journeyId: string;
+  /** Saves pending edits so the server simulates what is on the canvas. */
+  flush: () => Promise<void>;
+  onPath: (overlay: CanvasOverlay | undefined) => void;
+  onClose: () => void;
+}) {
+  const { tr, loc, locale } = useLocale();
+  const [phone, setPhone] = useState('+8613800000000');
+  const [wecomId, setWecomId] = useState('wm_sim_customer');
+  const [tags, setTags] = useState<string[]>([]);
+  const [script, setScript] = useState<SimulationScript>();
+  const [result, setResult] = useState<Result>();
+  const [eventType, setEventType] = useState('order.placed');
+  const [eventData, setEventData] = useState(JSON.stringify(SAMPLE_DATA['order.placed']));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const i = locale === 'en' ? 1 : 0;
+
+  const run = async (next: SimulationScript) => {
+    setBusy(true);
+    setError('');
+    try {
+      await props.flush();
+      const r = await api.runs.testRun.mutate({
+        journeyId: props.journeyId,
+        source: 'draft',
+        customer: { phone: phone || undefined, wecomExternalUserId: wecomId || undefined, tags, attributes: {} },
+        events: next.events,
+        maxDurationMs: next.horizonMs,
+        startAt: next.startAt,
+      });
+      setScript(next);
+      setResult(r);
+      props.onPath(pathOverlay(r.steps, r.status === 'active' ? r.nodeId : null));
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const parsedData = (() => {
+    try {
+      const v = JSON.parse(eventData || '{}') as unknown;
+      return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
+  })();
+  const ended = result && result.status !== 'active';
+  const eventTypes = [...new Set([...(result?.waitingFor ?? []), ...Object.keys(KNOWN_EVENT_TYPES)])];
+
+  return (
+    <aside className="inspector simulation" data-testid="simulation-panel">
+      <header className="panel-head">
+        <h3>{tr('模拟', 'Simulation')}</h3>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            props.onPath(undefined);
+            props.onClose();
+          }}
+        >
+          {tr('关闭', 'Close')}
+        </button>
+      </header>
+      <p className="muted">
+        {tr(
+          '用测试客户在模拟时钟上跑一遍当前草稿；不会影响真实客户、消息和统计。',
+          'Runs a test customer through the draft on a simulated clock; real customers, messages and counts are untouched.',
+        )}
+      </p>
+      <fieldset className="group">
+        <legend>{tr('测试客户', 'Test customer')}</legend>
+        <label className="field">
+          <span className="field-label">{tr('手机号', 'Phone')}</span>
+          <input value={phone} onChange={(e) => setPhone(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field-label">{tr('企业微信外部联系人 id', 'WeCom external user id')}</span>
+          <input value={wecomId} onChange={(e) => setWecomId(e.target.value)} />
+        </label>
+        <div className="field">
+          <span className="field-label">{tr('标签', 'Tags')}</span>
+          <TagPicker
+            value={tags}
+            onAdd={(t) => setTags([...tags, t])}
+            onRemove={(t) => setTags(tags.filter((x) => x !== t))}
+          />
+        </div>
+      </fieldset>
+      <div className="button-row">
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          onClick={() => void run(startScript(Date.now()))}
+          data-testid="sim-start"
+        >
+          {script ? tr('重新开始', 'Restart') : tr('开始模拟', 'Start')}
+        </button>
+      </div>
+      {error && (
+        <p className="field-message" data-testid="sim-error">
+          {error}
+        </p>
+      )}
+      {script && result && (
+        <>
+          <dl className="facts" data-testid="sim-state">
+            <dt>{tr('状态', 'Status')}</dt>
+            <dd data-testid="sim-status">
+              {result.status === 'active'
+                ? tr('进行中', 'In progress')
+                : result.status === 'exited'
+                  ? tr('已退出', 'Exited')
+                  : result.status === 'completed'
+                    ? tr('已完成', 'Completed')
+                    : result.status}
+            </dd>
+            <dt>{tr('当前节点', 'At node')}</dt>
+            <dd className="mono" data-testid="sim-node">
+              {result.nodeId ?? '—'}
+            </dd>
+            <dt>{tr('模拟时间', 'Simulated time')}</dt>
+            <dd data-testid="sim-clock">+{formatDuration(script.horizonMs, locale)}</dd>
+            {result.waitingFor.length > 0 && (
+              <>
+                <dt>{tr('等待事件', 'Waiting for')}</dt>
+                <dd>
+                  {result.waitingFor.map((t) => (KNOWN_EVENT_TYPES[t] ? loc(KNOWN_EVENT_TYPES[t]) : t)).join('、')}
+                </dd>
+              </>
+            )}
+          </dl>
+          {!ended && (
+            <div className="button-row">
+              <button
+                type="button"
+                disabled={busy || result.nextWakeMs === null}
+                onClick={() => void run(fastForward(script, result.nextWakeMs ?? script.horizonMs))}
+                data-testid="sim-fast-forward"
+              >
+                ⏩{' '}
+                {result.nextWakeMs === null
+                  ? tr('没有等待中的计时', 'No timer pending')
+                  : tr(
+                      `快进到 +${formatDuration(result.nextWakeMs, locale)}`,
+                      `Fast-forward to +${formatDuration(result.nextWakeMs, locale)}`,
+                    )}
+              </button>
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => void run(fastForward(script, script.horizonMs + DAY))}
+                data-testid="sim-plus-day"
+              >
+                +1 {tr('天', 'day')}
+              </button>
+            </div>
+          )}
+          {!ended && (
+            <fieldset className="group">
+              <legend>{tr('注入事件', 'Inject an event')}</legend>
+              <select
+                value={eventType}
+                onChange={(e) => {
+                  setEventType(e.target.value);
+                  setEventData(JSON.stringify(SAMPLE_DATA[e.target.value] ?? {}));
+                }}
+                data-testid="sim-event-type"
+              >
+                {eventTypes.map((t) => (
+                  <option key={t} value={t}>
+                    {KNOWN_EVENT_TYPES[t] ? `${loc(KNOWN_EVENT_TYPES[t])} (${t})` : t}
+                  </option>
+                ))}
+              </select>
+              <textarea
+                className="mono"
+                rows={2}
+                value={eventData}
+                onChange={(e) => setEventData(e.target.value)}
+                data-testid="sim-event-data"
+              />
+              {!parsedData && (
+                <span className="field-message">
+                  {tr('事件数据须为 JSON 对象', 'Event data must be a JSON object')}
+                </span>
+              )}
+              <button
+                type="button"
+                disabled={busy || !parsedData}
+                onClick={() => parsedData && void run(inject(script, eventType, parsedData))}
+                data-testid="sim-inject"
+              >
+                ⚡ {tr('注入', 'Inject')}
+              </button>
+            </fieldset>
+          )}
+          <h4>{tr('将发送的消息', 'Messages that would be sent')}</h4>
+          {result.messages.length === 0 && <p className="muted">{tr('还没有消息', 'None yet')}</p>}
+          <ul className="inbox compact" data-testid="sim-messages">
+            {result.messages.map((m, n) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a replay lists the same messages in the same order
+              <li key={n} className="inbox-item" data-testid="sim-message" data-channel={m.channel}>
+                <div className="inbox-meta">
+                  <span className={`pill channel-${m.channel}`}>{CHANNEL_NAMES[m.channel]?.[i] ?? m.channel}</span>
+                  <span className="mono muted">{m.nodeId}</span>
+                  <span className="spacer" />
+                  <span className="muted">+{formatDuration(m.sentAt - script.startAt, locale)}</span>
+                </div>
+                <div className="inbox-content">{m.content}</div>
+              </li>
+            ))}
+          </ul>
+          <h4>{tr('经过的步骤', 'Steps')}</h4>
+          <ol className="timeline" data-testid="sim-steps">
+            {result.steps.map((s, n) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: steps have no id of their own
+              <li key={n}>
+                <span className="muted">+{formatDuration(s.at - script.startAt, locale)}</span> {s.kind}{' '}
+                <span className="mono">{s.nodeId}</span>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </aside>
+  );
+}

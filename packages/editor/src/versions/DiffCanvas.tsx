@@ -1,0 +1,58 @@
+import type { JourneyGraph } from '@siyu/shared';
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { useMemo } from 'react';
+import { type EditorApi, EditorContext } from '../app/editor-context.ts';
+import { registry } from '../app/registry.ts';
+import { InsertableEdge } from '../canvas/InsertableEdge.tsx';
+import { JourneyNodeCard } from '../canvas/JourneyNodeCard.tsx';
+import { type FlowNode, graphToFlow } from '../model/flow-graph.ts';
+import type { CanvasOverlay } from '../model/overlay.ts';
+
+const nodeTypes = { journey: JourneyNodeCard };
+const edgeTypes = { insertable: InsertableEdge };
+const noProblems = new Map();
+
+/** A read-only canvas (same node cards as the editor) with an overlay: the version diff. */
+export function DiffCanvas({ graph, overlay }: { graph: JourneyGraph; overlay: CanvasOverlay }) {
+  const flow = useMemo(() => {
+    const { nodes, edges } = graphToFlow(graph);
+    return { nodes, edges: edges.map((e) => ({ ...e, type: 'insertable' })) };
+  }, [graph]);
+  const api = useMemo<EditorApi>(
+    () => ({
+      registry,
+      problemsByNode: noProblems,
+      insertOnEdge: () => {},
+      updateNode: () => {},
+      nodes: (): FlowNode[] => flow.nodes,
+      overlay,
+      readOnly: true,
+    }),
+    [flow, overlay],
+  );
+  return (
+    <EditorContext.Provider value={api}>
+      <ReactFlowProvider>
+        <div className="diff-canvas" data-testid="diff-canvas">
+          <ReactFlow
+            nodes={flow.nodes}
+            edges={flow.edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            elementsSelectable={false}
+            fitView
+            fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
+            minZoom={0.1}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background gap={20} size={1} />
+            <MiniMap pannable zoomable nodeStrokeWidth={3} />
+            <Controls showInteractive={false} />
+          </ReactFlow>
+        </div>
+      </ReactFlowProvider>
+    </EditorContext.Provider>
+  );
+}
