@@ -3,7 +3,12 @@ import { useLocale } from '../app/i18n.ts';
 import { countSms, hasUnsubscribeHint, SMS_PART_LIMIT, SMS_SINGLE_LIMIT } from '../model/sms.ts';
 import { defaultFor, type JsonSchema, resolve, unwrapOptional, widgetOf } from './json-schema.ts';
 import { ENUM_LABELS, KEY_LABELS } from './labels.ts';
+import { TagPicker } from '../app/TagPicker.tsx';
+import { ConditionBuilder } from './ConditionBuilder.tsx';
 import { PICKER_WIDGETS, PickerField } from './pickers.tsx';
+
+/** Tag lists that hold customer tags (core.updateTags, wecom.markTags): picked from the tags in use. */
+const CUSTOMER_TAG_FIELDS = new Set(['add', 'remove', 'tags']);
 
 interface FieldProps {
   schema: JsonSchema;
@@ -46,7 +51,11 @@ function Field(props: FieldProps) {
   let control: React.ReactNode;
   if (widget && PICKER_WIDGETS.has(widget))
     control = <PickerField widget={widget} value={props.value} onChange={props.onChange} />;
-  else if (widget === 'filter') control = <JsonField {...props} schema={schema} />;
+  else if (widget === 'filter' || isFilterSchema(schema))
+    control = (
+      <ConditionBuilder value={props.value} onChange={props.onChange} path={props.path} errors={props.errors} />
+    );
+  else if (widget === 'tags' && CUSTOMER_TAG_FIELDS.has(props.name)) control = <CustomerTagsField {...props} />;
   else if (
     widget === 'tags' ||
     (type === 'array' && unwrapOptional(schema.items ?? {}).type === 'string' && !schema.items?.enum)
@@ -285,6 +294,17 @@ function TagsField(props: FieldProps) {
   );
 }
 
+function CustomerTagsField(props: FieldProps) {
+  const tags = Array.isArray(props.value) ? (props.value as string[]) : [];
+  return (
+    <TagPicker
+      value={tags}
+      onAdd={(tag) => props.onChange([...tags, tag])}
+      onRemove={(tag) => props.onChange(tags.filter((t) => t !== tag))}
+    />
+  );
+}
+
 function DurationField(props: FieldProps) {
   const value = (props.value ?? { amount: 1, unit: 'days' }) as { amount?: number; unit?: string };
   const unitSchema = unwrapOptional(props.schema.properties?.unit ?? {});
@@ -375,6 +395,12 @@ function JsonField(props: FieldProps) {
       {bad && <span className="field-message">{tr('JSON 格式不正确', 'Not valid JSON')}</span>}
     </div>
   );
+}
+
+/** A FilterSchema without its widget hint (settings' goal and exit): `match` + `conditions`. */
+function isFilterSchema(schema: JsonSchema): boolean {
+  const p = schema.properties;
+  return Boolean(p?.match && p.conditions && Object.keys(p).length === 2);
 }
 
 function isDuration(schema: JsonSchema): boolean {

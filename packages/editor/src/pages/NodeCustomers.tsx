@@ -41,7 +41,7 @@ export function NodeCustomers(props: { journeyId: string; nodeId: string; onClos
       </p>
       <ul className="plain-list">
         {data?.items.map((run) => (
-          <li key={run.id} data-testid="node-customer">
+          <li key={run.id} className="plain-item" data-testid="node-customer">
             <a href={customerHref(run.customerId)}>{run.customerId}</a>
             <span className="muted">
               {' '}

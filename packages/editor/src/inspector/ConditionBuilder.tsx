@@ -1,0 +1,152 @@
+import type { Condition, ConditionOperator, Filter } from '@siyu/shared';
+import { useId } from 'react';
+import { useLocale } from '../app/i18n.ts';
+import { TagPicker } from '../app/TagPicker.tsx';
+import {
+  changeOperator,
+  emptyFilter,
+  newCondition,
+  OPERATORS,
+  operatorInfo,
+  parseList,
+  parseScalar,
+  SUGGESTED_FIELDS,
+  valueText,
+} from './conditions.ts';
+
+/**
+ * The form for every FilterSchema field (branch cases, event filters, goal and exit rules,
+ * segments): "all / any of" a list of field–operator–value rows, tags picked from the tags in use.
+ * Validation messages come from the graph problems under `path` (e.g. `cases[0].filter.conditions[1].value`).
+ */
+export function ConditionBuilder(props: {
+  value: unknown;
+  onChange: (filter: Filter) => void;
+  path: string;
+  errors: ReadonlyMap<string, string>;
+}) {
+  const { tr, locale } = useLocale();
+  const fieldsList = useId();
+  const filter = isFilter(props.value) ? props.value : emptyFilter();
+  const set = (patch: Partial<Filter>) => props.onChange({ ...filter, ...patch });
+  const setCondition = (index: number, c: Condition) =>
+    set({ conditions: filter.conditions.map((old, i) => (i === index ? c : old)) });
+  return (
+    <div className="condition-builder" data-widget="filter">
+      <div className="condition-match">
+        <select
+          value={filter.match}
+          onChange={(e) => set({ match: e.target.value as Filter['match'] })}
+          data-testid="filter-match"
+        >
+          <option value="all">{tr('满足全部条件', 'Match all')}</option>
+          <option value="any">{tr('满足任一条件', 'Match any')}</option>
+        </select>
+        {filter.conditions.length === 0 && (
+          <span className="muted">{tr('（无条件：所有人）', '(no conditions: everyone)')}</span>
+        )}
+      </div>
+      {filter.conditions.map((c, index) => {
+        const info = operatorInfo(c.op);
+        const rowPath = `${props.path}.conditions[${index}]`;
+        const error =
+          props.errors.get(`${rowPath}.value`) ?? props.errors.get(`${rowPath}.field`) ?? props.errors.get(rowPath);
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: conditions have no identity of their own
+          <div className={`condition-row ${error ? 'field-error' : ''}`} key={index} data-condition={index}>
+            {info?.value !== 'tags' && (
+              <input
+                className="condition-field"
+                list={fieldsList}
+                value={c.field}
+                placeholder={tr('字段，如 attributes.city', 'Field, e.g. attributes.city')}
+                onChange={(e) => setCondition(index, { ...c, field: e.target.value })}
+                data-testid="condition-field"
+              />
+            )}
+            <select
+              value={c.op}
+              onChange={(e) => setCondition(index, changeOperator(c, e.target.value as ConditionOperator))}
+              data-testid="condition-op"
+            >
+              {OPERATORS.map((o) => (
+                <option key={o.op} value={o.op}>
+                  {locale === 'en' ? o.en : o.zh}
+                </option>
+              ))}
+            </select>
+            {info?.value === 'tags' && (
+              <TagPicker
+                value={Array.isArray(c.value) ? c.value.map(String) : c.value ? [String(c.value)] : []}
+                onAdd={(tag) => {
+                  const tags = [
+                    ...(Array.isArray(c.value) ? c.value.map(String) : c.value ? [String(c.value)] : []),
+                    tag,
+                  ];
+                  setCondition(index, { ...c, value: tags.length === 1 ? tag : tags });
+                }}
+                onRemove={(tag) => {
+                  const tags = (Array.isArray(c.value) ? c.value.map(String) : [String(c.value)]).filter(
+                    (t) => t !== tag,
+                  );
+                  setCondition(index, { ...c, value: tags.length === 1 ? tags[0] : tags.length ? tags : '' });
+                }}
+              />
+            )}
+            {(info?.value === 'one' || info?.value === 'list') && (
+              // Uncontrolled so a half-typed list ("北京,") is not re-formatted; re-created when the operator changes.
+              <input
+                className="condition-value"
+                defaultValue={valueText(c.value)}
+                key={c.op}
+                placeholder={
+                  info.value === 'list' ? tr('多个值用逗号分隔', 'Comma-separated values') : tr('值', 'Value')
+                }
+                onChange={(e) =>
+                  setCondition(index, {
+                    ...c,
+                    value: info.value === 'list' ? parseList(e.target.value) : parseScalar(e.target.value),
+                  })
+                }
+                data-testid="condition-value"
+              />
+            )}
+            <button
+              type="button"
+              className="link danger"
+              title={tr('删除条件', 'Remove condition')}
+              onClick={() => set({ conditions: filter.conditions.filter((_, i) => i !== index) })}
+            >
+              ✕
+            </button>
+            {error && <span className="field-message">{error}</span>}
+          </div>
+        );
+      })}
+      <button
+        type="button"
+        className="btn-small"
+        onClick={() => set({ conditions: [...filter.conditions, newCondition()] })}
+        data-testid="condition-add"
+      >
+        + {tr('添加条件', 'Add condition')}
+      </button>
+      <datalist id={fieldsList}>
+        {SUGGESTED_FIELDS.map((f) => (
+          <option key={f.field} value={f.field}>
+            {locale === 'en' ? f.en : f.zh}
+          </option>
+        ))}
+      </datalist>
+    </div>
+  );
+}
+
+function isFilter(value: unknown): value is Filter {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as Filter).conditions) &&
+    ((value as Filter).match === 'all' || (value as Filter).match === 'any')
+  );
+}
