@@ -38,6 +38,7 @@ export {
 } from './nodes/discovery.ts';
 export { assembleExtensions, type ExtensionAssembly, type ExtensionHostDeps } from './nodes/extension-assembly.ts';
 export { createExtensionStorage, ExtensionStorageError } from './nodes/extension-storage.ts';
+export { BUILT_IN_PACKAGES, createNodeRegistryForRuntime } from './nodes/registry.ts';
 export { type ExampleLoadReport, loadExamples } from './server/examples.ts';
 export { diffGraphs, type GraphDiff } from './server/graph-diff.ts';
 export { type EdgeStats, type JourneyStats, journeyStats, type NodeStats } from './server/journey-stats.ts';

@@ -21,7 +21,7 @@ export {
   WecomClient,
 } from './client.ts';
 export { decryptMessage, encryptMessage, isValidSignature, signatureOf } from './crypto.ts';
-export { type ChatMembersLookup, eventsOf, wecomWebhooks } from './webhook.ts';
+export { type ChatMembersLookup, chatEventsOf, eventsOf, wecomWebhooks } from './webhook.ts';
 
 export interface WecomMessageRecord {
   idempotencyKey: string;

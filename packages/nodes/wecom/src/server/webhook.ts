@@ -104,7 +104,7 @@ export type ChatMembersLookup = (chatId: string) => Promise<GroupMember[]>;
  * ids in MemChangeList; the join way's `state` is only on the member entry of groupchat/get, so a
  * join is looked up before it becomes a `wecom.groupJoined` event. Staff members are skipped.
  */
-async function chatEventsOf(cb: Callback, lookup: ChatMembersLookup | undefined): Promise<JourneyEventInput[]> {
+export async function chatEventsOf(cb: Callback, lookup: ChatMembersLookup | undefined): Promise<JourneyEventInput[]> {
   if (cb.Event !== 'change_external_chat' || cb.ChangeType !== 'update' || !cb.ChatId) return [];
   const changed = [cb.MemChangeList?.Item ?? []].flat();
   const occurredAt = new Date(cb.CreateTime * 1000);

@@ -1,0 +1,16 @@
+// The playbook examples' simulation kit (see examples/README.md).
+export {
+  chinaTimeText,
+  contactAdded,
+  contactDeleted,
+  groupJoined,
+  orderPlaced,
+  scanCode,
+  smsReplies,
+  tapSmsLink,
+} from './callbacks.ts';
+export { endStates, messagesTwicePerStep, sentInQuietHours, tagCounts, tally } from './checks.ts';
+export { afterQuietHours, chinaHour, chinaTime, DAY, HOUR, inQuietHours, MINUTE } from './china-time.ts';
+export { type Api, EXAMPLES_DIR, type Playbook, startPlaybook } from './playbook.ts';
+export { mulberry32, Rng } from './random.ts';
+export { type Action, play } from './timeline.ts';
