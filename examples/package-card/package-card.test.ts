@@ -96,7 +96,9 @@ function expectedRun(card: Card) {
       else end = { state: 'exited@noOrder(未复购)', at: due + 4 * DAY };
     }
   }
-  const goal = order < end.at && order - t0 <= 14 * DAY;
+  // Conversion: the goal node on the repurchase path, or an order while the run was elsewhere
+  // within the 14-day goal window (an order a wait consumes is counted by the goal node).
+  const goal = end.state.includes('已复购') || (order < end.at && order - t0 <= 14 * DAY);
   return { end, reminderAt, deferred: reminderAt !== undefined && reminderAt !== waitStart + 3 * DAY, goal };
 }
 

@@ -1,4 +1,6 @@
-// The playbook examples' simulation kit (see examples/README.md).
+// The playbook examples' simulation kit (see examples/README.md). The tests import everything
+// through here, so the example folders need no package.json of their own.
+export { hashToUnit, pickWeighted } from '@siyu/shared';
 export {
   chinaTimeText,
   contactAdded,
