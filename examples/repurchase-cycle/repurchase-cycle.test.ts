@@ -43,10 +43,13 @@ function planBuyers(seed: number): Buyer[] {
       category: rng.chance(0.9) ? '洁面' : '面霜',
       orderAt: START + Math.floor(rng.between(0, 7 * DAY)),
     };
-    if (rng.chance(0.03)) b.optOutAfterOrder = rng.between(DAY, 20 * DAY);
-    else if (rng.chance(0.03)) b.optOutAfterRemind = rng.between(HOUR, 6 * DAY);
-    else if (rng.chance(0.32)) b.redeemAfterRemind1 = rng.between(HOUR, 6.9 * DAY);
-    else if (rng.chance(0.2)) b.redeemAfterRemind2 = rng.between(HOUR, 2.9 * DAY);
+    // One draw decides the customer's fate: 3 % opt out during the cycle, 3 % after the reminder,
+    // 30 % redeem after the first reminder, 14 % after the second, the rest never.
+    const fate = rng.unit();
+    if (fate < 0.03) b.optOutAfterOrder = rng.between(DAY, 20 * DAY);
+    else if (fate < 0.06) b.optOutAfterRemind = rng.between(HOUR, 6 * DAY);
+    else if (fate < 0.36) b.redeemAfterRemind1 = rng.between(HOUR, 6.9 * DAY);
+    else if (fate < 0.5) b.redeemAfterRemind2 = rng.between(HOUR, 2.9 * DAY);
     return b;
   });
 }
