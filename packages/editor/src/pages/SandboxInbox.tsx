@@ -5,6 +5,7 @@ import { api } from '../app/server-api.ts';
 import { usePolling } from '../app/use-polling.ts';
 import { CHANNEL_NAMES, formatTime } from './format.ts';
 import { PageNav } from './PageNav.tsx';
+import { SimulateContact } from './SimulateContact.tsx';
 
 type Channel = 'sms' | 'wecom' | 'coupon';
 
@@ -15,7 +16,7 @@ type Channel = 'sms' | 'wecom' | 'coupon';
 export function SandboxInbox({ customerId }: { customerId?: string }) {
   const { tr, locale } = useLocale();
   const [channel, setChannel] = useState<Channel | ''>('');
-  const { data, error } = usePolling(
+  const { data, error, reload } = usePolling(
     () => api.sandbox.messages.query({ customerId, channel: channel || undefined, limit: 200 }),
     2_000,
     [customerId, channel],
@@ -56,6 +57,7 @@ export function SandboxInbox({ customerId }: { customerId?: string }) {
           <span className="muted">{tr('每 2 秒自动刷新', 'Refreshes every 2 s')}</span>
         </div>
       </header>
+      <SimulateContact onDone={reload} />
       {error && <p className="field-message">{error}</p>}
       {data && data.length === 0 && (
         <p className="muted empty">{tr('还没有消息。发布旅程并让客户进入后，这里会出现消息。', 'No messages yet.')}</p>
