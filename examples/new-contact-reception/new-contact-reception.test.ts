@@ -54,8 +54,13 @@ interface Contact {
 function planContacts(seed: number): Contact[] {
   const rng = new Rng(seed);
   return Array.from({ length: CONTACTS }, (_, i) => {
-    let u = rng.unit();
-    const source = CODES.find((c) => (u -= c.share) < 0) ?? CODES[3];
+    const u = rng.unit();
+    let cumulative = 0;
+    const source =
+      CODES.find((c) => {
+        cumulative += c.share;
+        return u < cumulative;
+      }) ?? CODES[3];
     const addAt = START + Math.floor(rng.between(0, 3 * DAY));
     const c: Contact = {
       externalUserId: `wmNew${String(i).padStart(5, '0')}`,
