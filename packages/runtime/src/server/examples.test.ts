@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, registry, welcomeJourney } from '../trpc/harness.test-helper.ts';
 import { loadExamples } from './examples.ts';
+import { publishDraft } from './publish.ts';
 
 let h: Harness;
 let dir: string;
@@ -46,5 +47,40 @@ describe('loadExamples', () => {
     expect(second.skipped).toEqual(['01-welcome', '02-bare', '05-unpublishable']);
     expect(await h.db.prisma.journey.count()).toBe(3);
     expect(await loadExamples(h.db, registry, join(dir, 'missing'))).toEqual({ loaded: [], skipped: [], errors: [] });
+  });
+});
+
+describe('the shipped examples', () => {
+  it('pnpm start loads the five playbooks as draft templates that publish cleanly', async () => {
+    const product = await createHarness({ nodes: 'product' });
+    try {
+      const report = await loadExamples(
+        product.db,
+        product.deps.registry,
+        resolve(import.meta.dirname, '../../../../examples'),
+      );
+      expect(report.errors).toEqual([]);
+      expect(report.loaded).toEqual(
+        expect.arrayContaining([
+          'circle-layers',
+          'new-contact-reception',
+          'package-card',
+          'repurchase-cycle',
+          'sms-recall',
+        ]),
+      );
+      const journeys = await product.db.prisma.journey.findMany({ orderBy: { name: 'asc' } });
+      // Templates, not campaigns: an operator picks channels and stocks, then publishes.
+      expect(journeys.every((j) => j.status === 'draft')).toBe(true);
+      expect(journeys.map((j) => j.name)).toEqual(
+        expect.arrayContaining(['包裹卡引流', '短信召回', '新客承接', '复购提醒（按产品周期）', '圈层跃迁']),
+      );
+      for (const j of journeys) {
+        const published = await publishDraft(product.db, product.deps.registry, j.id, { by: 'test', note: 'check' });
+        expect(published.ok, j.name).toBe(true);
+      }
+    } finally {
+      await product.close();
+    }
   });
 });
