@@ -35,7 +35,11 @@ export interface EnrollOptions {
 
 export type EnrollOutcome =
   | { status: 'enrolled'; instanceId: number; holdout: boolean }
-  | { status: 'skipped'; reason: 'reEntryOnce' | 'alreadyActive' | 'minGap' | 'journeyNotLive' | 'erased' };
+  | {
+      status: 'skipped';
+      /** `unknownCustomer` only from batch enrolment; a single enrol of an unknown id throws. */
+      reason: 'reEntryOnce' | 'alreadyActive' | 'minGap' | 'journeyNotLive' | 'erased' | 'unknownCustomer';
+    };
 
 export interface IngestOutcome {
   status: 'accepted' | 'duplicate' | 'rejected';

@@ -22,6 +22,7 @@ describe('compiler', () => {
     expect(s1.value).toEqual({ n_welcome: 'acting' });
     expect(a1.map((a) => [a.type, a.params])).toEqual([
       ['entered', { nodeId: 'entry', visit: 1 }],
+      ['left', { nodeId: 'entry', port: 'next' }],
       ['entered', { nodeId: 'welcome', visit: 1 }],
       ['effect', { nodeId: 'welcome', key: 'welcome:1' }],
     ]);

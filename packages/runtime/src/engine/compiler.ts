@@ -59,6 +59,8 @@ export type RunEvent =
 /** Requests the engine reads from a transition's actions. */
 export type EngineAction =
   | { type: 'entered'; params: { nodeId: string; visit: number } }
+  /** Emitted on the transition out of a node, just before the next node's `entered`: the port taken. */
+  | { type: 'left'; params: { nodeId: string; port: string } }
   | { type: 'effect'; params: { nodeId: string; key: string } }
   | { type: 'timer'; params: { key: string; at: number } }
   | { type: 'goal'; params: Record<string, never> }
@@ -101,9 +103,14 @@ export const filterContext = conditionContext;
 function nodeContext(nodeId: string, context: RunContext, event: RunEvent): NodeContext {
   const visit = context.v[nodeId] ?? 1;
   return {
-    customer: event.customer,
+    // Getters: the engine loads the customer only when a node reads it (a wait reads only `now`).
+    get customer() {
+      return event.customer;
+    },
     now: new Date(event.now),
-    random: hashToUnit(`${event.customer.id}:${nodeId}`),
+    get random() {
+      return hashToUnit(`${event.customer.id}:${nodeId}`);
+    },
     event: event.type === 'ext' || event.type === 'enroll' ? event.event : undefined,
     visitKey: visitKey(nodeId, visit),
     effectResult: context.er,
@@ -181,7 +188,14 @@ export function compileJourney(versionId: string, graph: JourneyGraph, registry:
 
   const machine = setup({
     types: {} as { context: RunContext; events: RunEvent },
-    actions: { entered: () => {}, effect: () => {}, timer: () => {}, goal: () => {}, exited: () => {} },
+    actions: {
+      entered: () => {},
+      left: () => {},
+      effect: () => {},
+      timer: () => {},
+      goal: () => {},
+      exited: () => {},
+    },
     // biome-ignore lint/suspicious/noExplicitAny: state configs are built generically from node definitions.
   }).createMachine(<any>{
     id: `journey-${versionId}`,
@@ -255,13 +269,19 @@ function nodeState(compiled: CompiledNode, targetOf: TargetOf): unknown {
    * to its target (no extra microstep), then the first port for anything unexpected.
    */
   type Guard = (args: { context: RunContext; event: RunEvent }) => boolean;
+  const first = ports[0] as string;
+  // The step log records the port of every move (per-edge counts, A/B reports).
+  const left = (port: string) => ({ type: 'left', params: { nodeId: id, port } });
   const leave = (portOf: (context: RunContext, event: RunEvent) => string | undefined, also?: Guard) => [
     ...ports.map((port) => ({
       guard: (args: { context: RunContext; event: RunEvent }) =>
         (!also || also(args)) && portOf(args.context, args.event) === port,
       target: targetOf(id, port),
+      actions: left(port),
     })),
-    also ? { guard: also, target: targetOf(id, ports[0] as string) } : { target: targetOf(id, ports[0] as string) },
+    also
+      ? { guard: also, target: targetOf(id, first), actions: left(first) }
+      : { target: targetOf(id, first), actions: left(first) },
   ];
   const hasEffect = definition.effect !== undefined;
   const awaitOf = definition.await;
@@ -332,7 +352,7 @@ function nodeState(compiled: CompiledNode, targetOf: TargetOf): unknown {
   else if (awaitOf) initial = 'awaiting';
   else {
     // Decide-only or pass-through nodes leave at once.
-    substates.leaving = { always: decide ? leave(decided) : [{ target: targetOf(id, ports[0] as string) }] };
+    substates.leaving = { always: decide ? leave(decided) : [{ target: targetOf(id, first), actions: left(first) }] };
     initial = 'leaving';
   }
   return { id: stateOf(id), entry: enter, initial, states: substates };

@@ -1,4 +1,5 @@
 import {
+  type CustomerView,
   durationToMs,
   isInWindow,
   type NodeExecutor,
@@ -8,8 +9,8 @@ import {
 } from '@siyu/shared';
 import type { Logger } from '../logger.ts';
 import type { Clock } from './api.ts';
-import { stateOf } from './compiler.ts';
-import { isoDate, type Statements } from './statements.ts';
+import { type CompiledNode, stateOf } from './compiler.ts';
+import { type InstanceRow, isoDate, type Statements } from './statements.ts';
 import type { Stepper } from './stepper.ts';
 
 export interface RetryPolicy {
@@ -47,6 +48,14 @@ type Outcome =
   | { kind: 'failed'; error: string }
   | { kind: 'stale' };
 
+/** What an executor needs, read before it runs. */
+interface Job {
+  executor: NodeExecutor;
+  node: CompiledNode;
+  customer: CustomerView;
+  row: InstanceRow;
+}
+
 interface DueEffect {
   id: number;
   instanceId: number;
@@ -78,10 +87,17 @@ export class Dispatcher {
     for (const executor of executors) this.executors.set(executor.definition.type, executor);
   }
 
-  /** Runs one batch of due effects; returns how many ran and failed, or undefined if none were due. */
+  /**
+   * Runs one batch of due effects; returns how many ran and failed, or undefined if none were due.
+   * Three phases: read what every executor needs in one read transaction, run the executors
+   * concurrently, then store every outcome and step every instance in one write transaction.
+   */
   async runBatch(): Promise<{ ran: number; failed: number } | undefined> {
     const now = this.clock.now();
-    const due = this.st.dueEffects.all(now, this.batchSize);
+    const { due, ready } = this.tx(() => {
+      const due = this.st.dueEffects.all(now, this.batchSize);
+      return { due, ready: due.map((effect) => this.prepare(effect, now)) };
+    })();
     if (due.length === 0) return undefined;
     // One deadline per batch: AbortSignal.timeout per effect keeps a 30 s timer alive for each of
     // them, which at thousands of effects a second held hundreds of megabytes.
@@ -89,22 +105,23 @@ export class Dispatcher {
     const deadline = setTimeout(() => controller.abort(new Error('executor timed out')), this.executorTimeoutMs);
     let outcomes: Outcome[];
     try {
-      outcomes = await Promise.all(due.map((effect) => this.runOne(effect, now, controller.signal)));
+      outcomes = await Promise.all(
+        ready.map((job, i) => ('kind' in job ? job : this.execute(due[i] as DueEffect, job, now, controller.signal))),
+      );
     } finally {
       clearTimeout(deadline);
     }
-    let failed = 0;
+    const failed = outcomes.filter((o) => o.kind === 'failed').length;
     this.tx(() => {
       due.forEach((effect, i) => {
-        const outcome = outcomes[i] as Outcome;
-        if (outcome.kind === 'failed') failed++;
-        this.apply(effect, outcome, now);
+        this.apply(effect, outcomes[i] as Outcome, now);
       });
     })();
     return { ran: due.length, failed };
   }
 
-  private async runOne(effect: DueEffect, now: number, signal: AbortSignal): Promise<Outcome> {
+  /** Everything short of running the executor: staleness, quiet hours, frequency caps. */
+  private prepare(effect: DueEffect, now: number): Outcome | Job {
     const row = this.st.instanceById.get(effect.instanceId);
     if (!row || row.status !== 'active' || !isActing(row.snapshot, effect.idempotencyKey)) return { kind: 'stale' };
     const compiled = this.stepper.compiled(row.versionId);
@@ -112,8 +129,8 @@ export class Dispatcher {
     const executor = this.executors.get(effect.nodeType);
     if (!node) return { kind: 'failed', error: `node ${effect.nodeId} is not in version ${row.versionId}` };
     if (!executor) return { kind: 'failed', error: `no executor for node type ${effect.nodeType}` };
-    const customer = this.stepper.customerView(row.customerId);
-    if (!customer) return { kind: 'failed', error: `customer ${row.customerId} no longer exists` };
+    // Read only if the executor looks past the id (a message needs the phone; a tag does not).
+    const customer = this.stepper.lazyCustomer(row.customerId);
 
     const settings = compiled.graph.settings;
     const spec = node.definition.effect ?? {};
@@ -130,7 +147,7 @@ export class Dispatcher {
     if (spec.channel) {
       for (const cap of settings.frequencyCaps) {
         if (cap.channel !== spec.channel) continue;
-        const sent = this.st.countMessages.get(customer.id, cap.channel, now - durationToMs(cap.per))?.n ?? 0;
+        const sent = this.st.countMessages.get(row.customerId, cap.channel, now - durationToMs(cap.per))?.n ?? 0;
         if (sent >= cap.max) {
           return {
             kind: 'result',
@@ -141,7 +158,11 @@ export class Dispatcher {
         }
       }
     }
+    return { executor, node, customer, row };
+  }
 
+  private async execute(effect: DueEffect, job: Job, now: number, signal: AbortSignal): Promise<Outcome> {
+    const { executor, node, customer, row } = job;
     const attempt = effect.attempts + 1;
     try {
       const result = await executor.run({
@@ -193,10 +214,10 @@ export class Dispatcher {
       );
       return;
     }
+    // Read again: an event or a migration may have moved the instance while the executor ran.
     const row = this.st.instanceById.get(effect.instanceId);
     if (!row) return;
-    const customer = this.stepper.customerView(row.customerId);
-    if (!customer) return;
+    const customer = this.stepper.lazyCustomer(row.customerId);
     const key = effect.idempotencyKey.slice(effect.idempotencyKey.indexOf(':') + 1);
     if (outcome.kind === 'result') {
       this.st.finishEffect.run(

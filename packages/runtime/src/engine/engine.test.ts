@@ -127,11 +127,35 @@ describe('engine: the benchmark journey end to end', () => {
     await engine.ingestEvent({ id: 'o1', type: 'order.placed', customerId: 'c0', occurredAt: new Date(clock.now()) });
     await engine.tick();
     const timeline = await engine.timeline(out.instanceId);
-    const moves = timeline.filter((e) => e.kind === 'move').map((e) => e.nodeId);
-    expect(moves).toEqual(['entry', 'welcome', 'tagNew', 'wait1d', 'ordered', 'coupon', 'waitOrder', 'repurchase']);
+    const moves = timeline.filter((e) => e.kind === 'move').map((e) => [e.fromNodeId, e.port, e.nodeId]);
+    // Every move names the port it left by (per-edge counts and A/B reports read it).
+    expect(moves).toEqual([
+      [null, null, 'entry'],
+      ['entry', 'next', 'welcome'],
+      ['welcome', 'sent', 'tagNew'],
+      ['tagNew', 'next', 'wait1d'],
+      ['wait1d', 'next', 'ordered'],
+      ['ordered', 'else', 'coupon'],
+      ['coupon', 'issued', 'waitOrder'],
+      ['waitOrder', 'matched', 'repurchase'],
+    ]);
     expect(timeline.map((e) => e.kind)).toContain('timer');
     expect(timeline.find((e) => e.kind === 'event')?.detail).toEqual({ event: 'o1', type: 'order.placed' });
     expect(timeline.at(-1)?.kind).toBe('complete');
+  });
+});
+
+describe('engine: batch enrolment', () => {
+  it('skips and reports unknown customers instead of failing the whole batch', async () => {
+    const { db, engine } = await setup();
+    publishJourney(db.sqlite, 'j1', benchmarkJourney());
+    addCustomers(db.sqlite, 'c', 0, 3);
+    const outcomes = engine.enrollMany('j1', ['c0', 'ghost', 'c1', 'c2']);
+    expect(outcomes.map((o) => o.status)).toEqual(['enrolled', 'skipped', 'enrolled', 'enrolled']);
+    expect(outcomes[1]).toEqual({ status: 'skipped', reason: 'unknownCustomer' });
+    expect(one(db, 'SELECT count(*) n FROM Instance').n).toBe(3);
+    // A single enrolment of an unknown id is still an input error.
+    await expect(engine.enroll('j1', 'ghost')).rejects.toThrow(/unknown customer ghost/);
   });
 });
 
@@ -530,5 +554,48 @@ describe('engine: a failing step', () => {
     // Nothing of the failed step was written: no move to f, no outbox row, no message.
     expect(one(db, "SELECT count(*) n FROM StepLog WHERE instanceId = ? AND nodeId = 'f'", failed.id).n).toBe(0);
     expect(one(db, 'SELECT count(*) n FROM Message').n).toBe(5);
+  });
+
+  it('when a step cannot be written, re-runs the batch step by step and fails only that instance', async () => {
+    const { db, clock, engine } = await setup();
+    publishJourney(
+      db.sqlite,
+      'j',
+      graphOf(
+        [
+          ['entry', 'sample.apiEntry', {}],
+          ['w', 'sample.wait', { duration: { amount: 1, unit: 'hours' } }],
+          ['msg', 'sample.send', { text: 'hi' }],
+        ],
+        [
+          ['entry', 'next', 'w'],
+          ['w', 'next', 'msg'],
+        ],
+        { quietHours: { enabled: false } },
+      ),
+    );
+    const ids = addCustomers(db.sqlite, 'c', 0, 6);
+    engine.enrollMany('j', ids);
+    // The database refuses the outbox row of one customer's step: a real write failure mid-batch.
+    const victim = one(db, "SELECT id FROM Instance WHERE customerId = 'c2'").id as number;
+    db.sqlite.exec(`CREATE TRIGGER refuse BEFORE INSERT ON OutboxEffect WHEN NEW.instanceId = ${victim}
+      BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+    clock.advance(3_600_000);
+    expect((await engine.tick()).timersFired).toBe(6);
+    expect(q(db, 'SELECT status, count(*) n FROM Instance GROUP BY status ORDER BY status')).toEqual([
+      { status: 'completed', n: 5 },
+      { status: 'failed', n: 1 },
+    ]);
+    expect(one(db, 'SELECT id, nodeId, exitReason FROM Instance WHERE status = ?', 'failed')).toEqual({
+      id: victim,
+      nodeId: 'w',
+      exitReason: 'error: disk says no',
+    });
+    // Nothing of the refused step was written; its error is on the timeline.
+    expect(one(db, "SELECT count(*) n FROM StepLog WHERE instanceId = ? AND nodeId = 'msg'", victim).n).toBe(0);
+    expect(one(db, "SELECT count(*) n FROM StepLog WHERE instanceId = ? AND kind = 'error'", victim).n).toBe(1);
+    expect(one(db, 'SELECT count(*) n FROM Message').n).toBe(5);
+    // Every other step-log row of the batch was written exactly once (the rolled-back first run left none).
+    expect(one(db, "SELECT count(*) n FROM StepLog WHERE kind = 'timer'").n).toBe(5);
   });
 });

@@ -32,7 +32,7 @@ import { orderRecorder } from './order-recorder.ts';
 import { packageJobs } from './package-jobs.ts';
 import { rfmRefresher } from './rfm-refresh.ts';
 import { type InstanceRow, isoDate, prepareStatements } from './statements.ts';
-import { Stepper } from './stepper.ts';
+import { Stepper, StepWriteError } from './stepper.ts';
 
 export interface EngineDeps {
   db: Pick<Database, 'sqlite'>;
@@ -86,10 +86,50 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   const recordOwner = contactOwnerRecorder(db);
   const refreshRfm = rfmRefresher({ sqlite: db, logger });
   const naive = deps.mode === 'naive';
-  const tx = <T>(fn: () => T): (() => T) => (naive ? fn : db.transaction(fn));
-  const stepper = new Stepper(st, deps.registry, naive, tx, (instanceId, error) =>
-    logger.error({ instanceId, error }, 'step failed; instance marked failed'),
+  const stepper = new Stepper(
+    st,
+    deps.registry,
+    naive,
+    (fn) => (naive ? fn : db.transaction(fn)),
+    (instanceId, error) => logger.error({ instanceId, error }, 'step failed; instance marked failed'),
   );
+  /** One SQLite transaction for a batch; its step-log rows are written together just before commit. */
+  const batch = <T>(fn: () => T): T =>
+    db.transaction(() => {
+      const outermost = stepper.beginLog();
+      const mark = stepper.logMark();
+      try {
+        const result = fn();
+        if (outermost) stepper.flushLog();
+        return result;
+      } catch (error) {
+        if (outermost) stepper.dropLog();
+        else stepper.truncateLog(mark);
+        throw error;
+      }
+    })();
+  /**
+   * Runs `fn` as one batch. Steps are computed before they are written, so a step that cannot be
+   * computed never needs a rollback; if a step's writes fail, the batch is rolled back and run again
+   * with a savepoint per step, so that instance alone is marked failed and the rest go on.
+   */
+  const tx =
+    <T>(fn: () => T): (() => T) =>
+    () => {
+      if (naive) return fn();
+      try {
+        return batch(fn);
+      } catch (error) {
+        if (!(error instanceof StepWriteError) || stepper.careful) throw error;
+        logger.warn({ err: error }, 'a step could not be written; re-running its batch one step at a time');
+        stepper.careful = true;
+        try {
+          return batch(fn);
+        } finally {
+          stepper.careful = false;
+        }
+      }
+    };
   const dispatcher = new Dispatcher(
     tx,
     st,
@@ -144,7 +184,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     const compiled = compiledOrSkip;
     const now = clock.now();
     const customer = stepper.customerView(customerId);
-    if (!customer) throw new EngineInputError(`unknown customer ${customerId}`);
+    if (!customer) return { status: 'skipped', reason: 'unknownCustomer' };
     if (customer.erased) return { status: 'skipped', reason: 'erased' };
     const blocked = reEntryBlock(compiled, journeyId, customerId, now);
     if (blocked) return { status: 'skipped', reason: blocked };
@@ -271,11 +311,9 @@ export function createEngine(deps: EngineDeps): DurableEngine {
         st.deleteTimerById.run(timer.id);
         const row = st.instanceById.get(timer.instanceId);
         if (!row || row.status !== 'active') continue;
-        const customer = stepper.customerView(row.customerId);
-        if (!customer) continue;
         stepper.stepSafely(
           row,
-          { type: 'timer.fired', key: timer.key, customer, now },
+          { type: 'timer.fired', key: timer.key, customer: stepper.lazyCustomer(row.customerId), now },
           { kind: 'timer', detail: { key: timer.key, dueAt: timer.dueAt } },
         );
       }
@@ -328,13 +366,30 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
     async enroll(journeyId, customerId, options = {}) {
       const event = parseOptionalEvent(options.event);
-      return tx(() => enrollSync(journeyId, customerId, { entryNodeId: options.entryNodeId, event }))();
+      const outcome = tx(() => enrollSync(journeyId, customerId, { entryNodeId: options.entryNodeId, event }))();
+      if (outcome.status === 'skipped' && outcome.reason === 'unknownCustomer') {
+        throw new EngineInputError(`unknown customer ${customerId}`);
+      }
+      return outcome;
     },
     enrollMany(journeyId, customerIds, options = {}) {
       const event = parseOptionalEvent(options.event);
-      return tx(() =>
+      const outcomes = tx(() =>
         customerIds.map((id) => enrollSync(journeyId, id, { entryNodeId: options.entryNodeId, event })),
       )();
+      // One unknown id in an import or a segment must not sink the other customers: it is skipped
+      // and reported (in the outcome and the log).
+      const unknown = customerIds.filter((_, i) => {
+        const o = outcomes[i];
+        return o?.status === 'skipped' && o.reason === 'unknownCustomer';
+      });
+      if (unknown.length > 0) {
+        logger.warn(
+          { journeyId, unknown: unknown.slice(0, 20), count: unknown.length },
+          'enrolment skipped unknown customers',
+        );
+      }
+      return outcomes;
     },
     async ingestEvent(input, source = 'api') {
       return engine.ingestMany([input], source)[0] as IngestOutcome;

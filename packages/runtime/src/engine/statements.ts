@@ -29,8 +29,26 @@ export interface InstanceRow {
   enteredAt: string;
 }
 
-/** Prisma's SQLite adapter stores DateTime as ISO-8601 with an explicit offset; match it. */
-export const isoDate = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
+let lastMs = Number.NaN;
+let lastIso = '';
+/**
+ * Prisma's SQLite adapter stores DateTime as ISO-8601 with an explicit offset; match it. A batch
+ * formats the same instant many times, so the last one is remembered.
+ */
+export function isoDate(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString().replace('Z', '+00:00');
+    lastMs = ms;
+  }
+  return lastIso;
+}
+
+/** Step-log rows per multi-row INSERT when a batch writes its collected rows. */
+export const STEP_ROWS_PER_INSERT = 64;
+export const STEP_LOG_COLUMNS = 9;
+const STEP_LOG_INSERT =
+  'INSERT INTO StepLog (instanceId, journeyId, versionId, at, kind, nodeId, fromNodeId, port, detail) VALUES';
+const STEP_LOG_ROW = `(${Array(STEP_LOG_COLUMNS).fill('?').join(', ')})`;
 
 export function prepareStatements(db: BetterSqlite3.Database) {
   return {
@@ -97,10 +115,8 @@ export function prepareStatements(db: BetterSqlite3.Database) {
       'UPDATE OutboxEffect SET attempts = ?, nextAttemptAt = ?, lastError = ? WHERE id = ?',
     ),
     deferEffect: prep<unknown[]>(db, 'UPDATE OutboxEffect SET nextAttemptAt = ? WHERE id = ?'),
-    insertStep: prep<unknown[]>(
-      db,
-      'INSERT INTO StepLog (instanceId, journeyId, versionId, at, kind, nodeId, fromNodeId, port, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
+    insertStep: prep<unknown[]>(db, `${STEP_LOG_INSERT} ${STEP_LOG_ROW}`),
+    insertSteps: prep<unknown[]>(db, `${STEP_LOG_INSERT} ${Array(STEP_ROWS_PER_INSERT).fill(STEP_LOG_ROW).join(', ')}`),
     timeline: prep<
       [number],
       {

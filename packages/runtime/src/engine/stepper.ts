@@ -9,7 +9,7 @@ import {
 } from '@siyu/shared';
 import { type AnyMachineSnapshot, type AnyStateMachine, createActor, transition } from 'xstate';
 import { type CompiledJourney, type EngineAction, MachineCache, type RunContext, type RunEvent } from './compiler.ts';
-import { type InstanceRow, isoDate, type Statements } from './statements.ts';
+import { type InstanceRow, isoDate, STEP_LOG_COLUMNS, STEP_ROWS_PER_INSERT, type Statements } from './statements.ts';
 
 /** RFM of a customer who never ordered (scores 0, as segments compute it). */
 const NO_ORDERS_RFM: RfmScore & Record<string, unknown> = {
@@ -44,6 +44,8 @@ export class Stepper {
   readonly machines: MachineCache;
   /** Transitions computed since start (for the benchmark). */
   steps = 0;
+  /** Set while the engine re-runs a batch whose writes failed: one savepoint per step. */
+  careful = false;
 
   constructor(
     private readonly st: Statements,
@@ -77,6 +79,7 @@ export class Stepper {
           timer: record('timer'),
           goal: record('goal'),
           exited: record('exited'),
+          left: record('left'),
         },
       });
       entry = { machine, sink };
@@ -117,6 +120,40 @@ export class Stepper {
       // Refreshed by the engine (rfm-refresh.ts); no orders reads as the "noOrders" segment.
       rfm: row.rfm ? (JSON.parse(row.rfm) as RfmScore) : NO_ORDERS_RFM,
       erased: row.erasedAt !== null,
+    };
+  }
+
+  /**
+   * The customer as a step sees it, read from the database only when a node's logic looks at it
+   * (a branch on tags does; a wait or an effect's result usually does not). Read at most once.
+   */
+  lazyCustomer(customerId: string): CustomerView {
+    let view: CustomerView | undefined;
+    const load = (): CustomerView => {
+      view ??= this.customerView(customerId);
+      if (!view) throw new Error(`customer ${customerId} does not exist`);
+      return view;
+    };
+    return {
+      id: customerId,
+      get tags() {
+        return load().tags;
+      },
+      get attributes() {
+        return load().attributes;
+      },
+      get identities() {
+        return load().identities;
+      },
+      get channel() {
+        return load().channel;
+      },
+      get ownerUserId() {
+        return load().ownerUserId;
+      },
+      get rfm() {
+        return load().rfm;
+      },
     };
   }
 
@@ -170,33 +207,57 @@ export class Stepper {
   }
 
   /**
-   * A step that cannot poison a batch: if it throws (a version that no longer compiles, a node
-   * that throws in `decide`), its writes are rolled back, the instance is marked failed with the
-   * reason, and the batch goes on.
+   * A step that cannot poison a batch: if computing it throws (a version that no longer compiles,
+   * a node that throws in `decide`), nothing of it is written, the instance is marked failed with
+   * the reason, and the batch goes on. Everything a step writes is computed first (`plan`), so the
+   * common case needs no savepoint per step; a step whose writes fail throws StepWriteError, and the
+   * engine re-runs that batch in careful mode, where each step gets its own savepoint.
    */
   stepSafely(row: InstanceRow, event: RunEvent, cause: StepCause): boolean {
+    if (this.careful) {
+      const mark = this.logMark();
+      try {
+        return this.savepoint(() => this.step(row, event, cause))();
+      } catch (error) {
+        this.truncateLog(mark);
+        this.fail(row, event.now, cause, error);
+        return false;
+      }
+    }
+    let plan: StepPlan | undefined;
     try {
-      return this.savepoint(() => this.step(row, event, cause))();
+      plan = this.plan(row, event, cause);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const now = event.now;
-      this.log(row, now, 'error', row.nodeId, null, null, { error: message, cause: cause.kind });
-      this.st.updateInstance.run(
-        row.snapshot,
-        row.nodeId,
-        null,
-        'failed',
-        `error: ${message}`.slice(0, 500),
-        null,
-        isoDate(now),
-        isoDate(now),
-        row.id,
-      );
-      this.st.deleteTimersOf.run(row.id);
-      row.status = 'failed';
-      this.onError(row.id, message);
+      this.fail(row, event.now, cause, error);
       return false;
     }
+    if (!plan) return false;
+    try {
+      this.write(row, plan, event.now);
+    } catch (error) {
+      throw new StepWriteError(row.id, error);
+    }
+    return true;
+  }
+
+  private fail(row: InstanceRow, now: number, cause: StepCause, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.log(row, now, 'error', row.nodeId, null, null, { error: message, cause: cause.kind });
+    const at = isoDate(now);
+    this.st.updateInstance.run(
+      row.snapshot,
+      row.nodeId,
+      null,
+      'failed',
+      `error: ${message}`.slice(0, 500),
+      null,
+      at,
+      at,
+      row.id,
+    );
+    this.st.deleteTimersOf.run(row.id);
+    row.status = 'failed';
+    this.onError(row.id, message);
   }
 
   /**
@@ -204,48 +265,57 @@ export class Stepper {
    * e.g. a stale timer or an event the instance does not wait for.
    */
   step(row: InstanceRow, event: RunEvent, cause: StepCause): boolean {
-    if (row.status !== 'active') return false;
+    const plan = this.plan(row, event, cause);
+    if (!plan) return false;
+    this.write(row, plan, event.now);
+    return true;
+  }
+
+  /** Computes a step without writing anything: XState's pure transition, read into rows to write. */
+  private plan(row: InstanceRow, event: RunEvent, cause: StepCause): StepPlan | undefined {
+    if (row.status !== 'active') return undefined;
     const compiled = this.compiled(row.versionId);
     const before = this.restore(compiled, row.snapshot);
     const [after, actions] = this.transitionOf(compiled, before, event);
     this.steps++;
     const stored = JSON.stringify({ s: after.value, c: after.context });
-    if (stored === row.snapshot && actions.length === 0) return false;
+    if (stored === row.snapshot && actions.length === 0) return undefined;
 
-    const now = event.now;
     const ctxBefore = before.context as RunContext;
     const ctx = after.context as RunContext;
-    if (cause.kind !== 'enter') this.log(row, now, cause.kind, row.nodeId, null, cause.port ?? null, cause.detail);
-    else this.log(row, now, 'enter', null, null, null, cause.detail);
+    const logs: LogRow[] = [];
+    if (cause.kind !== 'enter') logs.push([cause.kind, row.nodeId, null, cause.port ?? null, cause.detail]);
+    else logs.push(['enter', null, null, null, cause.detail]);
 
+    const effects: StepPlan['effects'] = [];
+    const timers: StepPlan['timers'] = [];
     let nodeId = row.nodeId;
+    let port: string | null = null;
     let exitReason: string | null = null;
-    let goalAt: string | null = null;
+    let goal = false;
     for (const action of actions as unknown as EngineAction[]) {
       switch (action.type) {
+        case 'left':
+          port = action.params.port;
+          break;
         case 'entered':
-          this.log(row, now, 'move', action.params.nodeId, nodeId, null, null);
+          logs.push(['move', action.params.nodeId, nodeId, port, null]);
           nodeId = action.params.nodeId;
+          port = null;
           break;
-        case 'effect': {
-          const node = compiled.nodes.get(action.params.nodeId);
-          this.st.insertOutbox.run(
-            row.id,
+        case 'effect':
+          effects.push([
             action.params.nodeId,
-            node?.node.type ?? 'unknown',
+            compiled.nodes.get(action.params.nodeId)?.node.type ?? 'unknown',
             `${row.id}:${action.params.key}`,
-            '{}',
-            now,
-            isoDate(now),
-          );
+          ]);
           break;
-        }
         case 'timer':
-          if (action.params) this.st.insertTimer.run(row.id, action.params.at, action.params.key, isoDate(now));
+          if (action.params) timers.push([action.params.at, action.params.key]);
           break;
         case 'goal':
-          goalAt = isoDate(now);
-          this.log(row, now, 'goal', nodeId, null, null, null);
+          goal = true;
+          logs.push(['goal', nodeId, null, null, null]);
           break;
         case 'exited':
           exitReason = action.params.reason;
@@ -253,40 +323,57 @@ export class Stepper {
       }
     }
     // A wait that ended early leaves its timeout behind; drop it so the scheduler never reads it.
-    if (ctxBefore.aw && ctxBefore.aw.k !== ctx.aw?.k && ctxBefore.aw.tp !== undefined) {
-      this.st.deleteTimer.run(row.id, ctxBefore.aw.k);
-    }
+    const dropTimer =
+      ctxBefore.aw && ctxBefore.aw.k !== ctx.aw?.k && ctxBefore.aw.tp !== undefined ? ctxBefore.aw.k : undefined;
 
     let status = 'active';
-    let endedAt: string | null = null;
     if (after.status === 'done') {
       const value = after.value;
       if (value === 'exited') status = 'exited';
       else if (value === 'completed') status = 'completed';
       else status = (nodeId && compiled.nodes.get(nodeId)?.definition.ends) || 'completed';
-      endedAt = isoDate(now);
       if (status === 'exited') {
         const ending = nodeId ? compiled.nodes.get(nodeId) : undefined;
         exitReason = exitReason ?? ctx.x ?? ending?.definition.endReason?.(ending.config) ?? `node:${nodeId}`;
       }
-      this.log(
-        row,
-        now,
+      logs.push([
         status === 'exited' ? 'exit' : 'complete',
         nodeId,
         null,
         null,
         exitReason ? { reason: exitReason } : null,
-      );
-      this.st.deleteTimersOf.run(row.id);
+      ]);
     }
     const waitingFor = ctx.aw && ctx.aw.e.length > 0 ? ctx.aw.e.map((e) => e.t).join(',') : null;
-    this.st.updateInstance.run(stored, nodeId, waitingFor, status, exitReason, goalAt, isoDate(now), endedAt, row.id);
-    row.snapshot = stored;
-    row.nodeId = nodeId;
-    row.status = status;
-    row.waitingFor = waitingFor;
-    return true;
+    return { stored, logs, effects, timers, dropTimer, nodeId, waitingFor, status, exitReason, goal };
+  }
+
+  /** Writes a planned step: instance row, outbox rows, timers and step log. */
+  private write(row: InstanceRow, plan: StepPlan, now: number): void {
+    const at = isoDate(now);
+    for (const [kind, nodeId, fromNodeId, port, detail] of plan.logs)
+      this.log(row, now, kind, nodeId, fromNodeId, port, detail);
+    for (const [nodeId, nodeType, key] of plan.effects)
+      this.st.insertOutbox.run(row.id, nodeId, nodeType, key, '{}', now, at);
+    for (const [dueAt, key] of plan.timers) this.st.insertTimer.run(row.id, dueAt, key, at);
+    if (plan.dropTimer) this.st.deleteTimer.run(row.id, plan.dropTimer);
+    const ended = plan.status !== 'active';
+    if (ended) this.st.deleteTimersOf.run(row.id);
+    this.st.updateInstance.run(
+      plan.stored,
+      plan.nodeId,
+      plan.waitingFor,
+      plan.status,
+      plan.exitReason,
+      plan.goal ? at : null,
+      at,
+      ended ? at : null,
+      row.id,
+    );
+    row.snapshot = plan.stored;
+    row.nodeId = plan.nodeId;
+    row.status = plan.status;
+    row.waitingFor = plan.waitingFor;
   }
 
   log(
@@ -298,16 +385,84 @@ export class Stepper {
     port: string | null,
     detail: unknown,
   ): void {
-    this.st.insertStep.run(
-      row.id,
-      row.journeyId,
-      row.versionId,
-      at,
-      kind,
-      nodeId,
-      fromNodeId,
-      port,
-      detail === null || detail === undefined ? null : JSON.stringify(detail),
-    );
+    const json = detail === null || detail === undefined ? null : JSON.stringify(detail);
+    if (this.pendingLog) {
+      this.pendingLog.push(row.id, row.journeyId, row.versionId, at, kind, nodeId, fromNodeId, port, json);
+      return;
+    }
+    this.st.insertStep.run(row.id, row.journeyId, row.versionId, at, kind, nodeId, fromNodeId, port, json);
   }
+
+  /**
+   * Step-log rows of the open batch transaction, written together (multi-row INSERTs) by
+   * `flushLog` before it commits. Undefined outside a batch: rows are then written at once.
+   */
+  private pendingLog: unknown[] | undefined;
+
+  /** Starts collecting step-log rows; false if a batch is already collecting (a nested one). */
+  beginLog(): boolean {
+    if (this.pendingLog) return false;
+    this.pendingLog = [];
+    return true;
+  }
+
+  /** Writes the collected rows (inside the batch transaction) and stops collecting. */
+  flushLog(): void {
+    const values = this.pendingLog;
+    if (!values) return;
+    const width = STEP_LOG_COLUMNS * STEP_ROWS_PER_INSERT;
+    let i = 0;
+    for (; i + width <= values.length; i += width) this.st.insertSteps.run(...values.slice(i, i + width));
+    for (; i < values.length; i += STEP_LOG_COLUMNS) this.st.insertStep.run(...values.slice(i, i + STEP_LOG_COLUMNS));
+    this.pendingLog = undefined;
+  }
+
+  /** Stops collecting without writing (the batch rolled back). */
+  dropLog(): void {
+    this.pendingLog = undefined;
+  }
+
+  /** Position in the collected rows, to undo a nested part that rolled back. */
+  logMark(): number {
+    return this.pendingLog?.length ?? 0;
+  }
+
+  truncateLog(mark: number): void {
+    if (this.pendingLog) this.pendingLog.length = mark;
+  }
+}
+
+/** A step's writes failed (not its computation): the batch is rolled back and re-run carefully. */
+export class StepWriteError extends Error {
+  constructor(
+    readonly instanceId: number,
+    cause: unknown,
+  ) {
+    super(
+      `instance ${instanceId}: step could not be written: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
+    this.name = 'StepWriteError';
+  }
+}
+
+type LogRow = [kind: string, nodeId: string | null, fromNodeId: string | null, port: string | null, detail: unknown];
+
+/** Everything one step writes, computed before anything is written. */
+interface StepPlan {
+  stored: string;
+  logs: LogRow[];
+  /** [nodeId, nodeType, idempotencyKey] per outbox row. */
+  effects: Array<[string, string, string]>;
+  /** [dueAt, key] per durable timer. */
+  timers: Array<[number, string]>;
+  /** Key of a wait's timeout that is no longer needed. */
+  dropTimer: string | undefined;
+  nodeId: string | null;
+  waitingFor: string | null;
+  status: string;
+  exitReason: string | null;
+  goal: boolean;
 }
