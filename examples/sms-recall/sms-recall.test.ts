@@ -1,7 +1,8 @@
 // 短信召回 end to end: a CRM order export with repeated customers, duplicate rows and bad numbers
 // goes through the real import; the RFM audience (≥ 2 orders, 60 days quiet) is enrolled when the
 // operator publishes on a Sunday night; 10 % are held out; an A/B split of copy and send time;
-// customers who had opted out before, who reply TD, who tap the link, add WeCom and order.
+// customers who had opted out before, who reply TD, who tap the link, add WeCom and order, and
+// customers a shipping notice from another journey already reached this week (frequency cap).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Action,
@@ -36,6 +37,8 @@ interface Shopper {
   name: string;
   orders: { id: string; at: number; amountCents: number }[];
   optedOutBefore: boolean;
+  /** A parcel shipped in the days before the campaign: the shipping-notice journey texts them. */
+  shippedAt?: number;
   // Reactions to the SMS, relative to when it arrives:
   optOutAfter?: number;
   clickAfter?: number;
@@ -62,6 +65,7 @@ function planShoppers(seed: number): Shopper[] {
       orders,
       optedOutBefore: rng.chance(0.02),
     };
+    if (rng.chance(0.06)) s.shippedAt = START - Math.floor(rng.between(DAY, 3 * DAY));
     if (rng.chance(0.03)) s.optOutAfter = rng.between(10 * MINUTE, 20 * HOUR);
     else if (rng.chance(0.15)) {
       s.clickAfter = rng.between(5 * MINUTE, 80 * HOUR); // a few after the 3-day wait
@@ -110,6 +114,41 @@ const lastOrder = (s: Shopper) => Math.max(...s.orders.map((o) => o.at));
 const inAudience = (s: Shopper) => s.orders.length >= 2 && Math.floor((START - lastOrder(s)) / DAY) >= 60;
 const audience = shoppers.filter(inAudience);
 
+/** The brand's other live journey: a notice SMS when an order ships. */
+function shippingNotice() {
+  const at = (x: number) => ({ x, y: 0 });
+  return {
+    nodes: [
+      {
+        id: 'shipped',
+        type: 'core.eventEntry',
+        typeVersion: 1,
+        position: at(0),
+        config: { event: 'order.shipped', filter: { match: 'all' as const, conditions: [] } },
+      },
+      {
+        id: 'notice',
+        type: 'sms.send',
+        typeVersion: 1,
+        position: at(280),
+        config: {
+          templateCode: 'SMS_480100001',
+          signName: '小雅美妆',
+          content: '{{displayName}}，您的包裹已发出，请留意查收。',
+          params: { name: '{{displayName}}' },
+          kind: 'notice',
+        },
+      },
+      { id: 'done', type: 'core.exit', typeVersion: 1, position: at(560), config: { reason: '已通知' } },
+    ],
+    edges: [
+      { id: 'e1', source: 'shipped', sourcePort: 'next', target: 'notice' },
+      { id: 'e2', source: 'notice', sourcePort: 'sent', target: 'done' },
+    ],
+    settings: { reEntry: { policy: 'always' as const } },
+  };
+}
+
 let book: Playbook;
 let idOf: Map<string, string>; // E.164 phone → customer id
 let importReport: Awaited<ReturnType<Playbook['api']['audiences']['import']>>;
@@ -117,6 +156,8 @@ let segmentSize = 0;
 
 interface Expected {
   holdout: boolean;
+  /** Held back by the 1-SMS-per-7-days cap: the shipping notice already went out this week. */
+  capped?: boolean;
   variant?: 'copyA' | 'copyB';
   sentAt?: number;
   state: string;
@@ -136,7 +177,13 @@ function expectedRun(s: Shopper, customerId: string, journeyId: string): Expecte
   let end: number;
   let clickedAt: number | undefined;
   let addedAt: number | undefined;
-  if (s.optedOutBefore) {
+  // The notice to an opted-out number failed, so only the others have an SMS this week.
+  const capped = s.shippedAt !== undefined && !s.optedOutBefore;
+  if (capped) {
+    // Skipped by the cap, the run goes on along "sent" and times out waiting for a click.
+    state = 'exited@noClick(未点击)';
+    end = sentAt + 3 * DAY;
+  } else if (s.optedOutBefore) {
     state = 'exited@notSent(未发送)';
     end = sentAt;
   } else if (s.optOutAfter !== undefined) {
@@ -152,7 +199,8 @@ function expectedRun(s: Shopper, customerId: string, journeyId: string): Expecte
       state = 'exited@clickedOnly(点击未加企微)';
       end = clickedAt + DAY;
       if (s.addAfterClick !== undefined) addedAt = clickedAt + s.addAfterClick;
-      if (s.orderAfter !== undefined) orders.push(clickedAt + s.orderAfter);
+      // Their order (if any) comes after the late add, or after the click.
+      if (s.orderAfter !== undefined) orders.push((addedAt ?? clickedAt) + s.orderAfter);
     } else {
       addedAt = clickedAt + s.addAfterClick;
       const order = s.orderAfter !== undefined ? addedAt + s.orderAfter : undefined;
@@ -170,13 +218,14 @@ function expectedRun(s: Shopper, customerId: string, journeyId: string): Expecte
   // Goal: the goal node after an order the last wait saw, or any other order while the run was
   // going, within 7 days of entering (the journey's goal setting).
   const goal = state === 'exited@ordered(已下单)' || orders.some((o) => o < end && o - START <= 7 * DAY);
-  return { holdout, variant, sentAt, state, goal, clickedAt, addedAt };
+  return { holdout, capped, variant, sentAt, state, goal, clickedAt, addedAt };
 }
 
 let expected: Map<Shopper, Expected>;
 
 beforeAll(async () => {
-  book = await startPlaybook('sms-recall', START - 2 * HOUR);
+  // The book opens five days early: earlier opt-outs and this week's shipping notices happen first.
+  book = await startPlaybook('sms-recall', START - 5 * DAY);
   importReport = await book.api.audiences.import({
     fileName: '店铺订单导出_2025.csv',
     contentBase64: Buffer.from(exported.csv, 'utf8').toString('base64'),
@@ -207,14 +256,33 @@ beforeAll(async () => {
       ],
     },
   });
-  book.clock.set(START);
+  // The order-shipped notice: another live journey texting the same customers.
+  const notice = await book.api.journeys.create({ name: '发货通知', graph: shippingNotice() });
+  await book.api.journeys.publish({ id: notice.id });
+  await play(
+    book,
+    shoppers
+      .filter((s) => s.shippedAt !== undefined)
+      .map((s, i) => ({
+        at: s.shippedAt as number,
+        run: () =>
+          book.api.events.ingest({
+            id: `shipped-${i}`,
+            type: 'order.shipped',
+            identities: { phone: e164(s) },
+            occurredAt: new Date(s.shippedAt as number),
+            data: {},
+          }),
+      })),
+  );
+  await book.advanceTo(START);
   segmentSize = (await book.api.audiences.getSegment({ id: segment.id })).preview.size;
   await book.publish();
 
   expected = new Map(audience.map((s) => [s, expectedRun(s, idOf.get(e164(s)) as string, book.journeyId)]));
   const smsOf = (s: Shopper) =>
     book.rows<{ content: string }>(
-      "SELECT content FROM Message WHERE channel = 'sms' AND recipient = ? ORDER BY sentAt",
+      "SELECT content FROM Message WHERE channel = 'sms' AND recipient = ? AND nodeId IN ('smsA', 'smsB')",
       e164(s),
     )[0]?.content;
   const actions: Action[] = [];
@@ -228,8 +296,8 @@ beforeAll(async () => {
     if (s.spontaneousOrderAt !== undefined)
       actions.push({ at: s.spontaneousOrderAt, run: order(s.spontaneousOrderAt, 0) });
     const e = expected.get(s);
-    // Outside the audience, or held out: no SMS came, so nothing to react to.
-    if (!e?.sentAt || e.holdout || s.optedOutBefore) continue;
+    // Outside the audience, held out or capped: no campaign SMS came, so nothing to react to.
+    if (!e?.sentAt || e.holdout || e.capped || s.optedOutBefore) continue;
     const sentAt = e.sentAt;
     if (s.optOutAfter !== undefined) {
       const at = sentAt + s.optOutAfter;
@@ -303,12 +371,13 @@ describe('短信召回 sms-recall playbook', () => {
     expect(new Set(held.map((h) => h.customerId))).toEqual(new Set(planned));
     expect(Math.abs(held.length / audience.length - 0.1)).toBeLessThan(0.02);
     const messaged = book.rows<{ n: number }>(
-      `SELECT count(*) AS n FROM Message WHERE customerId IN (SELECT customerId FROM Instance WHERE holdout = 1)`,
+      'SELECT count(*) AS n FROM Message WHERE journeyId = ? AND customerId IN (SELECT customerId FROM Instance WHERE holdout = 1)',
+      book.journeyId,
     )[0]?.n;
     expect(messaged).toBe(0);
   });
 
-  it('splits copy A / B 50:50 by weight (within 3 σ) and deterministically per customer', () => {
+  it('splits copy A / B 50:50 by weight (within 4 σ) and deterministically per customer', () => {
     const steps = book.rows<{ customerId: string; nodeId: string }>(
       `SELECT i.customerId, o.nodeId FROM OutboxEffect o JOIN Instance i ON i.id = o.instanceId
        WHERE o.nodeId IN ('smsA', 'smsB')`,
@@ -318,15 +387,18 @@ describe('短信召回 sms-recall playbook', () => {
     expect(variantOf.size).toBe(treated.length);
     for (const s of treated) expect(variantOf.get(idOf.get(e164(s)) as string)).toBe(expected.get(s)?.variant);
     const a = [...variantOf.values()].filter((v) => v === 'copyA').length;
+    // Customer ids come from the import (random UUIDs), so the split differs run to run: a fair
+    // 50:50 split lands within 4 σ all but 6 times in 100,000 runs; a biased one does not.
     const sigma = Math.sqrt(treated.length * 0.25);
-    expect(Math.abs(a - treated.length / 2)).toBeLessThan(3 * sigma);
+    expect(Math.abs(a - treated.length / 2)).toBeLessThan(4 * sigma);
   });
 
   it('quiet hours: copy A waited from 23:10 to 08:00, copy B went at noon; none at night', () => {
     const sms = book.rows<{ nodeId: string; sentAt: number; recipient: string; content: string }>(
-      "SELECT nodeId, sentAt, recipient, content FROM Message WHERE channel = 'sms'",
+      "SELECT nodeId, sentAt, recipient, content FROM Message WHERE journeyId = ? AND channel = 'sms'",
+      book.journeyId,
     );
-    const sent = audience.filter((s) => !expected.get(s)?.holdout && !s.optedOutBefore);
+    const sent = audience.filter((s) => !expected.get(s)?.holdout && !expected.get(s)?.capped && !s.optedOutBefore);
     expect(sms).toHaveLength(sent.length);
     expect(tally(sms.map((m) => `${m.nodeId}@${Number(m.sentAt)}`))).toEqual(
       tally(sent.map((s) => (expected.get(s)?.variant === 'copyA' ? `smsA@${MONDAY_8}` : `smsB@${MONDAY_NOON}`))),
@@ -342,7 +414,7 @@ describe('短信召回 sms-recall playbook', () => {
   it('opted-out numbers got no SMS: neither those who opted out before nor after replying TD', () => {
     const optOuts = book.rows<{ address: string }>("SELECT address FROM OptOut WHERE channel = 'sms'");
     const planned = audience.filter(
-      (s) => s.optedOutBefore || (!expected.get(s)?.holdout && s.optOutAfter !== undefined),
+      (s) => s.optedOutBefore || (!expected.get(s)?.holdout && !expected.get(s)?.capped && s.optOutAfter !== undefined),
     );
     const before = shoppers.filter((s) => s.optedOutBefore);
     expect(new Set(optOuts.map((o) => o.address))).toEqual(new Set([...before, ...planned].map((s) => e164(s))));
@@ -355,6 +427,28 @@ describe('短信召回 sms-recall playbook', () => {
       "SELECT count(*) AS n FROM OutboxEffect WHERE nodeId IN ('smsA','smsB') AND status = 'failed' AND lastError LIKE '%opted out%'",
     )[0]?.n;
     expect(failed).toBe(audience.filter((s) => s.optedOutBefore && !expected.get(s)?.holdout).length);
+  });
+
+  it('frequency cap across journeys: who got a shipping notice this week gets no campaign SMS', () => {
+    const capped = audience.filter((s) => expected.get(s)?.capped && !expected.get(s)?.holdout);
+    expect(capped.length).toBeGreaterThan(30);
+    const skipped = book.rows<{ customerId: string }>(
+      `SELECT i.customerId FROM OutboxEffect o JOIN Instance i ON i.id = o.instanceId
+       WHERE i.journeyId = ? AND o.status = 'skipped' AND o.result LIKE '%frequencyCap%'`,
+      book.journeyId,
+    );
+    expect(new Set(skipped.map((r) => r.customerId))).toEqual(new Set(capped.map((s) => idOf.get(e164(s)))));
+    expect(skipped).toHaveLength(capped.length);
+    // Every number got at most one SMS in the 7 days around the campaign, notices included.
+    const perNumber = book.rows<{ recipient: string; n: number }>(
+      "SELECT recipient, count(*) AS n FROM Message WHERE channel = 'sms' GROUP BY recipient HAVING n > 1",
+    );
+    expect(perNumber).toEqual([]);
+    const notices = book.rows<{ n: number }>(
+      "SELECT count(*) AS n FROM Message WHERE channel = 'sms' AND journeyId <> ?",
+      book.journeyId,
+    )[0]?.n;
+    expect(notices).toBe(shoppers.filter((s) => s.shippedAt !== undefined && !s.optedOutBefore).length);
   });
 
   it('every run ends where the plan says', () => {
