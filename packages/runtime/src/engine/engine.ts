@@ -25,6 +25,7 @@ import type {
 } from './api.ts';
 import { audienceEntries } from './audience-entries.ts';
 import { channelAttribution } from './channel-attribution.ts';
+import { BACKSTOP_CHECKPOINT_PAGES, type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { type CompiledJourney, filterContext, type RunContext } from './compiler.ts';
 import { contactOwnerRecorder } from './contact-owner.ts';
 import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
@@ -53,6 +54,11 @@ export interface EngineDeps {
   /** SQLite page cache for the engine's connection, in MB (default 64). */
   pageCacheMb?: number;
   /**
+   * Checkpoint the WAL from a worker thread instead of inside commits (default true for a file
+   * database in batched mode; see checkpointer.ts).
+   */
+  backgroundCheckpoint?: boolean;
+  /**
    * "batched" (the product): pure transitions, one transaction per batch of instances. "naive"
    * exists only as the benchmark's baseline: an actor per event and every write its own transaction.
    */
@@ -80,6 +86,13 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   // SQLite's default page cache is 2 MB; the hot path touches Instance, Timer, OutboxEffect and
   // StepLog pages of many customers per batch, so a larger cache saves re-reading them from the OS.
   db.pragma(`cache_size = -${deps.pageCacheMb ?? 64}000`);
+  const checkpointInBackground = deps.backgroundCheckpoint ?? (deps.mode !== 'naive' && !db.memory);
+  if (checkpointInBackground) db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+  let checkpointer: Checkpointer | undefined;
+  const ensureCheckpointer = () => {
+    if (!checkpointInBackground || checkpointer) return;
+    checkpointer = startCheckpointer(db.name, 100, (error) => logger.warn({ error }, 'background checkpoint failed'));
+  };
   const st = prepareStatements(db);
   const attributeChannel = channelAttribution(db);
   const recordOrder = orderRecorder(db);
@@ -183,9 +196,11 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     if (typeof compiledOrSkip === 'string') return { status: 'skipped', reason: compiledOrSkip };
     const compiled = compiledOrSkip;
     const now = clock.now();
-    const customer = stepper.customerView(customerId);
-    if (!customer) return { status: 'skipped', reason: 'unknownCustomer' };
-    if (customer.erased) return { status: 'skipped', reason: 'erased' };
+    const known = st.customerErased.get(customerId);
+    if (!known) return { status: 'skipped', reason: 'unknownCustomer' };
+    if (known.erasedAt !== null) return { status: 'skipped', reason: 'erased' };
+    // The entry step reads the customer only if its first nodes look at them.
+    const customer = stepper.lazyCustomer(customerId);
     const blocked = reEntryBlock(compiled, journeyId, customerId, now);
     if (blocked) return { status: 'skipped', reason: blocked };
     const entryNodeId = pickEntry(compiled, options.entryNodeId);
@@ -409,6 +424,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
     tick() {
       // One tick at a time: the background loop and a caller never run the same effect together.
+      ensureCheckpointer();
       ticking ??= tickOnce().finally(() => {
         ticking = undefined;
       });
@@ -471,6 +487,8 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       running = false;
       if (timer) clearTimeout(timer);
       await ticking;
+      await checkpointer?.stop();
+      checkpointer = undefined;
     },
   };
   return engine;

@@ -166,6 +166,7 @@ export function prepareStatements(db: BetterSqlite3.Database) {
         (SELECT json_group_object(kind, value) FROM CustomerIdentity WHERE customerId = c.id) AS identities
        FROM Customer c WHERE c.id = ?`,
     ),
+    customerErased: prep<[string], { erasedAt: string | null }>(db, 'SELECT erasedAt FROM Customer WHERE id = ?'),
     customerByIdentity: prep<[string, string], { customerId: string }>(
       db,
       'SELECT customerId FROM CustomerIdentity WHERE kind = ? AND value = ?',

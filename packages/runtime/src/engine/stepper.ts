@@ -22,6 +22,9 @@ const NO_ORDERS_RFM: RfmScore & Record<string, unknown> = {
   totalCents: 0,
 };
 
+/** Snapshots kept for instances that are likely to step again soon (a few MB). */
+const RECENT_SNAPSHOTS = 4096;
+
 /** What a step was caused by, for the step log. */
 export interface StepCause {
   kind: 'enter' | 'event' | 'timer' | 'effect' | 'error' | 'migrate' | 'exit';
@@ -157,6 +160,27 @@ export class Stepper {
     };
   }
 
+  /**
+   * The snapshots of recently stepped instances, by id. An instance usually steps again soon (an
+   * effect's result follows its step within the same tick), and then the stored JSON need not be
+   * parsed and resolved again. An entry counts only while the row still holds exactly the JSON it
+   * was stored as, so a rolled-back batch or a change by anyone else simply misses.
+   */
+  private readonly recent = new Map<number, { stored: string; snapshot: AnyMachineSnapshot }>();
+
+  private restoreRow(compiled: CompiledJourney, row: InstanceRow): AnyMachineSnapshot {
+    const hit = this.recent.get(row.id);
+    if (hit && hit.stored === row.snapshot && hit.snapshot.machine === compiled.machine) return hit.snapshot;
+    return this.restore(compiled, row.snapshot);
+  }
+
+  private remember(id: number, stored: string, snapshot: AnyMachineSnapshot): void {
+    this.recent.delete(id);
+    if (snapshot.status !== 'active') return;
+    this.recent.set(id, { stored, snapshot });
+    if (this.recent.size > RECENT_SNAPSHOTS) this.recent.delete(this.recent.keys().next().value as number);
+  }
+
   restore(compiled: CompiledJourney, snapshot: string): AnyMachineSnapshot {
     const stored = JSON.parse(snapshot) as StoredSnapshot;
     return compiled.machine.resolveState({ value: stored.s as never, context: stored.c });
@@ -275,7 +299,7 @@ export class Stepper {
   private plan(row: InstanceRow, event: RunEvent, cause: StepCause): StepPlan | undefined {
     if (row.status !== 'active') return undefined;
     const compiled = this.compiled(row.versionId);
-    const before = this.restore(compiled, row.snapshot);
+    const before = this.restoreRow(compiled, row);
     const [after, actions] = this.transitionOf(compiled, before, event);
     this.steps++;
     const stored = JSON.stringify({ s: after.value, c: after.context });
@@ -345,7 +369,7 @@ export class Stepper {
       ]);
     }
     const waitingFor = ctx.aw && ctx.aw.e.length > 0 ? ctx.aw.e.map((e) => e.t).join(',') : null;
-    return { stored, logs, effects, timers, dropTimer, nodeId, waitingFor, status, exitReason, goal };
+    return { stored, after, logs, effects, timers, dropTimer, nodeId, waitingFor, status, exitReason, goal };
   }
 
   /** Writes a planned step: instance row, outbox rows, timers and step log. */
@@ -370,6 +394,7 @@ export class Stepper {
       ended ? at : null,
       row.id,
     );
+    if (!this.actorPerEvent) this.remember(row.id, plan.stored, plan.after);
     row.snapshot = plan.stored;
     row.nodeId = plan.nodeId;
     row.status = plan.status;
@@ -453,6 +478,7 @@ type LogRow = [kind: string, nodeId: string | null, fromNodeId: string | null, p
 /** Everything one step writes, computed before anything is written. */
 interface StepPlan {
   stored: string;
+  after: AnyMachineSnapshot;
   logs: LogRow[];
   /** [nodeId, nodeType, idempotencyKey] per outbox row. */
   effects: Array<[string, string, string]>;
