@@ -3,7 +3,6 @@ import {
   conditionContext,
   type AwaitSpec,
   type CustomerView,
-  durationToMs,
   evaluateFilter,
   type Filter,
   hashToUnit,
@@ -14,10 +13,8 @@ import {
   type NodeRegistry,
   outputsOf,
 } from '@siyu/shared';
-import { type AnyStateMachine, assign, enqueueActions, setup } from 'xstate';
-
-// biome-ignore lint/suspicious/noExplicitAny: the enqueue helper's precise type depends on the machine setup.
-type GoalEnqueue = any;
+import { type AnyStateMachine, assign, setup } from 'xstate';
+import { type JourneyRules, journeyRules } from './journey-rules.ts';
 
 /**
  * Compiles a published journey graph into ONE XState machine. Every node becomes a state built
@@ -152,39 +149,12 @@ export function compileJourney(versionId: string, graph: JourneyGraph, registry:
   };
 
   const entryNodeIds = graph.nodes.filter((n) => nodes.get(n.id)?.definition.entry).map((n) => n.id);
-  const states: Record<string, unknown> = {};
-  for (const compiled of nodes.values()) states[stateOf(compiled.node.id)] = nodeState(compiled, targetOf);
-
-  const settings = graph.settings;
+  const rules = journeyRules(graph.settings);
   // biome-ignore lint/suspicious/noExplicitAny: transitions are built generically from settings.
-  const topLevelExt: any[] = [];
-  for (const condition of settings.exitConditions) {
-    topLevelExt.push({
-      guard: ({ event }: { event: RunEvent }) =>
-        event.type === 'ext' &&
-        event.event.type === condition.event &&
-        (!condition.filter || evaluateFilter(condition.filter, filterContext(event.customer, event.event))),
-      target: '#exited',
-      actions: [
-        assign({ x: `exitCondition:${condition.event}` }),
-        { type: 'exited', params: { reason: `exitCondition:${condition.event}` } },
-      ],
-    });
-  }
-  const goal = settings.goal;
-  if (goal) {
-    const windowMs = durationToMs(goal.window);
-    topLevelExt.push({
-      guard: ({ context, event }: { context: RunContext; event: RunEvent }) =>
-        context.goal === undefined &&
-        event.type === 'ext' &&
-        event.event.type === goal.event &&
-        event.now - context.at <= windowMs &&
-        (!goal.filter || evaluateFilter(goal.filter, filterContext(event.customer, event.event))),
-      // Reaching the goal is recorded; the customer keeps going (exit conditions end runs).
-      actions: [assign({ goal: ({ event }: { event: RunEvent }) => event.now }), { type: 'goal', params: {} }],
-    });
-  }
+  const topLevelExt: any[] = [...rules.exitTransitions];
+  if (rules.goalTransition) topLevelExt.push(rules.goalTransition);
+  const states: Record<string, unknown> = {};
+  for (const compiled of nodes.values()) states[stateOf(compiled.node.id)] = nodeState(compiled, targetOf, rules);
 
   const machine = setup({
     types: {} as { context: RunContext; events: RunEvent },
@@ -239,7 +209,7 @@ export function compileJourney(versionId: string, graph: JourneyGraph, registry:
 type TargetOf = (nodeId: string, port: string) => string;
 
 /** One node's state, composed from whichever parts its definition has. */
-function nodeState(compiled: CompiledNode, targetOf: TargetOf): unknown {
+function nodeState(compiled: CompiledNode, targetOf: TargetOf, rules: JourneyRules): unknown {
   const { node, definition, config, ports } = compiled;
   const id = node.id;
   const enter = [
@@ -251,16 +221,7 @@ function nodeState(compiled: CompiledNode, targetOf: TargetOf): unknown {
     }),
     { type: 'entered', params: ({ context }: { context: RunContext }) => ({ nodeId: id, visit: context.v[id] }) },
   ];
-  if (definition.reachesGoal) {
-    // A goal node counts once per run, however often the customer passes it.
-    enter.push(
-      enqueueActions(({ context, event, enqueue }: { context: RunContext; event: RunEvent; enqueue: GoalEnqueue }) => {
-        if (context.goal !== undefined) return;
-        enqueue.assign({ goal: event.now });
-        enqueue({ type: 'goal', params: {} });
-      }) as never,
-    );
-  }
+  if (definition.reachesGoal) enter.push(rules.recordGoalOnce as never);
   if (ports.length === 0) return { id: stateOf(id), type: 'final', entry: enter };
 
   const key = (context: RunContext) => visitKey(id, context.v[id] ?? 1);
@@ -272,16 +233,20 @@ function nodeState(compiled: CompiledNode, targetOf: TargetOf): unknown {
   const first = ports[0] as string;
   // The step log records the port of every move (per-edge counts, A/B reports).
   const left = (port: string) => ({ type: 'left', params: { nodeId: id, port } });
-  const leave = (portOf: (context: RunContext, event: RunEvent) => string | undefined, also?: Guard) => [
+  const leave = (
+    portOf: (context: RunContext, event: RunEvent) => string | undefined,
+    also?: Guard,
+    before: unknown[] = [],
+  ) => [
     ...ports.map((port) => ({
       guard: (args: { context: RunContext; event: RunEvent }) =>
         (!also || also(args)) && portOf(args.context, args.event) === port,
       target: targetOf(id, port),
-      actions: left(port),
+      actions: [...before, left(port)],
     })),
     also
-      ? { guard: also, target: targetOf(id, first), actions: left(first) }
-      : { target: targetOf(id, first), actions: left(first) },
+      ? { guard: also, target: targetOf(id, first), actions: [...before, left(first)] }
+      : { target: targetOf(id, first), actions: [...before, left(first)] },
   ];
   const hasEffect = definition.effect !== undefined;
   const awaitOf = definition.await;
@@ -337,7 +302,15 @@ function nodeState(compiled: CompiledNode, targetOf: TargetOf): unknown {
         },
       ],
       on: {
-        ext: leave(awaitedPort, ({ context, event }) => awaitedPort(context, event) !== undefined),
+        // Exit conditions first, and the goal is recorded even when this wait consumes the event.
+        ext: [
+          ...rules.exitTransitions,
+          ...leave(
+            awaitedPort,
+            ({ context, event }) => awaitedPort(context, event) !== undefined,
+            rules.recordGoalIfReached ? [rules.recordGoalIfReached] : [],
+          ),
+        ],
         'timer.fired': leave(
           (context) => context.aw?.tp,
           ({ context, event }) =>

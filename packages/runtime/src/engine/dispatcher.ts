@@ -56,6 +56,9 @@ interface Job {
   row: InstanceRow;
 }
 
+/** Messages admitted earlier in the same batch, per `customerId\u0000channel` (frequency caps). */
+type AdmittedSends = Map<string, number>;
+
 interface DueEffect {
   id: number;
   instanceId: number;
@@ -96,7 +99,8 @@ export class Dispatcher {
     const now = this.clock.now();
     const { due, ready } = this.tx(() => {
       const due = this.st.dueEffects.all(now, this.batchSize);
-      return { due, ready: due.map((effect) => this.prepare(effect, now)) };
+      const admitted: AdmittedSends = new Map();
+      return { due, ready: due.map((effect) => this.prepare(effect, now, admitted)) };
     })();
     if (due.length === 0) return undefined;
     // One deadline per batch: AbortSignal.timeout per effect keeps a 30 s timer alive for each of
@@ -121,7 +125,7 @@ export class Dispatcher {
   }
 
   /** Everything short of running the executor: staleness, quiet hours, frequency caps. */
-  private prepare(effect: DueEffect, now: number): Outcome | Job {
+  private prepare(effect: DueEffect, now: number, admitted: AdmittedSends): Outcome | Job {
     const row = this.st.instanceById.get(effect.instanceId);
     if (!row || row.status !== 'active' || !isActing(row.snapshot, effect.idempotencyKey)) return { kind: 'stale' };
     const compiled = this.stepper.compiled(row.versionId);
@@ -145,6 +149,8 @@ export class Dispatcher {
       }
     }
     if (spec.channel) {
+      const sendKey = `${row.customerId}\u0000${spec.channel}`;
+      const sendingInBatch = admitted.get(sendKey) ?? 0;
       for (const cap of settings.frequencyCaps) {
         if (cap.channel !== spec.channel) continue;
         const sent = this.st.countMessages.get(row.customerId, cap.channel, now - durationToMs(cap.per))?.n ?? 0;
@@ -156,7 +162,11 @@ export class Dispatcher {
             status: 'skipped',
           };
         }
+        // Another effect in this batch (another journey, same customer) may take the last slot;
+        // whether it did is known only once it has run, so this one waits for the next batch.
+        if (sent + sendingInBatch >= cap.max) return { kind: 'defer', at: now };
       }
+      admitted.set(sendKey, sendingInBatch + 1);
     }
     return { executor, node, customer, row };
   }

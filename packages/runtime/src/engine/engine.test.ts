@@ -395,6 +395,25 @@ describe('engine: dispatcher', () => {
     ]);
     expect(one(db, "SELECT status FROM Instance WHERE journeyId = 'b'").status).toBe('exited');
   });
+
+  it('holds the cap when several journeys message the same customer within one dispatcher batch', async () => {
+    const { db, engine } = await setup();
+    const cap = { frequencyCaps: [{ channel: 'wecom', max: 2, per: { amount: 1, unit: 'days' } }] };
+    for (const id of ['a', 'b', 'c', 'd']) publishJourney(db.sqlite, id, simple(cap));
+    addCustomers(db.sqlite, 'c', 0, 3);
+    // All twelve effects are due together, so they land in the same batch.
+    for (const id of ['a', 'b', 'c', 'd']) engine.enrollMany(id, ['c0', 'c1', 'c2']);
+    await engine.tick();
+    expect(q(db, 'SELECT customerId, count(*) n FROM Message GROUP BY customerId ORDER BY customerId')).toEqual([
+      { customerId: 'c0', n: 2 },
+      { customerId: 'c1', n: 2 },
+      { customerId: 'c2', n: 2 },
+    ]);
+    expect(q(db, 'SELECT status, count(*) n FROM OutboxEffect GROUP BY status ORDER BY status')).toEqual([
+      { status: 'done', n: 6 },
+      { status: 'skipped', n: 6 },
+    ]);
+  });
 });
 
 describe('engine: events, goals and exit conditions', () => {
@@ -437,6 +456,50 @@ describe('engine: events, goals and exit conditions', () => {
       exitReason: 'exitCondition:sms.optedOut',
     });
     expect(one(db, 'SELECT count(*) n FROM Timer').n).toBe(0);
+  });
+
+  it('records the goal and applies exit conditions even when a waiting node consumes the same event', async () => {
+    const { db, engine } = await setup();
+    // Both waits listen for exactly the events the journey-wide rules care about.
+    publishJourney(
+      db.sqlite,
+      'j',
+      graphOf(
+        [
+          ['entry', 'sample.apiEntry', {}],
+          ['waitOrder', 'sample.waitForEvent', { event: 'order.paid', timeout: { amount: 7, unit: 'days' } }],
+          ['waitAny', 'sample.waitForEvent', { event: 'sms.optedOut', timeout: { amount: 7, unit: 'days' } }],
+          ['after', 'sample.wait', { duration: { amount: 1, unit: 'days' } }],
+        ],
+        [
+          ['entry', 'next', 'waitOrder'],
+          ['waitOrder', 'matched', 'waitAny'],
+          ['waitAny', 'matched', 'after'],
+        ],
+        {
+          exitConditions: [{ event: 'sms.optedOut' }],
+          goal: { event: 'order.paid', window: { amount: 7, unit: 'days' } },
+        },
+      ),
+    );
+    const [customerId] = addCustomers(db.sqlite, 'c', 0, 1) as [string];
+    engine.enrollMany('j', [customerId]);
+    await engine.tick();
+    await engine.ingestEvent({ id: 'paid', type: 'order.paid', customerId, occurredAt: new Date() });
+    // The wait took the order (moved on) and the goal counted it.
+    expect(one(db, 'SELECT goalAt IS NOT NULL g, nodeId, status FROM Instance')).toEqual({
+      g: 1,
+      nodeId: 'waitAny',
+      status: 'active',
+    });
+    expect(one(db, "SELECT count(*) n FROM StepLog WHERE kind = 'goal'").n).toBe(1);
+    // The exit condition wins over the wait that listens for the same event.
+    await engine.ingestEvent({ id: 'out', type: 'sms.optedOut', customerId, occurredAt: new Date() });
+    expect(one(db, 'SELECT status, nodeId, exitReason FROM Instance')).toMatchObject({
+      status: 'exited',
+      exitReason: 'exitCondition:sms.optedOut',
+    });
+    expect(one(db, "SELECT count(*) n FROM StepLog WHERE nodeId = 'after'").n).toBe(0);
   });
 });
 
