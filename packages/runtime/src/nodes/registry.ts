@@ -37,18 +37,32 @@ export interface RuntimeServiceDeps {
   db: Database;
   clock: Clock;
   logger: Logger;
+  /**
+   * Simulation (the editor's test runs): every provider is the sandbox whatever the environment
+   * configures, and outgoing webhooks are answered locally, so a test customer never reaches a
+   * real phone, WeCom contact, WeChat Pay stock or a brand's system.
+   */
+  sandbox?: boolean;
 }
+
+/** The answer a simulated webhook call gets: nothing leaves the machine. */
+const simulatedWebhook: typeof fetch = async () =>
+  new Response(JSON.stringify({ simulated: true }), { status: 200, headers: { 'content-type': 'application/json' } });
 
 /** Server halves of the built-in packages plus any extra ones. */
 export function createServerPackages(
   deps: RuntimeServiceDeps,
   extra: readonly ServerNodePackage[] = [],
 ): ServerNodePackage[] {
+  // An empty environment is what selects each package's sandbox provider.
+  const noEnv = deps.sandbox ? { env: {} } : {};
+  const noWebhooks = deps.sandbox ? { fetch: simulatedWebhook } : {};
   return [
-    createCoreServerPackage(createCoreServices(deps)),
-    createSmsServerPackage(createSmsServices(deps)),
-    createWecomServerPackage(createWecomServices(deps)),
-    createCouponsServerPackage(createCouponsServices(deps)),
+    // Core keeps the environment: a webhook whose secret is missing fails in a simulation as it would live.
+    createCoreServerPackage(createCoreServices({ ...deps, ...noWebhooks })),
+    createSmsServerPackage(createSmsServices({ ...deps, ...noEnv })),
+    createWecomServerPackage(createWecomServices({ ...deps, ...(deps.sandbox ? { wecom: null } : {}) })),
+    createCouponsServerPackage(createCouponsServices({ ...deps, ...noEnv })),
     ...extra,
   ];
 }

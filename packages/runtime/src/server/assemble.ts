@@ -15,8 +15,11 @@ export interface NodeAssembly {
   serverPackages: readonly ServerNodePackage[];
 }
 
-/** Builds the node assembly over a database (node services such as the SMS sandbox write to it). */
-export type NodesFor = (db: Database, clock: Clock) => NodeAssembly;
+/**
+ * Builds the node assembly over a database (node services such as the SMS sandbox write to it);
+ * `sandbox` forces every provider to its sandbox (simulations).
+ */
+export type NodesFor = (db: Database, clock: Clock, options?: { sandbox?: boolean }) => NodeAssembly;
 
 export interface AssembledServer {
   deps: ServerDeps;
@@ -55,7 +58,8 @@ export function assembleServer(options: {
     registry: nodes.registry,
     clock,
     publicUrl: options.publicUrl.replace(/\/+$/, ''),
-    createSimulation: (simDb, simClock) => engineOver(simDb, simClock, nodesFor(simDb, simClock)),
+    // A simulation never reaches a real provider, whatever the environment configures.
+    createSimulation: (simDb, simClock) => engineOver(simDb, simClock, nodesFor(simDb, simClock, { sandbox: true })),
   };
   deps.coupons = createCouponsServices({ db, clock, logger });
   deps.wecomAdmin = createWecomAdmin({

@@ -35,12 +35,12 @@ export async function discoverRuntimeNodePackages(
  * discoverRuntimeNodePackages found) with their generic extension services over the same database.
  */
 export function runtimeNodes(logger: Logger, discovered: readonly DiscoveredPackage[] = []): NodesFor {
-  return (db, clock) => {
+  return (db, clock, options) => {
     const extensions = assembleExtensions(discovered, { db, clock, logger });
     for (const p of extensions.problems) logger.error(p, `node package ${p.package} not loaded: ${p.message}`);
     return {
       registry: createNodeRegistryForRuntime(extensions.nodePackages),
-      serverPackages: createServerPackages({ db, clock, logger }, extensions.serverPackages),
+      serverPackages: createServerPackages({ db, clock, logger, sandbox: options?.sandbox }, extensions.serverPackages),
     };
   };
 }
