@@ -59,7 +59,7 @@ export interface EffectSpec {
   quietHours?: boolean;
   /** Port to follow when the effect fails permanently. Without one the customer exits. */
   failurePort?: string;
-  /** Port to follow when quiet hours (skip) or a frequency cap drop the message. Default: first port. */
+  /** Port to follow when quiet hours (skip) or a frequency cap drop the message, if connected. Default: first port. */
   skippedPort?: string;
 }
 

@@ -74,7 +74,7 @@ describe('sms.send config', () => {
     });
     expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(['templateCode', 'trackedLink.url']);
   });
-  it('has sent/failed ports and the sms channel', () => {
-    expect(sendSms.effect).toEqual({ channel: 'sms', failurePort: 'failed' });
+  it('has sent/failed/skipped ports and the sms channel', () => {
+    expect(sendSms.effect).toEqual({ channel: 'sms', failurePort: 'failed', skippedPort: 'skipped' });
   });
 });

@@ -83,8 +83,9 @@ export const sendSms = defineNode({
   outputs: [
     { id: 'sent', label: t('已发送', 'Sent') },
     { id: 'failed', label: t('失败', 'Failed'), required: false },
+    { id: 'skipped', label: t('已跳过（频控/免打扰）', 'Skipped (cap / quiet hours)'), required: false },
   ],
-  effect: { channel: 'sms', failurePort: 'failed' },
+  effect: { channel: 'sms', failurePort: 'failed', skippedPort: 'skipped' },
 });
 
 export const smsPackage = defineNodePackage({

@@ -38,10 +38,10 @@ describe('wecom definitions', () => {
   it('has the fixed ports', () => {
     const ports = (n: (typeof wecomPackage.nodes)[number]) =>
       outputsOf(n, n.config.parse(n.defaultConfig)).map((p) => p.id);
-    expect(ports(welcome)).toEqual(['sent', 'failed']);
+    expect(ports(welcome)).toEqual(['sent', 'failed', 'skipped']);
     expect(ports(markTags)).toEqual(['next', 'failed']);
     expect(ports(inviteToGroup)).toEqual(['joined', 'notJoined']);
-    expect(ports(massMessage)).toEqual(['sent', 'failed']);
+    expect(ports(massMessage)).toEqual(['sent', 'failed', 'skipped']);
     expect(welcome.effect?.channel).toBe('wecom');
     expect(massMessage.effect?.channel).toBe('wecom');
   });

@@ -55,9 +55,10 @@ export const welcome = defineNode({
   outputs: [
     { id: 'sent', label: t('已发送', 'Sent') },
     { id: 'failed', label: t('失败', 'Failed'), required: false },
+    { id: 'skipped', label: t('已跳过（频控/免打扰）', 'Skipped (cap / quiet hours)'), required: false },
   ],
   // Welcome messages answer the customer's own action, so quiet hours would only lose them.
-  effect: { channel: 'wecom', quietHours: false, failurePort: 'failed' },
+  effect: { channel: 'wecom', quietHours: false, failurePort: 'failed', skippedPort: 'skipped' },
 });
 
 export const markTags = defineNode({
@@ -157,8 +158,9 @@ export const massMessage = defineNode({
   outputs: [
     { id: 'sent', label: t('已创建', 'Sent') },
     { id: 'failed', label: t('失败', 'Failed'), required: false },
+    { id: 'skipped', label: t('已跳过（频控/免打扰）', 'Skipped (cap / quiet hours)'), required: false },
   ],
-  effect: { channel: 'wecom', failurePort: 'failed' },
+  effect: { channel: 'wecom', failurePort: 'failed', skippedPort: 'skipped' },
 });
 
 export const wecomPackage = defineNodePackage({

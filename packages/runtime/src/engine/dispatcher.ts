@@ -138,7 +138,10 @@ export class Dispatcher {
 
     const settings = compiled.graph.settings;
     const spec = node.definition.effect ?? {};
-    const skipPort = spec.skippedPort ?? (node.ports[0] as string);
+    // A skipped message follows the node's "skipped" port when the operator drew one; otherwise the
+    // journey goes on as if it was sent (the effect row and step log still say it was skipped).
+    const skipPort =
+      spec.skippedPort && node.connected.has(spec.skippedPort) ? spec.skippedPort : (node.ports[0] as string);
     const quiet = settings.quietHours;
     if ((spec.quietHours ?? spec.channel !== undefined) && quiet.enabled) {
       const window = { timeZone: quiet.timeZone, start: quiet.start, end: quiet.end, weekdays: [] };

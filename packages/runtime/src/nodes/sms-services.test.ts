@@ -221,6 +221,47 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
     expect(one(db, "SELECT customerId FROM Event WHERE type = 'sms.optedOut'").customerId).toBe(c1);
   });
 
+  it('follows the skipped port when a frequency cap drops the message, and "sent" when it is not drawn', async () => {
+    const { db, fake, engine } = await setup();
+    const capped = (withSkipped: boolean) =>
+      graphOf(
+        [
+          ['entry', 'testonly.apiEntry', {}],
+          ['sms', 'sms.send', { templateCode: 'SMS_2', signName: '品牌', content: '发货通知', kind: 'notice' }],
+          ['done', 'testonly.end', {}],
+          ['skip', 'testonly.end', {}],
+        ],
+        [
+          ['entry', 'next', 'sms'],
+          ['sms', 'sent', 'done'],
+          ...(withSkipped ? [['sms', 'skipped', 'skip'] as [string, string, string]] : []),
+        ],
+        {
+          quietHours: { enabled: false },
+          frequencyCaps: [{ channel: 'sms', max: 1, per: { amount: 1, unit: 'days' } }],
+        },
+      );
+    publishJourney(db.sqlite, 'first', capped(false));
+    publishJourney(db.sqlite, 'drawn', capped(true));
+    publishJourney(db.sqlite, 'undrawn', capped(false));
+    const [c] = addCustomers(db.sqlite, 'c', 30, 31) as [string];
+    for (const journeyId of ['first', 'drawn', 'undrawn']) {
+      await engine.enroll(journeyId, c);
+      await engine.tick();
+    }
+    expect(fake.sent).toHaveLength(1);
+    expect(all(db, 'SELECT journeyId, nodeId FROM Instance ORDER BY id')).toEqual([
+      { journeyId: 'first', nodeId: 'done' },
+      { journeyId: 'drawn', nodeId: 'skip' },
+      { journeyId: 'undrawn', nodeId: 'done' },
+    ]);
+    expect(all(db, "SELECT status FROM OutboxEffect WHERE nodeType = 'sms.send' ORDER BY id")).toEqual([
+      { status: 'done' },
+      { status: 'skipped' },
+      { status: 'skipped' },
+    ]);
+  });
+
   it('reads the provider from the environment and names what is missing', () => {
     expect(smsProviderFromEnv({}).provider.name).toBe('sandbox');
     expect(() => smsProviderFromEnv({ SMS_PROVIDER: 'aliyun', ALIYUN_ACCESS_KEY_ID: 'x' })).toThrow(
