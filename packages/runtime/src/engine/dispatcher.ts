@@ -233,6 +233,7 @@ export class Dispatcher {
     const customer = this.stepper.lazyCustomer(row.customerId);
     const key = effect.idempotencyKey.slice(effect.idempotencyKey.indexOf(':') + 1);
     if (outcome.kind === 'result') {
+      const waitsAfterEffect = this.stepper.compiled(row.versionId).nodes.get(effect.nodeId)?.definition.await;
       this.st.finishEffect.run(
         outcome.status,
         attempts,
@@ -246,8 +247,10 @@ export class Dispatcher {
         { type: 'effect.result', key, port: outcome.port, data: outcome.data, customer, now },
         {
           kind: 'effect',
-          port: outcome.port,
-          detail: { key: effect.idempotencyKey, status: outcome.status, data: outcome.data },
+          // A node that waits after its effect (invite to group → wait for the join) has not chosen
+          // its port yet: the timeline shows the result in the detail, the move shows the port.
+          port: waitsAfterEffect ? undefined : outcome.port,
+          detail: { key: effect.idempotencyKey, status: outcome.status, data: outcome.data, result: outcome.port },
         },
       );
       return;

@@ -204,6 +204,17 @@ describe('WeCom end to end: callback → engine → welcome', () => {
       { ext: 'wmJOIN', nodeId: 'joined' },
       { ext: 'wmSTAY', nodeId: 'notJoined' },
     ]);
+    // Creating the join code chose no port: only the moves (after the join / the timeout) carry one.
+    expect(
+      all(db, "SELECT kind, port FROM StepLog WHERE journeyId = 'g1' AND fromNodeId = 'invite' ORDER BY id").concat(
+        all(db, "SELECT kind, port FROM StepLog WHERE journeyId = 'g1' AND kind = 'effect'"),
+      ),
+    ).toEqual([
+      { kind: 'move', port: 'joined' },
+      { kind: 'move', port: 'notJoined' },
+      { kind: 'effect', port: null },
+      { kind: 'effect', port: null },
+    ]);
   });
 
   it('a welcome code older than 20 s is not used: the customer takes the failed port', async () => {
