@@ -45,6 +45,14 @@ describe('importCustomers', () => {
     expect(JSON.parse(customer?.attributes ?? '{}')).toEqual({ 城市: '杭州' });
   });
 
+  it('stamps rows and the batch with the server clock it is given (simulated time in playbooks)', async () => {
+    const at = Date.UTC(2026, 10, 11, 0, 0);
+    await importCustomers(db, utf8('手机号\n13812345678\n'), { fileName: 'a.csv', mode: 'strict', now: () => at });
+    const row = (sql: string) => db.sqlite.prepare(sql).get() as Record<string, string>;
+    expect(new Date(row('SELECT createdAt FROM Customer').createdAt).getTime()).toBe(at);
+    expect(new Date(row('SELECT finishedAt FROM ImportBatch').finishedAt).getTime()).toBe(at);
+  });
+
   it('reads the first sheet of an XLSX file', async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('客户');

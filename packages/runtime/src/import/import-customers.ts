@@ -13,6 +13,8 @@ export interface ImportOptions {
   tags?: string[];
   createdBy?: string;
   onProgress?: (done: number, total: number) => void;
+  /** The server's clock (simulated in tests and playbooks), for createdAt; default the system clock. */
+  now?: () => number;
 }
 
 export interface RowProblem {
@@ -53,8 +55,8 @@ interface ValidRow {
 }
 
 /** Prisma's SQLite DateTime text format, so rows written here read back through Prisma. */
-function sqliteNow(): string {
-  return new Date().toISOString().replace('Z', '+00:00');
+function sqliteTime(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+00:00');
 }
 
 /** The row's order (order exports only), or the reason it cannot be read. */
@@ -184,7 +186,7 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
     status = 'rejected';
   } else {
     try {
-      Object.assign(counts, writeRows(db, valid, options.onProgress));
+      Object.assign(counts, writeRows(db, valid, options));
     } catch (e) {
       status = 'failed';
       error = e instanceof Error ? e.message : String(e);
@@ -198,7 +200,7 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
   return report;
 }
 
-function writeRows(db: Database, rows: ValidRow[], onProgress?: (done: number, total: number) => void) {
+function writeRows(db: Database, rows: ValidRow[], { onProgress, now: clockNow = Date.now }: ImportOptions) {
   const s = db.sqlite;
   const findIdentity = s.prepare<[string, string], { customerId: string }>(
     'SELECT customerId FROM CustomerIdentity WHERE kind = ? AND value = ?',
@@ -228,7 +230,7 @@ function writeRows(db: Database, rows: ValidRow[], onProgress?: (done: number, t
   // Order exports repeat a customer once per order: count each customer once.
   const touched = new Set<string>();
   const run = s.transaction(() => {
-    const now = sqliteNow();
+    const now = sqliteTime(clockNow());
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i] as ValidRow;
       const identities: [string, string][] = [];
@@ -282,7 +284,8 @@ function recordBatch(db: Database, options: ImportOptions, report: ImportReport)
       report.rejected,
       JSON.stringify(report.problems.slice(0, 1000)),
       options.createdBy ?? null,
-      sqliteNow(),
-      sqliteNow(),
+      // Recorded once the file has been written: both instants are the import's.
+      sqliteTime((options.now ?? Date.now)()),
+      sqliteTime((options.now ?? Date.now)()),
     );
 }

@@ -30,6 +30,7 @@ export const audiencesRouter = router({
         mode: input.mode,
         tags: input.tags,
         createdBy: ctx.actor,
+        now: () => ctx.clock.now(),
       });
     }),
 
