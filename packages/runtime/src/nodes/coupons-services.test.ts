@@ -1,9 +1,4 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { couponsPackage } from '@siyu/nodes-coupons';
 import {
   type CouponsServerDeps,
@@ -15,68 +10,29 @@ import {
   wechatPayCouponProvider,
 } from '@siyu/nodes-coupons/server';
 import { couponUseNotice, type FakeWechatPay, startFakeWechatPay } from '@siyu/nodes-coupons/testing';
-import { createNodeRegistry, defineNode, defineNodePackage, t } from '@siyu/shared';
-import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
 import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
-import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';
-import { webhookRouter } from '../server/webhooks.ts';
 import { couponProvidersFromEnv, createCouponsServices } from './coupons-services.ts';
+import {
+  allRows,
+  cleanupAfterEach,
+  oneRow,
+  registryWith,
+  scratchDatabase,
+  serveWebhooks,
+} from './provider-journeys.test-helper.ts';
 
-// Test-only entry, wait-for-event and end nodes (core is written in parallel).
-const apiEntry = defineNode({
-  type: 'testonly.apiEntry',
-  version: 1,
-  category: 'entry',
-  icon: 'api',
-  label: t('API 入口', 'API entry'),
-  config: z.object({}),
-  defaultConfig: {},
-  outputs: [{ id: 'next', label: t('继续', 'Next') }],
-  entry: { trigger: () => ({ kind: 'api' }) },
-});
-const waitRedeemed = defineNode({
-  type: 'testonly.waitRedeemed',
-  version: 1,
-  category: 'flow',
-  icon: 'hourglass',
-  label: t('等待核销', 'Wait for redemption'),
-  config: z.object({}),
-  defaultConfig: {},
-  outputs: [
-    { id: 'matched', label: t('已核销', 'Redeemed') },
-    { id: 'timeout', label: t('超时', 'Timed out') },
-  ],
-  await: (_c, ctx) => ({
-    events: [{ type: 'coupon.redeemed', port: 'matched' }],
-    timeout: { at: new Date(ctx.now.getTime() + 7 * 86_400_000), port: 'timeout' },
-  }),
-});
-const end = defineNode({
-  type: 'testonly.end',
-  version: 1,
-  category: 'goal',
-  icon: 'flag',
-  label: t('结束', 'End'),
-  config: z.object({}),
-  defaultConfig: {},
-  outputs: [],
-});
-const registry = createNodeRegistry([
-  couponsPackage,
-  defineNodePackage({ name: 'testonly', label: t('测试', 'Test'), nodes: [apiEntry, waitRedeemed, end] }),
-]);
+const registry = registryWith(couponsPackage);
 
 const journeyFor = (stockId: string) =>
   graphOf(
     [
       ['entry', 'testonly.apiEntry', {}],
       ['issue', 'coupons.issue', { stockId }],
-      ['wait', 'testonly.waitRedeemed', {}],
+      ['wait', 'testonly.waitFor', {}],
       ['redeemed', 'testonly.end', {}],
       ['timeout', 'testonly.end', {}],
       ['failed', 'testonly.end', {}],
@@ -101,18 +57,10 @@ const apiV3Key = 'k'.repeat(32);
 const NOW = Date.parse('2026-11-23T02:00:00Z');
 const window = { validFrom: '2026-11-01T00:00:00Z', validTo: '2026-12-01T00:00:00Z' };
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(platformPublicKey?: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'siyu-coupons-'));
-  const db: Database = await openDatabase(join(dir, 'test.db'));
-  cleanups.push(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const db = await scratchDatabase('coupons', cleanups);
   const fake: FakeWechatPay = await startFakeWechatPay({ mchid: merchant.mchid, merchantPublicKey: keys.publicKey });
   cleanups.push(() => fake.close());
   const clock = new ManualClock(NOW);
@@ -131,12 +79,7 @@ async function setup(platformPublicKey?: string) {
   });
   const pkg = createCouponsServerPackage(services);
   const engine = createEngine({ db, registry, executors: [...pkg.executors], clock, logger });
-  const app = express().use('/webhooks', webhookRouter([pkg], engine, logger));
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  cleanups.push(() => new Promise((r) => server.close(() => r())));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/coupons`;
+  const base = `${await serveWebhooks([pkg], engine, logger, cleanups)}/coupons`;
   const run = async (times = 4) => {
     for (let i = 0; i < times; i++) {
       clock.advance(1_000);
@@ -146,10 +89,8 @@ async function setup(platformPublicKey?: string) {
   return { db, fake, clock, engine, pkg, services, base, run };
 }
 
-const one = (db: Database, sql: string, ...params: unknown[]) =>
-  db.sqlite.prepare(sql).get(...params) as Record<string, unknown>;
-const all = (db: Database, sql: string, ...params: unknown[]) =>
-  db.sqlite.prepare(sql).all(...params) as Array<Record<string, unknown>>;
+const one = oneRow;
+const all = allRows;
 
 describe('coupons end to end over SQLite', () => {
   it('sandbox: one coupon per step even when re-run; budget exhaustion follows the failed port; expiry emits events', async () => {

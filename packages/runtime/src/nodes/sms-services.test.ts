@@ -1,49 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { smsPackage } from '@siyu/nodes-sms';
 import { aliyunProvider, createSmsServerPackage } from '@siyu/nodes-sms/server';
 import { type FakeSms, startFakeAliyun } from '@siyu/nodes-sms/testing';
-import { createNodeRegistry, defineNode, defineNodePackage, t } from '@siyu/shared';
-import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
 import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
-import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';
-import { webhookRouter } from '../server/webhooks.ts';
+import {
+  allRows,
+  cleanupAfterEach,
+  oneRow,
+  registryWith,
+  scratchDatabase,
+  serveWebhooks,
+} from './provider-journeys.test-helper.ts';
 import { createSmsServices, smsProviderFromEnv } from './sms-services.ts';
 
-// Test-only entry and end nodes (the core package is written in parallel).
-const apiEntry = defineNode({
-  type: 'testonly.apiEntry',
-  version: 1,
-  category: 'entry',
-  icon: 'api',
-  label: t('API 入口', 'API entry'),
-  config: z.object({}),
-  defaultConfig: {},
-  outputs: [{ id: 'next', label: t('继续', 'Next') }],
-  entry: { trigger: () => ({ kind: 'api' }) },
-});
-const end = defineNode({
-  type: 'testonly.end',
-  version: 1,
-  category: 'goal',
-  icon: 'flag',
-  label: t('结束', 'End'),
-  config: z.object({}),
-  defaultConfig: {},
-  outputs: [],
-});
-const registry = createNodeRegistry([
-  smsPackage,
-  defineNodePackage({ name: 'testonly', label: t('测试', 'Test'), nodes: [apiEntry, end] }),
-]);
+const registry = registryWith(smsPackage);
 
 const journey = graphOf(
   [
@@ -71,18 +44,10 @@ const journey = graphOf(
   { quietHours: { enabled: false } },
 );
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup() {
-  const dir = mkdtempSync(join(tmpdir(), 'siyu-sms-'));
-  const db: Database = await openDatabase(join(dir, 'test.db'));
-  cleanups.push(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const db = await scratchDatabase('sms', cleanups);
   const creds = { accessKeyId: 'LTAI-e2e', accessKeySecret: 'e2e-secret' };
   const fake: FakeSms = await startFakeAliyun(creds);
   cleanups.push(() => fake.close());
@@ -97,19 +62,12 @@ async function setup() {
   });
   const pkg = createSmsServerPackage(services);
   const engine = createEngine({ db, registry, executors: [...pkg.executors], clock, logger });
-  const app = express().use('/webhooks', webhookRouter([pkg], engine, logger));
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  cleanups.push(() => new Promise((r) => server.close(() => r())));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/sms`;
+  const base = `${await serveWebhooks([pkg], engine, logger, cleanups)}/sms`;
   return { db, fake, clock, engine, pkg, base };
 }
 
-const one = (db: Database, sql: string, ...params: unknown[]) =>
-  db.sqlite.prepare(sql).get(...params) as Record<string, unknown>;
-const all = (db: Database, sql: string, ...params: unknown[]) =>
-  db.sqlite.prepare(sql).all(...params) as Array<Record<string, unknown>>;
+const one = oneRow;
+const all = allRows;
 
 describe('SMS end to end: journey → Aliyun fake → receipts and replies', () => {
   it('sends once, never to an opted-out number, and a re-run effect does not send again', async () => {

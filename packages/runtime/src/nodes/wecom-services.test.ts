@@ -1,54 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { wecomPackage } from '@siyu/nodes-wecom';
 import { createWecomServerPackage, type WecomAppConfig } from '@siyu/nodes-wecom/server';
 import { contactAddedXml, type FakeWecom, startFakeWecom } from '@siyu/nodes-wecom/testing';
-import { createNodeRegistry, defineNode, defineNodePackage, FilterSchema, t } from '@siyu/shared';
-import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
 import { graphOf, publishJourney } from '../../bench/fixtures.ts';
-import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';
-import { webhookRouter } from '../server/webhooks.ts';
+import {
+  allRows,
+  cleanupAfterEach,
+  oneRow,
+  registryWith,
+  scratchDatabase,
+  serveWebhooks,
+} from './provider-journeys.test-helper.ts';
 import { createWecomServices, wecomConfigFromEnv } from './wecom-services.ts';
 
-// A test-only event entry (the core package's entry nodes are written in parallel).
-const eventEntry = defineNode({
-  type: 'testonly.eventEntry',
-  version: 1,
-  category: 'entry',
-  icon: 'bolt',
-  label: t('事件入口', 'Event entry'),
-  config: z.object({ event: z.string().min(1), filter: FilterSchema.optional() }),
-  defaultConfig: { event: 'wecom.contactAdded' },
-  outputs: [{ id: 'next', label: t('继续', 'Next') }],
-  entry: { trigger: (c) => ({ kind: 'event', event: c.event, filter: c.filter }) },
-});
-const end = defineNode({
-  type: 'testonly.end',
-  version: 1,
-  category: 'goal',
-  icon: 'flag',
-  label: t('结束', 'End'),
-  config: z.object({}),
-  defaultConfig: {},
-  outputs: [],
-});
-const registry = createNodeRegistry([
-  wecomPackage,
-  defineNodePackage({ name: 'testonly', label: t('测试', 'Test'), nodes: [eventEntry, end] }),
-]);
+const registry = registryWith(wecomPackage);
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 const welcomeJourney = graphOf(
   [
@@ -69,12 +39,7 @@ const welcomeJourney = graphOf(
 );
 
 async function setup(mode: 'fake' | 'sandbox') {
-  const dir = mkdtempSync(join(tmpdir(), 'siyu-wecom-'));
-  const db: Database = await openDatabase(join(dir, 'test.db'));
-  cleanups.push(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const db = await scratchDatabase('wecom', cleanups);
   let fake: FakeWecom | undefined;
   if (mode === 'fake') {
     fake = await startFakeWecom();
@@ -85,19 +50,12 @@ async function setup(mode: 'fake' | 'sandbox') {
   const services = createWecomServices({ db, clock, logger, wecom: fake ? (fake.config as WecomAppConfig) : null });
   const pkg = createWecomServerPackage(services);
   const engine = createEngine({ db, registry, executors: [...pkg.executors], clock, logger });
-  const app = express().use('/webhooks', webhookRouter([pkg], engine, logger));
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  cleanups.push(() => new Promise((r) => server.close(() => r())));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/wecom/callback`;
+  const url = `${await serveWebhooks([pkg], engine, logger, cleanups)}/wecom/callback`;
   return { db, fake, clock, engine, pkg, services, url };
 }
 
-const one = (db: Database, sql: string, ...params: unknown[]) =>
-  db.sqlite.prepare(sql).get(...params) as Record<string, unknown>;
-const all = (db: Database, sql: string, ...params: unknown[]) =>
-  db.sqlite.prepare(sql).all(...params) as Array<Record<string, unknown>>;
+const one = oneRow;
+const all = allRows;
 
 describe('WeCom end to end: callback → engine → welcome', () => {
   it('a contact-added callback enrols the customer with its channel and the welcome is sent once', async () => {
