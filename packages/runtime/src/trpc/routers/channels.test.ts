@@ -1,4 +1,6 @@
+import { formatPath } from '@siyu/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
 import { createHarness, type Harness } from '../harness.test-helper.ts';
 
 let h: Harness;
@@ -38,6 +40,60 @@ describe('channels router', () => {
     await expect(h.as('viewer').channels.create({ name: 'x', kind: 'smsLink' })).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
+  });
+
+  it('answers a taken or repeated code as a field issue, not a database error', async () => {
+    const op = h.as('operator');
+    const channel = await op.channels.create({
+      name: '短信',
+      kind: 'smsLink',
+      codes: [{ code: 'sms-a', variant: 'A' }],
+    });
+    // The ZodError cause is what the HTTP error formatter turns into `data.issues` (path + message).
+    const issues = (error: unknown) =>
+      (error as { cause?: { issues?: Array<{ path: PropertyKey[]; message: string }> } }).cause?.issues?.map((i) => ({
+        path: formatPath(i.path),
+        message: i.message,
+      }));
+    const repeated = await op.channels
+      .create({ name: 'x', kind: 'packageCard', codes: [{ code: 'new-1' }, { code: 'new-1', variant: 'B' }] })
+      .catch((e: unknown) => e);
+    expect(repeated).toMatchObject({ code: 'BAD_REQUEST' });
+    // The HTTP error formatter adds `data.issues` only for a ZodError cause.
+    expect((repeated as Error).cause).toBeInstanceOf(ZodError);
+    expect(issues(repeated)).toEqual([{ path: 'codes[1].code', message: expect.stringContaining('new-1') }]);
+    const taken = await op.channels
+      .create({ name: 'x', kind: 'packageCard', codes: [{ variant: 'A' }, { code: 'sms-a', variant: 'B' }] })
+      .catch((e: unknown) => e);
+    expect(issues(taken)).toEqual([{ path: 'codes[1].code', message: expect.stringContaining('sms-a') }]);
+    const added = await op.channels.addCode({ channelId: channel.id, code: 'sms-a' }).catch((e: unknown) => e);
+    expect(issues(added)).toEqual([{ path: 'code', message: expect.stringContaining('sms-a') }]);
+    // Nothing was written by the refused calls.
+    expect(await h.db.prisma.channel.count()).toBe(1);
+  });
+
+  it('lists archived channels only when asked, codes in variant order', async () => {
+    const op = h.as('operator');
+    const kept = await op.channels.create({
+      name: '门店海报',
+      kind: 'storePoster',
+      codes: [
+        { code: 'poster-b', variant: 'B' },
+        { code: 'poster-a', variant: 'A' },
+      ],
+    });
+    const gone = await op.channels.create({ name: '旧包裹卡', kind: 'packageCard' });
+    await op.channels.archive({ id: gone.id });
+    const viewer = h.as('viewer');
+    expect((await viewer.channels.list()).map((c) => c.id)).toEqual([kept.id]);
+    const all = await viewer.channels.list({ includeArchived: true });
+    expect(all.map((c) => [c.id, c.archivedAt !== null])).toEqual([
+      [gone.id, true],
+      [kept.id, false],
+    ]);
+    expect(all.find((c) => c.id === kept.id)?.codes.map((c) => c.variant)).toEqual(['A', 'B']);
+    await op.channels.setDelivered({ code: 'poster-a', delivered: 300 });
+    expect((await viewer.channels.get({ id: kept.id })).codes.map((c) => c.delivered)).toEqual([300, 0]);
   });
 
   it('reports recall per code and variant', async () => {

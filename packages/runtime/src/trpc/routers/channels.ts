@@ -1,12 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import QRCode from 'qrcode';
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import type { Context } from '../context.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);
 const ChannelKind = z.enum(['liveCode', 'packageCard', 'smsLink', 'storePoster']);
 /** Codes travel as WeCom's `state` (≤ 30 chars) and in URLs. */
-const CodeSchema = z.string().regex(/^[A-Za-z0-9_-]{3,30}$/, 'code must be 3–30 letters, digits, "_" or "-"');
+const CodeSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_-]{3,30}$/,
+    '渠道码须为 3–30 位字母、数字、"_" 或 "-" / code must be 3–30 letters, digits, "_" or "-"',
+  );
 const CodeInput = z.object({
   code: CodeSchema.optional(),
   variant: z.string().trim().min(1).max(50).default('default'),
@@ -15,22 +22,69 @@ const CodeInput = z.object({
   delivered: z.number().int().min(0).default(0),
 });
 
+/** Codes in the channel report's order (variant, then code), so every screen lists them alike. */
+const CODE_ORDER: Array<{ variant: 'asc' } | { code: 'asc' }> = [{ variant: 'asc' }, { code: 'asc' }];
+
 function newCode(): string {
   return randomBytes(6).toString('base64url').replace(/[-_]/g, 'x');
 }
 
+/**
+ * A code given twice, or one that already exists, is the caller's mistake on that field: answered
+ * as BAD_REQUEST with a ZodError cause, so the error carries `issues` with the field's path like
+ * any other input error (the editor shows it under the field) instead of a database error.
+ */
+async function refuseTakenCodes(ctx: Context, codes: Array<{ code?: string }>, path: (i: number) => PropertyKey[]) {
+  const given = codes.map((c) => c.code).filter((c): c is string => c !== undefined);
+  if (given.length === 0) return;
+  const taken = new Set(
+    (await ctx.db.prisma.entryCode.findMany({ where: { code: { in: given } }, select: { code: true } })).map(
+      (c) => c.code,
+    ),
+  );
+  const seen = new Set<string>();
+  const issues: Array<{ code: 'custom'; path: PropertyKey[]; message: string }> = [];
+  codes.forEach((c, i) => {
+    if (c.code === undefined) return;
+    if (taken.has(c.code) || seen.has(c.code)) {
+      issues.push({
+        code: 'custom',
+        path: path(i),
+        message: `渠道码 ${c.code} 已被使用 / code ${c.code} is already in use`,
+      });
+    }
+    seen.add(c.code);
+  });
+  if (issues.length === 0) return;
+  // Built by a parse, not `new ZodError()`: only a parse's error is an Error instance, which tRPC
+  // keeps as the cause (anything else it wraps, and the formatter would drop the issues).
+  const { error } = z
+    .unknown()
+    .superRefine((_, check) => {
+      for (const issue of issues) check.addIssue(issue);
+    })
+    .safeParse(null);
+  throw new TRPCError({ code: 'BAD_REQUEST', message: issues[0]?.message, cause: error });
+}
+
 /** Channels and their entry codes (live code state, package-card batch, SMS link), with QR codes. */
 export const channelsRouter = router({
-  list: viewerProcedure.query(({ ctx }) =>
-    ctx.db.prisma.channel.findMany({
-      where: { archivedAt: null },
-      include: { codes: true },
-      orderBy: { createdAt: 'desc' },
-    }),
-  ),
+  /** Active channels, newest first; `includeArchived` adds the archived ones (they carry archivedAt). */
+  list: viewerProcedure
+    .input(z.object({ includeArchived: z.boolean().default(false) }).default({ includeArchived: false }))
+    .query(({ ctx, input }) =>
+      ctx.db.prisma.channel.findMany({
+        where: input.includeArchived ? {} : { archivedAt: null },
+        include: { codes: { orderBy: CODE_ORDER } },
+        orderBy: { createdAt: 'desc' },
+      }),
+    ),
 
   get: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
-    const channel = await ctx.db.prisma.channel.findUnique({ where: { id: input.id }, include: { codes: true } });
+    const channel = await ctx.db.prisma.channel.findUnique({
+      where: { id: input.id },
+      include: { codes: { orderBy: CODE_ORDER } },
+    });
     if (!channel) throw notFound('渠道 Channel', input.id);
     return {
       ...channel,
@@ -47,6 +101,7 @@ export const channelsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      await refuseTakenCodes(ctx, input.codes, (i) => ['codes', i, 'code']);
       const id = `ch_${randomUUID()}`;
       return ctx.db.prisma.channel.create({
         data: {
@@ -70,6 +125,7 @@ export const channelsRouter = router({
   addCode: operatorProcedure.input(CodeInput.extend({ channelId: Id })).mutation(async ({ ctx, input }) => {
     const channel = await ctx.db.prisma.channel.findUnique({ where: { id: input.channelId } });
     if (!channel) throw notFound('渠道 Channel', input.channelId);
+    await refuseTakenCodes(ctx, [input], () => ['code']);
     return ctx.db.prisma.entryCode.create({
       data: {
         code: input.code ?? newCode(),
