@@ -122,5 +122,15 @@ describe('orders and RFM', () => {
       orderCount: 5,
       totalCents: 25000,
     });
+    expect(db.sqlite.prepare("SELECT rfm FROM Customer WHERE id = 'c9'").get()).toEqual({ rfm: null });
+
+    // Orders removed (a refund import, a correction): the next refresh clears what was stored.
+    db.sqlite.prepare('DELETE FROM "Order" WHERE customerId = \'c4\'').run();
+    clock.advance(DAY + 1);
+    await engine.tick();
+    expect(db.sqlite.prepare("SELECT rfm FROM Customer WHERE id = 'c4'").get()).toEqual({ rfm: null });
+    expect(
+      JSON.parse((db.sqlite.prepare("SELECT rfm FROM Customer WHERE id = 'c3'").get() as { rfm: string }).rfm),
+    ).toMatchObject({ orderCount: 4, recency: 4 }); // NTILE(5) over four buyers: 1–4
   });
 });

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../logger.ts';
-import { segmentContexts } from '../server/segments.ts';
+import { rfmOfBuyers } from '../server/segments.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -9,7 +9,8 @@ const DAY = 24 * HOUR;
  * Keeps Customer.rfm (what branch conditions on `rfm.*` read during a step) in step with orders.
  * Scores are quintiles over all customers who ordered, so they are recomputed for everyone at
  * once: at most hourly when orders came in since the last run, and daily regardless (recency
- * ages). Only changed rows are written, so a steady state costs one read pass.
+ * ages). Only buyers are read and only changed rows written, so a steady state costs one pass over
+ * the orders.
  */
 export function rfmRefresher(deps: { sqlite: BetterSqlite3.Database; logger: Logger; minIntervalMs?: number }) {
   const { sqlite } = deps;
@@ -24,9 +25,9 @@ export function rfmRefresher(deps: { sqlite: BetterSqlite3.Database; logger: Log
   const refresh = sqlite.transaction((now: number) => {
     // better-sqlite3 cannot write while a SELECT iterates on the same connection: collect first.
     const changes: Array<[string | null, string]> = [];
-    for (const { context, storedRfm } of segmentContexts({ sqlite }, now)) {
-      const next = context.rfm.orderCount > 0 ? JSON.stringify(context.rfm) : null;
-      if (next !== storedRfm) changes.push([next, context.id]);
+    for (const { id, rfm, storedRfm } of rfmOfBuyers({ sqlite }, now)) {
+      const next = rfm.orderCount > 0 ? JSON.stringify(rfm) : null;
+      if (next !== storedRfm) changes.push([next, id]);
     }
     for (const [rfm, id] of changes) update.run(rfm, id);
     return changes.length;

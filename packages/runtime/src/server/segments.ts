@@ -57,12 +57,7 @@ export function* segmentContexts(
 ): Generator<{ context: SegmentContext; storedRfm: string | null }> {
   const rows = db.sqlite
     .prepare(
-      `WITH o AS (
-         SELECT customerId, max(placedAt) AS lastOrder, count(*) AS orderCount, sum(amountCents) AS totalCents
-         FROM "Order" GROUP BY customerId),
-       scored AS (
-         SELECT o.*, ntile(5) OVER (ORDER BY lastOrder) AS r, ntile(5) OVER (ORDER BY orderCount) AS f,
-                ntile(5) OVER (ORDER BY totalCents) AS m FROM o)
+      `WITH ${SCORED_ORDERS}
        SELECT c.id, c.attributes, c.channelCode, c.variant, c.rfm AS storedRfm,
          (SELECT group_concat(tag, char(31)) FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
          s.lastOrder, coalesce(s.orderCount, 0) AS orderCount, coalesce(s.totalCents, 0) AS totalCents, s.r, s.f, s.m
@@ -71,28 +66,63 @@ export function* segmentContexts(
     )
     .iterate() as IterableIterator<Row>;
   for (const row of rows) {
-    const r = row.r ?? 0;
-    const f = row.f ?? 0;
-    const m = row.m ?? 0;
-    const lastOrderMs = row.lastOrder === null ? null : parseOrderTime(row.lastOrder);
-    const rfm: RfmContext = {
-      recency: r,
-      frequency: f,
-      monetary: m,
-      segment: rfmSegment(r, f, m),
-      recencyDays: lastOrderMs === null ? null : Math.floor((now - lastOrderMs) / 86_400_000),
-      orderCount: row.orderCount,
-      totalCents: row.totalCents,
-    };
     const context: SegmentContext = {
       id: row.id,
       tags: row.tags ? row.tags.split('\u001f') : [],
       attributes: JSON.parse(row.attributes) as Record<string, unknown>,
       channel: row.channelCode ? { code: row.channelCode, variant: row.variant ?? undefined } : undefined,
-      rfm,
+      rfm: rfmOf(row, now),
     };
     yield { context, storedRfm: row.storedRfm };
   }
+}
+
+/**
+ * Only what the stored Customer.rfm needs, for the engine's refresh: every customer who ordered,
+ * plus those whose stored RFM must be cleared (their orders are gone). Scales with buyers, not
+ * with all customers, and reads no tags or attributes.
+ */
+export function* rfmOfBuyers(
+  db: Pick<Database, 'sqlite'>,
+  now: number,
+): Generator<{ id: string; rfm: RfmContext; storedRfm: string | null }> {
+  const rows = db.sqlite
+    .prepare(
+      `WITH ${SCORED_ORDERS}
+       SELECT c.id, c.rfm AS storedRfm, s.lastOrder, s.orderCount, s.totalCents, s.r, s.f, s.m
+       FROM scored s JOIN Customer c ON c.id = s.customerId
+       WHERE c.erasedAt IS NULL
+       UNION ALL
+       SELECT c.id, c.rfm, NULL, 0, 0, NULL, NULL, NULL FROM Customer c
+       WHERE c.rfm IS NOT NULL AND c.erasedAt IS NULL
+         AND NOT EXISTS (SELECT 1 FROM "Order" o WHERE o.customerId = c.id)`,
+    )
+    .iterate() as IterableIterator<Omit<Row, 'attributes' | 'channelCode' | 'variant' | 'tags'>>;
+  for (const row of rows) yield { id: row.id, rfm: rfmOf(row, now), storedRfm: row.storedRfm };
+}
+
+/** Per-customer order totals scored into quintiles (NTILE 5) over customers who ordered. */
+const SCORED_ORDERS = `o AS (
+         SELECT customerId, max(placedAt) AS lastOrder, count(*) AS orderCount, sum(amountCents) AS totalCents
+         FROM "Order" GROUP BY customerId),
+       scored AS (
+         SELECT o.*, ntile(5) OVER (ORDER BY lastOrder) AS r, ntile(5) OVER (ORDER BY orderCount) AS f,
+                ntile(5) OVER (ORDER BY totalCents) AS m FROM o)`;
+
+function rfmOf(row: Pick<Row, 'lastOrder' | 'orderCount' | 'totalCents' | 'r' | 'f' | 'm'>, now: number): RfmContext {
+  const r = row.r ?? 0;
+  const f = row.f ?? 0;
+  const m = row.m ?? 0;
+  const lastOrderMs = row.lastOrder === null ? null : parseOrderTime(row.lastOrder);
+  return {
+    recency: r,
+    frequency: f,
+    monetary: m,
+    segment: rfmSegment(r, f, m),
+    recencyDays: lastOrderMs === null ? null : Math.floor((now - lastOrderMs) / 86_400_000),
+    orderCount: row.orderCount,
+    totalCents: row.totalCents,
+  };
 }
 
 /** Calls `visit` for each customer matching every filter (a saved segment AND an entry's conditions). */
