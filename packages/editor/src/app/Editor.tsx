@@ -346,6 +346,11 @@ function EditorInner(props: EditorProps) {
   const selectedNodes = doc.nodes.filter((n) => n.selected);
   const inspected = selectedNodes.length === 1 ? selectedNodes[0] : undefined;
   const errorCount = checked.problems.length;
+  // The config schema of a node in the checked graph (the one the problems are about).
+  const configOf = useMemo(() => {
+    const types = new Map(checked.graph.nodes.map((n) => [n.id, n.type]));
+    return (nodeId: string) => registry.get(types.get(nodeId) ?? '')?.config;
+  }, [checked.graph]);
 
   return (
     <EditorContext.Provider value={api}>
@@ -457,7 +462,7 @@ function EditorInner(props: EditorProps) {
             />
           )}
         </div>
-        <ProblemsPanel problems={checked.problems} onSelect={selectNode} />
+        <ProblemsPanel problems={checked.problems} onSelect={selectNode} configOf={configOf} />
       </div>
     </EditorContext.Provider>
   );

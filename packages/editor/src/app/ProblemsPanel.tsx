@@ -1,9 +1,18 @@
 import type { GraphProblem } from '@siyu/shared';
+import type { z } from 'zod';
 import { useLocale } from './i18n.ts';
+import { problemText } from './problem-labels.ts';
 
-/** Every validation problem; clicking one selects (and scrolls to) its node. */
-export function ProblemsPanel(props: { problems: GraphProblem[]; onSelect: (nodeId: string) => void }) {
-  const { loc, tr } = useLocale();
+/**
+ * Every validation problem; clicking one selects (and scrolls to) its node. `configOf` gives a
+ * node's config schema, so a bad setting is named by its form label rather than its config key.
+ */
+export function ProblemsPanel(props: {
+  problems: GraphProblem[];
+  onSelect: (nodeId: string) => void;
+  configOf: (nodeId: string) => z.ZodType | undefined;
+}) {
+  const { locale, tr } = useLocale();
   return (
     <div className="problems" data-testid="problems">
       <div className="problems-head">
@@ -21,7 +30,7 @@ export function ProblemsPanel(props: { problems: GraphProblem[]; onSelect: (node
               onClick={() => p.nodeId && props.onSelect(p.nodeId)}
               data-problem={p.code}
             >
-              {loc(p.message)}
+              {problemText(p, p.nodeId ? props.configOf(p.nodeId) : undefined, locale)}
               {p.nodeId && <span className="muted mono"> · {p.nodeId}</span>}
             </button>
           </li>

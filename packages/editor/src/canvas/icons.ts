@@ -50,8 +50,13 @@ const CATEGORY_ICONS: Record<string, string> = {
   goal: '🎯',
 };
 
+/** A glyph a node package gave directly (🎁, 🧑‍💼, 1️⃣): any pictographic or keycap emoji sequence. */
+const EMOJI = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|[#*0-9]\uFE0F?\u20E3)/u;
+
 export function iconFor(icon: string, category: string): string {
-  return ICONS[icon] ?? ICONS[icon.toLowerCase().split(/[-_.]/)[0] ?? ''] ?? CATEGORY_ICONS[category] ?? '◻️';
+  const name = icon.trim();
+  if (EMOJI.test(name)) return name;
+  return ICONS[name] ?? ICONS[name.toLowerCase().split(/[-_.]/)[0] ?? ''] ?? CATEGORY_ICONS[category] ?? '◻️';
 }
 
 export const CATEGORY_COLORS: Record<string, string> = {

@@ -2,6 +2,7 @@ import { formatPath, type GraphProblem, type JourneySettings, JourneySettingsSch
 import { useMemo } from 'react';
 import { useEditor } from '../app/editor-context.ts';
 import { useLocale } from '../app/i18n.ts';
+import { problemText } from '../app/problem-labels.ts';
 import type { FlowNode } from '../model/flow-graph.ts';
 import { toJsonSchema } from './json-schema.ts';
 import { SchemaForm } from './SchemaForm.tsx';
@@ -30,7 +31,7 @@ export function Inspector(props: {
 
 function NodeInspector({ node, problems }: { node: FlowNode; problems: GraphProblem[] }) {
   const { registry, updateNode } = useEditor();
-  const { loc, tr } = useLocale();
+  const { loc, tr, locale } = useLocale();
   const definition = registry.get(node.data.nodeType);
   const schema = useMemo(() => (definition ? toJsonSchema(definition.config) : undefined), [definition]);
   const errors = useMemo(() => {
@@ -64,7 +65,7 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: GraphProb
       {problems.length > 0 && (
         <ul className="problem-list compact">
           {problems.map((p) => (
-            <li key={`${p.code}-${p.path ?? p.edgeId ?? ''}`}>{loc(p.message)}</li>
+            <li key={`${p.code}-${p.path ?? p.edgeId ?? ''}`}>{problemText(p, definition.config, locale)}</li>
           ))}
         </ul>
       )}

@@ -1,0 +1,64 @@
+import { type GraphProblem, type Locale, localize } from '@siyu/shared';
+import type { z } from 'zod';
+import { type JsonSchema, resolve, toJsonSchema, unwrapOptional } from '../inspector/json-schema.ts';
+import { KEY_LABELS } from '../inspector/labels.ts';
+
+/** `prizes[0].weight` → ['prizes', 0, 'weight'] (the inverse of @siyu/shared's formatPath). */
+export function parseConfigPath(path: string): Array<string | number> {
+  return [...path.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : (m[2] as string)));
+}
+
+/** A field's name as the inspector form shows it: the schema's .meta({ label }) or title, a known key, the key. */
+function fieldName(schema: JsonSchema | undefined, key: string, locale: Locale): string {
+  const label = typeof schema?.label === 'object' ? schema.label[locale] : (schema?.label ?? schema?.title);
+  return label || KEY_LABELS[key]?.[locale === 'en' ? 1 : 0] || key;
+}
+
+function propertyOf(schema: JsonSchema, key: string, root: JsonSchema): JsonSchema | undefined {
+  const direct = schema.properties?.[key];
+  if (direct) return direct;
+  // A union of object shapes (discriminated configs): the first branch that has the key.
+  for (const option of schema.anyOf ?? schema.oneOf ?? []) {
+    const found = propertyOf(resolve(option, root), key, root);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The config path in the words of the form: `prizes[0].weight` → "奖品 #1 › 权重" (or "Prizes #1 ›
+ * Weight"); a key with no label stays the key. Undefined for the config root.
+ */
+export function configPathLabel(config: z.ZodType, path: string, locale: Locale): string | undefined {
+  const segments = parseConfigPath(path);
+  if (segments.length === 0 || path === '(root)') return undefined;
+  const root = toJsonSchema(config);
+  let current: JsonSchema | undefined = root;
+  const words: string[] = [];
+  for (const segment of segments) {
+    const here: JsonSchema | undefined = current && unwrapOptional(resolve(current, root));
+    if (typeof segment === 'number') {
+      if (words.length > 0) words[words.length - 1] += ` #${segment + 1}`;
+      else words.push(`#${segment + 1}`);
+      current = here?.items;
+      continue;
+    }
+    const property = here && propertyOf(here, segment, root);
+    const shown = property && unwrapOptional(resolve(property, root));
+    words.push(fieldName(shown, segment, locale));
+    current = property;
+  }
+  return words.join(' › ');
+}
+
+/**
+ * A problem's text in the UI language; an invalid-config problem names the field by its label
+ * instead of its config key (the message quotes the path as 「path」 in Chinese, "path" in English).
+ */
+export function problemText(problem: GraphProblem, config: z.ZodType | undefined, locale: Locale): string {
+  const text = localize(problem.message, locale);
+  if (problem.code !== 'invalidConfig' || !problem.path || !config) return text;
+  const label = configPathLabel(config, problem.path, locale);
+  if (!label || label === problem.path) return text;
+  return text.replace(`「${problem.path}」`, `「${label}」`).replace(`"${problem.path}"`, `"${label}"`);
+}
