@@ -117,8 +117,12 @@ export class Dispatcher {
     }
     const failed = outcomes.filter((o) => o.kind === 'failed').length;
     this.tx(() => {
+      // Read again, in one statement: an event or a migration may have moved an instance while the
+      // executors ran. Effects of one instance share its row object, which every step keeps current.
+      const rows = new Map<number, InstanceRow>();
+      for (const row of this.st.instancesByIds.all(JSON.stringify(due.map((e) => e.instanceId)))) rows.set(row.id, row);
       due.forEach((effect, i) => {
-        this.apply(effect, outcomes[i] as Outcome, now);
+        this.apply(effect, outcomes[i] as Outcome, now, rows);
       });
     })();
     return { ran: due.length, failed };
@@ -209,7 +213,7 @@ export class Dispatcher {
     }
   }
 
-  private apply(effect: DueEffect, outcome: Outcome, now: number): void {
+  private apply(effect: DueEffect, outcome: Outcome, now: number, rows: Map<number, InstanceRow>): void {
     const attempts = effect.attempts + 1;
     if (outcome.kind === 'stale') {
       this.st.finishEffect.run('skipped', effect.attempts, null, 'instance no longer active', isoDate(now), effect.id);
@@ -227,8 +231,7 @@ export class Dispatcher {
       );
       return;
     }
-    // Read again: an event or a migration may have moved the instance while the executor ran.
-    const row = this.st.instanceById.get(effect.instanceId);
+    const row = rows.get(effect.instanceId);
     if (!row) return;
     const customer = this.stepper.lazyCustomer(row.customerId);
     const key = effect.idempotencyKey.slice(effect.idempotencyKey.indexOf(':') + 1);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type CustomerView,
   durationToMs,
   evaluateFilter,
   hashToUnit,
@@ -157,7 +156,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
 
   function liveVersion(journeyId: string): CompiledJourney | Skip {
     const journey = st.journey.get(journeyId);
-    if (!journey || journey.status !== 'live' || !journey.liveVersionId) return 'journeyNotLive';
+    if (journey?.status !== 'live' || !journey.liveVersionId) return 'journeyNotLive';
     return stepper.compiled(journey.liveVersionId);
   }
 
@@ -232,7 +231,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
 
   /** Finds the customer an event is about, creating one from its identities if none matches. */
   function resolveCustomer(event: JourneyEvent, now: number): string | undefined {
-    if (event.customerId) return st.customer.get(event.customerId) ? event.customerId : undefined;
+    if (event.customerId) return st.customerErased.get(event.customerId) ? event.customerId : undefined;
     const identities = Object.entries(event.identities ?? {}).filter(([, v]) => Boolean(v)) as [string, string][];
     for (const [kind, value] of identities) {
       const found = st.customerByIdentity.get(kind, value);
@@ -289,7 +288,8 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     }
     recordOrder(event, customerId);
     recordOwner(event, customerId);
-    const customer = stepper.customerView(customerId) as CustomerView;
+    // Read only if a wait's filter, a goal or an entry trigger looks at the customer.
+    const customer = stepper.lazyCustomer(customerId);
     let delivered = 0;
     for (const row of st.activeInstancesOfCustomer.all(customerId)) {
       if (!reactsTo(row, event.type)) continue;
@@ -317,19 +317,30 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     return { status: 'accepted', customerId, delivered, enrolled };
   }
 
-  /** Fires one batch of due timers in one transaction; returns how many fired. */
+  /**
+   * Fires one batch of due timers in one transaction; returns how many fired. The timers and their
+   * instances are read by one statement and the fired timers deleted by another, instead of two
+   * statements per timer.
+   */
   function fireTimers(): number {
     const now = clock.now();
     return tx(() => {
-      const due = st.dueTimers.all(now, timerBatch);
+      const due = st.dueTimerInstances.all(now, timerBatch);
+      if (due.length === 0) return 0;
+      st.deleteTimersById.run(JSON.stringify(due.map((d) => d.timerId)));
+      // Two timers of one instance in the same batch step the same row object, which each step
+      // keeps current, never a copy read before the first step.
+      const rows = new Map<number, InstanceRow>();
       for (const timer of due) {
-        st.deleteTimerById.run(timer.id);
-        const row = st.instanceById.get(timer.instanceId);
-        if (!row || row.status !== 'active') continue;
+        if (timer.id === null) continue;
+        // The joined record is the instance row (its extra timer fields are ignored).
+        const row = rows.get(timer.id) ?? (timer as InstanceRow);
+        rows.set(row.id, row);
+        if (row.status !== 'active') continue;
         stepper.stepSafely(
           row,
-          { type: 'timer.fired', key: timer.key, customer: stepper.lazyCustomer(row.customerId), now },
-          { kind: 'timer', detail: { key: timer.key, dueAt: timer.dueAt } },
+          { type: 'timer.fired', key: timer.timerKey, customer: stepper.lazyCustomer(row.customerId), now },
+          { kind: 'timer', detail: { key: timer.timerKey, dueAt: timer.timerDueAt } },
         );
       }
       return due.length;
@@ -389,9 +400,13 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
     enrollMany(journeyId, customerIds, options = {}) {
       const event = parseOptionalEvent(options.event);
-      const outcomes = tx(() =>
-        customerIds.map((id) => enrollSync(journeyId, id, { entryNodeId: options.entryNodeId, event })),
-      )();
+      const outcomes = tx(() => {
+        // The journey is looked up once for the whole batch (it cannot change inside it).
+        const compiled = liveVersion(journeyId);
+        return customerIds.map((id) =>
+          enrollSync(journeyId, id, { entryNodeId: options.entryNodeId, event }, compiled),
+        );
+      })();
       // One unknown id in an import or a segment must not sink the other customers: it is skipped
       // and reported (in the outcome and the log).
       const unknown = customerIds.filter((_, i) => {

@@ -50,11 +50,28 @@ const STEP_LOG_INSERT =
   'INSERT INTO StepLog (instanceId, journeyId, versionId, at, kind, nodeId, fromNodeId, port, detail) VALUES';
 const STEP_LOG_ROW = `(${Array(STEP_LOG_COLUMNS).fill('?').join(', ')})`;
 
+const INSTANCE_COLUMNS = [
+  'id',
+  'journeyId',
+  'versionId',
+  'customerId',
+  'status',
+  'holdout',
+  'snapshot',
+  'nodeId',
+  'waitingFor',
+  'enteredAt',
+] as const satisfies ReadonlyArray<keyof InstanceRow>;
+
 export function prepareStatements(db: BetterSqlite3.Database) {
   return {
     instanceById: prep<[number], InstanceRow>(
       db,
       'SELECT id, journeyId, versionId, customerId, status, holdout, snapshot, nodeId, waitingFor, enteredAt FROM Instance WHERE id = ?',
+    ),
+    instancesByIds: prep<[string], InstanceRow>(
+      db,
+      `SELECT ${INSTANCE_COLUMNS.join(', ')} FROM Instance WHERE id IN (SELECT value FROM json_each(?))`,
     ),
     activeInstancesOfCustomer: prep<[string], InstanceRow>(
       db,
@@ -70,13 +87,19 @@ export function prepareStatements(db: BetterSqlite3.Database) {
     ),
     insertInstance: prep<unknown[]>(
       db,
-      `INSERT INTO Instance (journeyId, versionId, customerId, status, holdout, snapshot, nodeId, enteredAt, updatedAt)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO Instance (journeyId, versionId, customerId, status, holdout, snapshot, nodeId, waitingFor, exitReason,
+         goalAt, enteredAt, updatedAt, endedAt)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     updateInstance: prep<unknown[]>(
       db,
       `UPDATE Instance SET snapshot = ?, nodeId = ?, waitingFor = ?, status = ?, exitReason = ?, goalAt = COALESCE(goalAt, ?),
        updatedAt = ?, endedAt = ? WHERE id = ?`,
+    ),
+    /** A step that leaves the instance active and reaches no goal (the common case). */
+    moveInstance: prep<unknown[]>(
+      db,
+      'UPDATE Instance SET snapshot = ?, nodeId = ?, waitingFor = ?, exitReason = NULL, updatedAt = ?, endedAt = NULL WHERE id = ?',
     ),
     moveInstanceVersion: prep<unknown[]>(db, 'UPDATE Instance SET versionId = ? WHERE id = ?'),
     activeInstancesOfJourney: prep<[string, string], InstanceRow>(
@@ -89,10 +112,15 @@ export function prepareStatements(db: BetterSqlite3.Database) {
     ),
     deleteTimer: prep<unknown[]>(db, 'DELETE FROM Timer WHERE instanceId = ? AND key = ?'),
     deleteTimersOf: prep<unknown[]>(db, 'DELETE FROM Timer WHERE instanceId = ?'),
-    deleteTimerById: prep<unknown[]>(db, 'DELETE FROM Timer WHERE id = ?'),
-    dueTimers: prep<[number, number], { id: number; instanceId: number; key: string; dueAt: number }>(
+    deleteTimersById: prep<[string]>(db, 'DELETE FROM Timer WHERE id IN (SELECT value FROM json_each(?))'),
+    /** Due timers with their instance's row (instance columns are null if it no longer exists). */
+    dueTimerInstances: prep<
+      [number, number],
+      { timerId: number; timerKey: string; timerDueAt: number } & (InstanceRow | { [K in keyof InstanceRow]: null })
+    >(
       db,
-      'SELECT id, instanceId, key, dueAt FROM Timer WHERE dueAt <= ? ORDER BY dueAt LIMIT ?',
+      `SELECT t.id AS timerId, t.key AS timerKey, t.dueAt AS timerDueAt, ${INSTANCE_COLUMNS.map((c) => `i.${c}`).join(', ')}
+       FROM Timer t LEFT JOIN Instance i ON i.id = t.instanceId WHERE t.dueAt <= ? ORDER BY t.dueAt LIMIT ?`,
     ),
     insertOutbox: prep<unknown[]>(
       db,

@@ -131,33 +131,43 @@ export class Stepper {
    * (a branch on tags does; a wait or an effect's result usually does not). Read at most once.
    */
   lazyCustomer(customerId: string): CustomerView {
+    // No named helper closure here: under tsx every named function created per call is also
+    // given its name with Object.defineProperty, a measurable cost at thousands of steps a second.
     let view: CustomerView | undefined;
-    const load = (): CustomerView => {
-      view ??= this.customerView(customerId);
-      if (!view) throw new Error(`customer ${customerId} does not exist`);
-      return view;
-    };
+    const stepper = this;
     return {
       id: customerId,
       get tags() {
-        return load().tags;
+        view ??= stepper.loadCustomer(customerId);
+        return view.tags;
       },
       get attributes() {
-        return load().attributes;
+        view ??= stepper.loadCustomer(customerId);
+        return view.attributes;
       },
       get identities() {
-        return load().identities;
+        view ??= stepper.loadCustomer(customerId);
+        return view.identities;
       },
       get channel() {
-        return load().channel;
+        view ??= stepper.loadCustomer(customerId);
+        return view.channel;
       },
       get ownerUserId() {
-        return load().ownerUserId;
+        view ??= stepper.loadCustomer(customerId);
+        return view.ownerUserId;
       },
       get rfm() {
-        return load().rfm;
+        view ??= stepper.loadCustomer(customerId);
+        return view.rfm;
       },
     };
+  }
+
+  private loadCustomer(customerId: string): CustomerView {
+    const view = this.customerView(customerId);
+    if (!view) throw new Error(`customer ${customerId} does not exist`);
+    return view;
   }
 
   /**
@@ -195,22 +205,11 @@ export class Stepper {
     holdout: boolean,
   ): number {
     const now = event.now;
+    const at = isoDate(now);
     const initial = compiled.machine.resolveState({ value: 'idle', context: { v: {}, at: now } });
     const stored = JSON.stringify({ s: 'idle', c: initial.context });
-    const info = this.st.insertInstance.run(
-      journeyId,
-      compiled.versionId,
-      customer.id,
-      holdout ? 'completed' : 'active',
-      holdout ? 1 : 0,
-      stored,
-      holdout ? event.entryNodeId : null,
-      isoDate(now),
-      isoDate(now),
-    );
-    const id = Number(info.lastInsertRowid);
     const row: InstanceRow = {
-      id,
+      id: 0,
       journeyId,
       versionId: compiled.versionId,
       customerId: customer.id,
@@ -219,15 +218,52 @@ export class Stepper {
       snapshot: stored,
       nodeId: null,
       waitingFor: null,
-      enteredAt: isoDate(now),
+      enteredAt: at,
     };
     if (holdout) {
+      const info = this.st.insertInstance.run(
+        journeyId,
+        compiled.versionId,
+        customer.id,
+        'completed',
+        1,
+        stored,
+        event.entryNodeId,
+        null,
+        null,
+        null,
+        at,
+        at,
+        null,
+      );
+      row.id = Number(info.lastInsertRowid);
       // Held-out customers are counted as entering and then receive nothing.
       this.log(row, now, 'enter', event.entryNodeId, null, null, { holdout: true, event: event.event?.id });
-      return id;
+      return row.id;
     }
-    this.step(row, event, { kind: 'enter', detail: event.event ? { event: event.event.id } : undefined });
-    return id;
+    // The entry step is planned before the row exists, so the row is inserted once, already in
+    // the state the step leads to (no insert-then-update); only the step's other rows need the id.
+    const cause: StepCause = { kind: 'enter', detail: event.event ? { event: event.event.id } : undefined };
+    const plan = this.plan(row, event, cause, initial);
+    const ended = plan !== undefined && plan.status !== 'active';
+    const info = this.st.insertInstance.run(
+      journeyId,
+      compiled.versionId,
+      customer.id,
+      plan?.status ?? 'active',
+      0,
+      plan?.stored ?? stored,
+      plan ? plan.nodeId : null,
+      plan ? plan.waitingFor : null,
+      plan ? plan.exitReason : null,
+      plan?.goal ? at : null,
+      at,
+      at,
+      ended ? at : null,
+    );
+    row.id = Number(info.lastInsertRowid);
+    if (plan) this.write(row, plan, now, true);
+    return row.id;
   }
 
   /**
@@ -296,10 +332,15 @@ export class Stepper {
   }
 
   /** Computes a step without writing anything: XState's pure transition, read into rows to write. */
-  private plan(row: InstanceRow, event: RunEvent, cause: StepCause): StepPlan | undefined {
+  private plan(
+    row: InstanceRow,
+    event: RunEvent,
+    cause: StepCause,
+    restored?: AnyMachineSnapshot,
+  ): StepPlan | undefined {
     if (row.status !== 'active') return undefined;
     const compiled = this.compiled(row.versionId);
-    const before = this.restoreRow(compiled, row);
+    const before = restored ?? this.restoreRow(compiled, row);
     const [after, actions] = this.transitionOf(compiled, before, event);
     this.steps++;
     const stored = JSON.stringify({ s: after.value, c: after.context });
@@ -331,7 +372,7 @@ export class Stepper {
           effects.push([
             action.params.nodeId,
             compiled.nodes.get(action.params.nodeId)?.node.type ?? 'unknown',
-            `${row.id}:${action.params.key}`,
+            action.params.key,
           ]);
           break;
         case 'timer':
@@ -347,8 +388,14 @@ export class Stepper {
       }
     }
     // A wait that ended early leaves its timeout behind; drop it so the scheduler never reads it.
+    // (Not when that timer is what fired: the scheduler deleted it before this step.)
     const dropTimer =
-      ctxBefore.aw && ctxBefore.aw.k !== ctx.aw?.k && ctxBefore.aw.tp !== undefined ? ctxBefore.aw.k : undefined;
+      ctxBefore.aw &&
+      ctxBefore.aw.k !== ctx.aw?.k &&
+      ctxBefore.aw.tp !== undefined &&
+      !(event.type === 'timer.fired' && event.key === ctxBefore.aw.k)
+        ? ctxBefore.aw.k
+        : undefined;
 
     let status = 'active';
     if (after.status === 'done') {
@@ -372,28 +419,39 @@ export class Stepper {
     return { stored, after, logs, effects, timers, dropTimer, nodeId, waitingFor, status, exitReason, goal };
   }
 
-  /** Writes a planned step: instance row, outbox rows, timers and step log. */
-  private write(row: InstanceRow, plan: StepPlan, now: number): void {
+  /**
+   * Writes a planned step: instance row, outbox rows, timers and step log. `inserted`: the row was
+   * just inserted in the planned state (a new instance), so it needs no update and has no timers.
+   */
+  private write(row: InstanceRow, plan: StepPlan, now: number, inserted = false): void {
     const at = isoDate(now);
     for (const [kind, nodeId, fromNodeId, port, detail] of plan.logs)
       this.log(row, now, kind, nodeId, fromNodeId, port, detail);
     for (const [nodeId, nodeType, key] of plan.effects)
-      this.st.insertOutbox.run(row.id, nodeId, nodeType, key, '{}', now, at);
+      this.st.insertOutbox.run(row.id, nodeId, nodeType, `${row.id}:${key}`, '{}', now, at);
     for (const [dueAt, key] of plan.timers) this.st.insertTimer.run(row.id, dueAt, key, at);
-    if (plan.dropTimer) this.st.deleteTimer.run(row.id, plan.dropTimer);
+    if (plan.dropTimer && !inserted) this.st.deleteTimer.run(row.id, plan.dropTimer);
     const ended = plan.status !== 'active';
-    if (ended) this.st.deleteTimersOf.run(row.id);
-    this.st.updateInstance.run(
-      plan.stored,
-      plan.nodeId,
-      plan.waitingFor,
-      plan.status,
-      plan.exitReason,
-      plan.goal ? at : null,
-      at,
-      ended ? at : null,
-      row.id,
-    );
+    if (ended && !inserted) this.st.deleteTimersOf.run(row.id);
+    if (inserted) {
+      // Nothing to update.
+    } else if (!ended && !plan.goal) {
+      // Most steps move an active instance from node to node: status, goal and end stay as they
+      // are, and leaving them out of the SET spares SQLite the (versionId, status) index update.
+      this.st.moveInstance.run(plan.stored, plan.nodeId, plan.waitingFor, at, row.id);
+    } else {
+      this.st.updateInstance.run(
+        plan.stored,
+        plan.nodeId,
+        plan.waitingFor,
+        plan.status,
+        plan.exitReason,
+        plan.goal ? at : null,
+        at,
+        ended ? at : null,
+        row.id,
+      );
+    }
     if (!this.actorPerEvent) this.remember(row.id, plan.stored, plan.after);
     row.snapshot = plan.stored;
     row.nodeId = plan.nodeId;
@@ -480,7 +538,7 @@ interface StepPlan {
   stored: string;
   after: AnyMachineSnapshot;
   logs: LogRow[];
-  /** [nodeId, nodeType, idempotencyKey] per outbox row. */
+  /** [nodeId, nodeType, key within the instance (node:visit)] per outbox row. */
   effects: Array<[string, string, string]>;
   /** [dueAt, key] per durable timer. */
   timers: Array<[number, string]>;
