@@ -12,17 +12,21 @@ export interface AudienceRunReport {
   journeyId: string;
   nodeId: string;
   matched: number;
+  /** Enrolled by this call. */
   enrolled: number;
+  /** Enrolled by the whole run (more than `enrolled` when it resumed after a restart). */
+  runEnrolled: number;
 }
 
-/** Enrolments per transaction: large segments are enrolled in slices inside one outer transaction. */
+/** Enrolments per transaction: a large segment never holds the database in one long write. */
 const SLICE = 2000;
 
 /**
  * Audience entry nodes: a "once" entry enrols its segment the first time the journey is live (a
  * later re-publish does not re-send a campaign); a repeating entry enrols it again every `everyMs`
- * (the journey's re-entry policy decides who may start again). The run and its AudienceRun row are
- * one transaction, so a crash mid-run re-runs it in full and nobody is enrolled twice by it.
+ * (the journey's re-entry policy decides who may start again). A run enrols its members in id
+ * order, one slice per transaction, and its AudienceRun row keeps the last id enrolled: after a
+ * crash the run resumes after that id, so nobody is enrolled twice by it and nobody is skipped.
  */
 export function audienceEntries(deps: {
   sqlite: BetterSqlite3.Database;
@@ -34,20 +38,25 @@ export function audienceEntries(deps: {
   const liveJourneys = sqlite.prepare<[], { id: string; liveVersionId: string }>(
     `SELECT id, liveVersionId FROM Journey WHERE status = 'live' AND liveVersionId IS NOT NULL`,
   );
-  const lastRun = sqlite.prepare<[string, string], { lastRunAt: string }>(
-    'SELECT lastRunAt FROM AudienceRun WHERE journeyId = ? AND nodeId = ?',
+  const runState = sqlite.prepare<[string, string], { lastRunAt: string; cursor: string | null; matched: number }>(
+    'SELECT lastRunAt, cursor, matched FROM AudienceRun WHERE journeyId = ? AND nodeId = ?',
   );
-  const saveRun = sqlite.prepare(
-    `INSERT INTO AudienceRun (journeyId, nodeId, versionId, lastRunAt, matched, enrolled) VALUES (?, ?, ?, ?, ?, ?)
+  const startRun = sqlite.prepare(
+    `INSERT INTO AudienceRun (journeyId, nodeId, versionId, lastRunAt, matched, enrolled, cursor) VALUES (?, ?, ?, ?, ?, 0, '')
      ON CONFLICT (journeyId, nodeId) DO UPDATE SET versionId = excluded.versionId, lastRunAt = excluded.lastRunAt,
-       matched = excluded.matched, enrolled = excluded.enrolled`,
+       matched = excluded.matched, enrolled = 0, cursor = ''`,
+  );
+  const advanceRun = sqlite.prepare(
+    'UPDATE AudienceRun SET enrolled = enrolled + ?, cursor = ? WHERE journeyId = ? AND nodeId = ?',
+  );
+  const finishRun = sqlite.prepare(
+    'UPDATE AudienceRun SET cursor = NULL WHERE journeyId = ? AND nodeId = ? RETURNING matched, enrolled',
   );
   const segmentFilter = sqlite.prepare<[string], { filter: string }>('SELECT filter FROM Segment WHERE id = ?');
 
-  function isDue(journeyId: string, nodeId: string, trigger: AudienceTrigger, now: number): boolean {
-    const row = lastRun.get(journeyId, nodeId);
-    if (!row) return true;
-    return trigger.everyMs !== undefined && now - Date.parse(row.lastRunAt) >= trigger.everyMs;
+  function isDue(state: { lastRunAt: string } | undefined, trigger: AudienceTrigger, now: number): boolean {
+    if (!state) return true;
+    return trigger.everyMs !== undefined && now - Date.parse(state.lastRunAt) >= trigger.everyMs;
   }
 
   function filtersOf(trigger: AudienceTrigger): Filter[] | string {
@@ -60,20 +69,27 @@ export function audienceEntries(deps: {
     return filters;
   }
 
-  const runOne = sqlite.transaction(
-    (journeyId: string, versionId: string, nodeId: string, filters: Filter[], now: number): AudienceRunReport => {
-      const ids: string[] = [];
-      forEachSegmentMember({ sqlite }, filters, now, (id) => ids.push(id));
-      let enrolled = 0;
-      for (let i = 0; i < ids.length; i += SLICE) {
-        for (const outcome of deps.enroll(journeyId, ids.slice(i, i + SLICE), nodeId)) {
-          if (outcome.status === 'enrolled') enrolled++;
-        }
-      }
-      saveRun.run(journeyId, nodeId, versionId, isoDate(now), ids.length, enrolled);
-      return { journeyId, nodeId, matched: ids.length, enrolled };
-    },
-  );
+  const members = (filters: Filter[], now: number): string[] => {
+    const ids: string[] = [];
+    forEachSegmentMember({ sqlite }, filters, now, (id) => ids.push(id));
+    return ids.sort();
+  };
+
+  const enrollSlice = sqlite.transaction((journeyId: string, nodeId: string, slice: string[]): number => {
+    let enrolled = 0;
+    for (const outcome of deps.enroll(journeyId, slice, nodeId)) if (outcome.status === 'enrolled') enrolled++;
+    advanceRun.run(enrolled, slice[slice.length - 1], journeyId, nodeId);
+    return enrolled;
+  });
+
+  /** Enrols the members after `cursor` slice by slice, then marks the run finished. */
+  function runFrom(journeyId: string, nodeId: string, ids: string[], cursor: string): AudienceRunReport {
+    const rest = cursor === '' ? ids : ids.filter((id) => id > cursor);
+    let enrolled = 0;
+    for (let i = 0; i < rest.length; i += SLICE) enrolled += enrollSlice(journeyId, nodeId, rest.slice(i, i + SLICE));
+    const totals = finishRun.get(journeyId, nodeId) as { matched: number; enrolled: number };
+    return { journeyId, nodeId, matched: totals.matched, enrolled, runEnrolled: totals.enrolled };
+  }
 
   /** Runs every audience entry that is due at `now`. */
   return function runDue(now: number): AudienceRunReport[] {
@@ -83,13 +99,19 @@ export function audienceEntries(deps: {
       for (const nodeId of compiled.entryNodeIds) {
         const node = compiled.nodes.get(nodeId);
         const trigger = node?.definition.entry?.trigger(node.config);
-        if (trigger?.kind !== 'audience' || !isDue(journey.id, nodeId, trigger, now)) continue;
+        if (trigger?.kind !== 'audience') continue;
+        const state = runState.get(journey.id, nodeId);
+        const resuming = state?.cursor != null;
+        if (!resuming && !isDue(state, trigger, now)) continue;
         const filters = filtersOf(trigger);
         if (typeof filters === 'string') {
           deps.logger.warn({ journeyId: journey.id, nodeId, problem: filters }, 'audience entry skipped');
           continue;
         }
-        const report = runOne(journey.id, journey.liveVersionId, nodeId, filters, now);
+        const ids = members(filters, now);
+        if (resuming) deps.logger.info({ journeyId: journey.id, nodeId, after: state?.cursor }, 'audience run resumed');
+        else startRun.run(journey.id, nodeId, journey.liveVersionId, isoDate(now), ids.length);
+        const report = runFrom(journey.id, nodeId, ids, state?.cursor ?? '');
         deps.logger.info(report, 'audience entry ran');
         reports.push(report);
       }

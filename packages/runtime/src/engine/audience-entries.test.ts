@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { corePackage } from '@siyu/nodes-core';
+import { createNodeRegistry, type JourneyGraph } from '@siyu/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { type Database, openDatabase } from '../db/database.ts';
+import { createLogger } from '../logger.ts';
+import { ManualClock } from './api.ts';
+import { audienceEntries } from './audience-entries.ts';
+import { compileJourney } from './compiler.ts';
+import { createEngine, type DurableEngine } from './engine.ts';
+
+const registry = createNodeRegistry([corePackage]);
+const logger = createLogger('silent');
+let dir: string;
+let db: Database;
+let engine: DurableEngine;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'siyu-audience-'));
+  db = await openDatabase(join(dir, 'test.db'));
+  engine = createEngine({ db, registry, executors: [], clock: new ManualClock(), logger });
+});
+afterEach(async () => {
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** An audience runner as the engine wires it; `crashOnSlice` throws inside that slice's transaction. */
+function runner(crashOnSlice?: number) {
+  let slices = 0;
+  return audienceEntries({
+    sqlite: db.sqlite,
+    compiled: (versionId) => {
+      const row = db.sqlite.prepare('SELECT graph FROM JourneyVersion WHERE id = ?').get(versionId) as {
+        graph: string;
+      };
+      return compileJourney(versionId, JSON.parse(row.graph) as JourneyGraph, registry);
+    },
+    enroll: (journeyId, ids, entryNodeId) => {
+      if (++slices === crashOnSlice) throw new Error('process killed');
+      return engine.enrollMany(journeyId, ids, { entryNodeId });
+    },
+    logger,
+  });
+}
+
+describe('audience entry runs', () => {
+  it('enrol a large segment slice by slice and resume after a crash without enrolling anyone twice', () => {
+    addCustomers(db.sqlite, 'c', 0, 5000); // three slices of at most 2,000
+    db.sqlite.exec(
+      "INSERT INTO CustomerTag (customerId, tag, source, createdAt) SELECT id, '会员', 'import', createdAt FROM Customer",
+    );
+    publishJourney(
+      db.sqlite,
+      'blast',
+      graphOf(
+        [
+          ['entry', 'core.audienceEntry', { filter: { conditions: [{ field: 'tags', op: 'hasTag', value: '会员' }] } }],
+          ['end', 'core.exit', { reason: 'done' }],
+        ],
+        [['entry', 'next', 'end']],
+        { reEntry: { policy: 'always' } },
+      ),
+    );
+    const now = Date.UTC(2026, 10, 23);
+    expect(() => runner(2)(now)).toThrow('process killed');
+    // The first slice is committed and remembered; the second rolled back with the "crash".
+    const afterCrash = db.sqlite.prepare('SELECT matched, enrolled, cursor FROM AudienceRun').get() as {
+      matched: number;
+      enrolled: number;
+      cursor: string;
+    };
+    expect(afterCrash).toMatchObject({ matched: 5000, enrolled: 2000 });
+    expect(afterCrash.cursor).not.toBe('');
+    const count = () => (db.sqlite.prepare('SELECT count(*) n FROM Instance').get() as { n: number }).n;
+    expect(count()).toBe(2000);
+
+    const [report] = runner()(now + 1000); // a restarted engine
+    expect(report).toMatchObject({ matched: 5000, enrolled: 3000, runEnrolled: 5000 });
+    expect(count()).toBe(5000);
+    expect(
+      db.sqlite
+        .prepare('SELECT count(*) n FROM (SELECT customerId FROM Instance GROUP BY customerId HAVING count(*) > 1)')
+        .get(),
+    ).toEqual({ n: 0 });
+    expect(db.sqlite.prepare('SELECT cursor FROM AudienceRun').get()).toEqual({ cursor: null });
+    // Finished: a "once" entry does not run again.
+    expect(runner()(now + 2000)).toEqual([]);
+  });
+});
