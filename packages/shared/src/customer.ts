@@ -27,6 +27,8 @@ export interface RfmScore {
  */
 export interface CustomerView {
   id: string;
+  /** Name shown to staff and used in greetings (`{{displayName}}`): WeCom nickname or imported name. */
+  displayName?: string;
   tags: string[];
   attributes: Record<string, unknown>;
   identities: Identities;

@@ -179,6 +179,7 @@ export function prepareStatements(db: BetterSqlite3.Database) {
       {
         id: string;
         attributes: string;
+        displayName: string | null;
         ownerUserId: string | null;
         channelCode: string | null;
         variant: string | null;
@@ -189,7 +190,7 @@ export function prepareStatements(db: BetterSqlite3.Database) {
       }
     >(
       db,
-      `SELECT c.id, c.attributes, c.ownerUserId, c.channelCode, c.variant, c.erasedAt, c.rfm,
+      `SELECT c.id, c.displayName, c.attributes, c.ownerUserId, c.channelCode, c.variant, c.erasedAt, c.rfm,
         (SELECT json_group_array(tag) FROM CustomerTag WHERE customerId = c.id) AS tags,
         (SELECT json_group_object(kind, value) FROM CustomerIdentity WHERE customerId = c.id) AS identities
        FROM Customer c WHERE c.id = ?`,

@@ -119,6 +119,7 @@ export class Stepper {
       attributes: JSON.parse(row.attributes) as Record<string, unknown>,
       identities,
       channel: row.channelCode ? { code: row.channelCode, variant: row.variant ?? undefined } : undefined,
+      displayName: row.displayName ?? undefined,
       ownerUserId: row.ownerUserId ?? undefined,
       // Refreshed by the engine (rfm-refresh.ts); no orders reads as the "noOrders" segment.
       rfm: row.rfm ? (JSON.parse(row.rfm) as RfmScore) : NO_ORDERS_RFM,
@@ -152,6 +153,10 @@ export class Stepper {
       get channel() {
         view ??= stepper.loadCustomer(customerId);
         return view.channel;
+      },
+      get displayName() {
+        view ??= stepper.loadCustomer(customerId);
+        return view.displayName;
       },
       get ownerUserId() {
         view ??= stepper.loadCustomer(customerId);

@@ -55,7 +55,13 @@ const journey = (hookUrl: string) =>
       [
         'sms',
         'sms.send',
-        { templateCode: 'SMS_1', signName: '品牌', content: '您好，新品上架', params: {}, kind: 'notice' },
+        {
+          templateCode: 'SMS_1',
+          signName: '品牌',
+          content: '{{displayName}}您好，新品上架',
+          params: {},
+          kind: 'notice',
+        },
       ],
       ['tag', 'wecom.markTags', { add: ['试运行'] }],
       ['hook', 'core.webhook', { url: hookUrl }],
@@ -94,7 +100,9 @@ describe('test runs always use the sandbox providers', () => {
       maxDurationMs: 86_400_000,
     });
     expect(result).toMatchObject({ status: 'exited', nodeId: 'end' });
-    expect(result.messages.map((m) => m.channel)).toContain('sms');
+    const sms = result.messages.find((m) => m.channel === 'sms');
+    // The greeting uses the customer's name (the test customer is called 测试客户).
+    expect(sms?.content).toBe('【品牌】测试客户 Test customer您好，新品上架');
     expect(requests).toEqual([]);
 
     // Control: the same wiring outside a simulation really does reach the configured provider.
