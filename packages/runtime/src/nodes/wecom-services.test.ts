@@ -23,7 +23,7 @@ const cleanups = cleanupAfterEach();
 const welcomeJourney = graphOf(
   [
     ['entry', 'testonly.eventEntry', { event: 'wecom.contactAdded' }],
-    ['welcome', 'wecom.welcome', { text: '您好，欢迎来到{{channel.code}}' }],
+    ['welcome', 'wecom.welcome', { text: '{{displayName}}您好，欢迎来到{{channel.code}}' }],
     ['tags', 'wecom.markTags', { groupName: '旅程', add: ['新客'] }],
     ['done', 'testonly.end', {}],
     ['failed', 'testonly.end', {}],
@@ -62,6 +62,7 @@ describe('WeCom end to end: callback → engine → welcome', () => {
     const { db, fake, clock, engine, url } = await setup('fake');
     if (!fake) throw new Error('fake missing');
     publishJourney(db.sqlite, 'j1', welcomeJourney);
+    fake.addContact('wmEXT1', '王芳'); // the callback looks the name up (externalcontact/get)
     const welcomeCode = fake.issueWelcomeCode();
     const xml = contactAddedXml({
       corpId: fake.config.corpId,
@@ -98,7 +99,11 @@ describe('WeCom end to end: callback → engine → welcome', () => {
       customerId: customer.id,
     });
     expect(fake.calls('externalcontact/send_welcome_msg')).toHaveLength(1);
-    expect(fake.calls('externalcontact/send_welcome_msg')[0]?.body).toMatchObject({ welcome_code: welcomeCode });
+    expect(fake.calls('externalcontact/send_welcome_msg')[0]?.body).toMatchObject({
+      welcome_code: welcomeCode,
+      text: { content: '王芳您好，欢迎来到' }, // poster-A is not a registered entry code here
+    });
+    expect(one(db, 'SELECT displayName FROM Customer WHERE id = ?', customer.id).displayName).toBe('王芳');
     // Tags: created in WeCom, marked on the contact (staff from the callback), mirrored locally.
     const tagId = fake.tags.find((x) => x.name === '新客')?.id;
     expect([...(fake.markedTags.get('zhangsan:wmEXT1') ?? [])]).toEqual([tagId]);

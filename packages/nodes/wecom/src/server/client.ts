@@ -88,17 +88,31 @@ export class WecomClient {
 
   /** POSTs JSON to `path` with the access token; one refetch of the token on a token error. */
   async call(path: string, body: unknown, signal?: AbortSignal): Promise<z.infer<typeof BaseReply>> {
+    return this.authorized(path, {}, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal,
+    });
+  }
+
+  /** GETs `path` with query parameters and the access token (the few read APIs that are GET). */
+  async get(path: string, params: Record<string, string>, signal?: AbortSignal): Promise<z.infer<typeof BaseReply>> {
+    return this.authorized(path, params, { method: 'GET', signal });
+  }
+
+  private async authorized(
+    path: string,
+    params: Record<string, string>,
+    init: RequestInit,
+  ): Promise<z.infer<typeof BaseReply>> {
     for (let attempt = 1; ; attempt++) {
       const token = await this.accessToken();
       const url = new URL(path, this.baseUrl);
       url.searchParams.set('access_token', token);
+      for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
       try {
-        return await this.send(path, url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-          signal,
-        });
+        return await this.send(path, url, init);
       } catch (error) {
         if (attempt === 1 && error instanceof WecomApiError && TOKEN_ERRORS.has(error.errcode)) {
           this.token = undefined;
@@ -212,6 +226,12 @@ export class WecomClient {
       remark: input.remark,
     });
     return { configId: String(reply.config_id) };
+  }
+
+  /** A customer's WeCom profile (externalcontact/get): the name greetings use. */
+  async externalContact(externalUserId: string, signal?: AbortSignal): Promise<{ name: string; avatar?: string }> {
+    const reply = await this.get('externalcontact/get', { external_userid: externalUserId }, signal);
+    return z.object({ name: z.string(), avatar: z.string().optional() }).parse(reply.external_contact);
   }
 
   /** Members of a customer group chat; `state` is set on members who joined through a join way. */

@@ -40,6 +40,8 @@ export interface FakeWecom {
    * groupchat/get) and returned as the inner XML of the change_external_chat callback.
    */
   joinChat(chatId: string, externalUserId: string, state?: string): string;
+  /** Makes `externalUserId` a contact with this WeCom name (externalcontact/get). */
+  addContact(externalUserId: string, name: string): void;
   /** A POST callback for our webhook: query string and XML body, encrypted and signed. */
   callback(
     innerXml: string,
@@ -49,6 +51,9 @@ export interface FakeWecom {
   verification(plain: string): Record<string, string>;
   close(): Promise<void>;
 }
+
+/** The read APIs WeCom serves with GET; every other path is POST. */
+const GET_PATHS = new Set(['externalcontact/get']);
 
 const ERRMSG: Record<number, string> = {
   0: 'ok',
@@ -63,6 +68,7 @@ const ERRMSG: Record<number, string> = {
   41096: 'system busy, please retry',
   45033: 'api concurrent out of limit',
   45009: 'reach max api daily quota limit',
+  84061: 'not external contact',
 };
 
 export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<FakeWecom> {
@@ -82,6 +88,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     Array<{ userid: string; type: number; join_time: number; join_scene: number; state?: string }>
   >();
   const memberVersion = new Map<string, number>();
+  const contactNames = new Map<string, string>();
   let seq = 0;
 
   const reply = (res: ServerResponse, errcode: number, extra: Record<string, unknown> = {}) => {
@@ -154,6 +161,12 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       if (!members) return [40050]; // chat does not exist
       return [0, { group_chat: { chat_id: b.chat_id, name: 'VIP 群', owner: 'zhangsan', member_list: members } }];
     },
+    // GET: the query parameters arrive as the body.
+    'externalcontact/get': (b) => {
+      const name = contactNames.get(b.external_userid as string);
+      if (name === undefined) return [84061]; // not an external contact of the corp
+      return [0, { external_contact: { external_userid: b.external_userid, name, type: 1 }, follow_user: [] }];
+    },
     'externalcontact/transfer_customer': (b) => transfer(b),
     'externalcontact/resigned/transfer_customer': (b) => transfer(b),
   };
@@ -177,6 +190,10 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       }
     }
     const accessToken = url.searchParams.get('access_token') ?? undefined;
+    if (req.method === 'GET' && path !== 'gettoken') {
+      const { access_token: _token, ...params } = Object.fromEntries(url.searchParams);
+      body = params;
+    }
     requests.push({ path, body, token: accessToken });
     if (path === 'gettoken') {
       if (url.searchParams.get('corpid') !== corpId || url.searchParams.get('corpsecret') !== secret) {
@@ -187,7 +204,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       return reply(res, 0, { access_token: value, expires_in: ttl });
     }
     const handler = handlers[path];
-    if (!handler || req.method !== 'POST') {
+    if (!handler || req.method !== (GET_PATHS.has(path) ? 'GET' : 'POST')) {
       res.writeHead(404);
       return res.end();
     }
@@ -222,6 +239,9 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     },
     tags,
     markedTags,
+    addContact: (externalUserId, name) => {
+      contactNames.set(externalUserId, name);
+    },
     joinChat: (chatId, externalUserId, state) => {
       const members = chats.get(chatId) ?? [];
       const now = Math.floor(Date.now() / 1000);

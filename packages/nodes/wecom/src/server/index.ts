@@ -189,7 +189,12 @@ export function createWecomServerPackage(deps: WecomServerDeps): ServerNodePacka
   });
 
   const webhooks: WebhookRoute[] =
-    deps.config && client ? wecomWebhooks(deps.config, (chatId) => client.groupChatMembers(chatId)) : [];
+    deps.config && client
+      ? wecomWebhooks(deps.config, {
+          chatMembers: (chatId) => client.groupChatMembers(chatId),
+          contactName: async (externalUserId) => (await client.externalContact(externalUserId)).name,
+        })
+      : [];
   return {
     name: 'wecom',
     executors: [welcomeExecutor, markTagsExecutor, inviteExecutor, massExecutor],

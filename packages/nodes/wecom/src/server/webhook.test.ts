@@ -85,10 +85,28 @@ describe('WeCom callback webhook over HTTP', () => {
     expect((received[2] as { id: string }).id).toBe((received[0] as { id: string }).id);
   });
 
+  it('adds the WeCom name (externalcontact/get, GET) to contactAdded; a failed lookup still answers "success"', async () => {
+    fake = await startFakeWecom();
+    const client = new WecomClient(fake.config);
+    fake.addContact('wmNAMED', '王芳');
+    const { base, received } = await serve(
+      wecomWebhooks(fake.config, { contactName: async (id) => (await client.externalContact(id)).name }),
+    );
+    for (const externalUserId of ['wmNAMED', 'wmUNKNOWN']) {
+      const xml = contactAddedXml({ corpId: fake.config.corpId, userId: 'zhangsan', externalUserId, createTime: 1 });
+      const { query, body } = fake.callback(xml);
+      const res = await fetch(`${base}?${qs(query)}`, { method: 'POST', body });
+      expect(await res.text()).toBe('success');
+    }
+    const names = received.map((e) => (e as { data: { name?: string } }).data.name);
+    expect(names).toEqual(['王芳', undefined]); // the unknown contact answers errcode 84061
+    expect(fake.calls('externalcontact/get').map((c) => c.body.external_userid)).toEqual(['wmNAMED', 'wmUNKNOWN']);
+  });
+
   it('no state → no channel event; deletes and group joins become events; unknown events are dropped', async () => {
     fake = await startFakeWecom();
     const client = new WecomClient(fake.config);
-    const { base, received } = await serve(wecomWebhooks(fake.config, (chatId) => client.groupChatMembers(chatId)));
+    const { base, received } = await serve(wecomWebhooks(fake.config, { chatMembers: (chatId) => client.groupChatMembers(chatId) }));
     const post = async (xml: string) => {
       const { query, body } = fake.callback(xml);
       return fetch(`${base}?${qs(query)}`, { method: 'POST', body });

@@ -98,6 +98,34 @@ export function eventsOf(cb: Callback): JourneyEventInput[] {
 
 /** Reads a group chat's members (groupchat/get); the join callback does not say who used which code. */
 export type ChatMembersLookup = (chatId: string) => Promise<GroupMember[]>;
+/** The WeCom name of an external contact (externalcontact/get). */
+export type ContactNameLookup = (externalUserId: string) => Promise<string>;
+
+/** What the callback handler may ask WeCom about (absent in tests of the callback alone). */
+export interface CallbackLookups {
+  chatMembers?: ChatMembersLookup;
+  contactName?: ContactNameLookup;
+}
+
+/** A name lookup may not hold the callback long: WeCom wants an answer within 5 s. */
+const NAME_LOOKUP_MS = 2000;
+
+/**
+ * Adds the customer's WeCom name to contact-added events, so greetings can use it. Best effort:
+ * a slow or failed lookup leaves the event without a name rather than failing the callback.
+ */
+async function withContactNames(events: JourneyEventInput[], lookup?: ContactNameLookup): Promise<void> {
+  if (!lookup) return;
+  for (const event of events) {
+    const external = event.data?.externalUserId;
+    if (event.type !== 'wecom.contactAdded' || typeof external !== 'string') continue;
+    const name = await Promise.race([
+      lookup(external).catch(() => undefined),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), NAME_LOOKUP_MS).unref()),
+    ]);
+    if (name) event.data = { ...event.data, name };
+  }
+}
 
 /**
  * Group member changes (change_external_chat/update): the callback lists the changed members'
@@ -144,7 +172,7 @@ export async function chatEventsOf(cb: Callback, lookup: ChatMembersLookup | und
 async function handle(
   secrets: CallbackSecrets,
   request: WebhookRequest,
-  lookup?: ChatMembersLookup,
+  lookups: CallbackLookups = {},
 ): Promise<WebhookResult> {
   const query = Query.safeParse(request.query);
   if (!query.success)
@@ -182,14 +210,15 @@ async function handle(
     return { response: text(400, `bad callback: ${(error as Error).message}`), events: [] };
   }
   // A failed member lookup throws: the runtime answers 500 and WeCom delivers the callback again.
-  const events = [...eventsOf(callback), ...(await chatEventsOf(callback, lookup))];
+  const events = [...eventsOf(callback), ...(await chatEventsOf(callback, lookups.chatMembers))];
+  await withContactNames(events, lookups.contactName);
   return { response: text(200, 'success'), events };
 }
 
 /** GET and POST on /callback → mounted at /webhooks/wecom/callback. */
-export function wecomWebhooks(secrets: CallbackSecrets, lookup?: ChatMembersLookup): WebhookRoute[] {
+export function wecomWebhooks(secrets: CallbackSecrets, lookups: CallbackLookups = {}): WebhookRoute[] {
   return [
     { method: 'GET', path: '/callback', handle: (request) => handle(secrets, request) },
-    { method: 'POST', path: '/callback', handle: (request) => handle(secrets, request, lookup) },
+    { method: 'POST', path: '/callback', handle: (request) => handle(secrets, request, lookups) },
   ];
 }

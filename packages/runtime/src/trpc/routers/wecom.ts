@@ -62,6 +62,8 @@ export const wecomRouter = router({
         code: z.string().min(1).max(30),
         userId: UserIdSchema.default('sandbox-staff'),
         externalUserId: z.string().min(1).max(64).optional(),
+        /** The customer's WeCom name, as the real callback looks it up (externalcontact/get). */
+        name: z.string().trim().min(1).max(100).optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -87,6 +89,7 @@ export const wecomRouter = router({
             state: input.code,
             welcomeCode: `sandbox-welcome-${base}`,
             half: false,
+            ...(input.name ? { name: input.name } : {}),
           },
         },
         'sandbox',
