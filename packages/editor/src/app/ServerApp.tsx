@@ -1,5 +1,8 @@
 import type { JourneyGraph } from '@siyu/shared';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ChannelDetail } from '../channels/ChannelDetail.tsx';
+import { ChannelsPage } from '../channels/ChannelsPage.tsx';
+import { QrSheet } from '../channels/QrSheet.tsx';
 import { type CanvasOverlay, edgeShares } from '../model/overlay.ts';
 import { CustomerProfile } from '../pages/CustomerProfile.tsx';
 import { CustomersPage } from '../pages/CustomersPage.tsx';
@@ -42,6 +45,9 @@ export function ServerApp({ signedIn }: { signedIn: boolean }) {
 function Page({ route }: { route: PageRoute }) {
   if (route.page === 'sandbox') return <SandboxInbox customerId={route.customerId} />;
   if (route.page === 'customer') return <CustomerProfile key={route.customerId} customerId={route.customerId} />;
+  if (route.page === 'channels') return <ChannelsPage />;
+  if (route.page === 'channel') return <ChannelDetail key={route.channelId} channelId={route.channelId} />;
+  if (route.page === 'channelQr') return <QrSheet key={route.channelId} channelId={route.channelId} />;
   return <CustomersPage />;
 }
 

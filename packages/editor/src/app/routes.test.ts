@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOMERS_HREF, customerHref, parsePageRoute, sandboxHref } from './routes.ts';
+import {
+  CHANNELS_HREF,
+  CUSTOMERS_HREF,
+  channelHref,
+  channelQrHref,
+  customerHref,
+  parsePageRoute,
+  sandboxHref,
+} from './routes.ts';
 
 describe('page routes', () => {
   it('round-trips the sandbox inbox (optionally per customer) and customer profiles', () => {
@@ -10,5 +18,13 @@ describe('page routes', () => {
     expect(parsePageRoute('#/customers/')).toBeNull();
     expect(parsePageRoute('#/reports/channels')).toBeNull();
     expect(parsePageRoute('')).toBeNull();
+  });
+
+  it('round-trips the channel list, a channel and its QR sheet', () => {
+    expect(parsePageRoute(CHANNELS_HREF)).toEqual({ page: 'channels' });
+    expect(parsePageRoute(channelHref('ch_1/é'))).toEqual({ page: 'channel', channelId: 'ch_1/é' });
+    expect(parsePageRoute(channelQrHref('ch_1/é'))).toEqual({ page: 'channelQr', channelId: 'ch_1/é' });
+    expect(parsePageRoute('#/channels/')).toBeNull();
+    expect(parsePageRoute('#/channels/ch_1/print')).toBeNull();
   });
 });

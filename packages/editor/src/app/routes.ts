@@ -1,13 +1,16 @@
 import { useEffect, useState } from 'react';
 
 /**
- * Pages outside the canvas live behind the hash (#/sandbox, #/customers/<id>), like the report
- * pages, so they open by link, survive a reload and need no router library for three pages.
+ * Pages outside the canvas live behind the hash (#/sandbox, #/customers/<id>, #/channels/<id>),
+ * like the report pages, so they open by link, survive a reload and need no router library.
  */
 export type PageRoute =
   | { page: 'sandbox'; customerId?: string }
   | { page: 'customers' }
-  | { page: 'customer'; customerId: string };
+  | { page: 'customer'; customerId: string }
+  | { page: 'channels' }
+  | { page: 'channel'; channelId: string }
+  | { page: 'channelQr'; channelId: string };
 
 export function parsePageRoute(hash: string): PageRoute | null {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -18,6 +21,12 @@ export function parsePageRoute(hash: string): PageRoute | null {
   if (path === '/customers') return { page: 'customers' };
   const customer = /^\/customers\/([^/]+)$/.exec(path);
   if (customer) return { page: 'customer', customerId: decodeURIComponent(customer[1] as string) };
+  if (path === '/channels') return { page: 'channels' };
+  const channel = /^\/channels\/([^/]+)(\/qr)?$/.exec(path);
+  if (channel) {
+    const channelId = decodeURIComponent(channel[1] as string);
+    return channel[2] ? { page: 'channelQr', channelId } : { page: 'channel', channelId };
+  }
   return null;
 }
 
@@ -25,6 +34,9 @@ export const sandboxHref = (customerId?: string) =>
   customerId ? `#/sandbox?customer=${encodeURIComponent(customerId)}` : '#/sandbox';
 export const customerHref = (customerId: string) => `#/customers/${encodeURIComponent(customerId)}`;
 export const CUSTOMERS_HREF = '#/customers';
+export const CHANNELS_HREF = '#/channels';
+export const channelHref = (channelId: string) => `#/channels/${encodeURIComponent(channelId)}`;
+export const channelQrHref = (channelId: string) => `${channelHref(channelId)}/qr`;
 
 export function usePageRoute(): PageRoute | null {
   const [route, setRoute] = useState(() => parsePageRoute(location.hash));

@@ -1,9 +1,9 @@
 import { useLocale } from '../app/i18n.ts';
-import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
+import { CHANNELS_HREF, CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
 import { CHANNEL_REPORT_HREF } from '../reports/route.ts';
 
-/** The header of the pages around the canvas: journeys, customers, the message sandbox, reports. */
-export function PageNav({ current }: { current: 'journeys' | 'customers' | 'sandbox' }) {
+/** The header of the pages around the canvas: journeys, customers, channels, the message sandbox, reports. */
+export function PageNav({ current }: { current: 'journeys' | 'customers' | 'channels' | 'sandbox' }) {
   const { tr, locale, setLocale } = useLocale();
   const link = (key: typeof current, href: string, zh: string, en: string) => (
     <a href={href} className={key === current ? 'current' : ''} data-testid={`nav-${key}`}>
@@ -15,6 +15,7 @@ export function PageNav({ current }: { current: 'journeys' | 'customers' | 'sand
       <strong>{tr('私域旅程', 'Siyu journeys')}</strong>
       {link('journeys', '#/', '旅程', 'Journeys')}
       {link('customers', CUSTOMERS_HREF, '客户', 'Customers')}
+      {link('channels', CHANNELS_HREF, '渠道', 'Channels')}
       {link('sandbox', sandboxHref(), '沙箱消息', 'Message sandbox')}
       <a href={CHANNEL_REPORT_HREF}>{tr('渠道报表', 'Channel report')}</a>
       <span className="spacer" />

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { useLocale } from '../app/i18n.ts';
+import { channelHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { pct, yuan } from './format.ts';
 import { Rule, Section, useLoad } from './parts.tsx';
@@ -85,7 +86,9 @@ function Channels({ input }: { input: { from: number; to: number; windowDays: nu
             <tbody>
               {data.rows.map((r) => (
                 <tr key={r.code} data-testid={`channel-row-${r.code}`}>
-                  <td>{r.channelName}</td>
+                  <td>
+                    <a href={channelHref(r.channelId)}>{r.channelName}</a>
+                  </td>
                   <td>{r.variant}</td>
                   <td>{r.code}</td>
                   <td>

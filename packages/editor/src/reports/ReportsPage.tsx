@@ -1,4 +1,5 @@
 import { useLocale } from '../app/i18n.ts';
+import { CHANNELS_HREF } from '../app/routes.ts';
 import { ChannelReport } from './ChannelReport.tsx';
 import { JourneyReport } from './JourneyReport.tsx';
 import type { ReportRoute } from './route.ts';
@@ -14,6 +15,9 @@ export function ReportsPage({ route }: { route: ReportRoute }) {
           ← {tr('旅程', 'Journeys')}
         </a>
         <a href="#/reports/channels">{tr('渠道报表', 'Channel report')}</a>
+        <a href={CHANNELS_HREF} data-testid="report-to-channels">
+          {tr('渠道管理', 'Manage channels')}
+        </a>
         <button type="button" className="link" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')}>
           {locale === 'en' ? '中文' : 'English'}
         </button>

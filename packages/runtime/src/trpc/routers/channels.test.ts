@@ -92,6 +92,7 @@ describe('channels router', () => {
       [kept.id, false],
     ]);
     expect(all.find((c) => c.id === kept.id)?.codes.map((c) => c.variant)).toEqual(['A', 'B']);
+    expect((await viewer.channels.qrCodes({ channelId: kept.id })).map((q) => q.variant)).toEqual(['A', 'B']);
     await op.channels.setDelivered({ code: 'poster-a', delivered: 300 });
     expect((await viewer.channels.get({ id: kept.id })).codes.map((c) => c.delivered)).toEqual([300, 0]);
   });

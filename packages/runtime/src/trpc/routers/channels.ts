@@ -154,7 +154,10 @@ export const channelsRouter = router({
   qrCodes: viewerProcedure
     .input(z.object({ channelId: Id, format: z.enum(['svg', 'png']).default('svg') }))
     .query(async ({ ctx, input }) => {
-      const codes = await ctx.db.prisma.entryCode.findMany({ where: { channelId: input.channelId } });
+      const codes = await ctx.db.prisma.entryCode.findMany({
+        where: { channelId: input.channelId },
+        orderBy: CODE_ORDER,
+      });
       if (codes.length === 0) throw notFound('渠道 Channel', input.channelId);
       return Promise.all(
         codes.map(async (c) => {

@@ -1,0 +1,140 @@
+// What the channel screens compute, kept apart from React so it is tested directly: kind names,
+// per-channel totals from the channel report's per-code rows, the create/add-code input built from
+// the form, and the server's input errors mapped onto the form's fields.
+import type { Locale } from '@siyu/shared';
+import type { api } from '../app/server-api.ts';
+
+export type ChannelKind = 'packageCard' | 'liveCode' | 'smsLink' | 'storePoster';
+export const CHANNEL_KINDS: readonly ChannelKind[] = ['packageCard', 'liveCode', 'smsLink', 'storePoster'];
+
+const KIND_NAMES: Record<ChannelKind, [string, string]> = {
+  packageCard: ['包裹卡', 'Package card'],
+  liveCode: ['企业微信活码', 'WeCom live code'],
+  smsLink: ['短信链接', 'SMS link'],
+  storePoster: ['门店海报', 'Store poster'],
+};
+
+/** What "delivered" (the recall denominator) means for each kind. */
+const DELIVERED_NAMES: Record<ChannelKind, [string, string]> = {
+  packageCard: ['寄出卡片数', 'Cards shipped'],
+  liveCode: ['投放量', 'Delivered'],
+  smsLink: ['发送短信数', 'SMS sent'],
+  storePoster: ['张贴海报数', 'Posters put up'],
+};
+
+const pick = (names: Record<string, [string, string]>, kind: string, locale: Locale, fallback: string) =>
+  names[kind]?.[locale === 'en' ? 1 : 0] ?? fallback;
+export const kindName = (kind: string, locale: Locale) => pick(KIND_NAMES, kind, locale, kind);
+export const deliveredName = (kind: string, locale: Locale) =>
+  pick(DELIVERED_NAMES, kind, locale, locale === 'en' ? 'Delivered' : '投放量');
+
+type ReportRow = Awaited<ReturnType<typeof api.reports.channels.query>>['rows'][number];
+
+export interface Numbers {
+  /** Recorded on the codes plus SMS sent carrying their links (the report's definition). */
+  delivered: number;
+  /** The SMS part of `delivered`. */
+  smsSent: number;
+  scans: number;
+  /** Customers who came in through the code (summed over a channel's codes). */
+  cameIn: number;
+  /** cameIn ÷ delivered; null when nothing was delivered. */
+  recallRate: number | null;
+}
+
+/** The channel report's rows per code, and their totals per channel. */
+export function channelNumbers(rows: readonly ReportRow[]): {
+  byCode: Map<string, Numbers>;
+  byChannel: Map<string, Numbers>;
+} {
+  const byCode = new Map<string, Numbers>();
+  const byChannel = new Map<string, Numbers>();
+  for (const r of rows) {
+    const { delivered, smsSent, scans, cameIn, recallRate } = r;
+    byCode.set(r.code, { delivered, smsSent, scans, cameIn, recallRate });
+    const total = byChannel.get(r.channelId) ?? { delivered: 0, smsSent: 0, scans: 0, cameIn: 0, recallRate: null };
+    total.delivered += r.delivered;
+    total.smsSent += r.smsSent;
+    total.scans += r.scans;
+    total.cameIn += r.cameIn;
+    total.recallRate = total.delivered > 0 ? total.cameIn / total.delivered : null;
+    byChannel.set(r.channelId, total);
+  }
+  return { byCode, byChannel };
+}
+
+/** One variant (one entry code) as typed in a form: every field is text until sent. */
+export interface CodeDraft {
+  variant: string;
+  code: string;
+  targetUrl: string;
+  delivered: string;
+}
+
+export interface ChannelDraft {
+  name: string;
+  kind: ChannelKind;
+  codes: CodeDraft[];
+}
+
+export const codeDraft = (variant: string): CodeDraft => ({ variant, code: '', targetUrl: '', delivered: '' });
+
+/** "A", "B", … the first letter no variant uses yet (then "V27", …). */
+export function nextVariantName(used: readonly string[]): string {
+  const taken = new Set(used.map((v) => v.trim()));
+  for (let i = 0; i < 26; i++) {
+    const name = String.fromCharCode(65 + i);
+    if (!taken.has(name)) return name;
+  }
+  let n = 27;
+  while (taken.has(`V${n}`)) n++;
+  return `V${n}`;
+}
+
+/**
+ * The API input for one code. Empty optional fields are left out (the server generates the code);
+ * the rest goes as typed, so the server's schema (the one source of the rules) judges it: a
+ * non-number delivered count becomes null and is refused on its field.
+ */
+export function codeInput(d: CodeDraft) {
+  return {
+    variant: d.variant,
+    ...(d.code.trim() ? { code: d.code.trim() } : {}),
+    ...(d.targetUrl.trim() ? { targetUrl: d.targetUrl.trim() } : {}),
+    // NaN travels as JSON null, which the server refuses on `delivered`.
+    delivered: d.delivered.trim() === '' ? 0 : Number(d.delivered),
+  };
+}
+
+export const createInput = (d: ChannelDraft) => ({ name: d.name, kind: d.kind, codes: d.codes.map(codeInput) });
+
+export interface FormErrors {
+  /** Messages by the input's path (`name`, `codes[1].code`), for the fields the form shows. */
+  fields: Record<string, string>;
+  /** Everything else: issues on fields the form does not show, or the error itself. */
+  message: string;
+}
+
+/**
+ * The server's answer to bad input: tRPC errors carry zod's issues as `data.issues` ({path,
+ * message}); each lands on its field when the form has one (`known`), the rest in `message`.
+ */
+export function formErrors(error: unknown, known: (path: string) => boolean): FormErrors {
+  const issues = (error as { data?: { issues?: Array<{ path: string; message: string }> } } | null)?.data?.issues;
+  const fields: Record<string, string> = {};
+  const other: string[] = [];
+  for (const issue of issues ?? []) {
+    if (known(issue.path)) fields[issue.path] ??= issue.message;
+    else other.push(`${issue.path}: ${issue.message}`);
+  }
+  const message = issues?.length ? other.join('\n') : error instanceof Error ? error.message : String(error);
+  return { fields, message };
+}
+
+/** The qrCodes procedure's SVG text as an <img> source: drawn as an image, never parsed into the page. */
+export const svgDataUrl = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+
+/** The channel report over all time (its `to` is the largest epoch the API accepts): a channel's lifetime numbers. */
+export const ALL_TIME = { from: 0, to: 8.64e15, windowDays: 7 } as const;
+
+export const NO_ERRORS: FormErrors = { fields: {}, message: '' };

@@ -1,0 +1,46 @@
+import { type ReactNode, useState } from 'react';
+import { type FormErrors, formErrors, NO_ERRORS } from './model.ts';
+
+/**
+ * Runs a mutation for a form: busy while it runs, and the server's input errors afterwards, on the
+ * fields `known` says the form shows. Resolves true when it went through.
+ */
+export function useAction(known: (path: string) => boolean) {
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const run = async (action: () => Promise<unknown>): Promise<boolean> => {
+    setBusy(true);
+    setErrors(NO_ERRORS);
+    try {
+      await action();
+      return true;
+    } catch (error) {
+      setErrors(formErrors(error, known));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, errors, run };
+}
+
+/** A labelled input with the server's message for its path under it. */
+export function Field(props: { label: string; path: string; errors: FormErrors; children: ReactNode }) {
+  const message = props.errors.fields[props.path];
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children` (always an input or select)
+    <label className={`field${message ? ' field-error' : ''}`} data-field={props.path}>
+      <span className="field-label">{props.label}</span>
+      {props.children}
+      {message && <span className="field-message">{message}</span>}
+    </label>
+  );
+}
+
+export function FormMessage({ errors }: { errors: FormErrors }) {
+  return errors.message ? (
+    <p className="field-message" data-testid="form-error">
+      {errors.message}
+    </p>
+  ) : null;
+}

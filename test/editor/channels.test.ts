@@ -1,0 +1,223 @@
+// 渠道管理 in Chromium against the real server on SQLite: an operator creates a package-card channel
+// with two variants through the form (a bad code is refused on its field by the server's schema),
+// records how many cards were shipped, sees a real scan and a customer coming in reflected in the
+// numbers, opens the printable QR sheet (screen and print media), finds the channel in the list and
+// archives it; a viewer sees the same pages read-only.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const shots = join(root, 'test-output/screenshots');
+let base = '';
+let server: ChildProcess | undefined;
+let dir = '';
+let browser: Browser;
+
+/**
+ * A port nobody listens on now (the OS picks it), not a random one in a fixed range: a server
+ * another test run left behind on a guessed port would otherwise answer in place of ours.
+ */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+    probe.on('error', fail);
+  });
+}
+
+beforeAll(async () => {
+  const PORT = await freePort();
+  base = `http://127.0.0.1:${PORT}`;
+  execFileSync('npx', ['vite', 'build'], { cwd: join(root, 'packages/editor'), stdio: 'pipe' });
+  dir = mkdtempSync(join(tmpdir(), 'siyu-editor-channels-'));
+  server = spawn('npx', ['tsx', 'src/main.ts'], {
+    cwd: join(root, 'packages/runtime'),
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      DATABASE_PATH: join(dir, 'siyu.db'),
+      ADMIN_PASSWORD: 'secret123',
+      LOG_LEVEL: 'warn',
+      LOAD_EXAMPLES: 'false',
+    },
+    stdio: 'pipe',
+    // Its own process group, so the server (npx's grandchild) stops with it.
+    detached: true,
+  });
+  for (let i = 0; i < 120; i++) {
+    const ok = await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  mkdirSync(shots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (server?.pid) process.kill(-server.pid, 'SIGTERM');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(shots, `channels-${name}.png`), fullPage: true });
+
+async function signIn(username: string, password: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  await page.waitForSelector('[data-testid=login]');
+  await page.locator('input').nth(0).fill(username);
+  await page.locator('input').nth(1).fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForSelector('[data-testid=journey-list]');
+  return page;
+}
+
+/** A tRPC mutation as the page's signed-in operator (what the UI has no business doing: users, scans). */
+async function mutate(page: Page, path: string, input: unknown) {
+  const res = await page.request.post(`${base}/trpc/${path}`, { data: input });
+  if (!res.ok()) throw new Error(`${path}: ${res.status()} ${await res.text()}`);
+  return ((await res.json()) as { result: { data: unknown } }).result.data;
+}
+
+const cells = (page: Page, row: string) => page.locator(row).locator('td').allInnerTexts();
+
+describe('channel management (渠道管理)', () => {
+  it('creates a package-card channel with two variants, records delivered, prints QR codes, lists and archives it', {
+    timeout: 60_000,
+  }, async () => {
+    const page = await signIn('admin', 'secret123');
+    await page.getByTestId('nav-channels').click();
+    await page.waitForSelector('[data-testid=channels-page]');
+    await expect.poll(() => page.getByTestId('channel-row').count()).toBe(0);
+
+    // The form: two variants; the second code breaks the server's rule and is refused on its field.
+    await page.getByTestId('new-channel').click();
+    const form = page.getByTestId('channel-form');
+    await page.getByTestId('channel-name').fill('双11 包裹卡');
+    await page.getByTestId('channel-kind').selectOption('packageCard');
+    await page.getByTestId('add-variant').click();
+    const row = (i: number) => page.getByTestId('variant-row').nth(i);
+    await row(0).locator('input').nth(0).fill('扫码领 5 元券');
+    await row(0).locator('input').nth(1).fill('card-a');
+    await row(1).locator('input').nth(0).fill('扫码抽奖');
+    await row(1).locator('input').nth(1).fill('card b!');
+    await page.getByTestId('create-channel').click();
+    const badCode = form.locator('[data-field="codes[1].code"] .field-message');
+    await expect.poll(() => badCode.textContent()).toContain('code must be 3–30 letters');
+    expect(await form.locator('.field-message').count()).toBe(1);
+    await row(1).locator('input').nth(1).fill('card-b');
+    await page.getByTestId('create-channel').click();
+
+    // The new channel's page: both variants with their tracked links.
+    await page.waitForSelector('[data-testid=channel-detail]');
+    expect(await page.getByTestId('channel-title').textContent()).toBe('双11 包裹卡');
+    const codeRow = (code: string) => `[data-testid=code-row][data-code="${code}"]`;
+    await expect.poll(() => page.getByTestId('code-row').count()).toBe(2);
+    expect((await cells(page, codeRow('card-a'))).slice(0, 3)).toEqual(['扫码领 5 元券', 'card-a', `${base}/r/card-a`]);
+
+    // Cards shipped per batch; then one anonymous scan of card A and one customer who came in by it.
+    for (const [code, count] of [
+      ['card-a', '1000'],
+      ['card-b', '500'],
+    ] as const) {
+      await page.getByTestId(`delivered-input-${code}`).fill(count);
+      await page.getByTestId(`delivered-save-${code}`).click();
+      await expect.poll(() => page.getByTestId(`delivered-save-${code}`).isDisabled()).toBe(true);
+    }
+    await expect.poll(() => page.getByTestId('total-delivered').textContent()).toBe('1500');
+    expect((await page.request.get(`${base}/r/card-a`, { maxRedirects: 0 })).status()).toBe(302);
+    await mutate(page, 'wecom.simulateContactAdded', { code: 'card-a' });
+    await page.reload();
+    await page.waitForSelector(codeRow('card-a'));
+    await expect
+      .poll(() => cells(page, codeRow('card-a')))
+      .toEqual(['扫码领 5 元券', 'card-a', `${base}/r/card-a`, '保存', '1', '1', '0.10%']);
+    expect(await page.getByTestId('delivered-input-card-a').inputValue()).toBe('1000');
+    await shot(page, '04-detail');
+
+    // The QR sheet: one SVG code per variant with its name and tracked URL; print media drops the toolbar.
+    await page.getByTestId('open-qr-sheet').click();
+    await page.waitForSelector('[data-testid=qr-card] img');
+    const cards = page.getByTestId('qr-card');
+    expect(await cards.count()).toBe(2);
+    expect(await cards.locator('figcaption').allInnerTexts()).toEqual([
+      `扫码抽奖\n${base}/r/card-b`,
+      `扫码领 5 元券\n${base}/r/card-a`,
+    ]);
+    await expect
+      .poll(() =>
+        cards
+          .locator('img')
+          .evaluateAll((imgs) => imgs.map((i) => (i as unknown as { naturalWidth: number }).naturalWidth > 0)),
+      )
+      .toEqual([true, true]);
+    await shot(page, '02-qr-sheet');
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.qr-toolbar').isVisible()).toBe(false);
+    expect(await cards.first().isVisible()).toBe(true);
+    await shot(page, '03-qr-sheet-print');
+    await page.emulateMedia({ media: 'screen' });
+
+    // The list: kind, both codes, delivered, came in and recall over all time.
+    await page.getByTestId('qr-back').click();
+    await page.getByTestId('nav-channels').click();
+    const listRow = page.getByTestId('channel-row');
+    await expect.poll(() => listRow.count()).toBe(1);
+    await expect.poll(() => listRow.locator('[data-col=recall]').textContent()).toBe('0.07%');
+    expect(await listRow.locator('[data-col=name]').textContent()).toBe('双11 包裹卡');
+    expect(await listRow.locator('[data-col=kind]').textContent()).toBe('包裹卡');
+    expect(await listRow.locator('[data-col=codes] .tag').allTextContents()).toEqual([
+      '扫码抽奖 · card-b',
+      '扫码领 5 元券 · card-a',
+    ]);
+    expect(await listRow.locator('[data-col=delivered]').textContent()).toBe('1500');
+    expect(await listRow.locator('[data-col=cameIn]').textContent()).toBe('1');
+    await shot(page, '01-list');
+
+    // A viewer: the same numbers, nothing to change.
+    await mutate(page, 'operators.create', {
+      username: 'viewer1',
+      displayName: '只读同事',
+      password: 'viewer-pass-1',
+      role: 'viewer',
+    });
+    const viewer = await signIn('viewer1', 'viewer-pass-1');
+    await viewer.getByTestId('nav-channels').click();
+    await viewer.waitForSelector('[data-testid=read-only]');
+    await expect.poll(() => viewer.getByTestId('channel-row').locator('[data-col=recall]').textContent()).toBe('0.07%');
+    expect(await viewer.getByTestId('new-channel').count()).toBe(0);
+    expect(await viewer.getByTestId('archive-channel').count()).toBe(0);
+    await viewer.getByTestId('channel-row').locator('[data-col=name]').click();
+    await viewer.waitForSelector(codeRow('card-a'));
+    expect(await viewer.locator('[data-testid=code-list] input').count()).toBe(0);
+    expect(await viewer.getByTestId('add-code-form').count()).toBe(0);
+    expect(await viewer.getByTestId('open-qr-sheet').count()).toBe(1);
+    await viewer.context().close();
+
+    // Archive (after the confirm): gone from the list, back with "show archived", its link is dead.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('archive-channel').click();
+    await expect.poll(() => listRow.count()).toBe(0);
+    await page.getByTestId('show-archived').check();
+    await expect.poll(() => listRow.count()).toBe(1);
+    expect(await listRow.locator('td').first().textContent()).toContain('已归档');
+    expect((await page.request.get(`${base}/r/card-a`, { maxRedirects: 0 })).status()).toBe(404);
+    await page.context().close();
+  });
+});
