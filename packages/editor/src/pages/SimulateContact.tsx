@@ -15,6 +15,7 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
   const [codes, setCodes] = useState<Code[]>([]);
   const [code, setCode] = useState('');
   const [externalUserId, setExternalUserId] = useState('');
+  const [name, setName] = useState('');
   const [result, setResult] = useState('');
   const [error, setError] = useState('');
   useEffect(() => {
@@ -54,23 +55,31 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
             placeholder={tr('外部联系人 id（可选）', 'External user id (optional)')}
             data-testid="simulate-external-id"
           />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder={tr('微信昵称（可选，欢迎语 {{displayName}}）', 'WeCom name (optional, {{displayName}})')}
+            data-testid="simulate-name"
+          />
           <button
             type="button"
             className="primary"
             onClick={() => {
               setError('');
-              api.wecom.simulateContactAdded.mutate({ code, externalUserId: externalUserId || undefined }).then(
-                (r) => {
-                  setResult(
-                    tr(
-                      `客户 ${r.customerId ?? r.externalUserId} 已添加，进入 ${r.enrolled} 个旅程`,
-                      `Customer ${r.customerId ?? r.externalUserId} added, entered ${r.enrolled} journey(s)`,
-                    ),
-                  );
-                  onDone();
-                },
-                (e: Error) => setError(e.message),
-              );
+              api.wecom.simulateContactAdded
+                .mutate({ code, externalUserId: externalUserId || undefined, name: name.trim() || undefined })
+                .then(
+                  (r) => {
+                    setResult(
+                      tr(
+                        `客户 ${r.customerId ?? r.externalUserId} 已添加，进入 ${r.enrolled} 个旅程`,
+                        `Customer ${r.customerId ?? r.externalUserId} added, entered ${r.enrolled} journey(s)`,
+                      ),
+                    );
+                    onDone();
+                  },
+                  (e: Error) => setError(e.message),
+                );
             }}
             data-testid="simulate-add"
           >

@@ -44,14 +44,19 @@ describe('wecom router in the sandbox', () => {
     expect(live.qrCodeUrl).toBe('http://localhost:3000/r/store-sh');
     const scan = await h
       .as('operator')
-      .wecom.simulateContactAdded({ code: 'store-sh', userId: 'zhangsan', externalUserId: 'wm1' });
+      .wecom.simulateContactAdded({ code: 'store-sh', userId: 'zhangsan', externalUserId: 'wm1', name: '王芳' });
     expect(scan.enrolled).toBe(1);
     await h.engine.tick();
     const customer = await h.db.prisma.customer.findUniqueOrThrow({
       where: { id: scan.customerId },
       include: { tags: true },
     });
-    expect(customer).toMatchObject({ ownerUserId: 'zhangsan', channelCode: 'store-sh', variant: 'shanghai' });
+    expect(customer).toMatchObject({
+      ownerUserId: 'zhangsan',
+      channelCode: 'store-sh',
+      variant: 'shanghai',
+      displayName: '王芳',
+    });
     expect(customer.tags.map((t) => t.tag).sort()).toEqual(['渠道:store-sh', '版本:shanghai', '门店客']);
     await expect(h.as('operator').wecom.simulateContactAdded({ code: 'nope' })).rejects.toThrow(/not found/);
   });
