@@ -119,8 +119,10 @@ describe('channel management (渠道管理)', () => {
     await row(1).locator('input').nth(1).fill('card b!');
     await page.getByTestId('create-channel').click();
     const badCode = form.locator('[data-field="codes[1].code"] .field-message');
-    await expect.poll(() => badCode.textContent()).toContain('code must be 3–30 letters');
+    // The server's message, in the UI language.
+    await expect.poll(() => badCode.textContent()).toBe('渠道码须为 3–30 位字母、数字、"_" 或 "-"');
     expect(await form.locator('.field-message').count()).toBe(1);
+    await shot(page, '00-create-refused');
     await row(1).locator('input').nth(1).fill('card-b');
     await page.getByTestId('create-channel').click();
 
@@ -218,6 +220,13 @@ describe('channel management (渠道管理)', () => {
     await expect.poll(() => listRow.count()).toBe(1);
     expect(await listRow.locator('td').first().textContent()).toContain('已归档');
     expect((await page.request.get(`${base}/r/card-a`, { maxRedirects: 0 })).status()).toBe(404);
+
+    // The same list in English.
+    await page.locator('.page-nav').getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Channels');
+    expect(await listRow.locator('[data-col=kind]').textContent()).toBe('Package card');
+    expect(await listRow.locator('td').first().textContent()).toContain('Archived');
+    await shot(page, '05-list-archived-en');
     await page.context().close();
   });
 });

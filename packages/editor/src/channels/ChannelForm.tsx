@@ -11,6 +11,7 @@ import {
   deliveredName,
   kindName,
   nextVariantName,
+  pickLanguage,
 } from './model.ts';
 import { Field, FormMessage, useAction } from './parts.tsx';
 
@@ -38,7 +39,7 @@ export function ChannelForm(props: { onCreated: (channelId: string) => void; onC
           <input
             value={draft.name}
             onChange={(e) => setDraft({ ...draft, name: e.target.value })}
-            placeholder={tr('例如：双11 包裹卡', 'e.g. Singles’ Day package card')}
+            placeholder={tr('例如：双11 包裹卡', 'e.g. Double 11 package card')}
             data-testid="channel-name"
           />
         </Field>
@@ -58,7 +59,7 @@ export function ChannelForm(props: { onCreated: (channelId: string) => void; onC
       </div>
       <fieldset className="group">
         <legend>{tr('方案（每个方案一个渠道码）', 'Variants (one code each)')}</legend>
-        {errors.fields.codes && <p className="field-message">{errors.fields.codes}</p>}
+        {errors.fields.codes && <p className="field-message">{pickLanguage(errors.fields.codes, locale)}</p>}
         {draft.codes.map((c, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are positions; their errors are addressed by index too
           <div className="field-row variant-row" key={i} data-testid="variant-row">

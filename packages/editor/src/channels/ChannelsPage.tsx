@@ -141,7 +141,7 @@ export function ChannelsPage() {
       <p className="muted">
         {tr(
           '投放量 = 记录的寄出/张贴数 + 带该渠道链接的已发短信；进入客户与召回率为累计数（同渠道各码相加）。',
-          'Delivered = recorded cards/posters + SMS sent carrying the link; came-in and recall are all-time, summed over the channel’s codes.',
+          'Delivered = recorded cards/posters + SMS sent carrying the link; came-in and recall are all-time, summed over the codes of each channel.',
         )}
       </p>
     </main>

@@ -8,6 +8,7 @@ import {
   formErrors,
   kindName,
   nextVariantName,
+  pickLanguage,
   svgDataUrl,
 } from './model.ts';
 
@@ -73,6 +74,15 @@ describe('channel model', () => {
     expect(url.startsWith('data:image/svg+xml;charset=utf-8,')).toBe(true);
     expect(url).not.toMatch(/[<>"#]/);
     expect(decodeURIComponent(url.slice(url.indexOf(',') + 1))).toBe(svg);
+  });
+
+  it('shows the UI language half of a bilingual server message, anything else as it is', () => {
+    const both = '渠道码须为 3–30 位字母、数字、"_" 或 "-" / code must be 3–30 letters, digits, "_" or "-"';
+    expect(pickLanguage(both, 'zh-CN')).toBe('渠道码须为 3–30 位字母、数字、"_" 或 "-"');
+    expect(pickLanguage(both, 'en')).toBe('code must be 3–30 letters, digits, "_" or "-"');
+    expect(pickLanguage('Invalid URL', 'zh-CN')).toBe('Invalid URL');
+    expect(pickLanguage('a / b', 'zh-CN')).toBe('a / b');
+    expect(pickLanguage('渠道 Channel x 不存在 not found', 'en')).toBe('渠道 Channel x 不存在 not found');
   });
 
   it('suggests the next free variant letter', () => {

@@ -137,4 +137,18 @@ export const svgDataUrl = (svg: string) => `data:image/svg+xml;charset=utf-8,${e
 /** The channel report over all time (its `to` is the largest epoch the API accepts): a channel's lifetime numbers. */
 export const ALL_TIME = { from: 0, to: 8.64e15, windowDays: 7 } as const;
 
+const HAN = /\p{Script=Han}/u;
+
+/**
+ * Server messages are written "中文 / English" (the API serves both languages); show the half in
+ * the UI language. Anything else (one language, several slashes) is shown as it is.
+ */
+export function pickLanguage(message: string, locale: Locale): string {
+  const parts = message.split(' / ');
+  if (parts.length !== 2) return message;
+  const [zh, en] = parts as [string, string];
+  if (!HAN.test(zh) || HAN.test(en)) return message;
+  return locale === 'en' ? en : zh;
+}
+
 export const NO_ERRORS: FormErrors = { fields: {}, message: '' };

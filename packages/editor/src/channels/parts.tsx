@@ -1,5 +1,6 @@
 import { type ReactNode, useState } from 'react';
-import { type FormErrors, formErrors, NO_ERRORS } from './model.ts';
+import { useLocale } from '../app/i18n.ts';
+import { type FormErrors, formErrors, NO_ERRORS, pickLanguage } from './model.ts';
 
 /**
  * Runs a mutation for a form: busy while it runs, and the server's input errors afterwards, on the
@@ -26,7 +27,9 @@ export function useAction(known: (path: string) => boolean) {
 
 /** A labelled input with the server's message for its path under it. */
 export function Field(props: { label: string; path: string; errors: FormErrors; children: ReactNode }) {
-  const message = props.errors.fields[props.path];
+  const { locale } = useLocale();
+  const raw = props.errors.fields[props.path];
+  const message = raw && pickLanguage(raw, locale);
   return (
     // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children` (always an input or select)
     <label className={`field${message ? ' field-error' : ''}`} data-field={props.path}>
@@ -38,9 +41,13 @@ export function Field(props: { label: string; path: string; errors: FormErrors; 
 }
 
 export function FormMessage({ errors }: { errors: FormErrors }) {
+  const { locale } = useLocale();
   return errors.message ? (
     <p className="field-message" data-testid="form-error">
-      {errors.message}
+      {errors.message
+        .split('\n')
+        .map((line) => pickLanguage(line, locale))
+        .join('\n')}
     </p>
   ) : null;
 }
