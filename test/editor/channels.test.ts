@@ -3,74 +3,24 @@
 // records how many cards were shipped, sees a real scan and a customer coming in reflected in the
 // numbers, opens the printable QR sheet (screen and print media), finds the channel in the list and
 // archives it; a viewer sees the same pages read-only.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const shots = join(root, 'test-output/screenshots');
+let real: RealServer;
 let base = '';
-let server: ChildProcess | undefined;
-let dir = '';
 let browser: Browser;
 
-/**
- * A port nobody listens on now (the OS picks it), not a random one in a fixed range: a server
- * another test run left behind on a guessed port would otherwise answer in place of ours.
- */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-    probe.on('error', fail);
-  });
-}
-
 beforeAll(async () => {
-  const PORT = await freePort();
-  base = `http://127.0.0.1:${PORT}`;
-  execFileSync('npx', ['vite', 'build'], { cwd: join(root, 'packages/editor'), stdio: 'pipe' });
-  dir = mkdtempSync(join(tmpdir(), 'siyu-editor-channels-'));
-  server = spawn('npx', ['tsx', 'src/main.ts'], {
-    cwd: join(root, 'packages/runtime'),
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      DATABASE_PATH: join(dir, 'siyu.db'),
-      ADMIN_PASSWORD: 'secret123',
-      LOG_LEVEL: 'warn',
-      LOAD_EXAMPLES: 'false',
-    },
-    stdio: 'pipe',
-    // Its own process group, so the server (npx's grandchild) stops with it.
-    detached: true,
-  });
-  for (let i = 0; i < 120; i++) {
-    const ok = await fetch(`${base}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-  });
+  real = await startRealServer('channels');
+  base = real.base;
+  browser = await chromium.launch(chromiumOptions);
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server?.pid) process.kill(-server.pid, 'SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await real?.stop();
 });
 
 const shot = (page: Page, name: string) =>

@@ -1,15 +1,13 @@
 // Browser test of the built editor in Debian's Chromium (playwright-core, no downloaded browsers).
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { extname, join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEditorOnce, chromiumOptions, root, shots } from './real-server.ts';
 
-const root = resolve(import.meta.dirname, '../..');
 const dist = join(root, 'packages/editor/dist');
-const shots = join(root, 'test-output/screenshots');
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'text/javascript',
@@ -24,8 +22,7 @@ let page: Page;
 let profile = '';
 
 beforeAll(async () => {
-  // `--mode e2e` falls back to the editor's fixture node package while no real one exists.
-  execFileSync('npx', ['vite', 'build', '--mode', 'e2e'], { cwd: join(root, 'packages/editor'), stdio: 'pipe' });
+  await buildEditorOnce();
   server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const file = path === '/' || !extname(path) ? 'index.html' : path.slice(1);
@@ -42,18 +39,8 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   profile = mkdtempSync(join(tmpdir(), 'siyu-editor-'));
   context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
+    ...chromiumOptions,
     viewport: { width: 1440, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
   });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   page = context.pages()[0] ?? (await context.newPage());

@@ -1,63 +1,35 @@
 // The report pages in Chromium against the real server, on the reports' fixed data set (the same
 // rows the runtime's report tests check by hand), seeded into the server's SQLite file first.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { openDatabase } from '@siyu/runtime';
 import { DAY, seedAbJourney, seedChannels, T0 } from '@siyu/runtime/testing';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const shots = join(root, 'test-output/screenshots');
-const PORT = 3800 + Math.floor(Math.random() * 90);
-const base = `http://127.0.0.1:${PORT}`;
-let server: ChildProcess;
-let dir = '';
+let real: RealServer;
+let base = '';
 let context: BrowserContext;
 
 beforeAll(async () => {
-  execFileSync('npx', ['vite', 'build'], { cwd: join(root, 'packages/editor'), stdio: 'pipe' });
-  dir = mkdtempSync(join(tmpdir(), 'siyu-editor-reports-'));
-  const db = await openDatabase(join(dir, 'siyu.db'));
-  seedChannels(db.sqlite);
-  seedAbJourney(db.sqlite);
-  await db.close();
-  server = spawn('npx', ['tsx', 'src/main.ts'], {
-    cwd: join(root, 'packages/runtime'),
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      DATABASE_PATH: join(dir, 'siyu.db'),
-      ADMIN_PASSWORD: 'secret123',
-      LOG_LEVEL: 'warn',
-      LOAD_EXAMPLES: 'false',
-    },
-    stdio: 'pipe',
+  real = await startRealServer('reports', async (dbPath) => {
+    const db = await openDatabase(dbPath);
+    seedChannels(db.sqlite);
+    seedAbJourney(db.sqlite);
+    await db.close();
   });
-  for (let i = 0; i < 120; i++) {
-    const ok = await fetch(`${base}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  mkdirSync(shots, { recursive: true });
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
+  base = real.base;
+  context = await chromium.launchPersistentContext(join(real.dir, 'profile'), {
+    ...chromiumOptions,
     acceptDownloads: true,
     viewport: { width: 1440, height: 1000 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
   });
 }, 180_000);
 
 afterAll(async () => {
   await context?.close();
-  server?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await real?.stop();
 });
 
 describe('report pages', () => {

@@ -1,68 +1,29 @@
 // The built editor against the real server (runtime main on a temp SQLite file) in Chromium.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const shots = join(root, 'test-output/screenshots');
-const PORT = 3900 + Math.floor(Math.random() * 90);
-let server: ChildProcess;
-let dir = '';
+let real: RealServer;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  execFileSync('npx', ['vite', 'build'], { cwd: join(root, 'packages/editor'), stdio: 'pipe' });
-  dir = mkdtempSync(join(tmpdir(), 'siyu-editor-server-'));
-  server = spawn('npx', ['tsx', 'src/main.ts'], {
-    cwd: join(root, 'packages/runtime'),
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      DATABASE_PATH: join(dir, 'siyu.db'),
-      ADMIN_PASSWORD: 'secret123',
-      LOG_LEVEL: 'warn',
-      LOAD_EXAMPLES: 'false',
-    },
-    stdio: 'pipe',
-  });
-  for (let i = 0; i < 120; i++) {
-    const ok = await fetch(`http://127.0.0.1:${PORT}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  mkdirSync(shots, { recursive: true });
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
+  real = await startRealServer('server');
+  context = await chromium.launchPersistentContext(join(real.dir, 'profile'), {
+    ...chromiumOptions,
     viewport: { width: 1440, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
   });
 }, 180_000);
 
 afterAll(async () => {
   await context?.close();
-  server?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await real?.stop();
 });
 
 describe('editor with the real server', () => {
   it('signs in, creates a journey, autosaves the draft to the server', { timeout: 120_000 }, async () => {
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`http://127.0.0.1:${PORT}/`);
+    await page.goto(`${real.base}/`);
     await page.waitForSelector('[data-testid=login]');
     await page.screenshot({ path: join(shots, 'editor-server-01-login.png') });
     await page.locator('input').nth(0).fill('admin');
