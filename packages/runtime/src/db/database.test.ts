@@ -46,6 +46,20 @@ describe('migrations', () => {
   });
 });
 
+describe('closing', () => {
+  it('runs close hooks (the engine stopping its checkpoint thread) while the connection is still open', async () => {
+    const db = await openDatabase(join(scratch(), 'hooks.db'));
+    const seen: string[] = [];
+    db.onClose(async () => {
+      await new Promise((r) => setTimeout(r, 10));
+      seen.push(`open=${db.sqlite.open}`);
+    });
+    await db.close();
+    expect(seen).toEqual(['open=true']);
+    expect(db.sqlite.open).toBe(false);
+  });
+});
+
 describe('start-up on a bad database path', () => {
   it('refuses a corrupt file with a clear message and leaves it untouched', async () => {
     const path = join(scratch(), 'corrupt.db');

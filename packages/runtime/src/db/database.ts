@@ -21,6 +21,11 @@ export interface Database {
   /** Typed client for everything else (API, reports, CLI). */
   prisma: PrismaClient;
   close(): Promise<void>;
+  /**
+   * Runs `hook` before the connections close: whoever started work on this file in the
+   * background (the engine's checkpoint thread) stops it first.
+   */
+  onClose(hook: () => Promise<void> | void): void;
 }
 
 function checkWritable(path: string): void {
@@ -86,13 +91,18 @@ export async function openDatabase(pathInput: string): Promise<Database> {
   }
   const sqlite = openRaw(path);
   const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 5000 }) });
+  const closeHooks: Array<() => Promise<void> | void> = [];
   return {
     path,
     sqlite,
     prisma,
     async close() {
+      for (const hook of closeHooks.splice(0)) await hook();
       await prisma.$disconnect();
       sqlite.close();
+    },
+    onClose(hook) {
+      closeHooks.push(hook);
     },
   };
 }

@@ -35,7 +35,8 @@ import { type InstanceRow, isoDate, prepareStatements } from './statements.ts';
 import { Stepper, StepWriteError } from './stepper.ts';
 
 export interface EngineDeps {
-  db: Pick<Database, 'sqlite'>;
+  /** The database; if it can tell the engine it is closing, the checkpoint thread stops first. */
+  db: Pick<Database, 'sqlite'> & Partial<Pick<Database, 'onClose'>>;
   registry: NodeRegistry;
   /** Server-side executors (from each ServerNodePackage.executors). */
   executors: readonly NodeExecutor[];
@@ -92,6 +93,13 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     if (!checkpointInBackground || checkpointer) return;
     checkpointer = startCheckpointer(db.name, 100, (error) => logger.warn({ error }, 'background checkpoint failed'));
   };
+  const stopCheckpointer = async () => {
+    const running = checkpointer;
+    checkpointer = undefined;
+    await running?.stop();
+  };
+  // Closing the database without stopping the engine first must not leave a thread on the file.
+  deps.db.onClose?.(stopCheckpointer);
   const st = prepareStatements(db);
   const attributeChannel = channelAttribution(db);
   const recordOrder = orderRecorder(db);
@@ -502,8 +510,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       running = false;
       if (timer) clearTimeout(timer);
       await ticking;
-      await checkpointer?.stop();
-      checkpointer = undefined;
+      await stopCheckpointer();
     },
   };
   return engine;

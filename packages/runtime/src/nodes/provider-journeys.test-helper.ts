@@ -97,7 +97,7 @@ export async function scratchDatabase(prefix: string, cleanups: Array<() => Prom
   const db = await openDatabase(join(dir, 'test.db'));
   cleanups.push(async () => {
     await db.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   });
   return db;
 }
