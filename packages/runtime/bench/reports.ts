@@ -1,7 +1,7 @@
 // `pnpm --filter @siyu/runtime bench:reports` (also run by `pnpm bench`): every report on a journey
 // with 1,000,000 step-log rows (100,000 runs), against the issue's bar of under 1 s per report.
-// Usage: tsx bench/reports.ts [--runs 100000] [--out ../../bench/reports.json]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Usage: tsx bench/reports.ts [--runs 100000] [--out ../../bench/reports.json] [--keep /tmp/reports.db]
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +22,8 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '100000' },
     out: { type: 'string', default: new URL('../../../bench/reports.json', import.meta.url).pathname },
+    /** Keep the seeded database at this path (to profile a report's queries afterwards). */
+    keep: { type: 'string' },
   },
 });
 const RUNS = Number(values.runs);
@@ -160,4 +162,5 @@ const output = {
 writeFileSync(values.out as string, `${JSON.stringify(output, null, 2)}\n`);
 log(`slowest report: ${slowest} ms (${slowest < 1000 ? 'under' : 'OVER'} 1 s); written to ${values.out}`);
 await db.close();
+if (values.keep) renameSync(join(dir, 'reports.db'), values.keep);
 rmSync(dir, { recursive: true, force: true });
