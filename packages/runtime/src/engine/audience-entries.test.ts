@@ -89,4 +89,32 @@ describe('audience entry runs', () => {
     // Finished: a "once" entry does not run again.
     expect(runner()(now + 2000)).toEqual([]);
   });
+
+  it('goes on slice by slice when given a budget (the engine dispatches between slices)', () => {
+    addCustomers(db.sqlite, 'c', 0, 4500);
+    db.sqlite.exec(
+      "INSERT INTO CustomerTag (customerId, tag, source, createdAt) SELECT id, '会员', 'import', createdAt FROM Customer",
+    );
+    publishJourney(
+      db.sqlite,
+      'blast',
+      graphOf(
+        [
+          ['entry', 'core.audienceEntry', { filter: { conditions: [{ field: 'tags', op: 'hasTag', value: '会员' }] } }],
+          ['end', 'core.exit', { reason: 'done' }],
+        ],
+        [['entry', 'next', 'end']],
+      ),
+    );
+    const run = runner();
+    const now = Date.UTC(2026, 10, 23);
+    const calls = [run(now, 1), run(now, 1), run(now, 1), run(now, 1)];
+    expect(calls.map((reports) => reports.map((r) => [r.enrolled, r.runEnrolled, r.finished]))).toEqual([
+      [[2000, 2000, false]],
+      [[2000, 4000, false]],
+      [[500, 4500, true]],
+      [],
+    ]);
+    expect((db.sqlite.prepare('SELECT count(*) n FROM Instance').get() as { n: number }).n).toBe(4500);
+  });
 });

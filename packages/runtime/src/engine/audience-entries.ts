@@ -14,8 +14,10 @@ export interface AudienceRunReport {
   matched: number;
   /** Enrolled by this call. */
   enrolled: number;
-  /** Enrolled by the whole run (more than `enrolled` when it resumed after a restart). */
+  /** Enrolled by the whole run so far (more than `enrolled` when it resumed or went on in slices). */
   runEnrolled: number;
+  /** False while slices remain (the slice budget ran out): the next call goes on. */
+  finished: boolean;
 }
 
 /** Enrolments per transaction: a large segment never holds the database in one long write. */
@@ -38,9 +40,10 @@ export function audienceEntries(deps: {
   const liveJourneys = sqlite.prepare<[], { id: string; liveVersionId: string }>(
     `SELECT id, liveVersionId FROM Journey WHERE status = 'live' AND liveVersionId IS NOT NULL`,
   );
-  const runState = sqlite.prepare<[string, string], { lastRunAt: string; cursor: string | null; matched: number }>(
-    'SELECT lastRunAt, cursor, matched FROM AudienceRun WHERE journeyId = ? AND nodeId = ?',
-  );
+  const runState = sqlite.prepare<
+    [string, string],
+    { lastRunAt: string; cursor: string | null; matched: number; enrolled: number }
+  >('SELECT lastRunAt, cursor, matched, enrolled FROM AudienceRun WHERE journeyId = ? AND nodeId = ?');
   const startRun = sqlite.prepare(
     `INSERT INTO AudienceRun (journeyId, nodeId, versionId, lastRunAt, matched, enrolled, cursor) VALUES (?, ?, ?, ?, ?, 0, '')
      ON CONFLICT (journeyId, nodeId) DO UPDATE SET versionId = excluded.versionId, lastRunAt = excluded.lastRunAt,
@@ -82,21 +85,58 @@ export function audienceEntries(deps: {
     return enrolled;
   });
 
-  /** Enrols the members after `cursor` slice by slice, then marks the run finished. */
-  function runFrom(journeyId: string, nodeId: string, ids: string[], cursor: string): AudienceRunReport {
-    const rest = cursor === '' ? ids : ids.filter((id) => id > cursor);
+  /** Members of runs in progress, by `journeyId\u0000nodeId`: the segment is read once per run. */
+  const inProgress = new Map<string, string[]>();
+
+  /** Index of the first id after `cursor` in sorted `ids`. */
+  const firstAfter = (ids: string[], cursor: string): number => {
+    let lo = 0;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((ids[mid] as string) <= cursor) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+
+  /** Enrols up to `budget` slices after `cursor`; marks the run finished when none remain. */
+  function continueRun(
+    journeyId: string,
+    nodeId: string,
+    ids: string[],
+    cursor: string,
+    budget: number,
+  ): { report: AudienceRunReport; slices: number } {
+    let next = cursor === '' ? 0 : firstAfter(ids, cursor);
     let enrolled = 0;
-    for (let i = 0; i < rest.length; i += SLICE) enrolled += enrollSlice(journeyId, nodeId, rest.slice(i, i + SLICE));
-    const totals = finishRun.get(journeyId, nodeId) as { matched: number; enrolled: number };
-    return { journeyId, nodeId, matched: totals.matched, enrolled, runEnrolled: totals.enrolled };
+    let slices = 0;
+    for (; next < ids.length && slices < budget; next += SLICE, slices++) {
+      enrolled += enrollSlice(journeyId, nodeId, ids.slice(next, next + SLICE));
+    }
+    const finished = next >= ids.length;
+    const key = `${journeyId}\u0000${nodeId}`;
+    if (finished) inProgress.delete(key);
+    const totals = (finished ? finishRun.get(journeyId, nodeId) : runState.get(journeyId, nodeId)) as {
+      matched: number;
+      enrolled: number;
+    };
+    const report = { journeyId, nodeId, matched: totals.matched, enrolled, runEnrolled: totals.enrolled, finished };
+    return { report, slices };
   }
 
-  /** Runs every audience entry that is due at `now`. */
-  return function runDue(now: number): AudienceRunReport[] {
+  /**
+   * Runs the audience entries due at `now` (and runs left unfinished), at most `sliceBudget`
+   * slices of 2,000 in all: the engine asks for one slice at a time and dispatches the effects of
+   * each before the next, so a large campaign never holds up timers and events for long.
+   */
+  return function runDue(now: number, sliceBudget = Number.POSITIVE_INFINITY): AudienceRunReport[] {
     const reports: AudienceRunReport[] = [];
+    let budget = sliceBudget;
     for (const journey of liveJourneys.all()) {
       const compiled = deps.compiled(journey.liveVersionId);
       for (const nodeId of compiled.entryNodeIds) {
+        if (budget <= 0) return reports;
         const node = compiled.nodes.get(nodeId);
         const trigger = node?.definition.entry?.trigger(node.config);
         if (trigger?.kind !== 'audience') continue;
@@ -108,11 +148,18 @@ export function audienceEntries(deps: {
           deps.logger.warn({ journeyId: journey.id, nodeId, problem: filters }, 'audience entry skipped');
           continue;
         }
-        const ids = members(filters, now);
-        if (resuming) deps.logger.info({ journeyId: journey.id, nodeId, after: state?.cursor }, 'audience run resumed');
-        else startRun.run(journey.id, nodeId, journey.liveVersionId, isoDate(now), ids.length);
-        const report = runFrom(journey.id, nodeId, ids, state?.cursor ?? '');
-        deps.logger.info(report, 'audience entry ran');
+        const key = `${journey.id}\u0000${nodeId}`;
+        let ids = resuming ? inProgress.get(key) : undefined;
+        if (!ids) {
+          ids = members(filters, now);
+          inProgress.set(key, ids);
+          if (resuming)
+            deps.logger.info({ journeyId: journey.id, nodeId, after: state?.cursor }, 'audience run resumed');
+          else startRun.run(journey.id, nodeId, journey.liveVersionId, isoDate(now), ids.length);
+        }
+        const { report, slices } = continueRun(journey.id, nodeId, ids, resuming ? (state?.cursor ?? '') : '', budget);
+        budget -= slices;
+        if (report.finished) deps.logger.info(report, 'audience entry ran');
         reports.push(report);
       }
     }

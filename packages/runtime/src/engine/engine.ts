@@ -375,9 +375,13 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     // RFM first: an audience entry or a branch on rfm.* this tick sees current scores.
     refreshRfm(clock.now());
     await runDueJobs(clock.now());
-    for (const run of runDueAudiences(clock.now())) outcome.audienceEnrolled += run.enrolled;
     for (;;) {
       let progressed = false;
+      // One slice of an audience run at a time, its first steps dispatched before the next.
+      for (const run of runDueAudiences(clock.now(), 1)) {
+        outcome.audienceEnrolled += run.enrolled;
+        progressed = true;
+      }
       for (let fired = fireTimers(); fired > 0; fired = fireTimers()) {
         outcome.timersFired += fired;
         progressed = true;
