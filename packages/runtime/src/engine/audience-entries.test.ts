@@ -46,24 +46,29 @@ function runner(crashOnSlice?: number) {
   });
 }
 
+/** `count` tagged customers and a live journey whose audience entry picks them all. */
+function members(count: number, reEntry?: { policy: 'always' }) {
+  addCustomers(db.sqlite, 'c', 0, count);
+  db.sqlite.exec(
+    "INSERT INTO CustomerTag (customerId, tag, source, createdAt) SELECT id, '会员', 'import', createdAt FROM Customer",
+  );
+  publishJourney(
+    db.sqlite,
+    'blast',
+    graphOf(
+      [
+        ['entry', 'core.audienceEntry', { filter: { conditions: [{ field: 'tags', op: 'hasTag', value: '会员' }] } }],
+        ['end', 'core.exit', { reason: 'done' }],
+      ],
+      [['entry', 'next', 'end']],
+      reEntry ? { reEntry } : {},
+    ),
+  );
+}
+
 describe('audience entry runs', () => {
   it('enrol a large segment slice by slice and resume after a crash without enrolling anyone twice', () => {
-    addCustomers(db.sqlite, 'c', 0, 5000); // three slices of at most 2,000
-    db.sqlite.exec(
-      "INSERT INTO CustomerTag (customerId, tag, source, createdAt) SELECT id, '会员', 'import', createdAt FROM Customer",
-    );
-    publishJourney(
-      db.sqlite,
-      'blast',
-      graphOf(
-        [
-          ['entry', 'core.audienceEntry', { filter: { conditions: [{ field: 'tags', op: 'hasTag', value: '会员' }] } }],
-          ['end', 'core.exit', { reason: 'done' }],
-        ],
-        [['entry', 'next', 'end']],
-        { reEntry: { policy: 'always' } },
-      ),
-    );
+    members(5000, { policy: 'always' }); // three slices of at most 2,000
     const now = Date.UTC(2026, 10, 23);
     expect(() => runner(2)(now)).toThrow('process killed');
     // The first slice is committed and remembered; the second rolled back with the "crash".
@@ -91,21 +96,7 @@ describe('audience entry runs', () => {
   });
 
   it('goes on slice by slice when given a budget (the engine dispatches between slices)', () => {
-    addCustomers(db.sqlite, 'c', 0, 4500);
-    db.sqlite.exec(
-      "INSERT INTO CustomerTag (customerId, tag, source, createdAt) SELECT id, '会员', 'import', createdAt FROM Customer",
-    );
-    publishJourney(
-      db.sqlite,
-      'blast',
-      graphOf(
-        [
-          ['entry', 'core.audienceEntry', { filter: { conditions: [{ field: 'tags', op: 'hasTag', value: '会员' }] } }],
-          ['end', 'core.exit', { reason: 'done' }],
-        ],
-        [['entry', 'next', 'end']],
-      ),
-    );
+    members(4500);
     const run = runner();
     const now = Date.UTC(2026, 10, 23);
     const calls = [run(now, 1), run(now, 1), run(now, 1), run(now, 1)];

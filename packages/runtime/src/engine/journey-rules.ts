@@ -56,7 +56,8 @@ export function journeyRules(settings: JourneyGraph['settings']): JourneyRules {
   return {
     exitTransitions,
     // Reaching the goal is recorded; the customer keeps going (exit conditions end runs).
-    goalTransition: { guard: reached, actions: recordGoal(reached) },
+    // The guard already checked the goal: the action only records it.
+    goalTransition: { guard: reached, actions: recordGoalOnce },
     recordGoalIfReached: recordGoal(reached),
     recordGoalOnce,
   };

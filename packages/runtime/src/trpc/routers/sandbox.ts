@@ -27,20 +27,8 @@ export interface SandboxItem {
   sentAt: number;
 }
 
-interface Row {
-  key: string;
-  channel: string;
-  kind: string;
-  customerId: string | null;
-  customerName: string | null;
-  recipient: string;
-  content: string;
-  status: string;
-  journeyId: string | null;
-  journeyName: string | null;
-  nodeId: string | null;
-  sentAt: number | bigint;
-}
+/** A row as SQLite returns it: channel not yet narrowed, sentAt possibly a bigint. */
+type Row = Omit<SandboxItem, 'channel' | 'sentAt'> & { channel: string; sentAt: number | bigint };
 
 /**
  * The message sandbox (沙箱消息): what the sandbox providers "sent" — SMS and WeCom messages as
