@@ -8,8 +8,8 @@ import {
   type JourneyEventInput,
   JourneyEventSchema,
   type NodeExecutor,
-  type PackageJob,
   type NodeRegistry,
+  type PackageJob,
 } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
@@ -26,7 +26,7 @@ import { audienceEntries } from './audience-entries.ts';
 import { channelAttribution } from './channel-attribution.ts';
 import { BACKSTOP_CHECKPOINT_PAGES, type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { type CompiledJourney, filterContext, type RunContext } from './compiler.ts';
-import { contactOwnerRecorder } from './contact-owner.ts';
+import { contactRecorder } from './contact-recorder.ts';
 import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
 import { orderRecorder } from './order-recorder.ts';
 import { packageJobs } from './package-jobs.ts';
@@ -103,7 +103,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   const st = prepareStatements(db);
   const attributeChannel = channelAttribution(db);
   const recordOrder = orderRecorder(db);
-  const recordOwner = contactOwnerRecorder(db);
+  const recordContact = contactRecorder(db);
   const refreshRfm = rfmRefresher({ sqlite: db, logger });
   const naive = deps.mode === 'naive';
   const stepper = new Stepper(
@@ -295,7 +295,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       };
     }
     recordOrder(event, customerId);
-    recordOwner(event, customerId);
+    recordContact(event, customerId);
     // Read only if a wait's filter, a goal or an entry trigger looks at the customer.
     const customer = stepper.lazyCustomer(customerId);
     let delivered = 0;
@@ -375,12 +375,16 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     // RFM first: an audience entry or a branch on rfm.* this tick sees current scores.
     refreshRfm(clock.now());
     await runDueJobs(clock.now());
+    // Asked again only while the last call did something: the rest of the loop stays as lean as it was.
+    let audiencesPending = true;
     for (;;) {
       let progressed = false;
       // One slice of an audience run at a time, its first steps dispatched before the next.
-      for (const run of runDueAudiences(clock.now(), 1)) {
-        outcome.audienceEnrolled += run.enrolled;
-        progressed = true;
+      if (audiencesPending) {
+        const runs = runDueAudiences(clock.now(), 1);
+        audiencesPending = runs.length > 0;
+        for (const run of runs) outcome.audienceEnrolled += run.enrolled;
+        progressed ||= audiencesPending;
       }
       for (let fired = fireTimers(); fired > 0; fired = fireTimers()) {
         outcome.timersFired += fired;

@@ -8,7 +8,7 @@ import type BetterSqlite3 from 'better-sqlite3';
  * the owner. The customer's WeCom name (looked up by the callback) becomes their display name
  * unless they already have one (an imported CRM name is usually the real name).
  */
-export function contactOwnerRecorder(sqlite: BetterSqlite3.Database) {
+export function contactRecorder(sqlite: BetterSqlite3.Database) {
   const claim = sqlite.prepare('UPDATE Customer SET ownerUserId = ? WHERE id = ? AND ownerUserId IS NULL');
   const release = sqlite.prepare('UPDATE Customer SET ownerUserId = NULL WHERE id = ? AND ownerUserId = ?');
   const name = sqlite.prepare("UPDATE Customer SET displayName = ? WHERE id = ? AND coalesce(displayName, '') = ''");
