@@ -63,7 +63,7 @@ s.transaction(() => {
     `INSERT INTO StepLog (instanceId, journeyId, versionId, at, kind, nodeId, fromNodeId) VALUES (?, 'bench-ab', ?, ?, ?, ?, ?)`,
   );
   const event = s.prepare(
-    'INSERT INTO Event (externalId, type, customerId, occurredAt, receivedAt, data) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO Event (externalId, type, customerId, occurredAt, receivedAt, data, entryCode) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const order = s.prepare(
     `INSERT INTO "Order" (id, customerId, amountCents, placedAt, channelCode) VALUES (?, ?, ?, ?, ?)`,
@@ -93,9 +93,9 @@ s.transaction(() => {
         isoDate(entered),
       ).lastInsertRowid,
     );
-    event.run(`in${i}`, 'channel.entered', id, entered - HOUR, entered, JSON.stringify({ code }));
+    event.run(`in${i}`, 'channel.entered', id, entered - HOUR, entered, JSON.stringify({ code }), code);
     if (converts) {
-      event.run(`o${i}`, 'order.placed', id, entered + 2 * DAY, entered, JSON.stringify({ orderId: `o${i}` }));
+      event.run(`o${i}`, 'order.placed', id, entered + 2 * DAY, entered, JSON.stringify({ orderId: `o${i}` }), null);
       order.run(`o${i}`, id, 9900, isoDate(entered + 2 * DAY), code);
     }
     // 10 step-log rows per run (holdout runs: the same count, as a worst case for the scans).
@@ -113,7 +113,7 @@ s.transaction(() => {
     step.run(inst, versionId, entered + DAY, goalAt ? 'goal' : 'timer', 'exit', null);
     if (variant === 'smsA' && !holdout) {
       message.run(`m${i}`, id, entered);
-      if (i % 6 === 0) event.run(`k${i}`, 'link.clicked', id, entered + 2 * HOUR, entered, '{"code":"Lx"}');
+      if (i % 6 === 0) event.run(`k${i}`, 'link.clicked', id, entered + 2 * HOUR, entered, '{"code":"Lx"}', 'Lx');
     }
   }
 })();

@@ -4,6 +4,14 @@ import type BetterSqlite3 from 'better-sqlite3';
 /** Events that say "this customer came in through a tracked code" (data.code = the entry code). */
 export const CHANNEL_EVENT_TYPES = new Set(['channel.entered', 'qr.scanned', 'link.clicked']);
 
+/**
+ * The entry code a stored event came in through (the Event.entryCode column): data.code of a
+ * channel event, null for any other event. Every writer of Event rows stores it.
+ */
+export function entryCodeOf(type: string, data: Record<string, unknown>): string | null {
+  return CHANNEL_EVENT_TYPES.has(type) && typeof data.code === 'string' ? data.code : null;
+}
+
 export type ChannelAttribution = (event: JourneyEvent, customerId: string) => JourneyEvent;
 
 /**

@@ -23,7 +23,7 @@ import type {
   TimelineEntry,
 } from './api.ts';
 import { audienceEntries } from './audience-entries.ts';
-import { channelAttribution } from './channel-attribution.ts';
+import { channelAttribution, entryCodeOf } from './channel-attribution.ts';
 import { BACKSTOP_CHECKPOINT_PAGES, type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { type CompiledJourney, filterContext, type RunContext } from './compiler.ts';
 import { contactRecorder } from './contact-recorder.ts';
@@ -283,6 +283,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       now,
       JSON.stringify(event.data),
       source,
+      entryCodeOf(event.type, event.data),
     );
     if (inserted.changes === 0) {
       logger.info({ eventId: event.id, type: event.type }, 'event ignored: duplicate id');

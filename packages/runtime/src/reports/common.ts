@@ -18,6 +18,36 @@ export class ReportInputError extends Error {
  */
 export const msOf = (column: string) => `CAST(round((julianday(${column}) - 2440587.5) * 86400000) AS INTEGER)`;
 
+const DAY_MS = 86_400_000;
+/** 0000-01-01 and 9999-12-31: outside these, toISOString stops giving 4-digit years. */
+const ISO_EARLIEST = -62_167_219_200_000;
+const ISO_LATEST = 253_402_300_799_999;
+const isoPrefix = (ms: number) => new Date(Math.min(Math.max(ms, ISO_EARLIEST), ISO_LATEST)).toISOString().slice(0, 23);
+
+/**
+ * SQL true when the DateTime text in `column` lies in [from, to) (epoch ms), with its parameters.
+ * Same answer as `msOf(column) >= from AND msOf(column) < to`, without running julianday on every
+ * row (it dominated reports over 100k customers): ISO-8601 text sorts like time, give or take the
+ * UTC offset (±14 h at most), so a row whose text is more than a day inside both ends is in the
+ * period, a row more than a day outside is not (and the outer test can use an index); only rows
+ * within a day of either end are converted exactly. Assumes what every writer here stores:
+ * `YYYY-MM-DDTHH:MM:SS[.sss]` followed by `Z` or an offset.
+ */
+export function isoInPeriod(column: string, from: number, to: number): { sql: string; params: (string | number)[] } {
+  return {
+    sql: `(${column} >= ? AND ${column} < ? AND ((${column} >= ? AND ${column} < ?)
+      OR (${msOf(column)} >= ? AND ${msOf(column)} < ?)))`,
+    params: [
+      isoPrefix(from - DAY_MS),
+      isoPrefix(to + DAY_MS),
+      isoPrefix(from + DAY_MS),
+      isoPrefix(to - DAY_MS),
+      from,
+      to,
+    ],
+  };
+}
+
 export interface JourneyVersions {
   id: string;
   name: string;

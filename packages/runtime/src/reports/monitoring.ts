@@ -110,7 +110,7 @@ function channelMonitoring(
       `SELECT occurredAt - ? AS d, CASE type WHEN 'channel.entered' THEN 'entry' ELSE 'click' END AS kind,
          customerId, 0 AS amountCents
        FROM Event WHERE type IN ('qr.scanned', 'link.clicked', 'channel.entered')
-         AND occurredAt >= ? AND occurredAt <= ? AND json_extract(data, '$.code') = ?`,
+         AND occurredAt >= ? AND occurredAt <= ? AND entryCode = ?`,
     )
     .all(input.since, input.since, input.since + HORIZON, input.channelCode) as Hit[];
   const orders = attributedOrders(sqlite, {

@@ -214,12 +214,14 @@ describe('HTTP: tracked redirect', () => {
     const click = await fetch(`${base}/r/sms-1?c=a`, { redirect: 'manual' });
     expect(click.headers.get('location')).toBe('https://shop.example.com/sale');
     const events = await h.db.prisma.event.findMany({ orderBy: { id: 'asc' } });
-    expect(events.map((e) => [e.type, e.customerId, JSON.parse(e.data).variant, JSON.parse(e.data).channelId])).toEqual(
-      [
-        ['qr.scanned', null, 'B', card.id],
-        ['link.clicked', 'a', 'default', expect.any(String)],
-      ],
-    );
+    // Anonymous scans are stored by the redirect itself, known customers' clicks by the engine:
+    // both fill the entryCode column the channel reports group on.
+    expect(
+      events.map((e) => [e.type, e.customerId, JSON.parse(e.data).variant, JSON.parse(e.data).channelId, e.entryCode]),
+    ).toEqual([
+      ['qr.scanned', null, 'B', card.id, 'card-b'],
+      ['link.clicked', 'a', 'default', expect.any(String), 'sms-1'],
+    ]);
     expect((await fetch(`${base}/r/unknown`, { redirect: 'manual' })).status).toBe(404);
   });
 });

@@ -37,7 +37,7 @@ export function channelStats(db: Database, channelId?: string): CodeStats[] {
     return map;
   };
   const scans = count(
-    "SELECT json_extract(data, '$.code') AS code, count(*) AS n FROM Event WHERE type IN ('qr.scanned', 'link.clicked') GROUP BY 1",
+    "SELECT entryCode AS code, count(*) AS n FROM Event WHERE type IN ('qr.scanned', 'link.clicked') GROUP BY 1",
   );
   const customers = count(
     'SELECT channelCode AS code, count(*) AS n FROM Customer WHERE channelCode IS NOT NULL GROUP BY channelCode',

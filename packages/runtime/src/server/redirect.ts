@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { Database } from '../db/database.ts';
 import type { Clock, JourneyEngine } from '../engine/api.ts';
+import { entryCodeOf } from '../engine/channel-attribution.ts';
 import type { Logger } from '../logger.ts';
 
 /** Package cards and posters are scanned; SMS links are clicked. */
@@ -46,9 +47,9 @@ export function redirectRouter(deps: {
       } else {
         deps.db.sqlite
           .prepare(
-            'INSERT INTO Event (externalId, type, customerId, occurredAt, receivedAt, data, source, processedAt) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)',
+            'INSERT INTO Event (externalId, type, customerId, occurredAt, receivedAt, data, source, processedAt, entryCode) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)',
           )
-          .run(`r_${randomUUID()}`, type, now, now, JSON.stringify(data), 'redirect', now);
+          .run(`r_${randomUUID()}`, type, now, now, JSON.stringify(data), 'redirect', now, entryCodeOf(type, data));
       }
     } catch (error) {
       // Never strand the customer on an error page because tracking failed.

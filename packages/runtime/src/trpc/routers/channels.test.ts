@@ -120,6 +120,7 @@ describe('channels router', () => {
         occurredAt: 1n,
         receivedAt: 1n,
         data: JSON.stringify({ code: 'card-b' }),
+        entryCode: 'card-b',
       },
     });
     const stats = await h.as('viewer').stats.channels({ channelId: channel.id });

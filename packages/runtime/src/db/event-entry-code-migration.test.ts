@@ -1,0 +1,50 @@
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyMigrations } from './migrate.ts';
+import { MIGRATIONS_DIR } from './migrations.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('event_entry_code migration', () => {
+  it('copies data.code of channel events stored before it into Event.entryCode, and only theirs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'siyu-entry-code-'));
+    dirs.push(dir);
+    // The committed migrations up to (not including) this one: a database as it was before.
+    const before = join(dir, 'migrations');
+    cpSync(MIGRATIONS_DIR, before, { recursive: true });
+    const target = readdirSync(before).find((name) => name.endsWith('_event_entry_code')) as string;
+    expect(target).toBeDefined();
+    for (const name of readdirSync(before)) if (name >= target) rmSync(join(before, name), { recursive: true });
+    const file = join(dir, 'old.db');
+    await applyMigrations(`file:${file}`, before);
+
+    const old = new BetterSqlite3(file);
+    const insert = old.prepare(
+      'INSERT INTO Event (externalId, type, customerId, occurredAt, receivedAt, data) VALUES (?, ?, ?, 1, 1, ?)',
+    );
+    insert.run('scan', 'qr.scanned', null, '{"code":"card-a","channelId":"ch"}');
+    insert.run('entered', 'channel.entered', 'c1', '{"code":"card-b"}');
+    insert.run('click', 'link.clicked', 'c1', '{"code":"sms-1"}');
+    insert.run('order', 'order.placed', 'c1', '{"code":"PROMO","orderId":"o1"}'); // not a channel event
+    insert.run('odd', 'qr.scanned', null, '{"code":42}'); // not a code
+    old.close();
+
+    expect(await applyMigrations(`file:${file}`)).toEqual([target]);
+    const db = new BetterSqlite3(file, { readonly: true });
+    const codes = db.prepare('SELECT externalId, entryCode FROM Event ORDER BY id').all();
+    db.close();
+    expect(codes).toEqual([
+      { externalId: 'scan', entryCode: 'card-a' },
+      { externalId: 'entered', entryCode: 'card-b' },
+      { externalId: 'click', entryCode: 'sms-1' },
+      { externalId: 'order', entryCode: null },
+      { externalId: 'odd', entryCode: null },
+    ]);
+  });
+});
