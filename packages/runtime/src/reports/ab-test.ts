@@ -1,7 +1,7 @@
 import { type JourneyGraph, type LocalizedText, type NodeRegistry, t } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { journeyVersions, ReportInputError } from './common.ts';
-import { CONVERSION_RULE, instanceOutcomes } from './goal-conversion.ts';
+import { CONVERSION_RULE, runOutcomes } from './goal-conversion.ts';
 import { type Interval, type ProportionTest, rate, twoProportionZTest } from './stats.ts';
 
 export const AB_SPLIT_TYPE = 'core.abSplit';
@@ -94,7 +94,11 @@ export function abTestReport(
   }
   const warnings: LocalizedText[] = [];
   const testVersions = withNode.filter((v) => v.split.config.winner === undefined);
-  const variantOf = new Map<number, string>();
+  const { converted } = runOutcomes(sqlite, registry, input.journeyId, testVersions);
+  // Converted run ids go to SQL as one JSON array, so runs are counted per variant on the covering
+  // StepLog index without reading 100k rows into JavaScript.
+  const convertedIds = JSON.stringify([...converted.keys()]);
+  const tally = new Map<string, { n: number; successes: number }>();
   for (const version of testVersions) {
     const portsByTarget = new Map<string, string[]>();
     for (const edge of version.graph.edges) {
@@ -112,32 +116,31 @@ export function abTestReport(
       return false;
     });
     if (targets.length === 0) continue;
-    const rows = sqlite
+    // Distinct runs per target: a run that passes the split again (a loop) is counted once, and
+    // within a version it always takes the same variant (the split is deterministic per customer).
+    const counts = sqlite
       .prepare(
-        `SELECT instanceId, nodeId FROM StepLog
+        `SELECT nodeId, count(DISTINCT instanceId),
+           count(DISTINCT CASE WHEN instanceId IN (SELECT value FROM json_each(?)) THEN instanceId END)
+         FROM StepLog
          WHERE journeyId = ? AND kind = 'move' AND nodeId IN (${targets.map(() => '?').join(', ')})
-           AND fromNodeId = ? AND versionId = ? ORDER BY id`,
+           AND fromNodeId = ? AND versionId = ?
+         GROUP BY nodeId`,
       )
-      .all(input.journeyId, ...targets.map(([target]) => target), input.nodeId, version.id) as {
-      instanceId: number;
-      nodeId: string;
-    }[];
+      .raw()
+      .all(convertedIds, input.journeyId, ...targets.map(([target]) => target), input.nodeId, version.id) as [
+      nodeId: string,
+      runs: number,
+      convertedRuns: number,
+    ][];
     const portOf = new Map(targets.map(([target, ports]) => [target, ports[0] as string]));
-    for (const row of rows) {
-      if (!variantOf.has(row.instanceId)) variantOf.set(row.instanceId, portOf.get(row.nodeId) as string);
+    for (const [nodeId, runs, convertedRuns] of counts) {
+      const variant = portOf.get(nodeId) as string;
+      const cell = tally.get(variant) ?? { n: 0, successes: 0 };
+      cell.n += runs;
+      cell.successes += convertedRuns;
+      tally.set(variant, cell);
     }
-  }
-  const converted = new Set(
-    instanceOutcomes(sqlite, registry, input.journeyId, testVersions)
-      .filter((o) => o.converted)
-      .map((o) => o.id),
-  );
-  const tally = new Map<string, { n: number; successes: number }>();
-  for (const [instanceId, variant] of variantOf) {
-    const cell = tally.get(variant) ?? { n: 0, successes: 0 };
-    cell.n++;
-    if (converted.has(instanceId)) cell.successes++;
-    tally.set(variant, cell);
   }
   const config = current.split.config;
   const controlId = (config.variants[0] as { id: string }).id;

@@ -1,7 +1,7 @@
 import type { LocalizedText, NodeRegistry } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { journeyVersions, reportGraph } from './common.ts';
-import { CONVERSION_RULE, instanceOutcomes } from './goal-conversion.ts';
+import { CONVERSION_RULE, runOutcomes } from './goal-conversion.ts';
 import { graphOrder } from './graph-order.ts';
 
 export interface FunnelStep {
@@ -53,11 +53,8 @@ export function funnelReport(
     ).map((r) => [r.nodeId, r.n]),
   );
   const versions = input.versionId ? journey.versions.filter((x) => x.id === input.versionId) : journey.versions;
-  const outcomes = instanceOutcomes(sqlite, registry, input.journeyId, versions).filter(
-    (o) => !input.versionId || o.versionId === input.versionId,
-  );
-  const inGroup = outcomes.filter((o) => !o.holdout);
-  const entered = inGroup.length;
+  const outcomes = runOutcomes(sqlite, registry, input.journeyId, versions);
+  const entered = outcomes.entered.journey;
   const share = (n: number) => (entered > 0 ? n / entered : null);
 
   const nodes = new Map((shown?.graph.nodes ?? []).map((n) => [n.id, n]));
@@ -76,12 +73,13 @@ export function funnelReport(
       inGraph: node !== undefined,
     };
   });
-  const goals = inGroup.filter((o) => o.converted).length;
+  let goals = 0;
+  for (const holdout of outcomes.converted.values()) if (!holdout) goals++;
   return {
     journeyId: input.journeyId,
     versionId: input.versionId ?? null,
     entered,
-    holdout: outcomes.length - entered,
+    holdout: outcomes.entered.holdout,
     steps,
     goal: { count: goals, ofEntered: share(goals) },
     definition: CONVERSION_RULE,

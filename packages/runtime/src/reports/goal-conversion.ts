@@ -22,38 +22,51 @@ export const CONVERSION_RULE: LocalizedText = t(
   "Converted = the run reached the goal: the engine recorded it (a goal node or the journey's goal event), or the customer did the goal event, matching the goal's filter, within the goal window after entering (boundaries included); this also covers held-out customers and runs that had already ended. Counted per run (instance).",
 );
 
-export interface InstanceOutcome {
-  id: number;
-  versionId: string;
-  holdout: boolean;
-  converted: boolean;
+export interface RunOutcomes {
+  /** Runs that entered, per group (held-out runs are the control group). */
+  entered: { journey: number; holdout: number };
+  /** Runs that converted: instance id → whether the run was held out. */
+  converted: Map<number, boolean>;
 }
 
 /**
- * Every run of a journey with whether it converted. Engine-recorded goals come from Instance.goalAt;
- * the goal event is looked up per version's goal setting with one join on Event(customerId, type).
- * A goal filter is evaluated on the same context the engine uses (the customer as they are now,
- * plus the event).
+ * The runs of the given versions of a journey: how many entered per group, and which converted.
+ * Engine-recorded goals come from Instance.goalAt; the goal event is looked up per version's goal
+ * setting with one join on Event(customerId, type, occurredAt). A goal filter is evaluated on the
+ * same context the engine uses (the customer as they are now, plus the event). Counting is left to
+ * SQL on the covering Instance(journeyId, versionId, goalAt, holdout, …) index: only converted runs
+ * reach JavaScript (reading 100k runs as rows cost more than all the queries).
  */
-export function instanceOutcomes(
+export function runOutcomes(
   sqlite: BetterSqlite3.Database,
   registry: NodeRegistry,
   journeyId: string,
   versions: { id: string; graph: JourneyGraph }[],
-): InstanceOutcome[] {
-  const rows = sqlite
-    .prepare(
-      'SELECT id, versionId, holdout, goalAt IS NOT NULL AS reached FROM Instance WHERE journeyId = ? ORDER BY id',
-    )
-    .all(journeyId) as { id: number; versionId: string; holdout: number; reached: number }[];
-  const converted = new Set(rows.filter((r) => r.reached).map((r) => r.id));
+): RunOutcomes {
+  const entered = { journey: 0, holdout: 0 };
+  const converted = new Map<number, boolean>();
+  if (versions.length === 0) return { entered, converted };
+  const inVersions = `versionId IN (${versions.map(() => '?').join(', ')})`;
+  const versionIds = versions.map((v) => v.id);
+  for (const [holdout, n] of sqlite
+    .prepare(`SELECT holdout, count(*) FROM Instance WHERE journeyId = ? AND ${inVersions} GROUP BY holdout`)
+    .raw()
+    .all(journeyId, ...versionIds) as [number, number][]) {
+    if (holdout) entered.holdout += n;
+    else entered.journey += n;
+  }
+  for (const [id, holdout] of sqlite
+    .prepare(`SELECT id, holdout FROM Instance WHERE journeyId = ? AND ${inVersions} AND goalAt IS NOT NULL`)
+    .raw()
+    .all(journeyId, ...versionIds) as [number, number][])
+    converted.set(id, holdout === 1);
   let views: Stepper | undefined;
   for (const version of versions) {
     const goal = version.graph.settings.goal;
     if (!goal) continue;
     const candidates = sqlite
       .prepare(
-        `SELECT i.id, i.customerId, e.externalId, e.occurredAt, e.data
+        `SELECT i.id, i.holdout, i.customerId, e.externalId, e.occurredAt, e.data
          FROM Instance i JOIN Event e ON e.customerId = i.customerId AND e.type = ?
            AND e.occurredAt >= ${msOf('i.enteredAt')} AND e.occurredAt <= ${msOf('i.enteredAt')} + ?
          WHERE i.journeyId = ? AND i.versionId = ? AND i.goalAt IS NULL
@@ -61,6 +74,7 @@ export function instanceOutcomes(
       )
       .all(goal.event, durationToMs(goal.window), journeyId, version.id) as {
       id: number;
+      holdout: number;
       customerId: string;
       externalId: string;
       occurredAt: number;
@@ -82,13 +96,8 @@ export function instanceOutcomes(
         };
         if (!evaluateFilter(goal.filter, conditionContext(customer, event))) continue;
       }
-      converted.add(c.id);
+      converted.set(c.id, c.holdout === 1);
     }
   }
-  return rows.map((r) => ({
-    id: r.id,
-    versionId: r.versionId,
-    holdout: r.holdout === 1,
-    converted: converted.has(r.id),
-  }));
+  return { entered, converted };
 }

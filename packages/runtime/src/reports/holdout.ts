@@ -2,7 +2,7 @@ import { type LocalizedText, type NodeRegistry, t } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Comparison, compare } from './ab-test.ts';
 import { journeyVersions } from './common.ts';
-import { CONVERSION_RULE, instanceOutcomes } from './goal-conversion.ts';
+import { CONVERSION_RULE, runOutcomes } from './goal-conversion.ts';
 import { type Interval, rate } from './stats.ts';
 
 export interface GroupResult {
@@ -36,12 +36,13 @@ export function holdoutReport(
   input: { journeyId: string },
 ): HoldoutReport {
   const journey = journeyVersions(sqlite, input.journeyId);
-  const outcomes = instanceOutcomes(sqlite, registry, input.journeyId, journey.versions);
+  const outcomes = runOutcomes(sqlite, registry, input.journeyId, journey.versions);
   const group = (holdout: boolean) => {
-    const runs = outcomes.filter((o) => o.holdout === holdout);
-    const converted = runs.filter((o) => o.converted).length;
-    const r = rate(converted, runs.length);
-    return { entered: runs.length, converted, rate: r.rate, ci95: r.ci95 };
+    const entered = holdout ? outcomes.entered.holdout : outcomes.entered.journey;
+    let converted = 0;
+    for (const heldOut of outcomes.converted.values()) if (heldOut === holdout) converted++;
+    const r = rate(converted, entered);
+    return { entered, converted, rate: r.rate, ci95: r.ci95 };
   };
   const inJourney = group(false);
   const control = group(true);
