@@ -35,7 +35,7 @@ describe('event_entry_code migration', () => {
     insert.run('odd', 'qr.scanned', null, '{"code":42}'); // not a code
     old.close();
 
-    expect(await applyMigrations(`file:${file}`)).toEqual([target]);
+    expect((await applyMigrations(`file:${file}`))[0]).toBe(target); // and any later ones
     const db = new BetterSqlite3(file, { readonly: true });
     const codes = db.prepare('SELECT externalId, entryCode FROM Event ORDER BY id').all();
     db.close();
