@@ -89,7 +89,7 @@ describe('report pages', () => {
     const cells = (code: string) => page.getByTestId(`channel-row-${code}`).locator('td').allTextContents();
     // Delivered, scans, came in, recall, orders, revenue, per card — as in the runtime's channel test.
     expect((await cells('card-a')).slice(3)).toEqual(['100', '1', '2', '2.00%', '4', '¥200.00', '¥2.00']);
-    expect((await cells('sms-1')).slice(3)).toEqual(['3 (短信 3)', '1', '1', '33.33%', '1', '¥60.00', '¥20.00']);
+    expect((await cells('sms-1')).slice(3)).toEqual(['4 (短信 4)', '1', '1', '25.00%', '1', '¥60.00', '¥15.00']);
     await page.waitForSelector('[data-testid=report-cohorts] svg');
     await page.screenshot({ path: join(shots, 'reports-03-channels.png'), fullPage: true });
     await page.getByTestId('cohorts-by').selectOption('channel');

@@ -15,7 +15,8 @@ describe('reports.channels', () => {
     // card-a: delivered 100; came in c1, c2 (c6's touch is before the period) → 2/100; orders o1 o2 o7 o8
     //   = ¥100 + ¥50 + ¥40 + ¥10 = 20000 cents → 20000/100 = 200 cents per card.
     // card-b: 50; c3, c2 → 2/50; o3 o4 = 28000 → 560 per card.
-    // sms-1: 0 recorded + 3 SMS (ms1, ms2, ms6) = 3; c5 → 1/3; o6 = 6000 → 2000 per SMS.
+    // sms-1: 0 recorded + 4 SMS (ms1 and ms7 with the same text, ms2, ms6) = 4; c5 → 1/4; o6 = 6000
+    //   → 1500 per SMS.
     expect(
       report.rows.map((r) => [
         r.code,
@@ -33,7 +34,7 @@ describe('reports.channels', () => {
     ).toEqual([
       ['card-a', 'A', 100, 0, 100, 1, 2, 0.02, 4, 20000, 200],
       ['card-b', 'B', 50, 0, 50, 0, 2, 0.04, 2, 28000, 560],
-      ['sms-1', 'default', 0, 3, 3, 1, 1, 1 / 3, 1, 6000, 2000],
+      ['sms-1', 'default', 0, 4, 4, 1, 1, 1 / 4, 1, 6000, 1500],
     ]);
     // o5 (c4, ¥30) has no touch and no first touch.
     expect(report.unattributed).toEqual({ orders: 1, revenueCents: 3000 });

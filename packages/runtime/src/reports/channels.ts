@@ -113,28 +113,26 @@ export function channelsReport(
 
 /**
  * SMS that carried an entry code's link: the tracked link's target or the text itself contains
- * /r/<code>. The period's SMS are read once (not once per code), and tracked links are joined
- * through Message's unique idempotencyKey.
+ * /r/<code>. Each SMS sent in the period is joined to its own tracked links (TrackedLink.messageKey
+ * index), and identical texts are counted in SQL, so a campaign of one template is matched once.
  */
 function smsSentPerCode(sqlite: BetterSqlite3.Database, from: number, to: number): Map<string, number> {
-  const sent = "m.channel = 'sms' AND m.status != 'failed' AND m.sentAt >= ? AND m.sentAt < ?";
-  const texts = new Map<string, string[]>();
-  const add = (key: string, text: string) => texts.set(key, [...(texts.get(key) ?? []), text]);
-  for (const m of sqlite
-    .prepare(`SELECT m.idempotencyKey AS k, m.content AS text FROM Message m WHERE ${sent}`)
-    .iterate(from, to) as IterableIterator<{ k: string; text: string }>)
-    add(m.k, m.text);
-  for (const l of sqlite
+  const texts = sqlite
     .prepare(
-      `SELECT t.messageKey AS k, t.url AS text FROM TrackedLink t JOIN Message m ON m.idempotencyKey = t.messageKey WHERE ${sent}`,
+      `SELECT text, count(*) FROM (
+         SELECT m.content || coalesce(
+           (SELECT ' ' || group_concat(t.url, ' ') FROM TrackedLink t WHERE t.messageKey = m.idempotencyKey), '') AS text
+         FROM Message m
+         WHERE m.channel = 'sms' AND m.status != 'failed' AND m.sentAt >= ? AND m.sentAt < ?)
+       GROUP BY text`,
     )
-    .iterate(from, to) as IterableIterator<{ k: string; text: string }>)
-    add(l.k, l.text);
+    .raw()
+    .all(from, to) as [text: string, messages: number][];
   const counts = new Map<string, number>();
-  for (const parts of texts.values()) {
+  for (const [text, messages] of texts) {
     const found = new Set<string>();
-    for (const text of parts) for (const m of text.matchAll(LINK)) found.add(m[1] as string);
-    for (const code of found) counts.set(code, (counts.get(code) ?? 0) + 1);
+    for (const m of text.matchAll(LINK)) found.add(m[1] as string);
+    for (const code of found) counts.set(code, (counts.get(code) ?? 0) + messages);
   }
   return counts;
 }

@@ -129,10 +129,11 @@ export function seedChannels(sqlite: BetterSqlite3.Database): void {
     put.order('o7', 'c6', 4000, T0 + 3 * DAY);
     put.order('o8', 'c2', 1000, T0 + 8 * DAY);
 
-    // SMS carrying sms-1's link (/r/sms-1): counted = ms1 (in the text), ms2 (tracked link), ms6
-    // (both, once). Not counted: ms3 failed, ms4 another code's link, ms5 before the period.
+    // SMS carrying sms-1's link (/r/sms-1): counted = ms1 and ms7 (the same text), ms2 (tracked
+    // link), ms6 (both, once). Not counted: ms3 failed, ms4 another code's link, ms5 before the period.
     const link = 'http://localhost:3000/r/sms-1';
     put.message('ms1', 'c5', T0 + 9 * DAY - HOUR, { content: `【品牌】回来看看 ${link} 拒收请回复R` });
+    put.message('ms7', 'c7', T0 + 9 * DAY, { content: `【品牌】回来看看 ${link} 拒收请回复R` });
     put.message('ms2', 'c4', T0 + 5 * DAY, { content: '【品牌】回来看看 /webhooks/sms/link?c=L2 拒收请回复R' });
     put.trackedLink('L2', 'ms2', 'c4', link);
     put.message('ms3', 'c7', T0 + 5 * DAY, { content: `【品牌】${link}`, status: 'failed' });

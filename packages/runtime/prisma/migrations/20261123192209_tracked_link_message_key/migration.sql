@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "TrackedLink_messageKey_idx" ON "TrackedLink"("messageKey");
