@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { CHANNEL_EVENT_TYPES } from '../engine/channel-attribution.ts';
-import { type AttributionRule, attributedOrders, attributionRule } from './attribution.ts';
+import { type AttributionRule, attributedTotals, attributionRule } from './attribution.ts';
 import { isoInPeriod } from './common.ts';
 
 export interface ChannelRow {
@@ -84,14 +84,8 @@ export function channelsReport(
     ...created.params,
   );
   const smsSent = smsSentPerCode(sqlite, input.from, input.to);
-  const credited = new Map<string, { orders: number; revenueCents: number }>();
-  const unattributed = { orders: 0, revenueCents: 0 };
-  for (const order of attributedOrders(sqlite, input)) {
-    const cell = order.code ? (credited.get(order.code) ?? { orders: 0, revenueCents: 0 }) : unattributed;
-    cell.orders++;
-    cell.revenueCents += order.amountCents;
-    if (order.code) credited.set(order.code, cell);
-  }
+  const credited = attributedTotals(sqlite, input);
+  const unattributed = credited.get(null) ?? { orders: 0, revenueCents: 0 };
   const rows = codes.map((c): ChannelRow => {
     const sent = smsSent.get(c.code) ?? 0;
     const delivered = c.deliveredRecorded + sent;
