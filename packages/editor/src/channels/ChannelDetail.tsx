@@ -20,7 +20,7 @@ export function ChannelDetail({ channelId }: { channelId: string }) {
   const canEdit = useCanEdit();
   const { data: channel, error, reload } = useLoad(() => api.channels.get.query({ id: channelId }), channelId);
   const report = useLoad(() => api.reports.channels.query({ ...ALL_TIME, channelId }), channelId);
-  const numbers = useMemo(() => channelNumbers(report.data?.rows ?? []), [report.data]);
+  const numbers = useMemo(() => channelNumbers(report.data), [report.data]);
   const refresh = () => {
     reload();
     report.reload();

@@ -27,7 +27,7 @@ export function ChannelsPage() {
     String(archived),
   );
   const report = useLoad(() => api.reports.channels.query(ALL_TIME), 'all');
-  const totals = useMemo(() => channelNumbers(report.data?.rows ?? []).byChannel, [report.data]);
+  const totals = useMemo(() => channelNumbers(report.data).byChannel, [report.data]);
   return (
     <main className="page" data-testid="channels-page">
       <PageNav current="channels" />

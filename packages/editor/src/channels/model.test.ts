@@ -39,13 +39,16 @@ describe('channel model', () => {
     expect(deliveredName('futureKind', 'en')).toBe('Delivered');
   });
 
-  it('totals a channel over its codes; recall is the total came-in over the total delivered', () => {
-    const { byCode, byChannel } = channelNumbers([
-      row('ch1', 'a', 400, 10, 30),
-      row('ch1', 'b', 100, 15, 20),
-      row('ch2', 'c', 0, 3),
-    ]);
-    expect(byChannel.get('ch1')).toEqual({ delivered: 500, smsSent: 0, scans: 50, cameIn: 25, recallRate: 0.05 });
+  it("totals a channel over its codes; recall is the channel's distinct came-in over the total delivered", () => {
+    const { byCode, byChannel } = channelNumbers({
+      rows: [row('ch1', 'a', 400, 10, 30), row('ch1', 'b', 100, 15, 20), row('ch2', 'c', 0, 3)],
+      // 10 + 15 through the codes, but 5 customers came in through both: 20 distinct.
+      channelCameIn: [
+        { channelId: 'ch1', cameIn: 20 },
+        { channelId: 'ch2', cameIn: 3 },
+      ],
+    });
+    expect(byChannel.get('ch1')).toEqual({ delivered: 500, smsSent: 0, scans: 50, cameIn: 20, recallRate: 0.04 });
     // Nothing delivered: no rate (not 0 %, not infinity), even with customers.
     expect(byChannel.get('ch2')).toEqual({ delivered: 0, smsSent: 0, scans: 0, cameIn: 3, recallRate: null });
     expect(byCode.get('b')?.recallRate).toBe(0.15);

@@ -28,7 +28,7 @@ export const kindName = (kind: string, locale: Locale) => pick(KIND_NAMES, kind,
 export const deliveredName = (kind: string, locale: Locale) =>
   pick(DELIVERED_NAMES, kind, locale, locale === 'en' ? 'Delivered' : '投放量');
 
-type ReportRow = Awaited<ReturnType<typeof api.reports.channels.query>>['rows'][number];
+type ChannelsReport = Awaited<ReturnType<typeof api.reports.channels.query>>;
 
 export interface Numbers {
   /** Recorded on the codes plus SMS sent carrying their links (the report's definition). */
@@ -36,27 +36,32 @@ export interface Numbers {
   /** The SMS part of `delivered`. */
   smsSent: number;
   scans: number;
-  /** Customers who came in through the code (summed over a channel's codes). */
+  /** Customers who came in through the code; for a channel, through any of its codes (each once). */
   cameIn: number;
   /** cameIn ÷ delivered; null when nothing was delivered. */
   recallRate: number | null;
 }
 
-/** The channel report's rows per code, and their totals per channel. */
-export function channelNumbers(rows: readonly ReportRow[]): {
+/**
+ * The channel report's rows per code, and their totals per channel. A channel's came-in is the
+ * report's distinct count over its codes (a customer who came in through two of its codes counts
+ * once), so its recall is not inflated.
+ */
+export function channelNumbers(report: Pick<ChannelsReport, 'rows' | 'channelCameIn'> | undefined): {
   byCode: Map<string, Numbers>;
   byChannel: Map<string, Numbers>;
 } {
   const byCode = new Map<string, Numbers>();
   const byChannel = new Map<string, Numbers>();
-  for (const r of rows) {
+  const distinctCameIn = new Map(report?.channelCameIn.map((c) => [c.channelId, c.cameIn]));
+  for (const r of report?.rows ?? []) {
     const { delivered, smsSent, scans, cameIn, recallRate } = r;
     byCode.set(r.code, { delivered, smsSent, scans, cameIn, recallRate });
     const total = byChannel.get(r.channelId) ?? { delivered: 0, smsSent: 0, scans: 0, cameIn: 0, recallRate: null };
     total.delivered += r.delivered;
     total.smsSent += r.smsSent;
     total.scans += r.scans;
-    total.cameIn += r.cameIn;
+    total.cameIn = distinctCameIn.get(r.channelId) ?? 0;
     total.recallRate = total.delivered > 0 ? total.cameIn / total.delivered : null;
     byChannel.set(r.channelId, total);
   }

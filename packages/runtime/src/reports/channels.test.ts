@@ -36,6 +36,11 @@ describe('reports.channels', () => {
       ['card-b', 'B', 50, 0, 50, 0, 2, 0.04, 2, 28000, 560],
       ['sms-1', 'default', 0, 4, 4, 1, 1, 1 / 4, 1, 6000, 1500],
     ]);
+    // The card channel's total is 3 customers, not 2 + 2: c2 came in through both of its codes.
+    expect(report.channelCameIn).toEqual([
+      { channelId: 'ch-card', cameIn: 3 },
+      { channelId: 'ch-sms', cameIn: 1 },
+    ]);
     // o5 (c4, ¥30) has no touch and no first touch.
     expect(report.unattributed).toEqual({ orders: 1, revenueCents: 3000 });
     expect(report.attribution).toMatchObject({ rule: 'lastTouch', windowDays: 7, fallback: 'firstTouch' });
@@ -50,6 +55,7 @@ describe('reports.channels', () => {
       ['card-a', 0, 1, 5000],
       ['card-b', 1, 1, 20000],
     ]);
+    expect(later.channelCameIn).toEqual([{ channelId: 'ch-card', cameIn: 1 }]);
     // Window 0 d: o1 (touch 1 d before) falls back to first touch card-a, o3 (touch 2 d before) to
     // c2's first touch card-a: card-a = o1 o2 o3 o7 o8 = 40000; card-b = o4 only = 8000; o6 (click
     // 1 h before) falls back to c5's first touch, sms-1 itself.

@@ -31,6 +31,11 @@ export interface ChannelsReport {
   from: number;
   to: number;
   rows: ChannelRow[];
+  /**
+   * Distinct customers who came in through any of a channel's codes in the period: a channel's
+   * total, which is not the sum of its rows when one customer came in through two of its codes.
+   */
+  channelCameIn: { channelId: string; cameIn: number }[];
   /** Orders in the period no channel is credited with. */
   unattributed: { orders: number; revenueCents: number };
   attribution: AttributionRule;
@@ -60,29 +65,44 @@ export function channelsReport(
   >[];
   const types = [...CHANNEL_EVENT_TYPES];
   const inTypes = types.map(() => '?').join(', ');
-  const perCode = (sql: string, ...args: unknown[]) =>
-    new Map((sqlite.prepare(sql).all(...args) as { code: string; n: number }[]).map((r) => [r.code, r.n]));
-  const scans = perCode(
-    `SELECT entryCode AS code, count(*) AS n FROM Event
-     WHERE type IN ('qr.scanned', 'link.clicked') AND occurredAt >= ? AND occurredAt < ? GROUP BY 1`,
-    input.from,
-    input.to,
+  const scans = new Map(
+    sqlite
+      .prepare(
+        `SELECT entryCode, count(*) FROM Event
+         WHERE type IN ('qr.scanned', 'link.clicked') AND occurredAt >= ? AND occurredAt < ? GROUP BY 1`,
+      )
+      .raw()
+      .all(input.from, input.to) as [string, number][],
   );
-  // UNION (not UNION ALL + count(DISTINCT)): one de-duplicating pass over (code, customer) pairs.
+  // The (code, customer) pairs are de-duplicated once (UNION, materialized) and counted twice: per
+  // code, and per channel over distinct customers.
   const created = isoInPeriod('createdAt', input.from, input.to);
-  const cameIn = perCode(
-    `SELECT code, count(*) AS n FROM (
-       SELECT entryCode AS code, customerId FROM Event
-       WHERE type IN (${inTypes}) AND occurredAt >= ? AND occurredAt < ?
-         AND customerId IS NOT NULL AND entryCode IS NOT NULL
-       UNION
-       SELECT channelCode, id FROM Customer WHERE channelCode IS NOT NULL AND ${created.sql})
-     GROUP BY code`,
-    ...types,
-    input.from,
-    input.to,
-    ...created.params,
-  );
+  const cameIn = new Map<string, number>();
+  const channelCameIn: ChannelsReport['channelCameIn'] = [];
+  for (const [level, key, n] of sqlite
+    .prepare(
+      `WITH pairs AS MATERIALIZED (
+         SELECT entryCode AS code, customerId FROM Event
+         WHERE type IN (${inTypes}) AND occurredAt >= ? AND occurredAt < ?
+           AND customerId IS NOT NULL AND entryCode IS NOT NULL
+         UNION
+         SELECT channelCode, id FROM Customer WHERE channelCode IS NOT NULL AND ${created.sql})
+       SELECT 'code', code, count(*) FROM pairs GROUP BY code
+       UNION ALL
+       SELECT 'channel', e.channelId, count(DISTINCT p.customerId)
+       FROM pairs p JOIN EntryCode e ON e.code = p.code
+       WHERE (? IS NULL OR e.channelId = ?) GROUP BY e.channelId`,
+    )
+    .raw()
+    .all(...types, input.from, input.to, ...created.params, input.channelId ?? null, input.channelId ?? null) as [
+    'code' | 'channel',
+    string,
+    number,
+  ][]) {
+    if (level === 'code') cameIn.set(key, n);
+    else channelCameIn.push({ channelId: key, cameIn: n });
+  }
+  channelCameIn.sort((a, b) => (a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0));
   const smsSent = smsSentPerCode(sqlite, input.from, input.to);
   const credited = attributedTotals(sqlite, input);
   const unattributed = credited.get(null) ?? { orders: 0, revenueCents: 0 };
@@ -102,7 +122,14 @@ export function channelsReport(
       revenuePerDeliveredCents: delivered > 0 ? orders.revenueCents / delivered : null,
     };
   });
-  return { from: input.from, to: input.to, rows, unattributed, attribution: attributionRule(input.windowDays) };
+  return {
+    from: input.from,
+    to: input.to,
+    rows,
+    channelCameIn,
+    unattributed,
+    attribution: attributionRule(input.windowDays),
+  };
 }
 
 /**
