@@ -1,7 +1,7 @@
 import type { LocalizedText, NodeRegistry } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { journeyVersions, reportGraph } from './common.ts';
-import { CONVERSION_RULE, runOutcomes } from './goal-conversion.ts';
+import { CONVERSION_RULE, convertedIn, runOutcomes } from './goal-conversion.ts';
 import { graphOrder } from './graph-order.ts';
 
 export interface FunnelStep {
@@ -73,8 +73,7 @@ export function funnelReport(
       inGraph: node !== undefined,
     };
   });
-  let goals = 0;
-  for (const holdout of outcomes.converted.values()) if (!holdout) goals++;
+  const goals = convertedIn(outcomes, false);
   return {
     journeyId: input.journeyId,
     versionId: input.versionId ?? null,

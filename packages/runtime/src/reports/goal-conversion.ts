@@ -101,3 +101,10 @@ export function runOutcomes(
   }
   return { entered, converted };
 }
+
+/** Converted runs of one group: the journey group (heldOut false) or the control group. */
+export function convertedIn(outcomes: RunOutcomes, heldOut: boolean): number {
+  let n = 0;
+  for (const holdout of outcomes.converted.values()) if (holdout === heldOut) n++;
+  return n;
+}

@@ -2,7 +2,7 @@ import { type LocalizedText, type NodeRegistry, t } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Comparison, compare } from './ab-test.ts';
 import { journeyVersions } from './common.ts';
-import { CONVERSION_RULE, runOutcomes } from './goal-conversion.ts';
+import { CONVERSION_RULE, convertedIn, runOutcomes } from './goal-conversion.ts';
 import { type Interval, rate } from './stats.ts';
 
 export interface GroupResult {
@@ -39,8 +39,7 @@ export function holdoutReport(
   const outcomes = runOutcomes(sqlite, registry, input.journeyId, journey.versions);
   const group = (holdout: boolean) => {
     const entered = holdout ? outcomes.entered.holdout : outcomes.entered.journey;
-    let converted = 0;
-    for (const heldOut of outcomes.converted.values()) if (heldOut === holdout) converted++;
+    const converted = convertedIn(outcomes, holdout);
     const r = rate(converted, entered);
     return { entered, converted, rate: r.rate, ci95: r.ci95 };
   };
