@@ -59,9 +59,17 @@ export interface ExtensionDeps {
   logger: ExtensionLogger;
   /** The process environment, for the package's own settings (API keys, endpoints). */
   env: Readonly<Record<string, string | undefined>>;
-  /** The global fetch; tests of the host may point it at local fakes. */
+  /**
+   * The global fetch; tests of the host may point it at local fakes. In a simulation it refuses
+   * every request (the promise rejects, naming the package and the URL).
+   */
   fetch: typeof fetch;
   storage: ExtensionStorage;
+  /**
+   * True when the package is built for a simulation (the editor's test runs): reach no real service
+   * and return what the service would plausibly answer instead, as the built-in sandboxes do.
+   */
+  sandbox: boolean;
 }
 
 /** What a discovered package's `./server` entry exports (as `createServerPackage` or default). */

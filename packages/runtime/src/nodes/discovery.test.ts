@@ -228,6 +228,7 @@ describe('node package discovery', () => {
       env: { FX_GREETING: '你好' },
       fetch,
       storage: createExtensionStorage(db, 'fx-good', clock),
+      sandbox: false,
     });
     const result = await server?.executors[0]?.run({
       config: { url: 'x' },

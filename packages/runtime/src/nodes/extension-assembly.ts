@@ -18,6 +18,8 @@ export interface ExtensionHostDeps {
   env?: Readonly<Record<string, string | undefined>>;
   /** Defaults to the global fetch. */
   fetch?: typeof fetch;
+  /** Building for a simulation: packages are told (deps.sandbox) and their fetch refuses every request. */
+  sandbox?: boolean;
 }
 
 export interface ExtensionAssembly {
@@ -59,6 +61,21 @@ function checkServerPackage(value: unknown, nodePackage: NodePackage): string | 
   return undefined;
 }
 
+/**
+ * The fetch a package gets in a simulation: simulations never reach real services (the built-in
+ * providers switch to their sandboxes), and a third-party package that ignores deps.sandbox must
+ * not be the exception. The step fails with this message, which the test run shows.
+ */
+function refusingFetch(packageName: string): typeof fetch {
+  return async (input) => {
+    const url = input instanceof Request ? input.url : String(input);
+    throw new Error(
+      `模拟运行中节点包 ${packageName} 不能访问外部服务（${url}），请在 deps.sandbox 为 true 时返回模拟结果 / ` +
+        `package ${packageName} may not call ${url} in a simulation: return a simulated result when deps.sandbox is true`,
+    );
+  };
+}
+
 export function assembleExtensions(
   discovered: readonly DiscoveredPackage[],
   host: ExtensionHostDeps,
@@ -81,8 +98,9 @@ export function assembleExtensions(
       clock: host.clock,
       logger: host.logger.child({ nodePackage: nodePackage.name }),
       env: host.env ?? process.env,
-      fetch: host.fetch ?? globalThis.fetch,
+      fetch: host.sandbox ? refusingFetch(nodePackage.name) : (host.fetch ?? globalThis.fetch),
       storage: createExtensionStorage(host.db, nodePackage.name, host.clock),
+      sandbox: host.sandbox === true,
     };
     let server: unknown;
     try {

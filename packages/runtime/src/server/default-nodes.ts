@@ -36,7 +36,7 @@ export async function discoverRuntimeNodePackages(
  */
 export function runtimeNodes(logger: Logger, discovered: readonly DiscoveredPackage[] = []): NodesFor {
   return (db, clock, options) => {
-    const extensions = assembleExtensions(discovered, { db, clock, logger });
+    const extensions = assembleExtensions(discovered, { db, clock, logger, sandbox: options?.sandbox });
     for (const p of extensions.problems) logger.error(p, `node package ${p.package} not loaded: ${p.message}`);
     return {
       registry: createNodeRegistryForRuntime(extensions.nodePackages),
