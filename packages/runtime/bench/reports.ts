@@ -6,6 +6,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/db/database.ts';
+import { eventInserter } from '../src/engine/event-inserter.ts';
 import { isoDate } from '../src/engine/statements.ts';
 import { createNodeRegistryForRuntime } from '../src/nodes/registry.ts';
 import { abTestReport } from '../src/reports/ab-test.ts';
@@ -62,9 +63,9 @@ s.transaction(() => {
   const step = s.prepare(
     `INSERT INTO StepLog (instanceId, journeyId, versionId, at, kind, nodeId, fromNodeId) VALUES (?, 'bench-ab', ?, ?, ?, ?, ?)`,
   );
-  const event = s.prepare(
-    'INSERT INTO Event (externalId, type, customerId, occurredAt, receivedAt, data, entryCode) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
+  const insertEvent = eventInserter(s);
+  const event = (externalId: string, type: string, customerId: string, occurredAt: number, data: object) =>
+    insertEvent({ externalId, type, customerId, occurredAt, receivedAt: occurredAt, data: { ...data }, source: 'api' });
   const order = s.prepare(
     `INSERT INTO "Order" (id, customerId, amountCents, placedAt, channelCode) VALUES (?, ?, ?, ?, ?)`,
   );
@@ -93,9 +94,9 @@ s.transaction(() => {
         isoDate(entered),
       ).lastInsertRowid,
     );
-    event.run(`in${i}`, 'channel.entered', id, entered - HOUR, entered, JSON.stringify({ code }), code);
+    event(`in${i}`, 'channel.entered', id, entered - HOUR, { code });
     if (converts) {
-      event.run(`o${i}`, 'order.placed', id, entered + 2 * DAY, entered, JSON.stringify({ orderId: `o${i}` }), null);
+      event(`o${i}`, 'order.placed', id, entered + 2 * DAY, { orderId: `o${i}` });
       order.run(`o${i}`, id, 9900, isoDate(entered + 2 * DAY), code);
     }
     // 10 step-log rows per run (holdout runs: the same count, as a worst case for the scans).
@@ -113,7 +114,7 @@ s.transaction(() => {
     step.run(inst, versionId, entered + DAY, goalAt ? 'goal' : 'timer', 'exit', null);
     if (variant === 'smsA' && !holdout) {
       message.run(`m${i}`, id, entered);
-      if (i % 6 === 0) event.run(`k${i}`, 'link.clicked', id, entered + 2 * HOUR, entered, '{"code":"Lx"}', 'Lx');
+      if (i % 6 === 0) event(`k${i}`, 'link.clicked', id, entered + 2 * HOUR, { code: 'Lx' });
     }
   }
 })();

@@ -23,11 +23,12 @@ import type {
   TimelineEntry,
 } from './api.ts';
 import { audienceEntries } from './audience-entries.ts';
-import { channelAttribution, entryCodeOf } from './channel-attribution.ts';
+import { channelAttribution } from './channel-attribution.ts';
 import { BACKSTOP_CHECKPOINT_PAGES, type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { type CompiledJourney, filterContext, type RunContext } from './compiler.ts';
 import { contactRecorder } from './contact-recorder.ts';
 import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
+import { eventInserter } from './event-inserter.ts';
 import { orderRecorder } from './order-recorder.ts';
 import { packageJobs } from './package-jobs.ts';
 import { rfmRefresher } from './rfm-refresh.ts';
@@ -102,6 +103,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   deps.db.onClose?.(stopCheckpointer);
   const st = prepareStatements(db);
   const attributeChannel = channelAttribution(db);
+  const insertEvent = eventInserter(db);
   const recordOrder = orderRecorder(db);
   const recordContact = contactRecorder(db);
   const refreshRfm = rfmRefresher({ sqlite: db, logger });
@@ -275,17 +277,16 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       };
     }
     const event = attributeChannel(received, customerId);
-    const inserted = st.insertEvent.run(
-      event.id,
-      event.type,
+    const inserted = insertEvent({
+      externalId: event.id,
+      type: event.type,
       customerId,
-      event.occurredAt.getTime(),
-      now,
-      JSON.stringify(event.data),
+      occurredAt: event.occurredAt.getTime(),
+      receivedAt: now,
+      data: event.data,
       source,
-      entryCodeOf(event.type, event.data),
-    );
-    if (inserted.changes === 0) {
+    });
+    if (!inserted) {
       logger.info({ eventId: event.id, type: event.type }, 'event ignored: duplicate id');
       return {
         status: 'duplicate',

@@ -156,10 +156,6 @@ export function prepareStatements(db: BetterSqlite3.Database) {
         detail: string | null;
       }
     >(db, 'SELECT at, kind, nodeId, fromNodeId, port, detail FROM StepLog WHERE instanceId = ? ORDER BY id'),
-    insertEvent: prep<unknown[]>(
-      db,
-      'INSERT OR IGNORE INTO Event (externalId, type, customerId, occurredAt, receivedAt, data, source, entryCode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
     markEventProcessed: prep<unknown[]>(db, 'UPDATE Event SET processedAt = ? WHERE externalId = ?'),
     journey: prep<[string], { id: string; status: string; liveVersionId: string | null }>(
       db,

@@ -3,7 +3,7 @@
 import type { JourneyGraphInput } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { graphOf, publishJourney } from '../../bench/fixtures.ts';
-import { entryCodeOf } from '../engine/channel-attribution.ts';
+import { eventInserter } from '../engine/event-inserter.ts';
 import { isoDate } from '../engine/statements.ts';
 
 export const HOUR = 3_600_000;
@@ -23,11 +23,15 @@ function inserter(sqlite: BetterSqlite3.Database) {
         .run(id, id, '{}', channelCode, variant, isoDate(createdAt), isoDate(createdAt));
     },
     event(type: string, customerId: string | null, at: number, data: Record<string, unknown> = {}) {
-      sqlite
-        .prepare(
-          'INSERT INTO Event (externalId, type, customerId, occurredAt, receivedAt, data, entryCode) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(`e${++eventSeq}`, type, customerId, at, at, JSON.stringify(data), entryCodeOf(type, data));
+      eventInserter(sqlite)({
+        externalId: `e${++eventSeq}`,
+        type,
+        customerId,
+        occurredAt: at,
+        receivedAt: at,
+        data,
+        source: 'api',
+      });
     },
     /** An order as the order recorder stores it: the Order row and its order.placed event. */
     order(id: string, customerId: string, amountCents: number, at: number) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { Database } from '../db/database.ts';
 import type { Clock, JourneyEngine } from '../engine/api.ts';
-import { entryCodeOf } from '../engine/channel-attribution.ts';
+import { eventInserter } from '../engine/event-inserter.ts';
 import type { Logger } from '../logger.ts';
 
 /** Package cards and posters are scanned; SMS links are clicked. */
@@ -24,6 +24,7 @@ export function redirectRouter(deps: {
   logger?: Logger;
 }): express.Router {
   const router = express.Router();
+  const insertEvent = eventInserter(deps.db.sqlite);
   router.get('/r/:code', async (req, res) => {
     const code = await deps.db.prisma.entryCode.findUnique({
       where: { code: req.params.code },
@@ -45,11 +46,16 @@ export function redirectRouter(deps: {
           'redirect',
         );
       } else {
-        deps.db.sqlite
-          .prepare(
-            'INSERT INTO Event (externalId, type, customerId, occurredAt, receivedAt, data, source, processedAt, entryCode) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)',
-          )
-          .run(`r_${randomUUID()}`, type, now, now, JSON.stringify(data), 'redirect', now, entryCodeOf(type, data));
+        insertEvent({
+          externalId: `r_${randomUUID()}`,
+          type,
+          customerId: null,
+          occurredAt: now,
+          receivedAt: now,
+          data,
+          source: 'redirect',
+          processedAt: now,
+        });
       }
     } catch (error) {
       // Never strand the customer on an error page because tracking failed.
