@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rfmRefresher } from '../engine/rfm-refresh.ts';
+import { isoDate } from '../engine/statements.ts';
 import { createLogger } from '../logger.ts';
 import { createHarness, type Harness } from '../trpc/harness.test-helper.ts';
 import { weekKeys } from './cohorts.ts';
@@ -38,6 +39,24 @@ describe('reports.cohorts', () => {
       ['2026-01-12', 2, 2, 0, 0, 2, 9000, 4500],
     ]);
     expect(report.definition['zh-CN']).toContain('复购率');
+  });
+
+  it('puts customers in the week of their local creation time, to the millisecond (customers are summed per quarter hour in SQL)', async () => {
+    // Monday 2026-01-05 00:00 China time = T0 − 10 h. One millisecond earlier is Sunday, the week before.
+    const monday = T0 - 10 * 3_600_000;
+    const insert = h.db.sqlite.prepare(
+      "INSERT INTO Customer (id, attributes, createdAt, updatedAt) VALUES (?, '{}', ?, ?)",
+    );
+    for (const [id, at] of [
+      ['sunday-late', monday - 1],
+      ['monday-first', monday],
+    ] as const) {
+      insert.run(id, isoDate(at), isoDate(at));
+    }
+    const report = await h.as('viewer').reports.cohorts({ by: 'entryWeek' });
+    const customers = Object.fromEntries(report.cohorts.map((c) => [c.key, c.customers]));
+    // The fixture's weeks plus these two: 2025-12-29 gains sunday-late, 2026-01-05 grows from 4 to 5.
+    expect(customers).toEqual({ '2025-12-01': 1, '2025-12-29': 1, '2026-01-05': 5, '2026-01-12': 2 });
   });
 
   it('groups by first-touch channel, and sizes RFM segments with the segments code', async () => {
