@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { msOf } from '../../reports/common.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 
 const SandboxChannel = z.enum(['sms', 'wecom', 'coupon']);
@@ -65,7 +66,7 @@ export const sandboxRouter = router({
            SELECT 'c:' || k.id, 'coupon', 'coupon', k.customerId, c.displayName, k.customerId,
                   s.name || ' · ¥' || printf('%.2f', s.amountCents / 100.0), k.status, NULL, NULL, NULL,
                   CASE WHEN typeof(k.issuedAt) IN ('integer', 'real') THEN k.issuedAt
-                       ELSE CAST(round((julianday(k.issuedAt) - 2440587.5) * 86400000) AS INTEGER) END, k.rowid
+                       ELSE ${msOf('k.issuedAt')} END, k.rowid
            FROM Coupon k JOIN CouponStock s ON s.id = k.stockId LEFT JOIN Customer c ON c.id = k.customerId
            WHERE s.provider = 'sandbox' AND k.status <> 'pending'
          ) ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
