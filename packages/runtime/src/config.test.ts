@@ -22,4 +22,15 @@ describe('loadConfig', () => {
     expect(problems).toContain('LOG_LEVEL="loud"');
     expect(problems).toContain('ADMIN_PASSWORD="short": must be at least 8 characters');
   });
+
+  it('reads TRUST_PROXY as express takes it: true, a hop count or proxy addresses', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8');
+    expect(() => loadConfig({ TRUST_PROXY: '<script>' })).toThrow(/TRUST_PROXY="<script>"/);
+    expect(loadConfig({}).RATE_LIMIT_WEBHOOKS_PER_MINUTE).toBe(3000);
+    expect(() => loadConfig({ RATE_LIMIT_LINKS_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_LINKS_PER_MINUTE/);
+  });
 });

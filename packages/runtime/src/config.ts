@@ -25,6 +25,23 @@ export const ConfigSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('true')
     .transform((v) => v === 'true' || v === '1'),
+  /**
+   * Express `trust proxy` behind a TLS-terminating proxy (nginx): `true`, a hop count, or the
+   * proxy's addresses/subnets (`loopback`, `10.0.0.0/8`, comma-separated). Unset: no proxy trusted.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[\w.:/, -]+$/, 'must be true, false, a hop count, or proxy addresses/subnets')
+    .optional()
+    .transform((v) => {
+      if (v === undefined || v === 'false') return undefined;
+      if (v === 'true') return true;
+      return /^\d+$/.test(v) ? Number(v) : v;
+    }),
+  /** Requests per minute per client address on tracked links (/r/*). */
+  RATE_LIMIT_LINKS_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** Requests per minute per client address on provider callbacks (/webhooks/*). */
+  RATE_LIMIT_WEBHOOKS_PER_MINUTE: z.coerce.number().int().positive().default(3000),
   EDITOR_DIST: z.string().default(resolve(REPO_ROOT, 'packages', 'editor', 'dist')),
   /** Folder of examples/<name>/journey.json loaded on start when LOAD_EXAMPLES is on. */
   EXAMPLES_DIR: z.string().default(resolve(REPO_ROOT, 'examples')),

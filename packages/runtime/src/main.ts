@@ -38,7 +38,18 @@ async function main(): Promise<void> {
   }
 
   engine.start();
-  const app = createApp({ db, editorDist: config.EDITOR_DIST, api: deps, serverPackages, logger });
+  const app = createApp({
+    db,
+    editorDist: config.EDITOR_DIST,
+    api: deps,
+    serverPackages,
+    logger,
+    trustProxy: config.TRUST_PROXY,
+    publicRateLimits: {
+      linksPerMinute: config.RATE_LIMIT_LINKS_PER_MINUTE,
+      webhooksPerMinute: config.RATE_LIMIT_WEBHOOKS_PER_MINUTE,
+    },
+  });
   const server = app.listen(config.PORT, config.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;

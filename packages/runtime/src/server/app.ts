@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { ServerDeps } from '../trpc/context.ts';
 import { appRouter } from '../trpc/router.ts';
 import { principalFromHeaders } from './credentials.ts';
+import { mountPublicRateLimits, type PublicRateLimits } from './public-rate-limits.ts';
 import { redirectRouter } from './redirect.ts';
 import { webhookRouter } from './webhooks.ts';
 
@@ -20,15 +21,27 @@ export interface AppOptions {
   /** Server halves of the node packages, whose webhooks are mounted at /webhooks/<name>/…. */
   serverPackages?: readonly ServerNodePackage[];
   logger?: Logger;
+  /** Express `trust proxy` (TRUST_PROXY): behind nginx, req.ip and req.secure come from X-Forwarded-*. */
+  trustProxy?: boolean | number | string;
+  publicRateLimits?: PublicRateLimits;
 }
 
 /**
  * The one express app: health check, tRPC at /trpc, provider webhooks, tracked redirects, and the
  * editor's static build with a history-API fallback so deep links like /journeys/123 load the editor.
  */
-export function createApp({ db, editorDist, api, serverPackages = [], logger }: AppOptions): express.Express {
+export function createApp({
+  db,
+  editorDist,
+  api,
+  serverPackages = [],
+  logger,
+  trustProxy,
+  publicRateLimits,
+}: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
   app.get('/health', (_req, res) => {
     const row = db.sqlite.prepare('SELECT count(*) AS n FROM _prisma_migrations').get() as { n: number };
     res.json({ ok: true, migrations: row.n });
@@ -46,11 +59,13 @@ export function createApp({ db, editorDist, api, serverPackages = [], logger }: 
             ...api,
             principal,
             sessionToken,
+            requestIp: req.ip,
+            setResponseHeader: (name: string, value: string) => res.setHeader(name, value),
             setSessionCookie(token: string, expiresAt: Date) {
               res.cookie(SESSION_COOKIE, token, {
                 httpOnly: true,
                 sameSite: 'lax',
-                secure,
+                secure: secure || req.secure,
                 path: '/',
                 expires: expiresAt,
               });
@@ -65,6 +80,7 @@ export function createApp({ db, editorDist, api, serverPackages = [], logger }: 
         },
       }),
     );
+    mountPublicRateLimits(app, publicRateLimits);
     app.use('/webhooks', webhookRouter(serverPackages, api.engine, logger));
     app.use(redirectRouter({ ...api, logger }));
   }

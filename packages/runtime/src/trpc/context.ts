@@ -1,6 +1,7 @@
 import type { CouponsServerDeps } from '@siyu/nodes-coupons/server';
 import type { NodeRegistry } from '@siyu/shared';
 import type { ApiKeyPrincipal } from '../auth/api-keys.ts';
+import type { LoginLimits } from '../auth/login-throttle.ts';
 import type { OperatorPrincipal } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock, JourneyEngine } from '../engine/api.ts';
@@ -23,6 +24,8 @@ export interface ServerDeps {
   wecomAdmin?: WecomAdmin;
   /** Coupon stores and providers (absent: the sandbox over `db`). */
   coupons?: CouponsServerDeps;
+  /** Sign-in throttling limits (absent: DEFAULT_LOGIN_LIMITS). */
+  loginLimits?: LoginLimits;
 }
 
 export type Principal = OperatorPrincipal | ApiKeyPrincipal;
@@ -33,6 +36,10 @@ export interface Context extends ServerDeps {
   setSessionCookie(token: string, expiresAt: Date): void;
   clearSessionCookie(): void;
   sessionToken: string | null;
+  /** The client's address over HTTP (behind a proxy, as `trust proxy` resolves it); absent outside HTTP. */
+  requestIp?: string;
+  /** Sets a response header over HTTP (Retry-After on a throttled sign-in); absent outside HTTP. */
+  setResponseHeader?(name: string, value: string): void;
 }
 
 /** A context for createCaller in tests and the CLI: acts as the given principal. */

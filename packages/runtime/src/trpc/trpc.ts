@@ -1,6 +1,7 @@
 import { formatPath } from '@siyu/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
+import { retryAfterOf } from '../auth/login-throttle.ts';
 import type { ApiScope, Role } from '../auth/roles.ts';
 import { roleAllows } from '../auth/roles.ts';
 import type { Context } from './context.ts';
@@ -18,7 +19,7 @@ const t = initTRPC.context<Context>().create({
       cause instanceof ZodError
         ? cause.issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
         : undefined;
-    return { ...shape, data: { ...shape.data, issues } };
+    return { ...shape, data: { ...shape.data, issues, retryAfterSeconds: retryAfterOf(error.cause) } };
   },
 });
 

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { createLoginThrottle, LoginThrottledError } from '../../auth/login-throttle.ts';
 import { hashPassword, verifyPassword } from '../../auth/password.ts';
 import { login, logout } from '../../auth/sessions.ts';
 import { hashToken } from '../../auth/tokens.ts';
@@ -10,9 +11,18 @@ export const authRouter = router({
   login: publicProcedure
     .input(z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) }))
     .mutation(async ({ ctx, input }) => {
+      const throttle = createLoginThrottle(ctx.db, ctx.loginLimits);
+      try {
+        await throttle.attempt(input.username, ctx.requestIp);
+      } catch (error) {
+        if (!(error instanceof LoginThrottledError)) throw error;
+        ctx.setResponseHeader?.('Retry-After', String(error.retryAfterSeconds));
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });
+      }
       const result = await login(ctx.db, input.username, input.password);
       if (!result)
         throw new TRPCError({ code: 'UNAUTHORIZED', message: '用户名或密码错误 Wrong username or password' });
+      await throttle.succeeded(input.username, ctx.requestIp);
       ctx.setSessionCookie(result.token, result.expiresAt);
       // The token travels only in the HttpOnly cookie, out of reach of page scripts.
       return { operator: result.operator, expiresAt: result.expiresAt };
