@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { FilterSchema } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { thenAudit } from '../../audit/record.ts';
 import { importCustomers } from '../../import/import-customers.ts';
 import { previewSegment } from '../../server/segments.ts';
 import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -31,7 +32,20 @@ export const audiencesRouter = router({
         tags: input.tags,
         createdBy: ctx.actor,
         now: () => ctx.clock.now(),
-      });
+      }).then((r) =>
+        thenAudit(
+          ctx,
+          'customers.import',
+          { type: 'importBatch', id: r.batchId },
+          {
+            fileName: input.fileName,
+            status: r.status,
+            created: r.created,
+            updated: r.updated,
+            rejected: r.rejected,
+          },
+        )(r),
+      );
     }),
 
   imports: viewerProcedure

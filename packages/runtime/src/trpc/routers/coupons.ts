@@ -6,6 +6,7 @@ import {
 } from '@siyu/nodes-coupons/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { thenAudit } from '../../audit/record.ts';
 import { createLogger } from '../../logger.ts';
 import { createCouponsServices } from '../../nodes/coupons-services.ts';
 import type { Context } from '../context.ts';
@@ -36,7 +37,9 @@ export const couponsRouter = router({
       });
     }
     try {
-      return await createCouponStock(couponsOf(ctx), input);
+      return await createCouponStock(couponsOf(ctx), input).then(
+        thenAudit(ctx, 'coupons.createStock', { type: 'couponStock', id: input.id }, input),
+      );
     } catch (error) {
       throw new TRPCError({ code: 'BAD_REQUEST', message: (error as Error).message, cause: error });
     }

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { thenAudit } from '../../audit/record.ts';
 import { eraseCustomer } from '../../server/erase-customer.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
@@ -230,6 +231,6 @@ export const customersRouter = router({
   erase: operatorProcedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => {
     const result = eraseCustomer(ctx.db, input.id, ctx.clock.now());
     if (!result) throw notFound('客户 Customer', input.id);
-    return result;
+    return thenAudit(ctx, 'customer.erase', { type: 'customer', id: input.id })(result);
   }),
 });

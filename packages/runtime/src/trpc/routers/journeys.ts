@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type JourneyGraph, JourneyGraphSchema, validateGraph } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { journeySettingsChanges } from '../../audit/journey-settings.ts';
+import { recordAudit, thenAudit } from '../../audit/record.ts';
 import type { Database } from '../../db/database.ts';
 import { diffGraphs } from '../../server/graph-diff.ts';
 import { publishDraft } from '../../server/publish.ts';
@@ -84,6 +86,7 @@ export const journeysRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      const before = await ctx.db.prisma.journey.findUnique({ where: { id: input.id } });
       const result = await ctx.db.prisma.journey.updateMany({
         where: { id: input.id, draftRevision: input.expectedRevision, status: { not: 'archived' } },
         data: {
@@ -103,6 +106,9 @@ export const journeysRouter = router({
           message: `草稿已被他人修改（当前版本 ${current.draftRevision}），请刷新后再保存 The draft was changed by someone else (revision ${current.draftRevision}); reload before saving`,
         });
       }
+      const changed = before ? journeySettingsChanges(before, input) : {};
+      if (Object.keys(changed).length)
+        await recordAudit(ctx, 'journey.settings', { type: 'journey', id: input.id }, changed);
       const journey = present(await loadJourney(ctx.db, input.id));
       return { ...journey, problems: validateGraph(journey.draft, ctx.registry) };
     }),
@@ -146,18 +152,31 @@ export const journeysRouter = router({
             .join('; ')}`,
         });
       }
+      await recordAudit(ctx, 'journey.publish', { type: 'journey', id: input.id }, { version: result.version });
       return { versionId: result.versionId, version: result.version };
     }),
 
   pause: operatorProcedure
     .input(z.object({ id: Id }))
-    .mutation(({ ctx, input }) => setStatus(ctx.db, input.id, ['live'], 'paused')),
+    .mutation(({ ctx, input }) =>
+      setStatus(ctx.db, input.id, ['live'], 'paused').then(
+        thenAudit(ctx, 'journey.pause', { type: 'journey', id: input.id }),
+      ),
+    ),
   resume: operatorProcedure
     .input(z.object({ id: Id }))
-    .mutation(({ ctx, input }) => setStatus(ctx.db, input.id, ['paused'], 'live')),
+    .mutation(({ ctx, input }) =>
+      setStatus(ctx.db, input.id, ['paused'], 'live').then(
+        thenAudit(ctx, 'journey.resume', { type: 'journey', id: input.id }),
+      ),
+    ),
   archive: operatorProcedure
     .input(z.object({ id: Id }))
-    .mutation(({ ctx, input }) => setStatus(ctx.db, input.id, ['draft', 'live', 'paused'], 'archived')),
+    .mutation(({ ctx, input }) =>
+      setStatus(ctx.db, input.id, ['draft', 'live', 'paused'], 'archived').then(
+        thenAudit(ctx, 'journey.archive', { type: 'journey', id: input.id }),
+      ),
+    ),
 
   duplicate: operatorProcedure
     .input(z.object({ id: Id, name: z.string().trim().min(1).max(100).optional() }))
@@ -226,7 +245,16 @@ export const journeysRouter = router({
       }
       // Nodes whose id still exists in the target version map to themselves unless told otherwise.
       const mapping = { ...Object.fromEntries([...known].map((id) => [id, id])), ...input.nodeMapping };
-      return ctx.engine.migrateInstances(input.journeyId, input.toVersionId, mapping);
+      return ctx.engine
+        .migrateInstances(input.journeyId, input.toVersionId, mapping)
+        .then(
+          thenAudit(
+            ctx,
+            'journey.migrateInstances',
+            { type: 'journey', id: input.journeyId },
+            { toVersionId: input.toVersionId },
+          ),
+        );
     }),
 });
 

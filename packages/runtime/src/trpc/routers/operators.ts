@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { thenAudit } from '../../audit/record.ts';
 import { createApiKey, revokeApiKey } from '../../auth/api-keys.ts';
 import { hashPassword } from '../../auth/password.ts';
 import { ApiScopeSchema, RoleSchema } from '../../auth/roles.ts';
@@ -38,7 +39,7 @@ export const operatorsRouter = router({
       if (await ctx.db.prisma.operator.findUnique({ where: { username: input.username } })) {
         throw new TRPCError({ code: 'CONFLICT', message: `用户名已存在 username ${input.username} is taken` });
       }
-      return ctx.db.prisma.operator.create({
+      const created = await ctx.db.prisma.operator.create({
         data: {
           id: newOperatorId(),
           username: input.username,
@@ -48,6 +49,8 @@ export const operatorsRouter = router({
         },
         select: publicFields,
       });
+      const details = { username: created.username, role: created.role };
+      return thenAudit(ctx, 'operator.create', { type: 'operator', id: created.id }, details)(created);
     }),
   update: adminProcedure
     .input(
@@ -79,7 +82,10 @@ export const operatorsRouter = router({
       // A changed password or a disabled account ends existing sessions.
       if (input.password || input.disabled)
         await ctx.db.prisma.operatorSession.deleteMany({ where: { operatorId: input.id } });
-      return updated;
+      const { password, id: _id, ...changes } = input;
+      // Only THAT the password changed is recorded, never the password.
+      const details = { username: updated.username, ...changes, ...(password ? { passwordChanged: true } : {}) };
+      return thenAudit(ctx, 'operator.update', { type: 'operator', id: input.id }, details)(updated);
     }),
 });
 
@@ -91,8 +97,13 @@ export const apiKeysRouter = router({
   }),
   create: adminProcedure
     .input(z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(ApiScopeSchema).min(1) }))
-    .mutation(({ ctx, input }) => createApiKey(ctx.db, { ...input, createdBy: ctx.operator.username })),
-  revoke: adminProcedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => ({
-    revoked: await revokeApiKey(ctx.db, input.id),
-  })),
+    .mutation(async ({ ctx, input }) => {
+      const created = await createApiKey(ctx.db, { ...input, createdBy: ctx.operator.username });
+      // The key's value is returned to the admin once and never recorded.
+      return thenAudit(ctx, 'apiKey.create', { type: 'apiKey', id: created.id }, input)(created);
+    }),
+  revoke: adminProcedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
+    const revoked = await revokeApiKey(ctx.db, input.id);
+    return thenAudit(ctx, 'apiKey.revoke', { type: 'apiKey', id: input.id }, { revoked })({ revoked });
+  }),
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { thenAudit } from '../../audit/record.ts';
 import { createWecomAdmin, type WecomAdmin, WecomAdminError } from '../../server/wecom-admin.ts';
 import type { Context } from '../context.ts';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -36,7 +37,11 @@ export const wecomRouter = router({
         remark: z.string().max(30).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => run(() => adminOf(ctx).createLiveCode(input))),
+    .mutation(({ ctx, input }) =>
+      run(() => adminOf(ctx).createLiveCode(input)).then(
+        thenAudit(ctx, 'wecom.createLiveCode', { type: 'entryCode', id: input.code }, { userIds: input.userIds }),
+      ),
+    ),
 
   /** Hand a staff member's customers to another (on the job, or resigned). Admins only. */
   handover: adminProcedure
@@ -49,7 +54,13 @@ export const wecomRouter = router({
         message: z.string().max(200).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => run(() => adminOf(ctx).handover(input))),
+    .mutation(({ ctx, input }) => {
+      const { externalUserIds, message: _message, ...details } = input;
+      const customers = externalUserIds?.length ?? 'all';
+      return run(() => adminOf(ctx).handover(input)).then(
+        thenAudit(ctx, 'wecom.handover', { type: 'wecomUser', id: input.fromUserId }, { ...details, customers }),
+      );
+    }),
 
   /**
    * Sandbox only: a customer "scans" a live code and adds a staff member, producing exactly the

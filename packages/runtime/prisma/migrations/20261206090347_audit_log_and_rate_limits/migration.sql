@@ -1,6 +1,6 @@
 -- CreateTable
 CREATE TABLE "AuditEntry" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "at" DATETIME NOT NULL,
     "actorKind" TEXT NOT NULL,
     "actorId" TEXT NOT NULL,

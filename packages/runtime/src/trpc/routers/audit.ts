@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { AUDIT_ACTIONS } from '../../audit/record.ts';
+import { adminProcedure, router } from '../trpc.ts';
+
+const AuditQuerySchema = z
+  .object({
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    /** The operator's username or the API key's name, exactly. */
+    actor: z.string().trim().min(1).max(100).optional(),
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+    page: z.number().int().min(1).max(10_000).default(1),
+    pageSize: z.number().int().min(1).max(200).default(50),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    message: 'from 必须早于 to / from must be before to',
+    path: ['from'],
+  })
+  .default({ page: 1, pageSize: 50 });
+
+/** The audit log, newest first (admins only). */
+export const auditRouter = router({
+  actions: adminProcedure.query(() => [...AUDIT_ACTIONS]),
+  list: adminProcedure.input(AuditQuerySchema).query(async ({ ctx, input }) => {
+    const where = {
+      ...(input.action ? { action: input.action } : {}),
+      ...(input.actor ? { actorName: input.actor } : {}),
+      ...(input.from || input.to
+        ? { at: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } }
+        : {}),
+    };
+    const [total, rows] = await Promise.all([
+      ctx.db.prisma.auditEntry.count({ where }),
+      ctx.db.prisma.auditEntry.findMany({
+        where,
+        orderBy: [{ at: 'desc' }, { id: 'desc' }],
+        skip: (input.page - 1) * input.pageSize,
+        take: input.pageSize,
+      }),
+    ]);
+    return {
+      total,
+      page: input.page,
+      pageSize: input.pageSize,
+      entries: rows.map((r) => ({ ...r, summary: JSON.parse(r.summary) as Record<string, unknown> })),
+    };
+  }),
+});
