@@ -1,3 +1,4 @@
+export type { AuditAction } from './audit/record.ts';
 export { createApiKey, revokeApiKey } from './auth/api-keys.ts';
 export { ensureFirstAdmin } from './auth/bootstrap.ts';
 export { hashPassword, verifyPassword } from './auth/password.ts';

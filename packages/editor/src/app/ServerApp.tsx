@@ -4,11 +4,12 @@ import { ChannelDetail } from '../channels/ChannelDetail.tsx';
 import { ChannelsPage } from '../channels/ChannelsPage.tsx';
 import { QrSheet } from '../channels/QrSheet.tsx';
 import { type CanvasOverlay, edgeShares } from '../model/overlay.ts';
+import { AuditPage } from '../pages/AuditPage.tsx';
 import { CustomerProfile } from '../pages/CustomerProfile.tsx';
 import { CustomersPage } from '../pages/CustomersPage.tsx';
 import { formatTime, percent } from '../pages/format.ts';
-import { PageNav } from '../pages/PageNav.tsx';
 import { NodeCustomers } from '../pages/NodeCustomers.tsx';
+import { PageNav } from '../pages/PageNav.tsx';
 import { SandboxInbox } from '../pages/SandboxInbox.tsx';
 import { PublishDialog } from '../publish/PublishDialog.tsx';
 import { ReportsPage } from '../reports/ReportsPage.tsx';
@@ -18,6 +19,7 @@ import { VersionHistory } from '../versions/VersionHistory.tsx';
 import { Editor } from './Editor.tsx';
 import type { NodeStats } from './editor-context.ts';
 import { useLocale } from './i18n.ts';
+import { loginErrorText } from './login-error.ts';
 import { type PageRoute, usePageRoute } from './routes.ts';
 import { api, saveDraft } from './server-api.ts';
 import { usePolling } from './use-polling.ts';
@@ -48,6 +50,7 @@ function Page({ route }: { route: PageRoute }) {
   if (route.page === 'channels') return <ChannelsPage />;
   if (route.page === 'channel') return <ChannelDetail key={route.channelId} channelId={route.channelId} />;
   if (route.page === 'channelQr') return <QrSheet key={route.channelId} channelId={route.channelId} />;
+  if (route.page === 'audit') return <AuditPage />;
   return <CustomersPage />;
 }
 
@@ -66,7 +69,7 @@ function Login({ onDone }: { onDone: () => void }) {
           api.auth.login
             .mutate({ username, password })
             .then(onDone)
-            .catch((err: Error) => setError(err.message));
+            .catch((err: unknown) => setError(loginErrorText(err, tr)));
         }}
       >
         <label className="field">
@@ -82,7 +85,11 @@ function Login({ onDone }: { onDone: () => void }) {
             autoComplete="current-password"
           />
         </label>
-        {error && <p className="field-message">{error}</p>}
+        {error && (
+          <p className="field-message" data-testid="login-error">
+            {error}
+          </p>
+        )}
         <button type="submit" className="primary">
           {tr('登录', 'Sign in')}
         </button>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AUDIT_HREF,
   CHANNELS_HREF,
   CUSTOMERS_HREF,
   channelHref,
@@ -26,5 +27,6 @@ describe('page routes', () => {
     expect(parsePageRoute(channelQrHref('ch_1/é'))).toEqual({ page: 'channelQr', channelId: 'ch_1/é' });
     expect(parsePageRoute('#/channels/')).toBeNull();
     expect(parsePageRoute('#/channels/ch_1/print')).toBeNull();
+    expect(parsePageRoute(AUDIT_HREF)).toEqual({ page: 'audit' });
   });
 });

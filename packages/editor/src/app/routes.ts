@@ -10,7 +10,8 @@ export type PageRoute =
   | { page: 'customer'; customerId: string }
   | { page: 'channels' }
   | { page: 'channel'; channelId: string }
-  | { page: 'channelQr'; channelId: string };
+  | { page: 'channelQr'; channelId: string }
+  | { page: 'audit' };
 
 export function parsePageRoute(hash: string): PageRoute | null {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -19,6 +20,7 @@ export function parsePageRoute(hash: string): PageRoute | null {
     return customerId ? { page: 'sandbox', customerId } : { page: 'sandbox' };
   }
   if (path === '/customers') return { page: 'customers' };
+  if (path === '/audit') return { page: 'audit' };
   const customer = /^\/customers\/([^/]+)$/.exec(path);
   if (customer) return { page: 'customer', customerId: decodeURIComponent(customer[1] as string) };
   if (path === '/channels') return { page: 'channels' };
@@ -35,6 +37,7 @@ export const sandboxHref = (customerId?: string) =>
 export const customerHref = (customerId: string) => `#/customers/${encodeURIComponent(customerId)}`;
 export const CUSTOMERS_HREF = '#/customers';
 export const CHANNELS_HREF = '#/channels';
+export const AUDIT_HREF = '#/audit';
 export const channelHref = (channelId: string) => `#/channels/${encodeURIComponent(channelId)}`;
 export const channelQrHref = (channelId: string) => `${channelHref(channelId)}/qr`;
 

@@ -7,16 +7,28 @@ import { api } from './server-api.ts';
  * enforces roles anyway; this only keeps viewers from being offered what they cannot do.
  */
 export function useCanEdit(): boolean | undefined {
-  const [canEdit, setCanEdit] = useState<boolean>();
+  const role = useRole();
+  return role === undefined ? undefined : role === 'operator' || role === 'admin';
+}
+
+/** Whether the signed-in operator is an admin (undefined while asking). */
+export function useIsAdmin(): boolean | undefined {
+  const role = useRole();
+  return role === undefined ? undefined : role === 'admin';
+}
+
+/** The signed-in operator's role ('none' for anyone else); undefined while asking. */
+function useRole(): string | undefined {
+  const [role, setRole] = useState<string>();
   useEffect(() => {
     let live = true;
     api.auth.me.query().then(
-      (me) => live && setCanEdit(me?.kind === 'operator' && me.role !== 'viewer'),
-      () => live && setCanEdit(false),
+      (me) => live && setRole(me?.kind === 'operator' ? me.role : 'none'),
+      () => live && setRole('none'),
     );
     return () => {
       live = false;
     };
   }, []);
-  return canEdit;
+  return role;
 }
