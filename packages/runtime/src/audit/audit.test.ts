@@ -112,6 +112,17 @@ describe('audit log', () => {
     ]);
   });
 
+  it('records WeCom live codes and handovers without the customer list', async () => {
+    await h.as('operator').channels.create({ name: '门店活码', kind: 'liveCode', codes: [{ code: 'store-sh' }] });
+    await h.as('operator').wecom.createLiveCode({ code: 'store-sh', userIds: ['zhangsan'] });
+    await h.as('admin').wecom.handover({ fromUserId: 'lisi', toUserId: 'wangwu', resigned: true });
+    const rows = await entries();
+    expect(rows.map((r) => [r.action, r.actorName, r.targetId, JSON.parse(r.summary)])).toEqual([
+      ['wecom.createLiveCode', 'operator', 'store-sh', { userIds: ['zhangsan'] }],
+      ['wecom.handover', 'admin', 'lisi', { fromUserId: 'lisi', toUserId: 'wangwu', resigned: true, customers: 'all' }],
+    ]);
+  });
+
   it('is listed for admins only, newest first, filtered by action, actor and time, paged', async () => {
     const operator = h.as('operator');
     const admin = h.as('admin');
