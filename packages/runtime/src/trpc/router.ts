@@ -1,12 +1,13 @@
 import { audiencesRouter } from './routers/audiences.ts';
 import { authRouter } from './routers/auth.ts';
+import { callbacksRouter } from './routers/callbacks.ts';
 import { channelsRouter } from './routers/channels.ts';
 import { couponsRouter } from './routers/coupons.ts';
 import { customersRouter } from './routers/customers.ts';
 import { eventsRouter } from './routers/events.ts';
 import { journeysRouter } from './routers/journeys.ts';
-import { overviewRouter } from './routers/overview.ts';
 import { apiKeysRouter, operatorsRouter } from './routers/operators.ts';
+import { overviewRouter } from './routers/overview.ts';
 import { reportsRouter } from './routers/reports.ts';
 import { runsRouter } from './routers/runs.ts';
 import { sandboxRouter } from './routers/sandbox.ts';
@@ -34,6 +35,7 @@ export const appRouter = router({
   coupons: couponsRouter,
   sandbox: sandboxRouter,
   tags: tagsRouter,
+  callbacks: callbacksRouter,
   overview: overviewRouter,
 });
 export type AppRouter = typeof appRouter;

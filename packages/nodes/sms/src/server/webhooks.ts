@@ -1,8 +1,16 @@
 // Provider callbacks mounted under /webhooks/sms: delivery receipts (applied once, however often
 // the provider retries), upstream replies (R/T/TD opt the number out) and tracked-link clicks.
-import type { JourneyEventInput, WebhookRequest, WebhookResult, WebhookRoute } from '@siyu/shared';
+// Receipts and replies need the deployment's callback token in the URL (see callback-token.ts).
+import {
+  type JourneyEventInput,
+  safeHttpUrl,
+  type WebhookRequest,
+  type WebhookResult,
+  type WebhookRoute,
+} from '@siyu/shared';
 import { z } from 'zod';
 import { isOptOutReply, normalizeMainlandPhone } from '../index.ts';
+import { CALLBACK_TOKEN_PARAM, callbackTokenMatches } from './callback-token.ts';
 import type { SmsServerDeps } from './deps.ts';
 
 const json = (status: number, body: unknown): WebhookResult['response'] => ({
@@ -12,6 +20,14 @@ const json = (status: number, body: unknown): WebhookResult['response'] => ({
 });
 const ALIYUN_OK = json(200, { code: 0, msg: '接收成功' });
 const TENCENT_OK = json(200, { result: 0, errmsg: 'OK' });
+const BAD_TOKEN = '回调地址缺少或带错了 token / callback URL lacks the right token';
+const ALIYUN_BAD_TOKEN = json(401, { code: 1, msg: BAD_TOKEN });
+const TENCENT_BAD_TOKEN = json(401, { result: 1, errmsg: BAD_TOKEN });
+const LINK_GONE = {
+  status: 404,
+  contentType: 'text/plain; charset=utf-8',
+  body: '链接不存在 / link not found',
+};
 
 function parseBody<T>(schema: z.ZodType<T>, req: WebhookRequest): { ok: true; data: T } | { ok: false; error: string } {
   let raw: unknown;
@@ -124,84 +140,80 @@ export function smsWebhooks(deps: SmsServerDeps): WebhookRoute[] {
     ];
   }
 
+  /** A provider callback that runs only when the request carries the deployment's token. */
+  const guarded = (path: string, refused: WebhookResult['response'], handle: WebhookRoute['handle']): WebhookRoute => ({
+    method: 'POST',
+    path,
+    async handle(req) {
+      if (!callbackTokenMatches(req.query[CALLBACK_TOKEN_PARAM], await deps.callbackToken())) {
+        return { response: refused, events: [] };
+      }
+      return handle(req);
+    },
+  });
+
   return [
-    {
-      method: 'POST',
-      path: '/aliyun/receipts',
-      async handle(req) {
-        const body = parseBody(AliyunReceipts, req);
-        if (!body.ok) return { response: json(400, { code: 1, msg: body.error }), events: [] };
-        const events: JourneyEventInput[] = [];
-        for (const r of body.data) {
-          const delivered = r.success === true || r.success === 'true';
-          const error = delivered ? undefined : [r.err_code, r.err_msg].filter(Boolean).join(' ') || undefined;
-          events.push(...(await receipt('aliyun', r.biz_id, delivered, chinaTime(r.report_time, now()), error)));
-        }
-        return { response: ALIYUN_OK, events };
-      },
-    },
-    {
-      method: 'POST',
-      path: '/aliyun/replies',
-      async handle(req) {
-        const body = parseBody(AliyunReplies, req);
-        if (!body.ok) return { response: json(400, { code: 1, msg: body.error }), events: [] };
-        const events: JourneyEventInput[] = [];
-        for (const r of body.data) {
-          events.push(
-            ...(await reply('aliyun', r.phone_number, r.content, chinaTime(r.send_time, now()), String(r.sequence_id))),
-          );
-        }
-        return { response: ALIYUN_OK, events };
-      },
-    },
-    {
-      method: 'POST',
-      path: '/tencent/receipts',
-      async handle(req) {
-        const body = parseBody(TencentReceipts, req);
-        if (!body.ok) return { response: json(400, { result: 1, errmsg: body.error }), events: [] };
-        const events: JourneyEventInput[] = [];
-        for (const r of body.data) {
-          const delivered = r.report_status === 'SUCCESS';
-          const error = delivered ? undefined : [r.errmsg, r.description].filter(Boolean).join(' ') || undefined;
-          events.push(...(await receipt('tencent', r.sid, delivered, chinaTime(r.user_receive_time, now()), error)));
-        }
-        return { response: TENCENT_OK, events };
-      },
-    },
-    {
-      method: 'POST',
-      path: '/tencent/replies',
-      async handle(req) {
-        const body = parseBody(TencentReply, req);
-        if (!body.ok) return { response: json(400, { result: 1, errmsg: body.error }), events: [] };
-        const r = body.data;
-        const at = chinaTime(r.time, now());
-        // Tencent sends no message id for replies: number + time + text identify a retry.
-        const id = `${r.mobile}:${r.time ?? ''}:${r.text}`;
-        return { response: TENCENT_OK, events: await reply('tencent', r.mobile, r.text, at, id) };
-      },
-    },
+    guarded('/aliyun/receipts', ALIYUN_BAD_TOKEN, async (req) => {
+      const body = parseBody(AliyunReceipts, req);
+      if (!body.ok) return { response: json(400, { code: 1, msg: body.error }), events: [] };
+      const events: JourneyEventInput[] = [];
+      for (const r of body.data) {
+        const delivered = r.success === true || r.success === 'true';
+        const error = delivered ? undefined : [r.err_code, r.err_msg].filter(Boolean).join(' ') || undefined;
+        events.push(...(await receipt('aliyun', r.biz_id, delivered, chinaTime(r.report_time, now()), error)));
+      }
+      return { response: ALIYUN_OK, events };
+    }),
+    guarded('/aliyun/replies', ALIYUN_BAD_TOKEN, async (req) => {
+      const body = parseBody(AliyunReplies, req);
+      if (!body.ok) return { response: json(400, { code: 1, msg: body.error }), events: [] };
+      const events: JourneyEventInput[] = [];
+      for (const r of body.data) {
+        events.push(
+          ...(await reply('aliyun', r.phone_number, r.content, chinaTime(r.send_time, now()), String(r.sequence_id))),
+        );
+      }
+      return { response: ALIYUN_OK, events };
+    }),
+    guarded('/tencent/receipts', TENCENT_BAD_TOKEN, async (req) => {
+      const body = parseBody(TencentReceipts, req);
+      if (!body.ok) return { response: json(400, { result: 1, errmsg: body.error }), events: [] };
+      const events: JourneyEventInput[] = [];
+      for (const r of body.data) {
+        const delivered = r.report_status === 'SUCCESS';
+        const error = delivered ? undefined : [r.errmsg, r.description].filter(Boolean).join(' ') || undefined;
+        events.push(...(await receipt('tencent', r.sid, delivered, chinaTime(r.user_receive_time, now()), error)));
+      }
+      return { response: TENCENT_OK, events };
+    }),
+    guarded('/tencent/replies', TENCENT_BAD_TOKEN, async (req) => {
+      const body = parseBody(TencentReply, req);
+      if (!body.ok) return { response: json(400, { result: 1, errmsg: body.error }), events: [] };
+      const r = body.data;
+      const at = chinaTime(r.time, now());
+      // Tencent sends no message id for replies: number + time + text identify a retry.
+      const id = `${r.mobile}:${r.time ?? ''}:${r.text}`;
+      return { response: TENCENT_OK, events: await reply('tencent', r.mobile, r.text, at, id) };
+    }),
     {
       method: 'GET',
       path: '/link',
       async handle(req) {
         const code = req.query.c ?? '';
         const link = /^[A-Za-z0-9_-]{4,32}$/.test(code) ? await deps.findTrackedLink(code) : undefined;
-        if (!link)
-          return {
-            response: { status: 404, contentType: 'text/plain; charset=utf-8', body: '链接不存在 / link not found' },
-            events: [],
-          };
+        // Checked again here, not only when the journey was saved: a link stored before URLs were
+        // restricted to http(s) must never send a customer (or an admin) to javascript:/data:.
+        const target = link && safeHttpUrl(link.url);
+        if (!link || !target) return { response: LINK_GONE, events: [] };
         const at = new Date(now());
-        const href = JSON.stringify(link.url);
         return {
-          // WebhookResponse has no headers, so the redirect is a page that moves on at once.
+          // A plain 302: nothing of the operator's URL is written into a page or a script.
           response: {
-            status: 200,
-            contentType: 'text/html; charset=utf-8',
-            body: `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escapeHtml(link.url)}"><script>location.replace(${href})</script><a href="${escapeHtml(link.url)}">继续 / continue</a>`,
+            status: 302,
+            contentType: 'text/plain; charset=utf-8',
+            // URL#href: non-ASCII percent-encoded, as a header must be.
+            headers: { location: new URL(target).href, 'cache-control': 'no-store' },
+            body: '',
           },
           events: [
             {
@@ -216,8 +228,4 @@ export function smsWebhooks(deps: SmsServerDeps): WebhookRoute[] {
       },
     },
   ];
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
