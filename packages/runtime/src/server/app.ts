@@ -10,6 +10,7 @@ import type { ServerDeps } from '../trpc/context.ts';
 import { appRouter } from '../trpc/router.ts';
 import { principalFromHeaders } from './credentials.ts';
 import { redirectRouter } from './redirect.ts';
+import { securityHeaders } from './security-headers.ts';
 import { webhookRouter } from './webhooks.ts';
 
 export interface AppOptions {
@@ -29,6 +30,7 @@ export interface AppOptions {
 export function createApp({ db, editorDist, api, serverPackages = [], logger }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.get('/health', (_req, res) => {
     const row = db.sqlite.prepare('SELECT count(*) AS n FROM _prisma_migrations').get() as { n: number };
     res.json({ ok: true, migrations: row.n });
