@@ -346,7 +346,7 @@ describe('coupons end to end over SQLite', () => {
       body,
     });
     expect(replayed.status).toBe(401);
-    expect((await replayed.json()).message).toMatch(/Wechatpay-Timestamp/);
+    expect(((await replayed.json()) as { message: string }).message).toMatch(/Wechatpay-Timestamp/);
     expect(one(db, 'SELECT status FROM Coupon').status).toBe('sent');
     const accepted = await fetch(`${base}/wechatpay/notify`, { method: 'POST', headers: headers(good), body });
     expect(accepted.status).toBe(200);

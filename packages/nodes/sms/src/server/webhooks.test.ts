@@ -139,7 +139,13 @@ describe('SMS webhooks', () => {
     const { mem, route } = await setup();
     const optOut = [{ phone_number: '13800138000', content: 'R', send_time: '2026-11-23 10:01:00', sequence_id: 1 }];
     const delivered = [{ phone_number: '13800138000', success: true, biz_id: 'BIZ1' }];
-    for (const query of [{}, { token: '' }, { token: 'guess' }, { token: `${MEMORY_CALLBACK_TOKEN}x` }]) {
+    const queries: Array<Record<string, string>> = [
+      {},
+      { token: '' },
+      { token: 'guess' },
+      { token: `${MEMORY_CALLBACK_TOKEN}x` },
+    ];
+    for (const query of queries) {
       const forged = [
         await route('/aliyun/replies').handle(post('/aliyun/replies', optOut, query)),
         await route('/aliyun/receipts').handle(post('/aliyun/receipts', delivered, query)),
