@@ -140,61 +140,73 @@ export function smsWebhooks(deps: SmsServerDeps): WebhookRoute[] {
     ];
   }
 
-  /** A provider callback that runs only when the request carries the deployment's token. */
-  const guarded = (path: string, refused: WebhookResult['response'], handle: WebhookRoute['handle']): WebhookRoute => ({
-    method: 'POST',
-    path,
-    async handle(req) {
-      if (!callbackTokenMatches(req.query[CALLBACK_TOKEN_PARAM], await deps.callbackToken())) {
-        return { response: refused, events: [] };
-      }
-      return handle(req);
-    },
-  });
+  /** Provider callbacks run only when the request carries the deployment's token. */
+  const refused = async (req: WebhookRequest) =>
+    !callbackTokenMatches(req.query[CALLBACK_TOKEN_PARAM], await deps.callbackToken());
 
   return [
-    guarded('/aliyun/receipts', ALIYUN_BAD_TOKEN, async (req) => {
-      const body = parseBody(AliyunReceipts, req);
-      if (!body.ok) return { response: json(400, { code: 1, msg: body.error }), events: [] };
-      const events: JourneyEventInput[] = [];
-      for (const r of body.data) {
-        const delivered = r.success === true || r.success === 'true';
-        const error = delivered ? undefined : [r.err_code, r.err_msg].filter(Boolean).join(' ') || undefined;
-        events.push(...(await receipt('aliyun', r.biz_id, delivered, chinaTime(r.report_time, now()), error)));
-      }
-      return { response: ALIYUN_OK, events };
-    }),
-    guarded('/aliyun/replies', ALIYUN_BAD_TOKEN, async (req) => {
-      const body = parseBody(AliyunReplies, req);
-      if (!body.ok) return { response: json(400, { code: 1, msg: body.error }), events: [] };
-      const events: JourneyEventInput[] = [];
-      for (const r of body.data) {
-        events.push(
-          ...(await reply('aliyun', r.phone_number, r.content, chinaTime(r.send_time, now()), String(r.sequence_id))),
-        );
-      }
-      return { response: ALIYUN_OK, events };
-    }),
-    guarded('/tencent/receipts', TENCENT_BAD_TOKEN, async (req) => {
-      const body = parseBody(TencentReceipts, req);
-      if (!body.ok) return { response: json(400, { result: 1, errmsg: body.error }), events: [] };
-      const events: JourneyEventInput[] = [];
-      for (const r of body.data) {
-        const delivered = r.report_status === 'SUCCESS';
-        const error = delivered ? undefined : [r.errmsg, r.description].filter(Boolean).join(' ') || undefined;
-        events.push(...(await receipt('tencent', r.sid, delivered, chinaTime(r.user_receive_time, now()), error)));
-      }
-      return { response: TENCENT_OK, events };
-    }),
-    guarded('/tencent/replies', TENCENT_BAD_TOKEN, async (req) => {
-      const body = parseBody(TencentReply, req);
-      if (!body.ok) return { response: json(400, { result: 1, errmsg: body.error }), events: [] };
-      const r = body.data;
-      const at = chinaTime(r.time, now());
-      // Tencent sends no message id for replies: number + time + text identify a retry.
-      const id = `${r.mobile}:${r.time ?? ''}:${r.text}`;
-      return { response: TENCENT_OK, events: await reply('tencent', r.mobile, r.text, at, id) };
-    }),
+    {
+      method: 'POST',
+      path: '/aliyun/receipts',
+      async handle(req) {
+        if (await refused(req)) return { response: ALIYUN_BAD_TOKEN, events: [] };
+        const body = parseBody(AliyunReceipts, req);
+        if (!body.ok) return { response: json(400, { code: 1, msg: body.error }), events: [] };
+        const events: JourneyEventInput[] = [];
+        for (const r of body.data) {
+          const delivered = r.success === true || r.success === 'true';
+          const error = delivered ? undefined : [r.err_code, r.err_msg].filter(Boolean).join(' ') || undefined;
+          events.push(...(await receipt('aliyun', r.biz_id, delivered, chinaTime(r.report_time, now()), error)));
+        }
+        return { response: ALIYUN_OK, events };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/aliyun/replies',
+      async handle(req) {
+        if (await refused(req)) return { response: ALIYUN_BAD_TOKEN, events: [] };
+        const body = parseBody(AliyunReplies, req);
+        if (!body.ok) return { response: json(400, { code: 1, msg: body.error }), events: [] };
+        const events: JourneyEventInput[] = [];
+        for (const r of body.data) {
+          events.push(
+            ...(await reply('aliyun', r.phone_number, r.content, chinaTime(r.send_time, now()), String(r.sequence_id))),
+          );
+        }
+        return { response: ALIYUN_OK, events };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/tencent/receipts',
+      async handle(req) {
+        if (await refused(req)) return { response: TENCENT_BAD_TOKEN, events: [] };
+        const body = parseBody(TencentReceipts, req);
+        if (!body.ok) return { response: json(400, { result: 1, errmsg: body.error }), events: [] };
+        const events: JourneyEventInput[] = [];
+        for (const r of body.data) {
+          const delivered = r.report_status === 'SUCCESS';
+          const error = delivered ? undefined : [r.errmsg, r.description].filter(Boolean).join(' ') || undefined;
+          events.push(...(await receipt('tencent', r.sid, delivered, chinaTime(r.user_receive_time, now()), error)));
+        }
+        return { response: TENCENT_OK, events };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/tencent/replies',
+      async handle(req) {
+        if (await refused(req)) return { response: TENCENT_BAD_TOKEN, events: [] };
+        const body = parseBody(TencentReply, req);
+        if (!body.ok) return { response: json(400, { result: 1, errmsg: body.error }), events: [] };
+        const r = body.data;
+        const at = chinaTime(r.time, now());
+        // Tencent sends no message id for replies: number + time + text identify a retry.
+        const id = `${r.mobile}:${r.time ?? ''}:${r.text}`;
+        return { response: TENCENT_OK, events: await reply('tencent', r.mobile, r.text, at, id) };
+      },
+    },
     {
       method: 'GET',
       path: '/link',
