@@ -12,7 +12,7 @@ import {
   type TencentSmsConfig,
   tencentProvider,
 } from '@siyu/nodes-sms/server';
-import { formatPath } from '@siyu/shared';
+import { formatPath, HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
@@ -23,14 +23,14 @@ const SmsEnvSchema = z.object({
   SMS_PROVIDER: z.enum(['sandbox', 'aliyun', 'tencent']).default('sandbox'),
   ALIYUN_ACCESS_KEY_ID: z.string().min(1).optional(),
   ALIYUN_ACCESS_KEY_SECRET: z.string().min(1).optional(),
-  ALIYUN_SMS_ENDPOINT: z.url().optional(),
+  ALIYUN_SMS_ENDPOINT: HttpUrlSchema.optional(),
   TENCENT_SECRET_ID: z.string().min(1).optional(),
   TENCENT_SECRET_KEY: z.string().min(1).optional(),
   TENCENT_SMS_SDK_APP_ID: z.string().min(1).optional(),
   TENCENT_SMS_REGION: z.string().min(1).optional(),
-  TENCENT_SMS_ENDPOINT: z.url().optional(),
+  TENCENT_SMS_ENDPOINT: HttpUrlSchema.optional(),
   SMS_PER_NUMBER_DAILY_LIMIT: z.coerce.number().int().positive().optional(),
-  PUBLIC_URL: z.url().optional(),
+  PUBLIC_URL: HttpUrlSchema.optional(),
 });
 
 /** The SMS provider settings from the environment, validated; names the variable that is wrong. */
