@@ -149,10 +149,10 @@ export async function watchCspViolations(context: BrowserContext): Promise<strin
     });
   context.pages().forEach(watch);
   context.on('page', watch);
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) =>
-      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`),
-    );
+  // A string, not a function: this package's TypeScript has no DOM types.
+  await context.addInitScript({
+    content:
+      "document.addEventListener('securitypolicyviolation', (e) => console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
   });
   return violations;
 }
