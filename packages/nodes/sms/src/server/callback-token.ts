@@ -1,6 +1,8 @@
 // Aliyun and Tencent do not sign their receipt and reply pushes, so — as integrators do — the
 // callback URL itself carries an unguessable per-deployment token (`?token=`). Without it anyone
 // could forge an "R" reply (opting a real customer out), create customers, or set message status.
+// UNCONFIRMED: that the Aliyun and Tencent consoles keep a query string in the callback URL as
+// entered (both take a free-form URL; neither documents stripping it).
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** The query parameter that carries the token on /aliyun/* and /tencent/* callbacks. */
