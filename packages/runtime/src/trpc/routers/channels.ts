@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import QRCode from 'qrcode';
 import { HttpUrlSchema } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
+import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
