@@ -3,6 +3,7 @@
 // replies and link taps through the SMS package's webhooks over HTTP, shop orders through the
 // events API. Times are the simulated clock's.
 import { chatEventsOf, eventsOf } from '@siyu/nodes-wecom/server';
+import { callbackTokenStore } from '@siyu/runtime';
 import type { JourneyEventInput } from '@siyu/shared';
 import type { Playbook } from './playbook.ts';
 
@@ -57,9 +58,12 @@ export function chinaTimeText(at: number): string {
   return new Date(at + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** Upstream SMS replies (e.g. "TD") as Aliyun posts them to /webhooks/sms/aliyun/replies. */
+/**
+ * Upstream SMS replies (e.g. "TD") as Aliyun posts them to /webhooks/sms/aliyun/replies, with the
+ * deployment's callback token in the URL as configured in Aliyun's console.
+ */
 export async function smsReplies(
-  book: Pick<Playbook, 'baseUrl'>,
+  book: Pick<Playbook, 'baseUrl' | 'db'>,
   replies: ReadonlyArray<{ phone: string; text: string; at: number; sequenceId: string }>,
 ): Promise<void> {
   const body = replies.map((r) => ({
@@ -69,7 +73,8 @@ export async function smsReplies(
     dest_code: '',
     sequence_id: r.sequenceId,
   }));
-  const res = await fetch(`${book.baseUrl}/webhooks/sms/aliyun/replies`, {
+  const token = callbackTokenStore(book.db).current();
+  const res = await fetch(`${book.baseUrl}/webhooks/sms/aliyun/replies?token=${token}`, {
     method: 'POST',
     body: JSON.stringify(body),
   });
@@ -80,8 +85,9 @@ export async function smsReplies(
 export async function tapSmsLink(book: Pick<Playbook, 'baseUrl'>, smsText: string): Promise<void> {
   const path = /\/webhooks\/sms\/link\?c=[A-Za-z0-9_-]+/.exec(smsText)?.[0];
   if (!path) throw new Error(`no tracked link in SMS: ${smsText}`);
-  const res = await fetch(`${book.baseUrl}${path}`);
-  if (res.status !== 200) throw new Error(`tracked link answered ${res.status}`);
+  // Not followed: the target is the brand's shop on the internet.
+  const res = await fetch(`${book.baseUrl}${path}`, { redirect: 'manual' });
+  if (res.status !== 302) throw new Error(`tracked link answered ${res.status}`);
   await res.text();
 }
 

@@ -7,9 +7,10 @@
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
+import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
 
 let real: RealServer;
+let violations: string[] = [];
 let base = '';
 let context: BrowserContext;
 let editor: Page;
@@ -22,12 +23,15 @@ beforeAll(async () => {
     ...chromiumOptions,
     viewport: { width: 1440, height: 900 },
   });
+  violations = await watchCspViolations(context);
   editor = context.pages()[0] ?? (await context.newPage());
 }, 180_000);
 
 afterAll(async () => {
   await context?.close();
   await real?.stop();
+  // The server's Content-Security-Policy blocked nothing on these pages.
+  expect(violations).toEqual([]);
 });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `acceptance-${name}.png`) });

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
+import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
 
 let real: RealServer;
 let base = '';
@@ -18,9 +18,13 @@ beforeAll(async () => {
   browser = await chromium.launch(chromiumOptions);
 }, 180_000);
 
+/** CSP violations per signed-in context: the QR sheet's data: images must not be blocked. */
+const violations: string[][] = [];
+
 afterAll(async () => {
   await browser?.close();
   await real?.stop();
+  expect(violations.flat()).toEqual([]);
 });
 
 const shot = (page: Page, name: string) =>
@@ -28,6 +32,7 @@ const shot = (page: Page, name: string) =>
 
 async function signIn(username: string, password: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  violations.push(await watchCspViolations(context));
   const page = await context.newPage();
   await page.goto(`${base}/`);
   await page.waitForSelector('[data-testid=login]');

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
 
 export const root = resolve(import.meta.dirname, '../..');
 export const shots = join(root, 'test-output/screenshots');
@@ -133,4 +134,25 @@ export async function startRealServer(name: string, seed?: (dbPath: string) => P
   }
   await stop();
   throw new Error(`the server did not become healthy on ${base}:\n${stderr}`);
+}
+
+/**
+ * Collects the Content-Security-Policy violations of every page of `context` (the browser reports
+ * them on the console and as `securitypolicyviolation` events): the server's CSP must not block
+ * anything the editor does, so tests expect this list to stay empty.
+ */
+export async function watchCspViolations(context: BrowserContext): Promise<string[]> {
+  const violations: string[] = [];
+  const watch = (page: Page) =>
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  // A string, not a function: this package's TypeScript has no DOM types.
+  await context.addInitScript({
+    content:
+      "document.addEventListener('securitypolicyviolation', (e) => console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
+  });
+  return violations;
 }

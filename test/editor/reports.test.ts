@@ -6,9 +6,10 @@ import { openDatabase } from '@siyu/runtime';
 import { DAY, seedAbJourney, seedChannels, T0 } from '@siyu/runtime/testing';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
+import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
 
 let real: RealServer;
+let violations: string[] = [];
 let base = '';
 let context: BrowserContext;
 
@@ -25,11 +26,14 @@ beforeAll(async () => {
     acceptDownloads: true,
     viewport: { width: 1440, height: 1000 },
   });
+  violations = await watchCspViolations(context);
 }, 180_000);
 
 afterAll(async () => {
   await context?.close();
   await real?.stop();
+  // The server's Content-Security-Policy blocked nothing on these pages.
+  expect(violations).toEqual([]);
 });
 
 describe('report pages', () => {

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
+import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
 
 let real: RealServer;
 let context: BrowserContext;
@@ -23,7 +23,9 @@ afterAll(async () => {
 describe('editor with the real server', () => {
   it('signs in, creates a journey, autosaves the draft to the server', { timeout: 120_000 }, async () => {
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${real.base}/`);
+    const violations = await watchCspViolations(context);
+    const home = await page.goto(`${real.base}/`);
+    expect(home?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.waitForSelector('[data-testid=login]');
     await page.screenshot({ path: join(shots, 'editor-server-01-login.png') });
     await page.locator('input').nth(0).fill('admin');
@@ -45,5 +47,6 @@ describe('editor with the real server', () => {
     await page.locator('tbody tr').first().click();
     await page.waitForSelector('.react-flow__pane');
     await expect.poll(() => page.locator('[data-testid="journey-node"]').count()).toBe(1);
+    expect(violations).toEqual([]);
   });
 });

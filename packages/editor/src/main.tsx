@@ -1,3 +1,4 @@
+import './zod-config.ts';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
 import './app/i18n.ts';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { formatPath } from '@siyu/shared';
+import { formatPath, HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
 
 /** Where the repository root is, so the default database lands in <repo>/.data whatever the cwd. */
@@ -18,7 +18,7 @@ export const ConfigSchema = z.object({
     .default(resolve(REPO_ROOT, '.data', 'siyu.db')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Public base URL used in tracked links and QR codes. */
-  PUBLIC_URL: z.url().optional(),
+  PUBLIC_URL: HttpUrlSchema.optional(),
   /** Password for the first admin; if unset one is generated and printed once. */
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   LOAD_EXAMPLES: z

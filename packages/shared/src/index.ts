@@ -14,5 +14,6 @@ export * from './server-sdk.ts';
 export * from './settings.ts';
 export * from './template.ts';
 export * from './time-window.ts';
+export * from './url.ts';
 export * from './validate.ts';
 export * from './validation-messages.ts';

@@ -21,6 +21,8 @@ export interface WebhookResponse {
   status: number;
   contentType: string;
   body: string;
+  /** Extra response headers, e.g. `{ location }` for a 302. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface WebhookResult {

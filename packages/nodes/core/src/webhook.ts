@@ -1,5 +1,5 @@
 // Outgoing webhook: lets a journey call the brand's own systems (CRM, ERP, a points service).
-import { defineNode, t } from '@siyu/shared';
+import { defineNode, HttpUrlSchema, t } from '@siyu/shared';
 import { z } from 'zod';
 
 /** Header names of the signed request (documented in README.md for the receiving side). */
@@ -15,10 +15,7 @@ export function webhookSecretVariable(name: string): string {
 }
 
 export const WebhookConfigSchema = z.object({
-  url: z
-    .url({ message: '请填写完整网址（https://…）/ enter a full URL (https://…)' })
-    .refine((u) => /^https?:\/\//.test(u), { message: '仅支持 http(s) / http(s) only' })
-    .meta({ label: t('网址', 'URL') }),
+  url: HttpUrlSchema.meta({ label: t('网址', 'URL') }),
   method: z.enum(['POST', 'PUT']).default('POST').meta({ widget: 'select' }),
   /**
    * Name of the signing secret; the server reads it from the environment variable

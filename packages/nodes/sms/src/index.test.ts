@@ -74,6 +74,15 @@ describe('sms.send config', () => {
     });
     expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(['templateCode', 'trackedLink.url']);
   });
+  it('refuses tracked links that would run script (javascript:, data:) — http(s) only', () => {
+    for (const url of ['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>']) {
+      const r = SendSmsConfigSchema.safeParse({ ...sendSms.defaultConfig, trackedLink: { url } });
+      expect(
+        r.error?.issues.map((i) => [i.path.join('.'), i.message]),
+        url,
+      ).toEqual([['trackedLink.url', expect.stringMatching(/http/)]]);
+    }
+  });
   it('has sent/failed/skipped ports and the sms channel', () => {
     expect(sendSms.effect).toEqual({ channel: 'sms', failurePort: 'failed', skippedPort: 'skipped' });
   });

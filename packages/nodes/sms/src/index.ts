@@ -1,6 +1,6 @@
 // Browser-safe definitions of the SMS node: the editor builds its palette and form from these,
 // the runtime compiles journeys with them. Executors, providers and webhooks live in ./server.
-import { defineNode, defineNodePackage, t } from '@siyu/shared';
+import { defineNode, defineNodePackage, HttpUrlSchema, t } from '@siyu/shared';
 import { z } from 'zod';
 import { hasUnsubscribeText } from './text.ts';
 
@@ -51,7 +51,7 @@ export const SendSmsConfigSchema = z
     kind: z.enum(SMS_KINDS).default('notice').meta({ widget: 'select' }),
     /** A target URL: each message gets its own short code so clicks come back as `link.clicked`. */
     trackedLink: z
-      .object({ url: z.url() })
+      .object({ url: HttpUrlSchema })
       .optional()
       .meta({ label: t('追踪链接（点击回传为事件）', 'Tracked link (clicks come back as events)') }),
   })

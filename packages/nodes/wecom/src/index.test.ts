@@ -1,6 +1,7 @@
 import { type CustomerView, createNodeRegistry, outputsOf } from '@siyu/shared';
 import { describe, expect, it } from 'vitest';
 import {
+  AttachmentSchema,
   inviteToGroup,
   markTags,
   massMessage,
@@ -33,6 +34,16 @@ describe('wecom definitions', () => {
       'wecom.inviteToGroup',
       'wecom.massMessage',
     ]);
+  });
+
+  it("link-card URLs are http(s) only: a javascript: card would run in the customer's WeChat", () => {
+    const card = (url: string, picurl?: string) =>
+      AttachmentSchema.safeParse({ msgtype: 'link', link: { title: '新品', url, ...(picurl ? { picurl } : {}) } });
+    expect(card('https://shop.example.cn/new', 'https://img.example.cn/a.png').success).toBe(true);
+    expect(card('javascript:alert(1)').error?.issues[0]?.path).toEqual(['link', 'url']);
+    expect(card('https://shop.example.cn/', 'data:image/svg+xml,<svg onload=alert(1)>').error?.issues[0]?.path).toEqual(
+      ['link', 'picurl'],
+    );
   });
 
   it('has the fixed ports', () => {

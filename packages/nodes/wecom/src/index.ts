@@ -1,6 +1,6 @@
 // Browser-safe definitions of the WeCom (企业微信) nodes: the editor builds its palette and forms
 // from these, the runtime compiles journeys with them. Executors live in ./server.
-import { DurationSchema, defineNode, defineNodePackage, durationToMs, t } from '@siyu/shared';
+import { DurationSchema, defineNode, defineNodePackage, durationToMs, HttpUrlSchema, t } from '@siyu/shared';
 import { z } from 'zod';
 
 export { renderTemplate } from './template.ts';
@@ -15,8 +15,8 @@ export const AttachmentSchema = z.discriminatedUnion('msgtype', [
     msgtype: z.literal('link'),
     link: z.object({
       title: z.string().min(1).max(128),
-      url: z.url(),
-      picurl: z.url().optional(),
+      url: HttpUrlSchema,
+      picurl: HttpUrlSchema.optional(),
       desc: z.string().max(512).optional(),
     }),
   }),

@@ -104,4 +104,20 @@ describe('pnpm cli', () => {
     const journey = await cli('export', 'journey', '--journey', 'j1');
     expect(JSON.parse(journey.out).graph.nodes).toHaveLength(4);
   });
+
+  it('callbacks: prints the callback URLs with the stored token; --rotate replaces it', async () => {
+    const first = await cli('callbacks', '--public-url', 'https://brand.example.cn');
+    expect(first.code).toBe(0);
+    const token =
+      /aliyun\treplies\thttps:\/\/brand\.example\.cn\/webhooks\/sms\/aliyun\/replies\?token=([\w-]{43})\n/.exec(
+        first.out,
+      )?.[1];
+    expect(token).toBeDefined();
+    expect(first.out).toContain('wecom\tevents\thttps://brand.example.cn/webhooks/wecom/callback\n');
+    expect((await cli('callbacks', '--public-url', 'https://brand.example.cn')).out).toBe(first.out);
+    const rotated = await cli('callbacks', '--rotate', '--public-url', 'https://brand.example.cn');
+    expect(rotated.code).toBe(0);
+    expect(rotated.err).toMatch(/replaced/);
+    expect(rotated.out).not.toContain(token);
+  });
 });

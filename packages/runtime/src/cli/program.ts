@@ -4,6 +4,7 @@ import { type Database, DatabaseStartupError, openDatabase } from '../db/databas
 import { createLogger } from '../logger.ts';
 import type { NodesFor } from '../server/assemble.ts';
 import { runtimeNodes } from '../server/default-nodes.ts';
+import { callbacksCommand } from './callbacks-command.ts';
 import { enrollCommand, exportCommand, type Io, importCommand, validateCommand } from './commands.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -67,6 +68,19 @@ export async function runCli(
     .option('--journey <id>', 'journey: which journey')
     .action((what: string, o: { out?: string; tag?: string; journey?: string }) =>
       withDb(dbPath(), (d) => exportCommand(d, io, what, o)),
+    );
+
+  program
+    .command('callbacks')
+    .description('回调地址 print the provider callback URLs (SMS ones carry the secret token)')
+    .option('--rotate', 'replace the token first (old URLs stop working at once)', false)
+    .option('--public-url <url>', 'base URL the providers reach (default: PUBLIC_URL, else HOST:PORT)')
+    .action((o: { rotate: boolean; publicUrl?: string }) =>
+      withDb(dbPath(), async (d) => {
+        const config = loadConfig();
+        const local = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
+        return callbacksCommand(d, io, { publicUrl: o.publicUrl ?? config.PUBLIC_URL ?? local, rotate: o.rotate });
+      }),
     );
 
   try {

@@ -298,7 +298,7 @@ describe('coupons end to end over SQLite', () => {
     expect(one(db, 'SELECT nodeId FROM Instance WHERE customerId = ?', c1).nodeId).toBe('redeemed');
   });
 
-  it('with the platform public key configured, a notice must carry a valid Wechatpay-Signature', async () => {
+  it('with the platform public key configured, a notice must carry a valid, fresh Wechatpay-Signature', async () => {
     const platform = generateKeyPairSync('rsa', {
       modulusLength: 2048,
       publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -322,17 +322,31 @@ describe('coupons end to end over SQLite', () => {
     await run();
     const coupon = one(db, 'SELECT * FROM Coupon');
     const body = couponUseNotice(apiV3Key, { id: 'n9', couponId: String(coupon.providerCouponId), stockId: 'x' });
-    const headers = (signature: string) => ({
+    // Wechatpay-Timestamp is wall-clock time (WeChat signs each delivery when it sends it).
+    const fresh = String(Math.floor(Date.now() / 1000));
+    const stale = String(Math.floor(Date.now() / 1000) - 3600);
+    const headers = (signature: string, timestamp = fresh) => ({
       'content-type': 'application/json',
-      'wechatpay-timestamp': '1763863200',
+      'wechatpay-timestamp': timestamp,
       'wechatpay-nonce': 'N0NCE',
       'wechatpay-serial': 'PLATFORM01',
       'wechatpay-signature': signature,
     });
-    const good = createSign('RSA-SHA256').update(`1763863200\nN0NCE\n${body}\n`).sign(platform.privateKey, 'base64');
-    const bad = createSign('RSA-SHA256').update(`1763863200\nN0NCE\n${body}\n`).sign(keys.privateKey, 'base64');
+    const sign = (key: string, timestamp = fresh) =>
+      createSign('RSA-SHA256').update(`${timestamp}\nN0NCE\n${body}\n`).sign(key, 'base64');
+    const good = sign(platform.privateKey);
+    const bad = sign(keys.privateKey);
     const refused = await fetch(`${base}/wechatpay/notify`, { method: 'POST', headers: headers(bad), body });
     expect(refused.status).toBe(401);
+    expect(one(db, 'SELECT status FROM Coupon').status).toBe('sent');
+    // A genuinely signed notice captured an hour ago and replayed now: refused.
+    const replayed = await fetch(`${base}/wechatpay/notify`, {
+      method: 'POST',
+      headers: headers(sign(platform.privateKey, stale), stale),
+      body,
+    });
+    expect(replayed.status).toBe(401);
+    expect(((await replayed.json()) as { message: string }).message).toMatch(/Wechatpay-Timestamp/);
     expect(one(db, 'SELECT status FROM Coupon').status).toBe('sent');
     const accepted = await fetch(`${base}/wechatpay/notify`, { method: 'POST', headers: headers(good), body });
     expect(accepted.status).toBe(200);

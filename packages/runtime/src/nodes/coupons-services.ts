@@ -15,7 +15,7 @@ import {
   sandboxCouponProvider,
   wechatPayCouponProvider,
 } from '@siyu/nodes-coupons/server';
-import { formatPath } from '@siyu/shared';
+import { formatPath, HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
@@ -217,7 +217,7 @@ const CouponsEnvSchema = z.object({
   WECHATPAY_APIV3_KEY: z.string().length(32, { message: 'the APIv3 key is 32 characters' }).optional(),
   /** PEM public key of the WeChat Pay platform certificate; when set, notices must be signed by it. */
   WECHATPAY_PLATFORM_PUBLIC_KEY: z.string().min(1).optional(),
-  WECHATPAY_BASE_URL: z.url().optional(),
+  WECHATPAY_BASE_URL: HttpUrlSchema.optional(),
 });
 
 /** Provider settings from the environment; the sandbox always, WeChat Pay when fully configured. */

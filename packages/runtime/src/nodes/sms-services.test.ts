@@ -63,7 +63,8 @@ async function setup() {
   const pkg = createSmsServerPackage(services);
   const engine = createEngine({ db, registry, executors: [...pkg.executors], clock, logger });
   const base = `${await serveWebhooks([pkg], engine, logger, cleanups)}/sms`;
-  return { db, fake, clock, engine, pkg, base };
+  const token = await services.callbackToken();
+  return { db, fake, clock, engine, pkg, base, services, token };
 }
 
 const one = oneRow;
@@ -71,7 +72,7 @@ const all = allRows;
 
 describe('SMS end to end: journey → Aliyun fake → receipts and replies', () => {
   it('sends once, never to an opted-out number, and a re-run effect does not send again', async () => {
-    const { db, fake, clock, engine, pkg, base } = await setup();
+    const { db, fake, clock, engine, pkg, base, token } = await setup();
     publishJourney(db.sqlite, 'j1', journey);
     const [c1, c2] = addCustomers(db.sqlite, 'c', 10, 12) as [string, string];
     db.sqlite.prepare(`UPDATE Customer SET attributes = '{"name":"王芳"}' WHERE id = ?`).run(c1);
@@ -103,7 +104,7 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
     });
     expect(m.recipient).toBe('+8613800000010');
     expect(String(m.content)).toMatch(
-      /^【品牌】王芳您好，新品上架 https:\/\/brand\.example\.cn\/webhooks\/sms\/link\?c=[\w-]{10} 拒收请回复R$/,
+      /^【品牌】王芳您好，新品上架 https:\/\/brand\.example\.cn\/webhooks\/sms\/link\?c=[\w-]{16} 拒收请回复R$/,
     );
     expect(one(db, 'SELECT nodeId FROM Instance WHERE customerId = ?', c1).nodeId).toBe('done');
     expect(one(db, 'SELECT nodeId FROM Instance WHERE customerId = ?', c2).nodeId).toBe('failed');
@@ -141,7 +142,7 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
       },
     ]);
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${base}/aliyun/receipts`, {
+      const res = await fetch(`${base}/aliyun/receipts?token=${token}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: receipt,
@@ -153,12 +154,13 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
 
     // The tracked link resolves to the target and records a click for the customer.
     const code = /c=([\w-]+)/.exec(String(m.content))?.[1];
-    const click = await fetch(`${base}/link?c=${code}`);
-    expect(await click.text()).toContain('https://shop.example.cn/new');
+    const click = await fetch(`${base}/link?c=${code}`, { redirect: 'manual' });
+    expect(click.status).toBe(302);
+    expect(click.headers.get('location')).toBe('https://shop.example.cn/new');
     expect(one(db, "SELECT customerId FROM Event WHERE type = 'link.clicked'").customerId).toBe(c1);
 
     // Replying R opts the number out: the next send is refused.
-    const reply = await fetch(`${base}/aliyun/replies`, {
+    const reply = await fetch(`${base}/aliyun/replies?token=${token}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify([
@@ -177,6 +179,46 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
       reason: 'replied R',
     });
     expect(one(db, "SELECT customerId FROM Event WHERE type = 'sms.optedOut'").customerId).toBe(c1);
+  });
+
+  it('over HTTP, a forged reply or receipt without the deployment token is refused and changes nothing', async () => {
+    const { db, base, token } = await setup();
+    const [c] = addCustomers(db.sqlite, 'c', 40, 41) as [string];
+    db.sqlite
+      .prepare(
+        `INSERT INTO Message (idempotencyKey, customerId, channel, provider, kind, recipient, content, parts, status,
+           providerMessageId, sentAt) VALUES ('k', ?, 'sms', 'aliyun', 'notice', '+8613800000040', 'x', 1, 'sent', 'BIZ', 1)`,
+      )
+      .run(c);
+    const post = (path: string, body: unknown) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const optOut = [{ phone_number: '13800000040', content: 'R', send_time: '2026-11-23 10:05:00', sequence_id: 1 }];
+    const newcomer = { mobile: '13900000099', text: '你好', time: 1763863200 };
+    const receipt = [{ mobile: '13800000040', report_status: 'FAIL', sid: 'BIZ' }];
+    for (const q of ['', '?token=', '?token=guess', `?token=${token.slice(0, -1)}`]) {
+      expect((await post(`/aliyun/replies${q}`, optOut)).status).toBe(401);
+      expect((await post(`/tencent/replies${q}`, newcomer)).status).toBe(401);
+      expect((await post(`/tencent/receipts${q}`, receipt)).status).toBe(401);
+    }
+    expect(all(db, 'SELECT * FROM OptOut')).toEqual([]);
+    expect(one(db, 'SELECT count(*) n FROM Customer').n).toBe(1);
+    expect(one(db, 'SELECT status FROM Message').status).toBe('sent');
+    expect(all(db, 'SELECT type FROM Event')).toEqual([]);
+    // The genuine provider, with the token: applied.
+    expect((await post(`/aliyun/replies?token=${token}`, optOut)).status).toBe(200);
+    expect(one(db, 'SELECT count(*) n FROM OptOut').n).toBe(1);
+  });
+
+  it('keeps one tracked link per message: a second save for the same message returns the first code', async () => {
+    const { services } = await setup();
+    const link = { customerId: 'c', url: 'https://a.cn/', messageKey: 'm1' };
+    expect(await services.saveTrackedLink({ ...link, code: 'firstCode0000001' })).toEqual({ code: 'firstCode0000001' });
+    expect(await services.saveTrackedLink({ ...link, code: 'otherCode0000002' })).toEqual({ code: 'firstCode0000001' });
+    expect(await services.findTrackedLink('otherCode0000002')).toBeUndefined();
   });
 
   it('follows the skipped port when a frequency cap drops the message, and "sent" when it is not drawn', async () => {

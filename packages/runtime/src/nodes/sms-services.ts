@@ -12,24 +12,25 @@ import {
   type TencentSmsConfig,
   tencentProvider,
 } from '@siyu/nodes-sms/server';
-import { formatPath } from '@siyu/shared';
+import { formatPath, HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
 import type { Logger } from '../logger.ts';
+import { callbackTokenStore } from '../server/callback-token.ts';
 
 const SmsEnvSchema = z.object({
   SMS_PROVIDER: z.enum(['sandbox', 'aliyun', 'tencent']).default('sandbox'),
   ALIYUN_ACCESS_KEY_ID: z.string().min(1).optional(),
   ALIYUN_ACCESS_KEY_SECRET: z.string().min(1).optional(),
-  ALIYUN_SMS_ENDPOINT: z.url().optional(),
+  ALIYUN_SMS_ENDPOINT: HttpUrlSchema.optional(),
   TENCENT_SECRET_ID: z.string().min(1).optional(),
   TENCENT_SECRET_KEY: z.string().min(1).optional(),
   TENCENT_SMS_SDK_APP_ID: z.string().min(1).optional(),
   TENCENT_SMS_REGION: z.string().min(1).optional(),
-  TENCENT_SMS_ENDPOINT: z.url().optional(),
+  TENCENT_SMS_ENDPOINT: HttpUrlSchema.optional(),
   SMS_PER_NUMBER_DAILY_LIMIT: z.coerce.number().int().positive().optional(),
-  PUBLIC_URL: z.url().optional(),
+  PUBLIC_URL: HttpUrlSchema.optional(),
 });
 
 /** The SMS provider settings from the environment, validated; names the variable that is wrong. */
@@ -108,6 +109,8 @@ export function createSmsServices(deps: {
   deps.logger.info({ provider: provider.name }, 'SMS nodes configured');
   // Same DateTime text form the other services write (Prisma reads it back).
   const iso = () => new Date(deps.clock.now()).toISOString().replace('Z', '+00:00');
+  const tokens = callbackTokenStore(deps.db, () => deps.clock.now());
+  tokens.current(); // generated at first start, so an admin can read the callback URLs at once
 
   const insertClaim = sqlite.prepare(
     `INSERT OR IGNORE INTO Message (idempotencyKey, customerId, channel, provider, kind, recipient, content, parts,
@@ -139,9 +142,11 @@ export function createSmsServices(deps: {
     `INSERT OR IGNORE INTO OptOut (channel, address, customerId, reason, createdAt)
      VALUES ('sms', ?, (SELECT customerId FROM CustomerIdentity WHERE kind = 'phone' AND value = ?), ?, ?)`,
   );
+  // One link per message (messageKey is unique): a retried step keeps the code of its first attempt.
   const insertLink = sqlite.prepare(
     'INSERT OR IGNORE INTO TrackedLink (code, messageKey, customerId, url, createdAt) VALUES (?, ?, ?, ?, ?)',
   );
+  const linkOf = sqlite.prepare<[string], { code: string }>('SELECT code FROM TrackedLink WHERE messageKey = ?');
   const link = sqlite.prepare<[string], { customerId: string; url: string }>(
     'SELECT customerId, url FROM TrackedLink WHERE code = ?',
   );
@@ -211,7 +216,15 @@ export function createSmsServices(deps: {
       return insertOptOut.run(phone, phone, reason, iso()).changes === 1;
     },
     async saveTrackedLink(l) {
+      const existing = linkOf.get(l.messageKey);
+      if (existing) return existing;
       insertLink.run(l.code, l.messageKey, l.customerId, l.url, iso());
+      const stored = linkOf.get(l.messageKey);
+      if (!stored) throw new Error(`TrackedLink for ${l.messageKey} neither inserted nor found`);
+      return stored;
+    },
+    async callbackToken() {
+      return tokens.current();
     },
     async findTrackedLink(code) {
       return link.get(code);

@@ -3,7 +3,7 @@
 // stored `wecom.contactAdded` events, tags mirrored onto CustomerTag. The WeCom app comes from
 // WECOM_* environment variables; without them the nodes run in SANDBOX mode (the default).
 import type { WecomAppConfig, WecomServerDeps } from '@siyu/nodes-wecom/server';
-import { formatPath } from '@siyu/shared';
+import { formatPath, HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
@@ -18,7 +18,7 @@ const WecomEnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/]{43}$/, 'must be the 43-character EncodingAESKey')
     .optional(),
-  WECOM_BASE_URL: z.url().optional(),
+  WECOM_BASE_URL: HttpUrlSchema.optional(),
 });
 
 /** The WeCom app from the environment: all of corp id, secret, token and AES key, or none (sandbox). */

@@ -11,6 +11,7 @@ import { appRouter } from '../trpc/router.ts';
 import { principalFromHeaders } from './credentials.ts';
 import { mountPublicRateLimits, type PublicRateLimits } from './public-rate-limits.ts';
 import { redirectRouter } from './redirect.ts';
+import { securityHeaders } from './security-headers.ts';
 import { webhookRouter } from './webhooks.ts';
 
 export interface AppOptions {
@@ -42,6 +43,7 @@ export function createApp({
   const app = express();
   app.disable('x-powered-by');
   if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
+  app.use(securityHeaders());
   app.get('/health', (_req, res) => {
     const row = db.sqlite.prepare('SELECT count(*) AS n FROM _prisma_migrations').get() as { n: number };
     res.json({ ok: true, migrations: row.n });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { safeHttpUrl } from '@siyu/shared';
 import express from 'express';
 import type { Database } from '../db/database.ts';
 import type { Clock, JourneyEngine } from '../engine/api.ts';
@@ -61,7 +62,9 @@ export function redirectRouter(deps: {
       // Never strand the customer on an error page because tracking failed.
       deps.logger?.error({ err: error, code: code.code }, 'recording a redirect failed');
     }
-    res.redirect(302, code.targetUrl ?? code.qrCodeUrl ?? `${deps.publicUrl}/`);
+    // Validated again at redirect time: a row stored before target URLs were limited to http(s)
+    // must never send a customer to javascript: or data:.
+    res.redirect(302, safeHttpUrl(code.targetUrl) ?? safeHttpUrl(code.qrCodeUrl) ?? `${deps.publicUrl}/`);
   });
   return router;
 }

@@ -33,6 +33,7 @@ export function webhookRouter(
         try {
           const result = await route.handle(request);
           for (const event of result.events) await engine.ingestEvent(event, `webhook:${pkg.name}`);
+          if (result.response.headers) res.set(result.response.headers);
           res.status(result.response.status).type(result.response.contentType).send(result.response.body);
         } catch (error) {
           logger?.error({ err: error, webhook: mount }, 'webhook failed');

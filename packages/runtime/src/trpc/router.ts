@@ -1,6 +1,7 @@
 import { audiencesRouter } from './routers/audiences.ts';
 import { auditRouter } from './routers/audit.ts';
 import { authRouter } from './routers/auth.ts';
+import { callbacksRouter } from './routers/callbacks.ts';
 import { channelsRouter } from './routers/channels.ts';
 import { couponsRouter } from './routers/coupons.ts';
 import { customersRouter } from './routers/customers.ts';
@@ -35,6 +36,7 @@ export const appRouter = router({
   coupons: couponsRouter,
   sandbox: sandboxRouter,
   tags: tagsRouter,
+  callbacks: callbacksRouter,
   overview: overviewRouter,
   audit: auditRouter,
 });

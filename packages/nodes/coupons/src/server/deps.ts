@@ -123,4 +123,6 @@ export interface CouponsServerDeps {
   providers: Partial<Record<CouponProviderName, CouponProvider>>;
   /** WeChat Pay settings for the redemption notice (APIv3 key; optional platform public key). */
   wechatpayNotify?: { apiV3Key: string; platformPublicKey?: string };
+  /** Wall clock (epoch ms) for the notice's Wechatpay-Timestamp window; default Date.now. */
+  now?: () => number;
 }

@@ -28,6 +28,13 @@ const CouponResourceSchema = z.object({
     .optional(),
 });
 
+/**
+ * WeChat Pay's own SDKs refuse a signed message whose Wechatpay-Timestamp is more than 5 minutes
+ * from the local clock; each delivery (retries too) is signed afresh, so genuine notices pass and a
+ * captured one replayed later does not.
+ */
+export const NOTICE_TIMESTAMP_WINDOW_SECONDS = 300;
+
 const reply = (status: number, code: 'SUCCESS' | 'FAIL', message: string): WebhookResponse => ({
   status,
   contentType: 'application/json',
@@ -57,6 +64,19 @@ export function wechatPayNotifyRoute(deps: CouponsServerDeps): WebhookRoute {
         const message = `${h['wechatpay-timestamp'] ?? ''}\n${h['wechatpay-nonce'] ?? ''}\n${request.body}\n`;
         if (!h['wechatpay-signature'] || !verifyRsa(message, h['wechatpay-signature'], settings.platformPublicKey)) {
           return { response: reply(401, 'FAIL', 'bad Wechatpay-Signature'), events: [] };
+        }
+        const signedAt = /^\d{1,12}$/.test(h['wechatpay-timestamp'] ?? '')
+          ? Number(h['wechatpay-timestamp'])
+          : Number.NaN;
+        if (!(Math.abs((deps.now ?? Date.now)() / 1000 - signedAt) <= NOTICE_TIMESTAMP_WINDOW_SECONDS)) {
+          return {
+            response: reply(
+              401,
+              'FAIL',
+              `Wechatpay-Timestamp outside the ±${NOTICE_TIMESTAMP_WINDOW_SECONDS} s window (a replayed notice, or this server's clock is off)`,
+            ),
+            events: [],
+          };
         }
       }
       let json: unknown;

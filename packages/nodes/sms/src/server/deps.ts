@@ -31,6 +31,11 @@ export interface SmsServerDeps {
   linkBaseUrl?: string;
   /** Wall clock (epoch ms) for receipts and replies; default Date.now. */
   now?: () => number;
+  /**
+   * The deployment's callback token: receipt and reply callbacks must carry it as `?token=` (the
+   * providers do not sign them). Read on every callback, so a rotated token applies at once.
+   */
+  callbackToken(): Promise<string>;
 
   /**
    * Inserts the record (status `sending`) unless one with the same idempotency key exists; returns
@@ -52,7 +57,15 @@ export interface SmsServerDeps {
   isOptedOut(phone: string): Promise<boolean>;
   /** Records an opt-out; true when it is new (so the event is emitted once). */
   optOut(phone: string, reason: string): Promise<boolean>;
-  /** Stores a tracked link code (idempotent for the same code). */
-  saveTrackedLink(link: { code: string; customerId: string; url: string; messageKey: string }): Promise<void>;
+  /**
+   * Stores the tracked link of one message unless that message (`messageKey`) already has one, and
+   * returns the code stored for it: a retried step reuses the first attempt's code.
+   */
+  saveTrackedLink(link: {
+    code: string;
+    customerId: string;
+    url: string;
+    messageKey: string;
+  }): Promise<{ code: string }>;
   findTrackedLink(code: string): Promise<{ customerId: string; url: string } | undefined>;
 }

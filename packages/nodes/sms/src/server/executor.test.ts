@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { type CustomerView, PermanentError, RetryableError } from '@siyu/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SendSmsConfig, SendSmsConfigSchema } from '../index.ts';
-import { createSendSmsExecutor, linkCodeFor } from './executor.ts';
+import { createSendSmsExecutor } from './executor.ts';
 import { type FakeSms, startFakeAliyun, startFakeTencent } from './fake-providers.ts';
 import { createMemorySmsDeps } from './memory-deps.ts';
 import { aliyunProvider, tencentProvider } from './providers.ts';
@@ -55,10 +56,37 @@ describe('sms.send executor', () => {
     const r = await exec.run(ctx(config(), customer('138 0013 8000'), 'i1:n:0'));
     expect(r.port).toBe('sent');
     const m = mem.messages.get('i1:n:0');
-    const code = linkCodeFor('i1:n:0');
+    const [code] = [...mem.links.keys()];
     expect(m).toMatchObject({ provider: 'sandbox', recipient: '+8613800138000', status: 'sent', parts: 1 });
     expect(m?.content).toBe(`【品牌】王您好，点击 https://b.cn/webhooks/sms/link?c=${code}`);
     expect(mem.links.get(code)).toMatchObject({ customerId: 'c1', url: 'https://shop.example.cn/p/1' });
+  });
+
+  it('tracked-link codes are random (≥ 64 bits, not derived from the step); a retry reuses the stored one', async () => {
+    const mem = createMemorySmsDeps({ linkBaseUrl: 'https://b.cn/webhooks/sms/link' });
+    const exec = createSendSmsExecutor(mem.deps);
+    // Instance ids are sequential, so a code computed from "instance:node:visit" can be forged for
+    // every customer by anyone who knows the formula.
+    for (const key of ['1:sms:0', '2:sms:0', '3:sms:0']) {
+      await exec.run(ctx(config(), customer('13800138000'), key));
+      const [code, ...more] = [...mem.links].filter(([, l]) => l.messageKey === key).map(([c]) => c);
+      expect(more).toEqual([]);
+      expect(code).toMatch(/^[A-Za-z0-9_-]{16,}$/); // 16 base64url characters = 96 bits
+      expect(code).not.toBe(createHash('sha256').update(key).digest('base64url').slice(0, code?.length));
+    }
+    // The retry of a step that got as far as saving its link (then failed) keeps the first code,
+    // so the link in the message actually sent is the one stored.
+    const failing = createMemorySmsDeps({
+      linkBaseUrl: 'https://b.cn/l',
+      provider: aliyunProvider({ ...creds, endpoint: aliyun.url }),
+    });
+    const retrying = createSendSmsExecutor(failing.deps);
+    expect(await error(retrying.run(ctx(config(), customer('13800000002'), 'k:again', 1)))).toBeInstanceOf(
+      RetryableError,
+    );
+    const [first] = [...failing.links.keys()];
+    await error(retrying.run(ctx(config(), customer('13800000002'), 'k:again', 2)));
+    expect([...failing.links.keys()]).toEqual([first]);
   });
 
   it('a retried step returns the first record and does not send twice', async () => {
@@ -134,7 +162,8 @@ describe('sms.send executor', () => {
       const first = await exec.run(ctx(cfg, customer('13800138000'), 'k:tc', 1));
       await exec.run(ctx(cfg, customer('13800138000'), 'k:tc', 2));
       expect(tencent.sent).toHaveLength(1);
-      expect(tencent.sent[0]?.params).toEqual(['王', `https://b.cn/webhooks/sms/link?c=${linkCodeFor('k:tc')}`]);
+      const [code] = [...mem.links.keys()];
+      expect(tencent.sent[0]?.params).toEqual(['王', `https://b.cn/webhooks/sms/link?c=${code}`]);
       expect(mem.messages.get('k:tc')).toMatchObject({
         provider: 'tencent',
         providerMessageId: first.data?.providerMessageId,

@@ -1,6 +1,6 @@
 // The sms.send executor: validate the number, respect opt-outs and the per-number limit, render
 // the message, then claim → send → mark sent, so a retried step returns the first send's record.
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { defineExecutor, PermanentError, RetryableError } from '@siyu/shared';
 import { countSmsParts, normalizeMainlandPhone, renderTemplate, sendSms, smsVariables } from '../index.ts';
 import type { SmsServerDeps } from './deps.ts';
@@ -8,9 +8,13 @@ import { SmsRejected, sandboxProvider } from './providers.ts';
 
 const DAY_MS = 86_400_000;
 
-/** Short, URL-safe and deterministic per step: a retry reuses the same code. */
-export function linkCodeFor(idempotencyKey: string): string {
-  return createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, 10);
+/**
+ * A fresh tracked-link code: 96 random bits, 16 URL-safe characters. Random, not derived from the
+ * step, because the code is all that stands between a stranger and a forged `link.clicked` for a
+ * customer; a retried step gets its first code back from `saveTrackedLink` instead.
+ */
+export function newLinkCode(): string {
+  return randomBytes(12).toString('base64url');
 }
 
 export function createSendSmsExecutor(deps: SmsServerDeps) {
@@ -35,9 +39,8 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
           code: 'linkBaseUrlMissing',
         });
       }
-      const code = linkCodeFor(idempotencyKey);
-      await deps.saveTrackedLink({
-        code,
+      const { code } = await deps.saveTrackedLink({
+        code: newLinkCode(),
         customerId: customer.id,
         url: config.trackedLink.url,
         messageKey: idempotencyKey,

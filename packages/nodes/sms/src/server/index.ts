@@ -4,8 +4,9 @@ import type { SmsServerDeps } from './deps.ts';
 import { createSendSmsExecutor } from './executor.ts';
 import { smsWebhooks } from './webhooks.ts';
 
+export { CALLBACK_TOKEN_PARAM, callbackTokenMatches } from './callback-token.ts';
 export type { SmsMessageRecord, SmsServerDeps } from './deps.ts';
-export { createSendSmsExecutor, linkCodeFor } from './executor.ts';
+export { createSendSmsExecutor, newLinkCode } from './executor.ts';
 export {
   type AliyunSmsConfig,
   aliyunProvider,

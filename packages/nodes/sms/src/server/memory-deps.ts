@@ -2,11 +2,17 @@
 // runtime's SQLite implementation (packages/runtime/src/nodes/sms-services.ts) has the same rules.
 import type { SmsMessageRecord, SmsServerDeps } from './deps.ts';
 
+/** The callback token of the in-memory deps (tests put it in their callback URLs). */
+export const MEMORY_CALLBACK_TOKEN = 'memory-callback-token';
+
 export function createMemorySmsDeps(overrides: Partial<SmsServerDeps> = {}) {
   const messages = new Map<string, SmsMessageRecord & { error?: string; deliveredAt?: number }>();
   const optOuts = new Map<string, string>();
   const links = new Map<string, { customerId: string; url: string; messageKey: string }>();
   const deps: SmsServerDeps = {
+    async callbackToken() {
+      return MEMORY_CALLBACK_TOKEN;
+    },
     async claimMessage(record) {
       const existing = messages.get(record.idempotencyKey);
       if (existing) return { claimed: false, existing };
@@ -42,7 +48,9 @@ export function createMemorySmsDeps(overrides: Partial<SmsServerDeps> = {}) {
       return true;
     },
     async saveTrackedLink(link) {
-      if (!links.has(link.code)) links.set(link.code, link);
+      for (const [code, l] of links) if (l.messageKey === link.messageKey) return { code };
+      links.set(link.code, link);
+      return { code: link.code };
     },
     async findTrackedLink(code) {
       return links.get(code);

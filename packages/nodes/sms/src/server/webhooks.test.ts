@@ -1,12 +1,16 @@
 import type { WebhookRequest } from '@siyu/shared';
 import { describe, expect, it } from 'vitest';
-import { createMemorySmsDeps } from './memory-deps.ts';
+import { createMemorySmsDeps, MEMORY_CALLBACK_TOKEN } from './memory-deps.ts';
 import { smsWebhooks } from './webhooks.ts';
 
-const post = (path: string, body: unknown): WebhookRequest => ({
+const post = (
+  path: string,
+  body: unknown,
+  query: Record<string, string> = { token: MEMORY_CALLBACK_TOKEN },
+): WebhookRequest => ({
   method: 'POST',
   path,
-  query: {},
+  query,
   headers: { 'content-type': 'application/json' },
   body: typeof body === 'string' ? body : JSON.stringify(body),
 });
@@ -131,7 +135,46 @@ describe('SMS webhooks', () => {
     expect((await route('/tencent/replies').handle(post('/tencent/replies', 'not json'))).response.status).toBe(400);
   });
 
-  it('tracked link: known code → page to the target and link.clicked; unknown → 404', async () => {
+  it('receipts and replies without the callback token (or with a wrong one) change nothing: 401', async () => {
+    const { mem, route } = await setup();
+    const optOut = [{ phone_number: '13800138000', content: 'R', send_time: '2026-11-23 10:01:00', sequence_id: 1 }];
+    const delivered = [{ phone_number: '13800138000', success: true, biz_id: 'BIZ1' }];
+    const queries: Array<Record<string, string>> = [
+      {},
+      { token: '' },
+      { token: 'guess' },
+      { token: `${MEMORY_CALLBACK_TOKEN}x` },
+    ];
+    for (const query of queries) {
+      const forged = [
+        await route('/aliyun/replies').handle(post('/aliyun/replies', optOut, query)),
+        await route('/aliyun/receipts').handle(post('/aliyun/receipts', delivered, query)),
+        await route('/tencent/replies').handle(post('/tencent/replies', { mobile: '13800138000', text: 'TD' }, query)),
+        await route('/tencent/receipts').handle(
+          post('/tencent/receipts', [{ mobile: '13800138000', report_status: 'SUCCESS', sid: 'BIZ1' }], query),
+        ),
+      ];
+      for (const r of forged) {
+        expect(r.response.status).toBe(401);
+        expect(r.response.body).toContain('token');
+        expect(r.events).toEqual([]);
+      }
+    }
+    expect(await mem.deps.isOptedOut('+8613800138000')).toBe(false);
+    expect(mem.messages.get('k1')?.status).toBe('sent');
+  });
+
+  it('a receipt for a message we never sent changes nothing and emits nothing', async () => {
+    const { mem, route } = await setup();
+    const r = await route('/aliyun/receipts').handle(
+      post('/aliyun/receipts', [{ phone_number: '13800138000', success: false, biz_id: 'NOT-OURS' }]),
+    );
+    expect(r.response.status).toBe(200);
+    expect(r.events).toEqual([]);
+    expect(mem.messages.get('k1')?.status).toBe('sent');
+  });
+
+  it('tracked link: known code → 302 to the target and link.clicked; unknown → 404', async () => {
     const { mem, route } = await setup();
     await mem.deps.saveTrackedLink({
       code: 'abcDEF1234',
@@ -139,10 +182,35 @@ describe('SMS webhooks', () => {
       url: 'https://shop.example.cn/p?a=1&b=2',
       messageKey: 'k1',
     });
-    const get = (c: string): WebhookRequest => ({ method: 'GET', path: '/link', query: { c }, headers: {}, body: '' });
-    const hit = await route('/link', 'GET').handle(get('abcDEF1234'));
-    expect(hit.response.body).toContain('https://shop.example.cn/p?a=1&#38;b=2');
+    const hit = await route('/link', 'GET').handle(link('abcDEF1234'));
+    expect(hit.response.status).toBe(302);
+    expect(hit.response.headers?.location).toBe('https://shop.example.cn/p?a=1&b=2');
     expect(hit.events[0]).toMatchObject({ type: 'link.clicked', customerId: 'c1', data: { code: 'abcDEF1234' } });
-    expect((await route('/link', 'GET').handle(get('nope-nope'))).response.status).toBe(404);
+    expect((await route('/link', 'GET').handle(link('nope-nope'))).response.status).toBe(404);
+  });
+
+  it('tracked link: operator data never reaches a page or script; a stored javascript: URL is not followed', async () => {
+    const { mem, route } = await setup();
+    const injected = 'https://shop.example.cn/p?q=</script><script>alert(document.cookie)</script>';
+    await mem.deps.saveTrackedLink({ code: 'injected01', customerId: 'c1', url: injected, messageKey: 'm1' });
+    const hit = await route('/link', 'GET').handle(link('injected01'));
+    expect(hit.response.status).toBe(302);
+    expect(hit.response.body).not.toMatch(/<script/i);
+    expect(hit.response.headers?.location).toBe(new URL(injected).href);
+    expect(hit.response.headers?.location).not.toMatch(/[<>"]/);
+    // Stored before URLs were restricted to http(s): refused at redirect time, no click recorded.
+    for (const [code, url] of [
+      ['jsurl00001', 'javascript:alert(document.cookie)'],
+      ['dataurl001', 'data:text/html,<script>alert(1)</script>'],
+    ] as const) {
+      await mem.deps.saveTrackedLink({ code, customerId: 'c1', url, messageKey: code });
+      const r = await route('/link', 'GET').handle(link(code));
+      expect(r.response.status).toBe(404);
+      expect(r.response.headers?.location).toBeUndefined();
+      expect(r.response.body).not.toContain(url);
+      expect(r.events).toEqual([]);
+    }
   });
 });
+
+const link = (c: string): WebhookRequest => ({ method: 'GET', path: '/link', query: { c }, headers: {}, body: '' });

@@ -1,8 +1,16 @@
 // Provider callbacks mounted under /webhooks/sms: delivery receipts (applied once, however often
 // the provider retries), upstream replies (R/T/TD opt the number out) and tracked-link clicks.
-import type { JourneyEventInput, WebhookRequest, WebhookResult, WebhookRoute } from '@siyu/shared';
+// Receipts and replies need the deployment's callback token in the URL (see callback-token.ts).
+import {
+  type JourneyEventInput,
+  safeHttpUrl,
+  type WebhookRequest,
+  type WebhookResult,
+  type WebhookRoute,
+} from '@siyu/shared';
 import { z } from 'zod';
 import { isOptOutReply, normalizeMainlandPhone } from '../index.ts';
+import { CALLBACK_TOKEN_PARAM, callbackTokenMatches } from './callback-token.ts';
 import type { SmsServerDeps } from './deps.ts';
 
 const json = (status: number, body: unknown): WebhookResult['response'] => ({
@@ -12,6 +20,14 @@ const json = (status: number, body: unknown): WebhookResult['response'] => ({
 });
 const ALIYUN_OK = json(200, { code: 0, msg: '接收成功' });
 const TENCENT_OK = json(200, { result: 0, errmsg: 'OK' });
+const BAD_TOKEN = '回调地址缺少或带错了 token / callback URL lacks the right token';
+const ALIYUN_BAD_TOKEN = json(401, { code: 1, msg: BAD_TOKEN });
+const TENCENT_BAD_TOKEN = json(401, { result: 1, errmsg: BAD_TOKEN });
+const LINK_GONE = {
+  status: 404,
+  contentType: 'text/plain; charset=utf-8',
+  body: '链接不存在 / link not found',
+};
 
 function parseBody<T>(schema: z.ZodType<T>, req: WebhookRequest): { ok: true; data: T } | { ok: false; error: string } {
   let raw: unknown;
@@ -124,11 +140,16 @@ export function smsWebhooks(deps: SmsServerDeps): WebhookRoute[] {
     ];
   }
 
+  /** Provider callbacks run only when the request carries the deployment's token. */
+  const refused = async (req: WebhookRequest) =>
+    !callbackTokenMatches(req.query[CALLBACK_TOKEN_PARAM], await deps.callbackToken());
+
   return [
     {
       method: 'POST',
       path: '/aliyun/receipts',
       async handle(req) {
+        if (await refused(req)) return { response: ALIYUN_BAD_TOKEN, events: [] };
         const body = parseBody(AliyunReceipts, req);
         if (!body.ok) return { response: json(400, { code: 1, msg: body.error }), events: [] };
         const events: JourneyEventInput[] = [];
@@ -144,6 +165,7 @@ export function smsWebhooks(deps: SmsServerDeps): WebhookRoute[] {
       method: 'POST',
       path: '/aliyun/replies',
       async handle(req) {
+        if (await refused(req)) return { response: ALIYUN_BAD_TOKEN, events: [] };
         const body = parseBody(AliyunReplies, req);
         if (!body.ok) return { response: json(400, { code: 1, msg: body.error }), events: [] };
         const events: JourneyEventInput[] = [];
@@ -159,6 +181,7 @@ export function smsWebhooks(deps: SmsServerDeps): WebhookRoute[] {
       method: 'POST',
       path: '/tencent/receipts',
       async handle(req) {
+        if (await refused(req)) return { response: TENCENT_BAD_TOKEN, events: [] };
         const body = parseBody(TencentReceipts, req);
         if (!body.ok) return { response: json(400, { result: 1, errmsg: body.error }), events: [] };
         const events: JourneyEventInput[] = [];
@@ -174,6 +197,7 @@ export function smsWebhooks(deps: SmsServerDeps): WebhookRoute[] {
       method: 'POST',
       path: '/tencent/replies',
       async handle(req) {
+        if (await refused(req)) return { response: TENCENT_BAD_TOKEN, events: [] };
         const body = parseBody(TencentReply, req);
         if (!body.ok) return { response: json(400, { result: 1, errmsg: body.error }), events: [] };
         const r = body.data;
@@ -189,19 +213,19 @@ export function smsWebhooks(deps: SmsServerDeps): WebhookRoute[] {
       async handle(req) {
         const code = req.query.c ?? '';
         const link = /^[A-Za-z0-9_-]{4,32}$/.test(code) ? await deps.findTrackedLink(code) : undefined;
-        if (!link)
-          return {
-            response: { status: 404, contentType: 'text/plain; charset=utf-8', body: '链接不存在 / link not found' },
-            events: [],
-          };
+        // Checked again here, not only when the journey was saved: a link stored before URLs were
+        // restricted to http(s) must never send a customer (or an admin) to javascript:/data:.
+        const target = link && safeHttpUrl(link.url);
+        if (!link || !target) return { response: LINK_GONE, events: [] };
         const at = new Date(now());
-        const href = JSON.stringify(link.url);
         return {
-          // WebhookResponse has no headers, so the redirect is a page that moves on at once.
+          // A plain 302: nothing of the operator's URL is written into a page or a script.
           response: {
-            status: 200,
-            contentType: 'text/html; charset=utf-8',
-            body: `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escapeHtml(link.url)}"><script>location.replace(${href})</script><a href="${escapeHtml(link.url)}">继续 / continue</a>`,
+            status: 302,
+            contentType: 'text/plain; charset=utf-8',
+            // URL#href: non-ASCII percent-encoded, as a header must be.
+            headers: { location: new URL(target).href, 'cache-control': 'no-store' },
+            body: '',
           },
           events: [
             {
@@ -216,8 +240,4 @@ export function smsWebhooks(deps: SmsServerDeps): WebhookRoute[] {
       },
     },
   ];
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -106,7 +106,9 @@ describe('WeCom callback webhook over HTTP', () => {
   it('no state → no channel event; deletes and group joins become events; unknown events are dropped', async () => {
     fake = await startFakeWecom();
     const client = new WecomClient(fake.config);
-    const { base, received } = await serve(wecomWebhooks(fake.config, { chatMembers: (chatId) => client.groupChatMembers(chatId) }));
+    const { base, received } = await serve(
+      wecomWebhooks(fake.config, { chatMembers: (chatId) => client.groupChatMembers(chatId) }),
+    );
     const post = async (xml: string) => {
       const { query, body } = fake.callback(xml);
       return fetch(`${base}?${qs(query)}`, { method: 'POST', body });
@@ -159,5 +161,30 @@ describe('WeCom callback webhook over HTTP', () => {
     expect(res.status).toBe(400);
     expect(await res.text()).toMatch(/not this corp/);
     expect(received).toEqual([]);
+  });
+
+  it('refuses a genuinely signed callback replayed outside the ±5 min window', async () => {
+    fake = await startFakeWecom();
+    let now = Date.parse('2026-11-23T02:00:00Z');
+    const { base, received } = await serve(wecomWebhooks(fake.config, { now: () => now }));
+    const signedAt = String(now / 1000);
+    const { query, body } = fake.callback(
+      contactAddedXml({ corpId: fake.config.corpId, userId: 'u', externalUserId: 'wmR' }),
+      {
+        timestamp: signedAt,
+      },
+    );
+    now += 290_000; // a slow retry is still fine
+    expect((await fetch(`${base}?${qs(query)}`, { method: 'POST', body })).status).toBe(200);
+    expect(received).toHaveLength(1);
+    for (const later of [301_000, 86_400_000]) {
+      now = Number(signedAt) * 1000 + later;
+      const replay = await fetch(`${base}?${qs(query)}`, { method: 'POST', body });
+      expect(replay.status).toBe(401);
+      expect(await replay.text()).toMatch(/replay window/);
+    }
+    now = Number(signedAt) * 1000 - 301_000; // from the future (or our clock is behind)
+    expect((await fetch(`${base}?${qs(query)}`, { method: 'POST', body })).status).toBe(401);
+    expect(received).toHaveLength(1);
   });
 });

@@ -105,6 +105,21 @@ export type ContactNameLookup = (externalUserId: string) => Promise<string>;
 export interface CallbackLookups {
   chatMembers?: ChatMembersLookup;
   contactName?: ContactNameLookup;
+  /** Wall clock (epoch ms) for the replay window; default Date.now. */
+  now?: () => number;
+}
+
+/**
+ * How far a callback's signed `timestamp` may be from our clock. WeCom's docs set no window; this
+ * is the usual one for signed callbacks (WeChat Pay's SDKs use 5 minutes too). WeCom delivers and
+ * retries within seconds, so a genuine callback is always inside it; a captured one replayed later
+ * is not. (A replay inside the window is harmless: event ids come from the payload.)
+ */
+export const REPLAY_WINDOW_SECONDS = 300;
+
+function outsideReplayWindow(timestamp: string, nowMs: number): boolean {
+  const seconds = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
+  return !(Math.abs(nowMs / 1000 - seconds) <= REPLAY_WINDOW_SECONDS);
 }
 
 /** A name lookup may not hold the callback long: WeCom wants an answer within 5 s. */
@@ -181,6 +196,15 @@ async function handle(
       events: [],
     };
   const params = { msgSignature: query.data.msg_signature, timestamp: query.data.timestamp, nonce: query.data.nonce };
+  if (outsideReplayWindow(params.timestamp, (lookups.now ?? Date.now)())) {
+    return {
+      response: text(
+        401,
+        `timestamp outside the ±${REPLAY_WINDOW_SECONDS} s replay window (a replayed callback, or this server's clock is off)`,
+      ),
+      events: [],
+    };
+  }
 
   if (request.method === 'GET') {
     const echostr = request.query.echostr;
@@ -218,7 +242,7 @@ async function handle(
 /** GET and POST on /callback → mounted at /webhooks/wecom/callback. */
 export function wecomWebhooks(secrets: CallbackSecrets, lookups: CallbackLookups = {}): WebhookRoute[] {
   return [
-    { method: 'GET', path: '/callback', handle: (request) => handle(secrets, request) },
+    { method: 'GET', path: '/callback', handle: (request) => handle(secrets, request, { now: lookups.now }) },
     { method: 'POST', path: '/callback', handle: (request) => handle(secrets, request, lookups) },
   ];
 }

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import QRCode from 'qrcode';
+import { HttpUrlSchema } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
+import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -17,7 +18,7 @@ const CodeSchema = z
 const CodeInput = z.object({
   code: CodeSchema.optional(),
   variant: z.string().trim().min(1).max(50).default('default'),
-  targetUrl: z.url().optional(),
+  targetUrl: HttpUrlSchema.optional(),
   wecomConfigId: z.string().max(100).optional(),
   delivered: z.number().int().min(0).default(0),
 });

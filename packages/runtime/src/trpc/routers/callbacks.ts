@@ -1,0 +1,16 @@
+import { callbackTokenStore, callbackUrls } from '../../server/callback-token.ts';
+import { adminProcedure, router } from '../trpc.ts';
+
+/**
+ * Provider callback URLs (admin only): the SMS ones carry the deployment's token, so they are as
+ * secret as a password. Rotating invalidates the old URLs at once; paste the new ones into the
+ * Aliyun / Tencent consoles right after.
+ */
+export const callbacksRouter = router({
+  urls: adminProcedure.query(({ ctx }) => ({
+    urls: callbackUrls(ctx.publicUrl, callbackTokenStore(ctx.db, () => ctx.clock.now()).current()),
+  })),
+  rotateToken: adminProcedure.mutation(({ ctx }) => ({
+    urls: callbackUrls(ctx.publicUrl, callbackTokenStore(ctx.db, () => ctx.clock.now()).rotate()),
+  })),
+});
