@@ -4,6 +4,7 @@ import {
   isInWindow,
   type NodeExecutor,
   nextOutsideWindow,
+  OutcomeUnknownError,
   PermanentError,
   RetryableError,
 } from '@siyu/shared';
@@ -46,6 +47,7 @@ type Outcome =
   | { kind: 'retry'; at: number; error: string }
   | { kind: 'defer'; at: number }
   | { kind: 'failed'; error: string }
+  | { kind: 'unknown'; error: string }
   | { kind: 'stale' };
 
 /** What an executor needs, read before it runs. */
@@ -54,6 +56,8 @@ interface Job {
   node: CompiledNode;
   customer: CustomerView;
   row: InstanceRow;
+  /** An operator chose "resend" after this step's outcome was unknown. */
+  operatorResend?: boolean;
 }
 
 /** Messages admitted earlier in the same batch, per `customerId\u0000channel` (frequency caps). */
@@ -175,11 +179,20 @@ export class Dispatcher {
       }
       admitted.set(sendKey, sendingInBatch + 1);
     }
-    return { executor, node, customer, row };
+    // A step parked as outcome unknown runs again only after an operator decided (resend | markSent | skip).
+    const decided = effect.attempts > 0 ? this.st.takeOutcomeResolution(effect.idempotencyKey, now) : undefined;
+    if (decided?.action === 'markSent') {
+      const data = { resolvedBy: decided.decidedBy, resolution: 'markSent' };
+      return { kind: 'result', port: node.ports[0] as string, data, status: 'done' };
+    }
+    if (decided?.action === 'skip') {
+      return { kind: 'result', port: skipPort, data: { skipped: 'operator', resolvedBy: decided.decidedBy }, status: 'skipped' };
+    }
+    return { executor, node, customer, row, operatorResend: decided?.action === 'resend' };
   }
 
   private async execute(effect: DueEffect, job: Job, now: number, signal: AbortSignal): Promise<Outcome> {
-    const { executor, node, customer, row } = job;
+    const { executor, node, customer, row, operatorResend } = job;
     const attempt = effect.attempts + 1;
     try {
       const result = await executor.run({
@@ -192,6 +205,7 @@ export class Dispatcher {
         nodeId: effect.nodeId,
         now: new Date(now),
         signal,
+        ...(operatorResend ? { operatorResend } : {}),
       });
       if (!node.ports.includes(result.port)) {
         return { kind: 'failed', error: `executor returned unknown port "${result.port}"` };
@@ -199,6 +213,10 @@ export class Dispatcher {
       return { kind: 'result', port: result.port, data: result.data, status: 'done' };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof OutcomeUnknownError) {
+        if (error.recheckAfterMs !== undefined) return { kind: 'defer', at: now + error.recheckAfterMs };
+        return { kind: 'unknown', error: message };
+      }
       if (error instanceof RetryableError && attempt < this.retry.maxAttempts) {
         const delay = error.retryAfterMs ?? backoffMs(this.retry, attempt);
         return { kind: 'retry', at: now + delay, error: message };
@@ -221,6 +239,11 @@ export class Dispatcher {
     }
     if (outcome.kind === 'defer') {
       this.st.deferEffect.run(outcome.at, effect.id);
+      return;
+    }
+    if (outcome.kind === 'unknown') {
+      this.st.parkUnknownEffect(effect.id, attempts, outcome.error);
+      this.logger.warn({ effect: effect.idempotencyKey, error: outcome.error }, 'effect outcome unknown; waits for an operator');
       return;
     }
     if (outcome.kind === 'retry') {

@@ -185,7 +185,7 @@ export function createSmsServices(deps: {
       return { claimed: false, existing: toRecord(existing) };
     },
     async markSent(key, providerMessageId) {
-      markSent.run(providerMessageId, key);
+      markSent.run(providerMessageId ?? null, key);
     },
     async releaseClaim(key) {
       release.run(key);

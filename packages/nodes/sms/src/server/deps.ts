@@ -37,8 +37,8 @@ export interface SmsServerDeps {
    * the existing one in that case. This claim is what makes a retried step never send twice.
    */
   claimMessage(record: SmsMessageRecord): Promise<{ claimed: true } | { claimed: false; existing: SmsMessageRecord }>;
-  /** Marks a claimed message sent with the provider's id. */
-  markSent(idempotencyKey: string, providerMessageId: string): Promise<void>;
+  /** Marks a claimed message sent with the provider's id (unknown when a lookup found it without one). */
+  markSent(idempotencyKey: string, providerMessageId: string | undefined): Promise<void>;
   /** Drops a claim the provider definitely rejected, so a later attempt may send. */
   releaseClaim(idempotencyKey: string): Promise<void>;
   /** Applies a delivery receipt once: false when the message is unknown or already final. */

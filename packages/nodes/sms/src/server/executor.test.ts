@@ -107,14 +107,17 @@ describe('sms.send executor', () => {
     expect(illegal).toMatchObject({ code: 'isv.MOBILE_NUMBER_ILLEGAL' });
   });
 
-  it('an unreachable provider is retryable, and the retry refuses to risk a second send', async () => {
+  it('an unreachable provider is retryable, and the retry never risks a second send: outcome unknown', async () => {
     const mem = createMemorySmsDeps({
       provider: aliyunProvider({ ...creds, endpoint: 'http://127.0.0.1:1' }),
       linkBaseUrl: 'https://b.cn/l',
     });
     const exec = createSendSmsExecutor(mem.deps);
     expect(await error(exec.run(ctx(config(), customer('13800138000'), 'k:net', 1)))).toBeInstanceOf(RetryableError);
-    expect(await error(exec.run(ctx(config(), customer('13800138000'), 'k:net', 2)))).toMatchObject({
+    // The lookup cannot reach the provider either: retried, then left for an operator.
+    expect(await error(exec.run(ctx(config(), customer('13800138000'), 'k:net', 2)))).toBeInstanceOf(RetryableError);
+    expect(await error(exec.run(ctx(config(), customer('13800138000'), 'k:net', 3)))).toMatchObject({
+      name: 'OutcomeUnknownError',
       code: 'sendUncertain',
     });
   });

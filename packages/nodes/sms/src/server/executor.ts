@@ -1,12 +1,15 @@
 // The sms.send executor: validate the number, respect opt-outs and the per-number limit, render
 // the message, then claim → send → mark sent, so a retried step returns the first send's record.
 import { createHash } from 'node:crypto';
-import { defineExecutor, PermanentError, RetryableError } from '@siyu/shared';
+import { defineExecutor, OutcomeUnknownError, PermanentError, RetryableError } from '@siyu/shared';
 import { countSmsParts, normalizeMainlandPhone, renderTemplate, sendSms, smsVariables } from '../index.ts';
 import type { SmsServerDeps } from './deps.ts';
-import { SmsRejected, sandboxProvider } from './providers.ts';
+import { type SmsLookup, SmsRejected, sandboxProvider } from './providers.ts';
 
 const DAY_MS = 86_400_000;
+
+/** Lookups that could not reach the provider are retried this many attempts, then the send waits for an operator. */
+const LOOKUP_ATTEMPTS = 3;
 
 /** Short, URL-safe and deterministic per step: a retry reuses the same code. */
 export function linkCodeFor(idempotencyKey: string): string {
@@ -18,7 +21,38 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
   const limit = deps.perNumberLimit ?? 5;
   const windowMs = deps.frequencyWindowMs ?? DAY_MS;
 
-  return defineExecutor(sendSms, async ({ config, customer, idempotencyKey, journey, nodeId, now, signal }) => {
+  /**
+   * An earlier attempt claimed this send and never recorded the provider's answer (the process
+   * died, or the call timed out): ask the provider what happened instead of guessing.
+   */
+  async function reconcile(
+    existing: { provider: string; recipient: string; sentAt: number },
+    idempotencyKey: string,
+    now: Date,
+    attempt: number,
+    signal: AbortSignal,
+  ): Promise<SmsLookup> {
+    if (existing.provider !== provider.name) {
+      // The provider was switched since: the one that may have the message is not configured.
+      return { status: 'unknown', reason: `claimed with provider ${existing.provider}, now ${provider.name}` };
+    }
+    if (!provider.lookup) {
+      return { status: 'unknown', reason: `provider ${provider.name} cannot look up earlier sends` };
+    }
+    try {
+      return await provider.lookup(
+        { phone: existing.recipient, outId: idempotencyKey, claimedAt: existing.sentAt, now: now.getTime() },
+        signal,
+      );
+    } catch (error) {
+      const reason = `SMS provider lookup failed: ${(error as Error).message}`;
+      if (attempt < LOOKUP_ATTEMPTS) throw new RetryableError(reason, { cause: error });
+      return { status: 'unknown', reason };
+    }
+  }
+
+  return defineExecutor(sendSms, async (ctx) => {
+    const { config, customer, idempotencyKey, journey, nodeId, now, signal } = ctx;
     const raw = customer.identities.phone;
     if (!raw) throw new PermanentError('客户没有手机号 / customer has no phone number', { code: 'noPhone' });
     const phone = normalizeMainlandPhone(raw);
@@ -66,19 +100,33 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
     });
     if (!claim.claimed) {
       const { existing } = claim;
-      if (existing.status === 'sending') {
-        // An earlier attempt died between claiming and hearing back: it may have sent. Sending
-        // again could message the customer twice, so stop here.
-        throw new PermanentError('上次发送结果未知，不再重发 / earlier attempt outcome unknown; not resending', {
-          code: 'sendUncertain',
-        });
+      if (existing.status !== 'sending') {
+        return {
+          port: 'sent',
+          data: { messageKey: idempotencyKey, providerMessageId: existing.providerMessageId, deduplicated: true },
+        };
       }
-      return {
-        port: 'sent',
-        data: { messageKey: idempotencyKey, providerMessageId: existing.providerMessageId, deduplicated: true },
-      };
-    }
-    if (recent >= limit) {
+      // The claim is ours but its outcome was never recorded. An operator's "resend" sends again
+      // (same OutId) without asking; otherwise the provider decides: sent, never got it, or cannot tell.
+      if (!ctx.operatorResend) {
+        const found = await reconcile(existing, idempotencyKey, now, ctx.attempt, signal);
+        if (found.status === 'sent') {
+          await deps.markSent(idempotencyKey, found.providerMessageId);
+          return {
+            port: 'sent',
+            data: { messageKey: idempotencyKey, providerMessageId: found.providerMessageId, reconciled: true },
+          };
+        }
+        if (found.status === 'unknown') {
+          throw new OutcomeUnknownError(`上次发送结果未知 / earlier send's outcome unknown: ${found.reason}`, {
+            code: 'sendUncertain',
+            recheckAfterMs: found.recheckAfterMs,
+          });
+        }
+      }
+      // Absent at the provider (or resent on an operator's word): the claim stands, send now. The
+      // frequency limit was checked when the claim was made.
+    } else if (recent >= limit) {
       await deps.releaseClaim(idempotencyKey);
       throw new PermanentError(`已达频次上限 ${limit} 条 / ${phone.e164} reached ${limit} SMS per window`, {
         code: 'frequencyLimited',
@@ -103,7 +151,7 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
         await deps.releaseClaim(idempotencyKey);
         throw error.error;
       }
-      // No answer from the provider: the claim stays, and a retry stops instead of risking a duplicate.
+      // No answer from the provider: the claim stays, and the retry asks the provider before sending.
       throw new RetryableError(`SMS provider unreachable: ${(error as Error).message}`, { cause: error });
     }
   });
