@@ -186,7 +186,12 @@ export class Dispatcher {
       return { kind: 'result', port: node.ports[0] as string, data, status: 'done' };
     }
     if (decided?.action === 'skip') {
-      return { kind: 'result', port: skipPort, data: { skipped: 'operator', resolvedBy: decided.decidedBy }, status: 'skipped' };
+      return {
+        kind: 'result',
+        port: skipPort,
+        data: { skipped: 'operator', resolvedBy: decided.decidedBy },
+        status: 'skipped',
+      };
     }
     return { executor, node, customer, row, operatorResend: decided?.action === 'resend' };
   }
@@ -243,7 +248,10 @@ export class Dispatcher {
     }
     if (outcome.kind === 'unknown') {
       this.st.parkUnknownEffect(effect.id, attempts, outcome.error);
-      this.logger.warn({ effect: effect.idempotencyKey, error: outcome.error }, 'effect outcome unknown; waits for an operator');
+      this.logger.warn(
+        { effect: effect.idempotencyKey, error: outcome.error },
+        'effect outcome unknown; waits for an operator',
+      );
       return;
     }
     if (outcome.kind === 'retry') {

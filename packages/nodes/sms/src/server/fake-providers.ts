@@ -80,7 +80,12 @@ export async function startFakeAliyun(
   options: FakeSmsOptions = {},
 ): Promise<FakeSms> {
   let counter = 0;
-  const state = { sent: [] as FakeSms['sent'], badSignatures: 0, requests: {} as Record<string, number>, loseAnswers: 0 };
+  const state = {
+    sent: [] as FakeSms['sent'],
+    badSignatures: 0,
+    requests: {} as Record<string, number>,
+    loseAnswers: 0,
+  };
   const requestId = () => `FAKE-REQ-${++counter}`;
   const server = await listen((req, body) => {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -119,11 +124,18 @@ export async function startFakeAliyun(
       const phone = query.PhoneNumber ?? '';
       const pageSize = Number(query.PageSize);
       const page = Number(query.CurrentPage);
-      if (!/^1\d{10}$/.test(phone) || !/^\d{8}$/.test(query.SendDate ?? '') || !(pageSize >= 1 && pageSize <= 50) || !(page >= 1)) {
+      if (
+        !/^1\d{10}$/.test(phone) ||
+        !/^\d{8}$/.test(query.SendDate ?? '') ||
+        !(pageSize >= 1 && pageSize <= 50) ||
+        !(page >= 1)
+      ) {
         return { status: 400, body: { Code: 'isv.INVALID_PARAMETERS', Message: '参数异常', RequestId: requestId() } };
       }
       const visibleBefore = Date.now() - (options.lookupLagMs ?? 0);
-      const matching = state.sent.filter((m) => m.phone === phone && chinaDay(m.at) === query.SendDate && m.at <= visibleBefore);
+      const matching = state.sent.filter(
+        (m) => m.phone === phone && chinaDay(m.at) === query.SendDate && m.at <= visibleBefore,
+      );
       const pageItems = matching.slice((page - 1) * pageSize, page * pageSize);
       return {
         status: 200,
@@ -201,7 +213,12 @@ export async function startFakeTencent(
   options: FakeSmsOptions = {},
 ): Promise<FakeSms> {
   let counter = 0;
-  const state = { sent: [] as FakeSms['sent'], badSignatures: 0, requests: {} as Record<string, number>, loseAnswers: 0 };
+  const state = {
+    sent: [] as FakeSms['sent'],
+    badSignatures: 0,
+    requests: {} as Record<string, number>,
+    loseAnswers: 0,
+  };
   const server = await listen((req, body) => {
     const headers = headerMap(req);
     const action = headers['x-tc-action'] ?? '';
@@ -230,12 +247,18 @@ export async function startFakeTencent(
     if (action === 'PullSmsSendStatusByPhoneNumber' && headers['x-tc-version'] === '2021-01-11') {
       // [cloud.tencent.com/document/api/382/55973] BeginTime/EndTime (unix s), Offset, Limit ≤ 100, PhoneNumber.
       const q = JSON.parse(body) as Record<string, unknown>;
-      if (q.SmsSdkAppId !== credentials.smsSdkAppId) return error('FailedOperation.SmsSdkAppIdVerifyFail', 'SdkAppId mismatch');
+      if (q.SmsSdkAppId !== credentials.smsSdkAppId)
+        return error('FailedOperation.SmsSdkAppIdVerifyFail', 'SdkAppId mismatch');
       const limit = Number(q.Limit);
       const offset = Number(q.Offset);
       const begin = Number(q.BeginTime);
       const end = q.EndTime === undefined ? Number.POSITIVE_INFINITY : Number(q.EndTime);
-      if (typeof q.PhoneNumber !== 'string' || !(limit >= 1 && limit <= 100) || !(offset >= 0) || !Number.isFinite(begin)) {
+      if (
+        typeof q.PhoneNumber !== 'string' ||
+        !(limit >= 1 && limit <= 100) ||
+        !(offset >= 0) ||
+        !Number.isFinite(begin)
+      ) {
         return error('InvalidParameter', 'PhoneNumber, BeginTime, Offset and Limit (1-100) are required');
       }
       const reportedBefore = Date.now() - (options.lookupLagMs ?? 0);

@@ -338,7 +338,10 @@ export function tencentProvider(config: TencentSmsConfig, fetchImpl: typeof fetc
       if (age < settleMs) {
         return { status: 'unknown', reason: 'Tencent status pull: no status yet', recheckAfterMs: settleMs - age };
       }
-      return { status: 'unknown', reason: 'Tencent status pull: no status for this send (cannot tell whether it was sent)' };
+      return {
+        status: 'unknown',
+        reason: 'Tencent status pull: no status for this send (cannot tell whether it was sent)',
+      };
     },
   };
 }
