@@ -48,6 +48,7 @@ type Outcome =
   | { kind: 'defer'; at: number }
   | { kind: 'failed'; error: string }
   | { kind: 'unknown'; error: string }
+  | { kind: 'recheck'; at: number; error: string }
   | { kind: 'stale' };
 
 /** What an executor needs, read before it runs. */
@@ -104,7 +105,9 @@ export class Dispatcher {
     const { due, ready } = this.tx(() => {
       const due = this.st.dueEffects.all(now, this.batchSize);
       const admitted: AdmittedSends = new Map();
-      return { due, ready: due.map((effect) => this.prepare(effect, now, admitted)) };
+      const ready = due.map((effect) => this.prepare(effect, now, admitted));
+      this.st.markEffectsStarted(due.filter((_, i) => !('kind' in (ready[i] as object))).map((e) => e.id));
+      return { due, ready };
     })();
     if (due.length === 0) return undefined;
     // One deadline per batch: AbortSignal.timeout per effect keeps a 30 s timer alive for each of
@@ -219,7 +222,8 @@ export class Dispatcher {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof OutcomeUnknownError) {
-        if (error.recheckAfterMs !== undefined) return { kind: 'defer', at: now + error.recheckAfterMs };
+        if (error.recheckAfterMs !== undefined)
+          return { kind: 'recheck', at: now + error.recheckAfterMs, error: message };
         return { kind: 'unknown', error: message };
       }
       if (error instanceof RetryableError && attempt < this.retry.maxAttempts) {
@@ -244,6 +248,11 @@ export class Dispatcher {
     }
     if (outcome.kind === 'defer') {
       this.st.deferEffect.run(outcome.at, effect.id);
+      return;
+    }
+    if (outcome.kind === 'recheck') {
+      // Asking the provider again later is not another attempt at the step.
+      this.st.retryEffect.run(effect.attempts, outcome.at, outcome.error, effect.id);
       return;
     }
     if (outcome.kind === 'unknown') {

@@ -1,7 +1,7 @@
 // After a crash or a lost answer the send's claim is still "sending". The executor must ask the
 // provider (over real HTTP, against fakes that do NOT de-duplicate) instead of failing the
 // customer or sending twice: found → sent; authoritatively absent → send; can't tell → unknown.
-import { type CustomerView, OutcomeUnknownError, RetryableError } from '@siyu/shared';
+import { type CustomerView, OutcomeUnknownError } from '@siyu/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SendSmsConfig, SendSmsConfigSchema } from '../index.ts';
 import { createSendSmsExecutor } from './executor.ts';
@@ -72,7 +72,10 @@ describe('sms.send after an unrecorded attempt', () => {
     fakes.push(fake);
     const { mem, exec } = setup(aliyunProvider({ ...aliyunCreds, endpoint: fake.url }));
     fake.loseAnswers = 1;
-    expect(await failure(exec.run(ctx('i:n:1', 1)))).toBeInstanceOf(RetryableError);
+    expect(await failure(exec.run(ctx('i:n:1', 1)))).toMatchObject({
+      name: 'OutcomeUnknownError',
+      recheckAfterMs: 30_000,
+    });
     expect(mem.messages.get('i:n:1')?.status).toBe('sending');
     const retry = await exec.run(ctx('i:n:1', 2));
     expect(retry).toMatchObject({ port: 'sent', data: { reconciled: true } });
@@ -102,7 +105,10 @@ describe('sms.send after an unrecorded attempt', () => {
     fakes.push(fake);
     const { mem, exec } = setup(tencentProvider({ ...tencentCreds, endpoint: fake.url, statusSettleMs: 60_000 }));
     fake.loseAnswers = 1;
-    expect(await failure(exec.run(ctx('i:n:3', 1)))).toBeInstanceOf(RetryableError);
+    expect(await failure(exec.run(ctx('i:n:3', 1)))).toMatchObject({
+      name: 'OutcomeUnknownError',
+      recheckAfterMs: 30_000,
+    });
     expect(await exec.run(ctx('i:n:3', 2))).toMatchObject({
       port: 'sent',
       data: { reconciled: true, providerMessageId: fake.sent[0]?.id },
@@ -128,11 +134,14 @@ describe('sms.send after an unrecorded attempt', () => {
     expect(mem.messages.get('i:n:5')).toMatchObject({ status: 'sent', providerMessageId: 'sandbox-i:n:5' });
   });
 
-  it('a provider that cannot be asked (unreachable, or switched since the claim) → retried, then outcome unknown', async () => {
+  it('a provider that cannot be asked (unreachable, or switched since the claim) → asked again for 30 min, then an operator decides', async () => {
     const { mem, exec } = setup(aliyunProvider({ ...aliyunCreds, endpoint: 'http://127.0.0.1:1' }));
-    await strandedClaim(mem, 'i:n:6', 'aliyun', Date.now());
-    expect(await failure(exec.run(ctx('i:n:6', 1)))).toBeInstanceOf(RetryableError);
-    expect(await failure(exec.run(ctx('i:n:6', 3)))).toBeInstanceOf(OutcomeUnknownError);
+    const claimedAt = Date.now();
+    await strandedClaim(mem, 'i:n:6', 'aliyun', claimedAt);
+    expect(await failure(exec.run(ctx('i:n:6', 1)))).toMatchObject({ recheckAfterMs: 30_000 });
+    const late = await failure(exec.run(ctx('i:n:6', 1, { now: new Date(claimedAt + 31 * 60_000) })));
+    expect(late).toBeInstanceOf(OutcomeUnknownError);
+    expect(late).toMatchObject({ recheckAfterMs: undefined, message: expect.stringContaining('lookup failed') });
     await strandedClaim(mem, 'i:n:7', 'tencent', Date.now());
     expect(await failure(exec.run(ctx('i:n:7', 1)))).toMatchObject({
       name: 'OutcomeUnknownError',

@@ -1,15 +1,17 @@
 // The sms.send executor: validate the number, respect opt-outs and the per-number limit, render
 // the message, then claim → send → mark sent, so a retried step returns the first send's record.
 import { createHash } from 'node:crypto';
-import { defineExecutor, OutcomeUnknownError, PermanentError, RetryableError } from '@siyu/shared';
+import { defineExecutor, OutcomeUnknownError, PermanentError } from '@siyu/shared';
 import { countSmsParts, normalizeMainlandPhone, renderTemplate, sendSms, smsVariables } from '../index.ts';
 import type { SmsServerDeps } from './deps.ts';
 import { type SmsLookup, SmsRejected, sandboxProvider } from './providers.ts';
 
 const DAY_MS = 86_400_000;
 
-/** Lookups that could not reach the provider are retried this many attempts, then the send waits for an operator. */
-const LOOKUP_ATTEMPTS = 3;
+/** After an unanswered send, ask the provider this long after (a recheck is not an attempt). */
+const RECHECK_MS = 30_000;
+/** While the provider cannot be asked, keep asking for this long after the claim; then an operator decides. */
+const LOOKUP_GIVE_UP_MS = 30 * 60_000;
 
 /** Short, URL-safe and deterministic per step: a retry reuses the same code. */
 export function linkCodeFor(idempotencyKey: string): string {
@@ -29,7 +31,6 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
     existing: { provider: string; recipient: string; sentAt: number },
     idempotencyKey: string,
     now: Date,
-    attempt: number,
     signal: AbortSignal,
   ): Promise<SmsLookup> {
     if (existing.provider !== provider.name) {
@@ -46,8 +47,10 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
       );
     } catch (error) {
       const reason = `SMS provider lookup failed: ${(error as Error).message}`;
-      if (attempt < LOOKUP_ATTEMPTS) throw new RetryableError(reason, { cause: error });
-      return { status: 'unknown', reason };
+      const waited = now.getTime() - existing.sentAt;
+      return waited < LOOKUP_GIVE_UP_MS
+        ? { status: 'unknown', reason, recheckAfterMs: RECHECK_MS }
+        : { status: 'unknown', reason };
     }
   }
 
@@ -109,7 +112,7 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
       // The claim is ours but its outcome was never recorded. An operator's "resend" sends again
       // (same OutId) without asking; otherwise the provider decides: sent, never got it, or cannot tell.
       if (!ctx.operatorResend) {
-        const found = await reconcile(existing, idempotencyKey, now, ctx.attempt, signal);
+        const found = await reconcile(existing, idempotencyKey, now, signal);
         if (found.status === 'sent') {
           await deps.markSent(idempotencyKey, found.providerMessageId);
           return {
@@ -151,8 +154,13 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
         await deps.releaseClaim(idempotencyKey);
         throw error.error;
       }
-      // No answer from the provider: the claim stays, and the retry asks the provider before sending.
-      throw new RetryableError(`SMS provider unreachable: ${(error as Error).message}`, { cause: error });
+      // No answer: the provider may or may not have the message. The claim stays and the provider
+      // is asked later (a recheck uses no attempt, so this can never end in a failed step).
+      throw new OutcomeUnknownError(`SMS provider did not answer: ${(error as Error).message}`, {
+        code: 'sendUncertain',
+        recheckAfterMs: RECHECK_MS,
+        cause: error,
+      });
     }
   });
 }
