@@ -45,7 +45,16 @@ export interface SmsServerDeps {
   applyReceipt(
     provider: string,
     providerMessageId: string,
-    receipt: { delivered: boolean; at: number; error?: string },
+    receipt: {
+      delivered: boolean;
+      at: number;
+      error?: string;
+      /**
+       * Our idempotency key as the provider echoes it (Aliyun out_id): finds a message marked sent
+       * by a lookup that gave no provider id (QuerySendDetails has no BizId), which then takes this id.
+       */
+      outId?: string;
+    },
   ): Promise<{ applied: boolean; customerId?: string; idempotencyKey?: string }>;
   /** SMS sent (or being sent) to this number since `sinceMs`. */
   countSentTo(phone: string, sinceMs: number): Promise<number>;
