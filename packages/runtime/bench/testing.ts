@@ -4,8 +4,8 @@
 
 // The real SMS node over the runtime's SQLite, its providers and their local fakes: the crash test
 // runs it against a fake that does not de-duplicate, to count duplicate sends.
-export { aliyunProvider, createSendSmsExecutor, sandboxProvider } from '@siyu/nodes-sms/server';
-export { type FakeSms, startFakeAliyun } from '@siyu/nodes-sms/testing';
+export { aliyunProvider, createSendSmsExecutor, sandboxProvider, tencentProvider } from '@siyu/nodes-sms/server';
+export { type FakeSms, startFakeAliyun, startFakeTencent } from '@siyu/nodes-sms/testing';
 export { createSmsServices } from '../src/nodes/sms-services.ts';
 export { DAY, HOUR, seedAbJourney, seedChannels, T0 } from '../src/reports/fixture.test-helper.ts';
 export { addCustomers, benchmarkJourney, graphOf, publishJourney } from './fixtures.ts';
