@@ -153,6 +153,18 @@ export class Dispatcher {
     // journey goes on as if it was sent (the effect row and step log still say it was skipped).
     const skipPort =
       spec.skippedPort && node.connected.has(spec.skippedPort) ? spec.skippedPort : (node.ports[0] as string);
+    // A step parked as outcome unknown runs again only after an operator decided. Mark sent and
+    // skip send nothing, so quiet hours and caps do not apply to them.
+    const decided = effect.attempts > 0 ? this.st.peekOutcomeResolution(effect.idempotencyKey) : undefined;
+    if (decided && decided.action !== 'resend') {
+      this.st.takeOutcomeResolution(effect.idempotencyKey, now);
+      if (decided.action === 'markSent') {
+        const data = { resolvedBy: decided.decidedBy, resolution: 'markSent' };
+        return { kind: 'result', port: node.ports[0] as string, data, status: 'done' };
+      }
+      const data = { skipped: 'operator', resolvedBy: decided.decidedBy };
+      return { kind: 'result', port: skipPort, data, status: 'skipped' };
+    }
     const quiet = settings.quietHours;
     if ((spec.quietHours ?? spec.channel !== undefined) && quiet.enabled) {
       const window = { timeZone: quiet.timeZone, start: quiet.start, end: quiet.end, weekdays: [] };
@@ -167,7 +179,9 @@ export class Dispatcher {
       const sendingInBatch = admitted.get(sendKey) ?? 0;
       for (const cap of settings.frequencyCaps) {
         if (cap.channel !== spec.channel) continue;
-        const sent = this.st.countMessages.get(row.customerId, cap.channel, now - durationToMs(cap.per))?.n ?? 0;
+        // This step's own message (a claim left by an attempt that died) is not counted against it.
+        const since = now - durationToMs(cap.per);
+        const sent = this.st.countMessages.get(row.customerId, cap.channel, since, effect.idempotencyKey)?.n ?? 0;
         if (sent >= cap.max) {
           return {
             kind: 'result',
@@ -182,21 +196,10 @@ export class Dispatcher {
       }
       admitted.set(sendKey, sendingInBatch + 1);
     }
-    // A step parked as outcome unknown runs again only after an operator decided (resend | markSent | skip).
-    const decided = effect.attempts > 0 ? this.st.takeOutcomeResolution(effect.idempotencyKey, now) : undefined;
-    if (decided?.action === 'markSent') {
-      const data = { resolvedBy: decided.decidedBy, resolution: 'markSent' };
-      return { kind: 'result', port: node.ports[0] as string, data, status: 'done' };
-    }
-    if (decided?.action === 'skip') {
-      return {
-        kind: 'result',
-        port: skipPort,
-        data: { skipped: 'operator', resolvedBy: decided.decidedBy },
-        status: 'skipped',
-      };
-    }
-    return { executor, node, customer, row, operatorResend: decided?.action === 'resend' };
+    // An operator's "resend" is handed to the executor once, only when it actually runs.
+    const operatorResend =
+      decided?.action === 'resend' && this.st.takeOutcomeResolution(effect.idempotencyKey, now) !== undefined;
+    return { executor, node, customer, row, operatorResend };
   }
 
   private async execute(effect: DueEffect, job: Job, now: number, signal: AbortSignal): Promise<Outcome> {

@@ -19,6 +19,9 @@ export function prepareOutcomeStatements(db: BetterSqlite3.Database) {
      WHERE id = (SELECT id FROM OutcomeResolution WHERE effectKey = ? AND consumedAt IS NULL ORDER BY id LIMIT 1)
      RETURNING action, decidedBy`,
   );
+  const peek = db.prepare<[string], { action: OutcomeResolutionAction; decidedBy: string }>(
+    'SELECT action, decidedBy FROM OutcomeResolution WHERE effectKey = ? AND consumedAt IS NULL ORDER BY id LIMIT 1',
+  );
   const started = db.prepare<[string]>(
     'UPDATE OutboxEffect SET attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?))',
   );
@@ -32,6 +35,8 @@ export function prepareOutcomeStatements(db: BetterSqlite3.Database) {
       if (effectIds.length > 0) started.run(JSON.stringify(effectIds));
     },
     parkUnknownEffect: (effectId: number, attempts: number, error: string) => park.run(attempts, error, effectId),
+    /** The operator's pending decision on this effect, if any (not yet taken). */
+    peekOutcomeResolution: (effectKey: string) => peek.get(effectKey),
     /** The operator's pending decision on this effect, if any, marked as taken. */
     takeOutcomeResolution: (effectKey: string, now: number) => take.get(now, effectKey),
   };

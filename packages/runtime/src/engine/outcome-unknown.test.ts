@@ -22,7 +22,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function setup() {
+async function setup(settings: Record<string, unknown> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-unknown-'));
   const db: Database = await openDatabase(join(dir, 'test.db'));
   cleanups.push(async () => {
@@ -43,7 +43,7 @@ async function setup() {
         ['entry', 'next', 'welcome'],
         ['welcome', 'sent', 'exit'],
       ],
-      { quietHours: { enabled: false } },
+      { quietHours: { enabled: false }, ...settings },
     ),
   );
   addCustomers(db.sqlite, 'c', 0, 1);
@@ -127,6 +127,29 @@ describe('dispatcher: unknown outcomes', () => {
       [2, true],
     ]);
     expect(effect()).toMatchObject({ status: 'done', attempts: 2 });
+    expect(instance()).toMatchObject({ status: 'exited', nodeId: 'exit' });
+  });
+
+  it("a re-run is not capped by its own claim: the message the dead attempt claimed is this step's", async () => {
+    const { db, engineWith, seen, effect, instance } = await setup({
+      frequencyCaps: [{ channel: 'wecom', max: 1, per: { amount: 1, unit: 'days' } }],
+    });
+    const claim = db.sqlite.prepare(
+      `INSERT OR IGNORE INTO Message (idempotencyKey, customerId, channel, provider, recipient, content, status, nodeId, sentAt)
+       VALUES (?, ?, 'wecom', 'sandbox', ?, 'hi', 'sending', 'welcome', ?)`,
+    );
+    // Claims its message, then dies inside the provider call.
+    const dying = engineWith((ctx) => {
+      claim.run(ctx.idempotencyKey, ctx.customer.id, ctx.customer.id, ctx.now.getTime());
+      return new Promise(() => {});
+    });
+    dying.enroll('j', 'c0');
+    void dying.tick();
+    await new Promise((r) => setTimeout(r, 50));
+    const restarted = engineWith(async () => ({ port: 'sent' }));
+    await restarted.tick();
+    expect(seen).toHaveLength(2);
+    expect(effect()).toMatchObject({ status: 'done' });
     expect(instance()).toMatchObject({ status: 'exited', nodeId: 'exit' });
   });
 });

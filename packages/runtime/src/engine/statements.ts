@@ -206,9 +206,9 @@ export function prepareStatements(db: BetterSqlite3.Database) {
       db,
       'INSERT OR IGNORE INTO CustomerIdentity (kind, value, customerId, createdAt) VALUES (?, ?, ?, ?)',
     ),
-    countMessages: prep<[string, string, number], { n: number }>(
+    countMessages: prep<[string, string, number, string], { n: number }>(
       db,
-      'SELECT count(*) AS n FROM Message WHERE customerId = ? AND channel = ? AND sentAt >= ?',
+      'SELECT count(*) AS n FROM Message WHERE customerId = ? AND channel = ? AND sentAt >= ? AND idempotencyKey != ?',
     ),
   };
 }
