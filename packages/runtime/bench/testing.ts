@@ -1,6 +1,12 @@
 // `@siyu/runtime/testing`: the stand-in node package, sandbox executors and fixtures, for
 // cross-package tests (the crash test) that need to drive the engine without the real nodes, and
 // the reports' fixed data sets (the editor's report page test seeds the server's database with them).
+
+// The real SMS node over the runtime's SQLite, its providers and their local fakes: the crash test
+// runs it against a fake that does not de-duplicate, to count duplicate sends.
+export { aliyunProvider, createSendSmsExecutor, sandboxProvider, tencentProvider } from '@siyu/nodes-sms/server';
+export { type FakeSms, startFakeAliyun, startFakeTencent } from '@siyu/nodes-sms/testing';
+export { createSmsServices } from '../src/nodes/sms-services.ts';
 export { DAY, HOUR, seedAbJourney, seedChannels, T0 } from '../src/reports/fixture.test-helper.ts';
 export { addCustomers, benchmarkJourney, graphOf, publishJourney } from './fixtures.ts';
 export { type SandboxOptions, sampleExecutors, samplePackage } from './sample-nodes.ts';

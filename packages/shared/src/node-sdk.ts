@@ -165,6 +165,12 @@ export interface ExecutorContext<TConfig> {
   nodeId: string;
   now: Date;
   signal: AbortSignal;
+  /**
+   * An operator chose "resend" for this step after its earlier outcome was unknown
+   * (OutcomeUnknownError): send again with the same idempotency key without asking the provider.
+   * Given once per operator decision.
+   */
+  operatorResend?: boolean;
 }
 
 export interface ExecutorResult {
@@ -191,6 +197,25 @@ export class PermanentError extends Error {
     super(message, { cause: options.cause });
     this.name = 'PermanentError';
     this.code = options.code ?? 'permanent';
+  }
+}
+
+/**
+ * An earlier attempt of this step may or may not have reached the provider (the process died
+ * between the call and recording its answer) and the provider cannot tell us now. Neither a
+ * success nor a failure: the runtime parks the step as "outcome unknown" (the customer waits at
+ * the node) until an operator resends, marks it sent or skips it, so nothing is sent twice
+ * without an operator's word. With `recheckAfterMs` the runtime instead asks again later (the
+ * provider may know by then, e.g. its records lag the send); rechecks do not count as attempts.
+ */
+export class OutcomeUnknownError extends Error {
+  readonly code: string;
+  readonly recheckAfterMs?: number;
+  constructor(message: string, options: { code?: string; recheckAfterMs?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'OutcomeUnknownError';
+    this.code = options.code ?? 'outcomeUnknown';
+    this.recheckAfterMs = options.recheckAfterMs;
   }
 }
 

@@ -10,6 +10,8 @@ export interface NodeStats {
   waiting: number;
   completed: number;
   failed: number;
+  /** Customers waiting because a send's outcome is unknown (an operator decides). */
+  outcomeUnknown?: number;
 }
 
 export interface EditorApi {

@@ -50,6 +50,15 @@ function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
           <span title={tr('失败', 'Failed')} className={counts.failed ? 'bad' : ''}>
             ✕ {counts.failed}
           </span>
+          {(counts.outcomeUnknown ?? 0) > 0 && (
+            <span
+              className="warn"
+              title={tr('发送结果未知，待运营处理', 'Send outcome unknown: waiting for an operator')}
+              data-testid="node-outcome-unknown"
+            >
+              ? {counts.outcomeUnknown}
+            </span>
+          )}
           {onNodeCustomers && (
             <button
               type="button"

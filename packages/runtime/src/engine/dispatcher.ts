@@ -4,6 +4,7 @@ import {
   isInWindow,
   type NodeExecutor,
   nextOutsideWindow,
+  OutcomeUnknownError,
   PermanentError,
   RetryableError,
 } from '@siyu/shared';
@@ -46,6 +47,8 @@ type Outcome =
   | { kind: 'retry'; at: number; error: string }
   | { kind: 'defer'; at: number }
   | { kind: 'failed'; error: string }
+  | { kind: 'unknown'; error: string }
+  | { kind: 'recheck'; at: number; error: string }
   | { kind: 'stale' };
 
 /** What an executor needs, read before it runs. */
@@ -54,6 +57,8 @@ interface Job {
   node: CompiledNode;
   customer: CustomerView;
   row: InstanceRow;
+  /** An operator chose "resend" after this step's outcome was unknown. */
+  operatorResend?: boolean;
 }
 
 /** Messages admitted earlier in the same batch, per `customerId\u0000channel` (frequency caps). */
@@ -100,7 +105,9 @@ export class Dispatcher {
     const { due, ready } = this.tx(() => {
       const due = this.st.dueEffects.all(now, this.batchSize);
       const admitted: AdmittedSends = new Map();
-      return { due, ready: due.map((effect) => this.prepare(effect, now, admitted)) };
+      const ready = due.map((effect) => this.prepare(effect, now, admitted));
+      this.st.markEffectsStarted(due.filter((_, i) => !('kind' in (ready[i] as object))).map((e) => e.id));
+      return { due, ready };
     })();
     if (due.length === 0) return undefined;
     // One deadline per batch: AbortSignal.timeout per effect keeps a 30 s timer alive for each of
@@ -146,6 +153,18 @@ export class Dispatcher {
     // journey goes on as if it was sent (the effect row and step log still say it was skipped).
     const skipPort =
       spec.skippedPort && node.connected.has(spec.skippedPort) ? spec.skippedPort : (node.ports[0] as string);
+    // A step parked as outcome unknown runs again only after an operator decided. Mark sent and
+    // skip send nothing, so quiet hours and caps do not apply to them.
+    const decided = effect.attempts > 0 ? this.st.peekOutcomeResolution(effect.idempotencyKey) : undefined;
+    if (decided && decided.action !== 'resend') {
+      this.st.takeOutcomeResolution(effect.idempotencyKey, now);
+      if (decided.action === 'markSent') {
+        const data = { resolvedBy: decided.decidedBy, resolution: 'markSent' };
+        return { kind: 'result', port: node.ports[0] as string, data, status: 'done' };
+      }
+      const data = { skipped: 'operator', resolvedBy: decided.decidedBy };
+      return { kind: 'result', port: skipPort, data, status: 'skipped' };
+    }
     const quiet = settings.quietHours;
     if ((spec.quietHours ?? spec.channel !== undefined) && quiet.enabled) {
       const window = { timeZone: quiet.timeZone, start: quiet.start, end: quiet.end, weekdays: [] };
@@ -160,7 +179,9 @@ export class Dispatcher {
       const sendingInBatch = admitted.get(sendKey) ?? 0;
       for (const cap of settings.frequencyCaps) {
         if (cap.channel !== spec.channel) continue;
-        const sent = this.st.countMessages.get(row.customerId, cap.channel, now - durationToMs(cap.per))?.n ?? 0;
+        // This step's own message (a claim left by an attempt that died) is not counted against it.
+        const since = now - durationToMs(cap.per);
+        const sent = this.st.countMessages.get(row.customerId, cap.channel, since, effect.idempotencyKey)?.n ?? 0;
         if (sent >= cap.max) {
           return {
             kind: 'result',
@@ -175,11 +196,14 @@ export class Dispatcher {
       }
       admitted.set(sendKey, sendingInBatch + 1);
     }
-    return { executor, node, customer, row };
+    // An operator's "resend" is handed to the executor once, only when it actually runs.
+    const operatorResend =
+      decided?.action === 'resend' && this.st.takeOutcomeResolution(effect.idempotencyKey, now) !== undefined;
+    return { executor, node, customer, row, operatorResend };
   }
 
   private async execute(effect: DueEffect, job: Job, now: number, signal: AbortSignal): Promise<Outcome> {
-    const { executor, node, customer, row } = job;
+    const { executor, node, customer, row, operatorResend } = job;
     const attempt = effect.attempts + 1;
     try {
       const result = await executor.run({
@@ -192,6 +216,7 @@ export class Dispatcher {
         nodeId: effect.nodeId,
         now: new Date(now),
         signal,
+        ...(operatorResend ? { operatorResend } : {}),
       });
       if (!node.ports.includes(result.port)) {
         return { kind: 'failed', error: `executor returned unknown port "${result.port}"` };
@@ -199,6 +224,11 @@ export class Dispatcher {
       return { kind: 'result', port: result.port, data: result.data, status: 'done' };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof OutcomeUnknownError) {
+        if (error.recheckAfterMs !== undefined)
+          return { kind: 'recheck', at: now + error.recheckAfterMs, error: message };
+        return { kind: 'unknown', error: message };
+      }
       if (error instanceof RetryableError && attempt < this.retry.maxAttempts) {
         const delay = error.retryAfterMs ?? backoffMs(this.retry, attempt);
         return { kind: 'retry', at: now + delay, error: message };
@@ -221,6 +251,19 @@ export class Dispatcher {
     }
     if (outcome.kind === 'defer') {
       this.st.deferEffect.run(outcome.at, effect.id);
+      return;
+    }
+    if (outcome.kind === 'recheck') {
+      // Asking the provider again later is not another attempt at the step.
+      this.st.retryEffect.run(effect.attempts, outcome.at, outcome.error, effect.id);
+      return;
+    }
+    if (outcome.kind === 'unknown') {
+      this.st.parkUnknownEffect(effect.id, attempts, outcome.error);
+      this.logger.warn(
+        { effect: effect.idempotencyKey, error: outcome.error },
+        'effect outcome unknown; waits for an operator',
+      );
       return;
     }
     if (outcome.kind === 'retry') {

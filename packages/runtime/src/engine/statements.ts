@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { prepareOutcomeStatements } from './outcome-statements.ts';
 
 /** The part of a prepared statement the engine uses, named here so declarations stay portable. */
 export interface Stmt<P extends unknown[], R = unknown> {
@@ -65,6 +66,7 @@ const INSTANCE_COLUMNS = [
 
 export function prepareStatements(db: BetterSqlite3.Database) {
   return {
+    ...prepareOutcomeStatements(db),
     instanceById: prep<[number], InstanceRow>(
       db,
       'SELECT id, journeyId, versionId, customerId, status, holdout, snapshot, nodeId, waitingFor, enteredAt FROM Instance WHERE id = ?',
@@ -204,9 +206,9 @@ export function prepareStatements(db: BetterSqlite3.Database) {
       db,
       'INSERT OR IGNORE INTO CustomerIdentity (kind, value, customerId, createdAt) VALUES (?, ?, ?, ?)',
     ),
-    countMessages: prep<[string, string, number], { n: number }>(
+    countMessages: prep<[string, string, number, string], { n: number }>(
       db,
-      'SELECT count(*) AS n FROM Message WHERE customerId = ? AND channel = ? AND sentAt >= ?',
+      'SELECT count(*) AS n FROM Message WHERE customerId = ? AND channel = ? AND sentAt >= ? AND idempotencyKey != ?',
     ),
   };
 }

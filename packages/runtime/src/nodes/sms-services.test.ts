@@ -221,6 +221,46 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
     expect(await services.findTrackedLink('otherCode0000002')).toBeUndefined();
   });
 
+  it('a send whose answer was lost is found by QuerySendDetails (no resend); its receipt matches by out_id', async () => {
+    const { db, fake, clock, engine, base, token } = await setup();
+    publishJourney(db.sqlite, 'j1', journey);
+    const [c1] = addCustomers(db.sqlite, 'c', 20, 21) as [string];
+    fake.loseAnswers = 1;
+    await engine.enroll('j1', c1);
+    await engine.tick();
+    expect(one(db, 'SELECT status FROM Message')).toEqual({ status: 'sending' });
+    clock.advance(30_000);
+    await engine.tick();
+    expect(fake.sent).toHaveLength(1);
+    expect(fake.requests).toMatchObject({ SendSms: 1, QuerySendDetails: 1 });
+    expect(one(db, 'SELECT nodeId FROM Instance WHERE customerId = ?', c1).nodeId).toBe('done');
+    const m = one(db, 'SELECT idempotencyKey, status, providerMessageId FROM Message');
+    expect(m).toMatchObject({ status: 'sent', providerMessageId: null });
+    const res = await fetch(`${base}/aliyun/receipts?token=${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        {
+          phone_number: '13800000020',
+          send_time: '2026-11-23 10:00:00',
+          report_time: '2026-11-23 10:00:03',
+          success: true,
+          err_code: 'DELIVERED',
+          err_msg: '用户接收成功',
+          sms_size: '1',
+          biz_id: fake.sent[0]?.id,
+          out_id: m.idempotencyKey,
+        },
+      ]),
+    });
+    expect(res.status).toBe(200);
+    expect(one(db, 'SELECT status, providerMessageId FROM Message')).toEqual({
+      status: 'delivered',
+      providerMessageId: fake.sent[0]?.id,
+    });
+    expect(one(db, "SELECT count(*) n FROM Event WHERE type = 'sms.delivered'").n).toBe(1);
+  });
+
   it('follows the skipped port when a frequency cap drops the message, and "sent" when it is not drawn', async () => {
     const { db, fake, engine } = await setup();
     const capped = (withSkipped: boolean) =>

@@ -132,6 +132,16 @@ export function createSmsServices(deps: {
                  WHERE channel = 'sms' AND provider = @provider AND providerMessageId = @id AND status = 'sent' LIMIT 1)
      RETURNING customerId, idempotencyKey`,
   );
+  // A message marked sent from a lookup has no provider id yet: the receipt's out_id finds it.
+  const receiptByOutId = sqlite.prepare<
+    [{ id: string; at: number; error: string | null; status: string; provider: string; outId: string }],
+    { customerId: string | null; idempotencyKey: string }
+  >(
+    `UPDATE Message SET status = @status, deliveredAt = @at, error = @error, providerMessageId = @id
+     WHERE idempotencyKey = @outId AND channel = 'sms' AND provider = @provider AND status = 'sent'
+       AND providerMessageId IS NULL
+     RETURNING customerId, idempotencyKey`,
+  );
   const count = sqlite.prepare<[string, number], { n: number }>(
     "SELECT count(*) AS n FROM Message WHERE channel = 'sms' AND recipient = ? AND sentAt >= ?",
   );
@@ -190,19 +200,20 @@ export function createSmsServices(deps: {
       return { claimed: false, existing: toRecord(existing) };
     },
     async markSent(key, providerMessageId) {
-      markSent.run(providerMessageId, key);
+      markSent.run(providerMessageId ?? null, key);
     },
     async releaseClaim(key) {
       release.run(key);
     },
     async applyReceipt(providerName, id, r) {
-      const row = receipt.get({
+      const params = {
         id,
         at: r.at,
         error: r.error ?? null,
         status: r.delivered ? 'delivered' : 'failed',
         provider: providerName,
-      });
+      };
+      const row = receipt.get(params) ?? (r.outId ? receiptByOutId.get({ ...params, outId: r.outId }) : undefined);
       if (!row) return { applied: false };
       return { applied: true, customerId: row.customerId ?? undefined, idempotencyKey: row.idempotencyKey };
     },

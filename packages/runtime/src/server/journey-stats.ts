@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts';
+import { countUnknownOutcomesByNode } from './unknown-outcomes.ts';
 
 export interface NodeStats {
   nodeId: string;
@@ -11,6 +12,8 @@ export interface NodeStats {
   /** Customers whose instance failed at this node. */
   failed: number;
   goals: number;
+  /** Customers waiting here because a send's outcome is unknown (an operator decides: outcomes.list). */
+  outcomeUnknown: number;
 }
 
 export interface EdgeStats {
@@ -101,7 +104,7 @@ export function journeyStats(
   const node = (id: string) => {
     let n = nodes.get(id);
     if (!n) {
-      n = { nodeId: id, entered: 0, waiting: 0, completed: 0, failed: 0, goals: 0 };
+      n = { nodeId: id, entered: 0, waiting: 0, completed: 0, failed: 0, goals: 0, outcomeUnknown: 0 };
       nodes.set(id, n);
     }
     return n;
@@ -127,6 +130,7 @@ export function journeyStats(
     if (r.status === 'active') node(r.nodeId).waiting += r.n;
     if (r.status === 'failed') node(r.nodeId).failed += r.n;
   }
+  for (const [nodeId, n] of countUnknownOutcomesByNode(db, journeyId, versionId)) node(nodeId).outcomeUnknown = n;
   for (const n of nodes.values()) n.completed = Math.max(0, n.entered - n.waiting - n.failed);
   const value: JourneyStats = {
     journeyId,

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNodeRegistry, type JourneyGraphInput } from '@siyu/shared';
+import { createNodeRegistry, type JourneyGraphInput, type NodeExecutor } from '@siyu/shared';
 import { graphOf } from '../../bench/fixtures.ts';
 import { sampleExecutors, samplePackage } from '../../bench/sample-nodes.ts';
 import { hashPassword } from '../auth/password.ts';
@@ -53,16 +53,28 @@ export interface Harness {
  * `nodes: 'sample'` (default) runs the bench's sample package; `'product'` the shipped packages
  * with their sandbox providers.
  */
-export async function createHarness(options: { nodes?: 'sample' | 'product' } = {}): Promise<Harness> {
+export async function createHarness(
+  options: {
+    nodes?: 'sample' | 'product';
+    /** The product's node definitions run by these executors instead (e.g. SMS against a provider fake). */
+    productExecutors?: (db: Database, clock: Clock) => NodeExecutor[];
+  } = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-server-'));
   const db = await openDatabase(join(dir, 'test.db'));
   const clock = new ManualClock();
-  const build = options.nodes === 'product' ? productEngineFor : engineFor;
+  const custom = options.productExecutors;
+  const build = custom
+    ? (d: Database, c: Clock) =>
+        createEngine({ db: d, registry: productRegistry, executors: custom(d, c), clock: c, logger })
+    : options.nodes === 'product'
+      ? productEngineFor
+      : engineFor;
   const engine = build(db, clock);
   const deps: ServerDeps = {
     db,
     engine,
-    registry: options.nodes === 'product' ? productRegistry : registry,
+    registry: options.nodes === 'product' || custom ? productRegistry : registry,
     clock,
     publicUrl: 'http://localhost:3000',
     createSimulation: (simDb, simClock) => build(simDb, simClock),

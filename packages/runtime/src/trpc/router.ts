@@ -8,6 +8,7 @@ import { customersRouter } from './routers/customers.ts';
 import { eventsRouter } from './routers/events.ts';
 import { journeysRouter } from './routers/journeys.ts';
 import { apiKeysRouter, operatorsRouter } from './routers/operators.ts';
+import { outcomesRouter } from './routers/outcomes.ts';
 import { overviewRouter } from './routers/overview.ts';
 import { reportsRouter } from './routers/reports.ts';
 import { runsRouter } from './routers/runs.ts';
@@ -39,6 +40,7 @@ export const appRouter = router({
   callbacks: callbacksRouter,
   overview: overviewRouter,
   audit: auditRouter,
+  outcomes: outcomesRouter,
 });
 export type AppRouter = typeof appRouter;
 

@@ -42,15 +42,24 @@ export interface SmsServerDeps {
    * the existing one in that case. This claim is what makes a retried step never send twice.
    */
   claimMessage(record: SmsMessageRecord): Promise<{ claimed: true } | { claimed: false; existing: SmsMessageRecord }>;
-  /** Marks a claimed message sent with the provider's id. */
-  markSent(idempotencyKey: string, providerMessageId: string): Promise<void>;
+  /** Marks a claimed message sent with the provider's id (unknown when a lookup found it without one). */
+  markSent(idempotencyKey: string, providerMessageId: string | undefined): Promise<void>;
   /** Drops a claim the provider definitely rejected, so a later attempt may send. */
   releaseClaim(idempotencyKey: string): Promise<void>;
   /** Applies a delivery receipt once: false when the message is unknown or already final. */
   applyReceipt(
     provider: string,
     providerMessageId: string,
-    receipt: { delivered: boolean; at: number; error?: string },
+    receipt: {
+      delivered: boolean;
+      at: number;
+      error?: string;
+      /**
+       * Our idempotency key as the provider echoes it (Aliyun out_id): finds a message marked sent
+       * by a lookup that gave no provider id (QuerySendDetails has no BizId), which then takes this id.
+       */
+      outId?: string;
+    },
   ): Promise<{ applied: boolean; customerId?: string; idempotencyKey?: string }>;
   /** SMS sent (or being sent) to this number since `sinceMs`. */
   countSentTo(phone: string, sinceMs: number): Promise<number>;

@@ -135,15 +135,21 @@ describe('sms.send executor', () => {
     expect(illegal).toMatchObject({ code: 'isv.MOBILE_NUMBER_ILLEGAL' });
   });
 
-  it('an unreachable provider is retryable, and the retry refuses to risk a second send', async () => {
+  it('an unreachable provider: outcome unknown, asked again later; never a failure, never a second send', async () => {
     const mem = createMemorySmsDeps({
       provider: aliyunProvider({ ...creds, endpoint: 'http://127.0.0.1:1' }),
       linkBaseUrl: 'https://b.cn/l',
     });
     const exec = createSendSmsExecutor(mem.deps);
-    expect(await error(exec.run(ctx(config(), customer('13800138000'), 'k:net', 1)))).toBeInstanceOf(RetryableError);
-    expect(await error(exec.run(ctx(config(), customer('13800138000'), 'k:net', 2)))).toMatchObject({
+    expect(await error(exec.run(ctx(config(), customer('13800138000'), 'k:net', 1)))).toMatchObject({
+      name: 'OutcomeUnknownError',
       code: 'sendUncertain',
+      recheckAfterMs: 30_000,
+    });
+    // The lookup cannot reach the provider either: asked again later.
+    expect(await error(exec.run(ctx(config(), customer('13800138000'), 'k:net', 2)))).toMatchObject({
+      name: 'OutcomeUnknownError',
+      recheckAfterMs: 30_000,
     });
   });
 

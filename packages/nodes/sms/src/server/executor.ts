@@ -1,12 +1,17 @@
 // The sms.send executor: validate the number, respect opt-outs and the per-number limit, render
 // the message, then claim → send → mark sent, so a retried step returns the first send's record.
 import { randomBytes } from 'node:crypto';
-import { defineExecutor, PermanentError, RetryableError } from '@siyu/shared';
+import { defineExecutor, OutcomeUnknownError, PermanentError } from '@siyu/shared';
 import { countSmsParts, normalizeMainlandPhone, renderTemplate, sendSms, smsVariables } from '../index.ts';
 import type { SmsServerDeps } from './deps.ts';
-import { SmsRejected, sandboxProvider } from './providers.ts';
+import { type SmsLookup, SmsRejected, sandboxProvider } from './providers.ts';
 
 const DAY_MS = 86_400_000;
+
+/** After an unanswered send, ask the provider this long after (a recheck is not an attempt). */
+const RECHECK_MS = 30_000;
+/** While the provider cannot be asked, keep asking for this long after the claim; then an operator decides. */
+const LOOKUP_GIVE_UP_MS = 30 * 60_000;
 
 /**
  * A fresh tracked-link code: 96 random bits, 16 URL-safe characters. Random, not derived from the
@@ -22,7 +27,39 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
   const limit = deps.perNumberLimit ?? 5;
   const windowMs = deps.frequencyWindowMs ?? DAY_MS;
 
-  return defineExecutor(sendSms, async ({ config, customer, idempotencyKey, journey, nodeId, now, signal }) => {
+  /**
+   * An earlier attempt claimed this send and never recorded the provider's answer (the process
+   * died, or the call timed out): ask the provider what happened instead of guessing.
+   */
+  async function reconcile(
+    existing: { provider: string; recipient: string; sentAt: number },
+    idempotencyKey: string,
+    now: Date,
+    signal: AbortSignal,
+  ): Promise<SmsLookup> {
+    if (existing.provider !== provider.name) {
+      // The provider was switched since: the one that may have the message is not configured.
+      return { status: 'unknown', reason: `claimed with provider ${existing.provider}, now ${provider.name}` };
+    }
+    if (!provider.lookup) {
+      return { status: 'unknown', reason: `provider ${provider.name} cannot look up earlier sends` };
+    }
+    try {
+      return await provider.lookup(
+        { phone: existing.recipient, outId: idempotencyKey, claimedAt: existing.sentAt, now: now.getTime() },
+        signal,
+      );
+    } catch (error) {
+      const reason = `SMS provider lookup failed: ${(error as Error).message}`;
+      const waited = now.getTime() - existing.sentAt;
+      return waited < LOOKUP_GIVE_UP_MS
+        ? { status: 'unknown', reason, recheckAfterMs: RECHECK_MS }
+        : { status: 'unknown', reason };
+    }
+  }
+
+  return defineExecutor(sendSms, async (ctx) => {
+    const { config, customer, idempotencyKey, journey, nodeId, now, signal } = ctx;
     const raw = customer.identities.phone;
     if (!raw) throw new PermanentError('客户没有手机号 / customer has no phone number', { code: 'noPhone' });
     const phone = normalizeMainlandPhone(raw);
@@ -69,19 +106,33 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
     });
     if (!claim.claimed) {
       const { existing } = claim;
-      if (existing.status === 'sending') {
-        // An earlier attempt died between claiming and hearing back: it may have sent. Sending
-        // again could message the customer twice, so stop here.
-        throw new PermanentError('上次发送结果未知，不再重发 / earlier attempt outcome unknown; not resending', {
-          code: 'sendUncertain',
-        });
+      if (existing.status !== 'sending') {
+        return {
+          port: 'sent',
+          data: { messageKey: idempotencyKey, providerMessageId: existing.providerMessageId, deduplicated: true },
+        };
       }
-      return {
-        port: 'sent',
-        data: { messageKey: idempotencyKey, providerMessageId: existing.providerMessageId, deduplicated: true },
-      };
-    }
-    if (recent >= limit) {
+      // The claim is ours but its outcome was never recorded. An operator's "resend" sends again
+      // (same OutId) without asking; otherwise the provider decides: sent, never got it, or cannot tell.
+      if (!ctx.operatorResend) {
+        const found = await reconcile(existing, idempotencyKey, now, signal);
+        if (found.status === 'sent') {
+          await deps.markSent(idempotencyKey, found.providerMessageId);
+          return {
+            port: 'sent',
+            data: { messageKey: idempotencyKey, providerMessageId: found.providerMessageId, reconciled: true },
+          };
+        }
+        if (found.status === 'unknown') {
+          throw new OutcomeUnknownError(`上次发送结果未知 / earlier send's outcome unknown: ${found.reason}`, {
+            code: 'sendUncertain',
+            recheckAfterMs: found.recheckAfterMs,
+          });
+        }
+      }
+      // Absent at the provider (or resent on an operator's word): the claim stands, send now. The
+      // frequency limit was checked when the claim was made.
+    } else if (recent >= limit) {
       await deps.releaseClaim(idempotencyKey);
       throw new PermanentError(`已达频次上限 ${limit} 条 / ${phone.e164} reached ${limit} SMS per window`, {
         code: 'frequencyLimited',
@@ -106,8 +157,13 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
         await deps.releaseClaim(idempotencyKey);
         throw error.error;
       }
-      // No answer from the provider: the claim stays, and a retry stops instead of risking a duplicate.
-      throw new RetryableError(`SMS provider unreachable: ${(error as Error).message}`, { cause: error });
+      // No answer: the provider may or may not have the message. The claim stays and the provider
+      // is asked later (a recheck uses no attempt, so this can never end in a failed step).
+      throw new OutcomeUnknownError(`SMS provider did not answer: ${(error as Error).message}`, {
+        code: 'sendUncertain',
+        recheckAfterMs: RECHECK_MS,
+        cause: error,
+      });
     }
   });
 }

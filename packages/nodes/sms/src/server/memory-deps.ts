@@ -27,9 +27,13 @@ export function createMemorySmsDeps(overrides: Partial<SmsServerDeps> = {}) {
       if (messages.get(key)?.status === 'sending') messages.delete(key);
     },
     async applyReceipt(provider, id, receipt) {
-      const m = [...messages.values()].find((x) => x.provider === provider && x.providerMessageId === id);
+      const byOutId = receipt.outId ? messages.get(receipt.outId) : undefined;
+      const m =
+        [...messages.values()].find((x) => x.provider === provider && x.providerMessageId === id) ??
+        (byOutId?.provider === provider && byOutId.providerMessageId === undefined ? byOutId : undefined);
       if (!m || m.status !== 'sent') return { applied: false };
       Object.assign(m, {
+        providerMessageId: id,
         status: receipt.delivered ? 'delivered' : 'failed',
         deliveredAt: receipt.at,
         error: receipt.error,

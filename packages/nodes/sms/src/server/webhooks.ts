@@ -94,8 +94,9 @@ export function smsWebhooks(deps: SmsServerDeps): WebhookRoute[] {
     delivered: boolean,
     at: Date,
     error: string | undefined,
+    outId?: string,
   ): Promise<JourneyEventInput[]> {
-    const r = await deps.applyReceipt(provider, id, { delivered, at: at.getTime(), error });
+    const r = await deps.applyReceipt(provider, id, { delivered, at: at.getTime(), error, outId });
     if (!r.applied || !r.customerId) return [];
     return [
       {
@@ -156,7 +157,9 @@ export function smsWebhooks(deps: SmsServerDeps): WebhookRoute[] {
         for (const r of body.data) {
           const delivered = r.success === true || r.success === 'true';
           const error = delivered ? undefined : [r.err_code, r.err_msg].filter(Boolean).join(' ') || undefined;
-          events.push(...(await receipt('aliyun', r.biz_id, delivered, chinaTime(r.report_time, now()), error)));
+          events.push(
+            ...(await receipt('aliyun', r.biz_id, delivered, chinaTime(r.report_time, now()), error, r.out_id)),
+          );
         }
         return { response: ALIYUN_OK, events };
       },

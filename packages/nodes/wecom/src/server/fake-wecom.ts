@@ -33,6 +33,8 @@ export interface FakeWecom {
   failNext(path: string, errcode: number, times?: number): void;
   /** Issues a welcome code valid for one send, as the contact-added callback would carry it. */
   issueWelcomeCode(): string;
+  /** Marks a welcome code used, as a send_welcome_msg whose answer never reached the caller would. */
+  useWelcomeCode(code: string): void;
   tags: Array<{ id: string; name: string; groupName: string }>;
   markedTags: Map<string, Set<string>>;
   /**
@@ -236,6 +238,9 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       const code = `wc${++seq}${randomBytes(8).toString('hex')}`;
       welcomeCodes.set(code, 'fresh');
       return code;
+    },
+    useWelcomeCode: (code) => {
+      welcomeCodes.set(code, 'used');
     },
     tags,
     markedTags,

@@ -99,6 +99,15 @@ describe('WeCom executors against the fake WeCom', () => {
     // Our own earlier attempt got through but was not recorded: 41051 on a retry counts as sent.
     expect(await run(ctx(config, { idempotencyKey: 'k4', attempt: 2 }))).toMatchObject({ port: 'sent' });
     expect(m.messages.map((x) => x.idempotencyKey)).toEqual(['k2', 'k4']);
+    // The process died inside the call that used the code; it restarts after the 20 s: the re-run
+    // asks WeCom, whose 41051 says our attempt got through (not "expired", which loses the customer).
+    const crashed = fake.issueWelcomeCode();
+    m.setContact({ welcomeCode: crashed, at: NOW.getTime() - 60_000 });
+    fake.useWelcomeCode(crashed);
+    expect(await run(ctx(config, { idempotencyKey: 'k6', attempt: 2 }))).toMatchObject({ port: 'sent' });
+    await expect(run(ctx(config, { idempotencyKey: 'k7', attempt: 1 }))).rejects.toMatchObject({
+      code: 'welcomeCodeExpired',
+    });
     await expect(
       run(ctx(config, { customer: { ...customer, identities: {} }, idempotencyKey: 'k5' })),
     ).rejects.toMatchObject({ code: 'noWecomContact' });

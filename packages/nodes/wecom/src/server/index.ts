@@ -91,7 +91,10 @@ export function createWecomServerPackage(deps: WecomServerDeps): ServerNodePacka
         throw new PermanentError('no welcome code: the customer did not just add a staff member', {
           code: 'noWelcomeCode',
         });
-      if (ctx.now.getTime() - found.at > WELCOME_CODE_TTL_MS) {
+      // On a re-run (after a crash or a lost answer) our earlier attempt may have used the code in
+      // time: WeCom answers that (41051, below) even after 20 s, so only a first attempt checks here.
+      // UNCONFIRMED: the errcode WeCom gives an expired, unused code; whatever it is, it is permanent.
+      if (ctx.attempt === 1 && ctx.now.getTime() - found.at > WELCOME_CODE_TTL_MS) {
         throw new PermanentError('the welcome code expired (20 s after the contact was added)', {
           code: 'welcomeCodeExpired',
         });
@@ -102,7 +105,8 @@ export function createWecomServerPackage(deps: WecomServerDeps): ServerNodePacka
           ctx.signal,
         );
       } catch (error) {
-        // 41051 on a retry means our earlier attempt reached WeCom before we could record it.
+        // 41051 on a re-run means our earlier attempt reached WeCom before we could record it
+        // (attempts count from their start, so a run after a crash is attempt 2 or later).
         const cause = (error as Error).cause;
         if (ctx.attempt > 1 && cause instanceof WecomApiError && cause.errcode === 41051) {
           // fall through and record it as sent
