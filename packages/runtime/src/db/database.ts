@@ -2,7 +2,9 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import BetterSqlite3 from 'better-sqlite3';
+import { mergePhoneDuplicates } from '../customers/phone-duplicates.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import type { Logger } from '../logger.ts';
 import { applyMigrations } from './migrate.ts';
 
 /** Start-up failed because of the database file itself; the message says what to do. */
@@ -77,7 +79,10 @@ function openRaw(path: string): BetterSqlite3.Database {
  * and returns both the raw connection and the Prisma client. Fails with DatabaseStartupError and
  * a clear message on a corrupt or unwritable path, before anything is written.
  */
-export async function openDatabase(pathInput: string): Promise<Database> {
+export async function openDatabase(
+  pathInput: string,
+  options: { logger?: Logger; now?: () => number } = {},
+): Promise<Database> {
   const path = resolve(pathInput);
   checkWritable(path);
   // Check the file, then close it again: the schema engine takes an exclusive lock, which an open
@@ -90,6 +95,12 @@ export async function openDatabase(pathInput: string): Promise<Database> {
     throw new DatabaseStartupError(`database ${path}: ${(error as Error).message}`, { cause: error });
   }
   const sqlite = openRaw(path);
+  // Data steps after the schema migrations (code, not SQL): idempotent, one transaction each.
+  const phones = mergePhoneDuplicates(sqlite, (options.now ?? Date.now)());
+  if (phones.normalized + phones.merged + phones.optOuts > 0) {
+    options.logger?.info(phones, `phones stored as E.164: merged ${phones.merged} customers`);
+  }
+  if (phones.invalid > 0) options.logger?.warn(phones, `${phones.invalid} stored phones are not valid numbers`);
   const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 5000 }) });
   const closeHooks: Array<() => Promise<void> | void> = [];
   return {

@@ -1,0 +1,11 @@
+-- CreateTable
+CREATE TABLE "CustomerMerge" (
+    "mergedId" TEXT NOT NULL PRIMARY KEY,
+    "customerId" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+    "merged" TEXT NOT NULL,
+    "mergedAt" DATETIME NOT NULL
+);
+
+-- CreateIndex
+CREATE INDEX "CustomerMerge_customerId_idx" ON "CustomerMerge"("customerId");
