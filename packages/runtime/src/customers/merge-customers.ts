@@ -82,7 +82,9 @@ export function mergeCustomers(
 
     const moved: Record<string, number> = {};
     for (const table of customerTables(db)) {
-      const n = db.prepare(`UPDATE "${table}" SET customerId = ? WHERE customerId = ?`).run(survivorId, mergedId).changes;
+      const n = db
+        .prepare(`UPDATE "${table}" SET customerId = ? WHERE customerId = ?`)
+        .run(survivorId, mergedId).changes;
       if (n > 0) moved[table] = n;
     }
     const tags = db
@@ -115,9 +117,13 @@ export function mergeCustomers(
     );
 
     db.prepare('UPDATE CustomerMerge SET customerId = ? WHERE customerId = ?').run(survivorId, mergedId);
-    db.prepare(
-      'INSERT INTO CustomerMerge (mergedId, customerId, reason, merged, mergedAt) VALUES (?, ?, ?, ?, ?)',
-    ).run(mergedId, survivorId, options.reason, JSON.stringify({ ...merged, addedTags: tags }), at);
+    db.prepare('INSERT INTO CustomerMerge (mergedId, customerId, reason, merged, mergedAt) VALUES (?, ?, ?, ?, ?)').run(
+      mergedId,
+      survivorId,
+      options.reason,
+      JSON.stringify({ ...merged, addedTags: tags }),
+      at,
+    );
     // Identities, runs and orders were moved above; the foreign keys refuse this if anything is left.
     db.prepare('DELETE FROM Customer WHERE id = ?').run(mergedId);
     return { survivorId, mergedId, moved, exitedRuns };

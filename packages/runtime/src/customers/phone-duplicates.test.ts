@@ -36,7 +36,11 @@ const T = (day: number) => `2026-11-${String(day).padStart(2, '0')}T08:00:00.000
 function seed(file: string): void {
   const db = new BetterSqlite3(file);
   const run = (sql: string, ...params: unknown[]) => db.prepare(sql).run(...params);
-  run(`INSERT INTO Journey (id, name, draft, status, updatedAt) VALUES ('j1', 'J1', '{}', 'live', ?), ('j2', 'J2', '{}', 'live', ?)`, T(1), T(1));
+  run(
+    `INSERT INTO Journey (id, name, draft, status, updatedAt) VALUES ('j1', 'J1', '{}', 'live', ?), ('j2', 'J2', '{}', 'live', ?)`,
+    T(1),
+    T(1),
+  );
   run(`INSERT INTO JourneyVersion (id, journeyId, version, graph) VALUES ('v1', 'j1', 1, '{}'), ('v2', 'j2', 1, '{}')`);
   const customer = (id: string, day: number, name: string | null, attributes: object) =>
     run(

@@ -73,9 +73,9 @@ export function mergePhoneDuplicates(db: BetterSqlite3.Database, now: number): P
       drop.run(value);
     }
 
-    const optOuts = db
-      .prepare(`SELECT address AS v FROM OptOut WHERE channel = 'sms' AND ${NOT_E164}`)
-      .all() as { v: string }[];
+    const optOuts = db.prepare(`SELECT address AS v FROM OptOut WHERE channel = 'sms' AND ${NOT_E164}`).all() as {
+      v: string;
+    }[];
     const hasOptOut = db.prepare("SELECT 1 FROM OptOut WHERE channel = 'sms' AND address = ?");
     const renameOptOut = db.prepare("UPDATE OptOut SET address = ? WHERE channel = 'sms' AND address = ?");
     const dropOptOut = db.prepare("DELETE FROM OptOut WHERE channel = 'sms' AND address = ?");

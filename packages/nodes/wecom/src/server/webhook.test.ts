@@ -89,9 +89,7 @@ describe('WeCom callback webhook over HTTP', () => {
     fake = await startFakeWecom();
     const client = new WecomClient(fake.config);
     fake.addContact('wmNAMED', '王芳');
-    const { base, received } = await serve(
-      wecomWebhooks(fake.config, { contactName: async (id) => (await client.externalContact(id)).name }),
-    );
+    const { base, received } = await serve(wecomWebhooks(fake.config, { contact: (id) => client.externalContact(id) }));
     for (const externalUserId of ['wmNAMED', 'wmUNKNOWN']) {
       const xml = contactAddedXml({ corpId: fake.config.corpId, userId: 'zhangsan', externalUserId, createTime: 1 });
       const { query, body } = fake.callback(xml);
@@ -106,7 +104,9 @@ describe('WeCom callback webhook over HTTP', () => {
   it('no state → no channel event; deletes and group joins become events; unknown events are dropped', async () => {
     fake = await startFakeWecom();
     const client = new WecomClient(fake.config);
-    const { base, received } = await serve(wecomWebhooks(fake.config, { chatMembers: (chatId) => client.groupChatMembers(chatId) }));
+    const { base, received } = await serve(
+      wecomWebhooks(fake.config, { chatMembers: (chatId) => client.groupChatMembers(chatId) }),
+    );
     const post = async (xml: string) => {
       const { query, body } = fake.callback(xml);
       return fetch(`${base}?${qs(query)}`, { method: 'POST', body });
