@@ -28,9 +28,16 @@ interface CustomerRow {
   rfm: string | null;
 }
 
-/** Every table with a customerId column, read from the schema so a table added later moves too. */
+const tablesOf = new WeakMap<BetterSqlite3.Database, string[]>();
+
+/**
+ * Every table with a customerId column, read from the schema so a table added later moves too.
+ * Read once per connection: the schema does not change while the runtime runs.
+ */
 function customerTables(db: BetterSqlite3.Database): string[] {
-  return (
+  const known = tablesOf.get(db);
+  if (known) return known;
+  const tables = (
     db
       .prepare(
         `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
@@ -40,6 +47,8 @@ function customerTables(db: BetterSqlite3.Database): string[] {
   )
     .map((r) => r.name)
     .filter((name) => !SPECIAL.has(name));
+  tablesOf.set(db, tables);
+  return tables;
 }
 
 /**

@@ -110,5 +110,11 @@ describe('one person, one customer, whatever way the phone was written', () => {
       data: {},
     });
     expect(late).toMatchObject({ status: 'accepted', customerId: a.customerId });
+    const profile = await h.as('viewer').customers.get({ id: b.customerId as string });
+    expect(profile.id).toBe(a.customerId);
+    expect(profile.identities.map((i) => `${i.kind}:${i.value}`).sort()).toEqual([
+      'externalId:crm-1',
+      'phone:+8613711112222',
+    ]);
   });
 });

@@ -115,8 +115,10 @@ export const customersRouter = router({
 
   /** Everything known about one customer, with every step of every journey they were in. */
   get: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
+    // A customer merged into another (same person) opens as the one it became.
+    const merged = await ctx.db.prisma.customerMerge.findUnique({ where: { mergedId: input.id } });
     const c = await ctx.db.prisma.customer.findUnique({
-      where: { id: input.id },
+      where: { id: merged?.customerId ?? input.id },
       include: {
         identities: true,
         tags: { orderBy: { createdAt: 'asc' } },

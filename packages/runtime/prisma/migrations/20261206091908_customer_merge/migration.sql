@@ -9,3 +9,9 @@ CREATE TABLE "CustomerMerge" (
 
 -- CreateIndex
 CREATE INDEX "CustomerMerge_customerId_idx" ON "CustomerMerge"("customerId");
+
+-- CreateIndex
+CREATE INDEX "OptOut_customerId_idx" ON "OptOut"("customerId");
+
+-- CreateIndex
+CREATE INDEX "StaffTask_customerId_idx" ON "StaffTask"("customerId");
