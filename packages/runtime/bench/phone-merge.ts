@@ -1,5 +1,6 @@
-// The phone start-up step on a large database: the cost when there is nothing to do (every start)
-// and when an old database has many customers to merge. Not part of `pnpm bench` (one-off step).
+// The phone data step on a large database: the once-only cost when an old database has many
+// customers to merge, and a re-scan that finds nothing (start-up itself then only reads DataStep).
+// Not part of `pnpm bench` (a one-off step).
 // Usage: tsx bench/phone-merge.ts [customers=1000000] [duplicates=10000]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

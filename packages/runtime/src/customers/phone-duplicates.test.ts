@@ -141,6 +141,7 @@ function dump(file: string) {
     ),
     optOuts: all('SELECT address FROM OptOut'),
     merges: all('SELECT mergedId, customerId, reason FROM CustomerMerge ORDER BY mergedId'),
+    steps: all('SELECT name, result FROM DataStep'),
   };
   db.close();
   return out;
@@ -200,6 +201,9 @@ describe('phone duplicates at start-up', () => {
     expect(after.merges).toEqual([
       { mergedId: 'c2', customerId: 'c1', reason: 'phone' },
       { mergedId: 'c3', customerId: 'c1', reason: 'phone' },
+    ]);
+    expect(after.steps).toEqual([
+      { name: 'phones-e164', result: JSON.stringify({ normalized: 1, merged: 2, invalid: 1, optOuts: 1 }) },
     ]);
     expect(JSON.stringify(logs)).toContain('merged 2 customers');
     expect(JSON.stringify(logs)).toContain('1 stored phones are not valid numbers');

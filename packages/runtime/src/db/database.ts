@@ -2,9 +2,9 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import BetterSqlite3 from 'better-sqlite3';
-import { mergePhoneDuplicates } from '../customers/phone-duplicates.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
+import { runDataSteps } from './data-steps.ts';
 import { applyMigrations } from './migrate.ts';
 
 /** Start-up failed because of the database file itself; the message says what to do. */
@@ -95,12 +95,7 @@ export async function openDatabase(
     throw new DatabaseStartupError(`database ${path}: ${(error as Error).message}`, { cause: error });
   }
   const sqlite = openRaw(path);
-  // Data steps after the schema migrations (code, not SQL): idempotent, one transaction each.
-  const phones = mergePhoneDuplicates(sqlite, (options.now ?? Date.now)());
-  if (phones.normalized + phones.merged + phones.optOuts > 0) {
-    options.logger?.info(phones, `phones stored as E.164: merged ${phones.merged} customers`);
-  }
-  if (phones.invalid > 0) options.logger?.warn(phones, `${phones.invalid} stored phones are not valid numbers`);
+  runDataSteps(sqlite, { now: (options.now ?? Date.now)(), logger: options.logger });
   const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 5000 }) });
   const closeHooks: Array<() => Promise<void> | void> = [];
   return {

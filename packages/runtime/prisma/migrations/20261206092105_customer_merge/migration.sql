@@ -7,6 +7,13 @@ CREATE TABLE "CustomerMerge" (
     "mergedAt" DATETIME NOT NULL
 );
 
+-- CreateTable
+CREATE TABLE "DataStep" (
+    "name" TEXT NOT NULL PRIMARY KEY,
+    "doneAt" DATETIME NOT NULL,
+    "result" TEXT NOT NULL
+);
+
 -- CreateIndex
 CREATE INDEX "CustomerMerge_customerId_idx" ON "CustomerMerge"("customerId");
 
