@@ -96,12 +96,10 @@ export function mergeCustomers(
         .run(survivorId, mergedId).changes;
       if (n > 0) moved[table] = n;
     }
-    const tags = db
-      .prepare(
-        `INSERT OR IGNORE INTO CustomerTag (customerId, tag, source, createdAt)
+    db.prepare(
+      `INSERT OR IGNORE INTO CustomerTag (customerId, tag, source, createdAt)
          SELECT ?, tag, source, createdAt FROM CustomerTag WHERE customerId = ?`,
-      )
-      .run(survivorId, mergedId).changes;
+    ).run(survivorId, mergedId);
     const tagRows = db.prepare('DELETE FROM CustomerTag WHERE customerId = ?').run(mergedId).changes;
     if (tagRows > 0) moved.CustomerTag = tagRows;
 
@@ -130,7 +128,7 @@ export function mergeCustomers(
       mergedId,
       survivorId,
       options.reason,
-      JSON.stringify({ ...merged, addedTags: tags }),
+      JSON.stringify(merged),
       at,
     );
     // Identities, runs and orders were moved above; the foreign keys refuse this if anything is left.

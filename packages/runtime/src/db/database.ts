@@ -95,7 +95,13 @@ export async function openDatabase(
     throw new DatabaseStartupError(`database ${path}: ${(error as Error).message}`, { cause: error });
   }
   const sqlite = openRaw(path);
-  runDataSteps(sqlite, { now: (options.now ?? Date.now)(), logger: options.logger });
+  try {
+    runDataSteps(sqlite, { now: (options.now ?? Date.now)(), logger: options.logger });
+  } catch (error) {
+    sqlite.close();
+    // Rolled back: the step runs again at the next start, once the cause is fixed.
+    throw new DatabaseStartupError(`database ${path}: data step failed: ${(error as Error).message}`, { cause: error });
+  }
   const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 5000 }) });
   const closeHooks: Array<() => Promise<void> | void> = [];
   return {
