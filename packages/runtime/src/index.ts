@@ -24,7 +24,6 @@ export {
   type ImportOptions,
   type ImportReport,
   importCustomers,
-  normalizePhone,
   type RowProblem,
 } from './import/index.ts';
 export { createLogger, type Logger } from './logger.ts';

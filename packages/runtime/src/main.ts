@@ -12,7 +12,7 @@ import { loadExamples } from './server/examples.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const db = await openDatabase(config.DATABASE_PATH);
+  const db = await openDatabase(config.DATABASE_PATH, { logger });
   logger.info({ database: db.path }, 'database ready');
   const localUrl = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
   const { deps, engine, serverPackages } = assembleServer({

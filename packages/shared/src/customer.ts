@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { OptionalPhoneSchema } from './phone.ts';
 
 /** The ways one person is known across channels; any of them can identify an incoming event. */
 export const IDENTITY_KINDS = ['phone', 'wecomExternalUserId', 'openid', 'unionid', 'externalId'] as const;
 export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 
 export const IdentitiesSchema = z.object({
-  phone: z.string().optional(),
+  /** Normalised to E.164 here, at the boundary, so every path finds the same customer; "" = absent. */
+  phone: OptionalPhoneSchema,
   wecomExternalUserId: z.string().optional(),
   openid: z.string().optional(),
   unionid: z.string().optional(),

@@ -37,6 +37,7 @@ export const KNOWN_EVENT_TYPES: Record<string, LocalizedText> = {
   'channel.entered': t('通过渠道进入', 'Came in through a channel'),
   'wecom.contactAdded': t('添加企业微信好友', 'Added as WeCom contact'),
   'wecom.contactDeleted': t('删除企业微信好友', 'Deleted WeCom contact'),
+  'wecom.contactUpdated': t('企业微信好友资料更新', 'WeCom contact details updated'),
   'wecom.groupJoined': t('加入群聊', 'Joined group chat'),
   'wecom.groupLeft': t('退出群聊', 'Left group chat'),
   'order.placed': t('下单', 'Order placed'),

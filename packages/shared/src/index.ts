@@ -9,6 +9,7 @@ export * from './hash.ts';
 export * from './i18n.ts';
 export * from './migrate.ts';
 export * from './node-sdk.ts';
+export * from './phone.ts';
 export * from './registry.ts';
 export * from './server-sdk.ts';
 export * from './settings.ts';

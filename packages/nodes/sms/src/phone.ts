@@ -1,15 +1,14 @@
-/** Mainland China mobile numbers (providers.md), after stripping spaces and dashes. */
-const MAINLAND_MOBILE = /^((\+|00)86)?(1[3-9]|9[28])\d{9}$/;
+import { isMainlandMobile, type NormalizedPhone, normalizePhone } from '@siyu/shared';
 
-export type NormalizedPhone = { ok: true; e164: string } | { ok: false; reason: string };
+export type { NormalizedPhone };
 
-/** Normalises "138 0013 8000", "+86-138…", "0086138…" to "+8613800138000", or says why not. */
+/**
+ * A number SMS can reach: the shared normaliser's E.164 (so the executor, the callbacks and the
+ * customer's identity agree on one string), restricted to mainland China mobiles, the only
+ * numbers the Aliyun and Tencent mainland SMS products deliver to.
+ */
 export function normalizeMainlandPhone(input: string): NormalizedPhone {
-  const stripped = input.replace(/[\s-]/g, '');
-  if (stripped === '') return { ok: false, reason: '手机号为空 / phone number is empty' };
-  if (!MAINLAND_MOBILE.test(stripped)) {
-    return { ok: false, reason: `不是有效的中国大陆手机号 / not a mainland China mobile number: ${input}` };
-  }
-  const national = stripped.replace(/^(\+|00)86/, '');
-  return { ok: true, e164: `+86${national}` };
+  const phone = normalizePhone(input);
+  if (!phone.ok || isMainlandMobile(phone.e164)) return phone;
+  return { ok: false, reason: `短信只发往中国大陆手机号 / SMS goes to mainland China mobile numbers only: ${input}` };
 }

@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import BetterSqlite3 from 'better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import type { Logger } from '../logger.ts';
+import { runDataSteps } from './data-steps.ts';
 import { applyMigrations } from './migrate.ts';
 
 /** Start-up failed because of the database file itself; the message says what to do. */
@@ -77,7 +79,10 @@ function openRaw(path: string): BetterSqlite3.Database {
  * and returns both the raw connection and the Prisma client. Fails with DatabaseStartupError and
  * a clear message on a corrupt or unwritable path, before anything is written.
  */
-export async function openDatabase(pathInput: string): Promise<Database> {
+export async function openDatabase(
+  pathInput: string,
+  options: { logger?: Logger; now?: () => number } = {},
+): Promise<Database> {
   const path = resolve(pathInput);
   checkWritable(path);
   // Check the file, then close it again: the schema engine takes an exclusive lock, which an open
@@ -90,6 +95,13 @@ export async function openDatabase(pathInput: string): Promise<Database> {
     throw new DatabaseStartupError(`database ${path}: ${(error as Error).message}`, { cause: error });
   }
   const sqlite = openRaw(path);
+  try {
+    runDataSteps(sqlite, { now: (options.now ?? Date.now)(), logger: options.logger });
+  } catch (error) {
+    sqlite.close();
+    // Rolled back: the step runs again at the next start, once the cause is fixed.
+    throw new DatabaseStartupError(`database ${path}: data step failed: ${(error as Error).message}`, { cause: error });
+  }
   const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 5000 }) });
   const closeHooks: Array<() => Promise<void> | void> = [];
   return {

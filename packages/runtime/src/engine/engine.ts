@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   durationToMs,
   evaluateFilter,
@@ -27,12 +26,13 @@ import { channelAttribution } from './channel-attribution.ts';
 import { BACKSTOP_CHECKPOINT_PAGES, type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { type CompiledJourney, filterContext, type RunContext } from './compiler.ts';
 import { contactRecorder } from './contact-recorder.ts';
+import { customerResolver } from './customer-resolver.ts';
 import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
 import { eventInserter } from './event-inserter.ts';
 import { orderRecorder } from './order-recorder.ts';
 import { packageJobs } from './package-jobs.ts';
 import { rfmRefresher } from './rfm-refresh.ts';
-import { type InstanceRow, isoDate, prepareStatements } from './statements.ts';
+import { type InstanceRow, prepareStatements } from './statements.ts';
 import { Stepper, StepWriteError } from './stepper.ts';
 
 export interface EngineDeps {
@@ -239,20 +239,8 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     return parsed.data;
   }
 
-  /** Finds the customer an event is about, creating one from its identities if none matches. */
-  function resolveCustomer(event: JourneyEvent, now: number): string | undefined {
-    if (event.customerId) return st.customerErased.get(event.customerId) ? event.customerId : undefined;
-    const identities = Object.entries(event.identities ?? {}).filter(([, v]) => Boolean(v)) as [string, string][];
-    for (const [kind, value] of identities) {
-      const found = st.customerByIdentity.get(kind, value);
-      if (found) return found.customerId;
-    }
-    if (identities.length === 0) return undefined;
-    const id = randomUUID();
-    st.insertCustomer.run(id, '{}', isoDate(now), isoDate(now));
-    for (const [kind, value] of identities) st.insertIdentity.run(kind, value, id, isoDate(now));
-    return id;
-  }
+  /** Finds (or creates, or merges) the customer an event is about: see customer-resolver.ts. */
+  const resolveCustomer = customerResolver(db, logger);
 
   /** Whether an instance's journey reacts to this event type (waits, goal, exit conditions). */
   function reactsTo(row: InstanceRow, type: string): boolean {

@@ -194,18 +194,6 @@ export function prepareStatements(db: BetterSqlite3.Database) {
        FROM Customer c WHERE c.id = ?`,
     ),
     customerErased: prep<[string], { erasedAt: string | null }>(db, 'SELECT erasedAt FROM Customer WHERE id = ?'),
-    customerByIdentity: prep<[string, string], { customerId: string }>(
-      db,
-      'SELECT customerId FROM CustomerIdentity WHERE kind = ? AND value = ?',
-    ),
-    insertCustomer: prep<unknown[]>(
-      db,
-      'INSERT INTO Customer (id, attributes, createdAt, updatedAt) VALUES (?, ?, ?, ?)',
-    ),
-    insertIdentity: prep<unknown[]>(
-      db,
-      'INSERT OR IGNORE INTO CustomerIdentity (kind, value, customerId, createdAt) VALUES (?, ?, ?, ?)',
-    ),
     countMessages: prep<[string, string, number, string], { n: number }>(
       db,
       'SELECT count(*) AS n FROM Message WHERE customerId = ? AND channel = ? AND sentAt >= ? AND idempotencyKey != ?',

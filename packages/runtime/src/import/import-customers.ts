@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { normalizePhone } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
 import { type ColumnMap, mapColumns, splitTags } from './columns.ts';
 import { parseAmountCents, parseOrderTime } from './order-columns.ts';
-import { normalizePhone } from './phone.ts';
 import { readTable, type Table } from './read-table.ts';
 
 export interface ImportOptions {
@@ -91,12 +91,13 @@ function validateRows(table: Table, columns: ColumnMap, extraTags: string[]) {
     if (cells.every((c) => c === '')) continue; // blank lines are not rows
     const cell = (index: number | undefined) => (index === undefined ? '' : (cells[index] ?? ''));
     const rawPhone = cell(known.phone);
-    const phone = rawPhone ? normalizePhone(rawPhone) : null;
+    const normalized = rawPhone ? normalizePhone(rawPhone) : null;
+    const phone = normalized?.ok ? normalized.e164 : null;
     const externalId = cell(known.externalId) || null;
     const wecomId = cell(known.wecomExternalUserId) || null;
-    if (rawPhone && !phone) {
+    if (normalized && !normalized.ok) {
       rejected++;
-      problems.push({ row, reason: `手机号无效 invalid phone number "${rawPhone}"` });
+      problems.push({ row, reason: `手机号无效 invalid phone number "${rawPhone}": ${normalized.reason}` });
       continue;
     }
     if (!phone && !externalId && !wecomId) {

@@ -1,4 +1,3 @@
 export { decodeText } from './decode.ts';
 export { type ImportOptions, type ImportReport, importCustomers, type RowProblem } from './import-customers.ts';
-export { normalizePhone } from './phone.ts';
 export { readTable } from './read-table.ts';

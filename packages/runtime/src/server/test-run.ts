@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type JourneyGraph, validateGraph } from '@siyu/shared';
+import { type JourneyGraph, OptionalPhoneSchema, validateGraph } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { type Database, openDatabase } from '../db/database.ts';
@@ -14,7 +14,7 @@ export const TestRunInputSchema = z.object({
   source: z.enum(['draft', 'live']).default('draft'),
   customer: z
     .object({
-      phone: z.string().max(30).optional(),
+      phone: OptionalPhoneSchema,
       wecomExternalUserId: z.string().max(100).optional(),
       tags: z.array(z.string().min(1).max(50)).max(50).default([]),
       attributes: z.record(z.string(), z.unknown()).default({}),

@@ -51,6 +51,13 @@ export interface GroupMember {
   state?: string;
 }
 
+export interface ExternalContact {
+  name: string;
+  avatar?: string;
+  /** Staff members who have this customer, with the phone numbers each noted (as typed). */
+  followUsers: { userId: string; remarkMobiles: string[] }[];
+}
+
 export class WecomClient {
   private token?: { value: string; expiresAt: number };
   private pendingToken?: Promise<string>;
@@ -88,12 +95,16 @@ export class WecomClient {
 
   /** POSTs JSON to `path` with the access token; one refetch of the token on a token error. */
   async call(path: string, body: unknown, signal?: AbortSignal): Promise<z.infer<typeof BaseReply>> {
-    return this.authorized(path, {}, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal,
-    });
+    return this.authorized(
+      path,
+      {},
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal,
+      },
+    );
   }
 
   /** GETs `path` with query parameters and the access token (the few read APIs that are GET). */
@@ -228,10 +239,21 @@ export class WecomClient {
     return { configId: String(reply.config_id) };
   }
 
-  /** A customer's WeCom profile (externalcontact/get): the name greetings use. */
-  async externalContact(externalUserId: string, signal?: AbortSignal): Promise<{ name: string; avatar?: string }> {
+  /**
+   * A customer's WeCom profile (externalcontact/get, path/92114): the name greetings use, and per
+   * staff member who has the customer the phone numbers they noted (`follow_user[].remark_mobiles`).
+   */
+  async externalContact(externalUserId: string, signal?: AbortSignal): Promise<ExternalContact> {
     const reply = await this.get('externalcontact/get', { external_userid: externalUserId }, signal);
-    return z.object({ name: z.string(), avatar: z.string().optional() }).parse(reply.external_contact);
+    const contact = z.object({ name: z.string(), avatar: z.string().optional() }).parse(reply.external_contact);
+    const follow = z
+      .array(z.looseObject({ userid: z.string(), remark_mobiles: z.array(z.string()).optional() }))
+      .catch([])
+      .parse(reply.follow_user ?? []);
+    return {
+      ...contact,
+      followUsers: follow.map((f) => ({ userId: f.userid, remarkMobiles: f.remark_mobiles ?? [] })),
+    };
   }
 
   /** Members of a customer group chat; `state` is set on members who joined through a join way. */

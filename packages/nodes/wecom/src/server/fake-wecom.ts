@@ -43,7 +43,8 @@ export interface FakeWecom {
    */
   joinChat(chatId: string, externalUserId: string, state?: string): string;
   /** Makes `externalUserId` a contact with this WeCom name (externalcontact/get). */
-  addContact(externalUserId: string, name: string): void;
+  /** Makes an external contact known to externalcontact/get; `remarkMobiles` per staff userid. */
+  addContact(externalUserId: string, name: string, remarkMobiles?: Record<string, string[]>): void;
   /** A POST callback for our webhook: query string and XML body, encrypted and signed. */
   callback(
     innerXml: string,
@@ -90,7 +91,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     Array<{ userid: string; type: number; join_time: number; join_scene: number; state?: string }>
   >();
   const memberVersion = new Map<string, number>();
-  const contactNames = new Map<string, string>();
+  const contacts = new Map<string, { name: string; remarkMobiles: Record<string, string[]> }>();
   let seq = 0;
 
   const reply = (res: ServerResponse, errcode: number, extra: Record<string, unknown> = {}) => {
@@ -165,9 +166,20 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     },
     // GET: the query parameters arrive as the body.
     'externalcontact/get': (b) => {
-      const name = contactNames.get(b.external_userid as string);
-      if (name === undefined) return [84061]; // not an external contact of the corp
-      return [0, { external_contact: { external_userid: b.external_userid, name, type: 1 }, follow_user: [] }];
+      const contact = contacts.get(b.external_userid as string);
+      if (contact === undefined) return [84061]; // not an external contact of the corp
+      const follow_user = Object.entries(contact.remarkMobiles).map(([userid, remark_mobiles]) => ({
+        userid,
+        remark: '',
+        description: '',
+        createtime: 1_790_000_000,
+        remark_mobiles,
+        add_way: 1,
+      }));
+      return [
+        0,
+        { external_contact: { external_userid: b.external_userid, name: contact.name, type: 1 }, follow_user },
+      ];
     },
     'externalcontact/transfer_customer': (b) => transfer(b),
     'externalcontact/resigned/transfer_customer': (b) => transfer(b),
@@ -244,8 +256,8 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     },
     tags,
     markedTags,
-    addContact: (externalUserId, name) => {
-      contactNames.set(externalUserId, name);
+    addContact: (externalUserId, name, remarkMobiles = {}) => {
+      contacts.set(externalUserId, { name, remarkMobiles });
     },
     joinChat: (chatId, externalUserId, state) => {
       const members = chats.get(chatId) ?? [];
@@ -283,4 +295,14 @@ export function contactAddedXml(input: {
   createTime?: number;
 }): string {
   return `<xml><ToUserName><![CDATA[${input.corpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${input.createTime ?? Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[add_external_contact]]></ChangeType><UserID><![CDATA[${input.userId}]]></UserID><ExternalUserID><![CDATA[${input.externalUserId}]]></ExternalUserID>${input.state ? `<State><![CDATA[${input.state}]]></State>` : ''}${input.welcomeCode ? `<WelcomeCode><![CDATA[${input.welcomeCode}]]></WelcomeCode>` : ''}</xml>`;
+}
+
+/** The inner XML WeCom sends when a staff member edits a contact (its remark, noted phones…). */
+export function contactEditedXml(input: {
+  corpId: string;
+  userId: string;
+  externalUserId: string;
+  createTime?: number;
+}) {
+  return `<xml><ToUserName><![CDATA[${input.corpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${input.createTime ?? Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[edit_external_contact]]></ChangeType><UserID><![CDATA[${input.userId}]]></UserID><ExternalUserID><![CDATA[${input.externalUserId}]]></ExternalUserID></xml>`;
 }

@@ -196,7 +196,7 @@ export function createWecomServerPackage(deps: WecomServerDeps): ServerNodePacka
     deps.config && client
       ? wecomWebhooks(deps.config, {
           chatMembers: (chatId) => client.groupChatMembers(chatId),
-          contactName: async (externalUserId) => (await client.externalContact(externalUserId)).name,
+          contact: (externalUserId) => client.externalContact(externalUserId),
         })
       : [];
   return {

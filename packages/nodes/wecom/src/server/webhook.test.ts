@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { WebhookRoute } from '@siyu/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WecomClient } from './client.ts';
-import { contactAddedXml, type FakeWecom, startFakeWecom } from './fake-wecom.ts';
+import { contactAddedXml, contactEditedXml, type FakeWecom, startFakeWecom } from './fake-wecom.ts';
 import { wecomWebhooks } from './webhook.ts';
 
 let fake: FakeWecom;
@@ -89,9 +89,7 @@ describe('WeCom callback webhook over HTTP', () => {
     fake = await startFakeWecom();
     const client = new WecomClient(fake.config);
     fake.addContact('wmNAMED', '王芳');
-    const { base, received } = await serve(
-      wecomWebhooks(fake.config, { contactName: async (id) => (await client.externalContact(id)).name }),
-    );
+    const { base, received } = await serve(wecomWebhooks(fake.config, { contact: (id) => client.externalContact(id) }));
     for (const externalUserId of ['wmNAMED', 'wmUNKNOWN']) {
       const xml = contactAddedXml({ corpId: fake.config.corpId, userId: 'zhangsan', externalUserId, createTime: 1 });
       const { query, body } = fake.callback(xml);
@@ -101,6 +99,26 @@ describe('WeCom callback webhook over HTTP', () => {
     const names = received.map((e) => (e as { data: { name?: string } }).data.name);
     expect(names).toEqual(['王芳', undefined]); // the unknown contact answers errcode 84061
     expect(fake.calls('externalcontact/get').map((c) => c.body.external_userid)).toEqual(['wmNAMED', 'wmUNKNOWN']);
+  });
+
+  it('adds the phone a staff member noted (follow_user remark_mobiles) as an identity, on add and on edit', async () => {
+    fake = await startFakeWecom();
+    const client = new WecomClient(fake.config);
+    const { base, received } = await serve(wecomWebhooks(fake.config, { contact: (id) => client.externalContact(id) }));
+    const post = async (xml: string) => {
+      const { query, body } = fake.callback(xml);
+      expect(await (await fetch(`${base}?${qs(query)}`, { method: 'POST', body })).text()).toBe('success');
+    };
+    const who = { corpId: fake.config.corpId, userId: 'zhangsan', externalUserId: 'wmP', createTime: 1 };
+    fake.addContact('wmP', '王芳'); // no phone noted yet
+    await post(contactAddedXml(who));
+    // zhangsan's own note wins over another staff member's; notes that are not numbers are skipped.
+    fake.addContact('wmP', '王芳', { lisi: ['139 0000 0001'], zhangsan: ['她不给', '137-1111-2222'] });
+    await post(contactEditedXml({ ...who, createTime: 2 }));
+    expect(received.map((e) => [(e as { type: string }).type, (e as { identities: object }).identities])).toEqual([
+      ['wecom.contactAdded', { wecomExternalUserId: 'wmP' }],
+      ['wecom.contactUpdated', { wecomExternalUserId: 'wmP', phone: '+8613711112222' }],
+    ]);
   });
 
   it('no state → no channel event; deletes and group joins become events; unknown events are dropped', async () => {

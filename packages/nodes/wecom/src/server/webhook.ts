@@ -1,10 +1,16 @@
 // The WeCom callback URL (path/91144): GET verifies the URL by decrypting echostr, POST carries
 // encrypted XML events. Only events with a customer become journey events; the rest are answered
 // "success" and dropped. Provider retries are harmless: event ids are derived from the payload.
-import type { JourneyEventInput, WebhookRequest, WebhookResult, WebhookRoute } from '@siyu/shared';
+import {
+  type JourneyEventInput,
+  normalizePhone,
+  type WebhookRequest,
+  type WebhookResult,
+  type WebhookRoute,
+} from '@siyu/shared';
 import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
-import type { GroupMember } from './client.ts';
+import type { ExternalContact, GroupMember } from './client.ts';
 import { type CallbackSecrets, decryptMessage, isValidSignature } from './crypto.ts';
 
 const xml = new XMLParser({ parseTagValue: false, trimValues: true });
@@ -76,6 +82,19 @@ export function eventsOf(cb: Callback): JourneyEventInput[] {
       }
       return events;
     }
+    if (cb.ChangeType === 'edit_external_contact') {
+      // A staff member edited the contact (e.g. noted the customer's phone): the details lookup
+      // adds the phone, and the engine joins this contact with the customer who has that phone.
+      return [
+        {
+          id: base,
+          type: 'wecom.contactUpdated',
+          identities,
+          occurredAt,
+          data: { userId: cb.UserID, externalUserId: external },
+        },
+      ];
+    }
     if (cb.ChangeType === 'del_external_contact' || cb.ChangeType === 'del_follow_user') {
       return [
         {
@@ -98,13 +117,13 @@ export function eventsOf(cb: Callback): JourneyEventInput[] {
 
 /** Reads a group chat's members (groupchat/get); the join callback does not say who used which code. */
 export type ChatMembersLookup = (chatId: string) => Promise<GroupMember[]>;
-/** The WeCom name of an external contact (externalcontact/get). */
-export type ContactNameLookup = (externalUserId: string) => Promise<string>;
+/** An external contact's WeCom profile (externalcontact/get): name and the phones staff noted. */
+export type ContactLookup = (externalUserId: string) => Promise<Pick<ExternalContact, 'name' | 'followUsers'>>;
 
 /** What the callback handler may ask WeCom about (absent in tests of the callback alone). */
 export interface CallbackLookups {
   chatMembers?: ChatMembersLookup;
-  contactName?: ContactNameLookup;
+  contact?: ContactLookup;
   /** Wall clock (epoch ms) for the replay window; default Date.now. */
   now?: () => number;
 }
@@ -122,23 +141,45 @@ function outsideReplayWindow(timestamp: string, nowMs: number): boolean {
   return !(Math.abs(nowMs / 1000 - seconds) <= REPLAY_WINDOW_SECONDS);
 }
 
-/** A name lookup may not hold the callback long: WeCom wants an answer within 5 s. */
-const NAME_LOOKUP_MS = 2000;
+/** A details lookup may not hold the callback long: WeCom wants an answer within 5 s. */
+const CONTACT_LOOKUP_MS = 2000;
 
 /**
- * Adds the customer's WeCom name to contact-added events, so greetings can use it. Best effort:
- * a slow or failed lookup leaves the event without a name rather than failing the callback.
+ * The customer's phone as the staff member of the event noted it (else any staff member), the
+ * first remark that is a phone number at all; staff type these by hand.
  */
-async function withContactNames(events: JourneyEventInput[], lookup?: ContactNameLookup): Promise<void> {
+function notedPhone(contact: Pick<ExternalContact, 'followUsers'>, userId: unknown): string | undefined {
+  const own = contact.followUsers.filter((f) => f.userId === userId);
+  const others = contact.followUsers.filter((f) => f.userId !== userId);
+  for (const f of [...own, ...others]) {
+    for (const mobile of f.remarkMobiles) {
+      const phone = normalizePhone(mobile);
+      if (phone.ok) return phone.e164;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Adds what WeCom knows of the customer to contact-added and contact-updated events: the WeCom
+ * name (greetings use it) and, as an identity, a phone a staff member noted — so the contact
+ * becomes the same customer as the one imported or messaged with that phone. Best effort: a
+ * slow or failed lookup leaves the event as it was rather than failing the callback.
+ */
+async function withContactDetails(events: JourneyEventInput[], lookup?: ContactLookup): Promise<void> {
   if (!lookup) return;
   for (const event of events) {
     const external = event.data?.externalUserId;
-    if (event.type !== 'wecom.contactAdded' || typeof external !== 'string') continue;
-    const name = await Promise.race([
+    if (event.type !== 'wecom.contactAdded' && event.type !== 'wecom.contactUpdated') continue;
+    if (typeof external !== 'string') continue;
+    const contact = await Promise.race([
       lookup(external).catch(() => undefined),
-      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), NAME_LOOKUP_MS).unref()),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), CONTACT_LOOKUP_MS).unref()),
     ]);
-    if (name) event.data = { ...event.data, name };
+    if (!contact) continue;
+    if (contact.name) event.data = { ...event.data, name: contact.name };
+    const phone = notedPhone(contact, event.data?.userId);
+    if (phone) event.identities = { ...event.identities, phone };
   }
 }
 
@@ -235,7 +276,7 @@ async function handle(
   }
   // A failed member lookup throws: the runtime answers 500 and WeCom delivers the callback again.
   const events = [...eventsOf(callback), ...(await chatEventsOf(callback, lookups.chatMembers))];
-  await withContactNames(events, lookups.contactName);
+  await withContactDetails(events, lookups.contact);
   return { response: text(200, 'success'), events };
 }
 

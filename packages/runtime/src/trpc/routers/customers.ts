@@ -1,3 +1,4 @@
+import { normalizePhone } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
@@ -48,11 +49,20 @@ export const customersRouter = router({
     const params: unknown[] = [];
     if (!input.includeErased) where.push('c.erasedAt IS NULL');
     if (input.text) {
+      // A phone typed any way ("137 1111 2222", "13711112222") finds the E.164 identity; a part
+      // of one ("1111 2222") is matched without its separators.
+      const phone = normalizePhone(input.text);
+      const digits = /^[+\d\s\-()]+$/.test(input.text) ? input.text.replace(/[\s\-()]/g, '') : input.text;
       where.push(
-        "(c.displayName LIKE ? ESCAPE '\\' OR c.id = ? OR EXISTS (SELECT 1 FROM CustomerIdentity i WHERE i.customerId = c.id AND i.value LIKE ? ESCAPE '\\'))",
+        `(c.displayName LIKE ? ESCAPE '\\' OR c.id = ? OR EXISTS (SELECT 1 FROM CustomerIdentity i WHERE i.customerId = c.id AND i.value LIKE ? ESCAPE '\\')${
+          phone.ok
+            ? " OR EXISTS (SELECT 1 FROM CustomerIdentity i WHERE i.kind = 'phone' AND i.value = ? AND i.customerId = c.id)"
+            : ''
+        })`,
       );
-      const like = `%${input.text.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
-      params.push(like, input.text, like);
+      const like = (text: string) => `%${text.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+      params.push(like(input.text), input.text, like(digits));
+      if (phone.ok) params.push(phone.e164);
     }
     for (const tag of input.tags) {
       where.push('EXISTS (SELECT 1 FROM CustomerTag t WHERE t.customerId = c.id AND t.tag = ?)');
@@ -106,8 +116,10 @@ export const customersRouter = router({
 
   /** Everything known about one customer, with every step of every journey they were in. */
   get: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
+    // A customer merged into another (same person) opens as the one it became.
+    const merged = await ctx.db.prisma.customerMerge.findUnique({ where: { mergedId: input.id } });
     const c = await ctx.db.prisma.customer.findUnique({
-      where: { id: input.id },
+      where: { id: merged?.customerId ?? input.id },
       include: {
         identities: true,
         tags: { orderBy: { createdAt: 'asc' } },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PhoneSchema } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
@@ -75,6 +76,8 @@ export const wecomRouter = router({
         externalUserId: z.string().min(1).max(64).optional(),
         /** The customer's WeCom name, as the real callback looks it up (externalcontact/get). */
         name: z.string().trim().min(1).max(100).optional(),
+        /** A phone the staff member noted (remark_mobiles): joins the customer who has it. */
+        phone: PhoneSchema.optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -92,7 +95,7 @@ export const wecomRouter = router({
         {
           id: base,
           type: 'wecom.contactAdded',
-          identities,
+          identities: input.phone ? { ...identities, phone: input.phone } : identities,
           occurredAt,
           data: {
             userId: input.userId,
