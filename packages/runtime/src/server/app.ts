@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { ServerDeps } from '../trpc/context.ts';
 import { appRouter } from '../trpc/router.ts';
 import { principalFromHeaders } from './credentials.ts';
+import { healthHandler } from './health.ts';
 import { redirectRouter } from './redirect.ts';
 import { webhookRouter } from './webhooks.ts';
 
@@ -29,10 +30,7 @@ export interface AppOptions {
 export function createApp({ db, editorDist, api, serverPackages = [], logger }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.get('/health', (_req, res) => {
-    const row = db.sqlite.prepare('SELECT count(*) AS n FROM _prisma_migrations').get() as { n: number };
-    res.json({ ok: true, migrations: row.n });
-  });
+  app.get('/health', healthHandler(db.sqlite, api ? () => api.clock.now() : undefined));
   if (api) {
     const secure = api.publicUrl.startsWith('https:');
     app.use(

@@ -1,0 +1,174 @@
+// `pnpm --filter @siyu/runtime run bench:live`: is the server still answering while the engine
+// works a backlog? Runs the real server process (src/main.ts) on a SQLite file and measures, with
+// concurrent clients, the latency of GET /health and of events.ingest (what shops and provider
+// callbacks meet) while 20,000 due outbox effects (sandbox SMS) drain, in two situations:
+//   running — the server is up and idle when the backlog appears (a big audience run);
+//   restart — the server starts on a database that already has the backlog (after a crash or deploy):
+//             also how long until the port answers, against a start with no backlog.
+// Usage: bench:live [--effects 20000] [--clients 4] [--label after] [--out ../../bench/live-results.json]
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
+import { attachDatabase, enrollBacklog, PENDING_EFFECTS_SQL, seedBacklog } from './backlog.ts';
+import { type ServerProcess, spawnServer, waitForHealth } from './server-process.ts';
+
+const { values } = parseArgs({
+  options: {
+    effects: { type: 'string', default: '20000' },
+    clients: { type: 'string', default: '4' },
+    label: { type: 'string', default: 'latest' },
+    'timeout-s': { type: 'string', default: '600' },
+    out: { type: 'string', default: new URL('../../../bench/live-results.json', import.meta.url).pathname },
+  },
+});
+const effects = Number(values.effects);
+const clients = Number(values.clients);
+const timeoutMs = Number(values['timeout-s']) * 1000;
+const log = (msg: string) => process.stdout.write(`${msg}\n`);
+const dir = mkdtempSync(join(tmpdir(), 'siyu-live-'));
+
+interface Sample {
+  ms: number;
+  ok: boolean;
+}
+
+function summary(samples: Sample[]) {
+  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const at = (q: number) =>
+    ms.length ? Number(ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]?.toFixed(1)) : null;
+  return {
+    requests: ms.length,
+    errors: samples.filter((s) => !s.ok).length,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: ms.length ? Number(ms[ms.length - 1]?.toFixed(1)) : null,
+  };
+}
+
+/**
+ * Runs `clients` /health loops and `clients` ingest loops against the server until `done()`;
+ * every request's latency is kept.
+ */
+async function load(server: ServerProcess, apiKey: string, customerIds: string[], done: () => boolean) {
+  const health: Sample[] = [];
+  const ingest: Sample[] = [];
+  const timed = async (into: Sample[], request: () => Promise<Response>) => {
+    const t0 = performance.now();
+    try {
+      const res = await request();
+      await res.arrayBuffer();
+      into.push({ ms: performance.now() - t0, ok: res.ok });
+    } catch {
+      into.push({ ms: performance.now() - t0, ok: false });
+    }
+  };
+  const loop = async (into: Sample[], request: () => Promise<Response>) => {
+    while (!done()) await timed(into, request);
+  };
+  const healthRequest = () => fetch(`${server.url}/health`);
+  const ingestRequest = () =>
+    fetch(`${server.url}/trpc/events.ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({
+        id: randomUUID(),
+        type: 'page.viewed',
+        customerId: customerIds[Math.floor(Math.random() * customerIds.length)],
+        occurredAt: new Date().toISOString(),
+      }),
+    });
+  await Promise.all([
+    ...Array.from({ length: clients }, () => loop(health, healthRequest)),
+    ...Array.from({ length: clients }, () => loop(ingest, ingestRequest)),
+  ]);
+  return { health: summary(health), ingest: summary(ingest) };
+}
+
+/** Watches the pending effects from another connection (as an operator's query would). */
+function drainWatch(dbPath: string) {
+  const reader = new BetterSqlite3(dbPath, { readonly: true });
+  reader.pragma('busy_timeout = 5000');
+  const pending = () => (reader.prepare(PENDING_EFFECTS_SQL).get() as { n: number }).n;
+  return { pending, close: () => reader.close() };
+}
+
+async function untilDrained(watch: ReturnType<typeof drainWatch>, started: number): Promise<number> {
+  while (watch.pending() > 0) {
+    if (performance.now() - started > timeoutMs) throw new Error(`backlog not drained within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return performance.now() - started;
+}
+
+async function running() {
+  const dbPath = join(dir, 'running.db');
+  log(`running: seeding ${effects} customers…`);
+  const { apiKey, customerIds } = await seedBacklog(dbPath, effects, { enroll: false });
+  const server = await spawnServer(dbPath);
+  try {
+    await waitForHealth(server);
+    const watch = drainWatch(dbPath);
+    let drained = false;
+    const measuring = load(server, apiKey, customerIds, () => drained);
+    // The backlog appears while the server runs: this process enrols everyone (one pending SMS each).
+    const t0 = performance.now();
+    const db = attachDatabase(dbPath);
+    await enrollBacklog(db, customerIds);
+    await db.close();
+    log(`running: ${effects} effects enrolled in ${Math.round(performance.now() - t0)} ms; draining…`);
+    const drainMs = await untilDrained(watch, t0);
+    drained = true;
+    const latency = await measuring;
+    watch.close();
+    log(`running: drained in ${Math.round(drainMs)} ms; ${JSON.stringify(latency)}`);
+    return { drainMs: Math.round(drainMs), ...latency };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function startUp(withBacklog: boolean) {
+  const dbPath = join(dir, withBacklog ? 'restart.db' : 'empty.db');
+  log(`restart: seeding ${effects} customers${withBacklog ? ' with a pending effect each' : ''}…`);
+  const { apiKey, customerIds } = await seedBacklog(dbPath, effects, { enroll: withBacklog });
+  const watch = drainWatch(dbPath);
+  const server = await spawnServer(dbPath);
+  try {
+    const first = await waitForHealth(server);
+    const listenMs = first.at - server.spawnedAt;
+    const pendingAtListen = watch.pending();
+    log(`restart: listening after ${Math.round(listenMs)} ms with ${pendingAtListen} effects pending`);
+    if (!withBacklog) return { listenMs: Math.round(listenMs) };
+    let drained = false;
+    const measuring = load(server, apiKey, customerIds, () => drained);
+    const drainMs = await untilDrained(watch, server.spawnedAt);
+    drained = true;
+    const latency = await measuring;
+    log(`restart: drained ${Math.round(drainMs)} ms after spawn; ${JSON.stringify(latency)}`);
+    return { listenMs: Math.round(listenMs), pendingAtListen, drainMs: Math.round(drainMs), ...latency };
+  } finally {
+    watch.close();
+    await server.stop();
+  }
+}
+
+try {
+  const result = {
+    at: new Date().toISOString(),
+    effects,
+    clients: { health: clients, ingest: clients },
+    machine: `${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${platform()} ${release()}, Node ${process.version}`,
+    running: await running(),
+    restartNoBacklog: await startUp(false),
+    restart: await startUp(true),
+  };
+  const all = existsSync(values.out) ? (JSON.parse(readFileSync(values.out, 'utf8')) as Record<string, unknown>) : {};
+  all[values.label] = result;
+  writeFileSync(values.out, `${JSON.stringify(all, null, 2)}\n`);
+  log(`results → ${values.out} (${values.label})`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
