@@ -2,40 +2,65 @@
 // a live journey whose first node sends an SMS (sandbox provider), so every enrolment left one
 // pending outbox effect that the engine has not run yet. The liveness bench and the start-up test
 // start the real server on it.
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import BetterSqlite3 from 'better-sqlite3';
 import { createApiKey } from '../src/auth/api-keys.ts';
 import { type Database, openDatabase } from '../src/db/database.ts';
 import { createEngine } from '../src/engine/engine.ts';
-import { PrismaClient } from '../src/generated/prisma/client.ts';
+import { isoDate } from '../src/engine/statements.ts';
 import { createLogger } from '../src/logger.ts';
 import { runtimeNodes } from '../src/server/default-nodes.ts';
 import { addCustomers, graphOf, publishJourney } from './fixtures.ts';
 
 export const BACKLOG_JOURNEY = 'backlog';
+export const AUDIENCE_JOURNEY = 'campaign';
+/** Every seeded customer carries it: the audience journey selects them by it. */
+export const BACKLOG_TAG = 'bench';
+
+const SMS_CONFIG = {
+  templateCode: 'SMS_000001',
+  signName: '小雅美妆',
+  content: '您的会员权益已到账',
+  params: {},
+  kind: 'notice',
+};
+const SETTINGS = { quietHours: { enabled: false }, reEntry: { policy: 'once' as const } };
 
 /** entry → SMS (a notice, so no unsubscribe text is needed) → exit: one effect per customer. */
 export function backlogJourney() {
   return graphOf(
     [
       ['entry', 'core.apiEntry', {}],
-      [
-        'sms',
-        'sms.send',
-        { templateCode: 'SMS_000001', signName: '小雅美妆', content: '您的会员权益已到账', params: {}, kind: 'notice' },
-      ],
+      ['sms', 'sms.send', SMS_CONFIG],
       ['exit', 'core.exit', {}],
     ],
     [
       ['entry', 'next', 'sms'],
       ['sms', 'sent', 'exit'],
     ],
-    { quietHours: { enabled: false }, reEntry: { policy: 'once' } },
+    SETTINGS,
   );
 }
 
-/** Pending outbox effects that are due (what the engine still has to run). */
+/** The same, entered by an audience run over every seeded customer (the engine enrols them itself). */
+export function audienceJourney() {
+  const filter = { match: 'all', conditions: [{ field: 'tags', op: 'hasTag', value: BACKLOG_TAG }] };
+  return graphOf(
+    [
+      ['entry', 'core.audienceEntry', { filter, schedule: 'once' }],
+      ['sms', 'sms.send', SMS_CONFIG],
+      ['exit', 'core.exit', {}],
+    ],
+    [
+      ['entry', 'next', 'sms'],
+      ['sms', 'sent', 'exit'],
+    ],
+    SETTINGS,
+  );
+}
+
+/** Pending outbox effects (what the engine still has to run). */
 export const PENDING_EFFECTS_SQL = "SELECT count(*) AS n FROM OutboxEffect WHERE status = 'pending'";
+/** Outbox effects the engine has run (sent, skipped or failed for good). */
+export const FINISHED_EFFECTS_SQL = "SELECT count(*) AS n FROM OutboxEffect WHERE status <> 'pending'";
 
 /** An engine over the runtime's own nodes (sandbox providers) that is never started. */
 function idleEngine(db: Database) {
@@ -52,34 +77,10 @@ function idleEngine(db: Database) {
   });
 }
 
-/**
- * The database of a server that is running: no migrations (the schema engine's exclusive lock
- * would wait for the server), just a second writer beside it, as WAL allows.
- */
-export function attachDatabase(path: string): Database {
-  const sqlite = new BetterSqlite3(path);
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${path}`, timeout: 5000 }) });
-  return {
-    path,
-    sqlite,
-    prisma,
-    async close() {
-      await prisma.$disconnect();
-      sqlite.close();
-    },
-    onClose() {},
-  };
-}
-
 /** Enrols customers in the backlog journey in chunks: one pending effect each, not run. */
 export async function enrollBacklog(db: Database, customerIds: readonly string[]): Promise<void> {
   const engine = idleEngine(db);
-  // BEGIN IMMEDIATE: beside a running server a deferred transaction that read first could not
-  // upgrade to a write (SQLITE_BUSY_SNAPSHOT); this one waits for the write lock up front.
-  const chunk = db.sqlite.transaction((ids: string[]) => engine.enrollMany(BACKLOG_JOURNEY, ids));
-  for (let i = 0; i < customerIds.length; i += 1000) chunk.immediate(customerIds.slice(i, i + 1000));
+  for (let i = 0; i < customerIds.length; i += 1000) engine.enrollMany(BACKLOG_JOURNEY, customerIds.slice(i, i + 1000));
   await engine.stop();
 }
 
@@ -101,8 +102,13 @@ export async function seedBacklog(
   try {
     publishJourney(db.sqlite, BACKLOG_JOURNEY, backlogJourney());
     const customerIds: string[] = [];
+    const tag = db.sqlite.prepare('INSERT INTO CustomerTag (customerId, tag, createdAt) VALUES (?, ?, ?)');
     for (let i = 0; i < customers; i += 1000) {
-      customerIds.push(...addCustomers(db.sqlite, 'b', i, Math.min(customers, i + 1000)));
+      const ids = addCustomers(db.sqlite, 'b', i, Math.min(customers, i + 1000));
+      db.sqlite.transaction(() => {
+        for (const id of ids) tag.run(id, BACKLOG_TAG, isoDate(Date.now()));
+      })();
+      customerIds.push(...ids);
     }
     if (options.enroll) {
       await enrollBacklog(db, customerIds);

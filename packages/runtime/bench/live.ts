@@ -2,17 +2,25 @@
 // works a backlog? Runs the real server process (src/main.ts) on a SQLite file and measures, with
 // concurrent clients, the latency of GET /health and of events.ingest (what shops and provider
 // callbacks meet) while 20,000 due outbox effects (sandbox SMS) drain, in two situations:
-//   running — the server is up and idle when the backlog appears (a big audience run);
+//   running — the server is up and idle when the backlog appears (an audience journey over all
+//             customers goes live: the engine enrols them in slices and sends each an SMS);
 //   restart — the server starts on a database that already has the backlog (after a crash or deploy):
 //             also how long until the port answers, against a start with no backlog.
 // Usage: bench:live [--effects 20000] [--clients 4] [--label after] [--out ../../bench/live-results.json]
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
-import { attachDatabase, enrollBacklog, PENDING_EFFECTS_SQL, seedBacklog } from './backlog.ts';
+import {
+  AUDIENCE_JOURNEY,
+  audienceJourney,
+  FINISHED_EFFECTS_SQL,
+  PENDING_EFFECTS_SQL,
+  seedBacklog,
+} from './backlog.ts';
+import { publishJourney } from './fixtures.ts';
 import { type ServerProcess, spawnServer, waitForHealth } from './server-process.ts';
 
 const { values } = parseArgs({
@@ -87,22 +95,31 @@ async function load(server: ServerProcess, apiKey: string, customerIds: string[]
   return { health: summary(health), ingest: summary(ingest) };
 }
 
-/** Watches the pending effects from another connection (as an operator's query would). */
-function drainWatch(dbPath: string) {
+/** Watches the outbox from another connection (as an operator's query would). */
+function outboxWatch(dbPath: string) {
   const reader = new BetterSqlite3(dbPath, { readonly: true });
   reader.pragma('busy_timeout = 5000');
-  const pending = () => (reader.prepare(PENDING_EFFECTS_SQL).get() as { n: number }).n;
-  return { pending, close: () => reader.close() };
+  const count = (sql: string) => (reader.prepare(sql).get() as { n: number }).n;
+  return {
+    pending: () => count(PENDING_EFFECTS_SQL),
+    finished: () => count(FINISHED_EFFECTS_SQL),
+    close: () => reader.close(),
+  };
 }
 
-async function untilDrained(watch: ReturnType<typeof drainWatch>, started: number): Promise<number> {
-  while (watch.pending() > 0) {
+/** Waits until `effects` effects have run; returns the ms since `started`. */
+async function untilDrained(watch: ReturnType<typeof outboxWatch>, started: number): Promise<number> {
+  while (watch.finished() < effects) {
     if (performance.now() - started > timeoutMs) throw new Error(`backlog not drained within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return performance.now() - started;
 }
 
+/**
+ * The server is up and idle; then an audience journey over all customers goes live (written by
+ * this process, as the editor's publish would): the engine enrols them in slices and sends each an SMS.
+ */
 async function running() {
   const dbPath = join(dir, 'running.db');
   log(`running: seeding ${effects} customers…`);
@@ -110,15 +127,15 @@ async function running() {
   const server = await spawnServer(dbPath);
   try {
     await waitForHealth(server);
-    const watch = drainWatch(dbPath);
+    const watch = outboxWatch(dbPath);
     let drained = false;
     const measuring = load(server, apiKey, customerIds, () => drained);
-    // The backlog appears while the server runs: this process enrols everyone (one pending SMS each).
     const t0 = performance.now();
-    const db = attachDatabase(dbPath);
-    await enrollBacklog(db, customerIds);
-    await db.close();
-    log(`running: ${effects} effects enrolled in ${Math.round(performance.now() - t0)} ms; draining…`);
+    const writer = new BetterSqlite3(dbPath);
+    writer.pragma('busy_timeout = 5000');
+    publishJourney(writer, AUDIENCE_JOURNEY, audienceJourney());
+    writer.close();
+    log(`running: audience journey over ${effects} customers published; draining…`);
     const drainMs = await untilDrained(watch, t0);
     drained = true;
     const latency = await measuring;
@@ -134,7 +151,7 @@ async function startUp(withBacklog: boolean) {
   const dbPath = join(dir, withBacklog ? 'restart.db' : 'empty.db');
   log(`restart: seeding ${effects} customers${withBacklog ? ' with a pending effect each' : ''}…`);
   const { apiKey, customerIds } = await seedBacklog(dbPath, effects, { enroll: withBacklog });
-  const watch = drainWatch(dbPath);
+  const watch = outboxWatch(dbPath);
   const server = await spawnServer(dbPath);
   try {
     const first = await waitForHealth(server);
@@ -161,9 +178,11 @@ try {
     effects,
     clients: { health: clients, ingest: clients },
     machine: `${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${platform()} ${release()}, Node ${process.version}`,
+    loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(1))),
     running: await running(),
     restartNoBacklog: await startUp(false),
     restart: await startUp(true),
+    loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(1))),
   };
   const all = existsSync(values.out) ? (JSON.parse(readFileSync(values.out, 'utf8')) as Record<string, unknown>) : {};
   all[values.label] = result;

@@ -31,6 +31,7 @@ function busyMs(): number {
  */
 export class BatchSizer {
   private current: number;
+  private perItemMs: number | undefined;
 
   constructor(
     private readonly max: number,
@@ -54,10 +55,15 @@ export class BatchSizer {
     return result;
   }
 
-  /** Adjusts the size after `items` items kept the thread busy for `ms`. */
+  /**
+   * Adjusts the size after `items` items kept the thread busy for `ms`. The cost per item is
+   * averaged with the previous estimate: on a shared machine one batch may be descheduled for a
+   * while, and that alone should not cut the next batches to a handful.
+   */
   record(items: number, ms: number): void {
-    const perItem = Math.max(ms, 0.001) / items;
-    const fits = Math.floor(this.budgetMs / perItem);
+    const measured = Math.max(ms, 0.001) / items;
+    this.perItemMs = this.perItemMs === undefined ? measured : (this.perItemMs + measured) / 2;
+    const fits = Math.floor(this.budgetMs / this.perItemMs);
     this.current = Math.max(this.min, Math.min(this.max, fits, this.current * 2));
   }
 }
