@@ -1,10 +1,10 @@
 // Backup and restore of the SQLite database. A backup is taken with SQLite's online backup API
 // (better-sqlite3's db.backup) from its own connection, so the server keeps running and writing;
 // a restore replaces the file only when no process has it open, and keeps the file it replaces.
-import { copyFileSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { MIGRATIONS_DIR } from './migrations.ts';
+import { appliedMigrations, MIGRATIONS_DIR, migrationNames } from './migrations.ts';
 
 export type BackupProblem =
   | 'notFound'
@@ -57,15 +57,6 @@ export function tableCounts(sqlite: BetterSqlite3.Database): Record<string, numb
   );
 }
 
-function knownMigrations(dir: string): string[] {
-  return existsSync(dir)
-    ? readdirSync(dir, { withFileTypes: true })
-        .filter((e) => e.isDirectory())
-        .map((e) => e.name)
-        .sort()
-    : [];
-}
-
 /**
  * Checks that `path` is a sound database of this product: SQLite, integrity_check ok, every
  * migration it records finished, none newer than this version knows. Throws BackupError otherwise.
@@ -97,21 +88,14 @@ export function inspectDatabase(path: string, migrationsDir: string = MIGRATIONS
         `${path} is a SQLite database but not a Siyu Journeys one (no _prisma_migrations)`,
       );
     }
-    const applied = sqlite
-      .prepare<[], { name: string; finished: string | null; rolledBack: string | null }>(
-        'SELECT migration_name AS name, finished_at AS finished, rolled_back_at AS rolledBack FROM _prisma_migrations ORDER BY migration_name',
-      )
-      .all()
-      .filter((m) => m.rolledBack === null);
-    const unfinished = applied.filter((m) => m.finished === null).map((m) => m.name);
+    const { finished: names, unfinished } = appliedMigrations(sqlite);
     if (unfinished.length > 0) {
       throw new BackupError(
         'migrationsIncomplete',
         `${path} has migrations that never finished: ${unfinished.join(', ')}`,
       );
     }
-    const known = knownMigrations(migrationsDir);
-    const names = applied.map((m) => m.name);
+    const known = migrationNames(migrationsDir);
     const unknown = names.filter((n) => !known.includes(n));
     if (unknown.length > 0) {
       throw new BackupError(
