@@ -6,6 +6,7 @@
 //             customers goes live: the engine enrols them in slices and sends each an SMS);
 //   restart — the server starts on a database that already has the backlog (after a crash or deploy):
 //             also how long until the port answers, against a start with no backlog.
+//   engine only — the same drain in-process with no HTTP load: the longest waits of the event loop.
 // Usage: bench:live [--effects 20000] [--clients 4] [--label after] [--out ../../bench/live-results.json]
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,10 @@ import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
+import { openDatabase } from '../src/db/database.ts';
+import { createEngine } from '../src/engine/engine.ts';
+import { createLogger } from '../src/logger.ts';
+import { runtimeNodes } from '../src/server/default-nodes.ts';
 import {
   AUDIENCE_JOURNEY,
   audienceJourney,
@@ -41,6 +46,8 @@ const dir = mkdtempSync(join(tmpdir(), 'siyu-live-'));
 interface Sample {
   ms: number;
   ok: boolean;
+  /** Status or error of a failed request. */
+  error?: string;
 }
 
 function summary(samples: Sample[]) {
@@ -50,6 +57,7 @@ function summary(samples: Sample[]) {
   return {
     requests: ms.length,
     errors: samples.filter((s) => !s.ok).length,
+    firstError: samples.find((s) => !s.ok)?.error,
     p50Ms: at(0.5),
     p99Ms: at(0.99),
     maxMs: ms.length ? Number(ms[ms.length - 1]?.toFixed(1)) : null,
@@ -67,10 +75,14 @@ async function load(server: ServerProcess, apiKey: string, customerIds: string[]
     const t0 = performance.now();
     try {
       const res = await request();
-      await res.arrayBuffer();
-      into.push({ ms: performance.now() - t0, ok: res.ok });
-    } catch {
-      into.push({ ms: performance.now() - t0, ok: false });
+      const body = await res.text();
+      into.push({
+        ms: performance.now() - t0,
+        ok: res.ok,
+        error: res.ok ? undefined : `${res.status} ${body.slice(0, 200)}`,
+      });
+    } catch (error) {
+      into.push({ ms: performance.now() - t0, ok: false, error: String((error as Error).cause ?? error) });
     }
   };
   const loop = async (into: Sample[], request: () => Promise<Response>) => {
@@ -172,6 +184,56 @@ async function startUp(withBacklog: boolean) {
   }
 }
 
+/**
+ * The engine alone, in this process, on the same backlog and nodes: how long the event loop waits
+ * between two turns while one tick drains it (what a request would wait), with no HTTP load.
+ */
+async function engineOnly() {
+  const dbPath = join(dir, 'engine.db');
+  log(`engine only: seeding ${effects} pending effects…`);
+  await seedBacklog(dbPath, effects);
+  const db = await openDatabase(dbPath);
+  const logger = createLogger('silent');
+  const clock = { now: () => Date.now() };
+  const nodes = runtimeNodes(logger)(db, clock);
+  const engine = createEngine({
+    db,
+    registry: nodes.registry,
+    executors: nodes.serverPackages.flatMap((p) => p.executors),
+    clock,
+    logger,
+  });
+  const gaps: number[] = [];
+  let last = performance.now();
+  let watching = true;
+  const turn = () => {
+    const now = performance.now();
+    gaps.push(now - last);
+    last = now;
+    if (watching) setImmediate(turn);
+  };
+  setImmediate(turn);
+  const t0 = performance.now();
+  const outcome = await engine.tick();
+  const drainMs = performance.now() - t0;
+  watching = false;
+  await new Promise((r) => setImmediate(r));
+  await engine.stop();
+  await db.close();
+  const sorted = gaps.sort((a, b) => a - b);
+  const at = (q: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]?.toFixed(1));
+  const result = {
+    drainMs: Math.round(drainMs),
+    effectsRun: outcome.effectsRun,
+    eventLoopTurns: sorted.length,
+    gapP50Ms: at(0.5),
+    gapP99Ms: at(0.99),
+    gapMaxMs: Number(sorted.at(-1)?.toFixed(1)),
+  };
+  log(`engine only: ${JSON.stringify(result)}`);
+  return result;
+}
+
 try {
   const result = {
     at: new Date().toISOString(),
@@ -179,6 +241,7 @@ try {
     clients: { health: clients, ingest: clients },
     machine: `${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${platform()} ${release()}, Node ${process.version}`,
     loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(1))),
+    engineOnly: await engineOnly(),
     running: await running(),
     restartNoBacklog: await startUp(false),
     restart: await startUp(true),
