@@ -31,13 +31,6 @@ async function main(): Promise<void> {
   } else if (admin) {
     process.stdout.write(`\n  首个管理员已创建 First admin "${admin.username}" created with ADMIN_PASSWORD\n`);
   }
-  if (config.LOAD_EXAMPLES) {
-    const report = await loadExamples(db, deps.registry, config.EXAMPLES_DIR);
-    if (report.loaded.length) logger.info({ examples: report.loaded }, 'example journeys loaded');
-    for (const problem of report.errors) logger.warn(problem, 'example journey not loaded cleanly');
-  }
-
-  engine.start();
   const app = createApp({
     db,
     editorDist: config.EDITOR_DIST,
@@ -50,13 +43,27 @@ async function main(): Promise<void> {
       webhooksPerMinute: config.RATE_LIMIT_WEBHOOKS_PER_MINUTE,
     },
   });
+  // Listen first, then load examples and start the engine: work that came due while the process was
+  // down (thousands of effects after a restart) must not keep the port closed, or provider
+  // callbacks (WeCom, SMS receipts) time out and are retried or lost.
   const server = app.listen(config.PORT, config.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     if (!config.PUBLIC_URL) deps.publicUrl = localUrl.replace(/:\d+$/, `:${port}`);
     process.stdout.write(`\n  私域旅程 Siyu Journeys is running: ${deps.publicUrl}/\n\n`);
+    startBackground().catch(failStartup);
   });
+  async function startBackground(): Promise<void> {
+    if (config.LOAD_EXAMPLES) {
+      const report = await loadExamples(db, deps.registry, config.EXAMPLES_DIR);
+      if (report.loaded.length) logger.info({ examples: report.loaded }, 'example journeys loaded');
+      for (const problem of report.errors) logger.warn(problem, 'example journey not loaded cleanly');
+    }
+    if (!stopping) engine.start();
+  }
+  let stopping = false;
   const shutdown = () => {
+    stopping = true;
     server.close();
     void engine
       .stop()
@@ -67,7 +74,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
-main().catch((error: unknown) => {
+function failStartup(error: unknown): never {
   if (error instanceof ConfigError || error instanceof DatabaseStartupError) {
     process.stderr.write(`start-up failed: ${error.message}\n`);
   } else {
@@ -76,4 +83,6 @@ main().catch((error: unknown) => {
     );
   }
   process.exit(1);
-});
+}
+
+main().catch(failStartup);

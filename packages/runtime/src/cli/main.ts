@@ -1,4 +1,4 @@
-// `pnpm cli <command>`: import / validate / enroll / export. See program.ts for exit codes.
+// `pnpm cli <command>`: import / validate / enroll / export / backup / restore. See program.ts for exit codes.
 import { createLogger } from '../logger.ts';
 import { discoverRuntimeNodePackages, runtimeNodes } from '../server/default-nodes.ts';
 import { runCli } from './program.ts';

@@ -5,6 +5,7 @@ import { createLogger } from '../logger.ts';
 import type { NodesFor } from '../server/assemble.ts';
 import { runtimeNodes } from '../server/default-nodes.ts';
 import { callbacksCommand } from './callbacks-command.ts';
+import { backupCommand, restoreCommand } from './backup-commands.ts';
 import { enrollCommand, exportCommand, type Io, importCommand, validateCommand } from './commands.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -69,6 +70,20 @@ export async function runCli(
     .action((what: string, o: { out?: string; tag?: string; journey?: string }) =>
       withDb(dbPath(), (d) => exportCommand(d, io, what, o)),
     );
+  program
+    .command('backup <file>')
+    .description('备份数据库 online backup of the SQLite database (safe while the server runs)')
+    .option('--json', 'print what was backed up as JSON', false)
+    .action(async (file: string, o: { json: boolean }) => {
+      code = await backupCommand(io, dbPath() ?? loadConfig().DATABASE_PATH, file, o.json);
+    });
+  program
+    .command('restore <file>')
+    .description('从备份恢复 replace the database with a backup (stop the server first)')
+    .option('--json', 'print what was restored as JSON', false)
+    .action((file: string, o: { json: boolean }) => {
+      code = restoreCommand(io, dbPath() ?? loadConfig().DATABASE_PATH, file, o.json);
+    });
 
   program
     .command('callbacks')

@@ -1,10 +1,11 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseStartupError, openDatabase } from './database.ts';
 import { applyMigrations } from './migrate.ts';
-import { readMigrationList } from './migrations.ts';
+import { migrationsUpToDate, readMigrationList } from './migrations.ts';
 
 const dirs: string[] = [];
 function scratch(): string {
@@ -42,6 +43,38 @@ describe('migrations', () => {
       expect(row.n).toBe(readMigrationList().migrationDirectories.length);
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe('opening a migrated database', () => {
+  it('does not need the exclusive lock, so the CLI opens it beside a running server', async () => {
+    const path = join(scratch(), 'busy.db');
+    await (await openDatabase(path)).close();
+    // The server's connection (WAL) stays open while a CLI command opens the same file.
+    const server = await openDatabase(path);
+    try {
+      const cli = await openDatabase(path);
+      expect(await cli.prisma.customer.count()).toBe(0);
+      await cli.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('goes through the schema engine whenever a migration is missing or unfinished', async () => {
+    const path = join(scratch(), 'older.db');
+    await (await openDatabase(path)).close();
+    const raw = new BetterSqlite3(path);
+    try {
+      expect(migrationsUpToDate(raw)).toBe(true);
+      const last = readMigrationList().migrationDirectories.at(-1)?.path as string;
+      raw.prepare('UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = ?').run(last);
+      expect(migrationsUpToDate(raw)).toBe(false);
+      raw.prepare('DELETE FROM _prisma_migrations WHERE migration_name = ?').run(last);
+      expect(migrationsUpToDate(raw)).toBe(false);
+    } finally {
+      raw.close();
     }
   });
 });

@@ -107,12 +107,13 @@ export function audienceEntries(deps: {
     ids: string[],
     cursor: string,
     budget: number,
+    sliceSize: number,
   ): { report: AudienceRunReport; slices: number } {
     let next = cursor === '' ? 0 : firstAfter(ids, cursor);
     let enrolled = 0;
     let slices = 0;
-    for (; next < ids.length && slices < budget; next += SLICE, slices++) {
-      enrolled += enrollSlice(journeyId, nodeId, ids.slice(next, next + SLICE));
+    for (; next < ids.length && slices < budget; next += sliceSize, slices++) {
+      enrolled += enrollSlice(journeyId, nodeId, ids.slice(next, next + sliceSize));
     }
     const finished = next >= ids.length;
     const key = `${journeyId}\u0000${nodeId}`;
@@ -127,10 +128,11 @@ export function audienceEntries(deps: {
 
   /**
    * Runs the audience entries due at `now` (and runs left unfinished), at most `sliceBudget`
-   * slices of 2,000 in all: the engine asks for one slice at a time and dispatches the effects of
-   * each before the next, so a large campaign never holds up timers and events for long.
+   * slices of `sliceSize` (2,000) in all: the engine asks for one slice at a time, sized to what
+   * the thread can spare (scheduler-loop.ts), and dispatches the effects of each before the next,
+   * so a large campaign never holds up timers, events and requests for long.
    */
-  return function runDue(now: number, sliceBudget = Number.POSITIVE_INFINITY): AudienceRunReport[] {
+  return function runDue(now: number, sliceBudget = Number.POSITIVE_INFINITY, sliceSize = SLICE): AudienceRunReport[] {
     const reports: AudienceRunReport[] = [];
     let budget = sliceBudget;
     for (const journey of liveJourneys.all()) {
@@ -157,7 +159,14 @@ export function audienceEntries(deps: {
             deps.logger.info({ journeyId: journey.id, nodeId, after: state?.cursor }, 'audience run resumed');
           else startRun.run(journey.id, nodeId, journey.liveVersionId, isoDate(now), ids.length);
         }
-        const { report, slices } = continueRun(journey.id, nodeId, ids, resuming ? (state?.cursor ?? '') : '', budget);
+        const { report, slices } = continueRun(
+          journey.id,
+          nodeId,
+          ids,
+          resuming ? (state?.cursor ?? '') : '',
+          budget,
+          sliceSize,
+        );
         budget -= slices;
         if (report.finished) deps.logger.info(report, 'audience entry ran');
         reports.push(report);

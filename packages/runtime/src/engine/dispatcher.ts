@@ -99,11 +99,12 @@ export class Dispatcher {
    * Runs one batch of due effects; returns how many ran and failed, or undefined if none were due.
    * Three phases: read what every executor needs in one read transaction, run the executors
    * concurrently, then store every outcome and step every instance in one write transaction.
+   * `limit` (default the batch size) lets the scheduler keep a batch short (scheduler-loop.ts).
    */
-  async runBatch(): Promise<{ ran: number; failed: number } | undefined> {
+  async runBatch(limit = this.batchSize): Promise<{ ran: number; failed: number } | undefined> {
     const now = this.clock.now();
     const { due, ready } = this.tx(() => {
-      const due = this.st.dueEffects.all(now, this.batchSize);
+      const due = this.st.dueEffects.all(now, limit);
       const admitted: AdmittedSends = new Map();
       const ready = due.map((effect) => this.prepare(effect, now, admitted));
       this.st.markEffectsStarted(due.filter((_, i) => !('kind' in (ready[i] as object))).map((e) => e.id));

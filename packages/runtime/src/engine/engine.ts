@@ -32,6 +32,7 @@ import { eventInserter } from './event-inserter.ts';
 import { orderRecorder } from './order-recorder.ts';
 import { packageJobs } from './package-jobs.ts';
 import { rfmRefresher } from './rfm-refresh.ts';
+import { schedulerLoop } from './scheduler-loop.ts';
 import { type InstanceRow, prepareStatements } from './statements.ts';
 import { Stepper, StepWriteError } from './stepper.ts';
 
@@ -52,6 +53,8 @@ export interface EngineDeps {
   effectBatchSize?: number;
   /** Background loop period on the real clock. */
   pollMs?: number;
+  /** Busy time one batch may hold the thread before the loop yields (see scheduler-loop.ts). */
+  sliceBudgetMs?: number;
   /** SQLite page cache for the engine's connection, in MB (default 64). */
   pageCacheMb?: number;
   /**
@@ -320,10 +323,10 @@ export function createEngine(deps: EngineDeps): DurableEngine {
    * instances are read by one statement and the fired timers deleted by another, instead of two
    * statements per timer.
    */
-  function fireTimers(): number {
+  function fireTimers(limit = timerBatch): number {
     const now = clock.now();
     return tx(() => {
-      const due = st.dueTimerInstances.all(now, timerBatch);
+      const due = st.dueTimerInstances.all(now, limit);
       if (due.length === 0) return 0;
       st.deleteTimersById.run(JSON.stringify(due.map((d) => d.timerId)));
       // Two timers of one instance in the same batch step the same row object, which each step
@@ -359,34 +362,33 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     logger,
   });
 
+  // Audience slices, timers and effects in batches sized to keep the HTTP server answering.
+  const drainDue = schedulerLoop(
+    {
+      audienceSlice(limit) {
+        const runs = runDueAudiences(clock.now(), 1, limit);
+        if (runs.length === 0) return undefined;
+        return { enrolled: runs.reduce((n, run) => n + run.enrolled, 0), slice: limit };
+      },
+      fireTimers,
+      runEffects: (limit) => dispatcher.runBatch(limit),
+    },
+    {
+      timerBatch,
+      effectBatch: deps.effectBatchSize ?? 200,
+      audienceSlice: 2000,
+      budgetMs: deps.sliceBudgetMs,
+    },
+  );
+
   let ticking: Promise<TickOutcome> | undefined;
   async function tickOnce(): Promise<TickOutcome> {
     const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 };
     // RFM first: an audience entry or a branch on rfm.* this tick sees current scores.
     refreshRfm(clock.now());
     await runDueJobs(clock.now());
-    // Asked again only while the last call did something: the rest of the loop stays as lean as it was.
-    let audiencesPending = true;
-    for (;;) {
-      let progressed = false;
-      // One slice of an audience run at a time, its first steps dispatched before the next.
-      if (audiencesPending) {
-        const runs = runDueAudiences(clock.now(), 1);
-        audiencesPending = runs.length > 0;
-        for (const run of runs) outcome.audienceEnrolled += run.enrolled;
-        progressed ||= audiencesPending;
-      }
-      for (let fired = fireTimers(); fired > 0; fired = fireTimers()) {
-        outcome.timersFired += fired;
-        progressed = true;
-      }
-      for (let batch = await dispatcher.runBatch(); batch; batch = await dispatcher.runBatch()) {
-        outcome.effectsRun += batch.ran;
-        outcome.effectsFailed += batch.failed;
-        progressed = true;
-      }
-      if (!progressed) return outcome;
-    }
+    await drainDue(outcome);
+    return outcome;
   }
 
   let timer: NodeJS.Timeout | undefined;

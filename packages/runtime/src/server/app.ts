@@ -10,6 +10,7 @@ import type { ServerDeps } from '../trpc/context.ts';
 import { appRouter } from '../trpc/router.ts';
 import { principalFromHeaders } from './credentials.ts';
 import { mountPublicRateLimits, type PublicRateLimits } from './public-rate-limits.ts';
+import { healthHandler } from './health.ts';
 import { redirectRouter } from './redirect.ts';
 import { securityHeaders } from './security-headers.ts';
 import { webhookRouter } from './webhooks.ts';
@@ -44,10 +45,7 @@ export function createApp({
   app.disable('x-powered-by');
   if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
   app.use(securityHeaders());
-  app.get('/health', (_req, res) => {
-    const row = db.sqlite.prepare('SELECT count(*) AS n FROM _prisma_migrations').get() as { n: number };
-    res.json({ ok: true, migrations: row.n });
-  });
+  app.get('/health', healthHandler(db.sqlite, api ? () => api.clock.now() : undefined));
   if (api) {
     const secure = api.publicUrl.startsWith('https:');
     app.use(

@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNodeRegistry } from '@siyu/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { type SandboxOptions, sampleExecutors, samplePackage } from '../../bench/sample-nodes.ts';
+import { type Database, openDatabase } from '../db/database.ts';
+import { createLogger } from '../logger.ts';
+import { ManualClock } from './api.ts';
+import { createEngine } from './engine.ts';
+import { BatchSizer } from './scheduler-loop.ts';
+
+describe('BatchSizer', () => {
+  it('starts small and doubles while batches are cheap, up to the configured maximum', () => {
+    const sizer = new BatchSizer(200, 25);
+    expect(sizer.size).toBe(16);
+    const sizes = [];
+    for (let i = 0; i < 6; i++) {
+      sizer.record(sizer.size, sizer.size * 0.01);
+      sizes.push(sizer.size);
+    }
+    expect(sizes).toEqual([32, 64, 128, 200, 200, 200]);
+  });
+
+  it('shrinks a batch to what fits the budget when items get expensive, never below the minimum', () => {
+    const sizer = new BatchSizer(200, 25, 2);
+    for (let i = 0; i < 4; i++) sizer.record(sizer.size, sizer.size * 0.01);
+    expect(sizer.size).toBe(200);
+    // 5 ms an item from now on: the estimate moves halfway each batch, the size follows it.
+    for (let i = 0; i < 8; i++) sizer.record(sizer.size, sizer.size * 5);
+    expect(sizer.size).toBe(5);
+    sizer.record(1, 1000);
+    expect(sizer.size).toBe(2);
+  });
+});
+
+/**
+ * Watches the event loop while `work` runs: how many turns it got, and the longest time between
+ * two turns (the longest stretch of synchronous work, which is how long a request would wait).
+ */
+async function watchEventLoop<T>(work: () => Promise<T>) {
+  let turns = 0;
+  let maxGapMs = 0;
+  let last = performance.now();
+  let watching = true;
+  const turn = () => {
+    const now = performance.now();
+    maxGapMs = Math.max(maxGapMs, now - last);
+    last = now;
+    turns++;
+    if (watching) setImmediate(turn);
+  };
+  setImmediate(turn);
+  const result = await work();
+  watching = false;
+  // The turn after the work counts too: if the work never yielded, that gap is all of it.
+  await new Promise((resolve) => setImmediate(resolve));
+  return { result, turns, maxGapMs };
+}
+
+function busyWait(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // a provider SDK that signs and serialises synchronously
+  }
+}
+
+describe('the engine shares the thread with the HTTP server', () => {
+  const DAY0 = Date.UTC(2026, 0, 5, 2);
+  let dir: string;
+  let db: Database;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'siyu-slices-'));
+    db = await openDatabase(join(dir, 'engine.db'));
+  });
+  afterEach(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** `customers` customers enrolled in entry → send → exit: one due effect each, not yet run. */
+  function engineWithBacklog(customers: number, sandbox: SandboxOptions = {}) {
+    const engine = createEngine({
+      db,
+      registry: createNodeRegistry([samplePackage]),
+      executors: sampleExecutors(db.sqlite, sandbox),
+      clock: new ManualClock(DAY0),
+      logger: createLogger('silent'),
+    });
+    publishJourney(
+      db.sqlite,
+      'j',
+      graphOf(
+        [
+          ['entry', 'sample.apiEntry', {}],
+          ['send', 'sample.send', { channel: 'wecom', text: '你好' }],
+          ['exit', 'sample.exit', { reason: 'done' }],
+        ],
+        [
+          ['entry', 'next', 'send'],
+          ['send', 'sent', 'exit'],
+          ['send', 'failed', 'exit'],
+        ],
+        { quietHours: { enabled: false } },
+      ),
+    );
+    for (let i = 0; i < customers; i += 1000) {
+      engine.enrollMany('j', addCustomers(db.sqlite, 'c', i, Math.min(customers, i + 1000)));
+    }
+    return engine;
+  }
+
+  it('lets the event loop run between batches while a backlog drains', async () => {
+    const engine = engineWithBacklog(2000);
+    const { result, turns } = await watchEventLoop(() => engine.tick());
+    expect(result.effectsRun).toBe(2000);
+    // At most 200 effects a batch and a turn before each: far more than ten turns. Before, the
+    // whole drain ran in microtasks and the event loop got no turn at all until it was done.
+    expect(turns).toBeGreaterThan(10);
+    await engine.stop();
+  });
+
+  it('keeps each batch short when executors are slow, instead of a fixed 200 per batch', async () => {
+    // 4 ms of synchronous work per effect: a batch of 200 held the thread for 800 ms.
+    const engine = engineWithBacklog(400, { beforeSend: () => busyWait(4) });
+    const { result, maxGapMs } = await watchEventLoop(() => engine.tick());
+    expect(result.effectsRun).toBe(400);
+    // The budget is 25 ms a batch; the bound leaves room for a loaded machine.
+    expect(maxGapMs).toBeLessThan(400);
+    await engine.stop();
+  });
+});
