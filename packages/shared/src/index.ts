@@ -8,6 +8,7 @@ export * from './graph.ts';
 export * from './hash.ts';
 export * from './i18n.ts';
 export * from './migrate.ts';
+export * from './migration-testing.ts';
 export * from './node-sdk.ts';
 export * from './registry.ts';
 export * from './server-sdk.ts';

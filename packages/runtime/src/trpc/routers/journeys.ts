@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type JourneyGraph, JourneyGraphSchema, validateGraph } from '@siyu/shared';
+import { type JourneyGraph, JourneyGraphSchema, migrateGraphLeniently, validateGraph } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
@@ -46,7 +46,10 @@ export const journeysRouter = router({
 
   get: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
     const journey = present(await loadJourney(ctx.db, input.id));
-    return { ...journey, problems: validateGraph(journey.draft, ctx.registry) };
+    // The editor edits configs in the installed schema: a draft saved at an older node version is
+    // shown upgraded (and saved upgraded the next time the operator saves).
+    const draft = migrateGraphLeniently(journey.draft, ctx.registry);
+    return { ...journey, draft, problems: validateGraph(draft, ctx.registry) };
   }),
 
   create: operatorProcedure
