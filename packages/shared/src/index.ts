@@ -10,6 +10,7 @@ export * from './i18n.ts';
 export * from './migrate.ts';
 export * from './migration-testing.ts';
 export * from './node-sdk.ts';
+export * from './pause-reason.ts';
 export * from './registry.ts';
 export * from './server-sdk.ts';
 export * from './settings.ts';

@@ -16,7 +16,10 @@ import type { AnyNodeDefinition } from './node-sdk.ts';
  * @example
  * const saved = graphAtTypeVersions(graph, { 'lottery.draw': 1 });
  */
-export function graphAtTypeVersions(graph: JourneyGraphInput, types: Readonly<Record<string, number>>): JourneyGraphInput {
+export function graphAtTypeVersions(
+  graph: JourneyGraphInput,
+  types: Readonly<Record<string, number>>,
+): JourneyGraphInput {
   return {
     ...graph,
     nodes: graph.nodes.map((node) => {

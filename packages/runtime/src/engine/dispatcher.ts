@@ -132,7 +132,9 @@ export class Dispatcher {
   private prepare(effect: DueEffect, now: number, admitted: AdmittedSends): Outcome | Job {
     const row = this.st.instanceById.get(effect.instanceId);
     if (!row || row.status !== 'active' || !isActing(row.snapshot, effect.idempotencyKey)) return { kind: 'stale' };
-    const compiled = this.stepper.compiled(row.versionId);
+    // A journey that cannot run is held (its effects, this one included, wait as "held").
+    const compiled = this.stepper.usable(row);
+    if (!compiled) return { kind: 'defer', at: now };
     const node = compiled.nodes.get(effect.nodeId);
     const executor = this.executors.get(effect.nodeType);
     if (!node) return { kind: 'failed', error: `node ${effect.nodeId} is not in version ${row.versionId}` };
