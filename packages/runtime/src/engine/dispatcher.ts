@@ -4,12 +4,14 @@ import {
   isInWindow,
   type NodeExecutor,
   nextOutsideWindow,
+  type PauseReason,
   PermanentError,
   RetryableError,
 } from '@siyu/shared';
 import type { Logger } from '../logger.ts';
 import type { Clock } from './api.ts';
 import { type CompiledNode, stateOf } from './compiler.ts';
+import type { ExecutorFailures } from './executor-failures.ts';
 import { type InstanceRow, isoDate, type Statements } from './statements.ts';
 import type { Stepper } from './stepper.ts';
 
@@ -75,6 +77,10 @@ interface DueEffect {
  */
 export class Dispatcher {
   private readonly executors = new Map<string, NodeExecutor>();
+  /** Set by the engine: logs failures in full and pauses journeys whose executor keeps throwing. */
+  failures?: ExecutorFailures;
+  /** Set by the engine: pauses a journey (isolation.ts), inside the write phase. */
+  holdJourney?: (reason: PauseReason) => void;
 
   constructor(
     private readonly tx: <T>(fn: () => T) => () => T,
@@ -124,6 +130,8 @@ export class Dispatcher {
       due.forEach((effect, i) => {
         this.apply(effect, outcomes[i] as Outcome, now, rows);
       });
+      // After every outcome of the batch is stored: the held journey's other effects keep theirs.
+      for (const reason of this.failures?.takeHolds() ?? []) this.holdJourney?.(reason);
     })();
     return { ran: due.length, failed };
   }
@@ -198,9 +206,15 @@ export class Dispatcher {
       if (!node.ports.includes(result.port)) {
         return { kind: 'failed', error: `executor returned unknown port "${result.port}"` };
       }
+      this.failures?.succeeded(effect.nodeType);
       return { kind: 'result', port: result.port, data: result.data, status: 'done' };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      const willRetry = !(error instanceof PermanentError) && attempt < this.retry.maxAttempts;
+      this.failures?.failed(
+        { ...effect, journeyId: row.journeyId, versionId: row.versionId, attempt, willRetry },
+        error,
+      );
       if (error instanceof RetryableError && attempt < this.retry.maxAttempts) {
         const delay = error.retryAfterMs ?? backoffMs(this.retry, attempt);
         return { kind: 'retry', at: now + delay, error: message };

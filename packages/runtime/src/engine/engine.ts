@@ -29,6 +29,7 @@ import { type CompiledJourney, filterContext, type RunContext } from './compiler
 import { contactRecorder } from './contact-recorder.ts';
 import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
 import { eventInserter } from './event-inserter.ts';
+import { ExecutorFailures } from './executor-failures.ts';
 import { createIsolation } from './isolation.ts';
 import { orderRecorder } from './order-recorder.ts';
 import { packageJobs } from './package-jobs.ts';
@@ -180,6 +181,14 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       ),
   });
   stepper.guard = isolation.usable;
+  const journeyName = db.prepare<[string], { name: string }>('SELECT name FROM Journey WHERE id = ?');
+  dispatcher.failures = new ExecutorFailures(
+    logger,
+    deps.registry,
+    clock.now.bind(clock),
+    (id) => journeyName.get(id)?.name ?? id,
+  );
+  dispatcher.holdJourney = isolation.hold;
 
   function liveVersion(journeyId: string): CompiledJourney | Skip {
     const journey = st.journey.get(journeyId);

@@ -25,16 +25,19 @@ import { createEngine, type DurableEngine } from './engine.ts';
 
 const DAY = 86_400_000;
 const draws: string[] = [];
-const draw = defineNode({
+const drawBase = {
   type: 'lottery.draw',
-  version: 1,
   category: 'offer',
   icon: 'gift',
   label: t('抽奖', 'Lucky draw'),
-  config: z.object({ prize: z.string() }),
-  defaultConfig: { prize: '券' },
   outputs: [{ id: 'done', label: t('完成', 'Done'), required: false }],
   effect: {},
+} as const;
+const draw = defineNode({
+  ...drawBase,
+  version: 1,
+  config: z.object({ prize: z.string() }),
+  defaultConfig: { prize: '券' },
 });
 const lottery = defineNodePackage({ name: 'lottery', label: t('抽奖', 'Lottery'), nodes: [draw] });
 const drawExecutor: NodeExecutor = defineExecutor(draw, async ({ customer }) => {
@@ -200,7 +203,7 @@ describe('a broken journey next to a healthy one', () => {
     const clock = new ManualClock();
     // Saved at v1 of a draw whose installed v2 needs `prizes`: no migration was written.
     const drawV2 = defineNode({
-      ...draw,
+      ...drawBase,
       version: 2,
       config: z.object({ prizes: z.array(z.string()).min(1) }),
       defaultConfig: { prizes: ['券'] },

@@ -141,6 +141,9 @@ export function createIsolation(deps: IsolationDeps): Isolation {
 
   function hold(reason: PauseReason): void {
     const journeyId = reason.journey.id;
+    if (reason.version && reason.version.number === null) {
+      reason.version.number = versionInfo.get(reason.version.id)?.version ?? null;
+    }
     const first = !held.has(journeyId);
     held.add(journeyId);
     if (first) {

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type JourneyGraph, JourneyGraphSchema, migrateGraphLeniently, validateGraph } from '@siyu/shared';
+import {
+  type JourneyGraph,
+  JourneyGraphSchema,
+  migrateGraphLeniently,
+  parsePauseReason,
+  validateGraph,
+} from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
@@ -19,7 +25,7 @@ async function loadJourney(db: Database, id: string) {
 }
 
 function present(j: Awaited<ReturnType<typeof loadJourney>>) {
-  return { ...j, draft: JSON.parse(j.draft) as JourneyGraph };
+  return { ...j, draft: JSON.parse(j.draft) as JourneyGraph, pausedReason: parsePauseReason(j.pausedReason) ?? null };
 }
 
 /** Journeys: drafts with optimistic concurrency, immutable published versions, lifecycle. */
@@ -39,9 +45,11 @@ export const journeysRouter = router({
           draftRevision: true,
           updatedAt: true,
           createdAt: true,
+          pausedReason: true,
         },
       });
-      return rows;
+      // Set when the engine paused a journey it cannot run: the list says why.
+      return rows.map((r) => ({ ...r, pausedReason: parsePauseReason(r.pausedReason) ?? null }));
     }),
 
   get: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
