@@ -5,8 +5,9 @@ import { couponsRouter } from './routers/coupons.ts';
 import { customersRouter } from './routers/customers.ts';
 import { eventsRouter } from './routers/events.ts';
 import { journeysRouter } from './routers/journeys.ts';
-import { overviewRouter } from './routers/overview.ts';
+import { nodesRouter } from './routers/nodes.ts';
 import { apiKeysRouter, operatorsRouter } from './routers/operators.ts';
+import { overviewRouter } from './routers/overview.ts';
 import { reportsRouter } from './routers/reports.ts';
 import { runsRouter } from './routers/runs.ts';
 import { sandboxRouter } from './routers/sandbox.ts';
@@ -35,6 +36,7 @@ export const appRouter = router({
   sandbox: sandboxRouter,
   tags: tagsRouter,
   overview: overviewRouter,
+  nodes: nodesRouter,
 });
 export type AppRouter = typeof appRouter;
 
