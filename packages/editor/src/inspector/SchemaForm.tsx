@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
-import { TagPicker } from '../app/TagPicker.tsx';
 import { countSms, hasUnsubscribeHint, SMS_PART_LIMIT, SMS_SINGLE_LIMIT } from '../model/sms.ts';
-import { ConditionBuilder } from './ConditionBuilder.tsx';
 import { defaultFor, type JsonSchema, resolve, unwrapOptional, widgetOf } from './json-schema.ts';
 import { ENUM_LABELS, KEY_LABELS } from './labels.ts';
+import { TagPicker } from '../app/TagPicker.tsx';
+import { ConditionBuilder } from './ConditionBuilder.tsx';
 import { PICKER_WIDGETS, PickerField } from './pickers.tsx';
 
 /** Tag lists that hold customer tags (core.updateTags, wecom.markTags): picked from the tags in use. */

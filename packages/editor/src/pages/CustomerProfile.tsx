@@ -1,8 +1,8 @@
 import { useState } from 'react';
+import { forgetExistingTags, TagPicker } from '../app/TagPicker.tsx';
 import { useLocale } from '../app/i18n.ts';
 import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
-import { forgetExistingTags, TagPicker } from '../app/TagPicker.tsx';
 import { usePolling } from '../app/use-polling.ts';
 import { formatTime } from './format.ts';
 import { PageNav } from './PageNav.tsx';
