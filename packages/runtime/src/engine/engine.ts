@@ -413,7 +413,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 };
     // RFM first: an audience entry or a branch on rfm.* this tick sees current scores.
     refreshRfm(clock.now());
-    tx(() => isolation.releaseResumed(clock.now()))();
+    if (isolation.hasResumed()) tx(() => isolation.releaseResumed(clock.now()))();
     await runDueJobs(clock.now());
     // Asked again only while the last call did something: the rest of the loop stays as lean as it was.
     let audiencesPending = true;

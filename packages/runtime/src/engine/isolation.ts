@@ -29,6 +29,8 @@ export interface Isolation {
   /** Moves timers / effects of an already held journey out of the live tables again (stragglers). */
   sweep(journeyId: string): void;
   isHeld(journeyId: string): boolean;
+  /** Whether an operator made a held journey live again (cheap: read before opening a transaction). */
+  hasResumed(): boolean;
   /** Releases journeys an operator made live again; returns how many events were replayed. */
   releaseResumed(now: number): { journeys: number; events: number };
   /** Describes a version's compile failure as a reason (for the log and the editor). */
@@ -212,5 +214,13 @@ export function createIsolation(deps: IsolationDeps): Isolation {
     return { journeys, events };
   }
 
-  return { usable, hold, sweep, isHeld: (id) => held.has(id), releaseResumed, describe };
+  return {
+    usable,
+    hold,
+    sweep,
+    isHeld: (id) => held.has(id),
+    hasResumed: () => resumed.get() !== undefined,
+    releaseResumed,
+    describe,
+  };
 }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import QRCode from 'qrcode';
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
