@@ -53,13 +53,13 @@ describe('editor boot with clashing node packages', () => {
     await page.goto(base);
     const screen = page.getByTestId('boot-error');
     await expect.poll(() => screen.isVisible(), { timeout: 15_000 }).toBe(true);
-    const zh = await screen.innerText();
+    const zh = await screen.textContent();
     expect(zh).toContain('编辑器无法启动');
     expect(zh).toContain(
       '节点类型 core.wait 被多个节点包同时定义：「core」（packages/nodes/core）、「brand」（model/clash-fixture.test-helper.ts）',
     );
     await page.getByRole('button', { name: 'EN' }).click();
-    expect(await screen.innerText()).toContain('The node type core.wait is defined by more than one package');
+    expect(await screen.textContent()).toContain('The node type core.wait is defined by more than one package');
     await page.close();
   });
 });
