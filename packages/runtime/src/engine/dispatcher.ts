@@ -146,7 +146,16 @@ export class Dispatcher {
     const node = compiled.nodes.get(effect.nodeId);
     const executor = this.executors.get(effect.nodeType);
     if (!node) return { kind: 'failed', error: `node ${effect.nodeId} is not in version ${row.versionId}` };
-    if (!executor) return { kind: 'failed', error: `no executor for node type ${effect.nodeType}` };
+    if (!executor) {
+      // The package's server half is missing: its journey is paused (this effect held), not failed.
+      if (this.failures && this.holdJourney) {
+        this.holdJourney(
+          this.failures.missingExecutor({ ...effect, journeyId: row.journeyId, versionId: row.versionId }),
+        );
+        return { kind: 'defer', at: now };
+      }
+      return { kind: 'failed', error: `no executor for node type ${effect.nodeType}` };
+    }
     // Read only if the executor looks past the id (a message needs the phone; a tag does not).
     const customer = this.stepper.lazyCustomer(row.customerId);
 

@@ -89,6 +89,38 @@ export class ExecutorFailures {
     });
   }
 
+  /**
+   * The reason to pause a journey whose node has a definition but no executor: the package's
+   * server half did not load (its factory threw, or discovery dropped it). Every customer reaching
+   * the node used to fail and exit; they wait instead until the package is fixed.
+   */
+  missingExecutor(effect: Omit<FailedEffect, 'attempt' | 'willRetry'>): PauseReason {
+    const definition = this.registry.get(effect.nodeType);
+    this.logger.error(
+      {
+        package: this.packageOf(effect.nodeType),
+        nodeType: effect.nodeType,
+        nodeId: effect.nodeId,
+        journeyId: effect.journeyId,
+      },
+      `no executor for node type ${effect.nodeType}: its package's server part is not loaded`,
+    );
+    return {
+      kind: 'packageMissing',
+      at: this.now(),
+      journey: { id: effect.journeyId, name: this.journeyName(effect.journeyId) },
+      version: { id: effect.versionId, number: null },
+      node: {
+        id: effect.nodeId,
+        type: effect.nodeType,
+        title: definition?.label,
+        installedVersion: definition?.version,
+      },
+      package: { name: this.packageOf(effect.nodeType), installed: false },
+      detail: `no executor for node type ${effect.nodeType} (the package's server part is not loaded)`,
+    };
+  }
+
   /** Journeys to pause, decided while executors ran; taken once (the dispatcher's write phase). */
   takeHolds(): PauseReason[] {
     const holds = [...this.toHold.values()];

@@ -230,4 +230,33 @@ describe('a broken journey next to a healthy one', () => {
       package: { name: 'lottery', installed: true },
     });
   });
+
+  it('a package whose server part did not load pauses the journey; its customers wait instead of failing', async () => {
+    const db = await openDb();
+    const clock = new ManualClock();
+    publishJourney(db.sqlite, 'lucky', usesLottery);
+    addCustomers(db.sqlite, 'c', 0, 1);
+    // The definitions are there (the editor and compiler know lottery.draw), the executor is not.
+    const engine = createEngine({
+      db,
+      registry: createNodeRegistry([samplePackage, lottery]),
+      executors: sampleExecutors(db.sqlite),
+      clock,
+      logger: createLogger('silent'),
+    });
+    cleanups.push(() => engine.stop());
+    await engine.ingestEvent(event('s1', 'signup.done', 'c0', clock));
+    await engine.ingestEvent(event('r1', 'coupon.redeemed', 'c0', clock));
+    await engine.tick();
+    expect(one(db, "SELECT status FROM Instance WHERE customerId = 'c0'").status).toBe('active');
+    expect(one(db, "SELECT status FROM OutboxEffect WHERE nodeId = 'draw'").status).toBe('held');
+    expect(
+      parsePauseReason(one(db, "SELECT pausedReason FROM Journey WHERE id = 'lucky'").pausedReason as string),
+    ).toMatchObject({
+      kind: 'packageMissing',
+      version: { number: 1 },
+      node: { id: 'draw', type: 'lottery.draw', title: { en: 'Lucky draw' } },
+      package: { name: 'lottery', installed: false },
+    });
+  });
 });
