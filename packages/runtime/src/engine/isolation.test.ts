@@ -259,4 +259,58 @@ describe('a broken journey next to a healthy one', () => {
       package: { name: 'lottery', installed: false },
     });
   });
+
+  it('an operator fixes a journey paused for a broken version by moving its customers to a new version', async () => {
+    const db = await openDb();
+    const clock = new ManualClock();
+    publishJourney(db.sqlite, 'lucky', usesLottery);
+    addCustomers(db.sqlite, 'c', 0, 3);
+    const before = engineOf(db, clock, true);
+    for (const id of ['c0', 'c1', 'c2']) await before.ingestEvent(event(`s-${id}`, 'signup.done', id, clock));
+    await before.stop();
+    // The draw is bumped to v2 without a migration: version 1 no longer compiles.
+    const drawV2 = defineNode({
+      ...drawBase,
+      version: 2,
+      config: z.object({ prizes: z.array(z.string()).min(1) }),
+      defaultConfig: { prizes: ['券'] },
+    });
+    const engine = createEngine({
+      db,
+      registry: createNodeRegistry([samplePackage, defineNodePackage({ ...lottery, nodes: [drawV2] })]),
+      executors: [
+        ...sampleExecutors(db.sqlite),
+        defineExecutor(drawV2, async ({ customer }) => {
+          draws.push(customer.id);
+          return { port: 'done' };
+        }),
+      ],
+      clock,
+      logger: createLogger('silent'),
+    });
+    cleanups.push(() => engine.stop());
+    await engine.ingestEvent(event('r-c0', 'coupon.redeemed', 'c0', clock));
+    expect(one(db, "SELECT status FROM Journey WHERE id = 'lucky'").status).toBe('paused');
+
+    // A corrected version 2 is published and the waiting customers are moved onto it.
+    const fixed = JSON.parse(JSON.stringify(usesLottery)) as typeof usesLottery;
+    const drawNode = fixed.nodes.find((n) => n.id === 'draw');
+    if (drawNode) Object.assign(drawNode, { typeVersion: 2, config: { prizes: ['券'] } });
+    publishJourney(db.sqlite, 'lucky', fixed, 2);
+    expect(await engine.migrateInstances('lucky', 'lucky-v2', { redeem: 'redeem' })).toEqual({ moved: 3 });
+    expect(one(db, "SELECT count(*) n FROM Instance WHERE versionId = 'lucky-v2' AND nodeId = 'redeem'").n).toBe(3);
+    // The redemption that arrived while it was paused is replayed; the journey stays live.
+    await engine.tick();
+    expect(draws).toEqual(['c0']);
+    expect(one(db, "SELECT status, pausedReason FROM Journey WHERE id = 'lucky'")).toEqual({
+      status: 'live',
+      pausedReason: null,
+    });
+    clock.advance(DAY);
+    await engine.tick();
+    expect(db.sqlite.prepare('SELECT status, count(*) n FROM Instance GROUP BY status').all()).toEqual([
+      { status: 'completed', n: 1 },
+      { status: 'exited', n: 2 },
+    ]);
+  });
 });

@@ -356,7 +356,9 @@ export class Stepper {
     restored?: AnyMachineSnapshot,
   ): StepPlan | undefined {
     if (row.status !== 'active') return undefined;
-    const compiled = this.usable(row);
+    // Moving customers to another version is how an operator fixes a paused journey: it may run
+    // while the journey is held (what it schedules is held again at the next touch).
+    const compiled = cause.kind === 'migrate' ? this.compiled(row.versionId) : this.usable(row);
     if (!compiled) throw new JourneyHeld(row.journeyId);
     const before = restored ?? this.restoreRow(compiled, row);
     const [after, actions] = this.transitionOf(compiled, before, event);
