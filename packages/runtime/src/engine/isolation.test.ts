@@ -299,6 +299,10 @@ describe('a broken journey next to a healthy one', () => {
     publishJourney(db.sqlite, 'lucky', fixed, 2);
     expect(await engine.migrateInstances('lucky', 'lucky-v2', { redeem: 'redeem' })).toEqual({ moved: 3 });
     expect(one(db, "SELECT count(*) n FROM Instance WHERE versionId = 'lucky-v2' AND nodeId = 'redeem'").n).toBe(3);
+    // Each entered `redeem` afresh on version 2 (its wait scheduled again), not just relabelled.
+    expect(
+      one(db, "SELECT count(*) n FROM Timer t JOIN Instance i ON i.id = t.instanceId WHERE i.versionId = 'lucky-v2'").n,
+    ).toBe(3);
     // The redemption that arrived while it was paused is replayed; the journey stays live.
     await engine.tick();
     expect(draws).toEqual(['c0']);
