@@ -92,7 +92,7 @@ describe('an executor that keeps throwing', () => {
       attempt: 1,
       willRetry: true,
     });
-    expect((failure?.err as { stack: string }).stack).toMatch(/TypeError[\s\S]*executor-failures\.test\.ts/);
+    expect((failure?.err as { stack?: string } | undefined)?.stack).toMatch(/TypeError[\s\S]*executor-failures\.test\.ts/);
 
     const { items } = await op.runs.instances({ journeyId: journey.id });
     expect(items[0]?.status).toBe('active');
