@@ -52,7 +52,9 @@ export class ExecutorFailures {
   failed(effect: FailedEffect, error: unknown): void {
     const classified = error instanceof RetryableError || error instanceof PermanentError;
     const pkg = this.packageOf(effect.nodeType);
-    this.logger[classified && effect.willRetry ? 'warn' : 'error'](
+    // A classified error is the package saying what happened (a timeout, an opted-out number): a
+    // warning. Anything else is a bug or an unclassified outage: an error, with its stack.
+    this.logger[classified ? 'warn' : 'error'](
       {
         err: error,
         package: pkg,
