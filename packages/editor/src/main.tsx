@@ -5,11 +5,13 @@ import './app/i18n.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { BootError } from './app/BootError.tsx';
+import { registryProblems } from './app/registry.ts';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
+// Node packages that cannot be put together stop the editor with a readable screen, not a blank page.
+if (registryProblems.length > 0) console.error('node packages clash', registryProblems);
 createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+  <StrictMode>{registryProblems.length > 0 ? <BootError problems={registryProblems} /> : <App />}</StrictMode>,
 );

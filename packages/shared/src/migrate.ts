@@ -32,3 +32,22 @@ export function migrateGraph(graph: JourneyGraph, registry: NodeRegistry): Journ
     }),
   };
 }
+
+/**
+ * Upgrades what can be upgraded and leaves the rest as stored, for showing a saved draft: a node
+ * whose migration is missing or throws keeps its old config, and validation reports it.
+ */
+export function migrateGraphLeniently(graph: JourneyGraph, registry: NodeRegistry): JourneyGraph {
+  return {
+    ...graph,
+    nodes: graph.nodes.map((node) => {
+      const definition = registry.get(node.type);
+      if (!definition) return node;
+      try {
+        return migrateNodeConfig(definition, node);
+      } catch {
+        return node;
+      }
+    }),
+  };
+}

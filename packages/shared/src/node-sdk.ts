@@ -91,7 +91,12 @@ export interface ConfigMigration {
  */
 export interface NodeDefinition<TType extends string = string, TSchema extends z.ZodType = z.ZodType> {
   type: TType;
-  /** Bump when the config schema changes; add a migration from the previous version. */
+  /**
+   * Bump when the config schema changes and add a migration from the previous version: the runtime
+   * upgrades configs saved at older versions when a published version loads and when a draft is
+   * published (customers in flight keep going). Prove it with `migrateConfigFrom` /
+   * `graphAtTypeVersions` (migration-testing.ts).
+   */
   version: number;
   category: NodeCategory;
   label: LocalizedText;

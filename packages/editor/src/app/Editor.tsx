@@ -58,6 +58,8 @@ export interface EditorProps {
   overlay?: CanvasOverlay;
   /** More toolbar buttons (simulation, versions) from the server editor. */
   toolbarExtra?: React.ReactNode;
+  /** Between the toolbar and the canvas (why the engine paused the journey). */
+  banner?: React.ReactNode;
   /** Shown instead of the inspector while set (the simulation panel, a node's customers). */
   sidePanel?: React.ReactNode;
   onNodeCustomers?: (nodeId: string) => void;
@@ -404,6 +406,7 @@ function EditorInner(props: EditorProps) {
             {locale === 'en' ? '中文' : 'EN'}
           </button>
         </header>
+        {props.banner}
         <div className="workspace">
           <Palette onAdd={(type) => addNode(type)} />
           <main

@@ -20,6 +20,7 @@ import { Editor } from './Editor.tsx';
 import type { NodeStats } from './editor-context.ts';
 import { useLocale } from './i18n.ts';
 import { loginErrorText } from './login-error.ts';
+import { PausedBanner, PausedNote } from './PausedReason.tsx';
 import { type PageRoute, usePageRoute } from './routes.ts';
 import { api, saveDraft } from './server-api.ts';
 import { usePolling } from './use-polling.ts';
@@ -167,6 +168,7 @@ function Journeys() {
                 <td>{j.name}</td>
                 <td>
                   <span className={`pill ${j.status}`}>{STATUS[j.status]?.[i] ?? j.status}</span>
+                  {j.pausedReason && <PausedNote reason={j.pausedReason} />}
                 </td>
                 <td className="num" data-col="entriesToday">
                   {s?.entriesToday ?? 0}
@@ -232,6 +234,7 @@ function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () =>
   const conflicted = useRef(false);
   const lastSaved = useRef(JSON.stringify(journey.draft));
   const [status, setStatus] = useState({ status: journey.status, liveVersionId: journey.liveVersionId });
+  const [paused, setPaused] = useState(journey.pausedReason);
   const [publishing, setPublishing] = useState<JourneyGraph | null>(null);
   const [panel, setPanel] = useState<{ kind: 'simulation' } | { kind: 'customers'; nodeId: string } | null>(null);
   const [showVersions, setShowVersions] = useState(false);
@@ -295,6 +298,22 @@ function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () =>
         graph={journey.draft}
         onChange={onChange}
         onPublish={(graph) => setPublishing(graph)}
+        banner={
+          paused && (
+            <PausedBanner
+              reason={paused}
+              onResume={
+                status.status === 'paused'
+                  ? async () => {
+                      await api.journeys.resume.mutate({ id: journey.id });
+                      setStatus((s) => ({ ...s, status: 'live' }));
+                      setPaused(null);
+                    }
+                  : undefined
+              }
+            />
+          )
+        }
         sidePanel={
           panel?.kind === 'simulation' ? (
             <SimulationPanel journeyId={journey.id} flush={flush} onPath={setSimPath} onClose={() => setPanel(null)} />
@@ -356,6 +375,8 @@ function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () =>
               note,
             });
             setStatus({ status: 'live', liveVersionId: result.versionId });
+            // A new version is live: the engine releases the paused journey on its next tick.
+            setPaused(null);
             return result;
           }}
           onDone={(message) => {

@@ -1,4 +1,5 @@
-import { createNodeRegistry, type NodePackage } from '@siyu/shared';
+import type { NodePackage } from '@siyu/shared';
+import { buildEditorRegistry, type FoundPackage, sourceOf } from './registry-check.ts';
 
 /**
  * Every node package in the workspace, found at build time: a new package under packages/nodes
@@ -42,8 +43,18 @@ const fixtures =
   import.meta.env.MODE === 'e2e'
     ? import.meta.glob<Record<string, unknown>>('../model/fixture-registry.test-helper.ts', { eager: true })
     : {};
-const found = Object.values(modules).flatMap((mod) => Object.values(mod).filter(isNodePackage));
-const packages = [...found, ...Object.values(fixtures).flatMap((mod) => Object.values(mod).filter(isNodePackage))];
-const unique = [...new Map(packages.map((p) => [p.name, p])).values()];
+// The browser test of the error screen builds with `--mode e2e-clash`: a package that reuses a core type.
+const clash =
+  import.meta.env.MODE === 'e2e-clash'
+    ? import.meta.glob<Record<string, unknown>>('../model/clash-fixture.test-helper.ts', { eager: true })
+    : {};
+const found: FoundPackage[] = Object.entries({ ...modules, ...fixtures, ...clash }).flatMap(([path, mod]) =>
+  Object.values(mod)
+    .filter(isNodePackage)
+    .map((pkg) => ({ pkg, source: sourceOf(path) })),
+);
 
-export const registry = createNodeRegistry(unique);
+const built = buildEditorRegistry(found);
+/** Empty when `registryProblems` is not: main.tsx then shows BootError instead of the editor. */
+export const registry = built.registry;
+export const registryProblems = built.problems;

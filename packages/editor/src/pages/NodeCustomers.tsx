@@ -50,6 +50,20 @@ export function NodeCustomers(props: { journeyId: string; nodeId: string; onClos
               · {tr('进入于', 'entered')} {formatTime(run.enteredAt, locale)}
               {run.waitingFor ? ` · ${tr('等待', 'waiting for')} ${run.waitingFor}` : ''}
             </span>
+            {run.retry && (
+              <div className="retry-note" data-testid="node-customer-retry">
+                {run.retry.held
+                  ? tr(
+                      `第 ${run.retry.attempts} 次尝试失败，旅程暂停中，恢复后重试`,
+                      `Attempt ${run.retry.attempts} failed; retried when the journey resumes`,
+                    )
+                  : tr(
+                      `第 ${run.retry.attempts} 次尝试失败，将于 ${formatTime(run.retry.nextAttemptAt, locale)} 重试`,
+                      `Attempt ${run.retry.attempts} failed; next try ${formatTime(run.retry.nextAttemptAt, locale)}`,
+                    )}
+                {run.retry.lastError ? ` · ${run.retry.lastError}` : ''}
+              </div>
+            )}
           </li>
         ))}
       </ul>

@@ -32,7 +32,8 @@ const SLICE = 2000;
  */
 export function audienceEntries(deps: {
   sqlite: BetterSqlite3.Database;
-  compiled: (versionId: string) => CompiledJourney;
+  /** Undefined when the journey cannot run now (held, see isolation.ts): it is skipped. */
+  compiled: (versionId: string, journeyId: string) => CompiledJourney | undefined;
   enroll: (journeyId: string, customerIds: readonly string[], entryNodeId: string) => EnrollOutcome[];
   logger: Logger;
 }) {
@@ -136,7 +137,8 @@ export function audienceEntries(deps: {
     const reports: AudienceRunReport[] = [];
     let budget = sliceBudget;
     for (const journey of liveJourneys.all()) {
-      const compiled = deps.compiled(journey.liveVersionId);
+      const compiled = deps.compiled(journey.liveVersionId, journey.id);
+      if (!compiled) continue;
       for (const nodeId of compiled.entryNodeIds) {
         if (budget <= 0) return reports;
         const node = compiled.nodes.get(nodeId);

@@ -1,14 +1,15 @@
 import {
   type AnyNodeDefinition,
-  conditionContext,
   type AwaitSpec,
   type CustomerView,
+  conditionContext,
   evaluateFilter,
   type Filter,
   hashToUnit,
   type JourneyEvent,
   type JourneyGraph,
   type JourneyNode,
+  migrateNodeConfig,
   type NodeContext,
   type NodeRegistry,
   outputsOf,
@@ -80,10 +81,14 @@ export interface CompiledJourney {
   entryNodeIds: string[];
 }
 
+/** Why a version does not compile, for the reason a quarantined journey shows. */
+export type CompileProblem = 'unknownType' | 'migration' | 'invalidConfig' | 'graph';
+
 export class CompileError extends Error {
   constructor(
     message: string,
     readonly nodeId?: string,
+    readonly problem: CompileProblem = 'graph',
   ) {
     super(nodeId ? `node ${nodeId}: ${message}` : message);
     this.name = 'CompileError';
@@ -124,16 +129,32 @@ function awaitedPort(context: RunContext, event: RunEvent): string | undefined {
   return undefined;
 }
 
-export function compileJourney(versionId: string, graph: JourneyGraph, registry: NodeRegistry): CompiledJourney {
+export function compileJourney(versionId: string, published: JourneyGraph, registry: NodeRegistry): CompiledJourney {
   const nodes = new Map<string, CompiledNode>();
-  for (const node of graph.nodes) {
-    const definition = registry.get(node.type);
-    if (!definition) throw new CompileError(`unknown node type "${node.type}"`, node.id);
+  const migratedNodes: JourneyNode[] = [];
+  for (const stored of published.nodes) {
+    const definition = registry.get(stored.type);
+    if (!definition) throw new CompileError(`unknown node type "${stored.type}"`, stored.id, 'unknownType');
+    // A version stays pinned to the graph it was published with, but its node types move on:
+    // configs written at an older type version are upgraded here, every time a version loads.
+    let node: JourneyNode;
+    try {
+      node = migrateNodeConfig(definition, stored);
+    } catch (error) {
+      throw new CompileError(
+        `cannot migrate config: ${error instanceof Error ? error.message : String(error)}`,
+        stored.id,
+        'migration',
+      );
+    }
+    migratedNodes.push(node);
     const parsed = definition.config.safeParse(node.config);
-    if (!parsed.success) throw new CompileError(`invalid config: ${parsed.error.message}`, node.id);
+    if (!parsed.success) throw new CompileError(`invalid config: ${parsed.error.message}`, node.id, 'invalidConfig');
     const ports = outputsOf(definition, parsed.data).map((p) => p.id);
     nodes.set(node.id, { node, definition, config: parsed.data, ports, connected: new Set() });
   }
+  // The rest of the engine (settings, node titles, executors) reads the upgraded graph.
+  const graph: JourneyGraph = { ...published, nodes: migratedNodes };
   const targets = new Map<string, string>(); // `${source}\u0000${port}` → target node id
   for (const edge of graph.edges) {
     if (!nodes.has(edge.source) || !nodes.has(edge.target)) {

@@ -5,12 +5,14 @@ import {
   type NodeExecutor,
   nextOutsideWindow,
   OutcomeUnknownError,
+  type PauseReason,
   PermanentError,
   RetryableError,
 } from '@siyu/shared';
 import type { Logger } from '../logger.ts';
 import type { Clock } from './api.ts';
 import { type CompiledNode, stateOf } from './compiler.ts';
+import type { ExecutorFailures } from './executor-failures.ts';
 import { type InstanceRow, isoDate, type Statements } from './statements.ts';
 import type { Stepper } from './stepper.ts';
 
@@ -80,6 +82,10 @@ interface DueEffect {
  */
 export class Dispatcher {
   private readonly executors = new Map<string, NodeExecutor>();
+  /** Set by the engine: logs failures in full and pauses journeys whose executor keeps throwing. */
+  failures?: ExecutorFailures;
+  /** Set by the engine: pauses a journey (isolation.ts), inside the write phase. */
+  holdJourney?: (reason: PauseReason) => void;
 
   constructor(
     private readonly tx: <T>(fn: () => T) => () => T,
@@ -132,6 +138,8 @@ export class Dispatcher {
       due.forEach((effect, i) => {
         this.apply(effect, outcomes[i] as Outcome, now, rows);
       });
+      // After every outcome of the batch is stored: the held journey's other effects keep theirs.
+      for (const reason of this.failures?.takeHolds() ?? []) this.holdJourney?.(reason);
     })();
     return { ran: due.length, failed };
   }
@@ -140,11 +148,22 @@ export class Dispatcher {
   private prepare(effect: DueEffect, now: number, admitted: AdmittedSends): Outcome | Job {
     const row = this.st.instanceById.get(effect.instanceId);
     if (!row || row.status !== 'active' || !isActing(row.snapshot, effect.idempotencyKey)) return { kind: 'stale' };
-    const compiled = this.stepper.compiled(row.versionId);
+    // A journey that cannot run is held (its effects, this one included, wait as "held").
+    const compiled = this.stepper.usable(row);
+    if (!compiled) return { kind: 'defer', at: now };
     const node = compiled.nodes.get(effect.nodeId);
     const executor = this.executors.get(effect.nodeType);
     if (!node) return { kind: 'failed', error: `node ${effect.nodeId} is not in version ${row.versionId}` };
-    if (!executor) return { kind: 'failed', error: `no executor for node type ${effect.nodeType}` };
+    if (!executor) {
+      // The package's server half is missing: its journey is paused (this effect held), not failed.
+      if (this.failures && this.holdJourney) {
+        this.holdJourney(
+          this.failures.missingExecutor({ ...effect, journeyId: row.journeyId, versionId: row.versionId }),
+        );
+        return { kind: 'defer', at: now };
+      }
+      return { kind: 'failed', error: `no executor for node type ${effect.nodeType}` };
+    }
     // Read only if the executor looks past the id (a message needs the phone; a tag does not).
     const customer = this.stepper.lazyCustomer(row.customerId);
 
@@ -222,6 +241,7 @@ export class Dispatcher {
       if (!node.ports.includes(result.port)) {
         return { kind: 'failed', error: `executor returned unknown port "${result.port}"` };
       }
+      this.failures?.succeeded(effect.nodeType);
       return { kind: 'result', port: result.port, data: result.data, status: 'done' };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -230,6 +250,11 @@ export class Dispatcher {
           return { kind: 'recheck', at: now + error.recheckAfterMs, error: message };
         return { kind: 'unknown', error: message };
       }
+      const willRetry = !(error instanceof PermanentError) && attempt < this.retry.maxAttempts;
+      this.failures?.failed(
+        { ...effect, journeyId: row.journeyId, versionId: row.versionId, attempt, willRetry },
+        error,
+      );
       if (error instanceof RetryableError && attempt < this.retry.maxAttempts) {
         const delay = error.retryAfterMs ?? backoffMs(this.retry, attempt);
         return { kind: 'retry', at: now + delay, error: message };

@@ -29,6 +29,8 @@ import { contactRecorder } from './contact-recorder.ts';
 import { customerResolver } from './customer-resolver.ts';
 import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
 import { eventInserter } from './event-inserter.ts';
+import { ExecutorFailures } from './executor-failures.ts';
+import { createIsolation } from './isolation.ts';
 import { orderRecorder } from './order-recorder.ts';
 import { packageJobs } from './package-jobs.ts';
 import { rfmRefresher } from './rfm-refresh.ts';
@@ -166,11 +168,35 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     deps.effectBatchSize ?? 200,
   );
   const timerBatch = deps.timerBatchSize ?? 1000;
+  // A journey that cannot run is paused and held; everything else carries on (isolation.ts).
+  const isolation = createIsolation({
+    sqlite: db,
+    registry: deps.registry,
+    logger,
+    now: () => clock.now(),
+    compile: (versionId) => stepper.compiled(versionId),
+    deliver: (row, event) =>
+      reactsTo(row, event.type) &&
+      stepper.stepSafely(
+        row,
+        { type: 'ext', event, customer: stepper.lazyCustomer(row.customerId), now: clock.now() },
+        { kind: 'event', detail: { event: event.id, type: event.type, replayed: true } },
+      ),
+  });
+  stepper.guard = isolation.usable;
+  const journeyName = db.prepare<[string], { name: string }>('SELECT name FROM Journey WHERE id = ?');
+  dispatcher.failures = new ExecutorFailures(
+    logger,
+    deps.registry,
+    clock.now.bind(clock),
+    (id) => journeyName.get(id)?.name ?? id,
+  );
+  dispatcher.holdJourney = isolation.hold;
 
   function liveVersion(journeyId: string): CompiledJourney | Skip {
     const journey = st.journey.get(journeyId);
     if (journey?.status !== 'live' || !journey.liveVersionId) return 'journeyNotLive';
-    return stepper.compiled(journey.liveVersionId);
+    return isolation.usable(journeyId, journey.liveVersionId) ?? 'journeyNotLive';
   }
 
   function pickEntry(compiled: CompiledJourney, entryNodeId?: string): string | undefined {
@@ -247,8 +273,10 @@ export function createEngine(deps: EngineDeps): DurableEngine {
 
   /** Whether an instance's journey reacts to this event type (waits, goal, exit conditions). */
   function reactsTo(row: InstanceRow, type: string): boolean {
+    const compiled = stepper.usable(row);
+    if (!compiled) return false; // held: the event is kept and replayed when the journey resumes
     if (row.waitingFor?.split(',').includes(type)) return true;
-    const settings = stepper.compiled(row.versionId).graph.settings;
+    const settings = compiled.graph.settings;
     return settings.goal?.event === type || settings.exitConditions.some((c) => c.event === type);
   }
 
@@ -303,7 +331,8 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     }
     let enrolled = 0;
     for (const journey of st.liveJourneys.all()) {
-      const compiled = stepper.compiled(journey.liveVersionId);
+      const compiled = isolation.usable(journey.id, journey.liveVersionId);
+      if (!compiled) continue;
       for (const entryNodeId of compiled.entryNodeIds) {
         const n = compiled.nodes.get(entryNodeId);
         const trigger = n?.definition.entry?.trigger(n.config);
@@ -326,8 +355,10 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   function fireTimers(limit = timerBatch): number {
     const now = clock.now();
     return tx(() => {
-      const due = st.dueTimerInstances.all(now, limit);
-      if (due.length === 0) return 0;
+      const all = st.dueTimerInstances.all(now, limit);
+      if (all.length === 0) return 0;
+      // Timers of a journey that cannot run are held with it (moved to HeldTimer), not fired.
+      const due = all.filter((d) => d.id === null || d.status !== 'active' || heldTimerFilter(d));
       st.deleteTimersById.run(JSON.stringify(due.map((d) => d.timerId)));
       // Two timers of one instance in the same batch step the same row object, which each step
       // keeps current, never a copy read before the first step.
@@ -344,13 +375,19 @@ export function createEngine(deps: EngineDeps): DurableEngine {
           { kind: 'timer', detail: { key: timer.timerKey, dueAt: timer.timerDueAt } },
         );
       }
-      return due.length;
+      return all.length;
     })();
+  }
+
+  function heldTimerFilter(row: InstanceRow): boolean {
+    if (stepper.usable(row)) return true;
+    isolation.sweep(row.journeyId);
+    return false;
   }
 
   const runDueAudiences = audienceEntries({
     sqlite: db,
-    compiled: (versionId) => stepper.compiled(versionId),
+    compiled: (versionId, journeyId) => isolation.usable(journeyId, versionId),
     enroll: (journeyId, customerIds, entryNodeId) =>
       customerIds.map((id) => enrollSync(journeyId, id, { entryNodeId })),
     logger,
@@ -386,6 +423,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 };
     // RFM first: an audience entry or a branch on rfm.* this tick sees current scores.
     refreshRfm(clock.now());
+    if (isolation.hasResumed()) tx(() => isolation.releaseResumed(clock.now()))();
     await runDueJobs(clock.now());
     await drainDue(outcome);
     return outcome;

@@ -98,6 +98,17 @@ export class Stepper {
     return [after, [...entry.sink]] as const;
   }
 
+  /**
+   * Set by the engine: the version if its journey may run now, else undefined (the journey is held,
+   * see isolation.ts). Without it every version is compiled and a failure throws.
+   */
+  guard?: (journeyId: string, versionId: string) => CompiledJourney | undefined;
+
+  /** The version an instance runs on, or undefined when its journey is held. */
+  usable(row: Pick<InstanceRow, 'journeyId' | 'versionId'>): CompiledJourney | undefined {
+    return this.guard ? this.guard(row.journeyId, row.versionId) : this.compiled(row.versionId);
+  }
+
   compiled(versionId: string): CompiledJourney {
     return this.machines.get(versionId, () => {
       const row = this.st.versionGraph.get(versionId);
@@ -285,7 +296,7 @@ export class Stepper {
         return this.savepoint(() => this.step(row, event, cause))();
       } catch (error) {
         this.truncateLog(mark);
-        this.fail(row, event.now, cause, error);
+        if (!(error instanceof JourneyHeld)) this.fail(row, event.now, cause, error);
         return false;
       }
     }
@@ -293,7 +304,8 @@ export class Stepper {
     try {
       plan = this.plan(row, event, cause);
     } catch (error) {
-      this.fail(row, event.now, cause, error);
+      // A held journey's customers wait where they are (not failed): it runs again once fixed.
+      if (!(error instanceof JourneyHeld)) this.fail(row, event.now, cause, error);
       return false;
     }
     if (!plan) return false;
@@ -344,7 +356,10 @@ export class Stepper {
     restored?: AnyMachineSnapshot,
   ): StepPlan | undefined {
     if (row.status !== 'active') return undefined;
-    const compiled = this.compiled(row.versionId);
+    // Moving customers to another version is how an operator fixes a paused journey: it may run
+    // while the journey is held (what it schedules is held again at the next touch).
+    const compiled = cause.kind === 'migrate' ? this.compiled(row.versionId) : this.usable(row);
+    if (!compiled) throw new JourneyHeld(row.journeyId);
     const before = restored ?? this.restoreRow(compiled, row);
     const [after, actions] = this.transitionOf(compiled, before, event);
     this.steps++;
@@ -517,6 +532,14 @@ export class Stepper {
 
   truncateLog(mark: number): void {
     if (this.pendingLog) this.pendingLog.length = mark;
+  }
+}
+
+/** The instance's journey is held (isolation.ts): the step is not taken and nothing is written. */
+export class JourneyHeld extends Error {
+  constructor(readonly journeyId: string) {
+    super(`journey ${journeyId} is paused until it can run again`);
+    this.name = 'JourneyHeld';
   }
 }
 

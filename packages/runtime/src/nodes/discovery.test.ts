@@ -11,7 +11,7 @@ import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';
-import { NODE_PACKAGE_ROOTS, runtimeNodes } from '../server/default-nodes.ts';
+import { discoverRuntimeNodePackages, NODE_PACKAGE_ROOTS, runtimeNodes } from '../server/default-nodes.ts';
 import { type Discovery, discoverNodePackages } from './discovery.ts';
 import { assembleExtensions } from './extension-assembly.ts';
 import { createExtensionStorage } from './extension-storage.ts';
@@ -121,6 +121,19 @@ export default defineServerPackage((deps) => ({
     'package.json': manifest('@fx/no-server', { exports: { '.': './src/index.ts' } }),
     'src/index.ts': definitions('fx-no-server', 'fx-no-server.ping', "effect: { failurePort: 'next' },"),
   });
+  // Near misses: the marker with a typo, as a string, or missing from a folder that defines nodes.
+  writePackage('n-typo', {
+    'package.json': manifest('@fx/typo', { siyu: { nodepackage: true } }),
+    'src/index.ts': definitions('fx-typo', 'fx-typo.ping'),
+  });
+  writePackage('o-string', {
+    'package.json': manifest('@fx/string', { siyu: { nodePackage: 'true' } }),
+    'src/index.ts': definitions('fx-string', 'fx-string.ping'),
+  });
+  writePackage('p-no-marker', {
+    'package.json': JSON.stringify({ name: '@fx/no-marker', exports: { '.': './src/index.ts' } }),
+    'src/index.ts': definitions('fx-no-marker', 'fx-no-marker.ping'),
+  });
   discovery = await discoverNodePackages({ roots: [workspace, join(root, 'missing')], builtIn: BUILT_IN_PACKAGES });
   db = await openDatabase(join(root, 'test.db'));
 });
@@ -142,6 +155,29 @@ describe('node package discovery', () => {
     const problemPackages = discovery.problems.map((p) => p.package);
     expect(problemPackages).not.toContain('@fx/unmarked');
     expect(problemPackages.some((p) => p.includes('b-journey'))).toBe(false);
+  });
+
+  it('warns about packages it skips whose marker is almost right, naming the fix', async () => {
+    expect(discovery.skipped.map((p) => `${p.package}: ${p.message}`)).toEqual([
+      '@fx/typo: package.json has "siyu.nodepackage"; did you mean "nodePackage"? (keys are case-sensitive)',
+      '@fx/string: package.json "siyu.nodePackage" is "true"; it must be the boolean true',
+      '@fx/no-marker: src/index.ts defines a node package but package.json has no marker: add "siyu": { "nodePackage": true }',
+    ]);
+    // What `pnpm start` logs: a warning per skipped package.
+    const lines: string[] = [];
+    const logger = pino(
+      { level: 'warn', base: undefined },
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(JSON.parse(String(chunk)).msg);
+          done();
+        },
+      }),
+    );
+    await discoverRuntimeNodePackages(logger, [workspace]);
+    expect(lines).toContain(
+      'node package @fx/typo skipped: package.json has "siyu.nodepackage"; did you mean "nodePackage"? (keys are case-sensitive)',
+    );
   });
 
   it('reports each broken package by name with what is wrong', () => {

@@ -15,6 +15,7 @@ import {
   type ServerPackageFactory,
 } from '@siyu/shared';
 import { z } from 'zod';
+import { nearMissMarker } from './marker-near-miss.ts';
 
 export interface DiscoveredPackage {
   /** The npm name from package.json, e.g. "@siyu-example/lottery". */
@@ -35,6 +36,8 @@ export interface DiscoveryProblem {
 export interface Discovery {
   packages: DiscoveredPackage[];
   problems: DiscoveryProblem[];
+  /** Folders skipped whose package.json almost carries the marker (a typo), or that look like node packages. */
+  skipped: DiscoveryProblem[];
 }
 
 /** The editor finds browser entries by this path, so the runtime insists on the same one. */
@@ -200,7 +203,7 @@ export async function discoverNodePackages(options: {
     taken.set(`package:${pkg.name}`, `built-in package "${pkg.name}"`);
     for (const node of pkg.nodes) taken.set(`type:${node.type}`, `built-in package "${pkg.name}"`);
   }
-  const result: Discovery = { packages: [], problems: [] };
+  const result: Discovery = { packages: [], problems: [], skipped: [] };
   for (const root of options.roots) {
     if (!existsSync(root)) continue;
     const dirs = readdirSync(root, { withFileTypes: true })
@@ -214,7 +217,11 @@ export async function discoverNodePackages(options: {
         if (!manifest) continue;
         label = manifest.name;
         const marker = manifest.raw.siyu as { nodePackage?: unknown } | undefined;
-        if (marker?.nodePackage !== true) continue;
+        if (marker?.nodePackage !== true) {
+          const nearMiss = nearMissMarker(manifest.raw, dir);
+          if (nearMiss) result.skipped.push({ package: label, dir, message: nearMiss });
+          continue;
+        }
         const parsed = ManifestSchema.safeParse(manifest.raw);
         if (!parsed.success) throw new PackageProblem(`package.json: ${describeIssues(parsed.error, '')}`);
         const browser = await importEntry(dir, BROWSER_ENTRY, 'browser');

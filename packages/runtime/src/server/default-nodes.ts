@@ -21,8 +21,9 @@ export async function discoverRuntimeNodePackages(
   logger: Logger,
   roots: readonly string[] = NODE_PACKAGE_ROOTS,
 ): Promise<DiscoveredPackage[]> {
-  const { packages, problems } = await discoverNodePackages({ roots, builtIn: BUILT_IN_PACKAGES });
+  const { packages, problems, skipped } = await discoverNodePackages({ roots, builtIn: BUILT_IN_PACKAGES });
   for (const p of problems) logger.error(p, `node package ${p.package} not loaded: ${p.message}`);
+  for (const p of skipped) logger.warn(p, `node package ${p.package} skipped: ${p.message}`);
   if (packages.length) {
     logger.info({ nodePackages: packages.map((p) => `${p.name} (${p.nodePackage.name})`) }, 'node packages discovered');
   }

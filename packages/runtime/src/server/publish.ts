@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type GraphProblem, type JourneyGraph, type NodeRegistry, validateGraph } from '@siyu/shared';
+import { type GraphProblem, type JourneyGraph, migrateGraph, type NodeRegistry, validateGraph } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
 
 export type PublishResult = { ok: true; versionId: string; version: number } | { ok: false; problems: GraphProblem[] };
@@ -15,8 +15,12 @@ export async function publishDraft(
   options: { by?: string; note?: string } = {},
 ): Promise<PublishResult> {
   const journey = await db.prisma.journey.findUniqueOrThrow({ where: { id: journeyId } });
-  const problems = validateGraph(JSON.parse(journey.draft) as JourneyGraph, registry);
+  const draft = JSON.parse(journey.draft) as JourneyGraph;
+  const problems = validateGraph(draft, registry);
   if (problems.length > 0) return { ok: false, problems };
+  // Validation judged the upgraded configs, so the version stores them upgraded: what was checked
+  // is what runs (the compiler would upgrade them again on load, but nothing else would).
+  const graph = JSON.stringify(migrateGraph(draft, registry));
   return db.prisma.$transaction(async (tx) => {
     const last = await tx.journeyVersion.findFirst({ where: { journeyId }, orderBy: { version: 'desc' } });
     const version = await tx.journeyVersion.create({
@@ -24,7 +28,7 @@ export async function publishDraft(
         id: `jv_${randomUUID()}`,
         journeyId,
         version: (last?.version ?? 0) + 1,
-        graph: journey.draft,
+        graph,
         publishedBy: options.by ?? null,
         note: options.note ?? '',
       },

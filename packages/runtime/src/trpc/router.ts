@@ -7,6 +7,7 @@ import { couponsRouter } from './routers/coupons.ts';
 import { customersRouter } from './routers/customers.ts';
 import { eventsRouter } from './routers/events.ts';
 import { journeysRouter } from './routers/journeys.ts';
+import { nodesRouter } from './routers/nodes.ts';
 import { apiKeysRouter, operatorsRouter } from './routers/operators.ts';
 import { outcomesRouter } from './routers/outcomes.ts';
 import { overviewRouter } from './routers/overview.ts';
@@ -41,6 +42,7 @@ export const appRouter = router({
   overview: overviewRouter,
   audit: auditRouter,
   outcomes: outcomesRouter,
+  nodes: nodesRouter,
 });
 export type AppRouter = typeof appRouter;
 

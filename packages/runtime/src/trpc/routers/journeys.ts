@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type JourneyGraph, JourneyGraphSchema, validateGraph } from '@siyu/shared';
+import {
+  type JourneyGraph,
+  JourneyGraphSchema,
+  migrateGraphLeniently,
+  parsePauseReason,
+  validateGraph,
+} from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { journeySettingsChanges } from '../../audit/journey-settings.ts';
@@ -21,7 +27,7 @@ async function loadJourney(db: Database, id: string) {
 }
 
 function present(j: Awaited<ReturnType<typeof loadJourney>>) {
-  return { ...j, draft: JSON.parse(j.draft) as JourneyGraph };
+  return { ...j, draft: JSON.parse(j.draft) as JourneyGraph, pausedReason: parsePauseReason(j.pausedReason) ?? null };
 }
 
 /** Journeys: drafts with optimistic concurrency, immutable published versions, lifecycle. */
@@ -41,14 +47,19 @@ export const journeysRouter = router({
           draftRevision: true,
           updatedAt: true,
           createdAt: true,
+          pausedReason: true,
         },
       });
-      return rows;
+      // Set when the engine paused a journey it cannot run: the list says why.
+      return rows.map((r) => ({ ...r, pausedReason: parsePauseReason(r.pausedReason) ?? null }));
     }),
 
   get: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
     const journey = present(await loadJourney(ctx.db, input.id));
-    return { ...journey, problems: validateGraph(journey.draft, ctx.registry) };
+    // The editor edits configs in the installed schema: a draft saved at an older node version is
+    // shown upgraded (and saved upgraded the next time the operator saves).
+    const draft = migrateGraphLeniently(journey.draft, ctx.registry);
+    return { ...journey, draft, problems: validateGraph(draft, ctx.registry) };
   }),
 
   create: operatorProcedure

@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { EnrollOutcome } from '../../engine/api.ts';
 import type { DurableEngine } from '../../engine/engine.ts';
+import { pendingRetries } from '../../server/pending-retries.ts';
 import { forEachSegmentMember } from '../../server/segments.ts';
 import { runTestJourney, TestRunInputSchema } from '../../server/test-run.ts';
 import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -114,7 +115,12 @@ export const runsRouter = router({
           },
         }),
       ]);
-      return { total, items };
+      // A failing effect waiting for its next try: attempt, next time, last error.
+      const retries = pendingRetries(
+        ctx.db,
+        items.filter((i) => i.status === 'active').map((i) => i.id),
+      );
+      return { total, items: items.map((i) => ({ ...i, retry: retries.get(i.id) ?? null })) };
     }),
 
   timeline: viewerProcedure
@@ -122,7 +128,11 @@ export const runsRouter = router({
     .query(async ({ ctx, input }) => {
       const instance = await ctx.db.prisma.instance.findUnique({ where: { id: input.instanceId } });
       if (!instance) throw notFound('实例 Instance', String(input.instanceId));
-      return { instance: { ...instance, snapshot: undefined }, steps: await ctx.engine.timeline(input.instanceId) };
+      return {
+        instance: { ...instance, snapshot: undefined },
+        steps: await ctx.engine.timeline(input.instanceId),
+        retry: pendingRetries(ctx.db, [instance.id]).get(instance.id) ?? null,
+      };
     }),
 
   /** Runs a journey for a made-up test customer on a simulated clock in a scratch database. */

@@ -1,0 +1,50 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { graphOf, publishJourney } from '../../../bench/fixtures.ts';
+import { createHarness, type Harness, welcomeJourney } from '../harness.test-helper.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+describe('nodes.list', () => {
+  it('lists packages with their node types and versions, and the types live journeys use that nobody installed', async () => {
+    const viewer = h.as('viewer');
+    const op = h.as('operator');
+    const welcome = await op.journeys.create({ name: '欢迎', graph: welcomeJourney() });
+    await op.journeys.publish({ id: welcome.id });
+    // A journey published while a package was installed that this server no longer has.
+    publishJourney(
+      h.db.sqlite,
+      'lucky',
+      graphOf(
+        [
+          ['start', 'sample.apiEntry', {}],
+          ['draw', 'lottery.draw', { prize: '券' }],
+        ],
+        [['start', 'next', 'draw']],
+      ),
+    );
+
+    const listed = await viewer.nodes.list();
+    expect(listed.packages.map((p) => p.name)).toEqual(['sample']);
+    expect(listed.packages[0]?.nodes.find((n) => n.type === 'sample.send')).toMatchObject({
+      version: 1,
+      category: 'message',
+      label: { 'zh-CN': '发送消息', en: 'Send message' },
+      effect: true,
+      entry: false,
+      migrations: [],
+    });
+    expect(listed.missing).toEqual([
+      {
+        type: 'lottery.draw',
+        package: 'lottery',
+        journeys: [{ journeyId: 'lucky', name: 'lucky', version: 1, paused: false }],
+      },
+    ]);
+  });
+});
