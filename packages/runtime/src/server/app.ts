@@ -9,7 +9,10 @@ import type { Logger } from '../logger.ts';
 import type { ServerDeps } from '../trpc/context.ts';
 import { appRouter } from '../trpc/router.ts';
 import { principalFromHeaders } from './credentials.ts';
+import { errorHandler } from './error-handler.ts';
 import { redirectRouter } from './redirect.ts';
+import { requestId, requestIdOf } from './request-id.ts';
+import { smallBodyUnlessLarge } from './trpc-body-limit.ts';
 import { webhookRouter } from './webhooks.ts';
 
 export interface AppOptions {
@@ -29,23 +32,26 @@ export interface AppOptions {
 export function createApp({ db, editorDist, api, serverPackages = [], logger }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestId());
   app.get('/health', (_req, res) => {
     const row = db.sqlite.prepare('SELECT count(*) AS n FROM _prisma_migrations').get() as { n: number };
     res.json({ ok: true, migrations: row.n });
   });
   if (api) {
     const secure = api.publicUrl.startsWith('https:');
+    app.use('/trpc', smallBodyUnlessLarge(appRouter));
     app.use(
       '/trpc',
       createExpressMiddleware({
         router: appRouter,
-        maxBodySize: 60 * 1024 * 1024, // customer files arrive base64-encoded
+        maxBodySize: 60 * 1024 * 1024, // customer files arrive base64-encoded; others are cut at 2 MB before
         async createContext({ req, res }) {
           const { principal, sessionToken } = await principalFromHeaders(api.db, req.headers);
           return {
             ...api,
             principal,
             sessionToken,
+            requestId: requestIdOf(res),
             setSessionCookie(token: string, expiresAt: Date) {
               res.cookie(SESSION_COOKIE, token, {
                 httpOnly: true,
@@ -60,8 +66,9 @@ export function createApp({ db, editorDist, api, serverPackages = [], logger }: 
             },
           };
         },
-        onError({ error, path }) {
-          if (error.code === 'INTERNAL_SERVER_ERROR') logger?.error({ err: error, path }, 'API error');
+        onError({ error, path, ctx }) {
+          if (error.code === 'INTERNAL_SERVER_ERROR')
+            logger?.error({ err: error, path, requestId: ctx?.requestId }, 'API error');
         },
       }),
     );
@@ -76,5 +83,6 @@ export function createApp({ db, editorDist, api, serverPackages = [], logger }: 
       res.type('text/plain').send('Editor not built: run `pnpm --filter @siyu/editor build` (pnpm start does it).'),
     );
   }
+  app.use(errorHandler(logger));
   return app;
 }

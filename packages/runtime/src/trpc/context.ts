@@ -33,6 +33,8 @@ export interface Context extends ServerDeps {
   setSessionCookie(token: string, expiresAt: Date): void;
   clearSessionCookie(): void;
   sessionToken: string | null;
+  /** The HTTP request's id (X-Request-Id), quoted in error bodies; absent outside HTTP. */
+  requestId?: string;
 }
 
 /** A context for createCaller in tests and the CLI: acts as the given principal. */

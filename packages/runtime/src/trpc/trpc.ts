@@ -11,26 +11,44 @@ import type { Context } from './context.ts';
  * and customers, `adminProcedure` manages operators and keys, `ingestProcedure(scope)` also
  * accepts an API key with that scope (keys never read customer data).
  */
-const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const issues =
-      cause instanceof ZodError
-        ? cause.issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
-        : undefined;
-    return { ...shape, data: { ...shape.data, issues } };
-  },
-});
+/** Procedure metadata: `largeBody` lets a file upload past the small request-body limit (server/trpc-body-limit.ts). */
+export interface ProcedureMeta {
+  largeBody?: boolean;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    // Responses never carry stacks or file paths (tRPC adds the stack outside production): an
+    // internal error says only its request id, and the details are logged under that id.
+    errorFormatter({ shape, error, ctx }) {
+      const cause = error.cause;
+      const issues =
+        cause instanceof ZodError
+          ? cause.issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
+          : undefined;
+      const requestId = ctx?.requestId;
+      const { stack: _stack, ...data } = shape.data;
+      const message =
+        error.code === 'INTERNAL_SERVER_ERROR'
+          ? `服务器内部错误 internal error${requestId ? ` (request ${requestId})` : ''}`
+          : shape.message;
+      return { ...shape, message, data: { ...data, issues, requestId } };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 /**
- * The engine throws EngineInputError for bad input (unknown customer, no such entry node): that is
+ * The engine throws EngineInputError for bad input (unknown customer, no such entry node), the
+ * import ImportFileError for a file it cannot read (damaged, too large, wrong encoding): that is
  * the caller's mistake, so it is answered as BAD_REQUEST, not as a server error.
  */
+const CALLER_ERRORS = new Set(['EngineInputError', 'ImportFileError']);
 const engineErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause?.name === 'EngineInputError') {
+  if (!result.ok && CALLER_ERRORS.has(result.error.cause?.name ?? '')) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: result.error.cause.message, cause: result.error.cause });
   }
   return result;
