@@ -28,6 +28,7 @@ import { BACKSTOP_CHECKPOINT_PAGES, type Checkpointer, startCheckpointer } from 
 import { type CompiledJourney, filterContext, type RunContext } from './compiler.ts';
 import { contactRecorder } from './contact-recorder.ts';
 import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
+import { eventConflictFinder } from './event-conflict.ts';
 import { eventInserter } from './event-inserter.ts';
 import { orderRecorder } from './order-recorder.ts';
 import { packageJobs } from './package-jobs.ts';
@@ -104,6 +105,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   const st = prepareStatements(db);
   const attributeChannel = channelAttribution(db);
   const insertEvent = eventInserter(db);
+  const findConflict = eventConflictFinder(db);
   const recordOrder = orderRecorder(db);
   const recordContact = contactRecorder(db);
   const refreshRfm = rfmRefresher({ sqlite: db, logger });
@@ -277,7 +279,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       };
     }
     const event = attributeChannel(received, customerId);
-    const inserted = insertEvent({
+    const stored = {
       externalId: event.id,
       type: event.type,
       customerId,
@@ -285,8 +287,15 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       receivedAt: now,
       data: event.data,
       source,
-    });
+    };
+    const inserted = insertEvent(stored);
     if (!inserted) {
+      const differs = findConflict(stored);
+      if (differs) {
+        logger.warn({ eventId: event.id, type: event.type, differs }, 'event rejected: id reused for another event');
+        const reason = `event id ${event.id} was already used for a different event (${differs} differs)`;
+        return { status: 'conflict', reason, customerId, delivered: 0, enrolled: 0 };
+      }
       logger.info({ eventId: event.id, type: event.type }, 'event ignored: duplicate id');
       return {
         status: 'duplicate',

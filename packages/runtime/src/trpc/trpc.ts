@@ -1,4 +1,4 @@
-import { formatPath } from '@siyu/shared';
+import { formatPath, MAX_JSON_DEPTH, nestsDeeperThan } from '@siyu/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { ApiScope, Role } from '../auth/roles.ts';
@@ -54,7 +54,23 @@ const engineErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(engineErrors);
+/**
+ * Every input, before any schema sees it: nesting past MAX_INPUT_DEPTH is refused, since zod and
+ * JSON.stringify recurse and a crafted input 100,000 levels deep would overflow the stack (a 500).
+ * Twice the limit on event data, so a batch of events (two levels more) meets that limit first.
+ */
+const MAX_INPUT_DEPTH = 2 * MAX_JSON_DEPTH;
+const inputDepth = t.middleware(async ({ getRawInput, next }) => {
+  if (nestsDeeperThan(await getRawInput(), MAX_INPUT_DEPTH)) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `输入嵌套超过 ${MAX_INPUT_DEPTH} 层 input nests deeper than ${MAX_INPUT_DEPTH} levels`,
+    });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(engineErrors).use(inputDepth);
 
 function requireRole(role: Role) {
   return t.middleware(({ ctx, next }) => {
