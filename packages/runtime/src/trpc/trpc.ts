@@ -61,7 +61,14 @@ const engineErrors = t.middleware(async ({ next }) => {
  */
 const MAX_INPUT_DEPTH = 2 * MAX_JSON_DEPTH;
 const inputDepth = t.middleware(async ({ getRawInput, next }) => {
-  if (nestsDeeperThan(await getRawInput(), MAX_INPUT_DEPTH)) {
+  let raw: unknown;
+  try {
+    raw = await getRawInput();
+  } catch {
+    // Unparseable input: a procedure without input ignores it, one with input rejects it itself.
+    return next();
+  }
+  if (nestsDeeperThan(raw, MAX_INPUT_DEPTH)) {
     throw new TRPCError({
       code: 'BAD_REQUEST',
       message: `输入嵌套超过 ${MAX_INPUT_DEPTH} 层 input nests deeper than ${MAX_INPUT_DEPTH} levels`,
