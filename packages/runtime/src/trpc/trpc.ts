@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import type { ApiScope, Role } from '../auth/roles.ts';
 import { roleAllows } from '../auth/roles.ts';
 import type { Context } from './context.ts';
+import { callerErrorFromPrisma } from './prisma-errors.ts';
 
 /**
  * The only base procedures. Every procedure is built from one of these, so authentication and
@@ -48,6 +49,8 @@ export const createCallerFactory = t.createCallerFactory;
 const CALLER_ERRORS = new Set(['EngineInputError', 'ImportFileError']);
 const engineErrors = t.middleware(async ({ next }) => {
   const result = await next();
+  const prisma = result.ok ? undefined : callerErrorFromPrisma(result.error.cause);
+  if (prisma) throw prisma;
   if (!result.ok && CALLER_ERRORS.has(result.error.cause?.name ?? '')) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: result.error.cause.message, cause: result.error.cause });
   }
