@@ -71,7 +71,11 @@ export function arbitraryFor(schema: z.ZodType | unknown, options: ArbitraryOpti
     case 'boolean':
       return fc.boolean();
     case 'date':
-      return fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), hostileStrings, hostileNumbers);
+      return fc.oneof(
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        hostileStrings,
+        hostileNumbers,
+      );
     case 'literal':
       return fc.constantFrom(...(def.values as unknown[]));
     case 'enum':

@@ -49,11 +49,11 @@ export const createCallerFactory = t.createCallerFactory;
 const CALLER_ERRORS = new Set(['EngineInputError', 'ImportFileError']);
 const engineErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  const prisma = result.ok ? undefined : callerErrorFromPrisma(result.error.cause);
+  const cause = result.ok ? undefined : result.error.cause;
+  if (!cause) return result;
+  if (CALLER_ERRORS.has(cause.name)) throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
+  const prisma = callerErrorFromPrisma(cause);
   if (prisma) throw prisma;
-  if (!result.ok && CALLER_ERRORS.has(result.error.cause?.name ?? '')) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: result.error.cause.message, cause: result.error.cause });
-  }
   return result;
 });
 
