@@ -15,7 +15,7 @@ import { createServerPackages } from '../nodes/registry.ts';
 import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';
 import { appRouter } from '../trpc/router.ts';
 import { createApp } from './app.ts';
-import { hostileJson, inputsFor } from './zod-arbitrary.test-helper.ts';
+import { hostileJson, inputsFor, toJson } from './zod-arbitrary.test-helper.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
 const SEED = process.env.FUZZ_SEED === 'random' ? Date.now() : Number(process.env.FUZZ_SEED ?? 20261206);
@@ -108,13 +108,13 @@ async function check(send: () => Promise<Response>): Promise<void> {
 function callProcedure(path: string, type: string, input: unknown): Promise<Response> {
   const headers: Record<string, string> = { cookie };
   if (type === 'query') {
-    const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+    const query = input === undefined ? '' : `?input=${encodeURIComponent(toJson(input) ?? '')}`;
     return fetch(`${base}/trpc/${path}${query}`, { headers });
   }
   return fetch(`${base}/trpc/${path}`, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },
-    body: input === undefined ? undefined : JSON.stringify(input),
+    body: input === undefined ? undefined : toJson(input),
   });
 }
 
@@ -142,7 +142,7 @@ describe('fuzz: tRPC procedures over HTTP', () => {
 
 /** Bodies a provider callback might get: JSON, XML (WeCom), form posts, garbage, and huge ones. */
 const bodies = fc.oneof(
-  hostileJson.map((v) => ({ type: 'application/json', body: JSON.stringify(v) ?? '' })),
+  hostileJson.map((v) => ({ type: 'application/json', body: toJson(v) ?? '' })),
   fc
     .string({ maxLength: 200 })
     .map((s) => ({ type: 'text/xml', body: `<xml><ToUserName>${s}</ToUserName><Encrypt>${s}</Encrypt></xml>` })),

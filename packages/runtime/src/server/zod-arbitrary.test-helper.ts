@@ -33,10 +33,37 @@ const hostileStrings = fc.constantFrom(
 
 const hostileNumbers = fc.constantFrom(0, -1, -0, 1, 2 ** 31, 2 ** 53 + 1, -(2 ** 53), 1e308, 0.5, 1e-9);
 
+/**
+ * JSON text spliced in as is where the value stands when serialised with `toJson`: nesting so deep
+ * (tens of thousands of levels) that building it as an object and calling JSON.stringify would
+ * overflow this process's own stack, while JSON.parse on the server reads it fine.
+ */
+export class RawJson {
+  static readonly all: RawJson[] = [];
+  readonly token: string;
+  constructor(readonly text: string) {
+    this.token = `__raw_json_${RawJson.all.length}__`;
+    RawJson.all.push(this);
+  }
+  toJSON(): string {
+    return this.token;
+  }
+}
+
+/** JSON.stringify, with every RawJson's text in place of its token. */
+export function toJson(value: unknown): string | undefined {
+  const text = JSON.stringify(value);
+  if (text === undefined || !text.includes('__raw_json_')) return text;
+  return text.replace(/"__raw_json_(\d+)__"/g, (_, i) => (RawJson.all[Number(i)] as RawJson).text);
+}
+
+const deepText = (depth: number) => new RawJson(`${'{"a":['.repeat(depth)}1${']}'.repeat(depth)}`);
+
 /** Any JSON value, including a nesting deeper than any limit and a long array. */
 export const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 6, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 1, arbitrary: fc.integer({ min: 30, max: 200 }).map(nested) },
+  { weight: 1, arbitrary: fc.constantFrom(deepText(20_000), deepText(100_000)) },
   { weight: 1, arbitrary: fc.constant(Array.from({ length: 2000 }, (_, i) => i)) },
   { weight: 1, arbitrary: fc.constant(JSON.parse('{"__proto__":{"admin":true},"constructor":{"prototype":{}}}')) },
 );
@@ -117,7 +144,8 @@ export function arbitraryFor(schema: z.ZodType | unknown, options: ArbitraryOpti
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 const isOptional = (s: unknown) => ['optional', 'default', 'prefault'].includes(defOf(s)?.type ?? '');
 
 /** A shaped value with one field replaced by a hostile value, dropped, or joined by an extra key. */
