@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Statement } from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.ts';
@@ -77,8 +78,8 @@ afterAll(async () => {
 });
 
 /** The tables a rejected request must not change, each with its SELECT prepared once. */
-let readers: [string, { raw(): { iterate(): Iterable<unknown[]> } }][] | undefined;
-function tableReaders() {
+let readers: { name: string; select: Statement }[] | undefined;
+function tableReaders(): { name: string; select: Statement }[] {
   readers ??= (
     h.db.sqlite
       .prepare(
@@ -87,10 +88,8 @@ function tableReaders() {
       .all() as { name: string }[]
   )
     .filter(({ name }) => !MAY_CHANGE_ON_REJECT.test(name))
-    .map(
-      ({ name }) => [name, h.db.sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`)] as const,
-    ) as typeof readers;
-  return readers as NonNullable<typeof readers>;
+    .map(({ name }) => ({ name, select: h.db.sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`) }));
+  return readers;
 }
 
 /**
@@ -99,7 +98,7 @@ function tableReaders() {
  */
 function tableDigests(): Record<string, string> {
   const digests: Record<string, string> = {};
-  for (const [name, select] of tableReaders()) {
+  for (const { name, select } of tableReaders()) {
     const hash = createHash('sha1');
     for (const row of select.raw().iterate()) {
       hash.update(JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
