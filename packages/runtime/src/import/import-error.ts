@@ -17,7 +17,8 @@ export class ImportFileError extends Error {
 export const MAX_IMPORT_ROWS = 200_000;
 /**
  * Bytes an XLSX may expand to, all entries together. A 200,000-row, 10-column export is about
- * 60 MB of XML; exceljs holds roughly ten times the XML in memory, so this bounds a load to
- * about 1 GB even for a file crafted to compress a thousandfold (a "zip bomb").
+ * 80 MB of XML. exceljs holds the whole workbook: measured (scripts/xlsx-bomb-rss.ts) 150,000
+ * rows × 8 cells, ~65 MB of XML, peak at ~850 MB RSS; so this bounds a load to ~1.2 GB whatever
+ * the file claims, where a crafted 18 MB upload ("zip bomb") took exceljs alone to ~3 GB.
  */
 export const MAX_XLSX_UNCOMPRESSED_BYTES = 96 * 1024 * 1024;
