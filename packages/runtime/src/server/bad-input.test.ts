@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerNodePackage } from '@siyu/shared';
 import { strToU8, zipSync } from 'fflate';
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';
 import { createApp } from './app.ts';
@@ -175,5 +176,33 @@ describe('HTTP: bad input', () => {
     const failed = await fetch(`${base}/webhooks/broken/hook`, { method: 'POST', body: '{}' });
     expect(failed.status).toBe(500);
     expect(await expectClean(failed)).not.toMatch(/boom/);
+  });
+
+  it('logs the details of a server error under the request id it answered with', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const app = createApp({
+      db: h.db,
+      editorDist: '/nonexistent',
+      api: h.deps,
+      serverPackages: [brokenPackage],
+      logger,
+    });
+    const logged = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const port = (logged.address() as AddressInfo).port;
+      const res = await fetch(`http://127.0.0.1:${port}/webhooks/broken/hook`, { method: 'POST', body: '{}' });
+      const id = res.headers.get('x-request-id') as string;
+      const entries = lines.map(
+        (l) => JSON.parse(l) as { requestId?: string; err?: { message: string; stack: string } },
+      );
+      const entry = entries.find((e) => e.requestId === id && e.err);
+      expect(entry?.err?.message).toMatch(/^boom at /);
+      expect(entry?.err?.stack).toMatch(/bad-input\.test\.ts/);
+    } finally {
+      await new Promise((resolve) => logged.close(resolve));
+    }
   });
 });
