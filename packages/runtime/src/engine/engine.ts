@@ -290,7 +290,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     };
     const inserted = insertEvent(stored);
     if (!inserted) {
-      const differs = findConflict(stored);
+      const differs = findConflict({ ...stored, data: received.data }); // as sent, before attribution
       if (differs) {
         logger.warn({ eventId: event.id, type: event.type, differs }, 'event rejected: id reused for another event');
         const reason = `event id ${event.id} was already used for a different event (${differs} differs)`;

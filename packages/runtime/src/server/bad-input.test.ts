@@ -99,9 +99,27 @@ describe('HTTP: bad input', () => {
     expect(await expectClean(other)).toMatch(/already used for a different event \(data differs\)/);
     const retyped = await post('events.ingest', { ...event, type: 'order.refunded' });
     expect(retyped.status).toBe(409);
+    // A channel event is stored with the channel's attribution added to its data: a retry of it
+    // is still a duplicate, not a conflict with what the server itself added.
+    await h.as('operator').channels.create({ name: '包裹卡', kind: 'packageCard', codes: [{ code: 'pc-1' }] });
+    const scan = {
+      id: 'scan-1',
+      type: 'qr.scanned',
+      customerId: 'a',
+      occurredAt: event.occurredAt,
+      data: { code: 'pc-1' },
+    };
+    expect(
+      ((await (await post('events.ingest', scan)).json()) as { result: { data: { status: string } } }).result.data
+        .status,
+    ).toBe('accepted');
+    expect(
+      ((await (await post('events.ingest', scan)).json()) as { result: { data: { status: string } } }).result.data
+        .status,
+    ).toBe('duplicate');
     const batch = await post('events.ingestBatch', { events: [{ ...event, occurredAt: '2026-02-01T00:00:00Z' }] });
     expect(((await batch.json()) as { result: { data: { conflict: number } } }).result.data.conflict).toBe(1);
-    expect(count('Event')).toBe(1);
+    expect(count('Event')).toBe(2);
   });
 
   it('answers runs.enroll on an unknown journey with NOT_FOUND', async () => {
