@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IdentitiesSchema } from './customer.ts';
 import { type LocalizedText, t } from './i18n.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 
 /** An event type: lower-case namespace, a dot, a name — "order.placed", "wecom.contactAdded". */
 export const EventTypeSchema = z
@@ -22,7 +23,12 @@ export const JourneyEventSchema = z
     customerId: z.string().min(1).max(100).optional(),
     identities: IdentitiesSchema.optional(),
     occurredAt: z.coerce.date(),
-    data: z.record(z.string(), z.unknown()).default({}),
+    data: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .refine((d) => !nestsDeeperThan(d, MAX_JSON_DEPTH - 1), {
+        message: `事件数据嵌套超过 ${MAX_JSON_DEPTH} 层 event data nests deeper than ${MAX_JSON_DEPTH} levels`,
+      }),
   })
   .refine((e) => e.customerId !== undefined || (e.identities && Object.values(e.identities).some(Boolean)), {
     message:

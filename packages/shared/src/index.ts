@@ -7,6 +7,7 @@ export * from './extension-sdk.ts';
 export * from './graph.ts';
 export * from './hash.ts';
 export * from './i18n.ts';
+export * from './json-depth.ts';
 export * from './migrate.ts';
 export * from './migration-testing.ts';
 export * from './node-sdk.ts';

@@ -5,6 +5,7 @@ import Papa from 'papaparse';
 import type { Database } from '../db/database.ts';
 import { systemClock } from '../engine/api.ts';
 import { importCustomers } from '../import/import-customers.ts';
+import { ImportFileError } from '../import/import-error.ts';
 import { createLogger } from '../logger.ts';
 import { assembleServer, type NodesFor } from '../server/assemble.ts';
 import { forEachSegmentMember } from '../server/segments.ts';
@@ -31,7 +32,7 @@ export async function importCommand(
     ? new SingleBar({ format: '导入 import [{bar}] {percentage}% {value}/{total}', stream: process.stderr })
     : null;
   let started = false;
-  const report = await importCustomers(db, readFileSync(file), {
+  const read = importCustomers(db, readFileSync(file), {
     fileName: file,
     mode: options.mode,
     tags: options.tag,
@@ -45,6 +46,15 @@ export async function importCommand(
       bar.update(done);
     },
   });
+  const report = await read.catch((e: unknown) => {
+    if (!(e instanceof ImportFileError)) throw e;
+    return e; // a file that cannot be read at all: its message names the problem
+  });
+  if (report instanceof ImportFileError) {
+    bar?.stop();
+    io.err(`${report.message}\n`);
+    return EXIT.dataProblems;
+  }
   bar?.stop();
   if (options.json) {
     io.out(`${JSON.stringify(report, null, 2)}\n`);

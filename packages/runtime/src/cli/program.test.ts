@@ -56,6 +56,12 @@ describe('pnpm cli', () => {
     expect((await cli('import', join(dir, 'missing.csv'))).code).toBe(2);
     expect((await cli('import', '--mode', 'nope', file)).code).toBe(2);
     expect((await cli('frobnicate')).code).toBe(2);
+    // A file that cannot be read at all: its problem on stderr, exit 1, no stack trace.
+    const fake = join(dir, 'fake.xlsx');
+    writeFileSync(fake, Buffer.concat([Buffer.from('504b0304', 'hex'), Buffer.from('not a zip at all')]));
+    const unreadable = await cli('import', fake);
+    expect(unreadable).toMatchObject({ code: 1, out: '' });
+    expect(unreadable.err).toMatch(/not a valid Excel \.xlsx file/);
 
     const exported = await cli('export', 'customers', '--tag', '双11');
     expect(exported.code).toBe(0);

@@ -42,8 +42,9 @@ export type EnrollOutcome =
     };
 
 export interface IngestOutcome {
-  status: 'accepted' | 'duplicate' | 'rejected';
-  /** Why an event was rejected (unknown customer with no identity to create one, bad payload). */
+  /** `conflict`: the id was already used for a different event (type, customer, time or data). */
+  status: 'accepted' | 'duplicate' | 'rejected' | 'conflict';
+  /** Why an event was rejected (unknown customer with no identity to create one, bad payload) or conflicts. */
   reason?: string;
   customerId?: string;
   /** Instances that received the event (waits resumed, exits, goals). */

@@ -28,6 +28,7 @@ import { type CompiledJourney, filterContext, type RunContext } from './compiler
 import { contactRecorder } from './contact-recorder.ts';
 import { customerResolver } from './customer-resolver.ts';
 import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
+import { eventConflictFinder } from './event-conflict.ts';
 import { eventInserter } from './event-inserter.ts';
 import { ExecutorFailures } from './executor-failures.ts';
 import { createIsolation } from './isolation.ts';
@@ -109,6 +110,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   const st = prepareStatements(db);
   const attributeChannel = channelAttribution(db);
   const insertEvent = eventInserter(db);
+  const findConflict = eventConflictFinder(db);
   const recordOrder = orderRecorder(db);
   const recordContact = contactRecorder(db);
   const refreshRfm = rfmRefresher({ sqlite: db, logger });
@@ -296,7 +298,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       };
     }
     const event = attributeChannel(received, customerId);
-    const inserted = insertEvent({
+    const stored = {
       externalId: event.id,
       type: event.type,
       customerId,
@@ -304,8 +306,15 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       receivedAt: now,
       data: event.data,
       source,
-    });
+    };
+    const inserted = insertEvent(stored);
     if (!inserted) {
+      const differs = findConflict({ ...stored, data: received.data }); // as sent, before attribution
+      if (differs) {
+        logger.warn({ eventId: event.id, type: event.type, differs }, 'event rejected: id reused for another event');
+        const reason = `event id ${event.id} was already used for a different event (${differs} differs)`;
+        return { status: 'conflict', reason, customerId, delivered: 0, enrolled: 0 };
+      }
       logger.info({ eventId: event.id, type: event.type }, 'event ignored: duplicate id');
       return {
         status: 'duplicate',

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { normalizePhone } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
 import { type ColumnMap, mapColumns, splitTags } from './columns.ts';
+import { looksGarbled } from './decode.ts';
+import { ImportFileError } from './import-error.ts';
 import { parseAmountCents, parseOrderTime } from './order-columns.ts';
 import { readTable, type Table } from './read-table.ts';
 
@@ -164,6 +166,13 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
     columns.known.externalId === undefined &&
     columns.known.wecomExternalUserId === undefined
   ) {
+    if (looksGarbled(header.join(','))) {
+      // Not the operator's header but bytes read in the wrong encoding: say so, not "no phone column".
+      throw new ImportFileError(
+        'ENCODING',
+        `无法识别文件编码（按 ${table.encoding ?? table.format} 读取表头为乱码）cannot tell the file's text encoding (read as ${table.encoding ?? table.format}, the header is garbled); save it as "CSV UTF-8" or .xlsx`,
+      );
+    }
     const report: ImportReport = {
       ...base,
       status: 'rejected',

@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { type DetectedEncoding, decodeText } from './decode.ts';
+import { ImportFileError, MAX_IMPORT_ROWS } from './import-error.ts';
+import { checkXlsx } from './xlsx-guard.ts';
 
 /** A file as rows of cells; row 0 is the header. */
 export interface Table {
@@ -25,26 +27,46 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
+const tooManyRows = () =>
+  new ImportFileError(
+    'TOO_MANY_ROWS',
+    `文件超过 ${MAX_IMPORT_ROWS} 行 the file has more than ${MAX_IMPORT_ROWS} rows; split it`,
+  );
+
+async function readXlsx(bytes: Uint8Array): Promise<Table> {
+  checkXlsx(bytes); // sizes and row counts first: exceljs holds the whole workbook in memory
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  } catch (e) {
+    throw new ImportFileError(
+      'NOT_XLSX',
+      `无法读取 Excel 文件 cannot read the .xlsx file: ${(e as Error).message.slice(0, 200)}`,
+    );
+  }
+  const sheet = workbook.worksheets[0];
+  const rows: string[][] = [];
+  sheet?.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+    const values = row.values as ExcelJS.CellValue[]; // 1-based
+    const cells: string[] = [];
+    for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]).trim());
+    rows[rowNumber - 1] = cells;
+  });
+  // Row numbers come from the file (r="…"): a sparse sheet must not stretch the array past the cap.
+  if (rows.length - 1 > MAX_IMPORT_ROWS) throw tooManyRows();
+  for (let i = 0; i < rows.length; i++) rows[i] ??= [];
+  return { rows, format: 'xlsx' };
+}
+
 /** Reads a CSV (any supported encoding) or the first sheet of an XLSX, detected by content. */
 export async function readTable(bytes: Uint8Array): Promise<Table> {
-  if (isZip(bytes)) {
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
-    const sheet = workbook.worksheets[0];
-    const rows: string[][] = [];
-    sheet?.eachRow({ includeEmpty: true }, (row, rowNumber) => {
-      const values = row.values as ExcelJS.CellValue[]; // 1-based
-      const cells: string[] = [];
-      for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]).trim());
-      rows[rowNumber - 1] = cells;
-    });
-    for (let i = 0; i < rows.length; i++) rows[i] ??= [];
-    return { rows, format: 'xlsx' };
-  }
+  if (isZip(bytes)) return readXlsx(bytes);
   const { text, encoding } = decodeText(bytes);
-  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false });
+  // Two rows past the cap are enough to know it is exceeded (a trailing empty row is dropped below).
+  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false, preview: MAX_IMPORT_ROWS + 3 });
   const rows = parsed.data.map((r) => r.map((c) => c.trim()));
   // A trailing newline yields one empty row at the end; it is not a data row.
   while (rows.length > 0 && (rows.at(-1) as string[]).every((c) => c === '')) rows.pop();
+  if (rows.length - 1 > MAX_IMPORT_ROWS) throw tooManyRows();
   return { rows, format: 'csv', encoding };
 }

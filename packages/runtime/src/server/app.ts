@@ -9,10 +9,13 @@ import type { Logger } from '../logger.ts';
 import type { ServerDeps } from '../trpc/context.ts';
 import { appRouter } from '../trpc/router.ts';
 import { principalFromHeaders } from './credentials.ts';
-import { mountPublicRateLimits, type PublicRateLimits } from './public-rate-limits.ts';
+import { errorHandler } from './error-handler.ts';
 import { healthHandler } from './health.ts';
+import { mountPublicRateLimits, type PublicRateLimits } from './public-rate-limits.ts';
 import { redirectRouter } from './redirect.ts';
+import { requestId, requestIdOf } from './request-id.ts';
 import { securityHeaders } from './security-headers.ts';
+import { smallBodyUnlessLarge } from './trpc-body-limit.ts';
 import { webhookRouter } from './webhooks.ts';
 
 export interface AppOptions {
@@ -44,15 +47,17 @@ export function createApp({
   const app = express();
   app.disable('x-powered-by');
   if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
+  app.use(requestId());
   app.use(securityHeaders());
   app.get('/health', healthHandler(db.sqlite, api ? () => api.clock.now() : undefined));
   if (api) {
     const secure = api.publicUrl.startsWith('https:');
+    app.use('/trpc', smallBodyUnlessLarge(appRouter));
     app.use(
       '/trpc',
       createExpressMiddleware({
         router: appRouter,
-        maxBodySize: 60 * 1024 * 1024, // customer files arrive base64-encoded
+        maxBodySize: 60 * 1024 * 1024, // customer files arrive base64-encoded; others are cut at 2 MB before
         async createContext({ req, res }) {
           const { principal, sessionToken } = await principalFromHeaders(api.db, req.headers);
           return {
@@ -61,6 +66,7 @@ export function createApp({
             sessionToken,
             requestIp: req.ip,
             setResponseHeader: (name: string, value: string) => res.setHeader(name, value),
+            requestId: requestIdOf(res),
             setSessionCookie(token: string, expiresAt: Date) {
               res.cookie(SESSION_COOKIE, token, {
                 httpOnly: true,
@@ -75,8 +81,9 @@ export function createApp({
             },
           };
         },
-        onError({ error, path }) {
-          if (error.code === 'INTERNAL_SERVER_ERROR') logger?.error({ err: error, path }, 'API error');
+        onError({ error, path, ctx }) {
+          if (error.code === 'INTERNAL_SERVER_ERROR')
+            logger?.error({ err: error, path, requestId: ctx?.requestId }, 'API error');
         },
       }),
     );
@@ -92,5 +99,6 @@ export function createApp({
       res.type('text/plain').send('Editor not built: run `pnpm --filter @siyu/editor build` (pnpm start does it).'),
     );
   }
+  app.use(errorHandler(logger));
   return app;
 }

@@ -18,7 +18,7 @@ export function webhookRouter(
   for (const pkg of packages) {
     for (const route of pkg.webhooks ?? []) {
       const mount = `/${pkg.name}${route.path.startsWith('/') ? route.path : `/${route.path}`}`;
-      const handler: express.RequestHandler = async (req, res) => {
+      const handler: express.RequestHandler = async (req, res, next) => {
         const request: WebhookRequest = {
           method: req.method,
           path: route.path,
@@ -36,8 +36,8 @@ export function webhookRouter(
           if (result.response.headers) res.set(result.response.headers);
           res.status(result.response.status).type(result.response.contentType).send(result.response.body);
         } catch (error) {
-          logger?.error({ err: error, webhook: mount }, 'webhook failed');
-          res.status(500).type('text/plain').send('internal error');
+          logger?.error({ err: error, webhook: mount, requestId: res.locals.requestId }, 'webhook failed');
+          next(error); // the app's error handler answers 500 with the request id, no stack
         }
       };
       if (route.method === 'GET') router.get(mount, handler);

@@ -40,6 +40,8 @@ export interface Context extends ServerDeps {
   requestIp?: string;
   /** Sets a response header over HTTP (Retry-After on a throttled sign-in); absent outside HTTP. */
   setResponseHeader?(name: string, value: string): void;
+  /** The HTTP request's id (X-Request-Id), quoted in error bodies; absent outside HTTP. */
+  requestId?: string;
 }
 
 /** A context for createCaller in tests and the CLI: acts as the given principal. */

@@ -14,6 +14,7 @@ const MAX_BASE64 = 50 * 1024 * 1024;
 /** Audiences: customer imports (CSV/XLSX) and saved segments with size preview. */
 export const audiencesRouter = router({
   import: ingestProcedure('customers:import')
+    .meta({ largeBody: true })
     .input(
       z.object({
         fileName: z.string().trim().min(1).max(200),

@@ -1,4 +1,5 @@
 import { JourneyEventSchema } from '@siyu/shared';
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { IngestOutcome } from '../../engine/api.ts';
 import { ingestProcedure, router } from '../trpc.ts';
@@ -7,7 +8,12 @@ import { ingestProcedure, router } from '../trpc.ts';
 export const eventsRouter = router({
   ingest: ingestProcedure('events:write')
     .input(JourneyEventSchema)
-    .mutation(({ ctx, input }) => ctx.engine.ingestEvent(input, ctx.actor)),
+    .mutation(async ({ ctx, input }) => {
+      const outcome = await ctx.engine.ingestEvent(input, ctx.actor);
+      // The same id with the same payload is an idempotent duplicate; with another payload, a conflict.
+      if (outcome.status === 'conflict') throw new TRPCError({ code: 'CONFLICT', message: outcome.reason });
+      return outcome;
+    }),
 
   ingestBatch: ingestProcedure('events:write')
     .input(z.object({ events: z.array(JourneyEventSchema).min(1).max(1000) }))
@@ -17,6 +23,12 @@ export const eventsRouter = router({
       for (const event of input.events)
         results.push({ id: event.id, ...(await ctx.engine.ingestEvent(event, ctx.actor)) });
       const count = (status: string) => results.filter((r) => r.status === status).length;
-      return { accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), results };
+      return {
+        accepted: count('accepted'),
+        duplicate: count('duplicate'),
+        rejected: count('rejected'),
+        conflict: count('conflict'),
+        results,
+      };
     }),
 });

@@ -6,6 +6,7 @@ import type { DurableEngine } from '../../engine/engine.ts';
 import { pendingRetries } from '../../server/pending-retries.ts';
 import { forEachSegmentMember } from '../../server/segments.ts';
 import { runTestJourney, TestRunInputSchema } from '../../server/test-run.ts';
+import type { Context } from '../context.ts';
 import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);
@@ -20,13 +21,27 @@ function summarize(outcomes: EnrollOutcome[]) {
   return { enrolled, skipped };
 }
 
+/**
+ * An enrolment names a journey that must exist: an unknown id is the caller's mistake (NOT_FOUND),
+ * not a "skipped" 200 that looks like a journey that is merely not live.
+ */
+async function requireJourney(ctx: Context, journeyId: string): Promise<void> {
+  const journey = await ctx.db.prisma.journey.findUnique({ where: { id: journeyId }, select: { id: true } });
+  if (!journey) throw notFound('旅程 Journey', journeyId);
+}
+
 /** Enrolments, test runs on a simulated clock, and instance inspection. */
 export const runsRouter = router({
   enroll: ingestProcedure('runs:enroll')
     .input(z.object({ journeyId: Id, customerId: Id, entryNodeId: z.string().max(64).optional() }))
-    .mutation(({ ctx, input }) =>
-      ctx.engine.enroll(input.journeyId, input.customerId, input.entryNodeId ? { entryNodeId: input.entryNodeId } : {}),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      await requireJourney(ctx, input.journeyId);
+      return ctx.engine.enroll(
+        input.journeyId,
+        input.customerId,
+        input.entryNodeId ? { entryNodeId: input.entryNodeId } : {},
+      );
+    }),
 
   enrollMany: ingestProcedure('runs:enroll')
     .input(
@@ -37,6 +52,7 @@ export const runsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      await requireJourney(ctx, input.journeyId);
       const outcomes: EnrollOutcome[] = [];
       for (const id of input.customerIds) {
         outcomes.push(
@@ -54,6 +70,7 @@ export const runsRouter = router({
       ]),
     )
     .mutation(async ({ ctx, input }) => {
+      await requireJourney(ctx, input.journeyId);
       let filter = 'filter' in input ? input.filter : undefined;
       if ('segmentId' in input) {
         const segment = await ctx.db.prisma.segment.findUnique({ where: { id: input.segmentId } });
