@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type GraphProblem, type JourneyGraph, type NodeRegistry, validateGraph } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
+import { credentialProblems } from './credential-problems.ts';
 
 export type PublishResult = { ok: true; versionId: string; version: number } | { ok: false; problems: GraphProblem[] };
 
@@ -15,7 +16,8 @@ export async function publishDraft(
   options: { by?: string; note?: string } = {},
 ): Promise<PublishResult> {
   const journey = await db.prisma.journey.findUniqueOrThrow({ where: { id: journeyId } });
-  const problems = validateGraph(JSON.parse(journey.draft) as JourneyGraph, registry);
+  const graph = JSON.parse(journey.draft) as JourneyGraph;
+  const problems = [...validateGraph(graph, registry), ...(await credentialProblems(db, registry, graph))];
   if (problems.length > 0) return { ok: false, problems };
   return db.prisma.$transaction(async (tx) => {
     const last = await tx.journeyVersion.findFirst({ where: { journeyId }, orderBy: { version: 'desc' } });
