@@ -16,7 +16,7 @@ import { runTestJourney } from './test-run.ts';
 // The environment configures real providers (Aliyun SMS, a WeCom app, a webhook secret), all
 // pointing at one local server that counts every request it gets. A simulation must not send one.
 let provider: Server;
-const requests: string[] = [];
+let requests: string[] = [];
 const saved = { ...process.env };
 const dir = mkdtempSync(join(tmpdir(), 'siyu-sim-sandbox-'));
 
