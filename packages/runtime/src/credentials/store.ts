@@ -70,7 +70,12 @@ function parseFields(type: CredentialType, fields: Record<string, unknown>): Rec
 
 type Row = { id: string; type: string; payload: string; keyId: string };
 
-export function createCredentialStore(db: Database, keys: () => CredentialKeys = () => credentialKeysFor(db.path)) {
+/**
+ * The store over a database; its key comes from `env` (CREDENTIALS_KEY, CREDENTIALS_KEY_PREVIOUS)
+ * or the key file next to the database. Resolved on first use, so building the store never fails.
+ */
+export function createCredentialStore(db: Database, env: Readonly<Record<string, string | undefined>> = process.env) {
+  const keys = (): CredentialKeys => credentialKeysFor(db.path, env);
   const decrypt = (row: Row) => JSON.parse(openPayload(keys(), row)) as Record<string, unknown>;
 
   const summarize = (
