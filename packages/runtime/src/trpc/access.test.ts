@@ -91,6 +91,8 @@ describe('access rules on every procedure', () => {
           'audit.actions',
           'callbacks.urls',
           'callbacks.rotateToken',
+          'credentials.types',
+          'credentials.list',
         ].includes(path)
       ) {
         continue; // no required input
