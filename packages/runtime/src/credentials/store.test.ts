@@ -57,7 +57,15 @@ const io = () => {
   const out = { out: '', err: '' };
   return {
     out,
-    io: { out: (s: string) => void (out.out += s), err: (s: string) => void (out.err += s), progress: false },
+    io: {
+      out: (s: string) => {
+        out.out += s;
+      },
+      err: (s: string) => {
+        out.err += s;
+      },
+      progress: false,
+    },
   };
 };
 
