@@ -19,6 +19,9 @@ import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createEngine, type DurableEngine } from '../engine/engine.ts';
 import { createNodeRegistryForRuntime, createServerPackages, executorsOf } from '../nodes/registry.ts';
+import { assembleServer } from '../server/assemble.ts';
+import { runtimeNodes } from '../server/default-nodes.ts';
+import { runTestJourney } from '../server/test-run.ts';
 import { createContext, type ServerDeps } from '../trpc/context.ts';
 import { createCaller } from '../trpc/router.ts';
 import { createCredentialStore } from './store.ts';
@@ -167,6 +170,37 @@ describe('credentials end to end', () => {
     expect(bytes).toContain(created.id);
     expect(bytes).not.toContain(SECRET);
     expect(bytes).not.toContain(Buffer.from(SECRET).toString('base64').slice(0, 20));
+  });
+
+  it('a test run (scratch database, sandbox) reads the credential from the real database', async () => {
+    const logger = pino({ level: 'silent' });
+    const { deps: live, engine: liveEngine } = assembleServer({
+      db,
+      nodesFor: runtimeNodes(logger),
+      clock,
+      logger,
+      publicUrl: 'http://localhost:3000',
+    });
+    const caller = createCaller(
+      createContext(live, await db.prisma.operator.findFirstOrThrow({ where: { role: 'admin' } }).then(toPrincipal)),
+    );
+    const created = await caller.credentials.create({
+      type: 'core.webhookSigning',
+      name: 'n',
+      fields: { secret: SECRET },
+    });
+    const journey = await caller.journeys.create({ name: '试运行', graph: hookJourney(created.id) });
+    const calledBefore = verified.length;
+    const result = await runTestJourney(createContext(live), {
+      journeyId: journey.id,
+      source: 'draft',
+      customer: { tags: [], attributes: {} },
+      events: [],
+      maxDurationMs: 86_400_000,
+    });
+    expect(result).toMatchObject({ status: 'exited', nodeId: 'done' });
+    expect(verified.length).toBe(calledBefore); // a simulation never calls the URL
+    await liveEngine.stop();
   });
 
   it('publishing refuses a node naming a credential that does not exist, on that node', async () => {
