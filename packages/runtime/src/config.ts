@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { formatPath, HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
+import { CredentialKeyTextSchema } from './credentials/keys.ts';
 
 /** Where the repository root is, so the default database lands in <repo>/.data whatever the cwd. */
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -42,6 +43,13 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_LINKS_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** Requests per minute per client address on provider callbacks (/webhooks/*). */
   RATE_LIMIT_WEBHOOKS_PER_MINUTE: z.coerce.number().int().positive().default(3000),
+  /**
+   * Key credentials are encrypted with (32 bytes, base64 or hex). Unset: a key is generated into
+   * credentials.key next to the database file (fine for one machine; production sets this).
+   */
+  CREDENTIALS_KEY: CredentialKeyTextSchema.optional(),
+  /** The key before a rotation, still accepted for reading until `cli credentials rotate` ran. */
+  CREDENTIALS_KEY_PREVIOUS: CredentialKeyTextSchema.optional(),
   EDITOR_DIST: z.string().default(resolve(REPO_ROOT, 'packages', 'editor', 'dist')),
   /** Folder of examples/<name>/journey.json loaded on start when LOAD_EXAMPLES is on. */
   EXAMPLES_DIR: z.string().default(resolve(REPO_ROOT, 'examples')),
@@ -55,6 +63,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose value an error message must not repeat. */
+const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'CREDENTIALS_KEY', 'CREDENTIALS_KEY_PREVIOUS']);
+
 /** Reads the config from an environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const relevant = Object.fromEntries(Object.keys(ConfigSchema.shape).map((key) => [key, env[key] || undefined]));
@@ -63,7 +74,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       result.error.issues.map(
         (issue) =>
-          `${formatPath(issue.path)}=${JSON.stringify(relevant[String(issue.path[0])] ?? '')}: ${issue.message}`,
+          `${formatPath(issue.path)}=${SECRET_VARIABLES.has(String(issue.path[0])) ? '(hidden)' : JSON.stringify(relevant[String(issue.path[0])] ?? '')}: ${issue.message}`,
       ),
     );
   }

@@ -1,6 +1,7 @@
 // `pnpm start`: the product on its embedded default (SQLite file, sandbox providers, examples).
 import { ensureFirstAdmin } from './auth/bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { credentialKeysFor } from './credentials/keys.ts';
 import { DatabaseStartupError, openDatabase } from './db/database.ts';
 import { systemClock } from './engine/api.ts';
 import { createLogger } from './logger.ts';
@@ -14,6 +15,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const db = await openDatabase(config.DATABASE_PATH, { logger });
   logger.info({ database: db.path }, 'database ready');
+  // Resolve the credentials key now: a generated one is announced once, where it was written.
+  credentialKeysFor(db.path, process.env, (path) =>
+    logger.warn(
+      { path },
+      'CREDENTIALS_KEY is not set: generated a credentials key file (back it up with the database; set CREDENTIALS_KEY in production)',
+    ),
+  );
   const localUrl = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
   const { deps, engine, serverPackages } = assembleServer({
     db,

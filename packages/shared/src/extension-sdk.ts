@@ -1,3 +1,4 @@
+import type { CredentialReader } from './credentials.ts';
 import type { ServerNodePackage } from './server-sdk.ts';
 
 // What the runtime hands the server half of a discovered (third-party) node package. Built-in
@@ -65,6 +66,8 @@ export interface ExtensionDeps {
    */
   fetch: typeof fetch;
   storage: ExtensionStorage;
+  /** The package's stored credentials (decrypted), by the id a node's `credentialField` holds. */
+  credentials: CredentialReader;
   /**
    * True when the package is built for a simulation (the editor's test runs): reach no real service
    * and return what the service would plausibly answer instead, as the built-in sandboxes do.

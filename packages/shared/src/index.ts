@@ -1,5 +1,6 @@
 export * from './condition.ts';
 export * from './condition-context.ts';
+export * from './credentials.ts';
 export * from './customer.ts';
 export * from './duration.ts';
 export * from './events.ts';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Filter } from './condition.ts';
+import type { CredentialType } from './credentials.ts';
 import type { CustomerView } from './customer.ts';
 import type { JourneyEvent } from './events.ts';
 import type { LocalizedText } from './i18n.ts';
@@ -145,6 +146,8 @@ export interface NodePackage {
   name: string;
   label: LocalizedText;
   nodes: readonly AnyNodeDefinition[];
+  /** Accounts with third parties its nodes use (see credentials.ts); nodes pick one by id. */
+  credentialTypes?: readonly CredentialType[];
 }
 
 export function defineNodePackage(pkg: NodePackage): NodePackage {

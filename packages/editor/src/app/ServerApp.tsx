@@ -5,6 +5,7 @@ import { ChannelsPage } from '../channels/ChannelsPage.tsx';
 import { QrSheet } from '../channels/QrSheet.tsx';
 import { type CanvasOverlay, edgeShares } from '../model/overlay.ts';
 import { AuditPage } from '../pages/AuditPage.tsx';
+import { CredentialsPage } from '../pages/CredentialsPage.tsx';
 import { CustomerProfile } from '../pages/CustomerProfile.tsx';
 import { CustomersPage } from '../pages/CustomersPage.tsx';
 import { formatTime, percent } from '../pages/format.ts';
@@ -52,6 +53,7 @@ function Page({ route }: { route: PageRoute }) {
   if (route.page === 'channel') return <ChannelDetail key={route.channelId} channelId={route.channelId} />;
   if (route.page === 'channelQr') return <QrSheet key={route.channelId} channelId={route.channelId} />;
   if (route.page === 'audit') return <AuditPage />;
+  if (route.page === 'credentials') return <CredentialsPage />;
   return <CustomersPage />;
 }
 

@@ -11,7 +11,8 @@ export type PageRoute =
   | { page: 'channels' }
   | { page: 'channel'; channelId: string }
   | { page: 'channelQr'; channelId: string }
-  | { page: 'audit' };
+  | { page: 'audit' }
+  | { page: 'credentials' };
 
 export function parsePageRoute(hash: string): PageRoute | null {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -21,6 +22,7 @@ export function parsePageRoute(hash: string): PageRoute | null {
   }
   if (path === '/customers') return { page: 'customers' };
   if (path === '/audit') return { page: 'audit' };
+  if (path === '/credentials') return { page: 'credentials' };
   const customer = /^\/customers\/([^/]+)$/.exec(path);
   if (customer) return { page: 'customer', customerId: decodeURIComponent(customer[1] as string) };
   if (path === '/channels') return { page: 'channels' };
@@ -38,6 +40,9 @@ export const customerHref = (customerId: string) => `#/customers/${encodeURIComp
 export const CUSTOMERS_HREF = '#/customers';
 export const CHANNELS_HREF = '#/channels';
 export const AUDIT_HREF = '#/audit';
+export const CREDENTIALS_HREF = '#/credentials';
+/** The credentials page with a new credential of `type` open (the node inspector's "新建凭据"). */
+export const newCredentialHref = (type: string) => `${CREDENTIALS_HREF}?new=${encodeURIComponent(type)}`;
 export const channelHref = (channelId: string) => `#/channels/${encodeURIComponent(channelId)}`;
 export const channelQrHref = (channelId: string) => `${channelHref(channelId)}/qr`;
 

@@ -1,11 +1,13 @@
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { TagPicker } from '../app/TagPicker.tsx';
 import { countSms, hasUnsubscribeHint, SMS_PART_LIMIT, SMS_SINGLE_LIMIT } from '../model/sms.ts';
+import { ConditionBuilder } from './ConditionBuilder.tsx';
+import { CredentialPicker } from './CredentialPicker.tsx';
 import { defaultFor, type JsonSchema, resolve, unwrapOptional, widgetOf } from './json-schema.ts';
 import { ENUM_LABELS, KEY_LABELS } from './labels.ts';
-import { TagPicker } from '../app/TagPicker.tsx';
-import { ConditionBuilder } from './ConditionBuilder.tsx';
 import { PICKER_WIDGETS, PickerField } from './pickers.tsx';
+import { SecretInput } from './SecretInput.tsx';
 
 /** Tag lists that hold customer tags (core.updateTags, wecom.markTags): picked from the tags in use. */
 const CUSTOMER_TAG_FIELDS = new Set(['add', 'remove', 'tags']);
@@ -49,7 +51,10 @@ function Field(props: FieldProps) {
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   const error = props.errors.get(props.path);
   let control: React.ReactNode;
-  if (widget && PICKER_WIDGETS.has(widget))
+  if (widget === 'secret') control = <SecretInput value={props.value} onChange={props.onChange} path={props.path} />;
+  else if (widget === 'credential' && typeof schema.credentialType === 'string')
+    control = <CredentialPicker type={schema.credentialType} value={props.value} onChange={props.onChange} />;
+  else if (widget && PICKER_WIDGETS.has(widget))
     control = <PickerField widget={widget} value={props.value} onChange={props.onChange} />;
   else if (widget === 'filter' || isFilterSchema(schema))
     control = (

@@ -1,10 +1,14 @@
 import { useLocale } from '../app/i18n.ts';
-import { AUDIT_HREF, CHANNELS_HREF, CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
+import { AUDIT_HREF, CHANNELS_HREF, CREDENTIALS_HREF, CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
 import { useIsAdmin } from '../app/use-role.ts';
 import { CHANNEL_REPORT_HREF } from '../reports/route.ts';
 
 /** The header of the pages around the canvas: journeys, customers, channels, the message sandbox, reports. */
-export function PageNav({ current }: { current: 'journeys' | 'customers' | 'channels' | 'sandbox' | 'audit' }) {
+export function PageNav({
+  current,
+}: {
+  current: 'journeys' | 'customers' | 'channels' | 'sandbox' | 'audit' | 'credentials';
+}) {
   const { tr, locale, setLocale } = useLocale();
   const isAdmin = useIsAdmin();
   const link = (key: typeof current, href: string, zh: string, en: string) => (
@@ -20,6 +24,7 @@ export function PageNav({ current }: { current: 'journeys' | 'customers' | 'chan
       {link('channels', CHANNELS_HREF, '渠道', 'Channels')}
       {link('sandbox', sandboxHref(), '沙箱消息', 'Message sandbox')}
       <a href={CHANNEL_REPORT_HREF}>{tr('渠道报表', 'Channel report')}</a>
+      {link('credentials', CREDENTIALS_HREF, '凭据', 'Credentials')}
       {isAdmin && link('audit', AUDIT_HREF, '操作日志', 'Audit log')}
       <span className="spacer" />
       <button type="button" className="link" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')}>

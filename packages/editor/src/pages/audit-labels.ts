@@ -20,6 +20,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, [string, string]> = {
   'coupons.createStock': ['新建券批次', 'Created a coupon stock'],
   'wecom.createLiveCode': ['新建企业微信活码', 'Created a WeCom live code'],
   'wecom.handover': ['企业微信客户转接', 'Handed over WeCom customers'],
+  'credential.create': ['新建凭据', 'Created a credential'],
+  'credential.update': ['修改凭据', 'Changed a credential'],
+  'credential.delete': ['删除凭据', 'Deleted a credential'],
 };
 
 export function auditActionLabel(action: string, locale: string): string {

@@ -7,7 +7,7 @@ import { apiEntry, audienceEntry, channelEntry, eventEntry } from './entries.ts'
 import { abSplit, branch, randomSplit } from './routing.ts';
 import { staffTask } from './staff-task.ts';
 import { wait, waitForEvent, waitUntil } from './waits.ts';
-import { webhook } from './webhook.ts';
+import { webhook, webhookSigningCredential } from './webhook.ts';
 
 export {
   type AttributeChange,
@@ -21,7 +21,13 @@ export { apiEntry, audienceEntry, CHANNEL_ENTERED, channelEntry, eventEntry } fr
 export { abSplit, branch, randomSplit } from './routing.ts';
 export { STAFF_TASK_COMPLETED, staffTask } from './staff-task.ts';
 export { dateAttributeInstant, type WaitUntilConfig, wait, waitForEvent, waitUntil } from './waits.ts';
-export { WEBHOOK_HEADERS, type WebhookConfig, webhook, webhookSecretVariable } from './webhook.ts';
+export {
+  WEBHOOK_HEADERS,
+  type WebhookConfig,
+  webhook,
+  webhookSecretVariable,
+  webhookSigningCredential,
+} from './webhook.ts';
 
 export const corePackage = defineNodePackage({
   name: 'core',
@@ -44,4 +50,5 @@ export const corePackage = defineNodePackage({
     webhook,
     staffTask,
   ],
+  credentialTypes: [webhookSigningCredential],
 });

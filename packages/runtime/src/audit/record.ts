@@ -19,6 +19,9 @@ export const AUDIT_ACTIONS = [
   'coupons.createStock',
   'wecom.createLiveCode',
   'wecom.handover',
+  'credential.create',
+  'credential.update',
+  'credential.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

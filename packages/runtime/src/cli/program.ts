@@ -7,6 +7,7 @@ import { runtimeNodes } from '../server/default-nodes.ts';
 import { callbacksCommand } from './callbacks-command.ts';
 import { backupCommand, restoreCommand } from './backup-commands.ts';
 import { enrollCommand, exportCommand, type Io, importCommand, validateCommand } from './commands.ts';
+import { credentialsRotateCommand } from './credentials-command.ts';
 import { EXIT } from './exit-codes.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -97,6 +98,15 @@ export async function runCli(
         return callbacksCommand(d, io, { publicUrl: o.publicUrl ?? config.PUBLIC_URL ?? local, rotate: o.rotate });
       }),
     );
+
+  program
+    .command('credentials')
+    .description('凭据 stored credentials')
+    .command('rotate')
+    .description(
+      '用当前密钥重新加密所有凭据 re-encrypt every credential with CREDENTIALS_KEY (old key: CREDENTIALS_KEY_PREVIOUS)',
+    )
+    .action(() => withDb(dbPath(), (d) => credentialsRotateCommand(d, io)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -3,6 +3,8 @@
 // idempotency key) and webhook signing secrets from WEBHOOK_SECRET / WEBHOOK_SECRET_<NAME>.
 import { webhookSecretVariable } from '@siyu/nodes-core';
 import type { CoreServerDeps } from '@siyu/nodes-core/server';
+import type { CredentialReader } from '@siyu/shared';
+import { createCredentialStore } from '../credentials/store.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
 import { isoDate as isoText } from '../engine/statements.ts';
@@ -16,6 +18,8 @@ export interface CoreServicesDeps {
   /** Where webhook secrets are read from; defaults to process.env. */
   env?: Record<string, string | undefined>;
   fetch?: typeof fetch;
+  /** Stored credentials; default: the credential store over `db`. */
+  credentials?: CredentialReader;
 }
 
 export function createCoreServices(deps: CoreServicesDeps): CoreServerDeps {
@@ -72,6 +76,7 @@ export function createCoreServices(deps: CoreServicesDeps): CoreServerDeps {
         return { created: info.changes > 0 };
       },
     },
+    credentials: deps.credentials ?? createCredentialStore(deps.db).reader,
     webhooks: {
       secret: (name) => env[webhookSecretVariable(name)] || undefined,
       fetch: deps.fetch,

@@ -1,5 +1,6 @@
 // Discovery of third-party node packages: real folders with package.json and TypeScript entries
 // in a temp workspace (node_modules linked to the real @siyu/shared and zod), imported for real.
+
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -7,6 +8,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { createCredentialStore } from '../credentials/store.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createEngine } from '../engine/engine.ts';
@@ -264,6 +266,7 @@ describe('node package discovery', () => {
       env: { FX_GREETING: '你好' },
       fetch,
       storage: createExtensionStorage(db, 'fx-good', clock),
+      credentials: createCredentialStore(db).reader,
       sandbox: false,
     });
     const result = await server?.executors[0]?.run({

@@ -2,8 +2,15 @@
 // gets generic ExtensionDeps (clock, logger, env, fetch, its own storage namespace) and what it
 // returns is checked against its definitions. A factory that throws or returns something wrong
 // drops the whole package (definitions too), so the registry never holds nodes nobody can run.
-import { type ExtensionDeps, formatPath, type NodePackage, type ServerNodePackage } from '@siyu/shared';
+import {
+  type CredentialReader,
+  type ExtensionDeps,
+  formatPath,
+  type NodePackage,
+  type ServerNodePackage,
+} from '@siyu/shared';
 import { z } from 'zod';
+import { createCredentialStore, scopeCredentials } from '../credentials/store.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
 import type { Logger } from '../logger.ts';
@@ -20,6 +27,8 @@ export interface ExtensionHostDeps {
   fetch?: typeof fetch;
   /** Building for a simulation: packages are told (deps.sandbox) and their fetch refuses every request. */
   sandbox?: boolean;
+  /** Stored credentials; default: the store over `db`. */
+  credentials?: CredentialReader;
 }
 
 export interface ExtensionAssembly {
@@ -100,6 +109,7 @@ export function assembleExtensions(
       env: host.env ?? process.env,
       fetch: host.sandbox ? refusingFetch(nodePackage.name) : (host.fetch ?? globalThis.fetch),
       storage: createExtensionStorage(host.db, nodePackage.name, host.clock),
+      credentials: scopeCredentials(host.credentials ?? createCredentialStore(host.db).reader, nodePackage),
       sandbox: host.sandbox === true,
     };
     let server: unknown;

@@ -10,6 +10,7 @@ import { createSmsServerPackage } from '@siyu/nodes-sms/server';
 import { wecomPackage } from '@siyu/nodes-wecom';
 import { createWecomServerPackage } from '@siyu/nodes-wecom/server';
 import {
+  type CredentialReader,
   createNodeRegistry,
   type NodeExecutor,
   type NodePackage,
@@ -43,6 +44,11 @@ export interface RuntimeServiceDeps {
    * real phone, WeCom contact, WeChat Pay stock or a brand's system.
    */
   sandbox?: boolean;
+  /**
+   * Stored credentials the packages read; default: the store over `db`. A simulation passes the
+   * real database's (its scratch database has none).
+   */
+  credentials?: CredentialReader;
 }
 
 /** The answer a simulated webhook call gets: nothing leaves the machine. */

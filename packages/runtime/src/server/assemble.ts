@@ -1,5 +1,6 @@
 import type { WecomAppConfig } from '@siyu/nodes-wecom/server';
-import type { NodeRegistry, ServerNodePackage } from '@siyu/shared';
+import type { CredentialReader, NodeRegistry, ServerNodePackage } from '@siyu/shared';
+import { createCredentialStore } from '../credentials/store.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
 import { createEngine, type DurableEngine } from '../engine/engine.ts';
@@ -19,7 +20,11 @@ export interface NodeAssembly {
  * Builds the node assembly over a database (node services such as the SMS sandbox write to it);
  * `sandbox` forces every provider to its sandbox (simulations).
  */
-export type NodesFor = (db: Database, clock: Clock, options?: { sandbox?: boolean }) => NodeAssembly;
+export type NodesFor = (
+  db: Database,
+  clock: Clock,
+  options?: { sandbox?: boolean; credentials?: CredentialReader },
+) => NodeAssembly;
 
 export interface AssembledServer {
   deps: ServerDeps;
@@ -59,8 +64,11 @@ export function assembleServer(options: {
     clock,
     publicUrl: options.publicUrl.replace(/\/+$/, ''),
     // A simulation never reaches a real provider, whatever the environment configures.
-    createSimulation: (simDb, simClock) => engineOver(simDb, simClock, nodesFor(simDb, simClock, { sandbox: true })),
+    // Credentials come from the real database: a scratch database has none.
+    createSimulation: (simDb, simClock) =>
+      engineOver(simDb, simClock, nodesFor(simDb, simClock, { sandbox: true, credentials: deps.credentials?.reader })),
   };
+  deps.credentials = createCredentialStore(db);
   deps.coupons = createCouponsServices({ db, clock, logger });
   deps.wecomAdmin = createWecomAdmin({
     db,

@@ -37,11 +37,15 @@ export async function discoverRuntimeNodePackages(
  */
 export function runtimeNodes(logger: Logger, discovered: readonly DiscoveredPackage[] = []): NodesFor {
   return (db, clock, options) => {
-    const extensions = assembleExtensions(discovered, { db, clock, logger, sandbox: options?.sandbox });
+    const credentials = options?.credentials;
+    const extensions = assembleExtensions(discovered, { db, clock, logger, sandbox: options?.sandbox, credentials });
     for (const p of extensions.problems) logger.error(p, `node package ${p.package} not loaded: ${p.message}`);
     return {
       registry: createNodeRegistryForRuntime(extensions.nodePackages),
-      serverPackages: createServerPackages({ db, clock, logger, sandbox: options?.sandbox }, extensions.serverPackages),
+      serverPackages: createServerPackages(
+        { db, clock, logger, sandbox: options?.sandbox, credentials },
+        extensions.serverPackages,
+      ),
     };
   };
 }

@@ -92,6 +92,8 @@ describe('access rules on every procedure', () => {
           'callbacks.urls',
           'callbacks.rotateToken',
           'nodes.list',
+          'credentials.types',
+          'credentials.list',
         ].includes(path)
       ) {
         continue; // no required input

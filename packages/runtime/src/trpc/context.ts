@@ -3,6 +3,7 @@ import type { NodeRegistry } from '@siyu/shared';
 import type { ApiKeyPrincipal } from '../auth/api-keys.ts';
 import type { LoginLimits } from '../auth/login-throttle.ts';
 import type { OperatorPrincipal } from '../auth/sessions.ts';
+import type { CredentialStore } from '../credentials/store.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock, JourneyEngine } from '../engine/api.ts';
 import type { WecomAdmin } from '../server/wecom-admin.ts';
@@ -24,6 +25,8 @@ export interface ServerDeps {
   wecomAdmin?: WecomAdmin;
   /** Coupon stores and providers (absent: the sandbox over `db`). */
   coupons?: CouponsServerDeps;
+  /** Stored credentials (absent: the store over `db`, key from the environment or the data folder). */
+  credentials?: CredentialStore;
   /** Sign-in throttling limits (absent: DEFAULT_LOGIN_LIMITS). */
   loginLimits?: LoginLimits;
 }

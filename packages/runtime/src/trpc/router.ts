@@ -4,6 +4,7 @@ import { authRouter } from './routers/auth.ts';
 import { callbacksRouter } from './routers/callbacks.ts';
 import { channelsRouter } from './routers/channels.ts';
 import { couponsRouter } from './routers/coupons.ts';
+import { credentialsRouter } from './routers/credentials.ts';
 import { customersRouter } from './routers/customers.ts';
 import { eventsRouter } from './routers/events.ts';
 import { journeysRouter } from './routers/journeys.ts';
@@ -43,6 +44,7 @@ export const appRouter = router({
   audit: auditRouter,
   outcomes: outcomesRouter,
   nodes: nodesRouter,
+  credentials: credentialsRouter,
 });
 export type AppRouter = typeof appRouter;
 

@@ -1,5 +1,6 @@
 // What the core server half needs from its host (the runtime implements it over SQLite in
 // packages/runtime/src/nodes/core-services.ts). This package never imports the runtime.
+import type { CredentialReader } from '@siyu/shared';
 
 export interface NewStaffTask {
   /** The step's idempotency key: creating the same task twice is a no-op. */
@@ -32,6 +33,8 @@ export interface CoreServerDeps {
     /** Inserts the task unless one with this id exists; returns whether it was new. */
     create(task: NewStaffTask): Promise<{ created: boolean }>;
   };
+  /** Stored credentials (decrypted on read), for nodes whose config names one. */
+  credentials: CredentialReader;
   webhooks: {
     /** The signing secret for a name (WEBHOOK_SECRET_<NAME> / WEBHOOK_SECRET), if configured. */
     secret(name: string): string | undefined;

@@ -54,6 +54,10 @@ const deps = (secret: string | undefined): CoreServerDeps => ({
   customers: { updateTags: async () => {}, updateAttributesOnce: async () => ({}) },
   staffTasks: { create: async () => ({ created: true }) },
   webhooks: { secret: (name) => (name === 'default' ? secret : undefined) },
+  // These tests sign with the environment's secret; stored credentials: runtime/src/credentials.
+  credentials: {
+    get: () => Promise.reject(new Error('no stored credentials in these tests')),
+  },
 });
 
 const run = (path: string, options: { secret?: string; timeoutSeconds?: number; attempt?: number } = {}) =>

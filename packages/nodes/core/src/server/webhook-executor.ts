@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { defineExecutor, PermanentError, RetryableError } from '@siyu/shared';
-import { WEBHOOK_HEADERS, webhook, webhookSecretVariable } from '../webhook.ts';
+import { WEBHOOK_HEADERS, webhook, webhookSecretVariable, webhookSigningCredential } from '../webhook.ts';
 import type { CoreServerDeps } from './deps.ts';
 
 /**
@@ -22,7 +22,10 @@ export function webhookExecutor(deps: CoreServerDeps) {
   const fetchImpl = deps.webhooks.fetch ?? fetch;
   return defineExecutor(webhook, async (ctx) => {
     const { config, customer } = ctx;
-    const secret = deps.webhooks.secret(config.secretName);
+    // A named credential wins; a missing or mistyped one fails the step (CredentialError is permanent).
+    const secret = config.credentialId
+      ? (await deps.credentials.get(webhookSigningCredential, config.credentialId)).secret
+      : deps.webhooks.secret(config.secretName);
     if (!secret) {
       const variable = webhookSecretVariable(config.secretName);
       throw new PermanentError(`webhook signing secret "${config.secretName}" is not configured (set ${variable})`, {

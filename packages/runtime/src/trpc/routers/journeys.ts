@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { journeySettingsChanges } from '../../audit/journey-settings.ts';
 import { recordAudit, thenAudit } from '../../audit/record.ts';
 import type { Database } from '../../db/database.ts';
+import { credentialProblems } from '../../server/credential-problems.ts';
 import { diffGraphs } from '../../server/graph-diff.ts';
 import { publishDraft } from '../../server/publish.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -130,7 +131,10 @@ export const journeysRouter = router({
     .query(async ({ ctx, input }) => {
       const graph = input.graph ?? (input.id ? present(await loadJourney(ctx.db, input.id)).draft : undefined);
       if (!graph) throw new TRPCError({ code: 'BAD_REQUEST', message: 'id or graph is required' });
-      const problems = validateGraph(graph, ctx.registry);
+      const problems = [
+        ...validateGraph(graph, ctx.registry),
+        ...(await credentialProblems(ctx.db, ctx.registry, graph)),
+      ];
       return { ok: problems.length === 0, problems };
     }),
 

@@ -1,0 +1,156 @@
+// Credentials in the node SDK: a package declares credential types (what an account with a
+// third party consists of: a webhook URL and a signing secret, an app id and key…), a node's config
+// names a stored credential by id, and the executor asks the runtime for the decrypted values. The
+// secret values therefore never sit in journey JSON, versions, exports, logs or audit entries; the
+// runtime stores them encrypted and never sends a secret field back to the browser.
+// Anchor: n8n's credential types. Browser-safe: no Node APIs here.
+import { z } from 'zod';
+import { formatPath } from './graph.ts';
+import type { LocalizedText } from './i18n.ts';
+import { PermanentError } from './node-sdk.ts';
+
+/** Widget names the editor's form understands for credentials (see SchemaForm). */
+export const SECRET_WIDGET = 'secret';
+export const CREDENTIAL_WIDGET = 'credential';
+
+/** Ids the runtime gives stored credentials: `cred_` and a random UUID. */
+export const CREDENTIAL_ID_PATTERN = /^cred_[A-Za-z0-9-]{1,64}$/;
+/** Type names: `<package>.<name>`, e.g. `core.webhookSigning`, `dingtalk.robot`. */
+export const CREDENTIAL_TYPE_PATTERN = /^[a-z][A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/;
+
+/**
+ * A secret value inside a credential type's schema: shown as a password input, stored encrypted,
+ * never returned to the browser (the API answers `{ set: true }` instead).
+ *
+ * @example
+ * schema: z.object({ webhookUrl: HttpUrlSchema, secret: secretField({ label: t('加签密钥', 'Signing secret') }) })
+ */
+export function secretField(options: { label?: LocalizedText; maxLength?: number } = {}) {
+  const max = options.maxLength ?? 4096;
+  return z
+    .string({ message: '请填写密钥 / enter the secret' })
+    .min(1, { message: '请填写密钥 / enter the secret' })
+    .max(max, { message: `密钥最长 ${max} 个字符 / the secret is at most ${max} characters` })
+    .meta({ widget: SECRET_WIDGET, ...(options.label ? { label: options.label } : {}) });
+}
+
+/**
+ * A node config field naming a stored credential of `type` (only the id is in the journey). The
+ * editor shows a picker of the credentials of that type; publishing checks that it exists and has
+ * that type; the executor reads it with `credentials.get(type, config.<field>)`.
+ */
+export function credentialField(type: string, options: { label?: LocalizedText } = {}) {
+  return z
+    .string({ message: '请选择凭据 / choose a credential' })
+    .regex(CREDENTIAL_ID_PATTERN, { message: '请选择凭据 / choose a credential' })
+    .meta({ widget: CREDENTIAL_WIDGET, credentialType: type, ...(options.label ? { label: options.label } : {}) });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a credential type's schema is any object schema.
+export type CredentialSchema = z.ZodObject<any>;
+
+/** What a package declares: one kind of account with a third party, and the form to enter it. */
+export interface CredentialType<TSchema extends CredentialSchema = CredentialSchema> {
+  type: string;
+  label: LocalizedText;
+  description?: LocalizedText;
+  /** Fields of the credential; mark the secret ones with `secretField()`. */
+  schema: TSchema;
+}
+
+export type CredentialValues<C> = C extends CredentialType<infer S> ? z.output<S> : never;
+
+/** Declares a credential type. Checks the type name; otherwise identity, for type inference. */
+export function defineCredentialType<const TSchema extends CredentialSchema>(
+  definition: CredentialType<TSchema>,
+): CredentialType<TSchema> {
+  if (!CREDENTIAL_TYPE_PATTERN.test(definition.type)) {
+    throw new Error(`credential type "${definition.type}" must look like "<package>.<name>" (letters, digits, _ -)`);
+  }
+  return definition;
+}
+
+type Wrapped = { def?: { innerType?: z.ZodType; in?: z.ZodType } };
+
+/** The schema inside an optional/default/nullable/pipe wrapper, if any. */
+function innerOf(schema: z.ZodType): z.ZodType | undefined {
+  const def = (schema as unknown as Wrapped).def;
+  return def?.innerType ?? def?.in;
+}
+
+/** Reads `.meta()` through optional/default/nullable wrappers, where packages usually put it. */
+function metaOf(schema: z.ZodType): Record<string, unknown> | undefined {
+  let current: z.ZodType | undefined = schema;
+  for (let depth = 0; current && depth < 6; depth++) {
+    const meta = current.meta() as Record<string, unknown> | undefined;
+    if (meta?.widget) return meta;
+    current = innerOf(current);
+  }
+  return undefined;
+}
+
+function unwrapObject(schema: z.ZodType): z.ZodObject | undefined {
+  let current: z.ZodType | undefined = schema;
+  for (let depth = 0; current && depth < 6; depth++) {
+    if (current instanceof z.ZodObject) return current;
+    current = innerOf(current);
+  }
+  return undefined;
+}
+
+/** Keys of a credential type's secret fields (top level: credential schemas are flat forms). */
+export function secretKeysOf(schema: CredentialSchema): string[] {
+  return Object.entries(schema.shape as Record<string, z.ZodType>)
+    .filter(([, field]) => metaOf(field)?.widget === SECRET_WIDGET)
+    .map(([key]) => key);
+}
+
+/** A credential a node's config refers to. */
+export interface CredentialRef {
+  /** Config path of the field, e.g. `credentialId`. */
+  path: string;
+  type: string;
+  id: string;
+}
+
+/**
+ * The credential ids a node config refers to, with the type each field expects: walks the config
+ * schema's objects (not arrays) for `credentialField`s. For publish checks and the editor.
+ */
+export function credentialRefsOf(configSchema: z.ZodType, config: unknown): CredentialRef[] {
+  const refs: CredentialRef[] = [];
+  const walk = (schema: z.ZodType, value: unknown, path: PropertyKey[], depth: number) => {
+    const object = unwrapObject(schema);
+    if (!object || depth > 4 || !value || typeof value !== 'object') return;
+    for (const [key, field] of Object.entries(object.shape as Record<string, z.ZodType>)) {
+      const fieldValue = (value as Record<string, unknown>)[key];
+      const meta = metaOf(field);
+      if (meta?.widget === CREDENTIAL_WIDGET && typeof meta.credentialType === 'string') {
+        if (typeof fieldValue === 'string' && fieldValue !== '') {
+          refs.push({ path: formatPath([...path, key]), type: meta.credentialType, id: fieldValue });
+        }
+      } else {
+        walk(field, fieldValue, [...path, key], depth + 1);
+      }
+    }
+  };
+  walk(configSchema, config, [], 0);
+  return refs;
+}
+
+/** Why a credential could not be handed to an executor (no such credential, another type, unreadable). */
+export class CredentialError extends PermanentError {
+  constructor(message: string, code: 'credentialMissing' | 'credentialWrongType' | 'credentialUnreadable') {
+    super(message, { code });
+    this.name = 'CredentialError';
+  }
+}
+
+/**
+ * What the runtime gives a package's server half to read credentials. `get` answers the decrypted,
+ * schema-parsed values; it throws CredentialError (a PermanentError: the step follows its failure
+ * port) when the id is unknown or of another type. Do not log what it returns.
+ */
+export interface CredentialReader {
+  get<C extends CredentialType>(type: C, id: string): Promise<CredentialValues<C>>;
+}
