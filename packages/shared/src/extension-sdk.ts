@@ -1,4 +1,6 @@
 import type { CredentialReader } from './credentials.ts';
+import type { EffectCalls } from './effect-call.ts';
+import type { ExecutorContext } from './node-sdk.ts';
 import type { ServerNodePackage } from './server-sdk.ts';
 
 // What the runtime hands the server half of a discovered (third-party) node package. Built-in
@@ -73,6 +75,40 @@ export interface ExtensionDeps {
    * and return what the service would plausibly answer instead, as the built-in sandboxes do.
    */
   sandbox: boolean;
+  /** Where to record what would have been sent when `sandbox` is true (or no account is configured). */
+  sandboxInbox: SandboxInbox;
+  /**
+   * Network calls made once per step even across crashes: claim → call → mark, with the
+   * provider's answer stored (in a namespace apart from `storage`). See effect-call.ts.
+   */
+  effects: EffectCalls;
+}
+
+/** A message a node would have sent, for the sandbox inbox and the editor's simulation view. */
+export interface SandboxMessage {
+  /** Who would have received it (a phone number, a chat id, an address). */
+  to: string;
+  /** What they would have received, as they would see it (up to 2000 characters). */
+  content: string;
+  /**
+   * Shown as the message's channel; default the package name. Lower-case letters, digits, ".", "-".
+   * Name a built-in channel ("sms") only for the same kind of message: frequency caps count it.
+   */
+  channel?: string;
+  /** Distinguishes several messages of one step (default one per step: a retry records nothing new). */
+  part?: string;
+}
+
+/** The step a sandbox message belongs to: pass the executor's context. */
+export type SandboxStep = Pick<ExecutorContext<unknown>, 'idempotencyKey' | 'journey' | 'nodeId' | 'customer' | 'now'>;
+
+export interface SandboxInbox {
+  /**
+   * Records what the node would have sent instead of sending it (in a simulation, or when no
+   * account is configured): the editor's simulation panel lists it with the built-in SMS, WeCom
+   * and coupon records, and the sandbox inbox (沙箱消息) shows it. Once per step (and `part`).
+   */
+  record(step: SandboxStep, message: SandboxMessage): Promise<void>;
 }
 
 /** What a discovered package's `./server` entry exports (as `createServerPackage` or default). */

@@ -3,13 +3,14 @@
 // idempotency key) and webhook signing secrets from WEBHOOK_SECRET / WEBHOOK_SECRET_<NAME>.
 import { webhookSecretVariable } from '@siyu/nodes-core';
 import type { CoreServerDeps } from '@siyu/nodes-core/server';
-import type { CredentialReader } from '@siyu/shared';
+import { type CredentialReader, createEffectCalls } from '@siyu/shared';
 import { createCredentialStore } from '../credentials/store.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
 import { isoDate as isoText } from '../engine/statements.ts';
 import type { Logger } from '../logger.ts';
 import { customerTagWriter } from './customer-tags.ts';
+import { createExtensionStorage, effectNamespace } from './extension-storage.ts';
 
 export interface CoreServicesDeps {
   db: Database;
@@ -77,6 +78,9 @@ export function createCoreServices(deps: CoreServicesDeps): CoreServerDeps {
       },
     },
     credentials: deps.credentials ?? createCredentialStore(deps.db).reader,
+    effects: createEffectCalls(createExtensionStorage(deps.db, effectNamespace('core'), deps.clock), () =>
+      deps.clock.now(),
+    ),
     webhooks: {
       secret: (name) => env[webhookSecretVariable(name)] || undefined,
       fetch: deps.fetch,

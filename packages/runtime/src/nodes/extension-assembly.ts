@@ -4,6 +4,7 @@
 // drops the whole package (definitions too), so the registry never holds nodes nobody can run.
 import {
   type CredentialReader,
+  createEffectCalls,
   type ExtensionDeps,
   formatPath,
   type NodePackage,
@@ -15,7 +16,8 @@ import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
 import type { Logger } from '../logger.ts';
 import type { DiscoveredPackage, DiscoveryProblem } from './discovery.ts';
-import { createExtensionStorage } from './extension-storage.ts';
+import { createExtensionStorage, effectNamespace } from './extension-storage.ts';
+import { createSandboxInbox } from './sandbox-inbox.ts';
 
 export interface ExtensionHostDeps {
   db: Database;
@@ -111,6 +113,11 @@ export function assembleExtensions(
       storage: createExtensionStorage(host.db, nodePackage.name, host.clock),
       credentials: scopeCredentials(host.credentials ?? createCredentialStore(host.db).reader, nodePackage),
       sandbox: host.sandbox === true,
+      sandboxInbox: createSandboxInbox(host.db, nodePackage.name),
+      effects: createEffectCalls(
+        createExtensionStorage(host.db, effectNamespace(nodePackage.name), host.clock),
+        () => host.clock.now(),
+      ),
     };
     let server: unknown;
     try {

@@ -15,6 +15,12 @@ const KeySchema = z
   .min(1, { message: 'storage key must not be empty' })
   .max(MAX_KEY_LENGTH, { message: `storage key is longer than ${MAX_KEY_LENGTH} characters` });
 
+/**
+ * Where a package's effect calls (deps.effects) keep their claims and answers: apart from its own
+ * keys. Package names have no ":", so no package's own namespace can be one of these.
+ */
+export const effectNamespace = (packageName: string) => `effects:${packageName}`;
+
 export class ExtensionStorageError extends Error {
   constructor(namespace: string, message: string) {
     super(`extension storage of "${namespace}": ${message}`);

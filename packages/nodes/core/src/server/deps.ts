@@ -1,6 +1,6 @@
 // What the core server half needs from its host (the runtime implements it over SQLite in
 // packages/runtime/src/nodes/core-services.ts). This package never imports the runtime.
-import type { CredentialReader } from '@siyu/shared';
+import type { CredentialReader, EffectCalls } from '@siyu/shared';
 
 export interface NewStaffTask {
   /** The step's idempotency key: creating the same task twice is a no-op. */
@@ -35,6 +35,11 @@ export interface CoreServerDeps {
   };
   /** Stored credentials (decrypted on read), for nodes whose config names one. */
   credentials: CredentialReader;
+  /**
+   * Claim → call → mark for network calls (the webhook): a step that already got its answer does
+   * not call again after a crash or a replay. The runtime keeps these in the "effects:core" namespace.
+   */
+  effects: EffectCalls;
   webhooks: {
     /** The signing secret for a name (WEBHOOK_SECRET_<NAME> / WEBHOOK_SECRET), if configured. */
     secret(name: string): string | undefined;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PermanentError, RetryableError } from '@siyu/shared';
+import { createEffectCalls, type EffectCalls, memoryExtensionStorage, PermanentError, RetryableError } from '@siyu/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhook } from '../webhook.ts';
 import type { CoreServerDeps } from './deps.ts';
@@ -16,9 +16,12 @@ let server: Server;
 let base = '';
 const received: Received[] = [];
 const seenKeys = new Set<string>();
+/** Every request that reached the receiver, duplicates included. */
+const requests: string[] = [];
 const SECRET = 's3cret-for-tests';
 
 function handle(req: IncomingMessage, res: ServerResponse, body: string) {
+  requests.push(`${req.url} ${String(req.headers['idempotency-key'])}`);
   const timestamp = String(req.headers['x-siyu-timestamp']);
   if (req.headers['x-siyu-signature'] !== signWebhook(SECRET, timestamp, body)) {
     res.writeHead(401).end('bad signature');
@@ -50,9 +53,13 @@ afterAll(() => {
   server.close();
 });
 
-const deps = (secret: string | undefined): CoreServerDeps => ({
+/** Each run gets its own effect records unless a test shares them (a re-run of the same step). */
+const freshEffects = () => createEffectCalls(memoryExtensionStorage(), () => Date.now());
+
+const deps = (secret: string | undefined, effects: EffectCalls = freshEffects()): CoreServerDeps => ({
   customers: { updateTags: async () => {}, updateAttributesOnce: async () => ({}) },
   staffTasks: { create: async () => ({ created: true }) },
+  effects,
   webhooks: { secret: (name) => (name === 'default' ? secret : undefined) },
   // These tests sign with the environment's secret; stored credentials: runtime/src/credentials.
   credentials: {
@@ -60,8 +67,11 @@ const deps = (secret: string | undefined): CoreServerDeps => ({
   },
 });
 
-const run = (path: string, options: { secret?: string; timeoutSeconds?: number; attempt?: number } = {}) =>
-  webhookExecutor(deps('secret' in options ? options.secret : SECRET)).run({
+const run = (
+  path: string,
+  options: { secret?: string; timeoutSeconds?: number; attempt?: number; effects?: EffectCalls } = {},
+) =>
+  webhookExecutor(deps('secret' in options ? options.secret : SECRET, options.effects)).run({
     config: webhook.config.parse({
       url: `${base}${path}`,
       payload: { campaign: '双11' },
@@ -89,6 +99,23 @@ describe('core.webhook executor over real HTTP', () => {
       customer: { id: 'c1', tags: ['VIP'], attributes: { city: '上海' } },
       data: { campaign: '双11' },
     });
+  });
+
+  it('a re-run of a step whose call was answered returns that answer and does not call again', async () => {
+    // The step's effect records survive the process (the runtime keeps them in SQLite): a crash
+    // after the receiver answered, before the engine stored the outcome, re-runs the step.
+    const effects = freshEffects();
+    const before = requests.length;
+    const first = await run('/ok', { effects });
+    expect(first).toMatchObject({ port: 'ok', data: { status: 200 } });
+    const again = await run('/ok', { effects, attempt: 2 });
+    expect(again).toEqual({ port: 'ok', data: { ...first.data, replayed: true } });
+    expect(requests.slice(before)).toEqual(['/ok 7:hook:1']);
+    // A refused call is not recorded as done: the next attempt calls again.
+    const busy = freshEffects();
+    await expect(run('/busy', { effects: busy })).rejects.toThrow(RetryableError);
+    await expect(run('/busy', { effects: busy, attempt: 2 })).rejects.toThrow(RetryableError);
+    expect(requests.slice(before)).toEqual(['/ok 7:hook:1', '/busy 7:hook:1', '/busy 7:hook:1']);
   });
 
   it('a wrong secret is refused by the receiver and is a permanent failure (4xx)', async () => {

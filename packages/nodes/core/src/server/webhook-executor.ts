@@ -47,38 +47,47 @@ export function webhookExecutor(deps: CoreServerDeps) {
       data: config.payload,
     });
     const timestamp = String(Math.floor(ctx.now.getTime() / 1000));
-    const timeout = AbortSignal.timeout(config.timeoutSeconds * 1000);
-    const started = Date.now();
-    let response: Response;
-    try {
-      response = await fetchImpl(config.url, {
-        method: config.method,
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          [WEBHOOK_HEADERS.timestamp]: timestamp,
-          [WEBHOOK_HEADERS.signature]: signWebhook(secret, timestamp, body),
-          [WEBHOOK_HEADERS.idempotencyKey]: ctx.idempotencyKey,
-        },
-        body,
-        signal: AbortSignal.any([timeout, ctx.signal]),
-        redirect: 'error',
-      });
-    } catch (error) {
-      // Network errors and timeouts may succeed later; the idempotency key makes a retry safe.
-      const reason = timeout.aborted ? `timed out after ${config.timeoutSeconds}s` : (error as Error).message;
-      throw new RetryableError(`webhook ${config.url}: ${reason}`, { cause: error });
-    }
-    const durationMs = Date.now() - started;
-    // Drain the body so the connection is reused; keep a short excerpt for the timeline.
-    const excerpt = (await response.text().catch(() => '')).slice(0, 200);
-    if (response.ok) return { port: 'ok', data: { status: response.status, durationMs } };
-    if (response.status === 429 || response.status >= 500 || response.status === 408) {
-      throw new RetryableError(`webhook ${config.url} answered ${response.status}: ${excerpt}`, {
-        retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
-      });
-    }
-    throw new PermanentError(`webhook ${config.url} answered ${response.status}: ${excerpt}`, {
-      code: `http${response.status}`,
+    // Claim → call → mark: a step whose call was answered returns that answer on a re-run (a crash
+    // after the answer, a replay) instead of calling again. After a crash mid-call the claim is
+    // open and the call is repeated: safe, the receiver de-duplicates by the Idempotency-Key header.
+    const { value, via } = await deps.effects.call<{ status: number; durationMs: number }>(ctx, {
+      ifUnknown: 'resend',
+      send: async ({ idempotencyKey, signal }) => {
+        const timeout = AbortSignal.timeout(config.timeoutSeconds * 1000);
+        const started = Date.now();
+        let response: Response;
+        try {
+          response = await fetchImpl(config.url, {
+            method: config.method,
+            headers: {
+              'content-type': 'application/json; charset=utf-8',
+              [WEBHOOK_HEADERS.timestamp]: timestamp,
+              [WEBHOOK_HEADERS.signature]: signWebhook(secret, timestamp, body),
+              [WEBHOOK_HEADERS.idempotencyKey]: idempotencyKey,
+            },
+            body,
+            signal: AbortSignal.any([timeout, signal]),
+            redirect: 'error',
+          });
+        } catch (error) {
+          // Network errors and timeouts may succeed later; the idempotency key makes a retry safe.
+          const reason = timeout.aborted ? `timed out after ${config.timeoutSeconds}s` : (error as Error).message;
+          throw new RetryableError(`webhook ${config.url}: ${reason}`, { cause: error });
+        }
+        const durationMs = Date.now() - started;
+        // Drain the body so the connection is reused; keep a short excerpt for the timeline.
+        const excerpt = (await response.text().catch(() => '')).slice(0, 200);
+        if (response.ok) return { status: response.status, durationMs };
+        if (response.status === 429 || response.status >= 500 || response.status === 408) {
+          throw new RetryableError(`webhook ${config.url} answered ${response.status}: ${excerpt}`, {
+            retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+          });
+        }
+        throw new PermanentError(`webhook ${config.url} answered ${response.status}: ${excerpt}`, {
+          code: `http${response.status}`,
+        });
+      },
     });
+    return { port: 'ok', data: via === 'sent' ? value : { ...value, replayed: true } };
   });
 }
