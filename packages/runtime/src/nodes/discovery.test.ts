@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { createEffectCalls } from '@siyu/shared';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
@@ -16,8 +17,9 @@ import { createLogger } from '../logger.ts';
 import { discoverRuntimeNodePackages, NODE_PACKAGE_ROOTS, runtimeNodes } from '../server/default-nodes.ts';
 import { type Discovery, discoverNodePackages } from './discovery.ts';
 import { assembleExtensions } from './extension-assembly.ts';
-import { createExtensionStorage } from './extension-storage.ts';
+import { createExtensionStorage, effectNamespace } from './extension-storage.ts';
 import { BUILT_IN_PACKAGES } from './registry.ts';
+import { createSandboxInbox } from './sandbox-inbox.ts';
 
 let root: string;
 let workspace: string;
@@ -268,6 +270,8 @@ describe('node package discovery', () => {
       storage: createExtensionStorage(db, 'fx-good', clock),
       credentials: createCredentialStore(db).reader,
       sandbox: false,
+      sandboxInbox: createSandboxInbox(db, 'fx-good'),
+      effects: createEffectCalls(createExtensionStorage(db, effectNamespace('fx-good'), clock), () => clock.now()),
     });
     const result = await server?.executors[0]?.run({
       config: { url: 'x' },

@@ -114,9 +114,8 @@ export function assembleExtensions(
       credentials: scopeCredentials(host.credentials ?? createCredentialStore(host.db).reader, nodePackage),
       sandbox: host.sandbox === true,
       sandboxInbox: createSandboxInbox(host.db, nodePackage.name),
-      effects: createEffectCalls(
-        createExtensionStorage(host.db, effectNamespace(nodePackage.name), host.clock),
-        () => host.clock.now(),
+      effects: createEffectCalls(createExtensionStorage(host.db, effectNamespace(nodePackage.name), host.clock), () =>
+        host.clock.now(),
       ),
     };
     let server: unknown;

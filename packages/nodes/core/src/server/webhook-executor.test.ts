@@ -1,6 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEffectCalls, type EffectCalls, memoryExtensionStorage, PermanentError, RetryableError } from '@siyu/shared';
+import {
+  createEffectCalls,
+  type EffectCalls,
+  memoryExtensionStorage,
+  PermanentError,
+  RetryableError,
+} from '@siyu/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhook } from '../webhook.ts';
 import type { CoreServerDeps } from './deps.ts';
