@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.ts';
+import { resolveUnknownOutcome } from '../server/unknown-outcomes.ts';
 
 const child = fileURLToPath(new URL('./effect-crash.child.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'siyu-effect-crash-'));
@@ -150,8 +151,30 @@ describe('deps.effects.call across a SIGKILL mid-call', () => {
       expect(by.park).toMatchObject({ status: 'active', nodeId: 'call', effect: 'unknown' });
       expect(by.park?.lastError).toContain('cannot be checked');
       expect(posts('kept/deliveries').filter((r) => r.endsWith(keyOf('park')))).toHaveLength(1);
+
+      // The operator decides "resend": the next run calls again, with the same key, and finishes.
+      const parkedId = (
+        database.sqlite.prepare("SELECT id FROM OutboxEffect WHERE status = 'unknown'").get() as { id: number }
+      ).id;
+      resolveUnknownOutcome(database, { effectId: parkedId, action: 'resend', decidedBy: 'ops', now: Date.now() });
     } finally {
       await database.close();
+    }
+    const third = run('finish');
+    expect(await third.exited).toBe(0);
+    const after = await openDatabase(dbPath);
+    try {
+      const park = after.sqlite
+        .prepare(
+          `SELECT i.status, i.nodeId, e.status AS effect, e.idempotencyKey AS key, e.result FROM Instance i
+           JOIN OutboxEffect e ON e.instanceId = i.id WHERE i.journeyId = 'park'`,
+        )
+        .get() as { status: string; nodeId: string; effect: string; key: string; result: string };
+      expect(park).toMatchObject({ status: 'exited', nodeId: 'done', effect: 'done' });
+      expect(JSON.parse(park.result).data).toEqual({ deliveryId: `d-${park.key}`, via: 'sent' });
+      expect(posts('kept/deliveries').filter((r) => r.endsWith(park.key))).toHaveLength(2);
+    } finally {
+      await after.close();
     }
   }, 60_000);
 });
