@@ -7,13 +7,15 @@ import { formatPath, PermanentError } from '@siyu/shared';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 
+/** A channel's name: the built-in ones (sms, wecom, coupon) or a package's (its name by default). */
+export const SandboxChannelSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9.-]{1,39}$/, { message: 'must be 2–40 lower-case letters, digits, "." or "-"' });
+
 const SandboxMessageSchema = z.object({
   to: z.string().min(1).max(200),
   content: z.string().min(1).max(2000),
-  channel: z
-    .string()
-    .regex(/^[a-z][a-z0-9.-]{1,39}$/, { message: 'must be 2–40 lower-case letters, digits, "." or "-"' })
-    .optional(),
+  channel: SandboxChannelSchema.optional(),
   part: z.string().min(1).max(50).optional(),
 });
 

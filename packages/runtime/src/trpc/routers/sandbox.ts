@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { SandboxChannelSchema } from '../../nodes/sandbox-inbox.ts';
 import { msOf } from '../../reports/common.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 
-const SandboxChannel = z.enum(['sms', 'wecom', 'coupon']);
+/** sms, wecom, coupon, or a node package's own (deps.sandboxInbox). */
+const SandboxChannel = SandboxChannelSchema;
 
 export const SandboxMessagesSchema = z.object({
   customerId: z.string().min(1).max(100).optional(),
@@ -15,7 +17,8 @@ export const SandboxMessagesSchema = z.object({
 export interface SandboxItem {
   /** Unique across channels: `m:<Message.id>` or `c:<Coupon.id>`. */
   key: string;
-  channel: z.infer<typeof SandboxChannel>;
+  /** sms, wecom, coupon or a node package's channel (its name by default). */
+  channel: string;
   kind: string;
   customerId: string | null;
   customerName: string | null;
@@ -28,12 +31,12 @@ export interface SandboxItem {
   sentAt: number;
 }
 
-/** A row as SQLite returns it: channel not yet narrowed, sentAt possibly a bigint. */
-type Row = Omit<SandboxItem, 'channel' | 'sentAt'> & { channel: string; sentAt: number | bigint };
+/** A row as SQLite returns it: sentAt possibly a bigint. */
+type Row = Omit<SandboxItem, 'sentAt'> & { sentAt: number | bigint };
 
 /**
- * The message sandbox (沙箱消息): what the sandbox providers "sent" — SMS and WeCom messages as
- * Message rows with provider 'sandbox', and coupons issued from sandbox stocks — newest first, so
+ * The message sandbox (沙箱消息): what the sandbox providers "sent" — SMS and WeCom messages (and
+ * node packages' messages, deps.sandboxInbox) as Message rows with provider 'sandbox', and coupons issued from sandbox stocks — newest first, so
  * a newcomer sees a journey working end to end without any provider account. Real providers'
  * messages are not listed: this is the sandbox's inbox, not a message log.
  */
@@ -73,6 +76,6 @@ export const sandboxRouter = router({
          ORDER BY sentAt DESC, seq DESC LIMIT ?`,
       )
       .all(...params, input.limit) as Row[];
-    return rows.map((r) => ({ ...r, channel: r.channel as SandboxItem['channel'], sentAt: Number(r.sentAt) }));
+    return rows.map((r) => ({ ...r, sentAt: Number(r.sentAt) }));
   }),
 });
