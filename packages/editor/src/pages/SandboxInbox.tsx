@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { registry } from '../app/registry.ts';
 import { customerHref, sandboxHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { usePolling } from '../app/use-polling.ts';
+import { channelName } from './channel-name.ts';
 import { CHANNEL_NAMES, formatTime } from './format.ts';
 import { PageNav } from './PageNav.tsx';
 import { SimulateContact } from './SimulateContact.tsx';
@@ -71,7 +73,7 @@ export function SandboxInbox({ customerId }: { customerId?: string }) {
             data-channel={m.channel}
           >
             <div className="inbox-meta">
-              <span className={`pill channel-${m.channel}`}>{CHANNEL_NAMES[m.channel]?.[i] ?? m.channel}</span>
+              <span className={`pill channel-${m.channel}`}>{channelName(m.channel, locale, registry.packages)}</span>
               {m.customerId ? (
                 <a href={customerHref(m.customerId)}>{m.customerName || m.customerId}</a>
               ) : (

@@ -1,10 +1,12 @@
 import { KNOWN_EVENT_TYPES } from '@siyu/shared';
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
 import { TagPicker } from '../app/TagPicker.tsx';
 import { type CanvasOverlay, pathOverlay } from '../model/overlay.ts';
-import { CHANNEL_NAMES, formatDuration } from '../pages/format.ts';
+import { channelName } from '../pages/channel-name.ts';
+import { formatDuration } from '../pages/format.ts';
 import { fastForward, inject, type SimulationScript, startScript } from './script.ts';
 
 type Result = Awaited<ReturnType<typeof api.runs.testRun.mutate>>;
@@ -39,7 +41,6 @@ export function SimulationPanel(props: {
   const [eventData, setEventData] = useState(JSON.stringify(SAMPLE_DATA['order.placed']));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const i = locale === 'en' ? 1 : 0;
 
   const run = async (next: SimulationScript) => {
     setBusy(true);
@@ -231,7 +232,9 @@ export function SimulationPanel(props: {
               // biome-ignore lint/suspicious/noArrayIndexKey: a replay lists the same messages in the same order
               <li key={n} className="inbox-item" data-testid="sim-message" data-channel={m.channel}>
                 <div className="inbox-meta">
-                  <span className={`pill channel-${m.channel}`}>{CHANNEL_NAMES[m.channel]?.[i] ?? m.channel}</span>
+                  <span className={`pill channel-${m.channel}`}>
+                    {channelName(m.channel, locale, registry.packages)}
+                  </span>
                   <span className="mono muted">{m.nodeId}</span>
                   <span className="spacer" />
                   <span className="muted">+{formatDuration(m.sentAt - script.startAt, locale)}</span>
