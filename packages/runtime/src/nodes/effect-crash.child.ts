@@ -20,7 +20,9 @@ import { createLogger } from '../logger.ts';
 import { runtimeNodes } from '../server/default-nodes.ts';
 import type { DiscoveredPackage } from './discovery.ts';
 
-const [dbPath, receiver, mode] = process.argv.slice(2) as [string, string, 'kill' | 'finish'];
+const [dbPath, receiver, mode, bulkArg] = process.argv.slice(2) as [string, string, 'kill' | 'finish', string?];
+/** With a count: that many customers through one "ask the provider" call (the kill-again-and-again run). */
+const bulk = bulkArg ? Number(bulkArg) : 0;
 
 const Delivery = z.object({ deliveryId: z.string() });
 type Delivery = z.output<typeof Delivery>;
@@ -90,39 +92,50 @@ export const CASES = {
   hook: ['core.webhook', { url: `${receiver}/hook`, timeoutSeconds: 30 }, 'ok'],
 } as const;
 
+const journeyOf = (type: string, config: Record<string, unknown>, port: string) =>
+  graphOf(
+    [
+      ['entry', 'core.apiEntry', {}],
+      ['call', type, config],
+      ['done', 'core.exit', { reason: 'done' }],
+    ],
+    [
+      ['entry', 'next', 'call'],
+      ['call', port, 'done'],
+    ],
+    { quietHours: { enabled: false } },
+  );
+
+/** Journeys and customers, once: every start after the first is a restart. */
+function seed(sqlite: import('better-sqlite3').Database): Array<[journey: string, customer: string]> {
+  const cases: Array<[string, string]> = bulk
+    ? Array.from({ length: bulk }, (_, i) => ['bulk', `b${i}`])
+    : Object.keys(CASES).map((id) => [id, `c-${id}`]);
+  if (!sqlite.prepare('SELECT 1 FROM Journey').get()) {
+    const now = new Date().toISOString().replace('Z', '+00:00');
+    const customer = sqlite.prepare(
+      "INSERT INTO Customer (id, attributes, createdAt, updatedAt) VALUES (?, '{}', ?, ?)",
+    );
+    sqlite.transaction(() => {
+      if (bulk) {
+        publishJourney(sqlite, 'bulk', journeyOf('fx-deliver.send', { url: `${receiver}/bulk`, lookup: true }, 'sent'));
+      } else {
+        for (const [id, [type, config, port]] of Object.entries(CASES))
+          publishJourney(sqlite, id, journeyOf(type, config, port));
+      }
+      for (const [, id] of cases) customer.run(id, now, now);
+    })();
+  }
+  return cases;
+}
+
 async function main() {
   const db = await openDatabase(dbPath);
   const { sqlite } = db;
   const clock = systemClock;
   const logger = createLogger('error');
   const { registry, serverPackages } = runtimeNodes(logger, [fxDeliver])(db, clock);
-  if (!sqlite.prepare("SELECT 1 FROM Journey WHERE id = 'park'").get()) {
-    const now = new Date().toISOString().replace('Z', '+00:00');
-    const customer = sqlite.prepare(
-      "INSERT INTO Customer (id, attributes, createdAt, updatedAt) VALUES (?, '{}', ?, ?)",
-    );
-    sqlite.transaction(() => {
-      for (const [id, [type, config, port]] of Object.entries(CASES)) {
-        publishJourney(
-          sqlite,
-          id,
-          graphOf(
-            [
-              ['entry', 'core.apiEntry', {}],
-              ['call', type, config],
-              ['done', 'core.exit', { reason: 'done' }],
-            ],
-            [
-              ['entry', 'next', 'call'],
-              ['call', port, 'done'],
-            ],
-            { quietHours: { enabled: false } },
-          ),
-        );
-        customer.run(`c-${id}`, now, now);
-      }
-    })();
-  }
+  const cases = seed(sqlite);
   const engine = createEngine({
     db,
     registry,
@@ -136,9 +149,15 @@ async function main() {
        AND NOT EXISTS (SELECT 1 FROM OutboxEffect e WHERE e.instanceId = i.id AND e.status = 'unknown')`,
   );
   engine.start();
-  for (const id of Object.keys(CASES)) {
-    if (!sqlite.prepare('SELECT 1 FROM Instance WHERE customerId = ?').get(`c-${id}`))
-      await engine.enroll(id, `c-${id}`);
+  const enrolled = new Set(
+    sqlite
+      .prepare('SELECT customerId FROM Instance')
+      .all()
+      .map((r) => (r as { customerId: string }).customerId),
+  );
+  for (const journey of new Set(cases.map(([j]) => j))) {
+    const waiting = cases.filter(([j, c]) => j === journey && !enrolled.has(c)).map(([, c]) => c);
+    if (waiting.length) engine.enrollMany(journey, waiting);
   }
   process.stdout.write('ready\n');
   for (;;) {

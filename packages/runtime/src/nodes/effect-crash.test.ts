@@ -33,9 +33,12 @@ function handle(req: IncomingMessage, res: ServerResponse) {
   const path = id ? `/${where}/${what}/…` : req.url;
   requests.push(`${req.method} ${path} ${key || decodeURIComponent(id ?? '')}`);
   const reply = (status: number, body: unknown) => {
+    const send = () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    // The bulk run's provider answers after a few ms, so kills land with calls in flight.
+    if (where === 'bulk') setTimeout(send, Math.random() * 15);
     // Before the crash the provider takes the request and never answers.
-    if (!answering) held.push(res);
-    else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    else if (!answering) held.push(res);
+    else send();
   };
   if (req.method === 'GET' && what === 'deliveries' && id) {
     const found = accepted.includes(`${where}:${decodeURIComponent(id)}`);
@@ -67,8 +70,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function run(mode: 'kill' | 'finish'): { proc: ChildProcess; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, dbPath, base, mode], {
+function run(
+  mode: 'kill' | 'finish',
+  db = dbPath,
+  bulk?: number,
+): { proc: ChildProcess; exited: Promise<number | null> } {
+  const args = [child, db, base, mode, ...(bulk ? [String(bulk)] : [])];
+  const proc = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: fileURLToPath(new URL('../../', import.meta.url)),
     env: { ...process.env, WEBHOOK_SECRET: 'crash-hook-secret' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -177,4 +185,57 @@ describe('deps.effects.call across a SIGKILL mid-call', () => {
       await after.close();
     }
   }, 60_000);
+
+  it('killed again and again with calls in flight: every customer through, no delivery twice', async () => {
+    const CUSTOMERS = 600;
+    const KILLS = 5;
+    const bulkDb = join(dir, 'bulk.db');
+    const delivered = () => accepted.filter((a) => a.startsWith('bulk:')).length;
+    let killedMidCall = 0;
+    for (let k = 0; k < KILLS; k++) {
+      const { proc, exited } = run('kill', bulkDb, CUSTOMERS);
+      const target = delivered() + 20 + Math.floor(Math.random() * (CUSTOMERS / KILLS - 20));
+      const give = Date.now() + 20_000;
+      while (delivered() < target && Date.now() < give) await new Promise((r) => setTimeout(r, 2));
+      if (delivered() >= target && delivered() < CUSTOMERS) killedMidCall++;
+      proc.kill('SIGKILL');
+      await exited;
+    }
+    expect(killedMidCall).toBe(KILLS);
+    const final = run('finish', bulkDb, CUSTOMERS);
+    expect(await final.exited).toBe(0);
+
+    const perKey = new Map<string, number>();
+    for (const a of accepted.filter((x) => x.startsWith('bulk:'))) perKey.set(a, (perKey.get(a) ?? 0) + 1);
+    const posts = requests.filter((r) => r.startsWith('POST /bulk')).length;
+    const lookups = requests.filter((r) => r.startsWith('GET /bulk')).length;
+    const database = await openDatabase(bulkDb);
+    try {
+      const via = Object.fromEntries(
+        (
+          database.sqlite
+            .prepare("SELECT json_extract(result, '$.data.via') AS via, count(*) AS n FROM OutboxEffect GROUP BY via")
+            .all() as { via: string; n: number }[]
+        ).map((r) => [r.via, r.n]),
+      );
+      const left = database.sqlite
+        .prepare("SELECT count(*) AS n FROM Instance WHERE NOT (status = 'exited' AND nodeId = 'done')")
+        .get() as { n: number };
+      console.info(
+        `[effect crash bulk] customers ${CUSTOMERS}, kills ${KILLS} (${killedMidCall} mid-call); provider POSTs ${posts}, ` +
+          `lookups ${lookups}; deliveries ${perKey.size}; duplicates ${[...perKey.values()].filter((n) => n > 1).length}; ` +
+          `results by way ${JSON.stringify(via)}; customers not through ${left.n}`,
+      );
+      expect(perKey.size).toBe(CUSTOMERS);
+      expect([...perKey.values()].every((n) => n === 1)).toBe(true);
+      expect(left.n).toBe(0);
+      expect(database.sqlite.prepare("SELECT count(*) AS n FROM OutboxEffect WHERE status != 'done'").get()).toEqual({
+        n: 0,
+      });
+      // Calls in flight at a kill were settled by asking the provider, not by a blind resend.
+      expect(via.lookup ?? 0).toBeGreaterThan(0);
+    } finally {
+      await database.close();
+    }
+  }, 180_000);
 });
