@@ -171,6 +171,8 @@ export function createEffectCalls(storage: ExtensionStorage, now: () => number):
             code: 'effectResultInvalid',
           });
         }
+        // If this write fails (a value that is not JSON or over 64 KiB, the database going away) the
+        // claim stays open and the next attempt settles it like a crash: asked, resent or parked.
         await mark(key, result);
         return check(result, 'sent');
       }
