@@ -72,7 +72,8 @@ export interface ExtensionDeps {
   credentials: CredentialReader;
   /**
    * True when the package is built for a simulation (the editor's test runs): reach no real service
-   * and return what the service would plausibly answer instead, as the built-in sandboxes do.
+   * and return what the service would plausibly answer instead, as the built-in sandboxes do;
+   * record a message it would have sent with `sandboxInbox` so the simulation shows it.
    */
   sandbox: boolean;
   /** Where to record what would have been sent when `sandbox` is true (or no account is configured). */
