@@ -11,6 +11,7 @@ export * from './i18n.ts';
 export * from './json-depth.ts';
 export * from './migrate.ts';
 export * from './migration-testing.ts';
+export * from './node-package-marker.ts';
 export * from './node-sdk.ts';
 export * from './pause-reason.ts';
 export * from './phone.ts';

@@ -13,10 +13,11 @@ import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';
-import { discoverRuntimeNodePackages, NODE_PACKAGE_ROOTS, runtimeNodes } from '../server/default-nodes.ts';
+import { discoverRuntimeNodePackages, runtimeNodes } from '../server/default-nodes.ts';
 import { type Discovery, discoverNodePackages } from './discovery.ts';
 import { assembleExtensions } from './extension-assembly.ts';
 import { createExtensionStorage } from './extension-storage.ts';
+import { DEFAULT_NODE_PACKAGE_LOCATIONS } from './package-finder.ts';
 import { BUILT_IN_PACKAGES } from './registry.ts';
 
 let root: string;
@@ -136,7 +137,10 @@ export default defineServerPackage((deps) => ({
     'package.json': JSON.stringify({ name: '@fx/no-marker', exports: { '.': './src/index.ts' } }),
     'src/index.ts': definitions('fx-no-marker', 'fx-no-marker.ping'),
   });
-  discovery = await discoverNodePackages({ roots: [workspace, join(root, 'missing')], builtIn: BUILT_IN_PACKAGES });
+  discovery = await discoverNodePackages({
+    locations: { roots: [workspace, join(root, 'missing')], deployments: [] },
+    builtIn: BUILT_IN_PACKAGES,
+  });
   db = await openDatabase(join(root, 'test.db'));
 });
 afterAll(() => {
@@ -176,7 +180,7 @@ describe('node package discovery', () => {
         },
       }),
     );
-    await discoverRuntimeNodePackages(logger, [workspace]);
+    await discoverRuntimeNodePackages(logger, { roots: [workspace], deployments: [] });
     expect(lines).toContain(
       'node package @fx/typo skipped: package.json has "siyu.nodepackage"; did you mean "nodePackage"? (keys are case-sensitive)',
     );
@@ -187,7 +191,7 @@ describe('node package discovery', () => {
       /^package.json is not valid JSON/,
     );
     expect(problemOf('@fx/wrong-entry')).toBe(
-      'package.json: exports["."]: must be "./src/index.ts" (the editor finds node packages by that path)',
+      'browser entry ./index.ts does not exist',
     );
     expect(problemOf('@fx/throws')).toBe('browser entry ./src/index.ts failed to load: FX_REGION is not set');
     expect(problemOf('@fx/empty')).toMatch(/exports no NodePackage/);
@@ -286,7 +290,7 @@ describe('node package discovery', () => {
   });
 
   it('finds the workspace example package and nothing broken in the real workspace', async () => {
-    const real = await discoverNodePackages({ roots: NODE_PACKAGE_ROOTS, builtIn: BUILT_IN_PACKAGES });
+    const real = await discoverNodePackages({ locations: DEFAULT_NODE_PACKAGE_LOCATIONS, builtIn: BUILT_IN_PACKAGES });
     expect(real.problems).toEqual([]);
     expect(real.packages.map((p) => p.name)).toContain('@siyu-example/lottery');
     // Built-in packages are not rediscovered.
