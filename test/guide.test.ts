@@ -31,9 +31,9 @@ const SHARED = join(REPO, 'packages', 'shared');
 const ZOD = realpathSync(join(SHARED, 'node_modules', 'zod'));
 const logger = createLogger('silent');
 /** The root tsconfig.json (JSON with // comments). */
-const ROOT_TSCONFIG = JSON.parse(
-  readFileSync(join(REPO, 'tsconfig.json'), 'utf8').replace(/^\s*\/\/.*$/gm, ''),
-) as { compilerOptions: unknown };
+const ROOT_TSCONFIG = JSON.parse(readFileSync(join(REPO, 'tsconfig.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as {
+  compilerOptions: unknown;
+};
 
 /** The guide's files: `<!-- guide: src/index.ts (v2) -->` followed by a fenced block. */
 function guideFiles(): Map<string, string> {
@@ -212,14 +212,23 @@ describe('the developer guide, followed from scratch', () => {
     );
   });
 
-  it.each(['examples', 'packages/nodes'] as const)("the %s folder's tsconfig.json points at this repository's projects", (kind) => {
-    const config = JSON.parse(file(`tsconfig.json (${kind})`)) as { extends: string; references: Array<{ path: string }> };
-    const folder = join(REPO, kind, 'my-points');
-    expect(resolve(folder, config.extends)).toBe(join(REPO, 'tsconfig.json'));
-    for (const reference of config.references) {
-      expect(() => readFileSync(join(resolve(folder, reference.path), 'tsconfig.json')), reference.path).not.toThrow();
-    }
-  });
+  it.each(['examples', 'packages/nodes'] as const)(
+    "the %s folder's tsconfig.json points at this repository's projects",
+    (kind) => {
+      const config = JSON.parse(file(`tsconfig.json (${kind})`)) as {
+        extends: string;
+        references: Array<{ path: string }>;
+      };
+      const folder = join(REPO, kind, 'my-points');
+      expect(resolve(folder, config.extends)).toBe(join(REPO, 'tsconfig.json'));
+      for (const reference of config.references) {
+        expect(
+          () => readFileSync(join(resolve(folder, reference.path), 'tsconfig.json')),
+          reference.path,
+        ).not.toThrow();
+      }
+    },
+  );
 
   it.each(['examples', 'packages/nodes', 'npm'] as const)(
     'as %s: discovered, in the palette, runs in a journey, and a v1 journey runs after the bump to v2',

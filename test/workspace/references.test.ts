@@ -23,7 +23,8 @@ describe('root tsconfig.json references', () => {
     const marked = JSON.stringify({ name: '@x/n', siyu: { nodePackage: true } });
     write({
       'pnpm-workspace.yaml': "packages:\n  - packages/shared\n  - 'examples/*'\n  - packages/nodes/*\n",
-      'tsconfig.json': '{\n  // comment\n  "files": [],\n  "references": [{ "path": "packages/shared" }, { "path": "./examples/kept/" }]\n}\n',
+      'tsconfig.json':
+        '{\n  // comment\n  "files": [],\n  "references": [{ "path": "packages/shared" }, { "path": "./examples/kept/" }]\n}\n',
       'packages/shared/package.json': '{}',
       'packages/shared/tsconfig.json': '{}',
       'examples/kept/package.json': '{}',

@@ -36,7 +36,9 @@ export function missingReferences(root: string): string[] {
   for (const folder of workspaceFolders(root)) {
     if (existsSync(join(root, folder, 'tsconfig.json'))) {
       if (!referenced.has(folder)) {
-        problems.push(`${folder} has a tsconfig.json but tsc -b skips it: add { "path": "${folder}" } to "references" in the root tsconfig.json`);
+        problems.push(
+          `${folder} has a tsconfig.json but tsc -b skips it: add { "path": "${folder}" } to "references" in the root tsconfig.json`,
+        );
       }
       continue;
     }

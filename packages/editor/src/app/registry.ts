@@ -1,5 +1,5 @@
-import { isNodePackage } from '@siyu/shared';
 import discovered from 'virtual:siyu-node-packages';
+import { isNodePackage } from '@siyu/shared';
 import { buildEditorRegistry, type FoundPackage, sourceOf } from './registry-check.ts';
 
 /**
@@ -23,7 +23,9 @@ const clash =
   import.meta.env.MODE === 'e2e-clash'
     ? import.meta.glob<Record<string, unknown>>('../model/clash-fixture.test-helper.ts', { eager: true })
     : {};
-const testOnly = Object.fromEntries(Object.entries({ ...fixtures, ...clash }).map(([path, mod]) => [sourceOf(path), mod]));
+const testOnly = Object.fromEntries(
+  Object.entries({ ...fixtures, ...clash }).map(([path, mod]) => [sourceOf(path), mod]),
+);
 const found: FoundPackage[] = Object.entries({ ...modules, ...testOnly }).flatMap(([source, mod]) =>
   Object.values(mod)
     .filter(isNodePackage)

@@ -190,9 +190,7 @@ describe('node package discovery', () => {
     expect(discovery.problems.find((p) => p.dir.endsWith('d-bad-json'))?.message).toMatch(
       /^package.json is not valid JSON/,
     );
-    expect(problemOf('@fx/wrong-entry')).toBe(
-      'browser entry ./index.ts does not exist',
-    );
+    expect(problemOf('@fx/wrong-entry')).toBe('browser entry ./index.ts does not exist');
     expect(problemOf('@fx/throws')).toBe('browser entry ./src/index.ts failed to load: FX_REGION is not set');
     expect(problemOf('@fx/empty')).toMatch(/exports no NodePackage/);
     expect(problemOf('@fx/clash')).toBe(

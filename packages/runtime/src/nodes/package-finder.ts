@@ -90,7 +90,8 @@ function exportTarget(exports: unknown, key: '.' | './server'): string | undefin
 
 /** The entries of a marked package; throws naming what is wrong in its package.json. */
 function entriesOf(dir: string, raw: Record<string, unknown>): { browserEntry: string; serverEntry?: string } {
-  if (typeof raw.name !== 'string' || raw.name.length === 0) throw new ManifestProblem('package.json: name: is missing');
+  if (typeof raw.name !== 'string' || raw.name.length === 0)
+    throw new ManifestProblem('package.json: name: is missing');
   const browser = exportTarget(raw.exports, '.');
   if (!browser) {
     throw new ManifestProblem(
