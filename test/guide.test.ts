@@ -3,13 +3,15 @@
 // node package can live — a workspace folder under examples/*, one under packages/nodes/*, and an
 // npm package installed by pnpm as a dependency of the deployment — and then, like a developer:
 // discovered by the runtime, found by the editor's build (a real Vite build of the editor's
-// registry module with its node-packages plugin), run in a published journey by the engine on
+// registry module with its node-packages plugin; for the npm kind also the whole editor built and
+// opened in Chromium, the node dropped on the canvas), run in a published journey by the engine on
 // SQLite, bumped to v2 with a migration, and a journey saved at v1 still runs. If the guide is
 // wrong (a path, a field, a code block that does not work), this test fails.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createEngine,
@@ -142,6 +144,57 @@ async function editorRegistry(locations: NodePackageLocations): Promise<NodeRegi
   return built.registry;
 }
 
+/**
+ * 2.6 in a real browser: the whole editor built with the plugin over `locations` (plus the built-ins
+ * in packages/nodes), served as files, a new journey opened in Chromium; returns the palette item
+ * for `type` (its text), and after dropping it on the canvas the inspector's label of its `points` field.
+ */
+async function paletteInChromium(locations: NodePackageLocations, type: string) {
+  const { build } = await import('vite');
+  const { nodePackagesPlugin } = await import('../packages/editor/node-packages-plugin.ts');
+  const { chromium } = await import('playwright-core');
+  const { chromiumOptions } = await import('./editor/real-server.ts');
+  const outDir = join(scratch, `editor-app-${counter++}`);
+  await build({
+    configFile: false,
+    logLevel: 'silent',
+    root: join(REPO, 'packages', 'editor'),
+    plugins: [nodePackagesPlugin({ ...locations, roots: [...locations.roots, join(REPO, 'packages', 'nodes')] })],
+    build: { outDir, emptyOutDir: true },
+  });
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const name = path === '/' || !extname(path) ? 'index.html' : path.slice(1);
+    try {
+      const body = readFileSync(join(outDir, name));
+      const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+      res.writeHead(200, { 'content-type': types[extname(name)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  const browser = await chromium.launch(chromiumOptions);
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`);
+    await page.getByTestId('new-journey').click();
+    await page.waitForSelector('.react-flow__pane');
+    const item = page.locator(`.palette-item[data-node-type="${type}"]`);
+    const text = await item.textContent();
+    await page.dragAndDrop(`.palette-item[data-node-type="${type}"]`, '.react-flow__pane', {
+      targetPosition: { x: 300, y: 250 },
+    });
+    await page.locator('[data-testid="journey-node"]').first().click();
+    const label = await page.locator('.inspector [data-field="points"] .field-label').textContent();
+    return { text, label };
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
 async function discover(locations: NodePackageLocations): Promise<DiscoveredPackage[]> {
   const discovery = await discoverNodePackages({ locations, builtIn: BUILT_IN_PACKAGES });
   expect(discovery.problems).toEqual([]);
@@ -245,6 +298,13 @@ describe('the developer guide, followed from scratch', () => {
       expect(node?.label).toEqual({ 'zh-CN': '加积分', en: 'Add points' });
       expect(node?.category).toBe('customer');
       expect(palette.get('core.wait')).toBeDefined();
+      if (kind === 'npm') {
+        // The package that came from npm, on the canvas of the built editor in Chromium.
+        expect(await paletteInChromium(v1, 'points.add')).toEqual({
+          text: expect.stringContaining('加积分'),
+          label: '积分',
+        });
+      }
 
       const first = await run(discovered, journey({ points: 5 }));
       expect(first.instances).toEqual([
