@@ -65,9 +65,12 @@ function write(dir: string, contents: Record<string, string>): void {
 }
 
 /** The package's files at a version of the guide: v1 (2.2–2.5) or v2 (2.7). */
-function sources(version: 1 | 2): Record<string, string> {
+function sources(version: 1 | 2, edit: (definition: string) => string = (d) => d): Record<string, string> {
   const suffix = version === 2 ? ' (v2)' : '';
-  return { 'src/index.ts': file(`src/index.ts${suffix}`), 'src/server/index.ts': file(`src/server/index.ts${suffix}`) };
+  return {
+    'src/index.ts': edit(file(`src/index.ts${suffix}`)),
+    'src/server/index.ts': file(`src/server/index.ts${suffix}`),
+  };
 }
 
 type Kind = 'examples' | 'packages/nodes' | 'npm';
@@ -76,7 +79,7 @@ type Kind = 'examples' | 'packages/nodes' | 'npm';
  * Lays the package out as a developer would for `kind` in a fresh folder (a restart: nothing is
  * cached from the previous version) and returns where the runtime and the editor look.
  */
-function install(kind: Kind, version: 1 | 2): NodePackageLocations {
+function install(kind: Kind, version: 1 | 2, edit?: (definition: string) => string): NodePackageLocations {
   const base = join(scratch, `${kind.replace('/', '-')}-v${version}-${counter++}`);
   if (kind !== 'npm') {
     // A workspace folder: `pnpm install` links the workspace's @siyu/shared and zod into node_modules.
@@ -91,7 +94,7 @@ function install(kind: Kind, version: 1 | 2): NodePackageLocations {
     write(join(base, kind, 'my-points'), {
       'package.json': file('package.json'),
       'tsconfig.json': file(`tsconfig.json (${kind})`),
-      ...sources(version),
+      ...sources(version, edit),
     });
     return { roots: [join(base, kind)], deployments: [] };
   }
@@ -100,7 +103,7 @@ function install(kind: Kind, version: 1 | 2): NodePackageLocations {
   // node_modules the way it finds any installed package.
   const manifest = JSON.parse(file('package.json (npm)')) as { version: string };
   manifest.version = version === 1 ? '1.0.0' : '2.0.0';
-  write(join(base, 'package'), { 'package.json': JSON.stringify(manifest, null, 2), ...sources(version) });
+  write(join(base, 'package'), { 'package.json': JSON.stringify(manifest, null, 2), ...sources(version, edit) });
   const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', base], {
     cwd: join(base, 'package'),
     encoding: 'utf8',
@@ -332,4 +335,23 @@ describe('the developer guide, followed from scratch', () => {
     },
     120_000,
   );
+
+  it('without the migration (2.7), the journey saved at v1 is paused with the reason, not run with a bad config', async () => {
+    const withoutMigration = install('examples', 2, (definition) => {
+      const edited = definition.replace(/^\s*migrations: \[.*\],\n/m, '');
+      expect(edited).not.toBe(definition);
+      return edited;
+    });
+    const discovered = await discover(withoutMigration);
+    const saved = graphAtTypeVersions(journey({ points: 7 }), { 'points.add': 1 });
+    const outcome = await run(discovered, saved);
+    // Nobody is run through a config the node cannot read; the reason names the node and both versions.
+    expect(outcome.results).toEqual([]);
+    expect(outcome.instances).toEqual([]);
+    expect(JSON.parse(outcome.paused ?? '{}')).toMatchObject({
+      kind: 'versionBroken',
+      node: { id: 'points', type: 'points.add', typeVersion: 1, installedVersion: 2 },
+    });
+    expect(outcome.paused).toContain('no migration for points.add from v1 to v2');
+  });
 });
