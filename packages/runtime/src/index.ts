@@ -35,11 +35,17 @@ export {
 } from './nodes/discovery.ts';
 export { assembleExtensions, type ExtensionAssembly, type ExtensionHostDeps } from './nodes/extension-assembly.ts';
 export { createExtensionStorage, ExtensionStorageError } from './nodes/extension-storage.ts';
+export {
+  DEFAULT_NODE_PACKAGE_LOCATIONS,
+  type FoundNodePackage,
+  findNodePackages,
+  type NodePackageLocations,
+} from './nodes/package-finder.ts';
 export { BUILT_IN_PACKAGES, createNodeRegistryForRuntime } from './nodes/registry.ts';
 export { type AppOptions, createApp } from './server/app.ts';
 export { type AssembledServer, assembleServer, type NodeAssembly, type NodesFor } from './server/assemble.ts';
 export { type CallbackUrl, callbackTokenStore, callbackUrls } from './server/callback-token.ts';
-export { discoverRuntimeNodePackages, NODE_PACKAGE_ROOTS, runtimeNodes } from './server/default-nodes.ts';
+export { discoverRuntimeNodePackages, runtimeNodes } from './server/default-nodes.ts';
 export { type ExampleLoadReport, loadExamples } from './server/examples.ts';
 export { diffGraphs, type GraphDiff } from './server/graph-diff.ts';
 export { type EdgeStats, type JourneyStats, journeyStats, type NodeStats } from './server/journey-stats.ts';

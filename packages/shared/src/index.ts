@@ -13,6 +13,7 @@ export * from './json-depth.ts';
 export * from './memory-storage.ts';
 export * from './migrate.ts';
 export * from './migration-testing.ts';
+export * from './node-package-marker.ts';
 export * from './node-sdk.ts';
 export * from './pause-reason.ts';
 export * from './phone.ts';

@@ -1,40 +1,15 @@
-import type { NodePackage } from '@siyu/shared';
+import discovered from 'virtual:siyu-node-packages';
+import { isNodePackage } from '@siyu/shared';
 import { buildEditorRegistry, type FoundPackage, sourceOf } from './registry-check.ts';
 
 /**
- * Every node package in the workspace, found at build time: a new package under packages/nodes
- * shows up in the palette without any editor change. A package's browser-safe entry exports one
- * or more NodePackage values (anything with `name`, `label` and a `nodes` array).
+ * Every node package, found at build time by the same finder the runtime uses at start-up
+ * (../../node-packages-plugin.ts): the four built-ins and any package marked
+ * `"siyu": { "nodePackage": true }` under examples/* or packages/nodes/*, or installed as a
+ * dependency of packages/runtime. A new package shows up in the palette without an editor change.
+ * A package's browser-safe entry exports one or more NodePackage values.
  */
-const builtIn = import.meta.glob<Record<string, unknown>>('../../../nodes/*/src/index.ts', { eager: true });
-
-/**
- * Third-party packages under examples/* (examples/custom-node): those whose package.json carries
- * `"siyu": { "nodePackage": true }`, the marker the runtime discovers them by
- * (packages/runtime/src/nodes/discovery.ts). Journey examples have no src/index.ts.
- */
-const exampleEntries = import.meta.glob<Record<string, unknown>>('../../../../examples/*/src/index.ts', {
-  eager: true,
-});
-// Whole package.json files (`import: 'siyu'` fails the build for one without that field).
-const exampleManifests = import.meta.glob<{ siyu?: { nodePackage?: unknown } }>('../../../../examples/*/package.json', {
-  eager: true,
-  import: 'default',
-});
-const thirdParty = Object.entries(exampleEntries).filter(
-  ([path]) => exampleManifests[path.replace(/src\/index\.ts$/, 'package.json')]?.siyu?.nodePackage === true,
-);
-const modules = { ...builtIn, ...Object.fromEntries(thirdParty) };
-
-function isNodePackage(value: unknown): value is NodePackage {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as NodePackage).name === 'string' &&
-    Array.isArray((value as NodePackage).nodes) &&
-    typeof (value as NodePackage).label === 'object'
-  );
-}
+const modules = Object.fromEntries(discovered.map((entry) => [entry.source, entry.module]));
 
 // Browser tests built with `vite build --mode e2e` also get the editor's small fixture package
 // (types `fx.*`), so they can run while the real packages are still being written. Never in a
@@ -48,10 +23,13 @@ const clash =
   import.meta.env.MODE === 'e2e-clash'
     ? import.meta.glob<Record<string, unknown>>('../model/clash-fixture.test-helper.ts', { eager: true })
     : {};
-const found: FoundPackage[] = Object.entries({ ...modules, ...fixtures, ...clash }).flatMap(([path, mod]) =>
+const testOnly = Object.fromEntries(
+  Object.entries({ ...fixtures, ...clash }).map(([path, mod]) => [sourceOf(path), mod]),
+);
+const found: FoundPackage[] = Object.entries({ ...modules, ...testOnly }).flatMap(([source, mod]) =>
   Object.values(mod)
     .filter(isNodePackage)
-    .map((pkg) => ({ pkg, source: sourceOf(path) })),
+    .map((pkg) => ({ pkg, source })),
 );
 
 const built = buildEditorRegistry(found);

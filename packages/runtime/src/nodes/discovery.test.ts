@@ -14,10 +14,11 @@ import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';
-import { discoverRuntimeNodePackages, NODE_PACKAGE_ROOTS, runtimeNodes } from '../server/default-nodes.ts';
+import { discoverRuntimeNodePackages, runtimeNodes } from '../server/default-nodes.ts';
 import { type Discovery, discoverNodePackages } from './discovery.ts';
 import { assembleExtensions } from './extension-assembly.ts';
 import { createExtensionStorage, effectNamespace } from './extension-storage.ts';
+import { DEFAULT_NODE_PACKAGE_LOCATIONS } from './package-finder.ts';
 import { BUILT_IN_PACKAGES } from './registry.ts';
 import { createSandboxInbox } from './sandbox-inbox.ts';
 
@@ -138,7 +139,10 @@ export default defineServerPackage((deps) => ({
     'package.json': JSON.stringify({ name: '@fx/no-marker', exports: { '.': './src/index.ts' } }),
     'src/index.ts': definitions('fx-no-marker', 'fx-no-marker.ping'),
   });
-  discovery = await discoverNodePackages({ roots: [workspace, join(root, 'missing')], builtIn: BUILT_IN_PACKAGES });
+  discovery = await discoverNodePackages({
+    locations: { roots: [workspace, join(root, 'missing')], deployments: [] },
+    builtIn: BUILT_IN_PACKAGES,
+  });
   db = await openDatabase(join(root, 'test.db'));
 });
 afterAll(() => {
@@ -178,7 +182,7 @@ describe('node package discovery', () => {
         },
       }),
     );
-    await discoverRuntimeNodePackages(logger, [workspace]);
+    await discoverRuntimeNodePackages(logger, { roots: [workspace], deployments: [] });
     expect(lines).toContain(
       'node package @fx/typo skipped: package.json has "siyu.nodepackage"; did you mean "nodePackage"? (keys are case-sensitive)',
     );
@@ -188,9 +192,7 @@ describe('node package discovery', () => {
     expect(discovery.problems.find((p) => p.dir.endsWith('d-bad-json'))?.message).toMatch(
       /^package.json is not valid JSON/,
     );
-    expect(problemOf('@fx/wrong-entry')).toBe(
-      'package.json: exports["."]: must be "./src/index.ts" (the editor finds node packages by that path)',
-    );
+    expect(problemOf('@fx/wrong-entry')).toBe('browser entry ./index.ts does not exist');
     expect(problemOf('@fx/throws')).toBe('browser entry ./src/index.ts failed to load: FX_REGION is not set');
     expect(problemOf('@fx/empty')).toMatch(/exports no NodePackage/);
     expect(problemOf('@fx/clash')).toBe(
@@ -290,7 +292,7 @@ describe('node package discovery', () => {
   });
 
   it('finds the workspace example package and nothing broken in the real workspace', async () => {
-    const real = await discoverNodePackages({ roots: NODE_PACKAGE_ROOTS, builtIn: BUILT_IN_PACKAGES });
+    const real = await discoverNodePackages({ locations: DEFAULT_NODE_PACKAGE_LOCATIONS, builtIn: BUILT_IN_PACKAGES });
     expect(real.problems).toEqual([]);
     expect(real.packages.map((p) => p.name)).toContain('@siyu-example/lottery');
     // Built-in packages are not rediscovered.

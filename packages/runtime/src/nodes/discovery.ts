@@ -1,13 +1,14 @@
-// Finds third-party node packages in the workspace so a brand's package is registered without a
-// change anywhere else: any folder under the given roots whose package.json says
-// `"siyu": { "nodePackage": true }`. Its "." entry (src/index.ts — the same file the editor's
-// build-time glob finds) must export exactly one NodePackage; its optional "./server" entry
-// exports a ServerPackageFactory. A broken package is reported (named, with what is wrong) and
-// left out; the others still load, so one bad folder never takes the server down.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+// Loads the third-party node packages that package-finder.ts finds (workspace folders and npm
+// dependencies of the deployment marked `"siyu": { "nodePackage": true }`) so a brand's package is
+// registered without a change anywhere else. Its "." entry must export exactly one NodePackage; its
+// optional "./server" entry exports a ServerPackageFactory. A broken package is reported (named,
+// with what is wrong) and left out; the others still load, so one bad package never takes the
+// server down. The editor builds its palette from the same finder (packages/editor/node-packages.ts).
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  isNodePackage,
   LocalizedTextSchema,
   NODE_CATEGORIES,
   type NodePackage,
@@ -15,7 +16,7 @@ import {
   type ServerPackageFactory,
 } from '@siyu/shared';
 import { z } from 'zod';
-import { nearMissMarker } from './marker-near-miss.ts';
+import { findNodePackages, type NodePackageLocations } from './package-finder.ts';
 
 export interface DiscoveredPackage {
   /** The npm name from package.json, e.g. "@siyu-example/lottery". */
@@ -39,22 +40,6 @@ export interface Discovery {
   /** Folders skipped whose package.json almost carries the marker (a typo), or that look like node packages. */
   skipped: DiscoveryProblem[];
 }
-
-/** The editor finds browser entries by this path, so the runtime insists on the same one. */
-export const BROWSER_ENTRY = './src/index.ts';
-
-const ManifestSchema = z.object({
-  name: z.string().min(1),
-  exports: z.object(
-    {
-      '.': z.literal(BROWSER_ENTRY, {
-        message: `must be "${BROWSER_ENTRY}" (the editor finds node packages by that path)`,
-      }),
-      './server': z.string().startsWith('./').optional(),
-    },
-    { message: `needs an "exports" object with "." → "${BROWSER_ENTRY}"` },
-  ),
-});
 
 /** Node package names are URL segments (/webhooks/<name>) and node-type prefixes. */
 const PackageNameSchema = z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, {
@@ -83,17 +68,6 @@ const NodePackageShape = z.looseObject({
   nodes: z.array(NodeDefinitionShape).min(1, { message: 'must contain at least one node definition' }),
 });
 
-/** Same test as the editor's registry: anything with a name, a label and a nodes array. */
-function looksLikeNodePackage(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as NodePackage).name === 'string' &&
-    Array.isArray((value as NodePackage).nodes) &&
-    typeof (value as NodePackage).label === 'object'
-  );
-}
-
 class PackageProblem extends Error {}
 
 /** `exports["."]`, `nodes[0].type`: keys that are not identifiers in brackets, so "." stays readable. */
@@ -120,8 +94,8 @@ function describeIssues(error: z.ZodError, prefix: string): string {
     .join('; ');
 }
 
-async function importEntry(dir: string, entry: string, what: string): Promise<Record<string, unknown>> {
-  const file = resolve(dir, entry);
+async function importEntry(dir: string, file: string, what: string): Promise<Record<string, unknown>> {
+  const entry = `./${relative(dir, file)}`;
   if (!existsSync(file)) throw new PackageProblem(`${what} entry ${entry} does not exist`);
   try {
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
@@ -131,13 +105,13 @@ async function importEntry(dir: string, entry: string, what: string): Promise<Re
 }
 
 /** Checks a package's definitions against the ones already registered; returns the NodePackage. */
-function checkNodePackage(module: Record<string, unknown>, taken: Map<string, string>): NodePackage {
-  const candidates = Object.entries(module).filter(([, value]) => looksLikeNodePackage(value));
+function checkNodePackage(module: Record<string, unknown>, entry: string, taken: Map<string, string>): NodePackage {
+  const candidates = Object.entries(module).filter(([, value]) => isNodePackage(value));
   if (candidates.length !== 1) {
     throw new PackageProblem(
       candidates.length === 0
-        ? `${BROWSER_ENTRY} exports no NodePackage (export const myPackage = defineNodePackage({ name, label, nodes }))`
-        : `${BROWSER_ENTRY} exports ${candidates.length} NodePackages (${candidates.map(([k]) => k).join(', ')}); export exactly one`,
+        ? `${entry} exports no NodePackage (export const myPackage = defineNodePackage({ name, label, nodes }))`
+        : `${entry} exports ${candidates.length} NodePackages (${candidates.map(([k]) => k).join(', ')}); export exactly one`,
     );
   }
   const [exportName, value] = candidates[0] as [string, unknown];
@@ -175,27 +149,14 @@ function serverFactoryOf(module: Record<string, unknown>): ServerPackageFactory 
   );
 }
 
-function readManifest(dir: string): { name: string; raw: Record<string, unknown> } | undefined {
-  const file = join(dir, 'package.json');
-  if (!existsSync(file)) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new PackageProblem(`package.json is not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof raw !== 'object' || raw === null) throw new PackageProblem('package.json is not an object');
-  const record = raw as Record<string, unknown>;
-  return { name: typeof record.name === 'string' ? record.name : dir, raw: record };
-}
-
 /**
- * Loads every marked package under `roots` (folders one level down, in name order). `builtIn` are
- * the packages already registered: a marked folder that only re-exports one of them is skipped,
+ * Loads every node package the finder finds in `locations` (workspace folders under `roots`,
+ * dependencies of `deployments`). `builtIn` are the packages already registered: a marked package
+ * that only re-exports one of them (the four built-ins are marked too, for the editor) is skipped,
  * and no discovered package may reuse their names or node types.
  */
 export async function discoverNodePackages(options: {
-  roots: readonly string[];
+  locations: NodePackageLocations;
   builtIn: readonly NodePackage[];
 }): Promise<Discovery> {
   const taken = new Map<string, string>();
@@ -203,40 +164,21 @@ export async function discoverNodePackages(options: {
     taken.set(`package:${pkg.name}`, `built-in package "${pkg.name}"`);
     for (const node of pkg.nodes) taken.set(`type:${node.type}`, `built-in package "${pkg.name}"`);
   }
-  const result: Discovery = { packages: [], problems: [], skipped: [] };
-  for (const root of options.roots) {
-    if (!existsSync(root)) continue;
-    const dirs = readdirSync(root, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && !d.name.startsWith('.') && d.name !== 'node_modules')
-      .map((d) => join(root, d.name))
-      .sort();
-    for (const dir of dirs) {
-      let label = relative(process.cwd(), dir) || dir;
-      try {
-        const manifest = readManifest(dir);
-        if (!manifest) continue;
-        label = manifest.name;
-        const marker = manifest.raw.siyu as { nodePackage?: unknown } | undefined;
-        if (marker?.nodePackage !== true) {
-          const nearMiss = nearMissMarker(manifest.raw, dir);
-          if (nearMiss) result.skipped.push({ package: label, dir, message: nearMiss });
-          continue;
-        }
-        const parsed = ManifestSchema.safeParse(manifest.raw);
-        if (!parsed.success) throw new PackageProblem(`package.json: ${describeIssues(parsed.error, '')}`);
-        const browser = await importEntry(dir, BROWSER_ENTRY, 'browser');
-        if (Object.values(browser).some((value) => options.builtIn.includes(value as NodePackage))) continue;
-        const nodePackage = checkNodePackage(browser, taken);
-        const serverEntry = parsed.data.exports['./server'];
-        const createServer = serverEntry ? serverFactoryOf(await importEntry(dir, serverEntry, 'server')) : undefined;
-        taken.set(`package:${nodePackage.name}`, `${manifest.name} (${dir})`);
-        for (const node of nodePackage.nodes) taken.set(`type:${node.type}`, `${manifest.name} (${dir})`);
-        result.packages.push({ name: manifest.name, dir, nodePackage, createServer });
-      } catch (error) {
-        // Anything unexpected (a throwing schema, an unreadable folder) is the package's problem too.
-        const message = error instanceof Error ? error.message : String(error);
-        result.problems.push({ package: label, dir, message });
-      }
+  const found = findNodePackages(options.locations);
+  const result: Discovery = { packages: [], problems: [...found.problems], skipped: [...found.skipped] };
+  for (const { name, dir, browserEntry, serverEntry } of found.packages) {
+    try {
+      const browser = await importEntry(dir, browserEntry, 'browser');
+      if (Object.values(browser).some((value) => options.builtIn.includes(value as NodePackage))) continue;
+      const nodePackage = checkNodePackage(browser, `./${relative(dir, browserEntry)}`, taken);
+      const createServer = serverEntry ? serverFactoryOf(await importEntry(dir, serverEntry, 'server')) : undefined;
+      taken.set(`package:${nodePackage.name}`, `${name} (${dir})`);
+      for (const node of nodePackage.nodes) taken.set(`type:${node.type}`, `${name} (${dir})`);
+      result.packages.push({ name, dir, nodePackage, createServer });
+    } catch (error) {
+      // Anything unexpected (a throwing schema, an unreadable folder) is the package's problem too.
+      const message = error instanceof Error ? error.message : String(error);
+      result.problems.push({ package: name, dir, message });
     }
   }
   return result;

@@ -3,8 +3,7 @@
 // and journeys already using it stalled. This names what is almost right, for a warning at start-up.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const MARKER = '"siyu": { "nodePackage": true }';
+import { NODE_PACKAGE_MARKER as MARKER } from '@siyu/shared';
 
 /** Edit distance, for spotting "nodePackge" or "nodePackages" (short strings only). */
 function distance(a: string, b: string): number {

@@ -1,27 +1,20 @@
-import { resolve } from 'node:path';
 import type { Logger } from '../logger.ts';
 import { type DiscoveredPackage, discoverNodePackages } from '../nodes/discovery.ts';
 import { assembleExtensions } from '../nodes/extension-assembly.ts';
+import { DEFAULT_NODE_PACKAGE_LOCATIONS, type NodePackageLocations } from '../nodes/package-finder.ts';
 import { BUILT_IN_PACKAGES, createNodeRegistryForRuntime, createServerPackages } from '../nodes/registry.ts';
 import type { NodesFor } from './assemble.ts';
 
-const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..', '..');
-
-/** Where third-party node packages are looked for (the workspace folders the editor's glob covers). */
-export const NODE_PACKAGE_ROOTS: readonly string[] = [
-  resolve(REPO_ROOT, 'examples'),
-  resolve(REPO_ROOT, 'packages', 'nodes'),
-];
-
 /**
- * Finds the workspace's marked node packages (see nodes/discovery.ts). Broken ones are logged as
+ * Finds the marked node packages in the workspace folders and among the deployment's dependencies
+ * (see nodes/package-finder.ts; the editor's build looks at the same places). Broken ones are logged as
  * errors naming the package and what is wrong, and left out: the product still starts.
  */
 export async function discoverRuntimeNodePackages(
   logger: Logger,
-  roots: readonly string[] = NODE_PACKAGE_ROOTS,
+  locations: NodePackageLocations = DEFAULT_NODE_PACKAGE_LOCATIONS,
 ): Promise<DiscoveredPackage[]> {
-  const { packages, problems, skipped } = await discoverNodePackages({ roots, builtIn: BUILT_IN_PACKAGES });
+  const { packages, problems, skipped } = await discoverNodePackages({ locations, builtIn: BUILT_IN_PACKAGES });
   for (const p of problems) logger.error(p, `node package ${p.package} not loaded: ${p.message}`);
   for (const p of skipped) logger.warn(p, `node package ${p.package} skipped: ${p.message}`);
   if (packages.length) {
