@@ -107,6 +107,10 @@ export const oneRow = (db: Database, sql: string, ...params: unknown[]) =>
 export const allRows = (db: Database, sql: string, ...params: unknown[]) =>
   db.sqlite.prepare(sql).all(...params) as Array<Record<string, unknown>>;
 
+/** POSTs a JSON text the way the providers' callbacks do. */
+export const postJson = (url: string, json: string) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json });
+
 /** Serves the packages' webhooks on a local port like the server does; returns `http://…/webhooks`. */
 export async function serveWebhooks(
   packages: readonly ServerNodePackage[],

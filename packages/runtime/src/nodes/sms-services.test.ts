@@ -10,6 +10,7 @@ import {
   allRows,
   cleanupAfterEach,
   oneRow,
+  postJson,
   registryWith,
   scratchDatabase,
   serveWebhooks,
@@ -142,11 +143,7 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
       },
     ]);
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${base}/aliyun/receipts?token=${token}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: receipt,
-      });
+      const res = await postJson(`${base}/aliyun/receipts?token=${token}`, receipt);
       expect(await res.json()).toEqual({ code: 0, msg: '接收成功' });
     }
     expect(one(db, 'SELECT status FROM Message').status).toBe('delivered');
@@ -160,10 +157,9 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
     expect(one(db, "SELECT customerId FROM Event WHERE type = 'link.clicked'").customerId).toBe(c1);
 
     // Replying R opts the number out: the next send is refused.
-    const reply = await fetch(`${base}/aliyun/replies?token=${token}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([
+    const reply = await postJson(
+      `${base}/aliyun/replies?token=${token}`,
+      JSON.stringify([
         {
           phone_number: '13800000010',
           content: 'R',
@@ -172,7 +168,7 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
           sequence_id: 7,
         },
       ]),
-    });
+    );
     expect(reply.status).toBe(200);
     expect(one(db, "SELECT customerId, reason FROM OptOut WHERE address = '+8613800000010'")).toEqual({
       customerId: c1,
@@ -190,12 +186,7 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
            providerMessageId, sentAt) VALUES ('k', ?, 'sms', 'aliyun', 'notice', '+8613800000040', 'x', 1, 'sent', 'BIZ', 1)`,
       )
       .run(c);
-    const post = (path: string, body: unknown) =>
-      fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    const post = (path: string, body: unknown) => postJson(`${base}${path}`, JSON.stringify(body));
     const optOut = [{ phone_number: '13800000040', content: 'R', send_time: '2026-11-23 10:05:00', sequence_id: 1 }];
     const newcomer = { mobile: '13900000099', text: '你好', time: 1763863200 };
     const receipt = [{ mobile: '13800000040', report_status: 'FAIL', sid: 'BIZ' }];
@@ -236,10 +227,9 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
     expect(one(db, 'SELECT nodeId FROM Instance WHERE customerId = ?', c1).nodeId).toBe('done');
     const m = one(db, 'SELECT idempotencyKey, status, providerMessageId FROM Message');
     expect(m).toMatchObject({ status: 'sent', providerMessageId: null });
-    const res = await fetch(`${base}/aliyun/receipts?token=${token}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([
+    const res = await postJson(
+      `${base}/aliyun/receipts?token=${token}`,
+      JSON.stringify([
         {
           phone_number: '13800000020',
           send_time: '2026-11-23 10:00:00',
@@ -252,7 +242,7 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
           out_id: m.idempotencyKey,
         },
       ]),
-    });
+    );
     expect(res.status).toBe(200);
     expect(one(db, 'SELECT status, providerMessageId FROM Message')).toEqual({
       status: 'delivered',
