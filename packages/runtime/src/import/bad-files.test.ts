@@ -1,26 +1,19 @@
 // Files that cannot be imported at all: each is an ImportFileError naming the problem (the API
 // answers BAD_REQUEST), memory stays bounded, and nothing is written.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import iconv from 'iconv-lite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../db/database.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../db/database.ts';
+import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { importCustomers } from './import-customers.ts';
 import { MAX_IMPORT_ROWS, MAX_XLSX_UNCOMPRESSED_BYTES } from './import-error.ts';
 import { streamedXlsx } from './streamed-xlsx.test-helper.ts';
 
-let dir: string;
+const cleanups = cleanupAfterEach();
 let db: Database;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'siyu-import-bad-'));
-  db = await openDatabase(join(dir, 'test.db'));
-});
-afterEach(async () => {
-  await db.close();
-  rmSync(dir, { recursive: true, force: true });
+  db = await scratchDatabase('import-bad', cleanups);
 });
 
 const count = (table: string) => (db.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
