@@ -2,7 +2,15 @@
 // SQLite file until it is SIGKILLed, or (with "finish") until every customer's run has ended.
 // Every start is a restart: it seeds only what is missing and resumes from the database.
 import { createEngine, createLogger, openDatabase, systemClock } from '@siyu/runtime';
-import { addCustomers, graphOf, publishJourney, sampleExecutors, samplePackage } from '@siyu/runtime/testing';
+import {
+  addCustomers,
+  graphOf,
+  publishJourney,
+  runCrashChild,
+  runUntilKilledOrSettled,
+  sampleExecutors,
+  samplePackage,
+} from '@siyu/runtime/testing';
 import { createNodeRegistry } from '@siyu/shared';
 
 const [dbPath, customersArg, mode] = process.argv.slice(2);
@@ -71,20 +79,21 @@ async function main() {
     );
   sendOrders();
   engine.start();
-  process.stdout.write('ready\n');
-  for (;;) {
-    const batch = notEnrolled.all().map((r) => r.id);
-    if (batch.length > 0) engine.enrollMany('crash', batch);
-    sendOrders();
-    if (mode === 'finish' && batch.length === 0 && active.get()?.n === 0) break;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  await engine.stop();
-  await db.close();
-  process.stdout.write('finished\n');
+  let enrolledNow = 0;
+  await runUntilKilledOrSettled({
+    engine,
+    db,
+    mode,
+    // Customers are enrolled a batch at a time while the engine runs; buyers order as they wait.
+    each: () => {
+      const batch = notEnrolled.all().map((r) => r.id);
+      if (batch.length > 0) engine.enrollMany('crash', batch);
+      sendOrders();
+      enrolledNow = batch.length;
+    },
+    settled: () => enrolledNow === 0 && active.get()?.n === 0,
+    everyMs: 10,
+  });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runCrashChild(main);

@@ -8,8 +8,11 @@ import {
   aliyunProvider,
   createSendSmsExecutor,
   createSmsServices,
+  customersStillMoving,
   graphOf,
   publishJourney,
+  runCrashChild,
+  runUntilKilledOrSettled,
 } from '@siyu/runtime/testing';
 
 const [dbPath, customersArg, mode, fakeUrl] = process.argv.slice(2);
@@ -73,25 +76,11 @@ async function main() {
   const notEnrolled = sqlite.prepare<[], { id: string }>(
     'SELECT id FROM Customer WHERE id NOT IN (SELECT customerId FROM Instance) ORDER BY id',
   );
-  // Customers still to move: active and not parked as "outcome unknown" (those wait for an operator).
-  const moving = sqlite.prepare<[], { n: number }>(
-    `SELECT count(*) n FROM Instance i WHERE i.status = 'active'
-       AND NOT EXISTS (SELECT 1 FROM OutboxEffect e WHERE e.instanceId = i.id AND e.status = 'unknown')`,
-  );
+  const moving = customersStillMoving(sqlite);
   engine.start();
   const all = notEnrolled.all().map((r) => r.id);
   if (all.length > 0) engine.enrollMany('sms-crash', all);
-  process.stdout.write('ready\n');
-  for (;;) {
-    if (mode === 'finish' && moving.get()?.n === 0) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  await engine.stop();
-  await db.close();
-  process.stdout.write('finished\n');
+  await runUntilKilledOrSettled({ engine, db, mode, settled: () => moving() === 0, everyMs: 20 });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runCrashChild(main);

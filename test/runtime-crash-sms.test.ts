@@ -3,13 +3,12 @@
 // NOT de-duplicate (every SendSms it accepts is a message; it counts every request). A send whose
 // answer died with the process must be reconciled with the provider (QuerySendDetails by OutId),
 // never failed and never sent twice: 0 customers lost, 0 duplicate sends, 0 timers unfired.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '@siyu/runtime';
-import { type FakeSms, startFakeAliyun } from '@siyu/runtime/testing';
+import { type CrashChild, type FakeSms, spawnCrashChild, startFakeAliyun } from '@siyu/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CUSTOMERS = 2000;
@@ -27,29 +26,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function run(mode: 'kill' | 'finish'): { proc: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, dbPath, String(CUSTOMERS), mode, fake.url], {
-    // tsx is a dependency of the runtime package; resolve `--import tsx` from there.
-    cwd: fileURLToPath(new URL('../packages/runtime/', import.meta.url)),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr?.on('data', (d) => {
-    stderr += String(d);
-  });
-  const ready = new Promise<void>((resolve) => {
-    proc.stdout?.on('data', (d) => {
-      if (String(d).includes('ready')) resolve();
-    });
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    proc.on('exit', (code) => {
-      if (code !== 0 && code !== null) console.error(stderr);
-      resolve(code);
-    }),
-  );
-  return { proc, ready, exited };
-}
+const run = (mode: 'kill' | 'finish'): CrashChild =>
+  spawnCrashChild(child, [dbPath, String(CUSTOMERS), mode, fake.url]);
 
 describe('runtime crash safety with a real SMS provider contract', () => {
   it('SIGKILLs during the outbox backlog: 0 customers lost, 0 duplicate sends, 0 timers unfired', async () => {

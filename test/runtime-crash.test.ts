@@ -2,12 +2,12 @@
 // through a journey, restart it, and prove from the sandbox provider's own record (the Message
 // table, unique by idempotency key) that every customer got each message exactly once and reached
 // the expected end state.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '@siyu/runtime';
+import { type CrashChild, spawnCrashChild } from '@siyu/runtime/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const CUSTOMERS = 2000;
@@ -17,29 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'siyu-crash-'));
 const dbPath = join(dir, 'crash.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(mode: 'kill' | 'finish'): { proc: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, dbPath, String(CUSTOMERS), mode], {
-    // tsx is a dependency of the runtime package; resolve `--import tsx` from there.
-    cwd: fileURLToPath(new URL('../packages/runtime/', import.meta.url)),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr?.on('data', (d) => {
-    stderr += String(d);
-  });
-  const ready = new Promise<void>((resolve) => {
-    proc.stdout?.on('data', (d) => {
-      if (String(d).includes('ready')) resolve();
-    });
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    proc.on('exit', (code) => {
-      if (code !== 0 && code !== null) console.error(stderr);
-      resolve(code);
-    }),
-  );
-  return { proc, ready, exited };
-}
+const run = (mode: 'kill' | 'finish'): CrashChild => spawnCrashChild(child, [dbPath, String(CUSTOMERS), mode]);
 
 describe('runtime crash safety', () => {
   it('survives repeated SIGKILLs: every message exactly once, every customer in the expected end state', async () => {

@@ -1,41 +1,26 @@
 // Sign-in throttling and the audit log as an operator sees them: the built editor against the real
 // server (runtime main on a temp SQLite file) in Chromium.
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { serverAndBrowserForFile, submitSignIn } from './editor-session.ts';
+import { ADMIN_PASSWORD, shots } from './real-server.ts';
 
-let real: RealServer;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  real = await startRealServer('auth');
-  context = await chromium.launchPersistentContext(join(real.dir, 'profile'), {
-    ...chromiumOptions,
-    viewport: { width: 1440, height: 900 },
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await context?.close();
-  await real?.stop();
-});
+const session = serverAndBrowserForFile('auth');
 
 /** Fills and submits the sign-in form; resolves with the HTTP status the server answered. */
 async function signIn(page: Page, username: string, password: string): Promise<number> {
-  await page.locator('input').nth(0).fill(username);
-  await page.locator('input').nth(1).fill(password);
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.url().includes('auth.login')),
-    page.getByRole('button', { name: '登录' }).click(),
+    submitSignIn(page, username, password),
   ]);
   return response.status();
 }
 
 describe('sign-in throttling and the audit log in the editor', () => {
   it('says how long to wait after too many wrong passwords', { timeout: 120_000 }, async () => {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${real.base}/`);
+    const page = await session.page();
+    await page.goto(`${session.real.base}/`);
     await page.waitForSelector('[data-testid=login]');
     for (let i = 0; i < 10; i++) expect(await signIn(page, 'wang.wu', `wrong-${i}`)).toBe(401);
     await expect.poll(() => page.getByTestId('login-error').textContent()).toBe('用户名或密码错误');
@@ -45,10 +30,10 @@ describe('sign-in throttling and the audit log in the editor', () => {
   });
 
   it('shows admins the audit log from the page nav, in Chinese and English', { timeout: 120_000 }, async () => {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${real.base}/`);
+    const page = await session.page();
+    await page.goto(`${session.real.base}/`);
     await page.waitForSelector('[data-testid=login]');
-    await signIn(page, 'admin', 'secret123');
+    await signIn(page, 'admin', ADMIN_PASSWORD);
     await page.waitForSelector('[data-testid=journey-list]');
     // An audited action through the API with the browser's session.
     const status = await page.evaluate(async () => {

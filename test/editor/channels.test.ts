@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInToEditor } from './editor-session.ts';
 import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
 
 let real: RealServer;
@@ -34,12 +35,7 @@ async function signIn(username: string, password: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   violations.push(await watchCspViolations(context));
   const page = await context.newPage();
-  await page.goto(`${base}/`);
-  await page.waitForSelector('[data-testid=login]');
-  await page.locator('input').nth(0).fill(username);
-  await page.locator('input').nth(1).fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForSelector('[data-testid=journey-list]');
+  await signInToEditor(page, base, username, password);
   return page;
 }
 

@@ -7,13 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '@siyu/runtime';
 import { graphOf, publishJourney } from '@siyu/runtime/testing';
-import { type BrowserContext, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
+import { describe, expect, it } from 'vitest';
+import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
+import { shots } from './real-server.ts';
 
 const SECRET = 'whsec-editor-9f1c2b7d4e-do-not-leak';
-let real: RealServer;
-let context: BrowserContext;
 
 async function seed(dbPath: string): Promise<void> {
   const db = await openDatabase(dbPath);
@@ -38,24 +36,13 @@ async function seed(dbPath: string): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  real = await startRealServer('credentials', seed);
-  context = await chromium.launchPersistentContext(join(real.dir, 'profile'), {
-    ...chromiumOptions,
-    viewport: { width: 1440, height: 900 },
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await context?.close();
-  await real?.stop();
-});
+const session = serverAndBrowserForFile('credentials', { seed });
 
 describe('credentials in the editor (凭据)', () => {
   it('creates a credential with a password field, never shows the secret again, and a node picks it by name', {
     timeout: 120_000,
   }, async () => {
-    const page = context.pages()[0] ?? (await context.newPage());
+    const page = await session.page();
     // Every API answer the page receives, to check none carries the secret.
     const answers: string[] = [];
     page.on('response', (r) => {
@@ -65,12 +52,7 @@ describe('credentials in the editor (凭据)', () => {
           () => {},
         );
     });
-    await page.goto(`${real.base}/`);
-    await page.waitForSelector('[data-testid=login]');
-    await page.locator('input').nth(0).fill('admin');
-    await page.locator('input').nth(1).fill('secret123');
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForSelector('[data-testid=journey-list]');
+    await signInToEditor(page, session.real.base);
 
     await page.getByTestId('nav-credentials').click();
     await page.waitForSelector('[data-testid=credentials-page]');
@@ -111,7 +93,7 @@ describe('credentials in the editor (凭据)', () => {
       .poll(
         async () => {
           const res = await page.request.get(
-            `${real.base}/trpc/journeys.get?input=${encodeURIComponent(JSON.stringify({ id: 'wh' }))}`,
+            `${session.real.base}/trpc/journeys.get?input=${encodeURIComponent(JSON.stringify({ id: 'wh' }))}`,
           );
           const draft = (
             (await res.json()) as {
@@ -126,7 +108,7 @@ describe('credentials in the editor (凭据)', () => {
 
     expect(answers.length).toBeGreaterThan(3);
     expect(answers.join('\n')).not.toContain(SECRET);
-    const files = readdirSync(real.dir).filter((f) => f.startsWith('siyu.db'));
-    expect(files.map((f) => readFileSync(join(real.dir, f)).toString('latin1')).join('')).not.toContain(SECRET);
+    const files = readdirSync(session.real.dir).filter((f) => f.startsWith('siyu.db'));
+    expect(files.map((f) => readFileSync(join(session.real.dir, f)).toString('latin1')).join('')).not.toContain(SECRET);
   });
 });

@@ -4,15 +4,12 @@
 import { join } from 'node:path';
 import { openDatabase } from '@siyu/runtime';
 import { addCustomers, graphOf, publishJourney } from '@siyu/runtime/testing';
-import { type BrowserContext, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
+import { describe, expect, it } from 'vitest';
+import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
+import { shots } from './real-server.ts';
 
-let real: RealServer;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  real = await startRealServer('paused', async (dbPath) => {
+const session = serverAndBrowserForFile('paused', {
+  seed: async (dbPath) => {
     const db = await openDatabase(dbPath);
     const graph = graphOf(
       [
@@ -42,38 +39,27 @@ beforeAll(async () => {
       .prepare('INSERT INTO Timer (instanceId, dueAt, key, createdAt) VALUES (?, ?, ?, ?)')
       .run(instance.lastInsertRowid, Date.now() - 1000, 'wait:1', at);
     await db.close();
-  });
-  context = await chromium.launchPersistentContext(join(real.dir, 'profile'), {
-    ...chromiumOptions,
-    viewport: { width: 1440, height: 900 },
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await context?.close();
-  await real?.stop();
+  },
 });
 
 describe('a journey the engine paused', () => {
   it('shows why in the list and on the canvas, and pauses again if resumed unfixed', { timeout: 120_000 }, async () => {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${real.base}/`);
-    await page.waitForSelector('[data-testid=login]');
-    await page.locator('input').nth(0).fill('admin');
-    await page.locator('input').nth(1).fill('secret123');
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForSelector('[data-testid=journey-list]');
+    const page = await session.page();
+    await signInToEditor(page, session.real.base);
     const note = page.getByTestId('paused-note');
-    await expect
-      .poll(
-        async () => {
-          await page.reload();
-          await page.waitForSelector('[data-testid=journey-list]');
-          return note.count();
-        },
-        { timeout: 15_000 },
-      )
-      .toBe(1);
+    // The engine pauses the journey on its own tick: reload the list until the note is there.
+    const noteShowsAfterReloads = () =>
+      expect
+        .poll(
+          async () => {
+            await page.reload();
+            await page.waitForSelector('[data-testid=journey-list]');
+            return note.count();
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(1);
+    await noteShowsAfterReloads();
     expect(await note.textContent()).toBe(
       '第 1 版中节点「幸运转盘」来自节点包「raffle」，但服务器上没有安装（或没有发现）这个包。',
     );
@@ -91,15 +77,6 @@ describe('a journey the engine paused', () => {
     await page.getByTestId('resume-journey').click();
     await expect.poll(() => banner.count()).toBe(0);
     await page.getByTestId('back').click();
-    await expect
-      .poll(
-        async () => {
-          await page.reload();
-          await page.waitForSelector('[data-testid=journey-list]');
-          return note.count();
-        },
-        { timeout: 15_000 },
-      )
-      .toBe(1);
+    await noteShowsAfterReloads();
   });
 });

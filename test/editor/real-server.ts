@@ -74,6 +74,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The admin's password on every server `startRealServer` starts (username `admin`). */
+export const ADMIN_PASSWORD = 'secret123';
+
 export interface RealServer {
   base: string;
   /** The scratch folder (SQLite file `siyu.db`, browser profiles). */
@@ -83,7 +86,7 @@ export interface RealServer {
 
 /**
  * Starts `src/main.ts` as `pnpm start` does (after `buildEditorOnce`), with an admin password of
- * `secret123` and no example journeys; `seed` may write the SQLite file before the server opens it.
+ * `ADMIN_PASSWORD` and no example journeys; `seed` may write the SQLite file before the server opens it.
  */
 export async function startRealServer(name: string, seed?: (dbPath: string) => Promise<void>): Promise<RealServer> {
   await buildEditorOnce();
@@ -98,7 +101,7 @@ export async function startRealServer(name: string, seed?: (dbPath: string) => P
       ...process.env,
       PORT: String(port),
       DATABASE_PATH: dbPath,
-      ADMIN_PASSWORD: 'secret123',
+      ADMIN_PASSWORD,
       LOG_LEVEL: 'warn',
       LOAD_EXAMPLES: 'false',
     },

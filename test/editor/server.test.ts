@@ -1,36 +1,20 @@
 // The built editor against the real server (runtime main on a temp SQLite file) in Chromium.
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
+import { describe, expect, it } from 'vitest';
+import { serverAndBrowserForFile, submitSignIn } from './editor-session.ts';
+import { ADMIN_PASSWORD, shots, watchCspViolations } from './real-server.ts';
 
-let real: RealServer;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  real = await startRealServer('server');
-  context = await chromium.launchPersistentContext(join(real.dir, 'profile'), {
-    ...chromiumOptions,
-    viewport: { width: 1440, height: 900 },
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await context?.close();
-  await real?.stop();
-});
+const session = serverAndBrowserForFile('server');
 
 describe('editor with the real server', () => {
   it('signs in, creates a journey, autosaves the draft to the server', { timeout: 120_000 }, async () => {
-    const page = context.pages()[0] ?? (await context.newPage());
-    const violations = await watchCspViolations(context);
-    const home = await page.goto(`${real.base}/`);
+    const page = await session.page();
+    const violations = await watchCspViolations(session.context);
+    const home = await page.goto(`${session.real.base}/`);
     expect(home?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.waitForSelector('[data-testid=login]');
     await page.screenshot({ path: join(shots, 'editor-server-01-login.png') });
-    await page.locator('input').nth(0).fill('admin');
-    await page.locator('input').nth(1).fill('secret123');
-    await page.getByRole('button', { name: '登录' }).click();
+    await submitSignIn(page, 'admin', ADMIN_PASSWORD);
     await page.waitForSelector('[data-testid=journey-list]');
     await page.getByTestId('new-journey').click();
     await page.waitForSelector('.react-flow__pane');

@@ -12,12 +12,10 @@ import {
   startFakeTencent,
   tencentProvider,
 } from '@siyu/runtime/testing';
-import { type BrowserContext, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
+import { describe, expect, it } from 'vitest';
+import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
+import { shots } from './real-server.ts';
 
-let real: RealServer;
-let context: BrowserContext;
 let sentByFake = 0;
 
 async function seedParkedSend(dbPath: string): Promise<void> {
@@ -75,31 +73,15 @@ async function seedParkedSend(dbPath: string): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  real = await startRealServer('outcomes', seedParkedSend);
-  context = await chromium.launchPersistentContext(join(real.dir, 'profile'), {
-    ...chromiumOptions,
-    viewport: { width: 1440, height: 900 },
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await context?.close();
-  await real?.stop();
-});
+const session = serverAndBrowserForFile('outcomes', { seed: seedParkedSend });
 
 describe('sends whose outcome is unknown, in the editor', () => {
   it('counts them on the node, lists them in the drawer, and "mark sent" moves the customer on', {
     timeout: 120_000,
   }, async () => {
     expect(sentByFake).toBe(1);
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${real.base}/`);
-    await page.waitForSelector('[data-testid=login]');
-    await page.locator('input').nth(0).fill('admin');
-    await page.locator('input').nth(1).fill('secret123');
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForSelector('[data-testid=journey-list]');
+    const page = await session.page();
+    await signInToEditor(page, session.real.base);
     await page.locator('tbody tr', { hasText: 'uo' }).first().click();
     await page.waitForSelector('.react-flow__pane');
     const welcome = page.locator('[data-testid=journey-node][data-node-id=welcome]');

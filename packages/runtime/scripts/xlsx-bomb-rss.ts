@@ -6,8 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { strToU8, unzipSync, Zip, ZipDeflate } from 'fflate';
+import { strToU8, unzipSync } from 'fflate';
 import { readTable } from '../src/import/read-table.ts';
+import { streamedXlsx } from '../src/import/streamed-xlsx.test-helper.ts';
 
 /**
  * Rows of 8 inline-string cells: pseudo-random digits compress ~7× (like a real export); the
@@ -17,37 +18,18 @@ async function buildXlsx(rows: number, bomb: boolean): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   wb.addWorksheet('客户').addRow(['手机号']);
   const entries = unzipSync(new Uint8Array(await wb.xlsx.writeBuffer()));
-  const chunks: Uint8Array[] = [];
-  const zip = new Zip((err, chunk) => {
-    if (err) throw err;
-    chunks.push(chunk);
-  });
   let seed = 42;
   const digits = () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     return bomb ? `380013${String(seed % 10).padStart(4, '0')}` : String(seed).padStart(10, '0');
   };
-  for (const [name, data] of Object.entries(entries)) {
-    const file = new ZipDeflate(name, { level: 9 });
-    zip.add(file);
-    if (name !== 'xl/worksheets/sheet1.xml') {
-      file.push(data, true);
-      continue;
-    }
-    file.push(
-      strToU8(
-        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
-      ),
-    );
+  return streamedXlsx(entries, (push) => {
     for (let r = 1; r <= rows; r++) {
       let cells = '';
       for (const col of 'ABCDEFGH') cells += `<c r="${col}${r}" t="inlineStr"><is><t>1${digits()}</t></is></c>`;
-      file.push(strToU8(`<row r="${r}">${cells}</row>`));
+      push(strToU8(`<row r="${r}">${cells}</row>`));
     }
-    file.push(strToU8('</sheetData></worksheet>'), true);
-  }
-  zip.end();
-  return Buffer.concat(chunks);
+  });
 }
 
 async function child(mode: string, path: string) {

@@ -4,6 +4,7 @@ import { useLocale } from '../app/i18n.ts';
 import { api } from '../app/server-api.ts';
 import { auditActionLabel } from './audit-labels.ts';
 import { formatTime } from './format.ts';
+import { GridTable } from './GridTable.tsx';
 import { PageNav } from './PageNav.tsx';
 
 type AuditPageData = Awaited<ReturnType<typeof api.audit.list.query>>;
@@ -95,35 +96,32 @@ export function AuditPage() {
           </label>
         </div>
       </header>
-      {error && <p className="field-message">{error}</p>}
-      <table className="grid">
-        <thead>
-          <tr>
-            <th>{tr('时间', 'Time')}</th>
-            <th>{tr('操作人', 'Actor')}</th>
-            <th>{tr('操作', 'Action')}</th>
-            <th>{tr('对象', 'Target')}</th>
-            <th>{tr('详情', 'Details')}</th>
+      <GridTable
+        error={error}
+        headings={[
+          tr('时间', 'Time'),
+          tr('操作人', 'Actor'),
+          tr('操作', 'Action'),
+          tr('对象', 'Target'),
+          tr('详情', 'Details'),
+        ]}
+      >
+        {data?.entries.map((e) => (
+          <tr key={e.id} data-testid="audit-row" data-action={e.action}>
+            <td className="muted">{formatTime(e.at, locale)}</td>
+            <td>
+              {e.actorName}
+              {e.actorKind === 'apiKey' && <span className="muted"> ({tr('API 密钥', 'API key')})</span>}
+            </td>
+            <td>{auditActionLabel(e.action, locale)}</td>
+            <td className="mono">
+              {e.targetType}
+              {e.targetId ? ` ${e.targetId}` : ''}
+            </td>
+            <td className="mono">{Object.keys(e.summary).length ? JSON.stringify(e.summary) : '—'}</td>
           </tr>
-        </thead>
-        <tbody>
-          {data?.entries.map((e) => (
-            <tr key={e.id} data-testid="audit-row" data-action={e.action}>
-              <td className="muted">{formatTime(e.at, locale)}</td>
-              <td>
-                {e.actorName}
-                {e.actorKind === 'apiKey' && <span className="muted"> ({tr('API 密钥', 'API key')})</span>}
-              </td>
-              <td>{auditActionLabel(e.action, locale)}</td>
-              <td className="mono">
-                {e.targetType}
-                {e.targetId ? ` ${e.targetId}` : ''}
-              </td>
-              <td className="mono">{Object.keys(e.summary).length ? JSON.stringify(e.summary) : '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </GridTable>
       {data && data.entries.length === 0 && <p className="muted empty">{tr('没有记录。', 'No entries.')}</p>}
       {data && (
         <p className="muted">

@@ -4,6 +4,7 @@ import { customerHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { usePolling } from '../app/use-polling.ts';
 import { formatTime } from './format.ts';
+import { GridTable } from './GridTable.tsx';
 import { PageNav } from './PageNav.tsx';
 
 /** Customer search (name, id, phone, tag): the way into a profile. */
@@ -31,37 +32,34 @@ export function CustomersPage() {
           <input value={tag} onChange={(e) => setTag(e.target.value.trim())} placeholder={tr('标签', 'Tag')} />
         </div>
       </header>
-      {error && <p className="field-message">{error}</p>}
-      <table className="grid">
-        <thead>
-          <tr>
-            <th>{tr('客户', 'Customer')}</th>
-            <th>{tr('手机号', 'Phone')}</th>
-            <th>{tr('标签', 'Tags')}</th>
-            <th>{tr('渠道', 'Channel')}</th>
-            <th>{tr('创建时间', 'Created')}</th>
+      <GridTable
+        error={error}
+        headings={[
+          tr('客户', 'Customer'),
+          tr('手机号', 'Phone'),
+          tr('标签', 'Tags'),
+          tr('渠道', 'Channel'),
+          tr('创建时间', 'Created'),
+        ]}
+      >
+        {data?.items.map((c) => (
+          <tr key={c.id} onClick={() => (location.hash = customerHref(c.id))} data-testid="customer-row">
+            <td>
+              <a href={customerHref(c.id)}>{c.displayName || c.id}</a>
+            </td>
+            <td className="mono">{c.phone ?? '—'}</td>
+            <td>
+              {c.tags.map((t) => (
+                <span className="tag" key={t}>
+                  {t}
+                </span>
+              ))}
+            </td>
+            <td>{c.channelCode ? `${c.channelCode}${c.variant ? ` / ${c.variant}` : ''}` : '—'}</td>
+            <td className="muted">{formatTime(c.createdAt, locale)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {data?.items.map((c) => (
-            <tr key={c.id} onClick={() => (location.hash = customerHref(c.id))} data-testid="customer-row">
-              <td>
-                <a href={customerHref(c.id)}>{c.displayName || c.id}</a>
-              </td>
-              <td className="mono">{c.phone ?? '—'}</td>
-              <td>
-                {c.tags.map((t) => (
-                  <span className="tag" key={t}>
-                    {t}
-                  </span>
-                ))}
-              </td>
-              <td>{c.channelCode ? `${c.channelCode}${c.variant ? ` / ${c.variant}` : ''}` : '—'}</td>
-              <td className="muted">{formatTime(c.createdAt, locale)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </GridTable>
       {data && <p className="muted">{tr(`共 ${data.total} 位客户`, `${data.total} customer(s)`)}</p>}
     </main>
   );

@@ -1,9 +1,8 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../db/database.ts';
 import { type AppOptions, createApp } from '../server/app.ts';
-import { createHarness, type Harness } from '../trpc/harness.test-helper.ts';
+import { createHarness, type Harness, listenOnLoopback } from '../trpc/harness.test-helper.ts';
 import type { LoginLimits } from './login-throttle.ts';
 import { operatorForSession, SESSION_TTL_MS } from './sessions.ts';
 
@@ -24,11 +23,9 @@ afterEach(async () => {
 
 async function serve(options: Partial<AppOptions> = {}, db: Database = h.db): Promise<string> {
   const app = createApp({ db, editorDist: '/nonexistent', api: { ...h.deps, db }, ...options });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const { server, base } = await listenOnLoopback(app);
   servers.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return base;
 }
 
 const login = (base: string, username: string, password: string, headers: Record<string, string> = {}) =>

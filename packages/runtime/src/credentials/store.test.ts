@@ -1,9 +1,8 @@
 // The credential store on real SQLite: encryption at rest, the key file, rotation with the
 // previous key, records bound to their id and type, lists without secret values.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   CredentialError,
   createNodeRegistry,
@@ -13,11 +12,12 @@ import {
   secretField,
   t,
 } from '@siyu/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { credentialsRotateCommand } from '../cli/credentials-command.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { type Database, openDatabase } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
+import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { credentialKeysFor, generatedKeyPath } from './keys.ts';
 import { createCredentialStore, scopeCredentials } from './store.ts';
 
@@ -42,15 +42,10 @@ const now = new Date('2026-03-02T02:00:00Z');
 const keyA = randomBytes(32).toString('base64');
 const keyB = randomBytes(32).toString('hex');
 
-let dir: string;
+const cleanups = cleanupAfterEach();
 let db: Database;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'siyu-cred-store-'));
-  db = await openDatabase(join(dir, 'siyu.db'));
-});
-afterEach(async () => {
-  await db.close();
-  rmSync(dir, { recursive: true, force: true });
+  db = await scratchDatabase('cred-store', cleanups);
 });
 
 const io = () => {
@@ -166,7 +161,7 @@ describe('credential store', () => {
     const generated: string[] = [];
     const keys = credentialKeysFor(db.path, {}, (path) => generated.push(path));
     expect(generated).toEqual([generatedKeyPath(db.path)]);
-    expect(generatedKeyPath(db.path)).toBe(join(dir, 'credentials.key'));
+    expect(generatedKeyPath(db.path)).toBe(join(dirname(db.path), 'credentials.key'));
     expect(statSync(generated[0] as string).mode & 0o777).toBe(0o600);
     expect(Buffer.from(readFileSync(generated[0] as string, 'utf8').trim(), 'base64')).toHaveLength(32);
     credentialKeysFor(db.path, {}, (path) => generated.push(path));

@@ -1,30 +1,12 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.ts';
-import { applyMigrations } from '../db/migrate.ts';
-import { MIGRATIONS_DIR } from '../db/migrations.ts';
+import { cleanupAfterEach, databaseBeforeMigration } from '../db/scratch-database.test-helper.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const cleanups = cleanupAfterEach();
 
 /** A database built by the migrations before this change, as a brand's file would be. */
-async function oldDatabase(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'siyu-phone-merge-'));
-  dirs.push(dir);
-  const before = join(dir, 'migrations');
-  cpSync(MIGRATIONS_DIR, before, { recursive: true });
-  const target = readdirSync(before).find((name) => name.endsWith('_customer_merge')) as string;
-  expect(target).toBeDefined();
-  for (const name of readdirSync(before)) if (name >= target) rmSync(join(before, name), { recursive: true });
-  const file = join(dir, 'old.db');
-  await applyMigrations(`file:${file}`, before);
-  return file;
-}
+const oldDatabase = async (): Promise<string> => (await databaseBeforeMigration('customer_merge', cleanups)).file;
 
 const T = (day: number) => `2026-11-${String(day).padStart(2, '0')}T08:00:00.000+00:00`;
 

@@ -1,28 +1,14 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyMigrations } from './migrate.ts';
-import { MIGRATIONS_DIR } from './migrations.ts';
+import { cleanupAfterEach, databaseBeforeMigration } from './scratch-database.test-helper.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const cleanups = cleanupAfterEach();
 
 describe('event_entry_code migration', () => {
   it('copies data.code of channel events stored before it into Event.entryCode, and only theirs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'siyu-entry-code-'));
-    dirs.push(dir);
     // The committed migrations up to (not including) this one: a database as it was before.
-    const before = join(dir, 'migrations');
-    cpSync(MIGRATIONS_DIR, before, { recursive: true });
-    const target = readdirSync(before).find((name) => name.endsWith('_event_entry_code')) as string;
-    expect(target).toBeDefined();
-    for (const name of readdirSync(before)) if (name >= target) rmSync(join(before, name), { recursive: true });
-    const file = join(dir, 'old.db');
-    await applyMigrations(`file:${file}`, before);
+    const { file, target } = await databaseBeforeMigration('event_entry_code', cleanups);
 
     const old = new BetterSqlite3(file);
     const insert = old.prepare(

@@ -75,20 +75,15 @@ export class ExecutorFailures {
     const streak = (this.streak.get(effect.nodeType) ?? 0) + 1;
     this.streak.set(effect.nodeType, streak);
     if (streak < this.threshold || this.toHold.has(effect.journeyId)) return;
-    this.toHold.set(effect.journeyId, {
-      kind: 'executorFailing',
-      at: this.now(),
-      journey: { id: effect.journeyId, name: this.journeyName(effect.journeyId) },
-      version: { id: effect.versionId, number: null },
-      node: {
-        id: effect.nodeId,
-        type: effect.nodeType,
-        title: this.registry.get(effect.nodeType)?.label,
-        installedVersion: this.registry.get(effect.nodeType)?.version,
-      },
-      package: { name: pkg, installed: true },
-      detail: `${streak} unexpected failures in a row; last: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-    });
+    this.toHold.set(
+      effect.journeyId,
+      this.pauseReason(
+        'executorFailing',
+        effect,
+        { name: pkg, installed: true },
+        `${streak} unexpected failures in a row; last: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      ),
+    );
   }
 
   /**
@@ -97,7 +92,6 @@ export class ExecutorFailures {
    * the node used to fail and exit; they wait instead until the package is fixed.
    */
   missingExecutor(effect: Omit<FailedEffect, 'attempt' | 'willRetry'>): PauseReason {
-    const definition = this.registry.get(effect.nodeType);
     this.logger.error(
       {
         package: this.packageOf(effect.nodeType),
@@ -107,8 +101,24 @@ export class ExecutorFailures {
       },
       `no executor for node type ${effect.nodeType}: its package's server part is not loaded`,
     );
+    return this.pauseReason(
+      'packageMissing',
+      effect,
+      { name: this.packageOf(effect.nodeType), installed: false },
+      `no executor for node type ${effect.nodeType} (the package's server part is not loaded)`,
+    );
+  }
+
+  /** Why a journey is paused, at its failing node (named as the registry knows it), now. */
+  private pauseReason(
+    kind: 'executorFailing' | 'packageMissing',
+    effect: Pick<FailedEffect, 'journeyId' | 'versionId' | 'nodeId' | 'nodeType'>,
+    pkg: { name: string; installed: boolean },
+    detail: string,
+  ): PauseReason {
+    const definition = this.registry.get(effect.nodeType);
     return {
-      kind: 'packageMissing',
+      kind,
       at: this.now(),
       journey: { id: effect.journeyId, name: this.journeyName(effect.journeyId) },
       version: { id: effect.versionId, number: null },
@@ -118,8 +128,8 @@ export class ExecutorFailures {
         title: definition?.label,
         installedVersion: definition?.version,
       },
-      package: { name: this.packageOf(effect.nodeType), installed: false },
-      detail: `no executor for node type ${effect.nodeType} (the package's server part is not loaded)`,
+      package: pkg,
+      detail,
     };
   }
 

@@ -2,9 +2,6 @@
 // under load. The broken one is paused with a reason and its customers wait (not failed); intake
 // and the healthy journey carry on; once the package is back and the journey resumed, its held
 // timers fire and the events it missed are replayed.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   createNodeRegistry,
   defineExecutor,
@@ -18,7 +15,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
 import { sampleExecutors, samplePackage } from '../../bench/sample-nodes.ts';
-import { type Database, openDatabase } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
+import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';
 import { ManualClock } from './api.ts';
 import { createEngine, type DurableEngine } from './engine.ts';
@@ -74,21 +72,12 @@ const usesLottery = graphOf(
   ],
 );
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
+const cleanups = cleanupAfterEach();
+afterEach(() => {
   draws.length = 0;
-  for (const c of cleanups.splice(0)) await c();
 });
 
-async function openDb(): Promise<Database> {
-  const dir = mkdtempSync(join(tmpdir(), 'siyu-isolation-'));
-  const db = await openDatabase(join(dir, 'test.db'));
-  cleanups.push(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return db;
-}
+const openDb = (): Promise<Database> => scratchDatabase('isolation', cleanups);
 
 function engineOf(db: Database, clock: ManualClock, withLottery: boolean): DurableEngine {
   const engine = createEngine({

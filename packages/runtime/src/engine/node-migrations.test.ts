@@ -1,9 +1,6 @@
 // Issue 13 item 9: a node type bumped to v2 (with a correct config migration) while customers are
 // in flight on a version published at v1. The version must keep compiling (the compiler upgrades
 // on load) and a new publish must store the upgraded config.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   createNodeRegistry,
   defineExecutor,
@@ -19,7 +16,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { addCustomers, graphOf } from '../../bench/fixtures.ts';
 import { apiEntry, wait } from '../../bench/sample-nodes.ts';
-import { type Database, openDatabase } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
+import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';
 import { publishDraft } from '../server/publish.ts';
 import { ManualClock } from './api.ts';
@@ -77,21 +75,12 @@ const journey = graphOf(
   ],
 );
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
+const cleanups = cleanupAfterEach();
+afterEach(() => {
   said.length = 0;
-  for (const c of cleanups.splice(0)) await c();
 });
 
-async function openDb(): Promise<Database> {
-  const dir = mkdtempSync(join(tmpdir(), 'siyu-migrate-'));
-  const db = await openDatabase(join(dir, 'test.db'));
-  cleanups.push(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return db;
-}
+const openDb = (): Promise<Database> => scratchDatabase('migrate', cleanups);
 
 describe('node config migrations', () => {
   it('the helper proves a package migration from a config saved at v1', () => {

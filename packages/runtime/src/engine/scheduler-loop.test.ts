@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createNodeRegistry } from '@siyu/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
 import { type SandboxOptions, sampleExecutors, samplePackage } from '../../bench/sample-nodes.ts';
-import { type Database, openDatabase } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
+import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';
 import { ManualClock } from './api.ts';
 import { createEngine } from './engine.ts';
@@ -68,15 +66,10 @@ function busyWait(ms: number): void {
 
 describe('the engine shares the thread with the HTTP server', () => {
   const DAY0 = Date.UTC(2026, 0, 5, 2);
-  let dir: string;
+  const cleanups = cleanupAfterEach();
   let db: Database;
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'siyu-slices-'));
-    db = await openDatabase(join(dir, 'engine.db'));
-  });
-  afterEach(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
+    db = await scratchDatabase('slices', cleanups);
   });
 
   /** `customers` customers enrolled in entry → send → exit: one due effect each, not yet run. */

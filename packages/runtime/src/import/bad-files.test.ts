@@ -1,25 +1,19 @@
 // Files that cannot be imported at all: each is an ImportFileError naming the problem (the API
 // answers BAD_REQUEST), memory stays bounded, and nothing is written.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { strToU8, unzipSync, Zip, ZipDeflate, zipSync } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import iconv from 'iconv-lite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../db/database.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../db/database.ts';
+import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { importCustomers } from './import-customers.ts';
 import { MAX_IMPORT_ROWS, MAX_XLSX_UNCOMPRESSED_BYTES } from './import-error.ts';
+import { streamedXlsx } from './streamed-xlsx.test-helper.ts';
 
-let dir: string;
+const cleanups = cleanupAfterEach();
 let db: Database;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'siyu-import-bad-'));
-  db = await openDatabase(join(dir, 'test.db'));
-});
-afterEach(async () => {
-  await db.close();
-  rmSync(dir, { recursive: true, force: true });
+  db = await scratchDatabase('import-bad', cleanups);
 });
 
 const count = (table: string) => (db.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -35,31 +29,11 @@ async function workbookEntries(): Promise<Record<string, Uint8Array>> {
 }
 
 /** An XLSX whose first sheet is `rows` repeated `times` times, deflated as a stream (never in memory). */
-async function streamedXlsx(rows: string, times: number): Promise<Uint8Array> {
-  const entries = await workbookEntries();
-  const chunks: Uint8Array[] = [];
-  const zip = new Zip((err, chunk) => {
-    if (err) throw err;
-    chunks.push(chunk);
+async function repeatedRowsXlsx(rows: string, times: number): Promise<Uint8Array> {
+  const block = strToU8(rows);
+  return streamedXlsx(await workbookEntries(), (push) => {
+    for (let i = 0; i < times; i++) push(block);
   });
-  for (const [name, data] of Object.entries(entries)) {
-    const file = new ZipDeflate(name, { level: 9 });
-    zip.add(file);
-    if (name !== 'xl/worksheets/sheet1.xml') {
-      file.push(data, true);
-      continue;
-    }
-    file.push(
-      strToU8(
-        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
-      ),
-    );
-    const block = strToU8(rows);
-    for (let i = 0; i < times; i++) file.push(block);
-    file.push(strToU8('</sheetData></worksheet>'), true);
-  }
-  zip.end();
-  return Buffer.concat(chunks);
 }
 
 const expectNothingWritten = () => {
@@ -85,7 +59,7 @@ describe('import: files that cannot be read', () => {
     // ~1 KB of XML per row, compressing ~500×: a few hundred KB that expands past the cap.
     const row = `<row><c t="inlineStr"><is><t>${'x'.repeat(1000)}</t></is></c></row>`;
     const times = Math.ceil((MAX_XLSX_UNCOMPRESSED_BYTES * 1.2) / row.length);
-    const bomb = await streamedXlsx(row, times);
+    const bomb = await repeatedRowsXlsx(row, times);
     expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
     await expect(run(bomb)).rejects.toMatchObject({ name: 'ImportFileError', code: 'TOO_LARGE' });
 
@@ -103,10 +77,10 @@ describe('import: files that cannot be read', () => {
   });
 
   it('caps rows: an XLSX or CSV past MAX_IMPORT_ROWS is refused, naming the limit', async () => {
-    const xlsx = await streamedXlsx('<row><c><v>1</v></c></row>', MAX_IMPORT_ROWS + 5);
+    const xlsx = await repeatedRowsXlsx('<row><c><v>1</v></c></row>', MAX_IMPORT_ROWS + 5);
     await expect(run(xlsx)).rejects.toMatchObject({ name: 'ImportFileError', code: 'TOO_MANY_ROWS' });
     // One sparse row numbered past the cap must not become a million empty rows either.
-    const sparse = await streamedXlsx(
+    const sparse = await repeatedRowsXlsx(
       `<row r="1"><c r="A1"><v>1</v></c></row><row r="${MAX_IMPORT_ROWS + 10}"><c r="A${MAX_IMPORT_ROWS + 10}"><v>1</v></c></row>`,
       1,
     );

@@ -1,21 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../db/database.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../db/database.ts';
+import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { importCustomers } from './import-customers.ts';
 
-let dir: string;
+const cleanups = cleanupAfterEach();
 let db: Database;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'siyu-import-'));
-  db = await openDatabase(join(dir, 'test.db'));
-});
-afterEach(async () => {
-  await db.close();
-  rmSync(dir, { recursive: true, force: true });
+  db = await scratchDatabase('import', cleanups);
 });
 
 const count = (table: string) => (db.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;

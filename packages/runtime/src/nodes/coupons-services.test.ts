@@ -20,6 +20,7 @@ import {
   allRows,
   cleanupAfterEach,
   oneRow,
+  postJson,
   registryWith,
   scratchDatabase,
   serveWebhooks,
@@ -262,11 +263,10 @@ describe('coupons end to end over SQLite', () => {
     expect(one(db, "SELECT issued FROM CouponStock WHERE id = 'wx'").issued).toBe(1); // c2's reservation given back
 
     // Forged notice (wrong key): refused, nothing changes.
-    const forged = await fetch(`${base}/wechatpay/notify`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: couponUseNotice('x'.repeat(32), { id: 'n0', couponId: String(coupon.providerCouponId), stockId: 'wx' }),
-    });
+    const forged = await postJson(
+      `${base}/wechatpay/notify`,
+      couponUseNotice('x'.repeat(32), { id: 'n0', couponId: String(coupon.providerCouponId), stockId: 'wx' }),
+    );
     expect(forged.status).toBe(401);
     expect(one(db, 'SELECT status FROM Coupon').status).toBe('sent');
 
@@ -282,11 +282,7 @@ describe('coupons end to end over SQLite', () => {
       body,
       couponUseNotice(apiV3Key, { id: 'n2', couponId: String(coupon.providerCouponId), stockId: 'x' }),
     ]) {
-      const res = await fetch(`${base}/wechatpay/notify`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: b,
-      });
+      const res = await postJson(`${base}/wechatpay/notify`, b);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ code: 'SUCCESS', message: '成功' });
     }

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { graphOf, publishJourney } from '../../bench/fixtures.ts';
 import { openDatabase } from '../db/database.ts';
 import { systemClock } from '../engine/api.ts';
+import { customersStillMoving, runCrashChild, runUntilKilledOrSettled } from '../engine/crash-child.test-helper.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';
 import { runtimeNodes } from '../server/default-nodes.ts';
@@ -144,10 +145,7 @@ async function main() {
     logger,
     pollMs: 20,
   });
-  const moving = sqlite.prepare<[], { n: number }>(
-    `SELECT count(*) n FROM Instance i WHERE i.status = 'active'
-       AND NOT EXISTS (SELECT 1 FROM OutboxEffect e WHERE e.instanceId = i.id AND e.status = 'unknown')`,
-  );
+  const moving = customersStillMoving(sqlite);
   engine.start();
   const enrolled = new Set(
     sqlite
@@ -159,17 +157,7 @@ async function main() {
     const waiting = cases.filter(([j, c]) => j === journey && !enrolled.has(c)).map(([, c]) => c);
     if (waiting.length) engine.enrollMany(journey, waiting);
   }
-  process.stdout.write('ready\n');
-  for (;;) {
-    if (mode === 'finish' && moving.get()?.n === 0) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  await engine.stop();
-  await db.close();
-  process.stdout.write('finished\n');
+  await runUntilKilledOrSettled({ engine, db, mode, settled: () => moving() === 0, everyMs: 20 });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runCrashChild(main);

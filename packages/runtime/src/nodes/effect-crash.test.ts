@@ -3,7 +3,6 @@
 // open claims are settled: asked (the provider has it → no second call; it never got it → called
 // again), called again with the same Idempotency-Key (the shipped core.webhook: the receiver
 // de-duplicates), or parked for an operator when the provider cannot be asked.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.ts';
+import { type CrashChild, spawnCrashChild } from '../engine/crash-child.test-helper.ts';
 import { resolveUnknownOutcome } from '../server/unknown-outcomes.ts';
 
 const child = fileURLToPath(new URL('./effect-crash.child.ts', import.meta.url));
@@ -70,29 +70,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function run(
-  mode: 'kill' | 'finish',
-  db = dbPath,
-  bulk?: number,
-): { proc: ChildProcess; exited: Promise<number | null> } {
-  const args = [child, db, base, mode, ...(bulk ? [String(bulk)] : [])];
-  const proc = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: fileURLToPath(new URL('../../', import.meta.url)),
-    env: { ...process.env, WEBHOOK_SECRET: 'crash-hook-secret' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr?.on('data', (d) => {
-    stderr += String(d);
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    proc.on('exit', (code) => {
-      if (code !== 0 && code !== null) console.error(stderr);
-      resolve(code);
-    }),
-  );
-  return { proc, exited };
-}
+const run = (mode: 'kill' | 'finish', db = dbPath, bulk?: number): CrashChild =>
+  spawnCrashChild(child, [db, base, mode, ...(bulk ? [String(bulk)] : [])], { WEBHOOK_SECRET: 'crash-hook-secret' });
 
 const posts = (prefix: string) => requests.filter((r) => r.startsWith(`POST /${prefix}`));
 

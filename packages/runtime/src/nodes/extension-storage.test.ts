@@ -1,23 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../db/database.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../db/database.ts';
+import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createExtensionStorage, MAX_VALUE_BYTES } from './extension-storage.ts';
 
-let dir: string;
+const cleanups = cleanupAfterEach();
 let db: Database;
 const clock = new ManualClock(Date.UTC(2026, 2, 2, 2, 0, 0));
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'extension-storage-'));
-  db = await openDatabase(join(dir, 'test.db'));
-});
-afterEach(async () => {
-  await db.close();
-  rmSync(dir, { recursive: true, force: true });
+  db = await scratchDatabase('extension-storage', cleanups);
 });
 
 describe('extension storage', () => {

@@ -1,10 +1,7 @@
 // What the provider end-to-end tests (sms, wecom, coupons services) share: minimal entry, wait and
 // end nodes so each test draws only the provider's own nodes, a scratch database, and row readers.
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   createNodeRegistry,
   defineNode,
@@ -16,9 +13,8 @@ import {
   t,
 } from '@siyu/shared';
 import express from 'express';
-import { afterEach } from 'vitest';
 import { z } from 'zod';
-import { type Database, openDatabase } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 import type { JourneyEngine } from '../engine/api.ts';
 import type { Logger } from '../logger.ts';
 import { webhookRouter } from '../server/webhooks.ts';
@@ -82,30 +78,16 @@ const testonly = defineNodePackage({
 /** The provider's package plus the test-only nodes. */
 export const registryWith = (pkg: NodePackage): NodeRegistry => createNodeRegistry([pkg, testonly]);
 
-/** Cleanups run after each test, last registered first. */
-export function cleanupAfterEach(): Array<() => Promise<void>> {
-  const cleanups: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  return cleanups;
-}
-
-/** A migrated SQLite database in a scratch folder, removed by `cleanups`. */
-export async function scratchDatabase(prefix: string, cleanups: Array<() => Promise<void>>): Promise<Database> {
-  const dir = mkdtempSync(join(tmpdir(), `siyu-${prefix}-`));
-  const db = await openDatabase(join(dir, 'test.db'));
-  cleanups.push(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-  });
-  return db;
-}
+export { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 
 export const oneRow = (db: Database, sql: string, ...params: unknown[]) =>
   db.sqlite.prepare(sql).get(...params) as Record<string, unknown>;
 export const allRows = (db: Database, sql: string, ...params: unknown[]) =>
   db.sqlite.prepare(sql).all(...params) as Array<Record<string, unknown>>;
+
+/** POSTs a JSON text the way the providers' callbacks do. */
+export const postJson = (url: string, json: string) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json });
 
 /** Serves the packages' webhooks on a local port like the server does; returns `http://…/webhooks`. */
 export async function serveWebhooks(

@@ -10,6 +10,7 @@ import {
   allRows,
   cleanupAfterEach,
   oneRow,
+  postJson,
   registryWith,
   scratchDatabase,
   serveWebhooks,
@@ -64,15 +65,33 @@ async function setup() {
   const engine = createEngine({ db, registry, executors: [...pkg.executors], clock, logger });
   const base = `${await serveWebhooks([pkg], engine, logger, cleanups)}/sms`;
   const token = await services.callbackToken();
-  return { db, fake, clock, engine, pkg, base, services, token };
+  /** Posts records to an Aliyun callback (`receipts`: SmsReport, `replies`: SmsUp) with the deployment token. */
+  const aliyun = (kind: 'receipts' | 'replies', records: unknown[]) =>
+    postJson(`${base}/aliyun/${kind}?token=${token}`, JSON.stringify(records));
+  return { db, fake, clock, engine, pkg, base, services, token, aliyun };
 }
+
+/** Aliyun's receipt (SmsReport) saying the message reached `phone` (a mainland number without +86). */
+const deliveredReceipt = (phone: string, bizId: unknown, outId: unknown) => [
+  {
+    phone_number: phone,
+    send_time: '2026-11-23 10:00:00',
+    report_time: '2026-11-23 10:00:03',
+    success: true,
+    err_code: 'DELIVERED',
+    err_msg: '用户接收成功',
+    sms_size: '1',
+    biz_id: bizId,
+    out_id: outId,
+  },
+];
 
 const one = oneRow;
 const all = allRows;
 
 describe('SMS end to end: journey → Aliyun fake → receipts and replies', () => {
   it('sends once, never to an opted-out number, and a re-run effect does not send again', async () => {
-    const { db, fake, clock, engine, pkg, base, token } = await setup();
+    const { db, fake, clock, engine, pkg, base, aliyun } = await setup();
     publishJourney(db.sqlite, 'j1', journey);
     const [c1, c2] = addCustomers(db.sqlite, 'c', 10, 12) as [string, string];
     db.sqlite.prepare(`UPDATE Customer SET attributes = '{"name":"王芳"}' WHERE id = ?`).run(c1);
@@ -128,25 +147,9 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
     expect(all(db, 'SELECT id FROM Message')).toHaveLength(1);
 
     // Delivery receipt over HTTP, twice (Aliyun retries): one status change, one event.
-    const receipt = JSON.stringify([
-      {
-        phone_number: '13800000010',
-        send_time: '2026-11-23 10:00:00',
-        report_time: '2026-11-23 10:00:03',
-        success: true,
-        err_code: 'DELIVERED',
-        err_msg: '用户接收成功',
-        sms_size: '1',
-        biz_id: m.providerMessageId,
-        out_id: m.idempotencyKey,
-      },
-    ]);
+    const receipt = deliveredReceipt('13800000010', m.providerMessageId, m.idempotencyKey);
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${base}/aliyun/receipts?token=${token}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: receipt,
-      });
+      const res = await aliyun('receipts', receipt);
       expect(await res.json()).toEqual({ code: 0, msg: '接收成功' });
     }
     expect(one(db, 'SELECT status FROM Message').status).toBe('delivered');
@@ -160,19 +163,9 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
     expect(one(db, "SELECT customerId FROM Event WHERE type = 'link.clicked'").customerId).toBe(c1);
 
     // Replying R opts the number out: the next send is refused.
-    const reply = await fetch(`${base}/aliyun/replies?token=${token}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([
-        {
-          phone_number: '13800000010',
-          content: 'R',
-          send_time: '2026-11-23 10:05:00',
-          dest_code: '01',
-          sequence_id: 7,
-        },
-      ]),
-    });
+    const reply = await aliyun('replies', [
+      { phone_number: '13800000010', content: 'R', send_time: '2026-11-23 10:05:00', dest_code: '01', sequence_id: 7 },
+    ]);
     expect(reply.status).toBe(200);
     expect(one(db, "SELECT customerId, reason FROM OptOut WHERE address = '+8613800000010'")).toEqual({
       customerId: c1,
@@ -190,12 +183,7 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
            providerMessageId, sentAt) VALUES ('k', ?, 'sms', 'aliyun', 'notice', '+8613800000040', 'x', 1, 'sent', 'BIZ', 1)`,
       )
       .run(c);
-    const post = (path: string, body: unknown) =>
-      fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    const post = (path: string, body: unknown) => postJson(`${base}${path}`, JSON.stringify(body));
     const optOut = [{ phone_number: '13800000040', content: 'R', send_time: '2026-11-23 10:05:00', sequence_id: 1 }];
     const newcomer = { mobile: '13900000099', text: '你好', time: 1763863200 };
     const receipt = [{ mobile: '13800000040', report_status: 'FAIL', sid: 'BIZ' }];
@@ -222,7 +210,7 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
   });
 
   it('a send whose answer was lost is found by QuerySendDetails (no resend); its receipt matches by out_id', async () => {
-    const { db, fake, clock, engine, base, token } = await setup();
+    const { db, fake, clock, engine, aliyun } = await setup();
     publishJourney(db.sqlite, 'j1', journey);
     const [c1] = addCustomers(db.sqlite, 'c', 20, 21) as [string];
     fake.loseAnswers = 1;
@@ -236,23 +224,7 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
     expect(one(db, 'SELECT nodeId FROM Instance WHERE customerId = ?', c1).nodeId).toBe('done');
     const m = one(db, 'SELECT idempotencyKey, status, providerMessageId FROM Message');
     expect(m).toMatchObject({ status: 'sent', providerMessageId: null });
-    const res = await fetch(`${base}/aliyun/receipts?token=${token}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([
-        {
-          phone_number: '13800000020',
-          send_time: '2026-11-23 10:00:00',
-          report_time: '2026-11-23 10:00:03',
-          success: true,
-          err_code: 'DELIVERED',
-          err_msg: '用户接收成功',
-          sms_size: '1',
-          biz_id: fake.sent[0]?.id,
-          out_id: m.idempotencyKey,
-        },
-      ]),
-    });
+    const res = await aliyun('receipts', deliveredReceipt('13800000020', fake.sent[0]?.id, m.idempotencyKey));
     expect(res.status).toBe(200);
     expect(one(db, 'SELECT status, providerMessageId FROM Message')).toEqual({
       status: 'delivered',

@@ -1,21 +1,9 @@
-import { wecomPackage } from '@siyu/nodes-wecom';
-import { createWecomServerPackage, type WecomAppConfig } from '@siyu/nodes-wecom/server';
-import { contactAddedXml, contactEditedXml, startFakeWecom } from '@siyu/nodes-wecom/testing';
+import { contactAddedXml, contactEditedXml } from '@siyu/nodes-wecom/testing';
 import { describe, expect, it } from 'vitest';
 import { graphOf, publishJourney } from '../../bench/fixtures.ts';
-import { ManualClock } from '../engine/api.ts';
-import { createEngine } from '../engine/engine.ts';
 import { importCustomers } from '../import/import-customers.ts';
-import { createLogger } from '../logger.ts';
-import {
-  allRows,
-  cleanupAfterEach,
-  oneRow,
-  registryWith,
-  scratchDatabase,
-  serveWebhooks,
-} from './provider-journeys.test-helper.ts';
-import { createWecomServices } from './wecom-services.ts';
+import { allRows, cleanupAfterEach, oneRow } from './provider-journeys.test-helper.ts';
+import { wecomJourneys } from './wecom-journeys.test-helper.ts';
 
 const cleanups = cleanupAfterEach();
 
@@ -35,21 +23,7 @@ const journey = graphOf(
 );
 
 async function setup() {
-  const db = await scratchDatabase('wecom-phone', cleanups);
-  const fake = await startFakeWecom();
-  cleanups.push(() => fake.close());
-  const clock = new ManualClock(Date.now());
-  const logger = createLogger('silent');
-  const services = createWecomServices({ db, clock, logger, wecom: fake.config as WecomAppConfig });
-  const pkg = createWecomServerPackage(services);
-  const engine = createEngine({
-    db,
-    registry: registryWith(wecomPackage),
-    executors: [...pkg.executors],
-    clock,
-    logger,
-  });
-  const url = `${await serveWebhooks([pkg], engine, logger, cleanups)}/wecom/callback`;
+  const { db, fake, clock, engine, url } = await wecomJourneys('wecom-phone', cleanups, 'fake');
   const post = async (xml: string) => {
     const { query, body } = fake.callback(xml);
     const res = await fetch(`${url}?${new URLSearchParams(query)}`, { method: 'POST', body });

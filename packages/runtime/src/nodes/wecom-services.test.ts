@@ -1,22 +1,9 @@
-import { wecomPackage } from '@siyu/nodes-wecom';
-import { createWecomServerPackage, type WecomAppConfig } from '@siyu/nodes-wecom/server';
-import { contactAddedXml, type FakeWecom, startFakeWecom } from '@siyu/nodes-wecom/testing';
+import { contactAddedXml } from '@siyu/nodes-wecom/testing';
 import { describe, expect, it } from 'vitest';
 import { graphOf, publishJourney } from '../../bench/fixtures.ts';
-import { ManualClock } from '../engine/api.ts';
-import { createEngine } from '../engine/engine.ts';
-import { createLogger } from '../logger.ts';
-import {
-  allRows,
-  cleanupAfterEach,
-  oneRow,
-  registryWith,
-  scratchDatabase,
-  serveWebhooks,
-} from './provider-journeys.test-helper.ts';
-import { createWecomServices, wecomConfigFromEnv } from './wecom-services.ts';
-
-const registry = registryWith(wecomPackage);
+import { allRows, cleanupAfterEach, oneRow } from './provider-journeys.test-helper.ts';
+import { wecomJourneys } from './wecom-journeys.test-helper.ts';
+import { wecomConfigFromEnv } from './wecom-services.ts';
 
 const cleanups = cleanupAfterEach();
 
@@ -38,21 +25,7 @@ const welcomeJourney = graphOf(
   { quietHours: { enabled: false } },
 );
 
-async function setup(mode: 'fake' | 'sandbox') {
-  const db = await scratchDatabase('wecom', cleanups);
-  let fake: FakeWecom | undefined;
-  if (mode === 'fake') {
-    fake = await startFakeWecom();
-    cleanups.push(() => (fake as FakeWecom).close());
-  }
-  const clock = new ManualClock(Date.now());
-  const logger = createLogger('silent');
-  const services = createWecomServices({ db, clock, logger, wecom: fake ? (fake.config as WecomAppConfig) : null });
-  const pkg = createWecomServerPackage(services);
-  const engine = createEngine({ db, registry, executors: [...pkg.executors], clock, logger });
-  const url = `${await serveWebhooks([pkg], engine, logger, cleanups)}/wecom/callback`;
-  return { db, fake, clock, engine, pkg, services, url };
-}
+const setup = (mode: 'fake' | 'sandbox') => wecomJourneys('wecom', cleanups, mode);
 
 const one = oneRow;
 const all = allRows;

@@ -1,13 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerNodePackage } from '@siyu/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../auth/api-keys.ts';
-import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';
+import { addCustomer, createHarness, type Harness, listenOnLoopback } from '../trpc/harness.test-helper.ts';
 import { createApp } from './app.ts';
 
 /**
@@ -62,10 +61,7 @@ let base: string;
 beforeEach(async () => {
   h = await createHarness();
   const app = createApp({ db: h.db, editorDist: '/nonexistent', api: h.deps, serverPackages: [shopPackage] });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = await listenOnLoopback(app));
 });
 afterEach(async () => {
   await new Promise((resolve) => server.close(resolve));
@@ -129,10 +125,7 @@ describe('HTTP: editor', () => {
     const dist = mkdtempSync(join(tmpdir(), 'siyu-dist-'));
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>编辑器</title>');
     const app = createApp({ db: h.db, editorDist: dist, api: h.deps });
-    const editor = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const url = `http://127.0.0.1:${(editor.address() as AddressInfo).port}`;
+    const { server: editor, base: url } = await listenOnLoopback(app);
     try {
       expect(await (await fetch(`${url}/journeys/j_123`)).text()).toContain('编辑器');
       expect((await fetch(`${url}/trpc/journeys.list`)).status).toBe(401);

@@ -1,12 +1,11 @@
 // Bad input over real HTTP: every answer is a 4xx naming the problem, with a request id and no
 // stack trace or file path, and nothing is half-written.
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ServerNodePackage } from '@siyu/shared';
 import { strToU8, zipSync } from 'fflate';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';
+import { addCustomer, createHarness, type Harness, listenOnLoopback } from '../trpc/harness.test-helper.ts';
 import { createApp } from './app.ts';
 
 /** A webhook that always fails, to see what a server error looks like from outside. */
@@ -31,10 +30,7 @@ let cookie: string;
 beforeEach(async () => {
   h = await createHarness();
   const app = createApp({ db: h.db, editorDist: '/nonexistent', api: h.deps, serverPackages: [brokenPackage] });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = await listenOnLoopback(app));
   const login = await post('auth.login', { username: 'admin', password: 'secret-password' });
   cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
 });
@@ -206,12 +202,9 @@ describe('HTTP: bad input', () => {
       serverPackages: [brokenPackage],
       logger,
     });
-    const logged = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
+    const { server: logged, base: loggedBase } = await listenOnLoopback(app);
     try {
-      const port = (logged.address() as AddressInfo).port;
-      const res = await fetch(`http://127.0.0.1:${port}/webhooks/broken/hook`, { method: 'POST', body: '{}' });
+      const res = await fetch(`${loggedBase}/webhooks/broken/hook`, { method: 'POST', body: '{}' });
       const id = res.headers.get('x-request-id') as string;
       const entries = lines.map(
         (l) => JSON.parse(l) as { requestId?: string; err?: { message: string; stack: string } },

@@ -8,13 +8,12 @@
 // so CI is deterministic; set FUZZ_SEED=random to explore).
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Statement } from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.ts';
 import { createServerPackages } from '../nodes/registry.ts';
-import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';
+import { addCustomer, createHarness, type Harness, listenOnLoopback } from '../trpc/harness.test-helper.ts';
 import { appRouter } from '../trpc/router.ts';
 import { createApp } from './app.ts';
 import { hostileJson, inputsFor, toJson } from './zod-arbitrary.test-helper.ts';
@@ -42,10 +41,7 @@ beforeAll(async () => {
   h = await createHarness({ nodes: 'product' });
   const serverPackages = createServerPackages({ db: h.db, clock: h.clock, logger: createLogger('silent') });
   const app = createApp({ db: h.db, editorDist: '/nonexistent', api: h.deps, serverPackages });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = await listenOnLoopback(app));
   webhookRoutes = serverPackages.flatMap((p) =>
     (p.webhooks ?? []).map((r) => ({
       method: r.method === 'GET' ? ('GET' as const) : ('POST' as const),

@@ -1,21 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../db/database.ts';
+import { dirname, join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../db/database.ts';
+import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { createApp } from './app.ts';
 import { HEALTH_COUNT_CAP } from './health.ts';
 
-let dir: string;
+const cleanups = cleanupAfterEach();
 let db: Database;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'siyu-health-'));
-  db = await openDatabase(join(dir, 'health.db'));
-});
-afterEach(async () => {
-  await db.close();
-  rmSync(dir, { recursive: true, force: true });
+  db = await scratchDatabase('health', cleanups);
 });
 
 function addEffects(count: number, dueAt: number, status = 'pending', offset = 0): void {
@@ -39,7 +33,7 @@ beforeEach(() => {
 
 /** The app's own /health (on the real clock: the rows are placed relative to NOW). */
 async function health() {
-  const app = createApp({ db, editorDist: join(dir, 'none') });
+  const app = createApp({ db, editorDist: join(dirname(db.path), 'none') });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   try {

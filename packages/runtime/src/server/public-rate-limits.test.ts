@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../trpc/harness.test-helper.ts';
+import { createHarness, type Harness, listenOnLoopback } from '../trpc/harness.test-helper.ts';
 import { createApp } from './app.ts';
 
 let h: Harness;
@@ -16,10 +15,7 @@ beforeEach(async () => {
     trustProxy: 'loopback',
     publicRateLimits: { linksPerMinute: 5, webhooksPerMinute: 8 },
   });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = await listenOnLoopback(app));
 });
 afterEach(async () => {
   await new Promise((resolve) => server.close(resolve));

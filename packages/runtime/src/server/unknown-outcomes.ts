@@ -26,17 +26,8 @@ export interface UnknownOutcome {
   message: { provider: string; recipient: string; content: string; claimedAt: number } | null;
 }
 
-interface Row {
-  effectId: number;
-  key: string;
-  journeyId: string;
-  nodeId: string;
-  nodeType: string;
-  instanceId: number;
-  customerId: string;
-  attempts: number;
-  reason: string | null;
-  since: string;
+/** The step's columns as answered, and the claimed message's (all null when there is none). */
+interface Row extends Omit<UnknownOutcome, 'message'> {
   provider: string | null;
   recipient: string | null;
   content: string | null;
@@ -62,25 +53,11 @@ export function listUnknownOutcomes(
        ORDER BY e.id LIMIT ?`,
     )
     .all(...[filter.journeyId, ...(filter.nodeId ? [filter.nodeId] : []), filter.limit]) as Row[];
-  return rows.map((r) => ({
-    effectId: r.effectId,
-    key: r.key,
-    journeyId: r.journeyId,
-    nodeId: r.nodeId,
-    nodeType: r.nodeType,
-    instanceId: r.instanceId,
-    customerId: r.customerId,
-    attempts: r.attempts,
-    reason: r.reason,
-    since: r.since,
+  return rows.map(({ provider, recipient, content, claimedAt, ...step }) => ({
+    ...step,
     message:
-      r.provider !== null
-        ? {
-            provider: r.provider,
-            recipient: r.recipient ?? '',
-            content: r.content ?? '',
-            claimedAt: Number(r.claimedAt),
-          }
+      provider !== null
+        ? { provider, recipient: recipient ?? '', content: content ?? '', claimedAt: Number(claimedAt) }
         : null,
   }));
 }

@@ -2,13 +2,12 @@
 // URLs in and out (channels, SMS tracked links), and the SMS callbacks' per-deployment token.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.ts';
 import { createServerPackages } from '../nodes/registry.ts';
-import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';
+import { addCustomer, createHarness, type Harness, listenOnLoopback } from '../trpc/harness.test-helper.ts';
 import { createApp } from './app.ts';
 
 let h: Harness;
@@ -28,10 +27,7 @@ beforeEach(async () => {
     sandbox: true,
   });
   const app = createApp({ db: h.db, editorDist, api: h.deps, serverPackages });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = await listenOnLoopback(app));
   h.deps.publicUrl = base;
 });
 afterEach(async () => {

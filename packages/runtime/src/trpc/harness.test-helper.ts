@@ -1,6 +1,8 @@
 // A real server stack for router and HTTP tests: temp SQLite, the real engine on a manual clock,
 // the bench's sample node package (real node definitions + sandbox executors over the database).
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeRegistry, type JourneyGraphInput, type NodeExecutor } from '@siyu/shared';
@@ -136,4 +138,14 @@ export async function addCustomer(
       tags: { create: (opts.tags ?? []).map((tag) => ({ tag })) },
     },
   });
+}
+
+/** Serves `app` (an express app) on a free loopback port: the server, to close, and its base URL. */
+export async function listenOnLoopback(app: {
+  listen(port: number, host: string, ready: () => void): Server;
+}): Promise<{ server: Server; base: string }> {
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
-import { recordAudit } from '../../audit/record.ts';
+import { type AuditAction, recordAudit } from '../../audit/record.ts';
 import { CredentialInputError, createCredentialStore, credentialTypesOf } from '../../credentials/store.ts';
 import { toCredentialTypeInfo } from '../../credentials/type-info.ts';
 import type { Context } from '../context.ts';
@@ -16,6 +16,20 @@ const Name = z.string().trim().min(1, '请填写名称 / name is required').max(
 const Fields = z.record(z.string().max(100), z.unknown()).refine((v) => Object.keys(v).length <= 50, 'too many fields');
 
 const storeOf = (ctx: Context) => ctx.credentials ?? createCredentialStore(ctx.db);
+
+/** Who changes a credential and when: the store stamps the row with both. */
+const changedBy = (ctx: { operator: { username: string }; clock: Context['clock'] }) => ({
+  by: ctx.operator.username,
+  now: new Date(ctx.clock.now()),
+});
+
+/** An audit entry about one credential; `details` names things, never a secret value. */
+const auditCredential = (
+  ctx: Parameters<typeof recordAudit>[0],
+  action: Extract<AuditAction, `credential.${string}`>,
+  id: string,
+  details: Record<string, string>,
+) => recordAudit(ctx, action, { type: 'credential', id }, details);
 
 /** The store's input errors as tRPC errors with the field named (issues) and a code. */
 async function answering<T>(work: Promise<T>): Promise<T> {
@@ -47,18 +61,8 @@ export const credentialsRouter = router({
   create: adminProcedure
     .input(z.object({ type: z.string().min(1).max(100), name: Name, fields: Fields }))
     .mutation(async ({ ctx, input }) => {
-      const created = await answering(
-        storeOf(ctx).create(ctx.registry, input, { by: ctx.operator.username, now: new Date(ctx.clock.now()) }),
-      );
-      await recordAudit(
-        ctx,
-        'credential.create',
-        { type: 'credential', id: created.id },
-        {
-          kind: created.type,
-          name: created.name,
-        },
-      );
+      const created = await answering(storeOf(ctx).create(ctx.registry, input, changedBy(ctx)));
+      await auditCredential(ctx, 'credential.create', created.id, { kind: created.type, name: created.name });
       return created;
     }),
 
@@ -66,33 +70,18 @@ export const credentialsRouter = router({
   update: adminProcedure
     .input(z.object({ id: CredentialId, name: Name.optional(), fields: Fields.optional() }))
     .mutation(async ({ ctx, input }) => {
-      const { credential, changedFields } = await answering(
-        storeOf(ctx).update(ctx.registry, input, { by: ctx.operator.username, now: new Date(ctx.clock.now()) }),
-      );
+      const { credential, changedFields } = await answering(storeOf(ctx).update(ctx.registry, input, changedBy(ctx)));
       // Field names only: which fields changed, never their values.
-      await recordAudit(
-        ctx,
-        'credential.update',
-        { type: 'credential', id: credential.id },
-        {
-          name: credential.name,
-          changed: changedFields.join(','),
-        },
-      );
+      await auditCredential(ctx, 'credential.update', credential.id, {
+        name: credential.name,
+        changed: changedFields.join(','),
+      });
       return credential;
     }),
 
   delete: adminProcedure.input(z.object({ id: CredentialId })).mutation(async ({ ctx, input }) => {
     const deleted = await answering(storeOf(ctx).delete(input.id));
-    await recordAudit(
-      ctx,
-      'credential.delete',
-      { type: 'credential', id: deleted.id },
-      {
-        kind: deleted.type,
-        name: deleted.name,
-      },
-    );
+    await auditCredential(ctx, 'credential.delete', deleted.id, { kind: deleted.type, name: deleted.name });
     return { ok: true };
   }),
 });
