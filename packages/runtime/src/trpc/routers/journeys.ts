@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type JourneyGraph,
-  JourneyGraphSchema,
-  migrateGraphLeniently,
-  parsePauseReason,
-  validateGraph,
-} from '@siyu/shared';
+import { type JourneyGraph, JourneyGraphSchema, migrateGraphLeniently, parsePauseReason } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { journeySettingsChanges } from '../../audit/journey-settings.ts';
 import { recordAudit, thenAudit } from '../../audit/record.ts';
 import type { Database } from '../../db/database.ts';
-import { credentialProblems } from '../../server/credential-problems.ts';
 import { diffGraphs } from '../../server/graph-diff.ts';
 import { publishDraft } from '../../server/publish.ts';
+import { publishProblems } from '../../server/reference-problems.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);
@@ -60,7 +54,7 @@ export const journeysRouter = router({
     // The editor edits configs in the installed schema: a draft saved at an older node version is
     // shown upgraded (and saved upgraded the next time the operator saves).
     const draft = migrateGraphLeniently(journey.draft, ctx.registry);
-    return { ...journey, draft, problems: validateGraph(draft, ctx.registry) };
+    return { ...journey, draft, problems: await publishProblems(ctx.db, ctx.registry, draft) };
   }),
 
   create: operatorProcedure
@@ -122,7 +116,7 @@ export const journeysRouter = router({
       if (Object.keys(changed).length)
         await recordAudit(ctx, 'journey.settings', { type: 'journey', id: input.id }, changed);
       const journey = present(await loadJourney(ctx.db, input.id));
-      return { ...journey, problems: validateGraph(journey.draft, ctx.registry) };
+      return { ...journey, problems: await publishProblems(ctx.db, ctx.registry, journey.draft) };
     }),
 
   /** Validates a graph (the given one, or the saved draft) against the node registry. */
@@ -131,10 +125,7 @@ export const journeysRouter = router({
     .query(async ({ ctx, input }) => {
       const graph = input.graph ?? (input.id ? present(await loadJourney(ctx.db, input.id)).draft : undefined);
       if (!graph) throw new TRPCError({ code: 'BAD_REQUEST', message: 'id or graph is required' });
-      const problems = [
-        ...validateGraph(graph, ctx.registry),
-        ...(await credentialProblems(ctx.db, ctx.registry, graph)),
-      ];
+      const problems = await publishProblems(ctx.db, ctx.registry, graph);
       return { ok: problems.length === 0, problems };
     }),
 
