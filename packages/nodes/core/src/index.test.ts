@@ -63,7 +63,7 @@ describe('core package', () => {
     const mustPick: Record<string, string[]> = { 'core.channelEntry': ['channelIds'] };
     for (const node of corePackage.nodes) {
       const parsed = node.config.safeParse(node.defaultConfig);
-      const issues = parsed.error?.issues.map((i) => i.path.join('.')) ?? [];
+      const issues = parsed.error?.issues.map((i: { path: PropertyKey[] }) => i.path.join('.')) ?? [];
       expect(issues, node.type).toEqual(mustPick[node.type] ?? []);
       expect(node.label['zh-CN']).not.toBe(node.label.en);
     }
