@@ -124,6 +124,8 @@ export interface ResourceResolver {
   /** The kind in words, for the problem a marketer reads: 优惠券批次 / coupon stock. */
   label: LocalizedText;
   resolve(ids: readonly string[]): Promise<ReadonlyMap<string, ResolvedResource>>;
+  /** Every resource of the kind an operator may pick (for a template's walk-through), if listable. */
+  list?(): Promise<Array<ResolvedResource & { id: string }>>;
 }
 
 /**
@@ -158,7 +160,7 @@ export async function resourceProblems(
         code: 'resourceMissing',
         nodeId,
         path: ref.path,
-        params: { kind: ref.kind },
+        params: { kind: ref.kind, ...(ref.of ? { of: ref.of } : {}) },
         message: PROBLEM_MESSAGES.resourceMissing({ kind: resolver.label }),
       });
     } else if (ref.of && resource.of !== ref.of) {

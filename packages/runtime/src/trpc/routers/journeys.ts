@@ -8,6 +8,7 @@ import type { Database } from '../../db/database.ts';
 import { diffGraphs } from '../../server/graph-diff.ts';
 import { publishDraft } from '../../server/publish.ts';
 import { publishProblems } from '../../server/reference-problems.ts';
+import { applyPicks, isTemplate, TEMPLATE_CREATOR, templateNeeds } from '../../server/templates.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);
@@ -43,10 +44,72 @@ export const journeysRouter = router({
           updatedAt: true,
           createdAt: true,
           pausedReason: true,
+          createdBy: true,
+          templateKey: true,
         },
       });
-      // Set when the engine paused a journey it cannot run: the list says why.
-      return rows.map((r) => ({ ...r, pausedReason: parsePauseReason(r.pausedReason) ?? null }));
+      // Templates are listed apart (journeys.templates); set when the engine paused a journey it
+      // cannot run, pausedReason says why.
+      return rows
+        .filter((r) => !isTemplate(r))
+        .map(({ createdBy: _by, templateKey: _key, ...r }) => ({
+          ...r,
+          pausedReason: parsePauseReason(r.pausedReason) ?? null,
+        }));
+    }),
+
+  /** The template gallery, each with what it names that this workspace does not have yet. */
+  templates: viewerProcedure.query(async ({ ctx }) => {
+    const rows = await ctx.db.prisma.journey.findMany({
+      where: { createdBy: TEMPLATE_CREATOR, status: { not: 'archived' } },
+      orderBy: { name: 'asc' },
+    });
+    const templates = [];
+    for (const row of rows.filter(isTemplate)) {
+      const { draft } = present(row);
+      templates.push({
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        nodeCount: draft.nodes.length,
+        needs: await templateNeeds(ctx.db, ctx.registry, migrateGraphLeniently(draft, ctx.registry)),
+      });
+    }
+    return templates;
+  }),
+
+  /**
+   * A new journey from a template, with the operator's own resources picked for the template's
+   * references (`picks`, from `templates[].needs`); references left unpicked stay problems to fix.
+   */
+  fromTemplate: operatorProcedure
+    .input(
+      z.object({
+        id: Id,
+        name: z.string().trim().min(1).max(100).optional(),
+        picks: z
+          .array(z.object({ nodeId: z.string().min(1).max(100), path: z.string().min(1).max(200), id: Id }))
+          .max(200)
+          .default([]),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const template = await loadJourney(ctx.db, input.id);
+      if (!isTemplate(template)) throw notFound('模板 Template', input.id);
+      const draft = migrateGraphLeniently(present(template).draft, ctx.registry);
+      const picked = applyPicks(draft, await templateNeeds(ctx.db, ctx.registry, draft), input.picks);
+      if (!picked.ok) throw new TRPCError({ code: 'BAD_REQUEST', message: picked.message });
+      const journey = await ctx.db.prisma.journey.create({
+        data: {
+          id: `j_${randomUUID()}`,
+          name: input.name ?? template.name,
+          description: template.description,
+          draft: JSON.stringify(picked.graph),
+          templateKey: template.templateKey,
+          createdBy: ctx.operator.username,
+        },
+      });
+      return present(journey);
     }),
 
   get: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
