@@ -34,9 +34,9 @@ describe('template gallery', () => {
     );
     const card = templates.find((t) => t.name === '包裹卡引流');
     expect(card?.needs.map((n) => [n.label['zh-CN'], n.node['zh-CN'], n.path])).toEqual([
-      ['渠道', '渠道活码入口', 'channelIds[0]'],
-      ['优惠券批次', '发放优惠券', 'stockId'],
-      ['优惠券批次', '发放优惠券', 'stockId'],
+      ['渠道', '包裹卡扫码加企微', 'channelIds[0]'],
+      ['优惠券批次', '发5元无门槛券', 'stockId'],
+      ['优惠券批次', '发满59减20券', 'stockId'],
     ]);
     expect(card?.needs[1]?.options.map((o) => o.name).sort()).toEqual(['复购券', '首单券']);
 

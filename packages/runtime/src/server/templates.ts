@@ -2,7 +2,7 @@
 // published are templates, listed apart from the operator's journeys. A template names the
 // playbook's own channel and coupon stocks, which do not exist in a new workspace; creating a
 // journey from it walks through each such reference (pick one of yours) before the copy is made.
-import type { GraphProblem, JourneyGraph, LocalizedText, NodeRegistry } from '@siyu/shared';
+import { type GraphProblem, type JourneyGraph, type LocalizedText, type NodeRegistry, t } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
 import { referenceProblems } from './reference-problems.ts';
 import { workspaceResolvers } from './workspace-resources.ts';
@@ -21,7 +21,7 @@ export function isTemplate(row: {
 /** One reference of a template that the workspace cannot resolve, with what may replace it. */
 export interface TemplateNeed {
   nodeId: string;
-  /** The node type's label ("发放优惠券"), so the walk-through names the step, not its id. */
+  /** The node's own label ("发5元无门槛券"), else its type's ("发放优惠券"): the step, not its id. */
   node: LocalizedText;
   path: string;
   kind: string;
@@ -47,13 +47,14 @@ export async function templateNeeds(
   for (const kind of new Set(missing.map((p) => p.params?.kind ?? ''))) {
     listed.set(kind, (await resolvers.get(kind)?.list?.()) ?? []);
   }
-  const types = new Map(graph.nodes.map((n) => [n.id, n.type]));
+  const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   return missing.map((p) => {
     const kind = p.params?.kind ?? '';
     const of = p.params?.of;
+    const node = nodes.get(p.nodeId);
     return {
       nodeId: p.nodeId,
-      node: registry.get(types.get(p.nodeId) ?? '')?.label ?? { 'zh-CN': p.nodeId, en: p.nodeId },
+      node: node?.label ? t(node.label, node.label) : (registry.get(node?.type ?? '')?.label ?? t(p.nodeId, p.nodeId)),
       path: p.path,
       kind,
       label: resolvers.get(kind)?.label ?? { 'zh-CN': kind, en: kind },
