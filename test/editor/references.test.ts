@@ -2,7 +2,9 @@
 // in the workspace (a template's, or deleted ones) shows both in the editor's problems panel, in
 // words, on their nodes; clicking a problem selects its node, where the missing channel can be
 // unticked and another stock chosen, and only then does the editor say it is ready. A coupon node
-// dragged in new names no stock and says to pick one. Against the real server on scratch SQLite.
+// dragged in new names no stock and says to pick one. Templates are listed apart, and using one
+// walks through its channel and coupon stock (pick yours, or create a stock). Against the real
+// server on scratch SQLite.
 import { join } from 'node:path';
 import { openDatabase } from '@siyu/runtime';
 import { graphOf } from '@siyu/runtime/testing';
@@ -39,7 +41,30 @@ async function seed(dbPath: string): Promise<void> {
       ],
     );
     await db.prisma.journey.create({
-      data: { id: 'card', name: '包裹卡引流（模板）', draft: JSON.stringify(graph), createdBy: 'test' },
+      data: { id: 'card', name: '包裹卡引流（旧稿）', draft: JSON.stringify(graph), createdBy: 'test' },
+    });
+    // What the example loader makes of examples/<folder>/journey.json: a template.
+    const template = graphOf(
+      [
+        ['scan', 'core.channelEntry', { channelIds: ['ch_package_card'], variants: [] }],
+        ['coupon', 'coupons.issue', { stockId: 'pkg-hook-a' }],
+        ['done', 'core.exit', { reason: 'done' }],
+      ],
+      [
+        ['scan', 'next', 'coupon'],
+        ['coupon', 'issued', 'done'],
+      ],
+    );
+    (template.nodes[1] as { label?: string }).label = '发5元无门槛券';
+    await db.prisma.journey.create({
+      data: {
+        id: 'tpl',
+        name: '包裹卡引流',
+        description: '扫码加企微，发券',
+        draft: JSON.stringify(template),
+        templateKey: 'example:package-card',
+        createdBy: 'examples',
+      },
     });
   } finally {
     await db.close();
@@ -72,7 +97,7 @@ describe('workspace references in the editor', () => {
     await page.locator('input').nth(1).fill('secret123');
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForSelector('[data-testid=journey-list]');
-    await page.locator('tbody tr', { hasText: '包裹卡引流' }).first().click();
+    await page.locator('tbody tr', { hasText: '包裹卡引流（旧稿）' }).first().click();
     await page.waitForSelector('.react-flow__pane');
 
     // Not "ready": both references are reported, by kind, with no raw id in the text.
@@ -109,5 +134,39 @@ describe('workspace references in the editor', () => {
       targetPosition: { x: 700, y: 500 },
     });
     await expect.poll(async () => (await problems(page).allTextContents()).join(' ')).toContain('请选择券批次');
+  });
+
+  it('lists templates apart; using one walks through its channel and stock, creating a stock on the spot', {
+    timeout: 120_000,
+  }, async () => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${real.base}/`);
+    await page.waitForSelector('[data-testid=journey-list]');
+    // The template is in the gallery, not among the journeys, and says what it needs.
+    const card = page.locator('[data-template="包裹卡引流"]');
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await page.locator('tbody tr td:first-child').allTextContents()).toEqual(['包裹卡引流（旧稿）']);
+    expect(await card.getByTestId('template-needs').textContent()).toBe('需要准备：渠道 ×1、优惠券批次 ×1');
+
+    await card.getByTestId('use-template').click();
+    const walk = page.getByTestId('template-walkthrough');
+    expect(await walk.locator('[data-need="coupons.stock"]').textContent()).toContain(
+      '「发5元无门槛券」需要一个优惠券批次',
+    );
+    await walk.locator('[data-need="core.channel"] select').selectOption({ label: '双十一包裹卡' });
+    await walk.getByTestId('new-stock').click();
+    await walk.locator('[data-testid=new-stock-form] input').first().fill('扫码礼券');
+    await walk.getByTestId('save-stock').click();
+    await expect
+      .poll(() => walk.locator('[data-need="coupons.stock"] select option:checked').textContent())
+      .toBe('扫码礼券');
+    await page.screenshot({ path: join(shots, 'references-03-template-walkthrough.png') });
+    await walk.getByTestId('template-journey-name').fill('我的包裹卡');
+    await walk.getByTestId('create-from-template').click();
+
+    // The new journey names the operator's channel and stock: nothing to fix.
+    await page.waitForSelector('.react-flow__pane');
+    await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('可以发布');
+    expect(await page.locator('.toolbar-title').textContent()).toContain('我的包裹卡');
   });
 });

@@ -24,6 +24,7 @@ import { loginErrorText } from './login-error.ts';
 import { PausedBanner, PausedNote } from './PausedReason.tsx';
 import { type PageRoute, usePageRoute } from './routes.ts';
 import { api, saveDraft } from './server-api.ts';
+import { TemplateGallery } from './TemplateGallery.tsx';
 import { usePolling } from './use-polling.ts';
 
 type JourneyRow = Awaited<ReturnType<typeof api.journeys.list.query>>[number];
@@ -219,6 +220,7 @@ function Journeys() {
           })}
         </tbody>
       </table>
+      <TemplateGallery onCreated={async (created) => setOpen(await api.journeys.get.query({ id: created.id }))} />
     </main>
   );
 }
