@@ -30,7 +30,9 @@ describe('wecom definitions', () => {
     expect(() => createNodeRegistry([wecomPackage])).not.toThrow();
     for (const node of wecomPackage.nodes) {
       // A new invite names no group chat (the operator enters theirs); every other default parses.
-      const issues = node.config.safeParse(node.defaultConfig).error?.issues.map((i: { path: PropertyKey[] }) => i.path.join('.')) ?? [];
+      const issues =
+        node.config.safeParse(node.defaultConfig).error?.issues.map((i: { path: PropertyKey[] }) => i.path.join('.')) ??
+        [];
       expect(issues, node.type).toEqual(node === inviteToGroup ? ['chatIds'] : []);
       expect(node.label['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
       expect(node.label.en.length).toBeGreaterThan(0);
