@@ -138,6 +138,9 @@ describe('acceptance: new contact reception (新客承接)', () => {
     await inspector().getByTestId('filter-match').selectOption('any');
     await shot(editor, '03-condition-builder');
     await node(4).click();
+    // A new invite names no group chat (no made-up default): the operator enters theirs.
+    await inspector().locator('[data-field="chatIds"] input').fill('wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA');
+    await inspector().locator('[data-field="chatIds"] input').press('Enter');
     await inspector().locator('[data-field="state"] input').fill('reception');
     await node(5).click();
     await inspector().locator('[data-field="reason"] input').fill('承接完成');

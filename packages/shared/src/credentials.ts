@@ -5,9 +5,9 @@
 // runtime stores them encrypted and never sends a secret field back to the browser.
 // Anchor: n8n's credential types. Browser-safe: no Node APIs here.
 import { z } from 'zod';
-import { formatPath } from './graph.ts';
 import type { LocalizedText } from './i18n.ts';
 import { PermanentError } from './node-sdk.ts';
+import { resourceRef } from './resource-refs.ts';
 
 /** Widget names the editor's form understands for credentials (see SchemaForm). */
 export const SECRET_WIDGET = 'secret';
@@ -40,11 +40,19 @@ export function secretField(options: { label?: LocalizedText; maxLength?: number
  * that type; the executor reads it with `credentials.get(type, config.<field>)`.
  */
 export function credentialField(type: string, options: { label?: LocalizedText } = {}) {
-  return z
-    .string({ message: '请选择凭据 / choose a credential' })
-    .regex(CREDENTIAL_ID_PATTERN, { message: '请选择凭据 / choose a credential' })
-    .meta({ widget: CREDENTIAL_WIDGET, credentialType: type, ...(options.label ? { label: options.label } : {}) });
+  // A credential is one kind of workspace resource: the same check as a coupon stock or a channel.
+  return resourceRef(
+    CREDENTIAL_RESOURCE_KIND,
+    z
+      .string({ message: '请选择凭据 / choose a credential' })
+      .regex(CREDENTIAL_ID_PATTERN, { message: '请选择凭据 / choose a credential' })
+      .meta({ widget: CREDENTIAL_WIDGET, credentialType: type, ...(options.label ? { label: options.label } : {}) }),
+    { of: type },
+  );
 }
+
+/** The resource kind of stored credentials (`of` is the credential type). */
+export const CREDENTIAL_RESOURCE_KIND = 'credential';
 
 // biome-ignore lint/suspicious/noExplicitAny: a credential type's schema is any object schema.
 export type CredentialSchema = z.ZodObject<any>;
@@ -89,53 +97,11 @@ function metaOf(schema: z.ZodType): Record<string, unknown> | undefined {
   return undefined;
 }
 
-function unwrapObject(schema: z.ZodType): z.ZodObject | undefined {
-  let current: z.ZodType | undefined = schema;
-  for (let depth = 0; current && depth < 6; depth++) {
-    if (current instanceof z.ZodObject) return current;
-    current = innerOf(current);
-  }
-  return undefined;
-}
-
 /** Keys of a credential type's secret fields (top level: credential schemas are flat forms). */
 export function secretKeysOf(schema: CredentialSchema): string[] {
   return Object.entries(schema.shape as Record<string, z.ZodType>)
     .filter(([, field]) => metaOf(field)?.widget === SECRET_WIDGET)
     .map(([key]) => key);
-}
-
-/** A credential a node's config refers to. */
-export interface CredentialRef {
-  /** Config path of the field, e.g. `credentialId`. */
-  path: string;
-  type: string;
-  id: string;
-}
-
-/**
- * The credential ids a node config refers to, with the type each field expects: walks the config
- * schema's objects (not arrays) for `credentialField`s. For publish checks and the editor.
- */
-export function credentialRefsOf(configSchema: z.ZodType, config: unknown): CredentialRef[] {
-  const refs: CredentialRef[] = [];
-  const walk = (schema: z.ZodType, value: unknown, path: PropertyKey[], depth: number) => {
-    const object = unwrapObject(schema);
-    if (!object || depth > 4 || !value || typeof value !== 'object') return;
-    for (const [key, field] of Object.entries(object.shape as Record<string, z.ZodType>)) {
-      const fieldValue = (value as Record<string, unknown>)[key];
-      const meta = metaOf(field);
-      if (meta?.widget === CREDENTIAL_WIDGET && typeof meta.credentialType === 'string') {
-        if (typeof fieldValue === 'string' && fieldValue !== '') {
-          refs.push({ path: formatPath([...path, key]), type: meta.credentialType, id: fieldValue });
-        }
-      } else {
-        walk(field, fieldValue, [...path, key], depth + 1);
-      }
-    }
-  };
-  walk(configSchema, config, [], 0);
-  return refs;
 }
 
 /** Why a credential could not be handed to an executor (no such credential, another type, unreadable). */

@@ -18,6 +18,7 @@ export * from './node-sdk.ts';
 export * from './pause-reason.ts';
 export * from './phone.ts';
 export * from './registry.ts';
+export * from './resource-refs.ts';
 export * from './server-sdk.ts';
 export * from './settings.ts';
 export * from './template.ts';

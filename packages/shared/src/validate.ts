@@ -12,6 +12,8 @@ export interface GraphProblem {
   edgeId?: string;
   /** Path inside the node's config, for invalid config, e.g. `variants[1].weight`. */
   path?: string;
+  /** Machine-readable details (e.g. `{ kind: 'coupons.stock' }`), never shown as they are. */
+  params?: Record<string, string>;
   message: LocalizedText;
 }
 

@@ -34,12 +34,15 @@ export const PROBLEM_MESSAGES = {
     t(`「${p.type}」入口最多只能有 ${p.max} 个`, `At most ${p.max} "${p.type}" entry node(s) allowed`),
   cycleWithoutWait: (p: { nodes: string }) =>
     t(`循环（${p.nodes}）中没有等待节点，会无限循环`, `The loop ${p.nodes} has no wait in it and would run forever`),
-  credentialMissing: () =>
-    t('所选凭据不存在（已删除？），请重新选择', 'The chosen credential does not exist (deleted?); choose another'),
-  credentialWrongType: (p: { name: string; expected: string; actual: string }) =>
+  resourceMissing: (p: { kind: LocalizedText }) =>
     t(
-      `凭据「${p.name}」的类型是 ${p.actual}，此处需要 ${p.expected}`,
-      `Credential "${p.name}" is a ${p.actual}; this field needs a ${p.expected}`,
+      `${p.kind['zh-CN']}不存在（未创建或已删除），请选择或新建`,
+      `This ${p.kind.en} does not exist (never created, or deleted): choose or create one`,
+    ),
+  resourceWrongType: (p: { kind: LocalizedText; name: string; expected: string; actual: string }) =>
+    t(
+      `${p.kind['zh-CN']}「${p.name}」的类型是 ${p.actual}，此处需要 ${p.expected}`,
+      `${p.kind.en} "${p.name}" is a ${p.actual}; this field needs a ${p.expected}`,
     ),
 } satisfies Record<string, (params: never) => LocalizedText>;
 

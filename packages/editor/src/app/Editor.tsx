@@ -1,4 +1,10 @@
-import { type GraphProblem, type JourneyGraph, type JourneySettings, validateGraph } from '@siyu/shared';
+import {
+  type GraphProblem,
+  type JourneyGraph,
+  type JourneySettings,
+  validateGraph,
+  WORKSPACE_PROBLEM_CODES,
+} from '@siyu/shared';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -52,6 +58,11 @@ export interface EditorProps {
   stats?: ReadonlyMap<string, NodeStats>;
   graph: JourneyGraph;
   onChange: (graph: JourneyGraph) => void;
+  /**
+   * The server's problems with the saved draft. Those only the server can find (a channel or
+   * coupon stock that does not exist in the workspace) join the local ones.
+   */
+  serverProblems?: readonly GraphProblem[];
   onPublish: (graph: JourneyGraph) => void;
   title: React.ReactNode;
   /** Painted over the canvas: live edge shares, a simulated path. */
@@ -114,11 +125,19 @@ function EditorInner(props: EditorProps) {
     },
     [],
   );
+  const problems = useMemo(() => {
+    const nodeIds = new Set(checked.graph.nodes.map((n) => n.id));
+    // A server problem about a node deleted since the last save is gone with it.
+    const workspace = (props.serverProblems ?? []).filter(
+      (p) => WORKSPACE_PROBLEM_CODES.has(p.code) && p.nodeId && nodeIds.has(p.nodeId),
+    );
+    return workspace.length ? [...checked.problems, ...workspace] : checked.problems;
+  }, [checked, props.serverProblems]);
   const problemsByNode = useMemo(() => {
     const map = new Map<string, GraphProblem[]>();
-    for (const p of checked.problems) if (p.nodeId) map.set(p.nodeId, [...(map.get(p.nodeId) ?? []), p]);
+    for (const p of problems) if (p.nodeId) map.set(p.nodeId, [...(map.get(p.nodeId) ?? []), p]);
     return map;
-  }, [checked.problems]);
+  }, [problems]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<FlowNode>[]) => {
@@ -347,7 +366,7 @@ function EditorInner(props: EditorProps) {
   );
   const selectedNodes = doc.nodes.filter((n) => n.selected);
   const inspected = selectedNodes.length === 1 ? selectedNodes[0] : undefined;
-  const errorCount = checked.problems.length;
+  const errorCount = problems.length;
   // The config schema of a node in the checked graph (the one the problems are about).
   const configOf = useMemo(() => {
     const types = new Map(checked.graph.nodes.map((n) => [n.id, n.type]));
@@ -465,7 +484,7 @@ function EditorInner(props: EditorProps) {
             />
           )}
         </div>
-        <ProblemsPanel problems={checked.problems} onSelect={selectNode} configOf={configOf} />
+        <ProblemsPanel problems={problems} onSelect={selectNode} configOf={configOf} />
       </div>
     </EditorContext.Provider>
   );

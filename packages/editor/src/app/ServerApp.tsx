@@ -24,6 +24,7 @@ import { loginErrorText } from './login-error.ts';
 import { PausedBanner, PausedNote } from './PausedReason.tsx';
 import { type PageRoute, usePageRoute } from './routes.ts';
 import { api, saveDraft } from './server-api.ts';
+import { TemplateGallery } from './TemplateGallery.tsx';
 import { usePolling } from './use-polling.ts';
 
 type JourneyRow = Awaited<ReturnType<typeof api.journeys.list.query>>[number];
@@ -219,6 +220,7 @@ function Journeys() {
           })}
         </tbody>
       </table>
+      <TemplateGallery onCreated={async (created) => setOpen(await api.journeys.get.query({ id: created.id }))} />
     </main>
   );
 }
@@ -242,6 +244,9 @@ function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () =>
   const [showVersions, setShowVersions] = useState(false);
   const [simPath, setSimPath] = useState<CanvasOverlay>();
   const [notice, setNotice] = useState('');
+  // What the server finds in the saved draft (references to missing channels, stocks…): refreshed
+  // by every save, which the editor already debounces.
+  const [serverProblems, setServerProblems] = useState(journey.problems);
   const onChange = useCallback(
     (graph: JourneyGraph) => {
       queue.current = queue.current.then(async () => {
@@ -254,7 +259,8 @@ function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () =>
             conflicted.current = true;
             return setSaveState('conflict');
           }
-          revision.current = result;
+          revision.current = result.revision;
+          setServerProblems(result.problems);
           lastSaved.current = text;
           setSaveState('saved');
         } catch {
@@ -298,6 +304,7 @@ function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () =>
         overlay={overlay}
         onNodeCustomers={status.liveVersionId ? onNodeCustomers : undefined}
         graph={journey.draft}
+        serverProblems={serverProblems}
         onChange={onChange}
         onPublish={(graph) => setPublishing(graph)}
         banner={

@@ -1,4 +1,5 @@
 import type { AppRouter } from '@siyu/runtime';
+import type { GraphProblem } from '@siyu/shared';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 
 /**
@@ -19,15 +20,18 @@ export async function probeServer(): Promise<{ signedIn: boolean } | undefined> 
   }
 }
 
-/** Saves a draft with optimistic concurrency: returns the new revision, or 'conflict' on 409. */
+/**
+ * Saves a draft with optimistic concurrency: returns the new revision and the server's problems
+ * with the saved draft (they include references to missing workspace resources), or 'conflict' on 409.
+ */
 export async function saveDraft(
   id: string,
   expectedRevision: number,
   draft: Parameters<typeof api.journeys.updateDraft.mutate>[0]['draft'],
-): Promise<number | 'conflict'> {
+): Promise<{ revision: number; problems: GraphProblem[] } | 'conflict'> {
   try {
     const saved = await api.journeys.updateDraft.mutate({ id, expectedRevision, draft });
-    return saved.draftRevision;
+    return { revision: saved.draftRevision, problems: saved.problems };
   } catch (error) {
     if ((error as { data?: { code?: string } }).data?.code === 'CONFLICT') return 'conflict';
     throw error;

@@ -91,7 +91,10 @@ function SinglePicker({ value, onChange, kind }: PickerProps & { kind: 'segment'
   return (
     <select value={current} onChange={(e) => onChange(e.target.value || undefined)} data-picker={kind}>
       <option value="">{tr('请选择', 'Choose…')}</option>
-      {current && !options.some((o) => o.id === current) && <option value={current}>{current}</option>}
+      {/* A template's or a deleted one: named as missing (not by its id) until another is chosen. */}
+      {current && !options.some((o) => o.id === current) && (
+        <option value={current}>{tr('（不存在，请重新选择）', '(does not exist: choose another)')}</option>
+      )}
       {options.map((o) => (
         <option key={o.id} value={o.id}>
           {o.label}
@@ -121,10 +124,19 @@ function ChannelsPicker({ value, onChange }: PickerProps) {
       />
     );
   }
-  if (options.length === 0)
+  // Chosen ids the workspace does not have (a template's, an archived channel) stay visible and
+  // can be unticked; otherwise they would hide in the config and fail at publish.
+  const missing = chosen.filter((id) => !options.some((o) => o.id === id));
+  if (options.length === 0 && missing.length === 0)
     return <span className="muted">{tr('还没有渠道，请先创建渠道', 'No channels yet: create one first')}</span>;
   return (
     <div className="checkbox-list" data-picker="channels">
+      {missing.map((id, i) => (
+        <label key={`missing-${id}`} className="missing" data-missing-channel={i}>
+          <input type="checkbox" checked onChange={() => onChange(chosen.filter((c) => c !== id))} />
+          {tr('不存在的渠道（取消勾选以移除）', 'A channel that does not exist (untick to remove)')}
+        </label>
+      ))}
       {options.map((o) => (
         <label key={o.id}>
           <input

@@ -1,6 +1,15 @@
 // Entry triggers: how a customer gets into a journey. Each is pure config → EntryTrigger; the
 // runtime does the enrolling (event entries on ingest, audience entries on a schedule).
-import { DurationSchema, defineNode, durationToMs, EventTypeSchema, type Filter, FilterSchema, t } from '@siyu/shared';
+import {
+  DurationSchema,
+  defineNode,
+  durationToMs,
+  EventTypeSchema,
+  type Filter,
+  FilterSchema,
+  resourceRef,
+  t,
+} from '@siyu/shared';
 import { z } from 'zod';
 import { NEXT_PORT } from './ports.ts';
 
@@ -20,11 +29,14 @@ export const channelEntry = defineNode({
     'Starts when a customer comes in through the chosen channels (live code, package card, SMS link, store poster), attributed to channel and variant',
   ),
   config: z.object({
-    channelIds: z
-      .array(z.string().trim().min(1).max(100))
-      .min(1, { message: '至少选择一个渠道 / choose at least one channel' })
-      .max(50)
-      .meta({ widget: 'channels', label: t('渠道', 'Channels') }),
+    channelIds: resourceRef(
+      'core.channel',
+      z
+        .array(z.string().trim().min(1).max(100))
+        .min(1, { message: '至少选择一个渠道 / choose at least one channel' })
+        .max(50)
+        .meta({ widget: 'channels', label: t('渠道', 'Channels') }),
+    ),
     /** Only these variants of the channels (empty: every variant). */
     variants: z
       .array(z.string().trim().min(1).max(50))
@@ -32,7 +44,8 @@ export const channelEntry = defineNode({
       .default([])
       .meta({ widget: 'tags', label: t('仅限版本（留空为全部）', 'Only variants (empty: all)') }),
   }),
-  defaultConfig: { channelIds: ['default'], variants: [] },
+  // No channel until the operator ticks one of theirs (a hidden made-up one could not be unticked).
+  defaultConfig: { channelIds: [], variants: [] },
   outputs: NEXT_PORT,
   entry: {
     trigger: (config) => {
@@ -82,13 +95,16 @@ export const audienceEntry = defineNode({
   config: z
     .object({
       /** A saved segment; its filter is read when the entry runs. */
-      segmentId: z
-        .string()
-        .trim()
-        .min(1)
-        .max(100)
-        .optional()
-        .meta({ widget: 'segment', label: t('已保存人群', 'Saved segment') }),
+      segmentId: resourceRef(
+        'core.segment',
+        z
+          .string()
+          .trim()
+          .min(1)
+          .max(100)
+          .optional()
+          .meta({ widget: 'segment', label: t('已保存人群', 'Saved segment') }),
+      ),
       /** Used when no segment is chosen (and ANDed with it when both are). */
       filter: filter.meta({ label: t('圈选条件', 'Conditions') }),
       schedule: z

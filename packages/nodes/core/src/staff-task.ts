@@ -1,7 +1,7 @@
 // Staff task (SOP reminder): where no API can act for a staff member (a 1:1 chat, a phone call,
 // moments), the journey asks the customer's owner to do it, then waits until it is marked done or
 // expires.
-import { DurationSchema, defineNode, durationToMs, t } from '@siyu/shared';
+import { DurationSchema, defineNode, durationToMs, resourceRef, t } from '@siyu/shared';
 import { z } from 'zod';
 
 /** Event the server emits when a staff member marks a task done (data.taskId = the task id). */
@@ -34,12 +34,15 @@ export const staffTask = defineNode({
         label: t('任务说明（可用 {{displayName}} 等变量）', 'Instructions ({{displayName}} etc.)'),
       }),
     /** Used when the customer has no owner. */
-    fallbackAssignee: z
-      .string()
-      .trim()
-      .max(64)
-      .default('')
-      .meta({ widget: 'wecomUser', label: t('无归属员工时指派给', 'If no owner, assign to') }),
+    fallbackAssignee: resourceRef(
+      'wecom.staff',
+      z
+        .string()
+        .trim()
+        .max(64)
+        .default('')
+        .meta({ widget: 'wecomUser', label: t('无归属员工时指派给', 'If no owner, assign to') }),
+    ),
     expiresAfter: DurationSchema.meta({ widget: 'duration', label: t('过期时间', 'Expires after') }),
   }),
   defaultConfig: { title: '一对一私聊回访', body: '', fallbackAssignee: '', expiresAfter: { amount: 2, unit: 'days' } },

@@ -3,9 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { couponsPackage, IssueCouponConfigSchema, issueCoupon } from './index.ts';
 
 describe('coupons.issue definition', () => {
-  it('has a default config that parses, both ports and the failure port', () => {
-    const config = IssueCouponConfigSchema.parse(issueCoupon.defaultConfig);
-    expect(config).toEqual({ stockId: 'welcome' });
+  it('a new node names no stock (the operator picks one of theirs); both ports and the failure port', () => {
+    const fresh = IssueCouponConfigSchema.safeParse(issueCoupon.defaultConfig);
+    expect(fresh.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['stockId', '请选择券批次 / choose a coupon stock'],
+    ]);
+    const config = IssueCouponConfigSchema.parse({ stockId: 'stock_1' });
     expect(outputsOf(issueCoupon, config).map((p) => p.id)).toEqual(['issued', 'failed']);
     expect(issueCoupon.effect).toEqual({ failurePort: 'failed' });
     expect(issueCoupon.label).toEqual({ 'zh-CN': '发放优惠券', en: 'Issue coupon' });

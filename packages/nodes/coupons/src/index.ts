@@ -4,7 +4,7 @@
 // There is deliberately no "wait for redemption" node: redemption and expiry come back as the
 // events `coupon.redeemed` / `coupon.expired` (data: { couponId, stockId, orderId? }), so
 // `core.waitForEvent` with a timeout does the waiting (see README.md).
-import { defineNode, defineNodePackage, t } from '@siyu/shared';
+import { defineNode, defineNodePackage, resourceRef, t } from '@siyu/shared';
 import { z } from 'zod';
 
 /** Events the coupon package emits (both are in KNOWN_EVENT_TYPES). */
@@ -12,12 +12,15 @@ export const COUPON_EVENTS = { redeemed: 'coupon.redeemed', expired: 'coupon.exp
 
 export const IssueCouponConfigSchema = z.object({
   /** Id of a CouponStock (our id, not the provider's stock id): budget, per-customer cap, validity. */
-  stockId: z
-    .string()
-    .trim()
-    .min(1, { message: '请选择券批次 / choose a coupon stock' })
-    .max(100)
-    .meta({ widget: 'couponStock', label: t('券批次', 'Coupon stock') }),
+  stockId: resourceRef(
+    'coupons.stock',
+    z
+      .string()
+      .trim()
+      .min(1, { message: '请选择券批次 / choose a coupon stock' })
+      .max(100)
+      .meta({ widget: 'couponStock', label: t('券批次', 'Coupon stock') }),
+  ),
 });
 export type IssueCouponConfig = z.output<typeof IssueCouponConfigSchema>;
 
@@ -32,7 +35,8 @@ export const issueCoupon = defineNode({
     'Issues one coupon from a stock; a retried step never issues twice; budget or per-customer cap reached goes to "failed"',
   ),
   config: IssueCouponConfigSchema,
-  defaultConfig: { stockId: 'welcome' },
+  // No stock until the operator picks one of theirs: a made-up id would pass the form and fail at run time.
+  defaultConfig: { stockId: '' },
   outputs: [
     { id: 'issued', label: t('已发券', 'Issued') },
     { id: 'failed', label: t('发券失败', 'Failed'), required: false },

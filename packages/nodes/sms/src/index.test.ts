@@ -51,16 +51,19 @@ describe('renderTemplate / isOptOutReply', () => {
 });
 
 describe('sms.send config', () => {
-  it('parses the default config', () => {
-    expect(SendSmsConfigSchema.parse(sendSms.defaultConfig).kind).toBe('notice');
+  const filled = { ...sendSms.defaultConfig, templateCode: 'SMS_123456789', signName: '品牌名' };
+  it('a new node asks for the template code and sign name (no placeholders that fail at the provider)', () => {
+    const fresh = SendSmsConfigSchema.safeParse(sendSms.defaultConfig);
+    expect(fresh.error?.issues.map((i) => i.path.join('.'))).toEqual(['templateCode', 'signName']);
+    expect(SendSmsConfigSchema.parse(filled).kind).toBe('notice');
   });
   it('requires unsubscribe text on marketing messages, naming the field', () => {
-    const r = SendSmsConfigSchema.safeParse({ ...sendSms.defaultConfig, kind: 'marketing' });
+    const r = SendSmsConfigSchema.safeParse({ ...filled, kind: 'marketing' });
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.path).toEqual(['content']);
     expect(r.error?.issues[0]?.message).toContain('拒收请回复R');
     const ok = SendSmsConfigSchema.safeParse({
-      ...sendSms.defaultConfig,
+      ...filled,
       kind: 'marketing',
       content: '大促开始 拒收请回复R',
     });
@@ -68,7 +71,7 @@ describe('sms.send config', () => {
   });
   it('rejects a missing template code and a bad tracked link URL', () => {
     const r = SendSmsConfigSchema.safeParse({
-      ...sendSms.defaultConfig,
+      ...filled,
       templateCode: '',
       trackedLink: { url: 'nope' },
     });
@@ -76,7 +79,7 @@ describe('sms.send config', () => {
   });
   it('refuses tracked links that would run script (javascript:, data:) — http(s) only', () => {
     for (const url of ['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>']) {
-      const r = SendSmsConfigSchema.safeParse({ ...sendSms.defaultConfig, trackedLink: { url } });
+      const r = SendSmsConfigSchema.safeParse({ ...filled, trackedLink: { url } });
       expect(
         r.error?.issues.map((i) => [i.path.join('.'), i.message]),
         url,

@@ -73,9 +73,11 @@ export const sendSms = defineNode({
     'Sends a provider template SMS; opted-out numbers are skipped, marketing SMS carry unsubscribe text',
   ),
   config: SendSmsConfigSchema,
+  // Template code and sign name are approved in the provider's console and kept nowhere here, so a
+  // new node asks for the operator's own instead of carrying placeholders that fail at the provider.
   defaultConfig: {
-    templateCode: 'SMS_000000',
-    signName: '品牌名',
+    templateCode: '',
+    signName: '',
     content: '{{displayName}}您好，您的会员权益已到账。',
     params: { name: '{{displayName}}' },
     kind: 'notice',

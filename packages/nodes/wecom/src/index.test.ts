@@ -19,11 +19,21 @@ const customer: CustomerView = {
 };
 const ctx = { customer, now: new Date('2026-11-23T03:00:00Z'), random: 0.5, visitKey: 'i:n:1' };
 
+/** A node's default config with the group chat an operator would enter. */
+const filled = (n: (typeof wecomPackage.nodes)[number]) =>
+  n === inviteToGroup
+    ? { ...inviteToGroup.defaultConfig, chatIds: ['wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA'] }
+    : n.defaultConfig;
+
 describe('wecom definitions', () => {
   it('every default config parses and every node has zh-CN and en labels', () => {
     expect(() => createNodeRegistry([wecomPackage])).not.toThrow();
     for (const node of wecomPackage.nodes) {
-      expect(node.config.safeParse(node.defaultConfig).success, node.type).toBe(true);
+      // A new invite names no group chat (the operator enters theirs); every other default parses.
+      const issues =
+        node.config.safeParse(node.defaultConfig).error?.issues.map((i: { path: PropertyKey[] }) => i.path.join('.')) ??
+        [];
+      expect(issues, node.type).toEqual(node === inviteToGroup ? ['chatIds'] : []);
       expect(node.label['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
       expect(node.label.en.length).toBeGreaterThan(0);
       expect(node.icon).not.toBe('');
@@ -47,8 +57,7 @@ describe('wecom definitions', () => {
   });
 
   it('has the fixed ports', () => {
-    const ports = (n: (typeof wecomPackage.nodes)[number]) =>
-      outputsOf(n, n.config.parse(n.defaultConfig)).map((p) => p.id);
+    const ports = (n: (typeof wecomPackage.nodes)[number]) => outputsOf(n, n.config.parse(filled(n))).map((p) => p.id);
     expect(ports(welcome)).toEqual(['sent', 'failed', 'skipped']);
     expect(ports(markTags)).toEqual(['next', 'failed']);
     expect(ports(inviteToGroup)).toEqual(['joined', 'notJoined']);
@@ -62,18 +71,18 @@ describe('wecom definitions', () => {
     expect(empty.success).toBe(false);
     expect(empty.error?.issues[0]?.path).toEqual(['text']);
     const tooMany = inviteToGroup.config.safeParse({
-      ...inviteToGroup.defaultConfig,
+      ...filled(inviteToGroup),
       chatIds: ['a', 'b', 'c', 'd', 'e', 'f'],
     });
     expect(tooMany.error?.issues[0]?.path).toEqual(['chatIds']);
-    const longState = inviteToGroup.config.safeParse({ ...inviteToGroup.defaultConfig, state: 'x'.repeat(31) });
+    const longState = inviteToGroup.config.safeParse({ ...filled(inviteToGroup), state: 'x'.repeat(31) });
     expect(longState.error?.issues[0]?.path).toEqual(['state']);
     const noTags = markTags.config.safeParse({ groupName: 'g', add: [], remove: [] });
     expect(noTags.error?.issues[0]?.path).toEqual(['add']);
   });
 
   it('inviteToGroup waits for a join with its state and chat, or times out', () => {
-    const config = inviteToGroup.config.parse(inviteToGroup.defaultConfig);
+    const config = inviteToGroup.config.parse(filled(inviteToGroup));
     const spec = inviteToGroup.await?.(config, { ...ctx, effectResult: { port: 'joined' } });
     expect(spec?.events?.[0]).toMatchObject({ type: 'wecom.groupJoined', port: 'joined' });
     expect(spec?.events?.[0]?.filter?.conditions).toContainEqual({

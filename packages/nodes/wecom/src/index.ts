@@ -1,6 +1,14 @@
 // Browser-safe definitions of the WeCom (企业微信) nodes: the editor builds its palette and forms
 // from these, the runtime compiles journeys with them. Executors live in ./server.
-import { DurationSchema, defineNode, defineNodePackage, durationToMs, HttpUrlSchema, t } from '@siyu/shared';
+import {
+  DurationSchema,
+  defineNode,
+  defineNodePackage,
+  durationToMs,
+  HttpUrlSchema,
+  resourceRef,
+  t,
+} from '@siyu/shared';
 import { z } from 'zod';
 
 export { renderTemplate } from './template.ts';
@@ -97,11 +105,15 @@ export const inviteToGroup = defineNode({
     'Creates a join code (state marks the source) and waits for the join or a timeout',
   ),
   config: z.object({
-    chatIds: z
-      .array(z.string().trim().min(1))
-      .min(1, { message: '至少选择一个群 / pick at least one group chat' })
-      .max(5, { message: '最多 5 个群 / at most 5 group chats' })
-      .meta({ widget: 'wecomGroups' }),
+    // Group chats live in WeCom only: the kind is declared, and checked once something lists them.
+    chatIds: resourceRef(
+      'wecom.groupChat',
+      z
+        .array(z.string().trim().min(1))
+        .min(1, { message: '至少选择一个群 / pick at least one group chat' })
+        .max(5, { message: '最多 5 个群 / at most 5 group chats' })
+        .meta({ widget: 'wecomGroups' }),
+    ),
     state: z
       .string()
       .trim()
@@ -111,7 +123,7 @@ export const inviteToGroup = defineNode({
     timeout: DurationSchema.meta({ widget: 'duration' }),
   }),
   defaultConfig: {
-    chatIds: ['wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA'],
+    chatIds: [],
     state: 'journey-group',
     timeout: { amount: 3, unit: 'days' },
   },
@@ -153,7 +165,11 @@ export const massMessage = defineNode({
     '创建群发任务，员工在企业微信中确认发送；每位客户每月有次数上限',
     'Creates a mass-message task the staff member confirms in WeCom; limited per customer per month',
   ),
-  config: z.object({ text, attachments, sender: z.string().trim().min(1).optional().meta({ widget: 'wecomUser' }) }),
+  config: z.object({
+    text,
+    attachments,
+    sender: resourceRef('wecom.staff', z.string().trim().min(1).optional().meta({ widget: 'wecomUser' })),
+  }),
   defaultConfig: { text: '{{displayName}}，本周会员日全场 8 折', attachments: [] },
   outputs: [
     { id: 'sent', label: t('已创建', 'Sent') },

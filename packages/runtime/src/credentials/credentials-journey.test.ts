@@ -209,7 +209,12 @@ describe('credentials end to end', () => {
     expect(String((error as Error).message)).toMatch(/hook .*credential does not exist/);
     const { problems } = await operator.journeys.validate({ id: journey.id });
     expect(problems).toEqual([
-      expect.objectContaining({ code: 'credentialMissing', nodeId: 'hook', path: 'credentialId' }),
+      expect.objectContaining({
+        code: 'resourceMissing',
+        nodeId: 'hook',
+        path: 'credentialId',
+        params: { kind: 'credential' },
+      }),
     ]);
   });
 

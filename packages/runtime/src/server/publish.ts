@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type GraphProblem, type JourneyGraph, migrateGraph, type NodeRegistry, validateGraph } from '@siyu/shared';
+import { type GraphProblem, type JourneyGraph, migrateGraph, type NodeRegistry } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
-import { credentialProblems } from './credential-problems.ts';
+import { publishProblems } from './reference-problems.ts';
 
 export type PublishResult = { ok: true; versionId: string; version: number } | { ok: false; problems: GraphProblem[] };
 
@@ -17,7 +17,7 @@ export async function publishDraft(
 ): Promise<PublishResult> {
   const journey = await db.prisma.journey.findUniqueOrThrow({ where: { id: journeyId } });
   const draft = JSON.parse(journey.draft) as JourneyGraph;
-  const problems = [...validateGraph(draft, registry), ...(await credentialProblems(db, registry, draft))];
+  const problems = await publishProblems(db, registry, draft);
   if (problems.length > 0) return { ok: false, problems };
   // Validation judged the upgraded configs, so the version stores them upgraded: what was checked
   // is what runs (the compiler would upgrade them again on load, but nothing else would).

@@ -79,6 +79,7 @@ describe('access rules on every procedure', () => {
           'audiences.segments',
           'audiences.imports',
           'journeys.list',
+          'journeys.templates',
           'stats.channels',
           'customers.search',
           'staffTasks.list',

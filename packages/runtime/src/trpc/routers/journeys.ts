@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type JourneyGraph,
-  JourneyGraphSchema,
-  migrateGraphLeniently,
-  parsePauseReason,
-  validateGraph,
-} from '@siyu/shared';
+import { type JourneyGraph, JourneyGraphSchema, migrateGraphLeniently, parsePauseReason } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { journeySettingsChanges } from '../../audit/journey-settings.ts';
 import { recordAudit, thenAudit } from '../../audit/record.ts';
 import type { Database } from '../../db/database.ts';
-import { credentialProblems } from '../../server/credential-problems.ts';
 import { diffGraphs } from '../../server/graph-diff.ts';
 import { publishDraft } from '../../server/publish.ts';
+import { publishProblems } from '../../server/reference-problems.ts';
+import { applyPicks, isTemplate, TEMPLATE_CREATOR, templateNeeds } from '../../server/templates.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);
@@ -49,10 +44,72 @@ export const journeysRouter = router({
           updatedAt: true,
           createdAt: true,
           pausedReason: true,
+          createdBy: true,
+          templateKey: true,
         },
       });
-      // Set when the engine paused a journey it cannot run: the list says why.
-      return rows.map((r) => ({ ...r, pausedReason: parsePauseReason(r.pausedReason) ?? null }));
+      // Templates are listed apart (journeys.templates); set when the engine paused a journey it
+      // cannot run, pausedReason says why.
+      return rows
+        .filter((r) => !isTemplate(r))
+        .map(({ createdBy: _by, templateKey: _key, ...r }) => ({
+          ...r,
+          pausedReason: parsePauseReason(r.pausedReason) ?? null,
+        }));
+    }),
+
+  /** The template gallery, each with what it names that this workspace does not have yet. */
+  templates: viewerProcedure.query(async ({ ctx }) => {
+    const rows = await ctx.db.prisma.journey.findMany({
+      where: { createdBy: TEMPLATE_CREATOR, status: { not: 'archived' } },
+      orderBy: { name: 'asc' },
+    });
+    const templates = [];
+    for (const row of rows.filter(isTemplate)) {
+      const { draft } = present(row);
+      templates.push({
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        nodeCount: draft.nodes.length,
+        needs: await templateNeeds(ctx.db, ctx.registry, migrateGraphLeniently(draft, ctx.registry)),
+      });
+    }
+    return templates;
+  }),
+
+  /**
+   * A new journey from a template, with the operator's own resources picked for the template's
+   * references (`picks`, from `templates[].needs`); references left unpicked stay problems to fix.
+   */
+  fromTemplate: operatorProcedure
+    .input(
+      z.object({
+        id: Id,
+        name: z.string().trim().min(1).max(100).optional(),
+        picks: z
+          .array(z.object({ nodeId: z.string().min(1).max(100), path: z.string().min(1).max(200), id: Id }))
+          .max(200)
+          .default([]),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const template = await loadJourney(ctx.db, input.id);
+      if (!isTemplate(template)) throw notFound('模板 Template', input.id);
+      const draft = migrateGraphLeniently(present(template).draft, ctx.registry);
+      const picked = applyPicks(draft, await templateNeeds(ctx.db, ctx.registry, draft), input.picks);
+      if (!picked.ok) throw new TRPCError({ code: 'BAD_REQUEST', message: picked.message });
+      const journey = await ctx.db.prisma.journey.create({
+        data: {
+          id: `j_${randomUUID()}`,
+          name: input.name ?? template.name,
+          description: template.description,
+          draft: JSON.stringify(picked.graph),
+          templateKey: template.templateKey,
+          createdBy: ctx.operator.username,
+        },
+      });
+      return present(journey);
     }),
 
   get: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
@@ -60,7 +117,7 @@ export const journeysRouter = router({
     // The editor edits configs in the installed schema: a draft saved at an older node version is
     // shown upgraded (and saved upgraded the next time the operator saves).
     const draft = migrateGraphLeniently(journey.draft, ctx.registry);
-    return { ...journey, draft, problems: validateGraph(draft, ctx.registry) };
+    return { ...journey, draft, problems: await publishProblems(ctx.db, ctx.registry, draft) };
   }),
 
   create: operatorProcedure
@@ -122,7 +179,7 @@ export const journeysRouter = router({
       if (Object.keys(changed).length)
         await recordAudit(ctx, 'journey.settings', { type: 'journey', id: input.id }, changed);
       const journey = present(await loadJourney(ctx.db, input.id));
-      return { ...journey, problems: validateGraph(journey.draft, ctx.registry) };
+      return { ...journey, problems: await publishProblems(ctx.db, ctx.registry, journey.draft) };
     }),
 
   /** Validates a graph (the given one, or the saved draft) against the node registry. */
@@ -131,10 +188,7 @@ export const journeysRouter = router({
     .query(async ({ ctx, input }) => {
       const graph = input.graph ?? (input.id ? present(await loadJourney(ctx.db, input.id)).draft : undefined);
       if (!graph) throw new TRPCError({ code: 'BAD_REQUEST', message: 'id or graph is required' });
-      const problems = [
-        ...validateGraph(graph, ctx.registry),
-        ...(await credentialProblems(ctx.db, ctx.registry, graph)),
-      ];
+      const problems = await publishProblems(ctx.db, ctx.registry, graph);
       return { ok: problems.length === 0, problems };
     }),
 

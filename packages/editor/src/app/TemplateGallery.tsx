@@ -1,0 +1,214 @@
+// The template gallery, apart from the operator's journeys. A template names the playbook's own
+// channel and coupon stocks, which this workspace does not have; "use this template" walks through
+// each of them (pick one of yours, or create a coupon stock on the spot) before the copy is made,
+// so the new journey does not start with references that fail when the first customer arrives.
+import { useCallback, useEffect, useState } from 'react';
+import { useLocale } from './i18n.ts';
+import { api } from './server-api.ts';
+
+type Template = Awaited<ReturnType<typeof api.journeys.templates.query>>[number];
+type Need = Template['needs'][number];
+type Created = Awaited<ReturnType<typeof api.journeys.fromTemplate.mutate>>;
+
+const needKey = (n: Need) => `${n.nodeId}\u0000${n.path}`;
+
+/** "渠道 ×1、优惠券批次 ×2": what a template needs, by kind. */
+function needsSummary(needs: Need[], loc: (t: Need['label']) => string): string {
+  const counts = new Map<string, number>();
+  for (const n of needs) counts.set(loc(n.label), (counts.get(loc(n.label)) ?? 0) + 1);
+  return [...counts].map(([label, count]) => `${label} ×${count}`).join('、');
+}
+
+export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) => void }) {
+  const { tr, loc } = useLocale();
+  const [templates, setTemplates] = useState<Template[]>([]);
+  const [using, setUsing] = useState<Template | null>(null);
+  const reload = useCallback(() => {
+    api.journeys.templates.query().then(setTemplates, () => setTemplates([]));
+  }, []);
+  useEffect(reload, [reload]);
+  if (templates.length === 0) return null;
+  return (
+    <section className="template-gallery" data-testid="template-gallery">
+      <h2>{tr('模板库', 'Templates')}</h2>
+      <div className="template-cards">
+        {templates.map((t) => (
+          <article key={t.id} className="template-card" data-template={t.name}>
+            <h3>{t.name}</h3>
+            <p className="muted">{t.description}</p>
+            <p data-testid="template-needs">
+              {t.needs.length
+                ? `${tr('需要准备：', 'Needs: ')}${needsSummary(t.needs, loc)}`
+                : tr('无需准备，可直接使用', 'Nothing to prepare')}
+            </p>
+            <button type="button" className="primary" data-testid="use-template" onClick={() => setUsing(t)}>
+              {tr('用此模板创建', 'Use this template')}
+            </button>
+          </article>
+        ))}
+      </div>
+      {using && (
+        <Walkthrough
+          template={using}
+          onCancel={() => setUsing(null)}
+          onCreated={(journey) => {
+            setUsing(null);
+            reload();
+            onCreated(journey);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+/** One step per reference the workspace lacks: choose an existing resource, or leave it for later. */
+function Walkthrough(props: { template: Template; onCancel: () => void; onCreated: (journey: Created) => void }) {
+  const { tr, loc } = useLocale();
+  const [name, setName] = useState(props.template.name);
+  const [picks, setPicks] = useState<Record<string, string>>({});
+  // Stocks created here join every coupon step's options (one stock may serve several steps).
+  const [extra, setExtra] = useState<Record<string, Array<{ id: string; name: string }>>>({});
+  const [error, setError] = useState('');
+  const create = async () => {
+    setError('');
+    try {
+      const chosen = props.template.needs
+        .filter((n) => picks[needKey(n)])
+        .map((n) => ({ nodeId: n.nodeId, path: n.path, id: picks[needKey(n)] as string }));
+      props.onCreated(await api.journeys.fromTemplate.mutate({ id: props.template.id, name, picks: chosen }));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <div className="template-walkthrough" data-testid="template-walkthrough">
+      <h3>{tr(`用「${props.template.name}」创建旅程`, `New journey from "${props.template.name}"`)}</h3>
+      <label className="field">
+        {tr('旅程名称', 'Journey name')}
+        <input value={name} onChange={(e) => setName(e.target.value)} data-testid="template-journey-name" />
+      </label>
+      {props.template.needs.length > 0 && (
+        <p className="muted">
+          {tr(
+            '模板里的渠道和券批次属于示例，请换成你自己的（也可以稍后在画布上选择）：',
+            "The template's channels and coupon stocks are the example's: choose yours (or later, on the canvas):",
+          )}
+        </p>
+      )}
+      <ol className="template-needs">
+        {props.template.needs.map((n) => {
+          const options = [...(extra[n.kind] ?? []), ...n.options];
+          return (
+            <li key={needKey(n)} data-need={n.kind}>
+              <span>
+                {tr(`「${loc(n.node)}」需要一个${loc(n.label)}：`, `"${loc(n.node)}" needs a ${loc(n.label)}: `)}
+              </span>
+              {options.length > 0 && (
+                <select
+                  value={picks[needKey(n)] ?? ''}
+                  onChange={(e) => setPicks({ ...picks, [needKey(n)]: e.target.value })}
+                  data-testid="need-pick"
+                >
+                  <option value="">{tr('稍后再选', 'Choose later')}</option>
+                  {options.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+              {options.length === 0 && n.kind === 'core.channel' && (
+                <a href="#/channels">{tr('还没有渠道，去新建', 'No channels yet: create one')}</a>
+              )}
+              {n.kind === 'coupons.stock' && (
+                <NewStock
+                  onCreated={(stock) => {
+                    setExtra({ ...extra, [n.kind]: [stock, ...(extra[n.kind] ?? [])] });
+                    setPicks({ ...picks, [needKey(n)]: stock.id });
+                  }}
+                />
+              )}
+              {options.length === 0 && !['core.channel', 'coupons.stock'].includes(n.kind) && (
+                <span className="muted">
+                  {tr(`还没有${loc(n.label)}，请先创建`, `No ${loc(n.label)} yet: create one first`)}
+                </span>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+      {error && <p className="field-message">{error}</p>}
+      <div className="actions">
+        <button type="button" onClick={props.onCancel}>
+          {tr('取消', 'Cancel')}
+        </button>
+        <button type="button" className="primary" onClick={() => void create()} data-testid="create-from-template">
+          {tr('创建旅程', 'Create journey')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** A sandbox coupon stock in three fields (name, face value, quantity; valid 30 days from now). */
+function NewStock({ onCreated }: { onCreated: (stock: { id: string; name: string }) => void }) {
+  const { tr } = useLocale();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  const [yuan, setYuan] = useState('5');
+  const [count, setCount] = useState('1000');
+  const [error, setError] = useState('');
+  if (!open)
+    return (
+      <button type="button" className="link" onClick={() => setOpen(true)} data-testid="new-stock">
+        {tr('或新建券批次', 'or create a coupon stock')}
+      </button>
+    );
+  const save = async () => {
+    setError('');
+    const amountCents = Math.round(Number(yuan) * 100);
+    const maxCoupons = Number(count);
+    if (!name.trim() || !(amountCents > 0) || !Number.isInteger(maxCoupons) || maxCoupons <= 0) {
+      return setError(tr('请填写名称、面额和数量', 'Enter a name, face value and quantity'));
+    }
+    const now = Date.now();
+    try {
+      const stock = await api.coupons.createStock.mutate({
+        id: `stock_${crypto.randomUUID().slice(0, 12)}`,
+        name: name.trim(),
+        maxCoupons,
+        amountCents,
+        validFrom: new Date(now),
+        validTo: new Date(now + 30 * 86_400_000),
+      });
+      setOpen(false);
+      onCreated({ id: stock.id, name: stock.name });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <span className="new-stock" data-testid="new-stock-form">
+      <input placeholder={tr('券名称', 'Name')} value={name} onChange={(e) => setName(e.target.value)} />
+      <input
+        aria-label={tr('面额（元）', 'Face value (¥)')}
+        value={yuan}
+        onChange={(e) => setYuan(e.target.value)}
+        inputMode="decimal"
+        size={5}
+      />
+      <input
+        aria-label={tr('数量', 'Quantity')}
+        value={count}
+        onChange={(e) => setCount(e.target.value)}
+        inputMode="numeric"
+        size={6}
+      />
+      <button type="button" onClick={() => void save()} data-testid="save-stock">
+        {tr('新建', 'Create')}
+      </button>
+      {error && <span className="field-message">{error}</span>}
+    </span>
+  );
+}

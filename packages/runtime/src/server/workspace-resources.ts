@@ -1,0 +1,69 @@
+// The workspace resources node configs may name, each resolved against its own table: the
+// resolvers behind `resourceRef(kind, …)` fields (see @siyu/shared resource-refs.ts). Kinds that
+// have no store here are not checked, on purpose:
+// - tags (`core.updateTags`, WeCom tag names) are created on first use, so any name is valid;
+// - WeCom staff (`wecom.staff`) and group chats (`wecom.groupChat`) live in WeCom only — nothing
+//   here lists them (the sandbox has no directory), so they cannot be checked offline;
+// - SMS sign names and template codes are approved in the provider's console and kept nowhere
+//   here either (they are plain text fields, not references).
+import {
+  CREDENTIAL_RESOURCE_KIND,
+  type LocalizedText,
+  type ResolvedResource,
+  type ResourceResolver,
+  t,
+} from '@siyu/shared';
+import type { Database } from '../db/database.ts';
+
+type Row = ResolvedResource & { id: string };
+
+/** A resolver over one table: `find(ids)` answers the rows among ids, `find()` every pickable row. */
+function resolver(kind: string, label: LocalizedText, find: (ids?: string[]) => Promise<Row[]>): ResourceResolver {
+  return {
+    kind,
+    label,
+    async resolve(ids) {
+      const found = new Map<string, ResolvedResource>();
+      if (ids.length === 0) return found;
+      for (const { id, ...row } of await find([...ids])) found.set(id, row);
+      return found;
+    },
+    list: () => find(),
+  };
+}
+
+const within = (ids?: string[]) => (ids ? { id: { in: ids } } : {});
+
+/** One resolver per resource kind the runtime stores. */
+export function workspaceResolvers(db: Database): ResourceResolver[] {
+  const { prisma } = db;
+  return [
+    resolver(CREDENTIAL_RESOURCE_KIND, t('凭据', 'credential'), async (ids) =>
+      (
+        await prisma.credential.findMany({
+          where: within(ids),
+          select: { id: true, name: true, type: true },
+          orderBy: { name: 'asc' },
+        })
+      ).map((c) => ({ id: c.id, name: c.name, of: c.type })),
+    ),
+    // An archived channel no longer takes customers in: naming one is as good as naming none.
+    resolver('core.channel', t('渠道', 'channel'), (ids) =>
+      prisma.channel.findMany({
+        where: { ...within(ids), archivedAt: null },
+        select: { id: true, name: true },
+        orderBy: { createdAt: 'desc' },
+      }),
+    ),
+    resolver('core.segment', t('人群', 'segment'), (ids) =>
+      prisma.segment.findMany({ where: within(ids), select: { id: true, name: true }, orderBy: { name: 'asc' } }),
+    ),
+    resolver('coupons.stock', t('优惠券批次', 'coupon stock'), (ids) =>
+      prisma.couponStock.findMany({
+        where: within(ids),
+        select: { id: true, name: true },
+        orderBy: { createdAt: 'desc' },
+      }),
+    ),
+  ];
+}
