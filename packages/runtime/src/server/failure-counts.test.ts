@@ -1,0 +1,82 @@
+// A send that cannot happen (no phone number, a coupon batch that does not exist) is a failure on
+// the canvas, with the package's reason code in the step log for the screens to put in words.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { graphOf } from '../../bench/fixtures.ts';
+import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';
+import { journeyStats } from './journey-stats.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness({ nodes: 'product' });
+});
+afterEach(() => h.close());
+
+async function run(
+  name: string,
+  node: [string, string, Record<string, unknown>],
+  connectFailure: boolean,
+  customers = 1,
+) {
+  const op = h.as('operator');
+  const [id] = node;
+  const graph = graphOf(
+    [
+      ['entry', 'core.apiEntry', {}],
+      node,
+      ['end', 'core.exit', { reason: 'done' }],
+      ...(connectFailure
+        ? [['sorry', 'core.exit', { reason: 'failed' }] as [string, string, Record<string, unknown>]]
+        : []),
+    ],
+    [
+      ['entry', 'next', id],
+      [id, id === 'sms' ? 'sent' : 'issued', 'end'],
+      ...(connectFailure ? [[id, 'failed', 'sorry'] as [string, string, string]] : []),
+    ],
+    { quietHours: { enabled: false } },
+  );
+  const journey = await op.journeys.create({ name, graph });
+  await op.journeys.publish({ id: journey.id });
+  for (let i = 0; i < customers; i++) {
+    await addCustomer(h, `${name}-c${i}`);
+    await op.runs.enroll({ journeyId: journey.id, customerId: `${name}-c${i}` });
+    for (let t = 0; t < 3; t++) await h.engine.tick();
+  }
+  const stats = journeyStats(h.db, journey.id, undefined, h.clock.now());
+  const last = await h.db.prisma.instance.findFirstOrThrow({
+    where: { journeyId: journey.id },
+    orderBy: { id: 'desc' },
+  });
+  const errors = (await h.engine.timeline(last.id)).filter((s) => s.kind === 'error');
+  return { node: stats.nodes.find((n) => n.nodeId === id), errors };
+}
+
+describe('failed sends count as failures', () => {
+  it('an SMS to a customer without a phone: ✕ 1, ✓ 0, reason noPhone (failure port drawn)', async () => {
+    const { node, errors } = await run(
+      'sms',
+      ['sms', 'sms.send', { templateCode: 'SMS_1', signName: '品牌', content: '您好', kind: 'notice' }],
+      true,
+    );
+    expect(node).toMatchObject({ entered: 1, waiting: 0, completed: 0, failed: 1 });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ nodeId: 'sms', port: 'failed', detail: { code: 'noPhone' } });
+  });
+
+  it('a coupon from an empty batch: ✓ 1 for the first customer, ✕ 1 for the second, reason exhausted', async () => {
+    const now = h.clock.now();
+    await h.as('operator').coupons.createStock({
+      id: 'one',
+      name: '仅一张',
+      maxCoupons: 1,
+      amountCents: 500,
+      validFrom: new Date(now - 86_400_000),
+      validTo: new Date(now + 86_400_000),
+    });
+    // No failure port: the second customer leaves the journey at the coupon node.
+    const { node, errors } = await run('coupon', ['coupon', 'coupons.issue', { stockId: 'one' }], false, 2);
+    expect(node).toMatchObject({ entered: 2, waiting: 0, completed: 1, failed: 1 });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ nodeId: 'coupon', detail: { code: 'exhausted' } });
+  });
+});
