@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { forgetExistingTags, TagPicker } from '../app/TagPicker.tsx';
+import { StepFailureNote } from '../app/FailureNote.tsx';
 import { useLocale } from '../app/i18n.ts';
 import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
+import { forgetExistingTags, TagPicker } from '../app/TagPicker.tsx';
 import { usePolling } from '../app/use-polling.ts';
 import { formatTime } from './format.ts';
 import { PageNav } from './PageNav.tsx';
@@ -136,6 +137,7 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                         {STEP_KINDS[step.kind]?.[i] ?? step.kind}
                         {step.nodeId && <span className="mono"> {step.nodeId}</span>}
                         {step.port && <span className="muted"> ({step.port})</span>}
+                        <StepFailureNote step={step} />
                       </li>
                     ))}
                 </ol>

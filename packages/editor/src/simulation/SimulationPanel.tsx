@@ -1,5 +1,6 @@
 import { KNOWN_EVENT_TYPES } from '@siyu/shared';
 import { useState } from 'react';
+import { StepFailureNote } from '../app/FailureNote.tsx';
 import { useLocale } from '../app/i18n.ts';
 import { api } from '../app/server-api.ts';
 import { TagPicker } from '../app/TagPicker.tsx';
@@ -247,6 +248,7 @@ export function SimulationPanel(props: {
               <li key={n}>
                 <span className="muted">+{formatDuration(s.at - script.startAt, locale)}</span> {s.kind}{' '}
                 <span className="mono">{s.nodeId}</span>
+                <StepFailureNote step={s} />
               </li>
             ))}
           </ol>

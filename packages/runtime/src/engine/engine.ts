@@ -34,6 +34,7 @@ import { ExecutorFailures } from './executor-failures.ts';
 import { createIsolation } from './isolation.ts';
 import { orderRecorder } from './order-recorder.ts';
 import { packageJobs } from './package-jobs.ts';
+import { retryFailedStep } from './retry-step.ts';
 import { rfmRefresher } from './rfm-refresh.ts';
 import { schedulerLoop } from './scheduler-loop.ts';
 import { type InstanceRow, prepareStatements } from './statements.ts';
@@ -530,6 +531,9 @@ export function createEngine(deps: EngineDeps): DurableEngine {
         }
         return { moved };
       })();
+    },
+    async retryFailedStep(instanceId) {
+      return tx(() => retryFailedStep(db, st, stepper, instanceId, clock.now()))();
     },
     async timeline(instanceId) {
       return st.timeline.all(instanceId).map(

@@ -48,7 +48,7 @@ async function run(
     orderBy: { id: 'desc' },
   });
   const errors = (await h.engine.timeline(last.id)).filter((s) => s.kind === 'error');
-  return { node: stats.nodes.find((n) => n.nodeId === id), errors };
+  return { journeyId: journey.id, node: stats.nodes.find((n) => n.nodeId === id), errors };
 }
 
 describe('failed sends count as failures', () => {
@@ -78,5 +78,42 @@ describe('failed sends count as failures', () => {
     expect(node).toMatchObject({ entered: 2, waiting: 0, completed: 1, failed: 1 });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ nodeId: 'coupon', detail: { code: 'exhausted' } });
+  });
+});
+
+describe('retrying a failed step from the node drawer', () => {
+  it('lists the run with its reason; once the phone is added, a retry sends under a new key and the run goes on', async () => {
+    const op = h.as('operator');
+    const { journeyId } = await run(
+      'retry',
+      ['sms', 'sms.send', { templateCode: 'SMS_1', signName: '品牌', content: '您好', kind: 'notice' }],
+      false,
+    );
+    const failures = await op.runs.failures({ journeyId, nodeId: 'sms' });
+    expect(failures.total).toBe(1);
+    const [failed] = failures.items;
+    expect(failed).toMatchObject({ customerId: 'retry-c0', code: 'noPhone', retryable: true });
+    const instanceId = (failed as { instanceId: number }).instanceId;
+    // A viewer may look but not retry.
+    await expect(h.as('viewer').runs.retryStep({ instanceId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+
+    await h.db.prisma.customerIdentity.create({
+      data: { customerId: 'retry-c0', kind: 'phone', value: '+8613800138000' },
+    });
+    expect(await op.runs.retryStep({ instanceId })).toEqual({ status: 'retried', nodeId: 'sms' });
+    for (let t = 0; t < 3; t++) await h.engine.tick();
+
+    const instance = await h.db.prisma.instance.findUniqueOrThrow({ where: { id: instanceId } });
+    expect(instance).toMatchObject({ status: 'exited', nodeId: 'end', exitReason: 'done' });
+    const messages = await h.db.prisma.message.findMany({ where: { customerId: 'retry-c0' } });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.idempotencyKey).toContain(':sms:2');
+    // One retry row in the timeline, no move for it.
+    const timeline = await h.engine.timeline(instanceId);
+    expect(timeline.filter((s) => s.kind === 'retry')).toHaveLength(1);
+    expect(timeline.filter((s) => s.kind === 'move' && s.nodeId === 'sms')).toHaveLength(1);
+    // The run is no longer retryable, and retrying it again is refused with a reason.
+    expect((await op.runs.failures({ journeyId, nodeId: 'sms' })).items[0]?.retryable).toBe(false);
+    await expect(op.runs.retryStep({ instanceId })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
   });
 });
