@@ -5,6 +5,7 @@ import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { forgetExistingTags, TagPicker } from '../app/TagPicker.tsx';
 import { usePolling } from '../app/use-polling.ts';
+import { useCanEdit } from '../app/use-role.ts';
 import { formatTime } from './format.ts';
 import { PageNav } from './PageNav.tsx';
 
@@ -39,6 +40,7 @@ const IDENTITY_KINDS: Record<string, [string, string]> = {
 export function CustomerProfile({ customerId }: { customerId: string }) {
   const { tr, locale } = useLocale();
   const i = locale === 'en' ? 1 : 0;
+  const canEdit = useCanEdit();
   const { data: c, error, reload } = usePolling(() => api.customers.get.query({ id: customerId }), 5_000, [customerId]);
   const [actionError, setActionError] = useState('');
   const act = (p: Promise<unknown>) =>
@@ -126,6 +128,19 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                     </span>
                   )}
                   <span className="muted">{formatTime(run.enteredAt, locale)}</span>
+                  {canEdit &&
+                    run.nodeId &&
+                    run.status === 'exited' &&
+                    run.exitReason === `effectFailed:${run.nodeId}` && (
+                      // The run ended because a send failed here: once fixed (a phone added above), retry it.
+                      <button
+                        type="button"
+                        onClick={() => act(api.runs.retryStep.mutate({ instanceId: run.id }))}
+                        data-testid="profile-retry"
+                      >
+                        {tr('重试失败的步骤', 'Retry the failed step')}
+                      </button>
+                    )}
                 </div>
                 <ol className="timeline">
                   {c.timeline
