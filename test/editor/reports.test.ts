@@ -76,6 +76,8 @@ describe('report pages', () => {
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv).toContain('进入 Entered,,,9,1');
 
+    // Only the variant ahead (a: 3 of 5 against b: 1 of 4) offers "promote".
+    expect(await page.getByTestId('promote-b').count()).toBe(0);
     page.once('dialog', (d) => void d.accept());
     await page.getByTestId('promote-a').click();
     await expect.poll(() => page.getByTestId('report-ab-split').textContent()).toContain('胜出方案 a');

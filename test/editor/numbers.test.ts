@@ -1,8 +1,8 @@
-// Failed sends in the editor: a customer without a phone number reaches a real sms.send node (the
+// Numbers on screen are true (issue 14 §2). Failed sends in the editor: a customer without a phone number reaches a real sms.send node (the
 // sandbox provider; the node refuses before any provider call). The canvas counts it as a failure
 // (✕ 1, ✓ 0), the node's drawer and the customer's profile say why in words, the simulation
 // says the same for a test customer without a phone, and once a phone is added the drawer's retry
-// sends it and the customer goes on.
+// sends it and the customer goes on. A/B weights are percentages with a live hint on their total.
 import { join } from 'node:path';
 import { createEngine, createLogger, createNodeRegistryForRuntime, ManualClock, openDatabase } from '@siyu/runtime';
 import {
@@ -12,7 +12,7 @@ import {
   publishJourney,
   sandboxProvider,
 } from '@siyu/runtime/testing';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
 
@@ -37,6 +37,32 @@ async function seedFailedSend(dbPath: string): Promise<void> {
     publishJourney(db.sqlite, 'fx', graph);
     // The draft is what the simulation runs.
     db.sqlite.prepare('UPDATE Journey SET draft = ? WHERE id = ?').run(JSON.stringify(graph), 'fx');
+    publishJourney(
+      db.sqlite,
+      'abw',
+      graphOf(
+        [
+          ['entry', 'core.apiEntry', {}],
+          [
+            'split',
+            'core.abSplit',
+            {
+              variants: [
+                { id: 'a', label: '文案 A', weight: 50 },
+                { id: 'b', label: '文案 B', weight: 50 },
+              ],
+            },
+          ],
+          ['endA', 'core.exit', { reason: 'a' }],
+          ['endB', 'core.exit', { reason: 'b' }],
+        ],
+        [
+          ['entry', 'next', 'split'],
+          ['split', 'a', 'endA'],
+          ['split', 'b', 'endB'],
+        ],
+      ),
+    );
     const now = new Date().toISOString().replace('Z', '+00:00');
     db.sqlite
       .prepare("INSERT INTO Customer (id, attributes, createdAt, updatedAt) VALUES ('nophone', '{}', ?, ?)")
@@ -65,7 +91,7 @@ async function seedFailedSend(dbPath: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  real = await startRealServer('failures', seedFailedSend);
+  real = await startRealServer('numbers', seedFailedSend);
   context = await chromium.launchPersistentContext(join(real.dir, 'profile'), {
     ...chromiumOptions,
     viewport: { width: 1440, height: 900 },
@@ -77,17 +103,22 @@ afterAll(async () => {
   await real?.stop();
 });
 
-describe('failed sends, in the editor', () => {
+async function signIn(page: Page) {
+  await page.goto(`${real.base}/`);
+  await page.waitForSelector('[data-testid=login], [data-testid=journey-list]');
+  if ((await page.getByTestId('login').count()) === 0) return;
+  await page.locator('input').nth(0).fill('admin');
+  await page.locator('input').nth(1).fill('secret123');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForSelector('[data-testid=journey-list]');
+}
+
+describe('numbers on screen, in the editor', () => {
   it('counts the failure on the node, says why in the drawer, profile and simulation, and retries once fixed', {
     timeout: 150_000,
   }, async () => {
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${real.base}/`);
-    await page.waitForSelector('[data-testid=login]');
-    await page.locator('input').nth(0).fill('admin');
-    await page.locator('input').nth(1).fill('secret123');
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForSelector('[data-testid=journey-list]');
+    await signIn(page);
     const openJourney = async () => {
       await page.goto(`${real.base}/`);
       await page.waitForSelector('[data-testid=journey-list]');
@@ -107,14 +138,14 @@ describe('failed sends, in the editor', () => {
     expect(text).toContain('客户没有手机号');
     expect(text).toContain('在客户档案中补充手机号后重试');
     expect(text).not.toContain('noPhone');
-    await page.screenshot({ path: join(shots, 'failures-01-node-drawer.png') });
+    await page.screenshot({ path: join(shots, 'numbers-01-node-drawer.png') });
 
     // The profile's timeline says the same, in words.
     await failure.getByTestId('node-failure-fix').click();
     await page.waitForSelector('[data-testid=customer-profile]');
     await expect.poll(() => page.getByTestId('failure-reason').first().textContent()).toContain('客户没有手机号');
     expect(await page.getByTestId('profile-retry').count()).toBe(1);
-    await page.screenshot({ path: join(shots, 'failures-02-profile.png') });
+    await page.screenshot({ path: join(shots, 'numbers-02-profile.png') });
 
     // The simulation with a test customer without a phone says why the send failed.
     await openJourney();
@@ -124,7 +155,7 @@ describe('failed sends, in the editor', () => {
     await sim.getByTestId('sim-start').click();
     await expect.poll(() => sim.getByTestId('sim-status').textContent(), { timeout: 15_000 }).toBe('已退出');
     expect(await sim.getByTestId('sim-steps').getByTestId('failure-reason').textContent()).toContain('客户没有手机号');
-    await page.screenshot({ path: join(shots, 'failures-03-simulation.png') });
+    await page.screenshot({ path: join(shots, 'numbers-03-simulation.png') });
 
     // Fixed (a phone number added), the drawer's retry sends it and the customer reaches the end.
     const db = await openDatabase(join(real.dir, 'siyu.db'));
@@ -147,6 +178,27 @@ describe('failed sends, in the editor', () => {
       )
       .toContain('↘ 1');
     await expect.poll(() => page.getByTestId('node-failure-retry').count(), { timeout: 15_000 }).toBe(0);
-    await page.screenshot({ path: join(shots, 'failures-04-retried.png') });
+    await page.screenshot({ path: join(shots, 'numbers-04-retried.png') });
+  });
+
+  it('A/B weights are percentages: the inspector says the total while they do not add up to 100', {
+    timeout: 90_000,
+  }, async () => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await signIn(page);
+    await page.locator('tbody tr', { hasText: 'abw' }).first().click();
+    await page.waitForSelector('.react-flow__pane');
+    await page.locator('[data-testid=journey-node][data-node-id=split]').click();
+    const first = page.locator('.inspector [data-field="variants[0].weight"]');
+    await expect.poll(() => first.locator('.field-label').textContent()).toBe('占比（%）');
+    const hint = page.locator('.inspector [data-field="variants"] > .field-message, .inspector .field-message', {
+      hasText: '合计',
+    });
+    expect(await hint.count()).toBe(0);
+    await first.locator('input').fill('60');
+    await expect.poll(() => hint.first().textContent()).toContain('现为 110%');
+    await page.screenshot({ path: join(shots, 'numbers-05-ab-weights-hint.png') });
+    await page.locator('.inspector [data-field="variants[1].weight"] input').fill('40');
+    await expect.poll(() => hint.count()).toBe(0);
   });
 });
