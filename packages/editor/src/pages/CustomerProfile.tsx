@@ -21,6 +21,7 @@ const STEP_KINDS: Record<string, [string, string]> = {
   exit: ['离开旅程', 'Left'],
   goal: ['达成目标', 'Goal reached'],
   migrate: ['迁移到新版本', 'Moved to new version'],
+  retry: ['运营重试', 'Retried by an operator'],
 };
 const INSTANCE_STATUS: Record<string, [string, string]> = {
   active: ['进行中', 'In progress'],
