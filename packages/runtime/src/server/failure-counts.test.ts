@@ -82,7 +82,7 @@ describe('failed sends count as failures', () => {
 });
 
 describe('retrying a failed step from the node drawer', () => {
-  it('lists the run with its reason; once the phone is added, a retry sends under a new key and the run goes on', async () => {
+  it('lists the run with its reason; once the phone is added, a retry sends under the same key and the run goes on', async () => {
     const op = h.as('operator');
     const { journeyId } = await run(
       'retry',
@@ -107,7 +107,11 @@ describe('retrying a failed step from the node drawer', () => {
     expect(instance).toMatchObject({ status: 'exited', nodeId: 'end', exitReason: 'done' });
     const messages = await h.db.prisma.message.findMany({ where: { customerId: 'retry-c0' } });
     expect(messages).toHaveLength(1);
-    expect(messages[0]?.idempotencyKey).toContain(':sms:2');
+    // The failed step's own key, one more attempt: a provider de-duplicates a retry on it.
+    expect(messages[0]?.idempotencyKey).toBe(`${instanceId}:sms:1`);
+    expect(await h.db.prisma.outboxEffect.findMany({ where: { instanceId } })).toMatchObject([
+      { idempotencyKey: `${instanceId}:sms:1`, status: 'done', attempts: 2 },
+    ]);
     // One retry row in the timeline, no move for it.
     const timeline = await h.engine.timeline(instanceId);
     expect(timeline.filter((s) => s.kind === 'retry')).toHaveLength(1);
