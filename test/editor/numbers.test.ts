@@ -178,6 +178,9 @@ describe('numbers on screen, in the editor', () => {
       )
       .toContain('↘ 1');
     await expect.poll(() => page.getByTestId('node-failure-retry').count(), { timeout: 15_000 }).toBe(0);
+    // Retried and sent: the node counts the run done, no longer failed.
+    await expect.poll(() => welcome.getByTestId('node-stats').textContent(), { timeout: 15_000 }).toContain('✓ 1');
+    expect(await welcome.getByTestId('node-stats').textContent()).toContain('✕ 0');
     await page.screenshot({ path: join(shots, 'numbers-04-retried.png') });
   });
 

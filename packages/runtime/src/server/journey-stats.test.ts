@@ -19,7 +19,9 @@ describe('rollUpStepCounts', () => {
     );
     const count = (kind: string, nodeId: string) =>
       (
-        h.db.sqlite.prepare('SELECT sum(count) AS n FROM StepCount WHERE kind = ? AND nodeId = ?').get(kind, nodeId) as {
+        h.db.sqlite
+          .prepare('SELECT sum(count) AS n FROM StepCount WHERE kind = ? AND nodeId = ?')
+          .get(kind, nodeId) as {
           n: number | null;
         }
       ).n;
@@ -41,6 +43,15 @@ describe('rollUpStepCounts', () => {
     rollUpStepCounts(h.db);
     expect(count('visit', 'b')).toBe(3);
     expect(count('move', 'b')).toBe(3);
+    expect(count('fail', 'b')).toBe(1);
+    // An operator's retry takes run 1 out of the failures; failing again puts it back, once.
+    log.run(1, 'retry', 'b', null, null);
+    rollUpStepCounts(h.db);
+    expect(count('fail', 'b')).toBe(0);
+    expect(count('visit', 'b')).toBe(3);
+    log.run(1, 'error', 'b', null, null);
+    log.run(1, 'error', 'b', null, null);
+    rollUpStepCounts(h.db);
     expect(count('fail', 'b')).toBe(1);
   });
 });

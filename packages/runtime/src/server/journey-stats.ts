@@ -9,7 +9,7 @@ export interface NodeStats {
   waiting: number;
   /** Runs that moved on or ended normally here (reached, not waiting, not failed). */
   completed: number;
-  /** Runs whose step failed at this node: a failed send (failure port or exit) or a failed step. */
+  /** Runs whose step failed at this node (failure port or exit, or a failed step), less those retried since. */
   failed: number;
   goals: number;
   /** Customers waiting here because a send's outcome is unknown (an operator decides: outcomes.list). */
@@ -50,31 +50,39 @@ const cache = new Map<string, { at: number; value: JourneyStats }>();
 const EARLIER = 'SELECT 1 FROM StepLog p WHERE p.instanceId = l.instanceId AND p.id < l.id';
 const ARRIVALS = "('move', 'migrate', 'retry')";
 
+/** An earlier error of the run at the node with no operator's retry there since (see `fail`). */
+const FAILED_SINCE_RETRY = `${EARLIER} AND p.kind = 'error' AND p.nodeId = l.nodeId AND NOT EXISTS (
+  SELECT 1 FROM StepLog r WHERE r.instanceId = l.instanceId AND r.id > p.id AND r.id < l.id
+    AND r.kind = 'retry' AND r.nodeId = l.nodeId)`;
+
 /**
  * What StepCount holds per (journey, version): `enter` runs that entered; `visit` runs that reached
  * a node (by an edge, a migration or a retry); `move` runs that took an edge (source, port,
  * target); `goal` runs that reached a goal node, per node; `goalRun` runs that reached any goal;
- * `fail` runs whose step at a node failed (a failed send, a failed step).
+ * `fail` runs whose step at a node failed and was not retried since (a failed send, a failed step):
+ * an operator's retry takes the run out again (−1), and a retry that fails again puts it back.
  */
 const ROLL_UP = `INSERT INTO StepCount (journeyId, versionId, kind, nodeId, fromNodeId, port, count)
-  SELECT journeyId, versionId, k, n, f, pt, count(*) FROM (
-    SELECT journeyId, versionId, 'enter' AS k, '' AS n, '' AS f, '' AS pt FROM StepLog l
+  SELECT journeyId, versionId, k, n, f, pt, sum(w) FROM (
+    SELECT journeyId, versionId, 'enter' AS k, '' AS n, '' AS f, '' AS pt, 1 AS w FROM StepLog l
       WHERE id > $from AND id <= $to AND kind = 'enter'
-    UNION ALL SELECT journeyId, versionId, 'visit', nodeId, '', '' FROM StepLog l
+    UNION ALL SELECT journeyId, versionId, 'visit', nodeId, '', '', 1 FROM StepLog l
       WHERE id > $from AND id <= $to AND kind IN ${ARRIVALS} AND nodeId IS NOT NULL
       AND NOT EXISTS (${EARLIER} AND p.kind IN ${ARRIVALS} AND p.nodeId = l.nodeId)
-    UNION ALL SELECT journeyId, versionId, 'move', nodeId, fromNodeId, coalesce(port, '') FROM StepLog l
+    UNION ALL SELECT journeyId, versionId, 'move', nodeId, fromNodeId, coalesce(port, ''), 1 FROM StepLog l
       WHERE id > $from AND id <= $to AND kind = 'move' AND nodeId IS NOT NULL AND fromNodeId IS NOT NULL
       AND NOT EXISTS (${EARLIER} AND p.kind = 'move' AND p.nodeId = l.nodeId AND p.fromNodeId = l.fromNodeId
         AND coalesce(p.port, '') = coalesce(l.port, ''))
-    UNION ALL SELECT journeyId, versionId, 'goal', coalesce(nodeId, ''), '', '' FROM StepLog l
+    UNION ALL SELECT journeyId, versionId, 'goal', coalesce(nodeId, ''), '', '', 1 FROM StepLog l
       WHERE id > $from AND id <= $to AND kind = 'goal'
       AND NOT EXISTS (${EARLIER} AND p.kind = 'goal' AND coalesce(p.nodeId, '') = coalesce(l.nodeId, ''))
-    UNION ALL SELECT journeyId, versionId, 'goalRun', '', '', '' FROM StepLog l
+    UNION ALL SELECT journeyId, versionId, 'goalRun', '', '', '', 1 FROM StepLog l
       WHERE id > $from AND id <= $to AND kind = 'goal' AND NOT EXISTS (${EARLIER} AND p.kind = 'goal')
-    UNION ALL SELECT journeyId, versionId, 'fail', nodeId, '', '' FROM StepLog l
+    UNION ALL SELECT journeyId, versionId, 'fail', nodeId, '', '', 1 FROM StepLog l
       WHERE id > $from AND id <= $to AND kind = 'error' AND nodeId IS NOT NULL
-      AND NOT EXISTS (${EARLIER} AND p.kind = 'error' AND p.nodeId = l.nodeId)
+      AND NOT EXISTS (${FAILED_SINCE_RETRY})
+    UNION ALL SELECT journeyId, versionId, 'fail', nodeId, '', '', -1 FROM StepLog l
+      WHERE id > $from AND id <= $to AND kind = 'retry' AND nodeId IS NOT NULL
   ) GROUP BY 1, 2, 3, 4, 5, 6
   ON CONFLICT (journeyId, versionId, kind, nodeId, fromNodeId, port) DO UPDATE SET count = count + excluded.count`;
 
