@@ -136,7 +136,7 @@ describe('numbers on screen, in the editor', () => {
     await expect.poll(() => failure.count(), { timeout: 15_000 }).toBe(1);
     const text = (await failure.textContent()) ?? '';
     expect(text).toContain('客户没有手机号');
-    expect(text).toContain('在客户档案中补充手机号后重试');
+    expect(text).toContain('为客户补充手机号（导入客户或接口更新）后重试');
     expect(text).not.toContain('noPhone');
     await page.screenshot({ path: join(shots, 'numbers-01-node-drawer.png') });
 

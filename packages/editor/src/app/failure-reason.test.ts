@@ -5,7 +5,7 @@ describe('failure reasons in words', () => {
   it('puts known codes in words with a fix, in both languages', () => {
     expect(failureText({ code: 'noPhone', error: '客户没有手机号 / customer has no phone number' }, 'zh-CN')).toEqual({
       reason: '客户没有手机号',
-      fix: '在客户档案中补充手机号后重试',
+      fix: '为客户补充手机号（导入客户或接口更新）后重试',
       fixOnProfile: true,
     });
     expect(failureText({ code: 'exhausted', error: 'stock empty' }, 'en').reason).toBe('The coupon batch is empty');

@@ -15,7 +15,7 @@ export interface StepFailure {
 export interface FailureText {
   reason: string;
   fix?: string;
-  /** The fix is on the customer's profile (add a phone number, a WeCom contact…). */
+  /** The fix is in the customer's data (a phone number, a WeCom contact…): the profile shows it. */
   fixOnProfile?: boolean;
 }
 
@@ -24,12 +24,18 @@ type Entry = { reason: [string, string]; fix?: [string, string]; profile?: boole
 const CATALOG: Record<string, Entry> = {
   noPhone: {
     reason: ['客户没有手机号', 'The customer has no phone number'],
-    fix: ['在客户档案中补充手机号后重试', 'Add a phone number on the customer profile, then retry'],
+    fix: [
+      '为客户补充手机号（导入客户或接口更新）后重试',
+      "Add the customer's phone number (customer import or the API), then retry",
+    ],
     profile: true,
   },
   invalidPhone: {
     reason: ['手机号无效', 'The phone number is not valid'],
-    fix: ['在客户档案中更正手机号后重试', 'Correct the phone number on the customer profile, then retry'],
+    fix: [
+      '更正客户手机号（导入客户或接口更新）后重试',
+      "Correct the customer's phone number (customer import or the API), then retry",
+    ],
     profile: true,
   },
   optedOut: { reason: ['客户已退订短信', 'The customer opted out of SMS'] },
@@ -62,7 +68,10 @@ const CATALOG: Record<string, Entry> = {
   noProviderStock: { reason: ['批次未关联微信支付批次号', 'The batch has no WeChat Pay stock id'] },
   noOpenid: {
     reason: ['客户没有微信 OpenID', 'The customer has no WeChat OpenID'],
-    fix: ['在客户档案中补充 OpenID 后重试', 'Add an OpenID on the customer profile, then retry'],
+    fix: [
+      '为客户补充 OpenID（导入客户或接口更新）后重试',
+      "Add the customer's OpenID (customer import or the API), then retry",
+    ],
     profile: true,
   },
   noWecomContact: {

@@ -10,7 +10,7 @@ import { formatTime } from './format.ts';
 
 /**
  * Customers whose step failed at this node, each with the reason in words and a way out: a link
- * to the customer's profile when the fix is there (add a phone number), and a retry for a run that
+ * to the customer's profile when the fix is in their data (a phone number), and a retry for a run that
  * ended here because of the failure. Shown in the node's customer drawer; hidden when none failed.
  */
 export function NodeFailures(props: { journeyId: string; nodeId: string }) {
@@ -57,7 +57,7 @@ export function NodeFailures(props: { journeyId: string; nodeId: string }) {
                   <span className="button-row">
                     {onProfile && (
                       <a href={customerHref(f.customerId)} data-testid="node-failure-fix">
-                        {tr('去客户档案修改', 'Open the customer profile')}
+                        {tr('查看客户档案', 'Open the customer profile')}
                       </a>
                     )}
                     {f.retryable && canEdit && (
