@@ -47,7 +47,11 @@ function Funnel({ journeyId }: { journeyId: string }) {
     ? [
         { name: tr('进入', 'Entered'), count: data.entered, share: data.entered > 0 ? 1 : null },
         ...data.steps.map((s) => ({ name: s.label ? loc(s.label) : s.nodeId, count: s.count, share: s.ofEntered })),
-        { name: tr('转化（达成任一目标）', 'Converted (any goal)'), count: data.goal.count, share: data.goal.ofEntered },
+        {
+          name: tr('转化（达成任一目标）', 'Converted (any goal)'),
+          count: data.goal.count,
+          share: data.goal.ofEntered,
+        },
       ]
     : [];
   return (

@@ -330,7 +330,11 @@ export class Dispatcher {
     }
     this.st.finishEffect.run('failed', attempts, null, outcome.error, isoDate(now), effect.id);
     this.logger.warn({ effect: effect.idempotencyKey, error: outcome.error }, 'effect failed');
-    const failure = { key: effect.idempotencyKey, error: outcome.error, ...(outcome.code ? { code: outcome.code } : {}) };
+    const failure = {
+      key: effect.idempotencyKey,
+      error: outcome.error,
+      ...(outcome.code ? { code: outcome.code } : {}),
+    };
     const node = this.stepper.compiled(row.versionId).nodes.get(effect.nodeId);
     const failurePort = node?.definition.effect?.failurePort;
     if (failurePort && node?.connected.has(failurePort)) {
