@@ -54,7 +54,7 @@ describe('report pages', () => {
     const cells = (testId: string, row: string) =>
       page.getByTestId(testId).locator(row).locator('td').allTextContents();
     expect(await cells('report-funnel', 'tbody tr:nth-child(4)')).toEqual(['发送短信', '5', '55.6%']);
-    expect(await cells('report-funnel', 'tbody tr:last-child')).toEqual(['达成目标', '4', '44.4%']);
+    expect(await cells('report-funnel', 'tbody tr:last-child')).toEqual(['转化（达成任一目标）', '4', '44.4%']);
     // Variant b: 1 of 4, Wilson 4.6–69.9 %, −35 points against a, p = 0.294.
     expect((await cells('report-ab-split', '[data-testid=ab-row-b]')).slice(1, 7)).toEqual([
       '4',
@@ -76,6 +76,8 @@ describe('report pages', () => {
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv).toContain('进入 Entered,,,9,1');
 
+    // Only the variant ahead (a: 3 of 5 against b: 1 of 4) offers "promote".
+    expect(await page.getByTestId('promote-b').count()).toBe(0);
     page.once('dialog', (d) => void d.accept());
     await page.getByTestId('promote-a').click();
     await expect.poll(() => page.getByTestId('report-ab-split').textContent()).toContain('胜出方案 a');

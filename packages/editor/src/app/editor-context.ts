@@ -4,11 +4,15 @@ import type { FlowEdge, FlowNode, JourneyNodeData } from '../model/flow-graph.ts
 import type { CanvasOverlay } from '../model/overlay.ts';
 
 /** What canvas pieces (node cards, edges) need from the editor without prop drilling. */
-/** Live counts of customers per node, from the server's stats (absent when not live). */
+/**
+ * Live counts per node, from the server's stats (absent when not live). Counts are of distinct
+ * runs: a customer looping back or moved to a new version counts once.
+ */
 export interface NodeStats {
   entered: number;
   waiting: number;
   completed: number;
+  /** Runs whose step failed here (a send refused: no phone number, an empty coupon batch…). */
   failed: number;
   /** Customers waiting because a send's outcome is unknown (an operator decides). */
   outcomeUnknown?: number;

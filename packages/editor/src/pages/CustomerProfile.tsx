@@ -1,9 +1,11 @@
 import { useState } from 'react';
-import { forgetExistingTags, TagPicker } from '../app/TagPicker.tsx';
+import { StepFailureNote } from '../app/FailureNote.tsx';
 import { useLocale } from '../app/i18n.ts';
 import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
+import { forgetExistingTags, TagPicker } from '../app/TagPicker.tsx';
 import { usePolling } from '../app/use-polling.ts';
+import { useCanEdit } from '../app/use-role.ts';
 import { formatTime } from './format.ts';
 import { PageNav } from './PageNav.tsx';
 
@@ -19,6 +21,7 @@ const STEP_KINDS: Record<string, [string, string]> = {
   exit: ['离开旅程', 'Left'],
   goal: ['达成目标', 'Goal reached'],
   migrate: ['迁移到新版本', 'Moved to new version'],
+  retry: ['运营重试', 'Retried by an operator'],
 };
 const INSTANCE_STATUS: Record<string, [string, string]> = {
   active: ['进行中', 'In progress'],
@@ -38,6 +41,7 @@ const IDENTITY_KINDS: Record<string, [string, string]> = {
 export function CustomerProfile({ customerId }: { customerId: string }) {
   const { tr, locale } = useLocale();
   const i = locale === 'en' ? 1 : 0;
+  const canEdit = useCanEdit();
   const { data: c, error, reload } = usePolling(() => api.customers.get.query({ id: customerId }), 5_000, [customerId]);
   const [actionError, setActionError] = useState('');
   const act = (p: Promise<unknown>) =>
@@ -125,6 +129,19 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                     </span>
                   )}
                   <span className="muted">{formatTime(run.enteredAt, locale)}</span>
+                  {canEdit &&
+                    run.nodeId &&
+                    run.status === 'exited' &&
+                    run.exitReason === `effectFailed:${run.nodeId}` && (
+                      // The run ended because a send failed here: once fixed (a phone added above), retry it.
+                      <button
+                        type="button"
+                        onClick={() => act(api.runs.retryStep.mutate({ instanceId: run.id }))}
+                        data-testid="profile-retry"
+                      >
+                        {tr('重试失败的步骤', 'Retry the failed step')}
+                      </button>
+                    )}
                 </div>
                 <ol className="timeline">
                   {c.timeline
@@ -136,6 +153,7 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                         {STEP_KINDS[step.kind]?.[i] ?? step.kind}
                         {step.nodeId && <span className="mono"> {step.nodeId}</span>}
                         {step.port && <span className="muted"> ({step.port})</span>}
+                        <StepFailureNote step={step} />
                       </li>
                     ))}
                 </ol>

@@ -4,6 +4,7 @@ import { customerHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { usePolling } from '../app/use-polling.ts';
 import { formatTime } from './format.ts';
+import { NodeFailures } from './NodeFailures.tsx';
 import { UnknownOutcomes } from './UnknownOutcomes.tsx';
 
 const PAGE = 20;
@@ -38,6 +39,7 @@ export function NodeCustomers(props: { journeyId: string; nodeId: string; onClos
       </header>
       {error && <p className="field-message">{error}</p>}
       <UnknownOutcomes journeyId={props.journeyId} nodeId={props.nodeId} />
+      <NodeFailures journeyId={props.journeyId} nodeId={props.nodeId} />
       <p className="muted" data-testid="node-customers-total">
         {tr(`共 ${total} 位`, `${total} in total`)}
       </p>

@@ -11,6 +11,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, [string, string]> = {
   'journey.archive': ['归档旅程', 'Archived a journey'],
   'journey.settings': ['修改旅程设置', "Changed a journey's settings"],
   'journey.migrateInstances': ['迁移旅程中的客户', 'Moved customers to another version'],
+  'run.retryStep': ['重试失败的步骤', 'Retried a failed step'],
   'customers.import': ['导入客户', 'Imported customers'],
   'customer.erase': ['删除客户数据', "Erased a customer's data"],
   'operator.create': ['新建操作员', 'Created an operator'],

@@ -47,7 +47,11 @@ function Funnel({ journeyId }: { journeyId: string }) {
     ? [
         { name: tr('进入', 'Entered'), count: data.entered, share: data.entered > 0 ? 1 : null },
         ...data.steps.map((s) => ({ name: s.label ? loc(s.label) : s.nodeId, count: s.count, share: s.ofEntered })),
-        { name: tr('达成目标', 'Goal'), count: data.goal.count, share: data.goal.ofEntered },
+        {
+          name: tr('转化（达成任一目标）', 'Converted (any goal)'),
+          count: data.goal.count,
+          share: data.goal.ofEntered,
+        },
       ]
     : [];
   return (
@@ -148,6 +152,14 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
       {message && <p className="report-message">{message}</p>}
       {data && (
         <>
+          {!data.winner && !data.leader && (
+            <p className="muted" data-testid="ab-no-leader">
+              {tr(
+                '目前没有领先的方案（转化率相同或数据不足）',
+                'No variant is ahead yet (equal rates or not enough data)',
+              )}
+            </p>
+          )}
           {data.winner && (
             <p className="report-message">
               {tr(
@@ -199,12 +211,13 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
                     )}
                   </td>
                   <td>
-                    {!data.winner && (
+                    {/* Only the variant ahead can be promoted (none on a tie: the server refuses too). */}
+                    {!data.winner && data.leader?.variantId === v.variantId && (
                       <button
                         type="button"
                         className="btn-small"
                         data-testid={`promote-${v.variantId}`}
-                        disabled={busy !== '' || v.entered === 0}
+                        disabled={busy !== ''}
                         onClick={() => void promote(v.variantId)}
                       >
                         {tr('推广胜出方案', 'Promote winner')}

@@ -1,5 +1,6 @@
 import { KNOWN_EVENT_TYPES } from '@siyu/shared';
 import { useState } from 'react';
+import { StepFailureNote } from '../app/FailureNote.tsx';
 import { useLocale } from '../app/i18n.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
@@ -250,6 +251,7 @@ export function SimulationPanel(props: {
               <li key={n}>
                 <span className="muted">+{formatDuration(s.at - script.startAt, locale)}</span> {s.kind}{' '}
                 <span className="mono">{s.nodeId}</span>
+                <StepFailureNote step={s} />
               </li>
             ))}
           </ol>

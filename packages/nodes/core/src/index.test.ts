@@ -3,6 +3,7 @@ import {
   createNodeRegistry,
   evaluateFilter,
   hashToUnit,
+  migrateConfigFrom,
   type NodeContext,
   outputsOf,
   validateGraph,
@@ -160,6 +161,31 @@ describe('routing', () => {
     const ended = abSplit.config.parse({ ...config, winner: 'a' });
     expect(abSplit.decide?.(ended, ctx({ random: 0.99 }))).toBe('a');
     expect(abSplit.config.safeParse({ ...config, winner: 'c' }).error?.issues[0]?.path).toEqual(['winner']);
+  });
+
+  it('A/B weights are percentages that add up to 100, saying the total when they do not', () => {
+    const variants = (a: number, b: number) => ({
+      variants: [
+        { id: 'a', label: 'A', weight: a },
+        { id: 'b', label: 'B', weight: b },
+      ],
+    });
+    expect(abSplit.config.safeParse(variants(30, 70)).success).toBe(true);
+    const issue = abSplit.config.safeParse(variants(60, 60)).error?.issues[0];
+    expect(issue?.path).toEqual(['variants']);
+    expect(issue?.message).toContain('现为 120%');
+    expect(issue?.message).toContain('must add up to 100% (now 120%)');
+    expect(abSplit.config.safeParse(variants(0.5, 0.5)).success).toBe(false);
+  });
+
+  it('A/B configs saved with relative weights (v1) become percentages, the split unchanged', () => {
+    const old = (...w: number[]) => ({ variants: w.map((weight, i) => ({ id: `v${i}`, label: `V${i}`, weight })) });
+    const weights = (w: number[]) =>
+      (migrateConfigFrom(abSplit, 1, old(...w)) as { variants: { weight: number }[] }).variants.map((v) => v.weight);
+    expect(weights([1, 1])).toEqual([50, 50]);
+    expect(weights([1, 2])).toEqual([33.33, 66.67]);
+    expect(weights([1, 1, 1])).toEqual([33.33, 33.33, 33.34]);
+    expect(weights([30, 70])).toEqual([30, 70]);
   });
 
   it('random split percentages must add up to 100', () => {

@@ -77,12 +77,36 @@ export const branch = defineNode({
 const VariantSchema = z.object({
   id: PortIdSchema,
   label: z.string().trim().min(1).max(40),
-  weight: z.number().min(0).max(1000),
+  weight: z
+    .number()
+    .min(0)
+    .max(100)
+    .meta({ label: t('占比（%）', 'Share (%)') }),
 });
+
+/**
+ * v1 weights were relative (1 : 1, 30 : 70 : 1000): v2 stores percentages that add up to 100,
+ * which is what operators read them as. Scaled to two decimals, the remainder on the last
+ * variant, so the split stays as it was (within 0.01 %).
+ */
+export function weightsToPercent(config: Record<string, unknown>): Record<string, unknown> {
+  const variants = (Array.isArray(config.variants) ? config.variants : []) as { weight?: unknown }[];
+  const weights = variants.map((v) => (typeof v.weight === 'number' && v.weight > 0 ? v.weight : 0));
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total <= 0) return config;
+  let given = 0;
+  const percent = weights.map((w, i) => {
+    if (i === weights.length - 1) return Math.round((100 - given) * 100) / 100;
+    const p = Math.round((w / total) * 10_000) / 100;
+    given += p;
+    return p;
+  });
+  return { ...config, variants: variants.map((v, i) => ({ ...v, weight: percent[i] })) };
+}
 
 export const abSplit = defineNode({
   type: 'core.abSplit',
-  version: 1,
+  version: 2,
   category: 'flow',
   icon: 'split',
   label: t('A/B 测试', 'A/B test'),
@@ -101,11 +125,13 @@ export const abSplit = defineNode({
     })
     .superRefine((c, ctx) => {
       uniqueIds(c.variants, ctx, 'variants');
-      if (!c.variants.some((v) => v.weight > 0)) {
+      // Shown live under the variants while the operator types (the inspector validates the config).
+      const total = Math.round(c.variants.reduce((sum, v) => sum + v.weight, 0) * 100) / 100;
+      if (total !== 100) {
         ctx.addIssue({
           code: 'custom',
           path: ['variants'],
-          message: '权重之和须大于 0 / weights must add up to more than 0',
+          message: `各方案占比合计须为 100%（现为 ${total}%） / variant shares must add up to 100% (now ${total}%)`,
         });
       }
       if (c.winner !== undefined && !c.variants.some((v) => v.id === c.winner)) {
@@ -122,6 +148,7 @@ export const abSplit = defineNode({
       { id: 'b', label: '方案 B', weight: 50 },
     ],
   },
+  migrations: [{ from: 1, name: 'weights become percentages', up: weightsToPercent }],
   outputs: (config) => config.variants.map((v) => ({ id: v.id, label: t(v.label, v.label) })),
   decide: (config, ctx) =>
     config.winner ??

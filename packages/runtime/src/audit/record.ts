@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   'journey.archive',
   'journey.settings',
   'journey.migrateInstances',
+  'run.retryStep',
   'customers.import',
   'customer.erase',
   'operator.create',

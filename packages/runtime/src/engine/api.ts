@@ -1,4 +1,5 @@
 import type { JourneyEventInput } from '@siyu/shared';
+import type { RetryOutcome } from './retry-step.ts';
 
 /**
  * The runtime's public surface, as the server, CLI, examples and tests use it. The engine issue
@@ -83,6 +84,8 @@ export interface JourneyEngine {
     toVersionId: string,
     nodeMapping: Record<string, string>,
   ): Promise<{ moved: number }>;
+  /** An operator's retry of a send that failed for good at the node the run ended at (retry-step.ts). */
+  retryFailedStep(instanceId: number): Promise<RetryOutcome>;
   /** Every step of one instance, oldest first. */
   timeline(instanceId: number): Promise<TimelineEntry[]>;
   /** Begin background scheduling (timers and outbox) on the real clock. */

@@ -48,7 +48,7 @@ type Outcome =
   | { kind: 'result'; port: string; data?: Record<string, unknown>; status: 'done' | 'skipped' }
   | { kind: 'retry'; at: number; error: string }
   | { kind: 'defer'; at: number }
-  | { kind: 'failed'; error: string }
+  | { kind: 'failed'; error: string; code?: string }
   | { kind: 'unknown'; error: string }
   | { kind: 'recheck'; at: number; error: string }
   | { kind: 'stale' };
@@ -265,7 +265,8 @@ export class Dispatcher {
           return { kind: 'retry', at: now + backoffMs(this.retry, attempt), error: message };
         }
       }
-      return { kind: 'failed', error: message };
+      // The package's code (noPhone, exhausted…) goes to the step log, so screens say why in words.
+      return { kind: 'failed', error: message, ...(error instanceof PermanentError ? { code: error.code } : {}) };
     }
   }
 
@@ -329,19 +330,24 @@ export class Dispatcher {
     }
     this.st.finishEffect.run('failed', attempts, null, outcome.error, isoDate(now), effect.id);
     this.logger.warn({ effect: effect.idempotencyKey, error: outcome.error }, 'effect failed');
+    const failure = {
+      key: effect.idempotencyKey,
+      error: outcome.error,
+      ...(outcome.code ? { code: outcome.code } : {}),
+    };
     const node = this.stepper.compiled(row.versionId).nodes.get(effect.nodeId);
     const failurePort = node?.definition.effect?.failurePort;
     if (failurePort && node?.connected.has(failurePort)) {
       this.stepper.stepSafely(
         row,
         { type: 'effect.result', key, port: failurePort, data: { error: outcome.error }, customer, now },
-        { kind: 'error', port: failurePort, detail: { key: effect.idempotencyKey, error: outcome.error } },
+        { kind: 'error', port: failurePort, detail: failure },
       );
     } else {
       this.stepper.stepSafely(
         row,
         { type: 'exit', reason: `effectFailed:${effect.nodeId}`, customer, now },
-        { kind: 'error', detail: { key: effect.idempotencyKey, error: outcome.error } },
+        { kind: 'error', detail: failure },
       );
     }
   }

@@ -34,6 +34,7 @@ import { ExecutorFailures } from './executor-failures.ts';
 import { createIsolation } from './isolation.ts';
 import { orderRecorder } from './order-recorder.ts';
 import { packageJobs } from './package-jobs.ts';
+import { retryFailedStep } from './retry-step.ts';
 import { rfmRefresher } from './rfm-refresh.ts';
 import { schedulerLoop } from './scheduler-loop.ts';
 import { type InstanceRow, prepareStatements } from './statements.ts';
@@ -515,17 +516,24 @@ export function createEngine(deps: EngineDeps): DurableEngine {
           if (!customer) continue;
           const old = JSON.parse(row.snapshot) as { c: RunContext };
           const fromVersion = row.versionId;
-          // The step log keeps the old version's rows; the instance continues on the new one.
-          stepper.log(row, now, 'migrate', row.nodeId, null, null, { fromVersion, toVersion: toVersionId, to });
+          const from = row.nodeId;
           st.deleteTimersOf.run(row.id);
           st.moveInstanceVersion.run(toVersionId, row.id);
           row.versionId = toVersionId;
           row.snapshot = JSON.stringify({ s: 'idle', c: { v: {}, at: old.c.at, goal: old.c.goal } });
-          stepper.stepSafely(row, { type: 'goto', nodeId: to, customer, now }, { kind: 'migrate', detail: { to } });
+          // The step log keeps the old version's rows; the move is one `migrate` row at the new node.
+          stepper.stepSafely(
+            row,
+            { type: 'goto', nodeId: to, customer, now },
+            { kind: 'migrate', placedAt: to, detail: { fromVersion, toVersion: toVersionId, from, to } },
+          );
           moved++;
         }
         return { moved };
       })();
+    },
+    async retryFailedStep(instanceId) {
+      return tx(() => retryFailedStep(db, st, stepper, instanceId, clock.now()))();
     },
     async timeline(instanceId) {
       return st.timeline.all(instanceId).map(

@@ -27,9 +27,15 @@ const RECENT_SNAPSHOTS = 4096;
 
 /** What a step was caused by, for the step log. */
 export interface StepCause {
-  kind: 'enter' | 'event' | 'timer' | 'effect' | 'error' | 'migrate' | 'exit';
+  kind: 'enter' | 'event' | 'timer' | 'effect' | 'error' | 'migrate' | 'retry' | 'exit';
   port?: string;
   detail?: unknown;
+  /**
+   * The node the customer is put at (migration to another version, an operator's retry). The step
+   * log gets one row of `kind` naming that node, and no `move` row for the jump: it is not an edge
+   * the customer took, and counting it as one doubled node counts and skewed edge shares.
+   */
+  placedAt?: string;
 }
 
 /** Compact stored form of a snapshot: state value and context only. */
@@ -359,6 +365,7 @@ export class Stepper {
     // Moving customers to another version is how an operator fixes a paused journey: it may run
     // while the journey is held (what it schedules is held again at the next touch).
     const compiled = cause.kind === 'migrate' ? this.compiled(row.versionId) : this.usable(row);
+    let placing = cause.placedAt;
     if (!compiled) throw new JourneyHeld(row.journeyId);
     const before = restored ?? this.restoreRow(compiled, row);
     const [after, actions] = this.transitionOf(compiled, before, event);
@@ -369,8 +376,8 @@ export class Stepper {
     const ctxBefore = before.context as RunContext;
     const ctx = after.context as RunContext;
     const logs: LogRow[] = [];
-    if (cause.kind !== 'enter') logs.push([cause.kind, row.nodeId, null, cause.port ?? null, cause.detail]);
-    else logs.push(['enter', null, null, null, cause.detail]);
+    if (cause.kind === 'enter') logs.push(['enter', null, null, null, cause.detail]);
+    else logs.push([cause.kind, placing ?? row.nodeId, null, cause.port ?? null, cause.detail]);
 
     const effects: StepPlan['effects'] = [];
     const timers: StepPlan['timers'] = [];
@@ -384,7 +391,8 @@ export class Stepper {
           port = action.params.port;
           break;
         case 'entered':
-          logs.push(['move', action.params.nodeId, nodeId, port, null]);
+          if (placing === action.params.nodeId) placing = undefined;
+          else logs.push(['move', action.params.nodeId, nodeId, port, null]);
           nodeId = action.params.nodeId;
           port = null;
           break;

@@ -39,7 +39,7 @@ export interface AbTestReport {
   /** Published versions whose runs are counted: those where the split had no winner yet. */
   versions: { id: string; version: number }[];
   variants: VariantResult[];
-  /** Highest rate, and whether that lead is significant against the others. */
+  /** The variant strictly ahead of all others (null on a tie or with one variant), and whether significantly. */
   leader: { variantId: string; significant: boolean } | null;
   definition: LocalizedText;
   test: LocalizedText;
@@ -173,11 +173,15 @@ export function abTestReport(
   };
 }
 
-/** The best-converting variant; its lead is significant when it beats every other variant at p < 0.05. */
-function leaderOf(variants: VariantResult[], tally: Map<string, { n: number; successes: number }>) {
+/**
+ * The variant ahead: a higher conversion rate than every other variant that has runs. None while
+ * fewer than two variants have runs or the best rate is shared (0 % against 0 % leads nothing).
+ * Its lead is significant when it beats every other variant at p < 0.05.
+ */
+export function leaderOf(variants: VariantResult[], tally: Map<string, { n: number; successes: number }>) {
   const ranked = variants.filter((v) => v.rate !== null).sort((a, b) => (b.rate as number) - (a.rate as number));
-  const best = ranked[0];
-  if (!best) return null;
+  const [best, second] = ranked;
+  if (!best || !second || (best.rate as number) <= (second.rate as number)) return null;
   const bestCell = tally.get(best.variantId) as { n: number; successes: number };
   const significant = variants.every((other) => {
     if (other.variantId === best.variantId) return true;

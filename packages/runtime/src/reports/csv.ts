@@ -35,7 +35,7 @@ function table(r: ReportResult): Table {
             s.count,
             ratio(s.ofEntered),
           ]),
-          [h('达成目标', 'Goal'), '', '', f.goal.count, ratio(f.goal.ofEntered)],
+          [h('转化（达成任一目标）', 'Converted (any goal)'), '', '', f.goal.count, ratio(f.goal.ofEntered)],
           [h('对照组（未计入）', 'Held out (not counted)'), '', '', f.holdout, null],
         ],
         notes: [f.definition],

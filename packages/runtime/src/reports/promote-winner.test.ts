@@ -12,21 +12,25 @@ afterEach(() => h.close());
 describe('reports.promoteWinner', () => {
   it('writes the winner into the split on the draft and publishes it; the test keeps its numbers', async () => {
     const op = h.as('operator');
-    const result = await op.reports.promoteWinner({ journeyId: 'j-ab', nodeId: 'split', variantId: 'b' });
+    // b converts 1 of 4, a 3 of 5: only a, the variant ahead, can be promoted.
+    await expect(
+      op.reports.promoteWinner({ journeyId: 'j-ab', nodeId: 'split', variantId: 'b' }),
+    ).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringContaining('b is not ahead (a is)') });
+    const result = await op.reports.promoteWinner({ journeyId: 'j-ab', nodeId: 'split', variantId: 'a' });
     expect(result.version).toBe(2);
     const journey = await op.journeys.get({ id: 'j-ab' });
     expect(journey.liveVersionId).toBe(result.versionId);
-    expect(journey.draft.nodes.find((n) => n.id === 'split')?.config).toMatchObject({ winner: 'b' });
+    expect(journey.draft.nodes.find((n) => n.id === 'split')?.config).toMatchObject({ winner: 'a' });
     const live = await op.journeys.getVersion({ versionId: result.versionId });
-    expect(JSON.stringify(live)).toContain('"winner":"b"');
+    expect(JSON.stringify(live)).toContain('"winner":"a"');
 
-    // A run on the promoted version goes to b by rule; it is not part of the test.
+    // A run on the promoted version goes to a by rule; it is not part of the test.
     const step = h.db.sqlite.prepare(
       "INSERT INTO StepLog (instanceId, journeyId, versionId, at, kind, nodeId, fromNodeId) VALUES (999, 'j-ab', ?, ?, 'move', ?, ?)",
     );
-    step.run(result.versionId, T0, 'waitB', 'split');
+    step.run(result.versionId, T0, 'smsA', 'split');
     const ab = await h.as('viewer').reports.abTest({ journeyId: 'j-ab', nodeId: 'split' });
-    expect(ab.winner).toBe('b');
+    expect(ab.winner).toBe('a');
     expect(ab.versions.map((v) => v.version)).toEqual([1]);
     expect(ab.variants.map((v) => [v.variantId, v.entered, v.converted])).toEqual([
       ['a', 5, 3],

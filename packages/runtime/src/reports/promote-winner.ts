@@ -1,8 +1,8 @@
-import type { JourneyGraph, NodeRegistry } from '@siyu/shared';
+import { type JourneyGraph, migrateGraphLeniently, type NodeRegistry } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
 import { diffGraphs } from '../server/graph-diff.ts';
 import { publishDraft } from '../server/publish.ts';
-import { splitNode } from './ab-test.ts';
+import { abTestReport, splitNode } from './ab-test.ts';
 import { ReportInputError } from './common.ts';
 
 export interface PromoteResult {
@@ -14,8 +14,9 @@ export interface PromoteResult {
 /**
  * Ends an A/B split: writes `winner` into the split's config on the draft and publishes it, so
  * every customer reaching the split from the new version on takes the winner's path. Refuses when
- * the draft holds other unpublished edits (they would go live unreviewed with the promotion) or
- * when someone saved the draft since the caller loaded it.
+ * the variant is not the one ahead in the report, when the draft holds other unpublished edits
+ * (they would go live unreviewed with the promotion) or when someone saved the draft since the
+ * caller loaded it.
  */
 export async function promoteWinner(
   db: Database,
@@ -43,9 +44,23 @@ export async function promoteWinner(
       `A/B 测试 ${input.nodeId} 没有方案 ${input.variantId}（有：${split.config.variants.map((v) => v.id).join('、')}） / split ${input.nodeId} has no variant ${input.variantId}`,
     );
   }
+  // Promoting is for the variant that is ahead; on a tie or another variant's lead, refuse.
+  const { leader } = abTestReport(db.sqlite, registry, { journeyId: input.journeyId, nodeId: input.nodeId });
+  if (leader?.variantId !== input.variantId) {
+    throw new ReportInputError(
+      leader
+        ? `方案 ${input.variantId} 没有领先（领先的是 ${leader.variantId}） / variant ${input.variantId} is not ahead (${leader.variantId} is)`
+        : `还没有领先的方案，无法推广 ${input.variantId} / no variant is ahead yet: cannot promote ${input.variantId}`,
+      'PRECONDITION_FAILED',
+    );
+  }
   if (journey.liveVersionId) {
     const live = await db.prisma.journeyVersion.findUniqueOrThrow({ where: { id: journey.liveVersionId } });
-    const diff = diffGraphs(JSON.parse(live.graph) as JourneyGraph, draft);
+    // Both at the installed node versions: a node upgraded on save is not an operator's edit.
+    const diff = diffGraphs(
+      migrateGraphLeniently(JSON.parse(live.graph) as JourneyGraph, registry),
+      migrateGraphLeniently(draft, registry),
+    );
     const edits =
       diff.addedNodes.length +
       diff.removedNodes.length +

@@ -3,13 +3,13 @@ import { countUnknownOutcomesByNode } from './unknown-outcomes.ts';
 
 export interface NodeStats {
   nodeId: string;
-  /** Times customers arrived at the node (from the step log). */
+  /** Runs that reached the node (distinct: a run looping back counts once). */
   entered: number;
   /** Customers at the node now. */
   waiting: number;
-  /** Arrivals that moved on or ended normally here. */
+  /** Runs that moved on or ended normally here (reached, not waiting, not failed). */
   completed: number;
-  /** Customers whose instance failed at this node. */
+  /** Runs whose step failed at this node (failure port or exit, or a failed step), less those retried since. */
   failed: number;
   goals: number;
   /** Customers waiting here because a send's outcome is unknown (an operator decides: outcomes.list). */
@@ -34,6 +34,7 @@ export interface JourneyStats {
   goalConversions: number;
   conversionRate: number;
   nodes: NodeStats[];
+  /** Runs that took each edge (distinct per edge). */
   edges: EdgeStats[];
   computedAt: number;
 }
@@ -42,8 +43,53 @@ const CACHE_MS = 2000;
 const cache = new Map<string, { at: number; value: JourneyStats }>();
 
 /**
+ * Earlier rows of the same run that make a new row not the run's first of its kind: counts are of
+ * distinct runs, so a customer looping back, or placed again at a node (migration, retry), counts
+ * once per node and once per edge. Reads the (instanceId, id) index: a run's few earlier rows.
+ */
+const EARLIER = 'SELECT 1 FROM StepLog p WHERE p.instanceId = l.instanceId AND p.id < l.id';
+const ARRIVALS = "('move', 'migrate', 'retry')";
+
+/** An earlier error of the run at the node with no operator's retry there since (see `fail`). */
+const FAILED_SINCE_RETRY = `${EARLIER} AND p.kind = 'error' AND p.nodeId = l.nodeId AND NOT EXISTS (
+  SELECT 1 FROM StepLog r WHERE r.instanceId = l.instanceId AND r.id > p.id AND r.id < l.id
+    AND r.kind = 'retry' AND r.nodeId = l.nodeId)`;
+
+/**
+ * What StepCount holds per (journey, version): `enter` runs that entered; `visit` runs that reached
+ * a node (by an edge, a migration or a retry); `move` runs that took an edge (source, port,
+ * target); `goal` runs that reached a goal node, per node; `goalRun` runs that reached any goal;
+ * `fail` runs whose step at a node failed and was not retried since (a failed send, a failed step):
+ * an operator's retry takes the run out again (−1), and a retry that fails again puts it back.
+ */
+const ROLL_UP = `INSERT INTO StepCount (journeyId, versionId, kind, nodeId, fromNodeId, port, count)
+  SELECT journeyId, versionId, k, n, f, pt, sum(w) FROM (
+    SELECT journeyId, versionId, 'enter' AS k, '' AS n, '' AS f, '' AS pt, 1 AS w FROM StepLog l
+      WHERE id > $from AND id <= $to AND kind = 'enter'
+    UNION ALL SELECT journeyId, versionId, 'visit', nodeId, '', '', 1 FROM StepLog l
+      WHERE id > $from AND id <= $to AND kind IN ${ARRIVALS} AND nodeId IS NOT NULL
+      AND NOT EXISTS (${EARLIER} AND p.kind IN ${ARRIVALS} AND p.nodeId = l.nodeId)
+    UNION ALL SELECT journeyId, versionId, 'move', nodeId, fromNodeId, coalesce(port, ''), 1 FROM StepLog l
+      WHERE id > $from AND id <= $to AND kind = 'move' AND nodeId IS NOT NULL AND fromNodeId IS NOT NULL
+      AND NOT EXISTS (${EARLIER} AND p.kind = 'move' AND p.nodeId = l.nodeId AND p.fromNodeId = l.fromNodeId
+        AND coalesce(p.port, '') = coalesce(l.port, ''))
+    UNION ALL SELECT journeyId, versionId, 'goal', coalesce(nodeId, ''), '', '', 1 FROM StepLog l
+      WHERE id > $from AND id <= $to AND kind = 'goal'
+      AND NOT EXISTS (${EARLIER} AND p.kind = 'goal' AND coalesce(p.nodeId, '') = coalesce(l.nodeId, ''))
+    UNION ALL SELECT journeyId, versionId, 'goalRun', '', '', '', 1 FROM StepLog l
+      WHERE id > $from AND id <= $to AND kind = 'goal' AND NOT EXISTS (${EARLIER} AND p.kind = 'goal')
+    UNION ALL SELECT journeyId, versionId, 'fail', nodeId, '', '', 1 FROM StepLog l
+      WHERE id > $from AND id <= $to AND kind = 'error' AND nodeId IS NOT NULL
+      AND NOT EXISTS (${FAILED_SINCE_RETRY})
+    UNION ALL SELECT journeyId, versionId, 'fail', nodeId, '', '', -1 FROM StepLog l
+      WHERE id > $from AND id <= $to AND kind = 'retry' AND nodeId IS NOT NULL
+  ) GROUP BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT (journeyId, versionId, kind, nodeId, fromNodeId, port) DO UPDATE SET count = count + excluded.count`;
+
+/**
  * Folds StepLog rows written since the last call into StepCount, in one IMMEDIATE transaction so
- * two pollers never count a row twice. Cost is proportional to new rows (a rowid range scan).
+ * two pollers never count a row twice. Cost is proportional to new rows (a rowid range scan, and
+ * for each row a look at its run's earlier rows).
  */
 export function rollUpStepCounts(db: Database): number {
   const s = db.sqlite;
@@ -55,14 +101,7 @@ export function rollUpStepCounts(db: Database): number {
       const from = mark?.lastId ?? 0;
       const to = (s.prepare('SELECT coalesce(max(id), 0) AS id FROM StepLog').get() as { id: number }).id;
       if (to <= from) return 0;
-      const result = s
-        .prepare(
-          `INSERT INTO StepCount (journeyId, versionId, kind, nodeId, fromNodeId, port, count)
-           SELECT journeyId, versionId, kind, coalesce(nodeId, ''), coalesce(fromNodeId, ''), coalesce(port, ''), count(*)
-           FROM StepLog WHERE id > ? AND id <= ? GROUP BY 1, 2, 3, 4, 5, 6
-           ON CONFLICT (journeyId, versionId, kind, nodeId, fromNodeId, port) DO UPDATE SET count = count + excluded.count`,
-        )
-        .run(from, to);
+      const result = s.prepare(ROLL_UP).run({ from, to });
       s.prepare(
         "INSERT INTO StatsWatermark (name, lastId) VALUES ('steps', ?) ON CONFLICT (name) DO UPDATE SET lastId = excluded.lastId",
       ).run(to);
@@ -96,7 +135,7 @@ export function journeyStats(
   const steps = s
     .prepare(
       `SELECT kind, nodeId, fromNodeId, port, sum(count) AS n FROM StepCount WHERE journeyId = ?${v}
-       AND kind IN ('enter', 'move', 'goal') GROUP BY kind, nodeId, fromNodeId, port`,
+       AND kind IN ('enter', 'visit', 'move', 'goal', 'goalRun', 'fail') GROUP BY kind, nodeId, fromNodeId, port`,
     )
     .all(...args) as { kind: string; nodeId: string; fromNodeId: string; port: string; n: number }[];
 
@@ -114,13 +153,12 @@ export function journeyStats(
   let goalConversions = 0;
   for (const row of steps) {
     if (row.kind === 'enter') entries += row.n;
-    else if (row.kind === 'goal') {
-      goalConversions += row.n;
-      if (row.nodeId) node(row.nodeId).goals += row.n;
-    } else if (row.nodeId) {
-      node(row.nodeId).entered += row.n;
-      if (row.fromNodeId) edges.push({ source: row.fromNodeId, port: row.port, target: row.nodeId, count: row.n });
-    }
+    else if (row.kind === 'goalRun') goalConversions += row.n;
+    else if (!row.nodeId) continue;
+    else if (row.kind === 'goal') node(row.nodeId).goals += row.n;
+    else if (row.kind === 'visit') node(row.nodeId).entered += row.n;
+    else if (row.kind === 'fail') node(row.nodeId).failed += row.n;
+    else if (row.fromNodeId) edges.push({ source: row.fromNodeId, port: row.port, target: row.nodeId, count: row.n });
   }
   fillPorts(db, journeyId, versionId, edges);
   const byStatus: Record<string, number> = { active: 0, completed: 0, exited: 0, failed: 0 };
@@ -128,7 +166,6 @@ export function journeyStats(
     byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
     if (!r.nodeId) continue;
     if (r.status === 'active') node(r.nodeId).waiting += r.n;
-    if (r.status === 'failed') node(r.nodeId).failed += r.n;
   }
   for (const [nodeId, n] of countUnknownOutcomesByNode(db, journeyId, versionId)) node(nodeId).outcomeUnknown = n;
   for (const n of nodes.values()) n.completed = Math.max(0, n.entered - n.waiting - n.failed);

@@ -1,8 +1,11 @@
 import { FilterSchema } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { thenAudit } from '../../audit/record.ts';
 import type { EnrollOutcome } from '../../engine/api.ts';
 import type { DurableEngine } from '../../engine/engine.ts';
+import type { RetryRefusal } from '../../engine/retry-step.ts';
+import { nodeFailures } from '../../server/node-failures.ts';
 import { pendingRetries } from '../../server/pending-retries.ts';
 import { forEachSegmentMember } from '../../server/segments.ts';
 import { runTestJourney, TestRunInputSchema } from '../../server/test-run.ts';
@@ -29,6 +32,13 @@ async function requireJourney(ctx: Context, journeyId: string): Promise<void> {
   const journey = await ctx.db.prisma.journey.findUnique({ where: { id: journeyId }, select: { id: true } });
   if (!journey) throw notFound('旅程 Journey', journeyId);
 }
+
+const RETRY_REFUSALS: Record<RetryRefusal, string> = {
+  notFound: '运行不存在 / run not found',
+  notFailedHere: '该运行不是因这一步失败而结束的，无需重试 / this run did not end because of a failed step',
+  journeyNotLive: '旅程未在运行，恢复后再重试 / the journey is not live: resume it, then retry',
+  inJourneyAgain: '客户已重新进入该旅程 / the customer is in this journey again',
+};
 
 /** Enrolments, test runs on a simulated clock, and instance inspection. */
 export const runsRouter = router({
@@ -138,6 +148,38 @@ export const runsRouter = router({
         items.filter((i) => i.status === 'active').map((i) => i.id),
       );
       return { total, items: items.map((i) => ({ ...i, retry: retries.get(i.id) ?? null })) };
+    }),
+
+  /** Runs whose step failed at a node (the node's customer drawer), with the reason code. */
+  failures: viewerProcedure
+    .input(
+      z.object({
+        journeyId: Id,
+        nodeId: z.string().min(1).max(64),
+        limit: z.number().int().min(1).max(100).default(20),
+      }),
+    )
+    .query(({ ctx, input }) => nodeFailures(ctx.db, input)),
+
+  /** Retries a send that failed for good, once its cause is fixed (engine/retry-step.ts). */
+  retryStep: operatorProcedure
+    .input(z.object({ instanceId: z.number().int().positive() }))
+    .mutation(async ({ ctx, input }) => {
+      const outcome = await ctx.engine.retryFailedStep(input.instanceId);
+      if (outcome.status === 'retried') {
+        return thenAudit(
+          ctx,
+          'run.retryStep',
+          { type: 'instance', id: String(input.instanceId) },
+          {
+            nodeId: outcome.nodeId,
+          },
+        )(outcome);
+      }
+      throw new TRPCError({
+        code: outcome.reason === 'notFound' ? 'NOT_FOUND' : 'PRECONDITION_FAILED',
+        message: RETRY_REFUSALS[outcome.reason],
+      });
     }),
 
   timeline: viewerProcedure

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { failureText, stepFailure } from './failure-reason.ts';
+
+describe('failure reasons in words', () => {
+  it('puts known codes in words with a fix, in both languages', () => {
+    expect(failureText({ code: 'noPhone', error: '客户没有手机号 / customer has no phone number' }, 'zh-CN')).toEqual({
+      reason: '客户没有手机号',
+      fix: '为客户补充手机号（导入客户或接口更新）后重试',
+      fixOnProfile: true,
+    });
+    expect(failureText({ code: 'exhausted', error: 'stock empty' }, 'en').reason).toBe('The coupon batch is empty');
+  });
+
+  it('falls back to "send failed" and the provider message, in the locale half when bilingual; never the code', () => {
+    const zh = failureText({ code: 'isv.BUSINESS_LIMIT_CONTROL', error: '触发流控 / flow control' }, 'zh-CN');
+    expect(zh.reason).toBe('发送失败：触发流控');
+    expect(failureText({ code: 'E42', error: 'provider said no' }, 'en').reason).toBe('Send failed: provider said no');
+    expect(JSON.stringify(failureText({ code: 'E42' }, 'en'))).not.toContain('E42');
+    expect(failureText({}, 'zh-CN')).toEqual({ reason: '发送失败' });
+  });
+
+  it('reads a failure from an error step only', () => {
+    expect(stepFailure({ kind: 'error', detail: { key: 'k', error: 'x', code: 'optedOut' } })).toEqual({
+      code: 'optedOut',
+      error: 'x',
+    });
+    expect(stepFailure({ kind: 'move' })).toBeUndefined();
+  });
+});
