@@ -213,7 +213,7 @@ describe('credentials end to end', () => {
         code: 'resourceMissing',
         nodeId: 'hook',
         path: 'credentialId',
-        params: { kind: 'credential' },
+        params: { kind: 'credential', of: 'core.webhookSigning' },
       }),
     ]);
   });
