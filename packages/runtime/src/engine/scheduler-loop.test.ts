@@ -119,7 +119,7 @@ describe('the engine shares the thread with the HTTP server', () => {
     const engine = engineWithBacklog(400, { beforeSend: () => busyWait(4) });
     const { result, maxGapMs } = await watchEventLoop(() => engine.tick());
     expect(result.effectsRun).toBe(400);
-    // The budget is 25 ms a batch; the bound leaves room for a loaded machine.
+    // The budget is 15 ms a batch; the bound leaves room for a loaded machine.
     expect(maxGapMs).toBeLessThan(400);
     await engine.stop();
   });
