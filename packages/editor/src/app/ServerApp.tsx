@@ -5,6 +5,7 @@ import { ChannelsPage } from '../channels/ChannelsPage.tsx';
 import { QrSheet } from '../channels/QrSheet.tsx';
 import { type CanvasOverlay, edgeShares } from '../model/overlay.ts';
 import { AuditPage } from '../pages/AuditPage.tsx';
+import { CallbacksPage } from '../pages/CallbacksPage.tsx';
 import { CredentialsPage } from '../pages/CredentialsPage.tsx';
 import { CustomerProfile } from '../pages/CustomerProfile.tsx';
 import { CustomersPage } from '../pages/CustomersPage.tsx';
@@ -55,6 +56,7 @@ function Page({ route }: { route: PageRoute }) {
   if (route.page === 'channelQr') return <QrSheet key={route.channelId} channelId={route.channelId} />;
   if (route.page === 'audit') return <AuditPage />;
   if (route.page === 'credentials') return <CredentialsPage />;
+  if (route.page === 'callbacks') return <CallbacksPage />;
   return <CustomersPage />;
 }
 

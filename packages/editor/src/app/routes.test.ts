@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AUDIT_HREF,
+  CALLBACKS_HREF,
   CHANNELS_HREF,
   CUSTOMERS_HREF,
   channelHref,
@@ -28,5 +29,6 @@ describe('page routes', () => {
     expect(parsePageRoute('#/channels/')).toBeNull();
     expect(parsePageRoute('#/channels/ch_1/print')).toBeNull();
     expect(parsePageRoute(AUDIT_HREF)).toEqual({ page: 'audit' });
+    expect(parsePageRoute(CALLBACKS_HREF)).toEqual({ page: 'callbacks' });
   });
 });

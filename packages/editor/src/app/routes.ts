@@ -12,7 +12,8 @@ export type PageRoute =
   | { page: 'channel'; channelId: string }
   | { page: 'channelQr'; channelId: string }
   | { page: 'audit' }
-  | { page: 'credentials' };
+  | { page: 'credentials' }
+  | { page: 'callbacks' };
 
 export function parsePageRoute(hash: string): PageRoute | null {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -23,6 +24,7 @@ export function parsePageRoute(hash: string): PageRoute | null {
   if (path === '/customers') return { page: 'customers' };
   if (path === '/audit') return { page: 'audit' };
   if (path === '/credentials') return { page: 'credentials' };
+  if (path === '/callbacks') return { page: 'callbacks' };
   const customer = /^\/customers\/([^/]+)$/.exec(path);
   if (customer) return { page: 'customer', customerId: decodeURIComponent(customer[1] as string) };
   if (path === '/channels') return { page: 'channels' };
@@ -41,6 +43,7 @@ export const CUSTOMERS_HREF = '#/customers';
 export const CHANNELS_HREF = '#/channels';
 export const AUDIT_HREF = '#/audit';
 export const CREDENTIALS_HREF = '#/credentials';
+export const CALLBACKS_HREF = '#/callbacks';
 /** The credentials page with a new credential of `type` open (the node inspector's "新建凭据"). */
 export const newCredentialHref = (type: string) => `${CREDENTIALS_HREF}?new=${encodeURIComponent(type)}`;
 export const channelHref = (channelId: string) => `#/channels/${encodeURIComponent(channelId)}`;

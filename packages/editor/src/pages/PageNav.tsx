@@ -1,5 +1,12 @@
 import { useLocale } from '../app/i18n.ts';
-import { AUDIT_HREF, CHANNELS_HREF, CREDENTIALS_HREF, CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
+import {
+  AUDIT_HREF,
+  CALLBACKS_HREF,
+  CHANNELS_HREF,
+  CREDENTIALS_HREF,
+  CUSTOMERS_HREF,
+  sandboxHref,
+} from '../app/routes.ts';
 import { useIsAdmin } from '../app/use-role.ts';
 import { CHANNEL_REPORT_HREF } from '../reports/route.ts';
 
@@ -7,7 +14,7 @@ import { CHANNEL_REPORT_HREF } from '../reports/route.ts';
 export function PageNav({
   current,
 }: {
-  current: 'journeys' | 'customers' | 'channels' | 'sandbox' | 'audit' | 'credentials';
+  current: 'journeys' | 'customers' | 'channels' | 'sandbox' | 'audit' | 'credentials' | 'callbacks';
 }) {
   const { tr, locale, setLocale } = useLocale();
   const isAdmin = useIsAdmin();
@@ -26,6 +33,7 @@ export function PageNav({
       <a href={CHANNEL_REPORT_HREF}>{tr('渠道报表', 'Channel report')}</a>
       {link('credentials', CREDENTIALS_HREF, '凭据', 'Credentials')}
       {isAdmin && link('audit', AUDIT_HREF, '操作日志', 'Audit log')}
+      {isAdmin && link('callbacks', CALLBACKS_HREF, '回调地址', 'Callback URLs')}
       <span className="spacer" />
       <button type="button" className="link" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')}>
         {locale === 'en' ? '中文' : 'English'}

@@ -24,6 +24,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, [string, string]> = {
   'credential.create': ['新建凭据', 'Created a credential'],
   'credential.update': ['修改凭据', 'Changed a credential'],
   'credential.delete': ['删除凭据', 'Deleted a credential'],
+  'callbacks.rotateToken': ['更换回调令牌', 'Rotated the callback token'],
 };
 
 export function auditActionLabel(action: string, locale: string): string {

@@ -123,6 +123,17 @@ describe('audit log', () => {
     ]);
   });
 
+  it('records a callback token rotation without the token or the URLs', async () => {
+    const { urls } = await h.as('admin').callbacks.rotateToken();
+    const token = new URL(urls.find((u) => u.tokenized)?.url ?? '').searchParams.get('token') ?? '';
+    expect(token).toHaveLength(43);
+    const rows = await entries();
+    expect(rows.map((r) => [r.action, r.actorName, r.targetType, JSON.parse(r.summary)])).toEqual([
+      ['callbacks.rotateToken', 'admin', 'callbackToken', {}],
+    ]);
+    expect(JSON.stringify(h.db.sqlite.prepare('SELECT * FROM AuditEntry').all())).not.toContain(token);
+  });
+
   it('is listed for admins only, newest first, filtered by action, actor and time, paged', async () => {
     const operator = h.as('operator');
     const admin = h.as('admin');

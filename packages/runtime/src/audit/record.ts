@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   'credential.create',
   'credential.update',
   'credential.delete',
+  'callbacks.rotateToken',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

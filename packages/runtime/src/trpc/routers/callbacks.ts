@@ -1,16 +1,20 @@
+import { thenAudit } from '../../audit/record.ts';
 import { callbackTokenStore, callbackUrls } from '../../server/callback-token.ts';
 import { adminProcedure, router } from '../trpc.ts';
 
 /**
  * Provider callback URLs (admin only): the SMS ones carry the deployment's token, so they are as
  * secret as a password. Rotating invalidates the old URLs at once; paste the new ones into the
- * Aliyun / Tencent consoles right after.
+ * Aliyun / Tencent consoles right after. A rotation is audited (without the token: it breaks live
+ * callbacks until the consoles are updated, so who did it and when matters).
  */
 export const callbacksRouter = router({
   urls: adminProcedure.query(({ ctx }) => ({
     urls: callbackUrls(ctx.publicUrl, callbackTokenStore(ctx.db, () => ctx.clock.now()).current()),
   })),
-  rotateToken: adminProcedure.mutation(({ ctx }) => ({
-    urls: callbackUrls(ctx.publicUrl, callbackTokenStore(ctx.db, () => ctx.clock.now()).rotate()),
-  })),
+  rotateToken: adminProcedure.mutation(({ ctx }) =>
+    thenAudit(ctx, 'callbacks.rotateToken', { type: 'callbackToken' })({
+      urls: callbackUrls(ctx.publicUrl, callbackTokenStore(ctx.db, () => ctx.clock.now()).rotate()),
+    }),
+  ),
 });
