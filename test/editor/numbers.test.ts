@@ -138,6 +138,10 @@ describe('numbers on screen, in the editor', () => {
     expect(text).toContain('客户没有手机号');
     expect(text).toContain('为客户补充手机号（导入客户或接口更新）后重试');
     expect(text).not.toContain('noPhone');
+    // The drawer names the node as the canvas does (its type's name here), never by its id.
+    const heading = (await page.getByTestId('node-customers').locator('h3').textContent()) ?? '';
+    expect(heading).toContain('发送短信');
+    expect(heading).not.toContain('welcome');
     await page.screenshot({ path: join(shots, 'numbers-01-node-drawer.png') });
 
     // The profile's timeline says the same, in words.

@@ -22,7 +22,9 @@ import { Editor } from './Editor.tsx';
 import type { NodeStats } from './editor-context.ts';
 import { useLocale } from './i18n.ts';
 import { loginErrorText } from './login-error.ts';
+import { nodeTitle } from './node-title.ts';
 import { PausedBanner, PausedNote } from './PausedReason.tsx';
+import { registry } from './registry.ts';
 import { type PageRoute, usePageRoute } from './routes.ts';
 import { api, saveDraft } from './server-api.ts';
 import { TemplateGallery } from './TemplateGallery.tsx';
@@ -233,8 +235,10 @@ function Journeys() {
  * the simulation panel, live counts with edge shares and a node's customers.
  */
 function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () => void }) {
-  const { tr, locale } = useLocale();
+  const { tr, loc, locale } = useLocale();
   const revision = useRef(journey.draftRevision);
+  // The graph as last edited, so a side panel names a node by its current title.
+  const latestGraph = useRef(journey.draft);
   const [saveState, setSaveState] = useState<'saved' | 'saving' | 'conflict' | 'error'>('saved');
   const queue = useRef<Promise<void>>(Promise.resolve());
   const conflicted = useRef(false);
@@ -251,6 +255,7 @@ function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () =>
   const [serverProblems, setServerProblems] = useState(journey.problems);
   const onChange = useCallback(
     (graph: JourneyGraph) => {
+      latestGraph.current = graph;
       queue.current = queue.current.then(async () => {
         const text = JSON.stringify(graph);
         if (conflicted.current || text === lastSaved.current) return;
@@ -329,7 +334,12 @@ function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () =>
           panel?.kind === 'simulation' ? (
             <SimulationPanel journeyId={journey.id} flush={flush} onPath={setSimPath} onClose={() => setPanel(null)} />
           ) : panel?.kind === 'customers' ? (
-            <NodeCustomers journeyId={journey.id} nodeId={panel.nodeId} onClose={() => setPanel(null)} />
+            <NodeCustomers
+              journeyId={journey.id}
+              nodeId={panel.nodeId}
+              nodeTitle={nodeTitle(latestGraph.current, panel.nodeId, registry, loc, tr('未知节点', 'Unknown node'))}
+              onClose={() => setPanel(null)}
+            />
           ) : undefined
         }
         toolbarExtra={

@@ -10,7 +10,7 @@ import { UnknownOutcomes } from './UnknownOutcomes.tsx';
 const PAGE = 20;
 
 /** The customers now at one node of a live journey, 20 per page, refreshed every 5 s. */
-export function NodeCustomers(props: { journeyId: string; nodeId: string; onClose: () => void }) {
+export function NodeCustomers(props: { journeyId: string; nodeId: string; nodeTitle: string; onClose: () => void }) {
   const { tr, locale } = useLocale();
   const [offset, setOffset] = useState(0);
   const { data, error } = usePolling(
@@ -30,7 +30,7 @@ export function NodeCustomers(props: { journeyId: string; nodeId: string; onClos
     <aside className="inspector" data-testid="node-customers">
       <header className="panel-head">
         <h3>
-          {tr('节点中的客户', 'Customers at node')} <span className="mono">{props.nodeId}</span>
+          {tr('节点中的客户', 'Customers at node')} · {props.nodeTitle}
         </h3>
         <span className="spacer" />
         <button type="button" className="link" onClick={props.onClose}>
