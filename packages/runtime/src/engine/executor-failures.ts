@@ -14,6 +14,15 @@ export interface FailedEffect {
   willRetry: boolean;
 }
 
+/**
+ * The package a node type belongs to; a type no installed package defines is named by its prefix
+ * ("lottery.draw" → "lottery") and reported as not installed.
+ */
+export function packageOfNodeType(registry: NodeRegistry, nodeType: string): { name: string; installed: boolean } {
+  const pkg = registry.packages.find((p) => p.nodes.some((n) => n.type === nodeType));
+  return pkg ? { name: pkg.name, installed: true } : { name: nodeType.split('.')[0] ?? '', installed: false };
+}
+
 /** Unexpected failures in a row, with no success of that node type between them, that pause its journeys. */
 export const FAILING_EXECUTOR_THRESHOLD = 10;
 
@@ -40,9 +49,7 @@ export class ExecutorFailures {
   ) {}
 
   packageOf(nodeType: string): string {
-    return (
-      this.registry.packages.find((p) => p.nodes.some((n) => n.type === nodeType))?.name ?? nodeType.split('.')[0] ?? ''
-    );
+    return packageOfNodeType(this.registry, nodeType).name;
   }
 
   succeeded(nodeType: string): void {

@@ -2,6 +2,7 @@ import { type JourneyEvent, type NodeRegistry, type PauseReason, parsePauseReaso
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../logger.ts';
 import { type CompiledJourney, CompileError } from './compiler.ts';
+import { packageOfNodeType } from './executor-failures.ts';
 import type { InstanceRow } from './statements.ts';
 
 /**
@@ -119,7 +120,6 @@ export function createIsolation(deps: IsolationDeps): Isolation {
     }
     if (!stored) return reason;
     const definition = registry.get(stored.type);
-    const pkg = registry.packages.find((p) => p.nodes.some((n) => n.type === stored.type));
     reason.node = {
       id: stored.id,
       type: stored.type,
@@ -127,10 +127,7 @@ export function createIsolation(deps: IsolationDeps): Isolation {
       typeVersion: stored.typeVersion,
       installedVersion: definition?.version,
     };
-    // A type nobody installed names its package by its prefix ("lottery.draw" → "lottery").
-    reason.package = pkg
-      ? { name: pkg.name, installed: true }
-      : { name: stored.type.split('.')[0] as string, installed: false };
+    reason.package = packageOfNodeType(registry, stored.type);
     if (!definition) reason.kind = 'packageMissing';
     return reason;
   }
