@@ -368,7 +368,8 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       const all = st.dueTimerInstances.all(now, limit);
       if (all.length === 0) return 0;
       // Timers of a journey that cannot run are held with it (moved to HeldTimer), not fired.
-      const due = all.filter((d) => d.id === null || d.status !== 'active' || heldTimerFilter(d));
+      const swept = new Set<string>();
+      const due = all.filter((d) => d.id === null || d.status !== 'active' || runsNow(d, swept));
       st.deleteTimersById.run(JSON.stringify(due.map((d) => d.timerId)));
       // Two timers of one instance in the same batch step the same row object, which each step
       // keeps current, never a copy read before the first step.
@@ -389,9 +390,14 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     })();
   }
 
-  function heldTimerFilter(row: InstanceRow): boolean {
+  /**
+   * Whether a due timer's journey may run; if not, its timers are moved to HeldTimer, once per
+   * journey and batch (one sweep moves them all, not one sweep per held timer).
+   */
+  function runsNow(row: InstanceRow, swept: Set<string>): boolean {
     if (stepper.usable(row)) return true;
-    isolation.sweep(row.journeyId);
+    if (!swept.has(row.journeyId)) isolation.sweep(row.journeyId);
+    swept.add(row.journeyId);
     return false;
   }
 
