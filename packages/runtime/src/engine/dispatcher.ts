@@ -86,6 +86,8 @@ export class Dispatcher {
   failures?: ExecutorFailures;
   /** Set by the engine: pauses a journey (isolation.ts), inside the write phase. */
   holdJourney?: (reason: PauseReason) => void;
+  /** Set by the engine: moves a held journey's pending effects to "held" (isolation.ts). */
+  sweepJourney?: (journeyId: string) => void;
 
   constructor(
     private readonly tx: <T>(fn: () => T) => () => T,
@@ -150,7 +152,12 @@ export class Dispatcher {
     if (!row || row.status !== 'active' || !isActing(row.snapshot, effect.idempotencyKey)) return { kind: 'stale' };
     // A journey that cannot run is held (its effects, this one included, wait as "held").
     const compiled = this.stepper.usable(row);
-    if (!compiled) return { kind: 'defer', at: now };
+    if (!compiled) {
+      // Put back to pending while held (an operator's decision on an unknown outcome, a step a
+      // migration scheduled): held again, else it would be deferred to `now` and picked again forever.
+      this.sweepJourney?.(row.journeyId);
+      return { kind: 'defer', at: now };
+    }
     const node = compiled.nodes.get(effect.nodeId);
     const executor = this.executors.get(effect.nodeType);
     if (!node) return { kind: 'failed', error: `node ${effect.nodeId} is not in version ${row.versionId}` };

@@ -195,6 +195,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     (id) => journeyName.get(id)?.name ?? id,
   );
   dispatcher.holdJourney = isolation.hold;
+  dispatcher.sweepJourney = isolation.sweep;
 
   function liveVersion(journeyId: string): CompiledJourney | Skip {
     const journey = st.journey.get(journeyId);

@@ -249,6 +249,37 @@ describe('a broken journey next to a healthy one', () => {
     });
   });
 
+  it('a step put back to pending while its journey is held is held again, not re-run in a loop', async () => {
+    const db = await openDb();
+    const clock = new ManualClock();
+    publishJourney(db.sqlite, 'lucky', usesLottery);
+    addCustomers(db.sqlite, 'c', 0, 1);
+    const engine = createEngine({
+      db,
+      registry: createNodeRegistry([samplePackage, lottery]),
+      executors: sampleExecutors(db.sqlite),
+      clock,
+      logger: createLogger('silent'),
+    });
+    cleanups.push(() => engine.stop());
+    await engine.ingestEvent(event('s1', 'signup.done', 'c0', clock));
+    await engine.ingestEvent(event('r1', 'coupon.redeemed', 'c0', clock));
+    await engine.tick();
+    expect(one(db, "SELECT status FROM OutboxEffect WHERE nodeId = 'draw'").status).toBe('held');
+    // As an operator's decision on a step whose outcome was unknown does: back to pending, due now.
+    db.sqlite
+      .prepare("UPDATE OutboxEffect SET status = 'pending', nextAttemptAt = ? WHERE nodeId = 'draw'")
+      .run(clock.now());
+    // The tick ends (it used to defer the step to "now" and pick it again, batch after batch).
+    const ended = await Promise.race([
+      engine.tick().then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 2000)),
+    ]);
+    expect(ended).toBe(true);
+    expect(one(db, "SELECT status FROM OutboxEffect WHERE nodeId = 'draw'").status).toBe('held');
+    expect(one(db, "SELECT status FROM Instance WHERE customerId = 'c0'").status).toBe('active');
+  });
+
   it('an operator fixes a journey paused for a broken version by moving its customers to a new version', async () => {
     const db = await openDb();
     const clock = new ManualClock();
