@@ -9,7 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { ServerDeps } from '../trpc/context.ts';
 import { appRouter } from '../trpc/router.ts';
 import { principalFromHeaders } from './credentials.ts';
-import { errorHandler } from './error-handler.ts';
+import { errorHandler, notFound } from './error-handler.ts';
 import { healthHandler } from './health.ts';
 import { mountPublicRateLimits, type PublicRateLimits } from './public-rate-limits.ts';
 import { redirectRouter } from './redirect.ts';
@@ -99,6 +99,7 @@ export function createApp({
       res.type('text/plain').send('Editor not built: run `pnpm --filter @siyu/editor build` (pnpm start does it).'),
     );
   }
+  app.use(notFound());
   app.use(errorHandler(logger));
   return app;
 }

@@ -173,6 +173,13 @@ describe('HTTP: bad input', () => {
     const malformed = await fetch(`${base}/r/%E0%A4%A`);
     expect(malformed.status).toBe(400);
     expect(await expectClean(malformed)).toMatch(/BAD_REQUEST/);
+    // Nothing mounted there (an unknown provider, a retired callback path): JSON 404, not HTML.
+    const unknown = await fetch(`${base}/webhooks/sms/aliyun/replies?token=x`, { method: 'POST', body: '[]' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/json/);
+    const text = await expectClean(unknown);
+    expect(text).toMatch(/NOT_FOUND.*POST \/webhooks\/sms\/aliyun\/replies/);
+    expect(text).not.toMatch(/token/); // the path only: a callback's query string is a secret
   });
 
   it('keeps stacks and paths out of tRPC errors and server errors, quoting a request id', async () => {
