@@ -52,7 +52,13 @@ export function createApp({
   app.get('/health', healthHandler(db.sqlite, api ? () => api.clock.now() : undefined));
   if (api) {
     const secure = api.publicUrl.startsWith('https:');
-    app.use('/trpc', smallBodyUnlessLarge(appRouter));
+    app.use(
+      '/trpc',
+      smallBodyUnlessLarge(
+        appRouter,
+        async (req) => (await principalFromHeaders(api.db, req.headers)).principal !== null,
+      ),
+    );
     app.use(
       '/trpc',
       createExpressMiddleware({
