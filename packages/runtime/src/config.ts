@@ -29,6 +29,8 @@ export const ConfigSchema = z.object({
   /**
    * Express `trust proxy` behind a TLS-terminating proxy (nginx): `true`, a hop count, or the
    * proxy's addresses/subnets (`loopback`, `10.0.0.0/8`, comma-separated). Unset: no proxy trusted.
+   * Prefer `1` or the proxy's address: with `true` the left-most X-Forwarded-For entry, which the
+   * client writes itself, becomes req.ip, so the per-address sign-in and link limits can be dodged.
    */
   TRUST_PROXY: z
     .string()

@@ -162,6 +162,10 @@ describe('audit log', () => {
     await expect(admin.audit.list({ from: new Date(t0 + 1), to: new Date(t0) })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
+    // Over HTTP a date arrives as a string: an unreadable one is named with the field.
+    await expect(admin.audit.list({ to: 'yesterday' as unknown as Date })).rejects.toThrow(
+      /"to"[\s\S]*not a valid date-time/,
+    );
   });
 });
 

@@ -9,7 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { ServerDeps } from '../trpc/context.ts';
 import { appRouter } from '../trpc/router.ts';
 import { principalFromHeaders } from './credentials.ts';
-import { errorHandler } from './error-handler.ts';
+import { errorHandler, notFound } from './error-handler.ts';
 import { healthHandler } from './health.ts';
 import { mountPublicRateLimits, type PublicRateLimits } from './public-rate-limits.ts';
 import { redirectRouter } from './redirect.ts';
@@ -52,7 +52,13 @@ export function createApp({
   app.get('/health', healthHandler(db.sqlite, api ? () => api.clock.now() : undefined));
   if (api) {
     const secure = api.publicUrl.startsWith('https:');
-    app.use('/trpc', smallBodyUnlessLarge(appRouter));
+    app.use(
+      '/trpc',
+      smallBodyUnlessLarge(
+        appRouter,
+        async (req) => (await principalFromHeaders(api.db, req.headers)).principal !== null,
+      ),
+    );
     app.use(
       '/trpc',
       createExpressMiddleware({
@@ -99,6 +105,7 @@ export function createApp({
       res.type('text/plain').send('Editor not built: run `pnpm --filter @siyu/editor build` (pnpm start does it).'),
     );
   }
+  app.use(notFound());
   app.use(errorHandler(logger));
   return app;
 }

@@ -155,6 +155,19 @@ describe('HTTP: bad input', () => {
       body: JSON.stringify({ 0: { fileName: 'a.csv', contentBase64: 'x'.repeat(3 * 1024 * 1024) }, 1: big }),
     });
     expect(mixed.status).toBe(413);
+    // Only a signed-in caller may send a large body: tRPC reads it all before checking the caller.
+    const anonymous = await post(
+      'audiences.import',
+      { fileName: 'a.csv', contentBase64: 'x'.repeat(3 * 1024 * 1024) },
+      { cookie: '' },
+    );
+    expect(anonymous.status).toBe(413);
+    const forged = await post(
+      'audiences.import',
+      { fileName: 'a.csv', contentBase64: 'x'.repeat(3 * 1024 * 1024) },
+      { cookie: 'siyu_session=sess_forged' },
+    );
+    expect(forged.status).toBe(413);
     // The import itself still takes a multi-megabyte file.
     const csv = `手机号\n${Array.from({ length: 250_000 }, (_, i) => `139${String(i).padStart(8, '0')}`).join('\n')}`;
     const contentBase64 = Buffer.from(csv).toString('base64');
@@ -173,6 +186,13 @@ describe('HTTP: bad input', () => {
     const malformed = await fetch(`${base}/r/%E0%A4%A`);
     expect(malformed.status).toBe(400);
     expect(await expectClean(malformed)).toMatch(/BAD_REQUEST/);
+    // Nothing mounted there (an unknown provider, a retired callback path): JSON 404, not HTML.
+    const unknown = await fetch(`${base}/webhooks/sms/aliyun/replies?token=x`, { method: 'POST', body: '[]' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/json/);
+    const text = await expectClean(unknown);
+    expect(text).toMatch(/NOT_FOUND.*POST \/webhooks\/sms\/aliyun\/replies/);
+    expect(text).not.toMatch(/token/); // the path only: a callback's query string is a secret
   });
 
   it('keeps stacks and paths out of tRPC errors and server errors, quoting a request id', async () => {

@@ -13,6 +13,22 @@ const CLIENT_ERRORS: Record<string, { code: string; message: string }> = {
 };
 
 /**
+ * After every route: what nothing answered (an unknown webhook, a POST to the editor's paths) gets
+ * the same JSON shape as other errors, with the request id, instead of express's HTML page.
+ */
+export function notFound(): express.RequestHandler {
+  return (req, res) => {
+    res.status(404).json({
+      error: {
+        code: 'NOT_FOUND',
+        message: `没有这个地址 no such endpoint: ${req.method} ${req.path}`,
+        requestId: requestIdOf(res),
+      },
+    });
+  };
+}
+
+/**
  * The app's last middleware. Express's default handler answers with the stack trace (and so the
  * server's file paths) whenever NODE_ENV is not "production"; this one answers JSON naming the
  * problem and the request id, and logs the details under that id.

@@ -20,7 +20,15 @@ export function largeBodyPaths(router: AnyRouter): Set<string> {
  * path, or a batch `a,b`) is read up front with a small limit, so a 60 MB "event" is refused with
  * 413 after 2 MB instead of being buffered and parsed. tRPC uses the text already read (req.body).
  */
-export function smallBodyUnlessLarge(router: AnyRouter): express.RequestHandler {
+export function smallBodyUnlessLarge(
+  router: AnyRouter,
+  /**
+   * Whether the caller is signed in (a session or an API key). tRPC buffers and parses the whole
+   * body before any procedure checks its caller, so without this anyone could have the server
+   * read 60 MB per request; unsigned callers get the small limit even on `largeBody` paths.
+   */
+  signedIn: (req: express.Request) => Promise<boolean> = async () => true,
+): express.RequestHandler {
   const large = largeBodyPaths(router);
   const readSmall = express.text({ type: () => true, limit: SMALL_BODY_LIMIT });
   return (req, res, next) => {
@@ -30,7 +38,13 @@ export function smallBodyUnlessLarge(router: AnyRouter): express.RequestHandler 
     } catch {
       // A malformed path names no procedure: the small limit applies (tRPC answers NOT_FOUND).
     }
-    if (paths.length > 0 && paths.every((p) => large.has(p))) next();
-    else readSmall(req, res, next);
+    if (!(paths.length > 0 && paths.every((p) => large.has(p)))) {
+      readSmall(req, res, next);
+      return;
+    }
+    signedIn(req).then(
+      (yes) => (yes ? next() : readSmall(req, res, next)),
+      (error: unknown) => next(error),
+    );
   };
 }

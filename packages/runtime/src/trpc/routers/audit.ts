@@ -2,13 +2,16 @@ import { z } from 'zod';
 import { AUDIT_ACTIONS } from '../../audit/record.ts';
 import { adminProcedure, router } from '../trpc.ts';
 
+/** A bound of the time window; an unreadable one is named as such, not as "expected date, received Date". */
+const Instant = z.coerce.date({ error: '不是有效的日期时间 not a valid date-time (ISO 8601)' }).optional();
+
 const AuditQuerySchema = z
   .object({
     action: z.enum(AUDIT_ACTIONS).optional(),
     /** The operator's username or the API key's name, exactly. */
     actor: z.string().trim().min(1).max(100).optional(),
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
+    from: Instant,
+    to: Instant,
     page: z.number().int().min(1).max(10_000).default(1),
     pageSize: z.number().int().min(1).max(200).default(50),
   })
