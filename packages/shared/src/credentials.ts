@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { LocalizedText } from './i18n.ts';
 import { PermanentError } from './node-sdk.ts';
-import { resourceRef } from './resource-refs.ts';
+import { innerSchemaOf, resourceRef } from './resource-refs.ts';
 
 /** Widget names the editor's form understands for credentials (see SchemaForm). */
 export const SECRET_WIDGET = 'secret';
@@ -78,21 +78,13 @@ export function defineCredentialType<const TSchema extends CredentialSchema>(
   return definition;
 }
 
-type Wrapped = { def?: { innerType?: z.ZodType; in?: z.ZodType } };
-
-/** The schema inside an optional/default/nullable/pipe wrapper, if any. */
-function innerOf(schema: z.ZodType): z.ZodType | undefined {
-  const def = (schema as unknown as Wrapped).def;
-  return def?.innerType ?? def?.in;
-}
-
 /** Reads `.meta()` through optional/default/nullable wrappers, where packages usually put it. */
 function metaOf(schema: z.ZodType): Record<string, unknown> | undefined {
   let current: z.ZodType | undefined = schema;
   for (let depth = 0; current && depth < 6; depth++) {
     const meta = current.meta() as Record<string, unknown> | undefined;
     if (meta?.widget) return meta;
-    current = innerOf(current);
+    current = innerSchemaOf(current);
   }
   return undefined;
 }

@@ -62,8 +62,10 @@ export interface EffectCalls {
 /** What is stored per call: the claim, then the answer. */
 type EffectRecord = { state: 'claimed'; claimedAt: number } | { state: 'done'; result: JsonValue; doneAt: number };
 
-const RECHECK_MS = 30_000;
-const GIVE_UP_MS = 30 * 60_000;
+/** Default: ask the provider again this long after an unanswered call or a failed lookup. */
+export const EFFECT_RECHECK_MS = 30_000;
+/** Default: stop rechecking a failing lookup this long after the claim; then an operator decides. */
+export const EFFECT_GIVE_UP_MS = 30 * 60_000;
 
 /**
  * Effect calls over a storage namespace of their own (the runtime gives each package one, apart
@@ -121,7 +123,9 @@ export function createEffectCalls(storage: ExtensionStorage, now: () => number):
                 code: 'effectOutcomeUnknown',
                 cause: error,
                 recheckAfterMs:
-                  waited < (options.giveUpAfterMs ?? GIVE_UP_MS) ? (options.recheckAfterMs ?? RECHECK_MS) : undefined,
+                  waited < (options.giveUpAfterMs ?? EFFECT_GIVE_UP_MS)
+                    ? (options.recheckAfterMs ?? EFFECT_RECHECK_MS)
+                    : undefined,
               },
             );
           }
@@ -162,7 +166,7 @@ export function createEffectCalls(storage: ExtensionStorage, now: () => number):
           throw new OutcomeUnknownError(message, {
             code: 'effectOutcomeUnknown',
             cause: error,
-            recheckAfterMs: options.lookup ? (options.recheckAfterMs ?? RECHECK_MS) : undefined,
+            recheckAfterMs: options.lookup ? (options.recheckAfterMs ?? EFFECT_RECHECK_MS) : undefined,
           });
         }
         if (result === undefined) {

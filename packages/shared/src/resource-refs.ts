@@ -47,7 +47,8 @@ export interface ResourceRef {
 
 type Wrapped = { def?: { innerType?: z.ZodType; in?: z.ZodType; shape?: unknown; type?: string } };
 
-function innerOf(schema: z.ZodType): z.ZodType | undefined {
+/** The schema inside an optional/default/nullable/pipe wrapper, if any (credentials.ts reads meta with it too). */
+export function innerSchemaOf(schema: z.ZodType): z.ZodType | undefined {
   const def = (schema as unknown as Wrapped).def;
   return def?.innerType ?? def?.in;
 }
@@ -62,7 +63,7 @@ function refMetaOf(schema: z.ZodType): { kind: string; of?: string } | undefined
       const of = meta?.[RESOURCE_OF_META];
       return { kind, ...(typeof of === 'string' ? { of } : {}) };
     }
-    current = innerOf(current);
+    current = innerSchemaOf(current);
   }
   return undefined;
 }
@@ -74,7 +75,7 @@ function shapeOf(schema: z.ZodType): Record<string, z.ZodType> | undefined {
     if (def?.type === 'object' && def.shape && typeof def.shape === 'object') {
       return def.shape as Record<string, z.ZodType>;
     }
-    current = innerOf(current);
+    current = innerSchemaOf(current);
   }
   return undefined;
 }

@@ -32,6 +32,27 @@ export interface WebhookResult {
   events: JourneyEventInput[];
 }
 
+/**
+ * The usual window for a signed callback's timestamp: WeChat Pay's SDKs refuse one more than
+ * 5 minutes from the local clock; WeCom documents none, so the same is used. Providers deliver and
+ * retry within seconds (each delivery signed afresh), so a genuine callback is inside it and a
+ * captured one replayed later is not.
+ */
+export const SIGNED_TIMESTAMP_WINDOW_SECONDS = 300;
+
+/**
+ * Whether a callback's signed timestamp (decimal epoch seconds, as WeCom and WeChat Pay send it) is
+ * within `windowSeconds` of `nowMs`. Anything else (absent, not digits, absurdly long) is not.
+ */
+export function signedTimestampFresh(
+  timestamp: string | undefined,
+  nowMs: number,
+  windowSeconds = SIGNED_TIMESTAMP_WINDOW_SECONDS,
+): boolean {
+  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return false;
+  return Math.abs(nowMs / 1000 - Number(timestamp)) <= windowSeconds;
+}
+
 export interface WebhookRoute {
   method: 'GET' | 'POST';
   /** Mounted under /webhooks/<package name>, e.g. "/callback" → /webhooks/wecom/callback. */

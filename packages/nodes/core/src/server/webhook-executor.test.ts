@@ -141,6 +141,18 @@ describe('core.webhook executor over real HTTP', () => {
     expect((slow as Error).message).toContain('timed out after 1s');
   });
 
+  it('a call that got no answer keeps its claim, so the retry is a resend with the same key', async () => {
+    const storage = memoryExtensionStorage();
+    const effects = createEffectCalls(storage, () => Date.now());
+    const slow = await run('/slow', { timeoutSeconds: 1, effects }).catch((e: unknown) => e);
+    expect(slow).toBeInstanceOf(RetryableError);
+    // The receiver may have acted on it: the claim is not dropped as for a refused call (5xx).
+    expect(storage.keys()).toEqual(['7:hook:1']);
+    const busy = memoryExtensionStorage();
+    await run('/busy', { effects: createEffectCalls(busy, () => Date.now()) }).catch(() => undefined);
+    expect(busy.keys()).toEqual([]);
+  });
+
   it('without a configured secret it fails permanently and names the variable to set', async () => {
     await expect(run('/ok', { secret: undefined })).rejects.toThrow(/WEBHOOK_SECRET/);
   });

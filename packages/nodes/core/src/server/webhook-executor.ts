@@ -70,9 +70,12 @@ export function webhookExecutor(deps: CoreServerDeps) {
             redirect: 'error',
           });
         } catch (error) {
-          // Network errors and timeouts may succeed later; the idempotency key makes a retry safe.
+          // No answer (network error, timeout): the receiver may have acted on it. Not a
+          // RetryableError ("it did not do it"), so the claim stays open and the retry that
+          // effects.call makes of it (ifUnknown: 'resend') is marked as a resend; the receiver
+          // de-duplicates by the Idempotency-Key header.
           const reason = timeout.aborted ? `timed out after ${config.timeoutSeconds}s` : (error as Error).message;
-          throw new RetryableError(`webhook ${config.url}: ${reason}`, { cause: error });
+          throw new Error(`webhook ${config.url}: ${reason}`, { cause: error });
         }
         const durationMs = Date.now() - started;
         // Drain the body so the connection is reused; keep a short excerpt for the timeline.

@@ -1,7 +1,13 @@
 // WeChat Pay redemption notice (POST /webhooks/coupons/wechatpay/notify). WeChat retries a notice
 // up to 9 times, a minute apart, until it gets 200/204; the coupon is marked used once and the
 // event id is per coupon, so duplicates (same or new notice id) redeem once.
-import type { JourneyEventInput, WebhookResponse, WebhookRoute } from '@siyu/shared';
+import {
+  type JourneyEventInput,
+  SIGNED_TIMESTAMP_WINDOW_SECONDS,
+  signedTimestampFresh,
+  type WebhookResponse,
+  type WebhookRoute,
+} from '@siyu/shared';
 import { z } from 'zod';
 import { COUPON_EVENTS } from '../index.ts';
 import type { CouponRecord, CouponsServerDeps } from './deps.ts';
@@ -28,12 +34,8 @@ const CouponResourceSchema = z.object({
     .optional(),
 });
 
-/**
- * WeChat Pay's own SDKs refuse a signed message whose Wechatpay-Timestamp is more than 5 minutes
- * from the local clock; each delivery (retries too) is signed afresh, so genuine notices pass and a
- * captured one replayed later does not.
- */
-export const NOTICE_TIMESTAMP_WINDOW_SECONDS = 300;
+/** WeChat Pay's own SDKs refuse a notice whose Wechatpay-Timestamp is more than 5 minutes off. */
+export const NOTICE_TIMESTAMP_WINDOW_SECONDS = SIGNED_TIMESTAMP_WINDOW_SECONDS;
 
 const reply = (status: number, code: 'SUCCESS' | 'FAIL', message: string): WebhookResponse => ({
   status,
@@ -65,10 +67,9 @@ export function wechatPayNotifyRoute(deps: CouponsServerDeps): WebhookRoute {
         if (!h['wechatpay-signature'] || !verifyRsa(message, h['wechatpay-signature'], settings.platformPublicKey)) {
           return { response: reply(401, 'FAIL', 'bad Wechatpay-Signature'), events: [] };
         }
-        const signedAt = /^\d{1,12}$/.test(h['wechatpay-timestamp'] ?? '')
-          ? Number(h['wechatpay-timestamp'])
-          : Number.NaN;
-        if (!(Math.abs((deps.now ?? Date.now)() / 1000 - signedAt) <= NOTICE_TIMESTAMP_WINDOW_SECONDS)) {
+        if (
+          !signedTimestampFresh(h['wechatpay-timestamp'], (deps.now ?? Date.now)(), NOTICE_TIMESTAMP_WINDOW_SECONDS)
+        ) {
           return {
             response: reply(
               401,

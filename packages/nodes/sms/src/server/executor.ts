@@ -1,17 +1,22 @@
 // The sms.send executor: validate the number, respect opt-outs and the per-number limit, render
 // the message, then claim → send → mark sent, so a retried step returns the first send's record.
 import { randomBytes } from 'node:crypto';
-import { defineExecutor, OutcomeUnknownError, PermanentError } from '@siyu/shared';
+import {
+  defineExecutor,
+  EFFECT_GIVE_UP_MS,
+  EFFECT_RECHECK_MS,
+  OutcomeUnknownError,
+  PermanentError,
+} from '@siyu/shared';
 import { countSmsParts, normalizeMainlandPhone, renderTemplate, sendSms, smsVariables } from '../index.ts';
 import type { SmsServerDeps } from './deps.ts';
 import { type SmsLookup, SmsRejected, sandboxProvider } from './providers.ts';
 
 const DAY_MS = 86_400_000;
 
-/** After an unanswered send, ask the provider this long after (a recheck is not an attempt). */
-const RECHECK_MS = 30_000;
-/** While the provider cannot be asked, keep asking for this long after the claim; then an operator decides. */
-const LOOKUP_GIVE_UP_MS = 30 * 60_000;
+// The same recheck policy as deps.effects.call (shared effect-call.ts): after an unanswered send or
+// a failed lookup, ask again after EFFECT_RECHECK_MS (a recheck is not an attempt); give up after
+// EFFECT_GIVE_UP_MS from the claim, and an operator decides.
 
 /**
  * A fresh tracked-link code: 96 random bits, 16 URL-safe characters. Random, not derived from the
@@ -52,8 +57,8 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
     } catch (error) {
       const reason = `SMS provider lookup failed: ${(error as Error).message}`;
       const waited = now.getTime() - existing.sentAt;
-      return waited < LOOKUP_GIVE_UP_MS
-        ? { status: 'unknown', reason, recheckAfterMs: RECHECK_MS }
+      return waited < EFFECT_GIVE_UP_MS
+        ? { status: 'unknown', reason, recheckAfterMs: EFFECT_RECHECK_MS }
         : { status: 'unknown', reason };
     }
   }
@@ -161,7 +166,7 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
       // is asked later (a recheck uses no attempt, so this can never end in a failed step).
       throw new OutcomeUnknownError(`SMS provider did not answer: ${(error as Error).message}`, {
         code: 'sendUncertain',
-        recheckAfterMs: RECHECK_MS,
+        recheckAfterMs: EFFECT_RECHECK_MS,
         cause: error,
       });
     }

@@ -4,6 +4,8 @@
 import {
   type JourneyEventInput,
   normalizePhone,
+  SIGNED_TIMESTAMP_WINDOW_SECONDS,
+  signedTimestampFresh,
   type WebhookRequest,
   type WebhookResult,
   type WebhookRoute,
@@ -128,18 +130,8 @@ export interface CallbackLookups {
   now?: () => number;
 }
 
-/**
- * How far a callback's signed `timestamp` may be from our clock. WeCom's docs set no window; this
- * is the usual one for signed callbacks (WeChat Pay's SDKs use 5 minutes too). WeCom delivers and
- * retries within seconds, so a genuine callback is always inside it; a captured one replayed later
- * is not. (A replay inside the window is harmless: event ids come from the payload.)
- */
-export const REPLAY_WINDOW_SECONDS = 300;
-
-function outsideReplayWindow(timestamp: string, nowMs: number): boolean {
-  const seconds = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
-  return !(Math.abs(nowMs / 1000 - seconds) <= REPLAY_WINDOW_SECONDS);
-}
+/** How far a callback's signed `timestamp` may be from our clock (a replay inside it is harmless: event ids come from the payload). */
+export const REPLAY_WINDOW_SECONDS = SIGNED_TIMESTAMP_WINDOW_SECONDS;
 
 /** A details lookup may not hold the callback long: WeCom wants an answer within 5 s. */
 const CONTACT_LOOKUP_MS = 2000;
@@ -237,7 +229,7 @@ async function handle(
       events: [],
     };
   const params = { msgSignature: query.data.msg_signature, timestamp: query.data.timestamp, nonce: query.data.nonce };
-  if (outsideReplayWindow(params.timestamp, (lookups.now ?? Date.now)())) {
+  if (!signedTimestampFresh(params.timestamp, (lookups.now ?? Date.now)(), REPLAY_WINDOW_SECONDS)) {
     return {
       response: text(
         401,
