@@ -12,28 +12,14 @@ import {
   publishJourney,
   sandboxProvider,
 } from '@siyu/runtime/testing';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
-
-let real: RealServer;
-let context: BrowserContext;
+import { describe, expect, it } from 'vitest';
+import { serverAndBrowserForFile, signInToEditor, welcomeSmsGraph } from './editor-session.ts';
+import { shots } from './real-server.ts';
 
 async function seedFailedSend(dbPath: string): Promise<void> {
   const db = await openDatabase(dbPath);
   try {
-    const graph = graphOf(
-      [
-        ['entry', 'core.apiEntry', {}],
-        ['welcome', 'sms.send', { templateCode: '2001', signName: '品牌', content: '欢迎入会', params: {} }],
-        ['done', 'core.exit', { reason: '完成' }],
-      ],
-      [
-        ['entry', 'next', 'welcome'],
-        ['welcome', 'sent', 'done'],
-      ],
-      { quietHours: { enabled: false } },
-    );
+    const graph = welcomeSmsGraph();
     publishJourney(db.sqlite, 'fx', graph);
     // The draft is what the simulation runs.
     db.sqlite.prepare('UPDATE Journey SET draft = ? WHERE id = ?').run(JSON.stringify(graph), 'fx');
@@ -90,35 +76,15 @@ async function seedFailedSend(dbPath: string): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  real = await startRealServer('numbers', seedFailedSend);
-  context = await chromium.launchPersistentContext(join(real.dir, 'profile'), {
-    ...chromiumOptions,
-    viewport: { width: 1440, height: 900 },
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await context?.close();
-  await real?.stop();
-});
-
-async function signIn(page: Page) {
-  await page.goto(`${real.base}/`);
-  await page.waitForSelector('[data-testid=login], [data-testid=journey-list]');
-  if ((await page.getByTestId('login').count()) === 0) return;
-  await page.locator('input').nth(0).fill('admin');
-  await page.locator('input').nth(1).fill('secret123');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForSelector('[data-testid=journey-list]');
-}
+const session = serverAndBrowserForFile('numbers', { seed: seedFailedSend });
 
 describe('numbers on screen, in the editor', () => {
   it('counts the failure on the node, says why in the drawer, profile and simulation, and retries once fixed', {
     timeout: 150_000,
   }, async () => {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page);
+    const page = await session.page();
+    const real = session.real;
+    await signInToEditor(page, real.base, undefined, undefined, { alreadySignedIn: 'ok' });
     const openJourney = async () => {
       await page.goto(`${real.base}/`);
       await page.waitForSelector('[data-testid=journey-list]');
@@ -191,8 +157,9 @@ describe('numbers on screen, in the editor', () => {
   it('A/B weights are percentages: the inspector says the total while they do not add up to 100', {
     timeout: 90_000,
   }, async () => {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page);
+    const page = await session.page();
+    const real = session.real;
+    await signInToEditor(page, real.base, undefined, undefined, { alreadySignedIn: 'ok' });
     await page.locator('tbody tr', { hasText: 'abw' }).first().click();
     await page.waitForSelector('.react-flow__pane');
     await page.locator('[data-testid=journey-node][data-node-id=split]').click();

@@ -7,13 +7,12 @@ import { createEngine, createLogger, createNodeRegistryForRuntime, ManualClock, 
 import {
   createSendSmsExecutor,
   createSmsServices,
-  graphOf,
   publishJourney,
   startFakeTencent,
   tencentProvider,
 } from '@siyu/runtime/testing';
 import { describe, expect, it } from 'vitest';
-import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
+import { serverAndBrowserForFile, signInToEditor, welcomeSmsGraph } from './editor-session.ts';
 import { shots } from './real-server.ts';
 
 let sentByFake = 0;
@@ -23,22 +22,7 @@ async function seedParkedSend(dbPath: string): Promise<void> {
   const fake = await startFakeTencent(creds, { lookupLagMs: 3_600_000 });
   const db = await openDatabase(dbPath);
   try {
-    publishJourney(
-      db.sqlite,
-      'uo',
-      graphOf(
-        [
-          ['entry', 'core.apiEntry', {}],
-          ['welcome', 'sms.send', { templateCode: '2001', signName: '品牌', content: '欢迎入会', params: {} }],
-          ['done', 'core.exit', { reason: '完成' }],
-        ],
-        [
-          ['entry', 'next', 'welcome'],
-          ['welcome', 'sent', 'done'],
-        ],
-        { quietHours: { enabled: false } },
-      ),
-    );
+    publishJourney(db.sqlite, 'uo', welcomeSmsGraph());
     const now = new Date().toISOString().replace('Z', '+00:00');
     db.sqlite
       .prepare("INSERT INTO Customer (id, attributes, createdAt, updatedAt) VALUES ('amy', '{}', ?, ?)")
