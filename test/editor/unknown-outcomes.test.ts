@@ -78,6 +78,19 @@ describe('sends whose outcome is unknown, in the editor', () => {
     expect(await item.textContent()).toContain('+8613900007777');
     await page.screenshot({ path: join(shots, 'outcomes-01-unknown-at-node.png') });
 
+    // Resend and skip ask first; dismissed, nothing is decided and the customer still waits here.
+    for (const name of ['重发', '跳过']) {
+      const asked = new Promise<string>((resolve) =>
+        page.once('dialog', (d) => {
+          resolve(d.message());
+          void d.dismiss();
+        }),
+      );
+      await item.getByRole('button', { name }).click();
+      expect(await asked).toContain('继续？');
+    }
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('unknown-outcome').count()).toBe(1);
     await item.getByRole('button', { name: '标记已发' }).click();
     // The server's dispatcher takes the decision: the customer leaves the node, the list empties.
     await expect.poll(() => page.getByTestId('unknown-outcome').count(), { timeout: 15_000 }).toBe(0);
