@@ -108,6 +108,8 @@ describe('numbers on screen, in the editor', () => {
     const heading = (await page.getByTestId('node-customers').locator('h3').textContent()) ?? '';
     expect(heading).toContain('发送短信');
     expect(heading).not.toContain('welcome');
+    // Nobody waits at the node (the one failed run has ended): the drawer says so, not "共 0 位" under "在此失败 1 位".
+    await expect.poll(() => page.getByTestId('node-customers-total').textContent()).toBe('正在此节点 0 位');
     await page.screenshot({ path: join(shots, 'numbers-01-node-drawer.png') });
 
     // The profile's timeline says the same, in words.
