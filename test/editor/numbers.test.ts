@@ -142,7 +142,19 @@ describe('numbers on screen, in the editor', () => {
     }
     await openJourney();
     await welcome.getByTestId('node-customers-open').click();
+    // Retry asks first: dismissed, nothing runs; accepted, the step runs again.
+    page.once('dialog', (d) => void d.dismiss());
     await page.getByTestId('node-failure-retry').click();
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('node-failure-retry').count()).toBe(1);
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.accept();
+      }),
+    );
+    await page.getByTestId('node-failure-retry').click();
+    expect(await asked).toContain('消息会真实发给客户');
     await expect
       .poll(
         () => page.locator('[data-testid=journey-node][data-node-id=done]').getByTestId('node-stats').textContent(),
