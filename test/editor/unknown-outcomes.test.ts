@@ -76,6 +76,9 @@ describe('sends whose outcome is unknown, in the editor', () => {
     const item = page.getByTestId('unknown-outcome');
     await expect.poll(() => item.count()).toBe(1);
     expect(await item.textContent()).toContain('+8613900007777');
+    // The provider by name, not its key.
+    expect(await item.textContent()).toContain('腾讯云短信');
+    expect(await item.textContent()).not.toContain('tencent');
     await page.screenshot({ path: join(shots, 'outcomes-01-unknown-at-node.png') });
 
     // Resend and skip ask first; dismissed, nothing is decided and the customer still waits here.

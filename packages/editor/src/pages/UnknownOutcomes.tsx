@@ -4,7 +4,7 @@ import { customerHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { usePolling } from '../app/use-polling.ts';
 import { useCanEdit } from '../app/use-role.ts';
-import { formatTime } from './format.ts';
+import { formatTime, providerName } from './format.ts';
 
 type Action = 'resend' | 'markSent' | 'skip';
 
@@ -71,8 +71,8 @@ export function UnknownOutcomes(props: { journeyId: string; nodeId: string }) {
           <li key={o.effectId} className="plain-item" data-testid="unknown-outcome">
             <a href={customerHref(o.customerId)}>{o.customerId}</a>
             <span className="muted">
-              {o.message ? ` · ${o.message.provider} ${o.message.recipient}` : ''} · {tr('自', 'since')}{' '}
-              {formatTime(o.since, locale)}
+              {o.message ? ` · ${providerName(o.message.provider, locale)} ${o.message.recipient}` : ''} ·{' '}
+              {tr('自', 'since')} {formatTime(o.since, locale)}
             </span>
             {canEdit && (
               <div className="button-row">
