@@ -188,5 +188,23 @@ describe('numbers on screen, in the editor', () => {
     await page.screenshot({ path: join(shots, 'numbers-05-ab-weights-hint.png') });
     await page.locator('.inspector [data-field="variants[1].weight"] input').fill('40');
     await expect.poll(() => hint.count()).toBe(0);
+
+    // Archiving a journey cannot be undone: the list asks first, naming it.
+    await page.goto(`${real.base}/`);
+    const row = page.locator('tbody tr', { hasText: 'abw' });
+    await expect.poll(() => row.count()).toBe(1);
+    page.once('dialog', (d) => void d.dismiss());
+    await row.getByTestId('journey-archive').click();
+    await page.waitForTimeout(500);
+    expect(await row.count()).toBe(1);
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.accept();
+      }),
+    );
+    await row.getByTestId('journey-archive').click();
+    expect(await asked).toContain('归档旅程「abw」');
+    await expect.poll(() => row.count()).toBe(0);
   });
 });
