@@ -111,6 +111,16 @@ describe('numbers on screen, in the editor', () => {
     // Nobody waits at the node (the one failed run has ended): the drawer says so, not "共 0 位" under "在此失败 1 位".
     await expect.poll(() => page.getByTestId('node-customers-total').textContent()).toBe('正在此节点 0 位');
     await page.screenshot({ path: join(shots, 'numbers-01-node-drawer.png') });
+    // The same drawer in English: nothing left in Chinese, no reason code, no customer-facing key.
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => failure.textContent()).toContain('The customer has no phone number');
+    const drawerEn = (await page.getByTestId('node-customers').textContent()) ?? '';
+    expect(drawerEn).toContain('Send SMS');
+    expect(drawerEn).toContain('At this node now: 0');
+    expect(drawerEn).not.toMatch(/[\u4e00-\u9fff]/);
+    await page.screenshot({ path: join(shots, 'numbers-01-node-drawer-en.png') });
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+    await expect.poll(() => failure.textContent()).toContain('客户没有手机号');
 
     // The profile's timeline says the same, in words.
     await failure.getByTestId('node-failure-fix').click();
