@@ -96,6 +96,9 @@ describe('numbers on screen, in the editor', () => {
     const welcome = page.locator('[data-testid=journey-node][data-node-id=welcome]');
     await expect.poll(() => welcome.getByTestId('node-stats').textContent(), { timeout: 15_000 }).toContain('✕ 1');
     expect(await welcome.getByTestId('node-stats').textContent()).toContain('✓ 0');
+    // The card sums up its config by the fields' names, not their keys.
+    expect(await welcome.locator('.jn-summary').textContent()).toContain('模板编号：2001');
+    expect(await welcome.textContent()).not.toContain('templateCode');
 
     await welcome.getByTestId('node-customers-open').click();
     const failure = page.getByTestId('node-failure');
