@@ -140,6 +140,9 @@ describe('numbers on screen, in the editor', () => {
     await sim.getByTestId('sim-start').click();
     await expect.poll(() => sim.getByTestId('sim-status').textContent(), { timeout: 15_000 }).toBe('已退出');
     expect(await sim.getByTestId('sim-steps').getByTestId('failure-reason').textContent()).toContain('客户没有手机号');
+    // Steps name the node as the canvas does, not by its id.
+    expect(await sim.getByTestId('sim-steps').textContent()).toContain('发送短信');
+    expect(await sim.getByTestId('sim-steps').textContent()).not.toContain('welcome');
     await page.screenshot({ path: join(shots, 'numbers-03-simulation.png') });
 
     // Fixed (a phone number added), the drawer's retry sends it and the customer reaches the end.

@@ -340,7 +340,15 @@ function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () =>
         }
         sidePanel={
           panel?.kind === 'simulation' ? (
-            <SimulationPanel journeyId={journey.id} flush={flush} onPath={setSimPath} onClose={() => setPanel(null)} />
+            <SimulationPanel
+              journeyId={journey.id}
+              flush={flush}
+              onPath={setSimPath}
+              onClose={() => setPanel(null)}
+              nodeTitle={(nodeId) =>
+                nodeTitle(latestGraph.current, nodeId, registry, loc, tr('未知节点', 'Unknown node'))
+              }
+            />
           ) : panel?.kind === 'customers' ? (
             <NodeCustomers
               journeyId={journey.id}
