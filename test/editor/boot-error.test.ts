@@ -64,7 +64,7 @@ describe('editor boot with clashing node packages', () => {
     // Nothing left in Chinese but the 中文 switch.
     expect((await screen.textContent())?.replace('中文', '')).not.toMatch(/[\u4e00-\u9fff]/);
     // The page's language follows (styles.css puts Latin fonts first for it).
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.screenshot({ path: join(shots, 'boot-error-02-en.png') });
     await page.close();
   });

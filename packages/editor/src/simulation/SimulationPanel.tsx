@@ -238,7 +238,7 @@ export function SimulationPanel(props: {
                   <span className={`pill channel-${m.channel}`}>
                     {channelName(m.channel, locale, registry.packages)}
                   </span>
-                  <span className="muted">{props.nodeTitle(m.nodeId)}</span>
+                  {m.nodeId && <span className="muted">{props.nodeTitle(m.nodeId)}</span>}
                   <span className="spacer" />
                   <span className="muted">+{formatDuration(m.sentAt - script.startAt, locale)}</span>
                 </div>
