@@ -51,6 +51,8 @@ describe('sign-in throttling and the audit log in the editor', () => {
     await expect.poll(() => row.textContent()).toContain('新建 API 密钥');
     expect(await row.textContent()).toContain('admin');
     expect(await row.textContent()).toContain('有赞订单');
+    // The key by its name, not its type code and id.
+    expect(await row.getByTestId('audit-target').textContent()).toBe('有赞订单');
     await page.screenshot({ path: join(shots, 'auth-02-audit-zh.png') });
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => row.textContent()).toContain('Created an API key');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumOptions, root } from './real-server.ts';
+import { chromiumOptions, root, shots } from './real-server.ts';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 let out = '';
@@ -58,8 +58,14 @@ describe('editor boot with clashing node packages', () => {
     expect(zh).toContain(
       '节点类型 core.wait 被多个节点包同时定义：「core」（packages/nodes/core）、「brand」（model/clash-fixture.test-helper.ts）',
     );
+    await page.screenshot({ path: join(shots, 'boot-error-01-zh.png') });
     await page.getByRole('button', { name: 'EN' }).click();
     expect(await screen.textContent()).toContain('The node type core.wait is defined by more than one package');
+    // Nothing left in Chinese but the 中文 switch.
+    expect((await screen.textContent())?.replace('中文', '')).not.toMatch(/[\u4e00-\u9fff]/);
+    // The page's language follows (styles.css puts Latin fonts first for it).
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.screenshot({ path: join(shots, 'boot-error-02-en.png') });
     await page.close();
   });
 });

@@ -69,6 +69,24 @@ describe('credentials in the editor (凭据)', () => {
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain('签名密钥：已设置');
     await page.screenshot({ path: join(shots, 'credentials-01-list.png') });
+    // Deleting asks first, naming the credential; dismissed, it stays.
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.dismiss();
+      }),
+    );
+    await row.getByRole('button', { name: '删除' }).click();
+    expect(await asked).toBe('删除凭据「CRM 签名」？');
+    expect(await row.count()).toBe(1);
+    // In English: only the credential's own name (and the 中文 switch) is left in Chinese.
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    await expect.poll(() => row.textContent()).toContain('Signing secret: set');
+    const pageEn = (await page.getByTestId('credentials-page').textContent()) ?? '';
+    expect(pageEn.replaceAll('CRM 签名', '').replace('中文', '')).not.toMatch(/[\u4e00-\u9fff]/);
+    await page.screenshot({ path: join(shots, 'credentials-01-list-en.png') });
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+    await expect.poll(() => row.textContent()).toContain('签名密钥：已设置');
 
     // The edit form's password field is empty and says the secret is set; saving keeps it.
     await row.getByRole('button', { name: '编辑' }).click();

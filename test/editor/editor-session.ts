@@ -1,6 +1,7 @@
 // What most editor browser test files do first: start the real server (optionally seeded) and one
 // Chromium profile in its scratch folder for the whole file, and sign in through the login form.
 import { join } from 'node:path';
+import { graphOf } from '@siyu/runtime/testing';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { ADMIN_PASSWORD, chromiumOptions, type RealServer, startRealServer } from './real-server.ts';
@@ -64,15 +65,41 @@ export async function submitSignIn(page: Page, username: string, password: strin
   await page.getByRole('button', { name: '登录' }).click();
 }
 
-/** Opens the editor at `base`, signs in (the admin by default) and waits for the journey list. */
+/**
+ * Opens the editor at `base`, signs in (the admin by default) and waits for the journey list. With
+ * `alreadySignedIn: 'ok'` a profile that is still signed in (an earlier test in the file) just
+ * gets the journey list; otherwise the login form is required.
+ */
 export async function signInToEditor(
   page: Page,
   base: string,
   username = 'admin',
   password = ADMIN_PASSWORD,
+  options: { alreadySignedIn?: 'ok' } = {},
 ): Promise<void> {
   await page.goto(`${base}/`);
-  await page.waitForSelector('[data-testid=login]');
+  if (options.alreadySignedIn === 'ok') {
+    await page.waitForSelector('[data-testid=login], [data-testid=journey-list]');
+    if ((await page.getByTestId('login').count()) === 0) return;
+  } else {
+    await page.waitForSelector('[data-testid=login]');
+  }
   await submitSignIn(page, username, password);
   await page.waitForSelector('[data-testid=journey-list]');
+}
+
+/** A published journey's graph: API entry → sms.send 'welcome' (template 2001) → exit, quiet hours off. */
+export function welcomeSmsGraph(): ReturnType<typeof graphOf> {
+  return graphOf(
+    [
+      ['entry', 'core.apiEntry', {}],
+      ['welcome', 'sms.send', { templateCode: '2001', signName: '品牌', content: '欢迎入会', params: {} }],
+      ['done', 'core.exit', { reason: '完成' }],
+    ],
+    [
+      ['entry', 'next', 'welcome'],
+      ['welcome', 'sent', 'done'],
+    ],
+    { quietHours: { enabled: false } },
+  );
 }

@@ -12,28 +12,14 @@ import {
   publishJourney,
   sandboxProvider,
 } from '@siyu/runtime/testing';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
-
-let real: RealServer;
-let context: BrowserContext;
+import { describe, expect, it } from 'vitest';
+import { serverAndBrowserForFile, signInToEditor, welcomeSmsGraph } from './editor-session.ts';
+import { shots } from './real-server.ts';
 
 async function seedFailedSend(dbPath: string): Promise<void> {
   const db = await openDatabase(dbPath);
   try {
-    const graph = graphOf(
-      [
-        ['entry', 'core.apiEntry', {}],
-        ['welcome', 'sms.send', { templateCode: '2001', signName: '品牌', content: '欢迎入会', params: {} }],
-        ['done', 'core.exit', { reason: '完成' }],
-      ],
-      [
-        ['entry', 'next', 'welcome'],
-        ['welcome', 'sent', 'done'],
-      ],
-      { quietHours: { enabled: false } },
-    );
+    const graph = welcomeSmsGraph();
     publishJourney(db.sqlite, 'fx', graph);
     // The draft is what the simulation runs.
     db.sqlite.prepare('UPDATE Journey SET draft = ? WHERE id = ?').run(JSON.stringify(graph), 'fx');
@@ -90,35 +76,15 @@ async function seedFailedSend(dbPath: string): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  real = await startRealServer('numbers', seedFailedSend);
-  context = await chromium.launchPersistentContext(join(real.dir, 'profile'), {
-    ...chromiumOptions,
-    viewport: { width: 1440, height: 900 },
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await context?.close();
-  await real?.stop();
-});
-
-async function signIn(page: Page) {
-  await page.goto(`${real.base}/`);
-  await page.waitForSelector('[data-testid=login], [data-testid=journey-list]');
-  if ((await page.getByTestId('login').count()) === 0) return;
-  await page.locator('input').nth(0).fill('admin');
-  await page.locator('input').nth(1).fill('secret123');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForSelector('[data-testid=journey-list]');
-}
+const session = serverAndBrowserForFile('numbers', { seed: seedFailedSend });
 
 describe('numbers on screen, in the editor', () => {
   it('counts the failure on the node, says why in the drawer, profile and simulation, and retries once fixed', {
     timeout: 150_000,
   }, async () => {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page);
+    const page = await session.page();
+    const real = session.real;
+    await signInToEditor(page, real.base, undefined, undefined, { alreadySignedIn: 'ok' });
     const openJourney = async () => {
       await page.goto(`${real.base}/`);
       await page.waitForSelector('[data-testid=journey-list]');
@@ -130,6 +96,9 @@ describe('numbers on screen, in the editor', () => {
     const welcome = page.locator('[data-testid=journey-node][data-node-id=welcome]');
     await expect.poll(() => welcome.getByTestId('node-stats').textContent(), { timeout: 15_000 }).toContain('✕ 1');
     expect(await welcome.getByTestId('node-stats').textContent()).toContain('✓ 0');
+    // The card sums up its config by the fields' names, not their keys.
+    expect(await welcome.locator('.jn-summary').textContent()).toContain('模板编号：2001');
+    expect(await welcome.textContent()).not.toContain('templateCode');
 
     await welcome.getByTestId('node-customers-open').click();
     const failure = page.getByTestId('node-failure');
@@ -142,7 +111,19 @@ describe('numbers on screen, in the editor', () => {
     const heading = (await page.getByTestId('node-customers').locator('h3').textContent()) ?? '';
     expect(heading).toContain('发送短信');
     expect(heading).not.toContain('welcome');
+    // Nobody waits at the node (the one failed run has ended): the drawer says so, not "共 0 位" under "在此失败 1 位".
+    await expect.poll(() => page.getByTestId('node-customers-total').textContent()).toBe('正在此节点 0 位');
     await page.screenshot({ path: join(shots, 'numbers-01-node-drawer.png') });
+    // The same drawer in English: nothing left in Chinese, no reason code, no customer-facing key.
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => failure.textContent()).toContain('The customer has no phone number');
+    const drawerEn = (await page.getByTestId('node-customers').textContent()) ?? '';
+    expect(drawerEn).toContain('Send SMS');
+    expect(drawerEn).toContain('At this node now: 0');
+    expect(drawerEn).not.toMatch(/[\u4e00-\u9fff]/);
+    await page.screenshot({ path: join(shots, 'numbers-01-node-drawer-en.png') });
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+    await expect.poll(() => failure.textContent()).toContain('客户没有手机号');
 
     // The profile's timeline says the same, in words.
     await failure.getByTestId('node-failure-fix').click();
@@ -159,6 +140,9 @@ describe('numbers on screen, in the editor', () => {
     await sim.getByTestId('sim-start').click();
     await expect.poll(() => sim.getByTestId('sim-status').textContent(), { timeout: 15_000 }).toBe('已退出');
     expect(await sim.getByTestId('sim-steps').getByTestId('failure-reason').textContent()).toContain('客户没有手机号');
+    // Steps name the node as the canvas does, not by its id.
+    expect(await sim.getByTestId('sim-steps').textContent()).toContain('发送短信');
+    expect(await sim.getByTestId('sim-steps').textContent()).not.toContain('welcome');
     await page.screenshot({ path: join(shots, 'numbers-03-simulation.png') });
 
     // Fixed (a phone number added), the drawer's retry sends it and the customer reaches the end.
@@ -174,7 +158,19 @@ describe('numbers on screen, in the editor', () => {
     }
     await openJourney();
     await welcome.getByTestId('node-customers-open').click();
+    // Retry asks first: dismissed, nothing runs; accepted, the step runs again.
+    page.once('dialog', (d) => void d.dismiss());
     await page.getByTestId('node-failure-retry').click();
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('node-failure-retry').count()).toBe(1);
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.accept();
+      }),
+    );
+    await page.getByTestId('node-failure-retry').click();
+    expect(await asked).toContain('消息会真实发给客户');
     await expect
       .poll(
         () => page.locator('[data-testid=journey-node][data-node-id=done]').getByTestId('node-stats').textContent(),
@@ -191,8 +187,9 @@ describe('numbers on screen, in the editor', () => {
   it('A/B weights are percentages: the inspector says the total while they do not add up to 100', {
     timeout: 90_000,
   }, async () => {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page);
+    const page = await session.page();
+    const real = session.real;
+    await signInToEditor(page, real.base, undefined, undefined, { alreadySignedIn: 'ok' });
     await page.locator('tbody tr', { hasText: 'abw' }).first().click();
     await page.waitForSelector('.react-flow__pane');
     await page.locator('[data-testid=journey-node][data-node-id=split]').click();
@@ -207,5 +204,23 @@ describe('numbers on screen, in the editor', () => {
     await page.screenshot({ path: join(shots, 'numbers-05-ab-weights-hint.png') });
     await page.locator('.inspector [data-field="variants[1].weight"] input').fill('40');
     await expect.poll(() => hint.count()).toBe(0);
+
+    // Archiving a journey cannot be undone: the list asks first, naming it.
+    await page.goto(`${real.base}/`);
+    const row = page.locator('tbody tr', { hasText: 'abw' });
+    await expect.poll(() => row.count()).toBe(1);
+    page.once('dialog', (d) => void d.dismiss());
+    await row.getByTestId('journey-archive').click();
+    await page.waitForTimeout(500);
+    expect(await row.count()).toBe(1);
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.accept();
+      }),
+    );
+    await row.getByTestId('journey-archive').click();
+    expect(await asked).toContain('归档旅程「abw」');
+    await expect.poll(() => row.count()).toBe(0);
   });
 });

@@ -72,6 +72,16 @@ describe('a journey the engine paused', () => {
     expect(await banner.textContent()).toContain('旅程「老客抽奖」已自动暂停');
     expect(await banner.textContent()).not.toMatch(/j_raffle|raffle\.spin/);
     await page.screenshot({ path: join(shots, 'editor-paused-02-canvas.png') });
+    // In English: only the journey's and node's own names are left in Chinese.
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect
+      .poll(() => banner.textContent())
+      .toContain('Install or fix the package and restart the server, then resume.');
+    const bannerEn = (await banner.textContent()) ?? '';
+    expect(bannerEn.replace(/老客抽奖|幸运转盘/g, '')).not.toMatch(/[\u4e00-\u9fff]/);
+    await page.screenshot({ path: join(shots, 'editor-paused-02-canvas-en.png') });
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+    await expect.poll(() => banner.textContent()).toContain('已自动暂停');
 
     // Resumed without installing the package: the engine pauses it again at once.
     await page.getByTestId('resume-journey').click();

@@ -8,12 +8,10 @@
 import { join } from 'node:path';
 import { openDatabase } from '@siyu/runtime';
 import { graphOf } from '@siyu/runtime/testing';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumOptions, type RealServer, shots, startRealServer } from './real-server.ts';
-
-let real: RealServer;
-let context: BrowserContext;
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
+import { shots } from './real-server.ts';
 
 async function seed(dbPath: string): Promise<void> {
   const db = await openDatabase(dbPath);
@@ -71,18 +69,7 @@ async function seed(dbPath: string): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  real = await startRealServer('references', seed);
-  context = await chromium.launchPersistentContext(join(real.dir, 'profile'), {
-    ...chromiumOptions,
-    viewport: { width: 1440, height: 900 },
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await context?.close();
-  await real?.stop();
-});
+const session = serverAndBrowserForFile('references', { seed });
 
 const problems = (page: Page) => page.locator('[data-testid=problems] [data-problem]');
 
@@ -90,13 +77,8 @@ describe('workspace references in the editor', () => {
   it('lists missing channel and stock on their nodes; fixing them in the inspector makes it ready', {
     timeout: 120_000,
   }, async () => {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${real.base}/`);
-    await page.waitForSelector('[data-testid=login]');
-    await page.locator('input').nth(0).fill('admin');
-    await page.locator('input').nth(1).fill('secret123');
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForSelector('[data-testid=journey-list]');
+    const page = await session.page();
+    await signInToEditor(page, session.real.base);
     await page.locator('tbody tr', { hasText: '包裹卡引流（旧稿）' }).first().click();
     await page.waitForSelector('.react-flow__pane');
 
@@ -139,8 +121,8 @@ describe('workspace references in the editor', () => {
   it('lists templates apart; using one walks through its channel and stock, creating a stock on the spot', {
     timeout: 120_000,
   }, async () => {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${real.base}/`);
+    const page = await session.page();
+    await page.goto(`${session.real.base}/`);
     await page.waitForSelector('[data-testid=journey-list]');
     // The template is in the gallery, not among the journeys, and says what it needs.
     const card = page.locator('[data-template="包裹卡引流"]');

@@ -7,13 +7,12 @@ import { createEngine, createLogger, createNodeRegistryForRuntime, ManualClock, 
 import {
   createSendSmsExecutor,
   createSmsServices,
-  graphOf,
   publishJourney,
   startFakeTencent,
   tencentProvider,
 } from '@siyu/runtime/testing';
 import { describe, expect, it } from 'vitest';
-import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
+import { serverAndBrowserForFile, signInToEditor, welcomeSmsGraph } from './editor-session.ts';
 import { shots } from './real-server.ts';
 
 let sentByFake = 0;
@@ -23,22 +22,7 @@ async function seedParkedSend(dbPath: string): Promise<void> {
   const fake = await startFakeTencent(creds, { lookupLagMs: 3_600_000 });
   const db = await openDatabase(dbPath);
   try {
-    publishJourney(
-      db.sqlite,
-      'uo',
-      graphOf(
-        [
-          ['entry', 'core.apiEntry', {}],
-          ['welcome', 'sms.send', { templateCode: '2001', signName: '品牌', content: '欢迎入会', params: {} }],
-          ['done', 'core.exit', { reason: '完成' }],
-        ],
-        [
-          ['entry', 'next', 'welcome'],
-          ['welcome', 'sent', 'done'],
-        ],
-        { quietHours: { enabled: false } },
-      ),
-    );
+    publishJourney(db.sqlite, 'uo', welcomeSmsGraph());
     const now = new Date().toISOString().replace('Z', '+00:00');
     db.sqlite
       .prepare("INSERT INTO Customer (id, attributes, createdAt, updatedAt) VALUES ('amy', '{}', ?, ?)")
@@ -92,8 +76,24 @@ describe('sends whose outcome is unknown, in the editor', () => {
     const item = page.getByTestId('unknown-outcome');
     await expect.poll(() => item.count()).toBe(1);
     expect(await item.textContent()).toContain('+8613900007777');
+    // The provider by name, not its key.
+    expect(await item.textContent()).toContain('腾讯云短信');
+    expect(await item.textContent()).not.toContain('tencent');
     await page.screenshot({ path: join(shots, 'outcomes-01-unknown-at-node.png') });
 
+    // Resend and skip ask first; dismissed, nothing is decided and the customer still waits here.
+    for (const name of ['重发', '跳过']) {
+      const asked = new Promise<string>((resolve) =>
+        page.once('dialog', (d) => {
+          resolve(d.message());
+          void d.dismiss();
+        }),
+      );
+      await item.getByRole('button', { name }).click();
+      expect(await asked).toContain('继续？');
+    }
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('unknown-outcome').count()).toBe(1);
     await item.getByRole('button', { name: '标记已发' }).click();
     // The server's dispatcher takes the decision: the customer leaves the node, the list empties.
     await expect.poll(() => page.getByTestId('unknown-outcome').count(), { timeout: 15_000 }).toBe(0);

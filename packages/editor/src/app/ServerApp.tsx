@@ -210,8 +210,16 @@ function Journeys() {
                   <button
                     type="button"
                     className="link danger"
+                    data-testid="journey-archive"
                     onClick={async (e) => {
                       e.stopPropagation();
+                      const sure = confirm(
+                        tr(
+                          `归档旅程「${j.name}」？归档后不再有客户进入，旅程从列表中移除，且不能恢复。`,
+                          `Archive journey "${j.name}"? No customer enters it any more, it leaves the list, and this cannot be undone.`,
+                        ),
+                      );
+                      if (!sure) return;
                       await api.journeys.archive.mutate({ id: j.id });
                       reload();
                     }}
@@ -332,7 +340,15 @@ function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () =>
         }
         sidePanel={
           panel?.kind === 'simulation' ? (
-            <SimulationPanel journeyId={journey.id} flush={flush} onPath={setSimPath} onClose={() => setPanel(null)} />
+            <SimulationPanel
+              journeyId={journey.id}
+              flush={flush}
+              onPath={setSimPath}
+              onClose={() => setPanel(null)}
+              nodeTitle={(nodeId) =>
+                nodeTitle(latestGraph.current, nodeId, registry, loc, tr('未知节点', 'Unknown node'))
+              }
+            />
           ) : panel?.kind === 'customers' ? (
             <NodeCustomers
               journeyId={journey.id}

@@ -191,24 +191,30 @@ function NewStock({ onCreated }: { onCreated: (stock: { id: string; name: string
   return (
     <span className="new-stock" data-testid="new-stock-form">
       <input placeholder={tr('券名称', 'Name')} value={name} onChange={(e) => setName(e.target.value)} />
-      <input
-        aria-label={tr('面额（元）', 'Face value (¥)')}
-        value={yuan}
-        onChange={(e) => setYuan(e.target.value)}
-        inputMode="decimal"
-        size={5}
-      />
-      <input
-        aria-label={tr('数量', 'Quantity')}
-        value={count}
-        onChange={(e) => setCount(e.target.value)}
-        inputMode="numeric"
-        size={6}
-      />
+      <NumberInput label={tr('面额（元）', 'Face value (¥)')} value={yuan} onChange={setYuan} mode="decimal" size={5} />
+      <NumberInput label={tr('数量', 'Quantity')} value={count} onChange={setCount} mode="numeric" size={6} />
       <button type="button" onClick={() => void save()} data-testid="save-stock">
         {tr('新建', 'Create')}
       </button>
       {error && <span className="field-message">{error}</span>}
     </span>
+  );
+}
+
+function NumberInput(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  mode: 'decimal' | 'numeric';
+  size: number;
+}) {
+  return (
+    <input
+      aria-label={props.label}
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value)}
+      inputMode={props.mode}
+      size={props.size}
+    />
   );
 }

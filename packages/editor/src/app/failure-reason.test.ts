@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureText, stepFailure } from './failure-reason.ts';
+import { failureText, retryStepQuestion, stepFailure } from './failure-reason.ts';
 
 describe('failure reasons in words', () => {
   it('puts known codes in words with a fix, in both languages', () => {
@@ -25,5 +25,11 @@ describe('failure reasons in words', () => {
       error: 'x',
     });
     expect(stepFailure({ kind: 'move' })).toBeUndefined();
+  });
+
+  it('asks before a retry, in one language at a time', () => {
+    expect(retryStepQuestion('zh-CN')).toContain('继续？');
+    expect(retryStepQuestion('zh-CN')).not.toMatch(/[A-Za-z]/);
+    expect(retryStepQuestion('en')).not.toMatch(/[\u4e00-\u9fff]/);
   });
 });

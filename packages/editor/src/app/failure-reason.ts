@@ -119,3 +119,10 @@ export function stepFailure(step: { kind: string; detail?: unknown }): StepFailu
     ...(typeof d.error === 'string' ? { error: d.error } : {}),
   };
 }
+
+/** Asked before an operator retries a failed step: the retry runs the step again, for real. */
+export function retryStepQuestion(locale: Locale): string {
+  return locale === 'en'
+    ? 'Retry: the step runs again now and the message goes to the customer for real. Continue?'
+    : '重试：立即重新执行该步骤，消息会真实发给客户。继续？';
+}

@@ -3,9 +3,13 @@ import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import { z } from 'zod';
 
-/** zod's own messages (a config field's "expected a number") follow the UI language too. */
-function applyZodLocale(locale: Locale): void {
+/**
+ * zod's own messages (a config field's "expected a number") follow the UI language too, and so
+ * does the page's `lang` (styles.css puts Latin fonts first for English, screen readers read by it).
+ */
+function applyLanguage(locale: Locale): void {
   z.config(locale === 'en' ? z.locales.en() : z.locales.zhCN());
+  document.documentElement.lang = locale;
 }
 
 /**
@@ -13,7 +17,7 @@ function applyZodLocale(locale: Locale): void {
  * re-renders on change. Chinese is the key, so no string table drifts out of sync.
  */
 const initialLocale = (localStorage.getItem('siyu.locale') as Locale | null) ?? DEFAULT_LOCALE;
-applyZodLocale(initialLocale);
+applyLanguage(initialLocale);
 void i18next.use(initReactI18next).init({
   lng: initialLocale,
   fallbackLng: DEFAULT_LOCALE,
@@ -30,7 +34,7 @@ export function useLocale() {
     loc: (text: LocalizedText) => localize(text, locale),
     setLocale: (next: Locale) => {
       localStorage.setItem('siyu.locale', next);
-      applyZodLocale(next);
+      applyLanguage(next);
       void i18n.changeLanguage(next);
     },
   };

@@ -1,4 +1,5 @@
 import type { Locale } from '@siyu/shared';
+import { KEY_LABELS } from '../inspector/labels.ts';
 
 const UNITS: Record<string, [string, string]> = {
   seconds: ['秒', 's'],
@@ -13,7 +14,9 @@ export function summarize(config: Record<string, unknown>, locale: Locale): stri
   const parts: string[] = [];
   for (const [key, value] of Object.entries(config)) {
     const text = describe(value, locale);
-    if (text) parts.push(Object.keys(config).length > 1 ? `${key}: ${text}` : text);
+    // Fields by the inspector's words (模板编号), not their config keys (templateCode).
+    const label = KEY_LABELS[key]?.[locale === 'en' ? 1 : 0] ?? key;
+    if (text) parts.push(Object.keys(config).length > 1 ? `${label}${locale === 'en' ? ': ' : '：'}${text}` : text);
     if (parts.length >= 2) break;
   }
   return parts.join(' · ');

@@ -114,9 +114,9 @@ export function AuditPage() {
               {e.actorKind === 'apiKey' && <span className="muted"> ({tr('API 密钥', 'API key')})</span>}
             </td>
             <td>{auditActionLabel(e.action, locale)}</td>
-            <td className="mono">
-              {e.targetType}
-              {e.targetId ? ` ${e.targetId}` : ''}
+            {/* The action already says what kind of object; the object by its name when the entry has one (its id on hover). */}
+            <td data-testid="audit-target" title={e.targetId ?? undefined}>
+              {typeof e.summary.name === 'string' ? e.summary.name : (e.targetId ?? '—')}
             </td>
             <td className="mono">{Object.keys(e.summary).length ? JSON.stringify(e.summary) : '—'}</td>
           </tr>

@@ -2,18 +2,14 @@ import { useEffect, useRef, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { api } from '../app/server-api.ts';
 import { useIsAdmin } from '../app/use-role.ts';
+import { PROVIDER_NAMES } from './format.ts';
 import { GridTable } from './GridTable.tsx';
 import { PageNav } from './PageNav.tsx';
 
 type CallbackUrl = Awaited<ReturnType<typeof api.callbacks.urls.query>>['urls'][number];
 
 // Typed by the server's unions, so a new provider or kind without words fails the typecheck.
-const PROVIDER: Record<CallbackUrl['provider'], [string, string]> = {
-  aliyun: ['阿里云短信', 'Aliyun SMS'],
-  tencent: ['腾讯云短信', 'Tencent Cloud SMS'],
-  wecom: ['企业微信', 'WeCom'],
-  wechatpay: ['微信支付', 'WeChat Pay'],
-};
+const PROVIDER: Record<CallbackUrl['provider'], [string, string]> = PROVIDER_NAMES;
 const KIND: Record<CallbackUrl['kind'], [string, string]> = {
   receipts: ['回执', 'receipts'],
   replies: ['上行回复', 'replies'],

@@ -71,7 +71,8 @@ export function CredentialsPage() {
                 onClick={() => setEditing({ mode: 'create', type: t.type })}
                 data-testid={`credential-new-${t.type}`}
               >
-                {tr('新建', 'New')}：{loc(t.label)}
+                {tr('新建：', 'New: ')}
+                {loc(t.label)}
               </button>
             ))}
           </div>
@@ -117,7 +118,8 @@ export function CredentialsPage() {
                       ? tr('无法解密（密钥不符）', 'Cannot decrypt (wrong key)')
                       : Object.entries(c.fields).map(([key, value]) => (
                           <span key={key} className="chip" data-field={key}>
-                            {fieldLabel(type, key, loc)}：
+                            {fieldLabel(type, key, loc)}
+                            {tr('：', ': ')}
                             {isSecretState(value)
                               ? value.set
                                 ? tr('已设置', 'set')

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { StepFailureNote } from '../app/FailureNote.tsx';
+import { retryStepQuestion } from '../app/failure-reason.ts';
 import { useLocale } from '../app/i18n.ts';
 import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
@@ -136,7 +137,10 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                       // The run ended because a send failed here: once fixed (a phone added above), retry it.
                       <button
                         type="button"
-                        onClick={() => act(api.runs.retryStep.mutate({ instanceId: run.id }))}
+                        onClick={() => {
+                          if (confirm(retryStepQuestion(locale)))
+                            act(api.runs.retryStep.mutate({ instanceId: run.id }));
+                        }}
                         data-testid="profile-retry"
                       >
                         {tr('重试失败的步骤', 'Retry the failed step')}

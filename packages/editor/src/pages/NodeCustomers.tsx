@@ -41,7 +41,7 @@ export function NodeCustomers(props: { journeyId: string; nodeId: string; nodeTi
       <UnknownOutcomes journeyId={props.journeyId} nodeId={props.nodeId} />
       <NodeFailures journeyId={props.journeyId} nodeId={props.nodeId} />
       <p className="muted" data-testid="node-customers-total">
-        {tr(`共 ${total} 位`, `${total} in total`)}
+        {tr(`正在此节点 ${total} 位`, `At this node now: ${total}`)}
       </p>
       <ul className="plain-list">
         {data?.items.map((run) => (

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { FailureNote } from '../app/FailureNote.tsx';
-import { failureText } from '../app/failure-reason.ts';
+import { failureText, retryStepQuestion } from '../app/failure-reason.ts';
 import { useLocale } from '../app/i18n.ts';
 import { customerHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
@@ -25,6 +25,7 @@ export function NodeFailures(props: { journeyId: string; nodeId: string }) {
   );
   if (!data?.total && !error) return null;
   const retry = (instanceId: number) => {
+    if (!confirm(retryStepQuestion(locale))) return;
     setBusy(instanceId);
     setNote('');
     api.runs.retryStep.mutate({ instanceId }).then(

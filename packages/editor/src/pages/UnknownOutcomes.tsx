@@ -3,7 +3,8 @@ import { useLocale } from '../app/i18n.ts';
 import { customerHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { usePolling } from '../app/use-polling.ts';
-import { formatTime } from './format.ts';
+import { useCanEdit } from '../app/use-role.ts';
+import { formatTime, providerName } from './format.ts';
 
 type Action = 'resend' | 'markSent' | 'skip';
 
@@ -14,6 +15,7 @@ type Action = 'resend' | 'markSent' | 'skip';
  */
 export function UnknownOutcomes(props: { journeyId: string; nodeId: string }) {
   const { tr, locale } = useLocale();
+  const canEdit = useCanEdit();
   const [busy, setBusy] = useState<number>();
   const [actionError, setActionError] = useState('');
   const { data, error, reload } = usePolling(
@@ -27,7 +29,20 @@ export function UnknownOutcomes(props: { journeyId: string; nodeId: string }) {
     markSent: tr('标记已发', 'Mark sent'),
     skip: tr('跳过', 'Skip'),
   };
+  // Resending may reach the customer twice; skipping moves them on without the message. Both are asked.
+  const confirmations: Partial<Record<Action, string>> = {
+    resend: tr(
+      '重发：之前的短信可能已送达，客户可能收到两次。继续？',
+      'Resend: the earlier message may have arrived, so the customer may get it twice. Continue?',
+    ),
+    skip: tr(
+      '跳过：不再发送，客户沿“已跳过”分支继续。继续？',
+      'Skip: nothing is sent and the customer takes the "skipped" path. Continue?',
+    ),
+  };
   const decide = (effectId: number, action: Action) => {
+    const question = confirmations[action];
+    if (question && !confirm(question)) return;
     setBusy(effectId);
     setActionError('');
     api.outcomes.resolve.mutate({ effectId, action }).then(
@@ -56,21 +71,23 @@ export function UnknownOutcomes(props: { journeyId: string; nodeId: string }) {
           <li key={o.effectId} className="plain-item" data-testid="unknown-outcome">
             <a href={customerHref(o.customerId)}>{o.customerId}</a>
             <span className="muted">
-              {o.message ? ` · ${o.message.provider} ${o.message.recipient}` : ''} · {tr('自', 'since')}{' '}
-              {formatTime(o.since, locale)}
+              {o.message ? ` · ${providerName(o.message.provider, locale)} ${o.message.recipient}` : ''} ·{' '}
+              {tr('自', 'since')} {formatTime(o.since, locale)}
             </span>
-            <div className="button-row">
-              {(['resend', 'markSent', 'skip'] as const).map((action) => (
-                <button
-                  key={action}
-                  type="button"
-                  disabled={busy === o.effectId}
-                  onClick={() => decide(o.effectId, action)}
-                >
-                  {labels[action]}
-                </button>
-              ))}
-            </div>
+            {canEdit && (
+              <div className="button-row">
+                {(['resend', 'markSent', 'skip'] as const).map((action) => (
+                  <button
+                    key={action}
+                    type="button"
+                    disabled={busy === o.effectId}
+                    onClick={() => decide(o.effectId, action)}
+                  >
+                    {labels[action]}
+                  </button>
+                ))}
+              </div>
+            )}
           </li>
         ))}
       </ul>

@@ -31,6 +31,8 @@ export function SimulationPanel(props: {
   flush: () => Promise<void>;
   onPath: (overlay: CanvasOverlay | undefined) => void;
   onClose: () => void;
+  /** What the canvas calls a node (its title or type's name), for the messages and steps. */
+  nodeTitle: (nodeId: string) => string;
 }) {
   const { tr, loc, locale } = useLocale();
   const [phone, setPhone] = useState('+8613800000000');
@@ -236,7 +238,7 @@ export function SimulationPanel(props: {
                   <span className={`pill channel-${m.channel}`}>
                     {channelName(m.channel, locale, registry.packages)}
                   </span>
-                  <span className="mono muted">{m.nodeId}</span>
+                  {m.nodeId && <span className="muted">{props.nodeTitle(m.nodeId)}</span>}
                   <span className="spacer" />
                   <span className="muted">+{formatDuration(m.sentAt - script.startAt, locale)}</span>
                 </div>
@@ -250,7 +252,7 @@ export function SimulationPanel(props: {
               // biome-ignore lint/suspicious/noArrayIndexKey: steps have no id of their own
               <li key={n}>
                 <span className="muted">+{formatDuration(s.at - script.startAt, locale)}</span> {s.kind}{' '}
-                <span className="mono">{s.nodeId}</span>
+                {s.nodeId && <span data-node-id={s.nodeId}>{props.nodeTitle(s.nodeId)}</span>}
                 <StepFailureNote step={s} />
               </li>
             ))}

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { summarize } from './summary.ts';
+
+describe('summarize', () => {
+  const sms = { templateCode: '2001', signName: '品牌', content: '欢迎入会', params: {} };
+
+  it('names fields by their labels, never by their config keys', () => {
+    expect(summarize(sms, 'zh-CN')).toBe('模板编号：2001 · 短信签名：品牌');
+    expect(summarize(sms, 'en')).toBe('Template code: 2001 · SMS signature: 品牌');
+    expect(summarize(sms, 'en')).not.toContain('templateCode');
+  });
+
+  it('shows a single field without a label', () => {
+    expect(summarize({ reason: '完成' }, 'zh-CN')).toBe('完成');
+  });
+});
