@@ -17,6 +17,14 @@ export const ConfigSchema = z.object({
     .string()
     .min(1)
     .default(resolve(REPO_ROOT, '.data', 'siyu.db')),
+  /**
+   * PostgreSQL, the scale-out backend (`postgresql://user:password@host:5432/siyu`): when set it
+   * is the database, and DATABASE_PATH is not used. Unset: the embedded SQLite file.
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgresql:// URL')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Public base URL used in tracked links and QR codes. */
   PUBLIC_URL: HttpUrlSchema.optional(),
@@ -66,7 +74,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose value an error message must not repeat. */
-const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'CREDENTIALS_KEY', 'CREDENTIALS_KEY_PREVIOUS']);
+const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'CREDENTIALS_KEY', 'CREDENTIALS_KEY_PREVIOUS', 'DATABASE_URL']);
 
 /** Reads the config from an environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -81,4 +89,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   return result.data;
+}
+
+/** Which database the config selects: DATABASE_URL (PostgreSQL) wins over DATABASE_PATH (SQLite). */
+export type DatabaseSelection = { provider: 'postgresql'; url: string } | { provider: 'sqlite'; path: string };
+
+export function selectedDatabase(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_PATH'>): DatabaseSelection {
+  return config.DATABASE_URL
+    ? { provider: 'postgresql', url: config.DATABASE_URL }
+    : { provider: 'sqlite', path: config.DATABASE_PATH };
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { migrationNames, POSTGRES_MIGRATIONS_DIR } from './migrations.ts';
+import { openPostgresDatabase } from './postgres-database.ts';
+import { freshPostgresDatabase } from './postgres-for-tests.test-helper.ts';
+import { cleanupAfterEach } from './scratch-database.test-helper.ts';
+
+const cleanups = cleanupAfterEach();
+
+describe('openPostgresDatabase', () => {
+  it('migrates a fresh database, then writes and reads a journey and a customer through Prisma', async () => {
+    const database = await freshPostgresDatabase('open_postgres', cleanups);
+    const db = await openPostgresDatabase(database.url);
+    cleanups.push(() => db.close());
+    expect(db.migration.applied).toEqual(migrationNames(POSTGRES_MIGRATIONS_DIR));
+
+    await db.prisma.journey.create({ data: { id: 'j1', name: '新客欢迎', draft: '{"nodes":[]}' } });
+    await db.prisma.customer.create({
+      data: {
+        id: 'c1',
+        displayName: '王小姐',
+        attributes: '{"city":"上海"}',
+        identities: { create: [{ kind: 'phone', value: '+8613800138000' }] },
+        tags: { create: [{ tag: 'vip' }] },
+      },
+    });
+    const journey = await db.prisma.journey.findUniqueOrThrow({ where: { id: 'j1' } });
+    expect(journey).toMatchObject({ name: '新客欢迎', status: 'draft', draftRevision: 1 });
+    expect(journey.createdAt).toBeInstanceOf(Date);
+    const customer = await db.prisma.customer.findUniqueOrThrow({
+      where: { id: 'c1' },
+      include: { identities: true, tags: true },
+    });
+    expect(customer.displayName).toBe('王小姐');
+    expect(JSON.parse(customer.attributes)).toEqual({ city: '上海' });
+    expect(customer.identities.map((i) => [i.kind, i.value])).toEqual([['phone', '+8613800138000']]);
+    expect(customer.tags.map((t) => t.tag)).toEqual(['vip']);
+
+    // The raw pool sees the same rows (the engine's batched SQL will go through it).
+    const { rows } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM "CustomerIdentity"');
+    expect(rows[0]?.n).toBe('1');
+    // BigInt columns (epoch ms) round-trip beyond 2^31.
+    const dueAt = 1_800_000_000_000n;
+    const timer = await db.prisma.timer.create({ data: { instanceId: 1, dueAt, key: 'wait:1' } });
+    expect(timer.dueAt).toBe(dueAt);
+  }, 60_000);
+
+  it('a second start finds the database migrated and applies nothing', async () => {
+    const database = await freshPostgresDatabase('reopen_postgres', cleanups);
+    await (await openPostgresDatabase(database.url)).close();
+    const again = await openPostgresDatabase(database.url);
+    cleanups.push(() => again.close());
+    expect(again.migration).toEqual({ applied: [], waitedForLockMs: 0 });
+  }, 60_000);
+});
