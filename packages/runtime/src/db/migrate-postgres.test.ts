@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { MIGRATION_LOCK_KEY, migratePostgres } from './migrate-postgres.ts';
-import { migrationNames, POSTGRES_MIGRATIONS_DIR } from './migrations.ts';
+import { migrationNames, POSTGRES_MIGRATIONS_DIR, PRISMA_DIR } from './migrations.ts';
 import { freshPostgresDatabase } from './postgres-for-tests.test-helper.ts';
 import { cleanupAfterEach } from './scratch-database.test-helper.ts';
 
@@ -48,6 +50,31 @@ describe('migratePostgres', () => {
     );
     expect(held).toEqual([]);
   }, 60_000);
+
+  it('separate processes started together: all exit 0, one applies, the migrations are recorded once', async () => {
+    const database = await freshPostgresDatabase('process_migrate', cleanups);
+    const runtimeDir = join(PRISMA_DIR, '..');
+    const runOne = () =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/migrate-postgres.ts', database.url], {
+          cwd: runtimeDir,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk) => (stdout += chunk));
+        child.stderr.on('data', (chunk) => (stderr += chunk));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    // Three: enough to have waiters; each process loads tsx and the wasm engine (~1 s of CPU).
+    const runs = await Promise.all([runOne(), runOne(), runOne()]);
+    for (const run of runs) expect(run, run.stderr).toMatchObject({ code: 0 });
+    const results = runs.map((run) => JSON.parse(run.stdout) as { applied: string[] });
+    const expected = migrationNames(POSTGRES_MIGRATIONS_DIR);
+    expect(results.filter((r) => r.applied.length > 0).map((r) => r.applied)).toEqual([expected]);
+    const recorded = await query<{ n: string }>(database.url, 'SELECT count(*) AS n FROM _prisma_migrations');
+    expect(Number(recorded[0]?.n)).toBe(expected.length);
+  }, 120_000);
 
   it('waits while another process holds the migration lock, then finds nothing left to do', async () => {
     const database = await freshPostgresDatabase('lock_wait', cleanups);
