@@ -35,13 +35,26 @@ describe('openPostgresDatabase', () => {
     expect(customer.identities.map((i) => [i.kind, i.value])).toEqual([['phone', '+8613800138000']]);
     expect(customer.tags.map((t) => t.tag)).toEqual(['vip']);
 
-    // The raw pool sees the same rows (the engine's batched SQL will go through it).
-    const { rows } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM "CustomerIdentity"');
-    expect(rows[0]?.n).toBe('1');
+    // The raw pool sees the same rows (the engine's batched SQL will go through it), with BIGINT
+    // as numbers (as better-sqlite3 gives them) and Prisma's UTC timestamps as the same instants.
+    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*) AS n FROM "CustomerIdentity"');
+    expect(rows[0]?.n).toBe(1);
+    const zone = process.env.TZ;
+    process.env.TZ = 'Asia/Shanghai';
+    try {
+      const raw = await db.pool.query<{ createdAt: Date }>('SELECT "createdAt" FROM "Journey" WHERE id = $1', ['j1']);
+      expect(raw.rows[0]?.createdAt.toISOString()).toBe(journey.createdAt.toISOString());
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
     // BigInt columns (epoch ms) round-trip beyond 2^31.
     const dueAt = 1_800_000_000_000n;
     const timer = await db.prisma.timer.create({ data: { instanceId: 1, dueAt, key: 'wait:1' } });
     expect(timer.dueAt).toBe(dueAt);
+    const rawTimer = await db.pool.query<{ dueAt: number }>('SELECT "dueAt" FROM "Timer" WHERE id = $1', [timer.id]);
+    expect(rawTimer.rows[0]?.dueAt).toBe(1_800_000_000_000);
+    await expect(db.pool.query('SELECT 9007199254740993::bigint AS n')).rejects.toThrow(/does not fit/);
   }, 60_000);
 
   it('a second start finds the database migrated and applies nothing', async () => {

@@ -4,6 +4,7 @@ import { PrismaClient as PostgresPrismaClient } from '../generated/prisma-postgr
 import { DatabaseStartupError } from './database.ts';
 import { migratePostgres, type PostgresMigrationResult } from './migrate-postgres.ts';
 import { redactPassword } from './postgres-server.ts';
+import { RAW_POOL_TYPES } from './postgres-types.ts';
 
 export { PostgresPrismaClient };
 
@@ -42,7 +43,7 @@ export async function openPostgresDatabase(url: string, options: OpenPostgresOpt
   } catch (error) {
     throw new DatabaseStartupError(`database ${where}: ${(error as Error).message}`, { cause: error });
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize, types: RAW_POOL_TYPES });
   // An idle client's error (server restart, network cut) must not crash the process: the pool
   // drops that client and the next query opens a new one.
   pool.on('error', () => {});
