@@ -60,8 +60,10 @@ describe('openPostgresDatabase', () => {
   it('a second start finds the database migrated and applies nothing', async () => {
     const database = await freshPostgresDatabase('reopen_postgres', cleanups);
     await (await openPostgresDatabase(database.url)).close();
-    const again = await openPostgresDatabase(database.url);
+    const again = await openPostgresDatabase(database.url, { applicationName: 'siyu-worker' });
     cleanups.push(() => again.close());
     expect(again.migration).toEqual({ applied: [], waitedForLockMs: 0 });
+    const { rows } = await again.pool.query<{ name: string }>("SELECT current_setting('application_name') AS name");
+    expect(rows[0]?.name).toBe('siyu-worker');
   }, 60_000);
 });

@@ -26,6 +26,8 @@ export interface PostgresDatabase {
 export interface OpenPostgresOptions {
   /** Connections in the pool (pg's default is 10). */
   poolSize?: number;
+  /** Shown in pg_stat_activity, so an operator tells web and worker connections apart. */
+  applicationName?: string;
   /** Called when another process is migrating and this one waits for it. */
   onWaitingForMigration?: () => void;
 }
@@ -43,7 +45,12 @@ export async function openPostgresDatabase(url: string, options: OpenPostgresOpt
   } catch (error) {
     throw new DatabaseStartupError(`database ${where}: ${(error as Error).message}`, { cause: error });
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize, types: RAW_POOL_TYPES });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize,
+    application_name: options.applicationName ?? 'siyu',
+    types: RAW_POOL_TYPES,
+  });
   // An idle client's error (server restart, network cut) must not crash the process: the pool
   // drops that client and the next query opens a new one.
   pool.on('error', () => {});
