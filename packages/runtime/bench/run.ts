@@ -1,5 +1,6 @@
 // `pnpm bench`: the durable engine against its ceiling (pure XState in memory) and a naive
-// baseline (actor per event, one write per transition), on the journey from issue 3.
+// baseline (actor per event, one write per transition), on a journey shaped like a real
+// welcome-and-repurchase campaign (bench/fixtures.ts), so every node kind is exercised.
 // Usage: pnpm bench [--customers 100000] [--naive-customers 5000] [--latency-events 10000]
 //                   [--ceiling-customers <customers>] [--out bench/results.json]
 // The ceiling's rate does not depend on how many customers it steps (each is independent), so a

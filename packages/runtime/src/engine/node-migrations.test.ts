@@ -1,4 +1,4 @@
-// Issue 13 item 9: a node type bumped to v2 (with a correct config migration) while customers are
+// Upgrading a node package must not strand customers: a node type bumped to v2 (with a correct config migration) while customers are
 // in flight on a version published at v1. The version must keep compiling (the compiler upgrades
 // on load) and a new publish must store the upgraded config.
 import {

@@ -31,7 +31,7 @@ async function answer<T>(run: () => T | Promise<T>): Promise<T> {
   }
 }
 
-/** Measurements for operators (issue 7): viewers read every report; promoting a winner publishes. */
+/** Measurements for operators: viewers read every report; promoting a winner publishes. */
 export const reportsRouter = router({
   funnel: viewerProcedure
     .input(FunnelInput)
