@@ -1,6 +1,7 @@
-// One broken node type must be diagnosable and must not take the engine down: an executor that throws a TypeError. Its failures are logged
-// with stack, package, node type and journey; the pending retry shows in the API (attempt, next
-// time, last error); and once the node type keeps failing its journey is paused with a reason.
+// One broken node type must be diagnosable and must not take the engine down: an executor that throws a
+// TypeError. Its failures are logged with stack, package, node type and journey; the pending retry shows in
+// the API (attempt, next time, last error); and once the node type keeps failing its journey is paused with
+// a reason.
 import { Writable } from 'node:stream';
 import { createNodeRegistry, defineExecutor, defineNode, defineNodePackage, parsePauseReason, t } from '@siyu/shared';
 import pino from 'pino';

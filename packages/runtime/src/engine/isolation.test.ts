@@ -1,6 +1,6 @@
-// One broken journey must not stall the others: a journey whose node package went missing sits next to a healthy journey
-// under load. The broken one is paused with a reason and its customers wait (not failed); intake
-// and the healthy journey carry on; once the package is back and the journey resumed, its held
+// One broken journey must not stall the others: a journey whose node package went missing sits next to a
+// healthy journey under load. The broken one is paused with a reason and its customers wait (not failed);
+// intake and the healthy journey carry on; once the package is back and the journey resumed, its held
 // timers fire and the events it missed are replayed.
 import {
   createNodeRegistry,

@@ -1,6 +1,6 @@
-// Upgrading a node package must not strand customers: a node type bumped to v2 (with a correct config migration) while customers are
-// in flight on a version published at v1. The version must keep compiling (the compiler upgrades
-// on load) and a new publish must store the upgraded config.
+// Upgrading a node package must not strand customers: a node type bumped to v2 (with a correct config
+// migration) while customers are in flight on a version published at v1. The version must keep compiling
+// (the compiler upgrades on load) and a new publish must store the upgraded config.
 import {
   createNodeRegistry,
   defineExecutor,
