@@ -226,7 +226,7 @@ describe('WeCom end to end: callback → engine → welcome', () => {
   it('reads the WeCom app from WECOM_* variables: all or none', () => {
     expect(wecomConfigFromEnv({})).toBeUndefined();
     expect(() => wecomConfigFromEnv({ WECOM_CORP_ID: 'ww1' })).toThrow(
-      /WECOM_SECRET, WECOM_TOKEN, WECOM_ENCODING_AES_KEY/,
+      /WECOM_SECRET: must be set.*\n.*WECOM_TOKEN: must be set.*\n.*WECOM_ENCODING_AES_KEY: must be set/,
     );
     expect(() =>
       wecomConfigFromEnv({ WECOM_CORP_ID: 'a', WECOM_SECRET: 'b', WECOM_TOKEN: 'c', WECOM_ENCODING_AES_KEY: 'short' }),
