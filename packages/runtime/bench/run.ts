@@ -10,6 +10,7 @@ import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNodeRegistry, type JourneyGraph, parseJourneyGraph } from '@siyu/shared';
+import { samplePackage } from '@siyu/shared/testing';
 import { openDatabase } from '../src/db/database.ts';
 import { ManualClock } from '../src/engine/api.ts';
 import { compileJourney } from '../src/engine/compiler.ts';
@@ -17,7 +18,7 @@ import { createEngine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
 import { runCeiling } from './baselines.ts';
 import { addCustomers, benchmarkJourney, publishJourney } from './fixtures.ts';
-import { sampleExecutors, samplePackage } from './sample-nodes.ts';
+import { sampleExecutors } from './sample-nodes.ts';
 
 const DAY = 86_400_000;
 const ORDERED_SHARE = 0.3;

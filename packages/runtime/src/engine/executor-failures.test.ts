@@ -4,11 +4,12 @@
 // a reason.
 import { Writable } from 'node:stream';
 import { createNodeRegistry, defineExecutor, defineNode, defineNodePackage, parsePauseReason, t } from '@siyu/shared';
+import { samplePackage } from '@siyu/shared/testing';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { graphOf } from '../../bench/fixtures.ts';
-import { sampleExecutors, samplePackage } from '../../bench/sample-nodes.ts';
+import { sampleExecutors } from '../../bench/sample-nodes.ts';
 import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';
 import { createEngine } from './engine.ts';
 import { FAILING_EXECUTOR_THRESHOLD } from './executor-failures.ts';

@@ -12,10 +12,10 @@ import {
   type NodeExecutor,
   t,
 } from '@siyu/shared';
+import { apiEntry, wait } from '@siyu/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { addCustomers, graphOf } from '../../bench/fixtures.ts';
-import { apiEntry, wait } from '../../bench/sample-nodes.ts';
 import type { Database } from '../db/database.ts';
 import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';

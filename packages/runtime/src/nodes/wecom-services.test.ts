@@ -9,11 +9,11 @@ const cleanups = cleanupAfterEach();
 
 const welcomeJourney = graphOf(
   [
-    ['entry', 'testonly.eventEntry', { event: 'wecom.contactAdded' }],
+    ['entry', 'sample.eventEntry', { event: 'wecom.contactAdded' }],
     ['welcome', 'wecom.welcome', { text: '{{displayName}}您好，欢迎来到{{channel.code}}' }],
     ['tags', 'wecom.markTags', { groupName: '旅程', add: ['新客'] }],
-    ['done', 'testonly.end', {}],
-    ['failed', 'testonly.end', {}],
+    ['done', 'sample.end', {}],
+    ['failed', 'sample.end', {}],
   ],
   [
     ['entry', 'next', 'welcome'],
@@ -95,10 +95,10 @@ describe('WeCom end to end: callback → engine → welcome', () => {
       'g1',
       graphOf(
         [
-          ['entry', 'testonly.eventEntry', { event: 'wecom.contactAdded' }],
+          ['entry', 'sample.eventEntry', { event: 'wecom.contactAdded' }],
           ['invite', 'wecom.inviteToGroup', { chatIds: ['wrVIP'], state: 'vip', timeout: { amount: 1, unit: 'days' } }],
-          ['joined', 'testonly.end', {}],
-          ['notJoined', 'testonly.end', {}],
+          ['joined', 'sample.end', {}],
+          ['notJoined', 'sample.end', {}],
         ],
         [
           ['entry', 'next', 'invite'],
