@@ -1,7 +1,7 @@
 import { JourneySettingsSchema } from '@siyu/shared';
 import { describe, expect, it } from 'vitest';
-import type { FlowEdge, FlowNode } from '../../model/flow-graph.ts';
 import { fixtureRegistry } from '../../model/fixture-registry.test-helper.ts';
+import type { FlowEdge, FlowNode } from '../../model/flow-graph.ts';
 import { checkDoc, type Doc, docOf, removeSelected, selectAll } from './doc.ts';
 
 const settings = JourneySettingsSchema.parse({});
