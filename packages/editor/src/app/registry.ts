@@ -1,6 +1,6 @@
 import discovered from 'virtual:siyu-node-packages';
 import { isNodePackage } from '@siyu/shared';
-import { buildEditorRegistry, type FoundPackage, sourceOf } from './registry-check.ts';
+import { buildEditorRegistry, type FoundPackage, fixtureSource } from './registry-check.ts';
 
 /**
  * Every node package, found at build time by the same finder the runtime uses at start-up
@@ -16,7 +16,7 @@ const clash =
   import.meta.env.MODE === 'e2e-clash'
     ? import.meta.glob<Record<string, unknown>>('../model/clash-fixture.test-helper.ts', { eager: true })
     : {};
-const testOnly = Object.fromEntries(Object.entries(clash).map(([path, mod]) => [sourceOf(path), mod]));
+const testOnly = Object.fromEntries(Object.entries(clash).map(([path, mod]) => [fixtureSource(path), mod]));
 const found: FoundPackage[] = Object.entries({ ...modules, ...testOnly }).flatMap(([source, mod]) =>
   Object.values(mod)
     .filter(isNodePackage)
