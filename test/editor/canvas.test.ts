@@ -321,6 +321,12 @@ describe('a canvas you can read and arrange', () => {
     await page.waitForSelector('[data-testid=journey-list], .react-flow__pane');
     await openBlankJourney(page);
     expect(await page.getByTestId('inspector').count()).toBe(0);
+    // A problem is fixed in the inspector: clicking one unfolds it, on its node.
+    await drop(page, 'core.wait', 300, 200);
+    await page.locator('[data-testid=problems] [data-problem]').first().click();
+    await expect.poll(() => page.getByTestId('node-inspector').count()).toBe(1);
+    await page.getByTestId('inspector-toggle').click();
+    await expect.poll(() => page.getByTestId('inspector').count()).toBe(0);
     await page.getByTestId('inspector-toggle').click();
     await expect.poll(() => page.getByTestId('inspector').count()).toBe(1);
   });

@@ -71,7 +71,8 @@ function EditorInner(props: EditorProps) {
   useFitOnOpen(fit, props.graph.nodes.length > 0);
   const editsLayout = edits.layout;
   const layout = useCallback(async () => fit(300, await editsLayout()), [editsLayout, fit]);
-  const [inspectorCollapsed, toggleInspector] = useInspectorCollapsed();
+  const inspectorFold = useInspectorCollapsed();
+  const inspectorCollapsed = inspectorFold.collapsed && !props.sidePanel;
   useEditorShortcuts({
     undo: history.undo,
     redo: history.redo,
@@ -116,7 +117,7 @@ function EditorInner(props: EditorProps) {
           onPublish={() => props.onPublish(checkedGraph)}
         />
         {props.banner}
-        <div className={`workspace${inspectorCollapsed && !props.sidePanel ? ' inspector-collapsed' : ''}`}>
+        <div className={`workspace${inspectorCollapsed ? ' inspector-collapsed' : ''}`}>
           <Palette onAdd={(type) => edits.addNode(type)} />
           <EditorCanvas
             doc={doc}
@@ -129,8 +130,8 @@ function EditorInner(props: EditorProps) {
             onDropNode={edits.addNode}
             pointer={pointer.track}
             onFitView={fitView}
-            inspectorCollapsed={inspectorCollapsed && !props.sidePanel}
-            onToggleInspector={props.sidePanel ? undefined : toggleInspector}
+            inspectorCollapsed={inspectorCollapsed}
+            onToggleInspector={props.sidePanel ? undefined : inspectorFold.toggle}
           />
           {props.sidePanel ??
             (!inspectorCollapsed && (
@@ -142,7 +143,15 @@ function EditorInner(props: EditorProps) {
               />
             ))}
         </div>
-        <ProblemsPanel problems={problems} onSelect={edits.selectNode} configOf={configOf} />
+        <ProblemsPanel
+          problems={problems}
+          onSelect={(nodeId) => {
+            // A problem is fixed in the inspector: unfold it.
+            inspectorFold.expand();
+            edits.selectNode(nodeId);
+          }}
+          configOf={configOf}
+        />
       </div>
     </EditorContext.Provider>
   );

@@ -182,7 +182,8 @@ export function useDocEdits(
     (nodeId: string) => {
       replace((d) => ({ ...d, nodes: d.nodes.map((n) => ({ ...n, selected: n.id === nodeId })) }));
       const node = docRef.current.nodes.find((n) => n.id === nodeId);
-      if (node) void flow.setCenter(node.position.x + 120, node.position.y + 50, { zoom: 1.1, duration: 300 });
+      if (node)
+        void flow.setCenter(node.position.x + NODE_CARD_WIDTH / 2, node.position.y + 50, { zoom: 1.1, duration: 300 });
     },
     [replace, flow, docRef],
   );
