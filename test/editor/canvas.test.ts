@@ -230,7 +230,7 @@ describe('a canvas you can read and arrange', () => {
     await expect.poll(() => nodes.count()).toBe(3);
     const second = (await nodeBoxes(page))[2]!;
     expect(Math.abs(second.x - first.x) + Math.abs(second.y - first.y)).toBeGreaterThan(20);
-    await page.screenshot({ path: join(shots, 'canvas-04-paste-at-mouse-zh.png') });
+    await screenshotBothLanguages(page, 'canvas-04-paste-at-mouse');
   });
 
   it('inserts on an edge without overlapping; the "+" is ≥ 20 px at any zoom, shown on hover', {
