@@ -24,9 +24,9 @@ import {
   FINISHED_EFFECTS_SQL,
   PENDING_EFFECTS_SQL,
   seedBacklog,
-} from './backlog.ts';
-import { publishJourney } from './fixtures.ts';
-import { type ServerProcess, spawnServer, waitForHealth } from './server-process.ts';
+} from '../testing/backlog.ts';
+import { publishJourney } from '../testing/fixtures.ts';
+import { type ServerProcess, spawnServer, waitForHealth } from '../testing/server-process.ts';
 
 const { values } = parseArgs({
   options: {

@@ -17,7 +17,7 @@ import { abJourney } from '../src/reports/fixture.test-helper.ts';
 import { funnelReport } from '../src/reports/funnel.ts';
 import { holdoutReport } from '../src/reports/holdout.ts';
 import { monitoringReport } from '../src/reports/monitoring.ts';
-import { publishJourney } from './fixtures.ts';
+import { publishJourney } from '../testing/fixtures.ts';
 
 const { values } = parseArgs({
   options: {

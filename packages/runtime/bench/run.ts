@@ -14,9 +14,9 @@ import { ManualClock } from '../src/engine/api.ts';
 import { compileJourney } from '../src/engine/compiler.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
+import { addCustomers, benchmarkJourney, publishJourney } from '../testing/fixtures.ts';
+import { sampleExecutors, samplePackage } from '../testing/sample-nodes.ts';
 import { runCeiling } from './baselines.ts';
-import { addCustomers, benchmarkJourney, publishJourney } from './fixtures.ts';
-import { sampleExecutors, samplePackage } from './sample-nodes.ts';
 
 const DAY = 86_400_000;
 const ORDERED_SHARE = 0.3;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createNodeRegistry } from '@siyu/shared';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sampleExecutors, samplePackage } from '../../bench/sample-nodes.ts';
+import { sampleExecutors, samplePackage } from '../../testing/sample-nodes.ts';
 import { openDatabase } from '../db/database.ts';
 import type { NodesFor } from '../server/assemble.ts';
 import { publishDraft } from '../server/publish.ts';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { graphOf } from '../../bench/fixtures.ts';
+import { graphOf } from '../../testing/fixtures.ts';
 import { hashPassword } from '../auth/password.ts';
 import { newOperatorId, toPrincipal } from '../auth/sessions.ts';
 import { type Database, openDatabase } from '../db/database.ts';

@@ -6,8 +6,8 @@ import { createNodeRegistry, defineExecutor, defineNode, defineNodePackage, pars
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { graphOf } from '../../bench/fixtures.ts';
-import { sampleExecutors, samplePackage } from '../../bench/sample-nodes.ts';
+import { graphOf } from '../../testing/fixtures.ts';
+import { sampleExecutors, samplePackage } from '../../testing/sample-nodes.ts';
 import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';
 import { createEngine } from './engine.ts';
 import { FAILING_EXECUTOR_THRESHOLD } from './executor-failures.ts';

@@ -14,8 +14,8 @@ import {
 } from '@siyu/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { addCustomers, graphOf } from '../../bench/fixtures.ts';
-import { apiEntry, wait } from '../../bench/sample-nodes.ts';
+import { addCustomers, graphOf } from '../../testing/fixtures.ts';
+import { apiEntry, wait } from '../../testing/sample-nodes.ts';
 import type { Database } from '../db/database.ts';
 import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';

@@ -1,7 +1,7 @@
 import { createNodeRegistry } from '@siyu/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
-import { type SandboxOptions, sampleExecutors, samplePackage } from '../../bench/sample-nodes.ts';
+import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
+import { type SandboxOptions, sampleExecutors, samplePackage } from '../../testing/sample-nodes.ts';
 import type { Database } from '../db/database.ts';
 import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';

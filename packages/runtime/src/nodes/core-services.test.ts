@@ -5,7 +5,7 @@ import { corePackage } from '@siyu/nodes-core';
 import { createCoreServerPackage } from '@siyu/nodes-core/server';
 import { createNodeRegistry } from '@siyu/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createEngine, type DurableEngine } from '../engine/engine.ts';

@@ -11,7 +11,7 @@ import {
 } from '@siyu/nodes-coupons/server';
 import { couponUseNotice, type FakeWechatPay, startFakeWechatPay } from '@siyu/nodes-coupons/testing';
 import { describe, expect, it } from 'vitest';
-import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { createEffectCalls } from '@siyu/shared';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { createCredentialStore } from '../credentials/store.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';

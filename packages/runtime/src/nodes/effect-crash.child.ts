@@ -12,7 +12,7 @@ import {
   t,
 } from '@siyu/shared';
 import { z } from 'zod';
-import { graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { openDatabase } from '../db/database.ts';
 import { systemClock } from '../engine/api.ts';
 import { customersStillMoving, runCrashChild, runUntilKilledOrSettled } from '../engine/crash-child.test-helper.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { defineExecutor, defineNode, defineServerPackage, t } from '@siyu/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { hashPassword } from '../auth/password.ts';
 import { newOperatorId, toPrincipal } from '../auth/sessions.ts';
 import { type Database, openDatabase } from '../db/database.ts';

@@ -2,7 +2,7 @@ import { smsPackage } from '@siyu/nodes-sms';
 import { aliyunProvider, createSmsServerPackage } from '@siyu/nodes-sms/server';
 import { type FakeSms, startFakeAliyun } from '@siyu/nodes-sms/testing';
 import { describe, expect, it } from 'vitest';
-import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';

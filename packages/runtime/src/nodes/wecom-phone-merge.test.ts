@@ -1,6 +1,6 @@
 import { contactAddedXml, contactEditedXml } from '@siyu/nodes-wecom/testing';
 import { describe, expect, it } from 'vitest';
-import { graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { importCustomers } from '../import/import-customers.ts';
 import { allRows, cleanupAfterEach, oneRow } from './provider-journeys.test-helper.ts';
 import { wecomJourneys } from './wecom-journeys.test-helper.ts';

@@ -1,6 +1,6 @@
 import { contactAddedXml } from '@siyu/nodes-wecom/testing';
 import { describe, expect, it } from 'vitest';
-import { graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { allRows, cleanupAfterEach, oneRow } from './provider-journeys.test-helper.ts';
 import { wecomJourneys } from './wecom-journeys.test-helper.ts';
 import { wecomConfigFromEnv } from './wecom-services.ts';

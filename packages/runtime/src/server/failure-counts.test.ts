@@ -1,7 +1,7 @@
 // A send that cannot happen (no phone number, a coupon batch that does not exist) is a failure on
 // the canvas, with the package's reason code in the step log for the screens to put in words.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphOf } from '../../bench/fixtures.ts';
+import { graphOf } from '../../testing/fixtures.ts';
 import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';
 import { journeyStats } from './journey-stats.ts';
 

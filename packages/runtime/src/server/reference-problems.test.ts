@@ -2,7 +2,7 @@
 // segments, credentials) and report a missing one on its node, in words: a template's channel or a
 // deleted stock used to pass as "ready to publish" and fail when the first customer got there.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphOf } from '../../bench/fixtures.ts';
+import { graphOf } from '../../testing/fixtures.ts';
 import { createHarness, type Harness } from '../trpc/harness.test-helper.ts';
 
 let h: Harness;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphOf } from '../../bench/fixtures.ts';
+import { graphOf } from '../../testing/fixtures.ts';
 import { openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createLogger } from '../logger.ts';
@@ -16,7 +16,7 @@ import { runTestJourney } from './test-run.ts';
 // The environment configures real providers (Aliyun SMS, a WeCom app, a webhook secret), all
 // pointing at one local server that counts every request it gets. A simulation must not send one.
 let provider: Server;
-let requests: string[] = [];
+const requests: string[] = [];
 const saved = { ...process.env };
 const dir = mkdtempSync(join(tmpdir(), 'siyu-sim-sandbox-'));
 

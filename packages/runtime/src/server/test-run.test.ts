@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphOf } from '../../bench/fixtures.ts';
+import { graphOf } from '../../testing/fixtures.ts';
 import { createHarness, type Harness } from '../trpc/harness.test-helper.ts';
 
 const DAY = 86_400_000;

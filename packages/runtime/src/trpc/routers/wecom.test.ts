@@ -1,6 +1,6 @@
 import { type FakeWecom, startFakeWecom } from '@siyu/nodes-wecom/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphOf, publishJourney } from '../../../bench/fixtures.ts';
+import { graphOf, publishJourney } from '../../../testing/fixtures.ts';
 import { createWecomAdmin } from '../../server/wecom-admin.ts';
 import { createHarness, type Harness } from '../harness.test-helper.ts';
 
