@@ -32,16 +32,20 @@ export {
   type Discovery,
   type DiscoveryProblem,
   discoverNodePackages,
-} from './nodes/discovery.ts';
-export { assembleExtensions, type ExtensionAssembly, type ExtensionHostDeps } from './nodes/extension-assembly.ts';
-export { createExtensionStorage, ExtensionStorageError } from './nodes/extension-storage.ts';
+} from './node-packages/discovery.ts';
+export {
+  assembleExtensions,
+  type ExtensionAssembly,
+  type ExtensionHostDeps,
+} from './node-packages/extension-assembly.ts';
+export { createExtensionStorage, ExtensionStorageError } from './node-packages/extension-storage.ts';
 export {
   DEFAULT_NODE_PACKAGE_LOCATIONS,
   type FoundNodePackage,
   findNodePackages,
   type NodePackageLocations,
-} from './nodes/package-finder.ts';
-export { BUILT_IN_PACKAGES, createNodeRegistryForRuntime } from './nodes/registry.ts';
+} from './node-packages/package-finder.ts';
+export { BUILT_IN_PACKAGES, createNodeRegistryForRuntime } from './node-packages/registry.ts';
 export { type AppOptions, createApp } from './server/app.ts';
 export { type AssembledServer, assembleServer, type NodeAssembly, type NodesFor } from './server/assemble.ts';
 export { type CallbackUrl, callbackTokenStore, callbackUrls } from './server/callback-token.ts';

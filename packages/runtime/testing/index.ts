@@ -14,7 +14,7 @@ export {
   runUntilKilledOrSettled,
   spawnCrashChild,
 } from '../src/engine/crash-child.test-helper.ts';
-export { createSmsServices } from '../src/nodes/sms-services.ts';
+export { createSmsServices } from '../src/node-packages/sms-services.ts';
 export { DAY, HOUR, seedAbJourney, seedChannels, T0 } from '../src/reports/fixture.test-helper.ts';
 export { addCustomers, benchmarkJourney, graphOf, publishJourney } from './fixtures.ts';
 export { type SandboxOptions, sampleExecutors, samplePackage } from './sample-nodes.ts';

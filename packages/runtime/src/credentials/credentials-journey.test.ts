@@ -18,7 +18,7 @@ import { newOperatorId, toPrincipal } from '../auth/sessions.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createEngine, type DurableEngine } from '../engine/engine.ts';
-import { createNodeRegistryForRuntime, createServerPackages, executorsOf } from '../nodes/registry.ts';
+import { createNodeRegistryForRuntime, createServerPackages, executorsOf } from '../node-packages/registry.ts';
 import { assembleServer } from '../server/assemble.ts';
 import { runtimeNodes } from '../server/default-nodes.ts';
 import { runTestJourney } from '../server/test-run.ts';

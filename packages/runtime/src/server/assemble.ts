@@ -5,8 +5,8 @@ import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
 import { createEngine, type DurableEngine } from '../engine/engine.ts';
 import type { Logger } from '../logger.ts';
-import { createCouponsServices } from '../nodes/coupons-services.ts';
-import { wecomConfigFromEnv } from '../nodes/wecom-services.ts';
+import { createCouponsServices } from '../node-packages/coupons-services.ts';
+import { wecomConfigFromEnv } from '../node-packages/wecom-services.ts';
 import type { ServerDeps } from '../trpc/context.ts';
 import { createWecomAdmin } from './wecom-admin.ts';
 

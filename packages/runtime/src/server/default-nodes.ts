@@ -1,13 +1,13 @@
 import type { Logger } from '../logger.ts';
-import { type DiscoveredPackage, discoverNodePackages } from '../nodes/discovery.ts';
-import { assembleExtensions } from '../nodes/extension-assembly.ts';
-import { DEFAULT_NODE_PACKAGE_LOCATIONS, type NodePackageLocations } from '../nodes/package-finder.ts';
-import { BUILT_IN_PACKAGES, createNodeRegistryForRuntime, createServerPackages } from '../nodes/registry.ts';
+import { type DiscoveredPackage, discoverNodePackages } from '../node-packages/discovery.ts';
+import { assembleExtensions } from '../node-packages/extension-assembly.ts';
+import { DEFAULT_NODE_PACKAGE_LOCATIONS, type NodePackageLocations } from '../node-packages/package-finder.ts';
+import { BUILT_IN_PACKAGES, createNodeRegistryForRuntime, createServerPackages } from '../node-packages/registry.ts';
 import type { NodesFor } from './assemble.ts';
 
 /**
  * Finds the marked node packages in the workspace folders and among the deployment's dependencies
- * (see nodes/package-finder.ts; the editor's build looks at the same places). Broken ones are logged as
+ * (see node-packages/package-finder.ts; the editor's build looks at the same places). Broken ones are logged as
  * errors naming the package and what is wrong, and left out: the product still starts.
  */
 export async function discoverRuntimeNodePackages(
@@ -24,7 +24,7 @@ export async function discoverRuntimeNodePackages(
 }
 
 /**
- * The node assembly `pnpm start` and the CLI use: the built-in packages from src/nodes/registry.ts,
+ * The node assembly `pnpm start` and the CLI use: the built-in packages from src/node-packages/registry.ts,
  * their server halves over the given database, plus the discovered packages (pass what
  * discoverRuntimeNodePackages found) with their generic extension services over the same database.
  */

@@ -12,7 +12,7 @@ import type { Statement } from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.ts';
-import { createServerPackages } from '../nodes/registry.ts';
+import { createServerPackages } from '../node-packages/registry.ts';
 import { addCustomer, createHarness, type Harness, listenOnLoopback } from '../trpc/harness.test-helper.ts';
 import { appRouter } from '../trpc/router.ts';
 import { createApp } from './app.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.ts';
-import { createServerPackages } from '../nodes/registry.ts';
+import { createServerPackages } from '../node-packages/registry.ts';
 import { addCustomer, createHarness, type Harness, listenOnLoopback } from '../trpc/harness.test-helper.ts';
 import { createApp } from './app.ts';
 

@@ -15,7 +15,7 @@ import { type Database, openDatabase } from '../db/database.ts';
 import { type Clock, ManualClock } from '../engine/api.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';
-import { createNodeRegistryForRuntime, createServerPackages, executorsOf } from '../nodes/registry.ts';
+import { createNodeRegistryForRuntime, createServerPackages, executorsOf } from '../node-packages/registry.ts';
 import { createContext, type Principal, type ServerDeps } from './context.ts';
 import { createCaller } from './router.ts';
 

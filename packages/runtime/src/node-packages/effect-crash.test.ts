@@ -14,7 +14,7 @@ import { openDatabase } from '../db/database.ts';
 import { type CrashChild, spawnCrashChild } from '../engine/crash-child.test-helper.ts';
 import { resolveUnknownOutcome } from '../server/unknown-outcomes.ts';
 
-const child = fileURLToPath(new URL('./effect-crash.child.ts', import.meta.url));
+const child = fileURLToPath(new URL('./effect-crash-child.test-helper.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'siyu-effect-crash-'));
 const dbPath = join(dir, 'effect.db');
 
