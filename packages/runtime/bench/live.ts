@@ -17,7 +17,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../src/db/database.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
-import { runtimeNodes } from '../src/server/default-nodes.ts';
+import { runtimeNodes } from '../src/assembly/default-nodes.ts';
 import {
   AUDIENCE_JOURNEY,
   audienceJourney,

@@ -1,3 +1,5 @@
+export { type AssembledServer, assembleServer, type NodeAssembly, type NodesFor } from './assembly/assemble.ts';
+export { discoverRuntimeNodePackages, runtimeNodes } from './assembly/default-nodes.ts';
 export type { AuditAction } from './audit/record.ts';
 export { createApiKey, revokeApiKey } from './auth/api-keys.ts';
 export { ensureFirstAdmin } from './auth/bootstrap.ts';
@@ -20,13 +22,18 @@ export {
 } from './engine/api.ts';
 export { CompileError, compileJourney } from './engine/compiler.ts';
 export { createEngine, type DurableEngine, type EngineDeps, EngineInputError } from './engine/engine.ts';
+export { type AppOptions, createApp } from './http/app.ts';
 export {
   type ImportOptions,
   type ImportReport,
   importCustomers,
   type RowProblem,
 } from './import/index.ts';
+export { type ExampleLoadReport, loadExamples } from './journeys/examples.ts';
+export { diffGraphs, type GraphDiff } from './journeys/graph-diff.ts';
+export { publishDraft } from './journeys/publish.ts';
 export { createLogger, type Logger } from './logger.ts';
+export { type CallbackUrl, callbackTokenStore, callbackUrls } from './node-packages/callback-token.ts';
 export {
   type DiscoveredPackage,
   type Discovery,
@@ -46,13 +53,6 @@ export {
   type NodePackageLocations,
 } from './node-packages/package-finder.ts';
 export { BUILT_IN_PACKAGES, createNodeRegistryForRuntime } from './node-packages/registry.ts';
-export { type AppOptions, createApp } from './server/app.ts';
-export { type AssembledServer, assembleServer, type NodeAssembly, type NodesFor } from './server/assemble.ts';
-export { type CallbackUrl, callbackTokenStore, callbackUrls } from './server/callback-token.ts';
-export { discoverRuntimeNodePackages, runtimeNodes } from './server/default-nodes.ts';
-export { type ExampleLoadReport, loadExamples } from './server/examples.ts';
-export { diffGraphs, type GraphDiff } from './server/graph-diff.ts';
-export { type EdgeStats, type JourneyStats, journeyStats, type NodeStats } from './server/journey-stats.ts';
-export { publishDraft } from './server/publish.ts';
+export { type EdgeStats, type JourneyStats, journeyStats, type NodeStats } from './reports/journey-stats.ts';
 export { type Context, createContext, type Principal, type ServerDeps } from './trpc/context.ts';
 export { type AppRouter, appRouter, createCaller } from './trpc/router.ts';

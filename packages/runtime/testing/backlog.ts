@@ -7,7 +7,7 @@ import { type Database, openDatabase } from '../src/db/database.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { isoDate } from '../src/engine/statements.ts';
 import { createLogger } from '../src/logger.ts';
-import { runtimeNodes } from '../src/server/default-nodes.ts';
+import { runtimeNodes } from '../src/assembly/default-nodes.ts';
 import { addCustomers, graphOf, publishJourney } from './fixtures.ts';
 
 export const BACKLOG_JOURNEY = 'backlog';

@@ -18,8 +18,8 @@ import { addCustomers, graphOf } from '../../testing/fixtures.ts';
 import { apiEntry, wait } from '../../testing/sample-nodes.ts';
 import type { Database } from '../db/database.ts';
 import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
+import { publishDraft } from '../journeys/publish.ts';
 import { createLogger } from '../logger.ts';
-import { publishDraft } from '../server/publish.ts';
 import { ManualClock } from './api.ts';
 import { createEngine } from './engine.ts';
 

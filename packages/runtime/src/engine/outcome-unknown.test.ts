@@ -11,7 +11,7 @@ import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts
 import { samplePackage, send } from '../../testing/sample-nodes.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
-import { resolveUnknownOutcome } from '../server/unknown-outcomes.ts';
+import { resolveUnknownOutcome } from '../runs/unknown-outcomes.ts';
 import { ManualClock } from './api.ts';
 import { createEngine } from './engine.ts';
 

@@ -13,12 +13,12 @@ import {
 } from '@siyu/shared';
 import { z } from 'zod';
 import { graphOf, publishJourney } from '../../testing/fixtures.ts';
+import { runtimeNodes } from '../assembly/default-nodes.ts';
 import { openDatabase } from '../db/database.ts';
 import { systemClock } from '../engine/api.ts';
 import { customersStillMoving, runCrashChild, runUntilKilledOrSettled } from '../engine/crash-child.test-helper.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';
-import { runtimeNodes } from '../server/default-nodes.ts';
 import type { DiscoveredPackage } from './discovery.ts';
 
 const [dbPath, receiver, mode, bulkArg] = process.argv.slice(2) as [string, string, 'kill' | 'finish', string?];

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.ts';
 import { type CrashChild, spawnCrashChild } from '../engine/crash-child.test-helper.ts';
-import { resolveUnknownOutcome } from '../server/unknown-outcomes.ts';
+import { resolveUnknownOutcome } from '../runs/unknown-outcomes.ts';
 
 const child = fileURLToPath(new URL('./effect-crash-child.test-helper.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'siyu-effect-crash-'));

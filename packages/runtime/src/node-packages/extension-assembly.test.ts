@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { defineNode, type ExtensionDeps, t } from '@siyu/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { runtimeNodes } from '../assembly/default-nodes.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createLogger } from '../logger.ts';
-import { runtimeNodes } from '../server/default-nodes.ts';
 import type { DiscoveredPackage } from './discovery.ts';
 
 // A third-party package that calls its service through deps.fetch, and a local server that counts

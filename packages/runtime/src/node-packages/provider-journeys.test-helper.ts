@@ -16,8 +16,8 @@ import express from 'express';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { JourneyEngine } from '../engine/api.ts';
+import { webhookRouter } from '../http/webhooks.ts';
 import type { Logger } from '../logger.ts';
-import { webhookRouter } from '../server/webhooks.ts';
 
 const apiEntry = defineNode({
   type: 'testonly.apiEntry',

@@ -5,14 +5,14 @@ import { defineExecutor, defineNode, defineServerPackage, t } from '@siyu/shared
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { graphOf, publishJourney } from '../../testing/fixtures.ts';
+import { type AssembledServer, assembleServer } from '../assembly/assemble.ts';
+import { runtimeNodes } from '../assembly/default-nodes.ts';
 import { hashPassword } from '../auth/password.ts';
 import { newOperatorId, toPrincipal } from '../auth/sessions.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
+import { runTestJourney } from '../journeys/test-run.ts';
 import { createLogger } from '../logger.ts';
-import { type AssembledServer, assembleServer } from '../server/assemble.ts';
-import { runtimeNodes } from '../server/default-nodes.ts';
-import { runTestJourney } from '../server/test-run.ts';
 import { createContext } from '../trpc/context.ts';
 import { createCaller } from '../trpc/router.ts';
 import type { DiscoveredPackage } from './discovery.ts';

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
 import type { Logger } from '../logger.ts';
-import { callbackTokenStore } from '../server/callback-token.ts';
+import { callbackTokenStore } from './callback-token.ts';
 
 const SmsEnvSchema = z.object({
   SMS_PROVIDER: z.enum(['sandbox', 'aliyun', 'tencent']).default('sandbox'),

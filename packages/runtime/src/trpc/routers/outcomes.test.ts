@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { graphOf, publishJourney } from '../../../testing/fixtures.ts';
 import { createLogger } from '../../logger.ts';
 import { createSmsServices } from '../../node-packages/sms-services.ts';
-import { journeyStats } from '../../server/journey-stats.ts';
+import { journeyStats } from '../../reports/journey-stats.ts';
 import { addCustomer, createHarness, type Harness } from '../harness.test-helper.ts';
 
 const HOUR = 3_600_000;

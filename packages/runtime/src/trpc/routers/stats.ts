@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { channelStats } from '../../server/channel-stats.ts';
-import { journeyStats } from '../../server/journey-stats.ts';
+import { channelStats } from '../../reports/channel-stats.ts';
+import { journeyStats } from '../../reports/journey-stats.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 
 /** Journey statistics for the canvas overlay and reports; cached ~2 s so polling stays cheap. */

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { countUnknownOutcomesByNode } from './unknown-outcomes.ts';
+import { countUnknownOutcomesByNode } from '../runs/unknown-outcomes.ts';
 
 export interface NodeStats {
   nodeId: string;

@@ -6,9 +6,9 @@ import type { Clock } from '../engine/api.ts';
 import { createEngine, type DurableEngine } from '../engine/engine.ts';
 import type { Logger } from '../logger.ts';
 import { createCouponsServices } from '../node-packages/coupons-services.ts';
+import { createWecomAdmin } from '../node-packages/wecom-admin.ts';
 import { wecomConfigFromEnv } from '../node-packages/wecom-services.ts';
 import type { ServerDeps } from '../trpc/context.ts';
-import { createWecomAdmin } from './wecom-admin.ts';
 
 /** The node packages as the runtime uses them: definitions to validate/compile, server halves to run. */
 export interface NodeAssembly {

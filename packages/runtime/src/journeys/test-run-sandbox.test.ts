@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphOf } from '../../testing/fixtures.ts';
+import { assembleServer } from '../assembly/assemble.ts';
+import { runtimeNodes } from '../assembly/default-nodes.ts';
 import { openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createLogger } from '../logger.ts';
 import { createContext } from '../trpc/context.ts';
-import { assembleServer } from './assemble.ts';
-import { runtimeNodes } from './default-nodes.ts';
 import { runTestJourney } from './test-run.ts';
 
 // The environment configures real providers (Aliyun SMS, a WeCom app, a webhook secret), all

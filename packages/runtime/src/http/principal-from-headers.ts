@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { apiKeyPrincipal } from '../auth/api-keys.ts';
+import type { Principal } from '../auth/principal.ts';
 import { operatorForSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
-import type { Principal } from '../trpc/context.ts';
 
 export function readCookie(header: string | undefined, name: string): string | null {
   if (!header) return null;

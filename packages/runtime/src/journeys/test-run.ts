@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type JourneyGraph, OptionalPhoneSchema, validateGraph } from '@siyu/shared';
+import { type JourneyGraph, type NodeRegistry, OptionalPhoneSchema, validateGraph } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { type Database, openDatabase } from '../db/database.ts';
-import { ManualClock, type TimelineEntry } from '../engine/api.ts';
-import type { Context } from '../trpc/context.ts';
+import { type Clock, type JourneyEngine, ManualClock, type TimelineEntry } from '../engine/api.ts';
 
 export const TestRunInputSchema = z.object({
   journeyId: z.string().min(1).max(100),
@@ -63,12 +62,21 @@ export interface TestRunResult {
   messages: { channel: string; recipient: string; content: string; sentAt: number; nodeId: string | null }[];
 }
 
+/** What a test run needs from the server (the tRPC context is one). */
+export interface TestRunDeps {
+  db: Database;
+  registry: NodeRegistry;
+  clock: Clock;
+  /** Builds an engine over the scratch database and a simulated clock (absent: test runs not supported). */
+  createSimulation?: (db: Database, clock: Clock) => JourneyEngine;
+}
+
 /**
  * Runs a journey for a made-up customer in a scratch SQLite database with a manual clock: jumps
  * from timer to timer (and scripted event to event) so weeks pass in milliseconds, and nothing
  * touches real customers, real stats or real providers' records.
  */
-export async function runTestJourney(ctx: Context, input: TestRunInput): Promise<TestRunResult> {
+export async function runTestJourney(ctx: TestRunDeps, input: TestRunInput): Promise<TestRunResult> {
   const journey = await ctx.db.prisma.journey.findUnique({ where: { id: input.journeyId } });
   if (!journey) throw new TRPCError({ code: 'NOT_FOUND', message: `旅程 Journey ${input.journeyId} 不存在 not found` });
   let graphJson = journey.draft;
@@ -92,7 +100,7 @@ export async function runTestJourney(ctx: Context, input: TestRunInput): Promise
   try {
     const start = input.startAt ?? ctx.clock.now();
     const clock = new ManualClock(start);
-    const engine = (ctx.createSimulation as NonNullable<Context['createSimulation']>)(sim, clock);
+    const engine = (ctx.createSimulation as NonNullable<TestRunDeps['createSimulation']>)(sim, clock);
     await sim.prisma.journey.create({
       data: { id: journey.id, name: journey.name, status: 'live', draft: graphJson, liveVersionId: 'test-version' },
     });
