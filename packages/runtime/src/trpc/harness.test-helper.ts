@@ -1,5 +1,5 @@
 // A real server stack for router and HTTP tests: temp SQLite, the real engine on a manual clock,
-// the bench's sample node package (real node definitions + sandbox executors over the database).
+// the sample node package in testing/ (real node definitions + sandbox executors over the database).
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,7 +52,7 @@ export interface Harness {
 }
 
 /**
- * `nodes: 'sample'` (default) runs the bench's sample package; `'product'` the shipped packages
+ * `nodes: 'sample'` (default) runs the sample package (testing/sample-nodes.ts); `'product'` the shipped packages
  * with their sandbox providers.
  */
 export async function createHarness(
