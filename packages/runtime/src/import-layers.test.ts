@@ -150,6 +150,16 @@ describe('import layers', () => {
     expect(importViolations(files)).toEqual([]);
   });
 
+  it('the fixtures in testing/ never import the benchmarks', () => {
+    const testing = join(import.meta.dirname, '..', 'testing');
+    const fromBench = sourceFiles(testing).flatMap((file) =>
+      [...file.text.matchAll(IMPORT)]
+        .filter((m) => normalize(join('testing', dirname(file.path), m[1] as string)).startsWith('bench'))
+        .map((m) => `testing/${file.path}: imports ${m[1]}`),
+    );
+    expect(fromBench).toEqual([]);
+  });
+
   it('reports an engine file that imports the HTTP or tRPC layer, with file and line', () => {
     const files: SourceFile[] = [
       {
