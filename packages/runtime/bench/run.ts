@@ -1,6 +1,6 @@
 // `pnpm bench`: the durable engine against its ceiling (pure XState in memory) and a naive
 // baseline (actor per event, one write per transition), on a journey shaped like a real
-// welcome-and-repurchase campaign (bench/fixtures.ts), so every node kind is exercised.
+// welcome-and-repurchase campaign (testing/fixtures.ts), so every node kind is exercised.
 // Usage: pnpm bench [--customers 100000] [--naive-customers 5000] [--latency-events 10000]
 //                   [--ceiling-customers <customers>] [--out bench/results.json]
 // The ceiling's rate does not depend on how many customers it steps (each is independent), so a
@@ -16,9 +16,9 @@ import { ManualClock } from '../src/engine/api.ts';
 import { compileJourney } from '../src/engine/compiler.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
+import { addCustomers, benchmarkJourney, publishJourney } from '../testing/fixtures.ts';
+import { sampleExecutors } from '../testing/sample-nodes.ts';
 import { runCeiling } from './baselines.ts';
-import { addCustomers, benchmarkJourney, publishJourney } from './fixtures.ts';
-import { sampleExecutors } from './sample-nodes.ts';
 
 const DAY = 86_400_000;
 const ORDERED_SHARE = 0.3;

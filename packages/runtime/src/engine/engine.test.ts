@@ -5,8 +5,8 @@ import { createNodeRegistry, defineNode, defineNodePackage, PermanentError, Retr
 import { samplePackage } from '@siyu/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { addCustomers, benchmarkJourney, graphOf, publishJourney } from '../../bench/fixtures.ts';
-import { type SandboxOptions, sampleExecutors } from '../../bench/sample-nodes.ts';
+import { addCustomers, benchmarkJourney, graphOf, publishJourney } from '../../testing/fixtures.ts';
+import { type SandboxOptions, sampleExecutors } from '../../testing/sample-nodes.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
 import { ManualClock } from './api.ts';

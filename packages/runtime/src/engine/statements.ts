@@ -30,19 +30,8 @@ export interface InstanceRow {
   enteredAt: string;
 }
 
-let lastMs = Number.NaN;
-let lastIso = '';
-/**
- * Prisma's SQLite adapter stores DateTime as ISO-8601 with an explicit offset; match it. A batch
- * formats the same instant many times, so the last one is remembered.
- */
-export function isoDate(ms: number): string {
-  if (ms !== lastMs) {
-    lastIso = new Date(ms).toISOString().replace('Z', '+00:00');
-    lastMs = ms;
-  }
-  return lastIso;
-}
+// The storage format of dates lives with the database; re-exported for the engine's modules.
+export { isoDate } from '../db/iso-date.ts';
 
 /** Step-log rows per multi-row INSERT when a batch writes its collected rows. */
 export const STEP_ROWS_PER_INSERT = 64;
