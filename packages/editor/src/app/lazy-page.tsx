@@ -7,10 +7,7 @@ import { useLocale } from './i18n.ts';
  * initial JavaScript. Render it inside a `<Suspense fallback={<Loading />}>`.
  */
 // biome-ignore lint/suspicious/noExplicitAny: React.lazy's own constraint; the props stay typed through M[K].
-export function lazyNamed<M extends Record<K, ComponentType<any>>, K extends keyof M>(
-  load: () => Promise<M>,
-  name: K,
-) {
+export function lazyNamed<M extends Record<K, ComponentType<any>>, K extends keyof M>(load: () => Promise<M>, name: K) {
   return lazy(() => load().then((module) => ({ default: module[name] })));
 }
 
