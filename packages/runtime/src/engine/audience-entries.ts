@@ -4,7 +4,7 @@ import type { Logger } from '../logger.ts';
 import { forEachSegmentMember } from '../server/segments.ts';
 import type { EnrollOutcome } from './api.ts';
 import type { CompiledJourney } from './compiler.ts';
-import { isoDate } from './statements.ts';
+import { isoDate } from './iso-date.ts';
 
 type AudienceTrigger = Extract<EntryTrigger, { kind: 'audience' }>;
 

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { addCustomers, benchmarkJourney, graphOf, publishJourney } from '../../bench/fixtures.ts';
 import { type SandboxOptions, sampleExecutors, samplePackage } from '../../bench/sample-nodes.ts';
+import { createNaiveEngine } from '../../bench/naive-engine.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
 import { ManualClock } from './api.ts';
@@ -43,8 +44,9 @@ async function setup(sandbox: SandboxOptions = {}, clock = new ManualClock(), mo
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  // The naive baseline lives with the benchmark; this file checks it does the product's work.
   const make = () =>
-    createEngine({
+    (mode === 'naive' ? createNaiveEngine : createEngine)({
       db,
       registry,
       executors: sampleExecutors(db.sqlite, sandbox),

@@ -1,0 +1,28 @@
+import type { Logger } from '../logger.ts';
+import type { EngineStore } from './store/port.ts';
+import { type Stepper, StepWriteError } from './stepper.ts';
+
+/** Wraps a piece of engine work as one batch; call the returned function to run it. */
+export type BatchRunner = <T>(work: () => T) => () => T;
+
+/**
+ * Runs work as one store batch. Steps are computed before they are written, so a step that cannot
+ * be computed never needs a rollback; if a step's writes fail, the batch is rolled back and run
+ * again with a savepoint per step, so that instance alone is marked failed and the rest go on.
+ */
+export function batchRunner(store: EngineStore, stepper: Stepper, logger: Logger): BatchRunner {
+  return (work) => () => {
+    try {
+      return store.batch(work);
+    } catch (error) {
+      if (!(error instanceof StepWriteError) || stepper.careful) throw error;
+      logger.warn({ err: error }, 'a step could not be written; re-running its batch one step at a time');
+      stepper.careful = true;
+      try {
+        return store.batch(work);
+      } finally {
+        stepper.careful = false;
+      }
+    }
+  };
+}
