@@ -1,7 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { isoDate } from '../../iso-date.ts';
-import type { EngineStore, InstanceRow } from '../port.ts';
-import { prepareStatements, STEP_LOG_COLUMNS, STEP_ROWS_PER_INSERT, type Statements } from './statements.ts';
+import type { EngineStore } from '../port.ts';
+import { sqliteLoader } from './loader.ts';
+import { prepareStatements, type Statements } from './statements.ts';
+import { sqliteWriter } from './writer.ts';
 
 /** The SQLite adapter, plus its prepared statements for the parts not yet behind the port. */
 export interface SqliteEngineStore extends EngineStore {
@@ -9,151 +10,10 @@ export interface SqliteEngineStore extends EngineStore {
 }
 
 /**
- * The engine's store on SQLite: better-sqlite3 prepared statements, run synchronously inside one
- * transaction per batch (a nested batch is a savepoint of the outer one). Step-log rows of a batch
- * are collected and written with multi-row INSERTs just before it commits.
+ * The engine's store on SQLite: better-sqlite3 prepared statements run synchronously inside one
+ * transaction per batch, where a batch of thousands of steps costs one commit.
  */
 export function createSqliteStore(db: BetterSqlite3.Database): SqliteEngineStore {
-  const st = prepareStatements(db);
-  const journeyName = db.prepare<[string], { name: string }>('SELECT name FROM Journey WHERE id = ?');
-
-  /** Step-log rows of the open batch (flat, STEP_LOG_COLUMNS per row); undefined outside one. */
-  let pendingLog: unknown[] | undefined;
-
-  function flushLog(values: unknown[]): void {
-    const width = STEP_LOG_COLUMNS * STEP_ROWS_PER_INSERT;
-    let i = 0;
-    for (; i + width <= values.length; i += width) st.insertSteps.run(...values.slice(i, i + width));
-    for (; i < values.length; i += STEP_LOG_COLUMNS) st.insertStep.run(...values.slice(i, i + STEP_LOG_COLUMNS));
-  }
-
-  /** Runs `work` in a (nested) transaction; step-log rows it collected are undone if it throws. */
-  function undoLogOnThrow<T>(work: () => T): T {
-    const mark = pendingLog?.length ?? 0;
-    try {
-      return db.transaction(work)();
-    } catch (error) {
-      if (pendingLog) pendingLog.length = mark;
-      throw error;
-    }
-  }
-
-  return {
-    statements: st,
-
-    batch(work) {
-      if (pendingLog) return undoLogOnThrow(work); // joins the outer batch
-      return db.transaction(() => {
-        pendingLog = [];
-        try {
-          const result = work();
-          flushLog(pendingLog);
-          return result;
-        } finally {
-          pendingLog = undefined;
-        }
-      })();
-    },
-    savepoint: undoLogOnThrow,
-
-    claimDueTimers: (now, limit) => st.dueTimerInstances.all(now, limit),
-    deleteFiredTimers(timerIds) {
-      st.deleteTimersById.run(JSON.stringify(timerIds));
-    },
-    activeInstancesOfCustomer: (customerId) => st.activeInstancesOfCustomer.all(customerId),
-    activeInstancesOfJourney: (journeyId, exceptVersionId) =>
-      st.activeInstancesOfJourney.all(journeyId, exceptVersionId),
-    lastInstance: (customerId, journeyId) => st.lastInstance.get(customerId, journeyId),
-    hasActiveInstance: (customerId, journeyId) => st.hasActive.get(customerId, journeyId) !== undefined,
-    customer: (customerId) => st.customer.get(customerId),
-    customerErasedAt: (customerId) => st.customerErased.get(customerId),
-    journey: (journeyId) => st.journey.get(journeyId),
-    journeyName: (journeyId) => journeyName.get(journeyId)?.name,
-    liveJourneys: () => st.liveJourneys.all(),
-    versionGraph: (versionId) => st.versionGraph.get(versionId)?.graph,
-    timeline: (instanceId) => st.timeline.all(instanceId),
-
-    insertInstance(i) {
-      const at = isoDate(i.at);
-      const info = st.insertInstance.run(
-        i.journeyId,
-        i.versionId,
-        i.customerId,
-        i.status,
-        i.holdout ? 1 : 0,
-        i.snapshot,
-        i.nodeId,
-        i.waitingFor,
-        i.exitReason,
-        i.goal ? at : null,
-        at,
-        at,
-        i.ended ? at : null,
-      );
-      return Number(info.lastInsertRowid);
-    },
-
-    writeStep(row, plan, now, inserted) {
-      const at = isoDate(now);
-      for (const [kind, nodeId, fromNodeId, port, detail] of plan.logs)
-        appendStepLog(row, now, kind, nodeId, fromNodeId, port, detail == null ? null : JSON.stringify(detail));
-      for (const [nodeId, nodeType, key] of plan.effects)
-        st.insertOutbox.run(row.id, nodeId, nodeType, `${row.id}:${key}`, '{}', now, at);
-      for (const [dueAt, key] of plan.timers) st.insertTimer.run(row.id, dueAt, key, at);
-      if (plan.dropTimer && !inserted) st.deleteTimer.run(row.id, plan.dropTimer);
-      const ended = plan.status !== 'active';
-      if (ended && !inserted) st.deleteTimersOf.run(row.id);
-      if (inserted) return; // inserted in the planned state: nothing to update
-      if (!ended && !plan.goal) {
-        // Most steps move an active instance from node to node: status, goal and end stay as they
-        // are, and leaving them out of the SET spares SQLite the (versionId, status) index update.
-        st.moveInstance.run(plan.stored, plan.nodeId, plan.waitingFor, at, row.id);
-        return;
-      }
-      st.updateInstance.run(
-        plan.stored,
-        plan.nodeId,
-        plan.waitingFor,
-        plan.status,
-        plan.exitReason,
-        plan.goal ? at : null,
-        at,
-        ended ? at : null,
-        row.id,
-      );
-    },
-
-    failInstance(row, reason, now) {
-      const at = isoDate(now);
-      st.updateInstance.run(row.snapshot, row.nodeId, null, 'failed', reason, null, at, at, row.id);
-      st.deleteTimersOf.run(row.id);
-    },
-
-    appendStepLog,
-
-    moveToVersion(instanceId, versionId) {
-      st.deleteTimersOf.run(instanceId);
-      st.moveInstanceVersion.run(versionId, instanceId);
-    },
-
-    markEventProcessed(externalId, now) {
-      st.markEventProcessed.run(now, externalId);
-    },
-  };
-
-  function appendStepLog(
-    row: InstanceRow,
-    at: number,
-    kind: string,
-    nodeId: string | null,
-    fromNodeId: string | null,
-    port: string | null,
-    detail: string | null,
-  ): void {
-    if (pendingLog) {
-      pendingLog.push(row.id, row.journeyId, row.versionId, at, kind, nodeId, fromNodeId, port, detail);
-      return;
-    }
-    st.insertStep.run(row.id, row.journeyId, row.versionId, at, kind, nodeId, fromNodeId, port, detail);
-  }
+  const statements = prepareStatements(db);
+  return { statements, ...sqliteLoader(db, statements), ...sqliteWriter(db, statements) };
 }
