@@ -2,6 +2,7 @@
 // migration, the stepper) reads and writes, named by what a batch needs rather than by table.
 // Today one adapter implements it: SQLite (store/sqlite/), synchronous inside one better-sqlite3
 // transaction per batch. See ../README.md for what a PostgreSQL adapter must implement.
+import type { MaybePromise } from '../maybe-async.ts';
 import type { StepPlan } from '../step-plan.ts';
 
 /** One journey run of one customer, as the stepper reads and keeps it current. */
@@ -75,15 +76,23 @@ export interface EngineStore {
   // ── Batch boundaries ────────────────────────────────────────────────────────────────────────
   /**
    * Runs `work` as ONE transaction. Rows the batch collects (the step log) are written together
-   * just before it commits. Nested calls join the outer batch.
+   * just before it commits. Nested calls join the outer batch. If `work` returns a promise (its
+   * batch load did), an adapter that supports it commits once it settles; SQLite never gets one.
    */
   batch<T>(work: () => T): T;
   /** Runs one step inside the open batch so that, if it throws, none of its writes remain. */
   savepoint<T>(work: () => T): T;
 
   // ── Loader: what a batch reads ──────────────────────────────────────────────────────────────
-  /** Claims up to `limit` timers due by `now` (oldest first), each with its instance's row. */
-  claimDueTimers(now: number, limit: number): DueTimer[];
+  // Batch loads may answer with a promise (a networked database awaits once per batch, inside the
+  // batch: `batch` then returns a promise too); SQLite answers synchronously. The per-row reads
+  // below them stay synchronous: an adapter that needs a round trip serves them from what the
+  // batch load fetched (see ../README.md).
+  /**
+   * Claims up to `limit` timers due by `now` (oldest first), each with its instance's row, and
+   * makes the customers of those instances readable through `customer()`.
+   */
+  claimDueTimers(now: number, limit: number): MaybePromise<DueTimer[]>;
   /** Deletes fired timers (those of held journeys are moved by isolation instead). */
   deleteFiredTimers(timerIds: readonly number[]): void;
   activeInstancesOfCustomer(customerId: string): InstanceRow[];
