@@ -6,6 +6,8 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // One PostgreSQL server per run (env, 127.0.0.1:5432, or embedded) for the PostgreSQL tests.
+    globalSetup: ['packages/runtime/src/db/postgres-tests.global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
   },
 });

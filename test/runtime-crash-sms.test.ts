@@ -1,8 +1,8 @@
-// Crash safety of real sends (issue 13, item 3): SIGKILL the runtime again and again while a backlog
-// of SMS sits in the outbox, with the real sms.send node talking to a local Aliyun fake that does
-// NOT de-duplicate (every SendSms it accepts is a message; it counts every request). A send whose
-// answer died with the process must be reconciled with the provider (QuerySendDetails by OutId),
-// never failed and never sent twice: 0 customers lost, 0 duplicate sends, 0 timers unfired.
+// Crash safety of real sends, where a duplicate costs money: SIGKILL the runtime again and again while a
+// backlog of SMS sits in the outbox, with the real sms.send node talking to a local Aliyun fake that does
+// NOT de-duplicate (every SendSms it accepts is a message; it counts every request). A send whose answer
+// died with the process must be reconciled with the provider (QuerySendDetails by OutId), never failed and
+// never sent twice: 0 customers lost, 0 duplicate sends, 0 timers unfired.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
-// Crash safety (issue 3): SIGKILL the runtime at random points while thousands of customers move
-// through a journey, restart it, and prove from the sandbox provider's own record (the Message
-// table, unique by idempotency key) that every customer got each message exactly once and reached
+// Crash safety, the engine's core promise: SIGKILL the runtime at random points while thousands of
+// customers move through a journey, restart it, and prove from the sandbox provider's own record (the
+// Message table, unique by idempotency key) that every customer got each message exactly once and reached
 // the expected end state.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

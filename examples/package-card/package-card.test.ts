@@ -212,7 +212,7 @@ describe('包裹卡引流 package-card playbook', () => {
   });
 
   it('channel recall per card variant: scans, customers, recall rate, orders and revenue', async () => {
-    const stats = await book.api.stats.channels({ channelId: 'ch_package_card' });
+    const stats = await book.api.reports.channelsFirstTouch({ channelId: 'ch_package_card' });
     const rows = Object.fromEntries(stats.map((s) => [s.variant, s]));
     for (const variant of ['A', 'B'] as const) {
       const mine = cards.filter((c) => c.variant === variant);

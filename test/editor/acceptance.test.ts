@@ -1,9 +1,9 @@
-// Issue 6 acceptance in Chromium against the real server on SQLite: build the "new contact
-// reception" (新客承接) journey from a blank canvas by drag and drop, configure every node, see a
-// validation error and fix it, publish, enroll a customer through the WeCom sandbox, watch the
-// welcome message arrive in the sandbox inbox and the node counts change; publish again moving the
-// in-flight customer; diff the versions; simulate (fast-forward the 3-day group wait, inject an
-// event); the customer profile and the journey list. One server and one browser for the file.
+// The editor's main path end to end, in Chromium against the real server on SQLite: build the "new contact
+// reception" (新客承接) journey from a blank canvas by drag and drop, configure every node, see a validation
+// error and fix it, publish, enroll a customer through the WeCom sandbox, watch the welcome message arrive
+// in the sandbox inbox and the node counts change; publish again moving the in-flight customer; diff the
+// versions; simulate (fast-forward the 3-day group wait, inject an event); the customer profile and the
+// journey list. One server and one browser for the file.
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -84,11 +84,7 @@ describe('journey editor in the browser', () => {
     const types = await page
       .locator('.palette-item')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-node-type')));
-    // Prefer the real core nodes; the e2e build adds fixture nodes (fx.*) while core is missing.
-    const pick = (core: string, fixture: string) => (types.includes(core) ? core : fixture);
-    const entry = pick('core.eventEntry', 'fx.entry');
-    const wait = pick('core.wait', 'fx.wait');
-    const exit = pick('core.exit', 'fx.exit');
+    const [entry, wait, exit] = ['core.eventEntry', 'core.wait', 'core.exit'];
     expect(types).toEqual(expect.arrayContaining([entry, wait, exit]));
 
     await dragFromPalette(entry, 150, 250);

@@ -1,8 +1,9 @@
-// Numbers on screen are true (issue 14 §2). Failed sends in the editor: a customer without a phone number reaches a real sms.send node (the
-// sandbox provider; the node refuses before any provider call). The canvas counts it as a failure
-// (✕ 1, ✓ 0), the node's drawer and the customer's profile say why in words, the simulation
-// says the same for a test customer without a phone, and once a phone is added the drawer's retry
-// sends it and the customer goes on. A/B weights are percentages with a live hint on their total.
+// Numbers on screen must be true, failures included. Failed sends in the editor: a customer without a phone
+// number reaches a real sms.send node (the sandbox provider; the node refuses before any provider call).
+// The canvas counts it as a failure (✕ 1, ✓ 0), the node's drawer and the customer's profile say why in
+// words, the simulation says the same for a test customer without a phone, and once a phone is added the
+// drawer's retry sends it and the customer goes on. A/B weights are percentages with a live hint on their
+// total.
 import { join } from 'node:path';
 import { createEngine, createLogger, createNodeRegistryForRuntime, ManualClock, openDatabase } from '@siyu/runtime';
 import {

@@ -73,9 +73,10 @@ export function graphOf(
 }
 
 /**
- * The benchmark journey from issue 3: entry → welcome → tag → wait 1 day → branch on order →
- * coupon → wait for order (7-day timeout) → repurchase tag, or exit. Quiet hours are off so the
- * simulated clock does not hold messages (they are tested separately).
+ * The benchmark journey, a typical welcome-and-repurchase campaign: entry → welcome → tag →
+ * wait 1 day → branch on order → coupon → wait for order (7-day timeout) → repurchase tag, or
+ * exit. Quiet hours are off so the simulated clock does not hold messages (they are tested
+ * separately).
  */
 export function benchmarkJourney(): JourneyGraphInput {
   return graphOf(

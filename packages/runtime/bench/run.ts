@@ -1,5 +1,6 @@
 // `pnpm bench`: the durable engine against its ceiling (pure XState in memory) and a naive
-// baseline (actor per event, one write per transition), on the journey from issue 3.
+// baseline (actor per event, one write per transition), on a journey shaped like a real
+// welcome-and-repurchase campaign (bench/fixtures.ts), so every node kind is exercised.
 // Usage: pnpm bench [--customers 100000] [--naive-customers 5000] [--latency-events 10000]
 //                   [--ceiling-customers <customers>] [--out bench/results.json]
 // The ceiling's rate does not depend on how many customers it steps (each is independent), so a
@@ -9,6 +10,7 @@ import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNodeRegistry, type JourneyGraph, parseJourneyGraph } from '@siyu/shared';
+import { samplePackage } from '@siyu/shared/testing';
 import { openDatabase } from '../src/db/database.ts';
 import { ManualClock } from '../src/engine/api.ts';
 import { compileJourney } from '../src/engine/compiler.ts';
@@ -17,7 +19,7 @@ import { createLogger } from '../src/logger.ts';
 import { runCeiling } from './baselines.ts';
 import { addCustomers, benchmarkJourney, publishJourney } from './fixtures.ts';
 import { createNaiveEngine } from './naive-engine.ts';
-import { sampleExecutors, samplePackage } from './sample-nodes.ts';
+import { sampleExecutors } from './sample-nodes.ts';
 
 const DAY = 86_400_000;
 const ORDERED_SHARE = 0.3;

@@ -6,6 +6,7 @@
 // runs it against a fake that does not de-duplicate, to count duplicate sends.
 export { aliyunProvider, createSendSmsExecutor, sandboxProvider, tencentProvider } from '@siyu/nodes-sms/server';
 export { type FakeSms, startFakeAliyun, startFakeTencent } from '@siyu/nodes-sms/testing';
+export { samplePackage } from '@siyu/shared/testing';
 // Both ends of the crash tests' child process (spawn and SIGKILL it; run the engine until killed or settled).
 export {
   type CrashChild,
@@ -17,4 +18,4 @@ export {
 export { createSmsServices } from '../src/nodes/sms-services.ts';
 export { DAY, HOUR, seedAbJourney, seedChannels, T0 } from '../src/reports/fixture.test-helper.ts';
 export { addCustomers, benchmarkJourney, graphOf, publishJourney } from './fixtures.ts';
-export { type SandboxOptions, sampleExecutors, samplePackage } from './sample-nodes.ts';
+export { type SandboxOptions, sampleExecutors } from './sample-nodes.ts';

@@ -14,12 +14,17 @@ const env = {
   CHECKPOINT_DISABLE: '1',
   PRISMA_GENERATE_SKIP_AUTOINSTALL: '1',
 };
-const result = spawnSync('pnpm', ['exec', 'prisma', 'generate', '--schema', 'prisma/schema.prisma'], {
-  cwd: runtimeDir,
-  env,
-  stdio: 'inherit',
-});
-if (result.status !== 0) {
-  console.error('prisma generate failed: the generated client in packages/runtime/src/generated is missing.');
-  process.exit(result.status ?? 1);
+// One client per provider: Prisma 7 compiles queries with a provider-specific query compiler, so
+// the SQLite client cannot drive PostgreSQL (see src/db/README.md). schema.postgres.prisma is
+// derived from schema.prisma (src/db/postgres-schema.ts) and committed.
+for (const schema of ['prisma/schema.prisma', 'prisma/schema.postgres.prisma']) {
+  const result = spawnSync('pnpm', ['exec', 'prisma', 'generate', '--schema', schema], {
+    cwd: runtimeDir,
+    env,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) {
+    console.error(`prisma generate failed for ${schema}: a generated client in packages/runtime/src/generated is missing.`);
+    process.exit(result.status ?? 1);
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, selectedDatabase } from './config.ts';
 
 describe('loadConfig', () => {
   it('defaults to the embedded set-up', () => {
@@ -7,6 +7,18 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(3000);
     expect(config.DATABASE_PATH).toMatch(/\.data[/\\]siyu\.db$/);
     expect(config.LOAD_EXAMPLES).toBe(true);
+  });
+
+  it('selects PostgreSQL when DATABASE_URL is set, else the SQLite file; a bad URL is named without its password', () => {
+    expect(selectedDatabase(loadConfig({}))).toMatchObject({ provider: 'sqlite' });
+    const url = 'postgresql://siyu:pw@db.internal:5432/siyu';
+    expect(selectedDatabase(loadConfig({ DATABASE_URL: url, DATABASE_PATH: '/x.db' }))).toEqual({
+      provider: 'postgresql',
+      url,
+    });
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://siyu:pw@db/siyu' })).toThrow(
+      'DATABASE_URL=(hidden): must be a postgresql:// URL',
+    );
   });
 
   it('names every bad variable with its value and what is wrong', () => {

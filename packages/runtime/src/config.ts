@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
-import { formatPath, HttpUrlSchema } from '@siyu/shared';
+import { HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
 import { CredentialKeyTextSchema } from './credentials/keys.ts';
+import { ConfigError, type Env, parseEnv } from './env.ts';
+
+export { ConfigError };
 
 /** Where the repository root is, so the default database lands in <repo>/.data whatever the cwd. */
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -17,6 +20,14 @@ export const ConfigSchema = z.object({
     .string()
     .min(1)
     .default(resolve(REPO_ROOT, '.data', 'siyu.db')),
+  /**
+   * PostgreSQL, the scale-out backend (`postgresql://user:password@host:5432/siyu`): when set it
+   * is the database, and DATABASE_PATH is not used. Unset: the embedded SQLite file.
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgresql:// URL')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Public base URL used in tracked links and QR codes. */
   PUBLIC_URL: HttpUrlSchema.optional(),
@@ -58,27 +69,19 @@ export const ConfigSchema = z.object({
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
 /** Variables whose value an error message must not repeat. */
-const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'CREDENTIALS_KEY', 'CREDENTIALS_KEY_PREVIOUS']);
+const SECRET_VARIABLES = ['ADMIN_PASSWORD', 'CREDENTIALS_KEY', 'CREDENTIALS_KEY_PREVIOUS', 'DATABASE_URL'];
 
 /** Reads the config from an environment; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const relevant = Object.fromEntries(Object.keys(ConfigSchema.shape).map((key) => [key, env[key] || undefined]));
-  const result = ConfigSchema.safeParse(relevant);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map(
-        (issue) =>
-          `${formatPath(issue.path)}=${SECRET_VARIABLES.has(String(issue.path[0])) ? '(hidden)' : JSON.stringify(relevant[String(issue.path[0])] ?? '')}: ${issue.message}`,
-      ),
-    );
-  }
-  return result.data;
+export function loadConfig(env: Env = process.env): Config {
+  return parseEnv(ConfigSchema, env, { secrets: SECRET_VARIABLES });
+}
+
+/** Which database the config selects: DATABASE_URL (PostgreSQL) wins over DATABASE_PATH (SQLite). */
+export type DatabaseSelection = { provider: 'postgresql'; url: string } | { provider: 'sqlite'; path: string };
+
+export function selectedDatabase(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_PATH'>): DatabaseSelection {
+  return config.DATABASE_URL
+    ? { provider: 'postgresql', url: config.DATABASE_URL }
+    : { provider: 'sqlite', path: config.DATABASE_PATH };
 }

@@ -13,6 +13,12 @@ import { loadExamples } from './server/examples.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
+  if (config.DATABASE_URL) {
+    // The PostgreSQL storage (issue 15) is being built: refuse rather than quietly use SQLite.
+    throw new ConfigError([
+      'DATABASE_URL=(hidden): PostgreSQL is not supported by this build yet; unset it to use DATABASE_PATH',
+    ]);
+  }
   const db = await openDatabase(config.DATABASE_PATH, { logger });
   logger.info({ database: db.path }, 'database ready');
   // Resolve the credentials key now: a generated one is announced once, where it was written.

@@ -1,4 +1,4 @@
-// The effect helper for network calls (issue 19): claim → call → mark, reconciled after a crash.
+// The effect helper for network calls: claim → call → mark, reconciled after a crash.
 // `storage.once` makes work without I/O exactly-once; a call to a provider cannot run inside a
 // storage transaction, so it needs a claim recorded before the call and the answer recorded
 // after. A claim found open on a later attempt means an earlier attempt may have reached the

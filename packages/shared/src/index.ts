@@ -19,6 +19,7 @@ export * from './pause-reason.ts';
 export * from './phone.ts';
 export * from './registry.ts';
 export * from './resource-refs.ts';
+export * from './rfm-segments.ts';
 export * from './server-sdk.ts';
 export * from './settings.ts';
 export * from './template.ts';

@@ -2,8 +2,7 @@ import type { NodePackage } from './node-sdk.ts';
 
 /**
  * How the runtime and the editor recognise node packages. Both used to carry their own copy of
- * these checks (issue 18); they now share this one, so a package one of them accepts the other
- * accepts too.
+ * these checks; they share this one, so a package one of them accepts the other accepts too.
  */
 
 /** The package.json field that makes a folder or an npm dependency a node package. */

@@ -1,6 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { send, split, testRegistry } from './fixture-nodes.test-helper.ts';
 import { t } from './i18n.ts';
 import {
   type ConfigOf,
@@ -13,17 +12,20 @@ import {
   RetryableError,
 } from './node-sdk.ts';
 import { createNodeRegistry } from './registry.ts';
+import { sampleRegistry, send, split } from './testing/sample-nodes.ts';
 
 describe('node SDK', () => {
   it('types an executor config from the node schema without casts', async () => {
     const executor = defineExecutor(send, async (ctx) => {
-      expectTypeOf(ctx.config).toEqualTypeOf<{ text: string }>();
+      expectTypeOf(ctx.config).toEqualTypeOf<{ channel: 'sms' | 'wecom'; text: string }>();
       // @ts-expect-error: the schema has no "template" field
       void ctx.config.template;
       return { port: ctx.config.text.length > 3 ? 'sent' : 'failed' };
     });
-    expectTypeOf<ConfigOf<typeof split>>().toEqualTypeOf<{ variants: { id: string; weight: number }[] }>();
-    const ctx = { config: { text: 'hello' } } as ExecutorContext<{ text: string }>;
+    expectTypeOf<ConfigOf<typeof split>>().toEqualTypeOf<{
+      variants: { id: string; label?: string; weight: number }[];
+    }>();
+    const ctx = { config: { channel: 'sms', text: 'hello' } } as ExecutorContext<ConfigOf<typeof send>>;
     expect(await executor.run(ctx)).toEqual({ port: 'sent' });
   });
 
@@ -35,11 +37,11 @@ describe('node SDK', () => {
       ],
     });
     expect(outputsOf(split, config).map((p) => p.id)).toEqual(['x', 'y']);
-    expect(outputsOf(send, { text: 'a' }).map((p) => p.id)).toEqual(['sent', 'failed']);
+    expect(outputsOf(send, { channel: 'sms', text: 'a' }).map((p) => p.id)).toEqual(['sent', 'failed']);
   });
 
   it('has default configs that parse, for every test node', () => {
-    for (const node of testRegistry.list())
+    for (const node of sampleRegistry.list())
       expect(node.config.safeParse(node.defaultConfig).success, node.type).toBe(true);
   });
 

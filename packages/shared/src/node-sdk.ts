@@ -237,7 +237,7 @@ export interface NodeExecutor<D extends AnyNodeDefinition = AnyNodeDefinition> {
  * schema, so no casts are needed.
  *
  * @example
- * export const waitExecutor = defineExecutor(sendSms, async ({ config, idempotencyKey }) => {
+ * export const sendSmsExecutor = defineExecutor(sendSms, async ({ config, idempotencyKey }) => {
  *   await provider.send(config.templateCode, idempotencyKey);
  *   return { port: 'sent' };
  * });

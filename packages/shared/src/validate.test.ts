@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { testRegistry } from './fixture-nodes.test-helper.ts';
 import { type JourneyGraph, parseJourneyGraph } from './graph.ts';
+import { defineNode, defineNodePackage } from './node-sdk.ts';
+import { createNodeRegistry } from './registry.ts';
+import { samplePackage, split, sampleRegistry as testRegistry } from './testing/sample-nodes.ts';
 import { validateGraph } from './validate.ts';
 
 const at = { x: 0, y: 0 };
@@ -8,10 +10,10 @@ const at = { x: 0, y: 0 };
 function validGraph(): JourneyGraph {
   return parseJourneyGraph({
     nodes: [
-      { id: 'in', type: 'test.entry', typeVersion: 1, config: { event: 'order.placed' }, position: at },
-      { id: 'sms', type: 'test.send', typeVersion: 1, config: { text: 'hello' }, position: at },
-      { id: 'w', type: 'test.wait', typeVersion: 1, config: { duration: { amount: 3, unit: 'days' } }, position: at },
-      { id: 'end', type: 'test.exit', typeVersion: 1, config: {}, position: at },
+      { id: 'in', type: 'sample.eventEntry', typeVersion: 1, config: { event: 'order.placed' }, position: at },
+      { id: 'sms', type: 'sample.send', typeVersion: 1, config: { text: 'hello' }, position: at },
+      { id: 'w', type: 'sample.wait', typeVersion: 1, config: { duration: { amount: 3, unit: 'days' } }, position: at },
+      { id: 'end', type: 'sample.exit', typeVersion: 1, config: {}, position: at },
     ],
     edges: [
       { id: 'e1', source: 'in', sourcePort: 'next', target: 'sms' },
@@ -56,7 +58,7 @@ describe('validateGraph', () => {
 
   it('reports a node no entry leads to', () => {
     const g = validGraph();
-    g.nodes.push({ id: 'island', type: 'test.exit', typeVersion: 1, config: {}, position: at });
+    g.nodes.push({ id: 'island', type: 'sample.exit', typeVersion: 1, config: {}, position: at });
     expect(codes(g)).toEqual([['unreachable', 'island']]);
   });
 
@@ -69,8 +71,8 @@ describe('validateGraph', () => {
 
   it('reports entries beyond the number a type allows', () => {
     const g = validGraph();
-    g.nodes.push({ id: 'api1', type: 'test.apiEntry', typeVersion: 1, config: {}, position: at });
-    g.nodes.push({ id: 'api2', type: 'test.apiEntry', typeVersion: 1, config: {}, position: at });
+    g.nodes.push({ id: 'api1', type: 'sample.apiEntry', typeVersion: 1, config: {}, position: at });
+    g.nodes.push({ id: 'api2', type: 'sample.apiEntry', typeVersion: 1, config: {}, position: at });
     g.edges.push({ id: 'a1', source: 'api1', sourcePort: 'next', target: 'sms' });
     g.edges.push({ id: 'a2', source: 'api2', sourcePort: 'next', target: 'sms' });
     expect(codes(g)).toEqual([['tooManyEntries', 'api2']]);
@@ -78,7 +80,13 @@ describe('validateGraph', () => {
 
   it('allows several entries of a type without a limit', () => {
     const g = validGraph();
-    g.nodes.push({ id: 'in2', type: 'test.entry', typeVersion: 1, config: { event: 'qr.scanned' }, position: at });
+    g.nodes.push({
+      id: 'in2',
+      type: 'sample.eventEntry',
+      typeVersion: 1,
+      config: { event: 'qr.scanned' },
+      position: at,
+    });
     g.edges.push({ id: 'e9', source: 'in2', sourcePort: 'next', target: 'sms' });
     expect(codes(g)).toEqual([]);
   });
@@ -86,7 +94,7 @@ describe('validateGraph', () => {
   it('reports a cycle with no wait in it, and accepts a cycle that waits', () => {
     const loop = validGraph();
     // sms (sent) → w is replaced by sms (sent) → sms2 (sent) → sms: messages forever.
-    loop.nodes.push({ id: 'sms2', type: 'test.send', typeVersion: 1, config: { text: 'again' }, position: at });
+    loop.nodes.push({ id: 'sms2', type: 'sample.send', typeVersion: 1, config: { text: 'again' }, position: at });
     loop.edges = loop.edges.filter((e) => e.id !== 'e2');
     loop.edges.push({ id: 'l1', source: 'sms', sourcePort: 'sent', target: 'sms2' });
     loop.edges.push({ id: 'l2', source: 'sms2', sourcePort: 'sent', target: 'sms' });
@@ -134,7 +142,7 @@ describe('validateGraph', () => {
     const g = validGraph();
     g.nodes.push({
       id: 'w',
-      type: 'test.wait',
+      type: 'sample.wait',
       typeVersion: 1,
       config: { duration: { amount: 1, unit: 'hours' } },
       position: at,
@@ -149,23 +157,44 @@ describe('validateGraph', () => {
   });
 
   it('upgrades old node versions through their migrations before checking, and reports versions it cannot upgrade', () => {
+    // The sample split as if its config had changed shape: version 1 stored one percentage.
+    const splitV2 = defineNode({
+      ...split,
+      version: 2,
+      migrations: [
+        {
+          from: 1,
+          name: 'percentages-to-variants',
+          up: (old) => ({
+            variants: [
+              { id: 'a', weight: Number(old.percentA) },
+              { id: 'b', weight: 100 - Number(old.percentA) },
+            ],
+          }),
+        },
+      ],
+    });
+    const upgraded = createNodeRegistry([
+      defineNodePackage({ ...samplePackage, nodes: samplePackage.nodes.map((n) => (n === split ? splitV2 : n)) }),
+    ]);
+    const problems = (g: JourneyGraph) => validateGraph(g, upgraded).map((p) => [p.code, p.nodeId ?? null]);
     const g = validGraph();
-    g.nodes.push({ id: 's', type: 'test.split', typeVersion: 1, config: { percentA: 30 }, position: at });
+    g.nodes.push({ id: 's', type: 'sample.split', typeVersion: 1, config: { percentA: 30 }, position: at });
     g.edges = g.edges.map((e) => (e.id === 'e3' ? { ...e, target: 's' } : e));
     g.edges.push({ id: 'sa', source: 's', sourcePort: 'a', target: 'end' });
     g.edges.push({ id: 'sb', source: 's', sourcePort: 'b', target: 'end' });
-    expect(codes(g)).toEqual([]);
+    expect(problems(g)).toEqual([]);
 
     g.nodes = g.nodes.map((n) => (n.id === 's' ? { ...n, typeVersion: 9 } : n));
-    expect(codes(g)).toEqual([['unsupportedNodeVersion', 's']]);
+    expect(problems(g)).toEqual([['unsupportedNodeVersion', 's']]);
   });
 
   it('derives ports from config: a split variant edge is valid only if the variant exists', () => {
     const g = validGraph();
     g.nodes.push({
       id: 's',
-      type: 'test.split',
-      typeVersion: 2,
+      type: 'sample.split',
+      typeVersion: 1,
       config: {
         variants: [
           { id: 'copyA', weight: 1 },
@@ -184,12 +213,14 @@ describe('validateGraph', () => {
   });
 
   it('handles a 2,000-node chain without recursion limits', () => {
-    const nodes = [{ id: 'in', type: 'test.entry', typeVersion: 1, config: { event: 'order.placed' }, position: at }];
+    const nodes = [
+      { id: 'in', type: 'sample.eventEntry', typeVersion: 1, config: { event: 'order.placed' }, position: at },
+    ];
     const edges = [];
     for (let i = 0; i < 1999; i++) {
       nodes.push({
         id: `w${i}`,
-        type: 'test.wait',
+        type: 'sample.wait',
         typeVersion: 1,
         config: { duration: { amount: 1, unit: 'days' } } as never,
         position: at,

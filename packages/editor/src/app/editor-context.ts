@@ -3,7 +3,6 @@ import { createContext, useContext } from 'react';
 import type { FlowEdge, FlowNode, JourneyNodeData } from '../model/flow-graph.ts';
 import type { CanvasOverlay } from '../model/overlay.ts';
 
-/** What canvas pieces (node cards, edges) need from the editor without prop drilling. */
 /**
  * Live counts per node, from the server's stats (absent when not live). Counts are of distinct
  * runs: a customer looping back or moved to a new version counts once.
@@ -18,6 +17,7 @@ export interface NodeStats {
   outcomeUnknown?: number;
 }
 
+/** What canvas pieces (node cards, edges) need from the editor without prop drilling. */
 export interface EditorApi {
   stats?: ReadonlyMap<string, NodeStats>;
   registry: NodeRegistry;

@@ -2,7 +2,7 @@ import { corePackage } from '@siyu/nodes-core';
 import { smsPackage } from '@siyu/nodes-sms';
 import { describe, expect, it } from 'vitest';
 import { brandPackage } from '../model/clash-fixture.test-helper.ts';
-import { buildEditorRegistry, sourceOf } from './registry-check.ts';
+import { buildEditorRegistry, fixtureSource } from './registry-check.ts';
 
 describe('the editor registry at boot', () => {
   it('builds from the packages found', () => {
@@ -17,8 +17,8 @@ describe('the editor registry at boot', () => {
 
   it('reports a node type two packages define, naming both and their folders, instead of throwing', () => {
     const { registry, problems } = buildEditorRegistry([
-      { pkg: corePackage, source: sourceOf('../../../nodes/core/src/index.ts') },
-      { pkg: brandPackage, source: sourceOf('../../../../examples/brand/src/index.ts') },
+      { pkg: corePackage, source: 'packages/nodes/core' },
+      { pkg: brandPackage, source: fixtureSource('../model/clash-fixture.test-helper.ts') },
     ]);
     expect(problems).toEqual([
       {
@@ -26,7 +26,7 @@ describe('the editor registry at boot', () => {
         type: 'core.wait',
         packages: [
           { name: 'core', source: 'packages/nodes/core' },
-          { name: 'brand', source: 'examples/brand' },
+          { name: 'brand', source: 'model/clash-fixture.test-helper.ts' },
         ],
       },
     ]);

@@ -12,10 +12,13 @@ export type RegistryProblem =
   | { kind: 'nameClash'; name: string; sources: string[] }
   | { kind: 'failed'; message: string };
 
-/** "../../../nodes/core/src/index.ts" → "packages/nodes/core"; "../../../../examples/x/src/index.ts" → "examples/x". */
-export function sourceOf(globPath: string): string {
-  const folder = globPath.replace(/^(\.\.\/)+/, '').replace(/\/src\/index\.ts$/, '');
-  return folder.startsWith('nodes/') ? `packages/${folder}` : folder;
+/**
+ * The folder a test-only fixture package is shown as on the error screen: its glob path in
+ * registry.ts without the leading "../" ("../model/clash-fixture.test-helper.ts" →
+ * "model/clash-fixture.test-helper.ts"). Real packages come with their folder from the finder.
+ */
+export function fixtureSource(globPath: string): string {
+  return globPath.replace(/^(\.\.\/)+/, '');
 }
 
 /**

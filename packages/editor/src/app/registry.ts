@@ -1,6 +1,6 @@
 import discovered from 'virtual:siyu-node-packages';
 import { isNodePackage } from '@siyu/shared';
-import { buildEditorRegistry, type FoundPackage, sourceOf } from './registry-check.ts';
+import { buildEditorRegistry, type FoundPackage, fixtureSource } from './registry-check.ts';
 
 /**
  * Every node package, found at build time by the same finder the runtime uses at start-up
@@ -11,21 +11,12 @@ import { buildEditorRegistry, type FoundPackage, sourceOf } from './registry-che
  */
 const modules = Object.fromEntries(discovered.map((entry) => [entry.source, entry.module]));
 
-// Browser tests built with `vite build --mode e2e` also get the editor's small fixture package
-// (types `fx.*`), so they can run while the real packages are still being written. Never in a
-// normal build.
-const fixtures =
-  import.meta.env.MODE === 'e2e'
-    ? import.meta.glob<Record<string, unknown>>('../model/fixture-registry.test-helper.ts', { eager: true })
-    : {};
 // The browser test of the error screen builds with `--mode e2e-clash`: a package that reuses a core type.
 const clash =
   import.meta.env.MODE === 'e2e-clash'
     ? import.meta.glob<Record<string, unknown>>('../model/clash-fixture.test-helper.ts', { eager: true })
     : {};
-const testOnly = Object.fromEntries(
-  Object.entries({ ...fixtures, ...clash }).map(([path, mod]) => [sourceOf(path), mod]),
-);
+const testOnly = Object.fromEntries(Object.entries(clash).map(([path, mod]) => [fixtureSource(path), mod]));
 const found: FoundPackage[] = Object.entries({ ...modules, ...testOnly }).flatMap(([source, mod]) =>
   Object.values(mod)
     .filter(isNodePackage)

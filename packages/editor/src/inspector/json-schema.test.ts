@@ -1,7 +1,7 @@
 import { DurationSchema, JourneySettingsSchema } from '@siyu/shared';
+import { split } from '@siyu/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { fixtureSplit } from '../model/fixture-registry.test-helper.ts';
 import { defaultFor, resolve, toJsonSchema, unwrapOptional, widgetOf } from './json-schema.ts';
 
 describe('config schema → form schema', () => {
@@ -19,12 +19,12 @@ describe('config schema → form schema', () => {
   });
 
   it('makes a new array item that satisfies the item schema (split variants)', () => {
-    const schema = toJsonSchema(fixtureSplit.config);
+    const schema = toJsonSchema(split.config);
     const item = defaultFor(schema.properties!.variants!.items!, schema) as Record<string, unknown>;
     expect(typeof item.id).toBe('string');
     expect((item.id as string).length).toBeGreaterThan(0);
-    const config = { variants: [...fixtureSplit.defaultConfig.variants, { ...item, label: 'C' }] };
-    expect(fixtureSplit.config.safeParse(config).success).toBe(true);
+    const config = { variants: [...split.defaultConfig.variants, { ...item, label: 'C' }] };
+    expect(split.config.safeParse(config).success).toBe(true);
   });
 
   it('describes journey settings, defaults included', () => {

@@ -1,6 +1,6 @@
 import { type JourneyGraph, JourneySettingsSchema, validateGraph } from '@siyu/shared';
+import { sampleRegistry, split } from '@siyu/shared/testing';
 import { describe, expect, it } from 'vitest';
-import { fixtureRegistry, fixtureSplit } from './fixture-registry.test-helper.ts';
 import { type FlowEdge, type FlowNode, flowToGraph, graphToFlow, INPUT_HANDLE, portsOf } from './flow-graph.ts';
 
 const settings = JourneySettingsSchema.parse({});
@@ -8,17 +8,23 @@ const settings = JourneySettingsSchema.parse({});
 const graph: JourneyGraph = {
   schemaVersion: 1,
   nodes: [
-    { id: 'entry', type: 'fx.entry', typeVersion: 1, config: { event: 'order.placed' }, position: { x: 0, y: 0 } },
+    {
+      id: 'entry',
+      type: 'sample.eventEntry',
+      typeVersion: 1,
+      config: { event: 'order.placed' },
+      position: { x: 0, y: 0 },
+    },
     {
       id: 'split',
-      type: 'fx.split',
+      type: 'sample.split',
       typeVersion: 1,
       label: '试验',
-      config: fixtureSplit.defaultConfig,
+      config: split.defaultConfig,
       position: { x: 300, y: 0 },
     },
-    { id: 'exitA', type: 'fx.exit', typeVersion: 1, config: {}, position: { x: 600, y: -100 } },
-    { id: 'exitB', type: 'fx.exit', typeVersion: 1, config: {}, position: { x: 600, y: 100 } },
+    { id: 'exitA', type: 'sample.exit', typeVersion: 1, config: {}, position: { x: 600, y: -100 } },
+    { id: 'exitB', type: 'sample.exit', typeVersion: 1, config: {}, position: { x: 600, y: 100 } },
   ],
   edges: [
     { id: 'e1', source: 'entry', sourcePort: 'next', target: 'split' },
@@ -34,7 +40,7 @@ describe('graph ⇄ canvas conversion', () => {
     const back = flowToGraph(nodes, edges, settings);
     expect(back.errors).toEqual([]);
     expect(back.graph).toEqual(graph);
-    expect(validateGraph(back.graph, fixtureRegistry)).toEqual([]);
+    expect(validateGraph(back.graph, sampleRegistry)).toEqual([]);
   });
 
   it('maps ports to source handles and every target to the input handle', () => {
@@ -65,7 +71,7 @@ describe('graph ⇄ canvas conversion', () => {
   });
 
   it('derives ports from config, and none when a config-dependent config is invalid', () => {
-    expect(portsOf(fixtureSplit, fixtureSplit.defaultConfig).map((p) => p.id)).toEqual(['a', 'b']);
-    expect(portsOf(fixtureSplit, { variants: [] })).toEqual([]);
+    expect(portsOf(split, split.defaultConfig).map((p) => p.id)).toEqual(['a', 'b']);
+    expect(portsOf(split, { variants: [] })).toEqual([]);
   });
 });

@@ -8,6 +8,17 @@ import type BetterSqlite3 from 'better-sqlite3';
 export const PRISMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'prisma');
 export const SCHEMA_PATH = join(PRISMA_DIR, 'schema.prisma');
 export const MIGRATIONS_DIR = join(PRISMA_DIR, 'migrations');
+/** The PostgreSQL variant of the same model (derived by postgres-schema.ts) and its own migrations. */
+export const POSTGRES_SCHEMA_PATH = join(PRISMA_DIR, 'schema.postgres.prisma');
+export const POSTGRES_MIGRATIONS_DIR = join(PRISMA_DIR, 'migrations-postgres');
+
+export type DatabaseProvider = 'sqlite' | 'postgresql';
+
+/** Where each provider's schema and migrations live. */
+export const PROVIDER_FILES: Record<DatabaseProvider, { schemaPath: string; migrationsDir: string }> = {
+  sqlite: { schemaPath: SCHEMA_PATH, migrationsDir: MIGRATIONS_DIR },
+  postgresql: { schemaPath: POSTGRES_SCHEMA_PATH, migrationsDir: POSTGRES_MIGRATIONS_DIR },
+};
 
 /** Names of the `prisma/migrations/<name>/` folders, in order. */
 export function migrationNames(baseDir: string = MIGRATIONS_DIR): string[] {
@@ -41,9 +52,16 @@ export function appliedMigrations(sqlite: BetterSqlite3.Database): { finished: s
  * load the schema engine, whose exclusive lock also fails while another process has the file open.
  */
 export function migrationsUpToDate(sqlite: BetterSqlite3.Database, baseDir: string = MIGRATIONS_DIR): boolean {
-  const { finished, unfinished } = appliedMigrations(sqlite);
-  const applied = new Set(finished);
-  return unfinished.length === 0 && migrationNames(baseDir).every((name) => applied.has(name));
+  return recordedMigrationsComplete(appliedMigrations(sqlite), baseDir);
+}
+
+/** Whether `_prisma_migrations` (read by either provider) records every folder finished, none failed. */
+export function recordedMigrationsComplete(
+  recorded: { finished: string[]; unfinished: string[] },
+  baseDir: string,
+): boolean {
+  const applied = new Set(recorded.finished);
+  return recorded.unfinished.length === 0 && migrationNames(baseDir).every((name) => applied.has(name));
 }
 
 /** Reads `prisma/migrations/<name>/migration.sql` folders in name order, as `prisma migrate` does. */

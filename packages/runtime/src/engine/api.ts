@@ -2,8 +2,9 @@ import type { JourneyEventInput } from '@siyu/shared';
 import type { RetryOutcome } from './retry-step.ts';
 
 /**
- * The runtime's public surface, as the server, CLI, examples and tests use it. The engine issue
- * implements it (engine/*.ts); everything else codes against this interface.
+ * The runtime's public surface, as the server, CLI, examples and tests use it. The engine
+ * (engine/*.ts) implements it and everything else codes against this interface, so the engine's
+ * internals can change without touching its callers.
  */
 
 /** Injectable time: tests and simulations run weeks in milliseconds. Epoch milliseconds. */

@@ -1,8 +1,8 @@
 import { createNodeRegistry, parseJourneyGraph } from '@siyu/shared';
+import { samplePackage } from '@siyu/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { benchmarkJourney, graphOf } from '../../bench/fixtures.ts';
-import { samplePackage } from '../../bench/sample-nodes.ts';
 import { CompileError, compileJourney, type RunEvent } from './compiler.ts';
 
 const registry = createNodeRegistry([samplePackage]);

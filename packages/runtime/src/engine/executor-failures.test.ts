@@ -1,13 +1,15 @@
-// Issue 19 (diagnostics, isolation): an executor that throws a TypeError. Its failures are logged
-// with stack, package, node type and journey; the pending retry shows in the API (attempt, next
-// time, last error); and once the node type keeps failing its journey is paused with a reason.
+// One broken node type must be diagnosable and must not take the engine down: an executor that throws a
+// TypeError. Its failures are logged with stack, package, node type and journey; the pending retry shows in
+// the API (attempt, next time, last error); and once the node type keeps failing its journey is paused with
+// a reason.
 import { Writable } from 'node:stream';
 import { createNodeRegistry, defineExecutor, defineNode, defineNodePackage, parsePauseReason, t } from '@siyu/shared';
+import { samplePackage } from '@siyu/shared/testing';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { graphOf } from '../../bench/fixtures.ts';
-import { sampleExecutors, samplePackage } from '../../bench/sample-nodes.ts';
+import { sampleExecutors } from '../../bench/sample-nodes.ts';
 import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';
 import { createEngine } from './engine.ts';
 import { FAILING_EXECUTOR_THRESHOLD } from './executor-failures.ts';

@@ -1,6 +1,6 @@
-// Issue 19 (isolation): a journey whose node package went missing sits next to a healthy journey
-// under load. The broken one is paused with a reason and its customers wait (not failed); intake
-// and the healthy journey carry on; once the package is back and the journey resumed, its held
+// One broken journey must not stall the others: a journey whose node package went missing sits next to a
+// healthy journey under load. The broken one is paused with a reason and its customers wait (not failed);
+// intake and the healthy journey carry on; once the package is back and the journey resumed, its held
 // timers fire and the events it missed are replayed.
 import {
   createNodeRegistry,
@@ -11,10 +11,11 @@ import {
   parsePauseReason,
   t,
 } from '@siyu/shared';
+import { samplePackage } from '@siyu/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
-import { sampleExecutors, samplePackage } from '../../bench/sample-nodes.ts';
+import { sampleExecutors } from '../../bench/sample-nodes.ts';
 import type { Database } from '../db/database.ts';
 import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';

@@ -1,6 +1,6 @@
-// Issue 13 item 9: a node type bumped to v2 (with a correct config migration) while customers are
-// in flight on a version published at v1. The version must keep compiling (the compiler upgrades
-// on load) and a new publish must store the upgraded config.
+// Upgrading a node package must not strand customers: a node type bumped to v2 (with a correct config
+// migration) while customers are in flight on a version published at v1. The version must keep compiling
+// (the compiler upgrades on load) and a new publish must store the upgraded config.
 import {
   createNodeRegistry,
   defineExecutor,
@@ -12,10 +12,10 @@ import {
   type NodeExecutor,
   t,
 } from '@siyu/shared';
+import { apiEntry, wait } from '@siyu/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { addCustomers, graphOf } from '../../bench/fixtures.ts';
-import { apiEntry, wait } from '../../bench/sample-nodes.ts';
 import type { Database } from '../db/database.ts';
 import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';

@@ -31,12 +31,12 @@ const registry = registryWith(couponsPackage);
 const journeyFor = (stockId: string) =>
   graphOf(
     [
-      ['entry', 'testonly.apiEntry', {}],
+      ['entry', 'sample.apiEntry', {}],
       ['issue', 'coupons.issue', { stockId }],
-      ['wait', 'testonly.waitFor', {}],
-      ['redeemed', 'testonly.end', {}],
-      ['timeout', 'testonly.end', {}],
-      ['failed', 'testonly.end', {}],
+      ['wait', 'sample.waitForEvent', { event: 'coupon.redeemed', timeout: { amount: 7, unit: 'days' } }],
+      ['redeemed', 'sample.end', {}],
+      ['timeout', 'sample.end', {}],
+      ['failed', 'sample.end', {}],
     ],
     [
       ['entry', 'next', 'issue'],
@@ -188,13 +188,13 @@ describe('coupons end to end over SQLite', () => {
     });
     const twice = graphOf(
       [
-        ['entry', 'testonly.apiEntry', {}],
+        ['entry', 'sample.apiEntry', {}],
         ['a', 'coupons.issue', { stockId: 'vip' }],
         ['b', 'coupons.issue', { stockId: 'vip' }],
         ['c', 'coupons.issue', { stockId: 'later' }],
-        ['done', 'testonly.end', {}],
-        ['capped', 'testonly.end', {}],
-        ['early', 'testonly.end', {}],
+        ['done', 'sample.end', {}],
+        ['capped', 'sample.end', {}],
+        ['early', 'sample.end', {}],
       ],
       [
         ['entry', 'next', 'a'],

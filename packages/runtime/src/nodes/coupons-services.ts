@@ -15,10 +15,11 @@ import {
   sandboxCouponProvider,
   wechatPayCouponProvider,
 } from '@siyu/nodes-coupons/server';
-import { formatPath, HttpUrlSchema } from '@siyu/shared';
+import { HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
+import { type Env, parseEnv, requireVariables } from '../env.ts';
 import type { Logger } from '../logger.ts';
 
 /** Same DateTime text form the other services write (Prisma reads it back). */
@@ -221,17 +222,12 @@ const CouponsEnvSchema = z.object({
 });
 
 /** Provider settings from the environment; the sandbox always, WeChat Pay when fully configured. */
-export function couponProvidersFromEnv(
-  env: Record<string, string | undefined>,
-): Pick<CouponsServerDeps, 'providers' | 'wechatpayNotify'> {
-  const relevant = Object.fromEntries(Object.keys(CouponsEnvSchema.shape).map((k) => [k, env[k] || undefined]));
-  const parsed = CouponsEnvSchema.safeParse(relevant);
-  if (!parsed.success) {
-    throw new Error(
-      `invalid coupon configuration: ${parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`,
-    );
-  }
-  const e = parsed.data;
+export function couponProvidersFromEnv(env: Env): Pick<CouponsServerDeps, 'providers' | 'wechatpayNotify'> {
+  const what = 'coupon configuration';
+  const e = parseEnv(CouponsEnvSchema, env, {
+    what,
+    secrets: ['WECHATPAY_PRIVATE_KEY', 'WECHATPAY_APIV3_KEY'],
+  });
   const providers: Partial<Record<CouponProviderName, CouponProvider>> = { sandbox: sandboxCouponProvider() };
   const needed = [
     'WECHATPAY_MCHID',
@@ -240,11 +236,8 @@ export function couponProvidersFromEnv(
     'WECHATPAY_PRIVATE_KEY',
     'WECHATPAY_APIV3_KEY',
   ] as const;
-  const present = needed.filter((k) => e[k]);
-  if (present.length === 0) return { providers };
-  if (present.length < needed.length) {
-    throw new Error(`invalid coupon configuration: WeChat Pay needs ${needed.filter((k) => !e[k]).join(', ')}`);
-  }
+  if (needed.every((k) => !e[k])) return { providers };
+  requireVariables(e, needed, 'WeChat Pay needs all five or none', { what });
   providers.wechatpay = wechatPayCouponProvider({
     mchid: e.WECHATPAY_MCHID as string,
     appid: e.WECHATPAY_APPID as string,

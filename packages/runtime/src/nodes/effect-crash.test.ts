@@ -1,7 +1,7 @@
-// deps.effects.call across a real crash (issue 19): the runtime is SIGKILLed while four calls are
-// in flight at a local provider that takes each request and never answers. After the restart the
-// open claims are settled: asked (the provider has it → no second call; it never got it → called
-// again), called again with the same Idempotency-Key (the shipped core.webhook: the receiver
+// deps.effects.call across a real crash, because only a real SIGKILL proves exactly-once: the runtime is
+// SIGKILLed while four calls are in flight at a local provider that takes each request and never answers.
+// After the restart the open claims are settled: asked (the provider has it → no second call; it never got
+// it → called again), called again with the same Idempotency-Key (the shipped core.webhook: the receiver
 // de-duplicates), or parked for an operator when the provider cannot be asked.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

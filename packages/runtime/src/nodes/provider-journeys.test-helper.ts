@@ -1,82 +1,17 @@
-// What the provider end-to-end tests (sms, wecom, coupons services) share: minimal entry, wait and
-// end nodes so each test draws only the provider's own nodes, a scratch database, and row readers.
+// What the provider end-to-end tests (sms, wecom, coupons services) share: the stand-in entry, wait
+// and end nodes so each test draws only the provider's own nodes, a scratch database, and row readers.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createNodeRegistry,
-  defineNode,
-  defineNodePackage,
-  FilterSchema,
-  type NodePackage,
-  type NodeRegistry,
-  type ServerNodePackage,
-  t,
-} from '@siyu/shared';
+import { createNodeRegistry, type NodePackage, type NodeRegistry, type ServerNodePackage } from '@siyu/shared';
+import { samplePackage } from '@siyu/shared/testing';
 import express from 'express';
-import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { JourneyEngine } from '../engine/api.ts';
 import type { Logger } from '../logger.ts';
 import { webhookRouter } from '../server/webhooks.ts';
 
-const apiEntry = defineNode({
-  type: 'testonly.apiEntry',
-  version: 1,
-  category: 'entry',
-  icon: 'api',
-  label: t('API 入口', 'API entry'),
-  config: z.object({}),
-  defaultConfig: {},
-  outputs: [{ id: 'next', label: t('继续', 'Next') }],
-  entry: { trigger: () => ({ kind: 'api' }) },
-});
-const eventEntry = defineNode({
-  type: 'testonly.eventEntry',
-  version: 1,
-  category: 'entry',
-  icon: 'bolt',
-  label: t('事件入口', 'Event entry'),
-  config: z.object({ event: z.string().min(1), filter: FilterSchema.optional() }),
-  defaultConfig: { event: 'wecom.contactAdded' },
-  outputs: [{ id: 'next', label: t('继续', 'Next') }],
-  entry: { trigger: (c) => ({ kind: 'event', event: c.event, filter: c.filter }) },
-});
-/** Waits 7 days for `event` (default coupon.redeemed): ports matched | timeout. */
-const waitFor = defineNode({
-  type: 'testonly.waitFor',
-  version: 1,
-  category: 'flow',
-  icon: 'hourglass',
-  label: t('等待事件', 'Wait for event'),
-  config: z.object({ event: z.string().min(1).default('coupon.redeemed') }),
-  defaultConfig: { event: 'coupon.redeemed' },
-  outputs: [
-    { id: 'matched', label: t('已发生', 'Matched') },
-    { id: 'timeout', label: t('超时', 'Timed out') },
-  ],
-  await: (c, ctx) => ({
-    events: [{ type: c.event, port: 'matched' }],
-    timeout: { at: new Date(ctx.now.getTime() + 7 * 86_400_000), port: 'timeout' },
-  }),
-});
-const end = defineNode({
-  type: 'testonly.end',
-  version: 1,
-  category: 'goal',
-  icon: 'flag',
-  label: t('结束', 'End'),
-  config: z.object({}),
-  defaultConfig: {},
-  outputs: [],
-});
-const testonly = defineNodePackage({
-  name: 'testonly',
-  label: t('测试', 'Test'),
-  nodes: [apiEntry, eventEntry, waitFor, end],
-});
-
-/** The provider's package plus the test-only nodes. */
-export const registryWith = (pkg: NodePackage): NodeRegistry => createNodeRegistry([pkg, testonly]);
+/** The provider's package plus the stand-in nodes (sample.apiEntry, sample.eventEntry, sample.end, …). */
+export const registryWith = (pkg: NodePackage): NodeRegistry => createNodeRegistry([pkg, samplePackage]);
 
 export { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 

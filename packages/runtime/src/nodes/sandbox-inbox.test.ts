@@ -18,8 +18,8 @@ import { createCaller } from '../trpc/router.ts';
 import type { DiscoveredPackage } from './discovery.ts';
 import { createSandboxInbox } from './sandbox-inbox.ts';
 
-// A third-party DingTalk-style node (issue 19: "a third-party node cannot show its messages in a
-// simulation"): without an account, or in a simulation, it records what it would have sent.
+// A third-party DingTalk-style node (so a third-party node can show its messages in a
+// simulation too): without an account, or in a simulation, it records what it would have sent.
 const notify = defineNode({
   type: 'fx-ding.notify',
   version: 1,

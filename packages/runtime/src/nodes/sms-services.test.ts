@@ -21,7 +21,7 @@ const registry = registryWith(smsPackage);
 
 const journey = graphOf(
   [
-    ['entry', 'testonly.apiEntry', {}],
+    ['entry', 'sample.apiEntry', {}],
     [
       'sms',
       'sms.send',
@@ -34,8 +34,8 @@ const journey = graphOf(
         trackedLink: { url: 'https://shop.example.cn/new' },
       },
     ],
-    ['done', 'testonly.end', {}],
-    ['failed', 'testonly.end', {}],
+    ['done', 'sample.end', {}],
+    ['failed', 'sample.end', {}],
   ],
   [
     ['entry', 'next', 'sms'],
@@ -238,10 +238,10 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
     const capped = (withSkipped: boolean) =>
       graphOf(
         [
-          ['entry', 'testonly.apiEntry', {}],
+          ['entry', 'sample.apiEntry', {}],
           ['sms', 'sms.send', { templateCode: 'SMS_2', signName: '品牌', content: '发货通知', kind: 'notice' }],
-          ['done', 'testonly.end', {}],
-          ['skip', 'testonly.end', {}],
+          ['done', 'sample.end', {}],
+          ['skip', 'sample.end', {}],
         ],
         [
           ['entry', 'next', 'sms'],

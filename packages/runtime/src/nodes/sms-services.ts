@@ -12,10 +12,11 @@ import {
   type TencentSmsConfig,
   tencentProvider,
 } from '@siyu/nodes-sms/server';
-import { formatPath, HttpUrlSchema } from '@siyu/shared';
+import { HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
+import { type Env, parseEnv, requireVariables } from '../env.ts';
 import type { Logger } from '../logger.ts';
 import { callbackTokenStore } from '../server/callback-token.ts';
 
@@ -35,22 +36,13 @@ const SmsEnvSchema = z.object({
 
 /** The SMS provider settings from the environment, validated; names the variable that is wrong. */
 export function smsProviderFromEnv(
-  env: Record<string, string | undefined>,
+  env: Env,
   fetchImpl?: typeof fetch,
 ): { provider: SmsProvider; perNumberLimit?: number; linkBaseUrl?: string } {
-  const relevant = Object.fromEntries(Object.keys(SmsEnvSchema.shape).map((k) => [k, env[k] || undefined]));
-  const parsed = SmsEnvSchema.safeParse(relevant);
-  if (!parsed.success) {
-    throw new Error(
-      `invalid SMS configuration: ${parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`,
-    );
-  }
-  const e = parsed.data;
-  const need = (...keys: Array<keyof typeof e>) => {
-    const missing = keys.filter((k) => !e[k]);
-    if (missing.length)
-      throw new Error(`invalid SMS configuration: SMS_PROVIDER=${e.SMS_PROVIDER} needs ${missing.join(', ')}`);
-  };
+  const what = 'SMS configuration';
+  const e = parseEnv(SmsEnvSchema, env, { what, secrets: ['ALIYUN_ACCESS_KEY_SECRET', 'TENCENT_SECRET_KEY'] });
+  const need = (...keys: Array<keyof typeof e>) =>
+    requireVariables(e, keys, `SMS_PROVIDER=${e.SMS_PROVIDER} needs it`, { what });
   let provider: SmsProvider = sandboxProvider();
   if (e.SMS_PROVIDER === 'aliyun') {
     need('ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET');

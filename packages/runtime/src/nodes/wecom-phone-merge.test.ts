@@ -9,10 +9,10 @@ const cleanups = cleanupAfterEach();
 
 const journey = graphOf(
   [
-    ['entry', 'testonly.eventEntry', { event: 'wecom.contactAdded' }],
+    ['entry', 'sample.eventEntry', { event: 'wecom.contactAdded' }],
     ['tags', 'wecom.markTags', { groupName: '旅程', add: ['新客'] }],
-    ['done', 'testonly.end', {}],
-    ['failed', 'testonly.end', {}],
+    ['done', 'sample.end', {}],
+    ['failed', 'sample.end', {}],
   ],
   [
     ['entry', 'next', 'tags'],

@@ -9,11 +9,11 @@ const cleanups = cleanupAfterEach();
 
 const welcomeJourney = graphOf(
   [
-    ['entry', 'testonly.eventEntry', { event: 'wecom.contactAdded' }],
+    ['entry', 'sample.eventEntry', { event: 'wecom.contactAdded' }],
     ['welcome', 'wecom.welcome', { text: '{{displayName}}您好，欢迎来到{{channel.code}}' }],
     ['tags', 'wecom.markTags', { groupName: '旅程', add: ['新客'] }],
-    ['done', 'testonly.end', {}],
-    ['failed', 'testonly.end', {}],
+    ['done', 'sample.end', {}],
+    ['failed', 'sample.end', {}],
   ],
   [
     ['entry', 'next', 'welcome'],
@@ -95,10 +95,10 @@ describe('WeCom end to end: callback → engine → welcome', () => {
       'g1',
       graphOf(
         [
-          ['entry', 'testonly.eventEntry', { event: 'wecom.contactAdded' }],
+          ['entry', 'sample.eventEntry', { event: 'wecom.contactAdded' }],
           ['invite', 'wecom.inviteToGroup', { chatIds: ['wrVIP'], state: 'vip', timeout: { amount: 1, unit: 'days' } }],
-          ['joined', 'testonly.end', {}],
-          ['notJoined', 'testonly.end', {}],
+          ['joined', 'sample.end', {}],
+          ['notJoined', 'sample.end', {}],
         ],
         [
           ['entry', 'next', 'invite'],
@@ -226,7 +226,7 @@ describe('WeCom end to end: callback → engine → welcome', () => {
   it('reads the WeCom app from WECOM_* variables: all or none', () => {
     expect(wecomConfigFromEnv({})).toBeUndefined();
     expect(() => wecomConfigFromEnv({ WECOM_CORP_ID: 'ww1' })).toThrow(
-      /WECOM_SECRET, WECOM_TOKEN, WECOM_ENCODING_AES_KEY/,
+      /WECOM_SECRET: must be set.*\n.*WECOM_TOKEN: must be set.*\n.*WECOM_ENCODING_AES_KEY: must be set/,
     );
     expect(() =>
       wecomConfigFromEnv({ WECOM_CORP_ID: 'a', WECOM_SECRET: 'b', WECOM_TOKEN: 'c', WECOM_ENCODING_AES_KEY: 'short' }),

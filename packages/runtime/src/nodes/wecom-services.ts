@@ -3,10 +3,11 @@
 // stored `wecom.contactAdded` events, tags mirrored onto CustomerTag. The WeCom app comes from
 // WECOM_* environment variables; without them the nodes run in SANDBOX mode (the default).
 import type { WecomAppConfig, WecomServerDeps } from '@siyu/nodes-wecom/server';
-import { formatPath, HttpUrlSchema } from '@siyu/shared';
+import { HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
+import { type Env, parseEnv, requireVariables } from '../env.ts';
 import type { Logger } from '../logger.ts';
 import { customerTagWriter } from './customer-tags.ts';
 
@@ -22,19 +23,12 @@ const WecomEnvSchema = z.object({
 });
 
 /** The WeCom app from the environment: all of corp id, secret, token and AES key, or none (sandbox). */
-export function wecomConfigFromEnv(env: Record<string, string | undefined>): WecomAppConfig | undefined {
-  const relevant = Object.fromEntries(Object.keys(WecomEnvSchema.shape).map((k) => [k, env[k] || undefined]));
-  const parsed = WecomEnvSchema.safeParse(relevant);
-  if (!parsed.success) {
-    throw new Error(
-      `invalid WeCom configuration: ${parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`,
-    );
-  }
-  const e = parsed.data;
+export function wecomConfigFromEnv(env: Env): WecomAppConfig | undefined {
+  const what = 'WeCom configuration';
+  const e = parseEnv(WecomEnvSchema, env, { what, secrets: ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] });
   const required = ['WECOM_CORP_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const;
-  const missing = required.filter((k) => !e[k]);
-  if (missing.length === required.length) return undefined;
-  if (missing.length > 0) throw new Error(`invalid WeCom configuration: ${missing.join(', ')} must also be set`);
+  if (required.every((k) => !e[k])) return undefined;
+  requireVariables(e, required, 'the WeCom app needs all four or none', { what });
   return {
     corpId: e.WECOM_CORP_ID as string,
     secret: e.WECOM_SECRET as string,

@@ -76,3 +76,21 @@ describe('reports.channels', () => {
     });
   });
 });
+
+describe('reports.channelsFirstTouch', () => {
+  it('counts the same data over all time by first touch: customers by first code, orders by their own code', async () => {
+    // Customers: card-a c1 c2 c6 (c6 before any period), card-b c3, sms-1 c5. Orders carry the
+    // customer's first code: card-a o1 o2 o3 o7 o8 = 40000 (o3 is card-b's by last touch), card-b
+    // o4, sms-1 o6. Scans of all time; delivered as recorded on the code (no SMS counting).
+    const firstTouch = await h.as('viewer').reports.channelsFirstTouch({});
+    expect(
+      firstTouch.map((r) => [r.code, r.delivered, r.scans, r.customers, r.recallRate, r.orders, r.revenueCents]),
+    ).toEqual([
+      ['card-a', 100, 1, 3, 0.03, 5, 40000],
+      ['card-b', 50, 0, 1, 0.02, 1, 8000],
+      ['sms-1', 0, 1, 1, null, 1, 6000],
+    ]);
+    const cards = await h.as('viewer').reports.channelsFirstTouch({ channelId: 'ch-card' });
+    expect(cards.map((r) => r.code)).toEqual(['card-a', 'card-b']);
+  });
+});

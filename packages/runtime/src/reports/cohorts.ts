@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE, type LocalizedText, t } from '@siyu/shared';
+import { DEFAULT_TIME_ZONE, type LocalizedText, RFM_SEGMENTS, t } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { IANAZone } from 'luxon';
 import { msOf } from './common.ts';
@@ -24,16 +24,6 @@ export interface CohortsReport {
   rfm: { segment: string; label: LocalizedText; customers: number }[];
   definition: LocalizedText;
 }
-
-/** Segment names from segments.ts's rfmSegment, in the order operators read them. */
-const RFM_SEGMENTS: [string, LocalizedText][] = [
-  ['champions', t('重要价值客户', 'Champions')],
-  ['loyal', t('忠诚客户', 'Loyal')],
-  ['new', t('新客户', 'New')],
-  ['atRisk', t('流失风险客户', 'At risk')],
-  ['lost', t('已流失客户', 'Lost')],
-  ['noOrders', t('未下单', 'No orders')],
-];
 
 /**
  * Repurchase and order value per cohort of customers: by the week they came in (Customer.createdAt,
@@ -130,7 +120,7 @@ export function cohortsReport(
   return {
     by: input.by,
     cohorts: list,
-    rfm: RFM_SEGMENTS.map(([segment, label]) => ({ segment, label, customers: sizes.get(segment) ?? 0 })),
+    rfm: RFM_SEGMENTS.map(({ id, label }) => ({ segment: id, label, customers: sizes.get(id) ?? 0 })),
     definition: t(
       '复购率 = 下过至少 2 单的客户 ÷ 下过至少 1 单的客户（所有时间的订单）；客单价 = 销售额 ÷ 订单数。按入群周分组时以客户创建时间（中国时间，周一开始）计；按渠道分组时以首次带来客户的渠道码计（空 = 无渠道）。已删除（擦除）的客户不计。RFM 分层取引擎最近一次刷新的结果（有新订单时每小时、否则每天刷新）。',
       "Repurchase rate = customers with at least 2 orders ÷ customers with at least 1 (orders at any time); average order value = revenue ÷ orders. Entry-week cohorts use the customer's creation time (China time, weeks start Monday); channel cohorts use the entry code that first brought the customer in (empty = none). Erased customers are left out. RFM segments are as the engine last refreshed them (hourly when orders arrive, daily otherwise).",

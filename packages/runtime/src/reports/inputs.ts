@@ -12,6 +12,8 @@ export const ChannelsInput = z
   .object({ from: Epoch, to: Epoch, windowDays: WindowDays, channelId: Id.optional() })
   .refine((i) => i.from < i.to, { message: 'from 须早于 to / from must be before to', path: ['to'] });
 
+export const ChannelsFirstTouchInput = z.object({ channelId: Id.optional() }).default({});
+
 export const AbTestInput = z.object({ journeyId: Id, nodeId: Id });
 
 export const PromoteWinnerInput = z.object({

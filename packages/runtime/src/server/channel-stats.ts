@@ -18,8 +18,14 @@ export interface CodeStats {
   revenueCents: number;
 }
 
-/** Channel recall per entry code and variant: delivered → scanned → became a customer → ordered. */
-export function channelStats(db: Database, channelId?: string): CodeStats[] {
+/**
+ * Channel recall per entry code and variant over all time, by first touch: delivered → scanned →
+ * became a customer (Customer.channelCode, the code that first brought them in) → ordered
+ * (Order.channelCode, the code recorded on the order when it was placed). The period report with
+ * last-touch attribution is reports/channels.ts; the API serves both (reports.channels,
+ * reports.channelsFirstTouch).
+ */
+export function channelsFirstTouch(db: Database, channelId?: string): CodeStats[] {
   const s = db.sqlite;
   const codes = s
     .prepare(

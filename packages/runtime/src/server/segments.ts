@@ -1,4 +1,4 @@
-import { evaluateFilter, type Filter, type RfmScore } from '@siyu/shared';
+import { evaluateFilter, type Filter, type RfmScore, type RfmSegment } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
 
 /** RFM details beyond the 1–5 scores: raw values operators can filter on too. */
@@ -10,9 +10,9 @@ export interface RfmContext extends RfmScore {
 
 /**
  * Names an RFM cell the way operators talk about it (a common 5-group simplification of the
- * classic 11-cell RFM map).
+ * classic 11-cell RFM map); the segments and their names are shared's RFM_SEGMENTS.
  */
-export function rfmSegment(r: number, f: number, m: number): string {
+export function rfmSegment(r: number, f: number, m: number): RfmSegment {
   if (r === 0) return 'noOrders';
   if (r >= 4 && f >= 4) return 'champions';
   if (r >= 3 && (f >= 3 || m >= 4)) return 'loyal';

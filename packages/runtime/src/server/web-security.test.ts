@@ -1,5 +1,6 @@
-// Issue 13, items 1, 2 and 5 over real HTTP: security headers on every response, http(s)-only
-// URLs in and out (channels, SMS tracked links), and the SMS callbacks' per-deployment token.
+// Over real HTTP, because headers and redirects are the transport's job: security headers on every
+// response, http(s)-only URLs in and out (channels, SMS tracked links), and the SMS callbacks'
+// per-deployment token.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';

@@ -80,7 +80,7 @@ describe('access rules on every procedure', () => {
           'audiences.imports',
           'journeys.list',
           'journeys.templates',
-          'stats.channels',
+          'reports.channelsFirstTouch',
           'customers.search',
           'staffTasks.list',
           'wecom.mode',

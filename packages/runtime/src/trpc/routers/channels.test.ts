@@ -123,7 +123,7 @@ describe('channels router', () => {
         entryCode: 'card-b',
       },
     });
-    const stats = await h.as('viewer').stats.channels({ channelId: channel.id });
+    const stats = await h.as('viewer').reports.channelsFirstTouch({ channelId: channel.id });
     expect(stats.map((s) => [s.code, s.scans, s.customers, s.recallRate, s.orders, s.revenueCents])).toEqual([
       ['card-a', 0, 3, 0.03, 1, 9900],
       ['card-b', 1, 0, null, 0, 0],

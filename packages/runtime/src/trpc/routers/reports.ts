@@ -8,6 +8,7 @@ import { funnelReport } from '../../reports/funnel.ts';
 import { holdoutReport } from '../../reports/holdout.ts';
 import {
   AbTestInput,
+  ChannelsFirstTouchInput,
   ChannelsInput,
   CohortsInput,
   CsvInput,
@@ -18,6 +19,7 @@ import {
 } from '../../reports/inputs.ts';
 import { monitoringReport } from '../../reports/monitoring.ts';
 import { promoteWinner } from '../../reports/promote-winner.ts';
+import { channelsFirstTouch } from '../../server/channel-stats.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 /** Report functions throw ReportInputError for the caller's mistakes; answer those as 4xx. */
@@ -31,14 +33,19 @@ async function answer<T>(run: () => T | Promise<T>): Promise<T> {
   }
 }
 
-/** Measurements for operators (issue 7): viewers read every report; promoting a winner publishes. */
+/** Measurements for operators: viewers read every report; promoting a winner publishes. */
 export const reportsRouter = router({
   funnel: viewerProcedure
     .input(FunnelInput)
     .query(({ ctx, input }) => answer(() => funnelReport(ctx.db.sqlite, ctx.registry, input))),
+  /** Per code in a period, orders credited by last touch (attribution.ts): the channel report. */
   channels: viewerProcedure
     .input(ChannelsInput)
     .query(({ ctx, input }) => answer(() => channelsReport(ctx.db.sqlite, input))),
+  /** Per code over all time: customers by their first entry code, orders by the order's own code. */
+  channelsFirstTouch: viewerProcedure
+    .input(ChannelsFirstTouchInput)
+    .query(({ ctx, input }) => channelsFirstTouch(ctx.db, input.channelId)),
   abTest: viewerProcedure
     .input(AbTestInput)
     .query(({ ctx, input }) => answer(() => abTestReport(ctx.db.sqlite, ctx.registry, input))),

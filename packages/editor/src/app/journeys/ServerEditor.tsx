@@ -1,0 +1,155 @@
+import type { JourneyGraph } from '@siyu/shared';
+import { useCallback, useState } from 'react';
+import type { CanvasOverlay } from '../../model/overlay.ts';
+import { NodeCustomers } from '../../pages/NodeCustomers.tsx';
+import { PublishDialog } from '../../publish/PublishDialog.tsx';
+import { SimulationPanel } from '../../simulation/SimulationPanel.tsx';
+import { VersionHistory } from '../../versions/VersionHistory.tsx';
+import { Editor } from '../Editor.tsx';
+import { useLocale } from '../i18n.ts';
+import { nodeTitle } from '../node-title.ts';
+import { PausedBanner } from '../PausedReason.tsx';
+import { registry } from '../registry.ts';
+import { type OpenJourney, STATUS } from './journey-types.ts';
+import { type SaveState, useDraftAutosave } from './use-draft-autosave.ts';
+import { useJourneyStatus } from './use-journey-status.ts';
+import { useCanvasOverlay, useLiveStats } from './use-live-stats.ts';
+
+type SidePanel = { kind: 'simulation' } | { kind: 'customers'; nodeId: string };
+
+/**
+ * The editor on a server journey: autosaves the draft (optimistic concurrency on draftRevision; a
+ * conflict stops saving), publishes through the in-flight dialog, and adds the version history,
+ * the simulation panel, live counts with edge shares and a node's customers.
+ */
+export function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () => void }) {
+  const { tr, loc } = useLocale();
+  const draft = useDraftAutosave(journey);
+  const { status, paused, resume, publish } = useJourneyStatus(journey, draft.revision, draft.flush);
+  const [publishing, setPublishing] = useState<JourneyGraph | null>(null);
+  const [panel, setPanel] = useState<SidePanel | null>(null);
+  const [showVersions, setShowVersions] = useState(false);
+  const [simPath, setSimPath] = useState<CanvasOverlay>();
+  const [notice, setNotice] = useState('');
+  const live = useLiveStats(journey.id, status.liveVersionId);
+  // The simulated path replaces the live shares while the simulation panel is open.
+  const overlay = useCanvasOverlay(live, simPath);
+  const onNodeCustomers = useCallback((nodeId: string) => setPanel({ kind: 'customers', nodeId }), []);
+  const titleOf = (nodeId: string) =>
+    nodeTitle(draft.latestGraph.current, nodeId, registry, loc, tr('未知节点', 'Unknown node'));
+  return (
+    <>
+      <Editor
+        stats={live?.nodes}
+        overlay={overlay}
+        onNodeCustomers={status.liveVersionId ? onNodeCustomers : undefined}
+        graph={journey.draft}
+        serverProblems={draft.serverProblems}
+        onChange={draft.onChange}
+        onPublish={(graph) => setPublishing(graph)}
+        banner={paused && <PausedBanner reason={paused} onResume={status.status === 'paused' ? resume : undefined} />}
+        sidePanel={
+          panel?.kind === 'simulation' ? (
+            <SimulationPanel
+              journeyId={journey.id}
+              flush={draft.flush}
+              onPath={setSimPath}
+              onClose={() => setPanel(null)}
+              nodeTitle={titleOf}
+            />
+          ) : panel?.kind === 'customers' ? (
+            <NodeCustomers
+              journeyId={journey.id}
+              nodeId={panel.nodeId}
+              nodeTitle={titleOf(panel.nodeId)}
+              onClose={() => setPanel(null)}
+            />
+          ) : undefined
+        }
+        toolbarExtra={
+          <>
+            <button
+              type="button"
+              onClick={() => {
+                setSimPath(undefined);
+                setPanel(panel?.kind === 'simulation' ? null : { kind: 'simulation' });
+              }}
+              data-testid="simulate"
+            >
+              🧪 {tr('模拟', 'Simulate')}
+            </button>
+            <button type="button" onClick={() => setShowVersions(true)} data-testid="versions">
+              🕘 {tr('版本历史', 'Versions')}
+            </button>
+          </>
+        }
+        title={
+          <ServerEditorTitle
+            name={journey.name}
+            status={status.status}
+            live={Boolean(status.liveVersionId)}
+            saveState={draft.saveState}
+            notice={notice}
+            onBack={onBack}
+          />
+        }
+      />
+      {publishing && (
+        <PublishDialog
+          journeyId={journey.id}
+          draft={publishing}
+          publish={publish}
+          onDone={(message) => {
+            setPublishing(null);
+            setNotice(message);
+          }}
+          onCancel={() => setPublishing(null)}
+        />
+      )}
+      {showVersions && <VersionHistory journeyId={journey.id} onClose={() => setShowVersions(false)} />}
+    </>
+  );
+}
+
+/** The toolbar's title: back to the list, name, status, save state, draft note, last notice. */
+function ServerEditorTitle(props: {
+  name: string;
+  status: string;
+  live: boolean;
+  saveState: SaveState;
+  notice: string;
+  onBack: () => void;
+}) {
+  const { tr, locale } = useLocale();
+  const i = locale === 'en' ? 1 : 0;
+  const label = {
+    saved: tr('已保存', 'Saved'),
+    saving: tr('保存中…', 'Saving…'),
+    conflict: tr('草稿已在别处修改，请刷新', 'Draft changed elsewhere: reload'),
+    error: tr('保存失败', 'Save failed'),
+  }[props.saveState];
+  return (
+    <>
+      <button type="button" className="link" onClick={props.onBack} data-testid="back">
+        ← {tr('旅程', 'Journeys')}
+      </button>
+      <strong>{props.name}</strong>
+      <span className={`pill ${props.status}`} data-testid="journey-status">
+        {STATUS[props.status]?.[i] ?? props.status}
+      </span>
+      <span className="pill" data-testid="save-state">
+        {label}
+      </span>
+      {props.live && (
+        <span className="muted" data-testid="draft-note">
+          {tr('正在编辑草稿，发布后生效', 'Editing a draft: changes apply when published')}
+        </span>
+      )}
+      {props.notice && (
+        <span className="notice" data-testid="notice">
+          {props.notice}
+        </span>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,52 @@
+import type { JourneyGraph } from '@siyu/shared';
+import { useCallback, useRef, useState } from 'react';
+import { saveDraft } from '../server-api.ts';
+import type { OpenJourney } from './journey-types.ts';
+
+export type SaveState = 'saved' | 'saving' | 'conflict' | 'error';
+
+/**
+ * Saves the draft after each (already debounced) edit, one save at a time, with optimistic
+ * concurrency on draftRevision: a conflict (the draft changed elsewhere) stops saving. Also keeps
+ * what the server finds in the saved draft (references to missing channels, stocks…) and the
+ * graph as last edited, so side panels name nodes by their current titles.
+ */
+export function useDraftAutosave(journey: OpenJourney) {
+  const revision = useRef(journey.draftRevision);
+  const latestGraph = useRef(journey.draft);
+  const [saveState, setSaveState] = useState<SaveState>('saved');
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const conflicted = useRef(false);
+  const lastSaved = useRef(JSON.stringify(journey.draft));
+  const [serverProblems, setServerProblems] = useState(journey.problems);
+  const onChange = useCallback(
+    (graph: JourneyGraph) => {
+      latestGraph.current = graph;
+      queue.current = queue.current.then(async () => {
+        const text = JSON.stringify(graph);
+        if (conflicted.current || text === lastSaved.current) return;
+        setSaveState('saving');
+        try {
+          const result = await saveDraft(journey.id, revision.current, graph);
+          if (result === 'conflict') {
+            conflicted.current = true;
+            return setSaveState('conflict');
+          }
+          revision.current = result.revision;
+          setServerProblems(result.problems);
+          lastSaved.current = text;
+          setSaveState('saved');
+        } catch {
+          setSaveState('error');
+        }
+      });
+    },
+    [journey.id],
+  );
+  // The editor saves 250 ms after the last edit: wait for that, then for the save itself.
+  const flush = useCallback(async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    await queue.current;
+  }, []);
+  return { onChange, flush, saveState, serverProblems, revision, latestGraph };
+}

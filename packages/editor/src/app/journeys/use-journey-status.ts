@@ -1,0 +1,26 @@
+import { type RefObject, useState } from 'react';
+import { api } from '../server-api.ts';
+import type { OpenJourney } from './journey-types.ts';
+
+/**
+ * The open journey's status, live version and pause reason, and the two actions that change
+ * them from the editor: resume (a paused journey) and publish (after the pending save).
+ */
+export function useJourneyStatus(journey: OpenJourney, revision: RefObject<number>, flush: () => Promise<void>) {
+  const [status, setStatus] = useState({ status: journey.status, liveVersionId: journey.liveVersionId });
+  const [paused, setPaused] = useState(journey.pausedReason);
+  const resume = async () => {
+    await api.journeys.resume.mutate({ id: journey.id });
+    setStatus((s) => ({ ...s, status: 'live' }));
+    setPaused(null);
+  };
+  const publish = async (note: string) => {
+    await flush();
+    const result = await api.journeys.publish.mutate({ id: journey.id, expectedRevision: revision.current, note });
+    setStatus({ status: 'live', liveVersionId: result.versionId });
+    // A new version is live: the engine releases the paused journey on its next tick.
+    setPaused(null);
+    return result;
+  };
+  return { status, paused, resume, publish };
+}

@@ -1,0 +1,43 @@
+import { useMemo } from 'react';
+import { type CanvasOverlay, edgeShares } from '../../model/overlay.ts';
+import { percent } from '../../pages/format.ts';
+import type { NodeStats } from '../editor-context.ts';
+import { useLocale } from '../i18n.ts';
+import { api } from '../server-api.ts';
+import { usePolling } from '../use-polling.ts';
+
+type JourneyStats = Awaited<ReturnType<typeof api.stats.journey.query>>;
+
+/** Polls the journey's per-node counts and edge counts every 3 s while it is open and live. */
+export function useLiveStats(
+  journeyId: string,
+  liveVersionId: string | null,
+): { nodes: ReadonlyMap<string, NodeStats>; edges: JourneyStats['edges'] } | undefined {
+  const { data } = usePolling(
+    () => api.stats.journey.query({ journeyId }),
+    3_000,
+    [journeyId, liveVersionId],
+    Boolean(liveVersionId),
+  );
+  return useMemo(
+    () => (data ? { nodes: new Map(data.nodes.map((n) => [n.nodeId, n])), edges: data.edges } : undefined),
+    [data],
+  );
+}
+
+/** What the canvas paints: the simulated path while there is one, else the live edge shares. */
+export function useCanvasOverlay(live: ReturnType<typeof useLiveStats>, simPath: CanvasOverlay | undefined) {
+  const { locale } = useLocale();
+  const shares = useMemo(
+    () =>
+      live?.edges &&
+      edgeShares(live.edges, (share, count) =>
+        locale === 'en' ? `${percent(share)} · ${count}` : `${percent(share)} · ${count} 人`,
+      ),
+    [live?.edges, locale],
+  );
+  return useMemo<CanvasOverlay | undefined>(
+    () => simPath ?? (shares ? { nodes: new Map(), edges: shares } : undefined),
+    [simPath, shares],
+  );
+}
