@@ -210,7 +210,7 @@ async function main() {
       naiveCustomers,
       naiveSteps: naive.steps,
       naive:
-        'the same engine, workload, executors and SQLite settings, built by bench/naive-engine.ts: an XState actor created per event, every row written in its own transaction',
+        'the same engine, workload, executors and SQLite settings, built by testing/naive-engine.ts: an XState actor created per event, every row written in its own transaction',
       latencySamples: result.latencySamples,
       latencyEventsPerSec: Math.round(result.achievedEventsPerSec),
       avgSnapshotBytes: Math.round(result.snapshotBytes),

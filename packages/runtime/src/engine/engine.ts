@@ -70,7 +70,7 @@ export interface EngineDeps {
    */
   backgroundCheckpoint?: boolean;
   /**
-   * For benchmark baselines only (bench/naive-engine.ts): replace the store's batching or the
+   * For benchmark baselines only (testing/naive-engine.ts): replace the store's batching or the
    * transition. The product uses the SQLite store as built and XState's pure transition.
    */
   baseline?: { store?: (store: EngineStore) => EngineStore; transition?: TransitionFn };

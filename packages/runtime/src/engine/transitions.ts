@@ -7,7 +7,7 @@ import type { InstanceRow } from './store/port.ts';
 /**
  * One event through a journey's machine: the snapshot after it and the actions it recorded.
  * The product uses XState's pure `transition`; the benchmark's naive baseline swaps in an actor
- * per event (bench/naive-engine.ts).
+ * per event (testing/naive-engine.ts).
  */
 export type TransitionFn = (
   compiled: CompiledJourney,
