@@ -26,7 +26,7 @@ import {
 import { addCustomers, graphOf, publishJourney } from '@siyu/runtime/testing';
 import { graphAtTypeVersions, type JourneyGraphInput, type NodeRegistry } from '@siyu/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT_IN_PACKAGES } from '../packages/runtime/src/nodes/registry.ts';
+import { BUILT_IN_PACKAGES } from '../packages/runtime/src/node-packages/registry.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 const SHARED = join(REPO, 'packages', 'shared');

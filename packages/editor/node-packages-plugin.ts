@@ -1,6 +1,6 @@
 // The editor's build-time node package discovery: a virtual module listing the browser entries of
 // every node package the runtime's finder finds (workspace folders and the deployment's npm
-// dependencies; packages/runtime/src/nodes/package-finder.ts). The runtime loads from the same
+// dependencies; packages/runtime/src/node-packages/package-finder.ts). The runtime loads from the same
 // list at start-up, so the palette and the engine know the same packages.
 //
 // The virtual module imports each package by its npm name ("@siyu/nodes-core"), never by a path

@@ -17,16 +17,16 @@ import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../src/db/database.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
-import { runtimeNodes } from '../src/server/default-nodes.ts';
+import { runtimeNodes } from '../src/assembly/default-nodes.ts';
 import {
   AUDIENCE_JOURNEY,
   audienceJourney,
   FINISHED_EFFECTS_SQL,
   PENDING_EFFECTS_SQL,
   seedBacklog,
-} from './backlog.ts';
-import { publishJourney } from './fixtures.ts';
-import { type ServerProcess, spawnServer, waitForHealth } from './server-process.ts';
+} from '../testing/backlog.ts';
+import { publishJourney } from '../testing/fixtures.ts';
+import { type ServerProcess, spawnServer, waitForHealth } from '../testing/server-process.ts';
 
 const { values } = parseArgs({
   options: {

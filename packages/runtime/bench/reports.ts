@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/db/database.ts';
 import { eventInserter } from '../src/engine/event-inserter.ts';
-import { isoDate } from '../src/engine/statements.ts';
-import { createNodeRegistryForRuntime } from '../src/nodes/registry.ts';
+import { isoDate } from '../src/db/iso-date.ts';
+import { createNodeRegistryForRuntime } from '../src/node-packages/registry.ts';
 import { abTestReport } from '../src/reports/ab-test.ts';
 import { channelsReport } from '../src/reports/channels.ts';
 import { cohortsReport } from '../src/reports/cohorts.ts';
@@ -17,7 +17,7 @@ import { abJourney } from '../src/reports/fixture.test-helper.ts';
 import { funnelReport } from '../src/reports/funnel.ts';
 import { holdoutReport } from '../src/reports/holdout.ts';
 import { monitoringReport } from '../src/reports/monitoring.ts';
-import { publishJourney } from './fixtures.ts';
+import { publishJourney } from '../testing/fixtures.ts';
 
 const { values } = parseArgs({
   options: {

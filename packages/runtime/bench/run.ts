@@ -1,6 +1,6 @@
 // `pnpm bench`: the durable engine against its ceiling (pure XState in memory) and a naive
 // baseline (actor per event, one write per transition), on a journey shaped like a real
-// welcome-and-repurchase campaign (bench/fixtures.ts), so every node kind is exercised.
+// welcome-and-repurchase campaign (testing/fixtures.ts), so every node kind is exercised.
 // Usage: pnpm bench [--customers 100000] [--naive-customers 5000] [--latency-events 10000]
 //                   [--ceiling-customers <customers>] [--out bench/results.json]
 // The ceiling's rate does not depend on how many customers it steps (each is independent), so a
@@ -16,9 +16,10 @@ import { ManualClock } from '../src/engine/api.ts';
 import { compileJourney } from '../src/engine/compiler.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
+import { addCustomers, benchmarkJourney, publishJourney } from '../testing/fixtures.ts';
+import { sampleExecutors } from '../testing/sample-nodes.ts';
 import { runCeiling } from './baselines.ts';
-import { addCustomers, benchmarkJourney, publishJourney } from './fixtures.ts';
-import { sampleExecutors } from './sample-nodes.ts';
+import { createNaiveEngine } from '../testing/naive-engine.ts';
 
 const DAY = 86_400_000;
 const ORDERED_SHARE = 0.3;
@@ -52,14 +53,13 @@ async function workload(mode: 'batched' | 'naive', customers: number, latencyEve
       if (key.endsWith(':repurchase:1')) sentAt.set(Number(key.slice(0, key.indexOf(':'))), performance.now());
     },
   });
-  const engine = createEngine({
+  const engine = (mode === 'naive' ? createNaiveEngine : createEngine)({
     db,
     registry,
     executors,
     clock,
     logger: createLogger('warn'),
     effectBatchSize: 500,
-    mode,
   });
   publishJourney(db.sqlite, 'bench', benchmarkJourney());
   log(`${mode}: creating ${customers} customers…`);
@@ -210,7 +210,7 @@ async function main() {
       naiveCustomers,
       naiveSteps: naive.steps,
       naive:
-        'the same engine, workload, executors and SQLite settings in mode "naive": an XState actor created per event, every row written in its own transaction',
+        'the same engine, workload, executors and SQLite settings, built by testing/naive-engine.ts: an XState actor created per event, every row written in its own transaction',
       latencySamples: result.latencySamples,
       latencyEventsPerSec: Math.round(result.achievedEventsPerSec),
       avgSnapshotBytes: Math.round(result.snapshotBytes),

@@ -1,3 +1,5 @@
+export { type AssembledServer, assembleServer, type NodeAssembly, type NodesFor } from './assembly/assemble.ts';
+export { discoverRuntimeNodePackages, runtimeNodes } from './assembly/default-nodes.ts';
 export type { AuditAction } from './audit/record.ts';
 export { createApiKey, revokeApiKey } from './auth/api-keys.ts';
 export { ensureFirstAdmin } from './auth/bootstrap.ts';
@@ -20,35 +22,37 @@ export {
 } from './engine/api.ts';
 export { CompileError, compileJourney } from './engine/compiler.ts';
 export { createEngine, type DurableEngine, type EngineDeps, EngineInputError } from './engine/engine.ts';
+export { type AppOptions, createApp } from './http/app.ts';
 export {
   type ImportOptions,
   type ImportReport,
   importCustomers,
   type RowProblem,
 } from './import/index.ts';
+export { type ExampleLoadReport, loadExamples } from './journeys/examples.ts';
+export { diffGraphs, type GraphDiff } from './journeys/graph-diff.ts';
+export { publishDraft } from './journeys/publish.ts';
 export { createLogger, type Logger } from './logger.ts';
+export { type CallbackUrl, callbackTokenStore, callbackUrls } from './node-packages/callback-token.ts';
 export {
   type DiscoveredPackage,
   type Discovery,
   type DiscoveryProblem,
   discoverNodePackages,
-} from './nodes/discovery.ts';
-export { assembleExtensions, type ExtensionAssembly, type ExtensionHostDeps } from './nodes/extension-assembly.ts';
-export { createExtensionStorage, ExtensionStorageError } from './nodes/extension-storage.ts';
+} from './node-packages/discovery.ts';
+export {
+  assembleExtensions,
+  type ExtensionAssembly,
+  type ExtensionHostDeps,
+} from './node-packages/extension-assembly.ts';
+export { createExtensionStorage, ExtensionStorageError } from './node-packages/extension-storage.ts';
 export {
   DEFAULT_NODE_PACKAGE_LOCATIONS,
   type FoundNodePackage,
   findNodePackages,
   type NodePackageLocations,
-} from './nodes/package-finder.ts';
-export { BUILT_IN_PACKAGES, createNodeRegistryForRuntime } from './nodes/registry.ts';
-export { type AppOptions, createApp } from './server/app.ts';
-export { type AssembledServer, assembleServer, type NodeAssembly, type NodesFor } from './server/assemble.ts';
-export { type CallbackUrl, callbackTokenStore, callbackUrls } from './server/callback-token.ts';
-export { discoverRuntimeNodePackages, runtimeNodes } from './server/default-nodes.ts';
-export { type ExampleLoadReport, loadExamples } from './server/examples.ts';
-export { diffGraphs, type GraphDiff } from './server/graph-diff.ts';
-export { type EdgeStats, type JourneyStats, journeyStats, type NodeStats } from './server/journey-stats.ts';
-export { publishDraft } from './server/publish.ts';
+} from './node-packages/package-finder.ts';
+export { BUILT_IN_PACKAGES, createNodeRegistryForRuntime } from './node-packages/registry.ts';
+export { type EdgeStats, type JourneyStats, journeyStats, type NodeStats } from './reports/journey-stats.ts';
 export { type Context, createContext, type Principal, type ServerDeps } from './trpc/context.ts';
 export { type AppRouter, appRouter, createCaller } from './trpc/router.ts';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PENDING_EFFECTS_SQL, seedBacklog } from '../bench/backlog.ts';
-import { type ServerProcess, spawnServer, waitForHealth } from '../bench/server-process.ts';
+import { PENDING_EFFECTS_SQL, seedBacklog } from '../testing/backlog.ts';
+import { type ServerProcess, spawnServer, waitForHealth } from '../testing/server-process.ts';
 
 const BACKLOG = 1500;
 let dir: string;

@@ -1,14 +1,15 @@
 // `pnpm start`: the product on its embedded default (SQLite file, sandbox providers, examples).
+
+import { assembleServer } from './assembly/assemble.ts';
+import { discoverRuntimeNodePackages, runtimeNodes } from './assembly/default-nodes.ts';
 import { ensureFirstAdmin } from './auth/bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { credentialKeysFor } from './credentials/keys.ts';
 import { DatabaseStartupError, openDatabase } from './db/database.ts';
 import { systemClock } from './engine/api.ts';
+import { createApp } from './http/app.ts';
+import { loadExamples } from './journeys/examples.ts';
 import { createLogger } from './logger.ts';
-import { createApp } from './server/app.ts';
-import { assembleServer } from './server/assemble.ts';
-import { discoverRuntimeNodePackages, runtimeNodes } from './server/default-nodes.ts';
-import { loadExamples } from './server/examples.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();

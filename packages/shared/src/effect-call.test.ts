@@ -6,7 +6,7 @@ import { memoryExtensionStorage } from './memory-storage.ts';
 import { OutcomeUnknownError, PermanentError, RetryableError } from './node-sdk.ts';
 
 // The branches of claim → call → mark. The crash itself (SIGKILL mid-call, a real provider over
-// HTTP) is in packages/runtime/src/nodes/effect-crash.test.ts; here the "provider" is the caller's
+// HTTP) is in packages/runtime/src/node-packages/effect-crash.test.ts; here the "provider" is the caller's
 // own send/lookup functions, which is what the helper is given in production too.
 let now = 1_000_000;
 const setup = () => {

@@ -1,6 +1,6 @@
+import type { Principal } from '../auth/principal.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
-import type { Principal } from '../trpc/context.ts';
 
 /** Every action the audit log records; the editor labels each code in zh/en. */
 export const AUDIT_ACTIONS = [

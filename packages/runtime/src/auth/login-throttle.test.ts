@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../db/database.ts';
-import { type AppOptions, createApp } from '../server/app.ts';
+import { type AppOptions, createApp } from '../http/app.ts';
 import { createHarness, type Harness, listenOnLoopback } from '../trpc/harness.test-helper.ts';
 import type { LoginLimits } from './login-throttle.ts';
 import { operatorForSession, SESSION_TTL_MS } from './sessions.ts';

@@ -2,7 +2,7 @@
 // WeCom / WeChat Pay consoles, for an admin with shell access (the same list as the admin-only
 // `callbacks.urls` API). Printed to stdout on request, never logged: the SMS ones hold the token.
 import type { Database } from '../db/database.ts';
-import { callbackTokenStore, callbackUrls } from '../server/callback-token.ts';
+import { callbackTokenStore, callbackUrls } from '../node-packages/callback-token.ts';
 import type { Io } from './commands.ts';
 import { EXIT } from './exit-codes.ts';
 

@@ -2,13 +2,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { FilterSchema, issuesOf, type JourneyGraph, JourneyGraphSchema, validateGraph } from '@siyu/shared';
 import { SingleBar } from 'cli-progress';
 import Papa from 'papaparse';
+import { assembleServer, type NodesFor } from '../assembly/assemble.ts';
+import { forEachSegmentMember } from '../audiences/segments.ts';
 import type { Database } from '../db/database.ts';
 import { systemClock } from '../engine/api.ts';
 import { importCustomers } from '../import/import-customers.ts';
 import { ImportFileError } from '../import/import-error.ts';
 import { createLogger } from '../logger.ts';
-import { assembleServer, type NodesFor } from '../server/assemble.ts';
-import { forEachSegmentMember } from '../server/segments.ts';
 import { EXIT } from './exit-codes.ts';
 
 export interface Io {

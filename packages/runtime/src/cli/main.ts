@@ -1,6 +1,7 @@
 // `pnpm cli <command>`: import / validate / enroll / export / backup / restore. See program.ts for exit codes.
+
+import { discoverRuntimeNodePackages, runtimeNodes } from '../assembly/default-nodes.ts';
 import { createLogger } from '../logger.ts';
-import { discoverRuntimeNodePackages, runtimeNodes } from '../server/default-nodes.ts';
 import { runCli } from './program.ts';
 
 // The workspace's discovered node packages too, so `validate`/`enroll` know their node types.

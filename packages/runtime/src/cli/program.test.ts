@@ -5,10 +5,10 @@ import { createNodeRegistry } from '@siyu/shared';
 import { samplePackage } from '@siyu/shared/testing';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sampleExecutors } from '../../bench/sample-nodes.ts';
+import { sampleExecutors } from '../../testing/sample-nodes.ts';
+import type { NodesFor } from '../assembly/assemble.ts';
 import { openDatabase } from '../db/database.ts';
-import type { NodesFor } from '../server/assemble.ts';
-import { publishDraft } from '../server/publish.ts';
+import { publishDraft } from '../journeys/publish.ts';
 import { welcomeJourney } from '../trpc/harness.test-helper.ts';
 import { runCli } from './program.ts';
 

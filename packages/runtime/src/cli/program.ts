@@ -1,11 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
+import type { NodesFor } from '../assembly/assemble.ts';
+import { runtimeNodes } from '../assembly/default-nodes.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { type Database, DatabaseStartupError, openDatabase } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
-import type { NodesFor } from '../server/assemble.ts';
-import { runtimeNodes } from '../server/default-nodes.ts';
-import { callbacksCommand } from './callbacks-command.ts';
 import { backupCommand, restoreCommand } from './backup-commands.ts';
+import { callbacksCommand } from './callbacks-command.ts';
 import { enrollCommand, exportCommand, type Io, importCommand, validateCommand } from './commands.ts';
 import { credentialsRotateCommand } from './credentials-command.ts';
 import { EXIT } from './exit-codes.ts';

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { isoDate } from '../engine/statements.ts';
+import { isoDate } from '../db/iso-date.ts';
 
 /** Why two customers became one (stored on the CustomerMerge row). */
 export type MergeReason = 'phone' | 'identities';

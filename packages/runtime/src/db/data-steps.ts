@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { mergePhoneDuplicates } from '../customers/phone-duplicates.ts';
-import { isoDate } from '../engine/statements.ts';
 import type { Logger } from '../logger.ts';
+import { isoDate } from './iso-date.ts';
 
 interface DataStepDefinition {
   /** Stable name, recorded in DataStep when the step has run. */

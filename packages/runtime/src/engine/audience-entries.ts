@@ -1,10 +1,10 @@
 import { type EntryTrigger, type Filter, FilterSchema } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
+import { forEachSegmentMember } from '../audiences/segments.ts';
 import type { Logger } from '../logger.ts';
-import { forEachSegmentMember } from '../server/segments.ts';
 import type { EnrollOutcome } from './api.ts';
 import type { CompiledJourney } from './compiler.ts';
-import { isoDate } from './statements.ts';
+import { isoDate } from '../db/iso-date.ts';
 
 type AudienceTrigger = Extract<EntryTrigger, { kind: 'audience' }>;
 

@@ -2,7 +2,7 @@ import { createNodeRegistry, parseJourneyGraph } from '@siyu/shared';
 import { samplePackage } from '@siyu/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
-import { benchmarkJourney, graphOf } from '../../bench/fixtures.ts';
+import { benchmarkJourney, graphOf } from '../../testing/fixtures.ts';
 import { CompileError, compileJourney, type RunEvent } from './compiler.ts';
 
 const registry = createNodeRegistry([samplePackage]);

@@ -1,12 +1,8 @@
 import {
   type AnyNodeDefinition,
   type AwaitSpec,
-  type CustomerView,
-  conditionContext,
   evaluateFilter,
-  type Filter,
   hashToUnit,
-  type JourneyEvent,
   type JourneyGraph,
   type JourneyNode,
   migrateNodeConfig,
@@ -16,6 +12,10 @@ import {
 } from '@siyu/shared';
 import { type AnyStateMachine, assign, setup } from 'xstate';
 import { type JourneyRules, journeyRules } from './journey-rules.ts';
+import { filterContext, type RunContext, type RunEvent } from './run-context.ts';
+
+// Re-exported: the rest of the engine reads the run types from the compiler, as before.
+export { filterContext, type RunContext, type RunEvent };
 
 /**
  * Compiles a published journey graph into ONE XState machine. Every node becomes a state built
@@ -23,36 +23,6 @@ import { type JourneyRules, journeyRules } from './journey-rules.ts';
  * no switch over node types. The machine never executes anything itself: it asks for effects and
  * durable timers through named actions that the engine reads from XState's pure `transition`.
  */
-
-/** What an instance remembers between steps. Kept tiny: it is stored for every customer. */
-export interface RunContext {
-  /** Visits per node id (a node visited twice gets a new idempotency key). */
-  v: Record<string, number>;
-  /** Port chosen at the current node. */
-  p?: string;
-  /** Result of the current node's effect. */
-  er?: { port: string; data?: Record<string, unknown> };
-  /** What the current node waits for: timer key, events (type, port, filter), timeout port. */
-  aw?: { k: string; e: Array<{ t: string; p: string; f?: Filter }>; tp?: string };
-  /** Epoch ms the run started (for the goal window). */
-  at: number;
-  /** Set when the journey's goal was reached. */
-  goal?: number;
-  /** Exit reason once exited. */
-  x?: string;
-}
-
-interface Base {
-  customer: CustomerView;
-  now: number;
-}
-export type RunEvent =
-  | (Base & { type: 'enroll'; entryNodeId: string; event?: JourneyEvent })
-  | (Base & { type: 'ext'; event: JourneyEvent })
-  | (Base & { type: 'timer.fired'; key: string })
-  | (Base & { type: 'effect.result'; key: string; port: string; data?: Record<string, unknown> })
-  | (Base & { type: 'exit'; reason: string })
-  | (Base & { type: 'goto'; nodeId: string });
 
 /** Requests the engine reads from a transition's actions. */
 export type EngineAction =
@@ -98,9 +68,6 @@ export class CompileError extends Error {
 /** State ids: `n_<nodeId>` (node ids are plain `[A-Za-z0-9_-]`). */
 export const stateOf = (nodeId: string) => `n_${nodeId}`;
 export const visitKey = (nodeId: string, visit: number) => `${nodeId}:${visit}`;
-
-/** The record conditions read (shared with node packages so both evaluate the same shape). */
-export const filterContext = conditionContext;
 
 function nodeContext(nodeId: string, context: RunContext, event: RunEvent): NodeContext {
   const visit = context.v[nodeId] ?? 1;

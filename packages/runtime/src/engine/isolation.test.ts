@@ -14,8 +14,8 @@ import {
 import { samplePackage } from '@siyu/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
-import { sampleExecutors } from '../../bench/sample-nodes.ts';
+import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
+import { sampleExecutors } from '../../testing/sample-nodes.ts';
 import type { Database } from '../db/database.ts';
 import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';

@@ -1,6 +1,6 @@
 import { durationToMs, evaluateFilter, type JourneyGraph } from '@siyu/shared';
 import { assign, enqueueActions } from 'xstate';
-import { filterContext, type RunContext, type RunEvent } from './compiler.ts';
+import { filterContext, type RunContext, type RunEvent } from './run-context.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the enqueue helper's precise type depends on the machine setup.
 type Enqueue = any;

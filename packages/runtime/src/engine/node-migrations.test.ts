@@ -15,11 +15,11 @@ import {
 import { apiEntry, wait } from '@siyu/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { addCustomers, graphOf } from '../../bench/fixtures.ts';
+import { addCustomers, graphOf } from '../../testing/fixtures.ts';
 import type { Database } from '../db/database.ts';
 import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
+import { publishDraft } from '../journeys/publish.ts';
 import { createLogger } from '../logger.ts';
-import { publishDraft } from '../server/publish.ts';
 import { ManualClock } from './api.ts';
 import { createEngine } from './engine.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { corePackage } from '@siyu/nodes-core';
 import { createNodeRegistry } from '@siyu/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
 import { ManualClock } from './api.ts';

@@ -1,7 +1,7 @@
 // Statements for steps whose outcome is (or may become) unknown. Attempts are counted as they
 // start, so a run after a crash knows it is a re-run. The dispatcher parks an effect whose
 // executor throws OutcomeUnknownError in status "unknown" (no retry, no failure: the customer
-// waits at the node) and, once an operator has decided (OutcomeResolution: resend | markSent | skip, see server/unknown-outcomes.ts),
+// waits at the node) and, once an operator has decided (OutcomeResolution: resend | markSent | skip, see runs/unknown-outcomes.ts),
 // takes that decision exactly once when the effect runs again.
 import type BetterSqlite3 from 'better-sqlite3';
 

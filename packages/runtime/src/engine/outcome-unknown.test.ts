@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { createNodeRegistry, defineExecutor, type ExecutorContext, OutcomeUnknownError } from '@siyu/shared';
 import { samplePackage, send } from '@siyu/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
-import { resolveUnknownOutcome } from '../server/unknown-outcomes.ts';
+import { resolveUnknownOutcome } from '../runs/unknown-outcomes.ts';
 import { ManualClock } from './api.ts';
 import { createEngine } from './engine.ts';
 

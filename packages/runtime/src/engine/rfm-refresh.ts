@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { rfmOfBuyers } from '../audiences/segments.ts';
 import type { Logger } from '../logger.ts';
-import { rfmOfBuyers } from '../server/segments.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

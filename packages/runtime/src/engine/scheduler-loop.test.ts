@@ -1,8 +1,8 @@
 import { createNodeRegistry } from '@siyu/shared';
 import { samplePackage } from '@siyu/shared/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addCustomers, graphOf, publishJourney } from '../../bench/fixtures.ts';
-import { type SandboxOptions, sampleExecutors } from '../../bench/sample-nodes.ts';
+import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
+import { type SandboxOptions, sampleExecutors } from '../../testing/sample-nodes.ts';
 import type { Database } from '../db/database.ts';
 import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';
 import { DAY, HOUR } from './fixture.test-helper.ts';
 

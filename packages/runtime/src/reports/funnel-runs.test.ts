@@ -1,7 +1,7 @@
 // The funnel counts distinct runs per node (a run placed at a node by a migration counts there,
 // once), and tells two goal nodes apart.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphOf, publishJourney } from '../../bench/fixtures.ts';
+import { graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';
 import { funnelReport } from './funnel.ts';
 

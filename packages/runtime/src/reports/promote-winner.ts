@@ -1,7 +1,7 @@
 import { type JourneyGraph, migrateGraphLeniently, type NodeRegistry } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
-import { diffGraphs } from '../server/graph-diff.ts';
-import { publishDraft } from '../server/publish.ts';
+import { diffGraphs } from '../journeys/graph-diff.ts';
+import { publishDraft } from '../journeys/publish.ts';
 import { abTestReport, splitNode } from './ab-test.ts';
 import { ReportInputError } from './common.ts';
 

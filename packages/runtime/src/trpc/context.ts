@@ -1,12 +1,11 @@
 import type { CouponsServerDeps } from '@siyu/nodes-coupons/server';
 import type { NodeRegistry } from '@siyu/shared';
-import type { ApiKeyPrincipal } from '../auth/api-keys.ts';
 import type { LoginLimits } from '../auth/login-throttle.ts';
-import type { OperatorPrincipal } from '../auth/sessions.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { CredentialStore } from '../credentials/store.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock, JourneyEngine } from '../engine/api.ts';
-import type { WecomAdmin } from '../server/wecom-admin.ts';
+import type { WecomAdmin } from '../node-packages/wecom-admin.ts';
 
 /** Everything a procedure may use; built per request by the HTTP adapter, or by tests directly. */
 export interface ServerDeps {
@@ -31,7 +30,7 @@ export interface ServerDeps {
   loginLimits?: LoginLimits;
 }
 
-export type Principal = OperatorPrincipal | ApiKeyPrincipal;
+export type { Principal };
 
 export interface Context extends ServerDeps {
   principal: Principal | null;

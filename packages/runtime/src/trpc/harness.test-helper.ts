@@ -1,5 +1,5 @@
 // A real server stack for router and HTTP tests: temp SQLite, the real engine on a manual clock,
-// the bench's sample node package (real node definitions + sandbox executors over the database).
+// the sample node package in testing/ (real node definitions + sandbox executors over the database).
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeRegistry, type JourneyGraphInput, type NodeExecutor } from '@siyu/shared';
 import { samplePackage } from '@siyu/shared/testing';
-import { graphOf } from '../../bench/fixtures.ts';
-import { sampleExecutors } from '../../bench/sample-nodes.ts';
+import { graphOf } from '../../testing/fixtures.ts';
+import { sampleExecutors } from '../../testing/sample-nodes.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { Role } from '../auth/roles.ts';
 import { newOperatorId, toPrincipal } from '../auth/sessions.ts';
@@ -16,7 +16,7 @@ import { type Database, openDatabase } from '../db/database.ts';
 import { type Clock, ManualClock } from '../engine/api.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';
-import { createNodeRegistryForRuntime, createServerPackages, executorsOf } from '../nodes/registry.ts';
+import { createNodeRegistryForRuntime, createServerPackages, executorsOf } from '../node-packages/registry.ts';
 import { createContext, type Principal, type ServerDeps } from './context.ts';
 import { createCaller } from './router.ts';
 
@@ -53,7 +53,7 @@ export interface Harness {
 }
 
 /**
- * `nodes: 'sample'` (default) runs the bench's sample package; `'product'` the shipped packages
+ * `nodes: 'sample'` (default) runs the sample package (testing/sample-nodes.ts); `'product'` the shipped packages
  * with their sandbox providers.
  */
 export async function createHarness(

@@ -13,7 +13,7 @@ import { callerErrorFromPrisma } from './prisma-errors.ts';
  * and customers, `adminProcedure` manages operators and keys, `ingestProcedure(scope)` also
  * accepts an API key with that scope (keys never read customer data).
  */
-/** Procedure metadata: `largeBody` lets a file upload past the small request-body limit (server/trpc-body-limit.ts). */
+/** Procedure metadata: `largeBody` lets a file upload past the small request-body limit (http/trpc-body-limit.ts). */
 export interface ProcedureMeta {
   largeBody?: boolean;
 }

@@ -1,7 +1,7 @@
 // `@siyu/shared/testing`: the one stand-in node package for tests (shared, editor, runtime) and the
 // benchmark. It has the shape of the real core/sms/wecom/coupons nodes (decide / effect / await
 // parts, the same ports) so the engine, the validator and the editor can be tested and measured
-// without them. Server-side executors for it live with the runtime (bench/sample-nodes.ts).
+// without them. Server-side executors for it live with the runtime (packages/runtime/testing/sample-nodes.ts).
 import { z } from 'zod';
 import { evaluateFilter, FilterSchema } from '../condition.ts';
 import { conditionContext } from '../condition-context.ts';

@@ -1,5 +1,5 @@
 // What the core server half needs from its host (the runtime implements it over SQLite in
-// packages/runtime/src/nodes/core-services.ts). This package never imports the runtime.
+// packages/runtime/src/node-packages/core-services.ts). This package never imports the runtime.
 import type { CredentialReader, EffectCalls } from '@siyu/shared';
 
 export interface NewStaffTask {

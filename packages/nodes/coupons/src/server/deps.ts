@@ -1,5 +1,5 @@
 // What the coupon server half needs from its host (the runtime implements it over SQLite in
-// packages/runtime/src/nodes/coupons-services.ts). Dependency inversion: this package never
+// packages/runtime/src/node-packages/coupons-services.ts). Dependency inversion: this package never
 // imports the runtime.
 import type { CustomerView } from '@siyu/shared';
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { FilterSchema } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { previewSegment } from '../../audiences/segments.ts';
 import { thenAudit } from '../../audit/record.ts';
 import { importCustomers } from '../../import/import-customers.ts';
-import { previewSegment } from '../../server/segments.ts';
 import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);

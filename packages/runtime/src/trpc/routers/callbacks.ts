@@ -1,5 +1,5 @@
 import { thenAudit } from '../../audit/record.ts';
-import { callbackTokenStore, callbackUrls } from '../../server/callback-token.ts';
+import { callbackTokenStore, callbackUrls } from '../../node-packages/callback-token.ts';
 import { adminProcedure, router } from '../trpc.ts';
 
 /**

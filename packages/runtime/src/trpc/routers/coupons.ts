@@ -8,7 +8,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
 import { createLogger } from '../../logger.ts';
-import { createCouponsServices } from '../../nodes/coupons-services.ts';
+import { createCouponsServices } from '../../node-packages/coupons-services.ts';
 import type { Context } from '../context.ts';
 import { ingestProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 

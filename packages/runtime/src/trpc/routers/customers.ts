@@ -2,7 +2,7 @@ import { normalizePhone } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
-import { eraseCustomer } from '../../server/erase-customer.ts';
+import { eraseCustomer } from '../../customers/erase-customer.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);

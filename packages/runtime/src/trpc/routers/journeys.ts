@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { journeySettingsChanges } from '../../audit/journey-settings.ts';
 import { recordAudit, thenAudit } from '../../audit/record.ts';
 import type { Database } from '../../db/database.ts';
-import { diffGraphs } from '../../server/graph-diff.ts';
-import { publishDraft } from '../../server/publish.ts';
-import { publishProblems } from '../../server/reference-problems.ts';
-import { applyPicks, isTemplate, TEMPLATE_CREATOR, templateNeeds } from '../../server/templates.ts';
+import { diffGraphs } from '../../journeys/graph-diff.ts';
+import { publishDraft } from '../../journeys/publish.ts';
+import { publishProblems } from '../../journeys/reference-problems.ts';
+import { applyPicks, isTemplate, TEMPLATE_CREATOR, templateNeeds } from '../../journeys/templates.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);

@@ -5,10 +5,10 @@
 import { createSendSmsExecutor, tencentProvider } from '@siyu/nodes-sms/server';
 import { type FakeSms, startFakeTencent } from '@siyu/nodes-sms/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphOf, publishJourney } from '../../../bench/fixtures.ts';
+import { graphOf, publishJourney } from '../../../testing/fixtures.ts';
 import { createLogger } from '../../logger.ts';
-import { createSmsServices } from '../../nodes/sms-services.ts';
-import { journeyStats } from '../../server/journey-stats.ts';
+import { createSmsServices } from '../../node-packages/sms-services.ts';
+import { journeyStats } from '../../reports/journey-stats.ts';
 import { addCustomer, createHarness, type Harness } from '../harness.test-helper.ts';
 
 const HOUR = 3_600_000;

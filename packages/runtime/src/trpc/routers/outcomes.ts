@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { listUnknownOutcomes, resolveUnknownOutcome, UnknownOutcomeError } from '../../server/unknown-outcomes.ts';
+import { listUnknownOutcomes, resolveUnknownOutcome, UnknownOutcomeError } from '../../runs/unknown-outcomes.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 /**

@@ -19,7 +19,7 @@ import {
 } from '../../reports/inputs.ts';
 import { monitoringReport } from '../../reports/monitoring.ts';
 import { promoteWinner } from '../../reports/promote-winner.ts';
-import { channelsFirstTouch } from '../../server/channel-stats.ts';
+import { channelsFirstTouch } from '../../reports/channel-stats.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 /** Report functions throw ReportInputError for the caller's mistakes; answer those as 4xx. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphOf } from '../../../bench/fixtures.ts';
+import { graphOf } from '../../../testing/fixtures.ts';
 import { addCustomer, createHarness, type Harness, welcomeJourney } from '../harness.test-helper.ts';
 
 let h: Harness;

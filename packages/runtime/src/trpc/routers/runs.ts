@@ -1,14 +1,14 @@
 import { FilterSchema } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { forEachSegmentMember } from '../../audiences/segments.ts';
 import { thenAudit } from '../../audit/record.ts';
 import type { EnrollOutcome } from '../../engine/api.ts';
 import type { DurableEngine } from '../../engine/engine.ts';
 import type { RetryRefusal } from '../../engine/retry-step.ts';
-import { nodeFailures } from '../../server/node-failures.ts';
-import { pendingRetries } from '../../server/pending-retries.ts';
-import { forEachSegmentMember } from '../../server/segments.ts';
-import { runTestJourney, TestRunInputSchema } from '../../server/test-run.ts';
+import { runTestJourney, TestRunInputSchema } from '../../journeys/test-run.ts';
+import { nodeFailures } from '../../runs/node-failures.ts';
+import { pendingRetries } from '../../runs/pending-retries.ts';
 import type { Context } from '../context.ts';
 import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 

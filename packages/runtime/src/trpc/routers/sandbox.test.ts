@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphOf, publishJourney } from '../../../bench/fixtures.ts';
+import { graphOf, publishJourney } from '../../../testing/fixtures.ts';
 import { addCustomer, createHarness, type Harness } from '../harness.test-helper.ts';
 
 const DAY = 86_400_000;

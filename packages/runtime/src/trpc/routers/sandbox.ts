@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SandboxChannelSchema } from '../../nodes/sandbox-inbox.ts';
+import { SandboxChannelSchema } from '../../node-packages/sandbox-inbox.ts';
 import { msOf } from '../../reports/common.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 

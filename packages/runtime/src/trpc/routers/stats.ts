@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { journeyStats } from '../../server/journey-stats.ts';
+import { journeyStats } from '../../reports/journey-stats.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 
 /**

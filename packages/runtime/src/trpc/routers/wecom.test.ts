@@ -1,7 +1,7 @@
 import { type FakeWecom, startFakeWecom } from '@siyu/nodes-wecom/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphOf, publishJourney } from '../../../bench/fixtures.ts';
-import { createWecomAdmin } from '../../server/wecom-admin.ts';
+import { graphOf, publishJourney } from '../../../testing/fixtures.ts';
+import { createWecomAdmin } from '../../node-packages/wecom-admin.ts';
 import { createHarness, type Harness } from '../harness.test-helper.ts';
 
 let h: Harness;

@@ -3,7 +3,7 @@ import { PhoneSchema } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
-import { createWecomAdmin, type WecomAdmin, WecomAdminError } from '../../server/wecom-admin.ts';
+import { createWecomAdmin, type WecomAdmin, WecomAdminError } from '../../node-packages/wecom-admin.ts';
 import type { Context } from '../context.ts';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 

@@ -1,0 +1,80 @@
+import type { WecomAppConfig } from '@siyu/nodes-wecom/server';
+import type { CredentialReader, NodeRegistry, ServerNodePackage } from '@siyu/shared';
+import { createCredentialStore } from '../credentials/store.ts';
+import type { Database } from '../db/database.ts';
+import type { Clock } from '../engine/api.ts';
+import { createEngine, type DurableEngine } from '../engine/engine.ts';
+import type { Logger } from '../logger.ts';
+import { createCouponsServices } from '../node-packages/coupons-services.ts';
+import { createWecomAdmin } from '../node-packages/wecom-admin.ts';
+import { wecomConfigFromEnv } from '../node-packages/wecom-services.ts';
+import type { ServerDeps } from '../trpc/context.ts';
+
+/** The node packages as the runtime uses them: definitions to validate/compile, server halves to run. */
+export interface NodeAssembly {
+  registry: NodeRegistry;
+  serverPackages: readonly ServerNodePackage[];
+}
+
+/**
+ * Builds the node assembly over a database (node services such as the SMS sandbox write to it);
+ * `sandbox` forces every provider to its sandbox (simulations).
+ */
+export type NodesFor = (
+  db: Database,
+  clock: Clock,
+  options?: { sandbox?: boolean; credentials?: CredentialReader },
+) => NodeAssembly;
+
+export interface AssembledServer {
+  deps: ServerDeps;
+  engine: DurableEngine;
+  serverPackages: readonly ServerNodePackage[];
+}
+
+/**
+ * Wires the engine and the API's dependencies from one node assembly, and gives test runs the
+ * same wiring over a scratch database and a simulated clock.
+ */
+export function assembleServer(options: {
+  db: Database;
+  nodesFor: NodesFor;
+  clock: Clock;
+  logger: Logger;
+  publicUrl: string;
+  /** The WeCom app for live codes and handover; default from WECOM_* variables (none: sandbox). */
+  wecom?: WecomAppConfig | null;
+}): AssembledServer {
+  const { db, nodesFor, clock, logger } = options;
+  const engineOver = (target: Database, engineClock: Clock, nodes: NodeAssembly) =>
+    createEngine({
+      db: target,
+      registry: nodes.registry,
+      executors: nodes.serverPackages.flatMap((p) => p.executors),
+      jobs: nodes.serverPackages.flatMap((p) => p.jobs ?? []),
+      clock: engineClock,
+      logger,
+    });
+  const nodes = nodesFor(db, clock);
+  const engine = engineOver(db, clock, nodes);
+  const deps: ServerDeps = {
+    db,
+    engine,
+    registry: nodes.registry,
+    clock,
+    publicUrl: options.publicUrl.replace(/\/+$/, ''),
+    // A simulation never reaches a real provider, whatever the environment configures.
+    // Credentials come from the real database: a scratch database has none.
+    createSimulation: (simDb, simClock) =>
+      engineOver(simDb, simClock, nodesFor(simDb, simClock, { sandbox: true, credentials: deps.credentials?.reader })),
+  };
+  deps.credentials = createCredentialStore(db);
+  deps.coupons = createCouponsServices({ db, clock, logger });
+  deps.wecomAdmin = createWecomAdmin({
+    db,
+    clock,
+    publicUrl: () => deps.publicUrl,
+    wecom: options.wecom === undefined ? (wecomConfigFromEnv(process.env) ?? null) : options.wecom,
+  });
+  return { deps, engine, serverPackages: nodes.serverPackages };
+}

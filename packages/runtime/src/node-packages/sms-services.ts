@@ -1,0 +1,236 @@
+// SMS node dependencies over the runtime's SQLite: every SMS is a Message row (channel 'sms')
+// claimed under its idempotency key before the provider call, so a retried step never sends twice;
+// opt-outs in OptOut; tracked link codes in TrackedLink. The provider comes from SMS_* environment
+// variables; without them the nodes run with the SANDBOX provider (the default: records only).
+import {
+  type AliyunSmsConfig,
+  aliyunProvider,
+  type SmsMessageRecord,
+  type SmsProvider,
+  type SmsServerDeps,
+  sandboxProvider,
+  type TencentSmsConfig,
+  tencentProvider,
+} from '@siyu/nodes-sms/server';
+import { HttpUrlSchema } from '@siyu/shared';
+import { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import type { Clock } from '../engine/api.ts';
+import { type Env, parseEnv, requireVariables } from '../env.ts';
+import type { Logger } from '../logger.ts';
+import { callbackTokenStore } from './callback-token.ts';
+
+const SmsEnvSchema = z.object({
+  SMS_PROVIDER: z.enum(['sandbox', 'aliyun', 'tencent']).default('sandbox'),
+  ALIYUN_ACCESS_KEY_ID: z.string().min(1).optional(),
+  ALIYUN_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+  ALIYUN_SMS_ENDPOINT: HttpUrlSchema.optional(),
+  TENCENT_SECRET_ID: z.string().min(1).optional(),
+  TENCENT_SECRET_KEY: z.string().min(1).optional(),
+  TENCENT_SMS_SDK_APP_ID: z.string().min(1).optional(),
+  TENCENT_SMS_REGION: z.string().min(1).optional(),
+  TENCENT_SMS_ENDPOINT: HttpUrlSchema.optional(),
+  SMS_PER_NUMBER_DAILY_LIMIT: z.coerce.number().int().positive().optional(),
+  PUBLIC_URL: HttpUrlSchema.optional(),
+});
+
+/** The SMS provider settings from the environment, validated; names the variable that is wrong. */
+export function smsProviderFromEnv(
+  env: Env,
+  fetchImpl?: typeof fetch,
+): { provider: SmsProvider; perNumberLimit?: number; linkBaseUrl?: string } {
+  const what = 'SMS configuration';
+  const e = parseEnv(SmsEnvSchema, env, { what, secrets: ['ALIYUN_ACCESS_KEY_SECRET', 'TENCENT_SECRET_KEY'] });
+  const need = (...keys: Array<keyof typeof e>) =>
+    requireVariables(e, keys, `SMS_PROVIDER=${e.SMS_PROVIDER} needs it`, { what });
+  let provider: SmsProvider = sandboxProvider();
+  if (e.SMS_PROVIDER === 'aliyun') {
+    need('ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET');
+    const config: AliyunSmsConfig = {
+      accessKeyId: e.ALIYUN_ACCESS_KEY_ID as string,
+      accessKeySecret: e.ALIYUN_ACCESS_KEY_SECRET as string,
+      endpoint: e.ALIYUN_SMS_ENDPOINT,
+    };
+    provider = aliyunProvider(config, fetchImpl);
+  } else if (e.SMS_PROVIDER === 'tencent') {
+    need('TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY', 'TENCENT_SMS_SDK_APP_ID');
+    const config: TencentSmsConfig = {
+      secretId: e.TENCENT_SECRET_ID as string,
+      secretKey: e.TENCENT_SECRET_KEY as string,
+      smsSdkAppId: e.TENCENT_SMS_SDK_APP_ID as string,
+      region: e.TENCENT_SMS_REGION,
+      endpoint: e.TENCENT_SMS_ENDPOINT,
+    };
+    provider = tencentProvider(config, fetchImpl);
+  }
+  return {
+    provider,
+    perNumberLimit: e.SMS_PER_NUMBER_DAILY_LIMIT,
+    linkBaseUrl: e.PUBLIC_URL ? new URL('/webhooks/sms/link', e.PUBLIC_URL).toString() : undefined,
+  };
+}
+
+interface MessageRow {
+  idempotencyKey: string;
+  customerId: string | null;
+  provider: string;
+  kind: string;
+  recipient: string;
+  content: string;
+  parts: number;
+  status: string;
+  providerMessageId: string | null;
+  journeyId: string | null;
+  nodeId: string | null;
+  sentAt: number | bigint;
+}
+
+export function createSmsServices(deps: {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  /** Overrides the environment's provider (tests point this at the fake servers). */
+  provider?: SmsProvider;
+  perNumberLimit?: number;
+  linkBaseUrl?: string;
+  env?: Record<string, string | undefined>;
+}): SmsServerDeps {
+  const { sqlite } = deps.db;
+  const fromEnv = deps.provider ? undefined : smsProviderFromEnv(deps.env ?? process.env);
+  const provider = deps.provider ?? fromEnv?.provider ?? sandboxProvider();
+  deps.logger.info({ provider: provider.name }, 'SMS nodes configured');
+  // Same DateTime text form the other services write (Prisma reads it back).
+  const iso = () => new Date(deps.clock.now()).toISOString().replace('Z', '+00:00');
+  const tokens = callbackTokenStore(deps.db, () => deps.clock.now());
+  tokens.current(); // generated at first start, so an admin can read the callback URLs at once
+
+  const insertClaim = sqlite.prepare(
+    `INSERT OR IGNORE INTO Message (idempotencyKey, customerId, channel, provider, kind, recipient, content, parts,
+       status, journeyId, nodeId, sentAt)
+     VALUES (?, ?, 'sms', ?, ?, ?, ?, ?, 'sending', ?, ?, ?)`,
+  );
+  const byKey = sqlite.prepare<[string], MessageRow>('SELECT * FROM Message WHERE idempotencyKey = ?');
+  const markSent = sqlite.prepare(
+    "UPDATE Message SET status = 'sent', providerMessageId = ? WHERE idempotencyKey = ? AND status = 'sending'",
+  );
+  const release = sqlite.prepare("DELETE FROM Message WHERE idempotencyKey = ? AND status = 'sending'");
+  // Only a message still 'sent' takes a receipt: a duplicate receipt finds it final and changes nothing.
+  const receipt = sqlite.prepare<
+    [{ id: string; at: number; error: string | null; status: string; provider: string }],
+    { customerId: string | null; idempotencyKey: string }
+  >(
+    `UPDATE Message SET status = @status, deliveredAt = @at, error = @error
+     WHERE id = (SELECT id FROM Message
+                 WHERE channel = 'sms' AND provider = @provider AND providerMessageId = @id AND status = 'sent' LIMIT 1)
+     RETURNING customerId, idempotencyKey`,
+  );
+  // A message marked sent from a lookup has no provider id yet: the receipt's out_id finds it.
+  const receiptByOutId = sqlite.prepare<
+    [{ id: string; at: number; error: string | null; status: string; provider: string; outId: string }],
+    { customerId: string | null; idempotencyKey: string }
+  >(
+    `UPDATE Message SET status = @status, deliveredAt = @at, error = @error, providerMessageId = @id
+     WHERE idempotencyKey = @outId AND channel = 'sms' AND provider = @provider AND status = 'sent'
+       AND providerMessageId IS NULL
+     RETURNING customerId, idempotencyKey`,
+  );
+  const count = sqlite.prepare<[string, number], { n: number }>(
+    "SELECT count(*) AS n FROM Message WHERE channel = 'sms' AND recipient = ? AND sentAt >= ?",
+  );
+  const optedOut = sqlite.prepare<[string], { address: string }>(
+    "SELECT address FROM OptOut WHERE channel = 'sms' AND address = ?",
+  );
+  const insertOptOut = sqlite.prepare(
+    `INSERT OR IGNORE INTO OptOut (channel, address, customerId, reason, createdAt)
+     VALUES ('sms', ?, (SELECT customerId FROM CustomerIdentity WHERE kind = 'phone' AND value = ?), ?, ?)`,
+  );
+  // One link per message (messageKey is unique): a retried step keeps the code of its first attempt.
+  const insertLink = sqlite.prepare(
+    'INSERT OR IGNORE INTO TrackedLink (code, messageKey, customerId, url, createdAt) VALUES (?, ?, ?, ?, ?)',
+  );
+  const linkOf = sqlite.prepare<[string], { code: string }>('SELECT code FROM TrackedLink WHERE messageKey = ?');
+  const link = sqlite.prepare<[string], { customerId: string; url: string }>(
+    'SELECT customerId, url FROM TrackedLink WHERE code = ?',
+  );
+
+  const toRecord = (r: MessageRow): SmsMessageRecord => ({
+    idempotencyKey: r.idempotencyKey,
+    customerId: r.customerId ?? '',
+    provider: r.provider,
+    kind: r.kind === 'marketing' ? 'marketing' : 'notice',
+    recipient: r.recipient,
+    content: r.content,
+    parts: r.parts,
+    status: r.status as SmsMessageRecord['status'],
+    providerMessageId: r.providerMessageId ?? undefined,
+    journeyId: r.journeyId ?? '',
+    nodeId: r.nodeId ?? '',
+    sentAt: Number(r.sentAt),
+  });
+
+  return {
+    provider,
+    perNumberLimit: deps.perNumberLimit ?? fromEnv?.perNumberLimit,
+    linkBaseUrl: deps.linkBaseUrl ?? fromEnv?.linkBaseUrl,
+    now: () => deps.clock.now(),
+    async claimMessage(m) {
+      const inserted = insertClaim.run(
+        m.idempotencyKey,
+        m.customerId,
+        m.provider,
+        m.kind,
+        m.recipient,
+        m.content,
+        m.parts,
+        m.journeyId,
+        m.nodeId,
+        m.sentAt,
+      );
+      if (inserted.changes === 1) return { claimed: true };
+      const existing = byKey.get(m.idempotencyKey);
+      if (!existing) throw new Error(`Message ${m.idempotencyKey} neither inserted nor found`);
+      return { claimed: false, existing: toRecord(existing) };
+    },
+    async markSent(key, providerMessageId) {
+      markSent.run(providerMessageId ?? null, key);
+    },
+    async releaseClaim(key) {
+      release.run(key);
+    },
+    async applyReceipt(providerName, id, r) {
+      const params = {
+        id,
+        at: r.at,
+        error: r.error ?? null,
+        status: r.delivered ? 'delivered' : 'failed',
+        provider: providerName,
+      };
+      const row = receipt.get(params) ?? (r.outId ? receiptByOutId.get({ ...params, outId: r.outId }) : undefined);
+      if (!row) return { applied: false };
+      return { applied: true, customerId: row.customerId ?? undefined, idempotencyKey: row.idempotencyKey };
+    },
+    async countSentTo(phone, since) {
+      return count.get(phone, since)?.n ?? 0;
+    },
+    async isOptedOut(phone) {
+      return optedOut.get(phone) !== undefined;
+    },
+    async optOut(phone, reason) {
+      return insertOptOut.run(phone, phone, reason, iso()).changes === 1;
+    },
+    async saveTrackedLink(l) {
+      const existing = linkOf.get(l.messageKey);
+      if (existing) return existing;
+      insertLink.run(l.code, l.messageKey, l.customerId, l.url, iso());
+      const stored = linkOf.get(l.messageKey);
+      if (!stored) throw new Error(`TrackedLink for ${l.messageKey} neither inserted nor found`);
+      return stored;
+    },
+    async callbackToken() {
+      return tokens.current();
+    },
+    async findTrackedLink(code) {
+      return link.get(code);
+    },
+  };
+}
