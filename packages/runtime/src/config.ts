@@ -99,7 +99,14 @@ const SECRET_VARIABLES = [
 
 /** Reads the config from an environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): Config {
-  return parseEnv(ConfigSchema, env, { secrets: SECRET_VARIABLES });
+  const config = parseEnv(ConfigSchema, env, { secrets: SECRET_VARIABLES });
+  // A worker's executors write tracked links into messages; without PUBLIC_URL they would point at
+  // the worker's own port, which serves no links.
+  if (config.SIYU_ROLE === 'worker' && !config.PUBLIC_URL)
+    throw new ConfigError([
+      'PUBLIC_URL: must be set when SIYU_ROLE=worker (the web processes\' address: links in messages point there)',
+    ]);
+  return config;
 }
 
 /** Which database the config selects: DATABASE_URL (PostgreSQL) wins over DATABASE_PATH (SQLite). */
