@@ -53,7 +53,9 @@ describe('loadConfig', () => {
     expect(defaults.METRICS_TOKEN).toBeUndefined();
     expect(loadConfig({ SIYU_ROLE: 'web' }).SIYU_ROLE).toBe('web');
     expect(() => loadConfig({ SIYU_ROLE: 'scheduler' })).toThrow(/SIYU_ROLE="scheduler"/);
-    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow('METRICS_TOKEN=(hidden): must be at least 16 characters');
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(
+      'METRICS_TOKEN=(hidden): must be at least 16 characters',
+    );
     expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '-1' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
   });
 

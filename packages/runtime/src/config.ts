@@ -104,7 +104,7 @@ export function loadConfig(env: Env = process.env): Config {
   // the worker's own port, which serves no links.
   if (config.SIYU_ROLE === 'worker' && !config.PUBLIC_URL)
     throw new ConfigError([
-      'PUBLIC_URL: must be set when SIYU_ROLE=worker (the web processes\' address: links in messages point there)',
+      "PUBLIC_URL: must be set when SIYU_ROLE=worker (the web processes' address: links in messages point there)",
     ]);
   return config;
 }

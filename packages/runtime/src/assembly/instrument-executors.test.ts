@@ -15,7 +15,10 @@ describe('provider-call metrics', () => {
         throw new PermanentError('bad number');
       },
     ];
-    const executor = { definition: { type: 'sms.send' }, run: () => (outcomes.shift() as () => Promise<{ port: string }>)() };
+    const executor = {
+      definition: { type: 'sms.send' },
+      run: () => (outcomes.shift() as () => Promise<{ port: string }>)(),
+    };
     const [wrapped] = instrumentExecutors([executor as unknown as NodeExecutor], metrics);
     const ctx = {} as Parameters<NodeExecutor['run']>[0];
     await expect(wrapped?.run(ctx)).resolves.toEqual({ port: 'sent' });

@@ -62,7 +62,10 @@ describe('GET /ready', () => {
     addOverdueEffect(5_000);
     const worker = await get(workerApp(), '/ready');
     expect(worker.status).toBe(503);
-    expect(JSON.parse(worker.text)).toMatchObject({ ready: false, reason: expect.stringMatching(/^engine lag \d+ ms is over 1000 ms$/) });
+    expect(JSON.parse(worker.text)).toMatchObject({
+      ready: false,
+      reason: expect.stringMatching(/^engine lag \d+ ms is over 1000 ms$/),
+    });
     // A web process taken out of the load balancer would not make the workers catch up.
     expect((await get(webApp(), '/ready')).status).toBe(200);
     expect((await get(workerApp({ readyMaxLagMs: 60_000 }), '/ready')).status).toBe(200);
@@ -110,7 +113,9 @@ describe('GET /metrics', () => {
     const res = await get(app, '/metrics', { authorization: `Bearer ${TOKEN}` });
     expect(res.status).toBe(200);
     // The earlier requests were timed under their route pattern.
-    expect(res.text).toMatch(/siyu_http_request_duration_seconds_count\{method="GET",route="\/metrics",status="401"\} 2/);
+    expect(res.text).toMatch(
+      /siyu_http_request_duration_seconds_count\{method="GET",route="\/metrics",status="401"\} 2/,
+    );
   });
 });
 
