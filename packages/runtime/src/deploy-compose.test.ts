@@ -86,6 +86,9 @@ describe('deploy/compose.yaml', () => {
       expect(runtimeScripts[script ?? ''], name).toBeDefined();
       expect(script, name).toBe(`start:${roleOf(service)}`);
       expect(runtimeScripts[script ?? ''], name).toContain(`SIYU_ROLE=${roleOf(service)}`);
+      // `exec`: the shell pnpm starts must not stand between SIGTERM and the server (measured: without
+      // it pnpm exits and the server is orphaned, still running, never shut down gracefully).
+      expect(runtimeScripts[script ?? ''], name).toMatch(/\bexec tsx /);
     }
   });
 

@@ -4,6 +4,7 @@
 import { assembleServer } from './assembly/assemble.ts';
 import { discoverRuntimeNodePackages, runtimeNodes } from './assembly/default-nodes.ts';
 import { type EngineLock, EngineLockError, takeEngineLock } from './assembly/engine-lock.ts';
+import { withImmediateTransactions } from './assembly/immediate-transactions.ts';
 import { rolePlan } from './assembly/roles.ts';
 import { gracefulShutdown } from './assembly/shutdown.ts';
 import { ensureFirstAdmin } from './auth/bootstrap.ts';
@@ -27,7 +28,9 @@ async function main(): Promise<void> {
     ]);
   }
   const role = rolePlan(config.SIYU_ROLE);
-  const db = await openDatabase(config.DATABASE_PATH, { logger });
+  const opened = await openDatabase(config.DATABASE_PATH, { logger });
+  // Web and worker processes share the file with other processes: writers must queue, not fail.
+  const db = config.SIYU_ROLE === 'all' ? opened : { ...opened, sqlite: withImmediateTransactions(opened.sqlite) };
   let engineLock: EngineLock | undefined;
   try {
     engineLock = role.runsEngine ? takeEngineLock(db.path) : undefined;
