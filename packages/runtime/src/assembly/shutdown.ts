@@ -37,10 +37,13 @@ export function gracefulShutdown(steps: ShutdownSteps): (signal: string) => Prom
     }, steps.timeoutMs);
     timeout.unref();
     const closed = new Promise<void>((resolve) => steps.server.close(() => resolve()));
+    // A keep-alive connection busy at close() goes idle once answered: close those as they do.
+    const closeIdle = setInterval(() => steps.server.closeIdleConnections(), 100).unref();
     steps.server.closeIdleConnections();
     await steps.engine?.stop();
     steps.release?.();
     await closed;
+    clearInterval(closeIdle);
     await steps.db.close();
     clearTimeout(timeout);
     steps.logger.info({ ms: Date.now() - began }, 'shut down cleanly');
