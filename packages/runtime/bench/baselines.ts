@@ -1,6 +1,6 @@
 // The ceiling the durable engine is compared against: the same compiled machine and the same
-// sequence of events per customer, stepped in memory. (The naive baseline is the engine itself in
-// mode "naive", see engine.ts.)
+// sequence of events per customer, stepped in memory. (The naive baseline is the engine with its
+// batching and pure transitions undone, see naive-engine.ts.)
 import type { CustomerView } from '@siyu/shared';
 import { type AnyMachineSnapshot, transition } from 'xstate';
 import type { CompiledJourney, RunEvent } from '../src/engine/compiler.ts';

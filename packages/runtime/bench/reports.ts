@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/db/database.ts';
 import { eventInserter } from '../src/engine/event-inserter.ts';
-import { isoDate } from '../src/engine/statements.ts';
+import { isoDate } from '../src/db/iso-date.ts';
 import { createNodeRegistryForRuntime } from '../src/node-packages/registry.ts';
 import { abTestReport } from '../src/reports/ab-test.ts';
 import { channelsReport } from '../src/reports/channels.ts';

@@ -19,6 +19,7 @@ import { createLogger } from '../src/logger.ts';
 import { addCustomers, benchmarkJourney, publishJourney } from '../testing/fixtures.ts';
 import { sampleExecutors } from '../testing/sample-nodes.ts';
 import { runCeiling } from './baselines.ts';
+import { createNaiveEngine } from '../testing/naive-engine.ts';
 
 const DAY = 86_400_000;
 const ORDERED_SHARE = 0.3;
@@ -52,14 +53,13 @@ async function workload(mode: 'batched' | 'naive', customers: number, latencyEve
       if (key.endsWith(':repurchase:1')) sentAt.set(Number(key.slice(0, key.indexOf(':'))), performance.now());
     },
   });
-  const engine = createEngine({
+  const engine = (mode === 'naive' ? createNaiveEngine : createEngine)({
     db,
     registry,
     executors,
     clock,
     logger: createLogger('warn'),
     effectBatchSize: 500,
-    mode,
   });
   publishJourney(db.sqlite, 'bench', benchmarkJourney());
   log(`${mode}: creating ${customers} customers…`);
@@ -210,7 +210,7 @@ async function main() {
       naiveCustomers,
       naiveSteps: naive.steps,
       naive:
-        'the same engine, workload, executors and SQLite settings in mode "naive": an XState actor created per event, every row written in its own transaction',
+        'the same engine, workload, executors and SQLite settings, built by testing/naive-engine.ts: an XState actor created per event, every row written in its own transaction',
       latencySamples: result.latencySamples,
       latencyEventsPerSec: Math.round(result.achievedEventsPerSec),
       avgSnapshotBytes: Math.round(result.snapshotBytes),

@@ -5,7 +5,7 @@
 import { createApiKey } from '../src/auth/api-keys.ts';
 import { type Database, openDatabase } from '../src/db/database.ts';
 import { createEngine } from '../src/engine/engine.ts';
-import { isoDate } from '../src/engine/statements.ts';
+import { isoDate } from '../src/db/iso-date.ts';
 import { createLogger } from '../src/logger.ts';
 import { runtimeNodes } from '../src/assembly/default-nodes.ts';
 import { addCustomers, graphOf, publishJourney } from './fixtures.ts';

@@ -3,7 +3,7 @@
 import type { JourneyGraphInput } from '@siyu/shared';
 import { parseJourneyGraph } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
-import { isoDate } from '../src/engine/statements.ts';
+import { isoDate } from '../src/db/iso-date.ts';
 
 /** Creates (or updates) a live journey with a new published version; returns the version id. */
 export function publishJourney(

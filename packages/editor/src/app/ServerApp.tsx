@@ -1,18 +1,22 @@
-import { useState } from 'react';
-import { ChannelDetail } from '../channels/ChannelDetail.tsx';
-import { ChannelsPage } from '../channels/ChannelsPage.tsx';
-import { QrSheet } from '../channels/QrSheet.tsx';
-import { AuditPage } from '../pages/AuditPage.tsx';
-import { CallbacksPage } from '../pages/CallbacksPage.tsx';
-import { CredentialsPage } from '../pages/CredentialsPage.tsx';
-import { CustomerProfile } from '../pages/CustomerProfile.tsx';
-import { CustomersPage } from '../pages/CustomersPage.tsx';
-import { SandboxInbox } from '../pages/SandboxInbox.tsx';
-import { ReportsPage } from '../reports/ReportsPage.tsx';
+import { Suspense, useState } from 'react';
 import { useReportRoute } from '../reports/route.ts';
 import { JourneyList } from './journeys/JourneyList.tsx';
 import { LoginPage } from './LoginPage.tsx';
+import { Loading, lazyNamed } from './lazy-page.tsx';
 import { type PageRoute, usePageRoute } from './routes.ts';
+
+// Pages besides the journey list and its canvas load on demand: reports bring recharts, and no
+// one should download every workspace page to see the sign-in form.
+const ReportsPage = lazyNamed(() => import('../reports/ReportsPage.tsx'), 'ReportsPage');
+const ChannelsPage = lazyNamed(() => import('../channels/ChannelsPage.tsx'), 'ChannelsPage');
+const ChannelDetail = lazyNamed(() => import('../channels/ChannelDetail.tsx'), 'ChannelDetail');
+const QrSheet = lazyNamed(() => import('../channels/QrSheet.tsx'), 'QrSheet');
+const AuditPage = lazyNamed(() => import('../pages/AuditPage.tsx'), 'AuditPage');
+const CallbacksPage = lazyNamed(() => import('../pages/CallbacksPage.tsx'), 'CallbacksPage');
+const CredentialsPage = lazyNamed(() => import('../pages/CredentialsPage.tsx'), 'CredentialsPage');
+const CustomerProfile = lazyNamed(() => import('../pages/CustomerProfile.tsx'), 'CustomerProfile');
+const CustomersPage = lazyNamed(() => import('../pages/CustomersPage.tsx'), 'CustomersPage');
+const SandboxInbox = lazyNamed(() => import('../pages/SandboxInbox.tsx'), 'SandboxInbox');
 
 /**
  * The editor against the real server: sign-in, then the page the address names (reports, a
@@ -23,8 +27,12 @@ export function ServerApp({ signedIn }: { signedIn: boolean }) {
   const report = useReportRoute();
   const page = usePageRoute();
   if (!authed) return <LoginPage onDone={() => setAuthed(true)} />;
-  if (report) return <ReportsPage route={report} />;
-  return page ? <Page route={page} /> : <JourneyList />;
+  if (!report && !page) return <JourneyList />;
+  return (
+    <Suspense fallback={<Loading />}>
+      {report ? <ReportsPage route={report} /> : page && <Page route={page} />}
+    </Suspense>
+  );
 }
 
 function Page({ route }: { route: PageRoute }) {

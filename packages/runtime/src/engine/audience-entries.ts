@@ -4,7 +4,7 @@ import { forEachSegmentMember } from '../audiences/segments.ts';
 import type { Logger } from '../logger.ts';
 import type { EnrollOutcome } from './api.ts';
 import type { CompiledJourney } from './compiler.ts';
-import { isoDate } from './statements.ts';
+import { isoDate } from '../db/iso-date.ts';
 
 type AudienceTrigger = Extract<EntryTrigger, { kind: 'audience' }>;
 

@@ -3,7 +3,7 @@ import type { JourneyEvent } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { mergeCustomers } from '../customers/merge-customers.ts';
 import type { Logger } from '../logger.ts';
-import { isoDate } from './statements.ts';
+import { isoDate } from '../db/iso-date.ts';
 
 /**
  * Finds the customer an event is about (phones arrive here already E.164: the event schema

@@ -13,7 +13,9 @@ import type { Logger } from '../logger.ts';
 import type { Clock } from './api.ts';
 import { type CompiledNode, stateOf } from './compiler.ts';
 import type { ExecutorFailures } from './executor-failures.ts';
-import { type InstanceRow, isoDate, type Statements } from './statements.ts';
+import { isoDate } from '../db/iso-date.ts';
+import type { InstanceRow } from './store/port.ts';
+import type { Statements } from './store/sqlite/statements.ts';
 import type { Stepper } from './stepper.ts';
 
 export interface RetryPolicy {

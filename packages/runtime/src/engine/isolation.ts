@@ -3,7 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../logger.ts';
 import { type CompiledJourney, CompileError } from './compiler.ts';
 import { packageOfNodeType } from './executor-failures.ts';
-import type { InstanceRow } from './statements.ts';
+import type { InstanceRow } from './store/port.ts';
 
 /**
  * Keeps one broken journey from stopping the others. A version that does not compile (a node

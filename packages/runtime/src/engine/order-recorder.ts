@@ -1,7 +1,7 @@
 import type { JourneyEvent } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
-import { isoDate } from './statements.ts';
+import { isoDate } from '../db/iso-date.ts';
 
 /** Events that mean "this customer bought something" and carry an order. */
 export const ORDER_EVENT_TYPES = new Set(['order.placed', 'order.paid']);

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { type RunContext, visitKey } from './compiler.ts';
-import { isoDate, type Statements } from './statements.ts';
+import { isoDate } from '../db/iso-date.ts';
+import type { Statements } from './store/sqlite/statements.ts';
 import type { Stepper } from './stepper.ts';
 
 /** Why a failed step cannot be retried (the API turns these into messages with a code). */

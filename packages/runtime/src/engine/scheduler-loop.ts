@@ -75,7 +75,7 @@ export interface DueWork {
   /** Enrols one slice (at most `limit` customers) of due audience runs; undefined when none is due. */
   audienceSlice(limit: number): { enrolled: number; slice: number } | undefined;
   /** Fires at most `limit` due timers in one transaction; returns how many fired. */
-  fireTimers(limit: number): number;
+  fireTimers(limit: number): number | Promise<number>;
   /** Runs at most `limit` due outbox effects; undefined when none is due. */
   runEffects(limit: number): Promise<{ ran: number; failed: number } | undefined>;
 }

@@ -7,7 +7,7 @@ import { type CredentialReader, createEffectCalls } from '@siyu/shared';
 import { createCredentialStore } from '../credentials/store.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
-import { isoDate as isoText } from '../engine/statements.ts';
+import { isoDate as isoText } from '../db/iso-date.ts';
 import type { Logger } from '../logger.ts';
 import { customerTagWriter } from './customer-tags.ts';
 import { createExtensionStorage, effectNamespace } from './extension-storage.ts';

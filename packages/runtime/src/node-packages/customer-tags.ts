@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '../engine/api.ts';
 
-import { isoDate } from '../engine/statements.ts';
+import { isoDate } from '../db/iso-date.ts';
 
 /**
  * Adds and removes a customer's tags in one transaction (set semantics: a retried step changes

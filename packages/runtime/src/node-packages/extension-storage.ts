@@ -5,7 +5,7 @@ import type { ExtensionStorage, JsonValue, StorageTransaction } from '@siyu/shar
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
-import { isoDate } from '../engine/statements.ts';
+import { isoDate } from '../db/iso-date.ts';
 
 export const MAX_KEY_LENGTH = 200;
 export const MAX_VALUE_BYTES = 64 * 1024;

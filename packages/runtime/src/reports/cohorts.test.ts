@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rfmRefresher } from '../engine/rfm-refresh.ts';
-import { isoDate } from '../engine/statements.ts';
+import { isoDate } from '../db/iso-date.ts';
 import { createLogger } from '../logger.ts';
 import { createHarness, type Harness } from '../trpc/harness.test-helper.ts';
 import { weekKeys } from './cohorts.ts';

@@ -4,7 +4,7 @@ import type { JourneyGraphInput } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { eventInserter } from '../engine/event-inserter.ts';
-import { isoDate } from '../engine/statements.ts';
+import { isoDate } from '../db/iso-date.ts';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;

@@ -8,8 +8,8 @@ import {
   t,
 } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
-import { prepareStatements } from '../engine/statements.ts';
-import { Stepper } from '../engine/stepper.ts';
+import { CustomerViews } from '../engine/customer-views.ts';
+import { createSqliteStore } from '../engine/store/sqlite/sqlite-store.ts';
 import { msOf } from './common.ts';
 
 /**
@@ -39,7 +39,8 @@ export interface RunOutcomes {
  */
 export function runOutcomes(
   sqlite: BetterSqlite3.Database,
-  registry: NodeRegistry,
+  // Unused since goal filters read customers without a stepper; kept so the reports' calls stay as they are.
+  _registry: NodeRegistry,
   journeyId: string,
   versions: { id: string; graph: JourneyGraph }[],
 ): RunOutcomes {
@@ -60,7 +61,7 @@ export function runOutcomes(
     .raw()
     .all(journeyId, ...versionIds) as [number, number][])
     converted.set(id, holdout === 1);
-  let views: Stepper | undefined;
+  let views: CustomerViews | undefined;
   for (const version of versions) {
     const goal = version.graph.settings.goal;
     if (!goal) continue;
@@ -84,8 +85,8 @@ export function runOutcomes(
       if (converted.has(c.id)) continue;
       if (goal.filter) {
         // The engine's own customer view, so a filter reads tags, attributes and RFM the same way.
-        views ??= new Stepper(prepareStatements(sqlite), registry);
-        const customer = views.customerView(c.customerId);
+        views ??= new CustomerViews(createSqliteStore(sqlite).customer);
+        const customer = views.view(c.customerId);
         if (!customer) continue;
         const event = {
           id: c.externalId,

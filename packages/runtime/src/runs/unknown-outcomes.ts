@@ -6,7 +6,7 @@
 // dispatcher takes it when the effect runs again (engine/outcome-statements.ts).
 import type { Database } from '../db/database.ts';
 import type { OutcomeResolutionAction } from '../engine/outcome-statements.ts';
-import { isoDate } from '../engine/statements.ts';
+import { isoDate } from '../db/iso-date.ts';
 
 export interface UnknownOutcome {
   effectId: number;

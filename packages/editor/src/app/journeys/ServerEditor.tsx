@@ -1,12 +1,9 @@
 import type { JourneyGraph } from '@siyu/shared';
-import { useCallback, useState } from 'react';
+import { Suspense, useCallback, useState } from 'react';
 import type { CanvasOverlay } from '../../model/overlay.ts';
-import { NodeCustomers } from '../../pages/NodeCustomers.tsx';
-import { PublishDialog } from '../../publish/PublishDialog.tsx';
-import { SimulationPanel } from '../../simulation/SimulationPanel.tsx';
-import { VersionHistory } from '../../versions/VersionHistory.tsx';
 import { Editor } from '../Editor.tsx';
 import { useLocale } from '../i18n.ts';
+import { Loading, lazyNamed } from '../lazy-page.tsx';
 import { nodeTitle } from '../node-title.ts';
 import { PausedBanner } from '../PausedReason.tsx';
 import { registry } from '../registry.ts';
@@ -14,6 +11,12 @@ import { type OpenJourney, STATUS } from './journey-types.ts';
 import { type SaveState, useDraftAutosave } from './use-draft-autosave.ts';
 import { useJourneyStatus } from './use-journey-status.ts';
 import { useCanvasOverlay, useLiveStats } from './use-live-stats.ts';
+
+// Panels and dialogs load when first opened; the canvas does not wait for them.
+const NodeCustomers = lazyNamed(() => import('../../pages/NodeCustomers.tsx'), 'NodeCustomers');
+const PublishDialog = lazyNamed(() => import('../../publish/PublishDialog.tsx'), 'PublishDialog');
+const SimulationPanel = lazyNamed(() => import('../../simulation/SimulationPanel.tsx'), 'SimulationPanel');
+const VersionHistory = lazyNamed(() => import('../../versions/VersionHistory.tsx'), 'VersionHistory');
 
 type SidePanel = { kind: 'simulation' } | { kind: 'customers'; nodeId: string };
 
@@ -49,22 +52,26 @@ export function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack
         onPublish={(graph) => setPublishing(graph)}
         banner={paused && <PausedBanner reason={paused} onResume={status.status === 'paused' ? resume : undefined} />}
         sidePanel={
-          panel?.kind === 'simulation' ? (
-            <SimulationPanel
-              journeyId={journey.id}
-              flush={draft.flush}
-              onPath={setSimPath}
-              onClose={() => setPanel(null)}
-              nodeTitle={titleOf}
-            />
-          ) : panel?.kind === 'customers' ? (
-            <NodeCustomers
-              journeyId={journey.id}
-              nodeId={panel.nodeId}
-              nodeTitle={titleOf(panel.nodeId)}
-              onClose={() => setPanel(null)}
-            />
-          ) : undefined
+          panel && (
+            <Suspense fallback={<Loading />}>
+              {panel.kind === 'simulation' ? (
+                <SimulationPanel
+                  journeyId={journey.id}
+                  flush={draft.flush}
+                  onPath={setSimPath}
+                  onClose={() => setPanel(null)}
+                  nodeTitle={titleOf}
+                />
+              ) : (
+                <NodeCustomers
+                  journeyId={journey.id}
+                  nodeId={panel.nodeId}
+                  nodeTitle={titleOf(panel.nodeId)}
+                  onClose={() => setPanel(null)}
+                />
+              )}
+            </Suspense>
+          )
         }
         toolbarExtra={
           <>
@@ -94,19 +101,23 @@ export function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack
           />
         }
       />
-      {publishing && (
-        <PublishDialog
-          journeyId={journey.id}
-          draft={publishing}
-          publish={publish}
-          onDone={(message) => {
-            setPublishing(null);
-            setNotice(message);
-          }}
-          onCancel={() => setPublishing(null)}
-        />
-      )}
-      {showVersions && <VersionHistory journeyId={journey.id} onClose={() => setShowVersions(false)} />}
+      <Suspense fallback={null}>
+        {publishing && (
+          <PublishDialog
+            journeyId={journey.id}
+            draft={publishing}
+            publish={publish}
+            onDone={(message) => {
+              setPublishing(null);
+              setNotice(message);
+            }}
+            onCancel={() => setPublishing(null)}
+          />
+        )}
+      </Suspense>
+      <Suspense fallback={null}>
+        {showVersions && <VersionHistory journeyId={journey.id} onClose={() => setShowVersions(false)} />}
+      </Suspense>
     </>
   );
 }

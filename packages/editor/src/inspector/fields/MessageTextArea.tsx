@@ -1,15 +1,19 @@
+import { countSmsParts, hasUnsubscribeText, SMS_PART_LENGTH, SMS_SINGLE_LIMIT } from '@siyu/nodes-sms';
 import { useLocale } from '../../app/i18n.ts';
-import { countSms, hasUnsubscribeHint, SMS_PART_LIMIT, SMS_SINGLE_LIMIT } from '../../model/sms.ts';
 import type { FieldProps } from './field-props.ts';
 
-/** A message text: SMS texts show length and parts (with the signature) and warn without an opt-out hint; both list their variables. */
+/**
+ * A message text: SMS texts show length and parts (with the signature) and warn without an opt-out
+ * hint; both list their variables. The counting and the opt-out rule are @siyu/nodes-sms's own, so
+ * the hint here agrees with the error the node's schema gives a marketing SMS.
+ */
 export function MessageTextArea(props: FieldProps & { widget: string }) {
   const { tr } = useLocale();
   const text = String(props.value ?? '');
   // Node packages name the signature field differently (sms uses `signName`).
   const sig = props.context.signName ?? props.context.signature;
   const signature = typeof sig === 'string' ? sig : '';
-  const count = countSms(text, signature);
+  const count = countSmsParts(text, signature);
   const variables = [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]);
   return (
     <div className="textarea">
@@ -24,13 +28,13 @@ export function MessageTextArea(props: FieldProps & { widget: string }) {
           </span>
           <span className="muted">
             {tr(
-              `单条 ${SMS_SINGLE_LIMIT} 字，长短信每条 ${SMS_PART_LIMIT} 字`,
-              `${SMS_SINGLE_LIMIT} single, ${SMS_PART_LIMIT} per part`,
+              `单条 ${SMS_SINGLE_LIMIT} 字，长短信每条 ${SMS_PART_LENGTH} 字`,
+              `${SMS_SINGLE_LIMIT} single, ${SMS_PART_LENGTH} per part`,
             )}
           </span>
-          {!hasUnsubscribeHint(text) && (
+          {!hasUnsubscribeText(text) && (
             <span className="warn">
-              {tr('缺少退订提示（如“回T退订”）', 'No opt-out hint (e.g. "reply T to stop")')}
+              {tr('缺少退订提示（如“拒收请回复R”或“回T退订”）', 'No opt-out hint (e.g. "拒收请回复R" or "回T退订")')}
             </span>
           )}
         </div>

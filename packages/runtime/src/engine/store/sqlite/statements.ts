@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { prepareOutcomeStatements } from './outcome-statements.ts';
+import { prepareOutcomeStatements } from '../../outcome-statements.ts';
+import type { InstanceRow } from '../port.ts';
 
 /** The part of a prepared statement the engine uses, named here so declarations stay portable. */
 export interface Stmt<P extends unknown[], R = unknown> {
@@ -16,22 +17,6 @@ function prep<P extends unknown[], R = unknown>(db: BetterSqlite3.Database, sql:
  * Prepared statements for the engine's hot path. Prisma per row is far too slow for millions of
  * steps; these run inside one better-sqlite3 transaction per batch of instances.
  */
-
-export interface InstanceRow {
-  id: number;
-  journeyId: string;
-  versionId: string;
-  customerId: string;
-  status: string;
-  holdout: number;
-  snapshot: string;
-  nodeId: string | null;
-  waitingFor: string | null;
-  enteredAt: string;
-}
-
-// The storage format of dates lives with the database; re-exported for the engine's modules.
-export { isoDate } from '../db/iso-date.ts';
 
 /** Step-log rows per multi-row INSERT when a batch writes its collected rows. */
 export const STEP_ROWS_PER_INSERT = 64;

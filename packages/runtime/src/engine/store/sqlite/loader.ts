@@ -1,0 +1,44 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { EngineStore } from '../port.ts';
+import type { Statements } from './statements.ts';
+
+export type EngineLoader = Pick<
+  EngineStore,
+  | 'claimDueTimers'
+  | 'deleteFiredTimers'
+  | 'activeInstancesOfCustomer'
+  | 'activeInstancesOfJourney'
+  | 'lastInstance'
+  | 'hasActiveInstance'
+  | 'customer'
+  | 'customerErasedAt'
+  | 'journey'
+  | 'journeyName'
+  | 'liveJourneys'
+  | 'versionGraph'
+  | 'timeline'
+>;
+
+/** The loader half of the SQLite store: what a batch reads, one prepared statement each. */
+export function sqliteLoader(db: BetterSqlite3.Database, st: Statements): EngineLoader {
+  const journeyName = db.prepare<[string], { name: string }>('SELECT name FROM Journey WHERE id = ?');
+  return {
+    // Timers and their instances in one statement, the fired ones deleted by another (not two per timer).
+    claimDueTimers: (now, limit) => st.dueTimerInstances.all(now, limit),
+    deleteFiredTimers(timerIds) {
+      st.deleteTimersById.run(JSON.stringify(timerIds));
+    },
+    activeInstancesOfCustomer: (customerId) => st.activeInstancesOfCustomer.all(customerId),
+    activeInstancesOfJourney: (journeyId, exceptVersionId) =>
+      st.activeInstancesOfJourney.all(journeyId, exceptVersionId),
+    lastInstance: (customerId, journeyId) => st.lastInstance.get(customerId, journeyId),
+    hasActiveInstance: (customerId, journeyId) => st.hasActive.get(customerId, journeyId) !== undefined,
+    customer: (customerId) => st.customer.get(customerId),
+    customerErasedAt: (customerId) => st.customerErased.get(customerId),
+    journey: (journeyId) => st.journey.get(journeyId),
+    journeyName: (journeyId) => journeyName.get(journeyId)?.name,
+    liveJourneys: () => st.liveJourneys.all(),
+    versionGraph: (versionId) => st.versionGraph.get(versionId)?.graph,
+    timeline: (instanceId) => st.timeline.all(instanceId),
+  };
+}

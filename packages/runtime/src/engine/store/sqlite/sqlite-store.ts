@@ -1,0 +1,19 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { EngineStore } from '../port.ts';
+import { sqliteLoader } from './loader.ts';
+import { prepareStatements, type Statements } from './statements.ts';
+import { sqliteWriter } from './writer.ts';
+
+/** The SQLite adapter, plus its prepared statements for the parts not yet behind the port. */
+export interface SqliteEngineStore extends EngineStore {
+  readonly statements: Statements;
+}
+
+/**
+ * The engine's store on SQLite: better-sqlite3 prepared statements run synchronously inside one
+ * transaction per batch, where a batch of thousands of steps costs one commit.
+ */
+export function createSqliteStore(db: BetterSqlite3.Database): SqliteEngineStore {
+  const statements = prepareStatements(db);
+  return { statements, ...sqliteLoader(db, statements), ...sqliteWriter(db, statements) };
+}

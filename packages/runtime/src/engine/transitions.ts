@@ -1,0 +1,56 @@
+// Transition application: restoring an instance's snapshot (with a small cache of recent ones)
+// and running one event through its compiled machine.
+import { type AnyMachineSnapshot, transition } from 'xstate';
+import type { CompiledJourney, RunContext, RunEvent } from './compiler.ts';
+import type { InstanceRow } from './store/port.ts';
+
+/**
+ * One event through a journey's machine: the snapshot after it and the actions it recorded.
+ * The product uses XState's pure `transition`; the benchmark's naive baseline swaps in an actor
+ * per event (testing/naive-engine.ts).
+ */
+export type TransitionFn = (
+  compiled: CompiledJourney,
+  before: AnyMachineSnapshot,
+  event: RunEvent,
+) => readonly [AnyMachineSnapshot, readonly unknown[]];
+
+export const pureTransition: TransitionFn = (compiled, before, event) =>
+  transition(compiled.machine, before, event as never);
+
+/** Snapshots kept for instances that are likely to step again soon (a few MB). */
+const RECENT_SNAPSHOTS = 4096;
+
+/** Compact stored form of a snapshot: state value and context only. */
+interface StoredSnapshot {
+  s: unknown;
+  c: RunContext;
+}
+
+export function restoreSnapshot(compiled: CompiledJourney, snapshot: string): AnyMachineSnapshot {
+  const stored = JSON.parse(snapshot) as StoredSnapshot;
+  return compiled.machine.resolveState({ value: stored.s as never, context: stored.c });
+}
+
+/**
+ * The snapshots of recently stepped instances, by id. An instance usually steps again soon (an
+ * effect's result follows its step within the same tick), and then the stored JSON need not be
+ * parsed and resolved again. An entry counts only while the row still holds exactly the JSON it
+ * was stored as, so a rolled-back batch or a change by anyone else simply misses.
+ */
+export class RecentSnapshots {
+  private readonly recent = new Map<number, { stored: string; snapshot: AnyMachineSnapshot }>();
+
+  restore(compiled: CompiledJourney, row: InstanceRow): AnyMachineSnapshot {
+    const hit = this.recent.get(row.id);
+    if (hit && hit.stored === row.snapshot && hit.snapshot.machine === compiled.machine) return hit.snapshot;
+    return restoreSnapshot(compiled, row.snapshot);
+  }
+
+  remember(id: number, stored: string, snapshot: AnyMachineSnapshot): void {
+    this.recent.delete(id);
+    if (snapshot.status !== 'active') return;
+    this.recent.set(id, { stored, snapshot });
+    if (this.recent.size > RECENT_SNAPSHOTS) this.recent.delete(this.recent.keys().next().value as number);
+  }
+}
