@@ -26,8 +26,18 @@ export function listQuery(filter: JourneyFilter) {
 
 const NONE = '\u0000none';
 
-/** Search box, status and folder selects, and the way into (and out of) the archive. */
-export function JourneyFilters({ filter, onChange }: { filter: JourneyFilter; onChange: (f: JourneyFilter) => void }) {
+/**
+ * Search box, status and folder selects, and the way into (and out of) the archive. `onChange`
+ * gets only what changed: the search arrives late (after typing pauses) and must not undo a select
+ * changed meanwhile.
+ */
+export function JourneyFilters({
+  filter,
+  onChange,
+}: {
+  filter: JourneyFilter;
+  onChange: (change: Partial<JourneyFilter>) => void;
+}) {
   const { tr, locale } = useLocale();
   const i = locale === 'en' ? 1 : 0;
   const [folders, setFolders] = useState<string[]>([]);
@@ -39,7 +49,7 @@ export function JourneyFilters({ filter, onChange }: { filter: JourneyFilter; on
   // biome-ignore lint/correctness/useExhaustiveDependencies: only the typed text starts the wait
   useEffect(() => {
     if (search === filter.search) return;
-    const timer = setTimeout(() => onChange({ ...filter, search }), 250);
+    const timer = setTimeout(() => onChange({ search }), 250);
     return () => clearTimeout(timer);
   }, [search]);
   return (
@@ -54,7 +64,7 @@ export function JourneyFilters({ filter, onChange }: { filter: JourneyFilter; on
       {!filter.archived && (
         <select
           value={filter.status}
-          onChange={(e) => onChange({ ...filter, status: e.target.value as JourneyFilter['status'] })}
+          onChange={(e) => onChange({ status: e.target.value as JourneyFilter['status'] })}
           aria-label={tr('状态', 'Status')}
           data-testid="journey-status-filter"
         >

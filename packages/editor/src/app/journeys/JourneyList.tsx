@@ -69,7 +69,11 @@ export function JourneyList() {
           + {tr('新建空白旅程', 'New blank journey')}
         </button>
       </header>
-      <JourneyFilters filter={filter} onChange={setFilter} />
+      <JourneyFilters
+        key={filter.archived ? 'archived' : 'journeys'}
+        filter={filter}
+        onChange={(change) => setFilter((f) => ({ ...f, ...change }))}
+      />
       {filter.archived && (
         <p className="muted" data-testid="archived-heading">
           {tr(
