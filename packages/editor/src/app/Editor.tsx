@@ -8,10 +8,13 @@ import type { CanvasOverlay } from '../model/overlay.ts';
 import { EditorCanvas } from './editor/EditorCanvas.tsx';
 import { EditorToolbar } from './editor/EditorToolbar.tsx';
 import { useCheckedDoc } from './editor/use-checked-doc.ts';
+import { useCanvasPointer } from './editor/use-canvas-pointer.ts';
 import { useClipboard } from './editor/use-clipboard.ts';
 import { useDocEdits } from './editor/use-doc-edits.ts';
 import { useDocHistory } from './editor/use-doc-history.ts';
 import { useEditorShortcuts } from './editor/use-editor-shortcuts.ts';
+import { useInspectorCollapsed } from './editor/use-inspector-collapsed.ts';
+import { useFitOnOpen, useReadableFit } from './editor/use-readable-fit.ts';
 import { type EditorApi, EditorContext, type NodeStats } from './editor-context.ts';
 import { ProblemsPanel } from './ProblemsPanel.tsx';
 import { registry } from './registry.ts';
@@ -61,8 +64,15 @@ function EditorInner(props: EditorProps) {
     props.serverProblems,
   );
   const edits = useDocEdits(flow, docRef, commit, replace);
-  const { copySelection, paste } = useClipboard(docRef, commit);
-  const fitView = useCallback(() => void flow.fitView({ duration: 300, maxZoom: 1, padding: 0.2 }), [flow]);
+  const pointer = useCanvasPointer(flow);
+  const { copySelection, paste } = useClipboard(docRef, commit, pointer.flowPoint);
+  const fit = useReadableFit(flow);
+  const fitView = useCallback(() => fit(), [fit]);
+  useFitOnOpen(fit, props.graph.nodes.length > 0);
+  const editsLayout = edits.layout;
+  const layout = useCallback(async () => fit(300, await editsLayout()), [editsLayout, fit]);
+  const inspectorFold = useInspectorCollapsed();
+  const inspectorCollapsed = inspectorFold.collapsed && !props.sidePanel;
   useEditorShortcuts({
     undo: history.undo,
     redo: history.redo,
@@ -70,7 +80,7 @@ function EditorInner(props: EditorProps) {
     paste,
     commit,
     replace,
-    layout: edits.layout,
+    layout,
     fitView,
   });
 
@@ -101,13 +111,13 @@ function EditorInner(props: EditorProps) {
           canRedo={history.canRedo}
           onUndo={history.undo}
           onRedo={history.redo}
-          onLayout={() => void edits.layout()}
+          onLayout={() => void layout()}
           onFitView={fitView}
           problemCount={problems.length}
           onPublish={() => props.onPublish(checkedGraph)}
         />
         {props.banner}
-        <div className="workspace">
+        <div className={`workspace${inspectorCollapsed ? ' inspector-collapsed' : ''}`}>
           <Palette onAdd={(type) => edits.addNode(type)} />
           <EditorCanvas
             doc={doc}
@@ -118,17 +128,30 @@ function EditorInner(props: EditorProps) {
             onNodeDragStart={history.onNodeDragStart}
             onNodeDragStop={history.onNodeDragStop}
             onDropNode={edits.addNode}
+            pointer={pointer.track}
+            onFitView={fitView}
+            inspectorCollapsed={inspectorCollapsed}
+            onToggleInspector={props.sidePanel ? undefined : inspectorFold.toggle}
           />
-          {props.sidePanel ?? (
-            <Inspector
-              node={inspected}
-              problems={inspected ? (problemsByNode.get(inspected.id) ?? []) : []}
-              settings={doc.settings}
-              onSettings={(settings) => commit((d) => ({ ...d, settings }))}
-            />
-          )}
+          {props.sidePanel ??
+            (!inspectorCollapsed && (
+              <Inspector
+                node={inspected}
+                problems={inspected ? (problemsByNode.get(inspected.id) ?? []) : []}
+                settings={doc.settings}
+                onSettings={(settings) => commit((d) => ({ ...d, settings }))}
+              />
+            ))}
         </div>
-        <ProblemsPanel problems={problems} onSelect={edits.selectNode} configOf={configOf} />
+        <ProblemsPanel
+          problems={problems}
+          onSelect={(nodeId) => {
+            // A problem is fixed in the inspector: unfold it.
+            inspectorFold.expand();
+            edits.selectNode(nodeId);
+          }}
+          configOf={configOf}
+        />
       </div>
     </EditorContext.Provider>
   );

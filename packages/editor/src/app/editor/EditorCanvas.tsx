@@ -1,6 +1,7 @@
 import {
   Background,
   type Connection,
+  ControlButton,
   Controls,
   type EdgeChange,
   MiniMap,
@@ -8,10 +9,13 @@ import {
   ReactFlow,
   type ReactFlowInstance,
 } from '@xyflow/react';
+import { NODE_CARD_WIDTH } from '../../canvas/card-size.ts';
 import { InsertableEdge } from '../../canvas/InsertableEdge.tsx';
 import { JourneyNodeCard } from '../../canvas/JourneyNodeCard.tsx';
 import { DRAG_MIME } from '../../canvas/Palette.tsx';
+import { ZoomVariable } from '../../canvas/ZoomVariable.tsx';
 import type { FlowEdge, FlowNode } from '../../model/flow-graph.ts';
+import { useLocale } from '../i18n.ts';
 import { type Doc, EDGE_TYPE } from './doc.ts';
 
 const nodeTypes = { journey: JourneyNodeCard };
@@ -28,14 +32,28 @@ export interface EditorCanvasProps {
   onNodeDragStop: () => void;
   /** A palette item dropped on the canvas, at that point. */
   onDropNode: (type: string, position: { x: number; y: number }) => void;
+  /** Follows the mouse over the canvas (pastes land there). */
+  pointer: { onMouseMove: (e: React.MouseEvent) => void; onMouseLeave: () => void };
+  /** The editor's readable fit (React Flow's own would zoom out until the text is unreadable). */
+  onFitView: () => void;
+  inspectorCollapsed: boolean;
+  /** Folds the inspector away or back; no toggle while a side panel (simulation…) replaces it. */
+  onToggleInspector?: () => void;
 }
 
-/** The React Flow canvas: drop target for the palette, node cards, insertable edges, minimap. */
+/**
+ * The React Flow canvas: drop target for the palette, node cards, insertable edges, a minimap that
+ * pans on drag and centres on click, and the inspector's fold toggle at its right edge. The view is
+ * fitted by the editor (use-readable-fit.ts), never by React Flow itself: its `fitView` fitted a
+ * journey that opened empty on the first drop, moving the view under the next one.
+ */
 export function EditorCanvas(props: EditorCanvasProps) {
   const { doc, flow } = props;
+  const { tr } = useLocale();
   return (
     <main
       className="canvas"
+      {...props.pointer}
       onDragOver={(e) => {
         e.preventDefault();
         e.dataTransfer.dropEffect = 'move';
@@ -45,7 +63,7 @@ export function EditorCanvas(props: EditorCanvasProps) {
         if (!type) return;
         e.preventDefault();
         const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-        props.onDropNode(type, { x: p.x - 110, y: p.y - 30 });
+        props.onDropNode(type, { x: p.x - NODE_CARD_WIDTH / 2, y: p.y - 30 });
       }}
     >
       <ReactFlow<FlowNode, FlowEdge>
@@ -63,17 +81,44 @@ export function EditorCanvas(props: EditorCanvasProps) {
         deleteKeyCode={null}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         selectionOnDrag={false}
-        fitView
-        fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
         minZoom={0.1}
         maxZoom={2}
         onlyRenderVisibleElements={doc.nodes.length > 120}
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} size={1} />
-        <MiniMap pannable zoomable nodeStrokeWidth={3} />
-        <Controls showInteractive={false} />
+        <MiniMap
+          pannable
+          zoomable
+          nodeStrokeWidth={3}
+          data-testid="minimap"
+          onClick={(_, position) =>
+            void flow.setCenter(position.x, position.y, { zoom: flow.getZoom(), duration: 200 })
+          }
+        />
+        <Controls showInteractive={false} showFitView={false}>
+          <ControlButton onClick={props.onFitView} title={tr('适应画布', 'Fit view')} data-testid="controls-fit-view">
+            ⤢
+          </ControlButton>
+        </Controls>
+        <ZoomVariable />
       </ReactFlow>
+      {props.onToggleInspector && (
+        <button
+          type="button"
+          className="inspector-toggle"
+          data-testid="inspector-toggle"
+          aria-expanded={!props.inspectorCollapsed}
+          title={
+            props.inspectorCollapsed
+              ? tr('展开右侧面板', 'Show the side panel')
+              : tr('收起右侧面板', 'Hide the side panel')
+          }
+          onClick={props.onToggleInspector}
+        >
+          {props.inspectorCollapsed ? '‹' : '›'}
+        </button>
+      )}
     </main>
   );
 }

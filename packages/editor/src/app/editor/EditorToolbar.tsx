@@ -31,7 +31,7 @@ export function EditorToolbar(props: EditorToolbarProps) {
       <button type="button" onClick={props.onLayout} title="Shift+L" data-testid="layout">
         🧭 {tr('自动布局', 'Auto-layout')}
       </button>
-      <button type="button" onClick={props.onFitView} title="Shift+1">
+      <button type="button" onClick={props.onFitView} title="Shift+1" data-testid="fit-view">
         ⤢ {tr('适应画布', 'Fit view')}
       </button>
       {props.extra}

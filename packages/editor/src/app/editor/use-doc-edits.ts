@@ -7,6 +7,7 @@ import {
   type ReactFlowInstance,
 } from '@xyflow/react';
 import { type RefObject, useCallback } from 'react';
+import { NODE_CARD_HEIGHT, NODE_CARD_WIDTH } from '../../canvas/card-size.ts';
 import { autoLayout } from '../../canvas/layout.ts';
 import {
   type FlowEdge,
@@ -20,6 +21,7 @@ import { edgeId, newId } from '../../model/ids.ts';
 import type { EditorApi } from '../editor-context.ts';
 import { registry } from '../registry.ts';
 import { type Doc, EDGE_TYPE } from './doc.ts';
+import { placeOnEdge } from './insert-room.ts';
 import type { DocEdit } from './use-doc-history.ts';
 
 type Flow = ReactFlowInstance<FlowNode, FlowEdge>;
@@ -109,15 +111,22 @@ export function useDocEdits(
       const source = d.nodes.find((n) => n.id === edge.source);
       const target = d.nodes.find((n) => n.id === edge.target);
       if (!source || !target || !edge.sourceHandle) return;
-      const node = createNode(type, {
-        x: (source.position.x + target.position.x) / 2,
-        y: (source.position.y + target.position.y) / 2 + 40,
-      });
+      const boxes = d.nodes.map((n) => ({
+        id: n.id,
+        ...n.position,
+        width: n.measured?.width ?? NODE_CARD_WIDTH,
+        height: n.measured?.height ?? NODE_CARD_HEIGHT,
+      }));
+      const placed = placeOnEdge(boxes, d.edges, edge, { width: NODE_CARD_WIDTH, height: NODE_CARD_HEIGHT });
+      const node = placed && createNode(type, placed.position);
       if (!node) return;
       const firstPort = portsOf(registry.get(type), node.data.config)[0];
       commit((doc) => ({
         ...doc,
-        nodes: [...doc.nodes.map((n) => ({ ...n, selected: false })), node],
+        nodes: [
+          ...doc.nodes.map((n) => ({ ...n, position: placed.moved.get(n.id) ?? n.position, selected: false })),
+          node,
+        ],
         edges: [
           ...doc.edges.filter((e) => e.id !== edge.id),
           {
@@ -173,12 +182,16 @@ export function useDocEdits(
     (nodeId: string) => {
       replace((d) => ({ ...d, nodes: d.nodes.map((n) => ({ ...n, selected: n.id === nodeId })) }));
       const node = docRef.current.nodes.find((n) => n.id === nodeId);
-      if (node) void flow.setCenter(node.position.x + 120, node.position.y + 50, { zoom: 1.1, duration: 300 });
+      if (node)
+        void flow.setCenter(node.position.x + NODE_CARD_WIDTH / 2, node.position.y + 50, { zoom: 1.1, duration: 300 });
     },
     [replace, flow, docRef],
   );
 
-  /** ELK layout of every node (measured sizes where React Flow has them), as one undo step. */
+  /**
+   * ELK layout of every node (measured sizes where React Flow has them), as one undo step. Returns
+   * the laid-out nodes: the caller fits the view to them (React Flow has not rendered them yet).
+   */
   const layout = useCallback(async () => {
     const d = docRef.current;
     const nodes = await autoLayout(
@@ -189,7 +202,7 @@ export function useDocEdits(
       ...doc,
       nodes: doc.nodes.map((n, i) => ({ ...n, position: nodes[i]?.position ?? n.position })),
     }));
-    requestAnimationFrame(() => void flow.fitView({ duration: 300, padding: 0.15, maxZoom: 1 }));
+    return nodes;
   }, [commit, flow, docRef]);
 
   return { onNodesChange, onEdgesChange, onConnect, addNode, insertOnEdge, updateNode, selectNode, layout };

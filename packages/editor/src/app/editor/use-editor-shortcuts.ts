@@ -35,7 +35,8 @@ export function useEditorShortcuts(actions: ShortcutActions) {
       else if (mod && key === 'd') {
         void copySelection().then(paste);
       } else if (e.shiftKey && key === 'l') void layout();
-      else if (e.shiftKey && key === '1') fitView();
+      // Shift+1 types "!" (or another sign on other layouts): the key's code is the same everywhere.
+      else if (e.shiftKey && (key === '1' || e.code === 'Digit1')) fitView();
       else return;
       e.preventDefault();
     };
