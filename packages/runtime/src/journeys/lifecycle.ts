@@ -14,7 +14,8 @@ import type { Database } from '../db/database.ts';
  *   out and events reach them. (A journey the ENGINE pauses because it cannot run is different:
  *   its timers and sends are held until it runs again, see engine/isolation.ts.)
  * - stopped: nobody new enters and every run in it ends now (exit reason "stopped", the operator's
- *   words in the timeline); its timers are dropped and its unsent messages skipped.
+ *   words in the timeline); its timers are dropped and its unsent messages skipped (a step whose
+ *   outcome is unknown stays for an operator to resolve: it may have been sent).
  * - archived: out of the list and closed to new customers; runs in it are not ended (they carry on
  *   as when paused). Restored, it comes back paused (if it was ever published), so nobody enters
  *   until an operator resumes it.
@@ -66,43 +67,70 @@ export async function restoreJourney(db: Database, id: string) {
 }
 
 /**
- * Stops a live or paused journey: nobody new enters, every active run ends now with exit reason
- * "stopped" and a timeline step carrying the operator's reason; its timers (held ones too) are
- * dropped and its unsent effects skipped. One transaction, so no run is half ended.
+ * Stops a live or paused journey: nobody new enters (the status changes first), then every active
+ * run ends with exit reason "stopped" and a timeline step carrying the operator's reason; its
+ * timers (held ones too) are dropped and its unsent effects skipped. Runs end `chunk` at a time,
+ * each chunk in its own transaction, so a journey with 100,000 customers never holds the database
+ * in one long write; a stop cut short (a crash) is finished by stopping again, which a stopped
+ * journey allows.
  */
-export async function stopJourney(db: Database, id: string, reason: string, now: number) {
+export async function stopJourney(db: Database, id: string, reason: string, now: number, chunk = 500) {
   const journey = await load(db, id);
-  if (journey.status !== 'live' && journey.status !== 'paused') refuse(journey.status, 'stopped');
-  const at = new Date(now);
-  return db.prisma.$transaction(async (tx) => {
-    const runs = await tx.instance.findMany({
+  if (!['live', 'paused', 'stopped'].includes(journey.status)) refuse(journey.status, 'stopped');
+  await db.prisma.journey.update({ where: { id }, data: { status: 'stopped', stoppedReason: reason } });
+  let ended = 0;
+  for (;;) {
+    const runs = await db.prisma.instance.findMany({
       where: { journeyId: id, status: 'active' },
       select: { id: true, versionId: true, nodeId: true },
+      orderBy: { id: 'asc' },
+      take: chunk,
     });
-    const ids = runs.map((r) => r.id);
+    if (runs.length === 0) break;
+    await endRuns(db, id, runs, reason, now);
+    ended += runs.length;
+  }
+  await db.prisma.heldTimer.deleteMany({ where: { journeyId: id } });
+  return { id, status: 'stopped' as const, ended };
+}
+
+/** Ends these active runs of a journey being stopped, in one transaction. */
+async function endRuns(
+  db: Database,
+  journeyId: string,
+  runs: { id: number; versionId: string; nodeId: string | null }[],
+  reason: string,
+  now: number,
+) {
+  const ids = runs.map((r) => r.id);
+  const at = new Date(now);
+  await db.prisma.$transaction(async (tx) => {
+    // Only runs still active: one the engine finished meanwhile keeps its own ending.
+    const still = await tx.instance.findMany({ where: { id: { in: ids }, status: 'active' }, select: { id: true } });
+    const ending = new Set(still.map((r) => r.id));
+    const endingIds = [...ending];
     await tx.instance.updateMany({
-      where: { id: { in: ids } },
+      where: { id: { in: endingIds } },
       data: { status: 'exited', exitReason: 'stopped', waitingFor: null, endedAt: at, updatedAt: at },
     });
-    await tx.timer.deleteMany({ where: { instanceId: { in: ids } } });
-    await tx.heldTimer.deleteMany({ where: { journeyId: id } });
+    await tx.timer.deleteMany({ where: { instanceId: { in: endingIds } } });
     await tx.outboxEffect.updateMany({
-      where: { instanceId: { in: ids }, status: { in: ['pending', 'held'] } },
+      where: { instanceId: { in: endingIds }, status: { in: ['pending', 'held'] } },
       data: { status: 'skipped', lastError: 'journey stopped' },
     });
     await tx.stepLog.createMany({
-      data: runs.map((r) => ({
-        instanceId: r.id,
-        journeyId: id,
-        versionId: r.versionId,
-        at: BigInt(now),
-        kind: 'exit',
-        nodeId: r.nodeId,
-        detail: JSON.stringify({ reason: 'stopped', note: reason }),
-      })),
+      data: runs
+        .filter((r) => ending.has(r.id))
+        .map((r) => ({
+          instanceId: r.id,
+          journeyId,
+          versionId: r.versionId,
+          at: BigInt(now),
+          kind: 'exit',
+          nodeId: r.nodeId,
+          detail: JSON.stringify({ reason: 'stopped', note: reason }),
+        })),
     });
-    await tx.journey.update({ where: { id }, data: { status: 'stopped', stoppedReason: reason } });
-    return { id, status: 'stopped' as const, ended: runs.length };
   });
 }
 
