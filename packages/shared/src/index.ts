@@ -1,3 +1,4 @@
+export * from './api-errors.ts';
 export * from './condition.ts';
 export * from './condition-context.ts';
 export * from './credentials.ts';
@@ -27,3 +28,4 @@ export * from './time-window.ts';
 export * from './url.ts';
 export * from './validate.ts';
 export * from './validation-messages.ts';
+export * from './zod-issue-text.ts';

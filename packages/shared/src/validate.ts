@@ -4,6 +4,7 @@ import { migrateNodeConfig } from './migrate.ts';
 import { type AnyNodeDefinition, outputsOf, type PortSpec } from './node-sdk.ts';
 import type { NodeRegistry } from './registry.ts';
 import { PROBLEM_MESSAGES, type ProblemCode } from './validation-messages.ts';
+import { zodIssueText } from './zod-issue-text.ts';
 
 /** One thing wrong with a graph, tied to the node (and edge / config path) where it is. */
 export interface GraphProblem {
@@ -80,7 +81,7 @@ function resolveNodes(graph: JourneyGraph, registry: NodeRegistry, problems: Gra
           code: 'invalidConfig',
           nodeId: raw.id,
           path,
-          message: PROBLEM_MESSAGES.invalidConfig({ path, detail: issue.message }),
+          message: PROBLEM_MESSAGES.invalidConfig({ path, detail: zodIssueText(issue) }),
         });
       }
       resolved.set(raw.id, { node, definition });
@@ -133,7 +134,10 @@ function checkEdges(graph: JourneyGraph, resolved: Map<string, ResolvedNode | nu
         code: 'portConnectedTwice',
         edgeId: edge.id,
         nodeId: edge.source,
-        message: PROBLEM_MESSAGES.portConnectedTwice({ port: edge.sourcePort }),
+        params: { port: edge.sourcePort },
+        message: PROBLEM_MESSAGES.portConnectedTwice({
+          port: source?.ports?.find((p) => p.id === edge.sourcePort)?.label ?? edge.sourcePort,
+        }),
       });
     }
     usedPorts.add(portKey);
@@ -145,7 +149,8 @@ function checkEdges(graph: JourneyGraph, resolved: Map<string, ResolvedNode | nu
         problems.push({
           code: 'unconnectedOutput',
           nodeId,
-          message: PROBLEM_MESSAGES.unconnectedOutput({ port: port.id }),
+          params: { port: port.id },
+          message: PROBLEM_MESSAGES.unconnectedOutput({ port: port.label }),
         });
       }
     }

@@ -1,5 +1,9 @@
 import { type LocalizedText, t } from './i18n.ts';
 
+/** A port as the node card shows it: its label, or its key when it has none. */
+type PortName = string | LocalizedText;
+const portWord = (port: PortName): LocalizedText => (typeof port === 'string' ? t(port, port) : port);
+
 /** Every graph problem the validator can report, with its readable message in each locale. */
 export const PROBLEM_MESSAGES = {
   duplicateNodeId: (p: { nodeId: string }) => t(`节点 ID「${p.nodeId}」重复`, `Node id "${p.nodeId}" is used twice`),
@@ -13,20 +17,21 @@ export const PROBLEM_MESSAGES = {
       `节点类型「${p.type}」版本无法升级：${p.detail}`,
       `Node type "${p.type}" version cannot be upgraded: ${p.detail}`,
     ),
-  invalidConfig: (p: { path: string; detail: string }) =>
-    t(`配置项「${p.path}」无效：${p.detail}`, `Setting "${p.path}" is invalid: ${p.detail}`),
+  invalidConfig: (p: { path: string; detail: LocalizedText }) =>
+    t(`配置项「${p.path}」无效：${p.detail['zh-CN']}`, `Setting "${p.path}" is invalid: ${p.detail.en}`),
   edgeMissingSource: (p: { nodeId: string }) =>
     t(`连线的起点节点「${p.nodeId}」不存在`, `Connection starts at missing node "${p.nodeId}"`),
   edgeMissingTarget: (p: { nodeId: string }) =>
     t(`连线指向不存在的节点「${p.nodeId}」`, `Connection points to missing node "${p.nodeId}"`),
   unknownPort: (p: { port: string }) =>
     t(`连线来自不存在的输出口「${p.port}」`, `Connection leaves from unknown output "${p.port}"`),
-  portConnectedTwice: (p: { port: string }) =>
+  portConnectedTwice: (p: { port: PortName }) =>
     t(
-      `输出口「${p.port}」连了多条线，只能连一条`,
-      `Output "${p.port}" has more than one connection; it can have only one`,
+      `输出口「${portWord(p.port)['zh-CN']}」连了多条线，只能连一条`,
+      `Output "${portWord(p.port).en}" has more than one connection; it can have only one`,
     ),
-  unconnectedOutput: (p: { port: string }) => t(`输出口「${p.port}」未连接`, `Output "${p.port}" is not connected`),
+  unconnectedOutput: (p: { port: PortName }) =>
+    t(`输出口「${portWord(p.port)['zh-CN']}」未连接`, `Output "${portWord(p.port).en}" is not connected`),
   edgeIntoEntry: () => t('入口节点不能有连入的线', 'An entry node cannot have incoming connections'),
   unreachable: () => t('从任何入口都无法到达此节点', 'No entry leads to this node'),
   missingEntry: () => t('旅程没有入口节点', 'The journey has no entry node'),

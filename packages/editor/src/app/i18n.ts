@@ -4,13 +4,14 @@ import { initReactI18next, useTranslation } from 'react-i18next';
 import { z } from 'zod';
 
 /**
- * zod's own messages (a config field's "expected a number") follow the UI language too, and so
- * does the page's `lang` (styles.css puts Latin fonts first for English, screen readers read by it).
+ * The page's `lang` follows the UI language (styles.css puts Latin fonts first for English, screen
+ * readers read by it). zod's own messages are never shown: `zodIssueText` (@siyu/shared) words each
+ * issue plainly in both languages, reading zod's English message where the issue lacks a detail.
  */
 function applyLanguage(locale: Locale): void {
-  z.config(locale === 'en' ? z.locales.en() : z.locales.zhCN());
   document.documentElement.lang = locale;
 }
+z.config(z.locales.en());
 
 /**
  * UI strings are written in place as `tr('中文', 'English')`; i18next holds the current language and

@@ -1,13 +1,18 @@
 import type { AppRouter } from '@siyu/runtime';
-import type { GraphProblem } from '@siyu/shared';
+import type { GraphProblem, Locale } from '@siyu/shared';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import i18next from 'i18next';
+import { localizingFetch } from './server-errors.ts';
+
+const uiLocale = (): Locale => (i18next.language === 'en' ? 'en' : 'zh-CN');
 
 /**
  * The typed client for the server's tRPC API (same origin, session cookie). Only the router TYPE
- * comes from @siyu/runtime, so no server code reaches the browser bundle.
+ * comes from @siyu/runtime, so no server code reaches the browser bundle. Its errors arrive in the
+ * operator's language (server-errors.ts).
  */
 export const api: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({
-  links: [httpBatchLink({ url: '/trpc', fetch: (url, init) => fetch(url, { ...init, credentials: 'same-origin' }) })],
+  links: [httpBatchLink({ url: '/trpc', fetch: localizingFetch(uiLocale) })],
 });
 
 /** Whether a server is there and who is signed in (null = signed out; undefined = no server). */

@@ -105,11 +105,30 @@ describe('channel model', () => {
       },
     });
     const known = (path: string) => /^codes\[\d+\]\.(code|variant|targetUrl|delivered)$|^name$/.test(path);
-    expect(formErrors(error, known)).toEqual({
+    expect(formErrors(error, known, 'en')).toEqual({
       fields: { 'codes[1].code': 'code must be 3–30 letters' },
       message: 'codes[0].wecomConfigId: too long',
     });
     // No issues (forbidden, network): the error's own message.
-    expect(formErrors(new Error('需要 operator 角色'), known)).toEqual({ fields: {}, message: '需要 operator 角色' });
+    expect(formErrors(new Error('需要 operator 角色'), known, 'zh-CN')).toEqual({
+      fields: {},
+      message: '需要 operator 角色',
+    });
+  });
+
+  it("shows the server's words for an issue in the operator's language", () => {
+    const error = Object.assign(new Error('x'), {
+      data: {
+        issues: [
+          {
+            path: 'name',
+            message: 'Too small: expected string to have >=1 characters',
+            text: { 'zh-CN': '请填写此项', en: 'This field is required' },
+          },
+        ],
+      },
+    });
+    expect(formErrors(error, (p) => p === 'name', 'zh-CN').fields.name).toBe('请填写此项');
+    expect(formErrors(error, (p) => p === 'name', 'en').fields.name).toBe('This field is required');
   });
 });

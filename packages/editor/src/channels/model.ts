@@ -1,7 +1,7 @@
 // What the channel screens compute, kept apart from React so it is tested directly: kind names,
 // per-channel totals from the channel report's per-code rows, the create/add-code input built from
 // the form, and the server's input errors mapped onto the form's fields.
-import type { Locale } from '@siyu/shared';
+import type { Locale, LocalizedText } from '@siyu/shared';
 import type { api } from '../app/server-api.ts';
 
 export type ChannelKind = 'packageCard' | 'liveCode' | 'smsLink' | 'storePoster';
@@ -113,6 +113,12 @@ export function codeInput(d: CodeDraft) {
 
 export const createInput = (d: ChannelDraft) => ({ name: d.name, kind: d.kind, codes: d.codes.map(codeInput) });
 
+interface ServerIssue {
+  path: string;
+  message: string;
+  text?: LocalizedText;
+}
+
 export interface FormErrors {
   /** Messages by the input's path (`name`, `codes[1].code`), for the fields the form shows. */
   fields: Record<string, string>;
@@ -124,13 +130,15 @@ export interface FormErrors {
  * The server's answer to bad input: tRPC errors carry zod's issues as `data.issues` ({path,
  * message}); each lands on its field when the form has one (`known`), the rest in `message`.
  */
-export function formErrors(error: unknown, known: (path: string) => boolean): FormErrors {
-  const issues = (error as { data?: { issues?: Array<{ path: string; message: string }> } } | null)?.data?.issues;
+export function formErrors(error: unknown, known: (path: string) => boolean, locale: Locale): FormErrors {
+  const issues = (error as { data?: { issues?: ServerIssue[] } } | null)?.data?.issues;
   const fields: Record<string, string> = {};
   const other: string[] = [];
   for (const issue of issues ?? []) {
-    if (known(issue.path)) fields[issue.path] ??= issue.message;
-    else other.push(`${issue.path}: ${issue.message}`);
+    // The server words each issue in both languages (`text`); an older server sent only `message`.
+    const words = issue.text?.[locale] ?? pickLanguage(issue.message, locale);
+    if (known(issue.path)) fields[issue.path] ??= words;
+    else other.push(`${issue.path}: ${words}`);
   }
   const message = issues?.length ? other.join('\n') : error instanceof Error ? error.message : String(error);
   return { fields, message };

@@ -9,6 +9,7 @@ import { type FormErrors, formErrors, NO_ERRORS, pickLanguage } from './model.ts
 export function useAction(known: (path: string) => boolean) {
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const { locale } = useLocale();
   const run = async (action: () => Promise<unknown>): Promise<boolean> => {
     setBusy(true);
     setErrors(NO_ERRORS);
@@ -16,7 +17,7 @@ export function useAction(known: (path: string) => boolean) {
       await action();
       return true;
     } catch (error) {
-      setErrors(formErrors(error, known));
+      setErrors(formErrors(error, known, locale));
       return false;
     } finally {
       setBusy(false);

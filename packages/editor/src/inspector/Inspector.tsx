@@ -1,4 +1,4 @@
-import { formatPath, type GraphProblem, type JourneySettings, JourneySettingsSchema } from '@siyu/shared';
+import { formatPath, type GraphProblem, type JourneySettings, JourneySettingsSchema, zodIssueText } from '@siyu/shared';
 import { useMemo } from 'react';
 import { useEditor } from '../app/editor-context.ts';
 import { useLocale } from '../app/i18n.ts';
@@ -82,10 +82,10 @@ function SettingsForm({ settings, onChange }: { settings: JourneySettings; onCha
   const errors = useMemo(() => {
     const parsed = JourneySettingsSchema.safeParse(settings);
     const map = new Map<string, string>();
-    if (!parsed.success) for (const issue of parsed.error.issues) map.set(formatPath(issue.path), issue.message);
+    if (!parsed.success)
+      for (const issue of parsed.error.issues) map.set(formatPath(issue.path), loc(zodIssueText(issue)));
     return map;
-  }, [settings]);
-  void loc;
+  }, [settings, loc]);
   return (
     <div data-testid="settings-form">
       <SchemaForm schema={schema} value={settings} errors={errors} onChange={(v) => onChange(v as JourneySettings)} />

@@ -163,7 +163,7 @@ function fieldLabel(
 }
 
 function CredentialForm(props: { editing: Editing; type: CredentialTypeInfo | undefined; onDone: () => void }) {
-  const { tr, loc } = useLocale();
+  const { tr, loc, locale } = useLocale();
   const existing = props.editing.mode === 'edit' ? props.editing.credential : undefined;
   const [name, setName] = useState(existing?.name ?? '');
   // Secret fields start as `{ set }` (what the server answered), never as the value.
@@ -182,7 +182,7 @@ function CredentialForm(props: { editing: Editing; type: CredentialTypeInfo | un
       else await api.credentials.create.mutate({ type: props.type?.type ?? '', name, fields: sent });
       props.onDone();
     } catch (error) {
-      const parsed = formErrors(error, (path) => path === 'name' || path in (schema.properties ?? {}));
+      const parsed = formErrors(error, (path) => path === 'name' || path in (schema.properties ?? {}), locale);
       setErrors(new Map(Object.entries(parsed.fields)));
       setMessage(parsed.message || (parsed.fields.name ?? ''));
     } finally {

@@ -2,7 +2,7 @@
 // the runtime compiles journeys with them. Executors, providers and webhooks live in ./server.
 import { defineNode, defineNodePackage, HttpUrlSchema, t } from '@siyu/shared';
 import { z } from 'zod';
-import { hasUnsubscribeText } from './text.ts';
+import { hasUnsubscribeText, UNSUBSCRIBE_RULE } from './text.ts';
 
 export { type NormalizedPhone, normalizeMainlandPhone } from './phone.ts';
 export {
@@ -13,6 +13,7 @@ export {
   SMS_PART_LENGTH,
   SMS_SINGLE_LIMIT,
   smsVariables,
+  UNSUBSCRIBE_RULE,
 } from './text.ts';
 
 export const SMS_KINDS = ['notice', 'marketing'] as const;
@@ -56,8 +57,8 @@ export const SendSmsConfigSchema = z
       .meta({ label: t('追踪链接（点击回传为事件）', 'Tracked link (clicks come back as events)') }),
   })
   .refine((c) => c.kind !== 'marketing' || hasUnsubscribeText(c.content), {
-    message:
-      '营销短信必须包含退订方式，如"拒收请回复R" / marketing SMS must include unsubscribe text such as 拒收请回复R',
+    // "中文 / English": the editor shows the operator's half (zodIssueText in @siyu/shared).
+    message: `${UNSUBSCRIBE_RULE['zh-CN']} / ${UNSUBSCRIBE_RULE.en}`,
     path: ['content'],
   });
 export type SendSmsConfig = z.output<typeof SendSmsConfigSchema>;

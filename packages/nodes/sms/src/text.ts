@@ -19,6 +19,15 @@ export function isOptOutReply(text: string): boolean {
   return /^(r|t|td)$/i.test(text.trim());
 }
 
+/**
+ * The rule for marketing SMS, in the words both the node's validation error and the editor use
+ * (one text, so the hint never disagrees with the error; it names what `hasUnsubscribeText` accepts).
+ */
+export const UNSUBSCRIBE_RULE = {
+  'zh-CN': '营销短信须写明退订方式，如“拒收请回复R”或“回T退订”',
+  en: 'A marketing SMS must say how to opt out, e.g. "拒收请回复R" or "回T退订"',
+} as const;
+
 /** Marketing SMS must tell people how to refuse: "拒收请回复R" or "回T退订"-style text. */
 export function hasUnsubscribeText(text: string): boolean {
   return /拒收请回复\s*(R|T|TD)/i.test(text) || /回\s*(R|T|TD)\s*(退订|拒收)/i.test(text);

@@ -226,10 +226,12 @@ describe('credentials end to end', () => {
       .create({ type: 'core.webhookSigning', name: 'n', fields: { secret: '' } })
       .catch((e: unknown) => e);
     expect(bad).toMatchObject({ code: 'BAD_REQUEST' });
+    // A code for the editor, and the field named in the plain message for API clients.
+    expect(bad).toMatchObject({ detail: { key: 'credentials.invalidFields' } });
     expect((bad as Error).message).toMatch(/secret: 请填写密钥/);
     await expect(admin.credentials.create({ type: 'nope.nothing', name: 'n', fields: {} })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
-      message: expect.stringContaining('unknownType'),
+      detail: { key: 'credentials.unknownType', params: { type: 'nope.nothing' } },
     });
     const created = await admin.credentials.create({ type: 'core.webhookSigning', name: 'n', fields: { secret: 's' } });
     await operator.journeys.create({ name: '用它', graph: hookJourney(created.id) });

@@ -3,6 +3,9 @@
 // `reader`, the API through `list` (secret fields answered as `{ set: true }`).
 import { randomUUID } from 'node:crypto';
 import {
+  type ApiErrorDetail,
+  apiErrorDetail,
+  apiErrorText,
   CredentialError,
   type CredentialReader,
   type CredentialType,
@@ -19,10 +22,11 @@ import { type CredentialKeys, credentialKeysFor } from './keys.ts';
 export class CredentialInputError extends Error {
   constructor(
     readonly code: 'unknownType' | 'invalidFields' | 'notFound' | 'inUse',
-    message: string,
+    readonly detail: ApiErrorDetail,
     readonly issues: Array<{ path: string; message: string }> = [],
   ) {
-    super(message);
+    // The English words, with the fields named, for the log and API clients.
+    super([apiErrorText(detail)?.en ?? detail.key, ...issues.map((i) => `${i.path}: ${i.message}`)].join('; '));
     this.name = 'CredentialInputError';
   }
 }
@@ -61,11 +65,7 @@ function parseFields(type: CredentialType, fields: Record<string, unknown>): Rec
   const parsed = type.schema.safeParse(fields);
   if (parsed.success) return parsed.data as Record<string, unknown>;
   const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-  throw new CredentialInputError(
-    'invalidFields',
-    `凭据字段无效 invalid credential fields: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-    issues,
-  );
+  throw new CredentialInputError('invalidFields', apiErrorDetail('credentials.invalidFields'), issues);
 }
 
 type Row = { id: string; type: string; payload: string; keyId: string };
@@ -150,7 +150,8 @@ export function createCredentialStore(db: Database, env: Readonly<Record<string,
 
     async get(registry: NodeRegistry, id: string): Promise<CredentialSummary> {
       const row = await db.prisma.credential.findUnique({ where: { id } });
-      if (!row) throw new CredentialInputError('notFound', `凭据 ${id} 不存在 credential ${id} not found`);
+      if (!row)
+        throw new CredentialInputError('notFound', apiErrorDetail('common.notFound', { what: 'credential', id }));
       return summarize(row, credentialTypesOf(registry));
     },
 
@@ -162,11 +163,9 @@ export function createCredentialStore(db: Database, env: Readonly<Record<string,
       const types = credentialTypesOf(registry);
       const type = types.get(input.type);
       if (!type) {
-        throw new CredentialInputError(
-          'unknownType',
-          `未知的凭据类型 ${input.type} unknown credential type ${input.type}`,
-          [{ path: 'type', message: `unknown credential type ${input.type}` }],
-        );
+        throw new CredentialInputError('unknownType', apiErrorDetail('credentials.unknownType', { type: input.type }), [
+          { path: 'type', message: `unknown credential type ${input.type}` },
+        ]);
       }
       const values = parseFields(type, input.fields);
       const id = `cred_${randomUUID()}`;
@@ -197,12 +196,16 @@ export function createCredentialStore(db: Database, env: Readonly<Record<string,
     ): Promise<{ credential: CredentialSummary; changedFields: string[] }> {
       const types = credentialTypesOf(registry);
       const row = await db.prisma.credential.findUnique({ where: { id: input.id } });
-      if (!row) throw new CredentialInputError('notFound', `凭据 ${input.id} 不存在 credential ${input.id} not found`);
+      if (!row)
+        throw new CredentialInputError(
+          'notFound',
+          apiErrorDetail('common.notFound', { what: 'credential', id: input.id }),
+        );
       const type = types.get(row.type);
       if (!type) {
         throw new CredentialInputError(
           'unknownType',
-          `凭据类型 ${row.type} 未安装 credential type ${row.type} is not installed`,
+          apiErrorDetail('credentials.typeNotInstalled', { type: row.type }),
         );
       }
       let changedFields: string[] = [];
@@ -247,7 +250,8 @@ export function createCredentialStore(db: Database, env: Readonly<Record<string,
     /** Deletes a credential no draft or live version refers to (those would fail at run time). */
     async delete(id: string): Promise<{ id: string; type: string; name: string }> {
       const row = await db.prisma.credential.findUnique({ where: { id } });
-      if (!row) throw new CredentialInputError('notFound', `凭据 ${id} 不存在 credential ${id} not found`);
+      if (!row)
+        throw new CredentialInputError('notFound', apiErrorDetail('common.notFound', { what: 'credential', id }));
       const journeys = await db.prisma.journey.findMany({
         where: { status: { not: 'archived' } },
         select: { name: true, draft: true, liveVersionId: true },
@@ -264,10 +268,7 @@ export function createCredentialStore(db: Database, env: Readonly<Record<string,
       const users = journeys.filter((j) => j.draft.includes(id) || (j.liveVersionId && liveUsing.has(j.liveVersionId)));
       if (users.length) {
         const names = users.map((j) => `「${j.name}」`).join('、');
-        throw new CredentialInputError(
-          'inUse',
-          `凭据仍被旅程 ${names} 使用，请先在旅程中更换 / credential is still used by journey(s) ${names}`,
-        );
+        throw new CredentialInputError('inUse', apiErrorDetail('credentials.inUse', { journeys: names }));
       }
       await db.prisma.credential.delete({ where: { id } });
       return { id: row.id, type: row.type, name: row.name };

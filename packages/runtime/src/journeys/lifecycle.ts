@@ -1,3 +1,4 @@
+import { type ApiErrorDetail, apiErrorDetail, CodedError } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
 
 /**
@@ -23,27 +24,24 @@ import type { Database } from '../db/database.ts';
 export type JourneyStatus = 'draft' | 'live' | 'paused' | 'stopped' | 'archived';
 
 /** An operator asked for a change the journey's state does not allow (answered as 404 / 412). */
-export class JourneyStateError extends Error {
+export class JourneyStateError extends CodedError {
   constructor(
-    message: string,
+    detail: ApiErrorDetail,
     readonly code: 'NOT_FOUND' | 'PRECONDITION_FAILED',
   ) {
-    super(message);
+    super(code, detail);
     this.name = 'JourneyStateError';
   }
 }
 
 async function load(db: Database, id: string) {
   const journey = await db.prisma.journey.findUnique({ where: { id } });
-  if (!journey) throw new JourneyStateError(`旅程不存在 Journey not found: ${id}`, 'NOT_FOUND');
+  if (!journey) throw new JourneyStateError(apiErrorDetail('common.notFound', { what: 'journey', id }), 'NOT_FOUND');
   return journey;
 }
 
 function refuse(status: string, to: string): never {
-  throw new JourneyStateError(
-    `旅程状态为 ${status}，不能变为 ${to} Journey is ${status}, cannot become ${to}`,
-    'PRECONDITION_FAILED',
-  );
+  throw new JourneyStateError(apiErrorDetail('journey.badStatus', { status, to }), 'PRECONDITION_FAILED');
 }
 
 /** Moves a journey from one of `from` to `to` (no customer is touched); returns the new status. */
@@ -51,7 +49,7 @@ export async function changeStatus(db: Database, id: string, from: JourneyStatus
   const journey = await load(db, id);
   if (!from.includes(journey.status as JourneyStatus)) refuse(journey.status, to);
   if (to === 'live' && !journey.liveVersionId) {
-    throw new JourneyStateError('旅程尚未发布 Journey was never published', 'PRECONDITION_FAILED');
+    throw new JourneyStateError(apiErrorDetail('journey.neverPublished'), 'PRECONDITION_FAILED');
   }
   await db.prisma.journey.update({ where: { id }, data: { status: to } });
   return { id, status: to };

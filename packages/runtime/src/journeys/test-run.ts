@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type JourneyGraph, type NodeRegistry, OptionalPhoneSchema, validateGraph } from '@siyu/shared';
-import { TRPCError } from '@trpc/server';
+import { codedError, type JourneyGraph, type NodeRegistry, OptionalPhoneSchema, validateGraph } from '@siyu/shared';
 import { z } from 'zod';
 import { type Database, openDatabase } from '../db/database.ts';
 import { type Clock, type JourneyEngine, ManualClock, type TimelineEntry } from '../engine/api.ts';
@@ -78,22 +77,20 @@ export interface TestRunDeps {
  */
 export async function runTestJourney(ctx: TestRunDeps, input: TestRunInput): Promise<TestRunResult> {
   const journey = await ctx.db.prisma.journey.findUnique({ where: { id: input.journeyId } });
-  if (!journey) throw new TRPCError({ code: 'NOT_FOUND', message: `旅程 Journey ${input.journeyId} 不存在 not found` });
+  if (!journey) throw codedError('NOT_FOUND', 'common.notFound', { what: 'journey', id: input.journeyId });
   let graphJson = journey.draft;
   if (input.source === 'live') {
     const live = journey.liveVersionId
       ? await ctx.db.prisma.journeyVersion.findUnique({ where: { id: journey.liveVersionId } })
       : null;
-    if (!live)
-      throw new TRPCError({ code: 'PRECONDITION_FAILED', message: '旅程尚未发布 Journey was never published' });
+    if (!live) throw codedError('PRECONDITION_FAILED', 'journey.neverPublished');
     graphJson = live.graph;
   }
   const problems = validateGraph(JSON.parse(graphJson) as JourneyGraph, ctx.registry);
   if (problems.length > 0) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `旅程有问题，无法试运行 The journey has problems: ${problems.map((p) => p.message.en).join('; ')}`,
-    });
+    const error = codedError('BAD_REQUEST', 'journey.hasProblems', { count: problems.length });
+    error.message = `${error.message}: ${problems.map((p) => p.message.en).join('; ')}`;
+    throw error;
   }
   const dir = mkdtempSync(join(tmpdir(), 'siyu-testrun-'));
   const sim = await openDatabase(join(dir, 'sim.db'));
@@ -134,10 +131,7 @@ export async function runTestJourney(ctx: TestRunDeps, input: TestRunInput): Pro
     });
     const outcome = await engine.enroll(journey.id, customerId);
     if (outcome.status !== 'enrolled') {
-      throw new TRPCError({
-        code: 'PRECONDITION_FAILED',
-        message: `测试客户未能进入 test customer not enrolled: ${outcome.reason}`,
-      });
+      throw codedError('PRECONDITION_FAILED', 'journey.testCustomerNotEnrolled', { reason: outcome.reason });
     }
     const pending = [...input.events].sort((a, b) => a.afterMs - b.afterMs);
     const end = start + input.maxDurationMs;

@@ -15,7 +15,10 @@ describe('reports.promoteWinner', () => {
     // b converts 1 of 4, a 3 of 5: only a, the variant ahead, can be promoted.
     await expect(
       op.reports.promoteWinner({ journeyId: 'j-ab', nodeId: 'split', variantId: 'b' }),
-    ).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringContaining('b is not ahead (a is)') });
+    ).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      message: expect.stringContaining('Variant "b" is not ahead ("a" is)'),
+    });
     const result = await op.reports.promoteWinner({ journeyId: 'j-ab', nodeId: 'split', variantId: 'a' });
     expect(result.version).toBe(2);
     const journey = await op.journeys.get({ id: 'j-ab' });
@@ -44,7 +47,7 @@ describe('reports.promoteWinner', () => {
       op.reports.promoteWinner({ journeyId: 'j-ab', nodeId: 'split', variantId: 'zz' }),
     ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
-      message: expect.stringContaining('no variant zz'),
+      message: expect.stringContaining('no variant "zz"'),
     });
     await expect(op.reports.promoteWinner({ journeyId: 'j-ab', nodeId: 'exit', variantId: 'a' })).rejects.toMatchObject(
       {

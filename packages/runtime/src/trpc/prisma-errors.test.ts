@@ -11,7 +11,11 @@ describe('callerErrorFromPrisma', () => {
         .catch((e: unknown) => e);
       const mapped = callerErrorFromPrisma(error);
       expect(mapped?.code).toBe('CONFLICT');
-      expect(mapped?.message).toBe('Operator (username) 已存在 already exists');
+      expect(mapped?.message).toBe('Operator (username) already exists');
+      expect((mapped as { detail?: unknown }).detail).toEqual({
+        key: 'record.exists',
+        params: { what: 'Operator', fields: 'username' },
+      });
     } finally {
       await h.close();
     }

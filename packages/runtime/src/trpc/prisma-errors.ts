@@ -1,4 +1,5 @@
-import { TRPCError } from '@trpc/server';
+import type { TRPCError } from '@trpc/server';
+import { apiError } from './api-error.ts';
 
 /**
  * Prisma's errors that mean the caller named something that is not there (P2025: update/delete of
@@ -18,14 +19,13 @@ export function callerErrorFromPrisma(cause: unknown): TRPCError | undefined {
     return undefined;
   const { code, meta } = cause as { code?: string; meta?: PrismaErrorMeta };
   const what = meta?.modelName ?? 'record';
-  if (code === 'P2025') return new TRPCError({ code: 'NOT_FOUND', message: `${what} 不存在 not found`, cause });
-  if (code === 'P2003')
-    return new TRPCError({ code: 'BAD_REQUEST', message: `引用的记录不存在 ${what} refers to a missing row`, cause });
+  if (code === 'P2025') return apiError('NOT_FOUND', 'record.notFound', { what }, cause);
+  if (code === 'P2003') return apiError('BAD_REQUEST', 'record.missingReference', { what }, cause);
   if (code === 'P2002') {
     // The field(s) that must be unique, so the caller knows which value to change.
     const fields = meta?.target ?? meta?.driverAdapterError?.cause?.constraint?.fields;
-    const which = Array.isArray(fields) && fields.length ? ` (${fields.join(', ')})` : '';
-    return new TRPCError({ code: 'CONFLICT', message: `${what}${which} 已存在 already exists`, cause });
+    const which = Array.isArray(fields) ? fields.join(', ') : '';
+    return apiError('CONFLICT', 'record.exists', { what, fields: which }, cause);
   }
   return undefined;
 }

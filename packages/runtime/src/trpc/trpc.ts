@@ -1,9 +1,20 @@
-import { formatPath, MAX_JSON_DEPTH, nestsDeeperThan } from '@siyu/shared';
+import {
+  type ApiErrorDetail,
+  apiErrorDetail,
+  apiErrorText,
+  CodedError,
+  formatPath,
+  type LocalizedText,
+  zodIssueText,
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+} from '@siyu/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { retryAfterOf } from '../auth/login-throttle.ts';
 import type { ApiScope, Role } from '../auth/roles.ts';
 import { roleAllows } from '../auth/roles.ts';
+import { ApiError, apiError, apiErrorDetailFrom, englishOf } from './api-error.ts';
 import type { Context } from './context.ts';
 import { callerErrorFromPrisma } from './prisma-errors.ts';
 
@@ -28,17 +39,34 @@ const t = initTRPC
       const cause = error.cause;
       const issues =
         cause instanceof ZodError
-          ? cause.issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
+          ? cause.issues.map((i) => ({ path: formatPath(i.path), message: i.message, text: issueText(i) }))
           : undefined;
       const requestId = ctx?.requestId;
       const { stack: _stack, ...data } = shape.data;
-      const message =
+      // The code and parameters of the error (the editor words them in the operator's language);
+      // the English words stay the plain message for API clients.
+      const detail =
         error.code === 'INTERNAL_SERVER_ERROR'
-          ? `服务器内部错误 internal error${requestId ? ` (request ${requestId})` : ''}`
-          : shape.message;
-      return { ...shape, message, data: { ...data, issues, requestId, retryAfterSeconds: retryAfterOf(error.cause) } };
+          ? apiErrorDetail('common.internal', { requestId: requestId ?? '' })
+          : apiErrorDetailFrom(error);
+      const message = error.code === 'INTERNAL_SERVER_ERROR' && detail ? englishOf(detail) : shape.message;
+      return {
+        ...shape,
+        message,
+        data: { ...data, error: detail, issues, requestId, retryAfterSeconds: retryAfterOf(error.cause) },
+      };
     },
   });
+
+/**
+ * An input issue in plain words in both languages (the editor shows the operator's): a coded
+ * refusal put on a field (`params.apiError`), else zod's issue worded by `zodIssueText`.
+ */
+function issueText(issue: ZodError['issues'][number]): LocalizedText {
+  const coded =
+    issue.code === 'custom' ? (issue.params as { apiError?: ApiErrorDetail } | undefined)?.apiError : undefined;
+  return (coded && apiErrorText(coded)) || zodIssueText(issue);
+}
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -52,6 +80,7 @@ const engineErrors = t.middleware(async ({ next }) => {
   const result = await next();
   const cause = result.ok ? undefined : result.error.cause;
   if (!cause) return result;
+  if (cause instanceof CodedError) throw new ApiError(cause.status, cause.detail, cause);
   if (CALLER_ERRORS.has(cause.name)) throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
   const prisma = callerErrorFromPrisma(cause);
   if (prisma) throw prisma;
@@ -73,10 +102,7 @@ const inputDepth = t.middleware(async ({ getRawInput, next }) => {
     return next();
   }
   if (nestsDeeperThan(raw, MAX_INPUT_DEPTH)) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `输入嵌套超过 ${MAX_INPUT_DEPTH} 层 input nests deeper than ${MAX_INPUT_DEPTH} levels`,
-    });
+    throw apiError('BAD_REQUEST', 'common.inputTooDeep', { max: MAX_INPUT_DEPTH });
   }
   return next();
 });
@@ -86,12 +112,12 @@ export const publicProcedure = t.procedure.use(engineErrors).use(inputDepth);
 function requireRole(role: Role) {
   return t.middleware(({ ctx, next }) => {
     const p = ctx.principal;
-    if (!p) throw new TRPCError({ code: 'UNAUTHORIZED', message: '请先登录 Please sign in' });
+    if (!p) throw apiError('UNAUTHORIZED', 'auth.signInRequired');
     if (p.kind !== 'operator') {
-      throw new TRPCError({ code: 'FORBIDDEN', message: 'API 密钥不能调用此接口 API keys cannot call this procedure' });
+      throw apiError('FORBIDDEN', 'auth.apiKeyNotAllowed');
     }
     if (!roleAllows(p.role, role)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: `需要 ${role} 角色 Needs the ${role} role` });
+      throw apiError('FORBIDDEN', 'auth.roleRequired', { role });
     }
     return next({ ctx: { ...ctx, operator: p } });
   });
@@ -105,18 +131,18 @@ export const adminProcedure = publicProcedure.use(requireRole('admin'));
 export function ingestProcedure(scope: ApiScope) {
   return publicProcedure.use(({ ctx, next }) => {
     const p = ctx.principal;
-    if (!p)
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: '请先登录或提供 API 密钥 Sign in or send an API key' });
+    if (!p) throw apiError('UNAUTHORIZED', 'auth.signInOrKey');
     if (p.kind === 'apiKey' && !p.scopes.includes(scope)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: `API 密钥缺少权限 ${scope} Key lacks scope ${scope}` });
+      throw apiError('FORBIDDEN', 'auth.keyLacksScope', { scope });
     }
     if (p.kind === 'operator' && !roleAllows(p.role, 'operator')) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: '需要 operator 角色 Needs the operator role' });
+      throw apiError('FORBIDDEN', 'auth.roleRequired', { role: 'operator' });
     }
     return next({ ctx: { ...ctx, actor: p.kind === 'operator' ? p.username : `key:${p.name}` } });
   });
 }
 
+/** `what` names a thing of API_ERROR_MESSAGES's list (journey, version, channel…). */
 export function notFound(what: string, id: string): TRPCError {
-  return new TRPCError({ code: 'NOT_FOUND', message: `${what} ${id} 不存在 not found` });
+  return apiError('NOT_FOUND', 'common.notFound', { what, id });
 }

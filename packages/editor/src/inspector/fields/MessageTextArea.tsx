@@ -3,9 +3,10 @@ import { useLocale } from '../../app/i18n.ts';
 import type { FieldProps } from './field-props.ts';
 
 /**
- * A message text: SMS texts show length and parts (with the signature) and warn without an opt-out
- * hint; both list their variables. The counting and the opt-out rule are @siyu/nodes-sms's own, so
- * the hint here agrees with the error the node's schema gives a marketing SMS.
+ * A message text: SMS texts show length and parts (with the signature); both list their variables.
+ * The counting and the opt-out rule are @siyu/nodes-sms's own. The rule is said once: a marketing
+ * SMS without opt-out text gets the node's validation error under the field (UNSUBSCRIBE_RULE's
+ * words); here a marketing SMS that has it is ticked, and a notice SMS (no rule) says nothing.
  */
 export function MessageTextArea(props: FieldProps & { widget: string }) {
   const { tr } = useLocale();
@@ -32,9 +33,9 @@ export function MessageTextArea(props: FieldProps & { widget: string }) {
               `${SMS_SINGLE_LIMIT} single, ${SMS_PART_LENGTH} per part`,
             )}
           </span>
-          {!hasUnsubscribeText(text) && (
-            <span className="warn">
-              {tr('缺少退订提示（如“拒收请回复R”或“回T退订”）', 'No opt-out hint (e.g. "拒收请回复R" or "回T退订")')}
+          {props.context.kind === 'marketing' && hasUnsubscribeText(text) && (
+            <span className="ok" data-testid="sms-opt-out-ok">
+              {tr('✓ 已写明退订方式', '✓ Says how to opt out')}
             </span>
           )}
         </div>

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { FilterSchema } from '@siyu/shared';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { previewSegment } from '../../audiences/segments.ts';
 import { thenAudit } from '../../audit/record.ts';
 import { importCustomers } from '../../import/import-customers.ts';
 import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+import { apiError } from '../api-error.ts';
 
 const Id = z.string().min(1).max(100);
 /** 50 MB of base64 ≈ 37 MB file: more than a 100,000-row export. */
@@ -25,8 +25,7 @@ export const audiencesRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const bytes = Buffer.from(input.contentBase64, 'base64');
-      if (bytes.length === 0)
-        throw new TRPCError({ code: 'BAD_REQUEST', message: 'contentBase64: 文件为空 file is empty' });
+      if (bytes.length === 0) throw apiError('BAD_REQUEST', 'import.fileEmpty');
       return importCustomers(ctx.db, bytes, {
         fileName: input.fileName,
         mode: input.mode,
@@ -67,7 +66,7 @@ export const audiencesRouter = router({
 
   getSegment: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
     const s = await ctx.db.prisma.segment.findUnique({ where: { id: input.id } });
-    if (!s) throw notFound('分群 Segment', input.id);
+    if (!s) throw notFound('segment', input.id);
     const filter = FilterSchema.parse(JSON.parse(s.filter));
     return { ...s, filter, preview: previewSegment(ctx.db, filter, ctx.clock.now()) };
   }),
@@ -85,7 +84,7 @@ export const audiencesRouter = router({
       const data = { name: input.name, description: input.description, filter: JSON.stringify(input.filter) };
       if (input.id) {
         const existing = await ctx.db.prisma.segment.findUnique({ where: { id: input.id } });
-        if (!existing) throw notFound('分群 Segment', input.id);
+        if (!existing) throw notFound('segment', input.id);
         return ctx.db.prisma.segment.update({ where: { id: input.id }, data });
       }
       return ctx.db.prisma.segment.create({

@@ -1,10 +1,10 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { createLoginThrottle, LoginThrottledError } from '../../auth/login-throttle.ts';
 import { hashPassword, verifyPassword } from '../../auth/password.ts';
 import { login, logout } from '../../auth/sessions.ts';
 import { hashToken } from '../../auth/tokens.ts';
 import { publicProcedure, router, viewerProcedure } from '../trpc.ts';
+import { apiError } from '../api-error.ts';
 
 /** Sign in/out; `me` says who is signed in (null when nobody is). */
 export const authRouter = router({
@@ -17,11 +17,10 @@ export const authRouter = router({
       } catch (error) {
         if (!(error instanceof LoginThrottledError)) throw error;
         ctx.setResponseHeader?.('Retry-After', String(error.retryAfterSeconds));
-        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });
+        throw apiError('TOO_MANY_REQUESTS', 'auth.throttled', { seconds: error.retryAfterSeconds }, error);
       }
       const result = await login(ctx.db, input.username, input.password);
-      if (!result)
-        throw new TRPCError({ code: 'UNAUTHORIZED', message: '用户名或密码错误 Wrong username or password' });
+      if (!result) throw apiError('UNAUTHORIZED', 'auth.wrongPassword');
       await throttle.succeeded(input.username, ctx.requestIp);
       ctx.setSessionCookie(result.token, result.expiresAt);
       // The token travels only in the HttpOnly cookie, out of reach of page scripts.
@@ -45,7 +44,7 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => {
       const operator = await ctx.db.prisma.operator.findUniqueOrThrow({ where: { id: ctx.operator.id } });
       if (!(await verifyPassword(input.current, operator.passwordHash))) {
-        throw new TRPCError({ code: 'BAD_REQUEST', message: 'current: 当前密码错误 current password is wrong' });
+        throw apiError('BAD_REQUEST', 'auth.currentPasswordWrong');
       }
       await ctx.db.prisma.operator.update({
         where: { id: operator.id },

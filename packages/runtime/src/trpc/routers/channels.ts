@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { HttpUrlSchema } from '@siyu/shared';
+import { type ApiErrorDetail, apiErrorDetail, HttpUrlSchema } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+import { englishOf } from '../api-error.ts';
 
 const Id = z.string().min(1).max(100);
 const ChannelKind = z.enum(['liveCode', 'packageCard', 'smsLink', 'storePoster']);
@@ -44,14 +45,16 @@ async function refuseTakenCodes(ctx: Context, codes: Array<{ code?: string }>, p
     ),
   );
   const seen = new Set<string>();
-  const issues: Array<{ code: 'custom'; path: PropertyKey[]; message: string }> = [];
+  const issues: Array<{ code: 'custom'; path: PropertyKey[]; message: string; params: { apiError: ApiErrorDetail } }> =
+    [];
   codes.forEach((c, i) => {
     if (c.code === undefined) return;
     if (taken.has(c.code) || seen.has(c.code)) {
       issues.push({
         code: 'custom',
         path: path(i),
-        message: `渠道码 ${c.code} 已被使用 / code ${c.code} is already in use`,
+        message: englishOf(apiErrorDetail('channels.codeTaken', { code: c.code })),
+        params: { apiError: apiErrorDetail('channels.codeTaken', { code: c.code }) },
       });
     }
     seen.add(c.code);
@@ -86,7 +89,7 @@ export const channelsRouter = router({
       where: { id: input.id },
       include: { codes: { orderBy: CODE_ORDER } },
     });
-    if (!channel) throw notFound('渠道 Channel', input.id);
+    if (!channel) throw notFound('channel', input.id);
     return {
       ...channel,
       codes: channel.codes.map((c) => ({ ...c, trackedUrl: `${ctx.publicUrl}/r/${c.code}` })),
@@ -125,7 +128,7 @@ export const channelsRouter = router({
 
   addCode: operatorProcedure.input(CodeInput.extend({ channelId: Id })).mutation(async ({ ctx, input }) => {
     const channel = await ctx.db.prisma.channel.findUnique({ where: { id: input.channelId } });
-    if (!channel) throw notFound('渠道 Channel', input.channelId);
+    if (!channel) throw notFound('channel', input.channelId);
     await refuseTakenCodes(ctx, [input], () => ['code']);
     return ctx.db.prisma.entryCode.create({
       data: {
@@ -159,7 +162,7 @@ export const channelsRouter = router({
         where: { channelId: input.channelId },
         orderBy: CODE_ORDER,
       });
-      if (codes.length === 0) throw notFound('渠道 Channel', input.channelId);
+      if (codes.length === 0) throw notFound('channel', input.channelId);
       return Promise.all(
         codes.map(async (c) => {
           const url = `${ctx.publicUrl}/r/${c.code}`;

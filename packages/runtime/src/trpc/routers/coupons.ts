@@ -11,6 +11,7 @@ import { createLogger } from '../../logger.ts';
 import { createCouponsServices } from '../../node-packages/coupons-services.ts';
 import type { Context } from '../context.ts';
 import { ingestProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+import { apiError } from '../api-error.ts';
 
 function couponsOf(ctx: Context): CouponsServerDeps {
   return ctx.coupons ?? createCouponsServices({ db: ctx.db, clock: ctx.clock, logger: createLogger('silent') });
@@ -31,10 +32,7 @@ export const couponsRouter = router({
 
   createStock: operatorProcedure.input(CreateCouponStockSchema).mutation(async ({ ctx, input }) => {
     if (await ctx.db.prisma.couponStock.findUnique({ where: { id: input.id } })) {
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: `券批次 ${input.id} 已存在 coupon stock ${input.id} already exists`,
-      });
+      throw apiError('CONFLICT', 'coupons.stockExists', { id: input.id });
     }
     try {
       return await createCouponStock(couponsOf(ctx), input).then(
@@ -54,13 +52,9 @@ export const couponsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const coupons = couponsOf(ctx);
       const coupon = await coupons.store.findCoupon({ id: input.couponId });
-      if (!coupon)
-        throw new TRPCError({ code: 'NOT_FOUND', message: `优惠券 ${input.couponId} 不存在 coupon not found` });
+      if (!coupon) throw apiError('NOT_FOUND', 'common.notFound', { what: 'coupon', id: input.couponId });
       if (coupon.status === 'expired') {
-        throw new TRPCError({
-          code: 'PRECONDITION_FAILED',
-          message: `优惠券已过期 coupon ${input.couponId} has expired`,
-        });
+        throw apiError('PRECONDITION_FAILED', 'coupons.expired', { id: input.couponId });
       }
       const alreadyUsed = coupon.status === 'used';
       const event = await redeemCoupon(coupons, {

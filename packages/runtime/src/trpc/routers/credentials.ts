@@ -1,4 +1,4 @@
-import { TRPCError } from '@trpc/server';
+import { ApiError } from '../api-error.ts';
 import { ZodError, z } from 'zod';
 import { type AuditAction, recordAudit } from '../../audit/record.ts';
 import { CredentialInputError, createCredentialStore, credentialTypesOf } from '../../credentials/store.ts';
@@ -37,14 +37,17 @@ async function answering<T>(work: Promise<T>): Promise<T> {
     return await work;
   } catch (error) {
     if (error instanceof CredentialInputError) {
-      throw new TRPCError({
-        code: error.code === 'notFound' ? 'NOT_FOUND' : error.code === 'inUse' ? 'CONFLICT' : 'BAD_REQUEST',
-        message: `[${error.code}] ${error.message}`,
+      const answer = new ApiError(
+        error.code === 'notFound' ? 'NOT_FOUND' : error.code === 'inUse' ? 'CONFLICT' : 'BAD_REQUEST',
+        error.detail,
         // A ZodError cause: the error formatter lists the issues with the field each names.
-        cause: new ZodError(
+        new ZodError(
           error.issues.map((i) => ({ code: 'custom' as const, path: [i.path], message: i.message, input: undefined })),
         ),
-      });
+      );
+      // The plain message names the fields too (the editor shows them by the issues).
+      answer.message = error.message;
+      throw answer;
     }
     throw error;
   }

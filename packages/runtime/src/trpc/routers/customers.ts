@@ -1,9 +1,9 @@
 import { normalizePhone } from '@siyu/shared';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
 import { eraseCustomer } from '../../customers/erase-customer.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+import { apiError } from '../api-error.ts';
 
 const Id = z.string().min(1).max(100);
 const Tag = z.string().trim().min(1).max(50);
@@ -143,7 +143,7 @@ export const customersRouter = router({
         },
       },
     });
-    if (!c) throw notFound('客户 Customer', input.id);
+    if (!c) throw notFound('customer', input.id);
     const addresses = c.identities.map((i) => i.value);
     const optOuts = await ctx.db.prisma.optOut.findMany({
       where: { OR: [{ customerId: c.id }, { address: { in: addresses } }] },
@@ -194,8 +194,8 @@ export const customersRouter = router({
     .input(z.object({ id: Id, add: z.array(Tag).max(50).default([]), remove: z.array(Tag).max(50).default([]) }))
     .mutation(async ({ ctx, input }) => {
       const c = await ctx.db.prisma.customer.findUnique({ where: { id: input.id } });
-      if (!c) throw notFound('客户 Customer', input.id);
-      if (c.erasedAt) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: '客户已删除 Customer was erased' });
+      if (!c) throw notFound('customer', input.id);
+      if (c.erasedAt) throw apiError('PRECONDITION_FAILED', 'customer.erased');
       await ctx.db.prisma.$transaction([
         ctx.db.prisma.customerTag.deleteMany({ where: { customerId: input.id, tag: { in: input.remove } } }),
         ...input.add.map((tag) =>
@@ -224,7 +224,7 @@ export const customersRouter = router({
       const kind = input.channel === 'sms' ? 'phone' : 'wecomExternalUserId';
       const identity = await ctx.db.prisma.customerIdentity.findFirst({ where: { customerId: input.id, kind } });
       if (!identity) {
-        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: `客户没有 ${kind} customer has no ${kind}` });
+        throw apiError('PRECONDITION_FAILED', 'customer.noIdentity', { kind });
       }
       const key = { channel_address: { channel: input.channel, address: identity.value } };
       if (input.optedOut) {
@@ -242,7 +242,7 @@ export const customersRouter = router({
   /** GDPR-style erase: identities, attributes, tags and message contents removed; counts kept. */
   erase: operatorProcedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => {
     const result = eraseCustomer(ctx.db, input.id, ctx.clock.now());
-    if (!result) throw notFound('客户 Customer', input.id);
+    if (!result) throw notFound('customer', input.id);
     return thenAudit(ctx, 'customer.erase', { type: 'customer', id: input.id })(result);
   }),
 });

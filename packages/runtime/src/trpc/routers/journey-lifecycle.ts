@@ -6,25 +6,25 @@ import { recordAudit, thenAudit } from '../../audit/record.ts';
 import { changeStatus, JourneyStateError, restoreJourney, stopJourney } from '../../journeys/lifecycle.ts';
 import { publishDraft } from '../../journeys/publish.ts';
 import { notFound, operatorProcedure } from '../trpc.ts';
+import { apiError } from '../api-error.ts';
 
 const Id = z.string().min(1).max(100);
 
 /** The domain's "not in a state for that" as the API's 404 / 412. */
 function answered<T>(promise: Promise<T>): Promise<T> {
   return promise.catch((error: unknown) => {
-    if (error instanceof JourneyStateError) throw new TRPCError({ code: error.code, message: error.message });
+    if (error instanceof JourneyStateError)
+      throw new TRPCError({ code: error.code, message: error.message, cause: error });
     throw error;
   });
 }
 
 /** Refuses a publish whose graph has problems, naming them (shared by publish and rollback). */
 export function publishRefused(problems: { nodeId?: string; message: { en: string } }[]): TRPCError {
-  return new TRPCError({
-    code: 'BAD_REQUEST',
-    message: `旅程有 ${problems.length} 个问题，无法发布 The journey has ${problems.length} problem(s): ${problems
-      .map((p) => `${p.nodeId ?? ''} ${p.message.en}`.trim())
-      .join('; ')}`,
-  });
+  const error = apiError('BAD_REQUEST', 'journey.hasProblems', { count: problems.length });
+  // API clients read which problems in the plain message; the editor shows them in its problems panel.
+  error.message = `${error.message}: ${problems.map((p) => `${p.nodeId ?? ''} ${p.message.en}`.trim()).join('; ')}`;
+  return error;
 }
 
 /**
@@ -82,7 +82,7 @@ export const journeyLifecycleProcedures = {
     .input(z.object({ id: Id, name: z.string().trim().min(1).max(100).optional() }))
     .mutation(async ({ ctx, input }) => {
       const source = await ctx.db.prisma.journey.findUnique({ where: { id: input.id } });
-      if (!source) throw notFound('旅程 Journey', input.id);
+      if (!source) throw notFound('journey', input.id);
       const copy = await ctx.db.prisma.journey.create({
         data: {
           id: `j_${randomUUID()}`,
@@ -113,15 +113,15 @@ export const journeyLifecycleProcedures = {
     )
     .mutation(async ({ ctx, input }) => {
       const journey = await ctx.db.prisma.journey.findUnique({ where: { id: input.id } });
-      if (!journey) throw notFound('旅程 Journey', input.id);
+      if (!journey) throw notFound('journey', input.id);
       if (journey.status === 'archived') {
-        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: '旅程已归档 Journey is archived' });
+        throw apiError('PRECONDITION_FAILED', 'journey.archived');
       }
       if (input.expectedRevision !== undefined && input.expectedRevision !== journey.draftRevision) {
-        throw new TRPCError({ code: 'CONFLICT', message: '草稿已被修改 The draft changed since you loaded it' });
+        throw apiError('CONFLICT', 'journey.draftChanged');
       }
       const old = await ctx.db.prisma.journeyVersion.findFirst({ where: { id: input.versionId, journeyId: input.id } });
-      if (!old) throw notFound('版本 Version', input.versionId);
+      if (!old) throw notFound('version', input.versionId);
       const result = await publishDraft(ctx.db, ctx.registry, input.id, {
         by: ctx.operator.username,
         note: input.note,

@@ -12,6 +12,7 @@ import { publishProblems } from '../../journeys/reference-problems.ts';
 import { applyPicks, isTemplate, TEMPLATE_CREATOR, templateNeeds } from '../../journeys/templates.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 import { journeyLifecycleProcedures, publishRefused } from './journey-lifecycle.ts';
+import { apiError } from '../api-error.ts';
 
 const Id = z.string().min(1).max(100);
 const JourneyStatus = z.enum(['draft', 'live', 'paused', 'stopped', 'archived']);
@@ -21,7 +22,7 @@ const emptyGraph = (): JourneyGraph => JourneyGraphSchema.parse({ nodes: [], edg
 
 async function loadJourney(db: Database, id: string) {
   const journey = await db.prisma.journey.findUnique({ where: { id } });
-  if (!journey) throw notFound('旅程 Journey', id);
+  if (!journey) throw notFound('journey', id);
   return journey;
 }
 
@@ -133,7 +134,7 @@ export const journeysRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const template = await loadJourney(ctx.db, input.id);
-      if (!isTemplate(template)) throw notFound('模板 Template', input.id);
+      if (!isTemplate(template)) throw notFound('template', input.id);
       const draft = migrateGraphLeniently(present(template).draft, ctx.registry);
       const picked = applyPicks(draft, await templateNeeds(ctx.db, ctx.registry, draft), input.picks);
       if (!picked.ok) throw new TRPCError({ code: 'BAD_REQUEST', message: picked.message });
@@ -208,12 +209,9 @@ export const journeysRouter = router({
       if (result.count === 0) {
         const current = await loadJourney(ctx.db, input.id);
         if (current.status === 'archived') {
-          throw new TRPCError({ code: 'PRECONDITION_FAILED', message: '旅程已归档 Journey is archived' });
+          throw apiError('PRECONDITION_FAILED', 'journey.archived');
         }
-        throw new TRPCError({
-          code: 'CONFLICT',
-          message: `草稿已被他人修改（当前版本 ${current.draftRevision}），请刷新后再保存 The draft was changed by someone else (revision ${current.draftRevision}); reload before saving`,
-        });
+        throw apiError('CONFLICT', 'journey.draftChangedTo', { revision: current.draftRevision });
       }
       const changed = before ? journeySettingsChanges(before, input) : {};
       if (Object.keys(changed).length)
@@ -244,10 +242,10 @@ export const journeysRouter = router({
     .mutation(async ({ ctx, input }) => {
       const journey = await loadJourney(ctx.db, input.id);
       if (journey.status === 'archived') {
-        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: '旅程已归档 Journey is archived' });
+        throw apiError('PRECONDITION_FAILED', 'journey.archived');
       }
       if (input.expectedRevision !== undefined && input.expectedRevision !== journey.draftRevision) {
-        throw new TRPCError({ code: 'CONFLICT', message: '草稿已被修改 The draft changed since you loaded it' });
+        throw apiError('CONFLICT', 'journey.draftChanged');
       }
       const result = await publishDraft(ctx.db, ctx.registry, input.id, {
         by: ctx.operator.username,
@@ -271,7 +269,7 @@ export const journeysRouter = router({
 
   getVersion: viewerProcedure.input(z.object({ versionId: Id })).query(async ({ ctx, input }) => {
     const v = await ctx.db.prisma.journeyVersion.findUnique({ where: { id: input.versionId } });
-    if (!v) throw notFound('版本 Version', input.versionId);
+    if (!v) throw notFound('version', input.versionId);
     return { ...v, graph: JSON.parse(v.graph) as JourneyGraph };
   }),
 
@@ -282,7 +280,7 @@ export const journeysRouter = router({
       const load = async (ref: string): Promise<JourneyGraph> => {
         if (ref === 'draft') return present(await loadJourney(ctx.db, input.journeyId)).draft;
         const v = await ctx.db.prisma.journeyVersion.findFirst({ where: { id: ref, journeyId: input.journeyId } });
-        if (!v) throw notFound('版本 Version', ref);
+        if (!v) throw notFound('version', ref);
         return JSON.parse(v.graph) as JourneyGraph;
       };
       return diffGraphs(await load(input.from), await load(input.to));
@@ -298,15 +296,12 @@ export const journeysRouter = router({
       const v = await ctx.db.prisma.journeyVersion.findFirst({
         where: { id: input.toVersionId, journeyId: input.journeyId },
       });
-      if (!v) throw notFound('版本 Version', input.toVersionId);
+      if (!v) throw notFound('version', input.toVersionId);
       const graph = JSON.parse(v.graph) as JourneyGraph;
       const known = new Set(graph.nodes.map((n) => n.id));
       const unknown = Object.entries(input.nodeMapping).filter(([, to]) => !known.has(to));
       if (unknown.length > 0) {
-        throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: `目标版本没有节点 target version has no node: ${unknown.map(([, to]) => to).join(', ')}`,
-        });
+        throw apiError('BAD_REQUEST', 'journey.targetNodeMissing', { nodes: unknown.map(([, to]) => to).join(', ') });
       }
       // Nodes whose id still exists in the target version map to themselves unless told otherwise.
       const mapping = { ...Object.fromEntries([...known].map((id) => [id, id])), ...input.nodeMapping };

@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
 import { createApiKey, revokeApiKey } from '../../auth/api-keys.ts';
@@ -6,6 +5,7 @@ import { hashPassword } from '../../auth/password.ts';
 import { ApiScopeSchema, RoleSchema } from '../../auth/roles.ts';
 import { newOperatorId } from '../../auth/sessions.ts';
 import { adminProcedure, router } from '../trpc.ts';
+import { apiError } from '../api-error.ts';
 
 const Password = z.string().min(8, '密码至少 8 位 at least 8 characters').max(200);
 const publicFields = {
@@ -37,7 +37,7 @@ export const operatorsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       if (await ctx.db.prisma.operator.findUnique({ where: { username: input.username } })) {
-        throw new TRPCError({ code: 'CONFLICT', message: `用户名已存在 username ${input.username} is taken` });
+        throw apiError('CONFLICT', 'operators.usernameTaken', { username: input.username });
       }
       const created = await ctx.db.prisma.operator.create({
         data: {
@@ -64,10 +64,7 @@ export const operatorsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       if (input.id === ctx.operator.id && (input.disabled || (input.role && input.role !== 'admin'))) {
-        throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: '不能停用或降级自己 You cannot disable or demote yourself',
-        });
+        throw apiError('BAD_REQUEST', 'operators.notYourself');
       }
       const updated = await ctx.db.prisma.operator.update({
         where: { id: input.id },

@@ -1,5 +1,4 @@
 import { FilterSchema } from '@siyu/shared';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { forEachSegmentMember } from '../../audiences/segments.ts';
 import { thenAudit } from '../../audit/record.ts';
@@ -11,6 +10,8 @@ import { nodeFailures } from '../../runs/node-failures.ts';
 import { pendingRetries } from '../../runs/pending-retries.ts';
 import type { Context } from '../context.ts';
 import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+import { apiError } from '../api-error.ts';
+import type { ApiErrorKey } from '@siyu/shared';
 
 const Id = z.string().min(1).max(100);
 
@@ -30,15 +31,15 @@ function summarize(outcomes: EnrollOutcome[]) {
  */
 async function requireJourney(ctx: Context, journeyId: string): Promise<void> {
   const journey = await ctx.db.prisma.journey.findUnique({ where: { id: journeyId }, select: { id: true } });
-  if (!journey) throw notFound('旅程 Journey', journeyId);
+  if (!journey) throw notFound('journey', journeyId);
 }
 
-const RETRY_REFUSALS: Record<RetryRefusal, string> = {
-  notFound: '运行不存在 / run not found',
-  notFailedHere: '该运行不是因这一步失败而结束的，无需重试 / this run did not end because of a failed step',
-  journeyNotLive: '旅程未在运行，恢复后再重试 / the journey is not live: resume it, then retry',
-  inJourneyAgain: '客户已重新进入该旅程 / the customer is in this journey again',
-};
+const RETRY_REFUSALS = {
+  notFound: 'runs.retryNotFound',
+  notFailedHere: 'runs.retryNotFailedHere',
+  journeyNotLive: 'runs.retryJourneyNotLive',
+  inJourneyAgain: 'runs.retryInJourneyAgain',
+} as const satisfies Record<RetryRefusal, ApiErrorKey>;
 
 /** Enrolments, test runs on a simulated clock, and instance inspection. */
 export const runsRouter = router({
@@ -84,7 +85,7 @@ export const runsRouter = router({
       let filter = 'filter' in input ? input.filter : undefined;
       if ('segmentId' in input) {
         const segment = await ctx.db.prisma.segment.findUnique({ where: { id: input.segmentId } });
-        if (!segment) throw notFound('分群 Segment', input.segmentId);
+        if (!segment) throw notFound('segment', input.segmentId);
         filter = FilterSchema.parse(JSON.parse(segment.filter));
       }
       const ids: string[] = [];
@@ -176,17 +177,17 @@ export const runsRouter = router({
           },
         )(outcome);
       }
-      throw new TRPCError({
-        code: outcome.reason === 'notFound' ? 'NOT_FOUND' : 'PRECONDITION_FAILED',
-        message: RETRY_REFUSALS[outcome.reason],
-      });
+      throw apiError(
+        outcome.reason === 'notFound' ? 'NOT_FOUND' : 'PRECONDITION_FAILED',
+        RETRY_REFUSALS[outcome.reason],
+      );
     }),
 
   timeline: viewerProcedure
     .input(z.object({ instanceId: z.number().int().positive() }))
     .query(async ({ ctx, input }) => {
       const instance = await ctx.db.prisma.instance.findUnique({ where: { id: input.instanceId } });
-      if (!instance) throw notFound('实例 Instance', String(input.instanceId));
+      if (!instance) throw notFound('instance', String(input.instanceId));
       return {
         instance: { ...instance, snapshot: undefined },
         steps: await ctx.engine.timeline(input.instanceId),
@@ -197,7 +198,7 @@ export const runsRouter = router({
   /** Runs a journey for a made-up test customer on a simulated clock in a scratch database. */
   testRun: operatorProcedure.input(TestRunInputSchema).mutation(async ({ ctx, input }) => {
     if (!ctx.createSimulation) {
-      throw new TRPCError({ code: 'PRECONDITION_FAILED', message: '此服务器不支持试运行 test runs are not available' });
+      throw apiError('PRECONDITION_FAILED', 'journey.testRunsUnavailable');
     }
     return runTestJourney(ctx, input);
   }),

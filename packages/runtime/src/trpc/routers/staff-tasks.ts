@@ -1,7 +1,7 @@
 import { STAFF_TASK_COMPLETED } from '@siyu/nodes-core';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+import { apiError } from '../api-error.ts';
 
 const StatusSchema = z.enum(['open', 'done', 'expired']);
 
@@ -42,14 +42,11 @@ export const staffTasksRouter = router({
   /** The staff member did it: the waiting journey continues by its "done" port. */
   complete: operatorProcedure.input(z.object({ id: z.string().min(1).max(200) })).mutation(async ({ ctx, input }) => {
     const task = await ctx.db.prisma.staffTask.findUnique({ where: { id: input.id } });
-    if (!task) throw new TRPCError({ code: 'NOT_FOUND', message: `员工任务不存在 Staff task ${input.id} not found` });
+    if (!task) throw apiError('NOT_FOUND', 'common.notFound', { what: 'staffTask', id: input.id });
     const now = new Date(ctx.clock.now());
     if (task.status === 'done') return { status: 'done' as const, delivered: 0 };
     if (task.dueAt <= now) {
-      throw new TRPCError({
-        code: 'PRECONDITION_FAILED',
-        message: `任务已于 ${task.dueAt.toISOString()} 过期 Staff task expired at ${task.dueAt.toISOString()}`,
-      });
+      throw apiError('PRECONDITION_FAILED', 'staffTasks.expired', { at: task.dueAt.toISOString() });
     }
     await ctx.db.prisma.staffTask.update({ where: { id: task.id }, data: { status: 'done', doneAt: now } });
     // The event id is the task's, so completing twice (two clicks, a retry) delivers once.

@@ -6,6 +6,7 @@ import { thenAudit } from '../../audit/record.ts';
 import { createWecomAdmin, type WecomAdmin, WecomAdminError } from '../../node-packages/wecom-admin.ts';
 import type { Context } from '../context.ts';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+import { apiError } from '../api-error.ts';
 
 const UserIdSchema = z.string().trim().min(1).max(64);
 
@@ -82,11 +83,10 @@ export const wecomRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       if (adminOf(ctx).mode !== 'sandbox') {
-        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: '仅沙箱模式可用 sandbox mode only' });
+        throw apiError('PRECONDITION_FAILED', 'wecom.sandboxOnly');
       }
       const entry = await ctx.db.prisma.entryCode.findUnique({ where: { code: input.code } });
-      if (!entry)
-        throw new TRPCError({ code: 'NOT_FOUND', message: `入口码 ${input.code} 不存在 entry code not found` });
+      if (!entry) throw apiError('NOT_FOUND', 'common.notFound', { what: 'entryCode', id: input.code });
       const externalUserId = input.externalUserId ?? `wm_sandbox_${randomUUID().slice(0, 12)}`;
       const occurredAt = new Date(ctx.clock.now());
       const base = `sandbox:${externalUserId}:${occurredAt.getTime()}`;
