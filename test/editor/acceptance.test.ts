@@ -265,7 +265,10 @@ describe('acceptance: new contact reception (新客承接)', () => {
       .fill(JSON.stringify({ chatId: 'wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA', state: 'reception' }));
     await editor.getByTestId('sim-inject').click();
     await expect.poll(() => editor.getByTestId('sim-status').textContent()).toBe('已退出');
-    expect(await editor.getByTestId('sim-steps').textContent()).toContain('event');
+    // Steps in words: what happened and at which node, never the raw step kind or node id.
+    const steps = (await editor.getByTestId('sim-steps').textContent()) ?? '';
+    expect(steps).toContain('收到事件');
+    expect(steps).not.toMatch(/\b(event|enter|move|exit)\b/);
     await shot(editor, '09-simulation-inject');
   });
 
@@ -286,6 +289,14 @@ describe('acceptance: new contact reception (新客承接)', () => {
     await expect.poll(chips).toEqual(['VIP×', '新客×']);
     await expect.poll(() => inbox.getByTestId('timeline-run').count()).toBe(1);
     expect(await inbox.getByTestId('timeline-run').textContent()).toContain('迁移到新版本');
+    // The timeline names nodes as the canvas does (their titles), not by id.
+    const stepNodes = await inbox.locator('[data-testid=timeline-run] [data-node-id]').all();
+    expect(stepNodes.length).toBeGreaterThan(0);
+    for (const node of stepNodes) {
+      const text = ((await node.textContent()) ?? '').trim();
+      expect(text).not.toBe(await node.getAttribute('data-node-id'));
+      expect(text).not.toContain('已删除');
+    }
     expect(await inbox.getByTestId('profile-optouts').textContent()).toContain('可接收');
     await shot(inbox, '10-customer-profile');
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { StepFailureNote } from '../app/FailureNote.tsx';
 import { retryStepQuestion } from '../app/failure-reason.ts';
+import { stepKindText } from '../app/step-kinds.ts';
 import { useLocale } from '../app/i18n.ts';
 import { StoppedStepNote } from '../app/journeys/StoppedStepNote.tsx';
 import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
@@ -13,18 +14,6 @@ import { PageNav } from './PageNav.tsx';
 
 type Profile = Awaited<ReturnType<typeof api.customers.get.query>>;
 
-const STEP_KINDS: Record<string, [string, string]> = {
-  enter: ['进入旅程', 'Entered'],
-  move: ['到达节点', 'Reached'],
-  effect: ['执行动作', 'Action'],
-  event: ['收到事件', 'Event'],
-  timer: ['等待结束', 'Wait over'],
-  error: ['出错', 'Error'],
-  exit: ['离开旅程', 'Left'],
-  goal: ['达成目标', 'Goal reached'],
-  migrate: ['迁移到新版本', 'Moved to new version'],
-  retry: ['运营重试', 'Retried by an operator'],
-};
 const INSTANCE_STATUS: Record<string, [string, string]> = {
   active: ['进行中', 'In progress'],
   completed: ['已完成', 'Completed'],
@@ -41,7 +30,7 @@ const IDENTITY_KINDS: Record<string, [string, string]> = {
 
 /** 客户档案: who the customer is, their tags, opt-outs and every step of every journey they were in. */
 export function CustomerProfile({ customerId }: { customerId: string }) {
-  const { tr, locale } = useLocale();
+  const { tr, loc, locale } = useLocale();
   const i = locale === 'en' ? 1 : 0;
   const canEdit = useCanEdit();
   const { data: c, error, reload } = usePolling(() => api.customers.get.query({ id: customerId }), 5_000, [customerId]);
@@ -130,7 +119,8 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                   )}
                   {run.nodeId && run.status === 'active' && (
                     <span className="muted">
-                      {tr('当前节点', 'At')} {run.nodeId}
+                      {tr('当前节点', 'At')}{' '}
+                      {run.nodeTitle ? loc(run.nodeTitle) : tr('（已删除的节点）', '(a deleted node)')}
                     </span>
                   )}
                   <span className="muted">{formatTime(run.enteredAt, locale)}</span>
@@ -157,10 +147,14 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                     .map((step, n) => (
                       // biome-ignore lint/suspicious/noArrayIndexKey: steps have no id of their own here
                       <li key={n} className={`step-${step.kind}`}>
-                        <span className="muted">{formatTime(step.at, locale)}</span>{' '}
-                        {STEP_KINDS[step.kind]?.[i] ?? step.kind}
-                        {step.nodeId && <span className="mono"> {step.nodeId}</span>}
-                        {step.port && <span className="muted"> ({step.port})</span>}
+                        <span className="muted">{formatTime(step.at, locale)}</span> {stepKindText(step.kind, locale)}
+                        {step.nodeId && (
+                          <span data-node-id={step.nodeId}>
+                            {' '}
+                            {step.nodeTitle ? loc(step.nodeTitle) : tr('（已删除的节点）', '(a deleted node)')}
+                          </span>
+                        )}
+                        {step.port && step.portLabel && <span className="muted"> ({loc(step.portLabel)})</span>}
                         <StepFailureNote step={step} />
                         <StoppedStepNote step={step} />
                       </li>

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
-import { customerHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { usePolling } from '../app/use-polling.ts';
 import { formatTime } from './format.ts';
 import { NodeFailures } from './NodeFailures.tsx';
 import { UnknownOutcomes } from './UnknownOutcomes.tsx';
+import { CustomerLink } from './CustomerLink.tsx';
 
 const PAGE = 20;
 
@@ -46,7 +46,7 @@ export function NodeCustomers(props: { journeyId: string; nodeId: string; nodeTi
       <ul className="plain-list">
         {data?.items.map((run) => (
           <li key={run.id} className="plain-item" data-testid="node-customer">
-            <a href={customerHref(run.customerId)}>{run.customerId}</a>
+            <CustomerLink customerId={run.customerId} customer={run.customer} />
             <span className="muted">
               {' '}
               · {tr('进入于', 'entered')} {formatTime(run.enteredAt, locale)}

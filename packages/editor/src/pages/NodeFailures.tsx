@@ -7,6 +7,7 @@ import { api } from '../app/server-api.ts';
 import { usePolling } from '../app/use-polling.ts';
 import { useCanEdit } from '../app/use-role.ts';
 import { formatTime } from './format.ts';
+import { CustomerLink } from './CustomerLink.tsx';
 
 /**
  * Customers whose step failed at this node, each with the reason in words and a way out: a link
@@ -50,7 +51,7 @@ export function NodeFailures(props: { journeyId: string; nodeId: string }) {
           const onProfile = failureText(failure, locale).fixOnProfile;
           return (
             <li key={f.instanceId} className="plain-item" data-testid="node-failure">
-              <a href={customerHref(f.customerId)}>{f.customerId}</a>
+              <CustomerLink customerId={f.customerId} customer={f.customer} />
               <span className="muted"> · {formatTime(f.at, locale)}</span>
               <FailureNote
                 failure={failure}

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
-import { customerHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { usePolling } from '../app/use-polling.ts';
 import { useCanEdit } from '../app/use-role.ts';
 import { formatTime, providerName } from './format.ts';
+import { CustomerLink } from './CustomerLink.tsx';
 
 type Action = 'resend' | 'markSent' | 'skip';
 
@@ -69,7 +69,7 @@ export function UnknownOutcomes(props: { journeyId: string; nodeId: string }) {
       <ul className="plain-list">
         {data?.map((o) => (
           <li key={o.effectId} className="plain-item" data-testid="unknown-outcome">
-            <a href={customerHref(o.customerId)}>{o.customerId}</a>
+            <CustomerLink customerId={o.customerId} customer={o.customer} />
             <span className="muted">
               {o.message ? ` · ${providerName(o.message.provider, locale)} ${o.message.recipient}` : ''} ·{' '}
               {tr('自', 'since')} {formatTime(o.since, locale)}

@@ -9,6 +9,7 @@ import { type CanvasOverlay, pathOverlay } from '../model/overlay.ts';
 import { channelName } from '../pages/channel-name.ts';
 import { formatDuration } from '../pages/format.ts';
 import { fastForward, inject, type SimulationScript, startScript } from './script.ts';
+import { stepKindText } from '../app/step-kinds.ts';
 
 type Result = Awaited<ReturnType<typeof api.runs.testRun.mutate>>;
 const DAY = 86_400_000;
@@ -251,7 +252,8 @@ export function SimulationPanel(props: {
             {result.steps.map((s, n) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: steps have no id of their own
               <li key={n}>
-                <span className="muted">+{formatDuration(s.at - script.startAt, locale)}</span> {s.kind}{' '}
+                <span className="muted">+{formatDuration(s.at - script.startAt, locale)}</span>{' '}
+                {stepKindText(s.kind, locale)}{' '}
                 {s.nodeId && <span data-node-id={s.nodeId}>{props.nodeTitle(s.nodeId)}</span>}
                 <StepFailureNote step={s} />
               </li>

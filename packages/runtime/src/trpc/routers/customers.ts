@@ -4,6 +4,7 @@ import { thenAudit } from '../../audit/record.ts';
 import { eraseCustomer } from '../../customers/erase-customer.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 import { apiError } from '../api-error.ts';
+import { nodeWordsFor } from '../../journeys/node-words.ts';
 
 const Id = z.string().min(1).max(100);
 const Tag = z.string().trim().min(1).max(50);
@@ -150,13 +151,14 @@ export const customersRouter = router({
     });
     const timeline = ctx.db.sqlite
       .prepare(
-        `SELECT l.instanceId, l.journeyId, j.name AS journeyName, l.at, l.kind, l.nodeId, l.fromNodeId, l.port, l.detail
+        `SELECT l.instanceId, l.journeyId, l.versionId, j.name AS journeyName, l.at, l.kind, l.nodeId, l.fromNodeId, l.port, l.detail
          FROM StepLog l JOIN Instance i ON i.id = l.instanceId LEFT JOIN Journey j ON j.id = l.journeyId
          WHERE i.customerId = ? ORDER BY l.at, l.id LIMIT 2000`,
       )
       .all(c.id) as {
       instanceId: number;
       journeyId: string;
+      versionId: string;
       journeyName: string | null;
       at: number | bigint;
       kind: string;
@@ -170,13 +172,20 @@ export const customersRouter = router({
       orderBy: { occurredAt: 'desc' },
       take: 200,
     });
+    // Node names and port labels, so the timeline reads like the canvas (no node ids or port keys).
+    const words = await nodeWordsFor(ctx.db, ctx.registry, [
+      ...c.instances.map((i) => i.versionId),
+      ...timeline.map((e) => e.versionId),
+    ]);
     return {
       ...c,
+      instances: c.instances.map((i) => ({ ...i, nodeTitle: words(i.versionId, i.nodeId).nodeTitle })),
       attributes: JSON.parse(c.attributes) as Record<string, unknown>,
       tags: c.tags.map((t) => ({ tag: t.tag, source: t.source, createdAt: t.createdAt })),
       optOuts,
       timeline: timeline.map((e) => ({
         ...e,
+        ...words(e.versionId, e.nodeId, e.port),
         at: Number(e.at),
         detail: e.detail ? (JSON.parse(e.detail) as unknown) : null,
       })),

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { withCustomerNames } from '../../customers/customer-names.ts';
 import { listUnknownOutcomes, resolveUnknownOutcome, UnknownOutcomeError } from '../../runs/unknown-outcomes.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
@@ -17,7 +18,7 @@ export const outcomesRouter = router({
         limit: z.number().int().min(1).max(500).default(100),
       }),
     )
-    .query(({ ctx, input }) => listUnknownOutcomes(ctx.db, input)),
+    .query(async ({ ctx, input }) => withCustomerNames(ctx.db, await listUnknownOutcomes(ctx.db, input))),
 
   /** resend: send again with the same idempotency key; markSent: go on as sent; skip: the skipped port. */
   resolve: operatorProcedure

@@ -1,6 +1,7 @@
 import { FilterSchema } from '@siyu/shared';
 import { z } from 'zod';
 import { forEachSegmentMember } from '../../audiences/segments.ts';
+import { withCustomerNames } from '../../customers/customer-names.ts';
 import { thenAudit } from '../../audit/record.ts';
 import type { EnrollOutcome } from '../../engine/api.ts';
 import type { DurableEngine } from '../../engine/engine.ts';
@@ -148,7 +149,8 @@ export const runsRouter = router({
         ctx.db,
         items.filter((i) => i.status === 'active').map((i) => i.id),
       );
-      return { total, items: items.map((i) => ({ ...i, retry: retries.get(i.id) ?? null })) };
+      const named = await withCustomerNames(ctx.db, items);
+      return { total, items: named.map((i) => ({ ...i, retry: retries.get(i.id) ?? null })) };
     }),
 
   /** Runs whose step failed at a node (the node's customer drawer), with the reason code. */
@@ -160,7 +162,10 @@ export const runsRouter = router({
         limit: z.number().int().min(1).max(100).default(20),
       }),
     )
-    .query(({ ctx, input }) => nodeFailures(ctx.db, input)),
+    .query(async ({ ctx, input }) => {
+      const failures = await nodeFailures(ctx.db, input);
+      return { ...failures, items: await withCustomerNames(ctx.db, failures.items) };
+    }),
 
   /** Retries a send that failed for good, once its cause is fixed (engine/retry-step.ts). */
   retryStep: operatorProcedure
