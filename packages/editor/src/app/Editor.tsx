@@ -151,6 +151,7 @@ function EditorInner(props: EditorProps) {
             edits.selectNode(nodeId);
           }}
           configOf={configOf}
+          graph={checkedGraph}
         />
       </div>
     </EditorContext.Provider>

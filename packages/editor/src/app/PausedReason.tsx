@@ -2,11 +2,12 @@ import type { PauseReason } from '@siyu/shared';
 import { useState } from 'react';
 import { useLocale } from './i18n.ts';
 import { pauseReasonText } from './pause-reason-text.ts';
+import { registry } from './registry.ts';
 
 /** Over the canvas of a journey the engine paused: why, what happens meanwhile, what to do. */
 export function PausedBanner(props: { reason: PauseReason; onResume?: () => Promise<void> }) {
   const { tr, locale } = useLocale();
-  const text = pauseReasonText(props.reason, locale);
+  const text = pauseReasonText(props.reason, locale, registry.packages);
   const [error, setError] = useState('');
   return (
     <div className="paused-banner" role="alert" data-testid="paused-banner">
@@ -31,7 +32,7 @@ export function PausedBanner(props: { reason: PauseReason; onResume?: () => Prom
 /** One line in the journey list under the status of a journey the engine paused. */
 export function PausedNote(props: { reason: PauseReason }) {
   const { locale } = useLocale();
-  const text = pauseReasonText(props.reason, locale);
+  const text = pauseReasonText(props.reason, locale, registry.packages);
   return (
     <div className="paused-note" data-testid="paused-note" title={`${text.meanwhile} ${text.fix}`}>
       {text.cause}

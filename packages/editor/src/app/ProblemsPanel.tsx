@@ -1,18 +1,22 @@
-import type { GraphProblem } from '@siyu/shared';
+import type { GraphProblem, JourneyGraph } from '@siyu/shared';
 import type { z } from 'zod';
 import { useLocale } from './i18n.ts';
+import { nodeTitle } from './node-title.ts';
 import { problemText } from './problem-labels.ts';
+import { registry } from './registry.ts';
 
 /**
  * Every validation problem; clicking one selects (and scrolls to) its node. `configOf` gives a
- * node's config schema, so a bad setting is named by its form label rather than its config key.
+ * node's config schema, so a bad setting is named by its form label rather than its config key;
+ * the node is named by its title on the canvas (`graph`), never its id.
  */
 export function ProblemsPanel(props: {
   problems: GraphProblem[];
   onSelect: (nodeId: string) => void;
   configOf: (nodeId: string) => z.ZodType | undefined;
+  graph: JourneyGraph;
 }) {
-  const { locale, tr } = useLocale();
+  const { locale, tr, loc } = useLocale();
   return (
     <div className="problems" data-testid="problems">
       <div className="problems-head">
@@ -31,7 +35,12 @@ export function ProblemsPanel(props: {
               data-problem={p.code}
             >
               {problemText(p, p.nodeId ? props.configOf(p.nodeId) : undefined, locale)}
-              {p.nodeId && <span className="muted mono"> · {p.nodeId}</span>}
+              {p.nodeId && (
+                <span className="muted" data-node-id={p.nodeId}>
+                  {' '}
+                  · {nodeTitle(props.graph, p.nodeId, registry, loc, tr('未知节点', 'Unknown node'))}
+                </span>
+              )}
             </button>
           </li>
         ))}

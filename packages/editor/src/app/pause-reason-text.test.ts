@@ -19,6 +19,13 @@ const base: PauseReason = {
 };
 
 describe('pause reason wording', () => {
+  it('names a package the editor knows by its label, not its npm name', () => {
+    const packages = [{ name: 'lottery', label: { 'zh-CN': '幸运抽奖', en: 'Lucky draw games' } }];
+    expect(pauseReasonText(base, 'zh-CN', packages).cause).toContain('节点包「幸运抽奖」');
+    expect(pauseReasonText(base, 'en', packages).cause).toContain('the package “Lucky draw games”');
+    expect(pauseReasonText(base, 'en', packages).cause).not.toContain('lottery');
+  });
+
   it('names the journey, node title, package and versions in words, without ids', () => {
     const zh = pauseReasonText(base, 'zh-CN');
     expect(zh.headline).toBe('旅程「新客欢迎」已自动暂停');

@@ -13,7 +13,15 @@ export interface PauseReasonText {
   fix: string;
 }
 
-export function pauseReasonText(reason: PauseReason, locale: Locale): PauseReasonText {
+/**
+ * `packages` are the node packages this editor knows (the registry's): a package is named by its
+ * label, its npm name only when the editor does not know it (a missing package).
+ */
+export function pauseReasonText(
+  reason: PauseReason,
+  locale: Locale,
+  packages: readonly { name: string; label: LocalizedText }[] = [],
+): PauseReasonText {
   const en = locale === 'en';
   const tr = (zh: string, english: string) => (en ? english : zh);
   const title = (t: string | LocalizedText | undefined) =>
@@ -21,7 +29,8 @@ export function pauseReasonText(reason: PauseReason, locale: Locale): PauseReaso
   const named = title(reason.node?.title);
   const node = named ? tr(`节点「${named}」`, `the node “${named}”`) : tr('一个节点', 'a node');
   const Node = named ? tr(`节点「${named}」`, `The node “${named}”`) : tr('一个节点', 'A node');
-  const pkg = reason.package?.name ?? tr('未知', 'unknown');
+  const known = packages.find((p) => p.name === reason.package?.name);
+  const pkg = known ? localize(known.label, locale) : (reason.package?.name ?? tr('未知', 'unknown'));
   const v = reason.version?.number;
   const inVersion = v ? tr(`第 ${v} 版中`, `Version ${v}: `) : '';
   const saved = reason.node?.typeVersion;

@@ -6,6 +6,7 @@ import { auditActionLabel } from './audit-labels.ts';
 import { formatTime } from './format.ts';
 import { GridTable } from './GridTable.tsx';
 import { PageNav } from './PageNav.tsx';
+import { auditDetailLines } from './audit-details.ts';
 
 type AuditPageData = Awaited<ReturnType<typeof api.audit.list.query>>;
 const PAGE_SIZE = 50;
@@ -118,7 +119,9 @@ export function AuditPage() {
             <td data-testid="audit-target" title={e.targetId ?? undefined}>
               {typeof e.summary.name === 'string' ? e.summary.name : (e.targetId ?? '—')}
             </td>
-            <td className="mono">{Object.keys(e.summary).length ? JSON.stringify(e.summary) : '—'}</td>
+            <td data-testid="audit-details">
+              <AuditDetails summary={e.summary} />
+            </td>
           </tr>
         ))}
       </GridTable>
@@ -135,5 +138,22 @@ export function AuditPage() {
         </p>
       )}
     </main>
+  );
+}
+
+/** An entry's details, a labelled line each. */
+function AuditDetails({ summary }: { summary: Record<string, unknown> }) {
+  const { locale } = useLocale();
+  const lines = auditDetailLines(summary, locale);
+  if (lines.length === 0) return <>—</>;
+  return (
+    <dl className="detail-lines">
+      {lines.map((line) => (
+        <div key={line.label}>
+          <dt>{line.label}</dt>
+          <dd>{line.value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
