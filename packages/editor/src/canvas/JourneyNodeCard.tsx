@@ -5,6 +5,7 @@ import { useLocale } from '../app/i18n.ts';
 import { type FlowNode, INPUT_HANDLE, portsOf } from '../model/flow-graph.ts';
 import { CATEGORY_COLORS, iconFor } from './icons.ts';
 import { summarize } from './summary.ts';
+import { configPathLabel } from '../app/problem-labels.ts';
 
 /** A node on the canvas: icon, title, config summary, and one labelled handle per output port. */
 function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
@@ -40,7 +41,10 @@ function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
         )}
       </div>
       {Object.keys(data.config).length > 0 && (
-        <div className="jn-summary">{summarize(data.config, locale) || tr('未配置', 'Not configured')}</div>
+        <div className="jn-summary">
+          {summarize(data.config, locale, definition && ((key) => configPathLabel(definition.config, key, locale))) ||
+            tr('未配置', 'Not configured')}
+        </div>
       )}
       {counts && (
         <div className="jn-stats" data-testid="node-stats">

@@ -10,6 +10,12 @@ describe('summarize', () => {
     expect(summarize(sms, 'en')).not.toContain('templateCode');
   });
 
+  it("names a third-party package's fields by its schema's titles", () => {
+    const lottery = { prizePool: 'spring', drawsPerCustomer: 1 };
+    const titles: Record<string, string> = { prizePool: '奖池', drawsPerCustomer: '每人抽奖次数' };
+    expect(summarize(lottery, 'zh-CN', (key) => titles[key])).toBe('奖池：spring · 每人抽奖次数：1');
+  });
+
   it('shows a single field without a label', () => {
     expect(summarize({ reason: '完成' }, 'zh-CN')).toBe('完成');
   });

@@ -9,13 +9,21 @@ const UNITS: Record<string, [string, string]> = {
   weeks: ['周', 'w'],
 };
 
-/** A one-line description of a node's config for its card, generic over any config shape. */
-export function summarize(config: Record<string, unknown>, locale: Locale): string {
+/**
+ * A one-line description of a node's config for its card, generic over any config shape.
+ * `fieldLabel` names a field as the inspector's form does (the node schema's own label or title,
+ * which a third-party package supplies); without it, the editor's list of common keys.
+ */
+export function summarize(
+  config: Record<string, unknown>,
+  locale: Locale,
+  fieldLabel?: (key: string) => string | undefined,
+): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(config)) {
     const text = describe(value, locale);
     // Fields by the inspector's words (模板编号), not their config keys (templateCode).
-    const label = KEY_LABELS[key]?.[locale === 'en' ? 1 : 0] ?? key;
+    const label = fieldLabel?.(key) ?? KEY_LABELS[key]?.[locale === 'en' ? 1 : 0] ?? key;
     if (text) parts.push(Object.keys(config).length > 1 ? `${label}${locale === 'en' ? ': ' : '：'}${text}` : text);
     if (parts.length >= 2) break;
   }

@@ -1,0 +1,123 @@
+// Plain language in the language chosen (issue 14 §3), in Chromium against the real server: the
+// problems panel words a bad setting plainly ("请输入大于 0 的数字" / "Enter a number greater than 0",
+// not zod's "数值过小：期望 number >0"), names the node by its title and the output by its label; a
+// refusal from the server (a stale journey list) reads in the chosen language, not as a joined
+// "中文 / English" sentence; the channel form's errors too. Screenshots in both languages.
+import { join } from 'node:path';
+import { openDatabase } from '@siyu/runtime';
+import { graphOf } from '@siyu/runtime/testing';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
+import { shots } from './real-server.ts';
+
+const CJK = /[\u4e00-\u9fff]/;
+
+const session = serverAndBrowserForFile('words', {
+  seed: async (dbPath) => {
+    const db = await openDatabase(dbPath);
+    try {
+      // A draft with a wait of 0 days whose output leads nowhere.
+      const broken = graphOf(
+        [
+          ['entry', 'core.apiEntry', {}],
+          ['n3', 'core.wait', { duration: { amount: 0, unit: 'days' } }],
+        ],
+        [['entry', 'next', 'n3']],
+        { quietHours: { enabled: false } },
+      );
+      broken.nodes = broken.nodes.map((n) => (n.id === 'n3' ? { ...n, label: '等三天' } : n));
+      await db.prisma.journey.create({
+        data: { id: 'j_words', name: '措辞检查', draft: JSON.stringify(broken), createdBy: 'test' },
+      });
+      const fine = graphOf(
+        [
+          ['entry', 'core.apiEntry', {}],
+          ['done', 'core.exit', { reason: '完成' }],
+        ],
+        [['entry', 'next', 'done']],
+        { quietHours: { enabled: false } },
+      );
+      await db.prisma.journey.create({
+        data: { id: 'j_live', name: '已上线旅程', draft: JSON.stringify(fine), createdBy: 'test' },
+      });
+    } finally {
+      await db.close();
+    }
+  },
+});
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `words-${name}.png`) });
+
+async function openJourney(page: Page, name: string) {
+  await page.goto(`${session.real.base}/`);
+  await page.locator('tbody tr', { hasText: name }).first().click();
+  await page.waitForSelector('.react-flow__pane');
+}
+
+describe('plain language in the chosen language', () => {
+  it('words problems plainly and names nodes and outputs as the canvas does', { timeout: 120_000 }, async () => {
+    const page = await session.page();
+    await signInToEditor(page, session.real.base);
+    await openJourney(page, '措辞检查');
+    const problems = page.getByTestId('problems');
+    await expect.poll(() => problems.textContent()).toContain('请输入大于 0 的数字');
+    const zh = (await problems.textContent()) ?? '';
+    expect(zh).not.toMatch(/数值过小|期望|number|>0/);
+    // The node by its title (等三天), the output by its label, never the node id or the port key.
+    expect(zh).toContain('等三天');
+    expect(zh).not.toMatch(/\bn3\b|「next」/);
+    await shot(page, '01-problems-zh');
+
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => problems.textContent()).toContain('Enter a number greater than 0');
+    const en = (await problems.textContent()) ?? '';
+    expect(en).not.toMatch(/无效输入|期望|数值过小|"next"/);
+    expect(en).not.toMatch(/\bn3\b/);
+    await shot(page, '01-problems-en');
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+  });
+
+  it("shows the server's refusal in the chosen language", { timeout: 120_000 }, async () => {
+    const page = await session.page();
+    const { base } = session.real;
+    const post = (path: string, data: unknown) => page.request.post(`${base}/trpc/${path}`, { data });
+    expect((await post('journeys.publish', { id: 'j_live' })).ok()).toBe(true);
+    await page.goto(`${base}/`);
+    const row = page.locator('tbody tr', { hasText: '已上线旅程' });
+    await expect.poll(() => row.locator('.pill.live').count()).toBe(1);
+    // Someone else stops the journey; this list still offers to pause it.
+    expect((await post('journeys.stop', { id: 'j_live', reason: '活动结束' })).ok()).toBe(true);
+    const dialog = page.getByTestId('confirm-dialog');
+    await row.getByTestId('journey-pause').click();
+    await dialog.getByTestId('confirm-ok').click();
+    const error = dialog.locator('.field-message');
+    await expect.poll(() => error.textContent()).toBe('旅程当前为「已停止」，不能改为「已暂停」');
+    await shot(page, '02-refusal-zh');
+    await dialog.getByRole('button', { name: '取消' }).click();
+
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    await row.getByTestId('journey-pause').click();
+    await dialog.getByTestId('confirm-ok').click();
+    await expect.poll(() => error.textContent()).toBe('The journey is stopped; it cannot become paused');
+    expect(await error.textContent()).not.toMatch(CJK);
+    await shot(page, '02-refusal-en');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+  });
+
+  it("shows the channel form's errors in the chosen language", { timeout: 120_000 }, async () => {
+    const page = await session.page();
+    await page.goto(`${session.real.base}/#/channels`);
+    await page.getByTestId('new-channel').click();
+    await page.getByTestId('create-channel').click();
+    const nameError = page.locator('[data-field=name] .field-message');
+    await expect.poll(() => nameError.textContent()).toBe('请填写此项');
+    await shot(page, '03-channel-form-zh');
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    await page.getByTestId('create-channel').click();
+    await expect.poll(() => nameError.textContent()).toBe('This field is required');
+    await shot(page, '03-channel-form-en');
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+  });
+});
