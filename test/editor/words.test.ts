@@ -22,8 +22,12 @@ const session = serverAndBrowserForFile('words', {
         [
           ['entry', 'core.apiEntry', {}],
           ['n3', 'core.wait', { duration: { amount: 0, unit: 'days' } }],
+          ['n4', 'core.wait', { duration: { amount: 1, unit: 'days' } }],
         ],
-        [['entry', 'next', 'n3']],
+        [
+          ['entry', 'next', 'n3'],
+          ['n3', 'next', 'n4'],
+        ],
         { quietHours: { enabled: false } },
       );
       broken.nodes = broken.nodes.map((n) => (n.id === 'n3' ? { ...n, label: '等三天' } : n));
@@ -66,14 +70,16 @@ describe('plain language in the chosen language', () => {
     expect(zh).not.toMatch(/数值过小|期望|number|>0/);
     // The node by its title (等三天), the output by its label, never the node id or the port key.
     expect(zh).toContain('等三天');
-    expect(zh).not.toMatch(/\bn3\b|「next」/);
+    expect(zh).toContain('未连接');
+    expect(zh).not.toMatch(/\bn[34]\b|「next」/);
     await shot(page, '01-problems-zh');
 
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await expect.poll(() => problems.textContent()).toContain('Enter a number greater than 0');
     const en = (await problems.textContent()) ?? '';
     expect(en).not.toMatch(/无效输入|期望|数值过小|"next"/);
-    expect(en).not.toMatch(/\bn3\b/);
+    expect(en).toContain('Output "Next" is not connected · Wait');
+    expect(en).not.toMatch(/\bn[34]\b/);
     await shot(page, '01-problems-en');
     await page.getByRole('button', { name: '中文', exact: true }).click();
   });
