@@ -126,4 +126,19 @@ describe('plain language in the chosen language', () => {
     await shot(page, '03-channel-form-en');
     await page.getByRole('button', { name: '中文', exact: true }).click();
   });
+
+  it("shows the audit log's details as labelled lines, not JSON", { timeout: 120_000 }, async () => {
+    const page = await session.page();
+    await page.goto(`${session.real.base}/#/audit`);
+    const stop = page.locator('[data-testid=audit-row][data-action="journey.stop"]').first();
+    const details = stop.getByTestId('audit-details');
+    await expect.poll(() => details.textContent()).toContain('原因');
+    expect(await details.textContent()).toContain('活动结束');
+    expect(await details.textContent()).not.toMatch(/[{}"]/);
+    await shot(page, '04-audit-zh');
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    await expect.poll(() => details.textContent()).toContain('Reason');
+    await shot(page, '04-audit-en');
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+  });
 });

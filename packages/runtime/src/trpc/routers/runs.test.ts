@@ -49,6 +49,12 @@ describe('runs, events and stats routers', () => {
     const timeline = await h.as('viewer').runs.timeline({ instanceId: first?.id as number });
     expect(timeline.steps.map((s) => s.nodeId)).toContain('welcome');
     expect(timeline.instance.status).toBe('active');
+    // Where a marketer reads: the customer by name and phone, the node by its name, not ids.
+    expect(first?.customer).toEqual({ displayName: 'a', phone: null });
+    const profile = await h.as('viewer').customers.get({ id: 'a' });
+    const atWait = profile.timeline.find((s) => s.nodeId === 'wait');
+    expect(atWait?.nodeTitle).toEqual({ 'zh-CN': '等待', en: 'Wait' });
+    expect(profile.instances[0]?.nodeTitle).toEqual({ 'zh-CN': '等待', en: 'Wait' });
   });
 
   it('ingests events idempotently, one or a batch', async () => {
