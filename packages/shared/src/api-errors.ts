@@ -89,6 +89,32 @@ export const API_ERROR_MESSAGES = {
   'customer.noIdentity': (p: { kind: string }) =>
     t(`客户没有${identityWord(p.kind)['zh-CN']}`, `The customer has no ${identityWord(p.kind).en}`),
   'import.fileEmpty': () => t('文件是空的', 'The file is empty'),
+  'import.notText': () =>
+    t(
+      '文件不是 CSV 文本或 .xlsx（含二进制内容，可能是 .xls 或其他格式），请另存为“CSV UTF-8”或 .xlsx',
+      'The file is neither CSV text nor .xlsx (it holds binary data: an old .xls or another format?); save it as CSV UTF-8 or .xlsx',
+    ),
+  'import.encoding': (p: { readAs: string }) =>
+    t(
+      `无法识别文件编码（按 ${p.readAs} 读取表头为乱码），请另存为“CSV UTF-8”或 .xlsx`,
+      `Cannot tell the file's text encoding (read as ${p.readAs}, the header is garbled); save it as "CSV UTF-8" or .xlsx`,
+    ),
+  'import.tooManyRows': (p: { max: number; sheet?: string }) =>
+    p.sheet
+      ? t(
+          `工作表「${p.sheet}」超过 ${p.max} 行，请拆分文件`,
+          `Sheet ${p.sheet} has more than ${p.max} rows; split the file`,
+        )
+      : t(`文件超过 ${p.max} 行，请拆分`, `The file has more than ${p.max} rows; split it`),
+  'import.notXlsx': (p: { why: string }) =>
+    t(`文件不是有效的 Excel (.xlsx) 文件：${p.why}`, `The file is not a valid Excel .xlsx file: ${p.why}`),
+  'import.unreadableXlsx': (p: { why: string }) =>
+    t(`无法读取 Excel 文件：${p.why}`, `Cannot read the .xlsx file: ${p.why}`),
+  'import.tooLarge': (p: { maxMb: number; mb: number }) =>
+    t(
+      `Excel 文件解压后超过 ${p.maxMb} MB（至少 ${p.mb} MB），请拆分或另存为 CSV`,
+      `The .xlsx expands to more than ${p.maxMb} MB (${p.mb} MB or more); split it or save it as CSV`,
+    ),
   'channels.codeTaken': (p: { code: string }) =>
     t(`渠道码「${p.code}」已被使用`, `The code "${p.code}" is already in use`),
   'coupons.stockExists': (p: { id: string }) => t(`券批次「${p.id}」已存在`, `Coupon batch "${p.id}" already exists`),

@@ -1,3 +1,4 @@
+import { apiErrorDetail } from '@siyu/shared';
 import iconv from 'iconv-lite';
 import { ImportFileError } from './import-error.ts';
 
@@ -43,10 +44,7 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: Detecte
     if (nul.odd === 0 && nul.even >= nul.pairs / 4) {
       return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'utf-16be' };
     }
-    throw new ImportFileError(
-      'NOT_TEXT',
-      '文件不是 CSV 文本或 .xlsx（含二进制内容，可能是 .xls 或其他格式）the file is neither CSV text nor .xlsx (it holds binary data: an old .xls or another format?); save it as CSV UTF-8 or .xlsx',
-    );
+    throw new ImportFileError('NOT_TEXT', apiErrorDetail('import.notText'));
   }
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };

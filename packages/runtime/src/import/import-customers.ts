@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { normalizePhone } from '@siyu/shared';
+import { apiErrorDetail, normalizePhone } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
 import { type ColumnMap, mapColumns, splitTags } from './columns.ts';
 import { looksGarbled } from './decode.ts';
@@ -170,7 +170,7 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
       // Not the operator's header but bytes read in the wrong encoding: say so, not "no phone column".
       throw new ImportFileError(
         'ENCODING',
-        `无法识别文件编码（按 ${table.encoding ?? table.format} 读取表头为乱码）cannot tell the file's text encoding (read as ${table.encoding ?? table.format}, the header is garbled); save it as "CSV UTF-8" or .xlsx`,
+        apiErrorDetail('import.encoding', { readAs: table.encoding ?? table.format }),
       );
     }
     const report: ImportReport = {

@@ -1,3 +1,5 @@
+import { type ApiErrorDetail, apiErrorText } from '@siyu/shared';
+
 /**
  * A customer file that cannot be read at all (damaged XLSX, zip bomb, too many rows, text in an
  * encoding we cannot read). The message names the problem for the operator; the API answers it
@@ -7,9 +9,10 @@ export class ImportFileError extends Error {
   override name = 'ImportFileError';
   constructor(
     readonly code: 'NOT_XLSX' | 'TOO_LARGE' | 'TOO_MANY_ROWS' | 'ENCODING' | 'NOT_TEXT',
-    message: string,
+    /** Its words for the operator (API_ERROR_MESSAGES); the message is their English. */
+    readonly detail: ApiErrorDetail,
   ) {
-    super(message);
+    super(apiErrorText(detail)?.en ?? detail.key);
   }
 }
 

@@ -1,3 +1,4 @@
+import { apiErrorDetail } from '@siyu/shared';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { type DetectedEncoding, decodeText } from './decode.ts';
@@ -28,10 +29,7 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 const tooManyRows = () =>
-  new ImportFileError(
-    'TOO_MANY_ROWS',
-    `文件超过 ${MAX_IMPORT_ROWS} 行 the file has more than ${MAX_IMPORT_ROWS} rows; split it`,
-  );
+  new ImportFileError('TOO_MANY_ROWS', apiErrorDetail('import.tooManyRows', { max: MAX_IMPORT_ROWS }));
 
 async function readXlsx(bytes: Uint8Array): Promise<Table> {
   checkXlsx(bytes); // sizes and row counts first: exceljs holds the whole workbook in memory
@@ -41,7 +39,7 @@ async function readXlsx(bytes: Uint8Array): Promise<Table> {
   } catch (e) {
     throw new ImportFileError(
       'NOT_XLSX',
-      `无法读取 Excel 文件 cannot read the .xlsx file: ${(e as Error).message.slice(0, 200)}`,
+      apiErrorDetail('import.unreadableXlsx', { why: (e as Error).message.slice(0, 200) }),
     );
   }
   const sheet = workbook.worksheets[0];

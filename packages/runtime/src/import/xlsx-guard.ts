@@ -1,3 +1,4 @@
+import { apiErrorDetail } from '@siyu/shared';
 import { Unzip, type UnzipFileInfo, UnzipInflate, unzipSync } from 'fflate';
 import { ImportFileError, MAX_IMPORT_ROWS, MAX_XLSX_UNCOMPRESSED_BYTES } from './import-error.ts';
 
@@ -6,18 +7,14 @@ const MAX_ENTRIES = 10_000;
 /** Compressed bytes handed to the inflater at once: one push inflates to at most ~1000× this. */
 const CHUNK = 16 * 1024;
 
-const notXlsx = (why: string) =>
-  new ImportFileError('NOT_XLSX', `文件不是有效的 Excel (.xlsx) 文件 the file is not a valid Excel .xlsx file: ${why}`);
+const notXlsx = (why: string) => new ImportFileError('NOT_XLSX', apiErrorDetail('import.notXlsx', { why }));
 const tooLarge = (bytes: number) =>
   new ImportFileError(
     'TOO_LARGE',
-    `Excel 文件解压后超过 ${MAX_XLSX_UNCOMPRESSED_BYTES / MB} MB the .xlsx expands to more than ${MAX_XLSX_UNCOMPRESSED_BYTES / MB} MB (${Math.ceil(bytes / MB)} MB or more); split it or save it as CSV`,
+    apiErrorDetail('import.tooLarge', { maxMb: MAX_XLSX_UNCOMPRESSED_BYTES / MB, mb: Math.ceil(bytes / MB) }),
   );
 const tooManyRows = (sheet: string) =>
-  new ImportFileError(
-    'TOO_MANY_ROWS',
-    `工作表 ${sheet} 超过 ${MAX_IMPORT_ROWS} 行 sheet ${sheet} has more than ${MAX_IMPORT_ROWS} rows; split the file`,
-  );
+  new ImportFileError('TOO_MANY_ROWS', apiErrorDetail('import.tooManyRows', { max: MAX_IMPORT_ROWS, sheet }));
 
 /** The entries of the zip's central directory (names and declared sizes), without inflating anything. */
 function centralDirectory(bytes: Uint8Array): UnzipFileInfo[] {
