@@ -145,6 +145,11 @@ export const API_ERROR_MESSAGES = {
       `凭据仍被旅程 ${p.journeys} 使用，请先在旅程中更换`,
       `The credential is still used by journey(s) ${p.journeys}; replace it there first`,
     ),
+  'outcomes.stepGone': () => t('这一步已不存在', 'This step no longer exists'),
+  'outcomes.alreadyDecided': () => t('这一步已经有人处理过了，请刷新', 'Someone has already decided this step; reload'),
+  'wecom.sameStaff': () => t('交接双方不能是同一位员工', 'Hand over to a different staff member'),
+  'wecom.notOwned': (p: { from: string; customers: string }) =>
+    t(`这些客户不属于 ${p.from}：${p.customers}`, `These customers are not owned by ${p.from}: ${p.customers}`),
   'wecom.sandboxOnly': () => t('仅沙箱模式可用', 'Available in sandbox mode only'),
   'staffTasks.expired': (p: { at: string }) => t(`任务已于 ${p.at} 过期`, `The staff task expired at ${p.at}`),
 } satisfies Record<string, (params: never) => LocalizedText>;

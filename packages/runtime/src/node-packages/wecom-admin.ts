@@ -2,16 +2,17 @@
 // customer handover (在职/离职继承) when staff move or leave. With no WeCom app configured (the
 // sandbox default) they act on our own records only, so the product works end to end offline.
 import { randomUUID } from 'node:crypto';
+import { type ApiErrorDetail, apiErrorDetail, apiErrorText } from '@siyu/shared';
 import { type WecomAppConfig, WecomClient } from '@siyu/nodes-wecom/server';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
 
 export class WecomAdminError extends Error {
   constructor(
-    message: string,
+    readonly detail: ApiErrorDetail,
     readonly code: 'NOT_FOUND' | 'BAD_REQUEST' | 'PRECONDITION_FAILED',
   ) {
-    super(message);
+    super(apiErrorText(detail)?.en ?? detail.key);
     this.name = 'WecomAdminError';
   }
 }
@@ -57,7 +58,11 @@ export function createWecomAdmin(deps: {
     mode: client ? 'wecom' : 'sandbox',
     async createLiveCode(input) {
       const entry = await deps.db.prisma.entryCode.findUnique({ where: { code: input.code } });
-      if (!entry) throw new WecomAdminError(`入口码 ${input.code} 不存在 entry code not found`, 'NOT_FOUND');
+      if (!entry)
+        throw new WecomAdminError(
+          apiErrorDetail('common.notFound', { what: 'entryCode', id: input.code }),
+          'NOT_FOUND',
+        );
       // The entry code travels as the live code's `state`, which WeCom returns on every contact added.
       const made = client
         ? await client.addContactWay({
@@ -76,7 +81,7 @@ export function createWecomAdmin(deps: {
     },
     async handover(input) {
       if (input.fromUserId === input.toUserId) {
-        throw new WecomAdminError('交接双方不能是同一人 from and to are the same staff member', 'BAD_REQUEST');
+        throw new WecomAdminError(apiErrorDetail('wecom.sameStaff'), 'BAD_REQUEST');
       }
       const owned = ownedBy.all(input.fromUserId);
       const wanted = input.externalUserIds ? new Set(input.externalUserIds) : undefined;
@@ -84,7 +89,7 @@ export function createWecomAdmin(deps: {
       const unknown = input.externalUserIds?.filter((id) => !owned.some((o) => o.externalUserId === id)) ?? [];
       if (unknown.length > 0) {
         throw new WecomAdminError(
-          `这些客户不属于 ${input.fromUserId}：${unknown.slice(0, 5).join('、')} not owned by ${input.fromUserId}`,
+          apiErrorDetail('wecom.notOwned', { from: input.fromUserId, customers: unknown.slice(0, 5).join(', ') }),
           'BAD_REQUEST',
         );
       }

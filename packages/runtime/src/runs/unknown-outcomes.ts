@@ -4,6 +4,7 @@
 // executor sends again with the same idempotency key), mark sent, or skip (the node's skipped
 // port, or on as if sent when none is drawn). Each decision is an OutcomeResolution row; the
 // dispatcher takes it when the effect runs again (engine/outcome-statements.ts).
+import { type ApiErrorDetail, apiErrorDetail } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
 import type { OutcomeResolutionAction } from '../engine/outcome-statements.ts';
 import { isoDate } from '../db/iso-date.ts';
@@ -79,6 +80,11 @@ export class UnknownOutcomeError extends Error {
   ) {
     super(message);
     this.name = 'UnknownOutcomeError';
+  }
+
+  /** Its words for the operator (API_ERROR_MESSAGES). */
+  get detail(): ApiErrorDetail {
+    return apiErrorDetail(this.code === 'notFound' ? 'outcomes.stepGone' : 'outcomes.alreadyDecided');
   }
 }
 

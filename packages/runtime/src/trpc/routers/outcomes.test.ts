@@ -101,9 +101,10 @@ describe('outcomes router (sends whose outcome is unknown)', () => {
     await h.as('operator').outcomes.resolve({ effectId: c1.effectId, action: 'resend', note: '客户说没收到' });
     await h.as('operator').outcomes.resolve({ effectId: c2.effectId, action: 'markSent' });
     await h.as('operator').outcomes.resolve({ effectId: c3.effectId, action: 'skip' });
-    await expect(h.as('operator').outcomes.resolve({ effectId: c3.effectId, action: 'resend' })).rejects.toThrow(
-      /notUnknown/,
-    );
+    await expect(h.as('operator').outcomes.resolve({ effectId: c3.effectId, action: 'resend' })).rejects.toMatchObject({
+      message: expect.stringContaining('notUnknown'),
+      detail: { key: 'outcomes.alreadyDecided' },
+    });
     await expect(h.as('operator').outcomes.resolve({ effectId: 999_999, action: 'skip' })).rejects.toThrow(/notFound/);
     await h.engine.tick();
 

@@ -1,4 +1,4 @@
-import { TRPCError } from '@trpc/server';
+import { ApiError } from '../api-error.ts';
 import { z } from 'zod';
 import { withCustomerNames } from '../../customers/customer-names.ts';
 import { listUnknownOutcomes, resolveUnknownOutcome, UnknownOutcomeError } from '../../runs/unknown-outcomes.ts';
@@ -34,10 +34,10 @@ export const outcomesRouter = router({
         return resolveUnknownOutcome(ctx.db, { ...input, decidedBy: ctx.operator.username, now: ctx.clock.now() });
       } catch (error) {
         if (error instanceof UnknownOutcomeError) {
-          throw new TRPCError({
-            code: error.code === 'notFound' ? 'NOT_FOUND' : 'CONFLICT',
-            message: `${error.code}: ${error.message}`,
-          });
+          const answer = new ApiError(error.code === 'notFound' ? 'NOT_FOUND' : 'CONFLICT', error.detail, error);
+          // API clients keep the reason code and the step in the plain message.
+          answer.message = `${error.code}: ${error.message}`;
+          throw answer;
         }
         throw error;
       }

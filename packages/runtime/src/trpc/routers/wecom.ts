@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { PhoneSchema } from '@siyu/shared';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
 import { createWecomAdmin, type WecomAdmin, WecomAdminError } from '../../node-packages/wecom-admin.ts';
 import type { Context } from '../context.ts';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
-import { apiError } from '../api-error.ts';
+import { ApiError, apiError } from '../api-error.ts';
 
 const UserIdSchema = z.string().trim().min(1).max(64);
 
@@ -20,7 +19,7 @@ async function run<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (error) {
-    if (error instanceof WecomAdminError) throw new TRPCError({ code: error.code, message: error.message });
+    if (error instanceof WecomAdminError) throw new ApiError(error.code, error.detail, error);
     throw error;
   }
 }
