@@ -1,4 +1,4 @@
-import { type JourneyGraph, type LocalizedText, type NodeRegistry, t } from '@siyu/shared';
+import { apiErrorDetail, type JourneyGraph, type LocalizedText, type NodeRegistry, t } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { journeyVersions, ReportInputError } from './common.ts';
 import { CONVERSION_RULE, runOutcomes } from './goal-conversion.ts';
@@ -87,10 +87,7 @@ export function abTestReport(
   const current =
     withNode.find((v) => v.id === journey.liveVersionId) ?? withNode.at(-1) ?? draftSplit(journey.draft, input.nodeId);
   if (!current) {
-    throw new ReportInputError(
-      `旅程 ${input.journeyId} 没有 A/B 测试节点 ${input.nodeId} / journey ${input.journeyId} has no A/B split node ${input.nodeId}`,
-      'NOT_FOUND',
-    );
+    throw new ReportInputError(apiErrorDetail('abTest.noSplit', { node: input.nodeId }), 'NOT_FOUND');
   }
   const warnings: LocalizedText[] = [];
   const testVersions = withNode.filter((v) => v.split.config.winner === undefined);

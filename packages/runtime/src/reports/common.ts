@@ -1,13 +1,16 @@
-import { type JourneyGraph, parseJourneyGraph } from '@siyu/shared';
+import { type ApiErrorDetail, apiErrorDetail, apiErrorText, type JourneyGraph, parseJourneyGraph } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 
 /** A report asked about something that is not there, or asked wrongly; the router answers 4xx. */
 export class ReportInputError extends Error {
+  /** Its words for the operator (API_ERROR_MESSAGES), when it has a code; the message is their English. */
+  readonly detail?: ApiErrorDetail;
   constructor(
-    message: string,
+    message: string | ApiErrorDetail,
     readonly code: 'NOT_FOUND' | 'BAD_REQUEST' | 'PRECONDITION_FAILED' = 'BAD_REQUEST',
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : (apiErrorText(message)?.en ?? message.key));
+    if (typeof message !== 'string') this.detail = message;
     this.name = 'ReportInputError';
   }
 }
@@ -62,7 +65,8 @@ export function journeyVersions(sqlite: BetterSqlite3.Database, journeyId: strin
   const journey = sqlite
     .prepare('SELECT id, name, liveVersionId, draft, draftRevision FROM Journey WHERE id = ?')
     .get(journeyId) as Omit<JourneyVersions, 'versions'> | undefined;
-  if (!journey) throw new ReportInputError(`旅程 ${journeyId} 不存在 / journey ${journeyId} not found`, 'NOT_FOUND');
+  if (!journey)
+    throw new ReportInputError(apiErrorDetail('common.notFound', { what: 'journey', id: journeyId }), 'NOT_FOUND');
   const rows = sqlite
     .prepare('SELECT id, version, graph FROM JourneyVersion WHERE journeyId = ? ORDER BY version')
     .all(journeyId) as { id: string; version: number; graph: string }[];
@@ -80,10 +84,7 @@ export function reportGraph(
   if (versionId) {
     const v = journey.versions.find((x) => x.id === versionId);
     if (!v) {
-      throw new ReportInputError(
-        `旅程 ${journey.id} 没有版本 ${versionId} / journey ${journey.id} has no version ${versionId}`,
-        'NOT_FOUND',
-      );
+      throw new ReportInputError(apiErrorDetail('common.notFound', { what: 'version', id: versionId }), 'NOT_FOUND');
     }
     return v;
   }

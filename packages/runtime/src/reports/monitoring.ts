@@ -1,4 +1,4 @@
-import { type LocalizedText, t } from '@siyu/shared';
+import { apiErrorDetail, type LocalizedText, t } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { type AttributionRule, attributedOrders, attributionRule } from './attribution.ts';
 import { msOf, ReportInputError } from './common.ts';
@@ -104,7 +104,10 @@ function channelMonitoring(
 ): MonitoringReport {
   const known = sqlite.prepare('SELECT 1 FROM EntryCode WHERE code = ?').get(input.channelCode);
   if (!known)
-    throw new ReportInputError(`渠道码 ${input.channelCode} 不存在 / no entry code ${input.channelCode}`, 'NOT_FOUND');
+    throw new ReportInputError(
+      apiErrorDetail('common.notFound', { what: 'entryCode', id: input.channelCode }),
+      'NOT_FOUND',
+    );
   const events = sqlite
     .prepare(
       `SELECT occurredAt - ? AS d, CASE type WHEN 'channel.entered' THEN 'entry' ELSE 'click' END AS kind,
