@@ -167,7 +167,9 @@ describe('journey editor in the browser', () => {
     await expect.poll(nodeCount).toBe(2);
   });
 
-  it('counts SMS characters and parts and checks for an opt-out hint', { timeout: 60_000 }, async () => {
+  it('counts SMS characters and parts, and states the opt-out rule once for a marketing SMS', {
+    timeout: 60_000,
+  }, async () => {
     await page.goto(base);
     await page.getByTestId('new-journey').click();
     await page.waitForSelector('.react-flow__pane');
@@ -177,10 +179,19 @@ describe('journey editor in the browser', () => {
     await content.fill('亲爱的会员，您的专属优惠已到账，点击链接查看');
     const counter = page.getByTestId('sms-counter');
     await expect.poll(() => counter.textContent()).toContain('1 条');
-    await expect.poll(() => counter.textContent()).toContain('缺少退订提示');
+    // A notice SMS has no opt-out rule: nothing about it.
+    expect(await counter.textContent()).not.toContain('退订');
+    expect(await page.locator('.inspector').textContent()).not.toContain('拒收请回复R');
+    // A marketing SMS without opt-out text: the rule once, under the field, naming what it accepts.
+    await page.locator('.inspector [data-field="kind"] select').selectOption('marketing');
+    const rule = '营销短信须写明退订方式，如“拒收请回复R”或“回T退订”';
+    const ruleCount = async () => ((await page.locator('.inspector').textContent()) ?? '').split(rule).length - 1;
+    await expect.poll(ruleCount).toBe(1);
+    expect(await page.locator('.inspector [data-field="content"] .field-message').textContent()).toContain(rule);
     await content.fill(`${'优惠'.repeat(40)}，回T退订`);
     await expect.poll(() => counter.textContent()).toContain('2 条');
-    await expect.poll(() => counter.textContent()).not.toContain('缺少退订提示');
+    await expect.poll(ruleCount).toBe(0);
+    expect(await counter.textContent()).toContain('✓ 已写明退订方式');
     await page.screenshot({ path: join(shots, 'editor-07-sms-inspector.png') });
   });
 

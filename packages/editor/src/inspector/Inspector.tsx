@@ -2,7 +2,7 @@ import { formatPath, type GraphProblem, type JourneySettings, JourneySettingsSch
 import { useMemo } from 'react';
 import { useEditor } from '../app/editor-context.ts';
 import { useLocale } from '../app/i18n.ts';
-import { problemText } from '../app/problem-labels.ts';
+import { parseConfigPath, problemText } from '../app/problem-labels.ts';
 import type { FlowNode } from '../model/flow-graph.ts';
 import { toJsonSchema } from './json-schema.ts';
 import { SchemaForm } from './SchemaForm.tsx';
@@ -39,6 +39,8 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: GraphProb
     for (const p of problems) if (p.path) map.set(p.path, loc(p.message));
     return map;
   }, [problems, loc]);
+  // A problem with a field of the form is said under that field; the list has the others (said once).
+  const listed = problems.filter((p) => !(p.path && schema?.properties?.[parseConfigPath(p.path)[0] as string]));
   if (!definition || !schema) {
     return (
       <p className="warn">{tr(`未知节点类型 ${node.data.nodeType}`, `Unknown node type ${node.data.nodeType}`)}</p>
@@ -62,9 +64,9 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: GraphProb
         errors={errors}
         onChange={(config) => updateNode(node.id, { config })}
       />
-      {problems.length > 0 && (
+      {listed.length > 0 && (
         <ul className="problem-list compact">
-          {problems.map((p) => (
+          {listed.map((p) => (
             <li key={`${p.code}-${p.path ?? p.edgeId ?? ''}`}>{problemText(p, definition.config, locale)}</li>
           ))}
         </ul>
