@@ -16,6 +16,8 @@ export interface GraphProblem {
   /** Machine-readable details (e.g. `{ kind: 'coupons.stock' }`), never shown as they are. */
   params?: Record<string, string>;
   message: LocalizedText;
+  /** For invalid config: what is wrong with the value alone, for under its field ("请输入大于 0 的数字"). */
+  detail?: LocalizedText;
 }
 
 interface ResolvedNode {
@@ -82,6 +84,7 @@ function resolveNodes(graph: JourneyGraph, registry: NodeRegistry, problems: Gra
           nodeId: raw.id,
           path,
           message: PROBLEM_MESSAGES.invalidConfig({ path, detail: zodIssueText(issue) }),
+          detail: zodIssueText(issue),
         });
       }
       resolved.set(raw.id, { node, definition });

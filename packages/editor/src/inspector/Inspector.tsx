@@ -36,7 +36,8 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: GraphProb
   const schema = useMemo(() => (definition ? toJsonSchema(definition.config) : undefined), [definition]);
   const errors = useMemo(() => {
     const map = new Map<string, string>();
-    for (const p of problems) if (p.path) map.set(p.path, loc(p.message));
+    // Under its field a problem says only what is wrong (the field's label is right above it).
+    for (const p of problems) if (p.path) map.set(p.path, loc(p.detail ?? p.message));
     return map;
   }, [problems, loc]);
   // A problem with a field of the form is said under that field; the list has the others (said once).

@@ -71,6 +71,8 @@ export const ENUM_LABELS: Record<string, [string, string]> = {
   always: ['随时可进入', 'Any time'],
   defer: ['延后发送', 'Send later'],
   skip: ['跳过', 'Skip'],
+  notice: ['通知短信', 'Notification'],
+  marketing: ['营销短信', 'Marketing'],
   eq: ['等于', '='],
   neq: ['不等于', '≠'],
   gt: ['大于', '>'],
