@@ -29,6 +29,7 @@ import { enrolment } from './enrolment.ts';
 import { eventIntake, reactsTo } from './event-intake.ts';
 import { ExecutorFailures } from './executor-failures.ts';
 import { migrateInstances } from './instance-migration.ts';
+import { andThen, type MaybePromise } from './maybe-async.ts';
 import { createIsolation } from './isolation.ts';
 import { packageJobs } from './package-jobs.ts';
 import { retryFailedStep } from './retry-step.ts';
@@ -78,13 +79,17 @@ export interface EngineDeps {
 
 /** The engine plus batch entry points used by the audience scheduler and the benchmark. */
 export interface DurableEngine extends JourneyEngine {
-  /** Enrols many customers in one transaction (audience entries, imports, the benchmark). */
-  enrollMany(journeyId: string, customerIds: readonly string[], options?: EnrollOptions): EnrollOutcome[];
+  /**
+   * Enrols many customers in one transaction (audience entries, imports, the benchmark). The
+   * outcomes come at once on SQLite, as a promise on a networked store (await it either way).
+   */
+  enrollMany(journeyId: string, customerIds: readonly string[], options?: EnrollOptions): MaybePromise<EnrollOutcome[]>;
   /**
    * Ingests events that arrived together in ONE transaction (group commit). Same outcome per
    * event as ingestEvent; a webhook or a queue consumer passes everything it has received.
+   * At once on SQLite, a promise on a networked store (await it either way).
    */
-  ingestMany(events: readonly unknown[], source?: string): IngestOutcome[];
+  ingestMany(events: readonly unknown[], source?: string): MaybePromise<IngestOutcome[]>;
   /** Number of XState transitions computed since the engine was created. */
   readonly steps: number;
 }
@@ -100,7 +105,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   // Closing the database without stopping the engine first must not leave a thread on the file.
   deps.db.onClose?.(connection.stopCheckpointer);
   const sqliteStore = createSqliteStore(db);
-  const st = sqliteStore.statements; // for the parts not yet behind the port (dispatcher, retries)
+  const st = sqliteStore.statements; // for the parts not yet behind the port (retries)
   const store = deps.baseline?.store?.(sqliteStore) ?? sqliteStore;
   const stepper = new Stepper(
     store,
@@ -112,7 +117,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   const effectBatch = deps.effectBatchSize ?? 200;
   const dispatcher = new Dispatcher(
     tx,
-    st,
+    store,
     stepper,
     deps.executors,
     clock,
@@ -181,7 +186,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 };
     // RFM first: an audience entry or a branch on rfm.* this tick sees current scores.
     refreshRfm(clock.now());
-    if (isolation.hasResumed()) tx(() => isolation.releaseResumed(clock.now()))();
+    if (isolation.hasResumed()) await tx(() => isolation.releaseResumed(clock.now()))();
     await runDueJobs(clock.now());
     await drainDue(outcome);
     return outcome;
@@ -196,7 +201,11 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
     async enroll(journeyId, customerId, options = {}) {
       const event = parseOptionalEvent(options.event);
-      const outcome = tx(() => enrol.enroll(journeyId, customerId, { entryNodeId: options.entryNodeId, event }))();
+      const outcome = await tx(() =>
+        andThen(store.prepareEnrolment(journeyId, [customerId]), () =>
+          enrol.enroll(journeyId, customerId, { entryNodeId: options.entryNodeId, event }),
+        ),
+      )();
       if (outcome.status === 'skipped' && outcome.reason === 'unknownCustomer') {
         throw new EngineInputError(`unknown customer ${customerId}`);
       }
@@ -204,41 +213,50 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
     enrollMany(journeyId, customerIds, options = {}) {
       const event = parseOptionalEvent(options.event);
-      const outcomes = tx(() => {
-        // The journey is looked up once for the whole batch (it cannot change inside it).
-        const compiled = enrol.liveVersion(journeyId);
-        return customerIds.map((id) =>
-          enrol.enroll(journeyId, id, { entryNodeId: options.entryNodeId, event }, compiled),
-        );
-      })();
-      // One unknown id in an import or a segment must not sink the other customers: it is skipped
-      // and reported (in the outcome and the log).
-      const unknown = customerIds.filter((_, i) => {
-        const o = outcomes[i];
-        return o?.status === 'skipped' && o.reason === 'unknownCustomer';
+      // What the batch reads is loaded once for all of it, then every customer is planned at once.
+      const outcomes = tx(() =>
+        andThen(store.prepareEnrolment(journeyId, customerIds), () => {
+          // The journey is looked up once for the whole batch (it cannot change inside it).
+          const compiled = enrol.liveVersion(journeyId);
+          return customerIds.map((id) =>
+            enrol.enroll(journeyId, id, { entryNodeId: options.entryNodeId, event }, compiled),
+          );
+        }),
+      )();
+      return andThen(outcomes, (all) => {
+        // One unknown id in an import or a segment must not sink the other customers: it is
+        // skipped and reported (in the outcome and the log).
+        const unknown = customerIds.filter((_, i) => {
+          const o = all[i];
+          return o?.status === 'skipped' && o.reason === 'unknownCustomer';
+        });
+        if (unknown.length > 0) {
+          logger.warn(
+            { journeyId, unknown: unknown.slice(0, 20), count: unknown.length },
+            'enrolment skipped unknown customers',
+          );
+        }
+        return all;
       });
-      if (unknown.length > 0) {
-        logger.warn(
-          { journeyId, unknown: unknown.slice(0, 20), count: unknown.length },
-          'enrolment skipped unknown customers',
-        );
-      }
-      return outcomes;
     },
     async ingestEvent(input, source = 'api') {
-      return engine.ingestMany([input], source)[0] as IngestOutcome;
+      return andThen(engine.ingestMany([input], source), (all) => all[0] as IngestOutcome);
     },
     ingestMany(inputs, source = 'api') {
       const parsed = inputs.map((input) => JourneyEventSchema.safeParse(input));
+      // The customers the events name, loaded with what the batch reads about them in one go.
+      const named = parsed.flatMap((p) => (p.success && p.data.customerId ? [p.data.customerId] : []));
       return tx(() =>
-        parsed.map((result): IngestOutcome => {
-          if (result.success) return ingest(result.data, source);
-          const reason = `malformed event: ${issuesOf(result.error)
-            .map((i) => `${i.path}: ${i.message}`)
-            .join('; ')}`;
-          logger.warn({ source, reason }, 'event rejected');
-          return { status: 'rejected', reason, delivered: 0, enrolled: 0 };
-        }),
+        andThen(store.prepareEvents(named), () =>
+          parsed.map((result): IngestOutcome => {
+            if (result.success) return ingest(result.data, source);
+            const reason = `malformed event: ${issuesOf(result.error)
+              .map((i) => `${i.path}: ${i.message}`)
+              .join('; ')}`;
+            logger.warn({ source, reason }, 'event rejected');
+            return { status: 'rejected', reason, delivered: 0, enrolled: 0 };
+          }),
+        ),
       )();
     },
     tick() {
@@ -258,7 +276,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       return tx(() => retryFailedStep(db, st, stepper, instanceId, clock.now()))();
     },
     async timeline(instanceId) {
-      return store.timeline(instanceId).map(
+      return (await store.timeline(instanceId)).map(
         (r): TimelineEntry => ({
           at: Number(r.at),
           kind: r.kind,

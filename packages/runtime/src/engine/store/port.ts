@@ -1,7 +1,8 @@
 // The engine's storage port: everything the engine's core (enrolment, event intake, timers,
 // migration, the stepper) reads and writes, named by what a batch needs rather than by table.
-// Today one adapter implements it: SQLite (store/sqlite/), synchronous inside one better-sqlite3
-// transaction per batch. See ../README.md for what a PostgreSQL adapter must implement.
+// Two adapters implement it: SQLite (store/sqlite/), synchronous inside one better-sqlite3
+// transaction per batch, and PostgreSQL (store/postgres/), one pooled connection per batch whose
+// loads are awaited once per batch. See ../README.md.
 import type { MaybePromise } from '../maybe-async.ts';
 import type { StepPlan } from '../step-plan.ts';
 
@@ -24,6 +25,23 @@ export type DueTimer = { timerId: number; timerKey: string; timerDueAt: number }
   | InstanceRow
   | { [K in keyof InstanceRow]: null }
 );
+
+/** A due outbox effect with its instance's row (undefined if the instance is gone). */
+export interface DueEffect {
+  id: number;
+  instanceId: number;
+  nodeId: string;
+  nodeType: string;
+  idempotencyKey: string;
+  attempts: number;
+  instance: InstanceRow | undefined;
+}
+
+export type OutcomeResolutionAction = 'resend' | 'markSent' | 'skip';
+export interface OutcomeResolution {
+  action: OutcomeResolutionAction;
+  decidedBy: string;
+}
 
 /** A customer as stored: JSON columns still as text (parsed by customer-views.ts). */
 export interface CustomerRow {
@@ -79,7 +97,7 @@ export interface EngineStore {
    * just before it commits. Nested calls join the outer batch. If `work` returns a promise (its
    * batch load did), an adapter that supports it commits once it settles; SQLite never gets one.
    */
-  batch<T>(work: () => T): T;
+  batch<T>(work: () => MaybePromise<T>): MaybePromise<T>;
   /** Runs one step inside the open batch so that, if it throws, none of its writes remain. */
   savepoint<T>(work: () => T): T;
 
@@ -93,6 +111,27 @@ export interface EngineStore {
    * makes the customers of those instances readable through `customer()`.
    */
   claimDueTimers(now: number, limit: number): MaybePromise<DueTimer[]>;
+  /**
+   * Before enrolling `customerIds` on a journey: makes `customerErasedAt`, `customer`,
+   * `lastInstance` and `hasActiveInstance` of these customers readable, and readies as many
+   * instance inserts. SQLite reads them as it goes and answers at once.
+   */
+  prepareEnrolment(journeyId: string, customerIds: readonly string[]): MaybePromise<void>;
+  /**
+   * Before taking in events about `customerIds` (those the events name; customers an event
+   * creates have no instances yet): makes `customer`, `activeInstancesOfCustomer` and, for the
+   * live journeys, `lastInstance` / `hasActiveInstance` readable and readies the inserts that
+   * event-triggered entries make.
+   */
+  prepareEvents(customerIds: readonly string[]): MaybePromise<void>;
+  /**
+   * Claims up to `limit` pending effects due by `now` (oldest first) with their instances, and
+   * makes readable what preparing them reads: the customers, `peekOutcomeResolution` of effects
+   * already attempted, and `countMessages` of these customers.
+   */
+  claimDueEffects(now: number, limit: number): MaybePromise<DueEffect[]>;
+  /** Instances by id (the dispatcher's result phase), their customers made readable. */
+  instancesByIds(instanceIds: readonly number[]): MaybePromise<InstanceRow[]>;
   /** Deletes fired timers (those of held journeys are moved by isolation instead). */
   deleteFiredTimers(timerIds: readonly number[]): void;
   activeInstancesOfCustomer(customerId: string): InstanceRow[];
@@ -109,7 +148,11 @@ export interface EngineStore {
   liveJourneys(): Array<{ id: string; liveVersionId: string }>;
   /** A published version's graph JSON (immutable once written). */
   versionGraph(versionId: string): string | undefined;
-  timeline(instanceId: number): TimelineRow[];
+  timeline(instanceId: number): MaybePromise<TimelineRow[]>;
+  /** The operator's pending decision on an effect whose outcome was unknown, if any (not taken). */
+  peekOutcomeResolution(effectKey: string): OutcomeResolution | undefined;
+  /** Messages sent to a customer on a channel since `since` (epoch ms), this effect's own excepted. */
+  countMessages(customerId: string, channel: string, since: number, exceptKey: string): number;
 
   // ── Writer: what a batch writes ─────────────────────────────────────────────────────────────
   /** Inserts an instance; returns its id (its outbox keys and step log rows need it). */
@@ -135,4 +178,22 @@ export interface EngineStore {
   /** Puts an instance on another version (migration): its timers are dropped. */
   moveToVersion(instanceId: number, versionId: string): void;
   markEventProcessed(externalId: string, now: number): void;
+
+  // ── Outbox: what the dispatcher writes ──────────────────────────────────────────────────────
+  /** Counts an attempt as its executor starts (a re-run after a crash then knows it is one). */
+  markEffectsStarted(effectIds: readonly number[]): void;
+  /** The operator's pending decision on this effect, if any, marked as taken (acted on once). */
+  takeOutcomeResolution(effectKey: string, now: number): OutcomeResolution | undefined;
+  finishEffect(
+    effectId: number,
+    status: 'done' | 'skipped' | 'failed',
+    attempts: number,
+    result: string | null,
+    error: string | null,
+    now: number,
+  ): void;
+  retryEffect(effectId: number, attempts: number, at: number, error: string): void;
+  deferEffect(effectId: number, at: number): void;
+  /** Parks an effect whose outcome is unknown (status "unknown": waits for an operator). */
+  parkUnknownEffect(effectId: number, attempts: number, error: string): void;
 }

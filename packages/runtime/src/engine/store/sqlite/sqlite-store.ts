@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { EngineStore } from '../port.ts';
 import { sqliteLoader } from './loader.ts';
+import { sqliteOutboxWriter } from './outbox-writer.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 import { sqliteWriter } from './writer.ts';
 
@@ -15,5 +16,10 @@ export interface SqliteEngineStore extends EngineStore {
  */
 export function createSqliteStore(db: BetterSqlite3.Database): SqliteEngineStore {
   const statements = prepareStatements(db);
-  return { statements, ...sqliteLoader(db, statements), ...sqliteWriter(db, statements) };
+  return {
+    statements,
+    ...sqliteLoader(db, statements),
+    ...sqliteWriter(db, statements),
+    ...sqliteOutboxWriter(statements),
+  };
 }
