@@ -145,7 +145,7 @@ export class Dispatcher {
   /** Everything short of running the executor: staleness, quiet hours, frequency caps. */
   private prepare(effect: DueEffect, now: number, admitted: AdmittedSends): Outcome | Job {
     const row = effect.instance;
-    if (!row || row.status !== 'active' || !isActing(row.snapshot, effect.idempotencyKey)) return { kind: 'stale' };
+    if (row?.status !== 'active' || !isActing(row.snapshot, effect.idempotencyKey)) return { kind: 'stale' };
     // A journey that cannot run is held (its effects, this one included, wait as "held").
     const compiled = this.stepper.usable(row);
     if (!compiled) {
