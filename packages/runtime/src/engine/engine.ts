@@ -201,11 +201,9 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
     async enroll(journeyId, customerId, options = {}) {
       const event = parseOptionalEvent(options.event);
-      const outcome = await tx(() =>
-        andThen(store.prepareEnrolment(journeyId, [customerId]), () =>
-          enrol.enroll(journeyId, customerId, { entryNodeId: options.entryNodeId, event }),
-        ),
-      )();
+      const [outcome] = (await tx(() =>
+        enrol.enrollBatch(journeyId, [customerId], { entryNodeId: options.entryNodeId, event }),
+      )()) as [EnrollOutcome];
       if (outcome.status === 'skipped' && outcome.reason === 'unknownCustomer') {
         throw new EngineInputError(`unknown customer ${customerId}`);
       }
@@ -213,15 +211,8 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
     enrollMany(journeyId, customerIds, options = {}) {
       const event = parseOptionalEvent(options.event);
-      // What the batch reads is loaded once for all of it, then every customer is planned at once.
       const outcomes = tx(() =>
-        andThen(store.prepareEnrolment(journeyId, customerIds), () => {
-          // The journey is looked up once for the whole batch (it cannot change inside it).
-          const compiled = enrol.liveVersion(journeyId);
-          return customerIds.map((id) =>
-            enrol.enroll(journeyId, id, { entryNodeId: options.entryNodeId, event }, compiled),
-          );
-        }),
+        enrol.enrollBatch(journeyId, customerIds, { entryNodeId: options.entryNodeId, event }),
       )();
       return andThen(outcomes, (all) => {
         // One unknown id in an import or a segment must not sink the other customers: it is

@@ -1,0 +1,113 @@
+import { createNodeRegistry } from '@siyu/shared';
+import { samplePackage } from '@siyu/shared/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { benchmarkJourney } from '../../../../testing/fixtures.ts';
+import { postgresDatabaseForFile } from '../../../db/postgres-for-tests.test-helper.ts';
+import { ManualClock } from '../../api.ts';
+import { type Backend, postgresBackend, sqliteBackend } from '../store-backends.test-helper.ts';
+import { recordingExecutors, storeEngine } from '../store-engine.test-helper.ts';
+
+const DAY = 86_400_000;
+const registry = createNodeRegistry([samplePackage]);
+const postgresUrl = postgresDatabaseForFile('engine_store');
+let backend: Backend | undefined;
+afterEach(async () => {
+  await backend?.close();
+  backend = undefined;
+});
+
+const count = async (b: Backend, sql: string, ...params: unknown[]) => Number((await b.rows(sql, ...params))[0]?.n);
+
+/** Each instance's step log as one line of kind@node, oldest first. */
+async function stepLines(b: Backend): Promise<Map<number, string>> {
+  const lines = new Map<number, string[]>();
+  for (const r of await b.rows('SELECT "instanceId", kind, "nodeId" FROM "StepLog" ORDER BY id'))
+    lines.set(Number(r.instanceId), [...(lines.get(Number(r.instanceId)) ?? []), `${r.kind}@${r.nodeId}`]);
+  return new Map([...lines].map(([id, l]) => [id, l.join(' ')]));
+}
+
+describe.each([
+  ['SQLite', sqliteBackend],
+  ['PostgreSQL', () => postgresBackend(postgresUrl())],
+] as const)('engine store on %s', (_name, open) => {
+  it('runs the benchmark journey: enrols once, sends once, fires timers durably, ends everyone', async () => {
+    backend = await open();
+    const clock = new ManualClock();
+    const calls: string[] = [];
+    const engine = storeEngine(backend.store(), registry, recordingExecutors(calls), clock);
+    await backend.publish('j1', benchmarkJourney());
+    const ids = await backend.customers('c', 0, 40);
+
+    expect((await engine.enrollMany('j1', ids)).every((o) => o.status === 'enrolled')).toBe(true);
+    // Re-entry "once": the same customers again in one batch are all skipped.
+    expect(new Set((await engine.enrollMany('j1', [...ids, 'ghost'])).map((o) => o.status))).toEqual(
+      new Set(['skipped']),
+    );
+    expect((await engine.drain()).effectsRun).toBe(80); // welcome + tag
+    expect(
+      await count(backend, `SELECT count(*) n FROM "Instance" WHERE "nodeId" = 'wait1d' AND status = 'active'`),
+    ).toBe(40);
+    expect(await count(backend, 'SELECT count(*) n FROM "Timer"')).toBe(40);
+
+    clock.advance(DAY - 1);
+    expect((await engine.drain()).timersFired).toBe(0);
+    clock.advance(1);
+    const day = await engine.drain();
+    expect(day).toMatchObject({ timersFired: 40, effectsRun: 40 }); // the coupon
+    expect(await count(backend, `SELECT count(*) n FROM "Instance" WHERE "nodeId" = 'waitOrder'`)).toBe(40);
+
+    clock.advance(7 * DAY);
+    expect((await engine.drain()).timersFired).toBe(40);
+    expect(
+      await backend.rows('SELECT status, "exitReason", count(*) n FROM "Instance" GROUP BY status, "exitReason"'),
+    ).toEqual([{ status: 'exited', exitReason: 'node:exit', n: 40 }]);
+    expect(await count(backend, 'SELECT count(*) n FROM "Timer"')).toBe(0);
+    expect(await count(backend, `SELECT count(*) n FROM "OutboxEffect" WHERE status != 'done'`)).toBe(0);
+    expect(calls).toHaveLength(120);
+    expect(new Set(calls).size).toBe(120);
+    // Every customer took the same path, step by step.
+    expect(new Set((await stepLines(backend)).values()).size).toBe(1);
+  });
+});
+
+describe('engine store on PostgreSQL: two workers', () => {
+  it('never step one instance twice or at once, and dispatch each effect once (1,000 customers)', async () => {
+    backend = await postgresBackend(postgresUrl());
+    const clock = new ManualClock();
+    const calls: string[] = [];
+    const workers = ['w1', 'w2'].map((workerId) =>
+      storeEngine(backend?.store({ workerId }) as never, registry, recordingExecutors(calls), clock),
+    );
+    await backend.publish('j1', benchmarkJourney());
+    const ids = await backend.customers('c', 0, 1000);
+    const both = <T>(run: (w: (typeof workers)[number]) => Promise<T>) => Promise.all(workers.map(run));
+
+    // Both workers enrol the same customers at once, in batches: each is enrolled once (re-entry "once").
+    const outcomes = await both(async (w) => {
+      const all = [];
+      for (let i = 0; i < ids.length; i += 250) all.push(...(await w.enrollMany('j1', ids.slice(i, i + 250))));
+      return all;
+    });
+    expect(outcomes.flat().filter((o) => o.status === 'enrolled')).toHaveLength(1000);
+    await both((w) => w.drain());
+    clock.advance(DAY);
+    const day = await both((w) => w.drain());
+    expect(day.reduce((n, o) => n + o.timersFired, 0)).toBe(1000);
+    clock.advance(7 * DAY);
+    const week = await both((w) => w.drain());
+    expect(week.reduce((n, o) => n + o.timersFired, 0)).toBe(1000);
+
+    expect(await backend.rows('SELECT status, count(*) n FROM "Instance" GROUP BY status')).toEqual([
+      { status: 'exited', n: 1000 },
+    ]);
+    // Each effect dispatched once: welcome, tag and coupon per customer, no key twice.
+    expect(calls).toHaveLength(3000);
+    expect(new Set(calls).size).toBe(3000);
+    // Each instance's log is the single path, whole: no step twice, none from two workers interleaved.
+    const lines = await stepLines(backend);
+    expect(lines.size).toBe(1000);
+    expect(new Set(lines.values()).size).toBe(1);
+    // Both workers did part of the work.
+    expect(workers.every((w) => w.steps > 0)).toBe(true);
+  });
+});

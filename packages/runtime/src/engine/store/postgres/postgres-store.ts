@@ -1,0 +1,384 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type pg from 'pg';
+import type { MaybePromise } from '../../maybe-async.ts';
+import type { CustomerRow, DueEffect, DueTimer, EngineStore, InstanceRow, TimelineRow } from '../port.ts';
+import { BatchCache, type JourneyRow, NotLoaded, type PgCustomerRow, type PgInstanceRow } from './batch-cache.ts';
+import * as SQL from './sql.ts';
+import { WriteBuffer } from './write-buffer.ts';
+
+export interface PostgresStoreOptions {
+  /** Names this worker in effect claims (`claimedBy`); default host:pid:random. */
+  workerId?: string;
+  /** How long an effect claim holds if the worker dies before storing its outcome (default 5 min). */
+  leaseMs?: number;
+}
+
+export interface PostgresEngineStore extends EngineStore {
+  readonly workerId: string;
+  /** Rows written since the store was created (for rows-per-step figures). */
+  readonly rowsWritten: number;
+}
+
+interface OpenBatch {
+  client: pg.PoolClient;
+  cache: BatchCache;
+  writes: WriteBuffer;
+  /** A step threw after collecting writes that cannot be taken back: the batch must not commit. */
+  poisoned?: unknown;
+}
+
+/**
+ * The engine's store on PostgreSQL. A batch holds one pooled connection inside BEGIN … COMMIT.
+ * Its loads (`claimDueTimers`, `prepareEnrolment`, …) are the only awaits: each sends the writes
+ * collected so far, then reads everything the batch's steps will ask for with `= ANY($1)` queries;
+ * the per-row reads are answered from that memory (batch-cache.ts) and the writes are collected
+ * (write-buffer.ts) and sent one statement per kind of row. Per-customer serialisation comes from
+ * row locks taken by the loads (see sql.ts).
+ */
+export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions = {}): PostgresEngineStore {
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const leaseMs = options.leaseMs ?? 300_000;
+  /** Graphs of published versions: immutable, so kept across batches. */
+  const graphs = new Map<string, string>();
+  /** Instance ids taken from the sequence ahead of inserts (unused ones serve later batches). */
+  const reservedIds: number[] = [];
+  // The open batch follows its work across awaits, so batches of one store may overlap (an API
+  // enrolment while the scheduler's batch waits for a load) without joining each other.
+  const batches = new AsyncLocalStorage<OpenBatch>();
+  // Customers read by recent batches: an executor reads its customer lazily, after the claim's
+  // batch committed (dispatcher.ts), so that read is answered from what the claim loaded.
+  const recentCustomers = new Map<string, CustomerRow | undefined>();
+  let leaseUntil = 0;
+  let rowsWritten = 0;
+
+  const current = (): OpenBatch => {
+    const open = batches.getStore();
+    if (!open) throw new Error('PostgreSQL store: no batch is open');
+    return open;
+  };
+
+  async function query<R>(sql: string, values: unknown[]): Promise<R[]> {
+    const batch = current();
+    return (await batch.client.query(sql, values)).rows as R[];
+  }
+
+  /** Sends the writes collected so far: a read after them sees them. */
+  async function flush(): Promise<void> {
+    const batch = current();
+    const before = batch.writes.rows;
+    await batch.writes.flush(batch.client, workerId, leaseUntil);
+    rowsWritten += before;
+    batch.writes.rows = 0;
+  }
+
+  async function loadCustomers(customerIds: readonly string[], lock: boolean): Promise<void> {
+    const { cache } = current();
+    const missing = lock ? [...new Set(customerIds)] : [...new Set(customerIds)].filter((id) => !cache.hasCustomer(id));
+    if (missing.length === 0) return;
+    cache.addCustomers(missing, await query<PgCustomerRow>(lock ? SQL.CUSTOMERS_LOCKED : SQL.CUSTOMERS, [missing]));
+    if (recentCustomers.size > 50_000) recentCustomers.clear();
+    for (const id of missing) recentCustomers.set(id, cache.customer(id));
+  }
+
+  async function loadGraphs(versionIds: Iterable<string | null>): Promise<void> {
+    const missing = [...new Set(versionIds)].filter((id): id is string => id !== null && !graphs.has(id));
+    if (missing.length === 0) return;
+    for (const row of await query<{ id: string; graph: string }>(SQL.VERSION_GRAPHS, [missing]))
+      graphs.set(row.id, row.graph);
+  }
+
+  async function reserveIds(count: number): Promise<void> {
+    if (reservedIds.length >= count) return;
+    const rows = await query<{ id: number }>(SQL.RESERVE_INSTANCE_IDS, [count - reservedIds.length]);
+    reservedIds.push(...rows.map((r) => r.id));
+  }
+
+  async function runBatch<T>(work: () => MaybePromise<T>): Promise<T> {
+    const client = await pool.connect();
+    const batch: OpenBatch = { client, cache: new BatchCache(), writes: new WriteBuffer() };
+    let broken: unknown;
+    try {
+      const results = (await client.query(SQL.BEGIN_AND_JOURNEYS)) as unknown as pg.QueryResult[];
+      for (const j of (results[1]?.rows ?? []) as JourneyRow[]) batch.cache.journeys.set(j.id, j);
+      return await batches.run(batch, async () => {
+        const result = await work();
+        if (batch.poisoned) throw batch.poisoned;
+        await flush();
+        await client.query('COMMIT');
+        return result;
+      });
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollback: unknown) => {
+        broken = rollback; // the connection is unusable: the pool must not hand it out again
+      });
+      throw error;
+    } finally {
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+
+  const journeyOf = (journeyId: string) => current().cache.journeys.get(journeyId);
+
+  const store: PostgresEngineStore = {
+    workerId,
+    get rowsWritten() {
+      return rowsWritten;
+    },
+
+    batch<T>(work: () => MaybePromise<T>): MaybePromise<T> {
+      // A batch started inside another joins it (as SQLite's nested transaction does).
+      if (batches.getStore()) return work();
+      return runBatch(work);
+    },
+
+    savepoint(work) {
+      // Writes are only collected here, so a step that throws before collecting any needs no undo;
+      // one that throws after would leave half a step, and then the whole batch is rolled back.
+      const batch = current();
+      const mark = batch.writes.rows;
+      const logMark = batch.writes.mark();
+      try {
+        return work();
+      } catch (error) {
+        batch.writes.undoLogTo(logMark);
+        if (batch.writes.rows !== mark) batch.poisoned ??= error;
+        throw error;
+      }
+    },
+
+    async claimDueTimers(now, limit): Promise<DueTimer[]> {
+      await flush();
+      const rows = await query<PgInstanceRow & { timerId: number; timerKey: string; timerDueAt: number }>(
+        SQL.CLAIM_DUE_TIMERS,
+        [now, limit],
+      );
+      const { cache } = current();
+      await loadCustomers(
+        rows.map((r) => r.customerId),
+        false,
+      );
+      await loadGraphs(rows.map((r) => r.versionId));
+      // Timers of one instance share its row object, which each step keeps current.
+      return rows.map((r) => {
+        const { timerId, timerKey, timerDueAt, ...instance } = r;
+        // A copy per timer (two timers of one instance carry different keys); the stepper keeps one
+        // row per instance and the cache follows its steps (BatchCache.stepped).
+        return { ...cache.instance(instance), timerId, timerKey, timerDueAt };
+      });
+    },
+
+    async prepareEnrolment(journeyId, customerIds) {
+      await flush();
+      const { cache } = current();
+      await loadCustomers(customerIds, true);
+      cache.addRuns(
+        [journeyId],
+        customerIds,
+        await query<PgInstanceRow>(SQL.RUNS_OF_JOURNEY, [journeyId, customerIds]),
+      );
+      await reserveIds(customerIds.length);
+      await loadGraphs([journeyOf(journeyId)?.liveVersionId ?? null]);
+    },
+
+    async prepareEvents(customerIds) {
+      await flush();
+      const { cache } = current();
+      const ids = [...new Set(customerIds)];
+      await loadCustomers(ids, true);
+      const active = await query<PgInstanceRow>(SQL.ACTIVE_OF_CUSTOMERS, [ids]);
+      cache.addActive(ids, active);
+      const live = [...cache.journeys.values()].filter((j) => j.status === 'live' && j.liveVersionId);
+      cache.addRuns(
+        live.map((j) => j.id),
+        ids,
+        [...active, ...(await query<PgInstanceRow>(SQL.LATEST_RUNS, [ids, live.map((j) => j.id)]))],
+      );
+      await reserveIds(ids.length * Math.max(1, live.length));
+      await loadGraphs([...active.map((r) => r.versionId), ...live.map((j) => j.liveVersionId)]);
+    },
+
+    async claimDueEffects(now, limit): Promise<DueEffect[]> {
+      await flush();
+      leaseUntil = now + leaseMs;
+      const claimed = await query<Omit<DueEffect, 'instance'> & { nextAttemptAt: number }>(SQL.CLAIM_DUE_EFFECTS, [
+        now,
+        limit,
+        workerId,
+        leaseUntil,
+      ]);
+      if (claimed.length === 0) return [];
+      claimed.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+      const { cache } = current();
+      const instances = new Map<number, InstanceRow>();
+      for (const row of await query<PgInstanceRow>(SQL.INSTANCES_BY_IDS, [claimed.map((e) => e.instanceId)]))
+        instances.set(row.id, cache.instance(row));
+      const customers = [...new Set([...instances.values()].map((r) => r.customerId))];
+      await loadCustomers(customers, false);
+      cache.addMessages(customers, await query(SQL.MESSAGES_OF_CUSTOMERS, [customers]));
+      const attempted = claimed.filter((e) => e.attempts > 0).map((e) => e.idempotencyKey);
+      if (attempted.length > 0) cache.addResolutions(await query(SQL.OPEN_RESOLUTIONS, [attempted]));
+      await loadGraphs([...instances.values()].map((r) => r.versionId));
+      return claimed.map(({ nextAttemptAt: _, ...effect }) => ({
+        ...effect,
+        instance: instances.get(effect.instanceId),
+      }));
+    },
+
+    async instancesByIds(instanceIds) {
+      await flush();
+      const { cache } = current();
+      const rows = (await query<PgInstanceRow>(SQL.INSTANCES_BY_IDS_LOCKED, [[...new Set(instanceIds)]])).map((r) =>
+        cache.instance(r),
+      );
+      await loadCustomers(
+        rows.map((r) => r.customerId),
+        false,
+      );
+      await loadGraphs(rows.map((r) => r.versionId));
+      return rows;
+    },
+
+    deleteFiredTimers(timerIds) {
+      current().writes.deleteFiredTimers(timerIds);
+    },
+    activeInstancesOfCustomer: (customerId) => current().cache.activeInstancesOfCustomer(customerId),
+    activeInstancesOfJourney() {
+      throw new NotLoaded('active runs of a journey (migration on PostgreSQL is not built yet)');
+    },
+    lastInstance: (customerId, journeyId) => current().cache.lastInstance(customerId, journeyId),
+    hasActiveInstance: (customerId, journeyId) => current().cache.hasActiveInstance(customerId, journeyId),
+    customer(customerId) {
+      const open = batches.getStore();
+      if (open) return open.cache.customer(customerId);
+      if (!recentCustomers.has(customerId)) throw new NotLoaded(`customer ${customerId} (outside a batch)`);
+      return recentCustomers.get(customerId);
+    },
+    customerErasedAt(customerId) {
+      const row = current().cache.customer(customerId);
+      return row ? { erasedAt: row.erasedAt } : undefined;
+    },
+    journey(journeyId) {
+      const j = journeyOf(journeyId);
+      return j && { id: j.id, status: j.status, liveVersionId: j.liveVersionId };
+    },
+    journeyName: (journeyId) => journeyOf(journeyId)?.name,
+    liveJourneys: () =>
+      [...current().cache.journeys.values()].flatMap((j) =>
+        j.status === 'live' && j.liveVersionId ? [{ id: j.id, liveVersionId: j.liveVersionId }] : [],
+      ),
+    versionGraph(versionId) {
+      const graph = graphs.get(versionId);
+      if (graph === undefined && batches.getStore()) throw new NotLoaded(`the graph of version ${versionId}`);
+      return graph;
+    },
+    async timeline(instanceId): Promise<TimelineRow[]> {
+      return (await pool.query(SQL.TIMELINE, [instanceId])).rows as TimelineRow[];
+    },
+    peekOutcomeResolution: (effectKey) => current().cache.resolution(effectKey),
+    countMessages: (customerId, channel, since, exceptKey) =>
+      current().cache.countMessages(customerId, channel, since, exceptKey),
+
+    insertInstance(instance) {
+      const { cache, writes } = current();
+      const id = reservedIds.shift();
+      if (id === undefined) throw new NotLoaded('an instance id (the batch reserved too few)');
+      writes.insertInstance({ ...instance, id });
+      cache.inserted(id, instance);
+      return id;
+    },
+
+    writeStep(row, plan, now, inserted) {
+      const { cache, writes } = current();
+      const at = new Date(now);
+      for (const [kind, nodeId, fromNodeId, port, detail] of plan.logs)
+        store.appendStepLog(row, now, kind, nodeId, fromNodeId, port, detail == null ? null : JSON.stringify(detail));
+      for (const [nodeId, nodeType, key] of plan.effects)
+        writes.insertOutbox(row.id, nodeId, nodeType, `${row.id}:${key}`, now, at);
+      for (const [dueAt, key] of plan.timers) writes.insertTimer(row.id, dueAt, key, at);
+      if (plan.dropTimer && !inserted) writes.deleteTimer(row.id, plan.dropTimer);
+      const ended = plan.status !== 'active';
+      if (ended && !inserted) writes.clearTimers(row.id);
+      cache.stepped(row, {
+        snapshot: plan.stored,
+        nodeId: plan.nodeId,
+        status: plan.status,
+        waitingFor: plan.waitingFor,
+      });
+      if (inserted) return;
+      const movedOnly = !ended && !plan.goal;
+      writes.updateInstance(row.id, {
+        snapshot: plan.stored,
+        nodeId: plan.nodeId,
+        waitingFor: plan.waitingFor,
+        status: plan.status,
+        exitReason: movedOnly ? null : plan.exitReason,
+        goalAt: plan.goal ? at : null,
+        updatedAt: at,
+        endedAt: ended ? at : null,
+      });
+    },
+
+    failInstance(row, reason, now) {
+      const { cache, writes } = current();
+      const at = new Date(now);
+      writes.updateInstance(row.id, {
+        snapshot: row.snapshot,
+        nodeId: row.nodeId,
+        waitingFor: null,
+        status: 'failed',
+        exitReason: reason,
+        goalAt: null,
+        updatedAt: at,
+        endedAt: at,
+      });
+      writes.clearTimers(row.id);
+      cache.stepped(row, { snapshot: row.snapshot, nodeId: row.nodeId, status: 'failed', waitingFor: null });
+    },
+
+    appendStepLog(row, at, kind, nodeId, fromNodeId, port, detail) {
+      current().writes.appendStepLog([
+        row.id,
+        row.journeyId,
+        row.versionId,
+        at,
+        kind,
+        nodeId,
+        fromNodeId,
+        port,
+        detail,
+      ]);
+    },
+    moveToVersion(instanceId, versionId) {
+      current().writes.moveToVersion(instanceId, versionId);
+    },
+    markEventProcessed(externalId, now) {
+      current().writes.eventProcessed(externalId, now);
+    },
+
+    markEffectsStarted(effectIds) {
+      current().writes.effectsStarted(effectIds);
+    },
+    takeOutcomeResolution(effectKey, now) {
+      const { cache, writes } = current();
+      const found = cache.resolution(effectKey, true);
+      if (!found) return undefined;
+      writes.resolutionTaken(found.id, now);
+      return { action: found.action, decidedBy: found.decidedBy };
+    },
+    finishEffect(effectId, status, attempts, result, error, now) {
+      current().writes.effectOutcome(effectId, { kind: 'finish', status, attempts, result, error, at: new Date(now) });
+    },
+    retryEffect(effectId, attempts, at, error) {
+      current().writes.effectOutcome(effectId, { kind: 'retry', attempts, nextAttemptAt: at, error });
+    },
+    deferEffect(effectId, at) {
+      current().writes.effectOutcome(effectId, { kind: 'defer', nextAttemptAt: at });
+    },
+    parkUnknownEffect(effectId, attempts, error) {
+      current().writes.effectOutcome(effectId, { kind: 'park', attempts, error });
+    },
+  };
+  return store;
+}

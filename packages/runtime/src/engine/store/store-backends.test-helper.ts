@@ -1,0 +1,82 @@
+// The two storage backends as the store tests use them: a fresh SQLite file, or the test file's
+// PostgreSQL database emptied before each test. Queries use quoted identifiers, read by both.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JourneyGraphInput } from '@siyu/shared';
+import pg from 'pg';
+import { addCustomers, publishJourney } from '../../../testing/fixtures.ts';
+import { addCustomersPg, publishJourneyPg } from '../../../testing/postgres-fixtures.ts';
+import { openDatabase } from '../../db/database.ts';
+import { RAW_POOL_TYPES } from '../../db/postgres-types.ts';
+import type { EngineStore } from './port.ts';
+import { createPostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.ts';
+import { createSqliteStore } from './sqlite/sqlite-store.ts';
+
+export interface Backend {
+  /** A store on its own connection (PostgreSQL: its own pool, as a worker process has). */
+  store(options?: PostgresStoreOptions): EngineStore;
+  publish(journeyId: string, graph: JourneyGraphInput): Promise<void>;
+  customers(prefix: string, from: number, to: number): Promise<string[]>;
+  rows(sql: string, ...params: unknown[]): Promise<Array<Record<string, unknown>>>;
+  close(): Promise<void>;
+}
+
+export async function sqliteBackend(): Promise<Backend> {
+  const dir = mkdtempSync(join(tmpdir(), 'siyu-store-'));
+  const db = await openDatabase(join(dir, 'test.db'));
+  return {
+    store: () => createSqliteStore(db.sqlite),
+    publish: async (journeyId, graph) => {
+      publishJourney(db.sqlite, journeyId, graph);
+    },
+    customers: async (prefix, from, to) => addCustomers(db.sqlite, prefix, from, to),
+    rows: async (sql, ...params) => db.sqlite.prepare(sql).all(...params) as Array<Record<string, unknown>>,
+    async close() {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const TABLES = [
+  'StepLog',
+  'Timer',
+  'OutboxEffect',
+  'Instance',
+  'CustomerIdentity',
+  'CustomerTag',
+  'Customer',
+  'Message',
+];
+
+export async function postgresBackend(url: string): Promise<Backend> {
+  const pools: pg.Pool[] = [];
+  const pool = () => {
+    const p = new pg.Pool({ connectionString: url, max: 4, types: RAW_POOL_TYPES });
+    pools.push(p);
+    return p;
+  };
+  const admin = pool();
+  await admin.query(`TRUNCATE ${TABLES.map((t) => `"${t}"`).join(', ')}, "JourneyVersion", "Journey" CASCADE`);
+  return {
+    store: (options) => createPostgresStore(pool(), options),
+    publish: async (journeyId, graph) => {
+      await publishJourneyPg(admin, journeyId, graph);
+    },
+    customers: (prefix, from, to) => addCustomersPg(admin, prefix, from, to),
+    rows: async (sql, ...params) => {
+      // The SQLite form `?` becomes $1, $2, … here.
+      let n = 0;
+      return (
+        await admin.query(
+          sql.replace(/\?/g, () => `$${++n}`),
+          params,
+        )
+      ).rows;
+    },
+    async close() {
+      for (const p of pools.splice(0)) await p.end();
+    },
+  };
+}

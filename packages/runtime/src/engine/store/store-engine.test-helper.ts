@@ -1,0 +1,74 @@
+// The engine's store-agnostic parts (stepper, enrolment, timer firing, dispatcher, scheduler loop)
+// wired on any EngineStore, for tests that run the same journey on SQLite and on PostgreSQL.
+// engine.ts still wires the SQLite-only parts (isolation, event intake, audiences) around them.
+import { defineExecutor, type NodeExecutor, type NodeRegistry } from '@siyu/shared';
+import { coupon, send, tag } from '@siyu/shared/testing';
+import { createLogger } from '../../logger.ts';
+import type { Clock, EnrollOutcome, TickOutcome } from '../api.ts';
+import { batchRunner } from '../batch-runner.ts';
+import { Dispatcher } from '../dispatcher.ts';
+import { enrolment } from '../enrolment.ts';
+import { schedulerLoop } from '../scheduler-loop.ts';
+import { Stepper } from '../stepper.ts';
+import { timerFiring } from '../timer-firing.ts';
+import type { EngineStore } from './port.ts';
+
+export interface StoreEngine {
+  enrollMany(journeyId: string, customerIds: readonly string[]): Promise<EnrollOutcome[]>;
+  /** Fires due timers and runs due effects until nothing is due. */
+  drain(): Promise<TickOutcome>;
+  readonly steps: number;
+}
+
+export function storeEngine(
+  store: EngineStore,
+  registry: NodeRegistry,
+  executors: NodeExecutor[],
+  clock: Clock,
+): StoreEngine {
+  const logger = createLogger('silent');
+  const stepper = new Stepper(store, registry);
+  const tx = batchRunner(store, stepper, logger);
+  const enrol = enrolment({ store, stepper, clock, usable: (_journeyId, versionId) => stepper.compiled(versionId) });
+  const dispatcher = new Dispatcher(tx, store, stepper, executors, clock, logger);
+  const drainDue = schedulerLoop(
+    {
+      audienceSlice: () => undefined,
+      fireTimers: timerFiring({ store, stepper, tx, clock, sweep: () => {} }),
+      runEffects: (limit) => dispatcher.runBatch(limit),
+    },
+    { timerBatch: 1000, effectBatch: 200, audienceSlice: 1, budgetMs: Number.POSITIVE_INFINITY },
+  );
+  return {
+    enrollMany: async (journeyId, customerIds) => tx(() => enrol.enrollBatch(journeyId, customerIds, {}))(),
+    async drain() {
+      const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 };
+      await drainDue(outcome);
+      return outcome;
+    },
+    get steps() {
+      return stepper.steps;
+    },
+  };
+}
+
+/**
+ * Executors for the sample package's effect nodes that only record each call's idempotency key
+ * (no provider, no de-duplication: a key seen twice is an effect dispatched twice).
+ */
+export function recordingExecutors(calls: string[]): NodeExecutor[] {
+  return [
+    defineExecutor(send, async (ctx) => {
+      calls.push(ctx.idempotencyKey);
+      return { port: 'sent' };
+    }),
+    defineExecutor(tag, async (ctx) => {
+      calls.push(ctx.idempotencyKey);
+      return { port: 'next' };
+    }),
+    defineExecutor(coupon, async (ctx) => {
+      calls.push(ctx.idempotencyKey);
+      return { port: 'issued', data: { couponId: `fake-${ctx.idempotencyKey}` } };
+    }),
+  ];
+}
