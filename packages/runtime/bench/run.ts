@@ -17,9 +17,9 @@ import { compileJourney } from '../src/engine/compiler.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
 import { addCustomers, benchmarkJourney, publishJourney } from '../testing/fixtures.ts';
+import { createNaiveEngine } from '../testing/naive-engine.ts';
 import { sampleExecutors } from '../testing/sample-nodes.ts';
 import { runCeiling } from './baselines.ts';
-import { createNaiveEngine } from '../testing/naive-engine.ts';
 
 const DAY = 86_400_000;
 const ORDERED_SHARE = 0.3;

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.ts';
 import type { MaybePromise } from './maybe-async.ts';
-import type { EngineStore } from './store/port.ts';
 import { type Stepper, StepWriteError } from './stepper.ts';
+import type { EngineStore } from './store/port.ts';
 
 /**
  * Wraps a piece of engine work as one batch; call the returned function to run it. The result is

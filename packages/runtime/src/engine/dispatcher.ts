@@ -11,12 +11,12 @@ import {
 } from '@siyu/shared';
 import type { Logger } from '../logger.ts';
 import type { Clock } from './api.ts';
+import type { BatchRunner } from './batch-runner.ts';
 import { type CompiledNode, stateOf } from './compiler.ts';
 import type { ExecutorFailures } from './executor-failures.ts';
-import type { BatchRunner } from './batch-runner.ts';
 import { andThen } from './maybe-async.ts';
-import type { DueEffect, EngineStore, InstanceRow } from './store/port.ts';
 import type { Stepper } from './stepper.ts';
+import type { DueEffect, EngineStore, InstanceRow } from './store/port.ts';
 
 export interface RetryPolicy {
   maxAttempts: number;

@@ -2,10 +2,10 @@ import { createNodeRegistry } from '@siyu/shared';
 import { samplePackage } from '@siyu/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { benchmarkJourney } from '../../../../testing/fixtures.ts';
+import { type Backend, postgresBackend, sqliteBackend } from '../../../../testing/store-backends.ts';
+import { recordingExecutors, storeEngine } from '../../../../testing/store-engine.ts';
 import { postgresDatabaseForFile } from '../../../db/postgres-for-tests.test-helper.ts';
 import { ManualClock } from '../../api.ts';
-import { type Backend, postgresBackend, sqliteBackend } from '../store-backends.test-helper.ts';
-import { recordingExecutors, storeEngine } from '../store-engine.test-helper.ts';
 
 const DAY = 86_400_000;
 const registry = createNodeRegistry([samplePackage]);

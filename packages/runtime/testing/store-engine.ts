@@ -3,15 +3,15 @@
 // engine.ts still wires the SQLite-only parts (isolation, event intake, audiences) around them.
 import { defineExecutor, type NodeExecutor, type NodeRegistry } from '@siyu/shared';
 import { coupon, send, tag } from '@siyu/shared/testing';
-import { createLogger } from '../../logger.ts';
-import type { Clock, EnrollOutcome, TickOutcome } from '../api.ts';
-import { batchRunner } from '../batch-runner.ts';
-import { Dispatcher } from '../dispatcher.ts';
-import { enrolment } from '../enrolment.ts';
-import { schedulerLoop } from '../scheduler-loop.ts';
-import { Stepper } from '../stepper.ts';
-import { timerFiring } from '../timer-firing.ts';
-import type { EngineStore } from './port.ts';
+import type { Clock, EnrollOutcome, TickOutcome } from '../src/engine/api.ts';
+import { batchRunner } from '../src/engine/batch-runner.ts';
+import { Dispatcher } from '../src/engine/dispatcher.ts';
+import { enrolment } from '../src/engine/enrolment.ts';
+import { schedulerLoop } from '../src/engine/scheduler-loop.ts';
+import { Stepper } from '../src/engine/stepper.ts';
+import type { EngineStore } from '../src/engine/store/port.ts';
+import { timerFiring } from '../src/engine/timer-firing.ts';
+import { createLogger } from '../src/logger.ts';
 
 export interface StoreEngine {
   enrollMany(journeyId: string, customerIds: readonly string[]): Promise<EnrollOutcome[]>;

@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JourneyGraphInput } from '@siyu/shared';
 import pg from 'pg';
-import { addCustomers, publishJourney } from '../../../testing/fixtures.ts';
-import { addCustomersPg, publishJourneyPg } from '../../../testing/postgres-fixtures.ts';
-import { openDatabase } from '../../db/database.ts';
-import { RAW_POOL_TYPES } from '../../db/postgres-types.ts';
-import type { EngineStore } from './port.ts';
-import { createPostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.ts';
-import { createSqliteStore } from './sqlite/sqlite-store.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { RAW_POOL_TYPES } from '../src/db/postgres-types.ts';
+import type { EngineStore } from '../src/engine/store/port.ts';
+import { createPostgresStore, type PostgresStoreOptions } from '../src/engine/store/postgres/postgres-store.ts';
+import { tuneEngineConnection } from '../src/engine/store/sqlite/connection-tuning.ts';
+import { createSqliteStore } from '../src/engine/store/sqlite/sqlite-store.ts';
+import { createLogger } from '../src/logger.ts';
+import { addCustomers, publishJourney } from './fixtures.ts';
+import { addCustomersPg, publishJourneyPg } from './postgres-fixtures.ts';
 
 export interface Backend {
   /** A store on its own connection (PostgreSQL: its own pool, as a worker process has). */
@@ -26,7 +28,11 @@ export async function sqliteBackend(): Promise<Backend> {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-store-'));
   const db = await openDatabase(join(dir, 'test.db'));
   return {
-    store: () => createSqliteStore(db.sqlite),
+    store: () => {
+      // The engine's connection settings (page cache), checkpoints inside commits as in tests.
+      tuneEngineConnection(db.sqlite, { backgroundCheckpoint: false }, createLogger('silent'));
+      return createSqliteStore(db.sqlite);
+    },
     publish: async (journeyId, graph) => {
       publishJourney(db.sqlite, journeyId, graph);
     },
