@@ -3,10 +3,11 @@
 // engine.ts still wires the SQLite-only parts (isolation, event intake, audiences) around them.
 import { defineExecutor, type NodeExecutor, type NodeRegistry } from '@siyu/shared';
 import { coupon, send, tag } from '@siyu/shared/testing';
-import type { Clock, EnrollOutcome, TickOutcome } from '../src/engine/api.ts';
+import type { Clock, EnrollOutcome, IngestOutcome, TickOutcome } from '../src/engine/api.ts';
 import { batchRunner } from '../src/engine/batch-runner.ts';
 import { Dispatcher } from '../src/engine/dispatcher.ts';
 import { enrolment } from '../src/engine/enrolment.ts';
+import { eventIntake, ingestBatch } from '../src/engine/event-intake.ts';
 import { schedulerLoop } from '../src/engine/scheduler-loop.ts';
 import { Stepper } from '../src/engine/stepper.ts';
 import type { EngineStore } from '../src/engine/store/port.ts';
@@ -15,6 +16,8 @@ import { createLogger } from '../src/logger.ts';
 
 export interface StoreEngine {
   enrollMany(journeyId: string, customerIds: readonly string[]): Promise<EnrollOutcome[]>;
+  /** Events that arrived together, in one batch (as the engine's ingestMany). */
+  ingestMany(events: readonly unknown[]): Promise<IngestOutcome[]>;
   /** Fires due timers and runs due effects until nothing is due. */
   drain(): Promise<TickOutcome>;
   readonly steps: number;
@@ -29,7 +32,9 @@ export function storeEngine(
   const logger = createLogger('silent');
   const stepper = new Stepper(store, registry);
   const tx = batchRunner(store, stepper, logger);
-  const enrol = enrolment({ store, stepper, clock, usable: (_journeyId, versionId) => stepper.compiled(versionId) });
+  const usable = (_journeyId: string, versionId: string) => stepper.compiled(versionId);
+  const enrol = enrolment({ store, stepper, clock, usable });
+  const ingest = eventIntake({ store, stepper, enrolment: enrol, clock, logger, usable });
   const dispatcher = new Dispatcher(tx, store, stepper, executors, clock, logger);
   const drainDue = schedulerLoop(
     {
@@ -41,6 +46,7 @@ export function storeEngine(
   );
   return {
     enrollMany: async (journeyId, customerIds) => tx(() => enrol.enrollBatch(journeyId, customerIds, {}))(),
+    ingestMany: async (events) => tx(() => ingestBatch({ store, ingest, logger }, events, 'api'))(),
     async drain() {
       const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 };
       await drainDue(outcome);

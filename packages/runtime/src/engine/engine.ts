@@ -26,7 +26,7 @@ import { batchRunner } from './batch-runner.ts';
 import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
 import { EngineInputError } from './engine-input-error.ts';
 import { enrolment } from './enrolment.ts';
-import { eventIntake, reactsTo } from './event-intake.ts';
+import { eventIntake, ingestBatch, reactsTo } from './event-intake.ts';
 import { ExecutorFailures } from './executor-failures.ts';
 import { migrateInstances } from './instance-migration.ts';
 import { createIsolation } from './isolation.ts';
@@ -104,7 +104,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   );
   // Closing the database without stopping the engine first must not leave a thread on the file.
   deps.db.onClose?.(connection.stopCheckpointer);
-  const sqliteStore = createSqliteStore(db);
+  const sqliteStore = createSqliteStore(db, logger);
   const st = sqliteStore.statements; // for the parts not yet behind the port (retries)
   const store = deps.baseline?.store?.(sqliteStore) ?? sqliteStore;
   const stepper = new Stepper(
@@ -151,7 +151,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   dispatcher.sweepJourney = isolation.sweep;
 
   const enrol = enrolment({ store, stepper, clock, usable: isolation.usable });
-  const ingest = eventIntake({ sqlite: db, store, stepper, enrolment: enrol, clock, logger, usable: isolation.usable });
+  const ingest = eventIntake({ store, stepper, enrolment: enrol, clock, logger, usable: isolation.usable });
   const timerBatch = deps.timerBatchSize ?? 1000;
   const runDueAudiences = audienceEntries({
     sqlite: db,
@@ -234,21 +234,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       return andThen(engine.ingestMany([input], source), (all) => all[0] as IngestOutcome);
     },
     ingestMany(inputs, source = 'api') {
-      const parsed = inputs.map((input) => JourneyEventSchema.safeParse(input));
-      // The customers the events name, loaded with what the batch reads about them in one go.
-      const named = parsed.flatMap((p) => (p.success && p.data.customerId ? [p.data.customerId] : []));
-      return tx(() =>
-        andThen(store.prepareEvents(named), () =>
-          parsed.map((result): IngestOutcome => {
-            if (result.success) return ingest(result.data, source);
-            const reason = `malformed event: ${issuesOf(result.error)
-              .map((i) => `${i.path}: ${i.message}`)
-              .join('; ')}`;
-            logger.warn({ source, reason }, 'event rejected');
-            return { status: 'rejected', reason, delivered: 0, enrolled: 0 };
-          }),
-        ),
-      )();
+      return tx(() => ingestBatch({ store, ingest, logger }, inputs, source))();
     },
     tick() {
       // One tick at a time: the background loop and a caller never run the same effect together.

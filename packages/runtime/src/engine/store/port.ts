@@ -3,6 +3,8 @@
 // Two adapters implement it: SQLite (store/sqlite/), synchronous inside one better-sqlite3
 // transaction per batch, and PostgreSQL (store/postgres/), one pooled connection per batch whose
 // loads are awaited once per batch. See ../README.md.
+import type { JourneyEvent } from '@siyu/shared';
+import type { StoredEvent } from '../event-inserter.ts';
 import type { MaybePromise } from '../maybe-async.ts';
 import type { StepPlan } from '../step-plan.ts';
 
@@ -85,12 +87,29 @@ export interface TimelineRow {
   detail: string | null;
 }
 
+/** What event intake records about an event besides routing it (inside the intake's batch). */
+export interface EventRecords {
+  /**
+   * The customer an event is about: its customerId (or the customer it was merged into), else the
+   * one its identities name (created when none does, merged when they name several).
+   */
+  resolveCustomer(event: JourneyEvent, now: number): string | undefined;
+  /** A channel event's code → its channel on the event data, and the customer's first touch. */
+  attributeChannel(event: JourneyEvent, customerId: string): JourneyEvent;
+  /** Stores an event once by externalId; false when the id was already stored. */
+  insertEvent(event: StoredEvent): boolean;
+  /** For an id already stored: what differs from the stored event (undefined: the same event). */
+  findEventConflict(event: StoredEvent): string | undefined;
+  recordOrder(event: JourneyEvent, customerId: string): void;
+  recordContact(event: JourneyEvent, customerId: string): void;
+}
+
 /**
  * What the engine's batches need from storage. Reads return rows the stepper may keep current in
  * memory for the rest of the batch; writes belong to the open batch and become visible together
  * when `batch` returns (one transaction).
  */
-export interface EngineStore {
+export interface EngineStore extends EventRecords {
   // ── Batch boundaries ────────────────────────────────────────────────────────────────────────
   /**
    * Runs `work` as ONE transaction. Rows the batch collects (the step log) are written together
@@ -118,12 +137,12 @@ export interface EngineStore {
    */
   prepareEnrolment(journeyId: string, customerIds: readonly string[]): MaybePromise<void>;
   /**
-   * Before taking in events about `customerIds` (those the events name; customers an event
-   * creates have no instances yet): makes `customer`, `activeInstancesOfCustomer` and, for the
-   * live journeys, `lastInstance` / `hasActiveInstance` readable and readies the inserts that
-   * event-triggered entries make.
+   * Before taking in `events`: makes readable what intake reads about them (`EventRecords`: stored
+   * events with these ids, their customers by id or identity, entry codes) and about their
+   * customers (`customer`, `activeInstancesOfCustomer`, and for the live journeys `lastInstance` /
+   * `hasActiveInstance`), and readies the inserts event-triggered entries make.
    */
-  prepareEvents(customerIds: readonly string[]): MaybePromise<void>;
+  prepareEvents(events: readonly JourneyEvent[]): MaybePromise<void>;
   /**
    * Claims up to `limit` pending effects due by `now` (oldest first) with their instances, and
    * makes readable what preparing them reads: the customers, `peekOutcomeResolution` of effects

@@ -93,6 +93,24 @@ export class BatchCache {
     }
   }
 
+  /** A customer the batch created (event intake): known, with no runs anywhere yet. */
+  created(customerId: string, identities: Record<string, string>, liveJourneyIds: readonly string[]): void {
+    this.customers.set(customerId, {
+      id: customerId,
+      attributes: '{}',
+      displayName: null,
+      ownerUserId: null,
+      channelCode: null,
+      variant: null,
+      erasedAt: null,
+      rfm: null,
+      tags: '[]',
+      identities: JSON.stringify(identities),
+    });
+    this.active.set(customerId, []);
+    for (const j of liveJourneyIds) this.runs.set(pair(customerId, j), { ids: [] });
+  }
+
   /** A run the batch inserted: it is the customer's latest in its journey from now on. */
   inserted(id: number, i: NewInstance): void {
     const row: InstanceRow = {

@@ -5,6 +5,8 @@ import type pg from 'pg';
 import type { MaybePromise } from '../../maybe-async.ts';
 import type { CustomerRow, DueEffect, DueTimer, EngineStore, InstanceRow, TimelineRow } from '../port.ts';
 import { BatchCache, type JourneyRow, NotLoaded, type PgCustomerRow, type PgInstanceRow } from './batch-cache.ts';
+import { loadEventBatch } from './event-loads.ts';
+import { EventFacts, EventWrites, postgresEventRecords } from './event-records.ts';
 import * as SQL from './sql.ts';
 import { WriteBuffer } from './write-buffer.ts';
 
@@ -25,6 +27,8 @@ interface OpenBatch {
   client: pg.PoolClient;
   cache: BatchCache;
   writes: WriteBuffer;
+  facts: EventFacts;
+  eventWrites: EventWrites;
   /** A step threw after collecting writes that cannot be taken back: the batch must not commit. */
   poisoned?: unknown;
 }
@@ -67,10 +71,12 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
   /** Sends the writes collected so far: a read after them sees them. */
   async function flush(): Promise<void> {
     const batch = current();
-    const before = batch.writes.rows;
+    const before = batch.writes.rows + batch.eventWrites.rows;
+    await batch.eventWrites.flush(batch.client, new Date());
     await batch.writes.flush(batch.client, workerId, leaseUntil);
     rowsWritten += before;
     batch.writes.rows = 0;
+    batch.eventWrites.rows = 0;
   }
 
   async function loadCustomers(customerIds: readonly string[], lock: boolean): Promise<void> {
@@ -97,7 +103,13 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
 
   async function runBatch<T>(work: () => MaybePromise<T>): Promise<T> {
     const client = await pool.connect();
-    const batch: OpenBatch = { client, cache: new BatchCache(), writes: new WriteBuffer() };
+    const batch: OpenBatch = {
+      client,
+      cache: new BatchCache(),
+      writes: new WriteBuffer(),
+      facts: new EventFacts(),
+      eventWrites: new EventWrites(),
+    };
     let broken: unknown;
     try {
       const results = (await client.query(SQL.BEGIN_AND_JOURNEYS)) as unknown as pg.QueryResult[];
@@ -121,7 +133,23 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
 
   const journeyOf = (journeyId: string) => current().cache.journeys.get(journeyId);
 
+  const records = postgresEventRecords(() => {
+    const batch = current();
+    return {
+      facts: batch.facts,
+      writes: batch.eventWrites,
+      customer: (id: string) => batch.cache.customer(id),
+      created: (id: string, identities: Record<string, string>) =>
+        batch.cache.created(
+          id,
+          identities,
+          [...batch.cache.journeys.values()].filter((j) => j.status === 'live').map((j) => j.id),
+        ),
+    };
+  });
+
   const store: PostgresEngineStore = {
+    ...records,
     workerId,
     get rowsWritten() {
       return rowsWritten;
@@ -182,21 +210,10 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       await loadGraphs([journeyOf(journeyId)?.liveVersionId ?? null]);
     },
 
-    async prepareEvents(customerIds) {
+    async prepareEvents(events) {
       await flush();
-      const { cache } = current();
-      const ids = [...new Set(customerIds)];
-      await loadCustomers(ids, true);
-      const active = await query<PgInstanceRow>(SQL.ACTIVE_OF_CUSTOMERS, [ids]);
-      cache.addActive(ids, active);
-      const live = [...cache.journeys.values()].filter((j) => j.status === 'live' && j.liveVersionId);
-      cache.addRuns(
-        live.map((j) => j.id),
-        ids,
-        [...active, ...(await query<PgInstanceRow>(SQL.LATEST_RUNS, [ids, live.map((j) => j.id)]))],
-      );
-      await reserveIds(ids.length * Math.max(1, live.length));
-      await loadGraphs([...active.map((r) => r.versionId), ...live.map((j) => j.liveVersionId)]);
+      const { cache, facts } = current();
+      await loadEventBatch({ query, loadCustomers, reserveIds, loadGraphs, cache, facts }, events);
     },
 
     async claimDueEffects(now, limit): Promise<DueEffect[]> {

@@ -1,5 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { createLogger, type Logger } from '../../../logger.ts';
 import type { EngineStore } from '../port.ts';
+import { sqliteEventRecords } from './event-records.ts';
 import { sqliteLoader } from './loader.ts';
 import { sqliteOutboxWriter } from './outbox-writer.ts';
 import { prepareStatements, type Statements } from './statements.ts';
@@ -14,12 +16,16 @@ export interface SqliteEngineStore extends EngineStore {
  * The engine's store on SQLite: better-sqlite3 prepared statements run synchronously inside one
  * transaction per batch, where a batch of thousands of steps costs one commit.
  */
-export function createSqliteStore(db: BetterSqlite3.Database): SqliteEngineStore {
+export function createSqliteStore(
+  db: BetterSqlite3.Database,
+  logger: Logger = createLogger('silent'),
+): SqliteEngineStore {
   const statements = prepareStatements(db);
   return {
     statements,
     ...sqliteLoader(db, statements),
     ...sqliteWriter(db, statements),
     ...sqliteOutboxWriter(statements),
+    ...sqliteEventRecords(db, logger),
   };
 }
