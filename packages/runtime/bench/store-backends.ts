@@ -11,6 +11,7 @@ import { createScratchDatabase } from '../src/db/postgres-scratch.ts';
 import { findPostgresServer } from '../src/db/postgres-server.ts';
 import { ManualClock } from '../src/engine/api.ts';
 import type { EngineStore } from '../src/engine/store/port.ts';
+import type { PostgresEngineStore } from '../src/engine/store/postgres/postgres-store.ts';
 import { benchmarkJourney } from '../testing/fixtures.ts';
 import { type Backend, postgresBackend, sqliteBackend } from '../testing/store-backends.ts';
 import { recordingExecutors, storeEngine } from '../testing/store-engine.ts';
@@ -22,7 +23,7 @@ const registry = createNodeRegistry([samplePackage]);
 
 /** Rows the store wrote: PostgreSQL counts what it sent; SQLite's connection counts its changes. */
 async function rowsWritten(name: string, backend: Backend, store: EngineStore): Promise<number> {
-  if (name === 'postgres') return (store as unknown as { rowsWritten: number }).rowsWritten;
+  if (name === 'postgres') return (store as PostgresEngineStore).rowsWritten;
   return Number((await backend.rows('SELECT total_changes() AS n'))[0]?.n);
 }
 
@@ -54,9 +55,10 @@ async function run(name: string, backend: Backend): Promise<void> {
   await engine.drain();
   const seconds = (performance.now() - t0) / 1000;
   const rows = (await rowsWritten(name, backend, store)) - rows0;
+  const trips = name === 'postgres' ? `, ${(store as PostgresEngineStore).roundTrips} round trips` : '';
   const stepsPerSecond = Math.round(engine.steps / seconds);
   process.stdout.write(
-    `${name.padEnd(9)} ${engine.steps} steps in ${seconds.toFixed(2)} s: ${stepsPerSecond} steps/s, ${(rows / engine.steps).toFixed(2)} rows written per step\n`,
+    `${name.padEnd(9)} ${engine.steps} steps in ${seconds.toFixed(2)} s: ${stepsPerSecond} steps/s, ${(rows / engine.steps).toFixed(2)} rows written per step${trips}\n`,
   );
 }
 

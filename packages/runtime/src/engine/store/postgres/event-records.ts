@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { JourneyEvent } from '@siyu/shared';
-import type pg from 'pg';
 import { CHANNEL_EVENT_TYPES, entryCodeOf } from '../../channel-attribution.ts';
 import type { StoredEvent } from '../../event-inserter.ts';
 import { ORDER_EVENT_TYPES, orderAmountCents } from '../../order-recorder.ts';
 import type { CustomerRow, EventRecords } from '../port.ts';
 import { NotLoaded } from './batch-cache.ts';
+import type { Send } from './write-buffer.ts';
 
 // Event intake's records on PostgreSQL (the SQLite versions: customer-resolver.ts, event-inserter.ts,
 // event-conflict.ts, channel-attribution.ts, order-recorder.ts, contact-recorder.ts). What they
@@ -69,8 +69,7 @@ export class EventWrites {
   }
 
   /** Sends the collected rows: customers first (instances, identities and orders refer to them). */
-  async flush(client: pg.PoolClient, now: Date): Promise<void> {
-    const q = (sql: string, values: unknown[]) => client.query(sql, values);
+  async flush(q: Send, now: Date): Promise<void> {
     if (this.customers.length > 0) {
       await q(
         `INSERT INTO "Customer" (id, attributes, "createdAt", "updatedAt")

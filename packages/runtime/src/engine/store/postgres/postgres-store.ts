@@ -21,6 +21,8 @@ export interface PostgresEngineStore extends EngineStore {
   readonly workerId: string;
   /** Rows written since the store was created (for rows-per-step figures). */
   readonly rowsWritten: number;
+  /** Statements sent since the store was created, BEGIN and COMMIT included (round trips). */
+  readonly roundTrips: number;
 }
 
 interface OpenBatch {
@@ -56,6 +58,11 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
   const recentCustomers = new Map<string, CustomerRow | undefined>();
   let leaseUntil = 0;
   let rowsWritten = 0;
+  let roundTrips = 0;
+  const send = (client: pg.PoolClient) => (sql: string, values: unknown[]) => {
+    roundTrips++;
+    return client.query(sql, values);
+  };
 
   const current = (): OpenBatch => {
     const open = batches.getStore();
@@ -65,6 +72,7 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
 
   async function query<R>(sql: string, values: unknown[]): Promise<R[]> {
     const batch = current();
+    roundTrips++;
     return (await batch.client.query(sql, values)).rows as R[];
   }
 
@@ -72,8 +80,8 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
   async function flush(): Promise<void> {
     const batch = current();
     const before = batch.writes.rows + batch.eventWrites.rows;
-    await batch.eventWrites.flush(batch.client, new Date());
-    await batch.writes.flush(batch.client, workerId, leaseUntil);
+    await batch.eventWrites.flush(send(batch.client), new Date());
+    await batch.writes.flush(send(batch.client), workerId, leaseUntil);
     rowsWritten += before;
     batch.writes.rows = 0;
     batch.eventWrites.rows = 0;
@@ -112,6 +120,7 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
     };
     let broken: unknown;
     try {
+      roundTrips += 2; // BEGIN with the journeys, and COMMIT or ROLLBACK
       const results = (await client.query(SQL.BEGIN_AND_JOURNEYS)) as unknown as pg.QueryResult[];
       for (const j of (results[1]?.rows ?? []) as JourneyRow[]) batch.cache.journeys.set(j.id, j);
       return await batches.run(batch, async () => {
@@ -153,6 +162,9 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
     workerId,
     get rowsWritten() {
       return rowsWritten;
+    },
+    get roundTrips() {
+      return roundTrips;
     },
 
     batch<T>(work: () => MaybePromise<T>): MaybePromise<T> {

@@ -1,5 +1,7 @@
-import type pg from 'pg';
 import type { NewInstance } from '../port.ts';
+
+/** Sends one statement on the batch's connection. */
+export type Send = (sql: string, values: unknown[]) => Promise<unknown>;
 
 /** An instance's state after the batch's last step on it (several steps collapse to one UPDATE). */
 interface InstanceUpdate {
@@ -141,8 +143,7 @@ export class WriteBuffer {
   }
 
   /** Sends everything collected (one statement per kind that has rows) and empties the buffer. */
-  async flush(client: pg.PoolClient, workerId: string, leaseUntil: number): Promise<void> {
-    const q = (sql: string, values: unknown[]) => client.query(sql, values);
+  async flush(q: Send, workerId: string, leaseUntil: number): Promise<void> {
     if (this.instances.length > 0) {
       const rows = this.instances;
       this.instances = [];
@@ -237,7 +238,7 @@ export class WriteBuffer {
     }
   }
 
-  private async flushTimers(q: (sql: string, values: unknown[]) => Promise<unknown>): Promise<void> {
+  private async flushTimers(q: Send): Promise<void> {
     const cleared: number[] = [];
     const deleted: [number[], string[]] = [[], []];
     const inserted: [number[], number[], string[], Date[]] = [[], [], [], []];
@@ -275,11 +276,7 @@ export class WriteBuffer {
     }
   }
 
-  private async flushEffects(
-    q: (sql: string, values: unknown[]) => Promise<unknown>,
-    workerId: string,
-    leaseUntil: number,
-  ): Promise<void> {
+  private async flushEffects(q: Send, workerId: string, leaseUntil: number): Promise<void> {
     if (this.startedEffects.length > 0) {
       const ids = this.startedEffects;
       this.startedEffects = [];
