@@ -18,7 +18,7 @@ import { addCustomersPg, publishJourneyPg } from './postgres-fixtures.ts';
 export interface Backend {
   /** A store on its own connection (PostgreSQL: its own pool, as a worker process has). */
   store(options?: PostgresStoreOptions): EngineStore;
-  publish(journeyId: string, graph: JourneyGraphInput): Promise<void>;
+  publish(journeyId: string, graph: JourneyGraphInput, version?: number): Promise<void>;
   customers(prefix: string, from: number, to: number): Promise<string[]>;
   rows(sql: string, ...params: unknown[]): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
@@ -33,8 +33,8 @@ export async function sqliteBackend(): Promise<Backend> {
       tuneEngineConnection(db.sqlite, { backgroundCheckpoint: false }, createLogger('silent'));
       return createSqliteStore(db.sqlite);
     },
-    publish: async (journeyId, graph) => {
-      publishJourney(db.sqlite, journeyId, graph);
+    publish: async (journeyId, graph, version) => {
+      publishJourney(db.sqlite, journeyId, graph, version);
     },
     customers: async (prefix, from, to) => addCustomers(db.sqlite, prefix, from, to),
     rows: async (sql, ...params) => db.sqlite.prepare(sql).all(...params) as Array<Record<string, unknown>>,
@@ -70,8 +70,8 @@ export async function postgresBackend(url: string): Promise<Backend> {
   await admin.query(`TRUNCATE ${TABLES.map((t) => `"${t}"`).join(', ')}, "JourneyVersion", "Journey" CASCADE`);
   return {
     store: (options) => createPostgresStore(pool(), options),
-    publish: async (journeyId, graph) => {
-      await publishJourneyPg(admin, journeyId, graph);
+    publish: async (journeyId, graph, version) => {
+      await publishJourneyPg(admin, journeyId, graph, version);
     },
     customers: (prefix, from, to) => addCustomersPg(admin, prefix, from, to),
     rows: async (sql, ...params) => {

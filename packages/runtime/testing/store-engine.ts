@@ -8,6 +8,7 @@ import { batchRunner } from '../src/engine/batch-runner.ts';
 import { Dispatcher } from '../src/engine/dispatcher.ts';
 import { enrolment } from '../src/engine/enrolment.ts';
 import { eventIntake, ingestBatch } from '../src/engine/event-intake.ts';
+import { migrateInstances } from '../src/engine/instance-migration.ts';
 import { schedulerLoop } from '../src/engine/scheduler-loop.ts';
 import { Stepper } from '../src/engine/stepper.ts';
 import type { EngineStore } from '../src/engine/store/port.ts';
@@ -18,6 +19,11 @@ export interface StoreEngine {
   enrollMany(journeyId: string, customerIds: readonly string[]): Promise<EnrollOutcome[]>;
   /** Events that arrived together, in one batch (as the engine's ingestMany). */
   ingestMany(events: readonly unknown[]): Promise<IngestOutcome[]>;
+  migrateInstances(
+    journeyId: string,
+    toVersionId: string,
+    nodeMapping: Record<string, string>,
+  ): Promise<{ moved: number }>;
   /** Fires due timers and runs due effects until nothing is due. */
   drain(): Promise<TickOutcome>;
   readonly steps: number;
@@ -47,6 +53,8 @@ export function storeEngine(
   return {
     enrollMany: async (journeyId, customerIds) => tx(() => enrol.enrollBatch(journeyId, customerIds, {}))(),
     ingestMany: async (events) => tx(() => ingestBatch({ store, ingest, logger }, events, 'api'))(),
+    migrateInstances: async (journeyId, toVersionId, nodeMapping) =>
+      tx(() => migrateInstances({ store, stepper, logger }, journeyId, toVersionId, nodeMapping, clock.now()))(),
     async drain() {
       const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 };
       await drainDue(outcome);

@@ -154,8 +154,11 @@ export interface EngineStore extends EventRecords {
   /** Deletes fired timers (those of held journeys are moved by isolation instead). */
   deleteFiredTimers(timerIds: readonly number[]): void;
   activeInstancesOfCustomer(customerId: string): InstanceRow[];
-  /** Active instances of a journey on any version but `exceptVersionId` (migration). */
-  activeInstancesOfJourney(journeyId: string, exceptVersionId: string): InstanceRow[];
+  /**
+   * Active instances of a journey on any version but `exceptVersionId` (migration: the version
+   * they move to), with their customers and both versions' graphs made readable.
+   */
+  activeInstancesOfJourney(journeyId: string, exceptVersionId: string): MaybePromise<InstanceRow[]>;
   /** The customer's latest instance of a journey (re-entry rules). */
   lastInstance(customerId: string, journeyId: string): { enteredAt: string } | undefined;
   hasActiveInstance(customerId: string, journeyId: string): boolean;

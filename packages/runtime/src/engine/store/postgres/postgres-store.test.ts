@@ -97,6 +97,22 @@ describe.each([
     // The customers who ordered took one path, the others another, step by step.
     expect(new Set((await stepLines(backend)).values()).size).toBe(2);
   });
+
+  it('moves waiting customers to a new version in one batch, their timers with them', async () => {
+    backend = await open();
+    const clock = new ManualClock();
+    const engine = storeEngine(backend.store(), registry, recordingExecutors([]), clock);
+    await backend.publish('j1', benchmarkJourney());
+    await engine.enrollMany('j1', await backend.customers('c', 0, 10));
+    await engine.drain();
+    await backend.publish('j1', benchmarkJourney(), 2);
+    expect(await engine.migrateInstances('j1', 'j1-v2', { wait1d: 'wait1d' })).toEqual({ moved: 10 });
+    expect(await count(backend, `SELECT count(*) n FROM "Instance" WHERE "versionId" = 'j1-v2'`)).toBe(10);
+    expect(await count(backend, 'SELECT count(*) n FROM "Timer"')).toBe(10);
+    clock.advance(86_400_000);
+    expect((await engine.drain()).timersFired).toBe(10);
+    expect(await count(backend, `SELECT count(*) n FROM "Instance" WHERE "nodeId" = 'waitOrder'`)).toBe(10);
+  });
 });
 
 describe('engine store on PostgreSQL: two workers', () => {

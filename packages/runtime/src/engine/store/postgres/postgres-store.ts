@@ -273,8 +273,18 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       current().writes.deleteFiredTimers(timerIds);
     },
     activeInstancesOfCustomer: (customerId) => current().cache.activeInstancesOfCustomer(customerId),
-    activeInstancesOfJourney() {
-      throw new NotLoaded('active runs of a journey (migration on PostgreSQL is not built yet)');
+    async activeInstancesOfJourney(journeyId, exceptVersionId) {
+      await flush();
+      const { cache } = current();
+      const rows = (await query<PgInstanceRow>(SQL.ACTIVE_OF_JOURNEY, [journeyId, exceptVersionId])).map((r) =>
+        cache.instance(r),
+      );
+      await loadCustomers(
+        rows.map((r) => r.customerId),
+        false,
+      );
+      await loadGraphs([exceptVersionId, ...rows.map((r) => r.versionId)]);
+      return rows;
     },
     lastInstance: (customerId, journeyId) => current().cache.lastInstance(customerId, journeyId),
     hasActiveInstance: (customerId, journeyId) => current().cache.hasActiveInstance(customerId, journeyId),

@@ -58,6 +58,10 @@ export const CLAIM_DUE_EFFECTS = `UPDATE "OutboxEffect" o SET "claimedBy" = $3, 
   WHERE o.id = due.id
   RETURNING o.id, o."instanceId", o."nodeId", o."nodeType", o."idempotencyKey", o.attempts, o."nextAttemptAt"`;
 
+/** A journey's active runs not on `$2`, locked (a migration moves them all in one batch). */
+export const ACTIVE_OF_JOURNEY = `SELECT ${INSTANCE_COLUMNS} FROM "Instance" i
+  WHERE i."journeyId" = $1 AND i.status = 'active' AND i."versionId" != $2 ORDER BY i.id FOR UPDATE OF i`;
+
 export const INSTANCES_BY_IDS = `SELECT ${INSTANCE_COLUMNS} FROM "Instance" i WHERE i.id = ANY($1::int[])`;
 export const INSTANCES_BY_IDS_LOCKED = `${INSTANCES_BY_IDS} ORDER BY i.id FOR UPDATE OF i`;
 
