@@ -177,3 +177,23 @@ describe('engine store on PostgreSQL: two workers', () => {
     expect(workers.every((w) => w.steps > 0)).toBe(true);
   });
 });
+
+describe('engine store on PostgreSQL: a worker that dies', () => {
+  it('holds the effects it claimed no longer than its lease; another worker then runs them once', async () => {
+    backend = await postgresBackend(postgresUrl());
+    const clock = new ManualClock();
+    const calls: string[] = [];
+    const dead = backend.store({ workerId: 'dead', leaseMs: 60_000 });
+    const alive = storeEngine(backend.store({ workerId: 'alive' }), registry, recordingExecutors(calls), clock);
+    await backend.publish('j1', benchmarkJourney());
+    await alive.enrollMany('j1', await backend.customers('c', 0, 20));
+    // The dead worker claimed the welcome messages and never stored an outcome.
+    const claimed = await dead.batch(() => dead.claimDueEffects(clock.now(), 100));
+    expect(claimed).toHaveLength(20);
+    expect((await alive.drain()).effectsRun).toBe(0);
+    clock.advance(60_001);
+    expect((await alive.drain()).effectsRun).toBe(40); // the welcome messages, then the tags
+    expect(new Set(calls).size).toBe(40);
+    expect(await count(backend, `SELECT count(*) n FROM "OutboxEffect" WHERE "claimedBy" IS NOT NULL`)).toBe(0);
+  });
+});
