@@ -3,9 +3,10 @@
 // engine.ts still wires the SQLite-only parts (isolation, event intake, audiences) around them.
 import { defineExecutor, type NodeExecutor, type NodeRegistry } from '@siyu/shared';
 import { coupon, send, tag } from '@siyu/shared/testing';
-import type { Clock, EnrollOutcome, IngestOutcome, TickOutcome } from '../src/engine/api.ts';
+import type { Clock, EnrollOutcome, IngestOutcome, TickOutcome, TimelineEntry } from '../src/engine/api.ts';
 import { batchRunner } from '../src/engine/batch-runner.ts';
 import { Dispatcher } from '../src/engine/dispatcher.ts';
+import { timelineEntry } from '../src/engine/engine.ts';
 import { enrolment } from '../src/engine/enrolment.ts';
 import { eventIntake, ingestBatch } from '../src/engine/event-intake.ts';
 import { migrateInstances } from '../src/engine/instance-migration.ts';
@@ -19,6 +20,7 @@ export interface StoreEngine {
   enrollMany(journeyId: string, customerIds: readonly string[]): Promise<EnrollOutcome[]>;
   /** Events that arrived together, in one batch (as the engine's ingestMany). */
   ingestMany(events: readonly unknown[]): Promise<IngestOutcome[]>;
+  timeline(instanceId: number): Promise<TimelineEntry[]>;
   migrateInstances(
     journeyId: string,
     toVersionId: string,
@@ -53,6 +55,7 @@ export function storeEngine(
   return {
     enrollMany: async (journeyId, customerIds) => tx(() => enrol.enrollBatch(journeyId, customerIds, {}))(),
     ingestMany: async (events) => tx(() => ingestBatch({ store, ingest, logger }, events, 'api'))(),
+    timeline: async (instanceId) => (await store.timeline(instanceId)).map(timelineEntry),
     migrateInstances: async (journeyId, toVersionId, nodeMapping) =>
       tx(() => migrateInstances({ store, stepper, logger }, journeyId, toVersionId, nodeMapping, clock.now()))(),
     async drain() {

@@ -36,7 +36,7 @@ import { retryFailedStep } from './retry-step.ts';
 import { rfmRefresher } from './rfm-refresh.ts';
 import { schedulerLoop } from './scheduler-loop.ts';
 import { Stepper } from './stepper.ts';
-import type { EngineStore } from './store/port.ts';
+import type { EngineStore, TimelineRow } from './store/port.ts';
 import { tuneEngineConnection } from './store/sqlite/connection-tuning.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 import { timerFiring } from './timer-firing.ts';
@@ -253,16 +253,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       return tx(() => retryFailedStep(db, st, stepper, instanceId, clock.now()))();
     },
     async timeline(instanceId) {
-      return (await store.timeline(instanceId)).map(
-        (r): TimelineEntry => ({
-          at: Number(r.at),
-          kind: r.kind,
-          nodeId: r.nodeId,
-          fromNodeId: r.fromNodeId,
-          port: r.port,
-          detail: r.detail ? JSON.parse(r.detail) : undefined,
-        }),
-      );
+      return (await store.timeline(instanceId)).map(timelineEntry);
     },
     start() {
       if (running) return;
@@ -286,6 +277,18 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
   };
   return engine;
+}
+
+/** A step-log row as the API shows it: its detail parsed. */
+export function timelineEntry(r: TimelineRow): TimelineEntry {
+  return {
+    at: Number(r.at),
+    kind: r.kind,
+    nodeId: r.nodeId,
+    fromNodeId: r.fromNodeId,
+    port: r.port,
+    detail: r.detail ? JSON.parse(r.detail) : undefined,
+  };
 }
 
 function parseOptionalEvent(input?: JourneyEventInput): JourneyEvent | undefined {
