@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import type { MaybePromise } from '../../maybe-async.ts';
-import type { CustomerRow, DueEffect, DueTimer, EngineStore, InstanceRow, TimelineRow } from '../port.ts';
+import type { CustomerRow, DueEffect, DueTimer, EngineStore, TimelineRow } from '../port.ts';
 import { BatchCache, type JourneyRow, NotLoaded, type PgCustomerRow, type PgInstanceRow } from './batch-cache.ts';
+import { loadDueEffects } from './effect-loads.ts';
 import { loadEventBatch } from './event-loads.ts';
 import { EventFacts, EventWrites, postgresEventRecords } from './event-records.ts';
 import * as SQL from './sql.ts';
@@ -31,6 +32,8 @@ interface OpenBatch {
   writes: WriteBuffer;
   facts: EventFacts;
   eventWrites: EventWrites;
+  /** Versions this batch looked up that do not exist. */
+  missingGraphs: Set<string>;
   /** A step threw after collecting writes that cannot be taken back: the batch must not commit. */
   poisoned?: unknown;
 }
@@ -101,6 +104,8 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
     if (missing.length === 0) return;
     for (const row of await query<{ id: string; graph: string }>(SQL.VERSION_GRAPHS, [missing]))
       graphs.set(row.id, row.graph);
+    // Looked up and not found: this batch answers "no such version" (a later publish may add it).
+    for (const id of missing) if (!graphs.has(id)) current().missingGraphs.add(id);
   }
 
   async function reserveIds(count: number): Promise<void> {
@@ -117,6 +122,7 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       writes: new WriteBuffer(),
       facts: new EventFacts(),
       eventWrites: new EventWrites(),
+      missingGraphs: new Set(),
     };
     let broken: unknown;
     try {
@@ -231,28 +237,8 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
     async claimDueEffects(now, limit): Promise<DueEffect[]> {
       await flush();
       leaseUntil = now + leaseMs;
-      const claimed = await query<Omit<DueEffect, 'instance'> & { nextAttemptAt: number }>(SQL.CLAIM_DUE_EFFECTS, [
-        now,
-        limit,
-        workerId,
-        leaseUntil,
-      ]);
-      if (claimed.length === 0) return [];
-      claimed.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
       const { cache } = current();
-      const instances = new Map<number, InstanceRow>();
-      for (const row of await query<PgInstanceRow>(SQL.INSTANCES_BY_IDS, [claimed.map((e) => e.instanceId)]))
-        instances.set(row.id, cache.instance(row));
-      const customers = [...new Set([...instances.values()].map((r) => r.customerId))];
-      await loadCustomers(customers, false);
-      cache.addMessages(customers, await query(SQL.MESSAGES_OF_CUSTOMERS, [customers]));
-      const attempted = claimed.filter((e) => e.attempts > 0).map((e) => e.idempotencyKey);
-      if (attempted.length > 0) cache.addResolutions(await query(SQL.OPEN_RESOLUTIONS, [attempted]));
-      await loadGraphs([...instances.values()].map((r) => r.versionId));
-      return claimed.map(({ nextAttemptAt: _, ...effect }) => ({
-        ...effect,
-        instance: instances.get(effect.instanceId),
-      }));
+      return loadDueEffects({ query, loadCustomers, loadGraphs, cache }, now, limit, workerId, leaseUntil);
     },
 
     async instancesByIds(instanceIds) {
@@ -309,7 +295,8 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       ),
     versionGraph(versionId) {
       const graph = graphs.get(versionId);
-      if (graph === undefined && batches.getStore()) throw new NotLoaded(`the graph of version ${versionId}`);
+      if (graph === undefined && !batches.getStore()?.missingGraphs.has(versionId))
+        throw new NotLoaded(`the graph of version ${versionId}`);
       return graph;
     },
     async timeline(instanceId): Promise<TimelineRow[]> {
