@@ -1,7 +1,7 @@
 // The engine's store-agnostic parts (stepper, enrolment, timer firing, dispatcher, scheduler loop)
 // wired on any EngineStore, for tests that run the same journey on SQLite and on PostgreSQL.
 // engine.ts still wires the SQLite-only parts (isolation, event intake, audiences) around them.
-import { defineExecutor, type NodeExecutor, type NodeRegistry } from '@siyu/shared';
+import { defineExecutor, type NodeExecutor, type NodeRegistry, PermanentError } from '@siyu/shared';
 import { coupon, send, tag } from '@siyu/shared/testing';
 import type { Clock, EnrollOutcome, IngestOutcome, TickOutcome, TimelineEntry } from '../src/engine/api.ts';
 import { batchRunner } from '../src/engine/batch-runner.ts';
@@ -10,6 +10,7 @@ import { timelineEntry } from '../src/engine/engine.ts';
 import { enrolment } from '../src/engine/enrolment.ts';
 import { eventIntake, ingestBatch } from '../src/engine/event-intake.ts';
 import { migrateInstances } from '../src/engine/instance-migration.ts';
+import { type RetryOutcome, retryFailedStep } from '../src/engine/retry-step.ts';
 import { schedulerLoop } from '../src/engine/scheduler-loop.ts';
 import { Stepper } from '../src/engine/stepper.ts';
 import type { EngineStore } from '../src/engine/store/port.ts';
@@ -21,6 +22,7 @@ export interface StoreEngine {
   /** Events that arrived together, in one batch (as the engine's ingestMany). */
   ingestMany(events: readonly unknown[]): Promise<IngestOutcome[]>;
   timeline(instanceId: number): Promise<TimelineEntry[]>;
+  retryFailedStep(instanceId: number): Promise<RetryOutcome>;
   migrateInstances(
     journeyId: string,
     toVersionId: string,
@@ -55,6 +57,7 @@ export function storeEngine(
   return {
     enrollMany: async (journeyId, customerIds) => tx(() => enrol.enrollBatch(journeyId, customerIds, {}))(),
     ingestMany: async (events) => tx(() => ingestBatch({ store, ingest, logger }, events, 'api'))(),
+    retryFailedStep: async (instanceId) => tx(() => retryFailedStep(store, stepper, instanceId, clock.now()))(),
     timeline: async (instanceId) => (await store.timeline(instanceId)).map(timelineEntry),
     migrateInstances: async (journeyId, toVersionId, nodeMapping) =>
       tx(() => migrateInstances({ store, stepper, logger }, journeyId, toVersionId, nodeMapping, clock.now()))(),
@@ -73,10 +76,11 @@ export function storeEngine(
  * Executors for the sample package's effect nodes that only record each call's idempotency key
  * (no provider, no de-duplication: a key seen twice is an effect dispatched twice).
  */
-export function recordingExecutors(calls: string[]): NodeExecutor[] {
+export function recordingExecutors(calls: string[], options: { sendFails?: () => boolean } = {}): NodeExecutor[] {
   return [
     defineExecutor(send, async (ctx) => {
       calls.push(ctx.idempotencyKey);
+      if (options.sendFails?.()) throw new PermanentError('no phone number', { code: 'noPhone' });
       return { port: 'sent' };
     }),
     defineExecutor(tag, async (ctx) => {

@@ -105,7 +105,6 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   // Closing the database without stopping the engine first must not leave a thread on the file.
   deps.db.onClose?.(connection.stopCheckpointer);
   const sqliteStore = createSqliteStore(db, logger);
-  const st = sqliteStore.statements; // for the parts not yet behind the port (retries)
   const store = deps.baseline?.store?.(sqliteStore) ?? sqliteStore;
   const stepper = new Stepper(
     store,
@@ -250,7 +249,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       return tx(() => migrateInstances({ store, stepper, logger }, journeyId, toVersionId, nodeMapping, now))();
     },
     async retryFailedStep(instanceId) {
-      return tx(() => retryFailedStep(db, st, stepper, instanceId, clock.now()))();
+      return tx(() => retryFailedStep(store, stepper, instanceId, clock.now()))();
     },
     async timeline(instanceId) {
       return (await store.timeline(instanceId)).map(timelineEntry);

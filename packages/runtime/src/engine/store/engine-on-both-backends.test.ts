@@ -87,6 +87,50 @@ describe.each([
     expect(await b.rows('SELECT count(*) n FROM "Event"')).toEqual([{ n: 1 }]);
   });
 
+  it('retries a send that failed for good once an operator asks, under the same key', async () => {
+    backend = await open();
+    const clock = new ManualClock();
+    const calls: string[] = [];
+    let failing = true;
+    const engine = storeEngine(
+      backend.store(),
+      registry,
+      recordingExecutors(calls, { sendFails: () => failing }),
+      clock,
+    );
+    await backend.publish(
+      'j',
+      graphOf(
+        [
+          ['entry', 'sample.apiEntry', {}],
+          ['msg', 'sample.send', { channel: 'wecom', text: 'hi' }],
+          ['done', 'sample.exit', {}],
+        ],
+        [
+          ['entry', 'next', 'msg'],
+          ['msg', 'sent', 'done'],
+        ],
+        { quietHours: { enabled: false } },
+      ),
+    );
+    await backend.customers('c', 0, 1);
+    const [out] = await engine.enrollMany('j', ['c0']);
+    if (out?.status !== 'enrolled') throw new Error('not enrolled');
+    await engine.drain();
+    expect(await backend.rows('SELECT status, "exitReason" FROM "Instance"')).toEqual([
+      { status: 'exited', exitReason: 'effectFailed:msg' },
+    ]);
+    expect(await engine.retryFailedStep(999)).toEqual({ status: 'refused', reason: 'notFound' });
+    failing = false;
+    expect(await engine.retryFailedStep(out.instanceId)).toEqual({ status: 'retried', nodeId: 'msg' });
+    expect(await engine.retryFailedStep(out.instanceId)).toEqual({ status: 'refused', reason: 'notFailedHere' });
+    await engine.drain();
+    expect(calls).toEqual([`${out.instanceId}:msg:1`, `${out.instanceId}:msg:1`]);
+    expect(await backend.rows('SELECT status, "exitReason" FROM "Instance"')).toEqual([
+      { status: 'exited', exitReason: 'node:done' },
+    ]);
+  });
+
   it('re-entry afterExit with a minimum gap, and a deterministic holdout that receives nothing', async () => {
     const { b, clock, calls, engine } = await start();
     const waitAnHour = graphOf(

@@ -45,6 +45,17 @@ export interface OutcomeResolution {
   decidedBy: string;
 }
 
+/** What an operator's retry of a failed step reads about its run (retry-step.ts). */
+export interface RetryFacts {
+  row: InstanceRow;
+  exitReason: string | null;
+  journeyStatus: string;
+  /** Another run of the same customer in the same journey is active. */
+  runsAgain: boolean;
+  /** Idempotency keys of the run's failed outbox rows. */
+  failedEffectKeys: string[];
+}
+
 /** A customer as stored: JSON columns still as text (parsed by customer-views.ts). */
 export interface CustomerRow {
   id: string;
@@ -149,6 +160,8 @@ export interface EngineStore extends EventRecords {
    * already attempted, and `countMessages` of these customers.
    */
   claimDueEffects(now: number, limit: number): MaybePromise<DueEffect[]>;
+  /** A run an operator retries (undefined if there is none), its customer made readable. */
+  loadRetry(instanceId: number): MaybePromise<RetryFacts | undefined>;
   /** Instances by id (the dispatcher's result phase), their customers made readable. */
   instancesByIds(instanceIds: readonly number[]): MaybePromise<InstanceRow[]>;
   /** Deletes fired timers (those of held journeys are moved by isolation instead). */
@@ -218,4 +231,6 @@ export interface EngineStore extends EventRecords {
   deferEffect(effectId: number, at: number): void;
   /** Parks an effect whose outcome is unknown (status "unknown": waits for an operator). */
   parkUnknownEffect(effectId: number, attempts: number, error: string): void;
+  /** An operator's retry: the failed effect is pending again and its run active again. */
+  reopenFailedStep(instanceId: number, effectKey: string, now: number): void;
 }

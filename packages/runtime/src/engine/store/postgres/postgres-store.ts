@@ -9,6 +9,7 @@ import { loadDueEffects } from './effect-loads.ts';
 import { loadEventBatch } from './event-loads.ts';
 import { EventFacts, EventWrites, postgresEventRecords } from './event-records.ts';
 import * as SQL from './sql.ts';
+import { stepWriter } from './step-writer.ts';
 import { WriteBuffer } from './write-buffer.ts';
 
 export interface PostgresStoreOptions {
@@ -241,6 +242,25 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       return loadDueEffects({ query, loadCustomers, loadGraphs, cache }, now, limit, workerId, leaseUntil);
     },
 
+    async loadRetry(instanceId) {
+      await flush();
+      const { cache } = current();
+      const [facts] = await query<
+        PgInstanceRow & {
+          exitReason: string | null;
+          journeyStatus: string;
+          runsAgain: boolean;
+          failedEffectKeys: string[];
+        }
+      >(SQL.RETRY_FACTS, [instanceId]);
+      if (!facts) return undefined;
+      const { exitReason, journeyStatus, runsAgain, failedEffectKeys, ...instance } = facts;
+      const row = cache.instance(instance);
+      await loadCustomers([row.customerId], true);
+      await loadGraphs([row.versionId]);
+      return { row, exitReason, journeyStatus, runsAgain, failedEffectKeys };
+    },
+
     async instancesByIds(instanceIds) {
       await flush();
       const { cache } = current();
@@ -315,96 +335,7 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       return id;
     },
 
-    writeStep(row, plan, now, inserted) {
-      const { cache, writes } = current();
-      const at = new Date(now);
-      for (const [kind, nodeId, fromNodeId, port, detail] of plan.logs)
-        store.appendStepLog(row, now, kind, nodeId, fromNodeId, port, detail == null ? null : JSON.stringify(detail));
-      for (const [nodeId, nodeType, key] of plan.effects)
-        writes.insertOutbox(row.id, nodeId, nodeType, `${row.id}:${key}`, now, at);
-      for (const [dueAt, key] of plan.timers) writes.insertTimer(row.id, dueAt, key, at);
-      if (plan.dropTimer && !inserted) writes.deleteTimer(row.id, plan.dropTimer);
-      const ended = plan.status !== 'active';
-      if (ended && !inserted) writes.clearTimers(row.id);
-      cache.stepped(row, {
-        snapshot: plan.stored,
-        nodeId: plan.nodeId,
-        status: plan.status,
-        waitingFor: plan.waitingFor,
-      });
-      if (inserted) return;
-      const movedOnly = !ended && !plan.goal;
-      writes.updateInstance(row.id, {
-        snapshot: plan.stored,
-        nodeId: plan.nodeId,
-        waitingFor: plan.waitingFor,
-        status: plan.status,
-        exitReason: movedOnly ? null : plan.exitReason,
-        goalAt: plan.goal ? at : null,
-        updatedAt: at,
-        endedAt: ended ? at : null,
-      });
-    },
-
-    failInstance(row, reason, now) {
-      const { cache, writes } = current();
-      const at = new Date(now);
-      writes.updateInstance(row.id, {
-        snapshot: row.snapshot,
-        nodeId: row.nodeId,
-        waitingFor: null,
-        status: 'failed',
-        exitReason: reason,
-        goalAt: null,
-        updatedAt: at,
-        endedAt: at,
-      });
-      writes.clearTimers(row.id);
-      cache.stepped(row, { snapshot: row.snapshot, nodeId: row.nodeId, status: 'failed', waitingFor: null });
-    },
-
-    appendStepLog(row, at, kind, nodeId, fromNodeId, port, detail) {
-      current().writes.appendStepLog([
-        row.id,
-        row.journeyId,
-        row.versionId,
-        at,
-        kind,
-        nodeId,
-        fromNodeId,
-        port,
-        detail,
-      ]);
-    },
-    moveToVersion(instanceId, versionId) {
-      current().writes.moveToVersion(instanceId, versionId);
-    },
-    markEventProcessed(externalId, now) {
-      current().writes.eventProcessed(externalId, now);
-    },
-
-    markEffectsStarted(effectIds) {
-      current().writes.effectsStarted(effectIds);
-    },
-    takeOutcomeResolution(effectKey, now) {
-      const { cache, writes } = current();
-      const found = cache.resolution(effectKey, true);
-      if (!found) return undefined;
-      writes.resolutionTaken(found.id, now);
-      return { action: found.action, decidedBy: found.decidedBy };
-    },
-    finishEffect(effectId, status, attempts, result, error, now) {
-      current().writes.effectOutcome(effectId, { kind: 'finish', status, attempts, result, error, at: new Date(now) });
-    },
-    retryEffect(effectId, attempts, at, error) {
-      current().writes.effectOutcome(effectId, { kind: 'retry', attempts, nextAttemptAt: at, error });
-    },
-    deferEffect(effectId, at) {
-      current().writes.effectOutcome(effectId, { kind: 'defer', nextAttemptAt: at });
-    },
-    parkUnknownEffect(effectId, attempts, error) {
-      current().writes.effectOutcome(effectId, { kind: 'park', attempts, error });
-    },
+    ...stepWriter(current),
   };
   return store;
 }

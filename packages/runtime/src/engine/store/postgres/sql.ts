@@ -62,6 +62,13 @@ export const CLAIM_DUE_EFFECTS = `UPDATE "OutboxEffect" o SET "claimedBy" = $3, 
 export const ACTIVE_OF_JOURNEY = `SELECT ${INSTANCE_COLUMNS} FROM "Instance" i
   WHERE i."journeyId" = $1 AND i.status = 'active' AND i."versionId" != $2 ORDER BY i.id FOR UPDATE OF i`;
 
+/** A run an operator retries, locked, with what the retry checks (retry-step.ts). */
+export const RETRY_FACTS = `SELECT ${INSTANCE_COLUMNS}, i."exitReason", j.status AS "journeyStatus",
+    EXISTS (SELECT 1 FROM "Instance" o WHERE o."customerId" = i."customerId" AND o."journeyId" = i."journeyId"
+      AND o.status = 'active' AND o.id != i.id) AS "runsAgain",
+    ARRAY(SELECT "idempotencyKey" FROM "OutboxEffect" WHERE "instanceId" = i.id AND status = 'failed') AS "failedEffectKeys"
+  FROM "Instance" i JOIN "Journey" j ON j.id = i."journeyId" WHERE i.id = $1 FOR UPDATE OF i`;
+
 export const INSTANCES_BY_IDS = `SELECT ${INSTANCE_COLUMNS} FROM "Instance" i WHERE i.id = ANY($1::int[])`;
 export const INSTANCES_BY_IDS_LOCKED = `${INSTANCES_BY_IDS} ORDER BY i.id FOR UPDATE OF i`;
 

@@ -46,6 +46,7 @@ export class WriteBuffer {
   private startedEffects: number[] = [];
   private takenResolutions: Array<[number, number]> = [];
   private processedEvents: Array<[string, number]> = [];
+  private reopened: Array<[number, string, number]> = [];
   /** Rows collected, for the benchmark's rows-written-per-step figure. */
   rows = 0;
 
@@ -126,6 +127,11 @@ export class WriteBuffer {
     this.rows++;
   }
 
+  reopenFailedStep(instanceId: number, effectKey: string, at: number): void {
+    this.reopened.push([instanceId, effectKey, at]);
+    this.rows += 2;
+  }
+
   eventProcessed(externalId: string, at: number): void {
     this.processedEvents.push([externalId, at]);
     this.rows++;
@@ -144,6 +150,22 @@ export class WriteBuffer {
 
   /** Sends everything collected (one statement per kind that has rows) and empties the buffer. */
   async flush(q: Send, workerId: string, leaseUntil: number): Promise<void> {
+    if (this.reopened.length > 0) {
+      // Before the retry's own step: its update of the instance comes after this one.
+      const reopened = this.reopened;
+      this.reopened = [];
+      await q(
+        `UPDATE "OutboxEffect" o SET status = 'pending', "nextAttemptAt" = u.at, "lastError" = NULL, result = NULL,
+           "finishedAt" = NULL FROM unnest($1::text[], $2::bigint[]) AS u(k, at)
+         WHERE o."idempotencyKey" = u.k AND o.status = 'failed'`,
+        [reopened.map((r) => r[1]), reopened.map((r) => r[2])],
+      );
+      await q(
+        `UPDATE "Instance" i SET status = 'active', "exitReason" = NULL, "endedAt" = NULL, "updatedAt" = to_timestamp(u.at / 1000.0) AT TIME ZONE 'UTC'
+         FROM unnest($1::int[], $2::bigint[]) AS u(id, at) WHERE i.id = u.id`,
+        [reopened.map((r) => r[0]), reopened.map((r) => r[2])],
+      );
+    }
     if (this.instances.length > 0) {
       const rows = this.instances;
       this.instances = [];

@@ -4,6 +4,7 @@ import type { EngineStore } from '../port.ts';
 import { sqliteEventRecords } from './event-records.ts';
 import { sqliteLoader } from './loader.ts';
 import { sqliteOutboxWriter } from './outbox-writer.ts';
+import { sqliteRetry } from './retry-statements.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 import { sqliteWriter } from './writer.ts';
 
@@ -27,5 +28,6 @@ export function createSqliteStore(
     ...sqliteWriter(db, statements),
     ...sqliteOutboxWriter(statements),
     ...sqliteEventRecords(db, logger),
+    ...sqliteRetry(db, statements),
   };
 }
