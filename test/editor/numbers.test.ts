@@ -206,22 +206,18 @@ describe('numbers on screen, in the editor', () => {
     await page.locator('.inspector [data-field="variants[1].weight"] input').fill('40');
     await expect.poll(() => hint.count()).toBe(0);
 
-    // Archiving a journey cannot be undone: the list asks first, naming it.
+    // Archiving a journey asks first, naming it and saying what happens to its customers.
     await page.goto(`${real.base}/`);
     const row = page.locator('tbody tr', { hasText: 'abw' });
     await expect.poll(() => row.count()).toBe(1);
-    page.once('dialog', (d) => void d.dismiss());
+    const dialog = page.getByTestId('confirm-dialog');
     await row.getByTestId('journey-archive').click();
-    await page.waitForTimeout(500);
+    await dialog.getByRole('button', { name: '取消' }).click();
     expect(await row.count()).toBe(1);
-    const asked = new Promise<string>((resolve) =>
-      page.once('dialog', (d) => {
-        resolve(d.message());
-        void d.accept();
-      }),
-    );
     await row.getByTestId('journey-archive').click();
-    expect(await asked).toContain('归档旅程「abw」');
+    expect(await dialog.locator('h2').textContent()).toBe('归档旅程「abw」？');
+    expect(await dialog.getByTestId('confirm-body').textContent()).toContain('位客户不受影响');
+    await dialog.getByTestId('confirm-ok').click();
     await expect.poll(() => row.count()).toBe(0);
   });
 });

@@ -46,4 +46,21 @@ describe('loadConfig', () => {
     expect(loadConfig({}).RATE_LIMIT_WEBHOOKS_PER_MINUTE).toBe(3000);
     expect(() => loadConfig({ RATE_LIMIT_LINKS_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_LINKS_PER_MINUTE/);
   });
+
+  it('reads SIYU_ROLE (all by default), the metrics token as a secret, and the ready and shutdown limits', () => {
+    const defaults = loadConfig({});
+    expect(defaults).toMatchObject({ SIYU_ROLE: 'all', READY_MAX_LAG_MS: 60_000, SHUTDOWN_TIMEOUT_MS: 20_000 });
+    expect(defaults.METRICS_TOKEN).toBeUndefined();
+    expect(loadConfig({ SIYU_ROLE: 'web' }).SIYU_ROLE).toBe('web');
+    expect(() => loadConfig({ SIYU_ROLE: 'scheduler' })).toThrow(/SIYU_ROLE="scheduler"/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(
+      'METRICS_TOKEN=(hidden): must be at least 16 characters',
+    );
+    expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '-1' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
+  });
+
+  it('refuses a worker without PUBLIC_URL: the links its messages carry must point at the web processes', () => {
+    expect(() => loadConfig({ SIYU_ROLE: 'worker' })).toThrow(/PUBLIC_URL: must be set when SIYU_ROLE=worker/);
+    expect(loadConfig({ SIYU_ROLE: 'worker', PUBLIC_URL: 'https://journeys.example.com' }).SIYU_ROLE).toBe('worker');
+  });
 });

@@ -6,6 +6,10 @@ import { ConfigError, type Env, parseEnv } from './env.ts';
 
 export { ConfigError };
 
+/** The process roles SIYU_ROLE accepts. */
+export const SIYU_ROLES = ['all', 'web', 'worker'] as const;
+export type SiyuRole = (typeof SIYU_ROLES)[number];
+
 /** Where the repository root is, so the default database lands in <repo>/.data whatever the cwd. */
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -66,15 +70,43 @@ export const ConfigSchema = z.object({
   EDITOR_DIST: z.string().default(resolve(REPO_ROOT, 'packages', 'editor', 'dist')),
   /** Folder of examples/<name>/journey.json loaded on start when LOAD_EXAMPLES is on. */
   EXAMPLES_DIR: z.string().default(resolve(REPO_ROOT, 'examples')),
+  /**
+   * What this process does (see docs/deploy.md): `all` (one process: editor, API and engine),
+   * `web` (editor, API, webhooks, tracked links; never runs timers or the outbox) or `worker`
+   * (timers, outbox, audience runs, package jobs; serves only /health, /ready and /metrics).
+   */
+  SIYU_ROLE: z.enum(SIYU_ROLES).default('all'),
+  /**
+   * Bearer token /metrics requires (`Authorization: Bearer <token>`). Unset: /metrics answers only
+   * requests from the machine itself (loopback), so a public port never shows it.
+   */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** /ready answers 503 when the engine is further behind than this (oldest due timer or effect). */
+  READY_MAX_LAG_MS: z.coerce.number().int().positive().default(60_000),
+  /** On SIGTERM/SIGINT: how long in-flight work may take to finish before the process gives up. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Variables whose value an error message must not repeat. */
-const SECRET_VARIABLES = ['ADMIN_PASSWORD', 'CREDENTIALS_KEY', 'CREDENTIALS_KEY_PREVIOUS', 'DATABASE_URL'];
+const SECRET_VARIABLES = [
+  'ADMIN_PASSWORD',
+  'CREDENTIALS_KEY',
+  'CREDENTIALS_KEY_PREVIOUS',
+  'DATABASE_URL',
+  'METRICS_TOKEN',
+];
 
 /** Reads the config from an environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): Config {
-  return parseEnv(ConfigSchema, env, { secrets: SECRET_VARIABLES });
+  const config = parseEnv(ConfigSchema, env, { secrets: SECRET_VARIABLES });
+  // A worker's executors write tracked links into messages; without PUBLIC_URL they would point at
+  // the worker's own port, which serves no links.
+  if (config.SIYU_ROLE === 'worker' && !config.PUBLIC_URL)
+    throw new ConfigError([
+      "PUBLIC_URL: must be set when SIYU_ROLE=worker (the web processes' address: links in messages point there)",
+    ]);
+  return config;
 }
 
 /** Which database the config selects: DATABASE_URL (PostgreSQL) wins over DATABASE_PATH (SQLite). */

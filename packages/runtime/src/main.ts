@@ -1,15 +1,22 @@
 // `pnpm start`: the product on its embedded default (SQLite file, sandbox providers, examples).
+// SIYU_ROLE splits it into web and worker processes (docs/deploy.md); `all`, the default, is both.
 
 import { assembleServer } from './assembly/assemble.ts';
 import { discoverRuntimeNodePackages, runtimeNodes } from './assembly/default-nodes.ts';
+import { type EngineLock, EngineLockError, takeEngineLock } from './assembly/engine-lock.ts';
+import { withImmediateTransactions } from './assembly/immediate-transactions.ts';
+import { rolePlan } from './assembly/roles.ts';
+import { gracefulShutdown } from './assembly/shutdown.ts';
 import { ensureFirstAdmin } from './auth/bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { credentialKeysFor } from './credentials/keys.ts';
 import { DatabaseStartupError, openDatabase } from './db/database.ts';
 import { systemClock } from './engine/api.ts';
 import { createApp } from './http/app.ts';
+import { createOpsApp } from './http/ops-app.ts';
 import { loadExamples } from './journeys/examples.ts';
 import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics/registry.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -20,8 +27,18 @@ async function main(): Promise<void> {
       'DATABASE_URL=(hidden): PostgreSQL is not supported by this build yet; unset it to use DATABASE_PATH',
     ]);
   }
-  const db = await openDatabase(config.DATABASE_PATH, { logger });
-  logger.info({ database: db.path }, 'database ready');
+  const role = rolePlan(config.SIYU_ROLE);
+  const opened = await openDatabase(config.DATABASE_PATH, { logger });
+  // Web and worker processes share the file with other processes: writers must queue, not fail.
+  const db = config.SIYU_ROLE === 'all' ? opened : { ...opened, sqlite: withImmediateTransactions(opened.sqlite) };
+  let engineLock: EngineLock | undefined;
+  try {
+    engineLock = role.runsEngine ? takeEngineLock(db.path) : undefined;
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  logger.info({ database: db.path, role: config.SIYU_ROLE }, 'database ready');
   // Resolve the credentials key now: a generated one is announced once, where it was written.
   credentialKeysFor(db.path, process.env, (path) =>
     logger.warn(
@@ -30,34 +47,41 @@ async function main(): Promise<void> {
     ),
   );
   const localUrl = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
+  const metrics = createMetrics({ role: config.SIYU_ROLE });
   const { deps, engine, serverPackages } = assembleServer({
     db,
     nodesFor: runtimeNodes(logger, await discoverRuntimeNodePackages(logger)),
     clock: systemClock,
     logger,
     publicUrl: config.PUBLIC_URL ?? localUrl,
+    metrics,
   });
+  let stopping = false;
+  const ops = {
+    metrics,
+    metricsToken: config.METRICS_TOKEN,
+    runsEngine: role.runsEngine,
+    readyMaxLagMs: config.READY_MAX_LAG_MS,
+    stopping: () => stopping,
+    steps: () => engine.steps,
+  };
 
-  const admin = await ensureFirstAdmin(db, config.ADMIN_PASSWORD);
-  if (admin?.generated) {
-    process.stdout.write(
-      `\n  首个管理员已创建 First admin created — username: ${admin.username}  password: ${admin.password}\n  （只显示这一次 shown only once; set ADMIN_PASSWORD to choose it）\n`,
-    );
-  } else if (admin) {
-    process.stdout.write(`\n  首个管理员已创建 First admin "${admin.username}" created with ADMIN_PASSWORD\n`);
-  }
-  const app = createApp({
-    db,
-    editorDist: config.EDITOR_DIST,
-    api: deps,
-    serverPackages,
-    logger,
-    trustProxy: config.TRUST_PROXY,
-    publicRateLimits: {
-      linksPerMinute: config.RATE_LIMIT_LINKS_PER_MINUTE,
-      webhooksPerMinute: config.RATE_LIMIT_WEBHOOKS_PER_MINUTE,
-    },
-  });
+  if (role.servesWeb) await announceFirstAdmin(db, config.ADMIN_PASSWORD);
+  const app = role.servesWeb
+    ? createApp({
+        db,
+        editorDist: config.EDITOR_DIST,
+        api: deps,
+        serverPackages,
+        logger,
+        trustProxy: config.TRUST_PROXY,
+        publicRateLimits: {
+          linksPerMinute: config.RATE_LIMIT_LINKS_PER_MINUTE,
+          webhooksPerMinute: config.RATE_LIMIT_WEBHOOKS_PER_MINUTE,
+        },
+        ops,
+      })
+    : createOpsApp({ sqlite: db.sqlite, ops: { ...ops, now: systemClock.now }, logger });
   // Listen first, then load examples and start the engine: work that came due while the process was
   // down (thousands of effects after a restart) must not keep the port closed, or provider
   // callbacks (WeCom, SMS receipts) time out and are retried or lost.
@@ -65,32 +89,47 @@ async function main(): Promise<void> {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     if (!config.PUBLIC_URL) deps.publicUrl = localUrl.replace(/:\d+$/, `:${port}`);
-    process.stdout.write(`\n  私域旅程 Siyu Journeys is running: ${deps.publicUrl}/\n\n`);
+    const where = role.servesWeb ? `${deps.publicUrl}/` : `${localUrl.replace(/:\d+$/, `:${port}`)}/health`;
+    process.stdout.write(`\n  私域旅程 Siyu Journeys (${config.SIYU_ROLE}) is running: ${where}\n\n`);
     startBackground().catch(failStartup);
   });
   async function startBackground(): Promise<void> {
-    if (config.LOAD_EXAMPLES) {
+    if (role.servesWeb && config.LOAD_EXAMPLES) {
       const report = await loadExamples(db, deps.registry, config.EXAMPLES_DIR);
       if (report.loaded.length) logger.info({ examples: report.loaded }, 'example journeys loaded');
       for (const problem of report.errors) logger.warn(problem, 'example journey not loaded cleanly');
     }
-    if (!stopping) engine.start();
+    if (role.runsEngine && !stopping) engine.start();
   }
-  let stopping = false;
-  const shutdown = () => {
-    stopping = true;
-    server.close();
-    void engine
-      .stop()
-      .then(() => db.close())
-      .then(() => process.exit(0));
-  };
+  const shutdown = gracefulShutdown({
+    server,
+    // Stopped on every role: a web process steps instances inline (webhooks, enrolments).
+    engine,
+    release: () => engineLock?.release(),
+    db,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    logger,
+    onStopping: () => {
+      stopping = true;
+    },
+  });
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }
 
+async function announceFirstAdmin(db: Parameters<typeof ensureFirstAdmin>[0], password: string | undefined) {
+  const admin = await ensureFirstAdmin(db, password);
+  if (admin?.generated) {
+    process.stdout.write(
+      `\n  首个管理员已创建 First admin created — username: ${admin.username}  password: ${admin.password}\n  （只显示这一次 shown only once; set ADMIN_PASSWORD to choose it）\n`,
+    );
+  } else if (admin) {
+    process.stdout.write(`\n  首个管理员已创建 First admin "${admin.username}" created with ADMIN_PASSWORD\n`);
+  }
+}
+
 function failStartup(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof DatabaseStartupError) {
+  if (error instanceof ConfigError || error instanceof DatabaseStartupError || error instanceof EngineLockError) {
     process.stderr.write(`start-up failed: ${error.message}\n`);
   } else {
     process.stderr.write(

@@ -78,11 +78,14 @@ function idleEngine(db: Database) {
   });
 }
 
-/** Enrols customers in the backlog journey in chunks: one pending effect each, not run. */
-export async function enrollBacklog(db: Database, customerIds: readonly string[]): Promise<void> {
+/** Enrols customers in the backlog journey (or another) in chunks: one pending effect each, not run. */
+export async function enrollBacklog(
+  db: Database,
+  customerIds: readonly string[],
+  journeyId: string = BACKLOG_JOURNEY,
+): Promise<void> {
   const engine = idleEngine(db);
-  for (let i = 0; i < customerIds.length; i += 1000)
-    await engine.enrollMany(BACKLOG_JOURNEY, customerIds.slice(i, i + 1000));
+  for (let i = 0; i < customerIds.length; i += 1000) await engine.enrollMany(journeyId, customerIds.slice(i, i + 1000));
   await engine.stop();
 }
 

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { StepFailureNote } from '../app/FailureNote.tsx';
 import { retryStepQuestion } from '../app/failure-reason.ts';
 import { useLocale } from '../app/i18n.ts';
+import { StoppedStepNote } from '../app/journeys/StoppedStepNote.tsx';
 import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { forgetExistingTags, TagPicker } from '../app/TagPicker.tsx';
@@ -124,6 +125,9 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                   <strong>{run.journey.name}</strong>
                   <span className={`pill ${run.status}`}>{INSTANCE_STATUS[run.status]?.[i] ?? run.status}</span>
                   {run.holdout && <span className="pill">{tr('对照组', 'Holdout')}</span>}
+                  {run.exitReason === 'stopped' && (
+                    <span className="pill stopped">{tr('旅程已停止', 'Journey stopped')}</span>
+                  )}
                   {run.nodeId && run.status === 'active' && (
                     <span className="muted">
                       {tr('当前节点', 'At')} {run.nodeId}
@@ -158,6 +162,7 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                         {step.nodeId && <span className="mono"> {step.nodeId}</span>}
                         {step.port && <span className="muted"> ({step.port})</span>}
                         <StepFailureNote step={step} />
+                        <StoppedStepNote step={step} />
                       </li>
                     ))}
                 </ol>

@@ -7,6 +7,7 @@ import {
   CUSTOMERS_HREF,
   sandboxHref,
 } from '../app/routes.ts';
+import { api } from '../app/server-api.ts';
 import { useIsAdmin } from '../app/use-role.ts';
 import { CHANNEL_REPORT_HREF } from '../reports/route.ts';
 
@@ -38,6 +39,16 @@ export function PageNav({
       <button type="button" className="link" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')}>
         {locale === 'en' ? '中文' : 'English'}
       </button>
+      <button type="button" className="link" onClick={() => void logOut()} data-testid="logout">
+        {tr('退出登录', 'Log out')}
+      </button>
     </nav>
   );
+}
+
+/** Ends the session on the server (the cookie is cleared too), then reloads to the sign-in form. */
+async function logOut(): Promise<void> {
+  await api.auth.logout.mutate();
+  window.location.hash = '#/';
+  window.location.reload();
 }

@@ -20,6 +20,9 @@ export function PublishDialog(props: {
   draft: JourneyGraph;
   /** Saves pending edits and publishes; returns the new version. */
   publish: (note: string) => Promise<{ versionId: string; version: number }>;
+  /** For a roll-back: its own heading and what it does (the draft is replaced). */
+  title?: string;
+  intro?: string;
   onDone: (message: string) => void;
   onCancel: () => void;
 }) {
@@ -77,7 +80,12 @@ export function PublishDialog(props: {
   return (
     <div className="modal-backdrop">
       <section className="modal" data-testid="publish-dialog">
-        <h2>{tr('发布新版本', 'Publish a new version')}</h2>
+        <h2>{props.title ?? tr('发布新版本', 'Publish a new version')}</h2>
+        {props.intro && (
+          <p className="warn" data-testid="publish-intro">
+            {props.intro}
+          </p>
+        )}
         <label className="field">
           <span className="field-label">{tr('版本说明（可选）', 'Note (optional)')}</span>
           <input value={note} onChange={(e) => setNote(e.target.value)} data-testid="publish-note" />

@@ -6,6 +6,7 @@ import { api } from '../app/server-api.ts';
 import { diffOverlay } from '../model/overlay.ts';
 import { formatTime } from '../pages/format.ts';
 import { DiffCanvas } from './DiffCanvas.tsx';
+import { VersionList } from './VersionList.tsx';
 import { unionGraph } from './diff-graph.ts';
 
 type Versions = Awaited<ReturnType<typeof api.journeys.versions.query>>;
@@ -15,7 +16,18 @@ type Diff = Awaited<ReturnType<typeof api.journeys.diff.query>>;
  * 版本历史: every published version, and a visual diff of any two (or a version and the draft):
  * added nodes green, removed red, changed amber, on a read-only canvas, with the list of changes.
  */
-export function VersionHistory({ journeyId, onClose }: { journeyId: string; onClose: () => void }) {
+export function VersionHistory({
+  journeyId,
+  liveVersionId,
+  onRollback,
+  onClose,
+}: {
+  journeyId: string;
+  liveVersionId?: string | null;
+  /** Offered on every version but the live one (operators only). */
+  onRollback?: (version: { id: string; version: number }) => void;
+  onClose: () => void;
+}) {
   const { tr, locale, loc } = useLocale();
   const [versions, setVersions] = useState<Versions>();
   const [from, setFrom] = useState('');
@@ -78,6 +90,9 @@ export function VersionHistory({ journeyId, onClose }: { journeyId: string; onCl
         </header>
         {error && <p className="field-message">{error}</p>}
         {versions && versions.length === 0 && <p className="muted">{tr('尚未发布过版本', 'Never published')}</p>}
+        {versions && versions.length > 0 && (
+          <VersionList versions={versions} liveVersionId={liveVersionId} onRollback={onRollback} />
+        )}
         {versions && versions.length > 0 && (
           <div className="filters">
             <label>

@@ -5,10 +5,12 @@ import type { Database } from '../db/database.ts';
 import type { Clock } from '../engine/api.ts';
 import { createEngine, type DurableEngine } from '../engine/engine.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/registry.ts';
 import { createCouponsServices } from '../node-packages/coupons-services.ts';
 import { createWecomAdmin } from '../node-packages/wecom-admin.ts';
 import { wecomConfigFromEnv } from '../node-packages/wecom-services.ts';
 import type { ServerDeps } from '../trpc/context.ts';
+import { instrumentExecutors } from './instrument-executors.ts';
 
 /** The node packages as the runtime uses them: definitions to validate/compile, server halves to run. */
 export interface NodeAssembly {
@@ -44,19 +46,26 @@ export function assembleServer(options: {
   publicUrl: string;
   /** The WeCom app for live codes and handover; default from WECOM_* variables (none: sandbox). */
   wecom?: WecomAppConfig | null;
+  /** Where the live engine's provider calls are counted and timed (simulations are not). */
+  metrics?: Metrics;
 }): AssembledServer {
   const { db, nodesFor, clock, logger } = options;
-  const engineOver = (target: Database, engineClock: Clock, nodes: NodeAssembly) =>
+  const engineOver = (target: Database, engineClock: Clock, nodes: NodeAssembly, metrics?: Metrics) =>
     createEngine({
       db: target,
       registry: nodes.registry,
-      executors: nodes.serverPackages.flatMap((p) => p.executors),
+      executors: metrics
+        ? instrumentExecutors(
+            nodes.serverPackages.flatMap((p) => p.executors),
+            metrics,
+          )
+        : nodes.serverPackages.flatMap((p) => p.executors),
       jobs: nodes.serverPackages.flatMap((p) => p.jobs ?? []),
       clock: engineClock,
       logger,
     });
   const nodes = nodesFor(db, clock);
-  const engine = engineOver(db, clock, nodes);
+  const engine = engineOver(db, clock, nodes, options.metrics);
   const deps: ServerDeps = {
     db,
     engine,

@@ -2,16 +2,17 @@ import { type JourneySettings, JourneySettingsSchema } from '@siyu/shared';
 
 /**
  * What a draft save changed of the journey's settings (re-entry, quiet hours, caps, goals, exits,
- * holdout) or its name and description, for the audit log. Node edits are not settings: drafts
+ * holdout) or its name, description and folder, for the audit log. Node edits are not settings: drafts
  * autosave every few seconds and each publish records the graph as a version anyway.
  */
 export function journeySettingsChanges(
-  before: { draft: string; name: string; description: string },
-  input: { draft?: { settings?: unknown }; name?: string; description?: string },
+  before: { draft: string; name: string; description: string; folder: string },
+  input: { draft?: { settings?: unknown }; name?: string; description?: string; folder?: string },
 ): Record<string, unknown> {
   const changed: Record<string, unknown> = {};
   if (input.name !== undefined && input.name !== before.name) changed.name = input.name;
   if (input.description !== undefined && input.description !== before.description) changed.description = '…';
+  if (input.folder !== undefined && input.folder !== before.folder) changed.folder = input.folder;
   if (input.draft) {
     const old = settingsOf((JSON.parse(before.draft) as { settings?: unknown }).settings);
     const next = settingsOf(input.draft.settings);

@@ -6,14 +6,16 @@ import express from 'express';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
+import { createMetrics } from '../metrics/registry.ts';
 import type { ServerDeps } from '../trpc/context.ts';
 import { appRouter } from '../trpc/router.ts';
 import { errorHandler, notFound } from './error-handler.ts';
-import { healthHandler } from './health.ts';
+import { mountOpsRoutes, type OpsOptions } from './ops-routes.ts';
 import { principalFromHeaders } from './principal-from-headers.ts';
 import { mountPublicRateLimits, type PublicRateLimits } from './public-rate-limits.ts';
 import { redirectRouter } from './redirect.ts';
 import { requestId, requestIdOf } from './request-id.ts';
+import { requestMetrics } from './request-metrics.ts';
 import { securityHeaders } from './security-headers.ts';
 import { smallBodyUnlessLarge } from './trpc-body-limit.ts';
 import { webhookRouter } from './webhooks.ts';
@@ -21,7 +23,7 @@ import { webhookRouter } from './webhooks.ts';
 export interface AppOptions {
   db: Database;
   editorDist: string;
-  /** The API's dependencies; without them only /health and the editor are served. */
+  /** The API's dependencies; without them only /health, /ready, /metrics and the editor are served. */
   api?: ServerDeps;
   /** Server halves of the node packages, whose webhooks are mounted at /webhooks/<name>/…. */
   serverPackages?: readonly ServerNodePackage[];
@@ -29,10 +31,15 @@ export interface AppOptions {
   /** Express `trust proxy` (TRUST_PROXY): behind nginx, req.ip and req.secure come from X-Forwarded-*. */
   trustProxy?: boolean | number | string;
   publicRateLimits?: PublicRateLimits;
+  /** /ready and /metrics settings; default: a private registry, loopback-only metrics, 60 s lag. */
+  ops?: Omit<OpsOptions, 'now'>;
 }
 
+/** Whether `name` is one of the API's procedures (so it may be a metrics label). */
+const isProcedure = (name: string) => Object.hasOwn(appRouter._def.procedures, name);
+
 /**
- * The one express app: health check, tRPC at /trpc, provider webhooks, tracked redirects, and the
+ * The one express app (role all/web): health, readiness and metrics, tRPC at /trpc, provider webhooks, tracked redirects, and the
  * editor's static build with a history-API fallback so deep links like /journeys/123 load the editor.
  */
 export function createApp({
@@ -43,13 +50,18 @@ export function createApp({
   logger,
   trustProxy,
   publicRateLimits,
+  ops = { metrics: createMetrics({ defaults: false }), runsEngine: true, readyMaxLagMs: 60_000 },
 }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
+  app.use(requestMetrics(ops.metrics, isProcedure));
   app.use(requestId());
   app.use(securityHeaders());
-  app.get('/health', healthHandler(db.sqlite, api ? () => api.clock.now() : undefined));
+  mountOpsRoutes(app, db.sqlite, {
+    ...ops,
+    now: api ? () => api.clock.now() : undefined,
+  });
   if (api) {
     const secure = api.publicUrl.startsWith('https:');
     app.use(

@@ -15,14 +15,12 @@ export interface EngineHealth {
 }
 
 /**
- * GET /health: answers from two cheap queries per table on the indexes the engine's own loop uses
- * (OutboxEffect(status, nextAttemptAt), Timer(dueAt)): the oldest due item is one index seek and the
- * counts stop at the cap, so a load balancer polling it costs nothing even during a large backlog.
- * The lag tells an operator the engine is behind (a backlog draining, or a stuck loop) while the
- * process itself is up.
+ * Reads how far behind the engine is from two cheap queries per table on the indexes the engine's
+ * own loop uses (OutboxEffect(status, nextAttemptAt), Timer(dueAt)): the oldest due item is one
+ * index seek and the counts stop at the cap, so a load balancer or Prometheus polling it costs
+ * nothing even during a large backlog. /health, /ready and /metrics share it.
  */
-export function healthHandler(sqlite: BetterSqlite3.Database, now: () => number = Date.now): RequestHandler {
-  const migrations = sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM _prisma_migrations');
+export function engineHealthReader(sqlite: BetterSqlite3.Database): (at: number) => EngineHealth {
   const oldestEffect = sqlite.prepare<[number], { at: number | bigint | null }>(
     "SELECT min(nextAttemptAt) AS at FROM OutboxEffect WHERE status = 'pending' AND nextAttemptAt <= ?",
   );
@@ -35,17 +33,28 @@ export function healthHandler(sqlite: BetterSqlite3.Database, now: () => number 
   const timersDue = sqlite.prepare<[number, number], { n: number }>(
     'SELECT count(*) AS n FROM (SELECT 1 FROM Timer WHERE dueAt <= ? LIMIT ?)',
   );
-  return (_req, res) => {
-    const at = now();
+  return (at) => {
     const oldest = [oldestEffect.get(at)?.at, oldestTimer.get(at)?.at]
       .filter((v) => v !== null && v !== undefined)
       .map(Number);
-    const engine: EngineHealth = {
+    return {
       lagMs: oldest.length ? Math.max(0, at - Math.min(...oldest)) : 0,
       effectsDue: effectsDue.get(at, HEALTH_COUNT_CAP)?.n ?? 0,
       timersDue: timersDue.get(at, HEALTH_COUNT_CAP)?.n ?? 0,
       countCap: HEALTH_COUNT_CAP,
     };
-    res.json({ ok: true, migrations: migrations.get()?.n ?? 0, engine });
+  };
+}
+
+/**
+ * GET /health: the process is alive (liveness), with the engine's lag so an operator sees it is
+ * behind (a backlog draining, or a stuck loop) while the process itself is up. Readiness (may this
+ * process take traffic) is /ready.
+ */
+export function healthHandler(sqlite: BetterSqlite3.Database, now: () => number = Date.now): RequestHandler {
+  const migrations = sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM _prisma_migrations');
+  const engineHealth = engineHealthReader(sqlite);
+  return (_req, res) => {
+    res.json({ ok: true, migrations: migrations.get()?.n ?? 0, engine: engineHealth(now()) });
   };
 }

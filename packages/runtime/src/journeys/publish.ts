@@ -5,6 +5,16 @@ import { publishProblems } from './reference-problems.ts';
 
 export type PublishResult = { ok: true; versionId: string; version: number } | { ok: false; problems: GraphProblem[] };
 
+export interface PublishOptions {
+  by?: string;
+  note?: string;
+  /**
+   * A roll-back: publish this older version's graph instead of the draft; the draft becomes that
+   * graph too (in the same transaction), so what the operator edits next is what runs.
+   */
+  rollback?: { version: number; graph: JourneyGraph };
+}
+
 /**
  * Freezes a journey's current draft as the next immutable version and makes it live, if the graph
  * validates against the registry. Used by the API, the CLI and the example loader.
@@ -13,10 +23,10 @@ export async function publishDraft(
   db: Database,
   registry: NodeRegistry,
   journeyId: string,
-  options: { by?: string; note?: string } = {},
+  options: PublishOptions = {},
 ): Promise<PublishResult> {
   const journey = await db.prisma.journey.findUniqueOrThrow({ where: { id: journeyId } });
-  const draft = JSON.parse(journey.draft) as JourneyGraph;
+  const draft = options.rollback?.graph ?? (JSON.parse(journey.draft) as JourneyGraph);
   const problems = await publishProblems(db, registry, draft);
   if (problems.length > 0) return { ok: false, problems };
   // Validation judged the upgraded configs, so the version stores them upgraded: what was checked
@@ -32,9 +42,18 @@ export async function publishDraft(
         graph,
         publishedBy: options.by ?? null,
         note: options.note ?? '',
+        rollbackOf: options.rollback?.version ?? null,
       },
     });
-    await tx.journey.update({ where: { id: journeyId }, data: { liveVersionId: version.id, status: 'live' } });
+    await tx.journey.update({
+      where: { id: journeyId },
+      data: {
+        liveVersionId: version.id,
+        status: 'live',
+        stoppedReason: null,
+        ...(options.rollback ? { draft: graph, draftRevision: { increment: 1 } } : {}),
+      },
+    });
     return { ok: true as const, versionId: version.id, version: version.version };
   });
 }

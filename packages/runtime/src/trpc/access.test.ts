@@ -80,6 +80,7 @@ describe('access rules on every procedure', () => {
           'audiences.imports',
           'journeys.list',
           'journeys.templates',
+          'journeys.folders',
           'reports.channelsFirstTouch',
           'customers.search',
           'staffTasks.list',

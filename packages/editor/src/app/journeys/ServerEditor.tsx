@@ -7,7 +7,11 @@ import { Loading, lazyNamed } from '../lazy-page.tsx';
 import { nodeTitle } from '../node-title.ts';
 import { PausedBanner } from '../PausedReason.tsx';
 import { registry } from '../registry.ts';
+import { api } from '../server-api.ts';
+import { useCanEdit } from '../use-role.ts';
+import { JourneyDetailsDialog } from './JourneyDetailsDialog.tsx';
 import { type OpenJourney, STATUS } from './journey-types.ts';
+import { lifecycleText } from './lifecycle-text.ts';
 import { type SaveState, useDraftAutosave } from './use-draft-autosave.ts';
 import { useJourneyStatus } from './use-journey-status.ts';
 import { useCanvasOverlay, useLiveStats } from './use-live-stats.ts';
@@ -19,16 +23,35 @@ const SimulationPanel = lazyNamed(() => import('../../simulation/SimulationPanel
 const VersionHistory = lazyNamed(() => import('../../versions/VersionHistory.tsx'), 'VersionHistory');
 
 type SidePanel = { kind: 'simulation' } | { kind: 'customers'; nodeId: string };
+/** An older version being published again (a roll-back), with its graph for the in-flight mapping. */
+type RollingBack = { versionId: string; version: number; graph: JourneyGraph };
 
 /**
  * The editor on a server journey: autosaves the draft (optimistic concurrency on draftRevision; a
  * conflict stops saving), publishes through the in-flight dialog, and adds the version history,
- * the simulation panel, live counts with edge shares and a node's customers.
+ * the simulation panel, live counts with edge shares and a node's customers; renames and describes
+ * the journey, and rolls back to an older version (then `onReopen` loads the new draft).
  */
-export function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack: () => void }) {
-  const { tr, loc } = useLocale();
+export function ServerEditor({
+  journey,
+  onBack,
+  onReopen,
+}: {
+  journey: OpenJourney;
+  onBack: () => void;
+  onReopen: () => void;
+}) {
+  const { tr, loc, locale } = useLocale();
+  const canEdit = useCanEdit() === true;
   const draft = useDraftAutosave(journey);
-  const { status, paused, resume, publish } = useJourneyStatus(journey, draft.revision, draft.flush);
+  const { status, paused, resume, publish, rollback } = useJourneyStatus(journey, draft.revision, draft.flush);
+  const [details, setDetails] = useState({
+    name: journey.name,
+    description: journey.description,
+    folder: journey.folder,
+  });
+  const [editingDetails, setEditingDetails] = useState(false);
+  const [rollingBack, setRollingBack] = useState<RollingBack | null>(null);
   const [publishing, setPublishing] = useState<JourneyGraph | null>(null);
   const [panel, setPanel] = useState<SidePanel | null>(null);
   const [showVersions, setShowVersions] = useState(false);
@@ -92,7 +115,8 @@ export function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack
         }
         title={
           <ServerEditorTitle
-            name={journey.name}
+            name={details.name}
+            onEditDetails={canEdit ? () => setEditingDetails(true) : undefined}
             status={status.status}
             live={Boolean(status.liveVersionId)}
             saveState={draft.saveState}
@@ -116,8 +140,47 @@ export function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack
         )}
       </Suspense>
       <Suspense fallback={null}>
-        {showVersions && <VersionHistory journeyId={journey.id} onClose={() => setShowVersions(false)} />}
+        {showVersions && (
+          <VersionHistory
+            journeyId={journey.id}
+            liveVersionId={status.liveVersionId}
+            onRollback={
+              canEdit
+                ? async (v) => {
+                    const { graph } = await api.journeys.getVersion.query({ versionId: v.id });
+                    setShowVersions(false);
+                    setRollingBack({ versionId: v.id, version: v.version, graph });
+                  }
+                : undefined
+            }
+            onClose={() => setShowVersions(false)}
+          />
+        )}
+        {rollingBack && (
+          <PublishDialog
+            journeyId={journey.id}
+            draft={rollingBack.graph}
+            title={lifecycleText('rollbackTitle', locale, String(rollingBack.version))}
+            intro={lifecycleText('rollbackBody', locale)}
+            publish={(note) => rollback(rollingBack.versionId, note)}
+            onDone={() => {
+              setRollingBack(null);
+              onReopen();
+            }}
+            onCancel={() => setRollingBack(null)}
+          />
+        )}
       </Suspense>
+      {editingDetails && (
+        <JourneyDetailsDialog
+          details={details}
+          save={async (next) => {
+            await draft.saveDetails(next);
+            setDetails(next);
+          }}
+          onClose={() => setEditingDetails(false)}
+        />
+      )}
     </>
   );
 }
@@ -125,6 +188,7 @@ export function ServerEditor({ journey, onBack }: { journey: OpenJourney; onBack
 /** The toolbar's title: back to the list, name, status, save state, draft note, last notice. */
 function ServerEditorTitle(props: {
   name: string;
+  onEditDetails?: () => void;
   status: string;
   live: boolean;
   saveState: SaveState;
@@ -144,7 +208,12 @@ function ServerEditorTitle(props: {
       <button type="button" className="link" onClick={props.onBack} data-testid="back">
         ← {tr('旅程', 'Journeys')}
       </button>
-      <strong>{props.name}</strong>
+      <strong data-testid="journey-title">{props.name}</strong>
+      {props.onEditDetails && (
+        <button type="button" className="link" onClick={props.onEditDetails} data-testid="journey-details">
+          ✎ {tr('名称与说明', 'Name & description')}
+        </button>
+      )}
       <span className={`pill ${props.status}`} data-testid="journey-status">
         {STATUS[props.status]?.[i] ?? props.status}
       </span>

@@ -10,5 +10,6 @@ export const STATUS: Record<string, [string, string]> = {
   draft: ['草稿', 'Draft'],
   live: ['已上线', 'Live'],
   paused: ['已暂停', 'Paused'],
+  stopped: ['已停止', 'Stopped'],
   archived: ['已归档', 'Archived'],
 };

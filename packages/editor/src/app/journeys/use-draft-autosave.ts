@@ -1,9 +1,16 @@
 import type { JourneyGraph } from '@siyu/shared';
 import { useCallback, useRef, useState } from 'react';
-import { saveDraft } from '../server-api.ts';
+import { api, saveDraft } from '../server-api.ts';
 import type { OpenJourney } from './journey-types.ts';
 
 export type SaveState = 'saved' | 'saving' | 'conflict' | 'error';
+
+/** What the details dialog edits: the journey's name, description and folder. */
+export interface JourneyDetails {
+  name: string;
+  description: string;
+  folder: string;
+}
 
 /**
  * Saves the draft after each (already debounced) edit, one save at a time, with optimistic
@@ -43,10 +50,29 @@ export function useDraftAutosave(journey: OpenJourney) {
     },
     [journey.id],
   );
+  /**
+   * Renames, describes or files the journey, in the same queue as the draft saves so the two
+   * never race for one revision. Rejects (and nothing changes) when the server refuses.
+   */
+  const saveDetails = useCallback(
+    (details: JourneyDetails) => {
+      const saved = queue.current.then(async () => {
+        const result = await api.journeys.updateDraft.mutate({
+          id: journey.id,
+          expectedRevision: revision.current,
+          ...details,
+        });
+        revision.current = result.draftRevision;
+      });
+      queue.current = saved.catch(() => undefined);
+      return saved;
+    },
+    [journey.id],
+  );
   // The editor saves 250 ms after the last edit: wait for that, then for the save itself.
   const flush = useCallback(async () => {
     await new Promise((r) => setTimeout(r, 300));
     await queue.current;
   }, []);
-  return { onChange, flush, saveState, serverProblems, revision, latestGraph };
+  return { onChange, flush, saveDetails, saveState, serverProblems, revision, latestGraph };
 }

@@ -4,7 +4,7 @@ import type { OpenJourney } from './journey-types.ts';
 
 /**
  * The open journey's status, live version and pause reason, and the two actions that change
- * them from the editor: resume (a paused journey) and publish (after the pending save).
+ * them from the editor: resume (a paused journey), publish (after the pending save) and roll back.
  */
 export function useJourneyStatus(journey: OpenJourney, revision: RefObject<number>, flush: () => Promise<void>) {
   const [status, setStatus] = useState({ status: journey.status, liveVersionId: journey.liveVersionId });
@@ -22,5 +22,18 @@ export function useJourneyStatus(journey: OpenJourney, revision: RefObject<numbe
     setPaused(null);
     return result;
   };
-  return { status, paused, resume, publish };
+  /** Publishes an older version again as a new one (the draft becomes it; see journeys.rollback). */
+  const rollback = async (versionId: string, note: string) => {
+    await flush();
+    const result = await api.journeys.rollback.mutate({
+      id: journey.id,
+      versionId,
+      expectedRevision: revision.current,
+      note,
+    });
+    setStatus({ status: 'live', liveVersionId: result.versionId });
+    setPaused(null);
+    return result;
+  };
+  return { status, paused, resume, publish, rollback };
 }

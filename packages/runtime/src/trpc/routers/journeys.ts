@@ -6,13 +6,16 @@ import { journeySettingsChanges } from '../../audit/journey-settings.ts';
 import { recordAudit, thenAudit } from '../../audit/record.ts';
 import type { Database } from '../../db/database.ts';
 import { diffGraphs } from '../../journeys/graph-diff.ts';
+import { activeRunCounts } from '../../journeys/lifecycle.ts';
 import { publishDraft } from '../../journeys/publish.ts';
 import { publishProblems } from '../../journeys/reference-problems.ts';
 import { applyPicks, isTemplate, TEMPLATE_CREATOR, templateNeeds } from '../../journeys/templates.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+import { journeyLifecycleProcedures, publishRefused } from './journey-lifecycle.ts';
 
 const Id = z.string().min(1).max(100);
-const JourneyStatus = z.enum(['draft', 'live', 'paused', 'archived']);
+const JourneyStatus = z.enum(['draft', 'live', 'paused', 'stopped', 'archived']);
+const Folder = z.string().trim().max(50);
 
 const emptyGraph = (): JourneyGraph => JourneyGraphSchema.parse({ nodes: [], edges: [] });
 
@@ -28,17 +31,37 @@ function present(j: Awaited<ReturnType<typeof loadJourney>>) {
 
 /** Journeys: drafts with optimistic concurrency, immutable published versions, lifecycle. */
 export const journeysRouter = router({
+  /**
+   * The journey list: archived ones only when asked for (`status: 'archived'`); `search` matches
+   * name or description, `folder` one folder ("" = none). Each row says how many customers are in it.
+   */
   list: viewerProcedure
-    .input(z.object({ status: JourneyStatus.optional() }).default({}))
+    .input(
+      z
+        .object({
+          status: JourneyStatus.optional(),
+          search: z.string().trim().max(100).optional(),
+          folder: Folder.optional(),
+        })
+        .default({}),
+    )
     .query(async ({ ctx, input }) => {
       const rows = await ctx.db.prisma.journey.findMany({
-        where: input.status ? { status: input.status } : { status: { not: 'archived' } },
+        where: {
+          status: input.status ?? { not: 'archived' },
+          ...(input.folder !== undefined ? { folder: input.folder } : {}),
+          ...(input.search
+            ? { OR: [{ name: { contains: input.search } }, { description: { contains: input.search } }] }
+            : {}),
+        },
         orderBy: { updatedAt: 'desc' },
         select: {
           id: true,
           name: true,
           description: true,
+          folder: true,
           status: true,
+          stoppedReason: true,
           liveVersionId: true,
           draftRevision: true,
           updatedAt: true,
@@ -50,13 +73,28 @@ export const journeysRouter = router({
       });
       // Templates are listed apart (journeys.templates); set when the engine paused a journey it
       // cannot run, pausedReason says why.
-      return rows
-        .filter((r) => !isTemplate(r))
-        .map(({ createdBy: _by, templateKey: _key, ...r }) => ({
-          ...r,
-          pausedReason: parsePauseReason(r.pausedReason) ?? null,
-        }));
+      const journeys = rows.filter((r) => !isTemplate(r));
+      const active = await activeRunCounts(
+        ctx.db,
+        journeys.map((r) => r.id),
+      );
+      return journeys.map(({ createdBy: _by, templateKey: _key, ...r }) => ({
+        ...r,
+        pausedReason: parsePauseReason(r.pausedReason) ?? null,
+        activeRuns: active.get(r.id) ?? 0,
+      }));
     }),
+
+  /** The folders journeys are filed in (archived ones included), for the list's filter. */
+  folders: viewerProcedure.query(async ({ ctx }) => {
+    const rows = await ctx.db.prisma.journey.findMany({
+      where: { folder: { not: '' } },
+      distinct: ['folder'],
+      orderBy: { folder: 'asc' },
+      select: { folder: true },
+    });
+    return rows.map((r) => r.folder);
+  }),
 
   /** The template gallery, each with what it names that this workspace does not have yet. */
   templates: viewerProcedure.query(async ({ ctx }) => {
@@ -152,6 +190,7 @@ export const journeysRouter = router({
         draft: JourneyGraphSchema.optional(),
         name: z.string().trim().min(1).max(100).optional(),
         description: z.string().max(2000).optional(),
+        folder: Folder.optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -162,6 +201,7 @@ export const journeysRouter = router({
           ...(input.draft ? { draft: JSON.stringify(input.draft) } : {}),
           ...(input.name ? { name: input.name } : {}),
           ...(input.description !== undefined ? { description: input.description } : {}),
+          ...(input.folder !== undefined ? { folder: input.folder } : {}),
           draftRevision: { increment: 1 },
         },
       });
@@ -213,63 +253,19 @@ export const journeysRouter = router({
         by: ctx.operator.username,
         note: input.note,
       });
-      if (!result.ok) {
-        throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: `旅程有 ${result.problems.length} 个问题，无法发布 The journey has ${result.problems.length} problem(s): ${result.problems
-            .map((p) => `${p.nodeId ?? ''} ${p.message.en}`.trim())
-            .join('; ')}`,
-        });
-      }
+      if (!result.ok) throw publishRefused(result.problems);
       await recordAudit(ctx, 'journey.publish', { type: 'journey', id: input.id }, { version: result.version });
       return { versionId: result.versionId, version: result.version };
     }),
 
-  pause: operatorProcedure
-    .input(z.object({ id: Id }))
-    .mutation(({ ctx, input }) =>
-      setStatus(ctx.db, input.id, ['live'], 'paused').then(
-        thenAudit(ctx, 'journey.pause', { type: 'journey', id: input.id }),
-      ),
-    ),
-  resume: operatorProcedure
-    .input(z.object({ id: Id }))
-    .mutation(({ ctx, input }) =>
-      setStatus(ctx.db, input.id, ['paused'], 'live').then(
-        thenAudit(ctx, 'journey.resume', { type: 'journey', id: input.id }),
-      ),
-    ),
-  archive: operatorProcedure
-    .input(z.object({ id: Id }))
-    .mutation(({ ctx, input }) =>
-      setStatus(ctx.db, input.id, ['draft', 'live', 'paused'], 'archived').then(
-        thenAudit(ctx, 'journey.archive', { type: 'journey', id: input.id }),
-      ),
-    ),
-
-  duplicate: operatorProcedure
-    .input(z.object({ id: Id, name: z.string().trim().min(1).max(100).optional() }))
-    .mutation(async ({ ctx, input }) => {
-      const source = await loadJourney(ctx.db, input.id);
-      const copy = await ctx.db.prisma.journey.create({
-        data: {
-          id: `j_${randomUUID()}`,
-          name: input.name ?? `${source.name}（副本）`,
-          description: source.description,
-          draft: source.draft,
-          templateKey: source.templateKey,
-          createdBy: ctx.operator.username,
-        },
-      });
-      return present(copy);
-    }),
+  ...journeyLifecycleProcedures,
 
   versions: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
     await loadJourney(ctx.db, input.id);
     return ctx.db.prisma.journeyVersion.findMany({
       where: { journeyId: input.id },
       orderBy: { version: 'desc' },
-      select: { id: true, version: true, publishedBy: true, publishedAt: true, note: true },
+      select: { id: true, version: true, publishedBy: true, publishedAt: true, note: true, rollbackOf: true },
     });
   }),
 
@@ -326,18 +322,3 @@ export const journeysRouter = router({
         );
     }),
 });
-
-async function setStatus(db: Database, id: string, from: string[], to: string) {
-  const journey = await loadJourney(db, id);
-  if (!from.includes(journey.status)) {
-    throw new TRPCError({
-      code: 'PRECONDITION_FAILED',
-      message: `旅程状态为 ${journey.status}，不能变为 ${to} Journey is ${journey.status}, cannot become ${to}`,
-    });
-  }
-  if (to === 'live' && !journey.liveVersionId) {
-    throw new TRPCError({ code: 'PRECONDITION_FAILED', message: '旅程尚未发布 Journey was never published' });
-  }
-  await db.prisma.journey.update({ where: { id }, data: { status: to } });
-  return { id, status: to };
-}
