@@ -197,3 +197,33 @@ describe('engine store on PostgreSQL: a worker that dies', () => {
     expect(await count(backend, `SELECT count(*) n FROM "OutboxEffect" WHERE "claimedBy" IS NOT NULL`)).toBe(0);
   });
 });
+
+describe('engine store on PostgreSQL: a step whose writes fail', () => {
+  it('fails that instance alone (a careful re-run, one SAVEPOINT per step); the batch goes on', async () => {
+    backend = await postgresBackend(postgresUrl());
+    const clock = new ManualClock();
+    const engine = storeEngine(backend.store(), registry, recordingExecutors([]), clock);
+    await backend.publish('j1', benchmarkJourney());
+    await engine.enrollMany('j1', await backend.customers('c', 0, 5));
+    // A write the database refuses for one customer only (a constraint, a full disk, …).
+    await backend.rows(`CREATE OR REPLACE FUNCTION refuse_c3() RETURNS trigger AS $$ BEGIN
+      IF NEW."customerId" = 'c3' AND NEW."nodeId" = 'wait1d' THEN RAISE EXCEPTION 'refused for c3'; END IF;
+      RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await backend.rows(
+      'CREATE TRIGGER refuse_c3 BEFORE UPDATE ON "Instance" FOR EACH ROW EXECUTE FUNCTION refuse_c3()',
+    );
+    try {
+      await engine.drain();
+    } finally {
+      await backend.rows('DROP TRIGGER refuse_c3 ON "Instance"');
+    }
+    expect(
+      await backend.rows('SELECT "customerId", status, "exitReason" FROM "Instance" WHERE status != \'active\''),
+    ).toEqual([{ customerId: 'c3', status: 'failed', exitReason: 'error: refused for c3' }]);
+    expect(
+      await count(backend, `SELECT count(*) n FROM "Instance" WHERE "nodeId" = 'wait1d' AND status = 'active'`),
+    ).toBe(4);
+    expect(await count(backend, 'SELECT count(*) n FROM "Timer"')).toBe(4);
+    expect(await count(backend, `SELECT count(*) n FROM "StepLog" WHERE kind = 'error'`)).toBe(1);
+  });
+});

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import type { MaybePromise } from '../../maybe-async.ts';
+import { StepWriteError } from '../../stepper.ts';
 import type { CustomerRow, DueEffect, DueTimer, EngineStore, TimelineRow } from '../port.ts';
 import { BatchCache, type JourneyRow, NotLoaded, type PgCustomerRow, type PgInstanceRow } from './batch-cache.ts';
 import { loadDueEffects } from './effect-loads.ts';
@@ -33,10 +34,13 @@ interface OpenBatch {
   writes: WriteBuffer;
   facts: EventFacts;
   eventWrites: EventWrites;
+  /**
+   * A careful re-run (after a write failed): one buffer per step, each sent inside its own
+   * SAVEPOINT, so a step whose writes fail is undone alone and its instance marked failed.
+   */
+  steps: WriteBuffer[];
   /** Versions this batch looked up that do not exist. */
   missingGraphs: Set<string>;
-  /** A step threw after collecting writes that cannot be taken back: the batch must not commit. */
-  poisoned?: unknown;
 }
 
 /**
@@ -84,11 +88,40 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
   async function flush(): Promise<void> {
     const batch = current();
     const before = batch.writes.rows + batch.eventWrites.rows;
-    await batch.eventWrites.flush(send(batch.client), new Date());
-    await batch.writes.flush(send(batch.client), workerId, leaseUntil);
+    try {
+      await batch.eventWrites.flush(send(batch.client), new Date());
+      await batch.writes.flush(send(batch.client), workerId, leaseUntil);
+    } catch (error) {
+      // The batch is rolled back and re-run with one savepoint per step (batch-runner.ts).
+      throw new StepWriteError(0, error);
+    }
     rowsWritten += before;
     batch.writes.rows = 0;
     batch.eventWrites.rows = 0;
+    await flushSteps(batch);
+  }
+
+  /** A careful re-run's steps, each in its own SAVEPOINT; a failing one fails its instance alone. */
+  async function flushSteps(batch: OpenBatch): Promise<void> {
+    const failed = new Set<number>();
+    const q = send(batch.client);
+    for (const step of batch.steps.splice(0)) {
+      if (step.subject !== undefined && failed.has(step.subject)) continue; // planned on a failed step
+      await q('SAVEPOINT step', []);
+      try {
+        await step.flush(q, workerId, leaseUntil);
+        await q('RELEASE SAVEPOINT step', []);
+        rowsWritten += step.rows;
+      } catch (error) {
+        await q('ROLLBACK TO SAVEPOINT step', []);
+        if (step.subject === undefined) throw error;
+        failed.add(step.subject);
+        const message = error instanceof Error ? error.message : String(error);
+        const at = Date.now();
+        const detail = JSON.stringify({ error: message, cause: 'write' });
+        await q(SQL.FAIL_INSTANCE, [step.subject, `error: ${message}`.slice(0, 500), new Date(at), at, detail]);
+      }
+    }
   }
 
   async function loadCustomers(customerIds: readonly string[], lock: boolean): Promise<void> {
@@ -124,6 +157,7 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       facts: new EventFacts(),
       eventWrites: new EventWrites(),
       missingGraphs: new Set(),
+      steps: [],
     };
     let broken: unknown;
     try {
@@ -132,7 +166,6 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       for (const j of (results[1]?.rows ?? []) as JourneyRow[]) batch.cache.journeys.set(j.id, j);
       return await batches.run(batch, async () => {
         const result = await work();
-        if (batch.poisoned) throw batch.poisoned;
         await flush();
         await client.query('COMMIT');
         return result;
@@ -181,17 +214,18 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
     },
 
     savepoint(work) {
-      // Writes are only collected here, so a step that throws before collecting any needs no undo;
-      // one that throws after would leave half a step, and then the whole batch is rolled back.
+      // Only a careful re-run asks for savepoints (stepper.ts): the step's writes are collected in
+      // a buffer of their own, sent inside a SAVEPOINT (flushSteps); a step that throws is dropped.
       const batch = current();
-      const mark = batch.writes.rows;
-      const logMark = batch.writes.mark();
+      const outer = batch.writes;
+      const step = new WriteBuffer();
+      batch.writes = step;
       try {
-        return work();
-      } catch (error) {
-        batch.writes.undoLogTo(logMark);
-        if (batch.writes.rows !== mark) batch.poisoned ??= error;
-        throw error;
+        const result = work();
+        batch.steps.push(step);
+        return result;
+      } finally {
+        batch.writes = outer;
       }
     },
 

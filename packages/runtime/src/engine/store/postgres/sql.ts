@@ -69,6 +69,14 @@ export const RETRY_FACTS = `SELECT ${INSTANCE_COLUMNS}, i."exitReason", j.status
     ARRAY(SELECT "idempotencyKey" FROM "OutboxEffect" WHERE "instanceId" = i.id AND status = 'failed') AS "failedEffectKeys"
   FROM "Instance" i JOIN "Journey" j ON j.id = i."journeyId" WHERE i.id = $1 FOR UPDATE OF i`;
 
+/** A step whose writes failed in a careful re-run: its instance fails (state kept), timers dropped. */
+export const FAIL_INSTANCE = `WITH f AS (
+    UPDATE "Instance" SET status = 'failed', "exitReason" = $2, "waitingFor" = NULL, "updatedAt" = $3, "endedAt" = $3
+    WHERE id = $1 RETURNING id, "journeyId", "versionId", "nodeId"),
+  t AS (DELETE FROM "Timer" WHERE "instanceId" IN (SELECT id FROM f))
+  INSERT INTO "StepLog" ("instanceId", "journeyId", "versionId", at, kind, "nodeId", detail)
+  SELECT id, "journeyId", "versionId", $4, 'error', "nodeId", $5 FROM f`;
+
 export const INSTANCES_BY_IDS = `SELECT ${INSTANCE_COLUMNS} FROM "Instance" i WHERE i.id = ANY($1::int[])`;
 export const INSTANCES_BY_IDS_LOCKED = `${INSTANCES_BY_IDS} ORDER BY i.id FOR UPDATE OF i`;
 

@@ -49,13 +49,17 @@ export class WriteBuffer {
   private reopened: Array<[number, string, number]> = [];
   /** Rows collected, for the benchmark's rows-written-per-step figure. */
   rows = 0;
+  /** The instance this buffer's first step wrote (a careful re-run keeps one buffer per step). */
+  subject?: number;
 
   insertInstance(row: NewInstance & { id: number }): void {
+    this.subject ??= row.id;
     this.instances.push(row);
     this.rows++;
   }
 
   updateInstance(id: number, update: InstanceUpdate): void {
+    this.subject ??= id;
     const earlier = this.updates.get(id);
     this.updates.set(id, { ...update, goalAt: earlier?.goalAt ?? update.goalAt });
     if (!earlier) this.rows++;
@@ -109,6 +113,7 @@ export class WriteBuffer {
   }
 
   appendStepLog(values: readonly unknown[]): void {
+    this.subject ??= values[0] as number;
     for (const [i, v] of values.entries()) this.stepLog[i]?.push(v);
     this.rows++;
   }
@@ -135,17 +140,6 @@ export class WriteBuffer {
   eventProcessed(externalId: string, at: number): void {
     this.processedEvents.push([externalId, at]);
     this.rows++;
-  }
-
-  /** Marks for `savepoint`: what was collected before a step, to drop its rows if it throws. */
-  mark(): number {
-    return this.stepLog[0]?.length ?? 0;
-  }
-
-  /** Drops step-log rows collected after `mark` (the rest of a failed step's writes are kept in
-   * memory only until the batch fails; see postgres-store.ts). */
-  undoLogTo(mark: number): void {
-    for (const column of this.stepLog) column.length = mark;
   }
 
   /** Sends everything collected (one statement per kind that has rows) and empties the buffer. */
