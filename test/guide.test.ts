@@ -231,7 +231,7 @@ async function run(discovered: DiscoveredPackage[], graph: JourneyGraphInput) {
       logger,
     });
     publishJourney(db.sqlite, 'points-journey', graph);
-    engine.enrollMany('points-journey', addCustomers(db.sqlite, 'c', 0, 2));
+    await engine.enrollMany('points-journey', addCustomers(db.sqlite, 'c', 0, 2));
     await engine.tick();
     const all = <T>(sql: string) => db.sqlite.prepare(sql).all() as T[];
     return {

@@ -49,7 +49,7 @@ export interface Playbook {
    */
   advanceTo(at: number): Promise<void>;
   /** Ingests events the way the webhook router does (in order, one group commit). */
-  ingest(events: readonly JourneyEventInput[], source: string): IngestOutcome[];
+  ingest(events: readonly JourneyEventInput[], source: string): IngestOutcome[] | Promise<IngestOutcome[]>;
   rows<T>(query: string, ...params: unknown[]): T[];
   close(): Promise<void>;
 }

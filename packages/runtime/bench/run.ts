@@ -17,9 +17,9 @@ import { compileJourney } from '../src/engine/compiler.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
 import { addCustomers, benchmarkJourney, publishJourney } from '../testing/fixtures.ts';
+import { createNaiveEngine } from '../testing/naive-engine.ts';
 import { sampleExecutors } from '../testing/sample-nodes.ts';
 import { runCeiling } from './baselines.ts';
-import { createNaiveEngine } from '../testing/naive-engine.ts';
 
 const DAY = 86_400_000;
 const ORDERED_SHARE = 0.3;
@@ -85,7 +85,7 @@ async function workload(mode: 'batched' | 'naive', customers: number, latencyEve
 
   await measure('enrol + welcome + tag', async () => {
     for (let i = 0; i < ids.length; i += BATCH) {
-      engine.enrollMany('bench', ids.slice(i, i + BATCH));
+      await engine.enrollMany('bench', ids.slice(i, i + BATCH));
       await engine.tick();
     }
   });
@@ -109,7 +109,7 @@ async function workload(mode: 'batched' | 'naive', customers: number, latencyEve
   const bulkIds = ids.slice(latencyEvents, Math.max(latencyEvents, orderedCount));
   await measure('orders (group commit per 1,000)', async () => {
     for (let i = 0; i < bulkIds.length; i += BATCH) {
-      engine.ingestMany(
+      await engine.ingestMany(
         bulkIds
           .slice(i, i + BATCH)
           .map((id) => ({ id: `o-${id}`, type: 'order.placed', customerId: id, occurredAt: new Date(clock.now()) })),
@@ -138,7 +138,7 @@ async function workload(mode: 'batched' | 'naive', customers: number, latencyEve
       receivedAt.set(instanceOf.get(id) as number, t0 + ((next + k) * 1000) / rate);
     });
     next = due;
-    engine.ingestMany(
+    await engine.ingestMany(
       arrived.map((id) => ({ id: `o-${id}`, type: 'order.placed', customerId: id, occurredAt: new Date(clock.now()) })),
     );
     await engine.tick();

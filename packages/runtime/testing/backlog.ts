@@ -2,12 +2,13 @@
 // a live journey whose first node sends an SMS (sandbox provider), so every enrolment left one
 // pending outbox effect that the engine has not run yet. The liveness bench and the start-up test
 // start the real server on it.
+
+import { runtimeNodes } from '../src/assembly/default-nodes.ts';
 import { createApiKey } from '../src/auth/api-keys.ts';
 import { type Database, openDatabase } from '../src/db/database.ts';
-import { createEngine } from '../src/engine/engine.ts';
 import { isoDate } from '../src/db/iso-date.ts';
+import { createEngine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
-import { runtimeNodes } from '../src/assembly/default-nodes.ts';
 import { addCustomers, graphOf, publishJourney } from './fixtures.ts';
 
 export const BACKLOG_JOURNEY = 'backlog';
@@ -84,7 +85,7 @@ export async function enrollBacklog(
   journeyId: string = BACKLOG_JOURNEY,
 ): Promise<void> {
   const engine = idleEngine(db);
-  for (let i = 0; i < customerIds.length; i += 1000) engine.enrollMany(journeyId, customerIds.slice(i, i + 1000));
+  for (let i = 0; i < customerIds.length; i += 1000) await engine.enrollMany(journeyId, customerIds.slice(i, i + 1000));
   await engine.stop();
 }
 

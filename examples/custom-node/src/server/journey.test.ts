@@ -107,7 +107,7 @@ describe('lottery package in the runtime', () => {
   it('draws in a journey: every port, stock held over 30 customers, winners tagged', async () => {
     publishLottery();
     const ids = addCustomers(db.sqlite, 'c', 0, 30);
-    engine.enrollMany('lucky', ids);
+    await engine.enrollMany('lucky', ids);
     await engine.tick();
 
     // Predict each customer's draw from the step's idempotency key, then apply the stock of 2.
@@ -135,7 +135,7 @@ describe('lottery package in the runtime', () => {
   it('a permanent failure follows "failed"', async () => {
     publishLottery();
     addCustomers(db.sqlite, 'c', 0, 1);
-    engine.enrollMany('lucky', ['c0']);
+    await engine.enrollMany('lucky', ['c0']);
     // The step was drawn before with a prize this version does not have (e.g. before a migration).
     const [effect] = sql<{ idempotencyKey: string }>('SELECT idempotencyKey FROM OutboxEffect');
     await createExtensionStorage(db, 'lottery', clock).transaction((tx) =>

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
-import { ManualClock } from './api.ts';
+import { type EnrollOutcome, ManualClock } from './api.ts';
 import { audienceEntries } from './audience-entries.ts';
 import { compileJourney } from './compiler.ts';
 import { createEngine, type DurableEngine } from './engine.ts';
@@ -40,7 +40,8 @@ function runner(crashOnSlice?: number) {
     },
     enroll: (journeyId, ids, entryNodeId) => {
       if (++slices === crashOnSlice) throw new Error('process killed');
-      return engine.enrollMany(journeyId, ids, { entryNodeId });
+      // Audience entries run inside SQLite's synchronous transaction, where enrolment answers at once.
+      return engine.enrollMany(journeyId, ids, { entryNodeId }) as EnrollOutcome[];
     },
     logger,
   });

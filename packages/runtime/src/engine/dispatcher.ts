@@ -11,12 +11,12 @@ import {
 } from '@siyu/shared';
 import type { Logger } from '../logger.ts';
 import type { Clock } from './api.ts';
+import type { BatchRunner } from './batch-runner.ts';
 import { type CompiledNode, stateOf } from './compiler.ts';
 import type { ExecutorFailures } from './executor-failures.ts';
-import { isoDate } from '../db/iso-date.ts';
-import type { InstanceRow } from './store/port.ts';
-import type { Statements } from './store/sqlite/statements.ts';
+import { andThen } from './maybe-async.ts';
 import type { Stepper } from './stepper.ts';
+import type { DueEffect, EngineStore, InstanceRow } from './store/port.ts';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -68,15 +68,6 @@ interface Job {
 /** Messages admitted earlier in the same batch, per `customerId\u0000channel` (frequency caps). */
 type AdmittedSends = Map<string, number>;
 
-interface DueEffect {
-  id: number;
-  instanceId: number;
-  nodeId: string;
-  nodeType: string;
-  idempotencyKey: string;
-  attempts: number;
-}
-
 /**
  * Runs outbox effects through node executors, at least once, with the idempotency key
  * (instance:node:visit) so a retry or a crash-and-restart never sends twice. Results come back
@@ -92,8 +83,8 @@ export class Dispatcher {
   sweepJourney?: (journeyId: string) => void;
 
   constructor(
-    private readonly tx: <T>(fn: () => T) => () => T,
-    private readonly st: Statements,
+    private readonly tx: BatchRunner,
+    private readonly store: EngineStore,
     private readonly stepper: Stepper,
     executors: readonly NodeExecutor[],
     private readonly clock: Clock,
@@ -113,13 +104,14 @@ export class Dispatcher {
    */
   async runBatch(limit = this.batchSize): Promise<{ ran: number; failed: number } | undefined> {
     const now = this.clock.now();
-    const { due, ready } = this.tx(() => {
-      const due = this.st.dueEffects.all(now, limit);
-      const admitted: AdmittedSends = new Map();
-      const ready = due.map((effect) => this.prepare(effect, now, admitted));
-      this.st.markEffectsStarted(due.filter((_, i) => !('kind' in (ready[i] as object))).map((e) => e.id));
-      return { due, ready };
-    })();
+    const { due, ready } = await this.tx(() =>
+      andThen(this.store.claimDueEffects(now, limit), (due) => {
+        const admitted: AdmittedSends = new Map();
+        const ready = due.map((effect) => this.prepare(effect, now, admitted));
+        this.store.markEffectsStarted(due.filter((_, i) => !('kind' in (ready[i] as object))).map((e) => e.id));
+        return { due, ready };
+      }),
+    )();
     if (due.length === 0) return undefined;
     // One deadline per batch: AbortSignal.timeout per effect keeps a 30 s timer alive for each of
     // them, which at thousands of effects a second held hundreds of megabytes.
@@ -134,24 +126,26 @@ export class Dispatcher {
       clearTimeout(deadline);
     }
     const failed = outcomes.filter((o) => o.kind === 'failed').length;
-    this.tx(() => {
+    await this.tx(() =>
       // Read again, in one statement: an event or a migration may have moved an instance while the
       // executors ran. Effects of one instance share its row object, which every step keeps current.
-      const rows = new Map<number, InstanceRow>();
-      for (const row of this.st.instancesByIds.all(JSON.stringify(due.map((e) => e.instanceId)))) rows.set(row.id, row);
-      due.forEach((effect, i) => {
-        this.apply(effect, outcomes[i] as Outcome, now, rows);
-      });
-      // After every outcome of the batch is stored: the held journey's other effects keep theirs.
-      for (const reason of this.failures?.takeHolds() ?? []) this.holdJourney?.(reason);
-    })();
+      andThen(this.store.instancesByIds(due.map((e) => e.instanceId)), (loaded) => {
+        const rows = new Map<number, InstanceRow>();
+        for (const row of loaded) rows.set(row.id, row);
+        due.forEach((effect, i) => {
+          this.apply(effect, outcomes[i] as Outcome, now, rows);
+        });
+        // After every outcome of the batch is stored: the held journey's other effects keep theirs.
+        for (const reason of this.failures?.takeHolds() ?? []) this.holdJourney?.(reason);
+      }),
+    )();
     return { ran: due.length, failed };
   }
 
   /** Everything short of running the executor: staleness, quiet hours, frequency caps. */
   private prepare(effect: DueEffect, now: number, admitted: AdmittedSends): Outcome | Job {
-    const row = this.st.instanceById.get(effect.instanceId);
-    if (!row || row.status !== 'active' || !isActing(row.snapshot, effect.idempotencyKey)) return { kind: 'stale' };
+    const row = effect.instance;
+    if (row?.status !== 'active' || !isActing(row.snapshot, effect.idempotencyKey)) return { kind: 'stale' };
     // A journey that cannot run is held (its effects, this one included, wait as "held").
     const compiled = this.stepper.usable(row);
     if (!compiled) {
@@ -184,9 +178,9 @@ export class Dispatcher {
       spec.skippedPort && node.connected.has(spec.skippedPort) ? spec.skippedPort : (node.ports[0] as string);
     // A step parked as outcome unknown runs again only after an operator decided. Mark sent and
     // skip send nothing, so quiet hours and caps do not apply to them.
-    const decided = effect.attempts > 0 ? this.st.peekOutcomeResolution(effect.idempotencyKey) : undefined;
+    const decided = effect.attempts > 0 ? this.store.peekOutcomeResolution(effect.idempotencyKey) : undefined;
     if (decided && decided.action !== 'resend') {
-      this.st.takeOutcomeResolution(effect.idempotencyKey, now);
+      this.store.takeOutcomeResolution(effect.idempotencyKey, now);
       if (decided.action === 'markSent') {
         const data = { resolvedBy: decided.decidedBy, resolution: 'markSent' };
         return { kind: 'result', port: node.ports[0] as string, data, status: 'done' };
@@ -210,7 +204,7 @@ export class Dispatcher {
         if (cap.channel !== spec.channel) continue;
         // This step's own message (a claim left by an attempt that died) is not counted against it.
         const since = now - durationToMs(cap.per);
-        const sent = this.st.countMessages.get(row.customerId, cap.channel, since, effect.idempotencyKey)?.n ?? 0;
+        const sent = this.store.countMessages(row.customerId, cap.channel, since, effect.idempotencyKey);
         if (sent >= cap.max) {
           return {
             kind: 'result',
@@ -227,7 +221,7 @@ export class Dispatcher {
     }
     // An operator's "resend" is handed to the executor once, only when it actually runs.
     const operatorResend =
-      decided?.action === 'resend' && this.st.takeOutcomeResolution(effect.idempotencyKey, now) !== undefined;
+      decided?.action === 'resend' && this.store.takeOutcomeResolution(effect.idempotencyKey, now) !== undefined;
     return { executor, node, customer, row, operatorResend };
   }
 
@@ -282,20 +276,20 @@ export class Dispatcher {
   private apply(effect: DueEffect, outcome: Outcome, now: number, rows: Map<number, InstanceRow>): void {
     const attempts = effect.attempts + 1;
     if (outcome.kind === 'stale') {
-      this.st.finishEffect.run('skipped', effect.attempts, null, 'instance no longer active', isoDate(now), effect.id);
+      this.store.finishEffect(effect.id, 'skipped', effect.attempts, null, 'instance no longer active', now);
       return;
     }
     if (outcome.kind === 'defer') {
-      this.st.deferEffect.run(outcome.at, effect.id);
+      this.store.deferEffect(effect.id, outcome.at);
       return;
     }
     if (outcome.kind === 'recheck') {
       // Asking the provider again later is not another attempt at the step.
-      this.st.retryEffect.run(effect.attempts, outcome.at, outcome.error, effect.id);
+      this.store.retryEffect(effect.id, effect.attempts, outcome.at, outcome.error);
       return;
     }
     if (outcome.kind === 'unknown') {
-      this.st.parkUnknownEffect(effect.id, attempts, outcome.error);
+      this.store.parkUnknownEffect(effect.id, attempts, outcome.error);
       this.logger.warn(
         { effect: effect.idempotencyKey, error: outcome.error },
         'effect outcome unknown; waits for an operator',
@@ -303,7 +297,7 @@ export class Dispatcher {
       return;
     }
     if (outcome.kind === 'retry') {
-      this.st.retryEffect.run(attempts, outcome.at, outcome.error, effect.id);
+      this.store.retryEffect(effect.id, attempts, outcome.at, outcome.error);
       this.logger.warn(
         { effect: effect.idempotencyKey, attempt: attempts, error: outcome.error },
         'effect will be retried',
@@ -316,13 +310,13 @@ export class Dispatcher {
     const key = effect.idempotencyKey.slice(effect.idempotencyKey.indexOf(':') + 1);
     if (outcome.kind === 'result') {
       const waitsAfterEffect = this.stepper.compiled(row.versionId).nodes.get(effect.nodeId)?.definition.await;
-      this.st.finishEffect.run(
+      this.store.finishEffect(
+        effect.id,
         outcome.status,
         attempts,
         JSON.stringify({ port: outcome.port, data: outcome.data }),
         null,
-        isoDate(now),
-        effect.id,
+        now,
       );
       this.stepper.stepSafely(
         row,
@@ -337,7 +331,7 @@ export class Dispatcher {
       );
       return;
     }
-    this.st.finishEffect.run('failed', attempts, null, outcome.error, isoDate(now), effect.id);
+    this.store.finishEffect(effect.id, 'failed', attempts, null, outcome.error, now);
     this.logger.warn({ effect: effect.idempotencyKey, error: outcome.error }, 'effect failed');
     const failure = {
       key: effect.idempotencyKey,

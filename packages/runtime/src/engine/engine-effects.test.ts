@@ -112,7 +112,7 @@ describe('engine: dispatcher', () => {
     for (const id of ['a', 'b', 'c', 'd']) publishJourney(db.sqlite, id, simple(cap));
     addCustomers(db.sqlite, 'c', 0, 3);
     // All twelve effects are due together, so they land in the same batch.
-    for (const id of ['a', 'b', 'c', 'd']) engine.enrollMany(id, ['c0', 'c1', 'c2']);
+    for (const id of ['a', 'b', 'c', 'd']) await engine.enrollMany(id, ['c0', 'c1', 'c2']);
     await engine.tick();
     expect(q(db, 'SELECT customerId, count(*) n FROM Message GROUP BY customerId ORDER BY customerId')).toEqual([
       { customerId: 'c0', n: 2 },
@@ -193,7 +193,7 @@ describe('engine: events, goals and exit conditions', () => {
       ),
     );
     const [customerId] = addCustomers(db.sqlite, 'c', 0, 1) as [string];
-    engine.enrollMany('j', [customerId]);
+    await engine.enrollMany('j', [customerId]);
     await engine.tick();
     await engine.ingestEvent({ id: 'paid', type: 'order.paid', customerId, occurredAt: new Date() });
     // The wait took the order (moved on) and the goal counted it.
@@ -217,7 +217,7 @@ describe('engine: restarts and versions', () => {
   it('fires timers that came due while the process was down when a new engine starts', async () => {
     const { db, clock, engine, make } = await setup();
     publishJourney(db.sqlite, 'j1', benchmarkJourney());
-    engine.enrollMany('j1', addCustomers(db.sqlite, 'c', 0, 10));
+    await engine.enrollMany('j1', addCustomers(db.sqlite, 'c', 0, 10));
     await engine.tick();
     await engine.stop();
     clock.advance(2 * DAY);
@@ -231,7 +231,7 @@ describe('engine: restarts and versions', () => {
   it('leaves running customers on their version and moves them with a node mapping on request', async () => {
     const { db, clock, engine } = await setup();
     const v1 = publishJourney(db.sqlite, 'j1', benchmarkJourney(), 1);
-    engine.enrollMany('j1', addCustomers(db.sqlite, 'c', 0, 5));
+    await engine.enrollMany('j1', addCustomers(db.sqlite, 'c', 0, 5));
     await engine.tick();
     const g2 = benchmarkJourney();
     g2.nodes = g2.nodes.map((n) =>
@@ -243,7 +243,7 @@ describe('engine: restarts and versions', () => {
       target: e.target === 'wait1d' ? 'wait2d' : e.target,
     }));
     const v2 = publishJourney(db.sqlite, 'j1', g2, 2);
-    engine.enrollMany('j1', addCustomers(db.sqlite, 'c', 5, 7));
+    await engine.enrollMany('j1', addCustomers(db.sqlite, 'c', 5, 7));
     expect(q(db, 'SELECT versionId, count(*) n FROM Instance GROUP BY versionId')).toEqual([
       { versionId: v1, n: 5 },
       { versionId: v2, n: 2 },
@@ -267,11 +267,11 @@ describe('engine: naive mode (the benchmark baseline)', () => {
     for (const mode of ['batched', 'naive'] as const) {
       const { db, clock, engine } = await setup({}, new ManualClock(), mode);
       publishJourney(db.sqlite, 'j1', benchmarkJourney());
-      engine.enrollMany('j1', addCustomers(db.sqlite, 'c', 0, 20));
+      await engine.enrollMany('j1', addCustomers(db.sqlite, 'c', 0, 20));
       await engine.tick();
       clock.advance(DAY);
       await engine.tick();
-      engine.ingestMany(
+      await engine.ingestMany(
         [0, 1, 2, 3, 4].map((i) => ({
           id: `o${i}`,
           type: 'order.placed',
@@ -315,7 +315,7 @@ describe('engine: a failing step', () => {
         { quietHours: { enabled: false } },
       ),
     );
-    engine.enrollMany('j', addCustomers(db.sqlite, 'c', 0, 6));
+    await engine.enrollMany('j', addCustomers(db.sqlite, 'c', 0, 6));
     clock.advance(3_600_000);
     expect((await engine.tick()).timersFired).toBe(6);
     expect(q(db, 'SELECT status, count(*) n FROM Instance GROUP BY status ORDER BY status')).toEqual([
@@ -348,7 +348,7 @@ describe('engine: a failing step', () => {
       ),
     );
     const ids = addCustomers(db.sqlite, 'c', 0, 6);
-    engine.enrollMany('j', ids);
+    await engine.enrollMany('j', ids);
     // The database refuses the outbox row of one customer's step: a real write failure mid-batch.
     const victim = one(db, "SELECT id FROM Instance WHERE customerId = 'c2'").id as number;
     db.sqlite.exec(`CREATE TRIGGER refuse BEFORE INSERT ON OutboxEffect WHEN NEW.instanceId = ${victim}

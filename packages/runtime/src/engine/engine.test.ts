@@ -13,7 +13,7 @@ describe('engine: the benchmark journey end to end', () => {
         "INSERT INTO CustomerTag (customerId, tag, createdAt) VALUES ('c0', 'buyer', '2026-01-01T00:00:00.000+00:00')",
       )
       .run();
-    const outcomes = engine.enrollMany('j1', ids);
+    const outcomes = await engine.enrollMany('j1', ids);
     expect(outcomes.every((o) => o.status === 'enrolled')).toBe(true);
 
     let tick = await engine.tick();
@@ -93,7 +93,7 @@ describe('engine: batch enrolment', () => {
     const { db, engine } = await setup();
     publishJourney(db.sqlite, 'j1', benchmarkJourney());
     addCustomers(db.sqlite, 'c', 0, 3);
-    const outcomes = engine.enrollMany('j1', ['c0', 'ghost', 'c1', 'c2']);
+    const outcomes = await engine.enrollMany('j1', ['c0', 'ghost', 'c1', 'c2']);
     expect(outcomes.map((o) => o.status)).toEqual(['enrolled', 'skipped', 'enrolled', 'enrolled']);
     expect(outcomes[1]).toEqual({ status: 'skipped', reason: 'unknownCustomer' });
     expect(one(db, 'SELECT count(*) n FROM Instance').n).toBe(3);
@@ -177,7 +177,7 @@ describe('engine: re-entry and holdout', () => {
     const { db, engine } = await setup();
     publishJourney(db.sqlite, 'j', simple({ holdoutPercent: 20 }));
     const ids = addCustomers(db.sqlite, 'c', 0, 500);
-    const outcomes = engine.enrollMany('j', ids);
+    const outcomes = await engine.enrollMany('j', ids);
     const held = outcomes.filter((o) => o.status === 'enrolled' && o.holdout).length;
     expect(held).toBeGreaterThan(60);
     expect(held).toBeLessThan(140);
@@ -214,7 +214,7 @@ describe('engine: splits', () => {
     for (let r = 0; r < 2; r++) {
       const { db, engine } = await setup();
       publishJourney(db.sqlite, 'j', graph);
-      engine.enrollMany('j', addCustomers(db.sqlite, 'c', 0, 200));
+      await engine.enrollMany('j', addCustomers(db.sqlite, 'c', 0, 200));
       runs.push(JSON.stringify(q(db, 'SELECT customerId, nodeId FROM Instance ORDER BY customerId')));
       const counts = q(db, 'SELECT nodeId, count(*) n FROM Instance GROUP BY nodeId');
       for (const c of counts) expect(c.n as number).toBeGreaterThan(70);

@@ -26,19 +26,20 @@ import { batchRunner } from './batch-runner.ts';
 import { DEFAULT_RETRY, Dispatcher, type RetryPolicy } from './dispatcher.ts';
 import { EngineInputError } from './engine-input-error.ts';
 import { enrolment } from './enrolment.ts';
-import { eventIntake, reactsTo } from './event-intake.ts';
+import { eventIntake, ingestBatch, reactsTo } from './event-intake.ts';
 import { ExecutorFailures } from './executor-failures.ts';
 import { migrateInstances } from './instance-migration.ts';
 import { createIsolation } from './isolation.ts';
+import { andThen, type MaybePromise } from './maybe-async.ts';
 import { packageJobs } from './package-jobs.ts';
 import { retryFailedStep } from './retry-step.ts';
 import { rfmRefresher } from './rfm-refresh.ts';
 import { schedulerLoop } from './scheduler-loop.ts';
 import { Stepper } from './stepper.ts';
-import { timerFiring } from './timer-firing.ts';
-import type { EngineStore } from './store/port.ts';
+import type { EngineStore, TimelineRow } from './store/port.ts';
 import { tuneEngineConnection } from './store/sqlite/connection-tuning.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
+import { timerFiring } from './timer-firing.ts';
 import type { TransitionFn } from './transitions.ts';
 
 export { EngineInputError } from './engine-input-error.ts';
@@ -78,13 +79,17 @@ export interface EngineDeps {
 
 /** The engine plus batch entry points used by the audience scheduler and the benchmark. */
 export interface DurableEngine extends JourneyEngine {
-  /** Enrols many customers in one transaction (audience entries, imports, the benchmark). */
-  enrollMany(journeyId: string, customerIds: readonly string[], options?: EnrollOptions): EnrollOutcome[];
+  /**
+   * Enrols many customers in one transaction (audience entries, imports, the benchmark). The
+   * outcomes come at once on SQLite, as a promise on a networked store (await it either way).
+   */
+  enrollMany(journeyId: string, customerIds: readonly string[], options?: EnrollOptions): MaybePromise<EnrollOutcome[]>;
   /**
    * Ingests events that arrived together in ONE transaction (group commit). Same outcome per
    * event as ingestEvent; a webhook or a queue consumer passes everything it has received.
+   * At once on SQLite, a promise on a networked store (await it either way).
    */
-  ingestMany(events: readonly unknown[], source?: string): IngestOutcome[];
+  ingestMany(events: readonly unknown[], source?: string): MaybePromise<IngestOutcome[]>;
   /** Number of XState transitions computed since the engine was created. */
   readonly steps: number;
 }
@@ -99,8 +104,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   );
   // Closing the database without stopping the engine first must not leave a thread on the file.
   deps.db.onClose?.(connection.stopCheckpointer);
-  const sqliteStore = createSqliteStore(db);
-  const st = sqliteStore.statements; // for the parts not yet behind the port (dispatcher, retries)
+  const sqliteStore = createSqliteStore(db, logger);
   const store = deps.baseline?.store?.(sqliteStore) ?? sqliteStore;
   const stepper = new Stepper(
     store,
@@ -112,7 +116,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   const effectBatch = deps.effectBatchSize ?? 200;
   const dispatcher = new Dispatcher(
     tx,
-    st,
+    store,
     stepper,
     deps.executors,
     clock,
@@ -146,7 +150,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   dispatcher.sweepJourney = isolation.sweep;
 
   const enrol = enrolment({ store, stepper, clock, usable: isolation.usable });
-  const ingest = eventIntake({ sqlite: db, store, stepper, enrolment: enrol, clock, logger, usable: isolation.usable });
+  const ingest = eventIntake({ store, stepper, enrolment: enrol, clock, logger, usable: isolation.usable });
   const timerBatch = deps.timerBatchSize ?? 1000;
   const runDueAudiences = audienceEntries({
     sqlite: db,
@@ -181,7 +185,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 };
     // RFM first: an audience entry or a branch on rfm.* this tick sees current scores.
     refreshRfm(clock.now());
-    if (isolation.hasResumed()) tx(() => isolation.releaseResumed(clock.now()))();
+    if (isolation.hasResumed()) await tx(() => isolation.releaseResumed(clock.now()))();
     await runDueJobs(clock.now());
     await drainDue(outcome);
     return outcome;
@@ -196,7 +200,9 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
     async enroll(journeyId, customerId, options = {}) {
       const event = parseOptionalEvent(options.event);
-      const outcome = tx(() => enrol.enroll(journeyId, customerId, { entryNodeId: options.entryNodeId, event }))();
+      const [outcome] = (await tx(() =>
+        enrol.enrollBatch(journeyId, [customerId], { entryNodeId: options.entryNodeId, event }),
+      )()) as [EnrollOutcome];
       if (outcome.status === 'skipped' && outcome.reason === 'unknownCustomer') {
         throw new EngineInputError(`unknown customer ${customerId}`);
       }
@@ -204,42 +210,30 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
     enrollMany(journeyId, customerIds, options = {}) {
       const event = parseOptionalEvent(options.event);
-      const outcomes = tx(() => {
-        // The journey is looked up once for the whole batch (it cannot change inside it).
-        const compiled = enrol.liveVersion(journeyId);
-        return customerIds.map((id) =>
-          enrol.enroll(journeyId, id, { entryNodeId: options.entryNodeId, event }, compiled),
-        );
-      })();
-      // One unknown id in an import or a segment must not sink the other customers: it is skipped
-      // and reported (in the outcome and the log).
-      const unknown = customerIds.filter((_, i) => {
-        const o = outcomes[i];
-        return o?.status === 'skipped' && o.reason === 'unknownCustomer';
+      const outcomes = tx(() =>
+        enrol.enrollBatch(journeyId, customerIds, { entryNodeId: options.entryNodeId, event }),
+      )();
+      return andThen(outcomes, (all) => {
+        // One unknown id in an import or a segment must not sink the other customers: it is
+        // skipped and reported (in the outcome and the log).
+        const unknown = customerIds.filter((_, i) => {
+          const o = all[i];
+          return o?.status === 'skipped' && o.reason === 'unknownCustomer';
+        });
+        if (unknown.length > 0) {
+          logger.warn(
+            { journeyId, unknown: unknown.slice(0, 20), count: unknown.length },
+            'enrolment skipped unknown customers',
+          );
+        }
+        return all;
       });
-      if (unknown.length > 0) {
-        logger.warn(
-          { journeyId, unknown: unknown.slice(0, 20), count: unknown.length },
-          'enrolment skipped unknown customers',
-        );
-      }
-      return outcomes;
     },
     async ingestEvent(input, source = 'api') {
-      return engine.ingestMany([input], source)[0] as IngestOutcome;
+      return andThen(engine.ingestMany([input], source), (all) => all[0] as IngestOutcome);
     },
     ingestMany(inputs, source = 'api') {
-      const parsed = inputs.map((input) => JourneyEventSchema.safeParse(input));
-      return tx(() =>
-        parsed.map((result): IngestOutcome => {
-          if (result.success) return ingest(result.data, source);
-          const reason = `malformed event: ${issuesOf(result.error)
-            .map((i) => `${i.path}: ${i.message}`)
-            .join('; ')}`;
-          logger.warn({ source, reason }, 'event rejected');
-          return { status: 'rejected', reason, delivered: 0, enrolled: 0 };
-        }),
-      )();
+      return tx(() => ingestBatch({ store, ingest, logger }, inputs, source))();
     },
     tick() {
       // One tick at a time: the background loop and a caller never run the same effect together.
@@ -255,19 +249,10 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       return tx(() => migrateInstances({ store, stepper, logger }, journeyId, toVersionId, nodeMapping, now))();
     },
     async retryFailedStep(instanceId) {
-      return tx(() => retryFailedStep(db, st, stepper, instanceId, clock.now()))();
+      return tx(() => retryFailedStep(store, stepper, instanceId, clock.now()))();
     },
     async timeline(instanceId) {
-      return store.timeline(instanceId).map(
-        (r): TimelineEntry => ({
-          at: Number(r.at),
-          kind: r.kind,
-          nodeId: r.nodeId,
-          fromNodeId: r.fromNodeId,
-          port: r.port,
-          detail: r.detail ? JSON.parse(r.detail) : undefined,
-        }),
-      );
+      return (await store.timeline(instanceId)).map(timelineEntry);
     },
     start() {
       if (running) return;
@@ -291,6 +276,18 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
   };
   return engine;
+}
+
+/** A step-log row as the API shows it: its detail parsed. */
+export function timelineEntry(r: TimelineRow): TimelineEntry {
+  return {
+    at: Number(r.at),
+    kind: r.kind,
+    nodeId: r.nodeId,
+    fromNodeId: r.fromNodeId,
+    port: r.port,
+    detail: r.detail ? JSON.parse(r.detail) : undefined,
+  };
 }
 
 function parseOptionalEvent(input?: JourneyEventInput): JourneyEvent | undefined {

@@ -2,6 +2,7 @@ import { durationToMs, hashToUnit, type JourneyEvent } from '@siyu/shared';
 import type { Clock, EnrollOutcome } from './api.ts';
 import type { CompiledJourney } from './compiler.ts';
 import { EngineInputError } from './engine-input-error.ts';
+import { andThen, type MaybePromise } from './maybe-async.ts';
 import type { Stepper } from './stepper.ts';
 import type { EngineStore } from './store/port.ts';
 
@@ -20,6 +21,15 @@ export interface Enrolment {
     options: { entryNodeId?: string; event?: JourneyEvent },
     compiledOrSkip?: CompiledJourney | Skip,
   ): EnrollOutcome;
+  /**
+   * Starts many customers of one journey (inside the caller's batch): what they read is loaded
+   * once for all of them (asynchronously on a networked store), then each is planned at once.
+   */
+  enrollBatch(
+    journeyId: string,
+    customerIds: readonly string[],
+    options: { entryNodeId?: string; event?: JourneyEvent },
+  ): MaybePromise<EnrollOutcome[]>;
 }
 
 /** Enrolment rules: live version, entry node, re-entry policy, holdout. */
@@ -84,7 +94,19 @@ export function enrolment(deps: {
     return { status: 'enrolled', instanceId, holdout };
   }
 
-  return { liveVersion, enroll };
+  function enrollBatch(
+    journeyId: string,
+    customerIds: readonly string[],
+    options: { entryNodeId?: string; event?: JourneyEvent },
+  ): MaybePromise<EnrollOutcome[]> {
+    return andThen(store.prepareEnrolment(journeyId, customerIds), () => {
+      // The journey is looked up once for the whole batch (it cannot change inside it).
+      const compiled = liveVersion(journeyId);
+      return customerIds.map((id) => enroll(journeyId, id, options, compiled));
+    });
+  }
+
+  return { liveVersion, enroll, enrollBatch };
 }
 
 /** The entry node to start from: the one asked for, else the journey's API/audience entry. */

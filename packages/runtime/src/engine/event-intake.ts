@@ -1,15 +1,9 @@
-import { evaluateFilter, type JourneyEvent } from '@siyu/shared';
-import type BetterSqlite3 from 'better-sqlite3';
+import { evaluateFilter, issuesOf, type JourneyEvent, JourneyEventSchema } from '@siyu/shared';
 import type { Logger } from '../logger.ts';
 import type { Clock, IngestOutcome } from './api.ts';
-import { channelAttribution } from './channel-attribution.ts';
 import { type CompiledJourney, filterContext } from './compiler.ts';
-import { contactRecorder } from './contact-recorder.ts';
-import { customerResolver } from './customer-resolver.ts';
 import type { Enrolment } from './enrolment.ts';
-import { eventConflictFinder } from './event-conflict.ts';
-import { eventInserter } from './event-inserter.ts';
-import { orderRecorder } from './order-recorder.ts';
+import { andThen, type MaybePromise } from './maybe-async.ts';
 import type { Stepper } from './stepper.ts';
 import type { EngineStore, InstanceRow } from './store/port.ts';
 
@@ -28,7 +22,6 @@ export function reactsTo(stepper: Stepper, row: InstanceRow, type: string): bool
  * starts event-triggered entries.
  */
 export function eventIntake(deps: {
-  sqlite: BetterSqlite3.Database;
   store: EngineStore;
   stepper: Stepper;
   enrolment: Enrolment;
@@ -37,18 +30,12 @@ export function eventIntake(deps: {
   /** The version if its journey may run now (isolation.ts). */
   usable: (journeyId: string, versionId: string) => CompiledJourney | undefined;
 }): (received: JourneyEvent, source: string) => IngestOutcome {
-  const { sqlite: db, store, stepper, clock, logger } = deps;
-  /** Finds (or creates, or merges) the customer an event is about: see customer-resolver.ts. */
-  const resolveCustomer = customerResolver(db, logger);
-  const attributeChannel = channelAttribution(db);
-  const insertEvent = eventInserter(db);
-  const findConflict = eventConflictFinder(db);
-  const recordOrder = orderRecorder(db);
-  const recordContact = contactRecorder(db);
+  const { store, stepper, clock, logger } = deps;
 
   return function ingest(received, source) {
     const now = clock.now();
-    const customerId = resolveCustomer(received, now);
+    // Finds (or creates, or merges) the customer the event is about: see customer-resolver.ts.
+    const customerId = store.resolveCustomer(received, now);
     if (!customerId) {
       logger.warn(
         { eventId: received.id, type: received.type, customerId: received.customerId },
@@ -61,7 +48,7 @@ export function eventIntake(deps: {
         enrolled: 0,
       };
     }
-    const event = attributeChannel(received, customerId);
+    const event = store.attributeChannel(received, customerId);
     const stored = {
       externalId: event.id,
       type: event.type,
@@ -71,9 +58,9 @@ export function eventIntake(deps: {
       data: event.data,
       source,
     };
-    const inserted = insertEvent(stored);
+    const inserted = store.insertEvent(stored);
     if (!inserted) {
-      const differs = findConflict({ ...stored, data: received.data }); // as sent, before attribution
+      const differs = store.findEventConflict({ ...stored, data: received.data }); // as sent, before attribution
       if (differs) {
         logger.warn({ eventId: event.id, type: event.type, differs }, 'event rejected: id reused for another event');
         const reason = `event id ${event.id} was already used for a different event (${differs} differs)`;
@@ -88,8 +75,8 @@ export function eventIntake(deps: {
         enrolled: 0,
       };
     }
-    recordOrder(event, customerId);
-    recordContact(event, customerId);
+    store.recordOrder(event, customerId);
+    store.recordContact(event, customerId);
     // Read only if a wait's filter, a goal or an entry trigger looks at the customer.
     const customer = stepper.lazyCustomer(customerId);
     let delivered = 0;
@@ -119,4 +106,28 @@ export function eventIntake(deps: {
     store.markEventProcessed(event.id, now);
     return { status: 'accepted', customerId, delivered, enrolled };
   };
+}
+
+/**
+ * Takes in events that arrived together (inside the caller's batch): parses them, loads what the
+ * batch reads about them and their customers once (`prepareEvents`: asynchronously on a networked
+ * store), then takes each in synchronously. A malformed event is rejected on its own.
+ */
+export function ingestBatch(
+  deps: { store: EngineStore; ingest: (event: JourneyEvent, source: string) => IngestOutcome; logger: Logger },
+  inputs: readonly unknown[],
+  source: string,
+): MaybePromise<IngestOutcome[]> {
+  const parsed = inputs.map((input) => JourneyEventSchema.safeParse(input));
+  const events = parsed.flatMap((p) => (p.success ? [p.data] : []));
+  return andThen(deps.store.prepareEvents(events), () =>
+    parsed.map((result): IngestOutcome => {
+      if (result.success) return deps.ingest(result.data, source);
+      const reason = `malformed event: ${issuesOf(result.error)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ')}`;
+      deps.logger.warn({ source, reason }, 'event rejected');
+      return { status: 'rejected', reason, delivered: 0, enrolled: 0 };
+    }),
+  );
 }

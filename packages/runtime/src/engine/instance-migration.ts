@@ -1,7 +1,8 @@
 import type { Logger } from '../logger.ts';
 import type { RunContext } from './compiler.ts';
+import { andThen, type MaybePromise } from './maybe-async.ts';
 import type { Stepper } from './stepper.ts';
-import type { EngineStore } from './store/port.ts';
+import type { EngineStore, InstanceRow } from './store/port.ts';
 
 /**
  * Moves a journey's in-flight customers to another version, node by node as `nodeMapping` says
@@ -13,11 +14,26 @@ export function migrateInstances(
   toVersionId: string,
   nodeMapping: Record<string, string>,
   now: number,
-): { moved: number } {
+): MaybePromise<{ moved: number }> {
+  const { store } = deps;
+  // One load for the whole journey (asynchronous on a networked store), then every move at once.
+  return andThen(store.activeInstancesOfJourney(journeyId, toVersionId), (rows) => {
+    const moved = moveAll(deps, rows, toVersionId, nodeMapping, now);
+    return { moved };
+  });
+}
+
+function moveAll(
+  deps: { stepper: Stepper; store: EngineStore; logger: Logger },
+  rows: InstanceRow[],
+  toVersionId: string,
+  nodeMapping: Record<string, string>,
+  now: number,
+): number {
   const { store, stepper, logger } = deps;
   const target = stepper.compiled(toVersionId);
   let moved = 0;
-  for (const row of store.activeInstancesOfJourney(journeyId, toVersionId)) {
+  for (const row of rows) {
     const to = row.nodeId ? nodeMapping[row.nodeId] : undefined;
     if (!to || !target.nodes.has(to)) {
       logger.warn({ instanceId: row.id, nodeId: row.nodeId }, 'instance not migrated: node has no mapping');
@@ -39,5 +55,5 @@ export function migrateInstances(
     );
     moved++;
   }
-  return { moved };
+  return moved;
 }

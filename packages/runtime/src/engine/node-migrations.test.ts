@@ -104,7 +104,7 @@ describe('node config migrations', () => {
       logger: createLogger('silent'),
     });
     const ids = addCustomers(db.sqlite, 'c', 0, 5);
-    expect(v1.enrollMany('j1', ids).every((o) => o.status === 'enrolled')).toBe(true);
+    expect((await v1.enrollMany('j1', ids)).every((o) => o.status === 'enrolled')).toBe(true);
     await v1.tick();
     await v1.stop();
 

@@ -103,7 +103,7 @@ describe('orders and RFM', () => {
       ),
     );
     await engine.tick(); // refreshes RFM before anyone is enrolled
-    engine.enrollMany('rfm', ['c0', 'c4', 'c9']);
+    await engine.enrollMany('rfm', ['c0', 'c4', 'c9']);
     await engine.tick();
     const at = Object.fromEntries(
       (

@@ -4,8 +4,9 @@
 // waits at the node) and, once an operator has decided (OutcomeResolution: resend | markSent | skip, see runs/unknown-outcomes.ts),
 // takes that decision exactly once when the effect runs again.
 import type BetterSqlite3 from 'better-sqlite3';
+import type { OutcomeResolutionAction } from './store/port.ts';
 
-export type OutcomeResolutionAction = 'resend' | 'markSent' | 'skip';
+export type { OutcomeResolutionAction } from './store/port.ts';
 
 export function prepareOutcomeStatements(db: BetterSqlite3.Database) {
   const park = db.prepare<[number, string, number]>(

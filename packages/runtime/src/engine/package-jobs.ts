@@ -8,7 +8,7 @@ import type { Logger } from '../logger.ts';
  */
 export function packageJobs(deps: {
   jobs: readonly PackageJob[];
-  ingest: (events: readonly JourneyEventInput[]) => void;
+  ingest: (events: readonly JourneyEventInput[]) => unknown;
   logger: Logger;
 }) {
   const lastRun = new Map<string, number>();
@@ -20,7 +20,7 @@ export function packageJobs(deps: {
       lastRun.set(job.name, now);
       try {
         const produced = await job.run(new Date(now));
-        if (produced.length > 0) deps.ingest(produced);
+        if (produced.length > 0) await deps.ingest(produced);
         events += produced.length;
       } catch (error) {
         deps.logger.error({ err: error, job: job.name }, 'package job failed');

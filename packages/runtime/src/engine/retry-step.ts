@@ -1,8 +1,7 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import { type RunContext, visitKey } from './compiler.ts';
-import { isoDate } from '../db/iso-date.ts';
-import type { Statements } from './store/sqlite/statements.ts';
+import { andThen, type MaybePromise } from './maybe-async.ts';
 import type { Stepper } from './stepper.ts';
+import type { EngineStore } from './store/port.ts';
 
 /** Why a failed step cannot be retried (the API turns these into messages with a code). */
 export type RetryRefusal = 'notFound' | 'notFailedHere' | 'journeyNotLive' | 'inJourneyAgain';
@@ -19,57 +18,43 @@ export type RetryOutcome = { status: 'retried'; nodeId: string } | { status: 're
  * from sending twice: an SMS refused by the provider released its claim (so it is sent now), one
  * the provider did take is found by its key and not sent again; a coupon's reservation was given
  * back on a refusal and the provider de-duplicates on the key. One `retry` step-log row records
- * it (not a `move`: no edge was taken). Runs inside the engine's batch transaction.
+ * it (not a `move`: no edge was taken). Runs inside the engine's batch: one load, then the step.
  */
 export function retryFailedStep(
-  sqlite: BetterSqlite3.Database,
-  st: Statements,
+  store: EngineStore,
   stepper: Stepper,
   instanceId: number,
   now: number,
-): RetryOutcome {
-  const row = st.instanceById.get(instanceId);
-  if (!row) return { status: 'refused', reason: 'notFound' };
-  const ended = sqlite
-    .prepare(
-      'SELECT i.exitReason, j.status AS journeyStatus FROM Instance i JOIN Journey j ON j.id = i.journeyId WHERE i.id = ?',
-    )
-    .get(instanceId) as { exitReason: string | null; journeyStatus: string };
-  const nodeId = row.nodeId;
-  if (row.status !== 'exited' || !nodeId || ended.exitReason !== `effectFailed:${nodeId}`) {
-    return { status: 'refused', reason: 'notFailedHere' };
-  }
-  if (ended.journeyStatus !== 'live') return { status: 'refused', reason: 'journeyNotLive' };
-  // The customer came back into the journey since: two runs of one journey at once is what
-  // re-entry rules exist to prevent.
-  const again = sqlite
-    .prepare("SELECT 1 FROM Instance WHERE customerId = ? AND journeyId = ? AND status = 'active' AND id != ?")
-    .get(row.customerId, row.journeyId, instanceId);
-  if (again) return { status: 'refused', reason: 'inJourneyAgain' };
-  const customer = stepper.customerView(row.customerId);
-  if (!customer) return { status: 'refused', reason: 'notFound' };
+): MaybePromise<RetryOutcome> {
+  return andThen(store.loadRetry(instanceId), (facts): RetryOutcome => {
+    if (!facts) return { status: 'refused', reason: 'notFound' };
+    const { row } = facts;
+    const nodeId = row.nodeId;
+    if (row.status !== 'exited' || !nodeId || facts.exitReason !== `effectFailed:${nodeId}`) {
+      return { status: 'refused', reason: 'notFailedHere' };
+    }
+    if (facts.journeyStatus !== 'live') return { status: 'refused', reason: 'journeyNotLive' };
+    // The customer came back into the journey since: two runs of one journey at once is what
+    // re-entry rules exist to prevent.
+    if (facts.runsAgain) return { status: 'refused', reason: 'inJourneyAgain' };
+    const customer = stepper.customerView(row.customerId);
+    if (!customer) return { status: 'refused', reason: 'notFound' };
 
-  const old = JSON.parse(row.snapshot) as { c: RunContext };
-  const visit = old.c.v[nodeId] ?? 1;
-  const key = `${instanceId}:${visitKey(nodeId, visit)}`;
-  const effect = sqlite
-    .prepare(
-      "UPDATE OutboxEffect SET status = 'pending', nextAttemptAt = ?, lastError = NULL, result = NULL, finishedAt = NULL WHERE idempotencyKey = ? AND status = 'failed'",
-    )
-    .run(now, key);
-  if (effect.changes !== 1) return { status: 'refused', reason: 'notFailedHere' };
-  sqlite
-    .prepare("UPDATE Instance SET status = 'active', exitReason = NULL, endedAt = NULL, updatedAt = ? WHERE id = ?")
-    .run(isoDate(now), instanceId);
-  row.status = 'active';
-  // One visit back, so entering the node is the failed visit again: the same effect key (its
-  // outbox row exists, so the engine's insert leaves it as reset above).
-  const v = { ...old.c.v, [nodeId]: visit - 1 };
-  row.snapshot = JSON.stringify({ s: 'idle', c: { v, at: old.c.at, goal: old.c.goal } });
-  stepper.stepSafely(
-    row,
-    { type: 'goto', nodeId, customer, now },
-    { kind: 'retry', placedAt: nodeId, detail: { by: 'operator', key } },
-  );
-  return { status: 'retried', nodeId };
+    const old = JSON.parse(row.snapshot) as { c: RunContext };
+    const visit = old.c.v[nodeId] ?? 1;
+    const key = `${instanceId}:${visitKey(nodeId, visit)}`;
+    if (!facts.failedEffectKeys.includes(key)) return { status: 'refused', reason: 'notFailedHere' };
+    store.reopenFailedStep(instanceId, key, now);
+    row.status = 'active';
+    // One visit back, so entering the node is the failed visit again: the same effect key (its
+    // outbox row exists, so the engine's insert leaves it as reset above).
+    const v = { ...old.c.v, [nodeId]: visit - 1 };
+    row.snapshot = JSON.stringify({ s: 'idle', c: { v, at: old.c.at, goal: old.c.goal } });
+    stepper.stepSafely(
+      row,
+      { type: 'goto', nodeId, customer, now },
+      { kind: 'retry', placedAt: nodeId, detail: { by: 'operator', key } },
+    );
+    return { status: 'retried', nodeId };
+  });
 }

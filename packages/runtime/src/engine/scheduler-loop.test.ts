@@ -100,7 +100,7 @@ describe('the engine shares the thread with the HTTP server', () => {
       ),
     );
     for (let i = 0; i < customers; i += 1000) {
-      engine.enrollMany('j', addCustomers(db.sqlite, 'c', i, Math.min(customers, i + 1000)));
+      engine.enrollMany('j', addCustomers(db.sqlite, 'c', i, Math.min(customers, i + 1000))); // SQLite: at once
     }
     return engine;
   }

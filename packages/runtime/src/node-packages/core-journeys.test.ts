@@ -107,7 +107,7 @@ describe('core nodes through the engine', () => {
         ],
       ),
     );
-    engine.enrollMany('j', ['c0', 'c1']);
+    await engine.enrollMany('j', ['c0', 'c1']);
     await engine.tick();
     clock.advance(DAY);
     const order = (id: string, customerId: string, amountCents: number) =>
@@ -154,7 +154,7 @@ describe('core nodes through the engine', () => {
         ],
       ),
     );
-    engine.enrollMany('j', ['c0', 'c1']);
+    await engine.enrollMany('j', ['c0', 'c1']);
     await engine.tick();
     expect(where()).toEqual({ c0: 'active@bday', c1: 'exited@nodate(nodate)' });
     // Birthday eve: 2026-03-09 10:00 Shanghai (Monday) → then the next Saturday 10:00 (03-14).
@@ -195,14 +195,14 @@ describe('core nodes through the engine', () => {
       { reEntry: { policy: 'always' } },
     );
     publishJourney(db.sqlite, 'j', graph);
-    engine.enrollMany('j', ids);
+    await engine.enrollMany('j', ids);
     await engine.tick();
     const first = where();
     const a = Object.values(first).filter((v) => v.endsWith('(a)')).length;
     // 2,000 draws at p = 0.3: σ ≈ 20.5, allow 3σ.
     expect(Math.abs(a - 600)).toBeLessThan(62);
     publishJourney(db.sqlite, 'j', graph, 2);
-    engine.enrollMany('j', ids.slice(0, 50));
+    await engine.enrollMany('j', ids.slice(0, 50));
     await engine.tick();
     const rows = db.sqlite.prepare("SELECT customerId, exitReason FROM Instance WHERE versionId = 'j-v2'").all() as {
       customerId: string;

@@ -155,7 +155,7 @@ async function main() {
   );
   for (const journey of new Set(cases.map(([j]) => j))) {
     const waiting = cases.filter(([j, c]) => j === journey && !enrolled.has(c)).map(([, c]) => c);
-    if (waiting.length) engine.enrollMany(journey, waiting);
+    if (waiting.length) await engine.enrollMany(journey, waiting);
   }
   await runUntilKilledOrSettled({ engine, db, mode, settled: () => moving() === 0, everyMs: 20 });
 }

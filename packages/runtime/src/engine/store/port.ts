@@ -1,7 +1,10 @@
 // The engine's storage port: everything the engine's core (enrolment, event intake, timers,
 // migration, the stepper) reads and writes, named by what a batch needs rather than by table.
-// Today one adapter implements it: SQLite (store/sqlite/), synchronous inside one better-sqlite3
-// transaction per batch. See ../README.md for what a PostgreSQL adapter must implement.
+// Two adapters implement it: SQLite (store/sqlite/), synchronous inside one better-sqlite3
+// transaction per batch, and PostgreSQL (store/postgres/), one pooled connection per batch whose
+// loads are awaited once per batch. See ../README.md.
+import type { JourneyEvent } from '@siyu/shared';
+import type { StoredEvent } from '../event-inserter.ts';
 import type { MaybePromise } from '../maybe-async.ts';
 import type { StepPlan } from '../step-plan.ts';
 
@@ -24,6 +27,34 @@ export type DueTimer = { timerId: number; timerKey: string; timerDueAt: number }
   | InstanceRow
   | { [K in keyof InstanceRow]: null }
 );
+
+/** A due outbox effect with its instance's row (undefined if the instance is gone). */
+export interface DueEffect {
+  id: number;
+  instanceId: number;
+  nodeId: string;
+  nodeType: string;
+  idempotencyKey: string;
+  attempts: number;
+  instance: InstanceRow | undefined;
+}
+
+export type OutcomeResolutionAction = 'resend' | 'markSent' | 'skip';
+export interface OutcomeResolution {
+  action: OutcomeResolutionAction;
+  decidedBy: string;
+}
+
+/** What an operator's retry of a failed step reads about its run (retry-step.ts). */
+export interface RetryFacts {
+  row: InstanceRow;
+  exitReason: string | null;
+  journeyStatus: string;
+  /** Another run of the same customer in the same journey is active. */
+  runsAgain: boolean;
+  /** Idempotency keys of the run's failed outbox rows. */
+  failedEffectKeys: string[];
+}
 
 /** A customer as stored: JSON columns still as text (parsed by customer-views.ts). */
 export interface CustomerRow {
@@ -67,19 +98,36 @@ export interface TimelineRow {
   detail: string | null;
 }
 
+/** What event intake records about an event besides routing it (inside the intake's batch). */
+export interface EventRecords {
+  /**
+   * The customer an event is about: its customerId (or the customer it was merged into), else the
+   * one its identities name (created when none does, merged when they name several).
+   */
+  resolveCustomer(event: JourneyEvent, now: number): string | undefined;
+  /** A channel event's code → its channel on the event data, and the customer's first touch. */
+  attributeChannel(event: JourneyEvent, customerId: string): JourneyEvent;
+  /** Stores an event once by externalId; false when the id was already stored. */
+  insertEvent(event: StoredEvent): boolean;
+  /** For an id already stored: what differs from the stored event (undefined: the same event). */
+  findEventConflict(event: StoredEvent): string | undefined;
+  recordOrder(event: JourneyEvent, customerId: string): void;
+  recordContact(event: JourneyEvent, customerId: string): void;
+}
+
 /**
  * What the engine's batches need from storage. Reads return rows the stepper may keep current in
  * memory for the rest of the batch; writes belong to the open batch and become visible together
  * when `batch` returns (one transaction).
  */
-export interface EngineStore {
+export interface EngineStore extends EventRecords {
   // ── Batch boundaries ────────────────────────────────────────────────────────────────────────
   /**
    * Runs `work` as ONE transaction. Rows the batch collects (the step log) are written together
    * just before it commits. Nested calls join the outer batch. If `work` returns a promise (its
    * batch load did), an adapter that supports it commits once it settles; SQLite never gets one.
    */
-  batch<T>(work: () => T): T;
+  batch<T>(work: () => MaybePromise<T>): MaybePromise<T>;
   /** Runs one step inside the open batch so that, if it throws, none of its writes remain. */
   savepoint<T>(work: () => T): T;
 
@@ -93,11 +141,37 @@ export interface EngineStore {
    * makes the customers of those instances readable through `customer()`.
    */
   claimDueTimers(now: number, limit: number): MaybePromise<DueTimer[]>;
+  /**
+   * Before enrolling `customerIds` on a journey: makes `customerErasedAt`, `customer`,
+   * `lastInstance` and `hasActiveInstance` of these customers readable, and readies as many
+   * instance inserts. SQLite reads them as it goes and answers at once.
+   */
+  prepareEnrolment(journeyId: string, customerIds: readonly string[]): MaybePromise<void>;
+  /**
+   * Before taking in `events`: makes readable what intake reads about them (`EventRecords`: stored
+   * events with these ids, their customers by id or identity, entry codes) and about their
+   * customers (`customer`, `activeInstancesOfCustomer`, and for the live journeys `lastInstance` /
+   * `hasActiveInstance`), and readies the inserts event-triggered entries make.
+   */
+  prepareEvents(events: readonly JourneyEvent[]): MaybePromise<void>;
+  /**
+   * Claims up to `limit` pending effects due by `now` (oldest first) with their instances, and
+   * makes readable what preparing them reads: the customers, `peekOutcomeResolution` of effects
+   * already attempted, and `countMessages` of these customers.
+   */
+  claimDueEffects(now: number, limit: number): MaybePromise<DueEffect[]>;
+  /** A run an operator retries (undefined if there is none), its customer made readable. */
+  loadRetry(instanceId: number): MaybePromise<RetryFacts | undefined>;
+  /** Instances by id (the dispatcher's result phase), their customers made readable. */
+  instancesByIds(instanceIds: readonly number[]): MaybePromise<InstanceRow[]>;
   /** Deletes fired timers (those of held journeys are moved by isolation instead). */
   deleteFiredTimers(timerIds: readonly number[]): void;
   activeInstancesOfCustomer(customerId: string): InstanceRow[];
-  /** Active instances of a journey on any version but `exceptVersionId` (migration). */
-  activeInstancesOfJourney(journeyId: string, exceptVersionId: string): InstanceRow[];
+  /**
+   * Active instances of a journey on any version but `exceptVersionId` (migration: the version
+   * they move to), with their customers and both versions' graphs made readable.
+   */
+  activeInstancesOfJourney(journeyId: string, exceptVersionId: string): MaybePromise<InstanceRow[]>;
   /** The customer's latest instance of a journey (re-entry rules). */
   lastInstance(customerId: string, journeyId: string): { enteredAt: string } | undefined;
   hasActiveInstance(customerId: string, journeyId: string): boolean;
@@ -109,7 +183,11 @@ export interface EngineStore {
   liveJourneys(): Array<{ id: string; liveVersionId: string }>;
   /** A published version's graph JSON (immutable once written). */
   versionGraph(versionId: string): string | undefined;
-  timeline(instanceId: number): TimelineRow[];
+  timeline(instanceId: number): MaybePromise<TimelineRow[]>;
+  /** The operator's pending decision on an effect whose outcome was unknown, if any (not taken). */
+  peekOutcomeResolution(effectKey: string): OutcomeResolution | undefined;
+  /** Messages sent to a customer on a channel since `since` (epoch ms), this effect's own excepted. */
+  countMessages(customerId: string, channel: string, since: number, exceptKey: string): number;
 
   // ── Writer: what a batch writes ─────────────────────────────────────────────────────────────
   /** Inserts an instance; returns its id (its outbox keys and step log rows need it). */
@@ -135,4 +213,24 @@ export interface EngineStore {
   /** Puts an instance on another version (migration): its timers are dropped. */
   moveToVersion(instanceId: number, versionId: string): void;
   markEventProcessed(externalId: string, now: number): void;
+
+  // ── Outbox: what the dispatcher writes ──────────────────────────────────────────────────────
+  /** Counts an attempt as its executor starts (a re-run after a crash then knows it is one). */
+  markEffectsStarted(effectIds: readonly number[]): void;
+  /** The operator's pending decision on this effect, if any, marked as taken (acted on once). */
+  takeOutcomeResolution(effectKey: string, now: number): OutcomeResolution | undefined;
+  finishEffect(
+    effectId: number,
+    status: 'done' | 'skipped' | 'failed',
+    attempts: number,
+    result: string | null,
+    error: string | null,
+    now: number,
+  ): void;
+  retryEffect(effectId: number, attempts: number, at: number, error: string): void;
+  deferEffect(effectId: number, at: number): void;
+  /** Parks an effect whose outcome is unknown (status "unknown": waits for an operator). */
+  parkUnknownEffect(effectId: number, attempts: number, error: string): void;
+  /** An operator's retry: the failed effect is pending again and its run active again. */
+  reopenFailedStep(instanceId: number, effectKey: string, now: number): void;
 }

@@ -97,7 +97,7 @@ export const runsRouter = router({
       if (batch) {
         // The durable engine enrols a batch in one transaction: a 100k segment in seconds, not minutes.
         for (let i = 0; i < ids.length; i += 1000) {
-          outcomes.push(...batch.call(ctx.engine, input.journeyId, ids.slice(i, i + 1000), options));
+          outcomes.push(...(await batch.call(ctx.engine, input.journeyId, ids.slice(i, i + 1000), options)));
         }
       } else {
         for (const id of ids) outcomes.push(await ctx.engine.enroll(input.journeyId, id, options));

@@ -5,6 +5,12 @@ import type { Statements } from './statements.ts';
 export type EngineLoader = Pick<
   EngineStore,
   | 'claimDueTimers'
+  | 'prepareEnrolment'
+  | 'prepareEvents'
+  | 'claimDueEffects'
+  | 'instancesByIds'
+  | 'peekOutcomeResolution'
+  | 'countMessages'
   | 'deleteFiredTimers'
   | 'activeInstancesOfCustomer'
   | 'activeInstancesOfJourney'
@@ -25,6 +31,15 @@ export function sqliteLoader(db: BetterSqlite3.Database, st: Statements): Engine
   return {
     // Timers and their instances in one statement, the fired ones deleted by another (not two per timer).
     claimDueTimers: (now, limit) => st.dueTimerInstances.all(now, limit),
+    // SQLite reads what a batch needs as it goes (in-process, microseconds): nothing to fetch ahead.
+    prepareEnrolment: () => undefined,
+    prepareEvents: () => undefined,
+    claimDueEffects: (now, limit) =>
+      st.dueEffects.all(now, limit).map((effect) => ({ ...effect, instance: st.instanceById.get(effect.instanceId) })),
+    instancesByIds: (instanceIds) => st.instancesByIds.all(JSON.stringify(instanceIds)),
+    peekOutcomeResolution: (effectKey) => st.peekOutcomeResolution(effectKey),
+    countMessages: (customerId, channel, since, exceptKey) =>
+      st.countMessages.get(customerId, channel, since, exceptKey)?.n ?? 0,
     deleteFiredTimers(timerIds) {
       st.deleteTimersById.run(JSON.stringify(timerIds));
     },

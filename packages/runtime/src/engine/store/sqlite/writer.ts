@@ -66,6 +66,8 @@ export function sqliteWriter(db: BetterSqlite3.Database, st: Statements): Engine
         pendingLog = [];
         try {
           const result = work();
+          // Its transaction would commit before the promise settled: SQLite's loads never return one.
+          if (result instanceof Promise) throw new Error('a SQLite batch must run synchronously');
           flushLog(pendingLog);
           return result;
         } finally {

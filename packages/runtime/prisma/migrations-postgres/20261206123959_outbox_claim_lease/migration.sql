@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "OutboxEffect" ADD COLUMN     "claimedBy" TEXT,
+ADD COLUMN     "claimedUntil" BIGINT;

@@ -1,0 +1,375 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type pg from 'pg';
+import type { MaybePromise } from '../../maybe-async.ts';
+import { StepWriteError } from '../../stepper.ts';
+import type { CustomerRow, DueEffect, DueTimer, EngineStore, TimelineRow } from '../port.ts';
+import { BatchCache, type JourneyRow, NotLoaded, type PgCustomerRow, type PgInstanceRow } from './batch-cache.ts';
+import { loadDueEffects } from './effect-loads.ts';
+import { loadEventBatch } from './event-loads.ts';
+import { EventFacts, EventWrites, postgresEventRecords } from './event-records.ts';
+import * as SQL from './sql.ts';
+import { stepWriter } from './step-writer.ts';
+import { WriteBuffer } from './write-buffer.ts';
+
+export interface PostgresStoreOptions {
+  /** Names this worker in effect claims (`claimedBy`); default host:pid:random. */
+  workerId?: string;
+  /** How long an effect claim holds if the worker dies before storing its outcome (default 5 min). */
+  leaseMs?: number;
+}
+
+export interface PostgresEngineStore extends EngineStore {
+  readonly workerId: string;
+  /** Rows written since the store was created (for rows-per-step figures). */
+  readonly rowsWritten: number;
+  /** Statements sent since the store was created, BEGIN and COMMIT included (round trips). */
+  readonly roundTrips: number;
+}
+
+interface OpenBatch {
+  client: pg.PoolClient;
+  cache: BatchCache;
+  writes: WriteBuffer;
+  facts: EventFacts;
+  eventWrites: EventWrites;
+  /**
+   * A careful re-run (after a write failed): one buffer per step, each sent inside its own
+   * SAVEPOINT, so a step whose writes fail is undone alone and its instance marked failed.
+   */
+  steps: WriteBuffer[];
+  /** Versions this batch looked up that do not exist. */
+  missingGraphs: Set<string>;
+}
+
+/**
+ * The engine's store on PostgreSQL. A batch holds one pooled connection inside BEGIN … COMMIT.
+ * Its loads (`claimDueTimers`, `prepareEnrolment`, …) are the only awaits: each sends the writes
+ * collected so far, then reads everything the batch's steps will ask for with `= ANY($1)` queries;
+ * the per-row reads are answered from that memory (batch-cache.ts) and the writes are collected
+ * (write-buffer.ts) and sent one statement per kind of row. Per-customer serialisation comes from
+ * row locks taken by the loads (see sql.ts).
+ */
+export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions = {}): PostgresEngineStore {
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const leaseMs = options.leaseMs ?? 300_000;
+  /** Graphs of published versions: immutable, so kept across batches. */
+  const graphs = new Map<string, string>();
+  /** Instance ids taken from the sequence ahead of inserts (unused ones serve later batches). */
+  const reservedIds: number[] = [];
+  // The open batch follows its work across awaits, so batches of one store may overlap (an API
+  // enrolment while the scheduler's batch waits for a load) without joining each other.
+  const batches = new AsyncLocalStorage<OpenBatch>();
+  // Customers read by recent batches: an executor reads its customer lazily, after the claim's
+  // batch committed (dispatcher.ts), so that read is answered from what the claim loaded.
+  const recentCustomers = new Map<string, CustomerRow | undefined>();
+  let leaseUntil = 0;
+  let rowsWritten = 0;
+  let roundTrips = 0;
+  const send = (client: pg.PoolClient) => (sql: string, values: unknown[]) => {
+    roundTrips++;
+    return client.query(sql, values);
+  };
+
+  const current = (): OpenBatch => {
+    const open = batches.getStore();
+    if (!open) throw new Error('PostgreSQL store: no batch is open');
+    return open;
+  };
+
+  async function query<R>(sql: string, values: unknown[]): Promise<R[]> {
+    const batch = current();
+    roundTrips++;
+    return (await batch.client.query(sql, values)).rows as R[];
+  }
+
+  /** Sends the writes collected so far: a read after them sees them. */
+  async function flush(): Promise<void> {
+    const batch = current();
+    const before = batch.writes.rows + batch.eventWrites.rows;
+    try {
+      await batch.eventWrites.flush(send(batch.client), new Date());
+      await batch.writes.flush(send(batch.client), workerId, leaseUntil);
+    } catch (error) {
+      // The batch is rolled back and re-run with one savepoint per step (batch-runner.ts).
+      throw new StepWriteError(0, error);
+    }
+    rowsWritten += before;
+    batch.writes.rows = 0;
+    batch.eventWrites.rows = 0;
+    await flushSteps(batch);
+  }
+
+  /** A careful re-run's steps, each in its own SAVEPOINT; a failing one fails its instance alone. */
+  async function flushSteps(batch: OpenBatch): Promise<void> {
+    const failed = new Set<number>();
+    const q = send(batch.client);
+    for (const step of batch.steps.splice(0)) {
+      if (step.subject !== undefined && failed.has(step.subject)) continue; // planned on a failed step
+      await q('SAVEPOINT step', []);
+      try {
+        await step.flush(q, workerId, leaseUntil);
+        await q('RELEASE SAVEPOINT step', []);
+        rowsWritten += step.rows;
+      } catch (error) {
+        await q('ROLLBACK TO SAVEPOINT step', []);
+        if (step.subject === undefined) throw error;
+        failed.add(step.subject);
+        const message = error instanceof Error ? error.message : String(error);
+        const at = Date.now();
+        const detail = JSON.stringify({ error: message, cause: 'write' });
+        await q(SQL.FAIL_INSTANCE, [step.subject, `error: ${message}`.slice(0, 500), new Date(at), at, detail]);
+      }
+    }
+  }
+
+  async function loadCustomers(customerIds: readonly string[], lock: boolean): Promise<void> {
+    const { cache } = current();
+    const missing = lock ? [...new Set(customerIds)] : [...new Set(customerIds)].filter((id) => !cache.hasCustomer(id));
+    if (missing.length === 0) return;
+    cache.addCustomers(missing, await query<PgCustomerRow>(lock ? SQL.CUSTOMERS_LOCKED : SQL.CUSTOMERS, [missing]));
+    if (recentCustomers.size > 50_000) recentCustomers.clear();
+    for (const id of missing) recentCustomers.set(id, cache.customer(id));
+  }
+
+  async function loadGraphs(versionIds: Iterable<string | null>): Promise<void> {
+    const missing = [...new Set(versionIds)].filter((id): id is string => id !== null && !graphs.has(id));
+    if (missing.length === 0) return;
+    for (const row of await query<{ id: string; graph: string }>(SQL.VERSION_GRAPHS, [missing]))
+      graphs.set(row.id, row.graph);
+    // Looked up and not found: this batch answers "no such version" (a later publish may add it).
+    for (const id of missing) if (!graphs.has(id)) current().missingGraphs.add(id);
+  }
+
+  async function reserveIds(count: number): Promise<void> {
+    if (reservedIds.length >= count) return;
+    const rows = await query<{ id: number }>(SQL.RESERVE_INSTANCE_IDS, [count - reservedIds.length]);
+    reservedIds.push(...rows.map((r) => r.id));
+  }
+
+  async function runBatch<T>(work: () => MaybePromise<T>): Promise<T> {
+    const client = await pool.connect();
+    const batch: OpenBatch = {
+      client,
+      cache: new BatchCache(),
+      writes: new WriteBuffer(),
+      facts: new EventFacts(),
+      eventWrites: new EventWrites(),
+      missingGraphs: new Set(),
+      steps: [],
+    };
+    let broken: unknown;
+    try {
+      roundTrips += 2; // BEGIN with the journeys, and COMMIT or ROLLBACK
+      const results = (await client.query(SQL.BEGIN_AND_JOURNEYS)) as unknown as pg.QueryResult[];
+      for (const j of (results[1]?.rows ?? []) as JourneyRow[]) batch.cache.journeys.set(j.id, j);
+      return await batches.run(batch, async () => {
+        const result = await work();
+        await flush();
+        await client.query('COMMIT');
+        return result;
+      });
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollback: unknown) => {
+        broken = rollback; // the connection is unusable: the pool must not hand it out again
+      });
+      throw error;
+    } finally {
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+
+  const journeyOf = (journeyId: string) => current().cache.journeys.get(journeyId);
+
+  const records = postgresEventRecords(() => {
+    const batch = current();
+    return {
+      facts: batch.facts,
+      writes: batch.eventWrites,
+      customer: (id: string) => batch.cache.customer(id),
+      created: (id: string, identities: Record<string, string>) =>
+        batch.cache.created(
+          id,
+          identities,
+          [...batch.cache.journeys.values()].filter((j) => j.status === 'live').map((j) => j.id),
+        ),
+    };
+  });
+
+  const store: PostgresEngineStore = {
+    ...records,
+    workerId,
+    get rowsWritten() {
+      return rowsWritten;
+    },
+    get roundTrips() {
+      return roundTrips;
+    },
+
+    batch<T>(work: () => MaybePromise<T>): MaybePromise<T> {
+      // A batch started inside another joins it (as SQLite's nested transaction does).
+      if (batches.getStore()) return work();
+      return runBatch(work);
+    },
+
+    savepoint(work) {
+      // Only a careful re-run asks for savepoints (stepper.ts): the step's writes are collected in
+      // a buffer of their own, sent inside a SAVEPOINT (flushSteps); a step that throws is dropped.
+      const batch = current();
+      const outer = batch.writes;
+      const step = new WriteBuffer();
+      batch.writes = step;
+      try {
+        const result = work();
+        batch.steps.push(step);
+        return result;
+      } finally {
+        batch.writes = outer;
+      }
+    },
+
+    async claimDueTimers(now, limit): Promise<DueTimer[]> {
+      await flush();
+      const rows = await query<PgInstanceRow & { timerId: number; timerKey: string; timerDueAt: number }>(
+        SQL.CLAIM_DUE_TIMERS,
+        [now, limit],
+      );
+      const { cache } = current();
+      await loadCustomers(
+        rows.map((r) => r.customerId),
+        false,
+      );
+      await loadGraphs(rows.map((r) => r.versionId));
+      // Timers of one instance share its row object, which each step keeps current.
+      return rows.map((r) => {
+        const { timerId, timerKey, timerDueAt, ...instance } = r;
+        // A copy per timer (two timers of one instance carry different keys); the stepper keeps one
+        // row per instance and the cache follows its steps (BatchCache.stepped).
+        return { ...cache.instance(instance), timerId, timerKey, timerDueAt };
+      });
+    },
+
+    async prepareEnrolment(journeyId, customerIds) {
+      await flush();
+      const { cache } = current();
+      await loadCustomers(customerIds, true);
+      cache.addRuns(
+        [journeyId],
+        customerIds,
+        await query<PgInstanceRow>(SQL.RUNS_OF_JOURNEY, [journeyId, customerIds]),
+      );
+      await reserveIds(customerIds.length);
+      await loadGraphs([journeyOf(journeyId)?.liveVersionId ?? null]);
+    },
+
+    async prepareEvents(events) {
+      await flush();
+      const { cache, facts } = current();
+      await loadEventBatch({ query, loadCustomers, reserveIds, loadGraphs, cache, facts }, events);
+    },
+
+    async claimDueEffects(now, limit): Promise<DueEffect[]> {
+      await flush();
+      leaseUntil = now + leaseMs;
+      const { cache } = current();
+      return loadDueEffects({ query, loadCustomers, loadGraphs, cache }, now, limit, workerId, leaseUntil);
+    },
+
+    async loadRetry(instanceId) {
+      await flush();
+      const { cache } = current();
+      const [facts] = await query<
+        PgInstanceRow & {
+          exitReason: string | null;
+          journeyStatus: string;
+          runsAgain: boolean;
+          failedEffectKeys: string[];
+        }
+      >(SQL.RETRY_FACTS, [instanceId]);
+      if (!facts) return undefined;
+      const { exitReason, journeyStatus, runsAgain, failedEffectKeys, ...instance } = facts;
+      const row = cache.instance(instance);
+      await loadCustomers([row.customerId], true);
+      await loadGraphs([row.versionId]);
+      return { row, exitReason, journeyStatus, runsAgain, failedEffectKeys };
+    },
+
+    async instancesByIds(instanceIds) {
+      await flush();
+      const { cache } = current();
+      const rows = (await query<PgInstanceRow>(SQL.INSTANCES_BY_IDS_LOCKED, [[...new Set(instanceIds)]])).map((r) =>
+        cache.instance(r),
+      );
+      await loadCustomers(
+        rows.map((r) => r.customerId),
+        false,
+      );
+      await loadGraphs(rows.map((r) => r.versionId));
+      return rows;
+    },
+
+    deleteFiredTimers(timerIds) {
+      current().writes.deleteFiredTimers(timerIds);
+    },
+    activeInstancesOfCustomer: (customerId) => current().cache.activeInstancesOfCustomer(customerId),
+    async activeInstancesOfJourney(journeyId, exceptVersionId) {
+      await flush();
+      const { cache } = current();
+      const rows = (await query<PgInstanceRow>(SQL.ACTIVE_OF_JOURNEY, [journeyId, exceptVersionId])).map((r) =>
+        cache.instance(r),
+      );
+      await loadCustomers(
+        rows.map((r) => r.customerId),
+        false,
+      );
+      await loadGraphs([exceptVersionId, ...rows.map((r) => r.versionId)]);
+      return rows;
+    },
+    lastInstance: (customerId, journeyId) => current().cache.lastInstance(customerId, journeyId),
+    hasActiveInstance: (customerId, journeyId) => current().cache.hasActiveInstance(customerId, journeyId),
+    customer(customerId) {
+      const open = batches.getStore();
+      if (open) return open.cache.customer(customerId);
+      if (!recentCustomers.has(customerId)) throw new NotLoaded(`customer ${customerId} (outside a batch)`);
+      return recentCustomers.get(customerId);
+    },
+    customerErasedAt(customerId) {
+      const row = current().cache.customer(customerId);
+      return row ? { erasedAt: row.erasedAt } : undefined;
+    },
+    journey(journeyId) {
+      const j = journeyOf(journeyId);
+      return j && { id: j.id, status: j.status, liveVersionId: j.liveVersionId };
+    },
+    journeyName: (journeyId) => journeyOf(journeyId)?.name,
+    liveJourneys: () =>
+      [...current().cache.journeys.values()].flatMap((j) =>
+        j.status === 'live' && j.liveVersionId ? [{ id: j.id, liveVersionId: j.liveVersionId }] : [],
+      ),
+    versionGraph(versionId) {
+      const graph = graphs.get(versionId);
+      if (graph === undefined && !batches.getStore()?.missingGraphs.has(versionId))
+        throw new NotLoaded(`the graph of version ${versionId}`);
+      return graph;
+    },
+    async timeline(instanceId): Promise<TimelineRow[]> {
+      return (await pool.query(SQL.TIMELINE, [instanceId])).rows as TimelineRow[];
+    },
+    peekOutcomeResolution: (effectKey) => current().cache.resolution(effectKey),
+    countMessages: (customerId, channel, since, exceptKey) =>
+      current().cache.countMessages(customerId, channel, since, exceptKey),
+
+    insertInstance(instance) {
+      const { cache, writes } = current();
+      const id = reservedIds.shift();
+      if (id === undefined) throw new NotLoaded('an instance id (the batch reserved too few)');
+      writes.insertInstance({ ...instance, id });
+      cache.inserted(id, instance);
+      return id;
+    },
+
+    ...stepWriter(current),
+  };
+  return store;
+}
