@@ -285,6 +285,9 @@ describe('acceptance: new contact reception (新客承接)', () => {
     await inbox.locator('[data-testid=profile-tags] input').fill('VIP');
     await inbox.locator('[data-testid=profile-tags] input').press('Enter');
     await expect.poll(chips).toEqual(['VIP×', '待入群×', '新客×']);
+    // Where each tag came from, in words (no stored source, no journey id).
+    await expect.poll(() => inbox.getByTestId('profile-tag-origins').textContent()).toContain('VIP：手动添加');
+    expect(await inbox.getByTestId('profile-tag-origins').textContent()).not.toMatch(/journey:|manual/);
     await inbox.locator('[data-testid=profile-tags] .tag', { hasText: '待入群' }).locator('button').click();
     await expect.poll(chips).toEqual(['VIP×', '新客×']);
     await expect.poll(() => inbox.getByTestId('timeline-run').count()).toBe(1);

@@ -10,6 +10,7 @@ import { forgetExistingTags, TagPicker } from '../app/TagPicker.tsx';
 import { usePolling } from '../app/use-polling.ts';
 import { useCanEdit } from '../app/use-role.ts';
 import { formatTime } from './format.ts';
+import { tagOrigin } from './tag-origin.ts';
 import { PageNav } from './PageNav.tsx';
 
 type Profile = Awaited<ReturnType<typeof api.customers.get.query>>;
@@ -71,7 +72,18 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                 onAdd={(tag) => act(api.customers.updateTags.mutate({ id: c.id, add: [tag], remove: [] }))}
                 onRemove={(tag) => act(api.customers.updateTags.mutate({ id: c.id, add: [], remove: [tag] }))}
               />
-              <p className="muted">{c.tags.map((t) => `${t.tag}：${t.source ?? ''}`).join('　')}</p>
+              <p className="muted" data-testid="profile-tag-origins">
+                {c.tags
+                  .map((t) => {
+                    const origin = tagOrigin(
+                      t.source,
+                      (id) => c.instances.find((r) => r.journeyId === id)?.journey.name,
+                      locale,
+                    );
+                    return `${t.tag}${locale === 'en' ? ': ' : '：'}${origin}`;
+                  })
+                  .join('　')}
+              </p>
             </section>
             <section className="card">
               <h3>{tr('渠道与身份', 'Channel and identities')}</h3>
