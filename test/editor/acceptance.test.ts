@@ -302,6 +302,13 @@ describe('acceptance: new contact reception (新客承接)', () => {
     }
     expect(await inbox.getByTestId('profile-optouts').textContent()).toContain('可接收');
     await shot(inbox, '10-customer-profile');
+    // The same profile in English: the timeline's words and the tags' origins too.
+    await inbox.getByRole('button', { name: 'English', exact: true }).click();
+    await expect.poll(() => inbox.getByTestId('timeline-run').textContent()).toContain('Moved to new version');
+    expect(await inbox.getByTestId('profile-tag-origins').textContent()).toContain('VIP: added by hand');
+    expect(await inbox.getByTestId('customer-name').textContent()).not.toMatch(/^[0-9a-f-]{36}$/);
+    await shot(inbox, '10-customer-profile-en');
+    await inbox.getByRole('button', { name: '中文', exact: true }).click();
 
     await inbox.getByTestId('nav-journeys').click();
     const row = inbox.getByTestId('journey-row').first();

@@ -55,7 +55,11 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
       {c && (
         <>
           <header className="page-head">
-            <h1 data-testid="customer-name">{c.displayName || c.id}</h1>
+            <h1 data-testid="customer-name">
+              {c.displayName ||
+                c.identities.find((x) => x.kind === 'phone')?.value ||
+                tr('未留姓名的客户', 'Unnamed customer')}
+            </h1>
             <p className="muted mono">{c.id}</p>
             {c.erasedAt && <p className="warn">{tr('该客户的个人信息已删除', 'This customer was erased')}</p>}
             <a href={sandboxHref(c.id)} data-testid="customer-inbox-link">
