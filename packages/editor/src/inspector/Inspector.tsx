@@ -72,8 +72,12 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: GraphProb
           ))}
         </ul>
       )}
-      <p className="muted mono">
-        {node.id} · {node.data.nodeType} v{node.data.typeVersion}
+      {/* The node's type and version in words; its id and type key only on hover, for support. */}
+      <p className="muted" title={`${node.id} · ${node.data.nodeType} v${node.data.typeVersion}`}>
+        {tr(
+          `${loc(definition.label)} · 第 ${node.data.typeVersion} 版`,
+          `${loc(definition.label)} · version ${node.data.typeVersion}`,
+        )}
       </p>
     </div>
   );
