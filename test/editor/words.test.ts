@@ -133,6 +133,8 @@ describe('plain language in the chosen language', () => {
     const stop = page.locator('[data-testid=audit-row][data-action="journey.stop"]').first();
     const details = stop.getByTestId('audit-details');
     await expect.poll(() => details.textContent()).toContain('原因');
+    // The journey by its name, not its id.
+    expect(await stop.getByTestId('audit-target').textContent()).toBe('已上线旅程');
     expect(await details.textContent()).toContain('活动结束');
     expect(await details.textContent()).not.toMatch(/[{}"]/);
     await shot(page, '04-audit-zh');

@@ -117,7 +117,7 @@ export function AuditPage() {
             <td>{auditActionLabel(e.action, locale)}</td>
             {/* The action already says what kind of object; the object by its name when the entry has one (its id on hover). */}
             <td data-testid="audit-target" title={e.targetId ?? undefined}>
-              {typeof e.summary.name === 'string' ? e.summary.name : (e.targetId ?? '—')}
+              {typeof e.summary.name === 'string' ? e.summary.name : (e.targetName ?? e.targetId ?? '—')}
             </td>
             <td data-testid="audit-details">
               <AuditDetails summary={e.summary} />

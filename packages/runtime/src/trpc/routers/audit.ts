@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS } from '../../audit/record.ts';
 import { adminProcedure, router } from '../trpc.ts';
+import { customerNames } from '../../customers/customer-names.ts';
 
 /** A bound of the time window; an unreadable one is named as such, not as "expected date, received Date". */
 const Instant = z.coerce.date({ error: '不是有效的日期时间 not a valid date-time (ISO 8601)' }).optional();
@@ -41,11 +42,29 @@ export const auditRouter = router({
         take: input.pageSize,
       }),
     ]);
+    // The target by the name an operator knows (a journey's name, a customer's name or phone), not its id.
+    const idsOf = (type: string) => rows.flatMap((r) => (r.targetType === type && r.targetId ? [r.targetId] : []));
+    const journeyIds = idsOf('journey');
+    const journeys = journeyIds.length
+      ? await ctx.db.prisma.journey.findMany({ where: { id: { in: journeyIds } }, select: { id: true, name: true } })
+      : [];
+    const journeyNames = new Map(journeys.map((j) => [j.id, j.name]));
+    const customers = await customerNames(ctx.db, idsOf('customer'));
+    const targetName = (type: string, id: string | null): string | null => {
+      if (!id) return null;
+      if (type === 'journey') return journeyNames.get(id) ?? null;
+      const c = type === 'customer' ? customers.get(id) : undefined;
+      return c?.displayName || c?.phone || null;
+    };
     return {
       total,
       page: input.page,
       pageSize: input.pageSize,
-      entries: rows.map((r) => ({ ...r, summary: JSON.parse(r.summary) as Record<string, unknown> })),
+      entries: rows.map((r) => ({
+        ...r,
+        targetName: targetName(r.targetType, r.targetId),
+        summary: JSON.parse(r.summary) as Record<string, unknown>,
+      })),
     };
   }),
 });
