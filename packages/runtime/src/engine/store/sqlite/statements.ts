@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { prepareOutcomeStatements } from '../../outcome-statements.ts';
-import type { InstanceRow } from '../port.ts';
+import type { CustomerRow, InstanceRow } from '../port.ts';
 
 /** The part of a prepared statement the engine uses, named here so declarations stay portable. */
 export interface Stmt<P extends unknown[], R = unknown> {
@@ -146,21 +146,7 @@ export function prepareStatements(db: BetterSqlite3.Database) {
       'SELECT graph, journeyId FROM JourneyVersion WHERE id = ?',
     ),
     /** The customer with tags and identities in one statement (the hot path reads it every step). */
-    customer: prep<
-      [string],
-      {
-        id: string;
-        attributes: string;
-        displayName: string | null;
-        ownerUserId: string | null;
-        channelCode: string | null;
-        variant: string | null;
-        erasedAt: string | null;
-        rfm: string | null;
-        tags: string;
-        identities: string;
-      }
-    >(
+    customer: prep<[string], CustomerRow>(
       db,
       `SELECT c.id, c.displayName, c.attributes, c.ownerUserId, c.channelCode, c.variant, c.erasedAt, c.rfm,
         (SELECT json_group_array(tag) FROM CustomerTag WHERE customerId = c.id) AS tags,
