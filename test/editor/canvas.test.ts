@@ -149,7 +149,7 @@ describe('a canvas you can read and arrange', () => {
     await page.waitForSelector('[data-testid="journey-node"]');
     await expectReadable(page);
     // Larger than the window at a readable zoom: the view starts at the entry node, top-left.
-    const entry = await page.locator('[data-node-id="card"]').boundingBox();
+    const entry = await page.locator('[data-testid="journey-node"][data-node-id="card"]').boundingBox();
     const canvas = await page.locator('.react-flow').boundingBox();
     expect(entry && canvas).toBeTruthy();
     expect(entry!.x).toBeGreaterThanOrEqual(canvas!.x);
@@ -231,6 +231,20 @@ describe('a canvas you can read and arrange', () => {
     const second = (await nodeBoxes(page))[2]!;
     expect(Math.abs(second.x - first.x) + Math.abs(second.y - first.y)).toBeGreaterThan(20);
     await screenshotBothLanguages(page, 'canvas-04-paste-at-mouse');
+  });
+
+  it('a palette double-click adds at the view centre, and a second one does not stack on the first', {
+    timeout: 60_000,
+  }, async () => {
+    const page = await session.page();
+    await openBlankJourney(page);
+    const nodes = page.locator('[data-testid="journey-node"]');
+    await page.locator('.palette-item[data-node-type="core.wait"]').dblclick();
+    await expect.poll(() => nodes.count()).toBe(1);
+    await page.locator('.palette-item[data-node-type="core.wait"]').dblclick();
+    await expect.poll(() => nodes.count()).toBe(2);
+    const [first, second] = await nodeBoxes(page);
+    expect(Math.abs(second!.x - first!.x) + Math.abs(second!.y - first!.y)).toBeGreaterThan(20);
   });
 
   it('inserts on an edge without overlapping; the "+" is ≥ 20 px at any zoom, shown on hover', {

@@ -23,9 +23,8 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
 /** Sign-in refused before the password was checked; retry after `retryAfterSeconds`. */
 export class LoginThrottledError extends Error {
   constructor(readonly retryAfterSeconds: number) {
-    super(
-      `尝试次数过多，请 ${retryAfterSeconds} 秒后再试 Too many sign-in attempts; try again in ${retryAfterSeconds} s`,
-    );
+    // Words for people come from the API error catalog (auth.throttled); this is for logs.
+    super(`too many sign-in attempts; retry after ${retryAfterSeconds} s`);
     this.name = 'LoginThrottledError';
   }
 }

@@ -22,6 +22,7 @@ import type { EditorApi } from '../editor-context.ts';
 import { registry } from '../registry.ts';
 import { type Doc, EDGE_TYPE } from './doc.ts';
 import { placeOnEdge } from './insert-room.ts';
+import { pasteOffset } from './paste-offset.ts';
 import type { DocEdit } from './use-doc-history.ts';
 
 type Flow = ReactFlowInstance<FlowNode, FlowEdge>;
@@ -94,10 +95,12 @@ export function useDocEdits(
     [commit],
   );
 
-  /** Adds a node where dropped, or in the middle of the screen (palette click). */
+  /** Adds a node where dropped, or in the middle of the screen (palette double-click). */
   const addNode = useCallback(
     (type: string, position?: { x: number; y: number }) => {
-      const where = position ?? flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 });
+      // A drop lands where it was dropped; a palette double-click lands at the view's centre, stepping
+      // down-right past a node already there (adding twice used to stack the two exactly).
+      const where = position ?? centreClearOf(docRef.current, flow);
       const node = createNode(type, where);
       if (!node) return;
       commit((d) => ({ ...d, nodes: [...d.nodes.map((n) => ({ ...n, selected: false })), node] }));
@@ -206,4 +209,17 @@ export function useDocEdits(
   }, [commit, flow, docRef]);
 
   return { onNodesChange, onEdgesChange, onConnect, addNode, insertOnEdge, updateNode, selectNode, layout };
+}
+
+function centreClearOf(
+  doc: Doc,
+  flow: { screenToFlowPosition: (p: { x: number; y: number }) => { x: number; y: number } },
+) {
+  const centre = flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 });
+  const offset = pasteOffset(
+    [centre],
+    doc.nodes.map((n) => n.position),
+    centre,
+  );
+  return { x: centre.x + offset.x, y: centre.y + offset.y };
 }
