@@ -100,12 +100,13 @@ export function useDocEdits(
     (type: string, position?: { x: number; y: number }) => {
       // A drop lands where it was dropped; a palette double-click lands at the view's centre, stepping
       // down-right past a node already there (adding twice used to stack the two exactly).
-      const where = position ?? centreClearOf(docRef.current, flow);
+      const doc = docRef.current;
+      const where = position ?? centreClearOf(doc, flow);
       const node = createNode(type, where);
       if (!node) return;
       commit((d) => ({ ...d, nodes: [...d.nodes.map((n) => ({ ...n, selected: false })), node] }));
     },
-    [commit, flow],
+    [commit, flow, docRef],
   );
 
   const insertOnEdge = useCallback<EditorApi['insertOnEdge']>(
