@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { Metrics } from '../metrics/registry.ts';
 
@@ -12,9 +12,9 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
  */
 export function metricsAllowed(req: Request, token: string | undefined): boolean {
   if (token) {
-    const sent = Buffer.from(req.get('authorization') ?? '');
-    const expected = Buffer.from(`Bearer ${token}`);
-    return sent.length === expected.length && timingSafeEqual(sent, expected);
+    // Both sides hashed first: neither the token's content nor its length leaks through timing.
+    const digest = (text: string) => createHash('sha256').update(text).digest();
+    return timingSafeEqual(digest(req.get('authorization') ?? ''), digest(`Bearer ${token}`));
   }
   const proxied = req.get('x-forwarded-for') !== undefined || req.get('forwarded') !== undefined;
   return !proxied && LOOPBACK.has(req.socket.remoteAddress ?? '');
