@@ -3,6 +3,7 @@ import { FilterSchema, issuesOf, type JourneyGraph, JourneyGraphSchema, validate
 import { SingleBar } from 'cli-progress';
 import Papa from 'papaparse';
 import { assembleServer, type NodesFor } from '../assembly/assemble.ts';
+import { type EngineLock, EngineLockError, takeEngineLock } from '../assembly/engine-lock.ts';
 import { forEachSegmentMember } from '../audiences/segments.ts';
 import type { Database } from '../db/database.ts';
 import { systemClock } from '../engine/api.ts';
@@ -157,7 +158,17 @@ export async function enrollCommand(
       failed.push(`${id}: ${(error as Error).message}`);
     }
   }
-  await engine.tick();
+  // The entry steps are written above. Sending what they queued is the engine's job: done here only
+  // when no server runs the engine on this file, else both would claim the same effects (SQLite
+  // claims carry no lease) and a customer could be messaged twice.
+  const lock = tryEngineLock(db.path);
+  if (lock) {
+    try {
+      await engine.tick();
+    } finally {
+      lock.release();
+    }
+  } else io.err('引擎正在另一进程运行，消息由它发送 the running server sends the queued messages\n');
   await engine.stop();
   io.out(`enrolled ${enrolled}, skipped ${JSON.stringify(skipped)}, failed ${failed.length}\n`);
   for (const f of failed) io.out(`  ${f}\n`);
@@ -203,4 +214,14 @@ export async function exportCommand(
   if (options.out) writeFileSync(options.out, text);
   else io.out(text);
   return EXIT.ok;
+}
+
+/** The engine lock, or undefined when another process holds it (a server running on this file). */
+function tryEngineLock(databasePath: string): EngineLock | undefined {
+  try {
+    return takeEngineLock(databasePath);
+  } catch (error) {
+    if (error instanceof EngineLockError) return undefined;
+    throw error;
+  }
 }

@@ -7,6 +7,7 @@ import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleExecutors } from '../../testing/sample-nodes.ts';
 import type { NodesFor } from '../assembly/assemble.ts';
+import { takeEngineLock } from '../assembly/engine-lock.ts';
 import { openDatabase } from '../db/database.ts';
 import { publishDraft } from '../journeys/publish.ts';
 import { welcomeJourney } from '../trpc/harness.test-helper.ts';
@@ -110,6 +111,30 @@ describe('pnpm cli', () => {
     expect((await cli('enroll', 'j1')).code).toBe(2);
     const journey = await cli('export', 'journey', '--journey', 'j1');
     expect(JSON.parse(journey.out).graph.nodes).toHaveLength(4);
+  });
+
+  it('enroll leaves the queued sends to a server already running the engine on the file', async () => {
+    const db = await openDatabase(dbPath);
+    await db.prisma.journey.create({ data: { id: 'j1', name: 'j1', draft: JSON.stringify(welcomeJourney()) } });
+    for (const id of ['a', 'b']) await db.prisma.customer.create({ data: { id } });
+    expect((await publishDraft(db, nodesFor(db, { now: Date.now }).registry, 'j1')).ok).toBe(true);
+    const effectsOf = (customerId: string) =>
+      db.sqlite
+        .prepare('SELECT o.status FROM OutboxEffect o JOIN Instance i ON i.id = o.instanceId WHERE i.customerId = ?')
+        .all(customerId) as Array<{ status: string }>;
+
+    const server = takeEngineLock(dbPath); // a server running the engine on this file
+    const whileRunning = await cli('enroll', 'j1', '--customer', 'a');
+    expect(whileRunning.out).toContain('enrolled 1');
+    expect(whileRunning.err).toContain('the running server sends the queued messages');
+    expect(effectsOf('a').length).toBeGreaterThan(0);
+    expect(effectsOf('a').every((e) => e.status === 'pending')).toBe(true);
+    server.release();
+
+    expect((await cli('enroll', 'j1', '--customer', 'b')).out).toContain('enrolled 1');
+    expect(effectsOf('b').length).toBeGreaterThan(0);
+    expect(effectsOf('b').some((e) => e.status === 'pending')).toBe(false);
+    await db.close();
   });
 
   it('callbacks: prints the callback URLs with the stored token; --rotate replaces it', async () => {
