@@ -55,12 +55,12 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
       {c && (
         <>
           <header className="page-head">
-            <h1 data-testid="customer-name">
+            {/* The id is for support (hover shows it), not for the marketer's eye. */}
+            <h1 data-testid="customer-name" title={`${tr('客户编号', 'Customer id')}: ${c.id}`}>
               {c.displayName ||
                 c.identities.find((x) => x.kind === 'phone')?.value ||
                 tr('未留姓名的客户', 'Unnamed customer')}
             </h1>
-            <p className="muted mono">{c.id}</p>
             {c.erasedAt && <p className="warn">{tr('该客户的个人信息已删除', 'This customer was erased')}</p>}
             <a href={sandboxHref(c.id)} data-testid="customer-inbox-link">
               {tr('查看沙箱消息', 'Messages in the sandbox')} →
