@@ -7,6 +7,8 @@ import type { Logger } from '../logger.ts';
 import { runDataSteps } from './data-steps.ts';
 import { applyMigrations } from './migrate.ts';
 import { migrationsUpToDate } from './migrations.ts';
+import type { SqlClient } from './sql-client.ts';
+import { sqliteSqlClient } from './sqlite-sql.ts';
 
 /** Start-up failed because of the database file itself; the message says what to do. */
 export class DatabaseStartupError extends Error {
@@ -17,10 +19,13 @@ export class DatabaseStartupError extends Error {
 }
 
 export interface Database {
+  readonly dialect: 'sqlite';
   /** Absolute path of the SQLite file. */
   path: string;
   /** Raw connection for the engine's batched hot path (prepared statements, one transaction per batch). */
   sqlite: BetterSqlite3.Database;
+  /** Portable raw SQL (reports, routers, node services): the same statements run on PostgreSQL. */
+  sql: SqlClient;
   /** Typed client for everything else (API, reports, CLI). */
   prisma: PrismaClient;
   close(): Promise<void>;
@@ -114,8 +119,10 @@ export async function openDatabase(
   const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 5000 }) });
   const closeHooks: Array<() => Promise<void> | void> = [];
   return {
+    dialect: 'sqlite',
     path,
     sqlite,
+    sql: sqliteSqlClient(sqlite),
     prisma,
     async close() {
       for (const hook of closeHooks.splice(0)) await hook();

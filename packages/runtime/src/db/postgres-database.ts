@@ -1,21 +1,31 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 import { PrismaClient as PostgresPrismaClient } from '../generated/prisma-postgres/client.ts';
 import { DatabaseStartupError } from './database.ts';
 import { migratePostgres, type PostgresMigrationResult } from './migrate-postgres.ts';
 import { redactPassword } from './postgres-server.ts';
+import { postgresSqlClient } from './postgres-sql.ts';
 import { RAW_POOL_TYPES } from './postgres-types.ts';
+import type { SqlClient } from './sql-client.ts';
 
 export { PostgresPrismaClient };
 
 /** The PostgreSQL counterpart of `Database` (database.ts): one pool, shared by raw SQL and Prisma. */
 export interface PostgresDatabase {
+  readonly dialect: 'postgresql';
   /** The connection URL (log it with redactPassword). */
   url: string;
   /** For the engine's batched statements (one round trip per batch) and LISTEN/NOTIFY clients. */
   pool: pg.Pool;
-  /** Typed client for everything else, generated from schema.postgres.prisma, on the same pool. */
-  prisma: PostgresPrismaClient;
+  /** Portable raw SQL (reports, routers, node services), written once for both databases. */
+  sql: SqlClient;
+  /**
+   * Typed client for everything else, generated from schema.postgres.prisma, on the same pool.
+   * Typed as the SQLite client: both are generated from one data model (the schemas differ only in
+   * provider and output), so code written against `Database['prisma']` runs on either.
+   */
+  prisma: PrismaClient;
   /** What start-up's migration did (applied names, time waited for another process). */
   migration: PostgresMigrationResult;
   close(): Promise<void>;
@@ -54,11 +64,13 @@ export async function openPostgresDatabase(url: string, options: OpenPostgresOpt
   // An idle client's error (server restart, network cut) must not crash the process: the pool
   // drops that client and the next query opens a new one.
   pool.on('error', () => {});
-  const prisma = new PostgresPrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PostgresPrismaClient({ adapter: new PrismaPg(pool) }) as unknown as PrismaClient;
   const closeHooks: Array<() => Promise<void> | void> = [];
   return {
+    dialect: 'postgresql',
     url,
     pool,
+    sql: postgresSqlClient(pool),
     prisma,
     migration,
     async close() {
