@@ -42,9 +42,9 @@ export function sqliteSqlClient(sqlite: BetterSqlite3.Database): SqlClient {
     },
     get<T>(sql: string, params?: readonly SqlValue[]): T | undefined {
       const statement = prepare(sql);
-      return (statement.reader ? statement.get(...bind(params)) : (statement.run(...bind(params)), undefined)) as
-        | T
-        | undefined;
+      if (statement.reader) return statement.get(...bind(params)) as T | undefined;
+      statement.run(...bind(params));
+      return undefined;
     },
     run(sql: string, params?: readonly SqlValue[]): SqlRunResult {
       const statement = prepare(sql);
