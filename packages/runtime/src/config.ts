@@ -3,6 +3,7 @@ import { HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
 import { CredentialKeyTextSchema } from './credentials/keys.ts';
 import { ConfigError, type Env, parseEnv } from './env.ts';
+import { DEFAULT_PROVIDER_RATE_LIMITS, ProviderRateLimitsSchema } from './node-packages/provider-rate-limits.ts';
 
 export { ConfigError };
 
@@ -83,6 +84,11 @@ export const ConfigSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** /ready answers 503 when the engine is further behind than this (oldest due timer or effect). */
   READY_MAX_LAG_MS: z.coerce.number().int().positive().default(60_000),
+  /**
+   * Provider calls allowed per period, shared by every worker (PostgreSQL) — comma-separated
+   * `provider=calls/period`, period s, min or h, e.g. `sms=100/s,wecom=10000/min`; empty for none.
+   */
+  PROVIDER_RATE_LIMITS: ProviderRateLimitsSchema.prefault(DEFAULT_PROVIDER_RATE_LIMITS),
   /** On SIGTERM/SIGINT: how long in-flight work may take to finish before the process gives up. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
 });

@@ -55,6 +55,8 @@ async function main(): Promise<void> {
     logger,
     publicUrl: config.PUBLIC_URL ?? localUrl,
     metrics,
+    // One process runs the engine on a SQLite file (the engine lock), so its bucket can live in memory.
+    providerRateLimits: { limits: config.PROVIDER_RATE_LIMITS, store: { kind: 'memory' } },
   });
   let stopping = false;
   const ops = {

@@ -7,6 +7,11 @@ import { createEngine, type DurableEngine } from '../engine/engine.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/registry.ts';
 import { createCouponsServices } from '../node-packages/coupons-services.ts';
+import {
+  type ProviderRateLimit,
+  type RateLimitStore,
+  rateLimitExecutors,
+} from '../node-packages/provider-rate-limits.ts';
 import { createWecomAdmin } from '../node-packages/wecom-admin.ts';
 import { wecomConfigFromEnv } from '../node-packages/wecom-services.ts';
 import type { ServerDeps } from '../trpc/context.ts';
@@ -48,6 +53,8 @@ export function assembleServer(options: {
   wecom?: WecomAppConfig | null;
   /** Where the live engine's provider calls are counted and timed (simulations are not). */
   metrics?: Metrics;
+  /** Calls per provider the live engine may make (simulations never reach a provider). */
+  providerRateLimits?: { limits: readonly ProviderRateLimit[]; store: RateLimitStore };
 }): AssembledServer {
   const { db, nodesFor, clock, logger } = options;
   const engineOver = (target: Database, engineClock: Clock, nodes: NodeAssembly, metrics?: Metrics) =>
@@ -65,7 +72,17 @@ export function assembleServer(options: {
       logger,
     });
   const nodes = nodesFor(db, clock);
-  const engine = engineOver(db, clock, nodes, options.metrics);
+  const limits = options.providerRateLimits;
+  const liveNodes: NodeAssembly = limits
+    ? {
+        ...nodes,
+        serverPackages: nodes.serverPackages.map((p) => ({
+          ...p,
+          executors: rateLimitExecutors(p.executors, limits.limits, limits.store),
+        })),
+      }
+    : nodes;
+  const engine = engineOver(db, clock, liveNodes, options.metrics);
   const deps: ServerDeps = {
     db,
     engine,
