@@ -115,6 +115,26 @@ export const API_ERROR_MESSAGES = {
       `Excel 文件解压后超过 ${p.maxMb} MB（至少 ${p.mb} MB），请拆分或另存为 CSV`,
       `The .xlsx expands to more than ${p.maxMb} MB (${p.mb} MB or more); split it or save it as CSV`,
     ),
+  'import.mappingFlag': (p: { flag: string }) =>
+    t(
+      `列映射「${p.flag}」应写成 列名=字段，例如 手机=phone`,
+      `Column mapping "${p.flag}" should read column=field, e.g. Tel=phone`,
+    ),
+  'import.mappingField': (p: { column: string; field: string }) =>
+    t(
+      `列「${p.column}」的字段「${p.field}」无效：可选 phone、name、tags、externalId、wecomExternalUserId、orderId、amount、orderedAt、ignore 或 attribute:属性名`,
+      `Column "${p.column}": "${p.field}" is not a field; use phone, name, tags, externalId, wecomExternalUserId, orderId, amount, orderedAt, ignore or attribute:<name>`,
+    ),
+  'import.mappingUnknownColumn': (p: { column: string; columns: string }) =>
+    t(
+      `文件中没有列「${p.column}」（文件的列：${p.columns}）`,
+      `The file has no column "${p.column}" (its columns: ${p.columns})`,
+    ),
+  'import.mappingTwice': (p: { field: string; first: string; second: string }) =>
+    t(
+      `列「${p.first}」和「${p.second}」都映射到了 ${p.field}，只能选一列`,
+      `Columns "${p.first}" and "${p.second}" are both mapped to ${p.field}; choose one`,
+    ),
   'channels.codeTaken': (p: { code: string }) =>
     t(`渠道码「${p.code}」已被使用`, `The code "${p.code}" is already in use`),
   'coupons.stockExists': (p: { id: string }) => t(`券批次「${p.id}」已存在`, `Coupon batch "${p.id}" already exists`),

@@ -1,5 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { FilterSchema, issuesOf, type JourneyGraph, JourneyGraphSchema, validateGraph } from '@siyu/shared';
+import {
+  type ApiErrorDetail,
+  apiErrorText,
+  FilterSchema,
+  issuesOf,
+  type JourneyGraph,
+  JourneyGraphSchema,
+  validateGraph,
+} from '@siyu/shared';
 import { SingleBar } from 'cli-progress';
 import Papa from 'papaparse';
 import { assembleServer, type NodesFor } from '../assembly/assemble.ts';
@@ -7,6 +15,7 @@ import { type EngineLock, EngineLockError, takeEngineLock } from '../assembly/en
 import { forEachSegmentMember } from '../audiences/segments.ts';
 import type { Database } from '../db/database.ts';
 import { systemClock } from '../engine/api.ts';
+import { type ColumnMapping, mappingFromFlags } from '../import/column-mapping.ts';
 import { importCustomers } from '../import/import-customers.ts';
 import { ImportFileError } from '../import/import-error.ts';
 import { createLogger } from '../logger.ts';
@@ -19,14 +28,28 @@ export interface Io {
   progress: boolean;
 }
 
+/** An error's words for the terminal, in both languages as the CLI prints everything. */
+function cliText(detail: ApiErrorDetail): string {
+  const text = apiErrorText(detail);
+  return text ? `${text['zh-CN']} ${text.en}` : detail.key;
+}
+
 export async function importCommand(
   db: Database,
   io: Io,
   file: string,
-  options: { mode: 'strict' | 'skipInvalid'; tag: string[]; json: boolean },
+  options: { mode: 'strict' | 'skipInvalid'; tag: string[]; map?: string[]; json: boolean },
 ): Promise<number> {
   if (!existsSync(file)) {
     io.err(`文件不存在 file not found: ${file}\n`);
+    return EXIT.usage;
+  }
+  let mapping: ColumnMapping;
+  try {
+    mapping = mappingFromFlags(options.map ?? []);
+  } catch (error) {
+    if (!(error instanceof ImportFileError)) throw error;
+    io.err(`${cliText(error.detail)}\n`);
     return EXIT.usage;
   }
   const bar = io.progress
@@ -37,6 +60,7 @@ export async function importCommand(
     fileName: file,
     mode: options.mode,
     tags: options.tag,
+    mapping,
     createdBy: 'cli',
     onProgress(done, total) {
       if (!bar) return;
@@ -53,7 +77,7 @@ export async function importCommand(
   });
   if (report instanceof ImportFileError) {
     bar?.stop();
-    io.err(`${report.message}\n`);
+    io.err(`${cliText(report.detail)}\n`);
     return EXIT.dataProblems;
   }
   bar?.stop();

@@ -65,13 +65,25 @@ describe('pnpm cli', () => {
     expect(unreadable).toMatchObject({ code: 1, out: '' });
     expect(unreadable.err).toMatch(/not a valid Excel \.xlsx file/);
 
+    // A CRM export whose phone header the guesser does not know imports once mapped.
+    const crm = join(dir, 'crm.csv');
+    writeFileSync(crm, iconv.encode('Tel (mobile),Member\n13800000003,M-3\n', 'gbk'));
+    expect((await cli('import', crm)).code).toBe(1);
+    const mapped = await cli('import', '--map', 'Tel (mobile)=phone', '--map', 'Member=externalId', crm, '--json');
+    expect(mapped.code).toBe(0);
+    expect(JSON.parse(mapped.out)).toMatchObject({ status: 'committed', created: 1 });
+    const badMap = await cli('import', '--map', 'Tel (mobile)=mobile', crm);
+    expect(badMap.code).toBe(2);
+    expect(badMap.err).toContain('"mobile" is not a field');
+
     const exported = await cli('export', 'customers', '--tag', '双11');
     expect(exported.code).toBe(0);
     expect(exported.out.startsWith('\uFEFFid,phone,name,tags')).toBe(true);
     expect(exported.out).toContain('+8613800000002,李四,双11');
     const out = join(dir, 'all.csv');
     expect((await cli('export', 'customers', '--out', out)).code).toBe(0);
-    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
+    // Header, the two from the first file and the CRM one.
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(4);
   });
 
   it('validates a file or a journey id, and enrolls customers', async () => {

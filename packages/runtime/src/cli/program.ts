@@ -43,10 +43,21 @@ export async function runCli(
         .default('strict'),
     )
     .option('--tag <tag>', 'tag every imported customer (repeatable)', collect, [])
+    .option(
+      '--map <column=field>',
+      "which field a column holds, e.g. --map 'Tel (mobile)=phone' --map 'Member=externalId' (repeatable; fields: phone, name, tags, externalId, wecomExternalUserId, orderId, amount, orderedAt, ignore, attribute:<name>)",
+      collect,
+      [],
+    )
     .option('--json', 'print the full report as JSON', false)
-    .action((file: string, o: { mode: string; tag: string[]; json: boolean }) =>
+    .action((file: string, o: { mode: string; tag: string[]; map: string[]; json: boolean }) =>
       withDb(dbPath(), (d) =>
-        importCommand(d, io, file, { mode: o.mode === 'strict' ? 'strict' : 'skipInvalid', tag: o.tag, json: o.json }),
+        importCommand(d, io, file, {
+          mode: o.mode === 'strict' ? 'strict' : 'skipInvalid',
+          tag: o.tag,
+          map: o.map,
+          json: o.json,
+        }),
       ),
     );
   program

@@ -42,22 +42,20 @@ export interface ColumnMap {
   attributes: { index: number; key: string }[];
 }
 
-export function mapColumns(header: string[]): ColumnMap {
-  const known: ColumnMap['known'] = {};
-  const orders: ColumnMap['orders'] = {};
-  const attributes: ColumnMap['attributes'] = [];
-  header.forEach((raw, index) => {
-    const name = raw.replace(/^\uFEFF/, '').trim();
-    const normalized = name.toLowerCase().replace(/\s+/g, '');
-    const match = (Object.keys(ALIASES) as KnownColumn[]).find((k) => ALIASES[k].includes(normalized));
-    const orderMatch = (Object.keys(ORDER_ALIASES) as OrderColumn[]).find((k) =>
+/** A header cell as the import compares it: without a byte-order mark and outer spaces. */
+export function normalizeHeader(raw: string): string {
+  return raw.replace(/^\uFEFF/, '').trim();
+}
+
+/** The field a header names by its wording in shop/CRM exports, if any. */
+export function guessColumn(header: string): KnownColumn | OrderColumn | undefined {
+  const normalized = header.toLowerCase().replace(/\s+/g, '');
+  return (
+    (Object.keys(ALIASES) as KnownColumn[]).find((k) => ALIASES[k].includes(normalized)) ??
+    (Object.keys(ORDER_ALIASES) as OrderColumn[]).find((k) =>
       (ORDER_ALIASES[k] as readonly string[]).includes(normalized),
-    );
-    if (match && known[match] === undefined) known[match] = index;
-    else if (orderMatch && orders[orderMatch] === undefined) orders[orderMatch] = index;
-    else if (name) attributes.push({ index, key: name });
-  });
-  return { known, orders, attributes };
+    )
+  );
 }
 
 /** Tags cells use any of , ， ; ； | as separators. */

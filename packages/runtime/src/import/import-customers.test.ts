@@ -180,3 +180,38 @@ describe('importCustomers from a shop order export', () => {
     expect(count('"Order"')).toBe(3);
   });
 });
+
+describe('importing an export whose columns the guesser does not know', () => {
+  const crm = 'Tel (mobile),Member,Full name,Level\n13800000011,M-1,王五,gold\n13800000012,M-2,赵六,silver\n';
+
+  it('rejects it unmapped, saying to choose the phone column; imports it once mapped', async () => {
+    const bytes = iconv.encode(crm, 'gbk');
+    const unmapped = await importCustomers(db, bytes, { fileName: 'crm.csv', mode: 'strict' });
+    expect(unmapped).toMatchObject({ status: 'rejected', created: 0, rejected: 2 });
+    expect(unmapped.problems[0]?.reason).toMatch(/say which column holds the phone/);
+    expect(count('Customer')).toBe(0);
+
+    const mapped = await importCustomers(db, bytes, {
+      fileName: 'crm.csv',
+      mode: 'strict',
+      mapping: { 'Tel (mobile)': 'phone', Member: 'externalId', 'Full name': 'name', Level: 'attribute:等级' },
+    });
+    expect(mapped).toMatchObject({ status: 'committed', encoding: 'gbk', created: 2, rejected: 0 });
+    const wang = await db.prisma.customer.findFirstOrThrow({
+      where: { displayName: '王五' },
+      include: { identities: true },
+    });
+    expect(JSON.parse(wang.attributes)).toEqual({ 等级: 'gold' });
+    expect(wang.identities.map((i) => [i.kind, i.value]).sort()).toEqual([
+      ['externalId', 'M-1'],
+      ['phone', '+8613800000011'],
+    ]);
+  });
+
+  it('fails before writing anything when the mapping names a column the file lacks', async () => {
+    await expect(
+      importCustomers(db, utf8(crm), { fileName: 'crm.csv', mode: 'strict', mapping: { Mobile: 'phone' } }),
+    ).rejects.toThrow(/no column "Mobile"/);
+    expect(count('Customer')).toBe(0);
+  });
+});

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { apiErrorDetail, normalizePhone } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
-import { type ColumnMap, mapColumns, splitTags } from './columns.ts';
+import { type ColumnMapping, columnMapOf, planColumns } from './column-mapping.ts';
+import { type ColumnMap, splitTags } from './columns.ts';
 import { looksGarbled } from './decode.ts';
 import { ImportFileError } from './import-error.ts';
 import { parseAmountCents, parseOrderTime } from './order-columns.ts';
@@ -11,6 +12,8 @@ export interface ImportOptions {
   fileName: string;
   /** strict: any rejected row rejects the whole file; skipInvalid: import the valid rows. */
   mode: 'strict' | 'skipInvalid';
+  /** Header → field where the guess is wrong or absent (column-mapping.ts); the rest are guessed. */
+  mapping?: ColumnMapping;
   /** Tags added to every imported customer, e.g. "导入:双11". */
   tags?: string[];
   createdBy?: string;
@@ -159,7 +162,7 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
   const batchId = `imp_${randomUUID()}`;
   const table = await readTable(bytes);
   const header = table.rows[0] ?? [];
-  const columns = mapColumns(header);
+  const columns = columnMapOf(planColumns(header, options.mapping));
   const base = { batchId, encoding: table.encoding, format: table.format };
   if (
     columns.known.phone === undefined &&
@@ -182,7 +185,13 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
       orders: 0,
       duplicates: 0,
       rejected: Math.max(0, table.rows.length - 1),
-      problems: [{ row: 1, reason: '表头中没有手机号或客户编号列 header has no phone or external id column' }],
+      problems: [
+        {
+          row: 1,
+          reason:
+            '表头中没有手机号或客户编号列：请指定哪一列是手机号 header has no phone or external id column: say which column holds the phone (mapping)',
+        },
+      ],
     };
     recordBatch(db, options, report);
     return report;

@@ -13,6 +13,7 @@ const ingestion = new Set([
   'coupons.redeem',
   'events.ingestBatch',
   'audiences.import',
+  'audiences.previewImport',
   'runs.enroll',
   'runs.enrollMany',
 ]);

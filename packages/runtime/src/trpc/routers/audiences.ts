@@ -3,9 +3,11 @@ import { FilterSchema } from '@siyu/shared';
 import { z } from 'zod';
 import { previewSegment } from '../../audiences/segments.ts';
 import { thenAudit } from '../../audit/record.ts';
+import { ColumnMappingSchema } from '../../import/column-mapping.ts';
 import { importCustomers } from '../../import/import-customers.ts';
-import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+import { previewImport } from '../../import/preview-import.ts';
 import { apiError } from '../api-error.ts';
+import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);
 /** 50 MB of base64 ≈ 37 MB file: more than a 100,000-row export. */
@@ -13,6 +15,20 @@ const MAX_BASE64 = 50 * 1024 * 1024;
 
 /** Audiences: customer imports (CSV/XLSX) and saved segments with size preview. */
 export const audiencesRouter = router({
+  /** What an import would read (columns with their fields, first rows), before anything is written. */
+  previewImport: ingestProcedure('customers:import')
+    .meta({ largeBody: true })
+    .input(
+      z.object({
+        contentBase64: z.string().min(1).max(MAX_BASE64),
+        mapping: ColumnMappingSchema.default({}),
+      }),
+    )
+    .mutation(async ({ input }) => {
+      const bytes = Buffer.from(input.contentBase64, 'base64');
+      if (bytes.length === 0) throw apiError('BAD_REQUEST', 'import.fileEmpty');
+      return previewImport(bytes, input.mapping);
+    }),
   import: ingestProcedure('customers:import')
     .meta({ largeBody: true })
     .input(
@@ -21,6 +37,8 @@ export const audiencesRouter = router({
         contentBase64: z.string().min(1).max(MAX_BASE64),
         mode: z.enum(['strict', 'skipInvalid']).default('strict'),
         tags: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
+        /** Header → field where the guess is wrong or absent, e.g. {"Tel (mobile)": "phone"}. */
+        mapping: ColumnMappingSchema.default({}),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -30,6 +48,7 @@ export const audiencesRouter = router({
         fileName: input.fileName,
         mode: input.mode,
         tags: input.tags,
+        mapping: input.mapping,
         createdBy: ctx.actor,
         now: () => ctx.clock.now(),
       }).then((r) =>
