@@ -135,6 +135,13 @@ export const API_ERROR_MESSAGES = {
       `列「${p.first}」和「${p.second}」都映射到了 ${p.field}，只能选一列`,
       `Columns "${p.first}" and "${p.second}" are both mapped to ${p.field}; choose one`,
     ),
+  'import.presetUnknown': (p: { name: string; known: string }) =>
+    p.known
+      ? t(
+          `没有名为「${p.name}」的列映射（已有：${p.known}）`,
+          `No column mapping named "${p.name}" (saved: ${p.known})`,
+        )
+      : t(`没有名为「${p.name}」的列映射（还没有保存过）`, `No column mapping named "${p.name}" (none saved yet)`),
   'channels.codeTaken': (p: { code: string }) =>
     t(`渠道码「${p.code}」已被使用`, `The code "${p.code}" is already in use`),
   'coupons.stockExists': (p: { id: string }) => t(`券批次「${p.id}」已存在`, `Coupon batch "${p.id}" already exists`),

@@ -18,6 +18,7 @@ import { systemClock } from '../engine/api.ts';
 import { type ColumnMapping, mappingFromFlags } from '../import/column-mapping.ts';
 import { importCustomers } from '../import/import-customers.ts';
 import { ImportFileError } from '../import/import-error.ts';
+import { mappingFromPreset, saveMappingPreset } from '../import/mapping-presets.ts';
 import { createLogger } from '../logger.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -38,7 +39,16 @@ export async function importCommand(
   db: Database,
   io: Io,
   file: string,
-  options: { mode: 'strict' | 'skipInvalid'; tag: string[]; map?: string[]; json: boolean },
+  options: {
+    mode: 'strict' | 'skipInvalid';
+    tag: string[];
+    map?: string[];
+    /** A saved mapping to start from (--map flags override its columns). */
+    preset?: string;
+    /** Save the mapping used under this name once the import committed. */
+    savePreset?: string;
+    json: boolean;
+  },
 ): Promise<number> {
   if (!existsSync(file)) {
     io.err(`文件不存在 file not found: ${file}\n`);
@@ -47,6 +57,7 @@ export async function importCommand(
   let mapping: ColumnMapping;
   try {
     mapping = mappingFromFlags(options.map ?? []);
+    if (options.preset) mapping = await mappingFromPreset(db, options.preset, mapping);
   } catch (error) {
     if (!(error instanceof ImportFileError)) throw error;
     io.err(`${cliText(error.detail)}\n`);
@@ -88,6 +99,10 @@ export async function importCommand(
       `${report.status}: ${report.totalRows} rows, ${report.created} created, ${report.updated} updated, ${report.duplicates} duplicates, ${report.rejected} rejected${report.error ? ` — ${report.error}` : ''}\n`,
     );
     for (const p of report.problems) io.out(`  row ${p.row}: ${p.reason}\n`);
+  }
+  if (options.savePreset && report.status === 'committed') {
+    await saveMappingPreset(db, { name: options.savePreset, mapping, createdBy: 'cli' });
+    io.err(`列映射已保存为「${options.savePreset}」 column mapping saved as "${options.savePreset}"\n`);
   }
   if (report.status === 'failed') return EXIT.error;
   return report.status === 'committed' && (options.mode === 'skipInvalid' || report.rejected === 0)

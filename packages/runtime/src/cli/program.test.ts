@@ -72,6 +72,16 @@ describe('pnpm cli', () => {
     const mapped = await cli('import', '--map', 'Tel (mobile)=phone', '--map', 'Member=externalId', crm, '--json');
     expect(mapped.code).toBe(0);
     expect(JSON.parse(mapped.out)).toMatchObject({ status: 'committed', created: 1 });
+    // Saved once, the mapping is reused by name for the next export from that source.
+    writeFileSync(crm, iconv.encode('Tel (mobile),Member\n13800000004,M-4\n', 'gbk'));
+    const saved = await cli('import', '--map', 'Tel (mobile)=phone', '--save-preset', 'CRM 导出', crm, '--json');
+    expect(saved.code).toBe(0);
+    expect(saved.err).toContain('column mapping saved as "CRM 导出"');
+    writeFileSync(crm, iconv.encode('Tel (mobile),Member\n13800000005,M-5\n', 'gbk'));
+    expect(JSON.parse((await cli('import', '--preset', 'CRM 导出', crm, '--json')).out)).toMatchObject({ created: 1 });
+    const missing = await cli('import', '--preset', 'Shop', crm);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('No column mapping named "Shop" (saved: CRM 导出)');
     const badMap = await cli('import', '--map', 'Tel (mobile)=mobile', crm);
     expect(badMap.code).toBe(2);
     expect(badMap.err).toContain('"mobile" is not a field');
@@ -82,8 +92,8 @@ describe('pnpm cli', () => {
     expect(exported.out).toContain('+8613800000002,李四,双11');
     const out = join(dir, 'all.csv');
     expect((await cli('export', 'customers', '--out', out)).code).toBe(0);
-    // Header, the two from the first file and the CRM one.
-    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(4);
+    // Header, the two from the first file and the three CRM ones.
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(6);
   });
 
   it('validates a file or a journey id, and enrolls customers', async () => {

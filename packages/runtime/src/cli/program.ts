@@ -49,16 +49,24 @@ export async function runCli(
       collect,
       [],
     )
+    .option('--preset <name>', 'start from a saved column mapping (--map overrides its columns)')
+    .option('--save-preset <name>', 'save the column mapping used under this name once the import committed')
     .option('--json', 'print the full report as JSON', false)
-    .action((file: string, o: { mode: string; tag: string[]; map: string[]; json: boolean }) =>
-      withDb(dbPath(), (d) =>
-        importCommand(d, io, file, {
-          mode: o.mode === 'strict' ? 'strict' : 'skipInvalid',
-          tag: o.tag,
-          map: o.map,
-          json: o.json,
-        }),
-      ),
+    .action(
+      (
+        file: string,
+        o: { mode: string; tag: string[]; map: string[]; preset?: string; savePreset?: string; json: boolean },
+      ) =>
+        withDb(dbPath(), (d) =>
+          importCommand(d, io, file, {
+            mode: o.mode === 'strict' ? 'strict' : 'skipInvalid',
+            tag: o.tag,
+            map: o.map,
+            preset: o.preset,
+            savePreset: o.savePreset,
+            json: o.json,
+          }),
+        ),
     );
   program
     .command('validate <journey>')

@@ -289,8 +289,8 @@ function writeRows(db: Database, rows: ValidRow[], { onProgress, now: clockNow =
 function recordBatch(db: Database, options: ImportOptions, report: ImportReport): void {
   db.sqlite
     .prepare(
-      `INSERT INTO ImportBatch (id, fileName, status, totalRows, created, updated, duplicates, rejected, errors, createdBy, createdAt, finishedAt)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ImportBatch (id, fileName, status, totalRows, created, updated, duplicates, rejected, errors, createdBy, createdAt, finishedAt, mapping)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       report.batchId,
@@ -306,5 +306,6 @@ function recordBatch(db: Database, options: ImportOptions, report: ImportReport)
       // Recorded once the file has been written: both instants are the import's.
       sqliteTime((options.now ?? Date.now)()),
       sqliteTime((options.now ?? Date.now)()),
+      JSON.stringify(options.mapping ?? {}),
     );
 }

@@ -97,6 +97,7 @@ describe('access rules on every procedure', () => {
           'nodes.list',
           'credentials.types',
           'credentials.list',
+          'audiences.mappingPresets',
         ].includes(path)
       ) {
         continue; // no required input

@@ -5,6 +5,13 @@ import { previewSegment } from '../../audiences/segments.ts';
 import { thenAudit } from '../../audit/record.ts';
 import { ColumnMappingSchema } from '../../import/column-mapping.ts';
 import { importCustomers } from '../../import/import-customers.ts';
+import {
+  deleteMappingPreset,
+  listMappingPresets,
+  mappingFromPreset,
+  PresetNameSchema,
+  saveMappingPreset,
+} from '../../import/mapping-presets.ts';
 import { previewImport } from '../../import/preview-import.ts';
 import { apiError } from '../api-error.ts';
 import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -22,13 +29,23 @@ export const audiencesRouter = router({
       z.object({
         contentBase64: z.string().min(1).max(MAX_BASE64),
         mapping: ColumnMappingSchema.default({}),
+        /** A saved mapping to start from; `mapping` overrides its columns. */
+        preset: PresetNameSchema.optional(),
       }),
     )
-    .mutation(async ({ input }) => {
+    .mutation(async ({ ctx, input }) => {
       const bytes = Buffer.from(input.contentBase64, 'base64');
       if (bytes.length === 0) throw apiError('BAD_REQUEST', 'import.fileEmpty');
-      return previewImport(bytes, input.mapping);
+      const mapping = input.preset ? await mappingFromPreset(ctx.db, input.preset, input.mapping) : input.mapping;
+      return previewImport(bytes, mapping);
     }),
+  mappingPresets: viewerProcedure.query(({ ctx }) => listMappingPresets(ctx.db)),
+  saveMappingPreset: operatorProcedure
+    .input(z.object({ name: PresetNameSchema, mapping: ColumnMappingSchema }))
+    .mutation(({ ctx, input }) => saveMappingPreset(ctx.db, { ...input, createdBy: ctx.operator.username })),
+  deleteMappingPreset: operatorProcedure
+    .input(z.object({ name: PresetNameSchema }))
+    .mutation(async ({ ctx, input }) => ({ deleted: await deleteMappingPreset(ctx.db, input.name) })),
   import: ingestProcedure('customers:import')
     .meta({ largeBody: true })
     .input(
@@ -39,16 +56,19 @@ export const audiencesRouter = router({
         tags: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
         /** Header → field where the guess is wrong or absent, e.g. {"Tel (mobile)": "phone"}. */
         mapping: ColumnMappingSchema.default({}),
+        /** A saved mapping to start from; `mapping` overrides its columns. */
+        preset: PresetNameSchema.optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
       const bytes = Buffer.from(input.contentBase64, 'base64');
       if (bytes.length === 0) throw apiError('BAD_REQUEST', 'import.fileEmpty');
+      const mapping = input.preset ? await mappingFromPreset(ctx.db, input.preset, input.mapping) : input.mapping;
       return importCustomers(ctx.db, bytes, {
         fileName: input.fileName,
         mode: input.mode,
         tags: input.tags,
-        mapping: input.mapping,
+        mapping,
         createdBy: ctx.actor,
         now: () => ctx.clock.now(),
       }).then((r) =>

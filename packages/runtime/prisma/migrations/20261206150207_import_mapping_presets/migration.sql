@@ -1,0 +1,36 @@
+-- CreateTable
+CREATE TABLE "ImportMappingPreset" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "mapping" TEXT NOT NULL,
+    "createdBy" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- RedefineTables
+PRAGMA defer_foreign_keys=ON;
+PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_ImportBatch" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "fileName" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "totalRows" INTEGER NOT NULL,
+    "created" INTEGER NOT NULL DEFAULT 0,
+    "updated" INTEGER NOT NULL DEFAULT 0,
+    "duplicates" INTEGER NOT NULL DEFAULT 0,
+    "rejected" INTEGER NOT NULL DEFAULT 0,
+    "errors" TEXT NOT NULL DEFAULT '[]',
+    "createdBy" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "finishedAt" DATETIME,
+    "mapping" TEXT NOT NULL DEFAULT '{}'
+);
+INSERT INTO "new_ImportBatch" ("created", "createdAt", "createdBy", "duplicates", "errors", "fileName", "finishedAt", "id", "rejected", "status", "totalRows", "updated") SELECT "created", "createdAt", "createdBy", "duplicates", "errors", "fileName", "finishedAt", "id", "rejected", "status", "totalRows", "updated" FROM "ImportBatch";
+DROP TABLE "ImportBatch";
+ALTER TABLE "new_ImportBatch" RENAME TO "ImportBatch";
+PRAGMA foreign_keys=ON;
+PRAGMA defer_foreign_keys=OFF;
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ImportMappingPreset_name_key" ON "ImportMappingPreset"("name");
