@@ -14,7 +14,7 @@ const LAYERS: { name: string; units: string[] }[] = [
   { name: 'engine', units: ['engine'] },
   {
     name: 'domain',
-    units: ['journeys', 'runs', 'reports', 'audit', 'auth', 'credentials', 'node-packages', 'import'],
+    units: ['journeys', 'runs', 'reports', 'audit', 'auth', 'credentials', 'node-packages', 'import', 'settings'],
   },
   { name: 'trpc', units: ['trpc'] },
   { name: 'http', units: ['http'] },

@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { codedError, type JourneyGraph, type NodeRegistry, OptionalPhoneSchema, validateGraph } from '@siyu/shared';
 import { z } from 'zod';
-import { type Database, openDatabase } from '../db/database.ts';
-import { type Clock, type JourneyEngine, ManualClock, type TimelineEntry } from '../engine/api.ts';
+import type { Database } from '../db/database.ts';
+import type { Clock, JourneyEngine, TimelineEntry } from '../engine/api.ts';
+import { openSimulation } from './simulation-database.ts';
 
 export const TestRunInputSchema = z.object({
   journeyId: z.string().min(1).max(100),
@@ -92,26 +90,10 @@ export async function runTestJourney(ctx: TestRunDeps, input: TestRunInput): Pro
     error.message = `${error.message}: ${problems.map((p) => p.message.en).join('; ')}`;
     throw error;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'siyu-testrun-'));
-  const sim = await openDatabase(join(dir, 'sim.db'));
+  const start = input.startAt ?? ctx.clock.now();
+  const simulation = await openSimulation(ctx, journey, graphJson, start);
+  const { db: sim, clock, engine } = simulation;
   try {
-    const start = input.startAt ?? ctx.clock.now();
-    const clock = new ManualClock(start);
-    const engine = (ctx.createSimulation as NonNullable<TestRunDeps['createSimulation']>)(sim, clock);
-    await sim.prisma.journey.create({
-      data: { id: journey.id, name: journey.name, status: 'live', draft: graphJson, liveVersionId: 'test-version' },
-    });
-    await sim.prisma.journeyVersion.create({
-      data: { id: 'test-version', journeyId: journey.id, version: 1, graph: graphJson },
-    });
-    // Coupon nodes name stocks: copy them (budget used so far included) so a coupon step behaves as
-    // it would now, but always through the sandbox so a simulation never reaches WeChat Pay.
-    const stocks = await ctx.db.prisma.couponStock.findMany();
-    if (stocks.length > 0) {
-      await sim.prisma.couponStock.createMany({
-        data: stocks.map((stock) => ({ ...stock, provider: 'sandbox', providerStockId: null })),
-      });
-    }
     const customerId = 'test-customer';
     await sim.prisma.customer.create({
       data: {
@@ -136,7 +118,6 @@ export async function runTestJourney(ctx: TestRunDeps, input: TestRunInput): Pro
     const pending = [...input.events].sort((a, b) => a.afterMs - b.afterMs);
     const end = start + input.maxDurationMs;
     const status = sim.sqlite.prepare('SELECT status, nodeId FROM Instance WHERE id = ?');
-    const nextTimer = sim.sqlite.prepare('SELECT min(dueAt) AS due FROM Timer');
     let eventNo = 0;
     for (let guard = 0; guard < 10_000; guard++) {
       await engine.tick();
@@ -151,7 +132,7 @@ export async function runTestJourney(ctx: TestRunDeps, input: TestRunInput): Pro
       }
       const state = status.get(outcome.instanceId) as { status: string };
       if (state.status !== 'active') break;
-      const due = Number((nextTimer.get() as { due: number | bigint | null }).due ?? Number.POSITIVE_INFINITY);
+      const due = simulation.nextTimerAt() ?? Number.POSITIVE_INFINITY;
       const nextEvent = pending.length > 0 ? start + (pending[0]?.afterMs ?? 0) : Number.POSITIVE_INFINITY;
       const next = Math.min(due, nextEvent);
       if (!Number.isFinite(next) || next > end) break;
@@ -159,8 +140,7 @@ export async function runTestJourney(ctx: TestRunDeps, input: TestRunInput): Pro
     }
     const final = status.get(outcome.instanceId) as { status: string; nodeId: string | null };
     const steps = await engine.timeline(outcome.instanceId);
-    await engine.stop();
-    const wake = (nextTimer.get() as { due: number | bigint | null }).due;
+    const wake = simulation.nextTimerAt();
     const waiting = sim.sqlite.prepare('SELECT waitingFor FROM Instance WHERE id = ?').get(outcome.instanceId) as {
       waitingFor: string | null;
     };
@@ -169,14 +149,13 @@ export async function runTestJourney(ctx: TestRunDeps, input: TestRunInput): Pro
       nodeId: final.nodeId,
       simulatedMs: clock.now() - start,
       startAt: start,
-      nextWakeMs: final.status === 'active' && wake !== null ? Number(wake) - start : null,
+      nextWakeMs: final.status === 'active' && wake !== null ? wake - start : null,
       waitingFor: final.status === 'active' && waiting.waitingFor ? waiting.waitingFor.split(',') : [],
       steps,
       messages: simulatedMessages(sim, steps),
     };
   } finally {
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
+    await simulation.close();
   }
 }
 

@@ -98,6 +98,7 @@ describe('access rules on every procedure', () => {
           'credentials.types',
           'credentials.list',
           'audiences.mappingPresets',
+          'settings.get',
         ].includes(path)
       ) {
         continue; // no required input

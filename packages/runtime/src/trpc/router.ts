@@ -16,6 +16,7 @@ import { reportsRouter } from './routers/reports.ts';
 import { runsRouter } from './routers/runs.ts';
 import { sandboxRouter } from './routers/sandbox.ts';
 import { staffTasksRouter } from './routers/staff-tasks.ts';
+import { settingsRouter } from './routers/settings.ts';
 import { statsRouter } from './routers/stats.ts';
 import { tagsRouter } from './routers/tags.ts';
 import { wecomRouter } from './routers/wecom.ts';
@@ -38,6 +39,7 @@ export const appRouter = router({
   wecom: wecomRouter,
   coupons: couponsRouter,
   sandbox: sandboxRouter,
+  settings: settingsRouter,
   tags: tagsRouter,
   callbacks: callbacksRouter,
   overview: overviewRouter,

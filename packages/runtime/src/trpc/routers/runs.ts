@@ -6,6 +6,7 @@ import { thenAudit } from '../../audit/record.ts';
 import type { EnrollOutcome } from '../../engine/api.ts';
 import type { DurableEngine } from '../../engine/engine.ts';
 import type { RetryRefusal } from '../../engine/retry-step.ts';
+import { DryRunInputSchema, dryRunJourney } from '../../journeys/dry-run.ts';
 import { runTestJourney, TestRunInputSchema } from '../../journeys/test-run.ts';
 import { nodeFailures } from '../../runs/node-failures.ts';
 import { pendingRetries } from '../../runs/pending-retries.ts';
@@ -206,5 +207,17 @@ export const runsRouter = router({
       throw apiError('PRECONDITION_FAILED', 'journey.testRunsUnavailable');
     }
     return runTestJourney(ctx, input);
+  }),
+
+  /**
+   * Before publish: who would enter the draft now, and what a random sample of those real
+   * customers would be sent in a simulation (messages per channel, SMS parts and cost, coupons
+   * against stock). Nothing real is touched.
+   */
+  dryRun: operatorProcedure.input(DryRunInputSchema).mutation(async ({ ctx, input }) => {
+    if (!ctx.createSimulation) {
+      throw apiError('PRECONDITION_FAILED', 'journey.testRunsUnavailable');
+    }
+    return dryRunJourney(ctx, input);
   }),
 });
