@@ -28,6 +28,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, [string, string]> = {
   'credential.update': ['修改凭据', 'Changed a credential'],
   'credential.delete': ['删除凭据', 'Deleted a credential'],
   'callbacks.rotateToken': ['更换回调令牌', 'Rotated the callback token'],
+  'tags.rename': ['重命名标签', 'Renamed a tag'],
+  'tags.merge': ['合并标签', 'Merged tags'],
+  'tags.delete': ['删除标签', 'Deleted a tag'],
 };
 
 export function auditActionLabel(action: string, locale: string): string {

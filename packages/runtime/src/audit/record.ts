@@ -27,6 +27,9 @@ export const AUDIT_ACTIONS = [
   'credential.update',
   'credential.delete',
   'callbacks.rotateToken',
+  'tags.rename',
+  'tags.merge',
+  'tags.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { router, viewerProcedure } from '../trpc.ts';
+import { thenAudit } from '../../audit/record.ts';
+import { deleteTag, moveTags, tagUsage } from '../../customers/tag-admin.ts';
+import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
+
+const Tag = z.string().trim().min(1).max(50);
 
 /** Tags in use, for pickers (profile page, tag nodes, conditions): most used first. */
 export const tagsRouter = router({
@@ -22,4 +26,39 @@ export const tagsRouter = router({
         )
         .all(like, input.limit) as { tag: string; customers: number }[];
     }),
+
+  /** Journeys and segments that name the tag: what a rename, merge or delete leaves behind. */
+  usage: viewerProcedure.input(z.object({ tag: Tag })).query(({ ctx, input }) => tagUsage(ctx.db, input.tag)),
+
+  /** Renames a tag on every customer (one who has both keeps one). */
+  rename: operatorProcedure.input(z.object({ from: Tag, to: Tag })).mutation(async ({ ctx, input }) =>
+    thenAudit(
+      ctx,
+      'tags.rename',
+      { type: 'tag', id: input.from },
+      input,
+    )({
+      ...(await moveTags(ctx.db, [input.from], input.to)),
+      usage: await tagUsage(ctx.db, input.from),
+    }),
+  ),
+
+  /** Merges several tags into one: every customer with any of them ends with `into` once. */
+  merge: operatorProcedure
+    .input(z.object({ tags: z.array(Tag).min(1).max(50), into: Tag }))
+    .mutation(async ({ ctx, input }) =>
+      thenAudit(
+        ctx,
+        'tags.merge',
+        { type: 'tag', id: input.into },
+        input,
+      )(await moveTags(ctx.db, input.tags, input.into)),
+    ),
+
+  /** Removes the tag from every customer. */
+  delete: operatorProcedure
+    .input(z.object({ tag: Tag }))
+    .mutation(async ({ ctx, input }) =>
+      thenAudit(ctx, 'tags.delete', { type: 'tag', id: input.tag }, input)(await deleteTag(ctx.db, input.tag)),
+    ),
 });
