@@ -19,7 +19,7 @@ export {
 export { exit, goal } from './endings.ts';
 export { apiEntry, audienceEntry, CHANNEL_ENTERED, channelEntry, eventEntry } from './entries.ts';
 export { abSplit, branch, randomSplit } from './routing.ts';
-export { STAFF_TASK_COMPLETED, staffTask } from './staff-task.ts';
+export { STAFF_TASK_COMPLETED, STAFF_TASK_SKIPPED, staffTask } from './staff-task.ts';
 export { dateAttributeInstant, type WaitUntilConfig, wait, waitForEvent, waitUntil } from './waits.ts';
 export {
   WEBHOOK_HEADERS,

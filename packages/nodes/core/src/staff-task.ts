@@ -6,6 +6,12 @@ import { z } from 'zod';
 
 /** Event the server emits when a staff member marks a task done (data.taskId = the task id). */
 export const STAFF_TASK_COMPLETED = 'staffTask.completed';
+/**
+ * Event the server emits when a staff member skips a task with a note (the customer is not
+ * reachable, the chat is not appropriate): the journey goes on by the "expired" port at once
+ * instead of waiting out the expiry.
+ */
+export const STAFF_TASK_SKIPPED = 'staffTask.skipped';
 
 export const staffTask = defineNode({
   type: 'core.staffTask',
@@ -48,24 +54,24 @@ export const staffTask = defineNode({
   defaultConfig: { title: '一对一私聊回访', body: '', fallbackAssignee: '', expiresAfter: { amount: 2, unit: 'days' } },
   outputs: [
     { id: 'done', label: t('已完成', 'Done') },
-    { id: 'expired', label: t('已过期', 'Expired') },
+    { id: 'expired', label: t('已过期或跳过', 'Expired or skipped') },
   ],
   // Creating the task is the effect (once per visit); the wait for the staff member follows it.
   effect: { failurePort: 'expired' },
-  await: (config, ctx) => ({
-    events: [
-      {
-        type: STAFF_TASK_COMPLETED,
-        port: 'done',
-        filter: {
-          match: 'all',
-          conditions: [
-            { field: 'data.taskId', op: 'eq', value: String(ctx.effectResult?.data?.taskId ?? ctx.visitKey) },
-          ],
-        },
-      },
-    ],
-    timeout: { at: new Date(ctx.now.getTime() + durationToMs(config.expiresAfter)), port: 'expired' },
-  }),
-  waitsFor: () => [STAFF_TASK_COMPLETED],
+  await: (config, ctx) => {
+    const thisTask = {
+      match: 'all' as const,
+      conditions: [
+        { field: 'data.taskId', op: 'eq' as const, value: String(ctx.effectResult?.data?.taskId ?? ctx.visitKey) },
+      ],
+    };
+    return {
+      events: [
+        { type: STAFF_TASK_COMPLETED, port: 'done', filter: thisTask },
+        { type: STAFF_TASK_SKIPPED, port: 'expired', filter: thisTask },
+      ],
+      timeout: { at: new Date(ctx.now.getTime() + durationToMs(config.expiresAfter)), port: 'expired' },
+    };
+  },
+  waitsFor: () => [STAFF_TASK_COMPLETED, STAFF_TASK_SKIPPED],
 });

@@ -66,4 +66,38 @@ describe('staffTasks router', () => {
     expect(ended).toHaveLength(2);
     await expect(h.as('operator').staffTasks.complete({ id: 'nope' })).rejects.toThrow(/not found/);
   });
+
+  it('skips a task with a note: the customer goes on by the expired path now; counts per staff member', async () => {
+    const [first, second] = await h.as('viewer').staffTasks.list({ assignee: 'lisi', status: 'open' });
+    await expect(h.as('operator').staffTasks.skip({ id: first?.id as string, note: '' })).rejects.toThrow(/note/);
+    expect(await h.as('operator').staffTasks.skip({ id: first?.id as string, note: '客户已拉黑' })).toEqual({
+      status: 'skipped',
+      delivered: 1,
+    });
+    // Completing a skipped task changes nothing.
+    expect(await h.as('operator').staffTasks.complete({ id: first?.id as string })).toEqual({
+      status: 'skipped',
+      delivered: 0,
+    });
+    await h.engine.tick();
+    const skipped = await h.db.prisma.instance.findFirstOrThrow({ where: { customerId: first?.customerId } });
+    expect([skipped.status, skipped.nodeId]).toEqual(['exited', 'end']);
+    expect(await h.db.prisma.customerTag.count({ where: { tag: '已回访' } })).toBe(0);
+    expect((await h.as('viewer').staffTasks.list({ status: 'skipped' })).map((t) => t.note)).toEqual(['客户已拉黑']);
+
+    await h.as('operator').staffTasks.complete({ id: second?.id as string, note: '已电话沟通' });
+    expect(await h.as('viewer').staffTasks.counts()).toEqual([
+      { assignee: 'lisi', open: 0, expired: 0, done: 1, skipped: 1 },
+    ]);
+  });
+
+  it('counts open tasks past due as expired', async () => {
+    expect(await h.as('viewer').staffTasks.counts()).toEqual([
+      { assignee: 'lisi', open: 2, expired: 0, done: 0, skipped: 0 },
+    ]);
+    h.clock.advance(25 * HOUR);
+    expect(await h.as('viewer').staffTasks.counts()).toEqual([
+      { assignee: 'lisi', open: 0, expired: 2, done: 0, skipped: 0 },
+    ]);
+  });
 });

@@ -1,9 +1,12 @@
-import { STAFF_TASK_COMPLETED } from '@siyu/nodes-core';
+import { STAFF_TASK_COMPLETED, STAFF_TASK_SKIPPED } from '@siyu/nodes-core';
 import { z } from 'zod';
-import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 import { apiError } from '../api-error.ts';
+import type { Context } from '../context.ts';
+import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
-const StatusSchema = z.enum(['open', 'done', 'expired']);
+const StatusSchema = z.enum(['open', 'done', 'skipped', 'expired']);
+const TaskId = z.string().min(1).max(200);
+const Note = z.string().trim().max(500);
 
 /**
  * Staff tasks (SOP reminders) created by core.staffTask nodes. A task past its due time without
@@ -25,8 +28,8 @@ export const staffTasksRouter = router({
           ? { status: 'open', dueAt: { gt: now } }
           : input.status === 'expired'
             ? { status: 'open', dueAt: { lte: now } }
-            : input.status === 'done'
-              ? { status: 'done' }
+            : input.status === 'done' || input.status === 'skipped'
+              ? { status: input.status }
               : {};
       const rows = await ctx.db.prisma.staffTask.findMany({
         where: { ...(input.assignee !== undefined ? { assignee: input.assignee } : {}), ...statusWhere },
@@ -35,31 +38,102 @@ export const staffTasksRouter = router({
       });
       return rows.map((row) => ({
         ...row,
-        status: row.status === 'open' && row.dueAt <= now ? ('expired' as const) : (row.status as 'open' | 'done'),
+        status:
+          row.status === 'open' && row.dueAt <= now
+            ? ('expired' as const)
+            : (row.status as 'open' | 'done' | 'skipped'),
       }));
     }),
 
-  /** The staff member did it: the waiting journey continues by its "done" port. */
-  complete: operatorProcedure.input(z.object({ id: z.string().min(1).max(200) })).mutation(async ({ ctx, input }) => {
-    const task = await ctx.db.prisma.staffTask.findUnique({ where: { id: input.id } });
-    if (!task) throw apiError('NOT_FOUND', 'common.notFound', { what: 'staffTask', id: input.id });
+  /** Tasks per staff member by status, for the inbox's counts and a team lead's overview. */
+  counts: viewerProcedure.query(async ({ ctx }) => {
     const now = new Date(ctx.clock.now());
-    if (task.status === 'done') return { status: 'done' as const, delivered: 0 };
-    if (task.dueAt <= now) {
-      throw apiError('PRECONDITION_FAILED', 'staffTasks.expired', { at: task.dueAt.toISOString() });
+    const [byStatus, expired] = await Promise.all([
+      ctx.db.prisma.staffTask.groupBy({ by: ['assignee', 'status'], _count: true }),
+      ctx.db.prisma.staffTask.groupBy({
+        by: ['assignee'],
+        where: { status: 'open', dueAt: { lte: now } },
+        _count: true,
+      }),
+    ]);
+    const counts = new Map<
+      string,
+      { assignee: string; open: number; expired: number; done: number; skipped: number }
+    >();
+    const of = (assignee: string) => {
+      let c = counts.get(assignee);
+      if (!c) {
+        c = { assignee, open: 0, expired: 0, done: 0, skipped: 0 };
+        counts.set(assignee, c);
+      }
+      return c;
+    };
+    for (const row of byStatus) {
+      const c = of(row.assignee);
+      if (row.status === 'open') c.open += row._count;
+      else if (row.status === 'done') c.done += row._count;
+      else if (row.status === 'skipped') c.skipped += row._count;
     }
-    await ctx.db.prisma.staffTask.update({ where: { id: task.id }, data: { status: 'done', doneAt: now } });
-    // The event id is the task's, so completing twice (two clicks, a retry) delivers once.
-    const outcome = await ctx.engine.ingestEvent(
-      {
-        id: `staffTask:${task.id}`,
-        type: STAFF_TASK_COMPLETED,
-        customerId: task.customerId,
-        occurredAt: now,
-        data: { taskId: task.id },
-      },
-      'staffTasks',
-    );
-    return { status: 'done' as const, delivered: outcome.delivered };
+    // Open tasks past due are expired, not open.
+    for (const row of expired) {
+      const c = of(row.assignee);
+      c.open -= row._count;
+      c.expired += row._count;
+    }
+    return [...counts.values()].sort((a, b) => b.open - a.open || a.assignee.localeCompare(b.assignee));
+  }),
+
+  /** The staff member did it: the waiting journey continues by its "done" port. */
+  complete: operatorProcedure
+    .input(z.object({ id: TaskId, note: Note.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const { task, now } = await openTask(ctx, input.id);
+      if (task.status !== 'open') return { status: task.status as 'done' | 'skipped', delivered: 0 };
+      await ctx.db.prisma.staffTask.update({
+        where: { id: task.id },
+        data: { status: 'done', doneAt: now, note: input.note || null },
+      });
+      return { status: 'done' as const, delivered: await tellJourney(ctx, task, STAFF_TASK_COMPLETED, now) };
+    }),
+
+  /**
+   * The staff member will not do it, saying why: the journey goes on by its "expired" port now
+   * rather than waiting out the expiry.
+   */
+  skip: operatorProcedure.input(z.object({ id: TaskId, note: Note.min(1) })).mutation(async ({ ctx, input }) => {
+    const { task, now } = await openTask(ctx, input.id);
+    if (task.status !== 'open') return { status: task.status as 'done' | 'skipped', delivered: 0 };
+    await ctx.db.prisma.staffTask.update({
+      where: { id: task.id },
+      data: { status: 'skipped', doneAt: now, note: input.note },
+    });
+    return { status: 'skipped' as const, delivered: await tellJourney(ctx, task, STAFF_TASK_SKIPPED, now) };
   }),
 });
+
+type TaskContext = Pick<Context, 'db' | 'clock' | 'engine'>;
+
+/** The task, or why it cannot be acted on (not found; past due: the journey has moved on). */
+async function openTask(ctx: TaskContext, id: string) {
+  const task = await ctx.db.prisma.staffTask.findUnique({ where: { id } });
+  if (!task) throw apiError('NOT_FOUND', 'common.notFound', { what: 'staffTask', id });
+  const now = new Date(ctx.clock.now());
+  if (task.status === 'open' && task.dueAt <= now) {
+    throw apiError('PRECONDITION_FAILED', 'staffTasks.expired', { at: task.dueAt.toISOString() });
+  }
+  return { task, now };
+}
+
+/** Tells the waiting journey; the event id is the task's, so a second click delivers nothing. */
+async function tellJourney(
+  ctx: TaskContext,
+  task: { id: string; customerId: string },
+  type: string,
+  now: Date,
+): Promise<number> {
+  const outcome = await ctx.engine.ingestEvent(
+    { id: `${type}:${task.id}`, type, customerId: task.customerId, occurredAt: now, data: { taskId: task.id } },
+    'staffTasks',
+  );
+  return outcome.delivered;
+}

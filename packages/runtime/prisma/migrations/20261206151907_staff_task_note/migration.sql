@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "StaffTask" ADD COLUMN "note" TEXT;
