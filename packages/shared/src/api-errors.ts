@@ -135,6 +135,11 @@ export const API_ERROR_MESSAGES = {
       `列「${p.first}」和「${p.second}」都映射到了 ${p.field}，只能选一列`,
       `Columns "${p.first}" and "${p.second}" are both mapped to ${p.field}; choose one`,
     ),
+  'import.unknownSheet': (p: { sheet: string; sheets: string }) =>
+    t(
+      `文件中没有工作表「${p.sheet}」（有：${p.sheets}）`,
+      `The workbook has no sheet "${p.sheet}" (it has: ${p.sheets})`,
+    ),
   'import.presetUnknown': (p: { name: string; known: string }) =>
     p.known
       ? t(

@@ -43,6 +43,8 @@ export async function importCommand(
     mode: 'strict' | 'skipInvalid';
     tag: string[];
     map?: string[];
+    /** XLSX: the worksheet to import. */
+    sheet?: string;
     /** A saved mapping to start from (--map flags override its columns). */
     preset?: string;
     /** Save the mapping used under this name once the import committed. */
@@ -72,6 +74,7 @@ export async function importCommand(
     mode: options.mode,
     tags: options.tag,
     mapping,
+    sheet: options.sheet,
     createdBy: 'cli',
     onProgress(done, total) {
       if (!bar) return;

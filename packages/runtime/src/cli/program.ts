@@ -49,13 +49,22 @@ export async function runCli(
       collect,
       [],
     )
+    .option('--sheet <name>', 'the Excel worksheet to import (default the first)')
     .option('--preset <name>', 'start from a saved column mapping (--map overrides its columns)')
     .option('--save-preset <name>', 'save the column mapping used under this name once the import committed')
     .option('--json', 'print the full report as JSON', false)
     .action(
       (
         file: string,
-        o: { mode: string; tag: string[]; map: string[]; preset?: string; savePreset?: string; json: boolean },
+        o: {
+          mode: string;
+          tag: string[];
+          map: string[];
+          sheet?: string;
+          preset?: string;
+          savePreset?: string;
+          json: boolean;
+        },
       ) =>
         withDb(dbPath(), (d) =>
           importCommand(d, io, file, {

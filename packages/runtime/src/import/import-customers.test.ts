@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.ts';
 import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import { importCustomers } from './import-customers.ts';
+import { previewImport } from './preview-import.ts';
 
 const cleanups = cleanupAfterEach();
 let db: Database;
@@ -213,5 +214,40 @@ describe('importing an export whose columns the guesser does not know', () => {
       importCustomers(db, utf8(crm), { fileName: 'crm.csv', mode: 'strict', mapping: { Mobile: 'phone' } }),
     ).rejects.toThrow(/no column "Mobile"/);
     expect(count('Customer')).toBe(0);
+  });
+});
+
+describe('choosing the worksheet of a workbook', () => {
+  async function twoSheets() {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('说明').addRows([['本表由 CRM 导出'], ['请看第二个工作表']]);
+    workbook.addWorksheet('会员').addRows([
+      ['Tel (mobile)', '姓名'],
+      ['13800000031', '钱七'],
+    ]);
+    return new Uint8Array(await workbook.xlsx.writeBuffer());
+  }
+
+  it('previews the sheets, imports the one chosen, and names a sheet that is not there', async () => {
+    const bytes = await twoSheets();
+    const first = await previewImport(bytes);
+    expect(first).toMatchObject({ format: 'xlsx', sheets: ['说明', '会员'], sheet: '说明', identifiable: false });
+    const members = await previewImport(bytes, { 'Tel (mobile)': 'phone' }, { sheet: '会员' });
+    expect(members).toMatchObject({
+      sheet: '会员',
+      totalRows: 1,
+      identifiable: true,
+      sample: [['13800000031', '钱七']],
+    });
+    const report = await importCustomers(db, bytes, {
+      fileName: 'crm.xlsx',
+      mode: 'strict',
+      sheet: '会员',
+      mapping: { 'Tel (mobile)': 'phone' },
+    });
+    expect(report).toMatchObject({ status: 'committed', created: 1 });
+    await expect(previewImport(bytes, {}, { sheet: 'Sheet1' })).rejects.toThrow(
+      /no sheet "Sheet1" \(it has: 说明, 会员\)/,
+    );
   });
 });

@@ -14,6 +14,8 @@ export interface ImportOptions {
   mode: 'strict' | 'skipInvalid';
   /** Header → field where the guess is wrong or absent (column-mapping.ts); the rest are guessed. */
   mapping?: ColumnMapping;
+  /** XLSX: the worksheet to import (default the first). */
+  sheet?: string;
   /** Tags added to every imported customer, e.g. "导入:双11". */
   tags?: string[];
   createdBy?: string;
@@ -160,7 +162,7 @@ function validateRows(table: Table, columns: ColumnMap, extraTags: string[]) {
  */
 export async function importCustomers(db: Database, bytes: Uint8Array, options: ImportOptions): Promise<ImportReport> {
   const batchId = `imp_${randomUUID()}`;
-  const table = await readTable(bytes);
+  const table = await readTable(bytes, { sheet: options.sheet });
   const header = table.rows[0] ?? [];
   const columns = columnMapOf(planColumns(header, options.mapping));
   const base = { batchId, encoding: table.encoding, format: table.format };

@@ -10,6 +10,14 @@ export interface Table {
   rows: string[][];
   format: 'csv' | 'xlsx';
   encoding?: DetectedEncoding;
+  /** XLSX: every worksheet's name in workbook order, and the one read. */
+  sheets?: string[];
+  sheet?: string;
+}
+
+export interface ReadOptions {
+  /** XLSX: the worksheet to read, by name (default the first). */
+  sheet?: string;
 }
 
 function isZip(bytes: Uint8Array): boolean {
@@ -31,7 +39,7 @@ function cellText(value: ExcelJS.CellValue): string {
 const tooManyRows = () =>
   new ImportFileError('TOO_MANY_ROWS', apiErrorDetail('import.tooManyRows', { max: MAX_IMPORT_ROWS }));
 
-async function readXlsx(bytes: Uint8Array): Promise<Table> {
+async function readXlsx(bytes: Uint8Array, options: ReadOptions): Promise<Table> {
   checkXlsx(bytes); // sizes and row counts first: exceljs holds the whole workbook in memory
   const workbook = new ExcelJS.Workbook();
   try {
@@ -42,7 +50,14 @@ async function readXlsx(bytes: Uint8Array): Promise<Table> {
       apiErrorDetail('import.unreadableXlsx', { why: (e as Error).message.slice(0, 200) }),
     );
   }
-  const sheet = workbook.worksheets[0];
+  const sheets = workbook.worksheets.map((w) => w.name);
+  const sheet = options.sheet === undefined ? workbook.worksheets[0] : workbook.getWorksheet(options.sheet);
+  if (!sheet && options.sheet !== undefined) {
+    throw new ImportFileError(
+      'MAPPING',
+      apiErrorDetail('import.unknownSheet', { sheet: options.sheet, sheets: sheets.join(', ') }),
+    );
+  }
   const rows: string[][] = [];
   sheet?.eachRow({ includeEmpty: true }, (row, rowNumber) => {
     const values = row.values as ExcelJS.CellValue[]; // 1-based
@@ -53,12 +68,12 @@ async function readXlsx(bytes: Uint8Array): Promise<Table> {
   // Row numbers come from the file (r="…"): a sparse sheet must not stretch the array past the cap.
   if (rows.length - 1 > MAX_IMPORT_ROWS) throw tooManyRows();
   for (let i = 0; i < rows.length; i++) rows[i] ??= [];
-  return { rows, format: 'xlsx' };
+  return { rows, format: 'xlsx', sheets, sheet: sheet?.name };
 }
 
-/** Reads a CSV (any supported encoding) or the first sheet of an XLSX, detected by content. */
-export async function readTable(bytes: Uint8Array): Promise<Table> {
-  if (isZip(bytes)) return readXlsx(bytes);
+/** Reads a CSV (any supported encoding) or a sheet of an XLSX (the first unless named), detected by content. */
+export async function readTable(bytes: Uint8Array, options: ReadOptions = {}): Promise<Table> {
+  if (isZip(bytes)) return readXlsx(bytes, options);
   const { text, encoding } = decodeText(bytes);
   // Two rows past the cap are enough to know it is exceeded (a trailing empty row is dropped below).
   const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false, preview: MAX_IMPORT_ROWS + 3 });

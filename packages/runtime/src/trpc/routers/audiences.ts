@@ -18,6 +18,8 @@ import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure }
 
 const Id = z.string().min(1).max(100);
 /** 50 MB of base64 ≈ 37 MB file: more than a 100,000-row export. */
+/** An Excel worksheet name (Excel allows at most 31 characters). */
+const SheetSchema = z.string().min(1).max(31);
 const MAX_BASE64 = 50 * 1024 * 1024;
 
 /** Audiences: customer imports (CSV/XLSX) and saved segments with size preview. */
@@ -31,13 +33,15 @@ export const audiencesRouter = router({
         mapping: ColumnMappingSchema.default({}),
         /** A saved mapping to start from; `mapping` overrides its columns. */
         preset: PresetNameSchema.optional(),
+        /** XLSX: the worksheet to read (default the first). */
+        sheet: SheetSchema.optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
       const bytes = Buffer.from(input.contentBase64, 'base64');
       if (bytes.length === 0) throw apiError('BAD_REQUEST', 'import.fileEmpty');
       const mapping = input.preset ? await mappingFromPreset(ctx.db, input.preset, input.mapping) : input.mapping;
-      return previewImport(bytes, mapping);
+      return previewImport(bytes, mapping, { sheet: input.sheet });
     }),
   mappingPresets: viewerProcedure.query(({ ctx }) => listMappingPresets(ctx.db)),
   saveMappingPreset: operatorProcedure
@@ -58,6 +62,8 @@ export const audiencesRouter = router({
         mapping: ColumnMappingSchema.default({}),
         /** A saved mapping to start from; `mapping` overrides its columns. */
         preset: PresetNameSchema.optional(),
+        /** XLSX: the worksheet to import (default the first). */
+        sheet: SheetSchema.optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -69,6 +75,7 @@ export const audiencesRouter = router({
         mode: input.mode,
         tags: input.tags,
         mapping,
+        sheet: input.sheet,
         createdBy: ctx.actor,
         now: () => ctx.clock.now(),
       }).then((r) =>
