@@ -88,6 +88,12 @@ export const API_ERROR_MESSAGES = {
   'customer.erased': () => t('客户已删除', 'The customer was erased'),
   'customer.noIdentity': (p: { kind: string }) =>
     t(`客户没有${identityWord(p.kind)['zh-CN']}`, `The customer has no ${identityWord(p.kind).en}`),
+  'engine.unknownCustomer': (p: { id: string }) => t(`找不到客户「${p.id}」`, `No customer "${p.id}"`),
+  'engine.noEntryNode': (p: { node: string }) =>
+    p.node
+      ? t(`旅程中没有入口节点「${p.node}」`, `The journey has no entry node "${p.node}"`)
+      : t('旅程有多个入口，请指定从哪个入口进入', 'The journey has several entries: say which one to enter by'),
+  'engine.invalidEvent': (p: { issues: string }) => t(`事件无效：${p.issues}`, `Invalid event: ${p.issues}`),
   'import.fileEmpty': () => t('文件是空的', 'The file is empty'),
   'import.notText': () =>
     t(

@@ -98,7 +98,7 @@ describe('engine: batch enrolment', () => {
     expect(outcomes[1]).toEqual({ status: 'skipped', reason: 'unknownCustomer' });
     expect(one(db, 'SELECT count(*) n FROM Instance').n).toBe(3);
     // A single enrolment of an unknown id is still an input error.
-    await expect(engine.enroll('j1', 'ghost')).rejects.toThrow(/unknown customer ghost/);
+    await expect(engine.enroll('j1', 'ghost')).rejects.toThrow(/No customer "ghost"/);
   });
 });
 
@@ -144,7 +144,7 @@ describe('engine: bad input', () => {
     publishJourney(db.sqlite, 'once', benchmarkJourney());
     expect((await engine.enroll('once', 'c0')).status).toBe('enrolled');
     expect(await engine.enroll('once', 'c0')).toEqual({ status: 'skipped', reason: 'reEntryOnce' });
-    await expect(engine.enroll('once', 'ghost')).rejects.toThrow(/unknown customer ghost/);
+    await expect(engine.enroll('once', 'ghost')).rejects.toThrow(/No customer "ghost"/);
   });
 });
 

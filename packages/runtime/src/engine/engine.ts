@@ -204,7 +204,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
         enrol.enrollBatch(journeyId, [customerId], { entryNodeId: options.entryNodeId, event }),
       )()) as [EnrollOutcome];
       if (outcome.status === 'skipped' && outcome.reason === 'unknownCustomer') {
-        throw new EngineInputError(`unknown customer ${customerId}`);
+        throw new EngineInputError('engine.unknownCustomer', { id: customerId });
       }
       return outcome;
     },
@@ -294,11 +294,11 @@ function parseOptionalEvent(input?: JourneyEventInput): JourneyEvent | undefined
   if (!input) return undefined;
   const parsed = JourneyEventSchema.safeParse(input);
   if (!parsed.success) {
-    throw new EngineInputError(
-      `invalid event: ${issuesOf(parsed.error)
+    throw new EngineInputError('engine.invalidEvent', {
+      issues: issuesOf(parsed.error)
         .map((i) => `${i.path}: ${i.message}`)
-        .join('; ')}`,
-    );
+        .join('; '),
+    });
   }
   return parsed.data;
 }

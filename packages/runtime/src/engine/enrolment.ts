@@ -81,7 +81,7 @@ export function enrolment(deps: {
     const blocked = reEntryBlock(compiled, journeyId, customerId, now);
     if (blocked) return { status: 'skipped', reason: blocked };
     const entryNodeId = pickEntry(compiled, options.entryNodeId);
-    if (!entryNodeId) throw new EngineInputError(`journey ${journeyId} has no entry node ${options.entryNodeId ?? ''}`);
+    if (!entryNodeId) throw new EngineInputError('engine.noEntryNode', { node: options.entryNodeId ?? '' });
     const holdoutPercent = compiled.graph.settings.holdoutPercent;
     const holdout = holdoutPercent > 0 && hashToUnit(`${customerId}:${journeyId}:holdout`) * 100 < holdoutPercent;
     const instanceId = stepper.createInstance(

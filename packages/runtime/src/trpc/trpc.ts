@@ -5,9 +5,9 @@ import {
   CodedError,
   formatPath,
   type LocalizedText,
-  zodIssueText,
   MAX_JSON_DEPTH,
   nestsDeeperThan,
+  zodIssueText,
 } from '@siyu/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
@@ -81,7 +81,12 @@ const engineErrors = t.middleware(async ({ next }) => {
   const cause = result.ok ? undefined : result.error.cause;
   if (!cause) return result;
   if (cause instanceof CodedError) throw new ApiError(cause.status, cause.detail, cause);
-  if (CALLER_ERRORS.has(cause.name)) throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
+  if (CALLER_ERRORS.has(cause.name)) {
+    // Coded ones answer in the caller's language (data.error); the message stays their English.
+    const detail = (cause as { detail?: ApiErrorDetail }).detail;
+    if (detail) throw new ApiError('BAD_REQUEST', detail, cause);
+    throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
+  }
   const prisma = callerErrorFromPrisma(cause);
   if (prisma) throw prisma;
   return result;

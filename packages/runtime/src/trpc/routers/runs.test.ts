@@ -38,8 +38,10 @@ describe('runs, events and stats routers', () => {
       enrolled: 1,
       skipped: {},
     });
+    // Coded, so the editor words it in the operator's language.
     await expect(op.runs.enroll({ journeyId: j.id, customerId: 'nobody' })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
+      detail: { key: 'engine.unknownCustomer', params: { id: 'nobody' } },
     });
 
     await h.engine.tick();
