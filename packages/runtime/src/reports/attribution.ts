@@ -75,10 +75,7 @@ function ordersWithTouches(dialect: SqlDialect, options: AttributionOptions): { 
 }
 
 /** Orders placed in [from, to), oldest first, with the channel each is credited to under `attributionRule`. */
-export async function attributedOrders(
-  sql: SqlClient,
-  options: AttributionOptions = {},
-): Promise<AttributedOrder[]> {
+export async function attributedOrders(sql: SqlClient, options: AttributionOptions = {}): Promise<AttributedOrder[]> {
   const query = ordersWithTouches(sql.dialect, options);
   const rows = await sql.all<{
     orderId: string;

@@ -19,7 +19,10 @@ export interface ReportDeps {
 type Cell = string | number | null;
 export type Table = { header: string[]; rows: Cell[][]; notes: LocalizedText[] };
 type ReportName = CsvRequest['report'];
-type Exporter<R extends ReportName> = (deps: ReportDeps, input: Extract<CsvRequest, { report: R }>['input']) => Promise<Table>;
+type Exporter<R extends ReportName> = (
+  deps: ReportDeps,
+  input: Extract<CsvRequest, { report: R }>['input'],
+) => Promise<Table>;
 
 const yuan = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
 const ratio = (x: number | null | undefined) => (x === null || x === undefined ? null : Number(x.toFixed(6)));

@@ -6,8 +6,8 @@ import { DAY, seedAbJourney, seedChannels, T0 } from './fixture.test-helper.ts';
 let h: Harness;
 beforeEach(async () => {
   h = await createHarness({ nodes: 'product' });
-  seedChannels(h.db.sqlite);
-  seedAbJourney(h.db.sqlite);
+  await seedChannels(h.db.sql);
+  await seedAbJourney(h.db.sql);
   h.clock.set(T0 + 40 * DAY);
 });
 afterEach(() => h.close());

@@ -1,8 +1,8 @@
 // The small fixed data sets the report tests check by hand. Rows are inserted with SQL through the
 // SQL port, into SQLite or PostgreSQL alike, exactly as the engine and the importers store them.
 import { type JourneyGraphInput, parseJourneyGraph } from '@siyu/shared';
-import type { SqlClient } from '../db/sql-client.ts';
 import { graphOf } from '../../testing/fixtures.ts';
+import type { SqlClient } from '../db/sql-client.ts';
 import { entryCodeOf } from '../engine/channel-attribution.ts';
 
 export const HOUR = 3_600_000;
@@ -174,7 +174,7 @@ export function seedChannels(sql: SqlClient): Promise<void> {
     await put.message('ms5', 'c7', T0 - DAY, { content: `【品牌】${link}` });
     await put.message('ms6', 'c3', T0 + 6 * DAY, { content: `【品牌】${link}` });
     await put.trackedLink('L6', 'ms6', 'c3', link);
-  })();
+  });
 }
 
 /** entry → A/B split (a: SMS with a tracked link, b: wait a day) → exit; goal: an order within 7 days; 20 % held out. */
@@ -252,13 +252,7 @@ export async function seedAbJourney(sql: SqlClient): Promise<{
   const S = T0 + HOUR;
   await sql.transaction(async (tx) => {
     const put = inserter(tx);
-    const step = (
-      instanceId: number,
-      at: number,
-      kind: string,
-      nodeId: string | null,
-      fromNodeId: string | null,
-    ) =>
+    const step = (instanceId: number, at: number, kind: string, nodeId: string | null, fromNodeId: string | null) =>
       tx.run(
         `INSERT INTO StepLog (instanceId, journeyId, versionId, at, kind, nodeId, fromNodeId) VALUES (?, 'j-ab', ?, ?, ?, ?, ?)`,
         [instanceId, versionId, at, kind, nodeId, fromNodeId],
@@ -326,6 +320,6 @@ export async function seedAbJourney(sql: SqlClient): Promise<{
     await put.event('link.clicked', 'cj6', S + HOUR, { code: 'Ld' });
     await put.event('channel.entered', 'cj2', S + 5.5 * HOUR, { code: 'wx-1' });
     await put.event('channel.entered', 'cj4', S + 11 * HOUR, { code: 'wx-1' });
-  })();
+  });
   return { versionId, instances };
 }

@@ -14,7 +14,7 @@ afterEach(() => h.close());
 const DAY = 86_400_000;
 
 describe('funnel', () => {
-  it('names two unnamed goal nodes apart, and a named one by its name', () => {
+  it('names two unnamed goal nodes apart, and a named one by its name', async () => {
     publishJourney(
       h.db.sqlite,
       'goals',
@@ -32,7 +32,7 @@ describe('funnel', () => {
         ],
       ),
     );
-    const funnel = funnelReport(h.db.sqlite, h.deps.registry, { journeyId: 'goals' });
+    const funnel = await funnelReport(h.db.sql, h.deps.registry, { journeyId: 'goals' });
     expect(funnel.steps.map((s) => [s.nodeId, s.label?.['zh-CN'], s.label?.en])).toEqual([
       ['entry', 'API 入口', 'API entry'],
       ['g1', '达成目标 #1', 'Goal reached #1'],
@@ -66,10 +66,10 @@ describe('funnel', () => {
     h.clock.advance(2 * DAY);
     await h.engine.tick();
 
-    const inV2 = funnelReport(h.db.sqlite, h.deps.registry, { journeyId: 'mig', versionId: v2 });
+    const inV2 = await funnelReport(h.db.sql, h.deps.registry, { journeyId: 'mig', versionId: v2 });
     expect(inV2.steps.find((s) => s.nodeId === 'wait2d')?.count).toBe(3);
     expect(inV2.steps.find((s) => s.nodeId === 'end')?.count).toBe(3);
-    const all = funnelReport(h.db.sqlite, h.deps.registry, { journeyId: 'mig' });
+    const all = await funnelReport(h.db.sql, h.deps.registry, { journeyId: 'mig' });
     expect(all.steps.find((s) => s.nodeId === 'wait1d')?.count).toBe(3);
     expect(all.steps.find((s) => s.nodeId === 'wait2d')?.count).toBe(3);
     expect(v1).not.toBe(v2);

@@ -177,7 +177,8 @@ export async function journeyStats(
     if (!r.nodeId) continue;
     if (r.status === 'active') node(r.nodeId).waiting += r.n;
   }
-  for (const [nodeId, n] of await countUnknownOutcomesByNode(sql, journeyId, versionId)) node(nodeId).outcomeUnknown = n;
+  for (const [nodeId, n] of await countUnknownOutcomesByNode(sql, journeyId, versionId))
+    node(nodeId).outcomeUnknown = n;
   for (const n of nodes.values()) n.completed = Math.max(0, n.entered - n.waiting - n.failed);
   const value: JourneyStats = {
     journeyId,

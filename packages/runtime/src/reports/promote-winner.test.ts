@@ -5,7 +5,7 @@ import { seedAbJourney, T0 } from './fixture.test-helper.ts';
 let h: Harness;
 beforeEach(async () => {
   h = await createHarness({ nodes: 'product' });
-  seedAbJourney(h.db.sqlite);
+  await seedAbJourney(h.db.sql);
 });
 afterEach(() => h.close());
 

@@ -6,9 +6,9 @@
 // dispatcher takes it when the effect runs again (engine/outcome-statements.ts).
 import { type ApiErrorDetail, apiErrorDetail } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
+import { isoDate } from '../db/iso-date.ts';
 import type { SqlClient } from '../db/sql-client.ts';
 import type { OutcomeResolutionAction } from '../engine/outcome-statements.ts';
-import { isoDate } from '../db/iso-date.ts';
 
 export interface UnknownOutcome {
   effectId: number;

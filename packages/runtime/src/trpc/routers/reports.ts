@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { abTestReport } from '../../reports/ab-test.ts';
+import { channelsFirstTouch } from '../../reports/channel-stats.ts';
 import { channelsReport } from '../../reports/channels.ts';
 import { cohortsReport } from '../../reports/cohorts.ts';
 import { ReportInputError } from '../../reports/common.ts';
@@ -19,7 +20,6 @@ import {
 } from '../../reports/inputs.ts';
 import { monitoringReport } from '../../reports/monitoring.ts';
 import { promoteWinner } from '../../reports/promote-winner.ts';
-import { channelsFirstTouch } from '../../reports/channel-stats.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 /** Report functions throw ReportInputError for the caller's mistakes; answer those as 4xx. */
