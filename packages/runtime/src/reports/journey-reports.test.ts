@@ -84,6 +84,41 @@ describe.each(databases)(
       expect(x.control.ci95?.low).toBeCloseTo(0.061492, 5);
     });
 
+    it('holdout with a goal filter: judges event conversions on the customer as the engine sees it', async () => {
+      const sql = await seeded();
+      // Only customers tagged vip with a phone convert by event (engine-recorded goals stand as they are).
+      const version = await sql.get<{ graph: string }>("SELECT graph FROM JourneyVersion WHERE id = 'j-ab-v1'");
+      const graph = JSON.parse(version?.graph ?? '{}');
+      graph.settings.goal.filter = {
+        match: 'all',
+        conditions: [
+          { field: 'tags', op: 'hasTag', value: 'vip' },
+          { field: 'identities.phone', op: 'exists' },
+        ],
+      };
+      await sql.run("UPDATE JourneyVersion SET graph = ? WHERE id = 'j-ab-v1'", [JSON.stringify(graph)]);
+      const tag = (customerId: string) =>
+        sql.run("INSERT INTO CustomerTag (customerId, tag, source, createdAt) VALUES (?, 'vip', 'manual', ?)", [
+          customerId,
+          new Date(T0),
+        ]);
+      const phone = (customerId: string, value: string) =>
+        sql.run("INSERT INTO CustomerIdentity (kind, value, customerId, createdAt) VALUES ('phone', ?, ?, ?)", [
+          value,
+          customerId,
+          new Date(T0),
+        ]);
+      // cj3 (order after its run ended) has both; ch1 (held out, ordered on day 1) only the tag.
+      await tag('cj3');
+      await phone('cj3', '+8613800000003');
+      await tag('ch1');
+      const x = await holdoutReport(sql, registry, { journeyId: 'j-ab' });
+      expect([x.journey.converted, x.control.converted]).toEqual([4, 0]);
+      await phone('ch1', '+8613800000001');
+      const y = await holdoutReport(sql, registry, { journeyId: 'j-ab' });
+      expect([y.journey.converted, y.control.converted]).toEqual([4, 1]);
+    });
+
     it('monitoring after a send: cumulative clicks, entries and orders at 3/6/12/24 h', async () => {
       const m = await monitoringReport(await seeded(), { journeyId: 'j-ab', sendNodeId: 'smsA' }, NOW);
       // Sent to cj1–cj4 at S (cj5's failed). Clicks: cj1 +1h | cj2 +5h | cj1 +7h | (cj3 +25h, cj6 not a
