@@ -3,49 +3,18 @@
 // the same database through the SQL port. Both must give the same numbers for the same customers.
 import { describe, expect, it } from 'vitest';
 import { graphOf } from '../../testing/fixtures.ts';
-import { postgresBackend } from '../../testing/store-backends.ts';
 import { storeEngine } from '../../testing/store-engine.ts';
-import { openPostgresDatabase } from '../db/postgres-database.ts';
-import { postgresDatabaseForFile } from '../db/postgres-for-tests.test-helper.ts';
-import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
-import type { SqlClient } from '../db/sql-client.ts';
 import { ManualClock } from '../engine/api.ts';
-import type { EngineStore } from '../engine/store/port.ts';
-import { createSqliteStore } from '../engine/store/sqlite/sqlite-store.ts';
 import { createNodeRegistryForRuntime } from '../node-packages/registry.ts';
 import { abTestReport } from './ab-test.ts';
+import { engineReportDatabases } from './backends.test-helper.ts';
 import { DAY, HOUR, publishJourneyWith, T0 } from './fixture.test-helper.ts';
 import { funnelReport } from './funnel.ts';
 import { holdoutReport } from './holdout.ts';
 import { journeyStats } from './journey-stats.ts';
 
 const registry = createNodeRegistryForRuntime();
-const cleanups = cleanupAfterEach();
-const postgresUrl = postgresDatabaseForFile('reports_engine_rows');
-
-type Opened = { sql: SqlClient; store: EngineStore };
-
-const databases: [string, () => Promise<Opened>][] = [
-  [
-    'SQLite',
-    async () => {
-      const db = await scratchDatabase('reports-engine-rows', cleanups);
-      return { sql: db.sql, store: createSqliteStore(db.sqlite) };
-    },
-  ],
-  [
-    'PostgreSQL',
-    async () => {
-      // The backend empties the engine's tables; the reports read the same database through the port.
-      const backend = await postgresBackend(postgresUrl());
-      cleanups.push(() => backend.close());
-      const db = await openPostgresDatabase(postgresUrl());
-      cleanups.push(() => db.close());
-      await db.pool.query('TRUNCATE "StepCount", "StatsWatermark"');
-      return { sql: db.sql, store: backend.store() };
-    },
-  ],
-];
+const databases = engineReportDatabases('reports_engine_rows');
 
 const graph = graphOf(
   [
@@ -82,7 +51,7 @@ describe.each(databases)('reports on rows the engine wrote, on %s', (name, open)
   it('A/B, funnel, holdout and canvas numbers agree with where the engine put each run', async () => {
     const { sql, store } = await open();
     const clock = new ManualClock(T0);
-    const engine = storeEngine(store, registry, [], clock);
+    const engine = storeEngine(store(), registry, [], clock);
     await publishJourneyWith(sql, 'j-live', graph);
     const customers = Array.from({ length: 60 }, (_, i) => `k${i}`);
     for (const id of customers) {

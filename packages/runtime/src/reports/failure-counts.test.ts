@@ -1,3 +1,4 @@
+// SQLite only: the sends run through the product's executors in the full server engine (createEngine), not yet on PostgreSQL.
 // A send that cannot happen (no phone number, a coupon batch that does not exist) is a failure on
 // the canvas, with the package's reason code in the step log for the screens to put in words.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
