@@ -16,8 +16,8 @@ let context: BrowserContext;
 beforeAll(async () => {
   real = await startRealServer('reports', async (dbPath) => {
     const db = await openDatabase(dbPath);
-    seedChannels(db.sqlite);
-    seedAbJourney(db.sqlite);
+    await seedChannels(db.sql);
+    await seedAbJourney(db.sql);
     await db.close();
   });
   base = real.base;

@@ -6,8 +6,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/db/database.ts';
-import { eventInserter } from '../src/engine/event-inserter.ts';
 import { isoDate } from '../src/db/iso-date.ts';
+import { eventInserter } from '../src/engine/event-inserter.ts';
 import { createNodeRegistryForRuntime } from '../src/node-packages/registry.ts';
 import { abTestReport } from '../src/reports/ab-test.ts';
 import { channelsReport } from '../src/reports/channels.ts';
@@ -123,25 +123,23 @@ log(`seeded ${stepRows} step-log rows in ${((performance.now() - t0) / 1000).toF
 s.pragma('optimize');
 
 const now = T0 + 40 * DAY;
-const reports: [string, () => unknown][] = [
-  ['funnel', () => funnelReport(s, registry, { journeyId: 'bench-ab' })],
-  ['abTest', () => abTestReport(s, registry, { journeyId: 'bench-ab', nodeId: 'split' })],
-  ['holdout', () => holdoutReport(s, registry, { journeyId: 'bench-ab' })],
-  ['monitoring (send)', () => monitoringReport(s, { journeyId: 'bench-ab', sendNodeId: 'smsA' }, now)],
-  ['monitoring (code)', () => monitoringReport(s, { channelCode: 'card-A', since: T0, windowDays: 7 }, now)],
-  ['channels (30 days)', () => channelsReport(s, { from: T0, to: T0 + 30 * DAY, windowDays: 7 })],
-  ['cohorts (entryWeek)', () => cohortsReport(s, { by: 'entryWeek' })],
-  [
-    'csv (funnel)',
-    () => reportCsv({ sqlite: s, registry, now }, { report: 'funnel', input: { journeyId: 'bench-ab' } }),
-  ],
+const sql = db.sql;
+const reports: [string, () => Promise<unknown>][] = [
+  ['funnel', () => funnelReport(sql, registry, { journeyId: 'bench-ab' })],
+  ['abTest', () => abTestReport(sql, registry, { journeyId: 'bench-ab', nodeId: 'split' })],
+  ['holdout', () => holdoutReport(sql, registry, { journeyId: 'bench-ab' })],
+  ['monitoring (send)', () => monitoringReport(sql, { journeyId: 'bench-ab', sendNodeId: 'smsA' }, now)],
+  ['monitoring (code)', () => monitoringReport(sql, { channelCode: 'card-A', since: T0, windowDays: 7 }, now)],
+  ['channels (30 days)', () => channelsReport(sql, { from: T0, to: T0 + 30 * DAY, windowDays: 7 })],
+  ['cohorts (entryWeek)', () => cohortsReport(sql, { by: 'entryWeek' })],
+  ['csv (funnel)', () => reportCsv({ sql, registry, now }, { report: 'funnel', input: { journeyId: 'bench-ab' } })],
 ];
 const results: Record<string, { medianMs: number; maxMs: number }> = {};
 for (const [name, run] of reports) {
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
     const start = performance.now();
-    run();
+    await run();
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);

@@ -29,3 +29,80 @@ export function placeholders(count: number): string {
   if (count < 1) throw new Error('placeholders: an IN list needs at least one value');
   return Array.from({ length: count }, () => '?').join(', ');
 }
+
+const DAY_MS = 86_400_000;
+/** 0001-01-01 and 9999-12-31: ISO-8601 text with a 4-digit year that both databases read. */
+const EARLIEST = -62_135_596_800_000;
+const LATEST = 253_402_300_799_999;
+const clamp = (ms: number) => Math.min(Math.max(ms, EARLIEST), LATEST);
+const isoPrefix = (ms: number) => new Date(clamp(ms)).toISOString().slice(0, 23);
+
+/**
+ * SQL true when the DateTime `column` lies in [from, to) (epoch ms; open ends may be
+ * ±Number.MAX_SAFE_INTEGER), with its parameters. Both forms can use an index on the column.
+ *
+ * PostgreSQL: the column is a real timestamp, so a plain range with Date parameters.
+ *
+ * SQLite: the column is ISO-8601 text, with `Z` or an offset. Same answer as
+ * `epochMsOf(column) >= from AND epochMsOf(column) < to`, without running julianday on every row
+ * (it dominated reports over 100k customers): ISO-8601 text sorts like time, give or take the UTC
+ * offset (±14 h at most), so a row whose text is more than a day inside both ends is in the
+ * period, a row more than a day outside is not (and the outer test can use an index); only rows
+ * within a day of either end are converted exactly. Assumes what every writer here stores:
+ * `YYYY-MM-DDTHH:MM:SS[.sss]` followed by `Z` or an offset.
+ */
+export function timeInPeriod(
+  dialect: SqlDialect,
+  column: string,
+  from: number,
+  to: number,
+): { sql: string; params: (string | number | Date)[] } {
+  if (dialect === 'postgresql') {
+    return { sql: `(${column} >= ? AND ${column} < ?)`, params: [new Date(clamp(from)), new Date(clamp(to))] };
+  }
+  const ms = epochMsOf(dialect, column);
+  return {
+    sql: `(${column} >= ? AND ${column} < ? AND ((${column} >= ? AND ${column} < ?)
+      OR (${ms} >= ? AND ${ms} < ?)))`,
+    params: [
+      isoPrefix(from - DAY_MS),
+      isoPrefix(to + DAY_MS),
+      isoPrefix(from + DAY_MS),
+      isoPrefix(to - DAY_MS),
+      from,
+      to,
+    ],
+  };
+}
+
+/**
+ * A subquery (`SELECT …`) of the integers in one parameter holding a JSON array of them, for
+ * `column IN (…)` with a list too long for placeholders.
+ */
+export function integersOfJsonParam(dialect: SqlDialect): string {
+  return dialect === 'postgresql'
+    ? 'SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(? AS jsonb))'
+    : 'SELECT value FROM json_each(?)';
+}
+
+/** A group's `expression` values as JSON array text (`null` for no rows: wrap in coalesce). */
+export function jsonArrayAgg(dialect: SqlDialect, expression: string): string {
+  return dialect === 'postgresql'
+    ? `CAST(json_agg(${expression} ORDER BY ${expression}) AS text)`
+    : `json_group_array(${expression})`;
+}
+
+/** A group's key → value pairs as JSON object text (`null` on PostgreSQL for no rows: wrap in coalesce). */
+export function jsonObjectAgg(dialect: SqlDialect, key: string, value: string): string {
+  return dialect === 'postgresql'
+    ? `CAST(json_object_agg(${key}, ${value}) AS text)`
+    : `json_group_object(${key}, ${value})`;
+}
+
+/**
+ * Appended to a SELECT inside a transaction that must keep the rows it read from other writers
+ * until it ends. Empty on SQLite, whose write transactions (BEGIN IMMEDIATE) already exclude each other.
+ */
+export function forUpdate(dialect: SqlDialect): string {
+  return dialect === 'postgresql' ? ' FOR UPDATE' : '';
+}

@@ -1,5 +1,6 @@
 import { apiErrorDetail, type JourneyGraph, type LocalizedText, type NodeRegistry, t } from '@siyu/shared';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlClient } from '../db/sql-client.ts';
+import { integersOfJsonParam, placeholders } from '../db/sql-dialect.ts';
 import { journeyVersions, ReportInputError } from './common.ts';
 import { CONVERSION_RULE, runOutcomes } from './goal-conversion.ts';
 import { type Interval, type ProportionTest, rate, twoProportionZTest } from './stats.ts';
@@ -74,12 +75,12 @@ export function compare(
  * version's edges map target → port). Only versions where the split had no winner are counted,
  * so customers sent to a promoted winner do not inflate its numbers.
  */
-export function abTestReport(
-  sqlite: BetterSqlite3.Database,
+export async function abTestReport(
+  sql: SqlClient,
   registry: NodeRegistry,
   input: { journeyId: string; nodeId: string },
-): AbTestReport {
-  const journey = journeyVersions(sqlite, input.journeyId);
+): Promise<AbTestReport> {
+  const journey = await journeyVersions(sql, input.journeyId);
   const withNode = journey.versions.flatMap((v) => {
     const split = splitNode(v.graph, input.nodeId);
     return split ? [{ ...v, split }] : [];
@@ -91,7 +92,7 @@ export function abTestReport(
   }
   const warnings: LocalizedText[] = [];
   const testVersions = withNode.filter((v) => v.split.config.winner === undefined);
-  const { converted } = runOutcomes(sqlite, registry, input.journeyId, testVersions);
+  const { converted } = await runOutcomes(sql, registry, input.journeyId, testVersions);
   // Converted run ids go to SQL as one JSON array, so runs are counted per variant on the covering
   // StepLog index without reading 100k rows into JavaScript.
   const convertedIds = JSON.stringify([...converted.keys()]);
@@ -115,23 +116,18 @@ export function abTestReport(
     if (targets.length === 0) continue;
     // Distinct runs per target: a run that passes the split again (a loop) is counted once, and
     // within a version it always takes the same variant (the split is deterministic per customer).
-    const counts = sqlite
-      .prepare(
-        `SELECT nodeId, count(DISTINCT instanceId),
-           count(DISTINCT CASE WHEN instanceId IN (SELECT value FROM json_each(?)) THEN instanceId END)
-         FROM StepLog
-         WHERE journeyId = ? AND kind = 'move' AND nodeId IN (${targets.map(() => '?').join(', ')})
-           AND fromNodeId = ? AND versionId = ?
-         GROUP BY nodeId`,
-      )
-      .raw()
-      .all(convertedIds, input.journeyId, ...targets.map(([target]) => target), input.nodeId, version.id) as [
-      nodeId: string,
-      runs: number,
-      convertedRuns: number,
-    ][];
+    const counts = await sql.all<{ nodeId: string; runs: number; convertedRuns: number }>(
+      `SELECT nodeId, count(DISTINCT instanceId) AS runs,
+         count(DISTINCT CASE WHEN instanceId IN (${integersOfJsonParam(sql.dialect)}) THEN instanceId END)
+           AS convertedRuns
+       FROM StepLog
+       WHERE journeyId = ? AND kind = 'move' AND nodeId IN (${placeholders(targets.length)})
+         AND fromNodeId = ? AND versionId = ?
+       GROUP BY nodeId`,
+      [convertedIds, input.journeyId, ...targets.map(([target]) => target), input.nodeId, version.id],
+    );
     const portOf = new Map(targets.map(([target, ports]) => [target, ports[0] as string]));
-    for (const [nodeId, runs, convertedRuns] of counts) {
+    for (const { nodeId, runs, convertedRuns } of counts) {
       const variant = portOf.get(nodeId) as string;
       const cell = tally.get(variant) ?? { n: 0, successes: 0 };
       cell.n += runs;

@@ -1,18 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../trpc/harness.test-helper.ts';
+import { describe, expect, it } from 'vitest';
 import { attributedOrders, attributionRule } from './attribution.ts';
+import { reportDatabases } from './backends.test-helper.ts';
 import { DAY, seedChannels, T0 } from './fixture.test-helper.ts';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await createHarness();
-  seedChannels(h.db.sqlite);
-});
-afterEach(() => h.close());
+const databases = reportDatabases('reports_attribution');
 
-describe('order attribution (last touch within N days, else first touch)', () => {
-  it('credits each fixture order as computed by hand (see fixture.test-helper.ts)', () => {
-    const credited = attributedOrders(h.db.sqlite, { windowDays: 7 }).map((o) => [
+describe.each(databases)('order attribution (last touch within N days, else first touch) on %s', (_name, open) => {
+  async function seeded() {
+    const sql = await open();
+    await seedChannels(sql);
+    return sql;
+  }
+
+  it('credits each fixture order as computed by hand (see fixture.test-helper.ts)', async () => {
+    const sql = await seeded();
+    const credited = (await attributedOrders(sql, { windowDays: 7 })).map((o) => [
       o.orderId,
       o.code,
       o.variant,
@@ -29,26 +31,32 @@ describe('order attribution (last touch within N days, else first touch)', () =>
       ['o6', 'sms-1', 'default', 'lastTouch'],
       ['o3', 'card-b', 'B', 'lastTouch'],
     ]);
+    const first = (await attributedOrders(sql, { windowDays: 7 }))[0];
+    expect(first).toMatchObject({ customerId: 'c1', amountCents: 10000, placedAt: T0 + DAY, channelId: 'ch-card' });
   });
 
-  it('follows the window parameter', () => {
-    const byId = (windowDays: number) =>
-      Object.fromEntries(attributedOrders(h.db.sqlite, { windowDays }).map((o) => [o.orderId, `${o.code}:${o.touch}`]));
+  it('follows the window parameter', async () => {
+    const sql = await seeded();
+    const byId = async (windowDays: number) =>
+      Object.fromEntries((await attributedOrders(sql, { windowDays })).map((o) => [o.orderId, `${o.code}:${o.touch}`]));
     // 0 days: only a touch at the order's instant counts (o4); o3 falls back to c2's first touch card-a.
-    expect(byId(0)).toMatchObject({ o4: 'card-b:lastTouch', o1: 'card-a:firstTouch', o3: 'card-a:firstTouch' });
+    expect(await byId(0)).toMatchObject({ o4: 'card-b:lastTouch', o1: 'card-a:firstTouch', o3: 'card-a:firstTouch' });
     // 6 days: o8's touch 7 d before is now outside → first touch (still card-a); 9 days: o2's touch is in.
-    expect(byId(6)).toMatchObject({ o8: 'card-a:firstTouch' });
-    expect(byId(9)).toMatchObject({ o2: 'card-a:lastTouch', o8: 'card-a:lastTouch' });
+    expect(await byId(6)).toMatchObject({ o8: 'card-a:firstTouch' });
+    expect(await byId(9)).toMatchObject({ o2: 'card-a:lastTouch', o8: 'card-a:lastTouch' });
     // 31 days: o7's touch 33 d before is still outside.
-    expect(byId(31)).toMatchObject({ o7: 'card-a:firstTouch' });
+    expect(await byId(31)).toMatchObject({ o7: 'card-a:firstTouch' });
   });
 
-  it('limits orders to [from, to)', () => {
-    const ids = attributedOrders(h.db.sqlite, { from: T0 + 2 * DAY, to: T0 + 8 * DAY }).map((o) => o.orderId);
+  it('limits orders to [from, to)', async () => {
+    const sql = await seeded();
+    const ids = (await attributedOrders(sql, { from: T0 + 2 * DAY, to: T0 + 8 * DAY })).map((o) => o.orderId);
     expect(ids).toEqual(['o4', 'o7']);
   });
+});
 
-  it('states the rule in both languages', () => {
+describe('the attribution rule', () => {
+  it('is stated in both languages', () => {
     const rule = attributionRule(5);
     expect(rule).toMatchObject({ rule: 'lastTouch', windowDays: 5, fallback: 'firstTouch' });
     expect(rule.touchEvents).toEqual(['channel.entered', 'link.clicked', 'qr.scanned']);

@@ -1,7 +1,7 @@
 import { type LocalizedText, t } from '@siyu/shared';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlClient, SqlDialect, SqlValue } from '../db/sql-client.ts';
+import { epochMsOf, placeholders, timeInPeriod } from '../db/sql-dialect.ts';
 import { CHANNEL_EVENT_TYPES } from '../engine/channel-attribution.ts';
-import { isoInPeriod, msOf } from './common.ts';
 
 export const DEFAULT_ATTRIBUTION_WINDOW_DAYS = 7;
 const DAY_MS = 86_400_000;
@@ -50,21 +50,22 @@ type AttributionOptions = { from?: number; to?: number; windowDays?: number };
  * is one correlated lookup per order on Event(customerId, type, occurredAt, entryCode), so the cost
  * follows the number of orders in the period, not the size of the event log.
  */
-function ordersWithTouches(options: AttributionOptions): { sql: string; params: unknown[] } {
+function ordersWithTouches(dialect: SqlDialect, options: AttributionOptions): { sql: string; params: SqlValue[] } {
   const windowMs = (options.windowDays ?? DEFAULT_ATTRIBUTION_WINDOW_DAYS) * DAY_MS;
   const types = [...CHANNEL_EVENT_TYPES];
-  const placed = isoInPeriod(
+  const placed = timeInPeriod(
+    dialect,
     'placedAt',
     options.from ?? Number.MIN_SAFE_INTEGER,
     options.to ?? Number.MAX_SAFE_INTEGER,
   );
   return {
     sql: `WITH o AS (
-         SELECT id, customerId, amountCents, ${msOf('placedAt')} AS placedAt FROM "Order" WHERE ${placed.sql}
+         SELECT id, customerId, amountCents, ${epochMsOf(dialect, 'placedAt')} AS placedAt FROM "Order" WHERE ${placed.sql}
        )
        SELECT o.id AS orderId, o.customerId, o.amountCents, o.placedAt, c.channelCode AS firstCode,
          (SELECT e.entryCode FROM Event e
-          WHERE e.customerId = o.customerId AND e.type IN (${types.map(() => '?').join(', ')})
+          WHERE e.customerId = o.customerId AND e.type IN (${placeholders(types.length)})
             AND e.occurredAt <= o.placedAt AND e.occurredAt >= o.placedAt - ?
             AND e.entryCode IN (SELECT code FROM EntryCode)
           ORDER BY e.occurredAt DESC, e.id DESC LIMIT 1) AS lastCode
@@ -74,23 +75,21 @@ function ordersWithTouches(options: AttributionOptions): { sql: string; params: 
 }
 
 /** Orders placed in [from, to), oldest first, with the channel each is credited to under `attributionRule`. */
-export function attributedOrders(sqlite: BetterSqlite3.Database, options: AttributionOptions = {}): AttributedOrder[] {
-  const query = ordersWithTouches(options);
-  const rows = sqlite.prepare(`${query.sql} ORDER BY o.placedAt, o.id`).all(...query.params) as {
+export async function attributedOrders(sql: SqlClient, options: AttributionOptions = {}): Promise<AttributedOrder[]> {
+  const query = ordersWithTouches(sql.dialect, options);
+  const rows = await sql.all<{
     orderId: string;
     customerId: string;
     amountCents: number;
     placedAt: number;
     firstCode: string | null;
     lastCode: string | null;
-  }[];
+  }>(`${query.sql} ORDER BY o.placedAt, o.id`, query.params);
   const codes = new Map(
     (
-      sqlite.prepare('SELECT code, variant, channelId FROM EntryCode').all() as {
-        code: string;
-        variant: string;
-        channelId: string;
-      }[]
+      await sql.all<{ code: string; variant: string; channelId: string }>(
+        'SELECT code, variant, channelId FROM EntryCode',
+      )
     ).map((c) => [c.code, c]),
   );
   // Fields copied one by one: object rest/spread over better-sqlite3's row objects cost ~2.5 µs a
@@ -116,14 +115,15 @@ export function attributedOrders(sqlite: BetterSqlite3.Database, options: Attrib
  * in SQL: the channel report needs only the totals, and 25k order rows in JavaScript cost more
  * than the lookups.
  */
-export function attributedTotals(
-  sqlite: BetterSqlite3.Database,
+export async function attributedTotals(
+  sql: SqlClient,
   options: AttributionOptions = {},
-): Map<string | null, { orders: number; revenueCents: number }> {
-  const query = ordersWithTouches(options);
-  const rows = sqlite
-    .prepare(`SELECT coalesce(lastCode, firstCode), count(*), sum(amountCents) FROM (${query.sql}) GROUP BY 1`)
-    .raw()
-    .all(...query.params) as [code: string | null, orders: number, revenueCents: number][];
-  return new Map(rows.map(([code, orders, revenueCents]) => [code, { orders, revenueCents }]));
+): Promise<Map<string | null, { orders: number; revenueCents: number }>> {
+  const query = ordersWithTouches(sql.dialect, options);
+  const rows = await sql.all<{ code: string | null; orders: number; revenueCents: number }>(
+    `SELECT coalesce(lastCode, firstCode) AS code, count(*) AS orders, sum(amountCents) AS revenueCents
+     FROM (${query.sql}) t GROUP BY 1`,
+    query.params,
+  );
+  return new Map(rows.map(({ code, orders, revenueCents }) => [code, { orders, revenueCents }]));
 }

@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.ts';
+import type { SqlClient } from '../db/sql-client.ts';
 
 export interface CodeStats {
   code: string;
@@ -25,30 +25,25 @@ export interface CodeStats {
  * last-touch attribution is reports/channels.ts; the API serves both (reports.channels,
  * reports.channelsFirstTouch).
  */
-export function channelsFirstTouch(db: Database, channelId?: string): CodeStats[] {
-  const s = db.sqlite;
-  const codes = s
-    .prepare(
-      `SELECT e.code, e.variant, e.delivered, c.id AS channelId, c.name AS channelName, c.kind
-       FROM EntryCode e JOIN Channel c ON c.id = e.channelId
-       WHERE (? IS NULL OR c.id = ?) ORDER BY c.createdAt, e.variant, e.code`,
-    )
-    .all(channelId ?? null, channelId ?? null) as Omit<
-    CodeStats,
-    'scans' | 'customers' | 'recallRate' | 'orders' | 'revenueCents'
-  >[];
-  const count = (sql: string) => {
+export async function channelsFirstTouch(sql: SqlClient, channelId?: string): Promise<CodeStats[]> {
+  const codes = await sql.all<Omit<CodeStats, 'scans' | 'customers' | 'recallRate' | 'orders' | 'revenueCents'>>(
+    `SELECT e.code, e.variant, e.delivered, c.id AS channelId, c.name AS channelName, c.kind
+     FROM EntryCode e JOIN Channel c ON c.id = e.channelId
+     WHERE (CAST(? AS TEXT) IS NULL OR c.id = ?) ORDER BY c.createdAt, e.variant, e.code`,
+    [channelId ?? null, channelId ?? null],
+  );
+  const count = async (query: string) => {
     const map = new Map<string, { n: number; sum?: number }>();
-    for (const row of s.prepare(sql).all() as { code: string; n: number; sum?: number }[]) map.set(row.code, row);
+    for (const row of await sql.all<{ code: string; n: number; sum?: number }>(query)) map.set(row.code, row);
     return map;
   };
-  const scans = count(
+  const scans = await count(
     "SELECT entryCode AS code, count(*) AS n FROM Event WHERE type IN ('qr.scanned', 'link.clicked') GROUP BY 1",
   );
-  const customers = count(
+  const customers = await count(
     'SELECT channelCode AS code, count(*) AS n FROM Customer WHERE channelCode IS NOT NULL GROUP BY channelCode',
   );
-  const orders = count(
+  const orders = await count(
     'SELECT channelCode AS code, count(*) AS n, sum(amountCents) AS sum FROM "Order" WHERE channelCode IS NOT NULL GROUP BY channelCode',
   );
   return codes.map((c) => {

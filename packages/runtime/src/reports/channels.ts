@@ -1,7 +1,7 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlClient } from '../db/sql-client.ts';
+import { groupConcat, placeholders, timeInPeriod } from '../db/sql-dialect.ts';
 import { CHANNEL_EVENT_TYPES } from '../engine/channel-attribution.ts';
 import { type AttributionRule, attributedTotals, attributionRule } from './attribution.ts';
-import { isoInPeriod } from './common.ts';
 
 export interface ChannelRow {
   channelId: string;
@@ -49,62 +49,54 @@ const LINK = /\/r\/([A-Za-z0-9_-]{1,30})(?![A-Za-z0-9_-])/g;
  * or whose first touch is the code and who was created in the period (imports without events).
  * Orders are credited by the one attribution rule (attribution.ts).
  */
-export function channelsReport(
-  sqlite: BetterSqlite3.Database,
+export async function channelsReport(
+  sql: SqlClient,
   input: { from: number; to: number; windowDays: number; channelId?: string },
-): ChannelsReport {
-  const codes = sqlite
-    .prepare(
-      `SELECT c.id AS channelId, c.name AS channelName, c.kind, e.code, e.variant, e.delivered AS deliveredRecorded
-       FROM EntryCode e JOIN Channel c ON c.id = e.channelId
-       WHERE (? IS NULL OR c.id = ?) ORDER BY c.createdAt, c.id, e.variant, e.code`,
-    )
-    .all(input.channelId ?? null, input.channelId ?? null) as Pick<
-    ChannelRow,
-    'channelId' | 'channelName' | 'kind' | 'code' | 'variant' | 'deliveredRecorded'
-  >[];
+): Promise<ChannelsReport> {
+  const channelId = input.channelId ?? null;
+  const codes = await sql.all<
+    Pick<ChannelRow, 'channelId' | 'channelName' | 'kind' | 'code' | 'variant' | 'deliveredRecorded'>
+  >(
+    `SELECT c.id AS channelId, c.name AS channelName, c.kind, e.code, e.variant, e.delivered AS deliveredRecorded
+     FROM EntryCode e JOIN Channel c ON c.id = e.channelId
+     WHERE (CAST(? AS TEXT) IS NULL OR c.id = ?) ORDER BY c.createdAt, c.id, e.variant, e.code`,
+    [channelId, channelId],
+  );
   const types = [...CHANNEL_EVENT_TYPES];
-  const inTypes = types.map(() => '?').join(', ');
   const scans = new Map(
-    sqlite
-      .prepare(
-        `SELECT entryCode, count(*) FROM Event
+    (
+      await sql.all<{ code: string; n: number }>(
+        `SELECT entryCode AS code, count(*) AS n FROM Event
          WHERE type IN ('qr.scanned', 'link.clicked') AND occurredAt >= ? AND occurredAt < ? GROUP BY 1`,
+        [input.from, input.to],
       )
-      .raw()
-      .all(input.from, input.to) as [string, number][],
+    ).map((r) => [r.code, r.n]),
   );
   // The (code, customer) pairs are de-duplicated once (UNION, materialized) and counted twice: per
   // code, and per channel over distinct customers.
-  const created = isoInPeriod('createdAt', input.from, input.to);
+  const created = timeInPeriod(sql.dialect, 'createdAt', input.from, input.to);
   const cameIn = new Map<string, number>();
   const channelCameIn: ChannelsReport['channelCameIn'] = [];
-  for (const [level, key, n] of sqlite
-    .prepare(
-      `WITH pairs AS MATERIALIZED (
-         SELECT entryCode AS code, customerId FROM Event
-         WHERE type IN (${inTypes}) AND occurredAt >= ? AND occurredAt < ?
-           AND customerId IS NOT NULL AND entryCode IS NOT NULL
-         UNION
-         SELECT channelCode, id FROM Customer WHERE channelCode IS NOT NULL AND ${created.sql})
-       SELECT 'code', code, count(*) FROM pairs GROUP BY code
-       UNION ALL
-       SELECT 'channel', e.channelId, count(DISTINCT p.customerId)
-       FROM pairs p JOIN EntryCode e ON e.code = p.code
-       WHERE (? IS NULL OR e.channelId = ?) GROUP BY e.channelId`,
-    )
-    .raw()
-    .all(...types, input.from, input.to, ...created.params, input.channelId ?? null, input.channelId ?? null) as [
-    'code' | 'channel',
-    string,
-    number,
-  ][]) {
+  for (const { level, key, n } of await sql.all<{ level: 'code' | 'channel'; key: string; n: number }>(
+    `WITH pairs AS MATERIALIZED (
+       SELECT entryCode AS code, customerId FROM Event
+       WHERE type IN (${placeholders(types.length)}) AND occurredAt >= ? AND occurredAt < ?
+         AND customerId IS NOT NULL AND entryCode IS NOT NULL
+       UNION
+       SELECT channelCode, id FROM Customer WHERE channelCode IS NOT NULL AND ${created.sql})
+     SELECT 'code' AS level, code AS key, count(*) AS n FROM pairs GROUP BY code
+     UNION ALL
+     SELECT 'channel', e.channelId, count(DISTINCT p.customerId)
+     FROM pairs p JOIN EntryCode e ON e.code = p.code
+     WHERE (CAST(? AS TEXT) IS NULL OR e.channelId = ?) GROUP BY e.channelId`,
+    [...types, input.from, input.to, ...created.params, channelId, channelId],
+  )) {
     if (level === 'code') cameIn.set(key, n);
     else channelCameIn.push({ channelId: key, cameIn: n });
   }
   channelCameIn.sort((a, b) => (a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0));
-  const smsSent = smsSentPerCode(sqlite, input.from, input.to);
-  const credited = attributedTotals(sqlite, input);
+  const smsSent = await smsSentPerCode(sql, input.from, input.to);
+  const credited = await attributedTotals(sql, input);
   const unattributed = credited.get(null) ?? { orders: 0, revenueCents: 0 };
   const rows = codes.map((c): ChannelRow => {
     const sent = smsSent.get(c.code) ?? 0;
@@ -137,20 +129,19 @@ export function channelsReport(
  * /r/<code>. Each SMS sent in the period is joined to its own tracked links (TrackedLink.messageKey
  * index), and identical texts are counted in SQL, so a campaign of one template is matched once.
  */
-function smsSentPerCode(sqlite: BetterSqlite3.Database, from: number, to: number): Map<string, number> {
-  const texts = sqlite
-    .prepare(
-      `SELECT text, count(*) FROM (
-         SELECT m.content || coalesce(
-           (SELECT ' ' || group_concat(t.url, ' ') FROM TrackedLink t WHERE t.messageKey = m.idempotencyKey), '') AS text
-         FROM Message m
-         WHERE m.channel = 'sms' AND m.status != 'failed' AND m.sentAt >= ? AND m.sentAt < ?)
-       GROUP BY text`,
-    )
-    .raw()
-    .all(from, to) as [text: string, messages: number][];
+async function smsSentPerCode(sql: SqlClient, from: number, to: number): Promise<Map<string, number>> {
+  const texts = await sql.all<{ body: string; messages: number }>(
+    `SELECT body, count(*) AS messages FROM (
+       SELECT m.content || coalesce(
+         (SELECT ' ' || ${groupConcat(sql.dialect, 't.url', "' '")} FROM TrackedLink t
+          WHERE t.messageKey = m.idempotencyKey), '') AS body
+       FROM Message m
+       WHERE m.channel = 'sms' AND m.status != 'failed' AND m.sentAt >= ? AND m.sentAt < ?) sent
+     GROUP BY body`,
+    [from, to],
+  );
   const counts = new Map<string, number>();
-  for (const [text, messages] of texts) {
+  for (const { body: text, messages } of texts) {
     const found = new Set<string>();
     for (const m of text.matchAll(LINK)) found.add(m[1] as string);
     for (const code of found) counts.set(code, (counts.get(code) ?? 0) + messages);

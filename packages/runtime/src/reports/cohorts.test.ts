@@ -1,19 +1,13 @@
 import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rfmRefresher } from '../engine/rfm-refresh.ts';
-import { isoDate } from '../db/iso-date.ts';
 import { createLogger } from '../logger.ts';
 import { createHarness, type Harness } from '../trpc/harness.test-helper.ts';
-import { weekKeys } from './cohorts.ts';
+import { reportDatabases } from './backends.test-helper.ts';
+import { cohortsReport, weekKeys } from './cohorts.ts';
 import { DAY, seedChannels, T0 } from './fixture.test-helper.ts';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await createHarness();
-  seedChannels(h.db.sqlite);
-  h.clock.set(T0 + 40 * DAY);
-});
-afterEach(() => h.close());
+const databases = reportDatabases('reports_cohorts');
 
 const row = (c: {
   key: string;
@@ -26,9 +20,15 @@ const row = (c: {
   averageOrderCents: number | null;
 }) => [c.key, c.customers, c.buyers, c.repeatBuyers, c.repurchaseRate, c.orders, c.revenueCents, c.averageOrderCents];
 
-describe('reports.cohorts', () => {
+describe.each(databases)('cohorts on %s', (_name, open) => {
+  async function seeded() {
+    const sql = await open();
+    await seedChannels(sql);
+    return sql;
+  }
+
   it('groups by entry week (China time, from Monday)', async () => {
-    const report = await h.as('viewer').reports.cohorts({ by: 'entryWeek' });
+    const report = await cohortsReport(await seeded(), { by: 'entryWeek' });
     // c6 created Sat 2025-12-06 → week 2025-12-01: 1 buyer, o7 ¥40.
     // c1 c2 c3 c7 (Mon–Thu 2026-01-05…08): buyers c1 c2 c3, repeat c1 (o1 o2) c2 (o3 o8) → 2/3;
     //   orders 5 = 15000 + 21000 + 8000 = 44000 → AOV 8800.
@@ -44,23 +44,26 @@ describe('reports.cohorts', () => {
   it('puts customers in the week of their local creation time, to the millisecond (customers are summed per quarter hour in SQL)', async () => {
     // Monday 2026-01-05 00:00 China time = T0 − 10 h. One millisecond earlier is Sunday, the week before.
     const monday = T0 - 10 * 3_600_000;
-    const insert = h.db.sqlite.prepare(
-      "INSERT INTO Customer (id, attributes, createdAt, updatedAt) VALUES (?, '{}', ?, ?)",
-    );
+    const sql = await seeded();
     for (const [id, at] of [
       ['sunday-late', monday - 1],
       ['monday-first', monday],
     ] as const) {
-      insert.run(id, isoDate(at), isoDate(at));
+      await sql.run("INSERT INTO Customer (id, attributes, createdAt, updatedAt) VALUES (?, '{}', ?, ?)", [
+        id,
+        new Date(at),
+        new Date(at),
+      ]);
     }
-    const report = await h.as('viewer').reports.cohorts({ by: 'entryWeek' });
+    const report = await cohortsReport(sql, { by: 'entryWeek' });
     const customers = Object.fromEntries(report.cohorts.map((c) => [c.key, c.customers]));
     // The fixture's weeks plus these two: 2025-12-29 gains sunday-late, 2026-01-05 grows from 4 to 5.
     expect(customers).toEqual({ '2025-12-01': 1, '2025-12-29': 1, '2026-01-05': 5, '2026-01-12': 2 });
   });
 
-  it('groups by first-touch channel, and sizes RFM segments with the segments code', async () => {
-    const report = await h.as('viewer').reports.cohorts({ by: 'channel' });
+  it('groups by first-touch channel, and sizes RFM segments as stored on each customer', async () => {
+    const sql = await seeded();
+    const report = await cohortsReport(sql, { by: 'channel' });
     // card-a: c1 c2 c6 — repeat c1 c2; orders o1 o2 o3 o8 o7 = 15000 + 21000 + 4000 = 40000 → AOV 8000.
     expect(report.cohorts.map(row)).toEqual([
       ['card-a', 3, 3, 2, 2 / 3, 5, 40000, 8000],
@@ -71,6 +74,33 @@ describe('reports.cohorts', () => {
     expect(report.cohorts[0]?.label).toBe('包裹卡 A (card-a)');
     // Before the engine's RFM refresh nobody has stored scores: all seven read as "no orders".
     expect(report.rfm.find((s) => s.segment === 'noOrders')?.customers).toBe(7);
+    // As the engine's refresher stores them (JSON on the customer; erased customers left out).
+    for (const [id, segment] of [
+      ['c1', 'champions'],
+      ['c2', 'champions'],
+      ['c3', 'lost'],
+    ]) {
+      await sql.run('UPDATE Customer SET rfm = ? WHERE id = ?', [JSON.stringify({ segment, recency: 5 }), id]);
+    }
+    await sql.run('UPDATE Customer SET erasedAt = ? WHERE id = ?', [new Date(T0 + 20 * DAY), 'c3']);
+    const stored = Object.fromEntries(
+      (await cohortsReport(sql, { by: 'channel' })).rfm.map((s) => [s.segment, s.customers]),
+    );
+    expect(stored).toMatchObject({ champions: 2, lost: 0, noOrders: 4 });
+  });
+});
+
+describe('reports.cohorts through the API', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness();
+    await seedChannels(h.db.sql);
+    h.clock.set(T0 + 40 * DAY);
+  });
+  afterEach(() => h.close());
+
+  // The refresher is the engine's and runs on SQLite here (engine/rfm-refresh.ts).
+  it('sizes RFM segments with the segments code once the engine has refreshed them', async () => {
     rfmRefresher({ sqlite: h.db.sqlite, logger: createLogger('silent') })(T0 + 40 * DAY);
     const refreshed = await h.as('viewer').reports.cohorts({ by: 'channel' });
     // Recency quintiles (NTILE 5 over 6 buyers by last order, oldest first; the first tile takes 2):

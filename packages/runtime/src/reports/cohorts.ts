@@ -1,7 +1,7 @@
 import { DEFAULT_TIME_ZONE, type LocalizedText, RFM_SEGMENTS, t } from '@siyu/shared';
-import type BetterSqlite3 from 'better-sqlite3';
 import { IANAZone } from 'luxon';
-import { msOf } from './common.ts';
+import type { SqlClient } from '../db/sql-client.ts';
+import { epochMsOf, jsonTextOf } from '../db/sql-dialect.ts';
 
 export interface Cohort {
   /** entryWeek: the Monday (China time) starting the week, e.g. 2026-01-05; channel: the entry code ('' = none). */
@@ -36,37 +36,36 @@ export { weekKeys };
 /** Every zone's UTC offset is a whole number of quarter hours and changes only on their boundaries. */
 const SLOT_MS = 15 * 60_000;
 
-export function cohortsReport(
-  sqlite: BetterSqlite3.Database,
+export async function cohortsReport(
+  sql: SqlClient,
   input: { by: 'entryWeek' | 'channel'; timeZone?: string },
-): CohortsReport {
+): Promise<CohortsReport> {
   const zone = input.timeZone ?? DEFAULT_TIME_ZONE;
   // Customers are summed in SQL per group key (entry code, or 15-minute slot of createdAt) and only
   // the few group rows reach JavaScript: reading 100,000 customers one by one took ~0.4 s. Each
-  // slot lies in one week (zone offsets are whole quarter hours, see weekKeys).
-  const key = input.by === 'entryWeek' ? `${msOf('c.createdAt')} / ${SLOT_MS}` : 'c.channelCode';
-  const groups = sqlite
-    .prepare(
-      `WITH o AS (SELECT customerId, count(*) AS n, sum(amountCents) AS cents FROM "Order" GROUP BY customerId)
-       SELECT ${key} AS groupKey, count(*) AS customers, count(o.n) AS buyers,
-         coalesce(sum(o.n >= 2), 0) AS repeatBuyers, coalesce(sum(o.n), 0) AS orders,
-         coalesce(sum(o.cents), 0) AS revenueCents
-       FROM Customer c LEFT JOIN o ON o.customerId = c.id
-       WHERE c.erasedAt IS NULL GROUP BY 1`,
-    )
-    .all() as {
+  // slot lies in one week (zone offsets are whole quarter hours, see weekKeys). Both databases
+  // divide integers by truncating, so the slot is the same on either.
+  const key = input.by === 'entryWeek' ? `${epochMsOf(sql.dialect, 'c.createdAt')} / ${SLOT_MS}` : 'c.channelCode';
+  const groups = await sql.all<{
     groupKey: number | string | null;
     customers: number;
     buyers: number;
     repeatBuyers: number;
     orders: number;
     revenueCents: number;
-  }[];
+  }>(
+    `WITH o AS (SELECT customerId, count(*) AS n, sum(amountCents) AS cents FROM "Order" GROUP BY customerId)
+     SELECT ${key} AS groupKey, count(*) AS customers, count(o.n) AS buyers,
+       coalesce(sum(CASE WHEN o.n >= 2 THEN 1 ELSE 0 END), 0) AS repeatBuyers, coalesce(sum(o.n), 0) AS orders,
+       coalesce(sum(o.cents), 0) AS revenueCents
+     FROM Customer c LEFT JOIN o ON o.customerId = c.id
+     WHERE c.erasedAt IS NULL GROUP BY 1`,
+  );
   const codeLabels = new Map(
     (
-      sqlite
-        .prepare('SELECT e.code, e.variant, ch.name FROM EntryCode e JOIN Channel ch ON ch.id = e.channelId')
-        .all() as { code: string; variant: string; name: string }[]
+      await sql.all<{ code: string; variant: string; name: string }>(
+        'SELECT e.code, e.variant, ch.name FROM EntryCode e JOIN Channel ch ON ch.id = e.channelId',
+      )
     ).map((e) => [e.code, `${e.name} ${e.variant} (${e.code})`]),
   );
   const cohorts = new Map<string, Cohort>();
@@ -109,12 +108,10 @@ export function cohortsReport(
   // quintiles for 100,000 customers ~0.7 s. NULL means no orders.
   const sizes = new Map(
     (
-      sqlite
-        .prepare(
-          `SELECT coalesce(json_extract(rfm, '$.segment'), 'noOrders') AS segment, count(*) AS n
-           FROM Customer WHERE erasedAt IS NULL GROUP BY 1`,
-        )
-        .all() as { segment: string; n: number }[]
+      await sql.all<{ segment: string; n: number }>(
+        `SELECT coalesce(${jsonTextOf(sql.dialect, 'rfm', 'segment')}, 'noOrders') AS segment, count(*) AS n
+         FROM Customer WHERE erasedAt IS NULL GROUP BY 1`,
+      )
     ).map((r) => [r.segment, r.n]),
   );
   return {

@@ -1,5 +1,6 @@
 import { type ApiErrorDetail, apiErrorDetail, apiErrorText, type JourneyGraph, parseJourneyGraph } from '@siyu/shared';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlClient } from '../db/sql-client.ts';
+import { epochMsOf } from '../db/sql-dialect.ts';
 
 /** A report asked about something that is not there, or asked wrongly; the router answers 4xx. */
 export class ReportInputError extends Error {
@@ -16,40 +17,10 @@ export class ReportInputError extends Error {
 }
 
 /**
- * SQL for a DateTime column as epoch ms. Prisma and the engine store DateTime as ISO-8601 text
- * (with `Z` or `+00:00`); julianday reads both, so rows written either way compare correctly.
+ * SQL for a DateTime column as epoch ms, on SQLite only (the sandbox router's queries). Reports
+ * use `epochMsOf` (db/sql-dialect.ts), which also speaks PostgreSQL.
  */
-export const msOf = (column: string) => `CAST(round((julianday(${column}) - 2440587.5) * 86400000) AS INTEGER)`;
-
-const DAY_MS = 86_400_000;
-/** 0000-01-01 and 9999-12-31: outside these, toISOString stops giving 4-digit years. */
-const ISO_EARLIEST = -62_167_219_200_000;
-const ISO_LATEST = 253_402_300_799_999;
-const isoPrefix = (ms: number) => new Date(Math.min(Math.max(ms, ISO_EARLIEST), ISO_LATEST)).toISOString().slice(0, 23);
-
-/**
- * SQL true when the DateTime text in `column` lies in [from, to) (epoch ms), with its parameters.
- * Same answer as `msOf(column) >= from AND msOf(column) < to`, without running julianday on every
- * row (it dominated reports over 100k customers): ISO-8601 text sorts like time, give or take the
- * UTC offset (±14 h at most), so a row whose text is more than a day inside both ends is in the
- * period, a row more than a day outside is not (and the outer test can use an index); only rows
- * within a day of either end are converted exactly. Assumes what every writer here stores:
- * `YYYY-MM-DDTHH:MM:SS[.sss]` followed by `Z` or an offset.
- */
-export function isoInPeriod(column: string, from: number, to: number): { sql: string; params: (string | number)[] } {
-  return {
-    sql: `(${column} >= ? AND ${column} < ? AND ((${column} >= ? AND ${column} < ?)
-      OR (${msOf(column)} >= ? AND ${msOf(column)} < ?)))`,
-    params: [
-      isoPrefix(from - DAY_MS),
-      isoPrefix(to + DAY_MS),
-      isoPrefix(from + DAY_MS),
-      isoPrefix(to - DAY_MS),
-      from,
-      to,
-    ],
-  };
-}
+export const msOf = (column: string) => epochMsOf('sqlite', column);
 
 export interface JourneyVersions {
   id: string;
@@ -61,15 +32,17 @@ export interface JourneyVersions {
 }
 
 /** A journey with all its published graphs (oldest first); NOT_FOUND when there is no such journey. */
-export function journeyVersions(sqlite: BetterSqlite3.Database, journeyId: string): JourneyVersions {
-  const journey = sqlite
-    .prepare('SELECT id, name, liveVersionId, draft, draftRevision FROM Journey WHERE id = ?')
-    .get(journeyId) as Omit<JourneyVersions, 'versions'> | undefined;
+export async function journeyVersions(sql: SqlClient, journeyId: string): Promise<JourneyVersions> {
+  const journey = await sql.get<Omit<JourneyVersions, 'versions'>>(
+    'SELECT id, name, liveVersionId, draft, draftRevision FROM Journey WHERE id = ?',
+    [journeyId],
+  );
   if (!journey)
     throw new ReportInputError(apiErrorDetail('common.notFound', { what: 'journey', id: journeyId }), 'NOT_FOUND');
-  const rows = sqlite
-    .prepare('SELECT id, version, graph FROM JourneyVersion WHERE journeyId = ? ORDER BY version')
-    .all(journeyId) as { id: string; version: number; graph: string }[];
+  const rows = await sql.all<{ id: string; version: number; graph: string }>(
+    'SELECT id, version, graph FROM JourneyVersion WHERE journeyId = ? ORDER BY version',
+    [journeyId],
+  );
   return {
     ...journey,
     versions: rows.map((r) => ({ id: r.id, version: r.version, graph: parseJourneyGraph(JSON.parse(r.graph)) })),

@@ -1,7 +1,7 @@
 // One exporter per report: it runs the report and lays its result out as a table. Headers carry
 // both languages (`步骤 Step`) so one file serves every operator; the report's rules follow as notes.
 import { type LocalizedText, localize, type NodeRegistry } from '@siyu/shared';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlClient } from '../db/sql-client.ts';
 import { abTestReport } from './ab-test.ts';
 import { channelsReport } from './channels.ts';
 import { cohortsReport } from './cohorts.ts';
@@ -11,7 +11,7 @@ import type { CsvRequest } from './inputs.ts';
 import { monitoringReport } from './monitoring.ts';
 
 export interface ReportDeps {
-  sqlite: BetterSqlite3.Database;
+  sql: SqlClient;
   registry: NodeRegistry;
   now: number;
 }
@@ -19,14 +19,17 @@ export interface ReportDeps {
 type Cell = string | number | null;
 export type Table = { header: string[]; rows: Cell[][]; notes: LocalizedText[] };
 type ReportName = CsvRequest['report'];
-type Exporter<R extends ReportName> = (deps: ReportDeps, input: Extract<CsvRequest, { report: R }>['input']) => Table;
+type Exporter<R extends ReportName> = (
+  deps: ReportDeps,
+  input: Extract<CsvRequest, { report: R }>['input'],
+) => Promise<Table>;
 
 const yuan = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
 const ratio = (x: number | null | undefined) => (x === null || x === undefined ? null : Number(x.toFixed(6)));
 const h = (zh: string, en: string) => `${zh} ${en}`;
 
-const funnel: Exporter<'funnel'> = (deps, input) => {
-  const f = funnelReport(deps.sqlite, deps.registry, input);
+const funnel: Exporter<'funnel'> = async (deps, input) => {
+  const f = await funnelReport(deps.sql, deps.registry, input);
   return {
     header: [
       h('步骤', 'Step'),
@@ -51,8 +54,8 @@ const funnel: Exporter<'funnel'> = (deps, input) => {
   };
 };
 
-const channels: Exporter<'channels'> = (deps, input) => {
-  const c = channelsReport(deps.sqlite, input);
+const channels: Exporter<'channels'> = async (deps, input) => {
+  const c = await channelsReport(deps.sql, input);
   return {
     header: [
       h('渠道', 'Channel'),
@@ -102,8 +105,8 @@ const channels: Exporter<'channels'> = (deps, input) => {
   };
 };
 
-const abTest: Exporter<'abTest'> = (deps, input) => {
-  const a = abTestReport(deps.sqlite, deps.registry, input);
+const abTest: Exporter<'abTest'> = async (deps, input) => {
+  const a = await abTestReport(deps.sql, deps.registry, input);
   return {
     header: [
       h('方案', 'Variant'),
@@ -133,8 +136,8 @@ const abTest: Exporter<'abTest'> = (deps, input) => {
   };
 };
 
-const monitoring: Exporter<'monitoring'> = (deps, input) => {
-  const m = monitoringReport(deps.sqlite, input, deps.now);
+const monitoring: Exporter<'monitoring'> = async (deps, input) => {
+  const m = await monitoringReport(deps.sql, input, deps.now);
   return {
     header: [
       h('发送后小时', 'Hours after send'),
@@ -156,8 +159,8 @@ const monitoring: Exporter<'monitoring'> = (deps, input) => {
   };
 };
 
-const cohorts: Exporter<'cohorts'> = (deps, input) => {
-  const c = cohortsReport(deps.sqlite, input);
+const cohorts: Exporter<'cohorts'> = async (deps, input) => {
+  const c = await cohortsReport(deps.sql, input);
   return {
     header: [
       c.by === 'entryWeek' ? h('入群周', 'Entry week') : h('渠道', 'Channel'),
@@ -188,8 +191,8 @@ const cohorts: Exporter<'cohorts'> = (deps, input) => {
   };
 };
 
-const holdout: Exporter<'holdout'> = (deps, input) => {
-  const x = holdoutReport(deps.sqlite, deps.registry, input);
+const holdout: Exporter<'holdout'> = async (deps, input) => {
+  const x = await holdoutReport(deps.sql, deps.registry, input);
   const row = (name: string, g: typeof x.journey): Cell[] => [
     name,
     g.entered,
@@ -227,7 +230,7 @@ const holdout: Exporter<'holdout'> = (deps, input) => {
 const EXPORTERS: { [R in ReportName]: Exporter<R> } = { funnel, channels, abTest, monitoring, cohorts, holdout };
 
 /** Runs the requested report and returns it as a table. */
-export function exportTable(deps: ReportDeps, request: CsvRequest): Table {
+export function exportTable(deps: ReportDeps, request: CsvRequest): Promise<Table> {
   const exporter = EXPORTERS[request.report] as Exporter<ReportName>;
   return exporter(deps, request.input as never);
 }

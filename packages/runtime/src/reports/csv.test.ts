@@ -1,13 +1,19 @@
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createNodeRegistryForRuntime } from '../node-packages/registry.ts';
 import { createHarness, type Harness } from '../trpc/harness.test-helper.ts';
+import { reportDatabases } from './backends.test-helper.ts';
+import { reportCsv } from './csv.ts';
 import { DAY, seedAbJourney, seedChannels, T0 } from './fixture.test-helper.ts';
+
+const databases = reportDatabases('reports_csv');
+const registry = createNodeRegistryForRuntime();
 
 let h: Harness;
 beforeEach(async () => {
   h = await createHarness({ nodes: 'product' });
-  seedChannels(h.db.sqlite);
-  seedAbJourney(h.db.sqlite);
+  await seedChannels(h.db.sql);
+  await seedAbJourney(h.db.sql);
   h.clock.set(T0 + 40 * DAY);
 });
 afterEach(() => h.close());
@@ -31,8 +37,13 @@ describe('reports.csv', () => {
     expect(rows[4]?.slice(0, 1).concat(rows[4]?.slice(9) ?? [])).toEqual(['未归因 Unattributed', '8', '500', '']);
     expect(csv).toContain('说明：订单归属于下单前 7 天内');
   });
+});
 
+describe.each(databases)('CSV export on %s', (_name, open) => {
   it('exports every report', async () => {
+    const sql = await open();
+    await seedChannels(sql);
+    await seedAbJourney(sql);
     const requests = [
       { report: 'funnel', input: { journeyId: 'j-ab' } },
       { report: 'abTest', input: { journeyId: 'j-ab', nodeId: 'split' } },
@@ -42,7 +53,9 @@ describe('reports.csv', () => {
     ] as const;
     const out = Object.fromEntries(
       await Promise.all(
-        requests.map(async (r) => [r.report, parse((await h.as('viewer').reports.csv(r)).csv)] as const),
+        requests.map(
+          async (r) => [r.report, parse((await reportCsv({ sql, registry, now: T0 + 40 * DAY }, r)).csv)] as const,
+        ),
       ),
     );
     expect(out.funnel?.[1]).toEqual(['进入 Entered', '', '', '9', '1']);

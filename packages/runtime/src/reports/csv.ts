@@ -6,8 +6,8 @@ import type { CsvRequest } from './inputs.ts';
 export const UTF8_BOM = '\uFEFF';
 
 /** A report as CSV text (UTF-8 with BOM), its rules as trailing note rows. */
-export function reportCsv(deps: ReportDeps, request: CsvRequest): { fileName: string; csv: string } {
-  const t = exportTable(deps, request);
+export async function reportCsv(deps: ReportDeps, request: CsvRequest): Promise<{ fileName: string; csv: string }> {
+  const t = await exportTable(deps, request);
   const notes = t.notes.flatMap((n) => [[`说明：${n['zh-CN']}`], [`Note: ${n.en}`]]);
   const csv = Papa.unparse([t.header, ...t.rows, [], ...notes], { newline: '\r\n' });
   const stamp = new Date(deps.now).toISOString().slice(0, 10);

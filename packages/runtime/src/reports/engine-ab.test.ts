@@ -1,3 +1,5 @@
+// SQLite only, through the API and the full server engine (createEngine); the same check on both
+// databases through the engine's core is engine-rows.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';

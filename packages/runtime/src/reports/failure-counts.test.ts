@@ -1,3 +1,4 @@
+// SQLite only: the sends run through the product's executors in the full server engine (createEngine), not yet on PostgreSQL.
 // A send that cannot happen (no phone number, a coupon batch that does not exist) is a failure on
 // the canvas, with the package's reason code in the step log for the screens to put in words.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -42,7 +43,7 @@ async function run(
     await op.runs.enroll({ journeyId: journey.id, customerId: `${name}-c${i}` });
     for (let t = 0; t < 3; t++) await h.engine.tick();
   }
-  const stats = journeyStats(h.db, journey.id, undefined, h.clock.now());
+  const stats = await journeyStats(h.db.sql, journey.id, undefined, h.clock.now());
   const last = await h.db.prisma.instance.findFirstOrThrow({
     where: { journeyId: journey.id },
     orderBy: { id: 'desc' },
@@ -118,9 +119,9 @@ describe('retrying a failed step from the node drawer', () => {
     expect(timeline.filter((s) => s.kind === 'move' && s.nodeId === 'sms')).toHaveLength(1);
     // The canvas: the run reached the end, so the node shows it done, no longer failed.
     await new Promise((r) => setTimeout(r, 2_100)); // past the stats cache
-    expect(journeyStats(h.db, journeyId, undefined, h.clock.now()).nodes.find((n) => n.nodeId === 'sms')).toMatchObject(
-      { entered: 1, waiting: 0, completed: 1, failed: 0 },
-    );
+    expect(
+      (await journeyStats(h.db.sql, journeyId, undefined, h.clock.now())).nodes.find((n) => n.nodeId === 'sms'),
+    ).toMatchObject({ entered: 1, waiting: 0, completed: 1, failed: 0 });
     // The run is no longer retryable, and retrying it again is refused with a reason.
     expect((await op.runs.failures({ journeyId, nodeId: 'sms' })).items[0]?.retryable).toBe(false);
     await expect(op.runs.retryStep({ instanceId })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });

@@ -1,10 +1,9 @@
-// The small fixed data sets the report tests check by hand. Rows are inserted with SQL into a real
-// SQLite database (the harness's), exactly as the engine and the importers store them.
-import type { JourneyGraphInput } from '@siyu/shared';
-import type BetterSqlite3 from 'better-sqlite3';
-import { graphOf, publishJourney } from '../../testing/fixtures.ts';
-import { eventInserter } from '../engine/event-inserter.ts';
-import { isoDate } from '../db/iso-date.ts';
+// The small fixed data sets the report tests check by hand. Rows are inserted with SQL through the
+// SQL port, into SQLite or PostgreSQL alike, exactly as the engine and the importers store them.
+import { type JourneyGraphInput, parseJourneyGraph } from '@siyu/shared';
+import { graphOf } from '../../testing/fixtures.ts';
+import type { SqlClient } from '../db/sql-client.ts';
+import { entryCodeOf } from '../engine/channel-attribution.ts';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -13,48 +12,69 @@ export const T0 = Date.UTC(2026, 0, 5, 2);
 
 let eventSeq = 0;
 
-function inserter(sqlite: BetterSqlite3.Database) {
+/** A journey and one published version of it, live (testing/fixtures.ts publishJourney, through the port). */
+export async function publishJourneyWith(
+  sql: SqlClient,
+  journeyId: string,
+  graphInput: JourneyGraphInput,
+  version = 1,
+): Promise<string> {
+  const graph = JSON.stringify(parseJourneyGraph(graphInput));
+  const versionId = `${journeyId}-v${version}`;
+  const now = new Date();
+  await sql.transaction(async (tx) => {
+    await tx.run(
+      `INSERT INTO Journey (id, name, status, draft, createdAt, updatedAt) VALUES (?, ?, 'live', ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET draft = excluded.draft`,
+      [journeyId, journeyId, graph, now, now],
+    );
+    await tx.run('INSERT INTO JourneyVersion (id, journeyId, version, graph, publishedAt) VALUES (?, ?, ?, ?, ?)', [
+      versionId,
+      journeyId,
+      version,
+      graph,
+      now,
+    ]);
+    await tx.run("UPDATE Journey SET liveVersionId = ?, status = 'live' WHERE id = ?", [versionId, journeyId]);
+  });
+  return versionId;
+}
+
+function inserter(sql: SqlClient) {
   return {
-    customer(id: string, createdAt: number, channelCode: string | null = null, variant: string | null = null) {
-      sqlite
-        .prepare(
-          'INSERT INTO Customer (id, displayName, attributes, channelCode, variant, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(id, id, '{}', channelCode, variant, isoDate(createdAt), isoDate(createdAt));
+    async customer(id: string, createdAt: number, channelCode: string | null = null, variant: string | null = null) {
+      await sql.run(
+        'INSERT INTO Customer (id, displayName, attributes, channelCode, variant, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [id, id, '{}', channelCode, variant, new Date(createdAt), new Date(createdAt)],
+      );
     },
-    event(type: string, customerId: string | null, at: number, data: Record<string, unknown> = {}) {
-      eventInserter(sqlite)({
-        externalId: `e${++eventSeq}`,
-        type,
-        customerId,
-        occurredAt: at,
-        receivedAt: at,
-        data,
-        source: 'api',
-      });
+    /** As engine/event-inserter.ts stores it (entryCode derived the same way). */
+    async event(type: string, customerId: string | null, at: number, data: Record<string, unknown> = {}) {
+      await sql.run(
+        `INSERT INTO Event (externalId, type, customerId, occurredAt, receivedAt, data, source, processedAt, entryCode)
+         VALUES (?, ?, ?, ?, ?, ?, 'api', NULL, ?) ON CONFLICT DO NOTHING`,
+        [`e${++eventSeq}`, type, customerId, at, at, JSON.stringify(data), entryCodeOf(type, data)],
+      );
     },
     /** An order as the order recorder stores it: the Order row and its order.placed event. */
-    order(id: string, customerId: string, amountCents: number, at: number) {
-      sqlite
-        .prepare(
-          `INSERT INTO "Order" (id, customerId, amountCents, placedAt, channelCode, data)
-           VALUES (?, ?, ?, ?, (SELECT channelCode FROM Customer WHERE id = ?), '{}')`,
-        )
-        .run(id, customerId, amountCents, isoDate(at), customerId);
-      this.event('order.placed', customerId, at, { orderId: id, amountCents });
+    async order(id: string, customerId: string, amountCents: number, at: number) {
+      await sql.run(
+        `INSERT INTO "Order" (id, customerId, amountCents, placedAt, channelCode, data)
+         VALUES (?, ?, ?, ?, (SELECT channelCode FROM Customer WHERE id = ?), '{}')`,
+        [id, customerId, amountCents, new Date(at), customerId],
+      );
+      await this.event('order.placed', customerId, at, { orderId: id, amountCents });
     },
-    message(
+    async message(
       key: string,
       customerId: string,
       sentAt: number,
       opts: { content?: string; status?: string; journeyId?: string; nodeId?: string } = {},
     ) {
-      sqlite
-        .prepare(
-          `INSERT INTO Message (idempotencyKey, customerId, channel, provider, kind, recipient, content, status, journeyId, nodeId, sentAt)
-           VALUES (?, ?, 'sms', 'sandbox', 'marketing', '+8613800000000', ?, ?, ?, ?, ?)`,
-        )
-        .run(
+      await sql.run(
+        `INSERT INTO Message (idempotencyKey, customerId, channel, provider, kind, recipient, content, status, journeyId, nodeId, sentAt)
+         VALUES (?, ?, 'sms', 'sandbox', 'marketing', '+8613800000000', ?, ?, ?, ?, ?)`,
+        [
           key,
           customerId,
           opts.content ?? '【品牌】您好 拒收请回复R',
@@ -62,12 +82,17 @@ function inserter(sqlite: BetterSqlite3.Database) {
           opts.journeyId ?? null,
           opts.nodeId ?? null,
           sentAt,
-        );
+        ],
+      );
     },
-    trackedLink(code: string, messageKey: string, customerId: string, url: string) {
-      sqlite
-        .prepare('INSERT INTO TrackedLink (code, messageKey, customerId, url, createdAt) VALUES (?, ?, ?, ?, ?)')
-        .run(code, messageKey, customerId, url, isoDate(T0));
+    async trackedLink(code: string, messageKey: string, customerId: string, url: string) {
+      await sql.run('INSERT INTO TrackedLink (code, messageKey, customerId, url, createdAt) VALUES (?, ?, ?, ?, ?)', [
+        code,
+        messageKey,
+        customerId,
+        url,
+        new Date(T0),
+      ]);
     },
   };
 }
@@ -92,60 +117,64 @@ function inserter(sqlite: BetterSqlite3.Database) {
  *   o7     c6         40    T0+3d      card-a  first touch (touch T0−30d outside the window)
  *   o8     c2         10    T0+8d      card-a  last touch T0+1d, exactly 7 d before (inclusive)
  */
-export function seedChannels(sqlite: BetterSqlite3.Database): void {
-  const put = inserter(sqlite);
-  sqlite.transaction(() => {
-    sqlite
-      .prepare(
-        "INSERT INTO Channel (id, name, kind, createdAt) VALUES ('ch-card', '包裹卡', 'packageCard', ?), ('ch-sms', '短信召回', 'smsLink', ?)",
-      )
-      .run(isoDate(T0 - 40 * DAY), isoDate(T0 - 39 * DAY));
-    const code = sqlite.prepare(
-      'INSERT INTO EntryCode (code, channelId, variant, delivered, createdAt) VALUES (?, ?, ?, ?, ?)',
+export function seedChannels(sql: SqlClient): Promise<void> {
+  return sql.transaction(async (tx) => {
+    const put = inserter(tx);
+    await tx.run(
+      "INSERT INTO Channel (id, name, kind, createdAt) VALUES ('ch-card', '包裹卡', 'packageCard', ?), ('ch-sms', '短信召回', 'smsLink', ?)",
+      [new Date(T0 - 40 * DAY), new Date(T0 - 39 * DAY)],
     );
-    code.run('card-a', 'ch-card', 'A', 100, isoDate(T0));
-    code.run('card-b', 'ch-card', 'B', 50, isoDate(T0));
-    code.run('sms-1', 'ch-sms', 'default', 0, isoDate(T0));
+    const code = (code: string, channelId: string, variant: string, delivered: number) =>
+      tx.run('INSERT INTO EntryCode (code, channelId, variant, delivered, createdAt) VALUES (?, ?, ?, ?, ?)', [
+        code,
+        channelId,
+        variant,
+        delivered,
+        new Date(T0),
+      ]);
+    await code('card-a', 'ch-card', 'A', 100);
+    await code('card-b', 'ch-card', 'B', 50);
+    await code('sms-1', 'ch-sms', 'default', 0);
 
-    put.customer('c1', T0, 'card-a', 'A');
-    put.customer('c2', T0 + DAY, 'card-a', 'A');
-    put.customer('c3', T0 + 2 * DAY, 'card-b', 'B');
-    put.customer('c4', T0 + 8 * DAY);
-    put.customer('c5', T0 + 9 * DAY, 'sms-1', 'default');
-    put.customer('c6', T0 - 30 * DAY, 'card-a', 'A');
-    put.customer('c7', T0 + 3 * DAY);
+    await put.customer('c1', T0, 'card-a', 'A');
+    await put.customer('c2', T0 + DAY, 'card-a', 'A');
+    await put.customer('c3', T0 + 2 * DAY, 'card-b', 'B');
+    await put.customer('c4', T0 + 8 * DAY);
+    await put.customer('c5', T0 + 9 * DAY, 'sms-1', 'default');
+    await put.customer('c6', T0 - 30 * DAY, 'card-a', 'A');
+    await put.customer('c7', T0 + 3 * DAY);
 
-    put.event('channel.entered', 'c1', T0, { code: 'card-a', variant: 'A' });
-    put.event('qr.scanned', null, T0 + HOUR, { code: 'card-a', variant: 'A' });
-    put.event('channel.entered', 'c2', T0 + DAY, { code: 'card-a', variant: 'A' });
-    put.event('channel.entered', 'c3', T0 + 2 * DAY, { code: 'card-b', variant: 'B' });
-    put.event('channel.entered', 'c4', T0 + 7 * DAY, { code: 'unknown-x' });
-    put.event('link.clicked', 'c5', T0 + 9 * DAY, { code: 'sms-1', variant: 'default' });
-    put.event('channel.entered', 'c2', T0 + 10 * DAY, { code: 'card-b', variant: 'B' });
-    put.event('channel.entered', 'c6', T0 - 30 * DAY, { code: 'card-a', variant: 'A' });
+    await put.event('channel.entered', 'c1', T0, { code: 'card-a', variant: 'A' });
+    await put.event('qr.scanned', null, T0 + HOUR, { code: 'card-a', variant: 'A' });
+    await put.event('channel.entered', 'c2', T0 + DAY, { code: 'card-a', variant: 'A' });
+    await put.event('channel.entered', 'c3', T0 + 2 * DAY, { code: 'card-b', variant: 'B' });
+    await put.event('channel.entered', 'c4', T0 + 7 * DAY, { code: 'unknown-x' });
+    await put.event('link.clicked', 'c5', T0 + 9 * DAY, { code: 'sms-1', variant: 'default' });
+    await put.event('channel.entered', 'c2', T0 + 10 * DAY, { code: 'card-b', variant: 'B' });
+    await put.event('channel.entered', 'c6', T0 - 30 * DAY, { code: 'card-a', variant: 'A' });
 
-    put.order('o1', 'c1', 10000, T0 + DAY);
-    put.order('o2', 'c1', 5000, T0 + 9 * DAY);
-    put.order('o3', 'c2', 20000, T0 + 12 * DAY);
-    put.order('o4', 'c3', 8000, T0 + 2 * DAY);
-    put.order('o5', 'c4', 3000, T0 + 8 * DAY);
-    put.order('o6', 'c5', 6000, T0 + 9 * DAY + HOUR);
-    put.order('o7', 'c6', 4000, T0 + 3 * DAY);
-    put.order('o8', 'c2', 1000, T0 + 8 * DAY);
+    await put.order('o1', 'c1', 10000, T0 + DAY);
+    await put.order('o2', 'c1', 5000, T0 + 9 * DAY);
+    await put.order('o3', 'c2', 20000, T0 + 12 * DAY);
+    await put.order('o4', 'c3', 8000, T0 + 2 * DAY);
+    await put.order('o5', 'c4', 3000, T0 + 8 * DAY);
+    await put.order('o6', 'c5', 6000, T0 + 9 * DAY + HOUR);
+    await put.order('o7', 'c6', 4000, T0 + 3 * DAY);
+    await put.order('o8', 'c2', 1000, T0 + 8 * DAY);
 
     // SMS carrying sms-1's link (/r/sms-1): counted = ms1 and ms7 (the same text), ms2 (tracked
     // link), ms6 (both, once). Not counted: ms3 failed, ms4 another code's link, ms5 before the period.
     const link = 'http://localhost:3000/r/sms-1';
-    put.message('ms1', 'c5', T0 + 9 * DAY - HOUR, { content: `【品牌】回来看看 ${link} 拒收请回复R` });
-    put.message('ms7', 'c7', T0 + 9 * DAY, { content: `【品牌】回来看看 ${link} 拒收请回复R` });
-    put.message('ms2', 'c4', T0 + 5 * DAY, { content: '【品牌】回来看看 /webhooks/sms/link?c=L2 拒收请回复R' });
-    put.trackedLink('L2', 'ms2', 'c4', link);
-    put.message('ms3', 'c7', T0 + 5 * DAY, { content: `【品牌】${link}`, status: 'failed' });
-    put.message('ms4', 'c7', T0 + 5 * DAY, { content: '【品牌】http://localhost:3000/r/sms-10 拒收请回复R' });
-    put.message('ms5', 'c7', T0 - DAY, { content: `【品牌】${link}` });
-    put.message('ms6', 'c3', T0 + 6 * DAY, { content: `【品牌】${link}` });
-    put.trackedLink('L6', 'ms6', 'c3', link);
-  })();
+    await put.message('ms1', 'c5', T0 + 9 * DAY - HOUR, { content: `【品牌】回来看看 ${link} 拒收请回复R` });
+    await put.message('ms7', 'c7', T0 + 9 * DAY, { content: `【品牌】回来看看 ${link} 拒收请回复R` });
+    await put.message('ms2', 'c4', T0 + 5 * DAY, { content: '【品牌】回来看看 /webhooks/sms/link?c=L2 拒收请回复R' });
+    await put.trackedLink('L2', 'ms2', 'c4', link);
+    await put.message('ms3', 'c7', T0 + 5 * DAY, { content: `【品牌】${link}`, status: 'failed' });
+    await put.message('ms4', 'c7', T0 + 5 * DAY, { content: '【品牌】http://localhost:3000/r/sms-10 拒收请回复R' });
+    await put.message('ms5', 'c7', T0 - DAY, { content: `【品牌】${link}` });
+    await put.message('ms6', 'c3', T0 + 6 * DAY, { content: `【品牌】${link}` });
+    await put.trackedLink('L6', 'ms6', 'c3', link);
+  });
 }
 
 /** entry → A/B split (a: SMS with a tracked link, b: wait a day) → exit; goal: an order within 7 days; 20 % held out. */
@@ -214,82 +243,83 @@ export function abJourney(): JourneyGraphInput {
  * cj3 +25h, and non-recipient cj6 +1h; channel.entered cj2 +5.5h, cj4 +11h; orders cj1 +2h (¥100),
  * cj2 +23h (¥200).
  */
-export function seedAbJourney(sqlite: BetterSqlite3.Database): {
+export async function seedAbJourney(sql: SqlClient): Promise<{
   versionId: string;
   instances: Record<string, number>;
-} {
-  const put = inserter(sqlite);
-  const versionId = publishJourney(sqlite, 'j-ab', abJourney());
+}> {
+  const versionId = await publishJourneyWith(sql, 'j-ab', abJourney());
   const instances: Record<string, number> = {};
   const S = T0 + HOUR;
-  sqlite.transaction(() => {
-    const instance = sqlite.prepare(
-      `INSERT INTO Instance (journeyId, versionId, customerId, status, holdout, snapshot, nodeId, goalAt, enteredAt, updatedAt)
-       VALUES ('j-ab', ?, ?, ?, ?, '{}', ?, ?, ?, ?)`,
-    );
-    const step = sqlite.prepare(
-      `INSERT INTO StepLog (instanceId, journeyId, versionId, at, kind, nodeId, fromNodeId) VALUES (?, 'j-ab', ?, ?, ?, ?, ?)`,
-    );
-    const run = (name: string, customer: string, path: string[], goalAt: number | null, holdout = false) => {
-      put.customer(customer, T0 - 60 * DAY);
+  await sql.transaction(async (tx) => {
+    const put = inserter(tx);
+    const step = (instanceId: number, at: number, kind: string, nodeId: string | null, fromNodeId: string | null) =>
+      tx.run(
+        `INSERT INTO StepLog (instanceId, journeyId, versionId, at, kind, nodeId, fromNodeId) VALUES (?, 'j-ab', ?, ?, ?, ?, ?)`,
+        [instanceId, versionId, at, kind, nodeId, fromNodeId],
+      );
+    const run = async (name: string, customer: string, path: string[], goalAt: number | null, holdout = false) => {
+      await put.customer(customer, T0 - 60 * DAY);
       const ended = holdout || path.at(-1) === 'exit';
-      const id = Number(
-        instance.run(
+      const row = await tx.get<{ id: number }>(
+        `INSERT INTO Instance (journeyId, versionId, customerId, status, holdout, snapshot, nodeId, goalAt, enteredAt, updatedAt)
+         VALUES ('j-ab', ?, ?, ?, ?, '{}', ?, ?, ?, ?) RETURNING id`,
+        [
           versionId,
           customer,
           holdout ? 'completed' : ended ? 'exited' : 'active',
-          holdout ? 1 : 0,
+          holdout,
           path.at(-1) ?? 'entry',
-          goalAt === null ? null : isoDate(goalAt),
-          isoDate(T0),
-          isoDate(T0),
-        ).lastInsertRowid,
+          goalAt === null ? null : new Date(goalAt),
+          new Date(T0),
+          new Date(T0),
+        ],
       );
+      const id = Number(row?.id);
       instances[name] = id;
-      step.run(id, versionId, T0, 'enter', holdout ? 'entry' : null, null);
+      await step(id, T0, 'enter', holdout ? 'entry' : null, null);
       let from: string | null = null;
       for (const node of path) {
-        step.run(id, versionId, T0, 'move', node, from);
+        await step(id, T0, 'move', node, from);
         from = node;
       }
-      if (goalAt !== null) step.run(id, versionId, goalAt, 'goal', from, null);
+      if (goalAt !== null) await step(id, goalAt, 'goal', from, null);
     };
     const a = ['entry', 'split', 'smsA'];
     const b = ['entry', 'split', 'waitB'];
-    run('i1', 'cj1', [...a, 'exit'], T0 + 3 * HOUR);
-    step.run(instances.i1, versionId, T0 + HOUR, 'move', 'smsA', 'split'); // a second visit: still one run
-    run('i2', 'cj2', [...a, 'exit'], T0 + DAY);
-    run('i3', 'cj3', [...a, 'exit'], null);
-    run('i4', 'cj4', a, null);
-    run('i5', 'cj5', a, null);
-    run('i6', 'cj6', [...b, 'exit'], T0 + 2 * DAY);
-    run('i7', 'cj7', [...b, 'exit'], null);
-    run('i8', 'cj8', b, null);
-    run('i9', 'cj9', b, null);
-    run('h1', 'ch1', [], null, true);
-    run('h2', 'ch2', [], null, true);
-    run('h3', 'ch3', [], null, true);
+    await run('i1', 'cj1', [...a, 'exit'], T0 + 3 * HOUR);
+    await step(instances.i1 as number, T0 + HOUR, 'move', 'smsA', 'split'); // a second visit: still one run
+    await run('i2', 'cj2', [...a, 'exit'], T0 + DAY);
+    await run('i3', 'cj3', [...a, 'exit'], null);
+    await run('i4', 'cj4', a, null);
+    await run('i5', 'cj5', a, null);
+    await run('i6', 'cj6', [...b, 'exit'], T0 + 2 * DAY);
+    await run('i7', 'cj7', [...b, 'exit'], null);
+    await run('i8', 'cj8', b, null);
+    await run('i9', 'cj9', b, null);
+    await run('h1', 'ch1', [], null, true);
+    await run('h2', 'ch2', [], null, true);
+    await run('h3', 'ch3', [], null, true);
 
-    put.order('oj1', 'cj1', 10000, T0 + 3 * HOUR);
-    put.order('oj2', 'cj2', 20000, T0 + DAY);
-    put.order('oj3', 'cj3', 3000, T0 + 3 * DAY);
-    put.order('oj4', 'cj4', 4000, T0 + 8 * DAY);
-    put.order('oj6', 'cj6', 6000, T0 + 2 * DAY);
-    put.order('oj7', 'cj7', 7000, T0 - DAY);
-    put.order('oh1', 'ch1', 1000, T0 + DAY);
-    put.order('oh3', 'ch3', 3000, T0 + 10 * DAY);
+    await put.order('oj1', 'cj1', 10000, T0 + 3 * HOUR);
+    await put.order('oj2', 'cj2', 20000, T0 + DAY);
+    await put.order('oj3', 'cj3', 3000, T0 + 3 * DAY);
+    await put.order('oj4', 'cj4', 4000, T0 + 8 * DAY);
+    await put.order('oj6', 'cj6', 6000, T0 + 2 * DAY);
+    await put.order('oj7', 'cj7', 7000, T0 - DAY);
+    await put.order('oh1', 'ch1', 1000, T0 + DAY);
+    await put.order('oh3', 'ch3', 3000, T0 + 10 * DAY);
 
     for (const [i, customer] of ['cj1', 'cj2', 'cj3', 'cj4'].entries()) {
-      put.message(`m${i}`, customer, S, { journeyId: 'j-ab', nodeId: 'smsA' });
+      await put.message(`m${i}`, customer, S, { journeyId: 'j-ab', nodeId: 'smsA' });
     }
-    put.message('m-failed', 'cj5', S, { journeyId: 'j-ab', nodeId: 'smsA', status: 'failed' });
-    put.event('link.clicked', 'cj1', S + HOUR, { code: 'La' });
-    put.event('link.clicked', 'cj2', S + 5 * HOUR, { code: 'Lb' });
-    put.event('link.clicked', 'cj1', S + 7 * HOUR, { code: 'La' });
-    put.event('link.clicked', 'cj3', S + 25 * HOUR, { code: 'Lc' });
-    put.event('link.clicked', 'cj6', S + HOUR, { code: 'Ld' });
-    put.event('channel.entered', 'cj2', S + 5.5 * HOUR, { code: 'wx-1' });
-    put.event('channel.entered', 'cj4', S + 11 * HOUR, { code: 'wx-1' });
-  })();
+    await put.message('m-failed', 'cj5', S, { journeyId: 'j-ab', nodeId: 'smsA', status: 'failed' });
+    await put.event('link.clicked', 'cj1', S + HOUR, { code: 'La' });
+    await put.event('link.clicked', 'cj2', S + 5 * HOUR, { code: 'Lb' });
+    await put.event('link.clicked', 'cj1', S + 7 * HOUR, { code: 'La' });
+    await put.event('link.clicked', 'cj3', S + 25 * HOUR, { code: 'Lc' });
+    await put.event('link.clicked', 'cj6', S + HOUR, { code: 'Ld' });
+    await put.event('channel.entered', 'cj2', S + 5.5 * HOUR, { code: 'wx-1' });
+    await put.event('channel.entered', 'cj4', S + 11 * HOUR, { code: 'wx-1' });
+  });
   return { versionId, instances };
 }

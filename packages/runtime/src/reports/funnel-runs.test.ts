@@ -1,22 +1,24 @@
 // The funnel counts distinct runs per node (a run placed at a node by a migration counts there,
-// once), and tells two goal nodes apart.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphOf, publishJourney } from '../../testing/fixtures.ts';
-import { addCustomer, createHarness, type Harness } from '../trpc/harness.test-helper.ts';
+// once), and tells two goal nodes apart. On both databases, the rows written by the engine's core
+// on each store (testing/store-engine.ts).
+import { describe, expect, it } from 'vitest';
+import { graphOf } from '../../testing/fixtures.ts';
+import { storeEngine } from '../../testing/store-engine.ts';
+import { ManualClock } from '../engine/api.ts';
+import { createNodeRegistryForRuntime } from '../node-packages/registry.ts';
+import { engineReportDatabases } from './backends.test-helper.ts';
+import { publishJourneyWith } from './fixture.test-helper.ts';
 import { funnelReport } from './funnel.ts';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await createHarness({ nodes: 'product' });
-});
-afterEach(() => h.close());
-
 const DAY = 86_400_000;
+const registry = createNodeRegistryForRuntime();
+const databases = engineReportDatabases('reports_funnel_runs');
 
-describe('funnel', () => {
-  it('names two unnamed goal nodes apart, and a named one by its name', () => {
-    publishJourney(
-      h.db.sqlite,
+describe.each(databases)('funnel on %s', (_name, open) => {
+  it('names two unnamed goal nodes apart, and a named one by its name', async () => {
+    const { sql } = await open();
+    await publishJourneyWith(
+      sql,
       'goals',
       graphOf(
         [
@@ -32,7 +34,7 @@ describe('funnel', () => {
         ],
       ),
     );
-    const funnel = funnelReport(h.db.sqlite, h.deps.registry, { journeyId: 'goals' });
+    const funnel = await funnelReport(sql, registry, { journeyId: 'goals' });
     expect(funnel.steps.map((s) => [s.nodeId, s.label?.['zh-CN'], s.label?.en])).toEqual([
       ['entry', 'API 入口', 'API entry'],
       ['g1', '达成目标 #1', 'Goal reached #1'],
@@ -42,6 +44,9 @@ describe('funnel', () => {
   });
 
   it('counts a run moved to another node of a new version at that node, once', async () => {
+    const { sql, store } = await open();
+    const clock = new ManualClock();
+    const engine = storeEngine(store(), registry, [], clock);
     const graph = (waitId: string) =>
       graphOf(
         [
@@ -55,21 +60,26 @@ describe('funnel', () => {
         ],
         { quietHours: { enabled: false } },
       );
-    const v1 = publishJourney(h.db.sqlite, 'mig', graph('wait1d'), 1);
-    for (let i = 0; i < 3; i++) {
-      await addCustomer(h, `m${i}`);
-      await h.engine.enroll('mig', `m${i}`);
+    const v1 = await publishJourneyWith(sql, 'mig', graph('wait1d'), 1);
+    const customers = ['m0', 'm1', 'm2'];
+    for (const id of customers) {
+      await sql.run("INSERT INTO Customer (id, attributes, createdAt, updatedAt) VALUES (?, '{}', ?, ?)", [
+        id,
+        new Date(clock.now()),
+        new Date(clock.now()),
+      ]);
     }
-    await h.engine.tick();
-    const v2 = publishJourney(h.db.sqlite, 'mig', graph('wait2d'), 2);
-    expect(await h.engine.migrateInstances('mig', v2, { wait1d: 'wait2d' })).toEqual({ moved: 3 });
-    h.clock.advance(2 * DAY);
-    await h.engine.tick();
+    await engine.enrollMany('mig', customers);
+    await engine.drain();
+    const v2 = await publishJourneyWith(sql, 'mig', graph('wait2d'), 2);
+    expect(await engine.migrateInstances('mig', v2, { wait1d: 'wait2d' })).toEqual({ moved: 3 });
+    clock.advance(2 * DAY);
+    await engine.drain();
 
-    const inV2 = funnelReport(h.db.sqlite, h.deps.registry, { journeyId: 'mig', versionId: v2 });
+    const inV2 = await funnelReport(sql, registry, { journeyId: 'mig', versionId: v2 });
     expect(inV2.steps.find((s) => s.nodeId === 'wait2d')?.count).toBe(3);
     expect(inV2.steps.find((s) => s.nodeId === 'end')?.count).toBe(3);
-    const all = funnelReport(h.db.sqlite, h.deps.registry, { journeyId: 'mig' });
+    const all = await funnelReport(sql, registry, { journeyId: 'mig' });
     expect(all.steps.find((s) => s.nodeId === 'wait1d')?.count).toBe(3);
     expect(all.steps.find((s) => s.nodeId === 'wait2d')?.count).toBe(3);
     expect(v1).not.toBe(v2);

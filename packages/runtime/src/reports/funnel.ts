@@ -1,5 +1,5 @@
 import type { LocalizedText, NodeRegistry } from '@siyu/shared';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlClient } from '../db/sql-client.ts';
 import { journeyVersions, reportGraph } from './common.ts';
 import { CONVERSION_RULE, convertedIn, runOutcomes } from './goal-conversion.ts';
 import { graphOrder } from './graph-order.ts';
@@ -35,40 +35,38 @@ export interface FunnelReport {
  * an operator's `retry`): COUNT(DISTINCT instanceId) per node over the (journeyId, kind, nodeId)
  * index, so a customer looping through a node, or placed at it again, counts once.
  */
-export function funnelReport(
-  sqlite: BetterSqlite3.Database,
+export async function funnelReport(
+  sql: SqlClient,
   registry: NodeRegistry,
   input: { journeyId: string; versionId?: string },
-): FunnelReport {
-  const journey = journeyVersions(sqlite, input.journeyId);
+): Promise<FunnelReport> {
+  const journey = await journeyVersions(sql, input.journeyId);
   const shown = reportGraph(journey, input.versionId);
   const v = input.versionId ? ' AND versionId = ?' : '';
   const args = input.versionId ? [input.journeyId, input.versionId] : [input.journeyId];
   const counts = new Map(
     (
-      sqlite
-        .prepare(
-          `SELECT nodeId, count(DISTINCT instanceId) AS n FROM StepLog
-           WHERE journeyId = ? AND kind = 'move' AND nodeId IS NOT NULL${v} GROUP BY nodeId`,
-        )
-        .all(...args) as { nodeId: string; n: number }[]
+      await sql.all<{ nodeId: string; n: number }>(
+        `SELECT nodeId, count(DISTINCT instanceId) AS n FROM StepLog
+         WHERE journeyId = ? AND kind = 'move' AND nodeId IS NOT NULL${v} GROUP BY nodeId`,
+        args,
+      )
     ).map((r) => [r.nodeId, r.n]),
   );
   // Runs placed at a node without moving there (migration, retry) and never moved there: a second,
   // small query, so the main one keeps its index-ordered GROUP BY (an IN on kind needs temp B-trees
   // and made the funnel 2.5 times slower on a million rows).
-  const placed = sqlite
-    .prepare(
-      `SELECT nodeId, count(DISTINCT instanceId) AS n FROM StepLog p
+  const placed = await sql.all<{ nodeId: string; n: number }>(
+    `SELECT nodeId, count(DISTINCT instanceId) AS n FROM StepLog p
        WHERE journeyId = ? AND kind IN ('migrate', 'retry') AND nodeId IS NOT NULL${v}
          AND NOT EXISTS (SELECT 1 FROM StepLog m WHERE m.journeyId = p.journeyId AND m.kind = 'move'
            AND m.nodeId = p.nodeId AND m.instanceId = p.instanceId${input.versionId ? ' AND m.versionId = p.versionId' : ''})
        GROUP BY nodeId`,
-    )
-    .all(...args) as { nodeId: string; n: number }[];
+    args,
+  );
   for (const r of placed) counts.set(r.nodeId, (counts.get(r.nodeId) ?? 0) + r.n);
   const versions = input.versionId ? journey.versions.filter((x) => x.id === input.versionId) : journey.versions;
-  const outcomes = runOutcomes(sqlite, registry, input.journeyId, versions);
+  const outcomes = await runOutcomes(sql, registry, input.journeyId, versions);
   const entered = outcomes.entered.journey;
   const share = (n: number) => (entered > 0 ? n / entered : null);
 

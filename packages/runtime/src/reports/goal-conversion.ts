@@ -7,10 +7,10 @@ import {
   type NodeRegistry,
   t,
 } from '@siyu/shared';
-import type BetterSqlite3 from 'better-sqlite3';
-import { CustomerViews } from '../engine/customer-views.ts';
-import { createSqliteStore } from '../engine/store/sqlite/sqlite-store.ts';
-import { msOf } from './common.ts';
+import type { SqlClient } from '../db/sql-client.ts';
+import { epochMsOf, jsonArrayAgg, jsonObjectAgg } from '../db/sql-dialect.ts';
+import { parseCustomer, type StoredCustomerView } from '../engine/customer-views.ts';
+import type { CustomerRow } from '../engine/store/port.ts';
 
 /**
  * What "converted" means in the funnel, A/B and holdout reports, stated in their responses. One
@@ -37,56 +37,56 @@ export interface RunOutcomes {
  * SQL on the covering Instance(journeyId, versionId, goalAt, holdout, …) index: only converted runs
  * reach JavaScript (reading 100k runs as rows cost more than all the queries).
  */
-export function runOutcomes(
-  sqlite: BetterSqlite3.Database,
+export async function runOutcomes(
+  sql: SqlClient,
   // Unused since goal filters read customers without a stepper; kept so the reports' calls stay as they are.
   _registry: NodeRegistry,
   journeyId: string,
   versions: { id: string; graph: JourneyGraph }[],
-): RunOutcomes {
+): Promise<RunOutcomes> {
   const entered = { journey: 0, holdout: 0 };
   const converted = new Map<number, boolean>();
   if (versions.length === 0) return { entered, converted };
   const inVersions = `versionId IN (${versions.map(() => '?').join(', ')})`;
   const versionIds = versions.map((v) => v.id);
-  for (const [holdout, n] of sqlite
-    .prepare(`SELECT holdout, count(*) FROM Instance WHERE journeyId = ? AND ${inVersions} GROUP BY holdout`)
-    .raw()
-    .all(journeyId, ...versionIds) as [number, number][]) {
+  for (const { holdout, n } of await sql.all<{ holdout: number; n: number }>(
+    `SELECT holdout, count(*) AS n FROM Instance WHERE journeyId = ? AND ${inVersions} GROUP BY holdout`,
+    [journeyId, ...versionIds],
+  )) {
     if (holdout) entered.holdout += n;
     else entered.journey += n;
   }
-  for (const [id, holdout] of sqlite
-    .prepare(`SELECT id, holdout FROM Instance WHERE journeyId = ? AND ${inVersions} AND goalAt IS NOT NULL`)
-    .raw()
-    .all(journeyId, ...versionIds) as [number, number][])
+  for (const { id, holdout } of await sql.all<{ id: number; holdout: number }>(
+    `SELECT id, holdout FROM Instance WHERE journeyId = ? AND ${inVersions} AND goalAt IS NOT NULL`,
+    [journeyId, ...versionIds],
+  ))
     converted.set(id, holdout === 1);
-  let views: CustomerViews | undefined;
+  const customers = new Map<string, StoredCustomerView | undefined>();
   for (const version of versions) {
     const goal = version.graph.settings.goal;
     if (!goal) continue;
-    const candidates = sqlite
-      .prepare(
-        `SELECT i.id, i.holdout, i.customerId, e.externalId, e.occurredAt, e.data
-         FROM Instance i JOIN Event e ON e.customerId = i.customerId AND e.type = ?
-           AND e.occurredAt >= ${msOf('i.enteredAt')} AND e.occurredAt <= ${msOf('i.enteredAt')} + ?
-         WHERE i.journeyId = ? AND i.versionId = ? AND i.goalAt IS NULL
-         ORDER BY i.id, e.occurredAt`,
-      )
-      .all(goal.event, durationToMs(goal.window), journeyId, version.id) as {
+    const entered = epochMsOf(sql.dialect, 'i.enteredAt');
+    const candidates = await sql.all<{
       id: number;
       holdout: number;
       customerId: string;
       externalId: string;
       occurredAt: number;
       data: string;
-    }[];
+    }>(
+      `SELECT i.id, i.holdout, i.customerId, e.externalId, e.occurredAt, e.data
+       FROM Instance i JOIN Event e ON e.customerId = i.customerId AND e.type = ?
+         AND e.occurredAt >= ${entered} AND e.occurredAt <= ${entered} + ?
+       WHERE i.journeyId = ? AND i.versionId = ? AND i.goalAt IS NULL
+       ORDER BY i.id, e.occurredAt`,
+      [goal.event, durationToMs(goal.window), journeyId, version.id],
+    );
     for (const c of candidates) {
       if (converted.has(c.id)) continue;
       if (goal.filter) {
         // The engine's own customer view, so a filter reads tags, attributes and RFM the same way.
-        views ??= new CustomerViews(createSqliteStore(sqlite).customer);
-        const customer = views.view(c.customerId);
+        if (!customers.has(c.customerId)) customers.set(c.customerId, await customerView(sql, c.customerId));
+        const customer = customers.get(c.customerId);
         if (!customer) continue;
         const event = {
           id: c.externalId,
@@ -101,6 +101,19 @@ export function runOutcomes(
     }
   }
   return { entered, converted };
+}
+
+/** A customer as the engine's steps see it (its store's customer row, parsed the same way). */
+async function customerView(sql: SqlClient, customerId: string): Promise<StoredCustomerView | undefined> {
+  const row = await sql.get<CustomerRow>(
+    `SELECT c.id, c.displayName, c.attributes, c.ownerUserId, c.channelCode, c.variant, c.erasedAt, c.rfm,
+       coalesce((SELECT ${jsonArrayAgg(sql.dialect, 'tag')} FROM CustomerTag WHERE customerId = c.id), '[]') AS tags,
+       coalesce((SELECT ${jsonObjectAgg(sql.dialect, 'kind', 'value')} FROM CustomerIdentity WHERE customerId = c.id), '{}')
+         AS identities
+     FROM Customer c WHERE c.id = ?`,
+    [customerId],
+  );
+  return row ? parseCustomer(row) : undefined;
 }
 
 /** Converted runs of one group: the journey group (heldOut false) or the control group. */

@@ -1,5 +1,5 @@
 import { type LocalizedText, type NodeRegistry, t } from '@siyu/shared';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlClient } from '../db/sql-client.ts';
 import { type Comparison, compare } from './ab-test.ts';
 import { journeyVersions } from './common.ts';
 import { CONVERSION_RULE, convertedIn, runOutcomes } from './goal-conversion.ts';
@@ -30,13 +30,13 @@ export interface HoldoutReport {
  * Goal conversion of the held-out control group (entered, received nothing) against the journey
  * group: the journey's measured effect. Both groups are judged by the same conversion rule.
  */
-export function holdoutReport(
-  sqlite: BetterSqlite3.Database,
+export async function holdoutReport(
+  sql: SqlClient,
   registry: NodeRegistry,
   input: { journeyId: string },
-): HoldoutReport {
-  const journey = journeyVersions(sqlite, input.journeyId);
-  const outcomes = runOutcomes(sqlite, registry, input.journeyId, journey.versions);
+): Promise<HoldoutReport> {
+  const journey = await journeyVersions(sql, input.journeyId);
+  const outcomes = await runOutcomes(sql, registry, input.journeyId, journey.versions);
   const group = (holdout: boolean) => {
     const entered = holdout ? outcomes.entered.holdout : outcomes.entered.journey;
     const converted = convertedIn(outcomes, holdout);

@@ -1,4 +1,5 @@
-import type { Database } from '../db/database.ts';
+import type { SqlClient } from '../db/sql-client.ts';
+import { forUpdate } from '../db/sql-dialect.ts';
 import { countUnknownOutcomesByNode } from '../runs/unknown-outcomes.ts';
 
 export interface NodeStats {
@@ -40,7 +41,8 @@ export interface JourneyStats {
 }
 
 const CACHE_MS = 2000;
-const cache = new Map<string, { at: number; value: JourneyStats }>();
+/** Per database (its SQL client), per journey and version. */
+const caches = new WeakMap<SqlClient, Map<string, { at: number; value: JourneyStats }>>();
 
 /**
  * Earlier rows of the same run that make a new row not the run's first of its kind: counts are of
@@ -65,49 +67,53 @@ const FAILED_SINCE_RETRY = `${EARLIER} AND p.kind = 'error' AND p.nodeId = l.nod
 const ROLL_UP = `INSERT INTO StepCount (journeyId, versionId, kind, nodeId, fromNodeId, port, count)
   SELECT journeyId, versionId, k, n, f, pt, sum(w) FROM (
     SELECT journeyId, versionId, 'enter' AS k, '' AS n, '' AS f, '' AS pt, 1 AS w FROM StepLog l
-      WHERE id > $from AND id <= $to AND kind = 'enter'
+      WHERE id > ? AND id <= ? AND kind = 'enter'
     UNION ALL SELECT journeyId, versionId, 'visit', nodeId, '', '', 1 FROM StepLog l
-      WHERE id > $from AND id <= $to AND kind IN ${ARRIVALS} AND nodeId IS NOT NULL
+      WHERE id > ? AND id <= ? AND kind IN ${ARRIVALS} AND nodeId IS NOT NULL
       AND NOT EXISTS (${EARLIER} AND p.kind IN ${ARRIVALS} AND p.nodeId = l.nodeId)
     UNION ALL SELECT journeyId, versionId, 'move', nodeId, fromNodeId, coalesce(port, ''), 1 FROM StepLog l
-      WHERE id > $from AND id <= $to AND kind = 'move' AND nodeId IS NOT NULL AND fromNodeId IS NOT NULL
+      WHERE id > ? AND id <= ? AND kind = 'move' AND nodeId IS NOT NULL AND fromNodeId IS NOT NULL
       AND NOT EXISTS (${EARLIER} AND p.kind = 'move' AND p.nodeId = l.nodeId AND p.fromNodeId = l.fromNodeId
         AND coalesce(p.port, '') = coalesce(l.port, ''))
     UNION ALL SELECT journeyId, versionId, 'goal', coalesce(nodeId, ''), '', '', 1 FROM StepLog l
-      WHERE id > $from AND id <= $to AND kind = 'goal'
+      WHERE id > ? AND id <= ? AND kind = 'goal'
       AND NOT EXISTS (${EARLIER} AND p.kind = 'goal' AND coalesce(p.nodeId, '') = coalesce(l.nodeId, ''))
     UNION ALL SELECT journeyId, versionId, 'goalRun', '', '', '', 1 FROM StepLog l
-      WHERE id > $from AND id <= $to AND kind = 'goal' AND NOT EXISTS (${EARLIER} AND p.kind = 'goal')
+      WHERE id > ? AND id <= ? AND kind = 'goal' AND NOT EXISTS (${EARLIER} AND p.kind = 'goal')
     UNION ALL SELECT journeyId, versionId, 'fail', nodeId, '', '', 1 FROM StepLog l
-      WHERE id > $from AND id <= $to AND kind = 'error' AND nodeId IS NOT NULL
+      WHERE id > ? AND id <= ? AND kind = 'error' AND nodeId IS NOT NULL
       AND NOT EXISTS (${FAILED_SINCE_RETRY})
     UNION ALL SELECT journeyId, versionId, 'fail', nodeId, '', '', -1 FROM StepLog l
-      WHERE id > $from AND id <= $to AND kind = 'retry' AND nodeId IS NOT NULL
-  ) GROUP BY 1, 2, 3, 4, 5, 6
-  ON CONFLICT (journeyId, versionId, kind, nodeId, fromNodeId, port) DO UPDATE SET count = count + excluded.count`;
+      WHERE id > ? AND id <= ? AND kind = 'retry' AND nodeId IS NOT NULL
+  ) steps GROUP BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT (journeyId, versionId, kind, nodeId, fromNodeId, port) DO UPDATE SET count = StepCount.count + excluded.count`;
+/** ROLL_UP's parameters: each of its seven parts reads the rows in (from, to]. */
+const ROLL_UP_PARTS = 7;
 
 /**
- * Folds StepLog rows written since the last call into StepCount, in one IMMEDIATE transaction so
- * two pollers never count a row twice. Cost is proportional to new rows (a rowid range scan, and
- * for each row a look at its run's earlier rows).
+ * Folds StepLog rows written since the last call into StepCount, in one write transaction so two
+ * pollers never count a row twice (SQLite: BEGIN IMMEDIATE; PostgreSQL: the watermark row is
+ * locked). Cost is proportional to new rows (an id range scan, and for each row a look at its
+ * run's earlier rows).
+ *
+ * PostgreSQL hands out StepLog ids before the writing transaction commits, so a row can become
+ * visible after rows with higher ids were already folded in; the id watermark would then skip it.
+ * The engine's step writer on PostgreSQL must keep ids in commit order for these counts to be exact.
  */
-export function rollUpStepCounts(db: Database): number {
-  const s = db.sqlite;
-  return s
-    .transaction(() => {
-      const mark = s.prepare("SELECT lastId FROM StatsWatermark WHERE name = 'steps'").get() as
-        | { lastId: number }
-        | undefined;
-      const from = mark?.lastId ?? 0;
-      const to = (s.prepare('SELECT coalesce(max(id), 0) AS id FROM StepLog').get() as { id: number }).id;
-      if (to <= from) return 0;
-      const result = s.prepare(ROLL_UP).run({ from, to });
-      s.prepare(
-        "INSERT INTO StatsWatermark (name, lastId) VALUES ('steps', ?) ON CONFLICT (name) DO UPDATE SET lastId = excluded.lastId",
-      ).run(to);
-      return result.changes;
-    })
-    .immediate();
+export function rollUpStepCounts(sql: SqlClient): Promise<number> {
+  return sql.transaction(async (tx) => {
+    await tx.run("INSERT INTO StatsWatermark (name, lastId) VALUES ('steps', 0) ON CONFLICT (name) DO NOTHING");
+    const mark = await tx.get<{ lastId: number }>(
+      `SELECT lastId FROM StatsWatermark WHERE name = 'steps'${forUpdate(tx.dialect)}`,
+    );
+    const from = mark?.lastId ?? 0;
+    const to = (await tx.get<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM StepLog'))?.id ?? 0;
+    if (to <= from) return 0;
+    const range = Array.from({ length: ROLL_UP_PARTS }, () => [from, to]).flat();
+    const result = await tx.run(ROLL_UP, range);
+    await tx.run("UPDATE StatsWatermark SET lastId = ? WHERE name = 'steps'", [to]);
+    return result.changes;
+  });
 }
 
 /**
@@ -116,28 +122,32 @@ export function rollUpStepCounts(db: Database): number {
  * a covering-index GROUP BY. Results are cached for 2 s per journey so many open canvases polling
  * every few seconds cost one query set.
  */
-export function journeyStats(
-  db: Database,
+export async function journeyStats(
+  sql: SqlClient,
   journeyId: string,
   versionId: string | undefined,
   now: number,
-): JourneyStats {
-  const key = `${db.path}\u0000${journeyId}\u0000${versionId ?? ''}`;
+): Promise<JourneyStats> {
+  let cache = caches.get(sql);
+  if (!cache) {
+    cache = new Map();
+    caches.set(sql, cache);
+  }
+  const key = `${journeyId}\u0000${versionId ?? ''}`;
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-  rollUpStepCounts(db);
-  const s = db.sqlite;
+  await rollUpStepCounts(sql);
   const v = versionId ? ' AND versionId = ?' : '';
   const args = versionId ? [journeyId, versionId] : [journeyId];
-  const statusRows = s
-    .prepare(`SELECT status, nodeId, count(*) AS n FROM Instance WHERE journeyId = ?${v} GROUP BY status, nodeId`)
-    .all(...args) as { status: string; nodeId: string | null; n: number }[];
-  const steps = s
-    .prepare(
-      `SELECT kind, nodeId, fromNodeId, port, sum(count) AS n FROM StepCount WHERE journeyId = ?${v}
-       AND kind IN ('enter', 'visit', 'move', 'goal', 'goalRun', 'fail') GROUP BY kind, nodeId, fromNodeId, port`,
-    )
-    .all(...args) as { kind: string; nodeId: string; fromNodeId: string; port: string; n: number }[];
+  const statusRows = await sql.all<{ status: string; nodeId: string | null; n: number }>(
+    `SELECT status, nodeId, count(*) AS n FROM Instance WHERE journeyId = ?${v} GROUP BY status, nodeId`,
+    args,
+  );
+  const steps = await sql.all<{ kind: string; nodeId: string; fromNodeId: string; port: string; n: number }>(
+    `SELECT kind, nodeId, fromNodeId, port, sum(count) AS n FROM StepCount WHERE journeyId = ?${v}
+     AND kind IN ('enter', 'visit', 'move', 'goal', 'goalRun', 'fail') GROUP BY kind, nodeId, fromNodeId, port`,
+    args,
+  );
 
   const nodes = new Map<string, NodeStats>();
   const node = (id: string) => {
@@ -160,14 +170,15 @@ export function journeyStats(
     else if (row.kind === 'fail') node(row.nodeId).failed += row.n;
     else if (row.fromNodeId) edges.push({ source: row.fromNodeId, port: row.port, target: row.nodeId, count: row.n });
   }
-  fillPorts(db, journeyId, versionId, edges);
+  await fillPorts(sql, journeyId, versionId, edges);
   const byStatus: Record<string, number> = { active: 0, completed: 0, exited: 0, failed: 0 };
   for (const r of statusRows) {
     byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
     if (!r.nodeId) continue;
     if (r.status === 'active') node(r.nodeId).waiting += r.n;
   }
-  for (const [nodeId, n] of countUnknownOutcomesByNode(db, journeyId, versionId)) node(nodeId).outcomeUnknown = n;
+  for (const [nodeId, n] of await countUnknownOutcomesByNode(sql, journeyId, versionId))
+    node(nodeId).outcomeUnknown = n;
   for (const n of nodes.values()) n.completed = Math.max(0, n.entered - n.waiting - n.failed);
   const value: JourneyStats = {
     journeyId,
@@ -191,15 +202,19 @@ export function journeyStats(
  * The step log's `move` rows name source and target but not always the port; when exactly one
  * edge of the graph joins the two nodes, that edge's port is the answer.
  */
-function fillPorts(db: Database, journeyId: string, versionId: string | undefined, edges: EdgeStats[]): void {
+async function fillPorts(
+  sql: SqlClient,
+  journeyId: string,
+  versionId: string | undefined,
+  edges: EdgeStats[],
+): Promise<void> {
   if (!edges.some((e) => e.port === '')) return;
-  const row = db.sqlite
-    .prepare(
-      versionId
-        ? 'SELECT graph FROM JourneyVersion WHERE id = ? AND journeyId = ?'
-        : 'SELECT v.graph FROM Journey j JOIN JourneyVersion v ON v.id = j.liveVersionId WHERE j.id = ?',
-    )
-    .get(...(versionId ? [versionId, journeyId] : [journeyId])) as { graph: string } | undefined;
+  const row = await sql.get<{ graph: string }>(
+    versionId
+      ? 'SELECT graph FROM JourneyVersion WHERE id = ? AND journeyId = ?'
+      : 'SELECT v.graph FROM Journey j JOIN JourneyVersion v ON v.id = j.liveVersionId WHERE j.id = ?',
+    versionId ? [versionId, journeyId] : [journeyId],
+  );
   if (!row) return;
   const graph = JSON.parse(row.graph) as { edges: { source: string; sourcePort: string; target: string }[] };
   for (const e of edges) {

@@ -1,7 +1,8 @@
 import { apiErrorDetail, type LocalizedText, t } from '@siyu/shared';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlClient } from '../db/sql-client.ts';
+import { epochMsOf } from '../db/sql-dialect.ts';
 import { type AttributionRule, attributedOrders, attributionRule } from './attribution.ts';
-import { msOf, ReportInputError } from './common.ts';
+import { ReportInputError } from './common.ts';
 
 export const CHECKPOINT_HOURS = [3, 6, 12, 24] as const;
 const HOUR = 3_600_000;
@@ -46,44 +47,40 @@ interface Hit {
  * node each recipient's clock starts at their own first successful message from that node (sends
  * are spread by quiet hours and waits); for an entry code it starts at `since`.
  */
-export function monitoringReport(
-  sqlite: BetterSqlite3.Database,
-  input: MonitoringInput,
-  now: number,
-): MonitoringReport {
-  if ('sendNodeId' in input) return sendMonitoring(sqlite, input, now);
-  return channelMonitoring(sqlite, input, now);
+export function monitoringReport(sql: SqlClient, input: MonitoringInput, now: number): Promise<MonitoringReport> {
+  if ('sendNodeId' in input) return sendMonitoring(sql, input, now);
+  return channelMonitoring(sql, input, now);
 }
 
-function sendMonitoring(
-  sqlite: BetterSqlite3.Database,
+async function sendMonitoring(
+  sql: SqlClient,
   input: { journeyId: string; sendNodeId: string },
   now: number,
-): MonitoringReport {
+): Promise<MonitoringReport> {
   const recipients = `WITH r AS (
       SELECT customerId, min(sentAt) AS sentAt FROM Message
       WHERE journeyId = ? AND nodeId = ? AND status != 'failed' AND customerId IS NOT NULL GROUP BY customerId)`;
   const args = [input.journeyId, input.sendNodeId];
-  const summary = sqlite
-    .prepare(`${recipients} SELECT count(*) AS sent, min(sentAt) AS first, max(sentAt) AS last FROM r`)
-    .get(...args) as { sent: number; first: number | null; last: number | null };
-  const events = sqlite
-    .prepare(
-      `${recipients}
-       SELECT e.occurredAt - r.sentAt AS d, CASE e.type WHEN 'link.clicked' THEN 'click' ELSE 'entry' END AS kind,
-         e.customerId, 0 AS amountCents
-       FROM r JOIN Event e ON e.customerId = r.customerId AND e.type IN ('link.clicked', 'channel.entered')
-         AND e.occurredAt >= r.sentAt AND e.occurredAt <= r.sentAt + ?`,
-    )
-    .all(...args, HORIZON) as Hit[];
-  const orders = sqlite
-    .prepare(
-      `${recipients}
-       SELECT ${msOf('o.placedAt')} - r.sentAt AS d, 'order' AS kind, o.customerId, o.amountCents
-       FROM r JOIN "Order" o ON o.customerId = r.customerId
-       WHERE ${msOf('o.placedAt')} >= r.sentAt AND ${msOf('o.placedAt')} <= r.sentAt + ?`,
-    )
-    .all(...args, HORIZON) as Hit[];
+  const summary = (await sql.get<{ sent: number; first: number | null; last: number | null }>(
+    `${recipients} SELECT count(*) AS sent, min(sentAt) AS first, max(sentAt) AS last FROM r`,
+    args,
+  )) as { sent: number; first: number | null; last: number | null };
+  const events = await sql.all<Hit>(
+    `${recipients}
+     SELECT e.occurredAt - r.sentAt AS d, CASE e.type WHEN 'link.clicked' THEN 'click' ELSE 'entry' END AS kind,
+       e.customerId, 0 AS amountCents
+     FROM r JOIN Event e ON e.customerId = r.customerId AND e.type IN ('link.clicked', 'channel.entered')
+       AND e.occurredAt >= r.sentAt AND e.occurredAt <= r.sentAt + ?`,
+    [...args, HORIZON],
+  );
+  const placedAt = epochMsOf(sql.dialect, 'o.placedAt');
+  const orders = await sql.all<Hit>(
+    `${recipients}
+     SELECT ${placedAt} - r.sentAt AS d, 'order' AS kind, o.customerId, o.amountCents
+     FROM r JOIN "Order" o ON o.customerId = r.customerId
+     WHERE ${placedAt} >= r.sentAt AND ${placedAt} <= r.sentAt + ?`,
+    [...args, HORIZON],
+  );
   return {
     mode: 'send',
     sent: summary.sent,
@@ -97,30 +94,31 @@ function sendMonitoring(
   };
 }
 
-function channelMonitoring(
-  sqlite: BetterSqlite3.Database,
+async function channelMonitoring(
+  sql: SqlClient,
   input: { channelCode: string; since: number; windowDays: number },
   now: number,
-): MonitoringReport {
-  const known = sqlite.prepare('SELECT 1 FROM EntryCode WHERE code = ?').get(input.channelCode);
+): Promise<MonitoringReport> {
+  const known = await sql.get('SELECT 1 AS known FROM EntryCode WHERE code = ?', [input.channelCode]);
   if (!known)
     throw new ReportInputError(
       apiErrorDetail('common.notFound', { what: 'entryCode', id: input.channelCode }),
       'NOT_FOUND',
     );
-  const events = sqlite
-    .prepare(
-      `SELECT occurredAt - ? AS d, CASE type WHEN 'channel.entered' THEN 'entry' ELSE 'click' END AS kind,
-         customerId, 0 AS amountCents
-       FROM Event WHERE type IN ('qr.scanned', 'link.clicked', 'channel.entered')
-         AND occurredAt >= ? AND occurredAt <= ? AND entryCode = ?`,
-    )
-    .all(input.since, input.since, input.since + HORIZON, input.channelCode) as Hit[];
-  const orders = attributedOrders(sqlite, {
-    from: input.since,
-    to: input.since + HORIZON + 1,
-    windowDays: input.windowDays,
-  })
+  const events = await sql.all<Hit>(
+    `SELECT occurredAt - ? AS d, CASE type WHEN 'channel.entered' THEN 'entry' ELSE 'click' END AS kind,
+       customerId, 0 AS amountCents
+     FROM Event WHERE type IN ('qr.scanned', 'link.clicked', 'channel.entered')
+       AND occurredAt >= ? AND occurredAt <= ? AND entryCode = ?`,
+    [input.since, input.since, input.since + HORIZON, input.channelCode],
+  );
+  const orders = (
+    await attributedOrders(sql, {
+      from: input.since,
+      to: input.since + HORIZON + 1,
+      windowDays: input.windowDays,
+    })
+  )
     .filter((o) => o.code === input.channelCode)
     .map(
       (o): Hit => ({

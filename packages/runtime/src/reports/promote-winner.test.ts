@@ -1,3 +1,5 @@
+// SQLite only: promoting publishes through journeys/publish.ts (Prisma, the full server engine), not yet on PostgreSQL;
+// the A/B numbers it relies on are tested on both databases in journey-reports.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../trpc/harness.test-helper.ts';
 import { seedAbJourney, T0 } from './fixture.test-helper.ts';
@@ -5,7 +7,7 @@ import { seedAbJourney, T0 } from './fixture.test-helper.ts';
 let h: Harness;
 beforeEach(async () => {
   h = await createHarness({ nodes: 'product' });
-  seedAbJourney(h.db.sqlite);
+  await seedAbJourney(h.db.sql);
 });
 afterEach(() => h.close());
 

@@ -39,7 +39,7 @@ export async function promoteWinner(
     throw codedError('BAD_REQUEST', 'abTest.noVariant', { node: input.nodeId, variant: input.variantId });
   }
   // Promoting is for the variant that is ahead; on a tie or another variant's lead, refuse.
-  const { leader } = abTestReport(db.sqlite, registry, { journeyId: input.journeyId, nodeId: input.nodeId });
+  const { leader } = await abTestReport(db.sql, registry, { journeyId: input.journeyId, nodeId: input.nodeId });
   if (leader?.variantId !== input.variantId) {
     throw leader
       ? codedError('PRECONDITION_FAILED', 'abTest.notAhead', { variant: input.variantId, leader: leader.variantId })

@@ -6,8 +6,9 @@
 // dispatcher takes it when the effect runs again (engine/outcome-statements.ts).
 import { type ApiErrorDetail, apiErrorDetail } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
-import type { OutcomeResolutionAction } from '../engine/outcome-statements.ts';
 import { isoDate } from '../db/iso-date.ts';
+import type { SqlClient } from '../db/sql-client.ts';
+import type { OutcomeResolutionAction } from '../engine/outcome-statements.ts';
 
 export interface UnknownOutcome {
   effectId: number;
@@ -64,12 +65,15 @@ export function listUnknownOutcomes(
 }
 
 /** Parked steps per node of a journey (optionally one version), for the canvas. */
-export function countUnknownOutcomesByNode(db: Database, journeyId: string, versionId?: string): Map<string, number> {
-  const rows = db.sqlite
-    .prepare(
-      `SELECT e.nodeId, count(*) AS n ${PARKED_JOIN} ${PARKED_WHERE} AND i.journeyId = ?${versionId ? ' AND i.versionId = ?' : ''} GROUP BY e.nodeId`,
-    )
-    .all(...(versionId ? [journeyId, versionId] : [journeyId])) as { nodeId: string; n: number }[];
+export async function countUnknownOutcomesByNode(
+  sql: SqlClient,
+  journeyId: string,
+  versionId?: string,
+): Promise<Map<string, number>> {
+  const rows = await sql.all<{ nodeId: string; n: number }>(
+    `SELECT e.nodeId, count(*) AS n ${PARKED_JOIN} ${PARKED_WHERE} AND i.journeyId = ?${versionId ? ' AND i.versionId = ?' : ''} GROUP BY e.nodeId`,
+    versionId ? [journeyId, versionId] : [journeyId],
+  );
   return new Map(rows.map((r) => [r.nodeId, r.n]));
 }
 

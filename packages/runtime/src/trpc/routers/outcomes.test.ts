@@ -79,7 +79,9 @@ describe('outcomes router (sends whose outcome is unknown)', () => {
     expect(h.db.sqlite.prepare('SELECT DISTINCT status FROM OutboxEffect').all()).toEqual([{ status: 'unknown' }]);
     for (const c of ['c1', 'c2', 'c3']) expect(instance(c)).toMatchObject({ status: 'active', nodeId: 'welcome' });
 
-    const node = journeyStats(h.db, 'j', undefined, h.clock.now()).nodes.find((n) => n.nodeId === 'welcome');
+    const node = (await journeyStats(h.db.sql, 'j', undefined, h.clock.now())).nodes.find(
+      (n) => n.nodeId === 'welcome',
+    );
     expect(node).toMatchObject({ waiting: 3, outcomeUnknown: 3 });
     const list = await h.as('viewer').outcomes.list({ journeyId: 'j', nodeId: 'welcome' });
     expect(list.map((o) => [o.customerId, o.nodeType, o.message?.provider, o.message?.recipient])).toEqual([

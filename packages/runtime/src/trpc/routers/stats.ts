@@ -9,5 +9,5 @@ import { router, viewerProcedure } from '../trpc.ts';
 export const statsRouter = router({
   journey: viewerProcedure
     .input(z.object({ journeyId: z.string().min(1).max(100), versionId: z.string().min(1).max(100).optional() }))
-    .query(({ ctx, input }) => journeyStats(ctx.db, input.journeyId, input.versionId, ctx.clock.now())),
+    .query(({ ctx, input }) => journeyStats(ctx.db.sql, input.journeyId, input.versionId, ctx.clock.now())),
 });
