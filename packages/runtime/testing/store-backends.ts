@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JourneyGraphInput } from '@siyu/shared';
+import type BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.ts';
 import { RAW_POOL_TYPES } from '../src/db/postgres-types.ts';
@@ -24,15 +25,22 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+/** The engine's store on an SQLite connection, tuned as the engine tunes its own (checkpoints inside commits). */
+export function sqliteEngineStore(sqlite: BetterSqlite3.Database): EngineStore {
+  tuneEngineConnection(sqlite, { backgroundCheckpoint: false }, createLogger('silent'));
+  return createSqliteStore(sqlite);
+}
+
+/** A pool on `url` as a worker process has one (raw column types, up to 4 connections). */
+export function postgresPool(url: string): pg.Pool {
+  return new pg.Pool({ connectionString: url, max: 4, types: RAW_POOL_TYPES });
+}
+
 export async function sqliteBackend(): Promise<Backend> {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-store-'));
   const db = await openDatabase(join(dir, 'test.db'));
   return {
-    store: () => {
-      // The engine's connection settings (page cache), checkpoints inside commits as in tests.
-      tuneEngineConnection(db.sqlite, { backgroundCheckpoint: false }, createLogger('silent'));
-      return createSqliteStore(db.sqlite);
-    },
+    store: () => sqliteEngineStore(db.sqlite),
     publish: async (journeyId, graph, version) => {
       publishJourney(db.sqlite, journeyId, graph, version);
     },
@@ -62,7 +70,7 @@ const TABLES = [
 export async function postgresBackend(url: string): Promise<Backend> {
   const pools: pg.Pool[] = [];
   const pool = () => {
-    const p = new pg.Pool({ connectionString: url, max: 4, types: RAW_POOL_TYPES });
+    const p = postgresPool(url);
     pools.push(p);
     return p;
   };
