@@ -1,7 +1,13 @@
 // The fixtures of fixtures.ts on PostgreSQL: a live journey and customers written straight into
 // the tables, in one statement each (arrays), for engine tests and the benchmark.
 import { type JourneyGraphInput, parseJourneyGraph } from '@siyu/shared';
-import type pg from 'pg';
+import pg from 'pg';
+import { RAW_POOL_TYPES } from '../src/db/postgres-types.ts';
+
+/** A pool on `url` as a worker process has one (raw column types, up to 4 connections). */
+export function postgresPool(url: string): pg.Pool {
+  return new pg.Pool({ connectionString: url, max: 4, types: RAW_POOL_TYPES });
+}
 
 /** Creates (or updates) a live journey with a new published version; returns the version id. */
 export async function publishJourneyPg(

@@ -5,16 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JourneyGraphInput } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import { openDatabase } from '../src/db/database.ts';
-import { RAW_POOL_TYPES } from '../src/db/postgres-types.ts';
 import type { EngineStore } from '../src/engine/store/port.ts';
 import { createPostgresStore, type PostgresStoreOptions } from '../src/engine/store/postgres/postgres-store.ts';
 import { tuneEngineConnection } from '../src/engine/store/sqlite/connection-tuning.ts';
 import { createSqliteStore } from '../src/engine/store/sqlite/sqlite-store.ts';
 import { createLogger } from '../src/logger.ts';
 import { addCustomers, publishJourney } from './fixtures.ts';
-import { addCustomersPg, publishJourneyPg } from './postgres-fixtures.ts';
+import { addCustomersPg, postgresPool, publishJourneyPg } from './postgres-fixtures.ts';
 
 export interface Backend {
   /** A store on its own connection (PostgreSQL: its own pool, as a worker process has). */
@@ -29,11 +28,6 @@ export interface Backend {
 export function sqliteEngineStore(sqlite: BetterSqlite3.Database): EngineStore {
   tuneEngineConnection(sqlite, { backgroundCheckpoint: false }, createLogger('silent'));
   return createSqliteStore(sqlite);
-}
-
-/** A pool on `url` as a worker process has one (raw column types, up to 4 connections). */
-export function postgresPool(url: string): pg.Pool {
-  return new pg.Pool({ connectionString: url, max: 4, types: RAW_POOL_TYPES });
 }
 
 export async function sqliteBackend(): Promise<Backend> {

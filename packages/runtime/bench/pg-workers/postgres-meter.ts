@@ -137,10 +137,7 @@ export async function startPostgresMeter(url: string, serverUrl: string, databas
 
   const others = async () =>
     (
-      await client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> $2', [
-        database,
-        localPid,
-      ])
+      await client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> $2', [database, localPid])
     ).rows.map((r) => Number(r.pid));
   for (const pid of await others()) seen0.add(pid);
 

@@ -9,10 +9,9 @@ import pg from 'pg';
 import { openDatabase } from '../../src/db/database.ts';
 import { migratePostgres } from '../../src/db/migrate-postgres.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../src/db/postgres-scratch.ts';
-import { findPostgresServer } from '../../src/db/postgres-server.ts';
+import { findPostgresServer, type PostgresServer } from '../../src/db/postgres-server.ts';
 import { addCustomers, benchmarkJourney, publishJourney } from '../../testing/fixtures.ts';
-import { addCustomersPg, publishJourneyPg } from '../../testing/postgres-fixtures.ts';
-import { postgresPool } from '../../testing/store-backends.ts';
+import { addCustomersPg, postgresPool, publishJourneyPg } from '../../testing/postgres-fixtures.ts';
 import { checkExactlyOnce, checkJourneyEnd, type Query, readEndFacts } from './checks.ts';
 import { CPU_SOURCE, type PostgresCost, startPostgresMeter } from './postgres-meter.ts';
 import { spawnWorker, type WorkerProcess } from './worker-process.ts';
@@ -27,6 +26,8 @@ export interface SectionOptions {
   /** Events per second of the paced stream (default 2,000, as bench/run.ts). */
   latencyRate?: number;
   log?: (line: string) => void;
+  /** The PostgreSQL server to make the scratch databases on (default: findPostgresServer, as the tests). */
+  serverUrl?: string;
 }
 
 export interface RunFigures {
@@ -119,7 +120,9 @@ export async function runPostgresSection(options: SectionOptions): Promise<Postg
   const plan: WorkloadPlan = { ids, latencyEvents, buyers, rate: latencyRate };
   const loadStart = loadavg().map((l) => round(l, 1));
 
-  const server = await findPostgresServer();
+  const server: PostgresServer = options.serverUrl
+    ? { url: options.serverUrl, source: 'environment', stop: async () => {} }
+    : await findPostgresServer();
   const prepared: Prepared[] = [];
   try {
     const info = await serverInfo(server.url);
@@ -173,7 +176,9 @@ export async function runPostgresSection(options: SectionOptions): Promise<Postg
     const figures: Partial<Record<Prepared['label'], RunFigures>> = {};
     for (const label of ['sqlite', 'postgres1', 'postgresN'] as const) {
       const run = byLabel(label);
-      log(`  ${label}: ${run.workers.length} worker process${run.workers.length > 1 ? 'es' : ''}, ${customers} customers`);
+      log(
+        `  ${label}: ${run.workers.length} worker process${run.workers.length > 1 ? 'es' : ''}, ${customers} customers`,
+      );
       figures[label] = await measure(run, plan, server.url, log);
     }
     const sqlite = figures.sqlite as RunFigures;
@@ -191,7 +196,8 @@ export async function runPostgresSection(options: SectionOptions): Promise<Postg
       machine: `${cpu[0]?.model ?? 'unknown cpu'} ×${cpu.length}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${platform()} ${release()}, Node ${process.version}`,
       loadAverage: { start: loadStart, end: loadavg().map((l) => round(l, 1)) },
       server: { ...info, source: server.source },
-      cpuSource: postgres1.postgres?.backendCpuSeconds === null ? 'unavailable: the server is not on this machine' : CPU_SOURCE,
+      cpuSource:
+        postgres1.postgres?.backendCpuSeconds === null ? 'unavailable: the server is not on this machine' : CPU_SOURCE,
       sqlite,
       postgres1,
       postgresN,

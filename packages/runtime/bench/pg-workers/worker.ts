@@ -7,10 +7,7 @@
 import { parseArgs } from 'node:util';
 import { createNodeRegistry } from '@siyu/shared';
 import { samplePackage } from '@siyu/shared/testing';
-import { openDatabase } from '../../src/db/database.ts';
 import { ManualClock } from '../../src/engine/api.ts';
-import { createPostgresStore } from '../../src/engine/store/postgres/postgres-store.ts';
-import { postgresPool, sqliteEngineStore } from '../../testing/store-backends.ts';
 import { recordingExecutors, type StoreEngine, storeEngine } from '../../testing/store-engine.ts';
 import { WorkerCommand, type WorkerReply, type WorkerReport, wallNow } from './protocol.ts';
 
@@ -35,7 +32,10 @@ const clock = new ManualClock(BENCH_EPOCH);
 const registry = createNodeRegistry([samplePackage]);
 
 async function open(): Promise<{ engine: StoreEngine; rowsWritten: () => number; close: () => Promise<void> }> {
+  // Each backend's modules are loaded only when used: a PostgreSQL worker starts without Prisma's.
   if (values.backend === 'postgres' && values.target) {
+    const { postgresPool } = await import('../../testing/postgres-fixtures.ts');
+    const { createPostgresStore } = await import('../../src/engine/store/postgres/postgres-store.ts');
     const pool = postgresPool(values.target);
     const store = createPostgresStore(pool, { workerId });
     return {
@@ -45,6 +45,8 @@ async function open(): Promise<{ engine: StoreEngine; rowsWritten: () => number;
     };
   }
   if (values.backend === 'sqlite' && values.target) {
+    const { openDatabase } = await import('../../src/db/database.ts');
+    const { sqliteEngineStore } = await import('../../testing/store-backends.ts');
     const db = await openDatabase(values.target);
     const total = db.sqlite.prepare<[], { n: number }>('SELECT total_changes() AS n');
     const changes0 = total.get()?.n ?? 0;
