@@ -3,6 +3,7 @@
 // bench/results.json and docs/capacity.md read. Its checks fail a run that double-sends.
 import { describe, expect, it } from 'vitest';
 import { postgresServerUrl } from '../../src/db/postgres-for-tests.test-helper.ts';
+import { capacityModel, markdownTable } from '../capacity.ts';
 import { tableRows, withPostgresSection } from '../postgres-workers.ts';
 import { checkExactlyOnce, checkJourneyEnd, type EndFacts } from './checks.ts';
 import { runPostgresSection } from './section.ts';
@@ -45,6 +46,12 @@ describe('bench: PostgreSQL with 1 and N worker processes', () => {
       postgres: { workers: 2 },
     });
     expect(Object.keys(tableRows(section))).toEqual(['SQLite ×1', 'PostgreSQL ×1', 'PostgreSQL ×2']);
+    // docs/capacity.md's model reads these fields: every line comes out a number.
+    const model = capacityModel(section);
+    expect(model.find((l) => l.quantity === 'steps per journey run')?.value).toBe(6.5);
+    expect(model.find((l) => l.quantity === 'worker processes')?.value).toBeGreaterThanOrEqual(2);
+    expect(model.filter((l) => !Number.isFinite(l.value) && !l.quantity.includes('CPU'))).toEqual([]);
+    expect(markdownTable(model)).toContain('| rows written per step |');
   }, 60_000);
 });
 
