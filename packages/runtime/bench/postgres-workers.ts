@@ -1,7 +1,7 @@
 // `pnpm bench --backend postgres [--workers 2] [--customers 100000]`: the engine on PostgreSQL with 1
 // and with N worker processes, next to SQLite (pg-workers/section.ts). Prints a table and writes the
 // figures into bench/results.json under `postgres`, keeping the other sections' fields.
-// Options: --latency-events <n> (default min(customers / 2, 10000)), --latency-rate <events/s> (2000),
+// Options: --latency-events <n> (default min(15 % of customers, 10000)), --latency-rate <events/s> (2000),
 //          --out <file> (bench/results.json).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -11,7 +11,7 @@ export function postgresPool(url: string): pg.Pool {
 
 /** Creates (or updates) a live journey with a new published version; returns the version id. */
 export async function publishJourneyPg(
-  pool: pg.Pool,
+  pool: pg.Pool | pg.Client,
   journeyId: string,
   graphInput: JourneyGraphInput,
   version = 1,
@@ -33,7 +33,12 @@ export async function publishJourneyPg(
 }
 
 /** Inserts customers `${prefix}${i}` for i in [from, to), each with a phone identity. */
-export async function addCustomersPg(pool: pg.Pool, prefix: string, from: number, to: number): Promise<string[]> {
+export async function addCustomersPg(
+  pool: pg.Pool | pg.Client,
+  prefix: string,
+  from: number,
+  to: number,
+): Promise<string[]> {
   const ids: string[] = [];
   const phones: string[] = [];
   for (let i = from; i < to; i++) {

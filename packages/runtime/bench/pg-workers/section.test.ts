@@ -11,12 +11,14 @@ import { runPostgresSection } from './section.ts';
 describe('bench: PostgreSQL with 1 and N worker processes', () => {
   it('runs 200 customers on SQLite, PostgreSQL ×1 and ×2 with every check passing, and records the figures', async () => {
     const section = await runPostgresSection({ customers: 200, workers: 2, serverUrl: await postgresServerUrl() });
-    // 200 customers: 3 steps each to the 1-day wait, 2 at the branch and coupon; 100 buyers 2 more
-    // (the order, the repurchase tag), 100 others 1 (the timeout).
+    // 200 customers: 3 steps each to the 1-day wait, 2 at the branch and coupon; 60 buyers (30 in
+    // the paced stream, 30 in bulk) 2 more (the order, the repurchase tag), 140 others 1 (the timeout).
+    expect(section).toMatchObject({ customers: 200, workers: 2, buyers: 60, latencyEvents: 30 });
     for (const run of [section.sqlite, section.postgres1, section.postgresN]) {
-      expect(run.totalSteps).toBe(1300);
-      expect(run.checks).toEqual({ effectsExecutedOnce: 700, customersAtEnd: 200 });
-      expect(run.latencySamples).toBe(100);
+      expect(run.totalSteps).toBe(1260);
+      expect(run.phases.find((p) => p.label.startsWith('orders'))?.steps).toBe(60);
+      expect(run.checks).toEqual({ effectsExecutedOnce: 660, customersAtEnd: 200 });
+      expect(run.latencySamples).toBe(30);
       expect(run.stepsPerSec).toBeGreaterThan(0);
       expect(run.p99Ms).toBeGreaterThanOrEqual(run.p50Ms);
     }
@@ -48,7 +50,7 @@ describe('bench: PostgreSQL with 1 and N worker processes', () => {
     expect(Object.keys(tableRows(section))).toEqual(['SQLite ×1', 'PostgreSQL ×1', 'PostgreSQL ×2']);
     // docs/capacity.md's model reads these fields: every line comes out a number.
     const model = capacityModel(section);
-    expect(model.find((l) => l.quantity === 'steps per journey run')?.value).toBe(6.5);
+    expect(model.find((l) => l.quantity === 'steps per journey run')?.value).toBe(6.3);
     expect(model.find((l) => l.quantity === 'worker processes')?.value).toBeGreaterThanOrEqual(2);
     expect(model.filter((l) => !Number.isFinite(l.value) && !l.quantity.includes('CPU'))).toEqual([]);
     expect(markdownTable(model)).toContain('| rows written per step |');

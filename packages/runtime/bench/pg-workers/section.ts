@@ -10,8 +10,9 @@ import { openDatabase } from '../../src/db/database.ts';
 import { migratePostgres } from '../../src/db/migrate-postgres.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../src/db/postgres-scratch.ts';
 import { findPostgresServer, type PostgresServer } from '../../src/db/postgres-server.ts';
+import { RAW_POOL_TYPES } from '../../src/db/postgres-types.ts';
 import { addCustomers, benchmarkJourney, publishJourney } from '../../testing/fixtures.ts';
-import { addCustomersPg, postgresPool, publishJourneyPg } from '../../testing/postgres-fixtures.ts';
+import { addCustomersPg, publishJourneyPg } from '../../testing/postgres-fixtures.ts';
 import { checkExactlyOnce, checkJourneyEnd, type Query, readEndFacts } from './checks.ts';
 import { CPU_SOURCE, type PostgresCost, startPostgresMeter } from './postgres-meter.ts';
 import { spawnWorker, type WorkerProcess } from './worker-process.ts';
@@ -21,7 +22,10 @@ export interface SectionOptions {
   customers: number;
   /** Worker processes of the second PostgreSQL run (the first has one). */
   workers: number;
-  /** Orders in the paced stream (default: half the customers, at most 10,000, as bench/run.ts). */
+  /**
+   * Orders in the paced stream (default: 15 % of the customers, at most 10,000, as bench/run.ts at
+   * its default size; the rest of the 30 % who order come in bulk, so small runs have both).
+   */
   latencyEvents?: number;
   /** Events per second of the paced stream (default 2,000, as bench/run.ts). */
   latencyRate?: number;
@@ -113,7 +117,7 @@ export async function runPostgresSection(options: SectionOptions): Promise<Postg
   if (!Number.isInteger(customers) || customers < 10) throw new Error('--customers must be an integer ≥ 10');
   if (!Number.isInteger(n) || n < 2) throw new Error('--workers must be an integer ≥ 2 (the run compares 1 with N)');
   const log = options.log ?? (() => {});
-  const latencyEvents = Math.min(Math.floor(customers * 0.5), options.latencyEvents ?? 10_000);
+  const latencyEvents = Math.min(customers, options.latencyEvents ?? Math.min(Math.floor(customers * 0.15), 10_000));
   const latencyRate = options.latencyRate ?? 2000;
   const ids = Array.from({ length: customers }, (_, i) => `c${i}`);
   const buyers = Math.max(latencyEvents, Math.floor(customers * ORDERED_SHARE));
@@ -130,21 +134,30 @@ export async function runPostgresSection(options: SectionOptions): Promise<Postg
     const postgresRun = async (label: 'postgres1' | 'postgresN', count: number) => {
       const database = await createScratchDatabase(server.url, `bench_${label}`);
       const workers = Array.from({ length: count }, (_, k) => spawnWorker(`w${k + 1}`, 'postgres', database.url));
-      const checks = postgresPool(database.url);
+      // Clients, not pools: a client's end() resolves once the server closed the connection (and
+      // its backend reported its row counts), a pool's end() before: DROP … FORCE then hits it.
+      // The checks connect after the run: the meter waits for every other backend to leave first.
+      const checks = new pg.Client({ connectionString: database.url, types: RAW_POOL_TYPES });
+      let connected: Promise<unknown> | undefined;
       const run: Prepared = {
         label,
         workers,
         database,
-        query: async (sql) => (await checks.query(sql)).rows,
+        query: async (sql) => {
+          connected ??= checks.connect();
+          await connected;
+          return (await checks.query(sql)).rows;
+        },
         async cleanup() {
           for (const w of workers) w.kill();
-          await checks.end();
+          if (connected) await checks.end();
           await database.drop();
         },
       };
       prepared.push(run);
       await migratePostgres(database.url);
-      const setup = postgresPool(database.url);
+      const setup = new pg.Client({ connectionString: database.url, types: RAW_POOL_TYPES });
+      await setup.connect();
       try {
         await publishJourneyPg(setup, JOURNEY_ID, benchmarkJourney());
         for (let i = 0; i < customers; i += 5000) await addCustomersPg(setup, 'c', i, Math.min(customers, i + 5000));
@@ -152,24 +165,28 @@ export async function runPostgresSection(options: SectionOptions): Promise<Postg
         await setup.end(); // its backend reports its row counts as it exits: before the meter's baseline
       }
     };
-    await Promise.all([postgresRun('postgres1', 1), postgresRun('postgresN', n)]);
-
-    const dir = mkdtempSync(join(tmpdir(), 'siyu-bench-pg-'));
-    const path = join(dir, 'bench.db');
-    const db = await openDatabase(path);
-    publishJourney(db.sqlite, JOURNEY_ID, benchmarkJourney());
-    for (let i = 0; i < customers; i += 1000) addCustomers(db.sqlite, 'c', i, Math.min(customers, i + 1000));
-    const sqliteWorker = spawnWorker('w1', 'sqlite', path);
-    prepared.push({
-      label: 'sqlite',
-      workers: [sqliteWorker],
-      query: async (sql) => db.sqlite.prepare(sql).all() as Array<Record<string, unknown>>,
-      async cleanup() {
-        sqliteWorker.kill();
-        await db.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    });
+    const sqliteRun = async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'siyu-bench-pg-'));
+      const path = join(dir, 'bench.db');
+      const workers: WorkerProcess[] = [];
+      let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
+      prepared.push({
+        label: 'sqlite',
+        workers,
+        query: async (sql) => db?.sqlite.prepare(sql).all() as Array<Record<string, unknown>>,
+        async cleanup() {
+          for (const w of workers) w.kill();
+          await db?.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      });
+      db = await openDatabase(path);
+      publishJourney(db.sqlite, JOURNEY_ID, benchmarkJourney());
+      for (let i = 0; i < customers; i += 1000) addCustomers(db.sqlite, 'c', i, Math.min(customers, i + 1000));
+      // Started once the file is migrated and seeded: the worker opens it at start-up.
+      workers.push(spawnWorker('w1', 'sqlite', path));
+    };
+    await Promise.all([postgresRun('postgres1', 1), postgresRun('postgresN', n), sqliteRun()]);
     await Promise.all(prepared.flatMap((p) => p.workers.map((w) => w.ready)));
 
     const byLabel = (label: Prepared['label']) => prepared.find((p) => p.label === label) as Prepared;
