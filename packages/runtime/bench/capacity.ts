@@ -116,7 +116,7 @@ export function capacityModel(s: PostgresSection, a: Assumptions = DEFAULT_ASSUM
     },
     {
       quantity: 'WAL bytes per written row',
-      derivation: 'postgresN.postgres.walBytes ÷ rows written (server-wide WAL: an upper bound on a shared server)',
+      derivation: `postgresN.postgres.walBytes ÷ rows written (${cost.walSource})`,
       value: walPerRow,
       unit: 'B',
     },

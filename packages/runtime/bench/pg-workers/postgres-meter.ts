@@ -7,7 +7,10 @@
 //    shared_preload_libraries (a restart); /proc needs the server on this machine, else null.
 //  - rows: pg_stat_user_tables n_tup_ins / n_tup_upd / n_tup_del deltas (this database only),
 //  - transactions and deadlocks: pg_stat_database (this database only),
-//  - WAL bytes: pg_current_wal_lsn() delta (server-wide: on a shared server an upper bound),
+//  - WAL bytes: the records touching this database's blocks between the start and end LSNs, read
+//    with pg_walinspect (commit records, ~1 per 100 steps, are not counted); when the extension is
+//    missing or the WAL too long to scan, the pg_current_wal_lsn() delta (server-wide: on a shared
+//    server an upper bound), as `walSource` says,
 //  - connections: the most backends on the bench database seen in one sample.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -32,6 +35,9 @@ export interface PostgresCost {
   rollbacks: number;
   deadlocks: number;
   walBytes: number;
+  walSource: 'pg_walinspect: records of this database' | 'pg_current_wal_lsn: server-wide';
+  /** The pg_current_wal_lsn() delta: every database's WAL, and the server's own. */
+  serverWalBytes: number;
   peakConnections: number;
 }
 
@@ -91,7 +97,8 @@ async function tableWrites(client: pg.Client): Promise<Record<string, TableWrite
 async function databaseCounters(client: pg.Client, database: string) {
   await client.query('SELECT pg_stat_clear_snapshot()');
   const { rows } = await client.query(
-    `SELECT xact_commit, xact_rollback, deadlocks, pg_current_wal_lsn()::text AS lsn
+    `SELECT xact_commit, xact_rollback, deadlocks, pg_current_wal_lsn()::text AS lsn,
+       pg_current_wal_flush_lsn()::text AS "flushLsn"
      FROM pg_stat_database WHERE datname = $1`,
     [database],
   );
@@ -101,7 +108,33 @@ async function databaseCounters(client: pg.Client, database: string) {
     rollbacks: Number(r.xact_rollback),
     deadlocks: Number(r.deadlocks),
     lsn: String(r.lsn),
+    /** pg_walinspect reads only flushed WAL; the run's commits are flushed (synchronous_commit). */
+    flushLsn: String(r.flushLsn),
   };
+}
+
+/** Scanning WAL takes ~1 s per 25 MB, and a long run's first segments may be recycled already. */
+const MAX_WAL_SCAN_BYTES = 512 * 2 ** 20;
+
+/**
+ * Bytes of the WAL records between two LSNs that touch blocks of the connected database (their
+ * block references read `rel <tablespace>/<database oid>/<relation>`); undefined when pg_walinspect
+ * is not installed in it (section.ts installs it in the scratch database), the span is too long, or
+ * a checkpoint during the run recycled the segment it started in (SIYU_BENCH_DEBUG=1 says which).
+ */
+async function walOfDatabase(client: pg.Client, from: string, to: string, span: number): Promise<number | undefined> {
+  if (span > MAX_WAL_SCAN_BYTES) return undefined;
+  try {
+    const { rows } = await client.query(
+      `SELECT COALESCE(sum(record_length), 0)::float8 AS bytes FROM pg_get_wal_records_info($1, $2)
+       WHERE block_ref LIKE '%/' || (SELECT oid FROM pg_database WHERE datname = current_database()) || '/%'`,
+      [from, to],
+    );
+    return Number(rows[0]?.bytes);
+  } catch (error) {
+    if (process.env.SIYU_BENCH_DEBUG) process.stderr.write(`pg_walinspect: ${(error as Error).message}\n`);
+    return undefined;
+  }
 }
 
 export interface PostgresMeter {
@@ -172,6 +205,8 @@ export async function startPostgresMeter(url: string, serverUrl: string, databas
       const tables1 = await tableWrites(local);
       const db1 = await databaseCounters(client, database);
       const wal = await client.query('SELECT pg_wal_lsn_diff($1, $2)::float8 AS bytes', [db1.lsn, db0.lsn]);
+      const serverWalBytes = Number(wal.rows[0]?.bytes);
+      const ownWalBytes = await walOfDatabase(local, db0.flushLsn, db1.flushLsn, serverWalBytes);
       const server1 = postmaster === undefined ? undefined : serverTicks(postmaster);
       await client.end();
       await local.end();
@@ -198,7 +233,10 @@ export async function startPostgresMeter(url: string, serverUrl: string, databas
         commits: db1.commits - db0.commits,
         rollbacks: db1.rollbacks - db0.rollbacks,
         deadlocks: db1.deadlocks - db0.deadlocks,
-        walBytes: Number(wal.rows[0]?.bytes),
+        walBytes: ownWalBytes ?? serverWalBytes,
+        walSource:
+          ownWalBytes === undefined ? 'pg_current_wal_lsn: server-wide' : 'pg_walinspect: records of this database',
+        serverWalBytes,
         peakConnections,
       };
     },

@@ -156,6 +156,9 @@ export async function runPostgresSection(options: SectionOptions): Promise<Postg
       };
       prepared.push(run);
       await migratePostgres(database.url);
+      // For the WAL of this database alone (postgres-meter.ts); without it the meter falls back to
+      // the server-wide figure. Installed in the scratch database only: it is dropped after the run.
+      await adminQuery(database.url, 'CREATE EXTENSION IF NOT EXISTS pg_walinspect').catch(() => {});
       const setup = new pg.Client({ connectionString: database.url, types: RAW_POOL_TYPES });
       await setup.connect();
       try {
@@ -231,6 +234,16 @@ export async function runPostgresSection(options: SectionOptions): Promise<Postg
   } finally {
     for (const p of prepared) await p.cleanup().catch(() => {});
     await server.stop();
+  }
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
   }
 }
 
