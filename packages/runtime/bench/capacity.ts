@@ -157,9 +157,17 @@ export function capacityModel(s: PostgresSection, a: Assumptions = DEFAULT_ASSUM
       unit: '/s',
     },
     {
-      quantity: 'worker processes',
+      quantity: 'worker processes (by measured rate)',
       derivation: `max(2, ⌈peak steps/s × headroom ${a.headroom} ÷ one worker's steps/s⌉)`,
       value: workers,
+      unit: '',
+    },
+    {
+      // A worker is one thread: a process busy a full core is one process. Unlike the rate, CPU time
+      // per step hardly changes when the machine is shared, so this line holds on a noisy run too.
+      quantity: 'worker processes (by CPU per step)',
+      derivation: `max(2, ⌈peak steps/s × headroom × postgresN.workerCpuMsPerStep ÷ 1000⌉)`,
+      value: Math.max(2, Math.ceil((peakSteps * a.headroom * pgN.workerCpuMsPerStep) / 1000)),
       unit: '',
     },
     {
