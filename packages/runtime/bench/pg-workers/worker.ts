@@ -137,6 +137,7 @@ process.on('message', (raw) => {
         };
         reply({ kind: 'report', report });
       } else if (cmd.kind === 'close') {
+        closing = true;
         await opened.close();
         reply({ kind: 'closed' });
         process.disconnect();
@@ -148,5 +149,10 @@ process.on('message', (raw) => {
       reply({ kind: 'error', message: `worker ${workerId}: ${(error as Error).stack ?? String(error)}` });
     }
   });
+});
+// A parent that dies (Ctrl-C, a failed test) closes the channel: no orphan keeps stepping.
+let closing = false;
+process.on('disconnect', () => {
+  if (!closing) process.exit(1);
 });
 reply({ kind: 'ready' });
