@@ -13,6 +13,7 @@
 //    server an upper bound), as `walSource` says,
 //  - connections: the most backends on the bench database seen in one sample.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { RAW_POOL_TYPES } from '../../src/db/postgres-types.ts';
@@ -39,6 +40,17 @@ export interface PostgresCost {
   /** The pg_current_wal_lsn() delta: every database's WAL, and the server's own. */
   serverWalBytes: number;
   peakConnections: number;
+  /**
+   * The bench database's busy backends, sampled every 200 ms: how often one was running, idle in
+   * a transaction (the worker computing a batch's steps between its statements), or waiting on
+   * what (`Lock:transactionid`: another transaction's row lock; `IO:WALSync`, `LWLock:WALWrite`:
+   * commits waiting for the WAL).
+   */
+  activity: { samples: number; byWaitEvent: Record<string, number> };
+}
+
+function sortedByCount(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]));
 }
 
 const TICKS_PER_SECOND = (() => {
@@ -150,11 +162,26 @@ export interface PostgresMeter {
  * counts). Call after the set-up's connections have closed (a backend reports its row counts when
  * it exits or goes idle) and before the workers connect.
  */
-export async function startPostgresMeter(url: string, serverUrl: string, database: string): Promise<PostgresMeter> {
+export async function startPostgresMeter(
+  url: string,
+  serverUrl: string,
+  database: string,
+  options: { keepWal?: boolean } = {},
+): Promise<PostgresMeter> {
   const local = new pg.Client({ connectionString: url, types: RAW_POOL_TYPES });
   const client = new pg.Client({ connectionString: serverUrl, types: RAW_POOL_TYPES });
   await local.connect();
   await client.connect();
+  if (options.keepWal) {
+    // A checkpoint during the run (other databases being dropped force them) would recycle the
+    // segments it started in before pg_walinspect reads them. A temporary slot keeps them, and goes
+    // with this connection however the run ends.
+    await client
+      .query('SELECT pg_create_physical_replication_slot($1, true, true)', [
+        `siyu_bench_${randomBytes(4).toString('hex')}`,
+      ])
+      .catch(() => {}); // no free slot, or no right: the WAL figure may then fall back to server-wide
+  }
   const own = Number((await client.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
   const localPid = Number((await local.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
   const ownStat = procStat(own);
@@ -168,10 +195,18 @@ export async function startPostgresMeter(url: string, serverUrl: string, databas
   let peakConnections = 0;
   const seen0 = new Set<number>();
 
-  const others = async () =>
+  /** What the bench database's backends (but the meter's) are doing, by sample and wait event. */
+  const waits: Record<string, number> = {};
+  let activeSamples = 0;
+  const activity = async () =>
     (
-      await client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> $2', [database, localPid])
-    ).rows.map((r) => Number(r.pid));
+      await client.query(
+        `SELECT pid, state, wait_event_type AS "type", wait_event AS "event" FROM pg_stat_activity
+         WHERE datname = $1 AND pid <> $2`,
+        [database, localPid],
+      )
+    ).rows as Array<{ pid: number; state: string | null; type: string | null; event: string | null }>;
+  const others = async () => (await activity()).map((r) => Number(r.pid));
   for (const pid of await others()) seen0.add(pid);
 
   let busy = false;
@@ -179,8 +214,17 @@ export async function startPostgresMeter(url: string, serverUrl: string, databas
     if (busy) return;
     busy = true;
     try {
-      const pids = await others();
+      const rows = await activity();
+      const pids = rows.map((r) => Number(r.pid));
       peakConnections = Math.max(peakConnections, pids.length);
+      for (const r of rows) {
+        if (r.state === 'idle' || r.state === null) continue;
+        activeSamples++;
+        // Active and not waiting: on a CPU (or waiting for one: the server cannot tell). Idle in a
+        // transaction: the worker holds the batch's locks while it computes the steps.
+        const key = r.state !== 'active' ? r.state : r.type ? `${r.type}:${r.event}` : 'running';
+        waits[key] = (waits[key] ?? 0) + 1;
+      }
       for (const pid of pids) {
         const stat = procStat(pid);
         if (!stat) continue;
@@ -238,6 +282,7 @@ export async function startPostgresMeter(url: string, serverUrl: string, databas
           ownWalBytes === undefined ? 'pg_current_wal_lsn: server-wide' : 'pg_walinspect: records of this database',
         serverWalBytes,
         peakConnections,
+        activity: { samples: activeSamples, byWaitEvent: sortedByCount(waits) },
       };
     },
   };

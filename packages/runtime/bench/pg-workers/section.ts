@@ -267,7 +267,9 @@ async function serverInfo(url: string): Promise<{ version: string; settings: Rec
 
 async function measure(run: Prepared, plan: WorkloadPlan, serverUrl: string, log: (line: string) => void) {
   const { database, workers } = run;
-  const meter = database ? await startPostgresMeter(database.url, serverUrl, database.name) : undefined;
+  // Keeping the run's WAL until it is read costs disk (~4 KB a step): only where it can be scanned.
+  const keepWal = plan.ids.length <= 20_000;
+  const meter = database ? await startPostgresMeter(database.url, serverUrl, database.name, { keepWal }) : undefined;
   const result = await runWorkload(workers, plan, log);
   await meter?.sample();
   await Promise.all(workers.map((w) => w.close()));
