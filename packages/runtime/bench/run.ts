@@ -5,7 +5,7 @@
 //                   [--ceiling-customers <customers>] [--out bench/results.json]
 // The ceiling's rate does not depend on how many customers it steps (each is independent), so a
 // 1,000,000-customer run for the memory figure may step fewer there to save time.
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -223,7 +223,11 @@ async function main() {
       bytesPerCustomerMeasuredAt: 'all customers waiting on the 7-day timer; whole SQLite file ÷ customers',
     },
   };
-  writeFileSync(values.out as string, `${JSON.stringify(output, null, 2)}\n`);
+  // Sections other benches write into the same file (`postgres`: bench/postgres-workers.ts) stay.
+  const out = values.out as string;
+  const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
+  const kept = 'postgres' in previous ? { postgres: previous.postgres } : {};
+  writeFileSync(out, `${JSON.stringify({ ...output, ...kept }, null, 2)}\n`);
   console.table({
     durable: { stepsPerSec: output.stepsPerSec },
     ceiling: { stepsPerSec: output.ceilingStepsPerSec },

@@ -1,11 +1,17 @@
 // The fixtures of fixtures.ts on PostgreSQL: a live journey and customers written straight into
 // the tables, in one statement each (arrays), for engine tests and the benchmark.
 import { type JourneyGraphInput, parseJourneyGraph } from '@siyu/shared';
-import type pg from 'pg';
+import pg from 'pg';
+import { RAW_POOL_TYPES } from '../src/db/postgres-types.ts';
+
+/** A pool on `url` as a worker process has one (raw column types, up to 4 connections). */
+export function postgresPool(url: string): pg.Pool {
+  return new pg.Pool({ connectionString: url, max: 4, types: RAW_POOL_TYPES });
+}
 
 /** Creates (or updates) a live journey with a new published version; returns the version id. */
 export async function publishJourneyPg(
-  pool: pg.Pool,
+  pool: pg.Pool | pg.Client,
   journeyId: string,
   graphInput: JourneyGraphInput,
   version = 1,
@@ -27,7 +33,12 @@ export async function publishJourneyPg(
 }
 
 /** Inserts customers `${prefix}${i}` for i in [from, to), each with a phone identity. */
-export async function addCustomersPg(pool: pg.Pool, prefix: string, from: number, to: number): Promise<string[]> {
+export async function addCustomersPg(
+  pool: pg.Pool | pg.Client,
+  prefix: string,
+  from: number,
+  to: number,
+): Promise<string[]> {
   const ids: string[] = [];
   const phones: string[] = [];
   for (let i = from; i < to; i++) {

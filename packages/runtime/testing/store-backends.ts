@@ -4,16 +4,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JourneyGraphInput } from '@siyu/shared';
-import pg from 'pg';
+import type BetterSqlite3 from 'better-sqlite3';
+import type pg from 'pg';
 import { openDatabase } from '../src/db/database.ts';
-import { RAW_POOL_TYPES } from '../src/db/postgres-types.ts';
 import type { EngineStore } from '../src/engine/store/port.ts';
 import { createPostgresStore, type PostgresStoreOptions } from '../src/engine/store/postgres/postgres-store.ts';
 import { tuneEngineConnection } from '../src/engine/store/sqlite/connection-tuning.ts';
 import { createSqliteStore } from '../src/engine/store/sqlite/sqlite-store.ts';
 import { createLogger } from '../src/logger.ts';
 import { addCustomers, publishJourney } from './fixtures.ts';
-import { addCustomersPg, publishJourneyPg } from './postgres-fixtures.ts';
+import { addCustomersPg, postgresPool, publishJourneyPg } from './postgres-fixtures.ts';
 
 export interface Backend {
   /** A store on its own connection (PostgreSQL: its own pool, as a worker process has). */
@@ -24,15 +24,17 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+/** The engine's store on an SQLite connection, tuned as the engine tunes its own (checkpoints inside commits). */
+export function sqliteEngineStore(sqlite: BetterSqlite3.Database): EngineStore {
+  tuneEngineConnection(sqlite, { backgroundCheckpoint: false }, createLogger('silent'));
+  return createSqliteStore(sqlite);
+}
+
 export async function sqliteBackend(): Promise<Backend> {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-store-'));
   const db = await openDatabase(join(dir, 'test.db'));
   return {
-    store: () => {
-      // The engine's connection settings (page cache), checkpoints inside commits as in tests.
-      tuneEngineConnection(db.sqlite, { backgroundCheckpoint: false }, createLogger('silent'));
-      return createSqliteStore(db.sqlite);
-    },
+    store: () => sqliteEngineStore(db.sqlite),
     publish: async (journeyId, graph, version) => {
       publishJourney(db.sqlite, journeyId, graph, version);
     },
@@ -62,7 +64,7 @@ const TABLES = [
 export async function postgresBackend(url: string): Promise<Backend> {
   const pools: pg.Pool[] = [];
   const pool = () => {
-    const p = new pg.Pool({ connectionString: url, max: 4, types: RAW_POOL_TYPES });
+    const p = postgresPool(url);
     pools.push(p);
     return p;
   };

@@ -74,21 +74,29 @@ export function storeEngine(
 
 /**
  * Executors for the sample package's effect nodes that only record each call's idempotency key
- * (no provider, no de-duplication: a key seen twice is an effect dispatched twice).
+ * (no provider, no de-duplication: a key seen twice is an effect dispatched twice); `onCall` sees
+ * each call as it happens (the bench times the repurchase effect).
  */
-export function recordingExecutors(calls: string[], options: { sendFails?: () => boolean } = {}): NodeExecutor[] {
+export function recordingExecutors(
+  calls: string[],
+  options: { sendFails?: () => boolean; onCall?: (idempotencyKey: string) => void } = {},
+): NodeExecutor[] {
+  const record = (key: string) => {
+    calls.push(key);
+    options.onCall?.(key);
+  };
   return [
     defineExecutor(send, async (ctx) => {
-      calls.push(ctx.idempotencyKey);
+      record(ctx.idempotencyKey);
       if (options.sendFails?.()) throw new PermanentError('no phone number', { code: 'noPhone' });
       return { port: 'sent' };
     }),
     defineExecutor(tag, async (ctx) => {
-      calls.push(ctx.idempotencyKey);
+      record(ctx.idempotencyKey);
       return { port: 'next' };
     }),
     defineExecutor(coupon, async (ctx) => {
-      calls.push(ctx.idempotencyKey);
+      record(ctx.idempotencyKey);
       return { port: 'issued', data: { couponId: `fake-${ctx.idempotencyKey}` } };
     }),
   ];
