@@ -4,6 +4,7 @@
 // transaction per batch, and PostgreSQL (store/postgres/), one pooled connection per batch whose
 // loads are awaited once per batch. See ../README.md.
 import type { JourneyEvent } from '@siyu/shared';
+import type { SqlValue } from '../../db/sql-client.ts';
 import type { StoredEvent } from '../event-inserter.ts';
 import type { MaybePromise } from '../maybe-async.ts';
 import type { StepPlan } from '../step-plan.ts';
@@ -183,6 +184,8 @@ export interface EngineStore extends EventRecords {
   liveJourneys(): Array<{ id: string; liveVersionId: string }>;
   /** A published version's graph JSON (immutable once written). */
   versionGraph(versionId: string): string | undefined;
+  /** A published version's number (undefined when unknown), read where its graph was. */
+  versionNumber(versionId: string): number | undefined;
   timeline(instanceId: number): MaybePromise<TimelineRow[]>;
   /** The operator's pending decision on an effect whose outcome was unknown, if any (not taken). */
   peekOutcomeResolution(effectKey: string): OutcomeResolution | undefined;
@@ -233,4 +236,16 @@ export interface EngineStore extends EventRecords {
   parkUnknownEffect(effectId: number, attempts: number, error: string): void;
   /** An operator's retry: the failed effect is pending again and its run active again. */
   reopenFailedStep(instanceId: number, effectKey: string, now: number): void;
+
+  // ── Side statements: the engine's rarer parts (isolation, audience runs) inside a batch ──────
+  // SQL written once as for the SQL port (db/sql-client.ts: `?` placeholders, Prisma's names,
+  // `ON CONFLICT`), rows read alike. They belong to the open batch's transaction, so what they
+  // write commits or rolls back with its steps.
+  /** Reads (or writes with RETURNING) now, after the batch's collected writes: SQLite answers at once. */
+  batchRead<T>(sql: string, params: readonly SqlValue[]): MaybePromise<T[]>;
+  /**
+   * A write nobody waits for the result of: SQLite runs it now, PostgreSQL sends it after the
+   * batch's collected writes (at the next load or the commit).
+   */
+  batchWrite(sql: string, params: readonly SqlValue[]): void;
 }
