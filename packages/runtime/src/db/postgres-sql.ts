@@ -135,6 +135,15 @@ function over(target: Queryable, transaction: SqlClient['transaction']): SqlClie
   };
 }
 
+/**
+ * The SQL port over one connection already inside a transaction (the engine store's batch): its
+ * `transaction` joins that one.
+ */
+export function postgresSqlClientOn(connection: pg.PoolClient): SqlClient {
+  const client: SqlClient = over(connection, (work) => work(client));
+  return client;
+}
+
 /** The SQL port over a PostgreSQL pool: a transaction takes one connection until it ends. */
 export function postgresSqlClient(pool: pg.Pool): SqlClient {
   return over(pool, async (work) => {

@@ -102,7 +102,7 @@ function openStore(deps: EngineDeps): {
 } {
   const { db, logger } = deps;
   if (db.dialect === 'postgresql') {
-    const store = createPostgresStore(db.pool, { workerId: deps.workerId });
+    const store = createPostgresStore(db.pool, { workerId: deps.workerId, logger });
     const connection = { ensureCheckpointer() {}, async stopCheckpointer() {} };
     return { store: deps.baseline?.store?.(store) ?? store, sql: db.sql, connection };
   }
@@ -280,7 +280,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       return andThen(engine.ingestMany([input], source), (all) => all[0] as IngestOutcome);
     },
     ingestMany(inputs, source = 'api') {
-      return tx(() => ingestBatch({ store, ingest, logger }, inputs, source))();
+      return tx(() => ingestBatch({ store, ingest, logger, clock }, inputs, source))();
     },
     tick() {
       // One tick at a time: the background loop and a caller never run the same effect together.

@@ -152,9 +152,10 @@ export interface EngineStore extends EventRecords {
    * Before taking in `events`: makes readable what intake reads about them (`EventRecords`: stored
    * events with these ids, their customers by id or identity, entry codes) and about their
    * customers (`customer`, `activeInstancesOfCustomer`, and for the live journeys `lastInstance` /
-   * `hasActiveInstance`), and readies the inserts event-triggered entries make.
+   * `hasActiveInstance`), and readies the inserts event-triggered entries make. PostgreSQL merges
+   * here the customers one event's identities name together (SQLite merges as it resolves).
    */
-  prepareEvents(events: readonly JourneyEvent[]): MaybePromise<void>;
+  prepareEvents(events: readonly JourneyEvent[], now?: number): MaybePromise<void>;
   /**
    * Claims up to `limit` pending effects due by `now` (oldest first) with their instances, and
    * makes readable what preparing them reads: the customers, `peekOutcomeResolution` of effects

@@ -152,7 +152,8 @@ export function postgresEventRecords(
         else unknown.push([kind, value]);
       }
       if (found.size > 1) {
-        throw new Error('PostgreSQL store: an event naming identities of two customers needs a merge (not built yet)');
+        // prepareEvents merged them (event-loads.ts); still two means that load was skipped.
+        throw new NotLoaded('the merge of the customers this event names');
       }
       let customerId = [...found.keys()][0];
       if (customerId === undefined) {

@@ -2,8 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
-import { portQuery } from '../../../db/postgres-sql.ts';
+import { portQuery, postgresSqlClientOn } from '../../../db/postgres-sql.ts';
 import type { SqlValue } from '../../../db/sql-client.ts';
+import type { Logger } from '../../../logger.ts';
 import type { MaybePromise } from '../../maybe-async.ts';
 import { StepWriteError } from '../../stepper.ts';
 import type { CustomerRow, DueEffect, DueTimer, EngineStore, TimelineRow } from '../port.ts';
@@ -20,6 +21,8 @@ export interface PostgresStoreOptions {
   workerId?: string;
   /** How long an effect claim holds if the worker dies before storing its outcome (default 5 min). */
   leaseMs?: number;
+  /** Where merges made during event intake are logged. */
+  logger?: Logger;
 }
 
 export interface PostgresEngineStore extends EngineStore {
@@ -275,10 +278,12 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       await loadGraphs([journeyOf(journeyId)?.liveVersionId ?? null]);
     },
 
-    async prepareEvents(events) {
+    async prepareEvents(events, now = Date.now()) {
       await flush();
-      const { cache, facts } = current();
-      await loadEventBatch({ query, loadCustomers, reserveIds, loadGraphs, cache, facts }, events);
+      const { cache, facts, client } = current();
+      const sql = postgresSqlClientOn(client);
+      const ctx = { query, loadCustomers, reserveIds, loadGraphs, cache, facts, sql, logger: options.logger };
+      await loadEventBatch(ctx, events, now);
     },
 
     async claimDueEffects(now, limit): Promise<DueEffect[]> {
