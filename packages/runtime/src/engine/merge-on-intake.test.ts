@@ -64,6 +64,7 @@ describe.each([
       type: 'wecom.contactAdded',
       identities: { phone: '+8613800000001', wecomExternalUserId: 'wm1' },
       occurredAt: new Date(clock.now()),
+      data: { userId: 'zhang', name: ' 王芳 ' },
     });
     expect(outcome).toMatchObject({ status: 'accepted', customerId: 'imported' });
     expect(await db.sql.all('SELECT id FROM Customer')).toEqual([{ id: 'imported' }]);
@@ -78,6 +79,16 @@ describe.each([
       { customerId: 'imported', status: 'active', exitReason: null },
       { customerId: 'imported', status: 'exited', exitReason: 'merged' },
     ]);
+    // The contact's staff member owns the customer; its WeCom name becomes the display name.
+    const owner = () => db.sql.all('SELECT displayName, ownerUserId FROM Customer');
+    expect(await owner()).toEqual([{ displayName: '王芳', ownerUserId: 'zhang' }]);
+    const contact = (id: string, type: string, userId: string) =>
+      engine.ingestEvent({ id, type, customerId: 'imported', occurredAt: new Date(clock.now()), data: { userId } });
+    await contact('added-2', 'wecom.contactAdded', 'li'); // the first owner sticks
+    await contact('deleted-1', 'wecom.contactDeleted', 'li'); // not the owner: nothing changes
+    expect(await owner()).toEqual([{ displayName: '王芳', ownerUserId: 'zhang' }]);
+    await contact('deleted-2', 'wecom.contactDeleted', 'zhang');
+    expect(await owner()).toEqual([{ displayName: '王芳', ownerUserId: null }]);
     // An event sent later with the merged id reaches the survivor.
     const late = await engine.ingestEvent({
       id: 'late-1',
