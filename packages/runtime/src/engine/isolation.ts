@@ -81,6 +81,17 @@ const HOLD_TIMERS = `INSERT INTO HeldTimer (id, instanceId, journeyId, dueAt, ke
   SELECT t.id, t.instanceId, ?, t.dueAt, t.key, t.createdAt FROM Timer t WHERE t.instanceId IN (${ACTIVE_OF})
   ON CONFLICT DO NOTHING`;
 const DROP_TIMERS = `DELETE FROM Timer WHERE instanceId IN (${ACTIVE_OF})`;
+/**
+ * PostgreSQL: one statement, and timers another worker has locked (it is firing them in a batch
+ * that may be sweeping this journey too) are skipped instead of waited for: two workers sweeping
+ * one journey would otherwise each wait for the other's timers (a deadlock). That worker's own
+ * sweep, or the next one, moves them.
+ */
+const MOVE_TIMERS_PG = `WITH moved AS (
+    DELETE FROM Timer WHERE id IN (SELECT t.id FROM Timer t WHERE t.instanceId IN (${ACTIVE_OF}) FOR UPDATE SKIP LOCKED)
+    RETURNING id, instanceId, dueAt, key, createdAt)
+  INSERT INTO HeldTimer (id, instanceId, journeyId, dueAt, key, createdAt)
+  SELECT id, instanceId, ?, dueAt, key, createdAt FROM moved ON CONFLICT DO NOTHING`;
 const HOLD_EFFECTS = `UPDATE OutboxEffect SET status = 'held' WHERE status = 'pending' AND instanceId IN (${ACTIVE_OF})`;
 const RESUMED_REASON = "SELECT pausedReason FROM Journey WHERE id = ? AND status = 'live' AND pausedReason IS NOT NULL";
 /** The release is claimed: of two engines clearing the reason they read, one gets the row. */
@@ -144,8 +155,11 @@ export function createIsolation(deps: IsolationDeps): Isolation {
   }
 
   function sweep(journeyId: string): void {
-    store.batchWrite(HOLD_TIMERS, [journeyId, journeyId]);
-    store.batchWrite(DROP_TIMERS, [journeyId]);
+    if (deps.sql.dialect === 'postgresql') store.batchWrite(MOVE_TIMERS_PG, [journeyId, journeyId]);
+    else {
+      store.batchWrite(HOLD_TIMERS, [journeyId, journeyId]);
+      store.batchWrite(DROP_TIMERS, [journeyId]);
+    }
     store.batchWrite(HOLD_EFFECTS, [journeyId]);
   }
 
