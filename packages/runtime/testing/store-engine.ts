@@ -1,6 +1,6 @@
 // The engine's store-agnostic parts (stepper, enrolment, timer firing, dispatcher, scheduler loop)
 // wired on any EngineStore, for tests that run the same journey on SQLite and on PostgreSQL.
-// engine.ts still wires the SQLite-only parts (isolation, event intake, audiences) around them.
+// createEngine (engine.ts) wires the same parts plus isolation, audiences and RFM on either database.
 import { defineExecutor, type NodeExecutor, type NodeRegistry, PermanentError } from '@siyu/shared';
 import { coupon, send, tag } from '@siyu/shared/testing';
 import type { Clock, EnrollOutcome, IngestOutcome, TickOutcome, TimelineEntry } from '../src/engine/api.ts';

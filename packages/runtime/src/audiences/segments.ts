@@ -1,5 +1,7 @@
 import { evaluateFilter, type Filter, type RfmScore, type RfmSegment } from '@siyu/shared';
 import type { Database } from '../db/database.ts';
+import type { SqlClient, SqlDialect } from '../db/sql-client.ts';
+import { groupConcat } from '../db/sql-dialect.ts';
 
 /** RFM details beyond the 1–5 scores: raw values operators can filter on too. */
 export interface RfmContext extends RfmScore {
@@ -55,26 +57,38 @@ export function* segmentContexts(
   db: Pick<Database, 'sqlite'>,
   now: number,
 ): Generator<{ context: SegmentContext; storedRfm: string | null }> {
-  const rows = db.sqlite
-    .prepare(
-      `WITH ${SCORED_ORDERS}
+  const rows = db.sqlite.prepare(segmentContextsSql('sqlite')).iterate() as IterableIterator<Row>;
+  for (const row of rows) yield contextOf(row, now);
+}
+
+/** The segment contexts through the SQL port (PostgreSQL: read at once; SQLite streams above). */
+export async function segmentContextsVia(
+  sql: SqlClient,
+  now: number,
+): Promise<Array<{ context: SegmentContext; storedRfm: string | null }>> {
+  return (await sql.all<Row>(segmentContextsSql(sql.dialect))).map((row) => contextOf(row, now));
+}
+
+function segmentContextsSql(dialect: SqlDialect): string {
+  // Tags joined by the unit separator (U+001F), which no tag contains.
+  const tags = groupConcat(dialect, 'tag', dialect === 'postgresql' ? 'chr(31)' : 'char(31)');
+  return `WITH ${SCORED_ORDERS}
        SELECT c.id, c.attributes, c.channelCode, c.variant, c.rfm AS storedRfm,
-         (SELECT group_concat(tag, char(31)) FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
+         (SELECT ${tags} FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
          s.lastOrder, coalesce(s.orderCount, 0) AS orderCount, coalesce(s.totalCents, 0) AS totalCents, s.r, s.f, s.m
        FROM Customer c LEFT JOIN scored s ON s.customerId = c.id
-       WHERE c.erasedAt IS NULL`,
-    )
-    .iterate() as IterableIterator<Row>;
-  for (const row of rows) {
-    const context: SegmentContext = {
-      id: row.id,
-      tags: row.tags ? row.tags.split('\u001f') : [],
-      attributes: JSON.parse(row.attributes) as Record<string, unknown>,
-      channel: row.channelCode ? { code: row.channelCode, variant: row.variant ?? undefined } : undefined,
-      rfm: rfmOf(row, now),
-    };
-    yield { context, storedRfm: row.storedRfm };
-  }
+       WHERE c.erasedAt IS NULL`;
+}
+
+function contextOf(row: Row, now: number): { context: SegmentContext; storedRfm: string | null } {
+  const context: SegmentContext = {
+    id: row.id,
+    tags: row.tags ? row.tags.split('\u001f') : [],
+    attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+    channel: row.channelCode ? { code: row.channelCode, variant: row.variant ?? undefined } : undefined,
+    rfm: rfmOf(row, now),
+  };
+  return { context, storedRfm: row.storedRfm };
 }
 
 /**
@@ -86,20 +100,23 @@ export function* rfmOfBuyers(
   db: Pick<Database, 'sqlite'>,
   now: number,
 ): Generator<{ id: string; rfm: RfmContext; storedRfm: string | null }> {
-  const rows = db.sqlite
-    .prepare(
-      `WITH ${SCORED_ORDERS}
-       SELECT c.id, c.rfm AS storedRfm, s.lastOrder, s.orderCount, s.totalCents, s.r, s.f, s.m
-       FROM scored s JOIN Customer c ON c.id = s.customerId
-       WHERE c.erasedAt IS NULL
-       UNION ALL
-       SELECT c.id, c.rfm, NULL, 0, 0, NULL, NULL, NULL FROM Customer c
-       WHERE c.rfm IS NOT NULL AND c.erasedAt IS NULL
-         AND NOT EXISTS (SELECT 1 FROM "Order" o WHERE o.customerId = c.id)`,
-    )
-    .iterate() as IterableIterator<Omit<Row, 'attributes' | 'channelCode' | 'variant' | 'tags'>>;
+  const rows = db.sqlite.prepare(RFM_OF_BUYERS).iterate() as IterableIterator<BuyerRow>;
   for (const row of rows) yield { id: row.id, rfm: rfmOf(row, now), storedRfm: row.storedRfm };
 }
+
+/** `rfmOfBuyers` through the SQL port (PostgreSQL: read at once; SQLite streams above). */
+export async function rfmOfBuyersVia(
+  sql: SqlClient,
+  now: number,
+): Promise<Array<{ id: string; rfm: RfmContext; storedRfm: string | null }>> {
+  return (await sql.all<BuyerRow>(RFM_OF_BUYERS)).map((row) => ({
+    id: row.id,
+    rfm: rfmOf(row, now),
+    storedRfm: row.storedRfm,
+  }));
+}
+
+type BuyerRow = Omit<Row, 'attributes' | 'channelCode' | 'variant' | 'tags'>;
 
 /** Per-customer order totals scored into quintiles (NTILE 5) over customers who ordered. */
 const SCORED_ORDERS = `o AS (
@@ -108,6 +125,15 @@ const SCORED_ORDERS = `o AS (
        scored AS (
          SELECT o.*, ntile(5) OVER (ORDER BY lastOrder) AS r, ntile(5) OVER (ORDER BY orderCount) AS f,
                 ntile(5) OVER (ORDER BY totalCents) AS m FROM o)`;
+
+const RFM_OF_BUYERS = `WITH ${SCORED_ORDERS}
+       SELECT c.id, c.rfm AS storedRfm, s.lastOrder, s.orderCount, s.totalCents, s.r, s.f, s.m
+       FROM scored s JOIN Customer c ON c.id = s.customerId
+       WHERE c.erasedAt IS NULL
+       UNION ALL
+       SELECT c.id, c.rfm, NULL, 0, 0, NULL, NULL, NULL FROM Customer c
+       WHERE c.rfm IS NOT NULL AND c.erasedAt IS NULL
+         AND NOT EXISTS (SELECT 1 FROM "Order" o WHERE o.customerId = c.id)`;
 
 function rfmOf(row: Pick<Row, 'lastOrder' | 'orderCount' | 'totalCents' | 'r' | 'f' | 'm'>, now: number): RfmContext {
   const r = row.r ?? 0;
@@ -136,6 +162,26 @@ export function forEachSegmentMember(
   for (const { context } of segmentContexts(db, now)) {
     if (filters.every((f) => evaluateFilter(f, context))) visit(context.id);
   }
+}
+
+/**
+ * The ids, sorted, of customers matching every filter: streamed from a SQLite connection (one
+ * context at a time, as the engine's audience runs always read them), through the port otherwise.
+ */
+export async function segmentMemberIds(
+  db: { dialect: SqlDialect; sql: SqlClient } & Partial<Pick<Database, 'sqlite'>>,
+  filters: readonly Filter[],
+  now: number,
+): Promise<string[]> {
+  const ids: string[] = [];
+  if (db.dialect === 'sqlite' && db.sqlite)
+    forEachSegmentMember({ sqlite: db.sqlite }, filters, now, (id) => ids.push(id));
+  else {
+    for (const { context } of await segmentContextsVia(db.sql, now)) {
+      if (filters.every((f) => evaluateFilter(f, context))) ids.push(context.id);
+    }
+  }
+  return ids.sort();
 }
 
 /** Prisma stores DateTime as ISO text on SQLite; epoch numbers are accepted too. */

@@ -1,5 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { isoDate } from '../db/iso-date.ts';
+import type { SqlClient, SqlDialect } from '../db/sql-client.ts';
+import { execute, query, runOnSqlite, runVia, type SqlProgram } from '../db/sql-program.ts';
 
 /** Why two customers became one (stored on the CustomerMerge row). */
 export type MergeReason = 'phone' | 'identities';
@@ -28,26 +30,22 @@ interface CustomerRow {
   rfm: string | null;
 }
 
-const tablesOf = new WeakMap<BetterSqlite3.Database, string[]>();
+/** Tables with a customerId column, per dialect: the schema does not change while the runtime runs. */
+const tablesOf = new Map<SqlDialect, string[]>();
 
-/**
- * Every table with a customerId column, read from the schema so a table added later moves too.
- * Read once per connection: the schema does not change while the runtime runs.
- */
-function customerTables(db: BetterSqlite3.Database): string[] {
-  const known = tablesOf.get(db);
+/** Every table with a customerId column, read from the schema so a table added later moves too. */
+function* customerTables(dialect: SqlDialect): SqlProgram<string[]> {
+  const known = tablesOf.get(dialect);
   if (known) return known;
-  const tables = (
-    db
-      .prepare(
-        `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
-         WHERE m.type = 'table' AND p.name = 'customerId' ORDER BY m.name`,
-      )
-      .all() as { name: string }[]
-  )
-    .map((r) => r.name)
-    .filter((name) => !SPECIAL.has(name));
-  tablesOf.set(db, tables);
+  const rows = yield* query<{ name: string }>(
+    dialect === 'sqlite'
+      ? `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+         WHERE m.type = 'table' AND p.name = 'customerId' ORDER BY m.name`
+      : `SELECT table_name AS name FROM information_schema.columns
+         WHERE table_schema = current_schema() AND column_name = 'customerId' ORDER BY table_name`,
+  );
+  const tables = rows.map((r) => r.name).filter((name) => !SPECIAL.has(name));
+  tablesOf.set(dialect, tables);
   return tables;
 }
 
@@ -76,42 +74,62 @@ export function mergeCustomers(
   mergedId: string,
   options: { now: number; reason: MergeReason },
 ): MergeOutcome {
+  return db.transaction(() => runOnSqlite(db, mergeProgram('sqlite', survivorId, mergedId, options)))();
+}
+
+/** `mergeCustomers` through the SQL port (PostgreSQL), in one transaction (joining `sql`'s if it is one). */
+export function mergeCustomersVia(
+  sql: SqlClient,
+  survivorId: string,
+  mergedId: string,
+  options: { now: number; reason: MergeReason },
+): Promise<MergeOutcome> {
+  return sql.transaction((tx) => runVia(tx, mergeProgram(sql.dialect, survivorId, mergedId, options)));
+}
+
+/** The merge's statements, for either database (db/sql-program.ts). */
+export function* mergeProgram(
+  dialect: SqlDialect,
+  survivorId: string,
+  mergedId: string,
+  options: { now: number; reason: MergeReason },
+): SqlProgram<MergeOutcome> {
   if (survivorId === mergedId) throw new Error(`cannot merge customer ${survivorId} into itself`);
-  return db.transaction((): MergeOutcome => {
-    const get = db.prepare<[string], CustomerRow>(
+  const get = (id: string) =>
+    query<CustomerRow>(
       'SELECT id, displayName, attributes, ownerUserId, channelCode, variant, createdAt, erasedAt, rfm FROM Customer WHERE id = ?',
+      [id],
     );
-    const survivor = get.get(survivorId);
-    const merged = get.get(mergedId);
-    if (!survivor || !merged) throw new Error(`cannot merge: customer ${survivor ? mergedId : survivorId} not found`);
-    if (survivor.erasedAt || merged.erasedAt) throw new Error('cannot merge an erased customer');
-    const at = isoDate(options.now);
+  const [survivor] = yield* get(survivorId);
+  const [merged] = yield* get(mergedId);
+  if (!survivor || !merged) throw new Error(`cannot merge: customer ${survivor ? mergedId : survivorId} not found`);
+  if (survivor.erasedAt || merged.erasedAt) throw new Error('cannot merge an erased customer');
+  const at = isoDate(options.now);
 
-    const exitedRuns = endDoubleRuns(db, survivorId, mergedId, options.now);
+  const exitedRuns = yield* endDoubleRuns(survivorId, mergedId, options.now);
 
-    const moved: Record<string, number> = {};
-    for (const table of customerTables(db)) {
-      const n = db
-        .prepare(`UPDATE "${table}" SET customerId = ? WHERE customerId = ?`)
-        .run(survivorId, mergedId).changes;
-      if (n > 0) moved[table] = n;
-    }
-    db.prepare(
-      `INSERT OR IGNORE INTO CustomerTag (customerId, tag, source, createdAt)
-         SELECT ?, tag, source, createdAt FROM CustomerTag WHERE customerId = ?`,
-    ).run(survivorId, mergedId);
-    const tagRows = db.prepare('DELETE FROM CustomerTag WHERE customerId = ?').run(mergedId).changes;
-    if (tagRows > 0) moved.CustomerTag = tagRows;
+  const moved: Record<string, number> = {};
+  for (const table of yield* customerTables(dialect)) {
+    const n = yield* execute(`UPDATE "${table}" SET customerId = ? WHERE customerId = ?`, [survivorId, mergedId]);
+    if (n > 0) moved[table] = n;
+  }
+  yield* execute(
+    `INSERT INTO CustomerTag (customerId, tag, source, createdAt)
+         SELECT ?, tag, source, createdAt FROM CustomerTag WHERE customerId = ? ON CONFLICT DO NOTHING`,
+    [survivorId, mergedId],
+  );
+  const tagRows = yield* execute('DELETE FROM CustomerTag WHERE customerId = ?', [mergedId]);
+  if (tagRows > 0) moved.CustomerTag = tagRows;
 
-    const attributes = {
-      ...(JSON.parse(merged.attributes) as Record<string, unknown>),
-      ...(JSON.parse(survivor.attributes) as Record<string, unknown>),
-    };
-    const keepsChannel = survivor.channelCode !== null;
-    db.prepare(
-      `UPDATE Customer SET displayName = ?, attributes = ?, ownerUserId = ?, channelCode = ?, variant = ?,
+  const attributes = {
+    ...(JSON.parse(merged.attributes) as Record<string, unknown>),
+    ...(JSON.parse(survivor.attributes) as Record<string, unknown>),
+  };
+  const keepsChannel = survivor.channelCode !== null;
+  yield* execute(
+    `UPDATE Customer SET displayName = ?, attributes = ?, ownerUserId = ?, channelCode = ?, variant = ?,
          rfm = ?, createdAt = ?, updatedAt = ? WHERE id = ?`,
-    ).run(
+    [
       survivor.displayName?.trim() ? survivor.displayName : merged.displayName,
       JSON.stringify(attributes),
       survivor.ownerUserId ?? merged.ownerUserId,
@@ -121,20 +139,20 @@ export function mergeCustomers(
       msOf(merged.createdAt) < msOf(survivor.createdAt) ? merged.createdAt : survivor.createdAt,
       at,
       survivorId,
-    );
+    ],
+  );
 
-    db.prepare('UPDATE CustomerMerge SET customerId = ? WHERE customerId = ?').run(survivorId, mergedId);
-    db.prepare('INSERT INTO CustomerMerge (mergedId, customerId, reason, merged, mergedAt) VALUES (?, ?, ?, ?, ?)').run(
-      mergedId,
-      survivorId,
-      options.reason,
-      JSON.stringify(merged),
-      at,
-    );
-    // Identities, runs and orders were moved above; the foreign keys refuse this if anything is left.
-    db.prepare('DELETE FROM Customer WHERE id = ?').run(mergedId);
-    return { survivorId, mergedId, moved, exitedRuns };
-  })();
+  yield* execute('UPDATE CustomerMerge SET customerId = ? WHERE customerId = ?', [survivorId, mergedId]);
+  yield* execute('INSERT INTO CustomerMerge (mergedId, customerId, reason, merged, mergedAt) VALUES (?, ?, ?, ?, ?)', [
+    mergedId,
+    survivorId,
+    options.reason,
+    JSON.stringify(merged),
+    at,
+  ]);
+  // Identities, runs and orders were moved above; the foreign keys refuse this if anything is left.
+  yield* execute('DELETE FROM Customer WHERE id = ?', [mergedId]);
+  return { survivorId, mergedId, moved, exitedRuns };
 }
 
 /** Customer.createdAt as written by Prisma (ISO text) or by hand (epoch ms). */
@@ -147,16 +165,19 @@ function msOf(value: string | number): number {
  * (ties: the lower id) and ends the other side's runs with reason "merged", logged like any exit
  * so counts and funnels stay true.
  */
-function endDoubleRuns(db: BetterSqlite3.Database, survivorId: string, mergedId: string, now: number): number[] {
-  const active = db
-    .prepare<
-      [string, string],
-      { id: number; customerId: string; journeyId: string; versionId: string; nodeId: string | null; enteredAt: string }
-    >(
-      `SELECT id, customerId, journeyId, versionId, nodeId, enteredAt FROM Instance
-       WHERE customerId IN (?, ?) AND status = 'active' ORDER BY id`,
-    )
-    .all(survivorId, mergedId);
+function* endDoubleRuns(survivorId: string, mergedId: string, now: number): SqlProgram<number[]> {
+  const active = yield* query<{
+    id: number;
+    customerId: string;
+    journeyId: string;
+    versionId: string;
+    nodeId: string | null;
+    enteredAt: string;
+  }>(
+    `SELECT id, customerId, journeyId, versionId, nodeId, enteredAt FROM Instance
+     WHERE customerId IN (?, ?) AND status = 'active' ORDER BY id`,
+    [survivorId, mergedId],
+  );
   type Run = (typeof active)[number];
   const first = (a: Run, b: Run) => msOf(a.enteredAt) - msOf(b.enteredAt) || a.id - b.id;
   const byJourney = new Map<string, Run[]>();
@@ -168,22 +189,21 @@ function endDoubleRuns(db: BetterSqlite3.Database, survivorId: string, mergedId:
     losing.push(...runs.filter((r) => r.customerId !== keeper.customerId));
   }
   const at = isoDate(now);
-  const end = db.prepare(
-    "UPDATE Instance SET status = 'exited', exitReason = 'merged', waitingFor = NULL, endedAt = ?, updatedAt = ? WHERE id = ?",
-  );
-  const dropTimers = db.prepare('DELETE FROM Timer WHERE instanceId = ?');
-  const skipEffects = db.prepare(
-    "UPDATE OutboxEffect SET status = 'skipped', lastError = 'customer merged into another' WHERE instanceId = ? AND status = 'pending'",
-  );
-  const log = db.prepare(
-    `INSERT INTO StepLog (instanceId, journeyId, versionId, at, kind, nodeId, fromNodeId, port, detail)
-     VALUES (?, ?, ?, ?, 'exit', ?, NULL, NULL, '{"reason":"merged"}')`,
-  );
   for (const run of losing) {
-    end.run(at, at, run.id);
-    dropTimers.run(run.id);
-    skipEffects.run(run.id);
-    log.run(run.id, run.journeyId, run.versionId, now, run.nodeId);
+    yield* execute(
+      "UPDATE Instance SET status = 'exited', exitReason = 'merged', waitingFor = NULL, endedAt = ?, updatedAt = ? WHERE id = ?",
+      [at, at, run.id],
+    );
+    yield* execute('DELETE FROM Timer WHERE instanceId = ?', [run.id]);
+    yield* execute(
+      "UPDATE OutboxEffect SET status = 'skipped', lastError = 'customer merged into another' WHERE instanceId = ? AND status = 'pending'",
+      [run.id],
+    );
+    yield* execute(
+      `INSERT INTO StepLog (instanceId, journeyId, versionId, at, kind, nodeId, fromNodeId, port, detail)
+       VALUES (?, ?, ?, ?, 'exit', ?, NULL, NULL, '{"reason":"merged"}')`,
+      [run.id, run.journeyId, run.versionId, now, run.nodeId],
+    );
   }
   return losing.map((r) => r.id);
 }

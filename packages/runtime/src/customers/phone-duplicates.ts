@@ -1,6 +1,8 @@
 import { normalizePhone } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
-import { mergeCustomers } from './merge-customers.ts';
+import type { SqlClient, SqlDialect } from '../db/sql-client.ts';
+import { execute, query, runOnSqlite, runVia, type SqlProgram } from '../db/sql-program.ts';
+import { mergeProgram } from './merge-customers.ts';
 
 export interface PhoneCleanup {
   /** Phone identities rewritten to E.164 (no other customer had that number). */
@@ -17,7 +19,10 @@ export interface PhoneCleanup {
  * Stored values that are not E.164 (a "+", a non-zero digit, digits only). SQLite filters them
  * from the (kind, value) key index, so a database with nothing to clean costs one index pass.
  */
-const NOT_E164 = "(v NOT GLOB '+[1-9]*' OR substr(v, 2) GLOB '*[^0-9]*')";
+const notE164 = (dialect: SqlDialect, v: string) =>
+  dialect === 'sqlite'
+    ? `(${v} NOT GLOB '+[1-9]*' OR substr(${v}, 2) GLOB '*[^0-9]*')`
+    : `(${v} !~ '^\\+[1-9]' OR substr(${v}, 2) ~ '[^0-9]')`;
 
 /**
  * Start-up step after the migrations: before this release, `events.ingest` stored phones as sent,
@@ -29,63 +34,70 @@ const NOT_E164 = "(v NOT GLOB '+[1-9]*' OR substr(v, 2) GLOB '*[^0-9]*')";
  * idempotent (a second run finds nothing to do).
  */
 export function mergePhoneDuplicates(db: BetterSqlite3.Database, now: number): PhoneCleanup {
-  return db.transaction((): PhoneCleanup => {
-    const result: PhoneCleanup = { normalized: 0, merged: 0, invalid: 0, optOuts: 0 };
-    const raw = (
-      db
-        .prepare(`SELECT value AS v FROM CustomerIdentity WHERE kind = 'phone' AND ${NOT_E164} ORDER BY createdAt, v`)
-        .all() as { v: string }[]
-    ).map((r) => r.v);
-    const ownerOf = db.prepare<[string], { customerId: string }>(
-      "SELECT customerId FROM CustomerIdentity WHERE kind = 'phone' AND value = ?",
-    );
-    const rename = db.prepare("UPDATE CustomerIdentity SET value = ? WHERE kind = 'phone' AND value = ?");
-    const drop = db.prepare("DELETE FROM CustomerIdentity WHERE kind = 'phone' AND value = ?");
-    const age = db.prepare<[string], { createdAt: string | number }>('SELECT createdAt FROM Customer WHERE id = ?');
-    const msOf = (id: string) => {
-      const v = age.get(id)?.createdAt;
-      return typeof v === 'number' ? v : Date.parse(v ?? '');
-    };
-    for (const value of raw) {
-      const phone = normalizePhone(value);
-      if (!phone.ok) {
-        result.invalid++;
-        continue;
-      }
-      // Read now, not up front: an earlier merge in this loop may have moved the row.
-      const holder = ownerOf.get(value)?.customerId;
-      const owner = ownerOf.get(phone.e164)?.customerId;
-      if (!holder) continue;
-      if (!owner) {
-        rename.run(phone.e164, value);
-        result.normalized++;
-        continue;
-      }
-      if (owner !== holder) {
-        const [survivor, merged] =
-          msOf(holder) - msOf(owner) < 0 || (msOf(holder) === msOf(owner) && holder < owner)
-            ? [holder, owner]
-            : [owner, holder];
-        mergeCustomers(db, survivor, merged, { now, reason: 'phone' });
-        result.merged++;
-      }
-      // The survivor now holds the E.164 row; the old spelling is redundant.
-      drop.run(value);
-    }
+  return db.transaction(() => runOnSqlite(db, cleanupProgram('sqlite', now)))();
+}
 
-    const optOuts = db.prepare(`SELECT address AS v FROM OptOut WHERE channel = 'sms' AND ${NOT_E164}`).all() as {
-      v: string;
-    }[];
-    const hasOptOut = db.prepare("SELECT 1 FROM OptOut WHERE channel = 'sms' AND address = ?");
-    const renameOptOut = db.prepare("UPDATE OptOut SET address = ? WHERE channel = 'sms' AND address = ?");
-    const dropOptOut = db.prepare("DELETE FROM OptOut WHERE channel = 'sms' AND address = ?");
-    for (const { v } of optOuts) {
-      const phone = normalizePhone(v);
-      if (!phone.ok) continue;
-      if (hasOptOut.get(phone.e164)) dropOptOut.run(v);
-      else renameOptOut.run(phone.e164, v);
-      result.optOuts++;
+/** `mergePhoneDuplicates` through the SQL port (PostgreSQL), in one transaction. */
+export function mergePhoneDuplicatesVia(sql: SqlClient, now: number): Promise<PhoneCleanup> {
+  return sql.transaction((tx) => runVia(tx, cleanupProgram(sql.dialect, now)));
+}
+
+function* cleanupProgram(dialect: SqlDialect, now: number): SqlProgram<PhoneCleanup> {
+  const result: PhoneCleanup = { normalized: 0, merged: 0, invalid: 0, optOuts: 0 };
+  const raw = (yield* query<{ v: string }>(
+    `SELECT value AS v FROM CustomerIdentity WHERE kind = 'phone' AND ${notE164(dialect, 'value')} ORDER BY createdAt, v`,
+  )).map((r) => r.v);
+  const ownerOf = function* (value: string) {
+    const [row] = yield* query<{ customerId: string }>(
+      "SELECT customerId FROM CustomerIdentity WHERE kind = 'phone' AND value = ?",
+      [value],
+    );
+    return row?.customerId;
+  };
+  const rename = (to: string, from: string) =>
+    execute("UPDATE CustomerIdentity SET value = ? WHERE kind = 'phone' AND value = ?", [to, from]);
+  const drop = (value: string) => execute("DELETE FROM CustomerIdentity WHERE kind = 'phone' AND value = ?", [value]);
+  const msOf = function* (id: string) {
+    const [row] = yield* query<{ createdAt: string | number }>('SELECT createdAt FROM Customer WHERE id = ?', [id]);
+    const v = row?.createdAt;
+    return typeof v === 'number' ? v : Date.parse(v ?? '');
+  };
+  for (const value of raw) {
+    const phone = normalizePhone(value);
+    if (!phone.ok) {
+      result.invalid++;
+      continue;
     }
-    return result;
-  })();
+    // Read now, not up front: an earlier merge in this loop may have moved the row.
+    const holder = yield* ownerOf(value);
+    const owner = yield* ownerOf(phone.e164);
+    if (!holder) continue;
+    if (!owner) {
+      yield* rename(phone.e164, value);
+      result.normalized++;
+      continue;
+    }
+    if (owner !== holder) {
+      const [holderMs, ownerMs] = [yield* msOf(holder), yield* msOf(owner)];
+      const [survivor, merged] =
+        holderMs - ownerMs < 0 || (holderMs === ownerMs && holder < owner) ? [holder, owner] : [owner, holder];
+      yield* mergeProgram(dialect, survivor, merged, { now, reason: 'phone' });
+      result.merged++;
+    }
+    // The survivor now holds the E.164 row; the old spelling is redundant.
+    yield* drop(value);
+  }
+
+  const optOuts = yield* query<{ v: string }>(
+    `SELECT address AS v FROM OptOut WHERE channel = 'sms' AND ${notE164(dialect, 'address')}`,
+  );
+  for (const { v } of optOuts) {
+    const phone = normalizePhone(v);
+    if (!phone.ok) continue;
+    const [has] = yield* query("SELECT 1 AS one FROM OptOut WHERE channel = 'sms' AND address = ?", [phone.e164]);
+    if (has) yield* execute("DELETE FROM OptOut WHERE channel = 'sms' AND address = ?", [v]);
+    else yield* execute("UPDATE OptOut SET address = ? WHERE channel = 'sms' AND address = ?", [phone.e164, v]);
+    result.optOuts++;
+  }
+  return result;
 }

@@ -113,9 +113,13 @@ function text(sql: string): string {
   return t;
 }
 
+/** A statement written for the port, as a pg query config (for a client the port does not wrap). */
+export function portQuery(sql: string, params?: readonly SqlValue[]): pg.QueryConfig {
+  return { text: text(sql), values: bind(params), types: PORT_TYPES };
+}
+
 function over(target: Queryable, transaction: SqlClient['transaction']): SqlClient {
-  const query = (sql: string, params?: readonly SqlValue[]) =>
-    target.query({ text: text(sql), values: bind(params), types: PORT_TYPES });
+  const query = (sql: string, params?: readonly SqlValue[]) => target.query(portQuery(sql, params));
   return {
     dialect: 'postgresql',
     async all<T>(sql: string, params?: readonly SqlValue[]) {
@@ -129,6 +133,15 @@ function over(target: Queryable, transaction: SqlClient['transaction']): SqlClie
     },
     transaction,
   };
+}
+
+/**
+ * The SQL port over one connection already inside a transaction (the engine store's batch): its
+ * `transaction` joins that one.
+ */
+export function postgresSqlClientOn(connection: pg.PoolClient): SqlClient {
+  const client: SqlClient = over(connection, (work) => work(client));
+  return client;
 }
 
 /** The SQL port over a PostgreSQL pool: a transaction takes one connection until it ends. */

@@ -11,7 +11,8 @@ export class SqliteTransactionSpanError extends Error {
   }
 }
 
-function bind(params: readonly SqlValue[] | undefined): unknown[] {
+/** Parameters as better-sqlite3 takes them: booleans as 0/1, Dates as ISO text. */
+export function bind(params: readonly SqlValue[] | undefined): unknown[] {
   if (!params) return [];
   return params.map((value) =>
     typeof value === 'boolean' ? (value ? 1 : 0) : value instanceof Date ? value.toISOString() : value,

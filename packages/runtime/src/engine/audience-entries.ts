@@ -1,10 +1,13 @@
 import { type EntryTrigger, type Filter, FilterSchema } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
-import { forEachSegmentMember } from '../audiences/segments.ts';
+import { segmentMemberIds } from '../audiences/segments.ts';
+import { isoDate } from '../db/iso-date.ts';
+import type { SqlClient, SqlDialect } from '../db/sql-client.ts';
 import type { Logger } from '../logger.ts';
 import type { EnrollOutcome } from './api.ts';
 import type { CompiledJourney } from './compiler.ts';
-import { isoDate } from '../db/iso-date.ts';
+import { andThen, type MaybePromise } from './maybe-async.ts';
+import type { EngineStore } from './store/port.ts';
 
 type AudienceTrigger = Extract<EntryTrigger, { kind: 'audience' }>;
 
@@ -23,68 +26,102 @@ export interface AudienceRunReport {
 /** Enrolments per transaction: a large segment never holds the database in one long write. */
 const SLICE = 2000;
 
+const LIVE_JOURNEYS = `SELECT id, liveVersionId FROM Journey WHERE status = 'live' AND liveVersionId IS NOT NULL`;
+const RUN_STATE = 'SELECT lastRunAt, cursor, matched, enrolled FROM AudienceRun WHERE journeyId = ? AND nodeId = ?';
+const SEGMENT_FILTER = 'SELECT filter FROM Segment WHERE id = ?';
+// Starting and advancing a run are compare-and-set on its state, so of several engines on one
+// database one starts a run and one enrols each slice (the others find the state moved on).
+const FIRST_RUN = `INSERT INTO AudienceRun (journeyId, nodeId, versionId, lastRunAt, matched, enrolled, cursor)
+  VALUES (?, ?, ?, ?, ?, 0, '') ON CONFLICT (journeyId, nodeId) DO NOTHING RETURNING journeyId`;
+const NEXT_RUN = `UPDATE AudienceRun SET versionId = ?, lastRunAt = ?, matched = ?, enrolled = 0, cursor = ''
+  WHERE journeyId = ? AND nodeId = ? AND cursor IS NULL AND lastRunAt = ? RETURNING journeyId`;
+const TAKE_SLICE =
+  'UPDATE AudienceRun SET cursor = ? WHERE journeyId = ? AND nodeId = ? AND cursor = ? RETURNING cursor';
+const COUNT_SLICE = 'UPDATE AudienceRun SET enrolled = enrolled + ? WHERE journeyId = ? AND nodeId = ?';
+const FINISH_RUN =
+  'UPDATE AudienceRun SET cursor = NULL WHERE journeyId = ? AND nodeId = ? AND cursor = ? RETURNING matched, enrolled';
+
+interface RunState {
+  lastRunAt: string;
+  cursor: string | null;
+  matched: number;
+  enrolled: number;
+}
+
 /**
  * Audience entry nodes: a "once" entry enrols its segment the first time the journey is live (a
  * later re-publish does not re-send a campaign); a repeating entry enrols it again every `everyMs`
  * (the journey's re-entry policy decides who may start again). A run enrols its members in id
- * order, one slice per transaction, and its AudienceRun row keeps the last id enrolled: after a
+ * order, one slice per batch, and its AudienceRun row keeps the last id enrolled: after a
  * crash the run resumes after that id, so nobody is enrolled twice by it and nobody is skipped.
+ * Each slice is one store batch: its enrolments and the run's cursor commit together.
  */
 export function audienceEntries(deps: {
-  sqlite: BetterSqlite3.Database;
-  /** Undefined when the journey cannot run now (held, see isolation.ts): it is skipped. */
+  /** Reads between batches; the segment's members (streamed from SQLite's connection there). */
+  db: { dialect: SqlDialect; sql: SqlClient; sqlite?: BetterSqlite3.Database };
+  store: Pick<EngineStore, 'batchRead' | 'batchWrite' | 'prepareEnrolment'>;
+  /** Runs `work` as one store batch (the engine's batch runner). */
+  batch: <T>(work: () => MaybePromise<T>) => MaybePromise<T>;
+  /** Undefined when the journey cannot run now (held, see isolation.ts): it is skipped. Inside a batch. */
   compiled: (versionId: string, journeyId: string) => CompiledJourney | undefined;
-  enroll: (journeyId: string, customerIds: readonly string[], entryNodeId: string) => EnrollOutcome[];
+  /** Enrols a slice inside the open batch (enrolment.enrollBatch). */
+  enroll: (journeyId: string, customerIds: readonly string[], entryNodeId: string) => MaybePromise<EnrollOutcome[]>;
   logger: Logger;
 }) {
-  const { sqlite } = deps;
-  const liveJourneys = sqlite.prepare<[], { id: string; liveVersionId: string }>(
-    `SELECT id, liveVersionId FROM Journey WHERE status = 'live' AND liveVersionId IS NOT NULL`,
-  );
-  const runState = sqlite.prepare<
-    [string, string],
-    { lastRunAt: string; cursor: string | null; matched: number; enrolled: number }
-  >('SELECT lastRunAt, cursor, matched, enrolled FROM AudienceRun WHERE journeyId = ? AND nodeId = ?');
-  const startRun = sqlite.prepare(
-    `INSERT INTO AudienceRun (journeyId, nodeId, versionId, lastRunAt, matched, enrolled, cursor) VALUES (?, ?, ?, ?, ?, 0, '')
-     ON CONFLICT (journeyId, nodeId) DO UPDATE SET versionId = excluded.versionId, lastRunAt = excluded.lastRunAt,
-       matched = excluded.matched, enrolled = 0, cursor = ''`,
-  );
-  const advanceRun = sqlite.prepare(
-    'UPDATE AudienceRun SET enrolled = enrolled + ?, cursor = ? WHERE journeyId = ? AND nodeId = ?',
-  );
-  const finishRun = sqlite.prepare(
-    'UPDATE AudienceRun SET cursor = NULL WHERE journeyId = ? AND nodeId = ? RETURNING matched, enrolled',
-  );
-  const segmentFilter = sqlite.prepare<[string], { filter: string }>('SELECT filter FROM Segment WHERE id = ?');
+  const { sql } = deps.db;
+  /** Audience entry nodes per version (versions are immutable): a version is compiled here once. */
+  const entriesOf = new Map<string, Array<{ nodeId: string; trigger: AudienceTrigger }>>();
 
-  function isDue(state: { lastRunAt: string } | undefined, trigger: AudienceTrigger, now: number): boolean {
+  /** The version's audience entries, compiled inside a batch (it may hold a broken journey). */
+  async function audienceNodes(journeyId: string, versionId: string) {
+    const known = entriesOf.get(versionId);
+    if (known) return known;
+    // The enrolment load with no customers makes the live version's graph readable.
+    const compiled = await deps.batch(() =>
+      andThen(deps.store.prepareEnrolment(journeyId, []), () => deps.compiled(versionId, journeyId)),
+    );
+    if (!compiled) return undefined;
+    const entries: Array<{ nodeId: string; trigger: AudienceTrigger }> = [];
+    for (const nodeId of compiled.entryNodeIds) {
+      const node = compiled.nodes.get(nodeId);
+      const trigger = node?.definition.entry?.trigger(node.config);
+      if (trigger?.kind === 'audience') entries.push({ nodeId, trigger });
+    }
+    entriesOf.set(versionId, entries);
+    return entries;
+  }
+
+  function isDue(state: RunState | undefined, trigger: AudienceTrigger, now: number): boolean {
     if (!state) return true;
     return trigger.everyMs !== undefined && now - Date.parse(state.lastRunAt) >= trigger.everyMs;
   }
 
-  function filtersOf(trigger: AudienceTrigger): Filter[] | string {
+  async function filtersOf(trigger: AudienceTrigger): Promise<Filter[] | string> {
     const filters: Filter[] = [trigger.filter];
     if (trigger.segmentId) {
-      const row = segmentFilter.get(trigger.segmentId);
+      const row = await sql.get<{ filter: string }>(SEGMENT_FILTER, [trigger.segmentId]);
       if (!row) return `segment ${trigger.segmentId} does not exist`;
       filters.push(FilterSchema.parse(JSON.parse(row.filter)));
     }
     return filters;
   }
 
-  const members = (filters: Filter[], now: number): string[] => {
-    const ids: string[] = [];
-    forEachSegmentMember({ sqlite }, filters, now, (id) => ids.push(id));
-    return ids.sort();
-  };
-
-  const enrollSlice = sqlite.transaction((journeyId: string, nodeId: string, slice: string[]): number => {
-    let enrolled = 0;
-    for (const outcome of deps.enroll(journeyId, slice, nodeId)) if (outcome.status === 'enrolled') enrolled++;
-    advanceRun.run(enrolled, slice[slice.length - 1], journeyId, nodeId);
-    return enrolled;
-  });
+  /** Enrols one slice after `cursor`; undefined when another engine took it first. */
+  const enrollSlice = (journeyId: string, nodeId: string, cursor: string, slice: string[]) =>
+    deps.batch(() =>
+      andThen(
+        deps.store.batchRead(TAKE_SLICE, [slice[slice.length - 1] as string, journeyId, nodeId, cursor]),
+        (taken) => {
+          if (taken.length === 0) return undefined;
+          return andThen(deps.enroll(journeyId, slice, nodeId), (outcomes) => {
+            let enrolled = 0;
+            for (const outcome of outcomes) if (outcome.status === 'enrolled') enrolled++;
+            deps.store.batchWrite(COUNT_SLICE, [enrolled, journeyId, nodeId]);
+            return enrolled;
+          });
+        },
+      ),
+    );
 
   /** Members of runs in progress, by `journeyId\u0000nodeId`: the segment is read once per run. */
   const inProgress = new Map<string, string[]>();
@@ -102,28 +139,45 @@ export function audienceEntries(deps: {
   };
 
   /** Enrols up to `budget` slices after `cursor`; marks the run finished when none remain. */
-  function continueRun(
+  async function continueRun(
     journeyId: string,
     nodeId: string,
     ids: string[],
-    cursor: string,
+    start: string,
     budget: number,
     sliceSize: number,
-  ): { report: AudienceRunReport; slices: number } {
+  ): Promise<{ report: AudienceRunReport; slices: number }> {
+    let cursor = start;
     let next = cursor === '' ? 0 : firstAfter(ids, cursor);
     let enrolled = 0;
     let slices = 0;
+    let lost = false;
     for (; next < ids.length && slices < budget; next += sliceSize, slices++) {
-      enrolled += enrollSlice(journeyId, nodeId, ids.slice(next, next + sliceSize));
+      const slice = ids.slice(next, next + sliceSize);
+      const done = await enrollSlice(journeyId, nodeId, cursor, slice);
+      if (done === undefined) {
+        lost = true; // another engine goes on with this run
+        break;
+      }
+      enrolled += done;
+      cursor = slice[slice.length - 1] as string;
     }
-    const finished = next >= ids.length;
     const key = `${journeyId}\u0000${nodeId}`;
-    if (finished) inProgress.delete(key);
-    const totals = (finished ? finishRun.get(journeyId, nodeId) : runState.get(journeyId, nodeId)) as {
-      matched: number;
-      enrolled: number;
+    const totals =
+      !lost && next >= ids.length
+        ? await sql.get<{ matched: number; enrolled: number }>(FINISH_RUN, [journeyId, nodeId, cursor])
+        : undefined;
+    const finished = totals !== undefined;
+    if (finished || lost) inProgress.delete(key);
+    const state = totals ?? (await sql.get<RunState>(RUN_STATE, [journeyId, nodeId]));
+    const report = {
+      journeyId,
+      nodeId,
+      matched: state?.matched ?? ids.length,
+      enrolled,
+      runEnrolled: state?.enrolled ?? enrolled,
+      finished,
     };
-    const report = { journeyId, nodeId, matched: totals.matched, enrolled, runEnrolled: totals.enrolled, finished };
     return { report, slices };
   }
 
@@ -133,21 +187,21 @@ export function audienceEntries(deps: {
    * the thread can spare (scheduler-loop.ts), and dispatches the effects of each before the next,
    * so a large campaign never holds up timers, events and requests for long.
    */
-  return function runDue(now: number, sliceBudget = Number.POSITIVE_INFINITY, sliceSize = SLICE): AudienceRunReport[] {
+  return async function runDue(
+    now: number,
+    sliceBudget = Number.POSITIVE_INFINITY,
+    sliceSize = SLICE,
+  ): Promise<AudienceRunReport[]> {
     const reports: AudienceRunReport[] = [];
     let budget = sliceBudget;
-    for (const journey of liveJourneys.all()) {
-      const compiled = deps.compiled(journey.liveVersionId, journey.id);
-      if (!compiled) continue;
-      for (const nodeId of compiled.entryNodeIds) {
+    for (const journey of await sql.all<{ id: string; liveVersionId: string }>(LIVE_JOURNEYS)) {
+      const entries = await audienceNodes(journey.id, journey.liveVersionId);
+      for (const { nodeId, trigger } of entries ?? []) {
         if (budget <= 0) return reports;
-        const node = compiled.nodes.get(nodeId);
-        const trigger = node?.definition.entry?.trigger(node.config);
-        if (trigger?.kind !== 'audience') continue;
-        const state = runState.get(journey.id, nodeId);
+        const state = await sql.get<RunState>(RUN_STATE, [journey.id, nodeId]);
         const resuming = state?.cursor != null;
         if (!resuming && !isDue(state, trigger, now)) continue;
-        const filters = filtersOf(trigger);
+        const filters = await filtersOf(trigger);
         if (typeof filters === 'string') {
           deps.logger.warn({ journeyId: journey.id, nodeId, problem: filters }, 'audience entry skipped');
           continue;
@@ -155,13 +209,19 @@ export function audienceEntries(deps: {
         const key = `${journey.id}\u0000${nodeId}`;
         let ids = resuming ? inProgress.get(key) : undefined;
         if (!ids) {
-          ids = members(filters, now);
-          inProgress.set(key, ids);
-          if (resuming)
+          ids = await segmentMemberIds(deps.db, filters, now);
+          if (resuming) {
             deps.logger.info({ journeyId: journey.id, nodeId, after: state?.cursor }, 'audience run resumed');
-          else startRun.run(journey.id, nodeId, journey.liveVersionId, isoDate(now), ids.length);
+          } else {
+            const at = isoDate(now);
+            const started = state
+              ? await sql.all(NEXT_RUN, [journey.liveVersionId, at, ids.length, journey.id, nodeId, state.lastRunAt])
+              : await sql.all(FIRST_RUN, [journey.id, nodeId, journey.liveVersionId, at, ids.length]);
+            if (started.length === 0) continue; // another engine started this run
+          }
+          inProgress.set(key, ids);
         }
-        const { report, slices } = continueRun(
+        const { report, slices } = await continueRun(
           journey.id,
           nodeId,
           ids,

@@ -13,12 +13,25 @@ export function contactRecorder(sqlite: BetterSqlite3.Database) {
   const release = sqlite.prepare('UPDATE Customer SET ownerUserId = NULL WHERE id = ? AND ownerUserId = ?');
   const name = sqlite.prepare("UPDATE Customer SET displayName = ? WHERE id = ? AND coalesce(displayName, '') = ''");
   return (event: JourneyEvent, customerId: string): void => {
-    if (event.type === 'wecom.contactAdded' && typeof event.data.name === 'string' && event.data.name.trim()) {
-      name.run(event.data.name.trim().slice(0, 100), customerId);
-    }
-    const userId = event.data.userId;
-    if (typeof userId !== 'string' || !userId) return;
-    if (event.type === 'wecom.contactAdded') claim.run(userId, customerId);
-    else if (event.type === 'wecom.contactDeleted') release.run(customerId, userId);
+    const told = contactFacts(event);
+    if (told.name) name.run(told.name, customerId);
+    if (told.claimBy) claim.run(told.claimBy, customerId);
+    if (told.releaseBy) release.run(customerId, told.releaseBy);
   };
+}
+
+/**
+ * What a contact event tells (the rules above, for both stores): a name for a customer without
+ * one, the staff member who claims an unowned customer, the one whose deletion releases them.
+ */
+export function contactFacts(event: JourneyEvent): { name?: string; claimBy?: string; releaseBy?: string } {
+  const facts: { name?: string; claimBy?: string; releaseBy?: string } = {};
+  if (event.type === 'wecom.contactAdded' && typeof event.data.name === 'string' && event.data.name.trim()) {
+    facts.name = event.data.name.trim().slice(0, 100);
+  }
+  const userId = event.data.userId;
+  if (typeof userId !== 'string' || !userId) return facts;
+  if (event.type === 'wecom.contactAdded') facts.claimBy = userId;
+  else if (event.type === 'wecom.contactDeleted') facts.releaseBy = userId;
+  return facts;
 }

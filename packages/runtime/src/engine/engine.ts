@@ -1,5 +1,5 @@
-// The durable engine, wired from its parts (see README.md): the store (store/port.ts, SQLite
-// today), the stepper (planning steps, pure), enrolment, event intake, timer firing and the
+// The durable engine, wired from its parts (see README.md): the store (store/port.ts: SQLite or
+// PostgreSQL, by the database's dialect), the stepper (planning steps, pure), enrolment, event intake, timer firing and the
 // dispatcher as the batches the scheduler loop runs.
 import {
   issuesOf,
@@ -10,7 +10,11 @@ import {
   type NodeRegistry,
   type PackageJob,
 } from '@siyu/shared';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../db/database.ts';
+import type { PostgresDatabase } from '../db/postgres-database.ts';
+import type { SqlClient } from '../db/sql-client.ts';
+import { sqliteSqlClient } from '../db/sqlite-sql.ts';
 import type { Logger } from '../logger.ts';
 import type {
   Clock,
@@ -29,7 +33,7 @@ import { enrolment } from './enrolment.ts';
 import { eventIntake, ingestBatch, reactsTo } from './event-intake.ts';
 import { ExecutorFailures } from './executor-failures.ts';
 import { migrateInstances } from './instance-migration.ts';
-import { createIsolation } from './isolation.ts';
+import { createIsolation, PAUSED_JOURNEYS, type PausedJourneyRow } from './isolation.ts';
 import { andThen, type MaybePromise } from './maybe-async.ts';
 import { packageJobs } from './package-jobs.ts';
 import { retryFailedStep } from './retry-step.ts';
@@ -37,6 +41,7 @@ import { rfmRefresher } from './rfm-refresh.ts';
 import { schedulerLoop } from './scheduler-loop.ts';
 import { Stepper } from './stepper.ts';
 import type { EngineStore, TimelineRow } from './store/port.ts';
+import { createPostgresStore } from './store/postgres/postgres-store.ts';
 import { tuneEngineConnection } from './store/sqlite/connection-tuning.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 import { timerFiring } from './timer-firing.ts';
@@ -44,9 +49,18 @@ import type { TransitionFn } from './transitions.ts';
 
 export { EngineInputError } from './engine-input-error.ts';
 
+/**
+ * The database the engine runs on: SQLite (`Database`, or just its connection) or PostgreSQL
+ * (`PostgresDatabase`: the PostgreSQL store over its pool, so several worker processes may run
+ * the scheduler on one database).
+ */
+export type EngineDatabase =
+  | PostgresDatabase
+  | (Pick<Database, 'sqlite'> & Partial<Pick<Database, 'onClose' | 'sql' | 'dialect'>>);
+
 export interface EngineDeps {
-  /** The database; if it can tell the engine it is closing, the checkpoint thread stops first. */
-  db: Pick<Database, 'sqlite'> & Partial<Pick<Database, 'onClose'>>;
+  /** The database; if it can tell the engine it is closing, the engine stops first. */
+  db: EngineDatabase;
   registry: NodeRegistry;
   /** Server-side executors (from each ServerNodePackage.executors). */
   executors: readonly NodeExecutor[];
@@ -75,6 +89,36 @@ export interface EngineDeps {
    * transition. The product uses the SQLite store as built and XState's pure transition.
    */
   baseline?: { store?: (store: EngineStore) => EngineStore; transition?: TransitionFn };
+  /** PostgreSQL: names this worker in effect claims (default host:pid:random). */
+  workerId?: string;
+}
+
+/** The store for the database's dialect, with what only SQLite has (its connection, the checkpointer). */
+function openStore(deps: EngineDeps): {
+  store: EngineStore;
+  sql: SqlClient;
+  sqlite?: BetterSqlite3.Database;
+  connection: { ensureCheckpointer(): void; stopCheckpointer(): Promise<void> };
+} {
+  const { db, logger } = deps;
+  if (db.dialect === 'postgresql') {
+    const store = createPostgresStore(db.pool, { workerId: deps.workerId, logger });
+    const connection = { ensureCheckpointer() {}, async stopCheckpointer() {} };
+    return { store: deps.baseline?.store?.(store) ?? store, sql: db.sql, connection };
+  }
+  const sqlite = db.sqlite;
+  const connection = tuneEngineConnection(
+    sqlite,
+    { pageCacheMb: deps.pageCacheMb, backgroundCheckpoint: deps.backgroundCheckpoint ?? !sqlite.memory },
+    logger,
+  );
+  const store = createSqliteStore(sqlite, logger);
+  return {
+    store: deps.baseline?.store?.(store) ?? store,
+    sql: db.sql ?? sqliteSqlClient(sqlite),
+    sqlite,
+    connection,
+  };
 }
 
 /** The engine plus batch entry points used by the audience scheduler and the benchmark. */
@@ -96,16 +140,8 @@ export interface DurableEngine extends JourneyEngine {
 
 export function createEngine(deps: EngineDeps): DurableEngine {
   const { clock, logger } = deps;
-  const db = deps.db.sqlite;
-  const connection = tuneEngineConnection(
-    db,
-    { pageCacheMb: deps.pageCacheMb, backgroundCheckpoint: deps.backgroundCheckpoint ?? !db.memory },
-    logger,
-  );
-  // Closing the database without stopping the engine first must not leave a thread on the file.
-  deps.db.onClose?.(connection.stopCheckpointer);
-  const sqliteStore = createSqliteStore(db, logger);
-  const store = deps.baseline?.store?.(sqliteStore) ?? sqliteStore;
+  const { store, sql, sqlite, connection } = openStore(deps);
+  const dialect = sqlite ? 'sqlite' : 'postgresql';
   const stepper = new Stepper(
     store,
     deps.registry,
@@ -126,7 +162,8 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   );
   // A journey that cannot run is paused and held; everything else carries on (isolation.ts).
   const isolation = createIsolation({
-    sqlite: db,
+    store,
+    sql,
     registry: deps.registry,
     logger,
     now: () => clock.now(),
@@ -139,13 +176,18 @@ export function createEngine(deps: EngineDeps): DurableEngine {
         { kind: 'event', detail: { event: event.id, type: event.type, replayed: true } },
       ),
   });
+  // SQLite knows the held journeys before the first tick; PostgreSQL reads them at each tick.
+  if (sqlite) isolation.refreshFrom(sqlite.prepare<[], PausedJourneyRow>(PAUSED_JOURNEYS).all());
   stepper.guard = isolation.usable;
-  dispatcher.failures = new ExecutorFailures(
-    logger,
-    deps.registry,
-    clock.now.bind(clock),
-    (id) => store.journeyName(id) ?? id,
-  );
+  dispatcher.failures = new ExecutorFailures(logger, deps.registry, clock.now.bind(clock), (id) => {
+    // Named while executors run, outside a batch: PostgreSQL knows journeys only inside one (the
+    // hold names it again, inside the write phase's batch).
+    try {
+      return store.journeyName(id) ?? id;
+    } catch {
+      return id;
+    }
+  });
   dispatcher.holdJourney = isolation.hold;
   dispatcher.sweepJourney = isolation.sweep;
 
@@ -153,10 +195,11 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   const ingest = eventIntake({ store, stepper, enrolment: enrol, clock, logger, usable: isolation.usable });
   const timerBatch = deps.timerBatchSize ?? 1000;
   const runDueAudiences = audienceEntries({
-    sqlite: db,
+    db: { dialect, sql, sqlite },
+    store,
+    batch: (work) => tx(work)(),
     compiled: (versionId, journeyId) => isolation.usable(journeyId, versionId),
-    enroll: (journeyId, customerIds, entryNodeId) =>
-      customerIds.map((id) => enrol.enroll(journeyId, id, { entryNodeId })),
+    enroll: (journeyId, customerIds, entryNodeId) => enrol.enrollBatch(journeyId, customerIds, { entryNodeId }),
     logger,
   });
   const runDueJobs = packageJobs({
@@ -164,28 +207,32 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     ingest: (events) => engine.ingestMany(events, 'job'),
     logger,
   });
-  const refreshRfm = rfmRefresher({ sqlite: db, logger });
+  const refreshRfm = rfmRefresher({ db: { dialect, sql, sqlite }, logger });
+  /** Set by stop(): the loop claims no further batch; the one in flight finishes. */
+  let stopping = false;
 
   // Audience slices, timers and effects in batches sized to keep the HTTP server answering.
   const drainDue = schedulerLoop(
     {
-      audienceSlice(limit) {
-        const runs = runDueAudiences(clock.now(), 1, limit);
+      async audienceSlice(limit) {
+        const runs = await runDueAudiences(clock.now(), 1, limit);
         if (runs.length === 0) return undefined;
         return { enrolled: runs.reduce((n, run) => n + run.enrolled, 0), slice: limit };
       },
       fireTimers: timerFiring({ store, stepper, tx, clock, sweep: isolation.sweep }),
       runEffects: (limit) => dispatcher.runBatch(limit),
     },
-    { timerBatch, effectBatch, audienceSlice: 2000, budgetMs: deps.sliceBudgetMs },
+    { timerBatch, effectBatch, audienceSlice: 2000, budgetMs: deps.sliceBudgetMs, stopping: () => stopping },
   );
 
   let ticking: Promise<TickOutcome> | undefined;
   async function tickOnce(): Promise<TickOutcome> {
     const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 };
     // RFM first: an audience entry or a branch on rfm.* this tick sees current scores.
-    refreshRfm(clock.now());
-    if (isolation.hasResumed()) await tx(() => isolation.releaseResumed(clock.now()))();
+    await refreshRfm(clock.now());
+    // Held journeys as stored (another engine on the database may have held one), and releases.
+    if (await isolation.refresh()) await tx(() => isolation.releaseResumed(clock.now()))();
+    if (stopping) return outcome;
     await runDueJobs(clock.now());
     await drainDue(outcome);
     return outcome;
@@ -233,7 +280,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       return andThen(engine.ingestMany([input], source), (all) => all[0] as IngestOutcome);
     },
     ingestMany(inputs, source = 'api') {
-      return tx(() => ingestBatch({ store, ingest, logger }, inputs, source))();
+      return tx(() => ingestBatch({ store, ingest, logger, clock }, inputs, source))();
     },
     tick() {
       // One tick at a time: the background loop and a caller never run the same effect together.
@@ -271,10 +318,25 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     async stop() {
       running = false;
       if (timer) clearTimeout(timer);
-      await ticking;
+      // Graceful: no further batch is claimed; the one in flight finishes and commits.
+      stopping = true;
+      try {
+        await ticking;
+      } finally {
+        stopping = false;
+      }
       await connection.stopCheckpointer();
     },
   };
+  // Closing the database without stopping the engine first must not leave a thread on the file
+  // (SQLite) or start a batch on a closed pool (PostgreSQL). The tick in flight is not awaited: an
+  // executor may never answer.
+  deps.db.onClose?.(() => {
+    running = false;
+    stopping = true;
+    if (timer) clearTimeout(timer);
+    return connection.stopCheckpointer();
+  });
   return engine;
 }
 

@@ -114,13 +114,19 @@ export function eventIntake(deps: {
  * store), then takes each in synchronously. A malformed event is rejected on its own.
  */
 export function ingestBatch(
-  deps: { store: EngineStore; ingest: (event: JourneyEvent, source: string) => IngestOutcome; logger: Logger },
+  deps: {
+    store: EngineStore;
+    ingest: (event: JourneyEvent, source: string) => IngestOutcome;
+    logger: Logger;
+    /** The engine's clock (a merge made while loading is dated by it); default the real one. */
+    clock?: Clock;
+  },
   inputs: readonly unknown[],
   source: string,
 ): MaybePromise<IngestOutcome[]> {
   const parsed = inputs.map((input) => JourneyEventSchema.safeParse(input));
   const events = parsed.flatMap((p) => (p.success ? [p.data] : []));
-  return andThen(deps.store.prepareEvents(events), () =>
+  return andThen(deps.store.prepareEvents(events, deps.clock?.now() ?? Date.now()), () =>
     parsed.map((result): IngestOutcome => {
       if (result.success) return deps.ingest(result.data, source);
       const reason = `malformed event: ${issuesOf(result.error)

@@ -1,9 +1,10 @@
 import { type JourneyEvent, type NodeRegistry, type PauseReason, parsePauseReason } from '@siyu/shared';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlClient } from '../db/sql-client.ts';
 import type { Logger } from '../logger.ts';
 import { type CompiledJourney, CompileError } from './compiler.ts';
 import { packageOfNodeType } from './executor-failures.ts';
-import type { InstanceRow } from './store/port.ts';
+import { andThen, type MaybePromise } from './maybe-async.ts';
+import type { EngineStore, InstanceRow } from './store/port.ts';
 
 /**
  * Keeps one broken journey from stopping the others. A version that does not compile (a node
@@ -21,25 +22,49 @@ import type { InstanceRow } from './store/port.ts';
  *
  * Compiling is deterministic for a registry, so a broken version is remembered (not recompiled on
  * every touch); a new publish is a new version.
+ *
+ * Its writes go through the store's side statements (store/port.ts), inside the batch that touched
+ * the journey, so they commit with it, on SQLite and PostgreSQL alike. Several engines may share a
+ * database: each reads which journeys are held once per tick (`refresh`), and a release is claimed
+ * by clearing the reason, so one engine replays a journey's missed events, never two.
  */
 export interface Isolation {
   /** The compiled version if it is usable and its journey is not held; else undefined (held now). */
   usable(journeyId: string, versionId: string): CompiledJourney | undefined;
-  /** Pauses a journey with a reason and holds its timers and effects (idempotent). */
+  /** Pauses a journey with a reason and holds its timers and effects (idempotent). Inside a batch. */
   hold(reason: PauseReason): void;
   /** Moves timers / effects of an already held journey out of the live tables again (stragglers). */
   sweep(journeyId: string): void;
   isHeld(journeyId: string): boolean;
-  /** Whether an operator made a held journey live again (cheap: read before opening a transaction). */
-  hasResumed(): boolean;
-  /** Releases journeys an operator made live again; returns how many events were replayed. */
-  releaseResumed(now: number): { journeys: number; events: number };
+  /**
+   * Reads which journeys are held and which an operator made live again (another engine on the
+   * database may have held one). Once per tick, outside batches; true when one was made live again.
+   */
+  refresh(): Promise<boolean>;
+  /** `refresh` from rows already read (SQLite reads them synchronously when the engine is made). */
+  refreshFrom(rows: readonly PausedJourneyRow[]): boolean;
+  /** Releases journeys an operator made live again, inside a batch; how many events were replayed. */
+  releaseResumed(now: number): MaybePromise<{ journeys: number; events: number }>;
   /** Describes a version's compile failure as a reason (for the log and the editor). */
   describe(journeyId: string, versionId: string, error: unknown, now: number): PauseReason;
 }
 
+export interface PausedJourneyRow {
+  id: string;
+  status: string;
+}
+
+/** Journeys with a pause reason: held while not live, to release once live again. */
+export const PAUSED_JOURNEYS = 'SELECT id, status FROM Journey WHERE pausedReason IS NOT NULL';
+
 export interface IsolationDeps {
-  sqlite: BetterSqlite3.Database;
+  /** Side statements and per-batch reads (journey names, version graphs, active runs). */
+  store: Pick<
+    EngineStore,
+    'batchRead' | 'batchWrite' | 'journeyName' | 'versionGraph' | 'versionNumber' | 'activeInstancesOfJourney'
+  >;
+  /** Reads between batches (`refresh`). */
+  sql: SqlClient;
   registry: NodeRegistry;
   logger: Logger;
   now: () => number;
@@ -49,72 +74,69 @@ export interface IsolationDeps {
 }
 
 const ACTIVE_OF = "SELECT id FROM Instance WHERE journeyId = ? AND status = 'active'";
+const PAUSE_JOURNEY =
+  "UPDATE Journey SET status = CASE WHEN status = 'live' THEN 'paused' ELSE status END, pausedReason = ? WHERE id = ?";
+// A held timer keeps its timer's id (HeldTimer.id has no default on PostgreSQL); it is moved once.
+const HOLD_TIMERS = `INSERT INTO HeldTimer (id, instanceId, journeyId, dueAt, key, createdAt)
+  SELECT t.id, t.instanceId, ?, t.dueAt, t.key, t.createdAt FROM Timer t WHERE t.instanceId IN (${ACTIVE_OF})
+  ON CONFLICT DO NOTHING`;
+const DROP_TIMERS = `DELETE FROM Timer WHERE instanceId IN (${ACTIVE_OF})`;
+/**
+ * PostgreSQL: one statement, and timers another worker has locked (it is firing them in a batch
+ * that may be sweeping this journey too) are skipped instead of waited for: two workers sweeping
+ * one journey would otherwise each wait for the other's timers (a deadlock). That worker's own
+ * sweep, or the next one, moves them.
+ */
+const MOVE_TIMERS_PG = `WITH moved AS (
+    DELETE FROM Timer WHERE id IN (SELECT t.id FROM Timer t WHERE t.instanceId IN (${ACTIVE_OF}) FOR UPDATE SKIP LOCKED)
+    RETURNING id, instanceId, dueAt, key, createdAt)
+  INSERT INTO HeldTimer (id, instanceId, journeyId, dueAt, key, createdAt)
+  SELECT id, instanceId, ?, dueAt, key, createdAt FROM moved ON CONFLICT DO NOTHING`;
+const HOLD_EFFECTS = `UPDATE OutboxEffect SET status = 'held' WHERE status = 'pending' AND instanceId IN (${ACTIVE_OF})`;
+const RESUMED_REASON = "SELECT pausedReason FROM Journey WHERE id = ? AND status = 'live' AND pausedReason IS NOT NULL";
+/** The release is claimed: of two engines clearing the reason they read, one gets the row. */
+const CLAIM_RELEASE = 'UPDATE Journey SET pausedReason = NULL WHERE id = ? AND pausedReason = ? RETURNING id';
+const RESTORE_TIMERS = `INSERT INTO Timer (instanceId, dueAt, key, createdAt)
+  SELECT instanceId, dueAt, key, createdAt FROM HeldTimer WHERE journeyId = ? ON CONFLICT DO NOTHING`;
+const DROP_HELD_TIMERS = 'DELETE FROM HeldTimer WHERE journeyId = ?';
+const RELEASE_EFFECTS =
+  "UPDATE OutboxEffect SET status = 'pending', nextAttemptAt = ? WHERE status = 'held' AND instanceId IN (SELECT id FROM Instance WHERE journeyId = ?)";
+const MISSED_EVENTS = `SELECT externalId, type, customerId, occurredAt, data FROM Event
+  WHERE receivedAt >= ? AND customerId IN (SELECT customerId FROM Instance WHERE journeyId = ? AND status = 'active')
+  ORDER BY id`;
+
+interface MissedEvent {
+  externalId: string;
+  type: string;
+  customerId: string;
+  occurredAt: number;
+  data: string;
+}
 
 export function createIsolation(deps: IsolationDeps): Isolation {
-  const { sqlite, registry, logger } = deps;
+  const { store, registry, logger } = deps;
   const broken = new Map<string, unknown>();
-  const held = new Set<string>(
-    sqlite
-      .prepare<[], { id: string }>("SELECT id FROM Journey WHERE pausedReason IS NOT NULL AND status != 'live'")
-      .all()
-      .map((r) => r.id),
-  );
-  const journeyInfo = sqlite.prepare<[string], { name: string }>('SELECT name FROM Journey WHERE id = ?');
-  const versionInfo = sqlite.prepare<[string], { version: number; graph: string }>(
-    'SELECT version, graph FROM JourneyVersion WHERE id = ?',
-  );
-  const pauseJourney = sqlite.prepare(
-    "UPDATE Journey SET status = CASE WHEN status = 'live' THEN 'paused' ELSE status END, pausedReason = ? WHERE id = ?",
-  );
-  const holdTimers = sqlite.prepare(
-    `INSERT INTO HeldTimer (instanceId, journeyId, dueAt, key, createdAt)
-     SELECT t.instanceId, ?, t.dueAt, t.key, t.createdAt FROM Timer t WHERE t.instanceId IN (${ACTIVE_OF})`,
-  );
-  const dropTimers = sqlite.prepare(`DELETE FROM Timer WHERE instanceId IN (${ACTIVE_OF})`);
-  const holdEffects = sqlite.prepare(
-    `UPDATE OutboxEffect SET status = 'held' WHERE status = 'pending' AND instanceId IN (${ACTIVE_OF})`,
-  );
-  const resumed = sqlite.prepare<[], { id: string; pausedReason: string }>(
-    "SELECT id, pausedReason FROM Journey WHERE status = 'live' AND pausedReason IS NOT NULL",
-  );
-  const clearReason = sqlite.prepare('UPDATE Journey SET pausedReason = NULL WHERE id = ?');
-  const restoreTimers = sqlite.prepare(
-    'INSERT OR IGNORE INTO Timer (instanceId, dueAt, key, createdAt) SELECT instanceId, dueAt, key, createdAt FROM HeldTimer WHERE journeyId = ?',
-  );
-  const dropHeldTimers = sqlite.prepare('DELETE FROM HeldTimer WHERE journeyId = ?');
-  const releaseEffects = sqlite.prepare(
-    "UPDATE OutboxEffect SET status = 'pending', nextAttemptAt = ? WHERE status = 'held' AND instanceId IN (SELECT id FROM Instance WHERE journeyId = ?)",
-  );
-  const missedEvents = sqlite.prepare<
-    [number, string],
-    { externalId: string; type: string; customerId: string; occurredAt: number; data: string }
-  >(
-    `SELECT externalId, type, customerId, occurredAt, data FROM Event
-     WHERE receivedAt >= ? AND customerId IN (SELECT customerId FROM Instance WHERE journeyId = ? AND status = 'active')
-     ORDER BY id`,
-  );
-  const waitingInstances = sqlite.prepare<[string, string], InstanceRow>(
-    `SELECT id, journeyId, versionId, customerId, status, holdout, snapshot, nodeId, waitingFor, enteredAt
-     FROM Instance WHERE customerId = ? AND journeyId = ? AND status = 'active'`,
-  );
+  const held = new Set<string>();
+  let resumed: string[] = [];
 
   function describe(journeyId: string, versionId: string, error: unknown, now: number): PauseReason {
     const detail = error instanceof Error ? error.message : String(error);
-    const name = journeyInfo.get(journeyId)?.name ?? journeyId;
-    const version = versionInfo.get(versionId);
+    const name = store.journeyName(journeyId) ?? journeyId;
+    const number = store.versionNumber(versionId);
     const reason: PauseReason = {
       kind: 'versionBroken',
       at: now,
       journey: { id: journeyId, name },
-      version: { id: versionId, number: version?.version ?? null },
+      version: { id: versionId, number: number ?? null },
       detail,
     };
     const nodeId = error instanceof CompileError ? error.nodeId : undefined;
-    if (!nodeId || !version) return reason;
+    const graph = nodeId ? store.versionGraph(versionId) : undefined;
+    if (!nodeId || graph === undefined) return reason;
     let stored: { id: string; type: string; typeVersion: number; label?: string } | undefined;
     try {
-      const graph = JSON.parse(version.graph) as { nodes: Array<{ id: string; type: string; typeVersion: number }> };
-      stored = graph.nodes.find((n) => n.id === nodeId);
+      const parsed = JSON.parse(graph) as { nodes: Array<{ id: string; type: string; typeVersion: number }> };
+      stored = parsed.nodes.find((n) => n.id === nodeId);
     } catch {
       // The graph itself is unreadable: the detail says so.
     }
@@ -133,20 +155,25 @@ export function createIsolation(deps: IsolationDeps): Isolation {
   }
 
   function sweep(journeyId: string): void {
-    holdTimers.run(journeyId, journeyId);
-    dropTimers.run(journeyId);
-    holdEffects.run(journeyId);
+    if (deps.sql.dialect === 'postgresql') store.batchWrite(MOVE_TIMERS_PG, [journeyId, journeyId]);
+    else {
+      store.batchWrite(HOLD_TIMERS, [journeyId, journeyId]);
+      store.batchWrite(DROP_TIMERS, [journeyId]);
+    }
+    store.batchWrite(HOLD_EFFECTS, [journeyId]);
   }
 
   function hold(reason: PauseReason): void {
     const journeyId = reason.journey.id;
     if (reason.version && reason.version.number === null) {
-      reason.version.number = versionInfo.get(reason.version.id)?.version ?? null;
+      reason.version.number = store.versionNumber(reason.version.id) ?? null;
     }
+    // Named outside a batch (an executor failing), the journey may carry its id as its name.
+    if (reason.journey.name === journeyId) reason.journey.name = store.journeyName(journeyId) ?? journeyId;
     const first = !held.has(journeyId);
     held.add(journeyId);
     if (first) {
-      pauseJourney.run(JSON.stringify(reason), journeyId);
+      store.batchWrite(PAUSE_JOURNEY, [JSON.stringify(reason), journeyId]);
       logger.error(
         {
           journeyId,
@@ -173,6 +200,8 @@ export function createIsolation(deps: IsolationDeps): Isolation {
       try {
         return deps.compile(versionId);
       } catch (thrown) {
+        // A graph the batch did not load is the engine's mistake, not the version's: never held for it.
+        if (thrown instanceof Error && thrown.name === 'NotLoaded') throw thrown;
         error = thrown ?? new Error('compile failed');
         broken.set(versionId, error);
       }
@@ -181,34 +210,81 @@ export function createIsolation(deps: IsolationDeps): Isolation {
     return undefined;
   }
 
-  function releaseResumed(now: number): { journeys: number; events: number } {
-    let journeys = 0;
-    let events = 0;
-    for (const row of resumed.all()) {
-      const since = parsePauseReason(row.pausedReason)?.at ?? now;
-      held.delete(row.id);
-      clearReason.run(row.id);
-      restoreTimers.run(row.id);
-      dropHeldTimers.run(row.id);
-      releaseEffects.run(now, row.id);
-      journeys++;
-      for (const e of missedEvents.all(since, row.id)) {
-        const event: JourneyEvent = {
-          id: e.externalId,
-          type: e.type,
-          customerId: e.customerId,
-          occurredAt: new Date(Number(e.occurredAt)),
-          data: JSON.parse(e.data) as Record<string, unknown>,
-        };
-        for (const instance of waitingInstances.all(e.customerId, row.id)) {
-          if (deps.deliver(instance, event)) events++;
-        }
-        // Still broken (or broken again): the journey is held again and the rest waits for the next resume.
-        if (held.has(row.id)) break;
-      }
-      logger.info({ journeyId: row.id, since, replayed: events }, 'paused journey released');
+  function refreshFrom(rows: readonly PausedJourneyRow[]): boolean {
+    held.clear();
+    resumed = [];
+    for (const row of rows) {
+      if (row.status === 'live') resumed.push(row.id);
+      else held.add(row.id);
     }
-    return { journeys, events };
+    return resumed.length > 0;
+  }
+
+  /** Replays, in arrival order, the events a released journey's active customers received since `since`. */
+  function replay(events: readonly MissedEvent[], instances: readonly InstanceRow[], journeyId: string): number {
+    const byCustomer = new Map<string, InstanceRow[]>();
+    for (const row of instances) byCustomer.set(row.customerId, [...(byCustomer.get(row.customerId) ?? []), row]);
+    let replayed = 0;
+    for (const e of events) {
+      const event: JourneyEvent = {
+        id: e.externalId,
+        type: e.type,
+        customerId: e.customerId,
+        occurredAt: new Date(Number(e.occurredAt)),
+        data: JSON.parse(e.data) as Record<string, unknown>,
+      };
+      // Each step keeps its row current: a run an earlier event ended is passed over.
+      for (const instance of byCustomer.get(e.customerId) ?? []) {
+        if (instance.status === 'active' && deps.deliver(instance, event)) replayed++;
+      }
+      // Still broken (or broken again): the journey is held again and the rest waits for the next resume.
+      if (held.has(journeyId)) break;
+    }
+    return replayed;
+  }
+
+  function release(journeyId: string, now: number): MaybePromise<number | undefined> {
+    held.delete(journeyId);
+    const reason = store.batchRead<{ pausedReason: string }>(RESUMED_REASON, [journeyId]);
+    const claim = andThen(reason, ([row]) =>
+      row
+        ? andThen(store.batchRead(CLAIM_RELEASE, [journeyId, row.pausedReason]), (won) => won.length > 0 && row)
+        : false,
+    ) as MaybePromise<false | { pausedReason: string }>;
+    return andThen(claim, (claimed) => {
+      if (!claimed) return undefined; // another engine released it (or it was paused again)
+      const since = parsePauseReason(claimed.pausedReason)?.at ?? now;
+      store.batchWrite(RESTORE_TIMERS, [journeyId]);
+      store.batchWrite(DROP_HELD_TIMERS, [journeyId]);
+      store.batchWrite(RELEASE_EFFECTS, [now, journeyId]);
+      return andThen(store.batchRead<MissedEvent>(MISSED_EVENTS, [since, journeyId]), (events) =>
+        // No version is named '': every active run of the journey, its customer made readable.
+        andThen(events.length === 0 ? [] : store.activeInstancesOfJourney(journeyId, ''), (instances) => {
+          const replayed = replay(events, instances, journeyId);
+          logger.info({ journeyId, since, replayed }, 'paused journey released');
+          return replayed;
+        }),
+      );
+    }) as MaybePromise<number | undefined>; // a promise of a promise settles as the inner one
+  }
+
+  function releaseResumed(now: number): MaybePromise<{ journeys: number; events: number }> {
+    const outcome = { journeys: 0, events: 0 };
+    const next = (i: number): MaybePromise<{ journeys: number; events: number }> => {
+      const journeyId = resumed[i];
+      if (journeyId === undefined) {
+        resumed = [];
+        return outcome;
+      }
+      return andThen(release(journeyId, now), (events) => {
+        if (events !== undefined) {
+          outcome.journeys++;
+          outcome.events += events;
+        }
+        return next(i + 1);
+      }) as MaybePromise<{ journeys: number; events: number }>;
+    };
+    return next(0);
   }
 
   return {
@@ -216,7 +292,8 @@ export function createIsolation(deps: IsolationDeps): Isolation {
     hold,
     sweep,
     isHeld: (id) => held.has(id),
-    hasResumed: () => resumed.get() !== undefined,
+    refresh: async () => refreshFrom(await deps.sql.all<PausedJourneyRow>(PAUSED_JOURNEYS)),
+    refreshFrom,
     releaseResumed,
     describe,
   };

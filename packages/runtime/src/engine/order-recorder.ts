@@ -27,6 +27,12 @@ export function orderAmountCents(data: Record<string, unknown>): number {
   return 0;
 }
 
+/** The shop's order id of an order event (its data.orderId), else the event's own id. */
+export function orderIdOf(event: JourneyEvent): string {
+  const orderId = event.data.orderId;
+  return typeof orderId === 'string' || typeof orderId === 'number' ? String(orderId) : event.id;
+}
+
 /**
  * Keeps the Order table (RFM, repurchase and revenue reports) in step with order events. One row
  * per shop order id: `order.paid` after `order.placed` for the same order is not a second order.
@@ -40,10 +46,8 @@ export function orderRecorder(sqlite: BetterSqlite3.Database) {
   );
   return (event: JourneyEvent, customerId: string): void => {
     if (!ORDER_EVENT_TYPES.has(event.type)) return;
-    const orderId = event.data.orderId;
-    const id = typeof orderId === 'string' || typeof orderId === 'number' ? String(orderId) : event.id;
     insert.run(
-      id,
+      orderIdOf(event),
       customerId,
       orderAmountCents(event.data),
       isoDate(event.occurredAt.getTime()),

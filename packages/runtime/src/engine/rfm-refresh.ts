@@ -1,6 +1,9 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { rfmOfBuyers } from '../audiences/segments.ts';
+import { rfmOfBuyers, rfmOfBuyersVia } from '../audiences/segments.ts';
+import type { SqlClient, SqlDialect } from '../db/sql-client.ts';
+import { placeholders } from '../db/sql-dialect.ts';
 import type { Logger } from '../logger.ts';
+import type { MaybePromise } from './maybe-async.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -11,18 +14,85 @@ const DAY = 24 * HOUR;
  * once: at most hourly when orders came in since the last run, and daily regardless (recency
  * ages). Only buyers are read and only changed rows written, so a steady state costs one pass over
  * the orders.
+ *
+ * On SQLite it reads and writes on the engine's connection (below); elsewhere through the SQL port
+ * (`refreshVia`). Two engines on one database may both refresh: the scores come out the same.
  */
-export function rfmRefresher(deps: { sqlite: BetterSqlite3.Database; logger: Logger; minIntervalMs?: number }) {
-  const { sqlite } = deps;
+export function rfmRefresher(deps: {
+  /** The database; SQLite's connection may be passed alone (`sqlite`). */
+  db?: { dialect: SqlDialect; sql: SqlClient; sqlite?: BetterSqlite3.Database };
+  sqlite?: BetterSqlite3.Database;
+  logger: Logger;
+  minIntervalMs?: number;
+}): (now: number) => MaybePromise<number> {
   const minInterval = deps.minIntervalMs ?? HOUR;
-  const orderMark = sqlite.prepare<[], { n: number; last: number | null }>(
-    'SELECT count(*) AS n, max(rowid) AS last FROM "Order"',
-  );
-  const update = sqlite.prepare('UPDATE Customer SET rfm = ? WHERE id = ?');
+  const sqlite = deps.sqlite ?? (deps.db?.dialect === 'sqlite' ? deps.db.sqlite : undefined);
   let lastRunAt = Number.NEGATIVE_INFINITY;
   let lastMark = '';
+  const decide = (now: number, m: { n: number; last: number | string | null } | undefined) => {
+    const mark = `${m?.n ?? 0}:${m?.last ?? 0}`;
+    if (mark === lastMark && now - lastRunAt < DAY) return false;
+    lastMark = mark;
+    return true;
+  };
+  const done = (now: number, changed: number) => {
+    lastRunAt = now;
+    if (changed > 0) deps.logger.info({ changed }, 'customer RFM refreshed');
+    return changed;
+  };
 
-  const nextOf = (rfm: { orderCount: number }) => (rfm.orderCount > 0 ? JSON.stringify(rfm) : null);
+  if (sqlite) {
+    // Synchronous on SQLite: the tick does not wait a turn for it, as before.
+    const orderMark = sqlite.prepare<[], { n: number; last: number | null }>(
+      'SELECT count(*) AS n, max(rowid) AS last FROM "Order"',
+    );
+    const refresh = sqliteRefresh(sqlite);
+    return (now) => {
+      if (now - lastRunAt < minInterval || !decide(now, orderMark.get())) return 0;
+      return done(now, refresh(now));
+    };
+  }
+  if (!deps.db) throw new Error('rfmRefresher: give the database (db) or a SQLite connection (sqlite)');
+  const { sql } = deps.db;
+  const refresh = refreshVia(sql);
+  return async (now) => {
+    if (now - lastRunAt < minInterval) return 0;
+    // No rowid here: the count and the latest order's time say whether orders came in.
+    if (!decide(now, await sql.get('SELECT count(*) AS n, max(placedAt) AS last FROM "Order"'))) return 0;
+    return done(now, await refresh(now));
+  };
+}
+
+const nextOf = (rfm: { orderCount: number }) => (rfm.orderCount > 0 ? JSON.stringify(rfm) : null);
+
+/** Changed scores per statement through the port. */
+const CHANGES_PER_UPDATE = 500;
+
+/** Through the SQL port: the buyers read at once, the changed scores written in one transaction. */
+function refreshVia(sql: SqlClient): (now: number) => Promise<number> {
+  return async (now) => {
+    const changes: Array<[string, string | null]> = [];
+    for (const { id, rfm, storedRfm } of await rfmOfBuyersVia(sql, now)) {
+      const next = nextOf(rfm);
+      if (next !== storedRfm) changes.push([id, next]);
+    }
+    await sql.transaction(async (tx) => {
+      for (let i = 0; i < changes.length; i += CHANGES_PER_UPDATE) {
+        const chunk = changes.slice(i, i + CHANGES_PER_UPDATE);
+        await tx.run(
+          `WITH v (id, rfm) AS (VALUES ${chunk.map(() => `(${placeholders(2)})`).join(', ')})
+           UPDATE Customer SET rfm = (SELECT v.rfm FROM v WHERE v.id = Customer.id) WHERE id IN (SELECT id FROM v)`,
+          chunk.flat(),
+        );
+      }
+    });
+    return changes.length;
+  };
+}
+
+/** On the engine's SQLite connection, as tuned for a million customers. */
+function sqliteRefresh(sqlite: BetterSqlite3.Database): (now: number) => number {
+  const update = sqlite.prepare('UPDATE Customer SET rfm = ? WHERE id = ?');
 
   // better-sqlite3 cannot write while a SELECT iterates on the same connection: collect first.
   // Used for an in-memory database, which no second connection can open.
@@ -60,18 +130,5 @@ export function rfmRefresher(deps: { sqlite: BetterSqlite3.Database; logger: Log
       reader.close();
     }
   };
-  const refresh = (now: number): number => (sqlite.memory ? refreshCollected(now) : refreshStreamed(now));
-
-  /** Refreshes if due at `now`; returns the number of customers whose RFM changed. */
-  return function refreshIfDue(now: number): number {
-    if (now - lastRunAt < minInterval) return 0;
-    const m = orderMark.get();
-    const mark = `${m?.n ?? 0}:${m?.last ?? 0}`;
-    if (mark === lastMark && now - lastRunAt < DAY) return 0;
-    const changed = refresh(now);
-    lastRunAt = now;
-    lastMark = mark;
-    if (changed > 0) deps.logger.info({ changed }, 'customer RFM refreshed');
-    return changed;
-  };
+  return (now: number): number => (sqlite.memory ? refreshCollected(now) : refreshStreamed(now));
 }

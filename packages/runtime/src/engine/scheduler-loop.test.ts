@@ -8,7 +8,7 @@ import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-h
 import { createLogger } from '../logger.ts';
 import { ManualClock } from './api.ts';
 import { createEngine } from './engine.ts';
-import { BatchSizer } from './scheduler-loop.ts';
+import { BatchSizer, schedulerLoop } from './scheduler-loop.ts';
 
 describe('BatchSizer', () => {
   it('starts small and doubles while batches are cheap, up to the configured maximum', () => {
@@ -31,6 +31,33 @@ describe('BatchSizer', () => {
     expect(sizer.size).toBe(5);
     sizer.record(1, 1000);
     expect(sizer.size).toBe(2);
+  });
+});
+
+describe('stopping', () => {
+  it('claims no batch after the stop flag is set; the batch in flight finishes', async () => {
+    let stopping = false;
+    const batches: string[] = [];
+    const drain = schedulerLoop(
+      {
+        audienceSlice: () => undefined,
+        fireTimers: async (limit) => {
+          batches.push('timers');
+          // A shutdown arrives while this batch is in flight: it still finishes.
+          stopping = true;
+          return limit;
+        },
+        runEffects: async () => {
+          batches.push('effects');
+          return { ran: 1, failed: 0 };
+        },
+      },
+      { timerBatch: 10, effectBatch: 10, audienceSlice: 1, stopping: () => stopping },
+    );
+    const outcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 };
+    await drain(outcome);
+    expect(batches).toEqual(['timers']);
+    expect(outcome.timersFired).toBeGreaterThan(0);
   });
 });
 

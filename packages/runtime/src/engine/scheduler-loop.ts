@@ -73,7 +73,9 @@ export class BatchSizer {
 /** The engine's due work, each batch at most `limit` items. */
 export interface DueWork {
   /** Enrols one slice (at most `limit` customers) of due audience runs; undefined when none is due. */
-  audienceSlice(limit: number): { enrolled: number; slice: number } | undefined;
+  audienceSlice(
+    limit: number,
+  ): { enrolled: number; slice: number } | undefined | Promise<{ enrolled: number; slice: number } | undefined>;
   /** Fires at most `limit` due timers in one transaction; returns how many fired. */
   fireTimers(limit: number): number | Promise<number>;
   /** Runs at most `limit` due outbox effects; undefined when none is due. */
@@ -86,6 +88,8 @@ export interface SchedulerLimits {
   audienceSlice: number;
   /** Busy time one batch may take before the loop yields (default 15 ms; Infinity: never shrink). */
   budgetMs?: number;
+  /** True once the engine is stopping: no further batch is started (the one in flight finishes). */
+  stopping?: () => boolean;
 }
 
 /**
@@ -98,6 +102,7 @@ export function schedulerLoop(work: DueWork, limits: SchedulerLimits) {
   const timers = new BatchSizer(limits.timerBatch, budget);
   const effects = new BatchSizer(limits.effectBatch, budget);
   const audiences = new BatchSizer(limits.audienceSlice, budget);
+  const stopping = limits.stopping ?? (() => false);
 
   return async function drain(outcome: TickOutcome): Promise<void> {
     // Asked again only while the last call did something: the rest of the loop stays as lean as it was.
@@ -107,6 +112,7 @@ export function schedulerLoop(work: DueWork, limits: SchedulerLimits) {
       // One slice of an audience run at a time, its first steps dispatched before the next.
       if (audiencesPending) {
         await yieldToEventLoop();
+        if (stopping()) return;
         const slice = await audiences.run(work.audienceSlice, (s) => s?.slice ?? 0);
         audiencesPending = slice !== undefined;
         if (slice) outcome.audienceEnrolled += slice.enrolled;
@@ -114,6 +120,7 @@ export function schedulerLoop(work: DueWork, limits: SchedulerLimits) {
       }
       for (;;) {
         await yieldToEventLoop();
+        if (stopping()) return;
         const fired = await timers.run(work.fireTimers, (n) => n);
         if (fired === 0) break;
         outcome.timersFired += fired;
@@ -121,6 +128,7 @@ export function schedulerLoop(work: DueWork, limits: SchedulerLimits) {
       }
       for (;;) {
         await yieldToEventLoop();
+        if (stopping()) return;
         const batch = await effects.run(work.runEffects, (b) => b?.ran ?? 0);
         if (!batch) break;
         outcome.effectsRun += batch.ran;

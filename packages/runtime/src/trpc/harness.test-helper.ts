@@ -1,5 +1,6 @@
-// A real server stack for router and HTTP tests: temp SQLite, the real engine on a manual clock,
-// the sample node package in testing/ (real node definitions + sandbox executors over the database).
+// A real server stack for router and HTTP tests: temp SQLite (or, with `backend: 'postgresql'`, a
+// fresh PostgreSQL database), the real engine on a manual clock, the sample node package in
+// testing/ (real node definitions + sandbox executors over the database).
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,11 +9,14 @@ import { join } from 'node:path';
 import { createNodeRegistry, type JourneyGraphInput, type NodeExecutor } from '@siyu/shared';
 import { samplePackage } from '@siyu/shared/testing';
 import { graphOf } from '../../testing/fixtures.ts';
-import { sampleExecutors } from '../../testing/sample-nodes.ts';
+import { sampleExecutorsOn } from '../../testing/sample-nodes.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { Role } from '../auth/roles.ts';
 import { newOperatorId, toPrincipal } from '../auth/sessions.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import { type Database, openDatabase } from '../db/database.ts';
+import { openPostgresDatabase, type PostgresDatabase } from '../db/postgres-database.ts';
+import { freshPostgresDatabase } from '../db/postgres-for-tests.test-helper.ts';
 import { type Clock, ManualClock } from '../engine/api.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';
@@ -23,8 +27,8 @@ import { createCaller } from './router.ts';
 export const registry = createNodeRegistry([samplePackage]);
 const logger = createLogger('silent');
 
-export function engineFor(db: Database, clock: Clock) {
-  return createEngine({ db, registry, executors: sampleExecutors(db.sqlite), clock, logger });
+export function engineFor(db: AppDatabase, clock: Clock) {
+  return createEngine({ db, registry, executors: sampleExecutorsOn(db), clock, logger });
 }
 
 /** The product's own node packages (core, sms, wecom, coupons) in sandbox mode, for routers that need them. */
@@ -41,8 +45,11 @@ function productEngineFor(db: Database, clock: Clock) {
 }
 const productRegistry = createNodeRegistryForRuntime();
 
-export interface Harness {
-  db: Database;
+/** The harness's database: SQLite (default) or PostgreSQL (`backend: 'postgresql'`). */
+export type HarnessBackend = 'sqlite' | 'postgresql';
+
+export interface Harness<D extends AppDatabase = Database> {
+  db: D;
   clock: ManualClock;
   deps: ServerDeps;
   engine: ReturnType<typeof engineFor>;
@@ -56,15 +63,43 @@ export interface Harness {
  * `nodes: 'sample'` (default) runs the sample package (testing/sample-nodes.ts); `'product'` the shipped packages
  * with their sandbox providers.
  */
+export interface HarnessOptions {
+  nodes?: 'sample' | 'product';
+  /** The product's node definitions run by these executors instead (e.g. SMS against a provider fake). */
+  productExecutors?: (db: Database, clock: Clock) => NodeExecutor[];
+  /**
+   * `'postgresql'`: a fresh PostgreSQL database for this harness (dropped by close), the engine on
+   * the PostgreSQL store, the sample executors through the SQL port. The product's node packages
+   * (`nodes: 'product'`, `productExecutors`) are handed the database as it is: their services
+   * speak SQLite until node-packages/ is ported.
+   */
+  backend?: HarnessBackend;
+}
+
+export async function createHarness(options?: HarnessOptions & { backend?: 'sqlite' }): Promise<Harness>;
 export async function createHarness(
-  options: {
-    nodes?: 'sample' | 'product';
-    /** The product's node definitions run by these executors instead (e.g. SMS against a provider fake). */
-    productExecutors?: (db: Database, clock: Clock) => NodeExecutor[];
-  } = {},
-): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'siyu-server-'));
-  const db = await openDatabase(join(dir, 'test.db'));
+  options: HarnessOptions & { backend: 'postgresql' },
+): Promise<Harness<PostgresDatabase>>;
+export async function createHarness(options?: HarnessOptions): Promise<Harness<AppDatabase>>;
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness<AppDatabase>> {
+  const cleanups: Array<() => Promise<void>> = [];
+  let db: AppDatabase;
+  if (options.backend === 'postgresql') {
+    const database = await freshPostgresDatabase('harness', cleanups);
+    try {
+      db = await openPostgresDatabase(database.url, { poolSize: 4 });
+    } catch (error) {
+      await database.drop();
+      throw error;
+    }
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'siyu-server-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    db = await openDatabase(join(dir, 'test.db'));
+  }
+  // Routers are typed on SQLite's Database; on PostgreSQL they get the PostgresDatabase (same
+  // `prisma`, `sql`, `dialect`) and narrow on `dialect` as they are ported.
+  const asSqlite = db as Database;
   const clock = new ManualClock();
   const custom = options.productExecutors;
   const build = custom
@@ -73,9 +108,9 @@ export async function createHarness(
     : options.nodes === 'product'
       ? productEngineFor
       : engineFor;
-  const engine = build(db, clock);
+  const engine = build(asSqlite, clock);
   const deps: ServerDeps = {
-    db,
+    db: asSqlite,
     engine,
     registry: options.nodes === 'product' || custom ? productRegistry : registry,
     clock,
@@ -102,7 +137,7 @@ export async function createHarness(
     async close() {
       await engine.stop();
       await db.close();
-      rmSync(dir, { recursive: true, force: true });
+      for (const cleanup of cleanups.splice(0)) await cleanup();
     },
   };
 }
@@ -126,7 +161,7 @@ export function welcomeJourney(): JourneyGraphInput {
 }
 
 export async function addCustomer(
-  h: Harness,
+  h: { db: Pick<AppDatabase, 'prisma'> },
   id: string,
   opts: { phone?: string; tags?: string[]; attributes?: Record<string, unknown> } = {},
 ) {

@@ -4,6 +4,7 @@
 // transaction per batch, and PostgreSQL (store/postgres/), one pooled connection per batch whose
 // loads are awaited once per batch. See ../README.md.
 import type { JourneyEvent } from '@siyu/shared';
+import type { SqlValue } from '../../db/sql-client.ts';
 import type { StoredEvent } from '../event-inserter.ts';
 import type { MaybePromise } from '../maybe-async.ts';
 import type { StepPlan } from '../step-plan.ts';
@@ -151,9 +152,10 @@ export interface EngineStore extends EventRecords {
    * Before taking in `events`: makes readable what intake reads about them (`EventRecords`: stored
    * events with these ids, their customers by id or identity, entry codes) and about their
    * customers (`customer`, `activeInstancesOfCustomer`, and for the live journeys `lastInstance` /
-   * `hasActiveInstance`), and readies the inserts event-triggered entries make.
+   * `hasActiveInstance`), and readies the inserts event-triggered entries make. PostgreSQL merges
+   * here the customers one event's identities name together (SQLite merges as it resolves).
    */
-  prepareEvents(events: readonly JourneyEvent[]): MaybePromise<void>;
+  prepareEvents(events: readonly JourneyEvent[], now?: number): MaybePromise<void>;
   /**
    * Claims up to `limit` pending effects due by `now` (oldest first) with their instances, and
    * makes readable what preparing them reads: the customers, `peekOutcomeResolution` of effects
@@ -183,6 +185,8 @@ export interface EngineStore extends EventRecords {
   liveJourneys(): Array<{ id: string; liveVersionId: string }>;
   /** A published version's graph JSON (immutable once written). */
   versionGraph(versionId: string): string | undefined;
+  /** A published version's number (undefined when unknown), read where its graph was. */
+  versionNumber(versionId: string): number | undefined;
   timeline(instanceId: number): MaybePromise<TimelineRow[]>;
   /** The operator's pending decision on an effect whose outcome was unknown, if any (not taken). */
   peekOutcomeResolution(effectKey: string): OutcomeResolution | undefined;
@@ -233,4 +237,16 @@ export interface EngineStore extends EventRecords {
   parkUnknownEffect(effectId: number, attempts: number, error: string): void;
   /** An operator's retry: the failed effect is pending again and its run active again. */
   reopenFailedStep(instanceId: number, effectKey: string, now: number): void;
+
+  // ── Side statements: the engine's rarer parts (isolation, audience runs) inside a batch ──────
+  // SQL written once as for the SQL port (db/sql-client.ts: `?` placeholders, Prisma's names,
+  // `ON CONFLICT`), rows read alike. They belong to the open batch's transaction, so what they
+  // write commits or rolls back with its steps.
+  /** Reads (or writes with RETURNING) now, after the batch's collected writes: SQLite answers at once. */
+  batchRead<T>(sql: string, params: readonly SqlValue[]): MaybePromise<T[]>;
+  /**
+   * A write nobody waits for the result of: SQLite runs it now, PostgreSQL sends it after the
+   * batch's collected writes (at the next load or the commit).
+   */
+  batchWrite(sql: string, params: readonly SqlValue[]): void;
 }

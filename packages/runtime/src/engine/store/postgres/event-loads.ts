@@ -1,4 +1,8 @@
 import type { JourneyEvent } from '@siyu/shared';
+import { mergeProgram } from '../../../customers/merge-customers.ts';
+import type { SqlClient } from '../../../db/sql-client.ts';
+import { runVia } from '../../../db/sql-program.ts';
+import type { Logger } from '../../../logger.ts';
 import type { BatchCache, PgInstanceRow } from './batch-cache.ts';
 import { type EventFacts, identitiesOf } from './event-records.ts';
 import * as SQL from './sql.ts';
@@ -22,6 +26,9 @@ export interface LoadContext {
   loadGraphs(versionIds: Iterable<string | null>): Promise<void>;
   cache: BatchCache;
   facts: EventFacts;
+  /** The SQL port on the batch's connection (merges run inside the batch's transaction). */
+  sql: SqlClient;
+  logger?: Logger;
 }
 
 /**
@@ -30,7 +37,7 @@ export interface LoadContext {
  * were merged into), entry codes, then locks those customers and their active runs and reads
  * their latest run in each live journey. A handful of statements per batch, none per event.
  */
-export async function loadEventBatch(ctx: LoadContext, events: readonly JourneyEvent[]): Promise<void> {
+export async function loadEventBatch(ctx: LoadContext, events: readonly JourneyEvent[], now: number): Promise<void> {
   const { query, loadCustomers, reserveIds, loadGraphs, cache, facts } = ctx;
   await query(LOCK_EVENT_IDS, [events.map((e) => e.id)]);
   for (const row of await query<{
@@ -53,6 +60,7 @@ export async function loadEventBatch(ctx: LoadContext, events: readonly JourneyE
         createdAt: r.createdAt.getTime(),
       });
   }
+  await mergeNamedTogether(ctx, events, now);
   const named = events.flatMap((e) => (e.customerId ? [e.customerId] : []));
   if (named.length > 0)
     for (const r of await query<{ mergedId: string; customerId: string }>(MERGED, [named]))
@@ -79,4 +87,51 @@ export async function loadEventBatch(ctx: LoadContext, events: readonly JourneyE
   await reserveIds(events.length * live.length);
   await loadGraphs([...active.map((r) => r.versionId), ...live.map((j) => j.liveVersionId)]);
   facts.loaded = true;
+}
+
+const LOCK_PAIR = `SELECT id FROM "Customer" WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`;
+
+/**
+ * An event's identities are one person: where they name several customers, those are merged into
+ * the oldest (customers/merge-customers.ts: nothing is lost) before the batch reads them, inside
+ * its transaction, so the event and its runs then see one customer. Both are locked first: a
+ * worker that finds one already merged away by another takes that merge's survivor instead.
+ */
+async function mergeNamedTogether(ctx: LoadContext, events: readonly JourneyEvent[], now: number): Promise<void> {
+  const { facts } = ctx;
+  for (const event of events) {
+    const owners = new Map<string, number>();
+    for (const [kind, value] of identitiesOf(event)) {
+      const row = facts.identities.get(`${kind}\u0000${value}`);
+      if (row) owners.set(row.customerId, row.createdAt);
+    }
+    if (owners.size < 2) continue;
+    const [survivor, ...others] = [...owners]
+      .sort(([a, ta], [b, tb]) => ta - tb || (a < b ? -1 : 1))
+      .map(([id]) => id) as [string, ...string[]];
+    const present = new Set((await ctx.query<{ id: string }>(LOCK_PAIR, [[survivor, ...others]])).map((r) => r.id));
+    for (const other of others) {
+      let into = survivor;
+      if (present.has(survivor) && present.has(other)) {
+        const outcome = await runVia(
+          ctx.sql,
+          mergeProgram('postgresql', survivor, other, { now, reason: 'identities' }),
+        );
+        ctx.logger?.info(
+          { survivorId: survivor, mergedId: other, eventId: event.id, exitedRuns: outcome.exitedRuns },
+          'customers merged: one event named identities of both',
+        );
+      } else {
+        // Merged by another worker meanwhile: follow its record.
+        const [row] = await ctx.query<{ mergedId: string; customerId: string }>(MERGED, [[other]]);
+        if (!row) continue;
+        into = row.customerId;
+      }
+      const createdAt = owners.get(survivor) as number;
+      for (const [key, value] of facts.identities)
+        if (value.customerId === other) facts.identities.set(key, { customerId: into, createdAt });
+      for (const [mergedId, target] of facts.merged) if (target === other) facts.merged.set(mergedId, into);
+      facts.merged.set(other, into);
+    }
+  }
 }

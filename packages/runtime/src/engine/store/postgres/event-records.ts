@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { JourneyEvent } from '@siyu/shared';
 import { CHANNEL_EVENT_TYPES, entryCodeOf } from '../../channel-attribution.ts';
+import { contactFacts } from '../../contact-recorder.ts';
 import type { StoredEvent } from '../../event-inserter.ts';
-import { ORDER_EVENT_TYPES, orderAmountCents } from '../../order-recorder.ts';
+import { ORDER_EVENT_TYPES, orderAmountCents, orderIdOf } from '../../order-recorder.ts';
 import type { CustomerRow, EventRecords } from '../port.ts';
 import { NotLoaded } from './batch-cache.ts';
 import type { Send } from './write-buffer.ts';
@@ -152,7 +153,8 @@ export function postgresEventRecords(
         else unknown.push([kind, value]);
       }
       if (found.size > 1) {
-        throw new Error('PostgreSQL store: an event naming identities of two customers needs a merge (not built yet)');
+        // prepareEvents merged them (event-loads.ts); still two means that load was skipped.
+        throw new NotLoaded('the merge of the customers this event names');
       }
       let customerId = [...found.keys()][0];
       if (customerId === undefined) {
@@ -208,27 +210,33 @@ export function postgresEventRecords(
     },
     recordOrder(event, customerId) {
       if (!ORDER_EVENT_TYPES.has(event.type)) return;
-      const orderId = event.data.orderId;
-      const id = typeof orderId === 'string' || typeof orderId === 'number' ? String(orderId) : event.id;
-      batch().writes.order(id, customerId, orderAmountCents(event.data), event.occurredAt, JSON.stringify(event.data));
+      batch().writes.order(
+        orderIdOf(event),
+        customerId,
+        orderAmountCents(event.data),
+        event.occurredAt,
+        JSON.stringify(event.data),
+      );
     },
     recordContact(event, customerId) {
       const { writes, customer } = batch();
       const row = customer(customerId);
-      if (event.type === 'wecom.contactAdded' && typeof event.data.name === 'string' && event.data.name.trim()) {
-        if (row && !row.displayName) {
-          row.displayName = event.data.name.trim().slice(0, 100);
-          writes.customerChanged(row);
-        }
-      }
-      const userId = event.data.userId;
-      if (typeof userId !== 'string' || !userId) return;
       if (!row) return;
+      const told = contactFacts(event);
+      let changed = false;
+      if (told.name && !row.displayName) {
+        row.displayName = told.name;
+        changed = true;
+      }
       // The first staff member sticks; deleting the owner releases the customer.
-      if (event.type === 'wecom.contactAdded' && row.ownerUserId === null) row.ownerUserId = userId;
-      else if (event.type === 'wecom.contactDeleted' && row.ownerUserId === userId) row.ownerUserId = null;
-      else return;
-      writes.customerChanged(row);
+      if (told.claimBy && row.ownerUserId === null) {
+        row.ownerUserId = told.claimBy;
+        changed = true;
+      } else if (told.releaseBy && row.ownerUserId === told.releaseBy) {
+        row.ownerUserId = null;
+        changed = true;
+      }
+      if (changed) writes.customerChanged(row);
     },
   };
 }

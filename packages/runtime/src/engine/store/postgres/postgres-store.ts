@@ -2,6 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
+import { portQuery, postgresSqlClientOn } from '../../../db/postgres-sql.ts';
+import type { SqlValue } from '../../../db/sql-client.ts';
+import type { Logger } from '../../../logger.ts';
 import type { MaybePromise } from '../../maybe-async.ts';
 import { StepWriteError } from '../../stepper.ts';
 import type { CustomerRow, DueEffect, DueTimer, EngineStore, TimelineRow } from '../port.ts';
@@ -18,6 +21,8 @@ export interface PostgresStoreOptions {
   workerId?: string;
   /** How long an effect claim holds if the worker dies before storing its outcome (default 5 min). */
   leaseMs?: number;
+  /** Where merges made during event intake are logged. */
+  logger?: Logger;
 }
 
 export interface PostgresEngineStore extends EngineStore {
@@ -41,6 +46,8 @@ interface OpenBatch {
   steps: WriteBuffer[];
   /** Versions this batch looked up that do not exist. */
   missingGraphs: Set<string>;
+  /** Side statements (batchWrite) to send after the collected writes, in order. */
+  sideWrites: Array<[string, readonly SqlValue[]]>;
 }
 
 /**
@@ -56,6 +63,7 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
   const leaseMs = options.leaseMs ?? 300_000;
   /** Graphs of published versions: immutable, so kept across batches. */
   const graphs = new Map<string, string>();
+  const versionNumbers = new Map<string, number>();
   /** Instance ids taken from the sequence ahead of inserts (unused ones serve later batches). */
   const reservedIds: number[] = [];
   // The open batch follows its work across awaits, so batches of one store may overlap (an API
@@ -99,6 +107,10 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
     batch.writes.rows = 0;
     batch.eventWrites.rows = 0;
     await flushSteps(batch);
+    for (const [sql, params] of batch.sideWrites.splice(0)) {
+      roundTrips++;
+      await batch.client.query(portQuery(sql, params));
+    }
   }
 
   /** A careful re-run's steps, each in its own SAVEPOINT; a failing one fails its instance alone. */
@@ -136,8 +148,10 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
   async function loadGraphs(versionIds: Iterable<string | null>): Promise<void> {
     const missing = [...new Set(versionIds)].filter((id): id is string => id !== null && !graphs.has(id));
     if (missing.length === 0) return;
-    for (const row of await query<{ id: string; graph: string }>(SQL.VERSION_GRAPHS, [missing]))
+    for (const row of await query<{ id: string; graph: string; version: number }>(SQL.VERSION_GRAPHS, [missing])) {
       graphs.set(row.id, row.graph);
+      versionNumbers.set(row.id, row.version);
+    }
     // Looked up and not found: this batch answers "no such version" (a later publish may add it).
     for (const id of missing) if (!graphs.has(id)) current().missingGraphs.add(id);
   }
@@ -158,6 +172,7 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       eventWrites: new EventWrites(),
       missingGraphs: new Set(),
       steps: [],
+      sideWrites: [],
     };
     let broken: unknown;
     try {
@@ -263,10 +278,12 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       await loadGraphs([journeyOf(journeyId)?.liveVersionId ?? null]);
     },
 
-    async prepareEvents(events) {
+    async prepareEvents(events, now = Date.now()) {
       await flush();
-      const { cache, facts } = current();
-      await loadEventBatch({ query, loadCustomers, reserveIds, loadGraphs, cache, facts }, events);
+      const { cache, facts, client } = current();
+      const sql = postgresSqlClientOn(client);
+      const ctx = { query, loadCustomers, reserveIds, loadGraphs, cache, facts, sql, logger: options.logger };
+      await loadEventBatch(ctx, events, now);
     },
 
     async claimDueEffects(now, limit): Promise<DueEffect[]> {
@@ -352,6 +369,15 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       if (graph === undefined && !batches.getStore()?.missingGraphs.has(versionId))
         throw new NotLoaded(`the graph of version ${versionId}`);
       return graph;
+    },
+    versionNumber: (versionId) => versionNumbers.get(versionId),
+    async batchRead<T>(sql: string, params: readonly SqlValue[]): Promise<T[]> {
+      await flush();
+      roundTrips++;
+      return (await current().client.query(portQuery(sql, params))).rows as T[];
+    },
+    batchWrite(sql, params) {
+      current().sideWrites.push([sql, params]);
     },
     async timeline(instanceId): Promise<TimelineRow[]> {
       return (await pool.query(SQL.TIMELINE, [instanceId])).rows as TimelineRow[];

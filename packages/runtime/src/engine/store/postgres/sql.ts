@@ -86,7 +86,7 @@ export const OPEN_RESOLUTIONS = `SELECT DISTINCT ON ("effectKey") id, "effectKey
 export const MESSAGES_OF_CUSTOMERS = `SELECT "customerId", channel, "sentAt", "idempotencyKey" FROM "Message"
   WHERE "customerId" = ANY($1::text[])`;
 
-export const VERSION_GRAPHS = `SELECT id, graph FROM "JourneyVersion" WHERE id = ANY($1::text[])`;
+export const VERSION_GRAPHS = `SELECT id, graph, version FROM "JourneyVersion" WHERE id = ANY($1::text[])`;
 
 export const RESERVE_INSTANCE_IDS = `SELECT nextval(pg_get_serial_sequence('"Instance"', 'id'))::int AS id
   FROM generate_series(1, $1::int)`;

@@ -5,6 +5,7 @@ import { sqliteEventRecords } from './event-records.ts';
 import { sqliteLoader } from './loader.ts';
 import { sqliteOutboxWriter } from './outbox-writer.ts';
 import { sqliteRetry } from './retry-statements.ts';
+import { sqliteSideStatements } from './side-statements.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 import { sqliteWriter } from './writer.ts';
 
@@ -29,5 +30,6 @@ export function createSqliteStore(
     ...sqliteOutboxWriter(statements),
     ...sqliteEventRecords(db, logger),
     ...sqliteRetry(db, statements),
+    ...sqliteSideStatements(db),
   };
 }

@@ -1,0 +1,71 @@
+// Customer.rfm kept in step with orders on SQLite (its own connection, streamed) and PostgreSQL
+// (through the SQL port): the same scores on both.
+import { describe, expect, it } from 'vitest';
+import type { AppDatabase } from '../db/app-database.ts';
+import { openPostgresDatabase } from '../db/postgres-database.ts';
+import { freshPostgresDatabase } from '../db/postgres-for-tests.test-helper.ts';
+import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
+import { createLogger } from '../logger.ts';
+import { rfmRefresher } from './rfm-refresh.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const cleanups = cleanupAfterEach();
+
+async function postgresDb(): Promise<AppDatabase> {
+  const database = await freshPostgresDatabase('rfm', cleanups);
+  const db = await openPostgresDatabase(database.url);
+  cleanups.push(() => db.close());
+  return db;
+}
+
+describe.each([
+  ['SQLite', () => scratchDatabase('rfm_both', cleanups) as Promise<AppDatabase>],
+  ['PostgreSQL', postgresDb],
+] as const)('RFM refresh on %s', (_name, openDb) => {
+  it('scores buyers in quintiles, skips a refresh with no new orders, and clears scores whose orders are gone', async () => {
+    const db = await openDb();
+    const now = Date.UTC(2026, 10, 30);
+    const at = (daysAgo: number) => new Date(now - daysAgo * DAY).toISOString();
+    for (let i = 0; i < 10; i++) {
+      await db.sql.run("INSERT INTO Customer (id, attributes, createdAt, updatedAt) VALUES (?, '{}', ?, ?)", [
+        `c${i}`,
+        at(400),
+        at(400),
+      ]);
+    }
+    // c0..c4 ordered: c4 most recently, most often and most; c5..c9 never.
+    for (let i = 0; i < 5; i++) {
+      for (let n = 0; n <= i; n++) {
+        await db.sql.run('INSERT INTO "Order" (id, customerId, amountCents, placedAt) VALUES (?, ?, ?, ?)', [
+          `o${i}-${n}`,
+          `c${i}`,
+          1000 * (i + 1),
+          at(50 - i * 10 + n),
+        ]);
+      }
+    }
+    const refresh = rfmRefresher({ db, logger: createLogger('silent') });
+    expect(await refresh(now)).toBe(5);
+    const rfm = async () =>
+      Object.fromEntries(
+        (await db.sql.all<{ id: string; rfm: string | null }>('SELECT id, rfm FROM Customer ORDER BY id')).map((r) => [
+          r.id,
+          r.rfm === null ? null : (JSON.parse(r.rfm) as { recency: number; frequency: number; orderCount: number }),
+        ]),
+      );
+    const scores = await rfm();
+    expect(scores.c4).toMatchObject({ recency: 5, frequency: 5, monetary: 5, orderCount: 5, totalCents: 25000 });
+    expect(scores.c0).toMatchObject({ recency: 1, frequency: 1, monetary: 1, orderCount: 1 });
+    expect(scores.c9).toBeNull();
+    // Nothing new within the hour, nor after it without new orders (before a day passed).
+    expect(await refresh(now + 1000)).toBe(0);
+    expect(await refresh(now + 2 * HOUR)).toBe(0);
+    // c4's orders are gone (a refund import): its score is cleared; the others keep theirs (quintiles of four).
+    await db.sql.run('DELETE FROM "Order" WHERE customerId = \'c4\'');
+    expect(await refresh(now + 4 * HOUR)).toBe(1);
+    const after = await rfm();
+    expect(after.c4).toBeNull();
+    expect(after.c3).toMatchObject({ recency: 4, orderCount: 4 });
+  });
+});
