@@ -1,5 +1,8 @@
 import { evaluateFilter, type Filter, type RfmScore, type RfmSegment } from '@siyu/shared';
+import type { AppDatabase } from '../db/app-database.ts';
 import type { Database } from '../db/database.ts';
+import type { SqlDialect } from '../db/sql-client.ts';
+import { groupConcat } from '../db/sql-dialect.ts';
 
 /** RFM details beyond the 1–5 scores: raw values operators can filter on too. */
 export interface RfmContext extends RfmScore {
@@ -55,26 +58,53 @@ export function* segmentContexts(
   db: Pick<Database, 'sqlite'>,
   now: number,
 ): Generator<{ context: SegmentContext; storedRfm: string | null }> {
-  const rows = db.sqlite
-    .prepare(
-      `WITH ${SCORED_ORDERS}
+  const rows = db.sqlite.prepare(segmentRowsSql('sqlite', '')).iterate() as IterableIterator<Row>;
+  for (const row of rows) yield { context: contextOf(row, now), storedRfm: row.storedRfm };
+}
+
+/** Customers per page when reading a segment from PostgreSQL (rows are not streamed there). */
+const SEGMENT_PAGE = 5000;
+
+/**
+ * Each customer with a segment's context, on either database: streamed from SQLite's connection
+ * (one pass, as the engine reads it); from PostgreSQL in pages by id, so a large customer base is
+ * never held in memory at once.
+ */
+async function eachSegmentContext(db: AppDatabase, now: number, visit: (context: SegmentContext) => void) {
+  if (db.dialect === 'sqlite') {
+    for (const { context } of segmentContexts(db, now)) visit(context);
+    return;
+  }
+  const sql = segmentRowsSql('postgresql', 'AND c.id > ? ORDER BY c.id LIMIT ?');
+  let after = '';
+  for (;;) {
+    const rows = await db.sql.all<Row>(sql, [after, SEGMENT_PAGE]);
+    for (const row of rows) visit(contextOf(row, now));
+    if (rows.length < SEGMENT_PAGE) return;
+    after = (rows[rows.length - 1] as Row).id;
+  }
+}
+
+function segmentRowsSql(dialect: SqlDialect, page: string): string {
+  return `WITH ${SCORED_ORDERS}
        SELECT c.id, c.attributes, c.channelCode, c.variant, c.rfm AS storedRfm,
-         (SELECT group_concat(tag, char(31)) FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
+         (SELECT ${groupConcat(dialect, 'tag', `'${TAG_SEPARATOR}'`)} FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
          s.lastOrder, coalesce(s.orderCount, 0) AS orderCount, coalesce(s.totalCents, 0) AS totalCents, s.r, s.f, s.m
        FROM Customer c LEFT JOIN scored s ON s.customerId = c.id
-       WHERE c.erasedAt IS NULL`,
-    )
-    .iterate() as IterableIterator<Row>;
-  for (const row of rows) {
-    const context: SegmentContext = {
-      id: row.id,
-      tags: row.tags ? row.tags.split('\u001f') : [],
-      attributes: JSON.parse(row.attributes) as Record<string, unknown>,
-      channel: row.channelCode ? { code: row.channelCode, variant: row.variant ?? undefined } : undefined,
-      rfm: rfmOf(row, now),
-    };
-    yield { context, storedRfm: row.storedRfm };
-  }
+       WHERE c.erasedAt IS NULL ${page}`;
+}
+
+/** Joins a customer's tags in one column: a control character no tag contains. */
+const TAG_SEPARATOR = '\u001f';
+
+function contextOf(row: Row, now: number): SegmentContext {
+  return {
+    id: row.id,
+    tags: row.tags ? row.tags.split(TAG_SEPARATOR) : [],
+    attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+    channel: row.channelCode ? { code: row.channelCode, variant: row.variant ?? undefined } : undefined,
+    rfm: rfmOf(row, now),
+  };
 }
 
 /**
@@ -125,17 +155,37 @@ function rfmOf(row: Pick<Row, 'lastOrder' | 'orderCount' | 'totalCents' | 'r' | 
   };
 }
 
-/** Calls `visit` for each customer matching every filter (a saved segment AND an entry's conditions). */
+/**
+ * Calls `visit` for each customer matching every filter (a saved segment AND an entry's
+ * conditions), on SQLite's connection synchronously: the engine's audience entries.
+ */
 export function forEachSegmentMember(
   db: Pick<Database, 'sqlite'>,
   filter: Filter | readonly Filter[],
   now: number,
   visit: (customerId: string) => void,
 ): void {
-  const filters: readonly Filter[] = Array.isArray(filter) ? filter : [filter as Filter];
+  const filters = filterList(filter);
   for (const { context } of segmentContexts(db, now)) {
     if (filters.every((f) => evaluateFilter(f, context))) visit(context.id);
   }
+}
+
+/** The same on either database (API, CLI). */
+export async function visitSegmentMembers(
+  db: AppDatabase,
+  filter: Filter | readonly Filter[],
+  now: number,
+  visit: (customerId: string) => void,
+): Promise<void> {
+  const filters = filterList(filter);
+  await eachSegmentContext(db, now, (context) => {
+    if (filters.every((f) => evaluateFilter(f, context))) visit(context.id);
+  });
+}
+
+function filterList(filter: Filter | readonly Filter[]): readonly Filter[] {
+  return Array.isArray(filter) ? filter : [filter as Filter];
 }
 
 /** Prisma stores DateTime as ISO text on SQLite; epoch numbers are accepted too. */
@@ -144,10 +194,10 @@ function parseOrderTime(value: string | number): number {
 }
 
 /** Size of a segment and a few example customer ids, for the editor's preview. */
-export function previewSegment(db: Database, filter: Filter, now: number, sampleSize = 20) {
+export async function previewSegment(db: AppDatabase, filter: Filter, now: number, sampleSize = 20) {
   let size = 0;
   const sample: string[] = [];
-  forEachSegmentMember(db, filter, now, (id) => {
+  await visitSegmentMembers(db, filter, now, (id) => {
     size++;
     if (sample.length < sampleSize) sample.push(id);
   });

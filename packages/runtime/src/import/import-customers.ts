@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { apiErrorDetail, normalizePhone } from '@siyu/shared';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
+import { isoDate } from '../db/iso-date.ts';
+import type { SqlClient } from '../db/sql-client.ts';
 import { type ColumnMap, mapColumns, splitTags } from './columns.ts';
 import { looksGarbled } from './decode.ts';
 import { ImportFileError } from './import-error.ts';
@@ -54,11 +56,6 @@ interface ValidRow {
   attributes: Record<string, string>;
   /** The row's order, when the file is a shop order export. */
   order: { id: string; amountCents: number; placedAt: Date } | null;
-}
-
-/** Prisma's SQLite DateTime text format, so rows written here read back through Prisma. */
-function sqliteTime(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '+00:00');
 }
 
 /** The row's order (order exports only), or the reason it cannot be read. */
@@ -151,11 +148,15 @@ function validateRows(table: Table, columns: ColumnMap, extraTags: string[]) {
 }
 
 /**
- * Imports customers from a CSV/XLSX in ONE SQLite transaction with prepared statements: either
+ * Imports customers from a CSV/XLSX in ONE transaction: either
  * every accepted row is written or nothing is. Rows are matched to existing customers by phone,
  * external id or WeCom id (merged, not duplicated). The batch and its report are recorded.
  */
-export async function importCustomers(db: Database, bytes: Uint8Array, options: ImportOptions): Promise<ImportReport> {
+export async function importCustomers(
+  db: Pick<AppDatabase, 'sql'>,
+  bytes: Uint8Array,
+  options: ImportOptions,
+): Promise<ImportReport> {
   const batchId = `imp_${randomUUID()}`;
   const table = await readTable(bytes);
   const header = table.rows[0] ?? [];
@@ -184,7 +185,7 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
       rejected: Math.max(0, table.rows.length - 1),
       problems: [{ row: 1, reason: '表头中没有手机号或客户编号列 header has no phone or external id column' }],
     };
-    recordBatch(db, options, report);
+    await recordBatch(db.sql, options, report);
     return report;
   }
   const { valid, problems, duplicates, rejected } = validateRows(table, columns, options.tags ?? []);
@@ -196,7 +197,7 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
     status = 'rejected';
   } else {
     try {
-      Object.assign(counts, writeRows(db, valid, options));
+      Object.assign(counts, await writeRows(db.sql, valid, options));
     } catch (e) {
       status = 'failed';
       error = e instanceof Error ? e.message : String(e);
@@ -206,41 +207,18 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
     }
   }
   const report: ImportReport = { ...base, status, totalRows, ...counts, duplicates, rejected, problems, error };
-  recordBatch(db, options, report);
+  await recordBatch(db.sql, options, report);
   return report;
 }
 
-function writeRows(db: Database, rows: ValidRow[], { onProgress, now: clockNow = Date.now }: ImportOptions) {
-  const s = db.sqlite;
-  const findIdentity = s.prepare<[string, string], { customerId: string }>(
-    'SELECT customerId FROM CustomerIdentity WHERE kind = ? AND value = ?',
-  );
-  const getCustomer = s.prepare<[string], { attributes: string; erasedAt: string | null }>(
-    'SELECT attributes, erasedAt FROM Customer WHERE id = ?',
-  );
-  const insertCustomer = s.prepare(
-    'INSERT INTO Customer (id, displayName, attributes, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)',
-  );
-  const updateCustomer = s.prepare(
-    'UPDATE Customer SET displayName = coalesce(?, displayName), attributes = ?, updatedAt = ? WHERE id = ?',
-  );
-  const insertIdentity = s.prepare(
-    'INSERT OR IGNORE INTO CustomerIdentity (kind, value, customerId, createdAt) VALUES (?, ?, ?, ?)',
-  );
-  const insertTag = s.prepare(
-    "INSERT OR IGNORE INTO CustomerTag (customerId, tag, source, createdAt) VALUES (?, ?, 'import', ?)",
-  );
-  const insertOrder = s.prepare(
-    `INSERT OR IGNORE INTO "Order" (id, customerId, amountCents, placedAt, channelCode, data)
-     VALUES (?, ?, ?, ?, (SELECT channelCode FROM Customer WHERE id = ?), '{"source":"import"}')`,
-  );
+async function writeRows(sql: SqlClient, rows: ValidRow[], { onProgress, now: clockNow = Date.now }: ImportOptions) {
   let created = 0;
   let updated = 0;
   let orders = 0;
   // Order exports repeat a customer once per order: count each customer once.
   const touched = new Set<string>();
-  const run = s.transaction(() => {
-    const now = sqliteTime(clockNow());
+  await sql.transaction(async (tx) => {
+    const now = isoDate(clockNow());
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i] as ValidRow;
       const identities: [string, string][] = [];
@@ -249,41 +227,71 @@ function writeRows(db: Database, rows: ValidRow[], { onProgress, now: clockNow =
       if (r.wecomId) identities.push(['wecomExternalUserId', r.wecomId]);
       let customerId: string | undefined;
       for (const [kind, value] of identities) {
-        customerId = findIdentity.get(kind, value)?.customerId;
+        customerId = (
+          await tx.get<{ customerId: string }>('SELECT customerId FROM CustomerIdentity WHERE kind = ? AND value = ?', [
+            kind,
+            value,
+          ])
+        )?.customerId;
         if (customerId) break;
       }
-      const existing = customerId ? getCustomer.get(customerId) : undefined;
+      const existing = customerId
+        ? await tx.get<{ attributes: string; erasedAt: string | null }>(
+            'SELECT attributes, erasedAt FROM Customer WHERE id = ?',
+            [customerId],
+          )
+        : undefined;
       if (customerId && existing && !existing.erasedAt) {
         const merged = { ...(JSON.parse(existing.attributes) as Record<string, unknown>), ...r.attributes };
-        updateCustomer.run(r.name, JSON.stringify(merged), now, customerId);
+        await tx.run(
+          'UPDATE Customer SET displayName = coalesce(?, displayName), attributes = ?, updatedAt = ? WHERE id = ?',
+          [r.name, JSON.stringify(merged), now, customerId],
+        );
         if (!touched.has(customerId)) updated++;
       } else {
         customerId = `cus_${randomUUID()}`;
-        insertCustomer.run(customerId, r.name, JSON.stringify(r.attributes), now, now);
+        await tx.run(
+          'INSERT INTO Customer (id, displayName, attributes, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)',
+          [customerId, r.name, JSON.stringify(r.attributes), now, now],
+        );
         created++;
       }
       touched.add(customerId);
       if (r.order) {
-        const placedAt = r.order.placedAt.toISOString().replace('Z', '+00:00');
-        orders += insertOrder.run(r.order.id, customerId, r.order.amountCents, placedAt, customerId).changes;
+        const inserted = await tx.run(
+          `INSERT INTO "Order" (id, customerId, amountCents, placedAt, channelCode, data)
+           VALUES (?, ?, ?, ?, (SELECT channelCode FROM Customer WHERE id = ?), '{"source":"import"}')
+           ON CONFLICT DO NOTHING`,
+          [r.order.id, customerId, r.order.amountCents, isoDate(r.order.placedAt.getTime()), customerId],
+        );
+        orders += inserted.changes;
       }
-      for (const [kind, value] of identities) insertIdentity.run(kind, value, customerId, now);
-      for (const tag of r.tags) insertTag.run(customerId, tag, now);
+      for (const [kind, value] of identities) {
+        await tx.run(
+          'INSERT INTO CustomerIdentity (kind, value, customerId, createdAt) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+          [kind, value, customerId, now],
+        );
+      }
+      for (const tag of r.tags) {
+        await tx.run(
+          "INSERT INTO CustomerTag (customerId, tag, source, createdAt) VALUES (?, ?, 'import', ?) ON CONFLICT DO NOTHING",
+          [customerId, tag, now],
+        );
+      }
       if (onProgress && (i + 1) % 5000 === 0) onProgress(i + 1, rows.length);
     }
   });
-  run();
   onProgress?.(rows.length, rows.length);
   return { created, updated, orders };
 }
 
-function recordBatch(db: Database, options: ImportOptions, report: ImportReport): void {
-  db.sqlite
-    .prepare(
-      `INSERT INTO ImportBatch (id, fileName, status, totalRows, created, updated, duplicates, rejected, errors, createdBy, createdAt, finishedAt)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
+async function recordBatch(sql: SqlClient, options: ImportOptions, report: ImportReport): Promise<void> {
+  // Recorded once the file has been written: both instants are the import's.
+  const at = isoDate((options.now ?? Date.now)());
+  await sql.run(
+    `INSERT INTO ImportBatch (id, fileName, status, totalRows, created, updated, duplicates, rejected, errors, createdBy, createdAt, finishedAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
       report.batchId,
       options.fileName,
       report.status,
@@ -294,8 +302,8 @@ function recordBatch(db: Database, options: ImportOptions, report: ImportReport)
       report.rejected,
       JSON.stringify(report.problems.slice(0, 1000)),
       options.createdBy ?? null,
-      // Recorded once the file has been written: both instants are the import's.
-      sqliteTime((options.now ?? Date.now)()),
-      sqliteTime((options.now ?? Date.now)()),
-    );
+      at,
+      at,
+    ],
+  );
 }

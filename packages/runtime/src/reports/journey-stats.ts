@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { countUnknownOutcomesByNode } from '../runs/unknown-outcomes.ts';
+import { countUnknownOutcomesByNodeOnSqlite } from '../runs/unknown-outcomes.ts';
 
 export interface NodeStats {
   nodeId: string;
@@ -167,7 +167,8 @@ export function journeyStats(
     if (!r.nodeId) continue;
     if (r.status === 'active') node(r.nodeId).waiting += r.n;
   }
-  for (const [nodeId, n] of countUnknownOutcomesByNode(db, journeyId, versionId)) node(nodeId).outcomeUnknown = n;
+  for (const [nodeId, n] of countUnknownOutcomesByNodeOnSqlite(db, journeyId, versionId))
+    node(nodeId).outcomeUnknown = n;
   for (const n of nodes.values()) n.completed = Math.max(0, n.entered - n.waiting - n.failed);
   const value: JourneyStats = {
     journeyId,

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { previewSegment } from '../../audiences/segments.ts';
 import { thenAudit } from '../../audit/record.ts';
 import { importCustomers } from '../../import/import-customers.ts';
-import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 import { apiError } from '../api-error.ts';
+import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);
 /** 50 MB of base64 ≈ 37 MB file: more than a 100,000-row export. */
@@ -68,7 +68,7 @@ export const audiencesRouter = router({
     const s = await ctx.db.prisma.segment.findUnique({ where: { id: input.id } });
     if (!s) throw notFound('segment', input.id);
     const filter = FilterSchema.parse(JSON.parse(s.filter));
-    return { ...s, filter, preview: previewSegment(ctx.db, filter, ctx.clock.now()) };
+    return { ...s, filter, preview: await previewSegment(ctx.db, filter, ctx.clock.now()) };
   }),
 
   saveSegment: operatorProcedure

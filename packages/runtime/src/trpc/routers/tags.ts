@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { likeIgnoringCase } from '../../db/sql-dialect.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 
 /** Tags in use, for pickers (profile page, tag nodes, conditions): most used first. */
@@ -14,12 +15,12 @@ export const tagsRouter = router({
         .default({ limit: 200 }),
     )
     .query(({ ctx, input }) => {
-      const like = input.text ? `%${input.text.replace(/[%_\\]/g, (m) => `\\${m}`)}%` : '%';
-      return ctx.db.sqlite
-        .prepare(
-          `SELECT tag, count(*) AS customers FROM CustomerTag WHERE tag LIKE ? ESCAPE '\\'
-           GROUP BY tag ORDER BY customers DESC, tag LIMIT ?`,
-        )
-        .all(like, input.limit) as { tag: string; customers: number }[];
+      const pattern = input.text ? `%${input.text.replace(/[%_\\]/g, (m) => `\\${m}`)}%` : '%';
+      // "vip" finds "VIP" on both databases (SQLite's LIKE ignores ASCII case, PostgreSQL's does not).
+      return ctx.db.sql.all<{ tag: string; customers: number }>(
+        `SELECT tag, count(*) AS customers FROM CustomerTag WHERE tag ${likeIgnoringCase(ctx.db.sql.dialect)} ? ESCAPE '\\'
+         GROUP BY tag ORDER BY customers DESC, tag LIMIT ?`,
+        [pattern, input.limit],
+      );
     }),
 });
