@@ -1,5 +1,7 @@
 import { TRPCError } from '@trpc/server';
+import { sqliteDatabaseOf } from '../../db/sqlite-only.ts';
 import { abTestReport } from '../../reports/ab-test.ts';
+import { channelsFirstTouch } from '../../reports/channel-stats.ts';
 import { channelsReport } from '../../reports/channels.ts';
 import { cohortsReport } from '../../reports/cohorts.ts';
 import { ReportInputError } from '../../reports/common.ts';
@@ -19,7 +21,6 @@ import {
 } from '../../reports/inputs.ts';
 import { monitoringReport } from '../../reports/monitoring.ts';
 import { promoteWinner } from '../../reports/promote-winner.ts';
-import { channelsFirstTouch } from '../../reports/channel-stats.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 /** Report functions throw ReportInputError for the caller's mistakes; answer those as 4xx. */
@@ -34,39 +35,57 @@ async function answer<T>(run: () => T | Promise<T>): Promise<T> {
 }
 
 /** Measurements for operators: viewers read every report; promoting a winner publishes. */
+
+/** Until reports/ runs on the SQL port (another change), on SQLite only. */
+const REPORTS = '报表 reports';
 export const reportsRouter = router({
   funnel: viewerProcedure
     .input(FunnelInput)
-    .query(({ ctx, input }) => answer(() => funnelReport(ctx.db.sqlite, ctx.registry, input))),
+    .query(({ ctx, input }) =>
+      answer(() => funnelReport(sqliteDatabaseOf(ctx.db, REPORTS).sqlite, ctx.registry, input)),
+    ),
   /** Per code in a period, orders credited by last touch (attribution.ts): the channel report. */
   channels: viewerProcedure
     .input(ChannelsInput)
-    .query(({ ctx, input }) => answer(() => channelsReport(ctx.db.sqlite, input))),
+    .query(({ ctx, input }) => answer(() => channelsReport(sqliteDatabaseOf(ctx.db, REPORTS).sqlite, input))),
   /** Per code over all time: customers by their first entry code, orders by the order's own code. */
   channelsFirstTouch: viewerProcedure
     .input(ChannelsFirstTouchInput)
-    .query(({ ctx, input }) => channelsFirstTouch(ctx.db, input.channelId)),
+    .query(({ ctx, input }) => channelsFirstTouch(sqliteDatabaseOf(ctx.db, REPORTS), input.channelId)),
   abTest: viewerProcedure
     .input(AbTestInput)
-    .query(({ ctx, input }) => answer(() => abTestReport(ctx.db.sqlite, ctx.registry, input))),
+    .query(({ ctx, input }) =>
+      answer(() => abTestReport(sqliteDatabaseOf(ctx.db, REPORTS).sqlite, ctx.registry, input)),
+    ),
   promoteWinner: operatorProcedure
     .input(PromoteWinnerInput)
     .mutation(({ ctx, input }) =>
-      answer(() => promoteWinner(ctx.db, ctx.registry, { ...input, by: ctx.operator.username })),
+      answer(() =>
+        promoteWinner(sqliteDatabaseOf(ctx.db, REPORTS), ctx.registry, { ...input, by: ctx.operator.username }),
+      ),
     ),
   monitoring: viewerProcedure
     .input(MonitoringInput)
-    .query(({ ctx, input }) => answer(() => monitoringReport(ctx.db.sqlite, input, ctx.clock.now()))),
+    .query(({ ctx, input }) =>
+      answer(() => monitoringReport(sqliteDatabaseOf(ctx.db, REPORTS).sqlite, input, ctx.clock.now())),
+    ),
   cohorts: viewerProcedure
     .input(CohortsInput)
-    .query(({ ctx, input }) => answer(() => cohortsReport(ctx.db.sqlite, input))),
+    .query(({ ctx, input }) => answer(() => cohortsReport(sqliteDatabaseOf(ctx.db, REPORTS).sqlite, input))),
   holdout: viewerProcedure
     .input(HoldoutInput)
-    .query(({ ctx, input }) => answer(() => holdoutReport(ctx.db.sqlite, ctx.registry, input))),
+    .query(({ ctx, input }) =>
+      answer(() => holdoutReport(sqliteDatabaseOf(ctx.db, REPORTS).sqlite, ctx.registry, input)),
+    ),
   /** Any report above as CSV text (UTF-8 with BOM, so Excel opens Chinese correctly). */
   csv: viewerProcedure
     .input(CsvInput)
     .query(({ ctx, input }) =>
-      answer(() => reportCsv({ sqlite: ctx.db.sqlite, registry: ctx.registry, now: ctx.clock.now() }, input)),
+      answer(() =>
+        reportCsv(
+          { sqlite: sqliteDatabaseOf(ctx.db, REPORTS).sqlite, registry: ctx.registry, now: ctx.clock.now() },
+          input,
+        ),
+      ),
     ),
 });
