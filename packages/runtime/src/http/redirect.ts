@@ -29,8 +29,10 @@ export function redirectRouter(deps: {
   // The engine's event writer (SQLite's connection for now): on PostgreSQL an anonymous scan is
   // not recorded yet (logged below), and the customer is still sent on.
   let inserter: ((event: StoredEvent) => boolean) | undefined;
-  const insertEvent = (event: StoredEvent) =>
-    (inserter ??= eventInserter(sqliteDatabaseOf(deps.db, '匿名扫码记录 anonymous scans').sqlite))(event);
+  const insertEvent = (event: StoredEvent) => {
+    inserter ??= eventInserter(sqliteDatabaseOf(deps.db, '匿名扫码记录 anonymous scans').sqlite);
+    return inserter(event);
+  };
   router.get('/r/:code', async (req, res) => {
     const code = await deps.db.prisma.entryCode.findUnique({
       where: { code: req.params.code },
