@@ -70,7 +70,12 @@ const SEGMENT_PAGE = 5000;
  * (one pass, as the engine reads it); from PostgreSQL in pages by id, so a large customer base is
  * never held in memory at once.
  */
-async function eachSegmentContext(db: AppDatabase, now: number, visit: (context: SegmentContext) => void) {
+async function eachSegmentContext(
+  db: AppDatabase,
+  now: number,
+  visit: (context: SegmentContext) => void,
+  pageSize = SEGMENT_PAGE,
+) {
   if (db.dialect === 'sqlite') {
     for (const { context } of segmentContexts(db, now)) visit(context);
     return;
@@ -78,9 +83,9 @@ async function eachSegmentContext(db: AppDatabase, now: number, visit: (context:
   const sql = segmentRowsSql('postgresql', 'AND c.id > ? ORDER BY c.id LIMIT ?');
   let after = '';
   for (;;) {
-    const rows = await db.sql.all<Row>(sql, [after, SEGMENT_PAGE]);
+    const rows = await db.sql.all<Row>(sql, [after, pageSize]);
     for (const row of rows) visit(contextOf(row, now));
-    if (rows.length < SEGMENT_PAGE) return;
+    if (rows.length < pageSize) return;
     after = (rows[rows.length - 1] as Row).id;
   }
 }
@@ -171,17 +176,23 @@ export function forEachSegmentMember(
   }
 }
 
-/** The same on either database (API, CLI). */
+/** The same on either database (API, CLI); `pageSize`: customers per page on PostgreSQL. */
 export async function visitSegmentMembers(
   db: AppDatabase,
   filter: Filter | readonly Filter[],
   now: number,
   visit: (customerId: string) => void,
+  options: { pageSize?: number } = {},
 ): Promise<void> {
   const filters = filterList(filter);
-  await eachSegmentContext(db, now, (context) => {
-    if (filters.every((f) => evaluateFilter(f, context))) visit(context.id);
-  });
+  await eachSegmentContext(
+    db,
+    now,
+    (context) => {
+      if (filters.every((f) => evaluateFilter(f, context))) visit(context.id);
+    },
+    options.pageSize,
+  );
 }
 
 function filterList(filter: Filter | readonly Filter[]): readonly Filter[] {
