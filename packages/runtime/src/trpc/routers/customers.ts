@@ -117,7 +117,7 @@ export const customersRouter = router({
       items: rows.map((r) => ({
         ...r,
         attributes: JSON.parse(r.attributes) as Record<string, unknown>,
-        tags: r.tags ? r.tags.split(TAG_SEPARATOR) : [],
+        tags: r.tags ? r.tags.split(TAG_SEPARATOR).sort() : [],
       })),
     };
   }),
