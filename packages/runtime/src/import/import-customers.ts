@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { apiErrorDetail, normalizePhone } from '@siyu/shared';
 import type { AppDatabase } from '../db/app-database.ts';
 import { isoDate } from '../db/iso-date.ts';
-import type { SqlClient } from '../db/sql-client.ts';
+import type { SqlClient, SqlValue } from '../db/sql-client.ts';
+import { placeholders } from '../db/sql-dialect.ts';
 import { type ColumnMap, mapColumns, splitTags } from './columns.ts';
 import { looksGarbled } from './decode.ts';
 import { ImportFileError } from './import-error.ts';
@@ -211,78 +212,198 @@ export async function importCustomers(
   return report;
 }
 
+/** Rows written per round of statements: a few round trips per 500 rows, not several per row. */
+const CHUNK_ROWS = 500;
+/** Rows per multi-row INSERT, well inside both databases' parameter limits. */
+const ROWS_PER_INSERT = 500;
+
+interface CustomerState {
+  attributes: Record<string, unknown>;
+  name: string | null;
+  erased: boolean;
+}
+
+/**
+ * Writes the rows in one transaction, in chunks: each chunk reads the identities and customers it
+ * may match in two queries, merges row by row in memory (in file order, as if one row at a time),
+ * and writes customers (one upsert), identities, tags and orders in multi-row statements. Over
+ * PostgreSQL's network round trips this is what keeps a large file quick.
+ */
 async function writeRows(sql: SqlClient, rows: ValidRow[], { onProgress, now: clockNow = Date.now }: ImportOptions) {
   let created = 0;
   let updated = 0;
   let orders = 0;
   // Order exports repeat a customer once per order: count each customer once.
   const touched = new Set<string>();
+  /** `kind\0value` → its customer (null: none), from the database or written by this import. */
+  const owners = new Map<string, string | null>();
+  const customers = new Map<string, CustomerState>();
+  const identityKey = (kind: string, value: string) => `${kind}\u0000${value}`;
   await sql.transaction(async (tx) => {
     const now = isoDate(clockNow());
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i] as ValidRow;
-      const identities: [string, string][] = [];
-      if (r.phone) identities.push(['phone', r.phone]);
-      if (r.externalId) identities.push(['externalId', r.externalId]);
-      if (r.wecomId) identities.push(['wecomExternalUserId', r.wecomId]);
-      let customerId: string | undefined;
-      for (const [kind, value] of identities) {
-        customerId = (
-          await tx.get<{ customerId: string }>('SELECT customerId FROM CustomerIdentity WHERE kind = ? AND value = ?', [
-            kind,
-            value,
-          ])
-        )?.customerId;
-        if (customerId) break;
+    for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
+      const chunk = rows.slice(from, from + CHUNK_ROWS);
+      const identitiesOf = (r: ValidRow): [string, string][] => {
+        const list: [string, string][] = [];
+        if (r.phone) list.push(['phone', r.phone]);
+        if (r.externalId) list.push(['externalId', r.externalId]);
+        if (r.wecomId) list.push(['wecomExternalUserId', r.wecomId]);
+        return list;
+      };
+      await loadOwners(tx, chunk.flatMap(identitiesOf), owners, identityKey);
+      const matched = chunk.flatMap(identitiesOf).map(([kind, value]) => owners.get(identityKey(kind, value)));
+      await loadCustomers(
+        tx,
+        [...new Set(matched)].filter((id): id is string => typeof id === 'string' && !customers.has(id)),
+        customers,
+      );
+      const written = new Set<string>();
+      const identities: SqlValue[][] = [];
+      const tags: SqlValue[][] = [];
+      const orderRows: SqlValue[][] = [];
+      for (const r of chunk) {
+        const ids = identitiesOf(r);
+        let customerId: string | undefined;
+        for (const [kind, value] of ids) {
+          customerId = owners.get(identityKey(kind, value)) ?? undefined;
+          if (customerId) break;
+        }
+        const existing = customerId ? customers.get(customerId) : undefined;
+        if (customerId && existing && !existing.erased) {
+          existing.attributes = { ...existing.attributes, ...r.attributes };
+          existing.name = r.name ?? existing.name;
+          if (!touched.has(customerId)) updated++;
+        } else {
+          customerId = `cus_${randomUUID()}`;
+          customers.set(customerId, { attributes: { ...r.attributes }, name: r.name, erased: false });
+          created++;
+        }
+        touched.add(customerId);
+        written.add(customerId);
+        if (r.order) {
+          orderRows.push([
+            r.order.id,
+            customerId,
+            r.order.amountCents,
+            isoDate(r.order.placedAt.getTime()),
+            customerId,
+          ]);
+        }
+        for (const [kind, value] of ids) {
+          // The first owner stays (an identity already someone else's is not moved).
+          if (!owners.get(identityKey(kind, value))) owners.set(identityKey(kind, value), customerId);
+          identities.push([kind, value, customerId, now]);
+        }
+        for (const tag of r.tags) tags.push([customerId, tag, now]);
       }
-      const existing = customerId
-        ? await tx.get<{ attributes: string; erasedAt: string | null }>(
-            'SELECT attributes, erasedAt FROM Customer WHERE id = ?',
-            [customerId],
-          )
-        : undefined;
-      if (customerId && existing && !existing.erasedAt) {
-        const merged = { ...(JSON.parse(existing.attributes) as Record<string, unknown>), ...r.attributes };
-        await tx.run(
-          'UPDATE Customer SET displayName = coalesce(?, displayName), attributes = ?, updatedAt = ? WHERE id = ?',
-          [r.name, JSON.stringify(merged), now, customerId],
-        );
-        if (!touched.has(customerId)) updated++;
-      } else {
-        customerId = `cus_${randomUUID()}`;
-        await tx.run(
-          'INSERT INTO Customer (id, displayName, attributes, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)',
-          [customerId, r.name, JSON.stringify(r.attributes), now, now],
-        );
-        created++;
+      const customerRows = [...written].map((id) => {
+        const c = customers.get(id) as CustomerState;
+        return [id, c.name, JSON.stringify(c.attributes), now, now];
+      });
+      await insertMany(
+        tx,
+        'INSERT INTO Customer (id, displayName, attributes, createdAt, updatedAt) VALUES',
+        customerRows,
+        `ON CONFLICT (id) DO UPDATE SET displayName = excluded.displayName, attributes = excluded.attributes,
+         updatedAt = excluded.updatedAt`,
+      );
+      await insertMany(
+        tx,
+        'INSERT INTO CustomerIdentity (kind, value, customerId, createdAt) VALUES',
+        identities,
+        'ON CONFLICT DO NOTHING',
+      );
+      await insertMany(
+        tx,
+        'INSERT INTO CustomerTag (customerId, tag, source, createdAt) VALUES',
+        tags.map(([customerId, tag, at]) => [customerId ?? null, tag ?? null, 'import', at ?? null]),
+        'ON CONFLICT DO NOTHING',
+      );
+      orders += await insertMany(
+        tx,
+        'INSERT INTO "Order" (id, customerId, amountCents, placedAt, channelCode, data) VALUES',
+        orderRows,
+        'ON CONFLICT DO NOTHING',
+        // The customer's attributed channel at the time of the order.
+        `(?, ?, ?, ?, (SELECT channelCode FROM Customer WHERE id = ?), '{"source":"import"}')`,
+      );
+      const done = Math.min(from + CHUNK_ROWS, rows.length);
+      if (onProgress && Math.floor(done / 5000) > Math.floor(from / 5000) && done < rows.length) {
+        onProgress(done, rows.length);
       }
-      touched.add(customerId);
-      if (r.order) {
-        const inserted = await tx.run(
-          `INSERT INTO "Order" (id, customerId, amountCents, placedAt, channelCode, data)
-           VALUES (?, ?, ?, ?, (SELECT channelCode FROM Customer WHERE id = ?), '{"source":"import"}')
-           ON CONFLICT DO NOTHING`,
-          [r.order.id, customerId, r.order.amountCents, isoDate(r.order.placedAt.getTime()), customerId],
-        );
-        orders += inserted.changes;
-      }
-      for (const [kind, value] of identities) {
-        await tx.run(
-          'INSERT INTO CustomerIdentity (kind, value, customerId, createdAt) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-          [kind, value, customerId, now],
-        );
-      }
-      for (const tag of r.tags) {
-        await tx.run(
-          "INSERT INTO CustomerTag (customerId, tag, source, createdAt) VALUES (?, ?, 'import', ?) ON CONFLICT DO NOTHING",
-          [customerId, tag, now],
-        );
-      }
-      if (onProgress && (i + 1) % 5000 === 0) onProgress(i + 1, rows.length);
     }
   });
   onProgress?.(rows.length, rows.length);
   return { created, updated, orders };
+}
+
+/** Which customers own these identities (the ones not yet known), into `owners`. */
+async function loadOwners(
+  tx: SqlClient,
+  identities: [string, string][],
+  owners: Map<string, string | null>,
+  identityKey: (kind: string, value: string) => string,
+): Promise<void> {
+  // Per kind, so each lookup reads the (kind, value) primary key.
+  const unknownByKind = new Map<string, Set<string>>();
+  for (const [kind, value] of identities) {
+    const key = identityKey(kind, value);
+    if (owners.has(key)) continue;
+    owners.set(key, null);
+    const values = unknownByKind.get(kind) ?? new Set<string>();
+    values.add(value);
+    unknownByKind.set(kind, values);
+  }
+  for (const [kind, valueSet] of unknownByKind) {
+    const values = [...valueSet];
+    for (let i = 0; i < values.length; i += ROWS_PER_INSERT) {
+      const some = values.slice(i, i + ROWS_PER_INSERT);
+      const found = await tx.all<{ value: string; customerId: string }>(
+        `SELECT value, customerId FROM CustomerIdentity WHERE kind = ? AND value IN (${placeholders(some.length)})`,
+        [kind, ...some],
+      );
+      for (const row of found) owners.set(identityKey(kind, row.value), row.customerId);
+    }
+  }
+}
+
+/** The stored attributes, name and erasure of these customers, into `customers`. */
+async function loadCustomers(tx: SqlClient, ids: string[], customers: Map<string, CustomerState>): Promise<void> {
+  for (let i = 0; i < ids.length; i += ROWS_PER_INSERT) {
+    const some = ids.slice(i, i + ROWS_PER_INSERT);
+    const found = await tx.all<{ id: string; displayName: string | null; attributes: string; erasedAt: string | null }>(
+      `SELECT id, displayName, attributes, erasedAt FROM Customer WHERE id IN (${placeholders(some.length)})`,
+      some,
+    );
+    for (const c of found) {
+      customers.set(c.id, {
+        attributes: JSON.parse(c.attributes) as Record<string, unknown>,
+        name: c.displayName,
+        erased: c.erasedAt !== null,
+      });
+    }
+  }
+}
+
+/**
+ * `head` then `rows` as a multi-row VALUES list (statements of at most ROWS_PER_INSERT rows), then
+ * `tail`; `tuple` is one row's values (default `(?, ?, …)`). Returns the rows written.
+ */
+async function insertMany(
+  tx: SqlClient,
+  head: string,
+  rows: SqlValue[][],
+  tail: string,
+  tuple?: string,
+): Promise<number> {
+  let changes = 0;
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const some = rows.slice(i, i + ROWS_PER_INSERT);
+    const one = tuple ?? `(${placeholders((some[0] as SqlValue[]).length)})`;
+    const result = await tx.run(`${head} ${some.map(() => one).join(', ')} ${tail}`, some.flat());
+    changes += result.changes;
+  }
+  return changes;
 }
 
 async function recordBatch(sql: SqlClient, options: ImportOptions, report: ImportReport): Promise<void> {
