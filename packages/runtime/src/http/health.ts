@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { SqlClient } from '../db/sql-client.ts';
+
 /** Due items are counted up to this many: beyond it the exact figure changes nothing for an alert. */
 export const HEALTH_COUNT_CAP = 10_000;
 

@@ -53,8 +53,10 @@ export async function migrationsApplied(sql: SqlClient): Promise<boolean> {
     rows = await sql.all(
       'SELECT migration_name AS name, finished_at AS finished FROM _prisma_migrations WHERE rolled_back_at IS NULL',
     );
-  } catch {
-    return false;
+  } catch (error) {
+    // No table yet (SQLite: "no such table"; PostgreSQL: "does not exist"); anything else is an error.
+    if (/no such table|does not exist/.test((error as Error).message)) return false;
+    throw error;
   }
   const recorded = {
     finished: rows.filter((r) => r.finished !== null).map((r) => r.name),
