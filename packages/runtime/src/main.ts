@@ -83,7 +83,7 @@ async function main(): Promise<void> {
         },
         ops,
       })
-    : createOpsApp({ sqlite: db.sqlite, ops: { ...ops, now: systemClock.now }, logger });
+    : createOpsApp({ sql: db.sql, ops: { ...ops, now: systemClock.now }, logger });
   // Listen first, then load examples and start the engine: work that came due while the process was
   // down (thousands of effects after a restart) must not keep the port closed, or provider
   // callbacks (WeCom, SMS receipts) time out and are retried or lost.

@@ -1,4 +1,5 @@
 import { evaluateFilter, type Filter, type RfmScore, type RfmSegment } from '@siyu/shared';
+import type { AppDatabase } from '../db/app-database.ts';
 import type { Database } from '../db/database.ts';
 import type { SqlClient, SqlDialect } from '../db/sql-client.ts';
 import { groupConcat } from '../db/sql-dialect.ts';
@@ -57,38 +58,58 @@ export function* segmentContexts(
   db: Pick<Database, 'sqlite'>,
   now: number,
 ): Generator<{ context: SegmentContext; storedRfm: string | null }> {
-  const rows = db.sqlite.prepare(segmentContextsSql('sqlite')).iterate() as IterableIterator<Row>;
-  for (const row of rows) yield contextOf(row, now);
+  const rows = db.sqlite.prepare(segmentRowsSql('sqlite', '')).iterate() as IterableIterator<Row>;
+  for (const row of rows) yield { context: contextOf(row, now), storedRfm: row.storedRfm };
 }
 
-/** The segment contexts through the SQL port (PostgreSQL: read at once; SQLite streams above). */
-export async function segmentContextsVia(
-  sql: SqlClient,
+/** Customers per page when reading a segment from PostgreSQL (rows are not streamed there). */
+const SEGMENT_PAGE = 5000;
+
+/**
+ * Each customer with a segment's context, on either database: streamed from SQLite's connection
+ * (one pass, as the engine reads it); from PostgreSQL in pages by id, so a large customer base is
+ * never held in memory at once.
+ */
+async function eachSegmentContext(
+  db: SegmentSource,
   now: number,
-): Promise<Array<{ context: SegmentContext; storedRfm: string | null }>> {
-  return (await sql.all<Row>(segmentContextsSql(sql.dialect))).map((row) => contextOf(row, now));
+  visit: (context: SegmentContext) => void,
+  pageSize = SEGMENT_PAGE,
+) {
+  if (db.dialect === 'sqlite' && db.sqlite) {
+    for (const { context } of segmentContexts({ sqlite: db.sqlite }, now)) visit(context);
+    return;
+  }
+  const sql = segmentRowsSql('postgresql', 'AND c.id > ? ORDER BY c.id LIMIT ?');
+  let after = '';
+  for (;;) {
+    const rows = await db.sql.all<Row>(sql, [after, pageSize]);
+    for (const row of rows) visit(contextOf(row, now));
+    if (rows.length < pageSize) return;
+    after = (rows[rows.length - 1] as Row).id;
+  }
 }
 
-function segmentContextsSql(dialect: SqlDialect): string {
-  // Tags joined by the unit separator (U+001F), which no tag contains.
-  const tags = groupConcat(dialect, 'tag', dialect === 'postgresql' ? 'chr(31)' : 'char(31)');
+function segmentRowsSql(dialect: SqlDialect, page: string): string {
   return `WITH ${SCORED_ORDERS}
        SELECT c.id, c.attributes, c.channelCode, c.variant, c.rfm AS storedRfm,
-         (SELECT ${tags} FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
+         (SELECT ${groupConcat(dialect, 'tag', `'${TAG_SEPARATOR}'`)} FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
          s.lastOrder, coalesce(s.orderCount, 0) AS orderCount, coalesce(s.totalCents, 0) AS totalCents, s.r, s.f, s.m
        FROM Customer c LEFT JOIN scored s ON s.customerId = c.id
-       WHERE c.erasedAt IS NULL`;
+       WHERE c.erasedAt IS NULL ${page}`;
 }
 
-function contextOf(row: Row, now: number): { context: SegmentContext; storedRfm: string | null } {
-  const context: SegmentContext = {
+/** Joins a customer's tags in one column: a control character no tag contains. */
+const TAG_SEPARATOR = '\u001f';
+
+function contextOf(row: Row, now: number): SegmentContext {
+  return {
     id: row.id,
-    tags: row.tags ? row.tags.split('\u001f') : [],
+    tags: row.tags ? row.tags.split(TAG_SEPARATOR) : [],
     attributes: JSON.parse(row.attributes) as Record<string, unknown>,
     channel: row.channelCode ? { code: row.channelCode, variant: row.variant ?? undefined } : undefined,
     rfm: rfmOf(row, now),
   };
-  return { context, storedRfm: row.storedRfm };
 }
 
 /**
@@ -151,36 +172,55 @@ function rfmOf(row: Pick<Row, 'lastOrder' | 'orderCount' | 'totalCents' | 'r' | 
   };
 }
 
-/** Calls `visit` for each customer matching every filter (a saved segment AND an entry's conditions). */
+/**
+ * Calls `visit` for each customer matching every filter (a saved segment AND an entry's
+ * conditions), on SQLite's connection synchronously: the engine's audience entries.
+ */
 export function forEachSegmentMember(
   db: Pick<Database, 'sqlite'>,
   filter: Filter | readonly Filter[],
   now: number,
   visit: (customerId: string) => void,
 ): void {
-  const filters: readonly Filter[] = Array.isArray(filter) ? filter : [filter as Filter];
+  const filters = filterList(filter);
   for (const { context } of segmentContexts(db, now)) {
     if (filters.every((f) => evaluateFilter(f, context))) visit(context.id);
   }
 }
 
 /**
- * The ids, sorted, of customers matching every filter: streamed from a SQLite connection (one
- * context at a time, as the engine's audience runs always read them), through the port otherwise.
+ * What segment reads need: the SQL port, and SQLite's connection when there is one (streamed in
+ * one pass there; paged through the port otherwise).
  */
-export async function segmentMemberIds(
-  db: { dialect: SqlDialect; sql: SqlClient } & Partial<Pick<Database, 'sqlite'>>,
-  filters: readonly Filter[],
+export type SegmentSource = { dialect: SqlDialect; sql: SqlClient } & Partial<Pick<Database, 'sqlite'>>;
+
+/** The same on either database (API, CLI); `pageSize`: customers per page on PostgreSQL. */
+export async function visitSegmentMembers(
+  db: SegmentSource,
+  filter: Filter | readonly Filter[],
   now: number,
-): Promise<string[]> {
+  visit: (customerId: string) => void,
+  options: { pageSize?: number } = {},
+): Promise<void> {
+  const filters = filterList(filter);
+  await eachSegmentContext(
+    db,
+    now,
+    (context) => {
+      if (filters.every((f) => evaluateFilter(f, context))) visit(context.id);
+    },
+    options.pageSize,
+  );
+}
+
+function filterList(filter: Filter | readonly Filter[]): readonly Filter[] {
+  return Array.isArray(filter) ? filter : [filter as Filter];
+}
+
+/** The ids, sorted, of customers matching every filter (the engine's audience runs), on either database. */
+export async function segmentMemberIds(db: SegmentSource, filters: readonly Filter[], now: number): Promise<string[]> {
   const ids: string[] = [];
-  if (db.dialect === 'sqlite' && db.sqlite)
-    forEachSegmentMember({ sqlite: db.sqlite }, filters, now, (id) => ids.push(id));
-  else {
-    for (const { context } of await segmentContextsVia(db.sql, now)) {
-      if (filters.every((f) => evaluateFilter(f, context))) ids.push(context.id);
-    }
-  }
+  await visitSegmentMembers(db, filters, now, (id) => ids.push(id));
   return ids.sort();
 }
 
@@ -190,10 +230,10 @@ function parseOrderTime(value: string | number): number {
 }
 
 /** Size of a segment and a few example customer ids, for the editor's preview. */
-export function previewSegment(db: Database, filter: Filter, now: number, sampleSize = 20) {
+export async function previewSegment(db: SegmentSource, filter: Filter, now: number, sampleSize = 20) {
   let size = 0;
   const sample: string[] = [];
-  forEachSegmentMember(db, filter, now, (id) => {
+  await visitSegmentMembers(db, filter, now, (id) => {
     size++;
     if (sample.length < sampleSize) sample.push(id);
   });

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal.ts';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import type { Clock } from '../engine/api.ts';
 
 /** Every action the audit log records; the editor labels each code in zh/en. */
@@ -66,7 +66,7 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
  * operator or the API key that called; `details` is a small summary, stored without secrets.
  */
 export async function recordAudit(
-  ctx: { db: Database; clock: Clock; principal: Principal | null },
+  ctx: { db: AppDatabase; clock: Clock; principal: Principal | null },
   action: AuditAction,
   target: AuditTarget,
   details: Record<string, unknown> = {},

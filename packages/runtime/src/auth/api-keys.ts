@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import { type ApiScope, ApiScopeSchema } from './roles.ts';
 import { hashToken, newToken } from './tokens.ts';
 
@@ -13,7 +13,7 @@ export interface ApiKeyPrincipal {
 
 /** Creates a key; the secret is returned once and only its hash is stored. */
 export async function createApiKey(
-  db: Database,
+  db: AppDatabase,
   input: { name: string; scopes: ApiScope[]; createdBy?: string },
 ): Promise<{ id: string; key: string; prefix: string }> {
   const key = newToken('sk');
@@ -32,13 +32,13 @@ export async function createApiKey(
   return { id, key, prefix };
 }
 
-export async function revokeApiKey(db: Database, id: string): Promise<boolean> {
+export async function revokeApiKey(db: AppDatabase, id: string): Promise<boolean> {
   const result = await db.prisma.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
   return result.count > 0;
 }
 
 /** The key behind a secret if it exists and is not revoked; records its last use. */
-export async function apiKeyPrincipal(db: Database, key: string): Promise<ApiKeyPrincipal | null> {
+export async function apiKeyPrincipal(db: AppDatabase, key: string): Promise<ApiKeyPrincipal | null> {
   const row = await db.prisma.apiKey.findUnique({ where: { keyHash: hashToken(key) } });
   if (!row || row.revokedAt) return null;
   await db.prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import { hashPassword } from './password.ts';
 import { newOperatorId } from './sessions.ts';
 
@@ -8,7 +8,7 @@ import { newOperatorId } from './sessions.ts';
  * generated password that is returned so the caller prints it once. Returns null when operators exist.
  */
 export async function ensureFirstAdmin(
-  db: Database,
+  db: AppDatabase,
   adminPassword?: string,
 ): Promise<{ username: string; password: string; generated: boolean } | null> {
   if ((await db.prisma.operator.count()) > 0) return null;

@@ -1,5 +1,10 @@
-import { RateLimiterRes, RateLimiterSQLite } from 'rate-limiter-flexible';
-import type { Database } from '../db/database.ts';
+import {
+  type RateLimiterAbstract,
+  RateLimiterPostgres,
+  RateLimiterRes,
+  RateLimiterSQLite,
+} from 'rate-limiter-flexible';
+import type { AppDatabase } from '../db/app-database.ts';
 
 /** How many failed sign-ins are allowed, in how long, and how long the lock lasts (seconds). */
 export interface LoginLimit {
@@ -47,20 +52,24 @@ export interface LoginThrottle {
 
 /**
  * Counters live in the `rate_limits` table of the database itself (created by a migration), so a
- * restart does not reset them and every process on the same file shares them.
+ * restart does not reset them and every process on the same database shares them.
  */
-export function createLoginThrottle(db: Database, limits: LoginLimits = DEFAULT_LOGIN_LIMITS): LoginThrottle {
-  const limiter = (prefix: string, limit: LoginLimit) =>
-    new RateLimiterSQLite({
-      storeClient: db.sqlite,
-      storeType: 'better-sqlite3',
+export function createLoginThrottle(db: AppDatabase, limits: LoginLimits = DEFAULT_LOGIN_LIMITS): LoginThrottle {
+  const limiter = (prefix: string, limit: LoginLimit): RateLimiterAbstract => {
+    const options = {
       tableName: 'rate_limits',
       tableCreated: true,
       keyPrefix: prefix,
       points: limit.failures,
       duration: limit.windowSeconds,
       blockDuration: limit.blockSeconds,
-    });
+    };
+    // The library's own store per database (its upsert is one atomic statement on each): the
+    // counting must hold under parallel guesses, which a read-then-write here would not.
+    return db.dialect === 'postgresql'
+      ? new RateLimiterPostgres({ ...options, storeClient: db.pool, storeType: 'pool' })
+      : new RateLimiterSQLite({ ...options, storeClient: db.sqlite, storeType: 'better-sqlite3' });
+  };
   const account = limiter('login_account', limits.perAccount);
   const address = limiter('login_ip', limits.perIp);
   const accountKey = (username: string) => username.trim().toLowerCase();
@@ -85,7 +94,7 @@ export function createLoginThrottle(db: Database, limits: LoginLimits = DEFAULT_
       await account.delete(accountKey(username));
       if (ip) await address.reward(ip, 1);
       // Expired counters are swept at each successful sign-in, so the table stays small.
-      db.sqlite.prepare('DELETE FROM rate_limits WHERE expire < ?').run(Date.now());
+      await db.sql.run('DELETE FROM rate_limits WHERE expire < ?', [Date.now()]);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import { verifyPassword } from './password.ts';
 import { type Role, RoleSchema } from './roles.ts';
 import { hashToken, newToken } from './tokens.ts';
@@ -17,7 +17,7 @@ export interface OperatorPrincipal {
 
 /** Checks credentials; returns a new session token (shown once, stored hashed) or null. */
 export async function login(
-  db: Database,
+  db: AppDatabase,
   username: string,
   password: string,
   now: number = Date.now(),
@@ -36,13 +36,13 @@ export async function login(
   return { token, operator: toPrincipal(operator), expiresAt };
 }
 
-export async function logout(db: Database, token: string): Promise<void> {
+export async function logout(db: AppDatabase, token: string): Promise<void> {
   await db.prisma.operatorSession.deleteMany({ where: { tokenHash: hashToken(token) } });
 }
 
 /** The operator behind a session token, if the session is live and the operator enabled. */
 export async function operatorForSession(
-  db: Database,
+  db: AppDatabase,
   token: string,
   now: number = Date.now(),
 ): Promise<OperatorPrincipal | null> {

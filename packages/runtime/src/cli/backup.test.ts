@@ -108,8 +108,9 @@ describe('pnpm cli backup / restore', () => {
     expect(restored.err).toBe('');
     expect(restored.code).toBe(0);
     const { previous } = JSON.parse(restored.out) as { previous: string };
-    // Nothing is lost: the database that was replaced is kept, with everything the engine did.
-    expect(checkSnapshot(previous).finished).toBe(CUSTOMERS);
+    // Nothing is lost: the database that was replaced is kept, consistent, with everything the
+    // engine did up to its stop (a graceful stop finishes the batch in flight, not the backlog).
+    expect(checkSnapshot(previous).finished).toBeGreaterThanOrEqual(Math.max(...snapshots.map((s) => s.finished)));
     expect(checkSnapshot(dbPath).tables).toEqual(chosen.tables);
     // And the product opens it as usual.
     const db = await openDatabase(dbPath);

@@ -12,8 +12,10 @@ import { SingleBar } from 'cli-progress';
 import Papa from 'papaparse';
 import { assembleServer, type NodesFor } from '../assembly/assemble.ts';
 import { type EngineLock, EngineLockError, takeEngineLock } from '../assembly/engine-lock.ts';
-import { forEachSegmentMember } from '../audiences/segments.ts';
+import { visitSegmentMembers } from '../audiences/segments.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import type { Database } from '../db/database.ts';
+import { groupConcat } from '../db/sql-dialect.ts';
 import { systemClock } from '../engine/api.ts';
 import { type ColumnMapping, mappingFromFlags } from '../import/column-mapping.ts';
 import { importCustomers } from '../import/import-customers.ts';
@@ -36,7 +38,7 @@ function cliText(detail: ApiErrorDetail): string {
 }
 
 export async function importCommand(
-  db: Database,
+  db: AppDatabase,
   io: Io,
   file: string,
   options: {
@@ -175,7 +177,7 @@ export async function enrollCommand(
       io.err(`分群不存在 segment not found: ${options.segment}\n`);
       return EXIT.usage;
     }
-    forEachSegmentMember(db, FilterSchema.parse(JSON.parse(segment.filter)), Date.now(), (id) => ids.push(id));
+    await visitSegmentMembers(db, FilterSchema.parse(JSON.parse(segment.filter)), Date.now(), (id) => ids.push(id));
   }
   if (ids.length === 0) {
     io.err('没有客户 no customers given: use --customer, --file or --segment\n');
@@ -219,23 +221,22 @@ export async function enrollCommand(
 }
 
 export async function exportCommand(
-  db: Database,
+  db: AppDatabase,
   io: Io,
   what: string,
   options: { out?: string; tag?: string; journey?: string },
 ): Promise<number> {
   let text: string;
   if (what === 'customers') {
-    const rows = db.sqlite
-      .prepare(
-        `SELECT c.id, (SELECT value FROM CustomerIdentity i WHERE i.customerId = c.id AND i.kind = 'phone') AS phone,
-           c.displayName AS name, (SELECT group_concat(tag, ',') FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
-           c.channelCode AS channel, c.attributes, c.createdAt
-         FROM Customer c WHERE c.erasedAt IS NULL
-           AND (? IS NULL OR EXISTS (SELECT 1 FROM CustomerTag t WHERE t.customerId = c.id AND t.tag = ?))
-         ORDER BY c.createdAt, c.id`,
-      )
-      .all(options.tag ?? null, options.tag ?? null);
+    const rows = await db.sql.all(
+      `SELECT c.id, (SELECT value FROM CustomerIdentity i WHERE i.customerId = c.id AND i.kind = 'phone') AS phone,
+         c.displayName AS name, (SELECT ${groupConcat(db.sql.dialect, 'tag', "','")} FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
+         c.channelCode AS channel, c.attributes, c.createdAt
+       FROM Customer c WHERE c.erasedAt IS NULL
+         ${options.tag ? 'AND EXISTS (SELECT 1 FROM CustomerTag t WHERE t.customerId = c.id AND t.tag = ?)' : ''}
+       ORDER BY c.createdAt, c.id`,
+      options.tag ? [options.tag] : [],
+    );
     // UTF-8 with BOM so Excel in China opens it with the right encoding.
     text = `\uFEFF${Papa.unparse(rows as object[])}\n`;
   } else if (what === 'journey') {

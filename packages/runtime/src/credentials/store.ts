@@ -14,7 +14,7 @@ import {
   type NodeRegistry,
   secretKeysOf,
 } from '@siyu/shared';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import { CredentialDecryptError, openPayload, sealPayload } from './cipher.ts';
 import { type CredentialKeys, credentialKeysFor } from './keys.ts';
 
@@ -74,8 +74,20 @@ type Row = { id: string; type: string; payload: string; keyId: string };
  * The store over a database; its key comes from `env` (CREDENTIALS_KEY, CREDENTIALS_KEY_PREVIOUS)
  * or the key file next to the database. Resolved on first use, so building the store never fails.
  */
-export function createCredentialStore(db: Database, env: Readonly<Record<string, string | undefined>> = process.env) {
-  const keys = (): CredentialKeys => credentialKeysFor(db.path, env);
+export function createCredentialStore(
+  db: AppDatabase,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+) {
+  // The generated key file lives beside a SQLite file; on PostgreSQL the key comes from the environment.
+  const keys = (): CredentialKeys => {
+    if (db.dialect === 'sqlite') return credentialKeysFor(db.path, env);
+    if (!env.CREDENTIALS_KEY) {
+      throw new Error(
+        'on PostgreSQL set CREDENTIALS_KEY (the generated key file is kept only beside a SQLite database)',
+      );
+    }
+    return credentialKeysFor('', env);
+  };
   const decrypt = (row: Row) => JSON.parse(openPayload(keys(), row)) as Record<string, unknown>;
 
   const summarize = (

@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 
 /** How a customer is shown where a marketer reads a list: their name and phone, never the id alone. */
 export interface CustomerName {
@@ -7,7 +7,7 @@ export interface CustomerName {
 }
 
 /** Names and phones of the given customers, by id (an erased or unknown customer has neither). */
-export async function customerNames(db: Database, ids: string[]): Promise<Map<string, CustomerName>> {
+export async function customerNames(db: AppDatabase, ids: string[]): Promise<Map<string, CustomerName>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   const rows = await db.prisma.customer.findMany({
@@ -21,7 +21,7 @@ export async function customerNames(db: Database, ids: string[]): Promise<Map<st
 
 /** Adds `customer` (name and phone) to each row that has a customerId. */
 export async function withCustomerNames<T extends { customerId: string }>(
-  db: Database,
+  db: AppDatabase,
   rows: T[],
 ): Promise<Array<T & { customer: CustomerName }>> {
   const names = await customerNames(

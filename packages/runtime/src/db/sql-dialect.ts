@@ -106,3 +106,19 @@ export function jsonObjectAgg(dialect: SqlDialect, key: string, value: string): 
 export function forUpdate(dialect: SqlDialect): string {
   return dialect === 'postgresql' ? ' FOR UPDATE' : '';
 }
+
+/** `LIKE` that ignores ASCII case on both, as SQLite's does (PostgreSQL's LIKE does not: ILIKE). */
+export function likeIgnoringCase(dialect: SqlDialect): string {
+  return dialect === 'postgresql' ? 'ILIKE' : 'LIKE';
+}
+
+/**
+ * The text at a JSON object's key given as a parameter (any key an operator typed, e.g. `城市`):
+ * the SQL with one `?`, and the parameter to bind for it. The key must not contain `"` or `\`.
+ */
+export function jsonTextAtParam(dialect: SqlDialect, column: string, key: string): { sql: string; param: string } {
+  if (/["\\]/.test(key)) throw new Error(`jsonTextAtParam: a key must not contain quotes or backslashes: ${key}`);
+  return dialect === 'postgresql'
+    ? { sql: `(CAST(${column} AS jsonb) ->> CAST(? AS text))`, param: key }
+    : { sql: `json_extract(${column}, ?)`, param: `$."${key}"` };
+}

@@ -120,7 +120,7 @@ describe('dispatcher: unknown outcomes', () => {
     expect(effect()).toMatchObject({ status: 'unknown', attempts: 1 });
     expect(instance()).toMatchObject({ status: 'active', nodeId: 'welcome' });
 
-    resolveUnknownOutcome(db, { effectId: effect().id, action: 'resend', decidedBy: 'li', now: clock.now() });
+    await resolveUnknownOutcome(db, { effectId: effect().id, action: 'resend', decidedBy: 'li', now: clock.now() });
     await engine.tick();
     expect(seen.map((c) => [c.attempt, c.operatorResend ?? false])).toEqual([
       [1, false],

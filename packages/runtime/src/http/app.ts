@@ -58,7 +58,7 @@ export function createApp({
   app.use(requestMetrics(ops.metrics, isProcedure));
   app.use(requestId());
   app.use(securityHeaders());
-  mountOpsRoutes(app, db.sqlite, {
+  mountOpsRoutes(app, db.sql, {
     ...ops,
     now: api ? () => api.clock.now() : undefined,
   });

@@ -1,5 +1,5 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { RequestHandler } from 'express';
+import type { SqlClient } from '../db/sql-client.ts';
 
 /** Due items are counted up to this many: beyond it the exact figure changes nothing for an alert. */
 export const HEALTH_COUNT_CAP = 10_000;
@@ -20,27 +20,28 @@ export interface EngineHealth {
  * index seek and the counts stop at the cap, so a load balancer or Prometheus polling it costs
  * nothing even during a large backlog. /health, /ready and /metrics share it.
  */
-export function engineHealthReader(sqlite: BetterSqlite3.Database): (at: number) => EngineHealth {
-  const oldestEffect = sqlite.prepare<[number], { at: number | bigint | null }>(
-    "SELECT min(nextAttemptAt) AS at FROM OutboxEffect WHERE status = 'pending' AND nextAttemptAt <= ?",
-  );
-  const effectsDue = sqlite.prepare<[number, number], { n: number }>(
-    "SELECT count(*) AS n FROM (SELECT 1 FROM OutboxEffect WHERE status = 'pending' AND nextAttemptAt <= ? LIMIT ?)",
-  );
-  const oldestTimer = sqlite.prepare<[number], { at: number | bigint | null }>(
-    'SELECT min(dueAt) AS at FROM Timer WHERE dueAt <= ?',
-  );
-  const timersDue = sqlite.prepare<[number, number], { n: number }>(
-    'SELECT count(*) AS n FROM (SELECT 1 FROM Timer WHERE dueAt <= ? LIMIT ?)',
-  );
-  return (at) => {
-    const oldest = [oldestEffect.get(at)?.at, oldestTimer.get(at)?.at]
-      .filter((v) => v !== null && v !== undefined)
-      .map(Number);
+export function engineHealthReader(sql: SqlClient): (at: number) => Promise<EngineHealth> {
+  return async (at) => {
+    const [oldestEffect, effectsDue, oldestTimer, timersDue] = await Promise.all([
+      sql.get<{ at: number | null }>(
+        "SELECT min(nextAttemptAt) AS at FROM OutboxEffect WHERE status = 'pending' AND nextAttemptAt <= ?",
+        [at],
+      ),
+      sql.get<{ n: number }>(
+        "SELECT count(*) AS n FROM (SELECT 1 FROM OutboxEffect WHERE status = 'pending' AND nextAttemptAt <= ? LIMIT ?) AS due",
+        [at, HEALTH_COUNT_CAP],
+      ),
+      sql.get<{ at: number | null }>('SELECT min(dueAt) AS at FROM Timer WHERE dueAt <= ?', [at]),
+      sql.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM Timer WHERE dueAt <= ? LIMIT ?) AS due', [
+        at,
+        HEALTH_COUNT_CAP,
+      ]),
+    ]);
+    const oldest = [oldestEffect?.at, oldestTimer?.at].filter((v) => v !== null && v !== undefined).map(Number);
     return {
       lagMs: oldest.length ? Math.max(0, at - Math.min(...oldest)) : 0,
-      effectsDue: effectsDue.get(at, HEALTH_COUNT_CAP)?.n ?? 0,
-      timersDue: timersDue.get(at, HEALTH_COUNT_CAP)?.n ?? 0,
+      effectsDue: Number(effectsDue?.n ?? 0),
+      timersDue: Number(timersDue?.n ?? 0),
       countCap: HEALTH_COUNT_CAP,
     };
   };
@@ -51,10 +52,11 @@ export function engineHealthReader(sqlite: BetterSqlite3.Database): (at: number)
  * behind (a backlog draining, or a stuck loop) while the process itself is up. Readiness (may this
  * process take traffic) is /ready.
  */
-export function healthHandler(sqlite: BetterSqlite3.Database, now: () => number = Date.now): RequestHandler {
-  const migrations = sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM _prisma_migrations');
-  const engineHealth = engineHealthReader(sqlite);
-  return (_req, res) => {
-    res.json({ ok: true, migrations: migrations.get()?.n ?? 0, engine: engineHealth(now()) });
+export function healthHandler(sql: SqlClient, now: () => number = Date.now): RequestHandler {
+  const engineHealth = engineHealthReader(sql);
+  return (_req, res, next) => {
+    Promise.all([sql.get<{ n: number }>('SELECT count(*) AS n FROM _prisma_migrations'), engineHealth(now())])
+      .then(([migrations, engine]) => res.json({ ok: true, migrations: migrations?.n ?? 0, engine }))
+      .catch(next);
   };
 }

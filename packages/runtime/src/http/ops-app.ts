@@ -11,7 +11,7 @@ import { securityHeaders } from './security-headers.ts';
  * Prometheus, nothing else. No editor, API, webhooks or links: those belong to web processes.
  */
 export function createOpsApp(options: {
-  sqlite: Parameters<typeof mountOpsRoutes>[1];
+  sql: Parameters<typeof mountOpsRoutes>[1];
   ops: OpsOptions;
   logger?: Logger;
 }): express.Express {
@@ -20,7 +20,7 @@ export function createOpsApp(options: {
   app.use(requestMetrics(options.ops.metrics));
   app.use(requestId());
   app.use(securityHeaders());
-  mountOpsRoutes(app, options.sqlite, options.ops);
+  mountOpsRoutes(app, options.sql, options.ops);
   app.use(notFound());
   app.use(errorHandler(options.logger));
   return app;

@@ -45,7 +45,7 @@ const webApp = (ops: Partial<OpsOptions> = {}) =>
   });
 const workerApp = (ops: Partial<OpsOptions> = {}) =>
   createOpsApp({
-    sqlite: db.sqlite,
+    sql: db.sql,
     ops: { metrics: createMetrics({ defaults: false }), runsEngine: true, readyMaxLagMs: 1000, ...ops },
   });
 

@@ -1,6 +1,6 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type express from 'express';
 import { Counter, Gauge } from 'prom-client';
+import type { SqlClient } from '../db/sql-client.ts';
 import type { Metrics } from '../metrics/registry.ts';
 import { type EngineHealth, engineHealthReader, healthHandler } from './health.ts';
 import { metricsHandler } from './metrics-route.ts';
@@ -20,12 +20,12 @@ export interface OpsOptions {
   steps?: () => number;
 }
 
-export function mountOpsRoutes(app: express.Express, sqlite: BetterSqlite3.Database, options: OpsOptions): void {
-  registerEngineGauges(options.metrics, sqlite, options);
-  app.get('/health', healthHandler(sqlite, options.now));
+export function mountOpsRoutes(app: express.Express, sql: SqlClient, options: OpsOptions): void {
+  registerEngineGauges(options.metrics, sql, options);
+  app.get('/health', healthHandler(sql, options.now));
   app.get(
     '/ready',
-    readyHandler(sqlite, {
+    readyHandler(sql, {
       runsEngine: options.runsEngine,
       maxLagMs: options.readyMaxLagMs,
       now: options.now,
@@ -40,16 +40,12 @@ export function mountOpsRoutes(app: express.Express, sqlite: BetterSqlite3.Datab
  * so every process, web or worker, reports the shared backlog; and the engine's step counter. One
  * read serves all gauges of a scrape.
  */
-function registerEngineGauges(
-  metrics: Metrics,
-  sqlite: BetterSqlite3.Database,
-  options: Pick<OpsOptions, 'now' | 'steps'>,
-): void {
+function registerEngineGauges(metrics: Metrics, sql: SqlClient, options: Pick<OpsOptions, 'now' | 'steps'>): void {
   const registers = [metrics.registry];
   if (metrics.registry.getSingleMetric('siyu_engine_lag_seconds')) return; // a second app on one registry
-  const read = engineHealthReader(sqlite);
+  const read = engineHealthReader(sql);
   const now = options.now ?? Date.now;
-  let last: { at: number; health: EngineHealth } | undefined;
+  let last: { at: number; health: Promise<EngineHealth> } | undefined;
   const health = () => {
     const at = Date.now();
     if (!last || at - last.at > 1000) last = { at, health: read(now()) };
@@ -59,24 +55,24 @@ function registerEngineGauges(
     name: 'siyu_engine_lag_seconds',
     help: 'Age of the oldest due timer or outbox effect not yet run (0: nothing overdue)',
     registers,
-    collect() {
-      this.set(health().lagMs / 1000);
+    async collect() {
+      this.set((await health()).lagMs / 1000);
     },
   });
   new Gauge({
     name: 'siyu_outbox_backlog',
     help: 'Pending outbox effects that are due and not yet run (counted up to 10000)',
     registers,
-    collect() {
-      this.set(health().effectsDue);
+    async collect() {
+      this.set((await health()).effectsDue);
     },
   });
   new Gauge({
     name: 'siyu_timers_due',
     help: 'Timers due and not yet fired (counted up to 10000)',
     registers,
-    collect() {
-      this.set(health().timersDue);
+    async collect() {
+      this.set((await health()).timersDue);
     },
   });
   const steps = options.steps;

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { apiKeyPrincipal } from '../auth/api-keys.ts';
 import type { Principal } from '../auth/principal.ts';
 import { operatorForSession, SESSION_COOKIE } from '../auth/sessions.ts';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 
 export function readCookie(header: string | undefined, name: string): string | null {
   if (!header) return null;
@@ -18,7 +18,7 @@ export function readCookie(header: string | undefined, name: string): string | n
  * (`Authorization: Bearer sk_…` or `X-Api-Key`). Unknown or expired credentials count as none.
  */
 export async function principalFromHeaders(
-  db: Database,
+  db: AppDatabase,
   headers: IncomingHttpHeaders,
 ): Promise<{ principal: Principal | null; sessionToken: string | null }> {
   const bearer = headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;

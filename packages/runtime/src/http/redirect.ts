@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { safeHttpUrl } from '@siyu/shared';
 import express from 'express';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
+import { sqliteDatabaseOf } from '../db/sqlite-only.ts';
 import type { Clock, JourneyEngine } from '../engine/api.ts';
-import { eventInserter } from '../engine/event-inserter.ts';
+import { eventInserter, type StoredEvent } from '../engine/event-inserter.ts';
 import type { Logger } from '../logger.ts';
 
 /** Package cards and posters are scanned; SMS links are clicked. */
@@ -18,14 +19,20 @@ function eventTypeFor(kind: string): 'qr.scanned' | 'link.clicked' {
  * channel recall counts.
  */
 export function redirectRouter(deps: {
-  db: Database;
+  db: AppDatabase;
   engine: JourneyEngine;
   clock: Clock;
   publicUrl: string;
   logger?: Logger;
 }): express.Router {
   const router = express.Router();
-  const insertEvent = eventInserter(deps.db.sqlite);
+  // The engine's event writer (SQLite's connection for now): on PostgreSQL an anonymous scan is
+  // not recorded yet (logged below), and the customer is still sent on.
+  let inserter: ((event: StoredEvent) => boolean) | undefined;
+  const insertEvent = (event: StoredEvent) => {
+    inserter ??= eventInserter(sqliteDatabaseOf(deps.db, '匿名扫码记录 anonymous scans').sqlite);
+    return inserter(event);
+  };
   router.get('/r/:code', async (req, res) => {
     const code = await deps.db.prisma.entryCode.findUnique({
       where: { code: req.params.code },

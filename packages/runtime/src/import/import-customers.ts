@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { apiErrorDetail, normalizePhone } from '@siyu/shared';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
+import { isoDate } from '../db/iso-date.ts';
+import type { SqlClient, SqlValue } from '../db/sql-client.ts';
+import { placeholders } from '../db/sql-dialect.ts';
 import { type ColumnMapping, columnMapOf, planColumns } from './column-mapping.ts';
 import { type ColumnMap, splitTags } from './columns.ts';
 import { looksGarbled } from './decode.ts';
@@ -59,11 +62,6 @@ interface ValidRow {
   attributes: Record<string, string>;
   /** The row's order, when the file is a shop order export. */
   order: { id: string; amountCents: number; placedAt: Date } | null;
-}
-
-/** Prisma's SQLite DateTime text format, so rows written here read back through Prisma. */
-function sqliteTime(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '+00:00');
 }
 
 /** The row's order (order exports only), or the reason it cannot be read. */
@@ -156,11 +154,15 @@ function validateRows(table: Table, columns: ColumnMap, extraTags: string[]) {
 }
 
 /**
- * Imports customers from a CSV/XLSX in ONE SQLite transaction with prepared statements: either
+ * Imports customers from a CSV/XLSX in ONE transaction: either
  * every accepted row is written or nothing is. Rows are matched to existing customers by phone,
  * external id or WeCom id (merged, not duplicated). The batch and its report are recorded.
  */
-export async function importCustomers(db: Database, bytes: Uint8Array, options: ImportOptions): Promise<ImportReport> {
+export async function importCustomers(
+  db: Pick<AppDatabase, 'sql'>,
+  bytes: Uint8Array,
+  options: ImportOptions,
+): Promise<ImportReport> {
   const batchId = `imp_${randomUUID()}`;
   const table = await readTable(bytes, { sheet: options.sheet });
   const header = table.rows[0] ?? [];
@@ -195,7 +197,7 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
         },
       ],
     };
-    recordBatch(db, options, report);
+    await recordBatch(db.sql, options, report);
     return report;
   }
   const { valid, problems, duplicates, rejected } = validateRows(table, columns, options.tags ?? []);
@@ -207,7 +209,7 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
     status = 'rejected';
   } else {
     try {
-      Object.assign(counts, writeRows(db, valid, options));
+      Object.assign(counts, await writeRows(db.sql, valid, options));
     } catch (e) {
       status = 'failed';
       error = e instanceof Error ? e.message : String(e);
@@ -217,84 +219,211 @@ export async function importCustomers(db: Database, bytes: Uint8Array, options: 
     }
   }
   const report: ImportReport = { ...base, status, totalRows, ...counts, duplicates, rejected, problems, error };
-  recordBatch(db, options, report);
+  await recordBatch(db.sql, options, report);
   return report;
 }
 
-function writeRows(db: Database, rows: ValidRow[], { onProgress, now: clockNow = Date.now }: ImportOptions) {
-  const s = db.sqlite;
-  const findIdentity = s.prepare<[string, string], { customerId: string }>(
-    'SELECT customerId FROM CustomerIdentity WHERE kind = ? AND value = ?',
-  );
-  const getCustomer = s.prepare<[string], { attributes: string; erasedAt: string | null }>(
-    'SELECT attributes, erasedAt FROM Customer WHERE id = ?',
-  );
-  const insertCustomer = s.prepare(
-    'INSERT INTO Customer (id, displayName, attributes, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)',
-  );
-  const updateCustomer = s.prepare(
-    'UPDATE Customer SET displayName = coalesce(?, displayName), attributes = ?, updatedAt = ? WHERE id = ?',
-  );
-  const insertIdentity = s.prepare(
-    'INSERT OR IGNORE INTO CustomerIdentity (kind, value, customerId, createdAt) VALUES (?, ?, ?, ?)',
-  );
-  const insertTag = s.prepare(
-    "INSERT OR IGNORE INTO CustomerTag (customerId, tag, source, createdAt) VALUES (?, ?, 'import', ?)",
-  );
-  const insertOrder = s.prepare(
-    `INSERT OR IGNORE INTO "Order" (id, customerId, amountCents, placedAt, channelCode, data)
-     VALUES (?, ?, ?, ?, (SELECT channelCode FROM Customer WHERE id = ?), '{"source":"import"}')`,
-  );
+/** Rows written per round of statements: a few round trips per 500 rows, not several per row. */
+const CHUNK_ROWS = 500;
+/** Rows per multi-row INSERT, well inside both databases' parameter limits. */
+const ROWS_PER_INSERT = 500;
+
+interface CustomerState {
+  attributes: Record<string, unknown>;
+  name: string | null;
+  erased: boolean;
+}
+
+/**
+ * Writes the rows in one transaction, in chunks: each chunk reads the identities and customers it
+ * may match in two queries, merges row by row in memory (in file order, as if one row at a time),
+ * and writes customers (one upsert), identities, tags and orders in multi-row statements. Over
+ * PostgreSQL's network round trips this is what keeps a large file quick.
+ */
+async function writeRows(sql: SqlClient, rows: ValidRow[], { onProgress, now: clockNow = Date.now }: ImportOptions) {
   let created = 0;
   let updated = 0;
   let orders = 0;
   // Order exports repeat a customer once per order: count each customer once.
   const touched = new Set<string>();
-  const run = s.transaction(() => {
-    const now = sqliteTime(clockNow());
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i] as ValidRow;
-      const identities: [string, string][] = [];
-      if (r.phone) identities.push(['phone', r.phone]);
-      if (r.externalId) identities.push(['externalId', r.externalId]);
-      if (r.wecomId) identities.push(['wecomExternalUserId', r.wecomId]);
-      let customerId: string | undefined;
-      for (const [kind, value] of identities) {
-        customerId = findIdentity.get(kind, value)?.customerId;
-        if (customerId) break;
+  /** `kind\0value` → its customer (null: none), from the database or written by this import. */
+  const owners = new Map<string, string | null>();
+  const customers = new Map<string, CustomerState>();
+  const identityKey = (kind: string, value: string) => `${kind}\u0000${value}`;
+  await sql.transaction(async (tx) => {
+    const now = isoDate(clockNow());
+    for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
+      const chunk = rows.slice(from, from + CHUNK_ROWS);
+      const identitiesOf = (r: ValidRow): [string, string][] => {
+        const list: [string, string][] = [];
+        if (r.phone) list.push(['phone', r.phone]);
+        if (r.externalId) list.push(['externalId', r.externalId]);
+        if (r.wecomId) list.push(['wecomExternalUserId', r.wecomId]);
+        return list;
+      };
+      await loadOwners(tx, chunk.flatMap(identitiesOf), owners, identityKey);
+      const matched = chunk.flatMap(identitiesOf).map(([kind, value]) => owners.get(identityKey(kind, value)));
+      await loadCustomers(
+        tx,
+        [...new Set(matched)].filter((id): id is string => typeof id === 'string' && !customers.has(id)),
+        customers,
+      );
+      const written = new Set<string>();
+      const identities: SqlValue[][] = [];
+      const tags: SqlValue[][] = [];
+      const orderRows: SqlValue[][] = [];
+      for (const r of chunk) {
+        const ids = identitiesOf(r);
+        let customerId: string | undefined;
+        for (const [kind, value] of ids) {
+          customerId = owners.get(identityKey(kind, value)) ?? undefined;
+          if (customerId) break;
+        }
+        const existing = customerId ? customers.get(customerId) : undefined;
+        if (customerId && existing && !existing.erased) {
+          existing.attributes = { ...existing.attributes, ...r.attributes };
+          existing.name = r.name ?? existing.name;
+          if (!touched.has(customerId)) updated++;
+        } else {
+          customerId = `cus_${randomUUID()}`;
+          customers.set(customerId, { attributes: { ...r.attributes }, name: r.name, erased: false });
+          created++;
+        }
+        touched.add(customerId);
+        written.add(customerId);
+        if (r.order) {
+          orderRows.push([
+            r.order.id,
+            customerId,
+            r.order.amountCents,
+            isoDate(r.order.placedAt.getTime()),
+            customerId,
+          ]);
+        }
+        for (const [kind, value] of ids) {
+          // The first owner stays (an identity already someone else's is not moved).
+          if (!owners.get(identityKey(kind, value))) owners.set(identityKey(kind, value), customerId);
+          identities.push([kind, value, customerId, now]);
+        }
+        for (const tag of r.tags) tags.push([customerId, tag, now]);
       }
-      const existing = customerId ? getCustomer.get(customerId) : undefined;
-      if (customerId && existing && !existing.erasedAt) {
-        const merged = { ...(JSON.parse(existing.attributes) as Record<string, unknown>), ...r.attributes };
-        updateCustomer.run(r.name, JSON.stringify(merged), now, customerId);
-        if (!touched.has(customerId)) updated++;
-      } else {
-        customerId = `cus_${randomUUID()}`;
-        insertCustomer.run(customerId, r.name, JSON.stringify(r.attributes), now, now);
-        created++;
+      const customerRows = [...written].map((id) => {
+        const c = customers.get(id) as CustomerState;
+        return [id, c.name, JSON.stringify(c.attributes), now, now];
+      });
+      await insertMany(
+        tx,
+        'INSERT INTO Customer (id, displayName, attributes, createdAt, updatedAt) VALUES',
+        customerRows,
+        `ON CONFLICT (id) DO UPDATE SET displayName = excluded.displayName, attributes = excluded.attributes,
+         updatedAt = excluded.updatedAt`,
+      );
+      await insertMany(
+        tx,
+        'INSERT INTO CustomerIdentity (kind, value, customerId, createdAt) VALUES',
+        identities,
+        'ON CONFLICT DO NOTHING',
+      );
+      await insertMany(
+        tx,
+        'INSERT INTO CustomerTag (customerId, tag, source, createdAt) VALUES',
+        tags.map(([customerId, tag, at]) => [customerId ?? null, tag ?? null, 'import', at ?? null]),
+        'ON CONFLICT DO NOTHING',
+      );
+      orders += await insertMany(
+        tx,
+        'INSERT INTO "Order" (id, customerId, amountCents, placedAt, channelCode, data) VALUES',
+        orderRows,
+        'ON CONFLICT DO NOTHING',
+        // The customer's attributed channel at the time of the order.
+        `(?, ?, ?, ?, (SELECT channelCode FROM Customer WHERE id = ?), '{"source":"import"}')`,
+      );
+      const done = Math.min(from + CHUNK_ROWS, rows.length);
+      if (onProgress && Math.floor(done / 5000) > Math.floor(from / 5000) && done < rows.length) {
+        onProgress(done, rows.length);
       }
-      touched.add(customerId);
-      if (r.order) {
-        const placedAt = r.order.placedAt.toISOString().replace('Z', '+00:00');
-        orders += insertOrder.run(r.order.id, customerId, r.order.amountCents, placedAt, customerId).changes;
-      }
-      for (const [kind, value] of identities) insertIdentity.run(kind, value, customerId, now);
-      for (const tag of r.tags) insertTag.run(customerId, tag, now);
-      if (onProgress && (i + 1) % 5000 === 0) onProgress(i + 1, rows.length);
     }
   });
-  run();
   onProgress?.(rows.length, rows.length);
   return { created, updated, orders };
 }
 
-function recordBatch(db: Database, options: ImportOptions, report: ImportReport): void {
-  db.sqlite
-    .prepare(
-      `INSERT INTO ImportBatch (id, fileName, status, totalRows, created, updated, duplicates, rejected, errors, createdBy, createdAt, finishedAt, mapping)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
+/** Which customers own these identities (the ones not yet known), into `owners`. */
+async function loadOwners(
+  tx: SqlClient,
+  identities: [string, string][],
+  owners: Map<string, string | null>,
+  identityKey: (kind: string, value: string) => string,
+): Promise<void> {
+  // Per kind, so each lookup reads the (kind, value) primary key.
+  const unknownByKind = new Map<string, Set<string>>();
+  for (const [kind, value] of identities) {
+    const key = identityKey(kind, value);
+    if (owners.has(key)) continue;
+    owners.set(key, null);
+    const values = unknownByKind.get(kind) ?? new Set<string>();
+    values.add(value);
+    unknownByKind.set(kind, values);
+  }
+  for (const [kind, valueSet] of unknownByKind) {
+    const values = [...valueSet];
+    for (let i = 0; i < values.length; i += ROWS_PER_INSERT) {
+      const some = values.slice(i, i + ROWS_PER_INSERT);
+      const found = await tx.all<{ value: string; customerId: string }>(
+        `SELECT value, customerId FROM CustomerIdentity WHERE kind = ? AND value IN (${placeholders(some.length)})`,
+        [kind, ...some],
+      );
+      for (const row of found) owners.set(identityKey(kind, row.value), row.customerId);
+    }
+  }
+}
+
+/** The stored attributes, name and erasure of these customers, into `customers`. */
+async function loadCustomers(tx: SqlClient, ids: string[], customers: Map<string, CustomerState>): Promise<void> {
+  for (let i = 0; i < ids.length; i += ROWS_PER_INSERT) {
+    const some = ids.slice(i, i + ROWS_PER_INSERT);
+    const found = await tx.all<{ id: string; displayName: string | null; attributes: string; erasedAt: string | null }>(
+      `SELECT id, displayName, attributes, erasedAt FROM Customer WHERE id IN (${placeholders(some.length)})`,
+      some,
+    );
+    for (const c of found) {
+      customers.set(c.id, {
+        attributes: JSON.parse(c.attributes) as Record<string, unknown>,
+        name: c.displayName,
+        erased: c.erasedAt !== null,
+      });
+    }
+  }
+}
+
+/**
+ * `head` then `rows` as a multi-row VALUES list (statements of at most ROWS_PER_INSERT rows), then
+ * `tail`; `tuple` is one row's values (default `(?, ?, …)`). Returns the rows written.
+ */
+async function insertMany(
+  tx: SqlClient,
+  head: string,
+  rows: SqlValue[][],
+  tail: string,
+  tuple?: string,
+): Promise<number> {
+  let changes = 0;
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const some = rows.slice(i, i + ROWS_PER_INSERT);
+    const one = tuple ?? `(${placeholders((some[0] as SqlValue[]).length)})`;
+    const result = await tx.run(`${head} ${some.map(() => one).join(', ')} ${tail}`, some.flat());
+    changes += result.changes;
+  }
+  return changes;
+}
+
+async function recordBatch(sql: SqlClient, options: ImportOptions, report: ImportReport): Promise<void> {
+  // Recorded once the file has been written: both instants are the import's.
+  const at = isoDate((options.now ?? Date.now)());
+  await sql.run(
+    `INSERT INTO ImportBatch (id, fileName, status, totalRows, created, updated, duplicates, rejected, errors, createdBy, createdAt, finishedAt, mapping)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
       report.batchId,
       options.fileName,
       report.status,
@@ -305,9 +434,9 @@ function recordBatch(db: Database, options: ImportOptions, report: ImportReport)
       report.rejected,
       JSON.stringify(report.problems.slice(0, 1000)),
       options.createdBy ?? null,
-      // Recorded once the file has been written: both instants are the import's.
-      sqliteTime((options.now ?? Date.now)()),
-      sqliteTime((options.now ?? Date.now)()),
+      at,
+      at,
       JSON.stringify(options.mapping ?? {}),
-    );
+    ],
+  );
 }

@@ -1,6 +1,6 @@
 import type { Filter, JourneyGraph, NodeRegistry } from '@siyu/shared';
-import { forEachSegmentMember } from '../audiences/segments.ts';
-import type { Database } from '../db/database.ts';
+import { visitSegmentMembers } from '../audiences/segments.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 
 /** How many customers an entry would bring in, read from the real data. */
 export type EntryEstimate =
@@ -37,7 +37,7 @@ const MEMBERS_KEPT = 5_000;
  * rate of matching events. Reads through Prisma and the segment walker, so it runs on either database.
  */
 export async function estimateEntries(
-  db: Database,
+  db: AppDatabase,
   registry: NodeRegistry,
   graph: JourneyGraph,
   now: number,
@@ -59,7 +59,7 @@ export async function estimateEntries(
       }
       let membersNow = 0;
       const sample: string[] = [];
-      await forEachSegmentMember(db, filters, now, (id) => {
+      await visitSegmentMembers(db, filters, now, (id) => {
         membersNow++;
         if (sample.length < MEMBERS_KEPT) sample.push(id);
       });

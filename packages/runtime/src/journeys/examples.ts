@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issuesOf, JourneyGraphSchema, type NodeRegistry } from '@siyu/shared';
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import { publishDraft } from './publish.ts';
 
 /** `examples/<name>/journey.json`: a bare graph, or a graph with a name, description and publish flag. */
@@ -25,7 +25,7 @@ export interface ExampleLoadReport {
  * Loads every examples/<folder>/journey.json as a journey (once: later starts skip it), publishing
  * it when the file asks and the graph validates. A broken example is reported, not fatal.
  */
-export async function loadExamples(db: Database, registry: NodeRegistry, dir: string): Promise<ExampleLoadReport> {
+export async function loadExamples(db: AppDatabase, registry: NodeRegistry, dir: string): Promise<ExampleLoadReport> {
   const report: ExampleLoadReport = { loaded: [], skipped: [], errors: [] };
   if (!existsSync(dir)) return report;
   const folders = readdirSync(dir, { withFileTypes: true })

@@ -1,5 +1,5 @@
 import { type ApiErrorDetail, apiErrorDetail, CodedError } from '@siyu/shared';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 
 /**
  * A journey's lifecycle as operators change it:
@@ -34,7 +34,7 @@ export class JourneyStateError extends CodedError {
   }
 }
 
-async function load(db: Database, id: string) {
+async function load(db: AppDatabase, id: string) {
   const journey = await db.prisma.journey.findUnique({ where: { id } });
   if (!journey) throw new JourneyStateError(apiErrorDetail('common.notFound', { what: 'journey', id }), 'NOT_FOUND');
   return journey;
@@ -45,7 +45,7 @@ function refuse(status: string, to: string): never {
 }
 
 /** Moves a journey from one of `from` to `to` (no customer is touched); returns the new status. */
-export async function changeStatus(db: Database, id: string, from: JourneyStatus[], to: JourneyStatus) {
+export async function changeStatus(db: AppDatabase, id: string, from: JourneyStatus[], to: JourneyStatus) {
   const journey = await load(db, id);
   if (!from.includes(journey.status as JourneyStatus)) refuse(journey.status, to);
   if (to === 'live' && !journey.liveVersionId) {
@@ -56,7 +56,7 @@ export async function changeStatus(db: Database, id: string, from: JourneyStatus
 }
 
 /** Brings an archived journey back as it was: a draft, stopped, or paused (never straight to live). */
-export async function restoreJourney(db: Database, id: string) {
+export async function restoreJourney(db: AppDatabase, id: string) {
   const journey = await load(db, id);
   if (journey.status !== 'archived') refuse(journey.status, 'restored');
   const status: JourneyStatus = journey.stoppedReason !== null ? 'stopped' : journey.liveVersionId ? 'paused' : 'draft';
@@ -72,7 +72,7 @@ export async function restoreJourney(db: Database, id: string) {
  * in one long write; a stop cut short (a crash) is finished by stopping again, which a stopped
  * journey allows.
  */
-export async function stopJourney(db: Database, id: string, reason: string, now: number, chunk = 500) {
+export async function stopJourney(db: AppDatabase, id: string, reason: string, now: number, chunk = 500) {
   const journey = await load(db, id);
   if (!['live', 'paused', 'stopped'].includes(journey.status)) refuse(journey.status, 'stopped');
   await db.prisma.journey.update({ where: { id }, data: { status: 'stopped', stoppedReason: reason } });
@@ -94,7 +94,7 @@ export async function stopJourney(db: Database, id: string, reason: string, now:
 
 /** Ends these active runs of a journey being stopped, in one transaction. */
 async function endRuns(
-  db: Database,
+  db: AppDatabase,
   journeyId: string,
   runs: { id: number; versionId: string; nodeId: string | null }[],
   reason: string,
@@ -133,7 +133,7 @@ async function endRuns(
 }
 
 /** How many customers are in each journey now (active runs), for the confirms that name them. */
-export async function activeRunCounts(db: Database, journeyIds: string[]): Promise<Map<string, number>> {
+export async function activeRunCounts(db: AppDatabase, journeyIds: string[]): Promise<Map<string, number>> {
   const rows = await db.prisma.instance.groupBy({
     by: ['journeyId'],
     where: { journeyId: { in: journeyIds }, status: 'active' },

@@ -6,7 +6,7 @@ import {
   outputsOf,
   t,
 } from '@siyu/shared';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 
 /** A node and the port it left by, as the canvas shows them (never the node id or port key alone). */
 export interface NodeWords {
@@ -21,7 +21,7 @@ type Lookup = (versionId: string | null | undefined, nodeId: string | null, port
  * type's name) and its ports' labels. A node or port not found (a version deleted, a package gone)
  * has null words, and the page says so in its own words.
  */
-export async function nodeWordsFor(db: Database, registry: NodeRegistry, versionIds: string[]): Promise<Lookup> {
+export async function nodeWordsFor(db: AppDatabase, registry: NodeRegistry, versionIds: string[]): Promise<Lookup> {
   const ids = [...new Set(versionIds)];
   const versions = ids.length
     ? await db.prisma.journeyVersion.findMany({ where: { id: { in: ids } }, select: { id: true, graph: true } })

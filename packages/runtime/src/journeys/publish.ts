@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type GraphProblem, type JourneyGraph, migrateGraph, type NodeRegistry } from '@siyu/shared';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import { publishProblems } from './reference-problems.ts';
 
 export type PublishResult = { ok: true; versionId: string; version: number } | { ok: false; problems: GraphProblem[] };
@@ -20,7 +20,7 @@ export interface PublishOptions {
  * validates against the registry. Used by the API, the CLI and the example loader.
  */
 export async function publishDraft(
-  db: Database,
+  db: AppDatabase,
   registry: NodeRegistry,
   journeyId: string,
   options: PublishOptions = {},

@@ -2,16 +2,20 @@
 // coupon stocks, segments, credentials of the right type); otherwise the first customer to reach
 // the node would fail there, in the server log, after the editor had said "ready to publish".
 import { type GraphProblem, type JourneyGraph, type NodeRegistry, resourceProblems, validateGraph } from '@siyu/shared';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import { workspaceResolvers } from './workspace-resources.ts';
 
-export function referenceProblems(db: Database, registry: NodeRegistry, graph: JourneyGraph): Promise<GraphProblem[]> {
+export function referenceProblems(
+  db: AppDatabase,
+  registry: NodeRegistry,
+  graph: JourneyGraph,
+): Promise<GraphProblem[]> {
   return resourceProblems(graph, registry, workspaceResolvers(db));
 }
 
 /** Everything publishing refuses: the graph's own problems, then references to missing resources. */
 export async function publishProblems(
-  db: Database,
+  db: AppDatabase,
   registry: NodeRegistry,
   graph: JourneyGraph,
 ): Promise<GraphProblem[]> {

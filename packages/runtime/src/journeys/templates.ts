@@ -3,7 +3,7 @@
 // playbook's own channel and coupon stocks, which do not exist in a new workspace; creating a
 // journey from it walks through each such reference (pick one of yours) before the copy is made.
 import { type GraphProblem, type JourneyGraph, type LocalizedText, type NodeRegistry, t } from '@siyu/shared';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import { referenceProblems } from './reference-problems.ts';
 import { workspaceResolvers } from './workspace-resources.ts';
 
@@ -34,7 +34,7 @@ export interface TemplateNeed {
 const MAX_OPTIONS = 200;
 
 export async function templateNeeds(
-  db: Database,
+  db: AppDatabase,
   registry: NodeRegistry,
   graph: JourneyGraph,
 ): Promise<TemplateNeed[]> {

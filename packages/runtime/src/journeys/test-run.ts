@@ -1,5 +1,6 @@
 import { codedError, type JourneyGraph, type NodeRegistry, OptionalPhoneSchema, validateGraph } from '@siyu/shared';
 import { z } from 'zod';
+import type { AppDatabase } from '../db/app-database.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock, JourneyEngine, TimelineEntry } from '../engine/api.ts';
 import { openSimulation } from './simulation-database.ts';
@@ -61,7 +62,8 @@ export interface TestRunResult {
 
 /** What a test run needs from the server (the tRPC context is one). */
 export interface TestRunDeps {
-  db: Database;
+  /** The server's database (either); the run itself is always in a scratch SQLite file. */
+  db: AppDatabase;
   registry: NodeRegistry;
   clock: Clock;
   /** Builds an engine over the scratch database and a simulated clock (absent: test runs not supported). */

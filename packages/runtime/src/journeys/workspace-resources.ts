@@ -13,7 +13,7 @@ import {
   type ResourceResolver,
   t,
 } from '@siyu/shared';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 
 type Row = ResolvedResource & { id: string };
 
@@ -35,7 +35,7 @@ function resolver(kind: string, label: LocalizedText, find: (ids?: string[]) => 
 const within = (ids?: string[]) => (ids ? { id: { in: ids } } : {});
 
 /** One resolver per resource kind the runtime stores. */
-export function workspaceResolvers(db: Database): ResourceResolver[] {
+export function workspaceResolvers(db: AppDatabase): ResourceResolver[] {
   const { prisma } = db;
   return [
     resolver(CREDENTIAL_RESOURCE_KIND, t('凭据', 'credential'), async (ids) =>

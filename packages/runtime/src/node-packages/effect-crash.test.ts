@@ -143,7 +143,12 @@ describe('deps.effects.call across a SIGKILL mid-call', () => {
       const parkedId = (
         database.sqlite.prepare("SELECT id FROM OutboxEffect WHERE status = 'unknown'").get() as { id: number }
       ).id;
-      resolveUnknownOutcome(database, { effectId: parkedId, action: 'resend', decidedBy: 'ops', now: Date.now() });
+      await resolveUnknownOutcome(database, {
+        effectId: parkedId,
+        action: 'resend',
+        decidedBy: 'ops',
+        now: Date.now(),
+      });
     } finally {
       await database.close();
     }

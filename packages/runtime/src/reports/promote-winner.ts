@@ -1,5 +1,5 @@
 import { codedError, type JourneyGraph, migrateGraphLeniently, type NodeRegistry } from '@siyu/shared';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import { diffGraphs } from '../journeys/graph-diff.ts';
 import { publishDraft } from '../journeys/publish.ts';
 import { abTestReport, splitNode } from './ab-test.ts';
@@ -18,7 +18,7 @@ export interface PromoteResult {
  * caller loaded it.
  */
 export async function promoteWinner(
-  db: Database,
+  db: AppDatabase,
   registry: NodeRegistry,
   input: { journeyId: string; nodeId: string; variantId: string; expectedRevision?: number; by: string },
 ): Promise<PromoteResult> {

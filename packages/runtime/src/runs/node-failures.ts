@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.ts';
+import type { SqlClient } from '../db/sql-client.ts';
 
 export interface NodeFailure {
   instanceId: number;
@@ -17,32 +17,29 @@ export interface NodeFailure {
  * node's customer drawer lists with the reason and a retry. Reads the StepLog
  * (journeyId, kind, nodeId, instanceId) index: only this node's error rows.
  */
-export function nodeFailures(
-  db: Database,
+export async function nodeFailures(
+  db: { sql: SqlClient },
   input: { journeyId: string; nodeId: string; limit: number },
-): { total: number; items: NodeFailure[] } {
-  const s = db.sqlite;
-  const { total } = s
-    .prepare(
-      "SELECT count(DISTINCT instanceId) AS total FROM StepLog WHERE journeyId = ? AND kind = 'error' AND nodeId = ?",
-    )
-    .get(input.journeyId, input.nodeId) as { total: number };
-  const rows = s
-    .prepare(
-      `SELECT l.instanceId, i.customerId, l.at, l.detail, i.status, i.nodeId, i.exitReason
-       FROM StepLog l JOIN Instance i ON i.id = l.instanceId
-       WHERE l.id IN (SELECT max(id) FROM StepLog WHERE journeyId = ? AND kind = 'error' AND nodeId = ? GROUP BY instanceId)
-       ORDER BY l.id DESC LIMIT ?`,
-    )
-    .all(input.journeyId, input.nodeId, input.limit) as {
+): Promise<{ total: number; items: NodeFailure[] }> {
+  const counted = await db.sql.get<{ total: number }>(
+    "SELECT count(DISTINCT instanceId) AS total FROM StepLog WHERE journeyId = ? AND kind = 'error' AND nodeId = ?",
+    [input.journeyId, input.nodeId],
+  );
+  const rows = await db.sql.all<{
     instanceId: number;
     customerId: string;
-    at: number | bigint;
+    at: number;
     detail: string | null;
     status: string;
     nodeId: string | null;
     exitReason: string | null;
-  }[];
+  }>(
+    `SELECT l.instanceId, i.customerId, l.at, l.detail, i.status, i.nodeId, i.exitReason
+     FROM StepLog l JOIN Instance i ON i.id = l.instanceId
+     WHERE l.id IN (SELECT max(id) FROM StepLog WHERE journeyId = ? AND kind = 'error' AND nodeId = ? GROUP BY instanceId)
+     ORDER BY l.id DESC LIMIT ?`,
+    [input.journeyId, input.nodeId, input.limit],
+  );
   const items = rows.map((r): NodeFailure => {
     const detail = (r.detail ? JSON.parse(r.detail) : {}) as { code?: unknown; error?: unknown };
     return {
@@ -54,5 +51,5 @@ export function nodeFailures(
       retryable: r.status === 'exited' && r.nodeId === input.nodeId && r.exitReason === `effectFailed:${input.nodeId}`,
     };
   });
-  return { total, items };
+  return { total: counted?.total ?? 0, items };
 }

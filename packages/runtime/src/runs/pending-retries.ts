@@ -1,4 +1,5 @@
-import type { Database } from '../db/database.ts';
+import type { SqlClient } from '../db/sql-client.ts';
+import { placeholders } from '../db/sql-dialect.ts';
 
 /** An effect that failed and waits to be tried again (or is held with its paused journey). */
 export interface PendingRetry {
@@ -18,15 +19,18 @@ export interface PendingRetry {
  * Retries waiting for the given instances. A run whose message keeps failing used to read just
  * "active"; the API and the node's customer drawer show the attempt, the next time and the error.
  */
-export function pendingRetries(db: Database, instanceIds: readonly number[]): Map<number, PendingRetry> {
+export async function pendingRetries(
+  db: { sql: SqlClient },
+  instanceIds: readonly number[],
+): Promise<Map<number, PendingRetry>> {
   const byInstance = new Map<number, PendingRetry>();
   if (instanceIds.length === 0) return byInstance;
-  const rows = db.sqlite
-    .prepare<[string], Omit<PendingRetry, 'held'> & { status: string }>(
-      `SELECT instanceId, nodeId, nodeType, attempts, nextAttemptAt, lastError, status FROM OutboxEffect
-       WHERE instanceId IN (SELECT value FROM json_each(?)) AND status IN ('pending', 'held') AND attempts > 0`,
-    )
-    .all(JSON.stringify(instanceIds));
+  // A page of runs (at most 500 ids) or one: an IN list, well within either database's limits.
+  const rows = await db.sql.all<Omit<PendingRetry, 'held'> & { status: string }>(
+    `SELECT instanceId, nodeId, nodeType, attempts, nextAttemptAt, lastError, status FROM OutboxEffect
+     WHERE instanceId IN (${placeholders(instanceIds.length)}) AND status IN ('pending', 'held') AND attempts > 0`,
+    instanceIds,
+  );
   for (const { status, ...row } of rows) {
     byInstance.set(row.instanceId, { ...row, nextAttemptAt: Number(row.nextAttemptAt), held: status === 'held' });
   }

@@ -41,20 +41,19 @@ const PARKED_JOIN = 'FROM OutboxEffect e JOIN Instance i ON i.id = e.instanceId'
 const PARKED_WHERE = "WHERE e.status = 'unknown' AND i.status = 'active' AND i.nodeId = e.nodeId";
 
 /** Parked steps of a journey (optionally one node), oldest first. */
-export function listUnknownOutcomes(
-  db: Database,
+export async function listUnknownOutcomes(
+  db: { sql: SqlClient },
   filter: { journeyId: string; nodeId?: string; limit: number },
-): UnknownOutcome[] {
-  const rows = db.sqlite
-    .prepare(
-      `SELECT e.id AS effectId, e.idempotencyKey AS key, i.journeyId, e.nodeId, e.nodeType, e.instanceId, i.customerId,
-              e.attempts, e.lastError AS reason, e.createdAt AS since,
-              m.provider, m.recipient, m.content, m.sentAt AS claimedAt
-       ${PARKED_JOIN} LEFT JOIN Message m ON m.idempotencyKey = e.idempotencyKey
-       ${PARKED_WHERE} AND i.journeyId = ? ${filter.nodeId ? 'AND e.nodeId = ?' : ''}
-       ORDER BY e.id LIMIT ?`,
-    )
-    .all(...[filter.journeyId, ...(filter.nodeId ? [filter.nodeId] : []), filter.limit]) as Row[];
+): Promise<UnknownOutcome[]> {
+  const rows = await db.sql.all<Row>(
+    `SELECT e.id AS effectId, e.idempotencyKey AS key, i.journeyId, e.nodeId, e.nodeType, e.instanceId, i.customerId,
+            e.attempts, e.lastError AS reason, e.createdAt AS since,
+            m.provider, m.recipient, m.content, m.sentAt AS claimedAt
+     ${PARKED_JOIN} LEFT JOIN Message m ON m.idempotencyKey = e.idempotencyKey
+     ${PARKED_WHERE} AND i.journeyId = ? ${filter.nodeId ? 'AND e.nodeId = ?' : ''}
+     ORDER BY e.id LIMIT ?`,
+    [filter.journeyId, ...(filter.nodeId ? [filter.nodeId] : []), filter.limit],
+  );
   return rows.map(({ provider, recipient, content, claimedAt, ...step }) => ({
     ...step,
     message:
@@ -64,16 +63,22 @@ export function listUnknownOutcomes(
   }));
 }
 
+/** The statement counting parked steps per node of a journey (optionally one version). */
+function countByNodeQuery(journeyId: string, versionId?: string): { sql: string; params: string[] } {
+  return {
+    sql: `SELECT e.nodeId, count(*) AS n ${PARKED_JOIN} ${PARKED_WHERE} AND i.journeyId = ?${versionId ? ' AND i.versionId = ?' : ''} GROUP BY e.nodeId`,
+    params: versionId ? [journeyId, versionId] : [journeyId],
+  };
+}
+
 /** Parked steps per node of a journey (optionally one version), for the canvas. */
 export async function countUnknownOutcomesByNode(
   sql: SqlClient,
   journeyId: string,
   versionId?: string,
 ): Promise<Map<string, number>> {
-  const rows = await sql.all<{ nodeId: string; n: number }>(
-    `SELECT e.nodeId, count(*) AS n ${PARKED_JOIN} ${PARKED_WHERE} AND i.journeyId = ?${versionId ? ' AND i.versionId = ?' : ''} GROUP BY e.nodeId`,
-    versionId ? [journeyId, versionId] : [journeyId],
-  );
+  const query = countByNodeQuery(journeyId, versionId);
+  const rows = await sql.all<{ nodeId: string; n: number }>(query.sql, query.params);
   return new Map(rows.map((r) => [r.nodeId, r.n]));
 }
 
@@ -97,34 +102,32 @@ export class UnknownOutcomeError extends Error {
  * "sending" follows the decision (mark sent → sent; skip → failed, with the reason), so counts and
  * the sandbox inbox agree; on resend the executor updates it when the provider answers.
  */
-export function resolveUnknownOutcome(
-  db: Database,
+export async function resolveUnknownOutcome(
+  db: { sql: SqlClient },
   input: { effectId: number; action: OutcomeResolutionAction; decidedBy: string; note?: string; now: number },
-): { effectId: number; action: OutcomeResolutionAction } {
-  const s = db.sqlite;
-  return s
-    .transaction(() => {
-      const effect = s
-        .prepare(
-          `SELECT e.id, e.idempotencyKey AS key, e.status, e.nodeId, i.journeyId
-           FROM OutboxEffect e JOIN Instance i ON i.id = e.instanceId WHERE e.id = ?`,
-        )
-        .get(input.effectId) as
-        | { id: number; key: string; status: string; nodeId: string; journeyId: string }
-        | undefined;
-      if (!effect) {
+): Promise<{ effectId: number; action: OutcomeResolutionAction }> {
+  return db.sql.transaction(async (tx) => {
+    // Handed back first, guarded by its status: of two operators deciding at once (PostgreSQL:
+    // two servers), the second waits on the row and then finds it decided.
+    const effect = await tx.get<{ key: string; nodeId: string; journeyId: string }>(
+      `UPDATE OutboxEffect SET status = 'pending', nextAttemptAt = ? WHERE id = ? AND status = 'unknown'
+       RETURNING idempotencyKey AS key, nodeId, (SELECT journeyId FROM Instance WHERE id = instanceId) AS journeyId`,
+      [input.now, input.effectId],
+    );
+    if (!effect) {
+      const found = await tx.get<{ status: string }>('SELECT status FROM OutboxEffect WHERE id = ?', [input.effectId]);
+      if (!found) {
         throw new UnknownOutcomeError('notFound', `步骤 ${input.effectId} 不存在 / step ${input.effectId} not found`);
       }
-      if (effect.status !== 'unknown') {
-        throw new UnknownOutcomeError(
-          'notUnknown',
-          `步骤 ${input.effectId} 不在"结果未知"状态（${effect.status}）/ step ${input.effectId} is ${effect.status}, not waiting for a decision`,
-        );
-      }
-      s.prepare(
-        `INSERT INTO OutcomeResolution (effectKey, journeyId, nodeId, action, decidedBy, note, createdAt)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
+      throw new UnknownOutcomeError(
+        'notUnknown',
+        `步骤 ${input.effectId} 不在"结果未知"状态（${found.status}）/ step ${input.effectId} is ${found.status}, not waiting for a decision`,
+      );
+    }
+    await tx.run(
+      `INSERT INTO OutcomeResolution (effectKey, journeyId, nodeId, action, decidedBy, note, createdAt)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [
         effect.key,
         effect.journeyId,
         effect.nodeId,
@@ -132,18 +135,16 @@ export function resolveUnknownOutcome(
         input.decidedBy,
         input.note ?? null,
         isoDate(input.now),
+      ],
+    );
+    if (input.action === 'markSent') {
+      await tx.run("UPDATE Message SET status = 'sent' WHERE idempotencyKey = ? AND status = 'sending'", [effect.key]);
+    } else if (input.action === 'skip') {
+      await tx.run(
+        "UPDATE Message SET status = 'failed', error = 'outcome unknown; skipped by operator' WHERE idempotencyKey = ? AND status = 'sending'",
+        [effect.key],
       );
-      if (input.action === 'markSent') {
-        s.prepare("UPDATE Message SET status = 'sent' WHERE idempotencyKey = ? AND status = 'sending'").run(effect.key);
-      } else if (input.action === 'skip') {
-        s.prepare(
-          "UPDATE Message SET status = 'failed', error = 'outcome unknown; skipped by operator' WHERE idempotencyKey = ? AND status = 'sending'",
-        ).run(effect.key);
-      }
-      s.prepare(
-        "UPDATE OutboxEffect SET status = 'pending', nextAttemptAt = ? WHERE id = ? AND status = 'unknown'",
-      ).run(input.now, effect.id);
-      return { effectId: effect.id, action: input.action };
-    })
-    .immediate();
+    }
+    return { effectId: input.effectId, action: input.action };
+  });
 }

@@ -3,13 +3,14 @@ import type { NodeRegistry } from '@siyu/shared';
 import type { LoginLimits } from '../auth/login-throttle.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { CredentialStore } from '../credentials/store.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock, JourneyEngine } from '../engine/api.ts';
 import type { WecomAdmin } from '../node-packages/wecom-admin.ts';
 
 /** Everything a procedure may use; built per request by the HTTP adapter, or by tests directly. */
 export interface ServerDeps {
-  db: Database;
+  db: AppDatabase;
   engine: JourneyEngine;
   registry: NodeRegistry;
   clock: Clock;

@@ -114,7 +114,7 @@ export const audiencesRouter = router({
     const s = await ctx.db.prisma.segment.findUnique({ where: { id: input.id } });
     if (!s) throw notFound('segment', input.id);
     const filter = FilterSchema.parse(JSON.parse(s.filter));
-    return { ...s, filter, preview: previewSegment(ctx.db, filter, ctx.clock.now()) };
+    return { ...s, filter, preview: await previewSegment(ctx.db, filter, ctx.clock.now()) };
   }),
 
   saveSegment: operatorProcedure

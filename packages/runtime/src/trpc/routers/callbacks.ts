@@ -1,4 +1,5 @@
 import { thenAudit } from '../../audit/record.ts';
+import { sqliteDatabaseOf } from '../../db/sqlite-only.ts';
 import { callbackTokenStore, callbackUrls } from '../../node-packages/callback-token.ts';
 import { adminProcedure, router } from '../trpc.ts';
 
@@ -10,11 +11,17 @@ import { adminProcedure, router } from '../trpc.ts';
  */
 export const callbacksRouter = router({
   urls: adminProcedure.query(({ ctx }) => ({
-    urls: callbackUrls(ctx.publicUrl, callbackTokenStore(ctx.db, () => ctx.clock.now()).current()),
+    urls: callbackUrls(
+      ctx.publicUrl,
+      callbackTokenStore(sqliteDatabaseOf(ctx.db, '回调令牌 callback token'), () => ctx.clock.now()).current(),
+    ),
   })),
   rotateToken: adminProcedure.mutation(({ ctx }) =>
     thenAudit(ctx, 'callbacks.rotateToken', { type: 'callbackToken' })({
-      urls: callbackUrls(ctx.publicUrl, callbackTokenStore(ctx.db, () => ctx.clock.now()).rotate()),
+      urls: callbackUrls(
+        ctx.publicUrl,
+        callbackTokenStore(sqliteDatabaseOf(ctx.db, '回调令牌 callback token'), () => ctx.clock.now()).rotate(),
+      ),
     }),
   ),
 });

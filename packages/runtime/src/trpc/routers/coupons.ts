@@ -7,14 +7,22 @@ import {
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
+import { sqliteDatabaseOf } from '../../db/sqlite-only.ts';
 import { createLogger } from '../../logger.ts';
 import { createCouponsServices } from '../../node-packages/coupons-services.ts';
+import { apiError } from '../api-error.ts';
 import type { Context } from '../context.ts';
 import { ingestProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
-import { apiError } from '../api-error.ts';
 
 function couponsOf(ctx: Context): CouponsServerDeps {
-  return ctx.coupons ?? createCouponsServices({ db: ctx.db, clock: ctx.clock, logger: createLogger('silent') });
+  return (
+    ctx.coupons ??
+    createCouponsServices({
+      db: sqliteDatabaseOf(ctx.db, '优惠券 coupons'),
+      clock: ctx.clock,
+      logger: createLogger('silent'),
+    })
+  );
 }
 
 /** Coupon stocks (券批次) for the coupons.issue node, and redemption reported by the brand's tills. */

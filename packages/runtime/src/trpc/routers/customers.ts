@@ -2,9 +2,11 @@ import { normalizePhone } from '@siyu/shared';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
 import { eraseCustomer } from '../../customers/erase-customer.ts';
-import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
-import { apiError } from '../api-error.ts';
+import type { SqlValue } from '../../db/sql-client.ts';
+import { groupConcat, jsonTextAtParam, likeIgnoringCase } from '../../db/sql-dialect.ts';
 import { nodeWordsFor } from '../../journeys/node-words.ts';
+import { apiError } from '../api-error.ts';
+import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);
 const Tag = z.string().trim().min(1).max(50);
@@ -31,6 +33,10 @@ export const CustomerSearchSchema = z.object({
   offset: z.number().int().min(0).default(0),
 });
 
+/** Joins a customer's tags in one column: a control character no tag contains. */
+const TAG_SEPARATOR = '\u001f';
+const TAG_SEPARATOR_SQL = `'${TAG_SEPARATOR}'`;
+
 interface CustomerRow {
   id: string;
   displayName: string | null;
@@ -45,9 +51,12 @@ interface CustomerRow {
 
 /** Customers: search, profile with timeline across journeys, tags, opt-outs, erase. */
 export const customersRouter = router({
-  search: viewerProcedure.input(CustomerSearchSchema).query(({ ctx, input }) => {
+  search: viewerProcedure.input(CustomerSearchSchema).query(async ({ ctx, input }) => {
+    const { sql } = ctx.db;
     const where: string[] = [];
-    const params: unknown[] = [];
+    const params: SqlValue[] = [];
+    // Names match whatever their case, as on SQLite (PostgreSQL's LIKE minds it).
+    const like = likeIgnoringCase(sql.dialect);
     if (!input.includeErased) where.push('c.erasedAt IS NULL');
     if (input.text) {
       // A phone typed any way ("137 1111 2222", "13711112222") finds the E.164 identity; a part
@@ -55,14 +64,14 @@ export const customersRouter = router({
       const phone = normalizePhone(input.text);
       const digits = /^[+\d\s\-()]+$/.test(input.text) ? input.text.replace(/[\s\-()]/g, '') : input.text;
       where.push(
-        `(c.displayName LIKE ? ESCAPE '\\' OR c.id = ? OR EXISTS (SELECT 1 FROM CustomerIdentity i WHERE i.customerId = c.id AND i.value LIKE ? ESCAPE '\\')${
+        `(c.displayName ${like} ? ESCAPE '\\' OR c.id = ? OR EXISTS (SELECT 1 FROM CustomerIdentity i WHERE i.customerId = c.id AND i.value ${like} ? ESCAPE '\\')${
           phone.ok
             ? " OR EXISTS (SELECT 1 FROM CustomerIdentity i WHERE i.kind = 'phone' AND i.value = ? AND i.customerId = c.id)"
             : ''
         })`,
       );
-      const like = (text: string) => `%${text.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
-      params.push(like(input.text), input.text, like(digits));
+      const pattern = (text: string) => `%${text.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+      params.push(pattern(input.text), input.text, pattern(digits));
       if (phone.ok) params.push(phone.e164);
     }
     for (const tag of input.tags) {
@@ -74,8 +83,9 @@ export const customersRouter = router({
       params.push(tag);
     }
     for (const { key, value } of input.attributes) {
-      where.push('json_extract(c.attributes, ?) = ?');
-      params.push(`$."${key}"`, value);
+      const at = jsonTextAtParam(sql.dialect, 'c.attributes', key);
+      where.push(`${at.sql} = ?`);
+      params.push(at.param, value);
     }
     if (input.channelCode) {
       where.push('c.channelCode = ?');
@@ -94,23 +104,20 @@ export const customersRouter = router({
       where.push(`EXISTS (SELECT 1 FROM Instance s WHERE ${conds.join(' AND ')})`);
     }
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (
-      ctx.db.sqlite.prepare(`SELECT count(*) AS n FROM Customer c ${whereSql}`).get(...params) as { n: number }
-    ).n;
-    const rows = ctx.db.sqlite
-      .prepare(
-        `SELECT c.id, c.displayName, c.attributes, c.channelCode, c.variant, c.createdAt, c.erasedAt,
-           (SELECT group_concat(tag, char(31)) FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
-           (SELECT value FROM CustomerIdentity i WHERE i.customerId = c.id AND i.kind = 'phone') AS phone
-         FROM Customer c ${whereSql} ORDER BY c.createdAt DESC, c.id LIMIT ? OFFSET ?`,
-      )
-      .all(...params, input.limit, input.offset) as CustomerRow[];
+    const total = (await sql.get<{ n: number }>(`SELECT count(*) AS n FROM Customer c ${whereSql}`, params))?.n ?? 0;
+    const rows = await sql.all<CustomerRow>(
+      `SELECT c.id, c.displayName, c.attributes, c.channelCode, c.variant, c.createdAt, c.erasedAt,
+         (SELECT ${groupConcat(sql.dialect, 'tag', TAG_SEPARATOR_SQL)} FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
+         (SELECT value FROM CustomerIdentity i WHERE i.customerId = c.id AND i.kind = 'phone') AS phone
+       FROM Customer c ${whereSql} ORDER BY c.createdAt DESC, c.id LIMIT ? OFFSET ?`,
+      [...params, input.limit, input.offset],
+    );
     return {
       total,
       items: rows.map((r) => ({
         ...r,
         attributes: JSON.parse(r.attributes) as Record<string, unknown>,
-        tags: r.tags ? r.tags.split('\u001f') : [],
+        tags: r.tags ? r.tags.split(TAG_SEPARATOR).sort() : [],
       })),
     };
   }),
@@ -149,13 +156,7 @@ export const customersRouter = router({
     const optOuts = await ctx.db.prisma.optOut.findMany({
       where: { OR: [{ customerId: c.id }, { address: { in: addresses } }] },
     });
-    const timeline = ctx.db.sqlite
-      .prepare(
-        `SELECT l.instanceId, l.journeyId, l.versionId, j.name AS journeyName, l.at, l.kind, l.nodeId, l.fromNodeId, l.port, l.detail
-         FROM StepLog l JOIN Instance i ON i.id = l.instanceId LEFT JOIN Journey j ON j.id = l.journeyId
-         WHERE i.customerId = ? ORDER BY l.at, l.id LIMIT 2000`,
-      )
-      .all(c.id) as {
+    const timeline = await ctx.db.sql.all<{
       instanceId: number;
       journeyId: string;
       versionId: string;
@@ -166,7 +167,12 @@ export const customersRouter = router({
       fromNodeId: string | null;
       port: string | null;
       detail: string | null;
-    }[];
+    }>(
+      `SELECT l.instanceId, l.journeyId, l.versionId, j.name AS journeyName, l.at, l.kind, l.nodeId, l.fromNodeId, l.port, l.detail
+       FROM StepLog l JOIN Instance i ON i.id = l.instanceId LEFT JOIN Journey j ON j.id = l.journeyId
+       WHERE i.customerId = ? ORDER BY l.at, l.id LIMIT 2000`,
+      [c.id],
+    );
     const events = await ctx.db.prisma.event.findMany({
       where: { customerId: c.id },
       orderBy: { occurredAt: 'desc' },
@@ -249,8 +255,8 @@ export const customersRouter = router({
     }),
 
   /** GDPR-style erase: identities, attributes, tags and message contents removed; counts kept. */
-  erase: operatorProcedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => {
-    const result = eraseCustomer(ctx.db, input.id, ctx.clock.now());
+  erase: operatorProcedure.input(z.object({ id: Id })).mutation(async ({ ctx, input }) => {
+    const result = await eraseCustomer(ctx.db, input.id, ctx.clock.now());
     if (!result) throw notFound('customer', input.id);
     return thenAudit(ctx, 'customer.erase', { type: 'customer', id: input.id })(result);
   }),

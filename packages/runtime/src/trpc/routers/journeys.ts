@@ -4,15 +4,16 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { journeySettingsChanges } from '../../audit/journey-settings.ts';
 import { recordAudit, thenAudit } from '../../audit/record.ts';
-import type { Database } from '../../db/database.ts';
+import type { AppDatabase } from '../../db/app-database.ts';
+import { containsIgnoringCase } from '../../db/prisma-text-filter.ts';
 import { diffGraphs } from '../../journeys/graph-diff.ts';
 import { activeRunCounts } from '../../journeys/lifecycle.ts';
 import { publishDraft } from '../../journeys/publish.ts';
 import { publishProblems } from '../../journeys/reference-problems.ts';
 import { applyPicks, isTemplate, TEMPLATE_CREATOR, templateNeeds } from '../../journeys/templates.ts';
+import { apiError } from '../api-error.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 import { journeyLifecycleProcedures, publishRefused } from './journey-lifecycle.ts';
-import { apiError } from '../api-error.ts';
 
 const Id = z.string().min(1).max(100);
 const JourneyStatus = z.enum(['draft', 'live', 'paused', 'stopped', 'archived']);
@@ -20,7 +21,7 @@ const Folder = z.string().trim().max(50);
 
 const emptyGraph = (): JourneyGraph => JourneyGraphSchema.parse({ nodes: [], edges: [] });
 
-async function loadJourney(db: Database, id: string) {
+async function loadJourney(db: AppDatabase, id: string) {
   const journey = await db.prisma.journey.findUnique({ where: { id } });
   if (!journey) throw notFound('journey', id);
   return journey;
@@ -52,7 +53,12 @@ export const journeysRouter = router({
           status: input.status ?? { not: 'archived' },
           ...(input.folder !== undefined ? { folder: input.folder } : {}),
           ...(input.search
-            ? { OR: [{ name: { contains: input.search } }, { description: { contains: input.search } }] }
+            ? {
+                OR: [
+                  { name: containsIgnoringCase(ctx.db.dialect, input.search) },
+                  { description: containsIgnoringCase(ctx.db.dialect, input.search) },
+                ],
+              }
             : {}),
         },
         orderBy: { updatedAt: 'desc' },

@@ -7,7 +7,7 @@ import { router, viewerProcedure } from '../trpc.ts';
  * (a package missing, or skipped by discovery), with the journeys they stop.
  */
 export const nodesRouter = router({
-  list: viewerProcedure.query(({ ctx }) => {
+  list: viewerProcedure.query(async ({ ctx }) => {
     const packages = ctx.registry.packages.map((pkg) => ({
       name: pkg.name,
       label: pkg.label,
@@ -25,12 +25,16 @@ export const nodesRouter = router({
       })),
     }));
     // Live and engine-paused journeys only: drafts report unknown types through validation.
-    const rows = ctx.db.sqlite
-      .prepare(
-        `SELECT j.id, j.name, j.pausedReason, v.version, v.graph FROM Journey j JOIN JourneyVersion v ON v.id = j.liveVersionId
-         WHERE j.status = 'live' OR j.pausedReason IS NOT NULL`,
-      )
-      .all() as Array<{ id: string; name: string; pausedReason: string | null; version: number; graph: string }>;
+    const rows = await ctx.db.sql.all<{
+      id: string;
+      name: string;
+      pausedReason: string | null;
+      version: number;
+      graph: string;
+    }>(
+      `SELECT j.id, j.name, j.pausedReason, v.version, v.graph FROM Journey j JOIN JourneyVersion v ON v.id = j.liveVersionId
+       WHERE j.status = 'live' OR j.pausedReason IS NOT NULL`,
+    );
     const missing = new Map<string, Array<{ journeyId: string; name: string; version: number; paused: boolean }>>();
     for (const row of rows) {
       const graph = JSON.parse(row.graph) as { nodes: Array<{ type: string }> };

@@ -1,7 +1,7 @@
-import { ApiError } from '../api-error.ts';
 import { z } from 'zod';
 import { withCustomerNames } from '../../customers/customer-names.ts';
 import { listUnknownOutcomes, resolveUnknownOutcome, UnknownOutcomeError } from '../../runs/unknown-outcomes.ts';
+import { ApiError } from '../api-error.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 /**
@@ -29,9 +29,13 @@ export const outcomesRouter = router({
         note: z.string().trim().max(500).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       try {
-        return resolveUnknownOutcome(ctx.db, { ...input, decidedBy: ctx.operator.username, now: ctx.clock.now() });
+        return await resolveUnknownOutcome(ctx.db, {
+          ...input,
+          decidedBy: ctx.operator.username,
+          now: ctx.clock.now(),
+        });
       } catch (error) {
         if (error instanceof UnknownOutcomeError) {
           const answer = new ApiError(error.code === 'notFound' ? 'NOT_FOUND' : 'CONFLICT', error.detail, error);

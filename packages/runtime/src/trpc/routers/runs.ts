@@ -1,8 +1,9 @@
+import type { ApiErrorKey } from '@siyu/shared';
 import { FilterSchema } from '@siyu/shared';
 import { z } from 'zod';
-import { forEachSegmentMember } from '../../audiences/segments.ts';
-import { withCustomerNames } from '../../customers/customer-names.ts';
+import { visitSegmentMembers } from '../../audiences/segments.ts';
 import { thenAudit } from '../../audit/record.ts';
+import { withCustomerNames } from '../../customers/customer-names.ts';
 import type { EnrollOutcome } from '../../engine/api.ts';
 import type { DurableEngine } from '../../engine/engine.ts';
 import type { RetryRefusal } from '../../engine/retry-step.ts';
@@ -10,10 +11,9 @@ import { DryRunInputSchema, dryRunJourney } from '../../journeys/dry-run.ts';
 import { runTestJourney, TestRunInputSchema } from '../../journeys/test-run.ts';
 import { nodeFailures } from '../../runs/node-failures.ts';
 import { pendingRetries } from '../../runs/pending-retries.ts';
+import { apiError } from '../api-error.ts';
 import type { Context } from '../context.ts';
 import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
-import { apiError } from '../api-error.ts';
-import type { ApiErrorKey } from '@siyu/shared';
 
 const Id = z.string().min(1).max(100);
 
@@ -91,7 +91,7 @@ export const runsRouter = router({
         filter = FilterSchema.parse(JSON.parse(segment.filter));
       }
       const ids: string[] = [];
-      forEachSegmentMember(ctx.db, filter ?? FilterSchema.parse({}), ctx.clock.now(), (id) => ids.push(id));
+      await visitSegmentMembers(ctx.db, filter ?? FilterSchema.parse({}), ctx.clock.now(), (id) => ids.push(id));
       const options = input.entryNodeId ? { entryNodeId: input.entryNodeId } : {};
       const outcomes: EnrollOutcome[] = [];
       const batch = (ctx.engine as Partial<Pick<DurableEngine, 'enrollMany'>>).enrollMany;
@@ -146,7 +146,7 @@ export const runsRouter = router({
         }),
       ]);
       // A failing effect waiting for its next try: attempt, next time, last error.
-      const retries = pendingRetries(
+      const retries = await pendingRetries(
         ctx.db,
         items.filter((i) => i.status === 'active').map((i) => i.id),
       );
@@ -197,7 +197,7 @@ export const runsRouter = router({
       return {
         instance: { ...instance, snapshot: undefined },
         steps: await ctx.engine.timeline(input.instanceId),
-        retry: pendingRetries(ctx.db, [instance.id]).get(instance.id) ?? null,
+        retry: (await pendingRetries(ctx.db, [instance.id])).get(instance.id) ?? null,
       };
     }),
 

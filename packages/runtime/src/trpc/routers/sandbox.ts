@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import type { SqlValue } from '../../db/sql-client.ts';
+import { epochMsOf } from '../../db/sql-dialect.ts';
 import { SandboxChannelSchema } from '../../node-packages/sandbox-inbox.ts';
-import { msOf } from '../../reports/common.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 
 /** sms, wecom, coupon, or a node package's own (deps.sandboxInbox). */
@@ -31,8 +32,8 @@ export interface SandboxItem {
   sentAt: number;
 }
 
-/** A row as SQLite returns it: sentAt possibly a bigint. */
-type Row = Omit<SandboxItem, 'sentAt'> & { sentAt: number | bigint };
+/** A row as the port returns it: a coupon's amount apart from its stock's name (content). */
+type Row = Omit<SandboxItem, 'sentAt'> & { sentAt: number; amountCents: number | null; seq: number };
 
 /**
  * The message sandbox (沙箱消息): what the sandbox providers "sent" — SMS and WeCom messages (and
@@ -41,9 +42,10 @@ type Row = Omit<SandboxItem, 'sentAt'> & { sentAt: number | bigint };
  * messages are not listed: this is the sandbox's inbox, not a message log.
  */
 export const sandboxRouter = router({
-  messages: viewerProcedure.input(SandboxMessagesSchema).query(({ ctx, input }): SandboxItem[] => {
+  messages: viewerProcedure.input(SandboxMessagesSchema).query(async ({ ctx, input }): Promise<SandboxItem[]> => {
+    const { sql } = ctx.db;
     const where: string[] = [];
-    const params: unknown[] = [];
+    const params: SqlValue[] = [];
     if (input.customerId) {
       where.push('customerId = ?');
       params.push(input.customerId);
@@ -56,26 +58,36 @@ export const sandboxRouter = router({
       where.push('sentAt < ?');
       params.push(input.before);
     }
-    // Coupon.issuedAt is a DateTime column: ISO text when the coupon store wrote it, epoch ms when
-    // Prisma did; both become epoch ms so the two sources sort together. Pending = still being issued.
-    const rows = ctx.db.sqlite
-      .prepare(
-        `SELECT * FROM (
-           SELECT 'm:' || m.id AS key, m.channel, m.kind, m.customerId, c.displayName AS customerName,
-                  m.recipient, m.content, m.status, m.journeyId, j.name AS journeyName, m.nodeId, m.sentAt, m.id AS seq
-           FROM Message m LEFT JOIN Customer c ON c.id = m.customerId LEFT JOIN Journey j ON j.id = m.journeyId
-           WHERE m.provider = 'sandbox'
-           UNION ALL
-           SELECT 'c:' || k.id, 'coupon', 'coupon', k.customerId, c.displayName, k.customerId,
-                  s.name || ' · ¥' || printf('%.2f', s.amountCents / 100.0), k.status, NULL, NULL, NULL,
-                  CASE WHEN typeof(k.issuedAt) IN ('integer', 'real') THEN k.issuedAt
-                       ELSE ${msOf('k.issuedAt')} END, k.rowid
-           FROM Coupon k JOIN CouponStock s ON s.id = k.stockId LEFT JOIN Customer c ON c.id = k.customerId
-           WHERE s.provider = 'sandbox' AND k.status <> 'pending'
-         ) ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY sentAt DESC, seq DESC LIMIT ?`,
-      )
-      .all(...params, input.limit) as Row[];
-    return rows.map((r) => ({ ...r, sentAt: Number(r.sentAt) }));
+    // Coupon.issuedAt is a DateTime column. On SQLite it is ISO text when the coupon store wrote it
+    // and epoch ms when Prisma did; both become epoch ms so the two sources sort together.
+    // Pending = still being issued. Ties: the later row first (a coupon has no row number on
+    // PostgreSQL: its key decides). A coupon's words (stock name and amount) are put together
+    // below, not in SQL: the two databases format numbers differently.
+    const issuedMs =
+      sql.dialect === 'sqlite'
+        ? `CASE WHEN typeof(k.issuedAt) IN ('integer', 'real') THEN k.issuedAt ELSE ${epochMsOf('sqlite', 'k.issuedAt')} END`
+        : epochMsOf('postgresql', 'k.issuedAt');
+    const rows = await sql.all<Row>(
+      `SELECT * FROM (
+         SELECT 'm:' || m.id AS key, m.channel, m.kind, m.customerId, c.displayName AS customerName,
+                m.recipient, m.content, NULL AS amountCents, m.status, m.journeyId, j.name AS journeyName, m.nodeId,
+                m.sentAt, m.id AS seq
+         FROM Message m LEFT JOIN Customer c ON c.id = m.customerId LEFT JOIN Journey j ON j.id = m.journeyId
+         WHERE m.provider = 'sandbox'
+         UNION ALL
+         SELECT 'c:' || k.id, 'coupon', 'coupon', k.customerId, c.displayName, k.customerId,
+                s.name, s.amountCents, k.status, NULL, NULL, NULL, ${issuedMs},
+                ${sql.dialect === 'sqlite' ? 'k.rowid' : '0'}
+         FROM Coupon k JOIN CouponStock s ON s.id = k.stockId LEFT JOIN Customer c ON c.id = k.customerId
+         WHERE s.provider = 'sandbox' AND k.status <> 'pending'
+       ) AS items ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY sentAt DESC, seq DESC, key DESC LIMIT ?`,
+      [...params, input.limit],
+    );
+    return rows.map(({ amountCents, seq: _seq, ...r }) => ({
+      ...r,
+      content: amountCents === null ? r.content : `${r.content} · ¥${(Number(amountCents) / 100).toFixed(2)}`,
+      sentAt: Number(r.sentAt),
+    }));
   }),
 });

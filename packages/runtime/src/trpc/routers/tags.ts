@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
 import { deleteTag, moveTags, tagUsage } from '../../customers/tag-admin.ts';
+import { likeIgnoringCase } from '../../db/sql-dialect.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Tag = z.string().trim().min(1).max(50);
@@ -18,13 +19,13 @@ export const tagsRouter = router({
         .default({ limit: 200 }),
     )
     .query(({ ctx, input }) => {
-      const like = input.text ? `%${input.text.replace(/[%_\\]/g, (m) => `\\${m}`)}%` : '%';
-      return ctx.db.sqlite
-        .prepare(
-          `SELECT tag, count(*) AS customers FROM CustomerTag WHERE tag LIKE ? ESCAPE '\\'
-           GROUP BY tag ORDER BY customers DESC, tag LIMIT ?`,
-        )
-        .all(like, input.limit) as { tag: string; customers: number }[];
+      const pattern = input.text ? `%${input.text.replace(/[%_\\]/g, (m) => `\\${m}`)}%` : '%';
+      // "vip" finds "VIP" on both databases (SQLite's LIKE ignores ASCII case, PostgreSQL's does not).
+      return ctx.db.sql.all<{ tag: string; customers: number }>(
+        `SELECT tag, count(*) AS customers FROM CustomerTag WHERE tag ${likeIgnoringCase(ctx.db.sql.dialect)} ? ESCAPE '\\'
+         GROUP BY tag ORDER BY customers DESC, tag LIMIT ?`,
+        [pattern, input.limit],
+      );
     }),
 
   /** Journeys and segments that name the tag: what a rename, merge or delete leaves behind. */

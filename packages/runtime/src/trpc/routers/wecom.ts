@@ -2,16 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { PhoneSchema } from '@siyu/shared';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
+import { sqliteDatabaseOf } from '../../db/sqlite-only.ts';
 import { createWecomAdmin, type WecomAdmin, WecomAdminError } from '../../node-packages/wecom-admin.ts';
+import { ApiError, apiError } from '../api-error.ts';
 import type { Context } from '../context.ts';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
-import { ApiError, apiError } from '../api-error.ts';
 
 const UserIdSchema = z.string().trim().min(1).max(64);
 
 function adminOf(ctx: Context): WecomAdmin {
   return (
-    ctx.wecomAdmin ?? createWecomAdmin({ db: ctx.db, clock: ctx.clock, publicUrl: () => ctx.publicUrl, wecom: null })
+    ctx.wecomAdmin ??
+    createWecomAdmin({
+      db: sqliteDatabaseOf(ctx.db, '企业微信 WeCom admin'),
+      clock: ctx.clock,
+      publicUrl: () => ctx.publicUrl,
+      wecom: null,
+    })
   );
 }
 

@@ -1,0 +1,40 @@
+// The two databases for tests of code written once through the SQL port: a scratch SQLite file
+// per test, and one PostgreSQL database per test file emptied after each test. Use with
+// describe.each(bothBackends(…)) so every test runs on both and expects the same results.
+import type { AppDatabase } from './app-database.ts';
+import { openPostgresDatabase } from './postgres-database.ts';
+import { postgresDatabaseForFile } from './postgres-for-tests.test-helper.ts';
+import { scratchDatabase } from './scratch-database.test-helper.ts';
+
+export type OpenBackend = () => Promise<AppDatabase>;
+
+/**
+ * `[name, open]` pairs for SQLite and PostgreSQL. Call at the top level of a test file (it creates
+ * the file's PostgreSQL database); `cleanups` from cleanupAfterEach closes and empties them.
+ */
+export function bothBackends(label: string, cleanups: Array<() => Promise<void>>): Array<[string, OpenBackend]> {
+  const postgresUrl = postgresDatabaseForFile(label);
+  return [
+    ['SQLite', () => scratchDatabase(label, cleanups)],
+    [
+      'PostgreSQL',
+      async () => {
+        const db = await openPostgresDatabase(postgresUrl());
+        cleanups.push(async () => {
+          await emptyPostgres(db);
+          await db.close();
+        });
+        return db;
+      },
+    ],
+  ];
+}
+
+/** Every table but the migrations' emptied, ids starting again at 1, as in a fresh SQLite file. */
+async function emptyPostgres(db: AppDatabase): Promise<void> {
+  const tables = await db.sql.all<{ name: string }>(
+    "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'",
+  );
+  if (tables.length === 0) return;
+  await db.sql.run(`TRUNCATE ${tables.map((t) => `"${t.name}"`).join(', ')} RESTART IDENTITY CASCADE`);
+}
