@@ -29,3 +29,12 @@ export function placeholders(count: number): string {
   if (count < 1) throw new Error('placeholders: an IN list needs at least one value');
   return Array.from({ length: count }, () => '?').join(', ');
 }
+
+/**
+ * ` FOR UPDATE` after a SELECT on PostgreSQL, so a read-then-write transaction holds the rows it
+ * read (another one waits, then reads the committed result); nothing on SQLite, whose port
+ * transactions take the write lock when they begin (BEGIN IMMEDIATE).
+ */
+export function forUpdate(dialect: SqlDialect): string {
+  return dialect === 'postgresql' ? ' FOR UPDATE' : '';
+}
