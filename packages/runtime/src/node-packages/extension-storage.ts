@@ -62,8 +62,9 @@ export function createExtensionStorage(
   /** Loads `key` into `loaded`, holding it for the rest of the transaction on PostgreSQL. */
   const load = async (tx: SqlClient, loaded: Map<string, JsonValue | undefined>, key: string) => {
     if (tx.dialect === 'postgresql') {
-      // A row lock cannot hold a key that has no row yet; an advisory lock on the key's hash can.
-      await tx.get('SELECT pg_advisory_xact_lock(hashtextextended(?, 0)) AS locked', [`${namespace}\u0000${key}`]);
+      // A row lock cannot hold a key that has no row yet; an advisory lock on its hashes can (the
+      // two-number form, apart from the single-number locks the migrations take).
+      await tx.get('SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?)) AS locked', [namespace, key]);
     }
     const row = await select(tx, key);
     loaded.set(key, row ? (JSON.parse(row.value) as JsonValue) : undefined);
