@@ -13,8 +13,8 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 
 /**
  * Reads and writes inside one storage transaction. Every call is synchronous: the whole function
- * given to `transaction` runs atomically, serialised with every other transaction on the store
- * (other steps of the same batch, other processes on the same database).
+ * given to `transaction` runs atomically, serialised with every other transaction that reads the
+ * same keys (other steps of the same batch, other processes on the same database).
  */
 export interface StorageTransaction {
   get<T extends JsonValue = JsonValue>(key: string): T | undefined;
