@@ -41,7 +41,11 @@ export function callbackTokenStore(db: Pick<AppDatabase, 'sql'>, now: () => numb
     async rotate() {
       await current();
       const token = newToken();
-      await sql.run('UPDATE DeploymentSecret SET value = ?, rotatedAt = ? WHERE name = ?', [token, isoDate(now()), NAME]);
+      await sql.run('UPDATE DeploymentSecret SET value = ?, rotatedAt = ? WHERE name = ?', [
+        token,
+        isoDate(now()),
+        NAME,
+      ]);
       return token;
     },
   };

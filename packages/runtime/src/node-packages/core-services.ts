@@ -6,9 +6,9 @@ import { webhookSecretVariable } from '@siyu/nodes-core';
 import type { CoreServerDeps } from '@siyu/nodes-core/server';
 import { type CredentialReader, createEffectCalls } from '@siyu/shared';
 import type { AppDatabase } from '../db/app-database.ts';
-import type { Clock } from '../engine/api.ts';
 import { isoDate as isoText } from '../db/iso-date.ts';
 import { forUpdate } from '../db/sql-dialect.ts';
+import type { Clock } from '../engine/api.ts';
 import type { Logger } from '../logger.ts';
 import { customerTagWriter } from './customer-tags.ts';
 import { createExtensionStorage, effectNamespace } from './extension-storage.ts';
@@ -45,10 +45,10 @@ export function createCoreServices(deps: CoreServicesDeps): CoreServerDeps {
       if (!row) throw new Error(`customer ${customerId} does not exist`);
       const current = JSON.parse(row.attributes) as Record<string, unknown>;
       // A receipt already there means this step's change was applied before a crash or retry.
-      const receipt = await tx.run('INSERT INTO EffectReceipt (key, createdAt) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [
-        key,
-        isoText(deps.clock.now()),
-      ]);
+      const receipt = await tx.run(
+        'INSERT INTO EffectReceipt (key, createdAt) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
+        [key, isoText(deps.clock.now())],
+      );
       if (receipt.changes === 0) return current;
       const next = change(current);
       await tx.run('UPDATE Customer SET attributes = ?, updatedAt = ? WHERE id = ?', [
@@ -102,4 +102,3 @@ export function createCoreServices(deps: CoreServicesDeps): CoreServerDeps {
     },
   };
 }
-

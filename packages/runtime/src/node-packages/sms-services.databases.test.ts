@@ -73,7 +73,9 @@ describe.each(databases)('SMS services on %s', (_name, open) => {
       status: 'sent',
       providerMessageId: fake.sent[0]?.id,
     });
-    expect(String(rows[0]?.content)).toMatch(/^【品牌】新品上架 https:\/\/brand\.example\.cn\/webhooks\/sms\/link\?c=[\w-]{16} /);
+    expect(String(rows[0]?.content)).toMatch(
+      /^【品牌】新品上架 https:\/\/brand\.example\.cn\/webhooks\/sms\/link\?c=[\w-]{16} /,
+    );
     expect(await db.sql.all('SELECT messageKey, customerId FROM TrackedLink')).toEqual([
       { messageKey: '1:sms:0', customerId: c },
     ]);

@@ -182,7 +182,9 @@ export function createSmsServices(deps: {
       type Applied = { customerId: string | null; idempotencyKey: string };
       const row =
         (await sql.get<Applied>(receipt, [status, r.at, error, providerName, id])) ??
-        (r.outId ? await sql.get<Applied>(receiptByOutId, [status, r.at, error, id, r.outId, providerName]) : undefined);
+        (r.outId
+          ? await sql.get<Applied>(receiptByOutId, [status, r.at, error, id, r.outId, providerName])
+          : undefined);
       if (!row) return { applied: false };
       return { applied: true, customerId: row.customerId ?? undefined, idempotencyKey: row.idempotencyKey };
     },
@@ -194,9 +196,7 @@ export function createSmsServices(deps: {
       return row?.n ?? 0;
     },
     async isOptedOut(phone) {
-      return (
-        (await sql.get("SELECT address FROM OptOut WHERE channel = 'sms' AND address = ?", [phone])) !== undefined
-      );
+      return (await sql.get("SELECT address FROM OptOut WHERE channel = 'sms' AND address = ?", [phone])) !== undefined;
     },
     async optOut(phone, reason) {
       const inserted = await sql.run(

@@ -2,8 +2,8 @@
 // customer handover (在职/离职继承) when staff move or leave. With no WeCom app configured (the
 // sandbox default) they act on our own records only, so the product works end to end offline.
 import { randomUUID } from 'node:crypto';
-import { type ApiErrorDetail, apiErrorDetail, apiErrorText } from '@siyu/shared';
 import { type WecomAppConfig, WecomClient } from '@siyu/nodes-wecom/server';
+import { type ApiErrorDetail, apiErrorDetail, apiErrorText } from '@siyu/shared';
 import type { AppDatabase } from '../db/app-database.ts';
 import type { Clock } from '../engine/api.ts';
 
