@@ -8,7 +8,7 @@ import { ManualClock } from '../engine/api.ts';
 import { bothDatabases } from './databases.test-helper.ts';
 import { createExtensionStorage, MAX_VALUE_BYTES } from './extension-storage.ts';
 
-const { databases, cleanups } = bothDatabases('extension-storage');
+const { databases } = bothDatabases('extension-storage');
 const clock = new ManualClock(Date.UTC(2026, 2, 2, 2, 0, 0));
 
 describe.each(databases)('extension storage on %s', (name, open) => {
