@@ -111,6 +111,7 @@ describe.each(databases)('SMS services on %s', (_name, open) => {
       recipient: '+8613800000012',
       content: '发货通知',
       parts: 1,
+      status: 'sending' as const,
       journeyId: 'j1',
       nodeId: 'sms',
       sentAt: Date.parse('2026-11-23T02:00:00Z'),
