@@ -1,7 +1,8 @@
-// SMS node dependencies over the runtime's database (SQLite or PostgreSQL, through the SQL port): every SMS is a Message row (channel 'sms')
-// claimed under its idempotency key before the provider call, so a retried step never sends twice;
-// opt-outs in OptOut; tracked link codes in TrackedLink. The provider comes from SMS_* environment
-// variables; without them the nodes run with the SANDBOX provider (the default: records only).
+// SMS node dependencies over the runtime's database (SQLite or PostgreSQL, through the SQL port):
+// every SMS is a Message row (channel 'sms') claimed under its idempotency key before the provider
+// call, so a retried step never sends twice; opt-outs in OptOut; tracked link codes in
+// TrackedLink. The provider comes from SMS_* environment variables; without them the nodes run
+// with the SANDBOX provider (the default: records only).
 import {
   type AliyunSmsConfig,
   aliyunProvider,
