@@ -98,6 +98,18 @@ describe.each(databases)('extension storage on %s', (name, open) => {
     expect([await s.get('a'), await s.get('b')]).toEqual([0, 3]);
   });
 
+  it('two transactions taking the same keys in opposite orders both complete (a deadlock is retried)', async () => {
+    const db = await open();
+    const s = createExtensionStorage(db, 'alpha', clock);
+    const bump = (first: string, second: string) =>
+      s.transaction((tx) => {
+        tx.set(first, (tx.get<number>(first) ?? 0) + 1);
+        tx.set(second, (tx.get<number>(second) ?? 0) + 1);
+      });
+    await Promise.all(Array.from({ length: 4 }, () => [bump('a', 'b'), bump('b', 'a')]).flat());
+    expect([await s.get('a'), await s.get('b')]).toEqual([8, 8]);
+  });
+
   it("two connections to the same database (as another process would have) count on each other's writes", async () => {
     const db = await open();
     const { other, close } = await secondConnection(name, db);
