@@ -73,7 +73,7 @@ export async function smsReplies(
     dest_code: '',
     sequence_id: r.sequenceId,
   }));
-  const token = callbackTokenStore(book.db).current();
+  const token = await callbackTokenStore(book.db).current();
   const res = await fetch(`${book.baseUrl}/webhooks/sms/aliyun/replies?token=${token}`, {
     method: 'POST',
     body: JSON.stringify(body),

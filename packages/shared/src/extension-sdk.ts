@@ -13,8 +13,8 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 
 /**
  * Reads and writes inside one storage transaction. Every call is synchronous: the whole function
- * given to `transaction` runs atomically, serialised with every other transaction on the store
- * (other steps of the same batch, other processes on the same database).
+ * given to `transaction` runs atomically, serialised with every other transaction that reads the
+ * same keys (other steps of the same batch, other processes on the same database).
  */
 export interface StorageTransaction {
   get<T extends JsonValue = JsonValue>(key: string): T | undefined;
@@ -32,12 +32,17 @@ export interface StorageTransaction {
  */
 export interface ExtensionStorage {
   get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined>;
-  /** Runs `fn` atomically. `fn` must be synchronous (no await inside): it holds the write lock. */
+  /**
+   * Runs `fn` atomically. `fn` must be synchronous (no await inside): it holds the keys it reads.
+   * It may run more than once (again after the first read of each key not loaded yet); only its
+   * last run's writes are stored, so do nothing in it but read and write `tx`.
+   */
   transaction<T>(fn: (tx: StorageTransaction) => T): Promise<T>;
   /**
    * The value stored under `key`, or — the first time — the value `compute` returns, stored in the
    * same transaction as whatever `compute` wrote. A retried step that calls `once` with its
    * idempotency key gets the first attempt's result and repeats none of its writes.
+   * `compute` may run more than once, as `transaction`'s function may.
    */
   once<T extends JsonValue>(
     key: string,

@@ -1,14 +1,18 @@
 // `pnpm cli callbacks [--rotate]`: the provider callback URLs to paste into the Aliyun / Tencent /
 // WeCom / WeChat Pay consoles, for an admin with shell access (the same list as the admin-only
 // `callbacks.urls` API). Printed to stdout on request, never logged: the SMS ones hold the token.
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import { callbackTokenStore, callbackUrls } from '../node-packages/callback-token.ts';
 import type { Io } from './commands.ts';
 import { EXIT } from './exit-codes.ts';
 
-export function callbacksCommand(db: Database, io: Io, options: { publicUrl: string; rotate: boolean }): number {
+export async function callbacksCommand(
+  db: AppDatabase,
+  io: Io,
+  options: { publicUrl: string; rotate: boolean },
+): Promise<number> {
   const store = callbackTokenStore(db);
-  const token = options.rotate ? store.rotate() : store.current();
+  const token = options.rotate ? await store.rotate() : await store.current();
   if (options.rotate) {
     io.err('回调 token 已更换，旧地址立即失效 the callback token was replaced; the old URLs stop working now\n');
   }

@@ -9,6 +9,7 @@ import { applyMigrations } from './migrate.ts';
 import { migrationsUpToDate } from './migrations.ts';
 import type { SqlClient } from './sql-client.ts';
 import { sqliteSqlClient } from './sqlite-sql.ts';
+import { gatedPrismaAdapter, SqliteWriteGate } from './sqlite-write-gate.ts';
 
 /** Start-up failed because of the database file itself; the message says what to do. */
 export class DatabaseStartupError extends Error {
@@ -116,13 +117,16 @@ export async function openDatabase(
     // Rolled back: the step runs again at the next start, once the cause is fixed.
     throw new DatabaseStartupError(`database ${path}: data step failed: ${(error as Error).message}`, { cause: error });
   }
-  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 5000 }) });
+  const gate = new SqliteWriteGate();
+  const prisma = new PrismaClient({
+    adapter: gatedPrismaAdapter(new PrismaBetterSqlite3({ url, timeout: 5000 }), gate),
+  });
   const closeHooks: Array<() => Promise<void> | void> = [];
   return {
     dialect: 'sqlite',
     path,
     sqlite,
-    sql: sqliteSqlClient(sqlite),
+    sql: sqliteSqlClient(sqlite, gate),
     prisma,
     async close() {
       for (const hook of closeHooks.splice(0)) await hook();

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqlClient, SqlRunResult, SqlValue } from './sql-client.ts';
+import type { SqliteWriteGate } from './sqlite-write-gate.ts';
 
 /** Thrown when a SQLite transaction through the port waited on I/O (see SqlClient.transaction). */
 export class SqliteTransactionSpanError extends Error {
@@ -22,8 +23,10 @@ export function bind(params: readonly SqlValue[] | undefined): unknown[] {
 /**
  * The SQL port over a better-sqlite3 connection. Statements are prepared once per SQL text
  * (better-sqlite3 caches nothing itself) and run synchronously; the promise is already settled.
+ * `gate`: shared with Prisma's connection to the same file (sqlite-write-gate.ts), so their
+ * transactions never wait on each other inside SQLite's busy handler.
  */
-export function sqliteSqlClient(sqlite: BetterSqlite3.Database): SqlClient {
+export function sqliteSqlClient(sqlite: BetterSqlite3.Database, gate?: SqliteWriteGate): SqlClient {
   const statements = new Map<string, BetterSqlite3.Statement>();
   const prepare = (sql: string) => {
     let statement = statements.get(sql);
@@ -103,7 +106,16 @@ export function sqliteSqlClient(sqlite: BetterSqlite3.Database): SqlClient {
     },
     transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
       const previous = open;
-      const next = previous.catch(() => {}).then(() => inTransaction(work));
+      const next = previous
+        .catch(() => {})
+        .then(async () => {
+          const release = await gate?.enter('port');
+          try {
+            return await inTransaction(work);
+          } finally {
+            release?.();
+          }
+        });
       open = next;
       return next;
     },

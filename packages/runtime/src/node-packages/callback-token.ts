@@ -3,7 +3,8 @@
 // services are built — stored in DeploymentSecret, shown to admins with the callback URLs, rotatable.
 import { randomBytes } from 'node:crypto';
 import { CALLBACK_TOKEN_PARAM } from '@siyu/nodes-sms/server';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
+import { isoDate } from '../db/iso-date.ts';
 
 const NAME = 'providerCallbacks';
 
@@ -12,31 +13,39 @@ function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
-
 export interface CallbackTokenStore {
   /** The current token, created (once, race-free) if this database has none yet. */
-  current(): string;
+  current(): Promise<string>;
   /** Replaces the token; callbacks with the old one are refused from now on. */
-  rotate(): string;
+  rotate(): Promise<string>;
 }
 
-export function callbackTokenStore(db: Database, now: () => number = Date.now): CallbackTokenStore {
-  const insert = db.sqlite.prepare('INSERT OR IGNORE INTO DeploymentSecret (name, value, createdAt) VALUES (?, ?, ?)');
-  const read = db.sqlite.prepare<[string], { value: string }>('SELECT value FROM DeploymentSecret WHERE name = ?');
-  const replace = db.sqlite.prepare('UPDATE DeploymentSecret SET value = ?, rotatedAt = ? WHERE name = ?');
-  const current = () => {
-    const row = read.get(NAME);
-    if (row) return row.value;
-    insert.run(NAME, newToken(), iso(now()));
-    return (read.get(NAME) as { value: string }).value;
+export function callbackTokenStore(db: Pick<AppDatabase, 'sql'>, now: () => number = Date.now): CallbackTokenStore {
+  const { sql } = db;
+  const read = async () =>
+    (await sql.get<{ value: string }>('SELECT value FROM DeploymentSecret WHERE name = ?', [NAME]))?.value;
+  const current = async () => {
+    const stored = await read();
+    if (stored !== undefined) return stored;
+    // Two processes starting together: one insert wins, both read the winner's token.
+    await sql.run(
+      'INSERT INTO DeploymentSecret (name, value, createdAt) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING',
+      [NAME, newToken(), isoDate(now())],
+    );
+    const created = await read();
+    if (created === undefined) throw new Error(`DeploymentSecret ${NAME} neither inserted nor found`);
+    return created;
   };
   return {
     current,
-    rotate() {
-      current();
+    async rotate() {
+      await current();
       const token = newToken();
-      replace.run(token, iso(now()), NAME);
+      await sql.run('UPDATE DeploymentSecret SET value = ?, rotatedAt = ? WHERE name = ?', [
+        token,
+        isoDate(now()),
+        NAME,
+      ]);
       return token;
     },
   };

@@ -7,9 +7,9 @@ import { createNodeRegistry } from '@siyu/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { type Database, openDatabase } from '../db/database.ts';
+import { isoDate } from '../db/iso-date.ts';
 import { ManualClock } from '../engine/api.ts';
 import { createEngine, type DurableEngine } from '../engine/engine.ts';
-import { isoDate } from '../db/iso-date.ts';
 import { createLogger } from '../logger.ts';
 import { createCoreServices } from './core-services.ts';
 

@@ -1,8 +1,9 @@
-// Coupon node dependencies over the runtime's SQLite (CouponStock, Coupon). Reservation is one
-// better-sqlite3 transaction: the idempotency-key lookup, the stock checks (window, budget,
-// per-customer cap) and the budget increment cannot interleave with another issue, so the budget
-// and the cap hold under concurrency and a retried step finds its coupon. Providers come from
-// COUPONS_* / WECHATPAY_* environment variables; the sandbox is always available (the default).
+// Coupon node dependencies over the runtime's database (CouponStock, Coupon), SQLite or PostgreSQL
+// through the SQL port. Reservation is one transaction holding the stock row: the idempotency-key
+// lookup, the stock checks (window, budget, per-customer cap) and the budget increment cannot
+// interleave with another issue, so the budget and the cap hold under concurrency and a retried
+// step finds its coupon. Providers come from COUPONS_* / WECHATPAY_* environment variables; the
+// sandbox is always available (the default).
 import { randomUUID } from 'node:crypto';
 import {
   type CouponProvider,
@@ -17,7 +18,9 @@ import {
 } from '@siyu/nodes-coupons/server';
 import { HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
+import type { SqlClient } from '../db/sql-client.ts';
+import { forUpdate } from '../db/sql-dialect.ts';
 import type { Clock } from '../engine/api.ts';
 import { type Env, parseEnv, requireVariables } from '../env.ts';
 import type { Logger } from '../logger.ts';
@@ -59,37 +62,22 @@ function couponOf(r: Row): CouponRecord {
   };
 }
 
-export function createCouponStore(db: Database): CouponStore {
-  const s = db.sqlite;
-  const getStock = s.prepare('SELECT * FROM CouponStock WHERE id = ?');
-  const getCoupon = s.prepare('SELECT * FROM Coupon WHERE id = ?');
-  const byKey = s.prepare('SELECT * FROM Coupon WHERE idempotencyKey = ?');
-  const byProviderId = s.prepare(
-    'SELECT c.* FROM Coupon c JOIN CouponStock s ON s.id = c.stockId WHERE s.provider = ? AND c.providerCouponId = ?',
-  );
-  // Pending reservations count against the cap too: they are coupons being issued.
-  const heldByCustomer = s.prepare(
-    "SELECT count(*) AS n FROM Coupon WHERE stockId = ? AND customerId = ? AND status <> 'expired'",
-  );
-  const insertCoupon = s.prepare(
-    `INSERT INTO Coupon (id, stockId, customerId, idempotencyKey, providerCouponId, status, issuedAt)
-     VALUES (?, ?, ?, ?, NULL, 'pending', ?)`,
-  );
-  const countIssue = s.prepare(
-    "UPDATE CouponStock SET issued = issued + 1, status = CASE WHEN issued + 1 >= maxCoupons THEN 'exhausted' ELSE status END WHERE id = ?",
-  );
-  const uncountIssue = s.prepare(
-    "UPDATE CouponStock SET issued = issued - 1, status = CASE WHEN status = 'exhausted' THEN 'active' ELSE status END WHERE id = ?",
-  );
+export function createCouponStore(db: Pick<AppDatabase, 'sql'>): CouponStore {
+  const { sql } = db;
+  const stockById = async (q: SqlClient, id: string) => q.get<Row>('SELECT * FROM CouponStock WHERE id = ?', [id]);
+  const couponById = async (q: SqlClient, id: string) => q.get<Row>('SELECT * FROM Coupon WHERE id = ?', [id]);
 
-  const reserve = s.transaction(
-    (input: { stockId: string; customerId: string; idempotencyKey: string; now: Date }): ReserveResult => {
-      const existing = byKey.get(input.idempotencyKey) as Row | undefined;
+  const reserve = (input: { stockId: string; customerId: string; idempotencyKey: string; now: Date }) =>
+    sql.transaction(async (tx): Promise<ReserveResult> => {
+      // The stock row is held first, so reservations of one stock run one after another (on
+      // PostgreSQL; SQLite's transaction holds the write lock already): the budget and the cap
+      // are checked against what the one before committed, and a retry finds its coupon below.
+      const row = await tx.get<Row>(`SELECT * FROM CouponStock WHERE id = ?${forUpdate(tx.dialect)}`, [input.stockId]);
+      const existing = await tx.get<Row>('SELECT * FROM Coupon WHERE idempotencyKey = ?', [input.idempotencyKey]);
       if (existing) {
         const coupon = couponOf(existing);
-        return { kind: 'existing', coupon, stock: stockOf(getStock.get(coupon.stockId) as Row) };
+        return { kind: 'existing', coupon, stock: stockOf((await stockById(tx, coupon.stockId)) as Row) };
       }
-      const row = getStock.get(input.stockId) as Row | undefined;
       if (!row)
         return { kind: 'rejected', reason: 'unknownStock', message: `coupon stock "${input.stockId}" does not exist` };
       const stock = stockOf(row);
@@ -114,7 +102,12 @@ export function createCouponStore(db: Database): CouponStore {
           reason: 'ended',
           message: `coupon stock "${stock.id}" ended at ${stock.validTo.toISOString()}`,
         };
-      const held = Number((heldByCustomer.get(stock.id, input.customerId) as Row).n);
+      // Pending reservations count against the cap too: they are coupons being issued.
+      const heldRow = await tx.get<Row>(
+        "SELECT count(*) AS n FROM Coupon WHERE stockId = ? AND customerId = ? AND status <> 'expired'",
+        [stock.id, input.customerId],
+      );
+      const held = Number(heldRow?.n ?? 0);
       if (held >= stock.maxPerCustomer)
         return {
           kind: 'rejected',
@@ -122,88 +115,100 @@ export function createCouponStore(db: Database): CouponStore {
           message: `customer already holds ${held} coupon(s) of stock "${stock.id}" (limit ${stock.maxPerCustomer})`,
         };
       const id = `cpn_${randomUUID().replaceAll('-', '')}`;
-      insertCoupon.run(id, stock.id, input.customerId, input.idempotencyKey, iso(input.now));
-      countIssue.run(stock.id);
-      return {
-        kind: 'reserved',
-        coupon: couponOf(getCoupon.get(id) as Row),
-        stock: stockOf(getStock.get(stock.id) as Row),
-      };
-    },
-  );
-
-  const release = s.transaction((couponId: string) => {
-    const row = getCoupon.get(couponId) as Row | undefined;
-    if (row?.status !== 'pending') return;
-    s.prepare('DELETE FROM Coupon WHERE id = ?').run(couponId);
-    uncountIssue.run(row.stockId);
-  });
-
-  const markUsed = s.transaction((input: { couponId: string; orderId: string | null; usedAt: Date }) => {
-    const changed =
-      s
-        .prepare(
-          "UPDATE Coupon SET status = 'used', usedAt = ?, orderId = ? WHERE id = ? AND status IN ('sent', 'pending')",
-        )
-        .run(iso(input.usedAt), input.orderId, input.couponId).changes > 0;
-    const row = getCoupon.get(input.couponId) as Row | undefined;
-    return row ? { coupon: couponOf(row), changed } : null;
-  });
-
-  const expire = s.transaction((now: Date) => {
-    const rows = s
-      .prepare(
-        `SELECT c.* FROM Coupon c JOIN CouponStock s ON s.id = c.stockId
-         WHERE c.status = 'sent' AND s.validTo <= ?`,
-      )
-      .all(iso(now)) as Row[];
-    const mark = s.prepare("UPDATE Coupon SET status = 'expired' WHERE id = ? AND status = 'sent'");
-    for (const r of rows) mark.run(r.id);
-    return rows.map((r) => ({ ...couponOf(r), status: 'expired' as const }));
-  });
+      const inserted = await tx.get<Row>(
+        `INSERT INTO Coupon (id, stockId, customerId, idempotencyKey, providerCouponId, status, issuedAt)
+         VALUES (?, ?, ?, ?, NULL, 'pending', ?) RETURNING *`,
+        [id, stock.id, input.customerId, input.idempotencyKey, iso(input.now)],
+      );
+      const counted = await tx.get<Row>(
+        `UPDATE CouponStock SET issued = issued + 1,
+           status = CASE WHEN issued + 1 >= maxCoupons THEN 'exhausted' ELSE status END
+         WHERE id = ? RETURNING *`,
+        [stock.id],
+      );
+      return { kind: 'reserved', coupon: couponOf(inserted as Row), stock: stockOf(counted as Row) };
+    });
 
   return {
     reserveCoupon: async (input) => reserve(input),
     confirmCoupon: async (couponId, providerCouponId) => {
-      s.prepare("UPDATE Coupon SET providerCouponId = ?, status = 'sent' WHERE id = ? AND status = 'pending'").run(
+      await sql.run("UPDATE Coupon SET providerCouponId = ?, status = 'sent' WHERE id = ? AND status = 'pending'", [
         providerCouponId,
         couponId,
-      );
-      const row = getCoupon.get(couponId) as Row | undefined;
+      ]);
+      const row = await couponById(sql, couponId);
       if (!row) throw new Error(`coupon ${couponId} disappeared while confirming`);
       return couponOf(row);
     },
-    releaseCoupon: async (couponId) => release(couponId),
+    releaseCoupon: (couponId) =>
+      sql.transaction(async (tx) => {
+        // Only a reservation never confirmed is released; the delete decides it, once.
+        const released = await tx.get<Row>("DELETE FROM Coupon WHERE id = ? AND status = 'pending' RETURNING stockId", [
+          couponId,
+        ]);
+        if (!released) return;
+        await tx.run(
+          `UPDATE CouponStock SET issued = issued - 1,
+             status = CASE WHEN status = 'exhausted' THEN 'active' ELSE status END
+           WHERE id = ?`,
+          [String(released.stockId)],
+        );
+      }),
     findCoupon: async (by) => {
-      const row = ('id' in by ? getCoupon.get(by.id) : byProviderId.get(by.provider, by.providerCouponId)) as
-        | Row
-        | undefined;
+      const row =
+        'id' in by
+          ? await couponById(sql, by.id)
+          : await sql.get<Row>(
+              'SELECT c.* FROM Coupon c JOIN CouponStock s ON s.id = c.stockId WHERE s.provider = ? AND c.providerCouponId = ?',
+              [by.provider, by.providerCouponId],
+            );
       return row ? couponOf(row) : null;
     },
-    markCouponUsed: async (input) => markUsed(input),
-    expireCoupons: async (now) => expire(now),
+    markCouponUsed: (input) =>
+      sql.transaction(async (tx) => {
+        const changed =
+          (
+            await tx.run(
+              "UPDATE Coupon SET status = 'used', usedAt = ?, orderId = ? WHERE id = ? AND status IN ('sent', 'pending')",
+              [iso(input.usedAt), input.orderId, input.couponId],
+            )
+          ).changes > 0;
+        const row = await couponById(tx, input.couponId);
+        return row ? { coupon: couponOf(row), changed } : null;
+      }),
+    // One statement: of two expiry runs (two workers) each coupon is returned by the one that expired it.
+    expireCoupons: async (now) =>
+      (
+        await sql.all<Row>(
+          `UPDATE Coupon SET status = 'expired'
+           WHERE status = 'sent' AND stockId IN (SELECT id FROM CouponStock WHERE validTo <= ?)
+           RETURNING *`,
+          [iso(now)],
+        )
+      ).map(couponOf),
     insertStock: async (stock) => {
-      s.prepare(
+      const row = await sql.get<Row>(
         `INSERT INTO CouponStock (id, name, provider, providerStockId, maxCoupons, maxPerCustomer, issued, amountCents,
            minimumCents, validFrom, validTo, status, createdAt)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, 'active', ?)`,
-      ).run(
-        stock.id,
-        stock.name,
-        stock.provider,
-        stock.providerStockId,
-        stock.maxCoupons,
-        stock.maxPerCustomer,
-        stock.amountCents,
-        stock.minimumCents,
-        iso(stock.validFrom),
-        iso(stock.validTo),
-        iso(new Date()),
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, 'active', ?) RETURNING *`,
+        [
+          stock.id,
+          stock.name,
+          stock.provider,
+          stock.providerStockId,
+          stock.maxCoupons,
+          stock.maxPerCustomer,
+          stock.amountCents,
+          stock.minimumCents,
+          iso(stock.validFrom),
+          iso(stock.validTo),
+          iso(new Date()),
+        ],
       );
-      return stockOf(getStock.get(stock.id) as Row);
+      return stockOf(row as Row);
     },
     getStock: async (id) => {
-      const row = getStock.get(id) as Row | undefined;
+      const row = await stockById(sql, id);
       return row ? stockOf(row) : null;
     },
   };
@@ -252,7 +257,7 @@ export function couponProvidersFromEnv(env: Env): Pick<CouponsServerDeps, 'provi
 }
 
 export function createCouponsServices(deps: {
-  db: Database;
+  db: Pick<AppDatabase, 'sql'>;
   clock: Clock;
   logger: Logger;
   /** Override the environment (tests, or a server that reads settings elsewhere). */

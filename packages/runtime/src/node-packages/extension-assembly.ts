@@ -11,16 +11,17 @@ import {
   type ServerNodePackage,
 } from '@siyu/shared';
 import { z } from 'zod';
-import { createCredentialStore, scopeCredentials } from '../credentials/store.ts';
-import type { Database } from '../db/database.ts';
+import { scopeCredentials } from '../credentials/store.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import type { Clock } from '../engine/api.ts';
 import type { Logger } from '../logger.ts';
 import type { DiscoveredPackage, DiscoveryProblem } from './discovery.ts';
 import { createExtensionStorage, effectNamespace } from './extension-storage.ts';
 import { createSandboxInbox } from './sandbox-inbox.ts';
+import { storedCredentials } from './stored-credentials.ts';
 
 export interface ExtensionHostDeps {
-  db: Database;
+  db: AppDatabase;
   clock: Clock;
   logger: Logger;
   /** Defaults to process.env. */
@@ -111,7 +112,7 @@ export function assembleExtensions(
       env: host.env ?? process.env,
       fetch: host.sandbox ? refusingFetch(nodePackage.name) : (host.fetch ?? globalThis.fetch),
       storage: createExtensionStorage(host.db, nodePackage.name, host.clock),
-      credentials: scopeCredentials(host.credentials ?? createCredentialStore(host.db).reader, nodePackage),
+      credentials: scopeCredentials(host.credentials ?? storedCredentials(host.db), nodePackage),
       sandbox: host.sandbox === true,
       sandboxInbox: createSandboxInbox(host.db, nodePackage.name),
       effects: createEffectCalls(createExtensionStorage(host.db, effectNamespace(nodePackage.name), host.clock), () =>

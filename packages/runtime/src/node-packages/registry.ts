@@ -1,6 +1,7 @@
 // Assembles the node packages the runtime runs: the browser-safe definitions (for the compiler,
 // validation and the editor's palette) and their server halves (executors and webhooks), each
-// server half given its dependencies implemented over the runtime's SQLite in ./<name>-services.ts.
+// server half given its dependencies implemented over the runtime's database (SQLite or PostgreSQL,
+// through the SQL port) in ./<name>-services.ts.
 import { corePackage } from '@siyu/nodes-core';
 import { createCoreServerPackage } from '@siyu/nodes-core/server';
 import { couponsPackage } from '@siyu/nodes-coupons';
@@ -17,7 +18,7 @@ import {
   type NodeRegistry,
   type ServerNodePackage,
 } from '@siyu/shared';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import type { Clock } from '../engine/api.ts';
 import type { Logger } from '../logger.ts';
 import { createCoreServices } from './core-services.ts';
@@ -35,7 +36,7 @@ export function createNodeRegistryForRuntime(extra: readonly NodePackage[] = [])
 
 /** What the runtime hands the node packages' server halves (each declares the part it needs). */
 export interface RuntimeServiceDeps {
-  db: Database;
+  db: AppDatabase;
   clock: Clock;
   logger: Logger;
   /**

@@ -5,7 +5,7 @@
 import type { SandboxInbox, SandboxMessage, SandboxStep } from '@siyu/shared';
 import { formatPath, PermanentError } from '@siyu/shared';
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 
 /** A channel's name: the built-in ones (sms, wecom, coupon) or a package's (its name by default). */
 export const SandboxChannelSchema = z
@@ -27,13 +27,12 @@ export class SandboxInboxError extends PermanentError {
   }
 }
 
-export function createSandboxInbox(db: Pick<Database, 'sqlite'>, packageName: string): SandboxInbox {
+export function createSandboxInbox(db: Pick<AppDatabase, 'sql'>, packageName: string): SandboxInbox {
   // Keyed by the step (and part): a retried or replayed step records nothing twice.
-  const insert = db.sqlite.prepare(
-    `INSERT OR IGNORE INTO Message (idempotencyKey, customerId, channel, provider, kind, recipient, content, status,
+  const insert = `INSERT INTO Message (idempotencyKey, customerId, channel, provider, kind, recipient, content, status,
        journeyId, nodeId, sentAt)
-     VALUES (?, ?, ?, 'sandbox', 'notice', ?, ?, 'sent', ?, ?, ?)`,
-  );
+     VALUES (?, ?, ?, 'sandbox', 'notice', ?, ?, 'sent', ?, ?, ?)
+     ON CONFLICT (idempotencyKey) DO NOTHING`;
   return {
     async record(step: SandboxStep, message: SandboxMessage) {
       const parsed = SandboxMessageSchema.safeParse(message);
@@ -44,7 +43,7 @@ export function createSandboxInbox(db: Pick<Database, 'sqlite'>, packageName: st
         );
       }
       const { to, content, channel, part } = parsed.data;
-      insert.run(
+      await db.sql.run(insert, [
         part ? `${step.idempotencyKey}#${part}` : step.idempotencyKey,
         step.customer.id,
         channel ?? packageName,
@@ -53,7 +52,7 @@ export function createSandboxInbox(db: Pick<Database, 'sqlite'>, packageName: st
         step.journey.id,
         step.nodeId,
         step.now.getTime(),
-      );
+      ]);
     },
   };
 }

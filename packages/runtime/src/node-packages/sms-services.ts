@@ -1,7 +1,8 @@
-// SMS node dependencies over the runtime's SQLite: every SMS is a Message row (channel 'sms')
-// claimed under its idempotency key before the provider call, so a retried step never sends twice;
-// opt-outs in OptOut; tracked link codes in TrackedLink. The provider comes from SMS_* environment
-// variables; without them the nodes run with the SANDBOX provider (the default: records only).
+// SMS node dependencies over the runtime's database (SQLite or PostgreSQL, through the SQL port):
+// every SMS is a Message row (channel 'sms') claimed under its idempotency key before the provider
+// call, so a retried step never sends twice; opt-outs in OptOut; tracked link codes in
+// TrackedLink. The provider comes from SMS_* environment variables; without them the nodes run
+// with the SANDBOX provider (the default: records only).
 import {
   type AliyunSmsConfig,
   aliyunProvider,
@@ -14,7 +15,8 @@ import {
 } from '@siyu/nodes-sms/server';
 import { HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
+import { isoDate } from '../db/iso-date.ts';
 import type { Clock } from '../engine/api.ts';
 import { type Env, parseEnv, requireVariables } from '../env.ts';
 import type { Logger } from '../logger.ts';
@@ -86,7 +88,7 @@ interface MessageRow {
 }
 
 export function createSmsServices(deps: {
-  db: Database;
+  db: Pick<AppDatabase, 'sql'>;
   clock: Clock;
   logger: Logger;
   /** Overrides the environment's provider (tests point this at the fake servers). */
@@ -95,63 +97,38 @@ export function createSmsServices(deps: {
   linkBaseUrl?: string;
   env?: Record<string, string | undefined>;
 }): SmsServerDeps {
-  const { sqlite } = deps.db;
+  const { sql } = deps.db;
   const fromEnv = deps.provider ? undefined : smsProviderFromEnv(deps.env ?? process.env);
   const provider = deps.provider ?? fromEnv?.provider ?? sandboxProvider();
   deps.logger.info({ provider: provider.name }, 'SMS nodes configured');
-  // Same DateTime text form the other services write (Prisma reads it back).
-  const iso = () => new Date(deps.clock.now()).toISOString().replace('Z', '+00:00');
+  const iso = () => isoDate(deps.clock.now());
   const tokens = callbackTokenStore(deps.db, () => deps.clock.now());
-  tokens.current(); // generated at first start, so an admin can read the callback URLs at once
+  // Generated at first start, so an admin can read the callback URLs at once (reading them makes
+  // it too, so a failure here only delays it).
+  tokens.current().catch((error: unknown) => {
+    deps.logger.warn({ err: error }, 'SMS callback token not created at start-up; it is made when first read');
+  });
 
-  const insertClaim = sqlite.prepare(
-    `INSERT OR IGNORE INTO Message (idempotencyKey, customerId, channel, provider, kind, recipient, content, parts,
-       status, journeyId, nodeId, sentAt)
-     VALUES (?, ?, 'sms', ?, ?, ?, ?, ?, 'sending', ?, ?, ?)`,
-  );
-  const byKey = sqlite.prepare<[string], MessageRow>('SELECT * FROM Message WHERE idempotencyKey = ?');
-  const markSent = sqlite.prepare(
-    "UPDATE Message SET status = 'sent', providerMessageId = ? WHERE idempotencyKey = ? AND status = 'sending'",
-  );
-  const release = sqlite.prepare("DELETE FROM Message WHERE idempotencyKey = ? AND status = 'sending'");
-  // Only a message still 'sent' takes a receipt: a duplicate receipt finds it final and changes nothing.
-  const receipt = sqlite.prepare<
-    [{ id: string; at: number; error: string | null; status: string; provider: string }],
-    { customerId: string | null; idempotencyKey: string }
-  >(
-    `UPDATE Message SET status = @status, deliveredAt = @at, error = @error
-     WHERE id = (SELECT id FROM Message
-                 WHERE channel = 'sms' AND provider = @provider AND providerMessageId = @id AND status = 'sent' LIMIT 1)
-     RETURNING customerId, idempotencyKey`,
-  );
+  // The claim is this one statement: of two runs of a step (a retry, another worker) exactly one inserts.
+  const insertClaim = `INSERT INTO Message (idempotencyKey, customerId, channel, provider, kind, recipient, content,
+       parts, status, journeyId, nodeId, sentAt)
+     VALUES (?, ?, 'sms', ?, ?, ?, ?, ?, 'sending', ?, ?, ?)
+     ON CONFLICT (idempotencyKey) DO NOTHING`;
+  // Only a message still 'sent' takes a receipt: a duplicate receipt finds it final and changes
+  // nothing. The outer `status = 'sent'` matters on PostgreSQL: of two receipts racing for the row,
+  // the second re-checks it after the first commits and updates nothing.
+  const receipt = `UPDATE Message SET status = ?, deliveredAt = ?, error = ?
+     WHERE status = 'sent' AND id = (SELECT id FROM Message
+                 WHERE channel = 'sms' AND provider = ? AND providerMessageId = ? AND status = 'sent' LIMIT 1)
+     RETURNING customerId, idempotencyKey`;
   // A message marked sent from a lookup has no provider id yet: the receipt's out_id finds it.
-  const receiptByOutId = sqlite.prepare<
-    [{ id: string; at: number; error: string | null; status: string; provider: string; outId: string }],
-    { customerId: string | null; idempotencyKey: string }
-  >(
-    `UPDATE Message SET status = @status, deliveredAt = @at, error = @error, providerMessageId = @id
-     WHERE idempotencyKey = @outId AND channel = 'sms' AND provider = @provider AND status = 'sent'
+  const receiptByOutId = `UPDATE Message SET status = ?, deliveredAt = ?, error = ?, providerMessageId = ?
+     WHERE idempotencyKey = ? AND channel = 'sms' AND provider = ? AND status = 'sent'
        AND providerMessageId IS NULL
-     RETURNING customerId, idempotencyKey`,
-  );
-  const count = sqlite.prepare<[string, number], { n: number }>(
-    "SELECT count(*) AS n FROM Message WHERE channel = 'sms' AND recipient = ? AND sentAt >= ?",
-  );
-  const optedOut = sqlite.prepare<[string], { address: string }>(
-    "SELECT address FROM OptOut WHERE channel = 'sms' AND address = ?",
-  );
-  const insertOptOut = sqlite.prepare(
-    `INSERT OR IGNORE INTO OptOut (channel, address, customerId, reason, createdAt)
-     VALUES ('sms', ?, (SELECT customerId FROM CustomerIdentity WHERE kind = 'phone' AND value = ?), ?, ?)`,
-  );
+     RETURNING customerId, idempotencyKey`;
   // One link per message (messageKey is unique): a retried step keeps the code of its first attempt.
-  const insertLink = sqlite.prepare(
-    'INSERT OR IGNORE INTO TrackedLink (code, messageKey, customerId, url, createdAt) VALUES (?, ?, ?, ?, ?)',
-  );
-  const linkOf = sqlite.prepare<[string], { code: string }>('SELECT code FROM TrackedLink WHERE messageKey = ?');
-  const link = sqlite.prepare<[string], { customerId: string; url: string }>(
-    'SELECT customerId, url FROM TrackedLink WHERE code = ?',
-  );
+  const linkOf = async (messageKey: string) =>
+    sql.get<{ code: string }>('SELECT code FROM TrackedLink WHERE messageKey = ?', [messageKey]);
 
   const toRecord = (r: MessageRow): SmsMessageRecord => ({
     idempotencyKey: r.idempotencyKey,
@@ -174,7 +151,7 @@ export function createSmsServices(deps: {
     linkBaseUrl: deps.linkBaseUrl ?? fromEnv?.linkBaseUrl,
     now: () => deps.clock.now(),
     async claimMessage(m) {
-      const inserted = insertClaim.run(
+      const inserted = await sql.run(insertClaim, [
         m.idempotencyKey,
         m.customerId,
         m.provider,
@@ -185,44 +162,60 @@ export function createSmsServices(deps: {
         m.journeyId,
         m.nodeId,
         m.sentAt,
-      );
+      ]);
       if (inserted.changes === 1) return { claimed: true };
-      const existing = byKey.get(m.idempotencyKey);
+      const existing = await sql.get<MessageRow>('SELECT * FROM Message WHERE idempotencyKey = ?', [m.idempotencyKey]);
       if (!existing) throw new Error(`Message ${m.idempotencyKey} neither inserted nor found`);
       return { claimed: false, existing: toRecord(existing) };
     },
     async markSent(key, providerMessageId) {
-      markSent.run(providerMessageId ?? null, key);
+      await sql.run(
+        "UPDATE Message SET status = 'sent', providerMessageId = ? WHERE idempotencyKey = ? AND status = 'sending'",
+        [providerMessageId ?? null, key],
+      );
     },
     async releaseClaim(key) {
-      release.run(key);
+      await sql.run("DELETE FROM Message WHERE idempotencyKey = ? AND status = 'sending'", [key]);
     },
     async applyReceipt(providerName, id, r) {
-      const params = {
-        id,
-        at: r.at,
-        error: r.error ?? null,
-        status: r.delivered ? 'delivered' : 'failed',
-        provider: providerName,
-      };
-      const row = receipt.get(params) ?? (r.outId ? receiptByOutId.get({ ...params, outId: r.outId }) : undefined);
+      const status = r.delivered ? 'delivered' : 'failed';
+      const error = r.error ?? null;
+      type Applied = { customerId: string | null; idempotencyKey: string };
+      const row =
+        (await sql.get<Applied>(receipt, [status, r.at, error, providerName, id])) ??
+        (r.outId
+          ? await sql.get<Applied>(receiptByOutId, [status, r.at, error, id, r.outId, providerName])
+          : undefined);
       if (!row) return { applied: false };
       return { applied: true, customerId: row.customerId ?? undefined, idempotencyKey: row.idempotencyKey };
     },
     async countSentTo(phone, since) {
-      return count.get(phone, since)?.n ?? 0;
+      const row = await sql.get<{ n: number }>(
+        "SELECT count(*) AS n FROM Message WHERE channel = 'sms' AND recipient = ? AND sentAt >= ?",
+        [phone, since],
+      );
+      return row?.n ?? 0;
     },
     async isOptedOut(phone) {
-      return optedOut.get(phone) !== undefined;
+      return (await sql.get("SELECT address FROM OptOut WHERE channel = 'sms' AND address = ?", [phone])) !== undefined;
     },
     async optOut(phone, reason) {
-      return insertOptOut.run(phone, phone, reason, iso()).changes === 1;
+      const inserted = await sql.run(
+        `INSERT INTO OptOut (channel, address, customerId, reason, createdAt)
+         VALUES ('sms', ?, (SELECT customerId FROM CustomerIdentity WHERE kind = 'phone' AND value = ?), ?, ?)
+         ON CONFLICT (channel, address) DO NOTHING`,
+        [phone, phone, reason, iso()],
+      );
+      return inserted.changes === 1;
     },
     async saveTrackedLink(l) {
-      const existing = linkOf.get(l.messageKey);
+      const existing = await linkOf(l.messageKey);
       if (existing) return existing;
-      insertLink.run(l.code, l.messageKey, l.customerId, l.url, iso());
-      const stored = linkOf.get(l.messageKey);
+      await sql.run(
+        'INSERT INTO TrackedLink (code, messageKey, customerId, url, createdAt) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        [l.code, l.messageKey, l.customerId, l.url, iso()],
+      );
+      const stored = await linkOf(l.messageKey);
       if (!stored) throw new Error(`TrackedLink for ${l.messageKey} neither inserted nor found`);
       return stored;
     },
@@ -230,7 +223,9 @@ export function createSmsServices(deps: {
       return tokens.current();
     },
     async findTrackedLink(code) {
-      return link.get(code);
+      return sql.get<{ customerId: string; url: string }>('SELECT customerId, url FROM TrackedLink WHERE code = ?', [
+        code,
+      ]);
     },
   };
 }

@@ -2,9 +2,9 @@
 // customer handover (在职/离职继承) when staff move or leave. With no WeCom app configured (the
 // sandbox default) they act on our own records only, so the product works end to end offline.
 import { randomUUID } from 'node:crypto';
-import { type ApiErrorDetail, apiErrorDetail, apiErrorText } from '@siyu/shared';
 import { type WecomAppConfig, WecomClient } from '@siyu/nodes-wecom/server';
-import type { Database } from '../db/database.ts';
+import { type ApiErrorDetail, apiErrorDetail, apiErrorText } from '@siyu/shared';
+import type { AppDatabase } from '../db/app-database.ts';
 import type { Clock } from '../engine/api.ts';
 
 export class WecomAdminError extends Error {
@@ -35,7 +35,7 @@ export interface WecomAdmin {
 }
 
 export function createWecomAdmin(deps: {
-  db: Database;
+  db: Pick<AppDatabase, 'sql' | 'prisma'>;
   clock: Clock;
   publicUrl: () => string;
   /** The WeCom app, or null for the sandbox. */
@@ -43,16 +43,7 @@ export function createWecomAdmin(deps: {
   fetch?: typeof fetch;
 }): WecomAdmin {
   const client = deps.wecom ? new WecomClient(deps.wecom, { fetch: deps.fetch, now: () => deps.clock.now() }) : null;
-  const { sqlite } = deps.db;
-  const ownedBy = sqlite.prepare<[string], { customerId: string; externalUserId: string }>(
-    `SELECT c.id AS customerId, i.value AS externalUserId FROM Customer c
-     JOIN CustomerIdentity i ON i.customerId = c.id AND i.kind = 'wecomExternalUserId'
-     WHERE c.ownerUserId = ?`,
-  );
-  const setOwner = sqlite.prepare(
-    `UPDATE Customer SET ownerUserId = ? WHERE ownerUserId = ? AND id IN
-       (SELECT customerId FROM CustomerIdentity WHERE kind = 'wecomExternalUserId' AND value = ?)`,
-  );
+  const { sql } = deps.db;
 
   return {
     mode: client ? 'wecom' : 'sandbox',
@@ -83,7 +74,12 @@ export function createWecomAdmin(deps: {
       if (input.fromUserId === input.toUserId) {
         throw new WecomAdminError(apiErrorDetail('wecom.sameStaff'), 'BAD_REQUEST');
       }
-      const owned = ownedBy.all(input.fromUserId);
+      const owned = await sql.all<{ customerId: string; externalUserId: string }>(
+        `SELECT c.id AS customerId, i.value AS externalUserId FROM Customer c
+         JOIN CustomerIdentity i ON i.customerId = c.id AND i.kind = 'wecomExternalUserId'
+         WHERE c.ownerUserId = ?`,
+        [input.fromUserId],
+      );
       const wanted = input.externalUserIds ? new Set(input.externalUserIds) : undefined;
       const targets = owned.filter((o) => !wanted || wanted.has(o.externalUserId)).map((o) => o.externalUserId);
       const unknown = input.externalUserIds?.filter((id) => !owned.some((o) => o.externalUserId === id)) ?? [];
@@ -104,9 +100,15 @@ export function createWecomAdmin(deps: {
         : targets.map((externalUserId) => ({ externalUserId, errcode: 0 }));
       // WeCom moves each customer on its own; record the new owner for those it accepted.
       const moved = results.filter((r) => r.errcode === 0);
-      sqlite.transaction(() => {
-        for (const r of moved) setOwner.run(input.toUserId, input.fromUserId, r.externalUserId);
-      })();
+      await sql.transaction(async (tx) => {
+        for (const r of moved) {
+          await tx.run(
+            `UPDATE Customer SET ownerUserId = ? WHERE ownerUserId = ? AND id IN
+               (SELECT customerId FROM CustomerIdentity WHERE kind = 'wecomExternalUserId' AND value = ?)`,
+            [input.toUserId, input.fromUserId, r.externalUserId],
+          );
+        }
+      });
       return { moved: moved.length, failed: results.filter((r) => r.errcode !== 0) };
     },
   };

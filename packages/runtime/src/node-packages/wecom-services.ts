@@ -1,11 +1,12 @@
-// WeCom node dependencies over the runtime's SQLite: messages in Message (channel 'wecom', keyed by
-// the idempotency key so a retried step never records twice), welcome codes read back from the
-// stored `wecom.contactAdded` events, tags mirrored onto CustomerTag. The WeCom app comes from
-// WECOM_* environment variables; without them the nodes run in SANDBOX mode (the default).
+// WeCom node dependencies over the runtime's database (SQLite or PostgreSQL, through the SQL port):
+// messages in Message (channel 'wecom', keyed by the idempotency key so a retried step never
+// records twice), welcome codes read back from the stored `wecom.contactAdded` events, tags
+// mirrored onto CustomerTag. The WeCom app comes from WECOM_* environment variables; without them
+// the nodes run in SANDBOX mode (the default).
 import type { WecomAppConfig, WecomServerDeps } from '@siyu/nodes-wecom/server';
 import { HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import type { Clock } from '../engine/api.ts';
 import { type Env, parseEnv, requireVariables } from '../env.ts';
 import type { Logger } from '../logger.ts';
@@ -44,7 +45,7 @@ const ContactAddedData = z.looseObject({
 });
 
 export function createWecomServices(deps: {
-  db: Database;
+  db: Pick<AppDatabase, 'sql'>;
   clock: Clock;
   logger: Logger;
   /** Overrides the environment (tests point this at the fake WeCom server). */
@@ -52,31 +53,20 @@ export function createWecomServices(deps: {
   env?: Record<string, string | undefined>;
   fetch?: typeof fetch;
 }): WecomServerDeps {
-  const { sqlite } = deps.db;
+  const { sql } = deps.db;
   const config = deps.wecom === undefined ? wecomConfigFromEnv(deps.env ?? process.env) : (deps.wecom ?? undefined);
   deps.logger.info({ mode: config ? 'wecom' : 'sandbox' }, 'WeCom nodes configured');
-
-  const latestContact = sqlite.prepare<[string], { data: string; occurredAt: number | bigint }>(
-    `SELECT data, occurredAt FROM Event WHERE customerId = ? AND type = 'wecom.contactAdded'
-     ORDER BY occurredAt DESC, id DESC LIMIT 1`,
-  );
-  const messageByKey = sqlite.prepare<[string], { id: number }>('SELECT id FROM Message WHERE idempotencyKey = ?');
-  const insertMessage = sqlite.prepare(
-    `INSERT OR IGNORE INTO Message (idempotencyKey, customerId, channel, provider, kind, recipient, content,
-       providerMessageId, journeyId, nodeId, sentAt)
-     VALUES (?, ?, 'wecom', ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const countMass = sqlite.prepare<[string, number, number], { n: number }>(
-    `SELECT count(*) AS n FROM Message
-     WHERE customerId = ? AND channel = 'wecom' AND kind = 'mass' AND sentAt >= ? AND sentAt < ?`,
-  );
-  const writeTags = customerTagWriter(sqlite, deps.clock);
+  const writeTags = customerTagWriter(sql, deps.clock);
 
   return {
     config,
     fetch: deps.fetch,
     async latestContactAdded(customerId) {
-      const row = latestContact.get(customerId);
+      const row = await sql.get<{ data: string; occurredAt: number }>(
+        `SELECT data, occurredAt FROM Event WHERE customerId = ? AND type = 'wecom.contactAdded'
+         ORDER BY occurredAt DESC, id DESC LIMIT 1`,
+        [customerId],
+      );
       if (!row) return undefined;
       const data = ContactAddedData.safeParse(JSON.parse(row.data));
       if (!data.success) return { at: Number(row.occurredAt) };
@@ -87,27 +77,39 @@ export function createWecomServices(deps: {
       };
     },
     async hasMessage(idempotencyKey) {
-      return messageByKey.get(idempotencyKey) !== undefined;
+      return (await sql.get('SELECT id FROM Message WHERE idempotencyKey = ?', [idempotencyKey])) !== undefined;
     },
     async recordMessage(m) {
-      insertMessage.run(
-        m.idempotencyKey,
-        m.customerId,
-        m.provider,
-        m.kind,
-        m.recipient,
-        m.content,
-        m.providerMessageId ?? null,
-        m.journeyId,
-        m.nodeId,
-        m.sentAt,
+      // Keyed by the step's idempotency key: a retried step records nothing twice.
+      await sql.run(
+        `INSERT INTO Message (idempotencyKey, customerId, channel, provider, kind, recipient, content,
+           providerMessageId, journeyId, nodeId, sentAt)
+         VALUES (?, ?, 'wecom', ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (idempotencyKey) DO NOTHING`,
+        [
+          m.idempotencyKey,
+          m.customerId,
+          m.provider,
+          m.kind,
+          m.recipient,
+          m.content,
+          m.providerMessageId ?? null,
+          m.journeyId,
+          m.nodeId,
+          m.sentAt,
+        ],
       );
     },
     async countMassMessages(customerId, from, to) {
-      return countMass.get(customerId, from, to)?.n ?? 0;
+      const row = await sql.get<{ n: number }>(
+        `SELECT count(*) AS n FROM Message
+         WHERE customerId = ? AND channel = 'wecom' AND kind = 'mass' AND sentAt >= ? AND sentAt < ?`,
+        [customerId, from, to],
+      );
+      return row?.n ?? 0;
     },
     async applyTags(customerId, add, remove, source) {
-      writeTags(customerId, add, remove, source);
+      await writeTags(customerId, add, remove, source);
     },
   };
 }

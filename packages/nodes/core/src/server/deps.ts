@@ -1,4 +1,4 @@
-// What the core server half needs from its host (the runtime implements it over SQLite in
+// What the core server half needs from its host (the runtime implements it over its database in
 // packages/runtime/src/node-packages/core-services.ts). This package never imports the runtime.
 import type { CredentialReader, EffectCalls } from '@siyu/shared';
 

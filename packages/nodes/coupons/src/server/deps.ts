@@ -1,4 +1,4 @@
-// What the coupon server half needs from its host (the runtime implements it over SQLite in
+// What the coupon server half needs from its host (the runtime implements it over its database in
 // packages/runtime/src/node-packages/coupons-services.ts). Dependency inversion: this package never
 // imports the runtime.
 import type { CustomerView } from '@siyu/shared';

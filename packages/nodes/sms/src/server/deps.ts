@@ -20,7 +20,7 @@ export interface SmsMessageRecord {
   sentAt: number;
 }
 
-/** What the SMS package needs from its host (the runtime implements it over SQLite). */
+/** What the SMS package needs from its host (the runtime implements it over SQLite or PostgreSQL). */
 export interface SmsServerDeps {
   /** Default: the sandbox provider (records only). */
   provider?: SmsProvider;

@@ -1,5 +1,5 @@
 // An in-memory SmsServerDeps, for tests and for trying the package without a database. The
-// runtime's SQLite implementation (packages/runtime/src/node-packages/sms-services.ts) has the same rules.
+// runtime's implementation (packages/runtime/src/node-packages/sms-services.ts) has the same rules.
 import type { SmsMessageRecord, SmsServerDeps } from './deps.ts';
 
 /** The callback token of the in-memory deps (tests put it in their callback URLs). */

@@ -36,7 +36,7 @@ export interface WecomMessageRecord {
   sentAt: number;
 }
 
-/** What the runtime provides (over SQLite); declared here so this package never imports it. */
+/** What the runtime provides (over SQLite or PostgreSQL); declared here so this package never imports it. */
 export interface WecomServerDeps {
   /** The WeCom app; undefined → SANDBOX mode (messages recorded in the Message table only). */
   config?: WecomAppConfig;

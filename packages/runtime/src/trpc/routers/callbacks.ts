@@ -10,18 +10,12 @@ import { adminProcedure, router } from '../trpc.ts';
  * callbacks until the consoles are updated, so who did it and when matters).
  */
 export const callbacksRouter = router({
-  urls: adminProcedure.query(({ ctx }) => ({
-    urls: callbackUrls(
-      ctx.publicUrl,
-      callbackTokenStore(sqliteDatabaseOf(ctx.db, '回调令牌 callback token'), () => ctx.clock.now()).current(),
-    ),
+  urls: adminProcedure.query(async ({ ctx }) => ({
+    urls: callbackUrls(ctx.publicUrl, await callbackTokenStore(ctx.db, () => ctx.clock.now()).current()),
   })),
-  rotateToken: adminProcedure.mutation(({ ctx }) =>
+  rotateToken: adminProcedure.mutation(async ({ ctx }) =>
     thenAudit(ctx, 'callbacks.rotateToken', { type: 'callbackToken' })({
-      urls: callbackUrls(
-        ctx.publicUrl,
-        callbackTokenStore(sqliteDatabaseOf(ctx.db, '回调令牌 callback token'), () => ctx.clock.now()).rotate(),
-      ),
+      urls: callbackUrls(ctx.publicUrl, await callbackTokenStore(ctx.db, () => ctx.clock.now()).rotate()),
     }),
   ),
 });
