@@ -1,17 +1,18 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { StepFailureNote } from '../app/FailureNote.tsx';
 import { retryStepQuestion } from '../app/failure-reason.ts';
-import { stepKindText } from '../app/step-kinds.ts';
 import { useLocale } from '../app/i18n.ts';
 import { StoppedStepNote } from '../app/journeys/StoppedStepNote.tsx';
+import { errorText, trpc } from '../app/kit/query.ts';
 import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
+import { stepKindText } from '../app/step-kinds.ts';
 import { forgetExistingTags, TagPicker } from '../app/TagPicker.tsx';
-import { usePolling } from '../app/use-polling.ts';
 import { useCanEdit } from '../app/use-role.ts';
 import { formatTime } from './format.ts';
-import { tagOrigin } from './tag-origin.ts';
 import { PageNav } from './PageNav.tsx';
+import { tagOrigin } from './tag-origin.ts';
 
 type Profile = Awaited<ReturnType<typeof api.customers.get.query>>;
 
@@ -34,7 +35,10 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
   const { tr, loc, locale } = useLocale();
   const i = locale === 'en' ? 1 : 0;
   const canEdit = useCanEdit();
-  const { data: c, error, reload } = usePolling(() => api.customers.get.query({ id: customerId }), 5_000, [customerId]);
+  const profile = useQuery(trpc.customers.get.queryOptions({ id: customerId }, { refetchInterval: 5_000 }));
+  const c = profile.data;
+  const error = errorText(profile.error);
+  const reload = () => void profile.refetch();
   const [actionError, setActionError] = useState('');
   const act = (p: Promise<unknown>) =>
     p.then(
