@@ -5,12 +5,20 @@ import type { Locator, Page } from 'playwright-core';
 /** Opens the antd Select (found by its test id or a locator) and picks the option showing `label`. */
 export async function pickOption(page: Page, select: string | Locator, label: string): Promise<void> {
   const field = typeof select === 'string' ? page.getByTestId(select) : select;
-  await field.locator('.ant-select-selector, .ant-select-content').first().click();
-  const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
-    has: page.locator(`text="${label}"`),
-  });
+  await field.click();
+  const option = page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option')
+    .filter({ has: page.getByText(label, { exact: true }) });
   await option.first().click();
+  await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
 }
+
+/** The label an antd Select shows for its value. */
+export const shownOption = (page: Page, select: string): Promise<string> =>
+  page
+    .getByTestId(select)
+    .innerText()
+    .then((text) => text.trim());
 
 /** The confirm on screen (the newest antd modal). */
 export const openConfirm = (page: Page): Locator => page.locator('.ant-modal-confirm').last();

@@ -68,7 +68,7 @@ export function CustomersPage() {
       <header className="page-head">
         <h1>{tr('客户', 'Customers')}</h1>
         <div className="filters">
-          <Input.Search
+          <Input
             allowClear
             value={text}
             onChange={(e) => narrow(setText)(e.target.value)}

@@ -53,11 +53,11 @@ export function JourneyDetailsDialog(props: {
         </Form.Item>
         <Form.Item name="folder" label={tr('分组（可选）', 'Folder (optional)')}>
           <AutoComplete
-            maxLength={50}
             options={folders.map((f) => ({ value: f }))}
             filterOption={(input, option) => String(option?.value ?? '').includes(input)}
-            data-testid="details-folder"
-          />
+          >
+            <Input maxLength={50} data-testid="details-folder" />
+          </AutoComplete>
         </Form.Item>
       </Form>
       {error && <p className="field-message">{error}</p>}

@@ -54,7 +54,7 @@ export function JourneyFilters({
   }, [search]);
   return (
     <div className="filters" data-testid="journey-filters">
-      <Input.Search
+      <Input
         allowClear
         value={search}
         placeholder={tr('搜索名称或说明', 'Search name or description')}
