@@ -3,12 +3,13 @@
 // duplicate, archive (the confirm names the customers in flight), find it among the archived and
 // restore it, roll back to version 1 (published as a new version), stop it with a reason (seen in a
 // customer's timeline), and log out (the session ends on the server). Screenshots in both languages.
-import { pickOption, shownOption } from './antd-helpers.ts';
+
 import { join } from 'node:path';
 import { openDatabase } from '@siyu/runtime';
 import { addCustomers, graphOf } from '@siyu/runtime/testing';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { pickOption, shownOption } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
 import { shots, watchCspViolations } from './real-server.ts';
 
@@ -162,7 +163,7 @@ describe('journey lifecycle', () => {
     const versions = page.getByTestId('version-list');
     await versions.locator('[data-version="1"]').getByTestId('version-rollback').click();
     const publishing = page.getByTestId('publish-dialog');
-    expect(await publishing.locator('h2').textContent()).toBe('回滚到第 1 版');
+    await publishing.getByText('回滚到第 1 版', { exact: true }).waitFor();
     expect(await publishing.getByTestId('publish-intro').textContent()).toContain('作为一个新版本重新发布');
     expect(await publishing.getByTestId('publish-inflight').textContent()).toContain('3 位客户正在旅程中');
     await shot(page, '06-rollback-dialog');

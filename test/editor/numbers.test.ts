@@ -211,7 +211,7 @@ describe('numbers on screen, in the editor', () => {
     await dialog.getByRole('button', { name: '取消' }).click();
     expect(await row.count()).toBe(1);
     await row.getByTestId('journey-archive').click();
-    expect(await dialog.locator('h2').textContent()).toBe('归档旅程「abw」？');
+    await dialog.getByText('归档旅程「abw」？', { exact: true }).waitFor();
     expect(await dialog.getByTestId('confirm-body').textContent()).toContain('位客户不受影响');
     await dialog.getByTestId('confirm-ok').click();
     await expect.poll(() => row.count()).toBe(0);
