@@ -3,9 +3,11 @@
 // records how many cards were shipped, sees a real scan and a customer coming in reflected in the
 // numbers, opens the printable QR sheet (screen and print media), finds the channel in the list and
 // archives it; a viewer sees the same pages read-only.
+
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerConfirm } from './antd-helpers.ts';
 import { signInToEditor } from './editor-session.ts';
 import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
 
@@ -164,8 +166,8 @@ describe('channel management (渠道管理)', () => {
     await viewer.context().close();
 
     // Archive (after the confirm): gone from the list, back with "show archived", its link is dead.
-    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByTestId('archive-channel').click();
+    expect(await answerConfirm(page, true)).toContain('二维码和链接失效');
     await expect.poll(() => listRow.count()).toBe(0);
     await page.getByTestId('show-archived').check();
     await expect.poll(() => listRow.count()).toBe(1);

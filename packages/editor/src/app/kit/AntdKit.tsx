@@ -3,7 +3,7 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import type { ReactNode } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import { useLocale } from '../i18n.ts';
 
 /** antd's tokens set to the editor's own colours (styles/base.css), so kit parts and hand-drawn parts read as one page. */
@@ -33,9 +33,14 @@ export const THEME: ThemeConfig = {
  */
 export function AntdKit({ children }: { children: ReactNode }) {
   const { locale } = useLocale();
+  const theme = useMemo(
+    // Operators who asked their system for less motion get none (and so do the browser tests' screenshots).
+    () => ({ ...THEME, token: { ...THEME.token, motion: !matchMedia('(prefers-reduced-motion: reduce)').matches } }),
+    [],
+  );
   dayjs.locale(locale === 'en' ? 'en' : 'zh-cn');
   return (
-    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={THEME} button={{ autoInsertSpace: false }}>
+    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={theme} button={{ autoInsertSpace: false }}>
       <AntdApp component={false}>{children}</AntdApp>
     </ConfigProvider>
   );
