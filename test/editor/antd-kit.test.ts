@@ -35,12 +35,19 @@ const session = serverAndBrowserForFile('antd-kit', {
       );
       for (const [i, name] of DRAFTS.entries())
         await db.prisma.journey.create({ data: { id: `j_${i}`, name, draft: graph, createdBy: 'test' } });
-      await db.prisma.journey.create({ data: { id: 'j_live', name: 'A 会员日', draft: graph, createdBy: 'test' } });
+      await db.prisma.journey.create({ data: { id: 'j_live', name: '阿里会员日', draft: graph, createdBy: 'test' } });
     } finally {
       await db.close();
     }
   },
 });
+
+/** The server-paged pages: address, screenshot name, and the test id of their rows. */
+const PAGES = [
+  ['#/customers', 'customers', 'customer-row'],
+  ['#/audit', 'audit', 'audit-row'],
+  ['#/callbacks', 'callbacks', 'callback-row'],
+] as const;
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `antd-kit-${name}.png`) });
 const names = (page: Page) => page.getByTestId('journey-name').allTextContents();
@@ -52,17 +59,17 @@ describe('the admin UI on Ant Design', () => {
     const table = page.getByTestId('journey-list');
     await expect.poll(() => page.getByTestId('journey-row').count()).toBe(20);
     expect(await table.getByText('第 1–20 条，共 24 条').count()).toBe(1);
-    // Sorted by name (pinyin order: the Latin "A" first), then the other way round.
+    // Sorted by name in pinyin order (阿 a before 草 cao), then the other way round.
     const nameHeader = table.locator('th', { hasText: '名称' });
     await nameHeader.click();
-    await expect.poll(async () => (await names(page))[0]).toBe('A 会员日');
+    await expect.poll(async () => (await names(page))[0]).toBe('阿里会员日');
     expect((await names(page))[1]).toBe('草稿 01');
     await nameHeader.click();
     await expect.poll(async () => (await names(page))[0]).toBe('草稿 23');
     await shot(page, '01-list-sorted-zh');
     // Page 2 holds the last 4 rows of the same order.
     await table.locator('.ant-pagination').getByText('2', { exact: true }).click();
-    await expect.poll(() => names(page)).toEqual(['草稿 03', '草稿 02', '草稿 01', 'A 会员日']);
+    await expect.poll(() => names(page)).toEqual(['草稿 03', '草稿 02', '草稿 01', '阿里会员日']);
     expect(await table.getByText('第 21–24 条，共 24 条').count()).toBe(1);
   });
 
@@ -73,14 +80,16 @@ describe('the admin UI on Ant Design', () => {
     const { base } = session.real;
     const post = (path: string, data: unknown) => page.request.post(`${base}/trpc/${path}`, { data });
     expect((await post('journeys.publish', { id: 'j_live' })).ok()).toBe(true);
-    for (const customerId of ['c1', 'c2'])
-      expect((await post('runs.enroll', { journeyId: 'j_live', customerId })).ok()).toBe(true);
+    for (const customerId of ['c1', 'c2']) {
+      const res = await post('runs.enroll', { journeyId: 'j_live', customerId });
+      expect(res.ok(), await res.text()).toBe(true);
+    }
     await page.goto(`${base}/`);
-    const row = page.locator('tbody tr', { hasText: 'A 会员日' });
+    const row = page.locator('tbody tr', { hasText: '阿里会员日' });
     await expect.poll(() => row.locator('.pill.live').count()).toBe(1);
     await row.getByTestId('journey-stop').click();
     const dialog = page.getByTestId('confirm-dialog');
-    await dialog.getByText('停止旅程「A 会员日」？', { exact: false }).first().waitFor();
+    await dialog.getByText('停止旅程「阿里会员日」？', { exact: false }).first().waitFor();
     expect(await dialog.getByTestId('confirm-body').textContent()).toContain('旅程中的 2 位客户将立即结束旅程');
     // The destructive button is red, and waits for a reason.
     const ok = dialog.getByTestId('confirm-ok');
@@ -107,23 +116,15 @@ describe('the admin UI on Ant Design', () => {
     await expect.poll(() => page.getByRole('tooltip').textContent()).toMatch(/sort/i);
     await shot(page, '03-list-en');
     // The server-paged pages in English, then in Chinese.
-    for (const [path, name] of [
-      ['#/customers', 'customers'],
-      ['#/audit', 'audit'],
-      ['#/callbacks', 'callbacks'],
-    ] as const) {
+    for (const [path, name, row] of PAGES) {
       await page.goto(`${session.real.base}/${path}`);
-      await page.locator('.ant-table').first().waitFor();
+      await page.getByTestId(row).first().waitFor();
       await shot(page, `04-${name}-en`);
     }
     await page.getByRole('button', { name: '中文', exact: true }).click();
-    for (const [path, name] of [
-      ['#/customers', 'customers'],
-      ['#/audit', 'audit'],
-      ['#/callbacks', 'callbacks'],
-    ] as const) {
+    for (const [path, name, row] of PAGES) {
       await page.goto(`${session.real.base}/${path}`);
-      await page.locator('.ant-table').first().waitFor();
+      await page.getByTestId(row).first().waitFor();
       await shot(page, `04-${name}-zh`);
     }
     await page.goto(`${session.real.base}/`);

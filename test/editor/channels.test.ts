@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerConfirm } from './antd-helpers.ts';
+import { answerConfirm, pickOption } from './antd-helpers.ts';
 import { signInToEditor } from './editor-session.ts';
 import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
 
@@ -63,7 +63,7 @@ describe('channel management (渠道管理)', () => {
     await page.getByTestId('new-channel').click();
     const form = page.getByTestId('channel-form');
     await page.getByTestId('channel-name').fill('双11 包裹卡');
-    await page.getByTestId('channel-kind').selectOption('packageCard');
+    await pickOption(page, 'channel-kind', '包裹卡');
     await page.getByTestId('add-variant').click();
     const row = (i: number) => page.getByTestId('variant-row').nth(i);
     await row(0).locator('input').nth(0).fill('扫码领 5 元券');

@@ -6,8 +6,13 @@ import { type PageRoute, usePageRoute } from './routes.ts';
 
 // Every page loads on demand: reports bring recharts, the journey list and the workspace pages
 // bring antd's table and forms, and no one should download them to see the sign-in form.
-const AntdKit = lazyNamed(() => import('./kit/AntdKit.tsx'), 'AntdKit');
-const JourneyList = lazyNamed(() => import('./journeys/JourneyList.tsx'), 'JourneyList');
+const loadJourneyList = () => import('./journeys/JourneyList.tsx');
+// The journey list (the home page) downloads alongside antd, not after it.
+const AntdKit = lazyNamed(() => {
+  void loadJourneyList();
+  return import('./kit/AntdKit.tsx');
+}, 'AntdKit');
+const JourneyList = lazyNamed(loadJourneyList, 'JourneyList');
 const ReportsPage = lazyNamed(() => import('../reports/ReportsPage.tsx'), 'ReportsPage');
 const ChannelsPage = lazyNamed(() => import('../channels/ChannelsPage.tsx'), 'ChannelsPage');
 const ChannelDetail = lazyNamed(() => import('../channels/ChannelDetail.tsx'), 'ChannelDetail');

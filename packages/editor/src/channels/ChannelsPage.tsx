@@ -8,8 +8,8 @@ import { PageNav } from '../pages/PageNav.tsx';
 import { pct } from '../reports/format.ts';
 import { useLoad } from '../reports/parts.tsx';
 import { CHANNEL_REPORT_HREF } from '../reports/route.ts';
-import { ChannelForm } from './ChannelForm.tsx';
 import { ArchiveButton } from './ArchiveButton.tsx';
+import { ChannelForm } from './ChannelForm.tsx';
 import { ALL_TIME, channelNumbers, kindName } from './model.ts';
 import './channels.css';
 

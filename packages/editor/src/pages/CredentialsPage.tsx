@@ -51,6 +51,8 @@ export function CredentialsPage() {
     {
       key: 'type',
       title: tr('类型', 'Type'),
+      filters: types.map((t) => ({ text: loc(t.label), value: t.type })),
+      onFilter: (value, c) => c.type === value,
       render: (_, c) => {
         const type = typeOf(c.type);
         return type ? loc(type.label) : tr('未安装的类型', 'Type not installed');
