@@ -5,7 +5,7 @@
 // audit and callback pages in both languages.
 import { join } from 'node:path';
 import { openDatabase } from '@siyu/runtime';
-import { graphOf } from '@siyu/runtime/testing';
+import { addCustomers, graphOf } from '@siyu/runtime/testing';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
@@ -36,6 +36,7 @@ const session = serverAndBrowserForFile('antd-kit', {
       for (const [i, name] of DRAFTS.entries())
         await db.prisma.journey.create({ data: { id: `j_${i}`, name, draft: graph, createdBy: 'test' } });
       await db.prisma.journey.create({ data: { id: 'j_live', name: '阿里会员日', draft: graph, createdBy: 'test' } });
+      addCustomers(db.sqlite, 'c', 1, 3);
     } finally {
       await db.close();
     }
