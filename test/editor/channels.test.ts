@@ -34,7 +34,7 @@ const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(shots, `channels-${name}.png`), fullPage: true });
 
 async function signIn(username: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, reducedMotion: 'reduce' });
   violations.push(await watchCspViolations(context));
   const page = await context.newPage();
   await signInToEditor(page, base, username, password);
