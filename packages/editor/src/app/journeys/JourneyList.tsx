@@ -120,6 +120,7 @@ export function JourneyList() {
     },
     {
       key: 'actions',
+      onCell: () => ({ style: { whiteSpace: 'nowrap' } }),
       render: (_, j) => <JourneyRowActions row={j} canEdit={canEdit} ask={setConfirming} done={reload} />,
     },
   ];
