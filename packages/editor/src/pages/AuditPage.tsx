@@ -1,5 +1,5 @@
 import type { AuditAction } from '@siyu/runtime';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { DatePicker, Input, Select, Table, type TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -26,15 +26,18 @@ export function AuditPage() {
   const [page, setPage] = useState({ current: 1, pageSize: 50 });
   const actions = useQuery(trpc.audit.actions.queryOptions()).data ?? [];
   const { data, error, isPending } = useQuery(
-    trpc.audit.list.queryOptions({
-      // The select offers only the server's own codes.
-      action: (action || undefined) as AuditAction | undefined,
-      actor: actor.trim() || undefined,
-      from: range?.[0]?.toDate(),
-      to: range?.[1]?.toDate(),
-      page: page.current,
-      pageSize: page.pageSize,
-    }),
+    trpc.audit.list.queryOptions(
+      {
+        // The select offers only the server's own codes.
+        action: (action || undefined) as AuditAction | undefined,
+        actor: actor.trim() || undefined,
+        from: range?.[0]?.toDate(),
+        to: range?.[1]?.toDate(),
+        page: page.current,
+        pageSize: page.pageSize,
+      },
+      { placeholderData: keepPreviousData },
+    ),
   );
   // A narrower filter starts on its first page.
   const filter =

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Input, Table, type TableColumnsType, Tag } from 'antd';
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
@@ -25,7 +25,7 @@ export function CustomersPage() {
         limit: page.pageSize,
         offset: (page.current - 1) * page.pageSize,
       },
-      { refetchInterval: 10_000 },
+      { refetchInterval: 10_000, placeholderData: keepPreviousData },
     ),
   );
   const columns: TableColumnsType<CustomerItem> = [

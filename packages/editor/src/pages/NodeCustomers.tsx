@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Pagination } from 'antd';
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
@@ -17,7 +17,7 @@ export function NodeCustomers(props: { journeyId: string; nodeId: string; nodeTi
   const instances = useQuery(
     trpc.runs.instances.queryOptions(
       { journeyId: props.journeyId, nodeId: props.nodeId, status: 'active', limit: PAGE, offset },
-      { refetchInterval: 5_000 },
+      { refetchInterval: 5_000, placeholderData: keepPreviousData },
     ),
   );
   const { data } = instances;

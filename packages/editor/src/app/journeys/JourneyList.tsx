@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Table, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { formatTime, percent } from '../../pages/format.ts';
@@ -31,7 +31,9 @@ export function JourneyList() {
   const [filter, setFilter] = useState<JourneyFilter>(NO_FILTER);
   const [confirming, setConfirming] = useState<ConfirmRequest | null>(null);
   const [open, setOpen] = useState<OpenJourney | null>(null);
-  const list = useQuery(trpc.journeys.list.queryOptions(listQuery(filter), { enabled: !open }));
+  const list = useQuery(
+    trpc.journeys.list.queryOptions(listQuery(filter), { enabled: !open, placeholderData: keepPreviousData }),
+  );
   // Entries and conversion refresh while the list is open (customers keep arriving).
   const overview = useQuery(trpc.overview.journeys.queryOptions({}, { refetchInterval: 10_000, enabled: !open }));
   const reload = () => void queries.invalidateQueries(trpc.journeys.pathFilter());

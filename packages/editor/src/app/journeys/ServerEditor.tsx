@@ -88,6 +88,8 @@ export function ServerEditor({
                 />
               ) : (
                 <NodeCustomers
+                  // Another node starts on its first page, with none of the last node's customers shown.
+                  key={panel.nodeId}
                   journeyId={journey.id}
                   nodeId={panel.nodeId}
                   nodeTitle={titleOf(panel.nodeId)}

@@ -7,7 +7,9 @@ import { api } from '../server-api.ts';
  * The one query cache of the app. Pages read the server through `trpc.<router>.<procedure>
  * .queryOptions(input, { refetchInterval })` and change it through `.mutationOptions()`, so loading,
  * errors, polling and refetch-after-change are react-query's, not hand-written per page. A failed
- * poll keeps the last data and shows the error; the next poll retries.
+ * poll keeps the last data and shows the error; the next poll retries. A paged or filtered table
+ * passes `placeholderData: keepPreviousData`, so the last page stays while the next one loads
+ * (elsewhere a changed input must not show the previous answer as if it were the new one).
  */
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -15,8 +17,6 @@ export const queryClient = new QueryClient({
       // An operator's page should show the server's refusal at once, not after three silent retries.
       retry: false,
       refetchOnWindowFocus: false,
-      // Keep showing the last page of a table while the next one loads (no flash to empty).
-      placeholderData: (previous: unknown) => previous,
     },
   },
 });
