@@ -13,10 +13,11 @@ export async function pickOption(page: Page, select: string | Locator, label: st
   await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
 }
 
-/** The label an antd Select shows for its value. */
+/** The label an antd Select shows for its value (what is rendered visibly, not hidden text). */
 export const shownOption = (page: Page, select: string): Promise<string> =>
   page
     .getByTestId(select)
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, the visible text, is what is meant
     .innerText()
     .then((text) => text.trim());
 

@@ -4,7 +4,6 @@ import { useLocale } from '../app/i18n.ts';
 import { errorText, trpc } from '../app/kit/query.ts';
 import { registry } from '../app/registry.ts';
 import { customerHref, sandboxHref } from '../app/routes.ts';
-import { api } from '../app/server-api.ts';
 import { channelName } from './channel-name.ts';
 import { CHANNEL_NAMES, formatTime } from './format.ts';
 import { PageNav } from './PageNav.tsx';
