@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Popconfirm, Table, type TableColumnsType } from 'antd';
+import { Button, Form, Input, Popconfirm, Table, type TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { errorText, trpc } from '../app/kit/query.ts';
@@ -214,11 +214,14 @@ function CredentialForm(props: { editing: Editing; type: CredentialTypeInfo | un
         {existing ? tr('编辑凭据', 'Edit credential') : tr('新建凭据', 'New credential')} · {loc(props.type.label)}
       </h2>
       {props.type.description && <p className="muted">{loc(props.type.description)}</p>}
-      <label className="field">
-        <span className="field-label">{tr('名称', 'Name')}</span>
-        <input value={name} onChange={(e) => setName(e.target.value)} data-testid="credential-name" maxLength={100} />
-        {errors.get('name') && <span className="field-message">{errors.get('name')}</span>}
-      </label>
+      <Form.Item
+        label={tr('名称', 'Name')}
+        layout="vertical"
+        validateStatus={errors.get('name') ? 'error' : undefined}
+        help={errors.get('name') ? <span className="field-message">{errors.get('name')}</span> : undefined}
+      >
+        <Input value={name} onChange={(e) => setName(e.target.value)} data-testid="credential-name" maxLength={100} />
+      </Form.Item>
       <SchemaForm schema={schema} value={fields} onChange={setFields} errors={errors} />
       {message && (
         <p className="field-message" role="alert">
@@ -226,12 +229,12 @@ function CredentialForm(props: { editing: Editing; type: CredentialTypeInfo | un
         </p>
       )}
       <div className="actions">
-        <button type="submit" disabled={saving} data-testid="credential-save">
+        <Button type="primary" htmlType="submit" loading={saving} data-testid="credential-save">
           {tr('保存', 'Save')}
-        </button>
-        <button type="button" className="link" onClick={props.onDone}>
+        </Button>
+        <Button type="link" onClick={props.onDone}>
           {tr('取消', 'Cancel')}
-        </button>
+        </Button>
       </div>
     </form>
   );
