@@ -1,8 +1,10 @@
 // Sign-in throttling and the audit log as an operator sees them: the built editor against the real
 // server (runtime main on a temp SQLite file) in Chromium.
+
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { pickOption } from './antd-helpers.ts';
 import { serverAndBrowserForFile, submitSignIn } from './editor-session.ts';
 import { ADMIN_PASSWORD, shots } from './real-server.ts';
 
@@ -56,7 +58,7 @@ describe('sign-in throttling and the audit log in the editor', () => {
     await page.screenshot({ path: join(shots, 'auth-02-audit-zh.png') });
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => row.textContent()).toContain('Created an API key');
-    await page.getByTestId('audit-action').selectOption('journey.publish');
+    await pickOption(page, 'audit-action', 'Published a journey');
     await expect.poll(() => page.getByTestId('audit-row').count()).toBe(0);
     await page.screenshot({ path: join(shots, 'auth-03-audit-en.png') });
   });

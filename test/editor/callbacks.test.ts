@@ -2,9 +2,11 @@
 // provider's callback URL in words (the four SMS ones carrying the deployment token), copies one,
 // rotates the token behind a confirm (dismissing changes nothing) and sees new URLs with a new
 // token, which the audit log records; an operator gets no nav link and no URLs.
+
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { answerConfirm } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
 import { shots } from './real-server.ts';
 
@@ -74,18 +76,14 @@ describe('callback URLs in the editor (回调地址)', () => {
     await shot(page, '01-zh');
 
     // Dismissing the confirm changes nothing.
-    page.once('dialog', (d) => void d.dismiss());
     await page.getByTestId('rotate-token').click();
+    await answerConfirm(page, false);
     const unchanged = (await call(page, 'GET', 'callbacks.urls')).data as { urls: Array<{ url: string }> };
     expect(unchanged.urls[0]?.url).toBe(before.urls[0]);
 
     // Accepting it: the confirm warns the old URLs stop at once; new URLs, a new token.
-    let warning = '';
-    page.once('dialog', (d) => {
-      warning = d.message();
-      void d.accept();
-    });
     await page.getByTestId('rotate-token').click();
+    const warning = await answerConfirm(page, true);
     await page.waitForSelector('[data-testid=callbacks-notice]');
     expect(warning).toContain('旧的短信回调地址立即失效');
     const after = await tokenized(page);

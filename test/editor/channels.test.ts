@@ -3,9 +3,11 @@
 // records how many cards were shipped, sees a real scan and a customer coming in reflected in the
 // numbers, opens the printable QR sheet (screen and print media), finds the channel in the list and
 // archives it; a viewer sees the same pages read-only.
+
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerConfirm, pickOption } from './antd-helpers.ts';
 import { signInToEditor } from './editor-session.ts';
 import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
 
@@ -32,7 +34,7 @@ const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(shots, `channels-${name}.png`), fullPage: true });
 
 async function signIn(username: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, reducedMotion: 'reduce' });
   violations.push(await watchCspViolations(context));
   const page = await context.newPage();
   await signInToEditor(page, base, username, password);
@@ -61,7 +63,7 @@ describe('channel management (渠道管理)', () => {
     await page.getByTestId('new-channel').click();
     const form = page.getByTestId('channel-form');
     await page.getByTestId('channel-name').fill('双11 包裹卡');
-    await page.getByTestId('channel-kind').selectOption('packageCard');
+    await pickOption(page, 'channel-kind', '包裹卡');
     await page.getByTestId('add-variant').click();
     const row = (i: number) => page.getByTestId('variant-row').nth(i);
     await row(0).locator('input').nth(0).fill('扫码领 5 元券');
@@ -164,8 +166,8 @@ describe('channel management (渠道管理)', () => {
     await viewer.context().close();
 
     // Archive (after the confirm): gone from the list, back with "show archived", its link is dead.
-    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByTestId('archive-channel').click();
+    expect(await answerConfirm(page, true)).toContain('二维码和链接失效');
     await expect.poll(() => listRow.count()).toBe(0);
     await page.getByTestId('show-archived').check();
     await expect.poll(() => listRow.count()).toBe(1);

@@ -70,14 +70,12 @@ describe('credentials in the editor (凭据)', () => {
     expect(await row.textContent()).toContain('签名密钥：已设置');
     await page.screenshot({ path: join(shots, 'credentials-01-list.png') });
     // Deleting asks first, naming the credential; dismissed, it stays.
-    const asked = new Promise<string>((resolve) =>
-      page.once('dialog', (d) => {
-        resolve(d.message());
-        void d.dismiss();
-      }),
-    );
     await row.getByRole('button', { name: '删除' }).click();
-    expect(await asked).toBe('删除凭据「CRM 签名」？');
+    const asked = page.locator('.ant-popconfirm:visible');
+    await asked.getByText('删除凭据「CRM 签名」？', { exact: true }).waitFor();
+    expect(await asked.textContent()).toContain('使用它的节点将无法发送');
+    await asked.getByRole('button', { name: '取消' }).click();
+    await asked.waitFor({ state: 'hidden' });
     expect(await row.count()).toBe(1);
     // In English: only the credential's own name (and the 中文 switch) is left in Chinese.
     await page.getByRole('button', { name: 'English', exact: true }).click();

@@ -3,11 +3,13 @@
 // duplicate, archive (the confirm names the customers in flight), find it among the archived and
 // restore it, roll back to version 1 (published as a new version), stop it with a reason (seen in a
 // customer's timeline), and log out (the session ends on the server). Screenshots in both languages.
+
 import { join } from 'node:path';
 import { openDatabase } from '@siyu/runtime';
 import { addCustomers, graphOf } from '@siyu/runtime/testing';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { pickOption, shownOption } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
 import { shots, watchCspViolations } from './real-server.ts';
 
@@ -105,23 +107,23 @@ describe('journey lifecycle', () => {
     expect(await copy.locator('.pill.draft').textContent()).toBe('草稿');
     // The folder filter finds both; the search finds the copy alone; the status filter the live one.
     const shown = () => page.getByTestId('journey-name').allTextContents();
-    await page.getByTestId('journey-folder-filter').selectOption('会员运营');
+    await pickOption(page, 'journey-folder-filter', '会员运营');
     await expect.poll(() => page.getByTestId('journey-row').count()).toBe(2);
     await page.getByTestId('journey-search').fill('副本');
     await expect.poll(shown).toEqual([`${NAME}（副本）`]);
     await page.getByTestId('journey-search').fill('');
     await expect.poll(() => page.getByTestId('journey-row').count()).toBe(2);
-    await page.getByTestId('journey-status-filter').selectOption('live');
+    await pickOption(page, 'journey-status-filter', '已上线');
     await expect.poll(shown).toEqual([NAME]);
     await shot(page, '03-filtered');
-    await page.getByTestId('journey-status-filter').selectOption('');
-    await page.getByTestId('journey-folder-filter').selectOption('');
-    await expect.poll(() => page.getByTestId('journey-folder-filter').inputValue()).toBe('');
+    await pickOption(page, 'journey-status-filter', '全部状态');
+    await pickOption(page, 'journey-folder-filter', '全部分组');
+    await expect.poll(() => shownOption(page, 'journey-folder-filter')).toBe('全部分组');
     await expect.poll(() => page.getByTestId('journey-row').count()).toBe(2);
 
     // Archive: the confirm names the customers in flight (in Chinese, then in English).
     await row.getByTestId('journey-archive').click();
-    expect(await dialog.locator('h2').textContent()).toBe(`归档旅程「${NAME}」？`);
+    await dialog.getByText(`归档旅程「${NAME}」？`, { exact: true }).waitFor();
     expect(await dialog.getByTestId('confirm-body').textContent()).toContain('旅程中现有的 3 位客户不受影响');
     await shot(page, '04-archive-confirm');
     await dialog.getByRole('button', { name: '取消' }).click();
@@ -161,7 +163,7 @@ describe('journey lifecycle', () => {
     const versions = page.getByTestId('version-list');
     await versions.locator('[data-version="1"]').getByTestId('version-rollback').click();
     const publishing = page.getByTestId('publish-dialog');
-    expect(await publishing.locator('h2').textContent()).toBe('回滚到第 1 版');
+    await publishing.getByText('回滚到第 1 版', { exact: true }).waitFor();
     expect(await publishing.getByTestId('publish-intro').textContent()).toContain('作为一个新版本重新发布');
     expect(await publishing.getByTestId('publish-inflight').textContent()).toContain('3 位客户正在旅程中');
     await shot(page, '06-rollback-dialog');

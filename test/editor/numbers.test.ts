@@ -4,6 +4,7 @@
 // words, the simulation says the same for a test customer without a phone, and once a phone is added the
 // drawer's retry sends it and the customer goes on. A/B weights are percentages with a live hint on their
 // total.
+
 import { join } from 'node:path';
 import { createEngine, createLogger, createNodeRegistryForRuntime, ManualClock, openDatabase } from '@siyu/runtime';
 import {
@@ -14,6 +15,7 @@ import {
   sandboxProvider,
 } from '@siyu/runtime/testing';
 import { describe, expect, it } from 'vitest';
+import { answerConfirm } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor, welcomeSmsGraph } from './editor-session.ts';
 import { shots } from './real-server.ts';
 
@@ -160,18 +162,12 @@ describe('numbers on screen, in the editor', () => {
     await openJourney();
     await welcome.getByTestId('node-customers-open').click();
     // Retry asks first: dismissed, nothing runs; accepted, the step runs again.
-    page.once('dialog', (d) => void d.dismiss());
     await page.getByTestId('node-failure-retry').click();
+    await answerConfirm(page, false);
     await page.waitForTimeout(500);
     expect(await page.getByTestId('node-failure-retry').count()).toBe(1);
-    const asked = new Promise<string>((resolve) =>
-      page.once('dialog', (d) => {
-        resolve(d.message());
-        void d.accept();
-      }),
-    );
     await page.getByTestId('node-failure-retry').click();
-    expect(await asked).toContain('消息会真实发给客户');
+    expect(await answerConfirm(page, true)).toContain('消息会真实发给客户');
     await expect
       .poll(
         () => page.locator('[data-testid=journey-node][data-node-id=done]').getByTestId('node-stats').textContent(),
@@ -215,7 +211,7 @@ describe('numbers on screen, in the editor', () => {
     await dialog.getByRole('button', { name: '取消' }).click();
     expect(await row.count()).toBe(1);
     await row.getByTestId('journey-archive').click();
-    expect(await dialog.locator('h2').textContent()).toBe('归档旅程「abw」？');
+    await dialog.getByText('归档旅程「abw」？', { exact: true }).waitFor();
     expect(await dialog.getByTestId('confirm-body').textContent()).toContain('位客户不受影响');
     await dialog.getByTestId('confirm-ok').click();
     await expect.poll(() => row.count()).toBe(0);

@@ -26,6 +26,8 @@ export const chromiumOptions = {
     '--disable-component-update',
     '--disable-sync',
   ],
+  // The editor turns antd's animations off for it: a screenshot never catches a modal mid-zoom.
+  reducedMotion: 'reduce' as const,
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

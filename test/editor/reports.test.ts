@@ -1,11 +1,13 @@
 // The report pages in Chromium against the real server, on the reports' fixed data set (the same
 // rows the runtime's report tests check by hand), seeded into the server's SQLite file first.
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '@siyu/runtime';
 import { DAY, seedAbJourney, seedChannels, T0 } from '@siyu/runtime/testing';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerConfirm } from './antd-helpers.ts';
 import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
 
 let real: RealServer;
@@ -78,8 +80,8 @@ describe('report pages', () => {
 
     // Only the variant ahead (a: 3 of 5 against b: 1 of 4) offers "promote".
     expect(await page.getByTestId('promote-b').count()).toBe(0);
-    page.once('dialog', (d) => void d.accept());
     await page.getByTestId('promote-a').click();
+    expect(await answerConfirm(page, true)).toContain('已在旅程中的客户留在原版本');
     await expect.poll(() => page.getByTestId('report-ab-split').textContent()).toContain('胜出方案 a');
     await page.screenshot({ path: join(shots, 'reports-02-promoted.png'), fullPage: true });
   });

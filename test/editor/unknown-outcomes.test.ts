@@ -2,6 +2,7 @@
 // real sms.send node against a Tencent fake that takes the message, loses the answer and never
 // reports a status, so the step is parked (customer waiting at the node). The canvas counts it on
 // the node; the node's drawer lists it; "mark sent" moves the customer on without sending again.
+
 import { join } from 'node:path';
 import { createEngine, createLogger, createNodeRegistryForRuntime, ManualClock, openDatabase } from '@siyu/runtime';
 import {
@@ -12,6 +13,7 @@ import {
   tencentProvider,
 } from '@siyu/runtime/testing';
 import { describe, expect, it } from 'vitest';
+import { answerConfirm } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor, welcomeSmsGraph } from './editor-session.ts';
 import { shots } from './real-server.ts';
 
@@ -83,14 +85,8 @@ describe('sends whose outcome is unknown, in the editor', () => {
 
     // Resend and skip ask first; dismissed, nothing is decided and the customer still waits here.
     for (const name of ['重发', '跳过']) {
-      const asked = new Promise<string>((resolve) =>
-        page.once('dialog', (d) => {
-          resolve(d.message());
-          void d.dismiss();
-        }),
-      );
       await item.getByRole('button', { name }).click();
-      expect(await asked).toContain('继续？');
+      expect(await answerConfirm(page, false)).toContain('继续？');
     }
     await page.waitForTimeout(500);
     expect(await page.getByTestId('unknown-outcome').count()).toBe(1);

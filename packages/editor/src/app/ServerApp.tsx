@@ -1,12 +1,18 @@
 import { Suspense, useState } from 'react';
 import { useReportRoute } from '../reports/route.ts';
-import { JourneyList } from './journeys/JourneyList.tsx';
 import { LoginPage } from './LoginPage.tsx';
 import { Loading, lazyNamed } from './lazy-page.tsx';
 import { type PageRoute, usePageRoute } from './routes.ts';
 
-// Pages besides the journey list and its canvas load on demand: reports bring recharts, and no
-// one should download every workspace page to see the sign-in form.
+// Every page loads on demand: reports bring recharts, the journey list and the workspace pages
+// bring antd's table and forms, and no one should download them to see the sign-in form.
+const loadJourneyList = () => import('./journeys/JourneyList.tsx');
+// The journey list (the home page) downloads alongside antd, not after it.
+const AntdKit = lazyNamed(() => {
+  void loadJourneyList();
+  return import('./kit/AntdKit.tsx');
+}, 'AntdKit');
+const JourneyList = lazyNamed(loadJourneyList, 'JourneyList');
 const ReportsPage = lazyNamed(() => import('../reports/ReportsPage.tsx'), 'ReportsPage');
 const ChannelsPage = lazyNamed(() => import('../channels/ChannelsPage.tsx'), 'ChannelsPage');
 const ChannelDetail = lazyNamed(() => import('../channels/ChannelDetail.tsx'), 'ChannelDetail');
@@ -27,10 +33,13 @@ export function ServerApp({ signedIn }: { signedIn: boolean }) {
   const report = useReportRoute();
   const page = usePageRoute();
   if (!authed) return <LoginPage onDone={() => setAuthed(true)} />;
-  if (!report && !page) return <JourneyList />;
   return (
     <Suspense fallback={<Loading />}>
-      {report ? <ReportsPage route={report} /> : page && <Page route={page} />}
+      <AntdKit>
+        <Suspense fallback={<Loading />}>
+          {report ? <ReportsPage route={report} /> : page ? <Page route={page} /> : <JourneyList />}
+        </Suspense>
+      </AntdKit>
     </Suspense>
   );
 }

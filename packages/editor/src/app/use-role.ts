@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { api } from './server-api.ts';
+import { useQuery } from '@tanstack/react-query';
+import { trpc } from './kit/query.ts';
 
 /**
  * Whether the signed-in operator may change things (operator or admin). Undefined while asking:
@@ -19,16 +19,9 @@ export function useIsAdmin(): boolean | undefined {
 
 /** The signed-in operator's role ('none' for anyone else); undefined while asking. */
 function useRole(): string | undefined {
-  const [role, setRole] = useState<string>();
-  useEffect(() => {
-    let live = true;
-    api.auth.me.query().then(
-      (me) => live && setRole(me?.kind === 'operator' ? me.role : 'none'),
-      () => live && setRole('none'),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
-  return role;
+  // One request for the whole page: every caller shares the cached answer.
+  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
+  if (me.isError) return 'none';
+  if (me.data === undefined) return undefined;
+  return me.data?.kind === 'operator' ? me.data.role : 'none';
 }

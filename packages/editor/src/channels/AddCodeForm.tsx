@@ -1,3 +1,4 @@
+import { Button, Input } from 'antd';
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { api } from '../app/server-api.ts';
@@ -27,14 +28,14 @@ export function AddCodeForm(props: { channelId: string; kind: string; variants: 
       <h3>{tr('添加渠道码', 'Add a code')}</h3>
       <div className="field-row">
         <Field label={tr('方案名称', 'Variant')} path="variant" errors={errors}>
-          <input
+          <Input
             value={draft.variant}
             onChange={(e) => set({ variant: e.target.value })}
             data-testid="add-code-variant"
           />
         </Field>
         <Field label={tr('渠道码（留空自动生成）', 'Code (blank: generated)')} path="code" errors={errors}>
-          <input
+          <Input
             value={draft.code}
             onChange={(e) => set({ code: e.target.value })}
             className="mono"
@@ -42,16 +43,16 @@ export function AddCodeForm(props: { channelId: string; kind: string; variants: 
           />
         </Field>
         <Field label={tr('跳转链接（可选）', 'Target URL (optional)')} path="targetUrl" errors={errors}>
-          <input value={draft.targetUrl} onChange={(e) => set({ targetUrl: e.target.value })} placeholder="https://" />
+          <Input value={draft.targetUrl} onChange={(e) => set({ targetUrl: e.target.value })} placeholder="https://" />
         </Field>
         <Field label={deliveredName(props.kind, locale)} path="delivered" errors={errors}>
-          <input type="number" min={0} value={draft.delivered} onChange={(e) => set({ delivered: e.target.value })} />
+          <Input type="number" min={0} value={draft.delivered} onChange={(e) => set({ delivered: e.target.value })} />
         </Field>
       </div>
       <FormMessage errors={errors} />
-      <button type="submit" disabled={busy} data-testid="add-code">
+      <Button htmlType="submit" loading={busy} data-testid="add-code">
         + {tr('添加', 'Add')}
-      </button>
+      </Button>
     </form>
   );
 }

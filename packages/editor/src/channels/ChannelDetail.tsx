@@ -1,5 +1,7 @@
+import { Table, type TableColumnsType } from 'antd';
 import { useMemo } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { rowAttributes } from '../app/kit/table.ts';
 import { CHANNELS_HREF, channelQrHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { useCanEdit } from '../app/use-role.ts';
@@ -14,6 +16,8 @@ import { LiveCodeCell } from './LiveCodeCell.tsx';
 import { ALL_TIME, channelNumbers, deliveredName, kindName } from './model.ts';
 import './channels.css';
 
+type Code = Awaited<ReturnType<typeof api.channels.get.query>>['codes'][number];
+
 /** One channel: its codes and variants with their numbers; add a code, record delivered, live codes. */
 export function ChannelDetail({ channelId }: { channelId: string }) {
   const { tr, locale } = useLocale();
@@ -27,6 +31,75 @@ export function ChannelDetail({ channelId }: { channelId: string }) {
   };
   const editable = Boolean(canEdit && channel && !channel.archivedAt);
   const total = numbers.byChannel.get(channelId);
+  const col = (name: string) => () => ({ 'data-col': name }) as object;
+  const columns: TableColumnsType<Code> = channel
+    ? [
+        { key: 'variant', title: tr('方案', 'Variant'), onCell: col('variant'), render: (_, c) => c.variant },
+        { key: 'code', title: tr('渠道码', 'Code'), className: 'mono', render: (_, c) => c.code },
+        {
+          key: 'trackedUrl',
+          title: tr('跟踪链接', 'Tracked URL'),
+          render: (_, c) => (
+            <>
+              <a className="mono" href={c.trackedUrl} target="_blank" rel="noreferrer">
+                {c.trackedUrl}
+              </a>
+              {c.targetUrl && <div className="muted mono">→ {c.targetUrl}</div>}
+            </>
+          ),
+        },
+        {
+          key: 'delivered',
+          title: deliveredName(channel.kind, locale),
+          align: 'right',
+          onCell: col('delivered'),
+          render: (_, c) => {
+            const n = numbers.byCode.get(c.code);
+            return (
+              <>
+                {editable ? (
+                  <DeliveredEditor key={c.delivered} code={c.code} value={c.delivered} onSaved={refresh} />
+                ) : (
+                  c.delivered
+                )}
+                {n && n.smsSent > 0 && (
+                  <div className="muted">{tr(`另有短信 ${n.smsSent} 条`, `+ ${n.smsSent} SMS sent`)}</div>
+                )}
+              </>
+            );
+          },
+        },
+        {
+          key: 'scans',
+          title: tr('扫码/点击', 'Scans'),
+          align: 'right',
+          render: (_, c) => numbers.byCode.get(c.code)?.scans ?? '—',
+        },
+        {
+          key: 'cameIn',
+          title: tr('进入客户', 'Came in'),
+          align: 'right',
+          onCell: col('cameIn'),
+          render: (_, c) => numbers.byCode.get(c.code)?.cameIn ?? '—',
+        },
+        {
+          key: 'recall',
+          title: tr('召回率', 'Recall'),
+          align: 'right',
+          onCell: col('recall'),
+          render: (_, c) => pct(numbers.byCode.get(c.code)?.recallRate, 2),
+        },
+        ...(channel.kind === 'liveCode'
+          ? [
+              {
+                key: 'liveCode',
+                title: tr('企业微信活码', 'WeCom live code'),
+                render: (_: unknown, c: Code) => <LiveCodeCell code={c} editable={editable} onDone={refresh} />,
+              },
+            ]
+          : []),
+      ]
+    : [];
   return (
     <main className="page" data-testid="channel-detail">
       <PageNav current="channels" />
@@ -66,59 +139,15 @@ export function ChannelDetail({ channelId }: { channelId: string }) {
             <dd data-testid="total-recall">{pct(total?.recallRate, 2)}</dd>
           </dl>
           {report.error && <p className="field-message">{report.error}</p>}
-          <table className="grid" data-testid="code-list">
-            <thead>
-              <tr>
-                <th>{tr('方案', 'Variant')}</th>
-                <th>{tr('渠道码', 'Code')}</th>
-                <th>{tr('跟踪链接', 'Tracked URL')}</th>
-                <th className="num">{deliveredName(channel.kind, locale)}</th>
-                <th className="num">{tr('扫码/点击', 'Scans')}</th>
-                <th className="num">{tr('进入客户', 'Came in')}</th>
-                <th className="num">{tr('召回率', 'Recall')}</th>
-                {channel.kind === 'liveCode' && <th>{tr('企业微信活码', 'WeCom live code')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {channel.codes.map((c) => {
-                const n = numbers.byCode.get(c.code);
-                return (
-                  <tr key={c.code} data-testid="code-row" data-code={c.code}>
-                    <td data-col="variant">{c.variant}</td>
-                    <td className="mono">{c.code}</td>
-                    <td>
-                      <a className="mono" href={c.trackedUrl} target="_blank" rel="noreferrer">
-                        {c.trackedUrl}
-                      </a>
-                      {c.targetUrl && <div className="muted mono">→ {c.targetUrl}</div>}
-                    </td>
-                    <td className="num" data-col="delivered">
-                      {editable ? (
-                        <DeliveredEditor key={c.delivered} code={c.code} value={c.delivered} onSaved={refresh} />
-                      ) : (
-                        c.delivered
-                      )}
-                      {n && n.smsSent > 0 && (
-                        <div className="muted">{tr(`另有短信 ${n.smsSent} 条`, `+ ${n.smsSent} SMS sent`)}</div>
-                      )}
-                    </td>
-                    <td className="num">{n?.scans ?? '—'}</td>
-                    <td className="num" data-col="cameIn">
-                      {n?.cameIn ?? '—'}
-                    </td>
-                    <td className="num" data-col="recall">
-                      {pct(n?.recallRate, 2)}
-                    </td>
-                    {channel.kind === 'liveCode' && (
-                      <td>
-                        <LiveCodeCell code={c} editable={editable} onDone={refresh} />
-                      </td>
-                    )}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <Table<Code>
+            className="data-table"
+            rowKey="code"
+            columns={columns}
+            dataSource={channel.codes}
+            pagination={false}
+            data-testid="code-list"
+            onRow={(c) => rowAttributes('code-row', { code: c.code })}
+          />
           {editable && (
             <AddCodeForm
               channelId={channel.id}

@@ -1,3 +1,4 @@
+import { Button, Input, Select } from 'antd';
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { api } from '../app/server-api.ts';
@@ -36,7 +37,7 @@ export function ChannelForm(props: { onCreated: (channelId: string) => void; onC
       <h3>{tr('新建渠道', 'New channel')}</h3>
       <div className="field-row">
         <Field label={tr('渠道名称', 'Channel name')} path="name" errors={errors}>
-          <input
+          <Input
             value={draft.name}
             onChange={(e) => setDraft({ ...draft, name: e.target.value })}
             placeholder={tr('例如：双11 包裹卡', 'e.g. Double 11 package card')}
@@ -44,17 +45,12 @@ export function ChannelForm(props: { onCreated: (channelId: string) => void; onC
           />
         </Field>
         <Field label={tr('类型', 'Kind')} path="kind" errors={errors}>
-          <select
+          <Select
             value={draft.kind}
-            onChange={(e) => setDraft({ ...draft, kind: e.target.value as ChannelKind })}
+            onChange={(kind: ChannelKind) => setDraft({ ...draft, kind })}
             data-testid="channel-kind"
-          >
-            {CHANNEL_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {kindName(k, locale)}
-              </option>
-            ))}
-          </select>
+            options={CHANNEL_KINDS.map((k) => ({ value: k, label: kindName(k, locale) }))}
+          />
         </Field>
       </div>
       <fieldset className="group">
@@ -64,7 +60,7 @@ export function ChannelForm(props: { onCreated: (channelId: string) => void; onC
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are positions; their errors are addressed by index too
           <div className="field-row variant-row" key={i} data-testid="variant-row">
             <Field label={tr('方案名称', 'Variant')} path={`codes[${i}].variant`} errors={errors}>
-              <input
+              <Input
                 value={c.variant}
                 onChange={(e) => setCode(i, { variant: e.target.value })}
                 placeholder={tr('扫码领 5 元券', 'Scan for a ¥5 coupon')}
@@ -75,56 +71,54 @@ export function ChannelForm(props: { onCreated: (channelId: string) => void; onC
               path={`codes[${i}].code`}
               errors={errors}
             >
-              <input value={c.code} onChange={(e) => setCode(i, { code: e.target.value })} className="mono" />
+              <Input value={c.code} onChange={(e) => setCode(i, { code: e.target.value })} className="mono" />
             </Field>
             <Field
               label={tr('跳转链接（可选）', 'Target URL (optional)')}
               path={`codes[${i}].targetUrl`}
               errors={errors}
             >
-              <input
+              <Input
                 value={c.targetUrl}
                 onChange={(e) => setCode(i, { targetUrl: e.target.value })}
                 placeholder="https://"
               />
             </Field>
             <Field label={deliveredName(draft.kind, locale)} path={`codes[${i}].delivered`} errors={errors}>
-              <input
+              <Input
                 type="number"
                 min={0}
                 value={c.delivered}
                 onChange={(e) => setCode(i, { delivered: e.target.value })}
               />
             </Field>
-            <button
-              type="button"
-              className="link danger"
+            <Button
+              type="link"
+              danger
               disabled={draft.codes.length === 1}
               onClick={() => setDraft((d) => ({ ...d, codes: d.codes.filter((_, j) => j !== i) }))}
               title={tr('删除方案', 'Remove variant')}
+              aria-label={tr('删除方案', 'Remove variant')}
             >
               ✕
-            </button>
+            </Button>
           </div>
         ))}
-        <button
-          type="button"
+        <Button
           data-testid="add-variant"
           onClick={() =>
             setDraft((d) => ({ ...d, codes: [...d.codes, codeDraft(nextVariantName(d.codes.map((c) => c.variant)))] }))
           }
         >
           + {tr('添加方案', 'Add variant')}
-        </button>
+        </Button>
       </fieldset>
       <FormMessage errors={errors} />
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={busy} data-testid="create-channel">
+        <Button type="primary" htmlType="submit" loading={busy} data-testid="create-channel">
           {tr('创建', 'Create')}
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          {tr('取消', 'Cancel')}
-        </button>
+        </Button>
+        <Button onClick={props.onCancel}>{tr('取消', 'Cancel')}</Button>
       </div>
     </form>
   );

@@ -1,17 +1,22 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Table, type TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { errorText, trpc } from '../app/kit/query.ts';
+import { byNumber, byText, rowAttributes } from '../app/kit/table.ts';
 import { channelHref, channelQrHref } from '../app/routes.ts';
-import { api } from '../app/server-api.ts';
+import type { api } from '../app/server-api.ts';
 import { useCanEdit } from '../app/use-role.ts';
 import { formatTime } from '../pages/format.ts';
 import { PageNav } from '../pages/PageNav.tsx';
 import { pct } from '../reports/format.ts';
-import { useLoad } from '../reports/parts.tsx';
 import { CHANNEL_REPORT_HREF } from '../reports/route.ts';
-import { ChannelForm } from './ChannelForm.tsx';
 import { ArchiveButton } from './ArchiveButton.tsx';
-import { ALL_TIME, channelNumbers, kindName } from './model.ts';
+import { ChannelForm } from './ChannelForm.tsx';
+import { ALL_TIME, CHANNEL_KINDS, channelNumbers, kindName } from './model.ts';
 import './channels.css';
+
+type Channel = Awaited<ReturnType<typeof api.channels.list.query>>[number];
 
 /**
  * 渠道管理: every entry channel (package-card batches, live codes, SMS links, posters) with its
@@ -22,12 +27,91 @@ export function ChannelsPage() {
   const canEdit = useCanEdit();
   const [archived, setArchived] = useState(false);
   const [creating, setCreating] = useState(false);
-  const { data, error, reload } = useLoad(
-    () => api.channels.list.query({ includeArchived: archived }),
-    String(archived),
-  );
-  const report = useLoad(() => api.reports.channels.query(ALL_TIME), 'all');
+  const queries = useQueryClient();
+  const list = useQuery(trpc.channels.list.queryOptions({ includeArchived: archived }));
+  const report = useQuery(trpc.reports.channels.queryOptions(ALL_TIME));
+  const reload = () => void queries.invalidateQueries(trpc.channels.list.pathFilter());
   const totals = useMemo(() => channelNumbers(report.data).byChannel, [report.data]);
+  const delivered = (c: Channel) =>
+    totals.get(c.id)?.delivered ?? c.codes.reduce((sum, code) => sum + code.delivered, 0);
+  const col = (name: string) => () => ({ 'data-col': name }) as object;
+  const columns: TableColumnsType<Channel> = [
+    {
+      key: 'name',
+      title: tr('渠道', 'Channel'),
+      sorter: byText((c) => c.name, locale),
+      render: (_, c) => (
+        <>
+          <a href={channelHref(c.id)} onClick={(e) => e.stopPropagation()} data-col="name">
+            {c.name}
+          </a>
+          {c.archivedAt && <span className="pill">{tr('已归档', 'Archived')}</span>}
+        </>
+      ),
+    },
+    {
+      key: 'kind',
+      title: tr('类型', 'Kind'),
+      filters: CHANNEL_KINDS.map((k) => ({ text: kindName(k, locale), value: k })),
+      onFilter: (value, c) => c.kind === value,
+      onCell: col('kind'),
+      render: (_, c) => <span className={`pill kind-${c.kind}`}>{kindName(c.kind, locale)}</span>,
+    },
+    {
+      key: 'codes',
+      title: tr('方案 · 渠道码', 'Variant · code'),
+      onCell: col('codes'),
+      render: (_, c) =>
+        c.codes.map((code) => (
+          <span className="tag" key={code.code}>
+            {code.variant} · <span className="mono">{code.code}</span>
+          </span>
+        )),
+    },
+    {
+      key: 'delivered',
+      title: tr('投放量', 'Delivered'),
+      align: 'right',
+      sorter: byNumber(delivered),
+      onCell: col('delivered'),
+      render: (_, c) => delivered(c),
+    },
+    {
+      key: 'cameIn',
+      title: tr('进入客户', 'Came in'),
+      align: 'right',
+      sorter: byNumber((c) => totals.get(c.id)?.cameIn ?? -1),
+      onCell: col('cameIn'),
+      render: (_, c) => totals.get(c.id)?.cameIn ?? '—',
+    },
+    {
+      key: 'recall',
+      title: tr('引流召回率', 'Recall rate'),
+      align: 'right',
+      sorter: byNumber((c) => totals.get(c.id)?.recallRate ?? -1),
+      onCell: col('recall'),
+      render: (_, c) => pct(totals.get(c.id)?.recallRate, 2),
+    },
+    {
+      key: 'createdAt',
+      title: tr('创建时间', 'Created'),
+      className: 'muted',
+      sorter: byNumber((c) => new Date(c.createdAt).getTime()),
+      render: (_, c) => formatTime(c.createdAt, locale),
+    },
+    {
+      key: 'actions',
+      className: 'actions',
+      render: (_, c) => (
+        <>
+          <a href={channelQrHref(c.id)} onClick={(e) => e.stopPropagation()} data-testid="qr-link">
+            {tr('二维码', 'QR codes')}
+          </a>
+          {canEdit && !c.archivedAt && <ArchiveButton channel={c} onDone={reload} />}
+        </>
+      ),
+    },
+  ];
   return (
     <main className="page" data-testid="channels-page">
       <PageNav current="channels" />
@@ -59,85 +143,31 @@ export function ChannelsPage() {
             </span>
           )}
           {canEdit && !creating && (
-            <button type="button" className="primary" onClick={() => setCreating(true)} data-testid="new-channel">
+            <Button type="primary" onClick={() => setCreating(true)} data-testid="new-channel">
               + {tr('新建渠道', 'New channel')}
-            </button>
+            </Button>
           )}
         </div>
       </header>
       {canEdit && creating && (
         <ChannelForm onCreated={(id) => (location.hash = channelHref(id))} onCancel={() => setCreating(false)} />
       )}
-      {error && <p className="field-message">{error}</p>}
-      {report.error && <p className="field-message">{report.error}</p>}
-      <table className="grid" data-testid="channel-list">
-        <thead>
-          <tr>
-            <th>{tr('渠道', 'Channel')}</th>
-            <th>{tr('类型', 'Kind')}</th>
-            <th>{tr('方案 · 渠道码', 'Variant · code')}</th>
-            <th className="num">{tr('投放量', 'Delivered')}</th>
-            <th className="num">{tr('进入客户', 'Came in')}</th>
-            <th className="num">{tr('引流召回率', 'Recall rate')}</th>
-            <th>{tr('创建时间', 'Created')}</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {data?.map((c) => {
-            const n = totals.get(c.id);
-            return (
-              <tr
-                key={c.id}
-                data-testid="channel-row"
-                data-channel-id={c.id}
-                className={c.archivedAt ? 'archived' : ''}
-                onClick={() => (location.hash = channelHref(c.id))}
-              >
-                <td>
-                  <a href={channelHref(c.id)} onClick={(e) => e.stopPropagation()} data-col="name">
-                    {c.name}
-                  </a>
-                  {c.archivedAt && <span className="pill">{tr('已归档', 'Archived')}</span>}
-                </td>
-                <td data-col="kind">
-                  <span className={`pill kind-${c.kind}`}>{kindName(c.kind, locale)}</span>
-                </td>
-                <td data-col="codes">
-                  {c.codes.map((code) => (
-                    <span className="tag" key={code.code}>
-                      {code.variant} · <span className="mono">{code.code}</span>
-                    </span>
-                  ))}
-                </td>
-                <td className="num" data-col="delivered">
-                  {n?.delivered ?? c.codes.reduce((sum, code) => sum + code.delivered, 0)}
-                </td>
-                <td className="num" data-col="cameIn">
-                  {n ? n.cameIn : '—'}
-                </td>
-                <td className="num" data-col="recall">
-                  {pct(n?.recallRate, 2)}
-                </td>
-                <td className="muted">{formatTime(c.createdAt, locale)}</td>
-                <td className="actions">
-                  <a href={channelQrHref(c.id)} onClick={(e) => e.stopPropagation()} data-testid="qr-link">
-                    {tr('二维码', 'QR codes')}
-                  </a>
-                  {canEdit && !c.archivedAt && <ArchiveButton channel={c} onDone={reload} />}
-                </td>
-              </tr>
-            );
-          })}
-          {data?.length === 0 && (
-            <tr>
-              <td colSpan={8} className="muted empty">
-                {tr('还没有渠道。', 'No channels yet.')}
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
+      {list.error && <p className="field-message">{errorText(list.error)}</p>}
+      {report.error && <p className="field-message">{errorText(report.error)}</p>}
+      <Table<Channel>
+        className="data-table"
+        rowKey="id"
+        columns={columns}
+        dataSource={list.data ?? []}
+        loading={list.isPending}
+        pagination={false}
+        data-testid="channel-list"
+        rowClassName={(c) => (c.archivedAt ? 'archived' : '')}
+        locale={{ emptyText: <span className="muted">{tr('还没有渠道。', 'No channels yet.')}</span> }}
+        onRow={(c) =>
+          rowAttributes('channel-row', { 'channel-id': c.id }, { onClick: () => (location.hash = channelHref(c.id)) })
+        }
+      />
       <p className="muted">
         {tr(
           '投放量 = 记录的寄出/张贴数 + 带该渠道链接的已发短信；进入客户与召回率为累计数（同渠道各码相加）。',

@@ -1,3 +1,4 @@
+import { Form } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { type FormErrors, formErrors, NO_ERRORS, pickLanguage } from './model.ts';
@@ -26,18 +27,26 @@ export function useAction(known: (path: string) => boolean) {
   return { busy, errors, run };
 }
 
-/** A labelled input with the server's message for its path under it. */
+/**
+ * A labelled control (antd Form.Item) with the server's message for its path under it, in red: the
+ * rules live in the server's schema, so the form shows its verdict rather than judging twice.
+ */
 export function Field(props: { label: string; path: string; errors: FormErrors; children: ReactNode }) {
   const { locale } = useLocale();
   const raw = props.errors.fields[props.path];
   const message = raw && pickLanguage(raw, locale);
   return (
-    // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children` (always an input or select)
-    <label className={`field${message ? ' field-error' : ''}`} data-field={props.path}>
-      <span className="field-label">{props.label}</span>
-      {props.children}
-      {message && <span className="field-message">{message}</span>}
-    </label>
+    <div className="field" data-field={props.path}>
+      <Form.Item
+        label={props.label}
+        layout="vertical"
+        validateStatus={message ? 'error' : undefined}
+        help={message ? <span className="field-message">{message}</span> : undefined}
+        style={{ marginBottom: 8 }}
+      >
+        {props.children}
+      </Form.Item>
+    </div>
   );
 }
 

@@ -1,67 +1,78 @@
 import type { AuditAction } from '@siyu/runtime';
-import { useEffect, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { DatePicker, Input, Select, Table, type TableColumnsType } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
-import { api } from '../app/server-api.ts';
+import { errorText, trpc } from '../app/kit/query.ts';
+import { pagination, rowAttributes } from '../app/kit/table.ts';
+import type { api } from '../app/server-api.ts';
+import { auditDetailLines } from './audit-details.ts';
 import { auditActionLabel } from './audit-labels.ts';
 import { formatTime } from './format.ts';
-import { GridTable } from './GridTable.tsx';
 import { PageNav } from './PageNav.tsx';
-import { auditDetailLines } from './audit-details.ts';
 
-type AuditPageData = Awaited<ReturnType<typeof api.audit.list.query>>;
-const PAGE_SIZE = 50;
-
-/** A datetime-local value ("2026-01-05T10:00") as a Date, or undefined when empty. */
-const dateOf = (value: string) => (value ? new Date(value) : undefined);
+type AuditEntry = Awaited<ReturnType<typeof api.audit.list.query>>['entries'][number];
 
 /**
  * 操作日志 (admins): who published, paused, archived, changed settings, imported, created keys or
- * operators, newest first, filtered by action, actor and time, 50 a page.
+ * operators, newest first, filtered by action, actor and time; the server pages (50 a page).
  */
 export function AuditPage() {
   const { tr, locale } = useLocale();
   const [action, setAction] = useState('');
   const [actor, setActor] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [page, setPage] = useState(1);
-  const [actions, setActions] = useState<string[]>([]);
-  const [data, setData] = useState<AuditPageData>();
-  const [error, setError] = useState('');
-  useEffect(() => {
-    api.audit.actions.query().then(setActions, () => setActions([]));
-  }, []);
-  useEffect(() => {
-    let live = true;
-    api.audit.list
-      .query({
+  const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
+  const [page, setPage] = useState({ current: 1, pageSize: 50 });
+  const actions = useQuery(trpc.audit.actions.queryOptions()).data ?? [];
+  const { data, error, isPending } = useQuery(
+    trpc.audit.list.queryOptions(
+      {
         // The select offers only the server's own codes.
         action: (action || undefined) as AuditAction | undefined,
         actor: actor.trim() || undefined,
-        from: dateOf(from),
-        to: dateOf(to),
-        page,
-        pageSize: PAGE_SIZE,
-      })
-      .then(
-        (result) => {
-          if (!live) return;
-          setData(result);
-          setError('');
-        },
-        (e: Error) => live && setError(e.message),
-      );
-    return () => {
-      live = false;
-    };
-  }, [action, actor, from, to, page]);
-  const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
+        from: range?.[0]?.toDate(),
+        to: range?.[1]?.toDate(),
+        page: page.current,
+        pageSize: page.pageSize,
+      },
+      { placeholderData: keepPreviousData },
+    ),
+  );
+  // A narrower filter starts on its first page.
   const filter =
     <T,>(set: (v: T) => void) =>
     (v: T) => {
       set(v);
-      setPage(1);
+      setPage((p) => ({ ...p, current: 1 }));
     };
+  const columns: TableColumnsType<AuditEntry> = [
+    { key: 'at', title: tr('时间', 'Time'), className: 'muted', render: (_, e) => formatTime(e.at, locale) },
+    {
+      key: 'actor',
+      title: tr('操作人', 'Actor'),
+      render: (_, e) => (
+        <>
+          {e.actorName}
+          {e.actorKind === 'apiKey' && <span className="muted"> ({tr('API 密钥', 'API key')})</span>}
+        </>
+      ),
+    },
+    { key: 'action', title: tr('操作', 'Action'), render: (_, e) => auditActionLabel(e.action, locale) },
+    {
+      key: 'target',
+      title: tr('对象', 'Target'),
+      // The action already says what kind of object; the object by its name when the entry has one (its id on hover).
+      onCell: (e) => ({ 'data-testid': 'audit-target', title: e.targetId ?? undefined }) as object,
+      render: (_, e) => (typeof e.summary.name === 'string' ? e.summary.name : (e.targetName ?? e.targetId ?? '—')),
+    },
+    {
+      key: 'details',
+      title: tr('详情', 'Details'),
+      onCell: () => ({ 'data-testid': 'audit-details' }) as object,
+      render: (_, e) => <AuditDetails summary={e.summary} />,
+    },
+  ];
   return (
     <main className="page" data-testid="audit-page">
       <PageNav current="audit" />
@@ -74,69 +85,53 @@ export function AuditPage() {
           )}
         </p>
         <div className="filters">
-          <select value={action} onChange={(e) => filter(setAction)(e.target.value)} data-testid="audit-action">
-            <option value="">{tr('全部操作', 'All actions')}</option>
-            {actions.map((a) => (
-              <option key={a} value={a}>
-                {auditActionLabel(a, locale)}
-              </option>
-            ))}
-          </select>
-          <input
+          <Select
+            value={action}
+            onChange={filter(setAction)}
+            data-testid="audit-action"
+            aria-label={tr('操作', 'Action')}
+            style={{ minWidth: 180 }}
+            options={[
+              { value: '', label: tr('全部操作', 'All actions') },
+              ...actions.map((a) => ({ value: a, label: auditActionLabel(a, locale) })),
+            ]}
+          />
+          <Input
+            allowClear
             value={actor}
             onChange={(e) => filter(setActor)(e.target.value)}
             placeholder={tr('操作人（用户名或密钥名）', 'Actor (username or key name)')}
+            style={{ width: 220 }}
             data-testid="audit-actor"
           />
-          <label>
-            {tr('从', 'From')}{' '}
-            <input type="datetime-local" value={from} onChange={(e) => filter(setFrom)(e.target.value)} />
-          </label>
-          <label>
-            {tr('到', 'To')} <input type="datetime-local" value={to} onChange={(e) => filter(setTo)(e.target.value)} />
-          </label>
+          <DatePicker.RangePicker
+            showTime={{ format: 'HH:mm' }}
+            format="YYYY-MM-DD HH:mm"
+            value={range}
+            onChange={filter(setRange)}
+            allowEmpty={[true, true]}
+            placeholder={[tr('从', 'From'), tr('到', 'To')]}
+            data-testid="audit-range"
+          />
         </div>
       </header>
-      <GridTable
-        error={error}
-        headings={[
-          tr('时间', 'Time'),
-          tr('操作人', 'Actor'),
-          tr('操作', 'Action'),
-          tr('对象', 'Target'),
-          tr('详情', 'Details'),
-        ]}
-      >
-        {data?.entries.map((e) => (
-          <tr key={e.id} data-testid="audit-row" data-action={e.action}>
-            <td className="muted">{formatTime(e.at, locale)}</td>
-            <td>
-              {e.actorName}
-              {e.actorKind === 'apiKey' && <span className="muted"> ({tr('API 密钥', 'API key')})</span>}
-            </td>
-            <td>{auditActionLabel(e.action, locale)}</td>
-            {/* The action already says what kind of object; the object by its name when the entry has one (its id on hover). */}
-            <td data-testid="audit-target" title={e.targetId ?? undefined}>
-              {typeof e.summary.name === 'string' ? e.summary.name : (e.targetName ?? e.targetId ?? '—')}
-            </td>
-            <td data-testid="audit-details">
-              <AuditDetails summary={e.summary} />
-            </td>
-          </tr>
-        ))}
-      </GridTable>
-      {data && data.entries.length === 0 && <p className="muted empty">{tr('没有记录。', 'No entries.')}</p>}
-      {data && (
-        <p className="muted">
-          <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-            {tr('上一页', 'Previous')}
-          </button>{' '}
-          {tr(`第 ${page} / ${pages} 页，共 ${data.total} 条`, `Page ${page} of ${pages}, ${data.total} entries`)}{' '}
-          <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-            {tr('下一页', 'Next')}
-          </button>
-        </p>
-      )}
+      {error && <p className="field-message">{errorText(error)}</p>}
+      <Table<AuditEntry>
+        className="data-table"
+        rowKey="id"
+        columns={columns}
+        dataSource={data?.entries ?? []}
+        loading={isPending}
+        locale={{ emptyText: <span className="muted">{tr('没有记录。', 'No entries.')}</span> }}
+        pagination={{
+          ...pagination(tr, 50),
+          current: page.current,
+          pageSize: page.pageSize,
+          total: data?.total ?? 0,
+          onChange: (current, pageSize) => setPage({ current, pageSize }),
+        }}
+        onRow={(e) => rowAttributes('audit-row', { action: e.action })}
+      />
     </main>
   );
 }

@@ -1,9 +1,13 @@
-import { useEffect, useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Input, type InputRef, Table, type TableColumnsType } from 'antd';
+import { useRef, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
-import { api } from '../app/server-api.ts';
+import { errorText, trpc } from '../app/kit/query.ts';
+import { rowAttributes } from '../app/kit/table.ts';
+import { useConfirm } from '../app/kit/use-confirm.ts';
+import type { api } from '../app/server-api.ts';
 import { useIsAdmin } from '../app/use-role.ts';
 import { PROVIDER_NAMES } from './format.ts';
-import { GridTable } from './GridTable.tsx';
 import { PageNav } from './PageNav.tsx';
 
 type CallbackUrl = Awaited<ReturnType<typeof api.callbacks.urls.query>>['urls'][number];
@@ -52,41 +56,55 @@ const WHERE: Record<string, [string, string]> = {
 export function CallbacksPage() {
   const { tr, locale } = useLocale();
   const isAdmin = useIsAdmin();
-  const [urls, setUrls] = useState<CallbackUrl[]>();
-  const [error, setError] = useState('');
-  const [rotated, setRotated] = useState(false);
-  const [rotating, setRotating] = useState(false);
+  const confirm = useConfirm();
+  const queries = useQueryClient();
+  const urlsQuery = useQuery(trpc.callbacks.urls.queryOptions(undefined, { enabled: isAdmin === true }));
+  const urls = urlsQuery.data?.urls;
+  const rotation = useMutation(
+    trpc.callbacks.rotateToken.mutationOptions({
+      onSuccess: (result) => queries.setQueryData(trpc.callbacks.urls.queryKey(), result),
+    }),
+  );
   const i = locale === 'en' ? 1 : 0;
-  useEffect(() => {
-    if (!isAdmin) return;
-    let live = true;
-    api.callbacks.urls.query().then(
-      (r) => live && setUrls(r.urls),
-      (e: Error) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [isAdmin]);
   const rotate = async () => {
-    const sure = window.confirm(
-      tr(
-        '更换令牌？旧的短信回调地址立即失效：阿里云和腾讯云推送的回执与回复会被拒绝，直到你把新地址填入两家的控制台。',
-        'Rotate the token? The old SMS callback URLs stop working at once: receipts and replies from Aliyun and Tencent Cloud are refused until you paste the new URLs into both consoles.',
+    const sure = await confirm({
+      title: tr('更换令牌？', 'Rotate the token?'),
+      content: tr(
+        '旧的短信回调地址立即失效：阿里云和腾讯云推送的回执与回复会被拒绝，直到你把新地址填入两家的控制台。',
+        'The old SMS callback URLs stop working at once: receipts and replies from Aliyun and Tencent Cloud are refused until you paste the new URLs into both consoles.',
       ),
-    );
-    if (!sure) return;
-    setRotating(true);
-    setError('');
-    try {
-      setUrls((await api.callbacks.rotateToken.mutate()).urls);
-      setRotated(true);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setRotating(false);
-    }
+      okText: tr('更换令牌', 'Rotate token'),
+      danger: true,
+    });
+    if (sure) rotation.mutate();
   };
+  const error = errorText(urlsQuery.error) || errorText(rotation.error);
+  const columns: TableColumnsType<CallbackUrl> = [
+    {
+      key: 'what',
+      title: tr('服务商 · 用途（填到哪里）', 'Provider · purpose (where it goes)'),
+      className: 'callback-what',
+      render: (_, u) => (
+        <>
+          <strong data-testid="callback-name">
+            {PROVIDER[u.provider][i]} · {KIND[u.kind][i]}
+          </strong>
+          {u.tokenized && <span className="pill">{tr('含令牌', 'has the token')}</span>}
+          <div className="muted">
+            {WHERE[`${u.provider}.${u.kind}`]?.[i]}
+            {!u.tokenized &&
+              tr('（服务商自行签名，更换令牌不影响）', ' (signed by the provider; rotating does not change it)')}
+          </div>
+        </>
+      ),
+    },
+    {
+      key: 'url',
+      title: tr('地址', 'URL'),
+      className: 'callback-url',
+      render: (_, u) => <CopyableUrl key={u.url} url={u.url} />,
+    },
+  ];
   return (
     <main className="page" data-testid="callbacks-page">
       <PageNav current="callbacks" />
@@ -110,7 +128,7 @@ export function CallbacksPage() {
           {tr('只有管理员可以查看回调地址。', 'Only admins can see the callback URLs.')}
         </p>
       )}
-      {rotated && (
+      {rotation.isSuccess && (
         <p className="notice" data-testid="callbacks-notice">
           {tr(
             '令牌已更换。请现在把下面 4 个新的短信地址填入阿里云和腾讯云控制台。',
@@ -118,35 +136,16 @@ export function CallbacksPage() {
           )}
         </p>
       )}
-      <GridTable
-        error={error}
-        headings={[tr('服务商 · 用途（填到哪里）', 'Provider · purpose (where it goes)'), tr('地址', 'URL')]}
-      >
-        {urls?.map((u) => (
-          <tr
-            key={`${u.provider}.${u.kind}`}
-            data-testid="callback-row"
-            data-provider={u.provider}
-            data-kind={u.kind}
-            data-tokenized={u.tokenized}
-          >
-            <td className="callback-what">
-              <strong data-testid="callback-name">
-                {PROVIDER[u.provider][i]} · {KIND[u.kind][i]}
-              </strong>
-              {u.tokenized && <span className="pill">{tr('含令牌', 'has the token')}</span>}
-              <div className="muted">
-                {WHERE[`${u.provider}.${u.kind}`]?.[i]}
-                {!u.tokenized &&
-                  tr('（服务商自行签名，更换令牌不影响）', ' (signed by the provider; rotating does not change it)')}
-              </div>
-            </td>
-            <td className="callback-url">
-              <CopyableUrl key={u.url} url={u.url} />
-            </td>
-          </tr>
-        ))}
-      </GridTable>
+      {error && <p className="field-message">{error}</p>}
+      <Table<CallbackUrl>
+        className="data-table"
+        rowKey={(u) => `${u.provider}.${u.kind}`}
+        columns={columns}
+        dataSource={urls ?? []}
+        loading={isAdmin === true && urlsQuery.isPending}
+        pagination={false}
+        onRow={(u) => rowAttributes('callback-row', { provider: u.provider, kind: u.kind, tokenized: u.tokenized })}
+      />
       {urls && (
         <section className="page-head">
           <h2>{tr('更换令牌', 'Rotate token')}</h2>
@@ -156,15 +155,9 @@ export function CallbacksPage() {
               'Rotate when the token leaked or someone who knew it left. The old SMS URLs stop working at once, so paste the new ones into the Aliyun and Tencent Cloud consoles right away; the WeCom and WeChat Pay URLs stay the same.',
             )}
           </p>
-          <button
-            type="button"
-            className="danger"
-            disabled={rotating}
-            onClick={() => void rotate()}
-            data-testid="rotate-token"
-          >
+          <Button danger loading={rotation.isPending} onClick={() => void rotate()} data-testid="rotate-token">
             {tr('更换令牌', 'Rotate token')}
-          </button>
+          </Button>
         </section>
       )}
     </main>
@@ -174,7 +167,7 @@ export function CallbacksPage() {
 /** The URL in a read-only field and a copy button (the field is selected when the clipboard is refused, e.g. over plain http). */
 function CopyableUrl({ url }: { url: string }) {
   const { tr } = useLocale();
-  const field = useRef<HTMLInputElement>(null);
+  const field = useRef<InputRef>(null);
   const [copied, setCopied] = useState<'yes' | 'select' | ''>('');
   const copy = async () => {
     try {
@@ -188,10 +181,10 @@ function CopyableUrl({ url }: { url: string }) {
   };
   return (
     <div className="copy-url">
-      <input ref={field} className="mono copy-url-field" readOnly value={url} onFocus={(e) => e.target.select()} />
-      <button type="button" className="btn-small" onClick={() => void copy()} data-testid="copy-url">
+      <Input ref={field} className="mono copy-url-field" readOnly value={url} onFocus={(e) => e.target.select()} />
+      <Button size="small" onClick={() => void copy()} data-testid="copy-url">
         {copied === 'yes' ? tr('已复制', 'Copied') : tr('复制', 'Copy')}
-      </button>
+      </Button>
       {copied === 'select' && <span className="muted">{tr('已选中，按 Ctrl+C 复制', 'Selected: press Ctrl+C')}</span>}
     </div>
   );

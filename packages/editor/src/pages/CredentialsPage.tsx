@@ -1,5 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Form, Input, Popconfirm, Table, type TableColumnsType } from 'antd';
+import { useEffect, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { errorText, trpc } from '../app/kit/query.ts';
+import { byText, rowAttributes } from '../app/kit/table.ts';
 import { api } from '../app/server-api.ts';
 import { useIsAdmin } from '../app/use-role.ts';
 import { formErrors } from '../channels/model.ts';
@@ -22,35 +26,87 @@ type Editing = { mode: 'create'; type: string } | { mode: 'edit'; credential: Cr
  * empty on edit keeps it.
  */
 export function CredentialsPage() {
-  const { tr, loc } = useLocale();
+  const { tr, loc, locale } = useLocale();
   const isAdmin = useIsAdmin();
-  const [types, setTypes] = useState<CredentialTypeInfo[]>([]);
-  const [items, setItems] = useState<Credential[]>();
-  const [error, setError] = useState('');
+  const queries = useQueryClient();
+  const typesQuery = useQuery(trpc.credentials.types.queryOptions());
+  const types = typesQuery.data ?? [];
+  const list = useQuery(trpc.credentials.list.queryOptions());
+  const items = list.data;
   const [editing, setEditing] = useState<Editing>();
-  const reload = useCallback(() => {
-    api.credentials.list.query().then(
-      (list) => {
-        setItems(list);
-        clearCredentialOptions();
-      },
-      (e: Error) => setError(e.message),
-    );
-  }, []);
-  useEffect(() => {
-    api.credentials.types.query().then(setTypes, (e: Error) => setError(e.message));
-    reload();
-  }, [reload]);
+  const reload = () => {
+    clearCredentialOptions();
+    void queries.invalidateQueries(trpc.credentials.list.queryFilter());
+  };
+  const deletion = useMutation(trpc.credentials.delete.mutationOptions({ onSuccess: reload }));
+  const error = errorText(typesQuery.error) || errorText(list.error) || errorText(deletion.error);
   // Opened from a node's "新建凭据" link: start the form for that type.
   useEffect(() => {
     const wanted = new URLSearchParams(location.hash.split('?')[1] ?? '').get('new');
     if (wanted && isAdmin && types.some((t) => t.type === wanted)) setEditing({ mode: 'create', type: wanted });
   }, [isAdmin, types]);
   const typeOf = (type: string) => types.find((t) => t.type === type);
-  const remove = (c: Credential) => {
-    if (!confirm(tr(`删除凭据「${c.name}」？`, `Delete credential "${c.name}"?`))) return;
-    api.credentials.delete.mutate({ id: c.id }).then(reload, (e: Error) => setError(e.message));
-  };
+  const columns: TableColumnsType<Credential> = [
+    { key: 'name', title: tr('名称', 'Name'), sorter: byText((c) => c.name, locale), render: (_, c) => c.name },
+    {
+      key: 'type',
+      title: tr('类型', 'Type'),
+      filters: types.map((t) => ({ text: loc(t.label), value: t.type })),
+      onFilter: (value, c) => c.type === value,
+      render: (_, c) => {
+        const type = typeOf(c.type);
+        return type ? loc(type.label) : tr('未安装的类型', 'Type not installed');
+      },
+    },
+    {
+      key: 'fields',
+      title: tr('内容', 'Fields'),
+      render: (_, c) => {
+        const type = typeOf(c.type);
+        return c.problem === 'unreadable'
+          ? tr('无法解密（密钥不符）', 'Cannot decrypt (wrong key)')
+          : Object.entries(c.fields).map(([key, value]) => (
+              <span key={key} className="chip" data-field={key}>
+                {fieldLabel(type, key, loc)}
+                {tr('：', ': ')}
+                {isSecretState(value)
+                  ? value.set
+                    ? tr('已设置', 'set')
+                    : tr('未设置', 'not set')
+                  : String(value ?? '')}
+              </span>
+            ));
+      },
+    },
+    { key: 'updatedBy', title: tr('修改人', 'Changed by'), render: (_, c) => c.updatedBy ?? '' },
+  ];
+  if (isAdmin)
+    columns.push({
+      key: 'actions',
+      render: (_, c) => (
+        <>
+          <Button type="link" size="small" onClick={() => setEditing({ mode: 'edit', credential: c })}>
+            {tr('编辑', 'Edit')}
+          </Button>
+          {/* Nodes that use it stop working until another credential is chosen: asked first. */}
+          <Popconfirm
+            title={tr(`删除凭据「${c.name}」？`, `Delete credential "${c.name}"?`)}
+            description={tr(
+              '使用它的节点将无法发送，直到重新选择凭据。',
+              'Nodes that use it cannot send until another credential is chosen.',
+            )}
+            okText={tr('删除', 'Delete')}
+            cancelText={tr('取消', 'Cancel')}
+            okButtonProps={{ danger: true }}
+            onConfirm={() => deletion.mutate({ id: c.id })}
+          >
+            <Button type="link" size="small" danger>
+              {tr('删除', 'Delete')}
+            </Button>
+          </Popconfirm>
+        </>
+      ),
+    });
   return (
     <main className="page" data-testid="credentials-page">
       <PageNav current="credentials" />
@@ -65,15 +121,14 @@ export function CredentialsPage() {
         {isAdmin && types.length > 0 && !editing && (
           <div className="filters">
             {types.map((t) => (
-              <button
+              <Button
                 key={t.type}
-                type="button"
                 onClick={() => setEditing({ mode: 'create', type: t.type })}
                 data-testid={`credential-new-${t.type}`}
               >
                 {tr('新建：', 'New: ')}
                 {loc(t.label)}
-              </button>
+              </Button>
             ))}
           </div>
         )}
@@ -96,58 +151,15 @@ export function CredentialsPage() {
       )}
       {items && items.length === 0 && <p className="muted">{tr('还没有凭据。', 'No credentials yet.')}</p>}
       {items && items.length > 0 && (
-        <table className="table" data-testid="credentials-table">
-          <thead>
-            <tr>
-              <th>{tr('名称', 'Name')}</th>
-              <th>{tr('类型', 'Type')}</th>
-              <th>{tr('内容', 'Fields')}</th>
-              <th>{tr('修改人', 'Changed by')}</th>
-              {isAdmin && <th />}
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((c) => {
-              const type = typeOf(c.type);
-              return (
-                <tr key={c.id} data-credential={c.name}>
-                  <td>{c.name}</td>
-                  <td>{type ? loc(type.label) : tr('未安装的类型', 'Type not installed')}</td>
-                  <td>
-                    {c.problem === 'unreadable'
-                      ? tr('无法解密（密钥不符）', 'Cannot decrypt (wrong key)')
-                      : Object.entries(c.fields).map(([key, value]) => (
-                          <span key={key} className="chip" data-field={key}>
-                            {fieldLabel(type, key, loc)}
-                            {tr('：', ': ')}
-                            {isSecretState(value)
-                              ? value.set
-                                ? tr('已设置', 'set')
-                                : tr('未设置', 'not set')
-                              : String(value ?? '')}
-                          </span>
-                        ))}
-                  </td>
-                  <td>{c.updatedBy ?? ''}</td>
-                  {isAdmin && (
-                    <td>
-                      <button
-                        type="button"
-                        className="link"
-                        onClick={() => setEditing({ mode: 'edit', credential: c })}
-                      >
-                        {tr('编辑', 'Edit')}
-                      </button>{' '}
-                      <button type="button" className="link" onClick={() => remove(c)}>
-                        {tr('删除', 'Delete')}
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <Table<Credential>
+          className="data-table"
+          rowKey="id"
+          columns={columns}
+          dataSource={items}
+          pagination={false}
+          data-testid="credentials-table"
+          onRow={(c) => rowAttributes('credential-row', { credential: c.name })}
+        />
       )}
     </main>
   );
@@ -202,11 +214,14 @@ function CredentialForm(props: { editing: Editing; type: CredentialTypeInfo | un
         {existing ? tr('编辑凭据', 'Edit credential') : tr('新建凭据', 'New credential')} · {loc(props.type.label)}
       </h2>
       {props.type.description && <p className="muted">{loc(props.type.description)}</p>}
-      <label className="field">
-        <span className="field-label">{tr('名称', 'Name')}</span>
-        <input value={name} onChange={(e) => setName(e.target.value)} data-testid="credential-name" maxLength={100} />
-        {errors.get('name') && <span className="field-message">{errors.get('name')}</span>}
-      </label>
+      <Form.Item
+        label={tr('名称', 'Name')}
+        layout="vertical"
+        validateStatus={errors.get('name') ? 'error' : undefined}
+        help={errors.get('name') ? <span className="field-message">{errors.get('name')}</span> : undefined}
+      >
+        <Input value={name} onChange={(e) => setName(e.target.value)} data-testid="credential-name" maxLength={100} />
+      </Form.Item>
       <SchemaForm schema={schema} value={fields} onChange={setFields} errors={errors} />
       {message && (
         <p className="field-message" role="alert">
@@ -214,12 +229,12 @@ function CredentialForm(props: { editing: Editing; type: CredentialTypeInfo | un
         </p>
       )}
       <div className="actions">
-        <button type="submit" disabled={saving} data-testid="credential-save">
+        <Button type="primary" htmlType="submit" loading={saving} data-testid="credential-save">
           {tr('保存', 'Save')}
-        </button>
-        <button type="button" className="link" onClick={props.onDone}>
+        </Button>
+        <Button type="link" onClick={props.onDone}>
           {tr('取消', 'Cancel')}
-        </button>
+        </Button>
       </div>
     </form>
   );

@@ -1,17 +1,20 @@
+import { useQuery } from '@tanstack/react-query';
+import { Button } from 'antd';
 import { useState } from 'react';
 import { StepFailureNote } from '../app/FailureNote.tsx';
 import { retryStepQuestion } from '../app/failure-reason.ts';
-import { stepKindText } from '../app/step-kinds.ts';
 import { useLocale } from '../app/i18n.ts';
 import { StoppedStepNote } from '../app/journeys/StoppedStepNote.tsx';
+import { errorText, trpc } from '../app/kit/query.ts';
+import { useConfirm } from '../app/kit/use-confirm.ts';
 import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
+import { stepKindText } from '../app/step-kinds.ts';
 import { forgetExistingTags, TagPicker } from '../app/TagPicker.tsx';
-import { usePolling } from '../app/use-polling.ts';
 import { useCanEdit } from '../app/use-role.ts';
 import { formatTime } from './format.ts';
-import { tagOrigin } from './tag-origin.ts';
 import { PageNav } from './PageNav.tsx';
+import { tagOrigin } from './tag-origin.ts';
 
 type Profile = Awaited<ReturnType<typeof api.customers.get.query>>;
 
@@ -34,7 +37,11 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
   const { tr, loc, locale } = useLocale();
   const i = locale === 'en' ? 1 : 0;
   const canEdit = useCanEdit();
-  const { data: c, error, reload } = usePolling(() => api.customers.get.query({ id: customerId }), 5_000, [customerId]);
+  const confirm = useConfirm();
+  const profile = useQuery(trpc.customers.get.queryOptions({ id: customerId }, { refetchInterval: 5_000 }));
+  const c = profile.data;
+  const error = errorText(profile.error);
+  const reload = () => void profile.refetch();
   const [actionError, setActionError] = useState('');
   const act = (p: Promise<unknown>) =>
     p.then(
@@ -145,16 +152,20 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                     run.status === 'exited' &&
                     run.exitReason === `effectFailed:${run.nodeId}` && (
                       // The run ended because a send failed here: once fixed (a phone added above), retry it.
-                      <button
-                        type="button"
-                        onClick={() => {
-                          if (confirm(retryStepQuestion(locale)))
-                            act(api.runs.retryStep.mutate({ instanceId: run.id }));
+                      <Button
+                        size="small"
+                        onClick={async () => {
+                          const sure = await confirm({
+                            title: tr('重试失败的步骤？', 'Retry the failed step?'),
+                            content: retryStepQuestion(locale),
+                            okText: tr('重试', 'Retry'),
+                          });
+                          if (sure) act(api.runs.retryStep.mutate({ instanceId: run.id }));
                         }}
                         data-testid="profile-retry"
                       >
                         {tr('重试失败的步骤', 'Retry the failed step')}
-                      </button>
+                      </Button>
                     )}
                 </div>
                 <ol className="timeline">

@@ -1,65 +1,112 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Input, Table, type TableColumnsType, Tag } from 'antd';
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { errorText, trpc } from '../app/kit/query.ts';
+import { pagination, rowAttributes } from '../app/kit/table.ts';
 import { customerHref } from '../app/routes.ts';
-import { api } from '../app/server-api.ts';
-import { usePolling } from '../app/use-polling.ts';
+import type { api } from '../app/server-api.ts';
 import { formatTime } from './format.ts';
-import { GridTable } from './GridTable.tsx';
 import { PageNav } from './PageNav.tsx';
 
-/** Customer search (name, id, phone, tag): the way into a profile. */
+type CustomerItem = Awaited<ReturnType<typeof api.customers.search.query>>['items'][number];
+
+/** Customer search (name, id, phone, tag): the way into a profile. The server pages; refreshed every 10 s. */
 export function CustomersPage() {
   const { tr, locale } = useLocale();
   const [text, setText] = useState('');
   const [tag, setTag] = useState('');
-  const { data, error } = usePolling(
-    () => api.customers.search.query({ text: text || undefined, tags: tag ? [tag] : [], limit: 100 }),
-    10_000,
-    [text, tag],
+  const [page, setPage] = useState({ current: 1, pageSize: 20 });
+  const { data, error, isPending } = useQuery(
+    trpc.customers.search.queryOptions(
+      {
+        text: text || undefined,
+        tags: tag ? [tag] : [],
+        limit: page.pageSize,
+        offset: (page.current - 1) * page.pageSize,
+      },
+      { refetchInterval: 10_000, placeholderData: keepPreviousData },
+    ),
   );
+  const columns: TableColumnsType<CustomerItem> = [
+    {
+      key: 'name',
+      title: tr('客户', 'Customer'),
+      render: (_, c) => <a href={customerHref(c.id)}>{c.displayName || c.id}</a>,
+    },
+    { key: 'phone', title: tr('手机号', 'Phone'), className: 'mono', render: (_, c) => c.phone ?? '—' },
+    {
+      key: 'tags',
+      title: tr('标签', 'Tags'),
+      render: (_, c) =>
+        c.tags.map((t) => (
+          <Tag key={t} className="tag">
+            {t}
+          </Tag>
+        )),
+    },
+    {
+      key: 'channel',
+      title: tr('渠道', 'Channel'),
+      render: (_, c) => (c.channelCode ? `${c.channelCode}${c.variant ? ` / ${c.variant}` : ''}` : '—'),
+    },
+    {
+      key: 'createdAt',
+      title: tr('创建时间', 'Created'),
+      className: 'muted',
+      render: (_, c) => formatTime(c.createdAt, locale),
+    },
+  ];
+  // A new search starts on its first page.
+  const narrow = (set: (value: string) => void) => (value: string) => {
+    set(value);
+    setPage((p) => ({ ...p, current: 1 }));
+  };
   return (
     <main className="page" data-testid="customers-page">
       <PageNav current="customers" />
       <header className="page-head">
         <h1>{tr('客户', 'Customers')}</h1>
         <div className="filters">
-          <input
+          <Input
+            allowClear
             value={text}
-            onChange={(e) => setText(e.target.value)}
+            onChange={(e) => narrow(setText)(e.target.value)}
             placeholder={tr('姓名、客户 id 或手机号', 'Name, customer id or phone')}
+            style={{ width: 260 }}
             data-testid="customer-search"
           />
-          <input value={tag} onChange={(e) => setTag(e.target.value.trim())} placeholder={tr('标签', 'Tag')} />
+          <Input
+            allowClear
+            value={tag}
+            onChange={(e) => narrow(setTag)(e.target.value.trim())}
+            placeholder={tr('标签', 'Tag')}
+            style={{ width: 160 }}
+          />
         </div>
       </header>
-      <GridTable
-        error={error}
-        headings={[
-          tr('客户', 'Customer'),
-          tr('手机号', 'Phone'),
-          tr('标签', 'Tags'),
-          tr('渠道', 'Channel'),
-          tr('创建时间', 'Created'),
-        ]}
-      >
-        {data?.items.map((c) => (
-          <tr key={c.id} onClick={() => (location.hash = customerHref(c.id))} data-testid="customer-row">
-            <td>
-              <a href={customerHref(c.id)}>{c.displayName || c.id}</a>
-            </td>
-            <td className="mono">{c.phone ?? '—'}</td>
-            <td>
-              {c.tags.map((t) => (
-                <span className="tag" key={t}>
-                  {t}
-                </span>
-              ))}
-            </td>
-            <td>{c.channelCode ? `${c.channelCode}${c.variant ? ` / ${c.variant}` : ''}` : '—'}</td>
-            <td className="muted">{formatTime(c.createdAt, locale)}</td>
-          </tr>
-        ))}
-      </GridTable>
+      {error && <p className="field-message">{errorText(error)}</p>}
+      <Table<CustomerItem>
+        className="data-table"
+        rowKey="id"
+        columns={columns}
+        dataSource={data?.items ?? []}
+        loading={isPending}
+        pagination={{
+          ...pagination(tr),
+          current: page.current,
+          pageSize: page.pageSize,
+          total: data?.total ?? 0,
+          onChange: (current, pageSize) => setPage({ current, pageSize }),
+        }}
+        onRow={(c) =>
+          rowAttributes(
+            'customer-row',
+            {},
+            { onClick: () => (location.hash = customerHref(c.id)), style: { cursor: 'pointer' } },
+          )
+        }
+      />
       {data && <p className="muted">{tr(`共 ${data.total} 位客户`, `${data.total} customer(s)`)}</p>}
     </main>
   );

@@ -1,11 +1,12 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Pagination } from 'antd';
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
-import { api } from '../app/server-api.ts';
-import { usePolling } from '../app/use-polling.ts';
+import { errorText, trpc } from '../app/kit/query.ts';
+import { CustomerLink } from './CustomerLink.tsx';
 import { formatTime } from './format.ts';
 import { NodeFailures } from './NodeFailures.tsx';
 import { UnknownOutcomes } from './UnknownOutcomes.tsx';
-import { CustomerLink } from './CustomerLink.tsx';
 
 const PAGE = 20;
 
@@ -13,18 +14,14 @@ const PAGE = 20;
 export function NodeCustomers(props: { journeyId: string; nodeId: string; nodeTitle: string; onClose: () => void }) {
   const { tr, locale } = useLocale();
   const [offset, setOffset] = useState(0);
-  const { data, error } = usePolling(
-    () =>
-      api.runs.instances.query({
-        journeyId: props.journeyId,
-        nodeId: props.nodeId,
-        status: 'active',
-        limit: PAGE,
-        offset,
-      }),
-    5_000,
-    [props.journeyId, props.nodeId, offset],
+  const instances = useQuery(
+    trpc.runs.instances.queryOptions(
+      { journeyId: props.journeyId, nodeId: props.nodeId, status: 'active', limit: PAGE, offset },
+      { refetchInterval: 5_000, placeholderData: keepPreviousData },
+    ),
   );
+  const { data } = instances;
+  const error = errorText(instances.error);
   const total = data?.total ?? 0;
   return (
     <aside className="inspector" data-testid="node-customers">
@@ -70,17 +67,14 @@ export function NodeCustomers(props: { journeyId: string; nodeId: string; nodeTi
         ))}
       </ul>
       {total > PAGE && (
-        <div className="button-row">
-          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-            ← {tr('上一页', 'Previous')}
-          </button>
-          <span className="muted">
-            {offset + 1}–{Math.min(offset + PAGE, total)} / {total}
-          </span>
-          <button type="button" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>
-            {tr('下一页', 'Next')} →
-          </button>
-        </div>
+        <Pagination
+          size="small"
+          simple
+          current={offset / PAGE + 1}
+          pageSize={PAGE}
+          total={total}
+          onChange={(current) => setOffset((current - 1) * PAGE)}
+        />
       )}
     </aside>
   );

@@ -1,13 +1,15 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button } from 'antd';
 import { useState } from 'react';
 import { FailureNote } from '../app/FailureNote.tsx';
 import { failureText, retryStepQuestion } from '../app/failure-reason.ts';
 import { useLocale } from '../app/i18n.ts';
+import { errorText, trpc } from '../app/kit/query.ts';
+import { useConfirm } from '../app/kit/use-confirm.ts';
 import { customerHref } from '../app/routes.ts';
-import { api } from '../app/server-api.ts';
-import { usePolling } from '../app/use-polling.ts';
 import { useCanEdit } from '../app/use-role.ts';
-import { formatTime } from './format.ts';
 import { CustomerLink } from './CustomerLink.tsx';
+import { formatTime } from './format.ts';
 
 /**
  * Customers whose step failed at this node, each with the reason in words and a way out: a link
@@ -18,33 +20,44 @@ export function NodeFailures(props: { journeyId: string; nodeId: string }) {
   const { tr, locale } = useLocale();
   const canEdit = useCanEdit();
   const [busy, setBusy] = useState<number>();
-  const [note, setNote] = useState('');
-  const { data, error, reload } = usePolling(
-    () => api.runs.failures.query({ journeyId: props.journeyId, nodeId: props.nodeId, limit: 50 }),
-    5_000,
-    [props.journeyId, props.nodeId],
+  const confirm = useConfirm();
+  const { message } = App.useApp();
+  const queries = useQueryClient();
+  const failures = useQuery(
+    trpc.runs.failures.queryOptions(
+      { journeyId: props.journeyId, nodeId: props.nodeId, limit: 50 },
+      { refetchInterval: 5_000 },
+    ),
   );
+  const retryStep = useMutation(
+    trpc.runs.retryStep.mutationOptions({
+      onSuccess: () => void message.success(tr('已重试', 'Retried')),
+      onSettled: () => {
+        setBusy(undefined);
+        void queries.invalidateQueries(trpc.runs.pathFilter());
+      },
+    }),
+  );
+  const { data } = failures;
+  const error = errorText(failures.error) || errorText(retryStep.error);
   if (!data?.total && !error) return null;
-  const retry = (instanceId: number) => {
-    if (!confirm(retryStepQuestion(locale))) return;
+  const retry = async (instanceId: number) => {
+    const question = retryStepQuestion(locale);
+    if (
+      !(await confirm({
+        title: tr('重试这一步？', 'Retry this step?'),
+        content: question,
+        okText: tr('重试', 'Retry'),
+      }))
+    )
+      return;
     setBusy(instanceId);
-    setNote('');
-    api.runs.retryStep.mutate({ instanceId }).then(
-      () => {
-        setBusy(undefined);
-        setNote(tr('已重试', 'Retried'));
-        reload();
-      },
-      (e: Error) => {
-        setBusy(undefined);
-        setNote(e.message);
-      },
-    );
+    retryStep.mutate({ instanceId });
   };
   return (
     <section data-testid="node-failures">
       <h4 className="bad">{tr(`在此失败 ${data?.total ?? 0} 位`, `Failed here: ${data?.total ?? 0}`)}</h4>
-      {(error || note) && <p className="field-message">{error || note}</p>}
+      {error && <p className="field-message">{error}</p>}
       <ul className="plain-list">
         {data?.items.map((f) => {
           const failure = { ...(f.code ? { code: f.code } : {}), ...(f.error ? { error: f.error } : {}) };
@@ -63,14 +76,14 @@ export function NodeFailures(props: { journeyId: string; nodeId: string }) {
                       </a>
                     )}
                     {f.retryable && canEdit && (
-                      <button
-                        type="button"
+                      <Button
+                        size="small"
                         disabled={busy === f.instanceId}
-                        onClick={() => retry(f.instanceId)}
+                        onClick={() => void retry(f.instanceId)}
                         data-testid="node-failure-retry"
                       >
                         {tr('重试', 'Retry')}
-                      </button>
+                      </Button>
                     )}
                     {!f.retryable && (
                       <span className="muted">

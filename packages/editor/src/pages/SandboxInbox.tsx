@@ -1,9 +1,9 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { errorText, trpc } from '../app/kit/query.ts';
 import { registry } from '../app/registry.ts';
 import { customerHref, sandboxHref } from '../app/routes.ts';
-import { api } from '../app/server-api.ts';
-import { usePolling } from '../app/use-polling.ts';
 import { channelName } from './channel-name.ts';
 import { CHANNEL_NAMES, formatTime } from './format.ts';
 import { PageNav } from './PageNav.tsx';
@@ -18,11 +18,15 @@ type Channel = 'sms' | 'wecom' | 'coupon';
 export function SandboxInbox({ customerId }: { customerId?: string }) {
   const { tr, locale } = useLocale();
   const [channel, setChannel] = useState<Channel | ''>('');
-  const { data, error, reload } = usePolling(
-    () => api.sandbox.messages.query({ customerId, channel: channel || undefined, limit: 200 }),
-    2_000,
-    [customerId, channel],
+  const messages = useQuery(
+    trpc.sandbox.messages.queryOptions(
+      { customerId, channel: channel || undefined, limit: 200 },
+      { refetchInterval: 2_000 },
+    ),
   );
+  const { data } = messages;
+  const error = errorText(messages.error);
+  const reload = () => void messages.refetch();
   const i = locale === 'en' ? 1 : 0;
   return (
     <main className="page" data-testid="sandbox-inbox">

@@ -1,27 +1,39 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Space } from 'antd';
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
-import { api } from '../app/server-api.ts';
-import { usePolling } from '../app/use-polling.ts';
+import { errorText, trpc } from '../app/kit/query.ts';
+import { useConfirm } from '../app/kit/use-confirm.ts';
 import { useCanEdit } from '../app/use-role.ts';
-import { formatTime, providerName } from './format.ts';
 import { CustomerLink } from './CustomerLink.tsx';
+import { formatTime, providerName } from './format.ts';
 
 type Action = 'resend' | 'markSent' | 'skip';
 
 /**
  * Sends at this node whose outcome is unknown (an earlier attempt may have reached the provider and
  * it cannot tell): the customers wait here until an operator resends, marks sent or skips. Shown
- * in the node's customer drawer; hidden when there are none.
+ * in the node's customer drawer; hidden when there are none. Refreshed every 5 s.
  */
 export function UnknownOutcomes(props: { journeyId: string; nodeId: string }) {
   const { tr, locale } = useLocale();
   const canEdit = useCanEdit();
+  const confirm = useConfirm();
+  const queries = useQueryClient();
   const [busy, setBusy] = useState<number>();
-  const [actionError, setActionError] = useState('');
-  const { data, error, reload } = usePolling(
-    () => api.outcomes.list.query({ journeyId: props.journeyId, nodeId: props.nodeId, limit: 100 }),
-    5_000,
-    [props.journeyId, props.nodeId],
+  const { data, error } = useQuery(
+    trpc.outcomes.list.queryOptions(
+      { journeyId: props.journeyId, nodeId: props.nodeId, limit: 100 },
+      { refetchInterval: 5_000 },
+    ),
+  );
+  const resolve = useMutation(
+    trpc.outcomes.resolve.mutationOptions({
+      onSettled: () => {
+        setBusy(undefined);
+        void queries.invalidateQueries(trpc.outcomes.list.pathFilter());
+      },
+    }),
   );
   if (!data?.length && !error) return null;
   const labels: Record<Action, string> = {
@@ -40,22 +52,13 @@ export function UnknownOutcomes(props: { journeyId: string; nodeId: string }) {
       'Skip: nothing is sent and the customer takes the "skipped" path. Continue?',
     ),
   };
-  const decide = (effectId: number, action: Action) => {
+  const decide = async (effectId: number, action: Action) => {
     const question = confirmations[action];
-    if (question && !confirm(question)) return;
+    if (question && !(await confirm({ title: labels[action], content: question, okText: labels[action] }))) return;
     setBusy(effectId);
-    setActionError('');
-    api.outcomes.resolve.mutate({ effectId, action }).then(
-      () => {
-        setBusy(undefined);
-        reload();
-      },
-      (e: Error) => {
-        setBusy(undefined);
-        setActionError(e.message);
-      },
-    );
+    resolve.mutate({ effectId, action });
   };
+  const shownError = errorText(error) || errorText(resolve.error);
   return (
     <section data-testid="unknown-outcomes">
       <h4 className="warn">{tr(`发送结果未知 ${data?.length ?? 0} 位`, `Outcome unknown: ${data?.length ?? 0}`)}</h4>
@@ -65,7 +68,7 @@ export function UnknownOutcomes(props: { journeyId: string; nodeId: string }) {
           'An earlier send may have gone out and the provider cannot tell. These customers wait here for your decision; nothing is resent automatically.',
         )}
       </p>
-      {(error || actionError) && <p className="field-message">{error || actionError}</p>}
+      {shownError && <p className="field-message">{shownError}</p>}
       <ul className="plain-list">
         {data?.map((o) => (
           <li key={o.effectId} className="plain-item" data-testid="unknown-outcome">
@@ -75,18 +78,18 @@ export function UnknownOutcomes(props: { journeyId: string; nodeId: string }) {
               {tr('自', 'since')} {formatTime(o.since, locale)}
             </span>
             {canEdit && (
-              <div className="button-row">
+              <Space size="small" className="button-row">
                 {(['resend', 'markSent', 'skip'] as const).map((action) => (
-                  <button
+                  <Button
                     key={action}
-                    type="button"
+                    size="small"
                     disabled={busy === o.effectId}
-                    onClick={() => decide(o.effectId, action)}
+                    onClick={() => void decide(o.effectId, action)}
                   >
                     {labels[action]}
-                  </button>
+                  </Button>
                 ))}
-              </div>
+              </Space>
             )}
           </li>
         ))}

@@ -1,6 +1,8 @@
 import type { JourneyGraph } from '@siyu/shared';
+import { Button, Input, Modal } from 'antd';
 import { useEffect, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { errorText } from '../app/kit/query.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
 import { defaultMapping, unmappedCount } from './migration.ts';
@@ -73,117 +75,116 @@ export function PublishDialog(props: {
       }
       props.onDone(message);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
       setBusy(false);
     }
   };
   return (
-    <div className="modal-backdrop">
-      <section className="modal" data-testid="publish-dialog">
-        <h2>{props.title ?? tr('发布新版本', 'Publish a new version')}</h2>
-        {props.intro && (
-          <p className="warn" data-testid="publish-intro">
-            {props.intro}
-          </p>
-        )}
-        <label className="field">
-          <span className="field-label">{tr('版本说明（可选）', 'Note (optional)')}</span>
-          <input value={note} onChange={(e) => setNote(e.target.value)} data-testid="publish-note" />
-        </label>
-        {occupied === undefined && !error && (
-          <p className="muted">{tr('正在统计旅程中的客户…', 'Counting customers…')}</p>
-        )}
-        {occupied && inFlight === 0 && (
-          <p className="muted" data-testid="publish-no-inflight">
-            {tr('旅程中没有进行中的客户。', 'No customers are in the journey now.')}
-          </p>
-        )}
-        {occupied && inFlight > 0 && (
-          <fieldset className="group" data-testid="publish-inflight">
-            <legend>{tr(`${inFlight} 位客户正在旅程中`, `${inFlight} customer(s) are in the journey`)}</legend>
-            <label className="radio">
-              <input
-                type="radio"
-                checked={mode === 'stay'}
-                onChange={() => setMode('stay')}
-                data-testid="publish-stay"
-              />
-              {tr('留在原版本：按开始时的版本走完', 'Stay: finish on the version they started')}
-            </label>
-            <label className="radio">
-              <input
-                type="radio"
-                checked={mode === 'move'}
-                onChange={() => setMode('move')}
-                data-testid="publish-move"
-              />
-              {tr('迁移到新版本：从对应节点继续', 'Move: continue on the new version from the matching node')}
-            </label>
-            {mode === 'move' && (
-              <table className="grid compact" data-testid="publish-mapping">
-                <thead>
-                  <tr>
-                    <th>{tr('当前节点', 'Now at')}</th>
-                    <th className="num">{tr('客户数', 'Customers')}</th>
-                    <th>{tr('新版本中的节点', 'Node in the new version')}</th>
+    <Modal
+      open
+      title={props.title ?? tr('发布新版本', 'Publish a new version')}
+      onCancel={props.onCancel}
+      maskClosable={!busy}
+      modalRender={(node) => <div data-testid="publish-dialog">{node}</div>}
+      footer={[
+        <Button key="cancel" onClick={props.onCancel} disabled={busy}>
+          {tr('取消', 'Cancel')}
+        </Button>,
+        <Button
+          key="ok"
+          type="primary"
+          loading={busy}
+          onClick={() => void confirm()}
+          disabled={occupied === undefined}
+          data-testid="publish-confirm"
+        >
+          {tr('确认发布', 'Publish')}
+        </Button>,
+      ]}
+    >
+      {props.intro && (
+        <p className="warn" data-testid="publish-intro">
+          {props.intro}
+        </p>
+      )}
+      <div className="field">
+        <span className="field-label">{tr('版本说明（可选）', 'Note (optional)')}</span>
+        <Input
+          aria-label={tr('版本说明', 'Note')}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          data-testid="publish-note"
+        />
+      </div>
+      {occupied === undefined && !error && (
+        <p className="muted">{tr('正在统计旅程中的客户…', 'Counting customers…')}</p>
+      )}
+      {occupied && inFlight === 0 && (
+        <p className="muted" data-testid="publish-no-inflight">
+          {tr('旅程中没有进行中的客户。', 'No customers are in the journey now.')}
+        </p>
+      )}
+      {occupied && inFlight > 0 && (
+        <fieldset className="group" data-testid="publish-inflight">
+          <legend>{tr(`${inFlight} 位客户正在旅程中`, `${inFlight} customer(s) are in the journey`)}</legend>
+          <label className="radio">
+            <input type="radio" checked={mode === 'stay'} onChange={() => setMode('stay')} data-testid="publish-stay" />
+            {tr('留在原版本：按开始时的版本走完', 'Stay: finish on the version they started')}
+          </label>
+          <label className="radio">
+            <input type="radio" checked={mode === 'move'} onChange={() => setMode('move')} data-testid="publish-move" />
+            {tr('迁移到新版本：从对应节点继续', 'Move: continue on the new version from the matching node')}
+          </label>
+          {mode === 'move' && (
+            <table className="grid compact" data-testid="publish-mapping">
+              <thead>
+                <tr>
+                  <th>{tr('当前节点', 'Now at')}</th>
+                  <th className="num">{tr('客户数', 'Customers')}</th>
+                  <th>{tr('新版本中的节点', 'Node in the new version')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {occupied.map((n) => (
+                  <tr key={n.nodeId} data-node={n.nodeId}>
+                    <td className="mono">{n.nodeId}</td>
+                    <td className="num">{n.waiting}</td>
+                    <td>
+                      <select
+                        value={mapping[n.nodeId] ?? ''}
+                        onChange={(e) => {
+                          const next = { ...mapping };
+                          if (e.target.value) next[n.nodeId] = e.target.value;
+                          else delete next[n.nodeId];
+                          setMapping(next);
+                        }}
+                      >
+                        <option value="">{tr('不迁移（留在原版本）', 'Do not move (stay)')}</option>
+                        {props.draft.nodes
+                          .filter((node) => !registry.get(node.type)?.entry)
+                          .map((node) => (
+                            <option key={node.id} value={node.id}>
+                              {label(node.id)}
+                            </option>
+                          ))}
+                      </select>
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {occupied.map((n) => (
-                    <tr key={n.nodeId} data-node={n.nodeId}>
-                      <td className="mono">{n.nodeId}</td>
-                      <td className="num">{n.waiting}</td>
-                      <td>
-                        <select
-                          value={mapping[n.nodeId] ?? ''}
-                          onChange={(e) => {
-                            const next = { ...mapping };
-                            if (e.target.value) next[n.nodeId] = e.target.value;
-                            else delete next[n.nodeId];
-                            setMapping(next);
-                          }}
-                        >
-                          <option value="">{tr('不迁移（留在原版本）', 'Do not move (stay)')}</option>
-                          {props.draft.nodes
-                            .filter((node) => !registry.get(node.type)?.entry)
-                            .map((node) => (
-                              <option key={node.id} value={node.id}>
-                                {label(node.id)}
-                              </option>
-                            ))}
-                        </select>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-            {mode === 'move' && unmappedCount(occupied, mapping) > 0 && (
-              <p className="warn">
-                {tr(
-                  `${unmappedCount(occupied, mapping)} 位客户所在节点在新版本中没有对应节点，将留在原版本`,
-                  `${unmappedCount(occupied, mapping)} customer(s) are at nodes with no match and will stay`,
-                )}
-              </p>
-            )}
-          </fieldset>
-        )}
-        {error && <p className="field-message">{error}</p>}
-        <footer className="modal-foot">
-          <button type="button" onClick={props.onCancel} disabled={busy}>
-            {tr('取消', 'Cancel')}
-          </button>
-          <button
-            type="button"
-            className="primary"
-            onClick={() => void confirm()}
-            disabled={busy || occupied === undefined}
-            data-testid="publish-confirm"
-          >
-            {tr('确认发布', 'Publish')}
-          </button>
-        </footer>
-      </section>
-    </div>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {mode === 'move' && unmappedCount(occupied, mapping) > 0 && (
+            <p className="warn">
+              {tr(
+                `${unmappedCount(occupied, mapping)} 位客户所在节点在新版本中没有对应节点，将留在原版本`,
+                `${unmappedCount(occupied, mapping)} customer(s) are at nodes with no match and will stay`,
+              )}
+            </p>
+          )}
+        </fieldset>
+      )}
+      {error && <p className="field-message">{error}</p>}
+    </Modal>
   );
 }

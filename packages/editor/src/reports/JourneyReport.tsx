@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { useLocale } from '../app/i18n.ts';
+import { useConfirm } from '../app/kit/use-confirm.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
 import { interval, pct, pValue } from './format.ts';
@@ -112,16 +113,17 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
   );
   const [busy, setBusy] = useState('');
   const [message, setMessage] = useState('');
+  const confirm = useConfirm();
   const promote = async (variantId: string) => {
-    if (
-      !confirm(
-        tr(
-          `推广方案 ${variantId}：所有客户将走该方案，并立即发布新版本。继续？`,
-          `Promote ${variantId}: everyone will take it, and a new version is published now. Continue?`,
-        ),
-      )
-    )
-      return;
+    const sure = await confirm({
+      title: tr(`推广方案 ${variantId}？`, `Promote ${variantId}?`),
+      content: tr(
+        `所有新进入的客户将走方案 ${variantId}，并立即发布新版本；已在旅程中的客户留在原版本。`,
+        `Everyone who enters from now takes ${variantId}, and a new version is published now; customers already in the journey stay on their version.`,
+      ),
+      okText: tr('推广并发布', 'Promote and publish'),
+    });
+    if (!sure) return;
     setBusy(variantId);
     setMessage('');
     try {

@@ -1,10 +1,12 @@
+import { Input, Modal } from 'antd';
 import { useState } from 'react';
 import { useLocale } from '../i18n.ts';
+import { errorText } from '../kit/query.ts';
 
 /**
- * A confirm that says what will happen (a modal, not the browser's confirm, so it reads like the
- * rest of the page and shows in screenshots). With `reasonLabel` it asks for a reason first and
- * passes it to `onConfirm`; the server's refusal is shown in place.
+ * A confirm that says what will happen to the customers in the journey (antd Modal, so it reads
+ * like the rest of the page and shows in screenshots). With `reasonLabel` it asks for a reason
+ * first and passes it to `onConfirm`; the server's refusal is shown in place and the modal stays.
  */
 export function ConfirmDialog(props: {
   title: string;
@@ -27,43 +29,43 @@ export function ConfirmDialog(props: {
       await props.onConfirm(reason.trim());
       props.onClose();
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
       setBusy(false);
     }
   };
   return (
-    <div className="modal-backdrop">
-      <section className="modal" role="dialog" aria-label={props.title} data-testid="confirm-dialog">
-        <h2>{props.title}</h2>
-        <p data-testid="confirm-body">{props.body}</p>
-        {needsReason && (
-          <label className="field">
-            <span className="field-label">{props.reasonLabel}</span>
-            <textarea
-              value={reason}
-              maxLength={500}
-              rows={3}
-              onChange={(e) => setReason(e.target.value)}
-              data-testid="confirm-reason"
-            />
-          </label>
-        )}
-        {error && <p className="field-message">{error}</p>}
-        <footer className="modal-foot">
-          <button type="button" onClick={props.onClose} disabled={busy}>
-            {tr('取消', 'Cancel')}
-          </button>
-          <button
-            type="button"
-            className={props.danger ? 'primary danger' : 'primary'}
-            onClick={() => void confirm()}
-            disabled={busy || (needsReason && reason.trim() === '')}
-            data-testid="confirm-ok"
-          >
-            {props.confirmLabel}
-          </button>
-        </footer>
-      </section>
-    </div>
+    <Modal
+      open
+      title={props.title}
+      okText={props.confirmLabel}
+      cancelText={tr('取消', 'Cancel')}
+      okButtonProps={{
+        danger: props.danger,
+        disabled: needsReason && reason.trim() === '',
+        'data-testid': 'confirm-ok',
+      }}
+      cancelButtonProps={{ disabled: busy }}
+      confirmLoading={busy}
+      onOk={() => void confirm()}
+      onCancel={props.onClose}
+      maskClosable={!busy}
+      modalRender={(node) => <div data-testid="confirm-dialog">{node}</div>}
+    >
+      <p data-testid="confirm-body">{props.body}</p>
+      {needsReason && (
+        <div className="field">
+          <span className="field-label">{props.reasonLabel}</span>
+          <Input.TextArea
+            aria-label={props.reasonLabel}
+            value={reason}
+            maxLength={500}
+            rows={3}
+            onChange={(e) => setReason(e.target.value)}
+            data-testid="confirm-reason"
+          />
+        </div>
+      )}
+      {error && <p className="field-message">{error}</p>}
+    </Modal>
   );
 }

@@ -1,6 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { AutoComplete, Form, Input, Modal } from 'antd';
+import { useState } from 'react';
 import { useLocale } from '../i18n.ts';
-import { api } from '../server-api.ts';
+import { errorText, trpc } from '../kit/query.ts';
 import type { JourneyDetails } from './use-draft-autosave.ts';
 
 /**
@@ -13,68 +15,52 @@ export function JourneyDetailsDialog(props: {
   onClose: () => void;
 }) {
   const { tr } = useLocale();
-  const [details, setDetails] = useState(props.details);
-  const [folders, setFolders] = useState<string[]>([]);
+  const [form] = Form.useForm<JourneyDetails>();
+  const name = Form.useWatch('name', form) ?? props.details.name;
+  const folders = useQuery(trpc.journeys.folders.queryOptions()).data ?? [];
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  useEffect(() => {
-    api.journeys.folders.query().then(setFolders, () => setFolders([]));
-  }, []);
-  const field = (key: keyof JourneyDetails) => ({
-    value: details[key],
-    onChange: (e: { target: { value: string } }) => setDetails({ ...details, [key]: e.target.value }),
-    'data-testid': `details-${key}`,
-  });
-  const save = async () => {
+  const save = async (details: JourneyDetails) => {
     setBusy(true);
     setError('');
     try {
-      await props.save({ ...details, name: details.name.trim(), folder: details.folder.trim() });
+      await props.save({ ...details, name: details.name.trim(), folder: (details.folder ?? '').trim() });
       props.onClose();
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
       setBusy(false);
     }
   };
   return (
-    <div className="modal-backdrop">
-      <section className="modal" role="dialog" data-testid="journey-details-dialog">
-        <h2>{tr('旅程名称与说明', 'Name and description')}</h2>
-        <label className="field">
-          <span className="field-label">{tr('名称', 'Name')}</span>
-          <input maxLength={100} {...field('name')} />
-        </label>
-        <label className="field">
-          <span className="field-label">
-            {tr('说明（运营同事能看到的用途、口径）', 'Description (what it is for)')}
-          </span>
-          <textarea rows={3} maxLength={2000} {...field('description')} />
-        </label>
-        <label className="field">
-          <span className="field-label">{tr('分组（可选）', 'Folder (optional)')}</span>
-          <input maxLength={50} list="journey-folders" {...field('folder')} />
-          <datalist id="journey-folders">
-            {folders.map((f) => (
-              <option key={f} value={f} />
-            ))}
-          </datalist>
-        </label>
-        {error && <p className="field-message">{error}</p>}
-        <footer className="modal-foot">
-          <button type="button" onClick={props.onClose} disabled={busy}>
-            {tr('取消', 'Cancel')}
-          </button>
-          <button
-            type="button"
-            className="primary"
-            onClick={() => void save()}
-            disabled={busy || details.name.trim() === ''}
-            data-testid="details-save"
+    <Modal
+      open
+      title={tr('旅程名称与说明', 'Name and description')}
+      okText={tr('保存', 'Save')}
+      cancelText={tr('取消', 'Cancel')}
+      okButtonProps={{ disabled: name.trim() === '', 'data-testid': 'details-save' }}
+      cancelButtonProps={{ disabled: busy }}
+      confirmLoading={busy}
+      onOk={() => form.submit()}
+      onCancel={props.onClose}
+      modalRender={(node) => <div data-testid="journey-details-dialog">{node}</div>}
+    >
+      <Form<JourneyDetails> form={form} layout="vertical" initialValues={props.details} onFinish={(v) => void save(v)}>
+        <Form.Item name="name" label={tr('名称', 'Name')} rules={[{ required: true, whitespace: true }]}>
+          <Input maxLength={100} data-testid="details-name" />
+        </Form.Item>
+        <Form.Item name="description" label={tr('说明（运营同事能看到的用途、口径）', 'Description (what it is for)')}>
+          <Input.TextArea rows={3} maxLength={2000} data-testid="details-description" />
+        </Form.Item>
+        <Form.Item name="folder" label={tr('分组（可选）', 'Folder (optional)')}>
+          <AutoComplete
+            options={folders.map((f) => ({ value: f }))}
+            filterOption={(input, option) => String(option?.value ?? '').includes(input)}
           >
-            {tr('保存', 'Save')}
-          </button>
-        </footer>
-      </section>
-    </div>
+            <Input maxLength={50} data-testid="details-folder" />
+          </AutoComplete>
+        </Form.Item>
+      </Form>
+      {error && <p className="field-message">{error}</p>}
+    </Modal>
   );
 }

@@ -1,6 +1,8 @@
+import { useQuery } from '@tanstack/react-query';
+import { Button, Input, Select } from 'antd';
 import { useEffect, useState } from 'react';
 import { useLocale } from '../i18n.ts';
-import { api } from '../server-api.ts';
+import { trpc } from '../kit/query.ts';
 import { STATUS } from './journey-types.ts';
 
 /** What the journey list shows: the archive or the rest, narrowed by search, status and folder. */
@@ -24,6 +26,7 @@ export function listQuery(filter: JourneyFilter) {
   };
 }
 
+const ALL = '\u0000all';
 const NONE = '\u0000none';
 
 /**
@@ -40,11 +43,8 @@ export function JourneyFilters({
 }) {
   const { tr, locale } = useLocale();
   const i = locale === 'en' ? 1 : 0;
-  const [folders, setFolders] = useState<string[]>([]);
+  const folders = useQuery(trpc.journeys.folders.queryOptions()).data ?? [];
   const [search, setSearch] = useState(filter.search);
-  useEffect(() => {
-    api.journeys.folders.query().then(setFolders, () => setFolders([]));
-  }, []);
   // Ask the server once typing pauses, not at every key.
   // biome-ignore lint/correctness/useExhaustiveDependencies: only the typed text starts the wait
   useEffect(() => {
@@ -54,56 +54,47 @@ export function JourneyFilters({
   }, [search]);
   return (
     <div className="filters" data-testid="journey-filters">
-      <input
-        type="search"
+      <Input
+        allowClear
         value={search}
         placeholder={tr('搜索名称或说明', 'Search name or description')}
         onChange={(e) => setSearch(e.target.value)}
+        style={{ width: 240 }}
         data-testid="journey-search"
       />
       {!filter.archived && (
-        <select
-          value={filter.status}
-          onChange={(e) => onChange({ status: e.target.value as JourneyFilter['status'] })}
+        <Select
+          value={filter.status || ALL}
+          onChange={(value: string) => onChange({ status: (value === ALL ? '' : value) as JourneyFilter['status'] })}
           aria-label={tr('状态', 'Status')}
           data-testid="journey-status-filter"
-        >
-          <option value="">{tr('全部状态', 'All statuses')}</option>
-          {(['draft', 'live', 'paused', 'stopped'] as const).map((s) => (
-            <option key={s} value={s}>
-              {STATUS[s]?.[i]}
-            </option>
-          ))}
-        </select>
+          style={{ minWidth: 120 }}
+          options={[
+            { value: ALL, label: tr('全部状态', 'All statuses') },
+            ...(['draft', 'live', 'paused', 'stopped'] as const).map((s) => ({ value: s, label: STATUS[s]?.[i] })),
+          ]}
+        />
       )}
-      <select
-        value={filter.folder === undefined ? '' : filter.folder === '' ? NONE : filter.folder}
-        onChange={(e) =>
-          onChange({
-            ...filter,
-            folder: e.target.value === '' ? undefined : e.target.value === NONE ? '' : e.target.value,
-          })
-        }
+      <Select
+        value={filter.folder === undefined ? ALL : filter.folder === '' ? NONE : filter.folder}
+        onChange={(value: string) => onChange({ folder: value === ALL ? undefined : value === NONE ? '' : value })}
         aria-label={tr('分组', 'Folder')}
         data-testid="journey-folder-filter"
-      >
-        <option value="">{tr('全部分组', 'All folders')}</option>
-        <option value={NONE}>{tr('未分组', 'No folder')}</option>
-        {folders.map((f) => (
-          <option key={f} value={f}>
-            {f}
-          </option>
-        ))}
-      </select>
+        style={{ minWidth: 120 }}
+        options={[
+          { value: ALL, label: tr('全部分组', 'All folders') },
+          { value: NONE, label: tr('未分组', 'No folder') },
+          ...folders.map((f) => ({ value: f, label: f })),
+        ]}
+      />
       <span className="spacer" />
-      <button
-        type="button"
-        className="link"
+      <Button
+        type="link"
         onClick={() => onChange({ ...NO_FILTER, archived: !filter.archived })}
         data-testid="journey-archived-toggle"
       >
         {filter.archived ? `← ${tr('返回旅程列表', 'Back to journeys')}` : tr('已归档的旅程', 'Archived journeys')}
-      </button>
+      </Button>
     </div>
   );
 }

@@ -1,12 +1,15 @@
-import { useCallback, useEffect, useState } from 'react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Table, type TableColumnsType } from 'antd';
+import { useState } from 'react';
 import { formatTime, percent } from '../../pages/format.ts';
 import { PageNav } from '../../pages/PageNav.tsx';
 import { CHANNEL_REPORT_HREF } from '../../reports/route.ts';
 import { useLocale } from '../i18n.ts';
+import { errorText, trpc } from '../kit/query.ts';
+import { byNumber, byText, pagination, rowAttributes } from '../kit/table.ts';
 import { PausedNote } from '../PausedReason.tsx';
 import { api } from '../server-api.ts';
 import { TemplateGallery } from '../TemplateGallery.tsx';
-import { usePolling } from '../use-polling.ts';
 import { useCanEdit } from '../use-role.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { type JourneyFilter, JourneyFilters, listQuery, NO_FILTER } from './JourneyFilters.tsx';
@@ -17,25 +20,25 @@ import { ServerEditor } from './ServerEditor.tsx';
 
 /**
  * The journey list (entries and conversion refreshed every 10 s; search, status and folder
- * filters; the archive with restore; duplicate, reports, pause/resume, stop, archive behind
- * confirms; new from blank or a template); opening a journey swaps the list for its editor.
+ * filters; sortable columns, 20 a page; the archive with restore; duplicate, reports, pause/resume,
+ * stop, archive behind confirms; new from blank or a template); opening a journey swaps the list
+ * for its editor.
  */
 export function JourneyList() {
   const { tr, locale } = useLocale();
   const canEdit = useCanEdit() === true;
-  const [rows, setRows] = useState<JourneyRow[]>([]);
+  const queries = useQueryClient();
   const [filter, setFilter] = useState<JourneyFilter>(NO_FILTER);
   const [confirming, setConfirming] = useState<ConfirmRequest | null>(null);
   const [open, setOpen] = useState<OpenJourney | null>(null);
-  const [error, setError] = useState('');
-  const reload = useCallback(() => {
-    api.journeys.list.query(listQuery(filter)).then(setRows, (e: Error) => setError(e.message));
-  }, [filter]);
-  useEffect(reload, [reload]);
-  const openJourney = async (id: string) => setOpen(await api.journeys.get.query({ id }));
+  const list = useQuery(
+    trpc.journeys.list.queryOptions(listQuery(filter), { enabled: !open, placeholderData: keepPreviousData }),
+  );
   // Entries and conversion refresh while the list is open (customers keep arriving).
-  const { data: summaries } = usePolling(() => api.overview.journeys.query({}), 10_000, [], !open);
-  const summary = new Map(summaries?.map((s) => [s.journeyId, s]));
+  const overview = useQuery(trpc.overview.journeys.queryOptions({}, { refetchInterval: 10_000, enabled: !open }));
+  const reload = () => void queries.invalidateQueries(trpc.journeys.pathFilter());
+  const openJourney = async (id: string) => setOpen(await api.journeys.get.query({ id }));
+  const summary = new Map(overview.data?.map((s) => [s.journeyId, s]));
   const i = locale === 'en' ? 1 : 0;
   if (open)
     return (
@@ -49,6 +52,80 @@ export function JourneyList() {
         }}
       />
     );
+  const stat = (row: JourneyRow) => summary.get(row.id);
+  const columns: TableColumnsType<JourneyRow> = [
+    {
+      key: 'name',
+      title: tr('名称', 'Name'),
+      sorter: byText((j) => j.name, locale),
+      render: (_, j) => (
+        <>
+          <span data-testid="journey-name">{j.name}</span>
+          {j.folder && <span className="pill folder">{j.folder}</span>}
+          {j.description && <div className="muted journey-description">{j.description}</div>}
+        </>
+      ),
+    },
+    {
+      key: 'status',
+      title: tr('状态', 'Status'),
+      render: (_, j) => (
+        <>
+          <span className={`pill ${j.status}`}>{STATUS[j.status]?.[i] ?? j.status}</span>
+          {j.pausedReason && <PausedNote reason={j.pausedReason} />}
+          {j.status === 'paused' && !j.pausedReason && (
+            <div className="muted" data-testid="journey-paused-note">
+              {lifecycleText('pausedNote', locale, j.name, j.activeRuns)}
+            </div>
+          )}
+          {j.status === 'stopped' && j.stoppedReason && (
+            <div className="muted" data-testid="journey-stopped-note">
+              {tr('停止原因：', 'Stopped: ')}
+              {j.stoppedReason}
+            </div>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'entriesToday',
+      title: tr('今日进入', 'Entries today'),
+      align: 'right',
+      sorter: byNumber((j) => stat(j)?.entriesToday ?? 0),
+      onCell: () => ({ 'data-col': 'entriesToday' }) as object,
+      render: (_, j) => stat(j)?.entriesToday ?? 0,
+    },
+    {
+      key: 'entriesTotal',
+      title: tr('累计进入', 'Entries total'),
+      align: 'right',
+      sorter: byNumber((j) => stat(j)?.entriesTotal ?? 0),
+      onCell: () => ({ 'data-col': 'entriesTotal' }) as object,
+      render: (_, j) => stat(j)?.entriesTotal ?? 0,
+    },
+    {
+      key: 'conversion',
+      title: tr('转化率', 'Conversion'),
+      align: 'right',
+      sorter: byNumber((j) => stat(j)?.conversionRate ?? -1),
+      onCell: () => ({ 'data-col': 'conversion' }) as object,
+      render: (_, j) => {
+        const s = stat(j);
+        return s && s.entriesTotal > 0 ? percent(s.conversionRate) : '—';
+      },
+    },
+    {
+      key: 'updatedAt',
+      title: tr('最后编辑', 'Last edit'),
+      sorter: byNumber((j) => new Date(j.updatedAt).getTime()),
+      render: (_, j) => formatTime(j.updatedAt, locale),
+    },
+    {
+      key: 'actions',
+      onCell: () => ({ style: { whiteSpace: 'nowrap' } }),
+      render: (_, j) => <JourneyRowActions row={j} canEdit={canEdit} ask={setConfirming} done={reload} />,
+    },
+  ];
   return (
     <main className="list-page" data-testid="journey-list">
       <PageNav current="journeys" />
@@ -57,9 +134,8 @@ export function JourneyList() {
         <a href={CHANNEL_REPORT_HREF} data-testid="channel-report-link">
           {tr('渠道报表', 'Channel report')}
         </a>
-        <button
-          type="button"
-          className="primary"
+        <Button
+          type="primary"
           data-testid="new-journey"
           onClick={async () => {
             const created = await api.journeys.create.mutate({ name: tr('未命名旅程', 'Untitled journey') });
@@ -67,7 +143,7 @@ export function JourneyList() {
           }}
         >
           + {tr('新建空白旅程', 'New blank journey')}
-        </button>
+        </Button>
       </header>
       <JourneyFilters
         key={filter.archived ? 'archived' : 'journeys'}
@@ -82,67 +158,23 @@ export function JourneyList() {
           )}
         </p>
       )}
-      {error && <p className="field-message">{error}</p>}
-      <table>
-        <thead>
-          <tr>
-            <th>{tr('名称', 'Name')}</th>
-            <th>{tr('状态', 'Status')}</th>
-            <th className="num">{tr('今日进入', 'Entries today')}</th>
-            <th className="num">{tr('累计进入', 'Entries total')}</th>
-            <th className="num">{tr('转化率', 'Conversion')}</th>
-            <th>{tr('最后编辑', 'Last edit')}</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((j) => {
-            const s = summary.get(j.id);
-            return (
-              <tr key={j.id} data-testid="journey-row" data-journey-id={j.id} onClick={() => void openJourney(j.id)}>
-                <td>
-                  <span data-testid="journey-name">{j.name}</span>
-                  {j.folder && <span className="pill folder">{j.folder}</span>}
-                  {j.description && <div className="muted journey-description">{j.description}</div>}
-                </td>
-                <td>
-                  <span className={`pill ${j.status}`}>{STATUS[j.status]?.[i] ?? j.status}</span>
-                  {j.pausedReason && <PausedNote reason={j.pausedReason} />}
-                  {j.status === 'paused' && !j.pausedReason && (
-                    <div className="muted" data-testid="journey-paused-note">
-                      {lifecycleText('pausedNote', locale, j.name, j.activeRuns)}
-                    </div>
-                  )}
-                  {j.status === 'stopped' && j.stoppedReason && (
-                    <div className="muted" data-testid="journey-stopped-note">
-                      {tr('停止原因：', 'Stopped: ')}
-                      {j.stoppedReason}
-                    </div>
-                  )}
-                </td>
-                <td className="num" data-col="entriesToday">
-                  {s?.entriesToday ?? 0}
-                </td>
-                <td className="num" data-col="entriesTotal">
-                  {s?.entriesTotal ?? 0}
-                </td>
-                <td className="num" data-col="conversion">
-                  {s && s.entriesTotal > 0 ? percent(s.conversionRate) : '—'}
-                </td>
-                <td>{formatTime(j.updatedAt, locale)}</td>
-                <td>
-                  <JourneyRowActions row={j} canEdit={canEdit} ask={setConfirming} done={reload} />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      {rows.length === 0 && (
-        <p className="muted" data-testid="journey-list-empty">
-          {tr('没有符合条件的旅程', 'No journeys match')}
-        </p>
-      )}
+      {list.error && <p className="field-message">{errorText(list.error)}</p>}
+      <Table<JourneyRow>
+        className="data-table"
+        rowKey="id"
+        columns={columns}
+        dataSource={list.data ?? []}
+        loading={list.isPending}
+        pagination={pagination(tr)}
+        locale={{
+          emptyText: (
+            <span className="muted" data-testid="journey-list-empty">
+              {tr('没有符合条件的旅程', 'No journeys match')}
+            </span>
+          ),
+        }}
+        onRow={(j) => rowAttributes('journey-row', { 'journey-id': j.id }, { onClick: () => void openJourney(j.id) })}
+      />
       {!filter.archived && <TemplateGallery onCreated={(created) => void openJourney(created.id)} />}
       {confirming && <ConfirmDialog {...confirming} onClose={() => setConfirming(null)} />}
     </main>

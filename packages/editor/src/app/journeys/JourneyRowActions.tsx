@@ -1,3 +1,4 @@
+import { Button } from 'antd';
 import type { ComponentProps, MouseEvent } from 'react';
 import { journeyReportHref } from '../../reports/route.ts';
 import { useLocale } from '../i18n.ts';
@@ -28,9 +29,10 @@ export function JourneyRowActions({
   const text = (key: Parameters<typeof lifecycleText>[0]) => lifecycleText(key, locale, row.name, row.activeRuns);
   const act = (p: Promise<unknown>) => p.then(done);
   const button = (testId: string, label: string, onClick: () => void, danger = false) => (
-    <button
-      type="button"
-      className={danger ? 'link danger' : 'link'}
+    <Button
+      type="link"
+      size="small"
+      danger={danger}
       data-testid={testId}
       onClick={(e: MouseEvent) => {
         e.stopPropagation();
@@ -38,17 +40,18 @@ export function JourneyRowActions({
       }}
     >
       {label}
-    </button>
+    </Button>
   );
   const report = (
-    <a
-      className="link"
+    <Button
+      type="link"
+      size="small"
       href={journeyReportHref(row.id)}
       data-testid="journey-report-link"
       onClick={(e) => e.stopPropagation()}
     >
       {tr('报表', 'Reports')}
-    </a>
+    </Button>
   );
   if (!canEdit) return report;
   if (row.status === 'archived')

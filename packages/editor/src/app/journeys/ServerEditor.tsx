@@ -9,7 +9,6 @@ import { PausedBanner } from '../PausedReason.tsx';
 import { registry } from '../registry.ts';
 import { api } from '../server-api.ts';
 import { useCanEdit } from '../use-role.ts';
-import { JourneyDetailsDialog } from './JourneyDetailsDialog.tsx';
 import { type OpenJourney, STATUS } from './journey-types.ts';
 import { lifecycleText } from './lifecycle-text.ts';
 import { type SaveState, useDraftAutosave } from './use-draft-autosave.ts';
@@ -17,6 +16,8 @@ import { useJourneyStatus } from './use-journey-status.ts';
 import { useCanvasOverlay, useLiveStats } from './use-live-stats.ts';
 
 // Panels and dialogs load when first opened; the canvas does not wait for them.
+// The details form brings antd's Form: it loads when opened.
+const JourneyDetailsDialog = lazyNamed(() => import('./JourneyDetailsDialog.tsx'), 'JourneyDetailsDialog');
 const NodeCustomers = lazyNamed(() => import('../../pages/NodeCustomers.tsx'), 'NodeCustomers');
 const PublishDialog = lazyNamed(() => import('../../publish/PublishDialog.tsx'), 'PublishDialog');
 const SimulationPanel = lazyNamed(() => import('../../simulation/SimulationPanel.tsx'), 'SimulationPanel');
@@ -87,6 +88,8 @@ export function ServerEditor({
                 />
               ) : (
                 <NodeCustomers
+                  // Another node starts on its first page, with none of the last node's customers shown.
+                  key={panel.nodeId}
                   journeyId={journey.id}
                   nodeId={panel.nodeId}
                   nodeTitle={titleOf(panel.nodeId)}
@@ -172,14 +175,16 @@ export function ServerEditor({
         )}
       </Suspense>
       {editingDetails && (
-        <JourneyDetailsDialog
-          details={details}
-          save={async (next) => {
-            await draft.saveDetails(next);
-            setDetails(next);
-          }}
-          onClose={() => setEditingDetails(false)}
-        />
+        <Suspense fallback={null}>
+          <JourneyDetailsDialog
+            details={details}
+            save={async (next) => {
+              await draft.saveDetails(next);
+              setDetails(next);
+            }}
+            onClose={() => setEditingDetails(false)}
+          />
+        </Suspense>
       )}
     </>
   );

@@ -1,10 +1,11 @@
+import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { type CanvasOverlay, edgeShares } from '../../model/overlay.ts';
 import { percent } from '../../pages/format.ts';
 import type { NodeStats } from '../editor-context.ts';
 import { useLocale } from '../i18n.ts';
-import { api } from '../server-api.ts';
-import { usePolling } from '../use-polling.ts';
+import { trpc } from '../kit/query.ts';
+import type { api } from '../server-api.ts';
 
 type JourneyStats = Awaited<ReturnType<typeof api.stats.journey.query>>;
 
@@ -13,11 +14,9 @@ export function useLiveStats(
   journeyId: string,
   liveVersionId: string | null,
 ): { nodes: ReadonlyMap<string, NodeStats>; edges: JourneyStats['edges'] } | undefined {
-  const { data } = usePolling(
-    () => api.stats.journey.query({ journeyId }),
-    3_000,
-    [journeyId, liveVersionId],
-    Boolean(liveVersionId),
+  // A newly published version shows in the next poll (counts are per journey, across versions).
+  const { data } = useQuery(
+    trpc.stats.journey.queryOptions({ journeyId }, { refetchInterval: 3_000, enabled: Boolean(liveVersionId) }),
   );
   return useMemo(
     () => (data ? { nodes: new Map(data.nodes.map((n) => [n.nodeId, n])), edges: data.edges } : undefined),

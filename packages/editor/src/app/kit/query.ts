@@ -1,0 +1,33 @@
+import type { AppRouter } from '@siyu/runtime';
+import { QueryClient } from '@tanstack/react-query';
+import { createTRPCOptionsProxy, type TRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import { api } from '../server-api.ts';
+
+/**
+ * The one query cache of the app. Pages read the server through `trpc.<router>.<procedure>
+ * .queryOptions(input, { refetchInterval })` and change it through `.mutationOptions()`, so loading,
+ * errors, polling and refetch-after-change are react-query's, not hand-written per page. A failed
+ * poll keeps the last data and shows the error; the next poll retries. A paged or filtered table
+ * passes `placeholderData: keepPreviousData`, so the last page stays while the next one loads
+ * (elsewhere a changed input must not show the previous answer as if it were the new one).
+ */
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // An operator's page should show the server's refusal at once, not after three silent retries.
+      retry: false,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+/**
+ * tRPC's react-query integration over the same client as `api` (server-api.ts), so every error
+ * message arrives already in the operator's language (server-errors.ts).
+ */
+export const trpc: TRPCOptionsProxy<AppRouter> = createTRPCOptionsProxy<AppRouter>({ client: api, queryClient });
+
+/** A query or mutation error's words for the page ('' when there is none). */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : error ? String(error) : '';
+}
