@@ -6,6 +6,7 @@ export default defineConfig({
       'packages/**/src/**/*.test.{ts,tsx}',
       // The bench's own checks (a tiny run of a section), next to the bench code.
       'packages/runtime/bench/**/*.test.ts',
+      'packages/*/scripts/**/*.test.ts',
       'examples/**/*.test.ts',
       'test/**/*.test.ts',
     ],

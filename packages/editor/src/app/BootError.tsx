@@ -16,13 +16,13 @@ export function BootError({ problems }: { problems: readonly RegistryProblem[] }
           <li key={p.kind === 'typeClash' ? p.type : p.kind === 'nameClash' ? p.name : p.message}>
             {p.kind === 'typeClash'
               ? tr(
-                  `节点类型 ${p.type} 被多个节点包同时定义：${p.packages.map((o) => `「${o.name}」（${o.source}）`).join('、')}。`,
-                  `The node type ${p.type} is defined by more than one package: ${p.packages.map((o) => `“${o.name}” (${o.source})`).join(', ')}.`,
+                  `节点类型 ${p.type} 被多个节点包同时定义：${p.packages.map((o) => tr(`「${o.name}」（${o.source}）`, `“${o.name}” (${o.source})`)).join(tr('、', ', '))}。`,
+                  `The node type ${p.type} is defined by more than one package: ${p.packages.map((o) => tr(`「${o.name}」（${o.source}）`, `“${o.name}” (${o.source})`)).join(tr('、', ', '))}.`,
                 )
               : p.kind === 'nameClash'
                 ? tr(
-                    `节点包名「${p.name}」被多个文件夹使用：${p.sources.join('、')}。`,
-                    `The package name “${p.name}” is used by more than one folder: ${p.sources.join(', ')}.`,
+                    `节点包名「${p.name}」被多个文件夹使用：${p.sources.join(tr('、', ', '))}。`,
+                    `The package name “${p.name}” is used by more than one folder: ${p.sources.join(tr('、', ', '))}.`,
                   )
                 : tr(`节点包无法加载：${p.message}`, `The node packages could not be loaded: ${p.message}`)}
           </li>

@@ -77,10 +77,10 @@ export function TagPicker(props: {
       />
       <datalist id={listId}>
         {tags
-          ?.filter((t) => !props.value.includes(t.tag))
-          .map((t) => (
-            <option key={t.tag} value={t.tag}>
-              {tr(`${t.customers} 位客户`, `${t.customers} customer(s)`)}
+          ?.filter((known) => !props.value.includes(known.tag))
+          .map((known) => (
+            <option key={known.tag} value={known.tag}>
+              {tr(`${known.customers} 位客户`, `${known.customers} customer(s)`)}
             </option>
           ))}
       </datalist>

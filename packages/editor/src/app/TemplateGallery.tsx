@@ -32,16 +32,16 @@ export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) =
     <section className="template-gallery" data-testid="template-gallery">
       <h2>{tr('模板库', 'Templates')}</h2>
       <div className="template-cards">
-        {templates.map((t) => (
-          <article key={t.id} className="template-card" data-template={t.name}>
-            <h3>{t.name}</h3>
-            <p className="muted">{t.description}</p>
+        {templates.map((template) => (
+          <article key={template.id} className="template-card" data-template={template.name}>
+            <h3>{template.name}</h3>
+            <p className="muted">{template.description}</p>
             <p data-testid="template-needs">
-              {t.needs.length
-                ? `${tr('需要准备：', 'Needs: ')}${needsSummary(t.needs, loc)}`
+              {template.needs.length
+                ? `${tr('需要准备：', 'Needs: ')}${needsSummary(template.needs, loc)}`
                 : tr('无需准备，可直接使用', 'Nothing to prepare')}
             </p>
-            <button type="button" className="primary" data-testid="use-template" onClick={() => setUsing(t)}>
+            <button type="button" className="primary" data-testid="use-template" onClick={() => setUsing(template)}>
               {tr('用此模板创建', 'Use this template')}
             </button>
           </article>

@@ -1,7 +1,8 @@
 import { DEFAULT_LOCALE, type Locale, type LocalizedText, localize } from '@siyu/shared';
 import i18next from 'i18next';
-import { initReactI18next, useTranslation } from 'react-i18next';
+import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { catalogsReady } from '../locales/catalogs.ts';
 
 /**
  * The page's `lang` follows the UI language (styles.css puts Latin fonts first for English, screen
@@ -13,30 +14,36 @@ function applyLanguage(locale: Locale): void {
 }
 z.config(z.locales.en());
 
-/**
- * UI strings are written in place as `tr('中文', 'English')`; i18next holds the current language and
- * re-renders on change. Chinese is the key, so no string table drifts out of sync.
- */
-const initialLocale = (localStorage.getItem('siyu.locale') as Locale | null) ?? DEFAULT_LOCALE;
+const STORAGE_KEY = 'siyu.locale';
+const stored = localStorage.getItem(STORAGE_KEY);
+const initialLocale: Locale = stored === 'en' || stored === 'zh-CN' ? stored : DEFAULT_LOCALE;
 applyLanguage(initialLocale);
-void i18next.use(initReactI18next).init({
-  lng: initialLocale,
-  fallbackLng: DEFAULT_LOCALE,
-  resources: { 'zh-CN': { translation: {} }, en: { translation: {} } },
-  interpolation: { escapeValue: false },
+
+/**
+ * Resolves when the operator's language is loaded (English loads on demand): main.tsx renders after
+ * it, so the first screen is in the right language.
+ */
+export const i18nReady: Promise<void> = catalogsReady.then(async () => {
+  if (initialLocale !== i18next.language) await i18next.changeLanguage(initialLocale);
 });
 
+/**
+ * The UI language and its words: `t('ns:key', {...})` reads the catalogs (src/locales), `loc` picks
+ * a LocalizedText (node packages' labels) in the same language.
+ */
 export function useLocale() {
-  const { i18n } = useTranslation();
-  const locale = (i18n.language === 'en' ? 'en' : 'zh-CN') as Locale;
+  const { t, i18n } = useTranslation();
+  const locale: Locale = i18n.language === 'en' ? 'en' : 'zh-CN';
   return {
     locale,
+    t,
+    /** Until scripts/extract-catalog.ts has moved a file's strings into the catalogs. */
     tr: (zh: string, en: string) => (locale === 'en' ? en : zh),
     loc: (text: LocalizedText) => localize(text, locale),
     setLocale: (next: Locale) => {
-      localStorage.setItem('siyu.locale', next);
-      applyLanguage(next);
-      void i18n.changeLanguage(next);
+      localStorage.setItem(STORAGE_KEY, next);
+      // The language switches once its catalogs are loaded; the page's lang with it.
+      void i18n.changeLanguage(next).then(() => applyLanguage(next));
     },
   };
 }

@@ -1,4 +1,5 @@
 import { type Locale, type LocalizedText, localize, type PauseReason } from '@siyu/shared';
+import { trFor } from '../locales/catalogs.ts';
 
 /**
  * Words a journey the engine paused by itself for the people who run it: the journey, the node's
@@ -22,8 +23,7 @@ export function pauseReasonText(
   locale: Locale,
   packages: readonly { name: string; label: LocalizedText }[] = [],
 ): PauseReasonText {
-  const en = locale === 'en';
-  const tr = (zh: string, english: string) => (en ? english : zh);
+  const tr = trFor(locale);
   const title = (t: string | LocalizedText | undefined) =>
     t === undefined ? undefined : typeof t === 'string' ? t : localize(t, locale);
   const named = title(reason.node?.title);
@@ -51,8 +51,8 @@ export function pauseReasonText(
       break;
     default:
       cause = tr(
-        `${inVersion}${node}的设置无法被节点包「${pkg}」读取${saved && installed ? `（保存时为节点第 ${saved} 版，现已安装第 ${installed} 版）` : ''}。`,
-        `${inVersion}the settings of ${node} cannot be read by the package “${pkg}”${saved && installed ? ` (saved at node version ${saved}, version ${installed} is installed)` : ''}.`,
+        `${inVersion}${node}的设置无法被节点包「${pkg}」读取${saved && installed ? tr(`（保存时为节点第 ${saved} 版，现已安装第 ${installed} 版）`, ` (saved at node version ${saved}, version ${installed} is installed)`) : ''}。`,
+        `${inVersion}the settings of ${node} cannot be read by the package “${pkg}”${saved && installed ? tr(`（保存时为节点第 ${saved} 版，现已安装第 ${installed} 版）`, ` (saved at node version ${saved}, version ${installed} is installed)`) : ''}.`,
       );
   }
   return {

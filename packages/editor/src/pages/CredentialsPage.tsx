@@ -120,14 +120,14 @@ export function CredentialsPage() {
         </p>
         {isAdmin && types.length > 0 && !editing && (
           <div className="filters">
-            {types.map((t) => (
+            {types.map((kind) => (
               <Button
-                key={t.type}
-                onClick={() => setEditing({ mode: 'create', type: t.type })}
-                data-testid={`credential-new-${t.type}`}
+                key={kind.type}
+                onClick={() => setEditing({ mode: 'create', type: kind.type })}
+                data-testid={`credential-new-${kind.type}`}
               >
                 {tr('新建：', 'New: ')}
-                {loc(t.label)}
+                {loc(kind.label)}
               </Button>
             ))}
           </div>

@@ -19,22 +19,22 @@ export function PageNav({
 }) {
   const { tr, locale, setLocale } = useLocale();
   const isAdmin = useIsAdmin();
-  const link = (key: typeof current, href: string, zh: string, en: string) => (
+  const link = (key: typeof current, href: string, label: string) => (
     <a href={href} className={key === current ? 'current' : ''} data-testid={`nav-${key}`}>
-      {tr(zh, en)}
+      {label}
     </a>
   );
   return (
     <nav className="page-nav">
       <strong>{tr('私域旅程', 'Siyu journeys')}</strong>
-      {link('journeys', '#/', '旅程', 'Journeys')}
-      {link('customers', CUSTOMERS_HREF, '客户', 'Customers')}
-      {link('channels', CHANNELS_HREF, '渠道', 'Channels')}
-      {link('sandbox', sandboxHref(), '沙箱消息', 'Message sandbox')}
+      {link('journeys', '#/', tr('旅程', 'Journeys'))}
+      {link('customers', CUSTOMERS_HREF, tr('客户', 'Customers'))}
+      {link('channels', CHANNELS_HREF, tr('渠道', 'Channels'))}
+      {link('sandbox', sandboxHref(), tr('沙箱消息', 'Message sandbox'))}
       <a href={CHANNEL_REPORT_HREF}>{tr('渠道报表', 'Channel report')}</a>
-      {link('credentials', CREDENTIALS_HREF, '凭据', 'Credentials')}
-      {isAdmin && link('audit', AUDIT_HREF, '操作日志', 'Audit log')}
-      {isAdmin && link('callbacks', CALLBACKS_HREF, '回调地址', 'Callback URLs')}
+      {link('credentials', CREDENTIALS_HREF, tr('凭据', 'Credentials'))}
+      {isAdmin && link('audit', AUDIT_HREF, tr('操作日志', 'Audit log'))}
+      {isAdmin && link('callbacks', CALLBACKS_HREF, tr('回调地址', 'Callback URLs'))}
       <span className="spacer" />
       <button type="button" className="link" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')}>
         {locale === 'en' ? '中文' : 'English'}

@@ -148,8 +148,8 @@ export function VersionHistory({
             ))}
             <li className="muted">
               {tr(
-                `连线 +${d.addedEdges.length} / −${d.removedEdges.length}，移动 ${d.movedNodes.length} 个节点${d.settingsChanged ? '，旅程设置有修改' : ''}`,
-                `Edges +${d.addedEdges.length} / −${d.removedEdges.length}, ${d.movedNodes.length} moved${d.settingsChanged ? ', settings changed' : ''}`,
+                `连线 +${d.addedEdges.length} / −${d.removedEdges.length}，移动 ${d.movedNodes.length} 个节点${d.settingsChanged ? tr('，旅程设置有修改', ', settings changed') : ''}`,
+                `Edges +${d.addedEdges.length} / −${d.removedEdges.length}, ${d.movedNodes.length} moved${d.settingsChanged ? tr('，旅程设置有修改', ', settings changed') : ''}`,
               )}
             </li>
           </ul>
