@@ -16,9 +16,10 @@ describe('catalog codemod: keys', () => {
   });
 
   it('slugs the English words, without interpolations', () => {
-    expect(slugOf('Delete credential "{{name}}"?')).toBe('deleteCredential');
+    expect(slugOf('Delete credential "{{name}}"?')).toBe('deleteCredentialName');
+    expect(slugOf('{{inFlight}} waiting')).toBe('inFlightWaiting');
     expect(slugOf("Don't save the journey now or later")).toBe('dontSaveTheJourneyNow');
-    expect(slugOf('{{count}}')).toBe('text');
+    expect(slugOf('…')).toBe('text');
     expect(slugOf('2 FA code')).toBe('n2FaCode');
   });
 });
@@ -43,10 +44,10 @@ describe('catalog codemod: a component', () => {
     const result = convertSource('src/app/journeys/Row.tsx', source, catalogs);
     expect(result.problems).toEqual([]);
     expect(result.output).toContain('const { t, locale } = useLocale();');
-    expect(result.output).toContain("title={t('journeys:row.delete', { name })}");
+    expect(result.output).toContain("title={t('journeys:row.deleteName', { name })}");
     expect(result.output).toContain("{t('journeys:row.save')} {locale}");
-    expect(catalogs.en.journeys).toEqual({ 'row.delete': 'Delete "{{name}}"?', 'row.save': 'Save' });
-    expect(catalogs['zh-CN'].journeys).toEqual({ 'row.delete': '删除「{{name}}」？', 'row.save': '保存' });
+    expect(catalogs.en.journeys).toEqual({ 'row.deleteName': 'Delete "{{name}}"?', 'row.save': 'Save' });
+    expect(catalogs['zh-CN'].journeys).toEqual({ 'row.deleteName': '删除「{{name}}」？', 'row.save': '保存' });
   });
 
   it('is idempotent: a second run changes nothing', () => {
@@ -98,8 +99,8 @@ describe('catalog codemod: interpolations and plurals', () => {
     const result = convertSource('src/pages/audit.ts', source, catalogs);
     expect(result.output).toContain("import type { TFunction } from 'i18next';");
     expect(result.output).toContain('function f(t: TFunction, data?');
-    expect(result.output).toContain("t('pages:audit.pageEntries', { page, total: data?.total ?? 0 })");
-    expect(catalogs.en.pages['audit.pageEntries']).toBe('Page {{page}}, {{total}} entries');
+    expect(result.output).toContain("t('pages:audit.pagePageTotalEntries', { page, total: data?.total ?? 0 })");
+    expect(catalogs.en.pages['audit.pagePageTotalEntries']).toBe('Page {{page}}, {{total}} entries');
   });
 
   it('makes a plural of "N thing(s)": one/other in English, other only in Chinese', () => {
@@ -107,15 +108,15 @@ describe('catalog codemod: interpolations and plurals', () => {
     const source =
       'const s = (tr: (zh: string, en: string) => string, n: number) => tr(`${n} 个问题`, `${n} problem(s)`);';
     const result = convertSource('src/app/ProblemsPanel.tsx', source, catalogs);
-    expect(result.output).toContain("t('app:problemsPanel.problems', { count: n })");
+    expect(result.output).toContain("t('app:problemsPanel.countProblems', { count: n })");
     expect(catalogs.en.app).toEqual({
-      'problemsPanel.problems_one': '{{count}} problem',
-      'problemsPanel.problems_other': '{{count}} problems',
+      'problemsPanel.countProblems_one': '{{count}} problem',
+      'problemsPanel.countProblems_other': '{{count}} problems',
     });
-    expect(catalogs['zh-CN'].app).toEqual({ 'problemsPanel.problems_other': '{{count}} 个问题' });
+    expect(catalogs['zh-CN'].app).toEqual({ 'problemsPanel.countProblems_other': '{{count}} 个问题' });
     // The same plural again reuses the key.
     const again = convertSource('src/app/ProblemsPanel.tsx', source, catalogs);
-    expect(again.output).toContain("t('app:problemsPanel.problems', { count: n })");
+    expect(again.output).toContain("t('app:problemsPanel.countProblems', { count: n })");
     expect(Object.keys(catalogs.en.app)).toHaveLength(2);
   });
 
@@ -130,8 +131,8 @@ describe('catalog codemod: interpolations and plurals', () => {
     const result = convertSource('src/versions/V.tsx', source, catalogs);
     expect(result.problems).toEqual([]);
     expect(result.warnings).toEqual([]);
-    expect(result.output).toContain("t('versions:v.moved', { n, value: changed ? t('versions:v.changed') : '' })");
-    expect(catalogs['zh-CN'].versions['v.moved']).toBe('移动 {{n}} 个节点{{value}}');
+    expect(result.output).toContain("t('versions:v.nMoved', { n, value: changed ? t('versions:v.changed') : '' })");
+    expect(catalogs['zh-CN'].versions['v.nMoved']).toBe('移动 {{n}} 个节点{{value}}');
   });
 
   it('turns `const tr = trFor(locale)` into `const t = tFor(locale)`, import included', () => {

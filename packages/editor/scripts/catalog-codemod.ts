@@ -69,10 +69,12 @@ function camel(words: string[]): string {
     .join('');
 }
 
-/** A key's last part from the English words: up to five words, camelCase (`Delete credential "{{name}}"?` → `deleteCredential`). */
+/** A key's last part from the English words (interpolations by name): up to five words, camelCase (`Delete "{{name}}"?` → `deleteName`). */
 export function slugOf(english: string): string {
   const words = english
-    .replace(/\{\{[^}]*\}\}/g, ' ')
+    .replace(/\{\{([^}]*)\}\}/g, (_, name: string) =>
+      /^value\d*$/.test(name) ? ' ' : ` ${name.replace(/([a-z])([A-Z])/g, '$1 $2')} `,
+    )
     .replace(/'/g, '')
     .toLowerCase()
     .match(/[a-z0-9]+/g);

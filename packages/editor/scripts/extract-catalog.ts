@@ -6,6 +6,7 @@
  *
  *   pnpm --filter @siyu/editor exec tsx scripts/extract-catalog.ts [--dry-run]
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +51,7 @@ function readCatalogs(): Catalogs {
 
 const catalogs = readCatalogs();
 const before = JSON.stringify(catalogs);
-let changedFiles = 0;
+const changedFiles: string[] = [];
 const problems: string[] = [];
 const warnings: string[] = [];
 for (const path of sourceFiles(srcRoot)) {
@@ -59,7 +60,7 @@ for (const path of sourceFiles(srcRoot)) {
   for (const p of result.problems) problems.push(`${rel}:${p.line}: ${p.message}`);
   for (const w of result.warnings) warnings.push(`${rel}:${w.line}: ${w.message}`);
   if (result.changed) {
-    changedFiles++;
+    changedFiles.push(path);
     if (!dryRun) writeFileSync(path, result.output);
   }
 }
@@ -70,7 +71,16 @@ if (!dryRun && JSON.stringify(catalogs) !== before)
       writeFileSync(join(localesRoot, lang, `${ns}.json`), `${JSON.stringify(nestCatalog(flat), null, 2)}\n`);
     }
 
-console.log(`${dryRun ? 'would convert' : 'converted'} ${changedFiles} file(s)`);
+// The rewritten files in the repository's style (biome, as a developer would leave them).
+if (!dryRun && changedFiles.length > 0) {
+  const biome = spawnSync('npx', ['biome', 'check', '--write', ...changedFiles, localesRoot], {
+    cwd: join(editorRoot, '..', '..'),
+    stdio: 'inherit',
+  });
+  if (biome.status !== 0) console.log('biome left something to fix by hand in the files above');
+}
+
+console.log(`${dryRun ? 'would convert' : 'converted'} ${changedFiles.length} file(s)`);
 if (warnings.length > 0) console.log(`\nconverted, worth a look:\n${warnings.join('\n')}`);
 if (problems.length > 0) {
   console.log(`\nnot converted (files left as they are):\n${problems.join('\n')}`);
