@@ -10,7 +10,7 @@ import { probeServer } from './app/server-api.ts';
 
 /** Journey list and editor over localStorage (no server). `?demo=300` opens a generated 300-node journey (performance checks). */
 export function LocalApp() {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const params = new URLSearchParams(location.search);
   const demo = Number(params.get('demo'));
   const [journeys, setJourneys] = useState(() => {
@@ -18,7 +18,7 @@ export function LocalApp() {
     if (!demo) return stored;
     const journey: LocalJourney = {
       id: `demo-${demo}`,
-      name: tr(`性能演示（${demo} 个节点）`, `Performance demo (${demo} nodes)`),
+      name: t('app:app.performanceDemoDemoNodes', { demo }),
       status: 'draft',
       updatedAt: new Date().toISOString(),
       draft: largeJourney(registry, demo),
@@ -54,12 +54,12 @@ export function LocalApp() {
             status: 'live',
             versions: [...j.versions, { version: j.versions.length + 1, publishedAt: new Date().toISOString(), graph }],
           }));
-          alert(tr('已发布为新版本', 'Published as a new version'));
+          alert(t('app:app.publishedAsANewVersion'));
         }}
         title={
           <>
             <button type="button" className="link" onClick={() => setOpenId(null)} data-testid="back">
-              ← {tr('旅程', 'Journeys')}
+              ← {t('app:app.journeys')}
             </button>
             <input
               className="journey-name"
@@ -67,7 +67,7 @@ export function LocalApp() {
               onChange={(e) => update(open.id, (j) => ({ ...j, name: e.target.value }))}
             />
             <span className={`pill ${open.status}`}>
-              {open.status === 'live' ? tr('已上线', 'Live') : tr('草稿', 'Draft')}
+              {open.status === 'live' ? t('app:app.live') : t('app:app.draft')}
             </span>
           </>
         }
@@ -77,7 +77,7 @@ export function LocalApp() {
   return (
     <main className="list-page" data-testid="journey-list">
       <header>
-        <h1>{tr('私域旅程', 'Customer journeys')}</h1>
+        <h1>{t('app:app.customerJourneys')}</h1>
         <button
           type="button"
           className="primary"
@@ -85,7 +85,7 @@ export function LocalApp() {
           onClick={() => {
             const journey: LocalJourney = {
               id: `j${Date.now().toString(36)}`,
-              name: tr('未命名旅程', 'Untitled journey'),
+              name: t('app:app.untitledJourney'),
               status: 'draft',
               updatedAt: new Date().toISOString(),
               draft: emptyGraph(),
@@ -97,17 +97,17 @@ export function LocalApp() {
             setOpenId(journey.id);
           }}
         >
-          + {tr('新建空白旅程', 'New blank journey')}
+          + {t('app:app.newBlankJourney')}
         </button>
       </header>
       <table>
         <thead>
           <tr>
-            <th>{tr('名称', 'Name')}</th>
-            <th>{tr('状态', 'Status')}</th>
-            <th>{tr('节点数', 'Nodes')}</th>
-            <th>{tr('版本', 'Versions')}</th>
-            <th>{tr('最后编辑', 'Last edit')}</th>
+            <th>{t('app:app.name')}</th>
+            <th>{t('app:app.status')}</th>
+            <th>{t('app:app.nodes')}</th>
+            <th>{t('app:app.versions')}</th>
+            <th>{t('app:app.lastEdit')}</th>
           </tr>
         </thead>
         <tbody>
@@ -116,7 +116,7 @@ export function LocalApp() {
               <td>{j.name}</td>
               <td>
                 <span className={`pill ${j.status}`}>
-                  {j.status === 'live' ? tr('已上线', 'Live') : tr('草稿', 'Draft')}
+                  {j.status === 'live' ? t('app:app.live') : t('app:app.draft')}
                 </span>
               </td>
               <td>{j.draft.nodes.length}</td>
@@ -127,7 +127,7 @@ export function LocalApp() {
           {journeys.length === 0 && (
             <tr>
               <td colSpan={5} className="muted">
-                {tr('还没有旅程，新建一个吧', 'No journeys yet: create one')}
+                {t('app:app.noJourneysYetCreateOne')}
               </td>
             </tr>
           )}

@@ -7,7 +7,7 @@ import { useLocale } from './i18n.ts';
  * a node's customer drawer. `action` is the way to act on it there (retry, a link to the profile).
  */
 export function FailureNote({ failure, action }: { failure: StepFailure; action?: ReactNode }) {
-  const { locale, tr } = useLocale();
+  const { locale, t } = useLocale();
   const text = failureText(failure, locale);
   return (
     <div className="failure-note" data-testid="failure-reason">
@@ -15,7 +15,7 @@ export function FailureNote({ failure, action }: { failure: StepFailure; action?
       {text.fix && (
         <span className="muted">
           {' '}
-          · {tr('处理', 'Fix')}: {text.fix}
+          · {t('app:failureNote.fix')}: {text.fix}
         </span>
       )}
       {action && <> {action}</>}

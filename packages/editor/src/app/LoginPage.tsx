@@ -5,13 +5,13 @@ import { api } from './server-api.ts';
 
 /** The sign-in form shown before anything else when the server has no session for this browser. */
 export function LoginPage({ onDone }: { onDone: () => void }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   return (
     <main className="list-page" data-testid="login">
-      <h1>{tr('登录', 'Sign in')}</h1>
+      <h1>{t('app:loginPage.signIn')}</h1>
       <form
         className="form"
         onSubmit={(e) => {
@@ -19,15 +19,15 @@ export function LoginPage({ onDone }: { onDone: () => void }) {
           api.auth.login
             .mutate({ username, password })
             .then(onDone)
-            .catch((err: unknown) => setError(loginErrorText(err, tr)));
+            .catch((err: unknown) => setError(loginErrorText(err, t)));
         }}
       >
         <label className="field">
-          <span className="field-label">{tr('用户名', 'Username')}</span>
+          <span className="field-label">{t('app:loginPage.username')}</span>
           <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" />
         </label>
         <label className="field">
-          <span className="field-label">{tr('密码', 'Password')}</span>
+          <span className="field-label">{t('app:loginPage.password')}</span>
           <input
             type="password"
             value={password}
@@ -41,7 +41,7 @@ export function LoginPage({ onDone }: { onDone: () => void }) {
           </p>
         )}
         <button type="submit" className="primary">
-          {tr('登录', 'Sign in')}
+          {t('app:loginPage.signIn')}
         </button>
       </form>
     </main>

@@ -6,7 +6,7 @@ import { registry } from './registry.ts';
 
 /** Over the canvas of a journey the engine paused: why, what happens meanwhile, what to do. */
 export function PausedBanner(props: { reason: PauseReason; onResume?: () => Promise<void> }) {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const text = pauseReasonText(props.reason, locale, registry.packages);
   const [error, setError] = useState('');
   return (
@@ -21,7 +21,7 @@ export function PausedBanner(props: { reason: PauseReason; onResume?: () => Prom
           data-testid="resume-journey"
           onClick={() => props.onResume?.().catch((e: Error) => setError(e.message))}
         >
-          {tr('恢复', 'Resume')}
+          {t('app:pausedReason.resume')}
         </button>
       )}
       {error && <p className="field-message">{error}</p>}

@@ -16,13 +16,13 @@ export function ProblemsPanel(props: {
   configOf: (nodeId: string) => z.ZodType | undefined;
   graph: JourneyGraph;
 }) {
-  const { locale, tr, loc } = useLocale();
+  const { locale, t, loc } = useLocale();
   return (
     <div className="problems" data-testid="problems">
       <div className="problems-head">
         {props.problems.length === 0
-          ? `✅ ${tr('没有问题，可以发布', 'No problems: ready to publish')}`
-          : `⚠️ ${tr(`${props.problems.length} 个问题`, `${props.problems.length} problem(s)`)}`}
+          ? `✅ ${t('app:problemsPanel.noProblemsReadyToPublish')}`
+          : `⚠️ ${t('app:problemsPanel.countProblems', { count: props.problems.length })}`}
       </div>
       <ul className="problem-list">
         {props.problems.map((p, i) => (
@@ -38,7 +38,7 @@ export function ProblemsPanel(props: {
               {p.nodeId && (
                 <span className="muted" data-node-id={p.nodeId}>
                   {' '}
-                  · {nodeTitle(props.graph, p.nodeId, registry, loc, tr('未知节点', 'Unknown node'))}
+                  · {nodeTitle(props.graph, p.nodeId, registry, loc, t('app:problemsPanel.unknownNode'))}
                 </span>
               )}
             </button>

@@ -36,7 +36,7 @@ export function TagPicker(props: {
   placeholder?: string;
   testId?: string;
 }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const tags = useExistingTags();
   const [draft, setDraft] = useState('');
   const listId = useId();
@@ -50,7 +50,7 @@ export function TagPicker(props: {
       {props.value.map((tag) => (
         <span className="tag" key={tag}>
           {tag}
-          <button type="button" onClick={() => props.onRemove(tag)} title={tr('移除', 'Remove')}>
+          <button type="button" onClick={() => props.onRemove(tag)} title={t('app:tagPicker.remove')}>
             ×
           </button>
         </span>
@@ -58,7 +58,7 @@ export function TagPicker(props: {
       <input
         value={draft}
         list={listId}
-        placeholder={props.placeholder ?? tr('选择或输入标签，回车添加', 'Pick or type a tag, then Enter')}
+        placeholder={props.placeholder ?? t('app:tagPicker.pickOrTypeATag')}
         onChange={(e) => {
           const v = e.target.value;
           // A suggestion picked from the list (not typed) is added at once.
@@ -80,7 +80,7 @@ export function TagPicker(props: {
           ?.filter((known) => !props.value.includes(known.tag))
           .map((known) => (
             <option key={known.tag} value={known.tag}>
-              {tr(`${known.customers} 位客户`, `${known.customers} customer(s)`)}
+              {t('app:tagPicker.countCustomers', { count: known.customers })}
             </option>
           ))}
       </datalist>

@@ -20,7 +20,7 @@ function needsSummary(needs: Need[], loc: (t: Need['label']) => string): string 
 }
 
 export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) => void }) {
-  const { tr, loc } = useLocale();
+  const { t, loc } = useLocale();
   const [templates, setTemplates] = useState<Template[]>([]);
   const [using, setUsing] = useState<Template | null>(null);
   const reload = useCallback(() => {
@@ -30,7 +30,7 @@ export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) =
   if (templates.length === 0) return null;
   return (
     <section className="template-gallery" data-testid="template-gallery">
-      <h2>{tr('模板库', 'Templates')}</h2>
+      <h2>{t('app:templateGallery.templates')}</h2>
       <div className="template-cards">
         {templates.map((template) => (
           <article key={template.id} className="template-card" data-template={template.name}>
@@ -38,11 +38,11 @@ export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) =
             <p className="muted">{template.description}</p>
             <p data-testid="template-needs">
               {template.needs.length
-                ? `${tr('需要准备：', 'Needs: ')}${needsSummary(template.needs, loc)}`
-                : tr('无需准备，可直接使用', 'Nothing to prepare')}
+                ? `${t('app:templateGallery.needs')}${needsSummary(template.needs, loc)}`
+                : t('app:templateGallery.nothingToPrepare')}
             </p>
             <button type="button" className="primary" data-testid="use-template" onClick={() => setUsing(template)}>
-              {tr('用此模板创建', 'Use this template')}
+              {t('app:templateGallery.useThisTemplate')}
             </button>
           </article>
         ))}
@@ -64,7 +64,7 @@ export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) =
 
 /** One step per reference the workspace lacks: choose an existing resource, or leave it for later. */
 function Walkthrough(props: { template: Template; onCancel: () => void; onCreated: (journey: Created) => void }) {
-  const { tr, loc } = useLocale();
+  const { t, loc } = useLocale();
   const [name, setName] = useState(props.template.name);
   const [picks, setPicks] = useState<Record<string, string>>({});
   // Stocks created here join every coupon step's options (one stock may serve several steps).
@@ -83,34 +83,27 @@ function Walkthrough(props: { template: Template; onCancel: () => void; onCreate
   };
   return (
     <div className="template-walkthrough" data-testid="template-walkthrough">
-      <h3>{tr(`用「${props.template.name}」创建旅程`, `New journey from "${props.template.name}"`)}</h3>
+      <h3>{t('app:templateGallery.newJourneyFromName', { name: props.template.name })}</h3>
       <label className="field">
-        {tr('旅程名称', 'Journey name')}
+        {t('app:templateGallery.journeyName')}
         <input value={name} onChange={(e) => setName(e.target.value)} data-testid="template-journey-name" />
       </label>
       {props.template.needs.length > 0 && (
-        <p className="muted">
-          {tr(
-            '模板里的渠道和券批次属于示例，请换成你自己的（也可以稍后在画布上选择）：',
-            "The template's channels and coupon stocks are the example's: choose yours (or later, on the canvas):",
-          )}
-        </p>
+        <p className="muted">{t('app:templateGallery.theTemplatesChannelsAndCoupon')}</p>
       )}
       <ol className="template-needs">
         {props.template.needs.map((n) => {
           const options = [...(extra[n.kind] ?? []), ...n.options];
           return (
             <li key={needKey(n)} data-need={n.kind}>
-              <span>
-                {tr(`「${loc(n.node)}」需要一个${loc(n.label)}：`, `"${loc(n.node)}" needs a ${loc(n.label)}: `)}
-              </span>
+              <span>{t('app:templateGallery.nodeNeedsALabel', { node: loc(n.node), label: loc(n.label) })}</span>
               {options.length > 0 && (
                 <select
                   value={picks[needKey(n)] ?? ''}
                   onChange={(e) => setPicks({ ...picks, [needKey(n)]: e.target.value })}
                   data-testid="need-pick"
                 >
-                  <option value="">{tr('稍后再选', 'Choose later')}</option>
+                  <option value="">{t('app:templateGallery.chooseLater')}</option>
                   {options.map((o) => (
                     <option key={o.id} value={o.id}>
                       {o.name}
@@ -119,7 +112,7 @@ function Walkthrough(props: { template: Template; onCancel: () => void; onCreate
                 </select>
               )}
               {options.length === 0 && n.kind === 'core.channel' && (
-                <a href="#/channels">{tr('还没有渠道，去新建', 'No channels yet: create one')}</a>
+                <a href="#/channels">{t('app:templateGallery.noChannelsYetCreateOne')}</a>
               )}
               {n.kind === 'coupons.stock' && (
                 <NewStock
@@ -130,9 +123,7 @@ function Walkthrough(props: { template: Template; onCancel: () => void; onCreate
                 />
               )}
               {options.length === 0 && !['core.channel', 'coupons.stock'].includes(n.kind) && (
-                <span className="muted">
-                  {tr(`还没有${loc(n.label)}，请先创建`, `No ${loc(n.label)} yet: create one first`)}
-                </span>
+                <span className="muted">{t('app:templateGallery.noLabelYetCreateOne', { label: loc(n.label) })}</span>
               )}
             </li>
           );
@@ -141,10 +132,10 @@ function Walkthrough(props: { template: Template; onCancel: () => void; onCreate
       {error && <p className="field-message">{error}</p>}
       <div className="actions">
         <button type="button" onClick={props.onCancel}>
-          {tr('取消', 'Cancel')}
+          {t('app:templateGallery.cancel')}
         </button>
         <button type="button" className="primary" onClick={() => void create()} data-testid="create-from-template">
-          {tr('创建旅程', 'Create journey')}
+          {t('app:templateGallery.createJourney')}
         </button>
       </div>
     </div>
@@ -153,7 +144,7 @@ function Walkthrough(props: { template: Template; onCancel: () => void; onCreate
 
 /** A sandbox coupon stock in three fields (name, face value, quantity; valid 30 days from now). */
 function NewStock({ onCreated }: { onCreated: (stock: { id: string; name: string }) => void }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const [yuan, setYuan] = useState('5');
@@ -162,7 +153,7 @@ function NewStock({ onCreated }: { onCreated: (stock: { id: string; name: string
   if (!open)
     return (
       <button type="button" className="link" onClick={() => setOpen(true)} data-testid="new-stock">
-        {tr('或新建券批次', 'or create a coupon stock')}
+        {t('app:templateGallery.orCreateACouponStock')}
       </button>
     );
   const save = async () => {
@@ -170,7 +161,7 @@ function NewStock({ onCreated }: { onCreated: (stock: { id: string; name: string
     const amountCents = Math.round(Number(yuan) * 100);
     const maxCoupons = Number(count);
     if (!name.trim() || !(amountCents > 0) || !Number.isInteger(maxCoupons) || maxCoupons <= 0) {
-      return setError(tr('请填写名称、面额和数量', 'Enter a name, face value and quantity'));
+      return setError(t('app:templateGallery.enterANameFaceValue'));
     }
     const now = Date.now();
     try {
@@ -190,11 +181,17 @@ function NewStock({ onCreated }: { onCreated: (stock: { id: string; name: string
   };
   return (
     <span className="new-stock" data-testid="new-stock-form">
-      <input placeholder={tr('券名称', 'Name')} value={name} onChange={(e) => setName(e.target.value)} />
-      <NumberInput label={tr('面额（元）', 'Face value (¥)')} value={yuan} onChange={setYuan} mode="decimal" size={5} />
-      <NumberInput label={tr('数量', 'Quantity')} value={count} onChange={setCount} mode="numeric" size={6} />
+      <input placeholder={t('app:templateGallery.name')} value={name} onChange={(e) => setName(e.target.value)} />
+      <NumberInput label={t('app:templateGallery.faceValue')} value={yuan} onChange={setYuan} mode="decimal" size={5} />
+      <NumberInput
+        label={t('app:templateGallery.quantity')}
+        value={count}
+        onChange={setCount}
+        mode="numeric"
+        size={6}
+      />
       <button type="button" onClick={() => void save()} data-testid="save-stock">
-        {tr('新建', 'Create')}
+        {t('app:templateGallery.create')}
       </button>
       {error && <span className="field-message">{error}</span>}
     </span>

@@ -13,10 +13,10 @@ export function lazyNamed<M extends Record<K, ComponentType<any>>, K extends key
 
 /** What shows while a lazily loaded page or panel downloads. */
 export function Loading() {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   return (
     <p className="muted" data-testid="loading">
-      {tr('加载中…', 'Loading…')}
+      {t('app:lazyPage.loading')}
     </p>
   );
 }

@@ -13,7 +13,7 @@ import { iconFor } from './icons.ts';
 export function InsertableEdge(props: EdgeProps) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, style, selected } = props;
   const { registry, insertOnEdge, overlay, readOnly } = useEditor();
-  const { loc, tr } = useLocale();
+  const { loc, t } = useLocale();
   const [open, setOpen] = useState(false);
   const [hovered, setHovered] = useState(false);
   const hover = { onMouseEnter: () => setHovered(true), onMouseLeave: () => setHovered(false) };
@@ -53,8 +53,8 @@ export function InsertableEdge(props: EdgeProps) {
           >
             <button
               type="button"
-              title={tr('在此插入节点', 'Insert a node here')}
-              aria-label={tr('在此插入节点', 'Insert a node here')}
+              title={t('canvas:insertableEdge.insertANodeHere')}
+              aria-label={t('canvas:insertableEdge.insertANodeHere')}
               onClick={() => setOpen((o) => !o)}
             >
               +

@@ -2,16 +2,16 @@ import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import { useEditor } from '../app/editor-context.ts';
 import { useLocale } from '../app/i18n.ts';
+import { configPathLabel } from '../app/problem-labels.ts';
 import { type FlowNode, INPUT_HANDLE, portsOf } from '../model/flow-graph.ts';
 import { CATEGORY_COLORS, iconFor } from './icons.ts';
 import { summarize } from './summary.ts';
-import { configPathLabel } from '../app/problem-labels.ts';
 
 /** A node on the canvas: icon, title, config summary, and one labelled handle per output port. */
 function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
   const { registry, problemsByNode, stats, overlay, onNodeCustomers } = useEditor();
   const counts = stats?.get(id);
-  const { loc, locale, tr } = useLocale();
+  const { loc, locale, t } = useLocale();
   const definition = registry.get(data.nodeType);
   const problems = problemsByNode.get(id) ?? [];
   const ports = portsOf(definition, data.config);
@@ -32,7 +32,7 @@ function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
         <span className="jn-icon">{definition ? iconFor(definition.icon, definition.category) : '⚠️'}</span>
         <div className="jn-titles">
           <div className="jn-title">{data.label || (definition ? loc(definition.label) : data.nodeType)}</div>
-          <div className="jn-type">{definition ? loc(definition.label) : tr('未知节点', 'Unknown node')}</div>
+          <div className="jn-type">{definition ? loc(definition.label) : t('canvas:journeyNodeCard.unknownNode')}</div>
         </div>
         {problems.length > 0 && (
           <span className="jn-badge" title={problems.map((p) => loc(p.message)).join('\n')}>
@@ -43,21 +43,21 @@ function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
       {Object.keys(data.config).length > 0 && (
         <div className="jn-summary">
           {summarize(data.config, locale, definition && ((key) => configPathLabel(definition.config, key, locale))) ||
-            tr('未配置', 'Not configured')}
+            t('canvas:journeyNodeCard.notConfigured')}
         </div>
       )}
       {counts && (
         <div className="jn-stats" data-testid="node-stats">
-          <span title={tr('进入', 'Entered')}>↘ {counts.entered}</span>
-          <span title={tr('等待中', 'Waiting')}>⏳ {counts.waiting}</span>
-          <span title={tr('完成', 'Done')}>✓ {counts.completed}</span>
-          <span title={tr('失败', 'Failed')} className={counts.failed ? 'bad' : ''}>
+          <span title={t('canvas:journeyNodeCard.entered')}>↘ {counts.entered}</span>
+          <span title={t('canvas:journeyNodeCard.waiting')}>⏳ {counts.waiting}</span>
+          <span title={t('canvas:journeyNodeCard.done')}>✓ {counts.completed}</span>
+          <span title={t('canvas:journeyNodeCard.failed')} className={counts.failed ? 'bad' : ''}>
             ✕ {counts.failed}
           </span>
           {(counts.outcomeUnknown ?? 0) > 0 && (
             <span
               className="warn"
-              title={tr('发送结果未知，待运营处理', 'Send outcome unknown: waiting for an operator')}
+              title={t('canvas:journeyNodeCard.sendOutcomeUnknownWaitingFor')}
               data-testid="node-outcome-unknown"
             >
               ? {counts.outcomeUnknown}
@@ -73,7 +73,7 @@ function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
               }}
               data-testid="node-customers-open"
             >
-              {tr('客户', 'Customers')}
+              {t('canvas:journeyNodeCard.customers')}
             </button>
           )}
         </div>

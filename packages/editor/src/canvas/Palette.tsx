@@ -19,7 +19,7 @@ const CATEGORY_LABELS: Record<NodeCategory, [string, string]> = {
 /** Every node type in the registry, grouped by category; drag onto the canvas or click to add. */
 export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
   const { registry } = useEditor();
-  const { loc, tr, locale } = useLocale();
+  const { loc, t, locale } = useLocale();
   const [query, setQuery] = useState('');
   const match = (d: AnyNodeDefinition) => {
     const q = query.trim().toLowerCase();
@@ -29,11 +29,11 @@ export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
     <aside className="palette" data-testid="palette">
       <input
         className="palette-search"
-        placeholder={tr('搜索节点…', 'Search nodes…')}
+        placeholder={t('canvas:palette.searchNodes')}
         value={query}
         onChange={(e) => setQuery(e.target.value)}
       />
-      {registry.list().length === 0 && <p className="muted">{tr('未找到任何节点包', 'No node packages found')}</p>}
+      {registry.list().length === 0 && <p className="muted">{t('canvas:palette.noNodePackagesFound')}</p>}
       {NODE_CATEGORIES.map((category) => {
         const defs = registry.byCategory(category).filter(match);
         if (defs.length === 0) return null;

@@ -9,7 +9,7 @@ const CODE_FIELDS = /^(variant|code|targetUrl|delivered)$/;
 
 /** 添加渠道码: a new variant (or another code for one) on an existing channel. */
 export function AddCodeForm(props: { channelId: string; kind: string; variants: string[]; onAdded: () => void }) {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const [draft, setDraft] = useState<CodeDraft>(() => codeDraft(nextVariantName(props.variants)));
   const { busy, errors, run } = useAction((path) => CODE_FIELDS.test(path));
   const set = (patch: Partial<CodeDraft>) => setDraft((d) => ({ ...d, ...patch }));
@@ -25,16 +25,16 @@ export function AddCodeForm(props: { channelId: string; kind: string; variants: 
         props.onAdded();
       }}
     >
-      <h3>{tr('添加渠道码', 'Add a code')}</h3>
+      <h3>{t('channels:addCodeForm.addACode')}</h3>
       <div className="field-row">
-        <Field label={tr('方案名称', 'Variant')} path="variant" errors={errors}>
+        <Field label={t('channels:addCodeForm.variant')} path="variant" errors={errors}>
           <Input
             value={draft.variant}
             onChange={(e) => set({ variant: e.target.value })}
             data-testid="add-code-variant"
           />
         </Field>
-        <Field label={tr('渠道码（留空自动生成）', 'Code (blank: generated)')} path="code" errors={errors}>
+        <Field label={t('channels:addCodeForm.codeBlankGenerated')} path="code" errors={errors}>
           <Input
             value={draft.code}
             onChange={(e) => set({ code: e.target.value })}
@@ -42,7 +42,7 @@ export function AddCodeForm(props: { channelId: string; kind: string; variants: 
             data-testid="add-code-code"
           />
         </Field>
-        <Field label={tr('跳转链接（可选）', 'Target URL (optional)')} path="targetUrl" errors={errors}>
+        <Field label={t('channels:addCodeForm.targetUrlOptional')} path="targetUrl" errors={errors}>
           <Input value={draft.targetUrl} onChange={(e) => set({ targetUrl: e.target.value })} placeholder="https://" />
         </Field>
         <Field label={deliveredName(props.kind, locale)} path="delivered" errors={errors}>
@@ -51,7 +51,7 @@ export function AddCodeForm(props: { channelId: string; kind: string; variants: 
       </div>
       <FormMessage errors={errors} />
       <Button htmlType="submit" loading={busy} data-testid="add-code">
-        + {tr('添加', 'Add')}
+        + {t('channels:addCodeForm.add')}
       </Button>
     </form>
   );

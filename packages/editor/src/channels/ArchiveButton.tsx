@@ -7,7 +7,7 @@ import { api } from '../app/server-api.ts';
 
 /** 归档 after a confirm: the channel's links stop working (/r/<code> answers 404) and it leaves the pickers. */
 export function ArchiveButton(props: { channel: { id: string; name: string }; onDone: () => void }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const confirm = useConfirm();
   const [error, setError] = useState('');
   return (
@@ -19,12 +19,9 @@ export function ArchiveButton(props: { channel: { id: string; name: string }; on
         onClick={async (e) => {
           e.stopPropagation();
           const sure = await confirm({
-            title: tr(`归档渠道「${props.channel.name}」？`, `Archive channel "${props.channel.name}"?`),
-            content: tr(
-              '归档后其二维码和链接失效，扫码的客户不再进入旅程；旅程中也不能再选择它。',
-              'Its QR codes and links stop working, so customers who scan them no longer enter journeys; journeys can no longer pick it.',
-            ),
-            okText: tr('归档', 'Archive'),
+            title: t('channels:archiveButton.archiveChannelName', { name: props.channel.name }),
+            content: t('channels:archiveButton.itsQrCodesAndLinks'),
+            okText: t('channels:archiveButton.archive'),
             danger: true,
           });
           if (!sure) return;
@@ -37,7 +34,7 @@ export function ArchiveButton(props: { channel: { id: string; name: string }; on
           }
         }}
       >
-        {tr('归档', 'Archive')}
+        {t('channels:archiveButton.archive')}
       </Button>
       {error && <span className="field-message">{error}</span>}
     </>

@@ -20,7 +20,7 @@ type Code = Awaited<ReturnType<typeof api.channels.get.query>>['codes'][number];
 
 /** One channel: its codes and variants with their numbers; add a code, record delivered, live codes. */
 export function ChannelDetail({ channelId }: { channelId: string }) {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const canEdit = useCanEdit();
   const { data: channel, error, reload } = useLoad(() => api.channels.get.query({ id: channelId }), channelId);
   const report = useLoad(() => api.reports.channels.query({ ...ALL_TIME, channelId }), channelId);
@@ -34,11 +34,16 @@ export function ChannelDetail({ channelId }: { channelId: string }) {
   const col = (name: string) => () => ({ 'data-col': name }) as object;
   const columns: TableColumnsType<Code> = channel
     ? [
-        { key: 'variant', title: tr('方案', 'Variant'), onCell: col('variant'), render: (_, c) => c.variant },
-        { key: 'code', title: tr('渠道码', 'Code'), className: 'mono', render: (_, c) => c.code },
+        {
+          key: 'variant',
+          title: t('channels:channelDetail.variant'),
+          onCell: col('variant'),
+          render: (_, c) => c.variant,
+        },
+        { key: 'code', title: t('channels:channelDetail.code'), className: 'mono', render: (_, c) => c.code },
         {
           key: 'trackedUrl',
-          title: tr('跟踪链接', 'Tracked URL'),
+          title: t('channels:channelDetail.trackedUrl'),
           render: (_, c) => (
             <>
               <a className="mono" href={c.trackedUrl} target="_blank" rel="noreferrer">
@@ -63,7 +68,7 @@ export function ChannelDetail({ channelId }: { channelId: string }) {
                   c.delivered
                 )}
                 {n && n.smsSent > 0 && (
-                  <div className="muted">{tr(`另有短信 ${n.smsSent} 条`, `+ ${n.smsSent} SMS sent`)}</div>
+                  <div className="muted">{t('channels:channelDetail.smsSentSmsSent', { smsSent: n.smsSent })}</div>
                 )}
               </>
             );
@@ -71,20 +76,20 @@ export function ChannelDetail({ channelId }: { channelId: string }) {
         },
         {
           key: 'scans',
-          title: tr('扫码/点击', 'Scans'),
+          title: t('channels:channelDetail.scans'),
           align: 'right',
           render: (_, c) => numbers.byCode.get(c.code)?.scans ?? '—',
         },
         {
           key: 'cameIn',
-          title: tr('进入客户', 'Came in'),
+          title: t('channels:channelDetail.cameIn'),
           align: 'right',
           onCell: col('cameIn'),
           render: (_, c) => numbers.byCode.get(c.code)?.cameIn ?? '—',
         },
         {
           key: 'recall',
-          title: tr('召回率', 'Recall'),
+          title: t('channels:channelDetail.recall'),
           align: 'right',
           onCell: col('recall'),
           render: (_, c) => pct(numbers.byCode.get(c.code)?.recallRate, 2),
@@ -93,7 +98,7 @@ export function ChannelDetail({ channelId }: { channelId: string }) {
           ? [
               {
                 key: 'liveCode',
-                title: tr('企业微信活码', 'WeCom live code'),
+                title: t('channels:channelDetail.wecomLiveCode'),
                 render: (_: unknown, c: Code) => <LiveCodeCell code={c} editable={editable} onDone={refresh} />,
               },
             ]
@@ -104,7 +109,7 @@ export function ChannelDetail({ channelId }: { channelId: string }) {
     <main className="page" data-testid="channel-detail">
       <PageNav current="channels" />
       <a href={CHANNELS_HREF} data-testid="back-to-channels">
-        ← {tr('全部渠道', 'All channels')}
+        ← {t('channels:channelDetail.allChannels')}
       </a>
       {error && <p className="field-message">{error}</p>}
       {channel && (
@@ -114,28 +119,28 @@ export function ChannelDetail({ channelId }: { channelId: string }) {
             <span className={`pill kind-${channel.kind}`}>{kindName(channel.kind, locale)}</span>
             {channel.archivedAt && (
               <span className="pill" data-testid="archived">
-                {tr('已归档', 'Archived')} {formatTime(channel.archivedAt, locale)}
+                {t('channels:channelDetail.archived')} {formatTime(channel.archivedAt, locale)}
               </span>
             )}
             {canEdit === false && (
               <span className="pill" data-testid="read-only">
-                {tr('只读（查看者）', 'Read-only (viewer)')}
+                {t('channels:channelDetail.readOnlyViewer')}
               </span>
             )}
             <span className="spacer" />
             <a className="button" href={channelQrHref(channel.id)} data-testid="open-qr-sheet">
-              🖨️ {tr('打印二维码', 'Print QR codes')}
+              🖨️ {t('channels:channelDetail.printQrCodes')}
             </a>
             {editable && <ArchiveButton channel={channel} onDone={refresh} />}
           </header>
           <dl className="facts channel-facts">
-            <dt>{tr('创建时间', 'Created')}</dt>
+            <dt>{t('channels:channelDetail.created')}</dt>
             <dd>{formatTime(channel.createdAt, locale)}</dd>
-            <dt>{tr('投放量（累计）', 'Delivered (all time)')}</dt>
+            <dt>{t('channels:channelDetail.deliveredAllTime')}</dt>
             <dd data-testid="total-delivered">{total?.delivered ?? '—'}</dd>
-            <dt>{tr('进入客户（累计）', 'Came in (all time)')}</dt>
+            <dt>{t('channels:channelDetail.cameInAllTime')}</dt>
             <dd data-testid="total-came-in">{total?.cameIn ?? '—'}</dd>
-            <dt>{tr('引流召回率', 'Recall rate')}</dt>
+            <dt>{t('channels:channelDetail.recallRate')}</dt>
             <dd data-testid="total-recall">{pct(total?.recallRate, 2)}</dd>
           </dl>
           {report.error && <p className="field-message">{report.error}</p>}

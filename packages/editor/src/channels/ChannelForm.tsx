@@ -20,7 +20,7 @@ const CREATE_FIELDS = /^(name|kind|codes|codes\[\d+\]\.(variant|code|targetUrl|d
 
 /** 新建渠道: name, kind and its variants (each one entry code); the server's schema judges the input. */
 export function ChannelForm(props: { onCreated: (channelId: string) => void; onCancel: () => void }) {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const [draft, setDraft] = useState<ChannelDraft>({ name: '', kind: 'packageCard', codes: [codeDraft('A')] });
   const { busy, errors, run } = useAction((path) => CREATE_FIELDS.test(path));
   const setCode = (i: number, patch: Partial<CodeDraft>) =>
@@ -34,17 +34,17 @@ export function ChannelForm(props: { onCreated: (channelId: string) => void; onC
         void run(async () => props.onCreated((await api.channels.create.mutate(createInput(draft))).id));
       }}
     >
-      <h3>{tr('新建渠道', 'New channel')}</h3>
+      <h3>{t('channels:channelForm.newChannel')}</h3>
       <div className="field-row">
-        <Field label={tr('渠道名称', 'Channel name')} path="name" errors={errors}>
+        <Field label={t('channels:channelForm.channelName')} path="name" errors={errors}>
           <Input
             value={draft.name}
             onChange={(e) => setDraft({ ...draft, name: e.target.value })}
-            placeholder={tr('例如：双11 包裹卡', 'e.g. Double 11 package card')}
+            placeholder={t('channels:channelForm.eGDouble11Package')}
             data-testid="channel-name"
           />
         </Field>
-        <Field label={tr('类型', 'Kind')} path="kind" errors={errors}>
+        <Field label={t('channels:channelForm.kind')} path="kind" errors={errors}>
           <Select
             value={draft.kind}
             onChange={(kind: ChannelKind) => setDraft({ ...draft, kind })}
@@ -54,30 +54,22 @@ export function ChannelForm(props: { onCreated: (channelId: string) => void; onC
         </Field>
       </div>
       <fieldset className="group">
-        <legend>{tr('方案（每个方案一个渠道码）', 'Variants (one code each)')}</legend>
+        <legend>{t('channels:channelForm.variantsOneCodeEach')}</legend>
         {errors.fields.codes && <p className="field-message">{pickLanguage(errors.fields.codes, locale)}</p>}
         {draft.codes.map((c, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are positions; their errors are addressed by index too
           <div className="field-row variant-row" key={i} data-testid="variant-row">
-            <Field label={tr('方案名称', 'Variant')} path={`codes[${i}].variant`} errors={errors}>
+            <Field label={t('channels:addCodeForm.variant')} path={`codes[${i}].variant`} errors={errors}>
               <Input
                 value={c.variant}
                 onChange={(e) => setCode(i, { variant: e.target.value })}
-                placeholder={tr('扫码领 5 元券', 'Scan for a ¥5 coupon')}
+                placeholder={t('channels:channelForm.scanForA5Coupon')}
               />
             </Field>
-            <Field
-              label={tr('渠道码（留空自动生成）', 'Code (blank: generated)')}
-              path={`codes[${i}].code`}
-              errors={errors}
-            >
+            <Field label={t('channels:addCodeForm.codeBlankGenerated')} path={`codes[${i}].code`} errors={errors}>
               <Input value={c.code} onChange={(e) => setCode(i, { code: e.target.value })} className="mono" />
             </Field>
-            <Field
-              label={tr('跳转链接（可选）', 'Target URL (optional)')}
-              path={`codes[${i}].targetUrl`}
-              errors={errors}
-            >
+            <Field label={t('channels:addCodeForm.targetUrlOptional')} path={`codes[${i}].targetUrl`} errors={errors}>
               <Input
                 value={c.targetUrl}
                 onChange={(e) => setCode(i, { targetUrl: e.target.value })}
@@ -97,8 +89,8 @@ export function ChannelForm(props: { onCreated: (channelId: string) => void; onC
               danger
               disabled={draft.codes.length === 1}
               onClick={() => setDraft((d) => ({ ...d, codes: d.codes.filter((_, j) => j !== i) }))}
-              title={tr('删除方案', 'Remove variant')}
-              aria-label={tr('删除方案', 'Remove variant')}
+              title={t('channels:channelForm.removeVariant')}
+              aria-label={t('channels:channelForm.removeVariant')}
             >
               ✕
             </Button>
@@ -110,15 +102,15 @@ export function ChannelForm(props: { onCreated: (channelId: string) => void; onC
             setDraft((d) => ({ ...d, codes: [...d.codes, codeDraft(nextVariantName(d.codes.map((c) => c.variant)))] }))
           }
         >
-          + {tr('添加方案', 'Add variant')}
+          + {t('channels:channelForm.addVariant')}
         </Button>
       </fieldset>
       <FormMessage errors={errors} />
       <div className="form-actions">
         <Button type="primary" htmlType="submit" loading={busy} data-testid="create-channel">
-          {tr('创建', 'Create')}
+          {t('channels:channelForm.create')}
         </Button>
-        <Button onClick={props.onCancel}>{tr('取消', 'Cancel')}</Button>
+        <Button onClick={props.onCancel}>{t('channels:channelForm.cancel')}</Button>
       </div>
     </form>
   );

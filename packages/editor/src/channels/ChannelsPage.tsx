@@ -23,7 +23,7 @@ type Channel = Awaited<ReturnType<typeof api.channels.list.query>>[number];
  * codes and variants and its lifetime numbers from the channel report; create, print, archive.
  */
 export function ChannelsPage() {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const canEdit = useCanEdit();
   const [archived, setArchived] = useState(false);
   const [creating, setCreating] = useState(false);
@@ -38,20 +38,20 @@ export function ChannelsPage() {
   const columns: TableColumnsType<Channel> = [
     {
       key: 'name',
-      title: tr('渠道', 'Channel'),
+      title: t('channels:channelsPage.channel'),
       sorter: byText((c) => c.name, locale),
       render: (_, c) => (
         <>
           <a href={channelHref(c.id)} onClick={(e) => e.stopPropagation()} data-col="name">
             {c.name}
           </a>
-          {c.archivedAt && <span className="pill">{tr('已归档', 'Archived')}</span>}
+          {c.archivedAt && <span className="pill">{t('channels:channelDetail.archived')}</span>}
         </>
       ),
     },
     {
       key: 'kind',
-      title: tr('类型', 'Kind'),
+      title: t('channels:channelForm.kind'),
       filters: CHANNEL_KINDS.map((k) => ({ text: kindName(k, locale), value: k })),
       onFilter: (value, c) => c.kind === value,
       onCell: col('kind'),
@@ -59,7 +59,7 @@ export function ChannelsPage() {
     },
     {
       key: 'codes',
-      title: tr('方案 · 渠道码', 'Variant · code'),
+      title: t('channels:channelsPage.variantCode'),
       onCell: col('codes'),
       render: (_, c) =>
         c.codes.map((code) => (
@@ -70,7 +70,7 @@ export function ChannelsPage() {
     },
     {
       key: 'delivered',
-      title: tr('投放量', 'Delivered'),
+      title: t('channels:channelsPage.delivered'),
       align: 'right',
       sorter: byNumber(delivered),
       onCell: col('delivered'),
@@ -78,7 +78,7 @@ export function ChannelsPage() {
     },
     {
       key: 'cameIn',
-      title: tr('进入客户', 'Came in'),
+      title: t('channels:channelDetail.cameIn'),
       align: 'right',
       sorter: byNumber((c) => totals.get(c.id)?.cameIn ?? -1),
       onCell: col('cameIn'),
@@ -86,7 +86,7 @@ export function ChannelsPage() {
     },
     {
       key: 'recall',
-      title: tr('引流召回率', 'Recall rate'),
+      title: t('channels:channelDetail.recallRate'),
       align: 'right',
       sorter: byNumber((c) => totals.get(c.id)?.recallRate ?? -1),
       onCell: col('recall'),
@@ -94,7 +94,7 @@ export function ChannelsPage() {
     },
     {
       key: 'createdAt',
-      title: tr('创建时间', 'Created'),
+      title: t('channels:channelDetail.created'),
       className: 'muted',
       sorter: byNumber((c) => new Date(c.createdAt).getTime()),
       render: (_, c) => formatTime(c.createdAt, locale),
@@ -105,7 +105,7 @@ export function ChannelsPage() {
       render: (_, c) => (
         <>
           <a href={channelQrHref(c.id)} onClick={(e) => e.stopPropagation()} data-testid="qr-link">
-            {tr('二维码', 'QR codes')}
+            {t('channels:channelsPage.qrCodes')}
           </a>
           {canEdit && !c.archivedAt && <ArchiveButton channel={c} onDone={reload} />}
         </>
@@ -116,13 +116,8 @@ export function ChannelsPage() {
     <main className="page" data-testid="channels-page">
       <PageNav current="channels" />
       <header className="page-head">
-        <h1>{tr('渠道管理', 'Channels')}</h1>
-        <p className="muted">
-          {tr(
-            '包裹卡、企业微信活码、短信链接、门店海报：每个渠道可有多个方案（渠道码），报表按方案对比引流效果。',
-            'Package cards, WeCom live codes, SMS links, store posters: each channel may have several variants (codes), compared in the reports.',
-          )}
-        </p>
+        <h1>{t('channels:channelsPage.channels')}</h1>
+        <p className="muted">{t('channels:channelsPage.packageCardsWecomLiveCodes')}</p>
         <div className="filters">
           <label className="check">
             <input
@@ -131,20 +126,20 @@ export function ChannelsPage() {
               onChange={(e) => setArchived(e.target.checked)}
               data-testid="show-archived"
             />
-            {tr('显示已归档', 'Show archived')}
+            {t('channels:channelsPage.showArchived')}
           </label>
           <a href={CHANNEL_REPORT_HREF} data-testid="to-channel-report">
-            {tr('渠道报表', 'Channel report')} →
+            {t('channels:channelsPage.channelReport')} →
           </a>
           <span className="spacer" />
           {canEdit === false && (
             <span className="pill" data-testid="read-only">
-              {tr('只读（查看者）', 'Read-only (viewer)')}
+              {t('channels:channelDetail.readOnlyViewer')}
             </span>
           )}
           {canEdit && !creating && (
             <Button type="primary" onClick={() => setCreating(true)} data-testid="new-channel">
-              + {tr('新建渠道', 'New channel')}
+              + {t('channels:channelForm.newChannel')}
             </Button>
           )}
         </div>
@@ -163,17 +158,12 @@ export function ChannelsPage() {
         pagination={false}
         data-testid="channel-list"
         rowClassName={(c) => (c.archivedAt ? 'archived' : '')}
-        locale={{ emptyText: <span className="muted">{tr('还没有渠道。', 'No channels yet.')}</span> }}
+        locale={{ emptyText: <span className="muted">{t('channels:channelsPage.noChannelsYet')}</span> }}
         onRow={(c) =>
           rowAttributes('channel-row', { 'channel-id': c.id }, { onClick: () => (location.hash = channelHref(c.id)) })
         }
       />
-      <p className="muted">
-        {tr(
-          '投放量 = 记录的寄出/张贴数 + 带该渠道链接的已发短信；进入客户与召回率为累计数（同渠道各码相加）。',
-          'Delivered = recorded cards/posters + SMS sent carrying the link; came-in and recall are all-time, summed over the codes of each channel.',
-        )}
-      </p>
+      <p className="muted">{t('channels:channelsPage.deliveredRecordedCardsPostersSms')}</p>
     </main>
   );
 }

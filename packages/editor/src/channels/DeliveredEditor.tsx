@@ -5,7 +5,7 @@ import { FormMessage, useAction } from './parts.tsx';
 
 /** The recorded delivered count of one code (cards shipped, posters put up), saved on demand. */
 export function DeliveredEditor(props: { code: string; value: number; onSaved: () => void }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const [text, setText] = useState(String(props.value));
   const { busy, errors, run } = useAction(() => false);
   const changed = text !== String(props.value);
@@ -25,7 +25,7 @@ export function DeliveredEditor(props: { code: string; value: number; onSaved: (
         value={text}
         onChange={(e) => setText(e.target.value)}
         data-testid={`delivered-input-${props.code}`}
-        aria-label={tr('投放量', 'Delivered')}
+        aria-label={t('channels:channelsPage.delivered')}
       />
       <button
         type="submit"
@@ -33,7 +33,7 @@ export function DeliveredEditor(props: { code: string; value: number; onSaved: (
         disabled={busy || !changed}
         data-testid={`delivered-save-${props.code}`}
       >
-        {tr('保存', 'Save')}
+        {t('channels:deliveredEditor.save')}
       </button>
       <FormMessage errors={errors} />
     </form>

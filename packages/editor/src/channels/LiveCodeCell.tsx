@@ -12,24 +12,24 @@ export function LiveCodeCell(props: {
   editable: boolean;
   onDone: () => void;
 }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const [staff, setStaff] = useState('');
   const { busy, errors, run } = useAction(() => false);
   const { wecomConfigId, qrCodeUrl } = props.code;
   if (wecomConfigId) {
     return (
       <span data-testid="live-code">
-        <span className="pill ok">{tr('已生成', 'Created')}</span>{' '}
+        <span className="pill ok">{t('channels:liveCodeCell.created')}</span>{' '}
         {qrCodeUrl && (
           <a href={qrCodeUrl} target="_blank" rel="noreferrer">
-            {tr('活码图片', 'QR image')}
+            {t('channels:liveCodeCell.qrImage')}
           </a>
         )}
         <div className="muted mono">{wecomConfigId}</div>
       </span>
     );
   }
-  if (!props.editable) return <span className="muted">{tr('未生成', 'Not created')}</span>;
+  if (!props.editable) return <span className="muted">{t('channels:liveCodeCell.notCreated')}</span>;
   const userIds = staff
     .split(/[,，\s]+/)
     .map((s) => s.trim())
@@ -45,11 +45,11 @@ export function LiveCodeCell(props: {
       <input
         value={staff}
         onChange={(e) => setStaff(e.target.value)}
-        placeholder={tr('接待员工 userId，逗号分隔', 'Staff userIds, comma-separated')}
-        aria-label={tr('接待员工', 'Staff')}
+        placeholder={t('channels:liveCodeCell.staffUseridsCommaSeparated')}
+        aria-label={t('channels:liveCodeCell.staff')}
       />
       <button type="submit" className="btn-small" disabled={busy}>
-        {tr('生成活码', 'Create live code')}
+        {t('channels:liveCodeCell.createLiveCode')}
       </button>
       <FormMessage errors={errors} />
     </form>

@@ -13,7 +13,7 @@ const SIZES = { s: 4, m: 3, l: 2 } as const;
  * under the code (SVG from the server, so it prints sharp at any size). The toolbar is not printed.
  */
 export function QrSheet({ channelId }: { channelId: string }) {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const [size, setSize] = useState<keyof typeof SIZES>('m');
   const channel = useLoad(() => api.channels.get.query({ id: channelId }), channelId);
   const codes = useLoad(() => api.channels.qrCodes.query({ channelId, format: 'svg' }), channelId);
@@ -22,10 +22,10 @@ export function QrSheet({ channelId }: { channelId: string }) {
     <main className="qr-sheet" data-testid="qr-sheet" style={{ ['--qr-columns' as string]: SIZES[size] }}>
       <div className="qr-toolbar no-print">
         <a href={channelHref(channelId)} data-testid="qr-back">
-          ← {channel.data?.name ?? tr('渠道', 'Channel')}
+          ← {channel.data?.name ?? t('channels:channelsPage.channel')}
         </a>
         <label>
-          {tr('每行', 'Per row')}{' '}
+          {t('channels:qrSheet.perRow')}{' '}
           <select value={size} onChange={(e) => setSize(e.target.value as keyof typeof SIZES)}>
             {Object.entries(SIZES).map(([key, columns]) => (
               <option key={key} value={key}>
@@ -35,9 +35,9 @@ export function QrSheet({ channelId }: { channelId: string }) {
           </select>
         </label>
         <button type="button" className="primary" onClick={() => window.print()} data-testid="print">
-          🖨️ {tr('打印', 'Print')}
+          🖨️ {t('channels:qrSheet.print')}
         </button>
-        <span className="muted">{tr('打印时只输出二维码卡片。', 'Only the QR cards are printed.')}</span>
+        <span className="muted">{t('channels:qrSheet.onlyTheQrCardsAre')}</span>
       </div>
       {error && <p className="field-message no-print">{error}</p>}
       {channel.data && (

@@ -25,7 +25,7 @@ export function ConditionBuilder(props: {
   path: string;
   errors: ReadonlyMap<string, string>;
 }) {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const fieldsList = useId();
   const filter = isFilter(props.value) ? props.value : emptyFilter();
   const set = (patch: Partial<Filter>) => props.onChange({ ...filter, ...patch });
@@ -39,11 +39,11 @@ export function ConditionBuilder(props: {
           onChange={(e) => set({ match: e.target.value as Filter['match'] })}
           data-testid="filter-match"
         >
-          <option value="all">{tr('满足全部条件', 'Match all')}</option>
-          <option value="any">{tr('满足任一条件', 'Match any')}</option>
+          <option value="all">{t('inspector:conditionBuilder.matchAll')}</option>
+          <option value="any">{t('inspector:conditionBuilder.matchAny')}</option>
         </select>
         {filter.conditions.length === 0 && (
-          <span className="muted">{tr('（无条件：所有人）', '(no conditions: everyone)')}</span>
+          <span className="muted">{t('inspector:conditionBuilder.noConditionsEveryone')}</span>
         )}
       </div>
       {filter.conditions.map((c, index) => {
@@ -59,7 +59,7 @@ export function ConditionBuilder(props: {
                 className="condition-field"
                 list={fieldsList}
                 value={c.field}
-                placeholder={tr('字段，如 attributes.city', 'Field, e.g. attributes.city')}
+                placeholder={t('inspector:conditionBuilder.fieldEGAttributesCity')}
                 onChange={(e) => setCondition(index, { ...c, field: e.target.value })}
                 data-testid="condition-field"
               />
@@ -100,7 +100,9 @@ export function ConditionBuilder(props: {
                 defaultValue={valueText(c.value)}
                 key={c.op}
                 placeholder={
-                  info.value === 'list' ? tr('多个值用逗号分隔', 'Comma-separated values') : tr('值', 'Value')
+                  info.value === 'list'
+                    ? t('inspector:conditionBuilder.commaSeparatedValues')
+                    : t('inspector:conditionBuilder.value')
                 }
                 onChange={(e) =>
                   setCondition(index, {
@@ -114,7 +116,7 @@ export function ConditionBuilder(props: {
             <button
               type="button"
               className="link danger"
-              title={tr('删除条件', 'Remove condition')}
+              title={t('inspector:conditionBuilder.removeCondition')}
               onClick={() => set({ conditions: filter.conditions.filter((_, i) => i !== index) })}
             >
               ✕
@@ -129,7 +131,7 @@ export function ConditionBuilder(props: {
         onClick={() => set({ conditions: [...filter.conditions, newCondition()] })}
         data-testid="condition-add"
       >
-        + {tr('添加条件', 'Add condition')}
+        + {t('inspector:conditionBuilder.addCondition')}
       </button>
       <datalist id={fieldsList}>
         {SUGGESTED_FIELDS.map((f) => (

@@ -39,15 +39,15 @@ function useCredentialOptions(type: string): Option[] | undefined {
 }
 
 export function CredentialPicker(props: { type: string; value: unknown; onChange: (value: unknown) => void }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const options = useCredentialOptions(props.type);
   const value = typeof props.value === 'string' ? props.value : '';
   const missing = value !== '' && options !== undefined && !options.some((o) => o.id === value);
   return (
     <span className="credential-picker">
       <select value={value} onChange={(e) => props.onChange(e.target.value)} data-picker="credential">
-        <option value="">{tr('（不使用凭据）', '(no credential)')}</option>
-        {missing && <option value={value}>{tr('（所选凭据已删除）', '(chosen credential was deleted)')}</option>}
+        <option value="">{t('inspector:credentialPicker.noCredential')}</option>
+        {missing && <option value={value}>{t('inspector:credentialPicker.chosenCredentialWasDeleted')}</option>}
         {(options ?? []).map((o) => (
           <option key={o.id} value={o.id}>
             {o.name}
@@ -55,7 +55,7 @@ export function CredentialPicker(props: { type: string; value: unknown; onChange
         ))}
       </select>{' '}
       <a href={newCredentialHref(props.type)} target="_blank" rel="noopener">
-        {tr('新建凭据', 'New credential')}
+        {t('inspector:credentialPicker.newCredential')}
       </a>
     </span>
   );

@@ -14,14 +14,14 @@ export function Inspector(props: {
   settings: JourneySettings;
   onSettings: (settings: JourneySettings) => void;
 }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   return (
     <aside className="inspector" data-testid="inspector">
       {props.node ? (
         <NodeInspector node={props.node} problems={props.problems} />
       ) : (
         <>
-          <h3>{tr('旅程设置', 'Journey settings')}</h3>
+          <h3>{t('inspector:inspector.journeySettings')}</h3>
           <SettingsForm settings={props.settings} onChange={props.onSettings} />
         </>
       )}
@@ -31,7 +31,7 @@ export function Inspector(props: {
 
 function NodeInspector({ node, problems }: { node: FlowNode; problems: GraphProblem[] }) {
   const { registry, updateNode } = useEditor();
-  const { loc, tr, locale } = useLocale();
+  const { loc, t, locale } = useLocale();
   const definition = registry.get(node.data.nodeType);
   const schema = useMemo(() => (definition ? toJsonSchema(definition.config) : undefined), [definition]);
   const errors = useMemo(() => {
@@ -43,16 +43,14 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: GraphProb
   // A problem with a field of the form is said under that field; the list has the others (said once).
   const listed = problems.filter((p) => !(p.path && schema?.properties?.[parseConfigPath(p.path)[0] as string]));
   if (!definition || !schema) {
-    return (
-      <p className="warn">{tr(`未知节点类型 ${node.data.nodeType}`, `Unknown node type ${node.data.nodeType}`)}</p>
-    );
+    return <p className="warn">{t('inspector:inspector.unknownNodeTypeNodeType', { nodeType: node.data.nodeType })}</p>;
   }
   return (
     <div data-testid="node-inspector">
       <h3>{loc(definition.label)}</h3>
       {definition.description && <p className="muted">{loc(definition.description)}</p>}
       <label className="field">
-        <span className="field-label">{tr('节点名称', 'Node name')}</span>
+        <span className="field-label">{t('inspector:inspector.nodeName')}</span>
         <input
           value={node.data.label ?? ''}
           placeholder={loc(definition.label)}
@@ -74,10 +72,10 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: GraphProb
       )}
       {/* The node's type and version in words; its id and type key only on hover, for support. */}
       <p className="muted" title={`${node.id} · ${node.data.nodeType} v${node.data.typeVersion}`}>
-        {tr(
-          `${loc(definition.label)} · 第 ${node.data.typeVersion} 版`,
-          `${loc(definition.label)} · version ${node.data.typeVersion}`,
-        )}
+        {t('inspector:inspector.labelVersionTypeVersion', {
+          label: loc(definition.label),
+          typeVersion: node.data.typeVersion,
+        })}
       </p>
     </div>
   );

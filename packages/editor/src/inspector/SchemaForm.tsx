@@ -145,18 +145,18 @@ function ObjectField(props: FieldProps) {
 }
 
 function OptionalToggle(props: FieldProps & { onAdd: () => void }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   return (
     <div className="field-row">
       <button type="button" className="link" onClick={props.onAdd}>
-        + {tr('设置', 'Set')} <FieldLabel schema={unwrapOptional(props.schema)} name={props.name} />
+        + {t('inspector:schemaForm.set')} <FieldLabel schema={unwrapOptional(props.schema)} name={props.name} />
       </button>
     </div>
   );
 }
 
 function ArrayField(props: FieldProps) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const items = Array.isArray(props.value) ? props.value : [];
   const itemSchema = props.schema.items ?? {};
   return (
@@ -180,7 +180,7 @@ function ArrayField(props: FieldProps) {
             className="link danger"
             onClick={() => props.onChange(items.filter((_, i) => i !== index))}
           >
-            {tr('删除', 'Remove')}
+            {t('inspector:schemaForm.remove')}
           </button>
         </div>
       ))}
@@ -189,7 +189,7 @@ function ArrayField(props: FieldProps) {
         className="btn-small"
         onClick={() => props.onChange([...items, defaultFor(itemSchema, props.root)])}
       >
-        + {tr('添加', 'Add')}
+        + {t('inspector:schemaForm.add')}
       </button>
       {props.errors.get(props.path) && <span className="field-message">{props.errors.get(props.path)}</span>}
     </fieldset>

@@ -10,7 +10,7 @@ export function isSecretState(value: unknown): value is { set: boolean } {
  * secret is set, the placeholder says so and an empty input keeps it; typing replaces it.
  */
 export function SecretInput(props: { value: unknown; onChange: (value: unknown) => void; path: string }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const stored = isSecretState(props.value) ? props.value.set : false;
   const typed = typeof props.value === 'string' ? props.value : '';
   return (
@@ -18,7 +18,7 @@ export function SecretInput(props: { value: unknown; onChange: (value: unknown) 
       type="password"
       autoComplete="new-password"
       value={typed}
-      placeholder={stored ? tr('已设置（留空则不变）', 'set (leave empty to keep)') : ''}
+      placeholder={stored ? t('inspector:secretInput.setLeaveEmptyToKeep') : ''}
       onChange={(e) => props.onChange(e.target.value === '' && stored ? { set: true } : e.target.value)}
       data-secret={props.path}
       data-secret-set={stored ? 'true' : 'false'}

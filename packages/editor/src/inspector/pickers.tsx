@@ -84,16 +84,16 @@ function EventTypePicker({ value, onChange }: PickerProps) {
 }
 
 function SinglePicker({ value, onChange, kind }: PickerProps & { kind: 'segment' | 'couponStock' }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const options = useOptions(kind);
   const current = String(value ?? '');
   if (!options) return <input value={current} onChange={(e) => onChange(e.target.value || undefined)} />;
   return (
     <select value={current} onChange={(e) => onChange(e.target.value || undefined)} data-picker={kind}>
-      <option value="">{tr('请选择', 'Choose…')}</option>
+      <option value="">{t('inspector:pickers.choose')}</option>
       {/* A template's or a deleted one: named as missing (not by its id) until another is chosen. */}
       {current && !options.some((o) => o.id === current) && (
-        <option value={current}>{tr('（不存在，请重新选择）', '(does not exist: choose another)')}</option>
+        <option value={current}>{t('inspector:pickers.doesNotExistChooseAnother')}</option>
       )}
       {options.map((o) => (
         <option key={o.id} value={o.id}>
@@ -105,14 +105,14 @@ function SinglePicker({ value, onChange, kind }: PickerProps & { kind: 'segment'
 }
 
 function ChannelsPicker({ value, onChange }: PickerProps) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const options = useOptions('channels');
   const chosen = Array.isArray(value) ? (value as string[]) : [];
   if (!options) {
     return (
       <input
         value={chosen.join(',')}
-        placeholder={tr('渠道 id，逗号分隔', 'Channel ids, comma separated')}
+        placeholder={t('inspector:pickers.channelIdsCommaSeparated')}
         onChange={(e) =>
           onChange(
             e.target.value
@@ -128,13 +128,13 @@ function ChannelsPicker({ value, onChange }: PickerProps) {
   // can be unticked; otherwise they would hide in the config and fail at publish.
   const missing = chosen.filter((id) => !options.some((o) => o.id === id));
   if (options.length === 0 && missing.length === 0)
-    return <span className="muted">{tr('还没有渠道，请先创建渠道', 'No channels yet: create one first')}</span>;
+    return <span className="muted">{t('inspector:pickers.noChannelsYetCreateOne')}</span>;
   return (
     <div className="checkbox-list" data-picker="channels">
       {missing.map((id, i) => (
         <label key={`missing-${id}`} className="missing" data-missing-channel={i}>
           <input type="checkbox" checked onChange={() => onChange(chosen.filter((c) => c !== id))} />
-          {tr('不存在的渠道（取消勾选以移除）', 'A channel that does not exist (untick to remove)')}
+          {t('inspector:pickers.aChannelThatDoesNot')}
         </label>
       ))}
       {options.map((o) => (

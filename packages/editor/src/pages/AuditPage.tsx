@@ -19,7 +19,7 @@ type AuditEntry = Awaited<ReturnType<typeof api.audit.list.query>>['entries'][nu
  * operators, newest first, filtered by action, actor and time; the server pages (50 a page).
  */
 export function AuditPage() {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const [action, setAction] = useState('');
   const [actor, setActor] = useState('');
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
@@ -47,28 +47,28 @@ export function AuditPage() {
       setPage((p) => ({ ...p, current: 1 }));
     };
   const columns: TableColumnsType<AuditEntry> = [
-    { key: 'at', title: tr('时间', 'Time'), className: 'muted', render: (_, e) => formatTime(e.at, locale) },
+    { key: 'at', title: t('pages:auditPage.time'), className: 'muted', render: (_, e) => formatTime(e.at, locale) },
     {
       key: 'actor',
-      title: tr('操作人', 'Actor'),
+      title: t('pages:auditPage.actor'),
       render: (_, e) => (
         <>
           {e.actorName}
-          {e.actorKind === 'apiKey' && <span className="muted"> ({tr('API 密钥', 'API key')})</span>}
+          {e.actorKind === 'apiKey' && <span className="muted"> ({t('pages:auditPage.apiKey')})</span>}
         </>
       ),
     },
-    { key: 'action', title: tr('操作', 'Action'), render: (_, e) => auditActionLabel(e.action, locale) },
+    { key: 'action', title: t('pages:auditPage.action'), render: (_, e) => auditActionLabel(e.action, locale) },
     {
       key: 'target',
-      title: tr('对象', 'Target'),
+      title: t('pages:auditPage.target'),
       // The action already says what kind of object; the object by its name when the entry has one (its id on hover).
       onCell: (e) => ({ 'data-testid': 'audit-target', title: e.targetId ?? undefined }) as object,
       render: (_, e) => (typeof e.summary.name === 'string' ? e.summary.name : (e.targetName ?? e.targetId ?? '—')),
     },
     {
       key: 'details',
-      title: tr('详情', 'Details'),
+      title: t('pages:auditPage.details'),
       onCell: () => ({ 'data-testid': 'audit-details' }) as object,
       render: (_, e) => <AuditDetails summary={e.summary} />,
     },
@@ -77,22 +77,17 @@ export function AuditPage() {
     <main className="page" data-testid="audit-page">
       <PageNav current="audit" />
       <header className="page-head">
-        <h1>{tr('操作日志', 'Audit log')}</h1>
-        <p className="muted">
-          {tr(
-            '谁在何时发布、暂停、归档旅程，修改设置，导入客户，新建密钥或操作员。不记录密码与密钥。',
-            'Who published, paused or archived journeys, changed settings, imported customers, created keys or operators, and when. Passwords and keys are never recorded.',
-          )}
-        </p>
+        <h1>{t('pages:auditPage.auditLog')}</h1>
+        <p className="muted">{t('pages:auditPage.whoPublishedPausedOrArchived')}</p>
         <div className="filters">
           <Select
             value={action}
             onChange={filter(setAction)}
             data-testid="audit-action"
-            aria-label={tr('操作', 'Action')}
+            aria-label={t('pages:auditPage.action')}
             style={{ minWidth: 180 }}
             options={[
-              { value: '', label: tr('全部操作', 'All actions') },
+              { value: '', label: t('pages:auditPage.allActions') },
               ...actions.map((a) => ({ value: a, label: auditActionLabel(a, locale) })),
             ]}
           />
@@ -100,7 +95,7 @@ export function AuditPage() {
             allowClear
             value={actor}
             onChange={(e) => filter(setActor)(e.target.value)}
-            placeholder={tr('操作人（用户名或密钥名）', 'Actor (username or key name)')}
+            placeholder={t('pages:auditPage.actorUsernameOrKeyName')}
             style={{ width: 220 }}
             data-testid="audit-actor"
           />
@@ -110,7 +105,7 @@ export function AuditPage() {
             value={range}
             onChange={filter(setRange)}
             allowEmpty={[true, true]}
-            placeholder={[tr('从', 'From'), tr('到', 'To')]}
+            placeholder={[t('pages:auditPage.from'), t('pages:auditPage.to')]}
             data-testid="audit-range"
           />
         </div>
@@ -122,9 +117,9 @@ export function AuditPage() {
         columns={columns}
         dataSource={data?.entries ?? []}
         loading={isPending}
-        locale={{ emptyText: <span className="muted">{tr('没有记录。', 'No entries.')}</span> }}
+        locale={{ emptyText: <span className="muted">{t('pages:auditPage.noEntries')}</span> }}
         pagination={{
-          ...pagination(tr, 50),
+          ...pagination(t, 50),
           current: page.current,
           pageSize: page.pageSize,
           total: data?.total ?? 0,

@@ -54,7 +54,7 @@ const WHERE: Record<string, [string, string]> = {
  * password and the server shows it to admins only.
  */
 export function CallbacksPage() {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const isAdmin = useIsAdmin();
   const confirm = useConfirm();
   const queries = useQueryClient();
@@ -68,12 +68,9 @@ export function CallbacksPage() {
   const i = locale === 'en' ? 1 : 0;
   const rotate = async () => {
     const sure = await confirm({
-      title: tr('更换令牌？', 'Rotate the token?'),
-      content: tr(
-        '旧的短信回调地址立即失效：阿里云和腾讯云推送的回执与回复会被拒绝，直到你把新地址填入两家的控制台。',
-        'The old SMS callback URLs stop working at once: receipts and replies from Aliyun and Tencent Cloud are refused until you paste the new URLs into both consoles.',
-      ),
-      okText: tr('更换令牌', 'Rotate token'),
+      title: t('pages:callbacksPage.rotateTheToken'),
+      content: t('pages:callbacksPage.theOldSmsCallbackUrls'),
+      okText: t('pages:callbacksPage.rotateToken'),
       danger: true,
     });
     if (sure) rotation.mutate();
@@ -82,25 +79,24 @@ export function CallbacksPage() {
   const columns: TableColumnsType<CallbackUrl> = [
     {
       key: 'what',
-      title: tr('服务商 · 用途（填到哪里）', 'Provider · purpose (where it goes)'),
+      title: t('pages:callbacksPage.providerPurposeWhereItGoes'),
       className: 'callback-what',
       render: (_, u) => (
         <>
           <strong data-testid="callback-name">
             {PROVIDER[u.provider][i]} · {KIND[u.kind][i]}
           </strong>
-          {u.tokenized && <span className="pill">{tr('含令牌', 'has the token')}</span>}
+          {u.tokenized && <span className="pill">{t('pages:callbacksPage.hasTheToken')}</span>}
           <div className="muted">
             {WHERE[`${u.provider}.${u.kind}`]?.[i]}
-            {!u.tokenized &&
-              tr('（服务商自行签名，更换令牌不影响）', ' (signed by the provider; rotating does not change it)')}
+            {!u.tokenized && t('pages:callbacksPage.signedByTheProviderRotating')}
           </div>
         </>
       ),
     },
     {
       key: 'url',
-      title: tr('地址', 'URL'),
+      title: t('pages:callbacksPage.url'),
       className: 'callback-url',
       render: (_, u) => <CopyableUrl key={u.url} url={u.url} />,
     },
@@ -109,31 +105,18 @@ export function CallbacksPage() {
     <main className="page" data-testid="callbacks-page">
       <PageNav current="callbacks" />
       <header className="page-head">
-        <h1>{tr('回调地址', 'Callback URLs')}</h1>
-        <p className="muted">
-          {tr(
-            '服务商把短信回执、上行回复和事件推送到下面的地址。逐个复制，填到每行所写的服务商控制台位置。',
-            "Providers push SMS receipts, replies and events to these URLs. Copy each one into the place in the provider's console named on its row.",
-          )}
-        </p>
-        <p className="warn">
-          {tr(
-            '短信地址带有本部署的令牌（token=…），等同密码：只填在服务商控制台，不要发到群聊、工单或截图里。泄露后请更换令牌。',
-            "The SMS URLs carry this deployment's token (token=…) and are as secret as a password: paste them only into the provider consoles, never into chats, tickets or screenshots. If one leaks, rotate the token.",
-          )}
-        </p>
+        <h1>{t('pages:callbacksPage.callbackUrls')}</h1>
+        <p className="muted">{t('pages:callbacksPage.providersPushSmsReceiptsReplies')}</p>
+        <p className="warn">{t('pages:callbacksPage.theSmsUrlsCarryThis')}</p>
       </header>
       {isAdmin === false && (
         <p className="field-message" data-testid="callbacks-admin-only">
-          {tr('只有管理员可以查看回调地址。', 'Only admins can see the callback URLs.')}
+          {t('pages:callbacksPage.onlyAdminsCanSeeThe')}
         </p>
       )}
       {rotation.isSuccess && (
         <p className="notice" data-testid="callbacks-notice">
-          {tr(
-            '令牌已更换。请现在把下面 4 个新的短信地址填入阿里云和腾讯云控制台。',
-            'Token rotated. Paste the 4 new SMS URLs below into the Aliyun and Tencent Cloud consoles now.',
-          )}
+          {t('pages:callbacksPage.tokenRotatedPasteThe4')}
         </p>
       )}
       {error && <p className="field-message">{error}</p>}
@@ -148,15 +131,10 @@ export function CallbacksPage() {
       />
       {urls && (
         <section className="page-head">
-          <h2>{tr('更换令牌', 'Rotate token')}</h2>
-          <p className="muted">
-            {tr(
-              '令牌泄露或有人离职时更换。更换后旧的短信地址立即失效，须马上把新地址填入阿里云和腾讯云控制台；企业微信和微信支付的地址不变。',
-              'Rotate when the token leaked or someone who knew it left. The old SMS URLs stop working at once, so paste the new ones into the Aliyun and Tencent Cloud consoles right away; the WeCom and WeChat Pay URLs stay the same.',
-            )}
-          </p>
+          <h2>{t('pages:callbacksPage.rotateToken')}</h2>
+          <p className="muted">{t('pages:callbacksPage.rotateWhenTheTokenLeaked')}</p>
           <Button danger loading={rotation.isPending} onClick={() => void rotate()} data-testid="rotate-token">
-            {tr('更换令牌', 'Rotate token')}
+            {t('pages:callbacksPage.rotateToken')}
           </Button>
         </section>
       )}
@@ -166,7 +144,7 @@ export function CallbacksPage() {
 
 /** The URL in a read-only field and a copy button (the field is selected when the clipboard is refused, e.g. over plain http). */
 function CopyableUrl({ url }: { url: string }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const field = useRef<InputRef>(null);
   const [copied, setCopied] = useState<'yes' | 'select' | ''>('');
   const copy = async () => {
@@ -183,9 +161,9 @@ function CopyableUrl({ url }: { url: string }) {
     <div className="copy-url">
       <Input ref={field} className="mono copy-url-field" readOnly value={url} onFocus={(e) => e.target.select()} />
       <Button size="small" onClick={() => void copy()} data-testid="copy-url">
-        {copied === 'yes' ? tr('已复制', 'Copied') : tr('复制', 'Copy')}
+        {copied === 'yes' ? t('pages:callbacksPage.copied') : t('pages:callbacksPage.copy')}
       </Button>
-      {copied === 'select' && <span className="muted">{tr('已选中，按 Ctrl+C 复制', 'Selected: press Ctrl+C')}</span>}
+      {copied === 'select' && <span className="muted">{t('pages:callbacksPage.selectedPressCtrlC')}</span>}
     </div>
   );
 }

@@ -26,7 +26,7 @@ type Editing = { mode: 'create'; type: string } | { mode: 'edit'; credential: Cr
  * empty on edit keeps it.
  */
 export function CredentialsPage() {
-  const { tr, loc, locale } = useLocale();
+  const { t, loc, locale } = useLocale();
   const isAdmin = useIsAdmin();
   const queries = useQueryClient();
   const typesQuery = useQuery(trpc.credentials.types.queryOptions());
@@ -47,38 +47,43 @@ export function CredentialsPage() {
   }, [isAdmin, types]);
   const typeOf = (type: string) => types.find((t) => t.type === type);
   const columns: TableColumnsType<Credential> = [
-    { key: 'name', title: tr('名称', 'Name'), sorter: byText((c) => c.name, locale), render: (_, c) => c.name },
+    {
+      key: 'name',
+      title: t('pages:credentialsPage.name'),
+      sorter: byText((c) => c.name, locale),
+      render: (_, c) => c.name,
+    },
     {
       key: 'type',
-      title: tr('类型', 'Type'),
+      title: t('pages:credentialsPage.type'),
       filters: types.map((t) => ({ text: loc(t.label), value: t.type })),
       onFilter: (value, c) => c.type === value,
       render: (_, c) => {
         const type = typeOf(c.type);
-        return type ? loc(type.label) : tr('未安装的类型', 'Type not installed');
+        return type ? loc(type.label) : t('pages:credentialsPage.typeNotInstalled');
       },
     },
     {
       key: 'fields',
-      title: tr('内容', 'Fields'),
+      title: t('pages:credentialsPage.fields'),
       render: (_, c) => {
         const type = typeOf(c.type);
         return c.problem === 'unreadable'
-          ? tr('无法解密（密钥不符）', 'Cannot decrypt (wrong key)')
+          ? t('pages:credentialsPage.cannotDecryptWrongKey')
           : Object.entries(c.fields).map(([key, value]) => (
               <span key={key} className="chip" data-field={key}>
                 {fieldLabel(type, key, loc)}
-                {tr('：', ': ')}
+                {t('pages:credentialsPage.text')}
                 {isSecretState(value)
                   ? value.set
-                    ? tr('已设置', 'set')
-                    : tr('未设置', 'not set')
+                    ? t('pages:credentialsPage.set')
+                    : t('pages:credentialsPage.notSet')
                   : String(value ?? '')}
               </span>
             ));
       },
     },
-    { key: 'updatedBy', title: tr('修改人', 'Changed by'), render: (_, c) => c.updatedBy ?? '' },
+    { key: 'updatedBy', title: t('pages:credentialsPage.changedBy'), render: (_, c) => c.updatedBy ?? '' },
   ];
   if (isAdmin)
     columns.push({
@@ -86,22 +91,19 @@ export function CredentialsPage() {
       render: (_, c) => (
         <>
           <Button type="link" size="small" onClick={() => setEditing({ mode: 'edit', credential: c })}>
-            {tr('编辑', 'Edit')}
+            {t('pages:credentialsPage.edit')}
           </Button>
           {/* Nodes that use it stop working until another credential is chosen: asked first. */}
           <Popconfirm
-            title={tr(`删除凭据「${c.name}」？`, `Delete credential "${c.name}"?`)}
-            description={tr(
-              '使用它的节点将无法发送，直到重新选择凭据。',
-              'Nodes that use it cannot send until another credential is chosen.',
-            )}
-            okText={tr('删除', 'Delete')}
-            cancelText={tr('取消', 'Cancel')}
+            title={t('pages:credentialsPage.deleteCredentialName', { name: c.name })}
+            description={t('pages:credentialsPage.nodesThatUseItCannot')}
+            okText={t('pages:credentialsPage.delete')}
+            cancelText={t('pages:credentialsPage.cancel')}
             okButtonProps={{ danger: true }}
             onConfirm={() => deletion.mutate({ id: c.id })}
           >
             <Button type="link" size="small" danger>
-              {tr('删除', 'Delete')}
+              {t('pages:credentialsPage.delete')}
             </Button>
           </Popconfirm>
         </>
@@ -111,13 +113,8 @@ export function CredentialsPage() {
     <main className="page" data-testid="credentials-page">
       <PageNav current="credentials" />
       <header className="page-head">
-        <h1>{tr('凭据', 'Credentials')}</h1>
-        <p className="muted">
-          {tr(
-            '节点使用的第三方账号与密钥，加密保存；旅程里只记录所选凭据，密钥不会出现在旅程、版本、导出或日志中。',
-            'Accounts and secrets of third parties that nodes use, stored encrypted; a journey records only which credential it uses, never the secret, so it is not in journeys, versions, exports or logs.',
-          )}
-        </p>
+        <h1>{t('pages:credentialsPage.credentials')}</h1>
+        <p className="muted">{t('pages:credentialsPage.accountsAndSecretsOfThird')}</p>
         {isAdmin && types.length > 0 && !editing && (
           <div className="filters">
             {types.map((kind) => (
@@ -126,7 +123,7 @@ export function CredentialsPage() {
                 onClick={() => setEditing({ mode: 'create', type: kind.type })}
                 data-testid={`credential-new-${kind.type}`}
               >
-                {tr('新建：', 'New: ')}
+                {t('pages:credentialsPage.new')}
                 {loc(kind.label)}
               </Button>
             ))}
@@ -149,7 +146,7 @@ export function CredentialsPage() {
           }}
         />
       )}
-      {items && items.length === 0 && <p className="muted">{tr('还没有凭据。', 'No credentials yet.')}</p>}
+      {items && items.length === 0 && <p className="muted">{t('pages:credentialsPage.noCredentialsYet')}</p>}
       {items && items.length > 0 && (
         <Table<Credential>
           className="data-table"
@@ -175,7 +172,7 @@ function fieldLabel(
 }
 
 function CredentialForm(props: { editing: Editing; type: CredentialTypeInfo | undefined; onDone: () => void }) {
-  const { tr, loc, locale } = useLocale();
+  const { t, loc, locale } = useLocale();
   const existing = props.editing.mode === 'edit' ? props.editing.credential : undefined;
   const [name, setName] = useState(existing?.name ?? '');
   // Secret fields start as `{ set }` (what the server answered), never as the value.
@@ -183,7 +180,7 @@ function CredentialForm(props: { editing: Editing; type: CredentialTypeInfo | un
   const [errors, setErrors] = useState<Map<string, string>>(new Map());
   const [message, setMessage] = useState('');
   const [saving, setSaving] = useState(false);
-  if (!props.type) return <p className="muted">{tr('此凭据类型未安装', 'This credential type is not installed')}</p>;
+  if (!props.type) return <p className="muted">{t('pages:credentialsPage.thisCredentialTypeIsNot')}</p>;
   const schema = props.type.jsonSchema as JsonSchema;
   const save = async () => {
     setSaving(true);
@@ -211,11 +208,12 @@ function CredentialForm(props: { editing: Editing; type: CredentialTypeInfo | un
       }}
     >
       <h2>
-        {existing ? tr('编辑凭据', 'Edit credential') : tr('新建凭据', 'New credential')} · {loc(props.type.label)}
+        {existing ? t('pages:credentialsPage.editCredential') : t('pages:credentialsPage.newCredential')} ·{' '}
+        {loc(props.type.label)}
       </h2>
       {props.type.description && <p className="muted">{loc(props.type.description)}</p>}
       <Form.Item
-        label={tr('名称', 'Name')}
+        label={t('pages:credentialsPage.name')}
         layout="vertical"
         validateStatus={errors.get('name') ? 'error' : undefined}
         help={errors.get('name') ? <span className="field-message">{errors.get('name')}</span> : undefined}
@@ -230,10 +228,10 @@ function CredentialForm(props: { editing: Editing; type: CredentialTypeInfo | un
       )}
       <div className="actions">
         <Button type="primary" htmlType="submit" loading={saving} data-testid="credential-save">
-          {tr('保存', 'Save')}
+          {t('pages:credentialsPage.save')}
         </Button>
         <Button type="link" onClick={props.onDone}>
-          {tr('取消', 'Cancel')}
+          {t('pages:credentialsPage.cancel')}
         </Button>
       </div>
     </form>

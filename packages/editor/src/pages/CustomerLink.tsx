@@ -9,9 +9,9 @@ export function CustomerLink(props: {
   customerId: string;
   customer: { displayName: string | null; phone: string | null };
 }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const { displayName, phone } = props.customer;
-  const words = [displayName, phone].filter(Boolean).join(' · ') || tr('未留姓名的客户', 'Unnamed customer');
+  const words = [displayName, phone].filter(Boolean).join(' · ') || t('pages:customerLink.unnamedCustomer');
   return (
     <a href={customerHref(props.customerId)} title={props.customerId} data-testid="customer-link">
       {words}

@@ -34,7 +34,7 @@ const IDENTITY_KINDS: Record<string, [string, string]> = {
 
 /** 客户档案: who the customer is, their tags, opt-outs and every step of every journey they were in. */
 export function CustomerProfile({ customerId }: { customerId: string }) {
-  const { tr, loc, locale } = useLocale();
+  const { t, loc, locale } = useLocale();
   const i = locale === 'en' ? 1 : 0;
   const canEdit = useCanEdit();
   const confirm = useConfirm();
@@ -56,27 +56,27 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
     <main className="page" data-testid="customer-profile">
       <PageNav current="customers" />
       <a href={CUSTOMERS_HREF} className="muted">
-        ← {tr('客户列表', 'All customers')}
+        ← {t('pages:customerProfile.allCustomers')}
       </a>
       {error && <p className="field-message">{error}</p>}
       {c && (
         <>
           <header className="page-head">
             {/* The id is for support (hover shows it), not for the marketer's eye. */}
-            <h1 data-testid="customer-name" title={`${tr('客户编号', 'Customer id')}: ${c.id}`}>
+            <h1 data-testid="customer-name" title={`${t('pages:customerProfile.customerId')}: ${c.id}`}>
               {c.displayName ||
                 c.identities.find((x) => x.kind === 'phone')?.value ||
-                tr('未留姓名的客户', 'Unnamed customer')}
+                t('pages:customerLink.unnamedCustomer')}
             </h1>
-            {c.erasedAt && <p className="warn">{tr('该客户的个人信息已删除', 'This customer was erased')}</p>}
+            {c.erasedAt && <p className="warn">{t('pages:customerProfile.thisCustomerWasErased')}</p>}
             <a href={sandboxHref(c.id)} data-testid="customer-inbox-link">
-              {tr('查看沙箱消息', 'Messages in the sandbox')} →
+              {t('pages:customerProfile.messagesInTheSandbox')} →
             </a>
           </header>
           {actionError && <p className="field-message">{actionError}</p>}
           <div className="profile-grid">
             <section className="card">
-              <h3>{tr('标签', 'Tags')}</h3>
+              <h3>{t('pages:customerProfile.tags')}</h3>
               <TagPicker
                 testId="profile-tags"
                 value={c.tags.map((t) => t.tag)}
@@ -97,13 +97,13 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
               </p>
             </section>
             <section className="card">
-              <h3>{tr('渠道与身份', 'Channel and identities')}</h3>
+              <h3>{t('pages:customerProfile.channelAndIdentities')}</h3>
               <dl className="facts">
-                <dt>{tr('来源渠道', 'Channel')}</dt>
+                <dt>{t('pages:customerProfile.channel')}</dt>
                 <dd data-testid="profile-channel">{c.channelCode ?? '—'}</dd>
-                <dt>{tr('版本', 'Variant')}</dt>
+                <dt>{t('pages:customerProfile.variant')}</dt>
                 <dd>{c.variant ?? '—'}</dd>
-                <dt>{tr('归属员工', 'Owner')}</dt>
+                <dt>{t('pages:customerProfile.owner')}</dt>
                 <dd>{c.ownerUserId ?? '—'}</dd>
                 {c.identities.map((id) => (
                   <Fact
@@ -116,9 +116,9 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
             </section>
             <OptOuts profile={c} onChange={act} />
             <section className="card">
-              <h3>{tr('属性', 'Attributes')}</h3>
+              <h3>{t('pages:customerProfile.attributes')}</h3>
               {Object.keys(c.attributes).length === 0 ? (
-                <p className="muted">{tr('没有属性', 'No attributes')}</p>
+                <p className="muted">{t('pages:customerProfile.noAttributes')}</p>
               ) : (
                 <dl className="facts" data-testid="profile-attributes">
                   {Object.entries(c.attributes).map(([k, v]) => (
@@ -129,21 +129,21 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
             </section>
           </div>
           <section className="card">
-            <h3>{tr('旅程时间线', 'Journey timeline')}</h3>
-            {c.instances.length === 0 && <p className="muted">{tr('尚未进入任何旅程', 'Not in any journey yet')}</p>}
+            <h3>{t('pages:customerProfile.journeyTimeline')}</h3>
+            {c.instances.length === 0 && <p className="muted">{t('pages:customerProfile.notInAnyJourneyYet')}</p>}
             {c.instances.map((run) => (
               <div key={run.id} className="timeline-run" data-testid="timeline-run">
                 <div className="timeline-head">
                   <strong>{run.journey.name}</strong>
                   <span className={`pill ${run.status}`}>{INSTANCE_STATUS[run.status]?.[i] ?? run.status}</span>
-                  {run.holdout && <span className="pill">{tr('对照组', 'Holdout')}</span>}
+                  {run.holdout && <span className="pill">{t('pages:customerProfile.holdout')}</span>}
                   {run.exitReason === 'stopped' && (
-                    <span className="pill stopped">{tr('旅程已停止', 'Journey stopped')}</span>
+                    <span className="pill stopped">{t('pages:customerProfile.journeyStopped')}</span>
                   )}
                   {run.nodeId && run.status === 'active' && (
                     <span className="muted">
-                      {tr('当前节点', 'At')}{' '}
-                      {run.nodeTitle ? loc(run.nodeTitle) : tr('（已删除的节点）', '(a deleted node)')}
+                      {t('pages:customerProfile.at')}{' '}
+                      {run.nodeTitle ? loc(run.nodeTitle) : t('pages:customerProfile.aDeletedNode')}
                     </span>
                   )}
                   <span className="muted">{formatTime(run.enteredAt, locale)}</span>
@@ -156,15 +156,15 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                         size="small"
                         onClick={async () => {
                           const sure = await confirm({
-                            title: tr('重试失败的步骤？', 'Retry the failed step?'),
+                            title: t('pages:customerProfile.retryTheFailedStep'),
                             content: retryStepQuestion(locale),
-                            okText: tr('重试', 'Retry'),
+                            okText: t('pages:customerProfile.retry'),
                           });
                           if (sure) act(api.runs.retryStep.mutate({ instanceId: run.id }));
                         }}
                         data-testid="profile-retry"
                       >
-                        {tr('重试失败的步骤', 'Retry the failed step')}
+                        {t('pages:customerProfile.retryTheFailedStep2')}
                       </Button>
                     )}
                 </div>
@@ -178,7 +178,7 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                         {step.nodeId && (
                           <span data-node-id={step.nodeId}>
                             {' '}
-                            {step.nodeTitle ? loc(step.nodeTitle) : tr('（已删除的节点）', '(a deleted node)')}
+                            {step.nodeTitle ? loc(step.nodeTitle) : t('pages:customerProfile.aDeletedNode')}
                           </span>
                         )}
                         {step.port && step.portLabel && <span className="muted"> ({loc(step.portLabel)})</span>}
@@ -206,14 +206,14 @@ function Fact({ label, value }: { label: string; value: string }) {
 }
 
 function OptOuts({ profile: c, onChange }: { profile: Profile; onChange: (p: Promise<unknown>) => void }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const rows = [
-    { channel: 'sms' as const, kind: 'phone', label: tr('短信', 'SMS') },
-    { channel: 'wecom' as const, kind: 'wecomExternalUserId', label: tr('企业微信', 'WeCom') },
+    { channel: 'sms' as const, kind: 'phone', label: t('pages:customerProfile.sms') },
+    { channel: 'wecom' as const, kind: 'wecomExternalUserId', label: t('pages:customerProfile.wecom') },
   ];
   return (
     <section className="card" data-testid="profile-optouts">
-      <h3>{tr('退订状态', 'Opt-outs')}</h3>
+      <h3>{t('pages:customerProfile.optOuts')}</h3>
       {rows.map((r) => {
         const identity = c.identities.find((id) => id.kind === r.kind);
         const optOut = c.optOuts.find((o) => o.channel === r.channel);
@@ -221,10 +221,10 @@ function OptOuts({ profile: c, onChange }: { profile: Profile; onChange: (p: Pro
           <div key={r.channel} className="optout-row" data-channel={r.channel}>
             <span>{r.label}</span>
             {!identity ? (
-              <span className="muted">{tr('无联系方式', 'No address')}</span>
+              <span className="muted">{t('pages:customerProfile.noAddress')}</span>
             ) : optOut ? (
               <>
-                <span className="pill bad">{tr('已退订', 'Opted out')}</span>
+                <span className="pill bad">{t('pages:customerProfile.optedOut')}</span>
                 <span className="muted">{optOut.reason}</span>
                 <button
                   type="button"
@@ -233,12 +233,12 @@ function OptOuts({ profile: c, onChange }: { profile: Profile; onChange: (p: Pro
                     onChange(api.customers.setOptOut.mutate({ id: c.id, channel: r.channel, optedOut: false }))
                   }
                 >
-                  {tr('恢复接收', 'Opt back in')}
+                  {t('pages:customerProfile.optBackIn')}
                 </button>
               </>
             ) : (
               <>
-                <span className="pill ok">{tr('可接收', 'Subscribed')}</span>
+                <span className="pill ok">{t('pages:customerProfile.subscribed')}</span>
                 <button
                   type="button"
                   className="btn-small"
@@ -253,7 +253,7 @@ function OptOuts({ profile: c, onChange }: { profile: Profile; onChange: (p: Pro
                     )
                   }
                 >
-                  {tr('设为退订', 'Opt out')}
+                  {t('pages:customerProfile.optOut')}
                 </button>
               </>
             )}

@@ -13,7 +13,7 @@ type CustomerItem = Awaited<ReturnType<typeof api.customers.search.query>>['item
 
 /** Customer search (name, id, phone, tag): the way into a profile. The server pages; refreshed every 10 s. */
 export function CustomersPage() {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const [text, setText] = useState('');
   const [tag, setTag] = useState('');
   const [page, setPage] = useState({ current: 1, pageSize: 20 });
@@ -31,13 +31,13 @@ export function CustomersPage() {
   const columns: TableColumnsType<CustomerItem> = [
     {
       key: 'name',
-      title: tr('客户', 'Customer'),
+      title: t('pages:customersPage.customer'),
       render: (_, c) => <a href={customerHref(c.id)}>{c.displayName || c.id}</a>,
     },
-    { key: 'phone', title: tr('手机号', 'Phone'), className: 'mono', render: (_, c) => c.phone ?? '—' },
+    { key: 'phone', title: t('pages:customersPage.phone'), className: 'mono', render: (_, c) => c.phone ?? '—' },
     {
       key: 'tags',
-      title: tr('标签', 'Tags'),
+      title: t('pages:customerProfile.tags'),
       render: (_, c) =>
         c.tags.map((t) => (
           <Tag key={t} className="tag">
@@ -47,12 +47,12 @@ export function CustomersPage() {
     },
     {
       key: 'channel',
-      title: tr('渠道', 'Channel'),
+      title: t('pages:customersPage.channel'),
       render: (_, c) => (c.channelCode ? `${c.channelCode}${c.variant ? ` / ${c.variant}` : ''}` : '—'),
     },
     {
       key: 'createdAt',
-      title: tr('创建时间', 'Created'),
+      title: t('pages:customersPage.created'),
       className: 'muted',
       render: (_, c) => formatTime(c.createdAt, locale),
     },
@@ -66,13 +66,13 @@ export function CustomersPage() {
     <main className="page" data-testid="customers-page">
       <PageNav current="customers" />
       <header className="page-head">
-        <h1>{tr('客户', 'Customers')}</h1>
+        <h1>{t('pages:customersPage.customers')}</h1>
         <div className="filters">
           <Input
             allowClear
             value={text}
             onChange={(e) => narrow(setText)(e.target.value)}
-            placeholder={tr('姓名、客户 id 或手机号', 'Name, customer id or phone')}
+            placeholder={t('pages:customersPage.nameCustomerIdOrPhone')}
             style={{ width: 260 }}
             data-testid="customer-search"
           />
@@ -80,7 +80,7 @@ export function CustomersPage() {
             allowClear
             value={tag}
             onChange={(e) => narrow(setTag)(e.target.value.trim())}
-            placeholder={tr('标签', 'Tag')}
+            placeholder={t('pages:customersPage.tag')}
             style={{ width: 160 }}
           />
         </div>
@@ -93,7 +93,7 @@ export function CustomersPage() {
         dataSource={data?.items ?? []}
         loading={isPending}
         pagination={{
-          ...pagination(tr),
+          ...pagination(t),
           current: page.current,
           pageSize: page.pageSize,
           total: data?.total ?? 0,
@@ -107,7 +107,7 @@ export function CustomersPage() {
           )
         }
       />
-      {data && <p className="muted">{tr(`共 ${data.total} 位客户`, `${data.total} customer(s)`)}</p>}
+      {data && <p className="muted">{t('pages:customersPage.countCustomers', { count: data.total })}</p>}
     </main>
   );
 }

@@ -12,7 +12,7 @@ const PAGE = 20;
 
 /** The customers now at one node of a live journey, 20 per page, refreshed every 5 s. */
 export function NodeCustomers(props: { journeyId: string; nodeId: string; nodeTitle: string; onClose: () => void }) {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const [offset, setOffset] = useState(0);
   const instances = useQuery(
     trpc.runs.instances.queryOptions(
@@ -27,18 +27,18 @@ export function NodeCustomers(props: { journeyId: string; nodeId: string; nodeTi
     <aside className="inspector" data-testid="node-customers">
       <header className="panel-head">
         <h3>
-          {tr('节点中的客户', 'Customers at node')} · {props.nodeTitle}
+          {t('pages:nodeCustomers.customersAtNode')} · {props.nodeTitle}
         </h3>
         <span className="spacer" />
         <button type="button" className="link" onClick={props.onClose}>
-          {tr('关闭', 'Close')}
+          {t('pages:nodeCustomers.close')}
         </button>
       </header>
       {error && <p className="field-message">{error}</p>}
       <UnknownOutcomes journeyId={props.journeyId} nodeId={props.nodeId} />
       <NodeFailures journeyId={props.journeyId} nodeId={props.nodeId} />
       <p className="muted" data-testid="node-customers-total">
-        {tr(`正在此节点 ${total} 位`, `At this node now: ${total}`)}
+        {t('pages:nodeCustomers.atThisNodeNowTotal', { total })}
       </p>
       <ul className="plain-list">
         {data?.items.map((run) => (
@@ -46,20 +46,17 @@ export function NodeCustomers(props: { journeyId: string; nodeId: string; nodeTi
             <CustomerLink customerId={run.customerId} customer={run.customer} />
             <span className="muted">
               {' '}
-              · {tr('进入于', 'entered')} {formatTime(run.enteredAt, locale)}
-              {run.waitingFor ? ` · ${tr('等待', 'waiting for')} ${run.waitingFor}` : ''}
+              · {t('pages:nodeCustomers.entered')} {formatTime(run.enteredAt, locale)}
+              {run.waitingFor ? ` · ${t('pages:nodeCustomers.waitingFor')} ${run.waitingFor}` : ''}
             </span>
             {run.retry && (
               <div className="retry-note" data-testid="node-customer-retry">
                 {run.retry.held
-                  ? tr(
-                      `第 ${run.retry.attempts} 次尝试失败，旅程暂停中，恢复后重试`,
-                      `Attempt ${run.retry.attempts} failed; retried when the journey resumes`,
-                    )
-                  : tr(
-                      `第 ${run.retry.attempts} 次尝试失败，将于 ${formatTime(run.retry.nextAttemptAt, locale)} 重试`,
-                      `Attempt ${run.retry.attempts} failed; next try ${formatTime(run.retry.nextAttemptAt, locale)}`,
-                    )}
+                  ? t('pages:nodeCustomers.attemptAttemptsFailedRetriedWhen', { attempts: run.retry.attempts })
+                  : t('pages:nodeCustomers.attemptAttemptsFailedNextTry', {
+                      attempts: run.retry.attempts,
+                      formatTime: formatTime(run.retry.nextAttemptAt, locale),
+                    })}
                 {run.retry.lastError ? ` · ${run.retry.lastError}` : ''}
               </div>
             )}

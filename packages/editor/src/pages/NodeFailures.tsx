@@ -17,7 +17,7 @@ import { formatTime } from './format.ts';
  * ended here because of the failure. Shown in the node's customer drawer; hidden when none failed.
  */
 export function NodeFailures(props: { journeyId: string; nodeId: string }) {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const canEdit = useCanEdit();
   const [busy, setBusy] = useState<number>();
   const confirm = useConfirm();
@@ -31,7 +31,7 @@ export function NodeFailures(props: { journeyId: string; nodeId: string }) {
   );
   const retryStep = useMutation(
     trpc.runs.retryStep.mutationOptions({
-      onSuccess: () => void message.success(tr('已重试', 'Retried')),
+      onSuccess: () => void message.success(t('pages:nodeFailures.retried')),
       onSettled: () => {
         setBusy(undefined);
         void queries.invalidateQueries(trpc.runs.pathFilter());
@@ -45,9 +45,9 @@ export function NodeFailures(props: { journeyId: string; nodeId: string }) {
     const question = retryStepQuestion(locale);
     if (
       !(await confirm({
-        title: tr('重试这一步？', 'Retry this step?'),
+        title: t('pages:nodeFailures.retryThisStep'),
         content: question,
-        okText: tr('重试', 'Retry'),
+        okText: t('pages:customerProfile.retry'),
       }))
     )
       return;
@@ -56,7 +56,7 @@ export function NodeFailures(props: { journeyId: string; nodeId: string }) {
   };
   return (
     <section data-testid="node-failures">
-      <h4 className="bad">{tr(`在此失败 ${data?.total ?? 0} 位`, `Failed here: ${data?.total ?? 0}`)}</h4>
+      <h4 className="bad">{t('pages:nodeFailures.failedHereTotal', { total: data?.total ?? 0 })}</h4>
       {error && <p className="field-message">{error}</p>}
       <ul className="plain-list">
         {data?.items.map((f) => {
@@ -72,7 +72,7 @@ export function NodeFailures(props: { journeyId: string; nodeId: string }) {
                   <span className="button-row">
                     {onProfile && (
                       <a href={customerHref(f.customerId)} data-testid="node-failure-fix">
-                        {tr('查看客户档案', 'Open the customer profile')}
+                        {t('pages:nodeFailures.openTheCustomerProfile')}
                       </a>
                     )}
                     {f.retryable && canEdit && (
@@ -82,14 +82,10 @@ export function NodeFailures(props: { journeyId: string; nodeId: string }) {
                         onClick={() => void retry(f.instanceId)}
                         data-testid="node-failure-retry"
                       >
-                        {tr('重试', 'Retry')}
+                        {t('pages:customerProfile.retry')}
                       </Button>
                     )}
-                    {!f.retryable && (
-                      <span className="muted">
-                        {tr('已走失败分支或已处理', 'Took the failure path or already handled')}
-                      </span>
-                    )}
+                    {!f.retryable && <span className="muted">{t('pages:nodeFailures.tookTheFailurePathOr')}</span>}
                   </span>
                 }
               />

@@ -17,7 +17,7 @@ export function PageNav({
 }: {
   current: 'journeys' | 'customers' | 'channels' | 'sandbox' | 'audit' | 'credentials' | 'callbacks';
 }) {
-  const { tr, locale, setLocale } = useLocale();
+  const { t, locale, setLocale } = useLocale();
   const isAdmin = useIsAdmin();
   const link = (key: typeof current, href: string, label: string) => (
     <a href={href} className={key === current ? 'current' : ''} data-testid={`nav-${key}`}>
@@ -26,21 +26,21 @@ export function PageNav({
   );
   return (
     <nav className="page-nav">
-      <strong>{tr('私域旅程', 'Siyu journeys')}</strong>
-      {link('journeys', '#/', tr('旅程', 'Journeys'))}
-      {link('customers', CUSTOMERS_HREF, tr('客户', 'Customers'))}
-      {link('channels', CHANNELS_HREF, tr('渠道', 'Channels'))}
-      {link('sandbox', sandboxHref(), tr('沙箱消息', 'Message sandbox'))}
-      <a href={CHANNEL_REPORT_HREF}>{tr('渠道报表', 'Channel report')}</a>
-      {link('credentials', CREDENTIALS_HREF, tr('凭据', 'Credentials'))}
-      {isAdmin && link('audit', AUDIT_HREF, tr('操作日志', 'Audit log'))}
-      {isAdmin && link('callbacks', CALLBACKS_HREF, tr('回调地址', 'Callback URLs'))}
+      <strong>{t('pages:pageNav.siyuJourneys')}</strong>
+      {link('journeys', '#/', t('pages:pageNav.journeys'))}
+      {link('customers', CUSTOMERS_HREF, t('pages:customersPage.customers'))}
+      {link('channels', CHANNELS_HREF, t('pages:pageNav.channels'))}
+      {link('sandbox', sandboxHref(), t('pages:pageNav.messageSandbox'))}
+      <a href={CHANNEL_REPORT_HREF}>{t('pages:pageNav.channelReport')}</a>
+      {link('credentials', CREDENTIALS_HREF, t('pages:credentialsPage.credentials'))}
+      {isAdmin && link('audit', AUDIT_HREF, t('pages:auditPage.auditLog'))}
+      {isAdmin && link('callbacks', CALLBACKS_HREF, t('pages:callbacksPage.callbackUrls'))}
       <span className="spacer" />
       <button type="button" className="link" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')}>
         {locale === 'en' ? '中文' : 'English'}
       </button>
       <button type="button" className="link" onClick={() => void logOut()} data-testid="logout">
-        {tr('退出登录', 'Log out')}
+        {t('pages:pageNav.logOut')}
       </button>
     </nav>
   );

@@ -16,7 +16,7 @@ type Channel = 'sms' | 'wecom' | 'coupon';
  * refreshed every 2 s, so an operator without provider accounts watches a journey work.
  */
 export function SandboxInbox({ customerId }: { customerId?: string }) {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const [channel, setChannel] = useState<Channel | ''>('');
   const messages = useQuery(
     trpc.sandbox.messages.queryOptions(
@@ -32,18 +32,13 @@ export function SandboxInbox({ customerId }: { customerId?: string }) {
     <main className="page" data-testid="sandbox-inbox">
       <PageNav current="sandbox" />
       <header className="page-head">
-        <h1>{tr('沙箱消息', 'Message sandbox')}</h1>
-        <p className="muted">
-          {tr(
-            '未配置短信、企业微信或微信支付账号时，消息由沙箱记录在这里，不会真正发出。',
-            'Without SMS, WeCom or WeChat Pay accounts, messages are recorded here by the sandbox and never really sent.',
-          )}
-        </p>
+        <h1>{t('pages:pageNav.messageSandbox')}</h1>
+        <p className="muted">{t('pages:sandboxInbox.withoutSmsWecomOrWechat')}</p>
         <div className="filters">
           {customerId && (
             <span className="tag" data-testid="inbox-customer">
-              {tr('客户', 'Customer')} {customerId}
-              <a href={sandboxHref()} title={tr('显示全部客户', 'All customers')}>
+              {t('pages:customersPage.customer')} {customerId}
+              <a href={sandboxHref()} title={t('pages:sandboxInbox.allCustomers')}>
                 ×
               </a>
             </span>
@@ -53,21 +48,19 @@ export function SandboxInbox({ customerId }: { customerId?: string }) {
             onChange={(e) => setChannel(e.target.value as Channel | '')}
             data-testid="inbox-channel"
           >
-            <option value="">{tr('全部渠道', 'All channels')}</option>
+            <option value="">{t('pages:sandboxInbox.allChannels')}</option>
             {(['sms', 'wecom', 'coupon'] as const).map((c) => (
               <option key={c} value={c}>
                 {CHANNEL_NAMES[c]?.[i]}
               </option>
             ))}
           </select>
-          <span className="muted">{tr('每 2 秒自动刷新', 'Refreshes every 2 s')}</span>
+          <span className="muted">{t('pages:sandboxInbox.refreshesEvery2S')}</span>
         </div>
       </header>
       <SimulateContact onDone={reload} />
       {error && <p className="field-message">{error}</p>}
-      {data && data.length === 0 && (
-        <p className="muted empty">{tr('还没有消息。发布旅程并让客户进入后，这里会出现消息。', 'No messages yet.')}</p>
-      )}
+      {data && data.length === 0 && <p className="muted empty">{t('pages:sandboxInbox.noMessagesYet')}</p>}
       <ul className="inbox" data-testid="inbox-list">
         {data?.map((m) => (
           <li

@@ -10,7 +10,7 @@ type Code = { code: string; label: string };
  * nodes fire and the welcome message lands in the inbox below.
  */
 export function SimulateContact({ onDone }: { onDone: () => void }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const [sandbox, setSandbox] = useState(false);
   const [codes, setCodes] = useState<Code[]>([]);
   const [code, setCode] = useState('');
@@ -37,9 +37,9 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
   if (!sandbox) return null;
   return (
     <fieldset className="group simulate-contact" data-testid="simulate-contact">
-      <legend>{tr('模拟客户添加企业微信', 'Simulate a customer adding WeCom')}</legend>
+      <legend>{t('pages:simulateContact.simulateACustomerAddingWecom')}</legend>
       {codes.length === 0 ? (
-        <span className="muted">{tr('先创建一个渠道（活码）', 'Create a channel (live code) first')}</span>
+        <span className="muted">{t('pages:simulateContact.createAChannelLiveCode')}</span>
       ) : (
         <div className="filters">
           <select value={code} onChange={(e) => setCode(e.target.value)} data-testid="simulate-code">
@@ -52,13 +52,13 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
           <input
             value={externalUserId}
             onChange={(e) => setExternalUserId(e.target.value.trim())}
-            placeholder={tr('外部联系人 id（可选）', 'External user id (optional)')}
+            placeholder={t('pages:simulateContact.externalUserIdOptional')}
             data-testid="simulate-external-id"
           />
           <input
             value={name}
             onChange={(e) => setName(e.target.value)}
-            placeholder={tr('微信昵称（可选，欢迎语 {{displayName}}）', 'WeCom name (optional, {{displayName}})')}
+            placeholder={t('pages:simulateContact.wecomNameOptionalDisplayName')}
             data-testid="simulate-name"
           />
           <button
@@ -71,10 +71,10 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
                 .then(
                   (r) => {
                     setResult(
-                      tr(
-                        `客户 ${r.customerId ?? r.externalUserId} 已添加，进入 ${r.enrolled} 个旅程`,
-                        `Customer ${r.customerId ?? r.externalUserId} added, entered ${r.enrolled} journey(s)`,
-                      ),
+                      t('pages:simulateContact.customerCustomerIdAddedEntered', {
+                        customerId: r.customerId ?? r.externalUserId,
+                        count: r.enrolled,
+                      }),
                     );
                     onDone();
                   },
@@ -83,7 +83,7 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
             }}
             data-testid="simulate-add"
           >
-            {tr('模拟添加好友', 'Add contact')}
+            {t('pages:simulateContact.addContact')}
           </button>
         </div>
       )}

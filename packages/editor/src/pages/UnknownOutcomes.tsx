@@ -16,7 +16,7 @@ type Action = 'resend' | 'markSent' | 'skip';
  * in the node's customer drawer; hidden when there are none. Refreshed every 5 s.
  */
 export function UnknownOutcomes(props: { journeyId: string; nodeId: string }) {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const canEdit = useCanEdit();
   const confirm = useConfirm();
   const queries = useQueryClient();
@@ -37,20 +37,14 @@ export function UnknownOutcomes(props: { journeyId: string; nodeId: string }) {
   );
   if (!data?.length && !error) return null;
   const labels: Record<Action, string> = {
-    resend: tr('重发', 'Resend'),
-    markSent: tr('标记已发', 'Mark sent'),
-    skip: tr('跳过', 'Skip'),
+    resend: t('pages:unknownOutcomes.resend'),
+    markSent: t('pages:unknownOutcomes.markSent'),
+    skip: t('pages:unknownOutcomes.skip'),
   };
   // Resending may reach the customer twice; skipping moves them on without the message. Both are asked.
   const confirmations: Partial<Record<Action, string>> = {
-    resend: tr(
-      '重发：之前的短信可能已送达，客户可能收到两次。继续？',
-      'Resend: the earlier message may have arrived, so the customer may get it twice. Continue?',
-    ),
-    skip: tr(
-      '跳过：不再发送，客户沿“已跳过”分支继续。继续？',
-      'Skip: nothing is sent and the customer takes the "skipped" path. Continue?',
-    ),
+    resend: t('pages:unknownOutcomes.resendTheEarlierMessageMay'),
+    skip: t('pages:unknownOutcomes.skipNothingIsSentAnd'),
   };
   const decide = async (effectId: number, action: Action) => {
     const question = confirmations[action];
@@ -61,13 +55,8 @@ export function UnknownOutcomes(props: { journeyId: string; nodeId: string }) {
   const shownError = errorText(error) || errorText(resolve.error);
   return (
     <section data-testid="unknown-outcomes">
-      <h4 className="warn">{tr(`发送结果未知 ${data?.length ?? 0} 位`, `Outcome unknown: ${data?.length ?? 0}`)}</h4>
-      <p className="muted">
-        {tr(
-          '之前的发送可能已送达，服务商无法确认。客户停在此节点，等你决定；不会自动重发。',
-          'An earlier send may have gone out and the provider cannot tell. These customers wait here for your decision; nothing is resent automatically.',
-        )}
-      </p>
+      <h4 className="warn">{t('pages:unknownOutcomes.outcomeUnknownLength', { length: data?.length ?? 0 })}</h4>
+      <p className="muted">{t('pages:unknownOutcomes.anEarlierSendMayHave')}</p>
       {shownError && <p className="field-message">{shownError}</p>}
       <ul className="plain-list">
         {data?.map((o) => (
@@ -75,7 +64,7 @@ export function UnknownOutcomes(props: { journeyId: string; nodeId: string }) {
             <CustomerLink customerId={o.customerId} customer={o.customer} />
             <span className="muted">
               {o.message ? ` · ${providerName(o.message.provider, locale)} ${o.message.recipient}` : ''} ·{' '}
-              {tr('自', 'since')} {formatTime(o.since, locale)}
+              {t('pages:unknownOutcomes.since')} {formatTime(o.since, locale)}
             </span>
             {canEdit && (
               <Space size="small" className="button-row">

@@ -28,7 +28,7 @@ export function PublishDialog(props: {
   onDone: (message: string) => void;
   onCancel: () => void;
 }) {
-  const { tr, loc } = useLocale();
+  const { t, loc } = useLocale();
   const [occupied, setOccupied] = useState<Occupied[]>();
   const [mode, setMode] = useState<'stay' | 'move'>('stay');
   const [mapping, setMapping] = useState<Record<string, string>>({});
@@ -64,14 +64,14 @@ export function PublishDialog(props: {
     setError('');
     try {
       const published = await props.publish(note);
-      let message = tr(`已发布第 ${published.version} 版`, `Published version ${published.version}`);
+      let message = t('publish:publishDialog.publishedVersionVersion', { version: published.version });
       if (mode === 'move' && inFlight > 0) {
         const { moved } = await api.journeys.migrateInstances.mutate({
           journeyId: props.journeyId,
           toVersionId: published.versionId,
           nodeMapping: mapping,
         });
-        message += tr(`，${moved} 位客户已迁移到新版本`, `; ${moved} customer(s) moved to it`);
+        message += t('publish:publishDialog.countCustomersMovedToIt', { count: moved });
       }
       props.onDone(message);
     } catch (e) {
@@ -82,13 +82,13 @@ export function PublishDialog(props: {
   return (
     <Modal
       open
-      title={props.title ?? tr('发布新版本', 'Publish a new version')}
+      title={props.title ?? t('publish:publishDialog.publishANewVersion')}
       onCancel={props.onCancel}
       maskClosable={!busy}
       modalRender={(node) => <div data-testid="publish-dialog">{node}</div>}
       footer={[
         <Button key="cancel" onClick={props.onCancel} disabled={busy}>
-          {tr('取消', 'Cancel')}
+          {t('publish:publishDialog.cancel')}
         </Button>,
         <Button
           key="ok"
@@ -98,7 +98,7 @@ export function PublishDialog(props: {
           disabled={occupied === undefined}
           data-testid="publish-confirm"
         >
-          {tr('确认发布', 'Publish')}
+          {t('publish:publishDialog.publish')}
         </Button>,
       ]}
     >
@@ -108,40 +108,38 @@ export function PublishDialog(props: {
         </p>
       )}
       <div className="field">
-        <span className="field-label">{tr('版本说明（可选）', 'Note (optional)')}</span>
+        <span className="field-label">{t('publish:publishDialog.noteOptional')}</span>
         <Input
-          aria-label={tr('版本说明', 'Note')}
+          aria-label={t('publish:publishDialog.note')}
           value={note}
           onChange={(e) => setNote(e.target.value)}
           data-testid="publish-note"
         />
       </div>
-      {occupied === undefined && !error && (
-        <p className="muted">{tr('正在统计旅程中的客户…', 'Counting customers…')}</p>
-      )}
+      {occupied === undefined && !error && <p className="muted">{t('publish:publishDialog.countingCustomers')}</p>}
       {occupied && inFlight === 0 && (
         <p className="muted" data-testid="publish-no-inflight">
-          {tr('旅程中没有进行中的客户。', 'No customers are in the journey now.')}
+          {t('publish:publishDialog.noCustomersAreInThe')}
         </p>
       )}
       {occupied && inFlight > 0 && (
         <fieldset className="group" data-testid="publish-inflight">
-          <legend>{tr(`${inFlight} 位客户正在旅程中`, `${inFlight} customer(s) are in the journey`)}</legend>
+          <legend>{t('publish:publishDialog.countCustomersAreInThe', { count: inFlight })}</legend>
           <label className="radio">
             <input type="radio" checked={mode === 'stay'} onChange={() => setMode('stay')} data-testid="publish-stay" />
-            {tr('留在原版本：按开始时的版本走完', 'Stay: finish on the version they started')}
+            {t('publish:publishDialog.stayFinishOnTheVersion')}
           </label>
           <label className="radio">
             <input type="radio" checked={mode === 'move'} onChange={() => setMode('move')} data-testid="publish-move" />
-            {tr('迁移到新版本：从对应节点继续', 'Move: continue on the new version from the matching node')}
+            {t('publish:publishDialog.moveContinueOnTheNew')}
           </label>
           {mode === 'move' && (
             <table className="grid compact" data-testid="publish-mapping">
               <thead>
                 <tr>
-                  <th>{tr('当前节点', 'Now at')}</th>
-                  <th className="num">{tr('客户数', 'Customers')}</th>
-                  <th>{tr('新版本中的节点', 'Node in the new version')}</th>
+                  <th>{t('publish:publishDialog.nowAt')}</th>
+                  <th className="num">{t('publish:publishDialog.customers')}</th>
+                  <th>{t('publish:publishDialog.nodeInTheNewVersion')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -159,7 +157,7 @@ export function PublishDialog(props: {
                           setMapping(next);
                         }}
                       >
-                        <option value="">{tr('不迁移（留在原版本）', 'Do not move (stay)')}</option>
+                        <option value="">{t('publish:publishDialog.doNotMoveStay')}</option>
                         {props.draft.nodes
                           .filter((node) => !registry.get(node.type)?.entry)
                           .map((node) => (
@@ -176,10 +174,7 @@ export function PublishDialog(props: {
           )}
           {mode === 'move' && unmappedCount(occupied, mapping) > 0 && (
             <p className="warn">
-              {tr(
-                `${unmappedCount(occupied, mapping)} 位客户所在节点在新版本中没有对应节点，将留在原版本`,
-                `${unmappedCount(occupied, mapping)} customer(s) are at nodes with no match and will stay`,
-              )}
+              {t('publish:publishDialog.countCustomersAreAtNodes', { count: unmappedCount(occupied, mapping) })}
             </p>
           )}
         </fieldset>

@@ -12,7 +12,7 @@ const fromDateInput = (s: string) => new Date(`${s}T00:00:00`).getTime();
 
 /** 渠道报表: recall and contribution per channel and variant, cohorts and RFM sizes. */
 export function ChannelReport() {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const params = new URLSearchParams(location.search);
   const [from, setFrom] = useState(params.get('from') ?? dateInput(Date.now() - 30 * DAY));
   const [to, setTo] = useState(params.get('to') ?? dateInput(Date.now()));
@@ -21,17 +21,18 @@ export function ChannelReport() {
   const valid = Number.isFinite(input.from) && Number.isFinite(input.to) && input.from < input.to;
   return (
     <>
-      <h1 data-testid="report-title">{tr('渠道报表', 'Channel report')}</h1>
+      <h1 data-testid="report-title">{t('reports:channelReport.channelReport')}</h1>
       <div className="report-inline">
         <label>
-          {tr('从', 'From')}{' '}
+          {t('reports:channelReport.from')}{' '}
           <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="from" />
         </label>
         <label>
-          {tr('到', 'To')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="to" />
+          {t('reports:channelReport.to')}{' '}
+          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="to" />
         </label>
         <label>
-          {tr('归因窗口（天）', 'Attribution window (days)')}{' '}
+          {t('reports:channelReport.attributionWindowDays')}{' '}
           <input
             type="number"
             min={0}
@@ -44,7 +45,7 @@ export function ChannelReport() {
       {valid ? (
         <Channels input={input} />
       ) : (
-        <p className="field-message">{tr('开始日期须早于结束日期', 'From must be before To')}</p>
+        <p className="field-message">{t('reports:channelReport.fromMustBeBeforeTo')}</p>
       )}
       <Cohorts />
     </>
@@ -52,7 +53,7 @@ export function ChannelReport() {
 }
 
 function Channels({ input }: { input: { from: number; to: number; windowDays: number } }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const { data, error } = useLoad(() => api.reports.channels.query(input), JSON.stringify(input));
   const chart = (data?.rows ?? []).map((r) => ({
     name: `${r.channelName} ${r.variant}`,
@@ -61,7 +62,7 @@ function Channels({ input }: { input: { from: number; to: number; windowDays: nu
   }));
   return (
     <Section
-      title={tr('渠道与方案', 'Channels and variants')}
+      title={t('reports:channelReport.channelsAndVariants')}
       testId="report-channels"
       csv={{ report: 'channels', input }}
     >
@@ -71,16 +72,16 @@ function Channels({ input }: { input: { from: number; to: number; windowDays: nu
           <table className="report-table">
             <thead>
               <tr>
-                <th>{tr('渠道', 'Channel')}</th>
-                <th>{tr('方案', 'Variant')}</th>
-                <th>{tr('渠道码', 'Code')}</th>
-                <th>{tr('投放量', 'Delivered')}</th>
-                <th>{tr('扫码/点击', 'Scans')}</th>
-                <th>{tr('进入客户', 'Came in')}</th>
-                <th>{tr('引流召回率', 'Recall rate')}</th>
-                <th>{tr('归因订单', 'Orders')}</th>
-                <th>{tr('归因销售额', 'Revenue')}</th>
-                <th>{tr('单卡贡献', 'Per card')}</th>
+                <th>{t('reports:channelReport.channel')}</th>
+                <th>{t('reports:channelReport.variant')}</th>
+                <th>{t('reports:channelReport.code')}</th>
+                <th>{t('reports:channelReport.delivered')}</th>
+                <th>{t('reports:channelReport.scans')}</th>
+                <th>{t('reports:channelReport.cameIn')}</th>
+                <th>{t('reports:channelReport.recallRate')}</th>
+                <th>{t('reports:channelReport.orders')}</th>
+                <th>{t('reports:channelReport.revenue')}</th>
+                <th>{t('reports:channelReport.perCard')}</th>
               </tr>
             </thead>
             <tbody>
@@ -93,7 +94,9 @@ function Channels({ input }: { input: { from: number; to: number; windowDays: nu
                   <td>{r.code}</td>
                   <td>
                     {r.delivered}
-                    {r.smsSent > 0 && <span className="muted"> ({tr(`短信 ${r.smsSent}`, `${r.smsSent} SMS`)})</span>}
+                    {r.smsSent > 0 && (
+                      <span className="muted"> ({t('reports:channelReport.smsSentSms', { smsSent: r.smsSent })})</span>
+                    )}
                   </td>
                   <td>{r.scans}</td>
                   <td>{r.cameIn}</td>
@@ -105,7 +108,7 @@ function Channels({ input }: { input: { from: number; to: number; windowDays: nu
               ))}
               <tr>
                 <td colSpan={7} className="muted">
-                  {tr('未归因', 'Unattributed')}
+                  {t('reports:channelReport.unattributed')}
                 </td>
                 <td>{data.unattributed.orders}</td>
                 <td>{yuan(data.unattributed.revenueCents)}</td>
@@ -123,14 +126,14 @@ function Channels({ input }: { input: { from: number; to: number; windowDays: nu
             <Bar
               yAxisId="l"
               dataKey="recall"
-              name={tr('引流召回率 %', 'Recall rate %')}
+              name={t('reports:channelReport.recallRate2')}
               fill="#2563eb"
               isAnimationActive={false}
             />
             <Bar
               yAxisId="r"
               dataKey="perCard"
-              name={tr('单卡贡献 ¥', 'Revenue per card ¥')}
+              name={t('reports:channelReport.revenuePerCard')}
               fill="#ea580c"
               isAnimationActive={false}
             />
@@ -143,20 +146,20 @@ function Channels({ input }: { input: { from: number; to: number; windowDays: nu
 }
 
 function Cohorts() {
-  const { tr, loc } = useLocale();
+  const { t, loc } = useLocale();
   const [by, setBy] = useState<'entryWeek' | 'channel'>('entryWeek');
   const { data, error } = useLoad(() => api.reports.cohorts.query({ by }), by);
   return (
     <Section
-      title={tr('复购与客单价', 'Repurchase and order value')}
+      title={t('reports:channelReport.repurchaseAndOrderValue')}
       testId="report-cohorts"
       csv={{ report: 'cohorts', input: { by } }}
     >
       <label className="report-inline">
-        {tr('分组', 'Cohorts by')}
+        {t('reports:channelReport.cohortsBy')}
         <select value={by} onChange={(e) => setBy(e.target.value as 'entryWeek' | 'channel')} data-testid="cohorts-by">
-          <option value="entryWeek">{tr('入群周', 'Entry week')}</option>
-          <option value="channel">{tr('渠道', 'Channel')}</option>
+          <option value="entryWeek">{t('reports:channelReport.entryWeek')}</option>
+          <option value="channel">{t('reports:channelReport.channel')}</option>
         </select>
       </label>
       {error && <p className="field-message">{error}</p>}
@@ -165,18 +168,20 @@ function Cohorts() {
           <table className="report-table">
             <thead>
               <tr>
-                <th>{by === 'entryWeek' ? tr('入群周', 'Entry week') : tr('渠道', 'Channel')}</th>
-                <th>{tr('客户', 'Customers')}</th>
-                <th>{tr('下单客户', 'Buyers')}</th>
-                <th>{tr('复购率', 'Repurchase')}</th>
-                <th>{tr('订单', 'Orders')}</th>
-                <th>{tr('客单价', 'AOV')}</th>
+                <th>
+                  {by === 'entryWeek' ? t('reports:channelReport.entryWeek') : t('reports:channelReport.channel')}
+                </th>
+                <th>{t('reports:channelReport.customers')}</th>
+                <th>{t('reports:channelReport.buyers')}</th>
+                <th>{t('reports:channelReport.repurchase')}</th>
+                <th>{t('reports:channelReport.orders2')}</th>
+                <th>{t('reports:channelReport.aov')}</th>
               </tr>
             </thead>
             <tbody>
               {data.cohorts.map((c) => (
                 <tr key={c.key}>
-                  <td>{c.label || tr('无渠道', 'None')}</td>
+                  <td>{c.label || t('reports:channelReport.none')}</td>
                   <td>{c.customers}</td>
                   <td>{c.buyers}</td>
                   <td>{pct(c.repurchaseRate)}</td>
@@ -197,7 +202,7 @@ function Cohorts() {
             <Tooltip />
             <Bar
               dataKey="customers"
-              name={tr('RFM 分层人数', 'RFM segment size')}
+              name={t('reports:channelReport.rfmSegmentSize')}
               fill="#16a34a"
               isAnimationActive={false}
             />

@@ -11,17 +11,17 @@ type Journey = Awaited<ReturnType<typeof api.journeys.get.query>>;
 
 /** 报表 for one journey: funnel, A/B splits (with promote), holdout uplift, monitoring after a send. */
 export function JourneyReport({ journeyId }: { journeyId: string }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const journey = useLoad(() => api.journeys.get.query({ id: journeyId }), journeyId);
   if (journey.error) return <p className="field-message">{journey.error}</p>;
-  if (!journey.data) return <p className="muted">{tr('加载中…', 'Loading…')}</p>;
+  if (!journey.data) return <p className="muted">{t('reports:journeyReport.loading')}</p>;
   const nodes = journey.data.draft.nodes;
   const splits = nodes.filter((n) => n.type === 'core.abSplit');
   const sends = nodes.filter((n) => registry.get(n.type)?.category === 'message');
   return (
     <>
       <h1 data-testid="report-title">
-        {tr('旅程报表', 'Journey report')} · {journey.data.name}
+        {t('reports:journeyReport.journeyReport')} · {journey.data.name}
       </h1>
       <Funnel journeyId={journeyId} />
       {splits.map((s) => (
@@ -42,21 +42,25 @@ export function JourneyReport({ journeyId }: { journeyId: string }) {
 }
 
 function Funnel({ journeyId }: { journeyId: string }) {
-  const { tr, loc } = useLocale();
+  const { t, loc } = useLocale();
   const { data, error } = useLoad(() => api.reports.funnel.query({ journeyId }), journeyId);
   const rows = data
     ? [
-        { name: tr('进入', 'Entered'), count: data.entered, share: data.entered > 0 ? 1 : null },
+        { name: t('reports:journeyReport.entered'), count: data.entered, share: data.entered > 0 ? 1 : null },
         ...data.steps.map((s) => ({ name: s.label ? loc(s.label) : s.nodeId, count: s.count, share: s.ofEntered })),
         {
-          name: tr('转化（达成任一目标）', 'Converted (any goal)'),
+          name: t('reports:journeyReport.convertedAnyGoal'),
           count: data.goal.count,
           share: data.goal.ofEntered,
         },
       ]
     : [];
   return (
-    <Section title={tr('漏斗', 'Funnel')} testId="report-funnel" csv={{ report: 'funnel', input: { journeyId } }}>
+    <Section
+      title={t('reports:journeyReport.funnel')}
+      testId="report-funnel"
+      csv={{ report: 'funnel', input: { journeyId } }}
+    >
       {error && <p className="field-message">{error}</p>}
       {data && (
         <div className="report-split">
@@ -71,14 +75,14 @@ function Funnel({ journeyId }: { journeyId: string }) {
             <XAxis type="number" allowDecimals={false} />
             <YAxis type="category" dataKey="name" width={120} />
             <Tooltip />
-            <Bar dataKey="count" name={tr('人次', 'Runs')} fill="#2563eb" isAnimationActive={false} />
+            <Bar dataKey="count" name={t('reports:journeyReport.runs')} fill="#2563eb" isAnimationActive={false} />
           </BarChart>
           <table className="report-table">
             <thead>
               <tr>
-                <th>{tr('步骤', 'Step')}</th>
-                <th>{tr('人次', 'Runs')}</th>
-                <th>{tr('占进入', 'Of entered')}</th>
+                <th>{t('reports:journeyReport.step')}</th>
+                <th>{t('reports:journeyReport.runs')}</th>
+                <th>{t('reports:journeyReport.ofEntered')}</th>
               </tr>
             </thead>
             <tbody>
@@ -95,9 +99,7 @@ function Funnel({ journeyId }: { journeyId: string }) {
         </div>
       )}
       {data && data.holdout > 0 && (
-        <p className="muted">
-          {tr(`另有 ${data.holdout} 人次在对照组（未计入）`, `${data.holdout} held-out runs not counted`)}
-        </p>
+        <p className="muted">{t('reports:journeyReport.holdoutHeldOutRunsNot', { holdout: data.holdout })}</p>
       )}
       {data && <Rule text={data.definition} />}
     </Section>
@@ -105,7 +107,7 @@ function Funnel({ journeyId }: { journeyId: string }) {
 }
 
 function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPromoted: () => void }) {
-  const { tr, loc } = useLocale();
+  const { t, loc } = useLocale();
   const { journey, nodeId } = props;
   const { data, error, reload } = useLoad(
     () => api.reports.abTest.query({ journeyId: journey.id, nodeId }),
@@ -116,12 +118,9 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
   const confirm = useConfirm();
   const promote = async (variantId: string) => {
     const sure = await confirm({
-      title: tr(`推广方案 ${variantId}？`, `Promote ${variantId}?`),
-      content: tr(
-        `所有新进入的客户将走方案 ${variantId}，并立即发布新版本；已在旅程中的客户留在原版本。`,
-        `Everyone who enters from now takes ${variantId}, and a new version is published now; customers already in the journey stay on their version.`,
-      ),
-      okText: tr('推广并发布', 'Promote and publish'),
+      title: t('reports:journeyReport.promoteVariantId', { variantId }),
+      content: t('reports:journeyReport.everyoneWhoEntersFromNow', { variantId }),
+      okText: t('reports:journeyReport.promoteAndPublish'),
     });
     if (!sure) return;
     setBusy(variantId);
@@ -133,9 +132,7 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
         variantId,
         expectedRevision: journey.draftRevision,
       });
-      setMessage(
-        tr(`已推广 ${variantId}，发布为第 ${r.version} 版`, `Promoted ${variantId}, published as version ${r.version}`),
-      );
+      setMessage(t('reports:journeyReport.promotedVariantIdPublishedAs', { variantId, version: r.version }));
       reload();
       props.onPromoted();
     } catch (e) {
@@ -146,7 +143,7 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
   };
   return (
     <Section
-      title={`${tr('A/B 测试', 'A/B test')} · ${props.label ?? nodeId}`}
+      title={`${t('reports:journeyReport.aBTest')} · ${props.label ?? nodeId}`}
       testId={`report-ab-${nodeId}`}
       csv={{ report: 'abTest', input: { journeyId: journey.id, nodeId } }}
     >
@@ -156,30 +153,24 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
         <>
           {!data.winner && !data.leader && (
             <p className="muted" data-testid="ab-no-leader">
-              {tr(
-                '目前没有领先的方案（转化率相同或数据不足）',
-                'No variant is ahead yet (equal rates or not enough data)',
-              )}
+              {t('reports:journeyReport.noVariantIsAheadYet')}
             </p>
           )}
           {data.winner && (
             <p className="report-message">
-              {tr(
-                `已结束：胜出方案 ${data.winner}（新进入的客户全部走该方案）`,
-                `Ended: winner ${data.winner} (everyone now takes it)`,
-              )}
+              {t('reports:journeyReport.endedWinnerWinnerEveryoneNow', { winner: data.winner })}
             </p>
           )}
           <table className="report-table">
             <thead>
               <tr>
-                <th>{tr('方案', 'Variant')}</th>
-                <th>{tr('进入', 'Entered')}</th>
-                <th>{tr('转化', 'Converted')}</th>
-                <th>{tr('转化率', 'Rate')}</th>
-                <th>{tr('95% 置信区间', '95% CI')}</th>
-                <th>{tr('与对照差值', 'vs control')}</th>
-                <th>{tr('p 值', 'p-value')}</th>
+                <th>{t('reports:channelReport.variant')}</th>
+                <th>{t('reports:journeyReport.entered')}</th>
+                <th>{t('reports:journeyReport.converted')}</th>
+                <th>{t('reports:journeyReport.rate')}</th>
+                <th>{t('reports:journeyReport.n95Ci')}</th>
+                <th>{t('reports:journeyReport.vsControl')}</th>
+                <th>{t('reports:journeyReport.pValue')}</th>
                 <th />
               </tr>
             </thead>
@@ -188,12 +179,14 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
                 <tr key={v.variantId} data-testid={`ab-row-${v.variantId}`}>
                   <td>
                     {v.label} <span className="muted">({v.variantId})</span>
-                    {v.variantId === data.controlId && <span className="pill">{tr('对照', 'Control')}</span>}
+                    {v.variantId === data.controlId && (
+                      <span className="pill">{t('reports:journeyReport.control')}</span>
+                    )}
                     {data.leader?.variantId === v.variantId && (
                       <span className={`pill ${data.leader.significant ? 'live' : ''}`}>
                         {data.leader.significant
-                          ? tr('显著领先', 'Significant lead')
-                          : tr('领先（不显著）', 'Leading (not significant)')}
+                          ? t('reports:journeyReport.significantLead')
+                          : t('reports:journeyReport.leadingNotSignificant')}
                       </span>
                     )}
                   </td>
@@ -208,7 +201,9 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
                     {pValue(v.vsControl?.pValue)}{' '}
                     {v.vsControl && (
                       <span className={v.vsControl.significant ? 'sig' : 'muted'}>
-                        {v.vsControl.significant ? tr('显著', 'significant') : tr('不显著', 'not significant')}
+                        {v.vsControl.significant
+                          ? t('reports:journeyReport.significant')
+                          : t('reports:journeyReport.notSignificant')}
                       </span>
                     )}
                   </td>
@@ -222,7 +217,7 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
                         disabled={busy !== ''}
                         onClick={() => void promote(v.variantId)}
                       >
-                        {tr('推广胜出方案', 'Promote winner')}
+                        {t('reports:journeyReport.promoteWinner')}
                       </button>
                     )}
                   </td>
@@ -244,40 +239,33 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
 }
 
 function Holdout({ journeyId }: { journeyId: string }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const { data, error } = useLoad(() => api.reports.holdout.query({ journeyId }), journeyId);
   return (
     <Section
-      title={tr('对照组提升', 'Holdout uplift')}
+      title={t('reports:journeyReport.holdoutUplift')}
       testId="report-holdout"
       csv={{ report: 'holdout', input: { journeyId } }}
     >
       {error && <p className="field-message">{error}</p>}
-      {data && data.control.entered === 0 && (
-        <p className="muted">
-          {tr(
-            '没有对照组数据：在旅程设置中设置对照组比例后再看。',
-            'No control group yet: set a holdout percentage in the journey settings.',
-          )}
-        </p>
-      )}
+      {data && data.control.entered === 0 && <p className="muted">{t('reports:journeyReport.noControlGroupYetSet')}</p>}
       {data && data.control.entered > 0 && (
         <>
           <table className="report-table">
             <thead>
               <tr>
-                <th>{tr('组', 'Group')}</th>
-                <th>{tr('进入', 'Entered')}</th>
-                <th>{tr('转化', 'Converted')}</th>
-                <th>{tr('转化率', 'Rate')}</th>
-                <th>{tr('95% 置信区间', '95% CI')}</th>
+                <th>{t('reports:journeyReport.group')}</th>
+                <th>{t('reports:journeyReport.entered')}</th>
+                <th>{t('reports:journeyReport.converted')}</th>
+                <th>{t('reports:journeyReport.rate')}</th>
+                <th>{t('reports:journeyReport.n95Ci')}</th>
               </tr>
             </thead>
             <tbody>
               {(
                 [
-                  [tr('旅程组', 'Journey group'), data.journey],
-                  [tr('对照组', 'Control group'), data.control],
+                  [t('reports:journeyReport.journeyGroup'), data.journey],
+                  [t('reports:journeyReport.controlGroup'), data.control],
                 ] as const
               ).map(([name, g]) => (
                 <tr key={name}>
@@ -292,10 +280,12 @@ function Holdout({ journeyId }: { journeyId: string }) {
           </table>
           {data.uplift && (
             <p className="report-message" data-testid="holdout-uplift">
-              {tr('提升', 'Uplift')} {data.uplift.difference >= 0 ? '+' : ''}
-              {pct(data.uplift.difference)} · {tr('相对', 'relative')} {pct(data.uplift.relative)} · p ={' '}
+              {t('reports:journeyReport.uplift')} {data.uplift.difference >= 0 ? '+' : ''}
+              {pct(data.uplift.difference)} · {t('reports:journeyReport.relative')} {pct(data.uplift.relative)} · p ={' '}
               {pValue(data.uplift.pValue)}{' '}
-              {data.uplift.significant ? tr('（显著）', '(significant)') : tr('（不显著）', '(not significant)')}
+              {data.uplift.significant
+                ? t('reports:journeyReport.significant2')
+                : t('reports:journeyReport.notSignificant2')}
             </p>
           )}
           <Rule text={data.test} />
@@ -307,7 +297,7 @@ function Holdout({ journeyId }: { journeyId: string }) {
 }
 
 function Monitoring({ journeyId, sends }: { journeyId: string; sends: { id: string; label?: string }[] }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const [sendNodeId, setSendNodeId] = useState((sends[0] as { id: string }).id);
   const { data, error } = useLoad(
     () => api.reports.monitoring.query({ journeyId, sendNodeId }),
@@ -316,12 +306,12 @@ function Monitoring({ journeyId, sends }: { journeyId: string; sends: { id: stri
   const points = (data?.points ?? []).map((p) => ({ ...p, name: `${p.hours}h` }));
   return (
     <Section
-      title={tr('发送后监测', 'After-send monitoring')}
+      title={t('reports:journeyReport.afterSendMonitoring')}
       testId="report-monitoring"
       csv={{ report: 'monitoring', input: { journeyId, sendNodeId } }}
     >
       <label className="report-inline">
-        {tr('发送节点', 'Send node')}
+        {t('reports:journeyReport.sendNode')}
         <select value={sendNodeId} onChange={(e) => setSendNodeId(e.target.value)}>
           {sends.map((s) => (
             <option key={s.id} value={s.id}>
@@ -329,7 +319,7 @@ function Monitoring({ journeyId, sends }: { journeyId: string; sends: { id: stri
             </option>
           ))}
         </select>
-        {data && <span className="muted">{tr(`已发送 ${data.sent ?? 0} 条`, `${data.sent ?? 0} sent`)}</span>}
+        {data && <span className="muted">{t('reports:journeyReport.sentSent', { sent: data.sent ?? 0 })}</span>}
       </label>
       {error && <p className="field-message">{error}</p>}
       {data && (
@@ -340,9 +330,24 @@ function Monitoring({ journeyId, sends }: { journeyId: string; sends: { id: stri
             <YAxis allowDecimals={false} />
             <Tooltip />
             <Legend />
-            <Line dataKey="clicks" name={tr('点击', 'Clicks')} stroke="#2563eb" isAnimationActive={false} />
-            <Line dataKey="entries" name={tr('进入', 'Entries')} stroke="#16a34a" isAnimationActive={false} />
-            <Line dataKey="orders" name={tr('订单', 'Orders')} stroke="#ea580c" isAnimationActive={false} />
+            <Line
+              dataKey="clicks"
+              name={t('reports:journeyReport.clicks')}
+              stroke="#2563eb"
+              isAnimationActive={false}
+            />
+            <Line
+              dataKey="entries"
+              name={t('reports:journeyReport.entries')}
+              stroke="#16a34a"
+              isAnimationActive={false}
+            />
+            <Line
+              dataKey="orders"
+              name={t('reports:channelReport.orders2')}
+              stroke="#ea580c"
+              isAnimationActive={false}
+            />
           </LineChart>
           <Rule text={data.definition} />
         </>

@@ -7,16 +7,16 @@ import './reports.css';
 
 /** The report pages (报表), opened from the journey list by hash link. */
 export function ReportsPage({ route }: { route: ReportRoute }) {
-  const { tr, locale, setLocale } = useLocale();
+  const { t, locale, setLocale } = useLocale();
   return (
     <main className="report-page" data-testid="report-page">
       <nav>
         <a href="#/" data-testid="report-back">
-          ← {tr('旅程', 'Journeys')}
+          ← {t('reports:reportsPage.journeys')}
         </a>
-        <a href="#/reports/channels">{tr('渠道报表', 'Channel report')}</a>
+        <a href="#/reports/channels">{t('reports:channelReport.channelReport')}</a>
         <a href={CHANNELS_HREF} data-testid="report-to-channels">
-          {tr('渠道管理', 'Manage channels')}
+          {t('reports:reportsPage.manageChannels')}
         </a>
         <button type="button" className="link" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')}>
           {locale === 'en' ? '中文' : 'English'}

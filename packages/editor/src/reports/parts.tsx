@@ -4,7 +4,7 @@ import { type CsvRequest, downloadCsv } from './csv.ts';
 
 /** A titled block of a report page with its CSV export button. */
 export function Section(props: { title: string; csv?: CsvRequest; testId: string; children: ReactNode }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const [error, setError] = useState('');
   return (
     <section className="report-section" data-testid={props.testId}>
@@ -20,7 +20,7 @@ export function Section(props: { title: string; csv?: CsvRequest; testId: string
               downloadCsv(props.csv as CsvRequest).catch((e: Error) => setError(e.message));
             }}
           >
-            {tr('导出 CSV', 'Export CSV')}
+            {t('reports:parts.exportCsv')}
           </button>
         )}
       </header>

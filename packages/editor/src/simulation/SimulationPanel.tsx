@@ -4,12 +4,12 @@ import { StepFailureNote } from '../app/FailureNote.tsx';
 import { useLocale } from '../app/i18n.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
+import { stepKindText } from '../app/step-kinds.ts';
 import { TagPicker } from '../app/TagPicker.tsx';
 import { type CanvasOverlay, pathOverlay } from '../model/overlay.ts';
 import { channelName } from '../pages/channel-name.ts';
 import { formatDuration } from '../pages/format.ts';
 import { fastForward, inject, type SimulationScript, startScript } from './script.ts';
-import { stepKindText } from '../app/step-kinds.ts';
 
 type Result = Awaited<ReturnType<typeof api.runs.testRun.mutate>>;
 const DAY = 86_400_000;
@@ -35,7 +35,7 @@ export function SimulationPanel(props: {
   /** What the canvas calls a node (its title or type's name), for the messages and steps. */
   nodeTitle: (nodeId: string) => string;
 }) {
-  const { tr, loc, locale } = useLocale();
+  const { t, loc, locale } = useLocale();
   const [phone, setPhone] = useState('+8613800000000');
   const [wecomId, setWecomId] = useState('wm_sim_customer');
   const [tags, setTags] = useState<string[]>([]);
@@ -82,7 +82,7 @@ export function SimulationPanel(props: {
   return (
     <aside className="inspector simulation" data-testid="simulation-panel">
       <header className="panel-head">
-        <h3>{tr('模拟', 'Simulation')}</h3>
+        <h3>{t('simulation:simulationPanel.simulation')}</h3>
         <span className="spacer" />
         <button
           type="button"
@@ -92,27 +92,22 @@ export function SimulationPanel(props: {
             props.onClose();
           }}
         >
-          {tr('关闭', 'Close')}
+          {t('simulation:simulationPanel.close')}
         </button>
       </header>
-      <p className="muted">
-        {tr(
-          '用测试客户在模拟时钟上跑一遍当前草稿；不会影响真实客户、消息和统计。',
-          'Runs a test customer through the draft on a simulated clock; real customers, messages and counts are untouched.',
-        )}
-      </p>
+      <p className="muted">{t('simulation:simulationPanel.runsATestCustomerThrough')}</p>
       <fieldset className="group">
-        <legend>{tr('测试客户', 'Test customer')}</legend>
+        <legend>{t('simulation:simulationPanel.testCustomer')}</legend>
         <label className="field">
-          <span className="field-label">{tr('手机号', 'Phone')}</span>
+          <span className="field-label">{t('simulation:simulationPanel.phone')}</span>
           <input value={phone} onChange={(e) => setPhone(e.target.value)} />
         </label>
         <label className="field">
-          <span className="field-label">{tr('企业微信外部联系人 id', 'WeCom external user id')}</span>
+          <span className="field-label">{t('simulation:simulationPanel.wecomExternalUserId')}</span>
           <input value={wecomId} onChange={(e) => setWecomId(e.target.value)} />
         </label>
         <div className="field">
-          <span className="field-label">{tr('标签', 'Tags')}</span>
+          <span className="field-label">{t('simulation:simulationPanel.tags')}</span>
           <TagPicker
             value={tags}
             onAdd={(t) => setTags([...tags, t])}
@@ -128,7 +123,7 @@ export function SimulationPanel(props: {
           onClick={() => void run(startScript(Date.now()))}
           data-testid="sim-start"
         >
-          {script ? tr('重新开始', 'Restart') : tr('开始模拟', 'Start')}
+          {script ? t('simulation:simulationPanel.restart') : t('simulation:simulationPanel.start')}
         </button>
       </div>
       {error && (
@@ -139,25 +134,25 @@ export function SimulationPanel(props: {
       {script && result && (
         <>
           <dl className="facts" data-testid="sim-state">
-            <dt>{tr('状态', 'Status')}</dt>
+            <dt>{t('simulation:simulationPanel.status')}</dt>
             <dd data-testid="sim-status">
               {result.status === 'active'
-                ? tr('进行中', 'In progress')
+                ? t('simulation:simulationPanel.inProgress')
                 : result.status === 'exited'
-                  ? tr('已退出', 'Exited')
+                  ? t('simulation:simulationPanel.exited')
                   : result.status === 'completed'
-                    ? tr('已完成', 'Completed')
+                    ? t('simulation:simulationPanel.completed')
                     : result.status}
             </dd>
-            <dt>{tr('当前节点', 'At node')}</dt>
+            <dt>{t('simulation:simulationPanel.atNode')}</dt>
             <dd className="mono" data-testid="sim-node">
               {result.nodeId ?? '—'}
             </dd>
-            <dt>{tr('模拟时间', 'Simulated time')}</dt>
+            <dt>{t('simulation:simulationPanel.simulatedTime')}</dt>
             <dd data-testid="sim-clock">+{formatDuration(script.horizonMs, locale)}</dd>
             {result.waitingFor.length > 0 && (
               <>
-                <dt>{tr('等待事件', 'Waiting for')}</dt>
+                <dt>{t('simulation:simulationPanel.waitingFor')}</dt>
                 <dd>
                   {result.waitingFor.map((t) => (KNOWN_EVENT_TYPES[t] ? loc(KNOWN_EVENT_TYPES[t]) : t)).join('、')}
                 </dd>
@@ -174,11 +169,10 @@ export function SimulationPanel(props: {
               >
                 ⏩{' '}
                 {result.nextWakeMs === null
-                  ? tr('没有等待中的计时', 'No timer pending')
-                  : tr(
-                      `快进到 +${formatDuration(result.nextWakeMs, locale)}`,
-                      `Fast-forward to +${formatDuration(result.nextWakeMs, locale)}`,
-                    )}
+                  ? t('simulation:simulationPanel.noTimerPending')
+                  : t('simulation:simulationPanel.fastForwardToFormatDuration', {
+                      formatDuration: formatDuration(result.nextWakeMs, locale),
+                    })}
               </button>
               <button
                 type="button"
@@ -186,13 +180,13 @@ export function SimulationPanel(props: {
                 onClick={() => void run(fastForward(script, script.horizonMs + DAY))}
                 data-testid="sim-plus-day"
               >
-                +1 {tr('天', 'day')}
+                +1 {t('simulation:simulationPanel.day')}
               </button>
             </div>
           )}
           {!ended && (
             <fieldset className="group">
-              <legend>{tr('注入事件', 'Inject an event')}</legend>
+              <legend>{t('simulation:simulationPanel.injectAnEvent')}</legend>
               <select
                 value={eventType}
                 onChange={(e) => {
@@ -214,23 +208,19 @@ export function SimulationPanel(props: {
                 onChange={(e) => setEventData(e.target.value)}
                 data-testid="sim-event-data"
               />
-              {!parsedData && (
-                <span className="field-message">
-                  {tr('事件数据须为 JSON 对象', 'Event data must be a JSON object')}
-                </span>
-              )}
+              {!parsedData && <span className="field-message">{t('simulation:simulationPanel.eventDataMustBeA')}</span>}
               <button
                 type="button"
                 disabled={busy || !parsedData}
                 onClick={() => parsedData && void run(inject(script, eventType, parsedData))}
                 data-testid="sim-inject"
               >
-                ⚡ {tr('注入', 'Inject')}
+                ⚡ {t('simulation:simulationPanel.inject')}
               </button>
             </fieldset>
           )}
-          <h4>{tr('将发送的消息', 'Messages that would be sent')}</h4>
-          {result.messages.length === 0 && <p className="muted">{tr('还没有消息', 'None yet')}</p>}
+          <h4>{t('simulation:simulationPanel.messagesThatWouldBeSent')}</h4>
+          {result.messages.length === 0 && <p className="muted">{t('simulation:simulationPanel.noneYet')}</p>}
           <ul className="inbox compact" data-testid="sim-messages">
             {result.messages.map((m, n) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a replay lists the same messages in the same order
@@ -247,7 +237,7 @@ export function SimulationPanel(props: {
               </li>
             ))}
           </ul>
-          <h4>{tr('经过的步骤', 'Steps')}</h4>
+          <h4>{t('simulation:simulationPanel.steps')}</h4>
           <ol className="timeline" data-testid="sim-steps">
             {result.steps.map((s, n) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: steps have no id of their own

@@ -29,7 +29,7 @@ export function VersionHistory({
   onRollback?: (version: { id: string; version: number }) => void;
   onClose: () => void;
 }) {
-  const { tr, locale, loc } = useLocale();
+  const { t, locale, loc } = useLocale();
   const [versions, setVersions] = useState<Versions>();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('draft');
@@ -62,7 +62,7 @@ export function VersionHistory({
   }, [journeyId, from, to]);
   const overlay = useMemo(() => (result ? diffOverlay(result.diff) : undefined), [result]);
   const label = (ref: string) => {
-    if (ref === 'draft') return tr('当前草稿', 'Current draft');
+    if (ref === 'draft') return t('versions:versionHistory.currentDraft');
     const v = versions?.find((x) => x.id === ref);
     return v ? `v${v.version}` : ref;
   };
@@ -86,44 +86,44 @@ export function VersionHistory({
       centered
       // The diff canvas fills what the list and filters leave of the screen.
       styles={{ body: { height: '74vh', display: 'flex', flexDirection: 'column', overflow: 'auto' } }}
-      title={tr('版本历史', 'Version history')}
+      title={t('versions:versionHistory.versionHistory')}
       onCancel={onClose}
       modalRender={(node) => <div data-testid="versions-panel">{node}</div>}
       footer={
         <Button onClick={onClose} data-testid="versions-close">
-          {tr('关闭', 'Close')}
+          {t('versions:versionHistory.close')}
         </Button>
       }
     >
       {error && <p className="field-message">{error}</p>}
-      {versions && versions.length === 0 && <p className="muted">{tr('尚未发布过版本', 'Never published')}</p>}
+      {versions && versions.length === 0 && <p className="muted">{t('versions:versionHistory.neverPublished')}</p>}
       {versions && versions.length > 0 && (
         <VersionList versions={versions} liveVersionId={liveVersionId} onRollback={onRollback} />
       )}
       {versions && versions.length > 0 && (
         <div className="filters">
           <label>
-            {tr('对比', 'Compare')}{' '}
+            {t('versions:versionHistory.compare')}{' '}
             <select value={from} onChange={(e) => setFrom(e.target.value)} data-testid="diff-from">
               {options}
             </select>
           </label>
           <label>
-            {tr('与', 'with')}{' '}
+            {t('versions:versionHistory.with')}{' '}
             <select value={to} onChange={(e) => setTo(e.target.value)} data-testid="diff-to">
-              <option value="draft">{tr('当前草稿', 'Current draft')}</option>
+              <option value="draft">{t('versions:versionHistory.currentDraft')}</option>
               {options}
             </select>
           </label>
           <span className="legend">
-            <span className="diff-added">{tr('新增', 'Added')}</span>
-            <span className="diff-removed">{tr('删除', 'Removed')}</span>
-            <span className="diff-changed">{tr('修改', 'Changed')}</span>
-            <span className="diff-moved">{tr('仅移动', 'Moved')}</span>
+            <span className="diff-added">{t('versions:versionHistory.added')}</span>
+            <span className="diff-removed">{t('versions:versionHistory.removed')}</span>
+            <span className="diff-changed">{t('versions:versionHistory.changed')}</span>
+            <span className="diff-moved">{t('versions:versionHistory.moved')}</span>
           </span>
         </div>
       )}
-      {from === to && from && <p className="muted">{tr('请选择两个不同的版本', 'Pick two different versions')}</p>}
+      {from === to && from && <p className="muted">{t('versions:versionHistory.pickTwoDifferentVersions')}</p>}
       {d && result && (
         <div className="diff-body">
           <ul className="diff-summary" data-testid="diff-summary">
@@ -147,10 +147,12 @@ export function VersionHistory({
               </li>
             ))}
             <li className="muted">
-              {tr(
-                `连线 +${d.addedEdges.length} / −${d.removedEdges.length}，移动 ${d.movedNodes.length} 个节点${d.settingsChanged ? tr('，旅程设置有修改', ', settings changed') : ''}`,
-                `Edges +${d.addedEdges.length} / −${d.removedEdges.length}, ${d.movedNodes.length} moved${d.settingsChanged ? tr('，旅程设置有修改', ', settings changed') : ''}`,
-              )}
+              {t('versions:versionHistory.edgesLengthLength2Length3Moved', {
+                length: d.addedEdges.length,
+                length2: d.removedEdges.length,
+                length3: d.movedNodes.length,
+                value: d.settingsChanged ? t('versions:versionHistory.settingsChanged') : '',
+              })}
             </li>
           </ul>
           {overlay && <DiffCanvas graph={result.graph} overlay={overlay} />}

@@ -10,19 +10,19 @@ export function VersionList(props: {
   liveVersionId?: string | null;
   onRollback?: (version: { id: string; version: number }) => void;
 }) {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   return (
     <table className="grid compact" data-testid="version-list">
       <tbody>
         {props.versions.map((v) => (
           <tr key={v.id} data-version={v.version}>
             <td>
-              <strong>{tr(`第 ${v.version} 版`, `Version ${v.version}`)}</strong>
-              {v.id === props.liveVersionId && <span className="pill live">{tr('运行中', 'Live')}</span>}
+              <strong>{t('versions:versionList.versionVersion', { version: v.version })}</strong>
+              {v.id === props.liveVersionId && <span className="pill live">{t('versions:versionList.live')}</span>}
               {v.rollbackOf !== null && (
                 <span className="muted" data-testid="version-rollback-of">
                   {' '}
-                  {tr(`（回滚自第 ${v.rollbackOf} 版）`, `(rolled back to version ${v.rollbackOf})`)}
+                  {t('versions:versionList.rolledBackToVersionRollback', { rollbackOf: v.rollbackOf })}
                 </span>
               )}
             </td>
@@ -38,7 +38,7 @@ export function VersionList(props: {
                   onClick={() => props.onRollback?.({ id: v.id, version: v.version })}
                   data-testid="version-rollback"
                 >
-                  {tr('回滚到此版本', 'Roll back to this version')}
+                  {t('versions:versionList.rollBackToThisVersion')}
                 </button>
               )}
             </td>

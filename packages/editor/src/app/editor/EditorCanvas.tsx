@@ -49,7 +49,7 @@ export interface EditorCanvasProps {
  */
 export function EditorCanvas(props: EditorCanvasProps) {
   const { doc, flow } = props;
-  const { tr } = useLocale();
+  const { t } = useLocale();
   return (
     <main
       className="canvas"
@@ -97,7 +97,11 @@ export function EditorCanvas(props: EditorCanvasProps) {
           }
         />
         <Controls showInteractive={false} showFitView={false}>
-          <ControlButton onClick={props.onFitView} title={tr('适应画布', 'Fit view')} data-testid="controls-fit-view">
+          <ControlButton
+            onClick={props.onFitView}
+            title={t('editor:editorCanvas.fitView')}
+            data-testid="controls-fit-view"
+          >
             ⤢
           </ControlButton>
         </Controls>
@@ -111,8 +115,8 @@ export function EditorCanvas(props: EditorCanvasProps) {
           aria-expanded={!props.inspectorCollapsed}
           title={
             props.inspectorCollapsed
-              ? tr('展开右侧面板', 'Show the side panel')
-              : tr('收起右侧面板', 'Hide the side panel')
+              ? t('editor:editorCanvas.showTheSidePanel')
+              : t('editor:editorCanvas.hideTheSidePanel')
           }
           onClick={props.onToggleInspector}
         >

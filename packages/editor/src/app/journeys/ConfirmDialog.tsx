@@ -17,7 +17,7 @@ export function ConfirmDialog(props: {
   onConfirm: (reason: string) => Promise<unknown>;
   onClose: () => void;
 }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -38,7 +38,7 @@ export function ConfirmDialog(props: {
       open
       title={props.title}
       okText={props.confirmLabel}
-      cancelText={tr('取消', 'Cancel')}
+      cancelText={t('journeys:confirmDialog.cancel')}
       okButtonProps={{
         danger: props.danger,
         disabled: needsReason && reason.trim() === '',

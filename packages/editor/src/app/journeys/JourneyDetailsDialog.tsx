@@ -14,7 +14,7 @@ export function JourneyDetailsDialog(props: {
   save: (details: JourneyDetails) => Promise<void>;
   onClose: () => void;
 }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const [form] = Form.useForm<JourneyDetails>();
   const name = Form.useWatch('name', form) ?? props.details.name;
   const folders = useQuery(trpc.journeys.folders.queryOptions()).data ?? [];
@@ -34,9 +34,9 @@ export function JourneyDetailsDialog(props: {
   return (
     <Modal
       open
-      title={tr('旅程名称与说明', 'Name and description')}
-      okText={tr('保存', 'Save')}
-      cancelText={tr('取消', 'Cancel')}
+      title={t('journeys:journeyDetailsDialog.nameAndDescription')}
+      okText={t('journeys:journeyDetailsDialog.save')}
+      cancelText={t('journeys:confirmDialog.cancel')}
       okButtonProps={{ disabled: name.trim() === '', 'data-testid': 'details-save' }}
       cancelButtonProps={{ disabled: busy }}
       confirmLoading={busy}
@@ -45,13 +45,17 @@ export function JourneyDetailsDialog(props: {
       modalRender={(node) => <div data-testid="journey-details-dialog">{node}</div>}
     >
       <Form<JourneyDetails> form={form} layout="vertical" initialValues={props.details} onFinish={(v) => void save(v)}>
-        <Form.Item name="name" label={tr('名称', 'Name')} rules={[{ required: true, whitespace: true }]}>
+        <Form.Item
+          name="name"
+          label={t('journeys:journeyDetailsDialog.name')}
+          rules={[{ required: true, whitespace: true }]}
+        >
           <Input maxLength={100} data-testid="details-name" />
         </Form.Item>
-        <Form.Item name="description" label={tr('说明（运营同事能看到的用途、口径）', 'Description (what it is for)')}>
+        <Form.Item name="description" label={t('journeys:journeyDetailsDialog.descriptionWhatItIsFor')}>
           <Input.TextArea rows={3} maxLength={2000} data-testid="details-description" />
         </Form.Item>
-        <Form.Item name="folder" label={tr('分组（可选）', 'Folder (optional)')}>
+        <Form.Item name="folder" label={t('journeys:journeyDetailsDialog.folderOptional')}>
           <AutoComplete
             options={folders.map((f) => ({ value: f }))}
             filterOption={(input, option) => String(option?.value ?? '').includes(input)}

@@ -41,7 +41,7 @@ export function JourneyFilters({
   filter: JourneyFilter;
   onChange: (change: Partial<JourneyFilter>) => void;
 }) {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const i = locale === 'en' ? 1 : 0;
   const folders = useQuery(trpc.journeys.folders.queryOptions()).data ?? [];
   const [search, setSearch] = useState(filter.search);
@@ -57,7 +57,7 @@ export function JourneyFilters({
       <Input
         allowClear
         value={search}
-        placeholder={tr('搜索名称或说明', 'Search name or description')}
+        placeholder={t('journeys:journeyFilters.searchNameOrDescription')}
         onChange={(e) => setSearch(e.target.value)}
         style={{ width: 240 }}
         data-testid="journey-search"
@@ -66,11 +66,11 @@ export function JourneyFilters({
         <Select
           value={filter.status || ALL}
           onChange={(value: string) => onChange({ status: (value === ALL ? '' : value) as JourneyFilter['status'] })}
-          aria-label={tr('状态', 'Status')}
+          aria-label={t('journeys:journeyFilters.status')}
           data-testid="journey-status-filter"
           style={{ minWidth: 120 }}
           options={[
-            { value: ALL, label: tr('全部状态', 'All statuses') },
+            { value: ALL, label: t('journeys:journeyFilters.allStatuses') },
             ...(['draft', 'live', 'paused', 'stopped'] as const).map((s) => ({ value: s, label: STATUS[s]?.[i] })),
           ]}
         />
@@ -78,12 +78,12 @@ export function JourneyFilters({
       <Select
         value={filter.folder === undefined ? ALL : filter.folder === '' ? NONE : filter.folder}
         onChange={(value: string) => onChange({ folder: value === ALL ? undefined : value === NONE ? '' : value })}
-        aria-label={tr('分组', 'Folder')}
+        aria-label={t('journeys:journeyFilters.folder')}
         data-testid="journey-folder-filter"
         style={{ minWidth: 120 }}
         options={[
-          { value: ALL, label: tr('全部分组', 'All folders') },
-          { value: NONE, label: tr('未分组', 'No folder') },
+          { value: ALL, label: t('journeys:journeyFilters.allFolders') },
+          { value: NONE, label: t('journeys:journeyFilters.noFolder') },
           ...folders.map((f) => ({ value: f, label: f })),
         ]}
       />
@@ -93,7 +93,9 @@ export function JourneyFilters({
         onClick={() => onChange({ ...NO_FILTER, archived: !filter.archived })}
         data-testid="journey-archived-toggle"
       >
-        {filter.archived ? `← ${tr('返回旅程列表', 'Back to journeys')}` : tr('已归档的旅程', 'Archived journeys')}
+        {filter.archived
+          ? `← ${t('journeys:journeyFilters.backToJourneys')}`
+          : t('journeys:journeyFilters.archivedJourneys')}
       </Button>
     </div>
   );

@@ -25,7 +25,7 @@ import { ServerEditor } from './ServerEditor.tsx';
  * for its editor.
  */
 export function JourneyList() {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const canEdit = useCanEdit() === true;
   const queries = useQueryClient();
   const [filter, setFilter] = useState<JourneyFilter>(NO_FILTER);
@@ -56,7 +56,7 @@ export function JourneyList() {
   const columns: TableColumnsType<JourneyRow> = [
     {
       key: 'name',
-      title: tr('名称', 'Name'),
+      title: t('journeys:journeyDetailsDialog.name'),
       sorter: byText((j) => j.name, locale),
       render: (_, j) => (
         <>
@@ -68,7 +68,7 @@ export function JourneyList() {
     },
     {
       key: 'status',
-      title: tr('状态', 'Status'),
+      title: t('journeys:journeyFilters.status'),
       render: (_, j) => (
         <>
           <span className={`pill ${j.status}`}>{STATUS[j.status]?.[i] ?? j.status}</span>
@@ -80,7 +80,7 @@ export function JourneyList() {
           )}
           {j.status === 'stopped' && j.stoppedReason && (
             <div className="muted" data-testid="journey-stopped-note">
-              {tr('停止原因：', 'Stopped: ')}
+              {t('journeys:journeyList.stopped')}
               {j.stoppedReason}
             </div>
           )}
@@ -89,7 +89,7 @@ export function JourneyList() {
     },
     {
       key: 'entriesToday',
-      title: tr('今日进入', 'Entries today'),
+      title: t('journeys:journeyList.entriesToday'),
       align: 'right',
       sorter: byNumber((j) => stat(j)?.entriesToday ?? 0),
       onCell: () => ({ 'data-col': 'entriesToday' }) as object,
@@ -97,7 +97,7 @@ export function JourneyList() {
     },
     {
       key: 'entriesTotal',
-      title: tr('累计进入', 'Entries total'),
+      title: t('journeys:journeyList.entriesTotal'),
       align: 'right',
       sorter: byNumber((j) => stat(j)?.entriesTotal ?? 0),
       onCell: () => ({ 'data-col': 'entriesTotal' }) as object,
@@ -105,7 +105,7 @@ export function JourneyList() {
     },
     {
       key: 'conversion',
-      title: tr('转化率', 'Conversion'),
+      title: t('journeys:journeyList.conversion'),
       align: 'right',
       sorter: byNumber((j) => stat(j)?.conversionRate ?? -1),
       onCell: () => ({ 'data-col': 'conversion' }) as object,
@@ -116,7 +116,7 @@ export function JourneyList() {
     },
     {
       key: 'updatedAt',
-      title: tr('最后编辑', 'Last edit'),
+      title: t('journeys:journeyList.lastEdit'),
       sorter: byNumber((j) => new Date(j.updatedAt).getTime()),
       render: (_, j) => formatTime(j.updatedAt, locale),
     },
@@ -130,19 +130,19 @@ export function JourneyList() {
     <main className="list-page" data-testid="journey-list">
       <PageNav current="journeys" />
       <header>
-        <h1>{tr('私域旅程', 'Customer journeys')}</h1>
+        <h1>{t('journeys:journeyList.customerJourneys')}</h1>
         <a href={CHANNEL_REPORT_HREF} data-testid="channel-report-link">
-          {tr('渠道报表', 'Channel report')}
+          {t('journeys:journeyList.channelReport')}
         </a>
         <Button
           type="primary"
           data-testid="new-journey"
           onClick={async () => {
-            const created = await api.journeys.create.mutate({ name: tr('未命名旅程', 'Untitled journey') });
+            const created = await api.journeys.create.mutate({ name: t('journeys:journeyList.untitledJourney') });
             await openJourney(created.id);
           }}
         >
-          + {tr('新建空白旅程', 'New blank journey')}
+          + {t('journeys:journeyList.newBlankJourney')}
         </Button>
       </header>
       <JourneyFilters
@@ -152,10 +152,7 @@ export function JourneyList() {
       />
       {filter.archived && (
         <p className="muted" data-testid="archived-heading">
-          {tr(
-            '已归档的旅程：不再有新客户进入，可恢复到列表。',
-            'Archived journeys: nobody new enters; restore one to bring it back.',
-          )}
+          {t('journeys:journeyList.archivedJourneysNobodyNewEnters')}
         </p>
       )}
       {list.error && <p className="field-message">{errorText(list.error)}</p>}
@@ -165,11 +162,11 @@ export function JourneyList() {
         columns={columns}
         dataSource={list.data ?? []}
         loading={list.isPending}
-        pagination={pagination(tr)}
+        pagination={pagination(t)}
         locale={{
           emptyText: (
             <span className="muted" data-testid="journey-list-empty">
-              {tr('没有符合条件的旅程', 'No journeys match')}
+              {t('journeys:journeyList.noJourneysMatch')}
             </span>
           ),
         }}

@@ -25,7 +25,7 @@ export function JourneyRowActions({
   ask: (request: ConfirmRequest) => void;
   done: () => void;
 }) {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const text = (key: Parameters<typeof lifecycleText>[0]) => lifecycleText(key, locale, row.name, row.activeRuns);
   const act = (p: Promise<unknown>) => p.then(done);
   const button = (testId: string, label: string, onClick: () => void, danger = false) => (
@@ -50,57 +50,61 @@ export function JourneyRowActions({
       data-testid="journey-report-link"
       onClick={(e) => e.stopPropagation()}
     >
-      {tr('报表', 'Reports')}
+      {t('journeys:journeyRowActions.reports')}
     </Button>
   );
   if (!canEdit) return report;
   if (row.status === 'archived')
-    return button('journey-restore', tr('恢复', 'Restore'), () =>
+    return button('journey-restore', t('journeys:journeyRowActions.restore'), () =>
       ask({
-        title: tr(`恢复旅程「${row.name}」？`, `Restore "${row.name}"?`),
+        title: t('journeys:journeyRowActions.restoreName', { name: row.name }),
         body: text('restoreBody'),
-        confirmLabel: tr('恢复', 'Restore'),
+        confirmLabel: t('journeys:journeyRowActions.restore'),
         onConfirm: () => act(api.journeys.restore.mutate({ id: row.id })),
       }),
     );
   return (
     <>
-      {button('journey-duplicate', tr('复制', 'Duplicate'), () => act(api.journeys.duplicate.mutate({ id: row.id })))}
+      {button('journey-duplicate', t('journeys:journeyRowActions.duplicate'), () =>
+        act(api.journeys.duplicate.mutate({ id: row.id })),
+      )}
       {report}
       {row.status === 'live' &&
-        button('journey-pause', tr('暂停', 'Pause'), () =>
+        button('journey-pause', t('journeys:journeyRowActions.pause'), () =>
           ask({
             title: text('pauseTitle'),
             body: text('pauseBody'),
-            confirmLabel: tr('暂停', 'Pause'),
+            confirmLabel: t('journeys:journeyRowActions.pause'),
             onConfirm: () => act(api.journeys.pause.mutate({ id: row.id })),
           }),
         )}
       {row.status === 'paused' &&
-        button('journey-resume', tr('恢复运行', 'Resume'), () => act(api.journeys.resume.mutate({ id: row.id })))}
+        button('journey-resume', t('journeys:journeyRowActions.resume'), () =>
+          act(api.journeys.resume.mutate({ id: row.id })),
+        )}
       {(row.status === 'live' || row.status === 'paused') &&
         button(
           'journey-stop',
-          tr('停止', 'Stop'),
+          t('journeys:journeyRowActions.stop'),
           () =>
             ask({
               title: text('stopTitle'),
               body: text('stopBody'),
-              confirmLabel: tr('停止旅程', 'Stop the journey'),
+              confirmLabel: t('journeys:journeyRowActions.stopTheJourney'),
               danger: true,
-              reasonLabel: tr('停止原因（会记入每位客户的时间线）', "Reason (recorded in each customer's timeline)"),
+              reasonLabel: t('journeys:journeyRowActions.reasonRecordedInEachCustomers'),
               onConfirm: (reason) => act(api.journeys.stop.mutate({ id: row.id, reason })),
             }),
           true,
         )}
       {button(
         'journey-archive',
-        tr('归档', 'Archive'),
+        t('journeys:journeyRowActions.archive'),
         () =>
           ask({
             title: text('archiveTitle'),
             body: text('archiveBody'),
-            confirmLabel: tr('归档', 'Archive'),
+            confirmLabel: t('journeys:journeyRowActions.archive'),
             danger: true,
             onConfirm: () => act(api.journeys.archive.mutate({ id: row.id })),
           }),

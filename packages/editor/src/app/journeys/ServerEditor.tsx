@@ -42,7 +42,7 @@ export function ServerEditor({
   onBack: () => void;
   onReopen: () => void;
 }) {
-  const { tr, loc, locale } = useLocale();
+  const { t, loc, locale } = useLocale();
   const canEdit = useCanEdit() === true;
   const draft = useDraftAutosave(journey);
   const { status, paused, resume, publish, rollback } = useJourneyStatus(journey, draft.revision, draft.flush);
@@ -63,7 +63,7 @@ export function ServerEditor({
   const overlay = useCanvasOverlay(live, simPath);
   const onNodeCustomers = useCallback((nodeId: string) => setPanel({ kind: 'customers', nodeId }), []);
   const titleOf = (nodeId: string) =>
-    nodeTitle(draft.latestGraph.current, nodeId, registry, loc, tr('未知节点', 'Unknown node'));
+    nodeTitle(draft.latestGraph.current, nodeId, registry, loc, t('journeys:serverEditor.unknownNode'));
   return (
     <>
       <Editor
@@ -109,10 +109,10 @@ export function ServerEditor({
               }}
               data-testid="simulate"
             >
-              🧪 {tr('模拟', 'Simulate')}
+              🧪 {t('journeys:serverEditor.simulate')}
             </button>
             <button type="button" onClick={() => setShowVersions(true)} data-testid="versions">
-              🕘 {tr('版本历史', 'Versions')}
+              🕘 {t('journeys:serverEditor.versions')}
             </button>
           </>
         }
@@ -200,23 +200,23 @@ function ServerEditorTitle(props: {
   notice: string;
   onBack: () => void;
 }) {
-  const { tr, locale } = useLocale();
+  const { t, locale } = useLocale();
   const i = locale === 'en' ? 1 : 0;
   const label = {
-    saved: tr('已保存', 'Saved'),
-    saving: tr('保存中…', 'Saving…'),
-    conflict: tr('草稿已在别处修改，请刷新', 'Draft changed elsewhere: reload'),
-    error: tr('保存失败', 'Save failed'),
+    saved: t('journeys:serverEditor.saved'),
+    saving: t('journeys:serverEditor.saving'),
+    conflict: t('journeys:serverEditor.draftChangedElsewhereReload'),
+    error: t('journeys:serverEditor.saveFailed'),
   }[props.saveState];
   return (
     <>
       <button type="button" className="link" onClick={props.onBack} data-testid="back">
-        ← {tr('旅程', 'Journeys')}
+        ← {t('journeys:serverEditor.journeys')}
       </button>
       <strong data-testid="journey-title">{props.name}</strong>
       {props.onEditDetails && (
         <button type="button" className="link" onClick={props.onEditDetails} data-testid="journey-details">
-          ✎ {tr('名称与说明', 'Name & description')}
+          ✎ {t('journeys:serverEditor.nameDescription')}
         </button>
       )}
       <span className={`pill ${props.status}`} data-testid="journey-status">
@@ -227,7 +227,7 @@ function ServerEditorTitle(props: {
       </span>
       {props.live && (
         <span className="muted" data-testid="draft-note">
-          {tr('正在编辑草稿，发布后生效', 'Editing a draft: changes apply when published')}
+          {t('journeys:serverEditor.editingADraftChangesApply')}
         </span>
       )}
       {props.notice && (

@@ -1,5 +1,5 @@
+import type { TFunction } from 'i18next';
 import type { HTMLAttributes } from 'react';
-
 /**
  * `onRow` attributes for an antd Table row: a test id and data-* facts (tests and support find rows
  * by them), plus whatever handlers the page adds. antd types `onRow` as plain HTML attributes,
@@ -28,12 +28,11 @@ export const byNumber =
     pick(a) - pick(b);
 
 /** Table pagination the pages share: 20 rows, the size changer, and "1-20 / 57" in the UI language. */
-export function pagination(tr: (zh: string, en: string) => string, pageSize = 20) {
+export function pagination(t: TFunction, pageSize = 20) {
   return {
     defaultPageSize: pageSize,
     showSizeChanger: true,
     hideOnSinglePage: false,
-    showTotal: (total: number, [from, to]: [number, number]) =>
-      tr(`第 ${from}–${to} 条，共 ${total} 条`, `${from}–${to} of ${total}`),
+    showTotal: (total: number, [from, to]: [number, number]) => t('kit:table.fromToOfTotal', { from, to, total }),
   };
 }

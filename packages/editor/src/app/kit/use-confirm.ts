@@ -9,14 +9,14 @@ import { useLocale } from '../i18n.ts';
  */
 export function useConfirm() {
   const { modal } = App.useApp();
-  const { tr } = useLocale();
+  const { t } = useLocale();
   return (options: { title: ReactNode; content?: ReactNode; okText?: string; danger?: boolean }) =>
     new Promise<boolean>((resolve) => {
       modal.confirm({
         title: options.title,
         content: options.content,
-        okText: options.okText ?? tr('确定', 'OK'),
-        cancelText: tr('取消', 'Cancel'),
+        okText: options.okText ?? t('kit:useConfirm.ok'),
+        cancelText: t('kit:useConfirm.cancel'),
         okButtonProps: { danger: options.danger },
         onOk: () => resolve(true),
         onCancel: () => resolve(false),

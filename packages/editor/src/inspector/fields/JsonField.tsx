@@ -4,7 +4,7 @@ import type { FieldProps } from './field-props.ts';
 
 /** Fallback for shapes the form has no widget for: edit as JSON, applied only when it parses. */
 export function JsonField(props: FieldProps) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const [text, setText] = useState(() => JSON.stringify(props.value ?? {}, null, 2));
   const [bad, setBad] = useState(false);
   return (
@@ -23,7 +23,7 @@ export function JsonField(props: FieldProps) {
           }
         }}
       />
-      {bad && <span className="field-message">{tr('JSON 格式不正确', 'Not valid JSON')}</span>}
+      {bad && <span className="field-message">{t('inspector:jsonField.notValidJson')}</span>}
     </div>
   );
 }

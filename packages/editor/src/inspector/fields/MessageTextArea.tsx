@@ -9,7 +9,7 @@ import type { FieldProps } from './field-props.ts';
  * words); here a marketing SMS that has it is ticked, and a notice SMS (no rule) says nothing.
  */
 export function MessageTextArea(props: FieldProps & { widget: string }) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const text = String(props.value ?? '');
   // Node packages name the signature field differently (sms uses `signName`).
   const sig = props.context.signName ?? props.context.signature;
@@ -22,27 +22,21 @@ export function MessageTextArea(props: FieldProps & { widget: string }) {
       {props.widget === 'smsText' && (
         <div className="sms-meta" data-testid="sms-counter">
           <span>
-            {tr(
-              `${count.chars} 字（含签名）· ${count.parts} 条`,
-              `${count.chars} chars (with signature) · ${count.parts} part(s)`,
-            )}
+            {t('inspector:messageTextArea.charsCharsWithSignatureCount', { chars: count.chars, count: count.parts })}
           </span>
           <span className="muted">
-            {tr(
-              `单条 ${SMS_SINGLE_LIMIT} 字，长短信每条 ${SMS_PART_LENGTH} 字`,
-              `${SMS_SINGLE_LIMIT} single, ${SMS_PART_LENGTH} per part`,
-            )}
+            {t('inspector:messageTextArea.smsSingleLimitSingleSms', { SMS_SINGLE_LIMIT, SMS_PART_LENGTH })}
           </span>
           {props.context.kind === 'marketing' && hasUnsubscribeText(text) && (
             <span className="ok" data-testid="sms-opt-out-ok">
-              {tr('✓ 已写明退订方式', '✓ Says how to opt out')}
+              {t('inspector:messageTextArea.saysHowToOptOut')}
             </span>
           )}
         </div>
       )}
       {variables.length > 0 && (
         <div className="muted">
-          {tr('变量：', 'Variables: ')}
+          {t('inspector:messageTextArea.variables')}
           {variables.join('、')}
         </div>
       )}

@@ -5,7 +5,7 @@ import type { FieldProps } from './field-props.ts';
 
 /** A list of strings typed in one by one (Enter or leaving the field adds one). */
 export function TagsField(props: FieldProps) {
-  const { tr } = useLocale();
+  const { t } = useLocale();
   const tags = Array.isArray(props.value) ? (props.value as string[]) : [];
   const [draft, setDraft] = useState('');
   const add = () => {
@@ -25,7 +25,7 @@ export function TagsField(props: FieldProps) {
       ))}
       <input
         value={draft}
-        placeholder={tr('输入后回车', 'Type, then Enter')}
+        placeholder={t('inspector:tagsFields.typeThenEnter')}
         onChange={(e) => setDraft(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter') {
