@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the fixtures are source texts with template literals in them.
 import { describe, expect, it } from 'vitest';
+import { flattenCatalog, nestCatalog } from '../src/locales/catalog-json.ts';
 import { type Catalogs, convertSource, groupOf, namespaceOf, slugOf } from './catalog-codemod.ts';
-import { flattenCatalog, nestCatalog } from './catalog-json.ts';
 
 const empty = (): Catalogs => ({ 'zh-CN': {}, en: {} });
 

@@ -407,6 +407,11 @@ export function convertSource(relPath: string, source: string, catalogs: Catalog
             : ''),
         '',
       );
+    if ([...zh.quasis, ...en.quasis].some((q) => q.includes('{{')))
+      warnings.push({
+        line: lineOf(source, call.start),
+        message: 'the text has a literal {{…}}, which i18next reads as an interpolation: pass it as a value',
+      });
     const enText = joined(en);
     const zhText = joined(zh);
     const texts: Record<Lang, Record<string, string>> = countSource

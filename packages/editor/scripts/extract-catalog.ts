@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { flattenCatalog, nestCatalog } from '../src/locales/catalog-json.ts';
 import { type Catalogs, convertSource, type Lang } from './catalog-codemod.ts';
-import { flattenCatalog, nestCatalog } from './catalog-json.ts';
 
 const editorRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const srcRoot = join(editorRoot, 'src');

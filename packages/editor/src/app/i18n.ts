@@ -37,8 +37,6 @@ export function useLocale() {
   return {
     locale,
     t,
-    /** Until scripts/extract-catalog.ts has moved a file's strings into the catalogs. */
-    tr: (zh: string, en: string) => (locale === 'en' ? en : zh),
     loc: (text: LocalizedText) => localize(text, locale),
     setLocale: (next: Locale) => {
       localStorage.setItem(STORAGE_KEY, next);

@@ -1,12 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLanguage, tFor } from '../locales/catalogs.ts';
 import { loginErrorText } from './login-error.ts';
 
-const zh = (z: string) => z;
-const en = (_z: string, e: string) => e;
+// The real catalogs, in both languages.
+beforeAll(() => loadLanguage('en'));
 const throttled = (retryAfterSeconds: number) =>
   Object.assign(new Error('x'), { data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, retryAfterSeconds } });
 
 describe('sign-in error text', () => {
+  const zh = tFor('zh-CN');
+  const en = tFor('en');
+
   it('says how long to wait after too many attempts, in seconds or minutes', () => {
     expect(loginErrorText(throttled(30), zh)).toBe('尝试次数过多，请 30 秒后再试');
     expect(loginErrorText(throttled(30), en)).toBe('Too many attempts; try again in 30 seconds');

@@ -1,6 +1,10 @@
 import type { PauseReason } from '@siyu/shared';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLanguage } from '../locales/catalogs.ts';
 import { pauseReasonText } from './pause-reason-text.ts';
+
+// The words come from the real catalogs; English loads on demand, as in the browser.
+beforeAll(() => loadLanguage('en'));
 
 const base: PauseReason = {
   kind: 'versionBroken',

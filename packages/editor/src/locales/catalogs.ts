@@ -8,8 +8,9 @@ import { initReactI18next } from 'react-i18next';
  * Chinese, the default, is bundled with the app; English loads on demand (its own small chunks),
  * before the language switches, so the initial JavaScript stays within its budget.
  *
- * The catalogs are written by `scripts/extract-catalog.ts` from `tr('中文', 'English')` calls and
- * checked by test/editor/catalogs.test.ts (every key used is in both languages, none unused).
+ * The catalogs are written by `scripts/extract-catalog.ts`, which moves strings written in place as
+ * `tr` calls with the Chinese and the English into them, and checked by `catalogs.test.ts` beside
+ * this file (every key used is in both languages, none unused, no words left in place).
  * No DOM here: node-side tests import this module to read the catalogs.
  */
 type CatalogFile = Record<string, unknown>;
@@ -66,12 +67,4 @@ export async function loadLanguage(locale: Locale): Promise<void> {
  */
 export function tFor(locale: Locale): TFunction {
   return i18next.getFixedT(locale);
-}
-
-/**
- * Until the codemod has run over it: `const tr = trFor(locale)` in plain functions, which the
- * codemod rewrites to `const t = tFor(locale)`.
- */
-export function trFor(locale: Locale): (zh: string, en: string) => string {
-  return (zh, en) => (locale === 'en' ? en : zh);
 }

@@ -58,7 +58,7 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
           <input
             value={name}
             onChange={(e) => setName(e.target.value)}
-            placeholder={t('pages:simulateContact.wecomNameOptionalDisplayName')}
+            placeholder={t('pages:simulateContact.wecomNameOptionalDisplayName', { placeholder: '{{displayName}}' })}
             data-testid="simulate-name"
           />
           <button
