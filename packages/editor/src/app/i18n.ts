@@ -2,7 +2,7 @@ import { DEFAULT_LOCALE, type Locale, type LocalizedText, localize } from '@siyu
 import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { catalogsReady } from '../locales/catalogs.ts';
+import { catalogsReady, loadLanguage } from '../locales/catalogs.ts';
 
 /**
  * The page's `lang` follows the UI language (styles.css puts Latin fonts first for English, screen
@@ -26,6 +26,12 @@ applyLanguage(initialLocale);
 export const i18nReady: Promise<void> = catalogsReady.then(async () => {
   if (initialLocale !== i18next.language) await i18next.changeLanguage(initialLocale);
 });
+
+// The other language loads once the first screen is up, so switching to it is immediate (a
+// switch before that waits for its chunk; its words never show half-loaded).
+void i18nReady.then(() =>
+  setTimeout(() => void loadLanguage(initialLocale === 'en' ? 'zh-CN' : 'en').catch(() => undefined), 0),
+);
 
 /**
  * The UI language and its words: `t('ns:key', {...})` reads the catalogs (src/locales), `loc` picks

@@ -16,7 +16,10 @@ import { initReactI18next } from 'react-i18next';
 type CatalogFile = Record<string, unknown>;
 
 const bundled = import.meta.glob<CatalogFile>('./zh-CN/*.json', { eager: true, import: 'default' });
-const onDemand = import.meta.glob<CatalogFile>('./*/*.json', { import: 'default' });
+/** Languages other than the bundled one, each one chunk of all its namespaces. */
+const onDemand: Partial<Record<Locale, () => Promise<Record<string, CatalogFile>>>> = {
+  en: () => import('./en.ts').then((m) => m.catalogs),
+};
 
 const namespaceOf = (path: string) => path.replace(/^.*\/([^/]+)\.json$/, '$1');
 
@@ -27,10 +30,14 @@ const lazyCatalogs: BackendModule = {
   type: 'backend',
   init() {},
   read(language, namespace, done) {
-    const load = onDemand[`./${language}/${namespace}.json`];
-    if (!load) return done(new Error(`no catalog locales/${language}/${namespace}.json`), false);
+    const load = onDemand[language as Locale];
+    if (!load) return done(new Error(`no catalogs for the language ${language} (locales/catalogs.ts)`), false);
     load().then(
-      (catalog) => done(null, catalog),
+      (catalogs) => {
+        const catalog = catalogs[namespace];
+        if (catalog) done(null, catalog);
+        else done(new Error(`no catalog locales/${language}/${namespace}.json`), false);
+      },
       (error: unknown) => done(error instanceof Error ? error : new Error(String(error)), false),
     );
   },
