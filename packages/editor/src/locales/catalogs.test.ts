@@ -33,7 +33,9 @@ type Node = any;
 interface Use {
   where: string;
   ns: string;
+  /** The key, or for a key built from a table's entry (`ns:group.${key}`) the prefix, ending in `.`. */
   key: string;
+  prefix: boolean;
   options: Set<string> | undefined;
 }
 
@@ -44,12 +46,25 @@ function usesIn(path: string, source: string): { uses: Use[]; bad: string[] } {
   const program = parseSync(path, source, { lang: path.endsWith('x') ? 'tsx' : 'ts' }).program;
   const line = (offset: number) => source.slice(0, offset).split('\n').length;
   const visit = (node: Node) => {
-    if (node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 't') {
+    // t('ns:key', …) from useLocale(), or tFor(locale)('ns:key', …) outside React.
+    const callee = node.type === 'CallExpression' ? node.callee : undefined;
+    const isT =
+      (callee?.type === 'Identifier' && callee.name === 't') ||
+      (callee?.type === 'CallExpression' && callee.callee.type === 'Identifier' && callee.callee.name === 'tFor');
+    if (isT) {
       const [first, second] = node.arguments;
       const where = `${path.replace(/^\.\.\//, 'src/')}:${line(node.start)}`;
-      const match =
-        first?.type === 'Literal' && typeof first.value === 'string' && first.value.match(/^([a-zA-Z]+):(.+)$/);
-      if (!match) bad.push(`${where}: t(...) needs a literal 'namespace:key'`);
+      // A key chosen from a group at run time: `ns:group.${key}`, which uses every key of the group.
+      const prefix =
+        first?.type === 'TemplateLiteral' &&
+        first.expressions.length === 1 &&
+        first.quasis[1]?.value.cooked === '' &&
+        /^[a-zA-Z]+:[\w.]+\.$/.test(first.quasis[0].value.cooked)
+          ? (first.quasis[0].value.cooked as string)
+          : undefined;
+      const text = prefix ?? (first?.type === 'Literal' && typeof first.value === 'string' ? first.value : '');
+      const match = text.match(/^([a-zA-Z]+):(.+)$/);
+      if (!match) bad.push(`${where}: t(...) needs a literal 'namespace:key' (or 'namespace:group.\${key}')`);
       else {
         const options =
           second?.type === 'ObjectExpression'
@@ -57,7 +72,7 @@ function usesIn(path: string, source: string): { uses: Use[]; bad: string[] } {
             : undefined;
         if (second && second.type !== 'ObjectExpression')
           bad.push(`${where}: t(...)'s options must be an object literal`);
-        uses.push({ where, ns: match[1], key: match[2], options });
+        uses.push({ where, ns: match[1], key: match[2], prefix: prefix !== undefined, options });
       }
     }
     for (const value of Object.values(node)) {
@@ -77,9 +92,10 @@ for (const [path, source] of Object.entries(sources)) {
   badCalls.push(...found.bad);
 }
 
-/** The catalog keys a use reads in a language: plural forms when it passes a count. */
+/** The catalog keys a use reads in a language: plural forms when it passes a count; a group's keys. */
 function keysFor(use: Use, lang: (typeof LANGS)[number]): string[] {
   const catalog = catalogs[lang][use.ns] ?? {};
+  if (use.prefix) return Object.keys(catalog).filter((k) => k.startsWith(use.key));
   if (!use.options?.has('count')) return [use.key];
   const forms = lang === 'en' ? ['_one', '_other'] : ['_other'];
   return forms.every((f) => `${use.key}${f}` in catalog) ? forms.map((f) => use.key + f) : [use.key];
@@ -112,6 +128,17 @@ describe('editor catalogs', () => {
         }
     expect(missing).toEqual([]);
     expect(unpassed).toEqual([]);
+  });
+
+  it('has the same keys in both languages in a group whose key is chosen at run time', () => {
+    const base = (k: string) => k.replace(/_(one|other)$/, '');
+    const differ = uses
+      .filter((use) => use.prefix)
+      .flatMap((use) => {
+        const [zh, en] = LANGS.map((lang) => [...new Set(keysFor(use, lang).map(base))].sort().join(', '));
+        return zh && zh === en ? [] : [`${use.where}: ${use.ns}:${use.key} zh-CN [${zh}] en [${en}]`];
+      });
+    expect(differ).toEqual([]);
   });
 
   it('has no key that nothing uses', () => {
