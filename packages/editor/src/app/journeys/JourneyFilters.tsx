@@ -3,7 +3,6 @@ import { Button, Input, Select } from 'antd';
 import { useEffect, useState } from 'react';
 import { useLocale } from '../i18n.ts';
 import { trpc } from '../kit/query.ts';
-import { STATUS } from './journey-types.ts';
 
 /** What the journey list shows: the archive or the rest, narrowed by search, status and folder. */
 export interface JourneyFilter {
@@ -41,8 +40,7 @@ export function JourneyFilters({
   filter: JourneyFilter;
   onChange: (change: Partial<JourneyFilter>) => void;
 }) {
-  const { t, locale } = useLocale();
-  const i = locale === 'en' ? 1 : 0;
+  const { t } = useLocale();
   const folders = useQuery(trpc.journeys.folders.queryOptions()).data ?? [];
   const [search, setSearch] = useState(filter.search);
   // Ask the server once typing pauses, not at every key.
@@ -71,7 +69,7 @@ export function JourneyFilters({
           style={{ minWidth: 120 }}
           options={[
             { value: ALL, label: t('journeys:journeyFilters.allStatuses') },
-            ...(['draft', 'live', 'paused', 'stopped'] as const).map((s) => ({ value: s, label: STATUS[s]?.[i] })),
+            ...(['draft', 'live', 'paused', 'stopped'] as const).map((s) => ({ value: s, label: t(`journeys:status.${s}`) })),
           ]}
         />
       )}

@@ -14,7 +14,7 @@ import { useCanEdit } from '../use-role.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { type JourneyFilter, JourneyFilters, listQuery, NO_FILTER } from './JourneyFilters.tsx';
 import { type ConfirmRequest, JourneyRowActions } from './JourneyRowActions.tsx';
-import { type JourneyRow, type OpenJourney, STATUS } from './journey-types.ts';
+import type { JourneyRow, OpenJourney } from './journey-types.ts';
 import { lifecycleText } from './lifecycle-text.ts';
 import { ServerEditor } from './ServerEditor.tsx';
 
@@ -39,7 +39,6 @@ export function JourneyList() {
   const reload = () => void queries.invalidateQueries(trpc.journeys.pathFilter());
   const openJourney = async (id: string) => setOpen(await api.journeys.get.query({ id }));
   const summary = new Map(overview.data?.map((s) => [s.journeyId, s]));
-  const i = locale === 'en' ? 1 : 0;
   if (open)
     return (
       <ServerEditor
@@ -71,7 +70,7 @@ export function JourneyList() {
       title: t('journeys:journeyFilters.status'),
       render: (_, j) => (
         <>
-          <span className={`pill ${j.status}`}>{STATUS[j.status]?.[i] ?? j.status}</span>
+          <span className={`pill ${j.status}`}>{t(`journeys:status.${j.status}`, { defaultValue: j.status })}</span>
           {j.pausedReason && <PausedNote reason={j.pausedReason} />}
           {j.status === 'paused' && !j.pausedReason && (
             <div className="muted" data-testid="journey-paused-note">

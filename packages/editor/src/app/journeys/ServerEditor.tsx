@@ -9,7 +9,7 @@ import { PausedBanner } from '../PausedReason.tsx';
 import { registry } from '../registry.ts';
 import { api } from '../server-api.ts';
 import { useCanEdit } from '../use-role.ts';
-import { type OpenJourney, STATUS } from './journey-types.ts';
+import type { OpenJourney } from './journey-types.ts';
 import { lifecycleText } from './lifecycle-text.ts';
 import { type SaveState, useDraftAutosave } from './use-draft-autosave.ts';
 import { useJourneyStatus } from './use-journey-status.ts';
@@ -200,8 +200,7 @@ function ServerEditorTitle(props: {
   notice: string;
   onBack: () => void;
 }) {
-  const { t, locale } = useLocale();
-  const i = locale === 'en' ? 1 : 0;
+  const { t } = useLocale();
   const label = {
     saved: t('journeys:serverEditor.saved'),
     saving: t('journeys:serverEditor.saving'),
@@ -220,7 +219,7 @@ function ServerEditorTitle(props: {
         </button>
       )}
       <span className={`pill ${props.status}`} data-testid="journey-status">
-        {STATUS[props.status]?.[i] ?? props.status}
+        {t(`journeys:status.${props.status}`, { defaultValue: props.status })}
       </span>
       <span className="pill" data-testid="save-state">
         {label}

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLanguage, tFor } from '../../locales/catalogs.ts';
 import { byNumber, byText, pagination, rowAttributes } from './table.ts';
 
 describe('table helpers', () => {
@@ -18,9 +19,11 @@ describe('table helpers', () => {
     ).toEqual({ 'data-testid': 'journey-row', 'data-journey-id': 'j1', 'data-live': 'true', onClick: click });
   });
 
+  beforeAll(() => loadLanguage('en'));
+
   it('words the range of a page in the UI language', () => {
-    const zh = pagination((z) => z);
-    const en = pagination((_z, e) => e);
+    const zh = pagination(tFor('zh-CN'));
+    const en = pagination(tFor('en'));
     expect(zh.defaultPageSize).toBe(20);
     expect(zh.showTotal(57, [21, 40])).toBe('第 21–40 条，共 57 条');
     expect(en.showTotal(57, [21, 40])).toBe('21–40 of 57');
