@@ -1,4 +1,4 @@
-import { type AnyNodeDefinition, NODE_CATEGORIES, type NodeCategory } from '@siyu/shared';
+import { type AnyNodeDefinition, NODE_CATEGORIES } from '@siyu/shared';
 import { useState } from 'react';
 import { useEditor } from '../app/editor-context.ts';
 import { useLocale } from '../app/i18n.ts';
@@ -6,20 +6,10 @@ import { CATEGORY_COLORS, iconFor } from './icons.ts';
 
 export const DRAG_MIME = 'application/x-siyu-node-type';
 
-const CATEGORY_LABELS: Record<NodeCategory, [string, string]> = {
-  entry: ['入口', 'Entries'],
-  flow: ['流程', 'Flow'],
-  message: ['消息', 'Messages'],
-  customer: ['客户', 'Customer'],
-  offer: ['权益', 'Offers'],
-  integration: ['集成', 'Integrations'],
-  goal: ['目标与结束', 'Goals & exits'],
-};
-
 /** Every node type in the registry, grouped by category; drag onto the canvas or click to add. */
 export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
   const { registry } = useEditor();
-  const { loc, t, locale } = useLocale();
+  const { loc, t } = useLocale();
   const [query, setQuery] = useState('');
   const match = (d: AnyNodeDefinition) => {
     const q = query.trim().toLowerCase();
@@ -39,7 +29,7 @@ export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
         if (defs.length === 0) return null;
         return (
           <section key={category}>
-            <h4>{CATEGORY_LABELS[category][locale === 'en' ? 1 : 0]}</h4>
+            <h4>{t(`canvas:palette.categories.${category}`)}</h4>
             {defs.map((d) => (
               <button
                 type="button"

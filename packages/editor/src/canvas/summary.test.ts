@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLanguage } from '../locales/catalogs.ts';
 import { summarize } from './summary.ts';
+
+beforeAll(() => loadLanguage('en'));
 
 describe('summarize', () => {
   const sms = { templateCode: '2001', signName: '品牌', content: '欢迎入会', params: {} };
@@ -18,5 +21,13 @@ describe('summarize', () => {
 
   it('shows a single field without a label', () => {
     expect(summarize({ reason: '完成' }, 'zh-CN')).toBe('完成');
+  });
+
+  it('words durations with their unit and counts conditions', () => {
+    expect(summarize({ duration: { amount: 3, unit: 'days' } }, 'zh-CN')).toBe('3 天');
+    expect(summarize({ duration: { amount: 3, unit: 'days' } }, 'en')).toBe('3 d');
+    expect(summarize({ when: { all: [{}] } }, 'en')).toBe('1 condition');
+    expect(summarize({ when: { any: [{}, {}] } }, 'en')).toBe('2 conditions');
+    expect(summarize({ when: { any: [{}, {}] } }, 'zh-CN')).toBe('2 个条件');
   });
 });

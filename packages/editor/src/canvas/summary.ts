@@ -1,13 +1,6 @@
 import type { Locale } from '@siyu/shared';
 import { KEY_LABELS } from '../inspector/labels.ts';
-
-const UNITS: Record<string, [string, string]> = {
-  seconds: ['秒', 's'],
-  minutes: ['分钟', 'min'],
-  hours: ['小时', 'h'],
-  days: ['天', 'd'],
-  weeks: ['周', 'w'],
-};
+import { tFor } from '../locales/catalogs.ts';
 
 /**
  * A one-line description of a node's config for its card, generic over any config shape.
@@ -19,12 +12,13 @@ export function summarize(
   locale: Locale,
   fieldLabel?: (key: string) => string | undefined,
 ): string {
+  const t = tFor(locale);
   const parts: string[] = [];
   for (const [key, value] of Object.entries(config)) {
     const text = describe(value, locale);
     // Fields by the inspector's words (模板编号), not their config keys (templateCode).
     const label = fieldLabel?.(key) ?? KEY_LABELS[key]?.[locale === 'en' ? 1 : 0] ?? key;
-    if (text) parts.push(Object.keys(config).length > 1 ? `${label}${locale === 'en' ? ': ' : '：'}${text}` : text);
+    if (text) parts.push(Object.keys(config).length > 1 ? t('canvas:summary.field', { label, text }) : text);
     if (parts.length >= 2) break;
   }
   return parts.join(' · ');
@@ -46,12 +40,12 @@ function describe(value: unknown, locale: Locale): string {
   if (typeof value === 'object') {
     const o = value as Record<string, unknown>;
     if (typeof o.amount === 'number' && typeof o.unit === 'string') {
-      const unit = UNITS[o.unit];
-      return `${o.amount} ${unit ? unit[locale === 'en' ? 1 : 0] : o.unit}`;
+      const unit = tFor(locale)(`canvas:summary.units.${o.unit}`, { defaultValue: o.unit });
+      return `${o.amount} ${unit}`;
     }
     if (Array.isArray(o.all) || Array.isArray(o.any)) {
       const n = ((o.all as unknown[]) ?? (o.any as unknown[])).length;
-      return locale === 'en' ? `${n} condition(s)` : `${n} 个条件`;
+      return tFor(locale)('canvas:summary.conditions', { count: n });
     }
     return '';
   }

@@ -18,24 +18,9 @@ import { tagOrigin } from './tag-origin.ts';
 
 type Profile = Awaited<ReturnType<typeof api.customers.get.query>>;
 
-const INSTANCE_STATUS: Record<string, [string, string]> = {
-  active: ['进行中', 'In progress'],
-  completed: ['已完成', 'Completed'],
-  exited: ['已退出', 'Exited'],
-  failed: ['失败', 'Failed'],
-};
-const IDENTITY_KINDS: Record<string, [string, string]> = {
-  phone: ['手机号', 'Phone'],
-  wecomExternalUserId: ['企业微信外部联系人', 'WeCom external user'],
-  openid: ['OpenID', 'OpenID'],
-  unionid: ['UnionID', 'UnionID'],
-  externalId: ['外部 id', 'External id'],
-};
-
 /** 客户档案: who the customer is, their tags, opt-outs and every step of every journey they were in. */
 export function CustomerProfile({ customerId }: { customerId: string }) {
   const { t, loc, locale } = useLocale();
-  const i = locale === 'en' ? 1 : 0;
   const canEdit = useCanEdit();
   const confirm = useConfirm();
   const profile = useQuery(trpc.customers.get.queryOptions({ id: customerId }, { refetchInterval: 5_000 }));
@@ -85,13 +70,13 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
               />
               <p className="muted" data-testid="profile-tag-origins">
                 {c.tags
-                  .map((t) => {
+                  .map((tag) => {
                     const origin = tagOrigin(
-                      t.source,
+                      tag.source,
                       (id) => c.instances.find((r) => r.journeyId === id)?.journey.name,
                       locale,
                     );
-                    return `${t.tag}${locale === 'en' ? ': ' : '：'}${origin}`;
+                    return t('pages:customerProfile.tagOrigin', { tag: tag.tag, origin });
                   })
                   .join('　')}
               </p>
@@ -108,7 +93,7 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                 {c.identities.map((id) => (
                   <Fact
                     key={`${id.kind}:${id.value}`}
-                    label={IDENTITY_KINDS[id.kind]?.[i] ?? id.kind}
+                    label={t(`pages:customerProfile.identityKinds.${id.kind}`, { defaultValue: id.kind })}
                     value={id.value}
                   />
                 ))}
@@ -135,7 +120,9 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
               <div key={run.id} className="timeline-run" data-testid="timeline-run">
                 <div className="timeline-head">
                   <strong>{run.journey.name}</strong>
-                  <span className={`pill ${run.status}`}>{INSTANCE_STATUS[run.status]?.[i] ?? run.status}</span>
+                  <span className={`pill ${run.status}`}>
+                    {t(`pages:customerProfile.runStatus.${run.status}`, { defaultValue: run.status })}
+                  </span>
                   {run.holdout && <span className="pill">{t('pages:customerProfile.holdout')}</span>}
                   {run.exitReason === 'stopped' && (
                     <span className="pill stopped">{t('pages:customerProfile.journeyStopped')}</span>
