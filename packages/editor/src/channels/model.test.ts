@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLanguage } from '../locales/catalogs.ts';
 import {
   channelNumbers,
   codeDraft,
@@ -11,6 +12,8 @@ import {
   pickLanguage,
   svgDataUrl,
 } from './model.ts';
+
+beforeAll(() => loadLanguage('en'));
 
 const row = (channelId: string, code: string, delivered: number, cameIn: number, scans = 0) => ({
   channelId,

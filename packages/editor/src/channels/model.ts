@@ -3,30 +3,20 @@
 // the form, and the server's input errors mapped onto the form's fields.
 import type { Locale, LocalizedText } from '@siyu/shared';
 import type { api } from '../app/server-api.ts';
+import { tFor } from '../locales/catalogs.ts';
 
 export type ChannelKind = 'packageCard' | 'liveCode' | 'smsLink' | 'storePoster';
 export const CHANNEL_KINDS: readonly ChannelKind[] = ['packageCard', 'liveCode', 'smsLink', 'storePoster'];
 
-const KIND_NAMES: Record<ChannelKind, [string, string]> = {
-  packageCard: ['包裹卡', 'Package card'],
-  liveCode: ['企业微信活码', 'WeCom live code'],
-  smsLink: ['短信链接', 'SMS link'],
-  storePoster: ['门店海报', 'Store poster'],
-};
+/** A kind's name (the `channels` catalog's `model.kinds.*`); an unknown kind shows as its code. */
+export const kindName = (kind: string, locale: Locale) =>
+  tFor(locale)(`channels:model.kinds.${kind}`, { defaultValue: kind });
 
-/** What "delivered" (the recall denominator) means for each kind. */
-const DELIVERED_NAMES: Record<ChannelKind, [string, string]> = {
-  packageCard: ['寄出卡片数', 'Cards shipped'],
-  liveCode: ['投放量', 'Delivered'],
-  smsLink: ['发送短信数', 'SMS sent'],
-  storePoster: ['张贴海报数', 'Posters put up'],
+/** What "delivered" (the recall denominator) means for each kind (`model.delivered.*`). */
+export const deliveredName = (kind: string, locale: Locale) => {
+  const t = tFor(locale);
+  return t(`channels:model.delivered.${kind}`, { defaultValue: '' }) || t('channels:model.delivered.other');
 };
-
-const pick = (names: Record<string, [string, string]>, kind: string, locale: Locale, fallback: string) =>
-  names[kind]?.[locale === 'en' ? 1 : 0] ?? fallback;
-export const kindName = (kind: string, locale: Locale) => pick(KIND_NAMES, kind, locale, kind);
-export const deliveredName = (kind: string, locale: Locale) =>
-  pick(DELIVERED_NAMES, kind, locale, locale === 'en' ? 'Delivered' : '投放量');
 
 type ChannelsReport = Awaited<ReturnType<typeof api.reports.channels.query>>;
 
