@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLanguage } from '../locales/catalogs.ts';
 import { formatDuration, percent } from './format.ts';
+
+beforeAll(() => loadLanguage('en'));
 
 describe('page formatting', () => {
   it('formats simulated durations to the minute in both languages', () => {

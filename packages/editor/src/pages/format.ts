@@ -1,4 +1,7 @@
 /** Shared display helpers for the pages (times in the operator's locale, channels by name). */
+import type { Locale } from '@siyu/shared';
+import { tFor } from '../locales/catalogs.ts';
+
 export const CHANNEL_NAMES: Record<string, [string, string]> = {
   sms: ['短信', 'SMS'],
   wecom: ['企业微信', 'WeCom'],
@@ -25,16 +28,16 @@ export function formatTime(ms: number | string | Date, locale: string): string {
 }
 
 /** "3 天 2 小时" / "3 d 2 h": simulated time and waits, to the minute. */
-export function formatDuration(ms: number, locale: string): string {
-  const en = locale === 'en';
+export function formatDuration(ms: number, locale: Locale): string {
+  const t = tFor(locale);
   const minutes = Math.round(ms / 60_000);
   const d = Math.floor(minutes / 1440);
   const h = Math.floor((minutes % 1440) / 60);
   const m = minutes % 60;
   const parts: string[] = [];
-  if (d) parts.push(en ? `${d} d` : `${d} 天`);
-  if (h) parts.push(en ? `${h} h` : `${h} 小时`);
-  if (m || parts.length === 0) parts.push(en ? `${m} min` : `${m} 分钟`);
+  if (d) parts.push(t('pages:format.duration.days', { count: d }));
+  if (h) parts.push(t('pages:format.duration.hours', { count: h }));
+  if (m || parts.length === 0) parts.push(t('pages:format.duration.minutes', { count: m }));
   return parts.join(' ');
 }
 

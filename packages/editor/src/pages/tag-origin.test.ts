@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLanguage } from '../locales/catalogs.ts';
 import { tagOrigin } from './tag-origin.ts';
+
+beforeAll(() => loadLanguage('en'));
 
 describe('tagOrigin', () => {
   const names = (id: string) => (id === 'j_1' ? '新客欢迎' : undefined);
