@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLanguage } from '../locales/catalogs.ts';
 import { failureText, retryStepQuestion, stepFailure } from './failure-reason.ts';
+
+beforeAll(() => loadLanguage('en'));
 
 describe('failure reasons in words', () => {
   it('puts known codes in words with a fix, in both languages', () => {
