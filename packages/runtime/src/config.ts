@@ -89,6 +89,11 @@ export const ConfigSchema = z.object({
    * `provider=calls/period`, period s, min or h, e.g. `sms=100/s,wecom=10000/min`; empty for none.
    */
   PROVIDER_RATE_LIMITS: ProviderRateLimitsSchema.prefault(DEFAULT_PROVIDER_RATE_LIMITS),
+  /**
+   * PostgreSQL: how long a worker's claim on a side effect holds before another worker may take it
+   * over (a worker that died). Longer than any provider call with its retries and rate-limit wait.
+   */
+  EFFECT_LEASE_MS: z.coerce.number().int().min(5_000).max(3_600_000).default(300_000),
   /** On SIGTERM/SIGINT: how long in-flight work may take to finish before the process gives up. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
 });

@@ -3,14 +3,13 @@
 
 import { assembleServer } from './assembly/assemble.ts';
 import { discoverRuntimeNodePackages, runtimeNodes } from './assembly/default-nodes.ts';
-import { type EngineLock, EngineLockError, takeEngineLock } from './assembly/engine-lock.ts';
-import { withImmediateTransactions } from './assembly/immediate-transactions.ts';
+import { EngineLockError } from './assembly/engine-lock.ts';
+import { openForRole } from './assembly/open-for-role.ts';
 import { rolePlan } from './assembly/roles.ts';
 import { gracefulShutdown } from './assembly/shutdown.ts';
 import { ensureFirstAdmin } from './auth/bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { credentialKeysFor } from './credentials/keys.ts';
-import { DatabaseStartupError, openDatabase } from './db/database.ts';
+import { DatabaseStartupError } from './db/database.ts';
 import { systemClock } from './engine/api.ts';
 import { createApp } from './http/app.ts';
 import { createOpsApp } from './http/ops-app.ts';
@@ -21,31 +20,9 @@ import { createMetrics } from './metrics/registry.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  if (config.DATABASE_URL) {
-    // The PostgreSQL storage (issue 15) is being built: refuse rather than quietly use SQLite.
-    throw new ConfigError([
-      'DATABASE_URL=(hidden): PostgreSQL is not supported by this build yet; unset it to use DATABASE_PATH',
-    ]);
-  }
   const role = rolePlan(config.SIYU_ROLE);
-  const opened = await openDatabase(config.DATABASE_PATH, { logger });
-  // Web and worker processes share the file with other processes: writers must queue, not fail.
-  const db = config.SIYU_ROLE === 'all' ? opened : { ...opened, sqlite: withImmediateTransactions(opened.sqlite) };
-  let engineLock: EngineLock | undefined;
-  try {
-    engineLock = role.runsEngine ? takeEngineLock(db.path) : undefined;
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
-  logger.info({ database: db.path, role: config.SIYU_ROLE }, 'database ready');
-  // Resolve the credentials key now: a generated one is announced once, where it was written.
-  credentialKeysFor(db.path, process.env, (path) =>
-    logger.warn(
-      { path },
-      'CREDENTIALS_KEY is not set: generated a credentials key file (back it up with the database; set CREDENTIALS_KEY in production)',
-    ),
-  );
+  const { db, engineLock, rateLimitStore, where } = await openForRole(config, role, logger);
+  logger.info({ database: where, role: config.SIYU_ROLE }, 'database ready');
   const localUrl = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
   const metrics = createMetrics({ role: config.SIYU_ROLE });
   const { deps, engine, serverPackages } = assembleServer({
@@ -55,8 +32,8 @@ async function main(): Promise<void> {
     logger,
     publicUrl: config.PUBLIC_URL ?? localUrl,
     metrics,
-    // One process runs the engine on a SQLite file (the engine lock), so its bucket can live in memory.
-    providerRateLimits: { limits: config.PROVIDER_RATE_LIMITS, store: { kind: 'memory' } },
+    providerRateLimits: { limits: config.PROVIDER_RATE_LIMITS, store: rateLimitStore },
+    effectLeaseMs: config.EFFECT_LEASE_MS,
   });
   let stopping = false;
   const ops = {

@@ -1,7 +1,7 @@
 import type { WecomAppConfig } from '@siyu/nodes-wecom/server';
 import type { CredentialReader, NodeRegistry, ServerNodePackage } from '@siyu/shared';
 import { createCredentialStore } from '../credentials/store.ts';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import type { Clock } from '../engine/api.ts';
 import { createEngine, type DurableEngine } from '../engine/engine.ts';
 import type { Logger } from '../logger.ts';
@@ -28,7 +28,7 @@ export interface NodeAssembly {
  * `sandbox` forces every provider to its sandbox (simulations).
  */
 export type NodesFor = (
-  db: Database,
+  db: AppDatabase,
   clock: Clock,
   options?: { sandbox?: boolean; credentials?: CredentialReader },
 ) => NodeAssembly;
@@ -44,7 +44,7 @@ export interface AssembledServer {
  * same wiring over a scratch database and a simulated clock.
  */
 export function assembleServer(options: {
-  db: Database;
+  db: AppDatabase;
   nodesFor: NodesFor;
   clock: Clock;
   logger: Logger;
@@ -53,11 +53,13 @@ export function assembleServer(options: {
   wecom?: WecomAppConfig | null;
   /** Where the live engine's provider calls are counted and timed (simulations are not). */
   metrics?: Metrics;
+  /** PostgreSQL: how long a worker's claim on an effect holds (EFFECT_LEASE_MS). */
+  effectLeaseMs?: number;
   /** Calls per provider the live engine may make (simulations never reach a provider). */
   providerRateLimits?: { limits: readonly ProviderRateLimit[]; store: RateLimitStore };
 }): AssembledServer {
   const { db, nodesFor, clock, logger } = options;
-  const engineOver = (target: Database, engineClock: Clock, nodes: NodeAssembly, metrics?: Metrics) =>
+  const engineOver = (target: AppDatabase, engineClock: Clock, nodes: NodeAssembly, metrics?: Metrics) =>
     createEngine({
       db: target,
       registry: nodes.registry,
@@ -70,6 +72,7 @@ export function assembleServer(options: {
       jobs: nodes.serverPackages.flatMap((p) => p.jobs ?? []),
       clock: engineClock,
       logger,
+      effectLeaseMs: options.effectLeaseMs,
     });
   const nodes = nodesFor(db, clock);
   const limits = options.providerRateLimits;

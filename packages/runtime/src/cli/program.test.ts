@@ -5,7 +5,7 @@ import { createNodeRegistry } from '@siyu/shared';
 import { samplePackage } from '@siyu/shared/testing';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sampleExecutors } from '../../testing/sample-nodes.ts';
+import { sampleExecutorsOn } from '../../testing/sample-nodes.ts';
 import type { NodesFor } from '../assembly/assemble.ts';
 import { takeEngineLock } from '../assembly/engine-lock.ts';
 import { openDatabase } from '../db/database.ts';
@@ -15,7 +15,7 @@ import { runCli } from './program.ts';
 
 const nodesFor: NodesFor = (db) => ({
   registry: createNodeRegistry([samplePackage]),
-  serverPackages: [{ name: 'sample', executors: sampleExecutors(db.sqlite) }],
+  serverPackages: [{ name: 'sample', executors: sampleExecutorsOn(db) }],
 });
 
 let dir: string;

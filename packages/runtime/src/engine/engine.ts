@@ -91,6 +91,12 @@ export interface EngineDeps {
   baseline?: { store?: (store: EngineStore) => EngineStore; transition?: TransitionFn };
   /** PostgreSQL: names this worker in effect claims (default host:pid:random). */
   workerId?: string;
+  /**
+   * PostgreSQL: how long a worker's claim on an effect holds (default 5 min). A worker that dies
+   * delays its claimed effects by at most this; an executor must finish well within it, or another
+   * worker runs the effect again (with the same idempotency key).
+   */
+  effectLeaseMs?: number;
 }
 
 /** The store for the database's dialect, with what only SQLite has (its connection, the checkpointer). */
@@ -102,7 +108,7 @@ function openStore(deps: EngineDeps): {
 } {
   const { db, logger } = deps;
   if (db.dialect === 'postgresql') {
-    const store = createPostgresStore(db.pool, { workerId: deps.workerId, logger });
+    const store = createPostgresStore(db.pool, { workerId: deps.workerId, leaseMs: deps.effectLeaseMs, logger });
     const connection = { ensureCheckpointer() {}, async stopCheckpointer() {} };
     return { store: deps.baseline?.store?.(store) ?? store, sql: db.sql, connection };
   }

@@ -4,7 +4,7 @@ import type { ServerNodePackage } from '@siyu/shared';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express from 'express';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
-import type { Database } from '../db/database.ts';
+import type { AppDatabase } from '../db/app-database.ts';
 import type { Logger } from '../logger.ts';
 import { createMetrics } from '../metrics/registry.ts';
 import type { ServerDeps } from '../trpc/context.ts';
@@ -21,7 +21,7 @@ import { smallBodyUnlessLarge } from './trpc-body-limit.ts';
 import { webhookRouter } from './webhooks.ts';
 
 export interface AppOptions {
-  db: Database;
+  db: AppDatabase;
   editorDist: string;
   /** The API's dependencies; without them only /health, /ready, /metrics and the editor are served. */
   api?: ServerDeps;

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { safeHttpUrl } from '@siyu/shared';
 import express from 'express';
 import type { AppDatabase } from '../db/app-database.ts';
-import { sqliteDatabaseOf } from '../db/sqlite-only.ts';
 import type { Clock, JourneyEngine } from '../engine/api.ts';
-import { eventInserter, type StoredEvent } from '../engine/event-inserter.ts';
+import { insertEventVia } from '../engine/event-inserter.ts';
 import type { Logger } from '../logger.ts';
 
 /** Package cards and posters are scanned; SMS links are clicked. */
@@ -26,13 +25,6 @@ export function redirectRouter(deps: {
   logger?: Logger;
 }): express.Router {
   const router = express.Router();
-  // The engine's event writer (SQLite's connection for now): on PostgreSQL an anonymous scan is
-  // not recorded yet (logged below), and the customer is still sent on.
-  let inserter: ((event: StoredEvent) => boolean) | undefined;
-  const insertEvent = (event: StoredEvent) => {
-    inserter ??= eventInserter(sqliteDatabaseOf(deps.db, '匿名扫码记录 anonymous scans').sqlite);
-    return inserter(event);
-  };
   router.get('/r/:code', async (req, res) => {
     const code = await deps.db.prisma.entryCode.findUnique({
       where: { code: req.params.code },
@@ -54,7 +46,8 @@ export function redirectRouter(deps: {
           'redirect',
         );
       } else {
-        insertEvent({
+        // An anonymous scan: recorded for the channel reports, through the engine's event writer.
+        await insertEventVia(deps.db.sql, {
           externalId: `r_${randomUUID()}`,
           type,
           customerId: null,

@@ -1,5 +1,4 @@
 import { thenAudit } from '../../audit/record.ts';
-import { sqliteDatabaseOf } from '../../db/sqlite-only.ts';
 import { callbackTokenStore, callbackUrls } from '../../node-packages/callback-token.ts';
 import { adminProcedure, router } from '../trpc.ts';
 

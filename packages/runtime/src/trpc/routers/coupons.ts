@@ -7,7 +7,6 @@ import {
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
-import { sqliteDatabaseOf } from '../../db/sqlite-only.ts';
 import { createLogger } from '../../logger.ts';
 import { createCouponsServices } from '../../node-packages/coupons-services.ts';
 import { apiError } from '../api-error.ts';
@@ -18,7 +17,7 @@ function couponsOf(ctx: Context): CouponsServerDeps {
   return (
     ctx.coupons ??
     createCouponsServices({
-      db: sqliteDatabaseOf(ctx.db, '优惠券 coupons'),
+      db: ctx.db,
       clock: ctx.clock,
       logger: createLogger('silent'),
     })

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { PhoneSchema } from '@siyu/shared';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
-import { sqliteDatabaseOf } from '../../db/sqlite-only.ts';
 import { createWecomAdmin, type WecomAdmin, WecomAdminError } from '../../node-packages/wecom-admin.ts';
 import { ApiError, apiError } from '../api-error.ts';
 import type { Context } from '../context.ts';
@@ -14,7 +13,7 @@ function adminOf(ctx: Context): WecomAdmin {
   return (
     ctx.wecomAdmin ??
     createWecomAdmin({
-      db: sqliteDatabaseOf(ctx.db, '企业微信 WeCom admin'),
+      db: ctx.db,
       clock: ctx.clock,
       publicUrl: () => ctx.publicUrl,
       wecom: null,
