@@ -14,6 +14,7 @@ import {
 } from '../../import/mapping-presets.ts';
 import { previewImport } from '../../import/preview-import.ts';
 import { apiError } from '../api-error.ts';
+import type { Context } from '../context.ts';
 import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);
@@ -22,25 +23,33 @@ const Id = z.string().min(1).max(100);
 const SheetSchema = z.string().min(1).max(31);
 const MAX_BASE64 = 50 * 1024 * 1024;
 
+/** The file and how to read it, as both the preview and the import take them. */
+const ImportFileInput = z.object({
+  contentBase64: z.string().min(1).max(MAX_BASE64),
+  /** Header → field where the guess is wrong or absent, e.g. {"Tel (mobile)": "phone"}. */
+  mapping: ColumnMappingSchema.default({}),
+  /** A saved mapping to start from; `mapping` overrides its columns. */
+  preset: PresetNameSchema.optional(),
+  /** XLSX: the worksheet to read (default the first). */
+  sheet: SheetSchema.optional(),
+});
+
+/** The file's bytes and the mapping to read it with (the preset's, with the request's on top). */
+async function fileAndMapping(ctx: Context, input: z.infer<typeof ImportFileInput>) {
+  const bytes = Buffer.from(input.contentBase64, 'base64');
+  if (bytes.length === 0) throw apiError('BAD_REQUEST', 'import.fileEmpty');
+  const mapping = input.preset ? await mappingFromPreset(ctx.db, input.preset, input.mapping) : input.mapping;
+  return { bytes, mapping };
+}
+
 /** Audiences: customer imports (CSV/XLSX) and saved segments with size preview. */
 export const audiencesRouter = router({
   /** What an import would read (columns with their fields, first rows), before anything is written. */
   previewImport: ingestProcedure('customers:import')
     .meta({ largeBody: true })
-    .input(
-      z.object({
-        contentBase64: z.string().min(1).max(MAX_BASE64),
-        mapping: ColumnMappingSchema.default({}),
-        /** A saved mapping to start from; `mapping` overrides its columns. */
-        preset: PresetNameSchema.optional(),
-        /** XLSX: the worksheet to read (default the first). */
-        sheet: SheetSchema.optional(),
-      }),
-    )
+    .input(ImportFileInput)
     .mutation(async ({ ctx, input }) => {
-      const bytes = Buffer.from(input.contentBase64, 'base64');
-      if (bytes.length === 0) throw apiError('BAD_REQUEST', 'import.fileEmpty');
-      const mapping = input.preset ? await mappingFromPreset(ctx.db, input.preset, input.mapping) : input.mapping;
+      const { bytes, mapping } = await fileAndMapping(ctx, input);
       return previewImport(bytes, mapping, { sheet: input.sheet });
     }),
   mappingPresets: viewerProcedure.query(({ ctx }) => listMappingPresets(ctx.db)),
@@ -53,23 +62,14 @@ export const audiencesRouter = router({
   import: ingestProcedure('customers:import')
     .meta({ largeBody: true })
     .input(
-      z.object({
+      ImportFileInput.extend({
         fileName: z.string().trim().min(1).max(200),
-        contentBase64: z.string().min(1).max(MAX_BASE64),
         mode: z.enum(['strict', 'skipInvalid']).default('strict'),
         tags: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
-        /** Header → field where the guess is wrong or absent, e.g. {"Tel (mobile)": "phone"}. */
-        mapping: ColumnMappingSchema.default({}),
-        /** A saved mapping to start from; `mapping` overrides its columns. */
-        preset: PresetNameSchema.optional(),
-        /** XLSX: the worksheet to import (default the first). */
-        sheet: SheetSchema.optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const bytes = Buffer.from(input.contentBase64, 'base64');
-      if (bytes.length === 0) throw apiError('BAD_REQUEST', 'import.fileEmpty');
-      const mapping = input.preset ? await mappingFromPreset(ctx.db, input.preset, input.mapping) : input.mapping;
+      const { bytes, mapping } = await fileAndMapping(ctx, input);
       return importCustomers(ctx.db, bytes, {
         fileName: input.fileName,
         mode: input.mode,
