@@ -43,7 +43,13 @@ class KeyNotLoaded {
 
 /** PostgreSQL's deadlock_detected: two transactions took the same keys in opposite orders. */
 const DEADLOCK = '40P01';
-const DEADLOCK_RETRIES = 3;
+/**
+ * Tries after a deadlock before giving up. PostgreSQL picks one victim per deadlock (after
+ * deadlock_timeout, 1 s by default); a victim that retried at once would often meet the same
+ * partner again, so each retry first waits a random, growing moment.
+ */
+const DEADLOCK_RETRIES = 10;
+const backoff = (tries: number) => new Promise((resolve) => setTimeout(resolve, (5 + Math.random() * 20) * tries));
 
 export function createExtensionStorage(
   db: Pick<AppDatabase, 'sql'>,
@@ -166,6 +172,7 @@ export function createExtensionStorage(
         return await inTransaction(fn, prefetch);
       } catch (error) {
         if ((error as { code?: string }).code !== DEADLOCK || tries > DEADLOCK_RETRIES) throw error;
+        await backoff(tries);
       }
     }
   };
