@@ -3,13 +3,14 @@
 // listener comes back after its connection is killed, and a batch with nothing due announces nothing.
 import { createNodeRegistry } from '@siyu/shared';
 import { samplePackage } from '@siyu/shared/testing';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { benchmarkJourney } from '../../../../testing/fixtures.ts';
 import { addCustomersPg, publishJourneyPg } from '../../../../testing/postgres-fixtures.ts';
 import { recordingExecutors } from '../../../../testing/store-engine.ts';
 import { openPostgresDatabase, type PostgresDatabase } from '../../../db/postgres-database.ts';
 import { postgresDatabaseForFile } from '../../../db/postgres-for-tests.test-helper.ts';
-import { createLogger } from '../../../logger.ts';
+import { createLogger, type Logger } from '../../../logger.ts';
 import { ManualClock } from '../../api.ts';
 import { createEngine, type DurableEngine } from '../../engine.ts';
 import { createPostgresStore } from './postgres-store.ts';
@@ -37,8 +38,8 @@ async function until(what: string, done: () => boolean | Promise<boolean>, timeo
   }
 }
 
-function listener(onWork: () => void): WorkListener {
-  const l = listenForWork({ url: url(), logger: createLogger('silent'), onWork, backoffMs: 20 });
+function listener(onWork: () => void, logger: Logger = createLogger('silent')): WorkListener {
+  const l = listenForWork({ url: url(), logger, onWork, backoffMs: 20 });
   cleanups.push(() => l.stop());
   return l;
 }
@@ -96,7 +97,9 @@ describe('work notifications on PostgreSQL', () => {
   it('the listener reconnects after its connection is terminated and wakes again', async () => {
     const db = await open();
     let woken = 0;
-    const l = listener(() => woken++);
+    const logged: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line).msg) });
+    const l = listener(() => woken++, logger);
     await l.ready();
     const pid = l.pid as number;
     await db.pool.query(`NOTIFY ${WORK_CHANNEL}`);
@@ -108,6 +111,10 @@ describe('work notifications on PostgreSQL', () => {
     await until('the catch-up wake', () => woken === 2);
     await db.pool.query(`NOTIFY ${WORK_CHANNEL}`);
     await until('a wake after the reconnect', () => woken === 3);
+    expect(logged).toEqual([
+      'work notifications: the LISTEN connection dropped; reconnecting (polling covers the gap)',
+      'work notifications: listening again',
+    ]);
   });
 
   it('a batch that writes work due now notifies once; one that writes nothing due does not', async () => {
