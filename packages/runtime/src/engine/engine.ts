@@ -38,16 +38,20 @@ import { andThen, type MaybePromise } from './maybe-async.ts';
 import { packageJobs } from './package-jobs.ts';
 import { retryFailedStep } from './retry-step.ts';
 import { rfmRefresher } from './rfm-refresh.ts';
-import { schedulerLoop } from './scheduler-loop.ts';
+import { pollingLoop, schedulerLoop } from './scheduler-loop.ts';
 import { Stepper } from './stepper.ts';
 import type { EngineStore, TimelineRow } from './store/port.ts';
 import { createPostgresStore } from './store/postgres/postgres-store.ts';
+import { listenForWork, type WorkListener } from './store/postgres/work-notifier.ts';
 import { tuneEngineConnection } from './store/sqlite/connection-tuning.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 import { timerFiring } from './timer-firing.ts';
 import type { TransitionFn } from './transitions.ts';
 
 export { EngineInputError } from './engine-input-error.ts';
+
+/** Background loop period on the real clock, when `pollMs` is not given. */
+const DEFAULT_POLL_MS = 250;
 
 /**
  * The database the engine runs on: SQLite (`Database`, or just its connection) or PostgreSQL
@@ -108,7 +112,12 @@ function openStore(deps: EngineDeps): {
 } {
   const { db, logger } = deps;
   if (db.dialect === 'postgresql') {
-    const store = createPostgresStore(db.pool, { workerId: deps.workerId, leaseMs: deps.effectLeaseMs, logger });
+    const store = createPostgresStore(db.pool, {
+      workerId: deps.workerId,
+      leaseMs: deps.effectLeaseMs,
+      logger,
+      notifyWithinMs: deps.pollMs ?? DEFAULT_POLL_MS,
+    });
     const connection = { ensureCheckpointer() {}, async stopCheckpointer() {} };
     return { store: deps.baseline?.store?.(store) ?? store, sql: db.sql, connection };
   }
@@ -244,8 +253,18 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     return outcome;
   }
 
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
+  const background = pollingLoop(
+    () => engine.tick(),
+    deps.pollMs ?? DEFAULT_POLL_MS,
+    (error) => logger.error({ err: error }, 'engine tick failed'),
+  );
+  // PostgreSQL: other processes' batches announce new work (store/postgres/work-notifier.ts).
+  let listener: WorkListener | undefined;
+  const stopListening = () => {
+    const last = listener;
+    listener = undefined;
+    return last?.stop();
+  };
 
   const engine: DurableEngine = {
     get steps() {
@@ -308,25 +327,18 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       return (await store.timeline(instanceId)).map(timelineEntry);
     },
     start() {
-      if (running) return;
-      running = true;
-      const loop = () => {
-        engine
-          .tick()
-          .catch((error) => logger.error({ err: error }, 'engine tick failed'))
-          .finally(() => {
-            if (running) timer = setTimeout(loop, deps.pollMs ?? 250);
-          });
-      };
+      if (deps.db.dialect === 'postgresql' && !listener) {
+        listener = listenForWork({ url: deps.db.url, logger, onWork: background.wake });
+      }
       // Timers that came due while the process was down fire at once.
-      loop();
+      background.start();
     },
     async stop() {
-      running = false;
-      if (timer) clearTimeout(timer);
+      background.stop();
       // Graceful: no further batch is claimed; the one in flight finishes and commits.
       stopping = true;
       try {
+        await stopListening();
         await ticking;
       } finally {
         stopping = false;
@@ -337,11 +349,10 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   // Closing the database without stopping the engine first must not leave a thread on the file
   // (SQLite) or start a batch on a closed pool (PostgreSQL). The tick in flight is not awaited: an
   // executor may never answer.
-  deps.db.onClose?.(() => {
-    running = false;
+  deps.db.onClose?.(async () => {
+    background.stop();
     stopping = true;
-    if (timer) clearTimeout(timer);
-    return connection.stopCheckpointer();
+    await Promise.all([stopListening(), connection.stopCheckpointer()]);
   });
   return engine;
 }

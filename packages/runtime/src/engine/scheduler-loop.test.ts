@@ -8,7 +8,7 @@ import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-h
 import { createLogger } from '../logger.ts';
 import { ManualClock } from './api.ts';
 import { createEngine } from './engine.ts';
-import { BatchSizer, schedulerLoop } from './scheduler-loop.ts';
+import { BatchSizer, pollingLoop, schedulerLoop } from './scheduler-loop.ts';
 
 describe('BatchSizer', () => {
   it('starts small and doubles while batches are cheap, up to the configured maximum', () => {
@@ -150,5 +150,45 @@ describe('the engine shares the thread with the HTTP server', () => {
     // The budget is 15 ms a batch; the bound leaves room for a loaded machine.
     expect(maxGapMs).toBeLessThan(400);
     await engine.stop();
+  });
+});
+
+describe('pollingLoop', () => {
+  it('a wake runs the tick at once, a wake during a tick runs one more after it, never two at once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    let ticks = 0;
+    let release: (() => void) | undefined;
+    const tick = async () => {
+      ticks++;
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      inFlight--;
+    };
+    const loop = pollingLoop(tick, 60_000, (error) => {
+      throw error;
+    });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+    loop.start();
+    expect(ticks).toBe(1);
+    loop.wake(); // during the first tick: coalesced into one more after it
+    loop.wake();
+    release?.();
+    await settle();
+    expect(ticks).toBe(2);
+    release?.();
+    await settle();
+    expect(ticks).toBe(2); // back to polling (a minute away)
+    loop.wake(); // idle: runs at once, not after the poll interval
+    expect(ticks).toBe(3);
+    loop.stop();
+    release?.();
+    await settle();
+    loop.wake(); // stopped: ignored
+    expect(ticks).toBe(3);
+    expect(most).toBe(1);
   });
 });

@@ -139,3 +139,52 @@ export function schedulerLoop(work: DueWork, limits: SchedulerLimits) {
     }
   };
 }
+
+/**
+ * Runs `tick` again `pollMs` after each one ends, until stopped. `wake()` (a work notification,
+ * store/postgres/work-notifier.ts) runs it at once instead of at the next poll; a wake during a tick
+ * runs one more tick right after it. Never two ticks at once; polling stays the backstop.
+ */
+export function pollingLoop(tick: () => Promise<unknown>, pollMs: number, onError: (error: unknown) => void) {
+  let running = false;
+  let ticking = false;
+  let wakeAgain = false;
+  let timer: NodeJS.Timeout | undefined;
+  const loop = () => {
+    timer = undefined;
+    ticking = true;
+    tick()
+      .catch(onError)
+      .finally(() => {
+        ticking = false;
+        if (!running) return;
+        const again = wakeAgain;
+        wakeAgain = false;
+        timer = setTimeout(loop, again ? 0 : pollMs);
+      });
+  };
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      if (ticking)
+        wakeAgain = true; // a tick from before a stop() is still running: go on after it
+      else loop();
+    },
+    wake() {
+      if (!running) return;
+      if (ticking) {
+        wakeAgain = true;
+        return;
+      }
+      if (timer) clearTimeout(timer);
+      loop();
+    },
+    stop() {
+      running = false;
+      wakeAgain = false;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}

@@ -14,6 +14,7 @@ import { loadEventBatch } from './event-loads.ts';
 import { EventFacts, EventWrites, postgresEventRecords } from './event-records.ts';
 import * as SQL from './sql.ts';
 import { stepWriter } from './step-writer.ts';
+import { NOTIFY_AND_COMMIT } from './work-notifier.ts';
 import { WriteBuffer } from './write-buffer.ts';
 
 export interface PostgresStoreOptions {
@@ -23,6 +24,11 @@ export interface PostgresStoreOptions {
   leaseMs?: number;
   /** Where merges made during event intake are logged. */
   logger?: Logger;
+  /**
+   * A batch that writes an effect or timer due within this many ms sends NOTIFY with its COMMIT,
+   * waking the engines listening (work-notifier.ts); default 250 (the engine's poll). False: never.
+   */
+  notifyWithinMs?: number | false;
 }
 
 export interface PostgresEngineStore extends EngineStore {
@@ -48,6 +54,8 @@ interface OpenBatch {
   missingGraphs: Set<string>;
   /** Side statements (batchWrite) to send after the collected writes, in order. */
   sideWrites: Array<[string, readonly SqlValue[]]>;
+  /** The soonest due (ms after the batch's clock) of the effects and timers written; see WriteBuffer.dueIn. */
+  dueIn: number;
 }
 
 /**
@@ -61,6 +69,7 @@ interface OpenBatch {
 export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions = {}): PostgresEngineStore {
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? 300_000;
+  const notifyWithinMs = options.notifyWithinMs ?? 250;
   /** Graphs of published versions: immutable, so kept across batches. */
   const graphs = new Map<string, string>();
   const versionNumbers = new Map<string, number>();
@@ -96,6 +105,7 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
   async function flush(): Promise<void> {
     const batch = current();
     const before = batch.writes.rows + batch.eventWrites.rows;
+    batch.dueIn = Math.min(batch.dueIn, batch.writes.dueIn, ...batch.steps.map((s) => s.dueIn));
     try {
       await batch.eventWrites.flush(send(batch.client), new Date());
       await batch.writes.flush(send(batch.client), workerId, leaseUntil);
@@ -173,6 +183,7 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       missingGraphs: new Set(),
       steps: [],
       sideWrites: [],
+      dueIn: Number.POSITIVE_INFINITY,
     };
     let broken: unknown;
     try {
@@ -182,7 +193,8 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       return await batches.run(batch, async () => {
         const result = await work();
         await flush();
-        await client.query('COMMIT');
+        // At most one NOTIFY per batch, in its transaction: delivered only if it commits.
+        await client.query(notifyWithinMs !== false && batch.dueIn <= notifyWithinMs ? NOTIFY_AND_COMMIT : 'COMMIT');
         return result;
       });
     } catch (error) {

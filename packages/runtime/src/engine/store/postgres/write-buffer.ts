@@ -49,6 +49,11 @@ export class WriteBuffer {
   private reopened: Array<[number, string, number]> = [];
   /** Rows collected, for the benchmark's rows-written-per-step figure. */
   rows = 0;
+  /**
+   * How soon (epoch ms, minus the batch's clock) the earliest effect or timer written comes due;
+   * Infinity when none. Kept across flushes: the batch announces work at COMMIT (work-notifier.ts).
+   */
+  dueIn = Number.POSITIVE_INFINITY;
   /** The instance this buffer's first step wrote (a careful re-run keeps one buffer per step). */
   subject?: number;
 
@@ -84,6 +89,7 @@ export class WriteBuffer {
   insertTimer(instanceId: number, dueAt: number, key: string, createdAt: Date): void {
     const changes = this.timersOf(instanceId);
     if (!changes.inserts.has(key)) changes.inserts.set(key, { dueAt, createdAt });
+    this.dueIn = Math.min(this.dueIn, dueAt - createdAt.getTime());
     this.rows++;
   }
 
@@ -109,6 +115,7 @@ export class WriteBuffer {
   insertOutbox(instanceId: number, nodeId: string, nodeType: string, key: string, due: number, at: Date): void {
     const values = [instanceId, nodeId, nodeType, key, '{}', due, at];
     for (const [i, v] of values.entries()) this.outbox[i]?.push(v);
+    this.dueIn = Math.min(this.dueIn, due - at.getTime());
     this.rows++;
   }
 
@@ -134,6 +141,7 @@ export class WriteBuffer {
 
   reopenFailedStep(instanceId: number, effectKey: string, at: number): void {
     this.reopened.push([instanceId, effectKey, at]);
+    this.dueIn = Math.min(this.dueIn, 0);
     this.rows += 2;
   }
 
