@@ -2,7 +2,7 @@ import { formatPath } from '@siyu/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import type { AppDatabase } from '../../db/app-database.ts';
-import { createHarness, type Harness } from '../harness.test-helper.ts';
+import { createHarness, type Harness, type HarnessBackend } from '../harness.test-helper.ts';
 
 let h: Harness<AppDatabase>;
 // Every case on SQLite and on a fresh PostgreSQL database.
