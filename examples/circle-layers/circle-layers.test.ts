@@ -166,43 +166,46 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(() => book?.close());
 
-const customerIds = () =>
+const customerIds = async () =>
   new Map(
-    book
-      .rows<{ value: string; customerId: string }>(
+    (
+      await book.rows<{ value: string; customerId: string }>(
         "SELECT value, customerId FROM CustomerIdentity WHERE kind = 'wecomExternalUserId'",
       )
-      .map((r) => [r.value, r.customerId]),
+    ).map((r) => [r.value, r.customerId]),
   );
 
 describe('圈层跃迁 circle-layers playbook', () => {
-  it('plans a community with a silent majority, some climbers and a few core members', () => {
+  it('plans a community with a silent majority, some climbers and a few core members', async () => {
     const final = [...outcomes.values()];
     expect(final.filter((o) => o.tags.has(CORE)).length).toBeGreaterThan(30);
     expect(final.filter((o) => o.invites.length > 0).length).toBeGreaterThan(100);
     expect(final.filter((o) => o.runs.includes('exited@coreDownExit(核心降级)')).length).toBeGreaterThan(10);
   });
 
-  it('every run (activity and weekly review) ends where the replay says', () => {
-    expect(endStates(book, book.journeyId)).toEqual(tally([...outcomes.values()].flatMap((o) => o.runs)));
-    const reviews = book.rows<{ matched: number; lastRunAt: string }>('SELECT matched, lastRunAt FROM AudienceRun');
+  it('every run (activity and weekly review) ends where the replay says', async () => {
+    expect(await endStates(book, book.journeyId)).toEqual(tally([...outcomes.values()].flatMap((o) => o.runs)));
+    const reviews = await book.rows<{ matched: number; lastRunAt: string }>(
+      'SELECT matched, lastRunAt FROM AudienceRun',
+    );
     expect(reviews).toHaveLength(1);
     expect(Date.parse(reviews[0]?.lastRunAt as string)).toBe(START + WEEKS * 7 * DAY);
   });
 
-  it('each member ends in the layer the rules put them, with their counts', () => {
-    const ids = customerIds();
+  it('each member ends in the layer the rules put them, with their counts', async () => {
+    const ids = await customerIds();
     const tagsOf = new Map<string, Set<string>>();
-    for (const r of book.rows<{ customerId: string; tag: string }>(
+    for (const r of await book.rows<{ customerId: string; tag: string }>(
       `SELECT customerId, tag FROM CustomerTag WHERE tag IN (${LAYER_TAGS.map(() => '?').join(',')})`,
       ...LAYER_TAGS,
     )) {
       tagsOf.set(r.customerId, (tagsOf.get(r.customerId) ?? new Set()).add(r.tag));
     }
     const attributes = new Map(
-      book
-        .rows<{ id: string; attributes: string }>('SELECT id, attributes FROM Customer')
-        .map((c) => [c.id, JSON.parse(c.attributes) as { purchases?: number; shares?: number }]),
+      (await book.rows<{ id: string; attributes: string }>('SELECT id, attributes FROM Customer')).map((c) => [
+        c.id,
+        JSON.parse(c.attributes) as { purchases?: number; shares?: number },
+      ]),
     );
     for (const m of members) {
       if (m.activity.length === 0) continue; // never showed up: no customer record at all
@@ -215,13 +218,14 @@ describe('圈层跃迁 circle-layers playbook', () => {
     expect(ids.size).toBe(members.filter((m) => m.activity.length > 0).length);
   });
 
-  it('core promotions each created one join code for the invite-only group', () => {
-    const invites = book.rows<{ n: number }>("SELECT count(*) AS n FROM OutboxEffect WHERE nodeId = 'inviteCore'")[0]
-      ?.n;
+  it('core promotions each created one join code for the invite-only group', async () => {
+    const invites = (
+      await book.rows<{ n: number }>("SELECT count(*) AS n FROM OutboxEffect WHERE nodeId = 'inviteCore'")
+    )[0]?.n;
     expect(invites).toBe([...outcomes.values()].reduce((n, o) => n + o.invites.length, 0));
     const layerSizes = tally([...outcomes.values()].flatMap((o) => [...o.tags].filter((t) => t.startsWith('圈层:'))));
     const actual = tally(
-      book.rows<{ tag: string }>("SELECT tag FROM CustomerTag WHERE tag LIKE '圈层:%'").map((r) => r.tag),
+      (await book.rows<{ tag: string }>("SELECT tag FROM CustomerTag WHERE tag LIKE '圈层:%'")).map((r) => r.tag),
     );
     expect(actual).toEqual(layerSizes);
     // The pyramid the articles describe: periphery > influence > core.

@@ -132,10 +132,13 @@ beforeAll(async () => {
 
   const actions: Action[] = [];
   // Customer ids exist once WeCom's first callback created the customer.
-  const byExternalId = book.db.sqlite.prepare<[string], { customerId: string }>(
-    "SELECT customerId FROM CustomerIdentity WHERE kind = 'wecomExternalUserId' AND value = ?",
-  );
-  const customerOf = (externalUserId: string) => byExternalId.get(externalUserId)?.customerId;
+  const customerOf = async (externalUserId: string) =>
+    (
+      await book.rows<{ customerId: string }>(
+        "SELECT customerId FROM CustomerIdentity WHERE kind = 'wecomExternalUserId' AND value = ?",
+        externalUserId,
+      )
+    )[0]?.customerId;
   const wecom = (events: Promise<unknown[]> | unknown[]) => async () =>
     book.ingest((await events) as Parameters<Playbook['ingest']>[0], 'webhook:wecom');
   contacts.forEach((c, i) => {
@@ -166,7 +169,8 @@ beforeAll(async () => {
         at: c.addAt + 2 * DAY + c.staffFollowsUpAfter,
         run: async () => {
           const open = await book.api.staffTasks.list({ assignee: c.staff, status: 'open', limit: 500 });
-          const task = open.find((t) => t.customerId === customerOf(c.externalUserId));
+          const customerId = await customerOf(c.externalUserId);
+          const task = open.find((t) => t.customerId === customerId);
           if (task) await book.api.staffTasks.complete({ id: task.id });
         },
       });
@@ -175,31 +179,31 @@ beforeAll(async () => {
   await play(book, actions);
   await book.advanceTo(START + 14 * DAY);
   idOf = new Map(
-    book
-      .rows<{ value: string; customerId: string }>(
+    (
+      await book.rows<{ value: string; customerId: string }>(
         "SELECT value, customerId FROM CustomerIdentity WHERE kind = 'wecomExternalUserId'",
       )
-      .map((r) => [r.value, r.customerId]),
+    ).map((r) => [r.value, r.customerId]),
   );
 }, 60_000);
 afterAll(() => book?.close());
 
 describe('新客承接 new-contact-reception playbook', () => {
-  it('every new contact enters once and ends where the plan says', () => {
-    expect(endStates(book, book.journeyId)).toEqual(tally([...expected.values()].map((e) => e.state)));
+  it('every new contact enters once and ends where the plan says', async () => {
+    expect(await endStates(book, book.journeyId)).toEqual(tally([...expected.values()].map((e) => e.state)));
     const byCustomer = new Map(
-      book
-        .rows<{ customerId: string; status: string; nodeId: string; exitReason: string | null }>(
+      (
+        await book.rows<{ customerId: string; status: string; nodeId: string; exitReason: string | null }>(
           'SELECT customerId, status, nodeId, exitReason FROM Instance',
         )
-        .map((r) => [r.customerId, `${r.status}@${r.nodeId}(${r.exitReason})`]),
+      ).map((r) => [r.customerId, `${r.status}@${r.nodeId}(${r.exitReason})`]),
     );
     for (const c of contacts)
       expect(byCustomer.get(idOf.get(c.externalUserId) as string), c.externalUserId).toBe(expected.get(c)?.state);
   });
 
-  it('welcome sent once, within WeCom’s 20-second window of the add', () => {
-    const welcomes = book.rows<{ recipient: string; sentAt: number }>(
+  it('welcome sent once, within WeCom’s 20-second window of the add', async () => {
+    const welcomes = await book.rows<{ recipient: string; sentAt: number }>(
       "SELECT recipient, sentAt FROM Message WHERE kind = 'welcome'",
     );
     expect(welcomes).toHaveLength(CONTACTS);
@@ -209,16 +213,16 @@ describe('新客承接 new-contact-reception playbook', () => {
       expect(lag).toBeGreaterThanOrEqual(0);
       expect(lag).toBeLessThan(20_000);
     }
-    expect(messagesTwicePerStep(book)).toEqual([]);
+    expect(await messagesTwicePerStep(book)).toEqual([]);
   });
 
-  it('tags by source channel (and the WeCom 新客 tag), and owners from the live code’s staff', () => {
-    const tags = tagCounts(book, ['新客', ...CODES.map((c) => `渠道:${c.code}`)]);
+  it('tags by source channel (and the WeCom 新客 tag), and owners from the live code’s staff', async () => {
+    const tags = await tagCounts(book, ['新客', ...CODES.map((c) => `渠道:${c.code}`)]);
     expect(tags).toEqual({
       新客: CONTACTS,
       ...Object.fromEntries(CODES.map((c) => [`渠道:${c.code}`, contacts.filter((x) => x.code === c.code).length])),
     });
-    const owners = book.rows<{ id: string; ownerUserId: string | null }>('SELECT id, ownerUserId FROM Customer');
+    const owners = await book.rows<{ id: string; ownerUserId: string | null }>('SELECT id, ownerUserId FROM Customer');
     const ownerOf = new Map(owners.map((o) => [o.id, o.ownerUserId]));
     for (const c of contacts) {
       // Deleting the contact releases the owner.
@@ -226,21 +230,21 @@ describe('新客承接 new-contact-reception playbook', () => {
     }
   });
 
-  it('each layer is invited to its own group; joins inside 2 days count as the goal', () => {
+  it('each layer is invited to its own group; joins inside 2 days count as the goal', async () => {
     const invites = tally(
-      book
-        .rows<{ nodeId: string }>(
+      (
+        await book.rows<{ nodeId: string }>(
           "SELECT nodeId FROM OutboxEffect WHERE nodeId IN ('inviteStore','inviteBuyer','inviteNewbie')",
         )
-        .map((r) => r.nodeId),
+      ).map((r) => r.nodeId),
     );
     expect(invites).toEqual(tally(contacts.map((c) => GROUP[c.layer].node)));
-    const goals = book.rows<{ n: number }>('SELECT count(*) AS n FROM Instance WHERE goalAt IS NOT NULL')[0]?.n;
+    const goals = (await book.rows<{ n: number }>('SELECT count(*) AS n FROM Instance WHERE goalAt IS NOT NULL'))[0]?.n;
     expect(goals).toBe([...expected.values()].filter((e) => e.goal).length);
   });
 
-  it('store customers who did not join get a staff task for their own store manager', () => {
-    const tasks = book.rows<{ customerId: string; assignee: string; status: string }>(
+  it('store customers who did not join get a staff task for their own store manager', async () => {
+    const tasks = await book.rows<{ customerId: string; assignee: string; status: string }>(
       'SELECT customerId, assignee, status FROM StaffTask',
     );
     const planned = contacts.filter((c) => expected.get(c)?.task);

@@ -177,33 +177,33 @@ beforeAll(async () => {
 afterAll(() => book?.close());
 
 /** Customer id of each planned card holder who added WeCom. */
-function customerIds(): Map<string, string> {
+async function customerIds(): Promise<Map<string, string>> {
   return new Map(
-    book
-      .rows<{ value: string; customerId: string }>(
+    (
+      await book.rows<{ value: string; customerId: string }>(
         "SELECT value, customerId FROM CustomerIdentity WHERE kind = 'wecomExternalUserId'",
       )
-      .map((r) => [r.value, r.customerId]),
+    ).map((r) => [r.value, r.customerId]),
   );
 }
 
 describe('包裹卡引流 package-card playbook', () => {
-  it('plans a realistic mix: most never scan, some scan without adding, some add', () => {
+  it('plans a realistic mix: most never scan, some scan without adding, some add', async () => {
     const scanned = cards.filter((c) => c.scanAt !== undefined).length;
     expect(added.length).toBeGreaterThan(600);
     expect(scanned - added.length).toBeGreaterThan(150);
     expect(cards.length - scanned).toBeGreaterThan(1400);
   });
 
-  it('ends every run where the plan says, exactly', () => {
-    expect(endStates(book, book.journeyId)).toEqual(tally([...expected.values()].map((e) => e.end.state)));
-    const ids = customerIds();
+  it('ends every run where the plan says, exactly', async () => {
+    expect(await endStates(book, book.journeyId)).toEqual(tally([...expected.values()].map((e) => e.end.state)));
+    const ids = await customerIds();
     const byCustomer = new Map(
-      book
-        .rows<{ customerId: string; status: string; nodeId: string; exitReason: string }>(
+      (
+        await book.rows<{ customerId: string; status: string; nodeId: string; exitReason: string }>(
           'SELECT customerId, status, nodeId, exitReason FROM Instance',
         )
-        .map((r) => [r.customerId, `${r.status}@${r.nodeId}(${r.exitReason})`]),
+      ).map((r) => [r.customerId, `${r.status}@${r.nodeId}(${r.exitReason})`]),
     );
     for (const c of added)
       expect(byCustomer.get(ids.get(c.externalUserId) as string), c.externalUserId).toBe(
@@ -232,21 +232,21 @@ describe('包裹卡引流 package-card playbook', () => {
     expect(rows.A!.recallRate!).toBeGreaterThan(rows.B!.recallRate!);
   });
 
-  it('one welcome per new contact, sent the moment they were added', () => {
-    const welcomes = book.rows<{ recipient: string; sentAt: number }>(
+  it('one welcome per new contact, sent the moment they were added', async () => {
+    const welcomes = await book.rows<{ recipient: string; sentAt: number }>(
       "SELECT recipient, sentAt FROM Message WHERE channel = 'wecom' AND kind = 'welcome'",
     );
     expect(welcomes).toHaveLength(added.length);
     const addAt = new Map(added.map((c) => [c.externalUserId, c.addAt as number]));
     for (const w of welcomes) expect(Number(w.sentAt)).toBe(addAt.get(w.recipient));
-    expect(messagesTwicePerStep(book)).toEqual([]);
+    expect(await messagesTwicePerStep(book)).toEqual([]);
   });
 
-  it('the hook coupon of the card the customer holds, once each, within the stock', () => {
-    const coupons = book.rows<{ stockId: string; customerId: string; status: string }>(
+  it('the hook coupon of the card the customer holds, once each, within the stock', async () => {
+    const coupons = await book.rows<{ stockId: string; customerId: string; status: string }>(
       'SELECT stockId, customerId, status FROM Coupon',
     );
-    const ids = customerIds();
+    const ids = await customerIds();
     const expectedStock = new Map(added.map((c) => [ids.get(c.externalUserId), `pkg-hook-${c.variant.toLowerCase()}`]));
     expect(coupons).toHaveLength(added.length);
     expect(new Set(coupons.map((c) => c.customerId)).size).toBe(added.length);
@@ -255,7 +255,10 @@ describe('包裹卡引流 package-card playbook', () => {
       expect(c.status).toBe('sent');
     }
     const issued = Object.fromEntries(
-      book.rows<{ id: string; issued: number }>('SELECT id, issued FROM CouponStock').map((s) => [s.id, s.issued]),
+      (await book.rows<{ id: string; issued: number }>('SELECT id, issued FROM CouponStock')).map((s) => [
+        s.id,
+        s.issued,
+      ]),
     );
     expect(issued).toEqual({
       'pkg-hook-a': added.filter((c) => c.variant === 'A').length,
@@ -263,9 +266,9 @@ describe('包裹卡引流 package-card playbook', () => {
     });
   });
 
-  it('tags by source and variant, and 复购 for those who ordered while the journey waited', () => {
+  it('tags by source and variant, and 复购 for those who ordered while the journey waited', async () => {
     const repurchased = [...expected.values()].filter((e) => e.end.state.includes('已复购')).length;
-    expect(tagCounts(book, ['包裹卡客户', '渠道:PKG-A', '渠道:PKG-B', '版本:A', '版本:B', '复购'])).toEqual({
+    expect(await tagCounts(book, ['包裹卡客户', '渠道:PKG-A', '渠道:PKG-B', '版本:A', '版本:B', '复购'])).toEqual({
       包裹卡客户: added.length,
       '渠道:PKG-A': added.filter((c) => c.variant === 'A').length,
       '渠道:PKG-B': added.filter((c) => c.variant === 'B').length,
@@ -276,21 +279,21 @@ describe('包裹卡引流 package-card playbook', () => {
     expect(repurchased).toBeGreaterThan(100);
   });
 
-  it('reminders only to those who did not order in 3 days, never in quiet hours (deferred to 08:00)', () => {
-    const reminders = book.rows<{ recipient: string; sentAt: number }>(
+  it('reminders only to those who did not order in 3 days, never in quiet hours (deferred to 08:00)', async () => {
+    const reminders = await book.rows<{ recipient: string; sentAt: number }>(
       "SELECT recipient, sentAt FROM Message WHERE channel = 'wecom' AND kind = 'mass'",
     );
     const planned = added.filter((c) => expected.get(c.externalUserId)?.reminderAt !== undefined);
     expect(reminders).toHaveLength(planned.length);
     const at = new Map(planned.map((c) => [c.externalUserId, expected.get(c.externalUserId)?.reminderAt]));
     for (const r of reminders) expect(Number(r.sentAt)).toBe(at.get(r.recipient));
-    expect(sentInQuietHours(book, 'wecom')).toEqual([]);
+    expect(await sentInQuietHours(book, 'wecom')).toEqual([]);
     const deferred = planned.filter((c) => expected.get(c.externalUserId)?.deferred).length;
     expect(deferred).toBeGreaterThan(50); // the plan does put due reminders into the night
   });
 
-  it('goal: an order within 14 days of adding while the run was still going', () => {
-    const goals = book.rows<{ n: number }>('SELECT count(*) AS n FROM Instance WHERE goalAt IS NOT NULL')[0]?.n;
+  it('goal: an order within 14 days of adding while the run was still going', async () => {
+    const goals = (await book.rows<{ n: number }>('SELECT count(*) AS n FROM Instance WHERE goalAt IS NOT NULL'))[0]?.n;
     expect(goals).toBe([...expected.values()].filter((e) => e.goal).length);
   });
 });

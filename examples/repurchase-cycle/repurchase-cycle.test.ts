@@ -15,6 +15,7 @@ import {
   play,
   Rng,
   sentInQuietHours,
+  smsAfterOptOut,
   smsReplies,
   startPlaybook,
   tagCounts,
@@ -46,10 +47,11 @@ function planBuyers(seed: number): Buyer[] {
     // One draw decides the customer's fate: 3 % opt out during the cycle, 3 % after the reminder,
     // 30 % redeem after the first reminder, 14 % after the second, the rest never.
     const fate = rng.unit();
-    if (fate < 0.03) b.optOutAfterOrder = rng.between(DAY, 20 * DAY);
-    else if (fate < 0.06) b.optOutAfterRemind = rng.between(HOUR, 6 * DAY);
-    else if (fate < 0.36) b.redeemAfterRemind1 = rng.between(HOUR, 6.9 * DAY);
-    else if (fate < 0.5) b.redeemAfterRemind2 = rng.between(HOUR, 2.9 * DAY);
+    // Whole milliseconds, as a real clock reads: PostgreSQL keeps instants in BIGINT columns.
+    if (fate < 0.03) b.optOutAfterOrder = Math.floor(rng.between(DAY, 20 * DAY));
+    else if (fate < 0.06) b.optOutAfterRemind = Math.floor(rng.between(HOUR, 6 * DAY));
+    else if (fate < 0.36) b.redeemAfterRemind1 = Math.floor(rng.between(HOUR, 6.9 * DAY));
+    else if (fate < 0.5) b.redeemAfterRemind2 = Math.floor(rng.between(HOUR, 2.9 * DAY));
     return b;
   });
 }
@@ -110,130 +112,140 @@ const expected = expectations();
 const redeemers = entrants.filter((b) => expected.get(b)?.redeemAt !== undefined);
 
 let book: Playbook;
-const customerOf = (b: Buyer) =>
-  book.rows<{ customerId: string }>(
-    "SELECT customerId FROM CustomerIdentity WHERE kind = 'phone' AND value = ?",
-    e164(b),
-  )[0]?.customerId as string;
+/** Phone (E.164) → customer id, read once the play is over. */
+let idOfPhone = new Map<string, string>();
+const customerOf = (b: Buyer) => idOfPhone.get(e164(b)) as string;
 
-beforeAll(async () => {
-  book = await startPlaybook('repurchase-cycle', START - HOUR);
-  await book.api.coupons.createStock({
-    id: 'repurchase-cleanser',
-    name: '洁面复购8折券',
-    maxCoupons: BUDGET,
-    maxPerCustomer: 1,
-    amountCents: 1600,
-    minimumCents: 7900,
-    validFrom: new Date(START),
-    validTo: new Date(START + 90 * DAY),
-  });
-  await book.publish();
-
-  const actions: Action[] = [];
-  const order = (b: Buyer, id: string, at: number) => () =>
-    book.api.events.ingest(
-      orderPlaced({
-        orderId: id,
-        at,
-        amountCents: 7900,
-        identities: { phone: e164(b) },
-        data: { category: b.category },
-      }),
-    );
-  buyers.forEach((b, i) => {
-    actions.push({ at: b.orderAt, run: order(b, `JD${i}`, b.orderAt) });
-    const e = expected.get(b);
-    if (e?.optOutAt !== undefined) {
-      const at = e.optOutAt;
-      actions.push({
-        at,
-        run: () => smsReplies(book, [{ phone: b.phone, text: i % 2 ? 'TD' : 't', at, sequenceId: `td${i}` }]),
-      });
-    }
-    if (e?.redeemAt !== undefined) {
-      const at = e.redeemAt;
-      // At the till: the customer shows the coupon from their account, the till reports it used…
-      actions.push({
-        at,
-        run: async () => {
-          const coupon = book.rows<{ id: string }>(
-            "SELECT id FROM Coupon WHERE customerId = ? AND status = 'sent'",
-            customerOf(b),
-          )[0];
-          if (!coupon) throw new Error(`${b.phone} has no coupon to redeem`);
-          await book.api.coupons.redeem({ couponId: coupon.id, orderId: `POS${i}` });
-        },
-      });
-      // …and the order reaches the shop feed a few minutes later: the next cycle starts.
-      actions.push({ at: at + 5 * 60_000, run: order(b, `POS${i}`, at + 5 * 60_000) });
-    }
-  });
-  await play(book, actions);
-  await book.advanceTo(START + 46 * DAY);
-}, 60_000);
-afterAll(() => book?.close());
-
-describe('复购 repurchase-cycle playbook', () => {
-  it('every first run ends where the plan says; redeemers are back in a new cycle', () => {
-    const states = [...expected.values()].map((e) => e.state);
-    for (let i = 0; i < redeemers.length; i++) states.push('active@cycle');
-    expect(endStates(book, book.journeyId)).toEqual(tally(states));
-    const runs = tally(book.rows<{ customerId: string }>('SELECT customerId FROM Instance').map((r) => r.customerId));
-    for (const b of entrants) expect(runs[customerOf(b)], b.phone).toBe(expected.get(b)?.redeemAt ? 2 : 1);
-    // The other product's buyers never entered.
-    for (const b of buyers.filter((x) => x.category === '面霜')) expect(runs[customerOf(b)]).toBeUndefined();
-  });
-
-  it('the coupon budget holds: the first 1,100 to reach the reminder get one, the rest exit', async () => {
-    const stock = (await book.api.coupons.stocks()).find((s) => s.id === 'repurchase-cleanser');
-    expect(stock).toMatchObject({ issued: BUDGET, status: 'exhausted' });
-    const coupons = book.rows<{ customerId: string; status: string }>('SELECT customerId, status FROM Coupon');
-    expect(coupons).toHaveLength(BUDGET);
-    expect(new Set(coupons.map((c) => c.customerId)).size).toBe(BUDGET);
-    const holders = new Set(entrants.filter((b) => expected.get(b)?.coupon).map(customerOf));
-    expect(new Set(coupons.map((c) => c.customerId))).toEqual(holders);
-    expect(tally(coupons.map((c) => c.status))).toEqual({ used: redeemers.length, sent: BUDGET - redeemers.length });
-  });
-
-  it('reminders at the planned instants, the night ones deferred to 08:00, none twice', () => {
-    const sms = book.rows<{ recipient: string; nodeId: string; sentAt: number }>(
-      "SELECT recipient, nodeId, sentAt FROM Message WHERE channel = 'sms'",
-    );
-    const plannedSms: string[] = [];
-    for (const b of entrants) {
-      const e = expected.get(b) as Expected;
-      if (e.remind1 !== undefined) plannedSms.push(`${e164(b)} remind1 ${e.remind1}`);
-      if (e.remind2 !== undefined) plannedSms.push(`${e164(b)} remind2 ${e.remind2}`);
-    }
-    expect(tally(sms.map((m) => `${m.recipient} ${m.nodeId} ${Number(m.sentAt)}`))).toEqual(tally(plannedSms));
-    expect(sentInQuietHours(book, 'sms')).toEqual([]);
-    const deferred = entrants.filter((b) => {
-      const r1 = expected.get(b)?.remind1;
-      return r1 !== undefined && r1 !== b.orderAt + 25 * DAY;
+// The same scenario and numbers on SQLite and on a fresh PostgreSQL database.
+describe.each(['sqlite', 'postgresql'] as const)('on %s', (backend) => {
+  beforeAll(async () => {
+    book = await startPlaybook('repurchase-cycle', START - HOUR, backend);
+    await book.api.coupons.createStock({
+      id: 'repurchase-cleanser',
+      name: '洁面复购8折券',
+      maxCoupons: BUDGET,
+      maxPerCustomer: 1,
+      amountCents: 1600,
+      minimumCents: 7900,
+      validFrom: new Date(START),
+      validTo: new Date(START + 90 * DAY),
     });
-    expect(deferred.length).toBeGreaterThan(300); // 21:00–08:00 is almost half the day
-    expect(messagesTwicePerStep(book)).toEqual([]);
-  });
+    await book.publish();
 
-  it('opted-out numbers get no SMS after replying', () => {
-    const late = book.rows<{ n: number }>(
-      `SELECT count(*) AS n FROM Message m JOIN OptOut o ON o.address = m.recipient
-       WHERE m.channel = 'sms' AND m.sentAt >= CAST(strftime('%s', o.createdAt) AS INTEGER) * 1000`,
-    )[0]?.n;
-    expect(late).toBe(0);
-    const optedOut = book.rows<{ address: string }>("SELECT address FROM OptOut WHERE channel = 'sms'");
-    expect(new Set(optedOut.map((o) => o.address))).toEqual(
-      new Set(entrants.filter((b) => expected.get(b)?.optOutAt !== undefined).map(e164)),
+    const actions: Action[] = [];
+    const order = (b: Buyer, id: string, at: number) => () =>
+      book.api.events.ingest(
+        orderPlaced({
+          orderId: id,
+          at,
+          amountCents: 7900,
+          identities: { phone: e164(b) },
+          data: { category: b.category },
+        }),
+      );
+    buyers.forEach((b, i) => {
+      actions.push({ at: b.orderAt, run: order(b, `JD${i}`, b.orderAt) });
+      const e = expected.get(b);
+      if (e?.optOutAt !== undefined) {
+        const at = e.optOutAt;
+        actions.push({
+          at,
+          run: () => smsReplies(book, [{ phone: b.phone, text: i % 2 ? 'TD' : 't', at, sequenceId: `td${i}` }]),
+        });
+      }
+      if (e?.redeemAt !== undefined) {
+        const at = e.redeemAt;
+        // At the till: the customer shows the coupon from their account, the till reports it used…
+        actions.push({
+          at,
+          run: async () => {
+            const coupon = (
+              await book.rows<{ id: string }>(
+                `SELECT c.id FROM Coupon c JOIN CustomerIdentity i ON i.customerId = c.customerId
+                 WHERE i.kind = 'phone' AND i.value = ? AND c.status = 'sent'`,
+                e164(b),
+              )
+            )[0];
+            if (!coupon) throw new Error(`${b.phone} has no coupon to redeem`);
+            await book.api.coupons.redeem({ couponId: coupon.id, orderId: `POS${i}` });
+          },
+        });
+        // …and the order reaches the shop feed a few minutes later: the next cycle starts.
+        actions.push({ at: at + 5 * 60_000, run: order(b, `POS${i}`, at + 5 * 60_000) });
+      }
+    });
+    await play(book, actions);
+    await book.advanceTo(START + 46 * DAY);
+    idOfPhone = new Map(
+      (
+        await book.rows<{ value: string; customerId: string }>(
+          "SELECT value, customerId FROM CustomerIdentity WHERE kind = 'phone'",
+        )
+      ).map((r) => [r.value, r.customerId]),
     );
-  });
+  }, 180_000); // PostgreSQL on a loaded machine takes a few times SQLite's minute
+  afterAll(() => book?.close());
 
-  it('复购VIP tags and goal conversions are the redeemers', () => {
-    expect(tagCounts(book, ['复购VIP'])).toEqual({ 复购VIP: redeemers.length });
-    const goals = book.rows<{ customerId: string }>('SELECT customerId FROM Instance WHERE goalAt IS NOT NULL');
-    expect(new Set(goals.map((g) => g.customerId))).toEqual(new Set(redeemers.map(customerOf)));
-    expect(goals).toHaveLength(redeemers.length);
-    const byWindow = tally(redeemers.map((b) => (expected.get(b)?.remind2 === undefined ? 'first' : 'second')));
-    expect(byWindow.first).toBeGreaterThan(byWindow.second ?? 0);
+  describe('复购 repurchase-cycle playbook', () => {
+    it('every first run ends where the plan says; redeemers are back in a new cycle', async () => {
+      const states = [...expected.values()].map((e) => e.state);
+      for (let i = 0; i < redeemers.length; i++) states.push('active@cycle');
+      expect(await endStates(book, book.journeyId)).toEqual(tally(states));
+      const runs = tally(
+        (await book.rows<{ customerId: string }>('SELECT customerId FROM Instance')).map((r) => r.customerId),
+      );
+      for (const b of entrants) expect(runs[customerOf(b)], b.phone).toBe(expected.get(b)?.redeemAt ? 2 : 1);
+      // The other product's buyers never entered.
+      for (const b of buyers.filter((x) => x.category === '面霜')) expect(runs[customerOf(b)]).toBeUndefined();
+    });
+
+    it('the coupon budget holds: the first 1,100 to reach the reminder get one, the rest exit', async () => {
+      const stock = (await book.api.coupons.stocks()).find((s) => s.id === 'repurchase-cleanser');
+      expect(stock).toMatchObject({ issued: BUDGET, status: 'exhausted' });
+      const coupons = await book.rows<{ customerId: string; status: string }>('SELECT customerId, status FROM Coupon');
+      expect(coupons).toHaveLength(BUDGET);
+      expect(new Set(coupons.map((c) => c.customerId)).size).toBe(BUDGET);
+      const holders = new Set(entrants.filter((b) => expected.get(b)?.coupon).map(customerOf));
+      expect(new Set(coupons.map((c) => c.customerId))).toEqual(holders);
+      expect(tally(coupons.map((c) => c.status))).toEqual({ used: redeemers.length, sent: BUDGET - redeemers.length });
+    });
+
+    it('reminders at the planned instants, the night ones deferred to 08:00, none twice', async () => {
+      const sms = await book.rows<{ recipient: string; nodeId: string; sentAt: number }>(
+        "SELECT recipient, nodeId, sentAt FROM Message WHERE channel = 'sms'",
+      );
+      const plannedSms: string[] = [];
+      for (const b of entrants) {
+        const e = expected.get(b) as Expected;
+        if (e.remind1 !== undefined) plannedSms.push(`${e164(b)} remind1 ${e.remind1}`);
+        if (e.remind2 !== undefined) plannedSms.push(`${e164(b)} remind2 ${e.remind2}`);
+      }
+      expect(tally(sms.map((m) => `${m.recipient} ${m.nodeId} ${Number(m.sentAt)}`))).toEqual(tally(plannedSms));
+      expect(await sentInQuietHours(book, 'sms')).toEqual([]);
+      const deferred = entrants.filter((b) => {
+        const r1 = expected.get(b)?.remind1;
+        return r1 !== undefined && r1 !== b.orderAt + 25 * DAY;
+      });
+      expect(deferred.length).toBeGreaterThan(300); // 21:00–08:00 is almost half the day
+      expect(await messagesTwicePerStep(book)).toEqual([]);
+    });
+
+    it('opted-out numbers get no SMS after replying', async () => {
+      const late = await smsAfterOptOut(book);
+      expect(late).toBe(0);
+      const optedOut = await book.rows<{ address: string }>("SELECT address FROM OptOut WHERE channel = 'sms'");
+      expect(new Set(optedOut.map((o) => o.address))).toEqual(
+        new Set(entrants.filter((b) => expected.get(b)?.optOutAt !== undefined).map(e164)),
+      );
+    });
+
+    it('复购VIP tags and goal conversions are the redeemers', async () => {
+      expect(await tagCounts(book, ['复购VIP'])).toEqual({ 复购VIP: redeemers.length });
+      const goals = await book.rows<{ customerId: string }>('SELECT customerId FROM Instance WHERE goalAt IS NOT NULL');
+      expect(new Set(goals.map((g) => g.customerId))).toEqual(new Set(redeemers.map(customerOf)));
+      expect(goals).toHaveLength(redeemers.length);
+      const byWindow = tally(redeemers.map((b) => (expected.get(b)?.remind2 === undefined ? 'first' : 'second')));
+      expect(byWindow.first).toBeGreaterThan(byWindow.second ?? 0);
+    });
   });
 });

@@ -6,9 +6,9 @@ import type { Playbook } from './playbook.ts';
 type Book = Pick<Playbook, 'rows'>;
 
 /** Instances by "status@node(reason)", e.g. "exited@repurchased(已复购)" → count. */
-export function endStates(book: Book, journeyId: string): Record<string, number> {
+export async function endStates(book: Book, journeyId: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const r of book.rows<{ status: string; nodeId: string | null; exitReason: string | null; n: number }>(
+  for (const r of await book.rows<{ status: string; nodeId: string | null; exitReason: string | null; n: number }>(
     `SELECT status, nodeId, exitReason, count(*) AS n FROM Instance WHERE journeyId = ?
      GROUP BY status, nodeId, exitReason`,
     journeyId,
@@ -19,28 +19,42 @@ export function endStates(book: Book, journeyId: string): Record<string, number>
 }
 
 /** Steps (instance + node) that produced more than one message: must be none. */
-export function messagesTwicePerStep(book: Book): Array<{ step: string; n: number }> {
+export async function messagesTwicePerStep(book: Book): Promise<Array<{ step: string; n: number }>> {
   // Idempotency keys are "<instance>:<node>:<visit>"; one step = one instance at one node.
-  return book.rows(
-    `SELECT substr(idempotencyKey, 1, instr(idempotencyKey, ':') - 1) || ':' || nodeId AS step, count(*) AS n
-     FROM Message GROUP BY step HAVING n > 1`,
+  const rows = await book.rows<{ idempotencyKey: string; nodeId: string }>(
+    'SELECT idempotencyKey, nodeId FROM Message',
   );
+  const perStep = tally(rows.map((m) => `${m.idempotencyKey.split(':')[0]}:${m.nodeId}`));
+  return Object.entries(perStep).flatMap(([step, n]) => (n > 1 ? [{ step, n }] : []));
 }
 
 /** Messages on `channel` (other than WeCom welcomes, which answer the customer) sent in 21:00–08:00. */
-export function sentInQuietHours(book: Book, channel: string): Array<{ idempotencyKey: string; sentAt: number }> {
-  return book
-    .rows<{ idempotencyKey: string; sentAt: number; kind: string }>(
+export async function sentInQuietHours(
+  book: Book,
+  channel: string,
+): Promise<Array<{ idempotencyKey: string; sentAt: number }>> {
+  return (
+    await book.rows<{ idempotencyKey: string; sentAt: number; kind: string }>(
       'SELECT idempotencyKey, sentAt, kind FROM Message WHERE channel = ?',
       channel,
     )
-    .filter((m) => m.kind !== 'welcome' && inQuietHours(Number(m.sentAt)));
+  ).filter((m) => m.kind !== 'welcome' && inQuietHours(Number(m.sentAt)));
+}
+
+/** SMS sent to a number at or after (to the second) its opt-out was recorded: must be none. */
+export async function smsAfterOptOut(book: Book): Promise<number> {
+  // Compared here, not in SQL: the two databases spell "epoch of a timestamp" differently.
+  const rows = await book.rows<{ sentAt: number; optedOutAt: string }>(
+    `SELECT m.sentAt, o.createdAt AS optedOutAt FROM Message m JOIN OptOut o ON o.address = m.recipient
+     WHERE m.channel = 'sms'`,
+  );
+  return rows.filter((r) => Number(r.sentAt) >= Math.floor(Date.parse(r.optedOutAt) / 1000) * 1000).length;
 }
 
 /** How many customers carry each of these tags. */
-export function tagCounts(book: Book, tags: readonly string[]): Record<string, number> {
+export async function tagCounts(book: Book, tags: readonly string[]): Promise<Record<string, number>> {
   const out: Record<string, number> = Object.fromEntries(tags.map((t) => [t, 0]));
-  for (const r of book.rows<{ tag: string; n: number }>(
+  for (const r of await book.rows<{ tag: string; n: number }>(
     `SELECT tag, count(*) AS n FROM CustomerTag WHERE tag IN (${tags.map(() => '?').join(',')}) GROUP BY tag`,
     ...tags,
   )) {

@@ -11,7 +11,7 @@ export {
   smsReplies,
   tapSmsLink,
 } from './callbacks.ts';
-export { endStates, messagesTwicePerStep, sentInQuietHours, tagCounts, tally } from './checks.ts';
+export { endStates, messagesTwicePerStep, sentInQuietHours, smsAfterOptOut, tagCounts, tally } from './checks.ts';
 export { afterQuietHours, chinaHour, chinaTime, DAY, HOUR, inQuietHours, MINUTE } from './china-time.ts';
 export { type Api, EXAMPLES_DIR, type Playbook, startPlaybook } from './playbook.ts';
 export { mulberry32, Rng } from './random.ts';

@@ -9,12 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
+  type AppDatabase,
   assembleServer,
   createApp,
   createCaller,
   createContext,
   createLogger,
-  type Database,
   type DurableEngine,
   type IngestOutcome,
   loadExamples,
@@ -22,7 +22,9 @@ import {
   openDatabase,
   type Principal,
   runtimeNodes,
+  type SqlValue,
 } from '@siyu/runtime';
+import { createScratchDatabase, openPostgresDatabase, postgresServerUrl } from '@siyu/runtime/testing/postgres';
 import type { JourneyEventInput, NodeRegistry } from '@siyu/shared';
 
 /** The examples folder (this kit lives in examples/simulation). */
@@ -31,7 +33,7 @@ export const EXAMPLES_DIR = resolve(dirname(new URL(import.meta.url).pathname), 
 export type Api = ReturnType<typeof createCaller>;
 
 export interface Playbook {
-  db: Database;
+  db: AppDatabase;
   clock: ManualClock;
   engine: DurableEngine;
   registry: NodeRegistry;
@@ -50,18 +52,28 @@ export interface Playbook {
   advanceTo(at: number): Promise<void>;
   /** Ingests events the way the webhook router does (in order, one group commit). */
   ingest(events: readonly JourneyEventInput[], source: string): IngestOutcome[] | Promise<IngestOutcome[]>;
-  rows<T>(query: string, ...params: unknown[]): T[];
+  /** Rows of a query written once for both databases (`?` placeholders, see db/sql-dialect.ts). */
+  rows<T>(query: string, ...params: SqlValue[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
 const HOUR = 3_600_000;
 const logger = createLogger('silent');
 
-export async function startPlaybook(folder: string, startAt: number): Promise<Playbook> {
+/** Where the playbook's database lives: a SQLite file (default) or a fresh PostgreSQL database. */
+export type PlaybookBackend = 'sqlite' | 'postgresql';
+
+export async function startPlaybook(
+  folder: string,
+  startAt: number,
+  backend: PlaybookBackend = 'sqlite',
+): Promise<Playbook> {
   // A memory-backed temp dir where there is one: these runs commit thousands of transactions and
   // their durability is not what is under test (the crash test covers it), so fsync need not cost.
   const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `playbook-${folder}-`));
-  const db = await openDatabase(join(dir, 'siyu.db'));
+  // On PostgreSQL: a scratch database on the run's server, migrated by opening it, dropped by close.
+  const scratch = backend === 'postgresql' ? await createScratchDatabase(await postgresServerUrl(), folder) : undefined;
+  const db: AppDatabase = scratch ? await openPostgresDatabase(scratch.url) : await openDatabase(join(dir, 'siyu.db'));
   const clock = new ManualClock(startAt);
   const { deps, engine, serverPackages } = assembleServer({
     db,
@@ -111,11 +123,14 @@ export async function startPlaybook(folder: string, startAt: number): Promise<Pl
   }
   const journey = await db.prisma.journey.findFirstOrThrow({ where: { templateKey: `example:${folder}` } });
 
-  const nextWake = db.sqlite.prepare<[], { at: number | null }>(
-    `SELECT min(at) AS at FROM (
-       SELECT min(dueAt) AS at FROM Timer
-       UNION ALL SELECT min(nextAttemptAt) FROM OutboxEffect WHERE status = 'pending')`,
-  );
+  const nextWake = async () =>
+    (
+      await db.sql.get<{ at: number | null }>(
+        `SELECT min(at) AS at FROM (
+           SELECT min(dueAt) AS at FROM Timer
+           UNION ALL SELECT min(nextAttemptAt) FROM OutboxEffect WHERE status = 'pending') AS wakes`,
+      )
+    )?.at;
 
   return {
     db,
@@ -132,7 +147,7 @@ export async function startPlaybook(folder: string, startAt: number): Promise<Pl
     },
     async advanceTo(at) {
       for (;;) {
-        const wake = nextWake.get()?.at;
+        const wake = await nextWake();
         const nextHour = (Math.floor(clock.now() / HOUR) + 1) * HOUR;
         const step = Math.min(wake ?? Number.POSITIVE_INFINITY, nextHour);
         if (step > at) break;
@@ -145,14 +160,15 @@ export async function startPlaybook(folder: string, startAt: number): Promise<Pl
     ingest(events, source) {
       return engine.ingestMany(events, source);
     },
-    rows<T>(query: string, ...params: unknown[]) {
-      return db.sqlite.prepare(query).all(...params) as T[];
+    rows<T>(query: string, ...params: SqlValue[]) {
+      return db.sql.all<T>(query, params);
     },
     async close() {
       await engine.stop();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await db.close();
+      await scratch?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -41,13 +41,14 @@ export function planShoppers(seed: number): Shopper[] {
       optedOutBefore: rng.chance(0.02),
     };
     if (rng.chance(0.06)) s.shippedAt = START - Math.floor(rng.between(DAY, 3 * DAY));
-    if (rng.chance(0.03)) s.optOutAfter = rng.between(10 * MINUTE, 20 * HOUR);
+    // Whole milliseconds, as a real clock reads: PostgreSQL keeps instants in BIGINT columns.
+    if (rng.chance(0.03)) s.optOutAfter = Math.floor(rng.between(10 * MINUTE, 20 * HOUR));
     else if (rng.chance(0.15)) {
-      s.clickAfter = rng.between(5 * MINUTE, 80 * HOUR); // a few after the 3-day wait
-      if (rng.chance(0.6)) s.addAfterClick = rng.between(MINUTE, 30 * HOUR);
-      if (rng.chance(0.45)) s.orderAfter = rng.between(HOUR, 9 * DAY);
+      s.clickAfter = Math.floor(rng.between(5 * MINUTE, 80 * HOUR)); // a few after the 3-day wait
+      if (rng.chance(0.6)) s.addAfterClick = Math.floor(rng.between(MINUTE, 30 * HOUR));
+      if (rng.chance(0.45)) s.orderAfter = Math.floor(rng.between(HOUR, 9 * DAY));
     }
-    if (rng.chance(0.04)) s.spontaneousOrderAt = START + rng.between(HOUR, 9 * DAY);
+    if (rng.chance(0.04)) s.spontaneousOrderAt = START + Math.floor(rng.between(HOUR, 9 * DAY));
     shoppers.push(s);
   }
   return shoppers;

@@ -7,8 +7,10 @@ export { hashPassword, verifyPassword } from './auth/password.ts';
 export { API_SCOPES, type ApiScope, ROLES, type Role } from './auth/roles.ts';
 export { runCli } from './cli/program.ts';
 export { type Config, ConfigError, loadConfig } from './config.ts';
+export type { AppDatabase } from './db/app-database.ts';
 export { type Database, DatabaseStartupError, openDatabase } from './db/database.ts';
 export { applyMigrations } from './db/migrate.ts';
+export type { SqlValue } from './db/sql-client.ts';
 export {
   type Clock,
   type EnrollOptions,

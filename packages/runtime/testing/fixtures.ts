@@ -4,6 +4,7 @@ import type { JourneyGraphInput } from '@siyu/shared';
 import { parseJourneyGraph } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { isoDate } from '../src/db/iso-date.ts';
+import type { SqlClient } from '../src/db/sql-client.ts';
 
 /** Creates (or updates) a live journey with a new published version; returns the version id. */
 export function publishJourney(
@@ -27,6 +28,37 @@ export function publishJourney(
       .run(versionId, journeyId, version, JSON.stringify(graph), now);
     sqlite.prepare("UPDATE Journey SET liveVersionId = ?, status = 'live' WHERE id = ?").run(versionId, journeyId);
   })();
+  return versionId;
+}
+
+/**
+ * publishJourney on either backend, through the SQL port (`db.sql`): for tests that run on SQLite
+ * and on PostgreSQL alike. Returns the version id.
+ */
+export async function publishJourneyOn(
+  db: { sql: SqlClient },
+  journeyId: string,
+  graphInput: JourneyGraphInput,
+  version = 1,
+): Promise<string> {
+  const graph = JSON.stringify(parseJourneyGraph(graphInput));
+  const versionId = `${journeyId}-v${version}`;
+  const now = isoDate(Date.now());
+  await db.sql.transaction(async (tx) => {
+    await tx.run(
+      `INSERT INTO Journey (id, name, status, draft, createdAt, updatedAt) VALUES (?, ?, 'live', ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET draft = excluded.draft`,
+      [journeyId, journeyId, graph, now, now],
+    );
+    await tx.run('INSERT INTO JourneyVersion (id, journeyId, version, graph, publishedAt) VALUES (?, ?, ?, ?, ?)', [
+      versionId,
+      journeyId,
+      version,
+      graph,
+      now,
+    ]);
+    await tx.run("UPDATE Journey SET liveVersionId = ?, status = 'live' WHERE id = ?", [versionId, journeyId]);
+  });
   return versionId;
 }
 

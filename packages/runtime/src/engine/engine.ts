@@ -316,7 +316,8 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       return ticking;
     },
     async migrateInstances(journeyId, toVersionId, nodeMapping) {
-      stepper.compiled(toVersionId); // an unknown version throws before the batch starts
+      // An unknown version throws inside the batch, before any move (moveAll compiles it first):
+      // a networked store only has the version's graph once the batch has loaded it.
       const now = clock.now();
       return tx(() => migrateInstances({ store, stepper, logger }, journeyId, toVersionId, nodeMapping, now))();
     },

@@ -69,9 +69,8 @@ export interface HarnessOptions {
   productExecutors?: (db: Database, clock: Clock) => NodeExecutor[];
   /**
    * `'postgresql'`: a fresh PostgreSQL database for this harness (dropped by close), the engine on
-   * the PostgreSQL store, the sample executors through the SQL port. The product's node packages
-   * (`nodes: 'product'`, `productExecutors`) are handed the database as it is: their services
-   * speak SQLite until node-packages/ is ported.
+   * the PostgreSQL store, the sample executors and the product's node packages (`nodes: 'product'`,
+   * `productExecutors`) through the SQL port.
    */
   backend?: HarnessBackend;
 }
