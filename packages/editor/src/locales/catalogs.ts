@@ -49,6 +49,8 @@ export const catalogsReady: Promise<TFunction> = i18next
   .use(initReactI18next)
   .init({
     lng: DEFAULT_LOCALE,
+    // No advertisement in the console (tests print it for every file that loads the catalogs).
+    showSupportNotice: false,
     fallbackLng: DEFAULT_LOCALE,
     ns: [...NAMESPACES],
     defaultNS: 'app',
