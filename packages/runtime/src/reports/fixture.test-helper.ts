@@ -1,7 +1,7 @@
 // The small fixed data sets the report tests check by hand. Rows are inserted with SQL through the
 // SQL port, into SQLite or PostgreSQL alike, exactly as the engine and the importers store them.
-import { type JourneyGraphInput, parseJourneyGraph } from '@siyu/shared';
-import { graphOf } from '../../testing/fixtures.ts';
+import type { JourneyGraphInput } from '@siyu/shared';
+import { graphOf, publishJourneyOn } from '../../testing/fixtures.ts';
 import type { SqlClient } from '../db/sql-client.ts';
 import { entryCodeOf } from '../engine/channel-attribution.ts';
 
@@ -12,32 +12,14 @@ export const T0 = Date.UTC(2026, 0, 5, 2);
 
 let eventSeq = 0;
 
-/** A journey and one published version of it, live (testing/fixtures.ts publishJourney, through the port). */
-export async function publishJourneyWith(
+/** A journey and one published version of it, live (testing/fixtures.ts publishJourneyOn). */
+export function publishJourneyWith(
   sql: SqlClient,
   journeyId: string,
   graphInput: JourneyGraphInput,
   version = 1,
 ): Promise<string> {
-  const graph = JSON.stringify(parseJourneyGraph(graphInput));
-  const versionId = `${journeyId}-v${version}`;
-  const now = new Date();
-  await sql.transaction(async (tx) => {
-    await tx.run(
-      `INSERT INTO Journey (id, name, status, draft, createdAt, updatedAt) VALUES (?, ?, 'live', ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET draft = excluded.draft`,
-      [journeyId, journeyId, graph, now, now],
-    );
-    await tx.run('INSERT INTO JourneyVersion (id, journeyId, version, graph, publishedAt) VALUES (?, ?, ?, ?, ?)', [
-      versionId,
-      journeyId,
-      version,
-      graph,
-      now,
-    ]);
-    await tx.run("UPDATE Journey SET liveVersionId = ?, status = 'live' WHERE id = ?", [versionId, journeyId]);
-  });
-  return versionId;
+  return publishJourneyOn({ sql }, journeyId, graphInput, version);
 }
 
 function inserter(sql: SqlClient) {
