@@ -88,6 +88,8 @@ export const API_ERROR_MESSAGES = {
   'customer.erased': () => t('客户已删除', 'The customer was erased'),
   'customer.noIdentity': (p: { kind: string }) =>
     t(`客户没有${identityWord(p.kind)['zh-CN']}`, `The customer has no ${identityWord(p.kind).en}`),
+  'journey.dryRunBusy': () =>
+    t('另一个预演正在进行，请稍后再试', 'Another dry run is in progress; try again in a moment'),
   'engine.unknownCustomer': (p: { id: string }) => t(`找不到客户「${p.id}」`, `No customer "${p.id}"`),
   'engine.noEntryNode': (p: { node: string }) =>
     p.node

@@ -141,6 +141,24 @@ describe('dry run before publish', () => {
     expect(dry.forecast?.messages.sms).toBeCloseTo(6 / 7, 1);
   });
 
+  it('runs one dry run at a time: a second one meanwhile is told to wait, not queued', async () => {
+    await seed();
+    const created = await h.as('operator').journeys.create({ name: 'VIP 回馈', graph: vipJourney() });
+    const [first, second] = await Promise.allSettled([
+      h.as('operator').runs.dryRun({ journeyId: created.id, sampleSize: 20, horizonDays: 7 }),
+      h.as('operator').runs.dryRun({ journeyId: created.id, sampleSize: 20, horizonDays: 7 }),
+    ]);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'TOO_MANY_REQUESTS', detail: { key: 'journey.dryRunBusy' } },
+    });
+    // Free again once the first has finished.
+    await expect(h.as('operator').runs.dryRun({ journeyId: created.id, sampleSize: 5 })).resolves.toMatchObject({
+      sample: { drawn: 5 },
+    });
+  });
+
   it('refuses a draft with problems and an unknown journey', async () => {
     const created = await h.as('operator').journeys.create({ name: '空旅程' });
     await expect(h.as('operator').runs.dryRun({ journeyId: created.id })).rejects.toThrow();

@@ -83,6 +83,20 @@ function pick<T>(items: readonly T[], n: number): T[] {
  * itself would send.
  */
 export async function dryRunJourney(ctx: TestRunDeps, input: DryRunInput): Promise<DryRunResult> {
+  // One at a time per process: each copies up to 500 customers into a scratch database and steps
+  // them for simulated months; several at once would take the cores the live engine needs.
+  if (dryRunning) throw codedError('TOO_MANY_REQUESTS', 'journey.dryRunBusy');
+  dryRunning = true;
+  try {
+    return await dryRunOnce(ctx, input);
+  } finally {
+    dryRunning = false;
+  }
+}
+
+let dryRunning = false;
+
+async function dryRunOnce(ctx: TestRunDeps, input: DryRunInput): Promise<DryRunResult> {
   const journey = await ctx.db.prisma.journey.findUnique({ where: { id: input.journeyId } });
   if (!journey) throw codedError('NOT_FOUND', 'common.notFound', { what: 'journey', id: input.journeyId });
   const graph = JSON.parse(journey.draft) as JourneyGraph;
