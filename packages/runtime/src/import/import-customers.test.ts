@@ -251,3 +251,16 @@ describe('choosing the worksheet of a workbook', () => {
     );
   });
 });
+
+describe('hostile headers', () => {
+  it('stores a column headed __proto__ as an attribute of that name, touching no prototype', async () => {
+    const report = await importCustomers(db, utf8('手机号,__proto__,constructor\n13800000041,x,y\n'), {
+      fileName: 'evil.csv',
+      mode: 'strict',
+    });
+    expect(report).toMatchObject({ status: 'committed', created: 1 });
+    const customer = await db.prisma.customer.findFirstOrThrow();
+    expect(JSON.parse(customer.attributes)).toEqual(JSON.parse('{"__proto__":"x","constructor":"y"}'));
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+});

@@ -145,7 +145,9 @@ function validateRows(table: Table, columns: ColumnMap, extraTags: string[]) {
     const attributes: Record<string, string> = {};
     for (const { index, key } of columns.attributes) {
       const value = cells[index] ?? '';
-      if (value !== '') attributes[key] = value;
+      // defineProperty: a column headed `__proto__` becomes an attribute of that name, not the object's prototype.
+      if (value !== '')
+        Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
     }
     const tags = [...new Set([...splitTags(cell(known.tags)), ...extraTags])];
     valid.push({ row, phone, externalId, wecomId, name: name || null, tags, attributes, order });
