@@ -21,7 +21,7 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
 
 describe('migratePostgres', () => {
   it('N processes starting together on a fresh database: all succeed, each migration applied once', async () => {
-    const database = await freshPostgresDatabase('concurrent_migrate', cleanups);
+    const database = await freshPostgresDatabase('concurrent_migrate', cleanups, { migrate: false });
     const starters = 4;
     let waiting = 0;
     // Each call has its own connections, as separate processes would: the advisory lock is per session.
@@ -52,7 +52,7 @@ describe('migratePostgres', () => {
   }, 60_000);
 
   it('separate processes started together: all exit 0, one applies, the migrations are recorded once', async () => {
-    const database = await freshPostgresDatabase('process_migrate', cleanups);
+    const database = await freshPostgresDatabase('process_migrate', cleanups, { migrate: false });
     const runtimeDir = join(PRISMA_DIR, '..');
     const runOne = () =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -77,7 +77,7 @@ describe('migratePostgres', () => {
   }, 120_000);
 
   it('waits while another process holds the migration lock, then finds nothing left to do', async () => {
-    const database = await freshPostgresDatabase('lock_wait', cleanups);
+    const database = await freshPostgresDatabase('lock_wait', cleanups, { migrate: false });
     await migratePostgres(database.url);
     // Pretend a newer release is migrating: hold the lock, and remove the record of the last migration.
     const holder = new pg.Client({ connectionString: database.url });
@@ -88,8 +88,9 @@ describe('migratePostgres', () => {
       await holder.query('UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1', [last]);
       let waited = false;
       const starting = migratePostgres(database.url, { onWaiting: () => (waited = true) });
+      // It connects, finds a migration missing and waits for the lock (seconds on a loaded machine).
+      await expect.poll(() => waited, { timeout: 15_000 }).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(waited).toBe(true);
       // The "other process" finishes its migration and lets go.
       await holder.query('UPDATE _prisma_migrations SET rolled_back_at = NULL WHERE migration_name = $1', [last]);
       await holder.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY]);

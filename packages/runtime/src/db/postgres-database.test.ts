@@ -8,7 +8,7 @@ const cleanups = cleanupAfterEach();
 
 describe('openPostgresDatabase', () => {
   it('migrates a fresh database, then writes and reads a journey and a customer through Prisma', async () => {
-    const database = await freshPostgresDatabase('open_postgres', cleanups);
+    const database = await freshPostgresDatabase('open_postgres', cleanups, { migrate: false });
     const db = await openPostgresDatabase(database.url);
     cleanups.push(() => db.close());
     expect(db.migration.applied).toEqual(migrationNames(POSTGRES_MIGRATIONS_DIR));

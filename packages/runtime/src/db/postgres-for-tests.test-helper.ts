@@ -3,9 +3,9 @@
 // (postgres-tests.global-setup.ts): TEST_DATABASE_URL / DATABASE_URL, else 127.0.0.1:5432, else
 // embedded. When there is none the test fails with the reason; it is never skipped.
 import { afterAll, beforeAll, inject } from 'vitest';
-import { migratePostgres } from './migrate-postgres.ts';
 import { createScratchDatabase, type ScratchDatabase } from './postgres-scratch.ts';
 import { findPostgresServer, type PostgresServer } from './postgres-server.ts';
+import { migratedTemplate } from './postgres-template.ts';
 
 let ownServer: Promise<PostgresServer> | undefined;
 
@@ -21,6 +21,15 @@ export async function postgresServerUrl(): Promise<string> {
 }
 
 /**
+ * A fresh database: a copy of the run's migrated template (postgres-template.ts), or empty with
+ * `migrate: false` (for tests of migrating itself).
+ */
+async function scratchDatabase(label: string, migrate: boolean): Promise<ScratchDatabase> {
+  const server = await postgresServerUrl();
+  return createScratchDatabase(server, label, migrate ? { template: await migratedTemplate(server) } : {});
+}
+
+/**
  * A fresh database for this test file, created before its tests and dropped after them; migrated
  * to prisma/migrations-postgres unless `migrate: false`. Call at the top level of the file; the
  * returned function gives the database's URL inside tests.
@@ -28,8 +37,7 @@ export async function postgresServerUrl(): Promise<string> {
 export function postgresDatabaseForFile(label: string, options: { migrate?: boolean } = {}): () => string {
   let database: ScratchDatabase | undefined;
   beforeAll(async () => {
-    database = await createScratchDatabase(await postgresServerUrl(), label);
-    if (options.migrate !== false) await migratePostgres(database.url);
+    database = await scratchDatabase(label, options.migrate !== false);
   });
   afterAll(async () => {
     await database?.drop();
@@ -40,12 +48,16 @@ export function postgresDatabaseForFile(label: string, options: { migrate?: bool
   };
 }
 
-/** A fresh, empty database for one test; dropped by `cleanups` (see cleanupAfterEach). */
+/**
+ * A fresh database for one test, migrated (unless `migrate: false`: empty); dropped by `cleanups`
+ * (see cleanupAfterEach).
+ */
 export async function freshPostgresDatabase(
   label: string,
   cleanups: Array<() => Promise<void>>,
+  options: { migrate?: boolean } = {},
 ): Promise<ScratchDatabase> {
-  const database = await createScratchDatabase(await postgresServerUrl(), label);
+  const database = await scratchDatabase(label, options.migrate !== false);
   cleanups.push(() => database.drop());
   return database;
 }

@@ -31,8 +31,15 @@ async function onServer<T>(serverUrl: string, run: (client: pg.Client) => Promis
   }
 }
 
-/** Creates an empty database on the server `serverUrl` points at (needs CREATEDB). */
-export async function createScratchDatabase(serverUrl: string, label = 'test'): Promise<ScratchDatabase> {
+/**
+ * Creates a database on the server `serverUrl` points at (needs CREATEDB): empty, or a copy of the
+ * database `options.template` (nobody may be connected to it while it is copied).
+ */
+export async function createScratchDatabase(
+  serverUrl: string,
+  label = 'test',
+  options: { template?: string } = {},
+): Promise<ScratchDatabase> {
   const safeLabel = label
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
@@ -40,9 +47,10 @@ export async function createScratchDatabase(serverUrl: string, label = 'test'): 
   const name = `${SCRATCH_PREFIX}${safeLabel}_${randomBytes(5).toString('hex')}`;
   await onServer(serverUrl, async (client) => {
     try {
-      // From template0: CREATE DATABASE fails while anyone is connected to its template, and
-      // template1 is the one tools connect to; nobody can connect to template0.
-      await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE template0 ENCODING 'UTF8'`);
+      // By default from template0: CREATE DATABASE fails while anyone is connected to its template,
+      // and template1 is the one tools connect to; nobody can connect to template0.
+      const template = client.escapeIdentifier(options.template ?? 'template0');
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${template} ENCODING 'UTF8'`);
     } catch (error) {
       throw new Error(`cannot create a scratch database on ${new URL(serverUrl).host}: ${(error as Error).message}`);
     }
