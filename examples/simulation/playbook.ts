@@ -24,7 +24,12 @@ import {
   runtimeNodes,
   type SqlValue,
 } from '@siyu/runtime';
-import { createScratchDatabase, openPostgresDatabase, postgresServerUrl } from '@siyu/runtime/testing/postgres';
+import {
+  createScratchDatabase,
+  migratedTemplate,
+  openPostgresDatabase,
+  postgresServerUrl,
+} from '@siyu/runtime/testing/postgres';
 import type { JourneyEventInput, NodeRegistry } from '@siyu/shared';
 
 /** The examples folder (this kit lives in examples/simulation). */
@@ -71,8 +76,11 @@ export async function startPlaybook(
   // A memory-backed temp dir where there is one: these runs commit thousands of transactions and
   // their durability is not what is under test (the crash test covers it), so fsync need not cost.
   const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `playbook-${folder}-`));
-  // On PostgreSQL: a scratch database on the run's server, migrated by opening it, dropped by close.
-  const scratch = backend === 'postgresql' ? await createScratchDatabase(await postgresServerUrl(), folder) : undefined;
+  // On PostgreSQL: a scratch copy of the run's migrated template database, dropped by close.
+  const server = backend === 'postgresql' ? await postgresServerUrl() : undefined;
+  const scratch = server
+    ? await createScratchDatabase(server, folder, { template: await migratedTemplate(server) })
+    : undefined;
   const db: AppDatabase = scratch ? await openPostgresDatabase(scratch.url) : await openDatabase(join(dir, 'siyu.db'));
   const clock = new ManualClock(startAt);
   const { deps, engine, serverPackages } = assembleServer({

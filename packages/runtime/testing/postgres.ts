@@ -4,3 +4,4 @@
 export { openPostgresDatabase } from '../src/db/postgres-database.ts';
 export { postgresServerUrl } from '../src/db/postgres-for-tests.test-helper.ts';
 export { createScratchDatabase } from '../src/db/postgres-scratch.ts';
+export { migratedTemplate } from '../src/db/postgres-template.ts';
