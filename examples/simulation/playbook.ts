@@ -77,9 +77,9 @@ export async function startPlaybook(
   // their durability is not what is under test (the crash test covers it), so fsync need not cost.
   const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `playbook-${folder}-`));
   // On PostgreSQL: a scratch copy of the run's migrated template database, dropped by close.
-  const server = backend === 'postgresql' ? await postgresServerUrl() : undefined;
-  const scratch = server
-    ? await createScratchDatabase(server, folder, { template: await migratedTemplate(server) })
+  const pgServer = backend === 'postgresql' ? await postgresServerUrl() : undefined;
+  const scratch = pgServer
+    ? await createScratchDatabase(pgServer, folder, { template: await migratedTemplate(pgServer) })
     : undefined;
   const db: AppDatabase = scratch ? await openPostgresDatabase(scratch.url) : await openDatabase(join(dir, 'siyu.db'));
   const clock = new ManualClock(startAt);
