@@ -1,15 +1,32 @@
 import { defineConfig } from 'vitest/config';
 
+const ALL_TESTS = [
+  'packages/**/src/**/*.test.{ts,tsx}',
+  // The bench's own checks (a tiny run of a section), next to the bench code.
+  'packages/runtime/bench/**/*.test.ts',
+  'packages/*/scripts/**/*.test.ts',
+  'examples/**/*.test.ts',
+  'test/**/*.test.ts',
+];
+
+/**
+ * Files that run whole programs — a browser, product servers and workers as processes, a playbook
+ * over simulated months — and measure or kill them. They take both cores and some time their
+ * processes, so they run one at a time, after everything else.
+ */
+const ONE_AT_A_TIME = [
+  'test/**/*.test.ts',
+  'examples/**/*.test.ts',
+  'packages/runtime/src/main.test.ts',
+  'packages/runtime/src/main-shutdown.test.ts',
+  'packages/runtime/src/node-packages/effect-crash.test.ts',
+  'packages/runtime/src/assembly/engine-lock.test.ts',
+  'packages/runtime/src/db/migrate-postgres.test.ts',
+  'packages/runtime/src/cli/backup.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: [
-      'packages/**/src/**/*.test.{ts,tsx}',
-      // The bench's own checks (a tiny run of a section), next to the bench code.
-      'packages/runtime/bench/**/*.test.ts',
-      'packages/*/scripts/**/*.test.ts',
-      'examples/**/*.test.ts',
-      'test/**/*.test.ts',
-    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -19,5 +36,24 @@ export default defineConfig({
     // One PostgreSQL server per run (env, 127.0.0.1:5432, or embedded) for the PostgreSQL tests.
     globalSetup: ['packages/runtime/src/db/postgres-tests.global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
+    // The suite is the sum of its files when they run one at a time (vitest's default on 2 cores is
+    // one worker). Most files wait on a database as much as they compute, so two run at once; the
+    // whole-program files then run alone.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'units',
+          include: ALL_TESTS,
+          exclude: ['**/node_modules/**', '**/dist/**', ...ONE_AT_A_TIME],
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'programs', include: ONE_AT_A_TIME, maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
