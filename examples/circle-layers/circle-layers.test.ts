@@ -136,100 +136,108 @@ const members = planMembers(20260302);
 const outcomes = new Map(members.map((m) => [m, replay(m, END)]));
 let book: Playbook;
 
-beforeAll(async () => {
-  book = await startPlaybook('circle-layers', START);
-  await book.publish();
-  const actions: Action[] = [];
-  members.forEach((m, i) => {
-    const identities = { wecomExternalUserId: m.externalUserId };
-    m.activity.forEach((a, k) => {
-      const event =
-        a.kind === 'purchase'
-          ? orderPlaced({ orderId: `C${i}-${k}`, at: a.at, amountCents: 19_900, identities })
-          : // The mini-program reports a member sharing a product page to friends.
-            { id: `share-${i}-${k}`, type: 'community.shared', identities, occurredAt: new Date(a.at), data: {} };
-      actions.push({ at: a.at, run: () => book.api.events.ingest(event) });
-    });
-    for (const at of outcomes.get(m)?.joins ?? []) {
-      actions.push({
-        at,
-        run: async () =>
-          book.ingest(
-            await groupJoined({ externalUserId: m.externalUserId, chatId: 'wrCoreCircle01', state: 'core-circle', at }),
-            'webhook:wecom',
-          ),
+// The same scenario and numbers on SQLite and on a fresh PostgreSQL database.
+describe.each(['sqlite', 'postgresql'] as const)('on %s', (backend) => {
+  beforeAll(async () => {
+    book = await startPlaybook('circle-layers', START, backend);
+    await book.publish();
+    const actions: Action[] = [];
+    members.forEach((m, i) => {
+      const identities = { wecomExternalUserId: m.externalUserId };
+      m.activity.forEach((a, k) => {
+        const event =
+          a.kind === 'purchase'
+            ? orderPlaced({ orderId: `C${i}-${k}`, at: a.at, amountCents: 19_900, identities })
+            : // The mini-program reports a member sharing a product page to friends.
+              { id: `share-${i}-${k}`, type: 'community.shared', identities, occurredAt: new Date(a.at), data: {} };
+        actions.push({ at: a.at, run: () => book.api.events.ingest(event) });
       });
-    }
-  });
-  await play(book, actions);
-  await book.advanceTo(END);
-}, 90_000);
-afterAll(() => book?.close());
+      for (const at of outcomes.get(m)?.joins ?? []) {
+        actions.push({
+          at,
+          run: async () =>
+            book.ingest(
+              await groupJoined({
+                externalUserId: m.externalUserId,
+                chatId: 'wrCoreCircle01',
+                state: 'core-circle',
+                at,
+              }),
+              'webhook:wecom',
+            ),
+        });
+      }
+    });
+    await play(book, actions);
+    await book.advanceTo(END);
+  }, 180_000); // PostgreSQL on a loaded machine takes a few times SQLite's time
+  afterAll(() => book?.close());
 
-const customerIds = async () =>
-  new Map(
-    (
-      await book.rows<{ value: string; customerId: string }>(
-        "SELECT value, customerId FROM CustomerIdentity WHERE kind = 'wecomExternalUserId'",
-      )
-    ).map((r) => [r.value, r.customerId]),
-  );
-
-describe('圈层跃迁 circle-layers playbook', () => {
-  it('plans a community with a silent majority, some climbers and a few core members', async () => {
-    const final = [...outcomes.values()];
-    expect(final.filter((o) => o.tags.has(CORE)).length).toBeGreaterThan(30);
-    expect(final.filter((o) => o.invites.length > 0).length).toBeGreaterThan(100);
-    expect(final.filter((o) => o.runs.includes('exited@coreDownExit(核心降级)')).length).toBeGreaterThan(10);
-  });
-
-  it('every run (activity and weekly review) ends where the replay says', async () => {
-    expect(await endStates(book, book.journeyId)).toEqual(tally([...outcomes.values()].flatMap((o) => o.runs)));
-    const reviews = await book.rows<{ matched: number; lastRunAt: string }>(
-      'SELECT matched, lastRunAt FROM AudienceRun',
+  const customerIds = async () =>
+    new Map(
+      (
+        await book.rows<{ value: string; customerId: string }>(
+          "SELECT value, customerId FROM CustomerIdentity WHERE kind = 'wecomExternalUserId'",
+        )
+      ).map((r) => [r.value, r.customerId]),
     );
-    expect(reviews).toHaveLength(1);
-    expect(Date.parse(reviews[0]?.lastRunAt as string)).toBe(START + WEEKS * 7 * DAY);
-  });
 
-  it('each member ends in the layer the rules put them, with their counts', async () => {
-    const ids = await customerIds();
-    const tagsOf = new Map<string, Set<string>>();
-    for (const r of await book.rows<{ customerId: string; tag: string }>(
-      `SELECT customerId, tag FROM CustomerTag WHERE tag IN (${LAYER_TAGS.map(() => '?').join(',')})`,
-      ...LAYER_TAGS,
-    )) {
-      tagsOf.set(r.customerId, (tagsOf.get(r.customerId) ?? new Set()).add(r.tag));
-    }
-    const attributes = new Map(
-      (await book.rows<{ id: string; attributes: string }>('SELECT id, attributes FROM Customer')).map((c) => [
-        c.id,
-        JSON.parse(c.attributes) as { purchases?: number; shares?: number },
-      ]),
-    );
-    for (const m of members) {
-      if (m.activity.length === 0) continue; // never showed up: no customer record at all
-      const o = outcomes.get(m) as Outcome;
-      const id = ids.get(m.externalUserId) as string;
-      expect([...(tagsOf.get(id) ?? [])].sort(), m.externalUserId).toEqual([...o.tags].sort());
-      expect(attributes.get(id)?.purchases ?? 0).toBe(o.purchases);
-      expect(attributes.get(id)?.shares ?? 0).toBe(o.shares);
-    }
-    expect(ids.size).toBe(members.filter((m) => m.activity.length > 0).length);
-  });
+  describe('圈层跃迁 circle-layers playbook', () => {
+    it('plans a community with a silent majority, some climbers and a few core members', async () => {
+      const final = [...outcomes.values()];
+      expect(final.filter((o) => o.tags.has(CORE)).length).toBeGreaterThan(30);
+      expect(final.filter((o) => o.invites.length > 0).length).toBeGreaterThan(100);
+      expect(final.filter((o) => o.runs.includes('exited@coreDownExit(核心降级)')).length).toBeGreaterThan(10);
+    });
 
-  it('core promotions each created one join code for the invite-only group', async () => {
-    const invites = (
-      await book.rows<{ n: number }>("SELECT count(*) AS n FROM OutboxEffect WHERE nodeId = 'inviteCore'")
-    )[0]?.n;
-    expect(invites).toBe([...outcomes.values()].reduce((n, o) => n + o.invites.length, 0));
-    const layerSizes = tally([...outcomes.values()].flatMap((o) => [...o.tags].filter((t) => t.startsWith('圈层:'))));
-    const actual = tally(
-      (await book.rows<{ tag: string }>("SELECT tag FROM CustomerTag WHERE tag LIKE '圈层:%'")).map((r) => r.tag),
-    );
-    expect(actual).toEqual(layerSizes);
-    // The pyramid the articles describe: periphery > influence > core.
-    expect(actual[PER]!).toBeGreaterThan(actual[INF]!);
-    expect(actual[INF]!).toBeGreaterThan(actual[CORE]!);
+    it('every run (activity and weekly review) ends where the replay says', async () => {
+      expect(await endStates(book, book.journeyId)).toEqual(tally([...outcomes.values()].flatMap((o) => o.runs)));
+      const reviews = await book.rows<{ matched: number; lastRunAt: string }>(
+        'SELECT matched, lastRunAt FROM AudienceRun',
+      );
+      expect(reviews).toHaveLength(1);
+      expect(Date.parse(reviews[0]?.lastRunAt as string)).toBe(START + WEEKS * 7 * DAY);
+    });
+
+    it('each member ends in the layer the rules put them, with their counts', async () => {
+      const ids = await customerIds();
+      const tagsOf = new Map<string, Set<string>>();
+      for (const r of await book.rows<{ customerId: string; tag: string }>(
+        `SELECT customerId, tag FROM CustomerTag WHERE tag IN (${LAYER_TAGS.map(() => '?').join(',')})`,
+        ...LAYER_TAGS,
+      )) {
+        tagsOf.set(r.customerId, (tagsOf.get(r.customerId) ?? new Set()).add(r.tag));
+      }
+      const attributes = new Map(
+        (await book.rows<{ id: string; attributes: string }>('SELECT id, attributes FROM Customer')).map((c) => [
+          c.id,
+          JSON.parse(c.attributes) as { purchases?: number; shares?: number },
+        ]),
+      );
+      for (const m of members) {
+        if (m.activity.length === 0) continue; // never showed up: no customer record at all
+        const o = outcomes.get(m) as Outcome;
+        const id = ids.get(m.externalUserId) as string;
+        expect([...(tagsOf.get(id) ?? [])].sort(), m.externalUserId).toEqual([...o.tags].sort());
+        expect(attributes.get(id)?.purchases ?? 0).toBe(o.purchases);
+        expect(attributes.get(id)?.shares ?? 0).toBe(o.shares);
+      }
+      expect(ids.size).toBe(members.filter((m) => m.activity.length > 0).length);
+    });
+
+    it('core promotions each created one join code for the invite-only group', async () => {
+      const invites = (
+        await book.rows<{ n: number }>("SELECT count(*) AS n FROM OutboxEffect WHERE nodeId = 'inviteCore'")
+      )[0]?.n;
+      expect(invites).toBe([...outcomes.values()].reduce((n, o) => n + o.invites.length, 0));
+      const layerSizes = tally([...outcomes.values()].flatMap((o) => [...o.tags].filter((t) => t.startsWith('圈层:'))));
+      const actual = tally(
+        (await book.rows<{ tag: string }>("SELECT tag FROM CustomerTag WHERE tag LIKE '圈层:%'")).map((r) => r.tag),
+      );
+      expect(actual).toEqual(layerSizes);
+      // The pyramid the articles describe: periphery > influence > core.
+      expect(actual[PER]!).toBeGreaterThan(actual[INF]!);
+      expect(actual[INF]!).toBeGreaterThan(actual[CORE]!);
+    });
   });
 });

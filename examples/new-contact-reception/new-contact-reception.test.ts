@@ -117,144 +117,150 @@ const expected = new Map(contacts.map((c) => [c, expectedRun(c)]));
 let book: Playbook;
 let idOf: Map<string, string>;
 
-beforeAll(async () => {
-  book = await startPlaybook('new-contact-reception', START - HOUR);
-  for (const [id, name, kind, codes] of [
-    ['ch_store_posters', '门店海报活码', 'storePoster', ['STORE-SH01', 'STORE-BJ02']],
-    ['ch_package_card_new', '新品包裹卡', 'packageCard', ['PKG-NEW']],
-    ['ch_douyin_ads', '抖音投放加粉', 'liveCode', ['AD-DOUYIN']],
-  ] as const) {
-    await book.db.prisma.channel.create({
-      data: { id, name, kind, codes: { create: codes.map((code) => ({ code })) } },
-    });
-  }
-  await book.publish();
+// The same scenario and numbers on SQLite and on a fresh PostgreSQL database.
+describe.each(['sqlite', 'postgresql'] as const)('on %s', (backend) => {
+  beforeAll(async () => {
+    book = await startPlaybook('new-contact-reception', START - HOUR, backend);
+    for (const [id, name, kind, codes] of [
+      ['ch_store_posters', '门店海报活码', 'storePoster', ['STORE-SH01', 'STORE-BJ02']],
+      ['ch_package_card_new', '新品包裹卡', 'packageCard', ['PKG-NEW']],
+      ['ch_douyin_ads', '抖音投放加粉', 'liveCode', ['AD-DOUYIN']],
+    ] as const) {
+      await book.db.prisma.channel.create({
+        data: { id, name, kind, codes: { create: codes.map((code) => ({ code })) } },
+      });
+    }
+    await book.publish();
 
-  const actions: Action[] = [];
-  // Customer ids exist once WeCom's first callback created the customer.
-  const customerOf = async (externalUserId: string) =>
-    (
-      await book.rows<{ customerId: string }>(
-        "SELECT customerId FROM CustomerIdentity WHERE kind = 'wecomExternalUserId' AND value = ?",
-        externalUserId,
-      )
-    )[0]?.customerId;
-  const wecom = (events: Promise<unknown[]> | unknown[]) => async () =>
-    book.ingest((await events) as Parameters<Playbook['ingest']>[0], 'webhook:wecom');
-  contacts.forEach((c, i) => {
-    const who = { externalUserId: c.externalUserId, userId: c.staff };
-    actions.push({ at: c.addAt, run: wecom(contactAdded({ ...who, state: c.code, at: c.addAt })) });
-    const g = GROUP[c.layer];
-    if (c.joinAt !== undefined) {
-      const at = c.joinAt;
-      actions.push({
-        at,
-        run: wecom(groupJoined({ externalUserId: c.externalUserId, chatId: g.chatId, state: g.state, at })),
-      });
-    }
-    if (c.deleteAt !== undefined)
-      actions.push({ at: c.deleteAt, run: wecom(contactDeleted({ ...who, at: c.deleteAt as number })) });
-    if (c.orderAt !== undefined) {
-      const order = orderPlaced({
-        orderId: `MP${i}`,
-        at: c.orderAt,
-        amountCents: 9900,
-        identities: { wecomExternalUserId: c.externalUserId },
-      });
-      actions.push({ at: c.orderAt, run: () => book.api.events.ingest(order) });
-    }
-    if (c.layer === 'store' && c.staffFollowsUpAfter !== undefined) {
-      // The staff member opens their task list and marks this customer's task done (if it is there).
-      actions.push({
-        at: c.addAt + 2 * DAY + c.staffFollowsUpAfter,
-        run: async () => {
-          const open = await book.api.staffTasks.list({ assignee: c.staff, status: 'open', limit: 500 });
-          const customerId = await customerOf(c.externalUserId);
-          const task = open.find((t) => t.customerId === customerId);
-          if (task) await book.api.staffTasks.complete({ id: task.id });
-        },
-      });
-    }
-  });
-  await play(book, actions);
-  await book.advanceTo(START + 14 * DAY);
-  idOf = new Map(
-    (
-      await book.rows<{ value: string; customerId: string }>(
-        "SELECT value, customerId FROM CustomerIdentity WHERE kind = 'wecomExternalUserId'",
-      )
-    ).map((r) => [r.value, r.customerId]),
-  );
-}, 60_000);
-afterAll(() => book?.close());
-
-describe('新客承接 new-contact-reception playbook', () => {
-  it('every new contact enters once and ends where the plan says', async () => {
-    expect(await endStates(book, book.journeyId)).toEqual(tally([...expected.values()].map((e) => e.state)));
-    const byCustomer = new Map(
+    const actions: Action[] = [];
+    // Customer ids exist once WeCom's first callback created the customer.
+    const customerOf = async (externalUserId: string) =>
       (
-        await book.rows<{ customerId: string; status: string; nodeId: string; exitReason: string | null }>(
-          'SELECT customerId, status, nodeId, exitReason FROM Instance',
+        await book.rows<{ customerId: string }>(
+          "SELECT customerId FROM CustomerIdentity WHERE kind = 'wecomExternalUserId' AND value = ?",
+          externalUserId,
         )
-      ).map((r) => [r.customerId, `${r.status}@${r.nodeId}(${r.exitReason})`]),
-    );
-    for (const c of contacts)
-      expect(byCustomer.get(idOf.get(c.externalUserId) as string), c.externalUserId).toBe(expected.get(c)?.state);
-  });
-
-  it('welcome sent once, within WeCom’s 20-second window of the add', async () => {
-    const welcomes = await book.rows<{ recipient: string; sentAt: number }>(
-      "SELECT recipient, sentAt FROM Message WHERE kind = 'welcome'",
-    );
-    expect(welcomes).toHaveLength(CONTACTS);
-    const addAt = new Map(contacts.map((c) => [c.externalUserId, c.addAt]));
-    for (const w of welcomes) {
-      const lag = Number(w.sentAt) - (addAt.get(w.recipient) as number);
-      expect(lag).toBeGreaterThanOrEqual(0);
-      expect(lag).toBeLessThan(20_000);
-    }
-    expect(await messagesTwicePerStep(book)).toEqual([]);
-  });
-
-  it('tags by source channel (and the WeCom 新客 tag), and owners from the live code’s staff', async () => {
-    const tags = await tagCounts(book, ['新客', ...CODES.map((c) => `渠道:${c.code}`)]);
-    expect(tags).toEqual({
-      新客: CONTACTS,
-      ...Object.fromEntries(CODES.map((c) => [`渠道:${c.code}`, contacts.filter((x) => x.code === c.code).length])),
+      )[0]?.customerId;
+    const wecom = (events: Promise<unknown[]> | unknown[]) => async () =>
+      book.ingest((await events) as Parameters<Playbook['ingest']>[0], 'webhook:wecom');
+    contacts.forEach((c, i) => {
+      const who = { externalUserId: c.externalUserId, userId: c.staff };
+      actions.push({ at: c.addAt, run: wecom(contactAdded({ ...who, state: c.code, at: c.addAt })) });
+      const g = GROUP[c.layer];
+      if (c.joinAt !== undefined) {
+        const at = c.joinAt;
+        actions.push({
+          at,
+          run: wecom(groupJoined({ externalUserId: c.externalUserId, chatId: g.chatId, state: g.state, at })),
+        });
+      }
+      if (c.deleteAt !== undefined)
+        actions.push({ at: c.deleteAt, run: wecom(contactDeleted({ ...who, at: c.deleteAt as number })) });
+      if (c.orderAt !== undefined) {
+        const order = orderPlaced({
+          orderId: `MP${i}`,
+          at: c.orderAt,
+          amountCents: 9900,
+          identities: { wecomExternalUserId: c.externalUserId },
+        });
+        actions.push({ at: c.orderAt, run: () => book.api.events.ingest(order) });
+      }
+      if (c.layer === 'store' && c.staffFollowsUpAfter !== undefined) {
+        // The staff member opens their task list and marks this customer's task done (if it is there).
+        actions.push({
+          at: c.addAt + 2 * DAY + c.staffFollowsUpAfter,
+          run: async () => {
+            const open = await book.api.staffTasks.list({ assignee: c.staff, status: 'open', limit: 500 });
+            const customerId = await customerOf(c.externalUserId);
+            const task = open.find((t) => t.customerId === customerId);
+            if (task) await book.api.staffTasks.complete({ id: task.id });
+          },
+        });
+      }
     });
-    const owners = await book.rows<{ id: string; ownerUserId: string | null }>('SELECT id, ownerUserId FROM Customer');
-    const ownerOf = new Map(owners.map((o) => [o.id, o.ownerUserId]));
-    for (const c of contacts) {
-      // Deleting the contact releases the owner.
-      expect(ownerOf.get(idOf.get(c.externalUserId) as string)).toBe(c.deleteAt !== undefined ? null : c.staff);
-    }
-  });
-
-  it('each layer is invited to its own group; joins inside 2 days count as the goal', async () => {
-    const invites = tally(
+    await play(book, actions);
+    await book.advanceTo(START + 14 * DAY);
+    idOf = new Map(
       (
-        await book.rows<{ nodeId: string }>(
-          "SELECT nodeId FROM OutboxEffect WHERE nodeId IN ('inviteStore','inviteBuyer','inviteNewbie')",
+        await book.rows<{ value: string; customerId: string }>(
+          "SELECT value, customerId FROM CustomerIdentity WHERE kind = 'wecomExternalUserId'",
         )
-      ).map((r) => r.nodeId),
+      ).map((r) => [r.value, r.customerId]),
     );
-    expect(invites).toEqual(tally(contacts.map((c) => GROUP[c.layer].node)));
-    const goals = (await book.rows<{ n: number }>('SELECT count(*) AS n FROM Instance WHERE goalAt IS NOT NULL'))[0]?.n;
-    expect(goals).toBe([...expected.values()].filter((e) => e.goal).length);
-  });
+  }, 180_000); // PostgreSQL on a loaded machine takes a few times SQLite's time
+  afterAll(() => book?.close());
 
-  it('store customers who did not join get a staff task for their own store manager', async () => {
-    const tasks = await book.rows<{ customerId: string; assignee: string; status: string }>(
-      'SELECT customerId, assignee, status FROM StaffTask',
-    );
-    const planned = contacts.filter((c) => expected.get(c)?.task);
-    expect(tasks).toHaveLength(planned.length);
-    const taskOf = new Map(tasks.map((t) => [t.customerId, t]));
-    for (const c of planned) {
-      const t = taskOf.get(idOf.get(c.externalUserId) as string);
-      expect(t?.assignee).toBe(c.staff);
-      expect(t?.status).toBe(expected.get(c)?.taskDone ? 'done' : 'open');
-    }
-    expect(planned.filter((c) => expected.get(c)?.taskDone).length).toBeGreaterThan(20);
+  describe('新客承接 new-contact-reception playbook', () => {
+    it('every new contact enters once and ends where the plan says', async () => {
+      expect(await endStates(book, book.journeyId)).toEqual(tally([...expected.values()].map((e) => e.state)));
+      const byCustomer = new Map(
+        (
+          await book.rows<{ customerId: string; status: string; nodeId: string; exitReason: string | null }>(
+            'SELECT customerId, status, nodeId, exitReason FROM Instance',
+          )
+        ).map((r) => [r.customerId, `${r.status}@${r.nodeId}(${r.exitReason})`]),
+      );
+      for (const c of contacts)
+        expect(byCustomer.get(idOf.get(c.externalUserId) as string), c.externalUserId).toBe(expected.get(c)?.state);
+    });
+
+    it('welcome sent once, within WeCom’s 20-second window of the add', async () => {
+      const welcomes = await book.rows<{ recipient: string; sentAt: number }>(
+        "SELECT recipient, sentAt FROM Message WHERE kind = 'welcome'",
+      );
+      expect(welcomes).toHaveLength(CONTACTS);
+      const addAt = new Map(contacts.map((c) => [c.externalUserId, c.addAt]));
+      for (const w of welcomes) {
+        const lag = Number(w.sentAt) - (addAt.get(w.recipient) as number);
+        expect(lag).toBeGreaterThanOrEqual(0);
+        expect(lag).toBeLessThan(20_000);
+      }
+      expect(await messagesTwicePerStep(book)).toEqual([]);
+    });
+
+    it('tags by source channel (and the WeCom 新客 tag), and owners from the live code’s staff', async () => {
+      const tags = await tagCounts(book, ['新客', ...CODES.map((c) => `渠道:${c.code}`)]);
+      expect(tags).toEqual({
+        新客: CONTACTS,
+        ...Object.fromEntries(CODES.map((c) => [`渠道:${c.code}`, contacts.filter((x) => x.code === c.code).length])),
+      });
+      const owners = await book.rows<{ id: string; ownerUserId: string | null }>(
+        'SELECT id, ownerUserId FROM Customer',
+      );
+      const ownerOf = new Map(owners.map((o) => [o.id, o.ownerUserId]));
+      for (const c of contacts) {
+        // Deleting the contact releases the owner.
+        expect(ownerOf.get(idOf.get(c.externalUserId) as string)).toBe(c.deleteAt !== undefined ? null : c.staff);
+      }
+    });
+
+    it('each layer is invited to its own group; joins inside 2 days count as the goal', async () => {
+      const invites = tally(
+        (
+          await book.rows<{ nodeId: string }>(
+            "SELECT nodeId FROM OutboxEffect WHERE nodeId IN ('inviteStore','inviteBuyer','inviteNewbie')",
+          )
+        ).map((r) => r.nodeId),
+      );
+      expect(invites).toEqual(tally(contacts.map((c) => GROUP[c.layer].node)));
+      const goals = (await book.rows<{ n: number }>('SELECT count(*) AS n FROM Instance WHERE goalAt IS NOT NULL'))[0]
+        ?.n;
+      expect(goals).toBe([...expected.values()].filter((e) => e.goal).length);
+    });
+
+    it('store customers who did not join get a staff task for their own store manager', async () => {
+      const tasks = await book.rows<{ customerId: string; assignee: string; status: string }>(
+        'SELECT customerId, assignee, status FROM StaffTask',
+      );
+      const planned = contacts.filter((c) => expected.get(c)?.task);
+      expect(tasks).toHaveLength(planned.length);
+      const taskOf = new Map(tasks.map((t) => [t.customerId, t]));
+      for (const c of planned) {
+        const t = taskOf.get(idOf.get(c.externalUserId) as string);
+        expect(t?.assignee).toBe(c.staff);
+        expect(t?.status).toBe(expected.get(c)?.taskDone ? 'done' : 'open');
+      }
+      expect(planned.filter((c) => expected.get(c)?.taskDone).length).toBeGreaterThan(20);
+    });
   });
 });

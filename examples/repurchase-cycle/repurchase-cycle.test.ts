@@ -117,9 +117,7 @@ let idOfPhone = new Map<string, string>();
 const customerOf = (b: Buyer) => idOfPhone.get(e164(b)) as string;
 
 // The same scenario and numbers on SQLite and on a fresh PostgreSQL database.
-// SQLite here; sms-recall runs the playbook path on PostgreSQL too (each PostgreSQL playbook run costs
-// ~50 s of the suite's budget). startPlaybook takes the backend: add 'postgresql' to run this one there.
-describe.each(['sqlite'] as const)('on %s', (backend) => {
+describe.each(['sqlite', 'postgresql'] as const)('on %s', (backend) => {
   beforeAll(async () => {
     book = await startPlaybook('repurchase-cycle', START - HOUR, backend);
     await book.api.coupons.createStock({
