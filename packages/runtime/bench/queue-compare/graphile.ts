@@ -54,6 +54,7 @@ async function runGraphile(url: string, job: QueueRun, seeded: () => Promise<voi
     await utils.release();
   }
   const analyze = new pg.Client({ connectionString: url });
+  analyze.on('error', () => {});
   await analyze.connect();
   await analyze.query(`VACUUM ANALYZE ${SCHEMA}._private_jobs`);
   await analyze.end();

@@ -32,6 +32,7 @@ describe('bench: our claim queries against graphile-worker and pg-boss', () => {
     }
     expect(section.versions['graphile-worker']).toMatch(/^\d+\.\d+/);
     expect(section.versions['pg-boss']).toMatch(/^\d+\.\d+/);
+    expect(section.server.version).toMatch(/^\d+/);
     expect(withQueueCompareSection({ postgres: { workers: 2 } }, section)).toMatchObject({
       postgres: { workers: 2 },
       queueCompare: { jobs: 60 },

@@ -162,7 +162,8 @@ export async function runQueueCompare(options: QueueCompareOptions): Promise<Que
     await admin.end();
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    const version = (await client.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '';
+    const version =
+      (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '';
     await client.end();
     const runs: QueueRunWithCost[] = [];
     const measure = options.measurePostgres !== false;
@@ -173,13 +174,26 @@ export async function runQueueCompare(options: QueueCompareOptions): Promise<Que
           for (const contender of contenders) {
             const run = { jobs: options.jobs, consumers, batchSize };
             let meter: PostgresMeter | undefined;
-            const result = await contender.run(database.url, run, async () => {
-              if (measure) meter = await startPostgresMeter(database.url, serverUrl, database.name, { keepWal: true });
+            const attempt = () =>
+              contender.run(database.url, run, async () => {
+                if (measure)
+                  meter = await startPostgresMeter(database.url, serverUrl, database.name, { keepWal: true });
+              });
+            // On a shared server another session may end our connections (57P01): run it again, once.
+            const result = await attempt().catch((error: { code?: string }) => {
+              if (error?.code !== '57P01') throw error;
+              log(`${contender.name}: a connection was ended from outside; running again`);
+              return attempt();
             });
             const figures: QueueRunWithCost = figuresOf(contender, run, result);
-            if (meter) figures.postgres = costPerJob(await meter.finish(), run.jobs);
+            const cost = meter ? await meter.finish().catch(() => undefined) : undefined;
+            if (cost) figures.postgres = costPerJob(cost, run.jobs);
             log(
-              `${contender.name.padEnd(16)} batch ${String(batchSize).padStart(4)} ×${consumers}: ${figures.jobsPerSec} jobs/s, claim p50 ${figures.claimP50Ms} ms p99 ${figures.claimP99Ms} ms`,
+              `${contender.name.padEnd(16)} batch ${String(batchSize).padStart(4)} ×${consumers}: ${figures.jobsPerSec} jobs/s, claim p50 ${figures.claimP50Ms} ms p99 ${figures.claimP99Ms} ms${
+                figures.postgres
+                  ? `; per job ${figures.postgres.rowsWrittenPerJob} rows, ${figures.postgres.walBytesPerJob} B WAL`
+                  : ''
+              }`,
             );
             runs.push(figures);
           }
