@@ -3,6 +3,7 @@
 // refuses it; here each bench gets the arguments meant for it.
 //   pnpm bench [--customers …]                          the durable engine on SQLite (run.ts), then the reports
 //   pnpm bench --backend postgres [--workers N] […]     PostgreSQL with 1 and N worker processes
+//   pnpm bench --queue-compare [--jobs …] […]           our claim queries vs graphile-worker and pg-boss
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -35,7 +36,8 @@ function run(script: string, scriptArgs: readonly string[], env: NodeJS.ProcessE
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const { backend, rest } = pickBench(args);
-  if (backend === 'postgres') run('./postgres-workers.ts', args);
+  if (args.includes('--queue-compare')) run('./queue-compare.ts', args);
+  else if (backend === 'postgres') run('./postgres-workers.ts', args);
   else if (backend === 'sqlite') {
     run('./run.ts', rest, { ...process.env, NODE_OPTIONS: SQLITE_BENCH_NODE_OPTIONS });
     run('./reports.ts', []);

@@ -170,6 +170,10 @@ export async function startPostgresMeter(
 ): Promise<PostgresMeter> {
   const local = new pg.Client({ connectionString: url, types: RAW_POOL_TYPES });
   const client = new pg.Client({ connectionString: serverUrl, types: RAW_POOL_TYPES });
+  // A connection ended from outside (another session's pg_terminate_backend, a restart) must fail
+  // this meter's next query, not crash the process with an unhandled 'error' event.
+  local.on('error', () => {});
+  client.on('error', () => {});
   await local.connect();
   await client.connect();
   if (options.keepWal) {

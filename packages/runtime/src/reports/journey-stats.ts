@@ -95,10 +95,6 @@ const ROLL_UP_PARTS = 7;
  * pollers never count a row twice (SQLite: BEGIN IMMEDIATE; PostgreSQL: the watermark row is
  * locked). Cost is proportional to new rows (an id range scan, and for each row a look at its
  * run's earlier rows).
- *
- * PostgreSQL hands out StepLog ids before the writing transaction commits, so a row can become
- * visible after rows with higher ids were already folded in; the id watermark would then skip it.
- * The engine's step writer on PostgreSQL must keep ids in commit order for these counts to be exact.
  */
 export function rollUpStepCounts(sql: SqlClient): Promise<number> {
   return sql.transaction(async (tx) => {
@@ -107,13 +103,81 @@ export function rollUpStepCounts(sql: SqlClient): Promise<number> {
       `SELECT lastId FROM StatsWatermark WHERE name = 'steps'${forUpdate(tx.dialect)}`,
     );
     const from = mark?.lastId ?? 0;
-    const to = (await tx.get<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM StepLog'))?.id ?? 0;
+    // SQLite has one writer at a time: ids become visible in order, so the highest id is settled.
+    const to =
+      tx.dialect === 'postgresql'
+        ? await settledStepLogId(sql, tx, from)
+        : ((await tx.get<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM StepLog'))?.id ?? 0);
     if (to <= from) return 0;
     const range = Array.from({ length: ROLL_UP_PARTS }, () => [from, to]).flat();
     const result = await tx.run(ROLL_UP, range);
     await tx.run("UPDATE StatsWatermark SET lastId = ? WHERE name = 'steps'", [to]);
     return result.changes;
   });
+}
+
+/** A StepLog id and the server's clock (epoch µs) when it was read: every id up to it was handed out by then. */
+interface IdAt {
+  id: number;
+  atMicros: number;
+}
+/**
+ * Per database (its SQL client): the highest id an earlier roll-up read and could not settle yet. Kept
+ * in memory: a restarted process, or another one, reads its own (one roll-up later).
+ */
+const pendingIds = new WeakMap<SqlClient, IdAt>();
+
+/**
+ * PostgreSQL: the highest StepLog id below which every row is settled — committed (visible now) or
+ * never to appear (rolled back) — so the roll-up may move its watermark there without skipping a row.
+ *
+ * Ids come from the sequence when a row is inserted, not when its transaction commits: a batch
+ * holding id 100 may commit after id 101 was committed and rolled up, and a watermark at the highest
+ * visible id would skip 100 for good. Of the ways out, this one costs the engine nothing per step
+ * and needs no schema change: no xid column on StepLog (an index written 2–3 times per step, the
+ * write volume docs/capacity.md says to cut) and no re-scanned window (which would need to remember
+ * what it counted). It relies on two facts:
+ *   - an id handed out before time T belongs to a transaction that started before T (the sequence
+ *     hands ids out in order; StepLog's has no CACHE, so this holds across connections);
+ *   - a transaction still running shows in pg_stat_activity with its `xact_start`, and PostgreSQL
+ *     clears that only after its commit is visible to new snapshots (CommitTransaction ends the
+ *     transaction in the proc array first).
+ * So when no other transaction on this database started at or before T is still running, every id
+ * handed out by T is settled. The roll-up reads the highest visible id and the time (in one
+ * statement, so the ids were handed out before that time), then the running transactions. Idle
+ * databases settle at once; under steady load (a batch always open) the id read by the previous
+ * roll-up settles as soon as the batches open then have ended: counts lag by one roll-up, never lose
+ * a row. A transaction left open (idle in transaction) holds the counts back until it ends.
+ * Sessions of other roles are not visible in pg_stat_activity; only the application's role writes
+ * StepLog. Needs `track_activities` (on by default): without it nothing would look running.
+ */
+async function settledStepLogId(sql: SqlClient, tx: SqlClient, from: number): Promise<number> {
+  const now = await tx.get<{ id: number; atMicros: number }>(
+    `SELECT coalesce(max(id), 0) AS id, CAST(extract(epoch FROM clock_timestamp()) * 1000000 AS BIGINT) AS atMicros
+     FROM StepLog`,
+  );
+  // pg_stat_activity is read once per transaction (PostgreSQL keeps the first read until it ends):
+  // this is this transaction's first and only read, after the ids above.
+  const running = await tx.get<{ tracked: string; oldestMicros: number | null }>(
+    `SELECT current_setting('track_activities') AS tracked,
+       (SELECT CAST(extract(epoch FROM min(xact_start)) * 1000000 AS BIGINT) FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL) AS oldestMicros`,
+  );
+  if (running?.tracked !== 'on') {
+    throw new Error('rollUpStepCounts on PostgreSQL needs track_activities on (it tells which batches are open)');
+  }
+  const current: IdAt = { id: now?.id ?? 0, atMicros: now?.atMicros ?? 0 };
+  const oldest = running.oldestMicros;
+  const settled = (mark: IdAt) => oldest === null || oldest > mark.atMicros;
+  if (settled(current)) {
+    pendingIds.delete(sql);
+    return current.id;
+  }
+  const pending = pendingIds.get(sql);
+  // Keep the older pending id until it settles (an older time settles sooner); then wait on this one.
+  if (pending && !settled(pending)) return from;
+  pendingIds.set(sql, current);
+  return Math.max(from, pending?.id ?? from);
 }
 
 /**

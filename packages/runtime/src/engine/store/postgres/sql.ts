@@ -58,6 +58,28 @@ export const CLAIM_DUE_EFFECTS = `UPDATE "OutboxEffect" o SET "claimedBy" = $3, 
   WHERE o.id = due.id
   RETURNING o.id, o."instanceId", o."nodeId", o."nodeType", o."idempotencyKey", o.attempts, o."nextAttemptAt"`;
 
+/** Timers a batch fired, deleted with its COMMIT (the batch's claim held them locked until then). */
+export const DELETE_FIRED_TIMERS = 'DELETE FROM "Timer" WHERE id = ANY($1::int[])';
+
+/** Effects whose executors are about to run: the attempt is counted and the lease renewed. */
+export const MARK_EFFECTS_STARTED = `UPDATE "OutboxEffect" SET attempts = attempts + 1, "claimedBy" = $2, "claimedUntil" = $3
+  WHERE id = ANY($1::int[])`;
+
+/**
+ * Effect outcomes, one UPDATE for every kind (finish, retry, defer, park): a column the outcome
+ * does not set keeps its value. The claim is released with the outcome.
+ */
+export const EFFECT_OUTCOMES = `UPDATE "OutboxEffect" o SET status = COALESCE(u.status, o.status), attempts = COALESCE(u.attempts, o.attempts),
+   result = CASE WHEN u.setResult THEN u.result ELSE o.result END,
+   "lastError" = CASE WHEN u.setError THEN u.error ELSE o."lastError" END,
+   "nextAttemptAt" = COALESCE(u.next, o."nextAttemptAt"),
+   "finishedAt" = CASE WHEN u.finished THEN u."finishedAt" ELSE o."finishedAt" END,
+   "claimedBy" = NULL, "claimedUntil" = NULL
+ FROM unnest($1::int[], $2::text[], $3::int[], $4::bool[], $5::text[], $6::bool[], $7::text[], $8::bigint[],
+   $9::timestamp(3)[], $10::bool[]) AS u(id, status, attempts, setResult, result, setError, error, next,
+   "finishedAt", finished)
+ WHERE o.id = u.id`;
+
 /** A journey's active runs not on `$2`, locked (a migration moves them all in one batch). */
 export const ACTIVE_OF_JOURNEY = `SELECT ${INSTANCE_COLUMNS} FROM "Instance" i
   WHERE i."journeyId" = $1 AND i.status = 'active' AND i."versionId" != $2 ORDER BY i.id FOR UPDATE OF i`;

@@ -1,4 +1,5 @@
 import type { NewInstance } from '../port.ts';
+import * as SQL from './sql.ts';
 
 /** Sends one statement on the batch's connection. */
 export type Send = (sql: string, values: unknown[]) => Promise<unknown>;
@@ -282,7 +283,7 @@ export class WriteBuffer {
     this.timers = new Map();
     const fired = this.firedTimers;
     this.firedTimers = [];
-    if (fired.length > 0) await q('DELETE FROM "Timer" WHERE id = ANY($1::int[])', [fired]);
+    if (fired.length > 0) await q(SQL.DELETE_FIRED_TIMERS, [fired]);
     if (cleared.length > 0) await q('DELETE FROM "Timer" WHERE "instanceId" = ANY($1::int[])', [cleared]);
     if (deleted[0].length > 0) {
       await q(
@@ -304,11 +305,7 @@ export class WriteBuffer {
     if (this.startedEffects.length > 0) {
       const ids = this.startedEffects;
       this.startedEffects = [];
-      await q(
-        `UPDATE "OutboxEffect" SET attempts = attempts + 1, "claimedBy" = $2, "claimedUntil" = $3
-         WHERE id = ANY($1::int[])`,
-        [ids, workerId, leaseUntil],
-      );
+      await q(SQL.MARK_EFFECTS_STARTED, [ids, workerId, leaseUntil]);
     }
     if (this.takenResolutions.length > 0) {
       const taken = this.takenResolutions;
@@ -338,18 +335,6 @@ export class WriteBuffer {
               : ['unknown', o.attempts, false, null, true, o.error, null, null, false];
       for (const [i, v] of row.entries()) cols[i]?.push(v);
     }
-    await q(
-      `UPDATE "OutboxEffect" o SET status = COALESCE(u.status, o.status), attempts = COALESCE(u.attempts, o.attempts),
-         result = CASE WHEN u.setResult THEN u.result ELSE o.result END,
-         "lastError" = CASE WHEN u.setError THEN u.error ELSE o."lastError" END,
-         "nextAttemptAt" = COALESCE(u.next, o."nextAttemptAt"),
-         "finishedAt" = CASE WHEN u.finished THEN u."finishedAt" ELSE o."finishedAt" END,
-         "claimedBy" = NULL, "claimedUntil" = NULL
-       FROM unnest($1::int[], $2::text[], $3::int[], $4::bool[], $5::text[], $6::bool[], $7::text[], $8::bigint[],
-         $9::timestamp(3)[], $10::bool[]) AS u(id, status, attempts, setResult, result, setError, error, next,
-         "finishedAt", finished)
-       WHERE o.id = u.id`,
-      [ids, ...cols],
-    );
+    await q(SQL.EFFECT_OUTCOMES, [ids, ...cols]);
   }
 }
