@@ -3,9 +3,9 @@
 // 1 and N consumers. The issue asked to choose by measuring; docs/capacity.md records the choice.
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
-import { migratePostgres } from '../../src/db/migrate-postgres.ts';
 import { createScratchDatabase } from '../../src/db/postgres-scratch.ts';
 import { findPostgresServer } from '../../src/db/postgres-server.ts';
+import { migratedTemplate } from '../../src/db/postgres-template.ts';
 import { type PostgresCost, type PostgresMeter, startPostgresMeter } from '../pg-workers/postgres-meter.ts';
 import { graphileWorker } from './graphile.ts';
 import { figuresOf, type QueueContender, type QueueRunFigures } from './measure.ts';
@@ -152,9 +152,11 @@ export async function runQueueCompare(options: QueueCompareOptions): Promise<Que
   const contenders = options.contenders ?? CONTENDERS;
   const loadStart = load();
   const serverUrl = options.serverUrl ?? (await findPostgresServer()).url;
-  const database = await createScratchDatabase(serverUrl, 'bench_queues');
+  // A copy of the server's migrated template: the engine's tables without running every migration.
+  const database = await createScratchDatabase(serverUrl, 'bench_queues', {
+    template: await migratedTemplate(serverUrl),
+  });
   try {
-    await migratePostgres(database.url);
     // For the WAL of this database alone; without it the meter falls back to the server-wide figure.
     const admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
