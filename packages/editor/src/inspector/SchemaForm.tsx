@@ -108,6 +108,7 @@ function ObjectField(props: FieldProps) {
           {...props}
           schema={sub}
           name={key}
+          label={undefined}
           path={childPath}
           value={value[key]}
           onChange={(v) => {
@@ -137,7 +138,7 @@ function ObjectField(props: FieldProps) {
   return (
     <fieldset className="group" data-field={props.path}>
       <legend>
-        <FieldLabel schema={schema} name={props.name} />
+        <FieldLabel schema={schema} name={props.name} label={props.label} />
       </legend>
       {body}
     </fieldset>
@@ -157,12 +158,17 @@ function OptionalToggle(props: FieldProps & { onAdd: () => void }) {
 
 function ArrayField(props: FieldProps) {
   const { t } = useLocale();
+  // Items by what they are and their place ("上限 1", "Cap 1"); "第 1 项" / "Item 1" for an array
+  // the catalog has no noun for (inspector:arrayItems.<key>).
+  const noun = t(`inspector:arrayItems.${props.name}`, { defaultValue: '' });
+  const itemLabel = (n: number) =>
+    noun ? t('inspector:schemaForm.nounN', { noun, n }) : t('inspector:schemaForm.itemN', { n });
   const items = Array.isArray(props.value) ? props.value : [];
   const itemSchema = props.schema.items ?? {};
   return (
     <fieldset className="group" data-field={props.path}>
       <legend>
-        <FieldLabel schema={props.schema} name={props.name} />
+        <FieldLabel schema={props.schema} name={props.name} label={props.label} />
       </legend>
       {items.map((item, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: items have no stable identity of their own
@@ -171,6 +177,7 @@ function ArrayField(props: FieldProps) {
             {...props}
             schema={itemSchema}
             name={`#${index + 1}`}
+            label={itemLabel(index + 1)}
             path={`${props.path}[${index}]`}
             value={item}
             onChange={(v) => props.onChange(items.map((old, i) => (i === index ? v : old)))}

@@ -3,10 +3,13 @@
 // editor) or before the options arrive they fall back to typing the id, so a form never blocks.
 import { KNOWN_EVENT_TYPES, type Locale } from '@siyu/shared';
 import type { TFunction } from 'i18next';
-import { useEffect, useState } from 'react';
+import { useContext, useEffect, useState } from 'react';
+import { EditorContext } from '../app/editor-context.ts';
 import { useLocale } from '../app/i18n.ts';
 import { listText } from '../app/list-format.ts';
 import { api } from '../app/server-api.ts';
+import { channelName } from '../pages/channel-name.ts';
+import { messageChannels } from './message-channels.ts';
 
 interface Option {
   id: string;
@@ -61,7 +64,7 @@ function useOptions(kind: keyof typeof loaders): Option[] | undefined {
   return options;
 }
 
-export const PICKER_WIDGETS = new Set(['channels', 'segment', 'couponStock', 'eventType']);
+export const PICKER_WIDGETS = new Set(['channels', 'segment', 'couponStock', 'eventType', 'messageChannel']);
 
 interface PickerProps {
   widget: string;
@@ -72,6 +75,7 @@ interface PickerProps {
 export function PickerField(props: PickerProps) {
   if (props.widget === 'eventType') return <EventTypePicker {...props} />;
   if (props.widget === 'channels') return <ChannelsPicker {...props} />;
+  if (props.widget === 'messageChannel') return <MessageChannelPicker {...props} />;
   return <SinglePicker {...props} kind={props.widget as 'segment' | 'couponStock'} />;
 }
 
@@ -163,5 +167,23 @@ function ChannelsPicker({ value, onChange }: PickerProps) {
         </label>
       ))}
     </div>
+  );
+}
+
+/** The channel a frequency cap counts, by name (短信, 企业微信), from the channels the installed nodes send on. */
+function MessageChannelPicker({ value, onChange }: PickerProps) {
+  const { t, locale } = useLocale();
+  const editor = useContext(EditorContext);
+  const current = typeof value === 'string' ? value : '';
+  const definitions = editor?.registry.list() ?? [];
+  return (
+    <select value={current} onChange={(e) => onChange(e.target.value)} data-picker="messageChannel">
+      {!current && <option value="">{t('inspector:pickers.choose')}</option>}
+      {messageChannels(definitions, current).map((channel) => (
+        <option key={channel} value={channel}>
+          {channelName(channel, locale, editor?.registry.packages ?? [])}
+        </option>
+      ))}
+    </select>
   );
 }
