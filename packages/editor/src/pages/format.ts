@@ -7,8 +7,9 @@ export function providerName(provider: string, locale: Locale): string {
   return tFor(locale)(`pages:providerNames.${provider}`, { defaultValue: provider });
 }
 
-export function formatTime(ms: number | string | Date, locale: string): string {
-  return new Date(ms).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+/** A date and time in the locale; in `timeZone` when given (beside a picker in that zone), else the browser's. */
+export function formatTime(ms: number | string | Date, locale: string, timeZone?: string): string {
+  return new Date(ms).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { hour12: false, timeZone });
 }
 
 /** "3 天 2 小时" / "3 d 2 h": simulated time and waits, to the minute. */
