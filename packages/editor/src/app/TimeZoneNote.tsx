@@ -1,6 +1,6 @@
 import type { Locale } from '@siyu/shared';
 import { tFor } from '../locales/catalogs.ts';
-import { zoneName } from './time-zone.ts';
+import { zoneName } from './zone-name.ts';
 
 /** Beside a date picker: the zone its dates and times are read in ("时区：中国标准时间（Asia/Shanghai）"). */
 export function TimeZoneNote({ zone, locale }: { zone: string; locale: Locale }) {

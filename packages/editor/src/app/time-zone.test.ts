@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dateIn, endOfDayIn, pickedInstant, pickerValue, startOfDayIn, zoneName } from './time-zone.ts';
+import { dateIn, endOfDayIn, pickedInstant, pickerValue, startOfDayIn } from './time-zone.ts';
+import { zoneName } from './zone-name.ts';
 
 // The test process may run in any zone (CI in UTC, a laptop in Shanghai): results must not depend on it.
 describe('dates in the workspace time zone', () => {

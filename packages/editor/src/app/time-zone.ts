@@ -3,7 +3,7 @@
 // get the same report for "3月1日" as the office in Shanghai. dayjs with its timezone plugin does
 // the conversion (it reads the zone rules from Intl, so daylight saving is right); pickers show
 // the zone's name beside them.
-import { DEFAULT_TIME_ZONE, type Locale } from '@siyu/shared';
+import { DEFAULT_TIME_ZONE } from '@siyu/shared';
 import dayjs, { type Dayjs } from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
@@ -44,14 +44,4 @@ export function pickedInstant(value: Dayjs, zone: string): number {
 /** The other way: a dayjs the picker shows as the wall-clock time of `ms` in `zone`. */
 export function pickerValue(ms: number, zone: string): Dayjs {
   return dayjs(dayjs(ms).tz(zone).format('YYYY-MM-DDTHH:mm:ss'));
-}
-
-/** A zone's name in the language ("中国标准时间", "China Standard Time"), the IANA id when Intl has none. */
-export function zoneName(zone: string, locale: Locale): string {
-  try {
-    const parts = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'long' }).formatToParts(0);
-    return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
-  } catch {
-    return zone;
-  }
 }

@@ -8,6 +8,7 @@ import { EnumField, NumberInput, ScalarInput, TextInput } from './fields/inputs.
 import { JsonField } from './fields/JsonField.tsx';
 import { MessageTextArea } from './fields/MessageTextArea.tsx';
 import { isComplex, isDuration, isFilterSchema, isScalarUnion } from './fields/schema-shapes.ts';
+import { TimeZoneField } from './fields/TimeZoneField.tsx';
 import { CustomerTagsField, TagsField } from './fields/tags-fields.tsx';
 import { defaultFor, type JsonSchema, resolve, unwrapOptional, widgetOf } from './json-schema.ts';
 import { PICKER_WIDGETS, PickerField } from './pickers.tsx';
@@ -49,6 +50,8 @@ function Field(props: FieldProps) {
   if (widget === 'secret') control = <SecretInput value={props.value} onChange={props.onChange} path={props.path} />;
   else if (widget === 'credential' && typeof schema.credentialType === 'string')
     control = <CredentialPicker type={schema.credentialType} value={props.value} onChange={props.onChange} />;
+  else if (widget === 'timeZone' || (props.name === 'timeZone' && type === 'string'))
+    control = <TimeZoneField {...props} />;
   else if (widget && PICKER_WIDGETS.has(widget))
     control = <PickerField widget={widget} value={props.value} onChange={props.onChange} />;
   else if (widget === 'filter' || isFilterSchema(schema))
