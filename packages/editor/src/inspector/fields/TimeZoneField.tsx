@@ -9,10 +9,13 @@ import type { FieldProps } from './field-props.ts';
  */
 export function TimeZoneField(props: FieldProps) {
   const { t, locale } = useLocale();
-  const current = typeof props.value === 'string' ? props.value : '';
+  // Unset, the zone the server applies: the schema's default (Asia/Shanghai), not the list's first.
+  const fallback = typeof props.schema.default === 'string' ? props.schema.default : '';
+  const current = typeof props.value === 'string' ? props.value : fallback;
   const zones = allZones(locale);
   return (
     <select value={current} onChange={(e) => props.onChange(e.target.value)} data-picker="timeZone">
+      {!current && <option value="">—</option>}
       {current && !zones.some((z) => z.zone === current) && (
         <option value={current}>
           {t('inspector:timeZoneField.option', { name: zoneName(current, locale), zone: current })}
