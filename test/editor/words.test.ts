@@ -181,12 +181,12 @@ describe('plain language in the chosen language', () => {
     const cap = page.locator('[data-field="frequencyCaps[0]"]');
     const channel = cap.locator('select[data-picker=messageChannel]');
     expect(await channel.inputValue()).toBe('wecom');
-    const channelText = () => channel.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent);
+    const channelText = () => channel.locator('option:checked').textContent();
     expect(await channelText()).toBe('企业微信');
     expect(await channel.locator('option').allTextContents()).toContain('短信');
     expect(await cap.locator('legend').first().textContent()).toBe('上限 1');
     const zone = page.locator('[data-field="quietHours.timeZone"] select[data-picker=timeZone]');
-    const zoneText = () => zone.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent);
+    const zoneText = () => zone.locator('option:checked').textContent();
     expect(await zoneText()).toBe('中国标准时间（Asia/Shanghai）');
     await shot(page, '05-canvas-zh');
 

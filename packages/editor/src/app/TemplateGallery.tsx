@@ -26,7 +26,7 @@ function needsSummary(needs: Need[], locale: Locale): string {
 }
 
 export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) => void }) {
-  const { t, loc, locale } = useLocale();
+  const { t, locale } = useLocale();
   const [templates, setTemplates] = useState<Template[]>([]);
   const [using, setUsing] = useState<Template | null>(null);
   const reload = useCallback(() => {

@@ -228,6 +228,7 @@ describe('editor catalogs', () => {
   it('finds Chinese written in place, and allows only what it lists', () => {
     const found = usesIn(
       '../x/Probe.tsx',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a probe file, parsed, not run
       "const a = ['等待', 'Wait'];\nconst b = <p>你好</p>;\nconst c = `${n} 人`;",
     ).chinese;
     expect(found).toEqual(['src/x/Probe.tsx:1: "等待"', 'src/x/Probe.tsx:2: "你好"', 'src/x/Probe.tsx:3: "人"']);
