@@ -91,7 +91,8 @@ describe('report pages', () => {
   }, async () => {
     const page = context.pages()[0] ?? (await context.newPage());
     const day = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
-    // The browser runs in the machine's zone; the fixture's period is [T0, T0+30d) in China time.
+    // The fixture's period is [T0, T0+30d) in China time; the report reads its days in the workspace's
+    // zone (Asia/Shanghai) whatever zone the browser runs in.
     await page.goto(`${base}/?from=${day(T0)}&to=${day(T0 + 29 * DAY)}#/reports/channels`);
     await page.waitForSelector('[data-testid=channel-row-card-a]');
     const cells = (code: string) => page.getByTestId(`channel-row-${code}`).locator('td').allTextContents();

@@ -2,7 +2,9 @@
 // problems panel words a bad setting plainly ("请输入大于 0 的数字" / "Enter a number greater than 0",
 // not zod's "数值过小：期望 number >0"), names the node by its title and the output by its label; a
 // refusal from the server (a stale journey list) reads in the chosen language, not as a joined
-// "中文 / English" sentence; the channel form's errors too. Screenshots in both languages.
+// "中文 / English" sentence; the channel form's errors too. The canvas cards show words, never keys
+// (an event by its name, a switched-on flag by its label, not "true"), the journey settings choose
+// a frequency cap's channel and a time zone by name. Screenshots in both languages.
 import { join } from 'node:path';
 import { openDatabase } from '@siyu/runtime';
 import { graphOf } from '@siyu/runtime/testing';
@@ -44,6 +46,28 @@ const session = serverAndBrowserForFile('words', {
       );
       await db.prisma.journey.create({
         data: { id: 'j_live', name: '已上线旅程', draft: JSON.stringify(fine), createdBy: 'test' },
+      });
+      const cards = graphOf(
+        [
+          ['entry', 'core.eventEntry', { event: 'channel.entered', filter: { match: 'all', conditions: [] } }],
+          ['custom', 'core.eventEntry', { event: 'vip.upgraded', filter: { match: 'all', conditions: [] } }],
+          ['tag', 'core.updateTags', { add: [], remove: [], tagChannel: true }],
+          ['done', 'core.exit', { reason: '完成' }],
+        ],
+        [
+          ['entry', 'next', 'tag'],
+          ['custom', 'next', 'tag'],
+          ['tag', 'next', 'done'],
+        ],
+        {
+          quietHours: { enabled: false },
+          frequencyCaps: [{ channel: 'wecom', max: 1, per: { amount: 1, unit: 'days' } }],
+        },
+      );
+      // Side by side, apart (the fixture's default positions overlap cards this wide).
+      cards.nodes = cards.nodes.map((n, i) => ({ ...n, position: { x: i * 280, y: i === 1 ? 160 : 0 } }));
+      await db.prisma.journey.create({
+        data: { id: 'j_cards', name: '卡片措辞', draft: JSON.stringify(cards), createdBy: 'test' },
       });
     } finally {
       await db.close();
@@ -141,6 +165,43 @@ describe('plain language in the chosen language', () => {
     await page.getByRole('button', { name: 'English', exact: true }).click();
     await expect.poll(() => details.textContent()).toContain('Reason');
     await shot(page, '04-audit-en');
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+  });
+
+  it('shows words on the canvas and in the settings, never keys', { timeout: 120_000 }, async () => {
+    const page = await session.page();
+    await openJourney(page, '卡片措辞');
+    const summary = (id: string) => page.locator(`[data-node-id="${id}"] .jn-summary`);
+    await expect.poll(() => summary('entry').textContent()).toBe('通过渠道进入');
+    expect(await summary('custom').textContent()).toBe('自定义事件 vip.upgraded');
+    expect(await summary('tag').textContent()).toBe('按来源渠道和版本打标签');
+    const canvas = (await page.locator('.react-flow__nodes').textContent()) ?? '';
+    expect(canvas).not.toMatch(/channel\.entered|true|false|事件：/);
+    // The journey settings (nothing selected): the cap's channel by name, the cap by its place.
+    const cap = page.locator('[data-field="frequencyCaps[0]"]');
+    const channel = cap.locator('select[data-picker=messageChannel]');
+    expect(await channel.inputValue()).toBe('wecom');
+    const channelText = () => channel.locator('option:checked').textContent();
+    expect(await channelText()).toBe('企业微信');
+    expect(await channel.locator('option').allTextContents()).toContain('短信');
+    expect(await cap.locator('legend').first().textContent()).toBe('上限 1');
+    const zone = page.locator('[data-field="quietHours.timeZone"] select[data-picker=timeZone]');
+    const zoneText = () => zone.locator('option:checked').textContent();
+    expect(await zoneText()).toBe('中国标准时间（Asia/Shanghai）');
+    await shot(page, '05-canvas-zh');
+
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => summary('entry').textContent()).toBe('Came in through a channel');
+    expect(await summary('custom').textContent()).toBe('custom event vip.upgraded');
+    expect(await summary('tag').textContent()).toBe('Tag with source channel and variant');
+    expect(await channelText()).toBe('WeCom');
+    expect(await cap.locator('legend').first().textContent()).toBe('Cap 1');
+    expect(await zoneText()).toBe('China Standard Time (Asia/Shanghai)');
+    expect(await page.getByTestId('inspector').textContent()).not.toMatch(CJK);
+    await shot(page, '05-canvas-en');
+    // Choosing SMS keeps the value the server counts by.
+    await channel.selectOption({ label: 'SMS' });
+    expect(await channel.inputValue()).toBe('sms');
     await page.getByRole('button', { name: '中文', exact: true }).click();
   });
 });

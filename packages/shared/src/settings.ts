@@ -31,7 +31,9 @@ export const QuietHoursSchema = z.object({
  * two journeys cannot together flood one person.
  */
 export const FrequencyCapSchema = z.object({
-  channel: z.string().min(1).max(40),
+  // One of the channels node effects declare (EffectSpec.channel: "sms", "wecom"); the editor
+  // offers them by name (widget), a package's own channel included.
+  channel: z.string().min(1).max(40).meta({ widget: 'messageChannel' }),
   max: z.number().int().positive(),
   per: DurationSchema,
 });

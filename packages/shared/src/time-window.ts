@@ -7,9 +7,13 @@ export const ClockTimeSchema = z
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a time of day as HH:mm, e.g. 21:00' });
 
 /** An IANA time zone that this runtime's Intl knows (e.g. Asia/Shanghai). */
-export const TimeZoneSchema = z.string().refine((zone) => DateTime.now().setZone(zone).isValid, {
-  message: 'unknown time zone (expected an IANA name such as Asia/Shanghai)',
-});
+export const TimeZoneSchema = z
+  .string()
+  .refine((zone) => DateTime.now().setZone(zone).isValid, {
+    message: 'unknown time zone (expected an IANA name such as Asia/Shanghai)',
+  })
+  // The editor offers the zones by name (中国标准时间（Asia/Shanghai）), not as text to type.
+  .meta({ widget: 'timeZone' });
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 

@@ -2,8 +2,11 @@
 // channel and coupon stocks, which this workspace does not have; "use this template" walks through
 // each of them (pick one of yours, or create a coupon stock on the spot) before the copy is made,
 // so the new journey does not start with references that fail when the first customer arrives.
+
+import { type Locale, localize } from '@siyu/shared';
 import { useCallback, useEffect, useState } from 'react';
 import { useLocale } from './i18n.ts';
+import { listText } from './list-format.ts';
 import { api } from './server-api.ts';
 
 type Template = Awaited<ReturnType<typeof api.journeys.templates.query>>[number];
@@ -12,15 +15,18 @@ type Created = Awaited<ReturnType<typeof api.journeys.fromTemplate.mutate>>;
 
 const needKey = (n: Need) => `${n.nodeId}\u0000${n.path}`;
 
-/** "渠道 ×1、优惠券批次 ×2": what a template needs, by kind. */
-function needsSummary(needs: Need[], loc: (t: Need['label']) => string): string {
+/** "渠道 ×1、优惠券批次 ×2" / "Channel ×1, Coupon stock ×2": what a template needs, by kind. */
+function needsSummary(needs: Need[], locale: Locale): string {
   const counts = new Map<string, number>();
-  for (const n of needs) counts.set(loc(n.label), (counts.get(loc(n.label)) ?? 0) + 1);
-  return [...counts].map(([label, count]) => `${label} ×${count}`).join('、');
+  for (const n of needs) counts.set(localize(n.label, locale), (counts.get(localize(n.label, locale)) ?? 0) + 1);
+  return listText(
+    [...counts].map(([label, count]) => `${label} ×${count}`),
+    locale,
+  );
 }
 
 export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) => void }) {
-  const { t, loc } = useLocale();
+  const { t, locale } = useLocale();
   const [templates, setTemplates] = useState<Template[]>([]);
   const [using, setUsing] = useState<Template | null>(null);
   const reload = useCallback(() => {
@@ -38,7 +44,7 @@ export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) =
             <p className="muted">{template.description}</p>
             <p data-testid="template-needs">
               {template.needs.length
-                ? `${t('app:templateGallery.needs')}${needsSummary(template.needs, loc)}`
+                ? `${t('app:templateGallery.needs')}${needsSummary(template.needs, locale)}`
                 : t('app:templateGallery.nothingToPrepare')}
             </p>
             <button type="button" className="primary" data-testid="use-template" onClick={() => setUsing(template)}>

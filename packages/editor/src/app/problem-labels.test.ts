@@ -8,9 +8,12 @@ import {
   t,
   validateGraph,
 } from '@siyu/shared';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { loadLanguage } from '../locales/catalogs.ts';
 import { configPathLabel, parseConfigPath, problemText } from './problem-labels.ts';
+
+beforeAll(() => loadLanguage('en'));
 
 // A node whose fields carry .meta({ label }) at every depth, and one field without a label.
 const prizeNode = defineNode({

@@ -1,7 +1,7 @@
 import { type GraphProblem, type Locale, localize } from '@siyu/shared';
 import type { z } from 'zod';
-import { type JsonSchema, resolve, toJsonSchema, unwrapOptional } from '../inspector/json-schema.ts';
-import { KEY_LABELS } from '../inspector/labels.ts';
+import { type JsonSchema, resolve, toJsonSchema, unwrapOptional, widgetOf } from '../inspector/json-schema.ts';
+import { tFor } from '../locales/catalogs.ts';
 
 /** `prizes[0].weight` → ['prizes', 0, 'weight'] (the inverse of @siyu/shared's formatPath). */
 export function parseConfigPath(path: string): Array<string | number> {
@@ -11,7 +11,7 @@ export function parseConfigPath(path: string): Array<string | number> {
 /** A field's name as the inspector form shows it: the schema's .meta({ label }) or title, a known key, the key. */
 function fieldName(schema: JsonSchema | undefined, key: string, locale: Locale): string {
   const label = typeof schema?.label === 'object' ? schema.label[locale] : (schema?.label ?? schema?.title);
-  return label || KEY_LABELS[key]?.[locale === 'en' ? 1 : 0] || key;
+  return label || tFor(locale)(`inspector:keys.${key}`, { defaultValue: key });
 }
 
 function propertyOf(schema: JsonSchema, key: string, root: JsonSchema): JsonSchema | undefined {
@@ -51,14 +51,26 @@ export function configPathLabel(config: z.ZodType, path: string, locale: Locale)
   return words.join(' › ');
 }
 
+/** The widget hint of a top-level config field (`eventType`, `tags`, …), as the inspector's form reads it. */
+export function configFieldWidget(config: z.ZodType, key: string): string | undefined {
+  const root = toJsonSchema(config);
+  const property = propertyOf(unwrapOptional(resolve(root, root)), key, root);
+  return property && widgetOf(unwrapOptional(resolve(property, root)));
+}
+
 /**
  * A problem's text in the UI language; an invalid-config problem names the field by its label
- * instead of its config key (the message quotes the path as 「path」 in Chinese, "path" in English).
+ * instead of its config key (the message quotes the path as Chinese or English quotes, app:problemLabels.quoted).
  */
 export function problemText(problem: GraphProblem, config: z.ZodType | undefined, locale: Locale): string {
   const text = localize(problem.message, locale);
   if (problem.code !== 'invalidConfig' || !problem.path || !config) return text;
   const label = configPathLabel(config, problem.path, locale);
   if (!label || label === problem.path) return text;
-  return text.replace(`「${problem.path}」`, `「${label}」`).replace(`"${problem.path}"`, `"${label}"`);
+  // The path as the message quotes it in this language (「path」, "path"), swapped for the label.
+  const t = tFor(locale);
+  return text.replace(
+    t('app:problemLabels.quoted', { path: problem.path }),
+    t('app:problemLabels.quoted', { path: label }),
+  );
 }

@@ -2,7 +2,7 @@ import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import { useEditor } from '../app/editor-context.ts';
 import { useLocale } from '../app/i18n.ts';
-import { configPathLabel } from '../app/problem-labels.ts';
+import { configFieldWidget, configPathLabel } from '../app/problem-labels.ts';
 import { type FlowNode, INPUT_HANDLE, portsOf } from '../model/flow-graph.ts';
 import { CATEGORY_COLORS, iconFor } from './icons.ts';
 import { summarize } from './summary.ts';
@@ -42,8 +42,15 @@ function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
       </div>
       {Object.keys(data.config).length > 0 && (
         <div className="jn-summary">
-          {summarize(data.config, locale, definition && ((key) => configPathLabel(definition.config, key, locale))) ||
-            t('canvas:journeyNodeCard.notConfigured')}
+          {summarize(
+            data.config,
+            locale,
+            definition &&
+              ((key) => ({
+                label: configPathLabel(definition.config, key, locale),
+                widget: configFieldWidget(definition.config, key),
+              })),
+          ) || t('canvas:journeyNodeCard.notConfigured')}
         </div>
       )}
       {counts && (

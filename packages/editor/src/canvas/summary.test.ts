@@ -16,7 +16,7 @@ describe('summarize', () => {
   it("names a third-party package's fields by its schema's titles", () => {
     const lottery = { prizePool: 'spring', drawsPerCustomer: 1 };
     const titles: Record<string, string> = { prizePool: '奖池', drawsPerCustomer: '每人抽奖次数' };
-    expect(summarize(lottery, 'zh-CN', (key) => titles[key])).toBe('奖池：spring · 每人抽奖次数：1');
+    expect(summarize(lottery, 'zh-CN', (key) => ({ label: titles[key] }))).toBe('奖池：spring · 每人抽奖次数：1');
   });
 
   it('shows a single field without a label', () => {
@@ -29,5 +29,23 @@ describe('summarize', () => {
     expect(summarize({ when: { all: [{}] } }, 'en')).toBe('1 condition');
     expect(summarize({ when: { any: [{}, {}] } }, 'en')).toBe('2 conditions');
     expect(summarize({ when: { any: [{}, {}] } }, 'zh-CN')).toBe('2 个条件');
+  });
+
+  it('names an event by its words, a custom event as custom', () => {
+    const eventType = () => ({ widget: 'eventType' });
+    expect(summarize({ event: 'channel.entered' }, 'zh-CN', eventType)).toBe('通过渠道进入');
+    expect(summarize({ event: 'channel.entered' }, 'en', eventType)).toBe('Came in through a channel');
+    expect(summarize({ event: 'vip.upgraded' }, 'zh-CN', eventType)).toBe('自定义事件 vip.upgraded');
+    expect(summarize({ event: 'vip.upgraded' }, 'en', eventType)).toBe('custom event vip.upgraded');
+  });
+
+  it('shows a switched-on flag by its label and leaves a switched-off one out, never true/false', () => {
+    const label = (key: string) => ({ label: key === 'tagChannel' ? '按来源渠道和版本打标签' : undefined });
+    expect(summarize({ add: ['vip'], remove: [], tagChannel: true }, 'zh-CN', label)).toBe(
+      '添加标签：vip · 按来源渠道和版本打标签',
+    );
+    expect(summarize({ add: ['vip', '新客'], remove: [], tagChannel: false }, 'zh-CN', label)).toBe('vip、新客');
+    expect(summarize({ add: ['vip', 'new'], tagChannel: false }, 'en')).toBe('vip, new');
+    expect(summarize({ add: [], remove: [], tagChannel: true }, 'en', label)).not.toMatch(/true|false/);
   });
 });

@@ -1,33 +1,54 @@
 import type { Locale } from '@siyu/shared';
-import { KEY_LABELS } from '../inspector/labels.ts';
+import { eventTypeText } from '../app/event-type-text.ts';
+import { listText } from '../app/list-format.ts';
 import { tFor } from '../locales/catalogs.ts';
+
+/** What the card knows of a config field from the node's schema: its name and its widget hint. */
+export interface SummaryField {
+  label?: string;
+  widget?: string;
+}
 
 /**
  * A one-line description of a node's config for its card, generic over any config shape.
- * `fieldLabel` names a field as the inspector's form does (the node schema's own label or title,
- * which a third-party package supplies); without it, the editor's list of common keys.
+ * `field` names a field as the inspector's form does (the node schema's own label or title, which
+ * a third-party package supplies) and tells its widget; without it, the editor's list of common keys.
+ * Values are words, never keys: an event type by its name, a switched-on flag by its label alone
+ * (a switched-off one is left out), lists in the language's list format.
  */
 export function summarize(
   config: Record<string, unknown>,
   locale: Locale,
-  fieldLabel?: (key: string) => string | undefined,
+  field?: (key: string) => SummaryField | undefined,
 ): string {
   const t = tFor(locale);
-  const parts: string[] = [];
+  // Each field with something to say: its label, and its value in words (none for a flag that is on).
+  const said: { label: string; text: string | undefined }[] = [];
   for (const [key, value] of Object.entries(config)) {
-    const text = describe(value, locale);
+    if (value === false) continue;
+    const info = field?.(key);
     // Fields by the inspector's words (模板编号), not their config keys (templateCode).
-    const label = fieldLabel?.(key) ?? KEY_LABELS[key]?.[locale === 'en' ? 1 : 0] ?? key;
-    if (text) parts.push(Object.keys(config).length > 1 ? t('canvas:summary.field', { label, text }) : text);
-    if (parts.length >= 2) break;
+    const label = info?.label ?? t(`inspector:keys.${key}`, { defaultValue: key });
+    if (value === true) said.push({ label, text: undefined });
+    else {
+      const text = describe(value, locale, info?.widget ?? (key === 'event' ? 'eventType' : undefined));
+      if (text) said.push({ label, text });
+    }
   }
+  const parts = said
+    .slice(0, 2)
+    .map(({ label, text }) =>
+      text === undefined ? label : said.length > 1 ? t('canvas:summary.field', { label, text }) : text,
+    );
   return parts.join(' · ');
 }
 
-function describe(value: unknown, locale: Locale): string {
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function describe(value: unknown, locale: Locale, widget: string | undefined): string {
   if (value === null || value === undefined || value === '') return '';
-  if (typeof value === 'string') return value.length > 36 ? `${value.slice(0, 35)}…` : value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return clip(widget === 'eventType' ? eventTypeText(value, locale) : value, 36);
+  if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return '';
     const labels = value.map((v) =>
@@ -35,7 +56,7 @@ function describe(value: unknown, locale: Locale): string {
         ? String((v as { label?: unknown; id?: unknown }).label ?? (v as { id?: unknown }).id ?? '')
         : String(v),
     );
-    return labels.join(', ').slice(0, 40);
+    return clip(listText(labels, locale), 40);
   }
   if (typeof value === 'object') {
     const o = value as Record<string, unknown>;

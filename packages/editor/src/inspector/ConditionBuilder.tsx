@@ -25,7 +25,7 @@ export function ConditionBuilder(props: {
   path: string;
   errors: ReadonlyMap<string, string>;
 }) {
-  const { t, locale } = useLocale();
+  const { t } = useLocale();
   const fieldsList = useId();
   const filter = isFilter(props.value) ? props.value : emptyFilter();
   const set = (patch: Partial<Filter>) => props.onChange({ ...filter, ...patch });
@@ -71,7 +71,7 @@ export function ConditionBuilder(props: {
             >
               {OPERATORS.map((o) => (
                 <option key={o.op} value={o.op}>
-                  {locale === 'en' ? o.en : o.zh}
+                  {t(`inspector:conditionOperators.${o.op}`)}
                 </option>
               ))}
             </select>
@@ -135,8 +135,8 @@ export function ConditionBuilder(props: {
       </button>
       <datalist id={fieldsList}>
         {SUGGESTED_FIELDS.map((f) => (
-          <option key={f.field} value={f.field}>
-            {locale === 'en' ? f.en : f.zh}
+          <option key={f} value={f}>
+            {t(`inspector:conditionFields.${f}`)}
           </option>
         ))}
       </datalist>

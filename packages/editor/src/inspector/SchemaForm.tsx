@@ -8,6 +8,7 @@ import { EnumField, NumberInput, ScalarInput, TextInput } from './fields/inputs.
 import { JsonField } from './fields/JsonField.tsx';
 import { MessageTextArea } from './fields/MessageTextArea.tsx';
 import { isComplex, isDuration, isFilterSchema, isScalarUnion } from './fields/schema-shapes.ts';
+import { TimeZoneField } from './fields/TimeZoneField.tsx';
 import { CustomerTagsField, TagsField } from './fields/tags-fields.tsx';
 import { defaultFor, type JsonSchema, resolve, unwrapOptional, widgetOf } from './json-schema.ts';
 import { PICKER_WIDGETS, PickerField } from './pickers.tsx';
@@ -49,6 +50,8 @@ function Field(props: FieldProps) {
   if (widget === 'secret') control = <SecretInput value={props.value} onChange={props.onChange} path={props.path} />;
   else if (widget === 'credential' && typeof schema.credentialType === 'string')
     control = <CredentialPicker type={schema.credentialType} value={props.value} onChange={props.onChange} />;
+  else if (widget === 'timeZone' || (props.name === 'timeZone' && type === 'string'))
+    control = <TimeZoneField {...props} />;
   else if (widget && PICKER_WIDGETS.has(widget))
     control = <PickerField widget={widget} value={props.value} onChange={props.onChange} />;
   else if (widget === 'filter' || isFilterSchema(schema))
@@ -108,6 +111,7 @@ function ObjectField(props: FieldProps) {
           {...props}
           schema={sub}
           name={key}
+          label={undefined}
           path={childPath}
           value={value[key]}
           onChange={(v) => {
@@ -137,7 +141,7 @@ function ObjectField(props: FieldProps) {
   return (
     <fieldset className="group" data-field={props.path}>
       <legend>
-        <FieldLabel schema={schema} name={props.name} />
+        <FieldLabel schema={schema} name={props.name} label={props.label} />
       </legend>
       {body}
     </fieldset>
@@ -157,12 +161,17 @@ function OptionalToggle(props: FieldProps & { onAdd: () => void }) {
 
 function ArrayField(props: FieldProps) {
   const { t } = useLocale();
+  // Items by what they are and their place ("上限 1", "Cap 1"); "第 1 项" / "Item 1" for an array
+  // the catalog has no noun for (inspector:arrayItems.<key>).
+  const noun = t(`inspector:arrayItems.${props.name}`, { defaultValue: '' });
+  const itemLabel = (n: number) =>
+    noun ? t('inspector:schemaForm.nounN', { noun, n }) : t('inspector:schemaForm.itemN', { n });
   const items = Array.isArray(props.value) ? props.value : [];
   const itemSchema = props.schema.items ?? {};
   return (
     <fieldset className="group" data-field={props.path}>
       <legend>
-        <FieldLabel schema={props.schema} name={props.name} />
+        <FieldLabel schema={props.schema} name={props.name} label={props.label} />
       </legend>
       {items.map((item, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: items have no stable identity of their own
@@ -171,6 +180,7 @@ function ArrayField(props: FieldProps) {
             {...props}
             schema={itemSchema}
             name={`#${index + 1}`}
+            label={itemLabel(index + 1)}
             path={`${props.path}[${index}]`}
             value={item}
             onChange={(v) => props.onChange(items.map((old, i) => (i === index ? v : old)))}

@@ -1,36 +1,39 @@
 import type { Condition, ConditionOperator, Filter } from '@siyu/shared';
 
-/** Operators in the order the builder offers them, with their labels and the value each needs. */
-export const OPERATORS: { op: ConditionOperator; zh: string; en: string; value: 'one' | 'list' | 'none' | 'tags' }[] = [
-  { op: 'hasTag', zh: '有标签', en: 'has tag', value: 'tags' },
-  { op: 'lacksTag', zh: '没有标签', en: 'lacks tag', value: 'tags' },
-  { op: 'eq', zh: '等于', en: 'equals', value: 'one' },
-  { op: 'neq', zh: '不等于', en: 'does not equal', value: 'one' },
-  { op: 'gt', zh: '大于', en: 'greater than', value: 'one' },
-  { op: 'gte', zh: '大于等于', en: 'at least', value: 'one' },
-  { op: 'lt', zh: '小于', en: 'less than', value: 'one' },
-  { op: 'lte', zh: '小于等于', en: 'at most', value: 'one' },
-  { op: 'in', zh: '属于', en: 'is one of', value: 'list' },
-  { op: 'notIn', zh: '不属于', en: 'is none of', value: 'list' },
-  { op: 'contains', zh: '包含', en: 'contains', value: 'one' },
-  { op: 'notContains', zh: '不包含', en: 'does not contain', value: 'one' },
-  { op: 'exists', zh: '有值', en: 'is set', value: 'none' },
-  { op: 'notExists', zh: '没有值', en: 'is not set', value: 'none' },
+/** The operators in the order the builder offers them (words: inspector:conditionOperators.*), and what value each takes. */
+export const OPERATORS: { op: ConditionOperator; value: 'one' | 'list' | 'none' | 'tags' }[] = [
+  { op: 'hasTag', value: 'tags' },
+  { op: 'lacksTag', value: 'tags' },
+  { op: 'eq', value: 'one' },
+  { op: 'neq', value: 'one' },
+  { op: 'gt', value: 'one' },
+  { op: 'gte', value: 'one' },
+  { op: 'lt', value: 'one' },
+  { op: 'lte', value: 'one' },
+  { op: 'in', value: 'list' },
+  { op: 'notIn', value: 'list' },
+  { op: 'contains', value: 'one' },
+  { op: 'notContains', value: 'one' },
+  { op: 'exists', value: 'none' },
+  { op: 'notExists', value: 'none' },
 ];
 
-/** Fields offered first (any dotted path can still be typed, e.g. attributes.city). */
-export const SUGGESTED_FIELDS: { field: string; zh: string; en: string }[] = [
-  { field: 'tags', zh: '标签', en: 'Tags' },
-  { field: 'channel.code', zh: '来源渠道', en: 'Channel code' },
-  { field: 'channel.variant', zh: '渠道版本', en: 'Channel variant' },
-  { field: 'rfm.segment', zh: 'RFM 分层', en: 'RFM segment' },
-  { field: 'rfm.recency', zh: 'RFM 最近购买分 (1–5)', en: 'RFM recency score (1–5)' },
-  { field: 'rfm.frequency', zh: 'RFM 购买频次分 (1–5)', en: 'RFM frequency score (1–5)' },
-  { field: 'rfm.monetary', zh: 'RFM 消费金额分 (1–5)', en: 'RFM monetary score (1–5)' },
-  { field: 'attributes.city', zh: '属性：城市', en: 'Attribute: city' },
-  { field: 'identities.phone', zh: '手机号', en: 'Phone' },
-  { field: 'data.amountCents', zh: '事件数据：金额（分）', en: 'Event data: amount (cents)' },
-  { field: 'type', zh: '事件类型', en: 'Event type' },
+/**
+ * Fields offered first (any dotted path can still be typed, e.g. attributes.city); words:
+ * inspector:conditionFields.*.
+ */
+export const SUGGESTED_FIELDS: string[] = [
+  'tags',
+  'channel.code',
+  'channel.variant',
+  'rfm.segment',
+  'rfm.recency',
+  'rfm.frequency',
+  'rfm.monetary',
+  'attributes.city',
+  'identities.phone',
+  'data.amountCents',
+  'type',
 ];
 
 export const operatorInfo = (op: string) => OPERATORS.find((o) => o.op === op) ?? OPERATORS[2];

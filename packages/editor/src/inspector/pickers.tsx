@@ -1,27 +1,45 @@
 // Pickers for config fields that name something stored on the server: channels, saved segments,
 // coupon stocks, and event types. They read the options over tRPC; without a server (the local
 // editor) or before the options arrive they fall back to typing the id, so a form never blocks.
-import { KNOWN_EVENT_TYPES } from '@siyu/shared';
-import { useEffect, useState } from 'react';
+import { KNOWN_EVENT_TYPES, type Locale } from '@siyu/shared';
+import type { TFunction } from 'i18next';
+import { useContext, useEffect, useState } from 'react';
+import { EditorContext } from '../app/editor-context.ts';
 import { useLocale } from '../app/i18n.ts';
+import { listText } from '../app/list-format.ts';
 import { api } from '../app/server-api.ts';
+import { channelName } from '../pages/channel-name.ts';
+import { messageChannels } from './message-channels.ts';
 
 interface Option {
   id: string;
-  label: string;
+  /** Worded when shown, in the language of the moment (the options are cached across switches). */
+  label: (t: TFunction, locale: Locale) => string;
 }
 
 const loaders: Record<'channels' | 'segment' | 'couponStock', () => Promise<Option[]>> = {
   channels: async () =>
     (await api.channels.list.query()).map((c) => ({
       id: c.id,
-      label: `${c.name}（${c.codes.map((code) => code.variant).join(' / ')}）`,
+      label: (t, locale) =>
+        t('inspector:pickers.channelOption', {
+          name: c.name,
+          variants: listText(
+            c.codes.map((code) => code.variant),
+            locale,
+          ),
+        }),
     })),
-  segment: async () => (await api.audiences.segments.query()).map((s) => ({ id: s.id, label: s.name })),
+  segment: async () => (await api.audiences.segments.query()).map((s) => ({ id: s.id, label: () => s.name })),
   couponStock: async () =>
     (await api.coupons.stocks.query()).map((s) => ({
       id: s.id,
-      label: `${s.name} · ¥${(s.amountCents / 100).toFixed(2)} · 剩余 ${s.remaining}`,
+      label: (t) =>
+        t('inspector:pickers.stockOption', {
+          name: s.name,
+          amount: (s.amountCents / 100).toFixed(2),
+          remaining: s.remaining,
+        }),
     })),
 };
 
@@ -46,7 +64,7 @@ function useOptions(kind: keyof typeof loaders): Option[] | undefined {
   return options;
 }
 
-export const PICKER_WIDGETS = new Set(['channels', 'segment', 'couponStock', 'eventType']);
+export const PICKER_WIDGETS = new Set(['channels', 'segment', 'couponStock', 'eventType', 'messageChannel']);
 
 interface PickerProps {
   widget: string;
@@ -57,6 +75,7 @@ interface PickerProps {
 export function PickerField(props: PickerProps) {
   if (props.widget === 'eventType') return <EventTypePicker {...props} />;
   if (props.widget === 'channels') return <ChannelsPicker {...props} />;
+  if (props.widget === 'messageChannel') return <MessageChannelPicker {...props} />;
   return <SinglePicker {...props} kind={props.widget as 'segment' | 'couponStock'} />;
 }
 
@@ -84,7 +103,7 @@ function EventTypePicker({ value, onChange }: PickerProps) {
 }
 
 function SinglePicker({ value, onChange, kind }: PickerProps & { kind: 'segment' | 'couponStock' }) {
-  const { t } = useLocale();
+  const { t, locale } = useLocale();
   const options = useOptions(kind);
   const current = String(value ?? '');
   if (!options) return <input value={current} onChange={(e) => onChange(e.target.value || undefined)} />;
@@ -97,7 +116,7 @@ function SinglePicker({ value, onChange, kind }: PickerProps & { kind: 'segment'
       )}
       {options.map((o) => (
         <option key={o.id} value={o.id}>
-          {o.label}
+          {o.label(t, locale)}
         </option>
       ))}
     </select>
@@ -105,7 +124,7 @@ function SinglePicker({ value, onChange, kind }: PickerProps & { kind: 'segment'
 }
 
 function ChannelsPicker({ value, onChange }: PickerProps) {
-  const { t } = useLocale();
+  const { t, locale } = useLocale();
   const options = useOptions('channels');
   const chosen = Array.isArray(value) ? (value as string[]) : [];
   if (!options) {
@@ -144,9 +163,27 @@ function ChannelsPicker({ value, onChange }: PickerProps) {
             checked={chosen.includes(o.id)}
             onChange={(e) => onChange(e.target.checked ? [...chosen, o.id] : chosen.filter((id) => id !== o.id))}
           />
-          {o.label}
+          {o.label(t, locale)}
         </label>
       ))}
     </div>
+  );
+}
+
+/** The channel a frequency cap counts, by name (短信, 企业微信), from the channels the installed nodes send on. */
+function MessageChannelPicker({ value, onChange }: PickerProps) {
+  const { t, locale } = useLocale();
+  const editor = useContext(EditorContext);
+  const current = typeof value === 'string' ? value : '';
+  const definitions = editor?.registry.list() ?? [];
+  return (
+    <select value={current} onChange={(e) => onChange(e.target.value)} data-picker="messageChannel">
+      {!current && <option value="">{t('inspector:pickers.choose')}</option>}
+      {messageChannels(definitions, current).map((channel) => (
+        <option key={channel} value={channel}>
+          {channelName(channel, locale, editor?.registry.packages ?? [])}
+        </option>
+      ))}
+    </select>
   );
 }

@@ -5,8 +5,10 @@ import { flattenCatalog } from './catalog-json.ts';
 /**
  * The catalogs and the code that reads them agree: every key the editor uses is in both languages
  * (with the plural forms each needs) and gets the values its texts interpolate, no key is unused,
- * English has no Chinese left in it, no text is empty, and no string is written in place with the
- * old `tr` helper (scripts/extract-catalog.ts moves those into the catalogs).
+ * English has no Chinese left in it, no text is empty, no string is written in place with the
+ * old `tr` helper (scripts/extract-catalog.ts moves those into the catalogs), and no Chinese is
+ * written in place anywhere else either (a zh/en table, a `locale === 'en' ? … : …` pair, a
+ * separator like '、'): words live in the catalogs, lists are joined by app/list-format.ts.
  */
 type Tree = Record<string, unknown>;
 const files = import.meta.glob<Tree>('./*/*.json', { eager: true, import: 'default' });
@@ -39,13 +41,44 @@ interface Use {
   options: Set<string> | undefined;
 }
 
-/** Every `t(...)` call in the editor's source: its key, and the option names it passes. */
-function usesIn(path: string, source: string): { uses: Use[]; bad: string[] } {
+const CJK = /[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]/;
+
+/**
+ * Chinese that may stay in the source, by file and text, each with its reason. Comments are not
+ * looked at (they are for developers); only strings, template text and JSX text are.
+ */
+const CHINESE_ALLOWED: { file: string; text: string; why: string }[] = [
+  ...[
+    'src/app/BootError.tsx',
+    'src/app/editor/EditorToolbar.tsx',
+    'src/pages/PageNav.tsx',
+    'src/reports/ReportsPage.tsx',
+  ].map((file) => ({
+    file,
+    text: '中文',
+    why: 'the language switch names Chinese in Chinese (as "English" is named in English), whatever the UI language',
+  })),
+];
+
+/** Every `t(...)` call in the editor's source: its key, and the option names it passes; and Chinese written in place. */
+function usesIn(path: string, source: string): { uses: Use[]; bad: string[]; chinese: string[] } {
   const uses: Use[] = [];
   const bad: string[] = [];
+  const chinese: string[] = [];
+  const file = path.replace(/^\.\.\//, 'src/');
   const program = parseSync(path, source, { lang: path.endsWith('x') ? 'tsx' : 'ts' }).program;
   const line = (offset: number) => source.slice(0, offset).split('\n').length;
   const visit = (node: Node) => {
+    const text =
+      node.type === 'Literal' && typeof node.value === 'string'
+        ? node.value
+        : node.type === 'TemplateElement'
+          ? node.value.cooked
+          : node.type === 'JSXText'
+            ? node.value
+            : undefined;
+    if (text && CJK.test(text) && !CHINESE_ALLOWED.some((a) => a.file === file && a.text === text.trim()))
+      chinese.push(`${file}:${line(node.start)}: ${JSON.stringify(text.trim())}`);
     // t('ns:key', …) from useLocale(), or tFor(locale)('ns:key', …) outside React.
     const callee = node.type === 'CallExpression' ? node.callee : undefined;
     const isT =
@@ -81,15 +114,17 @@ function usesIn(path: string, source: string): { uses: Use[]; bad: string[] } {
     }
   };
   visit(program);
-  return { uses, bad };
+  return { uses, bad, chinese };
 }
 
 const uses: Use[] = [];
 const badCalls: string[] = [];
+const chineseInPlace: string[] = [];
 for (const [path, source] of Object.entries(sources)) {
   const found = usesIn(path, source);
   uses.push(...found.uses);
   badCalls.push(...found.bad);
+  chineseInPlace.push(...found.chinese);
 }
 
 /** The catalog keys a use reads in a language: plural forms when it passes a count; a group's keys. */
@@ -182,5 +217,24 @@ describe('editor catalogs', () => {
         .map(({ line }) => `${path.replace(/^\.\.\//, 'src/')}:${line}`),
     );
     expect(left).toEqual([]);
+  });
+
+  it('has no Chinese written in place in the source, outside the catalogs', () => {
+    // A zh/en table or a Chinese string in code shows Chinese to an English reader (or keeps a
+    // second catalog the checks above cannot see): move it into locales/{zh-CN,en}/*.json.
+    expect(chineseInPlace).toEqual([]);
+  });
+
+  it('finds Chinese written in place, and allows only what it lists', () => {
+    const found = usesIn(
+      '../x/Probe.tsx',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a probe file, parsed, not run
+      "const a = ['等待', 'Wait'];\nconst b = <p>你好</p>;\nconst c = `${n} 人`;",
+    ).chinese;
+    expect(found).toEqual(['src/x/Probe.tsx:1: "等待"', 'src/x/Probe.tsx:2: "你好"', 'src/x/Probe.tsx:3: "人"']);
+    expect(usesIn('../pages/PageNav.tsx', "const l = '中文';").chinese).toEqual([]);
+    expect(usesIn('../pages/Other.tsx', "const l = '中文';").chinese).toHaveLength(1);
+    // Comments are for developers.
+    expect(usesIn('../x/y.ts', '// 中文注释\nconst a = 1;').chinese).toEqual([]);
   });
 });

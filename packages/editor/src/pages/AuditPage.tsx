@@ -7,10 +7,15 @@ import { useLocale } from '../app/i18n.ts';
 import { errorText, trpc } from '../app/kit/query.ts';
 import { pagination, rowAttributes } from '../app/kit/table.ts';
 import type { api } from '../app/server-api.ts';
+import { TimeZoneNote } from '../app/TimeZoneNote.tsx';
+import { pickedInstant, WORKSPACE_TIME_ZONE } from '../app/time-zone.ts';
 import { auditDetailLines } from './audit-details.ts';
 import { auditActionLabel } from './audit-labels.ts';
 import { formatTime } from './format.ts';
 import { PageNav } from './PageNav.tsx';
+
+/** Times on this page (the picker, the rows) are in the workspace's zone. */
+const zone = WORKSPACE_TIME_ZONE;
 
 type AuditEntry = Awaited<ReturnType<typeof api.audit.list.query>>['entries'][number];
 
@@ -31,8 +36,9 @@ export function AuditPage() {
         // The select offers only the server's own codes.
         action: (action || undefined) as AuditAction | undefined,
         actor: actor.trim() || undefined,
-        from: range?.[0]?.toDate(),
-        to: range?.[1]?.toDate(),
+        // The picked times are the workspace's wall-clock times, wherever the browser is.
+        from: range?.[0] ? new Date(pickedInstant(range[0], zone)) : undefined,
+        to: range?.[1] ? new Date(pickedInstant(range[1], zone)) : undefined,
         page: page.current,
         pageSize: page.pageSize,
       },
@@ -47,7 +53,12 @@ export function AuditPage() {
       setPage((p) => ({ ...p, current: 1 }));
     };
   const columns: TableColumnsType<AuditEntry> = [
-    { key: 'at', title: t('pages:auditPage.time'), className: 'muted', render: (_, e) => formatTime(e.at, locale) },
+    {
+      key: 'at',
+      title: t('pages:auditPage.time'),
+      className: 'muted',
+      render: (_, e) => formatTime(e.at, locale, zone),
+    },
     {
       key: 'actor',
       title: t('pages:auditPage.actor'),
@@ -108,6 +119,7 @@ export function AuditPage() {
             placeholder={[t('pages:auditPage.from'), t('pages:auditPage.to')]}
             data-testid="audit-range"
           />
+          <TimeZoneNote zone={zone} locale={locale} />
         </div>
       </header>
       {error && <p className="field-message">{errorText(error)}</p>}

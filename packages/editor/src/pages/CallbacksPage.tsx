@@ -7,46 +7,13 @@ import { rowAttributes } from '../app/kit/table.ts';
 import { useConfirm } from '../app/kit/use-confirm.ts';
 import type { api } from '../app/server-api.ts';
 import { useIsAdmin } from '../app/use-role.ts';
-import { PROVIDER_NAMES } from './format.ts';
+import { providerName } from './format.ts';
 import { PageNav } from './PageNav.tsx';
 
 type CallbackUrl = Awaited<ReturnType<typeof api.callbacks.urls.query>>['urls'][number];
 
-// Typed by the server's unions, so a new provider or kind without words fails the typecheck.
-const PROVIDER: Record<CallbackUrl['provider'], [string, string]> = PROVIDER_NAMES;
-const KIND: Record<CallbackUrl['kind'], [string, string]> = {
-  receipts: ['回执', 'receipts'],
-  replies: ['上行回复', 'replies'],
-  events: ['事件回调', 'events'],
-  couponNotify: ['领券通知', 'coupon notifications'],
-};
-/** Where each URL goes in the provider's console (keyed `provider.kind`). */
-const WHERE: Record<string, [string, string]> = {
-  'aliyun.receipts': [
-    '阿里云短信控制台 → 通用设置 → HTTP 批量推送：「短信发送状态」(SmsReport)',
-    'Aliyun SMS console → General settings → HTTP batch push: delivery status (SmsReport)',
-  ],
-  'aliyun.replies': [
-    '阿里云短信控制台 → 通用设置 → HTTP 批量推送：「上行短信」(SmsUp)',
-    'Aliyun SMS console → General settings → HTTP batch push: inbound SMS (SmsUp)',
-  ],
-  'tencent.receipts': [
-    '腾讯云短信控制台 → 应用管理 → 回调配置：「短信回执」',
-    'Tencent Cloud SMS console → Applications → Callbacks: delivery receipts',
-  ],
-  'tencent.replies': [
-    '腾讯云短信控制台 → 应用管理 → 回调配置：「短信回复」',
-    'Tencent Cloud SMS console → Applications → Callbacks: SMS replies',
-  ],
-  'wecom.events': [
-    '企业微信管理后台 → 自建应用 → 接收消息 → 设置 API 接收：URL',
-    'WeCom admin console → your app → Receive messages → API: URL',
-  ],
-  'wechatpay.couponNotify': [
-    '微信支付商户平台：代金券消息通知地址',
-    'WeChat Pay merchant platform: coupon notification URL',
-  ],
-};
+/** Where a URL goes in its provider's console: pages:callbacksPage.where.<provider>.<kind>. */
+const whereKey = (u: CallbackUrl) => `${u.provider}.${u.kind}`;
 
 /**
  * 回调地址 (admins): the URL each provider pushes to, with a copy button, and the rotation of the
@@ -65,7 +32,6 @@ export function CallbacksPage() {
       onSuccess: (result) => queries.setQueryData(trpc.callbacks.urls.queryKey(), result),
     }),
   );
-  const i = locale === 'en' ? 1 : 0;
   const rotate = async () => {
     const sure = await confirm({
       title: t('pages:callbacksPage.rotateTheToken'),
@@ -84,11 +50,11 @@ export function CallbacksPage() {
       render: (_, u) => (
         <>
           <strong data-testid="callback-name">
-            {PROVIDER[u.provider][i]} · {KIND[u.kind][i]}
+            {providerName(u.provider, locale)} · {t(`pages:callbacksPage.kinds.${u.kind}`)}
           </strong>
           {u.tokenized && <span className="pill">{t('pages:callbacksPage.hasTheToken')}</span>}
           <div className="muted">
-            {WHERE[`${u.provider}.${u.kind}`]?.[i]}
+            {t(`pages:callbacksPage.where.${whereKey(u)}`, { defaultValue: '' })}
             {!u.tokenized && t('pages:callbacksPage.signedByTheProviderRotating')}
           </div>
         </>

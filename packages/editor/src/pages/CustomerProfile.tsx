@@ -7,6 +7,7 @@ import { useLocale } from '../app/i18n.ts';
 import { StoppedStepNote } from '../app/journeys/StoppedStepNote.tsx';
 import { errorText, trpc } from '../app/kit/query.ts';
 import { useConfirm } from '../app/kit/use-confirm.ts';
+import { listText } from '../app/list-format.ts';
 import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { stepKindText } from '../app/step-kinds.ts';
@@ -69,16 +70,17 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                 onRemove={(tag) => act(api.customers.updateTags.mutate({ id: c.id, add: [], remove: [tag] }))}
               />
               <p className="muted" data-testid="profile-tag-origins">
-                {c.tags
-                  .map((tag) => {
+                {listText(
+                  c.tags.map((tag) => {
                     const origin = tagOrigin(
                       tag.source,
                       (id) => c.instances.find((r) => r.journeyId === id)?.journey.name,
                       locale,
                     );
                     return t('pages:customerProfile.tagOrigin', { tag: tag.tag, origin });
-                  })
-                  .join('　')}
+                  }),
+                  locale,
+                )}
               </p>
             </section>
             <section className="card">

@@ -5,7 +5,7 @@ import { errorText, trpc } from '../app/kit/query.ts';
 import { registry } from '../app/registry.ts';
 import { customerHref, sandboxHref } from '../app/routes.ts';
 import { channelName } from './channel-name.ts';
-import { CHANNEL_NAMES, formatTime } from './format.ts';
+import { formatTime } from './format.ts';
 import { PageNav } from './PageNav.tsx';
 import { SimulateContact } from './SimulateContact.tsx';
 
@@ -27,7 +27,6 @@ export function SandboxInbox({ customerId }: { customerId?: string }) {
   const { data } = messages;
   const error = errorText(messages.error);
   const reload = () => void messages.refetch();
-  const i = locale === 'en' ? 1 : 0;
   return (
     <main className="page" data-testid="sandbox-inbox">
       <PageNav current="sandbox" />
@@ -51,7 +50,7 @@ export function SandboxInbox({ customerId }: { customerId?: string }) {
             <option value="">{t('pages:sandboxInbox.allChannels')}</option>
             {(['sms', 'wecom', 'coupon'] as const).map((c) => (
               <option key={c} value={c}>
-                {CHANNEL_NAMES[c]?.[i]}
+                {channelName(c, locale, registry.packages)}
               </option>
             ))}
           </select>

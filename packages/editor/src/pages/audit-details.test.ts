@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLanguage } from '../locales/catalogs.ts';
 import { auditDetailLines } from './audit-details.ts';
+
+beforeAll(() => loadLanguage('en'));
 
 describe('auditDetailLines', () => {
   it('shows details as labelled lines in the chosen language, not JSON', () => {

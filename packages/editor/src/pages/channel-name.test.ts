@@ -1,6 +1,9 @@
 import { t } from '@siyu/shared';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLanguage } from '../locales/catalogs.ts';
 import { channelName } from './channel-name.ts';
+
+beforeAll(() => loadLanguage('en'));
 
 const packages = [{ name: 'dingtalk', label: t('钉钉', 'DingTalk'), nodes: [] }];
 

@@ -1,12 +1,11 @@
-// A channel's display name. The built-in channels have catalog names; a node package's messages
-// (deps.sandboxInbox) carry its package name as channel by default, shown as the package's label.
-import type { NodePackage } from '@siyu/shared';
-import { CHANNEL_NAMES } from './format.ts';
+// A channel's display name. The built-in channels have catalog names (pages:channelNames.*); a node
+// package's messages (deps.sandboxInbox) carry its package name as channel by default, shown as the
+// package's label.
+import { type Locale, localize, type NodePackage } from '@siyu/shared';
+import { tFor } from '../locales/catalogs.ts';
 
-export function channelName(channel: string, locale: string, packages: readonly NodePackage[]): string {
-  const en = locale === 'en';
-  const builtIn = CHANNEL_NAMES[channel];
-  if (builtIn) return builtIn[en ? 1 : 0];
+export function channelName(channel: string, locale: Locale, packages: readonly NodePackage[]): string {
   const pkg = packages.find((p) => p.name === channel);
-  return pkg ? pkg.label[en ? 'en' : 'zh-CN'] : channel;
+  const fallback = pkg ? localize(pkg.label, locale) : channel;
+  return tFor(locale)(`pages:channelNames.${channel}`, { defaultValue: fallback });
 }

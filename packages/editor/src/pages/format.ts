@@ -2,29 +2,14 @@
 import type { Locale } from '@siyu/shared';
 import { tFor } from '../locales/catalogs.ts';
 
-export const CHANNEL_NAMES: Record<string, [string, string]> = {
-  sms: ['短信', 'SMS'],
-  wecom: ['企业微信', 'WeCom'],
-  coupon: ['优惠券', 'Coupon'],
-};
-
-/** Message providers by name (the provider column of a message, the callback URL rows). */
-export const PROVIDER_NAMES = {
-  aliyun: ['阿里云短信', 'Aliyun SMS'],
-  tencent: ['腾讯云短信', 'Tencent Cloud SMS'],
-  sandbox: ['沙箱', 'Sandbox'],
-  wecom: ['企业微信', 'WeCom'],
-  wechatpay: ['微信支付', 'WeChat Pay'],
-} satisfies Record<string, [string, string]>;
-
-/** A provider's name in the locale; an unknown provider is shown as stored. */
-export function providerName(provider: string, locale: string): string {
-  const names = (PROVIDER_NAMES as Record<string, [string, string]>)[provider];
-  return names ? names[locale === 'en' ? 1 : 0] : provider;
+/** A message provider's name (pages:providerNames.*); an unknown provider is shown as stored. */
+export function providerName(provider: string, locale: Locale): string {
+  return tFor(locale)(`pages:providerNames.${provider}`, { defaultValue: provider });
 }
 
-export function formatTime(ms: number | string | Date, locale: string): string {
-  return new Date(ms).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+/** A date and time in the locale; in `timeZone` when given (beside a picker in that zone), else the browser's. */
+export function formatTime(ms: number | string | Date, locale: string, timeZone?: string): string {
+  return new Date(ms).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { hour12: false, timeZone });
 }
 
 /** "3 天 2 小时" / "3 d 2 h": simulated time and waits, to the minute. */

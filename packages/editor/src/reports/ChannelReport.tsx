@@ -3,21 +3,24 @@ import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'rec
 import { useLocale } from '../app/i18n.ts';
 import { channelHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
+import { TimeZoneNote } from '../app/TimeZoneNote.tsx';
+import { dateIn, endOfDayIn, startOfDayIn, WORKSPACE_TIME_ZONE } from '../app/time-zone.ts';
 import { pct, yuan } from './format.ts';
 import { Rule, Section, useLoad } from './parts.tsx';
 
 const DAY = 86_400_000;
-const dateInput = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
-const fromDateInput = (s: string) => new Date(`${s}T00:00:00`).getTime();
+// The period's days are the workspace's days (the cohorts report counts weeks in the same zone).
+const zone = WORKSPACE_TIME_ZONE;
 
 /** 渠道报表: recall and contribution per channel and variant, cohorts and RFM sizes. */
 export function ChannelReport() {
-  const { t } = useLocale();
+  const { t, locale } = useLocale();
   const params = new URLSearchParams(location.search);
-  const [from, setFrom] = useState(params.get('from') ?? dateInput(Date.now() - 30 * DAY));
-  const [to, setTo] = useState(params.get('to') ?? dateInput(Date.now()));
+  const [from, setFrom] = useState(params.get('from') ?? dateIn(Date.now() - 30 * DAY, zone));
+  const [to, setTo] = useState(params.get('to') ?? dateIn(Date.now(), zone));
   const [windowDays, setWindowDays] = useState(7);
-  const input = { from: fromDateInput(from), to: fromDateInput(to) + DAY, windowDays };
+  // From the start of the first day to the end of the last, in the workspace's zone.
+  const input = { from: startOfDayIn(from, zone), to: endOfDayIn(to, zone), windowDays };
   const valid = Number.isFinite(input.from) && Number.isFinite(input.to) && input.from < input.to;
   return (
     <>
@@ -31,6 +34,7 @@ export function ChannelReport() {
           {t('reports:channelReport.to')}{' '}
           <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="to" />
         </label>
+        <TimeZoneNote zone={zone} locale={locale} />
         <label>
           {t('reports:channelReport.attributionWindowDays')}{' '}
           <input

@@ -1,7 +1,9 @@
 import { KNOWN_EVENT_TYPES } from '@siyu/shared';
 import { useState } from 'react';
+import { eventTypeText } from '../app/event-type-text.ts';
 import { StepFailureNote } from '../app/FailureNote.tsx';
 import { useLocale } from '../app/i18n.ts';
+import { listText } from '../app/list-format.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
 import { stepKindText } from '../app/step-kinds.ts';
@@ -154,7 +156,10 @@ export function SimulationPanel(props: {
               <>
                 <dt>{t('simulation:simulationPanel.waitingFor')}</dt>
                 <dd>
-                  {result.waitingFor.map((t) => (KNOWN_EVENT_TYPES[t] ? loc(KNOWN_EVENT_TYPES[t]) : t)).join('、')}
+                  {listText(
+                    result.waitingFor.map((type) => eventTypeText(type, locale)),
+                    locale,
+                  )}
                 </dd>
               </>
             )}

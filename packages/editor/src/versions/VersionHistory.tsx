@@ -2,6 +2,7 @@ import type { JourneyGraph } from '@siyu/shared';
 import { Button, Modal } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { listText } from '../app/list-format.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
 import { diffOverlay } from '../model/overlay.ts';
@@ -143,7 +144,14 @@ export function VersionHistory({
             {d.changedNodes.map((n) => (
               <li key={`c${n.id}`} className="diff-changed" data-change="changed">
                 ~ {n.after.label || typeLabel(n.after.type)} <span className="mono muted">{n.id}</span>{' '}
-                <span className="muted">({n.fields.join(', ')})</span>
+                <span className="muted">
+                  (
+                  {listText(
+                    n.fields.map((f) => t(`versions:versionHistory.changedParts.${f}`, { defaultValue: f })),
+                    locale,
+                  )}
+                  )
+                </span>
               </li>
             ))}
             <li className="muted">

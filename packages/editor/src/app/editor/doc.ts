@@ -7,6 +7,7 @@ import {
   type NodeRegistry,
   validateGraph,
 } from '@siyu/shared';
+import { tFor } from '../../locales/catalogs.ts';
 import { type FlowEdge, type FlowNode, flowToGraph, graphToFlow } from '../../model/flow-graph.ts';
 
 export interface Doc {
@@ -32,7 +33,10 @@ export function checkDoc(doc: Doc, registry: NodeRegistry): { graph: JourneyGrap
       code: 'invalidConfig',
       nodeId: e.nodeId,
       edgeId: e.edgeId,
-      message: { 'zh-CN': `无法保存：${e.message}`, en: `Cannot save: ${e.message}` },
+      message: {
+        'zh-CN': tFor('zh-CN')('app:doc.cannotSave', { message: e.message }),
+        en: tFor('en')('app:doc.cannotSave', { message: e.message }),
+      },
     });
   }
   return { graph, problems };

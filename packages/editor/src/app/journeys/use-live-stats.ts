@@ -26,14 +26,12 @@ export function useLiveStats(
 
 /** What the canvas paints: the simulated path while there is one, else the live edge shares. */
 export function useCanvasOverlay(live: ReturnType<typeof useLiveStats>, simPath: CanvasOverlay | undefined) {
-  const { locale } = useLocale();
+  const { t } = useLocale();
   const shares = useMemo(
     () =>
       live?.edges &&
-      edgeShares(live.edges, (share, count) =>
-        locale === 'en' ? `${percent(share)} · ${count}` : `${percent(share)} · ${count} 人`,
-      ),
-    [live?.edges, locale],
+      edgeShares(live.edges, (share, count) => t('app:liveStats.edgeShare', { share: percent(share), count })),
+    [live?.edges, t],
   );
   return useMemo<CanvasOverlay | undefined>(
     () => simPath ?? (shares ? { nodes: new Map(), edges: shares } : undefined),

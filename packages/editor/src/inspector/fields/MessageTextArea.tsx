@@ -1,5 +1,6 @@
 import { countSmsParts, hasUnsubscribeText, SMS_PART_LENGTH, SMS_SINGLE_LIMIT } from '@siyu/nodes-sms';
 import { useLocale } from '../../app/i18n.ts';
+import { listText } from '../../app/list-format.ts';
 import type { FieldProps } from './field-props.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { FieldProps } from './field-props.ts';
  * words); here a marketing SMS that has it is ticked, and a notice SMS (no rule) says nothing.
  */
 export function MessageTextArea(props: FieldProps & { widget: string }) {
-  const { t } = useLocale();
+  const { t, locale } = useLocale();
   const text = String(props.value ?? '');
   // Node packages name the signature field differently (sms uses `signName`).
   const sig = props.context.signName ?? props.context.signature;
@@ -37,7 +38,7 @@ export function MessageTextArea(props: FieldProps & { widget: string }) {
       {variables.length > 0 && (
         <div className="muted">
           {t('inspector:messageTextArea.variables')}
-          {variables.join('、')}
+          {listText(variables, locale)}
         </div>
       )}
     </div>

@@ -7,6 +7,8 @@ export interface FieldProps {
   value: unknown;
   onChange: (value: unknown) => void;
   name: string;
+  /** The field's words when its position names it rather than a key (an array item: "上限 1"). */
+  label?: string;
   path: string;
   /** Config of the whole node, for widgets that look at siblings (SMS signature). */
   context: Record<string, unknown>;

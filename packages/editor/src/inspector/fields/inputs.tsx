@@ -1,17 +1,15 @@
 // The one-line inputs of SchemaForm: choices, text (or time of day), numbers, and a scalar union.
 import { useLocale } from '../../app/i18n.ts';
-import { ENUM_LABELS } from '../labels.ts';
 import type { FieldProps } from './field-props.ts';
 
 export function EnumField(props: FieldProps) {
-  const { locale } = useLocale();
-  const i = locale === 'en' ? 1 : 0;
+  const { t } = useLocale();
   return (
     <select value={String(props.value ?? '')} onChange={(e) => props.onChange(e.target.value)}>
       {props.value === undefined && <option value="">—</option>}
       {(props.schema.enum ?? []).map((option) => (
         <option key={String(option)} value={String(option)}>
-          {ENUM_LABELS[String(option)]?.[i] ?? String(option)}
+          {t(`inspector:enums.${String(option)}`, { defaultValue: String(option) })}
         </option>
       ))}
     </select>
