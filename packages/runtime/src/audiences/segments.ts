@@ -9,7 +9,6 @@ import {
   type RfmSegment,
   type SegmentFilterLike,
 } from '@siyu/shared';
-import type { AppDatabase } from '../db/app-database.ts';
 import type { Database } from '../db/database.ts';
 import type { SqlClient, SqlDialect } from '../db/sql-client.ts';
 import { groupConcat } from '../db/sql-dialect.ts';

@@ -36,7 +36,7 @@ export function customersExportRouter(deps: { db: AppDatabase; clock: Clock; log
       });
     try {
       const { principal } = await principalFromHeaders(deps.db, req.headers);
-      if (!principal || principal.kind !== 'operator') {
+      if (principal?.kind !== 'operator') {
         refuse(401, 'UNAUTHORIZED', apiErrorDetail('auth.signInRequired'));
         return;
       }
