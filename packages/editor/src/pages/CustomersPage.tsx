@@ -115,9 +115,9 @@ export function CustomersPage() {
           ]}
           data-testid="customers-mode"
         />
-        <a href={customersCsvHref(exportSource, locale)} download data-testid="customers-export">
-          <Button>{t('customers:page.exportCsv')}</Button>
-        </a>
+        <Button href={customersCsvHref(exportSource, locale)} download data-testid="customers-export">
+          {t('customers:page.exportCsv')}
+        </Button>
       </header>
       {mode === 'search' ? (
         <div className="filters">
