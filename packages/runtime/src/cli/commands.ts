@@ -2,7 +2,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   type ApiErrorDetail,
   apiErrorText,
-  FilterSchema,
   issuesOf,
   type JourneyGraph,
   JourneyGraphSchema,
