@@ -96,6 +96,8 @@ export const API_ERROR_MESSAGES = {
       ? t(`旅程中没有入口节点「${p.node}」`, `The journey has no entry node "${p.node}"`)
       : t('旅程有多个入口，请指定从哪个入口进入', 'The journey has several entries: say which one to enter by'),
   'engine.invalidEvent': (p: { issues: string }) => t(`事件无效：${p.issues}`, `Invalid event: ${p.issues}`),
+  'customers.exportQueryInvalid': (p: { issues: string }) =>
+    t(`导出条件无效：${p.issues}`, `The export's query is invalid: ${p.issues}`),
   'import.fileEmpty': () => t('文件是空的', 'The file is empty'),
   'import.notText': () =>
     t(

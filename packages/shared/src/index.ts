@@ -21,6 +21,7 @@ export * from './phone.ts';
 export * from './registry.ts';
 export * from './resource-refs.ts';
 export * from './rfm-segments.ts';
+export * from './segment-filter.ts';
 export * from './server-sdk.ts';
 export * from './settings.ts';
 export * from './template.ts';

@@ -22,6 +22,7 @@ const CallbacksPage = lazyNamed(() => import('../pages/CallbacksPage.tsx'), 'Cal
 const CredentialsPage = lazyNamed(() => import('../pages/CredentialsPage.tsx'), 'CredentialsPage');
 const CustomerProfile = lazyNamed(() => import('../pages/CustomerProfile.tsx'), 'CustomerProfile');
 const CustomersPage = lazyNamed(() => import('../pages/CustomersPage.tsx'), 'CustomersPage');
+const TagsPage = lazyNamed(() => import('../pages/TagsPage.tsx'), 'TagsPage');
 const SandboxInbox = lazyNamed(() => import('../pages/SandboxInbox.tsx'), 'SandboxInbox');
 
 /**
@@ -53,5 +54,6 @@ function Page({ route }: { route: PageRoute }) {
   if (route.page === 'audit') return <AuditPage />;
   if (route.page === 'credentials') return <CredentialsPage />;
   if (route.page === 'callbacks') return <CallbacksPage />;
+  if (route.page === 'tags') return <TagsPage />;
   return <CustomersPage />;
 }

@@ -9,6 +9,7 @@ import {
   customerHref,
   parsePageRoute,
   sandboxHref,
+  TAGS_HREF,
 } from './routes.ts';
 
 describe('page routes', () => {
@@ -17,6 +18,7 @@ describe('page routes', () => {
     expect(parsePageRoute(sandboxHref('c 1&x'))).toEqual({ page: 'sandbox', customerId: 'c 1&x' });
     expect(parsePageRoute(customerHref('wm/42'))).toEqual({ page: 'customer', customerId: 'wm/42' });
     expect(parsePageRoute(CUSTOMERS_HREF)).toEqual({ page: 'customers' });
+    expect(parsePageRoute(TAGS_HREF)).toEqual({ page: 'tags' });
     expect(parsePageRoute('#/customers/')).toBeNull();
     expect(parsePageRoute('#/reports/channels')).toBeNull();
     expect(parsePageRoute('')).toBeNull();

@@ -1,11 +1,11 @@
 // Segment membership (tags, attributes, channel, RFM quintiles) read through the SQL port: the
 // same customers on SQLite and PostgreSQL, also when PostgreSQL reads them page by page.
-import type { Filter } from '@siyu/shared';
+import { type Filter, type SegmentFilter, SegmentFilterSchema } from '@siyu/shared';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../db/app-database.ts';
 import { bothBackends } from '../db/both-backends.test-helper.ts';
 import { cleanupAfterEach } from '../db/scratch-database.test-helper.ts';
-import { previewSegment, visitSegmentMembers } from './segments.ts';
+import { forEachSegmentMember, previewSegment, visitSegmentMembers } from './segments.ts';
 
 const cleanups = cleanupAfterEach();
 const backends = bothBackends('segments', cleanups);
@@ -55,6 +55,14 @@ async function seed(db: AppDatabase) {
   await addOrder(db, 'b0', 'b', 500, 200);
 }
 
+async function addEvent({ sql }: AppDatabase, id: string, customerId: string, type: string, daysAgo: number) {
+  const at = NOW - daysAgo * DAY;
+  await sql.run(
+    'INSERT INTO Event (externalId, type, customerId, occurredAt, receivedAt, data) VALUES (?, ?, ?, ?, ?, ?)',
+    [id, type, customerId, at, at, '{}'],
+  );
+}
+
 const filter = (...conditions: Filter['conditions']): Filter => ({ match: 'all', conditions }) as Filter;
 
 describe.each(backends)('segments on %s', (_name, open) => {
@@ -87,5 +95,68 @@ describe.each(backends)('segments on %s', (_name, open) => {
       pageSize: 2,
     });
     expect(seen.sort()).toEqual(['a', 'b', 'p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+  });
+});
+
+describe.each(backends)('segment groups and event rules on %s', (_name, open) => {
+  it('counts events per period and combines AND/OR groups, streamed and paged alike', async () => {
+    const db = await open();
+    await seed(db);
+    // a paid twice this month, b once this month and once 60 days ago, c never; a clicked 100 days ago.
+    await addEvent(db, 'e1', 'a', 'order.paid', 1);
+    await addEvent(db, 'e2', 'a', 'order.paid', 10);
+    await addEvent(db, 'e3', 'b', 'order.paid', 5);
+    await addEvent(db, 'e4', 'b', 'order.paid', 60);
+    await addEvent(db, 'e5', 'a', 'link.clicked', 100);
+    await addEvent(db, 'e6', 'e', 'order.paid', 1); // erased: never a member
+    const seg = (input: unknown): SegmentFilter => SegmentFilterSchema.parse(input);
+    const paid = (op: 'atLeast' | 'fewerThan', times: number, period: object) => ({
+      event: 'order.paid',
+      op,
+      times,
+      period,
+    });
+    const members = async (f: SegmentFilter) => {
+      const paged: string[] = [];
+      await visitSegmentMembers(db, f, NOW, (id) => paged.push(id), { pageSize: 1 });
+      const preview = (await previewSegment(db, f, NOW)).sample.sort();
+      expect(paged.sort()).toEqual(preview);
+      if (db.dialect === 'sqlite' && 'sqlite' in db) {
+        const streamed: string[] = [];
+        forEachSegmentMember(db as never, f, NOW, (id) => streamed.push(id));
+        expect(streamed.sort()).toEqual(preview);
+      }
+      return preview;
+    };
+    expect(await members(seg({ groups: [{ rules: [paid('atLeast', 2, { lastDays: 30 })] }] }))).toEqual(['a']);
+    expect(await members(seg({ groups: [{ rules: [paid('atLeast', 2, { lastDays: 90 })] }] }))).toEqual(['a', 'b']);
+    expect(await members(seg({ groups: [{ rules: [paid('fewerThan', 1, { lastDays: 30 })] }] }))).toEqual(['c']);
+    const window = { from: NOW - 70 * DAY, to: NOW - 50 * DAY };
+    expect(await members(seg({ groups: [{ rules: [paid('atLeast', 1, window)] }] }))).toEqual(['b']);
+    // VIP AND (paid twice in 30 days OR in 北京) → a, b; VIP AND (clicked in 30 days) → none.
+    expect(
+      await members(
+        seg({
+          conditions: [{ field: 'tags', op: 'hasTag', value: 'VIP' }],
+          groups: [
+            {
+              match: 'any',
+              rules: [paid('atLeast', 2, { lastDays: 30 }), { field: 'attributes.city', op: 'eq', value: '北京' }],
+            },
+          ],
+        }),
+      ),
+    ).toEqual(['a', 'b']);
+    expect(
+      await members(
+        seg({
+          match: 'any',
+          groups: [
+            { rules: [{ event: 'link.clicked', op: 'atLeast', period: { lastDays: 30 } }] },
+            { rules: [{ field: 'rfm.segment', op: 'eq', value: 'noOrders' }] },
+          ],
+        }),
+      ),
+    ).toEqual(['c']);
   });
 });

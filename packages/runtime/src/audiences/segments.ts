@@ -1,5 +1,14 @@
-import { evaluateFilter, type Filter, type RfmScore, type RfmSegment } from '@siyu/shared';
-import type { AppDatabase } from '../db/app-database.ts';
+import {
+  type EventCounts,
+  type EventRule,
+  eventCountKey,
+  eventRulesOf,
+  eventWindow,
+  evaluateSegment,
+  type RfmScore,
+  type RfmSegment,
+  type SegmentFilterLike,
+} from '@siyu/shared';
 import type { Database } from '../db/database.ts';
 import type { SqlClient, SqlDialect } from '../db/sql-client.ts';
 import { groupConcat } from '../db/sql-dialect.ts';
@@ -46,6 +55,8 @@ export type SegmentContext = {
   attributes: Record<string, unknown>;
   channel?: { code: string; variant?: string };
   rfm: RfmContext;
+  /** Events per type and period, for the segment's event rules (see `eventCountsFor`). */
+  eventCounts?: EventCounts;
 };
 
 /**
@@ -178,13 +189,19 @@ function rfmOf(row: Pick<Row, 'lastOrder' | 'orderCount' | 'totalCents' | 'r' | 
  */
 export function forEachSegmentMember(
   db: Pick<Database, 'sqlite'>,
-  filter: Filter | readonly Filter[],
+  filter: SegmentFilterLike | readonly SegmentFilterLike[],
   now: number,
   visit: (customerId: string) => void,
 ): void {
   const filters = filterList(filter);
+  const counts = countersOf(
+    filters,
+    now,
+    (q) => db.sqlite.prepare(EVENT_COUNTS_SQL).all(q.event, q.from, q.to) as EventCountRow[],
+  );
   for (const { context } of segmentContexts(db, now)) {
-    if (filters.every((f) => evaluateFilter(f, context))) visit(context.id);
+    const withCounts = { ...context, eventCounts: counts(context.id) };
+    if (filters.every((f) => evaluateSegment(f, withCounts))) visit(context.id);
   }
 }
 
@@ -197,28 +214,72 @@ export type SegmentSource = { dialect: SqlDialect; sql: SqlClient } & Partial<Pi
 /** The same on either database (API, CLI); `pageSize`: customers per page on PostgreSQL. */
 export async function visitSegmentMembers(
   db: SegmentSource,
-  filter: Filter | readonly Filter[],
+  filter: SegmentFilterLike | readonly SegmentFilterLike[],
   now: number,
   visit: (customerId: string) => void,
   options: { pageSize?: number } = {},
 ): Promise<void> {
   const filters = filterList(filter);
+  const queries = eventQueries(filters, now);
+  const rows = new Map<string, EventCountRow[]>();
+  for (const q of queries) rows.set(q.key, await db.sql.all<EventCountRow>(EVENT_COUNTS_SQL, [q.event, q.from, q.to]));
+  const counts = countersOf(filters, now, (q) => rows.get(q.key) ?? []);
   await eachSegmentContext(
     db,
     now,
     (context) => {
-      if (filters.every((f) => evaluateFilter(f, context))) visit(context.id);
+      const withCounts = { ...context, eventCounts: counts(context.id) };
+      if (filters.every((f) => evaluateSegment(f, withCounts))) visit(context.id);
     },
     options.pageSize,
   );
 }
 
-function filterList(filter: Filter | readonly Filter[]): readonly Filter[] {
-  return Array.isArray(filter) ? filter : [filter as Filter];
+function filterList(filter: SegmentFilterLike | readonly SegmentFilterLike[]): readonly SegmentFilterLike[] {
+  return Array.isArray(filter) ? filter : [filter as SegmentFilterLike];
+}
+
+/** Events of one type in [from, to), per customer: what an event rule counts. */
+const EVENT_COUNTS_SQL = `SELECT customerId, count(*) AS n FROM Event
+  WHERE type = ? AND occurredAt >= ? AND occurredAt < ? AND customerId IS NOT NULL GROUP BY customerId`;
+
+interface EventCountRow {
+  customerId: string;
+  n: number | bigint;
+}
+type EventQuery = { key: string; event: string; from: number; to: number };
+
+/** One count query per distinct (event type, period) the filters' event rules name. */
+function eventQueries(filters: readonly SegmentFilterLike[], now: number): EventQuery[] {
+  const byKey = new Map<string, EventQuery>();
+  for (const rule of filters.flatMap(eventRulesOf) as EventRule[]) {
+    const key = eventCountKey(rule);
+    if (!byKey.has(key)) byKey.set(key, { key, event: rule.event, ...eventWindow(rule.period, now) });
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Each customer's event counts for the filters' event rules. Counted once per rule with a GROUP BY
+ * (customers who did the event are far fewer than all customers), then looked up per customer.
+ */
+function countersOf(
+  filters: readonly SegmentFilterLike[],
+  now: number,
+  read: (q: EventQuery) => EventCountRow[],
+): (customerId: string) => EventCounts | undefined {
+  const queries = eventQueries(filters, now);
+  if (queries.length === 0) return () => undefined;
+  const maps = queries.map((q) => ({ key: q.key, n: new Map(read(q).map((r) => [r.customerId, Number(r.n)])) }));
+  return (id) => Object.fromEntries(maps.map((m) => [m.key, m.n.get(id) ?? 0]));
 }
 
 /** The ids, sorted, of customers matching every filter (the engine's audience runs), on either database. */
-export async function segmentMemberIds(db: SegmentSource, filters: readonly Filter[], now: number): Promise<string[]> {
+export async function segmentMemberIds(
+  db: SegmentSource,
+  filters: readonly SegmentFilterLike[],
+  now: number,
+): Promise<string[]> {
   const ids: string[] = [];
   await visitSegmentMembers(db, filters, now, (id) => ids.push(id));
   return ids.sort();
@@ -230,7 +291,7 @@ function parseOrderTime(value: string | number): number {
 }
 
 /** Size of a segment and a few example customer ids, for the editor's preview. */
-export async function previewSegment(db: SegmentSource, filter: Filter, now: number, sampleSize = 20) {
+export async function previewSegment(db: SegmentSource, filter: SegmentFilterLike, now: number, sampleSize = 20) {
   let size = 0;
   const sample: string[] = [];
   await visitSegmentMembers(db, filter, now, (id) => {

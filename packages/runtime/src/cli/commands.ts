@@ -2,10 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   type ApiErrorDetail,
   apiErrorText,
-  FilterSchema,
   issuesOf,
   type JourneyGraph,
   JourneyGraphSchema,
+  SegmentFilterSchema,
   validateGraph,
 } from '@siyu/shared';
 import { SingleBar } from 'cli-progress';
@@ -177,7 +177,9 @@ export async function enrollCommand(
       io.err(`分群不存在 segment not found: ${options.segment}\n`);
       return EXIT.usage;
     }
-    await visitSegmentMembers(db, FilterSchema.parse(JSON.parse(segment.filter)), Date.now(), (id) => ids.push(id));
+    await visitSegmentMembers(db, SegmentFilterSchema.parse(JSON.parse(segment.filter)), Date.now(), (id) =>
+      ids.push(id),
+    );
   }
   if (ids.length === 0) {
     io.err('没有客户 no customers given: use --customer, --file or --segment\n');

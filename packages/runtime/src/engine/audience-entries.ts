@@ -1,4 +1,4 @@
-import { type EntryTrigger, type Filter, FilterSchema } from '@siyu/shared';
+import { type EntryTrigger, type SegmentFilterLike, SegmentFilterSchema } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { segmentMemberIds } from '../audiences/segments.ts';
 import { isoDate } from '../db/iso-date.ts';
@@ -96,12 +96,12 @@ export function audienceEntries(deps: {
     return trigger.everyMs !== undefined && now - Date.parse(state.lastRunAt) >= trigger.everyMs;
   }
 
-  async function filtersOf(trigger: AudienceTrigger): Promise<Filter[] | string> {
-    const filters: Filter[] = [trigger.filter];
+  async function filtersOf(trigger: AudienceTrigger): Promise<SegmentFilterLike[] | string> {
+    const filters: SegmentFilterLike[] = [trigger.filter];
     if (trigger.segmentId) {
       const row = await sql.get<{ filter: string }>(SEGMENT_FILTER, [trigger.segmentId]);
       if (!row) return `segment ${trigger.segmentId} does not exist`;
-      filters.push(FilterSchema.parse(JSON.parse(row.filter)));
+      filters.push(SegmentFilterSchema.parse(JSON.parse(row.filter)));
     }
     return filters;
   }

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import { createMetrics } from '../metrics/registry.ts';
 import type { ServerDeps } from '../trpc/context.ts';
 import { appRouter } from '../trpc/router.ts';
+import { customersExportRouter } from './customers-export-route.ts';
 import { errorHandler, notFound } from './error-handler.ts';
 import { mountOpsRoutes, type OpsOptions } from './ops-routes.ts';
 import { principalFromHeaders } from './principal-from-headers.ts';
@@ -108,6 +109,7 @@ export function createApp({
     mountPublicRateLimits(app, publicRateLimits);
     app.use('/webhooks', webhookRouter(serverPackages, api.engine, logger));
     app.use(redirectRouter({ ...api, logger }));
+    app.use(customersExportRouter({ ...api, logger }));
   }
   if (existsSync(join(editorDist, 'index.html'))) {
     app.use(express.static(editorDist, { index: false, maxAge: '1h' }));

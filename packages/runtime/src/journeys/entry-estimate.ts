@@ -1,4 +1,4 @@
-import type { Filter, JourneyGraph, NodeRegistry } from '@siyu/shared';
+import { type JourneyGraph, type NodeRegistry, type SegmentFilterLike, SegmentFilterSchema } from '@siyu/shared';
 import { visitSegmentMembers } from '../audiences/segments.ts';
 import type { AppDatabase } from '../db/app-database.ts';
 
@@ -52,10 +52,10 @@ export async function estimateEntries(
     if (trigger.kind === 'api') {
       estimates.push({ nodeId: node.id, kind: 'api' });
     } else if (trigger.kind === 'audience') {
-      const filters: Filter[] = [trigger.filter];
+      const filters: SegmentFilterLike[] = [trigger.filter];
       if (trigger.segmentId) {
         const segment = await db.prisma.segment.findUnique({ where: { id: trigger.segmentId } });
-        if (segment) filters.unshift(JSON.parse(segment.filter) as Filter);
+        if (segment) filters.unshift(SegmentFilterSchema.parse(JSON.parse(segment.filter)));
       }
       let membersNow = 0;
       const sample: string[] = [];

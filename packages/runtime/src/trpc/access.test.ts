@@ -84,6 +84,7 @@ describe('access rules on every procedure', () => {
           'journeys.folders',
           'reports.channelsFirstTouch',
           'customers.search',
+          'customers.segmentFields',
           'staffTasks.list',
           'wecom.mode',
           'coupons.stocks',

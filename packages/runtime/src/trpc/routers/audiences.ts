@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FilterSchema } from '@siyu/shared';
+import { SegmentFilterSchema } from '@siyu/shared';
 import { z } from 'zod';
 import { previewSegment } from '../../audiences/segments.ts';
 import { thenAudit } from '../../audit/record.ts';
@@ -102,18 +102,18 @@ export const audiencesRouter = router({
     }),
 
   previewSegment: viewerProcedure
-    .input(z.object({ filter: FilterSchema }))
+    .input(z.object({ filter: SegmentFilterSchema }))
     .query(({ ctx, input }) => previewSegment(ctx.db, input.filter, ctx.clock.now())),
 
   segments: viewerProcedure.query(async ({ ctx }) => {
     const rows = await ctx.db.prisma.segment.findMany({ orderBy: { updatedAt: 'desc' } });
-    return rows.map((s) => ({ ...s, filter: FilterSchema.parse(JSON.parse(s.filter)) }));
+    return rows.map((s) => ({ ...s, filter: SegmentFilterSchema.parse(JSON.parse(s.filter)) }));
   }),
 
   getSegment: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
     const s = await ctx.db.prisma.segment.findUnique({ where: { id: input.id } });
     if (!s) throw notFound('segment', input.id);
-    const filter = FilterSchema.parse(JSON.parse(s.filter));
+    const filter = SegmentFilterSchema.parse(JSON.parse(s.filter));
     return { ...s, filter, preview: await previewSegment(ctx.db, filter, ctx.clock.now()) };
   }),
 
@@ -123,7 +123,7 @@ export const audiencesRouter = router({
         id: Id.optional(),
         name: z.string().trim().min(1).max(100),
         description: z.string().max(1000).default(''),
-        filter: FilterSchema,
+        filter: SegmentFilterSchema,
       }),
     )
     .mutation(async ({ ctx, input }) => {

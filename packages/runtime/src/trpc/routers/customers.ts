@@ -1,9 +1,10 @@
-import { normalizePhone } from '@siyu/shared';
+import { SegmentFilterSchema } from '@siyu/shared';
 import { z } from 'zod';
+import { segmentMemberIds } from '../../audiences/segments.ts';
 import { thenAudit } from '../../audit/record.ts';
 import { eraseCustomer } from '../../customers/erase-customer.ts';
-import type { SqlValue } from '../../db/sql-client.ts';
-import { groupConcat, jsonTextAtParam, likeIgnoringCase } from '../../db/sql-dialect.ts';
+import { CustomerSearchSchema, customersByIds, searchCustomers } from '../../customers/search-customers.ts';
+import { segmentFields } from '../../customers/segment-fields.ts';
 import { nodeWordsFor } from '../../journeys/node-words.ts';
 import { apiError } from '../api-error.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -11,116 +12,29 @@ import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts
 const Id = z.string().min(1).max(100);
 const Tag = z.string().trim().min(1).max(50);
 
-export const CustomerSearchSchema = z.object({
-  text: z.string().trim().max(100).optional(),
-  /** The customer must have every one of these tags. */
-  tags: z.array(Tag).max(20).default([]),
-  withoutTags: z.array(Tag).max(20).default([]),
-  attributes: z
-    .array(
-      z.object({
-        key: z.string().regex(/^[^"\\]{1,60}$/, 'attribute key must not contain quotes'),
-        value: z.string().max(200),
-      }),
-    )
-    .max(10)
-    .default([]),
-  channelCode: z.string().max(30).optional(),
-  journeyId: Id.optional(),
-  journeyStatus: z.enum(['active', 'completed', 'exited', 'failed']).optional(),
-  includeErased: z.boolean().default(false),
-  limit: z.number().int().min(1).max(500).default(50),
-  offset: z.number().int().min(0).default(0),
-});
-
-/** Joins a customer's tags in one column: a control character no tag contains. */
-const TAG_SEPARATOR = '\u001f';
-const TAG_SEPARATOR_SQL = `'${TAG_SEPARATOR}'`;
-
-interface CustomerRow {
-  id: string;
-  displayName: string | null;
-  attributes: string;
-  channelCode: string | null;
-  variant: string | null;
-  createdAt: string;
-  erasedAt: string | null;
-  tags: string | null;
-  phone: string | null;
-}
-
 /** Customers: search, profile with timeline across journeys, tags, opt-outs, erase. */
 export const customersRouter = router({
-  search: viewerProcedure.input(CustomerSearchSchema).query(async ({ ctx, input }) => {
-    const { sql } = ctx.db;
-    const where: string[] = [];
-    const params: SqlValue[] = [];
-    // Names match whatever their case, as on SQLite (PostgreSQL's LIKE minds it).
-    const like = likeIgnoringCase(sql.dialect);
-    if (!input.includeErased) where.push('c.erasedAt IS NULL');
-    if (input.text) {
-      // A phone typed any way ("137 1111 2222", "13711112222") finds the E.164 identity; a part
-      // of one ("1111 2222") is matched without its separators.
-      const phone = normalizePhone(input.text);
-      const digits = /^[+\d\s\-()]+$/.test(input.text) ? input.text.replace(/[\s\-()]/g, '') : input.text;
-      where.push(
-        `(c.displayName ${like} ? ESCAPE '\\' OR c.id = ? OR EXISTS (SELECT 1 FROM CustomerIdentity i WHERE i.customerId = c.id AND i.value ${like} ? ESCAPE '\\')${
-          phone.ok
-            ? " OR EXISTS (SELECT 1 FROM CustomerIdentity i WHERE i.kind = 'phone' AND i.value = ? AND i.customerId = c.id)"
-            : ''
-        })`,
-      );
-      const pattern = (text: string) => `%${text.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
-      params.push(pattern(input.text), input.text, pattern(digits));
-      if (phone.ok) params.push(phone.e164);
-    }
-    for (const tag of input.tags) {
-      where.push('EXISTS (SELECT 1 FROM CustomerTag t WHERE t.customerId = c.id AND t.tag = ?)');
-      params.push(tag);
-    }
-    for (const tag of input.withoutTags) {
-      where.push('NOT EXISTS (SELECT 1 FROM CustomerTag t WHERE t.customerId = c.id AND t.tag = ?)');
-      params.push(tag);
-    }
-    for (const { key, value } of input.attributes) {
-      const at = jsonTextAtParam(sql.dialect, 'c.attributes', key);
-      where.push(`${at.sql} = ?`);
-      params.push(at.param, value);
-    }
-    if (input.channelCode) {
-      where.push('c.channelCode = ?');
-      params.push(input.channelCode);
-    }
-    if (input.journeyId || input.journeyStatus) {
-      const conds = ['s.customerId = c.id'];
-      if (input.journeyId) {
-        conds.push('s.journeyId = ?');
-        params.push(input.journeyId);
-      }
-      if (input.journeyStatus) {
-        conds.push('s.status = ?');
-        params.push(input.journeyStatus);
-      }
-      where.push(`EXISTS (SELECT 1 FROM Instance s WHERE ${conds.join(' AND ')})`);
-    }
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (await sql.get<{ n: number }>(`SELECT count(*) AS n FROM Customer c ${whereSql}`, params))?.n ?? 0;
-    const rows = await sql.all<CustomerRow>(
-      `SELECT c.id, c.displayName, c.attributes, c.channelCode, c.variant, c.createdAt, c.erasedAt,
-         (SELECT ${groupConcat(sql.dialect, 'tag', TAG_SEPARATOR_SQL)} FROM CustomerTag t WHERE t.customerId = c.id) AS tags,
-         (SELECT value FROM CustomerIdentity i WHERE i.customerId = c.id AND i.kind = 'phone') AS phone
-       FROM Customer c ${whereSql} ORDER BY c.createdAt DESC, c.id LIMIT ? OFFSET ?`,
-      [...params, input.limit, input.offset],
-    );
-    return {
-      total,
-      items: rows.map((r) => ({
-        ...r,
-        attributes: JSON.parse(r.attributes) as Record<string, unknown>,
-        tags: r.tags ? r.tags.split(TAG_SEPARATOR).sort() : [],
-      })),
-    };
-  }),
+  search: viewerProcedure.input(CustomerSearchSchema).query(({ ctx, input }) => searchCustomers(ctx.db.sql, input)),
+
+  /** One page of a segment's members (by id), with how many there are: the list of a segment. */
+  segmentPage: viewerProcedure
+    .input(
+      z.object({
+        filter: SegmentFilterSchema,
+        limit: z.number().int().min(1).max(500).default(50),
+        offset: z.number().int().min(0).default(0),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const ids = await segmentMemberIds(ctx.db, [input.filter], ctx.clock.now());
+      return {
+        total: ids.length,
+        items: await customersByIds(ctx.db.sql, ids.slice(input.offset, input.offset + input.limit)),
+      };
+    }),
+
+  /** What the segment builder offers: attribute names customers have, and event types seen or known. */
+  segmentFields: viewerProcedure.query(({ ctx }) => segmentFields(ctx.db.sql)),
 
   /** Everything known about one customer, with every step of every journey they were in. */
   get: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {

@@ -1,5 +1,5 @@
 import type { ApiErrorKey } from '@siyu/shared';
-import { FilterSchema } from '@siyu/shared';
+import { FilterSchema, type SegmentFilterLike, SegmentFilterSchema } from '@siyu/shared';
 import { z } from 'zod';
 import { visitSegmentMembers } from '../../audiences/segments.ts';
 import { thenAudit } from '../../audit/record.ts';
@@ -84,11 +84,11 @@ export const runsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       await requireJourney(ctx, input.journeyId);
-      let filter = 'filter' in input ? input.filter : undefined;
+      let filter: SegmentFilterLike | undefined = 'filter' in input ? input.filter : undefined;
       if ('segmentId' in input) {
         const segment = await ctx.db.prisma.segment.findUnique({ where: { id: input.segmentId } });
         if (!segment) throw notFound('segment', input.segmentId);
-        filter = FilterSchema.parse(JSON.parse(segment.filter));
+        filter = SegmentFilterSchema.parse(JSON.parse(segment.filter));
       }
       const ids: string[] = [];
       await visitSegmentMembers(ctx.db, filter ?? FilterSchema.parse({}), ctx.clock.now(), (id) => ids.push(id));
