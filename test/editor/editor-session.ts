@@ -24,12 +24,12 @@ export interface ServerAndBrowser {
  */
 export function serverAndBrowserForFile(
   name: string,
-  options: { seed?: (dbPath: string) => Promise<void>; context?: ContextOptions } = {},
+  options: { seed?: (dbPath: string) => Promise<void>; env?: Record<string, string>; context?: ContextOptions } = {},
 ): ServerAndBrowser {
   let real: RealServer | undefined;
   let context: BrowserContext | undefined;
   beforeAll(async () => {
-    real = await startRealServer(name, options.seed);
+    real = await startRealServer(name, options.seed, options.env);
     context = await chromium.launchPersistentContext(join(real.dir, 'profile'), {
       ...chromiumOptions,
       viewport: { width: 1440, height: 900 },

@@ -88,9 +88,14 @@ export interface RealServer {
 
 /**
  * Starts `src/main.ts` as `pnpm start` does (after `buildEditorOnce`), with an admin password of
- * `ADMIN_PASSWORD` and no example journeys; `seed` may write the SQLite file before the server opens it.
+ * `ADMIN_PASSWORD` and no example journeys; `seed` may write the SQLite file before the server opens it;
+ * `env` overrides its environment (e.g. `LOAD_EXAMPLES: 'true'` for the template gallery).
  */
-export async function startRealServer(name: string, seed?: (dbPath: string) => Promise<void>): Promise<RealServer> {
+export async function startRealServer(
+  name: string,
+  seed?: (dbPath: string) => Promise<void>,
+  env: Record<string, string> = {},
+): Promise<RealServer> {
   await buildEditorOnce();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -106,6 +111,7 @@ export async function startRealServer(name: string, seed?: (dbPath: string) => P
       ADMIN_PASSWORD,
       LOG_LEVEL: 'warn',
       LOAD_EXAMPLES: 'false',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
     // Its own process group, so stopping it also stops the server under npx and tsx.
