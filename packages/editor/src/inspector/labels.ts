@@ -69,6 +69,8 @@ export const ENUM_LABELS: Record<string, [string, string]> = {
   once: ['只能进入一次', 'Only once'],
   afterExit: ['退出后可再次进入', 'Again after leaving'],
   always: ['随时可进入', 'Any time'],
+  repeat: ['按间隔重复', 'Repeat at an interval'],
+  calendar: ['按日程', 'On a schedule'],
   defer: ['延后发送', 'Send later'],
   skip: ['跳过', 'Skip'],
   notice: ['通知短信', 'Notification'],
