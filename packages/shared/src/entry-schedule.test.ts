@@ -55,7 +55,9 @@ describe('entry schedule → run times', () => {
   it('after downtime over several run times, only the latest is due (run once, not once per missed time)', () => {
     const s = EntryScheduleSchema.parse({ repeat: 'daily', time: '10:00', timeZone: 'Asia/Shanghai' });
     const lastRun = Date.parse('2026-03-01T02:00:00Z');
-    expect(latestRunTime(s, lastRun, Date.parse('2026-03-05T03:00:00Z'))?.toISOString()).toBe('2026-03-05T02:00:00.000Z');
+    expect(latestRunTime(s, lastRun, Date.parse('2026-03-05T03:00:00Z'))?.toISOString()).toBe(
+      '2026-03-05T02:00:00.000Z',
+    );
     expect(latestRunTime(s, Date.parse('2026-03-05T02:00:00Z'), Date.parse('2026-03-05T03:00:00Z'))).toBeUndefined();
   });
 

@@ -18,36 +18,45 @@ const LocalDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expe
 /** The shortest gap a repeating schedule may have (the interval entry's limit too). */
 export const MIN_SCHEDULE_GAP_MS = 3_600_000;
 
-export const EntryScheduleSchema = z
-  .object({
-    repeat: z.enum(['once', 'daily', 'weekly', 'cron']).default('daily'),
-    /** Once: when it runs. Repeating: no run before it (absent: from publish). Wall time in `timeZone`. */
-    startAt: LocalDateTimeSchema.optional(),
-    /** Daily and weekly: the time of day. */
-    time: ClockTimeSchema.default('10:00'),
-    /** Weekly: ISO weekdays, 1 = Monday … 7 = Sunday. */
-    weekdays: z.array(z.number().int().min(1).max(7)).max(7).default([1]),
-    /** Custom: minute hour day-of-month month day-of-week. */
-    cron: z.string().trim().max(100).default('0 10 * * 1'),
-    /** Last day with runs (inclusive); absent: no end. */
-    endDate: LocalDateSchema.optional(),
-    timeZone: TimeZoneSchema.default(DEFAULT_TIME_ZONE),
-  })
-  .superRefine((s, ctx) => {
-    if (s.repeat === 'once' && !s.startAt) {
-      ctx.addIssue({ code: 'custom', path: ['startAt'], message: '请选择运行时间 / choose when it runs' });
-    }
-    if (s.repeat === 'weekly' && s.weekdays.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['weekdays'], message: '至少选择一天 / choose at least one day' });
-    }
-    if (s.repeat === 'cron') {
-      const problem = cronProblem(s.cron, s.timeZone);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['cron'], message: problem });
-    }
-    if (s.endDate && s.startAt && s.endDate < s.startAt.slice(0, 10)) {
-      ctx.addIssue({ code: 'custom', path: ['endDate'], message: '结束日期早于开始时间 / the end date is before the start' });
-    }
-  });
+/** The schedule's fields without their cross-checks (a form holding a schedule that is not in use). */
+export const EntryScheduleFieldsSchema = z.object({
+  repeat: z.enum(['once', 'daily', 'weekly', 'cron']).default('daily'),
+  /** Once: when it runs. Repeating: no run before it (absent: from publish). Wall time in `timeZone`. */
+  startAt: LocalDateTimeSchema.optional(),
+  /** Daily and weekly: the time of day. */
+  time: ClockTimeSchema.default('10:00'),
+  /** Weekly: ISO weekdays, 1 = Monday … 7 = Sunday. */
+  weekdays: z.array(z.number().int().min(1).max(7)).max(7).default([1]),
+  /** Custom: minute hour day-of-month month day-of-week. */
+  cron: z.string().trim().max(100).default('0 10 * * 1'),
+  /** Last day with runs (inclusive); absent: no end. */
+  endDate: LocalDateSchema.optional(),
+  timeZone: TimeZoneSchema.default(DEFAULT_TIME_ZONE),
+});
+
+/** What is wrong with a schedule, by field: a once without its time, weekly without days, a bad rule… */
+export function entryScheduleProblems(
+  s: z.infer<typeof EntryScheduleFieldsSchema>,
+): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  if (s.repeat === 'once' && !s.startAt)
+    problems.push({ path: 'startAt', message: '请选择运行时间 / choose when it runs' });
+  if (s.repeat === 'weekly' && s.weekdays.length === 0) {
+    problems.push({ path: 'weekdays', message: '至少选择一天 / choose at least one day' });
+  }
+  if (s.repeat === 'cron') {
+    const problem = cronProblem(s.cron, s.timeZone);
+    if (problem) problems.push({ path: 'cron', message: problem });
+  }
+  if (s.endDate && s.startAt && s.endDate < s.startAt.slice(0, 10)) {
+    problems.push({ path: 'endDate', message: '结束日期早于开始时间 / the end date is before the start' });
+  }
+  return problems;
+}
+
+export const EntryScheduleSchema = EntryScheduleFieldsSchema.superRefine((s, ctx) => {
+  for (const p of entryScheduleProblems(s)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
+});
 export type EntrySchedule = z.infer<typeof EntryScheduleSchema>;
 
 /** Why a custom rule is refused, or undefined when it is fine. */

@@ -95,7 +95,9 @@ function ObjectField(props: FieldProps) {
     const optional = !(schema.required ?? []).includes(key);
     const present = value[key] !== undefined;
     const childPath = props.path ? `${props.path}.${key}` : key;
-    if (optional && !present && isComplex(unwrapOptional(resolve(sub, props.root)))) {
+    const resolved = unwrapOptional(resolve(sub, props.root));
+    // The schedule form shows its defaults itself (it appears only when the entry runs on a schedule).
+    if (optional && !present && isComplex(resolved) && widgetOf(resolved) !== 'entrySchedule') {
       return (
         <OptionalToggle
           key={key}

@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, InputNumber, Spin, Table } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { errorText, trpc } from '../app/kit/query.ts';
 import { registry } from '../app/registry.ts';
 import { useIsAdmin } from '../app/use-role.ts';
 import { channelName } from '../pages/channel-name.ts';
-import { type DryRunResult, type Forecast, isBusy, overBudget, smsCost } from './dry-run-figures.ts';
+import { budgetState, type DryRunResult, type Forecast, isBusy, overBudget, smsCost } from './dry-run-figures.ts';
 
 /** Sampled customers and simulated days of the dry run (the server's defaults, said on screen). */
 const SAMPLE = 200;
@@ -26,8 +26,13 @@ export function DryRunPanel(props: { journeyId: string; saveDraft: () => Promise
     await props.saveDraft();
     dryRun.mutate({ journeyId: props.journeyId, sampleSize: SAMPLE, horizonDays: HORIZON_DAYS });
   };
+  // Once when the dialog opens (the ref holds under StrictMode's second effect run: two dry runs
+  // at once would have the server refuse the second as busy).
+  const started = useRef(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, when the dialog opens
   useEffect(() => {
+    if (started.current) return;
+    started.current = true;
     void run().catch(() => undefined);
   }, []);
   return (
@@ -151,14 +156,17 @@ function ForecastTables({ forecast }: { forecast: Forecast }) {
             {
               title: t('dryRun:coupons.budget'),
               key: 'budget',
-              render: (_: unknown, c: Forecast['coupons'][number]) =>
-                c.exceedsStock ? (
+              render: (_: unknown, c: Forecast['coupons'][number]) => {
+                const state = budgetState(c);
+                if (state === 'within') return t('dryRun:coupons.within');
+                return (
                   <span className="warn" data-testid="dry-run-over-budget">
-                    {t('dryRun:coupons.over', { count: overBudget(c) })}
+                    {state === 'over'
+                      ? t('dryRun:coupons.over', { count: overBudget(c) })
+                      : t('dryRun:coupons.usesUp', { count: c.left })}
                   </span>
-                ) : (
-                  t('dryRun:coupons.within')
-                ),
+                );
+              },
             },
           ]}
         />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBusy, overBudget, smsCost } from './dry-run-figures.ts';
+import { budgetState, isBusy, overBudget, smsCost } from './dry-run-figures.ts';
 
 describe('dry-run figures', () => {
   it('prices billed SMS parts at the current price, to the fen', () => {
@@ -11,6 +11,9 @@ describe('dry-run figures', () => {
     const coupon = { stockId: 's', name: 'n', issued: 16, left: 10, exceedsStock: true };
     expect(overBudget(coupon)).toBe(6);
     expect(overBudget({ ...coupon, left: 100, exceedsStock: false })).toBe(0);
+    expect(budgetState(coupon)).toBe('over');
+    expect(budgetState({ ...coupon, issued: 8, left: 8, exceedsStock: false })).toBe('usesUp');
+    expect(budgetState({ ...coupon, issued: 3, left: 8, exceedsStock: false })).toBe('within');
   });
 
   it('tells the busy answer (429) from other errors', () => {

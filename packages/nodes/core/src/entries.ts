@@ -4,7 +4,8 @@ import {
   DurationSchema,
   defineNode,
   durationToMs,
-  EntryScheduleSchema,
+  EntryScheduleFieldsSchema,
+  entryScheduleProblems,
   EventTypeSchema,
   type Filter,
   FilterSchema,
@@ -117,7 +118,8 @@ export const audienceEntry = defineNode({
         widget: 'duration',
         label: t('重复间隔', 'Repeat every'),
       }),
-      calendar: EntryScheduleSchema.default({
+      // Checked below only when the entry runs on it: a schedule left in the form does not block publishing.
+      calendar: EntryScheduleFieldsSchema.default({
         repeat: 'daily',
         time: '10:00',
         weekdays: [1],
@@ -133,6 +135,11 @@ export const audienceEntry = defineNode({
           message:
             '请选择已保存人群或填写圈选条件，否则会圈中所有客户 / choose a segment or add conditions (otherwise everyone is enrolled)',
         });
+      }
+      if (c.schedule === 'calendar') {
+        for (const p of entryScheduleProblems(c.calendar)) {
+          ctx.addIssue({ code: 'custom', path: ['calendar', p.path], message: p.message });
+        }
       }
       if (c.schedule === 'repeat' && durationToMs(c.every) < 3_600_000) {
         ctx.addIssue({ code: 'custom', path: ['every'], message: '重复间隔至少 1 小时 / repeat at most hourly' });
