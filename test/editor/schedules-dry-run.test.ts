@@ -112,6 +112,7 @@ describe('schedules and the dry run before publish', () => {
     const runs = form.locator('[data-testid=schedule-next-runs] li');
     await expect.poll(() => runs.count()).toBe(5);
     for (const run of await runs.allTextContents()) expect(run).toMatch(/^\d{4}-\d{2}-\d{2} 周[一三] 10:00$/);
+    await runs.last().scrollIntoViewIfNeeded();
     await shot(page, '01-weekly-schedule');
     // A custom rule: 09:15 on the 1st of each month; one more often than hourly is refused in words.
     await form.getByTestId('schedule-repeat').selectOption('cron');
