@@ -62,7 +62,7 @@ export function DryRunPanel(props: { journeyId: string; saveDraft: () => Promise
 }
 
 function DryRunFigures({ result, onRerun }: { result: DryRunResult; onRerun: () => void }) {
-  const { t } = useLocale();
+  const { t, locale } = useLocale();
   const { sample, forecast } = result;
   return (
     <div data-testid="dry-run-result">
@@ -70,7 +70,12 @@ function DryRunFigures({ result, onRerun }: { result: DryRunResult; onRerun: () 
         {result.entries.map((entry) => (
           <li key={entry.nodeId}>
             {entry.kind === 'audience'
-              ? t('dryRun:entry.audience', { count: entry.membersNow })
+              ? entry.nextRunAt !== null
+                ? t('dryRun:entry.audienceAtRun', {
+                    count: entry.membersNow,
+                    at: new Date(entry.nextRunAt).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+                  })
+                : t('dryRun:entry.audience', { count: entry.membersNow })
               : entry.kind === 'event'
                 ? t('dryRun:entry.event', { count: round(entry.perDay), customers: entry.customers, days: entry.days })
                 : t('dryRun:entry.api')}
