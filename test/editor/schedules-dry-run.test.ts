@@ -148,6 +148,7 @@ describe('schedules and the dry run before publish', () => {
     const forecastSms = Number(await smsRow.locator('[data-channel-count]').textContent());
     expect(forecastSms).toBe(10); // the 4 members without a phone get none
     const cost = dry.getByTestId('dry-run-sms-cost');
+    await expect.poll(() => cost.textContent()).toMatch(/^SMS cost: /); // once the price is read
     const parts = Number((await cost.textContent())?.match(/(\d+) billed parts/)?.[1]);
     expect(parts).toBe(20);
     expect(await cost.textContent()).toBe('SMS cost: 20 billed parts × ¥0.045 = ¥0.90');
