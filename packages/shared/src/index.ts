@@ -26,6 +26,7 @@ export * from './server-sdk.ts';
 export * from './settings.ts';
 export * from './template.ts';
 export * from './time-window.ts';
+export * from './entry-schedule.ts';
 export * from './url.ts';
 export * from './validate.ts';
 export * from './validation-messages.ts';

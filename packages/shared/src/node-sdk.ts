@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Filter } from './condition.ts';
 import type { CredentialType } from './credentials.ts';
 import type { CustomerView } from './customer.ts';
+import type { EntrySchedule } from './entry-schedule.ts';
 import type { JourneyEvent } from './events.ts';
 import type { LocalizedText } from './i18n.ts';
 
@@ -24,8 +25,9 @@ export type EntryTrigger =
   /**
    * Enrol everyone matching a segment: once at publish, or on a repeating schedule. With a saved
    * segment id the runtime reads the segment's filter when the entry runs (ANDed with `filter`).
+   * With `calendar` it runs at the schedule's run times instead (each run time once).
    */
-  | { kind: 'audience'; filter: Filter; segmentId?: string; everyMs?: number }
+  | { kind: 'audience'; filter: Filter; segmentId?: string; everyMs?: number; calendar?: EntrySchedule }
   /** Enrol only when the brand's systems call the API (or an operator enrols by hand). */
   | { kind: 'api' };
 

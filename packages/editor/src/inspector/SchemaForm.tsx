@@ -1,6 +1,7 @@
 import { useLocale } from '../app/i18n.ts';
 import { ConditionBuilder } from './ConditionBuilder.tsx';
 import { CredentialPicker } from './CredentialPicker.tsx';
+import { EntryScheduleField } from '../schedules/EntryScheduleField.tsx';
 import { DurationField } from './fields/DurationField.tsx';
 import { FieldLabel } from './fields/FieldLabel.tsx';
 import type { FieldProps } from './fields/field-props.ts';
@@ -46,6 +47,8 @@ function Field(props: FieldProps) {
   const widget = widgetOf(schema);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   const error = props.errors.get(props.path);
+  // The audience entry's calendar: its own fieldset, shown only when the entry runs on a schedule.
+  if (widget === 'entrySchedule') return <EntryScheduleField {...props} />;
   let control: React.ReactNode;
   if (widget === 'secret') control = <SecretInput value={props.value} onChange={props.onChange} path={props.path} />;
   else if (widget === 'credential' && typeof schema.credentialType === 'string')
@@ -95,7 +98,9 @@ function ObjectField(props: FieldProps) {
     const optional = !(schema.required ?? []).includes(key);
     const present = value[key] !== undefined;
     const childPath = props.path ? `${props.path}.${key}` : key;
-    if (optional && !present && isComplex(unwrapOptional(resolve(sub, props.root)))) {
+    const resolved = unwrapOptional(resolve(sub, props.root));
+    // The schedule form shows its defaults itself (it appears only when the entry runs on a schedule).
+    if (optional && !present && isComplex(resolved) && widgetOf(resolved) !== 'entrySchedule') {
       return (
         <OptionalToggle
           key={key}

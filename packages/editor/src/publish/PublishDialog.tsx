@@ -5,6 +5,7 @@ import { useLocale } from '../app/i18n.ts';
 import { errorText } from '../app/kit/query.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
+import { DryRunPanel } from './DryRunPanel.tsx';
 import { defaultMapping, unmappedCount } from './migration.ts';
 
 interface Occupied {
@@ -25,6 +26,8 @@ export function PublishDialog(props: {
   /** For a roll-back: its own heading and what it does (the draft is replaced). */
   title?: string;
   intro?: string;
+  /** Saves the draft: given when publishing the draft, it turns on the dry run (not for a roll-back). */
+  saveDraft?: () => Promise<void>;
   onDone: (message: string) => void;
   onCancel: () => void;
 }) {
@@ -84,6 +87,7 @@ export function PublishDialog(props: {
       open
       title={props.title ?? t('publish:publishDialog.publishANewVersion')}
       onCancel={props.onCancel}
+      width={props.saveDraft ? 680 : undefined}
       maskClosable={!busy}
       modalRender={(node) => <div data-testid="publish-dialog">{node}</div>}
       footer={[
@@ -179,6 +183,7 @@ export function PublishDialog(props: {
           )}
         </fieldset>
       )}
+      {props.saveDraft && <DryRunPanel journeyId={props.journeyId} saveDraft={props.saveDraft} />}
       {error && <p className="field-message">{error}</p>}
     </Modal>
   );

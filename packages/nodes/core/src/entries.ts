@@ -4,6 +4,8 @@ import {
   DurationSchema,
   defineNode,
   durationToMs,
+  EntryScheduleFieldsSchema,
+  entryScheduleProblems,
   EventTypeSchema,
   type Filter,
   FilterSchema,
@@ -89,8 +91,8 @@ export const audienceEntry = defineNode({
   icon: 'users',
   label: t('人群入口', 'Audience entry'),
   description: t(
-    '按标签、属性、渠道或 RFM 圈选人群：发布时进入一次，或按周期重复圈选（重复进入受旅程的再进入规则约束）',
-    'Enrols a segment by tags, attributes, channel or RFM: once when published, or again on a schedule (re-entry rules apply)',
+    '按标签、属性、渠道或 RFM 圈选人群：发布时进入一次、按间隔重复或按日程圈选（重复进入受旅程的再进入规则约束）',
+    'Enrols a segment by tags, attributes, channel or RFM: once when published, again at an interval, or on a calendar (re-entry rules apply)',
   ),
   config: z
     .object({
@@ -107,14 +109,23 @@ export const audienceEntry = defineNode({
       ),
       /** Used when no segment is chosen (and ANDed with it when both are). */
       filter: filter.meta({ label: t('圈选条件', 'Conditions') }),
+      /** once: at publish; repeat: every `every`; calendar: on the dates of `calendar`. */
       schedule: z
-        .enum(['once', 'repeat'])
+        .enum(['once', 'repeat', 'calendar'])
         .default('once')
         .meta({ widget: 'select', label: t('频率', 'Schedule') }),
       every: DurationSchema.default({ amount: 1, unit: 'days' }).meta({
         widget: 'duration',
         label: t('重复间隔', 'Repeat every'),
       }),
+      // Checked below only when the entry runs on it: a schedule left in the form does not block publishing.
+      calendar: EntryScheduleFieldsSchema.default({
+        repeat: 'daily',
+        time: '10:00',
+        weekdays: [1],
+        cron: '0 10 * * 1',
+        timeZone: 'Asia/Shanghai',
+      }).meta({ widget: 'entrySchedule', label: t('日程', 'Schedule') }),
     })
     .superRefine((c, ctx) => {
       if (!c.segmentId && c.filter.conditions.length === 0) {
@@ -124,6 +135,11 @@ export const audienceEntry = defineNode({
           message:
             '请选择已保存人群或填写圈选条件，否则会圈中所有客户 / choose a segment or add conditions (otherwise everyone is enrolled)',
         });
+      }
+      if (c.schedule === 'calendar') {
+        for (const p of entryScheduleProblems(c.calendar)) {
+          ctx.addIssue({ code: 'custom', path: ['calendar', p.path], message: p.message });
+        }
       }
       if (c.schedule === 'repeat' && durationToMs(c.every) < 3_600_000) {
         ctx.addIssue({ code: 'custom', path: ['every'], message: '重复间隔至少 1 小时 / repeat at most hourly' });
@@ -141,6 +157,7 @@ export const audienceEntry = defineNode({
       filter: config.filter,
       segmentId: config.segmentId,
       everyMs: config.schedule === 'repeat' ? durationToMs(config.every) : undefined,
+      calendar: config.schedule === 'calendar' ? config.calendar : undefined,
     }),
   },
 });

@@ -1,4 +1,4 @@
-import { type EntryTrigger, type SegmentFilterLike, SegmentFilterSchema } from '@siyu/shared';
+import { type EntryTrigger, latestRunTime, type SegmentFilterLike, SegmentFilterSchema } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { segmentMemberIds } from '../audiences/segments.ts';
 import { isoDate } from '../db/iso-date.ts';
@@ -27,7 +27,11 @@ export interface AudienceRunReport {
 const SLICE = 2000;
 
 const LIVE_JOURNEYS = `SELECT id, liveVersionId FROM Journey WHERE status = 'live' AND liveVersionId IS NOT NULL`;
-const RUN_STATE = 'SELECT lastRunAt, cursor, matched, enrolled FROM AudienceRun WHERE journeyId = ? AND nodeId = ?';
+const RUN_STATE =
+  'SELECT lastRunAt, cursor, matched, enrolled, occurrenceAt FROM AudienceRun WHERE journeyId = ? AND nodeId = ?';
+const PUBLISHED_AT = 'SELECT publishedAt FROM JourneyVersion WHERE id = ?';
+/** Customers with a run of the journey going on: a calendar run leaves them where they are. */
+const ACTIVE_CUSTOMERS = "SELECT DISTINCT customerId FROM Instance WHERE journeyId = ? AND status = 'active'";
 const SEGMENT_FILTER = 'SELECT filter FROM Segment WHERE id = ?';
 // Starting and advancing a run are compare-and-set on its state, so of several engines on one
 // database one starts a run and one enrols each slice (the others find the state moved on).
@@ -35,6 +39,12 @@ const FIRST_RUN = `INSERT INTO AudienceRun (journeyId, nodeId, versionId, lastRu
   VALUES (?, ?, ?, ?, ?, 0, '') ON CONFLICT (journeyId, nodeId) DO NOTHING RETURNING journeyId`;
 const NEXT_RUN = `UPDATE AudienceRun SET versionId = ?, lastRunAt = ?, matched = ?, enrolled = 0, cursor = ''
   WHERE journeyId = ? AND nodeId = ? AND cursor IS NULL AND lastRunAt = ? RETURNING journeyId`;
+// A calendar entry claims a run time by moving `occurrenceAt` forward to it: the first engine's
+// update matches, a second one's (same run time, or an older one it computed late) does not.
+const FIRST_OCCURRENCE = `INSERT INTO AudienceRun (journeyId, nodeId, versionId, lastRunAt, matched, enrolled, cursor, occurrenceAt)
+  VALUES (?, ?, ?, ?, ?, 0, '', ?) ON CONFLICT (journeyId, nodeId) DO NOTHING RETURNING journeyId`;
+const NEXT_OCCURRENCE = `UPDATE AudienceRun SET versionId = ?, lastRunAt = ?, matched = ?, enrolled = 0, cursor = '', occurrenceAt = ?
+  WHERE journeyId = ? AND nodeId = ? AND cursor IS NULL AND (occurrenceAt IS NULL OR occurrenceAt < ?) RETURNING journeyId`;
 const TAKE_SLICE =
   'UPDATE AudienceRun SET cursor = ? WHERE journeyId = ? AND nodeId = ? AND cursor = ? RETURNING cursor';
 const COUNT_SLICE = 'UPDATE AudienceRun SET enrolled = enrolled + ? WHERE journeyId = ? AND nodeId = ?';
@@ -46,12 +56,19 @@ interface RunState {
   cursor: string | null;
   matched: number;
   enrolled: number;
+  occurrenceAt: string | null;
 }
 
 /**
  * Audience entry nodes: a "once" entry enrols its segment the first time the journey is live (a
  * later re-publish does not re-send a campaign); a repeating entry enrols it again every `everyMs`
- * (the journey's re-entry policy decides who may start again). A run enrols its members in id
+ * (the journey's re-entry policy decides who may start again). A calendar entry enrols it at each
+ * run time of its schedule (entry-schedule.ts) once: the run time is claimed in one compare-and-set
+ * on AudienceRun.occurrenceAt, so of several engines on one database exactly one runs it. Run times
+ * before the version was published are not run; after downtime over several run times only the
+ * latest runs (once). A calendar run enrols the members without a run of the journey going on (the
+ * re-entry policy then applies as for any entry: `once` never lets a finished customer in again,
+ * `afterExit` and `always` do). A run enrols its members in id
  * order, one slice per batch, and its AudienceRun row keeps the last id enrolled: after a
  * crash the run resumes after that id, so nobody is enrolled twice by it and nobody is skipped.
  * Each slice is one store batch: its enrolments and the run's cursor commit together.
@@ -91,6 +108,19 @@ export function audienceEntries(deps: {
     return entries;
   }
 
+  /** The calendar run time due at `now` (claimed later), or undefined. */
+  async function dueOccurrence(
+    state: RunState | undefined,
+    schedule: NonNullable<AudienceTrigger['calendar']>,
+    versionId: string,
+    now: number,
+  ): Promise<Date | undefined> {
+    const version = await sql.get<{ publishedAt: string | Date }>(PUBLISHED_AT, [versionId]);
+    const publishedAt = version ? new Date(version.publishedAt).getTime() : now;
+    const served = state?.occurrenceAt ? Date.parse(state.occurrenceAt) : Number.NEGATIVE_INFINITY;
+    return latestRunTime(schedule, Math.max(publishedAt, served), now);
+  }
+
   function isDue(state: RunState | undefined, trigger: AudienceTrigger, now: number): boolean {
     if (!state) return true;
     return trigger.everyMs !== undefined && now - Date.parse(state.lastRunAt) >= trigger.everyMs;
@@ -122,6 +152,22 @@ export function audienceEntries(deps: {
         },
       ),
     );
+
+  /** Starts the run of a calendar run time; no rows when another engine claimed it first. */
+  function claimOccurrence(
+    journeyId: string,
+    nodeId: string,
+    versionId: string,
+    at: string,
+    matched: number,
+    occurrence: Date,
+    state: RunState | undefined,
+  ) {
+    const claimed = occurrence.toISOString();
+    return state
+      ? sql.all(NEXT_OCCURRENCE, [versionId, at, matched, claimed, journeyId, nodeId, claimed])
+      : sql.all(FIRST_OCCURRENCE, [journeyId, nodeId, versionId, at, matched, claimed]);
+  }
 
   /** Members of runs in progress, by `journeyId\u0000nodeId`: the segment is read once per run. */
   const inProgress = new Map<string, string[]>();
@@ -200,7 +246,11 @@ export function audienceEntries(deps: {
         if (budget <= 0) return reports;
         const state = await sql.get<RunState>(RUN_STATE, [journey.id, nodeId]);
         const resuming = state?.cursor != null;
-        if (!resuming && !isDue(state, trigger, now)) continue;
+        const occurrence =
+          !resuming && trigger.calendar
+            ? await dueOccurrence(state, trigger.calendar, journey.liveVersionId, now)
+            : undefined;
+        if (!resuming && (trigger.calendar ? !occurrence : !isDue(state, trigger, now))) continue;
         const filters = await filtersOf(trigger);
         if (typeof filters === 'string') {
           deps.logger.warn({ journeyId: journey.id, nodeId, problem: filters }, 'audience entry skipped');
@@ -210,13 +260,21 @@ export function audienceEntries(deps: {
         let ids = resuming ? inProgress.get(key) : undefined;
         if (!ids) {
           ids = await segmentMemberIds(deps.db, filters, now);
+          if (trigger.calendar) {
+            const inside = new Set(
+              (await sql.all<{ customerId: string }>(ACTIVE_CUSTOMERS, [journey.id])).map((r) => r.customerId),
+            );
+            if (inside.size > 0) ids = ids.filter((id) => !inside.has(id));
+          }
           if (resuming) {
             deps.logger.info({ journeyId: journey.id, nodeId, after: state?.cursor }, 'audience run resumed');
           } else {
             const at = isoDate(now);
-            const started = state
-              ? await sql.all(NEXT_RUN, [journey.liveVersionId, at, ids.length, journey.id, nodeId, state.lastRunAt])
-              : await sql.all(FIRST_RUN, [journey.id, nodeId, journey.liveVersionId, at, ids.length]);
+            const started = occurrence
+              ? await claimOccurrence(journey.id, nodeId, journey.liveVersionId, at, ids.length, occurrence, state)
+              : state
+                ? await sql.all(NEXT_RUN, [journey.liveVersionId, at, ids.length, journey.id, nodeId, state.lastRunAt])
+                : await sql.all(FIRST_RUN, [journey.id, nodeId, journey.liveVersionId, at, ids.length]);
             if (started.length === 0) continue; // another engine started this run
           }
           inProgress.set(key, ids);

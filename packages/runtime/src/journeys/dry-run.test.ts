@@ -72,7 +72,7 @@ describe('dry run before publish', () => {
     const created = await h.as('operator').journeys.create({ name: 'VIP 回馈', graph: vipJourney() });
     const dry = await h.as('operator').runs.dryRun({ journeyId: created.id, sampleSize: 500, horizonDays: 7 });
 
-    expect(dry.entries).toEqual([{ nodeId: 'entry', kind: 'audience', membersNow: 16, everyMs: null }]);
+    expect(dry.entries).toEqual([{ nodeId: 'entry', kind: 'audience', membersNow: 16, everyMs: null, nextRunAt: null }]);
     expect(dry.sample).toMatchObject({ drawn: 16, enrolled: 16, stillActive: 0, horizonDays: 7 });
     expect(dry.sample.counts.messages).toEqual({ sms: 12 });
     expect(dry.sample.counts.smsParts).toBe(24);

@@ -1,11 +1,19 @@
-import { type JourneyGraph, type NodeRegistry, type SegmentFilterLike, SegmentFilterSchema } from '@siyu/shared';
+import { type JourneyGraph, type NodeRegistry, nextRunTimes, type SegmentFilterLike, SegmentFilterSchema } from '@siyu/shared';
 import { visitSegmentMembers } from '../audiences/segments.ts';
 import type { AppDatabase } from '../db/app-database.ts';
 
 /** How many customers an entry would bring in, read from the real data. */
 export type EntryEstimate =
   /** A segment entry: the members now, who enter at publish (again every `everyMs` when repeating). */
-  | { nodeId: string; kind: 'audience'; membersNow: number; everyMs: number | null; sample: string[] }
+  | {
+      nodeId: string;
+      kind: 'audience';
+      membersNow: number;
+      everyMs: number | null;
+      /** A calendar entry's first run time after now (epoch ms): its members enter then, not at publish. */
+      nextRunAt: number | null;
+      sample: string[];
+    }
   /**
    * An event entry (channel scans, orders, …): events of its type over the last `days` days and
    * the customers they came from. The entry's own conditions are left to the simulation, which
@@ -63,7 +71,15 @@ export async function estimateEntries(
         membersNow++;
         if (sample.length < MEMBERS_KEPT) sample.push(id);
       });
-      estimates.push({ nodeId: node.id, kind: 'audience', membersNow, everyMs: trigger.everyMs ?? null, sample });
+      const nextRunAt = trigger.calendar ? (nextRunTimes(trigger.calendar, now, 1)[0]?.getTime() ?? null) : null;
+      estimates.push({
+        nodeId: node.id,
+        kind: 'audience',
+        membersNow,
+        everyMs: trigger.everyMs ?? null,
+        nextRunAt,
+        sample,
+      });
     } else {
       const since = now - EVENT_RATE_DAYS * 86_400_000;
       const rows = await db.prisma.event.findMany({

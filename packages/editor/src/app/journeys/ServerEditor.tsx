@@ -134,6 +134,7 @@ export function ServerEditor({
             journeyId={journey.id}
             draft={publishing}
             publish={publish}
+            saveDraft={draft.flush}
             onDone={(message) => {
               setPublishing(null);
               setNotice(message);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "AudienceRun" ADD COLUMN "occurrenceAt" TEXT;
