@@ -22,6 +22,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, [string, string]> = {
   'apiKey.create': ['新建 API 密钥', 'Created an API key'],
   'apiKey.revoke': ['吊销 API 密钥', 'Revoked an API key'],
   'coupons.createStock': ['新建券批次', 'Created a coupon stock'],
+  'smsTemplates.register': ['登记短信模板', 'Registered an SMS template'],
   'wecom.createLiveCode': ['新建企业微信活码', 'Created a WeCom live code'],
   'wecom.handover': ['企业微信客户转接', 'Handed over WeCom customers'],
   'credential.create': ['新建凭据', 'Created a credential'],
