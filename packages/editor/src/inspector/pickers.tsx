@@ -4,6 +4,7 @@
 import { KNOWN_EVENT_TYPES } from '@siyu/shared';
 import { useEffect, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { NEW_COUPON_BATCH_HREF } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 
 interface Option {
@@ -21,15 +22,30 @@ const loaders: Record<'channels' | 'segment' | 'couponStock', () => Promise<Opti
   couponStock: async () =>
     (await api.coupons.stocks.query()).map((s) => ({
       id: s.id,
-      label: `${s.name} · ¥${(s.amountCents / 100).toFixed(2)} · 剩余 ${s.remaining}`,
+      label: `${s.name} · ¥${(s.amountCents / 100).toFixed(2)}`,
     })),
 };
 
 /** Loaded once per page and kind: several nodes on one canvas share the request. */
 const cache = new Map<string, Promise<Option[] | undefined>>();
+/** Forgets loaded options (the coupon batches page calls it after creating one). */
+export function clearPickerOptions(): void {
+  cache.clear();
+}
 function useOptions(kind: keyof typeof loaders): Option[] | undefined {
   const [options, setOptions] = useState<Option[] | undefined>();
+  // Back from another tab (where a batch may have been created): ask again.
+  const [round, setRound] = useState(0);
   useEffect(() => {
+    const refresh = () => {
+      cache.delete(kind);
+      setRound((r) => r + 1);
+    };
+    window.addEventListener('focus', refresh);
+    return () => window.removeEventListener('focus', refresh);
+  }, [kind]);
+  useEffect(() => {
+    void round;
     let live = true;
     let pending = cache.get(kind);
     if (!pending) {
@@ -42,7 +58,7 @@ function useOptions(kind: keyof typeof loaders): Option[] | undefined {
     return () => {
       live = false;
     };
-  }, [kind]);
+  }, [kind, round]);
   return options;
 }
 
@@ -88,7 +104,7 @@ function SinglePicker({ value, onChange, kind }: PickerProps & { kind: 'segment'
   const options = useOptions(kind);
   const current = String(value ?? '');
   if (!options) return <input value={current} onChange={(e) => onChange(e.target.value || undefined)} />;
-  return (
+  const select = (
     <select value={current} onChange={(e) => onChange(e.target.value || undefined)} data-picker={kind}>
       <option value="">{t('inspector:pickers.choose')}</option>
       {/* A template's or a deleted one: named as missing (not by its id) until another is chosen. */}
@@ -101,6 +117,17 @@ function SinglePicker({ value, onChange, kind }: PickerProps & { kind: 'segment'
         </option>
       ))}
     </select>
+  );
+  if (kind !== 'couponStock') return select;
+  // Batches are made on their own page: the link opens it with the form ready (in a new tab, so
+  // the journey stays open; coming back here picks up the new batch on the next load).
+  return (
+    <span className="credential-picker">
+      {select}{' '}
+      <a href={NEW_COUPON_BATCH_HREF} target="_blank" rel="noopener" data-testid="new-coupon-batch">
+        {t('resources:coupons.newBatch')}
+      </a>
+    </span>
   );
 }
 

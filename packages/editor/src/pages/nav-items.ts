@@ -3,8 +3,10 @@ import {
   AUDIT_HREF,
   CALLBACKS_HREF,
   CHANNELS_HREF,
+  COUPONS_HREF,
   CREDENTIALS_HREF,
   CUSTOMERS_HREF,
+  SMS_TEMPLATES_HREF,
   sandboxHref,
 } from '../app/routes.ts';
 import { CHANNEL_REPORT_HREF } from '../reports/route.ts';
@@ -26,6 +28,8 @@ export const NAV_ITEMS = [
   { key: 'journeys', href: '#/', label: (t) => t('pages:pageNav.journeys') },
   { key: 'customers', href: CUSTOMERS_HREF, label: (t) => t('pages:customersPage.customers') },
   { key: 'channels', href: CHANNELS_HREF, label: (t) => t('pages:pageNav.channels') },
+  { key: 'coupons', href: COUPONS_HREF, label: (t) => t('resources:nav.couponBatches') },
+  { key: 'smsTemplates', href: SMS_TEMPLATES_HREF, label: (t) => t('resources:nav.smsTemplates') },
   { key: 'sandbox', href: sandboxHref(), label: (t) => t('pages:pageNav.messageSandbox') },
   { key: 'channelReport', href: CHANNEL_REPORT_HREF, label: (t) => t('pages:pageNav.channelReport') },
   { key: 'credentials', href: CREDENTIALS_HREF, label: (t) => t('pages:credentialsPage.credentials') },

@@ -32,7 +32,12 @@ export const SendSmsConfigSchema = z
      */
     templateId: resourceRef(
       'sms.template',
-      z.string().trim().max(100).default('').meta({ widget: 'smsTemplate', label: t('短信模板', 'SMS template') }),
+      z
+        .string()
+        .trim()
+        .max(100)
+        .default('')
+        .meta({ widget: 'smsTemplate', label: t('短信模板', 'SMS template') }),
     ),
     /** Each template variable's source (customer name, phone tail, attribute, coupon code, fixed text). */
     variables: z
@@ -68,7 +73,10 @@ export const SendSmsConfigSchema = z
       .record(z.string().regex(/^[A-Za-z0-9_]+$/), z.string().max(200))
       .default({})
       .meta({ widget: 'keyValue', ...FREE_TEXT_ONLY }),
-    kind: z.enum(SMS_KINDS).default('notice').meta({ widget: 'select', ...FREE_TEXT_ONLY }),
+    kind: z
+      .enum(SMS_KINDS)
+      .default('notice')
+      .meta({ widget: 'select', ...FREE_TEXT_ONLY }),
     /** A target URL: each message gets its own short code so clicks come back as `link.clicked`. */
     trackedLink: z
       .object({ url: HttpUrlSchema })

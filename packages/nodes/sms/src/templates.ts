@@ -30,6 +30,13 @@ export function fillTemplateText(text: string, values: Readonly<Record<string, s
   );
 }
 
+/** What a text in the other provider's variable syntax is told ("中文 / English", as node errors). */
+const WRONG_SYNTAX: Record<SmsTemplateProvider, string> = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Aliyun's variable syntax, said literally
+  aliyun: '阿里云模板变量写作 ${name} / Aliyun variables are written ${name}',
+  tencent: '腾讯云模板变量写作 {1} / Tencent variables are written {1}',
+};
+
 export const RegisterSmsTemplateSchema = z
   .object({
     name: z.string().trim().min(1).max(40),
@@ -49,7 +56,11 @@ export const RegisterSmsTemplateSchema = z
   })
   .superRefine((t, ctx) => {
     if (t.kind === 'marketing' && !hasUnsubscribeText(t.text)) {
-      ctx.addIssue({ code: 'custom', path: ['text'], message: `${UNSUBSCRIBE_RULE['zh-CN']} / ${UNSUBSCRIBE_RULE.en}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['text'],
+        message: `${UNSUBSCRIBE_RULE['zh-CN']} / ${UNSUBSCRIBE_RULE.en}`,
+      });
     }
     // Each provider has its own variable syntax; the other's would go out literally.
     const wrong = t.provider === 'aliyun' ? /\{\s*\d+\s*\}/ : /\$\{/;
@@ -57,10 +68,7 @@ export const RegisterSmsTemplateSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['text'],
-        message:
-          t.provider === 'aliyun'
-            ? '阿里云模板变量写作 ${name} / Aliyun variables are written ${name}'
-            : '腾讯云模板变量写作 {1} / Tencent variables are written {1}',
+        message: WRONG_SYNTAX[t.provider],
       });
     }
   });

@@ -11,7 +11,10 @@ export async function referenceProblems(
   registry: NodeRegistry,
   graph: JourneyGraph,
 ): Promise<GraphProblem[]> {
-  return [...(await resourceProblems(graph, registry, workspaceResolvers(db))), ...(await smsTemplateProblems(db, graph))];
+  return [
+    ...(await resourceProblems(graph, registry, workspaceResolvers(db))),
+    ...(await smsTemplateProblems(db, graph)),
+  ];
 }
 
 /** Everything publishing refuses: the graph's own problems, then references to missing resources. */

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: SMS template texts in Aliyun's ${name} syntax
 import { createHash } from 'node:crypto';
 import { type CustomerView, PermanentError, RetryableError } from '@siyu/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: SMS template texts in Aliyun's ${name} syntax
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { graphOf, publishJourneyOn } from '../../../testing/fixtures.ts';
 import type { AppDatabase } from '../../db/app-database.ts';

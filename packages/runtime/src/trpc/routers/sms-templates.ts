@@ -25,9 +25,14 @@ export const smsTemplatesRouter = router({
     const created = await ctx.db.prisma.smsTemplate.create({
       data: { id: `smt_${randomUUID().replaceAll('-', '').slice(0, 20)}`, ...input },
     });
-    return thenAudit(ctx, 'smsTemplates.register', { type: 'smsTemplate', id: created.id }, {
-      name: input.name,
-      templateCode: input.templateCode,
-    })(created);
+    return thenAudit(
+      ctx,
+      'smsTemplates.register',
+      { type: 'smsTemplate', id: created.id },
+      {
+        name: input.name,
+        templateCode: input.templateCode,
+      },
+    )(created);
   }),
 });
