@@ -22,7 +22,7 @@ const loaders: Record<'channels' | 'segment' | 'couponStock', () => Promise<Opti
   couponStock: async () =>
     (await api.coupons.stocks.query()).map((s) => ({
       id: s.id,
-      label: `${s.name} · ¥${(s.amountCents / 100).toFixed(2)}`,
+      label: `${s.name} · ¥${(s.amountCents / 100).toFixed(2)} · 剩余 ${s.remaining}`,
     })),
 };
 
