@@ -22,9 +22,15 @@ export const smsTemplatesRouter = router({
       where: { provider_templateCode: { provider: input.provider, templateCode: input.templateCode } },
     });
     if (taken) throw apiError('CONFLICT', 'smsTemplates.exists', { templateCode: input.templateCode });
-    const created = await ctx.db.prisma.smsTemplate.create({
-      data: { id: `smt_${randomUUID().replaceAll('-', '').slice(0, 20)}`, ...input },
-    });
+    const created = await ctx.db.prisma.smsTemplate
+      .create({ data: { id: `smt_${randomUUID().replaceAll('-', '').slice(0, 20)}`, ...input } })
+      .catch((error: unknown) => {
+        // Registered at the same moment by someone else: the unique index answers, as above.
+        if ((error as { code?: string }).code === 'P2002') {
+          throw apiError('CONFLICT', 'smsTemplates.exists', { templateCode: input.templateCode }, error);
+        }
+        throw error;
+      });
     return thenAudit(
       ctx,
       'smsTemplates.register',
