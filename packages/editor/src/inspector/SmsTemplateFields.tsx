@@ -81,6 +81,8 @@ const SAMPLE: Record<SmsVariableSource, string> = {
   attribute: '示例值',
   // Coupon codes are our coupon ids (cpn_ + 32 hex digits), what a till redeems.
   coupon: `cpn_${'0'.repeat(32)}`,
+  // <PUBLIC_URL>/webhooks/sms/link?c= + 16 characters; the base is the deployment's (about 30 here).
+  link: `https://brand.example.cn/webhooks/sms/link?c=${'x'.repeat(16)}`,
   text: '',
 };
 
@@ -94,6 +96,8 @@ function sourceLabel(t: TFunction, source: SmsVariableSource): string {
       return t('resources:smsNode.sourceAttribute');
     case 'coupon':
       return t('resources:smsNode.sourceCoupon');
+    case 'link':
+      return t('resources:smsNode.sourceLink');
     case 'text':
       return t('resources:smsNode.sourceText');
   }
@@ -116,6 +120,9 @@ export function SmsVariablesField(props: FieldProps) {
       if (typeof stockId !== 'string' || stockId === '') return [];
       return [{ stockId, label: n.data.label || t('resources:smsNode.couponNode', { n: i + 1 }) }];
     });
+  // A coupon code needs a coupon node in the journey; a link needs the node's tracked link set.
+  const offered = (s: SmsVariableSource) =>
+    s === 'coupon' ? couponNodes.length > 0 : s === 'link' ? props.context.trackedLink !== undefined : true;
   const set = (name: string, next: SmsVariableMapping) => props.onChange({ ...mapping, [name]: next });
   const preview = fillTemplateText(
     template.text,
@@ -146,13 +153,11 @@ export function SmsVariablesField(props: FieldProps) {
               }}
             >
               <option value="">{t('resources:smsNode.chooseSource')}</option>
-              {SMS_VARIABLE_SOURCES.filter((s) => s !== 'coupon' || couponNodes.length > 0 || m?.source === s).map(
-                (s) => (
-                  <option key={s} value={s}>
-                    {sourceLabel(t, s)}
-                  </option>
-                ),
-              )}
+              {SMS_VARIABLE_SOURCES.filter((s) => offered(s) || m?.source === s).map((s) => (
+                <option key={s} value={s}>
+                  {sourceLabel(t, s)}
+                </option>
+              ))}
             </select>
             {(m?.source === 'attribute' || m?.source === 'text') && (
               <input

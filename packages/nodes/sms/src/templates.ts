@@ -75,7 +75,7 @@ export const RegisterSmsTemplateSchema = z
 export type RegisterSmsTemplateInput = z.input<typeof RegisterSmsTemplateSchema>;
 
 /** Where one template variable's value comes from, for each customer. */
-export const SMS_VARIABLE_SOURCES = ['displayName', 'phoneTail', 'attribute', 'coupon', 'text'] as const;
+export const SMS_VARIABLE_SOURCES = ['displayName', 'phoneTail', 'attribute', 'coupon', 'link', 'text'] as const;
 export type SmsVariableSource = (typeof SMS_VARIABLE_SOURCES)[number];
 
 export const SmsVariableMappingSchema = z.object({
@@ -106,6 +106,8 @@ export interface SmsVariableInputs {
   attributes: Readonly<Record<string, unknown>>;
   /** The customer's coupon code from a stock, if an earlier node issued one. */
   couponCode(stockId: string): string | undefined;
+  /** This message's tracked link (the node's `trackedLink`), if it has one. */
+  link?: string;
 }
 
 export function variableValue(mapping: SmsVariableMapping, inputs: SmsVariableInputs): string {
@@ -120,6 +122,8 @@ export function variableValue(mapping: SmsVariableMapping, inputs: SmsVariableIn
     }
     case 'coupon':
       return inputs.couponCode(mapping.value) ?? '';
+    case 'link':
+      return inputs.link ?? '';
     case 'text':
       return mapping.value;
   }

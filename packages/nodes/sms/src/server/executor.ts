@@ -100,7 +100,11 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
   }
 
   /** A registered template: its code and sign name, its variables filled from the node's mapping. */
-  async function templateMessage(config: SendSmsConfig, customer: CustomerView): Promise<OutgoingSms> {
+  async function templateMessage(
+    config: SendSmsConfig,
+    customer: CustomerView,
+    link: string | undefined,
+  ): Promise<OutgoingSms> {
     const template = await deps.findTemplate?.(config.templateId);
     if (!template) {
       throw new PermanentError(`短信模板不存在 / SMS template ${config.templateId} does not exist`, {
@@ -124,6 +128,7 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
       phone: customer.identities.phone,
       attributes: customer.attributes,
       couponCode: (stockId: string) => codes.get(stockId),
+      link,
     };
     const params = Object.fromEntries(
       templateVariableNames(template.text).map((name) => [
@@ -167,7 +172,7 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
       link = `${deps.linkBaseUrl ?? '/webhooks/sms/link'}?c=${code}`;
     }
     const message = config.templateId
-      ? await templateMessage(config, customer)
+      ? await templateMessage(config, customer, link)
       : freeTextMessage(config, smsVariables(customer, link ? { link } : {}));
     const { content, params, signName, templateCode, kind } = message;
     const { parts } = countSmsParts(content, signName);
