@@ -149,8 +149,8 @@ function ObjectField(props: FieldProps) {
 }
 
 /**
- * A field marked `.meta({ visibleIf: { empty, present } })` shows only while the sibling `empty` is
- * unset and `present` is set (the SMS node's free-text fields: only on nodes written with them).
+ * A field marked `.meta({ visibleIf: { empty, present? } })` shows only while the sibling `empty` is
+ * unset (and `present`, if named, is set): the SMS node's free-text fields, until a template is chosen.
  */
 function isVisible(schema: JsonSchema, siblings: Record<string, unknown>): boolean {
   const rule = schema.visibleIf as { empty?: string; present?: string } | undefined;

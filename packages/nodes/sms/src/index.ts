@@ -21,8 +21,12 @@ export {
 export const SMS_KINDS = ['notice', 'marketing'] as const;
 export type SmsKind = (typeof SMS_KINDS)[number];
 
-/** Free-text fields: shown only on nodes written before templates were registered (see README). */
-const FREE_TEXT_ONLY = { visibleIf: { empty: 'templateId', present: 'content' } };
+/**
+ * Free-text fields (the form of nodes written before templates were registered, and the only one
+ * the local editor, which has no server and so no registered templates, can offer): shown while
+ * no template is chosen (see README).
+ */
+const FREE_TEXT_ONLY = { visibleIf: { empty: 'templateId' } };
 
 export const SendSmsConfigSchema = z
   .object({
