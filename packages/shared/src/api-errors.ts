@@ -161,6 +161,10 @@ export const API_ERROR_MESSAGES = {
     t(`渠道码「${p.code}」已被使用`, `The code "${p.code}" is already in use`),
   'coupons.stockExists': (p: { id: string }) => t(`券批次「${p.id}」已存在`, `Coupon batch "${p.id}" already exists`),
   'coupons.expired': (p: { id: string }) => t(`优惠券「${p.id}」已过期`, `Coupon "${p.id}" has expired`),
+  'coupons.providerFailed': (p: { reason: string }) =>
+    t(`券批次未能在服务商处创建：${p.reason}`, `The coupon batch could not be created at the provider: ${p.reason}`),
+  'smsTemplates.exists': (p: { templateCode: string }) =>
+    t(`模板编号「${p.templateCode}」已登记`, `Template code "${p.templateCode}" is already registered`),
   'abTest.noSplit': (p: { node: string }) =>
     t(`草稿中没有这个 A/B 测试节点（${p.node}）`, `The draft has no A/B split node ${p.node}`),
   'abTest.noVariant': (p: { node: string; variant: string }) =>

@@ -183,4 +183,8 @@ export async function resourceProblems(
 }
 
 /** Problem codes only the server can find (they need the workspace); the editor merges them in. */
-export const WORKSPACE_PROBLEM_CODES: ReadonlySet<string> = new Set(['resourceMissing', 'resourceWrongType']);
+export const WORKSPACE_PROBLEM_CODES: ReadonlySet<string> = new Set([
+  'resourceMissing',
+  'resourceWrongType',
+  'smsVariableUnmapped',
+]);

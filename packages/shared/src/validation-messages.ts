@@ -44,6 +44,11 @@ export const PROBLEM_MESSAGES = {
       `${p.kind['zh-CN']}不存在（未创建或已删除），请选择或新建`,
       `This ${p.kind.en} does not exist (never created, or deleted): choose or create one`,
     ),
+  smsVariableUnmapped: (p: { variable: string }) =>
+    t(
+      `模板变量「${p.variable}」还没有取值来源，请选择`,
+      `Template variable "${p.variable}" has no value yet: choose where it comes from`,
+    ),
   resourceWrongType: (p: { kind: LocalizedText; name: string; expected: string; actual: string }) =>
     t(
       `${p.kind['zh-CN']}「${p.name}」的类型是 ${p.actual}，此处需要 ${p.expected}`,

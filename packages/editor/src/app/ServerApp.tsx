@@ -20,6 +20,8 @@ const QrSheet = lazyNamed(() => import('../channels/QrSheet.tsx'), 'QrSheet');
 const AuditPage = lazyNamed(() => import('../pages/AuditPage.tsx'), 'AuditPage');
 const CallbacksPage = lazyNamed(() => import('../pages/CallbacksPage.tsx'), 'CallbacksPage');
 const CredentialsPage = lazyNamed(() => import('../pages/CredentialsPage.tsx'), 'CredentialsPage');
+const CouponBatchesPage = lazyNamed(() => import('../pages/CouponBatchesPage.tsx'), 'CouponBatchesPage');
+const SmsTemplatesPage = lazyNamed(() => import('../pages/SmsTemplatesPage.tsx'), 'SmsTemplatesPage');
 const CustomerProfile = lazyNamed(() => import('../pages/CustomerProfile.tsx'), 'CustomerProfile');
 const CustomersPage = lazyNamed(() => import('../pages/CustomersPage.tsx'), 'CustomersPage');
 const TagsPage = lazyNamed(() => import('../pages/TagsPage.tsx'), 'TagsPage');
@@ -55,5 +57,7 @@ function Page({ route }: { route: PageRoute }) {
   if (route.page === 'credentials') return <CredentialsPage />;
   if (route.page === 'callbacks') return <CallbacksPage />;
   if (route.page === 'tags') return <TagsPage />;
+  if (route.page === 'coupons') return <CouponBatchesPage />;
+  if (route.page === 'smsTemplates') return <SmsTemplatesPage />;
   return <CustomersPage />;
 }

@@ -14,7 +14,9 @@ export type PageRoute =
   | { page: 'channelQr'; channelId: string }
   | { page: 'audit' }
   | { page: 'credentials' }
-  | { page: 'callbacks' };
+  | { page: 'callbacks' }
+  | { page: 'coupons' }
+  | { page: 'smsTemplates' };
 
 export function parsePageRoute(hash: string): PageRoute | null {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -27,6 +29,8 @@ export function parsePageRoute(hash: string): PageRoute | null {
   if (path === '/audit') return { page: 'audit' };
   if (path === '/credentials') return { page: 'credentials' };
   if (path === '/callbacks') return { page: 'callbacks' };
+  if (path === '/coupons') return { page: 'coupons' };
+  if (path === '/sms-templates') return { page: 'smsTemplates' };
   const customer = /^\/customers\/([^/]+)$/.exec(path);
   if (customer) return { page: 'customer', customerId: decodeURIComponent(customer[1] as string) };
   if (path === '/channels') return { page: 'channels' };
@@ -49,6 +53,12 @@ export const CREDENTIALS_HREF = '#/credentials';
 export const CALLBACKS_HREF = '#/callbacks';
 /** The credentials page with a new credential of `type` open (the node inspector's "新建凭据"). */
 export const newCredentialHref = (type: string) => `${CREDENTIALS_HREF}?new=${encodeURIComponent(type)}`;
+export const COUPONS_HREF = '#/coupons';
+export const SMS_TEMPLATES_HREF = '#/sms-templates';
+/** The coupon batches page with its "new batch" form open (the coupon node's "新建券批次"). */
+export const NEW_COUPON_BATCH_HREF = `${COUPONS_HREF}?new=1`;
+/** The SMS templates page with its "register" form open (the SMS node's "登记短信模板"). */
+export const NEW_SMS_TEMPLATE_HREF = `${SMS_TEMPLATES_HREF}?new=1`;
 export const channelHref = (channelId: string) => `#/channels/${encodeURIComponent(channelId)}`;
 export const channelQrHref = (channelId: string) => `${channelHref(channelId)}/qr`;
 

@@ -5,6 +5,7 @@ import { useLocale } from '../app/i18n.ts';
 import { configFieldWidget, configPathLabel } from '../app/problem-labels.ts';
 import { type FlowNode, INPUT_HANDLE, portsOf } from '../model/flow-graph.ts';
 import { CATEGORY_COLORS, iconFor } from './icons.ts';
+import { useResourceNames, withResourceNames } from './resource-names.ts';
 import { summarize } from './summary.ts';
 
 /** A node on the canvas: icon, title, config summary, and one labelled handle per output port. */
@@ -12,6 +13,7 @@ function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
   const { registry, problemsByNode, stats, overlay, onNodeCustomers } = useEditor();
   const counts = stats?.get(id);
   const { loc, locale, t } = useLocale();
+  const names = useResourceNames();
   const definition = registry.get(data.nodeType);
   const problems = problemsByNode.get(id) ?? [];
   const ports = portsOf(definition, data.config);
@@ -43,7 +45,7 @@ function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
       {Object.keys(data.config).length > 0 && (
         <div className="jn-summary">
           {summarize(
-            data.config,
+            withResourceNames(definition, data.config, names),
             locale,
             definition &&
               ((key) => ({

@@ -14,6 +14,7 @@ import { CustomerTagsField, TagsField } from './fields/tags-fields.tsx';
 import { defaultFor, type JsonSchema, resolve, unwrapOptional, widgetOf } from './json-schema.ts';
 import { PICKER_WIDGETS, PickerField } from './pickers.tsx';
 import { SecretInput } from './SecretInput.tsx';
+import { SmsTemplatePicker, SmsVariablesField } from './SmsTemplateFields.tsx';
 
 // The recursive part of the form (a field, an object of fields, a list of fields) lives here; the
 // widgets for single values are in ./fields/.
@@ -55,6 +56,8 @@ function Field(props: FieldProps) {
     control = <CredentialPicker type={schema.credentialType} value={props.value} onChange={props.onChange} />;
   else if (widget === 'timeZone' || (props.name === 'timeZone' && type === 'string'))
     control = <TimeZoneField {...props} />;
+  else if (widget === 'smsTemplate') control = <SmsTemplatePicker {...props} />;
+  else if (widget === 'smsVariables') control = <SmsVariablesField {...props} />;
   else if (widget && PICKER_WIDGETS.has(widget))
     control = <PickerField widget={widget} value={props.value} onChange={props.onChange} />;
   else if (widget === 'filter' || isFilterSchema(schema))
@@ -95,6 +98,7 @@ function ObjectField(props: FieldProps) {
   const value = (props.value ?? {}) as Record<string, unknown>;
   const entries = Object.entries(schema.properties ?? {});
   const body = entries.map(([key, sub]) => {
+    if (!isVisible(unwrapOptional(resolve(sub, props.root)), value)) return null;
     const optional = !(schema.required ?? []).includes(key);
     const present = value[key] !== undefined;
     const childPath = props.path ? `${props.path}.${key}` : key;
@@ -151,6 +155,17 @@ function ObjectField(props: FieldProps) {
       {body}
     </fieldset>
   );
+}
+
+/**
+ * A field marked `.meta({ visibleIf: { empty, present? } })` shows only while the sibling `empty` is
+ * unset (and `present`, if named, is set): the SMS node's free-text fields, until a template is chosen.
+ */
+function isVisible(schema: JsonSchema, siblings: Record<string, unknown>): boolean {
+  const rule = schema.visibleIf as { empty?: string; present?: string } | undefined;
+  if (!rule || typeof rule !== 'object') return true;
+  const set = (key: string | undefined) => key !== undefined && siblings[key] !== undefined && siblings[key] !== '';
+  return !set(rule.empty) && (rule.present === undefined || set(rule.present));
 }
 
 function OptionalToggle(props: FieldProps & { onAdd: () => void }) {

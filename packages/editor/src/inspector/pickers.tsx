@@ -7,6 +7,7 @@ import { useContext, useEffect, useState } from 'react';
 import { EditorContext } from '../app/editor-context.ts';
 import { useLocale } from '../app/i18n.ts';
 import { listText } from '../app/list-format.ts';
+import { NEW_COUPON_BATCH_HREF } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { channelName } from '../pages/channel-name.ts';
 import { messageChannels } from './message-channels.ts';
@@ -45,9 +46,24 @@ const loaders: Record<'channels' | 'segment' | 'couponStock', () => Promise<Opti
 
 /** Loaded once per page and kind: several nodes on one canvas share the request. */
 const cache = new Map<string, Promise<Option[] | undefined>>();
+/** Forgets loaded options (the coupon batches page calls it after creating one). */
+export function clearPickerOptions(): void {
+  cache.clear();
+}
 function useOptions(kind: keyof typeof loaders): Option[] | undefined {
   const [options, setOptions] = useState<Option[] | undefined>();
+  // Back from another tab (where a batch may have been created): ask again.
+  const [round, setRound] = useState(0);
   useEffect(() => {
+    const refresh = () => {
+      cache.delete(kind);
+      setRound((r) => r + 1);
+    };
+    window.addEventListener('focus', refresh);
+    return () => window.removeEventListener('focus', refresh);
+  }, [kind]);
+  useEffect(() => {
+    void round;
     let live = true;
     let pending = cache.get(kind);
     if (!pending) {
@@ -60,7 +76,7 @@ function useOptions(kind: keyof typeof loaders): Option[] | undefined {
     return () => {
       live = false;
     };
-  }, [kind]);
+  }, [kind, round]);
   return options;
 }
 
@@ -107,7 +123,7 @@ function SinglePicker({ value, onChange, kind }: PickerProps & { kind: 'segment'
   const options = useOptions(kind);
   const current = String(value ?? '');
   if (!options) return <input value={current} onChange={(e) => onChange(e.target.value || undefined)} />;
-  return (
+  const select = (
     <select value={current} onChange={(e) => onChange(e.target.value || undefined)} data-picker={kind}>
       <option value="">{t('inspector:pickers.choose')}</option>
       {/* A template's or a deleted one: named as missing (not by its id) until another is chosen. */}
@@ -120,6 +136,17 @@ function SinglePicker({ value, onChange, kind }: PickerProps & { kind: 'segment'
         </option>
       ))}
     </select>
+  );
+  if (kind !== 'couponStock') return select;
+  // Batches are made on their own page: the link opens it with the form ready (in a new tab, so
+  // the journey stays open; coming back here picks up the new batch on the next load).
+  return (
+    <span className="credential-picker">
+      {select}{' '}
+      <a href={NEW_COUPON_BATCH_HREF} target="_blank" rel="noopener" data-testid="new-coupon-batch">
+        {t('resources:coupons.newBatch')}
+      </a>
+    </span>
   );
 }
 

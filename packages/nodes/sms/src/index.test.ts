@@ -51,13 +51,24 @@ describe('renderTemplate / isOptOutReply', () => {
 });
 
 describe('sms.send config', () => {
-  const filled = { ...sendSms.defaultConfig, templateCode: 'SMS_123456789', signName: '品牌名' };
-  it('a new node asks for the template code and sign name (no placeholders that fail at the provider)', () => {
+  // A node written before templates were registered: its own code, sign name and text.
+  const filled = {
+    templateCode: 'SMS_123456789',
+    signName: '品牌名',
+    content: '{{displayName}}您好，您的会员权益已到账。',
+    params: { name: '{{displayName}}' },
+  };
+  it('a new node asks for a registered template (no placeholders that fail at the provider)', () => {
     const fresh = SendSmsConfigSchema.safeParse(sendSms.defaultConfig);
-    expect(fresh.error?.issues.map((i) => i.path.join('.'))).toEqual(['templateCode', 'signName']);
-    expect(SendSmsConfigSchema.parse(filled).kind).toBe('notice');
+    expect(fresh.error?.issues.map((i) => i.path.join('.'))).toEqual(['templateId']);
+    expect(SendSmsConfigSchema.parse({ templateId: 'smt_1', variables: { name: { source: 'displayName' } } })).toEqual(
+      expect.objectContaining({ templateId: 'smt_1', variables: { name: { source: 'displayName', value: '' } } }),
+    );
   });
-  it('requires unsubscribe text on marketing messages, naming the field', () => {
+  it('a free-text node keeps its rules: code, sign name, text; marketing text says how to opt out', () => {
+    expect(SendSmsConfigSchema.parse(filled).kind).toBe('notice');
+    const partial = SendSmsConfigSchema.safeParse({ ...filled, signName: '品', content: '' });
+    expect(partial.error?.issues.map((i) => i.path.join('.'))).toEqual(['signName', 'content']);
     const r = SendSmsConfigSchema.safeParse({ ...filled, kind: 'marketing' });
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.path).toEqual(['content']);
@@ -75,7 +86,7 @@ describe('sms.send config', () => {
       templateCode: '',
       trackedLink: { url: 'nope' },
     });
-    expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(['templateCode', 'trackedLink.url']);
+    expect(r.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['templateCode', 'trackedLink.url']);
   });
   it('refuses tracked links that would run script (javascript:, data:) — http(s) only', () => {
     for (const url of ['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>']) {

@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'apiKey.create',
   'apiKey.revoke',
   'coupons.createStock',
+  'smsTemplates.register',
   'wecom.createLiveCode',
   'wecom.handover',
   'credential.create',

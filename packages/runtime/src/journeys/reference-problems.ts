@@ -3,14 +3,18 @@
 // the node would fail there, in the server log, after the editor had said "ready to publish".
 import { type GraphProblem, type JourneyGraph, type NodeRegistry, resourceProblems, validateGraph } from '@siyu/shared';
 import type { AppDatabase } from '../db/app-database.ts';
+import { smsTemplateProblems } from './sms-template-problems.ts';
 import { workspaceResolvers } from './workspace-resources.ts';
 
-export function referenceProblems(
+export async function referenceProblems(
   db: AppDatabase,
   registry: NodeRegistry,
   graph: JourneyGraph,
 ): Promise<GraphProblem[]> {
-  return resourceProblems(graph, registry, workspaceResolvers(db));
+  return [
+    ...(await resourceProblems(graph, registry, workspaceResolvers(db))),
+    ...(await smsTemplateProblems(db, graph)),
+  ];
 }
 
 /** Everything publishing refuses: the graph's own problems, then references to missing resources. */

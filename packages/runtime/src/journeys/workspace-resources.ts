@@ -4,8 +4,8 @@
 // - tags (`core.updateTags`, WeCom tag names) are created on first use, so any name is valid;
 // - WeCom staff (`wecom.staff`) and group chats (`wecom.groupChat`) live in WeCom only — nothing
 //   here lists them (the sandbox has no directory), so they cannot be checked offline;
-// - SMS sign names and template codes are approved in the provider's console and kept nowhere
-//   here either (they are plain text fields, not references).
+// - SMS sign names and template codes of older free-text SMS nodes are plain text fields (a node
+//   with a registered template names it by `sms.template`, which is checked).
 import {
   CREDENTIAL_RESOURCE_KIND,
   type LocalizedText,
@@ -60,6 +60,13 @@ export function workspaceResolvers(db: AppDatabase): ResourceResolver[] {
     ),
     resolver('coupons.stock', t('优惠券批次', 'coupon stock'), (ids) =>
       prisma.couponStock.findMany({
+        where: within(ids),
+        select: { id: true, name: true },
+        orderBy: { createdAt: 'desc' },
+      }),
+    ),
+    resolver('sms.template', t('短信模板', 'SMS template'), (ids) =>
+      prisma.smsTemplate.findMany({
         where: within(ids),
         select: { id: true, name: true },
         orderBy: { createdAt: 'desc' },

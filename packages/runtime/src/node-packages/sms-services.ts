@@ -9,6 +9,7 @@ import {
   type SmsMessageRecord,
   type SmsProvider,
   type SmsServerDeps,
+  type SmsTemplateRecord,
   sandboxProvider,
   type TencentSmsConfig,
   tencentProvider,
@@ -226,6 +227,22 @@ export function createSmsServices(deps: {
       return sql.get<{ customerId: string; url: string }>('SELECT customerId, url FROM TrackedLink WHERE code = ?', [
         code,
       ]);
+    },
+    async findTemplate(id) {
+      const row = await sql.get<SmsTemplateRecord>(
+        'SELECT id, name, provider, signName, templateCode, text, kind FROM SmsTemplate WHERE id = ?',
+        [id],
+      );
+      return row ? { ...row, kind: row.kind === 'marketing' ? 'marketing' : 'notice' } : undefined;
+    },
+    async couponCodeFor(customerId, stockId) {
+      // The latest one issued (a coupon still being reserved has no code the customer could use).
+      const row = await sql.get<{ id: string }>(
+        `SELECT id FROM Coupon WHERE customerId = ? AND stockId = ? AND status IN ('sent', 'used')
+         ORDER BY issuedAt DESC, id DESC LIMIT 1`,
+        [customerId, stockId],
+      );
+      return row?.id;
     },
   };
 }

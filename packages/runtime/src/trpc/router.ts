@@ -5,6 +5,7 @@ import { callbacksRouter } from './routers/callbacks.ts';
 import { channelsRouter } from './routers/channels.ts';
 import { couponsRouter } from './routers/coupons.ts';
 import { credentialsRouter } from './routers/credentials.ts';
+import { smsTemplatesRouter } from './routers/sms-templates.ts';
 import { customersRouter } from './routers/customers.ts';
 import { eventsRouter } from './routers/events.ts';
 import { journeysRouter } from './routers/journeys.ts';
@@ -47,6 +48,7 @@ export const appRouter = router({
   outcomes: outcomesRouter,
   nodes: nodesRouter,
   credentials: credentialsRouter,
+  smsTemplates: smsTemplatesRouter,
 });
 export type AppRouter = typeof appRouter;
 

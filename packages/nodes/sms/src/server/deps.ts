@@ -77,4 +77,20 @@ export interface SmsServerDeps {
     messageKey: string;
   }): Promise<{ code: string }>;
   findTrackedLink(code: string): Promise<{ customerId: string; url: string } | undefined>;
+  /** A registered template (SMS templates page); without it only free-text nodes can send. */
+  findTemplate?(id: string): Promise<SmsTemplateRecord | undefined>;
+  /** The code of the customer's latest coupon from a stock (issued by an earlier coupon node). */
+  couponCodeFor?(customerId: string, stockId: string): Promise<string | undefined>;
+}
+
+/** A registered, provider-approved template (the SmsTemplate table in the runtime). */
+export interface SmsTemplateRecord {
+  id: string;
+  name: string;
+  provider: string;
+  signName: string;
+  templateCode: string;
+  /** Provider syntax: Aliyun ${name}, Tencent {1}. */
+  text: string;
+  kind: SmsKind;
 }

@@ -1,7 +1,9 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: SMS template texts in Aliyun's ${name} syntax
 import { createHash } from 'node:crypto';
 import { type CustomerView, PermanentError, RetryableError } from '@siyu/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SendSmsConfig, SendSmsConfigSchema } from '../index.ts';
+import type { SmsTemplateRecord } from './deps.ts';
 import { createSendSmsExecutor } from './executor.ts';
 import { type FakeSms, startFakeAliyun, startFakeTencent } from './fake-providers.ts';
 import { createMemorySmsDeps } from './memory-deps.ts';
@@ -174,6 +176,71 @@ describe('sms.send executor', () => {
         provider: 'tencent',
         providerMessageId: first.data?.providerMessageId,
       });
+    } finally {
+      await tencent.close();
+    }
+  });
+
+  it('a registered template: its code and sign name, the mapped values as Aliyun TemplateParam and Tencent TemplateParamSet', async () => {
+    const tcCreds = { secretId: 'AKID-x', secretKey: 'k', smsSdkAppId: '1400000009' };
+    const tencent = await startFakeTencent(tcCreds);
+    try {
+      const templates: Record<string, SmsTemplateRecord> = {
+        ali: {
+          id: 'ali',
+          name: 'a',
+          provider: 'aliyun',
+          signName: '私域小店',
+          templateCode: 'SMS_88',
+          text: '${name}您好，券码${code}，尾号${tail}，${shop}见。',
+          kind: 'notice',
+        },
+        tc: {
+          id: 'tc',
+          name: 't',
+          provider: 'tencent',
+          signName: '私域小店',
+          templateCode: '2002',
+          text: '{2}的会员{1}您好',
+          kind: 'notice',
+        },
+      };
+      const extra = {
+        findTemplate: async (id: string) => templates[id],
+        couponCodeFor: async (customerId: string, stockId: string) => `${stockId}-${customerId}`,
+      };
+      const variables = {
+        name: { source: 'attribute', value: 'name' },
+        code: { source: 'coupon', value: 'stk1' },
+        tail: { source: 'phoneTail' },
+        shop: { source: 'text', value: '静安店' },
+        '1': { source: 'displayName' },
+        '2': { source: 'text', value: '小店' },
+      };
+      const ali = createMemorySmsDeps({ provider: aliyunProvider({ ...creds, endpoint: aliyun.url }), ...extra });
+      const tpl = (templateId: string) => SendSmsConfigSchema.parse({ templateId, variables });
+      await createSendSmsExecutor(ali.deps).run(ctx(tpl('ali'), customer('13800138000'), 'k:tpl:a'));
+      expect(aliyun.sent.at(-1)).toMatchObject({
+        templateCode: 'SMS_88',
+        signName: '私域小店',
+        params: { name: '王', code: 'stk1-c1', tail: '8000', shop: '静安店' },
+      });
+      expect(ali.messages.get('k:tpl:a')?.content).toBe('【私域小店】王您好，券码stk1-c1，尾号8000，静安店见。');
+
+      const tc = createMemorySmsDeps({ provider: tencentProvider({ ...tcCreds, endpoint: tencent.url }), ...extra });
+      const named = { ...customer('13800138000'), displayName: '王芳' };
+      await createSendSmsExecutor(tc.deps).run(ctx(tpl('tc'), named, 'k:tpl:t'));
+      expect(tencent.sent[0]).toMatchObject({ templateCode: '2002', params: ['王芳', '小店'] });
+      expect(tc.messages.get('k:tpl:t')?.content).toBe('【私域小店】小店的会员王芳您好');
+
+      // A deleted template, or a variable left unmapped, fails the step for good (nothing is sent).
+      const gone = await error(createSendSmsExecutor(tc.deps).run(ctx(tpl('nope'), named)));
+      expect(gone).toMatchObject({ code: 'templateMissing' });
+      const unmapped = SendSmsConfigSchema.parse({ templateId: 'tc', variables: { '1': { source: 'displayName' } } });
+      expect(await error(createSendSmsExecutor(tc.deps).run(ctx(unmapped, named)))).toMatchObject({
+        code: 'templateVariablesUnmapped',
+      });
+      expect(tencent.sent).toHaveLength(1);
     } finally {
       await tencent.close();
     }

@@ -2,13 +2,27 @@
 // the message, then claim → send → mark sent, so a retried step returns the first send's record.
 import { randomBytes } from 'node:crypto';
 import {
+  type CustomerView,
   defineExecutor,
   EFFECT_GIVE_UP_MS,
   EFFECT_RECHECK_MS,
   OutcomeUnknownError,
   PermanentError,
 } from '@siyu/shared';
-import { countSmsParts, normalizeMainlandPhone, renderTemplate, sendSms, smsVariables } from '../index.ts';
+import {
+  countSmsParts,
+  fillTemplateText,
+  normalizeMainlandPhone,
+  renderTemplate,
+  type SendSmsConfig,
+  type SmsKind,
+  type SmsVariableMapping,
+  sendSms,
+  smsVariables,
+  templateVariableNames,
+  unmappedVariables,
+  variableValue,
+} from '../index.ts';
 import type { SmsServerDeps } from './deps.ts';
 import { type SmsLookup, SmsRejected, sandboxProvider } from './providers.ts';
 
@@ -25,6 +39,28 @@ const DAY_MS = 86_400_000;
  */
 export function newLinkCode(): string {
   return randomBytes(12).toString('base64url');
+}
+
+/** What one send carries, from a registered template or from an older node's free text. */
+interface OutgoingSms {
+  /** The text as the customer reads it (without the 【sign name】). */
+  content: string;
+  /** Template parameters in template order (Aliyun TemplateParam / Tencent TemplateParamSet). */
+  params: Record<string, string>;
+  signName: string;
+  templateCode: string;
+  kind: SmsKind;
+}
+
+/** A node written before templates were registered: its own code, sign name and text. */
+function freeTextMessage(config: SendSmsConfig, vars: Record<string, unknown>): OutgoingSms {
+  return {
+    content: renderTemplate(config.content, vars),
+    params: Object.fromEntries(Object.entries(config.params).map(([k, v]) => [k, renderTemplate(v, vars)])),
+    signName: config.signName,
+    templateCode: config.templateCode,
+    kind: config.kind,
+  };
 }
 
 export function createSendSmsExecutor(deps: SmsServerDeps) {
@@ -63,6 +99,52 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
     }
   }
 
+  /** A registered template: its code and sign name, its variables filled from the node's mapping. */
+  async function templateMessage(
+    config: SendSmsConfig,
+    customer: CustomerView,
+    link: string | undefined,
+  ): Promise<OutgoingSms> {
+    const template = await deps.findTemplate?.(config.templateId);
+    if (!template) {
+      throw new PermanentError(`短信模板不存在 / SMS template ${config.templateId} does not exist`, {
+        code: 'templateMissing',
+      });
+    }
+    const missing = unmappedVariables(template.text, config.variables);
+    if (missing.length > 0) {
+      throw new PermanentError(`模板变量未设置 / template variables not mapped: ${missing.join(', ')}`, {
+        code: 'templateVariablesUnmapped',
+      });
+    }
+    const codes = new Map<string, string | undefined>();
+    for (const m of Object.values(config.variables)) {
+      if (m.source === 'coupon' && !codes.has(m.value)) {
+        codes.set(m.value, await deps.couponCodeFor?.(customer.id, m.value));
+      }
+    }
+    const inputs = {
+      displayName: customer.displayName,
+      phone: customer.identities.phone,
+      attributes: customer.attributes,
+      couponCode: (stockId: string) => codes.get(stockId),
+      link,
+    };
+    const params = Object.fromEntries(
+      templateVariableNames(template.text).map((name) => [
+        name,
+        variableValue(config.variables[name] as SmsVariableMapping, inputs),
+      ]),
+    );
+    return {
+      content: fillTemplateText(template.text, params),
+      params,
+      signName: template.signName,
+      templateCode: template.templateCode,
+      kind: template.kind,
+    };
+  }
+
   return defineExecutor(sendSms, async (ctx) => {
     const { config, customer, idempotencyKey, journey, nodeId, now, signal } = ctx;
     const raw = customer.identities.phone;
@@ -89,10 +171,11 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
       });
       link = `${deps.linkBaseUrl ?? '/webhooks/sms/link'}?c=${code}`;
     }
-    const vars = smsVariables(customer, link ? { link } : {});
-    const content = renderTemplate(config.content, vars);
-    const params = Object.fromEntries(Object.entries(config.params).map(([k, v]) => [k, renderTemplate(v, vars)]));
-    const { parts } = countSmsParts(content, config.signName);
+    const message = config.templateId
+      ? await templateMessage(config, customer, link)
+      : freeTextMessage(config, smsVariables(customer, link ? { link } : {}));
+    const { content, params, signName, templateCode, kind } = message;
+    const { parts } = countSmsParts(content, signName);
 
     // The frequency check comes before the claim, so this step's own row is never counted.
     const recent = await deps.countSentTo(phone.e164, now.getTime() - windowMs);
@@ -100,9 +183,9 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
       idempotencyKey,
       customerId: customer.id,
       provider: provider.name,
-      kind: config.kind,
+      kind,
       recipient: phone.e164,
-      content: `【${config.signName}】${content}`,
+      content: `【${signName}】${content}`,
       parts,
       status: 'sending',
       journeyId: journey.id,
@@ -148,8 +231,8 @@ export function createSendSmsExecutor(deps: SmsServerDeps) {
       const { providerMessageId } = await provider.send(
         {
           phone: phone.e164,
-          signName: config.signName,
-          templateCode: config.templateCode,
+          signName,
+          templateCode,
           params,
           outId: idempotencyKey,
         },

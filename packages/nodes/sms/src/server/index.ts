@@ -5,7 +5,7 @@ import { createSendSmsExecutor } from './executor.ts';
 import { smsWebhooks } from './webhooks.ts';
 
 export { CALLBACK_TOKEN_PARAM, callbackTokenMatches } from './callback-token.ts';
-export type { SmsMessageRecord, SmsServerDeps } from './deps.ts';
+export type { SmsMessageRecord, SmsServerDeps, SmsTemplateRecord } from './deps.ts';
 export { createSendSmsExecutor, newLinkCode } from './executor.ts';
 export {
   type AliyunSmsConfig,

@@ -4,7 +4,10 @@ import {
   createCouponStock,
   redeemCoupon,
 } from '@siyu/nodes-coupons/server';
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_TIME_ZONE } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
 import { createLogger } from '../../logger.ts';
@@ -22,6 +25,33 @@ function couponsOf(ctx: Context): CouponsServerDeps {
       logger: createLogger('silent'),
     })
   );
+}
+
+/** A calendar day, as the batch page's date pickers give it. */
+const DaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'YYYY-MM-DD' });
+
+/**
+ * A batch as the coupon batches page creates it: the server names it, and the validity is whole
+ * days in the workspace's time zone (Asia/Shanghai: there is no per-workspace zone setting yet),
+ * from the first day's 00:00 to the end of the last day.
+ */
+const NewStockSchema = z
+  .object({
+    name: z.string().trim().min(1).max(40),
+    amountCents: z.number().int().positive().max(100_000_00),
+    minimumCents: z.number().int().min(0).max(100_000_00).default(0),
+    maxCoupons: z.number().int().positive().max(10_000_000),
+    maxPerCustomer: z.number().int().positive().max(100).default(1),
+    validFromDay: DaySchema,
+    validToDay: DaySchema,
+  })
+  .refine((s) => s.validToDay >= s.validFromDay, {
+    message: '结束日期不能早于开始日期 / the last day cannot be before the first',
+    path: ['validToDay'],
+  });
+
+function dayStart(day: string): Date {
+  return DateTime.fromISO(day, { zone: DEFAULT_TIME_ZONE }).startOf('day').toJSDate();
 }
 
 /** Coupon stocks (券批次) for the coupons.issue node, and redemption reported by the brand's tills. */
@@ -48,6 +78,28 @@ export const couponsRouter = router({
     } catch (error) {
       throw new TRPCError({ code: 'BAD_REQUEST', message: (error as Error).message, cause: error });
     }
+  }),
+
+  /** The coupon batches page's "new batch": sandbox coupons, named by the server, whole days. */
+  create: operatorProcedure.input(NewStockSchema).mutation(async ({ ctx, input }) => {
+    const stock = {
+      id: `stk_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+      name: input.name,
+      provider: 'sandbox' as const,
+      amountCents: input.amountCents,
+      minimumCents: input.minimumCents,
+      maxCoupons: input.maxCoupons,
+      maxPerCustomer: input.maxPerCustomer,
+      validFrom: dayStart(input.validFromDay),
+      validTo: DateTime.fromJSDate(dayStart(input.validToDay)).plus({ days: 1 }).toJSDate(),
+    };
+    let created: Awaited<ReturnType<typeof createCouponStock>>;
+    try {
+      created = await createCouponStock(couponsOf(ctx), stock);
+    } catch (error) {
+      throw apiError('BAD_GATEWAY', 'coupons.providerFailed', { reason: (error as Error).message }, error);
+    }
+    return thenAudit(ctx, 'coupons.createStock', { type: 'couponStock', id: stock.id }, input)(created);
   }),
 
   /**
