@@ -10,6 +10,7 @@ import {
   SMS_VARIABLE_SOURCES,
   type SmsVariableMapping,
   type SmsVariableSource,
+  signedSmsText,
   templateVariableNames,
 } from '@siyu/nodes-sms';
 import type { TFunction } from 'i18next';
@@ -63,7 +64,7 @@ export function SmsTemplatePicker(props: FieldProps) {
         {missing && <option value={current}>{t('resources:smsNode.templateMissing')}</option>}
         {(templates ?? []).map((x) => (
           <option key={x.id} value={x.id}>
-            {`${x.name} ·【${x.signName}】`}
+            {`${x.name} · ${signedSmsText(x.signName)}`}
           </option>
         ))}
       </select>{' '}
@@ -75,16 +76,16 @@ export function SmsTemplatePicker(props: FieldProps) {
 }
 
 /** Values of a typical length, so the count says roughly what a customer's SMS will bill. */
-const SAMPLE: Record<SmsVariableSource, string> = {
-  displayName: '王小明',
+const sampleValues = (t: TFunction): Record<SmsVariableSource, string> => ({
+  displayName: t('resources:smsNode.sampleName'),
   phoneTail: '8000',
-  attribute: '示例值',
+  attribute: t('resources:smsNode.sampleAttribute'),
   // Coupon codes are our coupon ids (cpn_ + 32 hex digits), what a till redeems.
   coupon: `cpn_${'0'.repeat(32)}`,
   // <PUBLIC_URL>/webhooks/sms/link?c= + 16 characters; the base is the deployment's (about 30 here).
   link: `https://brand.example.cn/webhooks/sms/link?c=${'x'.repeat(16)}`,
   text: '',
-};
+});
 
 function sourceLabel(t: TFunction, source: SmsVariableSource): string {
   switch (source) {
@@ -124,12 +125,13 @@ export function SmsVariablesField(props: FieldProps) {
   const offered = (s: SmsVariableSource) =>
     s === 'coupon' ? couponNodes.length > 0 : s === 'link' ? props.context.trackedLink !== undefined : true;
   const set = (name: string, next: SmsVariableMapping) => props.onChange({ ...mapping, [name]: next });
+  const samples = sampleValues(t);
   const preview = fillTemplateText(
     template.text,
     Object.fromEntries(
       names.map((name) => {
         const m = mapping[name];
-        return [name, m ? (m.source === 'text' ? m.value : SAMPLE[m.source]) : ''];
+        return [name, m ? (m.source === 'text' ? m.value : samples[m.source]) : ''];
       }),
     ),
   );
@@ -185,7 +187,7 @@ export function SmsVariablesField(props: FieldProps) {
         );
       })}
       <div className="sms-meta" data-testid="sms-counter">
-        <span data-testid="sms-preview">{`【${template.signName}】${preview}`}</span>
+        <span data-testid="sms-preview">{signedSmsText(template.signName, preview)}</span>
         <span>{t('resources:smsNode.count', { chars: count.chars, count: count.parts })}</span>
         <span className="muted">
           {t('resources:smsNode.countRule', { single: SMS_SINGLE_LIMIT, part: SMS_PART_LENGTH })}

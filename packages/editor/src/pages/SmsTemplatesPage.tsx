@@ -1,4 +1,4 @@
-import { SMS_TEMPLATE_PROVIDERS, type SmsTemplateProvider, UNSUBSCRIBE_RULE } from '@siyu/nodes-sms';
+import { SMS_TEMPLATE_PROVIDERS, type SmsTemplateProvider, signedSmsText, UNSUBSCRIBE_RULE } from '@siyu/nodes-sms';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Form, Input, Select, Table, type TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -48,7 +48,7 @@ export function SmsTemplatesPage() {
       title: t('resources:templates.provider'),
       render: (_, x) => (x.provider === 'tencent' ? t('resources:templates.tencent') : t('resources:templates.aliyun')),
     },
-    { key: 'signName', title: t('resources:templates.signName'), render: (_, x) => `【${x.signName}】` },
+    { key: 'signName', title: t('resources:templates.signName'), render: (_, x) => signedSmsText(x.signName) },
     { key: 'code', title: t('resources:templates.templateCode'), render: (_, x) => x.templateCode },
     { key: 'text', title: t('resources:templates.text'), render: (_, x) => x.text },
     {

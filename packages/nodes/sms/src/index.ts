@@ -14,6 +14,7 @@ export {
   renderTemplate,
   SMS_PART_LENGTH,
   SMS_SINGLE_LIMIT,
+  signedSmsText,
   smsVariables,
   UNSUBSCRIBE_RULE,
 } from './text.ts';

@@ -6,9 +6,14 @@ export { renderTemplate } from '@siyu/shared';
 export const SMS_SINGLE_LIMIT = 70;
 export const SMS_PART_LENGTH = 67;
 
+/** The text as the handset shows it: the sign name in 【】 first (the carriers' format in every language). */
+export function signedSmsText(signature: string, text = ''): string {
+  return signature ? `【${signature}】${text}` : text;
+}
+
 /** Counts characters (code points, as carriers do) and billed parts, the 【signature】 included. */
 export function countSmsParts(text: string, signature: string): { chars: number; parts: number } {
-  const signed = signature ? `【${signature}】${text}` : text;
+  const signed = signedSmsText(signature, text);
   const chars = [...signed].length;
   const parts = chars === 0 ? 0 : chars <= SMS_SINGLE_LIMIT ? 1 : Math.ceil(chars / SMS_PART_LENGTH);
   return { chars, parts };
