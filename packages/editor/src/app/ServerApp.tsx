@@ -22,6 +22,7 @@ const CallbacksPage = lazyNamed(() => import('../pages/CallbacksPage.tsx'), 'Cal
 const CredentialsPage = lazyNamed(() => import('../pages/CredentialsPage.tsx'), 'CredentialsPage');
 const CustomerProfile = lazyNamed(() => import('../pages/CustomerProfile.tsx'), 'CustomerProfile');
 const CustomersPage = lazyNamed(() => import('../pages/CustomersPage.tsx'), 'CustomersPage');
+const ImportPage = lazyNamed(() => import('../importer/ImportPage.tsx'), 'ImportPage');
 const SandboxInbox = lazyNamed(() => import('../pages/SandboxInbox.tsx'), 'SandboxInbox');
 
 /**
@@ -53,5 +54,6 @@ function Page({ route }: { route: PageRoute }) {
   if (route.page === 'audit') return <AuditPage />;
   if (route.page === 'credentials') return <CredentialsPage />;
   if (route.page === 'callbacks') return <CallbacksPage />;
+  if (route.page === 'import') return <ImportPage />;
   return <CustomersPage />;
 }

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 export type PageRoute =
   | { page: 'sandbox'; customerId?: string }
   | { page: 'customers' }
+  | { page: 'import' }
   | { page: 'customer'; customerId: string }
   | { page: 'channels' }
   | { page: 'channel'; channelId: string }
@@ -22,6 +23,7 @@ export function parsePageRoute(hash: string): PageRoute | null {
     return customerId ? { page: 'sandbox', customerId } : { page: 'sandbox' };
   }
   if (path === '/customers') return { page: 'customers' };
+  if (path === '/import') return { page: 'import' };
   if (path === '/audit') return { page: 'audit' };
   if (path === '/credentials') return { page: 'credentials' };
   if (path === '/callbacks') return { page: 'callbacks' };
@@ -40,6 +42,7 @@ export const sandboxHref = (customerId?: string) =>
   customerId ? `#/sandbox?customer=${encodeURIComponent(customerId)}` : '#/sandbox';
 export const customerHref = (customerId: string) => `#/customers/${encodeURIComponent(customerId)}`;
 export const CUSTOMERS_HREF = '#/customers';
+export const IMPORT_HREF = '#/import';
 export const CHANNELS_HREF = '#/channels';
 export const AUDIT_HREF = '#/audit';
 export const CREDENTIALS_HREF = '#/credentials';

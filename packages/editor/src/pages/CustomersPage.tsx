@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { errorText, trpc } from '../app/kit/query.ts';
 import { pagination, rowAttributes } from '../app/kit/table.ts';
-import { customerHref } from '../app/routes.ts';
+import { customerHref, IMPORT_HREF } from '../app/routes.ts';
 import type { api } from '../app/server-api.ts';
 import { formatTime } from './format.ts';
 import { PageNav } from './PageNav.tsx';
@@ -83,6 +83,9 @@ export function CustomersPage() {
             placeholder={t('pages:customersPage.tag')}
             style={{ width: 160 }}
           />
+          <a href={IMPORT_HREF} data-testid="customers-import">
+            {t('importer:importCustomers')}
+          </a>
         </div>
       </header>
       {error && <p className="field-message">{errorText(error)}</p>}

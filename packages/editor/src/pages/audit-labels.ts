@@ -16,6 +16,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, [string, string]> = {
   'journey.migrateInstances': ['迁移旅程中的客户', 'Moved customers to another version'],
   'run.retryStep': ['重试失败的步骤', 'Retried a failed step'],
   'customers.import': ['导入客户', 'Imported customers'],
+  'customers.importUndo': ['撤销导入', 'Undid an import'],
   'customer.erase': ['删除客户数据', "Erased a customer's data"],
   'operator.create': ['新建操作员', 'Created an operator'],
   'operator.update': ['修改操作员', 'Changed an operator'],

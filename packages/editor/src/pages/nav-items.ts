@@ -5,6 +5,7 @@ import {
   CHANNELS_HREF,
   CREDENTIALS_HREF,
   CUSTOMERS_HREF,
+  IMPORT_HREF,
   sandboxHref,
 } from '../app/routes.ts';
 import { CHANNEL_REPORT_HREF } from '../reports/route.ts';
@@ -25,6 +26,7 @@ export interface NavItem {
 export const NAV_ITEMS = [
   { key: 'journeys', href: '#/', label: (t) => t('pages:pageNav.journeys') },
   { key: 'customers', href: CUSTOMERS_HREF, label: (t) => t('pages:customersPage.customers') },
+  { key: 'import', href: IMPORT_HREF, label: (t) => t('importer:nav') },
   { key: 'channels', href: CHANNELS_HREF, label: (t) => t('pages:pageNav.channels') },
   { key: 'sandbox', href: sandboxHref(), label: (t) => t('pages:pageNav.messageSandbox') },
   { key: 'channelReport', href: CHANNEL_REPORT_HREF, label: (t) => t('pages:pageNav.channelReport') },
