@@ -54,22 +54,23 @@ export function ImportPage() {
         ]}
       />
       {stage.step === 'file' && (
-        <Upload.Dragger
-          accept=".csv,.txt,.xlsx"
-          multiple={false}
-          showUploadList={false}
-          disabled={preview.isPending}
-          data-testid="import-file"
-          beforeUpload={(file) => {
-            void readChosenFile(file)
-              .then((chosen) => read(chosen))
-              .catch(() => undefined); // the preview's error shows below
-            return false;
-          }}
-        >
-          <p>{preview.isPending ? t('importer:file.reading') : t('importer:file.choose')}</p>
-          <p className="muted">{t('importer:file.hint')}</p>
-        </Upload.Dragger>
+        <div data-testid="import-file">
+          <Upload.Dragger
+            accept=".csv,.txt,.xlsx"
+            multiple={false}
+            showUploadList={false}
+            disabled={preview.isPending}
+            beforeUpload={(file) => {
+              void readChosenFile(file)
+                .then((chosen) => read(chosen))
+                .catch(() => undefined); // the preview's error shows below
+              return false;
+            }}
+          >
+            <p>{preview.isPending ? t('importer:file.reading') : t('importer:file.choose')}</p>
+            <p className="muted">{t('importer:file.hint')}</p>
+          </Upload.Dragger>
+        </div>
       )}
       {stage.step === 'mapping' && (
         <MappingStep

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Input, Table, type TableColumnsType, Tag } from 'antd';
+import { Button, Input, Table, type TableColumnsType, Tag } from 'antd';
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { errorText, trpc } from '../app/kit/query.ts';
@@ -83,9 +83,9 @@ export function CustomersPage() {
             placeholder={t('pages:customersPage.tag')}
             style={{ width: 160 }}
           />
-          <a href={IMPORT_HREF} data-testid="customers-import">
+          <Button href={IMPORT_HREF} data-testid="customers-import">
             {t('importer:importCustomers')}
-          </a>
+          </Button>
         </div>
       </header>
       {error && <p className="field-message">{errorText(error)}</p>}
