@@ -55,7 +55,7 @@ describe('the import wizard (导入客户)', () => {
 
     started = performance.now();
     await upload(page, 'crm-export.xlsx', xlsx, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    expect(await page.getByTestId('import-file-facts').textContent()).toBe(`XLSX，共 ${ROWS} 行数据`);
+    expect(await page.getByTestId('import-file-facts').textContent()).toBe('XLSX，共 100,000 行数据');
     // Two sheets: the first is read, the other can be chosen.
     expect(await shownOption(page, 'import-sheet')).toContain('工作表：客户');
     // No guess for this header: it would be an attribute until the operator says it is the phone.
@@ -70,6 +70,8 @@ describe('the import wizard (导入客户)', () => {
     await page.getByTestId('import-preset-saved').waitFor();
     await page.screenshot({ path: join(shots, 'import-01-mapping.png') });
 
+    console.log(`read and previewed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const importing = performance.now();
     await page.getByTestId('import-start').click();
     const progress = page.getByTestId('import-progress');
     await progress.waitFor();
@@ -87,10 +89,12 @@ describe('the import wizard (导入客户)', () => {
       )
       .toBe('committed');
     const seconds = (performance.now() - started) / 1000;
-    console.log(`100,000-row XLSX through the wizard (read, preview, import): ${seconds.toFixed(1)} s`);
+    console.log(
+      `imported in ${((performance.now() - importing) / 1000).toFixed(1)} s; upload to counts ${seconds.toFixed(1)} s`,
+    );
     expect(seen.has('part-way')).toBe(true);
     const count = (id: string) => page.getByTestId(id).textContent();
-    expect(await count('count-created')).toBe(String(ROWS - BAD.length - REPEATS.length));
+    expect(await count('count-created')).toBe('99,992');
     expect(await count('count-updated')).toBe('0');
     expect(await count('count-duplicates')).toBe(String(REPEATS.length));
     expect(await count('count-rejected')).toBe(String(BAD.length));

@@ -1,5 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Descriptions, Progress, Space } from 'antd';
+import { useEffect } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { errorText, trpc } from '../app/kit/query.ts';
 import { downloadErrorReport } from './error-report.ts';
@@ -13,13 +14,20 @@ const rowsToWrite = (b: { totalRows: number; rejected: number; duplicates: numbe
  * second while it runs, then the exact counts and the error report of the rows left out.
  */
 export function ImportProgress({ batchId, onAnother }: { batchId: string; onAnother: () => void }) {
-  const { t } = useLocale();
+  const { t, locale } = useLocale();
+  const number = (n: number) => n.toLocaleString(locale);
   const { data: batch, error } = useQuery(
     trpc.audiences.importBatch.queryOptions(
       { id: batchId },
       { refetchInterval: (q) => (q.state.data?.status === 'running' ? 500 : false) },
     ),
   );
+  const queryClient = useQueryClient();
+  const finished = batch !== undefined && batch.status !== 'running';
+  // The history below shows the import's end as soon as the bar does.
+  useEffect(() => {
+    if (finished) void queryClient.invalidateQueries(trpc.audiences.imports.queryFilter());
+  }, [finished, queryClient]);
   if (error) return <p className="field-message">{errorText(error)}</p>;
   if (!batch) return null;
   const total = rowsToWrite(batch);
@@ -39,18 +47,18 @@ export function ImportProgress({ batchId, onAnother }: { batchId: string; onAnot
           <p data-testid="import-outcome">{t(`importer:status.${batch.status}`)}</p>
           {batch.error && <p className="field-message">{batch.error}</p>}
           <Descriptions size="small" column={5} data-testid="import-counts">
-            <Descriptions.Item label={t('importer:counts.totalRows')}>{batch.totalRows}</Descriptions.Item>
+            <Descriptions.Item label={t('importer:counts.totalRows')}>{number(batch.totalRows)}</Descriptions.Item>
             <Descriptions.Item label={t('importer:counts.created')}>
-              <span data-testid="count-created">{batch.created}</span>
+              <span data-testid="count-created">{number(batch.created)}</span>
             </Descriptions.Item>
             <Descriptions.Item label={t('importer:counts.updated')}>
-              <span data-testid="count-updated">{batch.updated}</span>
+              <span data-testid="count-updated">{number(batch.updated)}</span>
             </Descriptions.Item>
             <Descriptions.Item label={t('importer:counts.duplicates')}>
-              <span data-testid="count-duplicates">{batch.duplicates}</span>
+              <span data-testid="count-duplicates">{number(batch.duplicates)}</span>
             </Descriptions.Item>
             <Descriptions.Item label={t('importer:counts.rejected')}>
-              <span data-testid="count-rejected">{batch.rejected}</span>
+              <span data-testid="count-rejected">{number(batch.rejected)}</span>
             </Descriptions.Item>
           </Descriptions>
           <Space>
