@@ -61,7 +61,7 @@ export function ImportProgress({ batchId, onAnother }: { batchId: string; onAnot
               <span data-testid="count-rejected">{number(batch.rejected)}</span>
             </Descriptions.Item>
           </Descriptions>
-          <Space>
+          <Space style={{ marginTop: 12 }}>
             {batch.problemCount > 0 && (
               <Button
                 onClick={() => downloadErrorReport(t, batch.fileName, batch.errors ?? [])}
