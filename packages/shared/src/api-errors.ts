@@ -157,6 +157,17 @@ export const API_ERROR_MESSAGES = {
           `No column mapping named "${p.name}" (saved: ${p.known})`,
         )
       : t(`没有名为「${p.name}」的列映射（还没有保存过）`, `No column mapping named "${p.name}" (none saved yet)`),
+  'import.batchUnknown': (p: { id: string }) => t(`没有这次导入（${p.id}）`, `No import ${p.id}`),
+  'import.undoEntered': (p: { count: number }) =>
+    t(
+      `不能撤销：这次导入的客户中已有 ${p.count} 位进入了旅程`,
+      `Cannot undo: ${p.count} of this import's customers have already entered a journey`,
+    ),
+  'import.undoNotCommitted': (p: { status: string }) =>
+    t(
+      `只能撤销已完成的导入（这次导入的状态：${p.status}）`,
+      `Only a finished import can be undone (this one is ${p.status})`,
+    ),
   'channels.codeTaken': (p: { code: string }) =>
     t(`渠道码「${p.code}」已被使用`, `The code "${p.code}" is already in use`),
   'coupons.stockExists': (p: { id: string }) => t(`券批次「${p.id}」已存在`, `Coupon batch "${p.id}" already exists`),

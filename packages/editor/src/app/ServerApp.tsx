@@ -25,6 +25,7 @@ const SmsTemplatesPage = lazyNamed(() => import('../pages/SmsTemplatesPage.tsx')
 const CustomerProfile = lazyNamed(() => import('../pages/CustomerProfile.tsx'), 'CustomerProfile');
 const CustomersPage = lazyNamed(() => import('../pages/CustomersPage.tsx'), 'CustomersPage');
 const TagsPage = lazyNamed(() => import('../pages/TagsPage.tsx'), 'TagsPage');
+const ImportPage = lazyNamed(() => import('../importer/ImportPage.tsx'), 'ImportPage');
 const SandboxInbox = lazyNamed(() => import('../pages/SandboxInbox.tsx'), 'SandboxInbox');
 
 /**
@@ -59,5 +60,6 @@ function Page({ route }: { route: PageRoute }) {
   if (route.page === 'tags') return <TagsPage />;
   if (route.page === 'coupons') return <CouponBatchesPage />;
   if (route.page === 'smsTemplates') return <SmsTemplatesPage />;
+  if (route.page === 'import') return <ImportPage />;
   return <CustomersPage />;
 }

@@ -8,6 +8,7 @@ export type PageRoute =
   | { page: 'sandbox'; customerId?: string }
   | { page: 'customers' }
   | { page: 'tags' }
+  | { page: 'import' }
   | { page: 'customer'; customerId: string }
   | { page: 'channels' }
   | { page: 'channel'; channelId: string }
@@ -26,6 +27,7 @@ export function parsePageRoute(hash: string): PageRoute | null {
   }
   if (path === '/customers') return { page: 'customers' };
   if (path === '/tags') return { page: 'tags' };
+  if (path === '/import') return { page: 'import' };
   if (path === '/audit') return { page: 'audit' };
   if (path === '/credentials') return { page: 'credentials' };
   if (path === '/callbacks') return { page: 'callbacks' };
@@ -47,6 +49,7 @@ export const sandboxHref = (customerId?: string) =>
 export const customerHref = (customerId: string) => `#/customers/${encodeURIComponent(customerId)}`;
 export const CUSTOMERS_HREF = '#/customers';
 export const TAGS_HREF = '#/tags';
+export const IMPORT_HREF = '#/import';
 export const CHANNELS_HREF = '#/channels';
 export const AUDIT_HREF = '#/audit';
 export const CREDENTIALS_HREF = '#/credentials';

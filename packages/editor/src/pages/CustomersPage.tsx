@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { errorText, trpc } from '../app/kit/query.ts';
 import { pagination, rowAttributes } from '../app/kit/table.ts';
-import { customerHref } from '../app/routes.ts';
+import { customerHref, IMPORT_HREF } from '../app/routes.ts';
 import type { api } from '../app/server-api.ts';
 import { useCanEdit } from '../app/use-role.ts';
 import { customersCsvHref, type ExportSource } from './customers/export-href.ts';
@@ -158,6 +158,9 @@ export function CustomersPage() {
             style={{ width: 160 }}
             data-testid="customer-search-attribute-value"
           />
+          <Button href={IMPORT_HREF} data-testid="customers-import">
+            {t('importer:importCustomers')}
+          </Button>
         </div>
       ) : (
         <section className="segment-panel">

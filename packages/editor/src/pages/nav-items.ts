@@ -7,6 +7,7 @@ import {
   CREDENTIALS_HREF,
   CUSTOMERS_HREF,
   SMS_TEMPLATES_HREF,
+  IMPORT_HREF,
   sandboxHref,
   TAGS_HREF,
 } from '../app/routes.ts';
@@ -29,6 +30,7 @@ export const NAV_ITEMS = [
   { key: 'journeys', href: '#/', label: (t) => t('pages:pageNav.journeys') },
   { key: 'customers', href: CUSTOMERS_HREF, label: (t) => t('pages:customersPage.customers') },
   { key: 'tags', href: TAGS_HREF, label: (t) => t('tags:title') },
+  { key: 'import', href: IMPORT_HREF, label: (t) => t('importer:nav') },
   { key: 'channels', href: CHANNELS_HREF, label: (t) => t('pages:pageNav.channels') },
   { key: 'coupons', href: COUPONS_HREF, label: (t) => t('resources:nav.couponBatches') },
   { key: 'smsTemplates', href: SMS_TEMPLATES_HREF, label: (t) => t('resources:nav.smsTemplates') },

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'journey.migrateInstances',
   'run.retryStep',
   'customers.import',
+  'customers.importUndo',
   'customer.erase',
   'operator.create',
   'operator.update',

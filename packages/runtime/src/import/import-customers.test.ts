@@ -63,7 +63,15 @@ describe('importCustomers', () => {
     const csv = 'phone,name\n13800000001,a\n12345,b\n13800000003,c\n';
     const report = await importCustomers(db, utf8(csv), { fileName: 'd.csv', mode: 'strict' });
     expect(report.status).toBe('rejected');
-    expect(report.problems).toEqual([{ row: 3, reason: expect.stringContaining('invalid phone number "12345"') }]);
+    expect(report.problems).toEqual([
+      {
+        row: 3,
+        column: 'phone',
+        code: 'phoneInvalid',
+        value: '12345',
+        reason: expect.stringContaining('invalid phone number "12345"'),
+      },
+    ]);
     expect(count('Customer')).toBe(0);
     const lenient = await importCustomers(db, utf8(csv), { fileName: 'd.csv', mode: 'skipInvalid' });
     expect(lenient).toMatchObject({ status: 'committed', created: 2, rejected: 1 });

@@ -1,5 +1,6 @@
 import { type ColumnMapping, type ColumnPlan, planColumns } from './column-mapping.ts';
-import { type ReadOptions, readTable } from './read-table.ts';
+import type { ReadOptions } from './read-table.ts';
+import { readTableCached } from './read-table-cached.ts';
 
 export interface ImportPreview {
   format: 'csv' | 'xlsx';
@@ -28,7 +29,7 @@ export async function previewImport(
   mapping: ColumnMapping = {},
   options: ReadOptions = {},
 ): Promise<ImportPreview> {
-  const table = await readTable(bytes, options);
+  const table = await readTableCached(bytes, options);
   const columns = planColumns(table.rows[0] ?? [], mapping);
   return {
     format: table.format,

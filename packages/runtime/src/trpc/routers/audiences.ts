@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { previewSegment } from '../../audiences/segments.ts';
 import { thenAudit } from '../../audit/record.ts';
 import { ColumnMappingSchema } from '../../import/column-mapping.ts';
-import { importCustomers } from '../../import/import-customers.ts';
+import { importCustomers, startImport } from '../../import/import-customers.ts';
 import {
   deleteMappingPreset,
   listMappingPresets,
@@ -13,6 +13,7 @@ import {
   saveMappingPreset,
 } from '../../import/mapping-presets.ts';
 import { previewImport } from '../../import/preview-import.ts';
+import { undoImport } from '../../import/undo-import.ts';
 import { apiError } from '../api-error.ts';
 import type { Context } from '../context.ts';
 import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
@@ -42,6 +43,28 @@ async function fileAndMapping(ctx: Context, input: z.infer<typeof ImportFileInpu
   return { bytes, mapping };
 }
 
+const ImportInput = ImportFileInput.extend({
+  fileName: z.string().trim().min(1).max(200),
+  mode: z.enum(['strict', 'skipInvalid']).default('strict'),
+  tags: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
+});
+
+/** A batch as the wizard and the history show it; `errors` only when asked (up to 5,000 rows). */
+function batchView(
+  r: Awaited<ReturnType<Context['db']['prisma']['importBatch']['findFirstOrThrow']>>,
+  withErrors: boolean,
+) {
+  const errors = JSON.parse(r.errors) as {
+    row: number;
+    column?: string;
+    code?: string;
+    value?: string;
+    reason: string;
+  }[];
+  const { errors: _stored, ...rest } = r;
+  return { ...rest, problemCount: errors.length, ...(withErrors ? { errors } : {}) };
+}
+
 /** Audiences: customer imports (CSV/XLSX) and saved segments with size preview. */
 export const audiencesRouter = router({
   /** What an import would read (columns with their fields, first rows), before anything is written. */
@@ -59,15 +82,10 @@ export const audiencesRouter = router({
   deleteMappingPreset: operatorProcedure
     .input(z.object({ name: PresetNameSchema }))
     .mutation(async ({ ctx, input }) => ({ deleted: await deleteMappingPreset(ctx.db, input.name) })),
+  /** Waits for the whole import (scripts, the API); the editor starts a job instead (startImport). */
   import: ingestProcedure('customers:import')
     .meta({ largeBody: true })
-    .input(
-      ImportFileInput.extend({
-        fileName: z.string().trim().min(1).max(200),
-        mode: z.enum(['strict', 'skipInvalid']).default('strict'),
-        tags: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
-      }),
-    )
+    .input(ImportInput)
     .mutation(async ({ ctx, input }) => {
       const { bytes, mapping } = await fileAndMapping(ctx, input);
       return importCustomers(ctx.db, bytes, {
@@ -94,11 +112,55 @@ export const audiencesRouter = router({
       );
     }),
 
+  /**
+   * Starts an import as a job and answers at once with its batch: the rows are written in the
+   * background, chunk by chunk; `importBatch` tells the progress. A file that cannot be read, or a
+   * strict import with invalid rows, is answered here (status rejected).
+   */
+  startImport: operatorProcedure
+    .meta({ largeBody: true })
+    .input(ImportInput)
+    .mutation(async ({ ctx, input }) => {
+      const { bytes, mapping } = await fileAndMapping(ctx, input);
+      const { report } = await startImport(ctx.db, bytes, {
+        fileName: input.fileName,
+        mode: input.mode,
+        tags: input.tags,
+        mapping,
+        sheet: input.sheet,
+        createdBy: ctx.operator.username,
+        now: () => ctx.clock.now(),
+      });
+      await thenAudit(
+        ctx,
+        'customers.import',
+        { type: 'importBatch', id: report.batchId },
+        { fileName: input.fileName, status: report.status, totalRows: report.totalRows, rejected: report.rejected },
+      )(report);
+      return { batchId: report.batchId, status: report.status };
+    }),
+
+  /** One batch with its progress (processedRows of totalRows) and its row problems. */
+  importBatch: viewerProcedure.input(z.object({ id: Id })).query(async ({ ctx, input }) => {
+    const row = await ctx.db.prisma.importBatch.findUnique({ where: { id: input.id } });
+    if (!row) throw notFound('importBatch', input.id);
+    return batchView(row, true);
+  }),
+
+  /** Takes back a committed import whose customers have not entered a journey (import/undo-import.ts). */
+  undoImport: operatorProcedure.input(z.object({ id: Id })).mutation(async ({ ctx, input }) => {
+    const result = await undoImport(ctx.db.sql, input.id, {
+      undoneBy: ctx.operator.username,
+      now: ctx.clock.now(),
+    });
+    return thenAudit(ctx, 'customers.importUndo', { type: 'importBatch', id: input.id }, { ...result })(result);
+  }),
+
   imports: viewerProcedure
     .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
     .query(async ({ ctx, input }) => {
       const rows = await ctx.db.prisma.importBatch.findMany({ orderBy: { createdAt: 'desc' }, take: input.limit });
-      return rows.map((r) => ({ ...r, errors: JSON.parse(r.errors) as { row: number; reason: string }[] }));
+      return rows.map((r) => batchView(r, false));
     }),
 
   previewSegment: viewerProcedure
