@@ -6,6 +6,8 @@ import {
   CREDENTIALS_HREF,
   CUSTOMERS_HREF,
   sandboxHref,
+  TASKS_HREF,
+  TEAM_HREF,
 } from '../app/routes.ts';
 import { CHANNEL_REPORT_HREF } from '../reports/route.ts';
 
@@ -31,6 +33,8 @@ export const NAV_ITEMS = [
   { key: 'credentials', href: CREDENTIALS_HREF, label: (t) => t('pages:credentialsPage.credentials') },
   { key: 'audit', href: AUDIT_HREF, label: (t) => t('pages:auditPage.auditLog'), adminOnly: true },
   { key: 'callbacks', href: CALLBACKS_HREF, label: (t) => t('pages:callbacksPage.callbackUrls'), adminOnly: true },
+  { key: 'tasks', href: TASKS_HREF, label: (t) => t('team:nav.tasks') },
+  { key: 'team', href: TEAM_HREF, label: (t) => t('team:nav.team'), adminOnly: true },
 ] as const satisfies readonly NavItem[];
 
 export type NavKey = (typeof NAV_ITEMS)[number]['key'];

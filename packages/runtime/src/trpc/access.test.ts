@@ -76,6 +76,7 @@ describe('access rules on every procedure', () => {
           'auth.logout',
           'operators.list',
           'apiKeys.list',
+          'apiKeys.scopes',
           'channels.list',
           'audiences.segments',
           'audiences.imports',

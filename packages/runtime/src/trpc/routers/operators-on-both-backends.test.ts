@@ -24,6 +24,9 @@ describe.each(BACKENDS)('operators on %s', (backend) => {
     expect(JSON.stringify(await admin.operators.list())).not.toContain(token);
     const audit = await h.db.prisma.auditEntry.findMany({ where: { action: 'operator.create' } });
     expect(JSON.stringify(audit)).not.toContain(token);
+    // The audit log names the operator as colleagues know them, not by id.
+    const logged = await admin.audit.list({ action: 'operator.create' });
+    expect(logged.entries.map((e) => e.targetName)).toEqual(['王五 (wang.wu)']);
 
     await expect(h.as(null).auth.acceptInvite({ token, password: 'short' })).rejects.toMatchObject({
       code: 'BAD_REQUEST',

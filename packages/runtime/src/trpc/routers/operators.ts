@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
 import { createApiKey, revokeApiKey } from '../../auth/api-keys.ts';
 import { hashPassword } from '../../auth/password.ts';
-import { ApiScopeSchema, RoleSchema } from '../../auth/roles.ts';
+import { API_SCOPES, ApiScopeSchema, RoleSchema } from '../../auth/roles.ts';
 import { issueInvite } from '../../auth/invites.ts';
 import { newOperatorId } from '../../auth/sessions.ts';
 import { newToken } from '../../auth/tokens.ts';
@@ -118,6 +118,8 @@ export const operatorsRouter = router({
 
 /** API keys for ingestion (admin only). The secret is shown once, at creation. */
 export const apiKeysRouter = router({
+  /** The scopes a key may be given (the page words each one). */
+  scopes: adminProcedure.query(() => [...API_SCOPES]),
   list: adminProcedure.query(async ({ ctx }) => {
     const rows = await ctx.db.prisma.apiKey.findMany({ orderBy: { createdAt: 'desc' } });
     return rows.map(({ keyHash: _hash, ...r }) => ({ ...r, scopes: JSON.parse(r.scopes) as string[] }));
