@@ -121,6 +121,7 @@ export function ApiKeysTab() {
         open={!!secret}
         title={t('team:apiKeys.secretTitle', { name: secret?.name ?? '' })}
         onCancel={() => setSecret(undefined)}
+        destroyOnHidden
         footer={
           <Button onClick={() => setSecret(undefined)} data-testid="api-key-secret-done">
             {t('team:apiKeys.done')}

@@ -164,6 +164,7 @@ export function OperatorsTab() {
         open={!!link}
         title={t('team:operators.linkTitle', { name: link?.name ?? '' })}
         onCancel={() => setLink(undefined)}
+        destroyOnHidden
         footer={<Button onClick={() => setLink(undefined)}>{t('team:operators.done')}</Button>}
       >
         {link && <ShownOnce value={link.url} warning={t('team:operators.linkOnce')} testId="invite-link" />}
