@@ -123,6 +123,11 @@ describe('the team page and the staff task inbox', () => {
     await admin.reload();
     await expect.poll(() => row.textContent()).toContain('启用中');
 
+    // Made an operator, their next write gets past the role check at once (the task is just not there).
+    await pickOption(admin, row.getByTestId('operator-role'), '运营');
+    await expect.poll(() => row.getAttribute('data-role')).toBe('operator');
+    expect(await fromPage(viewer, 'staffTasks.skip', { id: 'any', note: 'x' })).toBe(404);
+
     // Disabled: their next request finds no session and the app goes back to sign-in.
     await row.getByTestId('operator-disable').click();
     expect(await answerConfirm(admin, true)).toContain('停用「小赵」？');
