@@ -170,9 +170,9 @@ describe.each(['sqlite', 'postgresql'] as const)('on %s', (backend) => {
         actions.push({
           at: c.addAt + 2 * DAY + c.staffFollowsUpAfter,
           run: async () => {
-            const open = await book.api.staffTasks.list({ assignee: c.staff, status: 'open', limit: 500 });
+            const open = await book.api.staffTasks.list({ assignee: c.staff, status: 'open', pageSize: 500 });
             const customerId = await customerOf(c.externalUserId);
-            const task = open.find((t) => t.customerId === customerId);
+            const task = open.tasks.find((t) => t.customerId === customerId);
             if (task) await book.api.staffTasks.complete({ id: task.id });
           },
         });

@@ -16,6 +16,7 @@ const THINGS: Record<string, LocalizedText> = {
   coupon: t('优惠券', 'Coupon'),
   staffTask: t('员工任务', 'Staff task'),
   entryCode: t('入口码', 'Entry code'),
+  operator: t('操作员', 'Operator'),
 };
 const thing = (key: string): LocalizedText => THINGS[key] ?? t(key, key);
 
@@ -56,6 +57,17 @@ export const API_ERROR_MESSAGES = {
   'operators.usernameTaken': (p: { username: string }) =>
     t(`用户名「${p.username}」已存在`, `The username "${p.username}" is taken`),
   'operators.notYourself': () => t('不能停用或降级自己', 'You cannot disable or demote yourself'),
+  'operators.lastAdmin': (p: { username: string }) =>
+    t(
+      `「${p.username}」是最后一位启用中的管理员，不能停用或降级（请先让另一位操作员成为管理员）`,
+      `"${p.username}" is the last active admin and cannot be disabled or demoted (make another operator an admin first)`,
+    ),
+  'auth.accountDisabled': () => t('此账号已停用，请联系管理员', 'This account is disabled; ask an admin to enable it'),
+  'auth.inviteInvalid': () =>
+    t(
+      '设置密码的链接无效、已使用或已过期，请让管理员重新生成',
+      'This set-password link is invalid, used or expired; ask an admin for a new one',
+    ),
   'journey.neverPublished': () => t('旅程尚未发布', 'The journey was never published'),
   'journey.archived': () => t('旅程已归档', 'The journey is archived'),
   'journey.draftChanged': () =>

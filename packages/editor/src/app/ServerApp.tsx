@@ -1,5 +1,6 @@
-import { Suspense, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { useReportRoute } from '../reports/route.ts';
+import { queryClient } from './kit/query.ts';
 import { LoginPage } from './LoginPage.tsx';
 import { Loading, lazyNamed } from './lazy-page.tsx';
 import { type PageRoute, usePageRoute } from './routes.ts';
@@ -27,6 +28,9 @@ const CustomersPage = lazyNamed(() => import('../pages/CustomersPage.tsx'), 'Cus
 const TagsPage = lazyNamed(() => import('../pages/TagsPage.tsx'), 'TagsPage');
 const ImportPage = lazyNamed(() => import('../importer/ImportPage.tsx'), 'ImportPage');
 const SandboxInbox = lazyNamed(() => import('../pages/SandboxInbox.tsx'), 'SandboxInbox');
+const TeamPage = lazyNamed(() => import('../pages/team/TeamPage.tsx'), 'TeamPage');
+const TasksPage = lazyNamed(() => import('../pages/tasks/TasksPage.tsx'), 'TasksPage');
+const SetPasswordPage = lazyNamed(() => import('./SetPasswordPage.tsx'), 'SetPasswordPage');
 
 /**
  * The editor against the real server: sign-in, then the page the address names (reports, a
@@ -36,6 +40,21 @@ export function ServerApp({ signedIn }: { signedIn: boolean }) {
   const [authed, setAuthed] = useState(signedIn);
   const report = useReportRoute();
   const page = usePageRoute();
+  useSignOutWhenSessionEnds(setAuthed);
+  // A set-password link works signed in or not: it signs its operator in.
+  if (page?.page === 'setPassword') {
+    return (
+      <Suspense fallback={<Loading />}>
+        <SetPasswordPage
+          token={page.token}
+          onDone={() => {
+            setAuthed(true);
+            location.hash = '#/';
+          }}
+        />
+      </Suspense>
+    );
+  }
   if (!authed) return <LoginPage onDone={() => setAuthed(true)} />;
   return (
     <Suspense fallback={<Loading />}>
@@ -61,5 +80,33 @@ function Page({ route }: { route: PageRoute }) {
   if (route.page === 'coupons') return <CouponBatchesPage />;
   if (route.page === 'smsTemplates') return <SmsTemplatesPage />;
   if (route.page === 'import') return <ImportPage />;
+  if (route.page === 'team') return <TeamPage tab={route.tab} />;
+  if (route.page === 'tasks') return <TasksPage />;
   return <CustomersPage />;
+}
+
+/**
+ * Back to the sign-in form when the server says the session is gone (it expired, or an admin
+ * disabled the account): the next request answers UNAUTHORIZED. The cache is emptied so nothing of
+ * the previous session shows to whoever signs in next.
+ */
+function useSignOutWhenSessionEnds(setSignedIn: (signedIn: boolean) => void) {
+  useEffect(() => {
+    const unauthorized = (error: unknown) =>
+      (error as { data?: { code?: string } } | null)?.data?.code === 'UNAUTHORIZED';
+    const end = () => {
+      queryClient.clear();
+      setSignedIn(false);
+    };
+    const queries = queryClient.getQueryCache().subscribe((e) => {
+      if (e.type === 'updated' && e.action.type === 'error' && unauthorized(e.action.error)) end();
+    });
+    const mutations = queryClient.getMutationCache().subscribe((e) => {
+      if (e.type === 'updated' && e.action.type === 'error' && unauthorized(e.action.error)) end();
+    });
+    return () => {
+      queries();
+      mutations();
+    };
+  }, [setSignedIn]);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  API_KEYS_HREF,
   AUDIT_HREF,
   CALLBACKS_HREF,
   CHANNELS_HREF,
@@ -10,6 +11,8 @@ import {
   parsePageRoute,
   sandboxHref,
   TAGS_HREF,
+  TASKS_HREF,
+  TEAM_HREF,
 } from './routes.ts';
 
 describe('page routes', () => {
@@ -32,5 +35,9 @@ describe('page routes', () => {
     expect(parsePageRoute('#/channels/ch_1/print')).toBeNull();
     expect(parsePageRoute(AUDIT_HREF)).toEqual({ page: 'audit' });
     expect(parsePageRoute(CALLBACKS_HREF)).toEqual({ page: 'callbacks' });
+    expect(parsePageRoute(TEAM_HREF)).toEqual({ page: 'team', tab: 'operators' });
+    expect(parsePageRoute(API_KEYS_HREF)).toEqual({ page: 'team', tab: 'apiKeys' });
+    expect(parsePageRoute(TASKS_HREF)).toEqual({ page: 'tasks' });
+    expect(parsePageRoute('#/set-password?token=inv_a%2Bb')).toEqual({ page: 'setPassword', token: 'inv_a+b' });
   });
 });

@@ -17,7 +17,10 @@ export type PageRoute =
   | { page: 'credentials' }
   | { page: 'callbacks' }
   | { page: 'coupons' }
-  | { page: 'smsTemplates' };
+  | { page: 'smsTemplates' }
+  | { page: 'team'; tab: 'operators' | 'apiKeys' }
+  | { page: 'tasks' }
+  | { page: 'setPassword'; token: string };
 
 export function parsePageRoute(hash: string): PageRoute | null {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -33,6 +36,10 @@ export function parsePageRoute(hash: string): PageRoute | null {
   if (path === '/callbacks') return { page: 'callbacks' };
   if (path === '/coupons') return { page: 'coupons' };
   if (path === '/sms-templates') return { page: 'smsTemplates' };
+  if (path === '/team') return { page: 'team', tab: 'operators' };
+  if (path === '/team/api-keys') return { page: 'team', tab: 'apiKeys' };
+  if (path === '/tasks') return { page: 'tasks' };
+  if (path === '/set-password') return { page: 'setPassword', token: new URLSearchParams(query).get('token') ?? '' };
   const customer = /^\/customers\/([^/]+)$/.exec(path);
   if (customer) return { page: 'customer', customerId: decodeURIComponent(customer[1] as string) };
   if (path === '/channels') return { page: 'channels' };
@@ -54,6 +61,12 @@ export const CHANNELS_HREF = '#/channels';
 export const AUDIT_HREF = '#/audit';
 export const CREDENTIALS_HREF = '#/credentials';
 export const CALLBACKS_HREF = '#/callbacks';
+export const TEAM_HREF = '#/team';
+export const API_KEYS_HREF = '#/team/api-keys';
+export const TASKS_HREF = '#/tasks';
+/** The one-time set-password link an admin sends a new colleague (the token is in the hash, never sent in a request line). */
+export const setPasswordUrl = (token: string) =>
+  `${location.origin}${location.pathname}#/set-password?token=${encodeURIComponent(token)}`;
 /** The credentials page with a new credential of `type` open (the node inspector's "新建凭据"). */
 export const newCredentialHref = (type: string) => `${CREDENTIALS_HREF}?new=${encodeURIComponent(type)}`;
 export const COUPONS_HREF = '#/coupons';

@@ -6,10 +6,12 @@ import {
   COUPONS_HREF,
   CREDENTIALS_HREF,
   CUSTOMERS_HREF,
-  SMS_TEMPLATES_HREF,
   IMPORT_HREF,
+  SMS_TEMPLATES_HREF,
   sandboxHref,
   TAGS_HREF,
+  TASKS_HREF,
+  TEAM_HREF,
 } from '../app/routes.ts';
 import { CHANNEL_REPORT_HREF } from '../reports/route.ts';
 
@@ -39,6 +41,8 @@ export const NAV_ITEMS = [
   { key: 'credentials', href: CREDENTIALS_HREF, label: (t) => t('pages:credentialsPage.credentials') },
   { key: 'audit', href: AUDIT_HREF, label: (t) => t('pages:auditPage.auditLog'), adminOnly: true },
   { key: 'callbacks', href: CALLBACKS_HREF, label: (t) => t('pages:callbacksPage.callbackUrls'), adminOnly: true },
+  { key: 'tasks', href: TASKS_HREF, label: (t) => t('team:nav.tasks') },
+  { key: 'team', href: TEAM_HREF, label: (t) => t('team:nav.team'), adminOnly: true },
 ] as const satisfies readonly NavItem[];
 
 export type NavKey = (typeof NAV_ITEMS)[number]['key'];

@@ -51,7 +51,7 @@ describe('auth router', () => {
     });
     const old = await login(h.db, 'viewer', 'secret-password');
     await api.auth.changePassword({ current: 'secret-password', next: 'new-password-1' });
-    expect(await operatorForSession(h.db, old?.token ?? '')).toBeNull();
+    expect(await operatorForSession(h.db, tokenOf(old))).toBeNull();
     expect(await login(h.db, 'viewer', 'secret-password')).toBeNull();
     expect(await login(h.db, 'viewer', 'new-password-1')).not.toBeNull();
   });
@@ -78,12 +78,14 @@ describe('operators and API keys routers', () => {
       code: 'BAD_REQUEST',
     });
     const session = await login(h.db, 'li.si', 'password-1');
-    expect(await operatorForSession(h.db, session?.token ?? '')).toMatchObject({ role: 'operator' });
+    expect(await operatorForSession(h.db, tokenOf(session))).toMatchObject({ role: 'operator' });
     await admin.operators.update({ id: op.id, role: 'viewer' });
-    expect(await operatorForSession(h.db, session?.token ?? '')).toMatchObject({ role: 'viewer' });
+    expect(await operatorForSession(h.db, tokenOf(session))).toMatchObject({ role: 'viewer' });
     await admin.operators.update({ id: op.id, disabled: true });
-    expect(await operatorForSession(h.db, session?.token ?? '')).toBeNull();
-    expect(await login(h.db, 'li.si', 'password-1')).toBeNull();
+    expect(await operatorForSession(h.db, tokenOf(session))).toBeNull();
+    // The right password on a disabled account is told so (a wrong one is just wrong).
+    expect(await login(h.db, 'li.si', 'password-1')).toBe('disabled');
+    expect(await login(h.db, 'li.si', 'password-2')).toBeNull();
     await expect(admin.operators.update({ id: h.principals.admin.id, role: 'viewer' })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
@@ -111,3 +113,8 @@ describe('operators and API keys routers', () => {
     });
   });
 });
+
+/** A session's token ('' when sign-in was refused). */
+function tokenOf(result: Awaited<ReturnType<typeof login>>): string {
+  return result && result !== 'disabled' ? result.token : '';
+}

@@ -15,17 +15,22 @@ export interface OperatorPrincipal {
   role: Role;
 }
 
-/** Checks credentials; returns a new session token (shown once, stored hashed) or null. */
+/**
+ * Checks credentials; returns a new session token (shown once, stored hashed), null for a wrong
+ * username or password, or 'disabled' when the password is right but the account is disabled (only
+ * someone who knows the password learns that, so it reveals nothing to a guesser).
+ */
 export async function login(
   db: AppDatabase,
   username: string,
   password: string,
   now: number = Date.now(),
-): Promise<{ token: string; operator: OperatorPrincipal; expiresAt: Date } | null> {
+): Promise<{ token: string; operator: OperatorPrincipal; expiresAt: Date } | 'disabled' | null> {
   const operator = await db.prisma.operator.findUnique({ where: { username } });
   // Verify even for unknown users so timing does not reveal which usernames exist.
   const ok = await verifyPassword(password, operator?.passwordHash ?? 'scrypt$16384$8$1$AAAA$AAAA');
-  if (!operator || !ok || operator.disabledAt) return null;
+  if (!operator || !ok) return null;
+  if (operator.disabledAt) return 'disabled';
   // Expired sessions are swept at each login, so the table never grows without bound.
   await db.prisma.operatorSession.deleteMany({ where: { expiresAt: { lte: new Date(now) } } });
   const token = newToken('sess');

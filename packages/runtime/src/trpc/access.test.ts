@@ -76,6 +76,7 @@ describe('access rules on every procedure', () => {
           'auth.logout',
           'operators.list',
           'apiKeys.list',
+          'apiKeys.scopes',
           'channels.list',
           'audiences.segments',
           'audiences.imports',
@@ -101,6 +102,7 @@ describe('access rules on every procedure', () => {
           'audiences.mappingPresets',
           'settings.get',
           'staffTasks.counts',
+          'smsTemplates.list',
         ].includes(path)
       ) {
         continue; // no required input

@@ -1,6 +1,6 @@
 import { JourneySettingsSchema } from '@siyu/shared';
-import { describe, expect, it } from 'vitest';
 import { sampleRegistry } from '@siyu/shared/testing';
+import { describe, expect, it } from 'vitest';
 import type { FlowEdge, FlowNode } from '../../model/flow-graph.ts';
 import { checkDoc, type Doc, docOf, removeSelected, selectAll } from './doc.ts';
 

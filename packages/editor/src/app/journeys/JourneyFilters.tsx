@@ -69,7 +69,10 @@ export function JourneyFilters({
           style={{ minWidth: 120 }}
           options={[
             { value: ALL, label: t('journeys:journeyFilters.allStatuses') },
-            ...(['draft', 'live', 'paused', 'stopped'] as const).map((s) => ({ value: s, label: t(`journeys:status.${s}`) })),
+            ...(['draft', 'live', 'paused', 'stopped'] as const).map((s) => ({
+              value: s,
+              label: t(`journeys:status.${s}`),
+            })),
           ]}
         />
       )}

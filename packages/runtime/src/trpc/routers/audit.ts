@@ -50,9 +50,22 @@ export const auditRouter = router({
       : [];
     const journeyNames = new Map(journeys.map((j) => [j.id, j.name]));
     const customers = await customerNames(ctx.db, idsOf('customer'));
+    // Operators by the name colleagues know them by, API keys by their name (revoking records no name).
+    const [operators, keys] = await Promise.all([
+      ctx.db.prisma.operator.findMany({
+        where: { id: { in: idsOf('operator') } },
+        select: { id: true, displayName: true, username: true },
+      }),
+      ctx.db.prisma.apiKey.findMany({ where: { id: { in: idsOf('apiKey') } }, select: { id: true, name: true } }),
+    ]);
+    const otherNames = new Map([
+      ...operators.map((o) => [o.id, `${o.displayName} (${o.username})`] as const),
+      ...keys.map((k) => [k.id, k.name] as const),
+    ]);
     const targetName = (type: string, id: string | null): string | null => {
       if (!id) return null;
       if (type === 'journey') return journeyNames.get(id) ?? null;
+      if (type === 'operator' || type === 'apiKey') return otherNames.get(id) ?? null;
       const c = type === 'customer' ? customers.get(id) : undefined;
       return c?.displayName || c?.phone || null;
     };

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { createLoginThrottle, LoginThrottledError } from '../../auth/login-throttle.ts';
+import { acceptInvite } from '../../auth/invites.ts';
 import { hashPassword, verifyPassword } from '../../auth/password.ts';
 import { login, logout } from '../../auth/sessions.ts';
 import { hashToken } from '../../auth/tokens.ts';
 import { publicProcedure, router, viewerProcedure } from '../trpc.ts';
 import { apiError } from '../api-error.ts';
+
+const NewPassword = z.string().min(8, '密码至少 8 位 at least 8 characters').max(200);
 
 /** Sign in/out; `me` says who is signed in (null when nobody is). */
 export const authRouter = router({
@@ -21,6 +24,7 @@ export const authRouter = router({
       }
       const result = await login(ctx.db, input.username, input.password);
       if (!result) throw apiError('UNAUTHORIZED', 'auth.wrongPassword');
+      if (result === 'disabled') throw apiError('FORBIDDEN', 'auth.accountDisabled');
       await throttle.succeeded(input.username, ctx.requestIp);
       ctx.setSessionCookie(result.token, result.expiresAt);
       // The token travels only in the HttpOnly cookie, out of reach of page scripts.
@@ -33,12 +37,29 @@ export const authRouter = router({
   }),
   me: publicProcedure.query(({ ctx }) => ctx.principal),
 
+  /**
+   * A new colleague (or one who forgot their password) opens the one-time link an admin gave them,
+   * chooses a password and is signed in. The link's token is 192 random bits, so guessing is futile.
+   */
+  acceptInvite: publicProcedure
+    .input(z.object({ token: z.string().min(1).max(200), password: NewPassword }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await acceptInvite(ctx.db, input.token, input.password);
+      if (!result.ok) {
+        throw result.reason === 'disabled'
+          ? apiError('FORBIDDEN', 'auth.accountDisabled')
+          : apiError('BAD_REQUEST', 'auth.inviteInvalid');
+      }
+      ctx.setSessionCookie(result.session.token, result.session.expiresAt);
+      return { operator: result.session.operator, expiresAt: result.session.expiresAt };
+    }),
+
   /** Any signed-in operator changes their own password; their other sessions end. */
   changePassword: viewerProcedure
     .input(
       z.object({
         current: z.string().min(1).max(200),
-        next: z.string().min(8, '密码至少 8 位 at least 8 characters').max(200),
+        next: NewPassword,
       }),
     )
     .mutation(async ({ ctx, input }) => {

@@ -8,6 +8,9 @@ let h: Harness<AppDatabase>;
 // Every case on SQLite and on a fresh PostgreSQL database.
 const BACKENDS = ['sqlite', 'postgresql'] as const satisfies readonly HarnessBackend[];
 afterEach(() => h.close());
+/** The tasks of the first page, as a viewer sees them. */
+const listTasks = async (input: { assignee?: string; status?: 'open' | 'done' | 'skipped' | 'expired' }) =>
+  (await h.as('viewer').staffTasks.list(input)).tasks;
 
 describe.each(BACKENDS)('on %s', (backend) => {
   beforeEach(async () => {
@@ -43,7 +46,7 @@ describe.each(BACKENDS)('on %s', (backend) => {
 
   describe('staffTasks router', () => {
     it('lists open tasks for an assignee; completing one moves the customer on once, a viewer cannot complete', async () => {
-      const open = await h.as('viewer').staffTasks.list({ assignee: 'lisi', status: 'open' });
+      const open = await listTasks({ assignee: 'lisi', status: 'open' });
       expect(open.map((t) => [t.customerId, t.title, t.status])).toEqual([
         ['c1', '电话回访', 'open'],
         ['c2', '电话回访', 'open'],
@@ -56,13 +59,13 @@ describe.each(BACKENDS)('on %s', (backend) => {
       await h.engine.tick();
       const tags = await h.db.prisma.customerTag.findMany({ where: { tag: '已回访' } });
       expect(tags.map((t) => t.customerId)).toEqual(['c1']);
-      expect((await h.as('viewer').staffTasks.list({ status: 'done' })).map((t) => t.customerId)).toEqual(['c1']);
+      expect((await listTasks({ status: 'done' })).map((t) => t.customerId)).toEqual(['c1']);
     });
 
     it('a task past its due time shows as expired and can no longer be completed', async () => {
       h.clock.advance(25 * HOUR);
       await h.engine.tick();
-      const expired = await h.as('viewer').staffTasks.list({ status: 'expired' });
+      const expired = await listTasks({ status: 'expired' });
       expect(expired).toHaveLength(2);
       await expect(h.as('operator').staffTasks.complete({ id: expired[0]?.id as string })).rejects.toThrow(
         /过期|expired/,
@@ -73,7 +76,7 @@ describe.each(BACKENDS)('on %s', (backend) => {
     });
 
     it('skips a task with a note: the customer goes on by the expired path now; counts per staff member', async () => {
-      const [first, second] = await h.as('viewer').staffTasks.list({ assignee: 'lisi', status: 'open' });
+      const [first, second] = await listTasks({ assignee: 'lisi', status: 'open' });
       await expect(h.as('operator').staffTasks.skip({ id: first?.id as string, note: '' })).rejects.toThrow(/note/);
       expect(await h.as('operator').staffTasks.skip({ id: first?.id as string, note: '客户已拉黑' })).toEqual({
         status: 'skipped',
@@ -88,12 +91,20 @@ describe.each(BACKENDS)('on %s', (backend) => {
       const skipped = await h.db.prisma.instance.findFirstOrThrow({ where: { customerId: first?.customerId } });
       expect([skipped.status, skipped.nodeId]).toEqual(['exited', 'end']);
       expect(await h.db.prisma.customerTag.count({ where: { tag: '已回访' } })).toBe(0);
-      expect((await h.as('viewer').staffTasks.list({ status: 'skipped' })).map((t) => t.note)).toEqual(['客户已拉黑']);
+      expect((await listTasks({ status: 'skipped' })).map((t) => t.note)).toEqual(['客户已拉黑']);
 
       await h.as('operator').staffTasks.complete({ id: second?.id as string, note: '已电话沟通' });
       expect(await h.as('viewer').staffTasks.counts()).toEqual([
         { assignee: 'lisi', open: 0, expired: 0, done: 1, skipped: 1 },
       ]);
+    });
+
+    it('says what each task asks in words (customer, journey, node) and pages on the server', async () => {
+      const page = await h.as('viewer').staffTasks.list({ pageSize: 1, page: 2 });
+      expect(page.total).toBe(2);
+      expect(page.tasks).toHaveLength(1);
+      expect(page.tasks[0]).toMatchObject({ customerName: 'c2', journeyName: 'sop', title: '电话回访' });
+      expect(page.tasks[0]?.nodeTitle).toMatchObject({ en: expect.any(String), 'zh-CN': expect.any(String) });
     });
 
     it('counts open tasks past due as expired', async () => {

@@ -1,6 +1,7 @@
 import { STAFF_TASK_COMPLETED, STAFF_TASK_SKIPPED } from '@siyu/nodes-core';
 import { z } from 'zod';
 import { apiError } from '../api-error.ts';
+import { nodeWordsFor } from '../../journeys/node-words.ts';
 import type { Context } from '../context.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
@@ -13,12 +14,17 @@ const Note = z.string().trim().max(500);
  * being done is "expired" (the journey has already moved the customer on by its timeout).
  */
 export const staffTasksRouter = router({
+  /**
+   * One page of tasks, soonest due first, each with what it asks in words: the customer's name, the
+   * journey's name and the node's title (the page shows no ids).
+   */
   list: viewerProcedure
     .input(
       z.object({
         assignee: z.string().max(64).optional(),
         status: StatusSchema.optional(),
-        limit: z.number().int().min(1).max(500).default(100),
+        page: z.number().int().min(1).default(1),
+        pageSize: z.number().int().min(1).max(500).default(50),
       }),
     )
     .query(async ({ ctx, input }) => {
@@ -31,18 +37,26 @@ export const staffTasksRouter = router({
             : input.status === 'done' || input.status === 'skipped'
               ? { status: input.status }
               : {};
-      const rows = await ctx.db.prisma.staffTask.findMany({
-        where: { ...(input.assignee !== undefined ? { assignee: input.assignee } : {}), ...statusWhere },
-        orderBy: { dueAt: 'asc' },
-        take: input.limit,
-      });
-      return rows.map((row) => ({
+      const where = { ...(input.assignee !== undefined ? { assignee: input.assignee } : {}), ...statusWhere };
+      const [rows, total] = await Promise.all([
+        ctx.db.prisma.staffTask.findMany({
+          where,
+          orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+          skip: (input.page - 1) * input.pageSize,
+          take: input.pageSize,
+        }),
+        ctx.db.prisma.staffTask.count({ where }),
+      ]);
+      const context = await taskContext(ctx, rows);
+      const tasks = rows.map((row) => ({
         ...row,
+        ...context(row),
         status:
           row.status === 'open' && row.dueAt <= now
             ? ('expired' as const)
             : (row.status as 'open' | 'done' | 'skipped'),
       }));
+      return { tasks, total };
     }),
 
   /** Tasks per staff member by status, for the inbox's counts and a team lead's overview. */
@@ -112,6 +126,38 @@ export const staffTasksRouter = router({
 });
 
 type TaskContext = Pick<Context, 'db' | 'clock' | 'engine'>;
+
+/** The customer's name, the journey's name and the node's title for each task of a page. */
+async function taskContext(
+  ctx: Pick<Context, 'db' | 'registry'>,
+  rows: { instanceId: number; nodeId: string; customerId: string }[],
+) {
+  const [instances, customers] = await Promise.all([
+    ctx.db.prisma.instance.findMany({
+      where: { id: { in: [...new Set(rows.map((r) => r.instanceId))] } },
+      select: { id: true, versionId: true, journey: { select: { name: true } } },
+    }),
+    ctx.db.prisma.customer.findMany({
+      where: { id: { in: [...new Set(rows.map((r) => r.customerId))] } },
+      select: { id: true, displayName: true },
+    }),
+  ]);
+  const instanceById = new Map(instances.map((i) => [i.id, i]));
+  const nameById = new Map(customers.map((c) => [c.id, c.displayName]));
+  const words = await nodeWordsFor(
+    ctx.db,
+    ctx.registry,
+    instances.map((i) => i.versionId),
+  );
+  return (row: { instanceId: number; nodeId: string; customerId: string }) => {
+    const instance = instanceById.get(row.instanceId);
+    return {
+      customerName: nameById.get(row.customerId) ?? null,
+      journeyName: instance?.journey.name ?? null,
+      nodeTitle: words(instance?.versionId, row.nodeId).nodeTitle,
+    };
+  };
+}
 
 /** The task, or why it cannot be acted on (not found; past due: the journey has moved on). */
 async function openTask(ctx: TaskContext, id: string) {
