@@ -1,0 +1,92 @@
+// A marketer's whole way, through the UI only (no API calls from the test): on a fresh workspace
+// with the example templates, make the package-card channel and two coupon batches on their pages,
+// create a journey from the 包裹卡引流 template picking them in its walkthrough, see it ready, publish
+// it, and watch a simulated scan of the card get the welcome and the coupon in the sandbox inbox.
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { pickOption } from './antd-helpers.ts';
+import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
+import { shots } from './real-server.ts';
+
+const session = serverAndBrowserForFile('marketer', { env: { LOAD_EXAMPLES: 'true' } });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `marketer-${name}.png`) });
+
+async function createCouponBatch(page: Page, name: string, yuan: string): Promise<void> {
+  await page.getByTestId('coupon-batch-new').click();
+  await page.getByTestId('coupon-batch-name').fill(name);
+  await page.getByTestId('coupon-batch-value').fill(yuan);
+  await page.getByTestId('coupon-batch-budget').fill('500');
+  const range = page.locator('[data-testid=coupon-batch-form] .ant-picker-range input');
+  await range.nth(0).click();
+  await range.nth(0).fill('2026-01-01');
+  await range.nth(0).press('Enter');
+  await range.nth(1).fill('2030-12-31');
+  await range.nth(1).press('Enter');
+  await expect.poll(() => page.locator(`[data-testid=coupon-batch-row][data-batch="${name}"]`).count()).toBe(1);
+}
+
+describe('a marketer, from the template gallery to a running package-card journey', () => {
+  it('creates the resources in the UI, uses the template, publishes, and a scan gets welcome and coupon', {
+    timeout: 180_000,
+  }, async () => {
+    const page = await session.page();
+    await signInToEditor(page, session.real.base);
+
+    // The card's channel, with one code per card version.
+    await page.getByTestId('nav-channels').click();
+    await page.getByTestId('new-channel').click();
+    await page.getByTestId('channel-name').fill('春季包裹卡');
+    await pickOption(page, 'channel-kind', '包裹卡');
+    await page.getByTestId('add-variant').click();
+    const variant = (i: number) => page.getByTestId('variant-row').nth(i);
+    await variant(0).locator('input').nth(0).fill('A');
+    await variant(0).locator('input').nth(1).fill('spring-a');
+    await variant(1).locator('input').nth(0).fill('B');
+    await variant(1).locator('input').nth(1).fill('spring-b');
+    await page.getByTestId('create-channel').click();
+    await page.waitForSelector('[data-testid=channel-detail]');
+
+    // The two hooks the template's card versions give.
+    await page.getByTestId('nav-coupons').click();
+    await page.waitForSelector('[data-testid=coupons-page]');
+    await createCouponBatch(page, '春季5元无门槛券', '5');
+    await createCouponBatch(page, '春季满59减20券', '20');
+
+    // The gallery: the template says what it needs; the walkthrough picks ours.
+    await page.getByTestId('nav-journeys').click();
+    const card = page.locator('[data-template="包裹卡引流"]');
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.getByTestId('template-needs').textContent()).toContain('渠道 ×1');
+    await card.getByTestId('use-template').click();
+    const walk = page.getByTestId('template-walkthrough');
+    await walk.locator('[data-need="core.channel"] select').selectOption({ label: '春季包裹卡' });
+    const stockPicks = walk.locator('[data-need="coupons.stock"] select');
+    expect(await stockPicks.count()).toBe(2);
+    await stockPicks.nth(0).selectOption({ label: '春季5元无门槛券' });
+    await stockPicks.nth(1).selectOption({ label: '春季满59减20券' });
+    await walk.getByTestId('template-journey-name').fill('春季包裹卡承接');
+    await shot(page, '01-walkthrough');
+    await walk.getByTestId('create-from-template').click();
+
+    // Nothing left to fix: it is ready, and publishing makes it live.
+    await page.waitForSelector('.react-flow__pane');
+    await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 15_000 }).toBe('可以发布');
+    await shot(page, '02-ready');
+    await page.getByTestId('publish').click();
+    await page.getByTestId('publish-confirm').click();
+    await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 15_000 }).toContain('已发布第 1 版');
+
+    // A customer scans card A and adds the store's WeCom (the sandbox's simulated scan).
+    await page.goto(`${session.real.base}/#/sandbox`);
+    await page.getByTestId('simulate-code').selectOption({ value: 'spring-a' });
+    await page.getByTestId('simulate-name').fill('陈女士');
+    await page.getByTestId('simulate-add').click();
+    await expect.poll(() => page.getByTestId('simulate-result').textContent()).toBeTruthy();
+    const inbox = (channel: string) => page.locator(`[data-testid=inbox-item][data-channel=${channel}]`);
+    await expect.poll(() => inbox('wecom').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => inbox('coupon').count(), { timeout: 20_000 }).toBe(1);
+    expect(await inbox('coupon').textContent()).toContain('春季5元无门槛券');
+    await shot(page, '03-sandbox');
+  });
+});
