@@ -152,7 +152,15 @@ describe('HTTP: customer import', () => {
     expect(res.status).toBe(200);
     const report = ((await res.json()) as { result: { data: Record<string, unknown> } }).result.data;
     expect(report).toMatchObject({ status: 'committed', created: 50_000, rejected: 1, totalRows: 50_001 });
-    expect(report.problems).toEqual([{ row: 50_002, reason: expect.stringContaining('not-a-phone') }]);
+    expect(report.problems).toEqual([
+      {
+        row: 50_002,
+        code: 'phoneInvalid',
+        column: '手机号',
+        value: 'not-a-phone',
+        reason: expect.stringContaining('not-a-phone'),
+      },
+    ]);
   }, 60_000);
 });
 
