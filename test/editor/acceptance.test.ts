@@ -176,7 +176,7 @@ describe('acceptance: new contact reception (新客承接)', () => {
     // A customer scans the live code and adds the staff member (WeCom sandbox), from the inbox page.
     inbox = await context.newPage();
     await inbox.goto(`${base}/#/sandbox`);
-    await inbox.waitForSelector('[data-testid=simulate-contact] select');
+    await inbox.waitForSelector('[data-testid=simulate-code]');
     await inbox.getByTestId('simulate-external-id').fill('wm_amy');
     await inbox.getByTestId('simulate-add').click();
     await expect.poll(() => inbox.getByTestId('simulate-result').textContent()).toContain('进入 1 个旅程');

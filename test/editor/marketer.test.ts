@@ -79,7 +79,7 @@ describe('a marketer, from the template gallery to a running package-card journe
 
     // A customer scans card A and adds the store's WeCom (the sandbox's simulated scan).
     await page.goto(`${session.real.base}/#/sandbox`);
-    await page.getByTestId('simulate-code').selectOption({ value: 'spring-a' });
+    await pickOption(page, 'simulate-code', '春季包裹卡 · A (spring-a)');
     await page.getByTestId('simulate-name').fill('陈女士');
     await page.getByTestId('simulate-add').click();
     await expect.poll(() => page.getByTestId('simulate-result').textContent()).toBeTruthy();
