@@ -1,4 +1,5 @@
-import { Select, Table, type TableColumnsType } from 'antd';
+import { DatePicker, InputNumber, Select, Table, type TableColumnsType } from 'antd';
+import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { useLocale } from '../app/i18n.ts';
@@ -18,6 +19,11 @@ type ChannelRow = Awaited<ReturnType<typeof api.reports.channels.query>>['rows']
 type Cohort = Awaited<ReturnType<typeof api.reports.cohorts.query>>['cohorts'][number];
 /** Sorts rates and amounts that may be missing ("—") below every real one. */
 const orLow = (x: number | null) => x ?? Number.NEGATIVE_INFINITY;
+/** A "YYYY-MM-DD" from the address or the picker, for the picker (a malformed one shows empty). */
+const calendarDay = (text: string) => {
+  const day = dayjs(text);
+  return day.isValid() ? day : null;
+};
 
 /** 渠道报表: recall and contribution per channel and variant, cohorts and RFM sizes. */
 export function ChannelReport() {
@@ -33,25 +39,37 @@ export function ChannelReport() {
     <>
       <h1 data-testid="report-title">{t('reports:channelReport.channelReport')}</h1>
       <div className="report-inline">
-        <label>
+        {/* Calendar days only: the period's bounds are taken in the workspace's zone below. */}
+        <span>
           {t('reports:channelReport.from')}{' '}
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="from" />
-        </label>
-        <label>
+          <DatePicker
+            value={calendarDay(from)}
+            onChange={(day) => day && setFrom(day.format('YYYY-MM-DD'))}
+            allowClear={false}
+            data-testid="from"
+          />
+        </span>
+        <span>
           {t('reports:channelReport.to')}{' '}
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="to" />
-        </label>
+          <DatePicker
+            value={calendarDay(to)}
+            onChange={(day) => day && setTo(day.format('YYYY-MM-DD'))}
+            allowClear={false}
+            data-testid="to"
+          />
+        </span>
         <TimeZoneNote zone={zone} locale={locale} />
-        <label>
+        <span>
           {t('reports:channelReport.attributionWindowDays')}{' '}
-          <input
-            type="number"
+          <InputNumber
             min={0}
             max={365}
+            precision={0}
             value={windowDays}
-            onChange={(e) => setWindowDays(Math.max(0, Math.min(365, Number(e.target.value) || 0)))}
+            onChange={(days) => setWindowDays(days ?? 0)}
+            aria-label={t('reports:channelReport.attributionWindowDays')}
           />
-        </label>
+        </span>
       </div>
       {valid ? (
         <Channels input={input} />
