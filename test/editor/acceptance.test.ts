@@ -176,7 +176,7 @@ describe('acceptance: new contact reception (新客承接)', () => {
     // A customer scans the live code and adds the staff member (WeCom sandbox), from the inbox page.
     inbox = await context.newPage();
     await inbox.goto(`${base}/#/sandbox`);
-    await inbox.waitForSelector('[data-testid=simulate-contact] select');
+    await inbox.waitForSelector('[data-testid=simulate-code]');
     await inbox.getByTestId('simulate-external-id').fill('wm_amy');
     await inbox.getByTestId('simulate-add').click();
     await expect.poll(() => inbox.getByTestId('simulate-result').textContent()).toContain('进入 1 个旅程');
@@ -208,22 +208,29 @@ describe('acceptance: new contact reception (新客承接)', () => {
     await editor.waitForSelector('[data-testid=publish-inflight]');
     await expect.poll(() => editor.getByTestId('publish-inflight').textContent()).toContain('1 位客户正在旅程中');
     await editor.getByTestId('publish-move').check();
-    const row = editor.locator('[data-testid=publish-mapping] tbody tr');
+    const row = editor.getByTestId('publish-mapping').getByTestId('publish-mapping-row');
     await expect.poll(() => row.count()).toBe(1);
     const invite = await node(4).getAttribute('data-node-id');
     expect(await row.getAttribute('data-node')).toBe(invite);
-    expect(await row.locator('select').inputValue()).toBe(invite);
+    // biome-ignore lint/performance/useDomNodeTextContent: the antd Select's visible label names the node and its id
+    expect(await row.getByTestId('publish-target').innerText()).toContain(`(${invite})`);
     await shot(editor, '06-publish-move-inflight');
     await editor.getByTestId('publish-confirm').click();
     await expect.poll(() => editor.getByTestId('notice').textContent()).toContain('1 位客户已迁移到新版本');
 
     // Version history: v1 against v2 shows the exit node changed.
     await editor.getByTestId('versions').click();
-    await expect.poll(() => editor.getByTestId('diff-from').locator('option').count()).toBe(2);
-    const options = await editor.getByTestId('diff-from').locator('option').allTextContents();
-    expect(options.map((o) => o.slice(0, 2))).toEqual(['v2', 'v1']);
-    await editor.getByTestId('diff-from').selectOption({ index: 1 });
-    await editor.getByTestId('diff-to').selectOption({ index: 1 });
+    // The pickers are antd Selects: open one, read or press its options by position.
+    const openOptions = async (select: string) => {
+      await editor.getByTestId(select).click();
+      return editor.locator('.ant-select-dropdown:visible .ant-select-item-option');
+    };
+    const fromOptions = await openOptions('diff-from');
+    await expect.poll(() => fromOptions.count()).toBe(2);
+    expect((await fromOptions.allTextContents()).map((o) => o.slice(0, 2))).toEqual(['v2', 'v1']);
+    await fromOptions.nth(1).click();
+    await editor.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
+    await (await openOptions('diff-to')).nth(1).click();
     await expect.poll(() => editor.locator('[data-testid=diff-summary] [data-change="changed"]').count()).toBe(1);
     const exitId = await node(5).getAttribute('data-node-id');
     await expect

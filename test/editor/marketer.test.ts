@@ -60,11 +60,11 @@ describe('a marketer, from the template gallery to a running package-card journe
     expect(await card.getByTestId('template-needs').textContent()).toContain('渠道 ×1');
     await card.getByTestId('use-template').click();
     const walk = page.getByTestId('template-walkthrough');
-    await walk.locator('[data-need="core.channel"] select').selectOption({ label: '春季包裹卡' });
-    const stockPicks = walk.locator('[data-need="coupons.stock"] select');
+    await pickOption(page, walk.locator('[data-need="core.channel"]').getByTestId('need-pick'), '春季包裹卡');
+    const stockPicks = walk.locator('[data-need="coupons.stock"]').getByTestId('need-pick');
     expect(await stockPicks.count()).toBe(2);
-    await stockPicks.nth(0).selectOption({ label: '春季5元无门槛券' });
-    await stockPicks.nth(1).selectOption({ label: '春季满59减20券' });
+    await pickOption(page, stockPicks.nth(0), '春季5元无门槛券');
+    await pickOption(page, stockPicks.nth(1), '春季满59减20券');
     await walk.getByTestId('template-journey-name').fill('春季包裹卡承接');
     await shot(page, '01-walkthrough');
     await walk.getByTestId('create-from-template').click();
@@ -79,7 +79,7 @@ describe('a marketer, from the template gallery to a running package-card journe
 
     // A customer scans card A and adds the store's WeCom (the sandbox's simulated scan).
     await page.goto(`${session.real.base}/#/sandbox`);
-    await page.getByTestId('simulate-code').selectOption({ value: 'spring-a' });
+    await pickOption(page, 'simulate-code', '春季包裹卡 · A (spring-a)');
     await page.getByTestId('simulate-name').fill('陈女士');
     await page.getByTestId('simulate-add').click();
     await expect.poll(() => page.getByTestId('simulate-result').textContent()).toBeTruthy();

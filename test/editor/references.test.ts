@@ -10,6 +10,7 @@ import { openDatabase } from '@siyu/runtime';
 import { graphOf } from '@siyu/runtime/testing';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { pickOption } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
 import { shots } from './real-server.ts';
 
@@ -135,12 +136,13 @@ describe('workspace references in the editor', () => {
     expect(await walk.locator('[data-need="coupons.stock"]').textContent()).toContain(
       '「发5元无门槛券」需要一个优惠券批次',
     );
-    await walk.locator('[data-need="core.channel"] select').selectOption({ label: '双十一包裹卡' });
+    await pickOption(page, walk.locator('[data-need="core.channel"]').getByTestId('need-pick'), '双十一包裹卡');
     await walk.getByTestId('new-stock').click();
     await walk.locator('[data-testid=new-stock-form] input').first().fill('扫码礼券');
     await walk.getByTestId('save-stock').click();
     await expect
-      .poll(() => walk.locator('[data-need="coupons.stock"] select option:checked').textContent())
+      // biome-ignore lint/performance/useDomNodeTextContent: the visible label of the antd Select is what is meant
+      .poll(() => walk.locator('[data-need="coupons.stock"]').getByTestId('need-pick').innerText())
       .toBe('扫码礼券');
     await page.screenshot({ path: join(shots, 'references-03-template-walkthrough.png') });
     await walk.getByTestId('template-journey-name').fill('我的包裹卡');

@@ -7,7 +7,7 @@ import { openDatabase } from '@siyu/runtime';
 import { DAY, seedAbJourney, seedChannels, T0 } from '@siyu/runtime/testing';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerConfirm } from './antd-helpers.ts';
+import { answerConfirm, pickOption } from './antd-helpers.ts';
 import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
 
 let real: RealServer;
@@ -101,7 +101,7 @@ describe('report pages', () => {
     expect((await cells('sms-1')).slice(3)).toEqual(['4 (短信 4)', '1', '1', '25.00%', '1', '¥60.00', '¥15.00']);
     await page.waitForSelector('[data-testid=report-cohorts] svg');
     await page.screenshot({ path: join(shots, 'reports-03-channels.png'), fullPage: true });
-    await page.getByTestId('cohorts-by').selectOption('channel');
+    await pickOption(page, 'cohorts-by', '渠道');
     await expect.poll(() => page.getByTestId('report-cohorts').textContent()).toContain('包裹卡 A (card-a)');
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.getByTestId('report-title').textContent()).toBe('Channel report');

@@ -4,6 +4,7 @@
 // so the new journey does not start with references that fail when the first customer arrives.
 
 import { type Locale, localize } from '@siyu/shared';
+import { Button, Card, Form, Input, InputNumber, Modal, Select, Space, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useLocale } from './i18n.ts';
 import { listText } from './list-format.ts';
@@ -36,21 +37,27 @@ export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) =
   if (templates.length === 0) return null;
   return (
     <section className="template-gallery" data-testid="template-gallery">
-      <h2>{t('app:templateGallery.templates')}</h2>
+      <Typography.Title level={4}>{t('app:templateGallery.templates')}</Typography.Title>
       <div className="template-cards">
         {templates.map((template) => (
-          <article key={template.id} className="template-card" data-template={template.name}>
-            <h3>{template.name}</h3>
-            <p className="muted">{template.description}</p>
-            <p data-testid="template-needs">
-              {template.needs.length
-                ? `${t('app:templateGallery.needs')}${needsSummary(template.needs, locale)}`
-                : t('app:templateGallery.nothingToPrepare')}
-            </p>
-            <button type="button" className="primary" data-testid="use-template" onClick={() => setUsing(template)}>
-              {t('app:templateGallery.useThisTemplate')}
-            </button>
-          </article>
+          <div key={template.id} data-template={template.name}>
+            <Card
+              size="small"
+              title={template.name}
+              actions={[
+                <Button key="use" type="primary" data-testid="use-template" onClick={() => setUsing(template)}>
+                  {t('app:templateGallery.useThisTemplate')}
+                </Button>,
+              ]}
+            >
+              <Typography.Paragraph type="secondary">{template.description}</Typography.Paragraph>
+              <Typography.Paragraph data-testid="template-needs">
+                {template.needs.length
+                  ? `${t('app:templateGallery.needs')}${needsSummary(template.needs, locale)}`
+                  : t('app:templateGallery.nothingToPrepare')}
+              </Typography.Paragraph>
+            </Card>
+          </div>
         ))}
       </div>
       {using && (
@@ -76,8 +83,10 @@ function Walkthrough(props: { template: Template; onCancel: () => void; onCreate
   // Stocks created here join every coupon step's options (one stock may serve several steps).
   const [extra, setExtra] = useState<Record<string, Array<{ id: string; name: string }>>>({});
   const [error, setError] = useState('');
+  const [creating, setCreating] = useState(false);
   const create = async () => {
     setError('');
+    setCreating(true);
     try {
       const chosen = props.template.needs
         .filter((n) => picks[needKey(n)])
@@ -85,66 +94,85 @@ function Walkthrough(props: { template: Template; onCancel: () => void; onCreate
       props.onCreated(await api.journeys.fromTemplate.mutate({ id: props.template.id, name, picks: chosen }));
     } catch (e) {
       setError((e as Error).message);
+    } finally {
+      setCreating(false);
     }
   };
   return (
-    <div className="template-walkthrough" data-testid="template-walkthrough">
-      <h3>{t('app:templateGallery.newJourneyFromName', { name: props.template.name })}</h3>
-      <label className="field">
-        {t('app:templateGallery.journeyName')}
-        <input value={name} onChange={(e) => setName(e.target.value)} data-testid="template-journey-name" />
-      </label>
-      {props.template.needs.length > 0 && (
-        <p className="muted">{t('app:templateGallery.theTemplatesChannelsAndCoupon')}</p>
-      )}
-      <ol className="template-needs">
+    <Modal
+      open
+      width={640}
+      title={t('app:templateGallery.newJourneyFromName', { name: props.template.name })}
+      onCancel={props.onCancel}
+      // The test id spans the whole dialog, its buttons included.
+      modalRender={(dialog) => <div data-testid="template-walkthrough">{dialog}</div>}
+      footer={[
+        <Button key="cancel" onClick={props.onCancel}>
+          {t('app:templateGallery.cancel')}
+        </Button>,
+        <Button
+          key="create"
+          type="primary"
+          loading={creating}
+          onClick={() => void create()}
+          data-testid="create-from-template"
+        >
+          {t('app:templateGallery.createJourney')}
+        </Button>,
+      ]}
+    >
+      {/* A div, not a form: the coupon stock's own little form sits inside. */}
+      <Form layout="vertical" component="div">
+        <Form.Item label={t('app:templateGallery.journeyName')}>
+          <Input value={name} onChange={(e) => setName(e.target.value)} data-testid="template-journey-name" />
+        </Form.Item>
+        {props.template.needs.length > 0 && (
+          <Typography.Paragraph type="secondary">
+            {t('app:templateGallery.theTemplatesChannelsAndCoupon')}
+          </Typography.Paragraph>
+        )}
         {props.template.needs.map((n) => {
           const options = [...(extra[n.kind] ?? []), ...n.options];
           return (
-            <li key={needKey(n)} data-need={n.kind}>
-              <span>{t('app:templateGallery.nodeNeedsALabel', { node: loc(n.node), label: loc(n.label) })}</span>
-              {options.length > 0 && (
-                <select
-                  value={picks[needKey(n)] ?? ''}
-                  onChange={(e) => setPicks({ ...picks, [needKey(n)]: e.target.value })}
-                  data-testid="need-pick"
-                >
-                  <option value="">{t('app:templateGallery.chooseLater')}</option>
-                  {options.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name}
-                    </option>
-                  ))}
-                </select>
-              )}
-              {options.length === 0 && n.kind === 'core.channel' && (
-                <a href="#/channels">{t('app:templateGallery.noChannelsYetCreateOne')}</a>
-              )}
-              {n.kind === 'coupons.stock' && (
-                <NewStock
-                  onCreated={(stock) => {
-                    setExtra({ ...extra, [n.kind]: [stock, ...(extra[n.kind] ?? [])] });
-                    setPicks({ ...picks, [needKey(n)]: stock.id });
-                  }}
-                />
-              )}
-              {options.length === 0 && !['core.channel', 'coupons.stock'].includes(n.kind) && (
-                <span className="muted">{t('app:templateGallery.noLabelYetCreateOne', { label: loc(n.label) })}</span>
-              )}
-            </li>
+            <div key={needKey(n)} data-need={n.kind}>
+              <Form.Item label={t('app:templateGallery.nodeNeedsALabel', { node: loc(n.node), label: loc(n.label) })}>
+                <Space wrap>
+                  {options.length > 0 && (
+                    <Select
+                      className="need-pick"
+                      value={picks[needKey(n)] ?? ''}
+                      onChange={(id: string) => setPicks({ ...picks, [needKey(n)]: id })}
+                      data-testid="need-pick"
+                      options={[
+                        { value: '', label: t('app:templateGallery.chooseLater') },
+                        ...options.map((o) => ({ value: o.id, label: o.name })),
+                      ]}
+                    />
+                  )}
+                  {options.length === 0 && n.kind === 'core.channel' && (
+                    <a href="#/channels">{t('app:templateGallery.noChannelsYetCreateOne')}</a>
+                  )}
+                  {n.kind === 'coupons.stock' && (
+                    <NewStock
+                      onCreated={(stock) => {
+                        setExtra({ ...extra, [n.kind]: [stock, ...(extra[n.kind] ?? [])] });
+                        setPicks({ ...picks, [needKey(n)]: stock.id });
+                      }}
+                    />
+                  )}
+                  {options.length === 0 && !['core.channel', 'coupons.stock'].includes(n.kind) && (
+                    <Typography.Text type="secondary">
+                      {t('app:templateGallery.noLabelYetCreateOne', { label: loc(n.label) })}
+                    </Typography.Text>
+                  )}
+                </Space>
+              </Form.Item>
+            </div>
           );
         })}
-      </ol>
-      {error && <p className="field-message">{error}</p>}
-      <div className="actions">
-        <button type="button" onClick={props.onCancel}>
-          {t('app:templateGallery.cancel')}
-        </button>
-        <button type="button" className="primary" onClick={() => void create()} data-testid="create-from-template">
-          {t('app:templateGallery.createJourney')}
-        </button>
-      </div>
-    </div>
+      </Form>
+      {error && <Typography.Text type="danger">{error}</Typography.Text>}
+    </Modal>
   );
 }
 
@@ -153,14 +181,15 @@ function NewStock({ onCreated }: { onCreated: (stock: { id: string; name: string
   const { t } = useLocale();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
-  const [yuan, setYuan] = useState('5');
-  const [count, setCount] = useState('1000');
+  const [yuan, setYuan] = useState<number | null>(5);
+  const [count, setCount] = useState<number | null>(1000);
   const [error, setError] = useState('');
+  const [saving, setSaving] = useState(false);
   if (!open)
     return (
-      <button type="button" className="link" onClick={() => setOpen(true)} data-testid="new-stock">
+      <Button type="link" onClick={() => setOpen(true)} data-testid="new-stock">
         {t('app:templateGallery.orCreateACouponStock')}
-      </button>
+      </Button>
     );
   const save = async () => {
     setError('');
@@ -170,6 +199,7 @@ function NewStock({ onCreated }: { onCreated: (stock: { id: string; name: string
       return setError(t('app:templateGallery.enterANameFaceValue'));
     }
     const now = Date.now();
+    setSaving(true);
     try {
       const stock = await api.coupons.createStock.mutate({
         id: `stock_${crypto.randomUUID().slice(0, 12)}`,
@@ -183,41 +213,29 @@ function NewStock({ onCreated }: { onCreated: (stock: { id: string; name: string
       onCreated({ id: stock.id, name: stock.name });
     } catch (e) {
       setError((e as Error).message);
+    } finally {
+      setSaving(false);
     }
   };
   return (
-    <span className="new-stock" data-testid="new-stock-form">
-      <input placeholder={t('app:templateGallery.name')} value={name} onChange={(e) => setName(e.target.value)} />
-      <NumberInput label={t('app:templateGallery.faceValue')} value={yuan} onChange={setYuan} mode="decimal" size={5} />
-      <NumberInput
-        label={t('app:templateGallery.quantity')}
-        value={count}
-        onChange={setCount}
-        mode="numeric"
-        size={6}
-      />
-      <button type="button" onClick={() => void save()} data-testid="save-stock">
-        {t('app:templateGallery.create')}
-      </button>
-      {error && <span className="field-message">{error}</span>}
-    </span>
-  );
-}
-
-function NumberInput(props: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  mode: 'decimal' | 'numeric';
-  size: number;
-}) {
-  return (
-    <input
-      aria-label={props.label}
-      value={props.value}
-      onChange={(e) => props.onChange(e.target.value)}
-      inputMode={props.mode}
-      size={props.size}
-    />
+    <div data-testid="new-stock-form">
+      <Form layout="inline" onFinish={() => void save()}>
+        <Form.Item label={t('app:templateGallery.name')}>
+          <Input value={name} onChange={(e) => setName(e.target.value)} />
+        </Form.Item>
+        <Form.Item label={t('app:templateGallery.faceValue')}>
+          <InputNumber value={yuan} onChange={setYuan} min={0.01} precision={2} />
+        </Form.Item>
+        <Form.Item label={t('app:templateGallery.quantity')}>
+          <InputNumber value={count} onChange={setCount} min={1} precision={0} />
+        </Form.Item>
+        <Form.Item>
+          <Button htmlType="submit" loading={saving} data-testid="save-stock">
+            {t('app:templateGallery.create')}
+          </Button>
+        </Form.Item>
+      </Form>
+      {error && <Typography.Text type="danger">{error}</Typography.Text>}
+    </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { errorText, trpc } from '../app/kit/query.ts';
@@ -33,29 +34,30 @@ export function SandboxInbox({ customerId }: { customerId?: string }) {
       <header className="page-head">
         <h1>{t('pages:pageNav.messageSandbox')}</h1>
         <p className="muted">{t('pages:sandboxInbox.withoutSmsWecomOrWechat')}</p>
-        <div className="filters">
+        <Space wrap className="filters">
           {customerId && (
-            <span className="tag" data-testid="inbox-customer">
-              {t('pages:customersPage.customer')} {customerId}
+            <Tag data-testid="inbox-customer">
+              {t('pages:customersPage.customer')} {customerId}{' '}
               <a href={sandboxHref()} title={t('pages:sandboxInbox.allCustomers')}>
                 ×
               </a>
-            </span>
+            </Tag>
           )}
-          <select
+          <Select<Channel | ''>
+            className="inbox-channel"
             value={channel}
-            onChange={(e) => setChannel(e.target.value as Channel | '')}
+            onChange={setChannel}
             data-testid="inbox-channel"
-          >
-            <option value="">{t('pages:sandboxInbox.allChannels')}</option>
-            {(['sms', 'wecom', 'coupon'] as const).map((c) => (
-              <option key={c} value={c}>
-                {channelName(c, locale, registry.packages)}
-              </option>
-            ))}
-          </select>
-          <span className="muted">{t('pages:sandboxInbox.refreshesEvery2S')}</span>
-        </div>
+            options={[
+              { value: '', label: t('pages:sandboxInbox.allChannels') },
+              ...(['sms', 'wecom', 'coupon'] as const).map((c) => ({
+                value: c,
+                label: channelName(c, locale, registry.packages),
+              })),
+            ]}
+          />
+          <Typography.Text type="secondary">{t('pages:sandboxInbox.refreshesEvery2S')}</Typography.Text>
+        </Space>
       </header>
       <SimulateContact onDone={reload} />
       {error && <p className="field-message">{error}</p>}

@@ -1,3 +1,4 @@
+import { Button, Card, Form, Input, Select, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { api } from '../app/server-api.ts';
@@ -18,6 +19,7 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
   const [name, setName] = useState('');
   const [result, setResult] = useState('');
   const [error, setError] = useState('');
+  const [adding, setAdding] = useState(false);
   useEffect(() => {
     api.wecom.mode.query().then(
       (m) => setSandbox(m.mode === 'sandbox'),
@@ -35,64 +37,74 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
     );
   }, []);
   if (!sandbox) return null;
+  const add = () => {
+    setError('');
+    setAdding(true);
+    api.wecom.simulateContactAdded
+      .mutate({ code, externalUserId: externalUserId || undefined, name: name.trim() || undefined })
+      .then(
+        (r) => {
+          setResult(
+            t('pages:simulateContact.customerCustomerIdAddedEntered', {
+              customerId: r.customerId ?? r.externalUserId,
+              count: r.enrolled,
+            }),
+          );
+          onDone();
+        },
+        (e: Error) => setError(e.message),
+      )
+      .finally(() => setAdding(false));
+  };
   return (
-    <fieldset className="group simulate-contact" data-testid="simulate-contact">
-      <legend>{t('pages:simulateContact.simulateACustomerAddingWecom')}</legend>
+    <Card
+      size="small"
+      className="simulate-contact"
+      data-testid="simulate-contact"
+      title={t('pages:simulateContact.simulateACustomerAddingWecom')}
+    >
       {codes.length === 0 ? (
-        <span className="muted">{t('pages:simulateContact.createAChannelLiveCode')}</span>
+        <Typography.Text type="secondary">{t('pages:simulateContact.createAChannelLiveCode')}</Typography.Text>
       ) : (
-        <div className="filters">
-          <select value={code} onChange={(e) => setCode(e.target.value)} data-testid="simulate-code">
-            {codes.map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-          <input
-            value={externalUserId}
-            onChange={(e) => setExternalUserId(e.target.value.trim())}
-            placeholder={t('pages:simulateContact.externalUserIdOptional')}
-            data-testid="simulate-external-id"
-          />
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder={t('pages:simulateContact.wecomNameOptionalDisplayName', { placeholder: '{{displayName}}' })}
-            data-testid="simulate-name"
-          />
-          <button
-            type="button"
-            className="primary"
-            onClick={() => {
-              setError('');
-              api.wecom.simulateContactAdded
-                .mutate({ code, externalUserId: externalUserId || undefined, name: name.trim() || undefined })
-                .then(
-                  (r) => {
-                    setResult(
-                      t('pages:simulateContact.customerCustomerIdAddedEntered', {
-                        customerId: r.customerId ?? r.externalUserId,
-                        count: r.enrolled,
-                      }),
-                    );
-                    onDone();
-                  },
-                  (e: Error) => setError(e.message),
-                );
-            }}
-            data-testid="simulate-add"
-          >
-            {t('pages:simulateContact.addContact')}
-          </button>
-        </div>
+        <Form layout="inline" onFinish={add}>
+          <Form.Item>
+            <Select
+              className="simulate-code"
+              value={code}
+              onChange={setCode}
+              data-testid="simulate-code"
+              options={codes.map((c) => ({ value: c.code, label: c.label }))}
+            />
+          </Form.Item>
+          <Form.Item>
+            <Input
+              value={externalUserId}
+              onChange={(e) => setExternalUserId(e.target.value.trim())}
+              placeholder={t('pages:simulateContact.externalUserIdOptional')}
+              data-testid="simulate-external-id"
+            />
+          </Form.Item>
+          <Form.Item>
+            <Input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder={t('pages:simulateContact.wecomNameOptionalDisplayName', { placeholder: '{{displayName}}' })}
+              data-testid="simulate-name"
+            />
+          </Form.Item>
+          <Form.Item>
+            <Button type="primary" htmlType="submit" loading={adding} data-testid="simulate-add">
+              {t('pages:simulateContact.addContact')}
+            </Button>
+          </Form.Item>
+        </Form>
       )}
       {result && (
-        <span className="notice" data-testid="simulate-result">
+        <Typography.Text type="success" data-testid="simulate-result">
           {result}
-        </span>
+        </Typography.Text>
       )}
-      {error && <span className="field-message">{error}</span>}
-    </fieldset>
+      {error && <Typography.Text type="danger">{error}</Typography.Text>}
+    </Card>
   );
 }

@@ -1,8 +1,9 @@
 import type { JourneyGraph } from '@siyu/shared';
-import { Button, Input, Modal } from 'antd';
+import { Button, Input, Modal, Radio, Select, Table, type TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { errorText } from '../app/kit/query.ts';
+import { rowAttributes } from '../app/kit/table.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
 import { DryRunPanel } from './DryRunPanel.tsx';
@@ -62,6 +63,40 @@ export function PublishDialog(props: {
     const d = node && registry.get(node.type);
     return node ? `${node.label || (d ? loc(d.label) : node.type)} (${id})` : id;
   };
+  // Where each occupied node's customers go: a node of the new version, or nowhere (they stay).
+  const targets = [
+    { value: '', label: t('publish:publishDialog.doNotMoveStay') },
+    ...props.draft.nodes
+      .filter((node) => !registry.get(node.type)?.entry)
+      .map((node) => ({ value: node.id, label: label(node.id) })),
+  ];
+  const mappingColumns: TableColumnsType<Occupied> = [
+    {
+      key: 'nodeId',
+      title: t('publish:publishDialog.nowAt'),
+      dataIndex: 'nodeId',
+      className: 'mono',
+    },
+    { key: 'waiting', title: t('publish:publishDialog.customers'), dataIndex: 'waiting', align: 'right' },
+    {
+      key: 'target',
+      title: t('publish:publishDialog.nodeInTheNewVersion'),
+      render: (_, n) => (
+        <Select
+          className="publish-target"
+          value={mapping[n.nodeId] ?? ''}
+          onChange={(id: string) => {
+            const next = { ...mapping };
+            if (id) next[n.nodeId] = id;
+            else delete next[n.nodeId];
+            setMapping(next);
+          }}
+          options={targets}
+          data-testid="publish-target"
+        />
+      ),
+    },
+  ];
   const confirm = async () => {
     setBusy(true);
     setError('');
@@ -129,52 +164,28 @@ export function PublishDialog(props: {
       {occupied && inFlight > 0 && (
         <fieldset className="group" data-testid="publish-inflight">
           <legend>{t('publish:publishDialog.countCustomersAreInThe', { count: inFlight })}</legend>
-          <label className="radio">
-            <input type="radio" checked={mode === 'stay'} onChange={() => setMode('stay')} data-testid="publish-stay" />
-            {t('publish:publishDialog.stayFinishOnTheVersion')}
-          </label>
-          <label className="radio">
-            <input type="radio" checked={mode === 'move'} onChange={() => setMode('move')} data-testid="publish-move" />
-            {t('publish:publishDialog.moveContinueOnTheNew')}
-          </label>
+          <Radio.Group
+            className="publish-mode"
+            value={mode}
+            onChange={(e) => setMode(e.target.value as 'stay' | 'move')}
+          >
+            <Radio value="stay" data-testid="publish-stay">
+              {t('publish:publishDialog.stayFinishOnTheVersion')}
+            </Radio>
+            <Radio value="move" data-testid="publish-move">
+              {t('publish:publishDialog.moveContinueOnTheNew')}
+            </Radio>
+          </Radio.Group>
           {mode === 'move' && (
-            <table className="grid compact" data-testid="publish-mapping">
-              <thead>
-                <tr>
-                  <th>{t('publish:publishDialog.nowAt')}</th>
-                  <th className="num">{t('publish:publishDialog.customers')}</th>
-                  <th>{t('publish:publishDialog.nodeInTheNewVersion')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {occupied.map((n) => (
-                  <tr key={n.nodeId} data-node={n.nodeId}>
-                    <td className="mono">{n.nodeId}</td>
-                    <td className="num">{n.waiting}</td>
-                    <td>
-                      <select
-                        value={mapping[n.nodeId] ?? ''}
-                        onChange={(e) => {
-                          const next = { ...mapping };
-                          if (e.target.value) next[n.nodeId] = e.target.value;
-                          else delete next[n.nodeId];
-                          setMapping(next);
-                        }}
-                      >
-                        <option value="">{t('publish:publishDialog.doNotMoveStay')}</option>
-                        {props.draft.nodes
-                          .filter((node) => !registry.get(node.type)?.entry)
-                          .map((node) => (
-                            <option key={node.id} value={node.id}>
-                              {label(node.id)}
-                            </option>
-                          ))}
-                      </select>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table<Occupied>
+              size="small"
+              rowKey="nodeId"
+              columns={mappingColumns}
+              dataSource={occupied}
+              pagination={false}
+              data-testid="publish-mapping"
+              onRow={(n) => rowAttributes('publish-mapping-row', { node: n.nodeId })}
+            />
           )}
           {mode === 'move' && unmappedCount(occupied, mapping) > 0 && (
             <p className="warn">

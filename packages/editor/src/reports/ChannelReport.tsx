@@ -1,6 +1,9 @@
+import { DatePicker, InputNumber, Select, Table, type TableColumnsType } from 'antd';
+import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { useLocale } from '../app/i18n.ts';
+import { byNumber, byText, rowAttributes } from '../app/kit/table.ts';
 import { channelHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { TimeZoneNote } from '../app/TimeZoneNote.tsx';
@@ -11,6 +14,16 @@ import { Rule, Section, useLoad } from './parts.tsx';
 const DAY = 86_400_000;
 // The period's days are the workspace's days (the cohorts report counts weeks in the same zone).
 const zone = WORKSPACE_TIME_ZONE;
+
+type ChannelRow = Awaited<ReturnType<typeof api.reports.channels.query>>['rows'][number];
+type Cohort = Awaited<ReturnType<typeof api.reports.cohorts.query>>['cohorts'][number];
+/** Sorts rates and amounts that may be missing ("—") below every real one. */
+const orLow = (x: number | null) => x ?? Number.NEGATIVE_INFINITY;
+/** A "YYYY-MM-DD" from the address or the picker, for the picker (a malformed one shows empty). */
+const calendarDay = (text: string) => {
+  const day = dayjs(text);
+  return day.isValid() ? day : null;
+};
 
 /** 渠道报表: recall and contribution per channel and variant, cohorts and RFM sizes. */
 export function ChannelReport() {
@@ -26,25 +39,37 @@ export function ChannelReport() {
     <>
       <h1 data-testid="report-title">{t('reports:channelReport.channelReport')}</h1>
       <div className="report-inline">
-        <label>
+        {/* Calendar days only: the period's bounds are taken in the workspace's zone below. */}
+        <span>
           {t('reports:channelReport.from')}{' '}
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="from" />
-        </label>
-        <label>
+          <DatePicker
+            value={calendarDay(from)}
+            onChange={(day) => day && setFrom(day.format('YYYY-MM-DD'))}
+            allowClear={false}
+            data-testid="from"
+          />
+        </span>
+        <span>
           {t('reports:channelReport.to')}{' '}
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="to" />
-        </label>
+          <DatePicker
+            value={calendarDay(to)}
+            onChange={(day) => day && setTo(day.format('YYYY-MM-DD'))}
+            allowClear={false}
+            data-testid="to"
+          />
+        </span>
         <TimeZoneNote zone={zone} locale={locale} />
-        <label>
+        <span>
           {t('reports:channelReport.attributionWindowDays')}{' '}
-          <input
-            type="number"
+          <InputNumber
             min={0}
             max={365}
+            precision={0}
             value={windowDays}
-            onChange={(e) => setWindowDays(Math.max(0, Math.min(365, Number(e.target.value) || 0)))}
+            onChange={(days) => setWindowDays(days ?? 0)}
+            aria-label={t('reports:channelReport.attributionWindowDays')}
           />
-        </label>
+        </span>
       </div>
       {valid ? (
         <Channels input={input} />
@@ -57,7 +82,54 @@ export function ChannelReport() {
 }
 
 function Channels({ input }: { input: { from: number; to: number; windowDays: number } }) {
-  const { t } = useLocale();
+  const { t, locale } = useLocale();
+  const num = (key: keyof ChannelRow & string, title: string, pick: (r: ChannelRow) => number) => ({
+    key,
+    title,
+    align: 'right' as const,
+    sorter: byNumber(pick),
+  });
+  const channelColumns: TableColumnsType<ChannelRow> = [
+    {
+      key: 'channel',
+      title: t('reports:channelReport.channel'),
+      sorter: byText((r: ChannelRow) => r.channelName, locale),
+      render: (_, r) => <a href={channelHref(r.channelId)}>{r.channelName}</a>,
+    },
+    {
+      key: 'variant',
+      title: t('reports:channelReport.variant'),
+      dataIndex: 'variant',
+      sorter: byText((r: ChannelRow) => r.variant, locale),
+    },
+    { key: 'code', title: t('reports:channelReport.code'), dataIndex: 'code' },
+    {
+      ...num('delivered', t('reports:channelReport.delivered'), (r) => r.delivered),
+      render: (_, r) => (
+        <>
+          {r.delivered}
+          {r.smsSent > 0 && (
+            <span className="muted"> ({t('reports:channelReport.smsSentSms', { smsSent: r.smsSent })})</span>
+          )}
+        </>
+      ),
+    },
+    { ...num('scans', t('reports:channelReport.scans'), (r) => r.scans), dataIndex: 'scans' },
+    { ...num('cameIn', t('reports:channelReport.cameIn'), (r) => r.cameIn), dataIndex: 'cameIn' },
+    {
+      ...num('recallRate', t('reports:channelReport.recallRate'), (r) => orLow(r.recallRate)),
+      render: (_, r) => pct(r.recallRate, 2),
+    },
+    { ...num('orders', t('reports:channelReport.orders'), (r) => r.orders), dataIndex: 'orders' },
+    {
+      ...num('revenueCents', t('reports:channelReport.revenue'), (r) => r.revenueCents),
+      render: (_, r) => yuan(r.revenueCents),
+    },
+    {
+      ...num('revenuePerDeliveredCents', t('reports:channelReport.perCard'), (r) => orLow(r.revenuePerDeliveredCents)),
+      render: (_, r) => yuan(r.revenuePerDeliveredCents),
+    },
+  ];
   const { data, error } = useLoad(() => api.reports.channels.query(input), JSON.stringify(input));
   const chart = (data?.rows ?? []).map((r) => ({
     name: `${r.channelName} ${r.variant}`,
@@ -73,53 +145,28 @@ function Channels({ input }: { input: { from: number; to: number; windowDays: nu
       {error && <p className="field-message">{error}</p>}
       {data && (
         <>
-          <table className="report-table">
-            <thead>
-              <tr>
-                <th>{t('reports:channelReport.channel')}</th>
-                <th>{t('reports:channelReport.variant')}</th>
-                <th>{t('reports:channelReport.code')}</th>
-                <th>{t('reports:channelReport.delivered')}</th>
-                <th>{t('reports:channelReport.scans')}</th>
-                <th>{t('reports:channelReport.cameIn')}</th>
-                <th>{t('reports:channelReport.recallRate')}</th>
-                <th>{t('reports:channelReport.orders')}</th>
-                <th>{t('reports:channelReport.revenue')}</th>
-                <th>{t('reports:channelReport.perCard')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.rows.map((r) => (
-                <tr key={r.code} data-testid={`channel-row-${r.code}`}>
-                  <td>
-                    <a href={channelHref(r.channelId)}>{r.channelName}</a>
-                  </td>
-                  <td>{r.variant}</td>
-                  <td>{r.code}</td>
-                  <td>
-                    {r.delivered}
-                    {r.smsSent > 0 && (
-                      <span className="muted"> ({t('reports:channelReport.smsSentSms', { smsSent: r.smsSent })})</span>
-                    )}
-                  </td>
-                  <td>{r.scans}</td>
-                  <td>{r.cameIn}</td>
-                  <td>{pct(r.recallRate, 2)}</td>
-                  <td>{r.orders}</td>
-                  <td>{yuan(r.revenueCents)}</td>
-                  <td>{yuan(r.revenuePerDeliveredCents)}</td>
-                </tr>
-              ))}
-              <tr>
-                <td colSpan={7} className="muted">
-                  {t('reports:channelReport.unattributed')}
-                </td>
-                <td>{data.unattributed.orders}</td>
-                <td>{yuan(data.unattributed.revenueCents)}</td>
-                <td />
-              </tr>
-            </tbody>
-          </table>
+          <Table<ChannelRow>
+            size="small"
+            rowKey="code"
+            columns={channelColumns}
+            dataSource={data.rows}
+            pagination={false}
+            onRow={(r) => rowAttributes(`channel-row-${r.code}`)}
+            summary={() => (
+              <Table.Summary.Row>
+                <Table.Summary.Cell index={0} colSpan={7}>
+                  <span className="muted">{t('reports:channelReport.unattributed')}</span>
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={7} align="right">
+                  {data.unattributed.orders}
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={8} align="right">
+                  {yuan(data.unattributed.revenueCents)}
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={9} />
+              </Table.Summary.Row>
+            )}
+          />
           <BarChart width={720} height={260} data={chart} margin={{ top: 10, right: 20 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="name" />
@@ -150,8 +197,51 @@ function Channels({ input }: { input: { from: number; to: number; windowDays: nu
 }
 
 function Cohorts() {
-  const { t, loc } = useLocale();
+  const { t, loc, locale } = useLocale();
   const [by, setBy] = useState<'entryWeek' | 'channel'>('entryWeek');
+  const cohortColumns: TableColumnsType<Cohort> = [
+    {
+      key: 'label',
+      title: by === 'entryWeek' ? t('reports:channelReport.entryWeek') : t('reports:channelReport.channel'),
+      sorter: byText((c: Cohort) => c.label, locale),
+      render: (_, c) => c.label || t('reports:channelReport.none'),
+    },
+    {
+      key: 'customers',
+      title: t('reports:channelReport.customers'),
+      dataIndex: 'customers',
+      align: 'right',
+      sorter: byNumber((c: Cohort) => c.customers),
+    },
+    {
+      key: 'buyers',
+      title: t('reports:channelReport.buyers'),
+      dataIndex: 'buyers',
+      align: 'right',
+      sorter: byNumber((c: Cohort) => c.buyers),
+    },
+    {
+      key: 'repurchase',
+      title: t('reports:channelReport.repurchase'),
+      align: 'right',
+      sorter: byNumber((c: Cohort) => orLow(c.repurchaseRate)),
+      render: (_, c) => pct(c.repurchaseRate),
+    },
+    {
+      key: 'orders',
+      title: t('reports:channelReport.orders2'),
+      dataIndex: 'orders',
+      align: 'right',
+      sorter: byNumber((c: Cohort) => c.orders),
+    },
+    {
+      key: 'aov',
+      title: t('reports:channelReport.aov'),
+      align: 'right',
+      sorter: byNumber((c: Cohort) => orLow(c.averageOrderCents)),
+      render: (_, c) => yuan(c.averageOrderCents),
+    },
+  ];
   const { data, error } = useLoad(() => api.reports.cohorts.query({ by }), by);
   return (
     <Section
@@ -159,42 +249,29 @@ function Cohorts() {
       testId="report-cohorts"
       csv={{ report: 'cohorts', input: { by } }}
     >
-      <label className="report-inline">
+      <div className="report-inline">
         {t('reports:channelReport.cohortsBy')}
-        <select value={by} onChange={(e) => setBy(e.target.value as 'entryWeek' | 'channel')} data-testid="cohorts-by">
-          <option value="entryWeek">{t('reports:channelReport.entryWeek')}</option>
-          <option value="channel">{t('reports:channelReport.channel')}</option>
-        </select>
-      </label>
+        <Select
+          className="cohorts-by"
+          value={by}
+          onChange={setBy}
+          data-testid="cohorts-by"
+          options={[
+            { value: 'entryWeek', label: t('reports:channelReport.entryWeek') },
+            { value: 'channel', label: t('reports:channelReport.channel') },
+          ]}
+        />
+      </div>
       {error && <p className="field-message">{error}</p>}
       {data && (
         <div className="report-split">
-          <table className="report-table">
-            <thead>
-              <tr>
-                <th>
-                  {by === 'entryWeek' ? t('reports:channelReport.entryWeek') : t('reports:channelReport.channel')}
-                </th>
-                <th>{t('reports:channelReport.customers')}</th>
-                <th>{t('reports:channelReport.buyers')}</th>
-                <th>{t('reports:channelReport.repurchase')}</th>
-                <th>{t('reports:channelReport.orders2')}</th>
-                <th>{t('reports:channelReport.aov')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.cohorts.map((c) => (
-                <tr key={c.key}>
-                  <td>{c.label || t('reports:channelReport.none')}</td>
-                  <td>{c.customers}</td>
-                  <td>{c.buyers}</td>
-                  <td>{pct(c.repurchaseRate)}</td>
-                  <td>{c.orders}</td>
-                  <td>{c.averageOrderCents === null ? '—' : `¥${(c.averageOrderCents / 100).toFixed(2)}`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table<Cohort>
+            size="small"
+            rowKey="key"
+            columns={cohortColumns}
+            dataSource={data.cohorts}
+            pagination={false}
+          />
           <BarChart
             width={380}
             height={240}

@@ -1,6 +1,8 @@
+import { Button, Select, Table, type TableColumnsType, Tag } from 'antd';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { useLocale } from '../app/i18n.ts';
+import { byNumber, rowAttributes } from '../app/kit/table.ts';
 import { useConfirm } from '../app/kit/use-confirm.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
@@ -8,6 +10,10 @@ import { interval, pct, pValue } from './format.ts';
 import { Rule, Section, useLoad } from './parts.tsx';
 
 type Journey = Awaited<ReturnType<typeof api.journeys.get.query>>;
+type Variant = Awaited<ReturnType<typeof api.reports.abTest.query>>['variants'][number];
+type Group = Awaited<ReturnType<typeof api.reports.holdout.query>>['journey'];
+/** Sorts rates that may be missing ("—") below every real one. */
+const orLow = (x: number | null | undefined) => x ?? Number.NEGATIVE_INFINITY;
 
 /** 报表 for one journey: funnel, A/B splits (with promote), holdout uplift, monitoring after a send. */
 export function JourneyReport({ journeyId }: { journeyId: string }) {
@@ -41,14 +47,28 @@ export function JourneyReport({ journeyId }: { journeyId: string }) {
   );
 }
 
+type FunnelRow = { key: string; name: string; count: number; share: number | null };
+
 function Funnel({ journeyId }: { journeyId: string }) {
   const { t, loc } = useLocale();
   const { data, error } = useLoad(() => api.reports.funnel.query({ journeyId }), journeyId);
-  const rows = data
+  // Keys are positions: step names can repeat across versions.
+  const rows: FunnelRow[] = data
     ? [
-        { name: t('reports:journeyReport.entered'), count: data.entered, share: data.entered > 0 ? 1 : null },
-        ...data.steps.map((s) => ({ name: s.label ? loc(s.label) : s.nodeId, count: s.count, share: s.ofEntered })),
         {
+          key: 'entered',
+          name: t('reports:journeyReport.entered'),
+          count: data.entered,
+          share: data.entered > 0 ? 1 : null,
+        },
+        ...data.steps.map((s, i) => ({
+          key: `step-${i}`,
+          name: s.label ? loc(s.label) : s.nodeId,
+          count: s.count,
+          share: s.ofEntered,
+        })),
+        {
+          key: 'goal',
           name: t('reports:journeyReport.convertedAnyGoal'),
           count: data.goal.count,
           share: data.goal.ofEntered,
@@ -77,25 +97,23 @@ function Funnel({ journeyId }: { journeyId: string }) {
             <Tooltip />
             <Bar dataKey="count" name={t('reports:journeyReport.runs')} fill="#2563eb" isAnimationActive={false} />
           </BarChart>
-          <table className="report-table">
-            <thead>
-              <tr>
-                <th>{t('reports:journeyReport.step')}</th>
-                <th>{t('reports:journeyReport.runs')}</th>
-                <th>{t('reports:journeyReport.ofEntered')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: step names can repeat across versions.
-                <tr key={i}>
-                  <td>{r.name}</td>
-                  <td>{r.count}</td>
-                  <td>{pct(r.share)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {/* In the funnel's own order: a step's place is its meaning, so no sorting here. */}
+          <Table<FunnelRow>
+            size="small"
+            rowKey={(r) => r.key}
+            columns={[
+              { key: 'name', title: t('reports:journeyReport.step'), dataIndex: 'name' },
+              { key: 'count', title: t('reports:journeyReport.runs'), dataIndex: 'count', align: 'right' },
+              {
+                key: 'share',
+                title: t('reports:journeyReport.ofEntered'),
+                align: 'right',
+                render: (_, r) => pct(r.share),
+              },
+            ]}
+            dataSource={rows}
+            pagination={false}
+          />
         </div>
       )}
       {data && data.holdout > 0 && (
@@ -141,6 +159,88 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
       setBusy('');
     }
   };
+  type AbData = NonNullable<typeof data>;
+  const abColumns = (ab: AbData): TableColumnsType<Variant> => [
+    {
+      key: 'variant',
+      title: t('reports:channelReport.variant'),
+      render: (_, v) => (
+        <>
+          {v.label} <span className="muted">({v.variantId})</span>{' '}
+          {v.variantId === ab.controlId && <Tag>{t('reports:journeyReport.control')}</Tag>}
+          {ab.leader?.variantId === v.variantId && (
+            <Tag color={ab.leader.significant ? 'green' : undefined}>
+              {ab.leader.significant
+                ? t('reports:journeyReport.significantLead')
+                : t('reports:journeyReport.leadingNotSignificant')}
+            </Tag>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'entered',
+      title: t('reports:journeyReport.entered'),
+      dataIndex: 'entered',
+      align: 'right',
+      sorter: byNumber((v: Variant) => v.entered),
+    },
+    {
+      key: 'converted',
+      title: t('reports:journeyReport.converted'),
+      dataIndex: 'converted',
+      align: 'right',
+      sorter: byNumber((v: Variant) => v.converted),
+    },
+    {
+      key: 'rate',
+      title: t('reports:journeyReport.rate'),
+      align: 'right',
+      sorter: byNumber((v: Variant) => orLow(v.rate)),
+      render: (_, v) => pct(v.rate),
+    },
+    { key: 'ci', title: t('reports:journeyReport.n95Ci'), render: (_, v) => interval(v.ci95) },
+    {
+      key: 'vsControl',
+      title: t('reports:journeyReport.vsControl'),
+      align: 'right',
+      sorter: byNumber((v: Variant) => orLow(v.vsControl?.difference)),
+      render: (_, v) => (v.vsControl ? `${v.vsControl.difference >= 0 ? '+' : ''}${pct(v.vsControl.difference)}` : '—'),
+    },
+    {
+      key: 'pValue',
+      title: t('reports:journeyReport.pValue'),
+      render: (_, v) => (
+        <>
+          {pValue(v.vsControl?.pValue)}{' '}
+          {v.vsControl && (
+            <span className={v.vsControl.significant ? 'sig' : 'muted'}>
+              {v.vsControl.significant
+                ? t('reports:journeyReport.significant')
+                : t('reports:journeyReport.notSignificant')}
+            </span>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'promote',
+      render: (_, v) =>
+        // Only the variant ahead can be promoted (none on a tie: the server refuses too).
+        !ab.winner &&
+        ab.leader?.variantId === v.variantId && (
+          <Button
+            size="small"
+            data-testid={`promote-${v.variantId}`}
+            disabled={busy !== ''}
+            loading={busy === v.variantId}
+            onClick={() => void promote(v.variantId)}
+          >
+            {t('reports:journeyReport.promoteWinner')}
+          </Button>
+        ),
+    },
+  ];
   return (
     <Section
       title={`${t('reports:journeyReport.aBTest')} · ${props.label ?? nodeId}`}
@@ -161,70 +261,14 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
               {t('reports:journeyReport.endedWinnerWinnerEveryoneNow', { winner: data.winner })}
             </p>
           )}
-          <table className="report-table">
-            <thead>
-              <tr>
-                <th>{t('reports:channelReport.variant')}</th>
-                <th>{t('reports:journeyReport.entered')}</th>
-                <th>{t('reports:journeyReport.converted')}</th>
-                <th>{t('reports:journeyReport.rate')}</th>
-                <th>{t('reports:journeyReport.n95Ci')}</th>
-                <th>{t('reports:journeyReport.vsControl')}</th>
-                <th>{t('reports:journeyReport.pValue')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {data.variants.map((v) => (
-                <tr key={v.variantId} data-testid={`ab-row-${v.variantId}`}>
-                  <td>
-                    {v.label} <span className="muted">({v.variantId})</span>
-                    {v.variantId === data.controlId && (
-                      <span className="pill">{t('reports:journeyReport.control')}</span>
-                    )}
-                    {data.leader?.variantId === v.variantId && (
-                      <span className={`pill ${data.leader.significant ? 'live' : ''}`}>
-                        {data.leader.significant
-                          ? t('reports:journeyReport.significantLead')
-                          : t('reports:journeyReport.leadingNotSignificant')}
-                      </span>
-                    )}
-                  </td>
-                  <td>{v.entered}</td>
-                  <td>{v.converted}</td>
-                  <td>{pct(v.rate)}</td>
-                  <td>{interval(v.ci95)}</td>
-                  <td>
-                    {v.vsControl ? `${v.vsControl.difference >= 0 ? '+' : ''}${pct(v.vsControl.difference)}` : '—'}
-                  </td>
-                  <td>
-                    {pValue(v.vsControl?.pValue)}{' '}
-                    {v.vsControl && (
-                      <span className={v.vsControl.significant ? 'sig' : 'muted'}>
-                        {v.vsControl.significant
-                          ? t('reports:journeyReport.significant')
-                          : t('reports:journeyReport.notSignificant')}
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    {/* Only the variant ahead can be promoted (none on a tie: the server refuses too). */}
-                    {!data.winner && data.leader?.variantId === v.variantId && (
-                      <button
-                        type="button"
-                        className="btn-small"
-                        data-testid={`promote-${v.variantId}`}
-                        disabled={busy !== ''}
-                        onClick={() => void promote(v.variantId)}
-                      >
-                        {t('reports:journeyReport.promoteWinner')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table<Variant>
+            size="small"
+            rowKey="variantId"
+            columns={abColumns(data)}
+            dataSource={data.variants}
+            pagination={false}
+            onRow={(v) => rowAttributes(`ab-row-${v.variantId}`)}
+          />
           {data.warnings.map((w) => (
             <p key={w.en} className="field-message">
               {loc(w)}
@@ -251,33 +295,27 @@ function Holdout({ journeyId }: { journeyId: string }) {
       {data && data.control.entered === 0 && <p className="muted">{t('reports:journeyReport.noControlGroupYetSet')}</p>}
       {data && data.control.entered > 0 && (
         <>
-          <table className="report-table">
-            <thead>
-              <tr>
-                <th>{t('reports:journeyReport.group')}</th>
-                <th>{t('reports:journeyReport.entered')}</th>
-                <th>{t('reports:journeyReport.converted')}</th>
-                <th>{t('reports:journeyReport.rate')}</th>
-                <th>{t('reports:journeyReport.n95Ci')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(
-                [
-                  [t('reports:journeyReport.journeyGroup'), data.journey],
-                  [t('reports:journeyReport.controlGroup'), data.control],
-                ] as const
-              ).map(([name, g]) => (
-                <tr key={name}>
-                  <td>{name}</td>
-                  <td>{g.entered}</td>
-                  <td>{g.converted}</td>
-                  <td>{pct(g.rate)}</td>
-                  <td>{interval(g.ci95)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table<Group & { name: string }>
+            size="small"
+            rowKey="name"
+            columns={[
+              { key: 'name', title: t('reports:journeyReport.group'), dataIndex: 'name' },
+              { key: 'entered', title: t('reports:journeyReport.entered'), dataIndex: 'entered', align: 'right' },
+              {
+                key: 'converted',
+                title: t('reports:journeyReport.converted'),
+                dataIndex: 'converted',
+                align: 'right',
+              },
+              { key: 'rate', title: t('reports:journeyReport.rate'), align: 'right', render: (_, g) => pct(g.rate) },
+              { key: 'ci', title: t('reports:journeyReport.n95Ci'), render: (_, g) => interval(g.ci95) },
+            ]}
+            dataSource={[
+              { ...data.journey, name: t('reports:journeyReport.journeyGroup') },
+              { ...data.control, name: t('reports:journeyReport.controlGroup') },
+            ]}
+            pagination={false}
+          />
           {data.uplift && (
             <p className="report-message" data-testid="holdout-uplift">
               {t('reports:journeyReport.uplift')} {data.uplift.difference >= 0 ? '+' : ''}
@@ -310,17 +348,16 @@ function Monitoring({ journeyId, sends }: { journeyId: string; sends: { id: stri
       testId="report-monitoring"
       csv={{ report: 'monitoring', input: { journeyId, sendNodeId } }}
     >
-      <label className="report-inline">
+      <div className="report-inline">
         {t('reports:journeyReport.sendNode')}
-        <select value={sendNodeId} onChange={(e) => setSendNodeId(e.target.value)}>
-          {sends.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.label ?? s.id}
-            </option>
-          ))}
-        </select>
+        <Select
+          className="monitoring-send"
+          value={sendNodeId}
+          onChange={setSendNodeId}
+          options={sends.map((s) => ({ value: s.id, label: s.label ?? s.id }))}
+        />
         {data && <span className="muted">{t('reports:journeyReport.sentSent', { sent: data.sent ?? 0 })}</span>}
-      </label>
+      </div>
       {error && <p className="field-message">{error}</p>}
       {data && (
         <>

@@ -1,5 +1,5 @@
 import type { JourneyGraph } from '@siyu/shared';
-import { Button, Modal } from 'antd';
+import { Button, Modal, Select } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { listText } from '../app/list-format.ts';
@@ -71,14 +71,10 @@ export function VersionHistory({
     const d = registry.get(type);
     return d ? loc(d.label) : type;
   };
-  const options = [
-    ...(versions ?? []).map((v) => (
-      <option key={v.id} value={v.id}>
-        v{v.version} · {formatTime(v.publishedAt, locale)} · {v.publishedBy}
-        {v.note ? ` · ${v.note}` : ''}
-      </option>
-    )),
-  ];
+  const options = (versions ?? []).map((v) => ({
+    value: v.id,
+    label: `v${v.version} · ${formatTime(v.publishedAt, locale)} · ${v.publishedBy}${v.note ? ` · ${v.note}` : ''}`,
+  }));
   const d = result?.diff;
   return (
     <Modal
@@ -103,19 +99,21 @@ export function VersionHistory({
       )}
       {versions && versions.length > 0 && (
         <div className="filters">
-          <label>
+          {/* Spans, not labels: a label's click would reach the Select's hidden input and close it again. */}
+          <span>
             {t('versions:versionHistory.compare')}{' '}
-            <select value={from} onChange={(e) => setFrom(e.target.value)} data-testid="diff-from">
-              {options}
-            </select>
-          </label>
-          <label>
+            <Select className="diff-pick" value={from} onChange={setFrom} options={options} data-testid="diff-from" />
+          </span>
+          <span>
             {t('versions:versionHistory.with')}{' '}
-            <select value={to} onChange={(e) => setTo(e.target.value)} data-testid="diff-to">
-              <option value="draft">{t('versions:versionHistory.currentDraft')}</option>
-              {options}
-            </select>
-          </label>
+            <Select
+              className="diff-pick"
+              value={to}
+              onChange={setTo}
+              options={[{ value: 'draft', label: t('versions:versionHistory.currentDraft') }, ...options]}
+              data-testid="diff-to"
+            />
+          </span>
           <span className="legend">
             <span className="diff-added">{t('versions:versionHistory.added')}</span>
             <span className="diff-removed">{t('versions:versionHistory.removed')}</span>
