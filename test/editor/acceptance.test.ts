@@ -212,8 +212,13 @@ describe('acceptance: new contact reception (新客承接)', () => {
     await expect.poll(() => row.count()).toBe(1);
     const invite = await node(4).getAttribute('data-node-id');
     expect(await row.getAttribute('data-node')).toBe(invite);
-    // biome-ignore lint/performance/useDomNodeTextContent: the antd Select's visible label names the node and its id
-    expect(await row.getByTestId('publish-target').innerText()).toContain(`(${invite})`);
+    // Where they wait and where they go, by the node's name (never its id): the same node here.
+    // biome-ignore lint/performance/useDomNodeTextContent: the visible text, as the marketer reads it
+    const nowAt = (await row.locator('td').first().innerText()).trim();
+    expect(nowAt).not.toBe('');
+    expect(nowAt).not.toContain(invite as string);
+    // biome-ignore lint/performance/useDomNodeTextContent: the antd Select's visible label
+    expect(await row.getByTestId('publish-target').innerText()).toBe(nowAt);
     await shot(editor, '06-publish-move-inflight');
     await editor.getByTestId('publish-confirm').click();
     await expect.poll(() => editor.getByTestId('notice').textContent()).toContain('1 位客户已迁移到新版本');

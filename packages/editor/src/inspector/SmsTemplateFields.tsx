@@ -64,7 +64,7 @@ export function SmsTemplatePicker(props: FieldProps) {
         {missing && <option value={current}>{t('resources:smsNode.templateMissing')}</option>}
         {(templates ?? []).map((x) => (
           <option key={x.id} value={x.id}>
-            {`${x.name} · ${signedSmsText(x.signName)}`}
+            {`${x.name} ·${signedSmsText(x.signName)}`}
           </option>
         ))}
       </select>{' '}

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { errorText } from '../app/kit/query.ts';
 import { rowAttributes } from '../app/kit/table.ts';
+import { nodeTitle } from '../app/node-title.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
 import { DryRunPanel } from './DryRunPanel.tsx';
@@ -34,6 +35,8 @@ export function PublishDialog(props: {
 }) {
   const { t, loc } = useLocale();
   const [occupied, setOccupied] = useState<Occupied[]>();
+  // The newest published graph: names the nodes customers wait at that the draft no longer has.
+  const [published, setPublished] = useState<JourneyGraph>();
   const [mode, setMode] = useState<'stay' | 'move'>('stay');
   const [mapping, setMapping] = useState<Record<string, string>>({});
   const [note, setNote] = useState('');
@@ -47,6 +50,7 @@ export function PublishDialog(props: {
       (stats) => {
         const list = stats.nodes.filter((n) => n.waiting > 0).map((n) => ({ nodeId: n.nodeId, waiting: n.waiting }));
         setOccupied(list);
+        if (list.some((n) => !newIds.has(n.nodeId))) void loadNewestGraph(props.journeyId).then(setPublished);
         setMapping(
           defaultMapping(
             list.map((n) => n.nodeId),
@@ -58,11 +62,15 @@ export function PublishDialog(props: {
     );
   }, [props.journeyId]);
   const inFlight = occupied?.reduce((s, n) => s + n.waiting, 0) ?? 0;
-  const label = (id: string) => {
-    const node = props.draft.nodes.find((n) => n.id === id);
-    const d = node && registry.get(node.type);
-    return node ? `${node.label || (d ? loc(d.label) : node.type)} (${id})` : id;
-  };
+  // What a marketer calls a node (never its id): the draft's name, else the published version's.
+  const label = (id: string) =>
+    nodeTitle(
+      newIds.has(id) || !published ? props.draft : published,
+      id,
+      registry,
+      loc,
+      t('publish:publishDialog.unknownNode'),
+    );
   // Where each occupied node's customers go: a node of the new version, or nowhere (they stay).
   const targets = [
     { value: '', label: t('publish:publishDialog.doNotMoveStay') },
@@ -74,8 +82,7 @@ export function PublishDialog(props: {
     {
       key: 'nodeId',
       title: t('publish:publishDialog.nowAt'),
-      dataIndex: 'nodeId',
-      className: 'mono',
+      render: (_, n) => label(n.nodeId),
     },
     { key: 'waiting', title: t('publish:publishDialog.customers'), dataIndex: 'waiting', align: 'right' },
     {
@@ -198,4 +205,14 @@ export function PublishDialog(props: {
       {error && <p className="field-message">{error}</p>}
     </Modal>
   );
+}
+
+/** The graph of the journey's newest published version (undefined when none or on error). */
+async function loadNewestGraph(journeyId: string): Promise<JourneyGraph | undefined> {
+  try {
+    const [newest] = await api.journeys.versions.query({ id: journeyId });
+    return newest ? (await api.journeys.getVersion.query({ versionId: newest.id })).graph : undefined;
+  } catch {
+    return undefined;
+  }
 }
