@@ -55,8 +55,14 @@ export function configPathLabel(config: z.ZodType, path: string, locale: Locale)
 export function configFieldWidget(config: z.ZodType, key: string): string | undefined {
   const root = toJsonSchema(config);
   const property = propertyOf(unwrapOptional(resolve(root, root)), key, root);
-  return property && widgetOf(unwrapOptional(resolve(property, root)));
+  const schema = property && unwrapOptional(resolve(property, root));
+  if (!schema) return undefined;
+  // A choice among fixed values reads as the inspector's words for them (inspector:enums.*).
+  return widgetOf(schema) ?? (Array.isArray((schema as { enum?: unknown }).enum) ? ENUM_WIDGET : undefined);
 }
+
+/** The widget the card summary gives a field whose schema is an enum of strings. */
+export const ENUM_WIDGET = 'enum';
 
 /**
  * A problem's text in the UI language; an invalid-config problem names the field by its label

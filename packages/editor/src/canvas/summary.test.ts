@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { configFieldWidget } from '../app/problem-labels.ts';
 import { loadLanguage } from '../locales/catalogs.ts';
 import { summarize } from './summary.ts';
 
@@ -47,5 +49,14 @@ describe('summarize', () => {
     expect(summarize({ add: ['vip', '新客'], remove: [], tagChannel: false }, 'zh-CN', label)).toBe('vip、新客');
     expect(summarize({ add: ['vip', 'new'], tagChannel: false }, 'en')).toBe('vip, new');
     expect(summarize({ add: [], remove: [], tagChannel: true }, 'en', label)).not.toMatch(/true|false/);
+  });
+
+  it('shows a choice by its word, not its value: an audience entry on a schedule', async () => {
+    const config = z.object({ frequency: z.enum(['once', 'calendar']) });
+    const field = (key: string) => ({ widget: configFieldWidget(config, key) });
+    expect(summarize({ frequency: 'calendar' }, 'zh-CN', field)).toBe('按日程');
+    expect(summarize({ frequency: 'once' }, 'en', field)).toBe('Only once');
+    // Free text stays as written, even when it happens to equal a choice's value.
+    expect(summarize({ reason: 'once' }, 'en', () => ({}))).toBe('once');
   });
 });

@@ -1,6 +1,7 @@
 import type { Locale } from '@siyu/shared';
 import { eventTypeText } from '../app/event-type-text.ts';
 import { listText } from '../app/list-format.ts';
+import { ENUM_WIDGET } from '../app/problem-labels.ts';
 import { tFor } from '../locales/catalogs.ts';
 
 /** What the card knows of a config field from the node's schema: its name and its widget hint. */
@@ -47,7 +48,12 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 
 function describe(value: unknown, locale: Locale, widget: string | undefined): string {
   if (value === null || value === undefined || value === '') return '';
-  if (typeof value === 'string') return clip(widget === 'eventType' ? eventTypeText(value, locale) : value, 36);
+  if (typeof value === 'string') {
+    if (widget === 'eventType') return clip(eventTypeText(value, locale), 36);
+    // An enum's value by the inspector's word for it (按日程), not the value itself (calendar).
+    if (widget === ENUM_WIDGET) return tFor(locale)(`inspector:enums.${value}`, { defaultValue: value });
+    return clip(value, 36);
+  }
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return '';
