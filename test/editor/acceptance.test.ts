@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openNav } from './antd-helpers.ts';
 import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
 
 let real: RealServer;
@@ -322,7 +323,7 @@ describe('acceptance: new contact reception (新客承接)', () => {
     await shot(inbox, '10-customer-profile-en');
     await inbox.getByRole('button', { name: '中文', exact: true }).click();
 
-    await inbox.getByTestId('nav-journeys').click();
+    await openNav(inbox, 'journeys');
     const row = inbox.getByTestId('journey-row').first();
     await expect.poll(() => row.locator('[data-col=entriesToday]').textContent()).toBe('1');
     expect(await row.locator('[data-col=entriesTotal]').textContent()).toBe('1');

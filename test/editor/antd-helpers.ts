@@ -36,3 +36,21 @@ export async function answerConfirm(page: Page, accept: boolean): Promise<string
   await dialog.waitFor({ state: 'detached' });
   return text;
 }
+
+/**
+ * Goes to the page `key` names through the header (PageNav): its link, or — for a page in a group —
+ * the group's menu first (the button whose `data-nav-items` lists the key), then the link in it.
+ */
+export async function openNav(page: Page, key: string): Promise<void> {
+  const group = page.locator(`.page-nav [data-nav-items~="${key}"]`);
+  if ((await group.count()) > 0) {
+    await group.click();
+    await page.locator(`.ant-dropdown:visible [data-testid="nav-${key}"]`).click();
+    return;
+  }
+  await page.locator(`.page-nav [data-testid="nav-${key}"]`).click();
+}
+
+/** Whether the header offers the page `key` to this user (as a link, or in one of its menus). */
+export const navOffers = async (page: Page, key: string): Promise<boolean> =>
+  (await page.locator(`.page-nav [data-testid="nav-${key}"], .page-nav [data-nav-items~="${key}"]`).count()) > 0;

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { pickOption } from './antd-helpers.ts';
+import { openNav, pickOption } from './antd-helpers.ts';
 import { serverAndBrowserForFile, submitSignIn } from './editor-session.ts';
 import { ADMIN_PASSWORD, shots } from './real-server.ts';
 
@@ -47,7 +47,7 @@ describe('sign-in throttling and the audit log in the editor', () => {
       return res.status;
     });
     expect(status).toBe(200);
-    await page.getByTestId('nav-audit').click();
+    await openNav(page, 'audit');
     await page.waitForSelector('[data-testid=audit-row]');
     const row = page.getByTestId('audit-row').first();
     await expect.poll(() => row.textContent()).toContain('新建 API 密钥');

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerConfirm, pickOption } from './antd-helpers.ts';
+import { answerConfirm, openNav, pickOption } from './antd-helpers.ts';
 import { signInToEditor } from './editor-session.ts';
 import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
 
@@ -55,7 +55,7 @@ describe('channel management (渠道管理)', () => {
     timeout: 60_000,
   }, async () => {
     const page = await signIn('admin', 'secret123');
-    await page.getByTestId('nav-channels').click();
+    await openNav(page, 'channels');
     await page.waitForSelector('[data-testid=channels-page]');
     await expect.poll(() => page.getByTestId('channel-row').count()).toBe(0);
 
@@ -131,7 +131,7 @@ describe('channel management (渠道管理)', () => {
 
     // The list: kind, both codes, delivered, came in and recall over all time.
     await page.getByTestId('qr-back').click();
-    await page.getByTestId('nav-channels').click();
+    await openNav(page, 'channels');
     const listRow = page.getByTestId('channel-row');
     await expect.poll(() => listRow.count()).toBe(1);
     await expect.poll(() => listRow.locator('[data-col=recall]').textContent()).toBe('0.07%');
@@ -153,7 +153,7 @@ describe('channel management (渠道管理)', () => {
       role: 'viewer',
     });
     const viewer = await signIn('viewer1', 'viewer-pass-1');
-    await viewer.getByTestId('nav-channels').click();
+    await openNav(viewer, 'channels');
     await viewer.waitForSelector('[data-testid=read-only]');
     await expect.poll(() => viewer.getByTestId('channel-row').locator('[data-col=recall]').textContent()).toBe('0.07%');
     expect(await viewer.getByTestId('new-channel').count()).toBe(0);

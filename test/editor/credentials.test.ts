@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { openDatabase } from '@siyu/runtime';
 import { graphOf, publishJourney } from '@siyu/runtime/testing';
 import { describe, expect, it } from 'vitest';
+import { openNav } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
 import { shots } from './real-server.ts';
 
@@ -54,7 +55,7 @@ describe('credentials in the editor (凭据)', () => {
     });
     await signInToEditor(page, session.real.base);
 
-    await page.getByTestId('nav-credentials').click();
+    await openNav(page, 'credentials');
     await page.waitForSelector('[data-testid=credentials-page]');
     await page.getByTestId('credential-new-core.webhookSigning').click();
     const secret = page.locator('[data-secret="secret"]');
@@ -96,7 +97,7 @@ describe('credentials in the editor (凭据)', () => {
     expect(await row.textContent()).toContain('签名密钥：已设置');
 
     // The webhook node's inspector offers the credential by name; choosing it saves only the id.
-    await page.getByTestId('nav-journeys').click();
+    await openNav(page, 'journeys');
     await page.locator('tbody tr', { hasText: 'wh' }).first().click();
     await page.waitForSelector('.react-flow__pane');
     await page.locator('[data-testid=journey-node][data-node-id=hook]').click();

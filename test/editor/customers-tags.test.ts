@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '@siyu/runtime';
 import { describe, expect, it } from 'vitest';
-import { pickOption } from './antd-helpers.ts';
+import { openNav, pickOption } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
 import { shots } from './real-server.ts';
 
@@ -75,7 +75,7 @@ describe('customers and tags pages', () => {
   }, async () => {
     const page = await session.page();
     await signInToEditor(page, session.real.base);
-    await page.getByTestId('nav-customers').click();
+    await openNav(page, 'customers');
     await page.waitForSelector('[data-testid=customers-page]');
     const rows = page.getByTestId('customer-row');
     const total = page.getByTestId('customers-total');
@@ -139,7 +139,7 @@ describe('customers and tags pages', () => {
     expect(lines.find((l) => l.startsWith('c02,'))).toContain(`客户2,"'+8613700000002",VIP`);
 
     // Tags: counts, rename, merge, delete.
-    await page.getByTestId('nav-tags').click();
+    await openNav(page, 'tags');
     await page.waitForSelector('[data-testid=tags-page]');
     const tagRow = (tag: string) => page.locator(`[data-testid=tag-row][data-tag="${tag}"]`);
     const customersOf = (tag: string) => tagRow(tag).getAttribute('data-customers').then(Number);
@@ -173,7 +173,7 @@ describe('customers and tags pages', () => {
     await page.getByRole('heading', { name: 'Tags', exact: true }).waitFor();
     await tagRow('老客').getByRole('button', { name: 'Merge into…' }).waitFor();
     await page.screenshot({ path: join(shots, 'customers-02-tags-en.png'), fullPage: true });
-    await page.getByTestId('nav-customers').click();
+    await openNav(page, 'customers');
     await page.getByTestId('customers-mode').getByText('Segment builder').click();
     await page.getByText('Saved segments').waitFor();
     await page.screenshot({ path: join(shots, 'customers-03-segment-en.png'), fullPage: true });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gbkFile, xlsxFile } from '@siyu/runtime/testing';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { answerConfirm, pickOption, shownOption } from './antd-helpers.ts';
+import { answerConfirm, openNav, pickOption, shownOption } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
 import { shots } from './real-server.ts';
 
@@ -49,7 +49,7 @@ describe('the import wizard (导入客户)', () => {
     );
     const page = await session.page();
     await signInToEditor(page, session.real.base);
-    await page.getByTestId('nav-customers').click();
+    await openNav(page, 'customers');
     await page.getByTestId('customers-import').click();
     await page.getByTestId('import-page').waitFor();
 

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { pickOption } from './antd-helpers.ts';
+import { openNav, pickOption } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
 import { shots } from './real-server.ts';
 
@@ -34,7 +34,7 @@ describe('a marketer, from the template gallery to a running package-card journe
     await signInToEditor(page, session.real.base);
 
     // The card's channel, with one code per card version.
-    await page.getByTestId('nav-channels').click();
+    await openNav(page, 'channels');
     await page.getByTestId('new-channel').click();
     await page.getByTestId('channel-name').fill('春季包裹卡');
     await pickOption(page, 'channel-kind', '包裹卡');
@@ -48,13 +48,13 @@ describe('a marketer, from the template gallery to a running package-card journe
     await page.waitForSelector('[data-testid=channel-detail]');
 
     // The two hooks the template's card versions give.
-    await page.getByTestId('nav-coupons').click();
+    await openNav(page, 'coupons');
     await page.waitForSelector('[data-testid=coupons-page]');
     await createCouponBatch(page, '春季5元无门槛券', '5');
     await createCouponBatch(page, '春季满59减20券', '20');
 
     // The gallery: the template says what it needs; the walkthrough picks ours.
-    await page.getByTestId('nav-journeys').click();
+    await openNav(page, 'journeys');
     const card = page.locator('[data-template="包裹卡引流"]');
     await expect.poll(() => card.count()).toBe(1);
     expect(await card.getByTestId('template-needs').textContent()).toContain('渠道 ×1');

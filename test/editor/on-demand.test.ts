@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { openNav } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
 import { shots, watchCspViolations } from './real-server.ts';
 
@@ -61,7 +62,7 @@ describe('code loaded on demand', () => {
     expect(scripts.some((s) => s.startsWith('ReportsPage-'))).toBe(true);
     await page.getByTestId('report-back').click();
     await page.waitForSelector('[data-testid=journey-list]');
-    await page.getByTestId('nav-channels').click();
+    await openNav(page, 'channels');
     await page.waitForSelector('[data-testid=channels-page]');
     expect(scripts.some((s) => s.startsWith('ChannelsPage-'))).toBe(true);
     expect(violations).toEqual([]);

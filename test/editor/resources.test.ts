@@ -9,6 +9,7 @@ import { openDatabase } from '@siyu/runtime';
 import { graphOf } from '@siyu/runtime/testing';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { openNav } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
 import { shots } from './real-server.ts';
 
@@ -68,7 +69,7 @@ describe('coupon batches and SMS templates', () => {
     await signInToEditor(page, base);
 
     // 券批次: a new batch, with the validity picked as days.
-    await page.getByTestId('nav-coupons').click();
+    await openNav(page, 'coupons');
     await page.waitForSelector('[data-testid=coupons-page]');
     await page.getByTestId('coupon-batch-new').click();
     await page.getByTestId('coupon-batch-name').fill('复购立减10元');
@@ -88,7 +89,7 @@ describe('coupon batches and SMS templates', () => {
     expect(await batch.textContent()).toContain('2026/01/01 – 2030/12/31');
 
     // 短信模板: the approved template, Aliyun syntax.
-    await page.getByTestId('nav-smsTemplates').click();
+    await openNav(page, 'smsTemplates');
     await page.getByTestId('sms-template-new').click();
     await page.getByTestId('sms-template-name').fill('复购券到账');
     await page.getByTestId('sms-template-sign').fill('私域小店');
@@ -99,7 +100,7 @@ describe('coupon batches and SMS templates', () => {
     await shot(page, '01-sms-templates');
 
     // The journey: the coupon node picks the batch (and offers to create one), the SMS node the template.
-    await page.getByTestId('nav-journeys').click();
+    await openNav(page, 'journeys');
     await page.locator('tbody tr', { hasText: '复购券短信' }).first().click();
     await page.waitForSelector('.react-flow__pane');
     await page.locator('[data-testid=journey-node][data-node-id=coupon]').click();
@@ -128,7 +129,9 @@ describe('coupon batches and SMS templates', () => {
     expect(await page.getByTestId('sms-preview').textContent()).toBe(
       `【私域小店】王小明您好，您的券cpn_${'0'.repeat(32)}已到账，尾号8000的手机专享。`,
     );
-    expect(await page.getByTestId('sms-counter').textContent()).toContain('约 67 字（含签名，变量按示例值计）· 1 条计费');
+    expect(await page.getByTestId('sms-counter').textContent()).toContain(
+      '约 67 字（含签名，变量按示例值计）· 1 条计费',
+    );
     // The free-text fields of older SMS nodes are not offered on a node with a template.
     expect(await page.locator('.inspector [data-field=content]').count()).toBe(0);
     await shot(page, '02-sms-node');
@@ -155,7 +158,7 @@ describe('coupon batches and SMS templates', () => {
     await shot(page, '03-sandbox-inbox');
 
     // The batch's counts moved: 2 issued, 98 left. In English once.
-    await page.getByTestId('nav-coupons').click();
+    await openNav(page, 'coupons');
     await expect.poll(() => count('issued')).toBe('2');
     expect(await count('left')).toBe('98');
     await page.getByRole('button', { name: 'English', exact: true }).click();
