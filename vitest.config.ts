@@ -10,13 +10,14 @@ const ALL_TESTS = [
 ];
 
 /**
- * Files that run whole programs — a browser, product servers and workers as processes — and
- * measure or kill them. They take both cores and some time their processes, so they run one at a
- * time, after everything else. (The playbooks in examples/ run in-process, wait on their database
- * as much as they compute, and time nothing: they run two at once with the rest.)
+ * Files that run whole programs — a browser, product servers and workers as processes, a playbook
+ * over simulated weeks — and measure, kill or race them. They take both cores and some time their
+ * processes, so they run one at a time, after everything else. (A playbook on PostgreSQL once ended
+ * a run elsewhere than planned while another file ran beside it: see the stop-15 note.)
  */
 const ONE_AT_A_TIME = [
   'test/**/*.test.ts',
+  'examples/**/*.test.ts',
   'packages/runtime/src/main.test.ts',
   'packages/runtime/src/main-shutdown.test.ts',
   'packages/runtime/src/node-packages/effect-crash.test.ts',

@@ -116,8 +116,10 @@ let book: Playbook;
 let idOfPhone = new Map<string, string>();
 const customerOf = (b: Buyer) => idOfPhone.get(e164(b)) as string;
 
-// The same scenario and numbers on SQLite and on a fresh PostgreSQL database.
-describe.each(['sqlite', 'postgresql'] as const)('on %s', (backend) => {
+// On SQLite in the suite (sms-recall runs the playbook path on PostgreSQL): on PostgreSQL this one
+// takes a minute or more of the suite's budget. startPlaybook takes the backend: add 'postgresql' to
+// run it there.
+describe.each(['sqlite'] as const)('on %s', (backend) => {
   beforeAll(async () => {
     book = await startPlaybook('repurchase-cycle', START - HOUR, backend);
     await book.api.coupons.createStock({
