@@ -10,13 +10,18 @@ const ALL_TESTS = [
 ];
 
 /**
- * Files that run whole programs — a browser, product servers and workers as processes, a playbook
- * over simulated weeks — and measure, kill or race them. They take both cores and some time their
- * processes, so they run one at a time, after everything else. (A playbook on PostgreSQL once ended
- * a run elsewhere than planned while another file ran beside it: see the stop-15 note.)
+ * Files that time, kill or race what they run — frame times and zoom in the canvas, product servers
+ * and workers killed mid-send, playbooks over simulated weeks, 100,000 rows against a time limit —
+ * run one at a time, after everything else, so nothing else shares the machine with them. (A
+ * playbook on PostgreSQL once ended a run elsewhere than planned while another file ran beside it:
+ * see the stop-15 note.)
  */
 const ONE_AT_A_TIME = [
-  'test/**/*.test.ts',
+  'test/editor/canvas.test.ts',
+  'test/editor/editor.test.ts',
+  'test/runtime-crash.test.ts',
+  'test/runtime-crash-sms.test.ts',
+  'test/scale-out-crash.test.ts',
   'examples/**/*.test.ts',
   'packages/runtime/src/main.test.ts',
   'packages/runtime/src/main-shutdown.test.ts',
@@ -24,9 +29,14 @@ const ONE_AT_A_TIME = [
   'packages/runtime/src/assembly/engine-lock.test.ts',
   'packages/runtime/src/db/migrate-postgres.test.ts',
   'packages/runtime/src/cli/backup.test.ts',
-  // 100,000 rows against a time limit.
   'packages/runtime/src/import/import-customers.test.ts',
 ];
+
+/**
+ * The browser tests: each starts the product and a Chromium and mostly waits on them (polls with
+ * generous timeouts), so two run at once, after the in-process files.
+ */
+const BROWSER = ['test/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -48,14 +58,24 @@ export default defineConfig({
         test: {
           name: 'units',
           include: ALL_TESTS,
-          exclude: ['**/node_modules/**', '**/dist/**', ...ONE_AT_A_TIME],
+          exclude: ['**/node_modules/**', '**/dist/**', ...BROWSER, ...ONE_AT_A_TIME],
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
-        test: { name: 'programs', include: ONE_AT_A_TIME, maxWorkers: 1, sequence: { groupOrder: 1 } },
+        test: {
+          name: 'browser',
+          include: BROWSER,
+          exclude: ['**/node_modules/**', '**/dist/**', ...ONE_AT_A_TIME],
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'programs', include: ONE_AT_A_TIME, maxWorkers: 1, sequence: { groupOrder: 2 } },
       },
     ],
   },
