@@ -37,7 +37,7 @@ export function PageNav({ current }: { current: NavKey }) {
     entries.push(
       <Dropdown
         key={item.group}
-        trigger={['click', 'hover']}
+        trigger={['click']}
         menu={{ items: members.map((member) => ({ key: member.key, label: link(member) })), selectedKeys: [current] }}
       >
         <button
