@@ -48,7 +48,6 @@ let segmentSize = 0;
 
 let expected: Map<Shopper, Expected>;
 
-// The same scenario and numbers on SQLite and on a fresh PostgreSQL database.
 // On SQLite only for now: on PostgreSQL "every run ends where the plan says" failed in 2 of the last
 // 3 full runs (passing alone and in others) since the stop-15 merges — a timing-dependent path on
 // PostgreSQL to find (stop-15 note). startPlaybook takes the backend: add 'postgresql' back with the fix.
