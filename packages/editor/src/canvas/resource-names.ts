@@ -2,44 +2,21 @@
 // mean nothing to an operator). Loaded once per page, and again when the tab comes back into focus
 // (a batch or template may have been created in another tab); without a server there are none.
 import { type AnyNodeDefinition, resourceRefsOf } from '@siyu/shared';
-import { useEffect, useState } from 'react';
-import { api } from '../app/server-api.ts';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { REFRESH_ON_RETURN, trpc } from '../app/kit/query.ts';
 
 /** The kinds whose ids are random (server-made): shown by name, or not at all. */
 const NAMED_KINDS = ['coupons.stock', 'sms.template'] as const;
 
-let loaded: Promise<ReadonlyMap<string, string>> | undefined;
-
-function loadNames(): Promise<ReadonlyMap<string, string>> {
-  const rows = (list: Promise<Array<{ id: string; name: string }>>) => list.catch(() => []);
-  return Promise.all([rows(api.coupons.stocks.query()), rows(api.smsTemplates.list.query())]).then(
-    ([stocks, templates]) => new Map([...stocks, ...templates].map((r) => [r.id, r.name])),
-  );
-}
-
+/** Name of each coupon batch and SMS template, by id (empty without a server or until loaded). */
 export function useResourceNames(): ReadonlyMap<string, string> {
-  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
-  const [round, setRound] = useState(0);
-  useEffect(() => {
-    const refresh = () => {
-      loaded = undefined;
-      setRound((r) => r + 1);
-    };
-    window.addEventListener('focus', refresh);
-    return () => window.removeEventListener('focus', refresh);
-  }, []);
-  useEffect(() => {
-    void round;
-    let live = true;
-    loaded ??= loadNames();
-    void loaded.then((found) => {
-      if (live) setNames(found);
-    });
-    return () => {
-      live = false;
-    };
-  }, [round]);
-  return names;
+  const stocks = useQuery(trpc.coupons.stocks.queryOptions(undefined, REFRESH_ON_RETURN)).data;
+  const templates = useQuery(trpc.smsTemplates.list.queryOptions(undefined, REFRESH_ON_RETURN)).data;
+  return useMemo(
+    () => new Map([...(stocks ?? []), ...(templates ?? [])].map((r) => [r.id, r.name])),
+    [stocks, templates],
+  );
 }
 
 /** The config as the card summarizes it: a named kind's id replaced by its name ('' when unknown). */

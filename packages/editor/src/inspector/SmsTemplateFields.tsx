@@ -13,42 +13,20 @@ import {
   signedSmsText,
   templateVariableNames,
 } from '@siyu/nodes-sms';
+import { useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
-import { useEffect, useState } from 'react';
 import { useEditor } from '../app/editor-context.ts';
 import { useLocale } from '../app/i18n.ts';
+import { REFRESH_ON_RETURN, trpc } from '../app/kit/query.ts';
 import { NEW_SMS_TEMPLATE_HREF } from '../app/routes.ts';
-import { api } from '../app/server-api.ts';
+import type { api } from '../app/server-api.ts';
 import type { FieldProps } from './fields/field-props.ts';
 
 type Template = Awaited<ReturnType<typeof api.smsTemplates.list.query>>[number];
 
-let loaded: Promise<Template[] | undefined> | undefined;
-
-/** The workspace's templates, loaded once per page and again when the tab comes back into focus. */
+/** The workspace's templates (undefined without a server or until loaded). */
 function useTemplates(): Template[] | undefined {
-  const [templates, setTemplates] = useState<Template[] | undefined>();
-  const [round, setRound] = useState(0);
-  useEffect(() => {
-    const refresh = () => {
-      loaded = undefined;
-      setRound((r) => r + 1);
-    };
-    window.addEventListener('focus', refresh);
-    return () => window.removeEventListener('focus', refresh);
-  }, []);
-  useEffect(() => {
-    void round;
-    let live = true;
-    loaded ??= api.smsTemplates.list.query().catch(() => undefined);
-    void loaded.then((list) => {
-      if (live) setTemplates(list);
-    });
-    return () => {
-      live = false;
-    };
-  }, [round]);
-  return templates;
+  return useQuery(trpc.smsTemplates.list.queryOptions(undefined, REFRESH_ON_RETURN)).data;
 }
 
 /** `templateId`: a select of the registered templates, with a link to register one. */

@@ -2,10 +2,12 @@
 // coupon stocks, and event types. They read the options over tRPC; without a server (the local
 // editor) or before the options arrive they fall back to typing the id, so a form never blocks.
 import { KNOWN_EVENT_TYPES, type Locale } from '@siyu/shared';
+import { useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
-import { useContext, useEffect, useState } from 'react';
+import { useContext } from 'react';
 import { EditorContext } from '../app/editor-context.ts';
 import { useLocale } from '../app/i18n.ts';
+import { PICKER_OPTIONS_KEY, REFRESH_ON_RETURN } from '../app/kit/query.ts';
 import { listText } from '../app/list-format.ts';
 import { NEW_COUPON_BATCH_HREF } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
@@ -44,40 +46,12 @@ const loaders: Record<'channels' | 'segment' | 'couponStock', () => Promise<Opti
     })),
 };
 
-/** Loaded once per page and kind: several nodes on one canvas share the request. */
-const cache = new Map<string, Promise<Option[] | undefined>>();
-/** Forgets loaded options (the coupon batches page calls it after creating one). */
-export function clearPickerOptions(): void {
-  cache.clear();
-}
+/**
+ * Options of one kind, loaded once per page for every field showing them (react-query's cache) and
+ * again when the tab regains focus; undefined without a server or until loaded.
+ */
 function useOptions(kind: keyof typeof loaders): Option[] | undefined {
-  const [options, setOptions] = useState<Option[] | undefined>();
-  // Back from another tab (where a batch may have been created): ask again.
-  const [round, setRound] = useState(0);
-  useEffect(() => {
-    const refresh = () => {
-      cache.delete(kind);
-      setRound((r) => r + 1);
-    };
-    window.addEventListener('focus', refresh);
-    return () => window.removeEventListener('focus', refresh);
-  }, [kind]);
-  useEffect(() => {
-    void round;
-    let live = true;
-    let pending = cache.get(kind);
-    if (!pending) {
-      pending = loaders[kind]().catch(() => undefined);
-      cache.set(kind, pending);
-    }
-    void pending.then((loaded) => {
-      if (live) setOptions(loaded);
-    });
-    return () => {
-      live = false;
-    };
-  }, [kind, round]);
-  return options;
+  return useQuery({ queryKey: [PICKER_OPTIONS_KEY, kind], queryFn: loaders[kind], ...REFRESH_ON_RETURN }).data;
 }
 
 export const PICKER_WIDGETS = new Set(['channels', 'segment', 'couponStock', 'eventType', 'messageChannel']);

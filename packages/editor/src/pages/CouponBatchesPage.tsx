@@ -4,13 +4,12 @@ import { Button, DatePicker, Form, Input, InputNumber, Table, type TableColumnsT
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
-import { errorText, trpc } from '../app/kit/query.ts';
+import { errorText, PICKER_OPTIONS_KEY, trpc } from '../app/kit/query.ts';
 import { byNumber, byText, pagination, rowAttributes } from '../app/kit/table.ts';
 import { COUPONS_HREF } from '../app/routes.ts';
 import type { api } from '../app/server-api.ts';
 import { useCanEdit } from '../app/use-role.ts';
 import { formErrors } from '../channels/model.ts';
-import { clearPickerOptions } from '../inspector/pickers.tsx';
 import { PageNav } from './PageNav.tsx';
 
 type Stock = Awaited<ReturnType<typeof api.coupons.stocks.query>>[number];
@@ -130,8 +129,8 @@ export function CouponBatchesPage() {
           onDone={() => {
             setCreating(false);
             if (location.hash.includes('?')) history.replaceState(null, '', COUPONS_HREF);
-            clearPickerOptions();
             void queries.invalidateQueries(trpc.coupons.stocks.queryFilter());
+            void queries.invalidateQueries({ queryKey: [PICKER_OPTIONS_KEY] });
           }}
         />
       )}

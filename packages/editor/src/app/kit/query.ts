@@ -27,6 +27,16 @@ export const queryClient = new QueryClient({
  */
 export const trpc: TRPCOptionsProxy<AppRouter> = createTRPCOptionsProxy<AppRouter>({ client: api, queryClient });
 
+/**
+ * For lists the canvas and inspector name things from (coupon batches, SMS templates, picker
+ * options): read again when the tab comes back into focus, where one may have been created on its
+ * page in another tab. One cache entry per list, shared by every card and field that shows it.
+ */
+export const REFRESH_ON_RETURN = { refetchOnWindowFocus: true } as const;
+
+/** Query key prefix of the inspector's picker options (pickers.tsx): invalidate it after a change. */
+export const PICKER_OPTIONS_KEY = 'pickerOptions';
+
 /** A query or mutation error's words for the page ('' when there is none). */
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : error ? String(error) : '';
