@@ -12,6 +12,13 @@ describe('failure reasons in words', () => {
       fixOnProfile: true,
     });
     expect(failureText({ code: 'exhausted', error: 'stock empty' }, 'en').reason).toBe('The coupon batch is empty');
+    // A template-based SMS whose template went away: a fix on the node, not on the customer.
+    expect(
+      failureText({ code: 'templateMissing', error: '短信模板不存在 / SMS template t1 does not exist' }, 'zh-CN'),
+    ).toEqual({
+      reason: '短信模板已不存在',
+      fix: '在短信节点重新选择一个已登记的模板，发布后重试',
+    });
   });
 
   it('falls back to "send failed" and the provider message, in the locale half when bilingual; never the code', () => {
