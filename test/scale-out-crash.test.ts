@@ -138,6 +138,10 @@ describe('scale-out crash safety on PostgreSQL', () => {
         PROVIDER_RATE_LIMITS: '',
         // A killed worker's claimed effects come back after this (the product's default is 5 min).
         EFFECT_LEASE_MS: '10000',
+        // A worker killed between claiming a send and the provider listing it leaves that send's
+        // outcome unknown; the product waits SMS_QUERY_SETTLE_MS (Aliyun's default: 5 minutes) for the
+        // provider's records before resending. The fake lists a send at once: a few seconds do here.
+        SMS_QUERY_SETTLE_MS: '5000',
         LOG_LEVEL: 'error',
         ...(publicUrl ? { PUBLIC_URL: publicUrl } : {}),
       });

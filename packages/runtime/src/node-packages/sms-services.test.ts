@@ -289,5 +289,22 @@ describe('SMS end to end: journey → Aliyun fake → receipts and replies', () 
     });
     expect(tencent.provider.name).toBe('tencent');
     expect(tencent.linkBaseUrl).toBe('https://brand.example.cn/webhooks/sms/link');
+    expect(() => smsProviderFromEnv({ SMS_QUERY_SETTLE_MS: '10' })).toThrow(/SMS_QUERY_SETTLE_MS/);
+  });
+
+  it('SMS_QUERY_SETTLE_MS: how long an unlisted send waits for the provider before it counts as not sent', async () => {
+    // Aliyun's QuerySendDetails answering "no sends that day" for the number.
+    const empty = (async () =>
+      new Response(JSON.stringify({ Code: 'OK', TotalCount: 0, SmsSendDetailDTOs: { SmsSendDetailDTO: [] } }), {
+        status: 200,
+      })) as unknown as typeof fetch;
+    const aliyun = { SMS_PROVIDER: 'aliyun', ALIYUN_ACCESS_KEY_ID: 'a', ALIYUN_ACCESS_KEY_SECRET: 'b' };
+    const now = Date.UTC(2026, 11, 6, 4);
+    const request = { phone: '+8613800000001', outId: 'o1', claimedAt: now - 10_000, now };
+    // Ten seconds after the claim: within Aliyun's default five minutes it may still appear...
+    expect((await smsProviderFromEnv(aliyun, empty).provider.lookup?.(request))?.status).toBe('unknown');
+    // ...past a configured five seconds it counts as never sent.
+    const short = smsProviderFromEnv({ ...aliyun, SMS_QUERY_SETTLE_MS: '5000' }, empty);
+    expect((await short.provider.lookup?.(request))?.status).toBe('absent');
   });
 });

@@ -34,6 +34,9 @@ const SmsEnvSchema = z.object({
   TENCENT_SMS_REGION: z.string().min(1).optional(),
   TENCENT_SMS_ENDPOINT: HttpUrlSchema.optional(),
   SMS_PER_NUMBER_DAILY_LIMIT: z.coerce.number().int().positive().optional(),
+  // How long a send whose answer was lost waits for the provider's records before it counts as not
+  // sent and goes again (the providers list a send with a delay; their defaults are minutes).
+  SMS_QUERY_SETTLE_MS: z.coerce.number().int().min(1000).max(3_600_000).optional(),
   PUBLIC_URL: HttpUrlSchema.optional(),
 });
 
@@ -53,6 +56,7 @@ export function smsProviderFromEnv(
       accessKeyId: e.ALIYUN_ACCESS_KEY_ID as string,
       accessKeySecret: e.ALIYUN_ACCESS_KEY_SECRET as string,
       endpoint: e.ALIYUN_SMS_ENDPOINT,
+      querySettleMs: e.SMS_QUERY_SETTLE_MS,
     };
     provider = aliyunProvider(config, fetchImpl);
   } else if (e.SMS_PROVIDER === 'tencent') {
@@ -63,6 +67,7 @@ export function smsProviderFromEnv(
       smsSdkAppId: e.TENCENT_SMS_SDK_APP_ID as string,
       region: e.TENCENT_SMS_REGION,
       endpoint: e.TENCENT_SMS_ENDPOINT,
+      statusSettleMs: e.SMS_QUERY_SETTLE_MS,
     };
     provider = tencentProvider(config, fetchImpl);
   }
