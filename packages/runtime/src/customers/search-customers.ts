@@ -29,6 +29,8 @@ export const CustomerSearchSchema = z.object({
   offset: z.number().int().min(0).default(0),
 });
 export type CustomerSearch = z.infer<typeof CustomerSearchSchema>;
+/** What a search matches, without its page (an export takes every match). */
+export type CustomerFilter = Omit<CustomerSearch, 'limit' | 'offset'>;
 
 /** Joins a customer's tags in one column: a control character no tag contains. */
 const TAG_SEPARATOR = '\u001f';
@@ -53,7 +55,7 @@ export type CustomerListItem = Omit<CustomerRow, 'attributes' | 'tags'> & {
 };
 
 /** The WHERE clause of a search, on either database. */
-function searchWhere(sql: SqlClient, input: CustomerSearch): { whereSql: string; params: SqlValue[] } {
+function searchWhere(sql: SqlClient, input: CustomerFilter): { whereSql: string; params: SqlValue[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
   // Names match whatever their case, as on SQLite (PostgreSQL's LIKE minds it).
@@ -147,7 +149,7 @@ export async function customersByIds(sql: SqlClient, ids: readonly string[]): Pr
 }
 
 /** Every customer a search finds, newest first (the export reads them in pages by these ids). */
-export async function searchCustomerIds(sql: SqlClient, input: CustomerSearch): Promise<string[]> {
+export async function searchCustomerIds(sql: SqlClient, input: CustomerFilter): Promise<string[]> {
   const { whereSql, params } = searchWhere(sql, input);
   const rows = await sql.all<{ id: string }>(
     `SELECT c.id FROM Customer c ${whereSql} ORDER BY c.createdAt DESC, c.id`,

@@ -55,7 +55,7 @@ export function customersExportRouter(deps: { db: AppDatabase; clock: Clock; log
       const ids =
         'filter' in of
           ? await segmentMemberIds(deps.db, [of.filter], now)
-          : await searchCustomerIds(deps.db.sql, { ...of.search, limit: 1, offset: 0 });
+          : await searchCustomerIds(deps.db.sql, of.search);
       const stamp = new Date(now).toISOString().slice(0, 10);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="customers-${stamp}.csv"`);

@@ -19,9 +19,9 @@ import type { Context } from '../context.ts';
 import { ingestProcedure, notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);
-/** 50 MB of base64 ≈ 37 MB file: more than a 100,000-row export. */
 /** An Excel worksheet name (Excel allows at most 31 characters). */
 const SheetSchema = z.string().min(1).max(31);
+/** 50 MB of base64 ≈ 37 MB file: more than a 100,000-row export. */
 const MAX_BASE64 = 50 * 1024 * 1024;
 
 /** The file and how to read it, as both the preview and the import take them. */
