@@ -99,6 +99,26 @@ describe('sign-in throttling', () => {
     expect((await login(base, 'admin', 'secret-password', from('198.51.100.2'))).status).toBe(200);
   }, 30_000);
 
+  it('counts guessed set-password links against the same address budget as sign-ins', async () => {
+    h.deps.loginLimits = {
+      perAccount: { failures: 100, windowSeconds: 60, blockSeconds: 60 },
+      perIp: { failures: 3, windowSeconds: 60, blockSeconds: 60 },
+    };
+    const base = await serve();
+    const guess = (token: string) =>
+      fetch(`${base}/trpc/auth.acceptInvite`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, password: 'guess-password-1' }),
+      });
+    for (const token of ['inv_a', 'inv_b', 'inv_c']) expect((await guess(token)).status).toBe(400);
+    const blocked = await guess('inv_d');
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The address's sign-ins wait too: one budget for every credential it guesses.
+    expect((await login(base, 'admin', 'secret-password')).status).toBe(429);
+  }, 30_000);
+
   it('starts the account count again after a correct password, and unlocks after the block', async () => {
     const limits: LoginLimits = {
       perAccount: { failures: 3, windowSeconds: 1, blockSeconds: 1 },

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { createLoginThrottle, LoginThrottledError } from '../../auth/login-throttle.ts';
 import { acceptInvite } from '../../auth/invites.ts';
+import { createLoginThrottle, LoginThrottledError } from '../../auth/login-throttle.ts';
 import { hashPassword, verifyPassword } from '../../auth/password.ts';
 import { login, logout } from '../../auth/sessions.ts';
 import { hashToken } from '../../auth/tokens.ts';
-import { publicProcedure, router, viewerProcedure } from '../trpc.ts';
 import { apiError } from '../api-error.ts';
+import type { Context } from '../context.ts';
+import { publicProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const NewPassword = z.string().min(8, '密码至少 8 位 at least 8 characters').max(200);
 
@@ -14,14 +15,7 @@ export const authRouter = router({
   login: publicProcedure
     .input(z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) }))
     .mutation(async ({ ctx, input }) => {
-      const throttle = createLoginThrottle(ctx.db, ctx.loginLimits);
-      try {
-        await throttle.attempt(input.username, ctx.requestIp);
-      } catch (error) {
-        if (!(error instanceof LoginThrottledError)) throw error;
-        ctx.setResponseHeader?.('Retry-After', String(error.retryAfterSeconds));
-        throw apiError('TOO_MANY_REQUESTS', 'auth.throttled', { seconds: error.retryAfterSeconds }, error);
-      }
+      const throttle = await attemptCounted(ctx, input.username);
       const result = await login(ctx.db, input.username, input.password);
       if (!result) throw apiError('UNAUTHORIZED', 'auth.wrongPassword');
       if (result === 'disabled') throw apiError('FORBIDDEN', 'auth.accountDisabled');
@@ -44,7 +38,11 @@ export const authRouter = router({
   acceptInvite: publicProcedure
     .input(z.object({ token: z.string().min(1).max(200), password: NewPassword }))
     .mutation(async ({ ctx, input }) => {
+      // Counted like a sign-in: the address's guesses share one budget whichever door they knock on.
+      const key = `invite:${hashToken(input.token).slice(0, 16)}`;
+      const throttle = await attemptCounted(ctx, key);
       const result = await acceptInvite(ctx.db, input.token, input.password);
+      if (result.ok) await throttle.succeeded(key, ctx.requestIp);
       if (!result.ok) {
         throw result.reason === 'disabled'
           ? apiError('FORBIDDEN', 'auth.accountDisabled')
@@ -80,3 +78,19 @@ export const authRouter = router({
       return { ok: true };
     }),
 });
+
+/**
+ * Counts one credential attempt (a sign-in, a set-password link) against its account key and the
+ * caller's address before anything is checked; over the limit: 429 with Retry-After.
+ */
+async function attemptCounted(ctx: Context, key: string) {
+  const throttle = createLoginThrottle(ctx.db, ctx.loginLimits);
+  try {
+    await throttle.attempt(key, ctx.requestIp);
+  } catch (error) {
+    if (!(error instanceof LoginThrottledError)) throw error;
+    ctx.setResponseHeader?.('Retry-After', String(error.retryAfterSeconds));
+    throw apiError('TOO_MANY_REQUESTS', 'auth.throttled', { seconds: error.retryAfterSeconds }, error);
+  }
+  return throttle;
+}
