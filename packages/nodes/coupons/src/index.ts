@@ -19,7 +19,7 @@ export const IssueCouponConfigSchema = z.object({
       .trim()
       .min(1, { message: '请选择券批次 / choose a coupon stock' })
       .max(100)
-      .meta({ widget: 'couponStock', label: t('券批次', 'Coupon stock') }),
+      .meta({ widget: 'couponStock', label: t('券批次', 'Coupon batch') }),
   ),
 });
 export type IssueCouponConfig = z.output<typeof IssueCouponConfigSchema>;

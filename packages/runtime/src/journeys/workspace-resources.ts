@@ -58,7 +58,7 @@ export function workspaceResolvers(db: AppDatabase): ResourceResolver[] {
     resolver('core.segment', t('人群', 'segment'), (ids) =>
       prisma.segment.findMany({ where: within(ids), select: { id: true, name: true }, orderBy: { name: 'asc' } }),
     ),
-    resolver('coupons.stock', t('优惠券批次', 'coupon stock'), (ids) =>
+    resolver('coupons.stock', t('优惠券批次', 'coupon batch'), (ids) =>
       prisma.couponStock.findMany({
         where: within(ids),
         select: { id: true, name: true },
