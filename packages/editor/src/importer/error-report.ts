@@ -1,3 +1,4 @@
+import { spreadsheetCsv, UTF8_BOM } from '@siyu/shared/csv';
 import type { TFunction } from 'i18next';
 import type { RowProblem } from './types.ts';
 
@@ -6,15 +7,14 @@ export function problemText(t: TFunction, p: RowProblem): string {
   return p.code ? t(`importer:problem.${p.code}`, { value: p.value ?? '' }) : p.reason;
 }
 
-/** A CSV cell, quoted when it holds a comma, quote or line break (RFC 4180). */
-const csvCell = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-
-/** The rows an import left out as a CSV the operator opens in Excel: row, column, reason. */
+/**
+ * The rows an import left out as a CSV the operator opens in Excel: row, column, reason. Columns and
+ * reasons quote the uploaded file (a header, a bad value), so formula cells are escaped.
+ */
 export function errorReportCsv(t: TFunction, problems: readonly RowProblem[]): string {
   const rows = problems.map((p) => [String(p.row), p.column ?? '', problemText(t, p)]);
   const header = [t('importer:report.row'), t('importer:report.column'), t('importer:report.reason')];
-  // The BOM makes Excel read the file as UTF-8.
-  return `\uFEFF${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return UTF8_BOM + spreadsheetCsv([header, ...rows]);
 }
 
 export function downloadErrorReport(t: TFunction, fileName: string, problems: readonly RowProblem[]): void {

@@ -1,11 +1,9 @@
-import Papa from 'papaparse';
+import { spreadsheetCsv, UTF8_BOM } from '@siyu/shared/csv';
 import type { SqlClient } from '../db/sql-client.ts';
 import type { CustomerListItem } from './search-customers.ts';
 import { customersByIds } from './search-customers.ts';
 import { segmentFields } from './segment-fields.ts';
 
-/** Excel (zh-CN Windows) reads a CSV as GBK unless it starts with a UTF-8 byte-order mark. */
-const UTF8_BOM = '\uFEFF';
 /** Customers read per query while streaming: one page of the list's own query. */
 const CHUNK = 500;
 
@@ -14,12 +12,6 @@ const HEADERS = {
   en: ['Customer id', 'Name', 'Phone', 'Tags', 'Channel', 'Created', 'Other attributes'],
 } as const;
 export type CsvLanguage = keyof typeof HEADERS;
-
-/**
- * Papa's `escapeFormulae` puts a ' before any cell starting with = + - @ (or a tab / carriage
- * return), so a name like "=HYPERLINK(…)" is shown as text by Excel, never run as a formula.
- */
-const unparse = (rows: unknown[][]) => `${Papa.unparse(rows, { newline: '\r\n', escapeFormulae: true })}\r\n`;
 
 const cell = (v: unknown) =>
   v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
@@ -51,9 +43,9 @@ export async function* customersCsv(
 ): AsyncGenerator<string> {
   const { attributeKeys } = await segmentFields(sql);
   const [id, name, phone, tags, channel, created, others] = HEADERS[language];
-  yield UTF8_BOM + unparse([[id, name, phone, tags, channel, created, ...attributeKeys, others]]);
+  yield UTF8_BOM + spreadsheetCsv([[id, name, phone, tags, channel, created, ...attributeKeys, others]]);
   for (let i = 0; i < ids.length; i += CHUNK) {
     const customers = await customersByIds(sql, ids.slice(i, i + CHUNK));
-    if (customers.length) yield unparse(customers.map((c) => rowOf(c, attributeKeys)));
+    if (customers.length) yield spreadsheetCsv(customers.map((c) => rowOf(c, attributeKeys)));
   }
 }
