@@ -1,39 +1,12 @@
-// Customer merges (phone duplicates) and erasure on SQLite and PostgreSQL: one program of
-// statements (db/sql-program.ts) run synchronously on SQLite's connection and through the SQL
-// port on PostgreSQL must leave the same rows.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../db/app-database.ts';
-import { openDatabase } from '../db/database.ts';
-import { openPostgresDatabase } from '../db/postgres-database.ts';
-import { freshPostgresDatabase } from '../db/postgres-for-tests.test-helper.ts';
+import { freshBackends } from '../db/both-backends.test-helper.ts';
+import { cleanupAfterEach } from '../db/scratch-database.test-helper.ts';
 import type { SqlValue } from '../db/sql-client.ts';
 import { eraseCustomer } from './erase-customer.ts';
 import { mergePhoneDuplicates, mergePhoneDuplicatesVia } from './phone-duplicates.ts';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function sqliteDb(): Promise<AppDatabase> {
-  const dir = mkdtempSync(join(tmpdir(), 'siyu-customers-'));
-  const db = await openDatabase(join(dir, 'test.db'));
-  cleanups.push(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return db;
-}
-
-async function postgresDb(): Promise<AppDatabase> {
-  const database = await freshPostgresDatabase('customers', cleanups);
-  const db = await openPostgresDatabase(database.url);
-  cleanups.push(() => db.close());
-  return db;
-}
+const cleanups = cleanupAfterEach();
 
 const T = (day: number) => `2026-11-${String(day).padStart(2, '0')}T08:00:00.000+00:00`;
 
@@ -121,10 +94,7 @@ async function seed(db: AppDatabase): Promise<void> {
 
 const all = (db: AppDatabase, sql: string) => db.sql.all(sql);
 
-describe.each([
-  ['SQLite', sqliteDb],
-  ['PostgreSQL', postgresDb],
-] as const)('customers on %s', (_name, openDb) => {
+describe.each(freshBackends('customers', cleanups))('customers on %s', (_name, openDb) => {
   it('merges the customers one phone became, losing nothing, once', async () => {
     const db = await openDb();
     await seed(db);

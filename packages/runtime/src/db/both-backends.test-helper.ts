@@ -3,7 +3,7 @@
 // describe.each(bothBackends(…)) so every test runs on both and expects the same results.
 import type { AppDatabase } from './app-database.ts';
 import { openPostgresDatabase } from './postgres-database.ts';
-import { postgresDatabaseForFile } from './postgres-for-tests.test-helper.ts';
+import { freshPostgresDatabase, postgresDatabaseForFile } from './postgres-for-tests.test-helper.ts';
 import { scratchDatabase } from './scratch-database.test-helper.ts';
 
 export type OpenBackend = () => Promise<AppDatabase>;
@@ -24,6 +24,26 @@ export function bothBackends(label: string, cleanups: Array<() => Promise<void>>
           await emptyPostgres(db);
           await db.close();
         });
+        return db;
+      },
+    ],
+  ];
+}
+
+/**
+ * `[name, open]` pairs for SQLite and PostgreSQL where every test gets databases of its own on both
+ * (a PostgreSQL copy of the migrated template): for tests that leave engines, locks or listeners on
+ * them, which emptying a shared one would race. `cleanups` from cleanupAfterEach closes and drops them.
+ */
+export function freshBackends(label: string, cleanups: Array<() => Promise<void>>): Array<[string, OpenBackend]> {
+  return [
+    ['SQLite', () => scratchDatabase(label, cleanups)],
+    [
+      'PostgreSQL',
+      async () => {
+        const database = await freshPostgresDatabase(label, cleanups);
+        const db = await openPostgresDatabase(database.url);
+        cleanups.push(() => db.close());
         return db;
       },
     ],

@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { corePackage } from '@siyu/nodes-core';
 import { createNodeRegistry } from '@siyu/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { addCustomersPg, publishJourneyPg } from '../../testing/postgres-fixtures.ts';
 import type { AppDatabase } from '../db/app-database.ts';
-import { openDatabase } from '../db/database.ts';
+import { freshBackends } from '../db/both-backends.test-helper.ts';
 import { isoDate } from '../db/iso-date.ts';
-import { openPostgresDatabase } from '../db/postgres-database.ts';
-import { freshPostgresDatabase } from '../db/postgres-for-tests.test-helper.ts';
+import { cleanupAfterEach } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';
 import { ManualClock } from './api.ts';
 import { audienceEntries } from './audience-entries.ts';
@@ -22,27 +18,7 @@ import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
 const registry = createNodeRegistry([corePackage]);
 const logger = createLogger('silent');
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function sqliteDb(): Promise<AppDatabase> {
-  const dir = mkdtempSync(join(tmpdir(), 'siyu-calendar-'));
-  const db = await openDatabase(join(dir, 'test.db'));
-  cleanups.push(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return db;
-}
-
-async function postgresDb(): Promise<AppDatabase> {
-  const database = await freshPostgresDatabase('calendar', cleanups);
-  const db = await openPostgresDatabase(database.url);
-  cleanups.push(() => db.close());
-  return db;
-}
+const cleanups = cleanupAfterEach();
 
 /** 08:00 in Shanghai on 23 November 2026: the journey is published then. */
 const PUBLISHED = Date.UTC(2026, 10, 23, 0, 0);
@@ -51,10 +27,7 @@ const DAY = 24 * HOUR;
 /** 10:00 in Shanghai on the day `d` after publishing. */
 const tenOclock = (d: number) => PUBLISHED + d * DAY + 2 * HOUR;
 
-describe.each([
-  ['SQLite', sqliteDb],
-  ['PostgreSQL', postgresDb],
-] as const)('calendar audience entries on %s', (_name, openDb) => {
+describe.each(freshBackends('calendar', cleanups))('calendar audience entries on %s', (_name, openDb) => {
   function runner(db: AppDatabase) {
     const store = db.dialect === 'sqlite' ? createSqliteStore(db.sqlite) : createPostgresStore(db.pool);
     const stepper = new Stepper(store, registry);

@@ -1,15 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { corePackage } from '@siyu/nodes-core';
 import { createNodeRegistry } from '@siyu/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { addCustomersPg, publishJourneyPg } from '../../testing/postgres-fixtures.ts';
 import type { AppDatabase } from '../db/app-database.ts';
-import { openDatabase } from '../db/database.ts';
-import { openPostgresDatabase } from '../db/postgres-database.ts';
-import { freshPostgresDatabase } from '../db/postgres-for-tests.test-helper.ts';
+import { freshBackends } from '../db/both-backends.test-helper.ts';
+import { cleanupAfterEach } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';
 import { ManualClock } from './api.ts';
 import { audienceEntries } from './audience-entries.ts';
@@ -21,32 +17,9 @@ import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
 const registry = createNodeRegistry([corePackage]);
 const logger = createLogger('silent');
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
-async function sqliteDb(): Promise<AppDatabase> {
-  const dir = mkdtempSync(join(tmpdir(), 'siyu-audience-'));
-  const db = await openDatabase(join(dir, 'test.db'));
-  cleanups.push(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return db;
-}
-
-async function postgresDb(): Promise<AppDatabase> {
-  const database = await freshPostgresDatabase('audience', cleanups);
-  const db = await openPostgresDatabase(database.url);
-  cleanups.push(() => db.close());
-  return db;
-}
-
-describe.each([
-  ['SQLite', sqliteDb],
-  ['PostgreSQL', postgresDb],
-] as const)('audience entry runs on %s', (_name, openDb) => {
+describe.each(freshBackends('audience', cleanups))('audience entry runs on %s', (_name, openDb) => {
   /** An audience runner as the engine wires it; `crashOnSlice` throws inside that slice's batch. */
   function runner(db: AppDatabase, crashOnSlice?: number) {
     const store = db.dialect === 'sqlite' ? createSqliteStore(db.sqlite) : createPostgresStore(db.pool);

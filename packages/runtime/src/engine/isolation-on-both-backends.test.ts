@@ -17,10 +17,8 @@ import { z } from 'zod';
 import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { addCustomersPg, publishJourneyPg } from '../../testing/postgres-fixtures.ts';
 import { sampleExecutorsOn } from '../../testing/sample-nodes.ts';
-import type { AppDatabase } from '../db/app-database.ts';
-import { openPostgresDatabase } from '../db/postgres-database.ts';
-import { freshPostgresDatabase } from '../db/postgres-for-tests.test-helper.ts';
-import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
+import { freshBackends } from '../db/both-backends.test-helper.ts';
+import { cleanupAfterEach } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';
 import { ManualClock } from './api.ts';
 import { createEngine, type DurableEngine } from './engine.ts';
@@ -69,21 +67,7 @@ afterEach(() => {
   draws.length = 0;
 });
 
-async function sqliteDb(): Promise<AppDatabase> {
-  return scratchDatabase('isolation_both', cleanups);
-}
-
-async function postgresDb(): Promise<AppDatabase> {
-  const database = await freshPostgresDatabase('isolation', cleanups);
-  const db = await openPostgresDatabase(database.url);
-  cleanups.push(() => db.close());
-  return db;
-}
-
-describe.each([
-  ['SQLite', sqliteDb],
-  ['PostgreSQL', postgresDb],
-] as const)('isolation on %s', (_name, openDb) => {
+describe.each(freshBackends('isolation', cleanups))('isolation on %s', (_name, openDb) => {
   it('pauses the journey whose package is missing, holds its timers, and replays what it missed once resumed', async () => {
     const db = await openDb();
     const clock = new ManualClock();

@@ -7,27 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { benchmarkJourney, publishJourney } from '../../testing/fixtures.ts';
 import { publishJourneyPg } from '../../testing/postgres-fixtures.ts';
 import { recordingExecutors } from '../../testing/store-engine.ts';
-import type { AppDatabase } from '../db/app-database.ts';
-import { openPostgresDatabase } from '../db/postgres-database.ts';
-import { freshPostgresDatabase } from '../db/postgres-for-tests.test-helper.ts';
-import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
+import { freshBackends } from '../db/both-backends.test-helper.ts';
+import { cleanupAfterEach } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';
 import { ManualClock } from './api.ts';
 import { createEngine } from './engine.ts';
 
 const cleanups = cleanupAfterEach();
 
-async function postgresDb(): Promise<AppDatabase> {
-  const database = await freshPostgresDatabase('merge_intake', cleanups);
-  const db = await openPostgresDatabase(database.url);
-  cleanups.push(() => db.close());
-  return db;
-}
-
-describe.each([
-  ['SQLite', () => scratchDatabase('merge_intake', cleanups) as Promise<AppDatabase>],
-  ['PostgreSQL', postgresDb],
-] as const)('merges on intake on %s', (_name, openDb) => {
+describe.each(freshBackends('merge_intake', cleanups))('merges on intake on %s', (_name, openDb) => {
   it('merges the customers one event names into the older, and keeps one run per journey', async () => {
     const db = await openDb();
     if (db.dialect === 'sqlite') publishJourney(db.sqlite, 'j1', benchmarkJourney());

@@ -1,10 +1,8 @@
 // Customer.rfm kept in step with orders on SQLite (its own connection, streamed) and PostgreSQL
 // (through the SQL port): the same scores on both.
 import { describe, expect, it } from 'vitest';
-import type { AppDatabase } from '../db/app-database.ts';
-import { openPostgresDatabase } from '../db/postgres-database.ts';
-import { freshPostgresDatabase } from '../db/postgres-for-tests.test-helper.ts';
-import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
+import { freshBackends } from '../db/both-backends.test-helper.ts';
+import { cleanupAfterEach } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';
 import { rfmRefresher } from './rfm-refresh.ts';
 
@@ -12,17 +10,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const cleanups = cleanupAfterEach();
 
-async function postgresDb(): Promise<AppDatabase> {
-  const database = await freshPostgresDatabase('rfm', cleanups);
-  const db = await openPostgresDatabase(database.url);
-  cleanups.push(() => db.close());
-  return db;
-}
-
-describe.each([
-  ['SQLite', () => scratchDatabase('rfm_both', cleanups) as Promise<AppDatabase>],
-  ['PostgreSQL', postgresDb],
-] as const)('RFM refresh on %s', (_name, openDb) => {
+describe.each(freshBackends('rfm', cleanups))('RFM refresh on %s', (_name, openDb) => {
   it('scores buyers in quintiles, skips a refresh with no new orders, and clears scores whose orders are gone', async () => {
     const db = await openDb();
     const now = Date.UTC(2026, 10, 30);
