@@ -1,6 +1,6 @@
 import type { AppDatabase } from '../db/app-database.ts';
 import { hashPassword } from './password.ts';
-import { login } from './sessions.ts';
+import { type Session, startSession } from './sessions.ts';
 import { hashToken, newToken } from './tokens.ts';
 
 /** How long a set-password link works: long enough for a new colleague to read their messages. */
@@ -24,9 +24,7 @@ export async function issueInvite(
   return { token, expiresAt };
 }
 
-export type AcceptInviteResult =
-  | { ok: true; session: NonNullable<Exclude<Awaited<ReturnType<typeof login>>, 'disabled'>> }
-  | { ok: false; reason: 'invalid' | 'disabled' };
+export type AcceptInviteResult = { ok: true; session: Session } | { ok: false; reason: 'invalid' | 'disabled' };
 
 /**
  * Sets the password behind a live invitation and signs the operator in. The link works once: the
@@ -50,7 +48,6 @@ export async function acceptInvite(
   if (claimed.count === 0) return { ok: false, reason: 'invalid' };
   // Sessions from an older password end: the link is also how a forgotten password is reset.
   await db.prisma.operatorSession.deleteMany({ where: { operatorId: operator.id } });
-  const session = await login(db, operator.username, password, now);
-  if (!session || session === 'disabled') return { ok: false, reason: 'disabled' };
-  return { ok: true, session };
+  // The link proved who they are: no second password check.
+  return { ok: true, session: await startSession(db, operator, now) };
 }

@@ -25,13 +25,24 @@ export async function login(
   username: string,
   password: string,
   now: number = Date.now(),
-): Promise<{ token: string; operator: OperatorPrincipal; expiresAt: Date } | 'disabled' | null> {
+): Promise<Session | 'disabled' | null> {
   const operator = await db.prisma.operator.findUnique({ where: { username } });
   // Verify even for unknown users so timing does not reveal which usernames exist.
   const ok = await verifyPassword(password, operator?.passwordHash ?? 'scrypt$16384$8$1$AAAA$AAAA');
   if (!operator || !ok) return null;
   if (operator.disabledAt) return 'disabled';
-  // Expired sessions are swept at each login, so the table never grows without bound.
+  return startSession(db, operator, now);
+}
+
+export type Session = { token: string; operator: OperatorPrincipal; expiresAt: Date };
+
+/** A new session for an operator whose credentials were just proven (a password, a set-password link). */
+export async function startSession(
+  db: AppDatabase,
+  operator: { id: string; username: string; displayName: string; role: string },
+  now: number = Date.now(),
+): Promise<Session> {
+  // Expired sessions are swept at each sign-in, so the table never grows without bound.
   await db.prisma.operatorSession.deleteMany({ where: { expiresAt: { lte: new Date(now) } } });
   const token = newToken('sess');
   const expiresAt = new Date(now + SESSION_TTL_MS);
