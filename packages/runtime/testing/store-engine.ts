@@ -46,11 +46,13 @@ export function storeEngine(
   const enrol = enrolment({ store, stepper, clock, usable });
   const ingest = eventIntake({ store, stepper, enrolment: enrol, clock, logger, usable });
   const dispatcher = new Dispatcher(tx, store, stepper, executors, clock, logger);
+  const dueWork = store.dueWork?.bind(store);
   const drainDue = schedulerLoop(
     {
       audienceSlice: () => undefined,
       fireTimers: timerFiring({ store, stepper, tx, clock, sweep: () => {} }),
       runEffects: (limit) => dispatcher.runBatch(limit),
+      due: dueWork && (() => dueWork(clock.now())),
     },
     { timerBatch: 1000, effectBatch: 200, audienceSlice: 1, budgetMs: Number.POSITIVE_INFINITY },
   );

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { JourneyEvent } from '@siyu/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import { mergeCustomers } from '../customers/merge-customers.ts';
-import type { Logger } from '../logger.ts';
 import { isoDate } from '../db/iso-date.ts';
+import type { Logger } from '../logger.ts';
 
 /**
  * Finds the customer an event is about (phones arrive here already E.164: the event schema

@@ -227,6 +227,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
   let stopping = false;
 
   // Audience slices, timers and effects in batches sized to keep the HTTP server answering.
+  const dueWork = store.dueWork?.bind(store);
   const drainDue = schedulerLoop(
     {
       async audienceSlice(limit) {
@@ -236,6 +237,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       },
       fireTimers: timerFiring({ store, stepper, tx, clock, sweep: isolation.sweep }),
       runEffects: (limit) => dispatcher.runBatch(limit),
+      due: dueWork && (() => dueWork(clock.now())),
     },
     { timerBatch, effectBatch, audienceSlice: 2000, budgetMs: deps.sliceBudgetMs, stopping: () => stopping },
   );

@@ -34,6 +34,47 @@ describe('BatchSizer', () => {
   });
 });
 
+describe('asking what is due before claiming (PostgreSQL: a claim is a transaction)', () => {
+  it('claims nothing when nothing is due; claims only the kind that is due, asking again after each batch', async () => {
+    const calls: string[] = [];
+    let timersLeft = 0;
+    let effectsLeft = 0;
+    const drain = schedulerLoop(
+      {
+        audienceSlice: () => undefined,
+        fireTimers: (limit) => {
+          calls.push('timers');
+          const fired = Math.min(limit, timersLeft);
+          timersLeft -= fired;
+          return fired;
+        },
+        runEffects: async (limit) => {
+          calls.push('effects');
+          const ran = Math.min(limit, effectsLeft);
+          effectsLeft -= ran;
+          return ran > 0 ? { ran, failed: 0 } : undefined;
+        },
+        due: async () => {
+          calls.push('due?');
+          return { timers: timersLeft > 0, effects: effectsLeft > 0 };
+        },
+      },
+      { timerBatch: 1000, effectBatch: 1000, audienceSlice: 10 },
+    );
+    const outcome = () => ({ timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 });
+    await drain(outcome());
+    expect(calls).toEqual(['due?']);
+
+    calls.length = 0;
+    effectsLeft = 3;
+    const done = outcome();
+    await drain(done);
+    expect(done.effectsRun).toBe(3);
+    // No timer claim at all; after the effects, one look finds nothing, and the loop ends.
+    expect(calls).toEqual(['due?', 'effects', 'due?', 'due?']);
+  });
+});
+
 describe('stopping', () => {
   it('claims no batch after the stop flag is set; the batch in flight finishes', async () => {
     let stopping = false;

@@ -80,7 +80,21 @@ export interface DueWork {
   fireTimers(limit: number): number | Promise<number>;
   /** Runs at most `limit` due outbox effects; undefined when none is due. */
   runEffects(limit: number): Promise<{ ran: number; failed: number } | undefined>;
+  /**
+   * Whether timers and effects are due, asked before claiming them. Given where an empty claim
+   * costs a transaction (PostgreSQL: BEGIN, claim, COMMIT — three round trips each, and most ticks
+   * find nothing) and this one read does not; absent, every batch is claimed directly (SQLite).
+   */
+  due?(): Promise<DueKinds>;
 }
+
+/** Which kinds of work are due now. */
+export interface DueKinds {
+  timers: boolean;
+  effects: boolean;
+}
+
+const ASK_THE_CLAIMS: DueKinds = { timers: true, effects: true };
 
 export interface SchedulerLimits {
   timerBatch: number;
@@ -103,6 +117,7 @@ export function schedulerLoop(work: DueWork, limits: SchedulerLimits) {
   const effects = new BatchSizer(limits.effectBatch, budget);
   const audiences = new BatchSizer(limits.audienceSlice, budget);
   const stopping = limits.stopping ?? (() => false);
+  const probe = work.due?.bind(work);
 
   return async function drain(outcome: TickOutcome): Promise<void> {
     // Asked again only while the last call did something: the rest of the loop stays as lean as it was.
@@ -118,15 +133,19 @@ export function schedulerLoop(work: DueWork, limits: SchedulerLimits) {
         if (slice) outcome.audienceEnrolled += slice.enrolled;
         progressed ||= audiencesPending;
       }
-      for (;;) {
+      // Asked again after each batch: a batch may make more work due (an effect's result sets a
+      // timer, a timer decides an effect).
+      let due = probe ? await probe() : ASK_THE_CLAIMS;
+      while (due.timers) {
         await yieldToEventLoop();
         if (stopping()) return;
         const fired = await timers.run(work.fireTimers, (n) => n);
         if (fired === 0) break;
         outcome.timersFired += fired;
         progressed = true;
+        if (probe) due = await probe();
       }
-      for (;;) {
+      while (due.effects) {
         await yieldToEventLoop();
         if (stopping()) return;
         const batch = await effects.run(work.runEffects, (b) => b?.ran ?? 0);
@@ -134,6 +153,7 @@ export function schedulerLoop(work: DueWork, limits: SchedulerLimits) {
         outcome.effectsRun += batch.ran;
         outcome.effectsFailed += batch.failed;
         progressed = true;
+        if (probe) due = await probe();
       }
       if (!progressed) return;
     }

@@ -1,8 +1,8 @@
 import { type JourneyGraph, type NodeRegistry, parseJourneyGraph } from '@siyu/shared';
 import type { AnyMachineSnapshot } from 'xstate';
+import { isoDate } from '../db/iso-date.ts';
 import { type CompiledJourney, MachineCache, type RunEvent } from './compiler.ts';
 import { CustomerViews } from './customer-views.ts';
-import { isoDate } from '../db/iso-date.ts';
 import { planStep, type StepCause, type StepPlan } from './step-plan.ts';
 import type { EngineStore, InstanceRow } from './store/port.ts';
 import { pureTransition, RecentSnapshots, type TransitionFn } from './transitions.ts';

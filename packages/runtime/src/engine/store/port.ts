@@ -162,6 +162,11 @@ export interface EngineStore extends EventRecords {
    * already attempted, and `countMessages` of these customers.
    */
   claimDueEffects(now: number, limit: number): MaybePromise<DueEffect[]>;
+  /**
+   * Whether timers and effects are due by `now`, read outside any batch. Offered by an adapter
+   * whose empty claim costs a transaction (PostgreSQL); the scheduler asks it before claiming.
+   */
+  dueWork?(now: number): Promise<{ timers: boolean; effects: boolean }>;
   /** A run an operator retries (undefined if there is none), its customer made readable. */
   loadRetry(instanceId: number): MaybePromise<RetryFacts | undefined>;
   /** Instances by id (the dispatcher's result phase), their customers made readable. */

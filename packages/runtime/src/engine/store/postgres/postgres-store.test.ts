@@ -6,6 +6,7 @@ import { type Backend, postgresBackend, sqliteBackend } from '../../../../testin
 import { recordingExecutors, storeEngine } from '../../../../testing/store-engine.ts';
 import { postgresDatabaseForFile } from '../../../db/postgres-for-tests.test-helper.ts';
 import { ManualClock } from '../../api.ts';
+import type { PostgresEngineStore } from './postgres-store.ts';
 
 const DAY = 86_400_000;
 const registry = createNodeRegistry([samplePackage]);
@@ -112,6 +113,29 @@ describe.each([
     clock.advance(86_400_000);
     expect((await engine.drain()).timersFired).toBe(10);
     expect(await count(backend, `SELECT count(*) n FROM "Instance" WHERE "nodeId" = 'waitOrder'`)).toBe(10);
+  });
+});
+
+describe('engine store on PostgreSQL: round trips', () => {
+  it('an idle drain is one statement; a batch sends BEGIN with its first read and COMMIT with its writes', async () => {
+    backend = await postgresBackend(postgresUrl());
+    const store = backend.store() as PostgresEngineStore;
+    const calls: string[] = [];
+    const engine = storeEngine(store, registry, recordingExecutors(calls), new ManualClock());
+    await backend.publish('j1', benchmarkJourney());
+    const ids = await backend.customers('c', 0, 5);
+    const trips = async (work: () => Promise<unknown>) => {
+      const before = store.roundTrips;
+      await work();
+      return store.roundTrips - before;
+    };
+    // Nothing due: one look, no transaction.
+    expect(await trips(() => engine.drain())).toBe(1);
+    // BEGIN + journeys + the locked customers, their runs, instance ids, the graph; the writes + COMMIT.
+    expect(await trips(async () => engine.enrollMany('j1', ids))).toBe(5);
+    expect(await count(backend, 'SELECT count(*) n FROM "OutboxEffect"')).toBe(5);
+    await engine.drain();
+    expect(calls.length).toBe(10); // welcome and tag for each: the batches committed
   });
 });
 

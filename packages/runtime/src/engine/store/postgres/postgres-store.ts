@@ -12,6 +12,7 @@ import { BatchCache, type JourneyRow, NotLoaded, type PgCustomerRow, type PgInst
 import { loadDueEffects } from './effect-loads.ts';
 import { loadEventBatch } from './event-loads.ts';
 import { EventFacts, EventWrites, postgresEventRecords } from './event-records.ts';
+import { inlineParams, StatementBatch } from './inline-sql.ts';
 import * as SQL from './sql.ts';
 import { stepWriter } from './step-writer.ts';
 import { NOTIFY_AND_COMMIT } from './work-notifier.ts';
@@ -41,6 +42,11 @@ export interface PostgresEngineStore extends EngineStore {
 
 interface OpenBatch {
   client: pg.PoolClient;
+  /**
+   * Whether BEGIN has gone out. It goes with the batch's first statement (one round trip less per
+   * batch), and a batch that sends nothing sends neither BEGIN nor COMMIT.
+   */
+  begun: boolean;
   cache: BatchCache;
   writes: WriteBuffer;
   facts: EventFacts;
@@ -95,20 +101,68 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
     return open;
   };
 
+  /** Keeps the journeys BEGIN_AND_JOURNEYS read (the batch's per-row journey reads answer from them). */
+  function takeJourneys(batch: OpenBatch, result: pg.QueryResult | undefined): void {
+    for (const j of (result?.rows ?? []) as JourneyRow[]) batch.cache.journeys.set(j.id, j);
+  }
+
+  /** Sends BEGIN with the journeys now, if the batch has not begun (a statement that cannot carry it). */
+  async function begin(batch: OpenBatch): Promise<void> {
+    if (batch.begun) return;
+    batch.begun = true;
+    roundTrips++;
+    takeJourneys(batch, ((await batch.client.query(SQL.BEGIN_AND_JOURNEYS)) as unknown as pg.QueryResult[])[1]);
+  }
+
   async function query<R>(sql: string, values: unknown[]): Promise<R[]> {
     const batch = current();
     roundTrips++;
-    return (await batch.client.query(sql, values)).rows as R[];
+    if (batch.begun) return (await batch.client.query(sql, values)).rows as R[];
+    // The batch's first statement carries BEGIN and the journeys: one simple query, values inlined.
+    batch.begun = true;
+    const text = `${SQL.BEGIN_AND_JOURNEYS};\n${inlineParams(sql, values)}`;
+    const results = (await batch.client.query(text)) as unknown as pg.QueryResult[];
+    takeJourneys(batch, results[1]);
+    return (results[2]?.rows ?? []) as R[];
   }
 
-  /** Sends the writes collected so far: a read after them sees them. */
-  async function flush(): Promise<void> {
+  /**
+   * Sends the writes collected so far, so that a read after them sees them: the event records, the
+   * steps' rows and the side statements as ONE query (values inlined, inline-sql.ts), with `finish`
+   * (the COMMIT) appended when given. A careful re-run's steps go one savepoint at a time.
+   */
+  async function flush(finish?: () => string): Promise<void> {
     const batch = current();
     const before = batch.writes.rows + batch.eventWrites.rows;
     batch.dueIn = Math.min(batch.dueIn, batch.writes.dueIn, ...batch.steps.map((s) => s.dueIn));
+    const together = new StatementBatch();
+    const send = async () => {
+      if (together.size === 0) return;
+      roundTrips++;
+      const text = together.take();
+      if (batch.begun) await batch.client.query(text);
+      else {
+        // Writes with no read before them: BEGIN with the journeys goes in front, in the same trip.
+        batch.begun = true;
+        const results = (await batch.client.query(
+          `${SQL.BEGIN_AND_JOURNEYS};\n${text}`,
+        )) as unknown as pg.QueryResult[];
+        takeJourneys(batch, results[1]);
+      }
+    };
+    // The COMMIT, unless the batch never began: it sent nothing and there is nothing to end.
+    const finishing = () => finish && (batch.begun || together.size > 0) && together.add(finish());
+    const careful = batch.steps.length > 0;
     try {
-      await batch.eventWrites.flush(send(batch.client), new Date());
-      await batch.writes.flush(send(batch.client), workerId, leaseUntil);
+      await batch.eventWrites.flush(async (sql, values) => together.add(sql, values), new Date());
+      await batch.writes.flush(async (sql, values) => together.add(sql, values), workerId, leaseUntil);
+      if (careful) await send();
+      else {
+        // Nothing in between: the side statements and the COMMIT go in the same round trip.
+        addSideWrites(batch, together);
+        finishing();
+        await send();
+      }
     } catch (error) {
       // The batch is rolled back and re-run with one savepoint per step (batch-runner.ts).
       throw new StepWriteError(0, error);
@@ -116,16 +170,24 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
     rowsWritten += before;
     batch.writes.rows = 0;
     batch.eventWrites.rows = 0;
+    if (!careful) return;
     await flushSteps(batch);
+    addSideWrites(batch, together);
+    finishing();
+    await send();
+  }
+
+  function addSideWrites(batch: OpenBatch, together: StatementBatch): void {
     for (const [sql, params] of batch.sideWrites.splice(0)) {
-      roundTrips++;
-      await batch.client.query(portQuery(sql, params));
+      const { text, values } = portQuery(sql, params);
+      together.add(text, values ?? []);
     }
   }
 
   /** A careful re-run's steps, each in its own SAVEPOINT; a failing one fails its instance alone. */
   async function flushSteps(batch: OpenBatch): Promise<void> {
     const failed = new Set<number>();
+    await begin(batch);
     const q = send(batch.client);
     for (const step of batch.steps.splice(0)) {
       if (step.subject !== undefined && failed.has(step.subject)) continue; // planned on a failed step
@@ -176,6 +238,7 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
     const client = await pool.connect();
     const batch: OpenBatch = {
       client,
+      begun: false,
       cache: new BatchCache(),
       writes: new WriteBuffer(),
       facts: new EventFacts(),
@@ -187,17 +250,15 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
     };
     let broken: unknown;
     try {
-      roundTrips += 2; // BEGIN with the journeys, and COMMIT or ROLLBACK
-      const results = (await client.query(SQL.BEGIN_AND_JOURNEYS)) as unknown as pg.QueryResult[];
-      for (const j of (results[1]?.rows ?? []) as JourneyRow[]) batch.cache.journeys.set(j.id, j);
+      // BEGIN goes with the first statement, COMMIT with the last writes (flush).
       return await batches.run(batch, async () => {
         const result = await work();
-        await flush();
         // At most one NOTIFY per batch, in its transaction: delivered only if it commits.
-        await client.query(notifyWithinMs !== false && batch.dueIn <= notifyWithinMs ? NOTIFY_AND_COMMIT : 'COMMIT');
+        await flush(() => (notifyWithinMs !== false && batch.dueIn <= notifyWithinMs ? NOTIFY_AND_COMMIT : 'COMMIT'));
         return result;
       });
     } catch (error) {
+      if (!batch.begun) throw error;
       await client.query('ROLLBACK').catch((rollback: unknown) => {
         broken = rollback; // the connection is unusable: the pool must not hand it out again
       });
@@ -207,7 +268,13 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
     }
   }
 
-  const journeyOf = (journeyId: string) => current().cache.journeys.get(journeyId);
+  /** The journeys as the batch's BEGIN read them: a read before its first statement is a bug. */
+  function journeys(): Map<string, JourneyRow> {
+    const batch = current();
+    if (!batch.begun) throw new NotLoaded('the journeys (before the batch sent its first statement)');
+    return batch.cache.journeys;
+  }
+  const journeyOf = (journeyId: string) => journeys().get(journeyId);
 
   const records = postgresEventRecords(() => {
     const batch = current();
@@ -219,7 +286,7 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
         batch.cache.created(
           id,
           identities,
-          [...batch.cache.journeys.values()].filter((j) => j.status === 'live').map((j) => j.id),
+          [...journeys().values()].filter((j) => j.status === 'live').map((j) => j.id),
         ),
     };
   });
@@ -305,6 +372,12 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
       return loadDueEffects({ query, loadCustomers, loadGraphs, cache }, now, limit, workerId, leaseUntil);
     },
 
+    async dueWork(now) {
+      roundTrips++;
+      const { rows } = await pool.query<{ timers: boolean; effects: boolean }>(SQL.DUE_WORK, [now]);
+      return rows[0] ?? { timers: false, effects: false };
+    },
+
     async loadRetry(instanceId) {
       await flush();
       const { cache } = current();
@@ -373,7 +446,7 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
     },
     journeyName: (journeyId) => journeyOf(journeyId)?.name,
     liveJourneys: () =>
-      [...current().cache.journeys.values()].flatMap((j) =>
+      [...journeys().values()].flatMap((j) =>
         j.status === 'live' && j.liveVersionId ? [{ id: j.id, liveVersionId: j.liveVersionId }] : [],
       ),
     versionGraph(versionId) {
@@ -385,8 +458,10 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
     versionNumber: (versionId) => versionNumbers.get(versionId),
     async batchRead<T>(sql: string, params: readonly SqlValue[]): Promise<T[]> {
       await flush();
+      const batch = current();
+      await begin(batch);
       roundTrips++;
-      return (await current().client.query(portQuery(sql, params))).rows as T[];
+      return (await batch.client.query(portQuery(sql, params))).rows as T[];
     },
     batchWrite(sql, params) {
       current().sideWrites.push([sql, params]);

@@ -58,6 +58,15 @@ export const CLAIM_DUE_EFFECTS = `UPDATE "OutboxEffect" o SET "claimedBy" = $3, 
   WHERE o.id = due.id
   RETURNING o.id, o."instanceId", o."nodeId", o."nodeType", o."idempotencyKey", o.attempts, o."nextAttemptAt"`;
 
+/**
+ * Whether any timer or claimable effect is due: asked outside a batch before claiming (the
+ * scheduler loop's probe), one statement where an empty claim costs BEGIN, claim and COMMIT.
+ * Uses the same indexes and conditions as the claims.
+ */
+export const DUE_WORK = `SELECT EXISTS (SELECT 1 FROM "Timer" WHERE "dueAt" <= $1) AS timers,
+  EXISTS (SELECT 1 FROM "OutboxEffect" WHERE status = 'pending' AND "nextAttemptAt" <= $1
+    AND ("claimedUntil" IS NULL OR "claimedUntil" <= $1)) AS effects`;
+
 /** Timers a batch fired, deleted with its COMMIT (the batch's claim held them locked until then). */
 export const DELETE_FIRED_TIMERS = 'DELETE FROM "Timer" WHERE id = ANY($1::int[])';
 
