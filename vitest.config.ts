@@ -12,9 +12,7 @@ const ALL_TESTS = [
 /**
  * Files that time, kill or race what they run — frame times and zoom in the canvas, product servers
  * and workers killed mid-send, playbooks over simulated weeks, 100,000 rows against a time limit —
- * run one at a time, after everything else, so nothing else shares the machine with them. (A
- * playbook on PostgreSQL once ended a run elsewhere than planned while another file ran beside it:
- * see the stop-15 note.)
+ * run one at a time, after everything else, so nothing else shares the machine with them.
  */
 const ONE_AT_A_TIME = [
   'test/editor/canvas.test.ts',

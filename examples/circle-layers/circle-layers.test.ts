@@ -13,13 +13,15 @@ import {
   orderPlaced,
   type Playbook,
   play,
+  playbookRun,
   Rng,
+  scaled,
   startPlaybook,
   tally,
 } from '../simulation/index.ts';
 
 const START = chinaTime(2026, 3, 2, 10); // published Monday 10:00: reviews every Monday 10:00
-const MEMBERS = 1500;
+const MEMBERS = scaled(1500); // a quarter on PostgreSQL (simulation/playbook-run.ts)
 const WEEKS = 5;
 const CORE = '圈层:核心';
 const INF = '圈层:影响';
@@ -136,10 +138,8 @@ const members = planMembers(20260302);
 const outcomes = new Map(members.map((m) => [m, replay(m, END)]));
 let book: Playbook;
 
-// On SQLite only for now: on PostgreSQL this playbook's thousands of timed actions, each an
-// ingest-and-drain cycle of ~42 round trips in 7 transactions (bench/pg-workers/profile-cycle.ts),
-// take over 3 minutes. startPlaybook takes the backend: add 'postgresql' once that cycle is cut.
-describe.each(['sqlite'] as const)('on %s', (backend) => {
+// The full plan on SQLite; circle-layers.postgresql.test.ts runs it on PostgreSQL at a quarter.
+describe.each([playbookRun().backend])('on %s', (backend) => {
   beforeAll(async () => {
     book = await startPlaybook('circle-layers', START, backend);
     await book.publish();
@@ -187,9 +187,9 @@ describe.each(['sqlite'] as const)('on %s', (backend) => {
   describe('圈层跃迁 circle-layers playbook', () => {
     it('plans a community with a silent majority, some climbers and a few core members', async () => {
       const final = [...outcomes.values()];
-      expect(final.filter((o) => o.tags.has(CORE)).length).toBeGreaterThan(30);
-      expect(final.filter((o) => o.invites.length > 0).length).toBeGreaterThan(100);
-      expect(final.filter((o) => o.runs.includes('exited@coreDownExit(核心降级)')).length).toBeGreaterThan(10);
+      expect(final.filter((o) => o.tags.has(CORE)).length).toBeGreaterThan(scaled(30));
+      expect(final.filter((o) => o.invites.length > 0).length).toBeGreaterThan(scaled(100));
+      expect(final.filter((o) => o.runs.includes('exited@coreDownExit(核心降级)')).length).toBeGreaterThan(scaled(10));
     });
 
     it('every run (activity and weekly review) ends where the replay says', async () => {

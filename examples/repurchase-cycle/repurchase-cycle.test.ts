@@ -13,7 +13,9 @@ import {
   orderPlaced,
   type Playbook,
   play,
+  playbookRun,
   Rng,
+  scaled,
   sentInQuietHours,
   smsAfterOptOut,
   smsReplies,
@@ -23,8 +25,8 @@ import {
 } from '../simulation/index.ts';
 
 const START = chinaTime(2026, 3, 2);
-const BUYERS = 1500;
-const BUDGET = 1100; // coupons in the stock: fewer than customers who will reach the reminder
+const BUYERS = scaled(1500); // a quarter on PostgreSQL (simulation/playbook-run.ts)
+const BUDGET = scaled(1100); // coupons in the stock: fewer than customers who will reach the reminder
 
 interface Buyer {
   phone: string;
@@ -116,10 +118,8 @@ let book: Playbook;
 let idOfPhone = new Map<string, string>();
 const customerOf = (b: Buyer) => idOfPhone.get(e164(b)) as string;
 
-// On SQLite in the suite (sms-recall runs the playbook path on PostgreSQL): on PostgreSQL this one
-// takes a minute or more of the suite's budget. startPlaybook takes the backend: add 'postgresql' to
-// run it there.
-describe.each(['sqlite'] as const)('on %s', (backend) => {
+// The full plan on SQLite; repurchase-cycle.postgresql.test.ts runs it on PostgreSQL at a quarter.
+describe.each([playbookRun().backend])('on %s', (backend) => {
   beforeAll(async () => {
     book = await startPlaybook('repurchase-cycle', START - HOUR, backend);
     await book.api.coupons.createStock({
@@ -201,7 +201,7 @@ describe.each(['sqlite'] as const)('on %s', (backend) => {
       for (const b of buyers.filter((x) => x.category === '面霜')) expect(runs[customerOf(b)]).toBeUndefined();
     });
 
-    it('the coupon budget holds: the first 1,100 to reach the reminder get one, the rest exit', async () => {
+    it(`the coupon budget holds: the first ${BUDGET} to reach the reminder get one, the rest exit`, async () => {
       const stock = (await book.api.coupons.stocks()).find((s) => s.id === 'repurchase-cleanser');
       expect(stock).toMatchObject({ issued: BUDGET, status: 'exhausted' });
       const coupons = await book.rows<{ customerId: string; status: string }>('SELECT customerId, status FROM Coupon');
@@ -228,7 +228,7 @@ describe.each(['sqlite'] as const)('on %s', (backend) => {
         const r1 = expected.get(b)?.remind1;
         return r1 !== undefined && r1 !== b.orderAt + 25 * DAY;
       });
-      expect(deferred.length).toBeGreaterThan(300); // 21:00–08:00 is almost half the day
+      expect(deferred.length).toBeGreaterThan(scaled(300)); // 21:00–08:00 is almost half the day
       expect(await messagesTwicePerStep(book)).toEqual([]);
     });
 

@@ -14,5 +14,6 @@ export {
 export { endStates, messagesTwicePerStep, sentInQuietHours, smsAfterOptOut, tagCounts, tally } from './checks.ts';
 export { afterQuietHours, chinaHour, chinaTime, DAY, HOUR, inQuietHours, MINUTE } from './china-time.ts';
 export { type Api, EXAMPLES_DIR, type Playbook, startPlaybook } from './playbook.ts';
+export { playbookRun, scaled } from './playbook-run.ts';
 export { mulberry32, Rng } from './random.ts';
 export { type Action, play } from './timeline.ts';

@@ -1,11 +1,21 @@
 // The 短信召回 playbook's world, planned before it runs: 3,000 shoppers with their orders and
 // reactions, the CRM export they come in through (duplicates, bad numbers), the brand's other
 // journey (a shipping notice), and what each shopper should live through under the journey's rules.
-import { chinaTime, chinaTimeText, DAY, HOUR, hashToUnit, MINUTE, pickWeighted, Rng } from '../simulation/index.ts';
+import {
+  chinaTime,
+  chinaTimeText,
+  DAY,
+  HOUR,
+  hashToUnit,
+  MINUTE,
+  pickWeighted,
+  Rng,
+  scaled,
+} from '../simulation/index.ts';
 export const START = chinaTime(2026, 3, 1, 23, 10); // Sunday 23:10: the operator publishes late at night
 export const MONDAY_8 = chinaTime(2026, 3, 2, 8); // copy A waits out the quiet hours
 export const MONDAY_NOON = chinaTime(2026, 3, 2, 12); // copy B's send window opens
-export const CUSTOMERS = 3000;
+export const CUSTOMERS = scaled(3000); // a quarter on PostgreSQL (simulation/playbook-run.ts)
 
 export interface Shopper {
   phone: string; // national form; the export writes it in assorted ways

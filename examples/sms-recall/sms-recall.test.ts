@@ -12,7 +12,9 @@ import {
   orderPlaced,
   type Playbook,
   play,
+  playbookRun,
   Rng,
+  scaled,
   sentInQuietHours,
   smsAfterOptOut,
   smsReplies,
@@ -48,10 +50,8 @@ let segmentSize = 0;
 
 let expected: Map<Shopper, Expected>;
 
-// On SQLite only for now: on PostgreSQL "every run ends where the plan says" failed in 2 of the last
-// 3 full runs (passing alone and in others) since the stop-15 merges — a timing-dependent path on
-// PostgreSQL to find (stop-15 note). startPlaybook takes the backend: add 'postgresql' back with the fix.
-describe.each(['sqlite'] as const)('on %s', (backend) => {
+// The full plan on SQLite; sms-recall.postgresql.test.ts runs it on PostgreSQL at a quarter.
+describe.each([playbookRun().backend])('on %s', (backend) => {
   beforeAll(async () => {
     // The book opens five days early: earlier opt-outs and this week's shipping notices happen first.
     book = await startPlaybook('sms-recall', START - 5 * DAY, backend);
@@ -182,7 +182,7 @@ describe.each(['sqlite'] as const)('on %s', (backend) => {
         duplicates: exported.duplicates,
         rejected: exported.rejected,
       });
-      expect(exported.duplicates).toBeGreaterThan(100);
+      expect(exported.duplicates).toBeGreaterThan(scaled(100));
       expect(idOf.size).toBe(CUSTOMERS);
     });
 
@@ -196,14 +196,15 @@ describe.each(['sqlite'] as const)('on %s', (backend) => {
       expect(entered).toHaveLength(audience.length);
     });
 
-    it('holds out 10 % (± 2 points) who receive nothing', async () => {
+    it('holds out 10 % (within 4 σ) who receive nothing', async () => {
       const held = await book.rows<{ customerId: string }>(
         'SELECT customerId FROM Instance WHERE journeyId = ? AND holdout = TRUE',
         book.journeyId,
       );
       const planned = audience.filter((s) => expected.get(s)?.holdout).map((s) => idOf.get(e164(s)));
       expect(new Set(held.map((h) => h.customerId))).toEqual(new Set(planned));
-      expect(Math.abs(held.length / audience.length - 0.1)).toBeLessThan(0.02);
+      // Ids are random UUIDs (the import's): within 4 σ of 10 % all but 6 times in 100,000 runs.
+      expect(Math.abs(held.length - audience.length * 0.1)).toBeLessThan(4 * Math.sqrt(audience.length * 0.1 * 0.9));
       const messaged = (
         await book.rows<{ n: number }>(
           'SELECT count(*) AS n FROM Message WHERE journeyId = ? AND customerId IN (SELECT customerId FROM Instance WHERE holdout = TRUE)',
@@ -267,7 +268,7 @@ describe.each(['sqlite'] as const)('on %s', (backend) => {
 
     it('frequency cap across journeys: who got a shipping notice this week gets no campaign SMS', async () => {
       const capped = audience.filter((s) => expected.get(s)?.capped && !expected.get(s)?.holdout);
-      expect(capped.length).toBeGreaterThan(30);
+      expect(capped.length).toBeGreaterThan(scaled(30));
       const skipped = await book.rows<{ customerId: string }>(
         `SELECT i.customerId FROM OutboxEffect o JOIN Instance i ON i.id = o.instanceId
          WHERE i.journeyId = ? AND o.status = 'skipped' AND o.result LIKE '%frequencyCap%'`,
@@ -326,7 +327,7 @@ describe.each(['sqlite'] as const)('on %s', (backend) => {
         )
       )[0]?.n;
       expect(goals).toBe(runs.filter((e) => e.goal).length);
-      expect(welcomed.length).toBeGreaterThan(50);
+      expect(welcomed.length).toBeGreaterThan(scaled(50));
     });
   });
 });

@@ -5,7 +5,7 @@ import { defineServerPackage } from '@siyu/shared';
 import { lotteryPackage } from '../index.ts';
 import { drawExecutor } from './draw-executor.ts';
 
-export { drawKey, drawExecutor, stockKey } from './draw-executor.ts';
+export { drawExecutor, drawKey, stockKey } from './draw-executor.ts';
 
 export const createServerPackage = defineServerPackage((deps) => ({
   name: lotteryPackage.name,
