@@ -42,13 +42,17 @@ export async function answerConfirm(page: Page, accept: boolean): Promise<string
  * the group's menu first (the button whose `data-nav-items` lists the key), then the link in it.
  */
 export async function openNav(page: Page, key: string): Promise<void> {
+  // The header shows admin-only menus once it knows who signed in: wait until it offers the page
+  // (as a link or in a menu), then see which. Counting at once raced that and took the link path.
+  const link = page.locator(`.page-nav [data-testid="nav-${key}"]`);
   const group = page.locator(`.page-nav [data-nav-items~="${key}"]`);
+  await link.or(group).first().waitFor();
   if ((await group.count()) > 0) {
     await group.click();
     await page.locator(`.ant-dropdown:visible [data-testid="nav-${key}"]`).click();
     return;
   }
-  await page.locator(`.page-nav [data-testid="nav-${key}"]`).click();
+  await link.click();
 }
 
 /** Whether the header offers the page `key` to this user (as a link, or in one of its menus). */

@@ -14,10 +14,10 @@ import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
+import { runtimeNodes } from '../src/assembly/default-nodes.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
-import { runtimeNodes } from '../src/assembly/default-nodes.ts';
 import {
   AUDIENCE_JOURNEY,
   audienceJourney,

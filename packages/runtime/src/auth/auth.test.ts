@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../trpc/harness.test-helper.ts';
-import { apiKeyPrincipal } from './api-keys.ts';
+import { apiKeyPrincipal, KEY_CACHE_MS } from './api-keys.ts';
 import { ensureFirstAdmin } from './bootstrap.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { login, operatorForSession } from './sessions.ts';
@@ -111,6 +111,34 @@ describe('operators and API keys routers', () => {
     await expect(h.as('operator').apiKeys.create({ name: 'x', scopes: ['events:write'] })).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
+  });
+
+  it('answers a busy key from memory for a few seconds and writes its last use once a minute', async () => {
+    const admin = h.as('admin');
+    const created = await admin.apiKeys.create({ name: '抖店', scopes: ['events:write'] });
+    const lastUsed = async () =>
+      (await h.db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt?.getTime();
+    const t0 = Date.now();
+    expect(await apiKeyPrincipal(h.db, created.key, t0)).toMatchObject({ id: created.id });
+    expect(await lastUsed()).toBe(t0);
+    // Revoked in the database behind this process's back (another process did it): answered from
+    // memory until KEY_CACHE_MS, then refused.
+    await h.db.prisma.apiKey.update({ where: { id: created.id }, data: { revokedAt: new Date(t0) } });
+    expect(await apiKeyPrincipal(h.db, created.key, t0 + 1_000)).toMatchObject({ id: created.id });
+    expect(await lastUsed()).toBe(t0); // not written again within the minute
+    expect(await apiKeyPrincipal(h.db, created.key, t0 + KEY_CACHE_MS + 1)).toBeNull();
+    // Back in use (a refused key was forgotten): read again, its use written at once.
+    await h.db.prisma.apiKey.update({ where: { id: created.id }, data: { revokedAt: null } });
+    expect(await apiKeyPrincipal(h.db, created.key, t0 + 30_000)).toMatchObject({ id: created.id });
+    expect(await lastUsed()).toBe(t0 + 30_000);
+    // Read again after the cache time, written again only once a minute has passed.
+    expect(await apiKeyPrincipal(h.db, created.key, t0 + 40_000)).toMatchObject({ id: created.id });
+    expect(await lastUsed()).toBe(t0 + 30_000);
+    expect(await apiKeyPrincipal(h.db, created.key, t0 + 91_000)).toMatchObject({ id: created.id });
+    expect(await lastUsed()).toBe(t0 + 91_000);
+    // Revoked through the API: refused by this process at once, within the cache time.
+    await admin.apiKeys.revoke({ id: created.id });
+    expect(await apiKeyPrincipal(h.db, created.key, t0 + 92_000)).toBeNull();
   });
 });
 

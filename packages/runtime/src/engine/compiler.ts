@@ -2,6 +2,7 @@ import {
   type AnyNodeDefinition,
   type AwaitSpec,
   evaluateFilter,
+  type Filter,
   hashToUnit,
   type JourneyGraph,
   type JourneyNode,
@@ -49,6 +50,11 @@ export interface CompiledJourney {
   graph: JourneyGraph;
   nodes: Map<string, CompiledNode>;
   entryNodeIds: string[];
+  /**
+   * Event-triggered entry nodes by event type, in graph order: an event looks up its own type
+   * instead of asking every entry node of every live journey for its trigger.
+   */
+  eventEntries: ReadonlyMap<string, ReadonlyArray<{ nodeId: string; filter?: Filter }>>;
 }
 
 /** Why a version does not compile, for the reason a quarantined journey shows. */
@@ -137,6 +143,15 @@ export function compileJourney(versionId: string, published: JourneyGraph, regis
   };
 
   const entryNodeIds = graph.nodes.filter((n) => nodes.get(n.id)?.definition.entry).map((n) => n.id);
+  const eventEntries = new Map<string, Array<{ nodeId: string; filter?: Filter }>>();
+  for (const nodeId of entryNodeIds) {
+    const entry = nodes.get(nodeId);
+    const trigger = entry?.definition.entry?.trigger(entry.config);
+    if (trigger?.kind !== 'event') continue;
+    const list = eventEntries.get(trigger.event) ?? [];
+    list.push({ nodeId, filter: trigger.filter });
+    eventEntries.set(trigger.event, list);
+  }
   const rules = journeyRules(graph.settings);
   // biome-ignore lint/suspicious/noExplicitAny: transitions are built generically from settings.
   const topLevelExt: any[] = [...rules.exitTransitions];
@@ -191,7 +206,7 @@ export function compileJourney(versionId: string, published: JourneyGraph, regis
       exited: { id: 'exited', type: 'final' },
     },
   });
-  return { versionId, machine, graph, nodes, entryNodeIds };
+  return { versionId, machine, graph, nodes, entryNodeIds, eventEntries };
 }
 
 type TargetOf = (nodeId: string, port: string) => string;

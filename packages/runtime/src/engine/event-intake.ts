@@ -93,11 +93,8 @@ export function eventIntake(deps: {
     for (const journey of store.liveJourneys()) {
       const compiled = deps.usable(journey.id, journey.liveVersionId);
       if (!compiled) continue;
-      for (const entryNodeId of compiled.entryNodeIds) {
-        const n = compiled.nodes.get(entryNodeId);
-        const trigger = n?.definition.entry?.trigger(n.config);
-        if (trigger?.kind !== 'event' || trigger.event !== event.type) continue;
-        if (trigger.filter && !evaluateFilter(trigger.filter, filterContext(customer, event))) continue;
+      for (const { nodeId: entryNodeId, filter } of compiled.eventEntries.get(event.type) ?? []) {
+        if (filter && !evaluateFilter(filter, filterContext(customer, event))) continue;
         const outcome = deps.enrolment.enroll(journey.id, customerId, { entryNodeId, event }, compiled);
         if (outcome.status === 'enrolled') enrolled++;
         break;

@@ -42,6 +42,8 @@ export interface StepPlan {
   status: string;
   exitReason: string | null;
   goal: boolean;
+  /** Nodes the customer entered in this step (a pass-through chain enters several in one). */
+  nodesEntered: number;
 }
 
 /** The compact stored form of a snapshot: state value and context only. */
@@ -78,12 +80,14 @@ export function planStep(
   let port: string | null = null;
   let exitReason: string | null = null;
   let goal = false;
+  let nodesEntered = 0;
   for (const action of actions as EngineAction[]) {
     switch (action.type) {
       case 'left':
         port = action.params.port;
         break;
       case 'entered':
+        nodesEntered++;
         if (placing === action.params.nodeId) placing = undefined;
         else logs.push(['move', action.params.nodeId, nodeId, port, null]);
         nodeId = action.params.nodeId;
@@ -126,7 +130,20 @@ export function planStep(
     ]);
   }
   const waitingFor = ctx.aw && ctx.aw.e.length > 0 ? ctx.aw.e.map((e) => e.t).join(',') : null;
-  return { stored, after, logs, effects, timers, dropTimer, nodeId, waitingFor, status, exitReason, goal };
+  return {
+    stored,
+    after,
+    logs,
+    effects,
+    timers,
+    dropTimer,
+    nodeId,
+    waitingFor,
+    status,
+    exitReason,
+    goal,
+    nodesEntered,
+  };
 }
 
 /**

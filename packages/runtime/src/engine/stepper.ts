@@ -19,6 +19,11 @@ export class Stepper {
   readonly customers: CustomerViews;
   /** Transitions computed since start (for the benchmark). */
   steps = 0;
+  /**
+   * Nodes customers entered since start (customer × node passed): the figure an operator knows,
+   * beside transitions, which count a chain of pass-through nodes as one step.
+   */
+  nodeVisits = 0;
   /** Set while the engine re-runs a batch whose writes failed: one savepoint per step. */
   careful = false;
   private readonly recent = new RecentSnapshots();
@@ -186,7 +191,9 @@ export class Stepper {
     const before = restored ?? this.recent.restore(compiled, row);
     const [after, actions] = this.transition(compiled, before, event);
     this.steps++;
-    return planStep(compiled, row, event, cause, before, after, actions);
+    const plan = planStep(compiled, row, event, cause, before, after, actions);
+    if (plan) this.nodeVisits += plan.nodesEntered;
+    return plan;
   }
 
   /** Hands a planned step to the store and keeps the in-memory row current. */
