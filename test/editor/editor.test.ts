@@ -215,63 +215,57 @@ describe('journey editor in the browser', () => {
     await page.screenshot({ path: join(shots, 'editor-08-custom-node-lottery.png') });
   });
 
-  it('stays responsive with a 300-node journey (frame times while panning and dragging)', {
-    timeout: 120_000,
-  }, async () => {
+  // A functional check only: how fast it opens and drags is `pnpm bench:editor`'s figure
+  // (test/editor/bench), which a machine busy with other work cannot fail by accident.
+  it('shows a 300-node journey, pans it and drags a node', { timeout: 120_000 }, async () => {
     await page.goto(`${base}/?demo=300`);
     await page.waitForSelector('[data-testid="journey-node"]');
+    // The minimap draws every node; the canvas only those on screen (onlyRenderVisibleElements).
+    await expect.poll(() => page.locator('.react-flow__minimap-node').count()).toBe(300);
     await page.screenshot({ path: join(shots, 'editor-06-300-nodes.png') });
-    const measure = async (action: () => Promise<void>) => {
-      await page.evaluate(() => {
-        const w = globalThis as unknown as {
-          __frames: number[];
-          __run: boolean;
-          requestAnimationFrame: (cb: (now: number) => void) => void;
-        };
-        w.__frames = [];
-        w.__run = true;
-        let last = performance.now();
-        const tick = (now: number) => {
-          w.__frames.push(now - last);
-          last = now;
-          if (w.__run) w.requestAnimationFrame(tick);
-        };
-        w.requestAnimationFrame(tick);
-      });
-      await action();
-      const frames = await page.evaluate(() => {
-        const w = globalThis as unknown as { __frames: number[]; __run: boolean };
-        w.__run = false;
-        return w.__frames.slice(1);
-      });
-      const sorted = [...frames].sort((a, b) => a - b);
-      const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-      return {
-        frames: frames.length,
-        mean: frames.reduce((a, b) => a + b, 0) / frames.length,
-        p95: pct(0.95),
-        max: pct(1),
-      };
-    };
+    const viewport = () => page.locator('.react-flow__viewport').getAttribute('style');
     const pane = await page.locator('.react-flow__pane').boundingBox();
-    const pan = await measure(async () => {
-      await page.mouse.move(pane!.x + 600, pane!.y + 400);
-      await page.mouse.down();
-      for (let i = 0; i < 60; i++) await page.mouse.move(pane!.x + 600 - i * 8, pane!.y + 400 - i * 3);
-      await page.mouse.up();
-    });
-    const node = await page.locator('[data-testid="journey-node"] .jn-head').first().boundingBox();
-    const drag = await measure(async () => {
-      await page.mouse.move(node!.x + 20, node!.y + 10);
-      await page.mouse.down();
-      for (let i = 0; i < 60; i++) await page.mouse.move(node!.x + 20 + i * 5, node!.y + 10 + i * 2);
-      await page.mouse.up();
-    });
-    const fmt = (r: typeof pan) =>
-      `${r.frames} frames, mean ${r.mean.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms`;
-    console.log(`300-node journey — pan: ${fmt(pan)}; drag: ${fmt(drag)}`);
-    expect(await page.locator('[data-testid="journey-node"]').count()).toBeGreaterThan(0);
-    expect(pan.p95).toBeLessThan(100);
-    expect(drag.p95).toBeLessThan(100);
+    if (!pane) throw new Error('no canvas pane');
+    // Panning starts on empty canvas: most of a 300-node grid is cards and edges, which would drag.
+    const empty = (await page.evaluate(`(() => {
+      const pane = document.querySelector('.react-flow__pane').getBoundingClientRect();
+      for (let y = pane.top + 200; y < pane.bottom - 200; y += 5)
+        for (let x = pane.left + 500; x < pane.right - 50; x += 5)
+          if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
+      return null;
+    })()`)) as { x: number; y: number } | null;
+    if (!empty) throw new Error('no empty spot on the canvas to pan from');
+    const before = await viewport();
+    await page.mouse.move(empty.x, empty.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 60; i++) await page.mouse.move(empty.x - i * 8, empty.y - i * 3);
+    await page.mouse.up();
+    await expect.poll(viewport).not.toBe(before);
+
+    // A card whose head, and the 300 × 120 px the drag moves it, lie inside the pane.
+    const inside = (box: { x: number; y: number } | null) =>
+      box &&
+      box.x > pane.x &&
+      box.y > pane.y &&
+      box.x + 400 < pane.x + pane.width &&
+      box.y + 200 < pane.y + pane.height;
+    let nodeId: string | null = null;
+    let head: { x: number; y: number } | null = null;
+    for (const card of await page.locator('[data-testid="journey-node"]').all()) {
+      const box = await card.locator('.jn-head').boundingBox();
+      if (!inside(box)) continue;
+      nodeId = await card.getAttribute('data-node-id');
+      head = box;
+      break;
+    }
+    if (!nodeId || !head) throw new Error('no node card well inside the canvas');
+    await page.mouse.move(head.x + 20, head.y + 10);
+    await page.mouse.down();
+    for (let i = 1; i <= 60; i++) await page.mouse.move(head.x + 20 + i * 5, head.y + 10 + i * 2);
+    await page.mouse.up();
+    const moved = await page.locator(`[data-testid="journey-node"][data-node-id="${nodeId}"] .jn-head`).boundingBox();
+    // 300 px of mouse travel, less React Flow's drag threshold.
+    expect(moved!.x - head.x).toBeGreaterThan(250);
+    expect(moved!.y - head.y).toBeGreaterThan(100);
   });
 });

@@ -2,11 +2,11 @@ import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import { useEditor } from '../app/editor-context.ts';
 import { useLocale } from '../app/i18n.ts';
-import { configFieldWidget, configPathLabel } from '../app/problem-labels.ts';
 import { type FlowNode, INPUT_HANDLE, portsOf } from '../model/flow-graph.ts';
 import { CATEGORY_COLORS, iconFor } from './icons.ts';
 import { useResourceNames, withResourceNames } from './resource-names.ts';
 import { summarize } from './summary.ts';
+import { summaryField } from './summary-field.ts';
 
 /** A node on the canvas: icon, title, config summary, and one labelled handle per output port. */
 function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
@@ -47,11 +47,7 @@ function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
           {summarize(
             withResourceNames(definition, data.config, names),
             locale,
-            definition &&
-              ((key) => ({
-                label: configPathLabel(definition.config, key, locale),
-                widget: configFieldWidget(definition.config, key),
-              })),
+            definition && ((key) => summaryField(definition, key, locale)),
           ) || t('canvas:journeyNodeCard.notConfigured')}
         </div>
       )}

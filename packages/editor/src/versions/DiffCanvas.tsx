@@ -5,6 +5,7 @@ import { type EditorApi, EditorContext } from '../app/editor-context.ts';
 import { registry } from '../app/registry.ts';
 import { InsertableEdge } from '../canvas/InsertableEdge.tsx';
 import { JourneyNodeCard } from '../canvas/JourneyNodeCard.tsx';
+import { ResourceNamesProvider } from '../canvas/resource-names.ts';
 import { type FlowNode, graphToFlow } from '../model/flow-graph.ts';
 import type { CanvasOverlay } from '../model/overlay.ts';
 
@@ -32,27 +33,29 @@ export function DiffCanvas({ graph, overlay }: { graph: JourneyGraph; overlay: C
   );
   return (
     <EditorContext.Provider value={api}>
-      <ReactFlowProvider>
-        <div className="diff-canvas" data-testid="diff-canvas">
-          <ReactFlow
-            nodes={flow.nodes}
-            edges={flow.edges}
-            nodeTypes={nodeTypes}
-            edgeTypes={edgeTypes}
-            nodesDraggable={false}
-            nodesConnectable={false}
-            elementsSelectable={false}
-            fitView
-            fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
-            minZoom={0.1}
-            proOptions={{ hideAttribution: true }}
-          >
-            <Background gap={20} size={1} />
-            <MiniMap pannable zoomable nodeStrokeWidth={3} />
-            <Controls showInteractive={false} />
-          </ReactFlow>
-        </div>
-      </ReactFlowProvider>
+      <ResourceNamesProvider>
+        <ReactFlowProvider>
+          <div className="diff-canvas" data-testid="diff-canvas">
+            <ReactFlow
+              nodes={flow.nodes}
+              edges={flow.edges}
+              nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
+              nodesDraggable={false}
+              nodesConnectable={false}
+              elementsSelectable={false}
+              fitView
+              fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
+              minZoom={0.1}
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background gap={20} size={1} />
+              <MiniMap pannable zoomable nodeStrokeWidth={3} />
+              <Controls showInteractive={false} />
+            </ReactFlow>
+          </div>
+        </ReactFlowProvider>
+      </ResourceNamesProvider>
     </EditorContext.Provider>
   );
 }

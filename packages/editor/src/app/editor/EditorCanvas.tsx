@@ -13,6 +13,7 @@ import { NODE_CARD_WIDTH } from '../../canvas/card-size.ts';
 import { InsertableEdge } from '../../canvas/InsertableEdge.tsx';
 import { JourneyNodeCard } from '../../canvas/JourneyNodeCard.tsx';
 import { DRAG_MIME } from '../../canvas/Palette.tsx';
+import { ResourceNamesProvider } from '../../canvas/resource-names.ts';
 import { ZoomVariable } from '../../canvas/ZoomVariable.tsx';
 import type { FlowEdge, FlowNode } from '../../model/flow-graph.ts';
 import { useLocale } from '../i18n.ts';
@@ -66,47 +67,49 @@ export function EditorCanvas(props: EditorCanvasProps) {
         props.onDropNode(type, { x: p.x - NODE_CARD_WIDTH / 2, y: p.y - 30 });
       }}
     >
-      <ReactFlow<FlowNode, FlowEdge>
-        nodes={doc.nodes}
-        edges={doc.edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        defaultEdgeOptions={defaultEdgeOptions}
-        onNodesChange={props.onNodesChange}
-        onEdgesChange={props.onEdgesChange}
-        onConnect={props.onConnect}
-        onNodeDragStart={props.onNodeDragStart}
-        onNodeDragStop={props.onNodeDragStop}
-        // Delete is the editor's shortcut (one undo step for nodes and edges together).
-        deleteKeyCode={null}
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        selectionOnDrag={false}
-        minZoom={0.1}
-        maxZoom={2}
-        onlyRenderVisibleElements={doc.nodes.length > 120}
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background gap={20} size={1} />
-        <MiniMap
-          pannable
-          zoomable
-          nodeStrokeWidth={3}
-          data-testid="minimap"
-          onClick={(_, position) =>
-            void flow.setCenter(position.x, position.y, { zoom: flow.getZoom(), duration: 200 })
-          }
-        />
-        <Controls showInteractive={false} showFitView={false}>
-          <ControlButton
-            onClick={props.onFitView}
-            title={t('editor:editorCanvas.fitView')}
-            data-testid="controls-fit-view"
-          >
-            ⤢
-          </ControlButton>
-        </Controls>
-        <ZoomVariable />
-      </ReactFlow>
+      <ResourceNamesProvider>
+        <ReactFlow<FlowNode, FlowEdge>
+          nodes={doc.nodes}
+          edges={doc.edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          defaultEdgeOptions={defaultEdgeOptions}
+          onNodesChange={props.onNodesChange}
+          onEdgesChange={props.onEdgesChange}
+          onConnect={props.onConnect}
+          onNodeDragStart={props.onNodeDragStart}
+          onNodeDragStop={props.onNodeDragStop}
+          // Delete is the editor's shortcut (one undo step for nodes and edges together).
+          deleteKeyCode={null}
+          multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+          selectionOnDrag={false}
+          minZoom={0.1}
+          maxZoom={2}
+          onlyRenderVisibleElements={doc.nodes.length > 120}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background gap={20} size={1} />
+          <MiniMap
+            pannable
+            zoomable
+            nodeStrokeWidth={3}
+            data-testid="minimap"
+            onClick={(_, position) =>
+              void flow.setCenter(position.x, position.y, { zoom: flow.getZoom(), duration: 200 })
+            }
+          />
+          <Controls showInteractive={false} showFitView={false}>
+            <ControlButton
+              onClick={props.onFitView}
+              title={t('editor:editorCanvas.fitView')}
+              data-testid="controls-fit-view"
+            >
+              ⤢
+            </ControlButton>
+          </Controls>
+          <ZoomVariable />
+        </ReactFlow>
+      </ResourceNamesProvider>
       {props.onToggleInspector && (
         <button
           type="button"
