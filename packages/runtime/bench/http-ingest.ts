@@ -1,9 +1,11 @@
 // `pnpm --filter @siyu/runtime exec tsx bench/http-ingest.ts`: the front door a real integrator
 // uses — `events.ingest`, ONE event per request — on the real server process (src/main.ts, SQLite
 // file), loaded by autocannon on the same machine at a fixed offered rate. Each event is a page view
-// of a known customer, and a live journey enrols on it (event entry → SMS → exit), so a request does
-// what production's do: resolve the customer, store the event once, start a run, write its SMS.
-// Usage: http-ingest.ts [--rate 2000] [--seconds 20] [--connections 100] [--customers 20000]
+// of a known customer: the request resolves the customer, stores the event once and finds nothing
+// that reacts to it (most events a shop sends start nothing). With --enrol, a live journey enrols on
+// every one of them (event entry → SMS → exit): each request also starts a run, and the engine
+// sends an SMS per request in the same process.
+// Usage: http-ingest.ts [--rate 2000] [--seconds 20] [--connections 100] [--customers 20000] [--enrol]
 //                       [--label latest] [--out ../../bench/results.json]
 // Writes `ingestHttpReqPerSec`, `ingestHttpP99Ms`, errors and the server's peak RSS under `httpIngest`.
 import { randomUUID } from 'node:crypto';
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '100' },
     customers: { type: 'string', default: '20000' },
+    enrol: { type: 'boolean', default: false },
     label: { type: 'string', default: 'latest' },
     out: { type: 'string', default: new URL('../../../bench/results.json', import.meta.url).pathname },
   },
@@ -61,9 +64,11 @@ async function main() {
   const dbPath = join(dir, 'siyu.db');
   log(`http-ingest: seeding ${customers} customers…`);
   const { apiKey, customerIds } = await seedBacklog(dbPath, customers, { enroll: false });
-  const writer = new BetterSqlite3(dbPath);
-  publishJourney(writer, 'page-views', pageViewJourney());
-  writer.close();
+  if (values.enrol) {
+    const writer = new BetterSqlite3(dbPath);
+    publishJourney(writer, 'page-views', pageViewJourney());
+    writer.close();
+  }
   const server = await spawnServer(dbPath);
   try {
     await waitForHealth(server);
@@ -97,6 +102,7 @@ async function main() {
       seconds,
       connections,
       customers,
+      enrolsEveryEvent: values.enrol,
       completed: result.requests.total,
       errors: result.errors,
       timeouts: result.timeouts,
@@ -109,7 +115,7 @@ async function main() {
     log(`http-ingest: ${JSON.stringify(figures)}`);
     const out = values.out as string;
     const all = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
-    all.httpIngest = figures;
+    all[values.enrol ? 'httpIngestEnrolling' : 'httpIngest'] = figures;
     writeFileSync(out, `${JSON.stringify(all, null, 2)}\n`);
   } finally {
     await server.stop();

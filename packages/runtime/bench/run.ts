@@ -254,7 +254,7 @@ async function workload(mode: 'batched' | 'naive', customers: number, latencyEve
 }
 
 /** Sections of bench/results.json that other benches write. */
-const OTHER_BENCH_SECTIONS = ['postgres', 'queueCompare', 'httpIngest'];
+const OTHER_BENCH_SECTIONS = ['postgres', 'queueCompare', 'httpIngest', 'httpIngestEnrolling', 'editor'];
 
 async function main() {
   log(`benchmark: ${customers} customers (durable), ceiling on ${ceilingCustomers}, naive on ${naiveCustomers}`);
