@@ -132,18 +132,28 @@ export const viewerProcedure = publicProcedure.use(requireRole('viewer'));
 export const operatorProcedure = publicProcedure.use(requireRole('operator'));
 export const adminProcedure = publicProcedure.use(requireRole('admin'));
 
+/**
+ * Who may ingest: an operator with the operator role, or an API key holding `scope`. Returns the
+ * actor recorded as the events' source, or the error to answer with. Shared by ingestProcedure and
+ * the HTTP fast path for `events.ingest` (http/ingest-fast-path.ts).
+ */
+export function ingestActor(principal: Context['principal'], scope: ApiScope): { actor: string } | { error: ApiError } {
+  if (!principal) return { error: apiError('UNAUTHORIZED', 'auth.signInOrKey') };
+  if (principal.kind === 'apiKey' && !principal.scopes.includes(scope)) {
+    return { error: apiError('FORBIDDEN', 'auth.keyLacksScope', { scope }) };
+  }
+  if (principal.kind === 'operator' && !roleAllows(principal.role, 'operator')) {
+    return { error: apiError('FORBIDDEN', 'auth.roleRequired', { role: 'operator' }) };
+  }
+  return { actor: principal.kind === 'operator' ? principal.username : `key:${principal.name}` };
+}
+
 /** For ingestion: an operator with the operator role, or an API key holding `scope`. */
 export function ingestProcedure(scope: ApiScope) {
   return publicProcedure.use(({ ctx, next }) => {
-    const p = ctx.principal;
-    if (!p) throw apiError('UNAUTHORIZED', 'auth.signInOrKey');
-    if (p.kind === 'apiKey' && !p.scopes.includes(scope)) {
-      throw apiError('FORBIDDEN', 'auth.keyLacksScope', { scope });
-    }
-    if (p.kind === 'operator' && !roleAllows(p.role, 'operator')) {
-      throw apiError('FORBIDDEN', 'auth.roleRequired', { role: 'operator' });
-    }
-    return next({ ctx: { ...ctx, actor: p.kind === 'operator' ? p.username : `key:${p.name}` } });
+    const allowed = ingestActor(ctx.principal, scope);
+    if ('error' in allowed) throw allowed.error;
+    return next({ ctx: { ...ctx, actor: allowed.actor } });
   });
 }
 
