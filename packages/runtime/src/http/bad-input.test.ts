@@ -142,17 +142,27 @@ describe('HTTP: bad input', () => {
     expect(count('Customer')).toBe(0);
   });
 
-  it('previews an import with the operator\'s mapping and names a bad mapping, writing nothing', async () => {
+  it("previews an import with the operator's mapping and names a bad mapping, writing nothing", async () => {
     const csv = Buffer.from('Tel (mobile),Member\n13800000011,M-1\n').toString('base64');
     const preview = await post('audiences.previewImport', { contentBase64: csv, mapping: { 'Tel (mobile)': 'phone' } });
     expect(preview.status).toBe(200);
-    const body = (await preview.json()) as { result: { data: { columns: { field: string }[]; identifiable: boolean } } };
+    const body = (await preview.json()) as {
+      result: { data: { columns: { field: string }[]; identifiable: boolean } };
+    };
     expect(body.result.data.columns.map((c) => c.field)).toEqual(['phone', 'attribute:Member']);
     expect(body.result.data.identifiable).toBe(true);
-    const unknown = await post('audiences.import', { fileName: 'a.csv', contentBase64: csv, mapping: { Mobile: 'phone' } });
+    const unknown = await post('audiences.import', {
+      fileName: 'a.csv',
+      contentBase64: csv,
+      mapping: { Mobile: 'phone' },
+    });
     expect(unknown.status).toBe(400);
     expect(await expectClean(unknown)).toMatch(/no column \\"Mobile\\"/);
-    const badField = await post('audiences.import', { fileName: 'a.csv', contentBase64: csv, mapping: { Member: 'vip' } });
+    const badField = await post('audiences.import', {
+      fileName: 'a.csv',
+      contentBase64: csv,
+      mapping: { Member: 'vip' },
+    });
     expect(badField.status).toBe(400);
     expect(await expectClean(badField)).toMatch(/mapping/);
     expect(count('ImportBatch')).toBe(0);
