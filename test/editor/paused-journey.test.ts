@@ -66,7 +66,8 @@ describe('a journey the engine paused', () => {
     expect(await page.locator('tbody tr .pill').first().textContent()).toBe('已暂停');
     await page.screenshot({ path: join(shots, 'editor-paused-01-list.png') });
 
-    await page.locator('tbody tr').first().click();
+    // A journey's row (antd's `ant-table-row`), not the empty-table placeholder shown while the list loads.
+    await page.locator('tbody tr.ant-table-row').first().click();
     const banner = page.getByTestId('paused-banner');
     await banner.waitFor();
     expect(await banner.textContent()).toContain('旅程「老客抽奖」已自动暂停');

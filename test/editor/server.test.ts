@@ -28,7 +28,8 @@ describe('editor with the real server', () => {
     await page.screenshot({ path: join(shots, 'editor-server-02-canvas.png') });
     // The draft is on the server: reopening the journey shows the node.
     await page.getByTestId('back').click();
-    await page.locator('tbody tr').first().click();
+    // A journey's row (antd's `ant-table-row`), not the empty-table placeholder shown while the list loads.
+    await page.locator('tbody tr.ant-table-row').first().click();
     await page.waitForSelector('.react-flow__pane');
     await expect.poll(() => page.locator('[data-testid="journey-node"]').count()).toBe(1);
     expect(violations).toEqual([]);
