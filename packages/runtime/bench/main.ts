@@ -10,6 +10,14 @@ import { fileURLToPath } from 'node:url';
 // The SQLite bench's memory figure (peak RSS) is measured under these limits.
 const SQLITE_BENCH_NODE_OPTIONS = '--max-old-space-size=320 --max-semi-space-size=32';
 
+/**
+ * The options as given: `pnpm bench -- --customers N` hands the script a literal `--` first (pnpm
+ * passes it through), after which node's parseArgs would read every option as a positional.
+ */
+export function benchArgs(argv: readonly string[]): string[] {
+  return argv.filter((a) => a !== '--');
+}
+
 /** Which bench `args` ask for, and the arguments meant for it (`--backend` is the postgres bench's too). */
 export function pickBench(args: readonly string[]): { backend: string; rest: string[] } {
   const at = args.findIndex((a) => a === '--backend' || a.startsWith('--backend='));
@@ -34,7 +42,7 @@ function run(script: string, scriptArgs: readonly string[], env: NodeJS.ProcessE
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const args = process.argv.slice(2);
+  const args = benchArgs(process.argv.slice(2));
   const { backend, rest } = pickBench(args);
   if (args.includes('--queue-compare')) run('./queue-compare.ts', args);
   else if (backend === 'postgres') run('./postgres-workers.ts', args);
