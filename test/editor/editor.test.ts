@@ -90,7 +90,7 @@ describe('journey editor in the browser', () => {
     await dragFromPalette(entry, 150, 250);
     await dragFromPalette(wait, 500, 250);
     await dragFromPalette(exit, 850, 250);
-    expect(await nodeCount()).toBe(3);
+    await expect.poll(() => nodeCount()).toBe(3); // the last drop's card renders a moment later
     // Nothing connected yet: validation reports unconnected outputs / unreachable nodes.
     await expect.poll(() => page.getByTestId('publish').isDisabled()).toBe(true);
     const problemsBefore = await page.locator('.problems .problem-list li').count();

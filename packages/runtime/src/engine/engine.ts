@@ -106,7 +106,7 @@ export interface EngineDeps {
   effectLeaseMs?: number;
   /**
    * How long a single ingested event waits for others to share its transaction (group commit;
-   * default 2 ms). 0: until the event loop's next turn.
+   * default 2 ms). 0: until the next timer turn.
    */
   ingestWindowMs?: number;
 }

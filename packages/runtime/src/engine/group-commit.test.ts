@@ -56,4 +56,23 @@ describe('groupCommit', () => {
     });
     await expect(rejecting(1, 'k')).rejects.toThrow('commit failed');
   });
+
+  it('one item that fails its group is run again alone: only its caller gets the error', async () => {
+    const runs: number[][] = [];
+    const add = groupCommit<number, number>(
+      (items) => {
+        runs.push([...items]);
+        if (items.includes(2)) throw new Error('event 2 cannot be taken in');
+        return items.map((n) => n * 10);
+      },
+      { windowMs: 1, maxItems: 10 },
+    );
+    const settled = await Promise.allSettled([add(1, 'k'), add(2, 'k'), add(3, 'k')]);
+    expect(settled.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      10,
+      'event 2 cannot be taken in',
+      30,
+    ]);
+    expect(runs).toEqual([[1, 2, 3], [1], [2], [3]]);
+  });
 });

@@ -1,7 +1,7 @@
 import type { MaybePromise } from './maybe-async.ts';
 
 export interface GroupCommitOptions {
-  /** How long the first item of a group waits for others (ms); 0: until the event loop's next turn. */
+  /** How long the first item of a group waits for others (ms); 0: until the next timer turn. */
   windowMs: number;
   /** A group this large goes at once. */
   maxItems: number;
@@ -10,14 +10,15 @@ export interface GroupCommitOptions {
 interface OpenGroup<I, O> {
   items: I[];
   waiters: Array<{ resolve: (outcome: O) => void; reject: (error: unknown) => void }>;
-  timer: NodeJS.Timeout | NodeJS.Immediate;
+  timer: NodeJS.Timeout;
 }
 
 /**
  * Group commit: single items from concurrent callers (one event per HTTP request) are collected
  * for a moment and handed to `run` together, so a hundred requests cost one transaction instead of
- * a hundred. Each caller gets its own item's outcome; if `run` throws, every caller of that group
- * gets the error. Items of one key (the event's source) go together, in arrival order.
+ * a hundred. Each caller gets its own item's outcome; a group that fails is run again item by item,
+ * so only the caller whose item fails gets the error. Items of one key (the event's source) go
+ * together, in arrival order.
  */
 export function groupCommit<I, O>(
   run: (items: I[], key: string) => MaybePromise<readonly O[]>,
@@ -29,30 +30,42 @@ export function groupCommit<I, O>(
     const group = open.get(key);
     if (!group) return;
     open.delete(key);
-    if (options.windowMs > 0) clearTimeout(group.timer as NodeJS.Timeout);
-    else clearImmediate(group.timer as NodeJS.Immediate);
-    let outcomes: MaybePromise<readonly O[]>;
+    clearTimeout(group.timer);
+    void settle(group.items, group.waiters, key);
+  }
+
+  /**
+   * Runs a group and answers its callers. If the group fails, each item is run again alone (in
+   * arrival order): one event that cannot be taken in must not fail the requests that happened to
+   * arrive beside it. The failed group wrote nothing (one transaction), and events are taken once
+   * by id, so the second run is safe.
+   */
+  async function settle(items: I[], waiters: OpenGroup<I, O>['waiters'], key: string): Promise<void> {
     try {
-      outcomes = run(group.items, key);
-    } catch (error) {
-      for (const waiter of group.waiters) waiter.reject(error);
+      const all = await run(items, key);
+      for (const [i, waiter] of waiters.entries()) waiter.resolve(all[i] as O);
       return;
+    } catch (error) {
+      if (items.length === 1) {
+        waiters[0]?.reject(error);
+        return;
+      }
     }
-    Promise.resolve(outcomes).then(
-      (all) => {
-        for (const [i, waiter] of group.waiters.entries()) waiter.resolve(all[i] as O);
-      },
-      (error: unknown) => {
-        for (const waiter of group.waiters) waiter.reject(error);
-      },
-    );
+    for (const [i, item] of items.entries()) {
+      const waiter = waiters[i] as OpenGroup<I, O>['waiters'][number];
+      try {
+        waiter.resolve((await run([item], key))[0] as O);
+      } catch (error) {
+        waiter.reject(error);
+      }
+    }
   }
 
   return (item, key) =>
     new Promise<O>((resolve, reject) => {
       let group = open.get(key);
       if (!group) {
-        const timer = options.windowMs > 0 ? setTimeout(send, options.windowMs, key) : setImmediate(send, key);
+        const timer = setTimeout(send, options.windowMs, key);
         group = { items: [], waiters: [], timer };
         open.set(key, group);
       }

@@ -101,87 +101,76 @@ export function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions
     return open;
   };
 
-  /** Keeps the journeys BEGIN_AND_JOURNEYS read (the batch's per-row journey reads answer from them). */
-  function takeJourneys(batch: OpenBatch, result: pg.QueryResult | undefined): void {
-    for (const j of (result?.rows ?? []) as JourneyRow[]) batch.cache.journeys.set(j.id, j);
+  /**
+   * Sends `text` (one or more statements, values inlined) as one simple query; the batch's first
+   * trip carries BEGIN and the journeys in front of it (the batch's journey reads answer from them).
+   * Returns the result of the last statement sent.
+   */
+  async function sendText(batch: OpenBatch, text: string): Promise<pg.QueryResult | undefined> {
+    roundTrips++;
+    const first = !batch.begun;
+    batch.begun = true;
+    const answer = (await batch.client.query(
+      first ? [SQL.BEGIN_AND_JOURNEYS, text].filter(Boolean).join(';\n') : text,
+    )) as unknown as pg.QueryResult | pg.QueryResult[];
+    const results = Array.isArray(answer) ? answer : [answer];
+    if (first) for (const j of (results[1]?.rows ?? []) as JourneyRow[]) batch.cache.journeys.set(j.id, j);
+    return results.at(-1);
   }
 
-  /** Sends BEGIN with the journeys now, if the batch has not begun (a statement that cannot carry it). */
+  /** Begins the batch now, if it has not (before a statement that cannot carry BEGIN: a savepoint). */
   async function begin(batch: OpenBatch): Promise<void> {
-    if (batch.begun) return;
-    batch.begun = true;
-    roundTrips++;
-    takeJourneys(batch, ((await batch.client.query(SQL.BEGIN_AND_JOURNEYS)) as unknown as pg.QueryResult[])[1]);
+    if (!batch.begun) await sendText(batch, '');
   }
 
   async function query<R>(sql: string, values: unknown[]): Promise<R[]> {
     const batch = current();
+    if (!batch.begun) return ((await sendText(batch, inlineParams(sql, values)))?.rows ?? []) as R[];
     roundTrips++;
-    if (batch.begun) return (await batch.client.query(sql, values)).rows as R[];
-    // The batch's first statement carries BEGIN and the journeys: one simple query, values inlined.
-    batch.begun = true;
-    const text = `${SQL.BEGIN_AND_JOURNEYS};\n${inlineParams(sql, values)}`;
-    const results = (await batch.client.query(text)) as unknown as pg.QueryResult[];
-    takeJourneys(batch, results[1]);
-    return (results[2]?.rows ?? []) as R[];
+    return (await batch.client.query(sql, values)).rows as R[];
   }
 
   /**
    * Sends the writes collected so far, so that a read after them sees them: the event records, the
-   * steps' rows and the side statements as ONE query (values inlined, inline-sql.ts), with `finish`
-   * (the COMMIT) appended when given. A careful re-run's steps go one savepoint at a time.
+   * steps' rows, the side statements and `finish` (the COMMIT) as ONE query (values inlined,
+   * inline-sql.ts). In a careful re-run the steps go one savepoint each between the two.
    */
   async function flush(finish?: () => string): Promise<void> {
     const batch = current();
-    const before = batch.writes.rows + batch.eventWrites.rows;
+    const written = batch.writes.rows + batch.eventWrites.rows;
     batch.dueIn = Math.min(batch.dueIn, batch.writes.dueIn, ...batch.steps.map((s) => s.dueIn));
     const together = new StatementBatch();
-    const send = async () => {
-      if (together.size === 0) return;
-      roundTrips++;
-      const text = together.take();
-      if (batch.begun) await batch.client.query(text);
-      else {
-        // Writes with no read before them: BEGIN with the journeys goes in front, in the same trip.
-        batch.begun = true;
-        const results = (await batch.client.query(
-          `${SQL.BEGIN_AND_JOURNEYS};\n${text}`,
-        )) as unknown as pg.QueryResult[];
-        takeJourneys(batch, results[1]);
-      }
+    const collect = async (sql: string, values: unknown[]) => together.add(sql, values);
+    const sendTogether = async () => {
+      if (together.size > 0) await sendText(batch, together.take());
     };
-    // The COMMIT, unless the batch never began: it sent nothing and there is nothing to end.
-    const finishing = () => finish && (batch.begun || together.size > 0) && together.add(finish());
     const careful = batch.steps.length > 0;
     try {
-      await batch.eventWrites.flush(async (sql, values) => together.add(sql, values), new Date());
-      await batch.writes.flush(async (sql, values) => together.add(sql, values), workerId, leaseUntil);
-      if (careful) await send();
-      else {
-        // Nothing in between: the side statements and the COMMIT go in the same round trip.
-        addSideWrites(batch, together);
-        finishing();
-        await send();
-      }
+      await batch.eventWrites.flush(collect, new Date());
+      await batch.writes.flush(collect, workerId, leaseUntil);
+      // Nothing comes between the writes and the rest unless a careful re-run's steps do.
+      if (!careful) addSideWritesAndFinish(batch, together, finish);
+      await sendTogether();
     } catch (error) {
       // The batch is rolled back and re-run with one savepoint per step (batch-runner.ts).
       throw new StepWriteError(0, error);
     }
-    rowsWritten += before;
+    rowsWritten += written;
     batch.writes.rows = 0;
     batch.eventWrites.rows = 0;
     if (!careful) return;
     await flushSteps(batch);
-    addSideWrites(batch, together);
-    finishing();
-    await send();
+    addSideWritesAndFinish(batch, together, finish);
+    await sendTogether();
   }
 
-  function addSideWrites(batch: OpenBatch, together: StatementBatch): void {
+  /** The batch's side statements, then its COMMIT (none if the batch never began: nothing to end). */
+  function addSideWritesAndFinish(batch: OpenBatch, together: StatementBatch, finish?: () => string): void {
     for (const [sql, params] of batch.sideWrites.splice(0)) {
       const { text, values } = portQuery(sql, params);
       together.add(text, values ?? []);
     }
+    if (finish && (batch.begun || together.size > 0)) together.add(finish());
   }
 
   /** A careful re-run's steps, each in its own SAVEPOINT; a failing one fails its instance alone. */
