@@ -103,4 +103,31 @@ describe('POST /trpc/events.ingest', () => {
       source: 'key:有赞',
     });
   });
+
+  it('the same new id sent five times at once is stored once: one accepted, four duplicates, one customer', async () => {
+    const answers = await Promise.all(Array.from({ length: 5 }, () => ingest(event('together-1', '+8613800138077'))));
+    expect(answers.map((a) => a.body.result.data.status).sort()).toEqual([
+      'accepted',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(new Set(answers.map((a) => a.body.result.data.customerId)).size).toBe(1);
+    expect(events()).toBe(1);
+    expect(
+      h.db.sqlite.prepare("SELECT count(*) AS n FROM CustomerIdentity WHERE value = '+8613800138077'").get(),
+    ).toEqual({
+      n: 1,
+    });
+  });
+
+  it('event data nested past the limit is refused by tRPC with a 400 naming the limit', async () => {
+    let data: unknown = 'leaf';
+    for (let i = 0; i < 200; i++) data = [data];
+    const deep = await ingest({ ...event('deep-1'), data: { x: data } });
+    expect(deep.status).toBe(400);
+    expect(deep.body.error.data.error).toEqual({ key: 'common.inputTooDeep', params: { max: 64 } });
+    expect(events()).toBe(0);
+  });
 });
