@@ -6,8 +6,11 @@ import { useQuery } from '@tanstack/react-query';
 import { createContext, createElement, type ReactNode, useContext, useMemo } from 'react';
 import { REFRESH_ON_RETURN, trpc } from '../app/kit/query.ts';
 
-/** The kinds whose ids are random (server-made): shown by name, or not at all. */
-const NAMED_KINDS = ['coupons.stock', 'sms.template'] as const;
+/**
+ * The kinds whose ids are random (server-made, or WeCom's own group chat ids): shown by name, or not
+ * at all. Group chats have no names here (they live in WeCom), so a card never shows their ids.
+ */
+const NAMED_KINDS = ['coupons.stock', 'sms.template', 'wecom.groupChat'] as const;
 
 /** Name of each coupon batch and SMS template, by id (empty without a server or until loaded). */
 function useLoadedResourceNames(): ReadonlyMap<string, string> {
@@ -42,9 +45,13 @@ export function withResourceNames(
   if (!definition) return config;
   const shown = { ...config };
   for (const ref of resourceRefsOf(definition.config, config)) {
-    if ((NAMED_KINDS as readonly string[]).includes(ref.kind) && ref.path in shown) {
-      shown[ref.path] = names.get(ref.id) ?? '';
-    }
+    if (!(NAMED_KINDS as readonly string[]).includes(ref.kind)) continue;
+    // A top-level field: one id (`stockId`) or a list of them (`chatIds[0]`, `chatIds[1]`, …).
+    const field = /^(\w+)(\[\d+\])?$/.exec(ref.path);
+    if (!field?.[1] || !(field[1] in shown)) continue;
+    const key = field[1];
+    const value = config[key];
+    shown[key] = Array.isArray(value) ? value.flatMap((id) => names.get(String(id)) ?? []) : (names.get(ref.id) ?? '');
   }
   return shown;
 }

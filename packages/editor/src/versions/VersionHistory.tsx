@@ -131,17 +131,17 @@ export function VersionHistory({
             </li>
             {d.addedNodes.map((n) => (
               <li key={`a${n.id}`} className="diff-added" data-change="added">
-                + {n.label || typeLabel(n.type)} <span className="mono muted">{n.id}</span>
+                + {n.label || typeLabel(n.type)}
               </li>
             ))}
             {d.removedNodes.map((n) => (
               <li key={`r${n.id}`} className="diff-removed" data-change="removed">
-                − {n.label || typeLabel(n.type)} <span className="mono muted">{n.id}</span>
+                − {n.label || typeLabel(n.type)}
               </li>
             ))}
             {d.changedNodes.map((n) => (
               <li key={`c${n.id}`} className="diff-changed" data-change="changed">
-                ~ {n.after.label || typeLabel(n.after.type)} <span className="mono muted">{n.id}</span>{' '}
+                ~ {n.after.label || typeLabel(n.after.type)}{' '}
                 <span className="muted">
                   (
                   {listText(

@@ -112,14 +112,14 @@ export const inviteToGroup = defineNode({
         .array(z.string().trim().min(1))
         .min(1, { message: '至少选择一个群 / pick at least one group chat' })
         .max(5, { message: '最多 5 个群 / at most 5 group chats' })
-        .meta({ widget: 'wecomGroups' }),
+        .meta({ widget: 'wecomGroups', label: t('群聊', 'Group chats') }),
     ),
     state: z
       .string()
       .trim()
       .min(1)
       .max(30, { message: 'state 最多 30 个字符 / state is at most 30 characters' })
-      .meta({ widget: 'text' }),
+      .meta({ widget: 'text', label: t('来源标识', 'Source mark') }),
     timeout: DurationSchema.meta({ widget: 'duration' }),
   }),
   defaultConfig: {

@@ -1,0 +1,18 @@
+import { issueCoupon } from '@siyu/nodes-coupons';
+import { inviteToGroup } from '@siyu/nodes-wecom';
+import { describe, expect, it } from 'vitest';
+import { withResourceNames } from './resource-names.ts';
+
+const names = new Map([['stock_9f2', '新客满59减10券']]);
+
+describe('withResourceNames: what a card shows for a server-made or WeCom id', () => {
+  it('a coupon batch by its name; an unknown one by nothing, never its id', () => {
+    expect(withResourceNames(issueCoupon, { stockId: 'stock_9f2' }, names)).toEqual({ stockId: '新客满59减10券' });
+    expect(withResourceNames(issueCoupon, { stockId: 'stock_gone' }, names)).toEqual({ stockId: '' });
+  });
+
+  it('group chats (named only inside WeCom): the list of ids is left out, the rest kept', () => {
+    const config = { chatIds: ['wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA'], state: 'pkg-card-group' };
+    expect(withResourceNames(inviteToGroup, config, names)).toEqual({ chatIds: [], state: 'pkg-card-group' });
+  });
+});
