@@ -253,9 +253,6 @@ async function workload(mode: 'batched' | 'naive', customers: number, latencyEve
   };
 }
 
-/** Sections of bench/results.json that other benches write. */
-const OTHER_BENCH_SECTIONS = ['postgres', 'queueCompare', 'httpIngest', 'httpIngestEnrolling', 'editor'];
-
 async function main() {
   log(`benchmark: ${customers} customers (durable), ceiling on ${ceilingCustomers}, naive on ${naiveCustomers}`);
   const result = await workload('batched', customers, latencyEvents);
@@ -310,12 +307,11 @@ async function main() {
       bytesPerCustomerMeasuredAt: 'all customers waiting on the 7-day timer; whole SQLite file ÷ customers',
     },
   };
-  // Sections other benches write into the same file stay (postgres-workers.ts, queue-compare.ts,
-  // http-ingest.ts).
+  // This bench's fields replace their old values; the sections other benches write into the same
+  // file (postgres, queueCompare, httpIngest, editor…) stay as they are.
   const out = values.out as string;
   const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
-  const kept = Object.fromEntries(Object.entries(previous).filter(([key]) => OTHER_BENCH_SECTIONS.includes(key)));
-  writeFileSync(out, `${JSON.stringify({ ...output, ...kept }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ ...previous, ...output }, null, 2)}\n`);
   console.table({
     durable: { stepsPerSec: output.stepsPerSec, nodeVisitsPerSec: output.nodeVisitsPerSec },
     ceiling: { stepsPerSec: output.ceilingStepsPerSec },
