@@ -57,6 +57,8 @@ export function assembleServer(options: {
   effectLeaseMs?: number;
   /** Calls per provider the live engine may make (simulations never reach a provider). */
   providerRateLimits?: { limits: readonly ProviderRateLimit[]; store: RateLimitStore };
+  /** Group commit's window for single events (engine.ts `ingestWindowMs`; default 2 ms). */
+  ingestWindowMs?: number;
 }): AssembledServer {
   const { db, nodesFor, clock, logger } = options;
   const engineOver = (target: AppDatabase, engineClock: Clock, nodes: NodeAssembly, metrics?: Metrics) =>
@@ -73,6 +75,7 @@ export function assembleServer(options: {
       clock: engineClock,
       logger,
       effectLeaseMs: options.effectLeaseMs,
+      ingestWindowMs: options.ingestWindowMs,
     });
   const nodes = nodesFor(db, clock);
   const limits = options.providerRateLimits;

@@ -106,7 +106,8 @@ export interface EngineDeps {
   effectLeaseMs?: number;
   /**
    * How long a single ingested event waits for others to share its transaction (group commit;
-   * default 2 ms). 0: until the next timer turn.
+   * default 2 ms). 0: only for the rest of the event loop's turn — for a caller that sends events
+   * one at a time (a simulation's webhooks), where a window only adds its wait to every event.
    */
   ingestWindowMs?: number;
 }

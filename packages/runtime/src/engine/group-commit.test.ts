@@ -22,6 +22,22 @@ describe('groupCommit', () => {
     expect(runs).toHaveLength(3);
   });
 
+  it('with no window, a group is what arrived in the same turn of the event loop', async () => {
+    const runs: number[][] = [];
+    const add = groupCommit<number, number>(
+      (items) => {
+        runs.push([...items]);
+        return items;
+      },
+      { windowMs: 0, maxItems: 10 },
+    );
+    const first = [add(1, 'k'), add(2, 'k')];
+    await new Promise((turn) => setImmediate(turn));
+    const later = add(3, 'k');
+    expect(await Promise.all([...first, later])).toEqual([1, 2, 3]);
+    expect(runs).toEqual([[1, 2], [3]]);
+  });
+
   it('sends a full group at once, without waiting for the window', async () => {
     const runs: number[][] = [];
     const add = groupCommit<number, number>(

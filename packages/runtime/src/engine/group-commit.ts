@@ -1,7 +1,10 @@
 import type { MaybePromise } from './maybe-async.ts';
 
 export interface GroupCommitOptions {
-  /** How long the first item of a group waits for others (ms); 0: until the next timer turn. */
+  /**
+   * How long the first item of a group waits for others (ms); 0: only for the rest of this turn of
+   * the event loop (items from callbacks of the same poll), for callers that send one at a time.
+   */
   windowMs: number;
   /** A group this large goes at once. */
   maxItems: number;
@@ -10,7 +13,7 @@ export interface GroupCommitOptions {
 interface OpenGroup<I, O> {
   items: I[];
   waiters: Array<{ resolve: (outcome: O) => void; reject: (error: unknown) => void }>;
-  timer: NodeJS.Timeout;
+  cancel: () => void;
 }
 
 /**
@@ -30,7 +33,7 @@ export function groupCommit<I, O>(
     const group = open.get(key);
     if (!group) return;
     open.delete(key);
-    clearTimeout(group.timer);
+    group.cancel();
     void settle(group.items, group.waiters, key);
   }
 
@@ -65,12 +68,21 @@ export function groupCommit<I, O>(
     new Promise<O>((resolve, reject) => {
       let group = open.get(key);
       if (!group) {
-        const timer = setTimeout(send, options.windowMs, key);
-        group = { items: [], waiters: [], timer };
+        group = { items: [], waiters: [], cancel: later(() => send(key), options.windowMs) };
         open.set(key, group);
       }
       group.items.push(item);
       group.waiters.push({ resolve, reject });
       if (group.items.length >= options.maxItems) send(key);
     });
+}
+
+/** Runs `work` after `ms` (0: once this turn's I/O callbacks are done); returns its cancel. */
+function later(work: () => void, ms: number): () => void {
+  if (ms <= 0) {
+    const immediate = setImmediate(work);
+    return () => clearImmediate(immediate);
+  }
+  const timer = setTimeout(work, ms);
+  return () => clearTimeout(timer);
 }
