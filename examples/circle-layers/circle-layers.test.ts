@@ -21,7 +21,7 @@ import {
 } from '../simulation/index.ts';
 
 const START = chinaTime(2026, 3, 2, 10); // published Monday 10:00: reviews every Monday 10:00
-const MEMBERS = scaled(1500); // a quarter on PostgreSQL (simulation/playbook-run.ts)
+const MEMBERS = scaled(1500); // an eighth on PostgreSQL (simulation/playbook-run.ts)
 const WEEKS = 5;
 const CORE = '圈层:核心';
 const INF = '圈层:影响';
@@ -138,7 +138,7 @@ const members = planMembers(20260302);
 const outcomes = new Map(members.map((m) => [m, replay(m, END)]));
 let book: Playbook;
 
-// The full plan on SQLite; circle-layers.postgresql.test.ts runs it on PostgreSQL at a quarter.
+// The full plan on SQLite; circle-layers.postgresql.test.ts runs it on PostgreSQL at an eighth.
 describe.each([playbookRun().backend])('on %s', (backend) => {
   beforeAll(async () => {
     book = await startPlaybook('circle-layers', START, backend);

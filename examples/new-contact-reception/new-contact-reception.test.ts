@@ -25,7 +25,7 @@ import {
 } from '../simulation/index.ts';
 
 const START = chinaTime(2026, 3, 2, 9);
-const CONTACTS = scaled(3000); // a quarter on PostgreSQL (simulation/playbook-run.ts)
+const CONTACTS = scaled(3000); // an eighth on PostgreSQL (simulation/playbook-run.ts)
 
 /** Live codes, the staff behind each, and the share of new contacts each brings. */
 const CODES = [
@@ -119,7 +119,7 @@ const expected = new Map(contacts.map((c) => [c, expectedRun(c)]));
 let book: Playbook;
 let idOf: Map<string, string>;
 
-// The full plan on SQLite; new-contact-reception.postgresql.test.ts runs it on PostgreSQL at a quarter.
+// The full plan on SQLite; new-contact-reception.postgresql.test.ts runs it on PostgreSQL at an eighth.
 describe.each([playbookRun().backend])('on %s', (backend) => {
   beforeAll(async () => {
     book = await startPlaybook('new-contact-reception', START - HOUR, backend);

@@ -27,7 +27,7 @@ import {
 } from '../simulation/index.ts';
 
 const START = chinaTime(2026, 3, 2); // Monday 00:00 China time: the parcels start arriving
-const CARDS_PER_VARIANT = scaled(1200); // a quarter on PostgreSQL (simulation/playbook-run.ts)
+const CARDS_PER_VARIANT = scaled(1200); // an eighth on PostgreSQL (simulation/playbook-run.ts)
 const STAFF = ['zhangwei', 'liuyang', 'chenjing']; // the live code spreads contacts over three accounts
 
 /** What one card's recipient will do (decided up front by the seeded generator). */
@@ -109,7 +109,7 @@ const cards = planCards(20260302);
 const added = cards.filter((c) => c.addAt !== undefined);
 const expected = new Map(added.map((c) => [c.externalUserId, expectedRun(c)]));
 
-// The full plan on SQLite; package-card.postgresql.test.ts runs it on PostgreSQL at a quarter.
+// The full plan on SQLite; package-card.postgresql.test.ts runs it on PostgreSQL at an eighth.
 describe.each([playbookRun().backend])('on %s', (backend) => {
   beforeAll(async () => {
     book = await startPlaybook('package-card', START - HOUR, backend);

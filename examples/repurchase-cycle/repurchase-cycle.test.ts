@@ -25,7 +25,7 @@ import {
 } from '../simulation/index.ts';
 
 const START = chinaTime(2026, 3, 2);
-const BUYERS = scaled(1500); // a quarter on PostgreSQL (simulation/playbook-run.ts)
+const BUYERS = scaled(1500); // an eighth on PostgreSQL (simulation/playbook-run.ts)
 const BUDGET = scaled(1100); // coupons in the stock: fewer than customers who will reach the reminder
 
 interface Buyer {
@@ -118,7 +118,7 @@ let book: Playbook;
 let idOfPhone = new Map<string, string>();
 const customerOf = (b: Buyer) => idOfPhone.get(e164(b)) as string;
 
-// The full plan on SQLite; repurchase-cycle.postgresql.test.ts runs it on PostgreSQL at a quarter.
+// The full plan on SQLite; repurchase-cycle.postgresql.test.ts runs it on PostgreSQL at an eighth.
 describe.each([playbookRun().backend])('on %s', (backend) => {
   beforeAll(async () => {
     book = await startPlaybook('repurchase-cycle', START - HOUR, backend);

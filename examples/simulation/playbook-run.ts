@@ -3,7 +3,7 @@ import type { PlaybookBackend } from './playbook.ts';
 /**
  * Which database a playbook file runs on, and at what size. `<folder>.test.ts` runs the full plan on
  * SQLite; `<folder>.postgresql.test.ts` imports `./on-postgresql.ts` first, then the same test file,
- * so the same plan and checks run on PostgreSQL with a quarter of the customers: a playbook is a
+ * so the same plan and checks run on PostgreSQL with an eighth of the customers: a playbook is a
  * long chain of single events, each a few round trips there (a few times SQLite's time per event),
  * and the suite's budget is shared. Every expectation is worked out from the plan, so it holds at
  * any size; counts that a check states outright scale with `scaled`.

@@ -15,7 +15,7 @@ import {
 export const START = chinaTime(2026, 3, 1, 23, 10); // Sunday 23:10: the operator publishes late at night
 export const MONDAY_8 = chinaTime(2026, 3, 2, 8); // copy A waits out the quiet hours
 export const MONDAY_NOON = chinaTime(2026, 3, 2, 12); // copy B's send window opens
-export const CUSTOMERS = scaled(3000); // a quarter on PostgreSQL (simulation/playbook-run.ts)
+export const CUSTOMERS = scaled(3000); // an eighth on PostgreSQL (simulation/playbook-run.ts)
 
 export interface Shopper {
   phone: string; // national form; the export writes it in assorted ways

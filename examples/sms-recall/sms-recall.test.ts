@@ -50,7 +50,7 @@ let segmentSize = 0;
 
 let expected: Map<Shopper, Expected>;
 
-// The full plan on SQLite; sms-recall.postgresql.test.ts runs it on PostgreSQL at a quarter.
+// The full plan on SQLite; sms-recall.postgresql.test.ts runs it on PostgreSQL at an eighth.
 describe.each([playbookRun().backend])('on %s', (backend) => {
   beforeAll(async () => {
     // The book opens five days early: earlier opt-outs and this week's shipping notices happen first.
