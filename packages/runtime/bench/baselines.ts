@@ -2,8 +2,9 @@
 // sequence of events per customer, stepped in memory. (The naive baseline is the engine with its
 // batching and pure transitions undone, see naive-engine.ts.)
 import type { CustomerView } from '@siyu/shared';
-import { type AnyMachineSnapshot, transition } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import type { CompiledJourney, RunEvent } from '../src/engine/compiler.ts';
+import { pureTransition } from '../src/engine/transitions.ts';
 
 const DAY = 86_400_000;
 
@@ -42,7 +43,10 @@ export function customerScript(customer: CustomerView, start: number, ordered: b
   return events;
 }
 
-/** (a) Ceiling: the same machine stepped with XState's pure transition, in memory, nothing stored. */
+/**
+ * (a) Ceiling: the same machine stepped with XState's pure transition, called as the engine calls it
+ * (transitions.ts), in memory, nothing stored.
+ */
 export function runCeiling(
   compiled: CompiledJourney,
   customers: number,
@@ -55,7 +59,7 @@ export function runCeiling(
     const customer: CustomerView = { id: `ceil${i}`, tags: [], attributes: {}, identities: {} };
     let snapshot: AnyMachineSnapshot = compiled.machine.resolveState({ value: 'idle', context: { v: {}, at: start } });
     for (const event of customerScript(customer, start, i / customers < orderedShare)) {
-      [snapshot] = transition(compiled.machine, snapshot, event as never);
+      [snapshot] = pureTransition(compiled, snapshot, event);
       steps++;
     }
     if (snapshot.status !== 'done')
