@@ -3,10 +3,12 @@
 // welcome-and-repurchase campaign (testing/fixtures.ts), so every node kind is exercised.
 // Usage: pnpm bench [--customers 100000] [--naive-customers 5000] [--latency-events 10000]
 //                   [--ceiling-customers <customers>] [--out bench/results.json]
+//                   [--profile-latency latency.cpuprofile]
 // The ceiling's rate does not depend on how many customers it steps (each is independent), so a
 // 1,000,000-customer run for the memory figure may step fewer there to save time.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNodeRegistry, type JourneyGraph, parseJourneyGraph } from '@siyu/shared';
@@ -31,6 +33,9 @@ const { values } = parseArgs({
     'naive-customers': { type: 'string', default: '5000' },
     'ceiling-customers': { type: 'string' },
     'latency-events': { type: 'string', default: '10000' },
+    // A CPU profile of the latency phase alone (the 2,000 events/s stream), written to this file:
+    // what limits event→effect latency, without the set-up phases in the picture.
+    'profile-latency': { type: 'string' },
     out: { type: 'string', default: new URL('../../../bench/results.json', import.meta.url).pathname },
   },
 });
@@ -68,6 +73,22 @@ function timerLagsOf(db: { sqlite: BetterSqlite3.Database }, journeyId: string):
     .all(journeyId)
     .map((r) => r.lag)
     .sort((a, b) => a - b);
+}
+
+/** Starts V8's sampling profiler in this process; `stopInto` writes a .cpuprofile (Chrome DevTools). */
+async function startProfiler() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stopInto(file: string) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      log(`latency phase profile: ${file}`);
+    },
+  };
 }
 
 /** The `p` quantile of sorted values (NaN when there are none). */
@@ -179,6 +200,7 @@ async function workload(mode: 'batched' | 'naive', customers: number, latencyEve
   // The clock follows real time in this phase, so timers come due as they would in production.
   const clock0 = clock.now();
   const followRealTime = () => clock.set(Math.max(clock.now(), clock0 + Math.round(performance.now() - t0)));
+  const profiler = mode === 'batched' && values['profile-latency'] ? await startProfiler() : undefined;
   let next = 0;
   let probed = 0;
   while (next < latencyIds.length) {
@@ -207,6 +229,7 @@ async function workload(mode: 'batched' | 'naive', customers: number, latencyEve
     await new Promise((r) => setImmediate(r));
   }
   await engine.tick();
+  if (profiler) await profiler.stopInto(values['profile-latency'] as string);
   // The last probes' timers come due up to a second after the stream: keep the clock with real time.
   const probeDeadline = performance.now() + 5_000;
   while (probed > 0 && timersOf(db, TIMER_PROBE) < probed && performance.now() < probeDeadline) {
