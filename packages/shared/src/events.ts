@@ -22,7 +22,10 @@ export const JourneyEventSchema = z
     type: EventTypeSchema,
     customerId: z.string().min(1).max(100).optional(),
     identities: IdentitiesSchema.optional(),
-    occurredAt: z.coerce.date(),
+    // zod's own words for an unreadable date are "expected date, received Date" (it was coerced).
+    occurredAt: z.coerce.date({
+      error: '发生时间须为 ISO 8601 时间，如 2026-12-07T10:00:00+08:00 / occurredAt must be an ISO 8601 time, e.g. 2026-12-07T10:00:00+08:00',
+    }),
     data: z
       .record(z.string(), z.unknown())
       .default({})
