@@ -111,13 +111,24 @@ describe('acceptance: new contact reception (新客承接)', () => {
       ['wecom.inviteToGroup', 320, 340],
       ['core.exit', 600, 340],
     ] as const;
-    for (const [type, x, y] of place) {
-      await editor.dragAndDrop(`.palette-item[data-node-type="${type}"]`, '.react-flow__pane', {
-        targetPosition: { x: x + 110, y: y + 30 },
-      });
+    for (const [i, [type, x, y]] of place.entries()) {
+      const drop = () =>
+        editor.dragAndDrop(`.palette-item[data-node-type="${type}"]`, '.react-flow__pane', {
+          targetPosition: { x: x + 110, y: y + 30 },
+        });
+      await drop();
+      // On a loaded machine Playwright's HTML5 drag now and then comes to nothing (no drop event:
+      // two full runs ended with 5 of 6 cards however long the test waited). Each card is awaited
+      // before the next drag; a drag that dropped nothing in 5 s is made once more, never on top of
+      // a drop that did land (the count says which).
+      const landed = await expect
+        .poll(() => nodes().count(), { timeout: 5_000 })
+        .toBe(i + 1)
+        .then(() => true)
+        .catch(() => false);
+      if (!landed && (await nodes().count()) === i) await drop();
+      await expect.poll(() => nodes().count()).toBe(i + 1);
     }
-    // The last drop's card renders a moment after the drop (a loaded machine showed 5 of 6 at once).
-    await expect.poll(() => nodes().count()).toBe(6);
     await connect(0, 'next', 1);
     await connect(1, 'sent', 2);
     await connect(2, 'next', 3);
