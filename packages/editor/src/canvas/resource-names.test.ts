@@ -1,9 +1,13 @@
 import { issueCoupon } from '@siyu/nodes-coupons';
+import { channelEntry } from '@siyu/nodes-core';
 import { inviteToGroup } from '@siyu/nodes-wecom';
 import { describe, expect, it } from 'vitest';
 import { withResourceNames } from './resource-names.ts';
 
-const names = new Map([['stock_9f2', '新客满59减10券']]);
+const names = new Map([
+  ['stock_9f2', '新客满59减10券'],
+  ['ch_7a1', '包裹卡（天猫）'],
+]);
 
 describe('withResourceNames: what a card shows for a server-made or WeCom id', () => {
   it('a coupon batch by its name; an unknown one by nothing, never its id', () => {
@@ -14,5 +18,10 @@ describe('withResourceNames: what a card shows for a server-made or WeCom id', (
   it('group chats (named only inside WeCom): the list of ids is left out, the rest kept', () => {
     const config = { chatIds: ['wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA'], state: 'pkg-card-group' };
     expect(withResourceNames(inviteToGroup, config, names)).toEqual({ chatIds: [], state: 'pkg-card-group' });
+  });
+
+  it("a channel entry's channels by name; a channel that does not exist is left out", () => {
+    const config = { channelIds: ['ch_7a1', 'ch_package_card'], variants: [] };
+    expect(withResourceNames(channelEntry, config, names)).toEqual({ channelIds: ['包裹卡（天猫）'], variants: [] });
   });
 });

@@ -8,17 +8,22 @@ import { REFRESH_ON_RETURN, trpc } from '../app/kit/query.ts';
 
 /**
  * The kinds whose ids are random (server-made, or WeCom's own group chat ids): shown by name, or not
- * at all. Group chats have no names here (they live in WeCom), so a card never shows their ids.
+ * at all. Group chats have no names here (they live in WeCom), so a card never shows their ids; a
+ * channel entry shows its channels' names (a template's channel not yet created: nothing).
  */
-const NAMED_KINDS = ['coupons.stock', 'sms.template', 'wecom.groupChat'] as const;
+const NAMED_KINDS = ['coupons.stock', 'sms.template', 'wecom.groupChat', 'core.channel'] as const;
 
-/** Name of each coupon batch and SMS template, by id (empty without a server or until loaded). */
+/**
+ * Name of each coupon batch, SMS template and channel (archived ones too: a journey may still
+ * name one), by id — empty without a server or until loaded.
+ */
 function useLoadedResourceNames(): ReadonlyMap<string, string> {
   const stocks = useQuery(trpc.coupons.stocks.queryOptions(undefined, REFRESH_ON_RETURN)).data;
   const templates = useQuery(trpc.smsTemplates.list.queryOptions(undefined, REFRESH_ON_RETURN)).data;
+  const channels = useQuery(trpc.channels.list.queryOptions({ includeArchived: true }, REFRESH_ON_RETURN)).data;
   return useMemo(
-    () => new Map([...(stocks ?? []), ...(templates ?? [])].map((r) => [r.id, r.name])),
-    [stocks, templates],
+    () => new Map([...(stocks ?? []), ...(templates ?? []), ...(channels ?? [])].map((r) => [r.id, r.name])),
+    [stocks, templates, channels],
   );
 }
 
