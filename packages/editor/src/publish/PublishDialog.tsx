@@ -30,7 +30,8 @@ export function PublishDialog(props: {
   intro?: string;
   /** Saves the draft: given when publishing the draft, it turns on the dry run (not for a roll-back). */
   saveDraft?: () => Promise<void>;
-  onDone: (message: string) => void;
+  /** Awaited: the dialog stays busy until what follows a publish is done. */
+  onDone: (message: string) => void | Promise<void>;
   onCancel: () => void;
 }) {
   const { t, loc } = useLocale();
@@ -118,7 +119,7 @@ export function PublishDialog(props: {
         });
         message += t('publish:publishDialog.countCustomersMovedToIt', { count: moved });
       }
-      props.onDone(message);
+      await props.onDone(message);
     } catch (e) {
       setError(errorText(e));
       setBusy(false);

@@ -44,7 +44,7 @@ export function JourneyList() {
       <ServerEditor
         key={`${open.id}:${open.draftRevision}`}
         journey={open}
-        onReopen={() => void openJourney(open.id)}
+        onReopen={() => openJourney(open.id)}
         onBack={() => {
           setOpen(null);
           reload();

@@ -2,6 +2,7 @@ import type { JourneyGraph } from '@siyu/shared';
 import { Suspense, useCallback, useState } from 'react';
 import type { CanvasOverlay } from '../../model/overlay.ts';
 import { Editor } from '../Editor.tsx';
+import { errorText } from '../kit/query.ts';
 import { useLocale } from '../i18n.ts';
 import { Loading, lazyNamed } from '../lazy-page.tsx';
 import { nodeTitle } from '../node-title.ts';
@@ -40,7 +41,7 @@ export function ServerEditor({
 }: {
   journey: OpenJourney;
   onBack: () => void;
-  onReopen: () => void;
+  onReopen: () => Promise<void>;
 }) {
   const { t, loc, locale } = useLocale();
   const canEdit = useCanEdit() === true;
@@ -167,10 +168,13 @@ export function ServerEditor({
             title={lifecycleText('rollbackTitle', locale, String(rollingBack.version))}
             intro={lifecycleText('rollbackBody', locale)}
             publish={(note) => rollback(rollingBack.versionId, note)}
-            onDone={() => {
-              setRollingBack(null);
-              onReopen();
-            }}
+            // The dialog stays (busy) until the reopened editor replaces this one: a click in between
+            // (on 版本历史, say) would land on an editor about to be swapped out.
+            onDone={() =>
+              onReopen()
+                .catch((e) => setNotice(errorText(e)))
+                .finally(() => setRollingBack(null))
+            }
             onCancel={() => setRollingBack(null)}
           />
         )}
