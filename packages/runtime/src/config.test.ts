@@ -59,6 +59,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '-1' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
   });
 
+  it('reads the heap cap the start scripts pass to node (1024 MB by default), and refuses one too small to run in', () => {
+    expect(loadConfig({}).SIYU_HEAP_MB).toBe(1024);
+    expect(loadConfig({ SIYU_HEAP_MB: '2048' }).SIYU_HEAP_MB).toBe(2048);
+    expect(() => loadConfig({ SIYU_HEAP_MB: '64' })).toThrow(/SIYU_HEAP_MB="64": must be at least 256/);
+    expect(() => loadConfig({ SIYU_HEAP_MB: 'lots' })).toThrow(/SIYU_HEAP_MB="lots"/);
+  });
+
   it('refuses a worker without PUBLIC_URL: the links its messages carry must point at the web processes', () => {
     expect(() => loadConfig({ SIYU_ROLE: 'worker' })).toThrow(/PUBLIC_URL: must be set when SIYU_ROLE=worker/);
     expect(loadConfig({ SIYU_ROLE: 'worker', PUBLIC_URL: 'https://journeys.example.com' }).SIYU_ROLE).toBe('worker');

@@ -94,6 +94,12 @@ export const ConfigSchema = z.object({
    * over (a worker that died). Longer than any provider call with its retries and rate-limit wait.
    */
   EFFECT_LEASE_MS: z.coerce.number().int().min(5_000).max(3_600_000).default(300_000),
+  /**
+   * The JS heap's cap in MB, read by the start scripts (`node --max-old-space-size`, package.json);
+   * checked here too so that a value node accepts but the server cannot live in stops start-up
+   * with this name rather than an out-of-memory crash under the first big report.
+   */
+  SIYU_HEAP_MB: z.coerce.number().int().min(256, 'must be at least 256 (MB)').default(1024),
   /** On SIGTERM/SIGINT: how long in-flight work may take to finish before the process gives up. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
 });

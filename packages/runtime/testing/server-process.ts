@@ -28,12 +28,17 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `node --import tsx src/main.ts` on the database with examples off and a fixed admin password. */
+/**
+ * Spawns the server as `pnpm start` does (`node --max-old-space-size=… --import tsx src/main.ts`,
+ * the heap cap of package.json's start scripts, SIYU_HEAP_MB or 1024) on the database with examples
+ * off and a fixed admin password.
+ */
 export async function spawnServer(dbPath: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
   let output = '';
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const heapMb = env.SIYU_HEAP_MB ?? process.env.SIYU_HEAP_MB ?? '1024';
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', 'src/main.ts'], {
     cwd: RUNTIME_DIR,
     env: {
       ...process.env,
