@@ -8,8 +8,8 @@ import {
   SegmentFilterSchema,
   validateGraph,
 } from '@siyu/shared';
+import { spreadsheetCsv, UTF8_BOM } from '@siyu/shared/csv';
 import { SingleBar } from 'cli-progress';
-import Papa from 'papaparse';
 import { assembleServer, type NodesFor } from '../assembly/assemble.ts';
 import { type EngineLock, EngineLockError, takeEngineLock } from '../assembly/engine-lock.ts';
 import { visitSegmentMembers } from '../audiences/segments.ts';
@@ -239,8 +239,10 @@ export async function exportCommand(
        ORDER BY c.createdAt, c.id`,
       options.tag ? [options.tag] : [],
     );
-    // UTF-8 with BOM so Excel in China opens it with the right encoding.
-    text = `\uFEFF${Papa.unparse(rows as object[])}\n`;
+    // UTF-8 with BOM so Excel in China opens it with the right encoding; names come from customers
+    // (a WeCom nickname "=HYPERLINK(…)"), so cells that start like a formula are written as text.
+    const columns = ['id', 'phone', 'name', 'tags', 'channel', 'attributes', 'createdAt'] as const;
+    text = UTF8_BOM + spreadsheetCsv([columns, ...rows.map((row) => columns.map((c) => row[c]))]);
   } else if (what === 'journey') {
     if (!options.journey) {
       io.err('export journey needs --journey <id>\n');

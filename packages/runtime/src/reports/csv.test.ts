@@ -37,6 +37,15 @@ describe('reports.csv', () => {
     expect(rows[4]?.slice(0, 1).concat(rows[4]?.slice(9) ?? [])).toEqual(['未归因 Unattributed', '8', '500', '']);
     expect(csv).toContain('说明：订单归属于下单前 7 天内');
   });
+
+  it('writes an operator-named cell that starts like a formula as text, so Excel never runs it', async () => {
+    await h.db.sql.run('UPDATE Channel SET name = \'=HYPERLINK("http://evil.example","点我")\' WHERE id = \'ch-card\'');
+    const { csv } = await h.as('viewer').reports.csv({ report: 'channels', input: { from: T0, to: T0 + 30 * DAY } });
+    const rows = parse(csv);
+    expect(rows[1]?.[0]).toBe('\'=HYPERLINK("http://evil.example","点我")');
+    // Numbers stay numbers: only text cells are escaped.
+    expect(rows[1]?.slice(4)).toEqual(['100', '0', '1', '2', '0.02', '4', '200', '2']);
+  });
 });
 
 describe.each(databases)('CSV export on %s', (_name, open) => {
