@@ -128,6 +128,11 @@ export const API_ERROR_MESSAGES = {
           `Sheet ${p.sheet} has more than ${p.max} rows; split the file`,
         )
       : t(`文件超过 ${p.max} 行，请拆分`, `The file has more than ${p.max} rows; split it`),
+  'import.unclosedQuote': (p: { row: number }) =>
+    t(
+      `第 ${p.row} 行有一个没有闭合的引号：从这里到文件末尾都会被读成一个单元格。请检查该行（单元格里的 " 要写成 ""），或另存为 .xlsx`,
+      `Row ${p.row} has a quote that is never closed: everything from there to the end of the file would be read as one cell. Check that row (a " inside a cell is written ""), or save the file as .xlsx`,
+    ),
   'import.notXlsx': (p: { why: string }) =>
     t(`文件不是有效的 Excel (.xlsx) 文件：${p.why}`, `The file is not a valid Excel .xlsx file: ${p.why}`),
   'import.unreadableXlsx': (p: { why: string }) =>

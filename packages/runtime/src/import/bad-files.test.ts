@@ -90,6 +90,19 @@ describe('import: files that cannot be read', () => {
     expectNothingWritten();
   });
 
+  it('refuses a CSV with a quote that never closes, naming its row, instead of importing the rows before it', async () => {
+    // Unquoted, the cell's quotes and comma start a quoted field on line 3 that never ends: the
+    // rows after it would have become one cell and vanished from a "committed" import.
+    const csv = Buffer.from('手机号,姓名\n13800138000,张三\n13900139000,=HYPERLINK("http://x.example","点我")\n13700137000,王五\n');
+    const refused = run(csv);
+    await expect(refused).rejects.toMatchObject({ name: 'ImportFileError', code: 'UNCLOSED_QUOTE' });
+    await expect(run(csv)).rejects.toThrow(/^Row 3 has a quote that is never closed/);
+    expectNothingWritten();
+    // A quote inside an unquoted cell that needs no closing is read as it stands.
+    const inner = Buffer.from('手机号,姓名\n13800138000,他说"你好"\n13900139000,李四\n');
+    expect(await run(inner)).toMatchObject({ status: 'committed', created: 2 });
+  });
+
   it('reads UTF-16 with or without a BOM, big- or little-endian, instead of "no phone column"', async () => {
     const csv = '手机号,姓名\n13800138000,张三\n13900139000,李四\n';
     const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(iconv.encode(csv, 'utf-16be'))]);

@@ -77,6 +77,14 @@ export async function readTable(bytes: Uint8Array, options: ReadOptions = {}): P
   const { text, encoding } = decodeText(bytes);
   // Two rows past the cap are enough to know it is exceeded (a trailing empty row is dropped below).
   const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false, preview: MAX_IMPORT_ROWS + 3 });
+  // An opening quote that never closes makes the rest of the file one cell: the rows after it would
+  // vanish from a "committed" import without one of them counted as rejected. Refuse the file and
+  // say where (Papa's row is the data array's index: the file's line number less one).
+  const unclosed = parsed.errors.find((e) => e.code === 'MissingQuotes');
+  if (unclosed) {
+    const row = (unclosed.row ?? 0) + 1;
+    throw new ImportFileError('UNCLOSED_QUOTE', apiErrorDetail('import.unclosedQuote', { row }));
+  }
   const rows = parsed.data.map((r) => r.map((c) => c.trim()));
   // A trailing newline yields one empty row at the end; it is not a data row.
   while (rows.length > 0 && (rows.at(-1) as string[]).every((c) => c === '')) rows.pop();
