@@ -4,7 +4,8 @@ import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import i18next from 'i18next';
 import { localizingFetch } from './server-errors.ts';
 
-const uiLocale = (): Locale => (i18next.language === 'en' ? 'en' : 'zh-CN');
+/** The language the operator chose, read where no hook can be (the fetch below, error words). */
+export const uiLocale = (): Locale => (i18next.language === 'en' ? 'en' : 'zh-CN');
 
 /**
  * The typed client for the server's tRPC API (same origin, session cookie). Only the router TYPE

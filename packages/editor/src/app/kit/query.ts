@@ -1,7 +1,9 @@
 import type { AppRouter } from '@siyu/runtime';
+import type { Locale } from '@siyu/shared';
 import { QueryClient } from '@tanstack/react-query';
 import { createTRPCOptionsProxy, type TRPCOptionsProxy } from '@trpc/tanstack-react-query';
-import { api } from '../server-api.ts';
+import { api, uiLocale } from '../server-api.ts';
+import { serverErrorWords } from '../server-errors.ts';
 
 /**
  * The one query cache of the app. Pages read the server through `trpc.<router>.<procedure>
@@ -37,7 +39,13 @@ export const REFRESH_ON_RETURN = { refetchOnWindowFocus: true } as const;
 /** Query key prefix of the inspector's picker options (pickers.tsx): invalidate it after a change. */
 export const PICKER_OPTIONS_KEY = 'pickerOptions';
 
-/** A query or mutation error's words for the page ('' when there is none). */
-export function errorText(error: unknown): string {
+/**
+ * A query or mutation error's words for the page ('' when there is none). A server error carries its
+ * code: it is worded again in the language now chosen, since its message was put into the language
+ * of the moment it arrived and the operator may switch while it shows.
+ */
+export function errorText(error: unknown, locale: Locale = uiLocale()): string {
+  const words = serverErrorWords((error as { data?: Parameters<typeof serverErrorWords>[0] } | null)?.data, locale);
+  if (words) return words;
   return error instanceof Error ? error.message : error ? String(error) : '';
 }
