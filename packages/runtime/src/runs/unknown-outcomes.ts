@@ -5,7 +5,6 @@
 // port, or on as if sent when none is drawn). Each decision is an OutcomeResolution row; the
 // dispatcher takes it when the effect runs again (engine/outcome-statements.ts).
 import { type ApiErrorDetail, apiErrorDetail } from '@siyu/shared';
-import type { Database } from '../db/database.ts';
 import { isoDate } from '../db/iso-date.ts';
 import type { SqlClient } from '../db/sql-client.ts';
 import type { OutcomeResolutionAction } from '../engine/outcome-statements.ts';
