@@ -1,6 +1,6 @@
 import type { PauseReason } from '@siyu/shared';
-import { useState } from 'react';
 import { useLocale } from './i18n.ts';
+import { useErrorText } from './kit/query.ts';
 import { pauseReasonText } from './pause-reason-text.ts';
 import { registry } from './registry.ts';
 
@@ -8,7 +8,7 @@ import { registry } from './registry.ts';
 export function PausedBanner(props: { reason: PauseReason; onResume?: () => Promise<void> }) {
   const { t, locale } = useLocale();
   const text = pauseReasonText(props.reason, locale, registry.packages);
-  const [error, setError] = useState('');
+  const [error, setError] = useErrorText();
   return (
     <div className="paused-banner" role="alert" data-testid="paused-banner">
       <strong>{text.headline}</strong>
@@ -19,7 +19,7 @@ export function PausedBanner(props: { reason: PauseReason; onResume?: () => Prom
         <button
           type="button"
           data-testid="resume-journey"
-          onClick={() => props.onResume?.().catch((e: Error) => setError(e.message))}
+          onClick={() => props.onResume?.().catch((e: Error) => setError(e))}
         >
           {t('app:pausedReason.resume')}
         </button>

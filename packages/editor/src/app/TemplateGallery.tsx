@@ -7,6 +7,7 @@ import { type Locale, localize } from '@siyu/shared';
 import { Button, Card, Form, Input, InputNumber, Modal, Select, Space, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useLocale } from './i18n.ts';
+import { useErrorText } from './kit/query.ts';
 import { listText } from './list-format.ts';
 import { api } from './server-api.ts';
 
@@ -82,7 +83,7 @@ function Walkthrough(props: { template: Template; onCancel: () => void; onCreate
   const [picks, setPicks] = useState<Record<string, string>>({});
   // Stocks created here join every coupon step's options (one stock may serve several steps).
   const [extra, setExtra] = useState<Record<string, Array<{ id: string; name: string }>>>({});
-  const [error, setError] = useState('');
+  const [error, setError] = useErrorText();
   const [creating, setCreating] = useState(false);
   const create = async () => {
     setError('');
@@ -93,7 +94,7 @@ function Walkthrough(props: { template: Template; onCancel: () => void; onCreate
         .map((n) => ({ nodeId: n.nodeId, path: n.path, id: picks[needKey(n)] as string }));
       props.onCreated(await api.journeys.fromTemplate.mutate({ id: props.template.id, name, picks: chosen }));
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     } finally {
       setCreating(false);
     }
@@ -183,7 +184,7 @@ function NewStock({ onCreated }: { onCreated: (stock: { id: string; name: string
   const [name, setName] = useState('');
   const [yuan, setYuan] = useState<number | null>(5);
   const [count, setCount] = useState<number | null>(1000);
-  const [error, setError] = useState('');
+  const [error, setError] = useErrorText();
   const [saving, setSaving] = useState(false);
   if (!open)
     return (
@@ -212,7 +213,7 @@ function NewStock({ onCreated }: { onCreated: (stock: { id: string; name: string
       setOpen(false);
       onCreated({ id: stock.id, name: stock.name });
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     } finally {
       setSaving(false);
     }

@@ -1,5 +1,5 @@
-import { issueCoupon } from '@siyu/nodes-coupons';
 import { channelEntry } from '@siyu/nodes-core';
+import { issueCoupon } from '@siyu/nodes-coupons';
 import { inviteToGroup } from '@siyu/nodes-wecom';
 import { describe, expect, it } from 'vitest';
 import { withResourceNames } from './resource-names.ts';

@@ -1,7 +1,6 @@
 import { Button } from 'antd';
-import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
-import { errorText } from '../app/kit/query.ts';
+import { useErrorText } from '../app/kit/query.ts';
 import { useConfirm } from '../app/kit/use-confirm.ts';
 import { api } from '../app/server-api.ts';
 
@@ -9,7 +8,7 @@ import { api } from '../app/server-api.ts';
 export function ArchiveButton(props: { channel: { id: string; name: string }; onDone: () => void }) {
   const { t } = useLocale();
   const confirm = useConfirm();
-  const [error, setError] = useState('');
+  const [error, setError] = useErrorText();
   return (
     <>
       <Button
@@ -30,7 +29,7 @@ export function ArchiveButton(props: { channel: { id: string; name: string }; on
             await api.channels.archive.mutate({ id: props.channel.id });
             props.onDone();
           } catch (err) {
-            setError(errorText(err));
+            setError(err);
           }
         }}
       >

@@ -1,7 +1,7 @@
 import { useLocale } from '../app/i18n.ts';
+import { EntryScheduleField } from '../schedules/EntryScheduleField.tsx';
 import { ConditionBuilder } from './ConditionBuilder.tsx';
 import { CredentialPicker } from './CredentialPicker.tsx';
-import { EntryScheduleField } from '../schedules/EntryScheduleField.tsx';
 import { DurationField } from './fields/DurationField.tsx';
 import { FieldLabel } from './fields/FieldLabel.tsx';
 import type { FieldProps } from './fields/field-props.ts';

@@ -1,11 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { Button } from 'antd';
-import { useState } from 'react';
 import { StepFailureNote } from '../app/FailureNote.tsx';
 import { retryStepQuestion } from '../app/failure-reason.ts';
 import { useLocale } from '../app/i18n.ts';
 import { StoppedStepNote } from '../app/journeys/StoppedStepNote.tsx';
-import { errorText, trpc } from '../app/kit/query.ts';
+import { errorText, trpc, useErrorText } from '../app/kit/query.ts';
 import { useConfirm } from '../app/kit/use-confirm.ts';
 import { listText } from '../app/list-format.ts';
 import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
@@ -28,7 +27,7 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
   const c = profile.data;
   const error = errorText(profile.error);
   const reload = () => void profile.refetch();
-  const [actionError, setActionError] = useState('');
+  const [actionError, setActionError] = useErrorText();
   const act = (p: Promise<unknown>) =>
     p.then(
       () => {
@@ -36,7 +35,7 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
         forgetExistingTags();
         reload();
       },
-      (e: Error) => setActionError(e.message),
+      (e: Error) => setActionError(e),
     );
   return (
     <main className="page" data-testid="customer-profile">

@@ -1,6 +1,7 @@
 import { Button, Card, Form, Input, Select, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { useErrorText } from '../app/kit/query.ts';
 import { api } from '../app/server-api.ts';
 
 type Code = { code: string; label: string };
@@ -18,7 +19,7 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
   const [externalUserId, setExternalUserId] = useState('');
   const [name, setName] = useState('');
   const [result, setResult] = useState('');
-  const [error, setError] = useState('');
+  const [error, setError] = useErrorText();
   const [adding, setAdding] = useState(false);
   useEffect(() => {
     api.wecom.mode.query().then(
@@ -52,7 +53,7 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
           );
           onDone();
         },
-        (e: Error) => setError(e.message),
+        (e: Error) => setError(e),
       )
       .finally(() => setAdding(false));
   };

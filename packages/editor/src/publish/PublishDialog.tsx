@@ -2,7 +2,7 @@ import type { JourneyGraph } from '@siyu/shared';
 import { Button, Input, Modal, Radio, Select, Table, type TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
-import { errorText } from '../app/kit/query.ts';
+import { useErrorText } from '../app/kit/query.ts';
 import { rowAttributes } from '../app/kit/table.ts';
 import { nodeTitle } from '../app/node-title.ts';
 import { registry } from '../app/registry.ts';
@@ -42,7 +42,7 @@ export function PublishDialog(props: {
   const [mapping, setMapping] = useState<Record<string, string>>({});
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const [error, setError] = useErrorText();
   const newIds = new Set(props.draft.nodes.map((n) => n.id));
   // biome-ignore lint/correctness/useExhaustiveDependencies: computed once, when the dialog opens
   useEffect(() => {
@@ -59,7 +59,7 @@ export function PublishDialog(props: {
           ),
         );
       },
-      (e: Error) => setError(e.message),
+      (e: Error) => setError(e),
     );
   }, [props.journeyId]);
   const inFlight = occupied?.reduce((s, n) => s + n.waiting, 0) ?? 0;
@@ -121,7 +121,7 @@ export function PublishDialog(props: {
       }
       await props.onDone(message);
     } catch (e) {
-      setError(errorText(e));
+      setError(e);
       setBusy(false);
     }
   };

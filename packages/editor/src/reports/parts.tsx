@@ -1,11 +1,12 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { useErrorText } from '../app/kit/query.ts';
 import { type CsvRequest, downloadCsv } from './csv.ts';
 
 /** A titled block of a report page with its CSV export button. */
 export function Section(props: { title: string; csv?: CsvRequest; testId: string; children: ReactNode }) {
   const { t } = useLocale();
-  const [error, setError] = useState('');
+  const [error, setError] = useErrorText();
   return (
     <section className="report-section" data-testid={props.testId}>
       <header>
@@ -17,7 +18,7 @@ export function Section(props: { title: string; csv?: CsvRequest; testId: string
             data-testid={`${props.testId}-csv`}
             onClick={() => {
               setError('');
-              downloadCsv(props.csv as CsvRequest).catch((e: Error) => setError(e.message));
+              downloadCsv(props.csv as CsvRequest).catch((e: Error) => setError(e));
             }}
           >
             {t('reports:parts.exportCsv')}
@@ -39,7 +40,7 @@ export function Rule({ text }: { text: { 'zh-CN': string; en: string } }) {
 /** Loads when `key` changes (or on reload()); keeps the last data while reloading, shows errors in place. */
 export function useLoad<T>(load: () => Promise<T>, key: string) {
   const [data, setData] = useState<T>();
-  const [error, setError] = useState('');
+  const [error, setError] = useErrorText();
   const [round, setRound] = useState(0);
   const loader = useRef(load);
   loader.current = load;
@@ -49,11 +50,11 @@ export function useLoad<T>(load: () => Promise<T>, key: string) {
     setError('');
     loader.current().then(
       (value) => live && request && setData(value),
-      (e: Error) => live && setError(e.message),
+      (e: Error) => live && setError(e),
     );
     return () => {
       live = false;
     };
-  }, [request]);
+  }, [request, setError]);
   return { data, error, reload: () => setRound((r) => r + 1) };
 }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { eventTypeText } from '../app/event-type-text.ts';
 import { StepFailureNote } from '../app/FailureNote.tsx';
 import { useLocale } from '../app/i18n.ts';
+import { useErrorText } from '../app/kit/query.ts';
 import { listText } from '../app/list-format.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
@@ -46,7 +47,7 @@ export function SimulationPanel(props: {
   const [eventType, setEventType] = useState('order.placed');
   const [eventData, setEventData] = useState(JSON.stringify(SAMPLE_DATA['order.placed']));
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const [error, setError] = useErrorText();
 
   const run = async (next: SimulationScript) => {
     setBusy(true);
@@ -65,7 +66,7 @@ export function SimulationPanel(props: {
       setResult(r);
       props.onPath(pathOverlay(r.steps, r.status === 'active' ? r.nodeId : null));
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     } finally {
       setBusy(false);
     }

@@ -2,6 +2,7 @@ import type { JourneyGraph } from '@siyu/shared';
 import { Button, Modal, Select } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { useErrorText } from '../app/kit/query.ts';
 import { listText } from '../app/list-format.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
@@ -35,7 +36,7 @@ export function VersionHistory({
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('draft');
   const [result, setResult] = useState<{ diff: Diff; graph: JourneyGraph }>();
-  const [error, setError] = useState('');
+  const [error, setError] = useErrorText();
   useEffect(() => {
     api.journeys.versions.query({ id: journeyId }).then(
       (list) => {
@@ -43,9 +44,9 @@ export function VersionHistory({
         // Newest first: compare the live version with the draft, or the last two versions.
         if (list[0]) setFrom(list[0].id);
       },
-      (e: Error) => setError(e.message),
+      (e: Error) => setError(e),
     );
-  }, [journeyId]);
+  }, [journeyId, setError]);
   useEffect(() => {
     if (!from || from === to) return setResult(undefined);
     let live = true;
@@ -55,12 +56,12 @@ export function VersionHistory({
         : (await api.journeys.getVersion.query({ versionId: ref })).graph;
     Promise.all([api.journeys.diff.query({ journeyId, from, to }), graphOf(from), graphOf(to)]).then(
       ([diff, a, b]) => live && setResult({ diff, graph: unionGraph(a, b) }),
-      (e: Error) => live && setError(e.message),
+      (e: Error) => live && setError(e),
     );
     return () => {
       live = false;
     };
-  }, [journeyId, from, to]);
+  }, [journeyId, from, to, setError]);
   const overlay = useMemo(() => (result ? diffOverlay(result.diff) : undefined), [result]);
   const label = (ref: string) => {
     if (ref === 'draft') return t('versions:versionHistory.currentDraft');

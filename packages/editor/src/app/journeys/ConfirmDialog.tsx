@@ -1,7 +1,7 @@
 import { Input, Modal } from 'antd';
 import { useState } from 'react';
 import { useLocale } from '../i18n.ts';
-import { errorText } from '../kit/query.ts';
+import { useErrorText } from '../kit/query.ts';
 
 /**
  * A confirm that says what will happen to the customers in the journey (antd Modal, so it reads
@@ -20,7 +20,7 @@ export function ConfirmDialog(props: {
   const { t } = useLocale();
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const [error, setError] = useErrorText();
   const needsReason = props.reasonLabel !== undefined;
   const confirm = async () => {
     setBusy(true);
@@ -29,7 +29,7 @@ export function ConfirmDialog(props: {
       await props.onConfirm(reason.trim());
       props.onClose();
     } catch (e) {
-      setError(errorText(e));
+      setError(e);
       setBusy(false);
     }
   };

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { AutoComplete, Form, Input, Modal } from 'antd';
 import { useState } from 'react';
 import { useLocale } from '../i18n.ts';
-import { errorText, trpc } from '../kit/query.ts';
+import { trpc, useErrorText } from '../kit/query.ts';
 import type { JourneyDetails } from './use-draft-autosave.ts';
 
 /**
@@ -19,7 +19,7 @@ export function JourneyDetailsDialog(props: {
   const name = Form.useWatch('name', form) ?? props.details.name;
   const folders = useQuery(trpc.journeys.folders.queryOptions()).data ?? [];
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const [error, setError] = useErrorText();
   const save = async (details: JourneyDetails) => {
     setBusy(true);
     setError('');
@@ -27,7 +27,7 @@ export function JourneyDetailsDialog(props: {
       await props.save({ ...details, name: details.name.trim(), folder: (details.folder ?? '').trim() });
       props.onClose();
     } catch (e) {
-      setError(errorText(e));
+      setError(e);
       setBusy(false);
     }
   };

@@ -2,6 +2,8 @@ import type { AppRouter } from '@siyu/runtime';
 import type { Locale } from '@siyu/shared';
 import { QueryClient } from '@tanstack/react-query';
 import { createTRPCOptionsProxy, type TRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import { useState } from 'react';
+import { useLocale } from '../i18n.ts';
 import { api, uiLocale } from '../server-api.ts';
 import { serverErrorWords } from '../server-errors.ts';
 
@@ -48,4 +50,15 @@ export function errorText(error: unknown, locale: Locale = uiLocale()): string {
   const words = serverErrorWords((error as { data?: Parameters<typeof serverErrorWords>[0] } | null)?.data, locale);
   if (words) return words;
   return error instanceof Error ? error.message : error ? String(error) : '';
+}
+
+/**
+ * A page's error, held as it was caught and worded at every render: a server error then follows a
+ * language switch (errorText), where a message stored as text stays in the language it came in.
+ * `setError('')` clears it; a string set here (a check of the page's own) shows as it is.
+ */
+export function useErrorText(): [string, (error: unknown) => void] {
+  const { locale } = useLocale();
+  const [error, setError] = useState<unknown>('');
+  return [errorText(error, locale), setError];
 }
