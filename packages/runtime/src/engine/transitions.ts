@@ -19,9 +19,12 @@ export const pureTransition: TransitionFn = (compiled, before, event) => {
   const inert = inertScopeOf(compiled.machine);
   const actions: unknown[] = [];
   inert.collected = actions;
-  const after = compiled.machine.transition(before, event as never, inert.scope) as AnyMachineSnapshot;
-  inert.collected = undefined;
-  return [after, actions];
+  try {
+    return [compiled.machine.transition(before, event as never, inert.scope) as AnyMachineSnapshot, actions];
+  } finally {
+    // Also when a guard or assign throws: the next call must not find this call's array.
+    inert.collected = undefined;
+  }
 };
 
 /**
@@ -40,10 +43,10 @@ interface InertScope {
 const inertScopes = new WeakMap<AnyStateMachine, InertScope>();
 
 function inertScopeOf(machine: AnyStateMachine): InertScope {
-  let inert = inertScopes.get(machine);
-  if (inert) return inert;
+  const known = inertScopes.get(machine);
+  if (known) return known;
   const self = createActor(machine);
-  const made: InertScope = { scope: undefined as unknown as AnyActorScope, collected: undefined };
+  const made = { collected: undefined } as InertScope;
   made.scope = {
     self,
     defer: () => {},
@@ -57,9 +60,8 @@ function inertScopeOf(machine: AnyStateMachine): InertScope {
       made.collected?.push(action);
     },
   } as unknown as AnyActorScope;
-  inert = made;
-  inertScopes.set(machine, inert);
-  return inert;
+  inertScopes.set(machine, made);
+  return made;
 }
 
 /** Snapshots kept for instances that are likely to step again soon (a few MB). */
