@@ -79,7 +79,8 @@ export async function readTable(bytes: Uint8Array, options: ReadOptions = {}): P
   const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false, preview: MAX_IMPORT_ROWS + 3 });
   // An opening quote that never closes makes the rest of the file one cell: the rows after it would
   // vanish from a "committed" import without one of them counted as rejected. Refuse the file and
-  // say where (Papa's row is the data array's index: the file's line number less one).
+  // say where: Papa's row is the record's index, so +1 is the row number a spreadsheet shows (the
+  // header is row 1), as the import's error report counts rows.
   const unclosed = parsed.errors.find((e) => e.code === 'MissingQuotes');
   if (unclosed) {
     const row = (unclosed.row ?? 0) + 1;
