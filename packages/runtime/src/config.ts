@@ -3,6 +3,7 @@ import { HttpUrlSchema } from '@siyu/shared';
 import { z } from 'zod';
 import { CredentialKeyTextSchema } from './credentials/keys.ts';
 import { ConfigError, type Env, parseEnv } from './env.ts';
+import { DEFAULT_HEAP_MB } from './heap-cap.ts';
 import { DEFAULT_PROVIDER_RATE_LIMITS, ProviderRateLimitsSchema } from './node-packages/provider-rate-limits.ts';
 
 export { ConfigError };
@@ -99,7 +100,7 @@ export const ConfigSchema = z.object({
    * checked here too so that a value node accepts but the server cannot live in stops start-up
    * with this name rather than an out-of-memory crash under the first big report.
    */
-  SIYU_HEAP_MB: z.coerce.number().int().min(256, 'must be at least 256 (MB)').default(1024),
+  SIYU_HEAP_MB: z.coerce.number().int().min(256, 'must be at least 256 (MB)').default(DEFAULT_HEAP_MB),
   /** On SIGTERM/SIGINT: how long in-flight work may take to finish before the process gives up. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
 });

@@ -1,7 +1,6 @@
 // `pnpm start`: the product on its embedded default (SQLite file, sandbox providers, examples).
 // SIYU_ROLE splits it into web and worker processes (docs/deploy.md); `all`, the default, is both.
 
-import { getHeapStatistics } from 'node:v8';
 import { assembleServer } from './assembly/assemble.ts';
 import { discoverRuntimeNodePackages, runtimeNodes } from './assembly/default-nodes.ts';
 import { EngineLockError } from './assembly/engine-lock.ts';
@@ -12,6 +11,7 @@ import { ensureFirstAdmin } from './auth/bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DatabaseStartupError } from './db/database.ts';
 import { systemClock } from './engine/api.ts';
+import { heapCap } from './heap-cap.ts';
 import { createApp } from './http/app.ts';
 import { createOpsApp } from './http/ops-app.ts';
 import { loadExamples } from './journeys/examples.ts';
@@ -23,10 +23,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const role = rolePlan(config.SIYU_ROLE);
   const { db, engineLock, rateLimitStore, where } = await openForRole(config, role, logger);
-  // The JS heap's cap (package.json's start scripts: SIYU_HEAP_MB, default 1024): without one, V8
-  // lets garbage build up to a quarter of the machine's memory before a full collection.
-  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
-  logger.info({ database: where, role: config.SIYU_ROLE, heapLimitMb }, 'database ready');
+  const heap = heapCap(config.SIYU_HEAP_MB);
+  logger.info({ database: where, role: config.SIYU_ROLE, heapLimitMb: heap.limitMb }, 'database ready');
+  if (!heap.asConfigured) {
+    logger.warn(
+      { heapLimitMb: heap.limitMb, SIYU_HEAP_MB: config.SIYU_HEAP_MB },
+      'the JS heap is not capped at SIYU_HEAP_MB: start the server with its start scripts (pnpm start), which pass --max-old-space-size',
+    );
+  }
   const localUrl = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
   const metrics = createMetrics({ role: config.SIYU_ROLE });
   const { deps, engine, serverPackages } = assembleServer({

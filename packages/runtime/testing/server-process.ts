@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_HEAP_MB } from '../src/heap-cap.ts';
 
 const RUNTIME_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -37,7 +38,7 @@ export async function spawnServer(dbPath: string, env: Record<string, string> = 
   const port = await freePort();
   let output = '';
   const spawnedAt = performance.now();
-  const heapMb = env.SIYU_HEAP_MB ?? process.env.SIYU_HEAP_MB ?? '1024';
+  const heapMb = env.SIYU_HEAP_MB ?? process.env.SIYU_HEAP_MB ?? DEFAULT_HEAP_MB;
   const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', 'src/main.ts'], {
     cwd: RUNTIME_DIR,
     env: {
