@@ -138,6 +138,10 @@ describe('HTTP: bad input', () => {
       contentBase64: Buffer.from(zip).toString('base64'),
     });
     expect(noWorkbook.status).toBe(400);
+    // Not base64 at all: Node would decode it to nothing ("the file is empty"); the field is named.
+    const notBase64 = await post('audiences.previewImport', { contentBase64: '手机号,姓名\n!!' });
+    expect(notBase64.status).toBe(400);
+    expect(await expectClean(notBase64)).toMatch(/contentBase64 must be the file encoded as base64/);
     expect(count('ImportBatch')).toBe(0);
     expect(count('Customer')).toBe(0);
   });

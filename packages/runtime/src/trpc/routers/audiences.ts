@@ -26,7 +26,13 @@ const MAX_BASE64 = 50 * 1024 * 1024;
 
 /** The file and how to read it, as both the preview and the import take them. */
 const ImportFileInput = z.object({
-  contentBase64: z.string().min(1).max(MAX_BASE64),
+  // Checked as base64 here: Node decodes what is not base64 to nothing, and "the file is empty"
+  // would send the caller looking at the wrong thing.
+  contentBase64: z
+    .string()
+    .min(1)
+    .max(MAX_BASE64)
+    .pipe(z.base64({ error: '文件内容须为 base64 编码 / contentBase64 must be the file encoded as base64' })),
   /** Header → field where the guess is wrong or absent, e.g. {"Tel (mobile)": "phone"}. */
   mapping: ColumnMappingSchema.default({}),
   /** A saved mapping to start from; `mapping` overrides its columns. */
