@@ -3,7 +3,7 @@ import type { Locale } from '@siyu/shared';
 import { QueryClient } from '@tanstack/react-query';
 import { createTRPCOptionsProxy, type TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
-import { useLocale } from '../i18n.ts';
+import { useTranslation } from 'react-i18next';
 import { api, uiLocale } from '../server-api.ts';
 import { serverErrorWords } from '../server-errors.ts';
 
@@ -58,7 +58,9 @@ export function errorText(error: unknown, locale: Locale = uiLocale()): string {
  * `setError('')` clears it; a string set here (a check of the page's own) shows as it is.
  */
 export function useErrorText(): [string, (error: unknown) => void] {
-  const { locale } = useLocale();
+  // Subscribes to language changes (a re-render); not app/i18n.ts, which reads localStorage on load
+  // and would keep this module out of node-side tests.
+  useTranslation();
   const [error, setError] = useState<unknown>('');
-  return [errorText(error, locale), setError];
+  return [errorText(error), setError];
 }
