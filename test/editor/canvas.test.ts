@@ -44,7 +44,10 @@ type Box = { x: number; y: number; width: number; height: number };
 /** React Flow's camera, read from the viewport element's transform. */
 async function viewport(page: Page): Promise<{ x: number; y: number; zoom: number }> {
   const transform = (await page.locator('.react-flow__viewport').getAttribute('style')) ?? '';
-  const m = /translate\(([-\d.]+)px,\s*([-\d.]+)px\)\s*scale\(([-\d.]+)\)/.exec(transform);
+  // The browser writes tiny offsets in exponent form ("translate(1.05318e-05px, …)"): a number here
+  // may carry one, or the camera of a view centred at 0 reads as missing.
+  const num = '(-?[\\d.]+(?:e[-+]?\\d+)?)';
+  const m = new RegExp(`translate\\(${num}px,\\s*${num}px\\)\\s*scale\\(${num}\\)`).exec(transform);
   if (!m) throw new Error(`no viewport transform in "${transform}"`);
   return { x: Number(m[1]), y: Number(m[2]), zoom: Number(m[3]) };
 }
