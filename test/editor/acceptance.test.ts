@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNav } from './antd-helpers.ts';
+import { confirmPublish } from './publish-helpers.ts';
 import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
 
 let real: RealServer;
@@ -182,8 +183,7 @@ describe('acceptance: new contact reception (新客承接)', () => {
     await editor.getByTestId('publish').click();
     await editor.waitForSelector('[data-testid=publish-no-inflight]');
     await editor.getByTestId('publish-note').fill('首个版本');
-    await editor.getByTestId('publish-confirm').click();
-    await expect.poll(() => editor.getByTestId('notice').textContent()).toContain('已发布第 1 版');
+    await confirmPublish(editor, '已发布第 1 版');
     await expect.poll(() => editor.getByTestId('journey-status').textContent()).toBe('已上线');
 
     // A customer scans the live code and adds the staff member (WeCom sandbox), from the inbox page.
@@ -233,8 +233,7 @@ describe('acceptance: new contact reception (新客承接)', () => {
     // biome-ignore lint/performance/useDomNodeTextContent: the antd Select's visible label
     expect(await row.getByTestId('publish-target').innerText()).toBe(nowAt);
     await shot(editor, '06-publish-move-inflight');
-    await editor.getByTestId('publish-confirm').click();
-    await expect.poll(() => editor.getByTestId('notice').textContent()).toContain('1 位客户已迁移到新版本');
+    await confirmPublish(editor, '1 位客户已迁移到新版本');
 
     // Version history: v1 against v2 shows the exit node changed.
     await editor.getByTestId('versions').click();

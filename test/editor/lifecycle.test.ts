@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { pickOption, shownOption } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
+import { confirmPublish } from './publish-helpers.ts';
 import { shots, watchCspViolations } from './real-server.ts';
 
 const session = serverAndBrowserForFile('lifecycle', {
@@ -70,8 +71,7 @@ describe('journey lifecycle', () => {
 
     // Publish version 1.
     await page.getByTestId('publish').click();
-    await page.getByTestId('publish-confirm').click();
-    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('已发布第 1 版');
+    await confirmPublish(page, '已发布第 1 版');
     await page.getByTestId('back').click();
     const row = page.locator('tbody tr', { hasText: NAME }).filter({ hasNotText: '副本' });
     await expect.poll(() => row.count()).toBe(1);
@@ -157,8 +157,7 @@ describe('journey lifecycle', () => {
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('已保存');
     await page.getByTestId('publish').click();
     await page.getByTestId('publish-note').fill('改退出原因');
-    await page.getByTestId('publish-confirm').click();
-    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('已发布第 2 版');
+    await confirmPublish(page, '已发布第 2 版');
     await page.getByTestId('versions').click();
     const versions = page.getByTestId('version-list');
     await versions.locator('[data-version="1"]').getByTestId('version-rollback').click();

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openNav, pickOption } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
+import { confirmPublish } from './publish-helpers.ts';
 import { shots } from './real-server.ts';
 
 const session = serverAndBrowserForFile('marketer', { env: { LOAD_EXAMPLES: 'true' } });
@@ -74,8 +75,7 @@ describe('a marketer, from the template gallery to a running package-card journe
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 15_000 }).toBe('可以发布');
     await shot(page, '02-ready');
     await page.getByTestId('publish').click();
-    await page.getByTestId('publish-confirm').click();
-    await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 15_000 }).toContain('已发布第 1 版');
+    await confirmPublish(page, '已发布第 1 版');
 
     // A customer scans card A and adds the store's WeCom (the sandbox's simulated scan).
     await page.goto(`${session.real.base}/#/sandbox`);

@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openNav } from './antd-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
+import { confirmPublish } from './publish-helpers.ts';
 import { shots } from './real-server.ts';
 
 const CUSTOMERS = [
@@ -137,8 +138,7 @@ describe('coupon batches and SMS templates', () => {
     await shot(page, '02-sms-node');
 
     await page.getByTestId('publish').click();
-    await page.getByTestId('publish-confirm').click();
-    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('已发布第 1 版');
+    await confirmPublish(page, '已发布第 1 版');
     for (const c of CUSTOMERS) {
       const res = await session.context.request.post(`${base}/trpc/runs.enroll`, {
         data: { journeyId: 'rebuy', customerId: c.id },

@@ -12,6 +12,7 @@ import { parseJourneyGraph } from '@siyu/shared';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
+import { confirmPublish } from './publish-helpers.ts';
 import { root, shots } from './real-server.ts';
 
 // The runtime's SQLite driver (the test folder has no dependencies of its own).
@@ -170,8 +171,7 @@ describe('schedules and the dry run before publish', () => {
     expect(sent).toEqual({ sms: 0, parts: 0, coupons: 0 });
 
     // Publish: the sandbox sends to the same customers; it sends what was forecast.
-    await page.getByTestId('publish-confirm').click();
-    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Published version 1');
+    await confirmPublish(page, 'Published version 1');
     await expect.poll(sentSoFar, { timeout: 20_000 }).toEqual({ sms: forecastSms, parts, coupons: 8 });
     await page.goto(`${session.real.base}/#/sandbox`);
     await expect.poll(() => page.locator('[data-testid=inbox-item][data-channel=sms]').count()).toBe(forecastSms);

@@ -46,7 +46,7 @@ export function ServerEditor({
   const { t, loc, locale } = useLocale();
   const canEdit = useCanEdit() === true;
   const draft = useDraftAutosave(journey);
-  const { status, paused, resume, publish, rollback } = useJourneyStatus(journey, draft.revision, draft.flush);
+  const { status, paused, resume, publish, rollback } = useJourneyStatus(journey, draft.afterSaves);
   const [details, setDetails] = useState({
     name: journey.name,
     description: journey.description,

@@ -1,6 +1,7 @@
 import type { JourneyGraph } from '@siyu/shared';
 import { useCallback, useRef, useState } from 'react';
 import { api, saveDraft } from '../server-api.ts';
+import { SerialQueue } from './serial-queue.ts';
 import type { OpenJourney } from './journey-types.ts';
 
 export type SaveState = 'saved' | 'saving' | 'conflict' | 'error';
@@ -22,14 +23,14 @@ export function useDraftAutosave(journey: OpenJourney) {
   const revision = useRef(journey.draftRevision);
   const latestGraph = useRef(journey.draft);
   const [saveState, setSaveState] = useState<SaveState>('saved');
-  const queue = useRef<Promise<void>>(Promise.resolve());
+  const [queue] = useState(() => new SerialQueue());
   const conflicted = useRef(false);
   const lastSaved = useRef(JSON.stringify(journey.draft));
   const [serverProblems, setServerProblems] = useState(journey.problems);
   const onChange = useCallback(
     (graph: JourneyGraph) => {
       latestGraph.current = graph;
-      queue.current = queue.current.then(async () => {
+      void queue.run(async () => {
         const text = JSON.stringify(graph);
         if (conflicted.current || text === lastSaved.current) return;
         setSaveState('saving');
@@ -48,31 +49,41 @@ export function useDraftAutosave(journey: OpenJourney) {
         }
       });
     },
-    [journey.id],
+    [journey.id, queue],
   );
   /**
    * Renames, describes or files the journey, in the same queue as the draft saves so the two
    * never race for one revision. Rejects (and nothing changes) when the server refuses.
    */
   const saveDetails = useCallback(
-    (details: JourneyDetails) => {
-      const saved = queue.current.then(async () => {
+    (details: JourneyDetails) =>
+      queue.run(async () => {
         const result = await api.journeys.updateDraft.mutate({
           id: journey.id,
           expectedRevision: revision.current,
           ...details,
         });
         revision.current = result.draftRevision;
-      });
-      queue.current = saved.catch(() => undefined);
-      return saved;
-    },
-    [journey.id],
+      }),
+    [journey.id, queue],
   );
   // The editor saves 250 ms after the last edit: wait for that, then for the save itself.
   const flush = useCallback(async () => {
     await new Promise((r) => setTimeout(r, 300));
-    await queue.current;
-  }, []);
-  return { onChange, flush, saveDetails, saveState, serverProblems, revision, latestGraph };
+    await queue.idle();
+  }, [queue]);
+  /**
+   * Runs `work` (a publish, a roll-back) on the saved draft: after the last edit's save, and inside
+   * the queue, so the revision it reads is the one on the server. Awaiting `flush` and then calling
+   * the server left a gap: an edit whose save started in it (a debounce that fired late on a busy
+   * machine) bumped the revision under the publish, and the server refused it as a conflict.
+   */
+  const afterSaves = useCallback(
+    async <T>(work: (revision: number) => Promise<T>): Promise<T> => {
+      await new Promise((r) => setTimeout(r, 300));
+      return queue.run(() => work(revision.current));
+    },
+    [queue],
+  );
+  return { onChange, flush, afterSaves, saveDetails, saveState, serverProblems, latestGraph };
 }

@@ -1,4 +1,4 @@
-import { type RefObject, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../server-api.ts';
 import type { OpenJourney } from './journey-types.ts';
 
@@ -6,7 +6,11 @@ import type { OpenJourney } from './journey-types.ts';
  * The open journey's status, live version and pause reason, and the two actions that change
  * them from the editor: resume (a paused journey), publish (after the pending save) and roll back.
  */
-export function useJourneyStatus(journey: OpenJourney, revision: RefObject<number>, flush: () => Promise<void>) {
+export function useJourneyStatus(
+  journey: OpenJourney,
+  /** Runs a call on the saved draft with its revision (use-draft-autosave's `afterSaves`). */
+  afterSaves: <T>(work: (revision: number) => Promise<T>) => Promise<T>,
+) {
   const [status, setStatus] = useState({ status: journey.status, liveVersionId: journey.liveVersionId });
   const [paused, setPaused] = useState(journey.pausedReason);
   const resume = async () => {
@@ -15,8 +19,9 @@ export function useJourneyStatus(journey: OpenJourney, revision: RefObject<numbe
     setPaused(null);
   };
   const publish = async (note: string) => {
-    await flush();
-    const result = await api.journeys.publish.mutate({ id: journey.id, expectedRevision: revision.current, note });
+    const result = await afterSaves((expectedRevision) =>
+      api.journeys.publish.mutate({ id: journey.id, expectedRevision, note }),
+    );
     setStatus({ status: 'live', liveVersionId: result.versionId });
     // A new version is live: the engine releases the paused journey on its next tick.
     setPaused(null);
@@ -24,13 +29,9 @@ export function useJourneyStatus(journey: OpenJourney, revision: RefObject<numbe
   };
   /** Publishes an older version again as a new one (the draft becomes it; see journeys.rollback). */
   const rollback = async (versionId: string, note: string) => {
-    await flush();
-    const result = await api.journeys.rollback.mutate({
-      id: journey.id,
-      versionId,
-      expectedRevision: revision.current,
-      note,
-    });
+    const result = await afterSaves((expectedRevision) =>
+      api.journeys.rollback.mutate({ id: journey.id, versionId, expectedRevision, note }),
+    );
     setStatus({ status: 'live', liveVersionId: result.versionId });
     setPaused(null);
     return result;
