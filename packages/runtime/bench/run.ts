@@ -7,8 +7,8 @@
 // The ceiling's rate does not depend on how many customers it steps (each is independent), so a
 // 1,000,000-customer run for the memory figure may step fewer there to save time.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { Session } from 'node:inspector/promises';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNodeRegistry, type JourneyGraph, parseJourneyGraph } from '@siyu/shared';

@@ -372,3 +372,51 @@ describe('engine: a failing step', () => {
     expect(one(db, "SELECT count(*) n FROM StepLog WHERE kind = 'timer'").n).toBe(5);
   });
 });
+
+describe('engine: the background loop runs at once on work from outside it', () => {
+  // A poll a minute long: a message sent within the test's few seconds was sent because the
+  // enrolment or the event woke the loop, not because its poll came round.
+  const POLL_MS = 60_000;
+  const sent = (db: Awaited<ReturnType<typeof setup>>['db']) =>
+    one(db, "SELECT count(*) n FROM OutboxEffect WHERE status = 'done'").n;
+
+  it('sends an enrolled customer their message without waiting for the poll', async () => {
+    const { db, engine } = await setup({}, new ManualClock(), 'batched', { pollMs: POLL_MS });
+    publishJourney(db.sqlite, 'j', simple());
+    addCustomers(db.sqlite, 'c', 0, 3);
+    engine.start();
+    await engine.tick(); // the start-up tick, with nothing due yet
+    await engine.enrollMany('j', ['c0', 'c1']);
+    await engine.enroll('j', 'c2');
+    await expect.poll(() => sent(db), { timeout: 5_000 }).toBe(3);
+    await engine.stop();
+  });
+
+  it('sends the message an event leads to without waiting for the poll', async () => {
+    const { db, engine } = await setup({}, new ManualClock(), 'batched', { pollMs: POLL_MS });
+    const graph = graphOf(
+      [
+        ['entry', 'sample.apiEntry', {}],
+        ['waitOrder', 'sample.waitForEvent', { event: 'order.placed', timeout: { amount: 7, unit: 'days' } }],
+        ['thanks', 'sample.send', { channel: 'wecom', text: 'thanks' }],
+        ['done', 'sample.exit', {}],
+      ],
+      [
+        ['entry', 'next', 'waitOrder'],
+        ['waitOrder', 'matched', 'thanks'],
+        ['waitOrder', 'timeout', 'done'],
+        ['thanks', 'sent', 'done'],
+      ],
+      { quietHours: { enabled: false } },
+    );
+    publishJourney(db.sqlite, 'j', graph);
+    addCustomers(db.sqlite, 'c', 0, 1);
+    await engine.enroll('j', 'c0');
+    engine.start();
+    await engine.tick();
+    expect(sent(db)).toBe(0);
+    await engine.ingestEvent({ id: 'o1', type: 'order.placed', customerId: 'c0', occurredAt: new Date() });
+    await expect.poll(() => sent(db), { timeout: 5_000 }).toBe(1);
+    await engine.stop();
+  });
+});

@@ -13,7 +13,7 @@ import { type SandboxOptions, sampleExecutors } from '../../testing/sample-nodes
 import { type Database, openDatabase } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
 import { ManualClock } from './api.ts';
-import { createEngine } from './engine.ts';
+import { createEngine, type EngineDeps } from './engine.ts';
 
 export const DAY = 86_400_000;
 // A node whose decide throws for one customer: a failing step must not poison its batch.
@@ -44,6 +44,8 @@ export async function setup(
   sandbox: SandboxOptions = {},
   clock = new ManualClock(),
   mode: 'batched' | 'naive' = 'batched',
+  /** More of the engine's settings (pollMs…). */
+  more: Partial<EngineDeps> = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-engine-'));
   const db: Database = await openDatabase(join(dir, 'test.db'));
@@ -59,6 +61,7 @@ export async function setup(
       executors: sampleExecutors(db.sqlite, sandbox),
       clock,
       logger: createLogger('silent'),
+      ...more,
     });
   return { db, clock, engine: make(), make };
 }

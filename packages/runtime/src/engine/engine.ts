@@ -51,6 +51,8 @@ import type { TransitionFn } from './transitions.ts';
 
 export { EngineInputError } from './engine-input-error.ts';
 
+const enrolledAny = (outcomes: readonly EnrollOutcome[]) => outcomes.some((o) => o.status === 'enrolled');
+
 /** Background loop period on the real clock, when `pollMs` is not given. */
 const DEFAULT_POLL_MS = 250;
 /** Long enough to collect the requests of one busy moment, short against an HTTP request's own time. */
@@ -286,6 +288,18 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     return last?.stop();
   };
 
+  /**
+   * Work that came from outside the loop (an event, an enrolment, a migration, a retry) may have
+   * written an effect due now: the loop runs at once instead of at its next poll, so a customer's
+   * welcome message goes out in milliseconds, not up to `pollMs` later. (On PostgreSQL the
+   * batch's NOTIFY does this for every worker, this one included.)
+   */
+  const wakeAfter = <T>(result: MaybePromise<T>, steppedAny: (value: T) => boolean): MaybePromise<T> =>
+    andThen(result, (value) => {
+      if (steppedAny(value)) background.wake();
+      return value;
+    });
+
   const engine: DurableEngine = {
     get steps() {
       return stepper.steps;
@@ -295,9 +309,10 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
     async enroll(journeyId, customerId, options = {}) {
       const event = parseOptionalEvent(options.event);
-      const [outcome] = (await tx(() =>
-        enrol.enrollBatch(journeyId, [customerId], { entryNodeId: options.entryNodeId, event }),
-      )()) as [EnrollOutcome];
+      const [outcome] = (await wakeAfter(
+        tx(() => enrol.enrollBatch(journeyId, [customerId], { entryNodeId: options.entryNodeId, event }))(),
+        enrolledAny,
+      )) as [EnrollOutcome];
       if (outcome.status === 'skipped' && outcome.reason === 'unknownCustomer') {
         throw new EngineInputError('engine.unknownCustomer', { id: customerId });
       }
@@ -305,9 +320,10 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     },
     enrollMany(journeyId, customerIds, options = {}) {
       const event = parseOptionalEvent(options.event);
-      const outcomes = tx(() =>
-        enrol.enrollBatch(journeyId, customerIds, { entryNodeId: options.entryNodeId, event }),
-      )();
+      const outcomes = wakeAfter(
+        tx(() => enrol.enrollBatch(journeyId, customerIds, { entryNodeId: options.entryNodeId, event }))(),
+        enrolledAny,
+      );
       return andThen(outcomes, (all) => {
         // One unknown id in an import or a segment must not sink the other customers: it is
         // skipped and reported (in the outcome and the log).
@@ -328,7 +344,9 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       return ingestTogether(input, source);
     },
     ingestMany(inputs, source = 'api') {
-      return tx(() => ingestBatch({ store, ingest, logger, clock }, inputs, source))();
+      return wakeAfter(tx(() => ingestBatch({ store, ingest, logger, clock }, inputs, source))(), (outcomes) =>
+        outcomes.some((o) => o.enrolled > 0 || o.delivered > 0),
+      );
     },
     tick() {
       // One tick at a time: the background loop and a caller never run the same effect together.
@@ -342,10 +360,13 @@ export function createEngine(deps: EngineDeps): DurableEngine {
       // An unknown version throws inside the batch, before any move (moveAll compiles it first):
       // a networked store only has the version's graph once the batch has loaded it.
       const now = clock.now();
-      return tx(() => migrateInstances({ store, stepper, logger }, journeyId, toVersionId, nodeMapping, now))();
+      return wakeAfter(
+        tx(() => migrateInstances({ store, stepper, logger }, journeyId, toVersionId, nodeMapping, now))(),
+        (result) => result.moved > 0,
+      );
     },
     async retryFailedStep(instanceId) {
-      return tx(() => retryFailedStep(store, stepper, instanceId, clock.now()))();
+      return wakeAfter(tx(() => retryFailedStep(store, stepper, instanceId, clock.now()))(), () => true);
     },
     async timeline(instanceId) {
       return (await store.timeline(instanceId)).map(timelineEntry);
