@@ -6,50 +6,13 @@ import { coupon, send, tag } from '@siyu/shared/testing';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { AppDatabase } from '../src/db/app-database.ts';
 import type { SqlClient } from '../src/db/sql-client.ts';
+import { sqliteSqlClient } from '../src/db/sqlite-sql.ts';
 
 export interface SandboxOptions {
   /** Called before each send; throw RetryableError/PermanentError to simulate provider trouble. */
   beforeSend?: (idempotencyKey: string, attempt: number) => void;
   /** Called after a message was recorded (latency measurement). */
   onSent?: (idempotencyKey: string) => void;
-}
-
-/**
- * The sandbox provider's group commit: writes requested in the same turn of the event loop (a
- * dispatcher batch starts all its executors at once) are committed in one transaction, and each
- * executor returns only after that commit. The provider's record is durable before the engine
- * stores the outcome, exactly as with one commit per message, at a fraction of the cost.
- */
-function groupCommit(sqlite: BetterSqlite3.Database): (write: () => void) => Promise<void> {
-  let queue: Array<{ write: () => void; resolve: () => void; reject: (error: unknown) => void }> = [];
-  const commit = () => {
-    const batch = queue;
-    queue = [];
-    const failures = new Map<number, unknown>();
-    try {
-      sqlite.transaction(() => {
-        batch.forEach((item, i) => {
-          try {
-            item.write();
-          } catch (error) {
-            failures.set(i, error);
-          }
-        });
-      })();
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
-    }
-    batch.forEach((item, i) => {
-      if (failures.has(i)) item.reject(failures.get(i));
-      else item.resolve();
-    });
-  };
-  return (write) =>
-    new Promise<void>((resolve, reject) => {
-      if (queue.length === 0) queueMicrotask(commit);
-      queue.push({ write, resolve, reject });
-    });
 }
 
 /** Where the sandbox records what it sent: Message rows and tags, each once by its key. */
@@ -63,28 +26,18 @@ const INSERT_MESSAGE = `INSERT INTO Message (idempotencyKey, customerId, channel
 const INSERT_TAG =
   'INSERT INTO CustomerTag (customerId, tag, source, createdAt) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING';
 
-/** On SQLite: prepared statements, group-committed (see groupCommit). */
-function sqliteWrites(sqlite: BetterSqlite3.Database): SandboxWrites {
-  const record = groupCommit(sqlite);
-  const insertMessage = sqlite.prepare(INSERT_MESSAGE);
-  const insertTag = sqlite.prepare(INSERT_TAG);
-  return {
-    message: (row) => record(() => insertMessage.run(...row)),
-    tags: (rows) =>
-      record(() => {
-        for (const row of rows) insertTag.run(...row);
-      }),
-  };
-}
-
-/** Through the SQL port (PostgreSQL): one statement per row, committed as it runs. */
+/**
+ * Through the SQL port. On SQLite the port commits the writes a dispatcher batch's executors issue
+ * together in one transaction (db/sqlite-grouped-writes.ts), and each executor returns only after
+ * that commit: the provider's record is durable before the engine stores the outcome.
+ */
 function portWrites(sql: SqlClient): SandboxWrites {
   return {
     async message(row) {
       await sql.run(INSERT_MESSAGE, row);
     },
     async tags(rows) {
-      for (const row of rows) await sql.run(INSERT_TAG, row);
+      await Promise.all(rows.map((row) => sql.run(INSERT_TAG, row)));
     },
   };
 }
@@ -94,12 +47,12 @@ function portWrites(sql: SqlClient): SandboxWrites {
  * (ON CONFLICT DO NOTHING), so a retry after a crash finds the earlier send and reports success again.
  */
 export function sampleExecutors(sqlite: BetterSqlite3.Database, options: SandboxOptions = {}): NodeExecutor[] {
-  return executorsOver(sqliteWrites(sqlite), options);
+  return executorsOver(portWrites(sqliteSqlClient(sqlite)), options);
 }
 
-/** `sampleExecutors` on either database (PostgreSQL: through the SQL port). */
+/** `sampleExecutors` on either database, through its SQL port. */
 export function sampleExecutorsOn(db: AppDatabase, options: SandboxOptions = {}): NodeExecutor[] {
-  return db.dialect === 'sqlite' ? sampleExecutors(db.sqlite, options) : executorsOver(portWrites(db.sql), options);
+  return executorsOver(portWrites(db.sql), options);
 }
 
 function executorsOver(writes: SandboxWrites, options: SandboxOptions): NodeExecutor[] {

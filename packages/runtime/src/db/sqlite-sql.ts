@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqlClient, SqlRunResult, SqlValue } from './sql-client.ts';
+import { groupedWrites } from './sqlite-grouped-writes.ts';
 import type { SqliteWriteGate } from './sqlite-write-gate.ts';
 
 /** Thrown when a SQLite transaction through the port waited on I/O (see SqlClient.transaction). */
@@ -11,6 +12,10 @@ export class SqliteTransactionSpanError extends Error {
     this.name = 'SqliteTransactionSpanError';
   }
 }
+
+const noop = () => {};
+/** Statements that change rows (and may share a transaction): INSERT, UPDATE, DELETE, REPLACE, or WITH … one of them. */
+const ROW_CHANGE = /^\s*(INSERT|UPDATE|DELETE|REPLACE|WITH)\b/i;
 
 /** Parameters as better-sqlite3 takes them: booleans as 0/1, Dates as ISO text. */
 export function bind(params: readonly SqlValue[] | undefined): unknown[] {
@@ -81,6 +86,12 @@ export function sqliteSqlClient(sqlite: BetterSqlite3.Database, gate?: SqliteWri
     }
   }
 
+  // A group waits for a port transaction open across awaits, and for Prisma's (on its own
+  // connection): SQLite's busy handler would otherwise sleep the thread that transaction needs.
+  const grouped = groupedWrites(sqlite, () =>
+    depth > 0 ? open.then(noop, noop) : gate?.blocks('port') ? gate.pass('port') : undefined,
+  );
+
   const tx: SqlClient = {
     dialect: 'sqlite',
     all: async (sql, params) => direct.all(sql, params),
@@ -100,7 +111,10 @@ export function sqliteSqlClient(sqlite: BetterSqlite3.Database, gate?: SqliteWri
       if (depth > 0) await open.catch(() => {});
       return direct.get(sql, params);
     },
+    // Row changes outside a transaction commit in groups (sqlite-grouped-writes.ts); anything else
+    // (a PRAGMA) runs as it comes.
     async run(sql, params) {
+      if (ROW_CHANGE.test(sql)) return grouped(() => direct.run(sql, params));
       if (depth > 0) await open.catch(() => {});
       return direct.run(sql, params);
     },

@@ -39,6 +39,33 @@ describe('SQLite write gate', () => {
     expect(await db.prisma.customer.findUnique({ where: { id: 'c1' } })).toMatchObject({ displayName: 'n29' });
   });
 
+  it("waits with the port's single writes while a Prisma transaction is open, instead of sleeping in the busy handler", async () => {
+    const db = await scratchDatabase('write-gate-single', cleanups);
+    await db.prisma.customer.create({ data: { id: 'c1' } });
+    const started = Date.now();
+    let portWrites: Promise<unknown> = Promise.resolve();
+    await db.prisma.$transaction(async (tx) => {
+      await tx.customer.update({ where: { id: 'c1' }, data: { displayName: 'in prisma' } });
+      // While Prisma holds the write lock, the port writes (a group of two); Prisma goes on.
+      portWrites = Promise.all(
+        ['a', 'b'].map((tag) =>
+          db.sql.run("INSERT INTO CustomerTag (customerId, tag, source, createdAt) VALUES ('c1', ?, 's', ?)", [
+            tag,
+            new Date(),
+          ]),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await tx.customer.update({ where: { id: 'c1' }, data: { variant: 'after' } });
+    });
+    await portWrites;
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(await db.sql.all("SELECT tag FROM CustomerTag WHERE customerId = 'c1' ORDER BY tag")).toEqual([
+      { tag: 'a' },
+      { tag: 'b' },
+    ]);
+  });
+
   it('holds one side while the other has a transaction open, and lets single statements pass otherwise', async () => {
     const gate = new SqliteWriteGate();
     const order: string[] = [];

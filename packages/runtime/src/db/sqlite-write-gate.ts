@@ -26,6 +26,11 @@ export class SqliteWriteGate {
     };
   }
 
+  /** Whether the other side holds a transaction now (`pass` would wait). */
+  blocks(side: 'port' | 'prisma'): boolean {
+    return this.holders[side === 'port' ? 'prisma' : 'port'] > 0;
+  }
+
   /** Waits until the other side holds no transaction (a single statement, which claims nothing). */
   async pass(side: 'port' | 'prisma'): Promise<void> {
     const other = side === 'port' ? 'prisma' : 'port';

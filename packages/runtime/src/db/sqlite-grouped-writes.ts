@@ -1,0 +1,88 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlRunResult } from './sql-client.ts';
+
+interface QueuedWrite {
+  run: () => SqlRunResult;
+  resolve: (result: SqlRunResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for the SQL port's single write statements on SQLite. Statements issued outside a
+ * transaction in the same synchronous stretch — a dispatcher batch's fifty SMS executors each
+ * claiming its message, then each marking it sent — are run together once the stretch ends (a
+ * microtask later), in ONE transaction, instead of one commit each: every commit rewrites the
+ * pages of the table's indexes in the WAL. Each statement runs inside a savepoint of its own, so
+ * one that fails (a constraint) is undone alone and rejects its own caller only; the others commit.
+ * A caller still gets its result after its statement is durable (committed), as before.
+ */
+export function groupedWrites(
+  sqlite: BetterSqlite3.Database,
+  /** Undefined when the connection is free; else settles when the open transaction has ended. */
+  ready: () => Promise<void> | undefined,
+) {
+  let queue: QueuedWrite[] = [];
+  let scheduled = false;
+
+  function flush(): void {
+    // A port transaction open across awaits holds the connection: the group waits for it to end
+    // (asked again then: another may have begun meanwhile).
+    const wait = ready();
+    if (wait) {
+      void wait.then(flush);
+      return;
+    }
+    scheduled = false;
+    const writes = queue;
+    queue = [];
+    if (writes.length === 1) {
+      const only = writes[0] as QueuedWrite;
+      settle(only);
+      return;
+    }
+    const outcomes: Array<() => void> = [];
+    try {
+      sqlite.exec('BEGIN IMMEDIATE');
+      for (const write of writes) {
+        sqlite.exec('SAVEPOINT grouped_write');
+        try {
+          const result = write.run();
+          sqlite.exec('RELEASE grouped_write');
+          outcomes.push(() => write.resolve(result));
+        } catch (error) {
+          sqlite.exec('ROLLBACK TO grouped_write');
+          sqlite.exec('RELEASE grouped_write');
+          outcomes.push(() => write.reject(error));
+        }
+      }
+      sqlite.exec('COMMIT');
+    } catch (error) {
+      // BEGIN or COMMIT failed (the database is locked past its busy timeout, the disk is full):
+      // nothing of the group is stored, and every caller hears so.
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      for (const write of writes) write.reject(error);
+      return;
+    }
+    for (const outcome of outcomes) outcome();
+  }
+
+  function settle(write: QueuedWrite): void {
+    try {
+      write.resolve(write.run());
+    } catch (error) {
+      write.reject(error);
+    }
+  }
+
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(flush);
+  }
+
+  return (run: () => SqlRunResult): Promise<SqlRunResult> =>
+    new Promise<SqlRunResult>((resolve, reject) => {
+      queue.push({ run, resolve, reject });
+      schedule();
+    });
+}
