@@ -76,6 +76,11 @@ describe('a marketer, from the template gallery to a running package-card journe
     await shot(page, '02-ready');
     await page.getByTestId('publish').click();
     await confirmPublish(page, '已发布第 1 版');
+    // The notice follows a language switch (it is worded when shown, not when the publish answered).
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toBe('Published version 1');
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toBe('已发布第 1 版');
 
     // A customer scans card A and adds the store's WeCom (the sandbox's simulated scan).
     await page.goto(`${session.real.base}/#/sandbox`);
@@ -88,5 +93,31 @@ describe('a marketer, from the template gallery to a running package-card journe
     await expect.poll(() => inbox('coupon').count(), { timeout: 20_000 }).toBe(1);
     expect(await inbox('coupon').textContent()).toContain('春季5元无门槛券');
     await shot(page, '03-sandbox');
+  });
+
+  it("shows the template gallery in English: names, descriptions and the new journey's name", {
+    timeout: 60_000,
+  }, async () => {
+    const page = await session.page();
+    await openNav(page, 'journeys');
+    const card = page.locator('[data-template="新客承接"]');
+    await expect.poll(() => card.locator('.ant-card-head-title').textContent()).toBe('新客承接');
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    await expect.poll(() => card.locator('.ant-card-head-title').textContent()).toBe('New contact reception');
+    // No Chinese left in any card's title or description (the operator's own resources are not in them).
+    const gallery = page.getByTestId('template-gallery');
+    const words = [
+      ...(await gallery.locator('.ant-card-head-title').allTextContents()),
+      ...(await gallery.locator('.ant-typography-secondary').allTextContents()),
+    ];
+    expect(words.length).toBeGreaterThanOrEqual(10);
+    expect(words.filter((w) => /[\u4e00-\u9fff]/.test(w))).toEqual([]);
+    await shot(page, '04-gallery-en');
+    // The walkthrough offers the English name for the new journey.
+    await card.getByTestId('use-template').click();
+    await expect.poll(() => page.getByTestId('template-journey-name').inputValue()).toBe('New contact reception');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+    await expect.poll(() => card.locator('.ant-card-head-title').textContent()).toBe('新客承接');
   });
 });

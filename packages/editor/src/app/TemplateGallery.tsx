@@ -27,8 +27,45 @@ function needsSummary(needs: Need[], locale: Locale): string {
   );
 }
 
-export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) => void }) {
+/**
+ * The template's name and description in the operator's language: an example's from the catalogs
+ * (examples/<folder> → app:exampleTemplateNames.<folder>), else as stored.
+ */
+function useTemplateWords(template: Template): { name: string; description: string } {
+  const { t } = useLocale();
+  return {
+    name: t(`app:exampleTemplateNames.${template.example}`, { defaultValue: template.name }),
+    description: t(`app:exampleTemplateDescriptions.${template.example}`, { defaultValue: template.description }),
+  };
+}
+
+function TemplateCard({ template, onUse }: { template: Template; onUse: () => void }) {
   const { t, locale } = useLocale();
+  const words = useTemplateWords(template);
+  return (
+    <div data-template={template.name}>
+      <Card
+        size="small"
+        title={words.name}
+        actions={[
+          <Button key="use" type="primary" data-testid="use-template" onClick={onUse}>
+            {t('app:templateGallery.useThisTemplate')}
+          </Button>,
+        ]}
+      >
+        <Typography.Paragraph type="secondary">{words.description}</Typography.Paragraph>
+        <Typography.Paragraph data-testid="template-needs">
+          {template.needs.length
+            ? `${t('app:templateGallery.needs')}${needsSummary(template.needs, locale)}`
+            : t('app:templateGallery.nothingToPrepare')}
+        </Typography.Paragraph>
+      </Card>
+    </div>
+  );
+}
+
+export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) => void }) {
+  const { t } = useLocale();
   const [templates, setTemplates] = useState<Template[]>([]);
   const [using, setUsing] = useState<Template | null>(null);
   const reload = useCallback(() => {
@@ -41,24 +78,7 @@ export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) =
       <Typography.Title level={4}>{t('app:templateGallery.templates')}</Typography.Title>
       <div className="template-cards">
         {templates.map((template) => (
-          <div key={template.id} data-template={template.name}>
-            <Card
-              size="small"
-              title={template.name}
-              actions={[
-                <Button key="use" type="primary" data-testid="use-template" onClick={() => setUsing(template)}>
-                  {t('app:templateGallery.useThisTemplate')}
-                </Button>,
-              ]}
-            >
-              <Typography.Paragraph type="secondary">{template.description}</Typography.Paragraph>
-              <Typography.Paragraph data-testid="template-needs">
-                {template.needs.length
-                  ? `${t('app:templateGallery.needs')}${needsSummary(template.needs, locale)}`
-                  : t('app:templateGallery.nothingToPrepare')}
-              </Typography.Paragraph>
-            </Card>
-          </div>
+          <TemplateCard key={template.id} template={template} onUse={() => setUsing(template)} />
         ))}
       </div>
       {using && (
@@ -79,7 +99,8 @@ export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) =
 /** One step per reference the workspace lacks: choose an existing resource, or leave it for later. */
 function Walkthrough(props: { template: Template; onCancel: () => void; onCreated: (journey: Created) => void }) {
   const { t, loc } = useLocale();
-  const [name, setName] = useState(props.template.name);
+  const words = useTemplateWords(props.template);
+  const [name, setName] = useState(words.name);
   const [picks, setPicks] = useState<Record<string, string>>({});
   // Stocks created here join every coupon step's options (one stock may serve several steps).
   const [extra, setExtra] = useState<Record<string, Array<{ id: string; name: string }>>>({});
@@ -103,7 +124,7 @@ function Walkthrough(props: { template: Template; onCancel: () => void; onCreate
     <Modal
       open
       width={640}
-      title={t('app:templateGallery.newJourneyFromName', { name: props.template.name })}
+      title={t('app:templateGallery.newJourneyFromName', { name: words.name })}
       onCancel={props.onCancel}
       // The test id spans the whole dialog, its buttons included.
       modalRender={(dialog) => <div data-testid="template-walkthrough">{dialog}</div>}

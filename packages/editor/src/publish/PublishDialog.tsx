@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { useErrorText } from '../app/kit/query.ts';
 import { rowAttributes } from '../app/kit/table.ts';
+import type { Words } from '../app/kit/words.ts';
 import { nodeTitle } from '../app/node-title.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
@@ -31,7 +32,7 @@ export function PublishDialog(props: {
   /** Saves the draft: given when publishing the draft, it turns on the dry run (not for a roll-back). */
   saveDraft?: () => Promise<void>;
   /** Awaited: the dialog stays busy until what follows a publish is done. */
-  onDone: (message: string) => void | Promise<void>;
+  onDone: (message: Words) => void | Promise<void>;
   onCancel: () => void;
 }) {
   const { t, loc } = useLocale();
@@ -110,15 +111,17 @@ export function PublishDialog(props: {
     setError('');
     try {
       const published = await props.publish(note);
-      let message = t('publish:publishDialog.publishedVersionVersion', { version: published.version });
+      let moved: number | undefined;
       if (mode === 'move' && inFlight > 0) {
-        const { moved } = await api.journeys.migrateInstances.mutate({
+        ({ moved } = await api.journeys.migrateInstances.mutate({
           journeyId: props.journeyId,
           toVersionId: published.versionId,
           nodeMapping: mapping,
-        });
-        message += t('publish:publishDialog.countCustomersMovedToIt', { count: moved });
+        }));
       }
+      const message: Words = (t) =>
+        t('publish:publishDialog.publishedVersionVersion', { version: published.version }) +
+        (moved === undefined ? '' : t('publish:publishDialog.countCustomersMovedToIt', { count: moved }));
       await props.onDone(message);
     } catch (e) {
       setError(e);

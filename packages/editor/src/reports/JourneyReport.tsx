@@ -2,8 +2,10 @@ import { Button, Select, Table, type TableColumnsType, Tag } from 'antd';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { useLocale } from '../app/i18n.ts';
+import { errorText } from '../app/kit/query.ts';
 import { byNumber, rowAttributes } from '../app/kit/table.ts';
 import { useConfirm } from '../app/kit/use-confirm.ts';
+import type { Words } from '../app/kit/words.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
 import { interval, pct, pValue } from './format.ts';
@@ -132,7 +134,8 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
     `${journey.id}/${nodeId}`,
   );
   const [busy, setBusy] = useState('');
-  const [message, setMessage] = useState('');
+  // Worded at each render (kit/words.ts): it follows a language switch.
+  const [message, setMessage] = useState<Words | null>(null);
   const confirm = useConfirm();
   const promote = async (variantId: string) => {
     const sure = await confirm({
@@ -142,7 +145,7 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
     });
     if (!sure) return;
     setBusy(variantId);
-    setMessage('');
+    setMessage(null);
     try {
       const r = await api.reports.promoteWinner.mutate({
         journeyId: journey.id,
@@ -150,11 +153,13 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
         variantId,
         expectedRevision: journey.draftRevision,
       });
-      setMessage(t('reports:journeyReport.promotedVariantIdPublishedAs', { variantId, version: r.version }));
+      const promoted: Words = (t) =>
+        t('reports:journeyReport.promotedVariantIdPublishedAs', { variantId, version: r.version });
+      setMessage(() => promoted);
       reload();
       props.onPromoted();
     } catch (e) {
-      setMessage((e as Error).message);
+      setMessage(() => () => errorText(e));
     } finally {
       setBusy('');
     }
@@ -248,7 +253,7 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
       csv={{ report: 'abTest', input: { journeyId: journey.id, nodeId } }}
     >
       {error && <p className="field-message">{error}</p>}
-      {message && <p className="report-message">{message}</p>}
+      {message && <p className="report-message">{message(t)}</p>}
       {data && (
         <>
           {!data.winner && !data.leader && (

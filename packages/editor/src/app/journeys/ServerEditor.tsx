@@ -4,6 +4,7 @@ import type { CanvasOverlay } from '../../model/overlay.ts';
 import { Editor } from '../Editor.tsx';
 import { useLocale } from '../i18n.ts';
 import { errorText } from '../kit/query.ts';
+import type { Words } from '../kit/words.ts';
 import { Loading, lazyNamed } from '../lazy-page.tsx';
 import { nodeTitle } from '../node-title.ts';
 import { PausedBanner } from '../PausedReason.tsx';
@@ -58,7 +59,8 @@ export function ServerEditor({
   const [panel, setPanel] = useState<SidePanel | null>(null);
   const [showVersions, setShowVersions] = useState(false);
   const [simPath, setSimPath] = useState<CanvasOverlay>();
-  const [notice, setNotice] = useState('');
+  // Worded at each render (kit/words.ts): it follows a language switch.
+  const [notice, setNotice] = useState<Words | null>(null);
   const live = useLiveStats(journey.id, status.liveVersionId);
   // The simulated path replaces the live shares while the simulation panel is open.
   const overlay = useCanvasOverlay(live, simPath);
@@ -124,7 +126,7 @@ export function ServerEditor({
             status={status.status}
             live={Boolean(status.liveVersionId)}
             saveState={draft.saveState}
-            notice={notice}
+            notice={notice ? notice(t) : ''}
             onBack={onBack}
           />
         }
@@ -138,7 +140,7 @@ export function ServerEditor({
             saveDraft={draft.flush}
             onDone={(message) => {
               setPublishing(null);
-              setNotice(message);
+              setNotice(() => message);
             }}
             onCancel={() => setPublishing(null)}
           />
@@ -172,7 +174,7 @@ export function ServerEditor({
             // (on 版本历史, say) would land on an editor about to be swapped out.
             onDone={() =>
               onReopen()
-                .catch((e) => setNotice(errorText(e)))
+                .catch((e) => setNotice(() => () => errorText(e)))
                 .finally(() => setRollingBack(null))
             }
             onCancel={() => setRollingBack(null)}

@@ -114,6 +114,9 @@ export const journeysRouter = router({
       const { draft } = present(row);
       templates.push({
         id: row.id,
+        // The examples/ folder it came from: the editor's catalogs name and describe it in the
+        // operator's language (the row holds the file's Chinese).
+        example: (row.templateKey as string).slice('example:'.length),
         name: row.name,
         description: row.description,
         nodeCount: draft.nodes.length,
