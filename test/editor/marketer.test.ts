@@ -95,7 +95,7 @@ describe('a marketer, from the template gallery to a running package-card journe
     await shot(page, '03-sandbox');
   });
 
-  it("shows the template gallery in English: names, descriptions and the new journey's name", {
+  it('shows the template gallery in English, and a journey made from it is named and described in English', {
     timeout: 60_000,
   }, async () => {
     const page = await session.page();
@@ -112,11 +112,19 @@ describe('a marketer, from the template gallery to a running package-card journe
     ];
     expect(words.length).toBeGreaterThanOrEqual(10);
     expect(words.filter((w) => /[\u4e00-\u9fff]/.test(w))).toEqual([]);
+    // In the order of the names shown.
+    const titles = await gallery.locator('.ant-card-head-title').allTextContents();
+    expect(titles).toEqual([...titles].sort((a, b) => a.localeCompare(b, 'en')));
     await shot(page, '04-gallery-en');
-    // The walkthrough offers the English name for the new journey.
+    // The walkthrough offers the English name; the new journey is named and described in English.
     await card.getByTestId('use-template').click();
-    await expect.poll(() => page.getByTestId('template-journey-name').inputValue()).toBe('New contact reception');
-    await page.keyboard.press('Escape');
+    const walk = page.getByTestId('template-walkthrough');
+    await expect.poll(() => walk.getByTestId('template-journey-name').inputValue()).toBe('New contact reception');
+    await walk.getByTestId('create-from-template').click();
+    await page.waitForSelector('.react-flow__pane');
+    await page.getByTestId('back').click();
+    const row = page.locator('tbody tr', { hasText: 'New contact reception' });
+    await expect.poll(() => row.textContent()).toContain('Anyone who adds the staff account through a live code');
     await page.getByRole('button', { name: '中文', exact: true }).click();
     await expect.poll(() => card.locator('.ant-card-head-title').textContent()).toBe('新客承接');
   });

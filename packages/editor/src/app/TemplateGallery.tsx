@@ -5,6 +5,7 @@
 
 import { type Locale, localize } from '@siyu/shared';
 import { Button, Card, Form, Input, InputNumber, Modal, Select, Space, Typography } from 'antd';
+import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useState } from 'react';
 import { useLocale } from './i18n.ts';
 import { useErrorText } from './kit/query.ts';
@@ -31,12 +32,16 @@ function needsSummary(needs: Need[], locale: Locale): string {
  * The template's name and description in the operator's language: an example's from the catalogs
  * (examples/<folder> → app:exampleTemplateNames.<folder>), else as stored.
  */
-function useTemplateWords(template: Template): { name: string; description: string } {
-  const { t } = useLocale();
+function templateWords(template: Template, t: TFunction): { name: string; description: string } {
   return {
     name: t(`app:exampleTemplateNames.${template.example}`, { defaultValue: template.name }),
     description: t(`app:exampleTemplateDescriptions.${template.example}`, { defaultValue: template.description }),
   };
+}
+
+function useTemplateWords(template: Template) {
+  const { t } = useLocale();
+  return templateWords(template, t);
 }
 
 function TemplateCard({ template, onUse }: { template: Template; onUse: () => void }) {
@@ -65,7 +70,7 @@ function TemplateCard({ template, onUse }: { template: Template; onUse: () => vo
 }
 
 export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) => void }) {
-  const { t } = useLocale();
+  const { t, locale } = useLocale();
   const [templates, setTemplates] = useState<Template[]>([]);
   const [using, setUsing] = useState<Template | null>(null);
   const reload = useCallback(() => {
@@ -77,9 +82,13 @@ export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) =
     <section className="template-gallery" data-testid="template-gallery">
       <Typography.Title level={4}>{t('app:templateGallery.templates')}</Typography.Title>
       <div className="template-cards">
-        {templates.map((template) => (
-          <TemplateCard key={template.id} template={template} onUse={() => setUsing(template)} />
-        ))}
+        {templates
+          // In the order of the names shown (the server sorts by the stored, Chinese ones).
+          .map((template) => ({ template, name: templateWords(template, t).name }))
+          .sort((a, b) => a.name.localeCompare(b.name, locale))
+          .map(({ template }) => (
+            <TemplateCard key={template.id} template={template} onUse={() => setUsing(template)} />
+          ))}
       </div>
       {using && (
         <Walkthrough
@@ -113,7 +122,14 @@ function Walkthrough(props: { template: Template; onCancel: () => void; onCreate
       const chosen = props.template.needs
         .filter((n) => picks[needKey(n)])
         .map((n) => ({ nodeId: n.nodeId, path: n.path, id: picks[needKey(n)] as string }));
-      props.onCreated(await api.journeys.fromTemplate.mutate({ id: props.template.id, name, picks: chosen }));
+      props.onCreated(
+        await api.journeys.fromTemplate.mutate({
+          id: props.template.id,
+          name,
+          description: words.description,
+          picks: chosen,
+        }),
+      );
     } catch (e) {
       setError(e);
     } finally {

@@ -60,11 +60,16 @@ describe('template gallery', () => {
     const partial = await api.journeys.fromTemplate({
       id: card?.id ?? '',
       name: '我的包裹卡旅程',
+      description: 'Package cards, spring edition',
       picks: [
         { nodeId: stockA.nodeId, path: stockA.path, id: 'st_a' },
         { nodeId: stockB.nodeId, path: stockB.path, id: 'st_b' },
       ],
     });
+    expect(partial.description).toBe('Package cards, spring edition');
+    await expect(
+      api.journeys.fromTemplate({ id: card?.id ?? '', description: 'x'.repeat(2001) }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('description') });
     expect((await api.journeys.validate({ id: partial.id })).problems.map((p) => [p.code, p.nodeId])).toEqual([
       ['resourceMissing', channel.nodeId],
     ]);

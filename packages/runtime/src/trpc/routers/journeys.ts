@@ -135,6 +135,8 @@ export const journeysRouter = router({
       z.object({
         id: Id,
         name: z.string().trim().min(1).max(100).optional(),
+        /** The description in the operator's language (the editor's catalogs word the examples); default: the template's. */
+        description: z.string().max(2000).optional(),
         picks: z
           .array(z.object({ nodeId: z.string().min(1).max(100), path: z.string().min(1).max(200), id: Id }))
           .max(200)
@@ -151,7 +153,7 @@ export const journeysRouter = router({
         data: {
           id: `j_${randomUUID()}`,
           name: input.name ?? template.name,
-          description: template.description,
+          description: input.description ?? template.description,
           draft: JSON.stringify(picked.graph),
           templateKey: template.templateKey,
           createdBy: ctx.operator.username,
