@@ -107,6 +107,14 @@ describe('the team page and the staff task inbox', () => {
     // The colleague opens the link, sets a password and is signed in as a viewer.
     const viewer = await viewerContext.newPage();
     await viewer.goto(link);
+    // The page's own checks, in the page's words.
+    await viewer.getByTestId('set-password-new').fill('short');
+    await viewer.getByTestId('set-password-repeat').fill('short');
+    await viewer.getByRole('button', { name: '设置密码并登录' }).click();
+    await expect.poll(() => viewer.getByRole('alert').textContent()).toBe('密码至少 8 位');
+    await viewer.getByTestId('set-password-new').fill('zhao-password-1');
+    await viewer.getByRole('button', { name: '设置密码并登录' }).click();
+    await expect.poll(() => viewer.getByRole('alert').textContent()).toBe('两次输入的密码不一致');
     await viewer.getByTestId('set-password-new').fill('zhao-password-1');
     await viewer.getByTestId('set-password-repeat').fill('zhao-password-1');
     await viewer.getByRole('button', { name: '设置密码并登录' }).click();

@@ -1,5 +1,7 @@
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useLocale } from './i18n.ts';
+import { useErrorText } from './kit/query.ts';
 import { api } from './server-api.ts';
 
 /**
@@ -11,16 +13,16 @@ export function SetPasswordPage({ token, onDone }: { token: string; onDone: () =
   const { t } = useLocale();
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState('');
+  const [error, setError] = useErrorText();
   const [busy, setBusy] = useState(false);
   const submit = () => {
-    if (password.length < 8) return setError(t('team:setPassword.tooShort'));
-    if (password !== repeat) return setError(t('team:setPassword.mismatch'));
+    if (password.length < 8) return setError((t: TFunction) => t('team:setPassword.tooShort'));
+    if (password !== repeat) return setError((t: TFunction) => t('team:setPassword.mismatch'));
     setBusy(true);
     api.auth.acceptInvite
       .mutate({ token, password })
       .then(onDone)
-      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)))
+      .catch(setError)
       .finally(() => setBusy(false));
   };
   return (

@@ -234,7 +234,7 @@ function NewStock({ onCreated }: { onCreated: (stock: { id: string; name: string
     const amountCents = Math.round(Number(yuan) * 100);
     const maxCoupons = Number(count);
     if (!name.trim() || !(amountCents > 0) || !Number.isInteger(maxCoupons) || maxCoupons <= 0) {
-      return setError(t('app:templateGallery.enterANameFaceValue'));
+      return setError((t: TFunction) => t('app:templateGallery.enterANameFaceValue'));
     }
     const now = Date.now();
     setSaving(true);

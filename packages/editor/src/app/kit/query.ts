@@ -2,10 +2,11 @@ import type { AppRouter } from '@siyu/runtime';
 import type { Locale } from '@siyu/shared';
 import { QueryClient } from '@tanstack/react-query';
 import { createTRPCOptionsProxy, type TRPCOptionsProxy } from '@trpc/tanstack-react-query';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, uiLocale } from '../server-api.ts';
 import { serverErrorWords } from '../server-errors.ts';
+import type { Words } from './words.ts';
 
 /**
  * The one query cache of the app. Pages read the server through `trpc.<router>.<procedure>
@@ -55,12 +56,15 @@ export function errorText(error: unknown, locale: Locale = uiLocale()): string {
 /**
  * A page's error, held as it was caught and worded at every render: a server error then follows a
  * language switch (errorText), where a message stored as text stays in the language it came in.
- * `setError('')` clears it; a string set here (a check of the page's own) shows as it is.
+ * A check of the page's own is set as `Words` (`(t) => t('…')`), worded at each render too.
+ * `setError('')` clears it.
  */
 export function useErrorText(): [string, (error: unknown) => void] {
   // Subscribes to language changes (a re-render); not app/i18n.ts, which reads localStorage on load
   // and would keep this module out of node-side tests.
-  useTranslation();
+  const { t } = useTranslation();
   const [error, setError] = useState<unknown>('');
-  return [errorText(error), setError];
+  // Through a function: React would call a Words given directly as a state updater.
+  const hold = useCallback((next: unknown) => setError(() => next), []);
+  return [typeof error === 'function' ? (error as Words)(t) : errorText(error), hold];
 }
