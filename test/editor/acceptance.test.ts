@@ -253,6 +253,8 @@ describe('acceptance: new contact reception (新客承接)', () => {
     await expect
       .poll(() => editor.locator(`[data-testid=diff-canvas] [data-node-id="${exitId}"]`).getAttribute('data-mark'))
       .toBe('diff-changed');
+    // The diff's minimap draws the journey's six nodes (it was empty: nothing measured them).
+    await expect.poll(() => editor.locator('[data-testid=diff-canvas] .react-flow__minimap-node').count()).toBe(6);
     await shot(editor, '07-version-diff');
     await editor.getByTestId('versions-close').click();
   });

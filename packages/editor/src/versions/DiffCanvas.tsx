@@ -1,6 +1,6 @@
 import type { JourneyGraph } from '@siyu/shared';
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider } from '@xyflow/react';
-import { useMemo } from 'react';
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useNodesState } from '@xyflow/react';
+import { useEffect, useMemo } from 'react';
 import { type EditorApi, EditorContext } from '../app/editor-context.ts';
 import { registry } from '../app/registry.ts';
 import { InsertableEdge } from '../canvas/InsertableEdge.tsx';
@@ -19,6 +19,10 @@ export function DiffCanvas({ graph, overlay }: { graph: JourneyGraph; overlay: C
     const { nodes, edges } = graphToFlow(graph);
     return { nodes, edges: edges.map((e) => ({ ...e, type: 'insertable' })) };
   }, [graph]);
+  // Held as React Flow state: it measures the cards into them (node changes), and the minimap draws
+  // only measured nodes — with the graph's nodes passed as they are it stayed empty.
+  const [nodes, setNodes, onNodesChange] = useNodesState(flow.nodes);
+  useEffect(() => setNodes(flow.nodes), [flow.nodes, setNodes]);
   const api = useMemo<EditorApi>(
     () => ({
       registry,
@@ -37,8 +41,9 @@ export function DiffCanvas({ graph, overlay }: { graph: JourneyGraph; overlay: C
         <ReactFlowProvider>
           <div className="diff-canvas" data-testid="diff-canvas">
             <ReactFlow
-              nodes={flow.nodes}
+              nodes={nodes}
               edges={flow.edges}
+              onNodesChange={onNodesChange}
               nodeTypes={nodeTypes}
               edgeTypes={edgeTypes}
               nodesDraggable={false}
