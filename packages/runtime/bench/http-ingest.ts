@@ -43,6 +43,12 @@ const connections = Number(values.connections);
 const customers = Number(values.customers);
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
 
+/** The CPU time the server process has used so far (user + system), in ms (Linux clock ticks: 100/s). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** The server's peak resident memory so far (VmHWM), in MB. */
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -166,7 +172,12 @@ async function main() {
       `http-ingest: ${rate} requests/s offered for ${seconds} s over ${connections} connections${values.paced ? ', paced' : ''}…`,
     );
     const measuredFrom = Date.now();
+    const pid = server.child.pid as number;
+    const cpuBefore = cpuMs(pid);
     const result = await load(seconds);
+    // Per request, over the measured load (the engine's work for it that is still queued when the
+    // load ends is not counted: compare at rates the server keeps up with).
+    const serverCpuMsPerRequest = Math.round(((cpuMs(pid) - cpuBefore) / result.completed) * 1000) / 1000;
     const latency = values.enrol ? await eventToSms(dbPath, measuredFrom) : {};
     const figures = {
       ingestHttpReqPerSec: result.perSec,
@@ -183,7 +194,8 @@ async function main() {
       errors: result.errors,
       timeouts: result.timeouts,
       non2xx: result.non2xx,
-      serverPeakRssMb: peakRssMb(server.child.pid as number),
+      serverPeakRssMb: peakRssMb(pid),
+      serverCpuMsPerRequest,
       ...latency,
       machine: { cpus: cpus().length, loadavg: loadavg().map((l) => Number(l.toFixed(2))) },
       label: values.label,
