@@ -5,6 +5,7 @@ import { issuesOf, JourneyGraphSchema, type NodeRegistry } from '@siyu/shared';
 import { z } from 'zod';
 import type { AppDatabase } from '../db/app-database.ts';
 import { publishDraft } from './publish.ts';
+import { exampleTemplateKey } from './templates.ts';
 
 /** `examples/<name>/journey.json`: a bare graph, or a graph with a name, description and publish flag. */
 const ExampleFileSchema = z.object({
@@ -33,7 +34,7 @@ export async function loadExamples(db: AppDatabase, registry: NodeRegistry, dir:
     .map((d) => d.name)
     .sort();
   for (const folder of folders) {
-    const templateKey = `example:${folder}`;
+    const templateKey = exampleTemplateKey(folder);
     if (await db.prisma.journey.findFirst({ where: { templateKey } })) {
       report.skipped.push(folder);
       continue;

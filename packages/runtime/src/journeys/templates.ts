@@ -10,12 +10,20 @@ import { workspaceResolvers } from './workspace-resources.ts';
 /** Who the example loader records as the creator (see examples.ts). */
 export const TEMPLATE_CREATOR = 'examples';
 
+/** The template key of the journey loaded from examples/<folder>. */
+export const exampleTemplateKey = (folder: string) => `example:${folder}`;
+
+/** The examples/ folder a template key names (null for any other key). */
+export function exampleFolderOf(templateKey: string | null): string | null {
+  return templateKey?.startsWith('example:') ? templateKey.slice('example:'.length) : null;
+}
+
 export function isTemplate(row: {
   createdBy: string | null;
   templateKey: string | null;
   liveVersionId: string | null;
 }) {
-  return row.createdBy === TEMPLATE_CREATOR && !!row.templateKey?.startsWith('example:') && !row.liveVersionId;
+  return row.createdBy === TEMPLATE_CREATOR && exampleFolderOf(row.templateKey) !== null && !row.liveVersionId;
 }
 
 /** One reference of a template that the workspace cannot resolve, with what may replace it. */

@@ -10,7 +10,7 @@ import { diffGraphs } from '../../journeys/graph-diff.ts';
 import { activeRunCounts } from '../../journeys/lifecycle.ts';
 import { publishDraft } from '../../journeys/publish.ts';
 import { publishProblems } from '../../journeys/reference-problems.ts';
-import { applyPicks, isTemplate, TEMPLATE_CREATOR, templateNeeds } from '../../journeys/templates.ts';
+import { applyPicks, exampleFolderOf, isTemplate, TEMPLATE_CREATOR, templateNeeds } from '../../journeys/templates.ts';
 import { apiError } from '../api-error.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 import { journeyLifecycleProcedures, publishRefused } from './journey-lifecycle.ts';
@@ -116,7 +116,7 @@ export const journeysRouter = router({
         id: row.id,
         // The examples/ folder it came from: the editor's catalogs name and describe it in the
         // operator's language (the row holds the file's Chinese).
-        example: (row.templateKey as string).slice('example:'.length),
+        example: exampleFolderOf(row.templateKey) as string,
         name: row.name,
         description: row.description,
         nodeCount: draft.nodes.length,
