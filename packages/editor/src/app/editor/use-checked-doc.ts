@@ -9,6 +9,9 @@ import { checkDoc, type Doc } from './doc.ts';
  * edit. Server problems only the server can find (a channel or coupon stock missing from the
  * workspace) join the local ones while their node still exists.
  */
+/** How long after the last edit the graph goes to the autosave (use-draft-autosave waits it out). */
+export const SAVE_DEBOUNCE_MS = 250;
+
 export function useCheckedDoc(
   doc: Doc,
   docRef: RefObject<Doc>,
@@ -28,7 +31,7 @@ export function useCheckedDoc(
       setChecked(result);
       pendingSave.current = false;
       onChangeRef.current(result.graph);
-    }, 250);
+    }, SAVE_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [doc]);
   useEffect(

@@ -14,9 +14,4 @@ export class SerialQueue {
     );
     return done;
   }
-
-  /** Settles once everything handed in so far has. */
-  idle(): Promise<void> {
-    return this.tail;
-  }
 }

@@ -1,8 +1,9 @@
 import type { JourneyGraph } from '@siyu/shared';
 import { useCallback, useRef, useState } from 'react';
+import { SAVE_DEBOUNCE_MS } from '../editor/use-checked-doc.ts';
 import { api, saveDraft } from '../server-api.ts';
-import { SerialQueue } from './serial-queue.ts';
 import type { OpenJourney } from './journey-types.ts';
+import { SerialQueue } from './serial-queue.ts';
 
 export type SaveState = 'saved' | 'saving' | 'conflict' | 'error';
 
@@ -67,23 +68,21 @@ export function useDraftAutosave(journey: OpenJourney) {
       }),
     [journey.id, queue],
   );
-  // The editor saves 250 ms after the last edit: wait for that, then for the save itself.
-  const flush = useCallback(async () => {
-    await new Promise((r) => setTimeout(r, 300));
-    await queue.idle();
-  }, [queue]);
   /**
-   * Runs `work` (a publish, a roll-back) on the saved draft: after the last edit's save, and inside
-   * the queue, so the revision it reads is the one on the server. Awaiting `flush` and then calling
-   * the server left a gap: an edit whose save started in it (a debounce that fired late on a busy
-   * machine) bumped the revision under the publish, and the server refused it as a conflict.
+   * Runs `work` (a publish, a roll-back) on the saved draft: after the editor's last edit has gone
+   * to the queue (SAVE_DEBOUNCE_MS, and a little) and inside the queue, so the revision it reads is
+   * the one on the server. Awaiting the saves and then calling the server left a gap: an edit whose
+   * save started in it (a debounce that fired late on a busy machine) bumped the revision under the
+   * publish, and the server refused it as a conflict.
    */
   const afterSaves = useCallback(
     async <T>(work: (revision: number) => Promise<T>): Promise<T> => {
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, SAVE_DEBOUNCE_MS + 50));
       return queue.run(() => work(revision.current));
     },
     [queue],
   );
+  /** Waits for the last edit's save (the dry run and the simulation run the stored draft). */
+  const flush = useCallback(() => afterSaves(async () => undefined), [afterSaves]);
   return { onChange, flush, afterSaves, saveDetails, saveState, serverProblems, latestGraph };
 }
