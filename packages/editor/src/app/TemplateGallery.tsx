@@ -39,14 +39,10 @@ function templateWords(template: Template, t: TFunction): { name: string; descri
   };
 }
 
-function useTemplateWords(template: Template) {
-  const { t } = useLocale();
-  return templateWords(template, t);
-}
+type TemplateWords = ReturnType<typeof templateWords>;
 
-function TemplateCard({ template, onUse }: { template: Template; onUse: () => void }) {
+function TemplateCard({ template, words, onUse }: { template: Template; words: TemplateWords; onUse: () => void }) {
   const { t, locale } = useLocale();
-  const words = useTemplateWords(template);
   return (
     <div data-template={template.name}>
       <Card
@@ -84,10 +80,10 @@ export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) =
       <div className="template-cards">
         {templates
           // In the order of the names shown (the server sorts by the stored, Chinese ones).
-          .map((template) => ({ template, name: templateWords(template, t).name }))
-          .sort((a, b) => a.name.localeCompare(b.name, locale))
-          .map(({ template }) => (
-            <TemplateCard key={template.id} template={template} onUse={() => setUsing(template)} />
+          .map((template) => ({ template, words: templateWords(template, t) }))
+          .sort((a, b) => a.words.name.localeCompare(b.words.name, locale))
+          .map(({ template, words }) => (
+            <TemplateCard key={template.id} template={template} words={words} onUse={() => setUsing(template)} />
           ))}
       </div>
       {using && (
@@ -108,7 +104,7 @@ export function TemplateGallery({ onCreated }: { onCreated: (journey: Created) =
 /** One step per reference the workspace lacks: choose an existing resource, or leave it for later. */
 function Walkthrough(props: { template: Template; onCancel: () => void; onCreated: (journey: Created) => void }) {
   const { t, loc } = useLocale();
-  const words = useTemplateWords(props.template);
+  const words = templateWords(props.template, t);
   const [name, setName] = useState(words.name);
   const [picks, setPicks] = useState<Record<string, string>>({});
   // Stocks created here join every coupon step's options (one stock may serve several steps).

@@ -30,14 +30,10 @@ describe('example templates in the catalogs', () => {
   it.each(examples)(
     '$folder: named and described in both languages, the Chinese as in its file',
     ({ folder, file }) => {
-      const zhNames: Record<string, string> = zh.exampleTemplateNames;
-      const zhDescriptions: Record<string, string> = zh.exampleTemplateDescriptions;
-      const enNames: Record<string, string> = en.exampleTemplateNames;
-      const enDescriptions: Record<string, string> = en.exampleTemplateDescriptions;
-      expect(zhNames[folder]).toBe(file.name ?? folder);
-      expect(zhDescriptions[folder]).toBe(file.description ?? '');
-      expect(enNames[folder]).toMatch(/^[^\u4e00-\u9fff]+$/);
-      expect(enDescriptions[folder]).toMatch(/^[^\u4e00-\u9fff]+$/);
+      expect(zh.exampleTemplateNames[folder]).toBe(file.name ?? folder);
+      expect(zh.exampleTemplateDescriptions[folder]).toBe(file.description ?? '');
+      expect(en.exampleTemplateNames[folder]).toMatch(/^[^\u4e00-\u9fff]+$/);
+      expect(en.exampleTemplateDescriptions[folder]).toMatch(/^[^\u4e00-\u9fff]+$/);
     },
   );
 });
