@@ -20,10 +20,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import BetterSqlite3 from 'better-sqlite3';
+import { z } from 'zod';
 import { seedBacklog } from '../testing/backlog.ts';
 import { graphOf, publishJourney } from '../testing/fixtures.ts';
 import { spawnServer, waitForHealth } from '../testing/server-process.ts';
 import { pacedLoad } from './paced-load.ts';
+import { percentile } from './percentile.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,10 +39,16 @@ const { values } = parseArgs({
     out: { type: 'string', default: new URL('../../../bench/results.json', import.meta.url).pathname },
   },
 });
-const rate = Number(values.rate);
-const seconds = Number(values.seconds);
-const connections = Number(values.connections);
-const customers = Number(values.customers);
+// The numeric flags, checked: `--rate abc` would otherwise offer NaN requests and report nothing useful.
+function count(flag: 'rate' | 'seconds' | 'connections' | 'customers'): number {
+  const parsed = z.coerce.number().int().positive().safeParse(values[flag]);
+  if (!parsed.success) throw new Error(`--${flag} must be a whole number above 0 (got "${values[flag]}")`);
+  return parsed.data;
+}
+const rate = count('rate');
+const seconds = count('seconds');
+const connections = count('connections');
+const customers = count('customers');
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
 
 /** The CPU time the server process has used so far (user + system), in ms (Linux clock ticks: 100/s). */
@@ -79,10 +87,8 @@ async function eventToSms(dbPath: string, since: number) {
           WHERE e.occurredAt >= ?`,
       )
       .all(since) as { total: number; received: number }[];
-    const percentile = (values: number[], q: number) =>
-      values.sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? Number.NaN;
-    const total = rows.map((r) => r.total);
-    const received = rows.map((r) => r.received);
+    const total = rows.map((r) => r.total).sort((a, b) => a - b);
+    const received = rows.map((r) => r.received).sort((a, b) => a - b);
     return {
       eventToSmsP50Ms: percentile(total, 0.5),
       eventToSmsP99Ms: percentile(total, 0.99),

@@ -6,6 +6,7 @@
 // falls behind cannot hide it (no coordinated omission).
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { percentile } from './percentile.ts';
 
 export interface PacedLoadOptions {
   url: string;
@@ -76,7 +77,7 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
   await Promise.all(pending);
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  const at = (q: number) => percentile(latencies, q);
   return {
     sent,
     completed: latencies.length,

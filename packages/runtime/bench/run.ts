@@ -23,6 +23,7 @@ import { addCustomers, benchmarkJourney, graphOf, publishJourney } from '../test
 import { createNaiveEngine } from '../testing/naive-engine.ts';
 import { sampleExecutors } from '../testing/sample-nodes.ts';
 import { runCeiling } from './baselines.ts';
+import { percentile } from './percentile.ts';
 
 const DAY = 86_400_000;
 const ORDERED_SHARE = 0.3;
@@ -89,11 +90,6 @@ async function startProfiler() {
       log(`latency phase profile: ${file}`);
     },
   };
-}
-
-/** The `p` quantile of sorted values (NaN when there are none). */
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
 }
 
 async function workload(mode: 'batched' | 'naive', customers: number, latencyEvents: number) {

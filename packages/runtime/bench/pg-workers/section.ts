@@ -13,10 +13,11 @@ import { findPostgresServer, type PostgresServer } from '../../src/db/postgres-s
 import { RAW_POOL_TYPES } from '../../src/db/postgres-types.ts';
 import { addCustomers, benchmarkJourney, publishJourney } from '../../testing/fixtures.ts';
 import { addCustomersPg, publishJourneyPg } from '../../testing/postgres-fixtures.ts';
+import { percentile } from '../percentile.ts';
 import { checkExactlyOnce, checkJourneyEnd, type Query, readEndFacts } from './checks.ts';
 import { CPU_SOURCE, type PostgresCost, startPostgresMeter } from './postgres-meter.ts';
 import { spawnWorker, type WorkerProcess } from './worker-process.ts';
-import { JOURNEY_ID, latencies, percentile, runWorkload, type WorkloadPlan } from './workload.ts';
+import { JOURNEY_ID, latencies, runWorkload, type WorkloadPlan } from './workload.ts';
 
 export interface SectionOptions {
   customers: number;

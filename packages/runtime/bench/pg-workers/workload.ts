@@ -135,6 +135,3 @@ export function latencies(
   }
   return out.sort((a, b) => a - b);
 }
-
-export const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;

@@ -2,6 +2,8 @@
 // consumers (each with its own connections, as worker processes), timed from the consumers' start
 // until the last job is recorded complete; each claim's round trip timed as the consumer sees it.
 
+import { percentile } from '../percentile.ts';
+
 export interface QueueRun {
   /** Due jobs seeded before the consumers start. */
   jobs: number;
@@ -49,11 +51,6 @@ export interface QueueRunFigures extends QueueRun {
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-}
-
 /**
  * The figures of one run, after checking it: every job claimed exactly once and completed. A queue
  * that loses or repeats a job fails the bench instead of giving a rate.
@@ -71,13 +68,14 @@ export function figuresOf(contender: QueueContender, run: QueueRun, result: Queu
     );
   }
   if (seen.size !== run.jobs) throw new Error(`${contender.name}: ${seen.size} of ${run.jobs} jobs claimed`);
+  const claims = [...result.claimMs].sort((a, b) => a - b);
   return {
     queue: contender.name,
     how: contender.how,
     ...run,
     jobsPerSec: Math.round((run.jobs / result.wallMs) * 1000),
-    claimP50Ms: round(percentile(result.claimMs, 0.5), 2),
-    claimP99Ms: round(percentile(result.claimMs, 0.99), 2),
+    claimP50Ms: round(percentile(claims, 0.5), 2),
+    claimP99Ms: round(percentile(claims, 0.99), 2),
     claims: result.claimMs.length,
     jobsByConsumer: result.jobsByConsumer,
     seedMs: Math.round(result.seedMs),
