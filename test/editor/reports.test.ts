@@ -83,6 +83,13 @@ describe('report pages', () => {
     await page.getByTestId('promote-a').click();
     expect(await answerConfirm(page, true)).toContain('已在旅程中的客户留在原版本');
     await expect.poll(() => page.getByTestId('report-ab-split').textContent()).toContain('胜出方案 a');
+    // The promotion's message follows a language switch (worded when shown).
+    const promoted = page.getByTestId('ab-promoted');
+    await expect.poll(() => promoted.textContent()).toMatch(/^已推广 a，发布为第 \d+ 版$/);
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    await expect.poll(() => promoted.textContent()).toMatch(/^Promoted a, published as version \d+$/);
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+    await expect.poll(() => promoted.textContent()).toMatch(/^已推广 a/);
     await page.screenshot({ path: join(shots, 'reports-02-promoted.png'), fullPage: true });
   });
 

@@ -253,7 +253,11 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
       csv={{ report: 'abTest', input: { journeyId: journey.id, nodeId } }}
     >
       {error && <p className="field-message">{error}</p>}
-      {message && <p className="report-message">{message(t)}</p>}
+      {message && (
+        <p className="report-message" data-testid="ab-promoted">
+          {message(t)}
+        </p>
+      )}
       {data && (
         <>
           {!data.winner && !data.leader && (
