@@ -88,6 +88,7 @@ describe('report pages', () => {
     await expect.poll(() => promoted.textContent()).toMatch(/^已推广 a，发布为第 \d+ 版$/);
     await page.getByRole('button', { name: 'English', exact: true }).click();
     await expect.poll(() => promoted.textContent()).toMatch(/^Promoted a, published as version \d+$/);
+    await page.screenshot({ path: join(shots, 'reports-02-promoted-en.png'), fullPage: true });
     await page.getByRole('button', { name: '中文', exact: true }).click();
     await expect.poll(() => promoted.textContent()).toMatch(/^已推广 a/);
     await page.screenshot({ path: join(shots, 'reports-02-promoted.png'), fullPage: true });

@@ -6,6 +6,7 @@ import { errorText } from '../app/kit/query.ts';
 import { byNumber, rowAttributes } from '../app/kit/table.ts';
 import { useConfirm } from '../app/kit/use-confirm.ts';
 import type { Words } from '../app/kit/words.ts';
+import { nodeTitle } from '../app/node-title.ts';
 import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
 import { interval, pct, pValue } from './format.ts';
@@ -19,13 +20,16 @@ const orLow = (x: number | null | undefined) => x ?? Number.NEGATIVE_INFINITY;
 
 /** 报表 for one journey: funnel, A/B splits (with promote), holdout uplift, monitoring after a send. */
 export function JourneyReport({ journeyId }: { journeyId: string }) {
-  const { t } = useLocale();
+  const { t, loc } = useLocale();
   const journey = useLoad(() => api.journeys.get.query({ id: journeyId }), journeyId);
   if (journey.error) return <p className="field-message">{journey.error}</p>;
   if (!journey.data) return <p className="muted">{t('reports:journeyReport.loading')}</p>;
   const nodes = journey.data.draft.nodes;
   const splits = nodes.filter((n) => n.type === 'core.abSplit');
   const sends = nodes.filter((n) => registry.get(n.type)?.category === 'message');
+  const draft = journey.data.draft;
+  // What a marketer calls each send: its name on the canvas, else its type's (never its id).
+  const titleOf = (nodeId: string) => nodeTitle(draft, nodeId, registry, loc, '');
   return (
     <>
       <h1 data-testid="report-title">
@@ -43,7 +47,7 @@ export function JourneyReport({ journeyId }: { journeyId: string }) {
       ))}
       <Holdout journeyId={journeyId} />
       {sends.length > 0 && (
-        <Monitoring journeyId={journeyId} sends={sends.map((n) => ({ id: n.id, label: n.label }))} />
+        <Monitoring journeyId={journeyId} sends={sends.map((n) => ({ id: n.id, label: titleOf(n.id) }))} />
       )}
     </>
   );
@@ -248,7 +252,8 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
   ];
   return (
     <Section
-      title={`${t('reports:journeyReport.aBTest')} · ${props.label ?? nodeId}`}
+      // The split's name when it has one; an unnamed split is just "A/B test" (never its id).
+      title={props.label ? `${t('reports:journeyReport.aBTest')} · ${props.label}` : t('reports:journeyReport.aBTest')}
       testId={`report-ab-${nodeId}`}
       csv={{ report: 'abTest', input: { journeyId: journey.id, nodeId } }}
     >
@@ -343,7 +348,7 @@ function Holdout({ journeyId }: { journeyId: string }) {
   );
 }
 
-function Monitoring({ journeyId, sends }: { journeyId: string; sends: { id: string; label?: string }[] }) {
+function Monitoring({ journeyId, sends }: { journeyId: string; sends: { id: string; label: string }[] }) {
   const { t } = useLocale();
   const [sendNodeId, setSendNodeId] = useState((sends[0] as { id: string }).id);
   const { data, error } = useLoad(
@@ -363,7 +368,7 @@ function Monitoring({ journeyId, sends }: { journeyId: string; sends: { id: stri
           className="monitoring-send"
           value={sendNodeId}
           onChange={setSendNodeId}
-          options={sends.map((s) => ({ value: s.id, label: s.label ?? s.id }))}
+          options={sends.map((s) => ({ value: s.id, label: s.label }))}
         />
         {data && <span className="muted">{t('reports:journeyReport.sentSent', { sent: data.sent ?? 0 })}</span>}
       </div>
