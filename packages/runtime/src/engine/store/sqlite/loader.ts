@@ -35,7 +35,29 @@ export function sqliteLoader(db: BetterSqlite3.Database, st: Statements): Engine
     prepareEnrolment: () => undefined,
     prepareEvents: () => undefined,
     claimDueEffects: (now, limit) =>
-      st.dueEffects.all(now, limit).map((effect) => ({ ...effect, instance: st.instanceById.get(effect.instanceId) })),
+      st.dueEffects.all(now, limit).map((r) => ({
+        id: r.id,
+        instanceId: r.instanceId,
+        nodeId: r.nodeId,
+        nodeType: r.nodeType,
+        idempotencyKey: r.idempotencyKey,
+        attempts: r.attempts,
+        instance:
+          r.i_id === null
+            ? undefined
+            : {
+                id: r.i_id,
+                journeyId: r.i_journeyId as string,
+                versionId: r.i_versionId as string,
+                customerId: r.i_customerId as string,
+                status: r.i_status as string,
+                holdout: r.i_holdout as number,
+                snapshot: r.i_snapshot as string,
+                nodeId: r.i_nodeId,
+                waitingFor: r.i_waitingFor,
+                enteredAt: r.i_enteredAt as string,
+              },
+      })),
     instancesByIds: (instanceIds) => st.instancesByIds.all(JSON.stringify(instanceIds)),
     peekOutcomeResolution: (effectKey) => st.peekOutcomeResolution(effectKey),
     countMessages: (customerId, channel, since, exceptKey) =>

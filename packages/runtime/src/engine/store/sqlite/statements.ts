@@ -103,12 +103,21 @@ export function prepareStatements(db: BetterSqlite3.Database) {
       `INSERT OR IGNORE INTO OutboxEffect (instanceId, nodeId, nodeType, idempotencyKey, payload, status, attempts, nextAttemptAt, createdAt)
        VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
     ),
+    /**
+     * Due effects with their instance's columns (prefixed `i_`, null if the instance is gone): one
+     * statement per batch, not a read per effect.
+     */
     dueEffects: prep<
       [number, number],
-      { id: number; instanceId: number; nodeId: string; nodeType: string; idempotencyKey: string; attempts: number }
+      { id: number; instanceId: number; nodeId: string; nodeType: string; idempotencyKey: string; attempts: number } & {
+        [K in keyof InstanceRow as `i_${K}`]: InstanceRow[K] | null;
+      }
     >(
       db,
-      "SELECT id, instanceId, nodeId, nodeType, idempotencyKey, attempts FROM OutboxEffect WHERE status = 'pending' AND nextAttemptAt <= ? ORDER BY nextAttemptAt LIMIT ?",
+      `SELECT e.id, e.instanceId, e.nodeId, e.nodeType, e.idempotencyKey, e.attempts,
+         ${INSTANCE_COLUMNS.map((c) => `i.${c} AS i_${c}`).join(', ')}
+       FROM OutboxEffect e LEFT JOIN Instance i ON i.id = e.instanceId
+       WHERE e.status = 'pending' AND e.nextAttemptAt <= ? ORDER BY e.nextAttemptAt LIMIT ?`,
     ),
     finishEffect: prep<unknown[]>(
       db,
