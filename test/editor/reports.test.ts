@@ -81,16 +81,20 @@ describe('report pages', () => {
     // Only the variant ahead (a: 3 of 5 against b: 1 of 4) offers "promote".
     expect(await page.getByTestId('promote-b').count()).toBe(0);
     await page.getByTestId('promote-a').click();
-    expect(await answerConfirm(page, true)).toContain('已在旅程中的客户留在原版本');
-    await expect.poll(() => page.getByTestId('report-ab-split').textContent()).toContain('胜出方案 a');
+    // Variants are named as the operator named them, never by their config key ("a").
+    expect(await cells('report-ab-split', '[data-testid=ab-row-a]').then((c) => c[0])).toMatch(/^文案 A(?!.*\(a\))/);
+    const question = await answerConfirm(page, true);
+    expect(question).toContain('推广方案 文案 A？');
+    expect(question).toContain('已在旅程中的客户留在原版本');
+    await expect.poll(() => page.getByTestId('report-ab-split').textContent()).toContain('胜出方案 文案 A');
     // The promotion's message follows a language switch (worded when shown).
     const promoted = page.getByTestId('ab-promoted');
-    await expect.poll(() => promoted.textContent()).toMatch(/^已推广 a，发布为第 \d+ 版$/);
+    await expect.poll(() => promoted.textContent()).toMatch(/^已推广 文案 A，发布为第 \d+ 版$/);
     await page.getByRole('button', { name: 'English', exact: true }).click();
-    await expect.poll(() => promoted.textContent()).toMatch(/^Promoted a, published as version \d+$/);
+    await expect.poll(() => promoted.textContent()).toMatch(/^Promoted 文案 A, published as version \d+$/);
     await page.screenshot({ path: join(shots, 'reports-02-promoted-en.png'), fullPage: true });
     await page.getByRole('button', { name: '中文', exact: true }).click();
-    await expect.poll(() => promoted.textContent()).toMatch(/^已推广 a/);
+    await expect.poll(() => promoted.textContent()).toMatch(/^已推广 文案 A/);
     await page.screenshot({ path: join(shots, 'reports-02-promoted.png'), fullPage: true });
   });
 

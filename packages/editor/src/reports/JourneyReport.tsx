@@ -11,6 +11,7 @@ import { registry } from '../app/registry.ts';
 import { api } from '../app/server-api.ts';
 import { interval, pct, pValue } from './format.ts';
 import { Rule, Section, useLoad } from './parts.tsx';
+import { variantName } from './variant-name.ts';
 
 type Journey = Awaited<ReturnType<typeof api.journeys.get.query>>;
 type Variant = Awaited<ReturnType<typeof api.reports.abTest.query>>['variants'][number];
@@ -141,10 +142,13 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
   // Worded at each render (kit/words.ts): it follows a language switch.
   const [message, setMessage] = useState<Words | null>(null);
   const confirm = useConfirm();
+  // Operators named their variants (文案 A); the key (a) is the config's, never shown.
+  const nameOf = (variantId: string) => (data ? variantName(data.variants, variantId) : variantId);
   const promote = async (variantId: string) => {
+    const variant = nameOf(variantId);
     const sure = await confirm({
-      title: t('reports:journeyReport.promoteVariantId', { variantId }),
-      content: t('reports:journeyReport.everyoneWhoEntersFromNow', { variantId }),
+      title: t('reports:journeyReport.promoteVariantId', { variant }),
+      content: t('reports:journeyReport.everyoneWhoEntersFromNow', { variant }),
       okText: t('reports:journeyReport.promoteAndPublish'),
     });
     if (!sure) return;
@@ -158,7 +162,7 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
         expectedRevision: journey.draftRevision,
       });
       const promoted: Words = (t) =>
-        t('reports:journeyReport.promotedVariantIdPublishedAs', { variantId, version: r.version });
+        t('reports:journeyReport.promotedVariantIdPublishedAs', { variant, version: r.version });
       setMessage(() => promoted);
       reload();
       props.onPromoted();
@@ -175,7 +179,7 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
       title: t('reports:channelReport.variant'),
       render: (_, v) => (
         <>
-          {v.label} <span className="muted">({v.variantId})</span>{' '}
+          {variantName(ab.variants, v.variantId)}{' '}
           {v.variantId === ab.controlId && <Tag>{t('reports:journeyReport.control')}</Tag>}
           {ab.leader?.variantId === v.variantId && (
             <Tag color={ab.leader.significant ? 'green' : undefined}>
@@ -272,7 +276,7 @@ function AbTest(props: { journey: Journey; nodeId: string; label?: string; onPro
           )}
           {data.winner && (
             <p className="report-message">
-              {t('reports:journeyReport.endedWinnerWinnerEveryoneNow', { winner: data.winner })}
+              {t('reports:journeyReport.endedWinnerWinnerEveryoneNow', { winner: nameOf(data.winner) })}
             </p>
           )}
           <Table<Variant>
