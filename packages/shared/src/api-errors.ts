@@ -56,6 +56,16 @@ export const API_ERROR_MESSAGES = {
     t(`尝试次数过多，请 ${p.seconds} 秒后再试`, `Too many sign-in attempts; try again in ${p.seconds} seconds`),
   'operators.usernameTaken': (p: { username: string }) =>
     t(`用户名「${p.username}」已存在`, `The username "${p.username}" is taken`),
+  'operators.usernameReserved': (p: { username: string }) =>
+    t(
+      `用户名「${p.username}」为系统保留（示例模板以此名义载入），请换一个`,
+      `The username "${p.username}" is reserved (the example templates are loaded under it); choose another`,
+    ),
+  'journeys.templateKeyReserved': (p: { prefix: string }) =>
+    t(
+      `templateKey 不能以「${p.prefix}」开头：该前缀只用于随产品附带的示例模板`,
+      `templateKey cannot start with "${p.prefix}": that prefix is kept for the example templates shipped with the product`,
+    ),
   'operators.notYourself': () => t('不能停用或降级自己', 'You cannot disable or demote yourself'),
   'operators.lastAdmin': (p: { username: string }) =>
     t(

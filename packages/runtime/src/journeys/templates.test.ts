@@ -87,4 +87,20 @@ describe('template gallery', () => {
     expect((await api.journeys.templates()).find((t) => t.id === card?.id)?.needs).toHaveLength(3);
     await expect(api.journeys.fromTemplate({ id: full.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('keeps the template key to the example loader: create refuses it and nobody may be named like the loader', async () => {
+    const api = h.as('operator');
+    await expect(api.journeys.create({ name: '冒充模板', templateKey: 'example:package-card' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('templateKey'),
+    });
+    // Another key is the operator's own and lists as a journey, not a template.
+    const mine = await api.journeys.create({ name: '我的', templateKey: 'campaign:618' });
+    expect((await api.journeys.list({})).map((j) => j.id)).toContain(mine.id);
+    expect((await api.journeys.templates()).map((t) => t.id)).not.toContain(mine.id);
+    for (const username of ['examples', 'Examples'])
+      await expect(
+        h.as('admin').operators.create({ username, displayName: 'x', password: 'password-1', role: 'operator' }),
+      ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('reserved') });
+  });
 });

@@ -10,12 +10,19 @@ import { workspaceResolvers } from './workspace-resources.ts';
 /** Who the example loader records as the creator (see examples.ts). */
 export const TEMPLATE_CREATOR = 'examples';
 
+/**
+ * The prefix of an example template's key. Only the example loader writes it: journeys.create
+ * refuses it and no operator may be named TEMPLATE_CREATOR, so nobody can make a journey that
+ * lists as a template.
+ */
+export const EXAMPLE_KEY_PREFIX = 'example:';
+
 /** The template key of the journey loaded from examples/<folder>. */
-export const exampleTemplateKey = (folder: string) => `example:${folder}`;
+export const exampleTemplateKey = (folder: string) => `${EXAMPLE_KEY_PREFIX}${folder}`;
 
 /** The examples/ folder a template key names (null for any other key). */
 export function exampleFolderOf(templateKey: string | null): string | null {
-  return templateKey?.startsWith('example:') ? templateKey.slice('example:'.length) : null;
+  return templateKey?.startsWith(EXAMPLE_KEY_PREFIX) ? templateKey.slice(EXAMPLE_KEY_PREFIX.length) : null;
 }
 
 export function isTemplate(row: {

@@ -10,7 +10,14 @@ import { diffGraphs } from '../../journeys/graph-diff.ts';
 import { activeRunCounts } from '../../journeys/lifecycle.ts';
 import { publishDraft } from '../../journeys/publish.ts';
 import { publishProblems } from '../../journeys/reference-problems.ts';
-import { applyPicks, exampleFolderOf, isTemplate, TEMPLATE_CREATOR, templateNeeds } from '../../journeys/templates.ts';
+import {
+  applyPicks,
+  EXAMPLE_KEY_PREFIX,
+  exampleFolderOf,
+  isTemplate,
+  TEMPLATE_CREATOR,
+  templateNeeds,
+} from '../../journeys/templates.ts';
 import { apiError } from '../api-error.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 import { journeyLifecycleProcedures, publishRefused } from './journey-lifecycle.ts';
@@ -180,6 +187,8 @@ export const journeysRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      if (exampleFolderOf(input.templateKey ?? null) !== null)
+        throw apiError('BAD_REQUEST', 'journeys.templateKeyReserved', { prefix: EXAMPLE_KEY_PREFIX });
       const journey = await ctx.db.prisma.journey.create({
         data: {
           id: `j_${randomUUID()}`,

@@ -6,6 +6,7 @@ import { API_SCOPES, ApiScopeSchema, RoleSchema } from '../../auth/roles.ts';
 import { issueInvite } from '../../auth/invites.ts';
 import { newOperatorId } from '../../auth/sessions.ts';
 import { newToken } from '../../auth/tokens.ts';
+import { TEMPLATE_CREATOR } from '../../journeys/templates.ts';
 import { adminProcedure, notFound, router } from '../trpc.ts';
 import { apiError } from '../api-error.ts';
 
@@ -40,6 +41,8 @@ export const operatorsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      if (input.username.toLowerCase() === TEMPLATE_CREATOR)
+        throw apiError('BAD_REQUEST', 'operators.usernameReserved', { username: input.username });
       if (await ctx.db.prisma.operator.findUnique({ where: { username: input.username } })) {
         throw apiError('CONFLICT', 'operators.usernameTaken', { username: input.username });
       }
