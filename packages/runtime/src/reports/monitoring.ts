@@ -87,8 +87,8 @@ async function sendMonitoring(
     firstSendAt: summary.first,
     points: curve([...events, ...orders], summary.last, now),
     definition: t(
-      '以每位收件人从该节点首次成功发送的时刻为起点：点击 = 收件人的 link.clicked 事件数；进入 = 有 channel.entered 的不同收件人数；订单 = 收件人下的订单（不经渠道归因）。各时点累计（含边界）。',
-      "Each recipient's clock starts at their first successful message from the node: clicks = the recipients' link.clicked events; entries = distinct recipients with channel.entered; orders = orders the recipients placed (no channel attribution). Cumulative at each checkpoint, boundaries included.",
+      '以每位收件人从该节点首次成功发送的时刻为起点：点击 = 收件人点击链接的次数；进入 = 经渠道码进入的不同收件人数；订单 = 收件人下的订单（不经渠道归因）。各时点累计（含边界）。',
+      "Each recipient's clock starts at their first successful message from the node: clicks = the recipients' link clicks; entries = distinct recipients who came in through a channel code; orders = orders the recipients placed (no channel attribution). Cumulative at each checkpoint, boundaries included.",
     ),
     attribution: null,
   };
@@ -134,8 +134,8 @@ async function channelMonitoring(
     firstSendAt: input.since,
     points: curve([...events, ...orders], input.since, now),
     definition: t(
-      '以所选时刻为起点：点击 = 该渠道码的扫码和点击事件数（含匿名）；进入 = 通过该码 channel.entered 的不同客户数；订单 = 按归因规则记到该码的订单。各时点累计（含边界）。',
-      'The clock starts at the chosen time: clicks = scans and clicks on the code (anonymous ones too); entries = distinct customers with channel.entered for the code; orders = orders the attribution rule credits to the code. Cumulative at each checkpoint, boundaries included.',
+      '以所选时刻为起点：点击 = 该渠道码的扫码和点击事件数（含匿名）；进入 = 通过该码进入的不同客户数；订单 = 按归因规则记到该码的订单。各时点累计（含边界）。',
+      'The clock starts at the chosen time: clicks = scans and clicks on the code (anonymous ones too); entries = distinct customers who came in through the code; orders = orders the attribution rule credits to the code. Cumulative at each checkpoint, boundaries included.',
     ),
     attribution: attributionRule(input.windowDays),
   };
