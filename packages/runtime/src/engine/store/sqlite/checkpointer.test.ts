@@ -32,7 +32,7 @@ describe('background checkpointer', () => {
       for (let i = 0; i < 2000; i++) insert.run('x'.repeat(200));
     })();
     const sizeBefore = statSync(path).size;
-    const checkpointer = startCheckpointer(path, 10);
+    const checkpointer = startCheckpointer(path, { intervalMs: 10 });
     await until(() => (checkpointer.stats.last?.log ?? 0) > 0);
     const last = checkpointer.stats.last as { log: number; checkpointed: number };
     expect(last.checkpointed).toBe(last.log);
@@ -51,7 +51,7 @@ describe('background checkpointer', () => {
     const db = new BetterSqlite3(path);
     db.pragma('journal_mode = WAL');
     db.close();
-    const checkpointer = startCheckpointer(path, 10);
+    const checkpointer = startCheckpointer(path, { intervalMs: 10 });
     rmSync(dir, { recursive: true, force: true });
     await checkpointer.exited; // without stop(): the test times out if the worker lingers
     expect(checkpointer.stats.lastError).toBeUndefined();

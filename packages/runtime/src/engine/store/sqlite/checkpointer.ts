@@ -37,7 +37,15 @@ const Database = require(workerData.driver);
   timer = setInterval(() => {
     if (!existsSync(workerData.path)) return stop();
     try {
-      const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+      let [r] = db.pragma('wal_checkpoint(PASSIVE)');
+      // A WAL about to be rewound (wal-rewind.ts): pass again while the engine committed much
+      // during the last pass, so the frames left for the engine's own checkpoint are few.
+      for (let i = 0; i < 4 && r.busy === 0 && r.log >= workerData.catchUpFrames; i++) {
+        const [again] = db.pragma('wal_checkpoint(PASSIVE)');
+        const committedDuring = again.log - r.log;
+        r = again;
+        if (committedDuring < 0 || committedDuring <= workerData.smallTailFrames) break;
+      }
       parentPort.postMessage({ ok: r });
     } catch (error) {
       parentPort.postMessage({ error: String(error && error.message || error) });
@@ -51,8 +59,8 @@ export interface Checkpointer {
   /** Checkpoints done and the last error, for logs and tests. */
   readonly stats: {
     checkpoints: number;
-    /** SQLite's answer to the last checkpoint: WAL frames, and how many are in the database file. */
-    last?: { busy: number; log: number; checkpointed: number };
+    /** SQLite's answer to the last checkpoint. */
+    last?: CheckpointPass;
     lastError?: string;
   };
   /** Settles when the worker has ended (after stop, or by itself once the file is gone). */
@@ -60,19 +68,43 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-export function startCheckpointer(path: string, intervalMs = 100, onError?: (message: string) => void): Checkpointer {
+export interface CheckpointerOptions {
+  intervalMs?: number;
+  onError?: (message: string) => void;
+  /**
+   * From this many WAL frames on, a pass is repeated (up to 4 times) until the engine committed
+   * little during the last one: the engine's rewind then has few frames to copy (wal-rewind.ts).
+   */
+  catchUpFrames?: number;
+  /** Called on this thread after each pass with SQLite's answer (see wal-rewind.ts). */
+  onPass?: (pass: CheckpointPass) => void;
+}
+
+/** SQLite's answer to a checkpoint: busy, WAL frames, and how many are in the database file. */
+export interface CheckpointPass {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+export function startCheckpointer(path: string, options: CheckpointerOptions = {}): Checkpointer {
+  const { intervalMs = 100, onError, onPass } = options;
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER, { eval: true, workerData: { path, intervalMs, driver } });
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: { path, intervalMs, driver, catchUpFrames: options.catchUpFrames ?? Infinity, smallTailFrames: 100 },
+  });
   // Never keeps the process alive: the WAL is checkpointed on close anyway.
   worker.unref();
   const stats: Checkpointer['stats'] = { checkpoints: 0 };
-  worker.on('message', (m: { ok?: Checkpointer['stats']['last']; error?: string }) => {
+  worker.on('message', (m: { ok?: CheckpointPass; error?: string }) => {
     if (m.error) {
       stats.lastError = m.error;
       onError?.(m.error);
-    } else {
+    } else if (m.ok) {
       stats.checkpoints++;
       stats.last = m.ok;
+      onPass?.(m.ok);
     }
   });
   worker.on('error', (error) => {

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../../../logger.ts';
 import { BACKSTOP_CHECKPOINT_PAGES, type Checkpointer, startCheckpointer } from './checkpointer.ts';
+import { REWIND_AFTER_FRAMES, rewindAfterPass } from './wal-rewind.ts';
 
 export interface ConnectionTuning {
   /** SQLite page cache for the engine's connection, in MB (default 64). */
@@ -23,7 +24,12 @@ export function tuneEngineConnection(db: BetterSqlite3.Database, tuning: Connect
   return {
     ensureCheckpointer(): void {
       if (!tuning.backgroundCheckpoint || checkpointer) return;
-      checkpointer = startCheckpointer(db.name, 100, (error) => logger.warn({ error }, 'background checkpoint failed'));
+      checkpointer = startCheckpointer(db.name, {
+        intervalMs: 100,
+        catchUpFrames: REWIND_AFTER_FRAMES,
+        onError: (error) => logger.warn({ error }, 'background checkpoint failed'),
+        onPass: (pass) => rewindAfterPass(db, pass),
+      });
     },
     async stopCheckpointer(): Promise<void> {
       const running = checkpointer;
