@@ -143,6 +143,11 @@ export const API_ERROR_MESSAGES = {
       `第 ${p.row} 行有一个没有闭合的引号：从这里到文件末尾都会被读成一个单元格。请检查该行（单元格里的 " 要写成 ""），或另存为 .xlsx`,
       `Row ${p.row} has a quote that is never closed: everything from there to the end of the file would be read as one cell. Check that row (a " inside a cell is written ""), or save the file as .xlsx`,
     ),
+  'import.malformedQuote': (p: { row: number }) =>
+    t(
+      `第 ${p.row} 行有一个引号不成对：带引号的单元格在闭合引号后还有文字（如 "李"四），之后的行会被并进这个单元格而丢失。请检查该行（单元格里的 " 要写成 ""），或另存为 .xlsx`,
+      `Row ${p.row} has a stray quote: a quoted cell goes on after its closing quote (like "Li"si), and the rows after it would be merged into that cell and lost. Check that row (a " inside a cell is written ""), or save the file as .xlsx`,
+    ),
   'import.notXlsx': (p: { why: string }) =>
     t(`文件不是有效的 Excel (.xlsx) 文件：${p.why}`, `The file is not a valid Excel .xlsx file: ${p.why}`),
   'import.unreadableXlsx': (p: { why: string }) =>

@@ -93,7 +93,9 @@ describe('import: files that cannot be read', () => {
   it('refuses a CSV with a quote that never closes, naming its row, instead of importing the rows before it', async () => {
     // Unquoted, the cell's quotes and comma start a quoted field on line 3 that never ends: the
     // rows after it would have become one cell and vanished from a "committed" import.
-    const csv = Buffer.from('手机号,姓名\n13800138000,张三\n13900139000,=HYPERLINK("http://x.example","点我")\n13700137000,王五\n');
+    const csv = Buffer.from(
+      '手机号,姓名\n13800138000,张三\n13900139000,=HYPERLINK("http://x.example","点我")\n13700137000,王五\n',
+    );
     const refused = run(csv);
     await expect(refused).rejects.toMatchObject({ name: 'ImportFileError', code: 'UNCLOSED_QUOTE' });
     await expect(run(csv)).rejects.toThrow(/^Row 3 has a quote that is never closed/);
@@ -101,6 +103,18 @@ describe('import: files that cannot be read', () => {
     // A quote inside an unquoted cell that needs no closing is read as it stands.
     const inner = Buffer.from('手机号,姓名\n13800138000,他说"你好"\n13900139000,李四\n');
     expect(await run(inner)).toMatchObject({ status: 'committed', created: 2 });
+  });
+
+  it('refuses a CSV whose quoted cell goes on after its closing quote, naming its row, instead of merging the rows after it', async () => {
+    // "李"四 then "王五": Papa reads from the first quote to the next one, so the row of
+    // 13900139000 became part of 张三's name and was never counted as rejected.
+    const csv = Buffer.from('手机号,姓名\n13800138000,"李"四\n13900139000,"王五"\n13700137000,赵六\n');
+    await expect(run(csv)).rejects.toMatchObject({ name: 'ImportFileError', code: 'MALFORMED_QUOTE' });
+    await expect(run(csv)).rejects.toThrow(/^Row 2 has a stray quote/);
+    expectNothingWritten();
+    // Quotes written as the format says ("" inside a quoted cell) are read as they stand.
+    const escaped = Buffer.from('手机号,姓名\n13800138000,"李""四"\n13900139000,"王五"\n');
+    expect(await run(escaped)).toMatchObject({ status: 'committed', created: 2 });
   });
 
   it('reads UTF-16 with or without a BOM, big- or little-endian, instead of "no phone column"', async () => {

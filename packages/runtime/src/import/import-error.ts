@@ -8,7 +8,15 @@ import { type ApiErrorDetail, apiErrorText } from '@siyu/shared';
 export class ImportFileError extends Error {
   override name = 'ImportFileError';
   constructor(
-    readonly code: 'NOT_XLSX' | 'TOO_LARGE' | 'TOO_MANY_ROWS' | 'ENCODING' | 'NOT_TEXT' | 'MAPPING' | 'UNCLOSED_QUOTE',
+    readonly code:
+      | 'NOT_XLSX'
+      | 'TOO_LARGE'
+      | 'TOO_MANY_ROWS'
+      | 'ENCODING'
+      | 'NOT_TEXT'
+      | 'MAPPING'
+      | 'UNCLOSED_QUOTE'
+      | 'MALFORMED_QUOTE',
     /** Its words for the operator (API_ERROR_MESSAGES); the message is their English. */
     readonly detail: ApiErrorDetail,
   ) {

@@ -86,6 +86,13 @@ export async function readTable(bytes: Uint8Array, options: ReadOptions = {}): P
     const row = (unclosed.row ?? 0) + 1;
     throw new ImportFileError('UNCLOSED_QUOTE', apiErrorDetail('import.unclosedQuote', { row }));
   }
+  // A quoted cell with text after its closing quote ("Li"si): Papa reads on to the next quote in
+  // the file, so the rows between become part of this cell, silently (no row is rejected).
+  const malformed = parsed.errors.find((e) => e.code === 'InvalidQuotes');
+  if (malformed) {
+    const row = (malformed.row ?? 0) + 1;
+    throw new ImportFileError('MALFORMED_QUOTE', apiErrorDetail('import.malformedQuote', { row }));
+  }
   const rows = parsed.data.map((r) => r.map((c) => c.trim()));
   // A trailing newline yields one empty row at the end; it is not a data row.
   while (rows.length > 0 && (rows.at(-1) as string[]).every((c) => c === '')) rows.pop();
