@@ -108,11 +108,26 @@ describe('schedules and the dry run before publish', () => {
     // On a schedule: weekly on Monday and Wednesday at 10:00, Shanghai time; five runs listed.
     await inspector.locator('[data-field="schedule"] select').selectOption('calendar');
     const form = inspector.getByTestId('entry-schedule');
+    // Fields and values by their words: the card says 按日程 (not "calendar"), the optional interval
+    // is offered as 重复间隔 (not "every").
+    const card = page.locator('[data-testid=journey-node]', { hasText: '人群入口' }).first();
+    await expect.poll(() => card.textContent()).toContain('按日程');
+    expect(await card.textContent()).not.toContain('calendar');
+    expect(await inspector.textContent()).toContain('设置 重复间隔');
+    expect(await inspector.textContent()).not.toMatch(/\bevery\b/);
     await form.getByTestId('schedule-repeat').selectOption('weekly');
     await form.locator('[data-day="3"]').check();
     const runs = form.locator('[data-testid=schedule-next-runs] li');
     await expect.poll(() => runs.count()).toBe(5);
     for (const run of await runs.allTextContents()) expect(run).toMatch(/^\d{4}-\d{2}-\d{2} 周[一三] 10:00$/);
+    // The time is picked on the app's 24-hour clock in the app's language (antd's picker), not in
+    // the browser's native input, which follows the operating system ("10:00 AM" in the Chinese UI).
+    const time = form.locator('[data-testid=schedule-time] input, input[data-testid=schedule-time]').first();
+    expect(await time.inputValue()).toBe('10:00');
+    await time.click();
+    await time.fill('21:30');
+    await time.press('Enter');
+    await expect.poll(async () => (await runs.allTextContents()).every((r) => / 21:30$/.test(r))).toBe(true);
     await runs.last().scrollIntoViewIfNeeded();
     await shot(page, '01-weekly-schedule');
     // A custom rule: 09:15 on the 1st of each month; one more often than hourly is refused in words.

@@ -57,8 +57,11 @@ export function configFieldWidget(config: z.ZodType, key: string): string | unde
   const property = propertyOf(unwrapOptional(resolve(root, root)), key, root);
   const schema = property && unwrapOptional(resolve(property, root));
   if (!schema) return undefined;
-  // A choice among fixed values reads as the inspector's words for them (inspector:enums.*).
-  return widgetOf(schema) ?? (Array.isArray((schema as { enum?: unknown }).enum) ? ENUM_WIDGET : undefined);
+  // A choice among fixed values reads as the inspector's words for them (inspector:enums.*), also
+  // when the node asks for it as a select (the audience entry's 频率: 按日程, not "calendar").
+  const widget = widgetOf(schema);
+  const isEnum = Array.isArray((schema as { enum?: unknown }).enum);
+  return isEnum && (widget === undefined || widget === 'select') ? ENUM_WIDGET : widget;
 }
 
 /** The widget the card summary gives a field whose schema is an enum of strings. */

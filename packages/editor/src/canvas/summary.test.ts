@@ -1,3 +1,4 @@
+import { audienceEntry } from '@siyu/nodes-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configFieldWidget } from '../app/problem-labels.ts';
@@ -56,6 +57,10 @@ describe('summarize', () => {
     const field = (key: string) => ({ widget: configFieldWidget(config, key) });
     expect(summarize({ frequency: 'calendar' }, 'zh-CN', field)).toBe('按日程');
     expect(summarize({ frequency: 'once' }, 'en', field)).toBe('Only once');
+    // The real node asks for its 频率 as a select: still worded (the card said "calendar").
+    const audience = (key: string) => ({ widget: configFieldWidget(audienceEntry.config, key) });
+    expect(summarize({ schedule: 'calendar' }, 'zh-CN', audience)).toBe('按日程');
+    expect(summarize({ schedule: 'repeat' }, 'en', audience)).not.toContain('repeat');
     // Free text stays as written, even when it happens to equal a choice's value.
     expect(summarize({ reason: 'once' }, 'en', () => ({}))).toBe('once');
   });

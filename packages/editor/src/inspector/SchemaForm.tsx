@@ -1,5 +1,6 @@
+import { Suspense } from 'react';
 import { useLocale } from '../app/i18n.ts';
-import { EntryScheduleField } from '../schedules/EntryScheduleField.tsx';
+import { Loading, lazyNamed } from '../app/lazy-page.tsx';
 import { ConditionBuilder } from './ConditionBuilder.tsx';
 import { CredentialPicker } from './CredentialPicker.tsx';
 import { DurationField } from './fields/DurationField.tsx';
@@ -15,6 +16,8 @@ import { defaultFor, type JsonSchema, resolve, unwrapOptional, widgetOf } from '
 import { PICKER_WIDGETS, PickerField } from './pickers.tsx';
 import { SecretInput } from './SecretInput.tsx';
 import { SmsTemplatePicker, SmsVariablesField } from './SmsTemplateFields.tsx';
+
+const EntryScheduleField = lazyNamed(() => import('../schedules/EntryScheduleField.tsx'), 'EntryScheduleField');
 
 // The recursive part of the form (a field, an object of fields, a list of fields) lives here; the
 // widgets for single values are in ./fields/.
@@ -48,8 +51,14 @@ function Field(props: FieldProps) {
   const widget = widgetOf(schema);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   const error = props.errors.get(props.path);
-  // The audience entry's calendar: its own fieldset, shown only when the entry runs on a schedule.
-  if (widget === 'entrySchedule') return <EntryScheduleField {...props} />;
+  // The audience entry's calendar: its own fieldset, shown only when the entry runs on a schedule
+  // (its date and time pickers load then: they are not part of the canvas's first screen).
+  if (widget === 'entrySchedule')
+    return props.context.schedule === 'calendar' ? (
+      <Suspense fallback={<Loading />}>
+        <EntryScheduleField {...props} />
+      </Suspense>
+    ) : null;
   let control: React.ReactNode;
   if (widget === 'secret') control = <SecretInput value={props.value} onChange={props.onChange} path={props.path} />;
   else if (widget === 'credential' && typeof schema.credentialType === 'string')
@@ -109,6 +118,7 @@ function ObjectField(props: FieldProps) {
         <OptionalToggle
           key={key}
           {...props}
+          schema={resolved}
           name={key}
           onAdd={() => props.onChange({ ...value, [key]: defaultFor(sub, props.root) })}
         />
@@ -173,7 +183,7 @@ function OptionalToggle(props: FieldProps & { onAdd: () => void }) {
   return (
     <div className="field-row">
       <button type="button" className="link" onClick={props.onAdd}>
-        + {t('inspector:schemaForm.set')} <FieldLabel schema={unwrapOptional(props.schema)} name={props.name} />
+        + {t('inspector:schemaForm.set')} <FieldLabel schema={props.schema} name={props.name} />
       </button>
     </div>
   );

@@ -1,8 +1,8 @@
 import { DatePicker, InputNumber, Select, Table, type TableColumnsType } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { useLocale } from '../app/i18n.ts';
+import { pickerValue } from '../app/kit/picker-value.ts';
 import { byNumber, byText, rowAttributes } from '../app/kit/table.ts';
 import { channelHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
@@ -19,11 +19,6 @@ type ChannelRow = Awaited<ReturnType<typeof api.reports.channels.query>>['rows']
 type Cohort = Awaited<ReturnType<typeof api.reports.cohorts.query>>['cohorts'][number];
 /** Sorts rates and amounts that may be missing ("—") below every real one. */
 const orLow = (x: number | null) => x ?? Number.NEGATIVE_INFINITY;
-/** A "YYYY-MM-DD" from the address or the picker, for the picker (a malformed one shows empty). */
-const calendarDay = (text: string) => {
-  const day = dayjs(text);
-  return day.isValid() ? day : null;
-};
 
 /** 渠道报表: recall and contribution per channel and variant, cohorts and RFM sizes. */
 export function ChannelReport() {
@@ -43,7 +38,7 @@ export function ChannelReport() {
         <span>
           {t('reports:channelReport.from')}{' '}
           <DatePicker
-            value={calendarDay(from)}
+            value={pickerValue(from)}
             onChange={(day) => day && setFrom(day.format('YYYY-MM-DD'))}
             allowClear={false}
             data-testid="from"
@@ -52,7 +47,7 @@ export function ChannelReport() {
         <span>
           {t('reports:channelReport.to')}{' '}
           <DatePicker
-            value={calendarDay(to)}
+            value={pickerValue(to)}
             onChange={(day) => day && setTo(day.format('YYYY-MM-DD'))}
             allowClear={false}
             data-testid="to"

@@ -1,5 +1,8 @@
 import type { EntrySchedule } from '@siyu/shared';
+import { DatePicker, TimePicker } from 'antd';
+import { useId } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { pickerValue } from '../app/kit/picker-value.ts';
 import type { FieldProps } from '../inspector/fields/field-props.ts';
 import { readSchedule, upcomingRuns } from './run-times.ts';
 
@@ -28,6 +31,7 @@ const SHOWN = 5;
  */
 export function EntryScheduleField(props: FieldProps) {
   const { t, locale } = useLocale();
+  const id = useId();
   const value = (props.value ?? {}) as Partial<EntrySchedule>;
   const set = (patch: Partial<EntrySchedule>) => {
     const next: Record<string, unknown> = { ...value, ...patch };
@@ -60,25 +64,28 @@ export function EntryScheduleField(props: FieldProps) {
           ))}
         </select>
       </label>
-      <label className={`field ${error('startAt') ? 'field-error' : ''}`}>
+      <label className={`field ${error('startAt') ? 'field-error' : ''}`} htmlFor={`${id}-start`}>
         <span className="field-label">
           {repeat === 'once' ? t('schedules:field.runAt') : t('schedules:field.startAt')}
         </span>
-        <input
-          type="datetime-local"
-          value={value.startAt ?? ''}
-          onChange={(e) => set({ startAt: e.target.value.slice(0, 16) || undefined })}
+        <DatePicker
+          showTime={{ format: 'HH:mm' }}
+          format="YYYY-MM-DD HH:mm"
+          id={`${id}-start`}
+          value={pickerValue(value.startAt)}
+          onChange={(at) => set({ startAt: at ? at.format('YYYY-MM-DDTHH:mm') : undefined })}
           data-testid="schedule-start"
         />
         {error('startAt') && <span className="field-message">{error('startAt')}</span>}
       </label>
       {(repeat === 'daily' || repeat === 'weekly') && (
-        <label className="field">
+        <label className="field" htmlFor={`${id}-time`}>
           <span className="field-label">{t('schedules:field.time')}</span>
-          <input
-            type="time"
-            value={value.time ?? '10:00'}
-            onChange={(e) => set({ time: e.target.value || undefined })}
+          <TimePicker
+            format="HH:mm"
+            id={`${id}-time`}
+            value={pickerValue(value.time ?? '10:00')}
+            onChange={(at) => set({ time: at ? at.format('HH:mm') : undefined })}
             data-testid="schedule-time"
           />
         </label>
@@ -125,12 +132,12 @@ export function EntryScheduleField(props: FieldProps) {
         </label>
       )}
       {repeat !== 'once' && (
-        <label className={`field ${error('endDate') ? 'field-error' : ''}`}>
+        <label className={`field ${error('endDate') ? 'field-error' : ''}`} htmlFor={`${id}-end`}>
           <span className="field-label">{t('schedules:field.endDate')}</span>
-          <input
-            type="date"
-            value={value.endDate ?? ''}
-            onChange={(e) => set({ endDate: e.target.value || undefined })}
+          <DatePicker
+            id={`${id}-end`}
+            value={pickerValue(value.endDate)}
+            onChange={(day) => set({ endDate: day ? day.format('YYYY-MM-DD') : undefined })}
             data-testid="schedule-end"
           />
           {error('endDate') && <span className="field-message">{error('endDate')}</span>}
