@@ -108,13 +108,16 @@ describe('schedules and the dry run before publish', () => {
     // On a schedule: weekly on Monday and Wednesday at 10:00, Shanghai time; five runs listed.
     await inspector.locator('[data-field="schedule"] select').selectOption('calendar');
     const form = inspector.getByTestId('entry-schedule');
-    // Fields and values by their words: the card says 按日程 (not "calendar"), the optional interval
-    // is offered as 重复间隔 (not "every").
+    // Values by their words: the card says 按日程 (not "calendar"); the interval (重复间隔) is asked
+    // for only when the entry repeats at an interval, and then by its name (it once said "every").
     const card = page.locator('[data-testid=journey-node]', { hasText: '人群入口' }).first();
     await expect.poll(() => card.textContent()).toContain('按日程');
     expect(await card.textContent()).not.toContain('calendar');
-    expect(await inspector.textContent()).toContain('设置 重复间隔');
+    expect(await inspector.textContent()).not.toContain('重复间隔');
+    await inspector.locator('[data-field="schedule"] select').selectOption('repeat');
+    await expect.poll(() => inspector.textContent()).toContain('重复间隔');
     expect(await inspector.textContent()).not.toMatch(/\bevery\b/);
+    await inspector.locator('[data-field="schedule"] select').selectOption('calendar');
     await form.getByTestId('schedule-repeat').selectOption('weekly');
     await form.locator('[data-day="3"]').check();
     const runs = form.locator('[data-testid=schedule-next-runs] li');
@@ -124,9 +127,13 @@ describe('schedules and the dry run before publish', () => {
     // the browser's native input, which follows the operating system ("10:00 AM" in the Chinese UI).
     const time = form.locator('[data-testid=schedule-time] input, input[data-testid=schedule-time]').first();
     expect(await time.inputValue()).toBe('10:00');
+    // Picked as an operator does: hour and minute in the picker's columns, then its OK button.
     await time.click();
-    await time.fill('21:30');
-    await time.press('Enter');
+    const panel = page.locator('.ant-picker-dropdown:visible');
+    const column = (n: number) => panel.locator('.ant-picker-time-panel-column').nth(n);
+    await column(0).locator('.ant-picker-time-panel-cell-inner', { hasText: /^21$/ }).click();
+    await column(1).locator('.ant-picker-time-panel-cell-inner', { hasText: /^30$/ }).click();
+    await panel.locator('.ant-picker-ok button').click();
     await expect.poll(async () => (await runs.allTextContents()).every((r) => / 21:30$/.test(r))).toBe(true);
     await runs.last().scrollIntoViewIfNeeded();
     await shot(page, '01-weekly-schedule');

@@ -12,7 +12,7 @@ import { MessageTextArea } from './fields/MessageTextArea.tsx';
 import { isComplex, isDuration, isFilterSchema, isScalarUnion } from './fields/schema-shapes.ts';
 import { TimeZoneField } from './fields/TimeZoneField.tsx';
 import { CustomerTagsField, TagsField } from './fields/tags-fields.tsx';
-import { defaultFor, type JsonSchema, resolve, unwrapOptional, widgetOf } from './json-schema.ts';
+import { defaultFor, isVisible, type JsonSchema, resolve, unwrapOptional, widgetOf } from './json-schema.ts';
 import { PICKER_WIDGETS, PickerField } from './pickers.tsx';
 import { SecretInput } from './SecretInput.tsx';
 import { SmsTemplatePicker, SmsVariablesField } from './SmsTemplateFields.tsx';
@@ -165,17 +165,6 @@ function ObjectField(props: FieldProps) {
       {body}
     </fieldset>
   );
-}
-
-/**
- * A field marked `.meta({ visibleIf: { empty, present? } })` shows only while the sibling `empty` is
- * unset (and `present`, if named, is set): the SMS node's free-text fields, until a template is chosen.
- */
-function isVisible(schema: JsonSchema, siblings: Record<string, unknown>): boolean {
-  const rule = schema.visibleIf as { empty?: string; present?: string } | undefined;
-  if (!rule || typeof rule !== 'object') return true;
-  const set = (key: string | undefined) => key !== undefined && siblings[key] !== undefined && siblings[key] !== '';
-  return !set(rule.empty) && (rule.present === undefined || set(rule.present));
 }
 
 function OptionalToggle(props: FieldProps & { onAdd: () => void }) {

@@ -1,8 +1,9 @@
+import { audienceEntry } from '@siyu/nodes-core';
 import { DurationSchema, JourneySettingsSchema } from '@siyu/shared';
 import { split } from '@siyu/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defaultFor, resolve, toJsonSchema, unwrapOptional, widgetOf } from './json-schema.ts';
+import { defaultFor, isVisible, resolve, toJsonSchema, unwrapOptional, widgetOf } from './json-schema.ts';
 
 describe('config schema → form schema', () => {
   it('keeps .meta() widget hints and unwraps optional fields', () => {
@@ -33,5 +34,23 @@ describe('config schema → form schema', () => {
       expect.arrayContaining(['reEntry', 'quietHours', 'frequencyCaps', 'goal', 'exitConditions', 'holdoutPercent']),
     );
     expect(defaultFor(schema.properties!.holdoutPercent!, schema)).toBe(0);
+  });
+});
+
+describe('isVisible', () => {
+  it('shows the audience entry’s interval only when it repeats at an interval', () => {
+    const every = unwrapOptional(toJsonSchema(audienceEntry.config).properties?.every ?? {});
+    expect(isVisible(every, { schedule: 'repeat' })).toBe(true);
+    expect(isVisible(every, { schedule: 'calendar' })).toBe(false);
+    expect(isVisible(every, { schedule: 'once' })).toBe(false);
+    expect(isVisible(every, {})).toBe(false); // unset: the default, once
+  });
+
+  it('shows a free-text field until the template it stands in for is chosen', () => {
+    const rule = { visibleIf: { empty: 'templateId', present: 'channel' } };
+    expect(isVisible(rule, { channel: 'sms' })).toBe(true);
+    expect(isVisible(rule, { channel: 'sms', templateId: 't1' })).toBe(false);
+    expect(isVisible(rule, { templateId: '' })).toBe(false); // `present` unset
+    expect(isVisible({}, {})).toBe(true);
   });
 });

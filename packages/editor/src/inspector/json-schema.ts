@@ -67,6 +67,24 @@ export function widgetOf(schema: JsonSchema): string | undefined {
   return typeof w === 'string' ? w : undefined;
 }
 
+/**
+ * Whether a field marked `.meta({ visibleIf })` shows, given its sibling fields' values:
+ * - `{ empty, present? }`: while the sibling `empty` is unset (and `present`, if named, is set) —
+ *   the SMS node's free-text fields, until a template is chosen;
+ * - `{ field, oneOf }`: while the sibling `field` holds one of `oneOf` — the audience entry's
+ *   interval, only when it repeats at an interval (an unset field counts as its default, which
+ *   `oneOf` lists when the field should show by default).
+ */
+export function isVisible(schema: JsonSchema, siblings: Record<string, unknown>): boolean {
+  const rule = schema.visibleIf as
+    | { empty?: string; present?: string; field?: string; oneOf?: readonly unknown[] }
+    | undefined;
+  if (!rule || typeof rule !== 'object') return true;
+  const set = (key: string | undefined) => key !== undefined && siblings[key] !== undefined && siblings[key] !== '';
+  if (rule.field !== undefined && !(rule.oneOf ?? []).includes(siblings[rule.field])) return false;
+  return !set(rule.empty) && (rule.present === undefined || set(rule.present));
+}
+
 /** A sensible starting value for a new array item or newly shown field. */
 export function defaultFor(schema: JsonSchema, root: JsonSchema): unknown {
   const s = unwrapOptional(resolve(schema, root));

@@ -117,6 +117,8 @@ export const audienceEntry = defineNode({
       every: DurationSchema.default({ amount: 1, unit: 'days' }).meta({
         widget: 'duration',
         label: t('重复间隔', 'Repeat every'),
+        // Asked for only when the entry repeats at an interval (the editor hides it otherwise).
+        visibleIf: { field: 'schedule', oneOf: ['repeat'] },
       }),
       // Checked below only when the entry runs on it: a schedule left in the form does not block publishing.
       calendar: EntryScheduleFieldsSchema.default({
