@@ -307,7 +307,8 @@ describe('acceptance: new contact reception (新客承接)', () => {
     // Tags written in one step share a time stamp: compare as sets.
     const chips = async () => (await inbox.locator('[data-testid=profile-tags] .tag').allTextContents()).sort();
     await expect.poll(chips).toEqual(['待入群×', '新客×']);
-    expect(await inbox.getByTestId('profile-channel').textContent()).toBe('store-01');
+    // The channel by its name, beside the code the customer came in with.
+    expect(await inbox.getByTestId('profile-channel').textContent()).toBe('门店活码 · store-01');
     await inbox.locator('[data-testid=profile-tags] input').fill('VIP');
     await inbox.locator('[data-testid=profile-tags] input').press('Enter');
     await expect.poll(chips).toEqual(['VIP×', '待入群×', '新客×']);

@@ -86,7 +86,9 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
               <h3>{t('pages:customerProfile.channelAndIdentities')}</h3>
               <dl className="facts">
                 <dt>{t('pages:customerProfile.channel')}</dt>
-                <dd data-testid="profile-channel">{c.channelCode ?? '—'}</dd>
+                <dd data-testid="profile-channel">
+                  {c.channelCode ? [c.channelName, c.channelCode].filter(Boolean).join(' · ') : '—'}
+                </dd>
                 <dt>{t('pages:customerProfile.variant')}</dt>
                 <dd>{c.variant ?? '—'}</dd>
                 <dt>{t('pages:customerProfile.owner')}</dt>

@@ -39,6 +39,14 @@ describe.each(BACKENDS)('on %s', (backend) => {
       expect(await ids({ attributes: [{ key: 'city', value: '北京' }] })).toEqual(['b']);
       expect(await ids({ text: '13800000001' })).toEqual(['a']);
       expect(await ids({ channelCode: 'card1' })).toEqual(['c']);
+      // The profile names the channel the code belongs to (a code no channel has: no name).
+      expect((await api.customers.get({ id: 'c' })).channelName).toBeNull();
+      await h.db.prisma.channel.create({ data: { id: 'ch1', name: '包裹卡 · 天猫', kind: 'packageCard' } });
+      await h.db.prisma.entryCode.create({ data: { code: 'card1', channelId: 'ch1' } });
+      expect(await api.customers.get({ id: 'c' })).toMatchObject({
+        channelCode: 'card1',
+        channelName: '包裹卡 · 天猫',
+      });
 
       const op = h.as('operator');
       const j = await op.journeys.create({ name: 'j', graph: welcomeJourney() });

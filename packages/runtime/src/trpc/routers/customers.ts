@@ -92,6 +92,13 @@ export const customersRouter = router({
       orderBy: { occurredAt: 'desc' },
       take: 200,
     });
+    // The channel by its name (门店活码), beside the code the customer came in with.
+    const entryCode = c.channelCode
+      ? await ctx.db.prisma.entryCode.findUnique({
+          where: { code: c.channelCode },
+          select: { channel: { select: { name: true } } },
+        })
+      : null;
     // Node names and port labels, so the timeline reads like the canvas (no node ids or port keys).
     const words = await nodeWordsFor(ctx.db, ctx.registry, [
       ...c.instances.map((i) => i.versionId),
@@ -99,6 +106,7 @@ export const customersRouter = router({
     ]);
     return {
       ...c,
+      channelName: entryCode?.channel.name ?? null,
       instances: c.instances.map((i) => ({ ...i, nodeTitle: words(i.versionId, i.nodeId).nodeTitle })),
       attributes: JSON.parse(c.attributes) as Record<string, unknown>,
       tags: c.tags.map((t) => ({ tag: t.tag, source: t.source, createdAt: t.createdAt })),
