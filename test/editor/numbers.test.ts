@@ -124,6 +124,14 @@ describe('numbers on screen, in the editor', () => {
     expect(drawerEn).toContain('Send SMS');
     expect(drawerEn).toContain('At this node now: 0');
     expect(drawerEn).not.toMatch(/[\u4e00-\u9fff]/);
+    // The English bar is the longest: every button keeps its words on one line (中文 was squeezed to
+    // one character a line), the draft note gives way instead.
+    for (const box of await page
+      .locator('header.toolbar button')
+      .evaluateAll((buttons) =>
+        buttons.map((b) => ({ text: b.textContent, height: b.getBoundingClientRect().height })),
+      ))
+      expect(box.height, `toolbar button ${box.text}`).toBeLessThan(36);
     await page.screenshot({ path: join(shots, 'numbers-01-node-drawer-en.png') });
     await page.getByRole('button', { name: '中文', exact: true }).click();
     await expect.poll(() => failure.textContent()).toContain('客户没有手机号');

@@ -232,7 +232,7 @@ function ServerEditorTitle(props: {
         {label}
       </span>
       {props.live && (
-        <span className="muted" data-testid="draft-note">
+        <span className="muted" data-testid="draft-note" title={t('journeys:serverEditor.editingADraftChangesApply')}>
           {t('journeys:serverEditor.editingADraftChangesApply')}
         </span>
       )}
