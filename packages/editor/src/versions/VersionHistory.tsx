@@ -2,6 +2,7 @@ import type { JourneyGraph } from '@siyu/shared';
 import { Button, Modal, Select } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
+import { distinctNames } from '../app/kit/distinct-names.ts';
 import { useErrorText } from '../app/kit/query.ts';
 import { listText } from '../app/list-format.ts';
 import { registry } from '../app/registry.ts';
@@ -77,6 +78,14 @@ export function VersionHistory({
     label: `v${v.version} · ${formatTime(v.publishedAt, locale)} · ${v.publishedBy}${v.note ? ` · ${v.note}` : ''}`,
   }));
   const d = result?.diff;
+  // Nodes by the canvas's words, told apart when two share them (two unnamed SMS nodes: 发送短信 #1, #2).
+  const nodeNames = distinctNames(
+    result?.graph.nodes ?? [],
+    (n) => n.id,
+    (n) => n.label || typeLabel(n.type),
+  );
+  const nameOf = (n: { id: string; label?: string; type: string }) =>
+    nodeNames.get(n.id) ?? (n.label || typeLabel(n.type));
   return (
     <Modal
       open
@@ -132,17 +141,17 @@ export function VersionHistory({
             </li>
             {d.addedNodes.map((n) => (
               <li key={`a${n.id}`} className="diff-added" data-change="added">
-                + {n.label || typeLabel(n.type)}
+                + {nameOf(n)}
               </li>
             ))}
             {d.removedNodes.map((n) => (
               <li key={`r${n.id}`} className="diff-removed" data-change="removed">
-                − {n.label || typeLabel(n.type)}
+                − {nameOf(n)}
               </li>
             ))}
             {d.changedNodes.map((n) => (
               <li key={`c${n.id}`} className="diff-changed" data-change="changed">
-                ~ {n.after.label || typeLabel(n.after.type)}{' '}
+                ~ {nameOf({ ...n.after, id: n.id })}{' '}
                 <span className="muted">
                   (
                   {listText(
