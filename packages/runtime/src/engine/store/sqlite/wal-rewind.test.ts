@@ -33,18 +33,18 @@ function walRestarts(path: string): number {
 
 /**
  * Commits back to back, yielding only to let the worker's reports in (no pause in which a
- * background pass could finish with every frame copied), for 1.5 s while the checkpointer runs;
- * returns the largest WAL the passes reported.
+ * background pass could finish with every frame copied), for 1.5 s while the checkpointer runs and
+ * the rewind follows its passes; returns the largest WAL the passes reported.
  */
-async function steadyWrites(db: BetterSqlite3.Database, path: string, rewind: boolean): Promise<number> {
+async function steadyWrites(db: BetterSqlite3.Database, path: string): Promise<number> {
   const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
   let largest = 0;
   const checkpointer = startCheckpointer(path, {
     intervalMs: 5,
-    catchUpFrames: rewind ? 40 : undefined,
+    catchUpFrames: 40,
     onPass: (pass) => {
       largest = Math.max(largest, pass.log);
-      if (rewind) rewindAfterPass(db, pass, 40);
+      rewindAfterPass(db, pass, 40);
     },
   });
   try {
@@ -64,18 +64,17 @@ async function steadyWrites(db: BetterSqlite3.Database, path: string, rewind: bo
 
 describe('rewinding the WAL after a background checkpoint', () => {
   it('keeps the WAL short under a steady stream of commits, which without it grows without end', async () => {
-    const rewound = walDatabase();
-    const withRewind = await steadyWrites(rewound.db, rewound.path, true);
-    // Rewound each time a pass found it past 40 frames (~140 times in 1.5 s on a quiet machine).
-    expect(walRestarts(rewound.path)).toBeGreaterThanOrEqual(3);
-    expect((rewound.db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBeGreaterThan(0);
-    rewound.db.close();
-    // The same stream without the rewind (what the engine's backstop used to catch in line): the
-    // passes never find every frame copied, so it only grows (~70,000 frames vs ~1,500 above).
-    const control = walDatabase();
-    const without = await steadyWrites(control.db, control.path, false);
-    control.db.close();
-    expect(withRewind * 5).toBeLessThan(without);
+    const { db, path } = walDatabase();
+    const largest = await steadyWrites(db, path);
+    // Rewound each time a pass found it past 40 frames (~140 times in 1.5 s on a quiet machine). The
+    // same stream without the rewind never starts the WAL over on a quiet machine: the passes never
+    // find every frame copied, and it grows to 24,000–83,000 frames in 1.5 s (what the engine's
+    // backstop used to catch in line). With it the largest WAL a pass saw was 1,500–3,600 frames, and
+    // 10,800 on a loaded CI machine whose worker thread was starved of its core.
+    expect(walRestarts(path)).toBeGreaterThanOrEqual(3);
+    expect(largest).toBeLessThan(20_000);
+    expect((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBeGreaterThan(0);
+    db.close();
   });
 
   it('checkpoints only after a whole pass of a WAL past the threshold, outside a transaction', () => {
