@@ -237,7 +237,7 @@ function ServerEditorTitle(props: {
         </span>
       )}
       {props.notice && (
-        <span className="notice" data-testid="notice">
+        <span className="notice" data-testid="notice" title={props.notice}>
           {props.notice}
         </span>
       )}
