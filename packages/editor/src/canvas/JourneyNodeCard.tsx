@@ -43,7 +43,7 @@ function JourneyNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
         )}
       </div>
       {Object.keys(data.config).length > 0 && (
-        <div className="jn-summary">
+        <div className="jn-summary clamp-2">
           {summarize(
             withResourceNames(definition, data.config, names),
             locale,

@@ -25,7 +25,7 @@ const ZONES = [
 const SHOWN = 5;
 
 /**
- * The audience entry's calendar (shown when its frequency is "on a schedule"): once at / daily at /
+ * The audience entry's calendar (SchemaForm shows it only when the entry runs on a schedule): once at / daily at /
  * weekly on days at / a custom cron rule, a start, an end date and the zone they are read in, with
  * the next five run times on that zone's clock so the operator sees what the rule means.
  */
@@ -41,7 +41,6 @@ export function EntryScheduleField(props: FieldProps) {
   const schedule = readSchedule(value);
   const repeat = value.repeat ?? 'daily';
   const zone = value.timeZone ?? 'Asia/Shanghai';
-  if (props.context.schedule !== 'calendar') return null;
   // Read again on every render (a few cron steps): the list always follows the form.
   const runs = schedule ? upcomingRuns(schedule, Date.now(), SHOWN, locale) : undefined;
   const error = (key: string) => props.errors.get(`${props.path}.${key}`);

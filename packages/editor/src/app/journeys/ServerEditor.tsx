@@ -232,12 +232,16 @@ function ServerEditorTitle(props: {
         {label}
       </span>
       {props.live && (
-        <span className="muted" data-testid="draft-note" title={t('journeys:serverEditor.editingADraftChangesApply')}>
+        <span
+          className="muted clamp-2"
+          data-testid="draft-note"
+          title={t('journeys:serverEditor.editingADraftChangesApply')}
+        >
           {t('journeys:serverEditor.editingADraftChangesApply')}
         </span>
       )}
       {props.notice && (
-        <span className="notice" data-testid="notice" title={props.notice}>
+        <span className="notice clamp-2" data-testid="notice" title={props.notice}>
           {props.notice}
         </span>
       )}

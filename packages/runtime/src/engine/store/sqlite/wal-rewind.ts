@@ -22,7 +22,7 @@ export const REWIND_AFTER_FRAMES = 8_000;
  * past REWIND_AFTER_FRAMES — about twice a second at 2,000 events/s with 1M customers. Called between tasks, so no engine transaction is open; a
  * checkpoint busy elsewhere (the worker already on its next pass) simply waits for the next report.
  *
- * Returns whether it checkpointed (for tests and the bench).
+ * Returns whether it checkpointed (for its tests).
  */
 export function rewindAfterPass(
   db: BetterSqlite3.Database,
