@@ -98,7 +98,7 @@ async function workload(mode: 'batched' | 'naive', customers: number, latencyEve
   const sentAt = new Map<number, number>();
   const executors = sampleExecutors(db.sqlite, {
     onSent: (key) => {
-      if (key.endsWith(':repurchase:1')) sentAt.set(Number(key.slice(0, key.indexOf(':'))), performance.now());
+      if (key.endsWith(':thanks:1')) sentAt.set(Number(key.slice(0, key.indexOf(':'))), performance.now());
     },
   });
   const engine = (mode === 'naive' ? createNaiveEngine : createEngine)({
@@ -187,7 +187,7 @@ async function workload(mode: 'batched' | 'naive', customers: number, latencyEve
     await engine.tick();
   });
 
-  // Latency: order.placed at a steady 2,000 events/s; event received → repurchase effect dispatched.
+  // Latency: order.placed at a steady 2,000 events/s; event received → the thank-you message after it dispatched.
   if (latencyIds.length > 0) log(`latency: ${latencyIds.length} events at 2,000/s…`);
   const receivedAt = new Map<number, number>();
   const rate = 2000;
@@ -324,7 +324,7 @@ async function main() {
       messagesSent: result.messages,
       endStates: result.states,
       journey:
-        'entry → welcome → tag → wait 1 day → branch on order → coupon → wait for order (7-day timeout) → repurchase tag | exit',
+        'entry → welcome → tag → wait 1 day → branch on order → coupon → wait for order (7-day timeout) → repurchase tag → thank-you message | exit',
       nodes:
         'bench-local sample.* nodes (same shape as core/wecom/coupons), sandbox executors writing the Message table',
       bytesPerCustomerMeasuredAt: 'all customers waiting on the 7-day timer; whole SQLite file ÷ customers',

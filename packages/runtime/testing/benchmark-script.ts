@@ -33,6 +33,7 @@ export function customerScript(customer: CustomerView, start: number, ordered: b
         now: start + 2 * DAY,
       },
       { ...base, type: 'effect.result', key: 'repurchase:1', port: 'next', now: start + 2 * DAY },
+      { ...base, type: 'effect.result', key: 'thanks:1', port: 'sent', now: start + 2 * DAY },
     );
   } else {
     events.push({ ...base, type: 'timer.fired', key: 'waitOrder:1', now: start + 8 * DAY });

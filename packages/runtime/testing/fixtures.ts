@@ -106,8 +106,9 @@ export function graphOf(
 
 /**
  * The benchmark journey, a typical welcome-and-repurchase campaign: entry → welcome → tag →
- * wait 1 day → branch on order → coupon → wait for order (7-day timeout) → repurchase tag, or
- * exit. Quiet hours are off so the simulated clock does not hold messages (they are tested
+ * wait 1 day → branch on order → coupon → wait for order (7-day timeout) → repurchase tag →
+ * thank-you message, or exit. The message after the order is what the bench's event→effect latency
+ * times (the tag before it is applied in the order's own step). Quiet hours are off so the simulated clock does not hold messages (they are tested
  * separately).
  */
 export function benchmarkJourney(): JourneyGraphInput {
@@ -129,6 +130,7 @@ export function benchmarkJourney(): JourneyGraphInput {
       ['coupon', 'sample.coupon', { stock: 'welcome' }],
       ['waitOrder', 'sample.waitForEvent', { event: 'order.placed', timeout: { amount: 7, unit: 'days' } }],
       ['repurchase', 'sample.tag', { add: ['repurchase'] }],
+      ['thanks', 'sample.send', { channel: 'wecom', text: '感谢再次购买！' }],
       ['exit', 'sample.exit', { reason: 'noOrder' }],
     ],
     [
@@ -141,6 +143,7 @@ export function benchmarkJourney(): JourneyGraphInput {
       ['ordered', 'else', 'coupon'],
       ['coupon', 'issued', 'waitOrder'],
       ['waitOrder', 'matched', 'repurchase'],
+      ['repurchase', 'next', 'thanks'],
       ['waitOrder', 'timeout', 'exit'],
     ],
     { quietHours: { enabled: false }, reEntry: { policy: 'once' } },

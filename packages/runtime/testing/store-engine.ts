@@ -77,7 +77,7 @@ export function storeEngine(
 /**
  * Executors for the sample package's effect nodes that only record each call's idempotency key
  * (no provider, no de-duplication: a key seen twice is an effect dispatched twice); `onCall` sees
- * each call as it happens (the bench times the repurchase effect).
+ * each call as it happens (the bench times the thank-you message after an order).
  */
 export function recordingExecutors(
   calls: string[],

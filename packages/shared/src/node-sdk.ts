@@ -66,6 +66,40 @@ export interface EffectSpec {
   skippedPort?: string;
 }
 
+/**
+ * A change to the customer's own record that a node's effect makes: tags added and removed (set
+ * semantics) and attributes set or removed by name (a set value replaces the attribute whole).
+ * Changes by name, not a whole new record, so two writers changing different attributes both keep
+ * theirs. Removals apply before additions.
+ */
+export interface CustomerUpdate {
+  addTags?: readonly string[];
+  removeTags?: readonly string[];
+  setAttributes?: Readonly<Record<string, unknown>>;
+  unsetAttributes?: readonly string[];
+}
+
+/** A customer's tags and attributes after `update`: the one reading of it everyone applies. */
+export function applyCustomerUpdate(
+  customer: { tags: readonly string[]; attributes: Readonly<Record<string, unknown>> },
+  update: CustomerUpdate,
+): { tags: string[]; attributes: Record<string, unknown> } {
+  const removed = new Set(update.removeTags);
+  const tags = customer.tags.filter((tag) => !removed.has(tag));
+  for (const tag of update.addTags ?? []) if (!tags.includes(tag)) tags.push(tag);
+  const attributes = { ...customer.attributes };
+  for (const name of update.unsetAttributes ?? []) delete attributes[name];
+  Object.assign(attributes, update.setAttributes);
+  return { tags, attributes };
+}
+
+/** What a node's `customerUpdate` computes: the change, the port to follow and the step-log data. */
+export interface CustomerUpdateResult {
+  update: CustomerUpdate;
+  port: string;
+  data?: Record<string, unknown>;
+}
+
 /** A named step that upgrades a node's config from `from` to `from + 1`. */
 export interface ConfigMigration {
   from: number;
@@ -78,7 +112,8 @@ export interface ConfigMigration {
  * the editor builds its palette and forms from the same object the runtime compiles.
  *
  * Behaviour is composed from optional parts, applied in this order when a customer arrives:
- * `decide` (choose a port now) → `effect` (run the server executor through the outbox) →
+ * `decide` (choose a port now) → `effect` (run the server executor through the outbox, or apply
+ * `customerUpdate` in the step) →
  * `await` (wait for events and/or a timer) → follow the chosen port. A node with none of them
  * passes straight through its first port; a node with no outputs ends the customer's run.
  *
@@ -114,6 +149,15 @@ export interface NodeDefinition<TType extends string = string, TSchema extends z
   entry?: { trigger: (config: z.output<TSchema>) => EntryTrigger; maxPerJourney?: number };
   decide?: (config: z.output<TSchema>, ctx: NodeContext) => string;
   effect?: EffectSpec;
+  /**
+   * For an effect that only changes the customer's own tags and attributes: the change, computed
+   * from the config and the customer as the step sees it. Pure (no I/O). The runtime applies it
+   * inside the step's own transaction — exactly once with the step, and a later branch in the
+   * same step sees it — instead of a round trip through the outbox; where its store cannot (or a
+   * step chains too many), the node's executor runs as for any effect, so the two must agree
+   * (share the function). Not for effects with a `channel` or quiet hours.
+   */
+  customerUpdate?: (config: z.output<TSchema>, customer: CustomerView) => CustomerUpdateResult;
   await?: (config: z.output<TSchema>, ctx: NodeContext) => AwaitSpec;
   /** Reaching this node counts as reaching the journey's goal. */
   reachesGoal?: boolean;

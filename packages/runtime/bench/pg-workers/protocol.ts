@@ -34,8 +34,8 @@ export const WorkerReport = z.object({
   steps: z.number(),
   /** Every effect this worker executed, by idempotency key, in order. */
   calls: z.array(z.string()),
-  /** When (epoch ms) each repurchase effect was executed, by idempotency key: the latency's end. */
-  repurchaseAt: z.record(z.string(), z.number()),
+  /** When (epoch ms) each thank-you message after an order was sent, by idempotency key: the latency's end. */
+  thanksAt: z.record(z.string(), z.number()),
   /** CPU this process used since it opened its store (process.cpuUsage), in ms. */
   cpuMs: z.number(),
   /** Rows the store wrote, as the store counts them (PostgreSQL: rows sent; SQLite: total_changes). */

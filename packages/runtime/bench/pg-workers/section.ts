@@ -230,7 +230,7 @@ export async function runPostgresSection(options: SectionOptions): Promise<Postg
         postgres1VsSqlite: round(postgres1.stepsPerSec / sqlite.stepsPerSec),
       },
       workload:
-        'bench journey (entry → welcome → tag → wait 1 day → branch → coupon → wait for order 7 days → repurchase | exit); enrolments and orders dealt to the workers in shares, every worker drains timers and effects; executors only record the idempotency key (no Message rows)',
+        'bench journey (entry → welcome → tag → wait 1 day → branch → coupon → wait for order 7 days → repurchase tag → thank-you message | exit); enrolments and orders dealt to the workers in shares, every worker drains timers and effects; executors only record the idempotency key (no Message rows)',
     };
   } finally {
     for (const p of prepared) await p.cleanup().catch(() => {});

@@ -22,10 +22,10 @@ const workerId = values['worker-id'] ?? `w${process.pid}`;
 if (!process.send) throw new Error('bench worker: start me with an IPC channel (worker-process.ts)');
 
 const calls: string[] = [];
-const repurchaseAt: Record<string, number> = {};
+const thanksAt: Record<string, number> = {};
 const executors = recordingExecutors(calls, {
   onCall: (key) => {
-    if (key.includes(':repurchase:')) repurchaseAt[key] = wallNow();
+    if (key.includes(':thanks:')) thanksAt[key] = wallNow();
   },
 });
 const clock = new ManualClock(BENCH_EPOCH);
@@ -131,7 +131,7 @@ process.on('message', (raw) => {
           workerId,
           steps: opened.engine.steps,
           calls,
-          repurchaseAt,
+          thanksAt,
           cpuMs: (cpu.user + cpu.system) / 1000,
           rowsWritten: opened.rowsWritten(),
         };

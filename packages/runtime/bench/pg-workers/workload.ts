@@ -119,18 +119,18 @@ export async function runWorkload(
   };
 }
 
-/** Event → effect latencies (ms, sorted): each paced order's arrival to its repurchase effect. */
+/** Event → effect latencies (ms, sorted): each paced order's arrival to the thank-you message after it. */
 export function latencies(
   arrivals: ReadonlyMap<string, number>,
   instanceOf: ReadonlyMap<string, number>,
   reports: readonly WorkerReport[],
 ): number[] {
   const executedAt = new Map<string, number>();
-  for (const r of reports) for (const [key, at] of Object.entries(r.repurchaseAt)) executedAt.set(key, at);
+  for (const r of reports) for (const [key, at] of Object.entries(r.thanksAt)) executedAt.set(key, at);
   const out: number[] = [];
   for (const [customerId, arrival] of arrivals) {
     const instanceId = instanceOf.get(customerId);
-    const at = instanceId === undefined ? undefined : executedAt.get(`${instanceId}:repurchase:1`);
+    const at = instanceId === undefined ? undefined : executedAt.get(`${instanceId}:thanks:1`);
     if (at !== undefined) out.push(at - arrival);
   }
   return out.sort((a, b) => a - b);

@@ -1,5 +1,12 @@
 // The customer as a step sees it: parsed from the stored row, read only when a node looks.
-import { type CustomerView, IDENTITY_KINDS, type Identities, type RfmScore } from '@siyu/shared';
+import {
+  applyCustomerUpdate,
+  type CustomerUpdate,
+  type CustomerView,
+  IDENTITY_KINDS,
+  type Identities,
+  type RfmScore,
+} from '@siyu/shared';
 import type { CustomerRow } from './store/port.ts';
 
 /** RFM of a customer who never ordered (scores 0, as segments compute it). */
@@ -90,4 +97,38 @@ export class CustomerViews {
     if (!view) throw new Error(`customer ${customerId} does not exist`);
     return view;
   }
+}
+
+/**
+ * The customer as the rest of a step sees it after a customer update made in that step (written
+ * when the step is): tags and attributes changed, the rest read through `view` as before.
+ */
+export function updatedView(view: CustomerView, update: CustomerUpdate): CustomerView {
+  let after: { tags: string[]; attributes: Record<string, unknown> } | undefined;
+  return {
+    id: view.id,
+    get tags() {
+      after ??= applyCustomerUpdate(view, update);
+      return after.tags;
+    },
+    get attributes() {
+      after ??= applyCustomerUpdate(view, update);
+      return after.attributes;
+    },
+    get identities() {
+      return view.identities;
+    },
+    get channel() {
+      return view.channel;
+    },
+    get displayName() {
+      return view.displayName;
+    },
+    get ownerUserId() {
+      return view.ownerUserId;
+    },
+    get rfm() {
+      return view.rfm;
+    },
+  };
 }

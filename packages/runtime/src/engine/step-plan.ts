@@ -1,6 +1,7 @@
 // The planner: turns one transition (the snapshot before and after, and the actions XState
 // recorded) into the rows that step writes. Pure: it reads nothing and writes nothing, so a step
 // is computed completely before any of it is stored (store/port.ts writes it).
+import type { CustomerUpdate } from '@siyu/shared';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { CompiledJourney, EngineAction, RunContext, RunEvent } from './compiler.ts';
 import type { InstanceRow } from './store/port.ts';
@@ -44,6 +45,20 @@ export interface StepPlan {
   goal: boolean;
   /** Nodes the customer entered in this step (a pass-through chain enters several in one). */
   nodesEntered: number;
+  /** Customer updates made in this step, in order (step-fusion.ts); written with it. */
+  customerUpdates?: FusedUpdate[];
+}
+
+/** A node's customer update made inside the step instead of through the outbox (step-fusion.ts). */
+export interface FusedUpdate {
+  update: CustomerUpdate;
+  /** The effect's key within the instance (node:visit), as an outbox row's would be. */
+  key: string;
+  /**
+   * The step log's record of the result, as the dispatcher writes it; its `key` is completed with
+   * the instance id when the step is written (an entry step is planned before its row exists).
+   */
+  detail: { key: string; status: 'done'; data?: Record<string, unknown>; result: string };
 }
 
 /** The compact stored form of a snapshot: state value and context only. */

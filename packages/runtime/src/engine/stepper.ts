@@ -3,6 +3,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { isoDate } from '../db/iso-date.ts';
 import { type CompiledJourney, MachineCache, type RunEvent } from './compiler.ts';
 import { CustomerViews } from './customer-views.ts';
+import { fuseCustomerUpdates } from './step-fusion.ts';
 import { planStep, type StepCause, type StepPlan } from './step-plan.ts';
 import type { EngineStore, InstanceRow } from './store/port.ts';
 import { pureTransition, RecentSnapshots, type TransitionFn } from './transitions.ts';
@@ -191,13 +192,19 @@ export class Stepper {
     const before = restored ?? this.recent.restore(compiled, row);
     const [after, actions] = this.transition(compiled, before, event);
     this.steps++;
-    const plan = planStep(compiled, row, event, cause, before, after, actions);
+    let plan = planStep(compiled, row, event, cause, before, after, actions);
+    // Tag and attribute nodes take no round trip through the outbox (step-fusion.ts).
+    if (plan) plan = fuseCustomerUpdates(compiled, row, event, plan, this.transition, () => this.steps++);
     if (plan) this.nodeVisits += plan.nodesEntered;
     return plan;
   }
 
   /** Hands a planned step to the store and keeps the in-memory row current. */
   private write(row: InstanceRow, plan: StepPlan, now: number, inserted = false): void {
+    for (const fused of plan.customerUpdates ?? []) {
+      fused.detail.key = `${row.id}:${fused.key}`;
+      this.store.updateCustomer(row.customerId, fused.update, `journey:${row.journeyId}`, now);
+    }
     this.store.writeStep(row, plan, now, inserted);
     this.recent.remember(row.id, plan.stored, plan.after);
     row.snapshot = plan.stored;

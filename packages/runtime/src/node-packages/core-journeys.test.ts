@@ -264,4 +264,36 @@ describe('core nodes through the engine', () => {
     const errors = (await engine.timeline(bare.id)).filter((e) => e.kind === 'error');
     expect(JSON.stringify(errors)).toContain('400');
   });
+
+  it('a loop of tag and attribute nodes with no wait (publishing refuses one): a step applies at most 20, the next waits in the outbox', async () => {
+    addCustomers(db.sqlite, 'c', 0, 1);
+    publishJourney(
+      db.sqlite,
+      'j',
+      graphOf(
+        [
+          ['entry', 'core.apiEntry', {}],
+          ['a', 'core.updateTags', { add: ['looping'] }],
+          ['b', 'core.updateAttributes', { changes: [{ op: 'increment', name: 'rounds', by: 1 }] }],
+        ],
+        [
+          ['entry', 'next', 'a'],
+          ['a', 'next', 'b'],
+          ['b', 'next', 'a'],
+        ],
+      ),
+    );
+    const rounds = () =>
+      JSON.parse(
+        (db.sqlite.prepare(`SELECT attributes FROM Customer WHERE id = 'c0'`).get() as { attributes: string })
+          .attributes,
+      ).rounds;
+    const outbox = () => db.sqlite.prepare('SELECT nodeId, idempotencyKey, status FROM OutboxEffect ORDER BY id').all();
+    const [out] = await engine.enrollMany('j', ['c0']);
+    if (out?.status !== 'enrolled') throw new Error('not enrolled');
+    // The enrolment's step applied 20 updates (a, b ten times each); the 21st waits in the outbox.
+    expect(rounds()).toBe(10);
+    expect(outbox()).toEqual([{ nodeId: 'a', idempotencyKey: `${out.instanceId}:a:11`, status: 'pending' }]);
+    expect(where()).toEqual({ c0: 'active@a' });
+  });
 });

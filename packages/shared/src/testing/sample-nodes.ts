@@ -63,6 +63,8 @@ export const tag = defineNode({
   defaultConfig: { add: [] },
   outputs: next,
   effect: {},
+  // Applied in the step where the store can (as core.updateTags); the executor otherwise.
+  customerUpdate: (config) => ({ update: { addTags: config.add }, port: 'next' }),
 });
 
 export const coupon = defineNode({

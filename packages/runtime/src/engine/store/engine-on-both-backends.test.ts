@@ -58,6 +58,7 @@ describe.each([
       ['ordered', 'else', 'coupon'],
       ['coupon', 'issued', 'waitOrder'],
       ['waitOrder', 'matched', 'repurchase'],
+      ['repurchase', 'next', 'thanks'],
     ]);
     expect(timeline.map((e) => e.kind)).toContain('timer');
     expect(timeline.find((e) => e.kind === 'event')?.detail).toEqual({ event: 'o1', type: 'order.placed' });

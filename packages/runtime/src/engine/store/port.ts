@@ -3,7 +3,7 @@
 // Two adapters implement it: SQLite (store/sqlite/), synchronous inside one better-sqlite3
 // transaction per batch, and PostgreSQL (store/postgres/), one pooled connection per batch whose
 // loads are awaited once per batch. See ../README.md.
-import type { JourneyEvent } from '@siyu/shared';
+import type { CustomerUpdate, JourneyEvent } from '@siyu/shared';
 import type { SqlValue } from '../../db/sql-client.ts';
 import type { StoredEvent } from '../event-inserter.ts';
 import type { MaybePromise } from '../maybe-async.ts';
@@ -222,6 +222,12 @@ export interface EngineStore extends EventRecords {
   /** Puts an instance on another version (migration): its timers are dropped. */
   moveToVersion(instanceId: number, versionId: string): void;
   markEventProcessed(externalId: string, now: number): void;
+  /**
+   * Applies a node's `customerUpdate` (tags added and removed, attributes set and removed by name)
+   * in the open batch, with the step it belongs to (the stepper writes it just before the step),
+   * so later reads in the batch see it.
+   */
+  updateCustomer(customerId: string, update: CustomerUpdate, source: string, now: number): void;
 
   // ── Outbox: what the dispatcher writes ──────────────────────────────────────────────────────
   /** Counts an attempt as its executor starts (a re-run after a crash then knows it is one). */

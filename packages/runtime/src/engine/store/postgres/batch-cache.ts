@@ -1,3 +1,4 @@
+import { applyCustomerUpdate, type CustomerUpdate } from '@siyu/shared';
 import { isoDate } from '../../../db/iso-date.ts';
 import type { CustomerRow, InstanceRow, NewInstance, OutcomeResolution } from '../port.ts';
 
@@ -60,6 +61,22 @@ export class BatchCache {
     const row = this.customers.get(customerId);
     if (row === undefined) throw new NotLoaded(`customer ${customerId}`);
     return row ?? undefined;
+  }
+
+  /**
+   * A customer update a step of this batch made (tag and attribute nodes): later reads see it. The
+   * row object is changed in place, so the store's recent-customers memory sees it too. A customer
+   * this batch did not read has nothing to keep current.
+   */
+  customerUpdated(customerId: string, update: CustomerUpdate): void {
+    const row = this.customers.get(customerId);
+    if (!row) return;
+    const after = applyCustomerUpdate(
+      { tags: JSON.parse(row.tags) as string[], attributes: JSON.parse(row.attributes) as Record<string, unknown> },
+      update,
+    );
+    row.tags = JSON.stringify(after.tags.sort());
+    row.attributes = JSON.stringify(after.attributes);
   }
 
   /** Keeps an instance row; the first row object for an id is the one everyone steps. */

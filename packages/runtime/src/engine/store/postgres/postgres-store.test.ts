@@ -44,7 +44,9 @@ describe.each([
     expect(new Set((await engine.enrollMany('j1', [...ids, 'ghost'])).map((o) => o.status))).toEqual(
       new Set(['skipped']),
     );
-    expect((await engine.drain()).effectsRun).toBe(80); // welcome + tag
+    // The welcome; the tag after it is applied in the step that takes the welcome's result.
+    expect((await engine.drain()).effectsRun).toBe(40);
+    expect(await count(backend, `SELECT count(*) n FROM "CustomerTag" WHERE tag = 'new'`)).toBe(40);
     expect(
       await count(backend, `SELECT count(*) n FROM "Instance" WHERE "nodeId" = 'wait1d' AND status = 'active'`),
     ).toBe(40);
@@ -79,7 +81,9 @@ describe.each([
     ]);
     expect(scan[0]).toMatchObject({ status: 'accepted', delivered: 0 });
     expect(await count(backend, `SELECT count(*) n FROM "CustomerIdentity" WHERE value = '+8613900000001'`)).toBe(1);
-    expect((await engine.drain()).effectsRun).toBe(20); // the repurchase tag
+    // The orders' steps applied the repurchase tag; the thank-you messages after it are left.
+    expect(await count(backend, `SELECT count(*) n FROM "CustomerTag" WHERE tag = 'repurchase'`)).toBe(20);
+    expect((await engine.drain()).effectsRun).toBe(20);
 
     clock.advance(7 * DAY);
     expect((await engine.drain()).timersFired).toBe(20);
@@ -93,8 +97,8 @@ describe.each([
     ]);
     expect(await count(backend, 'SELECT count(*) n FROM "Timer"')).toBe(0);
     expect(await count(backend, `SELECT count(*) n FROM "OutboxEffect" WHERE status != 'done'`)).toBe(0);
-    expect(calls).toHaveLength(140);
-    expect(new Set(calls).size).toBe(140);
+    expect(calls).toHaveLength(100); // welcome and coupon each, 20 thank-you messages: once each
+    expect(new Set(calls).size).toBe(100);
     // The customers who ordered took one path, the others another, step by step.
     expect(new Set((await stepLines(backend)).values()).size).toBe(2);
   });
@@ -135,7 +139,8 @@ describe('engine store on PostgreSQL: round trips', () => {
     expect(await trips(async () => engine.enrollMany('j1', ids))).toBe(5);
     expect(await count(backend, 'SELECT count(*) n FROM "OutboxEffect"')).toBe(5);
     await engine.drain();
-    expect(calls.length).toBe(10); // welcome and tag for each: the batches committed
+    expect(calls.length).toBe(5); // the welcome for each (the tag is applied in its result's step)
+    expect(await count(backend, `SELECT count(*) n FROM "CustomerTag" WHERE tag = 'new'`)).toBe(5);
   });
 });
 
@@ -190,9 +195,12 @@ describe('engine store on PostgreSQL: two workers', () => {
       { status: 'completed', n: 500 },
       { status: 'exited', n: 500 },
     ]);
-    // Each effect dispatched once: welcome, tag, coupon per customer and 500 repurchase tags.
-    expect(calls).toHaveLength(3500);
-    expect(new Set(calls).size).toBe(3500);
+    // Each effect dispatched once: welcome and coupon per customer, 500 thank-you messages (the tags
+    // are applied in the steps).
+    expect(calls).toHaveLength(2500);
+    expect(new Set(calls).size).toBe(2500);
+    expect(await count(backend, `SELECT count(*) n FROM "CustomerTag" WHERE tag = 'new'`)).toBe(1000);
+    expect(await count(backend, `SELECT count(*) n FROM "CustomerTag" WHERE tag = 'repurchase'`)).toBe(500);
     // Each instance's log is one of the two paths, whole: no step twice, no two workers interleaved.
     const lines = await stepLines(backend);
     expect(lines.size).toBe(1000);
@@ -216,8 +224,9 @@ describe('engine store on PostgreSQL: a worker that dies', () => {
     expect(claimed).toHaveLength(20);
     expect((await alive.drain()).effectsRun).toBe(0);
     clock.advance(60_001);
-    expect((await alive.drain()).effectsRun).toBe(40); // the welcome messages, then the tags
-    expect(new Set(calls).size).toBe(40);
+    expect((await alive.drain()).effectsRun).toBe(20); // the welcome messages (the tags follow in their steps)
+    expect(new Set(calls).size).toBe(20);
+    expect(await count(backend, `SELECT count(*) n FROM "CustomerTag" WHERE tag = 'new'`)).toBe(20);
     expect(await count(backend, `SELECT count(*) n FROM "OutboxEffect" WHERE "claimedBy" IS NOT NULL`)).toBe(0);
   });
 });

@@ -16,6 +16,7 @@ type StepWriter = Pick<
   | 'deferEffect'
   | 'reopenFailedStep'
   | 'parkUnknownEffect'
+  | 'updateCustomer'
 >;
 
 /**
@@ -76,6 +77,11 @@ export function stepWriter(current: () => { cache: BatchCache; writes: WriteBuff
     },
 
     appendStepLog,
+    updateCustomer(customerId, update, source, now) {
+      const { cache, writes } = current();
+      writes.customerUpdate(customerId, update, source, new Date(now));
+      cache.customerUpdated(customerId, update);
+    },
     moveToVersion(instanceId, versionId) {
       current().writes.moveToVersion(instanceId, versionId);
     },

@@ -1,3 +1,4 @@
+import type { CustomerUpdate } from '@siyu/shared';
 import type { NewInstance } from '../port.ts';
 import * as SQL from './sql.ts';
 
@@ -24,6 +25,13 @@ interface TimerChanges {
   inserts: Map<string, { dueAt: number; createdAt: Date }>;
 }
 
+/** A customer's attribute changes in the batch, net: a later change of a name replaces an earlier one. */
+interface AttributePatch {
+  set: Record<string, unknown>;
+  unset: Set<string>;
+  at: Date;
+}
+
 type EffectOutcome =
   | { kind: 'finish'; status: string; attempts: number; result: string | null; error: string | null; at: Date }
   | { kind: 'retry'; attempts: number; nextAttemptAt: number; error: string }
@@ -48,6 +56,9 @@ export class WriteBuffer {
   private takenResolutions: Array<[number, number]> = [];
   private processedEvents: Array<[string, number]> = [];
   private reopened: Array<[number, string, number]> = [];
+  /** Tag changes by customer and tag, net (the last wins): `add` with its source, or removed. */
+  private tagChanges = new Map<string, { customerId: string; tag: string; add: boolean; source: string; at: Date }>();
+  private attributePatches = new Map<string, AttributePatch>();
   /** Rows collected, for the benchmark's rows-written-per-step figure. */
   rows = 0;
   /**
@@ -144,6 +155,30 @@ export class WriteBuffer {
     this.reopened.push([instanceId, effectKey, at]);
     this.dueIn = Math.min(this.dueIn, 0);
     this.rows += 2;
+  }
+
+  /** A step's customer update (tag and attribute nodes), kept as its net effect on the customer. */
+  customerUpdate(customerId: string, update: CustomerUpdate, source: string, at: Date): void {
+    for (const tag of update.removeTags ?? [])
+      this.tagChanges.set(`${customerId}\u0000${tag}`, { customerId, tag, add: false, source, at });
+    for (const tag of update.addTags ?? [])
+      this.tagChanges.set(`${customerId}\u0000${tag}`, { customerId, tag, add: true, source, at });
+    if (!update.setAttributes && !update.unsetAttributes?.length) return;
+    let patch = this.attributePatches.get(customerId);
+    if (!patch) {
+      patch = { set: {}, unset: new Set(), at };
+      this.attributePatches.set(customerId, patch);
+    }
+    for (const name of update.unsetAttributes ?? []) {
+      delete patch.set[name];
+      patch.unset.add(name);
+    }
+    for (const [name, value] of Object.entries(update.setAttributes ?? {})) {
+      patch.set[name] = value;
+      patch.unset.delete(name);
+    }
+    patch.at = at;
+    this.rows++;
   }
 
   eventProcessed(externalId: string, at: number): void {
@@ -251,6 +286,7 @@ export class WriteBuffer {
         columns,
       );
     }
+    await this.flushCustomerUpdates(q);
     await this.flushEffects(q, workerId, leaseUntil);
     if (this.processedEvents.length > 0) {
       const events = this.processedEvents;
@@ -299,6 +335,44 @@ export class WriteBuffer {
         inserted,
       );
     }
+  }
+
+  private async flushCustomerUpdates(q: Send): Promise<void> {
+    const changes = [...this.tagChanges.values()];
+    this.tagChanges = new Map();
+    const removed = changes.filter((c) => !c.add);
+    const added = changes.filter((c) => c.add);
+    if (removed.length > 0) {
+      await q(
+        `DELETE FROM "CustomerTag" t USING unnest($1::text[], $2::text[]) AS u(c, tag)
+         WHERE t."customerId" = u.c AND t.tag = u.tag`,
+        [removed.map((c) => c.customerId), removed.map((c) => c.tag)],
+      );
+    }
+    if (added.length > 0) {
+      await q(
+        `INSERT INTO "CustomerTag" ("customerId", tag, source, "createdAt")
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamp(3)[]) ON CONFLICT DO NOTHING`,
+        [added.map((c) => c.customerId), added.map((c) => c.tag), added.map((c) => c.source), added.map((c) => c.at)],
+      );
+    }
+    if (this.attributePatches.size === 0) return;
+    const patches = this.attributePatches;
+    this.attributePatches = new Map();
+    // Changed by name inside the UPDATE, not rewritten whole from what the batch read: a writer that
+    // changed another attribute meanwhile (this batch may not hold the customer's row) keeps its change.
+    await q(
+      `UPDATE "Customer" c SET attributes = ((c.attributes::jsonb - u.unset) || u.set::jsonb)::text, "updatedAt" = u.at
+       FROM (SELECT id, set, ARRAY(SELECT jsonb_array_elements_text(unset::jsonb)) AS unset, at
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamp(3)[]) AS p(id, set, unset, at)) u
+       WHERE c.id = u.id`,
+      [
+        [...patches.keys()],
+        [...patches.values()].map((p) => JSON.stringify(p.set)),
+        [...patches.values()].map((p) => JSON.stringify([...p.unset])),
+        [...patches.values()].map((p) => p.at),
+      ],
+    );
   }
 
   private async flushEffects(q: Send, workerId: string, leaseUntil: number): Promise<void> {

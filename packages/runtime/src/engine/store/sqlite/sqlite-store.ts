@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { createLogger, type Logger } from '../../../logger.ts';
 import type { EngineStore } from '../port.ts';
+import { sqliteCustomerUpdates } from './customer-updates.ts';
 import { sqliteEventRecords } from './event-records.ts';
 import { sqliteLoader } from './loader.ts';
 import { sqliteOutboxWriter } from './outbox-writer.ts';
@@ -31,5 +32,6 @@ export function createSqliteStore(
     ...sqliteEventRecords(db, logger),
     ...sqliteRetry(db, statements),
     ...sqliteSideStatements(db),
+    ...sqliteCustomerUpdates(db),
   };
 }
