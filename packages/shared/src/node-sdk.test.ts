@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { t } from './i18n.ts';
 import {
+  applyCustomerUpdate,
   type ConfigOf,
   defineExecutor,
   defineNode,
@@ -66,5 +67,21 @@ describe('node SDK', () => {
     });
     const pkg = (name: string) => defineNodePackage({ name, label: t(name, name), nodes: [a] });
     expect(() => createNodeRegistry([pkg('one'), pkg('two')])).toThrow(/"dup.node" is defined twice.*"two"/);
+  });
+});
+
+describe('applyCustomerUpdate', () => {
+  it('removes before it adds, keeps tags a set, and sets or removes attributes by name without touching the rest', () => {
+    const before = { tags: ['lead', 'vip'], attributes: { points: 5, temp: 'x', city: '上海' } };
+    const after = applyCustomerUpdate(before, {
+      addTags: ['vip', 'gold', 'lead'],
+      removeTags: ['lead'],
+      setAttributes: { points: 15, layer: 'core' },
+      unsetAttributes: ['temp', 'missing'],
+    });
+    // "lead" is both removed and added: removals first, so the customer keeps it.
+    expect(after).toEqual({ tags: ['vip', 'gold', 'lead'], attributes: { points: 15, city: '上海', layer: 'core' } });
+    expect(before).toEqual({ tags: ['lead', 'vip'], attributes: { points: 5, temp: 'x', city: '上海' } }); // untouched
+    expect(applyCustomerUpdate(before, {})).toEqual(before);
   });
 });
