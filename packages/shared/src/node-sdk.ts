@@ -155,7 +155,8 @@ export interface NodeDefinition<TType extends string = string, TSchema extends z
    * inside the step's own transaction — exactly once with the step, and a later branch in the
    * same step sees it — instead of a round trip through the outbox; where its store cannot (or a
    * step chains too many), the node's executor runs as for any effect, so the two must agree
-   * (share the function). Not for effects with a `channel` or quiet hours.
+   * (share the function). Not for effects with a `channel` or quiet hours. A throw, or a port the
+   * node does not have, fails the customer's run with the node named, as a throw in `decide` does.
    */
   customerUpdate?: (config: z.output<TSchema>, customer: CustomerView) => CustomerUpdateResult;
   await?: (config: z.output<TSchema>, ctx: NodeContext) => AwaitSpec;

@@ -31,9 +31,25 @@ const flaky = defineNode({
     return 'next';
   },
 });
+// A customer-update node whose update throws, or names a port the node does not have.
+const badUpdate = defineNode({
+  type: 'testonly.badUpdate',
+  version: 1,
+  category: 'customer',
+  icon: 'tag',
+  label: t('坏的更新', 'Bad update'),
+  config: z.object({ mode: z.enum(['throw', 'port']) }),
+  defaultConfig: { mode: 'throw' },
+  outputs: [{ id: 'next', label: t('继续', 'Next') }],
+  effect: {},
+  customerUpdate: (config) => {
+    if (config.mode === 'throw') throw new Error('boom');
+    return { update: { addTags: ['never'] }, port: 'nowhere' };
+  },
+});
 export const registry = createNodeRegistry([
   samplePackage,
-  defineNodePackage({ name: 'testonly', label: t('测试', 'Test'), nodes: [flaky] }),
+  defineNodePackage({ name: 'testonly', label: t('测试', 'Test'), nodes: [flaky, badUpdate] }),
 ]);
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -41,8 +41,10 @@ export function fuseCustomerUpdates(
     if (!node || !compute || spec?.channel !== undefined || spec?.quietHours) return plan;
 
     const [nodeId, , key] = acting;
-    const result = compute(node.config, customer);
-    if (!node.ports.includes(result.port)) throw new Error(`node ${nodeId} chose unknown port "${result.port}"`);
+    const result = computed(nodeId, node.node.type, () => compute(node.config, customer));
+    if (!node.ports.includes(result.port)) {
+      throw new Error(`node ${nodeId} (${node.node.type}): customer update chose unknown port "${result.port}"`);
+    }
     customer = updatedView(customer, result.update);
     const detail: FusedUpdate['detail'] = { key, status: 'done', data: result.data, result: result.port };
     const resultEvent: RunEvent = {
@@ -71,6 +73,19 @@ export function fuseCustomerUpdates(
     plan = merge(plan, next, { update: result.update, key, detail });
   }
   return plan;
+}
+
+/**
+ * A node's `customerUpdate`, its failure named: a throw fails this customer's run (the stepper marks
+ * the instance failed with the message), as a throw in `decide` does.
+ */
+function computed<T>(nodeId: string, type: string, compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`node ${nodeId} (${type}): customer update failed: ${message}`, { cause: error });
+  }
 }
 
 /** One step of two: `first` up to the node it acted on, then `then` from its result on. */

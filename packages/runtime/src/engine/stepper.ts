@@ -109,7 +109,27 @@ export class Stepper {
     // The entry step is planned before the row exists, so the row is inserted once, already in
     // the state the step leads to (no insert-then-update); only the step's other rows need the id.
     const cause: StepCause = { kind: 'enter', detail: event.event ? { event: event.event.id } : undefined };
-    const plan = this.plan(row, event, cause, initial);
+    let plan: StepPlan | undefined;
+    try {
+      plan = this.plan(row, event, cause, initial);
+    } catch (error) {
+      if (error instanceof JourneyHeld) throw error;
+      // A first step that cannot be computed (a node's decide or customer update throws) fails this
+      // customer's run alone, as stepSafely does for later steps, instead of the whole enrolment batch.
+      row.id = this.store.insertInstance({
+        ...base,
+        status: 'active',
+        holdout: false,
+        snapshot: stored,
+        nodeId: null,
+        waitingFor: null,
+        exitReason: null,
+        goal: false,
+        ended: false,
+      });
+      this.fail(row, now, cause, error);
+      return row.id;
+    }
     row.id = this.store.insertInstance({
       ...base,
       status: plan?.status ?? 'active',
