@@ -267,7 +267,9 @@ describe('acceptance: new contact reception (新客承接)', () => {
     await editor.getByTestId('sim-start').click();
     await expect.poll(() => editor.getByTestId('sim-status').textContent()).toBe('进行中');
     const invite = await node(4).getAttribute('data-node-id');
-    expect(await editor.getByTestId('sim-node').textContent()).toBe(invite);
+    // The node the customer is at, by its title (its id only as an attribute, not on screen).
+    expect(await editor.getByTestId('sim-node').getAttribute('data-node-id')).toBe(invite);
+    expect(await editor.getByTestId('sim-node').textContent()).toBe('邀请入群');
     expect(await editor.getByTestId('sim-message').allTextContents()).toEqual([
       expect.stringContaining('欢迎来到小店'),
     ]);

@@ -148,8 +148,8 @@ export function SimulationPanel(props: {
                     : result.status}
             </dd>
             <dt>{t('simulation:simulationPanel.atNode')}</dt>
-            <dd className="mono" data-testid="sim-node">
-              {result.nodeId ?? '—'}
+            <dd data-testid="sim-node" data-node-id={result.nodeId ?? undefined}>
+              {result.nodeId ? props.nodeTitle(result.nodeId) : '—'}
             </dd>
             <dt>{t('simulation:simulationPanel.simulatedTime')}</dt>
             <dd data-testid="sim-clock">+{formatDuration(script.horizonMs, locale)}</dd>

@@ -84,7 +84,9 @@ export function channelTags(channel: { code: string; variant?: string } | undefi
 const AttributeNameSchema = z
   .string()
   .trim()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,49}$/, { message: '属性名只能包含字母、数字和下划线 / letters, digits and _ only' });
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,49}$/, { message: '属性名只能包含字母、数字和下划线 / letters, digits and _ only' })
+  // Assigning it would set the attributes object's prototype instead of an attribute.
+  .refine((name) => name !== '__proto__', { message: '属性名不能是 __proto__ / "__proto__" is not allowed' });
 
 const UpdateAttributesConfigSchema = z.object({
   changes: z

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import {
   abSplit,
   applyAttributeChanges,
+  attributeUpdate,
   audienceEntry,
   branch,
   channelEntry,
@@ -20,6 +21,7 @@ import {
   dateAttributeInstant,
   randomSplit,
   staffTask,
+  updateAttributes,
   updateTags,
   waitForEvent,
   waitUntil,
@@ -282,6 +284,20 @@ describe('customer updates', () => {
         { op: 'unset', name: 'gone' },
       ]),
     ).toEqual({ layer: 'core', points: 15, junk: 1, fresh: 2 });
+  });
+
+  it("the step's update sets what changed and removes what was unset; __proto__ is not an attribute name", () => {
+    const changes = [
+      { op: 'increment', name: 'points', by: 10 },
+      { op: 'unset', name: 'gone' },
+    ] as const;
+    expect(attributeUpdate(changes, { points: 5, gone: 1, city: '上海' })).toEqual({
+      update: { setAttributes: { points: 15 }, unsetAttributes: ['gone'] },
+      port: 'next',
+      data: { attributes: { points: 15, gone: null } },
+    });
+    const refused = updateAttributes.config.safeParse({ changes: [{ op: 'set', name: '__proto__', value: 'x' }] });
+    expect(refused.error?.issues[0]?.path).toEqual(['changes', 0, 'name']);
   });
 });
 

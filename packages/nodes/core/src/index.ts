@@ -12,7 +12,9 @@ import { webhook, webhookSigningCredential } from './webhook.ts';
 export {
   type AttributeChange,
   applyAttributeChanges,
+  attributeUpdate,
   channelTags,
+  tagUpdate,
   updateAttributes,
   updateTags,
 } from './customer-updates.ts';
