@@ -250,6 +250,10 @@ describe('acceptance: new contact reception (新客承接)', () => {
     await (await openOptions('diff-to')).nth(1).click();
     await expect.poll(() => editor.locator('[data-testid=diff-summary] [data-change="changed"]').count()).toBe(1);
     const exitId = await node(5).getAttribute('data-node-id');
+    // The changed node by the canvas's words, never its id.
+    const changed = await editor.locator('[data-testid=diff-summary] [data-change="changed"]').textContent();
+    expect(changed).toMatch(/^~ 退出旅程/);
+    expect(changed).not.toContain(exitId as string);
     await expect
       .poll(() => editor.locator(`[data-testid=diff-canvas] [data-node-id="${exitId}"]`).getAttribute('data-mark'))
       .toBe('diff-changed');

@@ -87,10 +87,18 @@ export function applyCustomerUpdate(
   const removed = new Set(update.removeTags);
   const tags = customer.tags.filter((tag) => !removed.has(tag));
   for (const tag of update.addTags ?? []) if (!tags.includes(tag)) tags.push(tag);
-  const attributes = { ...customer.attributes };
-  for (const name of update.unsetAttributes ?? []) delete attributes[name];
-  Object.assign(attributes, update.setAttributes);
-  return { tags, attributes };
+  return { tags, attributes: applyAttributeUpdate(customer.attributes, update) };
+}
+
+/** The attributes part of `applyCustomerUpdate`, for a writer that holds only the attributes. */
+export function applyAttributeUpdate(
+  attributes: Readonly<Record<string, unknown>>,
+  update: CustomerUpdate,
+): Record<string, unknown> {
+  const next = { ...attributes };
+  for (const name of update.unsetAttributes ?? []) delete next[name];
+  Object.assign(next, update.setAttributes);
+  return next;
 }
 
 /** What a node's `customerUpdate` computes: the change, the port to follow and the step-log data. */

@@ -78,14 +78,15 @@ export function VersionHistory({
     label: `v${v.version} · ${formatTime(v.publishedAt, locale)} · ${v.publishedBy}${v.note ? ` · ${v.note}` : ''}`,
   }));
   const d = result?.diff;
-  // Nodes by the canvas's words, told apart when two share them (two unnamed SMS nodes: 发送短信 #1, #2).
+  // Nodes by the canvas's words, told apart when two share them (two unnamed SMS nodes: 发送短信 #1, #2);
+  // the removed ones are in the older version's graph only, so they are named with the shown ones.
+  const canvasName = (n: { label?: string; type: string }) => n.label || typeLabel(n.type);
   const nodeNames = distinctNames(
-    result?.graph.nodes ?? [],
+    [...(result?.graph.nodes ?? []), ...(d?.removedNodes ?? [])],
     (n) => n.id,
-    (n) => n.label || typeLabel(n.type),
+    canvasName,
   );
-  const nameOf = (n: { id: string; label?: string; type: string }) =>
-    nodeNames.get(n.id) ?? (n.label || typeLabel(n.type));
+  const nameOf = (n: { id: string; label?: string; type: string }) => nodeNames.get(n.id) ?? canvasName(n);
   return (
     <Modal
       open

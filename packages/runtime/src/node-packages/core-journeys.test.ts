@@ -296,4 +296,50 @@ describe('core nodes through the engine', () => {
     expect(outbox()).toEqual([{ nodeId: 'a', idempotencyKey: `${out.instanceId}:a:11`, status: 'pending' }]);
     expect(where()).toEqual({ c0: 'active@a' });
   });
+
+  it('the outbox path of tag and attribute nodes makes the change the step would, an increment once per key', async () => {
+    addCustomers(db.sqlite, 'c', 0, 1);
+    db.sqlite.prepare(`UPDATE Customer SET attributes = '{"points":5,"gone":1}' WHERE id = 'c0'`).run();
+    const services = createCoreServices({ db, clock, logger: createLogger('silent') });
+    const executors = createCoreServerPackage(services).executors;
+    const run = (type: string, config: unknown, key: string) =>
+      executors
+        .find((e) => e.definition.type === type)
+        ?.run({
+          config,
+          customer: { id: 'c0', tags: [], attributes: {}, identities: {}, channel: { code: 'store-01' } },
+          idempotencyKey: key,
+          attempt: 1,
+          journey: { id: 'j', versionId: 'v' },
+          instanceId: '1',
+          nodeId: 'n',
+          now: new Date(clock.now()),
+          signal: new AbortController().signal,
+        });
+    const tags = { add: ['vip'], remove: [], tagChannel: true };
+    expect(await run('core.updateTags', tags, '1:tag:1')).toEqual({
+      port: 'next',
+      data: { added: ['vip', '渠道:store-01'], removed: [] },
+    });
+    const changes = [
+      { op: 'increment', name: 'points', by: 10 },
+      { op: 'unset', name: 'gone' },
+    ];
+    const first = await run('core.updateAttributes', { changes }, '1:attrs:1');
+    // A retry of the same step (same key) finds the receipt: the points are not counted twice.
+    expect(await run('core.updateAttributes', { changes }, '1:attrs:1')).toEqual(first);
+    expect(first).toEqual({ port: 'next', data: { attributes: { points: 15, gone: null } } });
+    expect(db.sqlite.prepare(`SELECT tag, source FROM CustomerTag WHERE customerId = 'c0' ORDER BY tag`).all()).toEqual(
+      [
+        { tag: 'vip', source: 'journey:j' },
+        { tag: '渠道:store-01', source: 'journey:j' },
+      ],
+    );
+    expect(
+      JSON.parse(
+        (db.sqlite.prepare(`SELECT attributes FROM Customer WHERE id = 'c0'`).get() as { attributes: string })
+          .attributes,
+      ),
+    ).toEqual({ points: 15 });
+  });
 });

@@ -126,6 +126,22 @@ export default defineServerPackage((deps) => ({
     'package.json': manifest('@fx/no-server', { exports: { '.': './src/index.ts' } }),
     'src/index.ts': definitions('fx-no-server', 'fx-no-server.ping', "effect: { failurePort: 'next' },"),
   });
+  writePackage('q-update-without-effect', {
+    'package.json': manifest('@fx/update-without-effect'),
+    'src/index.ts': definitions(
+      'fx-update-without-effect',
+      'fx-update-without-effect.ping',
+      "customerUpdate: () => ({ update: { addTags: ['x'] }, port: 'next' }),",
+    ),
+  });
+  writePackage('r-update-with-channel', {
+    'package.json': manifest('@fx/update-with-channel'),
+    'src/index.ts': definitions(
+      'fx-update-with-channel',
+      'fx-update-with-channel.ping',
+      "effect: { channel: 'sms' }, customerUpdate: () => ({ update: { addTags: ['x'] }, port: 'next' }),",
+    ),
+  });
   // Near misses: the marker with a typo, as a string, or missing from a folder that defines nodes.
   writePackage('n-typo', {
     'package.json': manifest('@fx/typo', { siyu: { nodepackage: true } }),
@@ -201,7 +217,13 @@ describe('node package discovery', () => {
     );
     expect(problemOf('@fx/bad-default')).toMatch(/^pkg\.nodes\[0\] \(fx-bad-default\.ping\)\.defaultConfig\.url: /);
     expect(problemOf('@fx/same-name')).toMatch(/^package name "fx-good" is already used by @fx\/good/);
-    expect(discovery.problems).toHaveLength(7);
+    expect(problemOf('@fx/update-without-effect')).toBe(
+      'pkg.nodes[0] (fx-update-without-effect.ping).customerUpdate: the node has no effect (add effect: {}), so it would never run',
+    );
+    expect(problemOf('@fx/update-with-channel')).toMatch(
+      /^pkg\.nodes\[0\] \(fx-update-with-channel\.ping\)\.customerUpdate: not for a node with a channel or quiet hours/,
+    );
+    expect(discovery.problems).toHaveLength(9);
   });
 
   it('drops a package whose server half throws, returns wrong executors or is missing; the rest still run', async () => {

@@ -130,6 +130,7 @@ function checkNodePackage(module: Record<string, unknown>, entry: string, taken:
     if (typeOwner) problems.push(`${where}: type is already defined by ${typeOwner}`);
     const parsed = node.config.safeParse(node.defaultConfig);
     if (!parsed.success) problems.push(describeIssues(parsed.error, `${where}.defaultConfig`));
+    problems.push(...customerUpdateProblems(node, where));
   });
   const seen = new Set<string>();
   for (const node of pkg.nodes) {
@@ -138,6 +139,23 @@ function checkNodePackage(module: Record<string, unknown>, entry: string, taken:
   }
   if (problems.length) throw new PackageProblem(problems.join('; '));
   return pkg;
+}
+
+/**
+ * A `customerUpdate` runs only as a node's effect, and outside the dispatcher's delivery rules: a
+ * node without an effect would never apply it, and one with a channel or quiet hours would be run
+ * through the outbox anyway (the engine does not apply those in the step), so both are mistakes.
+ */
+function customerUpdateProblems(node: NodePackage['nodes'][number], where: string): string[] {
+  if (node.customerUpdate === undefined) return [];
+  if (typeof node.customerUpdate !== 'function') return [`${where}.customerUpdate: must be a function`];
+  if (!node.effect) return [`${where}.customerUpdate: the node has no effect (add effect: {}), so it would never run`];
+  if (node.effect.channel !== undefined || node.effect.quietHours) {
+    return [
+      `${where}.customerUpdate: not for a node with a channel or quiet hours (the step applies it outside delivery rules); send through its executor instead`,
+    ];
+  }
+  return [];
 }
 
 function serverFactoryOf(module: Record<string, unknown>): ServerPackageFactory {

@@ -39,6 +39,8 @@ describe('WriteBuffer: customer updates on PostgreSQL', () => {
       'journey:j',
       at,
     );
+    // Rows collected (the bench's rows-per-step figure): vip, lead, gold and one customer row.
+    expect(writes.rows).toBe(4);
     // Meanwhile an operator sets another attribute (the batch holds no lock on the customer).
     await pool.query(`UPDATE "Customer" SET attributes = '{"points":5,"temp":"x","city":"上海"}' WHERE id = 'c0'`);
 

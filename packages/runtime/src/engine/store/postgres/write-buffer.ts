@@ -159,15 +159,19 @@ export class WriteBuffer {
 
   /** A step's customer update (tag and attribute nodes), kept as its net effect on the customer. */
   customerUpdate(customerId: string, update: CustomerUpdate, source: string, at: Date): void {
-    for (const tag of update.removeTags ?? [])
-      this.tagChanges.set(`${customerId}\u0000${tag}`, { customerId, tag, add: false, source, at });
-    for (const tag of update.addTags ?? [])
-      this.tagChanges.set(`${customerId}\u0000${tag}`, { customerId, tag, add: true, source, at });
+    const tagChange = (tag: string, add: boolean) => {
+      const key = `${customerId}\u0000${tag}`;
+      if (!this.tagChanges.has(key)) this.rows++; // one row per customer and tag, however often changed
+      this.tagChanges.set(key, { customerId, tag, add, source, at });
+    };
+    for (const tag of update.removeTags ?? []) tagChange(tag, false);
+    for (const tag of update.addTags ?? []) tagChange(tag, true);
     if (!update.setAttributes && !update.unsetAttributes?.length) return;
     let patch = this.attributePatches.get(customerId);
     if (!patch) {
       patch = { set: {}, unset: new Set(), at };
       this.attributePatches.set(customerId, patch);
+      this.rows++; // one customer row updated, however many steps change it
     }
     for (const name of update.unsetAttributes ?? []) {
       delete patch.set[name];
@@ -178,7 +182,6 @@ export class WriteBuffer {
       patch.unset.delete(name);
     }
     patch.at = at;
-    this.rows++;
   }
 
   eventProcessed(externalId: string, at: number): void {

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { applyCustomerUpdate } from '@siyu/shared';
+import { applyAttributeUpdate } from '@siyu/shared';
 import { isoDate } from '../../../db/iso-date.ts';
 import type { EngineStore } from '../port.ts';
 
@@ -27,8 +27,7 @@ export function sqliteCustomerUpdates(db: BetterSqlite3.Database): Pick<EngineSt
       const stored = readAttributes.get(customerId);
       if (!stored) throw new Error(`customer ${customerId} does not exist`);
       const current = JSON.parse(stored.attributes) as Record<string, unknown>;
-      const { attributes } = applyCustomerUpdate({ tags: [], attributes: current }, update);
-      writeAttributes.run(JSON.stringify(attributes), at, customerId);
+      writeAttributes.run(JSON.stringify(applyAttributeUpdate(current, update)), at, customerId);
     },
   };
 }
