@@ -137,6 +137,16 @@ describe('schedules and the dry run before publish', () => {
     await expect.poll(async () => (await runs.allTextContents()).every((r) => / 21:30$/.test(r))).toBe(true);
     await runs.last().scrollIntoViewIfNeeded();
     await shot(page, '01-weekly-schedule');
+    // The same form in English: the pickers, the run list and the card speak it too (no Chinese left).
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => form.textContent()).toContain('Next 5 runs');
+    expect(await form.textContent()).not.toMatch(/[\u4e00-\u9fff]/);
+    for (const run of await runs.allTextContents()) expect(run).toMatch(/^\d{4}-\d{2}-\d{2} (Mon|Wed) 21:30$/);
+    const cardEn = page.locator('[data-testid=journey-node]', { hasText: 'Audience entry' }).first();
+    expect(await cardEn.textContent()).toContain('On a schedule');
+    await shot(page, '01-weekly-schedule-en');
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+    await expect.poll(() => form.textContent()).toContain('接下来 5 次运行');
     // A custom rule: 09:15 on the 1st of each month; one more often than hourly is refused in words.
     await form.getByTestId('schedule-repeat').selectOption('cron');
     await form.getByTestId('schedule-cron').fill('15 9 1 * *');

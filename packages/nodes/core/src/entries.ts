@@ -113,7 +113,7 @@ export const audienceEntry = defineNode({
       schedule: z
         .enum(['once', 'repeat', 'calendar'])
         .default('once')
-        .meta({ widget: 'select', label: t('频率', 'Schedule') }),
+        .meta({ widget: 'select', label: t('频率', 'Frequency') }),
       every: DurationSchema.default({ amount: 1, unit: 'days' }).meta({
         widget: 'duration',
         label: t('重复间隔', 'Repeat every'),
