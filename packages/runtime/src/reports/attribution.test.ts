@@ -62,5 +62,9 @@ describe('the attribution rule', () => {
     expect(rule.touchEvents).toEqual(['channel.entered', 'link.clicked', 'qr.scanned']);
     expect(rule.text['zh-CN']).toContain('5 天');
     expect(rule.text.en).toContain('5 days');
+    // Read on screen and in CSVs: the touches by their words, never event ids.
+    expect(rule.text['zh-CN']).toContain('通过渠道进入、点击链接、扫码');
+    expect(rule.text.en).toContain('Came in through a channel, Link clicked, QR code scanned');
+    for (const text of Object.values(rule.text)) expect(text).not.toMatch(/[a-z]+\.[a-z]+/i);
   });
 });

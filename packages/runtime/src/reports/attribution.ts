@@ -1,4 +1,4 @@
-import { type LocalizedText, t } from '@siyu/shared';
+import { KNOWN_EVENT_TYPES, type LocalizedText, t } from '@siyu/shared';
 import type { SqlClient, SqlDialect, SqlValue } from '../db/sql-client.ts';
 import { epochMsOf, placeholders, timeInPeriod } from '../db/sql-dialect.ts';
 import { CHANNEL_EVENT_TYPES } from '../engine/channel-attribution.ts';
@@ -18,14 +18,16 @@ export interface AttributionRule {
 
 export function attributionRule(windowDays = DEFAULT_ATTRIBUTION_WINDOW_DAYS): AttributionRule {
   const touchEvents = [...CHANNEL_EVENT_TYPES].sort();
+  // The touches by their words (the definition is read on screen and in CSVs: no event ids).
+  const touch = (locale: 'zh-CN' | 'en') => touchEvents.map((type) => KNOWN_EVENT_TYPES[type]?.[locale] ?? type);
   return {
     rule: 'lastTouch',
     windowDays,
     touchEvents,
     fallback: 'firstTouch',
     text: t(
-      `订单归属于下单前 ${windowDays} 天内（含下单时刻）客户最近一次通过渠道码进入（${touchEvents.join('、')}）的渠道和方案；窗口内没有则归属首次带来该客户的渠道（首次触达）；都没有则不归属任何渠道。`,
-      `An order is credited to the channel and variant of the customer's most recent entry through an entry code (${touchEvents.join(', ')}) in the ${windowDays} days up to and including the order time; with none in that window, to the channel that first brought the customer in (first touch); otherwise to no channel.`,
+      `订单归属于下单前 ${windowDays} 天内（含下单时刻）客户最近一次通过渠道码进入（${touch('zh-CN').join('、')}）的渠道和方案；窗口内没有则归属首次带来该客户的渠道（首次触达）；都没有则不归属任何渠道。`,
+      `An order is credited to the channel and variant of the customer's most recent entry through an entry code (${touch('en').join(', ')}) in the ${windowDays} days up to and including the order time; with none in that window, to the channel that first brought the customer in (first touch); otherwise to no channel.`,
     ),
   };
 }
