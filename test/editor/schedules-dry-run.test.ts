@@ -131,9 +131,26 @@ describe('schedules and the dry run before publish', () => {
     await time.click();
     const panel = page.locator('.ant-picker-dropdown:visible');
     const column = (n: number) => panel.locator('.ant-picker-time-panel-column').nth(n);
-    await column(0).locator('.ant-picker-time-panel-cell-inner', { hasText: /^21$/ }).click();
-    await column(1).locator('.ant-picker-time-panel-cell-inner', { hasText: /^30$/ }).click();
+    // The picker scrolls a column to its value with an animation; on a loaded machine a click can
+    // land on the cell next to the one aimed at while it still moves. Click until the column shows
+    // the aimed cell selected (CI once committed a neighbour and the run times never said 21:30).
+    const pick = async (n: number, text: string) => {
+      const selected = column(n).locator('.ant-picker-time-panel-cell-selected');
+      await expect
+        .poll(async () => {
+          const now = await selected.textContent();
+          if (now !== text)
+            await column(n)
+              .locator('.ant-picker-time-panel-cell-inner', { hasText: new RegExp(`^${text}$`) })
+              .click();
+          return selected.textContent();
+        })
+        .toBe(text);
+    };
+    await pick(0, '21');
+    await pick(1, '30');
     await panel.locator('.ant-picker-ok button').click();
+    await expect.poll(() => time.inputValue()).toBe('21:30');
     await expect.poll(async () => (await runs.allTextContents()).every((r) => / 21:30$/.test(r))).toBe(true);
     await runs.last().scrollIntoViewIfNeeded();
     await shot(page, '01-weekly-schedule');
