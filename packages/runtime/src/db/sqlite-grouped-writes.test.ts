@@ -53,8 +53,10 @@ describe('grouped writes (SQLite SQL port)', () => {
       sql.run(insert, ['a', 'x']),
       sql.run(insert, ['taken', 'again']),
       sql.run("UPDATE Claim SET note = 'updated' WHERE messageKey = ?", ['taken']),
+      // Two rows in one statement, the second taken: neither is stored (the statement is backed out whole).
+      sql.run('INSERT INTO Claim (messageKey, note) VALUES (?, ?), (?, ?)', ['b', 'half', 'a', 'again']),
     ]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
     expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_CONSTRAINT_UNIQUE' });
     expect((results[2] as PromiseFulfilledResult<{ changes: number }>).value).toEqual({ changes: 1 });
     expect(sqlite.prepare('SELECT messageKey, note FROM Claim ORDER BY id').all()).toEqual([

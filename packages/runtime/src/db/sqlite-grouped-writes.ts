@@ -12,8 +12,8 @@ interface QueuedWrite {
  * transaction in the same synchronous stretch — a dispatcher batch's fifty SMS executors each
  * claiming its message, then each marking it sent — are run together once the stretch ends (a
  * microtask later), in ONE transaction, instead of one commit each: every commit rewrites the
- * pages of the table's indexes in the WAL. Each statement runs inside a savepoint of its own, so
- * one that fails (a constraint) is undone alone and rejects its own caller only; the others commit.
+ * pages of the table's indexes in the WAL. A statement that fails (a constraint) is undone alone
+ * and rejects its own caller only; the others commit.
  * A caller still gets its result after its statement is durable (committed), as before.
  */
 export function groupedWrites(
@@ -23,6 +23,20 @@ export function groupedWrites(
 ) {
   let queue: QueuedWrite[] = [];
   let scheduled = false;
+  const runGroup = sqlite.transaction((writes: QueuedWrite[], outcomes: Array<() => void>) => {
+    for (const write of writes) {
+      try {
+        const result = write.run();
+        outcomes.push(() => write.resolve(result));
+      } catch (error) {
+        // Each write is ONE statement, and SQLite backs out a statement that fails a constraint
+        // alone, leaving the transaction open: no savepoint per write is needed (they were most of
+        // the group's cost). An error that ends the transaction itself (a full disk) ends the group.
+        if (!sqlite.inTransaction) throw error;
+        outcomes.push(() => write.reject(error));
+      }
+    }
+  });
 
   function flush(): void {
     // A port transaction open across awaits holds the connection: the group waits for it to end
@@ -42,20 +56,7 @@ export function groupedWrites(
     }
     const outcomes: Array<() => void> = [];
     try {
-      sqlite.exec('BEGIN IMMEDIATE');
-      for (const write of writes) {
-        sqlite.exec('SAVEPOINT grouped_write');
-        try {
-          const result = write.run();
-          sqlite.exec('RELEASE grouped_write');
-          outcomes.push(() => write.resolve(result));
-        } catch (error) {
-          sqlite.exec('ROLLBACK TO grouped_write');
-          sqlite.exec('RELEASE grouped_write');
-          outcomes.push(() => write.reject(error));
-        }
-      }
-      sqlite.exec('COMMIT');
+      runGroup.immediate(writes, outcomes);
     } catch (error) {
       // BEGIN or COMMIT failed (the database is locked past its busy timeout, the disk is full):
       // nothing of the group is stored, and every caller hears so.

@@ -70,8 +70,58 @@ describe('asking what is due before claiming (PostgreSQL: a claim is a transacti
     const done = outcome();
     await drain(done);
     expect(done.effectsRun).toBe(3);
-    // No timer claim at all; after the effects, one look finds nothing, and the loop ends.
-    expect(calls).toEqual(['due?', 'effects', 'due?', 'due?']);
+    // No timer claim at all; the batch came back short (it took all that was due), so the next
+    // pass looks once, finds nothing, and the loop ends.
+    expect(calls).toEqual(['due?', 'effects', 'due?']);
+  });
+});
+
+describe('claiming again (SQLite: no look before a claim)', () => {
+  function counting(timersLeft: number, effectsLeft: number, limits = { timerBatch: 1000, effectBatch: 1000 }) {
+    const calls: string[] = [];
+    const left = { timers: timersLeft, effects: effectsLeft };
+    const drain = schedulerLoop(
+      {
+        audienceSlice: () => undefined,
+        fireTimers: (limit) => {
+          const fired = Math.min(limit, left.timers);
+          calls.push(`timers ${fired}`);
+          left.timers -= fired;
+          // A fired timer decides an effect (a message after a wait).
+          left.effects += fired;
+          return fired;
+        },
+        runEffects: async (limit) => {
+          const ran = Math.min(limit, left.effects);
+          calls.push(`effects ${ran}`);
+          left.effects -= ran;
+          return ran > 0 ? { ran, failed: 0 } : undefined;
+        },
+      },
+      { ...limits, audienceSlice: 10, budgetMs: Number.POSITIVE_INFINITY },
+    );
+    return { calls, left, drain };
+  }
+  const outcome = () => ({ timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 });
+
+  it('claims a kind again at once only after a full batch; a short one waits for the next pass', async () => {
+    const { calls, left, drain } = counting(3, 2);
+    const done = outcome();
+    await drain(done);
+    expect(done).toMatchObject({ timersFired: 3, effectsRun: 5 });
+    expect(left).toEqual({ timers: 0, effects: 0 });
+    // Each kind once with work, once more in the pass that finds nothing (it was six claims).
+    expect(calls).toEqual(['timers 3', 'effects 5', 'timers 0', 'effects 0']);
+  });
+
+  it('a full batch is followed by another claim of its kind at once, until one comes back short', async () => {
+    const { calls, left, drain } = counting(40, 0, { timerBatch: 16, effectBatch: 1000 });
+    const done = outcome();
+    await drain(done);
+    expect(done).toMatchObject({ timersFired: 40, effectsRun: 40 });
+    expect(left).toEqual({ timers: 0, effects: 0 });
+    // Timers at most 16 a batch; effects start at 16 and double (the sizer), 16 then the other 24.
+    expect(calls).toEqual(['timers 16', 'timers 16', 'timers 8', 'effects 16', 'effects 24', 'timers 0', 'effects 0']);
   });
 });
 

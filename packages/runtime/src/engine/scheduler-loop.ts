@@ -139,20 +139,26 @@ export function schedulerLoop(work: DueWork, limits: SchedulerLimits) {
       while (due.timers) {
         await yieldToEventLoop();
         if (stopping()) return;
+        const limit = timers.size;
         const fired = await timers.run(work.fireTimers, (n) => n);
         if (fired === 0) break;
         outcome.timersFired += fired;
         progressed = true;
+        // A short batch took everything due when it was claimed: what came due since (or what the
+        // effects below make due) is asked for by the next pass, not by another claim right now.
+        if (fired < limit) break;
         if (probe) due = await probe();
       }
       while (due.effects) {
         await yieldToEventLoop();
         if (stopping()) return;
+        const limit = effects.size;
         const batch = await effects.run(work.runEffects, (b) => b?.ran ?? 0);
         if (!batch) break;
         outcome.effectsRun += batch.ran;
         outcome.effectsFailed += batch.failed;
         progressed = true;
+        if (batch.ran < limit) break;
         if (probe) due = await probe();
       }
       if (!progressed) return;
