@@ -182,4 +182,23 @@ describe('channel management (渠道管理)', () => {
     await shot(page, '05-list-archived-en');
     await page.context().close();
   });
+
+  it('names a code made through the API without a variant 默认方案 / Default, never "default"', async () => {
+    const page = await signIn('admin', 'secret123');
+    await mutate(page, 'channels.create', { name: '门店活码', kind: 'storePoster', codes: [{ code: 'api-store-1' }] });
+    await openNav(page, 'channels');
+    const listRow = page.getByTestId('channel-row').filter({ hasText: '门店活码' });
+    await expect
+      .poll(() => listRow.locator('[data-col=codes] .tag').allTextContents())
+      .toEqual(['默认方案 · api-store-1']);
+    await listRow.locator('[data-col=name]').click();
+    const codeRow = page.locator('[data-testid=code-row][data-code="api-store-1"]');
+    await expect.poll(() => codeRow.locator('[data-col=variant]').textContent()).toBe('默认方案');
+    expect(await page.getByTestId('channel-detail').textContent()).not.toContain('default');
+    await page.locator('.page-nav').getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => codeRow.locator('[data-col=variant]').textContent()).toBe('Default');
+    expect(await page.getByTestId('channel-detail').textContent()).not.toContain('default');
+    await shot(page, '06-default-variant-en');
+    await page.context().close();
+  });
 });

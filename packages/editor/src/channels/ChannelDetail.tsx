@@ -13,7 +13,7 @@ import { AddCodeForm } from './AddCodeForm.tsx';
 import { ArchiveButton } from './ArchiveButton.tsx';
 import { DeliveredEditor } from './DeliveredEditor.tsx';
 import { LiveCodeCell } from './LiveCodeCell.tsx';
-import { ALL_TIME, channelNumbers, deliveredName, kindName } from './model.ts';
+import { ALL_TIME, channelNumbers, channelVariantName, deliveredName, kindName } from './model.ts';
 import './channels.css';
 
 type Code = Awaited<ReturnType<typeof api.channels.get.query>>['codes'][number];
@@ -38,7 +38,7 @@ export function ChannelDetail({ channelId }: { channelId: string }) {
           key: 'variant',
           title: t('channels:channelDetail.variant'),
           onCell: col('variant'),
-          render: (_, c) => c.variant,
+          render: (_, c) => channelVariantName(c.variant, locale),
         },
         { key: 'code', title: t('channels:channelDetail.code'), className: 'mono', render: (_, c) => c.code },
         {

@@ -13,7 +13,7 @@ import { pct } from '../reports/format.ts';
 import { CHANNEL_REPORT_HREF } from '../reports/route.ts';
 import { ArchiveButton } from './ArchiveButton.tsx';
 import { ChannelForm } from './ChannelForm.tsx';
-import { ALL_TIME, CHANNEL_KINDS, channelNumbers, kindName } from './model.ts';
+import { ALL_TIME, CHANNEL_KINDS, channelNumbers, channelVariantName, kindName } from './model.ts';
 import './channels.css';
 
 type Channel = Awaited<ReturnType<typeof api.channels.list.query>>[number];
@@ -64,7 +64,7 @@ export function ChannelsPage() {
       render: (_, c) =>
         c.codes.map((code) => (
           <span className="tag" key={code.code}>
-            {code.variant} · <span className="mono">{code.code}</span>
+            {channelVariantName(code.variant, locale)} · <span className="mono">{code.code}</span>
           </span>
         )),
     },

@@ -3,7 +3,7 @@ import { useLocale } from '../app/i18n.ts';
 import { channelHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { useLoad } from '../reports/parts.tsx';
-import { kindName, svgDataUrl } from './model.ts';
+import { channelVariantName, kindName, svgDataUrl } from './model.ts';
 import './channels.css';
 
 const SIZES = { s: 4, m: 3, l: 2 } as const;
@@ -48,9 +48,9 @@ export function QrSheet({ channelId }: { channelId: string }) {
       <div className="qr-grid">
         {codes.data?.map((q) => (
           <figure className="qr-card" key={q.code} data-testid="qr-card" data-code={q.code}>
-            <img src={svgDataUrl(q.image)} alt={`${q.variant} ${q.url}`} />
+            <img src={svgDataUrl(q.image)} alt={`${channelVariantName(q.variant, locale)} ${q.url}`} />
             <figcaption>
-              <strong className="qr-variant">{q.variant}</strong>
+              <strong className="qr-variant">{channelVariantName(q.variant, locale)}</strong>
               <span className="qr-url mono">{q.url}</span>
             </figcaption>
           </figure>

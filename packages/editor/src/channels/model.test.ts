@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLanguage } from '../locales/catalogs.ts';
 import {
   channelNumbers,
+  channelVariantName,
   codeDraft,
   codeInput,
   createInput,
@@ -89,6 +90,14 @@ describe('channel model', () => {
     expect(pickLanguage('Invalid URL', 'zh-CN')).toBe('Invalid URL');
     expect(pickLanguage('a / b', 'zh-CN')).toBe('a / b');
     expect(pickLanguage('渠道 Channel x 不存在 not found', 'en')).toBe('渠道 Channel x 不存在 not found');
+  });
+
+  it('shows a code made without a variant by a name in the UI language, never the stored "default"', async () => {
+    await loadLanguage('zh-CN');
+    expect(channelVariantName('default', 'zh-CN')).toBe('默认方案');
+    expect(channelVariantName('default', 'en')).toBe('Default');
+    expect(channelVariantName('文案 A', 'en')).toBe('文案 A');
+    expect(channelVariantName(null, 'en')).toBe('');
   });
 
   it('suggests the next free variant letter', () => {

@@ -12,6 +12,13 @@ export const CHANNEL_KINDS: readonly ChannelKind[] = ['packageCard', 'liveCode',
 export const kindName = (kind: string, locale: Locale) =>
   tFor(locale)(`channels:model.kinds.${kind}`, { defaultValue: kind });
 
+/**
+ * A channel variant as the operator reads it. A code created through the API without a variant is
+ * stored as "default" (the column's default): that word is a stored value, shown as 默认方案 / Default.
+ */
+export const channelVariantName = (variant: string | null | undefined, locale: Locale) =>
+  variant === 'default' ? tFor(locale)('channels:model.defaultVariant') : (variant ?? '');
+
 /** What "delivered" (the recall denominator) means for each kind (`model.delivered.*`). */
 export const deliveredName = (kind: string, locale: Locale) => {
   const t = tFor(locale);

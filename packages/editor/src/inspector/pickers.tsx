@@ -11,6 +11,7 @@ import { PICKER_OPTIONS_KEY, REFRESH_ON_RETURN } from '../app/kit/query.ts';
 import { listText } from '../app/list-format.ts';
 import { NEW_COUPON_BATCH_HREF } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
+import { channelVariantName } from '../channels/model.ts';
 import { channelName } from '../pages/channel-name.ts';
 import { messageChannels } from './message-channels.ts';
 
@@ -28,7 +29,7 @@ const loaders: Record<'channels' | 'segment' | 'couponStock', () => Promise<Opti
         t('inspector:pickers.channelOption', {
           name: c.name,
           variants: listText(
-            c.codes.map((code) => code.variant),
+            c.codes.map((code) => channelVariantName(code.variant, locale)),
             locale,
           ),
         }),

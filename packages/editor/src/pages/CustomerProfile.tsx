@@ -15,6 +15,7 @@ import { useCanEdit } from '../app/use-role.ts';
 import { formatTime } from './format.ts';
 import { PageNav } from './PageNav.tsx';
 import { tagOrigin } from './tag-origin.ts';
+import { channelVariantName } from '../channels/model.ts';
 
 type Profile = Awaited<ReturnType<typeof api.customers.get.query>>;
 
@@ -90,7 +91,7 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                   {c.channelCode ? [c.channelName, c.channelCode].filter(Boolean).join(' · ') : '—'}
                 </dd>
                 <dt>{t('pages:customerProfile.variant')}</dt>
-                <dd>{c.variant ?? '—'}</dd>
+                <dd>{c.variant ? channelVariantName(c.variant, locale) : '—'}</dd>
                 <dt>{t('pages:customerProfile.owner')}</dt>
                 <dd>{c.ownerUserId ?? '—'}</dd>
                 {c.identities.map((id) => (

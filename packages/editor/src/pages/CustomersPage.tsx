@@ -15,6 +15,7 @@ import { useDebounced } from './customers/use-debounced.ts';
 import { formatTime } from './format.ts';
 import './customers/customers.css';
 import { PageNav } from './PageNav.tsx';
+import { channelVariantName } from '../channels/model.ts';
 
 type CustomerItem = Awaited<ReturnType<typeof api.customers.search.query>>['items'][number];
 
@@ -87,7 +88,8 @@ export function CustomersPage() {
     {
       key: 'channel',
       title: t('pages:customersPage.channel'),
-      render: (_, c) => (c.channelCode ? `${c.channelCode}${c.variant ? ` / ${c.variant}` : ''}` : '—'),
+      render: (_, c) =>
+        c.channelCode ? `${c.channelCode}${c.variant ? ` / ${channelVariantName(c.variant, locale)}` : ''}` : '—',
     },
     {
       key: 'createdAt',

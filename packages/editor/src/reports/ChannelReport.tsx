@@ -10,6 +10,7 @@ import { TimeZoneNote } from '../app/TimeZoneNote.tsx';
 import { dateIn, endOfDayIn, startOfDayIn, WORKSPACE_TIME_ZONE } from '../app/time-zone.ts';
 import { pct, yuan } from './format.ts';
 import { Rule, Section, useLoad } from './parts.tsx';
+import { channelVariantName } from '../channels/model.ts';
 
 const DAY = 86_400_000;
 // The period's days are the workspace's days (the cohorts report counts weeks in the same zone).
@@ -94,8 +95,8 @@ function Channels({ input }: { input: { from: number; to: number; windowDays: nu
     {
       key: 'variant',
       title: t('reports:channelReport.variant'),
-      dataIndex: 'variant',
-      sorter: byText((r: ChannelRow) => r.variant, locale),
+      sorter: byText((r: ChannelRow) => channelVariantName(r.variant, locale), locale),
+      render: (_, r) => channelVariantName(r.variant, locale),
     },
     { key: 'code', title: t('reports:channelReport.code'), dataIndex: 'code' },
     {
@@ -127,7 +128,7 @@ function Channels({ input }: { input: { from: number; to: number; windowDays: nu
   ];
   const { data, error } = useLoad(() => api.reports.channels.query(input), JSON.stringify(input));
   const chart = (data?.rows ?? []).map((r) => ({
-    name: `${r.channelName} ${r.variant}`,
+    name: `${r.channelName} ${channelVariantName(r.variant, locale)}`,
     recall: r.recallRate === null ? 0 : Number((r.recallRate * 100).toFixed(2)),
     perCard: r.revenuePerDeliveredCents === null ? 0 : Number((r.revenuePerDeliveredCents / 100).toFixed(2)),
   }));

@@ -72,6 +72,8 @@ describe.each(databases)('cohorts on %s', (_name, open) => {
       ['', 2, 1, 0, 0, 1, 3000, 3000],
     ]);
     expect(report.cohorts[0]?.label).toBe('包裹卡 A (card-a)');
+    // A code made without a variant is stored as "default": the label leaves that word out.
+    expect(report.cohorts[2]?.label).toBe('短信召回 (sms-1)');
     // Before the engine's RFM refresh nobody has stored scores: all seven read as "no orders".
     expect(report.rfm.find((s) => s.segment === 'noOrders')?.customers).toBe(7);
     // As the engine's refresher stores them (JSON on the customer; erased customers left out).

@@ -66,7 +66,8 @@ export async function cohortsReport(
       await sql.all<{ code: string; variant: string; name: string }>(
         'SELECT e.code, e.variant, ch.name FROM EntryCode e JOIN Channel ch ON ch.id = e.channelId',
       )
-    ).map((e) => [e.code, `${e.name} ${e.variant} (${e.code})`]),
+      // "default" is the stored value of a code made without a variant, not a name to show.
+    ).map((e) => [e.code, `${e.name}${e.variant === 'default' ? '' : ` ${e.variant}`} (${e.code})`]),
   );
   const cohorts = new Map<string, Cohort>();
   const weekOf = weekKeys(zone);
