@@ -24,6 +24,7 @@ export * from './rfm-segments.ts';
 export * from './segment-filter.ts';
 export * from './server-sdk.ts';
 export * from './settings.ts';
+export * from './tags.ts';
 export * from './template.ts';
 export * from './time-window.ts';
 export * from './entry-schedule.ts';

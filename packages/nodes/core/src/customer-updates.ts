@@ -1,21 +1,19 @@
 // Nodes that change what we know about the customer. The runtime applies their `customerUpdate`
 // in the step's own transaction (once per visit, with the step); where it cannot, their executors
 // (server/customer-executors.ts) make the same change through the outbox.
-import { type CustomerUpdateResult, type CustomerView, defineNode, t } from '@siyu/shared';
+import { type CustomerUpdateResult, type CustomerView, defineNode, prefixedTag, t, TagNameSchema } from '@siyu/shared';
 import { z } from 'zod';
 import { NEXT_PORT } from './ports.ts';
-
-const TagSchema = z.string().trim().min(1).max(50);
 
 const UpdateTagsConfigSchema = z
   .object({
     add: z
-      .array(TagSchema)
+      .array(TagNameSchema)
       .max(50)
       .default([])
       .meta({ widget: 'tags', label: t('添加标签', 'Add tags') }),
     remove: z
-      .array(TagSchema)
+      .array(TagNameSchema)
       .max(50)
       .default([])
       .meta({ widget: 'tags', label: t('移除标签', 'Remove tags') }),
@@ -76,8 +74,8 @@ export function tagUpdate(
 /** Where the tags for a customer's source come from when `tagChannel` is on. */
 export function channelTags(channel: { code: string; variant?: string } | undefined): string[] {
   if (!channel) return [];
-  const tags = [`渠道:${channel.code}`];
-  if (channel.variant && channel.variant !== 'default') tags.push(`版本:${channel.variant}`);
+  const tags = [prefixedTag('渠道:', channel.code)];
+  if (channel.variant && channel.variant !== 'default') tags.push(prefixedTag('版本:', channel.variant));
   return tags;
 }
 

@@ -6,6 +6,7 @@ import {
   migrateConfigFrom,
   type NodeContext,
   outputsOf,
+  TagNameSchema,
   validateGraph,
 } from '@siyu/shared';
 import { describe, expect, it } from 'vitest';
@@ -271,6 +272,13 @@ describe('customer updates', () => {
     expect(updateTags.config.safeParse({ add: ['a'], remove: ['a'] }).error?.issues[0]?.path).toEqual(['remove']);
     expect(channelTags({ code: 'card-202611', variant: 'b' })).toEqual(['渠道:card-202611', '版本:b']);
     expect(channelTags({ code: 'live', variant: 'default' })).toEqual(['渠道:live']);
+    // A variant may be 50 characters; its tag is clipped to the 50 a tag may have, so the customer
+    // search and the tag editor (which take tags of at most 50) can still find and remove it.
+    const long = '扫码领券'.repeat(12) + 'AB';
+    const [, variantTag] = channelTags({ code: 'card-1', variant: long });
+    expect(Array.from(variantTag as string)).toHaveLength(50);
+    expect(variantTag).toBe(`版本:${long.slice(0, 47)}`);
+    expect(TagNameSchema.safeParse(variantTag).success).toBe(true);
     expect(channelTags(undefined)).toEqual([]);
   });
 

@@ -1,10 +1,10 @@
-import { normalizePhone } from '@siyu/shared';
+import { normalizePhone, TagNameSchema } from '@siyu/shared';
 import { z } from 'zod';
 import type { SqlClient, SqlValue } from '../db/sql-client.ts';
 import { groupConcat, jsonTextAtParam, likeIgnoringCase } from '../db/sql-dialect.ts';
 
 const Id = z.string().min(1).max(100);
-const Tag = z.string().trim().min(1).max(50);
+const Tag = TagNameSchema;
 
 /** The customers list's search: text (name, id, phone), tags, attributes, channel, journey. */
 export const CustomerSearchSchema = z.object({

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SegmentFilterSchema } from '@siyu/shared';
+import { SegmentFilterSchema, TagNameSchema } from '@siyu/shared';
 import { z } from 'zod';
 import { previewSegment } from '../../audiences/segments.ts';
 import { thenAudit } from '../../audit/record.ts';
@@ -52,7 +52,7 @@ async function fileAndMapping(ctx: Context, input: z.infer<typeof ImportFileInpu
 const ImportInput = ImportFileInput.extend({
   fileName: z.string().trim().min(1).max(200),
   mode: z.enum(['strict', 'skipInvalid']).default('strict'),
-  tags: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
+  tags: z.array(TagNameSchema).max(10).default([]),
 });
 
 /** A batch as the wizard and the history show it; `errors` only when asked (up to 5,000 rows). */

@@ -1,4 +1,4 @@
-import { SegmentFilterSchema } from '@siyu/shared';
+import { SegmentFilterSchema, TagNameSchema } from '@siyu/shared';
 import { z } from 'zod';
 import { segmentMemberIds } from '../../audiences/segments.ts';
 import { thenAudit } from '../../audit/record.ts';
@@ -10,7 +10,7 @@ import { apiError } from '../api-error.ts';
 import { notFound, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const Id = z.string().min(1).max(100);
-const Tag = z.string().trim().min(1).max(50);
+const Tag = TagNameSchema;
 
 /** Customers: search, profile with timeline across journeys, tags, opt-outs, erase. */
 export const customersRouter = router({

@@ -1,10 +1,11 @@
+import { TagNameSchema } from '@siyu/shared';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
 import { deleteTag, moveTags, tagUsage } from '../../customers/tag-admin.ts';
 import { likeIgnoringCase } from '../../db/sql-dialect.ts';
 import { operatorProcedure, router, viewerProcedure } from '../trpc.ts';
 
-const Tag = z.string().trim().min(1).max(50);
+const Tag = TagNameSchema;
 
 /** Tags in use, for pickers (profile page, tag nodes, conditions): most used first. */
 export const tagsRouter = router({
