@@ -112,11 +112,42 @@ describe('report pages', () => {
     expect((await cells('card-a')).slice(3)).toEqual(['100', '1', '2', '2.00%', '4', '¥200.00', '¥2.00']);
     expect((await cells('sms-1')).slice(3)).toEqual(['4 (短信 4)', '1', '1', '25.00%', '1', '¥60.00', '¥15.00']);
     await page.waitForSelector('[data-testid=report-cohorts] svg');
+    // The sms-1 code was made without a variant: its row names it, not the stored "default".
+    expect((await cells('sms-1'))[1]).toBe('默认方案');
+    // Every axis label of both charts reads alone (the six RFM segment names once ran together):
+    // upright neighbours must fit their tick spacing; slanted ones must sit a line's height apart.
+    const overlapping = async () =>
+      page.locator('.recharts-xAxis-tick-labels').evaluateAll((axes) =>
+        axes.flatMap((axis) => {
+          const labels = [...axis.querySelectorAll('text')].map((text) => {
+            const angle = Number(/rotate\((-?[\d.]+)/.exec(text.getAttribute('transform') ?? '')?.[1] ?? 0);
+            const width = (text as SVGTextElement).getComputedTextLength();
+            return {
+              x: Number(text.getAttribute('x')),
+              angle,
+              width,
+              size: Number(text.getAttribute('font-size') ?? 14),
+            };
+          });
+          return labels.slice(1).flatMap((b, i) => {
+            const a = labels[i] as (typeof labels)[number];
+            const spacing = b.x - a.x;
+            const fits =
+              a.angle === 0
+                ? (a.width + b.width) / 2 <= spacing
+                : spacing * Math.abs(Math.sin((a.angle * Math.PI) / 180)) >= a.size;
+            return fits ? [] : [`${axis.textContent?.slice(0, 40)}: ${i}/${i + 1}`];
+          });
+        }),
+      );
+    expect(await page.locator('.recharts-xAxis-tick-labels').count()).toBe(2);
+    expect(await overlapping()).toEqual([]);
     await page.screenshot({ path: join(shots, 'reports-03-channels.png'), fullPage: true });
     await pickOption(page, 'cohorts-by', '渠道');
     await expect.poll(() => page.getByTestId('report-cohorts').textContent()).toContain('包裹卡 A (card-a)');
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.getByTestId('report-title').textContent()).toBe('Channel report');
+    expect(await overlapping()).toEqual([]);
     await page.screenshot({ path: join(shots, 'reports-04-channels-en.png'), fullPage: true });
   });
 });

@@ -165,7 +165,7 @@ function Channels({ input }: { input: { from: number; to: number; windowDays: nu
           />
           <BarChart width={720} height={260} data={chart} margin={{ top: 10, right: 20 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="name" />
+            <XAxis dataKey="name" interval={0} fontSize={12} angle={-20} textAnchor="end" height={56} />
             <YAxis yAxisId="l" />
             <YAxis yAxisId="r" orientation="right" />
             <Tooltip />
@@ -270,13 +270,15 @@ function Cohorts() {
           />
           <BarChart
             width={380}
-            height={240}
+            height={280}
             data={data.rfm.map((s) => ({ name: loc(s.label), customers: s.customers }))}
           >
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="name" interval={0} fontSize={11} />
+            {/* Six segment names side by side ran into each other (重要价值客户忠诚客户…): slanted, each reads alone. */}
+            <XAxis dataKey="name" interval={0} fontSize={11} angle={-30} textAnchor="end" height={64} />
             <YAxis allowDecimals={false} />
             <Tooltip />
+            <Legend />
             <Bar
               dataKey="customers"
               name={t('reports:channelReport.rfmSegmentSize')}
