@@ -121,7 +121,7 @@ describe('report pages', () => {
         axes.flatMap((axis) => {
           const labels = [...axis.querySelectorAll('text')].map((text) => {
             const angle = Number(/rotate\((-?[\d.]+)/.exec(text.getAttribute('transform') ?? '')?.[1] ?? 0);
-            const width = (text as SVGTextElement).getComputedTextLength();
+            const width = (text as unknown as { getComputedTextLength(): number }).getComputedTextLength();
             return {
               x: Number(text.getAttribute('x')),
               angle,
