@@ -34,7 +34,7 @@ describe('BatchSizer', () => {
   });
 });
 
-describe('asking what is due before claiming (PostgreSQL: a claim is a transaction)', () => {
+describe('asking what is due before claiming (a claim is a transaction)', () => {
   it('claims nothing when nothing is due; claims only the kind that is due, asking again after each batch', async () => {
     const calls: string[] = [];
     let timersLeft = 0;
@@ -76,7 +76,7 @@ describe('asking what is due before claiming (PostgreSQL: a claim is a transacti
   });
 });
 
-describe('claiming again (SQLite: no look before a claim)', () => {
+describe('claiming again (a store with no look before a claim)', () => {
   function counting(timersLeft: number, effectsLeft: number, limits = { timerBatch: 1000, effectBatch: 1000 }) {
     const calls: string[] = [];
     const left = { timers: timersLeft, effects: effectsLeft };

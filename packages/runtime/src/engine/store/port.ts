@@ -164,7 +164,7 @@ export interface EngineStore extends EventRecords {
   claimDueEffects(now: number, limit: number): MaybePromise<DueEffect[]>;
   /**
    * Whether timers and effects are due by `now`, read outside any batch. Offered by an adapter
-   * whose empty claim costs a transaction (PostgreSQL); the scheduler asks it before claiming.
+   * whose empty claim costs a transaction (both do); the scheduler asks it before claiming.
    */
   dueWork?(now: number): Promise<{ timers: boolean; effects: boolean }>;
   /** A run an operator retries (undefined if there is none), its customer made readable. */

@@ -8,6 +8,7 @@ export type EngineLoader = Pick<
   | 'prepareEnrolment'
   | 'prepareEvents'
   | 'claimDueEffects'
+  | 'dueWork'
   | 'instancesByIds'
   | 'peekOutcomeResolution'
   | 'countMessages'
@@ -34,6 +35,12 @@ export function sqliteLoader(db: BetterSqlite3.Database, st: Statements): Engine
     // SQLite reads what a batch needs as it goes (in-process, microseconds): nothing to fetch ahead.
     prepareEnrolment: () => undefined,
     prepareEvents: () => undefined,
+    // One autocommit read instead of a claim transaction per kind: most turns of a busy loop find
+    // one kind (or none) due, and an empty claim cost ~50 µs in a transaction of its own.
+    dueWork: async (now) => {
+      const due = st.dueWork.get(now, now);
+      return { timers: due?.timers === 1, effects: due?.effects === 1 };
+    },
     claimDueEffects: (now, limit) =>
       st.dueEffects.all(now, limit).map((r) => ({
         id: r.id,

@@ -98,6 +98,12 @@ export function prepareStatements(db: BetterSqlite3.Database) {
       `SELECT t.id AS timerId, t.key AS timerKey, t.dueAt AS timerDueAt, ${INSTANCE_COLUMNS.map((c) => `i.${c}`).join(', ')}
        FROM Timer t LEFT JOIN Instance i ON i.id = t.instanceId WHERE t.dueAt <= ? ORDER BY t.dueAt LIMIT ?`,
     ),
+    /** Whether any timer or pending effect is due (the scheduler asks before claiming). */
+    dueWork: prep<[number, number], { timers: number; effects: number }>(
+      db,
+      `SELECT EXISTS (SELECT 1 FROM Timer WHERE dueAt <= ?) AS timers,
+         EXISTS (SELECT 1 FROM OutboxEffect WHERE status = 'pending' AND nextAttemptAt <= ?) AS effects`,
+    ),
     insertOutbox: prep<unknown[]>(
       db,
       `INSERT OR IGNORE INTO OutboxEffect (instanceId, nodeId, nodeType, idempotencyKey, payload, status, attempts, nextAttemptAt, createdAt)
