@@ -101,6 +101,11 @@ export const ConfigSchema = z.object({
    * with this name rather than an out-of-memory crash under the first big report.
    */
   SIYU_HEAP_MB: z.coerce.number().int().min(256, 'must be at least 256 (MB)').default(DEFAULT_HEAP_MB),
+  /**
+   * Days a finished (done or skipped) outbox row is kept before the engine deletes it; 0 keeps them
+   * all. The step log, which the timeline and reports read, is not touched.
+   */
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   /** On SIGTERM/SIGINT: how long in-flight work may take to finish before the process gives up. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
 });

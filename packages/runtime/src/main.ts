@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     metrics,
     providerRateLimits: { limits: config.PROVIDER_RATE_LIMITS, store: rateLimitStore },
     effectLeaseMs: config.EFFECT_LEASE_MS,
+    outboxRetentionDays: config.OUTBOX_RETENTION_DAYS,
   });
   let stopping = false;
   const ops = {

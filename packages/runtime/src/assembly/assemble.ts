@@ -59,6 +59,8 @@ export function assembleServer(options: {
   providerRateLimits?: { limits: readonly ProviderRateLimit[]; store: RateLimitStore };
   /** Group commit's window for single events (engine.ts `ingestWindowMs`; default 2 ms). */
   ingestWindowMs?: number;
+  /** Days finished outbox rows are kept (OUTBOX_RETENTION_DAYS; engine default 30). */
+  outboxRetentionDays?: number;
 }): AssembledServer {
   const { db, nodesFor, clock, logger } = options;
   const engineOver = (target: AppDatabase, engineClock: Clock, nodes: NodeAssembly, metrics?: Metrics) =>
@@ -76,6 +78,7 @@ export function assembleServer(options: {
       logger,
       effectLeaseMs: options.effectLeaseMs,
       ingestWindowMs: options.ingestWindowMs,
+      outboxRetentionDays: options.outboxRetentionDays,
     });
   const nodes = nodesFor(db, clock);
   const limits = options.providerRateLimits;

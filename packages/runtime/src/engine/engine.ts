@@ -38,6 +38,7 @@ import { createIsolation, PAUSED_JOURNEYS, type PausedJourneyRow } from './isola
 import { andThen, type MaybePromise } from './maybe-async.ts';
 import { packageJobs } from './package-jobs.ts';
 import { retryFailedStep } from './retry-step.ts';
+import { DEFAULT_OUTBOX_RETENTION_DAYS, outboxPruner } from './outbox-retention.ts';
 import { rfmRefresher } from './rfm-refresh.ts';
 import { pollingLoop, schedulerLoop } from './scheduler-loop.ts';
 import { Stepper } from './stepper.ts';
@@ -112,6 +113,8 @@ export interface EngineDeps {
    * one at a time (a simulation's webhooks), where a window only adds its wait to every event.
    */
   ingestWindowMs?: number;
+  /** Days finished outbox rows are kept (outbox-retention.ts; default 30, 0 keeps them all). */
+  outboxRetentionDays?: number;
 }
 
 /** The store for the database's dialect, with what only SQLite has (its connection, the checkpointer). */
@@ -236,6 +239,11 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     logger,
   });
   const refreshRfm = rfmRefresher({ db: { dialect, sql, sqlite }, logger });
+  const pruneOutbox = outboxPruner({
+    sql,
+    logger,
+    retentionDays: deps.outboxRetentionDays ?? DEFAULT_OUTBOX_RETENTION_DAYS,
+  });
   /** Set by stop(): the loop claims no further batch; the one in flight finishes. */
   let stopping = false;
 
@@ -267,6 +275,7 @@ export function createEngine(deps: EngineDeps): DurableEngine {
     const outcome: TickOutcome = { timersFired: 0, effectsRun: 0, effectsFailed: 0, audienceEnrolled: 0 };
     // RFM first: an audience entry or a branch on rfm.* this tick sees current scores.
     await refreshRfm(clock.now());
+    await pruneOutbox(clock.now());
     // Held journeys as stored (another engine on the database may have held one), and releases.
     if (await isolation.refresh()) await tx(() => isolation.releaseResumed(clock.now()))();
     if (stopping) return outcome;
