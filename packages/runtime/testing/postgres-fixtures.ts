@@ -6,7 +6,13 @@ import { RAW_POOL_TYPES } from '../src/db/postgres-types.ts';
 
 /** A pool on `url` as a worker process has one (raw column types, up to 4 connections). */
 export function postgresPool(url: string): pg.Pool {
-  return new pg.Pool({ connectionString: url, max: 4, types: RAW_POOL_TYPES });
+  const pool = new pg.Pool({ connectionString: url, max: 4, types: RAW_POOL_TYPES });
+  // As the product's pool (postgres-database.ts): an idle client's error must not crash the
+  // process. A suite run once died on one: a test file's scratch database dropped (WITH FORCE)
+  // while a pool of it was still ending its idle clients, whose "terminating connection" then had
+  // no listener. The pool drops that client; a query that needs it fails in its own test.
+  pool.on('error', () => {});
+  return pool;
 }
 
 /** Creates (or updates) a live journey with a new published version; returns the version id. */
