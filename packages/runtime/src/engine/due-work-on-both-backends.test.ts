@@ -4,9 +4,9 @@
 import { createNodeRegistry } from '@siyu/shared';
 import { samplePackage } from '@siyu/shared/testing';
 import { describe, expect, it } from 'vitest';
-import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
-import { addCustomersPg, publishJourneyPg } from '../../testing/postgres-fixtures.ts';
+import { graphOf } from '../../testing/fixtures.ts';
 import { sampleExecutorsOn } from '../../testing/sample-nodes.ts';
+import { seedEither } from '../../testing/seed-either.ts';
 import { freshBackends } from '../db/both-backends.test-helper.ts';
 import { cleanupAfterEach } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';
@@ -41,15 +41,7 @@ describe.each(freshBackends('due-work', cleanups))('what is due, asked before cl
   it('is due exactly when a claim would find work: pending and due effects, timers past due', async () => {
     const db = await openDb();
     const clock = new ManualClock();
-    if (db.dialect === 'sqlite') {
-      publishJourney(db.sqlite, 'welcome', welcome);
-      publishJourney(db.sqlite, 'wait', waitADay);
-      addCustomers(db.sqlite, 'c', 0, 4);
-    } else {
-      await publishJourneyPg(db.pool, 'welcome', welcome);
-      await publishJourneyPg(db.pool, 'wait', waitADay);
-      await addCustomersPg(db.pool, 'c', 0, 4);
-    }
+    await seedEither(db, { welcome, wait: waitADay }, { prefix: 'c', from: 0, to: 4 });
     const engine = createEngine({
       db,
       registry: createNodeRegistry([samplePackage]),

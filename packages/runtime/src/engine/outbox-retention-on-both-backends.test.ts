@@ -3,9 +3,9 @@
 import { createNodeRegistry } from '@siyu/shared';
 import { samplePackage } from '@siyu/shared/testing';
 import { describe, expect, it } from 'vitest';
-import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
-import { addCustomersPg, publishJourneyPg } from '../../testing/postgres-fixtures.ts';
+import { graphOf } from '../../testing/fixtures.ts';
 import { sampleExecutorsOn } from '../../testing/sample-nodes.ts';
+import { seedEither } from '../../testing/seed-either.ts';
 import type { AppDatabase } from '../db/app-database.ts';
 import { freshBackends } from '../db/both-backends.test-helper.ts';
 import { cleanupAfterEach } from '../db/scratch-database.test-helper.ts';
@@ -27,13 +27,7 @@ const cleanups = cleanupAfterEach();
 
 /** Six customers through the welcome journey on `db`: six sent messages, six done outbox rows. */
 async function sixWelcomed(db: AppDatabase, clock: ManualClock, retentionDays?: number) {
-  if (db.dialect === 'sqlite') {
-    publishJourney(db.sqlite, 'welcome', welcome);
-    addCustomers(db.sqlite, 'c', 0, 6);
-  } else {
-    await publishJourneyPg(db.pool, 'welcome', welcome);
-    await addCustomersPg(db.pool, 'c', 0, 6);
-  }
+  await seedEither(db, { welcome }, { prefix: 'c', from: 0, to: 6 });
   const engine = createEngine({
     db,
     registry: createNodeRegistry([samplePackage]),
