@@ -228,8 +228,12 @@ describe.each([playbookRun().backend])('on %s', (backend) => {
     });
 
     it('core promotions each created one join code for the invite-only group', async () => {
+      // Counted in the step log (one effect row per invite sent), not the outbox: the playbook spans
+      // months, and finished outbox rows are pruned after OUTBOX_RETENTION_DAYS (30 by default).
       const invites = (
-        await book.rows<{ n: number }>("SELECT count(*) AS n FROM OutboxEffect WHERE nodeId = 'inviteCore'")
+        await book.rows<{ n: number }>(
+          "SELECT count(*) AS n FROM StepLog WHERE nodeId = 'inviteCore' AND kind = 'effect'",
+        )
       )[0]?.n;
       expect(invites).toBe([...outcomes.values()].reduce((n, o) => n + o.invites.length, 0));
       const layerSizes = tally([...outcomes.values()].flatMap((o) => [...o.tags].filter((t) => t.startsWith('圈层:'))));
