@@ -7,6 +7,7 @@ import { graphOf } from '../../testing/fixtures.ts';
 import { sampleExecutorsOn } from '../../testing/sample-nodes.ts';
 import { seedEither } from '../../testing/seed-either.ts';
 import type { AppDatabase } from '../db/app-database.ts';
+import type { SqlClient } from '../db/sql-client.ts';
 import { freshBackends } from '../db/both-backends.test-helper.ts';
 import { cleanupAfterEach } from '../db/scratch-database.test-helper.ts';
 import { createLogger } from '../logger.ts';
@@ -87,6 +88,30 @@ describe.each(freshBackends('outbox-retention', cleanups))('outbox retention on 
     // What happened is still in the step log and the sent messages.
     expect(await count(db, 'SELECT count(*) AS n FROM StepLog')).toBe(stepLogRows);
     expect(await count(db, 'SELECT count(*) AS n FROM Message')).toBe(6);
+  });
+
+  it('a failed pass is logged and tried again in an hour; it never throws into the tick', async () => {
+    const db = await openDb();
+    const clock = new ManualClock();
+    await sixWelcomed(db, clock, 0);
+    const failing: SqlClient = {
+      ...db.sql,
+      run: async (sql, params) => {
+        if (sql.startsWith('DELETE')) throw new Error('database is locked');
+        return db.sql.run(sql, params);
+      },
+    };
+    const warnings: string[] = [];
+    const warnLogger = Object.assign(Object.create(logger), {
+      warn: (_: unknown, message: string) => warnings.push(message),
+    });
+    const broken = outboxPruner({ sql: failing, logger: warnLogger, retentionDays: 30 });
+    const later = clock.now() + 31 * DAY;
+    expect(await broken(later)).toBe(0);
+    expect(warnings).toEqual(['pruning finished outbox rows failed; trying again in an hour']);
+    expect(await broken(later + 1000)).toBe(0);
+    expect(warnings).toHaveLength(1); // not again before the hour
+    expect(await statuses(db)).toHaveLength(6);
   });
 
   it('the engine prunes by itself from its tick (30 days by default); 0 keeps every row', async () => {

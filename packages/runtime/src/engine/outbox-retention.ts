@@ -39,14 +39,22 @@ export function outboxPruner(deps: {
     const before = now - deps.retentionDays * DAY;
     let deleted = 0;
     let more = false;
-    for (const status of PRUNABLE) {
-      const { changes } = await deps.sql.run(
-        `DELETE FROM OutboxEffect WHERE id IN (
-           SELECT id FROM OutboxEffect WHERE status = ? AND nextAttemptAt < ? ORDER BY nextAttemptAt LIMIT ?)`,
-        [status, before, slice],
-      );
-      deleted += changes;
-      more ||= changes >= slice;
+    try {
+      for (const status of PRUNABLE) {
+        const { changes } = await deps.sql.run(
+          `DELETE FROM OutboxEffect WHERE id IN (
+             SELECT id FROM OutboxEffect WHERE status = ? AND nextAttemptAt < ? ORDER BY nextAttemptAt LIMIT ?)`,
+          [status, before, slice],
+        );
+        deleted += changes;
+        more ||= changes >= slice;
+      }
+    } catch (error) {
+      // Housekeeping must not stop the tick it runs in (the timers and effects after it): a failed
+      // pass (another worker's delete holding the rows, a locked database) is tried again in an hour.
+      deps.logger.warn({ err: error }, 'pruning finished outbox rows failed; trying again in an hour');
+      nextRunAt = now + HOUR;
+      return deleted;
     }
     nextRunAt = more ? now : now + HOUR;
     if (deleted > 0) deps.logger.info({ deleted, retentionDays: deps.retentionDays }, 'finished outbox rows pruned');
