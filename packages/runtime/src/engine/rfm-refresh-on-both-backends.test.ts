@@ -56,4 +56,35 @@ describe.each(freshBackends('rfm', cleanups))('RFM refresh on %s', (_name, openD
     expect(after.c4).toBeNull();
     expect(after.c3).toMatchObject({ recency: 4, orderCount: 4 });
   });
+
+  it('a refresh that fails is logged and tried again after the interval; it never throws into the tick', async () => {
+    const db = await openDb();
+    const now = Date.UTC(2026, 10, 30);
+    await db.sql.run("INSERT INTO Customer (id, attributes, createdAt, updatedAt) VALUES ('c1', '{}', ?, ?)", [
+      new Date(now - DAY).toISOString(),
+      new Date(now - DAY).toISOString(),
+    ]);
+    await db.sql.run('INSERT INTO "Order" (id, customerId, amountCents, placedAt) VALUES (?, ?, ?, ?)', [
+      'o1',
+      'c1',
+      1000,
+      new Date(now - DAY).toISOString(),
+    ]);
+    const warnings: string[] = [];
+    const logger = Object.assign(Object.create(createLogger('silent')), {
+      warn: (_: unknown, message: string) => warnings.push(message),
+    });
+    const refresh = rfmRefresher({ db, logger });
+    // A real failure: the orders' table is not there.
+    await db.sql.run('ALTER TABLE "Order" RENAME TO "OrderAway"');
+    expect(await refresh(now)).toBe(0);
+    expect(warnings).toEqual(['customer RFM refresh failed; trying again after the interval']);
+    await db.sql.run('ALTER TABLE "OrderAway" RENAME TO "Order"');
+    // Not again within the interval, then once it has passed (no new order needed).
+    expect(await refresh(now + 1000)).toBe(0);
+    expect(warnings).toHaveLength(1);
+    expect(await refresh(now + HOUR)).toBe(1);
+    const stored = await db.sql.get<{ rfm: string | null }>("SELECT rfm FROM Customer WHERE id = 'c1'");
+    expect(JSON.parse(stored?.rfm ?? 'null')).toMatchObject({ orderCount: 1 });
+  });
 });

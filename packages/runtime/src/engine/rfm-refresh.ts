@@ -40,6 +40,15 @@ export function rfmRefresher(deps: {
     if (changed > 0) deps.logger.info({ changed }, 'customer RFM refreshed');
     return changed;
   };
+  // The refresh runs first in every tick: a throw from it would keep that tick's timers and effects
+  // from running, and every tick would try the whole refresh again. It is logged, and tried again
+  // after the interval (the orders' mark forgotten, so it runs then whether or not orders came in).
+  const failed = (now: number, error: unknown) => {
+    lastRunAt = now;
+    lastMark = '';
+    deps.logger.warn({ err: error }, 'customer RFM refresh failed; trying again after the interval');
+    return 0;
+  };
 
   if (sqlite) {
     // Synchronous on SQLite: the tick does not wait a turn for it, as before.
@@ -48,8 +57,13 @@ export function rfmRefresher(deps: {
     );
     const refresh = sqliteRefresh(sqlite);
     return (now) => {
-      if (now - lastRunAt < minInterval || !decide(now, orderMark.get())) return 0;
-      return done(now, refresh(now));
+      if (now - lastRunAt < minInterval) return 0;
+      try {
+        if (!decide(now, orderMark.get())) return 0;
+        return done(now, refresh(now));
+      } catch (error) {
+        return failed(now, error);
+      }
     };
   }
   if (!deps.db) throw new Error('rfmRefresher: give the database (db) or a SQLite connection (sqlite)');
@@ -57,9 +71,13 @@ export function rfmRefresher(deps: {
   const refresh = refreshVia(sql);
   return async (now) => {
     if (now - lastRunAt < minInterval) return 0;
-    // No rowid here: the count and the latest order's time say whether orders came in.
-    if (!decide(now, await sql.get('SELECT count(*) AS n, max(placedAt) AS last FROM "Order"'))) return 0;
-    return done(now, await refresh(now));
+    try {
+      // No rowid here: the count and the latest order's time say whether orders came in.
+      if (!decide(now, await sql.get('SELECT count(*) AS n, max(placedAt) AS last FROM "Order"'))) return 0;
+      return done(now, await refresh(now));
+    } catch (error) {
+      return failed(now, error);
+    }
   };
 }
 
