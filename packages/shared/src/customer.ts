@@ -34,9 +34,16 @@ export interface CustomerView {
   tags: string[];
   attributes: Record<string, unknown>;
   identities: Identities;
-  /** The channel (entry code) and variant that brought the customer in, if known. */
+  /** The channel (entry code) and variant that brought the customer in, if known (DEFAULT_VARIANT: none named). */
   channel?: { code: string; variant?: string };
   /** WeCom staff member (userid) who owns the relationship, if any. */
   ownerUserId?: string;
   rfm?: RfmScore;
 }
+
+/**
+ * The variant stored for an entry code made without one (the EntryCode column's default, and the
+ * API's). A stored value, never a name: screens show it as 默认方案 / Default, and tags and labels
+ * leave it out.
+ */
+export const DEFAULT_VARIANT = 'default';

@@ -1,7 +1,7 @@
 // What the channel screens compute, kept apart from React so it is tested directly: kind names,
 // per-channel totals from the channel report's per-code rows, the create/add-code input built from
 // the form, and the server's input errors mapped onto the form's fields.
-import type { Locale, LocalizedText } from '@siyu/shared';
+import { DEFAULT_VARIANT, type Locale, type LocalizedText } from '@siyu/shared';
 import type { api } from '../app/server-api.ts';
 import { tFor } from '../locales/catalogs.ts';
 
@@ -17,7 +17,7 @@ export const kindName = (kind: string, locale: Locale) =>
  * stored as "default" (the column's default): that word is a stored value, shown as 默认方案 / Default.
  */
 export const channelVariantName = (variant: string | null | undefined, locale: Locale) =>
-  variant === 'default' ? tFor(locale)('channels:model.defaultVariant') : (variant ?? '');
+  variant === DEFAULT_VARIANT ? tFor(locale)('channels:model.defaultVariant') : (variant ?? '');
 
 /** What "delivered" (the recall denominator) means for each kind (`model.delivered.*`). */
 export const deliveredName = (kind: string, locale: Locale) => {

@@ -1,7 +1,15 @@
 // Nodes that change what we know about the customer. The runtime applies their `customerUpdate`
 // in the step's own transaction (once per visit, with the step); where it cannot, their executors
 // (server/customer-executors.ts) make the same change through the outbox.
-import { type CustomerUpdateResult, type CustomerView, defineNode, prefixedTag, t, TagNameSchema } from '@siyu/shared';
+import {
+  type CustomerUpdateResult,
+  type CustomerView,
+  DEFAULT_VARIANT,
+  defineNode,
+  prefixedTag,
+  t,
+  TagNameSchema,
+} from '@siyu/shared';
 import { z } from 'zod';
 import { NEXT_PORT } from './ports.ts';
 
@@ -75,7 +83,7 @@ export function tagUpdate(
 export function channelTags(channel: { code: string; variant?: string } | undefined): string[] {
   if (!channel) return [];
   const tags = [prefixedTag('渠道:', channel.code)];
-  if (channel.variant && channel.variant !== 'default') tags.push(prefixedTag('版本:', channel.variant));
+  if (channel.variant && channel.variant !== DEFAULT_VARIANT) tags.push(prefixedTag('版本:', channel.variant));
   return tags;
 }
 

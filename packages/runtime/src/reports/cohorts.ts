@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE, type LocalizedText, RFM_SEGMENTS, t } from '@siyu/shared';
+import { DEFAULT_TIME_ZONE, DEFAULT_VARIANT, type LocalizedText, RFM_SEGMENTS, t } from '@siyu/shared';
 import { IANAZone } from 'luxon';
 import type { SqlClient } from '../db/sql-client.ts';
 import { epochMsOf, jsonTextOf } from '../db/sql-dialect.ts';
@@ -66,8 +66,7 @@ export async function cohortsReport(
       await sql.all<{ code: string; variant: string; name: string }>(
         'SELECT e.code, e.variant, ch.name FROM EntryCode e JOIN Channel ch ON ch.id = e.channelId',
       )
-      // "default" is the stored value of a code made without a variant, not a name to show.
-    ).map((e) => [e.code, `${e.name}${e.variant === 'default' ? '' : ` ${e.variant}`} (${e.code})`]),
+    ).map((e) => [e.code, `${e.name}${e.variant === DEFAULT_VARIANT ? '' : ` ${e.variant}`} (${e.code})`]),
   );
   const cohorts = new Map<string, Cohort>();
   const weekOf = weekKeys(zone);

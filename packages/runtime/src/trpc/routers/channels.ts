@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type ApiErrorDetail, apiErrorDetail, HttpUrlSchema } from '@siyu/shared';
+import { type ApiErrorDetail, apiErrorDetail, DEFAULT_VARIANT, HttpUrlSchema } from '@siyu/shared';
 import { TRPCError } from '@trpc/server';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -18,7 +18,7 @@ const CodeSchema = z
   );
 const CodeInput = z.object({
   code: CodeSchema.optional(),
-  variant: z.string().trim().min(1).max(50).default('default'),
+  variant: z.string().trim().min(1).max(50).default(DEFAULT_VARIANT),
   targetUrl: HttpUrlSchema.optional(),
   wecomConfigId: z.string().max(100).optional(),
   delivered: z.number().int().min(0).default(0),
