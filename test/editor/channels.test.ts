@@ -199,6 +199,27 @@ describe('channel management (渠道管理)', () => {
     await expect.poll(() => codeRow.locator('[data-col=variant]').textContent()).toBe('Default');
     expect(await page.getByTestId('channel-detail').textContent()).not.toContain('default');
     await shot(page, '06-default-variant-en');
+    // The printed QR card names it too.
+    await page.getByTestId('open-qr-sheet').click();
+    await expect
+      .poll(() => page.getByTestId('qr-card').locator('figcaption').allInnerTexts())
+      .toEqual([`Default\n${base}/r/api-store-1`]);
+    await shot(page, '07-default-variant-qr-en');
+    // A customer who came in by that code: the customer list and the profile say Default, then 默认方案.
+    await mutate(page, 'wecom.simulateContactAdded', { code: 'api-store-1' });
+    await page.getByTestId('qr-back').click();
+    await openNav(page, 'customers');
+    const customerRow = page.getByTestId('customer-row').filter({ hasText: 'api-store-1' });
+    await expect.poll(() => customerRow.textContent()).toContain('api-store-1 / Default');
+    await customerRow.click();
+    const profile = page.getByTestId('customer-profile');
+    await expect.poll(() => profile.textContent()).toContain('Default');
+    expect(await profile.textContent()).not.toContain('default');
+    await shot(page, '08-default-variant-profile-en');
+    await page.locator('.page-nav').getByRole('button', { name: '中文' }).click();
+    await expect.poll(() => profile.textContent()).toContain('默认方案');
+    expect(await profile.textContent()).not.toContain('default');
+    await shot(page, '08-default-variant-profile');
     await page.context().close();
   });
 });
