@@ -10,6 +10,7 @@ import { corePackage } from '@siyu/nodes-core';
 import { createCoreServerPackage } from '@siyu/nodes-core/server';
 import { createNodeRegistry } from '@siyu/shared';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { executorContext } from '../../testing/executor-context.ts';
 import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { ManualClock } from '../engine/api.ts';
@@ -305,17 +306,13 @@ describe('core nodes through the engine', () => {
     const run = (type: string, config: unknown, key: string) =>
       executors
         .find((e) => e.definition.type === type)
-        ?.run({
-          config,
-          customer: { id: 'c0', tags: [], attributes: {}, identities: {}, channel: { code: 'store-01' } },
-          idempotencyKey: key,
-          attempt: 1,
-          journey: { id: 'j', versionId: 'v' },
-          instanceId: '1',
-          nodeId: 'n',
-          now: new Date(clock.now()),
-          signal: new AbortController().signal,
-        });
+        ?.run(
+          executorContext(config, {
+            customer: { id: 'c0', tags: [], attributes: {}, identities: {}, channel: { code: 'store-01' } },
+            idempotencyKey: key,
+            now: new Date(clock.now()),
+          }),
+        );
     const tags = { add: ['vip'], remove: [], tagChannel: true };
     expect(await run('core.updateTags', tags, '1:tag:1')).toEqual({
       port: 'next',

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { createEffectCalls } from '@siyu/shared';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executorContext } from '../../testing/executor-context.ts';
 import { addCustomers, graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { discoverRuntimeNodePackages, runtimeNodes } from '../assembly/default-nodes.ts';
 import { createCredentialStore } from '../credentials/store.ts';
@@ -297,17 +298,7 @@ describe('node package discovery', () => {
       sandboxInbox: createSandboxInbox(db, 'fx-good'),
       effects: createEffectCalls(createExtensionStorage(db, effectNamespace('fx-good'), clock), () => clock.now()),
     });
-    const result = await server?.executors[0]?.run({
-      config: { url: 'x' },
-      customer: { id: 'c', tags: [], attributes: {}, identities: {} },
-      idempotencyKey: '1:n:1',
-      attempt: 1,
-      journey: { id: 'j', versionId: 'v' },
-      instanceId: '1',
-      nodeId: 'n',
-      now: new Date(clock.now()),
-      signal: new AbortController().signal,
-    });
+    const result = await server?.executors[0]?.run(executorContext({ url: 'x' }, { now: new Date(clock.now()) }));
     expect(result).toEqual({ port: 'next', data: { greeting: '你好' } });
     const rows = db.sqlite.prepare("SELECT namespace, key, value FROM ExtensionRecord WHERE key = 'hit:1:n:1'").all();
     expect(rows).toEqual([{ namespace: 'fx-good', key: 'hit:1:n:1', value: '"你好"' }]);

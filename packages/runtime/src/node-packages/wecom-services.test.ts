@@ -1,5 +1,6 @@
 import { contactAddedXml } from '@siyu/nodes-wecom/testing';
 import { describe, expect, it } from 'vitest';
+import { executorContext } from '../../testing/executor-context.ts';
 import { graphOf, publishJourney } from '../../testing/fixtures.ts';
 import { allRows, cleanupAfterEach, oneRow } from './provider-journeys.test-helper.ts';
 import { wecomJourneys } from './wecom-journeys.test-helper.ts';
@@ -201,17 +202,18 @@ describe('WeCom end to end: callback → engine → welcome', () => {
     const mass = pkg.executors.find((e) => e.definition.type === 'wecom.massMessage');
     if (!mass) throw new Error('no mass executor');
     const run = (key: string) =>
-      mass.run({
-        config: { text: 'hi', attachments: [] },
-        customer: { id: 'c1', tags: [], attributes: {}, identities: { wecomExternalUserId: 'wm1' } },
-        idempotencyKey: key,
-        attempt: 1,
-        journey: { id: 'j', versionId: 'j-v1' },
-        instanceId: '1',
-        nodeId: 'mass',
-        now: new Date(clock.now()),
-        signal: new AbortController().signal,
-      });
+      mass.run(
+        executorContext(
+          { text: 'hi', attachments: [] },
+          {
+            customer: { id: 'c1', tags: [], attributes: {}, identities: { wecomExternalUserId: 'wm1' } },
+            idempotencyKey: key,
+            journey: { id: 'j', versionId: 'j-v1' },
+            nodeId: 'mass',
+            now: new Date(clock.now()),
+          },
+        ),
+      );
     const days = new Date(
       new Date(clock.now() + 8 * 3_600_000).getUTCFullYear(),
       new Date(clock.now() + 8 * 3_600_000).getUTCMonth() + 1,
