@@ -209,6 +209,27 @@ describe('HTTP: bad input', () => {
     expect(count('Event')).toBe(0);
   }, 60_000);
 
+  it('refuses a body that is not the UTF-8 it claims to be with 400, storing nothing', async () => {
+    const channels = count('Channel');
+    const body = Buffer.concat([
+      Buffer.from('{"name":"'),
+      Buffer.from([0xb0, 0xfc, 0xb9, 0xfc]), // 包裹 in GBK, sent as if UTF-8
+      Buffer.from('","kind":"smsLink","codes":[]}'),
+    ]);
+    const res = await fetch(`${base}/trpc/channels.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body,
+    });
+    expect(res.status).toBe(400);
+    expect(await expectClean(res)).toMatch(/BAD_ENCODING.*not valid UTF-8/);
+    expect(count('Channel')).toBe(channels);
+    // The same name in UTF-8 is taken.
+    const ok = await post('channels.create', { name: '包裹', kind: 'smsLink', codes: [] });
+    expect(ok.status).toBe(200);
+    expect(count('Channel')).toBe(channels + 1);
+  });
+
   it('turns express errors (payload too large, malformed URL) into clean JSON 4xx', async () => {
     const tooLarge = await fetch(`${base}/webhooks/broken/hook`, { method: 'POST', body: 'x'.repeat(6 * 1024 * 1024) });
     expect(tooLarge.status).toBe(413);

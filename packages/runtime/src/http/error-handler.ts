@@ -8,6 +8,8 @@ const CLIENT_ERRORS: Record<string, { code: string; message: string }> = {
   'entity.too.large': { code: 'PAYLOAD_TOO_LARGE', message: '请求体过大 request body too large' },
   'encoding.unsupported': { code: 'UNSUPPORTED_ENCODING', message: '不支持的请求编码 unsupported content encoding' },
   'charset.unsupported': { code: 'UNSUPPORTED_CHARSET', message: '不支持的字符集 unsupported charset' },
+  // Ours (trpc-body-limit.ts): a UTF-8 body with bytes that are not UTF-8.
+  'encoding.invalid': { code: 'BAD_ENCODING', message: '请求体不是有效的 UTF-8 request body is not valid UTF-8' },
   'request.aborted': { code: 'REQUEST_ABORTED', message: '请求被中断 request aborted' },
   'request.size.invalid': { code: 'BAD_REQUEST', message: '请求长度不符 request size mismatch' },
 };

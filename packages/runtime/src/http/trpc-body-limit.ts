@@ -1,8 +1,19 @@
+import { isUtf8 } from 'node:buffer';
 import type { AnyRouter } from '@trpc/server';
 import express from 'express';
 
 /** Every request but a file upload: events, journeys, settings. A journey graph is far below this. */
 export const SMALL_BODY_LIMIT = '2mb';
+
+/**
+ * A body declared (or defaulted) UTF-8 that is not: decoding would replace the bad bytes with U+FFFD
+ * and store that (a GBK file pasted as JSON became "��" in a channel's name). Refused with 400 and
+ * the error handler's BAD_ENCODING instead. A body that declares another charset is decoded as such.
+ */
+function refuseBrokenUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: string): void {
+  if (encoding.toLowerCase() !== 'utf-8' || isUtf8(body)) return;
+  throw Object.assign(new Error('request body is not valid UTF-8'), { status: 400, type: 'encoding.invalid' });
+}
 
 /** Procedures declared with `.meta({ largeBody: true })`, by their dotted path. */
 export function largeBodyPaths(router: AnyRouter): Set<string> {
@@ -30,7 +41,7 @@ export function smallBodyUnlessLarge(
   signedIn: (req: express.Request) => Promise<boolean> = async () => true,
 ): express.RequestHandler {
   const large = largeBodyPaths(router);
-  const readSmall = express.text({ type: () => true, limit: SMALL_BODY_LIMIT });
+  const readSmall = express.text({ type: () => true, limit: SMALL_BODY_LIMIT, verify: refuseBrokenUtf8 });
   return (req, res, next) => {
     let paths: string[] = [];
     try {
