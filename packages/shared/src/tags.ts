@@ -15,5 +15,12 @@ export const TagNameSchema = z.string().trim().min(1).max(TAG_MAX_LENGTH);
  * search and the tag editor accept. Two values alike in their first characters then share a tag.
  */
 export function prefixedTag(prefix: string, value: string): string {
-  return Array.from(`${prefix}${value}`).slice(0, TAG_MAX_LENGTH).join('');
+  // Measured as zod measures (UTF-16 units), clipped between characters: an emoji is two units and
+  // is kept whole or left out, never cut in half.
+  let tag = '';
+  for (const char of `${prefix}${value}`) {
+    if (tag.length + char.length > TAG_MAX_LENGTH) break;
+    tag += char;
+  }
+  return tag;
 }

@@ -279,6 +279,10 @@ describe('customer updates', () => {
     expect(Array.from(variantTag as string)).toHaveLength(50);
     expect(variantTag).toBe(`版本:${long.slice(0, 47)}`);
     expect(TagNameSchema.safeParse(variantTag).success).toBe(true);
+    // Emoji are two UTF-16 units (what the schema counts): clipped to 50 units, none cut in half.
+    const [, emojiTag] = channelTags({ code: 'card-1', variant: '🎁'.repeat(25) });
+    expect(emojiTag).toBe(`版本:${'🎁'.repeat(23)}`);
+    expect(TagNameSchema.safeParse(emojiTag).success).toBe(true);
     expect(channelTags(undefined)).toEqual([]);
   });
 
