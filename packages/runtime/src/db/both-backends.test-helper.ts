@@ -50,11 +50,15 @@ export function freshBackends(label: string, cleanups: Array<() => Promise<void>
   ];
 }
 
-/** Every table but the migrations' emptied, ids starting again at 1, as in a fresh SQLite file. */
-async function emptyPostgres(db: AppDatabase): Promise<void> {
+/**
+ * Every table but the migrations' emptied, ids starting where a fresh database starts them: at 1,
+ * and instances at 100,000,000 (the fixed-width ids of migration instance_ids_fixed_width).
+ */
+export async function emptyPostgres(db: Pick<AppDatabase, 'sql'>): Promise<void> {
   const tables = await db.sql.all<{ name: string }>(
-    "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'",
+    "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE '\\_prisma%'",
   );
   if (tables.length === 0) return;
   await db.sql.run(`TRUNCATE ${tables.map((t) => `"${t.name}"`).join(', ')} RESTART IDENTITY CASCADE`);
+  await db.sql.run(`SELECT setval(pg_get_serial_sequence('"Instance"', 'id'), 99999999)`);
 }

@@ -3,6 +3,7 @@
 // test), each opened as the runtime opens it. Rows are seeded through the SQL port, so one seed
 // serves both.
 import type { AppDatabase } from '../db/app-database.ts';
+import { emptyPostgres } from '../db/both-backends.test-helper.ts';
 import { isoDate } from '../db/iso-date.ts';
 import { openPostgresDatabase } from '../db/postgres-database.ts';
 import { postgresDatabaseForFile } from '../db/postgres-for-tests.test-helper.ts';
@@ -36,15 +37,6 @@ export function bothDatabases(label: string): {
     ],
     cleanups,
   };
-}
-
-/** Every table but the migrations' own, so the next test starts from a migrated, empty database. */
-async function emptyPostgres(db: AppDatabase): Promise<void> {
-  const tables = await db.sql.all<{ name: string }>(
-    "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE '\\_prisma%'",
-  );
-  if (tables.length === 0) return;
-  await db.sql.run(`TRUNCATE ${tables.map((t) => `"${t.name}"`).join(', ')} RESTART IDENTITY CASCADE`);
 }
 
 /** Customers `<prefix><i>` for i in [from, to), each with the phone +86138000000<i>. */

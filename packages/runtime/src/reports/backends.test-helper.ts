@@ -2,7 +2,8 @@
 // or the test file's PostgreSQL database emptied before the test. Both give the SQL port the
 // reports read through; the same seed (fixture.test-helper.ts) must give the same numbers on both.
 import { postgresBackend } from '../../testing/store-backends.ts';
-import { openPostgresDatabase, type PostgresDatabase } from '../db/postgres-database.ts';
+import { emptyPostgres } from '../db/both-backends.test-helper.ts';
+import { openPostgresDatabase } from '../db/postgres-database.ts';
 import { postgresDatabaseForFile } from '../db/postgres-for-tests.test-helper.ts';
 import { cleanupAfterEach, scratchDatabase } from '../db/scratch-database.test-helper.ts';
 import type { SqlClient } from '../db/sql-client.ts';
@@ -22,19 +23,11 @@ export function reportDatabases(label: string): (readonly [string, OpenReportDat
       async () => {
         const db = await openPostgresDatabase(postgresUrl());
         cleanups.push(() => db.close());
-        await emptied(db);
+        await emptyPostgres(db);
         return db.sql;
       },
     ],
   ];
-}
-
-/** Every table emptied and its ids restarted: each test starts as on a fresh SQLite file. */
-async function emptied(db: PostgresDatabase): Promise<void> {
-  const { rows } = await db.pool.query<{ name: string }>(
-    `SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE '\\_prisma%'`,
-  );
-  await db.pool.query(`TRUNCATE ${rows.map((r) => `"${r.name}"`).join(', ')} RESTART IDENTITY CASCADE`);
 }
 
 export type OpenEngineReportDatabase = () => Promise<{ sql: SqlClient; store: () => EngineStore }>;
@@ -61,7 +54,7 @@ export function engineReportDatabases(label: string): (readonly [string, OpenEng
         cleanups.push(() => backend.close());
         const db = await openPostgresDatabase(postgresUrl());
         cleanups.push(() => db.close());
-        await emptied(db);
+        await emptyPostgres(db);
         return { sql: db.sql, store: () => backend.store() };
       },
     ],
