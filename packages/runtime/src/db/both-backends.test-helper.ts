@@ -51,8 +51,8 @@ export function freshBackends(label: string, cleanups: Array<() => Promise<void>
 }
 
 /**
- * Every table but the migrations' emptied, ids starting where a fresh database starts them: at 1,
- * and instances at 100,000,000 (the fixed-width ids of migration instance_ids_fixed_width).
+ * Every table but the migrations' emptied, ids starting again where a fresh database starts them
+ * (each sequence's START: 1, and 100,000,000 for instances, see migration instance_ids_fixed_width).
  */
 export async function emptyPostgres(db: Pick<AppDatabase, 'sql'>): Promise<void> {
   const tables = await db.sql.all<{ name: string }>(
@@ -60,5 +60,4 @@ export async function emptyPostgres(db: Pick<AppDatabase, 'sql'>): Promise<void>
   );
   if (tables.length === 0) return;
   await db.sql.run(`TRUNCATE ${tables.map((t) => `"${t.name}"`).join(', ')} RESTART IDENTITY CASCADE`);
-  await db.sql.run(`SELECT setval(pg_get_serial_sequence('"Instance"', 'id'), 99999999)`);
 }
