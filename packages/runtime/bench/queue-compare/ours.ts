@@ -23,7 +23,8 @@ const LEASE_MS = 300_000;
 /** Empties the engine's tables and seeds `jobs` instances, each with one due timer and one pending effect. */
 async function seed(pool: pg.Pool, jobs: number): Promise<number> {
   const start = performance.now();
-  // Ids restart: due times below are spread by id, and must all lie in the past.
+  // Due times below are spread by the instance's place (id minus the first id: ids restart at the
+  // sequence's start, 100,000,000), and must all lie in the past.
   await pool.query(
     `TRUNCATE "Timer", "OutboxEffect", "Instance", "Customer", "JourneyVersion", "Journey" RESTART IDENTITY CASCADE`,
   );
@@ -50,13 +51,13 @@ async function seed(pool: pg.Pool, jobs: number): Promise<number> {
   const due = now.getTime() - 60_000 - jobs; // the last due a minute ago
   await pool.query(
     `INSERT INTO "Timer" ("instanceId", "dueAt", key, "createdAt")
-     SELECT id, $1::bigint + id, 'wait:1', $2 FROM "Instance"`,
+     SELECT id, $1::bigint + id - (SELECT min(id) FROM "Instance"), 'wait:1', $2 FROM "Instance"`,
     [due, now],
   );
   await pool.query(
     `INSERT INTO "OutboxEffect" ("instanceId", "nodeId", "nodeType", "idempotencyKey", payload, status, attempts,
        "nextAttemptAt", "createdAt")
-     SELECT id, 'welcome', 'message', id || ':welcome:1', '{"template":"welcome"}', 'pending', 0, $1::bigint + id, $2
+     SELECT id, 'welcome', 'message', id || ':welcome:1', '{"template":"welcome"}', 'pending', 0, $1::bigint + id - (SELECT min(id) FROM "Instance"), $2
      FROM "Instance"`,
     [due, now],
   );
