@@ -93,7 +93,7 @@ export interface IssueRequest {
   stock: CouponStockRecord;
   coupon: CouponRecord;
   customer: CustomerView;
-  /** Provider idempotency (WeChat Pay out_request_no): the step's idempotency key. */
+  /** Provider idempotency: the step's idempotency key (the provider maps it to its own charset). */
   outRequestNo: string;
   signal?: AbortSignal;
 }

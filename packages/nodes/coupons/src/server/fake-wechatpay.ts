@@ -1,11 +1,16 @@
 // A local fake of the WeChat Pay v3 merchant-coupon API for tests: it VERIFIES each request's
 // WECHATPAY2-SHA256-RSA2048 signature with the merchant public key, issues coupons idempotently on
-// out_request_no, enforces max_coupons_per_user with RULE_LIMIT, and can be told to fail (5xx).
+// out_request_no (refusing one outside WeChat's charset with PARAM_ERROR, as WeChat does), enforces
+// max_coupons_per_user with RULE_LIMIT, and can be told to fail (5xx).
 // It also builds COUPON.USE notices encrypted with AEAD_AES_256_GCM like WeChat Pay does.
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseAuthorization, signatureMessage, verifyRsa } from './signing.ts';
+
+// WeChat's own rule for out_request_no (stock creation and issue): 1–128 of letters, digits and
+// | _ * -. Written here apart from the provider's mapping on purpose: the fake checks the client.
+const VALID_OUT_REQUEST_NO = /^[A-Za-z0-9|_*-]{1,128}$/;
 
 export interface FakeWechatPay {
   url: string;
@@ -63,6 +68,10 @@ export async function startFakeWechatPay(options: {
     requests.push({ method: req.method ?? '', path: url, body });
     const startMatch = /^\/v3\/marketing\/favor\/stocks\/([^/]+)\/start$/.exec(url);
     const issueMatch = /^\/v3\/marketing\/favor\/users\/([^/]+)\/coupons$/.exec(url);
+    const outRequestNo = body.out_request_no;
+    if (outRequestNo !== undefined && (typeof outRequestNo !== 'string' || !VALID_OUT_REQUEST_NO.test(outRequestNo))) {
+      return send(res, 400, { code: 'PARAM_ERROR', message: 'out_request_no 含不合法符号或超长' });
+    }
     if (req.method === 'POST' && url === '/v3/marketing/favor/coupon-stocks') {
       const stockId = String(9_800_000 + ++seq);
       const rule = body.stock_use_rule as { max_coupons_per_user?: number } | undefined;

@@ -106,7 +106,7 @@ describe('WeChat Pay coupon provider against the local fake', () => {
     expect(f.coupons.size).toBe(1);
     expect(f.requests.at(-1)?.body).toEqual({
       stock_id: stockId,
-      out_request_no: 'inst1:issue:1',
+      out_request_no: 'inst1|issue|1',
       appid: creds.appid,
       stock_creator_mchid: creds.mchid,
     });
@@ -152,5 +152,49 @@ describe('WeChat Pay coupon provider against the local fake', () => {
     expect(refused).toBeInstanceOf(PermanentError);
     expect(refused.code).toBe('SIGN_ERROR');
     expect(f.rejectedSignatures).toBe(1);
+  });
+
+  it("sends an engine key in WeChat's charset; the fake, like WeChat, refuses ':' with PARAM_ERROR", async () => {
+    const f = await fake();
+    const provider = wechatPayCouponProvider({ ...creds, privateKey: keys.privateKey, baseUrl: f.url });
+    const created = await provider.createStock({
+      name: 'x',
+      maxCoupons: 5,
+      maxPerCustomer: 5,
+      amountCents: 100,
+      minimumCents: 0,
+      validFrom,
+      validTo,
+      outRequestNo: 'stock-x',
+    });
+    const stockId = created?.providerStockId as string;
+    const engineKey = '100000007:welcome_coupon:1';
+    const req = { stock: stock(stockId), coupon, customer: customer('o_k'), outRequestNo: engineKey };
+    const issued = await provider.issue(req);
+    expect([...f.coupons.keys()]).toEqual(['100000007|welcome_coupon|1']);
+    expect((await provider.issue(req)).providerCouponId).toBe(issued.providerCouponId);
+
+    // The key as it was sent before the mapping: WeChat's documented charset has no ':'.
+    const path = '/v3/marketing/favor/users/o_k/coupons';
+    const body = JSON.stringify({
+      stock_id: stockId,
+      out_request_no: engineKey,
+      appid: creds.appid,
+      stock_creator_mchid: creds.mchid,
+    });
+    const raw = await fetch(`${f.url}${path}`, {
+      method: 'POST',
+      headers: {
+        authorization: authorizationHeader(
+          { ...creds, privateKey: keys.privateKey },
+          { method: 'POST', url: path, body },
+        ),
+        'content-type': 'application/json',
+      },
+      body,
+    });
+    expect(raw.status).toBe(400);
+    expect(await raw.json()).toMatchObject({ code: 'PARAM_ERROR' });
+    expect(f.coupons.size).toBe(1);
   });
 });

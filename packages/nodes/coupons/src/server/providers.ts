@@ -1,9 +1,11 @@
 // Coupon providers. The sandbox (default) keeps coupons only in our Coupon table; WeChat Pay v3
-// merchant coupons (代金券) issue at WeChat with out_request_no = the step's idempotency key, so a
-// retried call returns the same coupon_id instead of a second coupon.
+// merchant coupons (代金券) issue at WeChat with out_request_no = the step's idempotency key (in
+// WeChat's charset: out-request-no.ts), so a retried call returns the same coupon_id instead of a
+// second coupon.
 import { PermanentError, RetryableError } from '@siyu/shared';
 import { z } from 'zod';
 import type { CouponProvider } from './deps.ts';
+import { wechatOutRequestNo } from './out-request-no.ts';
 import { authorizationHeader, type MerchantCredentials } from './signing.ts';
 
 export function sandboxCouponProvider(): CouponProvider {
@@ -86,7 +88,7 @@ export function wechatPayCouponProvider(config: WechatPayConfig): CouponProvider
         `/v3/marketing/favor/users/${encodeURIComponent(openid)}/coupons`,
         {
           stock_id: stock.providerStockId,
-          out_request_no: outRequestNo,
+          out_request_no: wechatOutRequestNo(outRequestNo),
           appid: config.appid,
           stock_creator_mchid: config.mchid,
         },
@@ -115,7 +117,7 @@ export function wechatPayCouponProvider(config: WechatPayConfig): CouponProvider
         },
         no_cash: false,
         stock_type: 'NORMAL',
-        out_request_no: request.outRequestNo,
+        out_request_no: wechatOutRequestNo(request.outRequestNo),
       });
       const parsed = z.object({ stock_id: z.string().min(1) }).safeParse(json);
       if (!parsed.success) throw new RetryableError('WeChat Pay create stock: response without stock_id');
