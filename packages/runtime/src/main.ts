@@ -17,6 +17,7 @@ import { createOpsApp } from './http/ops-app.ts';
 import { loadExamples } from './journeys/examples.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics/registry.ts';
+import { keepStaffDirectoryFresh } from './node-packages/wecom-staff-directory.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     outboxRetentionDays: config.OUTBOX_RETENTION_DAYS,
   });
   let stopping = false;
+  let stopStaffRefresh = () => {};
   const ops = {
     metrics,
     metricsToken: config.METRICS_TOKEN,
@@ -88,6 +90,8 @@ async function main(): Promise<void> {
       for (const problem of report.errors) logger.warn(problem, 'example journey not loaded cleanly');
     }
     if (role.runsEngine && !stopping) engine.start();
+    if (role.servesWeb && deps.wecomAdmin && !stopping)
+      stopStaffRefresh = keepStaffDirectoryFresh(deps.wecomAdmin.staff, logger);
   }
   const shutdown = gracefulShutdown({
     server,
@@ -99,6 +103,7 @@ async function main(): Promise<void> {
     logger,
     onStopping: () => {
       stopping = true;
+      stopStaffRefresh();
     },
   });
   process.on('SIGINT', shutdown);

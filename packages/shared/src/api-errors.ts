@@ -240,6 +240,8 @@ export const API_ERROR_MESSAGES = {
   'wecom.notOwned': (p: { from: string; customers: string }) =>
     t(`这些客户不属于 ${p.from}：${p.customers}`, `These customers are not owned by ${p.from}: ${p.customers}`),
   'wecom.sandboxOnly': () => t('仅沙箱模式可用', 'Available in sandbox mode only'),
+  'wecom.staffSyncFailed': (p: { reason: string }) =>
+    t(`未能从企业微信读取员工名单：${p.reason}`, `Could not read the staff list from WeCom: ${p.reason}`),
   'staffTasks.expired': (p: { at: string }) => t(`任务已于 ${p.at} 过期`, `The staff task expired at ${p.at}`),
 } satisfies Record<string, (params: never) => LocalizedText>;
 

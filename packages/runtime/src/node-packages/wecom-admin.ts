@@ -1,11 +1,12 @@
-// Operator actions on WeCom that are not journey steps: live codes (联系我) for entry codes, and
-// customer handover (在职/离职继承) when staff move or leave. With no WeCom app configured (the
+// Operator actions on WeCom that are not journey steps: live codes (联系我) for entry codes,
+// customer handover (在职/离职继承) when staff move or leave, and the staff directory's names. With no WeCom app configured (the
 // sandbox default) they act on our own records only, so the product works end to end offline.
 import { randomUUID } from 'node:crypto';
 import { type WecomAppConfig, WecomClient } from '@siyu/nodes-wecom/server';
 import { type ApiErrorDetail, apiErrorDetail, apiErrorText } from '@siyu/shared';
 import type { AppDatabase } from '../db/app-database.ts';
 import type { Clock } from '../engine/api.ts';
+import { createStaffDirectory, type StaffDirectory } from './wecom-staff-directory.ts';
 
 export class WecomAdminError extends Error {
   constructor(
@@ -19,6 +20,7 @@ export class WecomAdminError extends Error {
 
 export interface WecomAdmin {
   mode: 'wecom' | 'sandbox';
+  staff: StaffDirectory;
   createLiveCode(input: {
     code: string;
     userIds: string[];
@@ -47,6 +49,7 @@ export function createWecomAdmin(deps: {
 
   return {
     mode: client ? 'wecom' : 'sandbox',
+    staff: createStaffDirectory({ db: deps.db, clock: deps.clock, client }),
     async createLiveCode(input) {
       const entry = await deps.db.prisma.entryCode.findUnique({ where: { code: input.code } });
       if (!entry)

@@ -103,6 +103,21 @@ describe('WecomClient against the local fake WeCom', () => {
     expect(fake.calls('externalcontact/transfer_customer')[0]?.body.transfer_success_msg).toBe('您好');
   });
 
+  it('staff directory: members with customer-contact permission, each name by user/get', async () => {
+    const client = await setup();
+    fake.addStaff('zhangsan', '张三');
+    fake.addStaff('lisi', '李四');
+    fake.addStaff('boss', '老板', { follow: false });
+    expect(await client.followUsers()).toEqual(['zhangsan', 'lisi']);
+    expect(await client.member('lisi')).toEqual({ userId: 'lisi', name: '李四' });
+    expect(fake.calls('user/get').at(-1)?.body).toEqual({ userid: 'lisi' });
+    const gone = await client.member('nobody').catch((e) => e);
+    expect(gone).toBeInstanceOf(PermanentError);
+    expect(gone.code).toBe('wecom.60111');
+    fake.failNext('externalcontact/get_follow_user_list', 45033);
+    await expect(client.followUsers()).rejects.toBeInstanceOf(RetryableError);
+  });
+
   it('network failure is retryable', async () => {
     fake = await startFakeWecom();
     const client = new WecomClient({ ...fake.config, baseUrl: 'http://127.0.0.1:1/cgi-bin/' });

@@ -256,6 +256,24 @@ export class WecomClient {
     };
   }
 
+  // --- staff directory (成员) --------------------------------------------------------------------
+
+  /** Userids of the members with customer-contact permission (externalcontact/get_follow_user_list, path/92571). */
+  async followUsers(signal?: AbortSignal): Promise<string[]> {
+    const reply = await this.get('externalcontact/get_follow_user_list', {}, signal);
+    return z
+      .array(z.string().min(1))
+      .catch([])
+      .parse(reply.follow_user ?? []);
+  }
+
+  /** A member's name as WeCom shows it (user/get, path/90196). */
+  async member(userId: string, signal?: AbortSignal): Promise<{ userId: string; name: string }> {
+    const reply = await this.get('user/get', { userid: userId }, signal);
+    const { name } = z.object({ name: z.string() }).parse(reply);
+    return { userId, name };
+  }
+
   /** Members of a customer group chat; `state` is set on members who joined through a join way. */
   async groupChatMembers(chatId: string): Promise<GroupMember[]> {
     const reply = await this.call('externalcontact/groupchat/get', { chat_id: chatId, need_name: 0 });

@@ -42,7 +42,10 @@ export interface FakeWecom {
    * groupchat/get) and returned as the inner XML of the change_external_chat callback.
    */
   joinChat(chatId: string, externalUserId: string, state?: string): string;
-  /** Makes `externalUserId` a contact with this WeCom name (externalcontact/get). */
+  /** A member of the corp (user/get); `follow` = has customer-contact permission (get_follow_user_list). */
+  addStaff(userId: string, name: string, options?: { follow?: boolean }): void;
+  /** Takes a member out of the corp (user/get answers 60111, get_follow_user_list omits them). */
+  removeStaff(userId: string): void;
   /** Makes an external contact known to externalcontact/get; `remarkMobiles` per staff userid. */
   addContact(externalUserId: string, name: string, remarkMobiles?: Record<string, string[]>): void;
   /** A POST callback for our webhook: query string and XML body, encrypted and signed. */
@@ -56,7 +59,7 @@ export interface FakeWecom {
 }
 
 /** The read APIs WeCom serves with GET; every other path is POST. */
-const GET_PATHS = new Set(['externalcontact/get']);
+const GET_PATHS = new Set(['externalcontact/get', 'externalcontact/get_follow_user_list', 'user/get']);
 
 const ERRMSG: Record<number, string> = {
   0: 'ok',
@@ -72,6 +75,7 @@ const ERRMSG: Record<number, string> = {
   45033: 'api concurrent out of limit',
   45009: 'reach max api daily quota limit',
   84061: 'not external contact',
+  60111: 'userid not found',
 };
 
 export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<FakeWecom> {
@@ -92,6 +96,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
   >();
   const memberVersion = new Map<string, number>();
   const contacts = new Map<string, { name: string; remarkMobiles: Record<string, string[]> }>();
+  const staff = new Map<string, { name: string; follow: boolean }>();
   let seq = 0;
 
   const reply = (res: ServerResponse, errcode: number, extra: Record<string, unknown> = {}) => {
@@ -181,6 +186,15 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
         { external_contact: { external_userid: b.external_userid, name: contact.name, type: 1 }, follow_user },
       ];
     },
+    'externalcontact/get_follow_user_list': () => [
+      0,
+      { follow_user: [...staff].filter(([, m]) => m.follow).map(([userid]) => userid) },
+    ],
+    'user/get': (b) => {
+      const member = staff.get(b.userid as string);
+      if (member === undefined) return [60111];
+      return [0, { userid: b.userid, name: member.name, department: [1], status: 1 }];
+    },
     'externalcontact/transfer_customer': (b) => transfer(b),
     'externalcontact/resigned/transfer_customer': (b) => transfer(b),
   };
@@ -258,6 +272,12 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     markedTags,
     addContact: (externalUserId, name, remarkMobiles = {}) => {
       contacts.set(externalUserId, { name, remarkMobiles });
+    },
+    addStaff: (userId, name, options) => {
+      staff.set(userId, { name, follow: options?.follow ?? true });
+    },
+    removeStaff: (userId) => {
+      staff.delete(userId);
     },
     joinChat: (chatId, externalUserId, state) => {
       const members = chats.get(chatId) ?? [];

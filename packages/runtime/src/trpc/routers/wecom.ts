@@ -34,6 +34,27 @@ async function run<T>(action: () => Promise<T>): Promise<T> {
 export const wecomRouter = router({
   mode: viewerProcedure.query(({ ctx }) => ({ mode: adminOf(ctx).mode })),
 
+  /** The staff directory: names for the userids customers, tasks and live codes carry. */
+  staff: viewerProcedure.query(({ ctx }) =>
+    adminOf(ctx)
+      .staff.list()
+      .then((rows) => rows.map(({ userId, name, active, syncedAt }) => ({ userId, name, active, syncedAt }))),
+  ),
+
+  /**
+   * Reads the directory from WeCom now (the server also does at start and every 6 hours). Not
+   * audited: it copies WeCom's names, it changes nothing an operator decided.
+   */
+  syncStaff: adminProcedure.mutation(({ ctx }) =>
+    adminOf(ctx)
+      .staff.sync()
+      .catch((error: Error) => {
+        // WeCom's refusal (48002: the app lacks customer-contact permission, 40001: bad secret…)
+        // in its own words; the secret and token are never part of it.
+        throw apiError('BAD_GATEWAY', 'wecom.staffSyncFailed', { reason: error.message }, error);
+      }),
+  ),
+
   /** A live code (联系我) whose `state` is the entry code, so each contact added is attributed. */
   createLiveCode: operatorProcedure
     .input(

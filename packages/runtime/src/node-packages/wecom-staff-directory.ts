@@ -1,0 +1,151 @@
+// The WeCom staff directory (WecomStaff): the names of the staff whose userids customers (owner),
+// tasks (assignee), live codes and node configs carry, so screens name a person instead of showing
+// an id. Synced from WeCom — the members with customer-contact permission
+// (externalcontact/get_follow_user_list), then user/get for each name — or, in the sandbox, from a
+// small demo roster that matches the userids the sandbox and the examples use.
+import type { WecomClient } from '@siyu/nodes-wecom/server';
+import type { AppDatabase } from '../db/app-database.ts';
+import type { Clock } from '../engine/api.ts';
+import type { Logger } from '../logger.ts';
+
+export interface StaffMember {
+  userId: string;
+  name: string;
+  /** False once WeCom no longer lists the member (left, or lost customer-contact permission). */
+  active: boolean;
+  syncedAt: Date;
+}
+
+export interface StaffSyncResult {
+  /** Members WeCom listed. */
+  listed: number;
+  added: number;
+  renamed: number;
+  /** Members no longer listed, now inactive. */
+  deactivated: number;
+  /** Userids whose name could not be read this time (kept as they were; tried on the next sync). */
+  unread: string[];
+}
+
+export interface StaffDirectory {
+  list(): Promise<StaffMember[]>;
+  sync(): Promise<StaffSyncResult>;
+}
+
+/** The sandbox's staff: the userid a simulated contact adds, and the examples' fallback assignee. */
+export const SANDBOX_STAFF: ReadonlyArray<{ userId: string; name: string }> = [
+  { userId: 'sandbox-staff', name: '林晓' },
+  { userId: 'dianzhang_sh', name: '王芳' },
+];
+
+/** user/get calls in flight at once: WeCom allows 10,000 calls a minute per corp (path/90454). */
+const LOOKUPS_AT_ONCE = 5;
+
+async function rosterFromWecom(client: WecomClient): Promise<{ listed: string[]; named: Map<string, string> }> {
+  const listed = await client.followUsers();
+  const named = new Map<string, string>();
+  for (let i = 0; i < listed.length; i += LOOKUPS_AT_ONCE) {
+    await Promise.all(
+      listed.slice(i, i + LOOKUPS_AT_ONCE).map((userId) =>
+        client.member(userId).then(
+          (m) => named.set(userId, m.name),
+          () => undefined, // reported as unread; the row, if any, keeps its last name
+        ),
+      ),
+    );
+  }
+  return { listed, named };
+}
+
+export function createStaffDirectory(deps: {
+  db: Pick<AppDatabase, 'prisma'>;
+  clock: Clock;
+  /** The WeCom app's client, or null for the sandbox roster. */
+  client: WecomClient | null;
+}): StaffDirectory {
+  const { prisma } = deps.db;
+  let running: Promise<StaffSyncResult> | undefined;
+
+  async function syncOnce(): Promise<StaffSyncResult> {
+    const { listed, named } = deps.client
+      ? await rosterFromWecom(deps.client)
+      : {
+          listed: SANDBOX_STAFF.map((s) => s.userId),
+          named: new Map(SANDBOX_STAFF.map((s) => [s.userId, s.name])),
+        };
+    const syncedAt = new Date(deps.clock.now());
+    const before = new Map((await prisma.wecomStaff.findMany()).map((row) => [row.userId, row]));
+    let added = 0;
+    let renamed = 0;
+    const writes = [];
+    for (const [userId, name] of named) {
+      const old = before.get(userId);
+      if (!old) added++;
+      else if (old.name !== name) renamed++;
+      writes.push(
+        prisma.wecomStaff.upsert({
+          where: { userId },
+          create: { userId, name, active: true, syncedAt },
+          update: { name, active: true, syncedAt },
+        }),
+      );
+    }
+    const gone = [...before.values()].filter((row) => row.active && !listed.includes(row.userId));
+    if (gone.length > 0) {
+      writes.push(
+        prisma.wecomStaff.updateMany({
+          where: { userId: { in: gone.map((row) => row.userId) } },
+          data: { active: false, syncedAt },
+        }),
+      );
+    }
+    await prisma.$transaction(writes);
+    return {
+      listed: listed.length,
+      added,
+      renamed,
+      deactivated: gone.length,
+      unread: listed.filter((userId) => !named.has(userId)),
+    };
+  }
+
+  return {
+    async list() {
+      return prisma.wecomStaff.findMany({ orderBy: [{ active: 'desc' }, { name: 'asc' }, { userId: 'asc' }] });
+    },
+    // Two syncs at once (the timer and an admin's click) share one pass.
+    sync() {
+      running ??= syncOnce().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+  };
+}
+
+const SIX_HOURS = 6 * 3_600_000;
+
+/**
+ * Syncs now and then every `everyMs` (default 6 hours) until the returned stop is called; a failed
+ * sync is logged and the names already stored stay. The timer never keeps the process alive.
+ */
+export function keepStaffDirectoryFresh(
+  directory: StaffDirectory,
+  logger: Pick<Logger, 'info' | 'warn'>,
+  everyMs = SIX_HOURS,
+): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const run = () => {
+    directory.sync().then(
+      (result) => logger.info({ ...result, unread: result.unread.length }, 'WeCom staff directory synced'),
+      (error: unknown) => logger.warn({ err: error }, 'WeCom staff directory sync failed; names stay as they were'),
+    );
+    if (!stopped) timer = setTimeout(run, everyMs).unref();
+  };
+  run();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
