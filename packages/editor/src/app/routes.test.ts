@@ -9,6 +9,7 @@ import {
   channelQrHref,
   customerHref,
   parsePageRoute,
+  STAFF_HREF,
   sandboxHref,
   TAGS_HREF,
   TASKS_HREF,
@@ -37,6 +38,7 @@ describe('page routes', () => {
     expect(parsePageRoute(CALLBACKS_HREF)).toEqual({ page: 'callbacks' });
     expect(parsePageRoute(TEAM_HREF)).toEqual({ page: 'team', tab: 'operators' });
     expect(parsePageRoute(API_KEYS_HREF)).toEqual({ page: 'team', tab: 'apiKeys' });
+    expect(parsePageRoute(STAFF_HREF)).toEqual({ page: 'team', tab: 'staff' });
     expect(parsePageRoute(TASKS_HREF)).toEqual({ page: 'tasks' });
     expect(parsePageRoute('#/set-password?token=inv_a%2Bb')).toEqual({ page: 'setPassword', token: 'inv_a+b' });
   });

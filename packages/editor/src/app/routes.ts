@@ -18,9 +18,12 @@ export type PageRoute =
   | { page: 'callbacks' }
   | { page: 'coupons' }
   | { page: 'smsTemplates' }
-  | { page: 'team'; tab: 'operators' | 'apiKeys' }
+  | { page: 'team'; tab: TeamTab }
   | { page: 'tasks' }
   | { page: 'setPassword'; token: string };
+
+/** The Team page's tabs, each with its own address. */
+export type TeamTab = 'operators' | 'apiKeys' | 'staff';
 
 export function parsePageRoute(hash: string): PageRoute | null {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -38,6 +41,7 @@ export function parsePageRoute(hash: string): PageRoute | null {
   if (path === '/sms-templates') return { page: 'smsTemplates' };
   if (path === '/team') return { page: 'team', tab: 'operators' };
   if (path === '/team/api-keys') return { page: 'team', tab: 'apiKeys' };
+  if (path === '/team/staff') return { page: 'team', tab: 'staff' };
   if (path === '/tasks') return { page: 'tasks' };
   if (path === '/set-password') return { page: 'setPassword', token: new URLSearchParams(query).get('token') ?? '' };
   const customer = /^\/customers\/([^/]+)$/.exec(path);
@@ -63,6 +67,7 @@ export const CREDENTIALS_HREF = '#/credentials';
 export const CALLBACKS_HREF = '#/callbacks';
 export const TEAM_HREF = '#/team';
 export const API_KEYS_HREF = '#/team/api-keys';
+export const STAFF_HREF = '#/team/staff';
 export const TASKS_HREF = '#/tasks';
 /** The one-time set-password link an admin sends a new colleague (the token is in the hash, never sent in a request line). */
 export const setPasswordUrl = (token: string) =>

@@ -5,25 +5,31 @@ import { type AnyNodeDefinition, resourceRefsOf } from '@siyu/shared';
 import { useQuery } from '@tanstack/react-query';
 import { createContext, createElement, type ReactNode, useContext, useMemo } from 'react';
 import { REFRESH_ON_RETURN, trpc } from '../app/kit/query.ts';
+import { useStaffDirectory } from '../app/staff-names.ts';
 
 /**
  * The kinds whose ids are random (server-made, or WeCom's own group chat ids): shown by name, or not
  * at all. Group chats have no names here (they live in WeCom), so a card never shows their ids; a
  * channel entry shows its channels' names (a template's channel not yet created: nothing).
  */
-const NAMED_KINDS = ['coupons.stock', 'sms.template', 'wecom.groupChat', 'core.channel'] as const;
+const NAMED_KINDS = ['coupons.stock', 'sms.template', 'wecom.groupChat', 'core.channel', 'wecom.staff'] as const;
 
 /**
- * Name of each coupon batch, SMS template and channel (archived ones too: a journey may still
- * name one), by id — empty without a server or until loaded.
+ * Name of each coupon batch, SMS template, channel (archived ones too: a journey may still name
+ * one) and WeCom staff member (the staff directory), by id — empty without a server or until loaded.
  */
 function useLoadedResourceNames(): ReadonlyMap<string, string> {
   const stocks = useQuery(trpc.coupons.stocks.queryOptions(undefined, REFRESH_ON_RETURN)).data;
   const templates = useQuery(trpc.smsTemplates.list.queryOptions(undefined, REFRESH_ON_RETURN)).data;
   const channels = useQuery(trpc.channels.list.queryOptions({ includeArchived: true }, REFRESH_ON_RETURN)).data;
+  const staff = useStaffDirectory().data;
   return useMemo(
-    () => new Map([...(stocks ?? []), ...(templates ?? []), ...(channels ?? [])].map((r) => [r.id, r.name])),
-    [stocks, templates, channels],
+    () =>
+      new Map([
+        ...[...(stocks ?? []), ...(templates ?? []), ...(channels ?? [])].map((r) => [r.id, r.name] as const),
+        ...(staff ?? []).map((m) => [m.userId, m.name] as const),
+      ]),
+    [stocks, templates, channels, staff],
   );
 }
 

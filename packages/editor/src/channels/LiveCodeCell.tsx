@@ -1,6 +1,8 @@
+import { Select } from 'antd';
 import { useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { api } from '../app/server-api.ts';
+import { useStaffDirectory } from '../app/staff-names.ts';
 import { FormMessage, useAction } from './parts.tsx';
 
 /**
@@ -13,27 +15,25 @@ export function LiveCodeCell(props: {
   onDone: () => void;
 }) {
   const { t } = useLocale();
-  const [staff, setStaff] = useState('');
+  const [userIds, setUserIds] = useState<string[]>([]);
+  const directory = useStaffDirectory().data ?? [];
   const { busy, errors, run } = useAction(() => false);
   const { wecomConfigId, qrCodeUrl } = props.code;
   if (wecomConfigId) {
     return (
       <span data-testid="live-code">
-        <span className="pill ok">{t('channels:liveCodeCell.created')}</span>{' '}
+        <span className="pill ok" title={wecomConfigId}>
+          {t('channels:liveCodeCell.created')}
+        </span>{' '}
         {qrCodeUrl && (
           <a href={qrCodeUrl} target="_blank" rel="noreferrer">
             {t('channels:liveCodeCell.qrImage')}
           </a>
         )}
-        <div className="muted mono">{wecomConfigId}</div>
       </span>
     );
   }
   if (!props.editable) return <span className="muted">{t('channels:liveCodeCell.notCreated')}</span>;
-  const userIds = staff
-    .split(/[,，\s]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
   return (
     <form
       className="live-code-form"
@@ -42,11 +42,18 @@ export function LiveCodeCell(props: {
         if (await run(() => api.wecom.createLiveCode.mutate({ code: props.code.code, userIds }))) props.onDone();
       }}
     >
-      <input
-        value={staff}
-        onChange={(e) => setStaff(e.target.value)}
-        placeholder={t('channels:liveCodeCell.staffUseridsCommaSeparated')}
+      {/* Staff from the directory by name; a userid the directory lacks can still be typed. */}
+      <Select
+        mode="tags"
+        value={userIds}
+        onChange={setUserIds}
+        tokenSeparators={[',', '，', ' ']}
+        placeholder={t('channels:liveCodeCell.pickStaff')}
         aria-label={t('channels:liveCodeCell.staff')}
+        data-testid="live-code-staff"
+        style={{ minWidth: 200 }}
+        optionFilterProp="label"
+        options={directory.filter((m) => m.active).map((m) => ({ value: m.userId, label: m.name }))}
       />
       <button type="submit" className="btn-small" disabled={busy}>
         {t('channels:liveCodeCell.createLiveCode')}

@@ -1,5 +1,5 @@
 // Pickers for config fields that name something stored on the server: channels, saved segments,
-// coupon stocks, and event types. They read the options over tRPC; without a server (the local
+// coupon stocks, WeCom staff (by name, from the staff directory), and event types. They read the options over tRPC; without a server (the local
 // editor) or before the options arrive they fall back to typing the id, so a form never blocks.
 import { KNOWN_EVENT_TYPES, type Locale } from '@siyu/shared';
 import { useQuery } from '@tanstack/react-query';
@@ -21,7 +21,9 @@ interface Option {
   label: (t: TFunction, locale: Locale) => string;
 }
 
-const loaders: Record<'channels' | 'segment' | 'couponStock', () => Promise<Option[]>> = {
+type SingleKind = 'segment' | 'couponStock' | 'wecomUser';
+
+const loaders: Record<'channels' | SingleKind, () => Promise<Option[]>> = {
   channels: async () =>
     (await api.channels.list.query()).map((c) => ({
       id: c.id,
@@ -35,6 +37,11 @@ const loaders: Record<'channels' | 'segment' | 'couponStock', () => Promise<Opti
         }),
     })),
   segment: async () => (await api.audiences.segments.query()).map((s) => ({ id: s.id, label: () => s.name })),
+  wecomUser: async () =>
+    (await api.wecom.staff.query()).map((m) => ({
+      id: m.userId,
+      label: (t) => (m.active ? m.name : `${m.name} ${t('app:staff.inactive')}`),
+    })),
   couponStock: async () =>
     (await api.coupons.stocks.query()).map((s) => ({
       id: s.id,
@@ -55,7 +62,14 @@ function useOptions(kind: keyof typeof loaders): Option[] | undefined {
   return useQuery({ queryKey: [PICKER_OPTIONS_KEY, kind], queryFn: loaders[kind], ...REFRESH_ON_RETURN }).data;
 }
 
-export const PICKER_WIDGETS = new Set(['channels', 'segment', 'couponStock', 'eventType', 'messageChannel']);
+export const PICKER_WIDGETS = new Set([
+  'channels',
+  'segment',
+  'couponStock',
+  'wecomUser',
+  'eventType',
+  'messageChannel',
+]);
 
 interface PickerProps {
   widget: string;
@@ -67,7 +81,7 @@ export function PickerField(props: PickerProps) {
   if (props.widget === 'eventType') return <EventTypePicker {...props} />;
   if (props.widget === 'channels') return <ChannelsPicker {...props} />;
   if (props.widget === 'messageChannel') return <MessageChannelPicker {...props} />;
-  return <SinglePicker {...props} kind={props.widget as 'segment' | 'couponStock'} />;
+  return <SinglePicker {...props} kind={props.widget as SingleKind} />;
 }
 
 function EventTypePicker({ value, onChange }: PickerProps) {
@@ -93,17 +107,23 @@ function EventTypePicker({ value, onChange }: PickerProps) {
   );
 }
 
-function SinglePicker({ value, onChange, kind }: PickerProps & { kind: 'segment' | 'couponStock' }) {
+function SinglePicker({ value, onChange, kind }: PickerProps & { kind: SingleKind }) {
   const { t, locale } = useLocale();
   const options = useOptions(kind);
   const current = String(value ?? '');
-  if (!options) return <input value={current} onChange={(e) => onChange(e.target.value || undefined)} />;
+  // No staff directory yet (WeCom not synced): the userid is typed, as before there was one.
+  if (!options || (kind === 'wecomUser' && options.length === 0))
+    return <input value={current} onChange={(e) => onChange(e.target.value || undefined)} data-picker={kind} />;
   const select = (
     <select value={current} onChange={(e) => onChange(e.target.value || undefined)} data-picker={kind}>
       <option value="">{t('inspector:pickers.choose')}</option>
       {/* A template's or a deleted one: named as missing (not by its id) until another is chosen. */}
       {current && !options.some((o) => o.id === current) && (
-        <option value={current}>{t('inspector:pickers.doesNotExistChooseAnother')}</option>
+        <option value={current}>
+          {kind === 'wecomUser'
+            ? t('inspector:pickers.staffNotListed', { userId: current })
+            : t('inspector:pickers.doesNotExistChooseAnother')}
+        </option>
       )}
       {options.map((o) => (
         <option key={o.id} value={o.id}>

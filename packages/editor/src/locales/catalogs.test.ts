@@ -58,6 +58,11 @@ const CHINESE_ALLOWED: { file: string; text: string; why: string }[] = [
     text: '中文',
     why: 'the language switch names Chinese in Chinese (as "English" is named in English), whatever the UI language',
   })),
+  {
+    file: 'src/channels/LiveCodeCell.tsx',
+    text: '，',
+    why: 'a full-width comma separates typed staff accounts as an ASCII comma does (input, not text shown)',
+  },
 ];
 
 /** Every `t(...)` call in the editor's source: its key, and the option names it passes; and Chinese written in place. */

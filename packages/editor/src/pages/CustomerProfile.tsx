@@ -8,14 +8,15 @@ import { errorText, trpc, useErrorText } from '../app/kit/query.ts';
 import { useConfirm } from '../app/kit/use-confirm.ts';
 import { listText } from '../app/list-format.ts';
 import { CUSTOMERS_HREF, sandboxHref } from '../app/routes.ts';
+import { StaffName } from '../app/StaffName.tsx';
 import { api } from '../app/server-api.ts';
 import { stepKindText } from '../app/step-kinds.ts';
 import { forgetExistingTags, TagPicker } from '../app/TagPicker.tsx';
 import { useCanEdit } from '../app/use-role.ts';
+import { channelVariantName } from '../channels/model.ts';
 import { formatTime } from './format.ts';
 import { PageNav } from './PageNav.tsx';
 import { tagOrigin } from './tag-origin.ts';
-import { channelVariantName } from '../channels/model.ts';
 
 type Profile = Awaited<ReturnType<typeof api.customers.get.query>>;
 
@@ -93,7 +94,7 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                 <dt>{t('pages:customerProfile.variant')}</dt>
                 <dd>{c.variant ? channelVariantName(c.variant, locale) : '—'}</dd>
                 <dt>{t('pages:customerProfile.owner')}</dt>
-                <dd>{c.ownerUserId ?? '—'}</dd>
+                <dd data-testid="profile-owner">{c.ownerUserId ? <StaffName userId={c.ownerUserId} /> : '—'}</dd>
                 {c.identities.map((id) => (
                   <Fact
                     key={`${id.kind}:${id.value}`}

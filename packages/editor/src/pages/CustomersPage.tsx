@@ -14,8 +14,8 @@ import { draftOf, emptyDraft, filterOf, type SegmentDraft } from './customers/se
 import { useDebounced } from './customers/use-debounced.ts';
 import { formatTime } from './format.ts';
 import './customers/customers.css';
-import { PageNav } from './PageNav.tsx';
 import { channelVariantName } from '../channels/model.ts';
+import { PageNav } from './PageNav.tsx';
 
 type CustomerItem = Awaited<ReturnType<typeof api.customers.search.query>>['items'][number];
 

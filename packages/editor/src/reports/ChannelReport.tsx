@@ -8,9 +8,9 @@ import { channelHref } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { TimeZoneNote } from '../app/TimeZoneNote.tsx';
 import { dateIn, endOfDayIn, startOfDayIn, WORKSPACE_TIME_ZONE } from '../app/time-zone.ts';
+import { channelVariantName } from '../channels/model.ts';
 import { pct, yuan } from './format.ts';
 import { Rule, Section, useLoad } from './parts.tsx';
-import { channelVariantName } from '../channels/model.ts';
 
 const DAY = 86_400_000;
 // The period's days are the workspace's days (the cohorts report counts weeks in the same zone).

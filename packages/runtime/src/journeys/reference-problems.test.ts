@@ -82,4 +82,46 @@ describe('workspace references at validate and publish', () => {
     const { problems } = await api.journeys.validate({ graph: cardJourney(['ch_old'], 's1', 'seg') });
     expect(problems.map((p) => [p.code, p.nodeId, p.path])).toEqual([['resourceMissing', 'scan', 'channelIds[0]']]);
   });
+
+  it('WeCom staff are checked against the staff directory once it is synced: a member no longer listed is missing', async () => {
+    const api = h.as('operator');
+    const graph = graphOf(
+      [
+        ['entry', 'core.apiEntry', {}],
+        [
+          'call',
+          'core.staffTask',
+          { title: '回访', fallbackAssignee: 'dianzhang_sh', expiresAfter: { amount: 1, unit: 'days' } },
+        ],
+        ['mass', 'wecom.massMessage', { text: '会员日', attachments: [], sender: 'zhangsan' }],
+        ['done', 'core.exit', { reason: 'done' }],
+      ],
+      [
+        ['entry', 'next', 'call'],
+        ['call', 'done', 'mass'],
+        ['call', 'expired', 'mass'],
+        ['mass', 'sent', 'done'],
+      ],
+    );
+    const j = await api.journeys.create({ name: 'staff', graph });
+    // No directory yet: nothing to check the userids against.
+    expect(await api.journeys.validate({ id: j.id })).toEqual({ ok: true, problems: [] });
+
+    const syncedAt = new Date();
+    await h.db.prisma.wecomStaff.createMany({
+      data: [
+        { userId: 'dianzhang_sh', name: '王芳', active: true, syncedAt },
+        { userId: 'zhangsan', name: '张三', active: false, syncedAt },
+      ],
+    });
+    const { ok, problems } = await api.journeys.validate({ id: j.id });
+    expect(ok).toBe(false);
+    expect(problems.map((p) => [p.code, p.nodeId, p.path, p.params?.kind])).toEqual([
+      ['resourceMissing', 'mass', 'sender', 'wecom.staff'],
+    ]);
+    expect(problems[0]?.message['zh-CN']).toBe('企业微信员工不存在（未创建或已删除），请选择或新建');
+
+    await h.db.prisma.wecomStaff.update({ where: { userId: 'zhangsan' }, data: { active: true } });
+    expect(await api.journeys.validate({ id: j.id })).toEqual({ ok: true, problems: [] });
+  });
 });

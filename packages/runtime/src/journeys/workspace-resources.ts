@@ -2,8 +2,9 @@
 // resolvers behind `resourceRef(kind, …)` fields (see @siyu/shared resource-refs.ts). Kinds that
 // have no store here are not checked, on purpose:
 // - tags (`core.updateTags`, WeCom tag names) are created on first use, so any name is valid;
-// - WeCom staff (`wecom.staff`) and group chats (`wecom.groupChat`) live in WeCom only — nothing
-//   here lists them (the sandbox has no directory), so they cannot be checked offline;
+// - WeCom group chats (`wecom.groupChat`) live in WeCom only — nothing here lists them;
+// - WeCom staff (`wecom.staff`) are checked against the staff directory (WecomStaff) once it has
+//   been synced; before, there is nothing to check them against;
 // - SMS sign names and template codes of older free-text SMS nodes are plain text fields (a node
 //   with a registered template names it by `sms.template`, which is checked).
 import {
@@ -65,6 +66,16 @@ export function workspaceResolvers(db: AppDatabase): ResourceResolver[] {
         orderBy: { createdAt: 'desc' },
       }),
     ),
+    // A member WeCom no longer lists (left, lost customer-contact permission) can take no task and
+    // send nothing: naming one is naming nobody.
+    resolver('wecom.staff', t('企业微信员工', 'WeCom staff member'), async (ids) => {
+      if ((await prisma.wecomStaff.count()) === 0) return (ids ?? []).map((id) => ({ id, name: id }));
+      const members = await prisma.wecomStaff.findMany({
+        where: { ...(ids ? { userId: { in: ids } } : {}), active: true },
+        orderBy: { name: 'asc' },
+      });
+      return members.map((m) => ({ id: m.userId, name: m.name }));
+    }),
     resolver('sms.template', t('短信模板', 'SMS template'), (ids) =>
       prisma.smsTemplate.findMany({
         where: within(ids),

@@ -88,6 +88,8 @@ describe('access rules on every procedure', () => {
           'customers.segmentFields',
           'staffTasks.list',
           'wecom.mode',
+          'wecom.staff',
+          'wecom.syncStaff',
           'coupons.stocks',
           'sandbox.messages',
           'tags.list',

@@ -1,6 +1,7 @@
 import { Table, type TableColumnsType } from 'antd';
 import { useLocale } from '../../app/i18n.ts';
 import { rowAttributes } from '../../app/kit/table.ts';
+import { StaffName } from '../../app/StaffName.tsx';
 import type { api } from '../../app/server-api.ts';
 import { type TaskStatus, taskStatusLabel } from './task-words.ts';
 
@@ -18,7 +19,15 @@ export function StaffCounts(props: {
 }) {
   const { t } = useLocale();
   const columns: TableColumnsType<Counts> = [
-    { key: 'assignee', title: t('team:tasks.staff'), render: (_, c) => <strong>{c.assignee}</strong> },
+    {
+      key: 'assignee',
+      title: t('team:tasks.staff'),
+      render: (_, c) => (
+        <strong>
+          <StaffName userId={c.assignee} />
+        </strong>
+      ),
+    },
     ...COLUMNS.map((status) => ({
       key: status,
       title: taskStatusLabel(status, t),

@@ -5,7 +5,9 @@ import { useLocale } from '../../app/i18n.ts';
 import { errorText, trpc } from '../../app/kit/query.ts';
 import { pagination, rowAttributes } from '../../app/kit/table.ts';
 import { customerHref } from '../../app/routes.ts';
+import { StaffName } from '../../app/StaffName.tsx';
 import type { api } from '../../app/server-api.ts';
+import { useStaffNames } from '../../app/staff-names.ts';
 import { useCanEdit } from '../../app/use-role.ts';
 import { formatTime } from '../format.ts';
 import { PageNav } from '../PageNav.tsx';
@@ -35,6 +37,7 @@ export function TasksPage() {
   const [page, setPage] = useState({ current: 1, pageSize: 20 });
   const [skipping, setSkipping] = useState<Task>();
   const counts = useQuery(trpc.staffTasks.counts.queryOptions());
+  const staffName = useStaffNames();
   const list = useQuery(
     trpc.staffTasks.list.queryOptions(
       {
@@ -88,7 +91,7 @@ export function TasksPage() {
           .filter(Boolean)
           .join(' · '),
     },
-    { key: 'assignee', title: t('team:tasks.staff'), render: (_, task) => task.assignee },
+    { key: 'assignee', title: t('team:tasks.staff'), render: (_, task) => <StaffName userId={task.assignee} /> },
     {
       key: 'due',
       title: t('team:tasks.due'),
@@ -156,7 +159,10 @@ export function TasksPage() {
           aria-label={t('team:tasks.staff')}
           data-testid="tasks-staff"
           style={{ minWidth: 160 }}
-          options={[{ value: '', label: t('team:tasks.allStaff') }, ...staff.map((s) => ({ value: s, label: s }))]}
+          options={[
+            { value: '', label: t('team:tasks.allStaff') },
+            ...staff.map((s) => ({ value: s, label: staffName(s).name })),
+          ]}
         />
         <Select
           value={status}

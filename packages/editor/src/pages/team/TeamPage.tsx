@@ -1,16 +1,19 @@
 import { Tabs } from 'antd';
 import { useLocale } from '../../app/i18n.ts';
-import { API_KEYS_HREF, AUDIT_HREF, TEAM_HREF } from '../../app/routes.ts';
+import { API_KEYS_HREF, AUDIT_HREF, STAFF_HREF, TEAM_HREF, type TeamTab } from '../../app/routes.ts';
 import { useIsAdmin } from '../../app/use-role.ts';
 import { PageNav } from '../PageNav.tsx';
 import { ApiKeysTab } from './ApiKeysTab.tsx';
 import { OperatorsTab } from './OperatorsTab.tsx';
+import { StaffTab } from './StaffTab.tsx';
+
+const TAB_HREFS: Record<TeamTab, string> = { operators: TEAM_HREF, apiKeys: API_KEYS_HREF, staff: STAFF_HREF };
 
 /**
- * 团队 (admins): the operators who sign in and the API keys other systems use, each a tab with its
- * own address; the audit log of what they did is one click away in the same tab bar.
+ * 团队 (admins): the operators who sign in, the API keys other systems use and the WeCom staff
+ * directory, each a tab with its own address; the audit log of what they did is one click away in the same tab bar.
  */
-export function TeamPage({ tab }: { tab: 'operators' | 'apiKeys' }) {
+export function TeamPage({ tab }: { tab: TeamTab }) {
   const { t } = useLocale();
   const isAdmin = useIsAdmin();
   return (
@@ -28,12 +31,13 @@ export function TeamPage({ tab }: { tab: 'operators' | 'apiKeys' }) {
         <Tabs
           activeKey={tab}
           onChange={(key) => {
-            location.hash = key === 'apiKeys' ? API_KEYS_HREF : TEAM_HREF;
+            location.hash = TAB_HREFS[key as TeamTab];
           }}
           destroyOnHidden
           items={[
             { key: 'operators', label: t('team:page.operators'), children: <OperatorsTab /> },
             { key: 'apiKeys', label: t('team:page.apiKeys'), children: <ApiKeysTab /> },
+            { key: 'staff', label: t('team:page.staff'), children: <StaffTab /> },
           ]}
           tabBarExtraContent={
             <a href={AUDIT_HREF} data-testid="team-audit-link">

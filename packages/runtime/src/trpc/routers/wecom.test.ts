@@ -93,6 +93,44 @@ describe.each(BACKENDS)('on %s', (backend) => {
     });
   });
 
+  describe('the staff directory', () => {
+    it('the sandbox: empty until synced, then its roster by name; only admins sync', async () => {
+      expect(await h.as('viewer').wecom.staff()).toEqual([]);
+      await expect(h.as('operator').wecom.syncStaff()).rejects.toThrow(/admin/);
+      expect(await h.as('admin').wecom.syncStaff()).toMatchObject({ listed: 2, added: 2, deactivated: 0 });
+      const staff = await h.as('viewer').wecom.staff();
+      expect(staff.map((m) => [m.userId, m.name, m.active])).toEqual([
+        ['sandbox-staff', '林晓', true],
+        ['dianzhang_sh', '王芳', true],
+      ]);
+    });
+
+    it("against WeCom: names synced; WeCom's refusal comes back in its words, the names stay", async () => {
+      const fake = await startFakeWecom();
+      try {
+        h.deps.wecomAdmin = createWecomAdmin({
+          db: h.db,
+          clock: h.clock,
+          publicUrl: () => 'http://x',
+          wecom: fake.config,
+        });
+        fake.addStaff('zhangsan', '张三');
+        expect(await h.as('admin').wecom.syncStaff()).toMatchObject({ listed: 1, added: 1 });
+        fake.failNext('externalcontact/get_follow_user_list', 48002);
+        const refused = await h
+          .as('admin')
+          .wecom.syncStaff()
+          .catch((e) => e);
+        expect(refused.code).toBe('BAD_GATEWAY');
+        expect(refused.message).toMatch(/^Could not read the staff list from WeCom: .*errcode 48002/);
+        expect(refused.message).not.toContain(fake.config.secret);
+        expect((await h.as('viewer').wecom.staff()).map((m) => m.name)).toEqual(['张三']);
+      } finally {
+        await fake.close();
+      }
+    });
+  });
+
   describe('wecom admin against the fake WeCom server', () => {
     let fake: FakeWecom;
     beforeEach(async () => {
