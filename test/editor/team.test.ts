@@ -3,7 +3,8 @@
 // one-time set-password link. The admin invites a viewer, who can read but not write and never sees
 // the admin pages; disabling them ends their session. An API key is shown once, works against the
 // HTTP API (it enrols two customers into a journey with a staff task), and answers 401 once revoked.
-// The two tasks are completed and skipped (with a reason) in the inbox, and the counts follow.
+// The two tasks are completed and skipped (with a reason) in the inbox, and the counts follow. Staff
+// are named from the WeCom staff directory (the sandbox's, synced at start), never by account.
 import { join } from 'node:path';
 import { openDatabase } from '@siyu/runtime';
 import { graphOf, publishJourney } from '@siyu/runtime/testing';
@@ -38,8 +39,9 @@ async function seed(dbPath: string): Promise<void> {
     publishJourney(db.sqlite, 'followup', graph);
     await db.prisma.journey.update({ where: { id: 'followup' }, data: { name: '新客首单回访' } });
     for (const [id, displayName, ownerUserId] of [
-      ['c-wang', '王小明', 'wangfang'],
-      ['c-li', '李华', 'wangfang'],
+      // The sandbox's staff directory names dianzhang_sh 王芳 (synced at start).
+      ['c-wang', '王小明', 'dianzhang_sh'],
+      ['c-li', '李华', 'dianzhang_sh'],
     ] as const) {
       await db.prisma.customer.create({ data: { id, displayName, ownerUserId } });
     }
@@ -188,6 +190,13 @@ describe('the team page and the staff task inbox', () => {
     const wang = admin.locator('[data-testid=task-row][data-customer="王小明"]');
     expect(await wang.textContent()).toContain('问问王小明用得怎么样');
     expect(await wang.textContent()).toContain('新客首单回访 · 首单回访');
+    // Staff by name, never by WeCom account: the counts, each task, the filter.
+    const counts = admin.locator('[data-testid=staff-count-row][data-assignee="dianzhang_sh"]');
+    expect(await counts.locator('td').first().textContent()).toBe('王芳');
+    expect(await wang.textContent()).toContain('王芳');
+    expect(await admin.getByTestId('tasks-page').textContent()).not.toContain('dianzhang_sh');
+    await pickOption(admin, 'tasks-staff', '王芳');
+    await expect.poll(() => tasks.count()).toBe(2);
     await wang.getByTestId('task-complete').click();
     // Skipping needs a reason.
     const li = admin.locator('[data-testid=task-row][data-customer="李华"]');
@@ -196,7 +205,6 @@ describe('the team page and the staff task inbox', () => {
     await admin.getByText('请写明跳过的原因', { exact: true }).waitFor();
     await admin.getByTestId('task-skip-note').fill('客户说已经在别家买了');
     await admin.getByTestId('task-skip-confirm').click();
-    const counts = admin.locator('[data-testid=staff-count-row][data-assignee="wangfang"]');
     const count = (status: string) => counts.locator(`[data-status=${status}]`).textContent();
     await expect
       .poll(async () => [await count('open'), await count('done'), await count('skipped'), await count('expired')])
@@ -225,6 +233,18 @@ describe('the team page and the staff task inbox', () => {
     expect(await answerConfirm(admin, true)).toContain('Revoke "有赞订单同步"?');
     await expect.poll(() => keyRow.getAttribute('data-revoked')).toBe('true');
     expect(await withKey(key, 'runs.enroll', { journeyId: 'followup', customerId: 'c-wang' })).toBe(401);
+    // The staff directory the names come from, in its own tab; synced again on request.
+    await admin.getByRole('tab', { name: 'WeCom staff' }).click();
+    await admin.waitForSelector('[data-testid=staff-tab]');
+    const staffRows = admin.locator('[data-testid=staff-row]');
+    await expect.poll(() => staffRows.count()).toBe(2);
+    expect(await admin.locator('[data-testid=staff-row][data-user="dianzhang_sh"]').textContent()).toContain('王芳');
+    await admin.getByTestId('staff-sync').click();
+    await expect
+      .poll(() => admin.getByTestId('staff-sync-result').textContent())
+      .toBe('Synced: WeCom listed 2, 0 added, 0 renamed, 0 deactivated.');
+    expect(admin.url()).toContain('#/team/staff');
+    await admin.screenshot({ path: join(shots, 'team-04-staff-en.png') });
     // The audit log is one click away, in the team page's tab bar.
     await admin.getByTestId('team-audit-link').click();
     await admin.waitForSelector('[data-testid=audit-page]');

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { useErrorText } from '../app/kit/query.ts';
 import { api } from '../app/server-api.ts';
+import { useStaffDirectory } from '../app/staff-names.ts';
 
 type Code = { code: string; label: string };
 
@@ -18,6 +19,10 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
   const [code, setCode] = useState('');
   const [externalUserId, setExternalUserId] = useState('');
   const [name, setName] = useState('');
+  const staff = (useStaffDirectory().data ?? []).filter((m) => m.active);
+  /** The staff member the customer adds: the first in the directory unless one is picked (none: the server's default). */
+  const [userId, setUserId] = useState<string>();
+  const chosenStaff = staff.find((m) => m.userId === userId) ?? staff[0];
   const [result, setResult] = useState('');
   const [error, setError] = useErrorText();
   const [adding, setAdding] = useState(false);
@@ -42,12 +47,18 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
     setError('');
     setAdding(true);
     api.wecom.simulateContactAdded
-      .mutate({ code, externalUserId: externalUserId || undefined, name: name.trim() || undefined })
+      .mutate({
+        code,
+        externalUserId: externalUserId || undefined,
+        name: name.trim() || undefined,
+        userId: chosenStaff?.userId,
+      })
       .then(
         (r) => {
           setResult(
-            t('pages:simulateContact.customerCustomerIdAddedEntered', {
-              customerId: r.customerId ?? r.externalUserId,
+            t('pages:simulateContact.customerAdded', {
+              name: name.trim() || t('pages:simulateContact.aNewCustomer'),
+              staff: chosenStaff?.name ?? '',
               count: r.enrolled,
             }),
           );
@@ -77,6 +88,17 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
               options={codes.map((c) => ({ value: c.code, label: c.label }))}
             />
           </Form.Item>
+          {staff.length > 0 && (
+            <Form.Item>
+              <Select
+                value={chosenStaff?.userId}
+                onChange={setUserId}
+                aria-label={t('pages:simulateContact.staff')}
+                data-testid="simulate-staff"
+                options={staff.map((m) => ({ value: m.userId, label: m.name }))}
+              />
+            </Form.Item>
+          )}
           <Form.Item>
             <Input
               value={externalUserId}
