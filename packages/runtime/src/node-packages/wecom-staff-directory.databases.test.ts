@@ -28,8 +28,8 @@ describe.each(databases)('WeCom staff directory on %s', (_name, open) => {
 
     expect(await directory.sync()).toEqual({ listed: 2, added: 2, renamed: 0, deactivated: 0, unread: [] });
     expect((await directory.list()).map((m) => [m.userId, m.name, m.active])).toEqual([
+      ['lisi', '李四', true], // by pinyin: li before zhang
       ['zhangsan', '张三', true],
-      ['lisi', '李四', true],
     ]);
 
     fake.addStaff('lisi', '李思');

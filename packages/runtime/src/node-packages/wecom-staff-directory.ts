@@ -38,6 +38,8 @@ export const SANDBOX_STAFF: ReadonlyArray<{ userId: string; name: string }> = [
   { userId: 'dianzhang_sh', name: '王芳' },
 ];
 
+const BY_NAME = new Intl.Collator('zh-CN');
+
 /** user/get calls in flight at once: WeCom allows 10,000 calls a minute per corp (path/90454). */
 const LOOKUPS_AT_ONCE = 5;
 
@@ -110,8 +112,16 @@ export function createStaffDirectory(deps: {
   }
 
   return {
+    // Active first, then by name as a Chinese reader orders them (pinyin: 林 before 王 before 张),
+    // which neither database's default collation does.
     async list() {
-      return prisma.wecomStaff.findMany({ orderBy: [{ active: 'desc' }, { name: 'asc' }, { userId: 'asc' }] });
+      const rows = await prisma.wecomStaff.findMany();
+      return rows.sort(
+        (a, b) =>
+          Number(b.active) - Number(a.active) ||
+          BY_NAME.compare(a.name, b.name) ||
+          (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0),
+      );
     },
     // Two syncs at once (the timer and an admin's click) share one pass.
     sync() {
