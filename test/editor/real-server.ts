@@ -102,7 +102,9 @@ export async function startRealServer(
   const dir = mkdtempSync(join(tmpdir(), `siyu-editor-${name}-`));
   const dbPath = join(dir, 'siyu.db');
   await seed?.(dbPath);
-  const server: ChildProcess = spawn('npx', ['tsx', 'src/main.ts'], {
+  // Node with tsx's loader, as testing/server-process.ts starts it: `npx tsx` cost ~1.2 s of CPU
+  // more per start (npx, then tsx's own CLI process) on a machine the other test file shares.
+  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: join(root, 'packages/runtime'),
     env: {
       ...process.env,
