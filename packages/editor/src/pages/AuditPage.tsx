@@ -7,6 +7,7 @@ import { useLocale } from '../app/i18n.ts';
 import { errorText, trpc } from '../app/kit/query.ts';
 import { pagination, rowAttributes } from '../app/kit/table.ts';
 import type { api } from '../app/server-api.ts';
+import { useStaffNames } from '../app/staff-names.ts';
 import { TimeZoneNote } from '../app/TimeZoneNote.tsx';
 import { pickedInstant, WORKSPACE_TIME_ZONE } from '../app/time-zone.ts';
 import { auditDetailLines } from './audit-details.ts';
@@ -146,7 +147,8 @@ export function AuditPage() {
 /** An entry's details, a labelled line each. */
 function AuditDetails({ summary }: { summary: Record<string, unknown> }) {
   const { locale } = useLocale();
-  const lines = auditDetailLines(summary, locale);
+  const staffName = useStaffNames();
+  const lines = auditDetailLines(summary, locale, (userId) => staffName(userId).name);
   if (lines.length === 0) return <>—</>;
   return (
     <dl className="detail-lines">

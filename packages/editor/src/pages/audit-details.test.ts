@@ -18,4 +18,18 @@ describe('auditDetailLines', () => {
     expect(nested[0]?.value).toBe('Quiet hours: Enabled: Yes');
     for (const line of nested) expect(line.value).not.toMatch(/[{}"]/);
   });
+
+  it("names WeCom staff by the directory's name and words a handover of all customers", () => {
+    const names: Record<string, string> = { lisi: '李四', wangwu: '王五' };
+    const summary = { fromUserId: 'lisi', toUserId: 'wangwu', resigned: true, customers: 'all' };
+    expect(auditDetailLines(summary, 'zh-CN', (id) => names[id] ?? id)).toEqual([
+      { label: '交出客户的员工', value: '李四' },
+      { label: '接手的员工', value: '王五' },
+      { label: '离职继承', value: '是' },
+      { label: '客户', value: '全部客户' },
+    ]);
+    expect(auditDetailLines({ userIds: ['lisi', 'zhaoliu'] }, 'en', (id) => names[id] ?? id)).toEqual([
+      { label: 'Staff', value: '李四, zhaoliu' },
+    ]);
+  });
 });

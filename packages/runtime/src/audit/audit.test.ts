@@ -121,6 +121,10 @@ describe('audit log', () => {
       ['wecom.createLiveCode', 'operator', 'store-sh', { userIds: ['zhangsan'] }],
       ['wecom.handover', 'admin', 'lisi', { fromUserId: 'lisi', toUserId: 'wangwu', resigned: true, customers: 'all' }],
     ]);
+    // The log names the staff member handed over by the staff directory's name, once it has one.
+    await h.db.prisma.wecomStaff.create({ data: { userId: 'lisi', name: '李四', syncedAt: new Date() } });
+    const listed = await h.as('admin').audit.list({});
+    expect(listed.entries.find((e) => e.action === 'wecom.handover')?.targetName).toBe('李四');
   });
 
   it('records a callback token rotation without the token or the URLs', async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS } from '../../audit/record.ts';
-import { adminProcedure, router } from '../trpc.ts';
 import { customerNames } from '../../customers/customer-names.ts';
+import { adminProcedure, router } from '../trpc.ts';
 
 /** A bound of the time window; an unreadable one is named as such, not as "expected date, received Date". */
 const Instant = z.coerce.date({ error: '不是有效的日期时间 not a valid date-time (ISO 8601)' }).optional();
@@ -51,13 +51,19 @@ export const auditRouter = router({
     const journeyNames = new Map(journeys.map((j) => [j.id, j.name]));
     const customers = await customerNames(ctx.db, idsOf('customer'));
     // Operators by the name colleagues know them by, API keys by their name (revoking records no name).
-    const [operators, keys] = await Promise.all([
+    const [operators, keys, staff] = await Promise.all([
       ctx.db.prisma.operator.findMany({
         where: { id: { in: idsOf('operator') } },
         select: { id: true, displayName: true, username: true },
       }),
       ctx.db.prisma.apiKey.findMany({ where: { id: { in: idsOf('apiKey') } }, select: { id: true, name: true } }),
+      // WeCom staff (a handover's) by their name in the staff directory.
+      ctx.db.prisma.wecomStaff.findMany({
+        where: { userId: { in: idsOf('wecomUser') } },
+        select: { userId: true, name: true },
+      }),
     ]);
+    const staffNames = new Map(staff.map((m) => [m.userId, m.name]));
     const otherNames = new Map([
       ...operators.map((o) => [o.id, `${o.displayName} (${o.username})`] as const),
       ...keys.map((k) => [k.id, k.name] as const),
@@ -66,6 +72,7 @@ export const auditRouter = router({
       if (!id) return null;
       if (type === 'journey') return journeyNames.get(id) ?? null;
       if (type === 'operator' || type === 'apiKey') return otherNames.get(id) ?? null;
+      if (type === 'wecomUser') return staffNames.get(id) ?? null;
       const c = type === 'customer' ? customers.get(id) : undefined;
       return c?.displayName || c?.phone || null;
     };
