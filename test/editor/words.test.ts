@@ -53,11 +53,19 @@ const session = serverAndBrowserForFile('words', {
           ['custom', 'core.eventEntry', { event: 'vip.upgraded', filter: { match: 'all', conditions: [] } }],
           ['tag', 'core.updateTags', { add: [], remove: [], tagChannel: true }],
           ['done', 'core.exit', { reason: '完成' }],
+          ['attrs', 'core.updateAttributes', { changes: [{ op: 'set', name: 'layer', value: 'core' }] }],
+          [
+            'window',
+            'core.waitUntil',
+            { mode: 'window', window: { timeZone: 'Asia/Shanghai', start: '10:00', end: '12:00', weekdays: [1, 5] } },
+          ],
         ],
         [
           ['entry', 'next', 'tag'],
           ['custom', 'next', 'tag'],
-          ['tag', 'next', 'done'],
+          ['tag', 'next', 'attrs'],
+          ['attrs', 'next', 'window'],
+          ['window', 'next', 'done'],
         ],
         {
           quietHours: { enabled: false },
@@ -202,6 +210,42 @@ describe('plain language in the chosen language', () => {
     // Choosing SMS keeps the value the server counts by.
     await channel.selectOption({ label: 'SMS' });
     expect(await channel.inputValue()).toBe('sms');
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+  });
+
+  it('forms name every field and choice in words: attribute changes as rows, weekdays as days', {
+    timeout: 120_000,
+  }, async () => {
+    const page = await session.page();
+    await openJourney(page, '卡片措辞');
+    const inspector = page.getByTestId('inspector');
+    await page.locator('[data-node-id="attrs"]').click();
+    const change = page.locator('[data-testid=attribute-changes] [data-change="0"]');
+    await expect.poll(() => change.getByTestId('change-name').inputValue()).toBe('layer');
+    expect(await change.getByTestId('change-value').inputValue()).toBe('core');
+    expect(await change.getByTestId('change-op').locator('option:checked').textContent()).toBe('设置');
+    // Another operation: its own input, the attribute kept.
+    await change.getByTestId('change-op').selectOption({ label: '增加（负数为减少）' });
+    await change.getByTestId('change-by').fill('10');
+    expect(await change.getByTestId('change-name').inputValue()).toBe('layer');
+    expect(await inspector.textContent()).not.toMatch(/"op"|changes|increment/);
+
+    await page.locator('[data-node-id="window"]').click();
+    const days = inspector.locator('[data-field="window.weekdays"] input[type=checkbox]');
+    await expect.poll(() => days.count()).toBe(7);
+    const checked = () =>
+      inspector.locator('[data-field="window.weekdays"] label:has(input:checked)').allTextContents();
+    expect(await checked()).toEqual(['周一', '周五']);
+    expect(await inspector.locator('select option:checked').first().textContent()).toBe('时间窗口');
+    expect(await inspector.textContent()).not.toMatch(/weekdays|dateAttribute|window/);
+    await shot(page, '06-forms-zh');
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(checked).toEqual(['Mon', 'Fri']);
+    expect(await inspector.locator('select option:checked').first().textContent()).toBe('A time window');
+    await page.locator('[data-node-id="attrs"]').click();
+    expect(await page.locator('[data-testid=attribute-changes]').textContent()).toContain('Add (negative: subtract)');
+    expect(await inspector.textContent()).not.toMatch(CJK);
+    await shot(page, '06-forms-en');
     await page.getByRole('button', { name: '中文', exact: true }).click();
   });
 });

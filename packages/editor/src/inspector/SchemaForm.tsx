@@ -3,6 +3,7 @@ import { useLocale } from '../app/i18n.ts';
 import { Loading, lazyNamed } from '../app/lazy-page.tsx';
 import { ConditionBuilder } from './ConditionBuilder.tsx';
 import { CredentialPicker } from './CredentialPicker.tsx';
+import { AttributeChangesField } from './fields/AttributeChangesField.tsx';
 import { DurationField } from './fields/DurationField.tsx';
 import { FieldLabel } from './fields/FieldLabel.tsx';
 import type { FieldProps } from './fields/field-props.ts';
@@ -12,6 +13,7 @@ import { MessageTextArea } from './fields/MessageTextArea.tsx';
 import { isComplex, isDuration, isFilterSchema, isScalarUnion } from './fields/schema-shapes.ts';
 import { TimeZoneField } from './fields/TimeZoneField.tsx';
 import { CustomerTagsField, TagsField } from './fields/tags-fields.tsx';
+import { WeekdayChecks } from './fields/WeekdayChecks.tsx';
 import { defaultFor, isVisible, type JsonSchema, resolve, unwrapOptional, widgetOf } from './json-schema.ts';
 import { PICKER_WIDGETS, PickerField } from './pickers.tsx';
 import { SecretInput } from './SecretInput.tsx';
@@ -74,6 +76,11 @@ function Field(props: FieldProps) {
       <ConditionBuilder value={props.value} onChange={props.onChange} path={props.path} errors={props.errors} />
     );
   else if (widget === 'tags' && CUSTOMER_TAG_FIELDS.has(props.name)) control = <CustomerTagsField {...props} />;
+  else if (widget === 'attributeChanges') control = <AttributeChangesField {...props} />;
+  else if (widget === 'weekdays' || (props.name === 'weekdays' && type === 'array'))
+    control = (
+      <WeekdayChecks value={Array.isArray(props.value) ? (props.value as number[]) : []} onChange={props.onChange} />
+    );
   else if (
     widget === 'tags' ||
     (type === 'array' && unwrapOptional(schema.items ?? {}).type === 'string' && !schema.items?.enum)

@@ -4,10 +4,10 @@ import { useId } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { pickerValue } from '../app/kit/picker-value.ts';
 import type { FieldProps } from '../inspector/fields/field-props.ts';
+import { WeekdayChecks } from '../inspector/fields/WeekdayChecks.tsx';
 import { readSchedule, upcomingRuns } from './run-times.ts';
 
 const REPEATS = ['once', 'daily', 'weekly', 'cron'] as const;
-const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 /** Zones offered; a zone typed elsewhere (an imported journey) stays selectable. */
 const ZONES = [
   'Asia/Shanghai',
@@ -44,8 +44,6 @@ export function EntryScheduleField(props: FieldProps) {
   // Read again on every render (a few cron steps): the list always follows the form.
   const runs = schedule ? upcomingRuns(schedule, Date.now(), SHOWN, locale) : undefined;
   const error = (key: string) => props.errors.get(`${props.path}.${key}`);
-  const weekdayName = (d: number) =>
-    new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, d)));
   return (
     <fieldset className="group" data-field={props.path} data-testid="entry-schedule">
       <legend>{t('schedules:field.title')}</legend>
@@ -92,26 +90,11 @@ export function EntryScheduleField(props: FieldProps) {
       {repeat === 'weekly' && (
         <div className={`field ${error('weekdays') ? 'field-error' : ''}`}>
           <span className="field-label">{t('schedules:field.weekdays')}</span>
-          <div className="weekdays" data-testid="schedule-weekdays">
-            {WEEKDAYS.map((d) => {
-              const days = value.weekdays ?? [1];
-              return (
-                <label key={d} className="checkbox">
-                  <input
-                    type="checkbox"
-                    checked={days.includes(d)}
-                    onChange={(e) =>
-                      set({
-                        weekdays: e.target.checked ? [...days, d].sort((a, b) => a - b) : days.filter((x) => x !== d),
-                      })
-                    }
-                    data-day={d}
-                  />
-                  {weekdayName(d)}
-                </label>
-              );
-            })}
-          </div>
+          <WeekdayChecks
+            value={value.weekdays ?? [1]}
+            onChange={(weekdays) => set({ weekdays })}
+            testId="schedule-weekdays"
+          />
           {error('weekdays') && <span className="field-message">{error('weekdays')}</span>}
         </div>
       )}

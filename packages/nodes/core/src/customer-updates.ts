@@ -7,8 +7,8 @@ import {
   DEFAULT_VARIANT,
   defineNode,
   prefixedTag,
-  t,
   TagNameSchema,
+  t,
 } from '@siyu/shared';
 import { z } from 'zod';
 import { NEXT_PORT } from './ports.ts';
@@ -108,7 +108,9 @@ const UpdateAttributesConfigSchema = z.object({
       ]),
     )
     .min(1, { message: '至少一项修改 / at least one change' })
-    .max(30),
+    .max(30)
+    // The editor's rows (operation, attribute, value) instead of each change's JSON.
+    .meta({ widget: 'attributeChanges' }),
 });
 
 export const updateAttributes = defineNode({

@@ -70,7 +70,6 @@ export const SendSmsConfigSchema = z
       .default('')
       .meta({
         widget: 'smsText',
-        description: '可用变量 {{displayName}}、{{attributes.xxx}}、{{link}}',
         ...FREE_TEXT_ONLY,
       }),
     /** Template parameters sent to the provider, each a text with variables. Order = Tencent order. */

@@ -45,8 +45,12 @@ const text = z
   .trim()
   .min(1, { message: '请填写消息内容 / message text is required' })
   .max(4000)
-  .meta({ widget: 'template', description: '可用变量 {{displayName}}、{{attributes.xxx}}' });
-const attachments = z.array(AttachmentSchema).max(9).default([]).meta({ widget: 'attachments' });
+  .meta({ widget: 'template' });
+const attachments = z
+  .array(AttachmentSchema)
+  .max(9)
+  .default([])
+  .meta({ widget: 'attachments', label: t('附件（最多 9 个）', 'Attachments (up to 9)') });
 
 export const welcome = defineNode({
   type: 'wecom.welcome',
@@ -168,7 +172,19 @@ export const massMessage = defineNode({
   config: z.object({
     text,
     attachments,
-    sender: resourceRef('wecom.staff', z.string().trim().min(1).optional().meta({ widget: 'wecomUser' })),
+    /** Empty: the customer's owner sends (else the staff member they last added). */
+    sender: resourceRef(
+      'wecom.staff',
+      z
+        .string()
+        .trim()
+        .min(1)
+        .optional()
+        .meta({
+          widget: 'wecomUser',
+          label: t('发送员工（不选则由客户的归属员工发送）', "Sender (none chosen: the customer's owner)"),
+        }),
+    ),
   }),
   defaultConfig: { text: '{{displayName}}，本周会员日全场 8 折', attachments: [] },
   outputs: [

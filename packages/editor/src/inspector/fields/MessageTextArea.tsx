@@ -3,8 +3,14 @@ import { useLocale } from '../../app/i18n.ts';
 import { listText } from '../../app/list-format.ts';
 import type { FieldProps } from './field-props.ts';
 
+/** What a message text may use; an SMS may also carry its tracked link. */
+const AVAILABLE = ['{{displayName}}', '{{attributes.xxx}}'];
+const AVAILABLE_IN_SMS = [...AVAILABLE, '{{link}}'];
+
 /**
- * A message text: SMS texts show length and parts (with the signature); both list their variables.
+ * A message text: SMS texts show length and parts (with the signature); both say which variables
+ * are available (in the editor's language: node packages used to say it in Chinese only) and list
+ * the ones used.
  * The counting and the opt-out rule are @siyu/nodes-sms's own. The rule is said once: a marketing
  * SMS without opt-out text gets the node's validation error under the field (UNSUBSCRIBE_RULE's
  * words); here a marketing SMS that has it is ticked, and a notice SMS (no rule) says nothing.
@@ -35,6 +41,11 @@ export function MessageTextArea(props: FieldProps & { widget: string }) {
           )}
         </div>
       )}
+      <div className="muted" data-testid="message-variables-available">
+        {t('inspector:messageTextArea.available', {
+          variables: listText(props.widget === 'smsText' ? AVAILABLE_IN_SMS : AVAILABLE, locale),
+        })}
+      </div>
       {variables.length > 0 && (
         <div className="muted">
           {t('inspector:messageTextArea.variables')}
