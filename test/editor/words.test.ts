@@ -245,6 +245,19 @@ describe('plain language in the chosen language', () => {
     await page.locator('[data-node-id="attrs"]').click();
     expect(await page.locator('[data-testid=attribute-changes]').textContent()).toContain('Add (negative: subtract)');
     expect(await inspector.textContent()).not.toMatch(CJK);
+    // A random split's paths by their names and shares; their port keys are never a field, and a
+    // new path gets an unused one (its output shows on the card by its name).
+    await page.dragAndDrop('.palette-item[data-node-type="core.randomSplit"]', '.react-flow__pane', {
+      targetPosition: { x: 300, y: 500 },
+    });
+    const paths = inspector.locator('[data-field="paths"] > .array-item');
+    await expect.poll(() => paths.count()).toBe(2);
+    expect(await inspector.locator('[data-field$=".id"]').count()).toBe(0);
+    await inspector.locator('[data-field="paths"] > button', { hasText: 'Add' }).click();
+    await expect.poll(() => paths.count()).toBe(3);
+    await inspector.locator('[data-field="paths[2].label"] input').fill('Later');
+    const split = page.locator('.react-flow__node.selected');
+    await expect.poll(() => split.textContent()).toContain('Later');
     await shot(page, '06-forms-en');
     await page.getByRole('button', { name: '中文', exact: true }).click();
   });

@@ -119,6 +119,8 @@ function ObjectField(props: FieldProps) {
     const present = value[key] !== undefined;
     const childPath = props.path ? `${props.path}.${key}` : key;
     const resolved = unwrapOptional(resolve(sub, props.root));
+    // An output port's key: edges name it, an operator never reads or types it (see ArrayField).
+    if (widgetOf(resolved) === 'portId') return null;
     // The schedule form shows its defaults itself (it appears only when the entry runs on a schedule).
     if (optional && !present && isComplex(resolved) && widgetOf(resolved) !== 'entrySchedule') {
       return (
@@ -185,6 +187,22 @@ function OptionalToggle(props: FieldProps & { onAdd: () => void }) {
   );
 }
 
+/**
+ * A new branch case, variant or path gets a port key no sibling has (`paths-3`): the field is
+ * hidden, and edges need a key that stays put when the operator renames the item.
+ */
+function withUnusedPortId(item: unknown, itemSchema: JsonSchema, props: FieldProps, siblings: unknown[]): unknown {
+  const properties = unwrapOptional(resolve(itemSchema, props.root)).properties ?? {};
+  const key = Object.keys(properties).find(
+    (k) => widgetOf(unwrapOptional(resolve(properties[k] as JsonSchema, props.root))) === 'portId',
+  );
+  if (!key || !item || typeof item !== 'object') return item;
+  const taken = new Set(siblings.map((s) => (s as Record<string, unknown> | null)?.[key]));
+  let n = siblings.length + 1;
+  while (taken.has(`${props.name}-${n}`)) n++;
+  return { ...(item as Record<string, unknown>), [key]: `${props.name}-${n}` };
+}
+
 function ArrayField(props: FieldProps) {
   const { t } = useLocale();
   // Items by what they are and their place ("上限 1", "Cap 1"); "第 1 项" / "Item 1" for an array
@@ -223,7 +241,9 @@ function ArrayField(props: FieldProps) {
       <button
         type="button"
         className="btn-small"
-        onClick={() => props.onChange([...items, defaultFor(itemSchema, props.root)])}
+        onClick={() =>
+          props.onChange([...items, withUnusedPortId(defaultFor(itemSchema, props.root), itemSchema, props, items)])
+        }
       >
         + {t('inspector:schemaForm.add')}
       </button>

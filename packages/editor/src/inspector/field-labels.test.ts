@@ -31,7 +31,7 @@ function unlabelled(schema: JsonSchema, root: JsonSchema, path: string, out: str
       (typeof field.label === 'object' && field.label[locale]) ||
       field.title ||
       tFor(locale)(`inspector:keys.${key}`, { defaultValue: '' });
-    if (field.readOnly || widgetOf(field) === 'hidden') continue;
+    if (field.readOnly || widgetOf(field) === 'hidden' || widgetOf(field) === 'portId') continue;
     if (!named('zh-CN') || !named('en')) out.push(where);
     // A choice's options are worded by the inspector's catalog of values (EnumField).
     for (const option of field.enum ?? []) {

@@ -4,10 +4,15 @@ import { conditionContext, defineNode, evaluateFilter, FilterSchema, pickWeighte
 import { z } from 'zod';
 
 /** Port ids are the keys edges use: short, stable, and never "else" (taken by the branch). */
+/**
+ * An output port's key (a branch case's, a variant's, a path's): edges name it, operators never see
+ * it — the editor hides the field and gives a new item an unused one (widget 'portId').
+ */
 const PortIdSchema = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '分支 id 只能包含字母、数字、_ 和 - / letters, digits, _ and - only' });
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '分支 id 只能包含字母、数字、_ 和 - / letters, digits, _ and - only' })
+  .meta({ widget: 'portId' });
 
 function uniqueIds(list: ReadonlyArray<{ id: string }>, ctx: z.RefinementCtx, field: string): void {
   const seen = new Set<string>();
