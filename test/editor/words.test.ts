@@ -73,7 +73,11 @@ const session = serverAndBrowserForFile('words', {
         },
       );
       // Side by side, apart (the fixture's default positions overlap cards this wide).
-      cards.nodes = cards.nodes.map((n, i) => ({ ...n, position: { x: i * 280, y: i === 1 ? 160 : 0 } }));
+      // The two form nodes on a row of their own below, clear of the inspector on the right.
+      cards.nodes = cards.nodes.map((n, i) => ({
+        ...n,
+        position: i < 4 ? { x: i * 280, y: i === 1 ? 160 : 0 } : { x: (i - 4) * 280, y: 320 },
+      }));
       await db.prisma.journey.create({
         data: { id: 'j_cards', name: '卡片措辞', draft: JSON.stringify(cards), createdBy: 'test' },
       });
@@ -183,6 +187,7 @@ describe('plain language in the chosen language', () => {
     await expect.poll(() => summary('entry').textContent()).toBe('通过渠道进入');
     expect(await summary('custom').textContent()).toBe('自定义事件 vip.upgraded');
     expect(await summary('tag').textContent()).toBe('按来源渠道和版本打标签');
+    expect(await summary('attrs').textContent()).toBe('layer = core');
     const canvas = (await page.locator('.react-flow__nodes').textContent()) ?? '';
     expect(canvas).not.toMatch(/channel\.entered|true|false|事件：/);
     // The journey settings (nothing selected): the cap's channel by name, the cap by its place.
@@ -219,7 +224,7 @@ describe('plain language in the chosen language', () => {
     const page = await session.page();
     await openJourney(page, '卡片措辞');
     const inspector = page.getByTestId('inspector');
-    await page.locator('[data-node-id="attrs"]').click();
+    await page.locator('.react-flow__node [data-node-id="attrs"]').click();
     const change = page.locator('[data-testid=attribute-changes] [data-change="0"]');
     await expect.poll(() => change.getByTestId('change-name').inputValue()).toBe('layer');
     expect(await change.getByTestId('change-value').inputValue()).toBe('core');
@@ -230,9 +235,9 @@ describe('plain language in the chosen language', () => {
     expect(await change.getByTestId('change-name').inputValue()).toBe('layer');
     expect(await inspector.textContent()).not.toMatch(/"op"|changes|increment/);
 
-    await page.locator('[data-node-id="window"]').click();
+    await page.locator('.react-flow__node [data-node-id="window"]').click();
     const days = inspector.locator('[data-field="window.weekdays"] input[type=checkbox]');
-    await expect.poll(() => days.count()).toBe(7);
+    await expect.poll(() => days.count(), { timeout: 15_000 }).toBe(7);
     const checked = () =>
       inspector.locator('[data-field="window.weekdays"] label:has(input:checked)').allTextContents();
     expect(await checked()).toEqual(['周一', '周五']);
@@ -242,8 +247,10 @@ describe('plain language in the chosen language', () => {
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await expect.poll(checked).toEqual(['Mon', 'Fri']);
     expect(await inspector.locator('select option:checked').first().textContent()).toBe('A time window');
-    await page.locator('[data-node-id="attrs"]').click();
-    expect(await page.locator('[data-testid=attribute-changes]').textContent()).toContain('Add (negative: subtract)');
+    await page.locator('.react-flow__node [data-node-id="attrs"]').click();
+    await expect
+      .poll(() => page.locator('[data-testid=attribute-changes]').textContent())
+      .toContain('Add (negative: subtract)');
     expect(await inspector.textContent()).not.toMatch(CJK);
     // A random split's paths by their names and shares; their port keys are never a field, and a
     // new path gets an unused one (its output shows on the card by its name).

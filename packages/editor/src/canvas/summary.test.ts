@@ -64,4 +64,17 @@ describe('summarize', () => {
     // Free text stays as written, even when it happens to equal a choice's value.
     expect(summarize({ reason: 'once' }, 'en', () => ({}))).toBe('once');
   });
+
+  it("words an attribute node's changes (it read 未配置 for any change)", () => {
+    const config = {
+      changes: [
+        { op: 'set', name: 'layer', value: 'core' },
+        { op: 'increment', name: 'points', by: 10 },
+        { op: 'unset', name: 'coupon' },
+      ],
+    };
+    expect(summarize(config, 'zh-CN')).toBe('layer = core、points +10、清除 coupon');
+    expect(summarize(config, 'en')).toBe('layer = core, points +10, clear coupon');
+    expect(summarize({ changes: [{ op: 'increment', name: 'points', by: -5 }] }, 'en')).toBe('points -5');
+  });
 });

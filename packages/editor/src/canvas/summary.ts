@@ -44,6 +44,18 @@ export function summarize(
   return parts.join(' · ');
 }
 
+/** core.updateAttributes' change in words (layer = core, points +10, 清除 coupon), else undefined. */
+function attributeChangeText(change: Record<string, unknown>, locale: Locale): string | undefined {
+  const { op, name } = change;
+  if (typeof name !== 'string' || !name) return undefined;
+  const t = tFor(locale);
+  if (op === 'set') return t('canvas:summary.attributeSet', { name, value: String(change.value ?? '') });
+  if (op === 'unset') return t('canvas:summary.attributeUnset', { name });
+  if (op === 'increment' && typeof change.by === 'number')
+    return t('canvas:summary.attributeIncrement', { name, by: change.by < 0 ? `${change.by}` : `+${change.by}` });
+  return undefined;
+}
+
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 function describe(value: unknown, locale: Locale, widget: string | undefined): string {
@@ -59,7 +71,8 @@ function describe(value: unknown, locale: Locale, widget: string | undefined): s
     if (value.length === 0) return '';
     const labels = value.map((v) =>
       typeof v === 'object' && v !== null
-        ? String((v as { label?: unknown; id?: unknown }).label ?? (v as { id?: unknown }).id ?? '')
+        ? (attributeChangeText(v as Record<string, unknown>, locale) ??
+          String((v as { label?: unknown; id?: unknown }).label ?? (v as { id?: unknown }).id ?? ''))
         : String(v),
     );
     return clip(listText(labels, locale), 40);

@@ -14,7 +14,15 @@ import { isComplex, isDuration, isFilterSchema, isScalarUnion } from './fields/s
 import { TimeZoneField } from './fields/TimeZoneField.tsx';
 import { CustomerTagsField, TagsField } from './fields/tags-fields.tsx';
 import { WeekdayChecks } from './fields/WeekdayChecks.tsx';
-import { defaultFor, isVisible, type JsonSchema, resolve, unwrapOptional, widgetOf } from './json-schema.ts';
+import {
+  defaultFor,
+  isVisible,
+  type JsonSchema,
+  resolve,
+  unwrapOptional,
+  widgetOf,
+  withDefaults,
+} from './json-schema.ts';
 import { PICKER_WIDGETS, PickerField } from './pickers.tsx';
 import { SecretInput } from './SecretInput.tsx';
 import { SmsTemplatePicker, SmsVariablesField } from './SmsTemplateFields.tsx';
@@ -113,8 +121,9 @@ function ObjectField(props: FieldProps) {
   const schema = props.schema;
   const value = (props.value ?? {}) as Record<string, unknown>;
   const entries = Object.entries(schema.properties ?? {});
+  const seen = withDefaults(schema, value, props.root);
   const body = entries.map(([key, sub]) => {
-    if (!isVisible(unwrapOptional(resolve(sub, props.root)), value)) return null;
+    if (!isVisible(unwrapOptional(resolve(sub, props.root)), seen)) return null;
     const optional = !(schema.required ?? []).includes(key);
     const present = value[key] !== undefined;
     const childPath = props.path ? `${props.path}.${key}` : key;

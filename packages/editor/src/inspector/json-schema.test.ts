@@ -1,9 +1,9 @@
-import { audienceEntry } from '@siyu/nodes-core';
+import { audienceEntry, waitUntil } from '@siyu/nodes-core';
 import { DurationSchema, JourneySettingsSchema } from '@siyu/shared';
 import { split } from '@siyu/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defaultFor, isVisible, resolve, toJsonSchema, unwrapOptional, widgetOf } from './json-schema.ts';
+import { defaultFor, isVisible, resolve, toJsonSchema, unwrapOptional, widgetOf, withDefaults } from './json-schema.ts';
 
 describe('config schema → form schema', () => {
   it('keeps .meta() widget hints and unwraps optional fields', () => {
@@ -44,6 +44,24 @@ describe('isVisible', () => {
     expect(isVisible(every, { schedule: 'calendar' })).toBe(false);
     expect(isVisible(every, { schedule: 'once' })).toBe(false);
     expect(isVisible(every, {})).toBe(false); // unset: the default, once
+  });
+
+  it("shows a wait-until node's fields for its mode; an unset mode counts as its default, the window", () => {
+    const schema = toJsonSchema(waitUntil.config);
+    const shown = (value: Record<string, unknown>) =>
+      Object.entries(schema.properties ?? {})
+        .filter(([, sub]) => isVisible(unwrapOptional(resolve(sub, schema)), withDefaults(schema, value, schema)))
+        .map(([key]) => key);
+    expect(shown({ mode: 'window' })).toEqual(['mode', 'window']);
+    expect(shown({})).toEqual(['mode', 'window']);
+    expect(shown({ mode: 'dateAttribute' })).toEqual([
+      'mode',
+      'attribute',
+      'offsetDays',
+      'atTime',
+      'yearly',
+      'timeZone',
+    ]);
   });
 
   it('shows a free-text field until the template it stands in for is chosen', () => {

@@ -85,6 +85,23 @@ export function isVisible(schema: JsonSchema, siblings: Record<string, unknown>)
   return !set(rule.empty) && (rule.present === undefined || set(rule.present));
 }
 
+/**
+ * An object's values as visibility rules read them: a field left unset counts as its default (a
+ * wait-until node saved before it had a mode shows the time window, the default mode's fields).
+ */
+export function withDefaults(
+  schema: JsonSchema,
+  value: Record<string, unknown>,
+  root: JsonSchema,
+): Record<string, unknown> {
+  const seen = { ...value };
+  for (const [key, sub] of Object.entries(schema.properties ?? {})) {
+    const fallback = unwrapOptional(resolve(sub, root)).default;
+    if (seen[key] === undefined && fallback !== undefined) seen[key] = fallback;
+  }
+  return seen;
+}
+
 /** A sensible starting value for a new array item or newly shown field. */
 export function defaultFor(schema: JsonSchema, root: JsonSchema): unknown {
   const s = unwrapOptional(resolve(schema, root));

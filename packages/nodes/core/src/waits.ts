@@ -35,6 +35,10 @@ export const wait = defineNode({
   }),
 });
 
+/** The form shows one mode's fields (new nodes start with mode 'window'). */
+const WHEN_WINDOW = { field: 'mode', oneOf: ['window'] };
+const WHEN_DATE = { field: 'mode', oneOf: ['dateAttribute'] };
+
 export const WaitUntilConfigSchema = z
   .object({
     mode: z
@@ -46,6 +50,7 @@ export const WaitUntilConfigSchema = z
       {
         widget: 'timeWindow',
         label: t('时间窗口', 'Time window'),
+        visibleIf: WHEN_WINDOW,
       },
     ),
     /** mode "dateAttribute": a date attribute such as `birthday` or `membershipEnds` (YYYY-MM-DD or ISO). */
@@ -54,7 +59,7 @@ export const WaitUntilConfigSchema = z
       .trim()
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: '属性名只能包含字母、数字和下划线 / letters, digits and _ only' })
       .optional()
-      .meta({ label: t('日期属性', 'Date attribute') }),
+      .meta({ label: t('日期属性', 'Date attribute'), visibleIf: WHEN_DATE }),
     /** Days before (negative) or after (positive) the date. */
     offsetDays: z
       .number()
@@ -62,15 +67,16 @@ export const WaitUntilConfigSchema = z
       .min(-366)
       .max(366)
       .default(0)
-      .meta({ label: t('提前(-)/推后(+)天数', 'Days before (-) / after (+)') }),
+      .meta({ label: t('提前(-)/推后(+)天数', 'Days before (-) / after (+)'), visibleIf: WHEN_DATE }),
     /** Time of day on that date. */
-    atTime: ClockTimeSchema.default('10:00').meta({ label: t('当天时间', 'Time of day') }),
+    atTime: ClockTimeSchema.default('10:00').meta({ label: t('当天时间', 'Time of day'), visibleIf: WHEN_DATE }),
     /** Birthdays and anniversaries: the next occurrence of the month and day. */
     yearly: z
       .boolean()
       .default(false)
-      .meta({ label: t('每年重复（生日、纪念日）', 'Every year (birthdays)') }),
-    timeZone: TimeZoneSchema.default(DEFAULT_TIME_ZONE),
+      .meta({ label: t('每年重复（生日、纪念日）', 'Every year (birthdays)'), visibleIf: WHEN_DATE }),
+    /** The date attribute's zone (the time window carries its own). */
+    timeZone: TimeZoneSchema.default(DEFAULT_TIME_ZONE).meta({ widget: 'timeZone', visibleIf: WHEN_DATE }),
   })
   .superRefine((c, ctx) => {
     if (c.mode === 'dateAttribute' && !c.attribute) {
