@@ -2,11 +2,13 @@ import { channelEntry } from '@siyu/nodes-core';
 import { issueCoupon } from '@siyu/nodes-coupons';
 import { inviteToGroup } from '@siyu/nodes-wecom';
 import { describe, expect, it } from 'vitest';
-import { withResourceNames } from './resource-names.ts';
+import { resourceKey, withResourceNames } from './resource-names.ts';
 
 const names = new Map([
-  ['stock_9f2', '新客满59减10券'],
-  ['ch_7a1', '包裹卡（天猫）'],
+  [resourceKey('coupons.stock', 'stock_9f2'), '新客满59减10券'],
+  [resourceKey('core.channel', 'ch_7a1'), '包裹卡（天猫）'],
+  // A channel whose id equals the batch's: never the batch's name.
+  [resourceKey('core.channel', 'stock_gone'), '同名渠道'],
 ]);
 
 describe('withResourceNames: what a card shows for a server-made or WeCom id', () => {

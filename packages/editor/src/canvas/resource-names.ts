@@ -15,8 +15,15 @@ import { useStaffDirectory } from '../app/staff-names.ts';
 const NAMED_KINDS = ['coupons.stock', 'sms.template', 'wecom.groupChat', 'core.channel', 'wecom.staff'] as const;
 
 /**
+ * The names map's key: a resource's kind and id, since ids of different kinds may be equal (kinds hold no colon; a
+ * coupon batch `welcome` and a staff member `welcome` are two things).
+ */
+export const resourceKey = (kind: string, id: string) => `${kind}:${id}`;
+
+/**
  * Name of each coupon batch, SMS template, channel (archived ones too: a journey may still name
- * one) and WeCom staff member (the staff directory), by id — empty without a server or until loaded.
+ * one) and WeCom staff member (the staff directory), by kind and id — empty without a server or
+ * until loaded.
  */
 function useLoadedResourceNames(): ReadonlyMap<string, string> {
   const stocks = useQuery(trpc.coupons.stocks.queryOptions(undefined, REFRESH_ON_RETURN)).data;
@@ -26,8 +33,10 @@ function useLoadedResourceNames(): ReadonlyMap<string, string> {
   return useMemo(
     () =>
       new Map([
-        ...[...(stocks ?? []), ...(templates ?? []), ...(channels ?? [])].map((r) => [r.id, r.name] as const),
-        ...(staff ?? []).map((m) => [m.userId, m.name] as const),
+        ...(stocks ?? []).map((r) => [resourceKey('coupons.stock', r.id), r.name] as const),
+        ...(templates ?? []).map((r) => [resourceKey('sms.template', r.id), r.name] as const),
+        ...(channels ?? []).map((r) => [resourceKey('core.channel', r.id), r.name] as const),
+        ...(staff ?? []).map((m) => [resourceKey('wecom.staff', m.userId), m.name] as const),
       ]),
     [stocks, templates, channels, staff],
   );
@@ -62,7 +71,8 @@ export function withResourceNames(
     if (!field?.[1] || !(field[1] in shown)) continue;
     const key = field[1];
     const value = config[key];
-    shown[key] = Array.isArray(value) ? value.flatMap((id) => names.get(String(id)) ?? []) : (names.get(ref.id) ?? '');
+    const nameOf = (id: string) => names.get(resourceKey(ref.kind, id));
+    shown[key] = Array.isArray(value) ? value.flatMap((id) => nameOf(String(id)) ?? []) : (nameOf(ref.id) ?? '');
   }
   return shown;
 }

@@ -63,6 +63,11 @@ describe.each(databases)('WeCom staff directory on %s', (_name, open) => {
     await expect(directory.sync()).rejects.toThrow(/48002/);
     expect((await directory.list()).map((m) => [m.name, m.active])).toEqual([['张三', true]]);
 
+    // A list WeCom sends out of contract fails the sync: nobody is marked inactive for it.
+    fake.garbleNext('externalcontact/get_follow_user_list', { follow_user: null, userlist: [] });
+    await expect(directory.sync()).rejects.toThrow(/not a list of userids/);
+    expect((await directory.list()).map((m) => [m.name, m.active])).toEqual([['张三', true]]);
+
     const before = fake.calls('externalcontact/get_follow_user_list').length;
     await Promise.all([directory.sync(), directory.sync()]);
     expect(fake.calls('externalcontact/get_follow_user_list').length).toBe(before + 1);

@@ -24,7 +24,9 @@ export function AttributeChangesField(props: FieldProps) {
   const { t } = useLocale();
   const changes = (Array.isArray(props.value) ? props.value : []) as Change[];
   const update = (index: number, next: Change) => props.onChange(changes.map((c, i) => (i === index ? next : c)));
-  const error = (index: number, key: string) => props.errors.get(`${props.path}[${index}].${key}`);
+  /** The first problem of a change (its attribute, then its value), under its row. */
+  const problemOf = (index: number) =>
+    ['name', 'value', 'by'].map((key) => props.errors.get(`${props.path}[${index}].${key}`)).find(Boolean);
   return (
     <div className="attribute-changes" data-testid="attribute-changes">
       {changes.map((change, index) => (
@@ -79,9 +81,7 @@ export function AttributeChangesField(props: FieldProps) {
           >
             {t('inspector:schemaForm.remove')}
           </button>
-          {(error(index, 'name') || error(index, 'value') || error(index, 'by')) && (
-            <span className="field-message">{error(index, 'name') || error(index, 'value') || error(index, 'by')}</span>
-          )}
+          {problemOf(index) && <span className="field-message">{problemOf(index)}</span>}
         </div>
       ))}
       <button

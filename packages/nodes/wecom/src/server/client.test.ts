@@ -116,6 +116,14 @@ describe('WecomClient against the local fake WeCom', () => {
     expect(gone.code).toBe('wecom.60111');
     fake.failNext('externalcontact/get_follow_user_list', 45033);
     await expect(client.followUsers()).rejects.toBeInstanceOf(RetryableError);
+    // Replies out of contract: an unreadable list fails (it must not read as "nobody"); a member
+    // without a usable name is permanent for that member.
+    fake.garbleNext('externalcontact/get_follow_user_list', { follow_user: 'zhangsan' });
+    await expect(client.followUsers()).rejects.toThrow(/not a list of userids/);
+    fake.garbleNext('externalcontact/get_follow_user_list', { follow_user: ['x'.repeat(65)] });
+    await expect(client.followUsers()).rejects.toBeInstanceOf(RetryableError);
+    fake.garbleNext('user/get', { name: 'n'.repeat(129) });
+    await expect(client.member('lisi')).rejects.toThrow(/no readable name for lisi/);
   });
 
   it('network failure is retryable', async () => {

@@ -34,6 +34,11 @@ export class WecomApiError extends Error {
   }
 }
 
+/** A member's userid as WeCom allows it (1–64 characters); it keys our staff directory. */
+const WecomUserIdSchema = z.string().min(1).max(64);
+/** Longer than WeCom's own limit for a member's name (64): anything beyond is not a name. */
+const MEMBER_NAME_MAX = 128;
+
 const BaseReply = z.looseObject({ errcode: z.number().default(0), errmsg: z.string().default('') });
 const TokenReply = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() });
 
@@ -261,17 +266,22 @@ export class WecomClient {
   /** Userids of the members with customer-contact permission (externalcontact/get_follow_user_list, path/92571). */
   async followUsers(signal?: AbortSignal): Promise<string[]> {
     const reply = await this.get('externalcontact/get_follow_user_list', {}, signal);
-    return z
-      .array(z.string().min(1))
-      .catch([])
-      .parse(reply.follow_user ?? []);
+    // Strict (a missing list too): a reply we cannot read must fail the sync, not read as "nobody",
+    // which would mark every stored member inactive.
+    const list = z.array(WecomUserIdSchema).safeParse(reply.follow_user);
+    if (!list.success) {
+      throw new RetryableError('WeCom externalcontact/get_follow_user_list: follow_user is not a list of userids');
+    }
+    return list.data;
   }
 
   /** A member's name as WeCom shows it (user/get, path/90196). */
   async member(userId: string, signal?: AbortSignal): Promise<{ userId: string; name: string }> {
     const reply = await this.get('user/get', { userid: userId }, signal);
-    const { name } = z.object({ name: z.string() }).parse(reply);
-    return { userId, name };
+    const parsed = z.object({ name: z.string().trim().min(1).max(MEMBER_NAME_MAX) }).safeParse(reply);
+    if (!parsed.success)
+      throw new PermanentError(`WeCom user/get: no readable name for ${userId}`, { code: 'badName' });
+    return { userId, name: parsed.data.name };
   }
 
   /** Members of a customer group chat; `state` is set on members who joined through a join way. */

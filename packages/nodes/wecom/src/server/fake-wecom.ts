@@ -31,6 +31,8 @@ export interface FakeWecom {
   expireTokens(): void;
   /** The next call(s) to `path` answer this errcode. */
   failNext(path: string, errcode: number, times?: number): void;
+  /** The next call to `path` answers errcode 0 with these fields instead (a reply out of contract). */
+  garbleNext(path: string, fields: Record<string, unknown>): void;
   /** Issues a welcome code valid for one send, as the contact-added callback would carry it. */
   issueWelcomeCode(): string;
   /** Marks a welcome code used, as a send_welcome_msg whose answer never reached the caller would. */
@@ -86,6 +88,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
   const ttl = options.tokenTtlSeconds ?? 7200;
   const tokens = new Map<string, number>(); // access_token → expiry (epoch ms)
   const failures = new Map<string, number[]>();
+  const garbles = new Map<string, Record<string, unknown>>();
   const welcomeCodes = new Map<string, 'fresh' | 'used'>();
   const requests: Recorded[] = [];
   const tags: FakeWecom['tags'] = [];
@@ -242,6 +245,11 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     if (expiry <= Date.now()) return reply(res, 42001);
     const queued = failures.get(path);
     if (queued && queued.length > 0) return reply(res, queued.shift() as number);
+    const garbled = garbles.get(path);
+    if (garbled) {
+      garbles.delete(path);
+      return reply(res, 0, garbled);
+    }
     const [errcode, extra] = handler(body);
     return reply(res, errcode, extra);
   });
@@ -259,6 +267,9 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     },
     failNext: (path, errcode, times = 1) => {
       failures.set(path, [...(failures.get(path) ?? []), ...Array(times).fill(errcode)]);
+    },
+    garbleNext: (path, fields) => {
+      garbles.set(path, fields);
     },
     issueWelcomeCode: () => {
       const code = `wc${++seq}${randomBytes(8).toString('hex')}`;
