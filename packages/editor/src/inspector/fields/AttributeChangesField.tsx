@@ -1,10 +1,9 @@
+import type { AttributeChange } from '@siyu/nodes-core';
 import { useLocale } from '../../app/i18n.ts';
 import type { FieldProps } from './field-props.ts';
 
-type Change =
-  | { op: 'set'; name: string; value: string | number | boolean }
-  | { op: 'unset'; name: string }
-  | { op: 'increment'; name: string; by: number };
+/** One change as core.updateAttributes' own schema defines it. */
+type Change = AttributeChange;
 
 const OPS = ['set', 'unset', 'increment'] as const;
 
