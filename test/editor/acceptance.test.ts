@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNav } from './antd-helpers.ts';
+import { autoLayout } from './canvas-helpers.ts';
 import { confirmPublish } from './publish-helpers.ts';
 import { chromiumOptions, type RealServer, shots, startRealServer, watchCspViolations } from './real-server.ts';
 
@@ -175,8 +176,7 @@ describe('acceptance: new contact reception (新客承接)', () => {
     await inspector().locator('[data-field="reason"] input').fill('承接完成');
     await expect.poll(() => editor.getByTestId('publish').isEnabled()).toBe(true);
     await expect.poll(() => editor.getByTestId('save-state').textContent(), { timeout: 10_000 }).toBe('已保存');
-    await editor.getByTestId('layout').click();
-    await editor.waitForTimeout(500);
+    await autoLayout(editor);
     await shot(editor, '01-canvas-built');
 
     // Publish: nobody is in the journey yet.

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { openDatabase } from '@siyu/runtime';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { autoLayout } from './canvas-helpers.ts';
 import { serverAndBrowserForFile, signInToEditor } from './editor-session.ts';
 import { root, shots } from './real-server.ts';
 
@@ -172,7 +173,7 @@ describe('a canvas you can read and arrange', () => {
     await expectReadable(page);
     await page.getByTestId('controls-fit-view').click();
     await expectReadable(page);
-    await page.getByTestId('layout').click();
+    await autoLayout(page);
     await expectReadable(page);
     console.log(`package-card template after auto-layout: ${((await viewport(page)).zoom * 100).toFixed(0)} % zoom`);
     await screenshotBothLanguages(page, 'canvas-02-template-auto-layout');
@@ -203,7 +204,7 @@ describe('a canvas you can read and arrange', () => {
       await connect(page, i, 'next', i + 1);
       await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(i + 1);
     }
-    await page.getByTestId('layout').click();
+    await autoLayout(page);
     await expectReadable(page);
     const zoom = (await viewport(page)).zoom;
     console.log(`8 chained nodes after auto-layout: ${(zoom * 100).toFixed(0)} % zoom`);
@@ -261,7 +262,7 @@ describe('a canvas you can read and arrange', () => {
     await connect(page, 0, 'next', 1);
     await connect(page, 1, 'next', 2);
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
-    await page.getByTestId('layout').click();
+    await autoLayout(page);
     await settled(page);
 
     const plus = page.getByTestId('edge-plus').first();

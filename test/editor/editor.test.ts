@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { autoLayout } from './canvas-helpers.ts';
 import { buildEditorOnce, chromiumOptions, root, shots } from './real-server.ts';
 
 const dist = join(root, 'packages/editor/dist');
@@ -152,7 +153,7 @@ describe('journey editor in the browser', () => {
     await expect.poll(() => page.getByTestId('publish').isEnabled()).toBe(true);
 
     // Auto-layout and English.
-    await page.getByTestId('layout').click();
+    await autoLayout(page);
     await page.getByTestId('locale').click();
     await expect.poll(() => page.getByTestId('publish').textContent()).toBe('Publish');
     await page.screenshot({ path: join(shots, 'editor-05-layout-english.png') });

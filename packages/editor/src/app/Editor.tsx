@@ -1,6 +1,6 @@
 import type { GraphProblem, JourneyGraph } from '@siyu/shared';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { Palette } from '../canvas/Palette.tsx';
 import { Inspector } from '../inspector/Inspector.tsx';
 import type { FlowEdge, FlowNode } from '../model/flow-graph.ts';
@@ -70,7 +70,21 @@ function EditorInner(props: EditorProps) {
   const fitView = useCallback(() => fit(), [fit]);
   useFitOnOpen(fit, props.graph.nodes.length > 0);
   const editsLayout = edits.layout;
-  const layout = useCallback(async () => fit(300, await editsLayout()), [editsLayout, fit]);
+  // ELK loads on the first layout and takes a moment on a big journey: the button says it is
+  // working, and a second press (or Shift+L) while it works does not start another layout.
+  const [layingOut, setLayingOut] = useState(false);
+  const layoutRunning = useRef(false);
+  const layout = useCallback(async () => {
+    if (layoutRunning.current) return;
+    layoutRunning.current = true;
+    setLayingOut(true);
+    try {
+      fit(300, await editsLayout());
+    } finally {
+      layoutRunning.current = false;
+      setLayingOut(false);
+    }
+  }, [editsLayout, fit]);
   const inspectorFold = useInspectorCollapsed();
   const inspectorCollapsed = inspectorFold.collapsed && !props.sidePanel;
   useEditorShortcuts({
@@ -112,6 +126,7 @@ function EditorInner(props: EditorProps) {
           onUndo={history.undo}
           onRedo={history.redo}
           onLayout={() => void layout()}
+          layingOut={layingOut}
           onFitView={fitView}
           problemCount={problems.length}
           onPublish={() => props.onPublish(checkedGraph)}

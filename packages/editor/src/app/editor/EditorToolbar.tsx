@@ -9,6 +9,8 @@ export interface EditorToolbarProps {
   onUndo: () => void;
   onRedo: () => void;
   onLayout: () => void;
+  /** An auto-layout is running: the button is busy until its result is on the canvas. */
+  layingOut?: boolean;
   onFitView: () => void;
   /** Publishing stays off while there are problems. */
   problemCount: number;
@@ -28,7 +30,14 @@ export function EditorToolbar(props: EditorToolbarProps) {
       <button type="button" onClick={props.onRedo} disabled={!props.canRedo} title="Ctrl+Shift+Z" data-testid="redo">
         ↷ {t('editor:editorToolbar.redo')}
       </button>
-      <button type="button" onClick={props.onLayout} title="Shift+L" data-testid="layout">
+      <button
+        type="button"
+        onClick={props.onLayout}
+        disabled={props.layingOut}
+        aria-busy={props.layingOut}
+        title="Shift+L"
+        data-testid="layout"
+      >
         🧭 {t('editor:editorToolbar.autoLayout')}
       </button>
       <button type="button" onClick={props.onFitView} title="Shift+1" data-testid="fit-view">
