@@ -81,6 +81,10 @@ const session = serverAndBrowserForFile('words', {
       await db.prisma.journey.create({
         data: { id: 'j_cards', name: '卡片措辞', draft: JSON.stringify(cards), createdBy: 'test' },
       });
+      // Customers with a Chinese attribute name, as an import with the brand's own headers leaves them.
+      await db.prisma.customer.create({
+        data: { id: 'c_gold', displayName: '张丽', attributes: JSON.stringify({ 等级: '金卡', city: '上海' }) },
+      });
     } finally {
       await db.close();
     }
@@ -266,6 +270,33 @@ describe('plain language in the chosen language', () => {
     const split = page.locator('.react-flow__node.selected');
     await expect.poll(() => split.textContent()).toContain('Later');
     await shot(page, '06-forms-en');
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+  });
+
+  it('names the variables a message text uses, and warns of one nothing fills or one sent as typed', {
+    timeout: 120_000,
+  }, async () => {
+    const page = await session.page();
+    await openJourney(page, '卡片措辞');
+    await page.dragAndDrop('.palette-item[data-node-type="core.staffTask"]', '.react-flow__pane', {
+      targetPosition: { x: 600, y: 500 },
+    });
+    const body = page.locator('[data-testid=inspector] [data-field="body"]');
+    await body
+      .locator('textarea')
+      .fill('给{{displayName}}打电话，确认{{ attributes.等级 }}权益（{{city}}）{{dispalyName}}{{客户 名}}');
+    await expect
+      .poll(() => body.getByTestId('message-variables-used').textContent())
+      .toBe('用到的变量：客户名称、属性「等级」、属性「city」');
+    expect(await body.getByTestId('message-variable-problem').allTextContents()).toEqual([
+      '{{dispalyName}} 不是客户信息，也没有客户有此属性：发送时为空',
+      '{{客户 名}} 不是变量（变量名只能含文字、数字、_ 和 .）：会按原样发给客户',
+    ]);
+    await shot(page, '07-message-variables-zh');
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => body.getByTestId('message-variables-used').textContent()).toContain('Uses: customer name');
+    expect(await body.getByTestId('message-variable-problem').first().textContent()).toContain('it is sent as nothing');
+    await shot(page, '07-message-variables-en');
     await page.getByRole('button', { name: '中文', exact: true }).click();
   });
 });

@@ -14,11 +14,10 @@ import { stepKindText } from '../app/step-kinds.ts';
 import { forgetExistingTags, TagPicker } from '../app/TagPicker.tsx';
 import { useCanEdit } from '../app/use-role.ts';
 import { channelVariantName } from '../channels/model.ts';
+import { OptOutsCard } from './customers/OptOutsCard.tsx';
 import { formatTime } from './format.ts';
 import { PageNav } from './PageNav.tsx';
 import { tagOrigin } from './tag-origin.ts';
-
-type Profile = Awaited<ReturnType<typeof api.customers.get.query>>;
 
 /** 客户档案: who the customer is, their tags, opt-outs and every step of every journey they were in. */
 export function CustomerProfile({ customerId }: { customerId: string }) {
@@ -100,11 +99,12 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
                     key={`${id.kind}:${id.value}`}
                     label={t(`pages:customerProfile.identityKinds.${id.kind}`, { defaultValue: id.kind })}
                     value={id.value}
+                    opaque={OPAQUE_IDENTITY_KINDS.has(id.kind)}
                   />
                 ))}
               </dl>
             </section>
-            <OptOuts profile={c} onChange={act} />
+            <OptOutsCard profile={c} onChange={act} />
             <section className="card">
               <h3>{t('pages:customerProfile.attributes')}</h3>
               {Object.keys(c.attributes).length === 0 ? (
@@ -188,70 +188,25 @@ export function CustomerProfile({ customerId }: { customerId: string }) {
   );
 }
 
-function Fact({ label, value }: { label: string; value: string }) {
+/**
+ * Identities that are a platform's opaque id (WeCom's external userid, WeChat's OpenID/UnionID):
+ * the profile says the customer is linked there, with the id on hover for support. A phone or the
+ * brand's own member id is something an operator reads and searches by: shown as it is.
+ */
+const OPAQUE_IDENTITY_KINDS = new Set(['wecomExternalUserId', 'openid', 'unionid']);
+
+function Fact({ label, value, opaque = false }: { label: string; value: string; opaque?: boolean }) {
+  const { t } = useLocale();
   return (
     <>
       <dt>{label}</dt>
-      <dd className="mono">{value}</dd>
+      {opaque ? (
+        <dd title={value} data-testid="identity-linked">
+          {t('pages:customerProfile.linked')}
+        </dd>
+      ) : (
+        <dd className="mono">{value}</dd>
+      )}
     </>
-  );
-}
-
-function OptOuts({ profile: c, onChange }: { profile: Profile; onChange: (p: Promise<unknown>) => void }) {
-  const { t } = useLocale();
-  const rows = [
-    { channel: 'sms' as const, kind: 'phone', label: t('pages:customerProfile.sms') },
-    { channel: 'wecom' as const, kind: 'wecomExternalUserId', label: t('pages:customerProfile.wecom') },
-  ];
-  return (
-    <section className="card" data-testid="profile-optouts">
-      <h3>{t('pages:customerProfile.optOuts')}</h3>
-      {rows.map((r) => {
-        const identity = c.identities.find((id) => id.kind === r.kind);
-        const optOut = c.optOuts.find((o) => o.channel === r.channel);
-        return (
-          <div key={r.channel} className="optout-row" data-channel={r.channel}>
-            <span>{r.label}</span>
-            {!identity ? (
-              <span className="muted">{t('pages:customerProfile.noAddress')}</span>
-            ) : optOut ? (
-              <>
-                <span className="pill bad">{t('pages:customerProfile.optedOut')}</span>
-                <span className="muted">{optOut.reason}</span>
-                <button
-                  type="button"
-                  className="btn-small"
-                  onClick={() =>
-                    onChange(api.customers.setOptOut.mutate({ id: c.id, channel: r.channel, optedOut: false }))
-                  }
-                >
-                  {t('pages:customerProfile.optBackIn')}
-                </button>
-              </>
-            ) : (
-              <>
-                <span className="pill ok">{t('pages:customerProfile.subscribed')}</span>
-                <button
-                  type="button"
-                  className="btn-small"
-                  onClick={() =>
-                    onChange(
-                      api.customers.setOptOut.mutate({
-                        id: c.id,
-                        channel: r.channel,
-                        optedOut: true,
-                        reason: 'operator',
-                      }),
-                    )
-                  }
-                >
-                  {t('pages:customerProfile.optOut')}
-                </button>
-              </>
-            )}
-          </div>
-        );
-      })}
-    </section>
   );
 }

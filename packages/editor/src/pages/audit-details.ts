@@ -28,6 +28,8 @@ function valueText(
   if (value === null || value === undefined || value === '') return '—';
   if (STAFF_KEYS.has(key) && typeof value === 'string') return staffName(value);
   if (key === 'customers' && value === 'all') return t('pages:auditDetails.allCustomers');
+  // An opt-out's channel (sms, wecom): the built-in channels' names.
+  if (key === 'channel' && typeof value === 'string') return t(`pages:channelNames.${value}`, { defaultValue: value });
   if (typeof value === 'boolean') return value ? t('pages:auditDetails.yes') : t('pages:auditDetails.no');
   if (key === 'role' && typeof value === 'string')
     return t(`pages:auditDetails.roles.${value}`, { defaultValue: value });

@@ -37,7 +37,7 @@ export const staffTask = defineNode({
       .default('')
       .meta({
         widget: 'template',
-        label: t('任务说明（可用 {{displayName}} 等变量）', 'Instructions ({{displayName}} etc.)'),
+        label: t('任务说明', 'Instructions'),
       }),
     /** Used when the customer has no owner. */
     fallbackAssignee: resourceRef(

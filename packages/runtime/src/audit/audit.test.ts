@@ -94,9 +94,11 @@ describe('audit log', () => {
     }
   });
 
-  it('records an erase and a coupon stock', async () => {
+  it('records opting a customer out and back in, an erase and a coupon stock', async () => {
     const api = h.as('operator');
     await addCustomer(h, 'c1', { phone: '13900000002' });
+    await api.customers.setOptOut({ id: 'c1', channel: 'sms', optedOut: true });
+    await api.customers.setOptOut({ id: 'c1', channel: 'sms', optedOut: false });
     await api.customers.erase({ id: 'c1' });
     await api.coupons.createStock({
       id: 'welcome10',
@@ -106,9 +108,11 @@ describe('audit log', () => {
       validFrom: new Date('2026-01-01'),
       validTo: new Date('2026-12-31'),
     });
-    expect((await entries()).map((r) => [r.action, r.targetId])).toEqual([
-      ['customer.erase', 'c1'],
-      ['coupons.createStock', 'welcome10'],
+    expect((await entries()).map((r) => [r.action, r.targetId, JSON.parse(r.summary)])).toEqual([
+      ['customer.optOut', 'c1', { channel: 'sms' }],
+      ['customer.optIn', 'c1', { channel: 'sms' }],
+      ['customer.erase', 'c1', {}],
+      ['coupons.createStock', 'welcome10', expect.anything()],
     ]);
   });
 

@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'customers.import',
   'customers.importUndo',
   'customer.erase',
+  'customer.optOut',
+  'customer.optIn',
   'operator.create',
   'operator.update',
   'apiKey.create',

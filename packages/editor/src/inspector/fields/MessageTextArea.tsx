@@ -1,7 +1,10 @@
 import { countSmsParts, hasUnsubscribeText, SMS_PART_LENGTH, SMS_SINGLE_LIMIT } from '@siyu/nodes-sms';
+import { useQuery } from '@tanstack/react-query';
 import { useLocale } from '../../app/i18n.ts';
+import { REFRESH_ON_RETURN, trpc } from '../../app/kit/query.ts';
 import { listText } from '../../app/list-format.ts';
 import type { FieldProps } from './field-props.ts';
+import { templateVariables } from './template-variables.ts';
 
 /** What a message text may use; an SMS may also carry its tracked link. */
 const AVAILABLE = ['{{displayName}}', '{{attributes.xxx}}'];
@@ -22,7 +25,17 @@ export function MessageTextArea(props: FieldProps & { widget: string }) {
   const sig = props.context.signName ?? props.context.signature;
   const signature = typeof sig === 'string' ? sig : '';
   const count = countSmsParts(text, signature);
-  const variables = [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]);
+  const attributeNames = useQuery(trpc.customers.segmentFields.queryOptions(undefined, REFRESH_ON_RETURN)).data
+    ?.attributeKeys;
+  const uses = templateVariables(text, { sms: props.widget === 'smsText', attributeNames });
+  const named = uses.flatMap((u) =>
+    u.kind === 'field'
+      ? [t(`inspector:templateFields.${u.field}`)]
+      : u.kind === 'attribute' || u.kind === 'unchecked'
+        ? [t('inspector:messageTextArea.attributeVariable', { name: u.kind === 'attribute' ? u.name : u.token })]
+        : [],
+  );
+  const problems = uses.filter((u) => u.kind === 'unknown' || u.kind === 'literal');
   return (
     <div className="textarea">
       <textarea rows={4} value={text} onChange={(e) => props.onChange(e.target.value)} />
@@ -46,12 +59,25 @@ export function MessageTextArea(props: FieldProps & { widget: string }) {
           variables: listText(props.widget === 'smsText' ? AVAILABLE_IN_SMS : AVAILABLE, locale),
         })}
       </div>
-      {variables.length > 0 && (
-        <div className="muted">
-          {t('inspector:messageTextArea.variables')}
-          {listText(variables, locale)}
+      {named.length > 0 && (
+        <div className="muted" data-testid="message-variables-used">
+          {t('inspector:messageTextArea.used', { variables: listText(named, locale) })}
         </div>
       )}
+      {problems.map((u) => (
+        // Warned, not refused: the attribute names are read from the newest customers, and the text
+        // is the operator's to send.
+        <div key={u.token} className="field-message" data-testid="message-variable-problem">
+          {t(
+            u.kind === 'literal'
+              ? 'inspector:messageTextArea.literalVariable'
+              : 'inspector:messageTextArea.unknownVariable',
+            {
+              token: u.token,
+            },
+          )}
+        </div>
+      ))}
     </div>
   );
 }

@@ -147,7 +147,10 @@ export const customersRouter = router({
       return { id: input.id, tags: tags.map((t) => t.tag) };
     }),
 
-  /** Opts a customer in or out of SMS (by phone) or WeCom (by external user id). */
+  /**
+   * Opts a customer in or out of SMS (by phone) or WeCom (by external user id). Consent is what a
+   * regulator asks about: both ways are audited, with the channel.
+   */
   setOptOut: operatorProcedure
     .input(
       z.object({
@@ -173,7 +176,9 @@ export const customersRouter = router({
       } else {
         await ctx.db.prisma.optOut.deleteMany({ where: { channel: input.channel, address: identity.value } });
       }
-      return { id: input.id, channel: input.channel, optedOut: input.optedOut };
+      const result = { id: input.id, channel: input.channel, optedOut: input.optedOut };
+      const action = input.optedOut ? 'customer.optOut' : 'customer.optIn';
+      return thenAudit(ctx, action, { type: 'customer', id: input.id }, { channel: input.channel })(result);
     }),
 
   /** GDPR-style erase: identities, attributes, tags and message contents removed; counts kept. */
