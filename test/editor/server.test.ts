@@ -16,6 +16,12 @@ describe('editor with the real server', () => {
     await page.screenshot({ path: join(shots, 'editor-server-01-login.png') });
     await submitSignIn(page, 'admin', ADMIN_PASSWORD);
     await page.waitForSelector('[data-testid=journey-list]');
+    // An empty workspace says where to start, not that nothing matches a filter nobody set.
+    await expect.poll(() => page.getByTestId('journey-list-empty').textContent()).toContain('还没有旅程');
+    await page.getByTestId('journey-search').fill('不存在');
+    await expect.poll(() => page.getByTestId('journey-list-empty').textContent()).toBe('没有符合条件的旅程');
+    await page.getByTestId('journey-search').fill('');
+    await expect.poll(() => page.getByTestId('journey-list-empty').textContent()).toContain('还没有旅程');
     await page.getByTestId('new-journey').click();
     await page.waitForSelector('.react-flow__pane');
     const first = await page.locator('.palette-item').first().getAttribute('data-node-type');

@@ -29,6 +29,8 @@ export function JourneyList() {
   const canEdit = useCanEdit() === true;
   const queries = useQueryClient();
   const [filter, setFilter] = useState<JourneyFilter>(NO_FILTER);
+  // "Nothing matches" only when something was asked for; an empty workspace says where to start.
+  const filtered = Boolean(filter.search.trim() || filter.status || filter.folder !== undefined);
   const [confirming, setConfirming] = useState<ConfirmRequest | null>(null);
   const [open, setOpen] = useState<OpenJourney | null>(null);
   const list = useQuery(
@@ -165,7 +167,11 @@ export function JourneyList() {
         locale={{
           emptyText: (
             <span className="muted" data-testid="journey-list-empty">
-              {t('journeys:journeyList.noJourneysMatch')}
+              {filtered
+                ? t('journeys:journeyList.noJourneysMatch')
+                : filter.archived
+                  ? t('journeys:journeyList.noArchivedJourneys')
+                  : t('journeys:journeyList.noJourneysYet')}
             </span>
           ),
         }}
