@@ -24,8 +24,9 @@ describe('initial JavaScript of the editor', () => {
   });
 
   it(`is at most ${kb(BUDGET_GZIP_BYTES)} gzipped`, { timeout: 240_000 }, async () => {
-    // Its own output folder, and NODE_ENV=production as in `pnpm start`: vitest sets NODE_ENV=test,
-    // which would bundle React's development build (the shared test build in dist/ has it).
+    // Its own output folder (the shared one in dist/ may be in use by a browser test), and
+    // NODE_ENV=production as in `pnpm start`: vitest sets NODE_ENV=test, which would bundle React's
+    // development build.
     const dist = mkdtempSync(join(tmpdir(), 'siyu-size-build-'));
     onTestFinished(() => rmSync(dist, { recursive: true, force: true }));
     execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir'], {

@@ -55,7 +55,13 @@ export async function buildEditorOnce(): Promise<void> {
   }
   try {
     if (existsSync(stamp) && readFileSync(stamp, 'utf8') === run) return;
-    execFileSync('npx', ['vite', 'build'], { cwd: editorDir, stdio: 'pipe' });
+    // The build users get (`pnpm start`): vitest sets NODE_ENV=test, which vite would otherwise
+    // follow into a development build of React and antd (dev-only checks, bigger, slower).
+    execFileSync('npx', ['vite', 'build'], {
+      cwd: editorDir,
+      stdio: 'pipe',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     writeFileSync(stamp, run);
   } finally {
     rmSync(lock, { recursive: true, force: true });

@@ -39,9 +39,9 @@ export function DryRunPanel(props: { journeyId: string; saveDraft: () => Promise
     <fieldset className="group dry-run" data-testid="dry-run">
       <legend>{t('dryRun:panel.title')}</legend>
       {dryRun.isPending && (
-        <p className="muted" data-testid="dry-run-loading">
+        <div className="muted" data-testid="dry-run-loading">
           <Spin size="small" /> {t('dryRun:panel.running', { sample: SAMPLE, days: HORIZON_DAYS })}
-        </p>
+        </div>
       )}
       {dryRun.isError && (
         <Alert

@@ -134,7 +134,7 @@ export function PublishDialog(props: {
       title={props.title ?? t('publish:publishDialog.publishANewVersion')}
       onCancel={props.onCancel}
       width={props.saveDraft ? 680 : undefined}
-      maskClosable={!busy}
+      mask={{ closable: !busy }}
       modalRender={(node) => <div data-testid="publish-dialog">{node}</div>}
       footer={[
         <Button key="cancel" onClick={props.onCancel} disabled={busy}>

@@ -48,7 +48,7 @@ export function ConfirmDialog(props: {
       confirmLoading={busy}
       onOk={() => void confirm()}
       onCancel={props.onClose}
-      maskClosable={!busy}
+      mask={{ closable: !busy }}
       modalRender={(node) => <div data-testid="confirm-dialog">{node}</div>}
     >
       <p data-testid="confirm-body">{props.body}</p>
