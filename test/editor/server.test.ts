@@ -40,4 +40,14 @@ describe('editor with the real server', () => {
     await expect.poll(() => page.locator('[data-testid="journey-node"]').count()).toBe(1);
     expect(violations).toEqual([]);
   });
+
+  it('the sandbox, with no channel yet, says to create one and links to the channels page', async () => {
+    const page = await session.page();
+    await page.goto(`${session.real.base}/#/sandbox`);
+    const link = page.getByTestId('simulate-go-to-channels');
+    await expect.poll(() => link.textContent()).toBe('去渠道管理 →');
+    await link.click();
+    await page.waitForSelector('[data-testid=new-channel]');
+    expect(new URL(page.url()).hash).toBe('#/channels');
+  });
 });

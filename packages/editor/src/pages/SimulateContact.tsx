@@ -2,6 +2,7 @@ import { Button, Card, Form, Input, Select, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useLocale } from '../app/i18n.ts';
 import { useErrorText } from '../app/kit/query.ts';
+import { CHANNELS_HREF } from '../app/routes.ts';
 import { api } from '../app/server-api.ts';
 import { useStaffDirectory } from '../app/staff-names.ts';
 
@@ -76,7 +77,12 @@ export function SimulateContact({ onDone }: { onDone: () => void }) {
       title={t('pages:simulateContact.simulateACustomerAddingWecom')}
     >
       {codes.length === 0 ? (
-        <Typography.Text type="secondary">{t('pages:simulateContact.createAChannelLiveCode')}</Typography.Text>
+        <Typography.Text type="secondary">
+          {t('pages:simulateContact.createAChannelLiveCode')}{' '}
+          <a href={CHANNELS_HREF} data-testid="simulate-go-to-channels">
+            {t('pages:simulateContact.goToChannels')} →
+          </a>
+        </Typography.Text>
       ) : (
         <Form layout="inline" onFinish={add}>
           <Form.Item>
