@@ -92,7 +92,18 @@ describe('a marketer, from the template gallery to a running package-card journe
     await expect.poll(() => inbox('wecom').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await expect.poll(() => inbox('coupon').count(), { timeout: 20_000 }).toBe(1);
     expect(await inbox('coupon').textContent()).toContain('春季5元无门槛券');
+    // Where each came from in words: the journey, the node by its card's name, the status; no ids
+    // (the WeCom external userid and the coupon's customer id are recipients, not addresses).
+    await expect.poll(() => inbox('coupon').getByTestId('inbox-origin').textContent()).toBe('已发放');
+    const welcome = inbox('wecom').last();
+    expect(await welcome.getByTestId('inbox-origin').textContent()).toMatch(/^.+ · .+ · 已发送$/);
+    expect(await welcome.getByTestId('inbox-origin').textContent()).not.toMatch(/[a-z]+[A-Z_]|\bsent\b/);
+    expect(await page.getByTestId('inbox-list').textContent()).not.toMatch(/wm_|→ [0-9a-f]{8}-/);
     await shot(page, '03-sandbox');
+    // The customer's own messages: the filter names her.
+    await welcome.locator('a').first().click();
+    await page.getByTestId('customer-inbox-link').click();
+    await expect.poll(() => page.getByTestId('inbox-customer').textContent()).toContain('陈女士');
   });
 
   it('shows the template gallery in English, and a journey made from it is named and described in English', {

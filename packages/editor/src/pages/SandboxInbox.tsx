@@ -12,12 +12,18 @@ import { SimulateContact } from './SimulateContact.tsx';
 
 type Channel = 'sms' | 'wecom' | 'coupon';
 
+/** Channels whose recipient is an id (WeCom's external userid, the customer's id for a coupon). */
+const ID_RECIPIENTS = new Set(['wecom', 'coupon']);
+
+/** "新客承接 · 欢迎语 · 已发送": what is there, joined. */
+const listOf = (parts: Array<string | null | undefined | false>) => parts.filter(Boolean).join(' · ');
+
 /**
  * 沙箱消息: every SMS, WeCom message and coupon the sandbox providers recorded, newest first and
  * refreshed every 2 s, so an operator without provider accounts watches a journey work.
  */
 export function SandboxInbox({ customerId }: { customerId?: string }) {
-  const { t, locale } = useLocale();
+  const { t, loc, locale } = useLocale();
   const [channel, setChannel] = useState<Channel | ''>('');
   const messages = useQuery(
     trpc.sandbox.messages.queryOptions(
@@ -28,6 +34,15 @@ export function SandboxInbox({ customerId }: { customerId?: string }) {
   const { data } = messages;
   const error = errorText(messages.error);
   const reload = () => void messages.refetch();
+  // The filtered customer by name: from their messages, else their profile (no messages yet).
+  const profile = useQuery(
+    trpc.customers.get.queryOptions({ id: customerId ?? '' }, { enabled: Boolean(customerId), staleTime: 60_000 }),
+  ).data;
+  const customerName = (id: string) =>
+    data?.find((m) => m.customerId === id)?.customerName ||
+    profile?.displayName ||
+    profile?.identities.find((x) => x.kind === 'phone')?.value ||
+    t('pages:customerLink.unnamedCustomer');
   return (
     <main className="page" data-testid="sandbox-inbox">
       <PageNav current="sandbox" />
@@ -36,8 +51,8 @@ export function SandboxInbox({ customerId }: { customerId?: string }) {
         <p className="muted">{t('pages:sandboxInbox.withoutSmsWecomOrWechat')}</p>
         <Space wrap className="filters">
           {customerId && (
-            <Tag data-testid="inbox-customer">
-              {t('pages:customersPage.customer')} {customerId}{' '}
+            <Tag data-testid="inbox-customer" title={customerId}>
+              {t('pages:customersPage.customer')} {customerName(customerId)}{' '}
               <a href={sandboxHref()} title={t('pages:sandboxInbox.allCustomers')}>
                 ×
               </a>
@@ -77,14 +92,22 @@ export function SandboxInbox({ customerId }: { customerId?: string }) {
               ) : (
                 <span>{m.recipient}</span>
               )}
-              <span className="muted mono">→ {m.recipient}</span>
+              {/* A phone (SMS) is an address the operator knows; WeCom's external userid and a
+                  coupon's customer id are ids, shown on hover only. */}
+              {ID_RECIPIENTS.has(m.channel) ? null : <span className="muted mono">→ {m.recipient}</span>}
               <span className="spacer" />
               <span className="muted">{formatTime(m.sentAt, locale)}</span>
             </div>
             <div className="inbox-content">{m.content}</div>
-            <div className="muted">
-              {m.journeyName ?? m.journeyId ?? ''}
-              {m.nodeId ? ` · ${m.nodeId}` : ''} · {m.status}
+            <div className="muted" data-testid="inbox-origin">
+              {listOf([
+                m.journeyName,
+                m.nodeId && (m.nodeTitle ? loc(m.nodeTitle) : t('pages:customerProfile.aDeletedNode')),
+                // A coupon's `sent` is an issued coupon, not a message sent.
+                t(`pages:sandboxInbox.status.${m.channel === 'coupon' && m.status === 'sent' ? 'issued' : m.status}`, {
+                  defaultValue: m.status,
+                }),
+              ])}
             </div>
           </li>
         ))}

@@ -72,6 +72,8 @@ describe.each(BACKENDS)('on %s', (backend) => {
         ['amy', 'wecom', '您好，欢迎！'],
       ]);
       expect(first[0]).toMatchObject({ customerName: 'bob', journeyId: 'reception', nodeId: 'hello', kind: 'welcome' });
+      // The node by the name its card shows (here its type's, it has none of its own), not its id.
+      expect(first[0]?.nodeTitle).toEqual({ 'zh-CN': '发送欢迎语', en: 'Send welcome message' });
 
       h.clock.advance(3_600_000);
       await h.engine.tick();

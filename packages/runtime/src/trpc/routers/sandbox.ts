@@ -1,6 +1,8 @@
+import type { LocalizedText } from '@siyu/shared';
 import { z } from 'zod';
 import type { SqlValue } from '../../db/sql-client.ts';
 import { epochMsOf } from '../../db/sql-dialect.ts';
+import { nodeTitlesByJourney } from '../../journeys/node-words.ts';
 import { SandboxChannelSchema } from '../../node-packages/sandbox-inbox.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 
@@ -29,11 +31,13 @@ export interface SandboxItem {
   journeyId: string | null;
   journeyName: string | null;
   nodeId: string | null;
+  /** The node's name as the canvas shows it (null: a node no published version has). */
+  nodeTitle: LocalizedText | null;
   sentAt: number;
 }
 
 /** A row as the port returns it: a coupon's amount apart from its stock's name (content). */
-type Row = Omit<SandboxItem, 'sentAt'> & { sentAt: number; amountCents: number | null; seq: number };
+type Row = Omit<SandboxItem, 'sentAt' | 'nodeTitle'> & { sentAt: number; amountCents: number | null; seq: number };
 
 /**
  * The message sandbox (沙箱消息): what the sandbox providers "sent" — SMS and WeCom messages (and
@@ -84,8 +88,14 @@ export const sandboxRouter = router({
        ORDER BY sentAt DESC, seq DESC, key DESC LIMIT ?`,
       [...params, input.limit],
     );
+    const nodeTitle = await nodeTitlesByJourney(
+      ctx.db,
+      ctx.registry,
+      rows.flatMap((r) => (r.journeyId ? [r.journeyId] : [])),
+    );
     return rows.map(({ amountCents, seq: _seq, ...r }) => ({
       ...r,
+      nodeTitle: nodeTitle(r.journeyId, r.nodeId),
       content: amountCents === null ? r.content : `${r.content} · ¥${(Number(amountCents) / 100).toFixed(2)}`,
       sentAt: Number(r.sentAt),
     }));
