@@ -68,14 +68,9 @@ export function MessageTextArea(props: FieldProps & { widget: string }) {
         // Warned, not refused: the attribute names are read from the newest customers, and the text
         // is the operator's to send.
         <div key={u.token} className="field-message" data-testid="message-variable-problem">
-          {t(
-            u.kind === 'literal'
-              ? 'inspector:messageTextArea.literalVariable'
-              : 'inspector:messageTextArea.unknownVariable',
-            {
-              token: u.token,
-            },
-          )}
+          {u.kind === 'literal'
+            ? t('inspector:messageTextArea.literalVariable', { token: u.token })
+            : t('inspector:messageTextArea.unknownVariable', { token: u.token })}
         </div>
       ))}
     </div>
