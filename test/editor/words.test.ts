@@ -288,14 +288,22 @@ describe('plain language in the chosen language', () => {
     await expect
       .poll(() => body.getByTestId('message-variables-used').textContent())
       .toBe('用到的变量：客户名称、属性「等级」、属性「city」');
+    // A typo nothing fills is a warning; braces the customer would read as typed are the node's
+    // problem: under the field, and the journey is not ready to publish.
     expect(await body.getByTestId('message-variable-problem').allTextContents()).toEqual([
       '{{dispalyName}} 不是客户信息，也没有客户有此属性：发送时为空',
-      '{{客户 名}} 不是变量（变量名只能含文字、数字、_ 和 .）：会按原样发给客户',
     ]);
+    const typed = '{{客户 名}} 不是变量，会按原样发给客户（变量名只能含文字、数字、_ 和 .）';
+    await expect.poll(() => body.textContent()).toContain(typed);
+    expect(await body.textContent()).not.toContain('is not a variable');
+    await expect.poll(() => page.getByTestId('problems').textContent()).toContain(typed);
     await shot(page, '07-message-variables-zh');
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await expect.poll(() => body.getByTestId('message-variables-used').textContent()).toContain('Uses: customer name');
     expect(await body.getByTestId('message-variable-problem').first().textContent()).toContain('it is sent as nothing');
+    await expect
+      .poll(() => body.textContent())
+      .toContain('Not a variable, the customer would read it as typed: {{客户 名}}');
     await shot(page, '07-message-variables-en');
     await page.getByRole('button', { name: '中文', exact: true }).click();
   });

@@ -24,7 +24,8 @@ export const JourneyEventSchema = z
     identities: IdentitiesSchema.optional(),
     // zod's own words for an unreadable date are "expected date, received Date" (it was coerced).
     occurredAt: z.coerce.date({
-      error: '发生时间须为 ISO 8601 时间，如 2026-12-07T10:00:00+08:00 / occurredAt must be an ISO 8601 time, e.g. 2026-12-07T10:00:00+08:00',
+      error:
+        '发生时间须为 ISO 8601 时间，如 2026-12-07T10:00:00+08:00 / occurredAt must be an ISO 8601 time, e.g. 2026-12-07T10:00:00+08:00',
     }),
     data: z
       .record(z.string(), z.unknown())

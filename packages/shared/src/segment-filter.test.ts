@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FilterSchema } from './condition.ts';
-import { eventCountKey, eventRulesOf, eventWindow, evaluateSegment, SegmentFilterSchema } from './segment-filter.ts';
+import { evaluateSegment, eventCountKey, eventRulesOf, eventWindow, SegmentFilterSchema } from './segment-filter.ts';
 
 const NOW = Date.parse('2026-12-01T00:00:00.000Z');
 const paid30 = { event: 'order.paid', op: 'atLeast', times: 2, period: { lastDays: 30 } } as const;

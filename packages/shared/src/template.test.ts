@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderTemplate } from './template.ts';
+import { z } from 'zod';
+import { bracesSentAsTyped, checkTemplateBraces, renderTemplate } from './template.ts';
+import { splitBilingual } from './zod-issue-text.ts';
 
 describe('renderTemplate', () => {
   it('fills Chinese attribute names, nested or flattened', () => {
@@ -11,5 +13,29 @@ describe('renderTemplate', () => {
 
   it('renders a missing value as nothing and leaves what is not a placeholder alone', () => {
     expect(renderTemplate('{{没有}}|{{a b}}|{{}}|{ {x} }', { x: 1 })).toBe('|{{a b}}|{{}}|{ {x} }');
+  });
+});
+
+describe('bracesSentAsTyped', () => {
+  it('lists the braces renderTemplate would leave in the text, once each', () => {
+    expect(bracesSentAsTyped('{{displayName}}{{ 等级 }}{{客户 名}}{{}}{{a-b}}{{客户 名}}')).toEqual([
+      '{{客户 名}}',
+      '{{}}',
+      '{{a-b}}',
+    ]);
+    expect(bracesSentAsTyped('您好 {{displayName}}，{{attributes.city}}')).toEqual([]);
+  });
+});
+
+describe('checkTemplateBraces', () => {
+  it('refuses braces sent as typed, in words each language reads', () => {
+    const schema = z.string().superRefine(checkTemplateBraces);
+    expect(schema.safeParse('{{displayName}}您好').success).toBe(true);
+    const refused = schema.safeParse('{{客户 名}}您好');
+    expect(refused.success).toBe(false);
+    expect(splitBilingual(refused.error?.issues[0]?.message ?? '')).toEqual({
+      'zh-CN': '{{客户 名}} 不是变量，会按原样发给客户（变量名只能含文字、数字、_ 和 .）',
+      en: 'Not a variable, the customer would read it as typed: {{客户 名}} (names hold letters, digits, _ and . only)',
+    });
   });
 });

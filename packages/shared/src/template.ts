@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { CustomerView } from './customer.ts';
 
 /**
@@ -29,4 +30,43 @@ export function customerTemplateVariables(
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return { ...customer.attributes, ...customer, customer, ...extra };
+}
+
+/** Braces around anything: what a reader takes for a placeholder, whether or not it is one. */
+const ANY_BRACES = /\{\{([^{}]*)\}\}/g;
+
+/**
+ * Every `{{…}}` in a text, once each, in order: `name` is the variable it names, or undefined when
+ * it is not a placeholder (`{{客户 名}}`, `{{}}`, `{{a-b}}`) and renderTemplate leaves it as typed.
+ */
+export function templateTokens(text: string): Array<{ token: string; name: string | undefined }> {
+  const tokens = new Map<string, string | undefined>();
+  for (const [token] of text.matchAll(ANY_BRACES)) {
+    if (tokens.has(token)) continue;
+    const placeholder = [...token.matchAll(TEMPLATE_VARIABLE)].find((m) => m[0] === token);
+    tokens.set(token, placeholder?.[1]);
+  }
+  return [...tokens].map(([token, name]) => ({ token, name }));
+}
+
+/** The `{{…}}` in a text that the customer would read as typed, braces and all. */
+export function bracesSentAsTyped(text: string): string[] {
+  return templateTokens(text)
+    .filter((t) => t.name === undefined)
+    .map((t) => t.token);
+}
+
+/**
+ * Refuses braces that are not a placeholder in a message text field (a node's config): the problem
+ * names them, and the journey does not publish a message that would show them to customers.
+ */
+export function checkTemplateBraces(text: string, ctx: z.RefinementCtx): void {
+  const typed = bracesSentAsTyped(text);
+  if (typed.length === 0) return;
+  const list = typed.join(' ');
+  ctx.addIssue({
+    code: 'custom',
+    // "中文 / English", the English half starting with a word (zod-issue-text's splitBilingual).
+    message: `${list} 不是变量，会按原样发给客户（变量名只能含文字、数字、_ 和 .） / Not a variable, the customer would read it as typed: ${list} (names hold letters, digits, _ and . only)`,
+  });
 }

@@ -1,7 +1,7 @@
 // Staff task (SOP reminder): where no API can act for a staff member (a 1:1 chat, a phone call,
 // moments), the journey asks the customer's owner to do it, then waits until it is marked done or
 // expires.
-import { DurationSchema, defineNode, durationToMs, resourceRef, t } from '@siyu/shared';
+import { checkTemplateBraces, DurationSchema, defineNode, durationToMs, resourceRef, t } from '@siyu/shared';
 import { z } from 'zod';
 
 /** Event the server emits when a staff member marks a task done (data.taskId = the task id). */
@@ -29,11 +29,13 @@ export const staffTask = defineNode({
       .trim()
       .min(1, { message: '请填写任务标题 / enter a title' })
       .max(60)
+      .superRefine(checkTemplateBraces)
       .meta({ label: t('任务标题', 'Title') }),
     body: z
       .string()
       .trim()
       .max(2000)
+      .superRefine(checkTemplateBraces)
       .default('')
       .meta({
         widget: 'template',

@@ -1,6 +1,6 @@
 // Browser-safe definitions of the SMS node: the editor builds its palette and form from these,
 // the runtime compiles journeys with them. Executors, providers and webhooks live in ./server.
-import { defineNode, defineNodePackage, HttpUrlSchema, resourceRef, t } from '@siyu/shared';
+import { checkTemplateBraces, defineNode, defineNodePackage, HttpUrlSchema, resourceRef, t } from '@siyu/shared';
 import { z } from 'zod';
 import { SmsVariableMappingSchema } from './templates.ts';
 import { hasUnsubscribeText, UNSUBSCRIBE_RULE } from './text.ts';
@@ -67,6 +67,7 @@ export const SendSmsConfigSchema = z
       .string()
       .trim()
       .max(500)
+      .superRefine(checkTemplateBraces)
       .default('')
       .meta({
         widget: 'smsText',
@@ -74,7 +75,7 @@ export const SendSmsConfigSchema = z
       }),
     /** Template parameters sent to the provider, each a text with variables. Order = Tencent order. */
     params: z
-      .record(z.string().regex(/^[A-Za-z0-9_]+$/), z.string().max(200))
+      .record(z.string().regex(/^[A-Za-z0-9_]+$/), z.string().max(200).superRefine(checkTemplateBraces))
       .default({})
       .meta({ widget: 'keyValue', ...FREE_TEXT_ONLY }),
     kind: z

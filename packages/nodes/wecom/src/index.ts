@@ -1,6 +1,7 @@
 // Browser-safe definitions of the WeCom (企业微信) nodes: the editor builds its palette and forms
 // from these, the runtime compiles journeys with them. Executors live in ./server.
 import {
+  checkTemplateBraces,
   DurationSchema,
   defineNode,
   defineNodePackage,
@@ -45,6 +46,7 @@ const text = z
   .trim()
   .min(1, { message: '请填写消息内容 / message text is required' })
   .max(4000)
+  .superRefine(checkTemplateBraces)
   .meta({ widget: 'template' });
 const attachments = z
   .array(AttachmentSchema)

@@ -35,7 +35,9 @@ export function MessageTextArea(props: FieldProps & { widget: string }) {
         ? [t('inspector:messageTextArea.attributeVariable', { name: u.kind === 'attribute' ? u.name : u.token })]
         : [],
   );
-  const problems = uses.filter((u) => u.kind === 'unknown' || u.kind === 'literal');
+  // Braces that are not a variable are the node's validation error (shared checkTemplateBraces),
+  // shown under the field like any other; what nothing fills is only a warning here.
+  const unfilled = uses.filter((u) => u.kind === 'unknown');
   return (
     <div className="textarea">
       <textarea rows={4} value={text} onChange={(e) => props.onChange(e.target.value)} />
@@ -64,13 +66,11 @@ export function MessageTextArea(props: FieldProps & { widget: string }) {
           {t('inspector:messageTextArea.used', { variables: listText(named, locale) })}
         </div>
       )}
-      {problems.map((u) => (
-        // Warned, not refused: the attribute names are read from the newest customers, and the text
-        // is the operator's to send.
+      {unfilled.map((u) => (
+        // Warned, not refused: the attribute names are read from the newest customers, and an
+        // attribute the next import brings would fill it.
         <div key={u.token} className="field-message" data-testid="message-variable-problem">
-          {u.kind === 'literal'
-            ? t('inspector:messageTextArea.literalVariable', { token: u.token })
-            : t('inspector:messageTextArea.unknownVariable', { token: u.token })}
+          {t('inspector:messageTextArea.unknownVariable', { token: u.token })}
         </div>
       ))}
     </div>

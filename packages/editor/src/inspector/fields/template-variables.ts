@@ -1,4 +1,4 @@
-import { TEMPLATE_VARIABLE } from '@siyu/shared';
+import { templateTokens } from '@siyu/shared';
 
 /**
  * What fills each `{{…}}` of a message text when it is sent (shared's renderTemplate over
@@ -33,22 +33,14 @@ const FIELDS = {
 } as const;
 export type CustomerField = (typeof FIELDS)[keyof typeof FIELDS];
 
-/** Braces around anything: what a reader takes for a placeholder, whether or not it is one. */
-const ANY_BRACES = /\{\{([^{}]*)\}\}/g;
-
 export function templateVariables(
   text: string,
   options: { sms: boolean; attributeNames?: readonly string[] },
 ): VariableUse[] {
   const attributes = options.attributeNames ? new Set(options.attributeNames) : undefined;
-  const uses = new Map<string, VariableUse>();
-  for (const match of text.matchAll(ANY_BRACES)) {
-    const token = match[0];
-    if (uses.has(token)) continue;
-    const name = [...token.matchAll(TEMPLATE_VARIABLE)][0]?.[1];
-    uses.set(token, name === undefined ? { token, kind: 'literal' } : classify(token, name, options.sms, attributes));
-  }
-  return [...uses.values()];
+  return templateTokens(text).map(({ token, name }) =>
+    name === undefined ? { token, kind: 'literal' } : classify(token, name, options.sms, attributes),
+  );
 }
 
 function classify(token: string, name: string, sms: boolean, attributes: Set<string> | undefined): VariableUse {
