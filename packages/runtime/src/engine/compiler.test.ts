@@ -3,7 +3,7 @@ import { samplePackage } from '@siyu/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { benchmarkJourney, graphOf } from '../../testing/fixtures.ts';
-import { CompileError, compileJourney, type RunEvent } from './compiler.ts';
+import { CompileError, compileJourney, parseEffectKey, type RunEvent, visitKey } from './compiler.ts';
 
 const registry = createNodeRegistry([samplePackage]);
 const customer = { id: 'c1', tags: [], attributes: {}, identities: {} };
@@ -64,5 +64,21 @@ describe('compiler', () => {
     expect(() => compileJourney('v', parseJourneyGraph(unknown), registry)).toThrow(/node a: unknown node type/);
     const bad = graphOf([['w', 'sample.wait', { duration: 'soon' }]], []);
     expect(() => compileJourney('v', parseJourneyGraph(bad), registry)).toThrow(/node w: invalid config/);
+  });
+});
+
+describe('parseEffectKey', () => {
+  it('reads back the instance, node and visit of a key the engine made', () => {
+    expect(parseEffectKey(`100000007:${visitKey('coupon', 3)}`)).toEqual({
+      instanceId: 100000007,
+      nodeId: 'coupon',
+      visit: 3,
+    });
+    expect(parseEffectKey('100000007:call-1:2:extra')).toEqual({ instanceId: 100000007, nodeId: 'call-1', visit: 2 });
+  });
+
+  it('is undefined for a key the engine did not make', () => {
+    expect(parseEffectKey('api-order-991')).toBeUndefined();
+    expect(parseEffectKey('abc:coupon:1')).toBeUndefined();
   });
 });

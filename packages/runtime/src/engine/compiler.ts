@@ -75,6 +75,17 @@ export class CompileError extends Error {
 export const stateOf = (nodeId: string) => `n_${nodeId}`;
 export const visitKey = (nodeId: string, visit: number) => `${nodeId}:${visit}`;
 
+/**
+ * The parts of an effect's idempotency key, `<instance>:<node>:<visit>` (node ids hold no `:`);
+ * undefined for a key the engine did not make (an API caller's, a node package's own).
+ */
+export function parseEffectKey(key: string): { instanceId: number; nodeId: string; visit: number } | undefined {
+  // A prefix: whatever a caller appended after the visit does not change whose step it is.
+  const match = /^(\d+):([^:]+):(\d+)/.exec(key);
+  if (!match) return undefined;
+  return { instanceId: Number(match[1]), nodeId: match[2] as string, visit: Number(match[3]) };
+}
+
 function nodeContext(nodeId: string, context: RunContext, event: RunEvent): NodeContext {
   const visit = context.v[nodeId] ?? 1;
   return {

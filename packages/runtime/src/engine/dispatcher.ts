@@ -12,7 +12,7 @@ import {
 import type { Logger } from '../logger.ts';
 import type { Clock } from './api.ts';
 import type { BatchRunner } from './batch-runner.ts';
-import { type CompiledNode, stateOf } from './compiler.ts';
+import { type CompiledNode, parseEffectKey, stateOf } from './compiler.ts';
 import type { ExecutorFailures } from './executor-failures.ts';
 import { andThen } from './maybe-async.ts';
 import type { Stepper } from './stepper.ts';
@@ -30,14 +30,11 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 30_000,
  * left the node (exit condition, migration) must not get a message decided for the old step.
  */
 function isActing(snapshot: string, idempotencyKey: string): boolean {
-  const [, nodeId, visit] = idempotencyKey.split(':');
+  const key = parseEffectKey(idempotencyKey);
+  if (!key) return false;
   const stored = JSON.parse(snapshot) as { s: unknown; c: { v: Record<string, number> } };
   const value = stored.s as Record<string, unknown> | string;
-  return (
-    typeof value === 'object' &&
-    value[stateOf(nodeId as string)] === 'acting' &&
-    stored.c.v[nodeId as string] === Number(visit)
-  );
+  return typeof value === 'object' && value[stateOf(key.nodeId)] === 'acting' && stored.c.v[key.nodeId] === key.visit;
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */

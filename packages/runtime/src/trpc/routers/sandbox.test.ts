@@ -89,7 +89,12 @@ describe.each(BACKENDS)('on %s', (backend) => {
       expect(amy.find((m) => m.channel === 'coupon')).toMatchObject({
         content: '新客立减10元 · ¥10.00',
         status: 'sent',
+        // The journey and node that issued it, from the coupon's idempotency key.
+        journeyId: 'reception',
+        journeyName: expect.any(String),
+        nodeId: expect.any(String),
       });
+      expect(amy.find((m) => m.channel === 'coupon')?.nodeTitle).not.toBeNull();
       // The coupon's time is the issuing step's, in epoch ms like the messages'.
       const coupon = amy.find((m) => m.channel === 'coupon');
       expect(coupon?.sentAt).toBe(amy.find((m) => m.channel === 'sms')?.sentAt);

@@ -1,7 +1,9 @@
 import type { LocalizedText } from '@siyu/shared';
 import { z } from 'zod';
+import type { AppDatabase } from '../../db/app-database.ts';
 import type { SqlValue } from '../../db/sql-client.ts';
 import { epochMsOf } from '../../db/sql-dialect.ts';
+import { parseEffectKey } from '../../engine/compiler.ts';
 import { nodeTitlesByJourney } from '../../journeys/node-words.ts';
 import { SandboxChannelSchema } from '../../node-packages/sandbox-inbox.ts';
 import { router, viewerProcedure } from '../trpc.ts';
@@ -37,7 +39,13 @@ export interface SandboxItem {
 }
 
 /** A row as the port returns it: a coupon's amount apart from its stock's name (content). */
-type Row = Omit<SandboxItem, 'sentAt' | 'nodeTitle'> & { sentAt: number; amountCents: number | null; seq: number };
+type Row = Omit<SandboxItem, 'sentAt' | 'nodeTitle'> & {
+  sentAt: number;
+  amountCents: number | null;
+  seq: number;
+  /** A coupon's idempotency key: the engine's `<instance>:<node>:<visit>` says whose step issued it. */
+  effectKey: string | null;
+};
 
 /**
  * The message sandbox (沙箱消息): what the sandbox providers "sent" — SMS and WeCom messages (and
@@ -75,25 +83,26 @@ export const sandboxRouter = router({
       `SELECT * FROM (
          SELECT 'm:' || m.id AS key, m.channel, m.kind, m.customerId, c.displayName AS customerName,
                 m.recipient, m.content, NULL AS amountCents, m.status, m.journeyId, j.name AS journeyName, m.nodeId,
-                m.sentAt, m.id AS seq
+                m.sentAt, m.id AS seq, NULL AS effectKey
          FROM Message m LEFT JOIN Customer c ON c.id = m.customerId LEFT JOIN Journey j ON j.id = m.journeyId
          WHERE m.provider = 'sandbox'
          UNION ALL
          SELECT 'c:' || k.id, 'coupon', 'coupon', k.customerId, c.displayName, k.customerId,
                 s.name, s.amountCents, k.status, NULL, NULL, NULL, ${issuedMs},
-                ${sql.dialect === 'sqlite' ? 'k.rowid' : '0'}
+                ${sql.dialect === 'sqlite' ? 'k.rowid' : '0'}, k.idempotencyKey
          FROM Coupon k JOIN CouponStock s ON s.id = k.stockId LEFT JOIN Customer c ON c.id = k.customerId
          WHERE s.provider = 'sandbox' AND k.status <> 'pending'
        ) AS items ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY sentAt DESC, seq DESC, key DESC LIMIT ?`,
       [...params, input.limit],
     );
+    await attributeCoupons(ctx.db, rows);
     const nodeTitle = await nodeTitlesByJourney(
       ctx.db,
       ctx.registry,
       rows.flatMap((r) => (r.journeyId ? [r.journeyId] : [])),
     );
-    return rows.map(({ amountCents, seq: _seq, ...r }) => ({
+    return rows.map(({ amountCents, seq: _seq, effectKey: _key, ...r }) => ({
       ...r,
       nodeTitle: nodeTitle(r.journeyId, r.nodeId),
       content: amountCents === null ? r.content : `${r.content} · ¥${(Number(amountCents) / 100).toFixed(2)}`,
@@ -101,3 +110,25 @@ export const sandboxRouter = router({
     }));
   }),
 });
+
+/**
+ * A coupon row has no journey or node of its own: the step that issued it is in its idempotency
+ * key. Fills them in place (a coupon issued outside a journey keeps none).
+ */
+async function attributeCoupons(db: AppDatabase, rows: Row[]): Promise<void> {
+  const steps = new Map(rows.flatMap((r) => (r.effectKey ? [[r, parseEffectKey(r.effectKey)] as const] : [])));
+  const instanceIds = [...new Set([...steps.values()].flatMap((k) => (k ? [k.instanceId] : [])))];
+  if (instanceIds.length === 0) return;
+  const instances = await db.prisma.instance.findMany({
+    where: { id: { in: instanceIds } },
+    select: { id: true, journeyId: true, journey: { select: { name: true } } },
+  });
+  const byId = new Map(instances.map((i) => [i.id, i]));
+  for (const [row, key] of steps) {
+    const instance = key && byId.get(key.instanceId);
+    if (!key || !instance) continue;
+    row.journeyId = instance.journeyId;
+    row.journeyName = instance.journey.name;
+    row.nodeId = key.nodeId;
+  }
+}
