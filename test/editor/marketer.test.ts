@@ -94,7 +94,9 @@ describe('a marketer, from the template gallery to a running package-card journe
     expect(await inbox('coupon').textContent()).toContain('春季5元无门槛券');
     // Where each came from in words: the journey, the node by its card's name, the status; no ids
     // (the WeCom external userid and the coupon's customer id are recipients, not addresses).
-    await expect.poll(() => inbox('coupon').getByTestId('inbox-origin').textContent()).toBe('已发放');
+    await expect
+      .poll(() => inbox('coupon').getByTestId('inbox-origin').textContent())
+      .toMatch(/^春季包裹卡承接 · .+ · 已发放$/);
     const welcome = inbox('wecom').last();
     expect(await welcome.getByTestId('inbox-origin').textContent()).toMatch(/^.+ · .+ · 已发送$/);
     expect(await welcome.getByTestId('inbox-origin').textContent()).not.toMatch(/[a-z]+[A-Z_]|\bsent\b/);
