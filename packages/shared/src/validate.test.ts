@@ -100,9 +100,13 @@ describe('validateGraph', () => {
     loop.edges.push({ id: 'l2', source: 'sms2', sourcePort: 'sent', target: 'sms' });
     loop.nodes = loop.nodes.filter((n) => n.id !== 'w' && n.id !== 'end');
     loop.edges = loop.edges.filter((e) => e.id !== 'e3');
+    loop.nodes = loop.nodes.map((n) => (n.id === 'sms2' ? { ...n, label: '再提醒一次' } : n));
     const problems = validateGraph(loop, testRegistry);
     expect(problems.map((p) => p.code)).toEqual(['cycleWithoutWait']);
-    expect(problems[0]?.message.en).toMatch(/sms.*sms2|sms2.*sms/);
+    // The loop by the titles the canvas shows (the operator's name, else the type's), not by id.
+    expect(problems[0]?.message['zh-CN']).toMatch(/发送消息 → 再提醒一次|再提醒一次 → 发送消息/);
+    expect(problems[0]?.message.en).toMatch(/Send message → 再提醒一次|再提醒一次 → Send message/);
+    expect(problems[0]?.message.en).not.toMatch(/\bsms2?\b/);
 
     const waits = validGraph();
     waits.nodes = waits.nodes.filter((n) => n.id !== 'end');

@@ -41,6 +41,12 @@ export function validateGraph(graph: JourneyGraph, registry: NodeRegistry): Grap
   return problems;
 }
 
+/** A node as the canvas titles it, in both languages: the operator's name, else its type's. */
+function titleOf(resolved: ResolvedNode | null | undefined, nodeId: string): LocalizedText {
+  if (resolved?.node.label) return { 'zh-CN': resolved.node.label, en: resolved.node.label };
+  return resolved?.definition.label ?? { 'zh-CN': nodeId, en: nodeId };
+}
+
 function resolveNodes(graph: JourneyGraph, registry: NodeRegistry, problems: GraphProblem[]) {
   const resolved = new Map<string, ResolvedNode | null>();
   for (const raw of graph.nodes) {
@@ -286,10 +292,17 @@ function checkCyclesHaveWaits(
     const yields = component.some((id) => resolved.get(id)?.definition.await !== undefined);
     if (yields) continue;
     const ordered = component.slice().reverse();
+    const titles = ordered.map((id) => titleOf(resolved.get(id), id));
     problems.push({
       code: 'cycleWithoutWait',
       nodeId: ordered[0],
-      message: PROBLEM_MESSAGES.cycleWithoutWait({ nodes: ordered.join(' → ') }),
+      // By the titles the canvas shows: a node id means nothing to the operator.
+      message: PROBLEM_MESSAGES.cycleWithoutWait({
+        nodes: {
+          'zh-CN': titles.map((title) => title['zh-CN']).join(' → '),
+          en: titles.map((title) => title.en).join(' → '),
+        },
+      }),
     });
   }
 }

@@ -37,8 +37,11 @@ export const PROBLEM_MESSAGES = {
   missingEntry: () => t('旅程没有入口节点', 'The journey has no entry node'),
   tooManyEntries: (p: { type: string; max: number }) =>
     t(`「${p.type}」入口最多只能有 ${p.max} 个`, `At most ${p.max} "${p.type}" entry node(s) allowed`),
-  cycleWithoutWait: (p: { nodes: string }) =>
-    t(`循环（${p.nodes}）中没有等待节点，会无限循环`, `The loop ${p.nodes} has no wait in it and would run forever`),
+  cycleWithoutWait: (p: { nodes: LocalizedText }) =>
+    t(
+      `循环（${p.nodes['zh-CN']}）中没有等待节点，会无限循环`,
+      `The loop ${p.nodes.en} has no wait in it and would run forever`,
+    ),
   resourceMissing: (p: { kind: LocalizedText }) =>
     t(
       `${p.kind['zh-CN']}不存在（未创建或已删除），请选择或新建`,
