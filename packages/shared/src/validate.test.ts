@@ -76,6 +76,10 @@ describe('validateGraph', () => {
     g.edges.push({ id: 'a1', source: 'api1', sourcePort: 'next', target: 'sms' });
     g.edges.push({ id: 'a2', source: 'api2', sourcePort: 'next', target: 'sms' });
     expect(codes(g)).toEqual([['tooManyEntries', 'api2']]);
+    expect(validateGraph(g, testRegistry)[0]?.message).toEqual({
+      'zh-CN': '「API 入口」最多只能有 1 个',
+      en: 'At most 1 "API entry" node(s) allowed',
+    });
   });
 
   it('allows several entries of a type without a limit', () => {

@@ -177,11 +177,14 @@ function checkEntries(resolved: Map<string, ResolvedNode | null>, problems: Grap
     countByType.set(entry.definition.type, list);
   }
   if (entries.length === 0) problems.push({ code: 'missingEntry', message: PROBLEM_MESSAGES.missingEntry() });
-  for (const [type, nodeIds] of countByType) {
-    const max = (resolved.get(nodeIds[0] as string) as ResolvedNode).definition.entry?.maxPerJourney;
+  for (const nodeIds of countByType.values()) {
+    const { definition } = resolved.get(nodeIds[0] as string) as ResolvedNode;
+    const max = definition.entry?.maxPerJourney;
     if (max !== undefined && nodeIds.length > max) {
       for (const nodeId of nodeIds.slice(max)) {
-        problems.push({ code: 'tooManyEntries', nodeId, message: PROBLEM_MESSAGES.tooManyEntries({ type, max }) });
+        // The entry by its type's name (API 入口), not its type id.
+        const message = PROBLEM_MESSAGES.tooManyEntries({ type: definition.label, max });
+        problems.push({ code: 'tooManyEntries', nodeId, message });
       }
     }
   }

@@ -35,8 +35,8 @@ export const PROBLEM_MESSAGES = {
   edgeIntoEntry: () => t('入口节点不能有连入的线', 'An entry node cannot have incoming connections'),
   unreachable: () => t('从任何入口都无法到达此节点', 'No entry leads to this node'),
   missingEntry: () => t('旅程没有入口节点', 'The journey has no entry node'),
-  tooManyEntries: (p: { type: string; max: number }) =>
-    t(`「${p.type}」入口最多只能有 ${p.max} 个`, `At most ${p.max} "${p.type}" entry node(s) allowed`),
+  tooManyEntries: (p: { type: LocalizedText; max: number }) =>
+    t(`「${p.type['zh-CN']}」最多只能有 ${p.max} 个`, `At most ${p.max} "${p.type.en}" node(s) allowed`),
   cycleWithoutWait: (p: { nodes: LocalizedText }) =>
     t(
       `循环（${p.nodes['zh-CN']}）中没有等待节点，会无限循环`,
