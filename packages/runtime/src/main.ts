@@ -17,7 +17,7 @@ import { createOpsApp } from './http/ops-app.ts';
 import { loadExamples } from './journeys/examples.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics/registry.ts';
-import { keepStaffDirectoryFresh } from './node-packages/wecom-staff-directory.ts';
+import { keepStaffDirectoryFresh, staffUserIdsIn } from './node-packages/wecom-staff-directory.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -70,6 +70,11 @@ async function main(): Promise<void> {
           webhooksPerMinute: config.RATE_LIMIT_WEBHOOKS_PER_MINUTE,
         },
         ops,
+        // A contact added to a staff member the directory does not know yet: name them now.
+        onWebhookEvents: deps.wecomAdmin
+          ? (events) =>
+              (deps.wecomAdmin as NonNullable<typeof deps.wecomAdmin>).staff.noticeUserIds(staffUserIdsIn(events))
+          : undefined,
       })
     : createOpsApp({ sql: db.sql, ops: { ...ops, now: systemClock.now }, logger });
   // Listen first, then load examples and start the engine: work that came due while the process was

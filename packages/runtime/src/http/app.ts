@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServerNodePackage } from '@siyu/shared';
+import type { JourneyEventInput, ServerNodePackage } from '@siyu/shared';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express from 'express';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
@@ -35,6 +35,8 @@ export interface AppOptions {
   publicRateLimits?: PublicRateLimits;
   /** /ready and /metrics settings; default: a private registry, loopback-only metrics, 60 s lag. */
   ops?: Omit<OpsOptions, 'now'>;
+  /** What each provider callback brought, once ingested (see webhookRouter). */
+  onWebhookEvents?: (events: readonly JourneyEventInput[]) => Promise<unknown>;
 }
 
 /** Whether `name` is one of the API's procedures (so it may be a metrics label). */
@@ -53,6 +55,7 @@ export function createApp({
   trustProxy,
   publicRateLimits,
   ops = { metrics: createMetrics({ defaults: false }), runsEngine: true, readyMaxLagMs: 60_000 },
+  onWebhookEvents,
 }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -110,7 +113,7 @@ export function createApp({
       }),
     );
     mountPublicRateLimits(app, publicRateLimits);
-    app.use('/webhooks', webhookRouter(serverPackages, api.engine, logger));
+    app.use('/webhooks', webhookRouter(serverPackages, api.engine, logger, onWebhookEvents));
     app.use(redirectRouter({ ...api, logger }));
     app.use(customersExportRouter({ ...api, logger }));
   }

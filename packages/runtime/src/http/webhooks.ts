@@ -1,4 +1,4 @@
-import type { ServerNodePackage, WebhookRequest } from '@siyu/shared';
+import type { JourneyEventInput, ServerNodePackage, WebhookRequest } from '@siyu/shared';
 import express from 'express';
 import type { JourneyEngine } from '../engine/api.ts';
 import type { Logger } from '../logger.ts';
@@ -12,6 +12,8 @@ export function webhookRouter(
   packages: readonly ServerNodePackage[],
   engine: JourneyEngine,
   logger?: Logger,
+  /** Told what each callback brought, once ingested (the staff directory learns of new members). */
+  onIngested?: (events: readonly JourneyEventInput[]) => Promise<unknown>,
 ): express.Router {
   const router = express.Router();
   const raw = express.raw({ type: () => true, limit: '5mb' });
@@ -33,6 +35,12 @@ export function webhookRouter(
         try {
           const result = await route.handle(request);
           for (const event of result.events) await engine.ingestEvent(event, `webhook:${pkg.name}`);
+          // After the answer's work, never in its way: a failure here is logged, not the provider's.
+          if (onIngested && result.events.length > 0) {
+            onIngested(result.events).catch((error: unknown) =>
+              logger?.warn({ err: error, webhook: mount }, 'webhook follow-up failed'),
+            );
+          }
           if (result.response.headers) res.set(result.response.headers);
           res.status(result.response.status).type(result.response.contentType).send(result.response.body);
         } catch (error) {

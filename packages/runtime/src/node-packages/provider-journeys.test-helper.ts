@@ -30,8 +30,9 @@ export async function serveWebhooks(
   engine: JourneyEngine,
   logger: Logger,
   cleanups: Array<() => Promise<void>>,
+  onIngested?: Parameters<typeof webhookRouter>[3],
 ): Promise<string> {
-  const app = express().use('/webhooks', webhookRouter(packages, engine, logger));
+  const app = express().use('/webhooks', webhookRouter(packages, engine, logger, onIngested));
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

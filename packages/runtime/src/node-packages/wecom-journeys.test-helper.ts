@@ -17,13 +17,20 @@ export async function wecomJourneys(
   prefix: string,
   cleanups: Array<() => Promise<void>>,
   mode: 'fake',
+  onIngested?: Parameters<typeof serveWebhooks>[4],
 ): Promise<WecomJourneys<FakeWecom>>;
 export async function wecomJourneys(
   prefix: string,
   cleanups: Array<() => Promise<void>>,
   mode: 'fake' | 'sandbox',
+  onIngested?: Parameters<typeof serveWebhooks>[4],
 ): Promise<WecomJourneys<FakeWecom | undefined>>;
-export async function wecomJourneys(prefix: string, cleanups: Array<() => Promise<void>>, mode: 'fake' | 'sandbox') {
+export async function wecomJourneys(
+  prefix: string,
+  cleanups: Array<() => Promise<void>>,
+  mode: 'fake' | 'sandbox',
+  onIngested?: Parameters<typeof serveWebhooks>[4],
+) {
   const db = await scratchDatabase(prefix, cleanups);
   let fake: FakeWecom | undefined;
   if (mode === 'fake') {
@@ -42,7 +49,7 @@ export async function wecomJourneys(prefix: string, cleanups: Array<() => Promis
     clock,
     logger,
   });
-  const url = `${await serveWebhooks([pkg], engine, logger, cleanups)}/wecom/callback`;
+  const url = `${await serveWebhooks([pkg], engine, logger, cleanups, onIngested)}/wecom/callback`;
   return { db, fake, clock, engine, pkg, services, url };
 }
 

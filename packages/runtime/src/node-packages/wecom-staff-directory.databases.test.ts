@@ -6,7 +6,13 @@ import { startFakeWecom } from '@siyu/nodes-wecom/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../engine/api.ts';
 import { bothDatabases } from './databases.test-helper.ts';
-import { createStaffDirectory, keepStaffDirectoryFresh, SANDBOX_STAFF } from './wecom-staff-directory.ts';
+import {
+  createStaffDirectory,
+  keepStaffDirectoryFresh,
+  NOTICE_GAP_MS,
+  SANDBOX_STAFF,
+  staffUserIdsIn,
+} from './wecom-staff-directory.ts';
 
 const { databases } = bothDatabases('wecom-staff');
 const NOW = Date.parse('2026-12-07T02:00:00Z');
@@ -73,6 +79,30 @@ describe.each(databases)('WeCom staff directory on %s', (_name, open) => {
     expect(fake.calls('externalcontact/get_follow_user_list').length).toBe(before + 1);
   });
 
+  it('a userid WeCom names that the directory lacks is synced at once; a burst of them is one sync', async () => {
+    const db = await open();
+    const fake = await startFakeWecom();
+    closers.push(fake.close);
+    fake.addStaff('zhangsan', '张三');
+    const clock = new ManualClock(NOW);
+    const directory = createStaffDirectory({ db, clock, client: new WecomClient(fake.config) });
+    await directory.sync();
+    const lists = () => fake.calls('externalcontact/get_follow_user_list').length;
+
+    expect(await directory.noticeUserIds(['zhangsan'])).toBe('known');
+    expect(await directory.noticeUserIds([])).toBe('known');
+    expect(lists()).toBe(1);
+    // A new store assistant adds her first customer: named at once, not at the next 6-hourly sync.
+    fake.addStaff('xiaomei', '小美');
+    expect(await directory.noticeUserIds(['xiaomei', 'zhangsan'])).toBe('synced');
+    expect((await directory.list()).find((m) => m.userId === 'xiaomei')?.name).toBe('小美');
+    // A userid the sync did not bring (no customer-contact permission) does not sync again and again.
+    expect(await directory.noticeUserIds(['ghost'])).toBe('later');
+    clock.advance(NOTICE_GAP_MS);
+    expect(await directory.noticeUserIds(['ghost'])).toBe('synced');
+    expect(lists()).toBe(3);
+  });
+
   it('the sandbox names the userids the sandbox and the examples use', async () => {
     const db = await open();
     const directory = createStaffDirectory({ db, clock: new ManualClock(NOW), client: null });
@@ -93,7 +123,7 @@ describe('keepStaffDirectoryFresh', () => {
         .mockRejectedValueOnce(new Error('WeCom down'))
         .mockResolvedValue({ listed: 1, added: 0, renamed: 0, deactivated: 0, unread: [] });
       const logger = { info: vi.fn(), warn: vi.fn() };
-      const stop = keepStaffDirectoryFresh({ sync, list: async () => [] }, logger, 1_000);
+      const stop = keepStaffDirectoryFresh({ sync, list: async () => [], noticeUserIds: vi.fn() }, logger, 1_000);
       expect(sync).toHaveBeenCalledTimes(1);
       await vi.advanceTimersByTimeAsync(1_000);
       expect(sync).toHaveBeenCalledTimes(2);
@@ -105,5 +135,19 @@ describe('keepStaffDirectoryFresh', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('staffUserIdsIn', () => {
+  it('reads the staff userid of each contact added, nothing else', () => {
+    expect(
+      staffUserIdsIn([
+        { type: 'wecom.contactAdded', data: { userId: 'xiaomei', externalUserId: 'wm1' } },
+        { type: 'channel.entered', data: { userId: 'not-this' } },
+        { type: 'wecom.contactAdded', data: { userId: '' } },
+        { type: 'wecom.contactAdded', data: { userId: 'x'.repeat(65) } },
+        { type: 'wecom.contactAdded' },
+      ]),
+    ).toEqual(['xiaomei']);
   });
 });

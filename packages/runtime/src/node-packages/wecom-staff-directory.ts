@@ -30,7 +30,17 @@ export interface StaffSyncResult {
 export interface StaffDirectory {
   list(): Promise<StaffMember[]>;
   sync(): Promise<StaffSyncResult>;
+  /**
+   * Userids WeCom just named (a contact added to a staff member): when one is not in the directory,
+   * syncs now instead of at the next refresh, so the new member is shown by name within seconds.
+   * At most one such sync per `NOTICE_GAP_MS`; a userid the sync does not bring (no customer-contact
+   * permission) does not start another.
+   */
+  noticeUserIds(userIds: readonly string[]): Promise<'known' | 'synced' | 'later'>;
 }
+
+/** The least time between two syncs started by unknown userids (a burst of adds is one sync). */
+export const NOTICE_GAP_MS = 10 * 60_000;
 
 /** The sandbox's staff: the userid a simulated contact adds, and the examples' fallback assignee. */
 export const SANDBOX_STAFF: ReadonlyArray<{ userId: string; name: string }> = [
@@ -67,6 +77,7 @@ export function createStaffDirectory(deps: {
 }): StaffDirectory {
   const { prisma } = deps.db;
   let running: Promise<StaffSyncResult> | undefined;
+  let lastNoticeSync = Number.NEGATIVE_INFINITY;
 
   async function syncOnce(): Promise<StaffSyncResult> {
     const { listed, named } = deps.client
@@ -130,6 +141,16 @@ export function createStaffDirectory(deps: {
       });
       return running;
     },
+    async noticeUserIds(userIds) {
+      const ids = [...new Set(userIds)].filter((id) => id.length > 0);
+      if (ids.length === 0) return 'known';
+      const known = await prisma.wecomStaff.count({ where: { userId: { in: ids } } });
+      if (known === ids.length) return 'known';
+      if (deps.clock.now() - lastNoticeSync < NOTICE_GAP_MS) return 'later';
+      lastNoticeSync = deps.clock.now();
+      await this.sync();
+      return 'synced';
+    },
   };
 }
 
@@ -158,4 +179,13 @@ export function keepStaffDirectoryFresh(
     stopped = true;
     clearTimeout(timer);
   };
+}
+
+/** The staff userids in events a webhook just ingested: whom WeCom says a customer added. */
+export function staffUserIdsIn(events: ReadonlyArray<{ type: string; data?: unknown }>): string[] {
+  return events.flatMap((event) => {
+    if (event.type !== 'wecom.contactAdded') return [];
+    const userId = (event.data as { userId?: unknown } | undefined)?.userId;
+    return typeof userId === 'string' && userId.length > 0 && userId.length <= 64 ? [userId] : [];
+  });
 }

@@ -6,10 +6,6 @@ import { listText } from '../../app/list-format.ts';
 import type { FieldProps } from './field-props.ts';
 import { templateVariables } from './template-variables.ts';
 
-/** What a message text may use; an SMS may also carry its tracked link. */
-const AVAILABLE = ['{{displayName}}', '{{attributes.xxx}}'];
-const AVAILABLE_IN_SMS = [...AVAILABLE, '{{link}}'];
-
 /**
  * A message text: SMS texts show length and parts (with the signature); both say which variables
  * are available (in the editor's language: node packages used to say it in Chinese only) and list
@@ -58,7 +54,15 @@ export function MessageTextArea(props: FieldProps & { widget: string }) {
       )}
       <div className="muted" data-testid="message-variables-available">
         {t('inspector:messageTextArea.available', {
-          variables: listText(props.widget === 'smsText' ? AVAILABLE_IN_SMS : AVAILABLE, locale),
+          // What a message text may use (any attribute, by its name); an SMS may also carry its tracked link.
+          variables: listText(
+            [
+              '{{displayName}}',
+              `{{attributes.${t('inspector:messageTextArea.attributeName')}}}`,
+              ...(props.widget === 'smsText' ? ['{{link}}'] : []),
+            ],
+            locale,
+          ),
         })}
       </div>
       {named.length > 0 && (
