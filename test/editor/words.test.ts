@@ -298,13 +298,13 @@ describe('plain language in the chosen language', () => {
     expect(await body.textContent()).not.toContain('is not a variable');
     await expect.poll(() => page.getByTestId('problems').textContent()).toContain(typed);
     expect(await body.getByTestId('message-variables-available').textContent()).toBe(
-      '可用变量：{{displayName}}和{{attributes.属性名}}',
+      '可用变量：{{displayName}}、{{attributes.属性名}}',
     );
     await shot(page, '07-message-variables-zh');
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await expect.poll(() => body.getByTestId('message-variables-used').textContent()).toContain('Uses: customer name');
     expect(await body.getByTestId('message-variables-available').textContent()).toBe(
-      'Available variables: {{displayName}} and {{attributes.name}}',
+      'Available variables: {{displayName}}, {{attributes.name}}',
     );
     expect(await body.getByTestId('message-variable-problem').first().textContent()).toContain('it is sent as nothing');
     await expect
