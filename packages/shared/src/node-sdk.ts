@@ -168,6 +168,13 @@ export interface NodeDefinition<TType extends string = string, TSchema extends z
    */
   customerUpdate?: (config: z.output<TSchema>, customer: CustomerView) => CustomerUpdateResult;
   await?: (config: z.output<TSchema>, ctx: NodeContext) => AwaitSpec;
+  /**
+   * Works only right after one of `events` (a WeCom welcome code expires 20 s after the contact is
+   * added): publishing is refused when a path reaches the node through a waiting node, unless that
+   * wait ended by one of these events (a "wait for contact added" right before it). Entries are
+   * not judged: which event brings a customer in is known only at run time.
+   */
+  freshAfter?: { events: readonly string[]; why: LocalizedText };
   /** Reaching this node counts as reaching the journey's goal. */
   reachesGoal?: boolean;
   /** How the run ends when a node has no outputs. Default "completed". */

@@ -118,6 +118,103 @@ describe('validateGraph', () => {
     expect(codes(waits)).toEqual([]);
   });
 
+  describe('a node that works only right after an event (freshAfter)', () => {
+    const welcome = defineNode({
+      ...(samplePackage.nodes.find((n) => n.type === 'sample.send') as (typeof samplePackage.nodes)[number]),
+      type: 'sample.welcome',
+      freshAfter: {
+        events: ['contact.added'],
+        why: { 'zh-CN': '欢迎语码 20 秒后失效', en: 'a welcome code expires after 20 s' },
+      },
+    });
+    const registry = createNodeRegistry([
+      defineNodePackage({ ...samplePackage, nodes: [...samplePackage.nodes, welcome] }),
+    ]);
+    /** in → [steps…] → hi → end; each step is [id, type, config, port it leaves by]. */
+    const path = (...steps: Array<[string, string, Record<string, unknown>, string]>) => {
+      const nodes = [
+        { id: 'in', type: 'sample.eventEntry', typeVersion: 1, config: { event: 'order.placed' }, position: at },
+        ...steps.map(([id, type, config]) => ({ id, type, typeVersion: 1, config, position: at })),
+        { id: 'hi', type: 'sample.welcome', typeVersion: 1, config: { text: 'hi' }, position: at },
+        { id: 'end', type: 'sample.exit', typeVersion: 1, config: {}, position: at },
+      ];
+      const chain: Array<[string, string]> = [
+        ['in', 'next'],
+        ...steps.map(([id, , , port]) => [id, port] as [string, string]),
+      ];
+      const edges = chain.map(([source, port], i) => ({
+        id: `e${i}`,
+        source,
+        sourcePort: port,
+        target: steps[i]?.[0] ?? 'hi',
+      }));
+      edges.push({ id: 'out', source: 'hi', sourcePort: 'sent', target: 'end' });
+      return parseJourneyGraph({ nodes, edges });
+    };
+    const judged = (g: JourneyGraph) =>
+      validateGraph(g, registry)
+        .filter((p) => p.code === 'waitBeforeFresh')
+        .map((p) => [p.code, p.nodeId, p.message['zh-CN']]);
+    const waitDays = { duration: { amount: 3, unit: 'days' } };
+
+    it('accepts it right after the entry, or after a wait that ended by the event', () => {
+      expect(judged(path())).toEqual([]);
+      expect(
+        judged(
+          path([
+            'added',
+            'sample.waitForEvent',
+            { event: 'contact.added', timeout: { amount: 1, unit: 'days' } },
+            'matched',
+          ]),
+        ),
+      ).toEqual([]);
+      // A wait before that wait does not matter: the contact-added event starts the clock again.
+      expect(
+        judged(
+          path(
+            ['w', 'sample.wait', waitDays, 'next'],
+            [
+              'added',
+              'sample.waitForEvent',
+              { event: 'contact.added', timeout: { amount: 1, unit: 'days' } },
+              'matched',
+            ],
+          ),
+        ),
+      ).toEqual([]);
+    });
+
+    it('refuses it after any other wait, naming the wait', () => {
+      const named = path(['w', 'sample.wait', waitDays, 'next']);
+      named.nodes = named.nodes.map((n) => (n.id === 'w' ? { ...n, label: '等三天' } : n));
+      expect(judged(named)).toEqual([
+        [
+          'waitBeforeFresh',
+          'hi',
+          '客户要先在「等三天」等待才到这里，但欢迎语码 20 秒后失效：这样到达的客户都会发送失败',
+        ],
+      ]);
+      // Waiting for the event but leaving by the timeout, or waiting for another event: refused.
+      const timedOut = path([
+        'added',
+        'sample.waitForEvent',
+        { event: 'contact.added', timeout: { amount: 1, unit: 'days' } },
+        'timeout',
+      ]);
+      expect(judged(timedOut).map(([code]) => code)).toEqual(['waitBeforeFresh']);
+      const ordered = path([
+        'paid',
+        'sample.waitForEvent',
+        { event: 'order.placed', timeout: { amount: 1, unit: 'days' } },
+        'matched',
+      ]);
+      expect(validateGraph(ordered, registry).find((p) => p.code === 'waitBeforeFresh')?.message.en).toBe(
+        'Customers reach this node after waiting at "Wait for event", but a welcome code expires after 20 s: each of them would fail',
+      );
+    });
+  });
+
   it('reports a self-loop without a wait', () => {
     const g = validGraph();
     g.edges.push({ id: 'self', source: 'sms', sourcePort: 'failed', target: 'sms' });

@@ -1,7 +1,7 @@
 import { formatPath, type JourneyGraph, type JourneyNode } from './graph.ts';
 import type { LocalizedText } from './i18n.ts';
 import { migrateNodeConfig } from './migrate.ts';
-import { type AnyNodeDefinition, outputsOf, type PortSpec } from './node-sdk.ts';
+import { type AnyNodeDefinition, type NodeContext, outputsOf, type PortSpec } from './node-sdk.ts';
 import type { NodeRegistry } from './registry.ts';
 import { PROBLEM_MESSAGES, type ProblemCode } from './validation-messages.ts';
 import { zodIssueText } from './zod-issue-text.ts';
@@ -25,6 +25,8 @@ interface ResolvedNode {
   definition: AnyNodeDefinition;
   /** Undefined when the config is invalid (ports derived from config are then unknown). */
   ports?: PortSpec[];
+  /** The parsed config, when valid. */
+  config?: unknown;
 }
 
 /**
@@ -38,6 +40,7 @@ export function validateGraph(graph: JourneyGraph, registry: NodeRegistry): Grap
   const entries = checkEntries(resolved, problems);
   checkReachability(graph, resolved, entries, problems);
   checkCyclesHaveWaits(graph, resolved, problems);
+  checkFreshAfter(graph, resolved, entries, problems);
   return problems;
 }
 
@@ -96,7 +99,7 @@ function resolveNodes(graph: JourneyGraph, registry: NodeRegistry, problems: Gra
       resolved.set(raw.id, { node, definition });
       continue;
     }
-    resolved.set(raw.id, { node, definition, ports: outputsOf(definition, parsed.data) });
+    resolved.set(raw.id, { node, definition, ports: outputsOf(definition, parsed.data), config: parsed.data });
   }
   return resolved;
 }
@@ -307,5 +310,64 @@ function checkCyclesHaveWaits(
         },
       }),
     });
+  }
+}
+
+/**
+ * Nodes that work only right after an event (definition.freshAfter): refused when some path from an
+ * entry reaches them through a wait that did not end by one of those events. Breadth-first over
+ * (node, the wait that made the path stale or none); each node is visited at most twice.
+ */
+function checkFreshAfter(
+  graph: JourneyGraph,
+  resolved: Map<string, ResolvedNode | null>,
+  entries: string[],
+  problems: GraphProblem[],
+) {
+  const targets = [...resolved.entries()].flatMap(([nodeId, r]) =>
+    r?.definition.freshAfter ? [[nodeId, r.definition.freshAfter] as const] : [],
+  );
+  if (targets.length === 0 || entries.length === 0) return;
+  const out = new Map<string, JourneyGraph['edges']>();
+  for (const edge of graph.edges) out.set(edge.source, [...(out.get(edge.source) ?? []), edge]);
+  for (const [nodeId, { events, why }] of targets) {
+    const staleVia = new Map<string, string>();
+    const fresh = new Set<string>();
+    const queue: Array<[string, string | null]> = entries.map((id) => [id, null]);
+    while (queue.length > 0) {
+      const [id, via] = queue.shift() as [string, string | null];
+      if (via === null ? fresh.has(id) : staleVia.has(id)) continue;
+      if (via === null) fresh.add(id);
+      else staleVia.set(id, via);
+      const node = resolved.get(id);
+      const ends = node?.definition.await ? waitEndings(node) : undefined;
+      for (const edge of out.get(id) ?? []) {
+        if (!resolved.has(edge.target)) continue;
+        // Leaving a wait: fresh again if it ended by one of the events, else stale because of it.
+        const event = ends?.get(edge.sourcePort);
+        const next = !node?.definition.await ? via : event !== undefined && events.includes(event) ? null : id;
+        queue.push([edge.target, next]);
+      }
+    }
+    const wait = staleVia.get(nodeId);
+    if (wait === undefined) continue;
+    problems.push({
+      code: 'waitBeforeFresh',
+      nodeId,
+      message: PROBLEM_MESSAGES.waitBeforeFresh({ wait: titleOf(resolved.get(wait), wait), why }),
+    });
+  }
+}
+
+/**
+ * Which event each port of a waiting node stands for, from its own await spec read with a
+ * stand-in context (now = the epoch). A node whose spec cannot be read so ends by no known event.
+ */
+function waitEndings(node: ResolvedNode): Map<string, string> {
+  try {
+    const spec = node.definition.await?.(node.config, { now: new Date(0) } as NodeContext);
+    return new Map((spec?.events ?? []).map((e) => [e.port, e.type]));
+  } catch {
+    return new Map();
   }
 }

@@ -42,6 +42,11 @@ export const PROBLEM_MESSAGES = {
       `循环（${p.nodes['zh-CN']}）中没有等待节点，会无限循环`,
       `The loop ${p.nodes.en} has no wait in it and would run forever`,
     ),
+  waitBeforeFresh: (p: { wait: LocalizedText; why: LocalizedText }) =>
+    t(
+      `客户要先在「${p.wait['zh-CN']}」等待才到这里，但${p.why['zh-CN']}：这样到达的客户都会发送失败`,
+      `Customers reach this node after waiting at "${p.wait.en}", but ${p.why.en}: each of them would fail`,
+    ),
   resourceMissing: (p: { kind: LocalizedText }) =>
     t(
       `${p.kind['zh-CN']}不存在（未创建或已删除），请选择或新建`,
