@@ -192,7 +192,7 @@ describe('validateGraph', () => {
         [
           'waitBeforeFresh',
           'hi',
-          '客户要先在「等三天」等待才到这里，但欢迎语码 20 秒后失效：这样到达的客户都会发送失败',
+          '客户经过「等三天」的等待后才到这里，但欢迎语码 20 秒后失效：这样到达的客户都会发送失败',
         ],
       ]);
       // Waiting for the event but leaving by the timeout, or waiting for another event: refused.

@@ -44,7 +44,7 @@ export const PROBLEM_MESSAGES = {
     ),
   waitBeforeFresh: (p: { wait: LocalizedText; why: LocalizedText }) =>
     t(
-      `客户要先在「${p.wait['zh-CN']}」等待才到这里，但${p.why['zh-CN']}：这样到达的客户都会发送失败`,
+      `客户经过「${p.wait['zh-CN']}」的等待后才到这里，但${p.why['zh-CN']}：这样到达的客户都会发送失败`,
       `Customers reach this node after waiting at "${p.wait.en}", but ${p.why.en}: each of them would fail`,
     ),
   resourceMissing: (p: { kind: LocalizedText }) =>
