@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Button, Input, Select } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useLocale } from '../i18n.ts';
 import { trpc } from '../kit/query.ts';
 
@@ -50,6 +50,17 @@ export function JourneyFilters({
     const timer = setTimeout(() => onChange({ search }), 250);
     return () => clearTimeout(timer);
   }, [search]);
+  // Leaving the list (opening a journey) within the pause still applies what was typed: else the
+  // list came back filtered by the text before it (a search cleared, then a journey opened at once).
+  const pending = useRef({ search, applied: filter.search, onChange });
+  pending.current = { search, applied: filter.search, onChange };
+  useEffect(
+    () => () => {
+      const { search: typed, applied, onChange: apply } = pending.current;
+      if (typed !== applied) apply({ search: typed });
+    },
+    [],
+  );
   return (
     <div className="filters" data-testid="journey-filters">
       <Input
