@@ -4,6 +4,15 @@ import { bracesSentAsTyped, checkTemplateBraces, renderTemplate } from './templa
 import { splitBilingual } from './zod-issue-text.ts';
 
 describe('renderTemplate', () => {
+  it('fills a name an import header gave, punctuation and all', () => {
+    expect(
+      renderTemplate('生日：{{生日(月/日)}}，{{attributes.会员-等级}}', {
+        '生日(月/日)': '3/14',
+        attributes: { '会员-等级': '金卡' },
+      }),
+    ).toBe('生日：3/14，金卡');
+  });
+
   it('fills Chinese attribute names, nested or flattened', () => {
     const vars = { displayName: '张丽', 等级: '金卡', attributes: { 等级: '金卡', city: '上海' } };
     expect(
@@ -18,10 +27,10 @@ describe('renderTemplate', () => {
 
 describe('bracesSentAsTyped', () => {
   it('lists the braces renderTemplate would leave in the text, once each', () => {
-    expect(bracesSentAsTyped('{{displayName}}{{ 等级 }}{{客户 名}}{{}}{{a-b}}{{客户 名}}')).toEqual([
+    expect(bracesSentAsTyped('{{displayName}}{{ 等级 }}{{客户 名}}{{}}{{生日(月/日)}}{{客户 名}}{{ }}')).toEqual([
       '{{客户 名}}',
       '{{}}',
-      '{{a-b}}',
+      '{{ }}',
     ]);
     expect(bracesSentAsTyped('您好 {{displayName}}，{{attributes.city}}')).toEqual([]);
   });
@@ -34,8 +43,8 @@ describe('checkTemplateBraces', () => {
     const refused = schema.safeParse('{{客户 名}}您好');
     expect(refused.success).toBe(false);
     expect(splitBilingual(refused.error?.issues[0]?.message ?? '')).toEqual({
-      'zh-CN': '{{客户 名}} 不是变量，会按原样发给客户（变量名只能含文字、数字、_ 和 .）',
-      en: 'Not a variable, the customer would read it as typed: {{客户 名}} (names hold letters, digits, _ and . only)',
+      'zh-CN': '{{客户 名}} 不是变量，会按原样发给客户（变量名不能为空，也不能有空格）',
+      en: 'Not a variable, the customer would read it as typed: {{客户 名}} (a name is not empty and has no spaces)',
     });
   });
 });

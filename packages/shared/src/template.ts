@@ -2,11 +2,11 @@ import type { z } from 'zod';
 import type { CustomerView } from './customer.ts';
 
 /**
- * A `{{path}}` placeholder. Names may be Chinese: operators import attributes under the column
- * headers they have (`{{attributes.等级}}`, `{{城市}}`); an ASCII-only pattern sent those to the
- * customer as typed, braces and all.
+ * A `{{path}}` placeholder: any name without spaces or braces, read by `.` into nested values.
+ * Names come from the brand's own import headers (`{{attributes.等级}}`, `{{生日(月/日)}}`); an
+ * ASCII-only pattern sent those to the customer as typed, braces and all.
  */
-export const TEMPLATE_VARIABLE = /\{\{\s*([\p{L}\p{N}_.]+)\s*\}\}/gu;
+export const TEMPLATE_VARIABLE = /\{\{\s*([^\s{}]+)\s*\}\}/gu;
 
 /**
  * Fills `{{path}}` placeholders from a variable tree: `{{attributes.name}}`, `{{displayName}}`,
@@ -37,7 +37,7 @@ const ANY_BRACES = /\{\{([^{}]*)\}\}/g;
 
 /**
  * Every `{{…}}` in a text, once each, in order: `name` is the variable it names, or undefined when
- * it is not a placeholder (`{{客户 名}}`, `{{}}`, `{{a-b}}`) and renderTemplate leaves it as typed.
+ * it is not a placeholder (`{{客户 名}}`, `{{}}`) and renderTemplate leaves it as typed.
  */
 export function templateTokens(text: string): Array<{ token: string; name: string | undefined }> {
   const tokens = new Map<string, string | undefined>();
@@ -67,6 +67,6 @@ export function checkTemplateBraces(text: string, ctx: z.RefinementCtx): void {
   ctx.addIssue({
     code: 'custom',
     // "中文 / English", the English half starting with a word (zod-issue-text's splitBilingual).
-    message: `${list} 不是变量，会按原样发给客户（变量名只能含文字、数字、_ 和 .） / Not a variable, the customer would read it as typed: ${list} (names hold letters, digits, _ and . only)`,
+    message: `${list} 不是变量，会按原样发给客户（变量名不能为空，也不能有空格） / Not a variable, the customer would read it as typed: ${list} (a name is not empty and has no spaces)`,
   });
 }
