@@ -120,6 +120,11 @@ describe('consent on the customer profile', () => {
     expect(await older.details).toMatch(/渠道\s*短信/);
     await page.screenshot({ path: join(shots, 'consent-04-audit-zh.png') });
 
+    // Her sandbox messages (none yet): the filter still names her, from her profile.
+    await page.goto(`${session.real.base}/#/customers/k1`);
+    await page.getByTestId('customer-inbox-link').click();
+    await expect.poll(() => page.getByTestId('inbox-customer').textContent()).toContain('张丽');
+
     // A viewer sees the consent and has nothing to press.
     const created = await page.request.post(`${session.real.base}/trpc/operators.create`, {
       data: { username: 'viewer1', displayName: '只读同事', password: 'viewer-pass-1', role: 'viewer' },

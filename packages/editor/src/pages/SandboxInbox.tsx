@@ -35,8 +35,12 @@ export function SandboxInbox({ customerId }: { customerId?: string }) {
   const error = errorText(messages.error);
   const reload = () => void messages.refetch();
   // The filtered customer by name: from their messages, else their profile (no messages yet).
+  const named = data?.some((m) => m.customerId === customerId && m.customerName);
   const profile = useQuery(
-    trpc.customers.get.queryOptions({ id: customerId ?? '' }, { enabled: Boolean(customerId), staleTime: 60_000 }),
+    trpc.customers.get.queryOptions(
+      { id: customerId ?? '' },
+      { enabled: Boolean(customerId) && data !== undefined && !named, staleTime: 60_000 },
+    ),
   ).data;
   const customerName = (id: string) =>
     data?.find((m) => m.customerId === id)?.customerName ||
