@@ -122,6 +122,14 @@ export function createStaffDirectory(deps: {
     };
   }
 
+  // Two syncs at once (the timer, an admin's click, a new userid) share one pass.
+  function sync(): Promise<StaffSyncResult> {
+    running ??= syncOnce().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
   return {
     // Active first, then by name as a Chinese reader orders them (pinyin: 林 before 王 before 张),
     // which neither database's default collation does.
@@ -134,13 +142,7 @@ export function createStaffDirectory(deps: {
           (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0),
       );
     },
-    // Two syncs at once (the timer and an admin's click) share one pass.
-    sync() {
-      running ??= syncOnce().finally(() => {
-        running = undefined;
-      });
-      return running;
-    },
+    sync,
     async noticeUserIds(userIds) {
       const ids = [...new Set(userIds)].filter((id) => id.length > 0);
       if (ids.length === 0) return 'known';
@@ -148,7 +150,7 @@ export function createStaffDirectory(deps: {
       if (known === ids.length) return 'known';
       if (deps.clock.now() - lastNoticeSync < NOTICE_GAP_MS) return 'later';
       lastNoticeSync = deps.clock.now();
-      await this.sync();
+      await sync();
       return 'synced';
     },
   };
