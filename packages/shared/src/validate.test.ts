@@ -130,10 +130,10 @@ describe('validateGraph', () => {
     const registry = createNodeRegistry([
       defineNodePackage({ ...samplePackage, nodes: [...samplePackage.nodes, welcome] }),
     ]);
-    /** in → [steps…] → hi → end; each step is [id, type, config, port it leaves by]. */
+    /** in (on contact.added) → [steps…] → hi → end; each step is [id, type, config, port it leaves by]. */
     const path = (...steps: Array<[string, string, Record<string, unknown>, string]>) => {
       const nodes = [
-        { id: 'in', type: 'sample.eventEntry', typeVersion: 1, config: { event: 'order.placed' }, position: at },
+        { id: 'in', type: 'sample.eventEntry', typeVersion: 1, config: { event: 'contact.added' }, position: at },
         ...steps.map(([id, type, config]) => ({ id, type, typeVersion: 1, config, position: at })),
         { id: 'hi', type: 'sample.welcome', typeVersion: 1, config: { text: 'hi' }, position: at },
         { id: 'end', type: 'sample.exit', typeVersion: 1, config: {}, position: at },
@@ -153,7 +153,7 @@ describe('validateGraph', () => {
     };
     const judged = (g: JourneyGraph) =>
       validateGraph(g, registry)
-        .filter((p) => p.code === 'waitBeforeFresh')
+        .filter((p) => p.code === 'waitBeforeFresh' || p.code === 'entryBeforeFresh')
         .map((p) => [p.code, p.nodeId, p.message['zh-CN']]);
     const waitDays = { duration: { amount: 3, unit: 'days' } };
 
@@ -183,6 +183,34 @@ describe('validateGraph', () => {
           ),
         ),
       ).toEqual([]);
+    });
+
+    it('refuses it after an entry whose customers come in some other way, naming the entry', () => {
+      const ordered = path();
+      ordered.nodes = ordered.nodes.map((n) => (n.id === 'in' ? { ...n, config: { event: 'order.placed' } } : n));
+      expect(judged(ordered)).toEqual([
+        [
+          'entryBeforeFresh',
+          'hi',
+          '从「事件入口」进入的客户并不是刚添加员工，但欢迎语码 20 秒后失效：这样到达的客户都会发送失败',
+        ],
+      ]);
+      const api = path();
+      api.nodes = api.nodes.map((n) =>
+        n.id === 'in' ? { ...n, type: 'sample.apiEntry', config: {}, label: '品牌 API' } : n,
+      );
+      expect(judged(api).map(([code, , text]) => [code, String(text).split('，')[0]])).toEqual([
+        ['entryBeforeFresh', '从「品牌 API」进入的客户并不是刚添加员工'],
+      ]);
+      // …unless a wait for the event comes between.
+      const waited = path([
+        'added',
+        'sample.waitForEvent',
+        { event: 'contact.added', timeout: { amount: 1, unit: 'days' } },
+        'matched',
+      ]);
+      waited.nodes = waited.nodes.map((n) => (n.id === 'in' ? { ...n, config: { event: 'order.placed' } } : n));
+      expect(judged(waited)).toEqual([]);
     });
 
     it('refuses it after any other wait, naming the wait', () => {

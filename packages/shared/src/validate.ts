@@ -333,7 +333,12 @@ function checkFreshAfter(
   for (const [nodeId, { events, why }] of targets) {
     const staleVia = new Map<string, string>();
     const fresh = new Set<string>();
-    const queue: Array<[string, string | null]> = entries.map((id) => [id, null]);
+    // An entry starts fresh unless its trigger is known to be something else (an API call, a
+    // segment, another event): then its customers arrive without the event.
+    const queue: Array<[string, string | null]> = entries.map((id) => [
+      id,
+      entryBrings(resolved.get(id), events) === false ? id : null,
+    ]);
     while (queue.length > 0) {
       const [id, via] = queue.shift() as [string, string | null];
       if (via === null ? fresh.has(id) : staleVia.has(id)) continue;
@@ -349,13 +354,28 @@ function checkFreshAfter(
         queue.push([edge.target, next]);
       }
     }
-    const wait = staleVia.get(nodeId);
-    if (wait === undefined) continue;
-    problems.push({
-      code: 'waitBeforeFresh',
-      nodeId,
-      message: PROBLEM_MESSAGES.waitBeforeFresh({ wait: titleOf(resolved.get(wait), wait), why }),
-    });
+    const via = staleVia.get(nodeId);
+    if (via === undefined) continue;
+    const title = titleOf(resolved.get(via), via);
+    problems.push(
+      resolved.get(via)?.definition.entry
+        ? { code: 'entryBeforeFresh', nodeId, message: PROBLEM_MESSAGES.entryBeforeFresh({ entry: title, why }) }
+        : { code: 'waitBeforeFresh', nodeId, message: PROBLEM_MESSAGES.waitBeforeFresh({ wait: title, why }) },
+    );
+  }
+}
+
+/**
+ * Whether an entry's customers arrive by one of `events`: false when its trigger says otherwise (an
+ * API call, a segment, another event), undefined when it cannot be read.
+ */
+function entryBrings(node: ResolvedNode | null | undefined, events: readonly string[]): boolean | undefined {
+  try {
+    const trigger = node?.definition.entry?.trigger(node.config);
+    if (!trigger) return undefined;
+    return trigger.kind === 'event' && events.includes(trigger.event);
+  } catch {
+    return undefined;
   }
 }
 

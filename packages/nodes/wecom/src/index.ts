@@ -74,7 +74,9 @@ export const welcome = defineNode({
   // Welcome messages answer the customer's own action, so quiet hours would only lose them.
   effect: { channel: 'wecom', quietHours: false, failurePort: 'failed', skippedPort: 'skipped' },
   freshAfter: {
-    events: ['wecom.contactAdded'],
+    // channel.entered comes with the add for a live code (and alone for other channels): allowed,
+    // since which one it is shows only at run time.
+    events: ['wecom.contactAdded', 'channel.entered'],
     why: t('欢迎语码在客户添加员工 20 秒后失效', 'a welcome code expires 20 s after the contact is added'),
   },
 });

@@ -18,7 +18,7 @@ beforeEach(async () => {
   });
   const graph = graphOf(
     [
-      ['entry', 'core.apiEntry', {}],
+      ['entry', 'core.eventEntry', { event: 'wecom.contactAdded', filter: { match: 'all', conditions: [] } }],
       ['hello', 'wecom.welcome', { text: '欢迎加入', attachments: [] }],
       ['wait', 'core.wait', { duration: { amount: 3, unit: 'days' } }],
       ['order', 'core.waitForEvent', { event: 'order.placed', timeout: { amount: 7, unit: 'days' } }],

@@ -25,7 +25,7 @@ async function setUp(backend: HarnessBackend) {
     'reception',
     graphOf(
       [
-        ['entry', 'core.apiEntry', {}],
+        ['entry', 'core.eventEntry', { event: 'wecom.contactAdded', filter: { match: 'all', conditions: [] } }],
         ['hello', 'wecom.welcome', { text: '您好，欢迎！', attachments: [] }],
         ['wait', 'core.wait', { duration: { amount: 1, unit: 'hours' } }],
         [
