@@ -329,30 +329,19 @@ function checkFreshAfter(
   );
   if (targets.length === 0 || entries.length === 0) return;
   const out = new Map<string, JourneyGraph['edges']>();
-  for (const edge of graph.edges) out.set(edge.source, [...(out.get(edge.source) ?? []), edge]);
+  for (const edge of graph.edges) {
+    const list = out.get(edge.source);
+    if (list) list.push(edge);
+    else out.set(edge.source, [edge]);
+  }
+  // One walk per set of events (every welcome node shares one), not one per node.
+  const walks = new Map<string, Map<string, string>>();
   for (const [nodeId, { events, why }] of targets) {
-    const staleVia = new Map<string, string>();
-    const fresh = new Set<string>();
-    // An entry starts fresh unless its trigger is known to be something else (an API call, a
-    // segment, another event): then its customers arrive without the event.
-    const queue: Array<[string, string | null]> = entries.map((id) => [
-      id,
-      entryBrings(resolved.get(id), events) === false ? id : null,
-    ]);
-    while (queue.length > 0) {
-      const [id, via] = queue.shift() as [string, string | null];
-      if (via === null ? fresh.has(id) : staleVia.has(id)) continue;
-      if (via === null) fresh.add(id);
-      else staleVia.set(id, via);
-      const node = resolved.get(id);
-      const ends = node?.definition.await ? waitEndings(node) : undefined;
-      for (const edge of out.get(id) ?? []) {
-        if (!resolved.has(edge.target)) continue;
-        // Leaving a wait: fresh again if it ended by one of the events, else stale because of it.
-        const event = ends?.get(edge.sourcePort);
-        const next = !node?.definition.await ? via : event !== undefined && events.includes(event) ? null : id;
-        queue.push([edge.target, next]);
-      }
+    const key = [...events].sort().join('\u0000');
+    let staleVia = walks.get(key);
+    if (!staleVia) {
+      staleVia = staleWalk(resolved, out, entries, events);
+      walks.set(key, staleVia);
     }
     const via = staleVia.get(nodeId);
     if (via === undefined) continue;
@@ -363,6 +352,41 @@ function checkFreshAfter(
         : { code: 'waitBeforeFresh', nodeId, message: PROBLEM_MESSAGES.waitBeforeFresh({ wait: title, why }) },
     );
   }
+}
+
+/**
+ * Every node some path reaches "stale" for `events`, with the entry or wait that made it so: a wait
+ * that did not end by one of them, or an entry whose customers come in some other way.
+ */
+function staleWalk(
+  resolved: Map<string, ResolvedNode | null>,
+  out: Map<string, JourneyGraph['edges']>,
+  entries: string[],
+  events: readonly string[],
+): Map<string, string> {
+  const staleVia = new Map<string, string>();
+  const fresh = new Set<string>();
+  const queue: Array<[string, string | null]> = entries.map((id) => [
+    id,
+    entryBrings(resolved.get(id), events) === false ? id : null,
+  ]);
+  for (let head = 0; head < queue.length; head++) {
+    const [id, via] = queue[head] as [string, string | null];
+    if (via === null ? fresh.has(id) : staleVia.has(id)) continue;
+    if (via === null) fresh.add(id);
+    else staleVia.set(id, via);
+    const node = resolved.get(id);
+    const waits = node?.definition.await !== undefined;
+    const ends = waits && node ? waitEndings(node) : undefined;
+    for (const edge of out.get(id) ?? []) {
+      if (!resolved.has(edge.target)) continue;
+      // Leaving a wait: fresh again if it ended by one of the events, else stale because of it.
+      const event = ends?.get(edge.sourcePort);
+      const next = !waits ? via : event !== undefined && events.includes(event) ? null : id;
+      queue.push([edge.target, next]);
+    }
+  }
+  return staleVia;
 }
 
 /**
