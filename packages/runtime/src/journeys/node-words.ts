@@ -31,7 +31,7 @@ export async function nodeWordsFor(db: AppDatabase, registry: NodeRegistry, vers
     const node = versionId && nodeId ? graphs.get(versionId)?.nodes.find((n) => n.id === nodeId) : undefined;
     if (!node) return { nodeTitle: null, portLabel: null };
     const definition = registry.get(node.type);
-    const nodeTitle = titleOf(node, registry);
+    const nodeTitle = node.label ? t(node.label, node.label) : (definition?.label ?? null);
     let portLabel: LocalizedText | null = null;
     if (port && definition) {
       try {
@@ -43,35 +43,4 @@ export async function nodeWordsFor(db: AppDatabase, registry: NodeRegistry, vers
     }
     return { nodeTitle, portLabel };
   };
-}
-
-function titleOf(node: JourneyGraph['nodes'][number], registry: NodeRegistry): LocalizedText | null {
-  return node.label ? t(node.label, node.label) : (registry.get(node.type)?.label ?? null);
-}
-
-/**
- * Node names for rows that carry a journey and a node id but no version (messages): the name in
- * the newest published version that has the node, so a node renamed since reads by its new name.
- */
-export async function nodeTitlesByJourney(
-  db: AppDatabase,
-  registry: NodeRegistry,
-  journeyIds: string[],
-): Promise<(journeyId: string | null, nodeId: string | null) => LocalizedText | null> {
-  const ids = [...new Set(journeyIds)];
-  const versions = ids.length
-    ? await db.prisma.journeyVersion.findMany({
-        where: { journeyId: { in: ids } },
-        orderBy: { version: 'desc' },
-        select: { journeyId: true, graph: true },
-      })
-    : [];
-  const titles = new Map<string, LocalizedText | null>();
-  for (const v of versions) {
-    for (const node of (JSON.parse(v.graph) as JourneyGraph).nodes) {
-      const key = `${v.journeyId}\u0000${node.id}`;
-      if (!titles.has(key)) titles.set(key, titleOf(node, registry));
-    }
-  }
-  return (journeyId, nodeId) => (journeyId && nodeId ? (titles.get(`${journeyId}\u0000${nodeId}`) ?? null) : null);
 }

@@ -1,10 +1,10 @@
-import type { LocalizedText } from '@siyu/shared';
+import type { LocalizedText, NodeRegistry } from '@siyu/shared';
 import { z } from 'zod';
 import type { AppDatabase } from '../../db/app-database.ts';
 import type { SqlValue } from '../../db/sql-client.ts';
 import { epochMsOf } from '../../db/sql-dialect.ts';
 import { parseEffectKey } from '../../engine/compiler.ts';
-import { nodeTitlesByJourney } from '../../journeys/node-words.ts';
+import { nodeWordsFor } from '../../journeys/node-words.ts';
 import { SandboxChannelSchema } from '../../node-packages/sandbox-inbox.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 
@@ -43,8 +43,8 @@ type Row = Omit<SandboxItem, 'sentAt' | 'nodeTitle'> & {
   sentAt: number;
   amountCents: number | null;
   seq: number;
-  /** A coupon's idempotency key: the engine's `<instance>:<node>:<visit>` says whose step issued it. */
-  effectKey: string | null;
+  /** The row's idempotency key: the engine's `<instance>:<node>:<visit>` says whose step made it. */
+  effectKey: string;
 };
 
 /**
@@ -83,7 +83,7 @@ export const sandboxRouter = router({
       `SELECT * FROM (
          SELECT 'm:' || m.id AS key, m.channel, m.kind, m.customerId, c.displayName AS customerName,
                 m.recipient, m.content, NULL AS amountCents, m.status, m.journeyId, j.name AS journeyName, m.nodeId,
-                m.sentAt, m.id AS seq, NULL AS effectKey
+                m.sentAt, m.id AS seq, m.idempotencyKey AS effectKey
          FROM Message m LEFT JOIN Customer c ON c.id = m.customerId LEFT JOIN Journey j ON j.id = m.journeyId
          WHERE m.provider = 'sandbox'
          UNION ALL
@@ -96,39 +96,47 @@ export const sandboxRouter = router({
        ORDER BY sentAt DESC, seq DESC, key DESC LIMIT ?`,
       [...params, input.limit],
     );
-    await attributeCoupons(ctx.db, rows);
-    const nodeTitle = await nodeTitlesByJourney(
-      ctx.db,
-      ctx.registry,
-      rows.flatMap((r) => (r.journeyId ? [r.journeyId] : [])),
-    );
-    return rows.map(({ amountCents, seq: _seq, effectKey: _key, ...r }) => ({
-      ...r,
-      nodeTitle: nodeTitle(r.journeyId, r.nodeId),
-      content: amountCents === null ? r.content : `${r.content} · ¥${(Number(amountCents) / 100).toFixed(2)}`,
-      sentAt: Number(r.sentAt),
-    }));
+    const nodeTitle = await attributeToSteps(ctx.db, ctx.registry, rows);
+    return rows.map((row) => {
+      const { amountCents, seq: _seq, effectKey: _key, ...r } = row;
+      return {
+        ...r,
+        nodeTitle: nodeTitle(row),
+        content: amountCents === null ? r.content : `${r.content} · ¥${(Number(amountCents) / 100).toFixed(2)}`,
+        sentAt: Number(r.sentAt),
+      };
+    });
   }),
 });
 
 /**
- * A coupon row has no journey or node of its own: the step that issued it is in its idempotency
- * key. Fills them in place (a coupon issued outside a journey keeps none).
+ * Each row's step, from its idempotency key: a coupon gets the journey and node that issued it (its
+ * row has none), and every row its node's name in the version it ran (`nodeWordsFor`). A row whose
+ * key the engine did not make keeps what it has, and no name.
  */
-async function attributeCoupons(db: AppDatabase, rows: Row[]): Promise<void> {
-  const steps = new Map(rows.flatMap((r) => (r.effectKey ? [[r, parseEffectKey(r.effectKey)] as const] : [])));
+async function attributeToSteps(
+  db: AppDatabase,
+  registry: NodeRegistry,
+  rows: Row[],
+): Promise<(row: Row) => LocalizedText | null> {
+  const steps = new Map(rows.map((r) => [r, parseEffectKey(r.effectKey)] as const));
   const instanceIds = [...new Set([...steps.values()].flatMap((k) => (k ? [k.instanceId] : [])))];
-  if (instanceIds.length === 0) return;
-  const instances = await db.prisma.instance.findMany({
-    where: { id: { in: instanceIds } },
-    select: { id: true, journeyId: true, journey: { select: { name: true } } },
-  });
+  const instances = instanceIds.length
+    ? await db.prisma.instance.findMany({
+        where: { id: { in: instanceIds } },
+        select: { id: true, journeyId: true, versionId: true, journey: { select: { name: true } } },
+      })
+    : [];
   const byId = new Map(instances.map((i) => [i.id, i]));
+  const versionOf = new Map<Row, string>();
   for (const [row, key] of steps) {
     const instance = key && byId.get(key.instanceId);
     if (!key || !instance) continue;
-    row.journeyId = instance.journeyId;
-    row.journeyName = instance.journey.name;
-    row.nodeId = key.nodeId;
+    versionOf.set(row, instance.versionId);
+    row.journeyId ??= instance.journeyId;
+    row.journeyName ??= instance.journey.name;
+    row.nodeId ??= key.nodeId;
   }
+  const words = await nodeWordsFor(db, registry, [...new Set(versionOf.values())]);
+  return (row) => words(versionOf.get(row), row.nodeId).nodeTitle;
 }
