@@ -17,6 +17,9 @@ export { renderTemplate } from './template.ts';
 /** How long a welcome code from the contact-added callback stays usable (WeCom: 20 seconds). */
 export const WELCOME_CODE_TTL_MS = 20_000;
 
+/** A WeCom member's userid as WeCom allows it (1–64 characters): staff references, the directory's key. */
+export const WecomUserIdSchema = z.string().trim().min(1).max(64);
+
 /** One welcome/mass-message attachment (image by media id, link, or mini program). */
 export const AttachmentSchema = z.discriminatedUnion('msgtype', [
   z.object({ msgtype: z.literal('image'), image: z.object({ media_id: z.string().min(1) }) }),

@@ -3,6 +3,7 @@
 // an id. Synced from WeCom — the members with customer-contact permission
 // (externalcontact/get_follow_user_list), then user/get for each name — or, in the sandbox, from a
 // small demo roster that matches the userids the sandbox and the examples use.
+import { WecomUserIdSchema } from '@siyu/nodes-wecom';
 import type { WecomClient } from '@siyu/nodes-wecom/server';
 import type { AppDatabase } from '../db/app-database.ts';
 import type { Clock } from '../engine/api.ts';
@@ -187,7 +188,7 @@ export function keepStaffDirectoryFresh(
 export function staffUserIdsIn(events: ReadonlyArray<{ type: string; data?: unknown }>): string[] {
   return events.flatMap((event) => {
     if (event.type !== 'wecom.contactAdded') return [];
-    const userId = (event.data as { userId?: unknown } | undefined)?.userId;
-    return typeof userId === 'string' && userId.length > 0 && userId.length <= 64 ? [userId] : [];
+    const userId = WecomUserIdSchema.safeParse((event.data as { userId?: unknown } | undefined)?.userId);
+    return userId.success ? [userId.data] : [];
   });
 }

@@ -2,6 +2,7 @@
 // answers HTTP 200 with an errcode; this maps the codes onto the engine's retry rules.
 import { PermanentError, RetryableError } from '@siyu/shared';
 import { z } from 'zod';
+import { WecomUserIdSchema } from '../index.ts';
 
 export const WECOM_BASE_URL = 'https://qyapi.weixin.qq.com/cgi-bin/';
 
@@ -34,8 +35,6 @@ export class WecomApiError extends Error {
   }
 }
 
-/** A member's userid as WeCom allows it (1–64 characters); it keys our staff directory. */
-const WecomUserIdSchema = z.string().min(1).max(64);
 /** Longer than WeCom's own limit for a member's name (64): anything beyond is not a name. */
 const MEMBER_NAME_MAX = 128;
 

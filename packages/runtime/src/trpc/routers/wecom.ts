@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { WecomUserIdSchema } from '@siyu/nodes-wecom';
 import { PhoneSchema } from '@siyu/shared';
 import { z } from 'zod';
 import { thenAudit } from '../../audit/record.ts';
@@ -6,8 +7,6 @@ import { createWecomAdmin, type WecomAdmin, WecomAdminError } from '../../node-p
 import { ApiError, apiError } from '../api-error.ts';
 import type { Context } from '../context.ts';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc.ts';
-
-const UserIdSchema = z.string().trim().min(1).max(64);
 
 function adminOf(ctx: Context): WecomAdmin {
   return (
@@ -60,7 +59,7 @@ export const wecomRouter = router({
     .input(
       z.object({
         code: z.string().min(1).max(30),
-        userIds: z.array(UserIdSchema).min(1, { message: '至少一名员工 / at least one staff member' }).max(100),
+        userIds: z.array(WecomUserIdSchema).min(1, { message: '至少一名员工 / at least one staff member' }).max(100),
         skipVerify: z.boolean().default(true),
         remark: z.string().max(30).optional(),
       }),
@@ -75,8 +74,8 @@ export const wecomRouter = router({
   handover: adminProcedure
     .input(
       z.object({
-        fromUserId: UserIdSchema,
-        toUserId: UserIdSchema,
+        fromUserId: WecomUserIdSchema,
+        toUserId: WecomUserIdSchema,
         resigned: z.boolean(),
         externalUserIds: z.array(z.string().min(1).max(64)).min(1).max(10_000).optional(),
         message: z.string().max(200).optional(),
@@ -99,7 +98,7 @@ export const wecomRouter = router({
     .input(
       z.object({
         code: z.string().min(1).max(30),
-        userId: UserIdSchema.default('sandbox-staff'),
+        userId: WecomUserIdSchema.default('sandbox-staff'),
         externalUserId: z.string().min(1).max(64).optional(),
         /** The customer's WeCom name, as the real callback looks it up (externalcontact/get). */
         name: z.string().trim().min(1).max(100).optional(),
