@@ -170,11 +170,12 @@ export interface NodeDefinition<TType extends string = string, TSchema extends z
   await?: (config: z.output<TSchema>, ctx: NodeContext) => AwaitSpec;
   /**
    * Works only right after one of `events` (a WeCom welcome code expires 20 s after the contact is
-   * added): publishing is refused when a path reaches the node through a waiting node, unless that
-   * wait ended by one of these events (a "wait for contact added" right before it). Entries are
-   * not judged: which event brings a customer in is known only at run time.
+   * added): publishing is refused when a path reaches the node through a waiting node that did not
+   * end by one of these events, or from an entry whose trigger is something else (an API call, a
+   * segment, another event). `arrival` names the events for the problem ("添加员工" / "adding a staff
+   * member"); `why` says what goes wrong.
    */
-  freshAfter?: { events: readonly string[]; why: LocalizedText };
+  freshAfter?: { events: readonly string[]; arrival: LocalizedText; why: LocalizedText };
   /** Reaching this node counts as reaching the journey's goal. */
   reachesGoal?: boolean;
   /** How the run ends when a node has no outputs. Default "completed". */

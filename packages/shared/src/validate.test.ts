@@ -124,6 +124,7 @@ describe('validateGraph', () => {
       type: 'sample.welcome',
       freshAfter: {
         events: ['contact.added'],
+        arrival: { 'zh-CN': '添加员工', en: 'adding a staff member' },
         why: { 'zh-CN': '欢迎语码 20 秒后失效', en: 'a welcome code expires after 20 s' },
       },
     });
@@ -192,7 +193,7 @@ describe('validateGraph', () => {
         [
           'entryBeforeFresh',
           'hi',
-          '从「事件入口」进入的客户并不是刚添加员工，但欢迎语码 20 秒后失效：这样到达的客户都会发送失败',
+          '从「事件入口」进入的客户不是因添加员工而来，但欢迎语码 20 秒后失效：这样到达的客户都会发送失败',
         ],
       ]);
       const api = path();
@@ -200,7 +201,7 @@ describe('validateGraph', () => {
         n.id === 'in' ? { ...n, type: 'sample.apiEntry', config: {}, label: '品牌 API' } : n,
       );
       expect(judged(api).map(([code, , text]) => [code, String(text).split('，')[0]])).toEqual([
-        ['entryBeforeFresh', '从「品牌 API」进入的客户并不是刚添加员工'],
+        ['entryBeforeFresh', '从「品牌 API」进入的客户不是因添加员工而来'],
       ]);
       // …unless a wait for the event comes between.
       const waited = path([

@@ -336,7 +336,7 @@ function checkFreshAfter(
   }
   // One walk per set of events (every welcome node shares one), not one per node.
   const walks = new Map<string, Map<string, string>>();
-  for (const [nodeId, { events, why }] of targets) {
+  for (const [nodeId, { events, arrival, why }] of targets) {
     const key = [...events].sort().join('\u0000');
     let staleVia = walks.get(key);
     if (!staleVia) {
@@ -348,7 +348,11 @@ function checkFreshAfter(
     const title = titleOf(resolved.get(via), via);
     problems.push(
       resolved.get(via)?.definition.entry
-        ? { code: 'entryBeforeFresh', nodeId, message: PROBLEM_MESSAGES.entryBeforeFresh({ entry: title, why }) }
+        ? {
+            code: 'entryBeforeFresh',
+            nodeId,
+            message: PROBLEM_MESSAGES.entryBeforeFresh({ entry: title, arrival, why }),
+          }
         : { code: 'waitBeforeFresh', nodeId, message: PROBLEM_MESSAGES.waitBeforeFresh({ wait: title, why }) },
     );
   }
@@ -366,6 +370,7 @@ function staleWalk(
 ): Map<string, string> {
   const staleVia = new Map<string, string>();
   const fresh = new Set<string>();
+  const endings = new Map<string, Map<string, string>>();
   const queue: Array<[string, string | null]> = entries.map((id) => [
     id,
     entryBrings(resolved.get(id), events) === false ? id : null,
@@ -377,7 +382,12 @@ function staleWalk(
     else staleVia.set(id, via);
     const node = resolved.get(id);
     const waits = node?.definition.await !== undefined;
-    const ends = waits && node ? waitEndings(node) : undefined;
+    // A node is walked at most twice (fresh, stale): its await spec is read once.
+    let ends = waits && node ? endings.get(id) : undefined;
+    if (waits && node && !ends) {
+      ends = waitEndings(node);
+      endings.set(id, ends);
+    }
     for (const edge of out.get(id) ?? []) {
       if (!resolved.has(edge.target)) continue;
       // Leaving a wait: fresh again if it ended by one of the events, else stale because of it.

@@ -47,10 +47,10 @@ export const PROBLEM_MESSAGES = {
       `客户经过「${p.wait['zh-CN']}」的等待后才到这里，但${p.why['zh-CN']}：这样到达的客户都会发送失败`,
       `Customers reach this node after waiting at "${p.wait.en}", but ${p.why.en}: each of them would fail`,
     ),
-  entryBeforeFresh: (p: { entry: LocalizedText; why: LocalizedText }) =>
+  entryBeforeFresh: (p: { entry: LocalizedText; arrival: LocalizedText; why: LocalizedText }) =>
     t(
-      `从「${p.entry['zh-CN']}」进入的客户并不是刚添加员工，但${p.why['zh-CN']}：这样到达的客户都会发送失败`,
-      `Customers who come in by "${p.entry.en}" have not just added a staff member, but ${p.why.en}: each of them would fail`,
+      `从「${p.entry['zh-CN']}」进入的客户不是因${p.arrival['zh-CN']}而来，但${p.why['zh-CN']}：这样到达的客户都会发送失败`,
+      `Customers who come in by "${p.entry.en}" do not arrive by ${p.arrival.en}, but ${p.why.en}: each of them would fail`,
     ),
   resourceMissing: (p: { kind: LocalizedText }) =>
     t(

@@ -80,6 +80,7 @@ export const welcome = defineNode({
     // channel.entered comes with the add for a live code (and alone for other channels): allowed,
     // since which one it is shows only at run time.
     events: ['wecom.contactAdded', 'channel.entered'],
+    arrival: t('添加员工', 'adding a staff member'),
     why: t('欢迎语码在客户添加员工 20 秒后失效', 'a welcome code expires 20 s after the contact is added'),
   },
 });
