@@ -293,7 +293,7 @@ describe('plain language in the chosen language', () => {
     expect(await body.getByTestId('message-variable-problem').allTextContents()).toEqual([
       '{{dispalyName}} 不是客户信息，也没有客户有此属性：发送时为空',
     ]);
-    const typed = '{{客户 名}} 不是变量，会按原样发给客户（变量名不能为空，也不能有空格）';
+    const typed = '{{客户 名}} 不是变量，会按原样发出（变量名不能为空，也不能有空格）';
     await expect.poll(() => body.textContent()).toContain(typed);
     expect(await body.textContent()).not.toContain('is not a variable');
     await expect.poll(() => page.getByTestId('problems').textContent()).toContain(typed);
@@ -309,7 +309,7 @@ describe('plain language in the chosen language', () => {
     expect(await body.getByTestId('message-variable-problem').first().textContent()).toContain('it is sent as nothing');
     await expect
       .poll(() => body.textContent())
-      .toContain('Not a variable, the customer would read it as typed: {{客户 名}}');
+      .toContain('Not a variable, it would be sent as typed: {{客户 名}}');
     await shot(page, '07-message-variables-en');
     await page.getByRole('button', { name: '中文', exact: true }).click();
   });

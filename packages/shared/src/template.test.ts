@@ -43,8 +43,8 @@ describe('checkTemplateBraces', () => {
     const refused = schema.safeParse('{{客户 名}}您好');
     expect(refused.success).toBe(false);
     expect(splitBilingual(refused.error?.issues[0]?.message ?? '')).toEqual({
-      'zh-CN': '{{客户 名}} 不是变量，会按原样发给客户（变量名不能为空，也不能有空格）',
-      en: 'Not a variable, the customer would read it as typed: {{客户 名}} (a name is not empty and has no spaces)',
+      'zh-CN': '{{客户 名}} 不是变量，会按原样发出（变量名不能为空，也不能有空格）',
+      en: 'Not a variable, it would be sent as typed: {{客户 名}} (a name is not empty and has no spaces)',
     });
   });
 });

@@ -32,6 +32,9 @@ export function customerTemplateVariables(
   return { ...customer.attributes, ...customer, customer, ...extra };
 }
 
+/** The whole of one `{{…}}` as a placeholder (TEMPLATE_VARIABLE, anchored, not global). */
+const ONE_VARIABLE = new RegExp(`^${TEMPLATE_VARIABLE.source}$`, 'u');
+
 /** Braces around anything: what a reader takes for a placeholder, whether or not it is one. */
 const ANY_BRACES = /\{\{([^{}]*)\}\}/g;
 
@@ -42,9 +45,7 @@ const ANY_BRACES = /\{\{([^{}]*)\}\}/g;
 export function templateTokens(text: string): Array<{ token: string; name: string | undefined }> {
   const tokens = new Map<string, string | undefined>();
   for (const [token] of text.matchAll(ANY_BRACES)) {
-    if (tokens.has(token)) continue;
-    const placeholder = [...token.matchAll(TEMPLATE_VARIABLE)].find((m) => m[0] === token);
-    tokens.set(token, placeholder?.[1]);
+    if (!tokens.has(token)) tokens.set(token, ONE_VARIABLE.exec(token)?.[1]);
   }
   return [...tokens].map(([token, name]) => ({ token, name }));
 }
@@ -58,7 +59,7 @@ export function bracesSentAsTyped(text: string): string[] {
 
 /**
  * Refuses braces that are not a placeholder in a message text field (a node's config): the problem
- * names them, and the journey does not publish a message that would show them to customers.
+ * names them, and the journey does not publish a text that would show them to its reader.
  */
 export function checkTemplateBraces(text: string, ctx: z.RefinementCtx): void {
   const typed = bracesSentAsTyped(text);
@@ -67,6 +68,7 @@ export function checkTemplateBraces(text: string, ctx: z.RefinementCtx): void {
   ctx.addIssue({
     code: 'custom',
     // "中文 / English", the English half starting with a word (zod-issue-text's splitBilingual).
-    message: `${list} 不是变量，会按原样发给客户（变量名不能为空，也不能有空格） / Not a variable, the customer would read it as typed: ${list} (a name is not empty and has no spaces)`,
+    // Sent as typed to whoever reads the text: a customer, or a staff member for a task.
+    message: `${list} 不是变量，会按原样发出（变量名不能为空，也不能有空格） / Not a variable, it would be sent as typed: ${list} (a name is not empty and has no spaces)`,
   });
 }
