@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   };
 
   if (role.servesWeb) await announceFirstAdmin(db, config.ADMIN_PASSWORD);
+  const staffDirectory = deps.wecomAdmin?.staff;
   const app = role.servesWeb
     ? createApp({
         db,
@@ -71,10 +72,7 @@ async function main(): Promise<void> {
         },
         ops,
         // A contact added to a staff member the directory does not know yet: name them now.
-        onWebhookEvents: deps.wecomAdmin
-          ? (events) =>
-              (deps.wecomAdmin as NonNullable<typeof deps.wecomAdmin>).staff.noticeUserIds(staffUserIdsIn(events))
-          : undefined,
+        onWebhookEvents: staffDirectory && ((events) => staffDirectory.noticeUserIds(staffUserIdsIn(events))),
       })
     : createOpsApp({ sql: db.sql, ops: { ...ops, now: systemClock.now }, logger });
   // Listen first, then load examples and start the engine: work that came due while the process was

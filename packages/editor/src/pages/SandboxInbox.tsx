@@ -35,15 +35,15 @@ export function SandboxInbox({ customerId }: { customerId?: string }) {
   const error = errorText(messages.error);
   const reload = () => void messages.refetch();
   // The filtered customer by name: from their messages, else their profile (no messages yet).
-  const named = data?.some((m) => m.customerId === customerId && m.customerName);
+  const named = data?.find((m) => m.customerId === customerId && m.customerName)?.customerName;
   const profile = useQuery(
     trpc.customers.get.queryOptions(
       { id: customerId ?? '' },
       { enabled: Boolean(customerId) && data !== undefined && !named, staleTime: 60_000 },
     ),
   ).data;
-  const customerName = (id: string) =>
-    data?.find((m) => m.customerId === id)?.customerName ||
+  const customerName =
+    named ||
     profile?.displayName ||
     profile?.identities.find((x) => x.kind === 'phone')?.value ||
     t('pages:customerLink.unnamedCustomer');
@@ -56,7 +56,7 @@ export function SandboxInbox({ customerId }: { customerId?: string }) {
         <Space wrap className="filters">
           {customerId && (
             <Tag data-testid="inbox-customer" title={customerId}>
-              {t('pages:customersPage.customer')} {customerName(customerId)}{' '}
+              {t('pages:customersPage.customer')} {customerName}{' '}
               <a href={sandboxHref()} title={t('pages:sandboxInbox.allCustomers')}>
                 ×
               </a>

@@ -2,6 +2,7 @@ import type { Locale } from '@siyu/shared';
 import type { TFunction } from 'i18next';
 import { listText } from '../app/list-format.ts';
 import { tFor } from '../locales/catalogs.ts';
+import { channelName } from './channel-name.ts';
 
 export interface DetailLine {
   label: string;
@@ -28,8 +29,8 @@ function valueText(
   if (value === null || value === undefined || value === '') return '—';
   if (STAFF_KEYS.has(key) && typeof value === 'string') return staffName(value);
   if (key === 'customers' && value === 'all') return t('pages:auditDetails.allCustomers');
-  // An opt-out's channel (sms, wecom): the built-in channels' names.
-  if (key === 'channel' && typeof value === 'string') return t(`pages:channelNames.${value}`, { defaultValue: value });
+  // An opt-out's channel: sms or wecom, built-in channels, whose names need no node package.
+  if (key === 'channel' && typeof value === 'string') return channelName(value, locale, []);
   if (typeof value === 'boolean') return value ? t('pages:auditDetails.yes') : t('pages:auditDetails.no');
   if (key === 'role' && typeof value === 'string')
     return t(`pages:auditDetails.roles.${value}`, { defaultValue: value });

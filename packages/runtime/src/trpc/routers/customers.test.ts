@@ -87,6 +87,10 @@ describe.each(BACKENDS)('on %s', (backend) => {
       await op.customers.setOptOut({ id: 'a', channel: 'sms', optedOut: false });
       expect((await op.customers.get({ id: 'a' })).optOuts).toHaveLength(0);
       await op.customers.setOptOut({ id: 'a', channel: 'sms', optedOut: true, reason: 'replied R' });
+      // A blank reason says nothing on the profile: refused, naming the field.
+      await expect(op.customers.setOptOut({ id: 'a', channel: 'sms', optedOut: true, reason: '  ' })).rejects.toThrow(
+        /reason/,
+      );
 
       await expect(h.as('viewer').customers.erase({ id: 'a' })).rejects.toThrow(TRPCError);
       await op.customers.erase({ id: 'a' });

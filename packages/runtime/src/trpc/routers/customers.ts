@@ -157,7 +157,8 @@ export const customersRouter = router({
         id: Id,
         channel: z.enum(['sms', 'wecom']),
         optedOut: z.boolean(),
-        reason: z.string().max(200).default('operator'),
+        /** Why, in the caller's words; shown on the profile ('operator': set there by hand). */
+        reason: z.string().trim().min(1, { message: '请填写退订原因 / say why (reason)' }).max(200).default('operator'),
       }),
     )
     .mutation(async ({ ctx, input }) => {
